@@ -1,0 +1,635 @@
+"""The expression language of scenario ``questions`` and ``Results.prob``.
+
+An expression is a condition, count or date over a scenario's nodes, e.g.
+``signing.date <= 2024-12-31``, ``su35_sale or s400_sale`` or
+``count(military, energy) >= 2 and not new_sanctions``. Grammar, lowest
+precedence first (no arithmetic in v1)::
+
+    or      := and ("or" and)*          and := not ("and" not)*
+    not     := "not" not | primary [("<" | "<=" | ">" | ">=" | "==" | "!=") primary]
+    primary := NAME | NAME ".date" | FUNC "(" [K ","] or ("," or)* ")"
+             | NUMBER | "-" NUMBER | DATE | "true" | "false" | "(" or ")"
+
+Names are snake_case; ``2024-12-31`` is a date, never a subtraction.
+Comparisons take two numbers, two dates or two true/false values (``==``,
+``!=`` only) and do not chain. ``count`` gives the number of true arguments;
+``all``, ``any``, ``at_least(k, ...)``, ``at_most(k, ...)`` and
+``exactly(k, ...)`` are conditions, ``k`` a whole-number literal.
+
+**Missing dates.** Where a dated node has no date in a draw (``signing`` when
+not signed) its ``.date`` is ``NaT``, and comparisons follow numpy: ``<``,
+``<=``, ``>``, ``>=`` and ``==`` with ``NaT`` are false, ``!=`` is true. So
+``signing.date <= 2024-12-31`` is false in draws without a signing.
+
+:func:`parse` makes an AST of frozen dataclasses (each keeps its 0-based
+``start`` offset, ignored by ``==``), :func:`check` types it against a scope,
+:func:`evaluate` computes it on arrays of draws, :func:`unparse` writes
+canonical text. Errors are :class:`~pactsim.errors.ScenarioError` with the
+1-based ``column`` inside the expression text (``line=None``, ``field=""``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, NoReturn, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from pactsim.errors import Problem, ScenarioError, did_you_mean
+
+# fmt: off
+__all__ = [
+    "MAX_DEPTH", "MAX_LENGTH", "BoolLit", "BoolOp", "Call", "Compare", "DateLit", "DateOf",
+    "Expr", "ExprType", "Name", "NameInfo", "Not", "NumLit", "check", "compile_expr",
+    "evaluate", "names", "parse", "unparse",
+]
+# fmt: on
+
+ExprType = Literal["bool", "number", "date"]
+MAX_LENGTH = 10_000  #: longest expression text accepted, in characters
+MAX_DEPTH = 100  #: deepest nesting of parentheses, ``not`` and calls accepted
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A node name, e.g. ``su35_sale``."""
+
+    name: str
+    start: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DateOf:
+    """The date of a dated node, ``name.date`` (``NaT`` in draws without one)."""
+
+    name: str
+    start: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DateLit:
+    """An ISO date literal, e.g. ``2024-12-31``."""
+
+    value: dt.date
+    start: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class NumLit:
+    """A number literal, e.g. ``3``, ``0.5`` or ``-1.5``."""
+
+    value: float
+    start: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BoolLit:
+    """``true`` or ``false``."""
+
+    value: bool
+    start: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """``not operand``."""
+
+    operand: Expr
+    start: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BoolOp:
+    """``a and b and ...`` or ``a or b or ...`` (two operands or more)."""
+
+    op: Literal["and", "or"]
+    operands: tuple[Expr, ...]
+    start: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """``left op right`` with ``op`` one of ``< <= > >= == !=``."""
+
+    op: str
+    left: Expr
+    right: Expr
+    start: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """``func(args)``, or ``func(k, args)`` for ``at_least``/``at_most``/``exactly``."""
+
+    func: str
+    args: tuple[Expr, ...]
+    k: int | None = None
+    start: int = field(default=0, kw_only=True, compare=False)
+
+
+Expr: TypeAlias = Name | DateOf | DateLit | NumLit | BoolLit | Not | BoolOp | Compare | Call
+
+
+@dataclass(frozen=True, slots=True)
+class NameInfo:
+    """What :func:`check` knows of a name in scope.
+
+    Attributes
+    ----------
+    type:
+        ``"bool"`` for binary nodes, ``"number"`` for drivers, a question's own type.
+    has_date:
+        Whether ``name.date`` exists (``signing`` in v1).
+    """
+
+    type: ExprType
+    has_date: bool = False
+
+
+_FUNCS = ("count", "all", "any", "at_least", "at_most", "exactly")
+_K_CMP = {"at_least": ">=", "at_most": "<=", "exactly": "=="}
+_CMP: dict[str, Callable[..., Any]] = {
+    "<": np.less, "<=": np.less_equal, ">": np.greater,
+    ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal,
+}  # fmt: skip
+_KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
+_KIND = {"bool": "true/false value", "number": "number", "date": "date"}
+_TOKEN = re.compile(
+    r"(?P<ws>\s+)|(?P<date>\d+(?:-\d+)+)|(?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_]\w*)|(?P<op>==|!=|<=|>=|=<|=>|&&|\|\||[-<>=!&|(),.])",
+    re.ASCII,
+)
+# fmt: off
+_BAD_OPS = {
+    "=": "use == to compare", "=<": "write '<='", "=>": "write '>='", "!": "use 'not' (or !=)",
+    "&": "use 'and'", "&&": "use 'and'", "|": "use 'or'", "||": "use 'or'",
+}
+# fmt: on
+
+
+def _fail(message: str, offset: int) -> NoReturn:
+    raise ScenarioError(Problem(message, column=offset + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # "name", "num", "date", "end", or the text of an operator or keyword
+    text: str
+    start: int
+
+
+def _desc(tok: _Tok) -> str:
+    label = {"name": "name ", "num": "number ", "date": "date "}.get(tok.kind, "")
+    return "end of expression" if tok.kind == "end" else f"{label}'{tok.text}'"
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    pos = 0
+    while pos < len(text):
+        if (m := _TOKEN.match(text, pos)) is None:
+            what = "names, numbers, dates, and/or/not, comparisons and functions"
+            _fail(f"unexpected character {text[pos]!r} (expressions use {what})", pos)
+        kind, tok, low = m.lastgroup or "", m.group(), m.group().lower()
+        if kind == "name" and tok != low and low in _KEYWORDS:
+            _fail(f"'{tok}' must be written '{low}' (keywords are lower-case)", pos)
+        if kind == "name" and tok != low:
+            _fail(f"'{tok}' is not a valid name (names are snake_case); write '{low}'", pos)
+        if tok in _BAD_OPS:
+            _fail(f"'{tok}' is not an operator; {_BAD_OPS[tok]}", pos)
+        if kind != "ws":
+            keep = kind == "op" or tok in _KEYWORDS
+            out.append(_Tok(tok if keep else kind, tok, pos))
+        pos = m.end()
+    return [*out, _Tok("end", "", len(text))]
+
+
+def _number(tok: _Tok) -> float:
+    if not math.isfinite(value := float(tok.text)):
+        _fail(f"'{tok.text}' is too large for a number", tok.start)
+    return value
+
+
+def _date(tok: _Tok) -> dt.date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", tok.text, re.ASCII):
+        rule = "dates are YYYY-MM-DD, e.g. 2024-01-05; there is no arithmetic in v1"
+        _fail(f"'{tok.text}' is not a date ({rule})", tok.start)
+    try:
+        return dt.date.fromisoformat(tok.text)
+    except ValueError:
+        _fail(f"'{tok.text}' is not a calendar date (dates are YYYY-MM-DD)", tok.start)
+
+
+class _Parser:
+    """Recursive descent over a token list; nesting is capped at :data:`MAX_DEPTH`."""
+
+    def __init__(self, tokens: list[_Tok]) -> None:
+        self.toks, self.i, self.depth = tokens, 0, 0
+
+    def peek(self) -> _Tok:
+        return self.toks[self.i]
+
+    def take(self) -> _Tok:
+        tok = self.toks[self.i]
+        self.i = min(self.i + 1, len(self.toks) - 1)
+        return tok
+
+    def nest(self, tok: _Tok, by: int = 1) -> None:
+        self.depth += by
+        if self.depth > MAX_DEPTH:
+            what = "parentheses, 'not', function calls"
+            _fail(
+                f"expression nests more than {MAX_DEPTH} levels deep ({what}); simplify it",
+                tok.start,
+            )
+
+    def or_(self, op: Literal["and", "or"] = "or") -> Expr:
+        operands = [self.not_() if op == "and" else self.or_("and")]
+        while self.peek().kind == op:
+            self.take()
+            operands.append(self.not_() if op == "and" else self.or_("and"))
+        return (
+            operands[0] if len(operands) == 1 else BoolOp(op, (*operands,), start=operands[0].start)
+        )
+
+    def not_(self) -> Expr:
+        if (tok := self.peek()).kind != "not":
+            return self.comparison()
+        self.take()
+        self.nest(tok)
+        operand = self.not_()
+        self.depth -= 1
+        return Not(operand, start=tok.start)
+
+    def comparison(self) -> Expr:
+        left = self.primary()
+        if (op := self.peek()).kind not in _CMP:
+            return left
+        self.take()
+        right = self.primary()
+        if (op2 := self.peek()).kind in _CMP:
+            self.take()
+            a, b, c = unparse(left), unparse(right), unparse(self.primary())
+            fix = f"{a} {op.kind} {b} and {b} {op2.kind} {c}"
+            _fail(f"comparisons cannot be chained; write '{fix}'", op2.start)
+        return Compare(op.kind, left, right, start=left.start)
+
+    def primary(self) -> Expr:
+        prev = self.toks[self.i - 1] if self.i > 0 else None
+        tok = self.take()
+        kind, start = tok.kind, tok.start
+        if kind == "name" and self.peek().kind == "(":
+            return self.call(tok)
+        if kind == "name" and self.peek().kind == ".":
+            self.take()
+            if (attr := self.take()).text != "date" or attr.kind != "name":
+                rule = "the only attribute is '.date', as in 'signing.date'"
+                _fail(f"expected 'date' after '.', found {_desc(attr)} ({rule})", attr.start)
+            return DateOf(tok.text, start=start)
+        if kind == "name":
+            return Name(tok.text, start=start)
+        if kind == "num":
+            return NumLit(_number(tok), start=start)
+        if kind == "-" and self.peek().kind == "num":
+            return NumLit(-_number(self.take()), start=start)
+        if kind == "-":
+            _fail("'-' is only allowed before a number (there is no arithmetic in v1)", start)
+        if kind == "date":
+            return DateLit(_date(tok), start=start)
+        if kind in ("true", "false"):
+            return BoolLit(kind == "true", start=start)
+        if kind == "(":
+            self.nest(tok)
+            inner = self.or_()
+            self.close(tok, "')'")
+            return inner
+        if kind == ")" and prev is not None and prev.kind == "(":
+            _fail("empty parentheses '()' (put a condition inside, or remove them)", start)
+        where = "at the start" if prev is None else f"after '{prev.text}'"
+        _fail(
+            f"expected a name, number, date, true/false or '(' {where}, found {_desc(tok)}", start
+        )
+
+    def close(self, opening: _Tok, expected: str) -> None:
+        """Consume the ')' matching `opening` and leave its nesting level."""
+        self.depth -= 1
+        if (tok := self.take()).kind == ")":
+            return
+        col = opening.start + 1
+        if tok.kind == "end":
+            rule = "every '(' needs its ')'; add ')'"
+            _fail(f"missing ')' for the '(' at column {col} ({rule})", opening.start)
+        _fail(
+            f"unexpected {_desc(tok)}; expected {expected} to close the '(' at column {col}",
+            tok.start,
+        )
+
+    def call(self, name: _Tok) -> Expr:
+        if (func := name.text) not in _FUNCS:
+            hint = did_you_mean(func, _FUNCS) or f" (functions are {', '.join(_FUNCS)})"
+            _fail(f"unknown function '{func}'{hint}", name.start)
+        self.nest(paren := self.take())
+        k = None
+        if func in _K_CMP:
+            tok = self.take()
+            if tok.kind != "num" or not tok.text.isdigit() or len(tok.text) > 9:
+                fix = f"as in {func}(2, a, b, c); found {_desc(tok)}"
+                _fail(f"{func}() needs a whole number k >= 0 first, {fix}", tok.start)
+            k = int(tok.text)
+            if (sep := self.take()).kind != ",":
+                fix = f"as in {func}({k}, a, b); found {_desc(sep)}"
+                _fail(f"expected ',' and conditions after k, {fix}", sep.start)
+        elif self.peek().kind == ")":
+            _fail(f"{func}() needs at least one condition, as in {func}(a, b)", self.peek().start)
+        args = [self.or_()]
+        while self.peek().kind == ",":
+            self.take()
+            args.append(self.or_())
+        self.close(paren, "',' or ')'")
+        return Call(func, (*args,), k, start=name.start)
+
+
+def parse(text: str) -> Expr:
+    """Parse expression text into an AST.
+
+    Parameters
+    ----------
+    text:
+        The expression, at most :data:`MAX_LENGTH` characters.
+
+    Returns
+    -------
+    Expr
+        The AST; each ``start`` is a 0-based offset in `text`.
+
+    Raises
+    ------
+    ScenarioError
+        With one problem whose ``column`` is the 1-based column of the offending
+        character. No other exception escapes, whatever the string.
+
+    Examples
+    --------
+    >>> parse("a or not b") == BoolOp("or", (Name("a"), Not(Name("b"))))
+    True
+    """
+    if len(text) > MAX_LENGTH:
+        rule = f"the limit is {MAX_LENGTH}; split it into several questions"
+        _fail(f"expression is {len(text)} characters long ({rule})", MAX_LENGTH)
+    try:
+        parser = _Parser(_tokens(text))
+        if parser.peek().kind == "end":
+            _fail("empty expression (write a condition, e.g. 'signing' or 'count(a, b) >= 2')", 0)
+        expr = parser.or_()
+    except RecursionError:
+        _fail("expression nests too deeply; simplify it", 0)
+    if (tok := parser.peek()).kind == ")":
+        _fail("unexpected ')' (every '(' needs its ')'; remove it or add '(' before)", tok.start)
+    if tok.kind == "-":
+        _fail("unexpected '-' (there is no arithmetic in v1; dates are YYYY-MM-DD)", tok.start)
+    if tok.kind != "end":
+        _fail(f"unexpected {_desc(tok)} (expected 'and', 'or', a comparison or the end)", tok.start)
+    return expr
+
+
+def _children(expr: Expr) -> tuple[Expr, ...]:
+    if isinstance(expr, Not):
+        return (expr.operand,)
+    if isinstance(expr, Compare):
+        return (expr.left, expr.right)
+    if isinstance(expr, BoolOp):
+        return expr.operands
+    return expr.args if isinstance(expr, Call) else ()
+
+
+def names(expr: Expr) -> frozenset[str]:
+    """Return the node names `expr` mentions, including those under ``.date``.
+
+    Examples
+    --------
+    >>> sorted(names(parse("signing.date < 2025-01-01 or count(a, b) > 1")))
+    ['a', 'b', 'signing']
+    """
+    found: set[str] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Name | DateOf):
+            found.add(node.name)
+        stack.extend(_children(node))
+    return frozenset(found)
+
+
+_Report = Callable[[Expr, str], None]
+_Scope = Mapping[str, NameInfo]
+
+
+def _need_bool(what: str, items: Sequence[Expr], scope: _Scope, bad: _Report) -> None:
+    for item in items:
+        if (typ := _check(item, scope, bad)) in ("number", "date"):
+            text = unparse(item)
+            fix = f"{text} > 0" if typ == "number" else f"{text} <= 2024-12-31"
+            bad(item, f"{what} needs true/false conditions, but '{text}' is a {typ}; "
+                f"compare it, e.g. '{fix}'")  # fmt: skip
+
+
+def _check(expr: Expr, scope: _Scope, bad: _Report) -> ExprType | None:
+    match expr:
+        case Name(name=name) | DateOf(name=name) if name not in scope:
+            rule = " (names are the scenario's events, drivers, pillars, clauses, questions)"
+            bad(expr, f"unknown name '{name}'{did_you_mean(name, scope) or rule}")
+            return None
+        case Name(name=name):
+            return scope[name].type
+        case DateOf(name=name) if not scope[name].has_date:
+            rule = "only dated nodes such as 'signing' have '.date'"
+            bad(expr, f"'{name}' has no date ({rule}); write '{name}' to test whether it happened")
+            return None
+        case DateOf() | DateLit():
+            return "date"
+        case NumLit():
+            return "number"
+        case BoolLit():
+            return "bool"
+        case Not(operand=operand):
+            _need_bool("'not'", [operand], scope, bad)
+        case BoolOp(op=op, operands=operands):
+            _need_bool(f"'{op}'", operands, scope, bad)
+        case Compare(op=op, left=left, right=right):
+            lt, rt = _check(left, scope, bad), _check(right, scope, bad)
+            text = unparse(expr)
+            if lt is not None and rt is not None and lt != rt:
+                rule = "compare two numbers, two dates, or two true/false values"
+                bad(expr, f"cannot compare a {_KIND[lt]} with a {_KIND[rt]} in '{text}' ({rule})")
+            elif lt == rt == "bool" and op not in ("==", "!="):
+                bad(expr, f"'{op}' cannot order true/false values in '{text}'; use == or !=")
+        case Call(func=func, args=args, k=k):
+            _need_bool(f"{func}()", args, scope, bad)
+            if k is not None and func in ("at_least", "exactly") and k > len(args):
+                fix = "so it is never true; lower k or add conditions"
+                bad(expr, f"{func}({k}, ...) lists only {len(args)} conditions, {fix}")
+            return "number" if func == "count" else "bool"
+        case _:
+            raise TypeError(f"not an expression: {expr!r}")
+    return "bool"
+
+
+def check(expr: Expr, scope: Mapping[str, NameInfo]) -> ExprType:
+    """Type-check `expr` against the names in `scope` and return its type.
+
+    Raises
+    ------
+    ScenarioError
+        With one problem per error (unknown name, ``.date`` on an undated node,
+        ``and``/``or``/``not``/functions applied to non-conditions, mismatched
+        or ordered true/false comparisons, impossible ``at_least``/``exactly``),
+        each with the 1-based ``column`` of the offending sub-expression.
+
+    Examples
+    --------
+    >>> check(parse("count(a, b) >= 1"), {"a": NameInfo("bool"), "b": NameInfo("bool")})
+    'bool'
+    """
+    problems: list[Problem] = []
+    typ = _check(expr, scope, lambda at, msg: problems.append(Problem(msg, column=at.start + 1)))
+    if problems or typ is None:
+        raise ScenarioError(problems)
+    return typ
+
+
+def compile_expr(text: str, scope: Mapping[str, NameInfo]) -> tuple[Expr, ExprType]:
+    """Parse and type-check `text`; return the AST and its type (see :func:`check`)."""
+    expr = parse(text)
+    return expr, check(expr, scope)
+
+
+_Env = tuple[Mapping[str, npt.NDArray[Any]], Mapping[str, npt.NDArray[Any]], int]
+
+
+def _fold(ufunc: Callable[..., Any], items: Sequence[Expr], env: _Env) -> npt.NDArray[np.bool_]:
+    acc = np.empty(env[2], dtype=bool)
+    acc[...] = _eval(items[0], env)
+    for item in items[1:]:
+        ufunc(acc, _eval(item, env), out=acc)
+    return acc
+
+
+def _lookup(arrays: Mapping[str, npt.NDArray[Any]], name: str, what: str) -> npt.NDArray[Any]:
+    if name not in arrays:
+        raise KeyError(f"evaluate() got no {what} for {name!r}")
+    return np.asarray(arrays[name])
+
+
+def _eval(expr: Expr, env: _Env) -> Any:
+    match expr:
+        case Name(name=name):
+            return _lookup(env[0], name, "values")
+        case DateOf(name=name):
+            return _lookup(env[1], name, "dates")
+        case DateLit(value=value):
+            return np.datetime64(value, "D")
+        case NumLit(value=value):
+            return np.float64(value)
+        case BoolLit(value=value):
+            return np.bool_(value)
+        case Not(operand=operand):
+            return np.logical_not(_eval(operand, env))
+        case BoolOp(op=op, operands=operands):
+            return _fold(np.logical_and if op == "and" else np.logical_or, operands, env)
+        case Compare(op=op, left=left, right=right):
+            return _CMP[op](_eval(left, env), _eval(right, env))
+        case Call(func="all" | "any" as func, args=args):
+            return _fold(np.logical_and if func == "all" else np.logical_or, args, env)
+        case Call(func=func, args=args, k=k):
+            total = np.zeros(env[2], dtype=np.int64)
+            for arg in args:  # one running total, no (n, len(args)) temporary
+                np.add(total, _eval(arg, env), out=total)
+            return total if func == "count" else _CMP[_K_CMP[func]](total, k)
+    raise TypeError(f"not an expression: {expr!r}")
+
+
+def evaluate(
+    expr: Expr,
+    values: Mapping[str, npt.NDArray[Any]],
+    dates: Mapping[str, npt.NDArray[Any]] | None = None,
+) -> npt.NDArray[Any]:
+    """Evaluate a checked expression on every draw at once.
+
+    Parameters
+    ----------
+    expr:
+        An expression that passed :func:`check`.
+    values:
+        Per name, shape ``(n,)``: bool for binary nodes, float for drivers and
+        number questions.
+    dates:
+        Per dated name, shape ``(n,)``, ``datetime64[D]`` with ``NaT`` in draws
+        without a date; comparisons with ``NaT`` follow numpy (see the module).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)``: bool for conditions, int64 (``count``) or float64 for
+        numbers, ``datetime64[D]`` for dates. Literals broadcast to ``n``, the
+        length of the arrays given (1 when none is given).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a, b = np.array([True, True, False]), np.array([True, False, False])
+    >>> evaluate(parse("count(a, b, true)"), {"a": a, "b": b})
+    array([3, 2, 1])
+    """
+    dates = {} if dates is None else dates
+    n = next((len(a) for a in itertools.chain(values.values(), dates.values())), 1)
+    out = np.asarray(_eval(expr, (values, dates, n)))
+    if out.ndim == 0:
+        return np.full(n, out)
+    return out.copy() if isinstance(expr, Name | DateOf) else out
+
+
+def _wrap(expr: Expr, minimum: int) -> str:
+    """Unparse `expr`, in parentheses if it binds less tightly than `minimum`."""
+    if isinstance(expr, BoolOp):
+        precedence = 1 if expr.op == "or" else 2
+    else:
+        precedence = 3 if isinstance(expr, Not) else 4 if isinstance(expr, Compare) else 5
+    return f"({unparse(expr)})" if precedence < minimum else unparse(expr)
+
+
+def unparse(expr: Expr) -> str:
+    """Return the canonical text of `expr`; ``parse(unparse(e)) == e``.
+
+    Examples
+    --------
+    >>> unparse(parse("(a  and(b)) or not (c)"))
+    'a and b or not c'
+    """
+    match expr:
+        case Name(name=name):
+            return name
+        case DateOf(name=name):
+            return f"{name}.date"
+        case DateLit(value=value):
+            return value.isoformat()
+        case NumLit(value=value):
+            text = repr(float(value))
+            return text[:-2] if text.endswith(".0") else text
+        case BoolLit(value=value):
+            return "true" if value else "false"
+        case Not(operand=operand):
+            return "not " + _wrap(operand, 3)
+        case BoolOp(op=op, operands=operands):
+            return f" {op} ".join(_wrap(o, 2 if op == "or" else 3) for o in operands)
+        case Compare(op=op, left=left, right=right):
+            return f"{_wrap(left, 5)} {op} {_wrap(right, 5)}"
+        case Call(func=func, args=args, k=k):
+            parts = ([] if k is None else [str(k)]) + [unparse(a) for a in args]
+            return f"{func}({', '.join(parts)})"
+    raise TypeError(f"not an expression: {expr!r}")

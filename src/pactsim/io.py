@@ -1,0 +1,97 @@
+"""Reading and writing scenario files.
+
+:func:`load` / :func:`loads` run the whole boundary: safe YAML parsing with
+positions (:mod:`pactsim._yaml`), then structural and cross-reference checks
+(:mod:`pactsim.validate`). Whatever is wrong comes back as one
+:class:`~pactsim.errors.ScenarioError` listing every problem at its line.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+from pactsim._yaml import MAX_BYTES, parse_yaml
+from pactsim.errors import Problem, ScenarioError
+from pactsim.scenario import Scenario
+from pactsim.validate import validate
+
+__all__ = ["dumps", "load", "loads"]
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=./pactsim-v1.schema.json"
+
+
+def loads(text: str | bytes, *, name: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario text.
+
+    Parameters
+    ----------
+    text:
+        YAML text (``str``, or UTF-8 ``bytes``).
+    name:
+        Shown as the file name in error messages.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem as ``NAME:LINE:COL: field: message``.
+
+    Examples
+    --------
+    >>> sc = loads("pactsim: 1\\nid: demo\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...            "events:\\n  rain: {p: 0.3}\\n")
+    >>> sc.events["rain"].p
+    0.3
+    """
+    located = parse_yaml(text, name=name)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8-sig")
+    return validate(located, text)
+
+
+def load(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario file (see :func:`loads`)."""
+    p = Path(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise ScenarioError(Problem(
+                f"the file is {size:,} bytes; scenario files are limited to {MAX_BYTES:,} "
+                "bytes (split it, or check you opened the right file)", path=name, line=1,
+                column=1))
+        data = p.read_bytes()
+    except OSError as err:
+        raise ScenarioError(Problem(f"cannot read the file: {err.strerror or err}", path=name)) \
+            from None
+    return loads(data, name=name)
+
+
+def _plain(value: Any) -> Any:
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return {k: _plain(v) for k, v in value.model_dump(exclude_defaults=True).items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def dumps(scenario: Scenario) -> str:
+    """Write a scenario back to YAML text that :func:`loads` reads as an equal scenario.
+
+    Comments of the original file are not kept (the model does not hold them).
+    """
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    buf = io.StringIO()
+    buf.write(SCHEMA_COMMENT + "\n")
+    yaml.dump(_plain(scenario), buf)
+    return buf.getvalue()

@@ -1,0 +1,41 @@
+"""JSON Schema of scenario format v1, for editor completion and checking.
+
+Generated from the pydantic models, so it cannot drift from what the loader
+accepts structurally; cross-reference rules (names, cycles, tables) are only
+checked by ``pactsim validate``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pactsim.scenario import Scenario
+
+__all__ = ["SCHEMA_ID", "json_schema"]
+
+SCHEMA_ID = "https://pactsim.invalid/schema/pactsim-v1.schema.json"
+_NAME = r"^[a-z][a-z0-9_]*$"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a scenario file."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID
+    schema["title"] = "pactsim scenario (format v1)"
+    schema["description"] = (
+        "A pactsim scenario: what an agreement will probably contain, with probabilities. "
+        "Validate with `pactsim validate FILE`."
+    )
+    props = schema["properties"]
+    props["pactsim"] = {"const": 1, "description": "Format version (1)."}
+    props["as_of"] = {"type": "string", "format": "date",
+                      "description": "Knowledge cutoff: nothing learned later goes in."}
+    props["horizon"] = {"type": "string", "format": "date", "description": "Last date modelled."}
+    for section in ("drivers", "events", "pillars", "questions"):
+        props[section]["propertyNames"] = {"pattern": _NAME}
+    for model in schema.get("$defs", {}).values():
+        for field in ("clauses",):
+            if field in model.get("properties", {}):
+                model["properties"][field]["propertyNames"] = {"pattern": _NAME}
+    return schema

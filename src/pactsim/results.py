@@ -1,0 +1,361 @@
+"""Results of a Monte Carlo run: estimates with standard errors, frames, curves.
+
+Every number a :class:`Results` reports comes with its Monte Carlo
+uncertainty. Summaries (marginals, the signing curve, bundles, questions) come
+from exact streaming counts, so they work with ``keep_draws=False``; arbitrary
+expressions (``prob("a and not b")``) and :meth:`Results.to_frame` need the
+draws (``keep_draws=True``, the default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from pactsim import expr as _expr
+from pactsim.compile import EPOCH, CompiledModel, day_number
+from pactsim.engine import Draws
+from pactsim.errors import ConditionError, PactsimError, ScenarioError
+from pactsim.estimate import Estimate, wilson
+from pactsim.scenario import Scenario
+from pactsim.stats import Stats, environment
+
+__all__ = ["NumericSummary", "Results", "RunInfo"]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Provenance of a run: enough to reproduce it exactly."""
+
+    scenario_id: str
+    digest: str
+    n: int
+    seed: int
+    version: str
+    chunk_size: int
+    workers: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class NumericSummary:
+    """Distribution of a numeric (or date) question.
+
+    ``histogram`` maps each value to its share of draws (``None`` when the
+    question took too many distinct values to keep); ``missing`` is the share
+    of draws with no value (a date question on an agreement never signed).
+    """
+
+    name: str
+    kind: str
+    mean: float
+    sd: float
+    stderr: float
+    quantiles: dict[float, float]
+    histogram: pd.Series | None
+    missing: float
+
+    def __str__(self) -> str:
+        qs = ", ".join(f"q{int(q * 100)}={_fmt(v, self.kind)}" for q, v in self.quantiles.items())
+        return f"{self.name}: mean {_fmt(self.mean, self.kind)} (sd {self.sd:.3g}); {qs}"
+
+
+def _fmt(v: float, kind: str) -> str:
+    if kind == "date":
+        return "—" if math.isnan(v) else str(EPOCH + dt.timedelta(days=round(v)))
+    return f"{v:.3g}"
+
+
+def _to_day(d: dt.date | str | np.datetime64 | pd.Timestamp) -> int:
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d)
+    if isinstance(d, pd.Timestamp | dt.datetime):
+        d = d.date()
+    if isinstance(d, np.datetime64):
+        return int(d.astype("datetime64[D]").astype(np.int64))
+    return day_number(d)
+
+
+class Results:
+    """Forecast distributions from :func:`pactsim.simulate`.
+
+    Attributes
+    ----------
+    scenario:
+        The scenario simulated.
+    info:
+        :class:`RunInfo` (seed, n, scenario digest, pactsim version, …).
+    stats:
+        The streaming counts behind every summary.
+    draws:
+        The draws, or ``None`` when run with ``keep_draws=False``.
+    """
+
+    def __init__(self, scenario: Scenario, model: CompiledModel, stats: Stats,
+                 draws: Draws | None, answers: dict[str, NDArray[Any]] | None,
+                 info: RunInfo) -> None:
+        self.scenario = scenario
+        self.model = model
+        self.stats = stats
+        self.draws = draws
+        self._answers = answers
+        self.info = info
+
+    # -- basic facts --------------------------------------------------------
+    @property
+    def n(self) -> int:
+        return self.stats.n
+
+    @property
+    def seed(self) -> int:
+        return self.info.seed
+
+    def __repr__(self) -> str:
+        return (f"<Results {self.info.scenario_id!r}: n={self.n:,}, seed={self.seed}, "
+                f"digest={self.info.digest[:12]}, draws {'kept' if self.draws else 'not kept'}>")
+
+    # -- probabilities ------------------------------------------------------
+    def _count(self, name: str) -> int | None:
+        if name in self.model.index:
+            return int(self.stats.node_counts[self.model.index[name]])
+        if name in self.stats.bool_counts:
+            return self.stats.bool_counts[name]
+        return None
+
+    def _evaluate(self, text: str, what: str) -> NDArray[Any]:
+        try:
+            tree, t = _expr.compile_expr(text, self.model.scope())
+        except ScenarioError as err:
+            raise ScenarioError([p.__class__(p.message, field=what, path=None, line=None,
+                                             column=p.column, value=text)
+                                 for p in err.problems]) from None
+        if t != "bool":
+            raise ScenarioError(f"{what} = {text!r} is a {t}, not a true/false expression "
+                                "(compare it, e.g. `count(a, b) >= 1`)")
+        if self.draws is None:
+            raise PactsimError(
+                f"{text!r} is not a node or a scenario question, and this run kept no draws "
+                "(keep_draws=False); add it to the scenario's questions or re-run with "
+                "keep_draws=True")
+        values, dates = environment(self.model, self.draws)
+        assert self._answers is not None
+        values.update(self._answers)
+        return np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
+
+    def prob(self, expr: str, given: str | None = None) -> Estimate:
+        """P(expr), or P(expr | given), with its standard error and interval.
+
+        Parameters
+        ----------
+        expr, given:
+            Expressions in the scenario language: node or question names,
+            ``and``/``or``/``not``, comparisons, ``signing.date <= 2024-12-31``…
+
+        Raises
+        ------
+        ConditionError
+            When ``given`` never held in the draws.
+        ScenarioError
+            When an expression is malformed or names an unknown node.
+
+        Examples
+        --------
+        >>> res.prob("s400_sale", given="signing")  # doctest: +SKIP
+        Estimate(0.2112 ± 0.0012, 95% CI [0.2088, 0.2136], n=170,123)
+        """
+        if given is None:
+            k = self._count(expr.strip())
+            if k is None:
+                k = int(np.count_nonzero(self._evaluate(expr, "expr")))
+            return Estimate.from_counts(k, self.n)
+        a, b = expr.strip(), given.strip()
+        if (b == "signing" and self._count(b) is not None and a in self.model.index
+                and self.model.kinds[self.model.index[a]] in ("pillar", "clause")):
+            k, m = self._count(a), self._count(b)  # content implies signing
+        else:
+            cond = self._evaluate(given, "given")
+            m = int(np.count_nonzero(cond))
+            k = int(np.count_nonzero(self._evaluate(expr, "expr") & cond))
+        assert k is not None and m is not None
+        if m == 0:
+            raise ConditionError(
+                f"the condition {given!r} never held in {self.n:,} draws, so P({expr} | "
+                f"{given}) cannot be estimated; simulate more draws or check the condition")
+        return Estimate.from_counts(k, m)
+
+    # -- frames -------------------------------------------------------------
+    def marginals(self) -> pd.DataFrame:
+        """One row per binary node: ``p``, ``stderr``, ``lo``, ``hi``, and
+        ``p_given_signed`` (with its ``stderr``) for pillars and clauses."""
+        m = self.model
+        signed = self._count("signing") if m.signing_index >= 0 else None
+        rows = []
+        for name in self._file_order():
+            k = int(self.stats.node_counts[m.index[name]])
+            est = Estimate.from_counts(k, self.n)
+            kind = m.kinds[m.index[name]]
+            row: dict[str, Any] = {
+                "node": name, "kind": kind, "pillar": m.pillar_of.get(name),
+                "label": m.labels.get(name, name), "p": est.value, "stderr": est.stderr,
+                "lo": est.lo, "hi": est.hi, "p_given_signed": np.nan,
+                "stderr_given_signed": np.nan,
+            }
+            if kind in ("pillar", "clause") and signed:
+                cond = Estimate.from_counts(k, signed)
+                row["p_given_signed"], row["stderr_given_signed"] = cond.value, cond.stderr
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("node")
+
+    def _file_order(self) -> list[str]:
+        return [n for n in self.scenario.binary_names if n in self.model.index]
+
+    def questions(self) -> pd.DataFrame:
+        """Boolean questions: ``p``, ``stderr``, ``lo``, ``hi``, and the expression."""
+        rows = []
+        for name, (_tree, t) in self.model.questions.items():
+            if t != "bool":
+                continue
+            est = Estimate.from_counts(self.stats.bool_counts[name], self.n)
+            rows.append({"question": name, "expr": self.scenario.question_text(name),
+                         "p": est.value, "stderr": est.stderr, "lo": est.lo, "hi": est.hi})
+        cols = ["question", "expr", "p", "stderr", "lo", "hi"]
+        return pd.DataFrame(rows, columns=cols).set_index("question")
+
+    def numeric(self, name: str) -> NumericSummary:
+        """Distribution of a numeric or date question (mean, sd, quantiles, histogram)."""
+        if name not in self.stats.num_moments:
+            known = [q for q, (_, t) in self.model.questions.items() if t != "bool"]
+            raise PactsimError(f"{name!r} is not a numeric question of this scenario "
+                               f"(numeric questions: {', '.join(known) or 'none'})")
+        kind = self.model.questions[name][1]
+        s, ss = self.stats.num_moments[name]
+        cnt = self.stats.num_count[name]
+        mean = s / cnt if cnt else math.nan
+        var = max(ss / cnt - mean * mean, 0.0) if cnt else math.nan
+        sd = math.sqrt(var) * math.sqrt(cnt / (cnt - 1)) if cnt > 1 else math.nan
+        values = self.stats.num_values.get(name)
+        hist = None
+        quantiles: dict[float, float] = {}
+        if values is not None and cnt:
+            ser = pd.Series(values, dtype=float).sort_index()
+            hist = ser / self.n
+            cum = np.cumsum(ser.to_numpy()) / cnt
+            for q in (0.1, 0.5, 0.9):
+                quantiles[q] = float(ser.index[np.searchsorted(cum, q - 1e-12)])
+        return NumericSummary(name, kind, mean, sd, sd / math.sqrt(cnt) if cnt else math.nan,
+                              quantiles, hist, 1 - cnt / self.n)
+
+    # -- signing date -------------------------------------------------------
+    def key_dates(self) -> list[dt.date]:
+        """The scenario's ``by`` dates plus quarter ends up to the horizon."""
+        sc = self.scenario
+        out = set(sc.signing.by) if sc.signing else set()
+        d = sc.as_of
+        while d <= sc.horizon:
+            q_end = dt.date(d.year, ((d.month - 1) // 3 + 1) * 3, 1)
+            nxt = dt.date(q_end.year + (q_end.month == 12), q_end.month % 12 + 1, 1)
+            end = nxt - dt.timedelta(days=1)
+            if sc.as_of < end <= sc.horizon:
+                out.add(end)
+            d = nxt
+        return sorted(out)
+
+    def signing_cdf(self, dates: Sequence[Any] | None = None) -> pd.DataFrame:
+        """P(signed on or before each date) with standard errors and 95% bands.
+
+        ``dates`` defaults to every day from ``as_of`` to the horizon. Returns a
+        frame indexed by date (``datetime64``) with ``p``, ``stderr``, ``lo``,
+        ``hi`` — a pointwise Wilson band.
+        """
+        if self.model.signing_index < 0:
+            raise PactsimError("this scenario has no `signing` section, so no signing date")
+        m = self.model
+        cum = np.cumsum(self.stats.signing_hist)
+        if dates is None:
+            days = np.arange(m.as_of, m.horizon + 1)
+        else:
+            days = np.array([_to_day(d) for d in dates], dtype=np.int64)
+        idx = np.clip(days - m.as_of, -1, len(cum) - 1)
+        k = np.where(idx < 0, 0, cum[np.maximum(idx, 0)])
+        p = k / self.n
+        band = np.array([wilson(int(x), self.n) for x in k]) if len(k) else np.zeros((0, 2))
+        return pd.DataFrame(
+            {"p": p, "stderr": np.sqrt(p * (1 - p) / self.n), "lo": band[:, 0], "hi": band[:, 1]},
+            index=pd.Index(days.astype("datetime64[D]"), name="date"),
+        )
+
+    def signing_quantiles(self, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
+                          given_signed: bool = True) -> pd.Series:
+        """Quantiles of the signing date (``NaT`` when beyond the chance of signing).
+
+        With ``given_signed`` (default) these are quantiles of the date among
+        draws that were signed by the horizon: the median is "if it is signed,
+        when". Otherwise quantiles of the unconditional date, where not signed
+        counts as after the horizon.
+        """
+        if self.model.signing_index < 0:
+            raise PactsimError("this scenario has no `signing` section, so no signing date")
+        cum = np.cumsum(self.stats.signing_hist)
+        total = cum[-1] if given_signed else self.n
+        out = {}
+        for q in probs:
+            if total == 0 or q * total > cum[-1]:
+                out[q] = np.datetime64("NaT", "D")
+                continue
+            i = int(np.searchsorted(cum, q * total - 1e-9))
+            out[q] = np.datetime64(self.model.as_of + i, "D")
+        return pd.Series(out, name="signing_date", dtype="datetime64[s]")
+
+    # -- bundles ------------------------------------------------------------
+    def bundles(self, top: int = 10) -> pd.DataFrame:
+        """The most frequent sets of pillars and clauses in the text.
+
+        Each row is one exact set (what is in the text, everything else out),
+        with its share of draws, standard error and interval. The empty set is
+        "not signed or nothing agreed".
+        """
+        names = self.model.content_names
+        items = sorted(self.stats.bundles.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        rows = []
+        for key, c in items:
+            bits = np.unpackbits(np.frombuffer(key, dtype=np.uint8))[: len(names)].astype(bool)
+            members = tuple(n for n, b in zip(names, bits, strict=True) if b)
+            est = Estimate.from_counts(c, self.n)
+            rows.append({"bundle": " + ".join(members) or "(nothing)", "items": members,
+                         "size": len(members), "count": c, "p": est.value,
+                         "stderr": est.stderr, "lo": est.lo, "hi": est.hi})
+        cols = ["bundle", "items", "size", "count", "p", "stderr", "lo", "hi"]
+        return pd.DataFrame(rows, columns=cols)
+
+    # -- draws --------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """The draws: one row per draw, bool columns per binary node, float
+        columns per driver, ``signing_date`` as ``datetime64`` (NaT = not
+        signed), and a column per question."""
+        if self.draws is None:
+            raise PactsimError("this run kept no draws (keep_draws=False); re-run with "
+                               "keep_draws=True to get them")
+        d = self.draws
+        cols: dict[str, Any] = {}
+        for name in self._file_order():
+            cols[name] = d.bits[self.model.index[name]]
+        for k, drv in enumerate(self.model.drivers):
+            cols[drv.name] = d.drivers[k]
+        if self.model.signing_index >= 0:
+            cols["signing_date"] = d.signing_day.view("datetime64[D]").astype("datetime64[s]")
+        if self._answers:
+            cols.update(self._answers)
+        return pd.DataFrame(cols)
+
+    def summary(self) -> str:
+        """A plain-text forecast (what ``pactsim run`` prints)."""
+        from pactsim.textreport import format_results
+
+        return format_results(self)

@@ -1,0 +1,423 @@
+"""The scenario data model (format v1), as frozen pydantic models.
+
+A :class:`Scenario` mirrors the YAML file an analyst writes. Structural rules
+(types, ranges, allowed keys) live on the models; rules that need the whole file
+(unknown names, cycles, complete tables, date order) live in
+:mod:`pactsim.validate`. Load scenarios with :func:`pactsim.load` /
+:func:`pactsim.loads`, which run both and report every problem at its line.
+
+Node kinds share one namespace of snake_case names:
+
+==========  ==============================================================
+kind        meaning
+==========  ==============================================================
+driver      continuous latent factor (``normal`` or ``uniform``)
+event       binary context event outside the agreement text
+signing     the agreement is signed on or before the horizon; has a date
+pillar      a pillar is in the text (implicitly requires ``signing``)
+clause      a clause is in the text (implicitly requires its pillar)
+question    an expression over the other names
+==========  ==============================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    Strict,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "Beta",
+    "Between",
+    "Driver",
+    "Node",
+    "NodeKind",
+    "NodeView",
+    "PSpec",
+    "Pillar",
+    "Question",
+    "Scenario",
+    "Signing",
+    "p_mean",
+]
+
+NodeKind = Literal["driver", "event", "signing", "pillar", "clause", "question"]
+BINARY_KINDS: frozenset[str] = frozenset({"event", "signing", "pillar", "clause"})
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _finite(x: float) -> bool:
+    return math.isfinite(x)
+
+
+def _number(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError(
+            "not_a_number",
+            "= {value!r} is not a number ({what})",
+            {"value": value, "what": what},
+        )
+    x = float(value)
+    if not _finite(x):
+        raise PydanticCustomError(
+            "not_finite", "= {value} is not a finite number ({what})", {"value": x, "what": what}
+        )
+    return x
+
+
+class Beta(_Model):
+    """An uncertain probability drawn from Beta(a, b) afresh for each draw."""
+
+    beta: tuple[float, float]
+
+    @field_validator("beta", mode="before")
+    @classmethod
+    def _check(cls, v: object) -> tuple[float, float]:
+        if not isinstance(v, list | tuple) or len(v) != 2:
+            raise PydanticCustomError(
+                "beta_shape", "must be a list of two numbers [a, b] (the Beta shape parameters)"
+            )
+        a, b = (_number(x, "Beta shape parameter") for x in v)
+        if a <= 0 or b <= 0:
+            raise PydanticCustomError(
+                "beta_positive",
+                "= [{a}, {b}] has a parameter <= 0 (Beta parameters must be > 0; "
+                "e.g. [2, 8] has mean 0.2)",
+                {"a": a, "b": b},
+            )
+        return (a, b)
+
+    @property
+    def mean(self) -> float:
+        a, b = self.beta
+        return a / (a + b)
+
+
+class Between(_Model):
+    """An uncertain probability given as a 90% interval ``[lo, hi]``.
+
+    It is turned into the Beta distribution whose 5% and 95% quantiles are
+    ``lo`` and ``hi`` (see :func:`pactsim.compile.between_to_beta`).
+    """
+
+    between: tuple[float, float]
+
+    @field_validator("between", mode="before")
+    @classmethod
+    def _check(cls, v: object) -> tuple[float, float]:
+        if not isinstance(v, list | tuple) or len(v) != 2:
+            raise PydanticCustomError(
+                "between_shape", "must be a list [lo, hi] (a 90% interval for the probability)"
+            )
+        lo, hi = (_number(x, "interval bound") for x in v)
+        if not (0 < lo < hi < 1):
+            raise PydanticCustomError(
+                "between_range",
+                "= [{lo}, {hi}] must satisfy 0 < lo < hi < 1 (a 90% interval strictly "
+                "inside (0, 1); for a sure value write p: {lo} instead)",
+                {"lo": lo, "hi": hi},
+            )
+        return (lo, hi)
+
+
+def _validate_pspec(v: object) -> float | Beta | Between:
+    if isinstance(v, Beta | Between):
+        return v
+    if isinstance(v, Mapping):
+        keys = set(v)
+        if keys == {"beta"}:
+            return Beta.model_validate(v)
+        if keys == {"between"}:
+            return Between.model_validate(v)
+        raise PydanticCustomError(
+            "p_spec",
+            "= {value!r} is not a probability (write a number in [0, 1], "
+            "{{beta: [a, b]}} or {{between: [lo, hi]}})",
+            {"value": dict(v)},
+        )
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise PydanticCustomError(
+            "p_spec",
+            "= {value!r} is not a probability (write a number in [0, 1], "
+            "{{beta: [a, b]}} or {{between: [lo, hi]}})",
+            {"value": v},
+        )
+    x = float(v)
+    if not (0.0 <= x <= 1.0):  # also catches NaN
+        raise PydanticCustomError(
+            "p_range",
+            "= {value} must be in [0, 1] (a probability; e.g. 0.3 for 30%)",
+            {"value": x},
+        )
+    return x
+
+
+_PSPEC_SCHEMA: dict[str, Any] = {
+    "description": "A probability: a number in [0, 1], {beta: [a, b]} or {between: [lo, hi]}.",
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {
+            "type": "object",
+            "properties": {
+                "beta": {
+                    "type": "array",
+                    "items": {"type": "number", "exclusiveMinimum": 0},
+                    "minItems": 2,
+                    "maxItems": 2,
+                }
+            },
+            "required": ["beta"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {
+                "between": {
+                    "type": "array",
+                    "items": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+                    "minItems": 2,
+                    "maxItems": 2,
+                }
+            },
+            "required": ["between"],
+            "additionalProperties": False,
+        },
+    ],
+}
+
+#: A probability spec: a number in [0, 1], :class:`Beta` or :class:`Between`.
+def _serialize_pspec(v: float | Beta | Between) -> object:
+    return v.model_dump() if isinstance(v, BaseModel) else v
+
+
+PSpec = Annotated[
+    float | Beta | Between,
+    PlainValidator(_validate_pspec),
+    PlainSerializer(_serialize_pspec),
+    WithJsonSchema(_PSPEC_SCHEMA),
+]
+
+
+def p_mean(spec: float | Beta | Between) -> float:
+    """Mean of a probability spec (for ``between``, the mean of its fitted Beta)."""
+    if isinstance(spec, Beta):
+        return spec.mean
+    if isinstance(spec, Between):
+        from pactsim.compile import between_to_beta
+
+        a, b = between_to_beta(*spec.between)
+        return a / (a + b)
+    return float(spec)
+
+
+def _validate_odds_factor(v: object) -> float:
+    x = _number(v, "an odds factor")
+    if x <= 0:
+        raise PydanticCustomError(
+            "odds_positive",
+            "= {value} must be > 0 (an odds multiplier: 2 doubles the odds, 0.5 halves them)",
+            {"value": x},
+        )
+    return x
+
+
+OddsFactor = Annotated[
+    float,
+    PlainValidator(_validate_odds_factor),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+]
+_TABLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Nested table over `given` parents, keys true/false, leaves probabilities.",
+    "propertyNames": {"enum": ["true", "false"]},
+}
+SourceRef = Annotated[str | list[str], Field(description="A key of `sources`, or a list of keys.")]
+
+
+class Node(_Model):
+    """An event, pillar or clause: a binary node of the agreement model.
+
+    Exactly one of ``p`` or ``given`` + ``table`` says how likely it is; ``odds``
+    multiplies the odds by a factor when a binary parent is true (or by
+    factor**value for a driver); ``requires`` / ``excludes`` are hard gates.
+    """
+
+    label: str | None = None
+    source: SourceRef | None = None
+    p: PSpec | None = None
+    given: list[str] | None = None
+    table: Annotated[dict[Any, Any] | None, WithJsonSchema(_TABLE_SCHEMA)] = None
+    odds: dict[str, OddsFactor] = Field(default_factory=dict)
+    requires: list[str] = Field(default_factory=list)
+    excludes: list[str] = Field(default_factory=list)
+
+    def table_entries(self) -> list[tuple[tuple[bool, ...], float | Beta | Between]]:
+        """Rows of ``table`` as ``(parent values in given order, p spec)``.
+
+        Rows come in the order of ``itertools.product((False, True), repeat=k)``,
+        so row ``i`` has parent ``j`` true when bit ``k-1-j`` of ``i`` is set.
+        Only valid on a validated scenario.
+        """
+        given = self.given or []
+        rows = []
+        for combo in itertools.product((False, True), repeat=len(given)):
+            leaf: Any = self.table
+            for value in combo:
+                leaf = leaf[value]
+            rows.append((combo, _validate_pspec(leaf)))
+        return rows
+
+
+class Pillar(Node):
+    """A pillar of the agreement, holding its clauses."""
+
+    clauses: dict[str, Node] = Field(default_factory=dict)
+
+
+class Driver(_Model):
+    """A continuous latent factor shared by many nodes."""
+
+    label: str | None = None
+    source: SourceRef | None = None
+    dist: Literal["normal", "uniform"]
+    mean: float | None = None
+    sd: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+
+class Signing(_Model):
+    """Timing of signing: cumulative P(signed on or before each date)."""
+
+    label: str | None = None
+    source: SourceRef | None = None
+    by: Annotated[
+        dict[dt.date, PSpec],
+        WithJsonSchema(
+            {
+                "type": "object",
+                "propertyNames": {"pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+                "minProperties": 1,
+            }
+        ),
+    ]
+
+
+class Question(_Model):
+    """A question in long form: ``{expr: ..., label: ...}``."""
+
+    expr: str
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeView:
+    """One named node of a scenario, whatever section it sits in."""
+
+    name: str
+    kind: NodeKind
+    spec: Node | Driver | Signing | Question
+    pillar: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.spec.label or self.name.replace("_", " ")
+
+    @property
+    def is_binary(self) -> bool:
+        return self.kind in BINARY_KINDS
+
+
+class Scenario(_Model):
+    """A validated, frozen scenario (format v1).
+
+    Build one with :func:`pactsim.load` or :func:`pactsim.loads`; constructing
+    it directly skips the cross-reference checks.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={"title": "pactsim"})
+
+    pactsim: Literal[1]
+    id: str
+    title: str | None = None
+    description: str | None = None
+    as_of: dt.date
+    horizon: dt.date
+    sources: dict[str, str] = Field(default_factory=dict)
+    drivers: dict[str, Driver] = Field(default_factory=dict)
+    events: dict[str, Node] = Field(default_factory=dict)
+    signing: Signing | None = None
+    pillars: dict[str, Pillar] = Field(default_factory=dict)
+    questions: dict[str, str | Question] = Field(default_factory=dict)
+
+    # -- navigation ---------------------------------------------------------
+    def iter_nodes(self) -> Iterator[NodeView]:
+        """Every named node in file order: drivers, events, signing, pillars
+        (each followed by its clauses), questions."""
+        for name, d in self.drivers.items():
+            yield NodeView(name, "driver", d)
+        for name, e in self.events.items():
+            yield NodeView(name, "event", e)
+        if self.signing is not None:
+            yield NodeView("signing", "signing", self.signing)
+        for name, p in self.pillars.items():
+            yield NodeView(name, "pillar", p)
+            for cname, c in p.clauses.items():
+                yield NodeView(cname, "clause", c, pillar=name)
+        for name, q in self.questions.items():
+            yield NodeView(name, "question", q if isinstance(q, Question) else Question(expr=q))
+
+    @cached_property
+    def nodes(self) -> dict[str, NodeView]:
+        """All nodes by name, in file order."""
+        return {v.name: v for v in self.iter_nodes()}
+
+    @property
+    def binary_names(self) -> list[str]:
+        """Names of the binary nodes (events, signing, pillars, clauses), file order."""
+        return [v.name for v in self.iter_nodes() if v.is_binary]
+
+    def question_text(self, name: str) -> str:
+        q = self.questions[name]
+        return q.expr if isinstance(q, Question) else q
+
+    def parents(self, name: str) -> list[str]:
+        """Direct dependencies of a node: ``given``, ``odds``, ``requires``,
+        ``excludes`` and the implicit gates (pillar ← signing, clause ← pillar)."""
+        view = self.nodes[name]
+        out: list[str] = []
+        if view.kind == "pillar" and self.signing is not None:
+            out.append("signing")
+        if view.kind == "clause" and view.pillar is not None:
+            out.append(view.pillar)
+        if isinstance(view.spec, Node):
+            n = view.spec
+            out += list(n.given or []) + list(n.odds) + n.requires + n.excludes
+        return list(dict.fromkeys(out))
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of the scenario's canonical JSON: equal scenarios, equal digests."""
+        text = self.model_dump_json(exclude_defaults=True)
+        return hashlib.sha256(text.encode()).hexdigest()
