@@ -34,11 +34,16 @@ def _odds(p: Fr, f: Fr) -> Fr:
 # analytic-independent.yaml
 # --------------------------------------------------------------------------
 _a, _b, _c = Fr(3, 10), Fr(1, 2), Fr(2, 2 + 6)  # c: Beta(2, 6) mean
-_d_tab = {(True, True): Fr(9, 10), (True, False): Fr(6, 10),
-          (False, True): Fr(4, 10), (False, False): Fr(1, 10)}
+_d_tab = {
+    (True, True): Fr(9, 10),
+    (True, False): Fr(6, 10),
+    (False, True): Fr(4, 10),
+    (False, False): Fr(1, 10),
+}
 _d = sum(
     (_a if ia else 1 - _a) * (_b if ib else 1 - _b) * _d_tab[ia, ib]
-    for ia in (True, False) for ib in (True, False)
+    for ia in (True, False)
+    for ib in (True, False)
 )  # = 2/5
 _e_a = _odds(Fr(1, 5), Fr(3))  # = 3/7
 _e = _a * _e_a + (1 - _a) * Fr(1, 5)  # = 47/175
@@ -58,13 +63,11 @@ _INDEPENDENT = {
     # at_least(2, a, b, c): ab~c + a~bc + ~abc + abc = 11/40
     "two_of_three": _a * _b * (1 - _c) + _a * (1 - _b) * _c + (1 - _a) * _b * _c + _a * _b * _c,
     # count(a, b, c) == 1: a~b~c + ~ab~c + ~a~bc = 37/80
-    "exactly_one": _a * (1 - _b) * (1 - _c) + (1 - _a) * _b * (1 - _c)
-    + (1 - _a) * (1 - _b) * _c,
+    "exactly_one": _a * (1 - _b) * (1 - _c) + (1 - _a) * _b * (1 - _c) + (1 - _a) * (1 - _b) * _c,
     "not_a_or_c": 1 - _a * (1 - _c),  # 1 - P(a, not c) = 31/40
     "d_without_a": (1 - _a) * _d_given_not_a,  # .7·(1/4) = 7/40
     # d, e independent given a: 1 - [.3·(1/4)(4/7) + .7·(3/4)(4/5)] = 94/175
-    "d_or_e": 1 - (_a * (1 - _d_given_a) * (1 - _e_a)
-                   + (1 - _a) * (1 - _d_given_not_a) * Fr(4, 5)),
+    "d_or_e": 1 - (_a * (1 - _d_given_a) * (1 - _e_a) + (1 - _a) * (1 - _d_given_not_a) * Fr(4, 5)),
     "precedence": _a + (1 - _a) * _b * _c,  # a or (b and c) = 31/80
     "a or b and c": _a + (1 - _a) * _b * _c,  # same expression, inline
     "not (a or b)": (1 - _a) * (1 - _b),  # 7/20
@@ -93,11 +96,16 @@ _S = Fr(4, 5)  # single `by` point 0.8
 _sanc, _war = Fr(1, 2), Fr(3, 5)
 _M_S = Fr(9, 10)  # P(military | signing)
 _M = _S * _M_S  # 18/25
-_jets_tab = {(True, True): Fr(6, 10), (True, False): Fr(4, 10),
-             (False, True): Fr(2, 10), (False, False): Fr(1, 10)}
+_jets_tab = {
+    (True, True): Fr(6, 10),
+    (True, False): Fr(4, 10),
+    (False, True): Fr(2, 10),
+    (False, False): Fr(1, 10),
+}
 _jets_M = sum(
     Fr(1, 2) * (_war if w else 1 - _war) * _jets_tab[dr, w]
-    for dr in (True, False) for w in (True, False)
+    for dr in (True, False)
+    for w in (True, False)
 )  # 17/50
 _jets_drones_M = Fr(1, 2) * (_war * Fr(6, 10) + (1 - _war) * Fr(4, 10))  # .26
 _jets_nodrones_M = Fr(1, 2) * (_war * Fr(2, 10) + (1 - _war) * Fr(1, 10))  # .08
@@ -138,9 +146,14 @@ _GATES = {
     "jets_no_drones": _M * _jets_nodrones_M,  # .72·.08 = 36/625
     "gas_deal": _E * (Fr(1, 2) + Fr(1, 5)),  # pipeline or lng (disjoint) = 1071/2500
     "energy and not military": _S * (1 - _M_S) * _E_notM,  # .8·.1·.65 = 13/250
-    "count(drones, jets, defence) >= 1": _M * (  # 1 - P(none | M)
-        1 - (Fr(1, 2) * (1 - _jets_tab[False, True] * _war - _jets_tab[False, False] * (1 - _war))
-             * (1 - Fr(1, 4) * (1 - _backlash_S)))
+    "count(drones, jets, defence) >= 1": _M
+    * (  # 1 - P(none | M)
+        1
+        - (
+            Fr(1, 2)
+            * (1 - _jets_tab[False, True] * _war - _jets_tab[False, False] * (1 - _war))
+            * (1 - Fr(1, 4) * (1 - _backlash_S))
+        )
     ),  # P(none | M) = .5·(1 - .16)·(1 - .175) = .5·.84·.825 = .3465; .72·.6535 = 0.47052
 }
 
@@ -209,8 +222,11 @@ _TIMING_COND = [
     ("signing.date > 2025-03-31", "signing", (_F_jun30 - _F_mar31) / _F_jun30),  # 1/5
     ("core", "signing", Fr(1)),  # p = 1
     ("extra", "core", Fr(2, 5)),  # clause p
-    ("by_mar1", "signing.date > 2025-01-31",
-     (_F_mar1 - _F_jan31) / (_F_jun30 - _F_jan31)),  # 58/177
+    (
+        "by_mar1",
+        "signing.date > 2025-01-31",
+        (_F_mar1 - _F_jan31) / (_F_jun30 - _F_jan31),
+    ),  # 58/177
     ("ratified", "signing.date <= 2025-01-31", Fr(1, 2)),  # independent of the date
     ("signing", "not_by_q1", (_F_jun30 - _F_mar31) / (1 - _F_mar31)),  # 3/8
 ]

@@ -5,8 +5,9 @@ An expression is a condition, count or date over a scenario's nodes, e.g.
 ``count(military, energy) >= 2 and not new_sanctions``. Grammar, lowest
 precedence first (no arithmetic in v1)::
 
-    or      := and ("or" and)*          and := not ("and" not)*
-    not     := "not" not | primary [("<" | "<=" | ">" | ">=" | "==" | "!=") primary]
+    or      := and ("or" and)*
+    and     := not ("and" not)*
+    not     := "not" not | primary [CMP primary]        CMP: < <= > >= == !=
     primary := NAME | NAME ".date" | FUNC "(" [K ","] or ("," or)* ")"
              | NUMBER | "-" NUMBER | DATE | "true" | "false" | "(" or ")"
 
@@ -240,8 +241,8 @@ class _Parser:
         self.i = min(self.i + 1, len(self.toks) - 1)
         return tok
 
-    def nest(self, tok: _Tok, by: int = 1) -> None:
-        self.depth += by
+    def nest(self, tok: _Tok) -> None:
+        self.depth += 1
         if self.depth > MAX_DEPTH:
             what = "parentheses, 'not', function calls"
             _fail(

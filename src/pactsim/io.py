@@ -11,14 +11,15 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
-from pactsim._yaml import MAX_BYTES, parse_yaml
+from pactsim._yaml import MAX_BYTES, Located, parse_yaml
 from pactsim.errors import Problem, ScenarioError
 from pactsim.scenario import Scenario
 from pactsim.validate import validate
 
-__all__ = ["dumps", "load", "loads"]
+__all__ = ["dumps", "from_dict", "load", "loads"]
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=./pactsim-v1.schema.json"
 
@@ -49,6 +50,16 @@ def loads(text: str | bytes, *, name: str = "<scenario>") -> Scenario:
     if isinstance(text, bytes):
         text = text.decode("utf-8-sig")
     return validate(located, text)
+
+
+def from_dict(data: Mapping[str, Any], *, name: str = "<dict>") -> Scenario:
+    """Validate plain Python data (as a YAML file would give) into a :class:`Scenario`.
+
+    Runs every check :func:`loads` runs; problems carry field paths but no
+    line numbers. Dates may be ``datetime.date`` objects, table keys ``True``
+    / ``False``.
+    """
+    return validate(Located(dict(data), name, {}, {}))
 
 
 def load(path: str | os.PathLike[str]) -> Scenario:

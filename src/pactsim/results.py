@@ -64,7 +64,8 @@ class NumericSummary:
 
     def __str__(self) -> str:
         qs = ", ".join(f"q{int(q * 100)}={_fmt(v, self.kind)}" for q, v in self.quantiles.items())
-        return f"{self.name}: mean {_fmt(self.mean, self.kind)} (sd {self.sd:.3g}); {qs}"
+        mean = _fmt(self.mean, self.kind) if self.kind == "date" else f"{self.mean:.2f}"
+        return f"{self.name}: mean {mean} (sd {self.sd:.2f}); {qs}"
 
 
 def _fmt(v: float, kind: str) -> str:
@@ -314,24 +315,40 @@ class Results:
         return pd.Series(out, name="signing_date", dtype="datetime64[s]")
 
     # -- bundles ------------------------------------------------------------
-    def bundles(self, top: int = 10) -> pd.DataFrame:
-        """The most frequent sets of pillars and clauses in the text.
+    def bundles(self, top: int = 10, *, of: str = "all") -> pd.DataFrame:
+        """The most frequent texts: exact sets of pillars and clauses.
 
         Each row is one exact set (what is in the text, everything else out),
-        with its share of draws, standard error and interval. The empty set is
-        "not signed or nothing agreed".
+        with its share of draws, standard error and 95% interval. The empty set
+        means "not signed, or signed with none of these". ``of`` chooses what a
+        set is made of: ``"all"`` (pillars and clauses), ``"pillars"`` or
+        ``"clauses"``; members are listed in file order.
         """
+        if of not in ("all", "pillars", "clauses"):
+            raise ValueError(f"of must be 'all', 'pillars' or 'clauses', not {of!r}")
         names = self.model.content_names
-        items = sorted(self.stats.bundles.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-        rows = []
-        for key, c in items:
-            bits = np.unpackbits(np.frombuffer(key, dtype=np.uint8))[: len(names)].astype(bool)
-            members = tuple(n for n, b in zip(names, bits, strict=True) if b)
-            est = Estimate.from_counts(c, self.n)
-            rows.append({"bundle": " + ".join(members) or "(nothing)", "items": members,
-                         "size": len(members), "count": c, "p": est.value,
-                         "stderr": est.stderr, "lo": est.lo, "hi": est.hi})
+        order = [n for n in self._file_order() if n in names]
+        if of != "all":
+            kind = "pillar" if of == "pillars" else "clause"
+            order = [n for n in order if self.model.kinds[self.model.index[n]] == kind]
         cols = ["bundle", "items", "size", "count", "p", "stderr", "lo", "hi"]
+        if not self.stats.bundles:
+            return pd.DataFrame([], columns=cols)
+        keys = list(self.stats.bundles)
+        counts = np.fromiter(self.stats.bundles.values(), dtype=np.int64, count=len(keys))
+        packed = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), -1)
+        bits = np.unpackbits(packed, axis=1)[:, : len(names)].astype(bool)
+        sel = bits[:, [names.index(n) for n in order]]
+        uniq, inverse = np.unique(sel, axis=0, return_inverse=True)
+        totals = np.bincount(inverse.ravel(), weights=counts).astype(np.int64)
+        rank = sorted(range(len(uniq)), key=lambda i: (-totals[i], uniq[i].tolist()))[:top]
+        rows = []
+        for i in rank:
+            members = tuple(n for n, b in zip(order, uniq[i], strict=True) if b)
+            est = Estimate.from_counts(int(totals[i]), self.n)
+            rows.append({"bundle": " + ".join(members) or "(nothing)", "items": members,
+                         "size": len(members), "count": int(totals[i]), "p": est.value,
+                         "stderr": est.stderr, "lo": est.lo, "hi": est.hi})
         return pd.DataFrame(rows, columns=cols)
 
     # -- draws --------------------------------------------------------------

@@ -72,11 +72,7 @@ def _finite(x: float) -> bool:
 
 def _number(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PydanticCustomError(
-            "not_a_number",
-            "= {value!r} is not a number ({what})",
-            {"value": value, "what": what},
-        )
+        raise PydanticCustomError("not_a_number", f"= {value!r} is not a number ({what})")
     x = float(value)
     if not _finite(x):
         raise PydanticCustomError(
@@ -140,6 +136,12 @@ class Between(_Model):
         return (lo, hi)
 
 
+def _not_a_p(v: object) -> str:
+    # Built here, not as a template: pydantic templates cannot show repr() or braces.
+    return (f"= {v!r} is not a probability (write a number in [0, 1], "
+            "{beta: [a, b]} or {between: [lo, hi]})")
+
+
 def _validate_pspec(v: object) -> float | Beta | Between:
     if isinstance(v, Beta | Between):
         return v
@@ -149,19 +151,9 @@ def _validate_pspec(v: object) -> float | Beta | Between:
             return Beta.model_validate(v)
         if keys == {"between"}:
             return Between.model_validate(v)
-        raise PydanticCustomError(
-            "p_spec",
-            "= {value!r} is not a probability (write a number in [0, 1], "
-            "{{beta: [a, b]}} or {{between: [lo, hi]}})",
-            {"value": dict(v)},
-        )
+        raise PydanticCustomError("p_spec", _not_a_p(dict(v)))
     if isinstance(v, bool) or not isinstance(v, int | float):
-        raise PydanticCustomError(
-            "p_spec",
-            "= {value!r} is not a probability (write a number in [0, 1], "
-            "{{beta: [a, b]}} or {{between: [lo, hi]}})",
-            {"value": v},
-        )
+        raise PydanticCustomError("p_spec", _not_a_p(v))
     x = float(v)
     if not (0.0 <= x <= 1.0):  # also catches NaN
         raise PydanticCustomError(

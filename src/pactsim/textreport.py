@@ -70,10 +70,10 @@ def format_results(res: Results) -> str:
     for q, (_, t) in res.model.questions.items():
         if t != "bool":
             lines.append(f"Distribution of {res.numeric(q)}")
-    b = res.bundles(top=5)
+    b = res.bundles(top=5, of="pillars")
     if len(b):
         lines.append("")
-        lines.append("Most frequent texts (exact sets of pillars and clauses)")
+        lines.append("Most frequent texts (exact sets of pillars)")
         for _, row in b.iterrows():
             lines.append(f"  {_pct(row.p)}  {row.bundle}")
     return "\n".join(lines).rstrip() + "\n"

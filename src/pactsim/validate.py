@@ -85,9 +85,10 @@ class _Checker:
 
     def pydantic(self, prefix: Path, err: ValidationError, allowed: Sequence[str]) -> None:
         for e in err.errors():
-            loc = tuple(x for x in e["loc"] if x != "[key]")
-            path = prefix + loc
+            path = self._resolve(prefix, [x for x in e["loc"] if x != "[key]"])
+            loc = path[len(prefix):]
             kind = e["type"]
+            value = e.get("input")
             if kind == "extra_forbidden":
                 name = str(loc[-1])
                 self.report(
@@ -104,13 +105,35 @@ class _Checker:
                     f"= {e['input']!r}: unsupported format version (this pactsim reads "
                     "format 1; write `pactsim: 1`)",
                 )
+            elif kind == "literal_error":
+                expected = e.get("ctx", {}).get("expected", "")
+                self.report(path, f"= {e['input']!r} is not allowed (expected {expected})", value=value)
             elif kind in _FRIENDLY:
                 shown = e.get("input")
-                self.report(path, f"= {shown!r} {_FRIENDLY[kind]}")
+                self.report(path, f"= {shown!r} {_FRIENDLY[kind]}", value=value)
             elif "ctx" in e or kind.startswith(("p_", "beta", "between", "odds", "not_")):
-                self.report(path, e["msg"])
+                self.report(path, e["msg"], value=value)
             else:
-                self.report(path, f"{e['msg']}")
+                self.report(path, f"{e['msg']}", value=value)
+
+    def _resolve(self, prefix: Path, loc: Sequence[Any]) -> Path:
+        """Map pydantic's string locations back to the real keys (dates, bools)."""
+        node: Any = self.loc.data
+        for k in prefix:
+            node = node.get(k) if isinstance(node, Mapping) else None
+        out = list(prefix)
+        for item in loc:
+            key: Any = item
+            if isinstance(node, Mapping) and item not in node:
+                key = next((k for k in node if str(k) == str(item) or repr(k) == item), item)
+            out.append(key)
+            if isinstance(node, Mapping):
+                node = node.get(key)
+            elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+                node = node[key]
+            else:
+                node = None
+        return tuple(out)
 
     def model(self, prefix: Path, cls: type[BaseModel], data: Any) -> BaseModel | None:
         if not isinstance(data, Mapping):

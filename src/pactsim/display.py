@@ -1,0 +1,370 @@
+"""Rich HTML renderings of results, estimates and scenarios (Jupyter, reports).
+
+The functions here are duck-typed over the *results surface* (:class:`ResultsLike`):
+``scenario``, ``prob``, ``marginals``, ``questions`` and ``signing_cdf``, with
+``info``, ``key_dates``, ``numeric``, ``bundles`` and ``signing_quantiles``
+used when present. So they render Monte Carlo :class:`~pactsim.results.Results`
+and exact results alike. All user text (names, labels, expressions, sources)
+is escaped; the HTML needs no JavaScript and loads nothing from the network.
+
+Examples
+--------
+>>> import pactsim
+>>> sc = pactsim.loads("pactsim: 1\\nid: demo\\nas_of: 2024-01-01\\n"
+...                    "horizon: 2024-12-31\\nevents:\\n  rain: {p: 0.3}\\n")
+>>> html = results_html(pactsim.simulate(sc, n=1_000, seed=1))
+>>> html.startswith('<div class="pactsim">')
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from pactsim.estimate import Estimate
+    from pactsim.scenario import Node, Scenario
+
+__all__ = ["CSS", "ResultsLike", "estimate_html", "results_html", "scenario_html"]
+
+
+class ResultsLike(Protocol):
+    """What the views need of a results object (Monte Carlo or exact)."""
+
+    @property
+    def scenario(self) -> Scenario: ...
+
+    def prob(self, expr: str, given: str | None = None) -> Estimate: ...
+
+    def marginals(self) -> pd.DataFrame: ...
+
+    def questions(self) -> pd.DataFrame: ...
+
+    def signing_cdf(self, dates: Sequence[Any] | None = None) -> pd.DataFrame: ...
+
+
+#: Style sheet scoped to ``.pactsim``; works on light and dark notebook themes.
+CSS = """
+.pactsim{font:13px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:980px}
+.pactsim .ps-title{font-size:15px;font-weight:600;margin:0 0 2px}
+.pactsim .ps-muted{opacity:.68;font-size:12px}
+.pactsim table{border-collapse:collapse;margin:6px 0 10px;font-size:12.5px}
+.pactsim caption{text-align:left;font-weight:600;padding:2px 0 4px;caption-side:top}
+.pactsim th{text-align:left;font-weight:600;border-bottom:1px solid rgba(128,128,128,.45);
+ padding:3px 10px 3px 0;white-space:nowrap}
+.pactsim td{padding:2px 10px 2px 0;border-bottom:1px solid rgba(128,128,128,.15);
+ vertical-align:top;text-align:left}
+.pactsim td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.pactsim td.ci{font-variant-numeric:tabular-nums;white-space:nowrap;opacity:.7}
+.pactsim tr.pillar td{font-weight:600;border-top:1px solid rgba(128,128,128,.3)}
+.pactsim tr.clause td:first-child{padding-left:1.6em}
+.pactsim code{font-size:11.5px;background:rgba(128,128,128,.12);padding:0 3px;border-radius:3px}
+.pactsim .ps-bar{display:inline-block;width:64px;height:9px;background:rgba(128,128,128,.18);
+ border-radius:2px;vertical-align:middle}
+.pactsim .ps-bar>span{display:block;height:9px;background:#3b6ea5;border-radius:2px}
+.pactsim .ps-grid{display:flex;flex-wrap:wrap;gap:0 32px;align-items:flex-start}
+.pactsim details{margin:2px 0}
+.pactsim summary{cursor:pointer;font-weight:600;margin:4px 0}
+"""
+
+
+# -- formatting helpers ---------------------------------------------------------------
+def _pct(p: float) -> str:
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "—"
+    if 0 < p < 0.001:
+        return f"{100 * p:.2f}%"
+    return f"{100 * p:.1f}%"
+
+
+def _ci(lo: float, hi: float, stderr: float) -> str:
+    if stderr == 0 and lo == hi:
+        return "exact"
+    return f"{100 * lo:.1f}–{100 * hi:.1f}"
+
+
+def _bar(p: float) -> str:
+    w = 0.0 if math.isnan(p) else max(0.0, min(1.0, p)) * 100
+    return f'<span class="ps-bar"><span style="width:{w:.1f}%"></span></span>'
+
+
+def _table(caption: str, head: Sequence[str], rows: Iterable[str], cls: str = "") -> str:
+    th = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join(rows)
+    return (f'<table class="{cls}"><caption>{escape(caption)}</caption>'
+            f"<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _date(d: Any) -> str:
+    return "—" if pd.isna(d) else str(pd.Timestamp(d).date())
+
+
+# -- duck-typed access to the optional parts of the results surface ----------------------
+def has_signing(res: ResultsLike) -> bool:
+    """Whether the scenario models a signing date."""
+    return res.scenario.signing is not None
+
+
+def key_dates(res: ResultsLike) -> list[dt.date]:
+    """``res.key_dates()`` when available, else the same rule from the scenario."""
+    fn = getattr(res, "key_dates", None)
+    if callable(fn):
+        return list(fn())
+    from pactsim.results import Results
+
+    return Results.key_dates(res)  # type: ignore[arg-type]  # uses only .scenario
+
+
+def run_meta(res: ResultsLike) -> str:
+    """One line of provenance: method, n, seed, digest, version."""
+    info = getattr(res, "info", None)
+    if info is None:
+        return f"exact inference · scenario {res.scenario.digest[:12]}"
+    return (f"Monte Carlo · n = {info.n:,} draws · seed {info.seed} · "
+            f"scenario {info.digest[:12]} · pactsim {info.version}")
+
+
+def numeric_questions(res: ResultsLike) -> list[str]:
+    """Names of the scenario questions that are numbers or dates (not true/false)."""
+    boolean = set(res.questions().index)
+    return [q for q in res.scenario.questions if q not in boolean]
+
+
+def label(res: ResultsLike, name: str) -> str:
+    """The analyst's label of a node (or its name with spaces)."""
+    view = res.scenario.nodes.get(name)
+    return view.label if view is not None else name
+
+
+# -- sections (shared with the HTML report) ------------------------------------------------
+def questions_table(res: ResultsLike) -> str:
+    """Boolean questions with P, a bar, the 95% interval and the expression."""
+    qs = res.questions()
+    rows = []
+    for name, r in qs.iterrows():
+        view = res.scenario.nodes.get(str(name))
+        shown = escape(str(name))
+        if view is not None and view.spec.label:
+            shown = f"{escape(view.spec.label)} <code>{shown}</code>"
+        rows.append(f"<tr><td>{shown}</td><td class='num'>{_pct(r.p)}</td><td>{_bar(r.p)}</td>"
+                    f"<td class='ci'>{_ci(r.lo, r.hi, r.stderr)}</td>"
+                    f"<td><code>{escape(str(r.expr))}</code></td></tr>")
+    return _table("Questions", ["question", "P", "", "95% interval", "expression"], rows)
+
+
+def signing_table(res: ResultsLike) -> str:
+    """P(signed on or before) at the key dates, plus "if signed, when"."""
+    cdf = res.signing_cdf(key_dates(res))
+    rows = [f"<tr><td>{_date(d)}</td><td class='num'>{_pct(r.p)}</td><td>{_bar(r.p)}</td>"
+            f"<td class='ci'>{_ci(r.lo, r.hi, r.stderr)}</td></tr>" for d, r in cdf.iterrows()]
+    out = _table("Signed on or before", ["date", "P", "", "95% interval"], rows)
+    quant = getattr(res, "signing_quantiles", None)
+    if callable(quant):
+        q = quant((0.1, 0.5, 0.9))
+        if not q.isna().all():
+            out += (f'<div class="ps-muted">If signed: median {_date(q[0.5])}; 80% between '
+                    f"{_date(q[0.1])} and {_date(q[0.9])}.</div>")
+    return out
+
+
+def content_table(res: ResultsLike) -> str:
+    """Pillars with their clauses nested: P(in text) and P(in text | signed)."""
+    marg = res.marginals()
+    content = marg[marg.kind.isin(["pillar", "clause"])]
+    rows = []
+    for name, r in content.iterrows():
+        text = escape(str(r.get("label", name)))
+        rows.append(f"<tr class='{r.kind}'><td>{text} <code>{escape(str(name))}</code></td>"
+                    f"<td class='num'>{_pct(r.p)}</td><td>{_bar(r.p)}</td>"
+                    f"<td class='ci'>{_ci(r.lo, r.hi, r.stderr)}</td>"
+                    f"<td class='num'>{_pct(r.p_given_signed)}</td></tr>")
+    head = ["pillar / clause", "P(in text)", "", "95% interval", "P(in text | signed)"]
+    return _table("In the text", head, rows, "ps-content")
+
+
+def events_table(res: ResultsLike) -> str:
+    """Context events outside the agreement text."""
+    marg = res.marginals()
+    rows = [f"<tr><td>{escape(str(r.get('label', name)))} <code>{escape(str(name))}</code></td>"
+            f"<td class='num'>{_pct(r.p)}</td><td>{_bar(r.p)}</td>"
+            f"<td class='ci'>{_ci(r.lo, r.hi, r.stderr)}</td></tr>"
+            for name, r in marg[marg.kind == "event"].iterrows()]
+    return _table("Context events", ["event", "P", "", "95% interval"], rows)
+
+
+def numeric_table(res: ResultsLike) -> str:
+    """Mean and 10/50/90% quantiles of numeric and date questions."""
+    fn = getattr(res, "numeric", None)
+    if not callable(fn):
+        return ""
+    rows = []
+    for q in numeric_questions(res):
+        s = fn(q)
+
+        def show(v: float, kind: str = s.kind) -> str:
+            if math.isnan(v):
+                return "—"
+            if kind == "date":
+                return str(dt.date(1970, 1, 1) + dt.timedelta(days=round(v)))
+            return f"{v:.3g}"
+
+        qs = " / ".join(show(v) for v in s.quantiles.values()) or "—"
+        rows.append(f"<tr><td>{escape(q)}</td><td class='num'>{show(s.mean)}</td>"
+                    f"<td class='num'>{s.sd:.3g}</td><td class='num'>{qs}</td>"
+                    f"<td><code>{escape(res.scenario.question_text(q))}</code></td></tr>")
+    head = ["question", "mean", "sd", "10% / 50% / 90%", "expression"]
+    return _table("Numeric questions", head, rows) if rows else ""
+
+
+def bundles_table(res: ResultsLike, top: int = 10) -> str:
+    """The most frequent exact texts (sets of pillars and clauses)."""
+    fn = getattr(res, "bundles", None)
+    if not callable(fn):
+        return ""
+    b = fn(top=top)
+    rows = [f"<tr><td class='num'>{_pct(r.p)}</td><td>{escape(str(r.bundle))}</td></tr>"
+            for _, r in b.iterrows()]
+    return _table("Most frequent texts (exact sets of pillars and clauses)",
+                  ["P", "pillars and clauses in the text"], rows) if rows else ""
+
+
+# -- public renderers ------------------------------------------------------------------
+def _header(sc: Scenario, meta: str) -> str:
+    title = escape(sc.title or sc.id)
+    return (f'<div class="ps-title">{title}</div><div class="ps-muted"><code>{escape(sc.id)}'
+            f"</code> · as of {sc.as_of} · horizon {sc.horizon}</div>"
+            f'<div class="ps-muted">{escape(meta)}</div>')
+
+
+def results_html(res: ResultsLike) -> str:
+    """Compact HTML for a results object (what Jupyter shows for ``res``).
+
+    Headline questions with 95% intervals and the signing curve at key dates
+    side by side; pillars with their clauses nested; context events, numeric
+    questions and the most frequent texts folded in ``<details>``.
+
+    Examples
+    --------
+    >>> from IPython.display import HTML  # doctest: +SKIP
+    >>> HTML(results_html(res))           # doctest: +SKIP
+    """
+    sc = res.scenario
+    parts = ['<div class="pactsim">', f"<style>{CSS}</style>", _header(sc, run_meta(res))]
+    top = questions_table(res) if len(res.questions()) else ""
+    if has_signing(res):
+        top += signing_table(res)
+    parts.append(f'<div class="ps-grid">{top}</div>')
+    marg = res.marginals()
+    n_p, n_c = int((marg.kind == "pillar").sum()), int((marg.kind == "clause").sum())
+    if n_p:
+        parts.append(f"<details open><summary>In the text: {n_p} pillars, {n_c} clauses"
+                     f"</summary>{content_table(res)}</details>")
+    n_e = int((marg.kind == "event").sum())
+    if n_e:
+        parts.append(f"<details><summary>Context events ({n_e})</summary>"
+                     f"{events_table(res)}</details>")
+    extra = numeric_table(res) + bundles_table(res, top=5)
+    if extra:
+        parts.append(f"<details><summary>Distributions and frequent texts</summary>{extra}"
+                     "</details>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def estimate_html(est: Estimate) -> str:
+    """One estimate as a line of HTML: the value, ± its standard error, the interval.
+
+    Examples
+    --------
+    >>> from pactsim.estimate import Estimate
+    >>> estimate_html(Estimate.exact(0.25))
+    '<span class="pactsim"><b>25.0%</b> <span style="opacity:.7">(exact)</span></span>'
+    """
+    if est.n is None:
+        tail = "(exact)"
+    else:
+        tail = (f"± {100 * est.stderr:.2f} pts (95% CI {_pct(est.lo)}–{_pct(est.hi)}, "
+                f"n = {est.n:,})")
+    return (f'<span class="pactsim"><b>{_pct(est.value)}</b> '
+            f'<span style="opacity:.7">{escape(tail)}</span></span>')
+
+
+def _pspec(spec: Any) -> str:
+    from pactsim.scenario import Beta, Between, p_mean
+
+    if isinstance(spec, Beta):
+        a, b = spec.beta
+        return f"β({a:g}, {b:g}) ≈ {p_mean(spec):.2f}"
+    if isinstance(spec, Between):
+        lo, hi = spec.between
+        return f"90% in [{lo:g}, {hi:g}]"
+    return f"{float(spec):g}"
+
+
+def _node_p(node: Node) -> str:
+    out = _pspec(node.p) if node.p is not None else ""
+    if node.given:
+        out = f"table on {', '.join(node.given)}"
+    notes = []
+    if node.odds:
+        notes.append("odds × " + ", ".join(f"{k} {v:g}" for k, v in node.odds.items()))
+    if node.requires:
+        notes.append("requires " + ", ".join(node.requires))
+    if node.excludes:
+        notes.append("excludes " + ", ".join(node.excludes))
+    return escape(out) + "".join(f' <span class="ps-muted">· {escape(n)}</span>' for n in notes)
+
+
+def scenario_html(sc: Scenario) -> str:
+    """Compact HTML overview of a scenario: counts, signing points, pillars with
+    clauses and their stated probabilities, questions.
+
+    A pillar's stated p is P(pillar | signed); a clause's is P(clause | its pillar).
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> sc = pactsim.loads("pactsim: 1\\nid: demo\\nas_of: 2024-01-01\\n"
+    ...                    "horizon: 2024-12-31\\nevents:\\n  rain: {p: 0.3}\\n")
+    >>> "1 event" in scenario_html(sc)
+    True
+    """
+    kinds = [v.kind for v in sc.iter_nodes()]
+    counts = []
+    for kind in ("driver", "event", "signing", "pillar", "clause", "question"):
+        k = kinds.count(kind)
+        if k:
+            counts.append(kind if kind == "signing" else f"{k} {kind}{'s' if k > 1 else ''}")
+    meta = " · ".join(counts) + f" · {len(sc.sources)} sources · digest {sc.digest[:12]}"
+    parts = ['<div class="pactsim">', f"<style>{CSS}</style>", _header(sc, meta),
+             '<div class="ps-grid">']
+    if sc.signing is not None:
+        rows = [f"<tr><td>{d}</td><td class='num'>{escape(_pspec(p))}</td></tr>"
+                for d, p in sc.signing.by.items()]
+        parts.append(_table("Signing: stated P(signed by)", ["date", "P"], rows))
+    if sc.events:
+        rows = [f"<tr><td>{escape(name)}</td><td>{_node_p(e)}</td></tr>"
+                for name, e in sc.events.items()]
+        parts.append(_table("Events", ["event", "stated p"], rows))
+    parts.append("</div>")
+    if sc.pillars:
+        rows = []
+        for name, pil in sc.pillars.items():
+            rows.append(f"<tr class='pillar'><td>{escape(name)}</td><td>{_node_p(pil)}</td></tr>")
+            rows += [f"<tr class='clause'><td>{escape(c)}</td><td>{_node_p(cl)}</td></tr>"
+                     for c, cl in pil.clauses.items()]
+        parts.append(_table("Pillars and clauses (pillar p given signed; clause p given "
+                            "its pillar)", ["name", "stated p"], rows, "ps-content"))
+    if sc.questions:
+        rows = [f"<tr><td>{escape(q)}</td><td><code>{escape(sc.question_text(q))}</code>"
+                "</td></tr>" for q in sc.questions]
+        parts.append(f"<details><summary>Questions ({len(rows)})</summary>"
+                     f"{_table('Questions', ['name', 'expression'], rows)}</details>")
+    parts.append("</div>")
+    return "".join(parts)

@@ -1,0 +1,44 @@
+"""The JSON Schema accepts every shipped scenario and rejects structural mistakes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pactsim.jsonschema import json_schema
+
+jsonschema = pytest.importorskip("jsonschema")
+ROOT = Path(__file__).parents[2]
+
+
+def _keys_to_str(x: object) -> object:
+    if isinstance(x, dict):
+        return {("true" if k is True else "false" if k is False else str(k)): _keys_to_str(v)
+                for k, v in x.items()}
+    if isinstance(x, list):
+        return [_keys_to_str(v) for v in x]
+    if hasattr(x, "isoformat"):
+        return x.isoformat()
+    return x
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_scenarios_satisfy_the_schema(path):
+    from ruamel.yaml import YAML
+
+    data = _keys_to_str(YAML(typ="safe", pure=True).load(path.read_text()))
+    jsonschema.validate(data, json_schema())
+
+
+@pytest.mark.parametrize("bad", [
+    {"pactsim": 1, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31", "events": {"a": {"p": 2}}},
+    {"pactsim": 1, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31", "event": {}},
+    {"pactsim": 1, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31",
+     "events": {"Bad": {"p": 0.1}}},
+    {"pactsim": 2, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31"},
+])
+def test_schema_rejects_structural_mistakes(bad):
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, json_schema())

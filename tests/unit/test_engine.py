@@ -1,0 +1,186 @@
+"""Engine semantics and reproducibility: gates, dates, seeds, chunks, workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pactsim
+from pactsim.compile import between_to_beta
+from pactsim.engine import BLOCK
+from pactsim.errors import ConditionError, PactsimError, ScenarioError
+
+TEXT = """\
+pactsim: 1
+id: engine-test
+as_of: 2025-01-01
+horizon: 2025-12-31
+drivers:
+  mood: {dist: normal, mean: 0, sd: 1}
+events:
+  e1: {p: 0.5}
+  e2: {p: {between: [0.2, 0.6]}, odds: {mood: 2}}
+signing:
+  by: {2025-01-31: 0.3, 2025-06-30: 0.6}
+pillars:
+  mil:
+    p: 0.8
+    odds: {e1: 3}
+    clauses:
+      c1: {p: 0.5, requires: [e1]}
+      c2: {p: 0.7, excludes: [c1]}
+  eco:
+    given: [e1]
+    table: {true: 1.0, false: 0.0}
+    clauses:
+      c3: {p: 1.0}
+questions:
+  early: signing.date <= 2025-01-16
+  late: signing.date > 2025-06-30
+  n_pillars: count(mil, eco)
+  when: signing.date
+"""
+
+
+@pytest.fixture(scope="module")
+def sc():
+    return pactsim.loads(TEXT)
+
+
+@pytest.fixture(scope="module")
+def res(sc):
+    return pactsim.simulate(sc, n=150_000, seed=11)
+
+
+def test_gates_hold_in_every_draw(res):
+    f = res.to_frame()
+    assert not (f.mil & ~f.signing).any()
+    assert not (f.c1 & ~f.mil).any()
+    assert not (f.c1 & ~f.e1).any()            # requires
+    assert not (f.c1 & f.c2).any()             # excludes
+    assert (f.eco == (f.signing & f.e1)).all()  # table of 1 / 0 is deterministic
+    assert (f.c3 == f.eco).all()               # p = 1 under its pillar
+    assert f.signing_date.isna().equals(~f.signing)
+
+
+def test_dates_follow_the_by_curve(res):
+    # F is linear from 0 on as_of to 0.3 on 2025-01-31: P(<= Jan 16) = 0.3 * 15/30
+    est = res.prob("early")
+    assert abs(est.value - 0.15) < 4 * est.stderr
+    assert res.prob("late").value == 0.0        # nothing is drawn after the last point
+    cdf = res.signing_cdf(["2025-01-31", "2025-06-30", "2025-12-31"])
+    assert np.allclose(cdf.p.to_numpy(), [0.3, 0.6, 0.6], atol=4 * cdf.stderr.max())
+    days = res.to_frame().signing_date.dropna()
+    assert days.min() > pd.Timestamp("2025-01-01")
+    assert days.max() <= pd.Timestamp("2025-06-30")
+
+
+def test_conditional_identity_on_the_same_draws(res):
+    a, b = "c2", "e1"
+    joint = res.prob(f"{a} and {b}").value
+    cond = res.prob(a, given=b).value
+    assert cond * res.prob(b).value == pytest.approx(joint, rel=1e-12)
+
+
+def test_odds_on_a_binary_parent(res):
+    # P(mil | signed, e1) = 0.8*3 / (0.2 + 0.8*3) = 12/13
+    est = res.prob("mil", given="signing and e1")
+    assert abs(est.value - 12 / 13) < 4 * est.stderr
+
+
+def test_between_is_fitted_at_its_quantiles():
+    from scipy import stats
+
+    a, b = between_to_beta(0.2, 0.6)
+    assert stats.beta.ppf([0.05, 0.95], a, b) == pytest.approx([0.2, 0.6], abs=1e-9)
+
+
+def test_same_seed_same_draws_and_other_seed_differs(sc):
+    one = pactsim.simulate(sc, n=70_000, seed=5).to_frame()
+    two = pactsim.simulate(sc, n=70_000, seed=5).to_frame()
+    three = pactsim.simulate(sc, n=70_000, seed=6).to_frame()
+    pd.testing.assert_frame_equal(one, two)
+    assert not one.equals(three)
+
+
+@pytest.mark.parametrize("chunk_size", [1, BLOCK, 3 * BLOCK, 10**7])
+def test_draws_do_not_depend_on_chunk_size(sc, chunk_size):
+    n = 2 * BLOCK + 1234
+    ref = pactsim.simulate(sc, n=n, seed=9, chunk_size=4 * BLOCK).to_frame()
+    got = pactsim.simulate(sc, n=n, seed=9, chunk_size=chunk_size).to_frame()
+    pd.testing.assert_frame_equal(ref, got)
+
+
+def test_draws_do_not_depend_on_workers_or_executor(sc):
+    n = 3 * BLOCK + 7
+    ref = pactsim.simulate(sc, n=n, seed=3, chunk_size=BLOCK)
+    procs = pactsim.simulate(sc, n=n, seed=3, chunk_size=BLOCK, workers=2)
+    with ThreadPoolExecutor(3) as ex:
+        threads = pactsim.simulate(sc, n=n, seed=3, chunk_size=BLOCK, executor=ex)
+    pd.testing.assert_frame_equal(ref.to_frame(), procs.to_frame())
+    pd.testing.assert_frame_equal(ref.to_frame(), threads.to_frame())
+    assert ref.marginals().equals(procs.marginals())
+
+
+def test_streaming_gives_the_same_summaries(sc):
+    kept = pactsim.simulate(sc, n=100_000, seed=4)
+    streamed = pactsim.simulate(sc, n=100_000, seed=4, keep_draws=False)
+    pd.testing.assert_frame_equal(kept.marginals(), streamed.marginals())
+    pd.testing.assert_frame_equal(kept.signing_cdf(), streamed.signing_cdf())
+    pd.testing.assert_frame_equal(kept.bundles(), streamed.bundles())
+    assert streamed.prob("c1", given="signing").value == kept.prob("c1", given="signing").value
+    with pytest.raises(PactsimError, match="keep_draws"):
+        streamed.prob("c1 and c2")
+    with pytest.raises(PactsimError, match="keep_draws"):
+        streamed.to_frame()
+
+
+def test_results_record_provenance(sc, res):
+    assert res.info.seed == 11 and res.info.n == 150_000
+    assert res.info.digest == sc.digest
+    assert res.info.version == pactsim.__version__
+    fresh = pactsim.simulate(sc, n=1000)
+    again = pactsim.simulate(sc, n=1000, seed=fresh.seed)
+    pd.testing.assert_frame_equal(fresh.to_frame(), again.to_frame())
+
+
+def test_generator_seed_is_accepted(sc):
+    r = pactsim.simulate(sc, n=1000, seed=np.random.default_rng(1))
+    assert r.n == 1000
+
+
+def test_numeric_and_date_questions(res):
+    s = res.numeric("n_pillars")
+    f = res.to_frame()
+    assert s.mean == pytest.approx(f.n_pillars.mean())
+    assert s.histogram is not None and s.histogram.sum() == pytest.approx(1.0)
+    when = res.numeric("when")
+    assert when.missing == pytest.approx(1 - res.prob("signing").value)
+    med = dt.date(1970, 1, 1) + dt.timedelta(days=when.quantiles[0.5])
+    assert dt.date(2025, 1, 1) < med <= dt.date(2025, 6, 30)
+
+
+def test_bundles_are_exact_sets(res):
+    b = res.bundles(top=50)
+    f = res.to_frame()
+    content = ["mil", "c1", "c2", "eco", "c3"]
+    counts = f[content].value_counts()
+    top = b.iloc[0]
+    key = tuple(n in top["items"] for n in content)
+    assert counts[key] == top["count"]
+    assert b.p.is_monotonic_decreasing
+
+
+def test_errors_are_clear(res, sc):
+    with pytest.raises(ConditionError, match="never held"):
+        res.prob("c1", given="c1 and c2")
+    with pytest.raises(ScenarioError, match="did you mean 'c1'"):
+        res.prob("c11")
+    with pytest.raises(ValueError, match="positive integer"):
+        pactsim.simulate(sc, n=0)
+    with pytest.raises(TypeError, match="Scenario"):
+        pactsim.simulate("scenarios/x.yaml")  # type: ignore[arg-type]

@@ -1,0 +1,319 @@
+"""Tests of pactsim._yaml: safe parsing, plain data, positions, located errors."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from pathlib import Path
+
+import pytest
+
+from pactsim._yaml import MAX_BYTES, MAX_DEPTH, MAX_NODES, Located, parse_yaml
+from pactsim.errors import ScenarioError
+
+
+def _laughs(levels: int, width: int = 10) -> str:
+    lines = ["lol0: &l0 lol"]
+    for i in range(1, levels + 1):
+        lines.append(f"lol{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def _nested(depth: int) -> str:
+    return "a: " + "[" * depth + "]" * depth + "\n"
+
+
+# (id, source, line, column, message substring)
+BAD = [
+    ("too-big", "a: " + "x" * MAX_BYTES, 1, 1, f"over the limit of {MAX_BYTES:,} bytes"),
+    ("not-utf8", b"a: 1\nb: x\xffy\n", 2, 5, "not valid UTF-8 (byte 0xff"),
+    ("not-utf8-after-multibyte", "a: é".encode() + b"\xc3(", 1, 5, "not valid UTF-8"),
+    ("empty", "", 1, 1, "the file is empty"),
+    ("whitespace", "  \n\t\n", 1, 1, "the file is empty"),
+    ("comments", "# nothing\n  # here\n", 1, 1, "the file is empty"),
+    ("bare-doc-marker", "---\n", 1, 1, "the file is empty"),
+    ("two-docs", "a: 1\n---\nb: 2\n", 2, 1, "a second YAML document starts here"),
+    ("two-docs-explicit", "---\na: 1\n---\nb: 2\n", 3, 1, "second YAML document"),
+    ("top-list", "- a\n- b\n", 1, 1, "the top level is a list, not a mapping"),
+    ("top-flow-list", "  [1, 2]\n", 1, 3, "the top level is a list"),
+    ("top-scalar", "hello\n", 1, 1, "the top level is a single value, not a mapping"),
+    ("top-null", "~\n", 1, 1, "the top level is a single value"),
+    ("unclosed-flow", "a: [1, 2\nb: 3\n", 2, 2, "invalid YAML: expected ',' or ']'"),
+    ("bad-indent", "a:\n  b: 1\n c: 2\n", 3, 2, "invalid YAML: expected <block end>"),
+    ("tab-indent", "a:\n\tb: 1\n", 2, 1, "invalid YAML"),
+    ("unclosed-quote", 'a: "abc\n', 2, 1, "invalid YAML: found unexpected end of stream"),
+    ("colon-in-value", "a: b: c\n", 1, 5, "mapping values are not allowed here"),
+    ("undefined-alias", "a: *nope\n", 1, 4, "alias *nope names no anchor"),
+    ("control-char", "a: b\x07\n", 1, 5, "character #x0007 is not allowed"),
+    ("nul-char", "a: 1\nb: \x00\n", 2, 4, "character #x0000 is not allowed"),
+    ("duplicate", "x: 0\nmilitary: 1\nmilitary: 2\n", 3, 1,
+     "duplicate key 'military' (first at line 2; each key may appear once in a mapping"),
+    ("duplicate-nested", "p:\n  m:\n    a: 1\n    a: 2\n", 4, 5, "duplicate key 'a'"),
+    ("duplicate-bool-int", "t: {1: a, true: b}\n", 1, 11, "duplicate key true (first at line 1;"
+     " it equals key 1"),
+    ("duplicate-date", "by:\n  2024-12-31: 0.1\n  2024-12-31: 0.2\n", 3, 3,
+     "duplicate key 2024-12-31"),
+    ("tag-python", "a: !!python/object/apply:os.system [echo hi]\n", 1, 4,
+     "tags are not allowed (found `!!python/object/apply:os.system`"),
+    ("tag-python-name", "a: !!python/name:os.system ''\n", 1, 4, "tags are not allowed"),
+    ("tag-local", "a: !foo bar\n", 1, 4, "tags are not allowed (found `!foo`"),
+    ("tag-binary", "a: !!binary aGk=\n", 1, 4, "tags are not allowed (found `!!binary`"),
+    ("tag-str", "a: !!str 1\n", 1, 4, "tags are not allowed (found `!!str`"),
+    ("tag-non-specific", "a: ! 1\n", 1, 4, "tags are not allowed (found `!`"),
+    ("tag-on-mapping", "a: !!map {b: 1}\n", 1, 4, "tags are not allowed (found `!!map`"),
+    ("tag-on-root", "!!omap\n- a: 1\n", 1, 1, "tags are not allowed"),
+    ("tag-on-key", "!!str a: 1\n", 1, 1, "tags are not allowed"),
+    ("tag-merge", "b: &b {x: 1}\nc:\n  !!merge <<: *b\n", 3, 3, "tags are not allowed"),
+    ("tag-verbatim", "a: !<tag:yaml.org,2002:python/object:os.system> x\n", 1, 4,
+     "tags are not allowed"),
+    ("billion-laughs", _laughs(9), 6, 47, f"more than {MAX_NODES:,} nodes"),
+    ("laughs-in-one-list", "a: &a [" + ", ".join(["x"] * 1000) + "]\nb: ["
+     + ", ".join(["*a"] * 200) + "]\n", 2, 4 + 4 * 98, "'billion laughs'"),
+    ("recursive-alias", "a: &a [1, *a]\n", 1, 11, "alias *a is used inside its own anchor &a"),
+    ("recursive-merge", "a: &a {x: 1, <<: *a}\n", 1, 18, "inside its own anchor"),
+    ("deep-flow", _nested(MAX_DEPTH + 1), 1, 3 + MAX_DEPTH, f"nesting deeper than {MAX_DEPTH}"),
+    ("deep-500k-brackets", "[" * 500_000, 1, 1 + MAX_DEPTH, "nesting deeper than"),
+    ("deep-500k-braces", "{" * 500_000, 1, 1 + MAX_DEPTH, "nesting deeper than"),
+    ("deep-block-seq", "- " * 400_000, 1, 1 + 2 * MAX_DEPTH, "nesting deeper than"),
+    ("deep-complex-keys", "? " * 400_000, 1, 1 + 2 * MAX_DEPTH, "nesting deeper than"),
+    ("deep-indent", "".join(" " * i + "a:\n" for i in range(MAX_DEPTH + 5)), MAX_DEPTH + 1,
+     MAX_DEPTH + 1, "nesting deeper than"),
+    ("deep-by-aliases", "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n"
+     for i in range(1, MAX_DEPTH + 1)), MAX_DEPTH + 1, 10, "nesting deeper than"),
+    ("key-is-list", "? [a, b]\n: 1\n", 1, 3, "a mapping key must be a single value"),
+    ("key-is-mapping", "{a: 1}: 2\n", 1, 1, "not a mapping (quote it"),
+    ("key-is-alias-to-list", "a: &l [1]\n*l : 2\n", 2, 1, "not a list"),
+    ("merge-of-scalar", "d:\n  <<: 3\n", 2, 7, "the merge key `<<` needs a mapping"),
+    ("merge-of-list-of-scalars", "d:\n  <<: [1]\n", 2, 8, "needs a mapping"),
+    ("invalid-date", "as_of: 2024-02-30\n", 1, 8, "invalid date '2024-02-30' (day is out of range"),
+    ("huge-int", "n: " + "9" * 5000 + "\n", 1, 4, "invalid value '9999"),
+    ("yaml-1.1", "%YAML 1.1\n---\nok: yes\n", 2, 1, "only YAML 1.2 is supported"),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "column", "message"),
+    [pytest.param(*case[1:], id=case[0]) for case in BAD],
+)
+def test_bad_input_is_a_located_scenario_error(
+    source: str | bytes, line: int, column: int, message: str
+) -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_yaml(source, name="s.yaml")
+    err = info.value
+    assert (err.path, err.line, err.column) == ("s.yaml", line, column), str(err)
+    assert message in err.problems[0].message, str(err)
+    assert "\n" not in err.problems[0].message
+
+
+def test_syntax_error_message_is_one_readable_line() -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_yaml("a: [1, 2\nb: 3\n", name="s.yaml")
+    assert str(info.value) == (
+        "s.yaml:2:2: invalid YAML: expected ',' or ']', but got ':' (while parsing a flow "
+        "sequence at line 1, column 4; check indentation, quotes, brackets and `: ` here)"
+    )
+
+
+def test_problems_are_collected_with_fields() -> None:
+    source = "a: !!str x\nb:\n  c: 1\n  c: 2\nd: !foo y\n"
+    with pytest.raises(ScenarioError) as info:
+        parse_yaml(source, name="s.yaml")
+    found = [(p.field, p.line, p.column) for p in info.value.problems]
+    assert found == [("a", 1, 4), ("b.c", 4, 3), ("d", 5, 4)]
+
+
+def test_many_problems_are_capped() -> None:
+    source = "".join(f"k{i}: !!str x\n" for i in range(500))
+    with pytest.raises(ScenarioError) as info:
+        parse_yaml(source)
+    assert 0 < len(info.value.problems) <= 100
+
+
+def test_tags_never_construct_anything(tmp_path: Path) -> None:
+    target = tmp_path / "pwned"
+    source = f"a: !!python/object/apply:os.system ['touch {target}']\n"
+    with pytest.raises(ScenarioError, match="tags are not allowed"):
+        parse_yaml(source)
+    assert not target.exists()
+
+
+def test_billion_laughs_names_the_limit_and_the_alias() -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_yaml(_laughs(9), name="lol.yaml")
+    err = info.value
+    assert len(err.problems) == 1
+    assert err.field == "lol5.7"
+    assert "MAX_NODES" in err.problems[0].message
+
+
+def test_size_limit_counts_utf8_bytes() -> None:
+    text = "a: " + "é" * ((MAX_BYTES - 3) // 2 + 1)  # fewer characters than bytes
+    assert len(text) < MAX_BYTES
+    with pytest.raises(ScenarioError, match="over the limit"):
+        parse_yaml(text)
+
+
+def test_nesting_up_to_the_limit_is_fine() -> None:
+    data = parse_yaml(_nested(MAX_DEPTH - 1)).data  # root mapping + 99 lists
+    depth, x = 0, data["a"]
+    while x:
+        depth, x = depth + 1, x[0]
+    assert depth == MAX_DEPTH - 2
+
+
+@pytest.mark.parametrize("source", ["a: 1\n", "\ufeffa: 1\n", b"\xef\xbb\xbfa: 1\n", b"a: 1\n"])
+def test_bom_is_accepted(source: str | bytes) -> None:
+    located = parse_yaml(source)
+    assert located.data == {"a": 1}
+    assert located.positions[("a",)] == (1, 4)
+
+
+def test_conversion_to_plain_types() -> None:
+    source = """\
+int: 7
+hex: 0x1F
+octal: 0o17
+underscored: 1_000
+float: 1.5
+exp: 1e3
+nan: .nan
+inf: -.inf
+true: true
+yes: yes
+no: no
+on: on
+null: ~
+empty:
+date: 2024-12-31
+stamp: 2024-12-31T10:20:30Z
+naive: 2024-12-31 10:20:30.5
+literal: |
+  line
+folded: >
+  text
+quoted: '2024-12-31'
+equals: =
+merge_word: [<<]
+"""
+    data = parse_yaml(source).data
+    types = {k: type(v) for k, v in data.items()}
+    assert types == {
+        "int": int, "hex": int, "octal": int, "underscored": int, "float": float, "exp": float,
+        "nan": float, "inf": float, True: bool, "yes": str, "no": str, "on": str,
+        None: type(None), "empty": type(None), "date": datetime.date,
+        "stamp": datetime.datetime, "naive": datetime.datetime, "literal": str, "folded": str,
+        "quoted": str, "equals": str, "merge_word": list,
+    }
+    assert (data["hex"], data["octal"], data["underscored"], data["exp"]) == (31, 15, 1000, 1e3)
+    assert math.isnan(data["nan"]) and data["inf"] == -math.inf
+    assert data[True] is True and data["yes"] == "yes" and data[None] is None
+    assert data["date"] == datetime.date(2024, 12, 31)
+    assert data["stamp"] == datetime.datetime(2024, 12, 31, 10, 20, 30, tzinfo=datetime.UTC)
+    assert data["naive"] == datetime.datetime(2024, 12, 31, 10, 20, 30, 500000)
+    assert (data["literal"], data["folded"], data["quoted"]) == ("line\n", "text\n", "2024-12-31")
+    assert (data["equals"], data["merge_word"]) == ("=", ["<<"])
+    assert type(data["merge_word"][0]) is str
+
+
+def test_containers_are_plain_and_ordered() -> None:
+    data = parse_yaml("b: {z: 1, a: [1, {c: 2}]}\na: 0\n").data
+    assert type(data) is dict and type(data["b"]) is dict and type(data["b"]["a"]) is list
+    assert list(data) == ["b", "a"] and list(data["b"]) == ["z", "a"]
+
+
+SCENARIO = """\
+pactsim: 1
+signing:
+  by:
+    2024-12-31: 0.45
+    2025-03-31: 0.75
+pillars:
+  payments:
+    given: [new_sanctions, other]
+    table: {true: 0.9, false: 0.7}
+  military:
+    clauses:
+      - drones
+      - name: s400
+        p: 0.5
+"""
+
+
+def test_value_positions() -> None:
+    pos = parse_yaml(SCENARIO).positions
+    assert pos[()] == (1, 1)
+    assert pos[("pactsim",)] == (1, 10)
+    assert pos[("signing",)] == (3, 3)
+    assert pos[("signing", "by", datetime.date(2024, 12, 31))] == (4, 17)
+    assert pos[("pillars", "payments", "given")] == (8, 12)
+    assert pos[("pillars", "payments", "given", 1)] == (8, 28)
+    assert pos[("pillars", "payments", "table", True)] == (9, 19)
+    assert pos[("pillars", "payments", "table", False)] == (9, 31)
+    assert pos[("pillars", "military", "clauses", 0)] == (12, 9)
+    assert pos[("pillars", "military", "clauses", 1)] == (13, 9)
+    assert pos[("pillars", "military", "clauses", 1, "p")] == (14, 12)
+
+
+def test_key_positions() -> None:
+    keys = parse_yaml(SCENARIO).key_positions
+    assert () not in keys
+    assert keys[("pactsim",)] == (1, 1)
+    assert keys[("signing", "by")] == (3, 3)
+    assert keys[("signing", "by", datetime.date(2025, 3, 31))] == (5, 5)
+    assert keys[("pillars", "payments", "table", True)] == (9, 13)
+    assert keys[("pillars", "payments", "table", False)] == (9, 24)
+    assert keys[("pillars", "military", "clauses", 1, "p")] == (14, 9)
+    assert ("pillars", "military", "clauses", 1) not in keys  # list items have no key
+
+
+def test_locate_falls_back_to_ancestors() -> None:
+    doc = parse_yaml(SCENARIO, name="x.yaml")
+    assert isinstance(doc, Located) and doc.name == "x.yaml"
+    assert doc.locate(("pillars", "payments", "table", True)) == (9, 19)
+    assert doc.locate(("pillars", "payments", "table", True), key=True) == (9, 13)
+    assert doc.locate(["pillars", "payments", "missing", 3]) == (7, 5)
+    assert doc.locate(("pillars", "military", "clauses", 0), key=True) == (12, 9)
+    assert doc.locate(()) == (1, 1)
+    assert Located({}, "n", {}, {}).locate(("a",)) == (None, None)
+
+
+def test_anchors_aliases_and_merges_still_work() -> None:
+    source = """\
+base: &base {p: 0.5, source: edm}
+more: &more {odds: 2, p: 0.1}
+a:
+  <<: *base
+  p: 0.9
+b:
+  <<: [*more, *base]
+c: *base
+d: [*base, *base]
+"""
+    doc = parse_yaml(source)
+    data = doc.data
+    assert data["a"] == {"p": 0.9, "source": "edm"}
+    assert list(data["a"]) == ["p", "source"]  # explicit p overrides; merged keys at `<<`
+    assert data["b"] == {"odds": 2, "p": 0.1, "source": "edm"}  # earlier merge wins
+    assert data["c"] == data["base"] and data["c"] is not data["base"]  # a copy
+    assert data["d"][0] is not data["d"][1]
+    assert doc.positions[("a", "p")] == (5, 6)
+    assert doc.key_positions[("a", "p")] == (5, 3)
+    assert doc.positions[("a", "source")] == (1, 30)  # merged: the anchor's source
+    assert doc.positions[("c",)] == (8, 4)  # the alias itself
+    assert doc.positions[("c", "p")] == (1, 17)
+    assert doc.positions[("d", 1)] == (9, 12)
+
+
+def test_alias_as_key_and_scalar_alias() -> None:
+    data = parse_yaml("k: &k name\nv: &v 3\nm: {*k : *v}\n").data
+    assert data["m"] == {"name": 3}
+
+
+def test_modest_aliases_within_the_node_budget() -> None:
+    data = parse_yaml(_laughs(3)).data  # 1 + 10 + 100 + 1000 nodes per level
+    assert len(data["lol3"]) == 10 and data["lol3"][9][9][9] == "lol"
+
+
+def test_yaml_12_directive_is_fine() -> None:
+    assert parse_yaml("%YAML 1.2\n---\nok: yes\n").data == {"ok": "yes"}
