@@ -32,7 +32,7 @@ Key = str | int | bool | float | datetime.date | None
 Path = tuple[Key, ...]
 
 MAX_BYTES: int = 1_000_000  # largest accepted source, in UTF-8 bytes
-MAX_NODES: int = 100_000  # nodes visited while converting; an alias counts at each expansion
+MAX_NODES: int = 10_000  # nodes visited while converting; an alias counts at each expansion
 MAX_DEPTH: int = 100  # mappings and lists nested inside one another
 
 _CORE = "tag:yaml.org,2002:"
@@ -240,7 +240,8 @@ class _Converter:
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         if len(path) >= MAX_DEPTH:
-            raise _Stop(_DEEP, _pos((alias or node).start_mark), _dotted(path))
+            where, at = self.outer or (alias or node, path)
+            raise _Stop(_DEEP, _pos(where.start_mark), _dotted(at))
         outer = self.outer
         self.outer = (alias, path) if alias is not None and outer is None else outer
         self.open.add(id(node))
@@ -386,6 +387,8 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>") -> Located:
     data: Any = None
     try:
         text = _decode(source)
+        if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+            raise _Stop(_EMPTY)  # before ruamel, which rejects e.g. a lone tab
         yaml = YAML(typ="rt")
         yaml.Composer, yaml.Scanner = _Composer, _Scanner
         try:
@@ -418,7 +421,8 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>") -> Located:
     except MarkedYAMLError as exc:
         raise ScenarioError(_syntax_problem(exc, name)) from None
     except (YAMLError, RecursionError) as exc:
-        raise ScenarioError(Problem(f"invalid YAML: {exc}", "", name, 1, 1)) from None
+        message = "invalid YAML: " + " ".join(str(exc).split())
+        raise ScenarioError(Problem(message, "", name, 1, 1)) from None
     if converter.problems:
         raise ScenarioError([Problem(m, f, name, *lc) for m, f, lc in converter.problems])
     positions, key_positions = converter.positions, converter.key_positions

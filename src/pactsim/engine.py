@@ -74,55 +74,135 @@ def block_generator(entropy: int, block: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=(block,))))
 
 
-def _thresholds(p: NDArray[np.float64]) -> tuple[NDArray[np.uint32], NDArray[np.bool_] | None]:
-    thr = np.minimum(np.floor(p * _TWO32), _TWO32 - 1).astype(np.uint32)
-    sure = p >= 1.0
-    return thr, (sure if sure.any() else None)
+#: Table parents up to which a node's table is selected by comparisons and
+#: bitwise multiplexing (``2**k`` compares) rather than by a gather.
+_MUX_PARENTS = 2
 
 
-def _row_index(plan: BinaryPlan, bits: NDArray[np.bool_]) -> NDArray[np.intp] | None:
-    if not plan.parents:
+@dataclass(frozen=True, eq=False)
+class _Kernel:
+    """Per-node constants of the fast path (fixed p, no drivers), prepared once per call.
+
+    ``thr[r]`` is ``floor(p[r] * 2**32)`` clipped to ``2**32 - 1``; ``sure[r]``
+    marks rows with p = 1, which are true whatever ``u``.
+    """
+
+    plan: BinaryPlan
+    thr: NDArray[np.uint32]
+    sure: NDArray[np.bool_]
+
+
+def _kernel(plan: BinaryPlan) -> _Kernel | None:
+    if plan.kind == "signing" or plan.beta is not None or plan.drivers:
         return None
-    dtype = np.uint8 if len(plan.parents) <= 8 else np.intp
-    idx = bits[plan.parents[0]].astype(dtype)
-    for j, par in enumerate(plan.parents[1:], start=1):
-        idx |= bits[par].astype(dtype) << dtype(j)
-    return idx.astype(np.intp, copy=False)
+    thr = np.minimum(np.floor(plan.p * _TWO32), _TWO32 - 1).astype(np.uint32)
+    return _Kernel(plan, thr, np.asarray(plan.p >= 1.0))
 
 
-def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.float64],
-               rng: np.random.Generator, n: int, out: NDArray[np.bool_]) -> None:
-    u = rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
-    idx = _row_index(plan, bits)
-    if plan.beta is None and not plan.drivers:
-        thr, sure = _thresholds(plan.p)
-        if idx is None:
-            if sure is not None:
-                out[:] = True
-            else:
-                np.less(u, thr[0], out=out)
-        else:
-            np.less(u, thr[idx], out=out)
-            if sure is not None:
-                out |= sure[idx]
+class _Scratch:
+    """Work arrays of one block, reused node after node (no per-node allocation)."""
+
+    def __init__(self, n: int) -> None:
+        self.cmp = np.empty((4, n), dtype=bool)
+        self.idx8 = np.empty(n, dtype=np.uint8)
+        self.idx = np.empty(n, dtype=np.intp)
+        self.thr = np.empty(n, dtype=np.uint32)
+
+
+def _compare(u: NDArray[np.uint32], kern: _Kernel, r: int, out: NDArray[np.bool_]) -> None:
+    """``out = (u < thr[r])``, or all true when row ``r`` has p = 1."""
+    if kern.sure[r]:
+        out[:] = True
     else:
-        rows = np.zeros(n, dtype=np.intp) if idx is None else idx
-        p0 = plan.p0[rows]
-        if plan.beta is not None:
-            ab = plan.beta[rows]
-            drawn = ~np.isnan(ab[:, 0])
-            if drawn.any():
-                p0[drawn] = rng.beta(ab[drawn, 0], ab[drawn, 1])
-        s = plan.logodds[rows]
-        for d, logf in zip(plan.drivers, plan.driver_logf, strict=True):
-            s = s + logf * drivers[d]
-        e = np.exp(s)
-        p = p0 * e / (1.0 - p0 + p0 * e)
-        np.less(u.astype(np.float64), p * _TWO32, out=out)
+        np.less(u, kern.thr[r], out=out)
+
+
+def _mux(b: NDArray[np.bool_], x: NDArray[np.bool_], y: NDArray[np.bool_],
+         out: NDArray[np.bool_]) -> None:
+    """``out = x if b else y``, elementwise, as ``y ^ (b & (x ^ y))`` (``out`` may be ``y``)."""
+    np.bitwise_xor(x, y, out=x)
+    x &= b
+    np.bitwise_xor(y, x, out=out)
+
+
+def _draw_fixed(kern: _Kernel, bits: NDArray[np.bool_], u: NDArray[np.uint32],
+                out: NDArray[np.bool_], s: _Scratch) -> None:
+    """A node with fixed p per table row: ``out = u < thr[row]`` (before gates).
+
+    With ``k <= _MUX_PARENTS`` table parents the ``2**k`` comparisons are
+    selected by bitwise multiplexing on the parents (no index array); beyond
+    that the row index is built in ``uint8`` and the thresholds gathered.
+    """
+    par = kern.plan.parents
+    k = len(par)
+    if k == 0:
+        _compare(u, kern, 0, out)
+    elif k == 1:
+        c = s.cmp
+        _compare(u, kern, 1, c[0])
+        _compare(u, kern, 0, out)
+        _mux(bits[par[0]], c[0], out, out)
+    elif k <= _MUX_PARENTS:  # k == 2
+        c = s.cmp
+        for r in range(4):
+            _compare(u, kern, r, c[r])
+        b0 = bits[par[0]]
+        _mux(b0, c[1], c[0], c[0])
+        _mux(b0, c[3], c[2], c[2])
+        _mux(bits[par[1]], c[2], c[0], out)
+    else:
+        if k <= 8:
+            idx8, idx = s.idx8, s.idx
+            np.copyto(idx8, bits[par[-1]].view(np.uint8))
+            for j in par[-2::-1]:  # Horner: ((b[k-1]) * 2 + b[k-2]) * 2 + ... + b[0]
+                np.add(idx8, idx8, out=idx8)
+                idx8 |= bits[j].view(np.uint8)
+            np.copyto(idx, idx8)
+        else:  # pragma: no cover - more than 8 table parents is unusual
+            idx = _row_index(kern.plan, bits)
+        np.take(kern.thr, idx, mode="clip", out=s.thr)
+        np.less(u, s.thr, out=out)
+        if kern.sure.any():
+            out |= kern.sure[idx]
+
+
+def _row_index(plan: BinaryPlan, bits: NDArray[np.bool_]) -> NDArray[np.intp]:
+    idx = np.zeros(bits.shape[1], dtype=np.intp)
+    for j, par in enumerate(plan.parents):
+        idx |= bits[par].astype(np.intp) << j
+    return idx
+
+
+def _apply_gates(plan: BinaryPlan, bits: NDArray[np.bool_], out: NDArray[np.bool_]) -> None:
     for g in plan.gates_true:
         out &= bits[g]
     for g in plan.gates_false:
         np.greater(out, bits[g], out=out)  # out and not g
+
+
+def _uniform32(rng: np.random.Generator, n: int) -> NDArray[np.uint32]:
+    """``n`` uniform 32-bit integers: the low then high half of each 64-bit raw draw."""
+    return rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+
+
+def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.float64],
+               rng: np.random.Generator, n: int, out: NDArray[np.bool_]) -> None:
+    """A node with driver odds or drawn uncertain p (the general, slower path)."""
+    u = _uniform32(rng, n)
+    rows = (_row_index(plan, bits) if plan.parents else np.zeros(n, dtype=np.intp))
+    p0 = plan.p0[rows]
+    if plan.beta is not None:
+        ab = plan.beta[rows]
+        drawn = ~np.isnan(ab[:, 0])
+        if drawn.any():
+            p0[drawn] = rng.beta(ab[drawn, 0], ab[drawn, 1])
+    s = plan.logodds[rows]
+    for d, logf in zip(plan.drivers, plan.driver_logf, strict=True):
+        s = s + logf * drivers[d]
+    e = np.exp(s)
+    p = p0 * e / (1.0 - p0 + p0 * e)
+    np.less(u.astype(np.float64), p * _TWO32, out=out)
+    _apply_gates(plan, bits, out)
 
 
 def _draw_signing(model: CompiledModel, rng: np.random.Generator, n: int) -> NDArray[np.int64]:
@@ -140,23 +220,43 @@ def _draw_signing(model: CompiledModel, rng: np.random.Generator, n: int) -> NDA
     return day
 
 
-def sample_block(model: CompiledModel, n: int, rng: np.random.Generator) -> Draws:
-    """Draw ``n`` whole agreements (``n <= BLOCK``) with one generator."""
-    drivers = np.empty((len(model.drivers), n))
+def _fill_block(model: CompiledModel, kernels: list[_Kernel | None], rng: np.random.Generator,
+                bits: NDArray[np.bool_], drivers: NDArray[np.float64],
+                signing_day: NDArray[np.int64]) -> None:
+    """Draw one block into ``bits`` ``(n_binary, n)``, ``drivers`` ``(n_drivers, n)``
+    and ``signing_day`` ``(n,)`` (views into the chunk's arrays)."""
+    n = signing_day.shape[0]
     for k, d in enumerate(model.drivers):
         if d.dist == "normal":
             drivers[k] = rng.normal(d.a, d.b, n)
         else:
             drivers[k] = rng.uniform(d.a, d.b, n)
-    bits = np.empty((model.n_binary, n), dtype=bool)
-    signing_day = np.full(n, NAT, dtype=np.int64)
-    for plan in model.plans:
+    scratch = _Scratch(n)
+    signing_day[:] = NAT
+    for plan, kern in zip(model.plans, kernels, strict=True):
+        out = bits[plan.index]
         if plan.kind == "signing":
-            signing_day = _draw_signing(model, rng, n)
-            np.not_equal(signing_day, NAT, out=bits[plan.index])
+            signing_day[:] = _draw_signing(model, rng, n)
+            np.not_equal(signing_day, NAT, out=out)
+        elif kern is None:
+            _draw_node(plan, bits, drivers, rng, n, out)
         else:
-            _draw_node(plan, bits, drivers, rng, n, bits[plan.index])
-    return Draws(bits, drivers, signing_day)
+            _draw_fixed(kern, bits, _uniform32(rng, n), out, scratch)
+            _apply_gates(plan, bits, out)
+
+
+def sample_block(model: CompiledModel, n: int, rng: np.random.Generator) -> Draws:
+    """Draw ``n`` whole agreements (``n <= BLOCK``) with one generator."""
+    draws = _empty_draws(model, n)
+    _fill_block(model, [_kernel(p) for p in model.plans], rng, draws.bits, draws.drivers,
+                draws.signing_day)
+    return draws
+
+
+def _empty_draws(model: CompiledModel, n: int) -> Draws:
+    return Draws(np.empty((model.n_binary, n), dtype=bool),
+                 np.empty((len(model.drivers), n)),
+                 np.empty(n, dtype=np.int64))
 
 
 def block_sizes(n: int) -> list[int]:
@@ -166,7 +266,18 @@ def block_sizes(n: int) -> list[int]:
 
 
 def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range) -> Draws:
-    """Draws of blocks ``blocks`` of an ``n``-draw run seeded with ``entropy``."""
+    """Draws of blocks ``blocks`` of an ``n``-draw run seeded with ``entropy``.
+
+    The blocks are drawn straight into one ``(n_binary, sum of block sizes)``
+    array (no per-block arrays to concatenate).
+    """
     sizes = block_sizes(n)
-    parts = [sample_block(model, sizes[b], block_generator(entropy, b)) for b in blocks]
-    return Draws.concat(parts)
+    kernels = [_kernel(p) for p in model.plans]
+    draws = _empty_draws(model, sum(sizes[b] for b in blocks))
+    a = 0
+    for b in blocks:
+        z = a + sizes[b]
+        _fill_block(model, kernels, block_generator(entropy, b), draws.bits[:, a:z],
+                    draws.drivers[:, a:z], draws.signing_day[a:z])
+        a = z
+    return draws

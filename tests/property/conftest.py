@@ -1,0 +1,40 @@
+"""Hypothesis profiles for the property suite.
+
+``dev`` (the default) is quick for local runs; ``ci`` runs ten times more
+examples, derandomised (the same examples on every run, so CI is
+reproducible) and without deadlines (shared CI machines are noisy). Select one
+with ``HYPOTHESIS_PROFILE=dev|ci``; with the environment variable ``CI`` set
+(as CI services do) the default is ``ci``.
+
+Tests that are costlier per example scale their own ``max_examples`` from
+``settings.default.max_examples`` so that both profiles keep their budget
+(the ``ci`` suite stays under ~90 s on two cores).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Scenario generation validates each example through the real loader, which is
+# slower than Hypothesis expects of a data generator; that is by design.
+_SLOW_DATA = [HealthCheck.too_slow]
+
+settings.register_profile(
+    "dev",
+    max_examples=20,
+    deadline=dt.timedelta(seconds=5),
+    suppress_health_check=_SLOW_DATA,
+)
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    derandomize=True,
+    database=None,  # derandomized runs neither need nor should write an example database
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=_SLOW_DATA,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))

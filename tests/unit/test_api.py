@@ -1,0 +1,42 @@
+"""The exported surface is exactly what the docs promise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pactsim
+
+DOCUMENTED = {
+    "Estimate", "ExactResults", "Results", "Scenario", "__version__", "dumps", "errors",
+    "exact", "load", "loads", "simulate",
+}
+
+
+def test_all_is_the_documented_surface():
+    assert set(pactsim.__all__) == DOCUMENTED
+    for name in pactsim.__all__:
+        assert hasattr(pactsim, name), name
+
+
+def test_errors_hierarchy():
+    from pactsim import errors
+
+    assert issubclass(errors.ScenarioError, errors.PactsimError)
+    assert issubclass(errors.ScenarioError, ValueError)
+    assert issubclass(errors.ConditionError, ValueError)
+    assert issubclass(errors.ModelTooWideError, errors.PactsimError)
+    for cls in (errors.ScenarioError, errors.ConditionError, errors.ModelTooWideError):
+        assert cls.__doc__ and "Usual causes" in cls.__doc__
+
+
+def test_import_is_light():
+    """`import pactsim` does not pull in matplotlib, scipy.stats or tqdm."""
+    code = ("import sys, pactsim; bad = [m for m in ('matplotlib', 'tqdm', 'scipy.stats') "
+            "if m in sys.modules]; print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_version_is_a_string():
+    assert isinstance(pactsim.__version__, str) and pactsim.__version__.count(".") == 2
