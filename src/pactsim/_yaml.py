@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from types import MappingProxyType
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -426,7 +425,7 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>") -> Located:
     if converter.problems:
         raise ScenarioError([Problem(m, f, name, *lc) for m, f, lc in converter.problems])
     positions, key_positions = converter.positions, converter.key_positions
-    return Located(data, name, MappingProxyType(positions), MappingProxyType(key_positions))
+    return Located(data, name, positions, key_positions)
 
 
 def _syntax_problem(exc: MarkedYAMLError, name: str) -> Problem:

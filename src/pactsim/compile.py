@@ -224,14 +224,14 @@ def _plan(scenario: Scenario, name: str, spec: Node, index: dict[str, int],
     if spec.p is not None:
         base = [spec.p] * rows
     else:
-        lookup = {combo: s for combo, s in spec.table_entries()}
+        lookup = dict(spec.table_entries())
         base = []
         for r in range(rows):
             combo = tuple(bool(r >> tparents.index(g) & 1) for g in given)
             base.append(lookup[combo])
     logodds = np.zeros(rows)
-    for p, f in odds_bin:
-        j = tparents.index(p)
+    for parent, f in odds_bin:
+        j = tparents.index(parent)
         logodds += np.array([math.log(f) if r >> j & 1 else 0.0 for r in range(rows)])
     has_odds = bool(spec.odds)
     p = np.empty(rows)

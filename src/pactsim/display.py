@@ -31,7 +31,14 @@ if TYPE_CHECKING:
     from pactsim.estimate import Estimate
     from pactsim.scenario import Node, Scenario
 
-__all__ = ["CSS", "ResultsLike", "estimate_html", "results_html", "scenario_html"]
+__all__ = [
+    "CSS",
+    "ResultsLike",
+    "estimate_html",
+    "results_html",
+    "scenario_html",
+    "scenario_inputs",
+]
 
 
 class ResultsLike(Protocol):
@@ -342,8 +349,14 @@ def scenario_html(sc: Scenario) -> str:
         if k:
             counts.append(kind if kind == "signing" else f"{k} {kind}{'s' if k > 1 else ''}")
     meta = " · ".join(counts) + f" · {len(sc.sources)} sources · digest {sc.digest[:12]}"
-    parts = ['<div class="pactsim">', f"<style>{CSS}</style>", _header(sc, meta),
-             '<div class="ps-grid">']
+    return ('<div class="pactsim">' f"<style>{CSS}</style>{_header(sc, meta)}"
+            f"{scenario_inputs(sc)}</div>")
+
+
+def scenario_inputs(sc: Scenario, *, fold_questions: bool = True) -> str:
+    """Tables of what the analyst stated: signing points, events, pillars with
+    clauses and their p, questions (folded in ``<details>`` by default)."""
+    parts = ['<div class="ps-grid">']
     if sc.signing is not None:
         rows = [f"<tr><td>{d}</td><td class='num'>{escape(_pspec(p))}</td></tr>"
                 for d, p in sc.signing.by.items()]
@@ -364,7 +377,7 @@ def scenario_html(sc: Scenario) -> str:
     if sc.questions:
         rows = [f"<tr><td>{escape(q)}</td><td><code>{escape(sc.question_text(q))}</code>"
                 "</td></tr>" for q in sc.questions]
-        parts.append(f"<details><summary>Questions ({len(rows)})</summary>"
-                     f"{_table('Questions', ['name', 'expression'], rows)}</details>")
-    parts.append("</div>")
+        table = _table("Questions", ["name", "expression"], rows)
+        parts.append(f"<details><summary>Questions ({len(rows)})</summary>{table}</details>"
+                     if fold_questions else table)
     return "".join(parts)

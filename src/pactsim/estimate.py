@@ -90,3 +90,8 @@ class Estimate:
             return f"Estimate({self.value:.6g}, exact)"
         return (f"Estimate({self.value:.4f} ± {self.stderr:.4f}, 95% CI "
                 f"[{self.lo:.4f}, {self.hi:.4f}], n={self.n:,})")
+
+    def _repr_html_(self) -> str:
+        from pactsim.display import estimate_html
+
+        return estimate_html(self)

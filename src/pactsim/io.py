@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pactsim._yaml import MAX_BYTES, Located, parse_yaml
@@ -101,7 +101,7 @@ def dumps(scenario: Scenario) -> str:
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     buf = io.StringIO()
     buf.write(SCHEMA_COMMENT + "\n")
     yaml.dump(_plain(scenario), buf)

@@ -102,7 +102,9 @@ def signing_cdf(res: ResultsLike, ax: Axes | None = None, *, band: bool = True,
     """
     if not has_signing(res):
         raise PactsimError("this scenario has no `signing` section, so no signing curve")
-    import matplotlib.dates as mdates
+    import matplotlib.dates
+
+    mdates: Any = matplotlib.dates  # its locators and formatters are untyped
 
     own = ax is None
     fig, ax = _start(ax, (9, 4.6))
@@ -228,7 +230,8 @@ def _pillar_bundles(res: ResultsLike, content: pd.DataFrame) -> pd.DataFrame:
     n = info.n if info is not None else None
     out = grouped.sort_values(ascending=False, kind="stable").reset_index()
     se = np.sqrt(out.p * (1 - out.p) / n) if n else 0.0 * out.p
-    return out.assign(lo=np.clip(out.p - _Z95 * se, 0, 1), hi=np.clip(out.p + _Z95 * se, 0, 1))
+    lo, hi = np.clip(out.p - _Z95 * se, 0, 1), np.clip(out.p + _Z95 * se, 0, 1)
+    return pd.DataFrame({"items": out["items"], "p": out.p, "lo": lo, "hi": hi})
 
 
 def _upset_axes(ax: Axes | None, n_cols: int, n_rows: int) -> tuple[Figure, Axes, Axes]:
@@ -311,7 +314,8 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     for side in mat.spines.values():
         side.set_visible(False)
     if level == "pillar":
-        title, sub = "pillars", "Share of all outcomes whose text has exactly these pillars (clauses aside)"
+        title = "pillars"
+        sub = "Share of all outcomes whose text has exactly these pillars (clauses aside)"
     else:
         title, sub = "pillars and clauses", "Share of all outcomes whose text is exactly this set"
     if len(empty) and not include_empty:

@@ -13,7 +13,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,9 @@ from pactsim.errors import ConditionError, PactsimError, ScenarioError
 from pactsim.estimate import Estimate, wilson
 from pactsim.scenario import Scenario
 from pactsim.stats import Stats, environment
+
+if TYPE_CHECKING:
+    from pactsim.plot import PlotAccessor
 
 __all__ = ["NumericSummary", "Results", "RunInfo"]
 
@@ -122,6 +125,19 @@ class Results:
         return (f"<Results {self.info.scenario_id!r}: n={self.n:,}, seed={self.seed}, "
                 f"digest={self.info.digest[:12]}, draws {'kept' if self.draws else 'not kept'}>")
 
+    def _repr_html_(self) -> str:
+        from pactsim.display import results_html
+
+        return results_html(self)
+
+    @property
+    def plot(self) -> PlotAccessor:
+        """Plots of this forecast: ``.signing()``, ``.pillars()``, ``.bundles()``,
+        ``.numeric(name)`` (see :mod:`pactsim.plot`; needs matplotlib)."""
+        from pactsim.plot import PlotAccessor
+
+        return PlotAccessor(self)
+
     # -- probabilities ------------------------------------------------------
     def _count(self, name: str) -> int | None:
         if name in self.model.index:
@@ -184,7 +200,8 @@ class Results:
             cond = self._evaluate(given, "given")
             m = int(np.count_nonzero(cond))
             k = int(np.count_nonzero(self._evaluate(expr, "expr") & cond))
-        assert k is not None and m is not None
+        assert k is not None
+        assert m is not None
         if m == 0:
             raise ConditionError(
                 f"the condition {given!r} never held in {self.n:,} draws, so P({expr} | "
@@ -249,7 +266,7 @@ class Results:
             hist = ser / self.n
             cum = np.cumsum(ser.to_numpy()) / cnt
             for q in (0.1, 0.5, 0.9):
-                quantiles[q] = float(ser.index[np.searchsorted(cum, q - 1e-12)])
+                quantiles[q] = float(ser.index.to_numpy()[np.searchsorted(cum, q - 1e-12)])
         return NumericSummary(name, kind, mean, sd, sd / math.sqrt(cnt) if cnt else math.nan,
                               quantiles, hist, 1 - cnt / self.n)
 
@@ -305,7 +322,7 @@ class Results:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
         cum = np.cumsum(self.stats.signing_hist)
         total = cum[-1] if given_signed else self.n
-        out = {}
+        out: dict[float, np.datetime64] = {}
         for q in probs:
             if total == 0 or q * total > cum[-1]:
                 out[q] = np.datetime64("NaT", "D")

@@ -37,7 +37,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
-    Strict,
+    PrivateAttr,
     WithJsonSchema,
     field_validator,
 )
@@ -362,6 +362,24 @@ class Scenario(_Model):
     signing: Signing | None = None
     pillars: dict[str, Pillar] = Field(default_factory=dict)
     questions: dict[str, str | Question] = Field(default_factory=dict)
+    _origin: Any = PrivateAttr(default=None)  # pactsim._yaml.Located of the source, if any
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is equal (where the scenario was read from is ignored)."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def locate(self, path: tuple[Any, ...], *, key: bool = False) -> tuple[str | None, int | None,
+                                                                         int | None]:
+        """``(file, line, column)`` of a field path in the file this came from (or Nones)."""
+        if self._origin is None:
+            return (None, None, None)
+        line, col = self._origin.locate(path, key=key)
+        return (self._origin.name, line, col)
 
     # -- navigation ---------------------------------------------------------
     def iter_nodes(self) -> Iterator[NodeView]:
@@ -413,3 +431,8 @@ class Scenario(_Model):
         """SHA-256 of the scenario's canonical JSON: equal scenarios, equal digests."""
         text = self.model_dump_json(exclude_defaults=True)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def _repr_html_(self) -> str:
+        from pactsim.display import scenario_html
+
+        return scenario_html(self)

@@ -6,11 +6,20 @@ not grow with the number of draws except through the bundle table, which is
 capped at :data:`MAX_BUNDLES` distinct clause sets (beyond that the rarest sets
 are dropped and the largest count a dropped set could have had is recorded in
 ``bundle_error``). Pure numpy; no I/O.
+
+Bundles are counted in array form: each draw's clause set is packed into bytes
+(as :func:`numpy.packbits` over ``model.content_names``), zero-padded and read
+as ``uint64`` words. Sets of up to 64 pillars and clauses are one word and are
+counted exactly by sorting it; longer sets are sorted by a 64-bit mix of their
+words and every pair of draws that mix to the same value is checked word for
+word, so the counts stay exact (a collision only switches to a full
+lexicographic sort).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -70,9 +79,16 @@ class Stats:
     num_values:
         Exact counts of each numeric question's values, or ``None`` once more
         than :data:`MAX_VALUES` distinct values were seen.
-    bundles:
-        Draw count of each set of pillars and clauses, keyed by packed bits of
-        ``model.content_names``.
+    bundle_keys, bundle_counts:
+        ``(n_sets, n_words)`` distinct clause sets (packed bits of
+        ``model.content_names``, zero-padded, as ``uint64`` words) and
+        ``(n_sets,)`` their draw counts, in an internal sort order; see
+        :attr:`bundles` for the same as a dict.
+    bundle_width:
+        Bytes of packed bits per clause set (``ceil(len(content_names) / 8)``).
+    bundle_error:
+        The largest count of a clause set dropped to respect :data:`MAX_BUNDLES`
+        (0 while nothing was dropped).
     """
 
     n: int
@@ -82,8 +98,19 @@ class Stats:
     num_moments: dict[str, tuple[float, float]] = field(default_factory=dict)
     num_count: dict[str, int] = field(default_factory=dict)
     num_values: dict[str, dict[float, int] | None] = field(default_factory=dict)
-    bundles: dict[bytes, int] = field(default_factory=dict)
+    bundle_keys: NDArray[np.uint64] = field(
+        default_factory=lambda: np.zeros((0, 1), dtype=np.uint64))
+    bundle_counts: NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64))
+    bundle_width: int = 0
     bundle_error: int = 0
+
+    @property
+    def bundles(self) -> dict[bytes, int]:
+        """Draw count of each set of pillars and clauses, keyed by the
+        :func:`numpy.packbits` bytes of ``model.content_names`` (built on access)."""
+        raw = self.bundle_keys.view(np.uint8)[:, : self.bundle_width]
+        return {bytes(k): int(c) for k, c in zip(raw, self.bundle_counts.tolist(), strict=True)}
 
     def merge(self, other: Stats) -> Stats:
         """Add another chunk's counts (in place) and return self."""
@@ -101,31 +128,116 @@ class Stats:
             if mine is None or vals is None:
                 self.num_values[k] = None
                 continue
-            for v, c in vals.items():
-                mine[v] = mine.get(v, 0) + c
+            for value, c in vals.items():
+                mine[value] = mine.get(value, 0) + c
             self.num_values[k] = mine if len(mine) <= MAX_VALUES else None
-        for key, c in other.bundles.items():
-            self.bundles[key] = self.bundles.get(key, 0) + c
+        if other.bundle_counts.shape[0]:
+            if self.bundle_counts.shape[0]:
+                self.bundle_width = max(self.bundle_width, other.bundle_width)
+                keys = np.concatenate([self.bundle_keys, other.bundle_keys])
+                counts = np.concatenate([self.bundle_counts, other.bundle_counts])
+                # both halves are sorted: a stable sort merges the two runs in linear time
+                self.bundle_keys, self.bundle_counts = _reduce(keys, counts, kind="stable")
+            else:
+                self.bundle_keys, self.bundle_counts = other.bundle_keys, other.bundle_counts
+                self.bundle_width = other.bundle_width
         self.bundle_error = max(self.bundle_error, other.bundle_error)
-        if len(self.bundles) > 2 * MAX_BUNDLES:
+        if self.bundle_counts.shape[0] > 2 * MAX_BUNDLES:
             self._prune()
         return self
 
     def _prune(self) -> None:
-        counts = np.fromiter(self.bundles.values(), dtype=np.int64, count=len(self.bundles))
-        cut = int(np.partition(counts, len(counts) - MAX_BUNDLES)[len(counts) - MAX_BUNDLES])
-        dropped = [k for k, c in self.bundles.items() if c < cut]
-        for k in dropped:
-            self.bundle_error = max(self.bundle_error, self.bundles.pop(k))
+        """Keep the :data:`MAX_BUNDLES` most frequent sets (ties: first in sort order)."""
+        counts = self.bundle_counts
+        m = counts.shape[0]
+        cut = int(np.partition(counts, m - MAX_BUNDLES)[m - MAX_BUNDLES])
+        keep = counts > cut
+        ties = np.flatnonzero(counts == cut)[: MAX_BUNDLES - int(np.count_nonzero(keep))]
+        keep[ties] = True
+        self.bundle_error = max(self.bundle_error, int(counts[~keep].max()))
+        self.bundle_keys, self.bundle_counts = self.bundle_keys[keep], counts[keep]
 
 
-def _bundle_counts(bits: NDArray[np.bool_], rows: list[int]) -> dict[bytes, int]:
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """The SplitMix64 finalizer (a bijection of ``uint64``), elementwise, in place."""
+    x ^= x >> np.uint64(30)
+    x *= _MIX1
+    x ^= x >> np.uint64(27)
+    x *= _MIX2
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def _sort_key(keys: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """``(m,)`` sort key of ``(m, n_words)`` keys: the word itself when there is
+    one (exact), else a 64-bit mix of the words (equal keys, equal mix)."""
+    if keys.shape[1] == 1:
+        return keys[:, 0]
+    h = _mix(keys[:, 0].copy())
+    for j in range(1, keys.shape[1]):
+        h ^= keys[:, j]
+        _mix(h)
+    return h
+
+
+def _reduce(keys: NDArray[np.uint64], counts: NDArray[np.int64] | None,
+            kind: Literal["quicksort", "stable"] = "quicksort",
+            ) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Distinct rows of ``keys`` ``(m, n_words)`` with their summed ``counts``
+    (``None``: one each), sorted by :func:`_sort_key` then by the words."""
+    h = _sort_key(keys)
+    if counts is None and keys.shape[1] == 1:
+        s = np.sort(h)
+        starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+        total = np.diff(np.append(starts, s.shape[0])).astype(np.int64)
+        return s[starts, None], total
+    order = np.argsort(h, kind=kind)
+    hs = h[order]
+    same = hs[1:] == hs[:-1]
+    if keys.shape[1] > 1 and same.any():
+        i = np.flatnonzero(same)
+        if (keys[order[i]] != keys[order[i + 1]]).any():
+            # two different sets share a mix value: sort by (mix, words) instead
+            order = np.lexsort((*(keys[:, j] for j in range(keys.shape[1] - 1, -1, -1)), h))
+            hs, ks = h[order], keys[order]
+            same = (hs[1:] == hs[:-1]) & (ks[1:] == ks[:-1]).all(axis=1)
+    starts = np.flatnonzero(np.concatenate(([True], ~same)))
+    if counts is None:
+        total = np.diff(np.append(starts, hs.shape[0])).astype(np.int64)
+    else:
+        total = np.add.reduceat(counts[order], starts)
+    return keys[order[starts]], total
+
+
+def _bundle_keys(bits: NDArray[np.bool_], rows: list[int]) -> NDArray[np.uint64]:
+    """``(n, n_words)`` packed clause sets of each draw (bytes as :func:`numpy.packbits`
+    over ``rows``, the first row in the top bit, zero-padded to whole words)."""
+    n = bits.shape[1]
+    width = (len(rows) + 7) // 8
+    n_words = max(1, (width + 7) // 8)
+    planes = np.zeros((width, n), dtype=np.uint8)
+    for j in range(width):
+        plane = planes[j]
+        group = rows[8 * j: 8 * j + 8]
+        for r in group:
+            np.add(plane, plane, out=plane)  # shift left by one
+            plane |= bits[r].view(np.uint8)
+        if len(group) < 8:
+            np.left_shift(plane, np.uint8(8 - len(group)), out=plane)
+    out = np.zeros((n, 8 * n_words), dtype=np.uint8)
+    out[:, :width] = planes.T
+    return out.view(np.uint64)
+
+
+def _bundle_counts(bits: NDArray[np.bool_], rows: list[int],
+                   ) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
     if not rows:
-        return {b"": int(bits.shape[1])}
-    packed = np.packbits(bits[rows].T, axis=1)  # (n, ceil(k/8)) uint8
-    flat = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
-    keys, counts = np.unique(flat, return_counts=True)
-    return {bytes(k): int(c) for k, c in zip(keys, counts, strict=True)}
+        return np.zeros((1, 1), dtype=np.uint64), np.array([bits.shape[1]], dtype=np.int64)
+    return _reduce(_bundle_keys(bits, rows), None)
 
 
 def summarize(
@@ -141,7 +253,7 @@ def summarize(
         hist += np.bincount(day, minlength=width)[:width]
     stats = Stats(
         n=draws.n,
-        node_counts=draws.bits.sum(axis=1, dtype=np.int64),
+        node_counts=np.array([np.count_nonzero(row) for row in draws.bits], dtype=np.int64),
         signing_hist=hist,
     )
     for name, (_tree, t) in model.questions.items():
@@ -162,5 +274,6 @@ def summarize(
             if len(vals) <= MAX_VALUES else None
         )
     rows = [model.index[n] for n in model.content_names]
-    stats.bundles = _bundle_counts(draws.bits, rows)
+    stats.bundle_keys, stats.bundle_counts = _bundle_counts(draws.bits, rows)
+    stats.bundle_width = (len(rows) + 7) // 8
     return stats

@@ -23,6 +23,10 @@ def _ci(lo: float, hi: float) -> str:
     return f"[{100 * lo:4.1f}–{100 * hi:4.1f}]"
 
 
+def _day(d: Any) -> str:
+    return str(pd.Timestamp(d).date())
+
+
 def format_results(res: Results) -> str:
     """The forecast as readable text: headline questions, the signing curve at
     key dates, pillars with their clauses, numeric questions and bundles."""
@@ -43,7 +47,7 @@ def format_results(res: Results) -> str:
         cdf = res.signing_cdf(res.key_dates())
         lines.append("Signed on or before")
         for d, row in cdf.iterrows():
-            lines.append(f"  {pd.Timestamp(d).date()}  {_pct(row.p)} {_ci(row.lo, row.hi)}")
+            lines.append(f"  {_day(d)}  {_pct(row.p)} {_ci(row.lo, row.hi)}")
         qd = res.signing_quantiles((0.1, 0.5, 0.9))
         if not qd.isna().all():
             def show(x: Any) -> str:
@@ -105,7 +109,7 @@ def results_to_json(res: Results) -> str:
     if res.model.signing_index >= 0:
         cdf = res.signing_cdf(res.key_dates())
         out["signing_cdf"] = [
-            {"date": str(pd.Timestamp(d).date()), **{k: float(v) for k, v in row.items()}}
+            {"date": str(_day(d)), **{k: float(v) for k, v in row.items()}}
             for d, row in cdf.iterrows()
         ]
     b = res.bundles(top=10)
@@ -125,6 +129,6 @@ def results_to_table(res: Results) -> pd.DataFrame:
                      "lo": row.lo, "hi": row.hi})
     if res.model.signing_index >= 0:
         for d, row in res.signing_cdf(res.key_dates()).iterrows():
-            rows.append({"kind": "signed_by", "name": str(pd.Timestamp(d).date()), "p": row.p,
+            rows.append({"kind": "signed_by", "name": str(_day(d)), "p": row.p,
                          "stderr": row.stderr, "lo": row.lo, "hi": row.hi})
     return pd.DataFrame(rows)

@@ -107,7 +107,8 @@ class _Checker:
                 )
             elif kind == "literal_error":
                 expected = e.get("ctx", {}).get("expected", "")
-                self.report(path, f"= {e['input']!r} is not allowed (expected {expected})", value=value)
+                self.report(path, f"= {e['input']!r} is not allowed (expected {expected})",
+                            value=value)
             elif kind in _FRIENDLY:
                 shown = e.get("input")
                 self.report(path, f"= {shown!r} {_FRIENDLY[kind]}", value=value)
@@ -205,7 +206,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         return value
 
     for name, raw in section("drivers").items():
-        path = ("drivers", name)
+        path: Path = ("drivers", name)
         d = c.model(path, Driver, raw)
         if isinstance(d, Driver):
             _check_driver(c, path, d)
@@ -224,7 +225,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         if clauses is None:
             continue
         if not isinstance(clauses, Mapping):
-            c.report(path + ("clauses",), "must be a mapping of clause names to definitions")
+            c.report((*path, "clauses"), "must be a mapping of clause names to definitions")
             continue
         for cname, craw in clauses.items():
             cpath = (*path, "clauses", cname)
@@ -242,7 +243,8 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         declare(name, "question", path, q)
 
     # -- cross references ---------------------------------------------------
-    sources = data.get("sources") if isinstance(data.get("sources"), Mapping) else {}
+    raw_sources = data.get("sources")
+    sources: Mapping[Any, Any] = raw_sources if isinstance(raw_sources, Mapping) else {}
     binary = {n for n, (k, _, _) in nodes.items() if k in ("event", "signing", "pillar", "clause")}
     drivers = {n for n, (k, _, _) in nodes.items() if k == "driver"}
     graph: dict[str, list[str]] = {n: [] for n in nodes}
@@ -257,11 +259,12 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         if src is not None:
             for i, key in enumerate([src] if isinstance(src, str) else src):
                 if key not in sources:
-                    where = (*path, "source") if isinstance(src, str) else (*path, "source", i)
+                    where: Path = (*path, "source") if isinstance(src, str) else (
+                        *path, "source", i)
                     c.report(
                         where,
                         f"unknown source '{key}' (sources must be declared under `sources:`)"
-                        + did_you_mean(key, sources),
+                        + did_you_mean(key, [str(s) for s in sources]),
                     )
         if isinstance(spec, Node):
             graph[name] += _check_node(c, name, path, spec, binary, drivers, nodes)
@@ -271,14 +274,14 @@ def validate(located: Located, source_text: str = "") -> Scenario:
 
     # -- questions ----------------------------------------------------------
     q_exprs: dict[str, Any] = {}
-    for name, (kind, path, spec) in nodes.items():
+    for name, (kind, qpath, spec) in nodes.items():
         if kind != "question" or spec is None:
             continue
         text = spec.expr if isinstance(spec, Question) else spec
         try:
             tree = _expr.parse(text)
         except ScenarioError as err:
-            _rebase(c, path if isinstance(spec, str) else (*path, "expr"), err)
+            _rebase(c, qpath if isinstance(spec, str) else (*qpath, "expr"), err)
             continue
         q_exprs[name] = tree
         graph[name] += [n for n in _expr.names(tree) if n in nodes]
@@ -298,10 +301,12 @@ def validate(located: Located, source_text: str = "") -> Scenario:
     if c.problems:
         raise ScenarioError(c.problems)
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as err:  # pragma: no cover - per-node checks should catch all
         c.pydantic((), err, allowed_top)
         raise ScenarioError(c.problems) from None
+    scenario._origin = located
+    return scenario
 
 
 def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
@@ -316,7 +321,8 @@ def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
         from pydantic import TypeAdapter
 
         try:
-            out[name] = TypeAdapter(fields[name].annotation).validate_python(data[name])
+            annotation: Any = fields[name].annotation
+            out[name] = TypeAdapter(annotation).validate_python(data[name])
         except ValidationError as err:
             c.pydantic((name,), err, [])
     if "id" in out and not _ID_PATTERN.match(out["id"]):
@@ -399,7 +405,8 @@ def _check_node(
         dup = {g for g in n.given if n.given.count(g) > 1}
         for g in sorted(dup):
             c.report((*path, "given"), f"'{g}' is listed twice")
-        ok = all([ref((*path, "given", i), g, "in given") for i, g in enumerate(n.given)])
+        # a list, not a generator: every unknown parent is reported, not just the first
+        ok = all([ref((*path, "given", i), g, "in given") for i, g in enumerate(n.given)])  # noqa: C419
         if ok and not dup and n.table is not None and n.given:
             _check_table(c, (*path, "table"), n.given, n.table)
     for parent in n.odds:
@@ -513,7 +520,7 @@ def _check_questions(
         done.add(name)
         for dep in graph[name]:
             visit(dep)
-        kind, path, spec = nodes[name]
+        _kind, path, spec = nodes[name]
         where = path if isinstance(spec, str) else (*path, "expr")
         try:
             scope[name] = _expr.NameInfo(_expr.check(q_exprs[name], scope))

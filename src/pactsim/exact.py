@@ -1,0 +1,753 @@
+"""Exact inference: the probabilities the Monte Carlo engine estimates, computed.
+
+:func:`exact` turns a scenario's :class:`~pactsim.compile.CompiledModel` into
+discrete factors and answers with :class:`ExactResults`, which has the surface
+of :class:`~pactsim.results.Results` (``prob``, ``marginals``, ``questions``,
+``numeric``, ``signing_cdf``, ``key_dates``) with standard errors of zero.
+
+The model (the semantics of :mod:`pactsim.engine`)
+--------------------------------------------------
+Binary node :math:`i` with table parents :math:`\\pi_i` (row :math:`r`),
+drivers :math:`z` and gates is true with probability
+
+.. math::
+
+    P(x_i = 1 \\mid \\pi_i = r, z, g) = \\Big[\\int_0^1 \\sigma\\big(\\operatorname{logit} p_0
+    + \\ell_r + \\textstyle\\sum_d \\lambda_d z_d\\big)\\, dB_r(p_0)\\Big]
+    \\prod_{j \\in T_i} g_j \\prod_{j \\in F_i} (1 - g_j),
+
+where :math:`\\sigma` is the logistic function (so :math:`\\sigma(\\operatorname{logit}
+p_0 + s) = p_0 e^s / (1 - p_0 + p_0 e^s)`), :math:`\\ell_r` the log binary odds
+of the row, :math:`\\lambda_d` the log odds factor of driver :math:`d`, and
+:math:`B_r` the point mass at ``plan.p0[r]`` or, for rows with ``plan.beta``,
+the Beta(a, b) law of an uncertain p drawn each draw. Without drivers or beta
+the bracket is ``plan.p[r]``. The joint law is the product of these tables,
+the driver densities and :math:`P(\\text{signing}) = c_{\\text{last}}`.
+
+Quadrature
+----------
+Each driver becomes a discrete variable: a normal driver takes the
+``quad_points`` Gauss–Hermite nodes :math:`\\mu + \\sigma t_k` with weights
+:math:`w_k / \\sqrt{2\\pi}` (probabilists' Hermite), a uniform driver the
+Gauss–Legendre nodes of :math:`[\\text{low}, \\text{high}]`. Beta integrals use
+``4 × quad_points`` Gauss–Jacobi nodes (weight :math:`p^{a-1}(1-p)^{b-1}`,
+exact for the Beta endpoints), or for very concentrated Betas (:math:`a + b >
+500`) Gauss–Legendre on the central :math:`1 - 2 \\cdot 10^{-16}` of the law.
+The error is estimated by recomputing every marginal with twice the points
+(``ExactResults.quadrature_error``). Everything else is exact up to rounding.
+
+Signing date
+------------
+The date enters no table (children see only the bit ``signing``), so given
+``signing`` it is independent of every other node. For an expression comparing
+``signing.date`` with dates :math:`D`, the signed state is split into day
+intervals :math:`(c_k, c_{k+1}]` cut at the ``by`` knots and at :math:`D - 1`
+and :math:`D`; every comparison is constant on each interval, whose
+probability is :math:`F(c_{k+1}) - F(c_k)` with :math:`F` the piecewise-linear
+CDF. Expressions comparing a driver with number literals split the driver's
+range at those numbers the same way (Gauss–Legendre on each piece).
+
+Algorithm
+---------
+Marginals come from a junction tree (the elimination tree of a min-fill
+order) calibrated once; an expression is evaluated, vectorised with
+:func:`pactsim.expr.evaluate`, over every configuration of the joint law of
+the variables it uses, obtained from one clique when possible and otherwise
+by variable elimination over their ancestors. The largest table is computed
+before anything is allocated; beyond ``max_table`` entries
+:class:`~pactsim.errors.ModelTooWideError` is raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy import special, stats
+
+from pactsim import _factors as fx
+from pactsim import expr as _expr
+from pactsim.compile import BinaryPlan, CompiledModel, DriverPlan, compile_scenario
+from pactsim.errors import ConditionError, ModelTooWideError, PactsimError, ScenarioError
+from pactsim.estimate import Estimate
+from pactsim.results import NumericSummary, _to_day
+from pactsim.scenario import Scenario
+
+__all__ = ["ExactResults", "exact"]
+
+FloatArray = NDArray[np.float64]
+_Rule = tuple[FloatArray, FloatArray]  # (values, weights)
+_CHUNK = 1 << 18  # configurations evaluated at a time
+_TAIL = 10.0  # split normal drivers are integrated over mean ± 10 sd (tail mass 1.5e-23)
+
+
+# -- quadrature rules ----------------------------------------------------------
+def _driver_rule(d: DriverPlan, n: int, cuts: Sequence[float] = ()) -> _Rule:
+    """Nodes and weights (summing to 1) of ``n``-point quadrature for a driver.
+
+    Without ``cuts``: Gauss–Hermite (normal) or Gauss–Legendre (uniform). With
+    ``cuts``: the range is split at the cuts (and a normal one into pieces at
+    most 4 sd wide over mean ± 10 sd), each piece gets ``n`` Gauss–Legendre
+    nodes weighted by the density and rescaled to the piece's exact mass.
+    """
+    if d.dist == "normal" and not cuts:
+        t, w = np.polynomial.hermite_e.hermegauss(n)
+        return d.a + d.b * t, w / w.sum()
+    if d.dist != "normal" and not cuts:
+        t, w = np.polynomial.legendre.leggauss(n)
+        return d.a + (d.b - d.a) * (t + 1) / 2, w / 2
+    if d.dist == "normal":
+        lo, hi = -_TAIL, _TAIL
+        inner = sorted({(c - d.a) / d.b for c in cuts if -_TAIL < (c - d.a) / d.b < _TAIL})
+        edges = [lo, *inner, hi]
+        cdf: Callable[[FloatArray], FloatArray] = stats.norm.cdf
+        pdf: Callable[[FloatArray], FloatArray] = stats.norm.pdf
+    else:
+        inner = sorted({float(c) for c in cuts if d.a < c < d.b})
+        edges = [d.a, *inner, d.b]
+        span = d.b - d.a
+
+        def cdf(x: FloatArray) -> FloatArray:
+            return np.asarray((x - d.a) / span, dtype=np.float64)
+
+        def pdf(x: FloatArray) -> FloatArray:
+            return np.full(np.shape(x), 1 / span)
+
+    pieces: list[float] = [edges[0]]
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        k = max(1, math.ceil((b - a) / 4.0)) if d.dist == "normal" else 1
+        pieces += list(np.linspace(a, b, k + 1)[1:])
+    t, w = np.polynomial.legendre.leggauss(n)
+    values, weights = [], []
+    for a, b in zip(pieces[:-1], pieces[1:], strict=True):
+        x = a + (b - a) * (t + 1) / 2
+        wx = w * pdf(x)
+        mass = float(cdf(np.array([b]))[0] - cdf(np.array([a]))[0])
+        values.append(x)
+        weights.append(wx / wx.sum() * mass)
+    v, ws = np.concatenate(values), np.concatenate(weights)
+    if d.dist == "normal":
+        v = d.a + d.b * v
+    return v, ws / ws.sum()
+
+
+@lru_cache(maxsize=256)
+def _beta_rule(a: float, b: float, n: int) -> _Rule:
+    """Nodes in (0, 1) and weights of ``n``-point quadrature against Beta(a, b)."""
+    if a + b <= 500:
+        x, w = special.roots_jacobi(n, b - 1.0, a - 1.0)
+        if np.all(np.isfinite(w)) and w.sum() > 0:
+            return (1 + x) / 2, w / w.sum()
+    lo, hi = stats.beta.ppf([1e-16, 1 - 1e-16], a, b)
+    t, w = np.polynomial.legendre.leggauss(n)
+    p = lo + (hi - lo) * (t + 1) / 2
+    w = w * stats.beta.pdf(p, a, b)
+    return p, w / w.sum()
+
+
+# -- the model as factors ------------------------------------------------------
+def _too_wide(entries: int, variables: Sequence[str], max_table: int, what: str) -> ModelTooWideError:
+    shown = ", ".join(variables[:12]) + (", …" if len(variables) > 12 else "")
+    return ModelTooWideError(
+        f"exact inference {what} needs a table of {entries:,} entries over {len(variables)} "
+        f"variables ({shown}), above max_table={max_table:,}; use pactsim.simulate for this "
+        "model or expression, simplify it, or raise max_table", width=len(variables))
+
+
+class _Network:
+    """The model as one factor per variable (binary node ``i`` is variable ``i``,
+    driver ``k`` is variable ``n_binary + k``), with quadrature ``rules``."""
+
+    def __init__(self, model: CompiledModel, rules: Sequence[_Rule], beta_points: int,
+                 max_table: int, base: _Network | None = None) -> None:
+        self.model = model
+        self.rules = list(rules)
+        nb = model.n_binary
+        self.card: dict[int, int] = {i: 2 for i in range(nb)}
+        for k, r in enumerate(self.rules):
+            self.card[nb + k] = len(r[0])
+        self.parents: list[tuple[int, ...]] = [
+            tuple(sorted({*p.parents, *p.gates_true, *p.gates_false,
+                          *(nb + d for d in p.drivers)})) for p in model.plans
+        ] + [()] * len(self.rules)
+        changed = None if base is None else {
+            k for k in range(len(self.rules)) if self.rules[k] is not base.rules[k]}
+        self.factors: list[fx.Factor] = []
+        for plan in model.plans:
+            if base is not None and changed is not None and not changed & set(plan.drivers):
+                self.factors.append(base.factors[plan.index])
+            elif plan.kind == "signing":
+                c = float(plan.p[0])
+                self.factors.append(fx.Factor((plan.index,), np.array([1.0 - c, c])))
+            else:
+                self.factors.append(self._node(plan, beta_points, max_table))
+        for k, (_, w) in enumerate(self.rules):
+            self.factors.append(fx.Factor((nb + k,), w))
+
+    def name(self, v: int) -> str:
+        nb = self.model.n_binary
+        return self.model.names[v] if v < nb else self.model.drivers[v - nb].name
+
+    def _node(self, plan: BinaryPlan, beta_points: int, max_table: int) -> fx.Factor:
+        nb = self.model.n_binary
+        union = sorted({plan.index, *self.parents[plan.index]})
+        entries = fx.clique_entries(union, self.card)
+        if entries > max_table:
+            raise _too_wide(entries, [self.name(v) for v in union], max_table,
+                            f"of the table of '{plan.name}'")
+        k = len(plan.parents)
+        axes = list(reversed(plan.parents))  # p.reshape((2,)*k) puts bit k-1 first
+        table: FloatArray
+        if plan.drivers or plan.beta is not None:
+            dims = [len(self.rules[d][0]) for d in plan.drivers]
+            s = plan.logodds.reshape((-1,) + (1,) * len(dims))
+            for j, (d, lf) in enumerate(zip(plan.drivers, plan.driver_logf, strict=True)):
+                shape = [1] * (1 + len(dims))
+                shape[1 + j] = dims[j]
+                s = s + float(lf) * self.rules[d][0].reshape(shape)
+            s = np.broadcast_to(s, (1 << k, *dims))
+            p0 = plan.p0.reshape((-1,) + (1,) * len(dims))
+            p = np.array(special.expit(special.logit(p0) + s), dtype=np.float64)
+            if plan.beta is not None:
+                for r in np.flatnonzero(~np.isnan(plan.beta[:, 0])):
+                    t, w = _beta_rule(float(plan.beta[r, 0]), float(plan.beta[r, 1]),
+                                      beta_points)
+                    p[r] = special.expit(special.logit(t) + s[r][..., None]) @ w
+            table = p.reshape((2,) * k + tuple(dims))
+            axes += [nb + d for d in plan.drivers]
+        else:
+            table = plan.p.reshape((2,) * k)
+        parts: list[tuple[FloatArray, list[int]]] = [(table, axes)]
+        parts += [(np.array([0.0, 1.0]), [g]) for g in plan.gates_true]
+        parts += [(np.array([1.0, 0.0]), [g]) for g in plan.gates_false]
+        rest = [v for v in union if v != plan.index]
+        where = {v: i for i, v in enumerate(rest)}
+        q = np.ones((1,) * len(rest))
+        for arr, av in parts:
+            perm = np.argsort(av)
+            shape = [1] * len(rest)
+            for v, n in zip(np.asarray(av)[perm], np.asarray(arr.shape)[perm], strict=True):
+                shape[where[int(v)]] = int(n)
+            q = q * arr.transpose(perm).reshape(shape)
+        q = np.broadcast_to(q, tuple(self.card[v] for v in rest))
+        return fx.Factor(tuple(union), np.stack([1.0 - q, q], axis=union.index(plan.index)))
+
+    def ancestors(self, query: Sequence[int]) -> list[int]:
+        seen = set(query)
+        stack = list(query)
+        while stack:
+            for u in self.parents[stack.pop()]:
+                if u not in seen:
+                    seen.add(u)
+                    stack.append(u)
+        return sorted(seen)
+
+
+def _show_progress(progress: bool | None, work: int) -> bool:
+    if progress is not None:
+        return progress
+    if work < 50_000_000 or "pytest" in sys.modules:
+        return False
+    return sys.stderr.isatty() or "ipykernel" in sys.modules
+
+
+@dataclass
+class _Bar:
+    """A tqdm bar behind a plain callback, or nothing."""
+
+    total: int
+    desc: str
+    show: bool
+
+    def __post_init__(self) -> None:
+        self._bar: Any = None
+        if self.show:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=self.total, desc=self.desc, unit="table")
+
+    def tick(self) -> None:
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _calibrate(net: _Network, max_table: int, progress: bool | None,
+               desc: str) -> tuple[fx.JunctionTree, int]:
+    variables = list(net.card)
+    adj = fx.interaction_graph((f.vars for f in net.factors), variables)
+    order, cliques = fx.elimination_order(adj, net.card, variables)
+    sizes = [fx.clique_entries(c, net.card) for c in cliques]
+    biggest = max(sizes, default=1)
+    if biggest > max_table:
+        c = cliques[sizes.index(biggest)]
+        raise _too_wide(biggest, [net.name(v) for v in c], max_table, "of this model")
+    bar = _Bar(len(order), desc, _show_progress(progress, sum(sizes)))
+    try:
+        return fx.JunctionTree(net.factors, order, cliques, bar.tick), biggest
+    finally:
+        bar.close()
+
+
+# -- expressions ---------------------------------------------------------------
+def _walk(e: _expr.Expr) -> Iterator[_expr.Expr]:
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, _expr.Not):
+            stack.append(node.operand)
+        elif isinstance(node, _expr.Compare):
+            stack += [node.left, node.right]
+        elif isinstance(node, _expr.BoolOp):
+            stack += list(node.operands)
+        elif isinstance(node, _expr.Call):
+            stack += list(node.args)
+
+
+@dataclass
+class _Joint:
+    """Joint law of some variables, one axis per variable (sorted ids)."""
+
+    vars: tuple[int, ...]
+    table: FloatArray
+    signing_days: NDArray[np.int64] | None  # representative day per state (state 0: none)
+    values: dict[int, FloatArray]  # driver variable -> value per state
+
+
+class ExactResults:
+    """Exact answers for a scenario, from :func:`exact`; the surface of
+    :class:`~pactsim.results.Results` with standard errors of zero.
+
+    Attributes
+    ----------
+    scenario:
+        The scenario.
+    model:
+        Its :class:`~pactsim.compile.CompiledModel`.
+    quadrature_error:
+        Largest absolute change of any marginal when every quadrature rule is
+        recomputed with twice the points (0.0 when there is no driver and no
+        uncertain p with odds): an estimate, conservative for these rapidly
+        converging rules, of the error of the reported values.
+    width:
+        Entries of the largest table of the calibrated junction tree.
+    """
+
+    def __init__(self, scenario: Scenario, model: CompiledModel, *, quad_points: int,
+                 max_table: int, progress: bool | None) -> None:
+        self.scenario = scenario
+        self.model = model
+        self.quad_points = quad_points
+        self.max_table = max_table
+        self._progress = progress
+        nb = model.n_binary
+        rules = [_driver_rule(d, quad_points) for d in model.drivers]
+        self._net = _Network(model, rules, 4 * quad_points, max_table)
+        self._tree, self.width = _calibrate(self._net, max_table, progress, model.scenario_id)
+        self._p = np.array([self._tree.marginal(i)[1] for i in range(nb)])
+        self.quadrature_error = 0.0
+        if model.drivers or any(p.beta is not None for p in model.plans):
+            rules2 = [_driver_rule(d, 2 * quad_points) for d in model.drivers]
+            net2 = _Network(model, rules2, 8 * quad_points, max_table)
+            tree2, _ = _calibrate(net2, max_table, progress, model.scenario_id + " (check)")
+            p2 = np.array([tree2.marginal(i)[1] for i in range(nb)])
+            self.quadrature_error = float(np.max(np.abs(p2 - self._p), initial=0.0))
+
+    def __repr__(self) -> str:
+        m = self.model
+        return (f"<ExactResults {m.scenario_id!r}: {m.n_binary} binary nodes, "
+                f"{len(m.drivers)} drivers, largest table {self.width:,} entries, "
+                f"quadrature error {self.quadrature_error:.1e}, digest={m.digest[:12]}>")
+
+    # -- expressions ----------------------------------------------------------
+    def _compile(self, text: str, what: str) -> _expr.Expr:
+        try:
+            tree, t = _expr.compile_expr(text, self.model.scope())
+        except ScenarioError as err:
+            raise ScenarioError([p.__class__(p.message, field=what, path=None, line=None,
+                                             column=p.column, value=text)
+                                 for p in err.problems]) from None
+        if t != "bool":
+            raise ScenarioError(f"{what} = {text!r} is a {t}, not a true/false expression "
+                                "(compare it, e.g. `count(a, b) >= 1`)")
+        return tree
+
+    def _closure(self, trees: Sequence[_expr.Expr]) -> tuple[list[str], list[str],
+                                                              list[_expr.Expr]]:
+        """Base names, questions needed (evaluation order) and every tree involved."""
+        qs = self.model.questions
+        needed: set[str] = set()
+        base: set[str] = set()
+        todo = [n for t in trees for n in _expr.names(t)]
+        while todo:
+            n = todo.pop()
+            if n in qs:
+                if n not in needed:
+                    needed.add(n)
+                    todo += list(_expr.names(qs[n][0]))
+            else:
+                base.add(n)
+        order = [q for q in qs if q in needed]
+        return sorted(base), order, [*trees, *(qs[q][0] for q in order)]
+
+    def _driver_of(self, e: _expr.Expr) -> str | None:
+        if isinstance(e, _expr.Name):
+            if e.name in self.model.driver_names:
+                return e.name
+            if e.name in self.model.questions:
+                return self._driver_of(self.model.questions[e.name][0])
+        return None
+
+    def _driver_cuts(self, trees: Sequence[_expr.Expr], base: Sequence[str]) -> dict[str, list[float]]:
+        cuts: dict[str, list[float]] = {d: [] for d in base if d in self.model.driver_names}
+        for tree in trees:
+            for node in _walk(tree):
+                if not isinstance(node, _expr.Compare):
+                    continue
+                for side, other in ((node.left, node.right), (node.right, node.left)):
+                    d = self._driver_of(side)
+                    if d is None:
+                        continue
+                    if not isinstance(other, _expr.NumLit):
+                        raise PactsimError(
+                            f"exact inference compares a driver only with a number, as in "
+                            f"'{d} > 0.5'; '{_expr.unparse(node)}' needs Monte Carlo "
+                            "(pactsim.simulate)")
+                    cuts[d].append(other.value)
+        return cuts
+
+    def _joint(self, trees: Sequence[_expr.Expr], *, every_day: bool = False) -> tuple[
+            _Joint, list[str], list[_expr.Expr]]:
+        m, net = self.model, self._net
+        base, questions, all_trees = self._closure(trees)
+        cuts = self._driver_cuts(all_trees, base)
+        nb = m.n_binary
+        query = sorted(m.index[n] if n in m.index else nb + m.driver_names.index(n)
+                       for n in base)
+        if cuts:
+            rules = list(net.rules)
+            for d, cs in cuts.items():
+                k = m.driver_names.index(d)
+                rules[k] = _driver_rule(m.drivers[k], self.quad_points, cs)
+            net = _Network(m, rules, 4 * self.quad_points, self.max_table, base=net)
+        days = None
+        dated = any(isinstance(x, _expr.DateOf) for t in all_trees for x in _walk(t))
+        card = dict(net.card)
+        if dated and m.signing is not None:
+            lits = [_to_day(x.value) for t in all_trees for x in _walk(t)
+                    if isinstance(x, _expr.DateLit)]
+            days, probs = self._signing_states(lits, every_day)
+            card[m.signing_index] = len(days) + 1
+        final = fx.clique_entries(query, card)
+        if final > self.max_table:
+            raise _too_wide(final, [net.name(v) for v in query], self.max_table,
+                            "of this expression")
+        table = None if cuts else self._tree.joint(query)
+        if table is None:
+            keep = net.ancestors(query)
+            factors = [net.factors[v] for v in keep]
+            adj = fx.interaction_graph((f.vars for f in factors), keep)
+            eliminate = [v for v in keep if v not in set(query)]
+            order, cliques = fx.elimination_order(adj, net.card, eliminate)
+            biggest = max((fx.clique_entries(c, net.card) for c in cliques), default=1)
+            if biggest > self.max_table:
+                c = max(cliques, key=lambda c: fx.clique_entries(c, net.card))
+                raise _too_wide(biggest, [net.name(v) for v in c], self.max_table,
+                                "of this expression")
+            f = fx.variable_elimination(factors, order)
+            total = float(f.table.sum())
+            table = f.table / total if total > 0 else f.table
+        if days is not None:
+            ax = query.index(m.signing_index)
+            c = float(m.signing.cum[-1]) if m.signing is not None else 0.0
+            pi = probs / c if c > 0 else np.zeros_like(probs)
+            shape = [1] * table.ndim
+            shape[ax] = len(pi)
+            signed = np.take(table, [1], axis=ax) * pi.reshape(shape)
+            table = np.concatenate([np.take(table, [0], axis=ax), signed], axis=ax)
+        values = {v: net.rules[v - nb][0] for v in query if v >= nb}
+        return _Joint(tuple(query), np.asarray(table, dtype=np.float64), days, values), \
+            questions, all_trees
+
+    def _signing_states(self, lits: Sequence[int], every_day: bool) -> tuple[
+            NDArray[np.int64], FloatArray]:
+        sp = self.model.signing
+        assert sp is not None
+        first, last = int(sp.days[0]), int(sp.days[-1])
+        cuts = {int(d) for d in sp.days}
+        if every_day:
+            cuts.update(range(first, last + 1))
+        for d in lits:
+            cuts.update(c for c in (d - 1, d) if first < c < last)
+        grid = np.array(sorted(cuts), dtype=np.int64)
+        cdf = np.interp(grid, sp.days, sp.cum)
+        return grid[1:], np.diff(cdf)
+
+    def _configurations(self, joint: _Joint, questions: Sequence[str],
+                        trees: Sequence[_expr.Expr]) -> Iterator[tuple[FloatArray,
+                                                                       list[NDArray[Any]]]]:
+        m = self.model
+        nb = m.n_binary
+        flat = joint.table.reshape(-1)
+        shape = joint.table.shape
+        strides = [math.prod(shape[a + 1:]) for a in range(len(shape))]
+        dates_of = None
+        if joint.signing_days is not None:
+            dates_of = np.concatenate([[np.datetime64("NaT", "D")],
+                                       joint.signing_days.astype("datetime64[D]")])
+        for start in range(0, flat.size, _CHUNK):
+            idx = np.arange(start, min(flat.size, start + _CHUNK))
+            values: dict[str, NDArray[Any]] = {}
+            dates: dict[str, NDArray[Any]] = {}
+            for a, v in enumerate(joint.vars):
+                state = (idx // strides[a]) % shape[a]
+                if v >= nb:
+                    values[m.drivers[v - nb].name] = joint.values[v][state]
+                    continue
+                values[m.names[v]] = state != 0
+                if v == m.signing_index and dates_of is not None:
+                    dates["signing"] = dates_of[state]
+            for q in questions:
+                values[q] = _expr.evaluate(m.questions[q][0], values, dates)
+            yield flat[idx], [_expr.evaluate(t, values, dates) for t in trees]
+
+    # -- probabilities --------------------------------------------------------
+    def prob(self, expr: str, given: str | None = None) -> Estimate:
+        """P(expr), or P(expr | given), exactly (``Estimate.exact``: stderr 0).
+
+        .. math:: P(A \\mid B) = \\frac{\\sum_x P(x)\\,[A(x) \\wedge B(x)]}{\\sum_x P(x)\\,[B(x)]}
+
+        over the configurations :math:`x` of the variables the expressions use.
+
+        Raises
+        ------
+        ConditionError
+            When P(given) is 0.
+        ScenarioError
+            When an expression is malformed or names an unknown node.
+        ModelTooWideError
+            When the joint law of the expression's variables is too large.
+
+        Examples
+        --------
+        >>> import pactsim
+        >>> from pactsim.exact import exact
+        >>> sc = pactsim.loads("pactsim: 1\\nid: demo\\nas_of: 2024-01-01\\n"
+        ...                    "horizon: 2024-12-31\\nevents:\\n  rain: {p: 0.3}\\n")
+        >>> exact(sc).prob("not rain")
+        Estimate(0.7, exact)
+        """
+        a = self._compile(expr, "expr")
+        if given is None:
+            if isinstance(a, _expr.Name) and a.name in self.model.index:
+                return Estimate.exact(float(self._p[self.model.index[a.name]]))
+            joint, qs, _ = self._joint([a])
+            total = sum(float(p[v].sum()) for p, (v,) in self._configurations(joint, qs, [a]))
+            return Estimate.exact(min(max(total, 0.0), 1.0))
+        b = self._compile(given, "given")
+        joint, qs, _ = self._joint([a, b])
+        both = cond = 0.0
+        for p, (va, vb) in self._configurations(joint, qs, [a, b]):
+            cond += float(p[vb].sum())
+            both += float(p[va & vb].sum())
+        if cond <= 0.0:
+            raise ConditionError(
+                f"the condition {given!r} has probability 0 in this scenario, so P({expr} | "
+                f"{given}) is undefined; check the condition")
+        return Estimate.exact(min(max(both / cond, 0.0), 1.0))
+
+    # -- frames ---------------------------------------------------------------
+    def _p_signed(self) -> float | None:
+        m = self.model
+        return float(self._p[m.signing_index]) if m.signing_index >= 0 else None
+
+    def marginals(self) -> pd.DataFrame:
+        """One row per binary node (file order): ``p`` and, for pillars and
+        clauses, ``p_given_signed`` = P(node) / P(signing) (content implies
+        signing); ``stderr`` is 0 and ``lo`` = ``hi`` = ``p``."""
+        m = self.model
+        signed = self._p_signed()
+        rows = []
+        for name in self.scenario.binary_names:
+            if name not in m.index:
+                continue
+            i = m.index[name]
+            p, kind = float(self._p[i]), m.kinds[i]
+            row: dict[str, Any] = {
+                "node": name, "kind": kind, "pillar": m.pillar_of.get(name),
+                "label": m.labels.get(name, name), "p": p, "stderr": 0.0, "lo": p, "hi": p,
+                "p_given_signed": np.nan, "stderr_given_signed": np.nan,
+            }
+            if kind in ("pillar", "clause") and signed:
+                row["p_given_signed"] = min(p / signed, 1.0)
+                row["stderr_given_signed"] = 0.0
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("node")
+
+    def questions(self) -> pd.DataFrame:
+        """Boolean questions: exact ``p`` (``stderr`` 0, ``lo`` = ``hi`` = ``p``), and the text."""
+        rows = []
+        for name, (_tree, t) in self.model.questions.items():
+            if t != "bool":
+                continue
+            p = self.prob(name).value
+            rows.append({"question": name, "expr": self.scenario.question_text(name),
+                         "p": p, "stderr": 0.0, "lo": p, "hi": p})
+        cols = ["question", "expr", "p", "stderr", "lo", "hi"]
+        return pd.DataFrame(rows, columns=cols).set_index("question")
+
+    def numeric(self, name: str) -> NumericSummary:
+        """Exact distribution of a numeric or date question.
+
+        ``mean`` and ``sd`` (population) are over configurations with a value,
+        ``missing`` is P(no value), ``histogram`` maps each value to its
+        probability and quantiles are the smallest values whose conditional CDF
+        reaches 0.1, 0.5, 0.9. A question that is a driver gets the driver's own
+        moments and quantiles (no histogram).
+        """
+        m = self.model
+        if name not in m.questions or m.questions[name][1] == "bool":
+            known = [q for q, (_, t) in m.questions.items() if t != "bool"]
+            raise PactsimError(f"{name!r} is not a numeric question of this scenario "
+                               f"(numeric questions: {', '.join(known) or 'none'})")
+        tree, kind = m.questions[name]
+        drv = self._driver_of(tree)
+        if drv is not None:
+            d = m.drivers[m.driver_names.index(drv)]
+            law = stats.norm(d.a, d.b) if d.dist == "normal" else stats.uniform(d.a, d.b - d.a)
+            qs = {q: float(law.ppf(q)) for q in (0.1, 0.5, 0.9)}
+            return NumericSummary(name, kind, float(law.mean()), float(law.std()), 0.0, qs,
+                                  None, 0.0)
+        joint, needed, _ = self._joint([tree], every_day=(kind == "date"))
+        acc: dict[float, float] = {}
+        missing = 0.0
+        for p, (v,) in self._configurations(joint, needed, [tree]):
+            if kind == "date":
+                nat = np.isnat(v)
+                missing += float(p[nat].sum())
+                p, x = p[~nat], v[~nat].astype(np.int64).astype(np.float64)
+            else:
+                x = np.asarray(v, dtype=np.float64)
+            vals, inv = np.unique(x, return_inverse=True)
+            for val, w in zip(vals, np.bincount(inv, weights=p, minlength=len(vals)),
+                              strict=True):
+                acc[float(val)] = acc.get(float(val), 0.0) + float(w)
+        hist = pd.Series(acc, dtype=float).sort_index()
+        total = float(hist.sum())
+        if total <= 0:
+            return NumericSummary(name, kind, math.nan, math.nan, 0.0, {}, hist, 1.0)
+        xs, ps = hist.index.to_numpy(dtype=float), hist.to_numpy() / total
+        mean = float(xs @ ps)
+        sd = math.sqrt(max(float(((xs - mean) ** 2) @ ps), 0.0))
+        cum = np.cumsum(ps)
+        quantiles = {q: float(xs[min(int(np.searchsorted(cum, q - 1e-12)), len(xs) - 1)])
+                     for q in (0.1, 0.5, 0.9)}
+        return NumericSummary(name, kind, mean, sd, 0.0, quantiles, hist,
+                              min(max(missing, 0.0), 1.0))
+
+    # -- signing date ---------------------------------------------------------
+    def key_dates(self) -> list[dt.date]:
+        """The scenario's ``by`` dates plus quarter ends up to the horizon."""
+        sc = self.scenario
+        out = set(sc.signing.by) if sc.signing else set()
+        d = sc.as_of
+        while d <= sc.horizon:
+            q_end = dt.date(d.year, ((d.month - 1) // 3 + 1) * 3, 1)
+            nxt = dt.date(q_end.year + (q_end.month == 12), q_end.month % 12 + 1, 1)
+            end = nxt - dt.timedelta(days=1)
+            if sc.as_of < end <= sc.horizon:
+                out.add(end)
+            d = nxt
+        return sorted(out)
+
+    def _cdf(self, days: NDArray[np.int64]) -> FloatArray:
+        sp = self.model.signing
+        if sp is None:
+            raise PactsimError("this scenario has no `signing` section, so no signing date")
+        return np.interp(days, sp.days, sp.cum, left=0.0, right=float(sp.cum[-1]))
+
+    def signing_cdf(self, dates: Sequence[Any] | None = None) -> pd.DataFrame:
+        """Exact P(signed on or before each date): :math:`F(d)`, linear between
+        the ``by`` points from 0 at ``as_of``, flat after the last.
+
+        ``dates`` defaults to every day from ``as_of`` to the horizon. Columns
+        ``p``, ``stderr`` (0), ``lo`` = ``hi`` = ``p``, indexed by date.
+        """
+        m = self.model
+        if dates is None:
+            days = np.arange(m.as_of, m.horizon + 1)
+        else:
+            days = np.array([_to_day(d) for d in dates], dtype=np.int64)
+        p = self._cdf(days)
+        return pd.DataFrame({"p": p, "stderr": np.zeros_like(p), "lo": p, "hi": p},
+                            index=pd.Index(days.astype("datetime64[D]"), name="date"))
+
+    def signing_quantiles(self, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
+                          given_signed: bool = True) -> pd.Series:
+        """Quantiles of the signing date, as :meth:`Results.signing_quantiles`."""
+        m = self.model
+        cum = self._cdf(np.arange(m.as_of, m.horizon + 1))
+        total = cum[-1] if given_signed else 1.0
+        out = {}
+        for q in probs:
+            if total == 0 or q * total > cum[-1] + 1e-15:
+                out[q] = np.datetime64("NaT", "D")
+                continue
+            i = int(np.searchsorted(cum, q * total - 1e-12))
+            out[q] = np.datetime64(m.as_of + min(i, len(cum) - 1), "D")
+        return pd.Series(out, name="signing_date", dtype="datetime64[s]")
+
+
+def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
+          progress: bool | None = None) -> ExactResults:
+    """Exact inference on a scenario: every probability :func:`pactsim.simulate` estimates.
+
+    Parameters
+    ----------
+    scenario:
+        A validated scenario (:func:`pactsim.load`).
+    quad_points:
+        Gauss nodes per driver (Hermite for normal, Legendre for uniform);
+        uncertain probabilities with odds use ``4 * quad_points`` Gauss–Jacobi
+        nodes. The error is estimated in ``quadrature_error``.
+    max_table:
+        Largest table (entries) exact inference may build; a model or an
+        expression that needs more raises
+        :class:`~pactsim.errors.ModelTooWideError` before allocating it.
+    progress:
+        Show a progress bar while calibrating (``None``: only for long,
+        interactive runs).
+
+    Returns
+    -------
+    ExactResults
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> sc = pactsim.loads("pactsim: 1\\nid: demo\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                    "events:\\n  rain: {p: 0.3}\\n  wet: {p: 0.9, requires: [rain]}\\n")
+    >>> round(exact(sc).prob("wet").value, 12)
+    0.27
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"exact() needs a Scenario (from pactsim.load), not {type(scenario)}")
+    if isinstance(quad_points, bool) or not isinstance(quad_points, int) or quad_points < 1:
+        raise ValueError(f"quad_points must be a positive integer, not {quad_points!r}")
+    if isinstance(max_table, bool) or not isinstance(max_table, int) or max_table < 1:
+        raise ValueError(f"max_table must be a positive integer, not {max_table!r}")
+    return ExactResults(scenario, compile_scenario(scenario), quad_points=quad_points,
+                        max_table=max_table, progress=progress)
+

@@ -1,0 +1,242 @@
+"""``pactsim report``: a forecast as one self-contained HTML page.
+
+The page holds the forecast tables, the plots (embedded as base64 PNG), the
+scenario's resolution text, stated inputs and sources, and the provenance of
+the run (seed, n, scenario digest, pactsim version). CSS is inline; there is no
+JavaScript and nothing is loaded from the network, so the file can be mailed,
+archived or opened offline. The same ``(scenario, n, seed)`` gives the same page.
+
+Examples
+--------
+Command line::
+
+    pactsim report scenarios/iran-russia-2024.yaml --out report.html -n 200000 --seed 7
+
+From Python:
+
+>>> import pactsim
+>>> from pactsim.report import report_html
+>>> res = pactsim.simulate(pactsim.load("scenarios/iran-russia-2024.yaml"), n=10_000, seed=1)
+>>> page = report_html(res)                               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import sys
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pactsim import display as _d
+from pactsim.errors import PactsimError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from pactsim.display import ResultsLike
+
+__all__ = ["add_arguments", "report_html", "run"]
+
+_PAGE_CSS = """
+html{background:#f4f5f7}
+body{margin:0;color:#1d232b}
+main.pactsim{max-width:1060px;margin:0 auto;padding:28px 40px 40px;background:#fff;
+ font-size:14px;line-height:1.5;box-shadow:0 0 0 1px #e3e5e8}
+main.pactsim h1{font-size:24px;line-height:1.25;margin:0 0 6px}
+main.pactsim h2{font-size:18px;margin:30px 0 6px;padding-top:10px;border-top:2px solid #2f5d8a}
+main.pactsim p{margin:6px 0;max-width:80ch}
+main.pactsim table{font-size:13px}
+main.pactsim figure{margin:10px 0 4px}
+main.pactsim figure img{max-width:100%;height:auto;display:block}
+main.pactsim .lead{font-size:15px;color:#333}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 4px}
+.card{flex:1 1 170px;border:1px solid #dde2e8;border-radius:6px;padding:10px 12px;
+ background:#f8fafc}
+.card .v{font-size:26px;font-weight:700;color:#2f5d8a;line-height:1.2}
+.card .k{font-size:12.5px;color:#333}
+.card .ci{font-size:11.5px;color:#667}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;font-size:13px;
+ margin:10px 0}
+dl.meta dt{color:#556}
+dl.meta dd{margin:0;font-variant-numeric:tabular-nums}
+dl.sources dt{font-weight:600;font-family:ui-monospace,monospace;font-size:12px}
+dl.sources dd{margin:0 0 6px 0}
+footer{margin-top:36px;font-size:12px;color:#667;border-top:1px solid #e3e5e8;padding-top:8px}
+@media print{html{background:#fff}main.pactsim{box-shadow:none;padding:0}
+ h2,figure,table{break-inside:avoid}}
+"""
+
+
+def _png(fig: Figure, alt: str) -> str:
+    """The figure as an ``<img>`` with a base64 PNG (1.5× pixels for sharp screens)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=144, metadata={"Software": None})
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    width = round(fig.get_figwidth() * 96)
+    return (f'<figure><img width="{width}" alt="{escape(alt)}" '
+            f'src="data:image/png;base64,{data}"></figure>')
+
+
+def _card(value: str, what: str, ci: str = "") -> str:
+    tail = f'<div class="ci">{escape(ci)}</div>' if ci else ""
+    return (f'<div class="card"><div class="v">{escape(value)}</div>'
+            f'<div class="k">{escape(what)}</div>{tail}</div>')
+
+
+def _headline(res: ResultsLike) -> str:
+    """Big numbers: P(signed) at the first and last key dates, the median date,
+    and the first boolean questions."""
+    cards = []
+    if _d.has_signing(res):
+        dates = _d.key_dates(res)
+        cdf = res.signing_cdf([dates[0], dates[-1]] if len(dates) > 1 else dates)
+        for d, r in cdf.iterrows():
+            cards.append(_card(_d._pct(r.p), f"signed by {_d._date(d)}",
+                               "" if r.stderr == 0 else
+                               f"95%: {_d._ci(r.lo, r.hi, r.stderr)}"))
+    shown = {f"signed by {_d._date(d)}" for d in _d.key_dates(res)} if _d.has_signing(res) else set()
+    for name, r in res.questions().head(6 - len(cards)).iterrows():
+        what = _d.label(res, str(name))
+        if what in shown:
+            continue
+        cards.append(_card(_d._pct(r.p), what, "" if r.stderr == 0 else
+                           f"95%: {_d._ci(r.lo, r.hi, r.stderr)}"))
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _meta(res: ResultsLike, source: str | None) -> str:
+    sc = res.scenario
+    info = getattr(res, "info", None)
+    rows = [("scenario", sc.id), ("file", source or "—"), ("as of", str(sc.as_of)),
+            ("horizon", str(sc.horizon))]
+    if info is not None:
+        rows += [("method", "Monte Carlo"), ("draws (n)", f"{info.n:,}"), ("seed", str(info.seed)),
+                 ("run time", f"{info.seconds:.1f} s")]
+    else:
+        rows.append(("method", "exact inference"))
+    rows += [("scenario digest", sc.digest), ("pactsim", getattr(info, "version", "") or
+                                               _version())]
+    body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+    return f'<dl class="meta">{body}</dl>'
+
+
+def _version() -> str:
+    from pactsim._version import __version__
+
+    return __version__
+
+
+def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -> str:
+    """A complete, self-contained HTML page for a forecast.
+
+    Parameters
+    ----------
+    res:
+        Monte Carlo or exact results (anything with the results surface).
+    source:
+        The scenario file's path, shown in the provenance table.
+    top:
+        How many of the most frequent texts to plot and list.
+
+    Returns
+    -------
+    str
+        The page; no external resources, no JavaScript.
+    """
+    from pactsim import plot
+
+    sc = res.scenario
+    title = escape(sc.title or sc.id)
+    out = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+           f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+           f"<title>{title}</title><style>{_d.CSS}{_PAGE_CSS}</style></head><body>"
+           f'<main class="pactsim"><h1>{title}</h1>'
+           f'<div class="lead">Forecast as of {sc.as_of}, horizon {sc.horizon}. '
+           f"Percentages with 95% intervals. {escape(_d.run_meta(res))}.</div>",
+           _headline(res)]
+    if sc.description:
+        out.append(f"<p><b>Resolution.</b> {escape(sc.description)}</p>")
+    if len(res.questions()):
+        out.append(f"<h2>Questions</h2>{_d.questions_table(res)}")
+    if _d.has_signing(res):
+        out.append("<h2>When will it be signed?</h2>"
+                   + _png(plot.signing_cdf(res), "chance signed by each date")  # type: ignore[arg-type]
+                   + _d.signing_table(res))
+    marg = res.marginals()
+    if marg.kind.isin(["pillar", "clause"]).any():
+        out.append("<h2>What will the text contain?</h2>"
+                   + _png(plot.inclusion(res), "pillars and clauses")  # type: ignore[arg-type]
+                   + _d.content_table(res))
+        if callable(getattr(res, "bundles", None)):
+            out.append("<h2>Which texts are most likely?</h2>"
+                       "<p>Whole texts are spread thin: an exact set of pillars and clauses is "
+                       "rare, so the first chart groups texts by their pillars only.</p>"
+                       + _png(plot.bundles(res, top, level="pillar"),  # type: ignore[arg-type]
+                              "most likely sets of pillars")
+                       + _png(plot.bundles(res, top), "most likely exact texts")  # type: ignore[arg-type]
+                       + _d.bundles_table(res, top=top))
+    nums = _d.numeric_questions(res) if callable(getattr(res, "numeric", None)) else []
+    if nums:
+        out.append("<h2>Numeric questions</h2>" + _d.numeric_table(res))
+        for q in nums:
+            if res.numeric(q).histogram is not None:  # type: ignore[attr-defined]
+                out.append(_png(plot.numeric(res, q), f"distribution of {q}"))  # type: ignore[arg-type]
+    if (marg.kind == "event").any():
+        out.append("<h2>Context events</h2>" + _d.events_table(res))
+    out.append("<h2>Scenario inputs</h2><p>As stated by the analyst: a pillar's p is "
+               "P(pillar | signed), a clause's p is P(clause | its pillar is in the text).</p>"
+               + _d.scenario_inputs(sc, fold_questions=False))
+    if sc.sources:
+        items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in sc.sources.items())
+        out.append(f'<h2>Sources</h2><dl class="sources">{items}</dl>')
+    out.append(f"<h2>Run</h2>{_meta(res, source)}")
+    info = getattr(res, "info", None)
+    again = (f"pactsim report {source or 'FILE'} -n {info.n} --seed {info.seed}"
+             if info is not None else "")
+    out.append(f"<footer>Made with pactsim {escape(_version())}."
+               + (f" Reproduce with <code>{escape(again)}</code>." if again else "")
+               + "</footer></main></body></html>\n")
+    return "".join(out)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``pactsim report`` (called by :mod:`pactsim.cli`)."""
+    from pactsim.cli import _positive_int, _seed
+
+    parser.add_argument("file", metavar="FILE", help="scenario file (YAML)")
+    parser.add_argument("--out", "-o", metavar="PATH",
+                        help="where to write the page (default: FILE's name with .html, here)")
+    parser.add_argument("-n", type=_positive_int, default=200_000,
+                        help="number of draws (default 200000)")
+    parser.add_argument("--seed", type=_seed, default=None,
+                        help="random seed (default: fresh; shown in the report)")
+    parser.add_argument("--workers", type=_positive_int, default=1, help="worker processes")
+    parser.add_argument("--top", type=_positive_int, default=10,
+                        help="how many frequent texts to show (default 10)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Simulate ``args.file`` and write the report atomically; 0 on success.
+
+    Invalid scenarios raise :class:`~pactsim.errors.ScenarioError` before any
+    file is written (the CLI turns it into exit status 2).
+    """
+    from pactsim.cli import write_atomic
+    from pactsim.io import load
+    from pactsim.montecarlo import simulate
+
+    out = Path(args.out) if args.out else Path(Path(args.file).stem + ".html")
+    if not out.parent.is_dir():
+        raise PactsimError(f"{out}: the folder {str(out.parent)!r} does not exist")
+    sc = load(args.file)
+    res = simulate(sc, n=args.n, seed=args.seed, workers=args.workers, keep_draws=False)
+    page = report_html(res, source=str(args.file), top=args.top)
+    try:
+        write_atomic(out, page)
+    except OSError as err:
+        raise PactsimError(f"{out}: cannot write the report: {err.strerror or err}") from None
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
