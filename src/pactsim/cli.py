@@ -148,7 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Subcommands whose code lives in other modules (added as they land).
-_EXTRA: dict[str, tuple[str, str, str]] = {}
+_EXTRA: dict[str, tuple[str, str, str]] = {
+    "check": ("consistency lint: never-true nodes, unreachable rows, constant questions",
+              "pactsim.check", "run"),
+    "report": ("write a self-contained HTML report", "pactsim.report", "run"),
+}
 
 
 def _add_extra_args(name: str, p: argparse.ArgumentParser) -> None:

@@ -86,56 +86,54 @@ __all__ = ["ExactResults", "exact"]
 FloatArray = NDArray[np.float64]
 _Rule = tuple[FloatArray, FloatArray]  # (values, weights)
 _CHUNK = 1 << 18  # configurations evaluated at a time
+_TRUE, _FALSE = np.array([0.0, 1.0]), np.array([1.0, 0.0])  # gate indicators
 _TAIL = 10.0  # split normal drivers are integrated over mean ± 10 sd (tail mass 1.5e-23)
 
 
 # -- quadrature rules ----------------------------------------------------------
 def _driver_rule(d: DriverPlan, n: int, cuts: Sequence[float] = ()) -> _Rule:
+    return _cached_rule(d.dist, d.a, d.b, n, tuple(sorted(set(cuts))))
+
+
+@lru_cache(maxsize=256)
+def _cached_rule(dist: str, mean_or_low: float, sd_or_high: float, n: int,
+                 cuts: tuple[float, ...]) -> _Rule:
     """Nodes and weights (summing to 1) of ``n``-point quadrature for a driver.
 
     Without ``cuts``: Gauss–Hermite (normal) or Gauss–Legendre (uniform). With
-    ``cuts``: the range is split at the cuts (and a normal one into pieces at
-    most 4 sd wide over mean ± 10 sd), each piece gets ``n`` Gauss–Legendre
-    nodes weighted by the density and rescaled to the piece's exact mass.
+    ``cuts``: the range is split at the cuts (and a normal one, over mean ± 10
+    sd, into pieces at most 4 sd wide); each piece gets ``n`` Gauss–Legendre
+    nodes weighted by the density and rescaled to the piece's exact mass, so
+    that a comparison with a cut is constant on every piece.
     """
-    if d.dist == "normal" and not cuts:
-        t, w = np.polynomial.hermite_e.hermegauss(n)
-        return d.a + d.b * t, w / w.sum()
-    if d.dist != "normal" and not cuts:
+    normal = dist == "normal"
+    if not cuts:
+        if normal:
+            t, w = np.polynomial.hermite_e.hermegauss(n)
+            return mean_or_low + sd_or_high * t, w / w.sum()
         t, w = np.polynomial.legendre.leggauss(n)
-        return d.a + (d.b - d.a) * (t + 1) / 2, w / 2
-    if d.dist == "normal":
-        lo, hi = -_TAIL, _TAIL
-        inner = sorted({(c - d.a) / d.b for c in cuts if -_TAIL < (c - d.a) / d.b < _TAIL})
-        edges = [lo, *inner, hi]
-        cdf: Callable[[FloatArray], FloatArray] = stats.norm.cdf
-        pdf: Callable[[FloatArray], FloatArray] = stats.norm.pdf
+        return mean_or_low + (sd_or_high - mean_or_low) * (t + 1) / 2, w / 2
+    if normal:  # work in standard units z
+        z = sorted({(c - mean_or_low) / sd_or_high for c in cuts})
+        edges = [-_TAIL, *(c for c in z if -_TAIL < c < _TAIL), _TAIL]
     else:
-        inner = sorted({float(c) for c in cuts if d.a < c < d.b})
-        edges = [d.a, *inner, d.b]
-        span = d.b - d.a
-
-        def cdf(x: FloatArray) -> FloatArray:
-            return np.asarray((x - d.a) / span, dtype=np.float64)
-
-        def pdf(x: FloatArray) -> FloatArray:
-            return np.full(np.shape(x), 1 / span)
-
+        edges = [mean_or_low, *(c for c in cuts if mean_or_low < c < sd_or_high), sd_or_high]
     pieces: list[float] = [edges[0]]
     for a, b in zip(edges[:-1], edges[1:], strict=True):
-        k = max(1, math.ceil((b - a) / 4.0)) if d.dist == "normal" else 1
-        pieces += list(np.linspace(a, b, k + 1)[1:])
+        k = max(1, math.ceil((b - a) / 4.0)) if normal else 1
+        pieces += [float(x) for x in np.linspace(a, b, k + 1)[1:]]
     t, w = np.polynomial.legendre.leggauss(n)
     values, weights = [], []
     for a, b in zip(pieces[:-1], pieces[1:], strict=True):
         x = a + (b - a) * (t + 1) / 2
-        wx = w * pdf(x)
-        mass = float(cdf(np.array([b]))[0] - cdf(np.array([a]))[0])
-        values.append(x)
+        if normal:
+            wx = w * np.exp(-0.5 * x * x)
+            mass = float(special.ndtr(b) - special.ndtr(a))
+        else:
+            wx, mass = w, (b - a) / (sd_or_high - mean_or_low)
+        values.append(mean_or_low + sd_or_high * x if normal else x)
         weights.append(wx / wx.sum() * mass)
     v, ws = np.concatenate(values), np.concatenate(weights)
-    if d.dist == "normal":
-        v = d.a + d.b * v
     return v, ws / ws.sum()
 
 
@@ -178,11 +176,13 @@ class _Network:
             tuple(sorted({*p.parents, *p.gates_true, *p.gates_false,
                           *(nb + d for d in p.drivers)})) for p in model.plans
         ] + [()] * len(self.rules)
-        changed = None if base is None else {
+        self.beta_points = beta_points
+        changed = set() if base is None else {
             k for k in range(len(self.rules)) if self.rules[k] is not base.rules[k]}
         self.factors: list[fx.Factor] = []
         for plan in model.plans:
-            if base is not None and changed is not None and not changed & set(plan.drivers):
+            if (base is not None and not changed & set(plan.drivers)
+                    and (plan.beta is None or base.beta_points == beta_points)):
                 self.factors.append(base.factors[plan.index])
             elif plan.kind == "signing":
                 c = float(plan.p[0])
@@ -225,19 +225,21 @@ class _Network:
             axes += [nb + d for d in plan.drivers]
         else:
             table = plan.p.reshape((2,) * k)
-        parts: list[tuple[FloatArray, list[int]]] = [(table, axes)]
-        parts += [(np.array([0.0, 1.0]), [g]) for g in plan.gates_true]
-        parts += [(np.array([1.0, 0.0]), [g]) for g in plan.gates_false]
         rest = [v for v in union if v != plan.index]
         where = {v: i for i, v in enumerate(rest)}
-        q = np.ones((1,) * len(rest))
-        for arr, av in parts:
-            perm = np.argsort(av)
-            shape = [1] * len(rest)
-            for v, n in zip(np.asarray(av)[perm], np.asarray(arr.shape)[perm], strict=True):
-                shape[where[int(v)]] = int(n)
-            q = q * arr.transpose(perm).reshape(shape)
-        q = np.broadcast_to(q, tuple(self.card[v] for v in rest))
+        perm = sorted(range(len(axes)), key=axes.__getitem__)
+        shape = [1] * len(rest)
+        for a in perm:
+            shape[where[axes[a]]] = table.shape[a]
+        q = table.transpose(perm).reshape(shape)
+        for gates, gate in ((plan.gates_true, _TRUE), (plan.gates_false, _FALSE)):
+            for g in gates:
+                gshape = [1] * len(rest)
+                gshape[where[g]] = 2
+                q = q * gate.reshape(gshape)
+        full = tuple(self.card[v] for v in rest)
+        if q.shape != full:
+            q = np.broadcast_to(q, full)
         return fx.Factor(tuple(union), np.stack([1.0 - q, q], axis=union.index(plan.index)))
 
     def ancestors(self, query: Sequence[int]) -> list[int]:
@@ -283,11 +285,15 @@ class _Bar:
             self._bar.close()
 
 
-def _calibrate(net: _Network, max_table: int, progress: bool | None,
-               desc: str) -> tuple[fx.JunctionTree, int]:
-    variables = list(net.card)
-    adj = fx.interaction_graph((f.vars for f in net.factors), variables)
-    order, cliques = fx.elimination_order(adj, net.card, variables)
+def _calibrate(net: _Network, max_table: int, progress: bool | None, desc: str,
+               plan: tuple[list[int], list[tuple[int, ...]]] | None = None,
+               ) -> tuple[fx.JunctionTree, int, tuple[list[int], list[tuple[int, ...]]]]:
+    """Calibrate a junction tree over the whole network (``plan``: a min-fill order to reuse)."""
+    if plan is None:
+        variables = list(net.card)
+        adj = fx.interaction_graph((f.vars for f in net.factors), variables)
+        plan = fx.elimination_order(adj, net.card, variables)
+    order, cliques = plan
     sizes = [fx.clique_entries(c, net.card) for c in cliques]
     biggest = max(sizes, default=1)
     if biggest > max_table:
@@ -295,7 +301,7 @@ def _calibrate(net: _Network, max_table: int, progress: bool | None,
         raise _too_wide(biggest, [net.name(v) for v in c], max_table, "of this model")
     bar = _Bar(len(order), desc, _show_progress(progress, sum(sizes)))
     try:
-        return fx.JunctionTree(net.factors, order, cliques, bar.tick), biggest
+        return fx.JunctionTree(net.factors, order, cliques, bar.tick), biggest, plan
     finally:
         bar.close()
 
@@ -355,13 +361,15 @@ class ExactResults:
         nb = model.n_binary
         rules = [_driver_rule(d, quad_points) for d in model.drivers]
         self._net = _Network(model, rules, 4 * quad_points, max_table)
-        self._tree, self.width = _calibrate(self._net, max_table, progress, model.scenario_id)
+        self._tree, self.width, plan = _calibrate(self._net, max_table, progress,
+                                                  model.scenario_id)
         self._p = np.array([self._tree.marginal(i)[1] for i in range(nb)])
         self.quadrature_error = 0.0
         if model.drivers or any(p.beta is not None for p in model.plans):
             rules2 = [_driver_rule(d, 2 * quad_points) for d in model.drivers]
-            net2 = _Network(model, rules2, 8 * quad_points, max_table)
-            tree2, _ = _calibrate(net2, max_table, progress, model.scenario_id + " (check)")
+            net2 = _Network(model, rules2, 8 * quad_points, max_table, base=self._net)
+            tree2, _, _ = _calibrate(net2, max_table, progress, model.scenario_id + " (check)",
+                                     plan)
             p2 = np.array([tree2.marginal(i)[1] for i in range(nb)])
             self.quadrature_error = float(np.max(np.abs(p2 - self._p), initial=0.0))
 

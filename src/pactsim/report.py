@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import base64
 import io
+import re
 import sys
 from html import escape
 from pathlib import Path
@@ -34,6 +35,7 @@ from pactsim import display as _d
 from pactsim.errors import PactsimError
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from pactsim.display import ResultsLike
@@ -70,8 +72,12 @@ footer{margin-top:36px;font-size:12px;color:#667;border-top:1px solid #e3e5e8;pa
 """
 
 
-def _png(fig: Figure, alt: str) -> str:
+def _png(drawn: Figure | Axes, alt: str) -> str:
     """The figure as an ``<img>`` with a base64 PNG (1.5× pixels for sharp screens)."""
+    from matplotlib.figure import Figure
+
+    fig = drawn if isinstance(drawn, Figure) else drawn.get_figure(root=True)
+    assert isinstance(fig, Figure)  # internal invariant, not user input
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=144, metadata={"Software": None})
     data = base64.b64encode(buf.getvalue()).decode("ascii")
@@ -87,23 +93,22 @@ def _card(value: str, what: str, ci: str = "") -> str:
 
 
 def _headline(res: ResultsLike) -> str:
-    """Big numbers: P(signed) at the first and last key dates, the median date,
-    and the first boolean questions."""
-    cards = []
+    """Big numbers: P(signed) at the first and last key dates, then the first
+    questions that do not just repeat them."""
+    cards, shown = [], set()
     if _d.has_signing(res):
         dates = _d.key_dates(res)
-        cdf = res.signing_cdf([dates[0], dates[-1]] if len(dates) > 1 else dates)
+        cdf = res.signing_cdf(sorted({dates[0], dates[-1]}))
         for d, r in cdf.iterrows():
+            shown.add(_d._date(d))
             cards.append(_card(_d._pct(r.p), f"signed by {_d._date(d)}",
-                               "" if r.stderr == 0 else
-                               f"95%: {_d._ci(r.lo, r.hi, r.stderr)}"))
-    shown = {f"signed by {_d._date(d)}" for d in _d.key_dates(res)} if _d.has_signing(res) else set()
-    for name, r in res.questions().head(6 - len(cards)).iterrows():
-        what = _d.label(res, str(name))
-        if what in shown:
+                               "" if r.stderr == 0 else f"95%: {_d._ci(r.lo, r.hi, r.stderr)}"))
+    for name, r in res.questions().iterrows():
+        m = re.fullmatch(r"\s*signing\.date\s*<=\s*(\S+)\s*", str(r.expr))
+        if len(cards) >= 6 or (m and m.group(1) in shown):
             continue
-        cards.append(_card(_d._pct(r.p), what, "" if r.stderr == 0 else
-                           f"95%: {_d._ci(r.lo, r.hi, r.stderr)}"))
+        cards.append(_card(_d._pct(r.p), _d.label(res, str(name)),
+                           "" if r.stderr == 0 else f"95%: {_d._ci(r.lo, r.hi, r.stderr)}"))
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
@@ -163,27 +168,26 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -
         out.append(f"<h2>Questions</h2>{_d.questions_table(res)}")
     if _d.has_signing(res):
         out.append("<h2>When will it be signed?</h2>"
-                   + _png(plot.signing_cdf(res), "chance signed by each date")  # type: ignore[arg-type]
+                   + _png(plot.signing_cdf(res), "chance signed by each date")
                    + _d.signing_table(res))
     marg = res.marginals()
     if marg.kind.isin(["pillar", "clause"]).any():
         out.append("<h2>What will the text contain?</h2>"
-                   + _png(plot.inclusion(res), "pillars and clauses")  # type: ignore[arg-type]
+                   + _png(plot.inclusion(res), "pillars and clauses")
                    + _d.content_table(res))
         if callable(getattr(res, "bundles", None)):
             out.append("<h2>Which texts are most likely?</h2>"
                        "<p>Whole texts are spread thin: an exact set of pillars and clauses is "
                        "rare, so the first chart groups texts by their pillars only.</p>"
-                       + _png(plot.bundles(res, top, level="pillar"),  # type: ignore[arg-type]
+                       + _png(plot.bundles(res, top, level="pillar"),
                               "most likely sets of pillars")
-                       + _png(plot.bundles(res, top), "most likely exact texts")  # type: ignore[arg-type]
+                       + _png(plot.bundles(res, top), "most likely exact texts")
                        + _d.bundles_table(res, top=top))
-    nums = _d.numeric_questions(res) if callable(getattr(res, "numeric", None)) else []
-    if nums:
+    summary = getattr(res, "numeric", None)
+    if callable(summary) and (nums := _d.numeric_questions(res)):
         out.append("<h2>Numeric questions</h2>" + _d.numeric_table(res))
-        for q in nums:
-            if res.numeric(q).histogram is not None:  # type: ignore[attr-defined]
-                out.append(_png(plot.numeric(res, q), f"distribution of {q}"))  # type: ignore[arg-type]
+        out += [_png(plot.numeric(res, q), f"distribution of {q}") for q in nums
+                if summary(q).histogram is not None]
     if (marg.kind == "event").any():
         out.append("<h2>Context events</h2>" + _d.events_table(res))
     out.append("<h2>Scenario inputs</h2><p>As stated by the analyst: a pillar's p is "

@@ -38,7 +38,7 @@ _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 Path = tuple[Key, ...]
 
 
-def _dotted(path: Sequence[Key]) -> str:
+def dotted_path(path: Sequence[Key]) -> str:
     parts = []
     for k in path:
         if isinstance(k, bool):
@@ -80,7 +80,7 @@ class _Checker:
     ) -> None:
         line, col = self.loc.locate(tuple(path), key=key)
         self.problems.append(
-            Problem(message, _dotted(path), self.loc.name, line, col, value)
+            Problem(message, dotted_path(path), self.loc.name, line, col, value)
         )
 
     def pydantic(self, prefix: Path, err: ValidationError, allowed: Sequence[str]) -> None:
@@ -188,7 +188,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             first = located.locate(seen[name], key=True)[0]
             c.report(
                 path,
-                f"name '{name}' is already used at line {first} ({_dotted(seen[name])}); "
+                f"name '{name}' is already used at line {first} ({dotted_path(seen[name])}); "
                 "drivers, events, signing, pillars, clauses and questions share one namespace",
                 key=True,
             )
@@ -497,7 +497,7 @@ def _rebase(c: _Checker, path: Path, err: ScenarioError) -> None:
             text = c.lines[line - 1] if 0 < line <= len(c.lines) else ""
             quoted = col - 1 < len(text) and text[col - 1] in "'\""
             column = col + (p.column - 1) + (1 if quoted else 0)
-        c.problems.append(Problem(p.message, _dotted(path), c.loc.name, line, column, p.value))
+        c.problems.append(Problem(p.message, dotted_path(path), c.loc.name, line, column, p.value))
 
 
 def _check_questions(

@@ -1,0 +1,203 @@
+"""Consistency lint beyond validity: `pactsim check`.
+
+A scenario can be valid and still say something its author did not mean: a
+clause whose ``requires`` and ``excludes`` can never hold together, a table
+row no draw can reach, a question that is always true. :func:`check` finds
+these with exact inference (so "never" means probability exactly 0, not "not
+seen in the draws") plus a few structural rules.
+
+Rules
+-----
+``never-true``        a binary node has probability 0
+``always-true``       a binary node has probability 1
+``unreachable-row``   a ``table`` row whose parent combination has probability 0
+``constant-question`` a question with one possible answer
+``unused-driver``     a driver no ``odds`` and no question uses
+``unused-source``     a source no node cites
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from pactsim import expr as _expr
+from pactsim.errors import ModelTooWideError
+from pactsim.scenario import Node, Scenario
+from pactsim.validate import dotted_path
+
+__all__ = ["RULES", "Finding", "check"]
+
+RULES = ("never-true", "always-true", "unreachable-row", "constant-question", "unused-driver",
+         "unused-source")
+_TOL = 1e-12
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One consistency finding, located like a :class:`~pactsim.errors.Problem`."""
+
+    rule: str
+    message: str
+    field: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "<scenario>"
+        if self.line is not None:
+            where += f":{self.line}:{self.column}"
+        return f"{where}: {self.field}: {self.message} [{self.rule}]"
+
+
+def _node_path(sc: Scenario, name: str) -> tuple[Any, ...]:
+    view = sc.nodes[name]
+    if view.kind == "event":
+        return ("events", name)
+    if view.kind == "driver":
+        return ("drivers", name)
+    if view.kind == "signing":
+        return ("signing",)
+    if view.kind == "pillar":
+        return ("pillars", name)
+    if view.kind == "clause":
+        return ("pillars", view.pillar, "clauses", name)
+    return ("questions", name)
+
+
+class _Report:
+    def __init__(self, sc: Scenario) -> None:
+        self.sc = sc
+        self.findings: list[Finding] = []
+
+    def add(self, rule: str, path: tuple[Any, ...], message: str) -> None:
+        file, line, col = self.sc.locate(path, key=True)
+        self.findings.append(Finding(rule, message, dotted_path(path), file, line, col))
+
+
+def _why_never(sc: Scenario, name: str, p: dict[str, float]) -> str:
+    spec = sc.nodes[name].spec
+    if not isinstance(spec, Node):
+        return "signing has no chance before the horizon"
+    gates = sc.parents(name)
+    dead = [g for g in gates if g in p and p[g] <= _TOL and
+            (g in spec.requires or g == sc.nodes[name].pillar or
+             (g == "signing" and sc.nodes[name].kind == "pillar"))]
+    if dead:
+        return f"it requires '{dead[0]}', which can never be true"
+    sure = [g for g in spec.excludes if p.get(g, 0.0) >= 1 - _TOL]
+    if sure:
+        return f"it excludes '{sure[0]}', which is always true"
+    if spec.requires or spec.excludes:
+        return ("its requires/excludes can never all hold at once (requires: "
+                f"{', '.join(spec.requires) or '-'}; excludes: {', '.join(spec.excludes) or '-'})")
+    return "its probability is 0 wherever it can be drawn"
+
+
+def check(scenario: Scenario) -> list[Finding]:
+    """Consistency findings for a validated scenario (empty when all is well).
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> sc = pactsim.loads("pactsim: 1\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                    "events:\\n  a: {p: 0.5}\\n  b: {p: 0.5, requires: [a], excludes: [c]}\\n"
+    ...                    "  c: {p: 1}\\n")
+    >>> [f.rule for f in check(sc)]
+    ['never-true', 'always-true']
+    """
+    from pactsim.exact import exact
+
+    sc = scenario
+    rep = _Report(sc)
+    try:
+        ex = exact(sc)
+        marg = ex.marginals()
+    except ModelTooWideError as err:
+        rep.add("never-true", (), f"exact checks skipped: {err}")
+        ex = None
+    if ex is not None:
+        p = {str(k): float(v) for k, v in marg["p"].items()}
+        for name in sc.binary_names:
+            if p[name] <= _TOL:
+                rep.add("never-true", _node_path(sc, name),
+                        f"'{name}' can never be true (P = 0): {_why_never(sc, name, p)}")
+            elif p[name] >= 1 - _TOL:
+                rep.add("always-true", _node_path(sc, name),
+                        f"'{name}' is always true (P = 1); if that is meant, it need not be "
+                        "modelled")
+        for name in sc.binary_names:
+            spec = sc.nodes[name].spec
+            if not isinstance(spec, Node) or not spec.given or p[name] <= _TOL:
+                continue
+            for combo in itertools.product((True, False), repeat=len(spec.given)):
+                cond = " and ".join(g if v else f"not {g}"
+                                    for g, v in zip(spec.given, combo, strict=True))
+                if float(ex.prob(cond).value) <= _TOL:
+                    row = ", ".join(f"{g}={'true' if v else 'false'}"
+                                    for g, v in zip(spec.given, combo, strict=True))
+                    rep.add("unreachable-row", (*_node_path(sc, name), "table", *combo),
+                            f"table row {row} can never be reached (P = 0), so its "
+                            "probability is never used")
+        for q, (_tree, t) in ex.model.questions.items():
+            if t == "bool":
+                v = float(ex.prob(q).value)
+                if v <= _TOL or v >= 1 - _TOL:
+                    rep.add("constant-question", ("questions", q),
+                            f"question '{q}' is always {'true' if v > 0.5 else 'false'}")
+            elif t == "number":
+                s = ex.numeric(q)
+                if s.histogram is not None and (s.histogram > _TOL).sum() == 1:
+                    rep.add("constant-question", ("questions", q),
+                            f"question '{q}' always equals {s.mean:g}")
+    used: set[str] = set()
+    for view in sc.iter_nodes():
+        if isinstance(view.spec, Node):
+            used.update(view.spec.odds)
+    for q in sc.questions:
+        used.update(_expr.names(_expr.parse(sc.question_text(q))))
+    for d in sc.drivers:
+        if d not in used:
+            rep.add("unused-driver", ("drivers", d),
+                    f"driver '{d}' is not used by any odds or question; remove it or add odds")
+    cited: set[str] = set()
+    for view in sc.iter_nodes():
+        src = getattr(view.spec, "source", None)
+        if src is not None:
+            cited.update([src] if isinstance(src, str) else src)
+    for s in sc.sources:
+        if s not in cited:
+            rep.add("unused-source", ("sources", s), f"source '{s}' is not cited by any node")
+    return sorted(rep.findings, key=lambda f: (f.line or 0, f.column or 0, f.rule))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``pactsim check``."""
+    parser.add_argument("files", nargs="+", metavar="FILE")
+
+
+def run(args: argparse.Namespace) -> int:
+    """``pactsim check FILE...``: exit 0 when clean, 1 with findings, 2 when invalid."""
+    from pactsim.errors import ScenarioError
+    from pactsim.io import load
+
+    status = 0
+    for f in args.files:
+        try:
+            sc = load(f)
+        except ScenarioError as err:
+            print(str(err), file=sys.stderr)
+            status = 2
+            continue
+        findings = check(sc)
+        for finding in findings:
+            print(str(finding))
+        if findings:
+            status = max(status, 1)
+        else:
+            print(f"{f}: no findings")
+    return status

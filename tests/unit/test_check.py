@@ -1,0 +1,77 @@
+"""`pactsim check`: findings beyond validity, each located and explained."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import pactsim
+from pactsim.check import check
+
+HEADER = "pactsim: 1\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+
+CASES = [
+    ("requires_and_excludes_transitively",
+     "events:\n  a: {p: 0.5}\n  b: {p: 0.5, requires: [a]}\n  c: {p: 0.5, requires: [b], excludes: [a]}\n",
+     "never-true", 8, "events.c", "can never be true"),
+    ("requires_a_dead_node",
+     "events:\n  a: {p: 0}\n  b: {p: 0.5, requires: [a]}\n", "never-true", 7, "events.b",
+     "requires 'a', which can never be true"),
+    ("excludes_a_sure_node",
+     "events:\n  a: {p: 1}\n  b: {p: 0.5, excludes: [a]}\n", "never-true", 7, "events.b",
+     "excludes 'a', which is always true"),
+    ("always_true", "events:\n  a: {p: 1}\n", "always-true", 6, "events.a", "always true"),
+    ("unreachable_row",
+     "events:\n  a: {p: 0.5}\n  b: {p: 0.5, requires: [a]}\n  c:\n    given: [a, b]\n    table:\n"
+     "      true: {true: 0.1, false: 0.2}\n      false: {true: 0.3, false: 0.4}\n",
+     "unreachable-row", 12, "events.c.table.false.true", "a=false, b=true can never be reached"),
+    ("constant_question", "events:\n  a: {p: 0.5}\nquestions:\n  q: a or not a\n",
+     "constant-question", 8, "questions.q", "always true"),
+    ("constant_count", "events:\n  a: {p: 1}\nquestions:\n  q: count(a)\n",
+     "constant-question", 8, "questions.q", "always equals 1"),
+    ("unused_driver", "drivers:\n  d: {dist: normal, mean: 0, sd: 1}\nevents:\n  a: {p: 0.5}\n",
+     "unused-driver", 6, "drivers.d", "not used by any odds or question"),
+    ("unused_source", "sources:\n  edm: x\nevents:\n  a: {p: 0.5}\n", "unused-source", 6,
+     "sources.edm", "not cited"),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "rule", "line", "field", "fragment"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_finding(case, body, rule, line, field, fragment):
+    sc = pactsim.loads(HEADER + body, name="c.yaml")
+    found = [f for f in check(sc) if f.rule == rule and f.field == field]
+    assert found, check(sc)
+    f = found[0]
+    assert (f.path, f.line, f.field) == ("c.yaml", line, field), str(f)
+    assert fragment in f.message
+    assert str(f).startswith(f"c.yaml:{line}:") and str(f).endswith(f"[{rule}]")
+
+
+def test_clean_scenario_has_no_findings():
+    sc = pactsim.loads(HEADER + "sources:\n  s: x\nevents:\n  a: {p: 0.5, source: s}\n"
+                       "  b: {p: 0.5, requires: [a]}\nquestions:\n  q: a and b\n")
+    assert check(sc) == []
+
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_cli_exit_codes(tmp_path):
+    def run(*files):
+        return subprocess.run([sys.executable, "-m", "pactsim.cli", "check", *map(str, files)],
+                              capture_output=True, text=True, timeout=120)
+
+    clean = run(*sorted((ROOT / "scenarios").glob("*.yaml")))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    f = tmp_path / "lint.yaml"
+    f.write_text(HEADER + "events:\n  a: {p: 1}\n")
+    found = run(f)
+    assert found.returncode == 1
+    assert found.stdout.startswith(f"{f}:6:3: events.a: 'a' is always true")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pactsim: 1\n")
+    assert run(bad).returncode == 2
