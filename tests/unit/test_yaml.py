@@ -68,22 +68,23 @@ BAD = [
     ("tag-merge", "b: &b {x: 1}\nc:\n  !!merge <<: *b\n", 3, 3, "tags are not allowed"),
     ("tag-verbatim", "a: !<tag:yaml.org,2002:python/object:os.system> x\n", 1, 4,
      "tags are not allowed"),
-    # positions below follow from MAX_NODES = 10,000 (the 8th alias of level 4 tips it)
-    ("billion-laughs", _laughs(9), 5, 47, f"more than {MAX_NODES:,} nodes"),
+    # positions below follow from MAX_NODES = 5,000 (the 4th alias of level 4 tips it)
+    ("billion-laughs", _laughs(9), 5, 27, f"more than {MAX_NODES:,} nodes"),
     ("laughs-in-one-list", "a: &a [" + ", ".join(["x"] * 1000) + "]\nb: ["
-     + ", ".join(["*a"] * 200) + "]\n", 2, 5 + 4 * 8, "'billion laughs'"),
+     + ", ".join(["*a"] * 200) + "]\n", 2, 5 + 4 * 3, "'billion laughs'"),
     ("recursive-alias", "a: &a [1, *a]\n", 1, 11, "alias *a is used inside its own anchor &a"),
     ("recursive-merge", "a: &a {x: 1, <<: *a}\n", 1, 18, "inside its own anchor"),
     ("deep-flow", _nested(MAX_DEPTH), 1, 3 + MAX_DEPTH, f"nesting deeper than {MAX_DEPTH}"),
     ("deep-flow-scanner", _nested(MAX_DEPTH + 1), 1, 4 + MAX_DEPTH, "nesting deeper than"),
     ("deep-500k-brackets", "[" * 500_000, 1, 1 + MAX_DEPTH, "nesting deeper than"),
     ("deep-500k-braces", "{" * 500_000, 1, 1 + MAX_DEPTH, "nesting deeper than"),
-    ("deep-block-seq", "- " * 400_000, 1, 1 + 2 * MAX_DEPTH, "nesting deeper than"),
-    ("deep-complex-keys", "? " * 400_000, 1, 1 + 2 * MAX_DEPTH, "nesting deeper than"),
+    ("deep-block-seq", "- " * 200_000, 1, 1 + 2 * MAX_DEPTH, "nesting deeper than"),
+    ("deep-complex-keys", "? " * 200_000, 1, 1 + 2 * MAX_DEPTH, "nesting deeper than"),
     ("deep-indent", "".join(" " * i + "a:\n" for i in range(MAX_DEPTH + 5)), MAX_DEPTH + 1,
      MAX_DEPTH + 1, "nesting deeper than"),
-    ("deep-by-aliases", "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n"
-     for i in range(1, MAX_DEPTH + 1)), MAX_DEPTH, 12, "nesting deeper than"),
+    # each line nests the previous anchor four levels deeper: depth 4i on line i + 1
+    ("deep-by-aliases", "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [[[[*a{i - 1}]]]]\n"
+     for i in range(1, MAX_DEPTH // 4 + 2)), MAX_DEPTH // 4 + 1, 15, "nesting deeper than"),
     ("key-is-list", "? [a, b]\n: 1\n", 1, 3, "a mapping key must be a single value"),
     ("key-is-mapping", "{a: 1}: 2\n", 1, 1, "not a mapping (quote it"),
     ("key-is-alias-to-list", "a: &l [1]\n*l : 2\n", 2, 1, "not a list"),
@@ -147,7 +148,7 @@ def test_billion_laughs_names_the_limit_and_the_alias() -> None:
         parse_yaml(_laughs(9), name="lol.yaml")
     err = info.value
     assert len(err.problems) == 1
-    assert err.field == "lol4.7"
+    assert err.field == "lol4.3"
     assert "MAX_NODES" in err.problems[0].message
 
 
