@@ -9,6 +9,7 @@
 from pactsim import errors
 from pactsim._version import __version__
 from pactsim.estimate import Estimate
+from pactsim.exact import ExactResults, exact
 from pactsim.io import dumps, load, loads
 from pactsim.montecarlo import simulate
 from pactsim.results import Results
@@ -16,11 +17,13 @@ from pactsim.scenario import Scenario
 
 __all__ = [
     "Estimate",
+    "ExactResults",
     "Results",
     "Scenario",
     "__version__",
     "dumps",
     "errors",
+    "exact",
     "load",
     "loads",
     "simulate",

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Sequence
-from html import escape
+from html import escape as _html_escape
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CSS",
     "ResultsLike",
+    "escape",
     "estimate_html",
     "results_html",
     "scenario_html",
@@ -82,6 +84,21 @@ CSS = """
 
 
 # -- formatting helpers ---------------------------------------------------------------
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def escape(text: str) -> str:
+    """HTML-escape user text (quotes too) and drop control characters, which
+    HTML does not allow.
+
+    Examples
+    --------
+    >>> escape("<script>alert('x')</script>\x07")
+    '&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;'
+    """
+    return _html_escape(_CONTROL.sub("", text))
+
+
 def _pct(p: float) -> str:
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return "—"
@@ -132,7 +149,7 @@ def run_meta(res: ResultsLike) -> str:
     """One line of provenance: method, n, seed, digest, version."""
     info = getattr(res, "info", None)
     if info is None:
-        return f"exact inference · scenario {res.scenario.digest[:12]}"
+        return f"Exact inference · scenario {res.scenario.digest[:12]}"
     return (f"Monte Carlo · n = {info.n:,} draws · seed {info.seed} · "
             f"scenario {info.digest[:12]} · pactsim {info.version}")
 
@@ -170,14 +187,14 @@ def signing_table(res: ResultsLike) -> str:
     cdf = res.signing_cdf(key_dates(res))
     rows = [f"<tr><td>{_date(d)}</td><td class='num'>{_pct(r.p)}</td><td>{_bar(r.p)}</td>"
             f"<td class='ci'>{_ci(r.lo, r.hi, r.stderr)}</td></tr>" for d, r in cdf.iterrows()]
-    out = _table("Signed on or before", ["date", "P", "", "95% interval"], rows)
+    out = "<div>" + _table("Signed on or before", ["date", "P", "", "95% interval"], rows)
     quant = getattr(res, "signing_quantiles", None)
     if callable(quant):
         q = quant((0.1, 0.5, 0.9))
         if not q.isna().all():
             out += (f'<div class="ps-muted">If signed: median {_date(q[0.5])}; 80% between '
                     f"{_date(q[0.1])} and {_date(q[0.9])}.</div>")
-    return out
+    return out + "</div>"
 
 
 def content_table(res: ResultsLike) -> str:

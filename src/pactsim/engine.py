@@ -15,6 +15,15 @@ A Bernoulli node compares a 32-bit uniform integer ``u`` with
 ``floor(p * 2**32)`` (rows with p = 1 are always true), so its probability is
 exact to 2**-32; nodes with driver odds or drawn uncertain p compare ``u``
 with ``p' * 2**32`` in float64.
+
+Speed
+-----
+The blocks of a chunk are drawn straight into the chunk's arrays, and a
+fixed-p node costs its 32-bit draws plus a handful of in-place ufunc calls on
+preallocated work arrays: with ``k <= 2`` table parents, the ``2**k`` row
+comparisons are combined by bitwise multiplexing on the parent rows; with more,
+the row index is built in ``uint8`` and the thresholds gathered with
+``np.take``. Which path a node takes never changes its draws.
 """
 
 from __future__ import annotations
@@ -93,6 +102,7 @@ class _Kernel:
 
 
 def _kernel(plan: BinaryPlan) -> _Kernel | None:
+    """The fast-path constants of ``plan``, or ``None`` for the general path."""
     if plan.kind == "signing" or plan.beta is not None or plan.drivers:
         return None
     thr = np.minimum(np.floor(plan.p * _TWO32), _TWO32 - 1).astype(np.uint32)
@@ -187,21 +197,39 @@ def _uniform32(rng: np.random.Generator, n: int) -> NDArray[np.uint32]:
 
 def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.float64],
                rng: np.random.Generator, n: int, out: NDArray[np.bool_]) -> None:
-    """A node with driver odds or drawn uncertain p (the general, slower path)."""
+    """A node with driver odds or drawn uncertain p (the general, slower path).
+
+    ``p = p0 e / (1 - p0 + p0 e)`` with ``e = exp(log odds)``; ``out = u < p * 2**32``.
+    Without table parents every row lookup is a scalar.
+    """
     u = _uniform32(rng, n)
-    rows = (_row_index(plan, bits) if plan.parents else np.zeros(n, dtype=np.intp))
-    p0 = plan.p0[rows]
-    if plan.beta is not None:
-        ab = plan.beta[rows]
-        drawn = ~np.isnan(ab[:, 0])
-        if drawn.any():
-            p0[drawn] = rng.beta(ab[drawn, 0], ab[drawn, 1])
-    s = plan.logodds[rows]
-    for d, logf in zip(plan.drivers, plan.driver_logf, strict=True):
-        s = s + logf * drivers[d]
-    e = np.exp(s)
-    p = p0 * e / (1.0 - p0 + p0 * e)
-    np.less(u.astype(np.float64), p * _TWO32, out=out)
+    p0: NDArray[np.float64] | float
+    logodds: NDArray[np.float64] | float
+    if plan.parents:
+        rows = _row_index(plan, bits)
+        p0, logodds = plan.p0[rows], plan.logodds[rows]
+        if plan.beta is not None:
+            ab = plan.beta[rows]
+            drawn = ~np.isnan(ab[:, 0])
+            if drawn.any():
+                p0[drawn] = rng.beta(ab[drawn, 0], ab[drawn, 1])
+    else:
+        p0, logodds = float(plan.p0[0]), float(plan.logodds[0])
+        if plan.beta is not None and not np.isnan(plan.beta[0, 0]):
+            p0 = rng.beta(plan.beta[0, 0], plan.beta[0, 1], n)
+    if plan.drivers:
+        s = np.multiply(drivers[plan.drivers[0]], plan.driver_logf[0])
+        np.add(logodds, s, out=s)  # same operand order as logodds + logf * driver
+        for d, logf in zip(plan.drivers[1:], plan.driver_logf[1:], strict=True):
+            s += logf * drivers[d]
+        e = np.exp(s, out=s)
+    else:
+        e = np.exp(np.broadcast_to(logodds, (n,)))
+    pe = np.multiply(p0, e, out=e)
+    p = np.add(np.subtract(1.0, p0), pe)
+    np.divide(pe, p, out=p)
+    p *= _TWO32
+    np.less(u.astype(np.float64), p, out=out)
     _apply_gates(plan, bits, out)
 
 

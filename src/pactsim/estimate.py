@@ -31,7 +31,9 @@ def wilson(k: int, m: int, z: float = _Z95) -> tuple[float, float]:
     denom = 1 + z2 / m
     center = (p + z2 / (2 * m)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / m + z2 / (4 * m * m))
-    return (max(0.0, center - half), min(1.0, center + half))
+    lo = 0.0 if k == 0 else max(0.0, center - half)
+    hi = 1.0 if k == m else min(1.0, center + half)
+    return (lo, hi)
 
 
 @dataclass(frozen=True)

@@ -62,248 +62,37 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import special, stats
 
 from pactsim import _factors as fx
 from pactsim import expr as _expr
-from pactsim.compile import BinaryPlan, CompiledModel, DriverPlan, compile_scenario
-from pactsim.errors import ConditionError, ModelTooWideError, PactsimError, ScenarioError
+from pactsim.compile import CompiledModel, compile_scenario, day_number
+from pactsim.errors import ConditionError, PactsimError, ScenarioError
 from pactsim.estimate import Estimate
-from pactsim.results import NumericSummary, _to_day
+from pactsim.results import NumericSummary
 from pactsim.scenario import Scenario
 
 __all__ = ["ExactResults", "exact"]
 
 FloatArray = NDArray[np.float64]
-_Rule = tuple[FloatArray, FloatArray]  # (values, weights)
 _CHUNK = 1 << 18  # configurations evaluated at a time
-_TRUE, _FALSE = np.array([0.0, 1.0]), np.array([1.0, 0.0])  # gate indicators
-_TAIL = 10.0  # split normal drivers are integrated over mean ± 10 sd (tail mass 1.5e-23)
 
 
-# -- quadrature rules ----------------------------------------------------------
-def _driver_rule(d: DriverPlan, n: int, cuts: Sequence[float] = ()) -> _Rule:
-    return _cached_rule(d.dist, d.a, d.b, n, tuple(sorted(set(cuts))))
-
-
-@lru_cache(maxsize=256)
-def _cached_rule(dist: str, mean_or_low: float, sd_or_high: float, n: int,
-                 cuts: tuple[float, ...]) -> _Rule:
-    """Nodes and weights (summing to 1) of ``n``-point quadrature for a driver.
-
-    Without ``cuts``: Gauss–Hermite (normal) or Gauss–Legendre (uniform). With
-    ``cuts``: the range is split at the cuts (and a normal one, over mean ± 10
-    sd, into pieces at most 4 sd wide); each piece gets ``n`` Gauss–Legendre
-    nodes weighted by the density and rescaled to the piece's exact mass, so
-    that a comparison with a cut is constant on every piece.
-    """
-    normal = dist == "normal"
-    if not cuts:
-        if normal:
-            t, w = np.polynomial.hermite_e.hermegauss(n)
-            return mean_or_low + sd_or_high * t, w / w.sum()
-        t, w = np.polynomial.legendre.leggauss(n)
-        return mean_or_low + (sd_or_high - mean_or_low) * (t + 1) / 2, w / 2
-    if normal:  # work in standard units z
-        z = sorted({(c - mean_or_low) / sd_or_high for c in cuts})
-        edges = [-_TAIL, *(c for c in z if -_TAIL < c < _TAIL), _TAIL]
-    else:
-        edges = [mean_or_low, *(c for c in cuts if mean_or_low < c < sd_or_high), sd_or_high]
-    pieces: list[float] = [edges[0]]
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
-        k = max(1, math.ceil((b - a) / 4.0)) if normal else 1
-        pieces += [float(x) for x in np.linspace(a, b, k + 1)[1:]]
-    t, w = np.polynomial.legendre.leggauss(n)
-    values, weights = [], []
-    for a, b in zip(pieces[:-1], pieces[1:], strict=True):
-        x = a + (b - a) * (t + 1) / 2
-        if normal:
-            wx = w * np.exp(-0.5 * x * x)
-            mass = float(special.ndtr(b) - special.ndtr(a))
-        else:
-            wx, mass = w, (b - a) / (sd_or_high - mean_or_low)
-        values.append(mean_or_low + sd_or_high * x if normal else x)
-        weights.append(wx / wx.sum() * mass)
-    v, ws = np.concatenate(values), np.concatenate(weights)
-    return v, ws / ws.sum()
-
-
-@lru_cache(maxsize=256)
-def _beta_rule(a: float, b: float, n: int) -> _Rule:
-    """Nodes in (0, 1) and weights of ``n``-point quadrature against Beta(a, b)."""
-    if a + b <= 500:
-        x, w = special.roots_jacobi(n, b - 1.0, a - 1.0)
-        if np.all(np.isfinite(w)) and w.sum() > 0:
-            return (1 + x) / 2, w / w.sum()
-    lo, hi = stats.beta.ppf([1e-16, 1 - 1e-16], a, b)
-    t, w = np.polynomial.legendre.leggauss(n)
-    p = lo + (hi - lo) * (t + 1) / 2
-    w = w * stats.beta.pdf(p, a, b)
-    return p, w / w.sum()
-
-
-# -- the model as factors ------------------------------------------------------
-def _too_wide(entries: int, variables: Sequence[str], max_table: int, what: str) -> ModelTooWideError:
-    shown = ", ".join(variables[:12]) + (", …" if len(variables) > 12 else "")
-    return ModelTooWideError(
-        f"exact inference {what} needs a table of {entries:,} entries over {len(variables)} "
-        f"variables ({shown}), above max_table={max_table:,}; use pactsim.simulate for this "
-        "model or expression, simplify it, or raise max_table", width=len(variables))
-
-
-class _Network:
-    """The model as one factor per variable (binary node ``i`` is variable ``i``,
-    driver ``k`` is variable ``n_binary + k``), with quadrature ``rules``."""
-
-    def __init__(self, model: CompiledModel, rules: Sequence[_Rule], beta_points: int,
-                 max_table: int, base: _Network | None = None) -> None:
-        self.model = model
-        self.rules = list(rules)
-        nb = model.n_binary
-        self.card: dict[int, int] = {i: 2 for i in range(nb)}
-        for k, r in enumerate(self.rules):
-            self.card[nb + k] = len(r[0])
-        self.parents: list[tuple[int, ...]] = [
-            tuple(sorted({*p.parents, *p.gates_true, *p.gates_false,
-                          *(nb + d for d in p.drivers)})) for p in model.plans
-        ] + [()] * len(self.rules)
-        self.beta_points = beta_points
-        changed = set() if base is None else {
-            k for k in range(len(self.rules)) if self.rules[k] is not base.rules[k]}
-        self.factors: list[fx.Factor] = []
-        for plan in model.plans:
-            if (base is not None and not changed & set(plan.drivers)
-                    and (plan.beta is None or base.beta_points == beta_points)):
-                self.factors.append(base.factors[plan.index])
-            elif plan.kind == "signing":
-                c = float(plan.p[0])
-                self.factors.append(fx.Factor((plan.index,), np.array([1.0 - c, c])))
-            else:
-                self.factors.append(self._node(plan, beta_points, max_table))
-        for k, (_, w) in enumerate(self.rules):
-            self.factors.append(fx.Factor((nb + k,), w))
-
-    def name(self, v: int) -> str:
-        nb = self.model.n_binary
-        return self.model.names[v] if v < nb else self.model.drivers[v - nb].name
-
-    def _node(self, plan: BinaryPlan, beta_points: int, max_table: int) -> fx.Factor:
-        nb = self.model.n_binary
-        union = sorted({plan.index, *self.parents[plan.index]})
-        entries = fx.clique_entries(union, self.card)
-        if entries > max_table:
-            raise _too_wide(entries, [self.name(v) for v in union], max_table,
-                            f"of the table of '{plan.name}'")
-        k = len(plan.parents)
-        axes = list(reversed(plan.parents))  # p.reshape((2,)*k) puts bit k-1 first
-        table: FloatArray
-        if plan.drivers or plan.beta is not None:
-            dims = [len(self.rules[d][0]) for d in plan.drivers]
-            s = plan.logodds.reshape((-1,) + (1,) * len(dims))
-            for j, (d, lf) in enumerate(zip(plan.drivers, plan.driver_logf, strict=True)):
-                shape = [1] * (1 + len(dims))
-                shape[1 + j] = dims[j]
-                s = s + float(lf) * self.rules[d][0].reshape(shape)
-            s = np.broadcast_to(s, (1 << k, *dims))
-            p0 = plan.p0.reshape((-1,) + (1,) * len(dims))
-            p = np.array(special.expit(special.logit(p0) + s), dtype=np.float64)
-            if plan.beta is not None:
-                for r in np.flatnonzero(~np.isnan(plan.beta[:, 0])):
-                    t, w = _beta_rule(float(plan.beta[r, 0]), float(plan.beta[r, 1]),
-                                      beta_points)
-                    p[r] = special.expit(special.logit(t) + s[r][..., None]) @ w
-            table = p.reshape((2,) * k + tuple(dims))
-            axes += [nb + d for d in plan.drivers]
-        else:
-            table = plan.p.reshape((2,) * k)
-        rest = [v for v in union if v != plan.index]
-        where = {v: i for i, v in enumerate(rest)}
-        perm = sorted(range(len(axes)), key=axes.__getitem__)
-        shape = [1] * len(rest)
-        for a in perm:
-            shape[where[axes[a]]] = table.shape[a]
-        q = table.transpose(perm).reshape(shape)
-        for gates, gate in ((plan.gates_true, _TRUE), (plan.gates_false, _FALSE)):
-            for g in gates:
-                gshape = [1] * len(rest)
-                gshape[where[g]] = 2
-                q = q * gate.reshape(gshape)
-        full = tuple(self.card[v] for v in rest)
-        if q.shape != full:
-            q = np.broadcast_to(q, full)
-        return fx.Factor(tuple(union), np.stack([1.0 - q, q], axis=union.index(plan.index)))
-
-    def ancestors(self, query: Sequence[int]) -> list[int]:
-        seen = set(query)
-        stack = list(query)
-        while stack:
-            for u in self.parents[stack.pop()]:
-                if u not in seen:
-                    seen.add(u)
-                    stack.append(u)
-        return sorted(seen)
-
-
-def _show_progress(progress: bool | None, work: int) -> bool:
-    if progress is not None:
-        return progress
-    if work < 50_000_000 or "pytest" in sys.modules:
-        return False
-    return sys.stderr.isatty() or "ipykernel" in sys.modules
-
-
-@dataclass
-class _Bar:
-    """A tqdm bar behind a plain callback, or nothing."""
-
-    total: int
-    desc: str
-    show: bool
-
-    def __post_init__(self) -> None:
-        self._bar: Any = None
-        if self.show:
-            from tqdm.auto import tqdm
-
-            self._bar = tqdm(total=self.total, desc=self.desc, unit="table")
-
-    def tick(self) -> None:
-        if self._bar is not None:
-            self._bar.update(1)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-
-def _calibrate(net: _Network, max_table: int, progress: bool | None, desc: str,
-               plan: tuple[list[int], list[tuple[int, ...]]] | None = None,
-               ) -> tuple[fx.JunctionTree, int, tuple[list[int], list[tuple[int, ...]]]]:
-    """Calibrate a junction tree over the whole network (``plan``: a min-fill order to reuse)."""
-    if plan is None:
-        variables = list(net.card)
-        adj = fx.interaction_graph((f.vars for f in net.factors), variables)
-        plan = fx.elimination_order(adj, net.card, variables)
-    order, cliques = plan
-    sizes = [fx.clique_entries(c, net.card) for c in cliques]
-    biggest = max(sizes, default=1)
-    if biggest > max_table:
-        c = cliques[sizes.index(biggest)]
-        raise _too_wide(biggest, [net.name(v) for v in c], max_table, "of this model")
-    bar = _Bar(len(order), desc, _show_progress(progress, sum(sizes)))
-    try:
-        return fx.JunctionTree(net.factors, order, cliques, bar.tick), biggest, plan
-    finally:
-        bar.close()
+def _to_day(d: dt.date | str | np.datetime64 | pd.Timestamp) -> int:
+    """Day number (days since 1970-01-01) of a date, ISO string or timestamp."""
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d)
+    if isinstance(d, pd.Timestamp | dt.datetime):
+        d = d.date()
+    if isinstance(d, np.datetime64):
+        return int(d.astype("datetime64[D]").astype(np.int64))
+    return day_number(d)
 
 
 # -- expressions ---------------------------------------------------------------
@@ -347,8 +136,10 @@ class ExactResults:
         recomputed with twice the points (0.0 when there is no driver and no
         uncertain p with odds): an estimate, conservative for these rapidly
         converging rules, of the error of the reported values.
-    width:
+    largest_table:
         Entries of the largest table of the calibrated junction tree.
+    quad_points, max_table:
+        The arguments of :func:`exact`.
     """
 
     def __init__(self, scenario: Scenario, model: CompiledModel, *, quad_points: int,
@@ -357,26 +148,25 @@ class ExactResults:
         self.model = model
         self.quad_points = quad_points
         self.max_table = max_table
-        self._progress = progress
         nb = model.n_binary
-        rules = [_driver_rule(d, quad_points) for d in model.drivers]
-        self._net = _Network(model, rules, 4 * quad_points, max_table)
-        self._tree, self.width, plan = _calibrate(self._net, max_table, progress,
-                                                  model.scenario_id)
+        rules = [fx.driver_rule(d, quad_points) for d in model.drivers]
+        self._net = fx.Network(model, rules, 4 * quad_points, max_table)
+        self._tree, self.largest_table, plan = fx.calibrate(self._net, max_table, progress,
+                                                            model.scenario_id)
         self._p = np.array([self._tree.marginal(i)[1] for i in range(nb)])
         self.quadrature_error = 0.0
         if model.drivers or any(p.beta is not None for p in model.plans):
-            rules2 = [_driver_rule(d, 2 * quad_points) for d in model.drivers]
-            net2 = _Network(model, rules2, 8 * quad_points, max_table, base=self._net)
-            tree2, _, _ = _calibrate(net2, max_table, progress, model.scenario_id + " (check)",
-                                     plan)
+            rules2 = [fx.driver_rule(d, 2 * quad_points) for d in model.drivers]
+            net2 = fx.Network(model, rules2, 8 * quad_points, max_table, base=self._net)
+            tree2, _, _ = fx.calibrate(net2, max_table, progress,
+                                       model.scenario_id + " (check)", plan)
             p2 = np.array([tree2.marginal(i)[1] for i in range(nb)])
             self.quadrature_error = float(np.max(np.abs(p2 - self._p), initial=0.0))
 
     def __repr__(self) -> str:
         m = self.model
         return (f"<ExactResults {m.scenario_id!r}: {m.n_binary} binary nodes, "
-                f"{len(m.drivers)} drivers, largest table {self.width:,} entries, "
+                f"{len(m.drivers)} drivers, largest table {self.largest_table:,} entries, "
                 f"quadrature error {self.quadrature_error:.1e}, digest={m.digest[:12]}>")
 
     # -- expressions ----------------------------------------------------------
@@ -418,7 +208,8 @@ class ExactResults:
                 return self._driver_of(self.model.questions[e.name][0])
         return None
 
-    def _driver_cuts(self, trees: Sequence[_expr.Expr], base: Sequence[str]) -> dict[str, list[float]]:
+    def _driver_cuts(self, trees: Sequence[_expr.Expr],
+                     base: Sequence[str]) -> dict[str, list[float]]:
         cuts: dict[str, list[float]] = {d: [] for d in base if d in self.model.driver_names}
         for tree in trees:
             for node in _walk(tree):
@@ -448,8 +239,8 @@ class ExactResults:
             rules = list(net.rules)
             for d, cs in cuts.items():
                 k = m.driver_names.index(d)
-                rules[k] = _driver_rule(m.drivers[k], self.quad_points, cs)
-            net = _Network(m, rules, 4 * self.quad_points, self.max_table, base=net)
+                rules[k] = fx.driver_rule(m.drivers[k], self.quad_points, cs)
+            net = fx.Network(m, rules, 4 * self.quad_points, self.max_table, base=net)
         days = None
         dated = any(isinstance(x, _expr.DateOf) for t in all_trees for x in _walk(t))
         card = dict(net.card)
@@ -460,8 +251,8 @@ class ExactResults:
             card[m.signing_index] = len(days) + 1
         final = fx.clique_entries(query, card)
         if final > self.max_table:
-            raise _too_wide(final, [net.name(v) for v in query], self.max_table,
-                            "of this expression")
+            raise fx.too_wide(final, [net.name(v) for v in query], self.max_table,
+                              "of this expression")
         table = None if cuts else self._tree.joint(query)
         if table is None:
             keep = net.ancestors(query)
@@ -471,9 +262,9 @@ class ExactResults:
             order, cliques = fx.elimination_order(adj, net.card, eliminate)
             biggest = max((fx.clique_entries(c, net.card) for c in cliques), default=1)
             if biggest > self.max_table:
-                c = max(cliques, key=lambda c: fx.clique_entries(c, net.card))
-                raise _too_wide(biggest, [net.name(v) for v in c], self.max_table,
-                                "of this expression")
+                widest = max(cliques, key=lambda c: fx.clique_entries(c, net.card))
+                raise fx.too_wide(biggest, [net.name(v) for v in widest], self.max_table,
+                                  "of this expression")
             f = fx.variable_elimination(factors, order)
             total = float(f.table.sum())
             table = f.table / total if total > 0 else f.table
@@ -602,7 +393,9 @@ class ExactResults:
                 row["p_given_signed"] = min(p / signed, 1.0)
                 row["stderr_given_signed"] = 0.0
             rows.append(row)
-        return pd.DataFrame(rows).set_index("node")
+        cols = ["node", "kind", "pillar", "label", "p", "stderr", "lo", "hi", "p_given_signed",
+                "stderr_given_signed"]
+        return pd.DataFrame(rows, columns=cols).set_index("node")
 
     def questions(self) -> pd.DataFrame:
         """Boolean questions: exact ``p`` (``stderr`` 0, ``lo`` = ``hi`` = ``p``), and the text."""
@@ -634,6 +427,8 @@ class ExactResults:
         drv = self._driver_of(tree)
         if drv is not None:
             d = m.drivers[m.driver_names.index(drv)]
+            from scipy import stats  # lazily: `import pactsim` stays light
+
             law = stats.norm(d.a, d.b) if d.dist == "normal" else stats.uniform(d.a, d.b - d.a)
             qs = {q: float(law.ppf(q)) for q in (0.1, 0.5, 0.9)}
             return NumericSummary(name, kind, float(law.mean()), float(law.std()), 0.0, qs,
@@ -708,7 +503,7 @@ class ExactResults:
         m = self.model
         cum = self._cdf(np.arange(m.as_of, m.horizon + 1))
         total = cum[-1] if given_signed else 1.0
-        out = {}
+        out: dict[float, np.datetime64] = {}
         for q in probs:
             if total == 0 or q * total > cum[-1] + 1e-15:
                 out[q] = np.datetime64("NaT", "D")

@@ -309,7 +309,8 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     mat.set_yticks(range(len(rows)), names)
     _left_labels(mat, names, [content.kind[r] == "pillar" for r in rows])
     mat.set_ylim(len(rows) - 0.5, -0.5)
-    mat.set_xlim(-0.6, len(b) - 0.4)
+    half, mid = max(len(b), 3) / 2 + 0.1, (len(b) - 1) / 2
+    mat.set_xlim(mid - half, mid + half)
     mat.tick_params(axis="x", bottom=False, labelbottom=False)
     for side in mat.spines.values():
         side.set_visible(False)

@@ -27,11 +27,11 @@ import base64
 import io
 import re
 import sys
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pactsim import display as _d
+from pactsim.display import escape
 from pactsim.errors import PactsimError
 
 if TYPE_CHECKING:
@@ -51,11 +51,13 @@ main.pactsim h1{font-size:24px;line-height:1.25;margin:0 0 6px}
 main.pactsim h2{font-size:18px;margin:30px 0 6px;padding-top:10px;border-top:2px solid #2f5d8a}
 main.pactsim p{margin:6px 0;max-width:80ch}
 main.pactsim table{font-size:13px}
+main.pactsim h2+table>caption{display:none}
 main.pactsim figure{margin:10px 0 4px}
 main.pactsim figure img{max-width:100%;height:auto;display:block}
 main.pactsim .lead{font-size:15px;color:#333}
-.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 4px}
-.card{flex:1 1 170px;border:1px solid #dde2e8;border-radius:6px;padding:10px 12px;
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;
+ margin:16px 0 4px}
+.card{border:1px solid #dde2e8;border-radius:6px;padding:10px 12px;
  background:#f8fafc}
 .card .v{font-size:26px;font-weight:700;color:#2f5d8a;line-height:1.2}
 .card .k{font-size:12.5px;color:#333}
@@ -118,12 +120,11 @@ def _meta(res: ResultsLike, source: str | None) -> str:
     rows = [("scenario", sc.id), ("file", source or "—"), ("as of", str(sc.as_of)),
             ("horizon", str(sc.horizon))]
     if info is not None:
-        rows += [("method", "Monte Carlo"), ("draws (n)", f"{info.n:,}"), ("seed", str(info.seed)),
-                 ("run time", f"{info.seconds:.1f} s")]
+        rows += [("method", "Monte Carlo"), ("draws (n)", f"{info.n:,}"), ("seed", str(info.seed))]
     else:
         rows.append(("method", "exact inference"))
-    rows += [("scenario digest", sc.digest), ("pactsim", getattr(info, "version", "") or
-                                               _version())]
+    version = getattr(info, "version", None) or _version()
+    rows += [("scenario digest", sc.digest), ("pactsim", version)]
     body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
     return f'<dl class="meta">{body}</dl>'
 
@@ -160,10 +161,11 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -
            f"<title>{title}</title><style>{_d.CSS}{_PAGE_CSS}</style></head><body>"
            f'<main class="pactsim"><h1>{title}</h1>'
            f'<div class="lead">Forecast as of {sc.as_of}, horizon {sc.horizon}. '
-           f"Percentages with 95% intervals. {escape(_d.run_meta(res))}.</div>",
+           + ("Percentages with 95% intervals. " if hasattr(res, "info") else "")
+           + f"{escape(_d.run_meta(res))}.</div>",
            _headline(res)]
     if sc.description:
-        out.append(f"<p><b>Resolution.</b> {escape(sc.description)}</p>")
+        out.append(f"<h2>What is forecast</h2><p>{escape(sc.description)}</p>")
     if len(res.questions()):
         out.append(f"<h2>Questions</h2>{_d.questions_table(res)}")
     if _d.has_signing(res):
@@ -181,8 +183,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -
                        "rare, so the first chart groups texts by their pillars only.</p>"
                        + _png(plot.bundles(res, top, level="pillar"),
                               "most likely sets of pillars")
-                       + _png(plot.bundles(res, top), "most likely exact texts")
-                       + _d.bundles_table(res, top=top))
+                       + _png(plot.bundles(res, top), "most likely exact texts"))
     summary = getattr(res, "numeric", None)
     if callable(summary) and (nums := _d.numeric_questions(res)):
         out.append("<h2>Numeric questions</h2>" + _d.numeric_table(res))
@@ -190,9 +191,9 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -
                 if summary(q).histogram is not None]
     if (marg.kind == "event").any():
         out.append("<h2>Context events</h2>" + _d.events_table(res))
-    out.append("<h2>Scenario inputs</h2><p>As stated by the analyst: a pillar's p is "
-               "P(pillar | signed), a clause's p is P(clause | its pillar is in the text).</p>"
-               + _d.scenario_inputs(sc, fold_questions=False))
+    note = ("<p>As stated by the analyst: a pillar's p is P(pillar | signed), a clause's p "
+            "is P(clause | its pillar is in the text).</p>") if sc.pillars else ""
+    out.append(f"<h2>Scenario inputs</h2>{note}{_d.scenario_inputs(sc, fold_questions=False)}")
     if sc.sources:
         items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in sc.sources.items())
         out.append(f'<h2>Sources</h2><dl class="sources">{items}</dl>')

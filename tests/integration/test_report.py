@@ -1,0 +1,129 @@
+"""`pactsim report`: a self-contained HTML page, written atomically, exit codes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+import pactsim
+from pactsim.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
+
+# Anything that would make a browser fetch something: remote URLs, protocol-relative
+# URLs, stylesheets, scripts, frames, CSS imports and url(...) references.
+_LOADS = re.compile(
+    r"""(?:src|href|srcset|action|poster|data)\s*=\s*["']?\s*(?!data:)[a-z]*:?//"""
+    r"""|<link\b|<script\b|<iframe\b|<object\b|<embed\b|@import|url\(""",
+    re.IGNORECASE,
+)
+
+
+def _report(tmp_path: Path, scenario: Path, *extra: str) -> tuple[int, Path]:
+    out = tmp_path / "report.html"
+    code = main(["report", str(scenario), "--out", str(out), "-n", "4000", "--seed", "5",
+                 *extra])
+    return code, out
+
+
+@pytest.fixture(scope="module")
+def flagship(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("flagship")
+    code, out = _report(folder, FLAGSHIP)
+    assert code == 0
+    return folder, out.read_text(encoding="utf-8")
+
+
+def test_flagship_report_is_self_contained(flagship: tuple[Path, str]) -> None:
+    folder, page = flagship
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.rstrip().endswith("</html>")
+    assert page.count("<img") >= 5
+    assert "data:image/png;base64," in page
+    assert "http://" not in page
+    assert "https://" not in page
+    assert not _LOADS.search(page)
+    sc = pactsim.load(FLAGSHIP)
+    for text in ("seed</dt><dd>5", "4,000", sc.digest, pactsim.__version__,
+                 "Eurasia Daily Monitor 21/160", "signed_by_2024", "Military cooperation",
+                 "pactsim report", "--seed 5"):
+        assert text in page, text
+    assert [p.name for p in folder.iterdir()] == ["report.html"]  # no temp files left
+
+
+def test_report_numbers_match_the_run(flagship: tuple[Path, str]) -> None:
+    page = flagship[1]
+    res = pactsim.simulate(pactsim.load(FLAGSHIP), n=4000, seed=5, keep_draws=False)
+    for _, row in res.questions().iterrows():
+        assert f"{100 * row.p:.1f}%" in page
+    for _, row in res.signing_cdf(res.key_dates()).iterrows():
+        assert f"{100 * row.p:.1f}%" in page
+
+
+def test_same_seed_same_page(tmp_path: Path, flagship: tuple[Path, str],
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _report(tmp_path, FLAGSHIP)
+    assert code == 0
+    assert f"wrote {out}" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == flagship[1]
+
+
+@pytest.mark.parametrize("scenario", [s for s in SCENARIOS if s != FLAGSHIP],
+                         ids=lambda p: p.stem)
+def test_every_scenario_reports(tmp_path: Path, scenario: Path) -> None:
+    code, out = _report(tmp_path, scenario, "--top", "3")
+    assert code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<h2>Questions</h2>" in page
+    assert not _LOADS.search(page)
+    assert ("<img" in page) == (pactsim.load(scenario).signing is not None)
+
+
+def test_invalid_scenario_exits_2_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pactsim: 1\nid: bad\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                   "events:\n  rain: {p: 1.3}\n")
+    code, out = _report(tmp_path, bad)
+    assert code == 2
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]
+    err = capsys.readouterr().err
+    assert f"{bad}:6:" in err
+    assert "must be in [0, 1]" in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_missing_folder_exit_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path / "nope.yaml"), "--out",
+                 str(tmp_path / "r.html")]) == 2
+    assert "cannot read the file" in capsys.readouterr().err
+    assert main(["report", str(FLAGSHIP), "--out", str(tmp_path / "no" / "r.html"),
+                 "-n", "100"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_console_script_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    exe = Path(sys.executable).with_name("pactsim")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "pactsim.cli"]
+    timing = ROOT / "scenarios" / "analytic-timing.yaml"
+    ok = subprocess.run([*cmd, "report", str(timing), "--out", str(out), "-n", "2000",
+                         "--seed", "1"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "<img" in out.read_text(encoding="utf-8")
+    bad = subprocess.run([*cmd, "report", str(tmp_path / "nope.yaml"), "--out",
+                          str(tmp_path / "x.html")], capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert not (tmp_path / "x.html").exists()
+    assert "Traceback" not in bad.stderr

@@ -1,0 +1,183 @@
+"""Unit tests of pactsim.display: the HTML shown in notebooks (and reused by reports)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import pactsim
+from pactsim import display
+from pactsim.estimate import Estimate
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
+
+EVIL = "<script>alert('x')</script>"
+MALICIOUS = f"""\
+pactsim: 1
+id: evil
+title: "{EVIL} & co"
+description: "Resolves when <b>bold</b> happens"
+as_of: 2025-01-01
+horizon: 2025-12-31
+sources:
+  s1: "{EVIL}"
+events:
+  rain:
+    p: 0.3
+    label: "{EVIL}"
+signing:
+  by: {{2025-06-30: 0.5}}
+pillars:
+  trade:
+    p: 0.9
+    label: "Trade <img src=x onerror=alert(1)>"
+    clauses:
+      fta: {{p: 0.5, label: "{EVIL}"}}
+questions:
+  early: signing.date < 2025-03-01
+  q_label: {{expr: "rain and trade", label: "{EVIL}"}}
+  n_items: count(trade, fta)
+"""
+
+
+@pytest.fixture(scope="module")
+def res() -> pactsim.Results:
+    return pactsim.simulate(pactsim.load(FLAGSHIP), n=20_000, seed=1, keep_draws=False)
+
+
+@pytest.fixture(scope="module")
+def evil() -> pactsim.Results:
+    return pactsim.simulate(pactsim.loads(MALICIOUS), n=5_000, seed=2)
+
+
+class ExactLike:
+    """The exact-results surface (prob/marginals/questions/signing_cdf, stderr 0),
+    with no info, bundles, numeric, key_dates or signing_quantiles."""
+
+    def __init__(self, res: pactsim.Results) -> None:
+        self._res = res
+        self.scenario = res.scenario
+
+    @staticmethod
+    def _exact(df: pd.DataFrame) -> pd.DataFrame:
+        out = df.copy()
+        out["stderr"], out["lo"], out["hi"] = 0.0, out["p"], out["p"]
+        return out
+
+    def prob(self, expr: str, given: str | None = None) -> Estimate:
+        return Estimate.exact(self._res.prob(expr, given).value)
+
+    def marginals(self) -> pd.DataFrame:
+        return self._exact(self._res.marginals())
+
+    def questions(self) -> pd.DataFrame:
+        return self._exact(self._res.questions())
+
+    def signing_cdf(self, dates: Any = None) -> pd.DataFrame:
+        return self._exact(self._res.signing_cdf(dates))
+
+
+def test_results_html_has_headline_numbers(res: pactsim.Results) -> None:
+    html = res._repr_html_()
+    assert html == display.results_html(res)
+    assert html.startswith('<div class="pactsim">')
+    assert html.endswith("</div>")
+    qs = res.questions()
+    for name, row in qs.iterrows():
+        assert str(name) in html
+        assert f"{100 * row.p:.1f}%" in html
+        assert f"{100 * row.lo:.1f}–{100 * row.hi:.1f}" in html
+    for d, row in res.signing_cdf(res.key_dates()).iterrows():
+        assert str(pd.Timestamp(d).date()) in html
+        assert f"{100 * row.p:.1f}%" in html
+    assert "n = 20,000 draws" in html
+    assert "seed 1" in html
+    assert res.info.digest[:12] in html
+    assert "Treaty signed" not in html  # signing is a curve, not a pillar row
+
+
+def test_pillars_nest_their_clauses(res: pactsim.Results) -> None:
+    html = display.content_table(res)
+    pos = [html.index(f"<code>{name}</code>") for name in ("security", "no_aid_to_aggressor",
+                                                            "info_security", "military")]
+    assert pos == sorted(pos)
+    assert html.count("<tr class='pillar'>") == len(res.scenario.pillars)
+    assert html.count("<tr class='clause'>") == sum(
+        len(p.clauses) for p in res.scenario.pillars.values())
+
+
+@pytest.mark.parametrize("render", ["results", "scenario", "report-sections"])
+def test_user_text_is_escaped(evil: pactsim.Results, render: str) -> None:
+    if render == "results":
+        html = display.results_html(evil)
+    elif render == "scenario":
+        html = display.scenario_html(evil.scenario)
+    else:
+        html = display.scenario_inputs(evil.scenario) + display.events_table(evil)
+    assert "<script" not in html.lower()
+    assert "<img" not in html.lower()
+    assert "<b>" not in html
+    if render != "report-sections":
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in html
+    if render == "scenario":
+        assert "signing.date &lt; 2025-03-01" in html
+
+
+def test_escape_drops_control_characters() -> None:
+    assert display.escape("a\x07b<\n") == "ab&lt;\n"
+
+
+def test_exact_results_render_without_optional_parts(res: pactsim.Results) -> None:
+    exact = ExactLike(res)
+    html = display.results_html(exact)
+    assert "Exact inference" in html
+    assert "exact" in display.questions_table(exact)
+    assert "95%" not in display.signing_table(exact).split("</caption>")[1].split("<tbody>")[1]
+    assert display.key_dates(exact) == res.key_dates()
+    assert display.numeric_table(exact) == ""
+    assert display.bundles_table(exact) == ""
+
+
+def test_estimate_html() -> None:
+    est = Estimate.from_counts(250, 1000)
+    html = est._repr_html_()
+    assert "<b>25.0%</b>" in html
+    assert "± 1.37 pts" in html
+    assert "n = 1,000" in html
+    assert f"{100 * est.lo:.1f}%–{100 * est.hi:.1f}%" in html
+    assert "(exact)" in Estimate.exact(0.5)._repr_html_()
+    assert repr(est).startswith("Estimate(0.2500 ± 0.0137")  # plain repr unchanged
+
+
+def test_scenario_html_overview() -> None:
+    sc = pactsim.load(FLAGSHIP)
+    html = sc._repr_html_()
+    assert "iran-russia-2024" in html
+    assert "as of 2024-11-05" in html
+    assert "horizon 2025-12-31" in html
+    assert "1 driver · 5 events · signing · 7 pillars · 19 clauses · 10 questions" in html
+    assert "β(2, 6) ≈ 0.25" in html
+    assert "90% in [0.05, 0.35]" in html
+    assert "table on su35_sale" in html
+    assert "requires training" in html
+    assert html.index("drones_missiles") < html.index("energy")
+
+
+def test_display_does_not_import_matplotlib() -> None:
+    code = (
+        "import sys, pactsim\n"
+        f"sc = pactsim.load({str(FLAGSHIP)!r})\n"
+        "res = pactsim.simulate(sc, n=2000, seed=1)\n"
+        "res._repr_html_(); sc._repr_html_(); res.prob('signing')._repr_html_()\n"
+        "import pactsim.plot, pactsim.report, pactsim.display; res.plot\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,417 @@
+"""Tests of pactsim.testing itself: the strategies and the assertions.
+
+The strategies promise valid scenarios only; these tests check that promise
+against the real loader and the flags against the generated structure, and
+that the assertions pass on a correct Monte Carlo / exact pair and fail, with
+a readable table, on a wrong one. Every Hypothesis test here sets its own
+small budget so this file is fast whatever profile is loaded.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+import pactsim
+import pactsim.testing
+from pactsim import expr as _expr
+from pactsim.compile import compile_scenario
+from pactsim.estimate import Estimate
+from pactsim.io import from_dict
+from pactsim.scenario import Beta, Between, Node, Scenario
+from pactsim.testing import assert_matches_exact, assert_prob_close, strategies
+from pactsim.testing.assertions import family_wise_threshold
+from reference_answers import ANSWERS
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+FAST = settings(max_examples=40, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow])
+# Searching for a feature: generate only, no shrinking of what was found.
+SEARCH = settings(max_examples=2_000, deadline=None, database=None, phases=[Phase.generate],
+                  suppress_health_check=list(HealthCheck))
+
+
+def nodes_of(sc: Scenario) -> dict[str, Node]:
+    """Every event, pillar and clause spec by name."""
+    out: dict[str, Node] = dict(sc.events)
+    for name, pillar in sc.pillars.items():
+        out[name] = pillar
+        out.update(pillar.clauses)
+    return out
+
+
+def p_specs(node: Node) -> list[Any]:
+    return [node.p] if node.p is not None else [spec for _, spec in node.table_entries()]
+
+
+def question_texts(sc: Scenario) -> list[str]:
+    return [sc.question_text(q) for q in sc.questions]
+
+
+# -- the public surface -------------------------------------------------------------
+
+
+def test_public_surface() -> None:
+    assert pactsim.testing.__all__ == ["assert_matches_exact", "assert_prob_close",
+                                       "strategies"]
+    assert strategies.__all__ == ["expressions", "from_scenario", "scenarios"]
+
+
+# -- scenarios(): valid by construction ---------------------------------------------
+
+
+@FAST
+@given(strategies.scenarios())
+def test_generated_scenarios_load_and_validate(sc: Scenario) -> None:
+    # Through YAML text and the file loader (strict equality of the round trip
+    # is tests/property/test_roundtrip.py's job) and through plain data.
+    again = pactsim.loads(pactsim.dumps(sc))
+    assert structure(again) == structure(sc) or "\x85" in pactsim.dumps(sc)
+    assert from_dict(sc.model_dump(exclude_defaults=True)) == sc
+    compile_scenario(sc)  # acyclic, every expression type-checks
+
+
+@FAST
+@given(st.data())
+def test_node_counts_within_bounds(data: st.DataObject) -> None:
+    lo = data.draw(st.integers(0, 6), label="min_nodes")
+    hi = data.draw(st.integers(lo, 8), label="max_nodes")
+    sc = data.draw(strategies.scenarios(min_nodes=lo, max_nodes=hi))
+    assert lo <= len(sc.binary_names) <= hi
+
+
+def test_exactly_one_node() -> None:
+    sc = find(strategies.scenarios(min_nodes=1, max_nodes=1), lambda _: True)
+    assert len(sc.binary_names) == 1
+
+
+def test_zero_nodes_allowed() -> None:
+    sc = find(strategies.scenarios(min_nodes=0, max_nodes=0), lambda _: True)
+    assert sc.binary_names == []
+    assert not sc.questions
+
+
+@FAST
+@given(strategies.scenarios(allow_drivers=False))
+def test_no_drivers(sc: Scenario) -> None:
+    assert not sc.drivers
+    assert all(set(n.odds) <= set(sc.binary_names) for n in nodes_of(sc).values())
+
+
+@FAST
+@given(strategies.scenarios(allow_timing=False))
+def test_no_timing(sc: Scenario) -> None:
+    assert sc.signing is None
+    assert "signing" not in sc.binary_names
+    assert not any(".date" in text for text in question_texts(sc))
+
+
+@FAST
+@given(strategies.scenarios(allow_uncertain=False))
+def test_no_uncertain_probabilities(sc: Scenario) -> None:
+    for node in nodes_of(sc).values():
+        assert all(isinstance(spec, float) for spec in p_specs(node))
+
+
+@FAST
+@given(strategies.scenarios(allow_gates=False))
+def test_no_gates(sc: Scenario) -> None:
+    assert all(not n.requires and not n.excludes for n in nodes_of(sc).values())
+
+
+@FAST
+@given(strategies.scenarios(allow_questions=False))
+def test_no_questions(sc: Scenario) -> None:
+    assert not sc.questions
+
+
+@FAST
+@given(st.integers(0, 4).flatmap(lambda k: st.tuples(st.just(k),
+                                                     strategies.scenarios(max_parents=k))))
+def test_max_parents(case: tuple[int, Scenario]) -> None:
+    k, sc = case
+    binary = set(sc.binary_names)
+    for node in nodes_of(sc).values():
+        table_parents = set(node.given or []) | (set(node.odds) & binary)
+        assert len(table_parents) <= k
+
+
+@FAST
+@given(strategies.scenarios())
+def test_no_contradictory_gates(sc: Scenario) -> None:
+    for node in nodes_of(sc).values():
+        assert not set(node.requires) & set(node.excludes)
+
+
+@pytest.mark.parametrize(
+    ("feature", "predicate"),
+    [
+        ("signing", lambda sc: sc.signing is not None and len(sc.signing.by) > 1),
+        ("driver", lambda sc: bool(sc.drivers)),
+        ("uniform driver", lambda sc: any(d.dist == "uniform" for d in sc.drivers.values())),
+        ("driver odds", lambda sc: any(set(n.odds) & set(sc.drivers)
+                                       for n in nodes_of(sc).values())),
+        ("binary odds", lambda sc: any(set(n.odds) & set(sc.binary_names)
+                                       for n in nodes_of(sc).values())),
+        ("table over 2 parents", lambda sc: any(len(n.given or []) >= 2
+                                                for n in nodes_of(sc).values())),
+        ("beta", lambda sc: any(isinstance(s, Beta) for n in nodes_of(sc).values()
+                                for s in p_specs(n))),
+        ("between", lambda sc: any(isinstance(s, Between) for n in nodes_of(sc).values()
+                                   for s in p_specs(n))),
+        ("requires", lambda sc: any(n.requires for n in nodes_of(sc).values())),
+        ("excludes", lambda sc: any(n.excludes for n in nodes_of(sc).values())),
+        ("clause", lambda sc: any(p.clauses for p in sc.pillars.values())),
+        ("event on content", lambda sc: any(
+            set(sc.parents(e)) - set(sc.events) - {"signing"} for e in sc.events)),
+        ("event on signing", lambda sc: any("signing" in sc.parents(e) for e in sc.events)),
+        ("date question", lambda sc: any("signing.date" in t and "<" in t
+                                         for t in question_texts(sc))),
+        ("driver comparison", lambda sc: any(d in t for t in question_texts(sc)
+                                             for d in sc.drivers)),
+        ("at_least", lambda sc: any("at_least(" in t for t in question_texts(sc))),
+        ("count question", lambda sc: any(t.startswith("count(") and " " not in t.split(")")[-1]
+                                          for t in question_texts(sc))),
+        ("question on question", lambda sc: any(q in t for t in question_texts(sc)
+                                                for q in sc.questions)),
+    ],
+)
+def test_strategy_reaches(feature: str, predicate: Any) -> None:
+    # find() raises NoSuchExample if the strategy never produces the feature
+    find(strategies.scenarios(), predicate, settings=SEARCH)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"min_nodes": -1},
+        {"max_nodes": -1},
+        {"min_nodes": 5, "max_nodes": 3},
+        {"min_nodes": 1.5},
+        {"max_nodes": "3"},
+        {"min_nodes": True},
+        {"max_parents": -1},
+        {"max_parents": None},
+        {"allow_drivers": 1},
+        {"allow_timing": "no"},
+        {"allow_uncertain": None},
+        {"allow_gates": 0},
+        {"allow_questions": "yes"},
+    ],
+)
+def test_invalid_arguments(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(InvalidArgument, match=next(iter(kwargs))):
+        strategies.scenarios(**kwargs)
+
+
+def test_min_greater_than_max_names_both() -> None:
+    with pytest.raises(InvalidArgument, match=r"min_nodes=5 .* max_nodes=3"):
+        strategies.scenarios(min_nodes=5, max_nodes=3)
+
+
+def test_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        strategies.scenarios(1, 3)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("bad", [None, {"pactsim": 1}, "scenarios/x.yaml"])
+def test_from_scenario_and_expressions_need_a_scenario(bad: Any) -> None:
+    with pytest.raises(InvalidArgument, match="scenario"):
+        strategies.from_scenario(bad)
+    with pytest.raises(InvalidArgument, match="scenario"):
+        strategies.expressions(bad)
+
+
+def test_from_scenario_checks_vary_timing() -> None:
+    sc = pactsim.load(SCENARIOS / "analytic-timing.yaml")
+    with pytest.raises(InvalidArgument, match="vary_timing"):
+        strategies.from_scenario(sc, vary_timing="no")  # type: ignore[arg-type]
+
+
+# -- from_scenario(): same structure, new numbers -------------------------------------
+
+
+def structure(sc: Scenario) -> dict[str, Any]:
+    """Everything from_scenario keeps: names, kinds, parents, gates, spec kinds, questions."""
+    out: dict[str, Any] = {
+        "nodes": [(v.name, v.kind, v.pillar) for v in sc.iter_nodes()],
+        "drivers": {k: d.dist for k, d in sc.drivers.items()},
+        "questions": dict(sc.questions),
+        "dates": list(sc.signing.by) if sc.signing else None,
+        "meta": (sc.id, sc.as_of, sc.horizon, sc.title),
+    }
+    for name, node in nodes_of(sc).items():
+        out[name] = (node.given, sorted(node.odds), node.requires, node.excludes, node.label,
+                     [type(s).__name__ for s in p_specs(node)])
+    return out
+
+
+@FAST
+@given(st.data())
+def test_from_scenario_keeps_structure(data: st.DataObject) -> None:
+    sc = data.draw(strategies.scenarios(), label="scenario")
+    vary = data.draw(st.booleans(), label="vary_timing")
+    other = data.draw(strategies.from_scenario(sc, vary_timing=vary), label="renumbered")
+    assert structure(other) == structure(sc)
+    if not vary:
+        assert other.signing == sc.signing
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_from_scenario_on_shipped_scenarios(path: Path) -> None:
+    sc = pactsim.load(path)
+    seen: list[Scenario] = []
+
+    @settings(max_examples=10, deadline=None, database=None)
+    @given(strategies.from_scenario(sc))
+    def check(other: Scenario) -> None:
+        assert structure(other) == structure(sc)
+        seen.append(other)
+
+    check()
+    assert any(other != sc for other in seen)  # the numbers do change
+
+
+# -- expressions() ------------------------------------------------------------------------
+
+
+@FAST
+@given(st.data())
+def test_expressions_are_conditions(data: st.DataObject) -> None:
+    sc = data.draw(strategies.scenarios(max_nodes=5), label="scenario")
+    model = compile_scenario(sc)
+    res = pactsim.simulate(sc, n=500, seed=0)
+    for _ in range(3):
+        text = data.draw(strategies.expressions(sc), label="expr")
+        _tree, typ = _expr.compile_expr(text, model.scope())
+        assert typ == "bool"
+        assert 0.0 <= res.prob(text).value <= 1.0
+
+
+def test_expressions_without_names() -> None:
+    sc = find(strategies.scenarios(min_nodes=0, max_nodes=0, allow_drivers=False),
+              lambda _: True)
+    text = find(strategies.expressions(sc), lambda _: True)
+    assert _expr.check(_expr.parse(text), {}) == "bool"
+
+
+# -- assertions -------------------------------------------------------------------------
+
+
+class FakeExact:
+    """Exact answers from tests/reference_answers.py, in the frames exact() returns."""
+
+    def __init__(self, sc: Scenario, answers: dict[str, float]) -> None:
+        self.nodes = {n: answers[n] for n in sc.binary_names}
+        self.qs = {q: answers[q] for q in sc.questions}
+
+    def marginals(self) -> pd.DataFrame:
+        return pd.DataFrame({"p": self.nodes}).rename_axis("node")
+
+    def questions(self) -> pd.DataFrame:
+        return pd.DataFrame({"p": self.qs}).rename_axis("question")
+
+
+@pytest.fixture(scope="module")
+def independent() -> tuple[pactsim.Results, dict[str, float]]:
+    sc = pactsim.load(SCENARIOS / "analytic-independent.yaml")
+    return pactsim.simulate(sc, n=40_000, seed=2024), dict(ANSWERS["analytic-independent.yaml"])
+
+
+def test_assert_matches_exact_passes_on_a_correct_pair(independent: Any) -> None:
+    res, answers = independent
+    assert_matches_exact(res, FakeExact(res.scenario, answers))
+    assert_matches_exact(res, FakeExact(res.scenario, answers), family_wise=False)
+
+
+def test_assert_matches_exact_fails_on_a_wrong_value(independent: Any) -> None:
+    res, answers = independent
+    wrong = {**answers, "d": answers["d"] + 0.03, "two_of_three": answers["two_of_three"] - 0.03}
+    with pytest.raises(AssertionError) as info:
+        assert_matches_exact(res, FakeExact(res.scenario, wrong))
+    text = str(info.value)
+    assert "on 2 of 15 probabilities" in text
+    assert "n=40,000" in text and "seed=2024" in text
+    lines = text.splitlines()
+    header = next(line for line in lines if "MC ± se" in line)
+    assert all(word in header for word in ("name", "exact", "z"))
+    flagged = [line for line in lines if line.startswith("✗")]
+    assert sorted(line.split()[1] for line in flagged) == ["d", "two_of_three"]
+    assert f"{wrong['d']:.4f}" in next(line for line in flagged if line.split()[1] == "d")
+
+
+def test_assert_matches_exact_reports_missing_names(independent: Any) -> None:
+    res, answers = independent
+    fake = FakeExact(res.scenario, answers)
+    del fake.qs["precedence"]
+    with pytest.raises(AssertionError, match="missing from the exact results: question "
+                                             "'precedence'"):
+        assert_matches_exact(res, fake)
+
+
+def test_assert_matches_exact_with_real_exact(independent: Any) -> None:
+    exact_mod = pytest.importorskip("pactsim.exact")
+    res, _ = independent
+    assert_matches_exact(res, exact_mod.exact(res.scenario))
+
+
+def test_family_wise_threshold() -> None:
+    assert family_wise_threshold(4.0, 1) == 4.0
+    z = [family_wise_threshold(4.0, m) for m in (1, 2, 10, 100, 1000)]
+    assert z == sorted(z)
+    # Šidák is a little tighter than Bonferroni: Phi^-1(1 - alpha / (2 m))
+    from statistics import NormalDist
+
+    alpha = math.erfc(4.0 / math.sqrt(2))
+    bonferroni = -NormalDist().inv_cdf(alpha / (2 * 100))
+    assert family_wise_threshold(4.0, 100) <= bonferroni < family_wise_threshold(4.0, 100) + 1e-3
+    with pytest.raises(ValueError, match="sigmas"):
+        family_wise_threshold(0.0, 3)
+
+
+def test_assert_prob_close() -> None:
+    assert_prob_close(Estimate.from_counts(2_950, 10_000), 0.3)
+    with pytest.raises(AssertionError, match="standard errors from 0.3"):
+        assert_prob_close(Estimate.from_counts(3_500, 10_000), 0.3)
+    # exact estimates compare to 1e-9
+    assert_prob_close(Estimate.exact(0.25), 0.25 + 1e-12)
+    with pytest.raises(AssertionError, match="exact value"):
+        assert_prob_close(Estimate.exact(0.25), 0.26)
+
+
+def test_stderr_floor_near_zero() -> None:
+    # p = 1e-6 with n = 20,000: one hit is 7 naive standard errors, but one draw
+    # is 1/n, so it is not flagged; a hundred hits are.
+    assert_prob_close(Estimate.from_counts(1, 20_000), 1e-6)
+    assert_prob_close(Estimate.from_counts(0, 20_000), 0.0)
+    assert_prob_close(Estimate.from_counts(20_000, 20_000), 1.0)
+    with pytest.raises(AssertionError):
+        assert_prob_close(Estimate.from_counts(100, 20_000), 1e-6)
+
+
+def test_assertions_flag_nan() -> None:
+    with pytest.raises(AssertionError):
+        assert_prob_close(Estimate.from_counts(5, 10), float("nan"))
+
+
+def test_assert_matches_exact_sees_a_real_bug() -> None:
+    """A wrong engine (odds ignored) is caught on a generated-style scenario."""
+    sc = pactsim.loads("pactsim: 1\nid: t\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "events:\n  a: {p: 0.5}\n  b: {p: 0.2, odds: {a: 3}}\n")
+    res = pactsim.simulate(sc, n=20_000, seed=5)
+    wrong = {"a": 0.5, "b": 0.2}  # what an engine ignoring odds would say
+    right = {"a": 0.5, "b": 0.5 * 0.2 + 0.5 * (0.6 / 1.4)}
+    fake = FakeExact(sc, right)
+    assert_matches_exact(res, fake)
+    fake.nodes = wrong
+    with pytest.raises(AssertionError, match="1 of 2"):
+        assert_matches_exact(res, fake)
+    assert np.isclose(float(res.prob("b")), right["b"], atol=0.02)
