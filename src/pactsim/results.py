@@ -229,7 +229,9 @@ class Results:
                 cond = Estimate.from_counts(k, signed)
                 row["p_given_signed"], row["stderr_given_signed"] = cond.value, cond.stderr
             rows.append(row)
-        return pd.DataFrame(rows).set_index("node")
+        cols = ["node", "kind", "pillar", "label", "p", "stderr", "lo", "hi", "p_given_signed",
+                "stderr_given_signed"]
+        return pd.DataFrame(rows, columns=cols).set_index("node")
 
     def _file_order(self) -> list[str]:
         return [n for n in self.scenario.binary_names if n in self.model.index]

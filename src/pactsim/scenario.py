@@ -323,6 +323,40 @@ class Question(_Model):
     label: str | None = None
 
 
+def _set_path(sc: Scenario, data: dict[str, Any], dotted: str, value: Any) -> None:
+    parts: list[Any] = dotted.split(".")
+    head = parts[0]
+    if head not in Scenario.model_fields and head in sc.nodes:
+        view = sc.nodes[head]
+        prefix: list[Any] = {
+            "driver": ["drivers", head], "event": ["events", head], "signing": ["signing"],
+            "pillar": ["pillars", head], "clause": ["pillars", view.pillar, "clauses", head],
+            "question": ["questions", head],
+        }[view.kind]
+        parts = prefix + parts[1:]
+    node: Any = data
+    for i, part in enumerate(parts[:-1]):
+        key = _key(part, parts[i - 1] if i else None)
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    last = _key(parts[-1], parts[-2] if len(parts) > 1 else None)
+    if last == "p":
+        node.pop("given", None)
+        node.pop("table", None)
+    elif last in ("given", "table"):
+        node.pop("p", None)
+    node[last] = value
+
+
+def _key(part: str, parent: Any) -> Any:
+    if parent == "by":
+        return dt.date.fromisoformat(part)
+    if part in ("true", "false"):
+        return part == "true"
+    return part
+
+
 @dataclass(frozen=True, slots=True)
 class NodeView:
     """One named node of a scenario, whatever section it sits in."""
@@ -372,6 +406,41 @@ class Scenario(_Model):
 
     def __hash__(self) -> int:
         return hash(self.digest)
+
+    def with_changes(self, changes: Mapping[str, Any] | None = None, /,
+                     **more: Any) -> Scenario:
+        """A new, validated scenario with some values changed.
+
+        Keys are dotted paths, either from the top (``"signing.by.2024-12-31"``,
+        ``"pillars.military.p"``) or starting at a node's name
+        (``"military.p"``, ``"su35_sale.odds.alignment"``). Setting a node's
+        ``p`` drops its ``given``/``table`` and the reverse. Keyword arguments
+        are shorthand for top-level fields (``horizon=...``).
+
+        Examples
+        --------
+        >>> import pactsim
+        >>> sc = pactsim.loads("pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+        ...                    "events:\n  rain: {p: 0.3}\n")
+        >>> sc.with_changes({"rain.p": 0.5}).events["rain"].p
+        0.5
+        """
+        from pactsim.io import from_dict
+
+        data = self.model_dump(exclude_defaults=True)
+        for key, value in {**(changes or {}), **more}.items():
+            _set_path(self, data, key, value)
+        return from_dict(data, name=f"{self.id} (changed)")
+
+    def __repr__(self) -> str:
+        kinds = [v.kind for v in self.iter_nodes()]
+        parts = [f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
+                 for k in ("driver", "event", "pillar", "clause", "question") if k in kinds]
+        timing = ", signing" if self.signing is not None else ""
+        return (f"<Scenario {self.id!r}: {', '.join(parts) or 'no nodes'}{timing}; "
+                f"as_of {self.as_of}, horizon {self.horizon}>")
+
+    __str__ = __repr__
 
     def locate(self, path: tuple[Any, ...], *, key: bool = False) -> tuple[str | None, int | None,
                                                                          int | None]:

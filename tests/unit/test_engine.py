@@ -184,3 +184,13 @@ def test_errors_are_clear(res, sc):
         pactsim.simulate(sc, n=0)
     with pytest.raises(TypeError, match="Scenario"):
         pactsim.simulate("scenarios/x.yaml")  # type: ignore[arg-type]
+
+
+def test_scenario_without_binary_nodes():
+    sc = pactsim.loads("pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "drivers:\n  d: {dist: normal, mean: 1, sd: 2}\nquestions:\n  up: d > 1\n")
+    res = pactsim.simulate(sc, n=40_000, seed=2)
+    assert res.marginals().empty and list(res.marginals().columns)[:2] == ["kind", "pillar"]
+    est = res.prob("up")
+    assert abs(est.value - 0.5) < 4 * est.stderr
+    assert res.bundles().iloc[0]["bundle"] == "(nothing)"
