@@ -163,10 +163,15 @@ class ExactResults:
             p2 = np.array([tree2.marginal(i)[1] for i in range(nb)])
             self.quadrature_error = float(np.max(np.abs(p2 - self._p), initial=0.0))
 
+    def _repr_html_(self) -> str:
+        from pactsim.display import results_html
+
+        return results_html(self)
+
     def __repr__(self) -> str:
         m = self.model
         return (f"<ExactResults {m.scenario_id!r}: {m.n_binary} binary nodes, "
-                f"{len(m.drivers)} drivers, largest table {self.largest_table:,} entries, "
+                f"{len(m.drivers)} driver{'' if len(m.drivers) == 1 else 's'}, largest table {self.largest_table:,} entries, "
                 f"quadrature error {self.quadrature_error:.1e}, digest={m.digest[:12]}>")
 
     # -- expressions ----------------------------------------------------------

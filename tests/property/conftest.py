@@ -37,4 +37,6 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=_SLOW_DATA,
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)

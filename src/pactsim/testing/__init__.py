@@ -15,7 +15,7 @@ Examples
 >>> import pactsim
 >>> from hypothesis import given, settings
 >>> from pactsim.testing import strategies, assert_prob_close
->>> @settings(max_examples=5)
+>>> @settings(max_examples=5, deadline=None)
 ... @given(strategies.scenarios(max_nodes=3, allow_timing=False))
 ... def test_runs(sc):
 ...     res = pactsim.simulate(sc, n=2_000, seed=0)

@@ -1,0 +1,146 @@
+"""The notebooks in ``notebooks/``: stored without outputs, and they run.
+
+Each notebook is stored stripped (no outputs, no execution counts; see
+``tools/strip_notebooks.py``), so its diffs show only what was written. Each one
+is executed, top to bottom, in a Jupyter kernel running *this* interpreter (the
+venv's, with pactsim installed), from ``notebooks/`` as a user would; the executed
+copy goes to a temporary directory, never back into the repository. A cell that
+raises, a warning printed to stderr, a file left behind in ``notebooks/`` or a
+missing key output fails the test.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat", reason="needs the 'notebook' extra")
+nbclient = pytest.importorskip("nbclient", reason="needs the 'notebook' extra")
+pytest.importorskip("ipykernel", reason="needs the 'notebook' extra")
+
+from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpecManager  # noqa: E402
+from jupyter_client.manager import KernelManager  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+
+
+def _load_strip_tool() -> Any:
+    spec = importlib.util.spec_from_file_location("strip_notebooks",
+                                                  ROOT / "tools" / "strip_notebooks.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+strip_notebooks = _load_strip_tool()
+
+# What each notebook must show, beyond running cleanly: (description, pattern in the text of
+# its outputs). Notebooks not listed here get the generic checks only.
+KEY_OUTPUTS: dict[str, list[tuple[str, str]]] = {
+    "01-iran-russia-forecast.ipynb": [
+        ("an Estimate", r"Estimate\(0\.\d+ ± 0\.\d+, 95% CI \[0\.\d+, 0\.\d+\], n=200,000\)"),
+        ("the results' rich display", r"Monte Carlo · n = 200,000 draws · seed 7"),
+        ("the signing quantiles", r"if signed"),
+        ("the variants side by side", r"firm December"),
+        ("exact inference", r"<ExactResults 'iran-russia-2024'"),
+        ("the MC-vs-exact summary", r"32 nodes: largest \|z\| = "),
+    ],
+    "02-testing-your-scenarios.ipynb": [
+        ("the nesting property's counts", r"'scenarios': 100"),
+        ("the flagship family passing", r"20 renumbered flagships"),
+        ("generated expressions", r"60 expressions checked"),
+        ("assert_matches_exact's failure", r"Monte Carlo disagrees with exact inference"),
+        ("the shrunk counterexample", r"AssertionError: P\(s400_sale\)[\s\S]*pactsim: 1"),
+    ],
+}
+MIN_IMAGES = {"01-iran-russia-forecast.ipynb": 4}
+
+
+def _id(path: Path) -> str:
+    return path.stem
+
+
+def test_the_notebooks_are_there():
+    names = {p.name for p in NOTEBOOKS}
+    assert set(KEY_OUTPUTS) <= names, f"missing from notebooks/: {set(KEY_OUTPUTS) - names}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
+def test_notebook_is_stored_stripped(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    found = strip_notebooks.problems(nb)
+    assert not found, (f"{path.name} is stored with outputs or run metadata; run "
+                       f"`.venv/bin/python tools/strip_notebooks.py`:\n  " + "\n  ".join(found))
+
+
+def _kernel_manager() -> KernelManager:
+    """A kernel manager for the ``python3`` kernel of *this* interpreter.
+
+    Kernelspecs found on the Jupyter path (``~/.local/share/jupyter``, another
+    Python's prefix, ...) may point at another interpreter, without pactsim. With
+    no kernel directories, ``python3`` can only resolve to ipykernel's built-in
+    spec, which runs ``sys.executable``; nothing is installed anywhere.
+    """
+    ksm = KernelSpecManager(kernel_dirs=[], ensure_native_kernel=True)
+    km = KernelManager(kernel_name=NATIVE_KERNEL_NAME, kernel_spec_manager=ksm)
+    argv0 = km.kernel_spec.argv[0]
+    assert Path(argv0).resolve() == Path(sys.executable).resolve(), (
+        f"the notebook kernel would run {argv0}, not {sys.executable}")
+    return km
+
+
+def _outputs_text(nb: Any) -> tuple[str, list[str], int]:
+    """All text of the outputs, the stderr streams, and the number of images."""
+    texts: list[str] = []
+    stderr: list[str] = []
+    images = 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                (stderr if out.name == "stderr" else texts).append(out.text)
+            elif out.output_type in ("execute_result", "display_data"):
+                data = out.get("data", {})
+                images += "image/png" in data
+                texts += [str(data[k]) for k in ("text/plain", "text/html") if k in data]
+    return "\n".join(texts), stderr, images
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
+def test_notebook_runs(path, tmp_path):
+    nb = nbformat.read(path, as_version=4)
+    before = sorted(p.name for p in NOTEBOOK_DIR.iterdir())
+    client = nbclient.NotebookClient(
+        nb, km=_kernel_manager(), kernel_name=NATIVE_KERNEL_NAME, timeout=600,
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},  # cwd = notebooks/, as for a user
+    )
+    # Hypothesis keeps caches in ./.hypothesis (the kernel's cwd); keep them out of the repo.
+    env = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp_path / ".hypothesis")}
+    start = time.perf_counter()
+    try:
+        client.execute(env=env)
+    finally:
+        # The executed copy, for a look when something fails; the repository is untouched.
+        nbformat.write(nb, tmp_path / path.name)
+    seconds = time.perf_counter() - start
+
+    text, stderr, images = _outputs_text(nb)
+    assert not stderr, f"{path.name} printed to stderr (warnings?):\n" + "".join(stderr)
+    for what, pattern in KEY_OUTPUTS.get(path.name, []):
+        assert re.search(pattern, text), f"{path.name}: no {what} in the outputs ({pattern!r})"
+    assert images >= MIN_IMAGES.get(path.name, 0), f"{path.name}: {images} plots shown"
+    after = sorted(p.name for p in NOTEBOOK_DIR.iterdir())
+    assert after == before, f"{path.name} left files in notebooks/: {set(after) - set(before)}"
+    assert seconds < 300, f"{path.name} took {seconds:.0f} s to run (budget: about 60 s)"
