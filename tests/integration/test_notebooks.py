@@ -1,7 +1,7 @@
 """The notebooks in ``notebooks/``: stored without outputs, and they run.
 
 Each notebook is stored stripped (no outputs, no execution counts; see
-``tools/strip_notebooks.py``), so its diffs show only what was written. Each one
+``notebooks/strip_outputs.py``), so its diffs show only what was written. Each one
 is executed, top to bottom, in a Jupyter kernel running *this* interpreter (the
 venv's, with pactsim installed), from ``notebooks/`` as a user would; the executed
 copy goes to a temporary directory, never back into the repository. A cell that
@@ -35,7 +35,7 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 def _load_strip_tool() -> Any:
     spec = importlib.util.spec_from_file_location("strip_notebooks",
-                                                  ROOT / "tools" / "strip_notebooks.py")
+                                                  ROOT / "notebooks" / "strip_outputs.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -82,7 +82,7 @@ def test_notebook_is_stored_stripped(path):
     nbformat.validate(nb)
     found = strip_notebooks.problems(nb)
     assert not found, (f"{path.name} is stored with outputs or run metadata; run "
-                       f"`.venv/bin/python tools/strip_notebooks.py`:\n  " + "\n  ".join(found))
+                       f"`.venv/bin/python notebooks/strip_outputs.py`:\n  " + "\n  ".join(found))
 
 
 def _kernel_manager() -> KernelManager:
