@@ -105,8 +105,8 @@ def check(scenario: Scenario) -> list[Finding]:
     --------
     >>> import pactsim
     >>> sc = pactsim.loads("pactsim: 1\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
-    ...                    "events:\\n  a: {p: 0.5}\\n  b: {p: 0.5, requires: [a], excludes: [c]}\\n"
-    ...                    "  c: {p: 1}\\n")
+    ...                    "events:\\n  a: {p: 0.5}\\n"
+    ...                    "  b: {p: 0.5, requires: [a], excludes: [c]}\\n  c: {p: 1}\\n")
     >>> [f.rule for f in check(sc)]
     ['never-true', 'always-true']
     """
@@ -169,9 +169,9 @@ def check(scenario: Scenario) -> list[Finding]:
         src = getattr(view.spec, "source", None)
         if src is not None:
             cited.update([src] if isinstance(src, str) else src)
-    for s in sc.sources:
-        if s not in cited:
-            rep.add("unused-source", ("sources", s), f"source '{s}' is not cited by any node")
+    for key in sc.sources:
+        if key not in cited:
+            rep.add("unused-source", ("sources", key), f"source '{key}' is not cited by any node")
     return sorted(rep.findings, key=lambda f: (f.line or 0, f.column or 0, f.rule))
 
 

@@ -171,7 +171,8 @@ class ExactResults:
     def __repr__(self) -> str:
         m = self.model
         return (f"<ExactResults {m.scenario_id!r}: {m.n_binary} binary nodes, "
-                f"{len(m.drivers)} driver{'' if len(m.drivers) == 1 else 's'}, largest table {self.largest_table:,} entries, "
+                f"{len(m.drivers)} driver{'' if len(m.drivers) == 1 else 's'}, "
+                f"largest table {self.largest_table:,} entries, "
                 f"quadrature error {self.quadrature_error:.1e}, digest={m.digest[:12]}>")
 
     # -- expressions ----------------------------------------------------------
@@ -468,17 +469,7 @@ class ExactResults:
     # -- signing date ---------------------------------------------------------
     def key_dates(self) -> list[dt.date]:
         """The scenario's ``by`` dates plus quarter ends up to the horizon."""
-        sc = self.scenario
-        out = set(sc.signing.by) if sc.signing else set()
-        d = sc.as_of
-        while d <= sc.horizon:
-            q_end = dt.date(d.year, ((d.month - 1) // 3 + 1) * 3, 1)
-            nxt = dt.date(q_end.year + (q_end.month == 12), q_end.month % 12 + 1, 1)
-            end = nxt - dt.timedelta(days=1)
-            if sc.as_of < end <= sc.horizon:
-                out.add(end)
-            d = nxt
-        return sorted(out)
+        return self.scenario.key_dates()
 
     def _cdf(self, days: NDArray[np.int64]) -> FloatArray:
         sp = self.model.signing

@@ -275,17 +275,7 @@ class Results:
     # -- signing date -------------------------------------------------------
     def key_dates(self) -> list[dt.date]:
         """The scenario's ``by`` dates plus quarter ends up to the horizon."""
-        sc = self.scenario
-        out = set(sc.signing.by) if sc.signing else set()
-        d = sc.as_of
-        while d <= sc.horizon:
-            q_end = dt.date(d.year, ((d.month - 1) // 3 + 1) * 3, 1)
-            nxt = dt.date(q_end.year + (q_end.month == 12), q_end.month % 12 + 1, 1)
-            end = nxt - dt.timedelta(days=1)
-            if sc.as_of < end <= sc.horizon:
-                out.add(end)
-            d = nxt
-        return sorted(out)
+        return self.scenario.key_dates()
 
     def signing_cdf(self, dates: Sequence[Any] | None = None) -> pd.DataFrame:
         """P(signed on or before each date) with standard errors and 95% bands.

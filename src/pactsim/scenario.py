@@ -477,6 +477,20 @@ class Scenario(_Model):
         """Names of the binary nodes (events, signing, pillars, clauses), file order."""
         return [v.name for v in self.iter_nodes() if v.is_binary]
 
+    def key_dates(self) -> list[dt.date]:
+        """Dates worth reporting: the ``by`` points and every quarter end in
+        (as_of, horizon]."""
+        out = set(self.signing.by) if self.signing else set()
+        d = self.as_of
+        while d <= self.horizon:
+            q_end = dt.date(d.year, ((d.month - 1) // 3 + 1) * 3, 1)
+            nxt = dt.date(q_end.year + (q_end.month == 12), q_end.month % 12 + 1, 1)
+            end = nxt - dt.timedelta(days=1)
+            if self.as_of < end <= self.horizon:
+                out.add(end)
+            d = nxt
+        return sorted(out)
+
     def question_text(self, name: str) -> str:
         q = self.questions[name]
         return q.expr if isinstance(q, Question) else q

@@ -169,6 +169,10 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 
 
+_UNMIX1 = np.uint64(pow(0xBF58476D1CE4E5B9, -1, 1 << 64))
+_UNMIX2 = np.uint64(pow(0x94D049BB133111EB, -1, 1 << 64))
+
+
 def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
     """The SplitMix64 finalizer (a bijection of ``uint64``), elementwise, in place."""
     x ^= x >> np.uint64(30)
@@ -176,6 +180,16 @@ def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
     x ^= x >> np.uint64(27)
     x *= _MIX2
     x ^= x >> np.uint64(31)
+    return x
+
+
+def _unmix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """The inverse of :func:`_mix`, elementwise, in place."""
+    x ^= (x >> np.uint64(31)) ^ (x >> np.uint64(62))
+    x *= _UNMIX2
+    x ^= (x >> np.uint64(27)) ^ (x >> np.uint64(54))
+    x *= _UNMIX1
+    x ^= (x >> np.uint64(30)) ^ (x >> np.uint64(60))
     return x
 
 
@@ -217,6 +231,11 @@ def _reduce(keys: NDArray[np.uint64], counts: NDArray[np.int64] | None,
     """
     h = _sort_key(keys)
     m = h.shape[0]
+    if counts is None and keys.shape[1] == 1:
+        # one word: the mix is a bijection, so sort the mixes and invert the distinct ones
+        srt = _sort_spread(h)
+        starts = np.flatnonzero(np.concatenate(([True], srt[1:] != srt[:-1])))
+        return _unmix(srt[starts])[:, None], np.diff(np.append(starts, m)).astype(np.int64)
     if counts is None and m > 1:
         # sort (top bits of the mix, row number) packed in one uint64: a plain
         # sort, much faster than an argsort; rows with equal tops are checked below
