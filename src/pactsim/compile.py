@@ -70,7 +70,9 @@ def between_to_beta(lo: float, hi: float) -> tuple[float, float]:
 
     sol = optimize.root(f, x0, method="hybr", options={"xtol": 1e-12})
     a, b = (float(v) for v in np.exp(sol.x))
-    if not sol.success or np.max(np.abs(f(sol.x))) > 1e-7:  # pragma: no cover - defensive
+    # Judge by the quantiles, not by sol.success: at the root scipy may still say
+    # "not making good progress" when xtol is tighter than it can go.
+    if not np.all(np.isfinite(sol.x)) or np.max(np.abs(f(sol.x))) > 1e-7:  # pragma: no cover
         raise ArithmeticError(f"cannot fit a Beta distribution to the interval [{lo}, {hi}]")
     return a, b
 
@@ -268,10 +270,14 @@ def _plan(scenario: Scenario, name: str, spec: Node, index: dict[str, int],
 
 
 def _apply_odds(p: float, logf: float) -> float:
-    if logf == 0.0:
+    """``p`` with its odds multiplied by ``exp(logf)``, without overflow."""
+    if logf == 0.0 or p <= 0.0 or p >= 1.0:
         return p
-    e = math.exp(logf)
-    return p * e / (1.0 - p + p * e)
+    e = math.exp(logf) if logf < 700 else math.inf
+    if math.isfinite(e):
+        return p * e / (1.0 - p + p * e)
+    x = math.log(p) - math.log1p(-p) + logf  # odds beyond floating range: logistic form
+    return 1.0 / (1.0 + math.exp(-x)) if x < 700 else 1.0
 
 
 def compile_scenario(scenario: Scenario) -> CompiledModel:

@@ -92,6 +92,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Characters YAML treats as line breaks inside plain or single-quoted scalars:
+# strings holding them are written double-quoted, where they are escaped.
+_BREAKS = frozenset("\x85\u2028\u2029")
+
+
+def _represent_str(representer: Any, data: str) -> Any:
+    if _BREAKS.intersection(data):
+        return representer.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return representer.represent_str(data)
+
+
 def dumps(scenario: Scenario) -> str:
     """Write a scenario back to YAML text that :func:`loads` reads as an equal scenario.
 
@@ -102,6 +113,8 @@ def dumps(scenario: Scenario) -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    # after the line above: touching .representer builds it with the settings so far
+    yaml.representer.add_representer(str, _represent_str)
     buf = io.StringIO()
     buf.write(SCHEMA_COMMENT + "\n")
     yaml.dump(_plain(scenario), buf)

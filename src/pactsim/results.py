@@ -363,8 +363,9 @@ class Results:
     # -- draws --------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
         """The draws: one row per draw, bool columns per binary node, float
-        columns per driver, ``signing_date`` as ``datetime64`` (NaT = not
-        signed), and a column per question."""
+        columns per driver, ``signing.date`` as ``datetime64`` (NaT = not
+        signed; the dot keeps it apart from any node name), and a column per
+        question."""
         if self.draws is None:
             raise PactsimError("this run kept no draws (keep_draws=False); re-run with "
                                "keep_draws=True to get them")
@@ -375,7 +376,7 @@ class Results:
         for k, drv in enumerate(self.model.drivers):
             cols[drv.name] = d.drivers[k]
         if self.model.signing_index >= 0:
-            cols["signing_date"] = d.signing_day.view("datetime64[D]").astype("datetime64[s]")
+            cols["signing.date"] = d.signing_day.view("datetime64[D]").astype("datetime64[s]")
         if self._answers:
             cols.update(self._answers)
         return pd.DataFrame(cols)

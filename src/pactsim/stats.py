@@ -18,6 +18,7 @@ lexicographic sort).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -291,6 +292,22 @@ def _bundle_counts(bits: NDArray[np.bool_], rows: list[int],
     return _reduce(_bundle_keys(bits, rows), None)
 
 
+def _value_counts(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """``np.unique(x, return_counts=True)``; by a histogram when every value is a
+    whole number in a narrow range (counts, day numbers), which is much faster."""
+    if x.shape[0]:
+        lo, hi = float(x.min()), float(x.max())
+        if math.isfinite(lo) and math.isfinite(hi) and hi - lo < 1 << 16 and \
+                max(-lo, hi) < 2.0**52:
+            xi = x.astype(np.int64)
+            if np.array_equal(xi, x):
+                counts = np.bincount(xi - int(lo))
+                seen = np.flatnonzero(counts)
+                return (seen + int(lo)).astype(np.float64), counts[seen].astype(np.int64)
+    vals, cnt = np.unique(x, return_counts=True)
+    return vals, cnt.astype(np.int64)
+
+
 def summarize(
     model: CompiledModel, draws: Draws, answers: dict[str, NDArray[np.generic]] | None = None
 ) -> Stats:
@@ -319,9 +336,9 @@ def summarize(
             x = np.asarray(a, dtype=np.float64)
         stats.num_moments[name] = (float(x.sum()), float((x * x).sum()))
         stats.num_count[name] = int(x.shape[0])
-        vals, counts = np.unique(x, return_counts=True)
+        vals, counts = _value_counts(x)
         stats.num_values[name] = (
-            {float(v): int(c) for v, c in zip(vals, counts, strict=True)}
+            dict(zip(vals.tolist(), counts.tolist(), strict=True))
             if len(vals) <= MAX_VALUES else None
         )
     rows = [model.index[n] for n in model.content_names]

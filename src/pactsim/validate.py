@@ -180,6 +180,10 @@ def validate(located: Located, source_text: str = "") -> Scenario:
                 key=True,
             )
             return
+        if name == "signing" and kind != "signing":
+            c.report(path, "name 'signing' is reserved for the `signing:` section (the date of "
+                     "signing); rename this node", key=True)
+            return
         if name in RESERVED_NAMES:
             c.report(path, f"name '{name}' is reserved by the expression language; rename it",
                      key=True)

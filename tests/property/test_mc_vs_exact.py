@@ -42,17 +42,7 @@ FLAGSHIP = pactsim.load(SCENARIOS / "iran-russia-2024.yaml")
 FEWER = settings(max_examples=max(5, settings.default.max_examples // 4))
 
 
-def compiles(sc: Scenario) -> bool:
-    """False for the known ``between`` fitting bug (test_between_intervals_compile)."""
-    try:
-        compile_scenario(sc)
-    except ArithmeticError:
-        return False
-    return True
-
-
 def check(sc: Scenario) -> None:
-    assume(compiles(sc))
     res = pactsim.simulate(sc, n=N, seed=SEED)
     ex = exact(sc)
     note(repr(ex))
@@ -87,7 +77,6 @@ def test_mc_matches_exact_on_flagship_variants(sc: Scenario) -> None:
 @given(st.data())
 def test_conditionals_match_exact(data: st.DataObject) -> None:
     sc = data.draw(strategies.scenarios(max_nodes=6), label="scenario")
-    assume(compiles(sc))
     a = data.draw(strategies.expressions(sc), label="A")
     b = data.draw(strategies.expressions(sc), label="B")
     res = pactsim.simulate(sc, n=N, seed=SEED)
@@ -97,13 +86,9 @@ def test_conditionals_match_exact(data: st.DataObject) -> None:
     assert_prob_close(res.prob(a), ex.prob(a).value, sigmas=SIGMAS)
 
 
-# -- known bug, kept as a strict xfail so it flips when fixed -----------------------------
+# -- intervals whose Beta fit once failed (scipy's "not making good progress" at the root) --
 
 
-@pytest.mark.xfail(strict=True, raises=ArithmeticError,
-                   reason="compile.between_to_beta rejects a root it found: scipy reports "
-                          "'not making good progress' (xtol=1e-12) with a residual of 1e-17, "
-                          "and the code raises on `not sol.success`")
 @pytest.mark.parametrize("bounds", [(0.05, 0.95), (0.34, 0.66), (0.589, 0.6)])
 def test_between_intervals_compile(bounds: tuple[float, float]) -> None:
     lo, hi = bounds

@@ -64,7 +64,7 @@ def test_gates_hold_in_every_draw(res):
     assert not (f.c1 & f.c2).any()             # excludes
     assert (f.eco == (f.signing & f.e1)).all()  # table of 1 / 0 is deterministic
     assert (f.c3 == f.eco).all()               # p = 1 under its pillar
-    assert f.signing_date.isna().equals(~f.signing)
+    assert f["signing.date"].isna().equals(~f.signing)
 
 
 def test_dates_follow_the_by_curve(res):
@@ -74,7 +74,7 @@ def test_dates_follow_the_by_curve(res):
     assert res.prob("late").value == 0.0        # nothing is drawn after the last point
     cdf = res.signing_cdf(["2025-01-31", "2025-06-30", "2025-12-31"])
     assert np.allclose(cdf.p.to_numpy(), [0.3, 0.6, 0.6], atol=4 * cdf.stderr.max())
-    days = res.to_frame().signing_date.dropna()
+    days = res.to_frame()["signing.date"].dropna()
     assert days.min() > pd.Timestamp("2025-01-01")
     assert days.max() <= pd.Timestamp("2025-06-30")
 

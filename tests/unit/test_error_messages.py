@@ -96,6 +96,8 @@ CASES = [
     ("section_not_mapping", "events: [a, b]\n", 5, 9, "events", "must be a mapping"),
     ("clauses_not_mapping", "signing:\n  by: {2024-12-31: 0.5}\npillars:\n  m:\n    p: 0.5\n"
      "    clauses: [x]\n", 10, 14, "pillars.m.clauses", "must be a mapping"),
+    ("signing_name_elsewhere", "events:\n  signing: {p: 0.5}\n", 6, 3, "events.signing",
+     "reserved for the `signing:` section"),
     ("self_dependency", "events:\n  a: {p: 0.5, odds: {a: 2}}\n", 6, 25, "events.a.odds.a",
      "cannot depend on itself"),
 ]
