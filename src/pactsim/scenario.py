@@ -420,8 +420,8 @@ class Scenario(_Model):
         Examples
         --------
         >>> import pactsim
-        >>> sc = pactsim.loads("pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
-        ...                    "events:\n  rain: {p: 0.3}\n")
+        >>> sc = pactsim.loads("pactsim: 1\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+        ...                    "events:\\n  rain: {p: 0.3}\\n")
         >>> sc.with_changes({"rain.p": 0.5}).events["rain"].p
         0.5
         """
