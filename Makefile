@@ -24,7 +24,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py --markdown
+	$(PY) benchmarks/bench_exact.py
+	$(PY) benchmarks/bench_hostile.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

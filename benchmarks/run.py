@@ -14,6 +14,7 @@ columns mean.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -126,10 +127,9 @@ def _pgmpy_sample(tables: list[Any], n: int) -> tuple[_Clock, dict[str, float]]:
     from pgmpy.factors.discrete import TabularCPD
     from pgmpy.sampling import BayesianModelSampling
 
-    try:
-        from pgmpy.models import DiscreteBayesianNetwork as BN
-    except ImportError:  # pgmpy < 0.1.26
-        from pgmpy.models import BayesianNetwork as BN  # type: ignore[no-redef]
+    models = importlib.import_module("pgmpy.models")
+    # DiscreteBayesianNetwork since pgmpy 0.1.26; BayesianNetwork before
+    BN = getattr(models, "DiscreteBayesianNetwork", None) or models.BayesianNetwork
     model = BN()
     model.add_nodes_from([t.name for t in tables])
     model.add_edges_from([(p, t.name) for t in tables for p in t.parents])
@@ -149,10 +149,9 @@ def _pgmpy_sample(tables: list[Any], n: int) -> tuple[_Clock, dict[str, float]]:
 
 def _import_agrum() -> Any:
     try:
-        import pyagrum as gum  # pyAgrum >= 2
+        return importlib.import_module("pyagrum")  # pyAgrum >= 2
     except ImportError:
-        import pyAgrum as gum
-    return gum
+        return importlib.import_module("pyAgrum")
 
 
 def _pyagrum_sample(tables: list[Any], n: int) -> tuple[_Clock, dict[str, float]]:
@@ -199,7 +198,7 @@ def _case_compare(spec: dict[str, Any]) -> dict[str, Any]:
             clock, means = fn(tables, n)
         except ImportError as err:
             out[name] = None
-            out[f"{name}_note"] = f"not installed ({err.name})"
+            out[f"{name}_note"] = f"not installed ({(err.name or name).split('.')[0]})"
             continue
         out[name] = _best([clock])
         # same network: every marginal agrees with pactsim's within sampling noise
@@ -310,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def repeat(n: int) -> int:
         if args.repeat is not None:
-            return args.repeat
+            return int(args.repeat)
         if args.quick:
             return 1
         return 5 if n <= 100_000 else 3 if n <= 1_000_000 else 2 if n <= 10_000_000 else 1

@@ -281,7 +281,16 @@ def _apply_odds(p: float, logf: float) -> float:
 
 
 def compile_scenario(scenario: Scenario) -> CompiledModel:
-    """Compile a validated scenario (cheap; cached on the scenario by callers)."""
+    """Compile a validated scenario; the result is kept on the (frozen) scenario."""
+    cached = scenario._compiled
+    if isinstance(cached, CompiledModel):
+        return cached
+    model = _compile(scenario)
+    scenario._compiled = model
+    return model
+
+
+def _compile(scenario: Scenario) -> CompiledModel:
     views = scenario.nodes
     binary = _topological(scenario, scenario.binary_names)
     index = {n: i for i, n in enumerate(binary)}

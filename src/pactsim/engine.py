@@ -222,15 +222,42 @@ def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.fl
         np.add(logodds, s, out=s)  # same operand order as logodds + logf * driver
         for d, logf in zip(plan.drivers[1:], plan.driver_logf[1:], strict=True):
             s += logf * drivers[d]
-        e = np.exp(s, out=s)
+        with np.errstate(over="ignore"):
+            e = np.exp(s, out=s)
     else:
-        e = np.exp(np.broadcast_to(logodds, (n,)))
-    pe = np.multiply(p0, e, out=e)
-    p = np.add(np.subtract(1.0, p0), pe)
-    np.divide(pe, p, out=p)
+        with np.errstate(over="ignore"):
+            e = np.exp(np.broadcast_to(logodds, (n,)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        pe = np.multiply(p0, e, out=e)
+        p = np.add(np.subtract(1.0, p0), pe)
+        np.divide(pe, p, out=p)
+    bad = np.isnan(p)
+    if bad.any():  # odds beyond floating range (exp overflowed or underflowed to 0/0)
+        p[bad] = _logistic_fallback(plan, bits, drivers, np.broadcast_to(p0, (n,))[bad], bad)
     p *= _TWO32
     np.less(u.astype(np.float64), p, out=out)
     _apply_gates(plan, bits, out)
+
+
+def _logistic_fallback(plan: BinaryPlan, bits: NDArray[np.bool_],
+                       drivers: NDArray[np.float64], p0: NDArray[np.float64],
+                       where: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """``p`` for the draws ``where`` whose odds overflow: logistic(logit(p0) + s).
+
+    p0 = 0 stays 0 and p0 = 1 stays 1 (no finite odds factor moves a certainty).
+    """
+    rows = _row_index(plan, bits) if plan.parents else None
+    s = (plan.logodds[rows[where]] if rows is not None
+         else np.full(int(where.sum()), plan.logodds[0]))
+    for d, logf in zip(plan.drivers, plan.driver_logf, strict=True):
+        s = s + logf * drivers[d][where]
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        x = np.log(p0) - np.log1p(-p0) + s
+        ex = np.exp(-np.abs(x))  # in (0, 1]: never overflows
+        out = np.where(x >= 0, 1.0 / (1.0 + ex), ex / (1.0 + ex))
+    out[p0 <= 0.0] = 0.0
+    out[p0 >= 1.0] = 1.0
+    return np.asarray(out, dtype=np.float64)
 
 
 def _draw_signing(model: CompiledModel, rng: np.random.Generator, n: int) -> NDArray[np.int64]:

@@ -397,6 +397,7 @@ class Scenario(_Model):
     pillars: dict[str, Pillar] = Field(default_factory=dict)
     questions: dict[str, str | Question] = Field(default_factory=dict)
     _origin: Any = PrivateAttr(default=None)  # pactsim._yaml.Located of the source, if any
+    _compiled: Any = PrivateAttr(default=None)  # pactsim.compile.CompiledModel, once built
 
     def __eq__(self, other: object) -> bool:
         """Equal when every field is equal (where the scenario was read from is ignored)."""

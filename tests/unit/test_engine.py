@@ -194,3 +194,22 @@ def test_scenario_without_binary_nodes():
     est = res.prob("up")
     assert abs(est.value - 0.5) < 4 * est.stderr
     assert res.bundles().iloc[0]["bundle"] == "(nothing)"
+
+
+def test_odds_beyond_floating_range_do_not_poison_draws():
+    """odds × 1e300**x overflows exp(); the logistic fallback keeps P(y) = P(x > 0) = 1/2."""
+    sc = pactsim.loads("pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "drivers:\n  d: {dist: normal, mean: 0, sd: 1}\n"
+                       "events:\n  y: {p: 0.5, odds: {d: 1e300}}\n"
+                       "  z: {p: 1e-300, odds: {d: 1e300}}\n")
+    res = pactsim.simulate(sc, n=200_000, seed=8)
+    for name in ("y",):
+        est = res.prob(name)
+        assert abs(est.value - 0.5) < 4 * est.stderr
+    ex = pactsim.exact(sc)
+    assert ex.prob("y").value == pytest.approx(0.5, abs=1e-6)
+    # z: logit(1e-300) + 690.8 x > 0 roughly when x > 1, so P(z) = 1 - Phi(1). Exact
+    # inference cannot resolve that step with 24 Gauss-Hermite points and says so.
+    est = res.prob("z")
+    assert abs(est.value - 0.15865525393145707) < 4 * est.stderr
+    assert ex.quadrature_error > 0.01
