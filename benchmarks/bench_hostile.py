@@ -50,7 +50,7 @@ def main() -> int:
             failed = True
         except ScenarioError as err:
             result = str(err.problems[0])[:60]
-        except Exception as err:  # noqa: BLE001 - the point is to catch anything else
+        except Exception as err:
             result = f"{type(err).__name__}: {err}"[:60]
             failed = True
         dt = time.perf_counter() - t0

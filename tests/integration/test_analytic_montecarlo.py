@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reference_answers import ANSWERS, CONDITIONAL
 
 import pactsim
+from reference_answers import ANSWERS, CONDITIONAL
 
 SCENARIOS = Path(__file__).parents[2] / "scenarios"
 SIGMAS = 4.0

@@ -23,7 +23,6 @@ from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 import pactsim
-from pactsim.compile import compile_scenario
 from pactsim.scenario import Scenario
 from pactsim.testing import assert_matches_exact, assert_prob_close, strategies
 from pactsim.testing.assertions import family_wise_threshold

@@ -23,7 +23,6 @@ from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 import pactsim
-from pactsim.compile import compile_scenario
 from pactsim.engine import BLOCK
 from pactsim.errors import ConditionError
 from pactsim.io import from_dict
