@@ -115,8 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pactsim",
         description="Forecast international agreements from scenario files (YAML).",
-        epilog="Exit status: 0 ok, 1 findings (check), 2 invalid input. "
-               "See https://github.com/ (README) for the scenario format.",
+        epilog="Exit status: 0 ok, 1 findings (check), 2 invalid input. The scenario "
+               "format is described in the README; `pactsim schema` prints its JSON Schema.",
     )
     parser.add_argument("--version", action="version", version=f"pactsim {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -150,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Subcommands whose code lives in other modules (added as they land).
+# Subcommands implemented in their own modules, each with add_arguments(parser) and
+# run(args) -> exit status.
 _EXTRA: dict[str, tuple[str, str, str]] = {
     "check": ("consistency lint: never-true nodes, unreachable rows, constant questions",
               "pactsim.check", "run"),

@@ -61,6 +61,8 @@ class Problem:
     value: object = None
 
     def __str__(self) -> str:
+        if self.path is None and self.line is None:  # not from a file: no location to give
+            return f"{self.field}: {self.message}" if self.field else self.message
         where = self.path or "<scenario>"
         if self.line is not None:
             where += f":{self.line}"

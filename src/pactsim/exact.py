@@ -73,7 +73,7 @@ from numpy.typing import NDArray
 from pactsim import _factors as fx
 from pactsim import expr as _expr
 from pactsim.compile import CompiledModel, compile_scenario, day_number
-from pactsim.errors import ConditionError, PactsimError, ScenarioError
+from pactsim.errors import ConditionError, PactsimError
 from pactsim.estimate import Estimate
 from pactsim.results import NumericSummary
 from pactsim.scenario import Scenario
@@ -177,16 +177,7 @@ class ExactResults:
 
     # -- expressions ----------------------------------------------------------
     def _compile(self, text: str, what: str) -> _expr.Expr:
-        try:
-            tree, t = _expr.compile_expr(text, self.model.scope())
-        except ScenarioError as err:
-            raise ScenarioError([p.__class__(p.message, field=what, path=None, line=None,
-                                             column=p.column, value=text)
-                                 for p in err.problems]) from None
-        if t != "bool":
-            raise ScenarioError(f"{what} = {text!r} is a {t}, not a true/false expression "
-                                "(compare it, e.g. `count(a, b) >= 1`)")
-        return tree
+        return _expr.compile_condition(text, self.model.scope(), what=what)
 
     def _closure(self, trees: Sequence[_expr.Expr]) -> tuple[list[str], list[str],
                                                               list[_expr.Expr]]:

@@ -47,8 +47,8 @@ from pactsim.errors import Problem, ScenarioError, did_you_mean
 # fmt: off
 __all__ = [
     "MAX_DEPTH", "MAX_LENGTH", "BoolLit", "BoolOp", "Call", "Compare", "DateLit", "DateOf",
-    "Expr", "ExprType", "Name", "NameInfo", "Not", "NumLit", "check", "compile_expr",
-    "evaluate", "names", "parse", "unparse",
+    "Expr", "ExprType", "Name", "NameInfo", "Not", "NumLit", "check", "compile_condition",
+    "compile_expr", "evaluate", "names", "parse", "unparse",
 ]
 # fmt: on
 
@@ -508,6 +508,25 @@ def compile_expr(text: str, scope: Mapping[str, NameInfo]) -> tuple[Expr, ExprTy
     """Parse and type-check `text`; return the AST and its type (see :func:`check`)."""
     expr = parse(text)
     return expr, check(expr, scope)
+
+
+def compile_condition(text: str, scope: Mapping[str, NameInfo], *, what: str = "expr") -> Expr:
+    """Compile a true/false expression given in Python (``Results.prob(text)``).
+
+    Problems name the argument and the column: ``expr = 'a and': column 6:
+    expected a name ...``. A numeric or date expression is an error.
+    """
+    try:
+        tree, kind = compile_expr(text, scope)
+    except ScenarioError as err:
+        raise ScenarioError([
+            Problem(f"{what} = {text!r}, column {p.column}: {p.message}", value=text)
+            for p in err.problems]) from None
+    if kind != "bool":
+        raise ScenarioError(Problem(
+            f"{what} = {text!r} is a {kind}, not a true/false expression (compare it, e.g. "
+            "`count(a, b) >= 1`)", value=text))
+    return tree
 
 
 _Env = tuple[Mapping[str, npt.NDArray[Any]], Mapping[str, npt.NDArray[Any]], int]

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from pactsim import expr as _expr
 from pactsim.compile import EPOCH, CompiledModel, day_number
 from pactsim.engine import Draws
-from pactsim.errors import ConditionError, PactsimError, ScenarioError
+from pactsim.errors import ConditionError, PactsimError
 from pactsim.estimate import Estimate, wilson
 from pactsim.scenario import Scenario
 from pactsim.stats import Stats, environment
@@ -147,15 +147,7 @@ class Results:
         return None
 
     def _evaluate(self, text: str, what: str) -> NDArray[Any]:
-        try:
-            tree, t = _expr.compile_expr(text, self.model.scope())
-        except ScenarioError as err:
-            raise ScenarioError([p.__class__(p.message, field=what, path=None, line=None,
-                                             column=p.column, value=text)
-                                 for p in err.problems]) from None
-        if t != "bool":
-            raise ScenarioError(f"{what} = {text!r} is a {t}, not a true/false expression "
-                                "(compare it, e.g. `count(a, b) >= 1`)")
+        tree = _expr.compile_condition(text, self.model.scope(), what=what)
         if self.draws is None:
             raise PactsimError(
                 f"{text!r} is not a node or a scenario question, and this run kept no draws "

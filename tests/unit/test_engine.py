@@ -180,6 +180,10 @@ def test_errors_are_clear(res, sc):
         res.prob("c1", given="c1 and c2")
     with pytest.raises(ScenarioError, match="did you mean 'c1'"):
         res.prob("c11")
+    with pytest.raises(ScenarioError, match=r"^given = 'c1 and', column 7: expected a name"):
+        res.prob("c2", given="c1 and")
+    with pytest.raises(ScenarioError, match="is a number, not a true/false expression"):
+        res.prob("n_pillars")
     with pytest.raises(ValueError, match="positive integer"):
         pactsim.simulate(sc, n=0)
     with pytest.raises(TypeError, match="Scenario"):
