@@ -110,7 +110,8 @@ def simulate(
         draws whatever ``chunk_size``, ``workers`` or ``executor``.
     chunk_size:
         Draws generated at a time per worker (memory ≈ ``chunk_size × (nodes +
-        16)`` bytes per worker); rounded up to a multiple of 65 536.
+        8 × (drivers + questions) + 8)`` bytes per worker); rounded up to a
+        multiple of 65 536.
     workers:
         Local worker processes (1 = in this process).
     executor:
@@ -118,7 +119,8 @@ def simulate(
         ``distributed`` client's executor); overrides ``workers``.
     keep_draws:
         Keep every draw (needed for arbitrary expressions and ``to_frame``).
-        With ``False`` memory is bounded by the chunk size, whatever ``n``.
+        With ``False`` memory does not grow with ``n``: one chunk per worker
+        plus at most 200 000 distinct clause sets (:data:`pactsim.stats.MAX_BUNDLES`).
     progress:
         Show a progress bar (``None``: only for long interactive runs).
 
