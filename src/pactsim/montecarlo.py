@@ -120,7 +120,8 @@ def simulate(
     keep_draws:
         Keep every draw (needed for arbitrary expressions and ``to_frame``).
         With ``False`` memory does not grow with ``n``: one chunk per worker
-        plus at most 200 000 distinct clause sets (:data:`pactsim.stats.MAX_BUNDLES`).
+        plus a table of distinct clause sets pruned to the most frequent
+        :data:`pactsim.stats.MAX_BUNDLES` whenever it doubles that.
     progress:
         Show a progress bar (``None``: only for long interactive runs).
 

@@ -25,7 +25,7 @@ from pactsim.engine import Draws
 from pactsim.errors import ConditionError, PactsimError
 from pactsim.estimate import Estimate, wilson
 from pactsim.scenario import Scenario
-from pactsim.stats import Stats, environment
+from pactsim.stats import MAX_BUNDLES, Stats, environment
 
 if TYPE_CHECKING:
     from pactsim.plot import PlotAccessor
@@ -333,6 +333,16 @@ class Results:
             kind = "pillar" if of == "pillars" else "clause"
             order = [n for n in order if self.model.kinds[self.model.index[n]] == kind]
         cols = ["bundle", "items", "size", "count", "p", "stderr", "lo", "hi"]
+        if self.stats.bundle_error:
+            import warnings
+
+            from pactsim.errors import PactsimWarning
+
+            warnings.warn(
+                f"this run saw more distinct clause sets than pactsim keeps "
+                f"({MAX_BUNDLES:,}); bundle counts may be low by up to "
+                f"{self.stats.bundle_error:,} draws",
+                PactsimWarning, stacklevel=2)
         if not self.stats.bundles:
             return pd.DataFrame([], columns=cols)
         keys = list(self.stats.bundles)

@@ -217,3 +217,19 @@ def test_odds_beyond_floating_range_do_not_poison_draws():
     est = res.prob("z")
     assert abs(est.value - 0.15865525393145707) < 4 * est.stderr
     assert ex.quadrature_error > 0.01
+
+
+def test_bundle_table_is_pruned_and_says_so(monkeypatch):
+    """With more distinct clause sets than kept, counts are lower bounds and bundles() warns."""
+    import pactsim.stats as stats_module
+    from pactsim.errors import PactsimWarning
+
+    clauses = "\n".join(f"      k{i}: {{p: 0.5}}" for i in range(16))
+    sc = pactsim.loads("pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       f"pillars:\n  big:\n    p: 1\n    clauses:\n{clauses}\n")
+    monkeypatch.setattr(stats_module, "MAX_BUNDLES", 1000)
+    res = pactsim.simulate(sc, n=4 * BLOCK, seed=1, chunk_size=BLOCK, keep_draws=False)
+    assert res.stats.bundle_error > 0
+    assert len(res.stats.bundles) <= 2 * 1000 + BLOCK
+    with pytest.warns(PactsimWarning, match="may be low by up to"):
+        res.bundles(top=3)
