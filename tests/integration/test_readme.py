@@ -17,7 +17,7 @@ def test_readme_python_blocks_run():
     os.chdir(ROOT)  # the examples use paths relative to the repository
     try:
         for block in blocks:
-            exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own docs
+            exec(compile(block, "README.md", "exec"), namespace)  # our own docs, not input
         tests = [f for name, f in namespace.items() if name.startswith("test_") and callable(f)]
         assert len(tests) >= 2
         for test in tests:
