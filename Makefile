@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 forecast: $(STAMP)
-	$(VENV)/bin/pactsim run scenarios/iran-russia-2024.yaml
+	$(VENV)/bin/pactsim run scenarios/iran-russia-2024.yaml -n 1000000 --seed 7
 
 test: $(STAMP)
 	$(PY) -m pytest
