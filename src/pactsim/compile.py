@@ -42,6 +42,17 @@ def day_number(d: dt.date) -> int:
     return (d - EPOCH).days
 
 
+def to_day(d: dt.date | str | np.datetime64) -> int:
+    """Day number of a date, an ISO string, a ``datetime64`` or a pandas Timestamp."""
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d)
+    if isinstance(d, dt.datetime):  # pandas.Timestamp is a datetime too
+        d = d.date()
+    if isinstance(d, np.datetime64):
+        return int(d.astype("datetime64[D]").astype(np.int64))
+    return day_number(d)
+
+
 @lru_cache(maxsize=1024)
 def between_to_beta(lo: float, hi: float) -> tuple[float, float]:
     """Beta(a, b) whose 5% and 95% quantiles are ``lo`` and ``hi``.

@@ -72,7 +72,7 @@ from numpy.typing import NDArray
 
 from pactsim import _factors as fx
 from pactsim import expr as _expr
-from pactsim.compile import CompiledModel, compile_scenario, day_number
+from pactsim.compile import CompiledModel, compile_scenario, to_day
 from pactsim.errors import ConditionError, PactsimError
 from pactsim.estimate import Estimate
 from pactsim.results import NumericSummary
@@ -82,17 +82,6 @@ __all__ = ["ExactResults", "exact"]
 
 FloatArray = NDArray[np.float64]
 _CHUNK = 1 << 18  # configurations evaluated at a time
-
-
-def _to_day(d: dt.date | str | np.datetime64 | pd.Timestamp) -> int:
-    """Day number (days since 1970-01-01) of a date, ISO string or timestamp."""
-    if isinstance(d, str):
-        d = dt.date.fromisoformat(d)
-    if isinstance(d, pd.Timestamp | dt.datetime):
-        d = d.date()
-    if isinstance(d, np.datetime64):
-        return int(d.astype("datetime64[D]").astype(np.int64))
-    return day_number(d)
 
 
 # -- expressions ---------------------------------------------------------------
@@ -242,7 +231,7 @@ class ExactResults:
         dated = any(isinstance(x, _expr.DateOf) for t in all_trees for x in _walk(t))
         card = dict(net.card)
         if dated and m.signing is not None:
-            lits = [_to_day(x.value) for t in all_trees for x in _walk(t)
+            lits = [to_day(x.value) for t in all_trees for x in _walk(t)
                     if isinstance(x, _expr.DateLit)]
             days, probs = self._signing_states(lits, every_day)
             card[m.signing_index] = len(days) + 1
@@ -479,7 +468,7 @@ class ExactResults:
         if dates is None:
             days = np.arange(m.as_of, m.horizon + 1)
         else:
-            days = np.array([_to_day(d) for d in dates], dtype=np.int64)
+            days = np.array([to_day(d) for d in dates], dtype=np.int64)
         p = self._cdf(days)
         return pd.DataFrame({"p": p, "stderr": np.zeros_like(p), "lo": p, "hi": p},
                             index=pd.Index(days.astype("datetime64[D]"), name="date"))

@@ -20,7 +20,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from pactsim import expr as _expr
-from pactsim.compile import EPOCH, CompiledModel, day_number
+from pactsim.compile import EPOCH, CompiledModel, to_day
 from pactsim.engine import Draws
 from pactsim.errors import ConditionError, PactsimError
 from pactsim.estimate import Estimate, wilson
@@ -75,16 +75,6 @@ def _fmt(v: float, kind: str) -> str:
     if kind == "date":
         return "—" if math.isnan(v) else str(EPOCH + dt.timedelta(days=round(v)))
     return f"{v:.3g}"
-
-
-def _to_day(d: dt.date | str | np.datetime64 | pd.Timestamp) -> int:
-    if isinstance(d, str):
-        d = dt.date.fromisoformat(d)
-    if isinstance(d, pd.Timestamp | dt.datetime):
-        d = d.date()
-    if isinstance(d, np.datetime64):
-        return int(d.astype("datetime64[D]").astype(np.int64))
-    return day_number(d)
 
 
 class Results:
@@ -283,7 +273,7 @@ class Results:
         if dates is None:
             days = np.arange(m.as_of, m.horizon + 1)
         else:
-            days = np.array([_to_day(d) for d in dates], dtype=np.int64)
+            days = np.array([to_day(d) for d in dates], dtype=np.int64)
         idx = np.clip(days - m.as_of, -1, len(cum) - 1)
         k = np.where(idx < 0, 0, cum[np.maximum(idx, 0)])
         p = k / self.n
