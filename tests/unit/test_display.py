@@ -5,12 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
 import pactsim
+from fakes import ExactLike
 from pactsim import display
 from pactsim.estimate import Estimate
 
@@ -54,33 +54,6 @@ def res() -> pactsim.Results:
 @pytest.fixture(scope="module")
 def evil() -> pactsim.Results:
     return pactsim.simulate(pactsim.loads(MALICIOUS), n=5_000, seed=2)
-
-
-class ExactLike:
-    """The exact-results surface (prob/marginals/questions/signing_cdf, stderr 0),
-    with no info, bundles, numeric, key_dates or signing_quantiles."""
-
-    def __init__(self, res: pactsim.Results) -> None:
-        self._res = res
-        self.scenario = res.scenario
-
-    @staticmethod
-    def _exact(df: pd.DataFrame) -> pd.DataFrame:
-        out = df.copy()
-        out["stderr"], out["lo"], out["hi"] = 0.0, out["p"], out["p"]
-        return out
-
-    def prob(self, expr: str, given: str | None = None) -> Estimate:
-        return Estimate.exact(self._res.prob(expr, given).value)
-
-    def marginals(self) -> pd.DataFrame:
-        return self._exact(self._res.marginals())
-
-    def questions(self) -> pd.DataFrame:
-        return self._exact(self._res.questions())
-
-    def signing_cdf(self, dates: Any = None) -> pd.DataFrame:
-        return self._exact(self._res.signing_cdf(dates))
 
 
 def test_results_html_has_headline_numbers(res: pactsim.Results) -> None:

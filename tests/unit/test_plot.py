@@ -16,9 +16,9 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.container import BarContainer  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
-from test_display import ExactLike  # noqa: E402
 
 import pactsim  # noqa: E402
+from fakes import ExactLike  # noqa: E402
 from pactsim import plot  # noqa: E402
 from pactsim.errors import PactsimError  # noqa: E402
 
