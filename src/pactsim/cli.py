@@ -8,11 +8,12 @@ the traceback is shown only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from pactsim._version import __version__
@@ -143,37 +144,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="PATH", help="write here instead of stdout")
     p.set_defaults(func=_cmd_schema)
 
-    for name, (helptext, module, fn) in _EXTRA.items():
+    for name, (helptext, module_name) in _MODULE_COMMANDS.items():
+        module = importlib.import_module(module_name)
         p = sub.add_parser(name, help=helptext)
-        _add_extra_args(name, p)
-        p.set_defaults(func=_lazy(module, fn))
+        module.add_arguments(p)
+        p.set_defaults(func=module.run)
     return parser
 
 
 # Subcommands implemented in their own modules, each with add_arguments(parser) and
 # run(args) -> exit status.
-_EXTRA: dict[str, tuple[str, str, str]] = {
+_MODULE_COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("consistency lint: never-true nodes, unreachable rows, constant questions",
-              "pactsim.check", "run"),
-    "report": ("write a self-contained HTML report", "pactsim.report", "run"),
+              "pactsim.check"),
+    "report": ("write a self-contained HTML report", "pactsim.report"),
 }
-
-
-def _add_extra_args(name: str, p: argparse.ArgumentParser) -> None:
-    import importlib
-
-    module, _fn = _EXTRA[name][1], _EXTRA[name][2]
-    importlib.import_module(module).add_arguments(p)
-
-
-def _lazy(module: str, fn: str) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        import importlib
-
-        func: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), fn)
-        return func(args)
-
-    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:
