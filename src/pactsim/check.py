@@ -14,6 +14,8 @@ Rules
 ``constant-question`` a question with one possible answer
 ``unused-driver``     a driver no ``odds`` and no question uses
 ``unused-source``     a source no node cites
+``exact-skipped``     the model is too wide for exact inference, so the first four
+                      rules could not be checked
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pactsim.validate import dotted_path
 __all__ = ["RULES", "Finding", "check"]
 
 RULES = ("never-true", "always-true", "unreachable-row", "constant-question", "unused-driver",
-         "unused-source")
+         "unused-source", "exact-skipped")
 _TOL = 1e-12
 
 
@@ -118,7 +120,7 @@ def check(scenario: Scenario) -> list[Finding]:
         ex = exact(sc)
         marg = ex.marginals()
     except ModelTooWideError as err:
-        rep.add("never-true", (), f"exact checks skipped: {err}")
+        rep.add("exact-skipped", (), f"exact checks skipped: {err}")
         ex = None
     if ex is not None:
         p = {str(k): float(v) for k, v in marg["p"].items()}
@@ -144,16 +146,19 @@ def check(scenario: Scenario) -> list[Finding]:
                             f"table row {row} can never be reached (P = 0), so its "
                             "probability is never used")
         for q, (_tree, t) in ex.model.questions.items():
-            if t == "bool":
-                v = float(ex.prob(q).value)
-                if v <= _TOL or v >= 1 - _TOL:
-                    rep.add("constant-question", ("questions", q),
-                            f"question '{q}' is always {'true' if v > 0.5 else 'false'}")
-            elif t == "number":
-                s = ex.numeric(q)
-                if s.histogram is not None and (s.histogram > _TOL).sum() == 1:
-                    rep.add("constant-question", ("questions", q),
-                            f"question '{q}' always equals {s.mean:g}")
+            try:
+                if t == "bool":
+                    v = float(ex.prob(q).value)
+                    if v <= _TOL or v >= 1 - _TOL:
+                        rep.add("constant-question", ("questions", q),
+                                f"question '{q}' is always {'true' if v > 0.5 else 'false'}")
+                elif t == "number":
+                    s = ex.numeric(q)
+                    if s.histogram is not None and (s.histogram > _TOL).sum() == 1:
+                        rep.add("constant-question", ("questions", q),
+                                f"question '{q}' always equals {s.mean:g}")
+            except ModelTooWideError as err:  # one wide question does not stop the rest
+                rep.add("exact-skipped", ("questions", q), f"not checked for being constant: {err}")
     used: set[str] = set()
     for view in sc.iter_nodes():
         if isinstance(view.spec, Node):

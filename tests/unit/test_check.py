@@ -75,3 +75,14 @@ def test_cli_exit_codes(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("pactsim: 1\n")
     assert run(bad).returncode == 2
+
+
+def test_question_too_wide_for_exact_is_skipped_not_fatal():
+    roots = "\n".join(f"  r{i}: {{p: 0.5}}" for i in range(30))
+    names = ", ".join(f"r{i}" for i in range(30))
+    sc = pactsim.loads(HEADER + f"events:\n{roots}\n  z: {{p: 1}}\nquestions:\n"
+                       f"  q: at_least(15, {names})\n", name="w.yaml")
+    found = check(sc)
+    assert [(f.rule, f.field) for f in found] == [("always-true", "events.z"),
+                                                   ("exact-skipped", "questions.q")]
+    assert "not checked for being constant" in found[1].message
