@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pactsim import expr as _expr
 from pactsim._yaml import Key, Located
@@ -322,8 +322,6 @@ def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
                 c.report((), f"missing required field '{name}' (every scenario starts with "
                          "pactsim: 1, id, as_of and horizon)")
             continue
-        from pydantic import TypeAdapter
-
         try:
             annotation: Any = fields[name].annotation
             out[name] = TypeAdapter(annotation).validate_python(data[name])
