@@ -13,11 +13,13 @@ import json
 import os
 import sys
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from pactsim._version import __version__
-from pactsim.errors import PactsimError, ScenarioError
+from pactsim.errors import PactsimError, PactsimWarning, ScenarioError
 
 __all__ = ["main", "write_atomic"]
 
@@ -161,6 +163,15 @@ _MODULE_COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: TextIO | None = None, line: str | None = None) -> None:
+    """pactsim's own warnings as one plain line (Python's format adds source lines)."""
+    if issubclass(category, PactsimWarning):
+        print(f"warning: {message}", file=sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pactsim`` console script."""
     parser = build_parser()
@@ -169,7 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args))
+        with warnings.catch_warnings():
+            if not args.debug:
+                warnings.showwarning = _show_warning
+            return int(args.func(args))
     except PactsimError as err:
         if args.debug:
             raise

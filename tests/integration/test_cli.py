@@ -124,3 +124,12 @@ def test_shipped_scenarios_declare_the_schema():
     for f in SCENARIOS:
         first = f.read_text().splitlines()[0]
         assert first == "# yaml-language-server: $schema=./pactsim-v1.schema.json", f
+
+
+def test_pactsim_warnings_are_one_plain_line():
+    # a million flagship draws see more distinct clause sets than the streaming table keeps
+    out = cli("run", str(FLAGSHIP), "-n", "1000000", "--seed", "7")
+    assert out.returncode == 0
+    warnings = [line for line in out.stderr.splitlines() if line.strip()]
+    assert warnings, "expected the bundle-pruning warning"
+    assert all(line.startswith("warning: ") for line in warnings), out.stderr
