@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 import pactsim
-from pactsim.compile import compile_scenario
-from pactsim.io import from_dict
+from pactsim.inference.compile import compile_scenario
+from pactsim.language.io import from_dict
 
 __all__ = ["BNNode", "binary_scenario", "bn_tables", "load_binary"]
 

@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 
 import pactsim
-from pactsim.exact import exact
-from pactsim.io import from_dict
-from pactsim.scenario import Scenario
+from pactsim.language.io import from_dict
+from pactsim.language.scenario import Scenario
+from pactsim.results.exact import exact
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,8 +12,8 @@ import sys
 import time
 
 import pactsim
-from pactsim._yaml import MAX_BYTES, MAX_NODES
 from pactsim.errors import ScenarioError
+from pactsim.language._yaml import MAX_BYTES, MAX_NODES
 
 
 def _laughs(levels: int) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 import pactsim
-from pactsim.estimate import Estimate
+from pactsim.results.estimate import Estimate
 
 __all__ = ["ExactLike"]
 

@@ -4,16 +4,30 @@
 >>> sc = pactsim.load("scenarios/iran-russia-2024.yaml")   # doctest: +SKIP
 >>> res = pactsim.simulate(sc, n=200_000, seed=7)          # doctest: +SKIP
 >>> res.prob("signed_by_2024")                             # doctest: +SKIP
+
+The package is layered (each sub-package imports only those before it)::
+
+    errors ← language ← inference ← results ← montecarlo (simulate) ← analysis ← views ← cli
+
+Public names are imported on first use (module ``__getattr__``), so ``import
+pactsim`` stays fast: pandas and scipy load only when a result needs them.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from pactsim import errors
 from pactsim._version import __version__
-from pactsim.estimate import Estimate
-from pactsim.exact import ExactResults, exact
-from pactsim.io import dumps, load, loads
-from pactsim.montecarlo import simulate
-from pactsim.results import Results
-from pactsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from pactsim.language.io import dumps, from_dict, load, loads
+    from pactsim.language.scenario import Scenario
+    from pactsim.montecarlo import simulate
+    from pactsim.results.estimate import Estimate
+    from pactsim.results.exact import ExactResults, exact
+    from pactsim.results.montecarlo import Results
 
 __all__ = [
     "Estimate",
@@ -24,7 +38,35 @@ __all__ = [
     "dumps",
     "errors",
     "exact",
+    "from_dict",
     "load",
     "loads",
     "simulate",
 ]
+
+#: Where each public name lives; imported on first access.
+_LAZY = {
+    "Estimate": "pactsim.results.estimate",
+    "ExactResults": "pactsim.results.exact",
+    "Results": "pactsim.results.montecarlo",
+    "Scenario": "pactsim.language.scenario",
+    "dumps": "pactsim.language.io",
+    "exact": "pactsim.results.exact",
+    "from_dict": "pactsim.language.io",
+    "load": "pactsim.language.io",
+    "loads": "pactsim.language.io",
+    "simulate": "pactsim.montecarlo",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pactsim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

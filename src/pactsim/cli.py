@@ -48,7 +48,7 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from pactsim.io import load
+    from pactsim.language.io import load
 
     status = 0
     for f in args.files:
@@ -62,9 +62,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from pactsim.io import load
+    from pactsim.language.io import load
     from pactsim.montecarlo import simulate
-    from pactsim.textreport import format_results, results_to_json, results_to_table
+    from pactsim.views.text import format_results, results_to_json, results_to_table
 
     sc = load(args.file)
     res = simulate(sc, n=args.n, seed=args.seed, workers=args.workers, keep_draws=False,
@@ -84,7 +84,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from pactsim.jsonschema import json_schema
+    from pactsim.language.jsonschema import json_schema
 
     text = json.dumps(json_schema(), indent=2) + "\n"
     if args.out:
@@ -158,8 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
 # run(args) -> exit status.
 _MODULE_COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("consistency lint: never-true nodes, unreachable rows, constant questions",
-              "pactsim.check"),
-    "report": ("write a self-contained HTML report", "pactsim.report"),
+              "pactsim.analysis.check"),
+    "report": ("write a self-contained HTML report", "pactsim.views.report"),
 }
 
 

@@ -1,6 +1,6 @@
 """`simulate`: run the engine over chunks, in-process or on workers.
 
-The run is cut into random-stream blocks of :data:`pactsim.engine.BLOCK` draws
+The run is cut into random-stream blocks of :data:`pactsim.inference.engine.BLOCK` draws
 (the unit of reproducibility) grouped into chunks (the unit of work and
 memory). ``(scenario, n, seed)`` fixes every draw, whatever ``chunk_size``,
 ``workers`` or ``executor``.
@@ -21,11 +21,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pactsim._version import __version__
-from pactsim.compile import CompiledModel, compile_scenario
-from pactsim.engine import BLOCK, Draws, block_sizes, sample_blocks
-from pactsim.results import Results, RunInfo
-from pactsim.scenario import Scenario
-from pactsim.stats import Stats, evaluate_questions, summarize
+from pactsim.inference.compile import CompiledModel, compile_scenario
+from pactsim.inference.engine import BLOCK, Draws, block_sizes, sample_blocks
+from pactsim.language.scenario import Scenario
+from pactsim.results.montecarlo import Results, RunInfo
+from pactsim.results.stats import Stats, evaluate_questions, summarize
 
 __all__ = ["RunConfig", "resolve_seed", "simulate"]
 
@@ -37,7 +37,7 @@ class RunConfig:
     """How a run is carried out (never what it computes).
 
     ``chunk_size`` draws are held in memory per worker at a time (rounded up to
-    a multiple of :data:`~pactsim.engine.BLOCK`).
+    a multiple of :data:`~pactsim.inference.engine.BLOCK`).
     """
 
     chunk_size: int = DEFAULT_CHUNK
@@ -121,7 +121,7 @@ def simulate(
         Keep every draw (needed for arbitrary expressions and ``to_frame``).
         With ``False`` memory does not grow with ``n``: one chunk per worker
         plus a table of distinct clause sets pruned to the most frequent
-        :data:`pactsim.stats.MAX_BUNDLES` whenever it doubles that.
+        :data:`pactsim.results.stats.MAX_BUNDLES` whenever it doubles that.
     progress:
         Show a progress bar (``None``: only for long interactive runs).
 

@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 import pactsim
-from pactsim.exact import ExactResults, exact
-from pactsim.results import Results
+from pactsim.results.exact import ExactResults, exact
+from pactsim.results.montecarlo import Results
 
 SCENARIOS = Path(__file__).parents[2] / "scenarios"
 FILES = sorted(p.name for p in SCENARIOS.glob("*.yaml"))

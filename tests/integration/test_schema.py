@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pactsim.jsonschema import json_schema
+from pactsim.language.jsonschema import json_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 ROOT = Path(__file__).parents[2]

@@ -21,10 +21,10 @@ from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 from scipy import integrate, special, stats
 
-from pactsim.compile import BinaryPlan, CompiledModel
-from pactsim.exact import exact
-from pactsim.io import from_dict
-from pactsim.scenario import Scenario
+from pactsim.inference.compile import BinaryPlan, CompiledModel
+from pactsim.language.io import from_dict
+from pactsim.language.scenario import Scenario
+from pactsim.results.exact import exact
 
 try:  # pyAgrum >= 2 names its module `pyagrum`
     import pyagrum as gum
@@ -177,7 +177,7 @@ def test_marginals_match_pyagrum(sc: Scenario) -> None:
 
 def test_marginals_match_pyagrum_on_shared_strategy() -> None:
     """The same check over pactsim.testing.strategies (no drivers, no timing)."""
-    strategies = pytest.importorskip("pactsim.testing.strategies")
+    from pactsim.testing import strategies
 
     @seed(20241106)
     @settings(max_examples=60, deadline=None)

@@ -1,4 +1,4 @@
-"""Property tests of pactsim.expr: robustness, round trips, and boolean laws."""
+"""Property tests of pactsim.language.expr: robustness, round trips, and boolean laws."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pactsim.errors import ScenarioError
-from pactsim.expr import (
+from pactsim.language.expr import (
     BoolLit,
     BoolOp,
     Call,

@@ -1,21 +1,17 @@
 """Monte Carlo against exact inference on generated scenarios.
 
 Every binary node and true/false question of ``pactsim.simulate`` must agree
-with ``pactsim.exact.exact`` within 4.5 standard errors, family-wise over the
+with ``pactsim.exact`` within 4.5 standard errors, family-wise over the
 comparisons of one scenario (Šidák; see :mod:`pactsim.testing.assertions`).
 At 4.5 sigma a correct engine fails one example in about 150,000, so the
 ~200 examples of the ``ci`` profile (derandomised) or the 20 random ones of
 ``dev`` raise false alarms far less often than once in a thousand runs, while
 a wrong table row, odds factor or gate is typically tens of sigma off at
 n = 20,000.
-
-These tests are skipped only when ``pactsim.exact`` does not exist; if it
-exists and fails to import, they fail.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -23,14 +19,10 @@ from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 import pactsim
-from pactsim.scenario import Scenario
+from pactsim.language.scenario import Scenario
+from pactsim.results.exact import exact
 from pactsim.testing import assert_matches_exact, assert_prob_close, strategies
 from pactsim.testing.assertions import family_wise_threshold
-
-if importlib.util.find_spec("pactsim.exact") is None:  # pragma: no cover - until it lands
-    pytest.skip("pactsim.exact does not exist yet", allow_module_level=True)
-
-from pactsim.exact import exact  # after the existence check
 
 N = 20_000
 SEED = 7

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 import numpy as np
@@ -23,15 +22,14 @@ from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 import pactsim
-from pactsim.engine import BLOCK
 from pactsim.errors import ConditionError
-from pactsim.io import from_dict
-from pactsim.scenario import Node, Scenario
+from pactsim.inference.engine import BLOCK
+from pactsim.language.io import from_dict
+from pactsim.language.scenario import Node, Scenario
 from pactsim.testing import strategies
 
 N = 20_000
 SEED = 20241105
-HAVE_EXACT = importlib.util.find_spec("pactsim.exact") is not None
 FEWER = settings(max_examples=max(5, settings.default.max_examples // 4))
 HALF = settings(max_examples=max(10, settings.default.max_examples // 2))
 
@@ -151,12 +149,9 @@ def test_raising_own_p_never_lowers_the_node(data: st.DataObject) -> None:
     np.testing.assert_array_equal(after.draws.drivers, before.draws.drivers)
     np.testing.assert_array_equal(after.draws.signing_day, before.draws.signing_day)
     assert after.prob(name).value >= before.prob(name).value
-    if HAVE_EXACT:
-        from pactsim.exact import exact
-
-        lo, hi = exact(sc).prob(name).value, exact(higher).prob(name).value
-        note(f"exact P({name}): {lo} -> {hi}")
-        assert hi >= lo - 1e-12
+    lo, hi = pactsim.exact(sc).prob(name).value, pactsim.exact(higher).prob(name).value
+    note(f"exact P({name}): {lo} -> {hi}")
+    assert hi >= lo - 1e-12
 
 
 # -- reproducibility --------------------------------------------------------------------

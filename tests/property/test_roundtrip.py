@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 
 import pactsim
-from pactsim.io import from_dict
-from pactsim.scenario import Scenario
+from pactsim.language.io import from_dict
+from pactsim.language.scenario import Scenario
 from pactsim.testing import strategies
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

@@ -9,7 +9,7 @@ import pactsim
 
 DOCUMENTED = {
     "Estimate", "ExactResults", "Results", "Scenario", "__version__", "dumps", "errors",
-    "exact", "load", "loads", "simulate",
+    "exact", "from_dict", "load", "loads", "simulate",
 }
 
 
@@ -31,12 +31,35 @@ def test_errors_hierarchy():
 
 
 def test_import_is_light():
-    """`import pactsim` does not pull in matplotlib, scipy.stats or tqdm."""
-    code = ("import sys, pactsim; bad = [m for m in ('matplotlib', 'tqdm', 'scipy.stats') "
-            "if m in sys.modules]; print(','.join(bad))")
+    """`import pactsim` does not pull in pandas, scipy, pydantic, matplotlib or tqdm."""
+    code = ("import sys, pactsim; bad = [m for m in ('pandas', 'scipy', 'pydantic', 'matplotlib',"
+            " 'tqdm') if m in sys.modules]; print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
 
 def test_version_is_a_string():
     assert isinstance(pactsim.__version__, str) and pactsim.__version__.count(".") == 2
+
+
+def test_public_names_resolve_lazily_to_their_modules():
+    from pactsim.language.io import load
+    from pactsim.montecarlo import simulate
+    from pactsim.results.exact import exact
+
+    assert pactsim.load is load and pactsim.simulate is simulate and pactsim.exact is exact
+    assert set(pactsim.__all__) <= set(dir(pactsim))
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    import pytest
+
+    with pytest.raises(AttributeError, match="no attribute 'simulat'"):
+        pactsim.simulat  # noqa: B018
+
+
+def test_plot_alias_is_the_views_module():
+    from pactsim import plot
+    from pactsim.views import plot as views_plot
+
+    assert plot.signing_cdf is views_plot.signing_cdf

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import pactsim
-from pactsim.check import check
+from pactsim.analysis.check import check
 
 HEADER = "pactsim: 1\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
 

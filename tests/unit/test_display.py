@@ -1,4 +1,4 @@
-"""Unit tests of pactsim.display: the HTML shown in notebooks (and reused by reports)."""
+"""Unit tests of pactsim.views.display: the HTML shown in notebooks (and reused by reports)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 import pactsim
 from fakes import ExactLike
-from pactsim import display
-from pactsim.estimate import Estimate
+from pactsim.results.estimate import Estimate
+from pactsim.views import display
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
@@ -148,7 +148,7 @@ def test_display_does_not_import_matplotlib() -> None:
         f"sc = pactsim.load({str(FLAGSHIP)!r})\n"
         "res = pactsim.simulate(sc, n=2000, seed=1)\n"
         "res._repr_html_(); sc._repr_html_(); res.prob('signing')._repr_html_()\n"
-        "import pactsim.plot, pactsim.report, pactsim.display; res.plot\n"
+        "import pactsim.views.plot, pactsim.views.report, pactsim.views.display; res.plot\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

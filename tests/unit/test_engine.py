@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import pactsim
-from pactsim.compile import between_to_beta
-from pactsim.engine import BLOCK
 from pactsim.errors import ConditionError, PactsimError, ScenarioError
+from pactsim.inference.engine import BLOCK
+from pactsim.language.distributions import between_to_beta
 
 TEXT = """\
 pactsim: 1
@@ -221,7 +221,7 @@ def test_odds_beyond_floating_range_do_not_poison_draws():
 
 def test_bundle_table_is_pruned_and_says_so(monkeypatch):
     """With more distinct clause sets than kept, counts are lower bounds and bundles() warns."""
-    import pactsim.stats as stats_module
+    import pactsim.results.stats as stats_module
     from pactsim.errors import PactsimWarning
 
     clauses = "\n".join(f"      k{i}: {{p: 0.5}}" for i in range(16))

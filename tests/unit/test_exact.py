@@ -22,10 +22,10 @@ import pytest
 from scipy import integrate, special, stats
 
 import pactsim
-from pactsim.compile import between_to_beta
 from pactsim.errors import ConditionError, ModelTooWideError, PactsimError, ScenarioError
-from pactsim.exact import ExactResults, exact
-from pactsim.io import from_dict
+from pactsim.language.distributions import between_to_beta
+from pactsim.language.io import from_dict
+from pactsim.results.exact import ExactResults, exact
 
 TESTS = Path(__file__).parents[1]
 if str(TESTS) not in sys.path:  # pyproject's pythonpath does this too; keep the file standalone

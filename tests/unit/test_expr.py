@@ -1,4 +1,4 @@
-"""Unit tests of pactsim.expr: parsing, checking, evaluation and error messages."""
+"""Unit tests of pactsim.language.expr: parsing, checking, evaluation and error messages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pactsim.errors import ScenarioError
-from pactsim.expr import (
+from pactsim.language.expr import (
     MAX_DEPTH,
     MAX_LENGTH,
     BoolLit,

@@ -19,8 +19,8 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 import pactsim  # noqa: E402
 from fakes import ExactLike  # noqa: E402
-from pactsim import plot  # noqa: E402
 from pactsim.errors import PactsimError  # noqa: E402
+from pactsim.views import plot  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"

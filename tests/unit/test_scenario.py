@@ -11,8 +11,9 @@ import pytest
 
 import pactsim
 from pactsim.errors import ScenarioError
-from pactsim.io import from_dict
-from pactsim.scenario import Beta, Between, p_mean
+from pactsim.language.distributions import p_mean
+from pactsim.language.io import from_dict
+from pactsim.language.scenario import Beta, Between
 
 ROOT = Path(__file__).parents[2]
 TEXT = """\

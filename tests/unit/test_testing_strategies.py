@@ -22,11 +22,11 @@ from hypothesis.errors import InvalidArgument
 
 import pactsim
 import pactsim.testing
-from pactsim import expr as _expr
-from pactsim.compile import compile_scenario
-from pactsim.estimate import Estimate
-from pactsim.io import from_dict
-from pactsim.scenario import Beta, Between, Node, Scenario
+from pactsim.inference.compile import compile_scenario
+from pactsim.language import expr as _expr
+from pactsim.language.io import from_dict
+from pactsim.language.scenario import Beta, Between, Node, Scenario
+from pactsim.results.estimate import Estimate
 from pactsim.testing import assert_matches_exact, assert_prob_close, strategies
 from pactsim.testing.assertions import family_wise_threshold
 from reference_answers import ANSWERS
@@ -362,9 +362,8 @@ def test_assert_matches_exact_reports_missing_names(independent: Any) -> None:
 
 
 def test_assert_matches_exact_with_real_exact(independent: Any) -> None:
-    exact_mod = pytest.importorskip("pactsim.exact")
     res, _ = independent
-    assert_matches_exact(res, exact_mod.exact(res.scenario))
+    assert_matches_exact(res, pactsim.exact(res.scenario))
 
 
 def test_family_wise_threshold() -> None:

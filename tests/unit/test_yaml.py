@@ -1,4 +1,4 @@
-"""Tests of pactsim._yaml: safe parsing, plain data, positions, located errors."""
+"""Tests of pactsim.language._yaml: safe parsing, plain data, positions, located errors."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pactsim._yaml import MAX_BYTES, MAX_DEPTH, MAX_NODES, Located, parse_yaml
 from pactsim.errors import ScenarioError
+from pactsim.language._yaml import MAX_BYTES, MAX_DEPTH, MAX_NODES, Located, parse_yaml
 
 
 def _laughs(levels: int, width: int = 10) -> str:

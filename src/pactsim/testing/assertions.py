@@ -33,8 +33,8 @@ from typing import Protocol
 
 import pandas as pd
 
-from pactsim.estimate import Estimate
-from pactsim.results import Results
+from pactsim.results.estimate import Estimate
+from pactsim.results.montecarlo import Results
 
 __all__ = ["assert_matches_exact", "assert_prob_close", "family_wise_threshold"]
 
@@ -44,7 +44,7 @@ _MAX_ROWS = 40
 class ExactLike(Protocol):
     """What :func:`assert_matches_exact` needs of exact results: frames with a
     ``p`` column, indexed by binary node (``marginals``) and by true/false
-    question (``questions``), like :class:`~pactsim.results.Results`."""
+    question (``questions``), like :class:`~pactsim.results.montecarlo.Results`."""
 
     def marginals(self) -> pd.DataFrame: ...
 
@@ -137,7 +137,7 @@ def assert_matches_exact(
     results:
         A Monte Carlo run, :func:`pactsim.simulate`.
     exact:
-        Exact results of the same scenario (e.g. ``pactsim.exact.exact(sc)``),
+        Exact results of the same scenario (e.g. ``pactsim.results.exact.exact(sc)``),
         or anything with ``marginals()`` and ``questions()`` frames holding a
         ``p`` column.
     sigmas:
@@ -159,7 +159,7 @@ def assert_matches_exact(
     Examples
     --------
     >>> import pactsim
-    >>> from pactsim.exact import exact  # doctest: +SKIP
+    >>> from pactsim.results.exact import exact  # doctest: +SKIP
     >>> sc = pactsim.load("scenarios/analytic-gates.yaml")  # doctest: +SKIP
     >>> assert_matches_exact(pactsim.simulate(sc, n=50_000, seed=1), exact(sc))  # doctest: +SKIP
     """
@@ -220,7 +220,7 @@ def assert_prob_close(estimate: Estimate, value: float, *, sigmas: float = 4.0) 
 
     Examples
     --------
-    >>> from pactsim.estimate import Estimate
+    >>> from pactsim.results.estimate import Estimate
     >>> assert_prob_close(Estimate.from_counts(2_950, 10_000), 0.3)
     >>> assert_prob_close(Estimate.from_counts(3_500, 10_000), 0.3)  # doctest: +ELLIPSIS
     Traceback (most recent call last):

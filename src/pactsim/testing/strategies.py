@@ -1,7 +1,7 @@
 """Hypothesis strategies that generate valid pactsim scenarios and expressions.
 
 Every scenario these strategies produce is built as plain data and passed
-through :func:`pactsim.io.from_dict`, the same checks a scenario file goes
+through :func:`pactsim.language.io.from_dict`, the same checks a scenario file goes
 through, so a generated scenario is valid by construction of the real loader:
 if the loader ever rejected one, that is a bug worth reporting.
 
@@ -36,10 +36,10 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from pactsim.compile import compile_scenario
-from pactsim.io import from_dict
-from pactsim.scenario import Scenario
-from pactsim.validate import RESERVED_NAMES
+from pactsim.inference.compile import compile_scenario
+from pactsim.language.io import from_dict
+from pactsim.language.scenario import Scenario
+from pactsim.language.validate import RESERVED_NAMES
 
 __all__ = ["expressions", "from_scenario", "scenarios"]
 
@@ -437,7 +437,7 @@ def scenarios(
     """Generate valid scenarios of format v1.
 
     Each example is built as plain data and validated by
-    :func:`pactsim.io.from_dict`, so it passes every check a scenario file
+    :func:`pactsim.language.io.from_dict`, so it passes every check a scenario file
     passes. It is acyclic by construction: nodes are drawn in a topological
     order (``signing`` first) and depend only on nodes drawn before them, in
     any section — an event may depend on a clause, a pillar on an event.
@@ -596,7 +596,7 @@ def from_scenario(scenario: Scenario, *, vary_timing: bool = True) -> st.SearchS
     Raises
     ------
     hypothesis.errors.InvalidArgument
-        If ``scenario`` is not a :class:`~pactsim.scenario.Scenario` or
+        If ``scenario`` is not a :class:`~pactsim.language.scenario.Scenario` or
         ``vary_timing`` not a bool.
 
     Examples
@@ -621,7 +621,7 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
     drivers and numeric questions with numbers, and ``signing.date`` and date
     questions with dates from just before ``as_of`` to just after the
     horizon. Every example type-checks as a condition, so
-    :meth:`Results.prob <pactsim.results.Results.prob>` accepts it. A
+    :meth:`Results.prob <pactsim.results.montecarlo.Results.prob>` accepts it. A
     scenario without names gets ``true`` and ``false``.
 
     Parameters
@@ -636,7 +636,7 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
     Raises
     ------
     hypothesis.errors.InvalidArgument
-        If ``scenario`` is not a :class:`~pactsim.scenario.Scenario`.
+        If ``scenario`` is not a :class:`~pactsim.language.scenario.Scenario`.
 
     Examples
     --------

@@ -19,16 +19,17 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from pactsim import expr as _expr
-from pactsim.compile import EPOCH, CompiledModel, to_day
-from pactsim.engine import Draws
 from pactsim.errors import ConditionError, PactsimError
-from pactsim.estimate import Estimate, wilson
-from pactsim.scenario import Scenario
-from pactsim.stats import MAX_BUNDLES, Stats, environment
+from pactsim.inference.compile import CompiledModel
+from pactsim.inference.engine import Draws
+from pactsim.language import expr as _expr
+from pactsim.language.dates import EPOCH, to_day
+from pactsim.language.scenario import Scenario
+from pactsim.results.estimate import Estimate, wilson
+from pactsim.results.stats import MAX_BUNDLES, Stats, environment
 
 if TYPE_CHECKING:
-    from pactsim.plot import PlotAccessor
+    from pactsim.views.plot import PlotAccessor
 
 __all__ = ["NumericSummary", "Results", "RunInfo"]
 
@@ -116,15 +117,15 @@ class Results:
                 f"digest={self.info.digest[:12]}, draws {'kept' if self.draws else 'not kept'}>")
 
     def _repr_html_(self) -> str:
-        from pactsim.display import results_html
+        from pactsim.views.display import results_html
 
         return results_html(self)
 
     @property
     def plot(self) -> PlotAccessor:
         """Plots of this forecast: ``.signing()``, ``.pillars()``, ``.bundles()``,
-        ``.numeric(name)`` (see :mod:`pactsim.plot`; needs matplotlib)."""
-        from pactsim.plot import PlotAccessor
+        ``.numeric(name)`` (see :mod:`pactsim.views.plot`; needs matplotlib)."""
+        from pactsim.views.plot import PlotAccessor
 
         return PlotAccessor(self)
 
@@ -375,6 +376,6 @@ class Results:
 
     def summary(self) -> str:
         """A plain-text forecast (what ``pactsim run`` prints)."""
-        from pactsim.textreport import format_results
+        from pactsim.views.text import format_results
 
         return format_results(self)

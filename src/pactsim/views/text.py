@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
-    from pactsim.results import Results
+    from pactsim.results.montecarlo import Results
 
 __all__ = ["format_results", "results_to_json", "results_to_table"]
 

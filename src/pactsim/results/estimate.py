@@ -94,6 +94,6 @@ class Estimate:
                 f"[{self.lo:.4f}, {self.hi:.4f}], n={self.n:,})")
 
     def _repr_html_(self) -> str:
-        from pactsim.display import estimate_html
+        from pactsim.views.display import estimate_html
 
         return estimate_html(self)

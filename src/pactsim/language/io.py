@@ -1,8 +1,8 @@
 """Reading and writing scenario files.
 
 :func:`load` / :func:`loads` run the whole boundary: safe YAML parsing with
-positions (:mod:`pactsim._yaml`), then structural and cross-reference checks
-(:mod:`pactsim.validate`). Whatever is wrong comes back as one
+positions (:mod:`pactsim.language._yaml`), then structural and cross-reference checks
+(:mod:`pactsim.language.validate`). Whatever is wrong comes back as one
 :class:`~pactsim.errors.ScenarioError` listing every problem at its line.
 """
 
@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pactsim._yaml import MAX_BYTES, Located, parse_yaml
 from pactsim.errors import Problem, ScenarioError
-from pactsim.scenario import Scenario
-from pactsim.validate import validate
+from pactsim.language._yaml import MAX_BYTES, Located, parse_yaml
+from pactsim.language.scenario import Scenario
+from pactsim.language.validate import validate
 
 __all__ = ["dumps", "from_dict", "load", "loads"]
 

@@ -15,7 +15,7 @@ Command line::
 From Python:
 
 >>> import pactsim
->>> from pactsim.report import report_html
+>>> from pactsim.views.report import report_html
 >>> res = pactsim.simulate(pactsim.load("scenarios/iran-russia-2024.yaml"), n=10_000, seed=1)
 >>> page = report_html(res)                               # doctest: +SKIP
 """
@@ -30,15 +30,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pactsim import display as _d
-from pactsim.display import escape
 from pactsim.errors import PactsimError
+from pactsim.views import display as _d
+from pactsim.views.display import escape
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from pactsim.display import ResultsLike
+    from pactsim.views.display import ResultsLike
 
 __all__ = ["add_arguments", "report_html", "run"]
 
@@ -152,7 +152,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -
     str
         The page; no external resources, no JavaScript.
     """
-    from pactsim import plot
+    from pactsim.views import plot
 
     sc = res.scenario
     title = escape(sc.title or sc.id)
@@ -230,7 +230,7 @@ def run(args: argparse.Namespace) -> int:
     file is written (the CLI turns it into exit status 2).
     """
     from pactsim.cli import write_atomic
-    from pactsim.io import load
+    from pactsim.language.io import load
     from pactsim.montecarlo import simulate
 
     out = Path(args.out) if args.out else Path(Path(args.file).stem + ".html")

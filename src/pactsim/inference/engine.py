@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from pactsim.compile import BinaryPlan, CompiledModel
+from pactsim.inference.compile import BinaryPlan, CompiledModel
 
 __all__ = ["BLOCK", "NAT", "Draws", "block_generator", "sample_block", "sample_blocks"]
 

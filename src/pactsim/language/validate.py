@@ -1,7 +1,7 @@
 """Whole-file validation of scenario data, reporting every problem at its line.
 
-:func:`validate` takes the positioned tree from :mod:`pactsim._yaml` and returns
-either a :class:`~pactsim.scenario.Scenario` or raises one
+:func:`validate` takes the positioned tree from :mod:`pactsim.language._yaml` and returns
+either a :class:`~pactsim.language.scenario.Scenario` or raises one
 :class:`~pactsim.errors.ScenarioError` holding every :class:`Problem` found.
 
 Sections are validated one node at a time, so a broken node does not hide the
@@ -20,10 +20,10 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pactsim import expr as _expr
-from pactsim._yaml import Key, Located
 from pactsim.errors import Problem, ScenarioError, did_you_mean
-from pactsim.scenario import Driver, Node, Pillar, Question, Scenario, Signing
+from pactsim.language import expr as _expr
+from pactsim.language._yaml import Key, Located
+from pactsim.language.scenario import Driver, Node, Pillar, Question, Scenario, Signing
 
 __all__ = ["NAME_PATTERN", "RESERVED_NAMES", "validate"]
 
@@ -425,7 +425,7 @@ def _check_node(
 
 def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, Any]) -> None:
     missing: list[str] = []
-    from pactsim.scenario import _validate_pspec
+    from pactsim.language.scenario import _validate_pspec
 
     def walk(node: Any, depth: int, where: Path, combo: tuple[bool, ...]) -> None:
         if depth == len(given):

@@ -18,7 +18,7 @@ marginal then comes from its own clique without re-running elimination.
 
 :func:`driver_rule` and :func:`beta_rule` are the quadrature rules that make
 drivers discrete variables and integrate uncertain p; :class:`Network` turns
-a :class:`~pactsim.compile.CompiledModel` into one factor per variable and
+a :class:`~pactsim.inference.compile.CompiledModel` into one factor per variable and
 :func:`calibrate` builds its junction tree, refusing tables above
 ``max_table`` with :class:`~pactsim.errors.ModelTooWideError`. The semantics
 are stated in :mod:`pactsim.exact`.
@@ -43,8 +43,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from pactsim.compile import BinaryPlan, CompiledModel, DriverPlan
 from pactsim.errors import ModelTooWideError
+from pactsim.inference.compile import BinaryPlan, CompiledModel, DriverPlan
 
 __all__ = [
     "Factor",

@@ -3,7 +3,7 @@
 The functions here are duck-typed over the *results surface* (:class:`ResultsLike`):
 ``scenario``, ``prob``, ``marginals``, ``questions`` and ``signing_cdf``, with
 ``info``, ``key_dates``, ``numeric``, ``bundles`` and ``signing_quantiles``
-used when present. So they render Monte Carlo :class:`~pactsim.results.Results`
+used when present. So they render Monte Carlo :class:`~pactsim.results.montecarlo.Results`
 and exact results alike. All user text (names, labels, expressions, sources)
 is escaped; the HTML needs no JavaScript and loads nothing from the network.
 
@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pandas as pd
 
 if TYPE_CHECKING:
-    from pactsim.estimate import Estimate
-    from pactsim.scenario import Node, Scenario
+    from pactsim.language.scenario import Node, Scenario
+    from pactsim.results.estimate import Estimate
 
 __all__ = [
     "CSS",
@@ -140,7 +140,7 @@ def key_dates(res: ResultsLike) -> list[dt.date]:
     fn = getattr(res, "key_dates", None)
     if callable(fn):
         return list(fn())
-    from pactsim.results import Results
+    from pactsim.results.montecarlo import Results
 
     return Results.key_dates(res)  # type: ignore[arg-type]  # uses only .scenario
 
@@ -306,7 +306,7 @@ def estimate_html(est: Estimate) -> str:
 
     Examples
     --------
-    >>> from pactsim.estimate import Estimate
+    >>> from pactsim.results.estimate import Estimate
     >>> estimate_html(Estimate.exact(0.25))
     '<span class="pactsim"><b>25.0%</b> <span style="opacity:.7">(exact)</span></span>'
     """
@@ -320,7 +320,8 @@ def estimate_html(est: Estimate) -> str:
 
 
 def _pspec(spec: Any) -> str:
-    from pactsim.scenario import Beta, Between, p_mean
+    from pactsim.language.distributions import p_mean
+    from pactsim.language.scenario import Beta, Between
 
     if isinstance(spec, Beta):
         a, b = spec.beta

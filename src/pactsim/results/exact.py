@@ -1,11 +1,11 @@
 """Exact inference: the probabilities the Monte Carlo engine estimates, computed.
 
-:func:`exact` turns a scenario's :class:`~pactsim.compile.CompiledModel` into
+:func:`exact` turns a scenario's :class:`~pactsim.inference.compile.CompiledModel` into
 discrete factors and answers with :class:`ExactResults`, which has the surface
-of :class:`~pactsim.results.Results` (``prob``, ``marginals``, ``questions``,
+of :class:`~pactsim.results.montecarlo.Results` (``prob``, ``marginals``, ``questions``,
 ``numeric``, ``signing_cdf``, ``key_dates``) with standard errors of zero.
 
-The model (the semantics of :mod:`pactsim.engine`)
+The model (the semantics of :mod:`pactsim.inference.engine`)
 --------------------------------------------------
 Binary node :math:`i` with table parents :math:`\\pi_i` (row :math:`r`),
 drivers :math:`z` and gates is true with probability
@@ -51,7 +51,7 @@ Algorithm
 ---------
 Marginals come from a junction tree (the elimination tree of a min-fill
 order) calibrated once; an expression is evaluated, vectorised with
-:func:`pactsim.expr.evaluate`, over every configuration of the joint law of
+:func:`pactsim.language.expr.evaluate`, over every configuration of the joint law of
 the variables it uses, obtained from one clique when possible and otherwise
 by variable elimination over their ancestors. The largest table is computed
 before anything is allocated; beyond ``max_table`` entries
@@ -70,13 +70,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from pactsim import _factors as fx
-from pactsim import expr as _expr
-from pactsim.compile import CompiledModel, compile_scenario, to_day
 from pactsim.errors import ConditionError, PactsimError
-from pactsim.estimate import Estimate
-from pactsim.results import NumericSummary
-from pactsim.scenario import Scenario
+from pactsim.inference import factors as fx
+from pactsim.inference.compile import CompiledModel, compile_scenario
+from pactsim.language import expr as _expr
+from pactsim.language.dates import to_day
+from pactsim.language.scenario import Scenario
+from pactsim.results.estimate import Estimate
+from pactsim.results.montecarlo import NumericSummary
 
 __all__ = ["ExactResults", "exact"]
 
@@ -112,14 +113,14 @@ class _Joint:
 
 class ExactResults:
     """Exact answers for a scenario, from :func:`exact`; the surface of
-    :class:`~pactsim.results.Results` with standard errors of zero.
+    :class:`~pactsim.results.montecarlo.Results` with standard errors of zero.
 
     Attributes
     ----------
     scenario:
         The scenario.
     model:
-        Its :class:`~pactsim.compile.CompiledModel`.
+        Its :class:`~pactsim.inference.compile.CompiledModel`.
     quadrature_error:
         Largest absolute change of any marginal when every quadrature rule is
         recomputed with twice the points (0.0 when there is no driver and no
@@ -153,7 +154,7 @@ class ExactResults:
             self.quadrature_error = float(np.max(np.abs(p2 - self._p), initial=0.0))
 
     def _repr_html_(self) -> str:
-        from pactsim.display import results_html
+        from pactsim.views.display import results_html
 
         return results_html(self)
 
@@ -328,7 +329,7 @@ class ExactResults:
         Examples
         --------
         >>> import pactsim
-        >>> from pactsim.exact import exact
+        >>> from pactsim.results.exact import exact
         >>> sc = pactsim.loads("pactsim: 1\\nid: demo\\nas_of: 2024-01-01\\n"
         ...                    "horizon: 2024-12-31\\nevents:\\n  rain: {p: 0.3}\\n")
         >>> exact(sc).prob("not rain")

@@ -1,6 +1,6 @@
 """Streaming statistics of draws: mergeable, exact counts, bounded memory.
 
-:func:`summarize` turns one chunk of :class:`~pactsim.engine.Draws` into a
+:func:`summarize` turns one chunk of :class:`~pactsim.inference.engine.Draws` into a
 :class:`Stats`; :meth:`Stats.merge` adds chunks together in order. Memory does
 not grow with the number of draws except through the bundle table, which is
 capped at :data:`MAX_BUNDLES` distinct clause sets (beyond that the rarest sets
@@ -25,9 +25,9 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from pactsim import expr as _expr
-from pactsim.compile import CompiledModel
-from pactsim.engine import NAT, Draws
+from pactsim.inference.compile import CompiledModel
+from pactsim.inference.engine import NAT, Draws
+from pactsim.language import expr as _expr
 
 __all__ = ["MAX_BUNDLES", "MAX_VALUES", "Stats", "evaluate_questions", "summarize"]
 

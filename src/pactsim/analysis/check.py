@@ -26,10 +26,10 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from pactsim import expr as _expr
 from pactsim.errors import ModelTooWideError
-from pactsim.scenario import Node, Scenario
-from pactsim.validate import dotted_path
+from pactsim.language import expr as _expr
+from pactsim.language.scenario import Node, Scenario
+from pactsim.language.validate import dotted_path
 
 __all__ = ["RULES", "Finding", "check"]
 
@@ -54,21 +54,6 @@ class Finding:
         if self.line is not None:
             where += f":{self.line}:{self.column}"
         return f"{where}: {self.field}: {self.message} [{self.rule}]"
-
-
-def _node_path(sc: Scenario, name: str) -> tuple[Any, ...]:
-    view = sc.nodes[name]
-    if view.kind == "event":
-        return ("events", name)
-    if view.kind == "driver":
-        return ("drivers", name)
-    if view.kind == "signing":
-        return ("signing",)
-    if view.kind == "pillar":
-        return ("pillars", name)
-    if view.kind == "clause":
-        return ("pillars", view.pillar, "clauses", name)
-    return ("questions", name)
 
 
 class _Report:
@@ -112,7 +97,7 @@ def check(scenario: Scenario) -> list[Finding]:
     >>> [f.rule for f in check(sc)]
     ['never-true', 'always-true']
     """
-    from pactsim.exact import exact
+    from pactsim.results.exact import exact
 
     sc = scenario
     rep = _Report(sc)
@@ -126,10 +111,10 @@ def check(scenario: Scenario) -> list[Finding]:
         p = {str(k): float(v) for k, v in marg["p"].items()}
         for name in sc.binary_names:
             if p[name] <= _TOL:
-                rep.add("never-true", _node_path(sc, name),
+                rep.add("never-true", sc.nodes[name].path,
                         f"'{name}' can never be true (P = 0): {_why_never(sc, name, p)}")
             elif p[name] >= 1 - _TOL:
-                rep.add("always-true", _node_path(sc, name),
+                rep.add("always-true", sc.nodes[name].path,
                         f"'{name}' is always true (P = 1); if that is meant, it need not be "
                         "modelled")
         for name in sc.binary_names:
@@ -142,7 +127,7 @@ def check(scenario: Scenario) -> list[Finding]:
                 if float(ex.prob(cond).value) <= _TOL:
                     row = ", ".join(f"{g}={'true' if v else 'false'}"
                                     for g, v in zip(spec.given, combo, strict=True))
-                    rep.add("unreachable-row", (*_node_path(sc, name), "table", *combo),
+                    rep.add("unreachable-row", (*sc.nodes[name].path, "table", *combo),
                             f"table row {row} can never be reached (P = 0), so its "
                             "probability is never used")
         for q, (_tree, t) in ex.model.questions.items():
@@ -188,7 +173,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """``pactsim check FILE...``: exit 0 when clean, 1 with findings, 2 when invalid."""
     from pactsim.errors import ScenarioError
-    from pactsim.io import load
+    from pactsim.language.io import load
 
     status = 0
     for f in args.files:

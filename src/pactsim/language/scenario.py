@@ -3,7 +3,7 @@
 A :class:`Scenario` mirrors the YAML file an analyst writes. Structural rules
 (types, ranges, allowed keys) live on the models; rules that need the whole file
 (unknown names, cycles, complete tables, date order) live in
-:mod:`pactsim.validate`. Load scenarios with :func:`pactsim.load` /
+:mod:`pactsim.language.validate`. Load scenarios with :func:`pactsim.load` /
 :func:`pactsim.loads`, which run both and report every problem at its line.
 
 Node kinds share one namespace of snake_case names:
@@ -55,7 +55,6 @@ __all__ = [
     "Question",
     "Scenario",
     "Signing",
-    "p_mean",
 ]
 
 NodeKind = Literal["driver", "event", "signing", "pillar", "clause", "question"]
@@ -113,7 +112,7 @@ class Between(_Model):
     """An uncertain probability given as a 90% interval ``[lo, hi]``.
 
     It is turned into the Beta distribution whose 5% and 95% quantiles are
-    ``lo`` and ``hi`` (see :func:`pactsim.compile.between_to_beta`).
+    ``lo`` and ``hi`` (see :func:`pactsim.language.distributions.between_to_beta`).
     """
 
     between: tuple[float, float]
@@ -208,18 +207,6 @@ PSpec = Annotated[
     PlainSerializer(_serialize_pspec),
     WithJsonSchema(_PSPEC_SCHEMA),
 ]
-
-
-def p_mean(spec: float | Beta | Between) -> float:
-    """Mean of a probability spec (for ``between``, the mean of its fitted Beta)."""
-    if isinstance(spec, Beta):
-        return spec.mean
-    if isinstance(spec, Between):
-        from pactsim.compile import between_to_beta
-
-        a, b = between_to_beta(*spec.between)
-        return a / (a + b)
-    return float(spec)
 
 
 def _validate_odds_factor(v: object) -> float:
@@ -323,38 +310,8 @@ class Question(_Model):
     label: str | None = None
 
 
-def _set_path(sc: Scenario, data: dict[str, Any], dotted: str, value: Any) -> None:
-    parts: list[Any] = dotted.split(".")
-    head = parts[0]
-    if head not in Scenario.model_fields and head in sc.nodes:
-        view = sc.nodes[head]
-        prefix: list[Any] = {
-            "driver": ["drivers", head], "event": ["events", head], "signing": ["signing"],
-            "pillar": ["pillars", head], "clause": ["pillars", view.pillar, "clauses", head],
-            "question": ["questions", head],
-        }[view.kind]
-        parts = prefix + parts[1:]
-    node: Any = data
-    for i, part in enumerate(parts[:-1]):
-        key = _key(part, parts[i - 1] if i else None)
-        if not isinstance(node.get(key), dict):
-            node[key] = {}
-        node = node[key]
-    last = _key(parts[-1], parts[-2] if len(parts) > 1 else None)
-    if last == "p":
-        node.pop("given", None)
-        node.pop("table", None)
-    elif last in ("given", "table"):
-        node.pop("p", None)
-    node[last] = value
-
-
-def _key(part: str, parent: Any) -> Any:
-    if parent == "by":
-        return dt.date.fromisoformat(part)
-    if part in ("true", "false"):
-        return part == "true"
-    return part
+_SECTION = {"driver": "drivers", "event": "events", "pillar": "pillars",
+            "question": "questions"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +330,15 @@ class NodeView:
     @property
     def is_binary(self) -> bool:
         return self.kind in BINARY_KINDS
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Where the node sits in the file: ``("pillars", "military", "clauses", name)``…"""
+        if self.kind == "signing":
+            return ("signing",)
+        if self.kind == "clause":
+            return ("pillars", self.pillar or "", "clauses", self.name)
+        return (_SECTION[self.kind], self.name)
 
 
 class Scenario(_Model):
@@ -396,8 +362,8 @@ class Scenario(_Model):
     signing: Signing | None = None
     pillars: dict[str, Pillar] = Field(default_factory=dict)
     questions: dict[str, str | Question] = Field(default_factory=dict)
-    _origin: Any = PrivateAttr(default=None)  # pactsim._yaml.Located of the source, if any
-    _compiled: Any = PrivateAttr(default=None)  # pactsim.compile.CompiledModel, once built
+    _origin: Any = PrivateAttr(default=None)  # the source's pactsim.language._yaml.Located
+    _compiled: Any = PrivateAttr(default=None)  # its CompiledModel, once built
 
     def __eq__(self, other: object) -> bool:
         """Equal when every field is equal (where the scenario was read from is ignored)."""
@@ -426,12 +392,9 @@ class Scenario(_Model):
         >>> sc.with_changes({"rain.p": 0.5}).events["rain"].p
         0.5
         """
-        from pactsim.io import from_dict
+        from pactsim.language.variants import with_changes
 
-        data = self.model_dump(exclude_defaults=True)
-        for key, value in {**(changes or {}), **more}.items():
-            _set_path(self, data, key, value)
-        return from_dict(data, name=f"{self.id} (changed)")
+        return with_changes(self, {**(changes or {}), **more})
 
     def __repr__(self) -> str:
         kinds = [v.kind for v in self.iter_nodes()]
@@ -517,6 +480,6 @@ class Scenario(_Model):
         return hashlib.sha256(text.encode()).hexdigest()
 
     def _repr_html_(self) -> str:
-        from pactsim.display import scenario_html
+        from pactsim.views.display import scenario_html
 
         return scenario_html(self)

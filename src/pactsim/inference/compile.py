@@ -1,4 +1,4 @@
-"""Compile a validated :class:`~pactsim.scenario.Scenario` into array form.
+"""Compile a validated :class:`~pactsim.language.scenario.Scenario` into array form.
 
 The :class:`CompiledModel` is the canonical form the engine and exact inference
 trust: binary nodes in topological order, integer parent indices, and for every
@@ -21,80 +21,18 @@ engine draws p afresh each draw and exact inference integrates over it.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
-from pactsim import expr as _expr
-from pactsim.scenario import Beta, Between, Node, Question, Scenario
+from pactsim.language import expr as _expr
+from pactsim.language.dates import day_number
+from pactsim.language.distributions import beta_params as _beta_params
+from pactsim.language.scenario import Beta, Between, Node, Question, Scenario
 
-__all__ = ["BinaryPlan", "CompiledModel", "DriverPlan", "between_to_beta", "compile_scenario"]
-
-EPOCH = dt.date(1970, 1, 1)
-
-
-def day_number(d: dt.date) -> int:
-    """Days since 1970-01-01 (the integer behind ``datetime64[D]``)."""
-    return (d - EPOCH).days
-
-
-def to_day(d: dt.date | str | np.datetime64) -> int:
-    """Day number of a date, an ISO string, a ``datetime64`` or a pandas Timestamp."""
-    if isinstance(d, str):
-        d = dt.date.fromisoformat(d)
-    if isinstance(d, dt.datetime):  # pandas.Timestamp is a datetime too
-        d = d.date()
-    if isinstance(d, np.datetime64):
-        return int(d.astype("datetime64[D]").astype(np.int64))
-    return day_number(d)
-
-
-@lru_cache(maxsize=1024)
-def between_to_beta(lo: float, hi: float) -> tuple[float, float]:
-    """Beta(a, b) whose 5% and 95% quantiles are ``lo`` and ``hi``.
-
-    Solved in log-parameters from a moment-matched start; accurate to 1e-9 in
-    the quantiles.
-
-    Examples
-    --------
-    >>> a, b = between_to_beta(0.2, 0.5)
-    >>> from scipy.stats import beta
-    >>> [round(float(x), 6) for x in beta.ppf([0.05, 0.95], a, b)]
-    [0.2, 0.5]
-    """
-    from scipy import optimize, stats
-
-    m = (lo + hi) / 2
-    sd = (hi - lo) / 3.29
-    k = max(m * (1 - m) / sd**2 - 1, 0.5)
-    x0 = np.log([m * k, (1 - m) * k])
-
-    def f(x: NDArray[np.float64]) -> NDArray[np.float64]:
-        a, b = np.exp(x)
-        q = stats.beta.ppf([0.05, 0.95], a, b)
-        return np.asarray(q - [lo, hi], dtype=np.float64)
-
-    sol = optimize.root(f, x0, method="hybr", options={"xtol": 1e-12})
-    a, b = (float(v) for v in np.exp(sol.x))
-    # Judge by the quantiles, not by sol.success: at the root scipy may still say
-    # "not making good progress" when xtol is tighter than it can go.
-    if not np.all(np.isfinite(sol.x)) or np.max(np.abs(f(sol.x))) > 1e-7:  # pragma: no cover
-        raise ArithmeticError(f"cannot fit a Beta distribution to the interval [{lo}, {hi}]")
-    return a, b
-
-
-def _beta_params(spec: float | Beta | Between) -> tuple[float, float] | None:
-    if isinstance(spec, Beta):
-        return spec.beta
-    if isinstance(spec, Between):
-        return between_to_beta(*spec.between)
-    return None
-
+__all__ = ["BinaryPlan", "CompiledModel", "DriverPlan", "compile_scenario"]
 
 @dataclass(frozen=True)
 class DriverPlan:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pactsim.scenario import Scenario
+from pactsim.language.scenario import Scenario
 
 __all__ = ["SCHEMA_ID", "json_schema"]
 

@@ -1,0 +1,36 @@
+"""Day numbers: the integer behind ``datetime64[D]`` (days since 1970-01-01).
+
+Every date inside pactsim (draws, histograms, exact factors) is a day number;
+these helpers convert at the edges.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+__all__ = ["EPOCH", "day_number", "from_day", "to_day"]
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day_number(d: dt.date) -> int:
+    """Days since 1970-01-01 (the integer behind ``datetime64[D]``)."""
+    return (d - EPOCH).days
+
+
+def to_day(d: dt.date | str | np.datetime64) -> int:
+    """Day number of a date, an ISO string, a ``datetime64`` or a pandas Timestamp."""
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d)
+    if isinstance(d, dt.datetime):  # pandas.Timestamp is a datetime too
+        d = d.date()
+    if isinstance(d, np.datetime64):
+        return int(d.astype("datetime64[D]").astype(np.int64))
+    return day_number(d)
+
+
+def from_day(day: int) -> dt.date:
+    """The date of a day number."""
+    return EPOCH + dt.timedelta(days=int(day))

@@ -1,0 +1,418 @@
+"""Briefing-quality plots of a forecast (matplotlib, imported lazily).
+
+Every function takes a results object (Monte Carlo :class:`~pactsim.results.montecarlo.Results`
+or exact results: anything with the :class:`~pactsim.views.display.ResultsLike`
+surface) and an optional ``ax``. Without ``ax`` it makes a new figure and
+returns the :class:`~matplotlib.figure.Figure`; the figure is not left open in
+pyplot, so a notebook shows it once (as the cell's value) and scripts save it
+with ``fig.savefig(...)``. With ``ax`` it draws there and returns ``ax``.
+
+``import pactsim`` does not import matplotlib; this module imports it inside
+each function. The same plots are at hand as ``res.plot.signing()``,
+``res.plot.pillars()``, ``res.plot.bundles()`` and ``res.plot.numeric(name)``.
+
+Examples
+--------
+>>> fig = signing_cdf(res)                     # doctest: +SKIP
+>>> fig.savefig("signing.png", dpi=150)        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from pactsim.errors import PactsimError
+from pactsim.views.display import has_signing, key_dates, label, run_meta
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from pactsim.views.display import ResultsLike
+
+__all__ = ["PlotAccessor", "bundles", "inclusion", "numeric", "signing_cdf"]
+
+DARK, LIGHT, GREY, ACCENT = "#2f5d8a", "#9cbad8", "#d0d0d0", "#c45a1b"
+_Z95 = 1.959963984540054
+
+
+def _start(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is not None:
+        fig = ax.get_figure()
+        return fig, ax  # type: ignore[return-value]  # an Axes' figure is a Figure here
+    import matplotlib.pyplot as plt
+
+    fig, new = plt.subplots(figsize=size, layout="constrained")
+    plt.close(fig)  # not kept by pyplot: notebooks display the returned figure once
+    return fig, new
+
+
+def _titles(ax: Axes, title: str, subtitle: str) -> None:
+    """Bold title above a grey subtitle, both left-aligned on the axes and wrapped
+    at the figure's right edge."""
+    sub = ax.annotate(subtitle, xy=(0, 1), xycoords="axes fraction", xytext=(0, 8),
+                      textcoords="offset points", fontsize=9, color="#555555", va="bottom",
+                      wrap=True)
+    ax.annotate(title, xy=(0, 1), xycoords=sub, xytext=(0, 4), textcoords="offset points",
+                fontsize=12.5, fontweight="bold", va="bottom")
+
+
+def _percent_axis(axis: Any, decimals: int | None = 0) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(100, decimals=decimals))
+
+
+def _frame(ax: Axes, grid: Literal["x", "y"]) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis=grid, color="#e6e6e6", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.tick_params(labelsize=9)
+
+
+def _what(res: ResultsLike) -> str:
+    sc = res.scenario
+    return f"{sc.title or sc.id}\n{run_meta(res)}"
+
+
+def _pct_label(p: float) -> str:
+    if 0 < p < 0.0005:
+        return "<0.1%"
+    return f"{100 * p:.1f}%" if 0 < p < 0.01 else f"{100 * p:.0f}%"
+
+
+def signing_cdf(res: ResultsLike, ax: Axes | None = None, *, band: bool = True,
+                annotate: bool = True) -> Figure | Axes:
+    """Curve of P(signed on or before date) from ``as_of`` to the horizon.
+
+    Shows the 95% Monte Carlo band (``band``) and marks the key dates
+    (:meth:`~pactsim.results.montecarlo.Results.key_dates`) with their percentages
+    (``annotate``). The gap between the curve's end and 100% is the chance of
+    no signing by the horizon.
+
+    Examples
+    --------
+    >>> fig = signing_cdf(res)     # doctest: +SKIP
+    """
+    if not has_signing(res):
+        raise PactsimError("this scenario has no `signing` section, so no signing curve")
+    import matplotlib.dates
+
+    mdates: Any = matplotlib.dates  # its locators and formatters are untyped
+
+    own = ax is None
+    fig, ax = _start(ax, (9, 4.6))
+    cdf = res.signing_cdf()
+    x = cdf.index.to_numpy()
+    exact = bool((cdf.stderr == 0).all())
+    if band and not exact:
+        ax.fill_between(x, 100 * cdf.lo, 100 * cdf.hi, step="post", color=LIGHT, alpha=0.6,
+                        linewidth=0, label="95% Monte Carlo interval")
+    ax.step(x, 100 * cdf.p, where="post", color=DARK, linewidth=2,
+            label="P(signed on or before date)")
+    keys = key_dates(res)
+    kd = res.signing_cdf(keys)
+    ax.plot(kd.index, 100 * kd.p, "o", color=DARK, markersize=6, markeredgecolor="white",
+            zorder=3)
+    if annotate:
+        for d, p in zip(kd.index, kd.p, strict=True):
+            ax.annotate(_pct_label(p), (d, 100 * p), xytext=(-5, 7), textcoords="offset points",
+                        ha="right", fontsize=9.5, fontweight="bold", color=DARK)
+    final = float(cdf.p.iloc[-1])
+    ax.axhline(100 * final, color="#999999", linewidth=0.8, linestyle=":")
+    ax.annotate(f"not signed by {res.scenario.horizon}: {_pct_label(1 - final)}",
+                (x[0], 100 * final), xytext=(4, 3), textcoords="offset points",
+                ha="left", va="bottom", fontsize=8.5, color="#666666")
+    ax.set_ylim(0, 100)
+    ax.set_xlim(x[0], x[-1])
+    _percent_axis(ax.yaxis)
+    if len(keys) <= 8:
+        ax.set_xticks(list(kd.index))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b\n%Y"))
+    else:
+        loc = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(loc)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    ax.set_ylabel("Chance signed by then", fontsize=10)
+    ax.set_xlabel("Date of signing (on or before)", fontsize=10)
+    _frame(ax, "y")
+    ax.legend(loc="lower right", fontsize=8.5, frameon=False)
+    _titles(ax, "When will the agreement be signed?", _what(res))
+    return fig if own else ax
+
+
+def _left_labels(ax: Axes, labels: list[str], bold: list[bool], indent: float = 14) -> None:
+    """Y tick labels left-aligned, clauses (not bold) indented under their pillar."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    ttp = TextToPath()
+    widths = [ttp.get_text_width_height_descent(
+        s, FontProperties(size=9, weight="bold" if b else "normal"), ismath=False)[0]
+        + (0 if b else indent) for s, b in zip(labels, bold, strict=True)]
+    pad = max(widths, default=0) + 12
+    ax.tick_params(axis="y", length=0, pad=pad)
+    for t, b in zip(ax.get_yticklabels(), bold, strict=True):
+        t.set_horizontalalignment("left")
+        t.set_fontweight("bold" if b else "normal")
+        t.set_color("#222222" if b else "#444444")
+        if not b:
+            t.set_x(0)
+            from matplotlib.transforms import ScaledTranslation
+
+            t.set_transform(t.get_transform()
+                            + ScaledTranslation(indent / 72, 0, ax.figure.dpi_scale_trans))
+
+
+def inclusion(res: ResultsLike, ax: Axes | None = None, *,
+              given_signed: bool = True) -> Figure | Axes:
+    """Horizontal bars: the chance each pillar and clause is in the text.
+
+    Clauses sit indented under their pillar. Each row has a bar for
+    P(in text) over all outcomes (including no signing) and, with
+    ``given_signed``, a darker bar for P(in text | signed); whiskers are 95%
+    intervals.
+
+    Examples
+    --------
+    >>> fig = inclusion(res)       # doctest: +SKIP
+    """
+    marg = res.marginals()
+    content = marg[marg.kind.isin(["pillar", "clause"])]
+    if not len(content):
+        raise PactsimError("this scenario has no pillars or clauses to plot")
+    own = ax is None
+    fig, ax = _start(ax, (9, 2.2 + 0.25 * len(content) * (1.5 if given_signed else 1)))
+    y = np.arange(len(content), dtype=float)
+    h = 0.38 if given_signed else 0.6
+    p = content.p.to_numpy()
+    err = np.vstack([p - content.lo.to_numpy(), content.hi.to_numpy() - p]) * 100
+    kw: dict[str, Any] = {"error_kw": {"elinewidth": 0.9, "capsize": 2, "ecolor": "#333333"}}
+    off = h / 2 if given_signed else 0.0
+    ax.barh(y + off, 100 * p, height=h, color=LIGHT, xerr=err,
+            label="in the text, all outcomes (incl. not signed)", **kw)
+    if given_signed:
+        pg = content.p_given_signed.to_numpy(dtype=float)
+        se = content.get("stderr_given_signed", pd.Series(0.0, index=content.index))
+        e = _Z95 * se.to_numpy(dtype=float)
+        gerr = np.vstack([np.minimum(e, pg), np.minimum(e, 1 - pg)]) * 100
+        ax.barh(y - off, 100 * pg, height=h, color=DARK, xerr=gerr,
+                label="in the text, if signed", **kw)
+    for i, kind in enumerate(content.kind):
+        if kind == "pillar" and i:
+            ax.axhline(i - 0.5, color="#bbbbbb", linewidth=0.7)
+    names = [str(r.get("label", n)) for n, r in content.iterrows()]
+    ax.set_yticks(y, names)
+    _left_labels(ax, names, [k == "pillar" for k in content.kind])
+    ax.set_ylim(len(content) - 0.5, -0.5)
+    ax.set_xlim(0, 100)
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("Chance the pillar or clause is in the text", fontsize=10)
+    _frame(ax, "x")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.9 / len(content) - 0.02), ncols=2,
+              fontsize=9, frameon=False, reverse=True)
+    _titles(ax, "What will the text contain?", _what(res))
+    return fig if own else ax
+
+
+def _pillar_bundles(res: ResultsLike, content: pd.DataFrame) -> pd.DataFrame:
+    allb = res.bundles(top=2**62)  # type: ignore[attr-defined]
+    pillars = {n for n, k in content.kind.items() if k == "pillar"}
+    keys = allb["items"].map(lambda items: tuple(i for i in items if i in pillars))
+    grouped = allb.assign(items=keys).groupby("items", sort=False)["p"].sum()
+    info = getattr(res, "info", None)
+    n = info.n if info is not None else None
+    out = grouped.sort_values(ascending=False, kind="stable").reset_index()
+    se = np.sqrt(out.p * (1 - out.p) / n) if n else 0.0 * out.p
+    lo, hi = np.clip(out.p - _Z95 * se, 0, 1), np.clip(out.p + _Z95 * se, 0, 1)
+    return pd.DataFrame({"items": out["items"], "p": out.p, "lo": lo, "hi": hi})
+
+
+def _upset_axes(ax: Axes | None, n_cols: int, n_rows: int) -> tuple[Figure, Axes, Axes]:
+    """Bars above a dot matrix: two grid rows of a new figure, or ``ax`` plus an
+    inset just below it."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(max(6.5, 3.4 + 0.55 * n_cols), 3.4 + 0.27 * n_rows),
+                         layout="constrained")
+        plt.close(fig)
+        bars, mat = fig.subplots(2, 1, sharex=True, gridspec_kw={
+            "height_ratios": [3.0, 0.27 * n_rows + 0.1], "hspace": 0.0})
+        return fig, bars, mat
+    frac = 0.09 * n_rows
+    return ax.get_figure(), ax, ax.inset_axes((0, -frac - 0.02, 1, frac), sharex=ax)  # type: ignore[return-value]
+
+
+def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
+            level: Literal["clause", "pillar"] = "clause",
+            include_empty: bool = False) -> Figure | Axes:
+    """UpSet-style chart of the most frequent texts.
+
+    Bars give the share of draws whose text is exactly that set (with 95%
+    intervals); the dot matrix below shows its members. ``level="pillar"``
+    groups texts by their set of pillars, ignoring clauses. The empty text
+    (mostly: not signed) is left out unless ``include_empty``; its share is
+    noted under the title. With ``ax``, the matrix is drawn just below ``ax``
+    (leave room there).
+
+    Examples
+    --------
+    >>> fig = bundles(res, top=8, level="pillar")   # doctest: +SKIP
+    """
+    if not callable(getattr(res, "bundles", None)):
+        raise PactsimError("these results have no bundle counts (res.bundles)")
+    marg = res.marginals()
+    content = marg[marg.kind.isin(["pillar", "clause"])]
+    b = (_pillar_bundles(res, content) if level == "pillar"
+         else res.bundles(top=top + 1))  # type: ignore[attr-defined]
+    empty = b[b["items"].map(len) == 0]
+    if not include_empty:
+        b = b[b["items"].map(len) > 0]
+    b = b.head(top).reset_index(drop=True)
+    if not len(b):
+        raise PactsimError("no non-empty texts to plot")
+    members = {i for items in b["items"] for i in items}
+    rows = [n for n in content.index if n in members]
+    own = ax is None
+    fig, ax, mat = _upset_axes(ax, len(b), len(rows))
+    x = np.arange(len(b))
+    p = b.p.to_numpy()
+    err = np.vstack([p - b.lo.to_numpy(), b.hi.to_numpy() - p]) * 100
+    ax.bar(x, 100 * p, width=0.6, color=DARK, yerr=err, capsize=2,
+           error_kw={"elinewidth": 0.9, "ecolor": "#333333"})
+    top_p = float(p.max())
+    for xi, pi, hi in zip(x, p, b.hi.to_numpy(), strict=True):
+        ax.annotate(f"{100 * pi:.2g}%" if pi < 0.01 else f"{100 * pi:.1f}%", (xi, 100 * hi),
+                    xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8.5)
+    ax.set_ylim(0, 100 * float(b.hi.max()) * 1.18)
+    _percent_axis(ax.yaxis, 0 if top_p >= 0.1 else 1 if top_p >= 0.01 else 3)
+    ax.set_ylabel("Share of all outcomes", fontsize=10)
+    ax.set_xticks([])
+    _frame(ax, "y")
+    ax.spines["bottom"].set_visible(False)
+    for j, items in enumerate(b["items"]):
+        inside = [rows.index(i) for i in items]
+        mat.scatter([j] * len(rows), range(len(rows)), s=34, color=GREY, zorder=2)
+        mat.scatter([j] * len(inside), inside, s=40, color=DARK, zorder=3)
+        if inside:
+            mat.plot([j, j], [min(inside), max(inside)], color=DARK, linewidth=1.6, zorder=2)
+    for r in range(0, len(rows), 2):
+        mat.axhspan(r - 0.5, r + 0.5, color="#f2f2f2", zorder=0)
+    names = [label(res, r) for r in rows]
+    mat.set_yticks(range(len(rows)), names)
+    _left_labels(mat, names, [content.kind[r] == "pillar" for r in rows])
+    mat.set_ylim(len(rows) - 0.5, -0.5)
+    half, mid = max(len(b), 3) / 2 + 0.1, (len(b) - 1) / 2
+    mat.set_xlim(mid - half, mid + half)
+    mat.tick_params(axis="x", bottom=False, labelbottom=False)
+    for side in mat.spines.values():
+        side.set_visible(False)
+    if level == "pillar":
+        title = "pillars"
+        sub = "Share of all outcomes whose text has exactly these pillars (clauses aside)"
+    else:
+        title, sub = "pillars and clauses", "Share of all outcomes whose text is exactly this set"
+    if len(empty) and not include_empty:
+        sub += f". Not shown: no text (not signed), {_pct_label(float(empty.p.sum()))}"
+    _titles(ax, f"Most likely texts: sets of {title}", f"{sub}.\n{_what(res)}")
+    return fig if own else ax
+
+
+def numeric(res: ResultsLike, name: str, ax: Axes | None = None) -> Figure | Axes:
+    """Bar chart of the distribution of a numeric (or date) question.
+
+    Dates are grouped by month; the dashed line marks the mean. Draws without
+    a value (a date question on an agreement never signed) are counted in
+    the subtitle.
+
+    Examples
+    --------
+    >>> fig = numeric(res, "n_pillars")            # doctest: +SKIP
+    """
+    fn = getattr(res, "numeric", None)
+    if not callable(fn):
+        raise PactsimError("these results have no numeric question summaries (res.numeric)")
+    s = fn(name)
+    if s.histogram is None:
+        raise PactsimError(f"{name!r} took too many distinct values to keep its distribution; "
+                           f"see res.numeric({name!r}).quantiles")
+    own = ax is None
+    fig, ax = _start(ax, (7.5, 4.2))
+    hist = s.histogram
+    if s.kind == "date":
+        dates = pd.to_datetime([dt.date(1970, 1, 1) + dt.timedelta(days=int(v))
+                                for v in hist.index])
+        hist = pd.Series(hist.to_numpy(), index=dates).resample("MS").sum()
+        x: Any = hist.index + pd.Timedelta(days=14)
+        width: Any = 24
+        mean_x: Any = pd.Timestamp(dt.date(1970, 1, 1) + dt.timedelta(days=round(s.mean)))
+        mean_text = f"mean {mean_x.date()}"
+    else:
+        x = hist.index.to_numpy(dtype=float)
+        gaps = np.diff(np.sort(x))
+        width = 0.7 * (float(gaps.min()) if len(gaps) else 1.0)
+        mean_x, mean_text = s.mean, f"mean {s.mean:.3g}"
+    ax.bar(x, 100 * hist.to_numpy(), width=width, color=DARK)
+    if len(hist) <= 16:
+        for xi, v in zip(x, hist.to_numpy(), strict=True):
+            ax.annotate(_pct_label(v), (xi, 100 * v),
+                        xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8.5)
+        if s.kind != "date":
+            ax.set_xticks(x)
+            ax.set_xticklabels([f"{v:g}" for v in x])
+    if not math.isnan(s.mean):
+        ax.plot([mean_x], [0], marker="^", markersize=10, color=ACCENT, clip_on=False,
+                zorder=4, linestyle="none", label=mean_text)
+        ax.legend(loc="upper left", fontsize=8.5, frameon=False)
+    ax.set_ylim(0, 100 * float(hist.max()) * 1.15)
+    _percent_axis(ax.yaxis)
+    ax.set_ylabel("Share of all outcomes", fontsize=10)
+    ax.set_xlabel(label(res, name), fontsize=10)
+    _frame(ax, "y")
+    sub = f"{name} = {res.scenario.question_text(name)}"
+    if s.missing > 0:
+        sub += f"; no value in {_pct_label(s.missing)} of outcomes"
+    _titles(ax, f"Distribution of {label(res, name)}", f"{sub}\n{_what(res)}")
+    return fig if own else ax
+
+
+class PlotAccessor:
+    """``res.plot``: the plots of this module bound to one results object.
+
+    Examples
+    --------
+    >>> res.plot.signing()             # doctest: +SKIP
+    >>> res.plot.numeric("n_pillars")  # doctest: +SKIP
+    """
+
+    def __init__(self, res: ResultsLike) -> None:
+        self._res = res
+
+    def __repr__(self) -> str:
+        return "<PlotAccessor: .signing() .pillars() .bundles() .numeric(name)>"
+
+    def signing(self, ax: Axes | None = None, *, band: bool = True,
+                annotate: bool = True) -> Figure | Axes:
+        """:func:`signing_cdf`: P(signed by date) with its band and key dates."""
+        return signing_cdf(self._res, ax, band=band, annotate=annotate)
+
+    def pillars(self, ax: Axes | None = None, *, given_signed: bool = True) -> Figure | Axes:
+        """:func:`inclusion`: pillars and clauses, with 95% intervals."""
+        return inclusion(self._res, ax, given_signed=given_signed)
+
+    def bundles(self, top: int = 10, ax: Axes | None = None, *,
+                level: Literal["clause", "pillar"] = "clause",
+                include_empty: bool = False) -> Figure | Axes:
+        """:func:`bundles`: the most frequent texts, UpSet-style."""
+        return bundles(self._res, top, ax, level=level, include_empty=include_empty)
+
+    def numeric(self, name: str, ax: Axes | None = None) -> Figure | Axes:
+        """:func:`numeric`: the distribution of a numeric question."""
+        return numeric(self._res, name, ax)
