@@ -1,9 +1,17 @@
 """`simulate`: run the engine over chunks, in-process or on workers.
 
-The run is cut into random-stream blocks of :data:`pactsim.inference.engine.BLOCK` draws
-(the unit of reproducibility) grouped into chunks (the unit of work and
-memory). ``(scenario, n, seed)`` fixes every draw, whatever ``chunk_size``,
-``workers`` or ``executor``.
+The run is cut into random-stream blocks of :data:`pactsim.inference.engine.BLOCK`
+draws (the unit of reproducibility) grouped into chunks (the unit of work and
+memory). ``(scenario, n, seed)`` fixes every draw *and every summary*, whatever
+``chunk_size``, ``workers`` or ``executor``: each chunk returns one
+:class:`~pactsim.results.stats.Stats` per block, and the run merges them in
+block order.
+
+Memory is bounded by what the caller asked for: chunks are generated lazily,
+at most :attr:`RunConfig.window` of them are in flight on workers, and each
+chunk's statistics are merged and dropped as soon as it is its turn. Only
+``keep_draws=True`` makes memory grow with ``n``, and a run whose draws cannot
+fit is refused before it starts.
 """
 
 from __future__ import annotations
@@ -12,8 +20,9 @@ import math
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,60 +30,163 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pactsim._version import __version__
+from pactsim.errors import ArgumentError, ArgumentTypeError, ExecutionError, PactsimError
 from pactsim.inference.compile import CompiledModel, compile_scenario
-from pactsim.inference.engine import BLOCK, Draws, block_sizes, sample_blocks
+from pactsim.inference.engine import BLOCK, Draws, block_size, n_blocks, sample_blocks
 from pactsim.language.scenario import Scenario
 from pactsim.results.montecarlo import Results, RunInfo
-from pactsim.results.stats import Stats, evaluate_questions, summarize
+from pactsim.results.stats import Stats, bundle_groups, evaluate_questions, summarize
 
-__all__ = ["RunConfig", "resolve_seed", "simulate"]
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_N", "MAX_N", "RunConfig", "resolve_seed", "simulate"]
 
+#: Draws generated at a time per worker unless told otherwise.
 DEFAULT_CHUNK = 4 * BLOCK
+#: Draws of a run unless told otherwise (the CLI uses the same).
+DEFAULT_N = 100_000
+#: The largest ``n`` accepted (10^15: about three years of one core at the
+#: engine's speed; with ``keep_draws=False`` memory does not grow with ``n``).
+MAX_N = 10**15
+#: Share of the machine's memory a run may plan to use (kept draws or chunks in flight).
+MEMORY_SHARE = 0.5
+
+SeedLike = int | np.integer[Any] | np.random.Generator | np.random.SeedSequence | None
 
 
 @dataclass(frozen=True)
 class RunConfig:
     """How a run is carried out (never what it computes).
 
-    ``chunk_size`` draws are held in memory per worker at a time (rounded up to
-    a multiple of :data:`~pactsim.inference.engine.BLOCK`).
+    Attributes
+    ----------
+    chunk_size:
+        Draws held in memory per worker at a time (rounded up to a multiple of
+        :data:`~pactsim.inference.engine.BLOCK`).
+    workers:
+        Worker processes (or the executor's workers).
+    keep_draws:
+        Keep every draw for arbitrary expressions and ``to_frame``.
+    window:
+        Chunks in flight at once on an executor (submitted but not yet merged).
     """
 
     chunk_size: int = DEFAULT_CHUNK
     workers: int = 1
     keep_draws: bool = True
-    progress: bool | None = None
+    window: int = 2
 
+    @property
     def blocks_per_chunk(self) -> int:
         return max(1, math.ceil(self.chunk_size / BLOCK))
 
 
-def resolve_seed(seed: int | np.random.Generator | np.random.SeedSequence | None) -> int:
-    """Turn ``seed`` into the integer entropy recorded in results.
+def resolve_seed(seed: SeedLike) -> tuple[int, tuple[int, ...]]:
+    """Turn ``seed`` into ``(entropy, spawn_key)``, recorded in results.
 
     ``None`` draws fresh entropy from the OS (recorded, so the run can be
-    repeated); a ``Generator`` gives up 128 bits of its stream.
+    repeated); a ``Generator`` gives up 126 bits of its stream; a
+    ``SeedSequence`` keeps its entropy *and* its spawn key, so sequences
+    spawned from one parent give different runs.
     """
     if seed is None:
-        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+        return int(np.random.SeedSequence().entropy), ()  # type: ignore[arg-type]
     if isinstance(seed, np.random.SeedSequence):
-        return int(seed.entropy)  # type: ignore[arg-type]
+        if not isinstance(seed.entropy, int):
+            raise ArgumentTypeError("seed: a SeedSequence built from a sequence of integers "
+                                    "is not supported; pass SeedSequence(int) or an int")
+        return int(seed.entropy), tuple(int(k) for k in seed.spawn_key)
     if isinstance(seed, np.random.Generator):
         hi, lo = seed.integers(0, 2**63, size=2, dtype=np.int64)
-        return (int(hi) << 63) | int(lo)
+        return (int(hi) << 63) | int(lo), ()
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise TypeError(f"seed must be an int, a numpy Generator or None, not {seed!r}")
+        raise ArgumentTypeError(
+            f"seed must be an int, a numpy Generator or SeedSequence, or None; "
+            f"not {seed!r} ({type(seed).__name__})")
     if seed < 0:
-        raise ValueError(f"seed must be >= 0, not {seed}")
-    return int(seed)
+        raise ArgumentError(f"seed must be >= 0, not {seed}")
+    return int(seed), ()
 
 
-def _run_chunk(model: CompiledModel, entropy: int, n: int, start: int, stop: int,
-               keep: bool) -> tuple[Stats, Draws | None, dict[str, NDArray[Any]] | None]:
-    draws = sample_blocks(model, entropy, n, range(start, stop))
+def _whole(value: object, name: str, lo: int, hi: int | None = None) -> int:
+    """``value`` as an int in ``[lo, hi]``, or an argument error naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ArgumentTypeError(f"{name} must be a whole number (an int), not {value!r}"
+                                + (" (write int(...) for a float)" if isinstance(value, float)
+                                   else ""))
+    v = int(value)
+    if v < lo or (hi is not None and v > hi):
+        rng = f">= {lo:,}" if hi is None else f"between {lo:,} and {hi:,}"
+        raise ArgumentError(f"{name} must be {rng}, not {v:,}")
+    return v
+
+
+def _memory_bytes() -> int:
+    """Physical memory of this machine (8 GiB when it cannot be read)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
+        return 8 << 30
+
+
+def bytes_per_draw(model: CompiledModel) -> int:
+    """Memory one draw takes: a byte per binary node, 8 per driver, the signing
+    day, and each question's answer (1 byte true/false, 8 otherwise)."""
+    answers = sum(1 if t == "bool" else 8 for _tree, t in model.questions.values())
+    return model.n_binary + 8 * len(model.drivers) + 8 + answers
+
+
+def _check_memory(model: CompiledModel, n: int, config: RunConfig, workers: int) -> None:
+    per = bytes_per_draw(model)
+    budget = MEMORY_SHARE * _memory_bytes()
+    gib = 1 << 30
+    if config.keep_draws:
+        need = 2 * per * n  # the chunks, then their concatenation
+        if need > budget:
+            raise ArgumentError(
+                f"keeping {n:,} draws would take about {need / gib:,.1f} GiB of this "
+                f"machine's {budget / MEMORY_SHARE / gib:,.1f} GiB; use keep_draws=False "
+                "(every summary still works; only new expressions and to_frame() need "
+                "the draws) or fewer draws")
+    chunk = min(config.blocks_per_chunk * BLOCK, n)
+    need = per * chunk * min(config.window, max(workers, 1) + 1)
+    if need > budget:
+        raise ArgumentError(
+            f"chunk_size={config.chunk_size:,} would hold about {need / gib:,.1f} GiB of "
+            f"draws at once; use a smaller chunk_size (the default is {DEFAULT_CHUNK:,})")
+
+
+def _init_worker(parent: int) -> None:  # pragma: no cover - runs in the worker process
+    """Make a worker process die with its parent and leave Ctrl-C to the parent."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+Chunk = tuple[list[Stats], Draws | None, dict[str, NDArray[Any]] | None]
+
+
+def _run_chunk(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,
+               start: int, stop: int, keep: bool, groups: dict[str, tuple[str, ...]]) -> Chunk:
+    """Draw blocks ``start:stop`` and summarise each block on its own."""
+    draws = sample_blocks(model, entropy, n, range(start, stop), spawn_key)
     answers = evaluate_questions(model, draws)
-    stats = summarize(model, draws, answers)
-    return stats, (draws if keep else None), (answers if keep else None)
+    parts: list[Stats] = []
+    a = 0
+    for b in range(start, stop):
+        z = a + block_size(n, b)
+        block = Draws(draws.bits[:, a:z], draws.drivers[:, a:z], draws.signing_day[a:z])
+        parts.append(summarize(model, block, {k: v[a:z] for k, v in answers.items()}, groups))
+        a = z
+    return parts, (draws if keep else None), (answers if keep else None)
 
 
 def _show_progress(progress: bool | None, n: int) -> bool:
@@ -87,9 +199,9 @@ def _show_progress(progress: bool | None, n: int) -> bool:
 
 def simulate(
     scenario: Scenario,
-    n: int = 100_000,
+    n: int = DEFAULT_N,
     *,
-    seed: int | np.random.Generator | None = None,
+    seed: SeedLike = None,
     chunk_size: int = DEFAULT_CHUNK,
     workers: int = 1,
     executor: Executor | None = None,
@@ -103,31 +215,40 @@ def simulate(
     scenario:
         A validated scenario (:func:`pactsim.load`).
     n:
-        Number of draws. Standard errors shrink as ``1/sqrt(n)``.
+        Number of draws, 1 to :data:`MAX_N`. Standard errors shrink as ``1/sqrt(n)``.
     seed:
-        Integer, ``numpy.random.Generator`` or ``None`` (fresh entropy, recorded
-        in ``results.seed``). The same ``(scenario, n, seed)`` gives the same
-        draws whatever ``chunk_size``, ``workers`` or ``executor``.
+        Integer, ``numpy.random.Generator``, ``numpy.random.SeedSequence`` or
+        ``None`` (fresh entropy, recorded in ``results.seed``). The same
+        ``(scenario, n, seed)`` gives the same draws and the same summaries
+        whatever ``chunk_size``, ``workers`` or ``executor``.
     chunk_size:
         Draws generated at a time per worker (memory ≈ ``chunk_size × (nodes +
-        8 × (drivers + questions) + 8)`` bytes per worker); rounded up to a
-        multiple of 65 536.
+        8 × (drivers + questions) + 8)`` bytes per chunk in flight); rounded up
+        to a multiple of 65 536.
     workers:
-        Local worker processes (1 = in this process).
+        Local worker processes (1 = in this process). Workers die with this process.
     executor:
         Any :class:`concurrent.futures.Executor` to run chunks on (e.g. a Dask
-        ``distributed`` client's executor); overrides ``workers``.
+        ``distributed`` client's executor); overrides ``workers``. At most
+        ``2 × workers`` chunks are in flight at once.
     keep_draws:
         Keep every draw (needed for arbitrary expressions and ``to_frame``).
-        With ``False`` memory does not grow with ``n``: one chunk per worker
-        plus a table of distinct clause sets pruned to the most frequent
-        :data:`pactsim.results.stats.MAX_BUNDLES` whenever it doubles that.
+        With ``False`` memory does not grow with ``n``: the chunks in flight
+        plus the set tables (see :mod:`pactsim.results.stats`). A run whose
+        kept draws would not fit in half this machine's memory is refused.
     progress:
         Show a progress bar (``None``: only for long interactive runs).
 
     Returns
     -------
     Results
+
+    Raises
+    ------
+    ArgumentError, ArgumentTypeError
+        For an argument out of range or of the wrong type (the message names it).
+    ExecutionError
+        When a chunk fails on an executor (the rest are cancelled).
 
     Examples
     --------
@@ -139,70 +260,118 @@ def simulate(
     0.3
     """
     if not isinstance(scenario, Scenario):
-        raise TypeError(f"simulate() needs a Scenario (from pactsim.load), not {type(scenario)}")
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"n must be a positive integer number of draws, not {n!r}")
-    if workers < 1:
-        raise ValueError(f"workers must be >= 1, not {workers}")
-    n = int(n)
-    entropy = resolve_seed(seed)
-    config = RunConfig(chunk_size=max(int(chunk_size), 1), workers=workers,
-                       keep_draws=keep_draws, progress=progress)
+        raise ArgumentTypeError(
+            f"simulate() needs a Scenario (from pactsim.load), not {type(scenario).__name__}")
+    n = _whole(n, "n", 1, MAX_N)
+    chunk_size = _whole(chunk_size, "chunk_size", 1)
+    workers = _whole(workers, "workers", 1)
+    if not isinstance(keep_draws, bool):
+        raise ArgumentTypeError(f"keep_draws must be True or False, not {keep_draws!r}")
+    if progress is not None and not isinstance(progress, bool):
+        raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}")
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise ArgumentTypeError(
+            f"executor must be a concurrent.futures.Executor (with .submit), not "
+            f"{type(executor).__name__}")
+    entropy, spawn_key = resolve_seed(seed)
     model = compile_scenario(scenario)
-    n_blocks = len(block_sizes(n))
-    per = config.blocks_per_chunk()
-    chunks = [(s, min(s + per, n_blocks)) for s in range(0, n_blocks, per)]
+    total_blocks = n_blocks(n)
+    config = RunConfig(chunk_size=min(chunk_size, total_blocks * BLOCK), workers=workers,
+                       keep_draws=keep_draws, window=2 * workers)
+    _check_memory(model, n, config, workers if executor is not None or workers > 1 else 0)
+    groups = bundle_groups(model, scenario.binary_names)
     t0 = time.perf_counter()
 
     own: Executor | None = None
-    if executor is None and workers > 1 and len(chunks) > 1:
-        own = executor = ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1))
+    if executor is None and workers > 1 and total_blocks > config.blocks_per_chunk:
+        own = executor = ProcessPoolExecutor(
+            max_workers=min(workers, os.cpu_count() or 1),
+            initializer=_init_worker, initargs=(os.getpid(),))
+    stats: Stats | None = None
+    kept: list[Draws] = []
+    answers: list[dict[str, NDArray[Any]]] = []
     try:
-        parts = _execute(model, entropy, n, chunks, keep_draws, executor,
-                         _show_progress(progress, n))
-        stats: Stats | None = None
-        kept: list[Draws] = []
-        answers: list[dict[str, NDArray[Any]]] = []
-        for st, dr, an in parts:
-            stats = st if stats is None else stats.merge(st)
+        for parts, dr, an in _execute(model, entropy, spawn_key, n, config, groups, executor,
+                                      _show_progress(progress, n)):
+            for st in parts:
+                stats = st if stats is None else stats.merge(st)
             if dr is not None and an is not None:
                 kept.append(dr)
                 answers.append(an)
     finally:
         if own is not None:
-            own.shutdown(cancel_futures=True)
-    assert stats is not None
+            own.shutdown(wait=True, cancel_futures=True)
+    assert stats is not None  # n >= 1 gives at least one block
     draws = Draws.concat(kept) if kept else None
     merged = ({k: np.concatenate([a[k] for a in answers]) for k in answers[0]}
               if answers else None)
     info = RunInfo(scenario.id, scenario.digest, n, entropy, __version__,
-                   per * BLOCK, 1 if executor is None else workers,
-                   time.perf_counter() - t0)
+                   config.blocks_per_chunk * BLOCK, 1 if executor is None else workers,
+                   time.perf_counter() - t0, spawn_key)
     return Results(scenario, model, stats, draws, merged, info)
 
 
-def _execute(model: CompiledModel, entropy: int, n: int, chunks: list[tuple[int, int]],
-             keep: bool, executor: Executor | None, show: bool,
-             ) -> Iterator[tuple[Stats, Draws | None, dict[str, NDArray[Any]] | None]]:
+def _chunks(total_blocks: int, per: int) -> Iterator[tuple[int, int]]:
+    """``(first block, end block)`` of each chunk, generated lazily."""
+    for s in range(0, total_blocks, per):
+        yield s, min(s + per, total_blocks)
+
+
+def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,
+             config: RunConfig, groups: dict[str, tuple[str, ...]], executor: Executor | None,
+             show: bool) -> Iterator[Chunk]:
+    """Each chunk's result, in chunk order; at most ``config.window`` in flight."""
     bar = None
     if show:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=n, unit="draw", unit_scale=True, desc=model.scenario_id)
-    sizes = block_sizes(n)
+    chunks = _chunks(n_blocks(n), config.blocks_per_chunk)
+    keep = config.keep_draws
     try:
         if executor is None:
             for s, e in chunks:
-                yield _run_chunk(model, entropy, n, s, e, keep)
+                yield _run_chunk(model, entropy, spawn_key, n, s, e, keep, groups)
                 if bar is not None:
-                    bar.update(sum(sizes[s:e]))
-        else:
-            futures = [executor.submit(_run_chunk, model, entropy, n, s, e, keep)
-                       for s, e in chunks]
-            for (s, e), fut in zip(chunks, futures, strict=True):
-                yield fut.result()
-                if bar is not None:
-                    bar.update(sum(sizes[s:e]))
+                    bar.update(min(e * BLOCK, n) - s * BLOCK)
+            return
+        pending: deque[tuple[int, int, Future[Chunk]]] = deque()
+        try:
+            for s, e in chunks:
+                while len(pending) >= config.window:
+                    yield _result(*pending.popleft(), bar, n)
+                pending.append((s, e, _submit(executor, model, entropy, spawn_key, n, s, e,
+                                              keep, groups)))
+            while pending:
+                yield _result(*pending.popleft(), bar, n)
+        finally:
+            for _s, _e, fut in pending:
+                fut.cancel()
     finally:
         if bar is not None:
             bar.close()
+
+
+def _submit(executor: Executor, model: CompiledModel, entropy: int, spawn_key: tuple[int, ...],
+            n: int, s: int, e: int, keep: bool, groups: dict[str, tuple[str, ...]],
+            ) -> Future[Chunk]:
+    try:
+        return executor.submit(_run_chunk, model, entropy, spawn_key, n, s, e, keep, groups)
+    except Exception as exc:
+        raise ExecutionError(f"could not submit chunk of blocks {s}–{e - 1} (draws "
+                             f"{s * BLOCK:,}–{min(e * BLOCK, n) - 1:,}) to the executor: "
+                             f"{type(exc).__name__}: {exc}") from exc
+
+
+def _result(s: int, e: int, fut: Future[Chunk], bar: Any, n: int) -> Chunk:
+    try:
+        out = fut.result()
+    except PactsimError:
+        raise  # the same error the run would give in this process
+    except Exception as exc:
+        raise ExecutionError(f"chunk of blocks {s}–{e - 1} (draws {s * BLOCK:,}–"
+                             f"{min(e * BLOCK, n) - 1:,}) failed on the executor: "
+                             f"{type(exc).__name__}: {exc}") from exc
+    if bar is not None:
+        bar.update(min(e * BLOCK, n) - s * BLOCK)
+    return out

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from pactsim.inference.compile import BinaryPlan, CompiledModel
 
-__all__ = ["BLOCK", "NAT", "Draws", "block_generator", "sample_block", "sample_blocks"]
+__all__ = ["BLOCK", "NAT", "Draws", "block_generator", "block_size", "n_blocks", "sample_blocks"]
 
 #: Draws per random-stream block (the unit of reproducibility).
 BLOCK = 1 << 16
@@ -78,9 +78,15 @@ class Draws:
         )
 
 
-def block_generator(entropy: int, block: int) -> np.random.Generator:
-    """The generator of block ``block`` of a run seeded with ``entropy``."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=(block,))))
+def block_generator(entropy: int, block: int, spawn_key: tuple[int, ...] = ()
+                    ) -> np.random.Generator:
+    """The generator of block ``block`` of a run seeded with ``entropy``.
+
+    ``spawn_key`` is the spawn key of the run's own ``SeedSequence`` (empty for
+    an integer seed), so runs seeded with sibling sequences differ.
+    """
+    seq = np.random.SeedSequence(entropy, spawn_key=(*spawn_key, block))
+    return np.random.Generator(np.random.PCG64(seq))
 
 
 #: Table parents up to which a node's table is selected by comparisons and
@@ -300,39 +306,36 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None], rng: np.ran
             _apply_gates(plan, bits, out)
 
 
-def sample_block(model: CompiledModel, n: int, rng: np.random.Generator) -> Draws:
-    """Draw ``n`` whole agreements (``n <= BLOCK``) with one generator."""
-    draws = _empty_draws(model, n)
-    _fill_block(model, [_kernel(p) for p in model.plans], rng, draws.bits, draws.drivers,
-                draws.signing_day)
-    return draws
-
-
 def _empty_draws(model: CompiledModel, n: int) -> Draws:
     return Draws(np.empty((model.n_binary, n), dtype=bool),
                  np.empty((len(model.drivers), n)),
                  np.empty(n, dtype=np.int64))
 
 
-def block_sizes(n: int) -> list[int]:
-    """Sizes of the blocks of an ``n``-draw run (all :data:`BLOCK` but the last)."""
-    full, rest = divmod(n, BLOCK)
-    return [BLOCK] * full + ([rest] if rest else [])
+def n_blocks(n: int) -> int:
+    """Number of blocks of an ``n``-draw run."""
+    return -(-n // BLOCK)
 
 
-def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range) -> Draws:
-    """Draws of blocks ``blocks`` of an ``n``-draw run seeded with ``entropy``.
+def block_size(n: int, block: int) -> int:
+    """Draws in block ``block`` of an ``n``-draw run (all :data:`BLOCK` but the last)."""
+    return min(BLOCK, n - block * BLOCK)
+
+
+def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
+                  spawn_key: tuple[int, ...] = ()) -> Draws:
+    """Draws of blocks ``blocks`` of an ``n``-draw run seeded with ``entropy``
+    (and ``spawn_key``, see :func:`block_generator`).
 
     The blocks are drawn straight into one ``(n_binary, sum of block sizes)``
     array (no per-block arrays to concatenate).
     """
-    sizes = block_sizes(n)
     kernels = [_kernel(p) for p in model.plans]
-    draws = _empty_draws(model, sum(sizes[b] for b in blocks))
+    draws = _empty_draws(model, sum(block_size(n, b) for b in blocks))
     a = 0
     for b in blocks:
-        z = a + sizes[b]
-        _fill_block(model, kernels, block_generator(entropy, b), draws.bits[:, a:z],
+        z = a + block_size(n, b)
+        _fill_block(model, kernels, block_generator(entropy, b, spawn_key), draws.bits[:, a:z],
                     draws.drivers[:, a:z], draws.signing_day[a:z])
         a = z
     return draws

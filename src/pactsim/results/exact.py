@@ -76,8 +76,10 @@ from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.language import expr as _expr
 from pactsim.language.dates import to_day
 from pactsim.language.scenario import Scenario
+from pactsim.results import summary as _s
 from pactsim.results.estimate import Estimate
 from pactsim.results.montecarlo import NumericSummary
+from pactsim.results.stats import bundle_groups
 
 __all__ = ["ExactResults", "exact"]
 
@@ -365,36 +367,55 @@ class ExactResults:
         signing); ``stderr`` is 0 and ``lo`` = ``hi`` = ``p``."""
         m = self.model
         signed = self._p_signed()
-        rows = []
-        for name in self.scenario.binary_names:
-            if name not in m.index:
-                continue
-            i = m.index[name]
-            p, kind = float(self._p[i]), m.kinds[i]
-            row: dict[str, Any] = {
-                "node": name, "kind": kind, "pillar": m.pillar_of.get(name),
-                "label": m.labels.get(name, name), "p": p, "stderr": 0.0, "lo": p, "hi": p,
-                "p_given_signed": np.nan, "stderr_given_signed": np.nan,
-            }
-            if kind in ("pillar", "clause") and signed:
-                row["p_given_signed"] = min(p / signed, 1.0)
-                row["stderr_given_signed"] = 0.0
-            rows.append(row)
-        cols = ["node", "kind", "pillar", "label", "p", "stderr", "lo", "hi", "p_given_signed",
-                "stderr_given_signed"]
-        return pd.DataFrame(rows, columns=cols).set_index("node")
+
+        def node(name: str) -> Estimate:
+            return Estimate.exact(float(self._p[m.index[name]]))
+
+        def given_signed(name: str) -> Estimate | None:
+            if not signed:
+                return None
+            return Estimate.exact(min(float(self._p[m.index[name]]) / signed, 1.0))
+
+        return _s.marginals_frame(self.scenario, m, node, given_signed)
 
     def questions(self) -> pd.DataFrame:
         """Boolean questions: exact ``p`` (``stderr`` 0, ``lo`` = ``hi`` = ``p``), and the text."""
-        rows = []
-        for name, (_tree, t) in self.model.questions.items():
-            if t != "bool":
-                continue
-            p = self.prob(name).value
-            rows.append({"question": name, "expr": self.scenario.question_text(name),
-                         "p": p, "stderr": 0.0, "lo": p, "hi": p})
-        cols = ["question", "expr", "p", "stderr", "lo", "hi"]
-        return pd.DataFrame(rows, columns=cols).set_index("question")
+        return _s.questions_frame(self.scenario, self.model, self.prob)
+
+    def bundles(self, top: int | None = 10, *, of: str = "all") -> pd.DataFrame:
+        """The most likely texts, exactly: as :meth:`Results.bundles
+        <pactsim.results.montecarlo.Results.bundles>` with probabilities in
+        ``p`` and ``count`` (standard error 0, ``bound`` 0).
+
+        The joint law of the set's members is built, so a long set (every
+        pillar and clause of a large scenario) may raise
+        :class:`~pactsim.errors.ModelTooWideError`; ``of="pillars"`` or a
+        pillar's name stays small.
+        """
+        top = _s.top_count(top)
+        order = _s.file_order(self.scenario, self.model)
+        groups = bundle_groups(self.model, order)
+        pillars = list(groups.get("pillars", ()))
+        key = _s.bundle_group(of, groups, pillars)
+        members = groups.get(key, ())
+        if not members:
+            return pd.DataFrame([], columns=_s.BUNDLE_COLUMNS)
+        trees: list[_expr.Expr] = [_expr.Name(n) for n in members]
+        joint, qs, _ = self._joint(trees)
+        mass: dict[int, float] = {}
+        weights = 1 << np.arange(len(members) - 1, -1, -1, dtype=np.int64)
+        for p, values in self._configurations(joint, qs, trees):
+            keys = np.stack([np.asarray(v, dtype=np.int64) for v in values], axis=1) @ weights
+            uniq, inv = np.unique(keys, return_inverse=True)
+            for k, w in zip(uniq.tolist(), np.bincount(inv.ravel(), weights=p).tolist(),
+                            strict=True):
+                mass[k] = mass.get(k, 0.0) + w
+        seen = [k for k, w in mass.items() if w > 0]
+        flags = ((np.array(seen, dtype=np.int64)[:, None] >> np.arange(len(members) - 1, -1, -1))
+                 & 1).astype(bool).reshape(len(seen), len(members))
+        probs = np.array([mass[k] for k in seen], dtype=np.float64)
+        return _s.bundles_frame(members, flags, probs, lambda x: Estimate.exact(float(x)), 0,
+                                top)
 
     def numeric(self, name: str) -> NumericSummary:
         """Exact distribution of a numeric or date question.
@@ -458,36 +479,28 @@ class ExactResults:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
         return np.interp(days, sp.days, sp.cum, left=0.0, right=float(sp.cum[-1]))
 
-    def signing_cdf(self, dates: Sequence[Any] | None = None) -> pd.DataFrame:
+    def signing_cdf(self, dates: Any = None) -> pd.DataFrame:
         """Exact P(signed on or before each date): :math:`F(d)`, linear between
         the ``by`` points from 0 at ``as_of``, flat after the last.
 
-        ``dates`` defaults to every day from ``as_of`` to the horizon. Columns
+        ``dates`` as in :meth:`Results.signing_cdf
+        <pactsim.results.montecarlo.Results.signing_cdf>` (one date or a
+        sequence; default every day from ``as_of`` to the horizon). Columns
         ``p``, ``stderr`` (0), ``lo`` = ``hi`` = ``p``, indexed by date.
         """
-        m = self.model
-        if dates is None:
-            days = np.arange(m.as_of, m.horizon + 1)
-        else:
-            days = np.array([to_day(d) for d in dates], dtype=np.int64)
+        days = _s.day_numbers(dates, self.model)
         p = self._cdf(days)
-        return pd.DataFrame({"p": p, "stderr": np.zeros_like(p), "lo": p, "hi": p},
-                            index=pd.Index(days.astype("datetime64[D]"), name="date"))
+        return _s.cdf_frame(days, p, np.zeros_like(p), p, p)
 
     def signing_quantiles(self, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
                           given_signed: bool = True) -> pd.Series:
-        """Quantiles of the signing date, as :meth:`Results.signing_quantiles`."""
+        """Quantiles of the signing date, as :meth:`Results.signing_quantiles
+        <pactsim.results.montecarlo.Results.signing_quantiles>`."""
         m = self.model
+        levels = _s.quantile_levels(probs)
         cum = self._cdf(np.arange(m.as_of, m.horizon + 1))
-        total = cum[-1] if given_signed else 1.0
-        out: dict[float, np.datetime64] = {}
-        for q in probs:
-            if total == 0 or q * total > cum[-1] + 1e-15:
-                out[q] = np.datetime64("NaT", "D")
-                continue
-            i = int(np.searchsorted(cum, q * total - 1e-12))
-            out[q] = np.datetime64(m.as_of + min(i, len(cum) - 1), "D")
-        return pd.Series(out, name="signing_date", dtype="datetime64[s]")
+        total = float(cum[-1]) if given_signed else 1.0
+        return _s.date_quantiles(cum, m.as_of, levels, total)
 
 
 def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,

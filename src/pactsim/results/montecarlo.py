@@ -19,14 +19,15 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from pactsim.errors import ConditionError, PactsimError
+from pactsim.errors import ArgumentTypeError, ConditionError, PactsimError
 from pactsim.inference.compile import CompiledModel
 from pactsim.inference.engine import Draws
 from pactsim.language import expr as _expr
-from pactsim.language.dates import EPOCH, to_day
+from pactsim.language.dates import EPOCH
 from pactsim.language.scenario import Scenario
+from pactsim.results import summary as _s
 from pactsim.results.estimate import Estimate, wilson
-from pactsim.results.stats import MAX_BUNDLES, Stats, environment
+from pactsim.results.stats import MAX_BUNDLES, Stats, bundle_groups, environment
 
 if TYPE_CHECKING:
     from pactsim.views.plot import PlotAccessor
@@ -46,6 +47,7 @@ class RunInfo:
     chunk_size: int
     workers: int
     seconds: float
+    spawn_key: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,9 @@ class Results:
         >>> res.prob("s400_sale", given="signing")  # doctest: +SKIP
         Estimate(0.2112 ± 0.0012, 95% CI [0.2088, 0.2136], n=170,123)
         """
+        _check_text(expr, "expr")
+        if given is not None:
+            _check_text(given, "given")
         if given is None:
             k = self._count(expr.strip())
             if k is None:
@@ -197,52 +202,38 @@ class Results:
         ``p_given_signed`` (with its ``stderr``) for pillars and clauses."""
         m = self.model
         signed = self._count("signing") if m.signing_index >= 0 else None
-        rows = []
-        for name in self._file_order():
-            k = int(self.stats.node_counts[m.index[name]])
-            est = Estimate.from_counts(k, self.n)
-            kind = m.kinds[m.index[name]]
-            row: dict[str, Any] = {
-                "node": name, "kind": kind, "pillar": m.pillar_of.get(name),
-                "label": m.labels.get(name, name), "p": est.value, "stderr": est.stderr,
-                "lo": est.lo, "hi": est.hi, "p_given_signed": np.nan,
-                "stderr_given_signed": np.nan,
-            }
-            if kind in ("pillar", "clause") and signed:
-                cond = Estimate.from_counts(k, signed)
-                row["p_given_signed"], row["stderr_given_signed"] = cond.value, cond.stderr
-            rows.append(row)
-        cols = ["node", "kind", "pillar", "label", "p", "stderr", "lo", "hi", "p_given_signed",
-                "stderr_given_signed"]
-        return pd.DataFrame(rows, columns=cols).set_index("node")
+
+        def node(name: str) -> Estimate:
+            return Estimate.from_counts(int(self.stats.node_counts[m.index[name]]), self.n)
+
+        def given_signed(name: str) -> Estimate | None:
+            if not signed:
+                return None
+            return Estimate.from_counts(int(self.stats.node_counts[m.index[name]]), signed)
+
+        return _s.marginals_frame(self.scenario, m, node, given_signed)
 
     def _file_order(self) -> list[str]:
-        return [n for n in self.scenario.binary_names if n in self.model.index]
+        return _s.file_order(self.scenario, self.model)
 
     def questions(self) -> pd.DataFrame:
         """Boolean questions: ``p``, ``stderr``, ``lo``, ``hi``, and the expression."""
-        rows = []
-        for name, (_tree, t) in self.model.questions.items():
-            if t != "bool":
-                continue
-            est = Estimate.from_counts(self.stats.bool_counts[name], self.n)
-            rows.append({"question": name, "expr": self.scenario.question_text(name),
-                         "p": est.value, "stderr": est.stderr, "lo": est.lo, "hi": est.hi})
-        cols = ["question", "expr", "p", "stderr", "lo", "hi"]
-        return pd.DataFrame(rows, columns=cols).set_index("question")
+        return _s.questions_frame(
+            self.scenario, self.model,
+            lambda name: Estimate.from_counts(self.stats.bool_counts[name], self.n))
 
     def numeric(self, name: str) -> NumericSummary:
         """Distribution of a numeric or date question (mean, sd, quantiles, histogram)."""
-        if name not in self.stats.num_moments:
+        _check_text(name, "name")
+        if name not in self.stats.moments:
             known = [q for q, (_, t) in self.model.questions.items() if t != "bool"]
             raise PactsimError(f"{name!r} is not a numeric question of this scenario "
                                f"(numeric questions: {', '.join(known) or 'none'})")
         kind = self.model.questions[name][1]
-        s, ss = self.stats.num_moments[name]
-        cnt = self.stats.num_count[name]
-        mean = s / cnt if cnt else math.nan
-        var = max(ss / cnt - mean * mean, 0.0) if cnt else math.nan
-        sd = math.sqrt(var) * math.sqrt(cnt / (cnt - 1)) if cnt > 1 else math.nan
+        mo = self.stats.moments[name]
+        cnt = mo.count
+        mean = mo.mean if cnt else math.nan
+        sd = mo.sd
         values = self.stats.num_values.get(name)
         hist = None
         quantiles: dict[float, float] = {}
@@ -260,29 +251,25 @@ class Results:
         """The scenario's ``by`` dates plus quarter ends up to the horizon."""
         return self.scenario.key_dates()
 
-    def signing_cdf(self, dates: Sequence[Any] | None = None) -> pd.DataFrame:
+    def signing_cdf(self, dates: Any = None) -> pd.DataFrame:
         """P(signed on or before each date) with standard errors and 95% bands.
 
-        ``dates`` defaults to every day from ``as_of`` to the horizon. Returns a
-        frame indexed by date (``datetime64``) with ``p``, ``stderr``, ``lo``,
-        ``hi`` — a pointwise Wilson band.
+        ``dates``: one date (``"2024-12-31"``, ``datetime.date``, ``datetime64``,
+        ``Timestamp``) or a sequence of them; default every day from ``as_of``
+        to the horizon. Dates after the horizon are refused. Returns a frame
+        indexed by date (``datetime64``) with ``p``, ``stderr``, ``lo``, ``hi`` —
+        a pointwise Wilson band.
         """
         if self.model.signing_index < 0:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
         m = self.model
         cum = np.cumsum(self.stats.signing_hist)
-        if dates is None:
-            days = np.arange(m.as_of, m.horizon + 1)
-        else:
-            days = np.array([to_day(d) for d in dates], dtype=np.int64)
+        days = _s.day_numbers(dates, m)
         idx = np.clip(days - m.as_of, -1, len(cum) - 1)
         k = np.where(idx < 0, 0, cum[np.maximum(idx, 0)])
         p = k / self.n
         band = np.array([wilson(int(x), self.n) for x in k]) if len(k) else np.zeros((0, 2))
-        return pd.DataFrame(
-            {"p": p, "stderr": np.sqrt(p * (1 - p) / self.n), "lo": band[:, 0], "hi": band[:, 1]},
-            index=pd.Index(days.astype("datetime64[D]"), name="date"),
-        )
+        return _s.cdf_frame(days, p, np.sqrt(p * (1 - p) / self.n), band[:, 0], band[:, 1])
 
     def signing_quantiles(self, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
                           given_signed: bool = True) -> pd.Series:
@@ -295,63 +282,60 @@ class Results:
         """
         if self.model.signing_index < 0:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
-        cum = np.cumsum(self.stats.signing_hist)
-        total = cum[-1] if given_signed else self.n
-        out: dict[float, np.datetime64] = {}
-        for q in probs:
-            if total == 0 or q * total > cum[-1]:
-                out[q] = np.datetime64("NaT", "D")
-                continue
-            i = int(np.searchsorted(cum, q * total - 1e-9))
-            out[q] = np.datetime64(self.model.as_of + i, "D")
-        return pd.Series(out, name="signing_date", dtype="datetime64[s]")
+        levels = _s.quantile_levels(probs)
+        cum = np.cumsum(self.stats.signing_hist).astype(np.float64)
+        total = float(cum[-1]) if given_signed else float(self.n)
+        return _s.date_quantiles(cum, self.model.as_of, levels, total)
 
     # -- bundles ------------------------------------------------------------
-    def bundles(self, top: int = 10, *, of: str = "all") -> pd.DataFrame:
+    def bundles(self, top: int | None = 10, *, of: str = "all") -> pd.DataFrame:
         """The most frequent texts: exact sets of pillars and clauses.
 
         Each row is one exact set (what is in the text, everything else out),
-        with its share of draws, standard error and 95% interval. The empty set
-        means "not signed, or signed with none of these". ``of`` chooses what a
-        set is made of: ``"all"`` (pillars and clauses), ``"pillars"`` or
-        ``"clauses"``; members are listed in file order.
+        with its count, share of draws, standard error and 95% interval. The
+        empty set means "not signed, or signed with none of these".
+
+        Parameters
+        ----------
+        top:
+            Rows to return (``None``: every set seen).
+        of:
+            What a set is made of: ``"all"`` (pillars and clauses), ``"pillars"``,
+            ``"clauses"``, or a pillar's name (the clauses of that pillar).
+            Members are listed in file order.
+
+        Notes
+        -----
+        Tables of up to :data:`~pactsim.results.stats.DENSE_BITS` members
+        (usually the pillars, and the clauses of one pillar) are exact at any
+        ``n``. Longer sets are counted in a table cut back to the most frequent
+        :data:`~pactsim.results.stats.MAX_BUNDLES` sets when it grows past
+        twice that; column ``bound`` then says by how many draws each count
+        may be low (0 when exact), and a :class:`~pactsim.errors.PactsimWarning`
+        says so.
         """
-        if of not in ("all", "pillars", "clauses"):
-            raise ValueError(f"of must be 'all', 'pillars' or 'clauses', not {of!r}")
-        names = self.model.content_names
-        order = [n for n in self._file_order() if n in names]
-        if of != "all":
-            kind = "pillar" if of == "pillars" else "clause"
-            order = [n for n in order if self.model.kinds[self.model.index[n]] == kind]
-        cols = ["bundle", "items", "size", "count", "p", "stderr", "lo", "hi"]
-        if self.stats.bundle_error:
+        top = _s.top_count(top)
+        order = self._file_order()
+        pillars = [n for n in order if self.model.kinds[self.model.index[n]] == "pillar"]
+        key = _s.bundle_group(of, self.stats.sets, pillars)
+        table = self.stats.sets.get(key)
+        if table is None:
+            return pd.DataFrame([], columns=_s.BUNDLE_COLUMNS)
+        members = bundle_groups(self.model, order)[key]
+        if table.bound:
             import warnings
 
             from pactsim.errors import PactsimWarning
 
             warnings.warn(
-                f"this run saw more distinct clause sets than pactsim keeps "
-                f"({MAX_BUNDLES:,}); bundle counts may be low by up to "
-                f"{self.stats.bundle_error:,} draws",
+                f"this run saw more distinct sets of {of} than pactsim keeps "
+                f"({MAX_BUNDLES:,}); their counts may be low by up to {table.bound:,} draws "
+                f"({table.bound / self.n:.2%} of the draws; column 'bound')",
                 PactsimWarning, stacklevel=2)
-        if not self.stats.bundles:
-            return pd.DataFrame([], columns=cols)
-        keys = list(self.stats.bundles)
-        counts = np.fromiter(self.stats.bundles.values(), dtype=np.int64, count=len(keys))
-        packed = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), -1)
-        bits = np.unpackbits(packed, axis=1)[:, : len(names)].astype(bool)
-        sel = bits[:, [names.index(n) for n in order]]
-        uniq, inverse = np.unique(sel, axis=0, return_inverse=True)
-        totals = np.bincount(inverse.ravel(), weights=counts).astype(np.int64)
-        rank = sorted(range(len(uniq)), key=lambda i: (-totals[i], uniq[i].tolist()))[:top]
-        rows = []
-        for i in rank:
-            members = tuple(n for n, b in zip(order, uniq[i], strict=True) if b)
-            est = Estimate.from_counts(int(totals[i]), self.n)
-            rows.append({"bundle": " + ".join(members) or "(nothing)", "items": members,
-                         "size": len(members), "count": int(totals[i]), "p": est.value,
-                         "stderr": est.stderr, "lo": est.lo, "hi": est.hi})
-        return pd.DataFrame(rows, columns=cols)
+        flags, counts = table.table()
+        return _s.bundles_frame(members, flags, counts,
+                                lambda k: Estimate.from_counts(int(k), self.n), table.bound,
+                                top)
 
     # -- draws --------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
@@ -379,3 +363,8 @@ class Results:
         from pactsim.views.text import format_results
 
         return format_results(self)
+
+
+def _check_text(value: object, name: str) -> None:
+    if not isinstance(value, str):
+        raise ArgumentTypeError(f"{name} must be an expression (a str), not {value!r}")

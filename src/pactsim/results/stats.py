@@ -1,19 +1,32 @@
 """Streaming statistics of draws: mergeable, exact counts, bounded memory.
 
-:func:`summarize` turns one chunk of :class:`~pactsim.inference.engine.Draws` into a
-:class:`Stats`; :meth:`Stats.merge` adds chunks together in order. Memory does
-not grow with the number of draws except through the bundle table, which is
-capped at :data:`MAX_BUNDLES` distinct clause sets (beyond that the rarest sets
-are dropped and the largest count a dropped set could have had is recorded in
-``bundle_error``). Pure numpy; no I/O.
+:func:`summarize` turns one random-stream block of :class:`~pactsim.inference.engine.Draws`
+into a :class:`Stats`; :meth:`Stats.merge` adds blocks together. Every part merges
+exactly: integer counts by addition, means and variances by the pairwise update
+of Chan, Golub and LeVeque (1979), and set tables as described below. A run folds
+its blocks **in block order**, whatever the chunk size, the number of workers or
+the executor, so the same ``(scenario, n, seed)`` gives identical summaries —
+floating-point moments and pruned tables included.
 
-Bundles are counted in array form: each draw's clause set is packed into bytes
-(as :func:`numpy.packbits` over ``model.content_names``), zero-padded and read
-as ``uint64`` words. Sets of up to 64 pillars and clauses are one word and are
-counted exactly by sorting it; longer sets are sorted by a 64-bit mix of their
-words and every pair of draws that mix to the same value is checked word for
-word, so the counts stay exact (a collision only switches to a full
-lexicographic sort).
+Set tables ("which exact texts came up") come in two kinds:
+
+* :class:`DenseSets` for at most :data:`DENSE_BITS` members (the pillars of a
+  scenario, the clauses of one pillar): one counter per possible set, exact at
+  any ``n`` in a few kB.
+* :class:`SparseSets` for longer sets (every pillar and clause): the distinct
+  sets seen, with their counts. When the table passes ``2 * MAX_BUNDLES`` sets
+  it is cut back to the :data:`MAX_BUNDLES` most frequent. Each cut adds the
+  largest count it dropped to :attr:`SparseSets.bound`, so every reported count
+  is low by at most ``bound`` draws (a set dropped several times loses at most
+  the sum of the cuts), and a set missing from the table came up at most
+  ``bound`` times.
+
+Sparse sets are counted in array form: each draw's set is packed into bytes (as
+:func:`numpy.packbits` over the member rows), zero-padded and read as ``uint64``
+words. Sets of up to 64 members are one word and are counted exactly by sorting
+it; longer sets are sorted by a 64-bit mix of their words and every pair of
+draws that mix to the same value is checked word for word, so the counts stay
+exact (a collision only switches to a full lexicographic sort). Pure numpy; no I/O.
 """
 
 from __future__ import annotations
@@ -29,12 +42,25 @@ from pactsim.inference.compile import CompiledModel
 from pactsim.inference.engine import NAT, Draws
 from pactsim.language import expr as _expr
 
-__all__ = ["MAX_BUNDLES", "MAX_VALUES", "Stats", "evaluate_questions", "summarize"]
+__all__ = [
+    "DENSE_BITS",
+    "MAX_BUNDLES",
+    "MAX_VALUES",
+    "DenseSets",
+    "Moments",
+    "SparseSets",
+    "Stats",
+    "bundle_groups",
+    "evaluate_questions",
+    "summarize",
+]
 
-#: Distinct clause sets kept exactly in streaming statistics.
+#: Distinct sets a sparse table keeps after a cut (it is cut when it doubles this).
 MAX_BUNDLES = 100_000
 #: Distinct values of a numeric question kept for its distribution.
 MAX_VALUES = 10_000
+#: Sets of at most this many members are counted densely (one counter per set).
+DENSE_BITS = 12
 
 
 def environment(
@@ -59,6 +85,178 @@ def evaluate_questions(model: CompiledModel, draws: Draws) -> dict[str, NDArray[
     return out
 
 
+def bundle_groups(model: CompiledModel, file_order: list[str]) -> dict[str, tuple[str, ...]]:
+    """The set tables a run keeps: ``"all"`` (pillars and clauses), ``"pillars"``,
+    ``"clauses"`` and, per pillar with clauses, ``"pillar:NAME"`` (its clauses).
+
+    Members are listed in file order; empty groups are left out.
+    """
+    content = [n for n in file_order if n in model.index
+               and model.kinds[model.index[n]] in ("pillar", "clause")]
+    kind = {n: model.kinds[model.index[n]] for n in content}
+    groups: dict[str, tuple[str, ...]] = {
+        "all": tuple(content),
+        "pillars": tuple(n for n in content if kind[n] == "pillar"),
+        "clauses": tuple(n for n in content if kind[n] == "clause"),
+    }
+    for pillar in groups["pillars"]:
+        groups[f"pillar:{pillar}"] = tuple(n for n in content if model.pillar_of.get(n) == pillar)
+    return {k: v for k, v in groups.items() if v}
+
+
+@dataclass
+class Moments:
+    """Count, mean and sum of squared deviations (``m2``) of some values.
+
+    Merging uses the pairwise update of Chan, Golub and LeVeque, which stays
+    accurate when the mean is large next to the spread (a value of 1e8 with
+    sd 1 keeps sd 1, where sum and sum of squares would give 0).
+    """
+
+    count: int = 0
+    mean: float = 0.0
+    m2: float = 0.0
+
+    @classmethod
+    def of(cls, x: NDArray[np.float64]) -> Moments:
+        """Moments of an array (two passes: mean, then squared deviations)."""
+        n = int(x.shape[0])
+        if n == 0:
+            return cls()
+        mean = float(x.mean())
+        d = x - mean
+        d *= d  # no BLAS: its threads cost more than they save on one block
+        return cls(n, mean, float(d.sum()))
+
+    def merge(self, other: Moments) -> Moments:
+        """Add another part's moments (in place) and return self."""
+        if other.count == 0:
+            return self
+        if self.count == 0:
+            self.count, self.mean, self.m2 = other.count, other.mean, other.m2
+            return self
+        n = self.count + other.count
+        delta = other.mean - self.mean
+        self.mean += delta * (other.count / n)
+        self.m2 += other.m2 + delta * delta * (self.count * (other.count / n))
+        self.count = n
+        return self
+
+    @property
+    def sd(self) -> float:
+        """Sample standard deviation (``n - 1`` in the denominator); NaN below 2 values."""
+        return math.sqrt(max(self.m2, 0.0) / (self.count - 1)) if self.count > 1 else math.nan
+
+
+@dataclass
+class DenseSets:
+    """Exact counts of every set of ``width`` members (``width <= DENSE_BITS``).
+
+    ``counts[k]`` counts draws whose set has member ``j`` exactly when bit
+    ``width - 1 - j`` of ``k`` is set (the first member is the top bit).
+    """
+
+    width: int
+    counts: NDArray[np.int64]
+    bound: int = 0  # always 0: dense tables are never cut
+
+    @classmethod
+    def of(cls, bits: NDArray[np.bool_], rows: list[int]) -> DenseSets:
+        key = np.zeros(bits.shape[1], dtype=np.uint16)  # DENSE_BITS <= 16
+        for r in rows:
+            key <<= 1
+            key |= bits[r]
+        return cls(len(rows), np.bincount(key, minlength=1 << len(rows)).astype(np.int64))
+
+    def merge(self, other: DenseSets | SparseSets) -> DenseSets:
+        assert isinstance(other, DenseSets)
+        self.counts += other.counts
+        return self
+
+    def table(self) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+        """``(m, width)`` member flags of every set seen, and their counts."""
+        seen = np.flatnonzero(self.counts)
+        shifts = np.arange(self.width - 1, -1, -1)
+        return ((seen[:, None] >> shifts) & 1).astype(bool), self.counts[seen]
+
+
+@dataclass
+class SparseSets:
+    """Counts of the distinct sets seen, cut back to the most frequent when large.
+
+    Attributes
+    ----------
+    width:
+        Members per set.
+    keys, counts:
+        ``(m, n_words)`` packed sets (``uint64`` words of :func:`numpy.packbits`
+        bytes, zero-padded) and ``(m,)`` their counts, in an internal order.
+    bound:
+        Sum over the cuts so far of the largest count each dropped: every count
+        is low by at most this many draws.
+    cuts:
+        How many times the table was cut.
+    """
+
+    width: int
+    keys: NDArray[np.uint64]
+    counts: NDArray[np.int64]
+    bound: int = 0
+    cuts: int = 0
+
+    @classmethod
+    def of(cls, bits: NDArray[np.bool_], rows: list[int]) -> SparseSets:
+        keys, counts = _reduce(_bundle_keys(bits, rows), None)
+        return cls(len(rows), keys, counts)
+
+    def merge(self, other: DenseSets | SparseSets) -> SparseSets:
+        """Add another table (in place), cut back if it grew past twice the cap."""
+        assert isinstance(other, SparseSets)
+        if other.counts.shape[0]:
+            if self.counts.shape[0]:
+                keys = np.concatenate([self.keys, other.keys])
+                counts = np.concatenate([self.counts, other.counts])
+                # both halves are sorted by their mix: a stable sort (timsort)
+                # merges the two runs in close to linear time
+                self.keys, self.counts = _reduce(keys, counts, kind="stable")
+            else:
+                self.keys, self.counts = other.keys, other.counts
+        self.bound += other.bound
+        self.cuts += other.cuts
+        if self.counts.shape[0] > 2 * MAX_BUNDLES:
+            self._cut()
+        return self
+
+    def _cut(self) -> None:
+        """Keep the :data:`MAX_BUNDLES` most frequent sets (ties: first in sort order)."""
+        counts = self.counts
+        m = counts.shape[0]
+        top = int(counts.max())
+        if top <= 8 * m:  # a histogram of the counts finds the cut in O(m)
+            at_least = np.cumsum(np.bincount(counts)[::-1])[::-1]  # sets with count >= c
+            cut = int(np.flatnonzero(at_least >= MAX_BUNDLES)[-1])
+        else:
+            cut = int(np.partition(counts, m - MAX_BUNDLES)[m - MAX_BUNDLES])
+        keep = counts > cut
+        ties = np.flatnonzero(counts == cut)[: MAX_BUNDLES - int(np.count_nonzero(keep))]
+        keep[ties] = True
+        self.bound += int(counts[~keep].max())
+        self.cuts += 1
+        self.keys = np.compress(keep, self.keys, axis=0)
+        self.counts = counts[keep]
+
+    def table(self) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+        """``(m, width)`` member flags of every set kept, and their counts."""
+        raw = self.keys.view(np.uint8)[:, : (self.width + 7) // 8]
+        return np.unpackbits(raw, axis=1)[:, : self.width].astype(bool), self.counts
+
+
+def _sets_of(bits: NDArray[np.bool_], rows: list[int]) -> DenseSets | SparseSets:
+    if len(rows) <= DENSE_BITS:
+        return DenseSets.of(bits, rows)
+    return SparseSets.of(bits, rows)
+
+
 @dataclass
 class Stats:
     """Counts accumulated over draws.
@@ -73,57 +271,38 @@ class Stats:
         ``(horizon - as_of + 1,)`` draws signed on each day (index 0 is as_of).
     bool_counts:
         Times each boolean question was true.
-    num_moments:
-        ``(sum, sum of squares)`` of each numeric question (dates as day numbers).
-    num_count:
-        Draws where each numeric question had a value (dates can be missing).
+    moments:
+        :class:`Moments` of each numeric question over the draws where it has a
+        value (dates as day numbers).
     num_values:
         Exact counts of each numeric question's values, or ``None`` once more
         than :data:`MAX_VALUES` distinct values were seen.
-    bundle_keys, bundle_counts:
-        ``(n_sets, n_words)`` distinct clause sets (packed bits of
-        ``model.content_names``, zero-padded, as ``uint64`` words) and
-        ``(n_sets,)`` their draw counts, in an internal sort order; see
-        :attr:`bundles` for the same as a dict.
-    bundle_width:
-        Bytes of packed bits per clause set (``ceil(len(content_names) / 8)``).
-    bundle_error:
-        The largest count of a clause set dropped to respect :data:`MAX_BUNDLES`
-        (0 while nothing was dropped).
+    sets:
+        Set tables by group (see :func:`bundle_groups`): :class:`DenseSets` or
+        :class:`SparseSets`.
     """
 
     n: int
     node_counts: NDArray[np.int64]
     signing_hist: NDArray[np.int64]
     bool_counts: dict[str, int] = field(default_factory=dict)
-    num_moments: dict[str, tuple[float, float]] = field(default_factory=dict)
-    num_count: dict[str, int] = field(default_factory=dict)
+    moments: dict[str, Moments] = field(default_factory=dict)
     num_values: dict[str, dict[float, int] | None] = field(default_factory=dict)
-    bundle_keys: NDArray[np.uint64] = field(
-        default_factory=lambda: np.zeros((0, 1), dtype=np.uint64))
-    bundle_counts: NDArray[np.int64] = field(
-        default_factory=lambda: np.zeros(0, dtype=np.int64))
-    bundle_width: int = 0
-    bundle_error: int = 0
-
-    @property
-    def bundles(self) -> dict[bytes, int]:
-        """Draw count of each set of pillars and clauses, keyed by the
-        :func:`numpy.packbits` bytes of ``model.content_names`` (built on access)."""
-        raw = self.bundle_keys.view(np.uint8)[:, : self.bundle_width]
-        return {bytes(k): int(c) for k, c in zip(raw, self.bundle_counts.tolist(), strict=True)}
+    sets: dict[str, DenseSets | SparseSets] = field(default_factory=dict)
 
     def merge(self, other: Stats) -> Stats:
-        """Add another chunk's counts (in place) and return self."""
+        """Add the next block's statistics (in place) and return self.
+
+        Counts add exactly; moments and cut set tables depend on the order of
+        merges, so a run always merges its blocks in block order.
+        """
         self.n += other.n
         self.node_counts += other.node_counts
         self.signing_hist += other.signing_hist
         for k, v in other.bool_counts.items():
             self.bool_counts[k] = self.bool_counts.get(k, 0) + v
-        for k, (s, ss) in other.num_moments.items():
-            s0, ss0 = self.num_moments.get(k, (0.0, 0.0))
-            self.num_moments[k] = (s0 + s, ss0 + ss)
-            self.num_count[k] = self.num_count.get(k, 0) + other.num_count[k]
+        for k, mo in other.moments.items():
+            self.moments.setdefault(k, Moments()).merge(mo)
         for k, vals in other.num_values.items():
             mine = self.num_values.get(k, {})
             if mine is None or vals is None:
@@ -132,38 +311,12 @@ class Stats:
             for value, c in vals.items():
                 mine[value] = mine.get(value, 0) + c
             self.num_values[k] = mine if len(mine) <= MAX_VALUES else None
-        if other.bundle_counts.shape[0]:
-            if self.bundle_counts.shape[0]:
-                self.bundle_width = max(self.bundle_width, other.bundle_width)
-                keys = np.concatenate([self.bundle_keys, other.bundle_keys])
-                counts = np.concatenate([self.bundle_counts, other.bundle_counts])
-                # both halves are (nearly) sorted by their mix: a stable sort (timsort)
-                # merges the two runs in close to linear time
-                self.bundle_keys, self.bundle_counts = _reduce(keys, counts, kind="stable")
+        for k, table in other.sets.items():
+            if k in self.sets:
+                self.sets[k].merge(table)
             else:
-                self.bundle_keys, self.bundle_counts = other.bundle_keys, other.bundle_counts
-                self.bundle_width = other.bundle_width
-        self.bundle_error = max(self.bundle_error, other.bundle_error)
-        if self.bundle_counts.shape[0] > 2 * MAX_BUNDLES:
-            self._prune()
+                self.sets[k] = table
         return self
-
-    def _prune(self) -> None:
-        """Keep the :data:`MAX_BUNDLES` most frequent sets (ties: first in sort order)."""
-        counts = self.bundle_counts
-        m = counts.shape[0]
-        top = int(counts.max())
-        if top <= 8 * m:  # a histogram of the counts finds the cut in O(m)
-            at_least = np.cumsum(np.bincount(counts)[::-1])[::-1]  # sets with count >= c
-            cut = int(np.flatnonzero(at_least >= MAX_BUNDLES)[-1])
-        else:
-            cut = int(np.partition(counts, m - MAX_BUNDLES)[m - MAX_BUNDLES])
-        keep = counts > cut
-        ties = np.flatnonzero(counts == cut)[: MAX_BUNDLES - int(np.count_nonzero(keep))]
-        keep[ties] = True
-        self.bundle_error = max(self.bundle_error, int(counts[~keep].max()))
-        self.bundle_keys = np.compress(keep, self.bundle_keys, axis=0)
-        self.bundle_counts = counts[keep]
 
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -285,13 +438,6 @@ def _bundle_keys(bits: NDArray[np.bool_], rows: list[int]) -> NDArray[np.uint64]
     return out.view(np.uint64)
 
 
-def _bundle_counts(bits: NDArray[np.bool_], rows: list[int],
-                   ) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
-    if not rows:
-        return np.zeros((1, 1), dtype=np.uint64), np.array([bits.shape[1]], dtype=np.int64)
-    return _reduce(_bundle_keys(bits, rows), None)
-
-
 def _value_counts(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """``np.unique(x, return_counts=True)``; by a histogram when every value is a
     whole number in a narrow range (counts, day numbers), which is much faster."""
@@ -309,11 +455,18 @@ def _value_counts(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[
 
 
 def summarize(
-    model: CompiledModel, draws: Draws, answers: dict[str, NDArray[np.generic]] | None = None
+    model: CompiledModel, draws: Draws, answers: dict[str, NDArray[np.generic]] | None = None,
+    groups: dict[str, tuple[str, ...]] | None = None,
 ) -> Stats:
-    """Statistics of one chunk of draws (``answers``: evaluated questions, if at hand)."""
+    """Statistics of one block of draws.
+
+    ``answers`` are the evaluated questions, if at hand; ``groups`` the set
+    tables to keep (default: :func:`bundle_groups` in the model's order).
+    """
     if answers is None:
         answers = evaluate_questions(model, draws)
+    if groups is None:
+        groups = bundle_groups(model, list(model.names))
     width = max(model.horizon - model.as_of + 1, 1)
     hist = np.zeros(width, dtype=np.int64)
     if model.signing_index >= 0:
@@ -334,14 +487,12 @@ def summarize(
             x = valid.astype(np.int64).astype(np.float64)
         else:
             x = np.asarray(a, dtype=np.float64)
-        stats.num_moments[name] = (float(x.sum()), float((x * x).sum()))
-        stats.num_count[name] = int(x.shape[0])
+        stats.moments[name] = Moments.of(x)
         vals, counts = _value_counts(x)
         stats.num_values[name] = (
             dict(zip(vals.tolist(), counts.tolist(), strict=True))
             if len(vals) <= MAX_VALUES else None
         )
-    rows = [model.index[n] for n in model.content_names]
-    stats.bundle_keys, stats.bundle_counts = _bundle_counts(draws.bits, rows)
-    stats.bundle_width = (len(rows) + 7) // 8
+    for key, members in groups.items():
+        stats.sets[key] = _sets_of(draws.bits, [model.index[n] for n in members])
     return stats

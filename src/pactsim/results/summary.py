@@ -1,0 +1,212 @@
+"""The summary layer: frames and estimates built once for Monte Carlo and exact results.
+
+:class:`~pactsim.results.montecarlo.Results` and
+:class:`~pactsim.results.exact.ExactResults` compute numbers in their own way
+(counts with standard errors, or exact probabilities) and hand them here to
+become the frames users see, so the columns, their order and the argument
+checks are written once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from pactsim.errors import ArgumentError, ArgumentTypeError
+from pactsim.inference.compile import CompiledModel
+from pactsim.language.dates import from_day, to_day
+from pactsim.language.scenario import Scenario
+from pactsim.results.estimate import Estimate
+
+__all__ = [
+    "BUNDLE_COLUMNS",
+    "CDF_COLUMNS",
+    "MARGINAL_COLUMNS",
+    "QUESTION_COLUMNS",
+    "bundle_group",
+    "bundles_frame",
+    "cdf_frame",
+    "date_quantiles",
+    "day_numbers",
+    "marginals_frame",
+    "quantile_levels",
+    "questions_frame",
+    "top_count",
+]
+
+MARGINAL_COLUMNS = ["node", "kind", "pillar", "label", "p", "stderr", "lo", "hi",
+                    "p_given_signed", "stderr_given_signed"]
+QUESTION_COLUMNS = ["question", "expr", "p", "stderr", "lo", "hi"]
+CDF_COLUMNS = ["p", "stderr", "lo", "hi"]
+#: ``bound``: draws a count may be low by (0 when exact; see pactsim.results.stats).
+BUNDLE_COLUMNS = ["bundle", "items", "size", "count", "p", "stderr", "lo", "hi", "bound"]
+
+
+def file_order(scenario: Scenario, model: CompiledModel) -> list[str]:
+    """Binary nodes in file order (those the model kept)."""
+    return [n for n in scenario.binary_names if n in model.index]
+
+
+def marginals_frame(scenario: Scenario, model: CompiledModel,
+                    node: Callable[[str], Estimate],
+                    given_signed: Callable[[str], Estimate | None]) -> pd.DataFrame:
+    """One row per binary node in file order; ``given_signed`` answers for
+    pillars and clauses (``None``: no signing, or never signed)."""
+    rows = []
+    for name in file_order(scenario, model):
+        est = node(name)
+        kind = model.kinds[model.index[name]]
+        cond = given_signed(name) if kind in ("pillar", "clause") else None
+        rows.append({
+            "node": name, "kind": kind, "pillar": model.pillar_of.get(name),
+            "label": model.labels.get(name, name), "p": est.value, "stderr": est.stderr,
+            "lo": est.lo, "hi": est.hi,
+            "p_given_signed": np.nan if cond is None else cond.value,
+            "stderr_given_signed": np.nan if cond is None else cond.stderr,
+        })
+    return pd.DataFrame(rows, columns=MARGINAL_COLUMNS).set_index("node")
+
+
+def questions_frame(scenario: Scenario, model: CompiledModel,
+                    question: Callable[[str], Estimate]) -> pd.DataFrame:
+    """One row per true/false question: its estimate and its text."""
+    rows = []
+    for name, (_tree, t) in model.questions.items():
+        if t != "bool":
+            continue
+        est = question(name)
+        rows.append({"question": name, "expr": scenario.question_text(name),
+                     "p": est.value, "stderr": est.stderr, "lo": est.lo, "hi": est.hi})
+    return pd.DataFrame(rows, columns=QUESTION_COLUMNS).set_index("question")
+
+
+# -- dates -------------------------------------------------------------------
+def _one_day(d: object, model: CompiledModel) -> int:
+    if isinstance(d, str):
+        try:
+            day = to_day(dt.date.fromisoformat(d.strip()))
+        except ValueError:
+            raise ArgumentError(f"dates: {d!r} is not a date (write YYYY-MM-DD)") from None
+    elif isinstance(d, dt.date | np.datetime64):
+        if isinstance(d, np.datetime64) and np.isnat(d):
+            raise ArgumentError("dates: NaT is not a date")
+        if isinstance(d, dt.datetime) and pd.isna(d):
+            raise ArgumentError("dates: NaT is not a date")
+        day = to_day(d)
+    else:
+        raise ArgumentTypeError(
+            f"dates: {d!r} ({type(d).__name__}) is not a date; give 'YYYY-MM-DD' strings, "
+            "datetime.date, numpy.datetime64 or pandas.Timestamp")
+    if day > model.horizon:
+        raise ArgumentError(
+            f"dates: {from_day(day)} is after the scenario's horizon {from_day(model.horizon)}, "
+            "which is as far as it models; ask about dates up to the horizon or extend it")
+    return day
+
+
+def day_numbers(dates: object, model: CompiledModel) -> NDArray[np.int64]:
+    """Day numbers of ``dates``: ``None`` (every day from ``as_of`` to the horizon),
+    one date (``str``, ``datetime.date``, ``datetime64``, ``Timestamp``) or a
+    sequence of them. Dates after the horizon are refused (nothing is modelled
+    there); dates before ``as_of`` are fine (nothing happened yet)."""
+    if dates is None:
+        return np.arange(model.as_of, model.horizon + 1, dtype=np.int64)
+    if isinstance(dates, str | dt.date | np.datetime64):
+        return np.array([_one_day(dates, model)], dtype=np.int64)
+    if isinstance(dates, bytes) or not isinstance(dates, Iterable):
+        raise ArgumentTypeError(f"dates must be a date or a sequence of dates, not {dates!r}")
+    return np.array([_one_day(d, model) for d in dates], dtype=np.int64)
+
+
+def cdf_frame(days: NDArray[np.int64], p: NDArray[np.float64], stderr: NDArray[np.float64],
+              lo: NDArray[np.float64], hi: NDArray[np.float64]) -> pd.DataFrame:
+    """A date curve: ``p``, ``stderr``, ``lo``, ``hi`` indexed by date."""
+    return pd.DataFrame({"p": p, "stderr": stderr, "lo": lo, "hi": hi},
+                        index=pd.Index(days.astype("datetime64[D]"), name="date"))
+
+
+def quantile_levels(probs: object) -> list[float]:
+    """Check quantile levels: real numbers strictly between 0 and 1."""
+    if isinstance(probs, int | float):
+        probs = [probs]
+    if isinstance(probs, str | bytes) or not isinstance(probs, Iterable):
+        raise ArgumentTypeError(f"probs must be a sequence of levels in (0, 1), not {probs!r}")
+    out = []
+    for q in probs:
+        if isinstance(q, bool) or not isinstance(q, int | float | np.floating | np.integer):
+            raise ArgumentTypeError(f"probs: {q!r} is not a number")
+        if not (0.0 < float(q) < 1.0):  # also refuses NaN
+            raise ArgumentError(f"probs: {q!r} must be strictly between 0 and 1 (e.g. 0.5 "
+                                "for the median)")
+        out.append(float(q))
+    return out
+
+
+def date_quantiles(cum: NDArray[np.float64], as_of: int, probs: Sequence[float],
+                   total: float, name: str = "signing_date") -> pd.Series:
+    """Quantiles of a date from its cumulative mass ``cum`` (day ``as_of + i``).
+
+    ``total`` is the mass the levels refer to: the mass that has a date (given
+    it happens) or the whole (not happening counts as after the horizon); a
+    level beyond the mass that has a date gives ``NaT``.
+    """
+    out: dict[float, np.datetime64] = {}
+    last = float(cum[-1]) if len(cum) else 0.0
+    for q in probs:
+        target = q * total
+        if total <= 0 or target > last * (1 + 1e-12) + 1e-300:
+            out[q] = np.datetime64("NaT", "D")
+            continue
+        i = int(np.searchsorted(cum, target * (1 - 1e-12)))
+        out[q] = np.datetime64(as_of + min(i, len(cum) - 1), "D")
+    return pd.Series(out, name=name, dtype="datetime64[s]")
+
+
+# -- bundles -----------------------------------------------------------------
+def top_count(top: object) -> int | None:
+    """Check ``top``: a positive whole number, or ``None`` for every row."""
+    if top is None:
+        return None
+    if isinstance(top, bool) or not isinstance(top, int | np.integer):
+        raise ArgumentTypeError(f"top must be a whole number or None, not {top!r}")
+    if top < 1:
+        raise ArgumentError(f"top must be >= 1 (rows to show), not {top}")
+    return int(top)
+
+
+def bundle_group(of: object, groups: Iterable[str], pillars: Sequence[str]) -> str:
+    """The set-table key for ``of``: ``"all"``, ``"pillars"``, ``"clauses"`` or a
+    pillar's name (its clauses)."""
+    if not isinstance(of, str):
+        raise ArgumentTypeError(f"of must be a string, not {of!r}")
+    key = of if of in ("all", "pillars", "clauses") else f"pillar:{of}"
+    if key not in set(groups):
+        if of in ("all", "pillars", "clauses"):
+            return key  # an empty group: no such content in this scenario
+        choices = ["'all'", "'pillars'", "'clauses'", *(repr(p) for p in pillars)]
+        raise ArgumentError(f"of must be one of {', '.join(choices)} (a pillar's name gives "
+                            f"the sets of its clauses), not {of!r}")
+    return key
+
+
+def bundles_frame(members: Sequence[str], flags: NDArray[np.bool_], mass: NDArray[Any],
+                  estimate: Callable[[float], Estimate], bound: int, top: int | None,
+                  ) -> pd.DataFrame:
+    """The ``top`` most likely sets: ``flags`` ``(m, len(members))`` with their
+    ``mass`` (counts or probabilities); ties by member pattern, file order."""
+    if not len(mass):
+        return pd.DataFrame([], columns=BUNDLE_COLUMNS)
+    order = sorted(range(len(mass)), key=lambda i: (-mass[i], flags[i].tolist()))
+    rows = []
+    for i in order[:top]:
+        items = tuple(n for n, b in zip(members, flags[i], strict=True) if b)
+        est = estimate(mass[i])
+        rows.append({"bundle": " + ".join(items) or "(nothing)", "items": items,
+                     "size": len(items), "count": mass[i], "p": est.value,
+                     "stderr": est.stderr, "lo": est.lo, "hi": est.hi, "bound": bound})
+    return pd.DataFrame(rows, columns=BUNDLE_COLUMNS)
