@@ -15,13 +15,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "ArgumentError",
+    "ArgumentTypeError",
     "ConditionError",
+    "ExecutionError",
     "ModelTooWideError",
     "PactsimError",
     "PactsimWarning",
     "Problem",
     "ScenarioError",
+    "Suggestions",
     "did_you_mean",
+    "printable",
 ]
 
 
@@ -61,16 +66,17 @@ class Problem:
     value: object = None
 
     def __str__(self) -> str:
+        # printable(): names from the file may hold terminal escapes; never echo them raw
         if self.path is None and self.line is None:  # not from a file: no location to give
-            return f"{self.field}: {self.message}" if self.field else self.message
+            return printable(f"{self.field}: {self.message}" if self.field else self.message)
         where = self.path or "<scenario>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         if self.field:
-            return f"{where}: {self.field}: {self.message}"
-        return f"{where}: {self.message}"
+            return printable(f"{where}: {self.field}: {self.message}")
+        return printable(f"{where}: {self.message}")
 
 
 class ScenarioError(PactsimError, ValueError):
@@ -141,6 +147,32 @@ class ModelTooWideError(PactsimError, ValueError):
         self.width = width
 
 
+class ArgumentError(PactsimError, ValueError):
+    """A function was called with a value it cannot use.
+
+    Usual causes: ``n=0`` draws, a negative ``top=``, a probability level outside
+    (0, 1), a date after the scenario's horizon. The message names the argument,
+    the value and the accepted range.
+    """
+
+
+class ArgumentTypeError(PactsimError, TypeError):
+    """A function was called with an argument of the wrong type.
+
+    Usual causes: ``seed="7"`` (a string for an integer), ``n=1.5``,
+    ``prob(None)``. The message names the argument and the types accepted.
+    """
+
+
+class ExecutionError(PactsimError, RuntimeError):
+    """A chunk of a run failed on an executor or a worker process.
+
+    Usual causes: a worker process was killed (out of memory, or by a signal),
+    or the executor refused the task. The message names the chunk; the
+    original exception is chained as ``__cause__``. The run was cancelled.
+    """
+
+
 def _sorted(problems: Iterable[Problem]) -> list[Problem]:
     def key(p: Problem) -> tuple[str, int, int]:
         return (p.path or "", p.line or 0, p.column or 0)
@@ -149,8 +181,141 @@ def _sorted(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """Return ``" (did you mean 'x'?)"`` for the closest candidate, or ``""``."""
-    import difflib
+    """Return ``"; did you mean 'x'?"`` for the closest candidate, or ``""``.
 
-    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"; did you mean '{matches[0]}'?" if matches else ""
+    Closest by edit distance (see :class:`Suggestions`, which also serves many
+    look-ups over one large set without rebuilding anything).
+
+    Examples
+    --------
+    >>> did_you_mean("lable", ["label", "table", "p"])
+    "; did you mean 'label'?"
+    """
+    return Suggestions(candidates)(name)
+
+
+def printable(text: str) -> str:
+    r"""`text` with every non-printable character written as an escape.
+
+    Control characters (a terminal would obey ``\x1b]0;...\x07``), format
+    characters such as bidirectional overrides, separators other than the
+    space, and lone surrogates become ``\xNN``, ``\uNNNN`` or ``\UNNNNNNNN``;
+    everything else, accented letters and arrows included, is kept.
+
+    Examples
+    --------
+    >>> printable("a\x1b[2Jb → c")
+    'a\\x1b[2Jb → c'
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+_SUGGEST_MAX_LEN = 40  # longer names get no suggestion: bounds the work per look-up
+_EXHAUSTIVE = 16  # sets up to this size are compared in full; larger ones go through an index
+_BUCKET = 16  # candidates kept per index entry, and compared per look-up
+
+
+class Suggestions:
+    """"Did you mean" over a fixed set of names, fast for thousands of them.
+
+    The suggestion is the candidate fewest edits away (inserting, deleting or
+    changing a character, or swapping two neighbours, each count one), within
+    ``min(3, 1 + len // 4)`` edits of the longer of the two names and sharing
+    at least one character; ties go to the candidate with the same first letter,
+    then the nearer length, then alphabetical order. Sets of more than 16 names
+    are searched through an index of one-character deletions (candidates within
+    about two edits), built on the first look-up, so each look-up costs about
+    the length of the name, not the size of the set. Names longer than 40
+    characters get no suggestion.
+
+    Examples
+    --------
+    >>> s = Suggestions(["label", "table", "source"])
+    >>> s("lable"), s("xyz")
+    ("; did you mean 'label'?", '')
+    """
+
+    def __init__(self, candidates: Iterable[str]) -> None:
+        self._names = list(dict.fromkeys(c for c in candidates if isinstance(c, str)))
+        self._index: dict[str, list[str]] | None = None
+
+    def closest(self, name: str) -> str | None:
+        """The suggested candidate for `name`, or ``None``."""
+        if not isinstance(name, str) or not name or len(name) > _SUGGEST_MAX_LEN:
+            return None
+        best: tuple[int, bool, int, str] | None = None
+        for cand in self._shortlist(name):
+            limit = min(3, 1 + max(len(name), len(cand)) // 4)
+            dist = _edits(name, cand, limit)
+            if dist > limit or dist >= max(len(name), len(cand)):
+                continue
+            score = (dist, name[0] != cand[0], abs(len(name) - len(cand)), cand)
+            best = score if best is None or score < best else best
+        return None if best is None else best[3]
+
+    def __call__(self, name: str) -> str:
+        """``"; did you mean 'x'?"``, or ``""`` when nothing is close."""
+        match = self.closest(name)
+        return f"; did you mean '{match}'?" if match is not None else ""
+
+    def _shortlist(self, name: str) -> list[str]:
+        if len(self._names) <= _EXHAUSTIVE:
+            return self._names
+        if self._index is None:
+            self._index = {}
+            for cand in self._names:
+                if len(cand) <= _SUGGEST_MAX_LEN:
+                    for key in _deletions(cand):
+                        bucket = self._index.setdefault(key, [])
+                        if len(bucket) < _BUCKET:
+                            bucket.append(cand)
+        found: dict[str, None] = {}
+        for key in _deletions(name):
+            for cand in self._index.get(key, ()):
+                found[cand] = None
+                if len(found) >= _BUCKET:
+                    return list(found)
+        return list(found)
+
+
+def _deletions(name: str) -> dict[str, None]:
+    """`name` and every string made by deleting one of its characters, in order."""
+    return dict.fromkeys([name, *(name[:i] + name[i + 1:] for i in range(len(name)))])
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance of `a` and `b`, or ``limit + 1`` if above `limit`.
+
+    Only cells within `limit` of the diagonal are computed: O(len(a) * limit).
+    """
+    la, lb = len(a), len(b)
+    big = limit + 1
+    if abs(la - lb) > limit:
+        return big
+    before: list[int] | None = None
+    prev = [j if j <= limit else big for j in range(lb + 1)]
+    for i in range(1, la + 1):
+        cur = [big] * (lb + 1)
+        cur[0] = i if i <= limit else big
+        row_best = cur[0]
+        ai = a[i - 1]
+        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
+            v = prev[j - 1] + (ai != b[j - 1])
+            v = min(v, prev[j] + 1, cur[j - 1] + 1)
+            if before is not None and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, before[j - 2] + 1)
+            cur[j] = min(v, big)
+            row_best = min(row_best, cur[j])
+        if row_best > limit:
+            return big
+        before, prev = prev, cur
+    return prev[lb]
