@@ -86,3 +86,54 @@ def test_question_too_wide_for_exact_is_skipped_not_fatal():
     assert [(f.rule, f.field) for f in found] == [("always-true", "events.z"),
                                                    ("exact-skipped", "questions.q")]
     assert "not checked for being constant" in found[1].message
+
+
+DRIVERS = ("drivers:\n  a: {dist: normal, mean: 0, sd: 1}\n  b: {dist: uniform, low: -1, high: 1}\n"
+           "events:\n  e: {p: 0.5, odds: {a: 2, b: 3}}\n")
+
+
+def test_question_comparing_two_drivers_is_skipped_not_fatal():
+    """Exact inference compares a driver only with a number; the lint goes on."""
+    sc = pactsim.loads(HEADER + DRIVERS + "questions:\n  q: a > b\n  k: count(e, a < b)\n"
+                       "  z: e or not e\n", name="d.yaml")
+    found = [(f.rule, f.field) for f in check(sc)]
+    assert found == [("exact-skipped", "questions.q"), ("exact-skipped", "questions.k"),
+                     ("constant-question", "questions.z")]
+    skipped = check(sc)[0]
+    assert "not checked for being constant" in skipped.message
+    assert "'a > b' needs Monte Carlo" in skipped.message
+    assert str(skipped).startswith("d.yaml:11:3: questions.q: ")
+
+
+def test_a_row_too_wide_for_exact_is_skipped_not_fatal(monkeypatch):
+    from pactsim.errors import ModelTooWideError
+    from pactsim.results.exact import ExactResults
+
+    real = ExactResults.prob
+
+    def prob(self, expr, *args, **kwargs):
+        if expr.startswith(("a and", "not a and")):  # the rows of c's table
+            raise ModelTooWideError("too wide (stand-in)", width=40)
+        return real(self, expr, *args, **kwargs)
+
+    monkeypatch.setattr(ExactResults, "prob", prob)
+    sc = pactsim.loads(HEADER + "events:\n  a: {p: 0.5}\n  b: {p: 0.5}\n  c:\n    given: [a, b]\n"
+                       "    table:\n      true: {true: 0.1, false: 0.2}\n"
+                       "      false: {true: 0.3, false: 0.4}\n  d: {p: 1}\n", name="r.yaml")
+    found = check(sc)
+    assert [(f.rule, f.field) for f in found] == [("exact-skipped", "events.c.table"),
+                                                   ("always-true", "events.d")]
+    assert "table rows not checked for being reachable: too wide (stand-in)" in found[0].message
+
+
+def test_cli_goes_on_after_a_question_exact_inference_cannot_answer(tmp_path):
+    first = tmp_path / "drivers.yaml"
+    first.write_text(HEADER + DRIVERS + "questions:\n  q: a > b\n")
+    second = tmp_path / "lint.yaml"
+    second.write_text(HEADER + "events:\n  a: {p: 1}\n")
+    out = subprocess.run([sys.executable, "-m", "pactsim.cli", "check", str(first), str(second)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert f"{first}:11:3: questions.q: not checked for being constant" in out.stdout
+    assert f"{second}:6:3: events.a: 'a' is always true" in out.stdout
+    assert "Traceback" not in out.stderr
