@@ -6,6 +6,7 @@ import datetime as dt
 import pickle
 from pathlib import Path
 
+import pandas as pd
 import pydantic
 import pytest
 
@@ -102,8 +103,46 @@ def test_with_changes_by_node_name_and_by_path(sc):
     assert sc.pillars["mil"].p is None  # the original is untouched
     w = sc.with_changes({"pillars.mil.table.true": 0.5})
     assert w.pillars["mil"].table == {True: 0.5, False: 0.4}
-    with pytest.raises(ScenarioError, match=r"pillars\.mil\.clauses\.c\.p: = 1\.5"):
+    with pytest.raises(ScenarioError, match=r"^with_changes: c\.p: = 1\.5 must be in \[0, 1\]"):
         sc.with_changes({"c.p": 1.5})
+
+
+def frame(sc: pactsim.Scenario) -> pd.DataFrame:
+    return pactsim.simulate(sc, n=3_000, seed=1).to_frame()
+
+
+def test_equal_scenarios_hash_equal_and_give_the_same_draws(sc):
+    """Equality ignores where a scenario came from: file name, layout, comments."""
+    other = pactsim.loads("# another file\n" + TEXT.replace("{2025-06-30: 0.5}",
+                                                               "\n    2025-06-30: 0.50"),
+                          name="elsewhere.yaml")
+    for again in (other, from_dict(sc.model_dump()), pactsim.loads(pactsim.dumps(sc))):
+        assert again == sc and hash(again) == hash(sc) and again.digest == sc.digest
+        pd.testing.assert_frame_equal(frame(again), frame(sc))
+
+
+SWAPPED = TEXT.replace("events:\n  e: {p: {beta: [2, 6]}, source: s}\n",
+                       "events:\n  f: {p: 0.7}\n  e: {p: {beta: [2, 6]}, source: s}\n")
+IN_ORDER = SWAPPED.replace("  f: {p: 0.7}\n  e: {p: {beta: [2, 6]}, source: s}\n",
+                           "  e: {p: {beta: [2, 6]}, source: s}\n  f: {p: 0.7}\n")
+
+
+def test_order_of_nodes_is_part_of_equality():
+    """The same nodes in another order draw other random numbers, so they are not equal."""
+    a, b = pactsim.loads(IN_ORDER), pactsim.loads(SWAPPED)
+    assert a.model_dump() == b.model_dump()  # the same content as unordered mappings
+    assert not frame(a)[["e", "f"]].equals(frame(b)[["e", "f"]])  # ... but other draws
+    assert a != b and a.digest != b.digest
+    assert len({a, b}) == 2
+
+
+@pytest.mark.parametrize("text", [IN_ORDER, TEXT])
+def test_equality_agrees_with_digest_and_hash(text):
+    a = pactsim.loads(text)
+    b = pactsim.loads(text.replace("title: Unit scenario", "title: Other"))
+    assert (a == b) is False and a != b and a.digest != b.digest
+    assert a == pactsim.loads(text) and {a: 1}[pactsim.loads(text)] == 1
+    assert a != "not a scenario"
 
 
 def test_from_dict_reports_field_paths_without_lines():

@@ -366,12 +366,22 @@ class Scenario(_Model):
     _compiled: Any = PrivateAttr(default=None)  # its CompiledModel, once built
 
     def __eq__(self, other: object) -> bool:
-        """Equal when every field is equal (where the scenario was read from is ignored)."""
+        """Equal when the canonical JSON is the same (so the :attr:`digest` is too).
+
+        The order of keys is part of a scenario: drivers and binary nodes draw
+        their random numbers in file order (ties of the dependency order are
+        broken by it), so two scenarios that list the same nodes in another
+        order give other draws for the same seed, and are not equal. Equal
+        scenarios have the same digest and hash and give the same draws for
+        the same ``(n, seed)``. Where the scenario was read from (file name,
+        positions, comments) is ignored.
+        """
         if not isinstance(other, Scenario):
             return NotImplemented
-        return self.model_dump() == other.model_dump()
+        return self is other or self.digest == other.digest
 
     def __hash__(self) -> int:
+        """Hash of the :attr:`digest`: equal scenarios hash equal."""
         return hash(self.digest)
 
     def with_changes(self, changes: Mapping[str, Any] | None = None, /,
@@ -380,9 +390,24 @@ class Scenario(_Model):
 
         Keys are dotted paths, either from the top (``"signing.by.2024-12-31"``,
         ``"pillars.military.p"``) or starting at a node's name
-        (``"military.p"``, ``"su35_sale.odds.alignment"``). Setting a node's
-        ``p`` drops its ``given``/``table`` and the reverse. Keyword arguments
-        are shorthand for top-level fields (``horizon=...``).
+        (``"military.p"``, ``"su35_sale.odds.alignment"``). Every part of a path
+        must exist (fields count even when not written); only the last may add
+        a key, such as a new ``by`` date, which goes in date order. Setting a
+        node's ``p`` drops its ``given``/``table`` and the reverse. Everything
+        else (labels, sources, the order of keys) is kept. Keyword arguments
+        are shorthand for top-level fields (``horizon=...``) and win over
+        ``changes``. See :mod:`pactsim.language.variants`.
+
+        Raises
+        ------
+        ArgumentTypeError
+            ``changes`` is not a mapping, or a key is not text.
+        ArgumentError
+            A key names nothing in the scenario (each such key on a line).
+        ScenarioError
+            The changed scenario is invalid: every problem, each named by the
+            key that caused it, ``with_changes: military.p: = 1.5 must be in
+            [0, 1] ...``.
 
         Examples
         --------
@@ -394,7 +419,7 @@ class Scenario(_Model):
         """
         from pactsim.language.variants import with_changes
 
-        return with_changes(self, {**(changes or {}), **more})
+        return with_changes(self, changes, more)
 
     def __repr__(self) -> str:
         kinds = [v.kind for v in self.iter_nodes()]

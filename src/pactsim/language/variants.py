@@ -1,52 +1,318 @@
 """Variants of a scenario: change values by dotted path and validate again.
 
 :func:`with_changes` backs :meth:`Scenario.with_changes
-<pactsim.language.scenario.Scenario.with_changes>`.
+<pactsim.language.scenario.Scenario.with_changes>`. This module is the one
+place that maps a dotted path to where it sits in a scenario (variants kept in
+files, ``extends:``, are meant to reuse it).
+
+Paths
+-----
+A key is a dotted path, either from the top (``"signing.by.2024-12-31"``,
+``"pillars.military.clauses.su35_sale.p"``) or starting at a node's name
+(``"su35_sale.p"``, ``"military.odds.alignment"``). Each part must name
+something the scenario has: a field of the model (``p``, ``odds``, ``label``,
+… even when not written in the file) or an existing key of a mapping (a node,
+a source, a ``by`` date, a ``table`` row ``true`` / ``false``). Only the last
+part may add a new key to a mapping: a new ``by`` date (inserted in date
+order), a new ``odds`` factor, a new event or clause written whole. Setting a
+node's ``p`` drops its ``given`` / ``table``, and setting either of those
+drops ``p``. Everything else — labels, sources, the order of keys — is kept,
+and the result is validated like a file.
+
+Errors
+------
+Every message names the key of the argument in place of a file, one line per
+problem, all problems at once: ``changes`` not a mapping or a key not text is
+an :class:`~pactsim.errors.ArgumentTypeError` (a ``TypeError``); a key that
+names nothing is an :class:`~pactsim.errors.ArgumentError` (a ``ValueError``);
+a changed scenario that does not validate is a
+:class:`~pactsim.errors.ScenarioError` (a ``ValueError``) whose problems have
+``path == "with_changes"``, ``field`` the key as written (``value`` its new
+value), e.g. ``with_changes: signing.by.2025-09-30: = 0.5 is below the
+previous point (0.62); ...``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
+from pactsim.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    Problem,
+    ScenarioError,
+    did_you_mean,
+    printable,
+)
 from pactsim.language.io import from_dict
 from pactsim.language.scenario import Scenario
+from pactsim.language.validate import dotted_path
 
-__all__ = ["with_changes"]
+__all__ = ["resolve_path", "with_changes"]
 
-
-def with_changes(sc: Scenario, changes: Mapping[str, Any]) -> Scenario:
-    """A new, validated scenario with the values at dotted paths changed."""
-    data = sc.model_dump(exclude_defaults=True)
-    for key, value in changes.items():
-        _set_path(sc, data, key, value)
-    return from_dict(data, name=f"{sc.id} (changed)")
+#: The name problems of :func:`with_changes` carry in place of a file name.
+WHERE = "with_changes"
 
 
-def _set_path(sc: Scenario, data: dict[str, Any], dotted: str, value: Any) -> None:
-    parts: list[Any] = dotted.split(".")
+# -- the shape of the scenario model, read from its annotations ---------------
+@dataclass(frozen=True)
+class _Map:
+    """A mapping whose keys the author chooses (nodes, sources, ``by`` dates, odds)."""
+
+    key: Any  # str or datetime.date
+    value: _Shape
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A ``table``: nested mappings with keys ``true`` / ``false``."""
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    """A value changed only whole (a number, text, list, p spec, question)."""
+
+
+_Shape = type[BaseModel] | _Map | _Table | _Leaf
+
+
+def _shape(annotation: Any) -> _Shape:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _shape(args[0]) if len(args) == 1 else _Leaf()
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if origin is dict:
+        key, value = typing.get_args(annotation)
+        return _Table() if key is Any else _Map(key, _shape(value))
+    return _Leaf()
+
+
+def _field_shape(model: type[BaseModel], name: str) -> _Shape:
+    return _shape(model.model_fields[name].annotation)
+
+
+# -- resolving a key ---------------------------------------------------------------
+class _PathError(Exception):
+    """A key that names nothing in the scenario (turned into a Problem)."""
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_SCALAR_FIELDS = frozenset(
+    name for name in Scenario.model_fields
+    if isinstance(_field_shape(Scenario, name), _Leaf))
+
+
+def resolve_path(sc: Scenario, key: str) -> tuple[tuple[Any, ...], bool]:
+    """Where ``key`` points in ``sc``: ``(path from the top, is a new key)``.
+
+    The path holds the keys as the model holds them (``datetime.date`` under
+    ``by``, ``True`` / ``False`` in a ``table``). Raises ``ValueError`` saying
+    which part names nothing.
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> sc = pactsim.loads("pactsim: 1\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                    "events:\\n  rain: {p: 0.3}\\n")
+    >>> resolve_path(sc, "rain.odds.wind")
+    (('events', 'rain', 'odds', 'wind'), True)
+    """
+    try:
+        path, new, _container = _resolve(sc, key)
+    except _PathError as err:
+        raise ValueError(str(err)) from None
+    return path, new
+
+
+def _resolve(sc: Scenario, key: str) -> tuple[tuple[Any, ...], bool, _Shape]:
+    """``(path, is a new key, shape of the mapping or model holding its last part)``."""
+    parts: list[str] = key.split(".")
+    if any(not p for p in parts):
+        raise _PathError("is not a dotted path (an empty part between dots); write e.g. "
+                         "'military.p' or 'signing.by.2024-12-31'")
     head = parts[0]
-    if head not in Scenario.model_fields and head in sc.nodes:
+    is_field = head in Scenario.model_fields
+    if head in sc.nodes and (not is_field or (head in _SCALAR_FIELDS and len(parts) > 1)):
         parts = [*sc.nodes[head].path, *parts[1:]]
+    elif not is_field:
+        raise _PathError(
+            f"'{head}' is neither a section nor a node of scenario '{sc.id}'"
+            + did_you_mean(head, [*Scenario.model_fields, *sc.nodes]))
+    shape: _Shape = Scenario
+    current: Any = sc.model_dump()  # every field, defaults included
+    path: list[Any] = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        where = dotted_path(path) or "the scenario"
+        if isinstance(shape, type):
+            if part not in shape.model_fields:
+                raise _PathError(
+                    f"'{part}' is not a field of {where} (fields: "
+                    f"{', '.join(shape.model_fields)})" + did_you_mean(part, shape.model_fields))
+            typed: Any = part
+            next_shape = _field_shape(shape, part)
+        elif isinstance(shape, _Map):
+            typed = _map_key(shape, part, where)
+            next_shape = shape.value
+        elif isinstance(shape, _Table):
+            if part not in ("true", "false"):
+                raise _PathError(f"'{part}' is not a row of the table {where} (rows are "
+                                 "'true' and 'false', nested in the order of given)")
+            typed, next_shape = part == "true", shape
+        else:
+            raise _PathError(f"{where} = {_show(current)} is one value, with no part '{part}' "
+                             f"inside; change '{where}' whole")
+        path.append(typed)
+        exists = isinstance(current, Mapping) and typed in current
+        if last:
+            return tuple(path), not exists, shape
+        if not exists:
+            known = [str(dotted_path([k])) for k in current] if isinstance(current, Mapping) else []
+            raise _PathError(f"{dotted_path(path)} does not exist" + did_you_mean(part, known)
+                             + " (only the last part of a path may add a new key)")
+        current = current[typed]
+        if current is None:
+            raise _PathError(f"{dotted_path(path)} is not set in this scenario, so it has no "
+                             f"part '{parts[i + 1]}'; set '{dotted_path(path)}' whole")
+        shape = next_shape
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns
+
+
+def _map_key(shape: _Map, part: str, where: str) -> Any:
+    if shape.key is dt.date:
+        try:
+            return dt.date.fromisoformat(part)
+        except ValueError:
+            raise _PathError(f"'{part}' is not a date written YYYY-MM-DD (the keys of {where} "
+                             "are dates)") from None
+    return part
+
+
+# -- applying changes -------------------------------------------------------------
+_EXCLUSIVE = frozenset({"p", "given", "table"})  # fields of a node: p, or given + table
+
+
+def with_changes(sc: Scenario, changes: object, more: Mapping[str, Any] | None = None) -> Scenario:
+    """A new, validated scenario with the values at dotted paths changed.
+
+    ``changes`` maps dotted paths to new values (see the module docstring);
+    ``more`` holds keyword arguments, which take precedence.
+
+    Raises
+    ------
+    ArgumentTypeError
+        ``changes`` is not a mapping, or a key is not text.
+    ArgumentError
+        A key names nothing in the scenario (every such key, one line each).
+    ScenarioError
+        The changed scenario is invalid; each problem is named by the key that
+        caused it, ``with_changes: KEY: ...``.
+    """
+    if changes is None:
+        changes = {}
+    if not isinstance(changes, Mapping):
+        raise ArgumentTypeError(
+            f"{WHERE}: changes must be a mapping of dotted paths to new values, e.g. "
+            f"{{'military.p': 0.5}}, not {type(changes).__name__} {_show(changes)}")
+    items = {**changes, **(more or {})}
+    not_text = [k for k in items if not isinstance(k, str)]
+    if not_text:
+        raise ArgumentTypeError("\n".join(
+            f"{WHERE}: {_show(k)} = {_show(items[k])}: a key must be a dotted path (text) such "
+            f"as 'military.p' or 'signing.by.2024-12-31', not {type(k).__name__} {_show(k)}"
+            for k in not_text))
+    nowhere: list[str] = []
+    targets: list[tuple[str, tuple[Any, ...], Any]] = []
+    in_node: set[str] = set()  # keys naming a field of an event, pillar or clause
+    for key, value in items.items():
+        try:
+            path, _new, container = _resolve(sc, key)
+        except _PathError as err:
+            nowhere.append(printable(f"{WHERE}: {key}: {err}"))
+            continue
+        targets.append((key, path, value))
+        if isinstance(container, type) and set(container.model_fields) >= _EXCLUSIVE:
+            in_node.add(key)
+    data = sc.model_dump(exclude_defaults=True)
+    for key, path, value in targets:
+        try:
+            _set(data, path, value, exclusive=key in in_node)
+        except _PathError as err:
+            nowhere.append(printable(f"{WHERE}: {key}: {err}"))
+    if nowhere:
+        raise ArgumentError("\n".join(nowhere))
+    _sort_dates(data)
+    try:
+        return from_dict(data, name=f"{sc.id} (changed)")
+    except ScenarioError as err:
+        raise ScenarioError([_blame(p, targets) for p in err.problems]) from None
+
+
+def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any, *, exclusive: bool) -> None:
+    """Set ``path`` to ``value``; in a node (``exclusive``), ``p`` and ``given`` + ``table``
+    replace each other."""
     node: Any = data
-    for i, part in enumerate(parts[:-1]):
-        key = _key(part, parts[i - 1] if i else None)
-        if not isinstance(node.get(key), dict):
-            node[key] = {}
-        node = node[key]
-    last = _key(parts[-1], parts[-2] if len(parts) > 1 else None)
-    if last == "p":
+    for i, k in enumerate(path[:-1]):
+        child = node.get(k) if isinstance(node, dict) else None
+        if child is None and isinstance(node, dict):
+            child = node[k] = {}  # a field left at its default (an empty mapping)
+        if not isinstance(child, dict):
+            raise _PathError(f"{dotted_path(path[:i + 1])} was replaced by an earlier key of "
+                             "the same call, so this path leads nowhere; give one or the other")
+        node = child
+    last = path[-1]
+    if exclusive and last == "p":
         node.pop("given", None)
         node.pop("table", None)
-    elif last in ("given", "table"):
+    elif exclusive and last in ("given", "table"):
         node.pop("p", None)
     node[last] = value
 
 
-def _key(part: str, parent: Any) -> Any:
-    if parent == "by":
-        return dt.date.fromisoformat(part)
-    if part in ("true", "false"):
-        return part == "true"
-    return part
+def _sort_dates(data: dict[str, Any]) -> None:
+    """Put the ``by`` points in date order (a new date goes where it belongs)."""
+    signing = data.get("signing")
+    if not isinstance(signing, dict):
+        return
+    by = signing.get("by")
+    if isinstance(by, dict) and all(isinstance(d, dt.date) for d in by):
+        signing["by"] = dict(sorted(by.items()))
+
+
+def _blame(problem: Problem, targets: Sequence[tuple[str, tuple[Any, ...], Any]]) -> Problem:
+    """A validation problem of the changed scenario, named by the key that caused it."""
+    message = problem.message.replace(" in the file", "").replace(" at line None (", " (")
+    field = problem.field
+
+    def under(a: str, b: str) -> bool:  # b is a or inside a
+        return b == a or b.startswith((a + ".", a + "["))
+
+    for key, path, value in targets:
+        full = dotted_path(path)
+        if under(full, field):  # the key's own value, or inside it
+            if field == full and not message.startswith("="):
+                message = f"= {_show(value)}: {message}"
+            return Problem(message, key + field[len(full):], WHERE, value=problem.value)
+    culprits = [t for t in targets if under(field, dotted_path(t[1]))] or list(targets)
+    if len(culprits) == 1:
+        key, _path, value = culprits[0]
+        return Problem(f"= {_show(value)}: {field}: {message}", key, WHERE, value=value)
+    keys = ", ".join(k for k, _p, _v in culprits)
+    return Problem(f"{field}: {message}", keys, WHERE, value=problem.value)
