@@ -125,7 +125,7 @@ def test_resolve_path_is_the_one_mapping(sc):
     assert resolve_path(sc, "signing.by.2025-09-30") == (
         ("signing", "by", dt.date(2025, 9, 30)), True)
     assert resolve_path(sc, "mil.table.true") == (("pillars", "mil", "table", True), False)
-    with pytest.raises(ValueError, match="'nosuch' is neither a section nor a node"):
+    with pytest.raises(ArgumentError, match=r"^nosuch\.p: 'nosuch' is neither a section"):
         resolve_path(sc, "nosuch.p")
 
 

@@ -102,7 +102,7 @@ def _field_shape(model: type[BaseModel], name: str) -> _Shape:
 
 # -- resolving a key ---------------------------------------------------------------
 class _PathError(Exception):
-    """A key that names nothing in the scenario (turned into a Problem)."""
+    """A key that names nothing in the scenario (one line of an ArgumentError)."""
 
 
 def _show(value: Any) -> str:
@@ -123,8 +123,9 @@ def resolve_path(sc: Scenario, key: str) -> tuple[tuple[Any, ...], bool]:
     """Where ``key`` points in ``sc``: ``(path from the top, is a new key)``.
 
     The path holds the keys as the model holds them (``datetime.date`` under
-    ``by``, ``True`` / ``False`` in a ``table``). Raises ``ValueError`` saying
-    which part names nothing.
+    ``by``, ``True`` / ``False`` in a ``table``). Raises
+    :class:`~pactsim.errors.ArgumentError` (a ``ValueError``) saying which
+    part names nothing.
 
     Examples
     --------
@@ -135,14 +136,18 @@ def resolve_path(sc: Scenario, key: str) -> tuple[tuple[Any, ...], bool]:
     (('events', 'rain', 'odds', 'wind'), True)
     """
     try:
-        path, new, _container = _resolve(sc, key)
+        path, new, _container = _resolve(sc, key, sc.model_dump())
     except _PathError as err:
-        raise ValueError(str(err)) from None
+        raise ArgumentError(printable(f"{key}: {err}")) from None
     return path, new
 
 
-def _resolve(sc: Scenario, key: str) -> tuple[tuple[Any, ...], bool, _Shape]:
-    """``(path, is a new key, shape of the mapping or model holding its last part)``."""
+def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, ...], bool,
+                                                                     _Shape]:
+    """``(path, is a new key, shape of the mapping or model holding its last part)``.
+
+    ``full`` is ``sc.model_dump()``: every field, defaults included.
+    """
     parts: list[str] = key.split(".")
     if any(not p for p in parts):
         raise _PathError("is not a dotted path (an empty part between dots); write e.g. "
@@ -156,7 +161,7 @@ def _resolve(sc: Scenario, key: str) -> tuple[tuple[Any, ...], bool, _Shape]:
             f"'{head}' is neither a section nor a node of scenario '{sc.id}'"
             + did_you_mean(head, [*Scenario.model_fields, *sc.nodes]))
     shape: _Shape = Scenario
-    current: Any = sc.model_dump()  # every field, defaults included
+    current: Any = full
     path: list[Any] = []
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
@@ -241,9 +246,10 @@ def with_changes(sc: Scenario, changes: object, more: Mapping[str, Any] | None =
     nowhere: list[str] = []
     targets: list[tuple[str, tuple[Any, ...], Any]] = []
     in_node: set[str] = set()  # keys naming a field of an event, pillar or clause
+    full = sc.model_dump()
     for key, value in items.items():
         try:
-            path, _new, container = _resolve(sc, key)
+            path, _new, container = _resolve(sc, key, full)
         except _PathError as err:
             nowhere.append(printable(f"{WHERE}: {key}: {err}"))
             continue
