@@ -26,7 +26,11 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/run.py --markdown
 	$(PY) benchmarks/bench_exact.py
-	$(PY) benchmarks/bench_hostile.py
+	status=0; \
+	$(PY) benchmarks/bench_startup.py --importtime || status=1; \
+	$(PY) benchmarks/bench_memory.py || status=1; \
+	$(PY) benchmarks/bench_hostile.py || status=1; \
+	exit $$status
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
