@@ -41,10 +41,18 @@ BAD = [
     ("top-scalar", "hello\n", 1, 1, "the top level is a single value, not a mapping"),
     ("top-null", "~\n", 1, 1, "the top level is a single value"),
     ("unclosed-flow", "a: [1, 2\nb: 3\n", 2, 2, "invalid YAML: expected ',' or ']'"),
-    ("bad-indent", "a:\n  b: 1\n c: 2\n", 3, 2, "invalid YAML: expected <block end>"),
-    ("tab-indent", "a:\n\tb: 1\n", 2, 1, "invalid YAML"),
+    ("bad-indent", "a:\n  b: 1\n c: 2\n", 3, 2, "invalid YAML: this line is indented 1 spaces, "
+     "which lines up with no key above (line 2 is indented 2, line 1 0): indent it exactly like"),
+    ("over-indent", "a: 1\n  b: 2\n", 2, 4, "invalid YAML: a `key: value` cannot start here"),
+    ("over-indent-after-flow", "e:\n  a: {p: 1}\n    b: {p: 2}\n", 3, 5, "this line is indented"
+     " 4 spaces, more than line 2 (2), whose key already has a value"),
+    ("list-item-among-keys", "e:\n  a:\n    r:\n    - b\n  - c\n", 5, 3, "this list item is "
+     "indented 2 spaces, where a key is expected: indent it like the other items of its list "
+     "(item of line 4: 4 spaces)"),
+    ("tab-indent", "a:\n\tb: 1\n", 2, 1, "invalid YAML: a tab character here: YAML indents "
+     "with spaces only"),
     ("unclosed-quote", 'a: "abc\n', 2, 1, "invalid YAML: found unexpected end of stream"),
-    ("colon-in-value", "a: b: c\n", 1, 5, "mapping values are not allowed here"),
+    ("colon-in-value", "a: b: c\n", 1, 5, "if ': ' is part of a text, quote the text"),
     ("undefined-alias", "a: *nope\n", 1, 4, "alias *nope names no anchor"),
     ("control-char", "a: b\x07\n", 1, 5, "character #x0007 is not allowed"),
     ("nul-char", "a: 1\nb: \x00\n", 2, 4, "character #x0000 is not allowed"),
@@ -93,6 +101,9 @@ BAD = [
     ("invalid-date", "as_of: 2024-02-30\n", 1, 8, "invalid date '2024-02-30' (day is out of range"),
     ("huge-int", "n: " + "9" * 5000 + "\n", 1, 4, "invalid value '9999"),
     ("yaml-1.1", "%YAML 1.1\n---\nok: yes\n", 2, 1, "only YAML 1.2 is supported"),
+    ("lone-surrogate", 'a: "x\\ud83d"\n', 1, 4, "the text holds \\ud83d, half of a UTF-16"),
+    ("lone-low-surrogate", 'a: "\\ude00\\ud83d"\n', 1, 4, "the text holds \\ude00"),
+    ("lone-surrogate-in-key", '"k\\udfff": 1\n', 1, 1, "the text holds \\udfff"),
 ]
 
 
@@ -331,3 +342,23 @@ def test_modest_aliases_within_the_node_budget() -> None:
 
 def test_yaml_12_directive_is_fine() -> None:
     assert parse_yaml("%YAML 1.2\n---\nok: yes\n").data == {"ok": "yes"}
+
+
+@pytest.mark.parametrize("source", ['t: "\\ud83d\\ude00"\n', "t: '\U0001F600'\n",
+                                    't: "\\U0001F600"\n'])
+def test_escaped_surrogate_pairs_become_their_character(source: str) -> None:
+    data = parse_yaml(source).data
+    assert data == {"t": "\U0001F600"}
+    data["t"].encode("utf-8")  # what every writer downstream does
+
+
+def test_surrogate_pair_in_a_key_is_joined_too() -> None:
+    assert parse_yaml('"\\ud83d\\ude00": 1\n').data == {"\U0001F600": 1}
+
+
+def test_indentation_messages_look_back_a_bounded_number_of_lines() -> None:
+    source = "a:\n" + "".join(f"  k{i}: 1\n" for i in range(1000)) + " c: 2\n"
+    with pytest.raises(ScenarioError) as info:
+        parse_yaml(source)
+    message = info.value.problems[0].message
+    assert "(line 1001 is indented 2)" in message  # line 1, 1000 lines up, is not searched

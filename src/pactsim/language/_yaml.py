@@ -10,6 +10,7 @@ under a node budget, nesting is bounded, and every failure is one located
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -255,7 +256,7 @@ class _Converter:
 
     def scalar(self, node: Any, path: Path) -> Any:
         if str(node.tag) not in _TYPED:
-            return str(node.value)  # strings, and `=` or `<<` written as values
+            return self.text(str(node.value), path, node)  # strings, `=` or `<<` as values
         try:
             return _plain(self.constructor.construct_object(node, deep=True))
         except (ValueError, ArithmeticError, YAMLError) as exc:
@@ -264,6 +265,21 @@ class _Converter:
             self.problem(f"invalid {'date' if date else 'value'} {node.value[:40]!r} ("
                          f"{str(exc).splitlines()[0]}; {fix}, or quote it to keep it as text)",
                          path, node.start_mark)
+            return _BAD
+
+    def text(self, value: str, path: Path, node: Any) -> Any:
+        """`value` with escaped surrogate pairs (``"\\ud83d\\ude00"``, as JSON writes 😀)
+        joined into their character; a lone surrogate is a problem (no output could hold it)."""
+        if _SURROGATE.search(value) is None:
+            return value
+        try:
+            return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        except UnicodeDecodeError as exc:
+            lone = value.encode("utf-16-le", "surrogatepass")[exc.start:exc.start + 2]
+            code = int.from_bytes(lone, "little")
+            self.problem(f"the text holds \\u{code:04x}, half of a UTF-16 surrogate pair and not "
+                         "a character (write the character itself, or its full escape such as "
+                         "\\U0001F600)", path, node.start_mark)
             return _BAD
 
     def mapping(self, node: Any, path: Path, skip: frozenset[Key]) -> dict[Key, Any]:
@@ -322,6 +338,7 @@ class _Converter:
 
 
 _BAD = object()
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MERGE: Any = object()
 
 
@@ -385,6 +402,7 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>") -> Located:
     {'as_of': datetime.date(2024, 11, 5), 'ok': 'yes', 'p': 0.5}
     """
     data: Any = None
+    text = ""
     try:
         text = _decode(source)
         if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
@@ -420,7 +438,7 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>") -> Located:
     except _Stop as stop:
         raise ScenarioError(replace(stop.problem, path=name)) from None
     except MarkedYAMLError as exc:
-        raise ScenarioError(_syntax_problem(exc, name)) from None
+        raise ScenarioError(_syntax_problem(exc, name, text)) from None
     except (YAMLError, RecursionError) as exc:
         message = "invalid YAML: " + " ".join(str(exc).split())
         raise ScenarioError(Problem(message, "", name, 1, 1)) from None
@@ -430,13 +448,57 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>") -> Located:
     return Located(data, name, positions, key_positions)
 
 
-def _syntax_problem(exc: MarkedYAMLError, name: str) -> Problem:
-    """One readable line from ruamel's multi-line message, at the problem mark."""
+def _syntax_problem(exc: MarkedYAMLError, name: str, text: str) -> Problem:
+    """One readable line from ruamel's multi-line message, at the problem mark;
+    indentation and tab mistakes are explained in the file's own terms."""
     problem = " ".join(str(exc.problem or exc.context or "syntax error").split())
+    line, column = _pos(mark) if (mark := exc.problem_mark or exc.context_mark) else (1, 1)
+    plain = _plain_syntax(problem, text, line, column)
+    if plain is not None:
+        return Problem(f"invalid YAML: {plain}", "", name, line, column)
     where = ""
     if exc.problem and exc.context and exc.context_mark is not None:
-        line, column = _pos(exc.context_mark)
-        where = f"{' '.join(str(exc.context).split())} at line {line}, column {column}; "
-    line, column = _pos(mark) if (mark := exc.problem_mark or exc.context_mark) else (1, 1)
+        cline, ccolumn = _pos(exc.context_mark)
+        where = f"{' '.join(str(exc.context).split())} at line {cline}, column {ccolumn}; "
     return Problem(f"invalid YAML: {problem} ({where}check indentation, quotes, brackets and "
                    "`: ` here)", "", name, line, column)
+
+
+_LOOK_BACK = 200  # lines searched above an indentation mistake for the levels around it
+
+
+def _plain_syntax(problem: str, text: str, line: int, column: int) -> str | None:
+    """The common mistakes behind ruamel's wording, or None."""
+    if "that cannot start any token" in problem and "\\t" in problem:
+        return ("a tab character here: YAML indents with spaces only (replace the tab with "
+                "spaces)")
+    if problem == "mapping values are not allowed here":
+        return ("a `key: value` cannot start here: if this line belongs under the key above, "
+                "that key already has a value on its own line (put this line level with that "
+                "key, or move the value under it); if ': ' is part of a text, quote the text")
+    if not problem.startswith("expected <block end>"):
+        return None
+    what = "this list item" if problem.endswith("'-'") else "this line"
+    lines = text.splitlines()
+    indent = column - 1
+    above: list[tuple[int, int]] = []  # (line number, indentation) of content lines above
+    for i in range(line - 2, max(-1, line - 2 - _LOOK_BACK), -1):
+        stripped = lines[i].lstrip(" ") if 0 <= i < len(lines) else ""
+        if stripped and not stripped.startswith("#"):
+            above.append((i + 1, len(lines[i]) - len(stripped)))
+    if not above:
+        return None
+    near_line, near = above[0]
+    if what == "this list item":
+        item = next(((n, k) for n, k in above if lines[n - 1][k:].startswith("-")), None)
+        like = f" (item of line {item[0]}: {item[1]} spaces)" if item is not None else ""
+        return (f"this list item is indented {indent} spaces, where a key is expected: indent it"
+                f" like the other items of its list{like}")
+    if indent > near:
+        return (f"{what} is indented {indent} spaces, more than line {near_line} ({near}), "
+                "whose key already has a value: put it level with the key it belongs with")
+    outer = next(((n, k) for n, k in above if k < indent), None)
+    levels = f"line {near_line} is indented {near}" + (
+        f", line {outer[0]} {outer[1]}" if outer is not None else "")
+    return (f"{what} is indented {indent} spaces, which lines up with no key above ({levels}):"
+            " indent it exactly like the keys it belongs with")
