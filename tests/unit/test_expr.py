@@ -22,7 +22,10 @@ from pactsim.language.expr import (
     Not,
     NumLit,
     check,
+    check_dates,
+    compile_condition,
     compile_expr,
+    dependency_order,
     evaluate,
     names,
     parse,
@@ -401,3 +404,70 @@ def test_evaluate_large_is_vectorised() -> None:
     out = evaluate(parse("at_least(2, a, b, c)"), values)
     expected = values["a"].astype(int) + values["b"] + values["c"] >= 2
     np.testing.assert_array_equal(out, expected)
+
+
+# ---------------------------------------------------------------- dates beyond the horizon
+
+HORIZON = dt.date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        ("signing.date <= 2027-06-30", [17]),
+        ("signing.date <= 2026-12-31", []),  # the horizon itself is answerable
+        ("signing.date <= 2020-01-01", []),  # before as_of: well defined (never signed yet)
+        ("2027-01-01 > signing.date or not (signing.date != 2028-02-29)", [1, 51]),
+        ("any(a, signing.date < 2030-01-01)", [23]),
+        ("a and b", []),
+    ],
+)
+def test_check_dates(text: str, columns: list[int]) -> None:
+    problems = check_dates(parse(text), horizon=HORIZON)
+    assert [p.column for p in problems] == columns
+    for p in problems:
+        assert "is after the horizon (2026-12-31)" in p.message
+        assert "cannot be answered" in p.message
+        assert isinstance(p.value, dt.date) and p.value > HORIZON
+
+
+def test_compile_condition_refuses_dates_after_the_horizon() -> None:
+    text = "signing.date <= 2027-06-30"
+    assert compile_condition(text, SCOPE) == parse(text)  # no horizon given: no check
+    with pytest.raises(ScenarioError) as info:
+        compile_condition(text, SCOPE, what="given", horizon=HORIZON)
+    assert str(info.value).startswith(
+        "given = 'signing.date <= 2027-06-30', column 17: date 2027-06-30 is after the horizon")
+    assert compile_condition("signing.date <= 2026-06-30", SCOPE, horizon=HORIZON)
+
+
+# ---------------------------------------------------------------- long chains, many names
+
+
+def test_dependency_order_puts_each_question_after_those_it_mentions() -> None:
+    trees = {"a": parse("b or c"), "b": parse("c and x"), "c": parse("x"), "d": parse("x")}
+    assert dependency_order(trees) == ["c", "b", "a", "d"]
+
+
+def test_dependency_order_of_a_long_chain_needs_no_recursion() -> None:
+    n = 20_000  # far deeper than Python's recursion limit
+    trees = {f"q{i}": parse(f"q{i + 1}" if i < n else "x") for i in range(n + 1)}
+    order = dependency_order(trees)
+    assert order == [f"q{i}" for i in range(n, -1, -1)]
+
+
+def test_check_uses_the_suggestions_given() -> None:
+    asked: list[str] = []
+
+    def suggest(name: str) -> str:
+        asked.append(name)
+        return "; did you mean 'b'?"
+
+    with pytest.raises(ScenarioError, match="unknown name 'zz'; did you mean 'b'"):
+        check(parse("a and zz"), SCOPE, suggest=suggest)
+    assert asked == ["zz"]
+
+
+def test_did_you_mean_counts_edits_not_shared_letters() -> None:
+    with pytest.raises(ScenarioError, match="did you mean 'label'"):
+        check(parse("lable"), {"table": NameInfo("bool"), "label": NameInfo("bool")})

@@ -42,13 +42,14 @@ from typing import Any, Literal, NoReturn, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from pactsim.errors import Problem, ScenarioError, did_you_mean
+from pactsim.errors import Problem, ScenarioError, Suggestions, did_you_mean
 
 # fmt: off
 __all__ = [
     "MAX_DEPTH", "MAX_LENGTH", "BoolLit", "BoolOp", "Call", "Compare", "DateLit", "DateOf",
-    "Expr", "ExprType", "Name", "NameInfo", "Not", "NumLit", "check", "compile_condition",
-    "compile_expr", "evaluate", "names", "parse", "unparse",
+    "Expr", "ExprType", "Name", "NameInfo", "Not", "NumLit", "check", "check_dates",
+    "compile_condition", "compile_expr", "dependency_order", "evaluate", "names", "parse",
+    "unparse",
 ]
 # fmt: on
 
@@ -427,24 +428,109 @@ def names(expr: Expr) -> frozenset[str]:
     return frozenset(found)
 
 
+def _ordered_names(expr: Expr) -> list[str]:
+    """Names `expr` mentions, each once, in the order they are written."""
+    found: dict[str, None] = {}
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Name | DateOf):
+            found[node.name] = None
+        stack.extend(reversed(_children(node)))
+    return list(found)
+
+
+def dependency_order(trees: Mapping[str, Expr]) -> list[str]:
+    """Order named expressions (questions) so each comes after those it mentions.
+
+    Parameters
+    ----------
+    trees:
+        Question name -> its AST. Names an AST mentions that are not keys of
+        `trees` (nodes, drivers) are ignored.
+
+    Returns
+    -------
+    list of str
+        Every key of `trees` once. Independent questions keep the order of
+        `trees`. No recursion (a chain of thousands of questions is fine) and
+        time linear in the total size of the ASTs. Questions in a cycle come
+        in some order that cannot satisfy them all; validation refuses cycles.
+
+    Examples
+    --------
+    >>> dependency_order({"a": parse("b or c"), "b": parse("c"), "c": parse("x")})
+    ['c', 'b', 'a']
+    """
+    order: list[str] = []
+    seen: set[str] = set()
+    for root in trees:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(_ordered_names(trees[root])))]
+        while stack:
+            name, pending = stack[-1]
+            for dep in pending:
+                if dep in trees and dep not in seen:
+                    seen.add(dep)
+                    stack.append((dep, iter(_ordered_names(trees[dep]))))
+                    break
+            else:
+                stack.pop()
+                order.append(name)
+    return order
+
+
+def check_dates(expr: Expr, *, horizon: dt.date) -> list[Problem]:
+    """Problems for the date literals of `expr` that a scenario cannot answer.
+
+    A scenario models nothing after its ``horizon``: ``signing.date <=
+    2027-06-30`` with horizon 2026-12-31 would silently be P(signed by the
+    horizon). Such literals are problems, each with the 1-based ``column`` of
+    the date in the expression text and the date as ``value``. Dates on or
+    before the horizon are fine, those before ``as_of`` included (comparing
+    with them is well defined: nothing is signed before ``as_of``).
+
+    Examples
+    --------
+    >>> [p.column for p in check_dates(parse("signing.date <= 2027-06-30"),
+    ...                                horizon=dt.date(2026, 12, 31))]
+    [17]
+    """
+    problems: list[Problem] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, DateLit) and node.value > horizon:
+            problems.append(Problem(
+                f"date {node.value} is after the horizon ({horizon}): the scenario models "
+                "nothing later, so this cannot be answered (use a date on or before the "
+                "horizon, or move the horizon)", column=node.start + 1, value=node.value))
+        stack.extend(_children(node))
+    return sorted(problems, key=lambda p: p.column or 0)
+
+
 _Report = Callable[[Expr, str], None]
 _Scope = Mapping[str, NameInfo]
+_Suggest = Callable[[str], str]
 
 
-def _need_bool(what: str, items: Sequence[Expr], scope: _Scope, bad: _Report) -> None:
+def _need_bool(what: str, items: Sequence[Expr], scope: _Scope, bad: _Report,
+               suggest: _Suggest) -> None:
     for item in items:
-        if (typ := _check(item, scope, bad)) in ("number", "date"):
+        if (typ := _check(item, scope, bad, suggest)) in ("number", "date"):
             text = unparse(item)
             fix = f"{text} > 0" if typ == "number" else f"{text} <= 2024-12-31"
             bad(item, f"{what} needs true/false conditions, but '{text}' is a {typ}; "
                 f"compare it, e.g. '{fix}'")  # fmt: skip
 
 
-def _check(expr: Expr, scope: _Scope, bad: _Report) -> ExprType | None:
+def _check(expr: Expr, scope: _Scope, bad: _Report, suggest: _Suggest) -> ExprType | None:
     match expr:
         case Name(name=name) | DateOf(name=name) if name not in scope:
             rule = " (names are the scenario's events, drivers, pillars, clauses, questions)"
-            bad(expr, f"unknown name '{name}'{did_you_mean(name, scope) or rule}")
+            bad(expr, f"unknown name '{name}'{suggest(name) or rule}")
             return None
         case Name(name=name):
             return scope[name].type
@@ -459,11 +545,11 @@ def _check(expr: Expr, scope: _Scope, bad: _Report) -> ExprType | None:
         case BoolLit():
             return "bool"
         case Not(operand=operand):
-            _need_bool("'not'", [operand], scope, bad)
+            _need_bool("'not'", [operand], scope, bad, suggest)
         case BoolOp(op=op, operands=operands):
-            _need_bool(f"'{op}'", operands, scope, bad)
+            _need_bool(f"'{op}'", operands, scope, bad, suggest)
         case Compare(op=op, left=left, right=right):
-            lt, rt = _check(left, scope, bad), _check(right, scope, bad)
+            lt, rt = _check(left, scope, bad, suggest), _check(right, scope, bad, suggest)
             text = unparse(expr)
             if lt is not None and rt is not None and lt != rt:
                 rule = "compare two numbers, two dates, or two true/false values"
@@ -471,7 +557,7 @@ def _check(expr: Expr, scope: _Scope, bad: _Report) -> ExprType | None:
             elif lt == rt == "bool" and op not in ("==", "!="):
                 bad(expr, f"'{op}' cannot order true/false values in '{text}'; use == or !=")
         case Call(func=func, args=args, k=k):
-            _need_bool(f"{func}()", args, scope, bad)
+            _need_bool(f"{func}()", args, scope, bad, suggest)
             if k is not None and func in ("at_least", "exactly") and k > len(args):
                 fix = "so it is never true; lower k or add conditions"
                 bad(expr, f"{func}({k}, ...) lists only {len(args)} conditions, {fix}")
@@ -481,8 +567,14 @@ def _check(expr: Expr, scope: _Scope, bad: _Report) -> ExprType | None:
     return "bool"
 
 
-def check(expr: Expr, scope: Mapping[str, NameInfo]) -> ExprType:
+def check(expr: Expr, scope: Mapping[str, NameInfo], *,
+          suggest: Callable[[str], str] | None = None) -> ExprType:
     """Type-check `expr` against the names in `scope` and return its type.
+
+    `suggest` turns an unknown name into ``"; did you mean 'x'?"`` or ``""``;
+    by default the names of `scope` are searched (pass a shared
+    :class:`~pactsim.errors.Suggestions` when checking many expressions
+    against one large scope).
 
     Raises
     ------
@@ -498,7 +590,10 @@ def check(expr: Expr, scope: Mapping[str, NameInfo]) -> ExprType:
     'bool'
     """
     problems: list[Problem] = []
-    typ = _check(expr, scope, lambda at, msg: problems.append(Problem(msg, column=at.start + 1)))
+    if suggest is None:
+        suggest = Suggestions(scope)
+    typ = _check(expr, scope, lambda at, msg: problems.append(Problem(msg, column=at.start + 1)),
+                 suggest)
     if problems or typ is None:
         raise ScenarioError(problems)
     return typ
@@ -510,14 +605,19 @@ def compile_expr(text: str, scope: Mapping[str, NameInfo]) -> tuple[Expr, ExprTy
     return expr, check(expr, scope)
 
 
-def compile_condition(text: str, scope: Mapping[str, NameInfo], *, what: str = "expr") -> Expr:
+def compile_condition(text: str, scope: Mapping[str, NameInfo], *, what: str = "expr",
+                      horizon: dt.date | None = None) -> Expr:
     """Compile a true/false expression given in Python (``Results.prob(text)``).
 
     Problems name the argument and the column: ``expr = 'a and': column 6:
-    expected a name ...``. A numeric or date expression is an error.
+    expected a name ...``. A numeric or date expression is an error, and so,
+    when `horizon` is given, is a date literal after it (see :func:`check_dates`).
     """
     try:
         tree, kind = compile_expr(text, scope)
+        late = [] if horizon is None else check_dates(tree, horizon=horizon)
+        if late:
+            raise ScenarioError(late)
     except ScenarioError as err:
         raise ScenarioError([
             Problem(f"{what} = {text!r}, column {p.column}: {p.message}", value=text)
