@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import pactsim
-from pactsim.errors import PactsimError, ScenarioError
+from pactsim.errors import PactsimError, Problem, ScenarioError, Suggestions, printable
 
 HEADER = "pactsim: 1\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n"
 
@@ -51,8 +51,8 @@ CASES = [
     ("table_leaf", "events:\n  a: {p: 0.5}\n  c:\n    given: [a]\n    table: {true: 0.1, false: 1.5}\n",
      9, 31, "events.c.table.false", "= 1.5 must be in [0, 1]"),
     ("p_and_table", "events:\n  a: {p: 0.5}\n  c:\n    p: 0.2\n    given: [a]\n    table: {true: 0.1, "
-     "false: 0.2}\n", 8, 5, "events.c", "give either p or given + table, not both"),
-    ("no_probability", "events:\n  a: {label: x}\n", 6, 6, "events.a", "needs a probability"),
+     "false: 0.2}\n", 7, 3, "events.c", "give either p or given + table, not both"),
+    ("no_probability", "events:\n  a: {label: x}\n", 6, 3, "events.a", "needs a probability"),
     ("by_decreasing", "signing:\n  by:\n    2024-12-31: 0.5\n    2025-03-31: 0.4\n", 8, 17,
      "signing.by.2025-03-31", "is below the previous point (0.5)"),
     ("by_unordered", "signing:\n  by:\n    2025-03-31: 0.4\n    2024-12-31: 0.5\n", 8, 5,
@@ -100,6 +100,60 @@ CASES = [
      "reserved for the `signing:` section"),
     ("self_dependency", "events:\n  a: {p: 0.5, odds: {a: 2}}\n", 6, 25, "events.a.odds.a",
      "cannot depend on itself"),
+    # issue 8 item 5: every problem at once, at the right place, in the user's terms
+    ("bad_p_hides_nothing", "events:\n  mood: {p: 0.5}\n  a: {p: 1.9, odds: {moood: 1.5}}\n", 7, 29,
+     "events.a.odds.moood", "unknown name 'moood' (in odds); did you mean 'mood'?"),
+    ("no_probability_block", "events:\n  a:\n    label: x\n", 6, 3, "events.a", "needs a probability"),
+    ("did_you_mean_by_edits", "events:\n  a: {p: 0.5, lable: x}\n", 6, 15, "events.a.lable",
+     "did you mean 'label'?"),
+    ("clauses_under_clause", "signing:\n  by: {2024-12-31: 0.5}\npillars:\n  m:\n    p: 0.5\n    clauses:\n"
+     "      c:\n        p: 0.5\n        clauses:\n          d: {p: 0.1}\n", 13, 9,
+     "pillars.m.clauses.c.clauses", "clauses belong under pillars, not under a clause"),
+    ("clauses_under_event", "events:\n  a:\n    p: 0.5\n    clauses: {d: {p: 0.1}}\n", 8, 5,
+     "events.a.clauses", "clauses belong under pillars, not under an event"),
+    ("date_day_first", "pactsim: 1\nid: t\nas_of: 15/01/2026\nhorizon: 2026-12-31\n", 3, 8, "as_of",
+     "= '15/01/2026' is not a date (dates are YYYY-MM-DD: write 2026-01-15)"),
+    ("date_as_number", "pactsim: 1\nid: t\nas_of: 0\nhorizon: 2026-12-31\n", 3, 8, "as_of",
+     "= 0 is not a date (dates are YYYY-MM-DD"),
+    ("by_key_number", "signing:\n  by: {0: 0.5}\n", 6, 8, "signing.by[0]", "key 0 is not a date"),
+    ("by_key_text", "signing:\n  by: {31/12/2024: 0.5}\n", 6, 8, "signing.by.31/12/2024",
+     "key '31/12/2024' is not a date (dates are YYYY-MM-DD: write 2024-12-31)"),
+    ("node_fields_under_indented", "events:\n  a:\n  p: 0.5\n", 7, 3, "events.p",
+     "'p' is a field, not a name: `a:` just above is empty — if 'p' belongs to it, indent it"),
+    ("node_empty", "events:\n  a:\n  b: {p: 0.5}\n", 6, 3, "events.a",
+     "is empty: it needs its fields, e.g. `a: {p: 0.3}`"),
+    ("section_under_indented", "events:\na: {p: 0.5}\n", 6, 1, "a",
+     "`events:` just above is empty — if 'a' belongs under it, indent it"),
+    ("clauses_under_indented", "signing:\n  by: {2024-12-31: 0.5}\npillars:\n  m:\n    p: 0.5\n"
+     "    clauses:\n    c: {p: 0.5}\n", 11, 5, "pillars.m.c", "`clauses:` just above is empty"),
+    ("yaml_under_indented", "events:\n  a:\n    p: 0.5\n   odds: {}\n", 8, 4, "",
+     "this line is indented 3 spaces, which lines up with no key above (line 7 is indented 4, "
+     "line 6 2)"),
+    ("driver_missing_dist", "drivers:\n  x: {mean: 0, sd: 1}\n", 6, 3, "drivers.x",
+     "missing required field 'dist'"),
+    ("question_empty", "questions:\n  q:\n", 6, 3, "questions.q", "is empty: write an expression"),
+    # issue 8 item 4: a date the scenario cannot answer
+    ("question_after_horizon", "signing:\n  by: {2024-12-31: 0.5}\nquestions:\n  q: signing.date <= "
+     "2026-06-30\n", 8, 22, "questions.q", "date 2026-06-30 is after the horizon (2025-12-31)"),
+    ("question_after_horizon_long", "signing:\n  by: {2024-12-31: 0.5}\nquestions:\n  q: {expr: "
+     "\"signing and signing.date > 2027-01-01\"}\n", 8, 41, "questions.q.expr",
+     "cannot be answered"),
+    # issue 9 item 1: tables are bounded by what was written
+    ("given_too_many", "events:\n" + "".join(f"  e{i}: {{p: 0.5}}\n" for i in range(17))
+     + "  x:\n    given: [" + ", ".join(f"e{i}" for i in range(17)) + "]\n    table: {}\n", 24, 5,
+     "events.x.given", "lists 17 parents; a table may condition on at most 16"),
+    ("table_many_missing", "events:\n" + "".join(f"  e{i}: {{p: 0.5}}\n" for i in range(12))
+     + "  x:\n    given: [" + ", ".join(f"e{i}" for i in range(12)) + "]\n    table: {}\n", 20, 5,
+     "events.x.table", "e10=false, e11=true and 4,093 more (4,096 of 4,096 missing)"),
+    ("table_key_one", "events:\n  a: {p: 0.5}\n  c:\n    given: [a]\n    table: {1: 0.1, false: 0.2}\n",
+     9, 13, "events.c.table[1]", "key 1 is not true or false"),
+    # issue 9 items 7 and 20: text that cannot be written out; booleans are not numbers
+    ("lone_surrogate", 'title: "\\ud800"\n', 5, 8, "title",
+     "the text holds \\ud800, half of a UTF-16 surrogate pair"),
+    ("version_bool", "pactsim: true\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n", 1, 10,
+     "pactsim", "= true: the format version is a number"),
+    ("driver_number_bool", "drivers:\n  x: {dist: normal, mean: true, sd: 1}\n", 6, 27,
+     "drivers.x.mean", "= true must be a number"),
 ]
 
 
@@ -160,3 +214,92 @@ def test_load_reports_the_file_name(tmp_path):
 def test_missing_file_is_a_scenario_error(tmp_path):
     with pytest.raises(ScenarioError, match="cannot read the file"):
         pactsim.load(tmp_path / "nope.yaml")
+
+
+def test_a_bad_value_does_not_hide_the_nodes_other_mistakes():
+    text = HEADER + "drivers:\n  mood: {dist: normal, mean: 0, sd: 1}\nevents:\n" \
+        "  a: {p: 1.9, odds: {moood: 1.5}, requires: [zz]}\n"
+    with pytest.raises(ScenarioError) as info:
+        pactsim.loads(text, name="f.yaml")
+    found = {p.field: p.message for p in info.value.problems}
+    assert set(found) == {"events.a.p", "events.a.odds.moood", "events.a.requires[0]"}
+    assert "did you mean 'mood'?" in found["events.a.odds.moood"]
+
+
+def test_a_bad_p_is_not_reported_as_a_missing_one():
+    with pytest.raises(ScenarioError) as info:
+        pactsim.loads(HEADER + "events:\n  a: {p: 1.9}\n")
+    assert [p.field for p in info.value.problems] == ["events.a.p"]
+
+
+def test_control_characters_in_names_are_escaped_when_printed():
+    text = HEADER + 'events:\n  a: {p: 0.5, "\\e]0;pwned\\a\\e[2J": 1}\n"\\e[31mx": 1\n'
+    with pytest.raises(ScenarioError) as info:
+        pactsim.loads(text, name="f.yaml")
+    shown = str(info.value)
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "unknown field '\\x1b]0;pwned\\x07\\x1b[2J'" in shown
+    assert "unknown section '\\x1b[31mx'" in shown
+    assert all(p.isprintable() for p in shown.splitlines())
+
+
+def test_missing_combinations_are_counted_not_listed():
+    given = [f"e{i}" for i in range(24)]
+    data = {"pactsim": 1, "id": "t", "as_of": "2024-11-05", "horizon": "2025-12-31",
+            "events": {**{g: {"p": 0.5} for g in given[:16]},
+                       "x": {"given": given[:16], "table": {True: {}}}}}
+    with pytest.raises(ScenarioError) as info:
+        pactsim.from_dict(data)
+    (problem,) = info.value.problems
+    assert "and 65,533 more (65,536 of 65,536 missing)" in problem.message
+    assert len(problem.message) < 1000
+    # the 573-byte file of issue 9: refused at `given`, the table is never expanded
+    text = HEADER + "events:\n" + "".join(f"  {g}: {{p: 0.5}}\n" for g in given) \
+        + f"  x:\n    given: [{', '.join(given)}]\n    table: {{}}\n"
+    with pytest.raises(ScenarioError) as info:
+        pactsim.loads(text)
+    (problem,) = info.value.problems
+    assert "at most 16" in problem.message and "16,777,216 rows" in problem.message
+
+
+@pytest.mark.parametrize(("call", "kind", "fragment"), [
+    (lambda: pactsim.load("a\0b"), ValueError, "load(): path = 'a\\x00b' holds a NUL character"),
+    (lambda: pactsim.load(12), TypeError, "load(): path = 12 is an int"),
+    (lambda: pactsim.load(b"x.yaml"), TypeError, "load(): path = b'x.yaml' is bytes"),
+    (lambda: pactsim.loads(None), TypeError, "loads(): text = None is None"),
+    (lambda: pactsim.loads(["pactsim: 1"]), TypeError, "loads(): text = ['pactsim: 1'] is a list"),
+    (lambda: pactsim.loads(HEADER, name=3), TypeError, "loads(): name = 3 is an int"),
+    (lambda: pactsim.from_dict([1]), TypeError, "from_dict(): data = [1] is a list"),
+    (lambda: pactsim.from_dict({}, name=None), TypeError, "from_dict(): name = None is None"),
+], ids=["nul", "int-path", "bytes-path", "none-text", "list-text", "int-name", "list-data",
+        "none-name"])
+def test_bad_arguments_name_the_argument(call, kind, fragment):
+    with pytest.raises(kind) as info:
+        call()
+    assert isinstance(info.value, PactsimError)
+    assert not isinstance(info.value, ScenarioError)
+    assert fragment in str(info.value)
+
+
+def test_printable_escapes_only_what_a_terminal_would_obey():
+    assert printable("su35 → s400, é") == "su35 → s400, é"
+    assert printable("a\x1b[2J\x07\u202e\x00b") == "a\\x1b[2J\\x07\\u202e\\x00b"
+    assert str(Problem("bad \x1b[31m", "x\ny", "f.yaml", 1, 2)) == \
+        "f.yaml:1:2: x\\x0ay: bad \\x1b[31m"
+
+
+@pytest.mark.parametrize(("name", "candidates", "expected"), [
+    ("lable", ["label", "table", "source"], "label"),  # a swap is one edit; same first letter
+    ("militray", ["military", "energy"], "military"),
+    ("cnt", ["count", "all", "any"], "count"),
+    ("aa", ["a", "b"], "a"),
+    ("x", ["a", "b"], None),  # nothing in common
+    ("completely_different", ["military"], None),
+    ("x" * 41, ["x" * 40], None),  # too long to be worth a search
+])
+def test_suggestions(name, candidates, expected):
+    assert Suggestions(candidates).closest(name) == expected
+    many = [f"zz{i:04d}q" for i in range(1000)] + candidates  # the indexed path
+    assert Suggestions(many).closest(name) in (expected, None)
+    if expected is not None and len(name) == len(expected):
+        assert Suggestions(many).closest(name) == expected

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pactsim.errors import Problem, ScenarioError
+from pactsim.errors import ArgumentError, ArgumentTypeError, Problem, ScenarioError
 from pactsim.language._yaml import MAX_BYTES, Located, parse_yaml
 from pactsim.language.scenario import Scenario
 from pactsim.language.validate import validate
@@ -38,6 +38,8 @@ def loads(text: str | bytes, *, name: str = "<scenario>") -> Scenario:
     ------
     ScenarioError
         Listing every problem as ``NAME:LINE:COL: field: message``.
+    ArgumentTypeError
+        If `text` is not text or bytes, or `name` not a string (also a ``TypeError``).
 
     Examples
     --------
@@ -46,6 +48,12 @@ def loads(text: str | bytes, *, name: str = "<scenario>") -> Scenario:
     >>> sc.events["rain"].p
     0.3
     """
+    if isinstance(text, bytearray | memoryview):
+        text = bytes(text)
+    if not isinstance(text, str | bytes):
+        raise ArgumentTypeError(f"loads(): text = {_short(text)} is {_a(text)}; pass the YAML "
+                                "text as a str (or UTF-8 bytes); to read a file, use load(path)")
+    _check_name("loads", name)
     located = parse_yaml(text, name=name)
     if isinstance(text, bytes):
         text = text.decode("utf-8-sig")
@@ -57,15 +65,34 @@ def from_dict(data: Mapping[str, Any], *, name: str = "<dict>") -> Scenario:
 
     Runs every check :func:`loads` runs; problems carry field paths but no
     line numbers. Dates may be ``datetime.date`` objects, table keys ``True``
-    / ``False``.
+    / ``False``. A `data` that is not a mapping raises
+    :class:`~pactsim.errors.ArgumentTypeError` (a ``TypeError``).
     """
+    if not isinstance(data, Mapping):
+        raise ArgumentTypeError(f"from_dict(): data = {_short(data)} is {_a(data)}; pass a "
+                                "mapping such as {'pactsim': 1, 'id': ..., 'as_of': ..., "
+                                "'horizon': ...}")
+    _check_name("from_dict", name)
     return validate(Located(dict(data), name, {}, {}))
 
 
 def load(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a scenario file (see :func:`loads`)."""
-    p = Path(path)
-    name = str(path)
+    """Read and validate a scenario file (see :func:`loads`).
+
+    A `path` that is not a file name (``str`` or ``os.PathLike``) raises
+    :class:`~pactsim.errors.ArgumentTypeError` (a ``TypeError``); one no file
+    can have, such as one holding a NUL character,
+    :class:`~pactsim.errors.ArgumentError` (a ``ValueError``).
+    """
+    raw = os.fspath(path) if isinstance(path, os.PathLike) else path
+    if not isinstance(raw, str):
+        raise ArgumentTypeError(f"load(): path = {_short(path)} is {_a(path)}; pass a file name "
+                                "as a str or pathlib.Path (to parse text, use loads(text))")
+    if "\0" in raw:
+        raise ArgumentError(f"load(): path = {_short(raw)} holds a NUL character (\\0), which no "
+                            "file name can contain; check how the name was built")
+    p = Path(raw)
+    name = raw
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
@@ -77,7 +104,28 @@ def load(path: str | os.PathLike[str]) -> Scenario:
     except OSError as err:
         raise ScenarioError(Problem(f"cannot read the file: {err.strerror or err}", path=name)) \
             from None
+    except ValueError as err:  # a name the operating system refuses outright
+        raise ArgumentError(f"load(): path = {_short(raw)} cannot be a file name ({err})") \
+            from None
     return loads(data, name=name)
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + " ..." + text[-1]
+
+
+def _a(value: object) -> str:
+    kind = type(value).__name__
+    if value is None or kind == "bytes":
+        return "None" if value is None else "bytes"
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
+def _check_name(func: str, name: object) -> None:
+    if not isinstance(name, str):
+        raise ArgumentTypeError(f"{func}(): name = {_short(name)} is {_a(name)}; name is the "
+                                "file name shown in messages, a str")
 
 
 def _plain(value: Any) -> Any:

@@ -15,25 +15,41 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pactsim.errors import Problem, ScenarioError, did_you_mean
+from pactsim.errors import Problem, ScenarioError, Suggestions
 from pactsim.language import expr as _expr
 from pactsim.language._yaml import Key, Located
 from pactsim.language.scenario import Driver, Node, Pillar, Question, Scenario, Signing
 
-__all__ = ["NAME_PATTERN", "RESERVED_NAMES", "validate"]
+__all__ = ["MAX_GIVEN", "NAME_PATTERN", "RESERVED_NAMES", "validate"]
+
+#: Most parents one ``given`` may list: a full table over k parents has 2**k rows.
+MAX_GIVEN = 16
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED_NAMES = frozenset(
     {"and", "or", "not", "true", "false", "count", "all", "any", "at_least", "at_most", "exactly"}
 )
 _SECTIONS = ("drivers", "events", "signing", "pillars", "questions")
+#: Dates a scenario may use (as_of and horizon; ``by`` points lie between them).
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+#: The longest span from as_of to horizon (per-day curves and tables stay small).
+MAX_SPAN_YEARS = 50
+MAX_SPAN_DAYS = 366 * MAX_SPAN_YEARS
+
 _META = ("pactsim", "id", "title", "description", "as_of", "horizon", "sources")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_MAX_SUGGESTIONS = 100  # "did you mean" look-ups per file: bounded work whatever the file
+_EXAMPLES = 3  # missing table combinations spelled out; the rest are counted
+_NUMBER_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {Driver: ("mean", "sd", "low", "high")}
+_EXAMPLE = {Driver: "{dist: normal, mean: 0, sd: 1}", Signing: "{by: {2024-12-31: 0.4}}",
+            Question: "{expr: signing, label: ...}"}
+_DATE_RULE = "dates are YYYY-MM-DD"
 
 Path = tuple[Key, ...]
 
@@ -61,11 +77,52 @@ _FRIENDLY = {
     "int_parsing": "must be an integer",
     "dict_type": "must be a mapping (key: value lines)",
     "list_type": "must be a list, e.g. [a, b]",
-    "date_type": "must be a date written YYYY-MM-DD",
-    "date_parsing": "must be a date written YYYY-MM-DD",
     "date_from_datetime_inexact": "must be a date without a time, YYYY-MM-DD",
     "literal_error": "is not allowed here",
 }
+# pydantic error kinds by prefix, in the user's terms (never pydantic's own text)
+_FRIENDLY_PREFIX = (
+    (("string", "str_"), "must be text"),
+    (("float", "int", "finite", "greater", "less", "multiple", "decimal"), "must be a number"),
+    (("dict", "model", "mapping"), "must be a mapping (key: value lines)"),
+    (("list", "tuple", "set", "frozen_set", "iterable", "too_short", "too_long"),
+     "must be a list, e.g. [a, b]"),
+    (("bool",), "must be true or false"),
+)
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """`value` as it reads in YAML: ``true``, ``null``, ``2024-12-31``, ``'text'``; short."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + " ..." + text[-1]
+
+
+def _not_a_date(value: object) -> str:
+    """``= '15/01/2026' is not a date (dates are YYYY-MM-DD: write 2026-01-15)``."""
+    fix = "e.g. 2024-11-05"
+    m = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", value) if isinstance(
+        value, str) else None
+    if m:
+        a, b, year = int(m[1]), int(m[2]), m[3]
+        if a > 12 >= b >= 1:  # day first
+            fix = f"write {year}-{b:02d}-{a:02d}"
+        elif b > 12 >= a >= 1:  # month first
+            fix = f"write {year}-{a:02d}-{b:02d}"
+        else:
+            fix = f"write {year}-MM-DD"
+    return f"= {shown(value)} is not a date ({_DATE_RULE}: {fix})"
+
+
+def _friendly(kind: str, value: object) -> str | None:
+    if kind.startswith(("date", "datetime")) and kind != "date_from_datetime_inexact":
+        return _not_a_date(value)
+    rule = _FRIENDLY.get(kind) or next(
+        (text for prefixes, text in _FRIENDLY_PREFIX if kind.startswith(prefixes)), None)
+    return None if rule is None else f"= {shown(value)} {rule}"
 
 
 class _Checker:
@@ -73,6 +130,7 @@ class _Checker:
         self.loc = located
         self.lines = lines
         self.problems: list[Problem] = []
+        self.budget = _MAX_SUGGESTIONS
 
     # -- reporting ----------------------------------------------------------
     def report(
@@ -83,39 +141,79 @@ class _Checker:
             Problem(message, dotted_path(path), self.loc.name, line, col, value)
         )
 
-    def pydantic(self, prefix: Path, err: ValidationError, allowed: Sequence[str]) -> None:
+    def suggest(self, name: object, candidates: Suggestions | Iterable[str]) -> str:
+        """``"; did you mean 'x'?"`` or ``""``; after _MAX_SUGGESTIONS look-ups, always ``""``."""
+        if not isinstance(name, str) or self.budget <= 0:
+            return ""
+        self.budget -= 1
+        found = candidates if isinstance(candidates, Suggestions) else Suggestions(candidates)
+        return found(name)
+
+    def pydantic(self, prefix: Path, err: ValidationError, allowed: Sequence[str],
+                 data: Mapping[Any, Any] | None = None) -> None:
         for e in err.errors():
             path = self._resolve(prefix, [x for x in e["loc"] if x != "[key]"])
             loc = path[len(prefix):]
             kind = e["type"]
             value = e.get("input")
-            if kind == "extra_forbidden":
-                name = str(loc[-1])
-                self.report(
-                    path,
-                    f"unknown field '{name}' (allowed here: {', '.join(allowed)})"
-                    + did_you_mean(name, allowed),
-                    key=True,
-                )
+            friendly = _friendly(kind, value)
+            if kind in ("extra_forbidden", "invalid_key") and loc:
+                self.report(path, self._unknown_field(loc[-1], allowed, prefix, data, len(loc)),
+                            key=True)
             elif kind == "missing":
-                self.report(path[:-1], f"missing required field '{loc[-1]}'")
+                self.report(path[:-1], f"missing required field '{loc[-1]}'", key=True)
             elif kind == "literal_error" and path == ("pactsim",):
-                self.report(
-                    path,
-                    f"= {e['input']!r}: unsupported format version (this pactsim reads "
-                    "format 1; write `pactsim: 1`)",
-                )
+                self.report(path, f"= {shown(value)}: unsupported format version (this pactsim "
+                            "reads format 1; write `pactsim: 1`)", value=value)
             elif kind == "literal_error":
                 expected = e.get("ctx", {}).get("expected", "")
-                self.report(path, f"= {e['input']!r} is not allowed (expected {expected})",
+                self.report(path, f"= {shown(value)} is not allowed (expected {expected})",
                             value=value)
-            elif kind in _FRIENDLY:
-                shown = e.get("input")
-                self.report(path, f"= {shown!r} {_FRIENDLY[kind]}", value=value)
-            elif "ctx" in e or kind.startswith(("p_", "beta", "between", "odds", "not_")):
-                self.report(path, e["msg"], value=value)
-            else:
-                self.report(path, f"{e['msg']}", value=value)
+            elif kind.startswith(("p_", "beta", "between", "odds", "not_")):
+                self.report(path, e["msg"], value=value)  # pactsim's own messages
+            elif friendly is not None and "[key]" in e["loc"]:
+                self.report(path, "key " + friendly.removeprefix("= "), key=True, value=value)
+            elif friendly is not None:
+                self.report(path, friendly, value=value)
+            else:  # pragma: no cover - every kind a scenario can produce is mapped above
+                self.report(path, f"= {shown(value)} is not valid here ({e['msg']})", value=value)
+
+    def _unknown_field(self, name: Key, allowed: Sequence[str], prefix: Path,
+                       data: Mapping[Any, Any] | None, depth: int) -> str:
+        head = f"unknown field {shown(name)}" if not isinstance(name, str) else (
+            f"unknown field '{name}'")
+        if name == "clauses" and "clauses" not in allowed and depth == 1:
+            where = "a clause" if "clauses" in prefix else "an event"
+            return (f"{head}: clauses belong under pillars, not under {where} (move them to "
+                    "`pillars: NAME: clauses:`, or make this a pillar)")
+        head += f" (allowed here: {', '.join(allowed)})"
+        above = _empty_above(data, name) if depth == 1 else None
+        if above is not None:
+            return head + _indent_hint(above, name)
+        return head + self.suggest(name, allowed)
+
+    def not_a_mapping(self, prefix: Path, data: Any, cls: type[BaseModel]) -> None:
+        name = prefix[-1] if prefix else ""
+        example = _EXAMPLE.get(cls, "{p: 0.3}")
+        if data is None:
+            self.report(prefix, f"is empty: it needs its fields, e.g. `{name}: {example}` (if "
+                        f"the lines below belong to it, indent them further than '{name}')",
+                        key=True)
+            return
+        above = _empty_above(self._at(prefix[:-1]), name) if len(prefix) > 1 else None
+        if above is not None and (name in cls.model_fields or name in Node.model_fields):
+            self.report(prefix, f"'{name}' is a field, not a name: `{above}:` just above is "
+                        f"empty — if '{name}' belongs to it, indent it further than "
+                        f"'{above}'", key=True, value=data)
+            return
+        self.report(prefix, f"= {shown(data)} must be a mapping of fields, e.g. "
+                    f"`{name}: {example}`", value=data)
+
+    def _at(self, path: Path) -> Mapping[Any, Any] | None:
+        node: Any = self.loc.data
+        for k in path:
+            node = node.get(k) if isinstance(node, Mapping) else None
+        return node if isinstance(node, Mapping) else None
 
     def _resolve(self, prefix: Path, loc: Sequence[Any]) -> Path:
         """Map pydantic's string locations back to the real keys (dates, bools)."""
@@ -137,14 +235,66 @@ class _Checker:
         return tuple(out)
 
     def model(self, prefix: Path, cls: type[BaseModel], data: Any) -> BaseModel | None:
+        """Validate one entry; on problems, report them all and return the entry without
+        the offending fields (when that validates), so its other fields are checked too."""
         if not isinstance(data, Mapping):
-            self.report(prefix, f"= {data!r} must be a mapping (key: value lines)")
+            self.not_a_mapping(prefix, data, cls)
             return None
+        clean = self._strict(prefix, cls, data)
         try:
-            return cls.model_validate(data)
+            return cls.model_validate(clean)
         except ValidationError as err:
-            self.pydantic(prefix, err, list(cls.model_fields))
+            self.pydantic(prefix, err, list(cls.model_fields), self._at(prefix) or data)
+            bad = {e["loc"][0] for e in err.errors() if e["loc"]}
+        keep = {k: v for k, v in clean.items() if k not in bad and k in cls.model_fields}
+        try:
+            return cls.model_validate(keep)
+        except ValidationError:
             return None
+
+    def _strict(self, prefix: Path, cls: type[BaseModel], data: Mapping[Any, Any]) -> dict[
+            Any, Any]:
+        """Report what pydantic would coerce (true as 1, 0 as 1970-01-01); drop it."""
+        out = dict(data)
+        for field in _NUMBER_FIELDS.get(cls, ()):
+            v = data.get(field)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+                self.report((*prefix, field), f"= {shown(v)} must be a number"
+                            + (" (true/false is not a number)" if isinstance(v, bool) else ""),
+                            value=v)
+                del out[field]
+        if cls is Signing and isinstance(data.get("by"), Mapping):
+            by = {}
+            for d, v in data["by"].items():
+                if isinstance(d, bool | int | float):
+                    self.report((*prefix, "by", d), f"key {_not_a_date(d)[2:]}", key=True,
+                                value=d)
+                else:
+                    by[d] = v
+            out["by"] = by
+        return out
+
+
+def _empty_above(data: Mapping[Any, Any] | None, name: Key) -> Key | None:
+    """The key just before `name` in `data` if its value is empty (null), else None."""
+    if data is None:
+        return None
+    prev: Any = _NOTHING
+    for k in data:
+        if k == name and not isinstance(k, bool) and type(k) is type(name):
+            break
+        prev = k
+    else:
+        return None
+    return prev if prev is not _NOTHING and data[prev] is None else None
+
+
+_NOTHING = object()
+
+
+def _indent_hint(above: Key, name: Key) -> str:
+    return (f"; `{above}:` just above is empty — if '{name}' belongs under it, indent it "
+            f"further than '{above}'")
 
 
 def validate(located: Located, source_text: str = "") -> Scenario:
@@ -158,25 +308,24 @@ def validate(located: Located, source_text: str = "") -> Scenario:
     allowed_top = list(Scenario.model_fields)
     for k in data:
         if k not in allowed_top:
-            c.report(
-                (k,),
-                f"unknown section '{k}' (allowed: {', '.join(allowed_top)})"
-                + did_you_mean(str(k), allowed_top),
-                key=True,
-            )
+            above = _empty_above(data, k)
+            hint = _indent_hint(above, k) if above is not None else c.suggest(k, allowed_top)
+            c.report((k,), f"unknown section {shown(k)} (allowed: {', '.join(allowed_top)})"
+                     + hint, key=True)
     meta = _check_meta(c, data)
 
     # -- structure, node by node -------------------------------------------
     nodes: dict[str, tuple[str, Path, Any]] = {}  # name -> (kind, path, validated spec or None)
+    raws: dict[str, Any] = {}  # name -> what the file says, for checks on the node as a whole
     pillar_of: dict[str, str] = {}
     seen: dict[str, Path] = {}
 
-    def declare(name: Key, kind: str, path: Path, spec: Any) -> None:
+    def declare(name: Key, kind: str, path: Path, spec: Any, raw: Any = None) -> None:
         if not isinstance(name, str) or not NAME_PATTERN.match(name):
             c.report(
                 path,
-                f"name {name!r} is not snake_case (names start with a lowercase letter, then "
-                "lowercase letters, digits or _; e.g. su35_sale)",
+                f"name {shown(name)} is not snake_case (names start with a lowercase letter, "
+                "then lowercase letters, digits or _; e.g. su35_sale)",
                 key=True,
             )
             return
@@ -199,13 +348,15 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             return
         seen[name] = path
         nodes[name] = (kind, path, spec)
+        raws[name] = raw
 
     def section(name: str) -> Mapping[Any, Any]:
         value = data.get(name)
         if value is None:
             return {}
         if not isinstance(value, Mapping):
-            c.report((name,), f"must be a mapping of names to definitions, not {value!r}")
+            c.report((name,), f"= {shown(value)} must be a mapping of names to definitions",
+                     value=value)
             return {}
         return value
 
@@ -213,11 +364,11 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         path: Path = ("drivers", name)
         d = c.model(path, Driver, raw)
         if isinstance(d, Driver):
-            _check_driver(c, path, d)
+            _check_driver(c, path, d, raw)
         declare(name, "driver", path, d)
     for name, raw in section("events").items():
         path = ("events", name)
-        declare(name, "event", path, c.model(path, Node, raw))
+        declare(name, "event", path, c.model(path, Node, raw), raw)
     if "signing" in data and data["signing"] is not None:
         s = c.model(("signing",), Signing, data["signing"])
         declare("signing", "signing", ("signing",), s)
@@ -225,15 +376,16 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         path = ("pillars", name)
         clauses = raw.get("clauses") if isinstance(raw, Mapping) else None
         body = {k: v for k, v in raw.items() if k != "clauses"} if isinstance(raw, Mapping) else raw
-        declare(name, "pillar", path, c.model(path, Pillar, body))
+        declare(name, "pillar", path, c.model(path, Pillar, body), body)
         if clauses is None:
             continue
         if not isinstance(clauses, Mapping):
-            c.report((*path, "clauses"), "must be a mapping of clause names to definitions")
+            c.report((*path, "clauses"), f"= {shown(clauses)} must be a mapping of clause names "
+                     "to definitions", value=clauses)
             continue
         for cname, craw in clauses.items():
             cpath = (*path, "clauses", cname)
-            declare(cname, "clause", cpath, c.model(cpath, Node, craw))
+            declare(cname, "clause", cpath, c.model(cpath, Node, craw), craw)
             if isinstance(cname, str):
                 pillar_of[cname] = str(name)
     for name, raw in section("questions").items():
@@ -241,14 +393,21 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         q: Any = raw
         if isinstance(raw, Mapping):
             q = c.model(path, Question, raw)
+        elif raw is None:
+            c.report(path, f"is empty: write an expression, e.g. `{name}: signing.date <= "
+                     "2024-12-31`", key=True)
+            q = None
         elif not isinstance(raw, str):
-            c.report(path, f"= {raw!r} must be an expression (text) or {{expr: ..., label: ...}}")
+            c.report(path, f"= {shown(raw)} must be an expression (text) or {{expr: ..., "
+                     "label: ...}", value=raw)
             q = None
         declare(name, "question", path, q)
 
     # -- cross references ---------------------------------------------------
     raw_sources = data.get("sources")
     sources: Mapping[Any, Any] = raw_sources if isinstance(raw_sources, Mapping) else {}
+    source_names = Suggestions(s for s in sources if isinstance(s, str))
+    names = Suggestions(nodes)
     binary = {n for n, (k, _, _) in nodes.items() if k in ("event", "signing", "pillar", "clause")}
     drivers = {n for n, (k, _, _) in nodes.items() if k == "driver"}
     graph: dict[str, list[str]] = {n: [] for n in nodes}
@@ -268,13 +427,14 @@ def validate(located: Located, source_text: str = "") -> Scenario:
                     c.report(
                         where,
                         f"unknown source '{key}' (sources must be declared under `sources:`)"
-                        + did_you_mean(key, [str(s) for s in sources]),
+                        + c.suggest(key, source_names),
                     )
         if isinstance(spec, Node):
-            graph[name] += _check_node(c, name, path, spec, binary, drivers, nodes)
+            graph[name] += _check_node(c, name, path, spec, raws[name], binary, drivers, nodes,
+                                       names)
     sig = nodes.get("signing")
     if sig is not None and isinstance(sig[2], Signing):
-        _check_signing(c, sig[2], meta)
+        _check_signing(c, sig[2], meta, data["signing"])
 
     # -- questions ----------------------------------------------------------
     q_exprs: dict[str, Any] = {}
@@ -282,13 +442,18 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         if kind != "question" or spec is None:
             continue
         text = spec.expr if isinstance(spec, Question) else spec
+        where = qpath if isinstance(spec, str) else (*qpath, "expr")
         try:
             tree = _expr.parse(text)
         except ScenarioError as err:
-            _rebase(c, qpath if isinstance(spec, str) else (*qpath, "expr"), err)
+            _rebase(c, where, err)
             continue
         q_exprs[name] = tree
         graph[name] += [n for n in _expr.names(tree) if n in nodes]
+        if isinstance(meta.get("horizon"), dt.date):
+            late = _expr.check_dates(tree, horizon=meta["horizon"])
+            if late:
+                _rebase(c, where, ScenarioError(late))
     cycles = _cycles(graph)
     for cyc in cycles:
         first = cyc[0]
@@ -300,7 +465,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             key=True,
         )
     if not cycles:
-        _check_questions(c, nodes, q_exprs, graph)
+        _check_questions(c, nodes, q_exprs, names)
 
     if c.problems:
         raise ScenarioError(c.problems)
@@ -322,41 +487,63 @@ def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
                 c.report((), f"missing required field '{name}' (every scenario starts with "
                          "pactsim: 1, id, as_of and horizon)")
             continue
+        value = data[name]
+        if name == "pactsim" and isinstance(value, bool):
+            c.report((name,), f"= {shown(value)}: the format version is a number (this pactsim "
+                     "reads format 1; write `pactsim: 1`)", value=value)
+            continue
+        if name in ("as_of", "horizon") and isinstance(value, int | float):  # bools too
+            c.report((name,), _not_a_date(value), value=value)
+            continue
         try:
             annotation: Any = fields[name].annotation
-            out[name] = TypeAdapter(annotation).validate_python(data[name])
+            out[name] = TypeAdapter(annotation).validate_python(value)
         except ValidationError as err:
-            c.pydantic((name,), err, [])
+            c.pydantic((name,), err, [], data.get(name) if name == "sources" else None)
     if "id" in out and not _ID_PATTERN.match(out["id"]):
         c.report(("id",), f"= {out['id']!r} must be lowercase letters, digits, '.', '_' or '-' "
                  "(e.g. iran-russia-2024)")
     if "as_of" in out and "horizon" in out and out["horizon"] <= out["as_of"]:
         c.report(("horizon",), f"= {out['horizon']} must be after as_of ({out['as_of']}); the "
                  "horizon is the last date modelled")
+    for name in ("as_of", "horizon"):
+        if name in out and not (FIRST_DATE <= out[name] <= LAST_DATE):
+            c.report((name,), f"= {out[name]} is outside the dates pactsim models "
+                     f"({FIRST_DATE} to {LAST_DATE})", value=out[name])
+    if "as_of" in out and "horizon" in out and \
+            (out["horizon"] - out["as_of"]).days > MAX_SPAN_DAYS:
+        c.report(("horizon",), f"= {out['horizon']} is more than {MAX_SPAN_YEARS} years after "
+                 f"as_of ({out['as_of']}); a scenario spans at most {MAX_SPAN_YEARS} years (dates "
+                 "are counted by the day)", value=out["horizon"])
     return out
 
 
-def _check_driver(c: _Checker, path: Path, d: Driver) -> None:
+def _check_driver(c: _Checker, path: Path, d: Driver, raw: Mapping[Any, Any]) -> None:
+    def given(field: str) -> bool:  # written in the file (perhaps wrongly, reported already)
+        return raw.get(field) is not None
+
     if d.dist == "normal":
         for extra in ("low", "high"):
-            if getattr(d, extra) is not None:
+            if given(extra):
                 c.report((*path, extra), f"'{extra}' belongs to uniform drivers (normal takes "
                          "mean and sd)", key=True)
-        if d.sd is None:
-            c.report(path, "a normal driver needs sd (e.g. {dist: normal, mean: 0, sd: 1})")
-        elif not (math.isfinite(d.sd) and d.sd > 0):
+        if d.sd is None and not given("sd"):
+            c.report(path, "a normal driver needs sd (e.g. {dist: normal, mean: 0, sd: 1})",
+                     key=True)
+        elif d.sd is not None and not (math.isfinite(d.sd) and d.sd > 0):
             c.report((*path, "sd"), f"= {d.sd} must be a finite number > 0")
         if d.mean is not None and not math.isfinite(d.mean):
             c.report((*path, "mean"), f"= {d.mean} must be finite")
     else:
         for extra in ("mean", "sd"):
-            if getattr(d, extra) is not None:
+            if given(extra):
                 c.report((*path, extra), f"'{extra}' belongs to normal drivers (uniform takes "
                          "low and high)", key=True)
-        if d.low is None or d.high is None:
+        if (d.low is None and not given("low")) or (d.high is None and not given("high")):
             c.report(path, "a uniform driver needs low and high (e.g. {dist: uniform, low: -1, "
-                     "high: 1})")
-        elif not (math.isfinite(d.low) and math.isfinite(d.high) and d.low < d.high):
+                     "high: 1})", key=True)
+        elif d.low is not None and d.high is not None and not (
+                math.isfinite(d.low) and math.isfinite(d.high) and d.low < d.high):
             c.report((*path, "high"), f"= {d.high} must be finite and above low ({d.low})")
 
 
@@ -365,20 +552,27 @@ def _check_node(
     name: str,
     path: Path,
     n: Node,
+    raw: Any,
     binary: set[str],
     drivers: set[str],
     nodes: Mapping[str, tuple[str, Path, Any]],
+    names: Suggestions,
 ) -> list[str]:
-    """Check one binary node's references and table; return its explicit parents."""
+    """Check one binary node's references and table; return its explicit parents.
+
+    `n` may lack fields the file has but that were invalid (reported already);
+    whether the node has ``p``, ``given`` or ``table`` is read from `raw`.
+    """
     parents: list[str] = []
-    known = list(nodes)
+    written = {k for k, v in raw.items() if v is not None} if isinstance(raw, Mapping) else set()
+    has_p, has_given, has_table = ("p" in written, "given" in written, "table" in written)
 
     def ref(where: Path, ref_name: str, what: str, *, allow_driver: bool = False) -> bool:
         if ref_name == name:
             c.report(where, f"'{name}' cannot depend on itself")
             return False
         if ref_name not in nodes:
-            c.report(where, f"unknown name '{ref_name}' ({what})" + did_you_mean(ref_name, known))
+            c.report(where, f"unknown name '{ref_name}' ({what})" + c.suggest(ref_name, names))
             return False
         ok = ref_name in binary or (allow_driver and ref_name in drivers)
         if not ok:
@@ -390,26 +584,32 @@ def _check_node(
         parents.append(ref_name)
         return True
 
-    if n.p is not None and (n.given is not None or n.table is not None):
+    # problems of the node as a whole point at its name
+    if has_p and (has_given or has_table):
         c.report(path, "give either p or given + table, not both (p is the chance when nothing "
-                 "is conditioned on)")
-    elif n.p is None and n.given is None and n.table is None:
-        c.report(path, "needs a probability: p (e.g. p: 0.4) or given + table")
-    elif n.table is not None and n.given is None:
+                 "is conditioned on)", key=True)
+    elif not (has_p or has_given or has_table):
+        c.report(path, "needs a probability: p (e.g. p: 0.4) or given + table", key=True)
+    elif has_table and not has_given:
         c.report((*path, "table"), "a table needs given: [parents] naming what its keys refer to",
                  key=True)
-    elif n.given is not None and n.table is None:
+    elif has_given and not has_table:
         c.report((*path, "given"), "given needs a table: nested true/false keys in the order of "
                  "given, with a probability at each leaf", key=True)
     if n.given is not None:
         if not n.given:
             c.report((*path, "given"), "must name at least one parent")
-        dup = {g for g in n.given if n.given.count(g) > 1}
+        dup = {g for g in n.given if n.given.count(g) > 1} if len(n.given) <= MAX_GIVEN else set()
         for g in sorted(dup):
             c.report((*path, "given"), f"'{g}' is listed twice")
         # a list, not a generator: every unknown parent is reported, not just the first
         ok = all([ref((*path, "given", i), g, "in given") for i, g in enumerate(n.given)])  # noqa: C419
-        if ok and not dup and n.table is not None and n.given:
+        if len(n.given) > MAX_GIVEN:
+            c.report((*path, "given"), f"lists {len(n.given)} parents; a table may condition on "
+                     f"at most {MAX_GIVEN} (MAX_GIVEN; {len(n.given)} would need "
+                     f"{2 ** len(n.given):,} rows): keep the parents that matter most in given "
+                     "and move the others to odds", key=True)
+        elif ok and not dup and n.table is not None and n.given:
             _check_table(c, (*path, "table"), n.given, n.table)
     for parent in n.odds:
         ref((*path, "odds", parent), parent, "in odds", allow_driver=True)
@@ -424,10 +624,22 @@ def _check_node(
 
 
 def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, Any]) -> None:
-    missing: list[str] = []
+    """Check the nested table; missing combinations are counted, a few spelled out.
+
+    Work is bounded by the size of the table written and ``len(given) <= MAX_GIVEN``,
+    never by the 2**len(given) combinations it should have.
+    """
     from pactsim.language.scenario import _validate_pspec
 
+    examples: list[str] = []
+    missing = 0
+
+    def spell(full: Sequence[bool]) -> str:
+        return ", ".join(f"{g}={'true' if v else 'false'}" for g, v in zip(given, full,
+                                                                            strict=True))
+
     def walk(node: Any, depth: int, where: Path, combo: tuple[bool, ...]) -> None:
+        nonlocal missing
         if depth == len(given):
             try:
                 _validate_pspec(node)
@@ -437,32 +649,35 @@ def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, 
             return
         parent = given[depth]
         if not isinstance(node, Mapping):
-            c.report(where, f"= {node!r} must be a mapping with keys true and false for "
+            c.report(where, f"= {shown(node)} must be a mapping with keys true and false for "
                      f"'{parent}' (level {depth + 1} of the table follows given[{depth}])")
             return
         for k in node:
-            if k not in (True, False):
-                c.report((*where, k), f"key {k!r} is not true or false (level {depth + 1} of the "
-                         f"table is '{parent}'; extra combinations are not allowed)", key=True)
+            if not isinstance(k, bool):
+                c.report((*where, k), f"key {shown(k)} is not true or false (level {depth + 1} "
+                         f"of the table is '{parent}'; extra combinations are not allowed)",
+                         key=True)
         for value in (True, False):
-            if value in node:
+            if any(k is value for k in node):
                 walk(node[value], depth + 1, (*where, value), (*combo, value))
-            else:
-                for rest in itertools.product((True, False), repeat=len(given) - depth - 1):
-                    full = (*combo, value, *rest)
-                    missing.append(", ".join(
-                        f"{g}={'true' if v else 'false'}" for g, v in zip(given, full, strict=True)
-                    ))
+                continue
+            rest = len(given) - depth - 1
+            missing += 2 ** rest
+            tails = itertools.product((True, False), repeat=rest)
+            for tail in itertools.islice(tails, max(0, _EXAMPLES - len(examples))):
+                examples.append(spell((*combo, value, *tail)))
 
     walk(table, 0, path, ())
     if missing:
-        c.report(path, "missing combinations: " + "; ".join(missing)
+        more = f" and {missing - len(examples):,} more ({missing:,} of " \
+            f"{2 ** len(given):,} missing)" if missing > len(examples) else ""
+        c.report(path, "missing combinations: " + "; ".join(examples) + more
                  + " (a table needs every true/false combination of given)", key=True)
 
 
-def _check_signing(c: _Checker, s: Signing, meta: Mapping[str, Any]) -> None:
+def _check_signing(c: _Checker, s: Signing, meta: Mapping[str, Any], raw: Any) -> None:
     as_of, horizon = meta.get("as_of"), meta.get("horizon")
-    if not s.by:
+    if not s.by and not (isinstance(raw, Mapping) and raw.get("by")):  # not: all dates bad
         c.report(("signing", "by"), "needs at least one date: cumulative P(signed on or before "
                  "it), e.g. {2024-12-31: 0.45}")
         return
@@ -506,31 +721,34 @@ def _check_questions(
     c: _Checker,
     nodes: Mapping[str, tuple[str, Path, Any]],
     q_exprs: Mapping[str, Any],
-    graph: Mapping[str, list[str]],
+    names: Suggestions,
 ) -> None:
+    """Type-check questions, each after those it mentions (no recursion: chains of
+    thousands of questions are fine). A question whose own question parents are
+    broken is skipped: its problems would only echo theirs."""
     scope: dict[str, _expr.NameInfo] = {}
     for name, (kind, _path, _spec) in nodes.items():
         if kind == "driver":
             scope[name] = _expr.NameInfo("number")
         elif kind != "question":
             scope[name] = _expr.NameInfo("bool", has_date=(kind == "signing"))
-    done: set[str] = set()
+    broken = {n for n, (kind, _, _) in nodes.items() if kind == "question" and n not in q_exprs}
 
-    def visit(name: str) -> None:
-        if name in done or name not in q_exprs:
-            return
-        done.add(name)
-        for dep in graph[name]:
-            visit(dep)
+    def suggest(name: str) -> str:
+        return c.suggest(name, names)
+
+    for name in _expr.dependency_order(q_exprs):
+        tree = q_exprs[name]
+        if any(n in broken for n in _expr.names(tree)):
+            broken.add(name)
+            continue
         _kind, path, spec = nodes[name]
         where = path if isinstance(spec, str) else (*path, "expr")
         try:
-            scope[name] = _expr.NameInfo(_expr.check(q_exprs[name], scope))
+            scope[name] = _expr.NameInfo(_expr.check(tree, scope, suggest=suggest))
         except ScenarioError as err:
+            broken.add(name)
             _rebase(c, where, err)
-
-    for name in q_exprs:
-        visit(name)
 
 
 def _cycles(graph: Mapping[str, list[str]]) -> list[list[str]]:
