@@ -13,6 +13,8 @@ pytest.importorskip("matplotlib")
 
 import pactsim
 from pactsim.cli import main
+from pactsim.views.report import report_html
+from view_fakes import DOLLARS, NO_PILLARS, NOTHING_SIGNED, PILLAR_NEVER, Pruned
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -127,3 +129,63 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert not (tmp_path / "x.html").exists()
     assert "Traceback" not in bad.stderr
+
+
+def test_headings_are_not_repeated(flagship: tuple[Path, str]) -> None:
+    page = flagship[1]
+    headings = re.findall(r"<h2>(.*?)</h2>", page)
+    assert len(headings) == len(set(headings))
+    assert "When will the agreement be signed?" in headings
+    assert "When will it be signed?" not in page  # one heading, over a figure without a title
+    assert "Which texts are most likely?" in headings
+
+
+@pytest.mark.parametrize(("scenario", "says", "absent"), [
+    (NOTHING_SIGNED, ["No outcome has any pillar in its text",
+                      "when has no value in any outcome",
+                      "Not signed by the horizon in any outcome."], ["(nothing)</td>"]),
+    (PILLAR_NEVER, ["No outcome has any pillar in its text"], []),
+    (NO_PILLARS, [], ["(nothing)", "Which texts are most likely?", "What will the text"]),
+    (DOLLARS, ["Price $x^$", r"$\frac{1}$", "Count $n$ items"], []),
+], ids=["never-signed", "pillar-never", "no-pillars", "dollar-labels"])
+def test_awkward_but_valid_scenarios_report(tmp_path: Path, scenario: str, says: list[str],
+                                            absent: list[str]) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(scenario, encoding="utf-8")
+    code, out = _report(tmp_path, path)
+    assert code == 0
+    page = out.read_text(encoding="utf-8")
+    assert not _LOADS.search(page)
+    for text in says:
+        assert text in page, text
+    for text in absent:
+        assert text not in page, text
+
+
+@pytest.mark.parametrize("scenario", [NOTHING_SIGNED, PILLAR_NEVER, NO_PILLARS, DOLLARS],
+                         ids=["never-signed", "pillar-never", "no-pillars", "dollar-labels"])
+def test_exact_results_report(scenario: str) -> None:
+    page = report_html(pactsim.exact(pactsim.loads(scenario)))
+    assert page.rstrip().endswith("</html>")
+    assert "exact inference" in page
+    body = re.sub(r"<style>.*?</style>|base64,[^\"]*", "", page)
+    assert not re.search(r"\bnan\b", body, re.IGNORECASE)
+    if scenario == NOTHING_SIGNED:
+        assert "when has no value in any outcome" in page  # the date question is all NaN
+
+
+def test_exact_flagship_report_says_what_exact_inference_cannot_list() -> None:
+    page = report_html(pactsim.exact(pactsim.load(FLAGSHIP)))
+    assert "Exact sets of pillars and clauses: too many nodes together" in page
+    assert page.count("<img") >= 4  # signing, content, pillar sets, numeric
+
+
+def test_report_shows_how_low_bundle_counts_may_be() -> None:
+    res = pactsim.simulate(pactsim.load(FLAGSHIP), n=4000, seed=5, keep_draws=False)
+    page = report_html(Pruned(res, 30, warn=True))  # type: ignore[arg-type]
+    assert "+≤30</td>" in page
+    assert "≥ counts may be low by up to 30 draws (more than their standard error)" in page
+    assert "<details open><summary>These texts as a table" in page
+    plain = report_html(res)
+    assert "+≤" not in plain
+    assert "<details><summary>These texts as a table" in plain

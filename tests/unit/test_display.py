@@ -13,6 +13,7 @@ import pactsim
 from fakes import ExactLike
 from pactsim.results.estimate import Estimate
 from pactsim.views import display
+from view_fakes import NO_PILLARS, NOTHING_SIGNED, Pruned
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
@@ -154,3 +155,64 @@ def test_display_does_not_import_matplotlib() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_bundle_counts_show_their_bound(res: pactsim.Results) -> None:
+    plain = display.bundles_table(res, top=5)
+    assert "<th>draws</th>" in plain
+    assert "+≤" not in plain
+    assert "≥" not in plain
+    assert "may be low" not in plain
+    # 50 of 20,000 draws is far more than a 0.04% share's standard error: marked and footnoted
+    pruned = display.bundles_table(Pruned(res, 50, warn=True), top=5)
+    nothing, rare = (r for _, r in res.bundles(top=2).iterrows())
+    assert nothing.bundle == "(nothing)"  # 18%: its stderr (0.27 points) exceeds 50 draws
+    assert f"<td class='num'>{100 * nothing.p:.1f}%</td>" in pruned
+    assert f"<td class='num'>{nothing['count']:,} +≤50</td>" in pruned
+    assert f"<td class='num'>≥{100 * rare.p:.2f}%</td>" in pruned  # 0.04%: marked
+    assert f"<td class='num'>{rare['count']:,} +≤50</td>" in pruned
+    assert "≥ counts may be low by up to 50 draws (more than their standard error)" in pruned
+    # a bound below every standard error: shown beside the counts, no marker
+    small = display.bundles_table(Pruned(res, 1), top=3, of="pillars")
+    assert "+≤1</td>" in small
+    assert "≥" not in small
+    assert "counts may be low by up to 1 draws (less than their standard error)" in small
+
+
+def test_pruned_results_display_without_warning(res: pactsim.Results) -> None:
+    # the library's warnings are errors in this suite: the display shows the bound instead
+    html = display.results_html(Pruned(res, 50, warn=True))
+    assert "+≤50" in html
+
+
+def test_exact_results_display_their_bundles_or_say_why_not() -> None:
+    ex = pactsim.exact(pactsim.load(FLAGSHIP))
+    html = ex._repr_html_()
+    assert "Exact inference" in html
+    assert "too many nodes together for exact inference (26 variables)" in html
+    pillars = display.bundles_table(ex, top=3, of="pillars")
+    assert "<th>draws</th>" not in pillars  # exact: probabilities, no counts
+    best = ex.bundles(top=1, of="pillars").iloc[0]
+    assert f"{100 * best.p:.1f}%" in pillars
+
+
+def test_no_pillars_no_texts() -> None:
+    res = pactsim.simulate(pactsim.loads(NO_PILLARS), n=1_000, seed=1)
+    html = display.results_html(res)
+    assert "(nothing)" not in html
+    assert "Most frequent texts" not in html
+    assert display.bundles_table(res) == ""
+
+
+def test_never_signed_says_what_is_empty() -> None:
+    res = pactsim.simulate(pactsim.loads(NOTHING_SIGNED), n=2_000, seed=1)
+    assert "Not signed by the horizon in any outcome." in display.signing_table(res)
+    table = display.numeric_table(res)
+    row = table[table.index("<td>when</td>"):].split("</tr>")[0]
+    assert "<td class='num'>—</td>" in row
+    assert "<td class='num'>100.0%</td>" in row  # no value in every outcome
+    assert "nan" not in table
+    assert "In the text: 1 pillar, 1 clause" in display.results_html(res)
+    ex = pactsim.exact(pactsim.loads(NOTHING_SIGNED))
+    assert "nan" not in display.numeric_table(ex)
+    assert "Not signed by the horizon in any outcome." in display.signing_table(ex)

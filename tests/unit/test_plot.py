@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,11 +18,15 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.container import BarContainer  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 import pactsim  # noqa: E402
 from fakes import ExactLike  # noqa: E402
 from pactsim.errors import PactsimError  # noqa: E402
 from pactsim.views import plot  # noqa: E402
+from pactsim.views.format import clip as fmt_clip  # noqa: E402
+from pactsim.views.format import pct_short  # noqa: E402
+from view_fakes import DOLLAR_LABELS, DOLLARS, NO_PILLARS, NOTHING_SIGNED, Pruned  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
@@ -69,8 +75,11 @@ def test_signing_cdf(res: pactsim.Results) -> None:
         assert f"{100 * p:.0f}%" in texts
     assert any(t.startswith("not signed by 2025-12-31: 18%") for t in texts)
     assert len(ax.get_xticks()) == len(keys)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "95% Monte Carlo interval", "P(signed on or before date)"]
+    band, line = (t.get_text() for t in ax.get_legend().get_texts())
+    assert line == "P(signed on or before date)"
+    # at n = 20,000 the band (±0.7 points at most) hides behind the line: the legend says so
+    half = 50 * float((res.signing_cdf().hi - res.signing_cdf().lo).max())
+    assert band == f"95% Monte Carlo interval: ±{half:.2g} points or less, within the line"
     assert len(ax.collections) == 1  # the band
     assert "When will the agreement be signed?" in texts
     assert ax.get_ylabel()
@@ -105,8 +114,15 @@ def test_inclusion(res: pactsim.Results) -> None:
     assert labels == list(content.label)
     weights = [t.get_fontweight() for t in ax.get_yticklabels()]
     assert weights == ["bold" if k == "pillar" else "normal" for k in content.kind]
-    assert len(ax.get_legend().get_texts()) == 2
+    (legend,) = fig.legends  # below the axes, inside the figure
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "in the text, if signed", "in the text, all outcomes (incl. not signed)"]
     assert ax.get_xlim() == (0, 100)
+    # every bar carries its value
+    values = _texts(ax)
+    for p in (*content.p, *content.p_given_signed):
+        assert pct_short(p) in values
+    assert len([t for t in values if t.endswith("%")]) == 2 * len(content)
     # bar lengths are the marginals in percent, dark = given signed
     light, dark = (c for c in ax.containers if isinstance(c, BarContainer))
     assert dark.patches[0].get_width() == pytest.approx(100 * content.p_given_signed.iloc[0])
@@ -128,7 +144,8 @@ def test_bundles(res: pactsim.Results, level: str) -> None:
     assert len(_bars(bars)) == 6
     assert len([t for t in _texts(bars) if t.endswith("%")]) == 6
     assert mat.get_yticklabels()
-    assert any("Not shown: no text (not signed)" in t for t in _texts(bars))
+    assert any("Not shown: no pillar" in t and "(not signed, or none of them)" in t
+               for t in _texts(bars))
     if level == "pillar":
         names = {t.get_text() for t in mat.get_yticklabels()}
         assert names <= {p.label or n for n, p in res.scenario.pillars.items()}
@@ -173,7 +190,7 @@ def test_plot_errors(res: pactsim.Results) -> None:
         plot.signing_cdf(bare)
     with pytest.raises(PactsimError, match="no pillars or clauses"):
         plot.inclusion(bare)
-    with pytest.raises(PactsimError, match="not a numeric question"):
+    with pytest.raises(PactsimError, match="signed_by_2024"):  # true/false, not numeric
         plot.numeric(res, "signed_by_2024")
 
 
@@ -200,3 +217,112 @@ def test_import_pactsim_does_not_import_matplotlib() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def _all_texts(fig: Figure) -> list[str]:
+    """Every string matplotlib draws in ``fig``: titles, tick labels, legends, annotations."""
+    fig.canvas.draw()  # fixes tick labels; raises if any text fails to parse as mathtext
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+@pytest.fixture(scope="module")
+def dollars() -> pactsim.Results:
+    return pactsim.simulate(pactsim.loads(DOLLARS), n=4_000, seed=2)
+
+
+@pytest.mark.parametrize("draw", ["signing", "pillars", "bundles", "pillar-bundles", "numeric"])
+def test_labels_with_dollars_are_text_not_mathematics(dollars: pactsim.Results,
+                                                      draw: str) -> None:
+    fig = {"signing": lambda: dollars.plot.signing(),
+           "pillars": lambda: dollars.plot.pillars(),
+           "bundles": lambda: dollars.plot.bundles(),
+           "pillar-bundles": lambda: dollars.plot.bundles(level="pillar"),
+           "numeric": lambda: dollars.plot.numeric("k")}[draw]()
+    assert isinstance(fig, Figure)
+    texts = _all_texts(fig)
+    unescaped = [t for t in texts if re.search(r"(?<!\\)\$", t)]
+    assert not unescaped, f"matplotlib would typeset these as mathematics: {unescaped}"
+    shown = [t.replace(r"\$", "$") for t in texts]  # what is displayed
+    assert any("Price $x^$ and cost $5 and $10" in t for t in shown)  # the title
+    if draw == "pillars":
+        assert {"Price $x^$", r"$\frac{1}$", "cost $5 and $10"} <= set(shown)
+        assert fmt_clip(DOLLAR_LABELS[2]) in shown  # long labels are cut, still literal
+    if draw == "numeric":
+        assert "Count $n$ items" in shown  # the x label
+    fig.savefig(io.BytesIO(), format="png")
+
+
+def test_heading_false_leaves_out_title_and_run_line(res: pactsim.Results) -> None:
+    for fig in (res.plot.signing(heading=False), res.plot.pillars(heading=False),
+                res.plot.bundles(heading=False), res.plot.numeric("n_pillars", heading=False)):
+        assert isinstance(fig, Figure)
+        texts = _all_texts(fig)
+        assert not [t for t in texts if res.info.digest[:12] in t]
+        assert not [t for t in texts if t.startswith(("When will", "What will", "Most likely",
+                                                      "Distribution of"))]
+    with_heading = _all_texts(res.plot.pillars())
+    assert "What will the text contain?" in with_heading
+    assert any(res.info.digest[:12] in t for t in with_heading)
+
+
+def test_bundles_show_how_low_counts_may_be(res: pactsim.Results) -> None:
+    pruned = Pruned(res, bound=50)  # 50 of 20,000 draws: far above a 0.04% share's stderr
+    fig = plot.bundles(pruned, top=5)
+    assert isinstance(fig, Figure)
+    bars = fig.axes[0]
+    drawn = [c for c in bars.containers if isinstance(c, BarContainer)]
+    assert len(drawn) == 2
+    caps = drawn[1].patches
+    assert all(c.get_hatch() for c in caps)
+    assert caps[0].get_height() == pytest.approx(100 * 50 / res.n)
+    labels = [t for t in _texts(bars) if t.endswith("%")]
+    assert len(labels) == 5
+    assert all(t.startswith("≥") for t in labels)
+    assert any("counts may be low by up to 50 draws" in t for t in _texts(bars))
+    # a bound below every standard error is drawn and told, without the "≥" marker
+    fig = plot.bundles(Pruned(res, bound=1), top=3, level="pillar")
+    assert isinstance(fig, Figure)
+    labels = [t for t in _texts(fig.axes[0]) if t.endswith("%")]
+    assert labels and not any(t.startswith("≥") for t in labels)
+    assert any("may be low by up to 1 draws" in t for t in _texts(fig.axes[0]))
+
+
+def test_exact_bundles_have_no_bound_and_no_caps(res: pactsim.Results) -> None:
+    fig = plot.bundles(res, top=4)
+    assert isinstance(fig, Figure)
+    assert len([c for c in fig.axes[0].containers if isinstance(c, BarContainer)]) == 1
+    assert not any("may be low" in t for t in _texts(fig.axes[0]))
+
+
+def test_nothing_in_the_text_is_said_not_plotted() -> None:
+    never = pactsim.simulate(pactsim.loads(NOTHING_SIGNED), n=2_000, seed=1)
+    with pytest.raises(PactsimError, match="no outcome has any pillar or clause in its text"):
+        plot.bundles(never)
+    with pytest.raises(PactsimError, match="no outcome has any pillar in its text"):
+        plot.bundles(never, level="pillar")
+    fig = plot.bundles(never, include_empty=True)  # the empty text, 100%
+    assert isinstance(fig, Figure)
+    assert [b.get_height() for b in _bars(fig.axes[0])] == [100.0]
+    with pytest.raises(PactsimError, match="'when' has no value in any outcome"):
+        plot.numeric(never, "when")
+    for fig in (plot.signing_cdf(never), plot.inclusion(never), plot.numeric(never, "k")):
+        assert isinstance(fig, Figure)
+        fig.savefig(io.BytesIO(), format="png")
+    bare = pactsim.simulate(pactsim.loads(NO_PILLARS), n=1_000, seed=1)
+    with pytest.raises(PactsimError, match="no pillars or clauses"):
+        plot.bundles(bare)
+
+
+def test_real_exact_results() -> None:
+    ex = pactsim.exact(pactsim.load(FLAGSHIP))
+    fig = plot.signing_cdf(ex)
+    assert isinstance(fig, Figure)
+    assert not fig.axes[0].collections  # no band
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
+        "P(signed on or before date)"]
+    fig = plot.bundles(ex, top=5, level="pillar")  # exact pillar sets
+    assert isinstance(fig, Figure)
+    heights = [b.get_height() for b in _bars(fig.axes[0])]
+    expected = ex.bundles(top=6, of="pillars")
+    expected = expected[expected["size"] > 0].head(5)
+    assert heights == pytest.approx(list(100 * expected.p))

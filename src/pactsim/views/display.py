@@ -20,13 +20,26 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from html import escape as _html_escape
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
+
+from pactsim.errors import ModelTooWideError, PactsimWarning
+from pactsim.views.format import (
+    LOWER_BOUND,
+    bound_note,
+    count,
+    day,
+    interval,
+    is_missing,
+    pct,
+    spread,
+    value,
+)
 
 if TYPE_CHECKING:
     from pactsim.language.scenario import Node, Scenario
@@ -68,7 +81,7 @@ CSS = """
 .pactsim th{text-align:left;font-weight:600;border-bottom:1px solid rgba(128,128,128,.45);
  padding:3px 10px 3px 0;white-space:nowrap}
 .pactsim td{padding:2px 10px 2px 0;border-bottom:1px solid rgba(128,128,128,.15);
- vertical-align:top;text-align:left}
+ vertical-align:top;text-align:left;overflow-wrap:anywhere}
 .pactsim td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .pactsim td.ci{font-variant-numeric:tabular-nums;white-space:nowrap;opacity:.7}
 .pactsim tr.pillar td{font-weight:600;border-top:1px solid rgba(128,128,128,.3)}
@@ -99,22 +112,8 @@ def escape(text: str) -> str:
     return _html_escape(_CONTROL.sub("", text))
 
 
-def _pct(p: float) -> str:
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "—"
-    if 0 < p < 0.001:
-        return f"{100 * p:.2f}%"
-    return f"{100 * p:.1f}%"
-
-
-def _ci(lo: float, hi: float, stderr: float) -> str:
-    if stderr == 0 and lo == hi:
-        return "exact"
-    return f"{100 * lo:.1f}–{100 * hi:.1f}"
-
-
 def _bar(p: float) -> str:
-    w = 0.0 if math.isnan(p) else max(0.0, min(1.0, p)) * 100
+    w = 0.0 if is_missing(p) else max(0.0, min(1.0, p)) * 100
     return f'<span class="ps-bar"><span style="width:{w:.1f}%"></span></span>'
 
 
@@ -123,10 +122,6 @@ def _table(caption: str, head: Sequence[str], rows: Iterable[str], cls: str = ""
     body = "".join(rows)
     return (f'<table class="{cls}"><caption>{escape(caption)}</caption>'
             f"<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
-
-
-def _date(d: Any) -> str:
-    return "—" if pd.isna(d) else str(pd.Timestamp(d).date())
 
 
 # -- duck-typed access to the optional parts of the results surface ----------------------
@@ -140,9 +135,7 @@ def key_dates(res: ResultsLike) -> list[dt.date]:
     fn = getattr(res, "key_dates", None)
     if callable(fn):
         return list(fn())
-    from pactsim.results.montecarlo import Results
-
-    return Results.key_dates(res)  # type: ignore[arg-type]  # uses only .scenario
+    return res.scenario.key_dates()
 
 
 def run_meta(res: ResultsLike) -> str:
@@ -166,18 +159,66 @@ def label(res: ResultsLike, name: str) -> str:
     return view.label if view is not None else name
 
 
+def has_content(res: ResultsLike) -> bool:
+    """Whether the scenario has pillars or clauses (something that can be in a text)."""
+    return bool(res.scenario.pillars)
+
+
+def draws(res: ResultsLike) -> int | None:
+    """The number of Monte Carlo draws behind ``res`` (``None`` for exact results)."""
+    info = getattr(res, "info", None)
+    n = getattr(info, "n", None)
+    return n if isinstance(n, int) else None
+
+
+def bundle_frame(res: ResultsLike, top: int | None, of: str = "all") -> pd.DataFrame | None:
+    """``res.bundles(top, of=of)`` ready to show, or ``None`` when ``res`` has
+    no bundle counts (exact results may not) or the scenario no pillars.
+
+    Adds ``bound`` when the results do not report it (0: exact counts),
+    ``bound_p`` (the bound as a share of all draws) and ``lower``: the bound
+    exceeds the share's standard error, so the share shown is mostly a lower
+    bound. The warning :meth:`~pactsim.results.montecarlo.Results.bundles`
+    gives for pruned tables is not repeated: the views show the bound instead.
+    """
+    fn = getattr(res, "bundles", None)
+    if not callable(fn) or not has_content(res):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PactsimWarning)
+        found: pd.DataFrame = fn(top=top, of=of)
+    b = found.copy()
+    if "bound" not in b.columns:
+        b["bound"] = 0
+    b["bound"] = pd.to_numeric(b["bound"], errors="coerce").fillna(0).astype("int64")
+    n = draws(res)
+    b["bound_p"] = b["bound"] / n if n else 0.0
+    b["lower"] = (b["bound"] > 0) & (b["bound_p"] > b["stderr"])
+    return b
+
+
+def non_empty(b: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a bundle frame whose set is not empty."""
+    return b[b["items"].map(len) > 0]
+
+
 # -- sections (shared with the HTML report) ------------------------------------------------
+def _question_name(res: ResultsLike, name: str) -> str:
+    """A question's name, after its label when the analyst gave one."""
+    view = res.scenario.nodes.get(name)
+    if view is not None and view.spec.label:
+        return f"{escape(view.spec.label)} <code>{escape(name)}</code>"
+    return escape(name)
+
+
 def questions_table(res: ResultsLike) -> str:
     """Boolean questions with P, a bar, the 95% interval and the expression."""
     qs = res.questions()
     rows = []
     for name, r in qs.iterrows():
-        view = res.scenario.nodes.get(str(name))
-        shown = escape(str(name))
-        if view is not None and view.spec.label:
-            shown = f"{escape(view.spec.label)} <code>{shown}</code>"
-        rows.append(f"<tr><td>{shown}</td><td class='num'>{_pct(r.p)}</td><td>{_bar(r.p)}</td>"
-                    f"<td class='ci'>{_ci(r.lo, r.hi, r.stderr)}</td>"
+        rows.append(f"<tr><td>{_question_name(res, str(name))}</td>"
+                    f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+                    f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>"
                     f"<td><code>{escape(str(r.expr))}</code></td></tr>")
     return _table("Questions", ["question", "P", "", "95% interval", "expression"], rows)
 
@@ -185,15 +226,17 @@ def questions_table(res: ResultsLike) -> str:
 def signing_table(res: ResultsLike) -> str:
     """P(signed on or before) at the key dates, plus "if signed, when"."""
     cdf = res.signing_cdf(key_dates(res))
-    rows = [f"<tr><td>{_date(d)}</td><td class='num'>{_pct(r.p)}</td><td>{_bar(r.p)}</td>"
-            f"<td class='ci'>{_ci(r.lo, r.hi, r.stderr)}</td></tr>" for d, r in cdf.iterrows()]
+    rows = [f"<tr><td>{day(d)}</td><td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+            f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td></tr>" for d, r in cdf.iterrows()]
     out = "<div>" + _table("Signed on or before", ["date", "P", "", "95% interval"], rows)
     quant = getattr(res, "signing_quantiles", None)
     if callable(quant):
         q = quant((0.1, 0.5, 0.9))
         if not q.isna().all():
-            out += (f'<div class="ps-muted">If signed: median {_date(q[0.5])}; 80% between '
-                    f"{_date(q[0.1])} and {_date(q[0.9])}.</div>")
+            out += (f'<div class="ps-muted">If signed: median {day(q[0.5])}; 80% between '
+                    f"{day(q[0.1])} and {day(q[0.9])}.</div>")
+    if len(cdf) and float(cdf.p.iloc[-1]) == 0:
+        out += '<div class="ps-muted">Not signed by the horizon in any outcome.</div>'
     return out + "</div>"
 
 
@@ -205,9 +248,9 @@ def content_table(res: ResultsLike) -> str:
     for name, r in content.iterrows():
         text = escape(str(r.get("label", name)))
         rows.append(f"<tr class='{r.kind}'><td>{text} <code>{escape(str(name))}</code></td>"
-                    f"<td class='num'>{_pct(r.p)}</td><td>{_bar(r.p)}</td>"
-                    f"<td class='ci'>{_ci(r.lo, r.hi, r.stderr)}</td>"
-                    f"<td class='num'>{_pct(r.p_given_signed)}</td></tr>")
+                    f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+                    f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>"
+                    f"<td class='num'>{pct(r.p_given_signed)}</td></tr>")
     head = ["pillar / clause", "P(in text)", "", "95% interval", "P(in text | signed)"]
     return _table("In the text", head, rows, "ps-content")
 
@@ -216,49 +259,82 @@ def events_table(res: ResultsLike) -> str:
     """Context events outside the agreement text."""
     marg = res.marginals()
     rows = [f"<tr><td>{escape(str(r.get('label', name)))} <code>{escape(str(name))}</code></td>"
-            f"<td class='num'>{_pct(r.p)}</td><td>{_bar(r.p)}</td>"
-            f"<td class='ci'>{_ci(r.lo, r.hi, r.stderr)}</td></tr>"
+            f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+            f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td></tr>"
             for name, r in marg[marg.kind == "event"].iterrows()]
     return _table("Context events", ["event", "P", "", "95% interval"], rows)
 
 
 def numeric_table(res: ResultsLike) -> str:
-    """Mean and 10/50/90% quantiles of numeric and date questions."""
+    """Mean, sd and 10/50/90% quantiles of numeric and date questions, and the
+    share of outcomes where a question has no value (a date never reached)."""
     fn = getattr(res, "numeric", None)
     if not callable(fn):
         return ""
     rows = []
     for q in numeric_questions(res):
         s = fn(q)
-
-        def show(v: float, kind: str = s.kind) -> str:
-            if math.isnan(v):
-                return "—"
-            if kind == "date":
-                return str(dt.date(1970, 1, 1) + dt.timedelta(days=round(v)))
-            return f"{v:.3g}"
-
-        qs = " / ".join(show(v) for v in s.quantiles.values()) or "—"
-        rows.append(f"<tr><td>{escape(q)}</td><td class='num'>{show(s.mean)}</td>"
-                    f"<td class='num'>{s.sd:.3g}</td><td class='num'>{qs}</td>"
+        qs = " / ".join(value(v, s.kind) for v in s.quantiles.values()) or "—"
+        rows.append(f"<tr><td>{_question_name(res, q)}</td>"
+                    f"<td class='num'>{value(s.mean, s.kind)}</td>"
+                    f"<td class='num'>{spread(s.sd, s.kind)}</td><td class='num'>{qs}</td>"
+                    f"<td class='num'>{pct(s.missing) if s.missing else ''}</td>"
                     f"<td><code>{escape(res.scenario.question_text(q))}</code></td></tr>")
-    head = ["question", "mean", "sd", "10% / 50% / 90%", "expression"]
+    head = ["question", "mean", "sd", "10% / 50% / 90%", "no value", "expression"]
     return _table("Numeric questions", head, rows) if rows else ""
 
 
-def bundles_table(res: ResultsLike, top: int = 10) -> str:
-    """The most frequent exact texts (sets of pillars and clauses)."""
-    fn = getattr(res, "bundles", None)
-    if not callable(fn):
+def bundle_note(b: pd.DataFrame) -> str:
+    """The footnote of a bundle table as text: "" when every count is exact,
+    else how many draws the counts may be low by (:func:`format.bound_note
+    <pactsim.views.format.bound_note>` when some share is marked)."""
+    if not len(b) or not (b["bound"] > 0).any():
         return ""
-    b = fn(top=top)
-    rows = [f"<tr><td class='num'>{_pct(r.p)}</td><td>{escape(str(r.bundle))}</td></tr>"
-            for _, r in b.iterrows()]
-    return _table("Most frequent texts (exact sets of pillars and clauses)",
-                  ["P", "pillars and clauses in the text"], rows) if rows else ""
+    worst = int(b["bound"].max())
+    if b["lower"].any():
+        return bound_note(worst)
+    return (f"counts may be low by up to {worst:,} draws (less than their standard "
+            "error), from pruning the table of distinct texts")
+
+
+def _bundle_rows(b: pd.DataFrame, counts: bool) -> list[str]:
+    rows = []
+    for _, r in b.iterrows():
+        mark = LOWER_BOUND if r["lower"] else ""
+        cnt = (f"<td class='num'>{count(int(r['count']), int(r['bound']))}</td>"
+               if counts else "")
+        rows.append(f"<tr><td class='num'>{mark}{pct(r.p)}</td>{cnt}"
+                    f"<td>{escape(str(r.bundle))}</td></tr>")
+    return rows
+
+
+def bundles_table(res: ResultsLike, top: int = 10, of: str = "all") -> str:
+    """The most frequent exact texts (sets of pillars and clauses, or of
+    ``of``): share, count of draws (Monte Carlo), and the set. A count that
+    may be low (a pruned table) shows by how much, "+≤N"; a share whose bound
+    exceeds its standard error is marked "≥" and footnoted."""
+    what = {"all": "pillars and clauses", "pillars": "pillars",
+            "clauses": "clauses"}.get(of, f"clauses of {of}")
+    try:
+        b = bundle_frame(res, top, of)
+    except ModelTooWideError as err:  # exact results of a wide scenario
+        return (f'<div class="ps-muted">Most frequent texts (exact sets of {escape(what)}): '
+                f"too many nodes together for exact inference ({err.width} variables); "
+                "pactsim.simulate estimates them.</div>")
+    if b is None or not len(b):
+        return ""
+    counts = draws(res) is not None and "count" in b.columns
+    head = ["P", *(["draws"] if counts else []), f"{what} in the text"]
+    out = _table(f"Most frequent texts (exact sets of {what})", head, _bundle_rows(b, counts))
+    note = bundle_note(b)
+    return out + (f'<div class="ps-muted">{escape(note)}</div>' if note else "")
 
 
 # -- public renderers ------------------------------------------------------------------
+def _count_of(k: int, noun: str) -> str:
+    return f"{k} {noun}{'' if k == 1 else 's'}"
+
+
 def _header(sc: Scenario, meta: str) -> str:
     title = escape(sc.title or sc.id)
     return (f'<div class="ps-title">{title}</div><div class="ps-muted"><code>{escape(sc.id)}'
@@ -287,7 +363,8 @@ def results_html(res: ResultsLike) -> str:
     marg = res.marginals()
     n_p, n_c = int((marg.kind == "pillar").sum()), int((marg.kind == "clause").sum())
     if n_p:
-        parts.append(f"<details open><summary>In the text: {n_p} pillars, {n_c} clauses"
+        parts.append(f"<details open><summary>In the text: {_count_of(n_p, 'pillar')}, "
+                     f"{_count_of(n_c, 'clause')}"
                      f"</summary>{content_table(res)}</details>")
     n_e = int((marg.kind == "event").sum())
     if n_e:
@@ -313,9 +390,9 @@ def estimate_html(est: Estimate) -> str:
     if est.n is None:
         tail = "(exact)"
     else:
-        tail = (f"± {100 * est.stderr:.2f} pts (95% CI {_pct(est.lo)}–{_pct(est.hi)}, "
+        tail = (f"± {100 * est.stderr:.2f} pts (95% CI {pct(est.lo)}–{pct(est.hi)}, "
                 f"n = {est.n:,})")
-    return (f'<span class="pactsim"><b>{_pct(est.value)}</b> '
+    return (f'<span class="pactsim"><b>{pct(est.value)}</b> '
             f'<span style="opacity:.7">{escape(tail)}</span></span>')
 
 

@@ -19,15 +19,23 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from pactsim.errors import PactsimError
-from pactsim.views.display import has_signing, key_dates, label, run_meta
+from pactsim.views.display import (
+    bundle_frame,
+    bundle_note,
+    draws,
+    has_signing,
+    key_dates,
+    label,
+    non_empty,
+    run_meta,
+)
+from pactsim.views.format import LOWER_BOUND, clip, day_of, is_missing, pct_short, plain
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -52,14 +60,23 @@ def _start(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
     return fig, new
 
 
-def _titles(ax: Axes, title: str, subtitle: str) -> None:
-    """Bold title above a grey subtitle, both left-aligned on the axes and wrapped
-    at the figure's right edge."""
-    sub = ax.annotate(subtitle, xy=(0, 1), xycoords="axes fraction", xytext=(0, 8),
-                      textcoords="offset points", fontsize=9, color="#555555", va="bottom",
-                      wrap=True)
-    ax.annotate(title, xy=(0, 1), xycoords=sub, xytext=(0, 4), textcoords="offset points",
-                fontsize=12.5, fontweight="bold", va="bottom")
+def _titles(ax: Axes, res: ResultsLike, title: str, note: str = "", *,
+            heading: bool = True) -> None:
+    """Bold title above a grey subtitle (``note``, then the scenario and the run),
+    both left-aligned on the axes and wrapped at the figure's right edge. Without
+    ``heading`` (a page that has its own headings) only ``note`` is written.
+    User text is escaped (:func:`~pactsim.views.format.plain`)."""
+    lines = [note] if note else []
+    if heading:
+        lines.append(_what(res))
+    below: Any = ax
+    if lines:
+        below = ax.annotate(plain("\n".join(lines)), xy=(0, 1), xycoords="axes fraction",
+                            xytext=(0, 8), textcoords="offset points", fontsize=9,
+                            color="#555555", va="bottom", wrap=True)
+    if heading:  # `below` is the subtitle here, since `lines` holds at least the run line
+        ax.annotate(plain(title), xy=(0, 1), xycoords=below, xytext=(0, 4),
+                    textcoords="offset points", fontsize=12.5, fontweight="bold", va="bottom")
 
 
 def _percent_axis(axis: Any, decimals: int | None = 0) -> None:
@@ -81,20 +98,16 @@ def _what(res: ResultsLike) -> str:
     return f"{sc.title or sc.id}\n{run_meta(res)}"
 
 
-def _pct_label(p: float) -> str:
-    if 0 < p < 0.0005:
-        return "<0.1%"
-    return f"{100 * p:.1f}%" if 0 < p < 0.01 else f"{100 * p:.0f}%"
-
-
 def signing_cdf(res: ResultsLike, ax: Axes | None = None, *, band: bool = True,
-                annotate: bool = True) -> Figure | Axes:
+                annotate: bool = True, heading: bool = True) -> Figure | Axes:
     """Curve of P(signed on or before date) from ``as_of`` to the horizon.
 
-    Shows the 95% Monte Carlo band (``band``) and marks the key dates
+    Shows the 95% Monte Carlo band (``band``; when it is too thin to see next
+    to the line, the legend gives its width) and marks the key dates
     (:meth:`~pactsim.results.montecarlo.Results.key_dates`) with their percentages
     (``annotate``). The gap between the curve's end and 100% is the chance of
-    no signing by the horizon.
+    no signing by the horizon. ``heading=False`` leaves out the title and the
+    run line, for pages with their own headings.
 
     Examples
     --------
@@ -110,10 +123,9 @@ def signing_cdf(res: ResultsLike, ax: Axes | None = None, *, band: bool = True,
     fig, ax = _start(ax, (9, 4.6))
     cdf = res.signing_cdf()
     x = cdf.index.to_numpy()
-    exact = bool((cdf.stderr == 0).all())
-    if band and not exact:
+    if band and draws(res) is not None:  # exact results have no band
         ax.fill_between(x, 100 * cdf.lo, 100 * cdf.hi, step="post", color=LIGHT, alpha=0.6,
-                        linewidth=0, label="95% Monte Carlo interval")
+                        linewidth=0, label=_band_label(cdf))
     ax.step(x, 100 * cdf.p, where="post", color=DARK, linewidth=2,
             label="P(signed on or before date)")
     keys = key_dates(res)
@@ -122,13 +134,14 @@ def signing_cdf(res: ResultsLike, ax: Axes | None = None, *, band: bool = True,
             zorder=3)
     if annotate:
         for d, p in zip(kd.index, kd.p, strict=True):
-            ax.annotate(_pct_label(p), (d, 100 * p), xytext=(-5, 7), textcoords="offset points",
+            ax.annotate(pct_short(p), (d, 100 * p), xytext=(-5, 7), textcoords="offset points",
                         ha="right", fontsize=9.5, fontweight="bold", color=DARK)
     final = float(cdf.p.iloc[-1])
     ax.axhline(100 * final, color="#999999", linewidth=0.8, linestyle=":")
-    ax.annotate(f"not signed by {res.scenario.horizon}: {_pct_label(1 - final)}",
-                (x[0], 100 * final), xytext=(4, 3), textcoords="offset points",
-                ha="left", va="bottom", fontsize=8.5, color="#666666")
+    ax.annotate(f"not signed by {res.scenario.horizon}: {pct_short(1 - final)}",
+                (x[0], 100 * final), xytext=(4, 3 if final > 0.1 else 22),
+                textcoords="offset points", ha="left", va="bottom", fontsize=8.5,
+                color="#666666")
     ax.set_ylim(0, 100)
     ax.set_xlim(x[0], x[-1])
     _percent_axis(ax.yaxis)
@@ -142,16 +155,29 @@ def signing_cdf(res: ResultsLike, ax: Axes | None = None, *, band: bool = True,
     ax.set_ylabel("Chance signed by then", fontsize=10)
     ax.set_xlabel("Date of signing (on or before)", fontsize=10)
     _frame(ax, "y")
-    ax.legend(loc="lower right", fontsize=8.5, frameon=False)
-    _titles(ax, "When will the agreement be signed?", _what(res))
+    ax.legend(loc="lower right" if final > 0.3 else "upper left", fontsize=8.5, frameon=False)
+    _titles(ax, res, "When will the agreement be signed?", heading=heading)
     return fig if own else ax
 
 
-def _left_labels(ax: Axes, labels: list[str], bold: list[bool], indent: float = 14) -> None:
-    """Y tick labels left-aligned, clauses (not bold) indented under their pillar."""
+def _band_label(cdf: pd.DataFrame) -> str:
+    """The band's legend entry; it states the band's widest half-width when that
+    is under a percentage point, which the 2-point line covers at the default size."""
+    half = 50 * float(np.nanmax(cdf.hi.to_numpy() - cdf.lo.to_numpy(), initial=0.0))
+    if half >= 1:
+        return "95% Monte Carlo interval"
+    return f"95% Monte Carlo interval: ±{half:.2g} points or less, within the line"
+
+
+def _left_labels(ax: Axes, ticks: Any, labels: list[str], bold: list[bool],
+                 indent: float = 14) -> None:
+    """Y tick labels (user text, escaped and cut to 48 characters) left-aligned,
+    clauses (not bold) indented under their pillar."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
+    labels = [clip(s) for s in labels]
+    ax.set_yticks(ticks, [plain(s) for s in labels])
     ttp = TextToPath()
     widths = [ttp.get_text_width_height_descent(
         s, FontProperties(size=9, weight="bold" if b else "normal"), ismath=False)[0]
@@ -160,6 +186,7 @@ def _left_labels(ax: Axes, labels: list[str], bold: list[bool], indent: float = 
     ax.tick_params(axis="y", length=0, pad=pad)
     for t, b in zip(ax.get_yticklabels(), bold, strict=True):
         t.set_horizontalalignment("left")
+        t.set_fontsize(9)  # the size the widths above were measured at
         t.set_fontweight("bold" if b else "normal")
         t.set_color("#222222" if b else "#444444")
         if not b:
@@ -170,14 +197,29 @@ def _left_labels(ax: Axes, labels: list[str], bold: list[bool], indent: float = 
                             + ScaledTranslation(indent / 72, 0, ax.figure.dpi_scale_trans))
 
 
+def _bar_values(ax: Axes, y: Any, p: Any, upper: Any, *, bold: bool) -> None:
+    """Each horizontal bar's value at its end: after the whisker, or inside the
+    bar (white) when it reaches the right edge."""
+    for yi, pi, ui in zip(y, p, upper, strict=True):
+        if is_missing(pi):
+            continue
+        inside = pi > 0.88
+        ax.annotate(pct_short(pi), (100 * (pi if inside else max(pi, ui)), yi),
+                    xytext=(-3 if inside else 3, 0), textcoords="offset points",
+                    ha="right" if inside else "left", va="center", fontsize=7.5,
+                    color="white" if inside else "#333333",
+                    fontweight="bold" if bold else "normal")
+
+
 def inclusion(res: ResultsLike, ax: Axes | None = None, *,
-              given_signed: bool = True) -> Figure | Axes:
+              given_signed: bool = True, heading: bool = True) -> Figure | Axes:
     """Horizontal bars: the chance each pillar and clause is in the text.
 
     Clauses sit indented under their pillar. Each row has a bar for
     P(in text) over all outcomes (including no signing) and, with
     ``given_signed``, a darker bar for P(in text | signed); whiskers are 95%
-    intervals.
+    intervals and each bar carries its value. ``heading=False`` leaves out the
+    title and the run line.
 
     Examples
     --------
@@ -197,41 +239,32 @@ def inclusion(res: ResultsLike, ax: Axes | None = None, *,
     off = h / 2 if given_signed else 0.0
     ax.barh(y + off, 100 * p, height=h, color=LIGHT, xerr=err,
             label="in the text, all outcomes (incl. not signed)", **kw)
+    _bar_values(ax, y + off, p, content.hi.to_numpy(), bold=False)
     if given_signed:
         pg = content.p_given_signed.to_numpy(dtype=float)
         se = content.get("stderr_given_signed", pd.Series(0.0, index=content.index))
-        e = _Z95 * se.to_numpy(dtype=float)
+        e = np.nan_to_num(_Z95 * se.to_numpy(dtype=float))
         gerr = np.vstack([np.minimum(e, pg), np.minimum(e, 1 - pg)]) * 100
-        ax.barh(y - off, 100 * pg, height=h, color=DARK, xerr=gerr,
+        ax.barh(y - off, 100 * pg, height=h, color=DARK, xerr=np.nan_to_num(gerr),
                 label="in the text, if signed", **kw)
+        _bar_values(ax, y - off, pg, pg + e, bold=True)
     for i, kind in enumerate(content.kind):
         if kind == "pillar" and i:
             ax.axhline(i - 0.5, color="#bbbbbb", linewidth=0.7)
     names = [str(r.get("label", n)) for n, r in content.iterrows()]
-    ax.set_yticks(y, names)
-    _left_labels(ax, names, [k == "pillar" for k in content.kind])
+    _left_labels(ax, y, names, [k == "pillar" for k in content.kind])
     ax.set_ylim(len(content) - 0.5, -0.5)
     ax.set_xlim(0, 100)
     _percent_axis(ax.xaxis)
     ax.set_xlabel("Chance the pillar or clause is in the text", fontsize=10)
     _frame(ax, "x")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.9 / len(content) - 0.02), ncols=2,
-              fontsize=9, frameon=False, reverse=True)
-    _titles(ax, "What will the text contain?", _what(res))
+    if own:  # under the x axis label, inside the figure whatever the number of rows
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2,
+                   fontsize=9, frameon=False, reverse=True)
+    else:
+        ax.legend(loc="lower right", fontsize=8.5, frameon=False, reverse=True)
+    _titles(ax, res, "What will the text contain?", heading=heading)
     return fig if own else ax
-
-
-def _pillar_bundles(res: ResultsLike, content: pd.DataFrame) -> pd.DataFrame:
-    allb = res.bundles(top=2**62)  # type: ignore[attr-defined]
-    pillars = {n for n, k in content.kind.items() if k == "pillar"}
-    keys = allb["items"].map(lambda items: tuple(i for i in items if i in pillars))
-    grouped = allb.assign(items=keys).groupby("items", sort=False)["p"].sum()
-    info = getattr(res, "info", None)
-    n = info.n if info is not None else None
-    out = grouped.sort_values(ascending=False, kind="stable").reset_index()
-    se = np.sqrt(out.p * (1 - out.p) / n) if n else 0.0 * out.p
-    lo, hi = np.clip(out.p - _Z95 * se, 0, 1), np.clip(out.p + _Z95 * se, 0, 1)
-    return pd.DataFrame({"items": out["items"], "p": out.p, "lo": lo, "hi": hi})
 
 
 def _upset_axes(ax: Axes | None, n_cols: int, n_rows: int) -> tuple[Figure, Axes, Axes]:
@@ -240,7 +273,7 @@ def _upset_axes(ax: Axes | None, n_cols: int, n_rows: int) -> tuple[Figure, Axes
     if ax is None:
         import matplotlib.pyplot as plt
 
-        fig = plt.figure(figsize=(max(6.5, 3.4 + 0.55 * n_cols), 3.4 + 0.27 * n_rows),
+        fig = plt.figure(figsize=(max(6.5, 3.6 + 0.65 * n_cols), 3.4 + 0.27 * n_rows),
                          layout="constrained")
         plt.close(fig)
         bars, mat = fig.subplots(2, 1, sharex=True, gridspec_kw={
@@ -252,7 +285,7 @@ def _upset_axes(ax: Axes | None, n_cols: int, n_rows: int) -> tuple[Figure, Axes
 
 def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
             level: Literal["clause", "pillar"] = "clause",
-            include_empty: bool = False) -> Figure | Axes:
+            include_empty: bool = False, heading: bool = True) -> Figure | Axes:
     """UpSet-style chart of the most frequent texts.
 
     Bars give the share of draws whose text is exactly that set (with 95%
@@ -260,7 +293,18 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     groups texts by their set of pillars, ignoring clauses. The empty text
     (mostly: not signed) is left out unless ``include_empty``; its share is
     noted under the title. With ``ax``, the matrix is drawn just below ``ax``
-    (leave room there).
+    (leave room there). ``heading=False`` leaves out the title and the run line.
+
+    When the results say a count may be low (``bound`` > 0: a pruned table of
+    distinct texts), a hatched cap on the bar shows how much higher the share
+    may be; a share whose bound exceeds its standard error is labelled
+    "≥" and the subtitle says by how many draws counts may be low.
+
+    Raises
+    ------
+    PactsimError
+        When the results have no bundle counts, or no outcome has anything in
+        its text (and ``include_empty`` is false): there is no bar to draw.
 
     Examples
     --------
@@ -270,28 +314,36 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
         raise PactsimError("these results have no bundle counts (res.bundles)")
     marg = res.marginals()
     content = marg[marg.kind.isin(["pillar", "clause"])]
-    b = (_pillar_bundles(res, content) if level == "pillar"
-         else res.bundles(top=top + 1))  # type: ignore[attr-defined]
-    empty = b[b["items"].map(len) == 0]
-    if not include_empty:
-        b = b[b["items"].map(len) > 0]
-    b = b.head(top).reset_index(drop=True)
+    what = "pillar" if level == "pillar" else "pillar or clause"
+    found = bundle_frame(res, top + 1, "pillars" if level == "pillar" else "all")
+    if found is None:
+        raise PactsimError("this scenario has no pillars or clauses, so no texts to plot")
+    empty = found[found["items"].map(len) == 0]
+    b = (found if include_empty else non_empty(found)).head(top).reset_index(drop=True)
     if not len(b):
-        raise PactsimError("no non-empty texts to plot")
+        raise PactsimError(f"no outcome has any {what} in its text, so there is no text to "
+                           "plot (include_empty=True plots the empty one)")
     members = {i for items in b["items"] for i in items}
     rows = [n for n in content.index if n in members]
     own = ax is None
     fig, ax, mat = _upset_axes(ax, len(b), len(rows))
     x = np.arange(len(b))
-    p = b.p.to_numpy()
-    err = np.vstack([p - b.lo.to_numpy(), b.hi.to_numpy() - p]) * 100
+    p = b.p.to_numpy(dtype=float)
+    err = np.vstack([p - b.lo.to_numpy(dtype=float), b.hi.to_numpy(dtype=float) - p]) * 100
     ax.bar(x, 100 * p, width=0.6, color=DARK, yerr=err, capsize=2,
            error_kw={"elinewidth": 0.9, "ecolor": "#333333"})
+    cap = b.bound_p.to_numpy(dtype=float)
+    if (cap > 0).any():
+        ax.bar(x, 100 * cap, bottom=100 * p, width=0.6, color="white", edgecolor=DARK,
+               hatch="////", linewidth=0.6, label="may be low by up to this much")
     top_p = float(p.max())
-    for xi, pi, hi in zip(x, p, b.hi.to_numpy(), strict=True):
-        ax.annotate(f"{100 * pi:.2g}%" if pi < 0.01 else f"{100 * pi:.1f}%", (xi, 100 * hi),
-                    xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8.5)
-    ax.set_ylim(0, 100 * float(b.hi.max()) * 1.18)
+    upper = np.maximum(b.hi.to_numpy(dtype=float), p + cap)
+    for xi, pi, ui, low in zip(x, p, upper, b["lower"], strict=True):
+        text = f"{100 * pi:.2g}%" if pi < 0.01 else f"{100 * pi:.1f}%"
+        ax.annotate((LOWER_BOUND if low else "") + text, (xi, 100 * ui),
+                    xytext=(0, 3), textcoords="offset points", ha="center",
+                    fontsize=8 if b["lower"].any() else 8.5)
+    ax.set_ylim(0, max(100 * float(upper.max()) * 1.18, 1e-9))
     _percent_axis(ax.yaxis, 0 if top_p >= 0.1 else 1 if top_p >= 0.01 else 3)
     ax.set_ylabel("Share of all outcomes", fontsize=10)
     ax.set_xticks([])
@@ -306,9 +358,8 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     for r in range(0, len(rows), 2):
         mat.axhspan(r - 0.5, r + 0.5, color="#f2f2f2", zorder=0)
     names = [label(res, r) for r in rows]
-    mat.set_yticks(range(len(rows)), names)
-    _left_labels(mat, names, [content.kind[r] == "pillar" for r in rows])
-    mat.set_ylim(len(rows) - 0.5, -0.5)
+    _left_labels(mat, range(len(rows)), names, [content.kind[r] == "pillar" for r in rows])
+    mat.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     half, mid = max(len(b), 3) / 2 + 0.1, (len(b) - 1) / 2
     mat.set_xlim(mid - half, mid + half)
     mat.tick_params(axis="x", bottom=False, labelbottom=False)
@@ -320,17 +371,28 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     else:
         title, sub = "pillars and clauses", "Share of all outcomes whose text is exactly this set"
     if len(empty) and not include_empty:
-        sub += f". Not shown: no text (not signed), {_pct_label(float(empty.p.sum()))}"
-    _titles(ax, f"Most likely texts: sets of {title}", f"{sub}.\n{_what(res)}")
+        sub += (f". Not shown: no {what} in the text (not signed, or none of them), "
+                f"{pct_short(float(empty.p.sum()))}")
+    note = bundle_note(b)
+    _titles(ax, res, f"Most likely texts: sets of {title}",
+            f"{sub}." + (f"\n{note}." if note else ""), heading=heading)
     return fig if own else ax
 
 
-def numeric(res: ResultsLike, name: str, ax: Axes | None = None) -> Figure | Axes:
+def numeric(res: ResultsLike, name: str, ax: Axes | None = None, *,
+            heading: bool = True) -> Figure | Axes:
     """Bar chart of the distribution of a numeric (or date) question.
 
-    Dates are grouped by month; the dashed line marks the mean. Draws without
-    a value (a date question on an agreement never signed) are counted in
-    the subtitle.
+    Dates are grouped by month; the triangle on the axis marks the mean. Draws
+    without a value (a date question on an agreement never signed) are
+    counted in the subtitle. ``heading=False`` leaves out the title and the
+    run line.
+
+    Raises
+    ------
+    PactsimError
+        When the question is not numeric, took too many distinct values to
+        keep its distribution, or has no value in any outcome.
 
     Examples
     --------
@@ -340,6 +402,9 @@ def numeric(res: ResultsLike, name: str, ax: Axes | None = None) -> Figure | Axe
     if not callable(fn):
         raise PactsimError("these results have no numeric question summaries (res.numeric)")
     s = fn(name)
+    if s.missing >= 1 or (s.histogram is not None and float(s.histogram.sum()) <= 0):
+        raise PactsimError(f"{name!r} has no value in any outcome (a date never reached?), "
+                           "so it has no distribution to plot")
     if s.histogram is None:
         raise PactsimError(f"{name!r} took too many distinct values to keep its distribution; "
                            f"see res.numeric({name!r}).quantiles")
@@ -347,39 +412,42 @@ def numeric(res: ResultsLike, name: str, ax: Axes | None = None) -> Figure | Axe
     fig, ax = _start(ax, (7.5, 4.2))
     hist = s.histogram
     if s.kind == "date":
-        dates = pd.to_datetime([dt.date(1970, 1, 1) + dt.timedelta(days=int(v))
-                                for v in hist.index])
+        dates = pd.to_datetime(np.round(hist.index.to_numpy(dtype=float)).astype(np.int64),
+                               unit="D")
         hist = pd.Series(hist.to_numpy(), index=dates).resample("MS").sum()
         x: Any = hist.index + pd.Timedelta(days=14)
         width: Any = 24
-        mean_x: Any = pd.Timestamp(dt.date(1970, 1, 1) + dt.timedelta(days=round(s.mean)))
-        mean_text = f"mean {mean_x.date()}"
+        mean_day = day_of(s.mean)
+        mean_x: Any = None if mean_day is None else pd.Timestamp(mean_day)
+        mean_text = f"mean {mean_day}"
     else:
         x = hist.index.to_numpy(dtype=float)
         gaps = np.diff(np.sort(x))
         width = 0.7 * (float(gaps.min()) if len(gaps) else 1.0)
+        if len(x) == 1:  # one value: a bar of usual width, not one filling the axes
+            ax.set_xlim(x[0] - 2, x[0] + 2)
         mean_x, mean_text = s.mean, f"mean {s.mean:.3g}"
     ax.bar(x, 100 * hist.to_numpy(), width=width, color=DARK)
     if len(hist) <= 16:
         for xi, v in zip(x, hist.to_numpy(), strict=True):
-            ax.annotate(_pct_label(v), (xi, 100 * v),
+            ax.annotate(pct_short(v), (xi, 100 * v),
                         xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8.5)
         if s.kind != "date":
             ax.set_xticks(x)
             ax.set_xticklabels([f"{v:g}" for v in x])
-    if not math.isnan(s.mean):
+    if not is_missing(s.mean):
         ax.plot([mean_x], [0], marker="^", markersize=10, color=ACCENT, clip_on=False,
                 zorder=4, linestyle="none", label=mean_text)
         ax.legend(loc="upper left", fontsize=8.5, frameon=False)
     ax.set_ylim(0, 100 * float(hist.max()) * 1.15)
     _percent_axis(ax.yaxis)
     ax.set_ylabel("Share of all outcomes", fontsize=10)
-    ax.set_xlabel(label(res, name), fontsize=10)
+    ax.set_xlabel(plain(label(res, name)), fontsize=10)
     _frame(ax, "y")
     sub = f"{name} = {res.scenario.question_text(name)}"
     if s.missing > 0:
-        sub += f"; no value in {_pct_label(s.missing)} of outcomes"
-    _titles(ax, f"Distribution of {label(res, name)}", f"{sub}\n{_what(res)}")
+        sub += f"; no value in {pct_short(s.missing)} of outcomes"
+    _titles(ax, res, f"Distribution of {label(res, name)}", sub, heading=heading)
     return fig if own else ax
 
 
@@ -399,20 +467,23 @@ class PlotAccessor:
         return "<PlotAccessor: .signing() .pillars() .bundles() .numeric(name)>"
 
     def signing(self, ax: Axes | None = None, *, band: bool = True,
-                annotate: bool = True) -> Figure | Axes:
+                annotate: bool = True, heading: bool = True) -> Figure | Axes:
         """:func:`signing_cdf`: P(signed by date) with its band and key dates."""
-        return signing_cdf(self._res, ax, band=band, annotate=annotate)
+        return signing_cdf(self._res, ax, band=band, annotate=annotate, heading=heading)
 
-    def pillars(self, ax: Axes | None = None, *, given_signed: bool = True) -> Figure | Axes:
+    def pillars(self, ax: Axes | None = None, *, given_signed: bool = True,
+                heading: bool = True) -> Figure | Axes:
         """:func:`inclusion`: pillars and clauses, with 95% intervals."""
-        return inclusion(self._res, ax, given_signed=given_signed)
+        return inclusion(self._res, ax, given_signed=given_signed, heading=heading)
 
     def bundles(self, top: int = 10, ax: Axes | None = None, *,
                 level: Literal["clause", "pillar"] = "clause",
-                include_empty: bool = False) -> Figure | Axes:
+                include_empty: bool = False, heading: bool = True) -> Figure | Axes:
         """:func:`bundles`: the most frequent texts, UpSet-style."""
-        return bundles(self._res, top, ax, level=level, include_empty=include_empty)
+        return bundles(self._res, top, ax, level=level, include_empty=include_empty,
+                       heading=heading)
 
-    def numeric(self, name: str, ax: Axes | None = None) -> Figure | Axes:
+    def numeric(self, name: str, ax: Axes | None = None, *,
+                heading: bool = True) -> Figure | Axes:
         """:func:`numeric`: the distribution of a numeric question."""
-        return numeric(self._res, name, ax)
+        return numeric(self._res, name, ax, heading=heading)

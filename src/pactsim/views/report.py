@@ -28,11 +28,12 @@ import io
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pactsim.errors import PactsimError
 from pactsim.views import display as _d
 from pactsim.views.display import escape
+from pactsim.views.format import day, interval, pct
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -55,6 +56,7 @@ main.pactsim h2+table>caption{display:none}
 main.pactsim figure{margin:10px 0 4px}
 main.pactsim figure img{max-width:100%;height:auto;display:block}
 main.pactsim .lead{font-size:15px;color:#333}
+main.pactsim p.empty{color:#555;font-style:italic}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;
  margin:16px 0 4px}
 .card{border:1px solid #dde2e8;border-radius:6px;padding:10px 12px;
@@ -102,16 +104,77 @@ def _headline(res: ResultsLike) -> str:
         dates = _d.key_dates(res)
         cdf = res.signing_cdf(sorted({dates[0], dates[-1]}))
         for d, r in cdf.iterrows():
-            shown.add(_d._date(d))
-            cards.append(_card(_d._pct(r.p), f"signed by {_d._date(d)}",
-                               "" if r.stderr == 0 else f"95%: {_d._ci(r.lo, r.hi, r.stderr)}"))
+            shown.add(day(d))
+            cards.append(_card(pct(r.p), f"signed by {day(d)}",
+                               "" if r.stderr == 0 else f"95%: {interval(r.lo, r.hi, r.stderr)}"))
     for name, r in res.questions().iterrows():
         m = re.fullmatch(r"\s*signing\.date\s*<=\s*(\S+)\s*", str(r.expr))
         if len(cards) >= 6 or (m and m.group(1) in shown):
             continue
-        cards.append(_card(_d._pct(r.p), _d.label(res, str(name)),
-                           "" if r.stderr == 0 else f"95%: {_d._ci(r.lo, r.hi, r.stderr)}"))
+        cards.append(_card(pct(r.p), _d.label(res, str(name)),
+                           "" if r.stderr == 0 else f"95%: {interval(r.lo, r.hi, r.stderr)}"))
     return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _empty(text: str) -> str:
+    return f'<p class="empty">{escape(text)}</p>'
+
+
+def _texts_section(res: ResultsLike, top: int) -> str:
+    """Most likely texts: sets of pillars, then exact sets of pillars and
+    clauses, each as a chart and a table; what cannot be shown is said."""
+    from pactsim.errors import ModelTooWideError
+    from pactsim.views import plot
+
+    if not callable(getattr(res, "bundles", None)):
+        return ""
+    out = ["<h2>Which texts are most likely?</h2>"
+           "<p>Whole texts are spread thin: an exact set of pillars and clauses is rare, so "
+           "the first chart groups texts by their pillars only.</p>"]
+    levels: tuple[tuple[str, Literal["pillar", "clause"], str], ...] = (
+        ("pillars", "pillar", "pillars"), ("all", "clause", "pillars and clauses"))
+    for of, level, what in levels:
+        try:
+            b = _d.bundle_frame(res, top + 1, of)
+        except ModelTooWideError as err:
+            out.append(_empty(f"Exact sets of {what}: too many nodes together for exact "
+                              f"inference ({err.width} variables); pactsim.simulate "
+                              "estimates them."))
+            continue
+        if b is None:
+            continue
+        if not len(_d.non_empty(b)):
+            one = "pillar" if of == "pillars" else "pillar or clause"
+            out.append(_empty(f"No outcome has any {one} in its text (never signed, or "
+                              "signed with none of them), so there are no texts to compare."))
+            break  # a clause needs its pillar: no pillar, no clause either
+        out.append(_png(plot.bundles(res, top, level=level, heading=False),
+                        f"most likely sets of {what}"))
+        table = _d.bundles_table(res, top, of)
+        fold = "<details open>" if (b["bound"] > 0).any() else "<details>"
+        out.append(table if of == "pillars" else
+                   f"{fold}<summary>These texts as a table</summary>{table}</details>")
+    return "".join(out)
+
+
+def _numeric_section(res: ResultsLike) -> str:
+    """Numeric and date questions: a table, then a chart for each that has a
+    distribution; a question with no value in any outcome is said to be so."""
+    from pactsim.views import plot
+
+    summary = getattr(res, "numeric", None)
+    if not callable(summary) or not (nums := _d.numeric_questions(res)):
+        return ""
+    out = ["<h2>Numeric questions</h2>", _d.numeric_table(res)]
+    for q in nums:
+        s = summary(q)
+        if s.missing >= 1 or (s.histogram is not None and not len(s.histogram)):
+            out.append(_empty(f"{q} has no value in any outcome, so it has no distribution."))
+            continue
+        if s.histogram is None:  # too many distinct values: the table has its quantiles
+            continue
+        out.append(_png(plot.numeric(res, q, heading=False), f"distribution of {q}"))
+    return "".join(out)
 
 
 def _meta(res: ResultsLike, source: str | None) -> str:
@@ -169,26 +232,16 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -
     if len(res.questions()):
         out.append(f"<h2>Questions</h2>{_d.questions_table(res)}")
     if _d.has_signing(res):
-        out.append("<h2>When will it be signed?</h2>"
-                   + _png(plot.signing_cdf(res), "chance signed by each date")
+        out.append("<h2>When will the agreement be signed?</h2>"
+                   + _png(plot.signing_cdf(res, heading=False), "chance signed by each date")
                    + _d.signing_table(res))
     marg = res.marginals()
     if marg.kind.isin(["pillar", "clause"]).any():
         out.append("<h2>What will the text contain?</h2>"
-                   + _png(plot.inclusion(res), "pillars and clauses")
+                   + _png(plot.inclusion(res, heading=False), "pillars and clauses")
                    + _d.content_table(res))
-        if callable(getattr(res, "bundles", None)):
-            out.append("<h2>Which texts are most likely?</h2>"
-                       "<p>Whole texts are spread thin: an exact set of pillars and clauses is "
-                       "rare, so the first chart groups texts by their pillars only.</p>"
-                       + _png(plot.bundles(res, top, level="pillar"),
-                              "most likely sets of pillars")
-                       + _png(plot.bundles(res, top), "most likely exact texts"))
-    summary = getattr(res, "numeric", None)
-    if callable(summary) and (nums := _d.numeric_questions(res)):
-        out.append("<h2>Numeric questions</h2>" + _d.numeric_table(res))
-        out += [_png(plot.numeric(res, q), f"distribution of {q}") for q in nums
-                if summary(q).histogram is not None]
+        out.append(_texts_section(res, top))
+    out.append(_numeric_section(res))
     if (marg.kind == "event").any():
         out.append("<h2>Context events</h2>" + _d.events_table(res))
     note = ("<p>As stated by the analyst: a pillar's p is P(pillar | signed), a clause's p "

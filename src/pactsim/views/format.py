@@ -1,0 +1,213 @@
+"""How numbers, intervals, dates and labels are written, once for every view.
+
+The plain-text summary (:mod:`pactsim.views.text`), the notebook HTML
+(:mod:`pactsim.views.display`), the report (:mod:`pactsim.views.report`) and
+the plots (:mod:`pactsim.views.plot`) all format through these functions, so
+a probability, an interval or a date reads the same everywhere. Nothing here
+imports pandas' plotting, matplotlib or the results classes; a missing value
+(``None``, NaN, NaT) is written as an em dash.
+
+Examples
+--------
+>>> pct(0.4003), pct(0.00042), pct(float("nan"))
+('40.0%', '0.04%', '—')
+>>> interval(0.397, 0.402, 0.0011), interval(0.4, 0.4, 0.0)
+('39.7–40.2', 'exact')
+>>> day(float("nan")), day("2024-12-31T00:00")
+('—', '2024-12-31')
+>>> plain("cost $5 and $10")
+'cost \\\\$5 and \\\\$10'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "EM_DASH",
+    "LOWER_BOUND",
+    "bound_note",
+    "clip",
+    "count",
+    "day",
+    "day_of",
+    "interval",
+    "is_missing",
+    "pct",
+    "pct_short",
+    "plain",
+    "spread",
+    "value",
+]
+
+EM_DASH = "—"
+#: Marks a share whose count may be low by more than its standard error: the
+#: true share is at least the one shown.
+LOWER_BOUND = "≥"
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def is_missing(x: Any) -> bool:
+    """``None``, NaN and NaT (but not 0) are missing.
+
+    Examples
+    --------
+    >>> [is_missing(v) for v in (None, float("nan"), pd.NaT, 0.0)]
+    [True, True, True, False]
+    """
+    if x is None:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):  # containers are not missing values
+        return False
+
+
+def pct(p: float | None) -> str:
+    """A probability in percent with one decimal (two below 0.1%), or "—".
+
+    Examples
+    --------
+    >>> pct(0.25), pct(1.0), pct(0.0), pct(0.0004), pct(None)
+    ('25.0%', '100.0%', '0.0%', '0.04%', '—')
+    """
+    if is_missing(p):
+        return EM_DASH
+    assert p is not None  # narrowed by is_missing
+    if 0 < p < 0.001:
+        return f"{100 * p:.2f}%"
+    return f"{100 * p:.1f}%"
+
+
+def pct_short(p: float | None) -> str:
+    """A probability as a plot label: whole percents, one decimal below 1%,
+    "<0.1%" for what rounds to nothing but is not nothing.
+
+    Examples
+    --------
+    >>> pct_short(0.4003), pct_short(0.0042), pct_short(0.00001), pct_short(0.0)
+    ('40%', '0.4%', '<0.1%', '0%')
+    """
+    if is_missing(p):
+        return EM_DASH
+    assert p is not None
+    if 0 < p < 0.0005:
+        return "<0.1%"
+    return f"{100 * p:.1f}%" if 0 < p < 0.01 else f"{100 * p:.0f}%"
+
+
+def interval(lo: float, hi: float, stderr: float) -> str:
+    """A 95% interval in percentage points ("39.7–40.2"), or "exact" for an
+    exact answer (standard error 0 and ``lo == hi``)."""
+    if stderr == 0 and lo == hi:
+        return "exact"
+    if is_missing(lo) or is_missing(hi):
+        return EM_DASH
+    return f"{100 * lo:.1f}–{100 * hi:.1f}"
+
+
+def day_of(v: float | None) -> dt.date | None:
+    """The date of a day number (days since 1970-01-01, as numeric date
+    questions store them), or ``None`` when missing.
+
+    Examples
+    --------
+    >>> day_of(20088.0), day_of(float("nan"))
+    (datetime.date(2024, 12, 31), None)
+    """
+    if is_missing(v):
+        return None
+    assert v is not None
+    return _EPOCH + dt.timedelta(days=round(v))
+
+
+def day(d: Any) -> str:
+    """A date (``date``, ``datetime64``, ``Timestamp`` or ISO text) as
+    ``YYYY-MM-DD``, or "—" when missing (NaT: not signed)."""
+    if is_missing(d):
+        return EM_DASH
+    return str(pd.Timestamp(d).date())
+
+
+def value(v: float | None, kind: str) -> str:
+    """A value of a numeric question: a date for ``kind == "date"`` (``v`` a
+    day number), else three significant digits; "—" when missing.
+
+    Examples
+    --------
+    >>> value(4.9712, "int"), value(20088.0, "date"), value(float("nan"), "float")
+    ('4.97', '2024-12-31', '—')
+    """
+    if is_missing(v):
+        return EM_DASH
+    assert v is not None
+    if kind == "date":
+        return str(day_of(v))
+    return f"{v:.3g}"
+
+
+def spread(sd: float | None, kind: str) -> str:
+    """A standard deviation of a numeric question (in days for dates), or "—".
+
+    Examples
+    --------
+    >>> spread(2.4812, "int"), spread(45.26, "date"), spread(float("nan"), "int")
+    ('2.48', '45.3 days', '—')
+    """
+    if is_missing(sd):
+        return EM_DASH
+    return f"{sd:.3g} days" if kind == "date" else f"{sd:.3g}"
+
+
+def count(k: int, bound: int = 0) -> str:
+    """A count of draws, with the most it may be low by when that is not 0.
+
+    Examples
+    --------
+    >>> count(1234), count(1234, 12)
+    ('1,234', '1,234 +≤12')
+    """
+    return f"{k:,}" if not bound else f"{k:,} +≤{bound:,}"
+
+
+def bound_note(bound: int) -> str:
+    """The footnote for shares marked :data:`LOWER_BOUND`.
+
+    Examples
+    --------
+    >>> bound_note(1200)
+    '≥ counts may be low by up to 1,200 draws (more than their standard error)'
+    """
+    return (f"{LOWER_BOUND} counts may be low by up to {bound:,} draws "
+            "(more than their standard error)")
+
+
+def clip(text: str, width: int = 48) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis (for plot labels,
+    which cannot wrap).
+
+    Examples
+    --------
+    >>> clip("Joint stance against unilateral sanctions", 20)
+    'Joint stance agains…'
+    """
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def plain(text: str) -> str:
+    r"""Text for matplotlib, shown as written: every ``$`` escaped, so labels
+    are never typeset as mathematics (``Price $x^$`` would not even parse).
+
+    Matplotlib treats a string with an even number of unescaped ``$`` as
+    mathtext and turns ``\$`` back into ``$`` otherwise; escaping each ``$``
+    makes the count of unescaped ones zero, and the display exactly ``text``.
+
+    Examples
+    --------
+    >>> print(plain("Price $x^$"))
+    Price \$x^\$
+    """
+    return text.replace("$", r"\$")
