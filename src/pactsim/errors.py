@@ -18,6 +18,7 @@ __all__ = [
     "ArgumentError",
     "ArgumentTypeError",
     "ConditionError",
+    "ExactUnsupportedError",
     "ExecutionError",
     "ModelTooWideError",
     "PactsimError",
@@ -145,6 +146,14 @@ class ModelTooWideError(PactsimError, ValueError):
     def __init__(self, message: str, *, width: int) -> None:
         super().__init__(message)
         self.width = width
+
+
+class ExactUnsupportedError(PactsimError, ValueError):
+    """Exact inference cannot answer this question (Monte Carlo can).
+
+    Usual causes: an expression that compares two drivers (``d1 > d2``), or a
+    driver with something other than a number. Use :func:`pactsim.simulate`.
+    """
 
 
 class ArgumentError(PactsimError, ValueError):

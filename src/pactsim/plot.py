@@ -1,7 +1,9 @@
 """Briefing-ready figures (public alias of :mod:`pactsim.views.plot`).
 
-``pactsim.plot.signing(res)``, ``pactsim.plot.pillars(res)``, … ; the same
-functions are reachable as ``res.plot.signing()`` and so on. Needs matplotlib
+``pactsim.plot.signing_cdf(res)``, ``pactsim.plot.inclusion(res)``,
+``pactsim.plot.bundles(res)``, ``pactsim.plot.numeric(res, name)``; the same
+figures are reachable as ``res.plot.signing()``, ``res.plot.pillars()``,
+``res.plot.bundles()`` and ``res.plot.numeric(name)``. Needs matplotlib
 (the ``plot`` extra).
 """
 

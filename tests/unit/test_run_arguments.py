@@ -187,3 +187,17 @@ def test_results_methods_name_their_argument(res: pactsim.Results, call: Any,
     with pytest.raises(cls) as info:
         call(res)
     assert isinstance(info.value, PactsimError)
+
+
+@pytest.mark.parametrize("expr", ["signing.date <= 2025-06-30",
+                                  "rain and signing.date > 2026-01-01"])
+def test_expressions_about_dates_after_the_horizon_are_refused(res: pactsim.Results,
+                                                               expr: str) -> None:
+    """P(signed by a date after the horizon) would silently be P(signed by the horizon)."""
+    for r in (res, pactsim.exact(SC)):
+        with pytest.raises(ValueError, match="after the horizon"):
+            r.prob(expr)
+        with pytest.raises(ValueError, match="after the horizon"):
+            r.prob("rain", given=expr)
+    assert res.prob("signing.date <= 2024-12-31").value == pytest.approx(
+        res.prob("signing").value)

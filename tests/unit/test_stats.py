@@ -178,3 +178,43 @@ def test_uniform_driver_with_zero_high_bound() -> None:
     s = pactsim.simulate(sc, n=200_000, seed=4, keep_draws=False).numeric("level")
     assert abs(s.mean + 0.5) < 5 * s.stderr
     assert abs(s.sd - 1 / math.sqrt(12)) < 0.005
+
+
+def test_numeric_of_any_expression_matches_closed_form() -> None:
+    """count(a, b) of independent events with p 0.3 and 0.6: mean 0.9, variance
+    0.3·0.7 + 0.6·0.4 = 0.45; a normal driver(2, 3): mean 2, sd 3, median 2."""
+    sc = pactsim.loads(HEAD + "drivers:\n  d: {dist: normal, mean: 2, sd: 3}\n"
+                       "events:\n  a: {p: 0.3}\n  b: {p: 0.6}\n")
+    res = pactsim.simulate(sc, n=200_000, seed=6)
+    ex = pactsim.exact(sc)
+    for r in (res, ex):
+        s = r.numeric("count(a, b)")
+        assert abs(s.mean - 0.9) <= 4 * math.sqrt(0.45 / res.n) + 1e-12
+        assert abs(s.sd - math.sqrt(0.45)) < 0.01
+        assert s.quantiles[0.5] == 1.0
+        d = r.numeric("d")
+        assert abs(d.mean - 2) <= 4 * 3 / math.sqrt(res.n) + 1e-9
+        assert abs(d.sd - 3) < 0.03
+        assert abs(d.quantiles[0.5] - 2) < 0.05
+    with pytest.raises(ValueError, match="true/false expression; use prob"):
+        res.numeric("a and b")
+    lean = pactsim.simulate(sc, n=1000, seed=1, keep_draws=False)
+    with pytest.raises(pactsim.errors.PactsimError, match="kept no draws"):
+        lean.numeric("count(a, b)")
+
+
+def test_questions_given_signed_match_hand_derivation() -> None:
+    """F(d) = 0.5 · days / 181 to 2024-06-30, P(signed) = 0.8: P(signed by 2024-03-31)
+    = 0.5 · 90/181, and given signed that over 0.8; `rain` (0.3) is independent of
+    signing, so P(rain | signed) = 0.3."""
+    sc = pactsim.loads(HEAD + "events:\n  rain: {p: 0.3}\n"
+                       "signing:\n  by: {2024-06-30: 0.5, 2024-12-31: 0.8}\n"
+                       "questions:\n  early: signing.date <= 2024-03-31\n  wet: rain\n")
+    early = 0.5 * 90 / 181
+    want = {"early": (early, early / 0.8), "wet": (0.3, 0.3)}
+    res = pactsim.simulate(sc, n=200_000, seed=8, keep_draws=False)
+    for frame in (res.questions(), pactsim.exact(sc).questions()):
+        for q, (p, p_signed) in want.items():
+            row = frame.loc[q]
+            assert abs(row.p - p) <= 4 * row.stderr + 1e-9
+            assert abs(row.p_given_signed - p_signed) <= 4 * row.stderr_given_signed + 1e-9

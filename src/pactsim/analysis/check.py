@@ -21,13 +21,11 @@ Rules
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import sys
 from dataclasses import dataclass
 from typing import Any
 
-from pactsim.errors import ModelTooWideError, PactsimError
+from pactsim.errors import ExactUnsupportedError, ModelTooWideError
 from pactsim.language import expr as _expr
 from pactsim.language.scenario import Node, Scenario
 from pactsim.language.validate import dotted_path
@@ -150,9 +148,9 @@ def check(scenario: Scenario) -> list[Finding]:
                         rep.add("constant-question", ("questions", q),
                                 f"question '{q}' always equals {s.mean:g}")
             # Exact inference refuses some questions Monte Carlo answers: too wide
-            # (ModelTooWideError), or comparing a driver with another driver, which it
-            # raises as a plain PactsimError. Neither stops the lint of the rest.
-            except PactsimError as err:
+            # (ModelTooWideError), or comparing a driver with another driver
+            # (ExactUnsupportedError). Neither stops the lint of the rest.
+            except (ModelTooWideError, ExactUnsupportedError) as err:
                 rep.add("exact-skipped", ("questions", q), f"not checked for being constant: {err}")
     used: set[str] = set()
     for view in sc.iter_nodes():
@@ -174,30 +172,3 @@ def check(scenario: Scenario) -> list[Finding]:
             rep.add("unused-source", ("sources", key), f"source '{key}' is not cited by any node")
     return sorted(rep.findings, key=lambda f: (f.line or 0, f.column or 0, f.rule))
 
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``pactsim check``."""
-    parser.add_argument("files", nargs="+", metavar="FILE")
-
-
-def run(args: argparse.Namespace) -> int:
-    """``pactsim check FILE...``: exit 0 when clean, 1 with findings, 2 when invalid."""
-    from pactsim.errors import ScenarioError
-    from pactsim.language.io import load
-
-    status = 0
-    for f in args.files:
-        try:
-            sc = load(f)
-        except ScenarioError as err:
-            print(str(err), file=sys.stderr)
-            status = 2
-            continue
-        findings = check(sc)
-        for finding in findings:
-            print(str(finding))
-        if findings:
-            status = max(status, 1)
-        else:
-            print(f"{f}: no findings")
-    return status

@@ -466,19 +466,28 @@ class Scenario(_Model):
         """Names of the binary nodes (events, signing, pillars, clauses), file order."""
         return [v.name for v in self.iter_nodes() if v.is_binary]
 
-    def key_dates(self) -> list[dt.date]:
-        """Dates worth reporting: the ``by`` points and every quarter end in
-        (as_of, horizon]."""
-        out = set(self.signing.by) if self.signing else set()
-        d = self.as_of
-        while d <= self.horizon:
-            q_end = dt.date(d.year, ((d.month - 1) // 3 + 1) * 3, 1)
-            nxt = dt.date(q_end.year + (q_end.month == 12), q_end.month % 12 + 1, 1)
-            end = nxt - dt.timedelta(days=1)
-            if self.as_of < end <= self.horizon:
-                out.add(end)
-            d = nxt
-        return sorted(out)
+    def key_dates(self, most: int = 12) -> list[dt.date]:
+        """Dates worth reporting, at most about ``2 * most`` whatever the span.
+
+        The ``by`` points (evenly thinned to ``most`` when there are more, the
+        last kept), and period ends in (as_of, horizon]: quarter ends when there
+        are at most ``most`` of them, else year ends, else every k-th year end.
+        """
+        by = sorted(self.signing.by) if self.signing else []
+        if len(by) > most:
+            step = len(by) / most
+            by = sorted({by[int(i * step)] for i in range(most)} | {by[-1]})
+        first, last = self.as_of.year, self.horizon.year
+        quarters = [dt.date(y, m, 31 if m in (3, 12) else 30)
+                    for y in range(first, last + 1) if last - first <= most
+                    for m in (3, 6, 9, 12)]
+        ends = [d for d in quarters if self.as_of < d <= self.horizon]
+        if not ends or len(ends) > most:
+            years = [dt.date(y, 12, 31) for y in range(first, last + 1)
+                     if self.as_of < dt.date(y, 12, 31) <= self.horizon]
+            k = -(-len(years) // most)  # ceil: at most `most` year ends
+            ends = years[k - 1::k] if len(years) > most else years
+        return sorted(set(by) | set(ends))
 
     def question_text(self, name: str) -> str:
         q = self.questions[name]

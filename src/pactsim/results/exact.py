@@ -70,7 +70,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from pactsim.errors import ConditionError, PactsimError
+from pactsim.errors import (
+    ArgumentTypeError,
+    ConditionError,
+    ExactUnsupportedError,
+    PactsimError,
+)
 from pactsim.inference import factors as fx
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.language import expr as _expr
@@ -78,8 +83,8 @@ from pactsim.language.dates import to_day
 from pactsim.language.scenario import Scenario
 from pactsim.results import summary as _s
 from pactsim.results.estimate import Estimate
-from pactsim.results.montecarlo import NumericSummary
 from pactsim.results.stats import bundle_groups
+from pactsim.results.summary import NumericSummary
 
 __all__ = ["ExactResults", "exact"]
 
@@ -169,7 +174,8 @@ class ExactResults:
 
     # -- expressions ----------------------------------------------------------
     def _compile(self, text: str, what: str) -> _expr.Expr:
-        return _expr.compile_condition(text, self.model.scope(), what=what)
+        return _expr.compile_condition(text, self.model.scope(), what=what,
+                                       horizon=self.scenario.horizon)
 
     def _closure(self, trees: Sequence[_expr.Expr]) -> tuple[list[str], list[str],
                                                               list[_expr.Expr]]:
@@ -209,7 +215,7 @@ class ExactResults:
                     if d is None:
                         continue
                     if not isinstance(other, _expr.NumLit):
-                        raise PactsimError(
+                        raise ExactUnsupportedError(
                             f"exact inference compares a driver only with a number, as in "
                             f"'{d} > 0.5'; '{_expr.unparse(node)}' needs Monte Carlo "
                             "(pactsim.simulate)")
@@ -379,8 +385,14 @@ class ExactResults:
         return _s.marginals_frame(self.scenario, m, node, given_signed)
 
     def questions(self) -> pd.DataFrame:
-        """Boolean questions: exact ``p`` (``stderr`` 0, ``lo`` = ``hi`` = ``p``), and the text."""
-        return _s.questions_frame(self.scenario, self.model, self.prob)
+        """Boolean questions: exact ``p`` (``stderr`` 0, ``lo`` = ``hi`` = ``p``), the
+        text, and ``p_given_signed`` = P(question | signed)."""
+        signed = self._p_signed()
+
+        def given_signed(name: str) -> Estimate | None:
+            return self.prob(name, given="signing") if signed else None
+
+        return _s.questions_frame(self.scenario, self.model, self.prob, given_signed)
 
     def bundles(self, top: int | None = 10, *, of: str = "all") -> pd.DataFrame:
         """The most likely texts, exactly: as :meth:`Results.bundles
@@ -418,7 +430,8 @@ class ExactResults:
                                 top)
 
     def numeric(self, name: str) -> NumericSummary:
-        """Exact distribution of a numeric or date question.
+        """Exact distribution of a numeric or date question, or of any numeric
+        expression (``"count(military, energy)"``, a driver's name, ``"signing.date"``).
 
         ``mean`` and ``sd`` (population) are over configurations with a value,
         ``missing`` is P(no value), ``histogram`` maps each value to its
@@ -427,11 +440,12 @@ class ExactResults:
         moments and quantiles (no histogram).
         """
         m = self.model
-        if name not in m.questions or m.questions[name][1] == "bool":
-            known = [q for q, (_, t) in m.questions.items() if t != "bool"]
-            raise PactsimError(f"{name!r} is not a numeric question of this scenario "
-                               f"(numeric questions: {', '.join(known) or 'none'})")
-        tree, kind = m.questions[name]
+        if not isinstance(name, str):
+            raise ArgumentTypeError(f"name must be an expression (a str), not {name!r}")
+        if name in m.questions and m.questions[name][1] != "bool":
+            tree, kind = m.questions[name]
+        else:
+            tree, kind = _s.numeric_expression(name, m, self.scenario.horizon)
         drv = self._driver_of(tree)
         if drv is not None:
             d = m.drivers[m.driver_names.index(drv)]

@@ -10,9 +10,8 @@ draws (``keep_draws=True``, the default).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,11 +22,17 @@ from pactsim.errors import ArgumentTypeError, ConditionError, PactsimError
 from pactsim.inference.compile import CompiledModel
 from pactsim.inference.engine import Draws
 from pactsim.language import expr as _expr
-from pactsim.language.dates import EPOCH
 from pactsim.language.scenario import Scenario
 from pactsim.results import summary as _s
 from pactsim.results.estimate import Estimate, wilson
-from pactsim.results.stats import MAX_BUNDLES, Stats, bundle_groups, environment
+from pactsim.results.stats import (
+    MAX_BUNDLES,
+    Stats,
+    bundle_groups,
+    environment,
+    numeric_stats,
+)
+from pactsim.results.summary import NumericSummary
 
 if TYPE_CHECKING:
     from pactsim.views.plot import PlotAccessor
@@ -48,36 +53,6 @@ class RunInfo:
     workers: int
     seconds: float
     spawn_key: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class NumericSummary:
-    """Distribution of a numeric (or date) question.
-
-    ``histogram`` maps each value to its share of draws (``None`` when the
-    question took too many distinct values to keep); ``missing`` is the share
-    of draws with no value (a date question on an agreement never signed).
-    """
-
-    name: str
-    kind: str
-    mean: float
-    sd: float
-    stderr: float
-    quantiles: dict[float, float]
-    histogram: pd.Series | None
-    missing: float
-
-    def __str__(self) -> str:
-        qs = ", ".join(f"q{int(q * 100)}={_fmt(v, self.kind)}" for q, v in self.quantiles.items())
-        mean = _fmt(self.mean, self.kind) if self.kind == "date" else f"{self.mean:.2f}"
-        return f"{self.name}: mean {mean} (sd {self.sd:.2f}); {qs}"
-
-
-def _fmt(v: float, kind: str) -> str:
-    if kind == "date":
-        return "—" if math.isnan(v) else str(EPOCH + dt.timedelta(days=round(v)))
-    return f"{v:.3g}"
 
 
 class Results:
@@ -140,7 +115,8 @@ class Results:
         return None
 
     def _evaluate(self, text: str, what: str) -> NDArray[Any]:
-        tree = _expr.compile_condition(text, self.model.scope(), what=what)
+        tree = _expr.compile_condition(text, self.model.scope(), what=what,
+                                       horizon=self.scenario.horizon)
         if self.draws is None:
             raise PactsimError(
                 f"{text!r} is not a node or a scenario question, and this run kept no draws "
@@ -217,34 +193,54 @@ class Results:
         return _s.file_order(self.scenario, self.model)
 
     def questions(self) -> pd.DataFrame:
-        """Boolean questions: ``p``, ``stderr``, ``lo``, ``hi``, and the expression."""
+        """Boolean questions: ``p``, ``stderr``, ``lo``, ``hi``, the expression, and
+        ``p_given_signed`` (with its ``stderr``): P(question | signed by the horizon)."""
+        signed = self._count("signing") if self.model.signing_index >= 0 else None
+
+        def given_signed(name: str) -> Estimate | None:
+            if not signed:
+                return None
+            return Estimate.from_counts(self.stats.bool_signed[name], signed)
+
         return _s.questions_frame(
             self.scenario, self.model,
-            lambda name: Estimate.from_counts(self.stats.bool_counts[name], self.n))
+            lambda name: Estimate.from_counts(self.stats.bool_counts[name], self.n),
+            given_signed)
 
     def numeric(self, name: str) -> NumericSummary:
-        """Distribution of a numeric or date question (mean, sd, quantiles, histogram)."""
+        """Distribution of a numeric or date question, or of any numeric expression.
+
+        ``name`` is a numeric question of the scenario (kept in streaming
+        statistics), or an expression such as ``"count(military, energy)"``,
+        a driver's name or ``"signing.date"`` (evaluated over the kept draws,
+        so it needs ``keep_draws=True``). Returns mean, sd (with the standard
+        error of the mean), the 10/50/90% quantiles, the histogram as shares
+        of draws (``None`` past :data:`~pactsim.results.stats.MAX_VALUES`
+        values) and the share of draws with no value.
+        """
         _check_text(name, "name")
-        if name not in self.stats.moments:
-            known = [q for q, (_, t) in self.model.questions.items() if t != "bool"]
-            raise PactsimError(f"{name!r} is not a numeric question of this scenario "
-                               f"(numeric questions: {', '.join(known) or 'none'})")
-        kind = self.model.questions[name][1]
-        mo = self.stats.moments[name]
-        cnt = mo.count
-        mean = mo.mean if cnt else math.nan
-        sd = mo.sd
-        values = self.stats.num_values.get(name)
-        hist = None
-        quantiles: dict[float, float] = {}
-        if values is not None and cnt:
-            ser = pd.Series(values, dtype=float).sort_index()
-            hist = ser / self.n
-            cum = np.cumsum(ser.to_numpy()) / cnt
-            for q in (0.1, 0.5, 0.9):
-                quantiles[q] = float(ser.index.to_numpy()[np.searchsorted(cum, q - 1e-12)])
-        return NumericSummary(name, kind, mean, sd, sd / math.sqrt(cnt) if cnt else math.nan,
-                              quantiles, hist, 1 - cnt / self.n)
+        if name.strip() in self.stats.moments:
+            name = name.strip()
+            kind = self.model.questions[name][1]
+            mo, values = self.stats.moments[name], self.stats.num_values.get(name)
+        else:
+            tree, kind = _s.numeric_expression(name, self.model, self.scenario.horizon)
+            if self.draws is None:
+                raise PactsimError(
+                    f"{name!r} is not a numeric question of this scenario, and this run kept "
+                    "no draws (keep_draws=False); add it to the scenario's questions or re-run "
+                    "with keep_draws=True")
+            env, dates = environment(self.model, self.draws)
+            assert self._answers is not None
+            env.update(self._answers)
+            answer = np.asarray(_expr.evaluate(tree, env, dates))
+            mo, values = numeric_stats(answer, kind)
+            if values is None:  # too many values to tabulate: quantiles from the draws
+                x = answer[~np.isnat(answer)].astype(np.int64) if kind == "date" else answer
+                qs = np.quantile(x.astype(np.float64), [0.1, 0.5, 0.9]) if len(x) else []
+                return replace(_s.numeric_summary(name, kind, mo, values, self.n),
+                               quantiles=dict(zip((0.1, 0.5, 0.9), map(float, qs), strict=False)))
+        return _s.numeric_summary(name, kind, mo, values, self.n)
 
     # -- signing date -------------------------------------------------------
     def key_dates(self) -> list[dt.date]:

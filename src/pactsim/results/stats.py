@@ -52,6 +52,7 @@ __all__ = [
     "Stats",
     "bundle_groups",
     "evaluate_questions",
+    "numeric_stats",
     "summarize",
 ]
 
@@ -271,6 +272,9 @@ class Stats:
         ``(horizon - as_of + 1,)`` draws signed on each day (index 0 is as_of).
     bool_counts:
         Times each boolean question was true.
+    bool_signed:
+        Times each boolean question was true in a signed draw (empty when the
+        scenario has no ``signing``).
     moments:
         :class:`Moments` of each numeric question over the draws where it has a
         value (dates as day numbers).
@@ -286,6 +290,7 @@ class Stats:
     node_counts: NDArray[np.int64]
     signing_hist: NDArray[np.int64]
     bool_counts: dict[str, int] = field(default_factory=dict)
+    bool_signed: dict[str, int] = field(default_factory=dict)
     moments: dict[str, Moments] = field(default_factory=dict)
     num_values: dict[str, dict[float, int] | None] = field(default_factory=dict)
     sets: dict[str, DenseSets | SparseSets] = field(default_factory=dict)
@@ -301,6 +306,8 @@ class Stats:
         self.signing_hist += other.signing_hist
         for k, v in other.bool_counts.items():
             self.bool_counts[k] = self.bool_counts.get(k, 0) + v
+        for k, v in other.bool_signed.items():
+            self.bool_signed[k] = self.bool_signed.get(k, 0) + v
         for k, mo in other.moments.items():
             self.moments.setdefault(k, Moments()).merge(mo)
         for k, vals in other.num_values.items():
@@ -454,6 +461,20 @@ def _value_counts(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[
     return vals, cnt.astype(np.int64)
 
 
+def numeric_stats(a: NDArray[np.generic], kind: str
+                  ) -> tuple[Moments, dict[float, int] | None]:
+    """Moments and value counts of a numeric or date answer (dates as day
+    numbers, missing dates left out; ``None`` past :data:`MAX_VALUES` values)."""
+    if kind == "date":
+        x = a[~np.isnat(a)].astype(np.int64).astype(np.float64)
+    else:
+        x = np.asarray(a, dtype=np.float64)
+    vals, counts = _value_counts(x)
+    values = (dict(zip(vals.tolist(), counts.tolist(), strict=True))
+              if len(vals) <= MAX_VALUES else None)
+    return Moments.of(x), values
+
+
 def summarize(
     model: CompiledModel, draws: Draws, answers: dict[str, NDArray[np.generic]] | None = None,
     groups: dict[str, tuple[str, ...]] | None = None,
@@ -481,18 +502,11 @@ def summarize(
         a = answers[name]
         if t == "bool":
             stats.bool_counts[name] = int(np.count_nonzero(a))
+            if model.signing_index >= 0:
+                signed = draws.bits[model.signing_index]
+                stats.bool_signed[name] = int(np.count_nonzero(a & signed))
             continue
-        if t == "date":
-            valid = a[~np.isnat(a)]
-            x = valid.astype(np.int64).astype(np.float64)
-        else:
-            x = np.asarray(a, dtype=np.float64)
-        stats.moments[name] = Moments.of(x)
-        vals, counts = _value_counts(x)
-        stats.num_values[name] = (
-            dict(zip(vals.tolist(), counts.tolist(), strict=True))
-            if len(vals) <= MAX_VALUES else None
-        )
+        stats.moments[name], stats.num_values[name] = numeric_stats(a, t)
     for key, members in groups.items():
         stats.sets[key] = _sets_of(draws.bits, [model.index[n] for n in members])
     return stats

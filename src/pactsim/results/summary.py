@@ -10,24 +10,29 @@ checks are written once.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from pactsim.errors import ArgumentError, ArgumentTypeError
+from pactsim.errors import ArgumentError, ArgumentTypeError, Problem, ScenarioError
 from pactsim.inference.compile import CompiledModel
+from pactsim.language import expr as _expr
 from pactsim.language.dates import from_day, to_day
 from pactsim.language.scenario import Scenario
 from pactsim.results.estimate import Estimate
+from pactsim.results.stats import Moments
 
 __all__ = [
     "BUNDLE_COLUMNS",
     "CDF_COLUMNS",
     "MARGINAL_COLUMNS",
     "QUESTION_COLUMNS",
+    "NumericSummary",
     "bundle_group",
     "bundles_frame",
     "cdf_frame",
@@ -41,7 +46,8 @@ __all__ = [
 
 MARGINAL_COLUMNS = ["node", "kind", "pillar", "label", "p", "stderr", "lo", "hi",
                     "p_given_signed", "stderr_given_signed"]
-QUESTION_COLUMNS = ["question", "expr", "p", "stderr", "lo", "hi"]
+QUESTION_COLUMNS = ["question", "expr", "p", "stderr", "lo", "hi", "p_given_signed",
+                    "stderr_given_signed"]
 CDF_COLUMNS = ["p", "stderr", "lo", "hi"]
 #: ``bound``: draws a count may be low by (0 when exact; see pactsim.results.stats).
 BUNDLE_COLUMNS = ["bundle", "items", "size", "count", "p", "stderr", "lo", "hi", "bound"]
@@ -73,16 +79,88 @@ def marginals_frame(scenario: Scenario, model: CompiledModel,
 
 
 def questions_frame(scenario: Scenario, model: CompiledModel,
-                    question: Callable[[str], Estimate]) -> pd.DataFrame:
-    """One row per true/false question: its estimate and its text."""
+                    question: Callable[[str], Estimate],
+                    given_signed: Callable[[str], Estimate | None]) -> pd.DataFrame:
+    """One row per true/false question: its estimate, P(question | signed)
+    (``None``: no signing, or never signed) and its text."""
     rows = []
     for name, (_tree, t) in model.questions.items():
         if t != "bool":
             continue
         est = question(name)
+        cond = given_signed(name)
         rows.append({"question": name, "expr": scenario.question_text(name),
-                     "p": est.value, "stderr": est.stderr, "lo": est.lo, "hi": est.hi})
+                     "p": est.value, "stderr": est.stderr, "lo": est.lo, "hi": est.hi,
+                     "p_given_signed": np.nan if cond is None else cond.value,
+                     "stderr_given_signed": np.nan if cond is None else cond.stderr})
     return pd.DataFrame(rows, columns=QUESTION_COLUMNS).set_index("question")
+
+
+def numeric_expression(text: str, model: CompiledModel, horizon: dt.date,
+                       ) -> tuple[_expr.Expr, str]:
+    """Compile a numeric or date expression given in Python (``res.numeric(text)``)."""
+    try:
+        tree, kind = _expr.compile_expr(text, model.scope())
+        late = _expr.check_dates(tree, horizon=horizon)
+        if late:
+            raise ScenarioError(late)
+    except ScenarioError as err:
+        raise ScenarioError([Problem(f"name = {text!r}, column {p.column}: {p.message}",
+                                     value=text) for p in err.problems]) from None
+    if kind == "bool":
+        raise ArgumentError(f"name = {text!r} is a true/false expression; use prob({text!r})")
+    return tree, kind
+
+
+def numeric_summary(name: str, kind: str, mo: Moments, values: dict[float, int] | None,
+                    n: int) -> NumericSummary:
+    """A :class:`NumericSummary` from streaming moments and value counts over ``n`` draws."""
+    cnt = mo.count
+    hist = None
+    quantiles: dict[float, float] = {}
+    if values is not None and cnt:
+        ser = pd.Series(values, dtype=float).sort_index()
+        hist = ser / n
+        cum = np.cumsum(ser.to_numpy()) / cnt
+        for q in (0.1, 0.5, 0.9):
+            quantiles[q] = float(ser.index.to_numpy()[np.searchsorted(cum, q - 1e-12)])
+    sd = mo.sd
+    return NumericSummary(name, kind, mo.mean if cnt else math.nan, sd,
+                          sd / math.sqrt(cnt) if cnt else math.nan, quantiles, hist, 1 - cnt / n)
+
+
+@dataclass(frozen=True)
+class NumericSummary:
+    """Distribution of a numeric (or date) question.
+
+    ``histogram`` maps each value to its share of draws (``None`` when the
+    question took too many distinct values to keep); ``missing`` is the share
+    of draws with no value (a date question on an agreement never signed).
+    """
+
+    name: str
+    kind: str
+    mean: float
+    sd: float
+    stderr: float
+    quantiles: dict[float, float]
+    histogram: pd.Series | None
+    missing: float
+
+    def __str__(self) -> str:
+        if math.isnan(self.mean):
+            return f"{self.name}: no value in any draw"
+        qs = ", ".join(f"q{int(q * 100)}={_fmt(v, self.kind)}" for q, v in self.quantiles.items())
+        mean = _fmt(self.mean, self.kind) if self.kind == "date" else f"{self.mean:.2f}"
+        sd = "" if math.isnan(self.sd) else f" (sd {self.sd:.2f})"
+        return f"{self.name}: mean {mean}{sd}" + (f"; {qs}" if qs else "")
+
+
+def _fmt(v: float, kind: str) -> str:
+    if kind == "date":
+        return "—" if math.isnan(v) else str(from_day(round(v)))
+    return f"{v:.3g}"
+
 
 
 # -- dates -------------------------------------------------------------------

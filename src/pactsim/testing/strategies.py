@@ -187,7 +187,8 @@ def _render(tree: Any, pools: _Pools) -> str:
     a name, and a name with no true/false names in scope to a literal."""
     kind = tree[0]
     if kind == "date" and pools.dates:
-        day = pools.first_day + dt.timedelta(days=tree[3] % (pools.span + 7) - 3)
+        # from 3 days before as_of to the horizon (a later date cannot be answered)
+        day = pools.first_day + dt.timedelta(days=tree[3] % (pools.span + 4) - 3)
         return f"{_pick(pools.dates, tree[1])} {tree[2]} {day.isoformat()}"
     if kind == "num" and pools.numbers:
         return f"{_pick(pools.numbers, tree[1])} {tree[2]} {tree[3] / 100:g}"
@@ -619,8 +620,9 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
     ``and``, ``or``, ``not``, ``any``, ``all``, ``at_least``, ``at_most``,
     ``exactly``, ``count(...)`` comparisons and ``==``/``!=``; they compare
     drivers and numeric questions with numbers, and ``signing.date`` and date
-    questions with dates from just before ``as_of`` to just after the
-    horizon. Every example type-checks as a condition, so
+    questions with dates from just before ``as_of`` to the horizon (later
+    dates are refused: nothing is modelled after it). Every example
+    type-checks as a condition, so
     :meth:`Results.prob <pactsim.results.montecarlo.Results.prob>` accepts it. A
     scenario without names gets ``true`` and ``false``.
 
