@@ -1,199 +1,469 @@
 """The ``pactsim`` command line: a thin adapter over the public API.
 
-Each subcommand is one library call. A :class:`~pactsim.errors.PactsimError`
-becomes its message on stderr and exit status 2 (1 for ``check`` findings);
-the traceback is shown only with ``--debug``.
+Each subcommand is one library call; all argument parsing lives here. A
+:class:`~pactsim.errors.PactsimError` becomes its message on stderr and exit
+status 2; every other failure the user can meet (a file that cannot be
+written, a worker process that died, Ctrl-C, SIGTERM) becomes one line and the
+status in :data:`EXIT_STATUS`. The traceback is shown only with ``--debug``.
+
+Modules that are slow to import (numpy, pandas, pydantic, matplotlib) load
+inside the subcommand that needs them, so ``pactsim --version`` and
+``--help`` need none of them.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
+import contextlib
 import os
+import re
+import signal
 import sys
-import tempfile
 import warnings
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from types import FrameType
+from typing import Any, TextIO
 
 from pactsim._version import __version__
-from pactsim.errors import PactsimError, PactsimWarning, ScenarioError
+from pactsim.errors import PactsimError, PactsimWarning
 
-__all__ = ["main", "write_atomic"]
+__all__ = ["EXIT_STATUS", "build_parser", "main"]
+
+#: Shown by ``pactsim --help``; the README's table says the same.
+EXIT_STATUS = """\
+exit status:
+  0    success (also when a reader of standard output stops early, as `| head` does)
+  1    `check` found something to look at
+  2    nothing was done: an invalid scenario or argument, or an output the command
+       refuses (a missing folder, a folder, a device, FIFO or socket, the input
+       scenario, a read-only file or folder), all checked before simulating
+  3    the work failed: the output could not be written (disk full, I/O error,
+       standard output closed or full), a worker process died, out of memory
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM)
+
+An output file is written whole or not at all: after any failure or signal an
+existing file is as it was and no temporary file is left. --out never replaces
+the input scenario or anything but a regular file; a symlink is written through
+to its target, and an existing file keeps its permissions."""
+
+_FALLBACK_DEFAULT_N = 100_000
+_FALLBACK_MAX_N = 10**15
+_MAX_SEED = 2**128 - 1  # fresh seeds are 128 bits of OS entropy: each can be given back
+_MAX_WORKERS = 1024
+_MAX_TOP = 1000
 
 
-def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
-    """Write a file all at once: a temporary file in the same folder, then rename.
+# --- output -----------------------------------------------------------------------------
 
-    An interrupted write leaves the old file (or none), never a partial one.
-    """
-    target = Path(path)
-    data = text.encode() if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                               dir=target.parent if str(target.parent) else ".")
+
+class _OutputFailed(Exception):
+    """Standard output or an output file could not be written (exit status 3)."""
+
+    def __init__(self, message: str, *, stdout: bool = False) -> None:
+        super().__init__(message)
+        self.stdout = stdout
+
+
+def _say(text: str) -> None:
+    """One line on stderr; silently nothing when stderr itself is gone."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=stream, flush=True)
+
+
+def _stdout(text: str) -> None:
+    stream = sys.stdout
+    if stream is None:
+        raise _OutputFailed("standard output is closed; give --out FILE or leave it open",
+                            stdout=True)
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual mode
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
         raise
+    except ValueError:  # written after close
+        raise _OutputFailed("standard output is closed", stdout=True) from None
+    except OSError as err:
+        raise _OutputFailed(f"cannot write to standard output: {err.strerror or err}",
+                            stdout=True) from err
+
+
+def _check_destination(out: str | None, inputs: Sequence[str]) -> None:
+    """Refuse an unusable destination before any work (see pactsim.views.files)."""
+    if out is None:
+        if sys.stdout is None:
+            raise _OutputFailed("standard output is closed; give --out FILE or leave it open",
+                                stdout=True)
+        return
+    from pactsim.views.files import check_target
+
+    check_target(out, inputs=inputs)
+
+
+def _deliver(text: str, out: str | None, inputs: Sequence[str]) -> None:
+    if out is None:
+        _stdout(text)
+        return
+    from pactsim.views.files import write_atomic
+
+    try:
+        write_atomic(out, text, inputs=inputs)
+    except OSError as err:
+        raise _OutputFailed(f"{out}: cannot write: {err.strerror or err}") from err
+    _say(f"wrote {out}")
+
+
+def _silence_stdout() -> None:
+    """Point a failed stdout at the null device, so the interpreter's last flush is quiet."""
+    stream = sys.stdout
+    if stream is not sys.__stdout__ or stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+
+
+# --- subcommands ----------------------------------------------------------------------------
+
+
+def _engine_limits() -> tuple[int, int]:
+    """``(default n, largest n)`` of :mod:`pactsim.montecarlo` (which imports numpy)."""
+    from pactsim import montecarlo
+
+    return (int(getattr(montecarlo, "DEFAULT_N", _FALLBACK_DEFAULT_N)),
+            int(getattr(montecarlo, "MAX_N", _FALLBACK_MAX_N)))
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from pactsim.errors import ScenarioError
     from pactsim.language.io import load
 
     status = 0
     for f in args.files:
         try:
             load(f)
-            print(f"{f}: ok")
         except ScenarioError as err:
-            print(str(err), file=sys.stderr)
+            _say(str(err))
             status = 2
+            continue
+        _stdout(f"{f}: ok\n")
+    return status
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from pactsim.analysis.check import check
+    from pactsim.errors import ScenarioError
+    from pactsim.language.io import load
+
+    status = 0
+    for f in args.files:
+        try:
+            sc = load(f)
+        except ScenarioError as err:
+            _say(str(err))
+            status = 2
+            continue
+        findings = check(sc)
+        _stdout("".join(f"{finding}\n" for finding in findings) or f"{f}: no findings\n")
+        if findings:
+            status = max(status, 1)
     return status
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    _check_destination(args.out, [args.file])
     from pactsim.language.io import load
     from pactsim.montecarlo import simulate
     from pactsim.views.text import format_results, results_to_json, results_to_table
 
     sc = load(args.file)
-    res = simulate(sc, n=args.n, seed=args.seed, workers=args.workers, keep_draws=False,
-                   progress=None if args.progress is None else args.progress)
+    n = _engine_limits()[0] if args.n is None else args.n
+    res = simulate(sc, n=n, seed=args.seed, workers=args.workers, keep_draws=False,
+                   progress=args.progress)
     if args.format == "json":
         text = results_to_json(res)
     elif args.format == "csv":
         text = results_to_table(res).to_csv(index=False)
     else:
         text = format_results(res)
-    if args.out:
-        write_atomic(args.out, text)
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    _deliver(text, args.out, [args.file])
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    out = args.out or os.path.splitext(os.path.basename(args.file))[0] + ".html"
+    _check_destination(out, [args.file])
+    from pactsim.language.io import load
+    from pactsim.montecarlo import simulate
+    from pactsim.views.report import report_html
+
+    sc = load(args.file)
+    n = _engine_limits()[0] if args.n is None else args.n
+    res = simulate(sc, n=n, seed=args.seed, workers=args.workers, keep_draws=False)
+    _deliver(report_html(res, source=str(args.file), top=args.top), out, [args.file])
     return 0
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    _check_destination(args.out, [])
+    import json
+
     from pactsim.language.jsonschema import json_schema
 
-    text = json.dumps(json_schema(), indent=2) + "\n"
-    if args.out:
-        write_atomic(args.out, text)
-    else:
-        sys.stdout.write(text)
+    _deliver(json.dumps(json_schema(), indent=2) + "\n", args.out, [])
     return 0
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+# --- argument types -------------------------------------------------------------------------
+
+# ASCII digits only (int() also takes '١٠٠'), underscores between digits as in
+# Python, an optional fraction and exponent: 200000, 200_000, 2e5, 2.5e5.
+_NUMBER = re.compile(r"(-?)([0-9]+(?:_[0-9]+)*)(?:\.([0-9]+(?:_[0-9]+)*))?"
+                     r"(?:[eE]([+-]?[0-9]+))?", re.ASCII)
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 24 else f"{text[:12]!r}... ({len(text):,} characters)"
+
+
+def _whole(text: str, maximum: int, *, exponent: bool = True) -> int:
+    """A whole number from 1 to ``maximum``, exactly as written (no floating point)."""
+    m = _NUMBER.fullmatch(text.strip())
+    if m is None or (not exponent and (m[3] is not None or m[4] is not None)):
+        example = "e.g. 200000, 200_000 or 2e5" if exponent else "e.g. 7"
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a whole number (digits 0-9, "
+                                         f"{example})")
+    sign, whole, frac, exp = m[1], m[2].replace("_", ""), (m[3] or "").replace("_", ""), m[4]
+    digits = (whole + frac).lstrip("0")
+    if not digits or sign:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {_shown(text)}")
+    e_digits = (exp or "0").lstrip("+-").lstrip("0") or "0"
+    e = int(e_digits) if len(e_digits) <= 6 else 10**7  # beyond any maximum either way
+    shift = (-e if (exp or "").startswith("-") else e) - len(frac)
+    size = len(digits) + shift  # digits before the decimal point
+    if size > len(str(maximum)):
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is too large: at most {maximum:,}")
+    if size <= 0 or (shift < 0 and digits[shift:].strip("0")):
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a whole number")
+    value = int(digits[:shift] if shift < 0 else digits) * int(10 ** max(shift, 0))
+    if value > maximum:
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is too large: at most {maximum:,}")
     return value
+
+
+def _draws(text: str) -> int:
+    return _whole(text, _engine_limits()[1])
+
+
+def _workers(text: str) -> int:
+    return _whole(text, _MAX_WORKERS, exponent=False)
+
+
+def _top(text: str) -> int:
+    return _whole(text, _MAX_TOP, exponent=False)
 
 
 def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("seeds are >= 0")
-    return value
+    m = _NUMBER.fullmatch(text.strip())
+    if m is not None and m[3] is None and m[4] is None:
+        if m[1]:
+            raise argparse.ArgumentTypeError(f"seeds are whole numbers >= 0, not {_shown(text)}")
+        if not m[2].replace("_", "").strip("0"):
+            return 0  # 0 is a seed like any other
+    return _whole(text, _MAX_SEED, exponent=False)
+
+
+# --- the parser -----------------------------------------------------------------------------
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Fills in the engine's default and largest ``n`` only when help is shown."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help
+        if text and ("{default_n}" in text or "{max_n}" in text):
+            default_n, max_n = _engine_limits()
+            text = text.replace("{default_n}", f"{default_n:,}").replace("{max_n}", f"{max_n:,}")
+        return text
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``pactsim`` argument parser (cheap: it imports nothing heavy)."""
     parser = argparse.ArgumentParser(
-        prog="pactsim",
-        description="Forecast international agreements from scenario files (YAML).",
-        epilog="Exit status: 0 ok, 1 findings (check), 2 invalid input. The scenario "
-               "format is described in the README; `pactsim schema` prints its JSON Schema.",
-    )
+        prog="pactsim", formatter_class=_Formatter,
+        description="Forecast international agreements from scenario files (YAML). The "
+                    "format is described in the README; `pactsim schema` prints its JSON "
+                    "Schema.",
+        epilog=EXIT_STATUS)
     parser.add_argument("--version", action="version", version=f"pactsim {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--debug", action="store_true",
+                        help="show tracebacks on errors (also accepted after the command)")
+    common = argparse.ArgumentParser(add_help=False)  # global options, after the command too
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check scenario files; one line per problem")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.set_defaults(func=_cmd_validate)
+    def command(name: str, helptext: str, func: Callable[[argparse.Namespace], int]
+                ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=helptext, description=helptext, parents=[common],
+                           formatter_class=_Formatter,
+                           epilog="Exit status and file safety: see `pactsim --help`.")
+        p.set_defaults(func=func)
+        return p
 
-    p = sub.add_parser("run", help="simulate a scenario and print the forecast")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("-n", type=_positive_int, default=200_000,
-                   help="number of draws (default 200000)")
-    p.add_argument("--seed", type=_seed, default=None,
-                   help="random seed (default: fresh; printed so runs can be repeated)")
-    p.add_argument("--workers", type=_positive_int, default=1, help="worker processes")
+    def out_option(p: argparse.ArgumentParser, helptext: str) -> None:
+        p.add_argument("-o", "--out", metavar="PATH",
+                       help=helptext + "; written atomically, checked before any work")
+
+    def simulation_options(p: argparse.ArgumentParser, seed_help: str) -> None:
+        p.add_argument("-n", type=_draws, default=None, metavar="N",
+                       help="number of draws (default {default_n}; at most {max_n}); "
+                            "1e6 and 1_000_000 also work")
+        p.add_argument("--seed", type=_seed, default=None, help=seed_help)
+        p.add_argument("--workers", type=_workers, default=1, metavar="K",
+                       help="worker processes (default 1)")
+
+    p = command("validate", "check scenario files; one line per problem", _cmd_validate)
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = command("run", "simulate a scenario and print the forecast", _cmd_run)
+    p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
+    simulation_options(p, "random seed, a whole number >= 0 (default: fresh; printed so the "
+                          "run can be repeated)")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    p.add_argument("--out", metavar="PATH", help="write here (atomically) instead of stdout")
+    out_option(p, "write here instead of standard output")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar (default: on long runs in a terminal)")
-    p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of scenario format v1")
-    p.add_argument("--out", metavar="PATH", help="write here instead of stdout")
-    p.set_defaults(func=_cmd_schema)
+    p = command("check", "consistency lint: never-true nodes, unreachable rows, constant "
+                         "questions", _cmd_check)
+    p.add_argument("files", nargs="+", metavar="FILE")
 
-    for name, (helptext, module_name) in _MODULE_COMMANDS.items():
-        module = importlib.import_module(module_name)
-        p = sub.add_parser(name, help=helptext)
-        module.add_arguments(p)
-        p.set_defaults(func=module.run)
+    p = command("report", "write a self-contained HTML report", _cmd_report)
+    p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
+    out_option(p, "where to write the page (default: FILE's name with .html, here)")
+    simulation_options(p, "random seed, a whole number >= 0 (default: fresh; shown in the "
+                          "report)")
+    p.add_argument("--top", type=_top, default=10,
+                   help="how many frequent texts to show (default 10)")
+
+    p = command("schema", "print the JSON Schema of scenario format v1", _cmd_schema)
+    out_option(p, "write here instead of standard output")
     return parser
 
 
-# Subcommands implemented in their own modules, each with add_arguments(parser) and
-# run(args) -> exit status.
-_MODULE_COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("consistency lint: never-true nodes, unreachable rows, constant questions",
-              "pactsim.analysis.check"),
-    "report": ("write a self-contained HTML report", "pactsim.views.report"),
-}
+# --- signals, warnings and the entry point --------------------------------------------------
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be, so the same clean-up runs for both."""
+
+
+def _handle_sigterm() -> Callable[[], None]:
+    """Turn SIGTERM into :class:`_Terminated`; return what undoes that."""
+    owner = os.getpid()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != owner:  # a forked worker that kept the handler: die as by default
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        signal.signal(signum, signal.SIG_IGN)  # once: the clean-up it starts is not cut short
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM here
+        return lambda: None
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+    return restore
 
 
 def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
                   file: TextIO | None = None, line: str | None = None) -> None:
     """pactsim's own warnings as one plain line (Python's format adds source lines)."""
     if issubclass(category, PactsimWarning):
-        print(f"warning: {message}", file=sys.stderr)
-    else:
+        _say(f"warning: {message}")
+    elif sys.stderr is not None:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
+def _worker_died(err: BaseException | None) -> bool:
+    """A chunk failed because its worker process died (BrokenProcessPool)."""
+    while err is not None:
+        if type(err).__name__ in ("BrokenProcessPool", "BrokenExecutor"):
+            return True
+        err = err.__cause__
+    return False
+
+
+def _failure(err: BaseException) -> tuple[str, int] | None:
+    """The one line and exit status for an error the user may meet, or None for a bug."""
+    if isinstance(err, _OutputFailed):
+        return str(err), 3
+    if type(err).__name__ == "ExecutionError" or _worker_died(err):
+        hint = ("; a worker process died (killed, or out of memory?): run again, perhaps with "
+                "fewer --workers" if _worker_died(err) else "")
+        return f"pactsim: {err}{hint}", 3
+    if isinstance(err, PactsimError):
+        return str(err), 2
+    if isinstance(err, MemoryError):
+        return "pactsim: out of memory; try a smaller -n or fewer --workers", 3
+    if isinstance(err, OSError):
+        where = f"{err.filename}: " if err.filename else ""
+        return f"pactsim: {where}{err.strerror or err}", 3
+    return None
+
+
+def _status(code: Any) -> int:
+    if code is None:
+        return 0
+    return int(code) if isinstance(code, int) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``pactsim`` console script."""
+    """Entry point of the ``pactsim`` console script; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error (already printed)
+        return _status(done.code)
     if args.command is None:
         parser.print_help()
         return 2
+    restore = _handle_sigterm()
     try:
         with warnings.catch_warnings():
             if not args.debug:
                 warnings.showwarning = _show_warning
+                warnings.simplefilter("default", PactsimWarning)
             return int(args.func(args))
-    except PactsimError as err:
+    except KeyboardInterrupt as err:
         if args.debug:
             raise
-        print(str(err), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
+        terminated = isinstance(err, _Terminated)
+        _say("terminated" if terminated else "interrupted")
+        return 143 if terminated else 130
+    except BrokenPipeError:  # the reader stopped reading: not an error of ours
+        _silence_stdout()
         return 0
+    except Exception as err:
+        failure = _failure(err)
+        if failure is None or args.debug:
+            raise
+        if isinstance(err, _OutputFailed) and err.stdout:
+            _silence_stdout()
+        _say(failure[0])
+        return failure[1]
+    finally:
+        restore()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,15 +22,11 @@ From Python:
 
 from __future__ import annotations
 
-import argparse
 import base64
 import io
 import re
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pactsim.errors import PactsimError
 from pactsim.views import display as _d
 from pactsim.views.display import escape
 from pactsim.views.format import day, interval, pct
@@ -41,7 +37,7 @@ if TYPE_CHECKING:
 
     from pactsim.views.display import ResultsLike
 
-__all__ = ["add_arguments", "report_html", "run"]
+__all__ = ["report_html"]
 
 _PAGE_CSS = """
 html{background:#f4f5f7}
@@ -259,42 +255,3 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -
                + "</footer></main></body></html>\n")
     return "".join(out)
 
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``pactsim report`` (called by :mod:`pactsim.cli`)."""
-    from pactsim.cli import _positive_int, _seed
-
-    parser.add_argument("file", metavar="FILE", help="scenario file (YAML)")
-    parser.add_argument("--out", "-o", metavar="PATH",
-                        help="where to write the page (default: FILE's name with .html, here)")
-    parser.add_argument("-n", type=_positive_int, default=200_000,
-                        help="number of draws (default 200000)")
-    parser.add_argument("--seed", type=_seed, default=None,
-                        help="random seed (default: fresh; shown in the report)")
-    parser.add_argument("--workers", type=_positive_int, default=1, help="worker processes")
-    parser.add_argument("--top", type=_positive_int, default=10,
-                        help="how many frequent texts to show (default 10)")
-
-
-def run(args: argparse.Namespace) -> int:
-    """Simulate ``args.file`` and write the report atomically; 0 on success.
-
-    Invalid scenarios raise :class:`~pactsim.errors.ScenarioError` before any
-    file is written (the CLI turns it into exit status 2).
-    """
-    from pactsim.cli import write_atomic
-    from pactsim.language.io import load
-    from pactsim.montecarlo import simulate
-
-    out = Path(args.out) if args.out else Path(Path(args.file).stem + ".html")
-    if not out.parent.is_dir():
-        raise PactsimError(f"{out}: the folder {str(out.parent)!r} does not exist")
-    sc = load(args.file)
-    res = simulate(sc, n=args.n, seed=args.seed, workers=args.workers, keep_draws=False)
-    page = report_html(res, source=str(args.file), top=args.top)
-    try:
-        write_atomic(out, page)
-    except OSError as err:
-        raise PactsimError(f"{out}: cannot write the report: {err.strerror or err}") from None
-    print(f"wrote {out}", file=sys.stderr)
-    return 0

@@ -1,0 +1,216 @@
+"""Writing a file a user named, without ever losing what was there.
+
+:func:`write_atomic` writes a temporary file in the target's folder, syncs it
+to disk and renames it over the target, so the target holds either its old
+content or the whole new one, never a part. On any failure, including
+``KeyboardInterrupt`` (and SIGTERM, which the CLI turns into one), the
+temporary file is removed and the old file is left as it was.
+
+What it refuses (:class:`~pactsim.errors.PactsimError`, before anything is
+written):
+
+- a folder, and anything that is not a regular file: a device (``/dev/full``),
+  a FIFO, a socket;
+- one of the ``inputs`` (the scenario being read), however it is spelt: the
+  same path, a symlink to it or a hard link to it;
+- an existing file that is not writable;
+- a folder that does not exist.
+
+A symlink is written *through*: its target gets the new content and the link
+stays a link (a dangling link creates its target). An existing file keeps its
+permission bits (and, when the process may, its owner); a new one gets
+``0666`` less the umask, as ``open()`` would give. Like every atomic write, the
+new content is a new file: other hard links to the old one keep the old content.
+
+:func:`check_target` runs the same checks and also proves the folder accepts
+a new file, so a command can refuse a bad destination *before* a long
+computation rather than after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+from collections.abc import Iterable
+
+from pactsim.errors import PactsimError
+from pactsim.language.files import kind
+
+__all__ = ["check_target", "write_atomic"]
+
+PathLike = str | os.PathLike[str]
+
+_CREATE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+           | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+
+
+def _refused(name: str, why: str) -> PactsimError:
+    return PactsimError(f"{name}: {why}")
+
+
+def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
+    """The file a write to ``path`` would replace, after the checks that write nothing."""
+    name = os.fspath(path)
+    if not name:
+        raise PactsimError("the output file name is empty")
+    real = os.path.realpath(name)  # symlinks are written through, to their target
+    try:
+        st: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    except NotADirectoryError:
+        raise _refused(name, f"cannot write here: {os.path.dirname(name)!r} is not a "
+                             "folder") from None
+    except OSError as err:
+        raise _refused(name, f"cannot write here: {err.strerror or err}") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise _refused(name, "is a folder; give the name of a file to write")
+        if not stat.S_ISREG(st.st_mode):
+            raise _refused(name, f"is {kind(st.st_mode)}, not a regular file; only regular "
+                                 "files are written (nothing was changed)")
+        for source in inputs:
+            try:
+                same = os.path.samefile(source, real)
+            except OSError:
+                continue
+            if same:
+                raise _refused(name, f"is the input {os.fspath(source)}; choose another "
+                                     "output file (the input is never overwritten)")
+        if not os.access(real, os.W_OK):
+            raise _refused(name, "the file is read-only; make it writable or choose "
+                                 "another output file")
+    folder = os.path.dirname(real)
+    if not os.path.isdir(folder):
+        shown = os.path.dirname(name) if not os.path.isdir(os.path.dirname(name) or ".") \
+            else folder
+        raise _refused(name, f"cannot write here: the folder {shown!r} does not exist "
+                             "(create it first)")
+    return real
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _temporary(real: str, made: list[str]) -> int:
+    """Create a new temporary file beside ``real``; its name is in ``made`` first.
+
+    The name is recorded *before* the file exists, so a signal at any moment
+    leaves a name the caller's clean-up removes (or finds missing), never a
+    file it does not know of.
+    """
+    folder, base = os.path.split(real)
+    while True:
+        made.append(os.path.join(folder, f".{base}.{os.urandom(4).hex()}.tmp"))
+        try:
+            return os.open(made[-1], _CREATE, 0o600)
+        except FileExistsError:  # someone else's file: not ours to remove
+            made.pop()
+
+
+def _remove(made: list[str]) -> None:
+    for tmp in made:
+        # gone already, or nothing more can be done: the error that got us here matters more
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def check_target(path: PathLike, *, inputs: Iterable[PathLike] = ()) -> str:
+    """Check that ``path`` can be written, without touching it; return the file to write.
+
+    Runs every check of :func:`write_atomic`, then creates and removes a
+    temporary file in the target's folder, which catches read-only folders and
+    file systems, and folders where files cannot be made (``/proc``, ``/sys``).
+
+    Raises
+    ------
+    PactsimError
+        With one line naming ``path``, what is wrong and what to do.
+    """
+    real = _resolve(path, tuple(inputs))
+    made: list[str] = []
+    try:
+        os.close(_temporary(real, made))
+    except OSError as err:
+        raise _refused(os.fspath(path), f"cannot create files in the folder "
+                                        f"{os.path.dirname(real)!r}: {err.strerror or err}"
+                       ) from None
+    finally:
+        _remove(made)
+    return real
+
+
+def write_atomic(path: PathLike, data: str | bytes, *,
+                 inputs: Iterable[PathLike] = ()) -> None:
+    """Replace (or create) the file ``path`` with ``data``, all at once.
+
+    Parameters
+    ----------
+    path:
+        The file to write; a symlink is written through to its target.
+    data:
+        The new content; ``str`` is written as UTF-8.
+    inputs:
+        Files this one must never be (the scenario being read).
+
+    Raises
+    ------
+    PactsimError
+        When the target is refused (see the module docstring); nothing was written.
+    OSError
+        When writing fails (a full disk, an I/O error, permissions); ``filename``
+        is ``path``. The old file is intact and no temporary file is left.
+    """
+    name = os.fspath(path)
+    real = _resolve(name, tuple(inputs))
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        old: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
+        old = None
+    made: list[str] = []
+    fd = -1
+    try:
+        fd = _temporary(real, made)
+        if old is not None:
+            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()) and hasattr(os, "fchown"):
+                # only root (or the owner, for the group) may; otherwise the file is ours
+                with contextlib.suppress(OSError):
+                    os.fchown(fd, old.st_uid, old.st_gid)
+            os.chmod(fd, stat.S_IMODE(old.st_mode))
+        else:
+            os.chmod(fd, 0o666 & ~_umask())
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(made[-1], real)
+        made.clear()
+    except OSError as err:
+        raise OSError(err.errno or errno.EIO, err.strerror or str(err), name) from err
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        _remove(made)
+    _sync_folder(os.path.dirname(real))
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable (best effort: not every system can sync a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,148 @@
+"""`pactsim run --workers 2` stopped from outside: no worker left alive, no file half-written.
+
+Processes are found through Linux's /proc (psutil is not a dependency). Every
+process a test starts is killed by its id at the end, whatever happened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+
+ROOT = Path(__file__).parents[2]
+FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
+# Deadlines only bound a wait for something that must happen; they are not speed targets.
+DEADLINE = 120.0
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """(state, parent pid) of a process, or None when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return fields[0], int(fields[1])
+
+
+def descendants(pid: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (st := _stat(int(entry))) is not None:
+            parents[int(entry)] = st[1]
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    """The processes among ``pids`` still running (zombies and vanished ones are dead)."""
+    out = set()
+    for pid in pids:
+        st = _stat(pid)
+        if st is not None and st[0] not in ("Z", "X"):
+            out.add(pid)
+    return out
+
+
+def wait_until_gone(pids: set[int], deadline: float = DEADLINE) -> set[int]:
+    end = time.monotonic() + deadline
+    while alive(pids) and time.monotonic() < end:
+        time.sleep(0.1)
+    return alive(pids)
+
+
+@pytest.fixture
+def started() -> Iterator[list[subprocess.Popen[str]]]:
+    """Processes a test starts; they and their children are killed afterwards."""
+    procs: list[subprocess.Popen[str]] = []
+    kids: set[int] = set()
+    try:
+        yield procs
+    finally:
+        for proc in procs:
+            kids |= descendants(proc.pid)
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        for pid in alive(kids):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def start_run(procs: list[subprocess.Popen[str]], cwd: Path, *extra: str
+              ) -> tuple[subprocess.Popen[str], set[int]]:
+    """Start a run far too long to finish; return it once its two workers exist."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pactsim.cli", "run", str(FLAGSHIP), "-n", "10000000000",
+         "--seed", "1", "--workers", "2", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
+    procs.append(proc)
+    end = time.monotonic() + DEADLINE
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            pytest.fail(f"the run ended early: {proc.communicate()[1]}")
+        kids = alive(descendants(proc.pid))
+        if len(kids) >= 2:
+            time.sleep(0.5)  # let the workers pick up chunks
+            return proc, alive(descendants(proc.pid))
+        time.sleep(0.05)
+    pytest.fail("the workers did not start")
+
+
+def test_sigterm_stops_the_run_its_workers_and_keeps_the_old_file(tmp_path, started):
+    out = tmp_path / "forecast.json"
+    out.write_text("old forecast\n")
+    proc, kids = start_run(started, tmp_path, "--format", "json", "--out", str(out))
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=DEADLINE)
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines() == ["terminated"]
+    assert wait_until_gone(kids) == set(), "worker processes outlived the run"
+    assert out.read_text() == "old forecast\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["forecast.json"]
+
+
+def test_sigint_stops_the_run_and_its_workers(tmp_path, started):
+    proc, kids = start_run(started, tmp_path)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=DEADLINE)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == ["interrupted"]
+    assert wait_until_gone(kids) == set()
+
+
+def test_a_killed_worker_is_one_line_and_exit_3(tmp_path, started):
+    out = tmp_path / "forecast.json"
+    out.write_text("old forecast\n")
+    proc, kids = start_run(started, tmp_path, "--out", str(out))
+    os.kill(min(kids), signal.SIGKILL)
+    _, err = proc.communicate(timeout=DEADLINE)
+    assert proc.returncode == 3, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert "worker" in lines[0]
+    assert wait_until_gone(kids) == set()
+    assert out.read_text() == "old forecast\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["forecast.json"]
+
+
+def test_sigkill_takes_the_workers_with_it(tmp_path, started):
+    # pactsim.montecarlo's pool initializer asks Linux to kill a worker with its parent
+    proc, kids = start_run(started, tmp_path)
+    proc.kill()
+    proc.wait()
+    assert wait_until_gone(kids, deadline=10.0) == set()
