@@ -471,3 +471,24 @@ def test_check_uses_the_suggestions_given() -> None:
 def test_did_you_mean_counts_edits_not_shared_letters() -> None:
     with pytest.raises(ScenarioError, match="did you mean 'label'"):
         check(parse("lable"), {"table": NameInfo("bool"), "label": NameInfo("bool")})
+
+
+def test_checking_a_valid_expression_searches_no_suggestions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pactsim.errors
+
+    built: list[int] = []
+    init = pactsim.errors.Suggestions.__init__
+
+    def counting(self: pactsim.errors.Suggestions, candidates: object) -> None:
+        built.append(1)
+        init(self, candidates)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pactsim.errors.Suggestions, "__init__", counting)
+    big = {f"n{i}": NameInfo("bool") for i in range(1000)}  # O(scope) per check adds up
+    assert check(parse("n1 and n2"), big) == "bool"
+    assert built == []
+    with pytest.raises(ScenarioError, match="did you mean 'n10'"):
+        check(parse("n1x"), big)
+    assert built == [1]

@@ -42,7 +42,7 @@ from typing import Any, Literal, NoReturn, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from pactsim.errors import Problem, ScenarioError, Suggestions, did_you_mean
+from pactsim.errors import Problem, ScenarioError, did_you_mean
 
 # fmt: off
 __all__ = [
@@ -590,8 +590,11 @@ def check(expr: Expr, scope: Mapping[str, NameInfo], *,
     'bool'
     """
     problems: list[Problem] = []
-    if suggest is None:
-        suggest = Suggestions(scope)
+    if suggest is None:  # searched only when a name is unknown: checking stays O(len(expr))
+
+        def suggest(name: str) -> str:
+            return did_you_mean(name, scope)
+
     typ = _check(expr, scope, lambda at, msg: problems.append(Problem(msg, column=at.start + 1)),
                  suggest)
     if problems or typ is None:
