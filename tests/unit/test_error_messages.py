@@ -6,6 +6,9 @@ appended to a valid 4-line header unless it starts with ``pactsim:``.
 
 from __future__ import annotations
 
+import os
+import threading
+
 import pytest
 
 import pactsim
@@ -303,3 +306,53 @@ def test_suggestions(name, candidates, expected):
     assert Suggestions(many).closest(name) in (expected, None)
     if expected is not None and len(name) == len(expected):
         assert Suggestions(many).closest(name) == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_load_refuses_a_fifo_without_blocking(tmp_path):
+    fifo = tmp_path / "s.yaml"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+    reader = threading.Thread(target=lambda: _catch(outcome, pactsim.load, fifo), daemon=True)
+    reader.start()
+    reader.join(timeout=60)  # guards against a hang (the bug), not a speed requirement
+    assert outcome, "load() blocked on a FIFO with no writer"
+    assert isinstance(outcome[0], ScenarioError)
+    assert "cannot read the file: it is a named pipe (FIFO), not a regular file" in str(outcome[0])
+
+
+def test_load_reads_no_more_than_the_size_limit(tmp_path, monkeypatch):
+    from pactsim.language import io as pio
+
+    asked: list[int] = []
+    real = pio.read_regular
+
+    def spy(path, limit):
+        asked.append(limit)
+        return real(path, limit)
+
+    monkeypatch.setattr(pio, "read_regular", spy)
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"a: " + b"x" * 600_000)
+    with pytest.raises(ScenarioError, match=r"the file is 600,003 bytes; scenario files are "
+                       r"limited to 500,000 bytes"):
+        pactsim.load(big)
+    assert asked == [500_000]
+
+
+def _catch(out: list[BaseException], func, *args):
+    try:
+        func(*args)
+    except BaseException as err:  # handed to the test thread
+        out.append(err)
+
+
+def test_from_dict_refuses_surrogates_in_text_and_names():
+    data = {"pactsim": 1, "id": "t", "as_of": "2024-11-05", "horizon": "2025-12-31",
+            "title": "\ud83d\ude00", "events": {"a\udc00": {"p": 0.5}}}
+    with pytest.raises(ScenarioError) as info:
+        pactsim.from_dict(data)
+    found = {p.field: p.message for p in info.value.problems}
+    assert set(found) == {"title", "events.a\udc00"}
+    assert "the text holds \\ud83d, half of a UTF-16 surrogate pair" in found["title"]
+    str(info.value).encode("utf-8")  # the message itself can be printed anywhere

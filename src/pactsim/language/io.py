@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from pactsim.errors import ArgumentError, ArgumentTypeError, Problem, ScenarioError
 from pactsim.language._yaml import MAX_BYTES, Located, parse_yaml
+from pactsim.language.files import read_regular
 from pactsim.language.scenario import Scenario
-from pactsim.language.validate import validate
+from pactsim.language.validate import dotted_path, validate
 
 __all__ = ["dumps", "from_dict", "load", "loads"]
 
@@ -73,7 +74,36 @@ def from_dict(data: Mapping[str, Any], *, name: str = "<dict>") -> Scenario:
                                 "mapping such as {'pactsim': 1, 'id': ..., 'as_of': ..., "
                                 "'horizon': ...}")
     _check_name("from_dict", name)
+    broken = _surrogates(data, name)
+    if broken:
+        raise ScenarioError(broken)
     return validate(Located(dict(data), name, {}, {}))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogates(data: Mapping[Any, Any], name: str) -> list[Problem]:
+    """Problems for strings holding surrogate code points: text decoded wrongly, which no
+    file, terminal or page can hold. Each container is visited once, without recursion."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str) and (bad := _SURROGATE.search(value)) is not None:
+            problems.append(Problem(
+                f"the text holds \\u{ord(bad.group()):04x}, half of a UTF-16 surrogate pair and "
+                "not a character (decode the text properly, or write the character itself)",
+                dotted_path(path), name, value=value))
+        elif isinstance(value, Mapping | list | tuple) and id(value) not in seen:
+            seen.add(id(value))
+            items = value.items() if isinstance(value, Mapping) else enumerate(value)
+            for key, item in items:
+                stack.append(((*path, key), item))
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    stack.append(((*path, key), key))
+    return problems
 
 
 def load(path: str | os.PathLike[str]) -> Scenario:
@@ -91,22 +121,22 @@ def load(path: str | os.PathLike[str]) -> Scenario:
     if "\0" in raw:
         raise ArgumentError(f"load(): path = {_short(raw)} holds a NUL character (\\0), which no "
                             "file name can contain; check how the name was built")
-    p = Path(raw)
     name = raw
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ScenarioError(Problem(
-                f"the file is {size:,} bytes; scenario files are limited to {MAX_BYTES:,} "
-                "bytes (split it, or check you opened the right file)", path=name, line=1,
-                column=1))
-        data = p.read_bytes()
+        # only a regular file, never more than MAX_BYTES + 1 bytes, never blocking (a FIFO or
+        # /dev/zero named on the command line is refused, not read forever)
+        data = read_regular(raw, MAX_BYTES)
+        size = max(len(data), os.stat(raw).st_size) if len(data) > MAX_BYTES else len(data)
     except OSError as err:
         raise ScenarioError(Problem(f"cannot read the file: {err.strerror or err}", path=name)) \
             from None
     except ValueError as err:  # a name the operating system refuses outright
         raise ArgumentError(f"load(): path = {_short(raw)} cannot be a file name ({err})") \
             from None
+    if size > MAX_BYTES:
+        raise ScenarioError(Problem(
+            f"the file is {size:,} bytes; scenario files are limited to {MAX_BYTES:,} bytes "
+            "(split it, or check you opened the right file)", path=name, line=1, column=1))
     return loads(data, name=name)
 
 
