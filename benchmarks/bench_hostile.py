@@ -43,6 +43,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -192,7 +193,10 @@ def _cli(argv_fn: Callable[[Ctx, Any], list[str]],
         err = ctx.err.read_text(encoding="utf-8", errors="replace").replace(f"{ctx.tmp}/", "")
         if "Traceback (most recent call last)" in err:
             tail = err.strip().splitlines()
-            return "crashed", f"exit {code}, traceback on stderr: {tail[-1] if tail else ''}"
+            frames = re.findall(r'File "([^"]*[/\\]pactsim[/\\][^"]*)", line (\d+), in (\S+)', err)
+            where = f" [{Path(frames[-1][0]).name}:{frames[-1][1]} in {frames[-1][2]}]" \
+                if frames else ""
+            return "crashed", f"exit {code}, traceback: {tail[-1] if tail else ''}{where}"
         if after is not None:
             checked = after(ctx, prepared)
             if checked is not None:
@@ -445,6 +449,13 @@ def _vm_kib(key: str) -> int:
     return 0
 
 
+def _where(exc: BaseException) -> str:
+    """The innermost frame of pactsim's own code in the exception's traceback."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    return next((f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in reversed(tb)
+                 if f"{os.sep}pactsim{os.sep}" in f.filename), tb[-1].name if tb else "?")
+
+
 def _child(case: Case, ctx: Ctx, as_limit: int) -> None:
     """Runs in the forked child: redirect output, prepare, cap memory, time the action."""
     for fd, path in ((1, ctx.out), (2, ctx.err)):
@@ -471,15 +482,20 @@ def _child(case: Case, ctx: Ctx, as_limit: int) -> None:
         except PactsimError as exc:
             status, detail = "refused", f"{type(exc).__name__}: {_first_line(str(exc), 400)}"
         except MemoryError as exc:
-            status, detail = "oom", f"{type(exc).__name__}: {_first_line(str(exc), 400)}"
+            status = "oom"
+            detail = f"{type(exc).__name__}: {_first_line(str(exc), 90)} [{_where(exc)}]"
+            result["traceback"] = traceback.format_exc()[-3000:]
         except BaseException as exc:
-            tb = traceback.extract_tb(exc.__traceback__)
-            where = next((f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in reversed(tb)
-                          if "pactsim" in f.filename), tb[-1].name if tb else "?")
             status = "crashed"
-            detail = f"{type(exc).__name__}: {_first_line(str(exc), 90)} [{where}]"
+            detail = f"{type(exc).__name__}: {_first_line(str(exc), 90)} [{_where(exc)}]"
             result["traceback"] = traceback.format_exc()[-3000:]
         result.update(status=status, detail=detail, seconds=time.perf_counter() - t0)
+        if status == "crashed" and "traceback" not in result:  # the CLI printed one
+            with contextlib.suppress(Exception):
+                sys.stderr.flush()
+                err = ctx.err.read_text(errors="replace")
+                if "Traceback (most recent call last)" in err:
+                    result["traceback"] = err[-3000:]
     with contextlib.suppress(Exception):
         sys.stdout.flush()
     with contextlib.suppress(Exception):
@@ -533,7 +549,7 @@ def _run_case(case: Case, tmp_root: Path, timeout: float, mem_limit_mib: int) ->
     rss0_path = ctx.tmp / "rss0"
     rss0 = int(rss0_path.read_text()) if rss0_path.exists() else peak_kib
     out["case_mib"] = max(0.0, (peak_kib - rss0) / 1024)
-    out["detail"] = _first_line(out["detail"].replace(f"{ctx.tmp}/", ""))
+    out["detail"] = _first_line(out["detail"].replace(f"{ctx.tmp}/", ""), 160)
     if case.must_refuse and out["status"] == "finished":
         out["status"], out["detail"] = "accepted", "accepted?! " + out["detail"]
     return out
