@@ -157,6 +157,9 @@ CASES = [
      "pactsim", "= true: the format version is a number"),
     ("driver_number_bool", "drivers:\n  x: {dist: normal, mean: true, sd: 1}\n", 6, 27,
      "drivers.x.mean", "= true must be a number"),
+    ("p_bool", "events:\n  a: {p: true}\n", 6, 10, "events.a.p", "= true is not a probability"),
+    ("odds_bool", "events:\n  b: {p: 0.5}\n  a: {p: 0.5, odds: {b: false}}\n", 7, 25,
+     "events.a.odds.b", "= false is not a number (an odds factor)"),
 ]
 
 

@@ -69,9 +69,17 @@ def _finite(x: float) -> bool:
     return math.isfinite(x)
 
 
+def _shown(value: object) -> str:
+    """A value as written in YAML (``true``, ``null``), short; for messages."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    text = repr(value)
+    return text if len(text) <= 60 else text[:56] + " ..." + text[-1]
+
+
 def _number(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PydanticCustomError("not_a_number", f"= {value!r} is not a number ({what})")
+        raise PydanticCustomError("not_a_number", f"= {_shown(value)} is not a number ({what})")
     x = float(value)
     if not _finite(x):
         raise PydanticCustomError(
@@ -137,7 +145,7 @@ class Between(_Model):
 
 def _not_a_p(v: object) -> str:
     # Built here, not as a template: pydantic templates cannot show repr() or braces.
-    return (f"= {v!r} is not a probability (write a number in [0, 1], "
+    return (f"= {_shown(v)} is not a probability (write a number in [0, 1], "
             "{beta: [a, b]} or {between: [lo, hi]})")
 
 
