@@ -295,9 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``pactsim`` argument parser (cheap: it imports nothing heavy)."""
     parser = argparse.ArgumentParser(
         prog="pactsim", formatter_class=_Formatter,
-        description="Forecast international agreements from scenario files (YAML). The "
-                    "format is described in the README; `pactsim schema` prints its JSON "
-                    "Schema.",
+        description="Forecast international agreements from scenario files (YAML).\n"
+                    "The format is described in the README; `pactsim schema` prints its "
+                    "JSON Schema.",
         epilog=EXIT_STATUS)
     parser.add_argument("--version", action="version", version=f"pactsim {__version__}")
     parser.add_argument("--debug", action="store_true",

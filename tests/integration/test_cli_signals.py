@@ -65,40 +65,48 @@ def wait_until_gone(pids: set[int], deadline: float = DEADLINE) -> set[int]:
     return alive(pids)
 
 
+class Started:
+    """Processes a test starts, and their children: all killed by id afterwards."""
+
+    def __init__(self) -> None:
+        self.procs: list[subprocess.Popen[str]] = []
+        self.kids: set[int] = set()
+
+
 @pytest.fixture
-def started() -> Iterator[list[subprocess.Popen[str]]]:
-    """Processes a test starts; they and their children are killed afterwards."""
-    procs: list[subprocess.Popen[str]] = []
-    kids: set[int] = set()
+def started() -> Iterator[Started]:
+    mine = Started()
     try:
-        yield procs
+        yield mine
     finally:
-        for proc in procs:
-            kids |= descendants(proc.pid)
+        for proc in mine.procs:
+            mine.kids |= descendants(proc.pid)
             if proc.poll() is None:
                 proc.kill()
-                proc.wait()
-        for pid in alive(kids):
+                proc.communicate()
+        for pid in alive(mine.kids):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
 
 
-def start_run(procs: list[subprocess.Popen[str]], cwd: Path, *extra: str
-              ) -> tuple[subprocess.Popen[str], set[int]]:
+def start_run(mine: Started, cwd: Path, *extra: str) -> tuple[subprocess.Popen[str], set[int]]:
     """Start a run far too long to finish; return it once its two workers exist."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "pactsim.cli", "run", str(FLAGSHIP), "-n", "10000000000",
          "--seed", "1", "--workers", "2", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
-    procs.append(proc)
+    mine.procs.append(proc)
     end = time.monotonic() + DEADLINE
     while time.monotonic() < end:
         if proc.poll() is not None:
             pytest.fail(f"the run ended early: {proc.communicate()[1]}")
         kids = alive(descendants(proc.pid))
+        mine.kids |= kids
         if len(kids) >= 2:
             time.sleep(0.5)  # let the workers pick up chunks
-            return proc, alive(descendants(proc.pid))
+            kids = alive(descendants(proc.pid))
+            mine.kids |= kids
+            return proc, kids
         time.sleep(0.05)
     pytest.fail("the workers did not start")
 
