@@ -131,6 +131,22 @@ class _Checker:
         self.lines = lines
         self.problems: list[Problem] = []
         self.budget = _MAX_SUGGESTIONS
+        # per mapping seen by empty_above: (the mapping, key -> the key written before it)
+        self._before: dict[int, tuple[Mapping[Any, Any], dict[tuple[type, Any], Any]]] = {}
+
+    def empty_above(self, data: Mapping[Any, Any] | None, name: Key) -> Key | None:
+        """The key just before `name` in `data` if its value is empty (null), else None.
+
+        Each mapping is indexed once, so asking for every key of it is linear.
+        """
+        if data is None:
+            return None
+        before = self._before.get(id(data))
+        if before is None or before[0] is not data:
+            before = (data, {(type(k), k): p for p, k in itertools.pairwise(data)})
+            self._before[id(data)] = before
+        prev = before[1].get((type(name), name), _NOTHING)
+        return prev if prev is not _NOTHING and data[prev] is None else None
 
     # -- reporting ----------------------------------------------------------
     def report(
@@ -187,7 +203,7 @@ class _Checker:
             return (f"{head}: clauses belong under pillars, not under {where} (move them to "
                     "`pillars: NAME: clauses:`, or make this a pillar)")
         head += f" (allowed here: {', '.join(allowed)})"
-        above = _empty_above(data, name) if depth == 1 else None
+        above = self.empty_above(data, name) if depth == 1 else None
         if above is not None:
             return head + _indent_hint(above, name)
         return head + self.suggest(name, allowed)
@@ -200,7 +216,7 @@ class _Checker:
                         f"the lines below belong to it, indent them further than '{name}')",
                         key=True)
             return
-        above = _empty_above(self._at(prefix[:-1]), name) if len(prefix) > 1 else None
+        above = self.empty_above(self._at(prefix[:-1]), name) if len(prefix) > 1 else None
         if above is not None and (name in cls.model_fields or name in Node.model_fields):
             self.report(prefix, f"'{name}' is a field, not a name: `{above}:` just above is "
                         f"empty — if '{name}' belongs to it, indent it further than "
@@ -275,20 +291,6 @@ class _Checker:
         return out
 
 
-def _empty_above(data: Mapping[Any, Any] | None, name: Key) -> Key | None:
-    """The key just before `name` in `data` if its value is empty (null), else None."""
-    if data is None:
-        return None
-    prev: Any = _NOTHING
-    for k in data:
-        if k == name and not isinstance(k, bool) and type(k) is type(name):
-            break
-        prev = k
-    else:
-        return None
-    return prev if prev is not _NOTHING and data[prev] is None else None
-
-
 _NOTHING = object()
 
 
@@ -308,7 +310,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
     allowed_top = list(Scenario.model_fields)
     for k in data:
         if k not in allowed_top:
-            above = _empty_above(data, k)
+            above = c.empty_above(data, k)
             hint = _indent_hint(above, k) if above is not None else c.suggest(k, allowed_top)
             c.report((k,), f"unknown section {shown(k)} (allowed: {', '.join(allowed_top)})"
                      + hint, key=True)
