@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import os
-import resource
 import shutil
 import signal
 import socket
@@ -31,6 +30,7 @@ ROOT = Path(__file__).parents[2]
 SMALL = ROOT / "scenarios" / "analytic-independent.yaml"
 WRITERS = ["run", "report", "schema"]
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux paths")
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="FIFOs, sockets, modes: POSIX files")
 
 
 def call(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
@@ -317,6 +317,8 @@ def test_closed_stdout_is_one_line_and_exit_3(args):
 
 
 def _limit_memory() -> None:  # in the child: a runaway read fails instead of eating the machine
+    import resource
+
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 
