@@ -178,7 +178,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _check_destination(args.out, [args.file])
     from pactsim.language.io import load
     from pactsim.montecarlo import simulate
-    from pactsim.views.text import format_results, results_to_json, results_to_table
+    from pactsim.views.export import results_to_json, results_to_table
+    from pactsim.views.text import format_results
 
     sc = load(args.file)
     n = _engine_limits()[0] if args.n is None else args.n

@@ -121,7 +121,7 @@ def test_executor_that_cannot_submit() -> None:
 
 def test_failed_chunk_names_itself_and_cancels_the_rest() -> None:
     ex = _FailSecond()
-    with pytest.raises(ExecutionError, match="chunk of blocks 1–1 .* MemoryError") as info:
+    with pytest.raises(ExecutionError, match=r"chunk of blocks 1–1 .* MemoryError") as info:
         pactsim.simulate(SC, n=8 * BLOCK, seed=1, chunk_size=BLOCK, executor=ex)
     ex.shutdown()
     assert isinstance(info.value.__cause__, MemoryError)

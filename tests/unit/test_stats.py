@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -47,11 +48,11 @@ def _true_counts(res: pactsim.Results, members: list[str]) -> pd.Series:
 
 
 @pytest.fixture(scope="module")
-def pruned(request: pytest.FixtureRequest) -> pactsim.Results:
+def pruned() -> Iterator[pactsim.Results]:
     mp = pytest.MonkeyPatch()
     mp.setattr(stats_module, "MAX_BUNDLES", 500)
-    request.addfinalizer(mp.undo)
-    return pactsim.simulate(_many_sets(), n=4 * BLOCK, seed=3, chunk_size=BLOCK)
+    yield pactsim.simulate(_many_sets(), n=4 * BLOCK, seed=3, chunk_size=BLOCK)
+    mp.undo()
 
 
 def test_pillar_sets_are_exact_even_when_the_full_table_is_cut(pruned: pactsim.Results) -> None:

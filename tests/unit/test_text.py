@@ -63,10 +63,7 @@ def test_never_signed_says_so() -> None:
     assert "nan" not in out
 
 
-def test_json_and_table_moved_to_export_and_still_importable_from_text(
-        res: pactsim.Results) -> None:
-    assert text.results_to_json is export.results_to_json
-    assert text.results_to_table is export.results_to_table
+def test_json_export_carries_bundle_counts_and_bounds(res: pactsim.Results) -> None:
     data = json.loads(export.results_to_json(Pruned(res, 7)))  # type: ignore[arg-type]
     top = res.bundles(top=1).iloc[0]
     assert data["bundles"][0] == {"items": list(top["items"]), "p": top.p,

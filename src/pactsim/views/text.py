@@ -10,13 +10,12 @@ import math
 from typing import TYPE_CHECKING
 
 from pactsim.views.display import bundle_frame, bundle_note
-from pactsim.views.export import results_to_json, results_to_table
 from pactsim.views.format import LOWER_BOUND, count, day, interval, pct, spread, value
 
 if TYPE_CHECKING:
     from pactsim.results.montecarlo import Results
 
-__all__ = ["format_results", "results_to_json", "results_to_table"]
+__all__ = ["format_results"]
 
 
 def _pct(p: float) -> str:
