@@ -212,7 +212,7 @@ _TIMING = {
     "signing.date <= 2025-01-02": _F_jan(2),  # 1/100
     "signing.date <= 2025-01-01": Fr(0),  # as_of: F = 0
     "signing.date <= 2024-12-31": Fr(0),  # before as_of
-    "signing.date <= 2026-06-30": _F_jun30,  # beyond horizon: 3/4
+    "signing.date <= 2025-12-31": _F_jun30,  # on the horizon: 3/4 (later dates are refused)
     "signing.date >= 2025-04-01": _F_jun30 - _F_mar31,  # 3/20
 }
 

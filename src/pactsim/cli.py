@@ -25,7 +25,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from pactsim._version import __version__
-from pactsim.errors import PactsimError, PactsimWarning
+from pactsim.errors import PactsimError, PactsimWarning, printable
 
 __all__ = ["EXIT_STATUS", "build_parser", "main"]
 
@@ -112,8 +112,8 @@ def _deliver(text: str, out: str | None, inputs: Sequence[str]) -> None:
     try:
         write_atomic(out, text, inputs=inputs)
     except OSError as err:
-        raise _OutputFailed(f"{out}: cannot write: {err.strerror or err}") from err
-    _say(f"wrote {out}")
+        raise _OutputFailed(f"{printable(out)}: cannot write: {err.strerror or err}") from err
+    _say(f"wrote {printable(out)}")
 
 
 def _silence_stdout() -> None:
@@ -150,7 +150,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             _say(str(err))
             status = 2
             continue
-        _stdout(f"{f}: ok\n")
+        _stdout(f"{printable(f)}: ok\n")
     return status
 
 

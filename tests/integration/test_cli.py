@@ -300,3 +300,12 @@ def test_pactsim_warnings_are_one_plain_line(capsys, monkeypatch):
     assert code == 0
     assert "Questions" in out
     assert err == "warning: counts may be low by 3 draws\n"
+
+
+def test_file_names_with_terminal_escapes_are_printed_escaped(tmp_path, capsys):
+    """A file name can carry ESC sequences that retitle or clear the terminal."""
+    path = tmp_path / "a\x1b[2Jb.yaml"
+    path.write_text("pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n")
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "a\\x1b[2Jb.yaml: ok" in out

@@ -220,7 +220,7 @@ def _timing() -> pactsim.Scenario:
 DAY = dt.timedelta(days=1)
 DATES = [dt.date(2024, 12, 31), AS_OF, dt.date(2025, 1, 2), dt.date(2025, 2, 9),
          dt.date(2025, 2, 10), dt.date(2025, 2, 11), dt.date(2025, 3, 15), dt.date(2025, 5, 1),
-         dt.date(2025, 9, 30), dt.date(2025, 10, 1), dt.date(2026, 3, 1)]
+         dt.date(2025, 9, 30), dt.date(2025, 10, 1), HORIZON]
 OPS = {
     "<=": lambda d: _F(d), "<": lambda d: _F(d - DAY), "==": lambda d: _F(d) - _F(d - DAY),
     "!=": lambda d: 1 - (_F(d) - _F(d - DAY)),  # a missing date is != every date
@@ -301,7 +301,7 @@ def test_numeric_count_question() -> None:
     assert s.sd == pytest.approx(math.sqrt(0.21 + 0.25 + 0.1875), abs=1e-12)
     assert s.quantiles == {0.1: 0.0, 0.5: 1.0, 0.9: 2.0}
     assert ex.prob("two").value == pytest.approx(pmf[2] + pmf[3], abs=1e-12)
-    with pytest.raises(PactsimError, match="not a numeric question"):
+    with pytest.raises(PactsimError, match="is a true/false expression; use prob"):
         ex.numeric("two")
 
 

@@ -196,11 +196,16 @@ class ExactResults:
         return sorted(base), order, [*trees, *(qs[q][0] for q in order)]
 
     def _driver_of(self, e: _expr.Expr) -> str | None:
-        if isinstance(e, _expr.Name):
+        """The driver an expression is, directly or through a chain of questions
+        (a loop: the chain's length is the user's)."""
+        seen: set[str] = set()
+        while isinstance(e, _expr.Name) and e.name not in seen:
             if e.name in self.model.driver_names:
                 return e.name
-            if e.name in self.model.questions:
-                return self._driver_of(self.model.questions[e.name][0])
+            if e.name not in self.model.questions:
+                return None
+            seen.add(e.name)
+            e = self.model.questions[e.name][0]
         return None
 
     def _driver_cuts(self, trees: Sequence[_expr.Expr],
