@@ -252,7 +252,10 @@ class Node(_Model):
     label: str | None = None
     source: SourceRef | None = None
     p: PSpec | None = None
-    given: list[str] | None = None
+    given: Annotated[list[str] | None, WithJsonSchema({
+        "anyOf": [{"type": "array", "items": {"type": "string"}, "maxItems": 16},
+                  {"type": "null"}],
+        "description": "Parents of `table` (at most 16: the table has 2^k rows)."})] = None
     table: Annotated[dict[Any, Any] | None, WithJsonSchema(_TABLE_SCHEMA)] = None
     odds: dict[str, OddsFactor] = Field(default_factory=dict)
     requires: list[str] = Field(default_factory=list)
