@@ -3,7 +3,7 @@
 Run from the repository root::
 
     python benchmarks/bench_memory.py            # binary-200 at n = 10^8, flagship at 10^7
-    python benchmarks/bench_memory.py --quick    # both at n = 10^6 (~15 s)
+    python benchmarks/bench_memory.py --quick    # both at n = 10^6 (~10 s)
     python benchmarks/bench_memory.py --n-binary 1e7 --n-flagship 1e6 --workers 2
 
 Scenarios: the generated 200-node binary scenario (``_generate.py``; nearly
@@ -16,12 +16,13 @@ Memory of a run, measured two ways:
 
 * **sampled**: a thread in the run's process reads, every ``--interval``
   seconds (default 0.02), the RSS of the process and of all its descendants
-  (psutil) and keeps the largest sum, so it is the peak of the whole process
-  tree at one moment. Pages the workers share with the parent after ``fork``
-  count in every process that maps them (RSS); the ``PSS`` column splits shared
-  pages between the processes instead (``memory_full_info``, sampled with it;
-  it also splits library pages with unrelated processes on the machine, so it
-  is lower, and noisier, than a private measure would be).
+  (psutil; the list of descendants is refreshed every 0.25 s) and keeps the
+  largest sum, so it is the peak of the whole process tree at one moment.
+  Pages the workers share with the parent after ``fork`` count in every
+  process that maps them (RSS); the ``PSS`` column splits shared pages between
+  the processes instead (``memory_full_info``, every 0.25 s; it also splits
+  library pages with unrelated processes on the machine, so it is lower, and
+  noisier, than a private measure would be).
 * **getrusage**: ``ru_maxrss`` of the process (``RUSAGE_SELF``), and for worker
   runs an upper bound, ``RUSAGE_SELF`` + workers × ``RUSAGE_CHILDREN``
   (the latter is the largest single child's peak, not the sum; peaks of
@@ -57,42 +58,58 @@ def _mib(kib_or_bytes: float, *, kib: bool = True) -> float:
 
 
 class _Sampler(threading.Thread):
-    """Largest RSS (and PSS) sum over this process and its descendants, sampled."""
+    """Largest RSS (and PSS) sum over this process and its descendants, sampled.
 
-    def __init__(self, interval: float) -> None:
+    RSS is read every ``interval`` (``/proc/PID/statm``: microseconds); the
+    list of descendants (a scan of ``/proc``) and PSS (``smaps_rollup``, about a
+    millisecond a process) every ``slow`` seconds, so sampling costs the run
+    little.
+    """
+
+    def __init__(self, interval: float, slow: float = 0.25) -> None:
         super().__init__(daemon=True)
         import psutil
 
         self.psutil = psutil
         self.me = psutil.Process(os.getpid())
-        self.interval = interval
+        self.interval, self.slow = interval, slow
         self.stop = threading.Event()
+        self.procs = [self.me]
         self.rss = self.pss = self.parent_rss = 0
         self.max_procs = 1
         self.samples = 0
 
-    def _sample(self) -> None:
-        procs = [self.me]
+    def _refresh(self) -> None:
         with contextlib.suppress(self.psutil.Error):
-            procs += self.me.children(recursive=True)
-        rss = pss = 0
-        for i, p in enumerate(procs):
-            try:
+            self.procs = [self.me, *self.me.children(recursive=True)]
+        self.max_procs = max(self.max_procs, len(self.procs))
+        pss = 0
+        for p in self.procs:
+            with contextlib.suppress(self.psutil.Error):  # a worker that just exited
                 full = p.memory_full_info()
-            except self.psutil.Error:  # a worker that just exited
-                continue
-            rss += full.rss
-            pss += getattr(full, "pss", full.rss)
-            if i == 0:
-                self.parent_rss = max(self.parent_rss, full.rss)
-        self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
-        self.max_procs = max(self.max_procs, len(procs))
+                pss += getattr(full, "pss", full.rss)
+        self.pss = max(self.pss, pss)
+
+    def _sample(self) -> None:
+        rss = 0
+        for i, p in enumerate(self.procs):
+            with contextlib.suppress(self.psutil.Error):
+                r = p.memory_info().rss
+                rss += r
+                if i == 0:
+                    self.parent_rss = max(self.parent_rss, r)
+        self.rss = max(self.rss, rss)
         self.samples += 1
 
     def run(self) -> None:
+        last = 0.0
         while not self.stop.is_set():
+            if time.perf_counter() - last >= self.slow:
+                self._refresh()
+                last = time.perf_counter()
             self._sample()
             self.stop.wait(self.interval)
+        self._refresh()
         self._sample()
 
 
