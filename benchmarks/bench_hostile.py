@@ -235,7 +235,7 @@ def _loads(ctx: Ctx, text: Any) -> Outcome:
 
 
 def _run_lib(ctx: Ctx, text: Any) -> Outcome:
-    """Load and simulate (library), then the text views of the results."""
+    """Load and simulate (library), then the marginals and questions tables."""
     import pactsim
 
     sc = pactsim.loads(text, name="hostile.yaml")
