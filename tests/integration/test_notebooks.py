@@ -144,3 +144,17 @@ def test_notebook_runs(path, tmp_path):
     after = sorted(p.name for p in NOTEBOOK_DIR.iterdir())
     assert after == before, f"{path.name} left files in notebooks/: {set(after) - set(before)}"
     assert seconds < 300, f"{path.name} took {seconds:.0f} s to run (budget: about 60 s)"
+
+
+def test_notebooks_readme_installs_an_extra_that_exists() -> None:
+    """The front end the notebooks README tells readers to install is a real extra."""
+    import re
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    extras = tomllib.loads((root / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    named = re.findall(r"pip install -e '\.\[(\w+)\]'", (root / "notebooks" / "README.md")
+                       .read_text())
+    assert named and all(e in extras for e in named), named
+    assert any(d.startswith("jupyterlab") for d in extras["jupyter"])

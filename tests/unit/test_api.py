@@ -63,3 +63,10 @@ def test_plot_alias_is_the_views_module():
     from pactsim.views import plot as views_plot
 
     assert plot.signing_cdf is views_plot.signing_cdf
+
+
+def test_scenario_tab_completion_hides_deprecated_pydantic_methods() -> None:
+    sc = pactsim.loads("pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n")
+    names = dir(sc)
+    assert "with_changes" in names and "model_dump" in names and "digest" in names
+    assert not {"dict", "json", "parse_obj", "copy", "schema"} & set(names)

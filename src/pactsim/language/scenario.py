@@ -352,6 +352,13 @@ class NodeView:
         return (_SECTION[self.kind], self.name)
 
 
+#: pydantic v1 methods, deprecated in v2 (``model_dump`` and friends replace them).
+_PYDANTIC_V1 = frozenset({
+    "dict", "json", "parse_obj", "parse_raw", "parse_file", "from_orm", "construct", "copy",
+    "schema", "schema_json", "validate", "update_forward_refs", "_iter", "_copy_and_set_values",
+    "_get_value", "_calculate_keys"})
+
+
 class Scenario(_Model):
     """A validated, frozen scenario (format v1).
 
@@ -394,6 +401,10 @@ class Scenario(_Model):
     def __hash__(self) -> int:
         """Hash of the :attr:`digest`: equal scenarios hash equal."""
         return hash(self.digest)
+
+    def __dir__(self) -> list[str]:
+        """Names for tab completion, without pydantic's deprecated v1 methods."""
+        return sorted(n for n in super().__dir__() if n not in _PYDANTIC_V1)
 
     def with_changes(self, changes: Mapping[str, Any] | None = None, /,
                      **more: Any) -> Scenario:

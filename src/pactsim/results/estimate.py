@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from pactsim.errors import ArgumentError, ArgumentTypeError
+
 __all__ = ["Estimate", "wilson"]
 
 _Z95 = 1.959963984540054
@@ -40,7 +42,11 @@ def wilson(k: int, m: int, z: float = _Z95) -> tuple[float, float]:
 class Estimate:
     """A probability with its Monte Carlo standard error and 95% interval.
 
-    Usable as a float (``float(est)``, comparisons via ``est.value``).
+    Usable as a float (``float(est)``). Comparisons (``est < 0.5``, ``a > b``)
+    compare the values and ignore the error. Subtracting a number shifts the
+    estimate (``1 - est`` is the estimate of the complement, with the same
+    standard error); the difference of two estimates is :meth:`minus`, which
+    has to be told whether they come from independent runs.
 
     Attributes
     ----------
@@ -78,6 +84,71 @@ class Estimate:
 
     def __float__(self) -> float:
         return float(self.value)
+
+    # -- arithmetic and comparisons ------------------------------------------
+    def _shifted(self, value: float, lo: float, hi: float) -> Estimate:
+        return Estimate(value, self.stderr, lo, hi, self.n)
+
+    def __sub__(self, other: object) -> Estimate:
+        if isinstance(other, Estimate):
+            raise ArgumentTypeError(
+                "the difference of two estimates depends on whether they share draws: use "
+                "a.minus(b, independent=True) for separate runs or exact values; for two "
+                "questions of one run, ask one question (prob of 'a and not b' ...)")
+        if isinstance(other, bool) or not isinstance(other, int | float):
+            return NotImplemented
+        c = float(other)
+        return self._shifted(self.value - c, self.lo - c, self.hi - c)
+
+    def __rsub__(self, other: object) -> Estimate:
+        if isinstance(other, bool) or not isinstance(other, int | float):
+            return NotImplemented
+        c = float(other)
+        return self._shifted(c - self.value, c - self.hi, c - self.lo)
+
+    def minus(self, other: Estimate, *, independent: bool) -> Estimate:
+        r"""``self - other`` with the standard error of the difference.
+
+        Only independent estimates (separate runs, or exact values) combine
+        simply: the standard error is :math:`\sqrt{s_1^2 + s_2^2}` and the
+        interval is the normal 95% interval. Estimates from the same draws are
+        correlated; say ``independent=False`` and this raises, pointing to a
+        single question instead.
+        """
+        if not isinstance(other, Estimate):
+            raise ArgumentTypeError(f"minus() takes an Estimate, not {type(other).__name__}")
+        if not independent:
+            raise ArgumentError("estimates from the same draws are correlated: ask one question "
+                             "that expresses the difference instead (e.g. prob('a and not b'))")
+        value = self.value - other.value
+        se = math.hypot(self.stderr, other.stderr)
+        if self.n is None and other.n is None:
+            return Estimate.exact(value)
+        n = min(x for x in (self.n, other.n) if x is not None)
+        return Estimate(value, se, value - _Z95 * se, value + _Z95 * se, n)
+
+    def _cmp_value(self, other: object) -> float | None:
+        if isinstance(other, Estimate):
+            return other.value
+        if isinstance(other, int | float) and not isinstance(other, bool):
+            return float(other)
+        return None
+
+    def __lt__(self, other: object) -> bool:
+        v = self._cmp_value(other)
+        return NotImplemented if v is None else self.value < v
+
+    def __le__(self, other: object) -> bool:
+        v = self._cmp_value(other)
+        return NotImplemented if v is None else self.value <= v
+
+    def __gt__(self, other: object) -> bool:
+        v = self._cmp_value(other)
+        return NotImplemented if v is None else self.value > v
+
+    def __ge__(self, other: object) -> bool:
+        v = self._cmp_value(other)
+        return NotImplemented if v is None else self.value >= v
 
     def __format__(self, spec: str) -> str:
         return format(self.value, spec) if spec else str(self)

@@ -1,0 +1,53 @@
+"""Estimate arithmetic and comparisons where the meaning is clear."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import pactsim
+from pactsim.errors import PactsimError
+from pactsim.results.estimate import Estimate
+
+
+def test_complement_keeps_the_standard_error_and_mirrors_the_interval() -> None:
+    est = Estimate.from_counts(30, 100)
+    comp = 1 - est
+    assert comp.value == pytest.approx(0.7)
+    assert comp.stderr == est.stderr
+    assert (comp.lo, comp.hi) == pytest.approx((1 - est.hi, 1 - est.lo))
+    shifted = est - 0.1
+    assert shifted.value == pytest.approx(0.2) and shifted.lo == pytest.approx(est.lo - 0.1)
+
+
+def test_comparisons_use_the_value() -> None:
+    a, b = Estimate.from_counts(30, 100), Estimate.exact(0.5)
+    assert a < b and a <= 0.3 and b > a and b >= 0.5 and not a > 0.3
+    assert sorted([b, a]) == [a, b]
+    with pytest.raises(TypeError):
+        _ = a < "x"  # type: ignore[operator]
+
+
+def test_difference_of_independent_runs() -> None:
+    """Two independent runs: se of the difference is the root sum of squares."""
+    sc = pactsim.loads("pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "events:\n  a: {p: 0.3}\n")
+    r1 = pactsim.simulate(sc, n=40_000, seed=1).prob("a")
+    r2 = pactsim.simulate(sc, n=40_000, seed=2).prob("a")
+    d = r1.minus(r2, independent=True)
+    assert d.stderr == pytest.approx(math.hypot(r1.stderr, r2.stderr))
+    assert abs(d.value) < 4 * d.stderr  # same p: the difference is noise
+    assert d.lo < d.value < d.hi
+    assert Estimate.exact(0.5).minus(Estimate.exact(0.2), independent=True) == \
+        Estimate.exact(0.5 - 0.2)
+
+
+def test_ambiguous_differences_say_what_to_do() -> None:
+    a, b = Estimate.from_counts(30, 100), Estimate.from_counts(40, 100)
+    with pytest.raises(TypeError, match="minus") as info:
+        _ = a - b
+    assert isinstance(info.value, PactsimError)
+    with pytest.raises(ValueError, match="ask one question"):
+        a.minus(b, independent=False)
+
