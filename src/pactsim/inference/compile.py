@@ -2,15 +2,16 @@
 
 The :class:`CompiledModel` is the canonical form the engine and exact inference
 trust: binary nodes in topological order, integer parent indices, and for every
-node a conditional probability table over its *table parents* (``given`` plus
-binary ``odds`` parents), with binary odds already folded in.
+node a probability table over its ``given`` parents only; binary ``odds``
+parents and drivers stay a list of log factors (see :class:`BinaryPlan`), so
+what a node costs grows with what the file spells out, never as 2**k.
 
 Conventions
 -----------
 * Binary node ``i`` is row ``i`` of the draws array ``bits`` of shape
   ``(n_binary, n_draws)``; drivers are rows of ``drivers`` ``(n_drivers, n_draws)``.
-* Row ``r`` of a node's table has table parent ``j`` true when bit ``j`` of ``r``
-  is set (``r = sum(parent_j << j)``).
+* Row ``r`` of a node's table has ``given`` parent ``j`` true when bit ``j`` of
+  ``r`` is set (``r = sum(parent_j << j)``).
 * Dates are integer day numbers since 1970-01-01 (``datetime64[D]``).
 
 Uncertain probabilities (``beta``, ``between``) are replaced by their mean
@@ -22,65 +23,151 @@ engine draws p afresh each draw and exact inference integrates over it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
+from pactsim.errors import ModelTooWideError
 from pactsim.language import expr as _expr
 from pactsim.language.dates import day_number
 from pactsim.language.distributions import beta_params as _beta_params
 from pactsim.language.scenario import Beta, Between, Node, Question, Scenario
 
-__all__ = ["BinaryPlan", "CompiledModel", "DriverPlan", "compile_scenario"]
+__all__ = ["FOLD_LIMIT", "BinaryPlan", "CompiledModel", "DriverPlan", "compile_scenario"]
+
 
 @dataclass(frozen=True)
 class DriverPlan:
-    """A continuous driver: ``normal(mean, sd)`` or ``uniform(low, high)``."""
+    """A continuous driver: ``normal(mean, sd)`` or ``uniform(low, high)``.
+
+    ``knots`` are ``(x, slope)`` pairs in the driver's units: some node's log
+    odds cross zero at ``x`` with slope ``slope`` (``|log factor|`` per unit),
+    so its probability changes fastest there. ``blind`` is the largest slope of
+    a node whose crossing point moves (it has other drivers, or too many
+    distinct crossing points to list). Exact inference places its quadrature
+    by them; the engine ignores them.
+    """
 
     name: str
     dist: str
     a: float  # mean or low
     b: float  # sd or high
+    knots: tuple[tuple[float, float], ...] = ()
+    blind: float = 0.0
+
+
+#: Parents beyond which :class:`BinaryPlan`'s folded view (a plain table over
+#: every parent) is refused: 2**20 rows is 8 MB per array.
+FOLD_LIMIT = 20
 
 
 @dataclass(frozen=True, eq=False)
 class BinaryPlan:
     """How one binary node is drawn.
 
+    Before its gates the node is true with probability
+
+    .. math:: \\sigma\\big(\\operatorname{logit} p + \\textstyle\\sum_j \\ell_j b_j
+              + \\sum_d \\lambda_d z_d\\big)
+
+    where :math:`p` is ``p_given[row]`` (the row of the ``given`` parents) or,
+    for rows with ``beta_given``, drawn from that Beta each draw; :math:`b_j`
+    are the binary ``odds`` parents with log factors :math:`\\ell_j`
+    (``odds_logf``) and :math:`z_d` the drivers with log factors
+    :math:`\\lambda_d` (``driver_logf``). Binary odds parents are *not* folded
+    into a table here: a node with 30 of them costs 30 numbers, not 2**30.
+
     Attributes
     ----------
-    parents:
-        Binary indices of the table parents (bit ``j`` of a row is parent ``j``).
-    p:
-        ``(2**k,)`` probability per row, binary odds folded in; for uncertain
-        rows with odds, the value used when p is fixed at its mean.
-    p0:
-        ``(2**k,)`` probability per row before odds (mean of uncertain p).
-    beta:
-        ``(2**k, 2)`` Beta parameters of rows whose p is uncertain *and* must be
+    given:
+        Binary indices of the ``given`` parents (bit ``j`` of a row is ``given[j]``).
+    p_given:
+        ``(2**g,)`` probability per row before odds (the mean of an uncertain p).
+    beta_given:
+        ``(2**g, 2)`` Beta parameters of rows whose p is uncertain *and* must be
         drawn (the node has odds); NaN elsewhere. ``None`` when no row needs it.
-    logodds:
-        ``(2**k,)`` log of the binary odds factor per row (needed with ``beta``).
+    odds_parents, odds_logf:
+        Binary odds parents and their log odds factors ``(m,)``.
     drivers, driver_logf:
         Driver indices and log odds factors (odds × factor**value).
     gates_true, gates_false:
         Binary indices that must all be true / all be false (``requires``,
         ``excludes`` and the implicit pillar/clause gates), applied last.
+
+    The *folded view* — ``parents``, ``p``, ``p0``, ``logodds``, ``beta`` — is
+    the same node as a plain table over every binary parent (``given`` then
+    odds parents, without repeats; bit ``j`` of a row is ``parents[j]``), for
+    the engine's fast path of nodes with few parents, exact inference and
+    cross-checks. It is built on first use, and refused with
+    :class:`~pactsim.errors.ModelTooWideError` beyond :data:`FOLD_LIMIT`
+    parents.
     """
 
     name: str
     index: int
     kind: str
-    parents: tuple[int, ...] = ()
-    p: NDArray[np.float64] = field(default_factory=lambda: np.zeros(1))
-    p0: NDArray[np.float64] = field(default_factory=lambda: np.zeros(1))
-    beta: NDArray[np.float64] | None = None
-    logodds: NDArray[np.float64] = field(default_factory=lambda: np.zeros(1))
+    given: tuple[int, ...] = ()
+    p_given: NDArray[np.float64] = field(default_factory=lambda: np.zeros(1))
+    beta_given: NDArray[np.float64] | None = None
+    odds_parents: tuple[int, ...] = ()
+    odds_logf: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     drivers: tuple[int, ...] = ()
     driver_logf: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     gates_true: tuple[int, ...] = ()
     gates_false: tuple[int, ...] = ()
+
+    # -- the folded view -------------------------------------------------------
+    @property
+    def parents(self) -> tuple[int, ...]:
+        """Every binary parent of the folded table: ``given``, then odds parents."""
+        return tuple(dict.fromkeys(self.given + self.odds_parents))
+
+    @cached_property
+    def _folded(self) -> tuple[NDArray[np.float64], NDArray[np.float64],
+                               NDArray[np.float64], NDArray[np.float64] | None]:
+        parents = self.parents
+        k = len(parents)
+        if k > FOLD_LIMIT:
+            raise ModelTooWideError(
+                f"'{self.name}' has {k} binary parents ({len(self.given)} given, "
+                f"{len(self.odds_parents)} in odds); a plain table over them would have "
+                f"2**{k} rows, above the limit of 2**{FOLD_LIMIT}; use pactsim.simulate, "
+                "which applies odds parents draw by draw", width=k + 1)
+        rows = np.arange(1 << k, dtype=np.int64)
+        pos = {v: j for j, v in enumerate(parents)}
+        grow = np.zeros(1 << k, dtype=np.int64)
+        for j, v in enumerate(self.given):
+            grow |= ((rows >> pos[v]) & 1) << j
+        logodds = np.zeros(1 << k)
+        for v, lf in zip(self.odds_parents, self.odds_logf, strict=True):
+            logodds += np.where((rows >> pos[v]) & 1, float(lf), 0.0)
+        p0 = np.asarray(self.p_given[grow], dtype=np.float64)
+        p = np.array([_apply_odds(float(x), float(lf)) for x, lf in zip(p0, logodds, strict=True)])
+        beta = None if self.beta_given is None else self.beta_given[grow]
+        return p, p0, logodds, beta
+
+    @property
+    def p(self) -> NDArray[np.float64]:
+        """``(2**k,)`` probability per folded row, binary odds applied (uncertain p at its mean)."""
+        return self._folded[0]
+
+    @property
+    def p0(self) -> NDArray[np.float64]:
+        """``(2**k,)`` probability per folded row before odds."""
+        return self._folded[1]
+
+    @property
+    def logodds(self) -> NDArray[np.float64]:
+        """``(2**k,)`` log of the binary odds factor per folded row."""
+        return self._folded[2]
+
+    @property
+    def beta(self) -> NDArray[np.float64] | None:
+        """``(2**k, 2)`` Beta parameters per folded row (NaN: fixed p), or ``None``."""
+        return None if self.beta_given is None else self._folded[3]
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,37 +250,26 @@ def _topological(scenario: Scenario, names: list[str]) -> list[str]:
     return out
 
 
-def _plan(scenario: Scenario, name: str, spec: Node, index: dict[str, int],
-          driver_index: dict[str, int], kind: str, pillar: str | None) -> BinaryPlan:
+def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, int],
+          kind: str, pillar: str | None) -> BinaryPlan:
     given = list(spec.given or [])
     odds_bin = [(p, f) for p, f in spec.odds.items() if p in index]
     odds_drv = [(p, f) for p, f in spec.odds.items() if p in driver_index]
-    tparents = list(dict.fromkeys(given + [p for p, _ in odds_bin]))
-    k = len(tparents)
-    rows = 1 << k
+    rows = 1 << len(given)  # the table the file spells out, leaf by leaf
     base: list[float | Beta | Between]
     if spec.p is not None:
         base = [spec.p] * rows
     else:
         lookup = dict(spec.table_entries())
-        base = []
-        for r in range(rows):
-            combo = tuple(bool(r >> tparents.index(g) & 1) for g in given)
-            base.append(lookup[combo])
-    logodds = np.zeros(rows)
-    for parent, f in odds_bin:
-        j = tparents.index(parent)
-        logodds += np.array([math.log(f) if r >> j & 1 else 0.0 for r in range(rows)])
+        base = [lookup[tuple(bool(r >> j & 1) for j in range(len(given)))]
+                for r in range(rows)]
     has_odds = bool(spec.odds)
-    p = np.empty(rows)
     p0 = np.empty(rows)
     beta = np.full((rows, 2), np.nan)
     need_beta = False
     for r, s in enumerate(base):
         ab = _beta_params(s)
-        mean = ab[0] / (ab[0] + ab[1]) if ab is not None else float(s)  # type: ignore[arg-type]
-        p0[r] = mean
-        p[r] = _apply_odds(mean, logodds[r])
+        p0[r] = ab[0] / (ab[0] + ab[1]) if ab is not None else float(s)  # type: ignore[arg-type]
         if ab is not None and has_odds:
             beta[r] = ab
             need_beta = True
@@ -206,16 +282,63 @@ def _plan(scenario: Scenario, name: str, spec: Node, index: dict[str, int],
         name=name,
         index=index[name],
         kind=kind,
-        parents=tuple(index[x] for x in tparents),
-        p=p,
-        p0=p0,
-        beta=beta if need_beta else None,
-        logodds=logodds,
+        given=tuple(index[x] for x in given),
+        p_given=p0,
+        beta_given=beta if need_beta else None,
+        odds_parents=tuple(index[x] for x, _ in odds_bin),
+        odds_logf=np.array([math.log(f) for _, f in odds_bin]),
         drivers=tuple(driver_index[d] for d, _ in odds_drv),
         driver_logf=np.array([math.log(f) for _, f in odds_drv]),
         gates_true=tuple(dict.fromkeys(gates_true)),
         gates_false=tuple(index[x] for x in spec.excludes),
     )
+
+
+#: Knots listed per driver at most; a node whose crossing points would pass
+#: this counts as ``blind`` (its slope alone shapes the quadrature).
+_MAX_KNOTS = 64
+
+
+def _knots(plans: Sequence[BinaryPlan], n_drivers: int) -> tuple[
+        list[list[tuple[float, float]]], list[float]]:
+    """Where each driver's nodes change fastest: ``(knots, blind)`` per driver.
+
+    A node with one driver ``d`` (log factor :math:`\\lambda`) has log odds
+    :math:`\\operatorname{logit} p_r + \\ell + \\lambda x`; it crosses zero at
+    :math:`x = -(\\operatorname{logit} p_r + \\ell) / \\lambda` for each row
+    :math:`r` and each sum :math:`\\ell` of its binary odds factors. These are
+    listed when there are few; otherwise, and for nodes with several drivers,
+    only the slope is kept (``blind``).
+    """
+    knots: list[list[tuple[float, float]]] = [[] for _ in range(n_drivers)]
+    blind = [0.0] * n_drivers
+    for plan in plans:
+        if not plan.drivers:
+            continue
+        slopes = [abs(float(x)) for x in plan.driver_logf]
+        if len(plan.drivers) > 1:
+            for d, s in zip(plan.drivers, slopes, strict=True):
+                blind[d] = max(blind[d], s)
+            continue
+        d, lam = plan.drivers[0], float(plan.driver_logf[0])
+        if lam == 0.0:
+            continue
+        offsets = {math.log(x) - math.log1p(-x) for x in map(float, plan.p_given) if 0.0 < x < 1.0}
+        sums = {0.0}
+        for lf in plan.odds_logf:
+            sums |= {s + float(lf) for s in sums}
+            if len(sums) * len(offsets) > _MAX_KNOTS:
+                break
+        if len(sums) * len(offsets) > _MAX_KNOTS:
+            blind[d] = max(blind[d], abs(lam))
+            continue
+        knots[d] += [(-(o + s) / lam, abs(lam)) for o in offsets for s in sums]
+    for d in range(n_drivers):
+        if len(set(knots[d])) > _MAX_KNOTS:
+            blind[d] = max([blind[d], *(s for _, s in knots[d])])
+            knots[d] = []
+        knots[d] = sorted(set(knots[d]))
+    return knots, blind
 
 
 def _apply_odds(p: float, logf: float) -> float:
@@ -243,13 +366,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
     views = scenario.nodes
     binary = _topological(scenario, scenario.binary_names)
     index = {n: i for i, n in enumerate(binary)}
-    drivers = []
-    for name, d in scenario.drivers.items():
-        if d.dist == "normal":
-            drivers.append(DriverPlan(name, "normal", d.mean or 0.0, float(d.sd or 1.0)))
-        else:
-            drivers.append(DriverPlan(name, "uniform", float(d.low or 0.0), float(d.high or 1.0)))
-    driver_index = {d.name: i for i, d in enumerate(drivers)}
+    driver_index = {name: i for i, name in enumerate(scenario.drivers)}
     plans = []
     signing = None
     for name in binary:
@@ -260,11 +377,21 @@ def _compile(scenario: Scenario) -> CompiledModel:
             cum = [0.0] + [float(v) for v in scenario.signing.by.values()]  # type: ignore[arg-type]
             signing = SigningPlan(np.array(days, dtype=np.int64), np.array(cum))
             plans.append(BinaryPlan(name=name, index=index[name], kind="signing",
-                                    p=np.array([cum[-1]]), p0=np.array([cum[-1]])))
+                                    p_given=np.array([cum[-1]])))
         else:
             assert isinstance(view.spec, Node)
-            plans.append(_plan(scenario, name, view.spec, index, driver_index, view.kind,
-                               view.pillar))
+            plans.append(_plan(name, view.spec, index, driver_index, view.kind, view.pillar))
+    knots, blind = _knots(plans, len(driver_index))
+    drivers = []
+    for k, (name, d) in enumerate(scenario.drivers.items()):
+        # `is None`, never `or`: 0.0 is a mean, a low or a high like any other
+        if d.dist == "normal":
+            a = 0.0 if d.mean is None else float(d.mean)
+            b = 1.0 if d.sd is None else float(d.sd)
+        else:
+            a = 0.0 if d.low is None else float(d.low)
+            b = 1.0 if d.high is None else float(d.high)
+        drivers.append(DriverPlan(name, d.dist, a, b, tuple(knots[k]), blind[k]))
     # questions in dependency order
     scope = {d.name: _expr.NameInfo("number") for d in drivers}
     scope.update({n: _expr.NameInfo("bool", has_date=(n == "signing")) for n in binary})

@@ -23,7 +23,10 @@ fixed-p node costs its 32-bit draws plus a handful of in-place ufunc calls on
 preallocated work arrays: with ``k <= 2`` table parents, the ``2**k`` row
 comparisons are combined by bitwise multiplexing on the parent rows; with more,
 the row index is built in ``uint8`` and the thresholds gathered with
-``np.take``. Which path a node takes never changes its draws.
+``np.take``. Which of these a node takes never changes its draws. Binary odds
+parents are folded into that table only for nodes with at most 8 binary
+parents; beyond, they are summed draw by draw (``k`` multiply-adds), so a node
+with 30 odds parents costs 30 arrays of work, not a 2**30 table.
 """
 
 from __future__ import annotations
@@ -92,27 +95,44 @@ def block_generator(entropy: int, block: int, spawn_key: tuple[int, ...] = ()
 #: Table parents up to which a node's table is selected by comparisons and
 #: bitwise multiplexing (``2**k`` compares) rather than by a gather.
 _MUX_PARENTS = 2
+#: Binary parents (``given`` and ``odds``) up to which a fixed-p node is drawn
+#: from its folded table of ``2**k`` thresholds; beyond, odds parents are
+#: summed draw by draw (the general path).
+_FOLD_PARENTS = 8
 
 
 @dataclass(frozen=True, eq=False)
 class _Kernel:
     """Per-node constants of the fast path (fixed p, no drivers), prepared once per call.
 
-    ``thr[r]`` is ``floor(p[r] * 2**32)`` clipped to ``2**32 - 1``; ``sure[r]``
-    marks rows with p = 1, which are true whatever ``u``.
+    ``thr[r]`` is ``floor(p[r] * 2**32)`` clipped to ``2**32 - 1`` for row ``r``
+    over ``parents``; ``sure[r]`` marks rows with p = 1, which are true
+    whatever ``u``.
     """
 
     plan: BinaryPlan
+    parents: tuple[int, ...]
     thr: NDArray[np.uint32]
     sure: NDArray[np.bool_]
 
 
 def _kernel(plan: BinaryPlan) -> _Kernel | None:
-    """The fast-path constants of ``plan``, or ``None`` for the general path."""
-    if plan.kind == "signing" or plan.beta is not None or plan.drivers:
+    """The fast-path constants of ``plan``, or ``None`` for the general path.
+
+    A fixed-p node with at most :data:`_FOLD_PARENTS` binary parents uses its
+    folded table (binary odds applied per row); one with more uses its
+    ``given`` table when it has no odds parents, and the general path otherwise.
+    """
+    if plan.kind == "signing" or plan.beta_given is not None or plan.drivers:
         return None
-    thr = np.minimum(np.floor(plan.p * _TWO32), _TWO32 - 1).astype(np.uint32)
-    return _Kernel(plan, thr, np.asarray(plan.p >= 1.0))
+    if len(plan.parents) <= _FOLD_PARENTS:
+        p, parents = plan.p, plan.parents
+    elif not plan.odds_parents:
+        p, parents = plan.p_given, plan.given
+    else:
+        return None
+    thr = np.minimum(np.floor(p * _TWO32), _TWO32 - 1).astype(np.uint32)
+    return _Kernel(plan, parents, thr, np.asarray(p >= 1.0))
 
 
 class _Scratch:
@@ -149,7 +169,7 @@ def _draw_fixed(kern: _Kernel, bits: NDArray[np.bool_], u: NDArray[np.uint32],
     selected by bitwise multiplexing on the parents (no index array); beyond
     that the row index is built in ``uint8`` and the thresholds gathered.
     """
-    par = kern.plan.parents
+    par = kern.parents
     k = len(par)
     if k == 0:
         _compare(u, kern, 0, out)
@@ -174,17 +194,18 @@ def _draw_fixed(kern: _Kernel, bits: NDArray[np.bool_], u: NDArray[np.uint32],
                 np.add(idx8, idx8, out=idx8)
                 idx8 |= bits[j].view(np.uint8)
             np.copyto(idx, idx8)
-        else:  # pragma: no cover - more than 8 table parents is unusual
-            idx = _row_index(kern.plan, bits)
+        else:  # more than 8 given parents is unusual
+            idx = _row_index(par, bits)
         np.take(kern.thr, idx, mode="clip", out=s.thr)
         np.less(u, s.thr, out=out)
         if kern.sure.any():
             out |= kern.sure[idx]
 
 
-def _row_index(plan: BinaryPlan, bits: NDArray[np.bool_]) -> NDArray[np.intp]:
+def _row_index(parents: tuple[int, ...], bits: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """``(n,)`` row of each draw in a table over ``parents`` (bit ``j`` is ``parents[j]``)."""
     idx = np.zeros(bits.shape[1], dtype=np.intp)
-    for j, par in enumerate(plan.parents):
+    for j, par in enumerate(parents):
         idx |= bits[par].astype(np.intp) << j
     return idx
 
@@ -201,62 +222,70 @@ def _uniform32(rng: np.random.Generator, n: int) -> NDArray[np.uint32]:
     return rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
 
 
+def _log_odds(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.float64],
+              n: int) -> NDArray[np.float64] | float:
+    """``(n,)`` log odds added to ``logit p`` by binary odds parents and drivers (or 0.0).
+
+    Binary parents are summed draw by draw, in the order of the file:
+    :math:`\\sum_j \\ell_j b_j + \\sum_d \\lambda_d z_d`.
+    """
+    s: NDArray[np.float64] | float = 0.0
+    if plan.odds_parents:
+        acc = np.zeros(n)
+        for v, lf in zip(plan.odds_parents, plan.odds_logf, strict=True):
+            acc += lf * bits[v]
+        s = acc
+    if not plan.drivers:
+        return s
+    t: NDArray[np.float64] = np.multiply(drivers[plan.drivers[0]], plan.driver_logf[0])
+    np.add(s, t, out=t)  # same operand order as s + logf * driver
+    for d, logf in zip(plan.drivers[1:], plan.driver_logf[1:], strict=True):
+        t += logf * drivers[d]
+    return t
+
+
 def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.float64],
                rng: np.random.Generator, n: int, out: NDArray[np.bool_]) -> None:
-    """A node with driver odds or drawn uncertain p (the general, slower path).
+    """A node with driver odds, drawn uncertain p or many odds parents (the general path).
 
-    ``p = p0 e / (1 - p0 + p0 e)`` with ``e = exp(log odds)``; ``out = u < p * 2**32``.
-    Without table parents every row lookup is a scalar.
+    ``p = p0 e / (1 - p0 + p0 e)`` with ``e = exp(s)``, ``s`` the log odds of
+    the draw (:func:`_log_odds`); ``out = u < p * 2**32``. Without ``given``
+    parents every row lookup is a scalar.
     """
     u = _uniform32(rng, n)
     p0: NDArray[np.float64] | float
-    logodds: NDArray[np.float64] | float
-    if plan.parents:
-        rows = _row_index(plan, bits)
-        p0, logodds = plan.p0[rows], plan.logodds[rows]
-        if plan.beta is not None:
-            ab = plan.beta[rows]
+    if plan.given:
+        rows = _row_index(plan.given, bits)
+        p0 = plan.p_given[rows]
+        if plan.beta_given is not None:
+            ab = plan.beta_given[rows]
             drawn = ~np.isnan(ab[:, 0])
             if drawn.any():
                 p0[drawn] = rng.beta(ab[drawn, 0], ab[drawn, 1])
     else:
-        p0, logodds = float(plan.p0[0]), float(plan.logodds[0])
-        if plan.beta is not None and not np.isnan(plan.beta[0, 0]):
-            p0 = rng.beta(plan.beta[0, 0], plan.beta[0, 1], n)
-    if plan.drivers:
-        s = np.multiply(drivers[plan.drivers[0]], plan.driver_logf[0])
-        np.add(logodds, s, out=s)  # same operand order as logodds + logf * driver
-        for d, logf in zip(plan.drivers[1:], plan.driver_logf[1:], strict=True):
-            s += logf * drivers[d]
-        with np.errstate(over="ignore"):
-            e = np.exp(s, out=s)
-    else:
-        with np.errstate(over="ignore"):
-            e = np.exp(np.broadcast_to(logodds, (n,)))
+        p0 = float(plan.p_given[0])
+        if plan.beta_given is not None and not np.isnan(plan.beta_given[0, 0]):
+            p0 = rng.beta(plan.beta_given[0, 0], plan.beta_given[0, 1], n)
+    s = np.broadcast_to(_log_odds(plan, bits, drivers, n), (n,))
+    with np.errstate(over="ignore"):
+        e = np.exp(s)
     with np.errstate(over="ignore", invalid="ignore"):
         pe = np.multiply(p0, e, out=e)
         p = np.add(np.subtract(1.0, p0), pe)
         np.divide(pe, p, out=p)
     bad = np.isnan(p)
     if bad.any():  # odds beyond floating range (exp overflowed or underflowed to 0/0)
-        p[bad] = _logistic_fallback(plan, bits, drivers, np.broadcast_to(p0, (n,))[bad], bad)
+        p[bad] = _logistic(np.broadcast_to(p0, (n,))[bad], s[bad])
     p *= _TWO32
     np.less(u.astype(np.float64), p, out=out)
     _apply_gates(plan, bits, out)
 
 
-def _logistic_fallback(plan: BinaryPlan, bits: NDArray[np.bool_],
-                       drivers: NDArray[np.float64], p0: NDArray[np.float64],
-                       where: NDArray[np.bool_]) -> NDArray[np.float64]:
-    """``p`` for the draws ``where`` whose odds overflow: logistic(logit(p0) + s).
+def _logistic(p0: NDArray[np.float64], s: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``logistic(logit(p0) + s)`` for odds beyond floating range, without overflow.
 
     p0 = 0 stays 0 and p0 = 1 stays 1 (no finite odds factor moves a certainty).
     """
-    rows = _row_index(plan, bits) if plan.parents else None
-    s = (plan.logodds[rows[where]] if rows is not None
-         else np.full(int(where.sum()), plan.logodds[0]))
-    for d, logf in zip(plan.drivers, plan.driver_logf, strict=True):
-        s = s + logf * drivers[d][where]
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         x = np.log(p0) - np.log1p(-p0) + s
         ex = np.exp(-np.abs(x))  # in (0, 1]: never overflows
@@ -290,8 +319,11 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None], rng: np.ran
     for k, d in enumerate(model.drivers):
         if d.dist == "normal":
             drivers[k] = rng.normal(d.a, d.b, n)
-        else:
+        elif np.isfinite(d.b - d.a):
             drivers[k] = rng.uniform(d.a, d.b, n)
+        else:  # high - low overflows (bounds near ±1.8e308): low (1 - u) + high u
+            u = rng.random(n)
+            drivers[k] = d.a * (1.0 - u) + d.b * u
     scratch = _Scratch(n)
     signing_day[:] = NAT
     for plan, kern in zip(model.plans, kernels, strict=True):

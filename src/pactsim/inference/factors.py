@@ -450,7 +450,7 @@ class Network:
         self.factors: list[Factor] = []
         for plan in model.plans:
             if (base is not None and not changed & set(plan.drivers)
-                    and (plan.beta is None or base.beta_points == beta_points)):
+                    and (plan.beta_given is None or base.beta_points == beta_points)):
                 self.factors.append(base.factors[plan.index])
             elif plan.kind == "signing":
                 c = float(plan.p[0])
@@ -468,13 +468,16 @@ class Network:
         nb = self.model.n_binary
         union = sorted({plan.index, *self.parents[plan.index]})
         entries = clique_entries(union, self.card)
-        if entries > max_table:
+        if entries > max_table:  # before anything is folded or allocated
+            k = len(plan.parents)
             raise too_wide(entries, [self.name(v) for v in union], max_table,
-                            f"of the table of '{plan.name}'")
+                            f"of the table of '{plan.name}', which has {k} parents "
+                            f"({len(plan.given)} given, {len(plan.odds_parents)} binary odds)"
+                            if plan.odds_parents else f"of the table of '{plan.name}'")
         k = len(plan.parents)
         axes = list(reversed(plan.parents))  # p.reshape((2,)*k) puts bit k-1 first
         table: FloatArray
-        if plan.drivers or plan.beta is not None:
+        if plan.drivers or plan.beta_given is not None:
             dims = [len(self.rules[d][0]) for d in plan.drivers]
             s = plan.logodds.reshape((-1,) + (1,) * len(dims))
             for j, (d, lf) in enumerate(zip(plan.drivers, plan.driver_logf, strict=True)):
