@@ -34,7 +34,7 @@ CASES = [
     ("odds_zero", "events:\n  a: {p: 0.5}\n  b: {p: 0.5, odds: {a: 0}}\n", 7, 25, "events.b.odds.a",
      "= 0.0 must be > 0 (an odds multiplier"),
     ("unknown_field", "events:\n  a: {p: 0.5, prob: 0.3}\n", 6, 15, "events.a.prob",
-     "unknown field 'prob' (allowed here: label, source, p, given"),
+     "unknown field 'prob' (allowed here: label, source, why, p, given, table, why_table"),
     ("unknown_section", "event:\n  a: {p: 0.5}\n", 5, 1, "event", "did you mean 'events'?"),
     ("unknown_given", "events:\n  a: {p: 0.5}\n  b:\n    given: [aa]\n    table: {true: 0.1, false: 0.2}\n",
      8, 13, "events.b.given[0]", "unknown name 'aa' (in given); did you mean 'a'?"),
@@ -160,6 +160,38 @@ CASES = [
     ("p_bool", "events:\n  a: {p: true}\n", 6, 10, "events.a.p", "= true is not a probability"),
     ("odds_bool", "events:\n  b: {p: 0.5}\n  a: {p: 0.5, odds: {b: false}}\n", 7, 25,
      "events.a.odds.b", "= false is not a number (an odds factor)"),
+    # issue 17 item 2: the rationale is text, next to what it explains
+    ("why_number", "events:\n  a:\n    p: 0.5\n    why: 0.5\n", 8, 10, "events.a.why",
+     "= 0.5 must be text: a rationale in words (in quotes"),
+    ("why_date", "events:\n  a: {p: 0.5, why: 2024-12-31}\n", 6, 20, "events.a.why",
+     "= 2024-12-31 must be text"),
+    ("why_list_on_clause", "signing:\n  by: {2024-12-31: 0.5}\npillars:\n  m:\n    p: 0.5\n"
+     "    clauses:\n      c: {p: 0.5, why: [a, b]}\n", 11, 24, "pillars.m.clauses.c.why",
+     "= ['a', 'b'] must be text"),
+    ("why_driver_bool", "drivers:\n  x: {dist: normal, sd: 1, why: true}\n", 6, 33, "drivers.x.why",
+     "= true must be text"),
+    ("why_signing", "signing:\n  why: {a: b}\n  by: {2024-12-31: 0.5}\n", 6, 8, "signing.why",
+     "= {'a': 'b'} must be text"),
+    ("why_question", "questions:\n  q: {expr: 'true', why: 1}\n", 6, 26, "questions.q.why",
+     "= 1 must be text"),
+    ("why_by_not_a_point", "signing:\n  by: {2024-12-31: 0.4, 2025-03-31: 0.6}\n  why_by:\n"
+     "    2025-01-31: a slip\n", 8, 5, "signing.why_by.2025-01-31",
+     "date 2025-01-31 is not a point of by (2024-12-31, 2025-03-31)"),
+    ("why_by_number", "signing:\n  by: {2024-12-31: 0.4}\n  why_by: {2024-12-31: 40}\n", 7, 24,
+     "signing.why_by.2024-12-31", "= 40 must be text"),
+    ("why_by_key", "signing:\n  by: {2024-12-31: 0.4}\n  why_by: {31/12/2024: x}\n", 7, 12,
+     "signing.why_by.31/12/2024", "key '31/12/2024' is not a date"),
+    ("why_table_without_table", "events:\n  a: {p: 0.5, why_table: {true: x}}\n", 6, 15,
+     "events.a.why_table", "explains single rows of a table, but this node has no given + table"),
+    ("why_table_key", "events:\n  a: {p: 0.5}\n  b:\n    given: [a]\n    table: {true: 0.1, false: 0.2}\n"
+     "    why_table: {maybe: x}\n", 10, 17, "events.b.why_table.maybe",
+     "key 'maybe' is not true or false (level 1 of why_table, as of table, is 'a')"),
+    ("why_table_leaf", "events:\n  a: {p: 0.5}\n  b:\n    given: [a]\n    table: {true: 0.1, false: 0.2}\n"
+     "    why_table: {false: 0.2}\n", 10, 24, "events.b.why_table.false", "= 0.2 must be text"),
+    ("why_table_too_shallow", "events:\n  a: {p: 0.5}\n  b: {p: 0.5}\n  c:\n    given: [a, b]\n"
+     "    table: {true: {true: 0.1, false: 0.2}, false: {true: 0.3, false: 0.4}}\n"
+     "    why_table: {true: x}\n", 11, 23, "events.c.why_table.true",
+     "must be a mapping with keys true and false for 'b' (why_table is nested like table"),
 ]
 
 

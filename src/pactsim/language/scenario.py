@@ -239,6 +239,23 @@ _TABLE_SCHEMA: dict[str, Any] = {
     "propertyNames": {"enum": ["true", "false"]},
 }
 SourceRef = Annotated[str | list[str], Field(description="A key of `sources`, or a list of keys.")]
+#: The analyst's rationale for a number: free text, shown in the report and the notebook
+#: display; it never changes a probability or a draw.
+Why = Annotated[str | None, Field(
+    description="Why the numbers are what they are, in the analyst's words (free text, shown "
+                "in reports; never changes a probability).")]
+_WHY_TABLE_SCHEMA: dict[str, Any] = {
+    "anyOf": [{"type": "object", "propertyNames": {"enum": ["true", "false"]}},
+              {"type": "null"}],
+    "description": "The rationale of single rows of `table`: nested true/false keys as in "
+                   "`table`, text at the leaves; any rows may be left out.",
+}
+_WHY_BY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "propertyNames": {"pattern": r"^\d{4}-\d{2}-\d{2}$"},
+    "additionalProperties": {"type": "string"},
+    "description": "The rationale of single `by` points: a date of `by` -> text.",
+}
 
 
 class Node(_Model):
@@ -247,16 +264,20 @@ class Node(_Model):
     Exactly one of ``p`` or ``given`` + ``table`` says how likely it is; ``odds``
     multiplies the odds by a factor when a binary parent is true (or by
     factor**value for a driver); ``requires`` / ``excludes`` are hard gates.
+    ``why`` holds the analyst's rationale and ``why_table`` that of single rows
+    of ``table`` (same nesting, text at the leaves); neither changes a number.
     """
 
     label: str | None = None
     source: SourceRef | None = None
+    why: Why = None
     p: PSpec | None = None
     given: Annotated[list[str] | None, WithJsonSchema({
         "anyOf": [{"type": "array", "items": {"type": "string"}, "maxItems": 16},
                   {"type": "null"}],
         "description": "Parents of `table` (at most 16: the table has 2^k rows)."})] = None
     table: Annotated[dict[Any, Any] | None, WithJsonSchema(_TABLE_SCHEMA)] = None
+    why_table: Annotated[dict[Any, Any] | None, WithJsonSchema(_WHY_TABLE_SCHEMA)] = None
     odds: dict[str, OddsFactor] = Field(default_factory=dict)
     requires: list[str] = Field(default_factory=list)
     excludes: list[str] = Field(default_factory=list)
@@ -277,6 +298,18 @@ class Node(_Model):
             rows.append((combo, _validate_pspec(leaf)))
         return rows
 
+    def row_why(self, combo: tuple[bool, ...]) -> str | None:
+        """The rationale ``why_table`` gives for one row of ``table`` (``None`` if none).
+
+        ``combo`` holds the parents' values in ``given`` order, as in :meth:`table_entries`.
+        """
+        leaf: Any = self.why_table
+        for value in combo:
+            if not isinstance(leaf, Mapping) or value not in leaf:
+                return None
+            leaf = leaf[value]
+        return leaf if isinstance(leaf, str) else None
+
 
 class Pillar(Node):
     """A pillar of the agreement, holding its clauses."""
@@ -289,6 +322,7 @@ class Driver(_Model):
 
     label: str | None = None
     source: SourceRef | None = None
+    why: Why = None
     dist: Literal["normal", "uniform"]
     mean: float | None = None
     sd: float | None = None
@@ -297,10 +331,15 @@ class Driver(_Model):
 
 
 class Signing(_Model):
-    """Timing of signing: cumulative P(signed on or before each date)."""
+    """Timing of signing: cumulative P(signed on or before each date).
+
+    ``why`` holds the rationale of the curve, ``why_by`` that of single points
+    (a date of ``by`` -> text); neither changes a number.
+    """
 
     label: str | None = None
     source: SourceRef | None = None
+    why: Why = None
     by: Annotated[
         dict[dt.date, PSpec],
         WithJsonSchema(
@@ -312,13 +351,16 @@ class Signing(_Model):
             }
         ),
     ]
+    why_by: Annotated[dict[dt.date, str], WithJsonSchema(_WHY_BY_SCHEMA)] = Field(
+        default_factory=dict)
 
 
 class Question(_Model):
-    """A question in long form: ``{expr: ..., label: ...}``."""
+    """A question in long form: ``{expr: ..., label: ..., why: ...}``."""
 
     expr: str
     label: str | None = None
+    why: Why = None
 
 
 _SECTION = {"driver": "drivers", "event": "events", "pillar": "pillars",
@@ -337,6 +379,11 @@ class NodeView:
     @property
     def label(self) -> str:
         return self.spec.label or self.name.replace("_", " ")
+
+    @property
+    def why(self) -> str | None:
+        """The analyst's rationale for this node (``why:`` in the file), or ``None``."""
+        return self.spec.why
 
     @property
     def is_binary(self) -> bool:

@@ -50,6 +50,9 @@ _NUMBER_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {Driver: ("mean", "sd",
 _EXAMPLE = {Driver: "{dist: normal, mean: 0, sd: 1}", Signing: "{by: {2024-12-31: 0.4}}",
             Question: "{expr: signing, label: ...}"}
 _DATE_RULE = "dates are YYYY-MM-DD"
+_WHY_FIELDS = frozenset({"why", "why_by", "why_table"})
+_WHY_RULE = ("a rationale in words (in quotes, \"...\", if it reads as a number, a date or "
+             "true/false, or holds ': ' or ' #')")
 
 Path = tuple[Key, ...]
 
@@ -187,6 +190,9 @@ class _Checker:
                             value=value)
             elif kind.startswith(("p_", "beta", "between", "odds", "not_")):
                 self.report(path, e["msg"], value=value)  # pactsim's own messages
+            elif kind.startswith(("string", "str_")) and _WHY_FIELDS.intersection(
+                    map(str, e["loc"])):
+                self.report(path, f"= {shown(value)} must be text: {_WHY_RULE}", value=value)
             elif friendly is not None and "[key]" in e["loc"]:
                 self.report(path, "key " + friendly.removeprefix("= "), key=True, value=value)
             elif friendly is not None:
@@ -279,15 +285,16 @@ class _Checker:
                             + (" (true/false is not a number)" if isinstance(v, bool) else ""),
                             value=v)
                 del out[field]
-        if cls is Signing and isinstance(data.get("by"), Mapping):
-            by = {}
-            for d, v in data["by"].items():
-                if isinstance(d, bool | int | float):
-                    self.report((*prefix, "by", d), f"key {_not_a_date(d)[2:]}", key=True,
-                                value=d)
-                else:
-                    by[d] = v
-            out["by"] = by
+        for dated in ("by", "why_by"):
+            if cls is Signing and isinstance(data.get(dated), Mapping):
+                points = {}
+                for d, v in data[dated].items():
+                    if isinstance(d, bool | int | float):
+                        self.report((*prefix, dated, d), f"key {_not_a_date(d)[2:]}", key=True,
+                                    value=d)
+                    else:
+                        points[d] = v
+                out[dated] = points
         return out
 
 
@@ -618,6 +625,12 @@ def _check_node(
     for field in ("requires", "excludes"):
         for i, r in enumerate(getattr(n, field)):
             ref((*path, field, i), r, f"in {field}")
+    if "why_table" in written:
+        if not (has_given and has_table):
+            c.report((*path, "why_table"), "explains single rows of a table, but this node has "
+                     "no given + table (write the rationale of p in why)", key=True)
+        elif n.given and len(n.given) <= MAX_GIVEN and n.why_table is not None:
+            _check_why_table(c, (*path, "why_table"), n.given, n.why_table)
     both = set(n.requires) & set(n.excludes)
     for r in sorted(both):
         c.report((*path, "excludes"), f"'{r}' is both required and excluded, so '{name}' "
@@ -677,12 +690,44 @@ def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, 
                  + " (a table needs every true/false combination of given)", key=True)
 
 
+def _check_why_table(c: _Checker, path: Path, given: list[str], why: Any) -> None:
+    """Check ``why_table``: nested like ``table`` (true/false keys in the order of
+    ``given``), text at the leaves; rows may be left out. Work is bounded by what was
+    written, and the depth by ``len(given) <= MAX_GIVEN``."""
+    def walk(node: Any, depth: int, where: Path) -> None:
+        if depth == len(given):
+            if not isinstance(node, str):
+                c.report(where, f"= {shown(node)} must be text: {_WHY_RULE}", value=node)
+            return
+        if not isinstance(node, Mapping):
+            c.report(where, f"= {shown(node)} must be a mapping with keys true and false for "
+                     f"'{given[depth]}' (why_table is nested like table, level {depth + 1} "
+                     f"following given[{depth}], with the rationale of a row at its leaf)",
+                     value=node)
+            return
+        for k, v in node.items():
+            if isinstance(k, bool):
+                walk(v, depth + 1, (*where, k))
+            else:
+                c.report((*where, k), f"key {shown(k)} is not true or false (level {depth + 1} "
+                         f"of why_table, as of table, is '{given[depth]}')", key=True)
+
+    walk(why, 0, path)
+
+
 def _check_signing(c: _Checker, s: Signing, meta: Mapping[str, Any], raw: Any) -> None:
     as_of, horizon = meta.get("as_of"), meta.get("horizon")
     if not s.by and not (isinstance(raw, Mapping) and raw.get("by")):  # not: all dates bad
         c.report(("signing", "by"), "needs at least one date: cumulative P(signed on or before "
                  "it), e.g. {2024-12-31: 0.45}")
         return
+    for d in s.why_by:
+        if d not in s.by:
+            points = ", ".join(str(k) for k in itertools.islice(s.by, _EXAMPLES))
+            more = ", ..." if len(s.by) > _EXAMPLES else ""
+            c.report(("signing", "why_by", d), f"date {d} is not a point of by ({points}{more}); "
+                     "why_by gives the rationale of single points of by, under the same dates",
+                     key=True)
     prev_d: dt.date | None = None
     prev_p = 0.0
     for d, spec in s.by.items():

@@ -16,8 +16,13 @@ a source, a ``by`` date, a ``table`` row ``true`` / ``false``). Only the last
 part may add a new key to a mapping: a new ``by`` date (inserted in date
 order), a new ``odds`` factor, a new event or clause written whole. Setting a
 node's ``p`` drops its ``given`` / ``table``, and setting either of those
-drops ``p``. Everything else — labels, sources, the order of keys — is kept,
-and the result is validated like a file.
+drops ``p``. Rationales go with what they explain: a node's ``why`` and the
+``why_by`` / ``why_table`` of single points and rows stay when their numbers
+change (they are text; change ``"military.why"`` or ``"signing.why_by.DATE"``
+too if the reason changed); setting ``p`` drops ``why_table`` along with the
+table, and a new ``by`` curve keeps the ``why_by`` of the dates it still has.
+Everything else — labels, sources, the order of keys — is kept, and the
+result is validated like a file.
 
 Errors
 ------
@@ -34,6 +39,7 @@ previous point (0.62); ...``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import types
 import typing
@@ -287,9 +293,27 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any, *, exclusive: 
     if exclusive and last == "p":
         node.pop("given", None)
         node.pop("table", None)
+        node.pop("why_table", None)  # the reasons of rows that are gone
     elif exclusive and last in ("given", "table"):
         node.pop("p", None)
+    elif path == ("signing", "by") and isinstance(value, Mapping) and isinstance(
+            node.get("why_by"), dict):
+        # a new curve keeps the reasons of the points it still has
+        node["why_by"] = {d: w for d, w in node["why_by"].items() if d in _dates(value)}
+        if not node["why_by"]:
+            del node["why_by"]
     node[last] = value
+
+
+def _dates(by: Mapping[Any, Any]) -> set[Any]:
+    """The keys of a ``by`` mapping as dates where they read as one (as validation will)."""
+    out: set[Any] = set()
+    for d in by:
+        out.add(d)
+        if isinstance(d, str):
+            with contextlib.suppress(ValueError):
+                out.add(dt.date.fromisoformat(d))
+    return out
 
 
 def _sort_dates(data: dict[str, Any]) -> None:
