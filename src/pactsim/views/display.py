@@ -42,7 +42,7 @@ from pactsim.views.format import (
 )
 
 if TYPE_CHECKING:
-    from pactsim.language.scenario import Node, Scenario
+    from pactsim.language.scenario import Driver, Node, Scenario
     from pactsim.results.estimate import Estimate
 
 __all__ = [
@@ -93,6 +93,14 @@ CSS = """
 .pactsim .ps-grid{display:flex;flex-wrap:wrap;gap:0 32px;align-items:flex-start}
 .pactsim details{margin:2px 0}
 .pactsim summary{cursor:pointer;font-weight:600;margin:4px 0}
+.pactsim tr td.why{min-width:26ch;max-width:68ch;overflow-wrap:break-word;font-size:12px;
+ font-weight:400}
+.pactsim .ps-src{opacity:.6;font-size:11px;white-space:nowrap}
+.pactsim tr.row td{font-size:12px;border-bottom-style:dotted}
+.pactsim tr.row td:first-child{padding-left:1.6em;opacity:.8;font-style:italic}
+.pactsim tr.clause.row td:first-child{padding-left:3.2em}
+.pactsim tr.note td{font-style:italic}
+.pactsim table.ps-inputs td:first-child{max-width:30ch}
 """
 
 
@@ -400,6 +408,8 @@ def _pspec(spec: Any) -> str:
     from pactsim.language.distributions import p_mean
     from pactsim.language.scenario import Beta, Between
 
+    if isinstance(spec, dict):  # a leaf of a table, as written
+        spec = Beta.model_validate(spec) if "beta" in spec else Between.model_validate(spec)
     if isinstance(spec, Beta):
         a, b = spec.beta
         return f"β({a:g}, {b:g}) ≈ {p_mean(spec):.2f}"
@@ -409,10 +419,11 @@ def _pspec(spec: Any) -> str:
     return f"{float(spec):g}"
 
 
-def _node_p(node: Node) -> str:
-    out = _pspec(node.p) if node.p is not None else ""
-    if node.given:
-        out = f"table on {', '.join(node.given)}"
+#: Rows of one ``table`` shown in the inputs; the rest are counted (a table may have 2^16).
+TABLE_ROWS_SHOWN = 8
+
+
+def _notes(node: Node) -> str:
     notes = []
     if node.odds:
         notes.append("odds × " + ", ".join(f"{k} {v:g}" for k, v in node.odds.items()))
@@ -420,7 +431,75 @@ def _node_p(node: Node) -> str:
         notes.append("requires " + ", ".join(node.requires))
     if node.excludes:
         notes.append("excludes " + ", ".join(node.excludes))
-    return escape(out) + "".join(f' <span class="ps-muted">· {escape(n)}</span>' for n in notes)
+    return "".join(f' <span class="ps-muted">· {escape(n)}</span>' for n in notes)
+
+
+def _node_p(node: Node) -> str:
+    """The stated probability (``table on a, b`` for a table) and the odds and gates."""
+    out = _pspec(node.p) if node.p is not None else ""
+    if node.given:
+        out = f"table on {', '.join(node.given)}"
+    return escape(out) + _notes(node)
+
+
+def _why(why: str | None, source: str | list[str] | None = None) -> str:
+    """A ``why`` cell: the analyst's rationale, then the source keys, muted."""
+    out = escape(why) if why else ""
+    if source:
+        keys = [source] if isinstance(source, str) else source
+        out += f' <span class="ps-src">[{escape(", ".join(keys))}]</span>'
+    return f"<td class='why'>{out}</td>"
+
+
+def _condition(given: Sequence[str], combo: Sequence[bool]) -> str:
+    """``if a and not b``: a row of a table, as the condition it stands for."""
+    return "if " + " and ".join(g if v else f"not {g}" for g, v in zip(given, combo,
+                                                                        strict=False))
+
+
+def table_rows(node: Node, most: int = TABLE_ROWS_SHOWN) -> tuple[
+        list[tuple[tuple[bool, ...], Any, str | None]], int]:
+    """The first ``most`` rows of ``node.table`` in the order written, each as
+    ``(parent values in given order, p spec, why or None)``, and how many rows
+    the table has in all (``2 ** len(given)``). Work is bounded by ``most`` and
+    the number of parents, not by the size of the table."""
+    given = list(node.given or [])
+    if node.table is None or not given:
+        return [], 0
+    rows: list[tuple[tuple[bool, ...], Any, str | None]] = []
+    stack: list[tuple[Any, tuple[bool, ...]]] = [(node.table, ())]
+    while stack and len(rows) < most:
+        leaf, combo = stack.pop()
+        if len(combo) == len(given):
+            rows.append((combo, leaf, node.row_why(combo)))
+            continue
+        if isinstance(leaf, dict):  # in file order: push the last key first
+            stack += [(v, (*combo, bool(k))) for k, v in reversed(leaf.items())]
+    return rows, 2 ** len(given)
+
+
+def _node_rows(name: str, view_label: str | None, node: Node, cls: str) -> list[str]:
+    """One node of the inputs, then one row per row of its table (the first few)."""
+    who = f"{escape(view_label)} <code>{escape(name)}</code>" if view_label else (
+        f"<code>{escape(name)}</code>")
+    out = [f"<tr class='{cls}'><td>{who}</td><td>{_node_p(node)}</td>"
+           f"{_why(node.why, node.source)}</tr>"]
+    rows, total = table_rows(node)
+    sub = f"{cls} row" if cls == "clause" else "row"
+    for combo, spec, why in rows:
+        out.append(f"<tr class='{sub}'><td>{escape(_condition(node.given or [], combo))}</td>"
+                   f"<td>{escape(_pspec(spec))}</td>{_why(why)}</tr>")
+    if total > len(rows):
+        out.append(f"<tr class='{sub}'><td colspan='3' class='ps-muted'>… and "
+                   f"{total - len(rows):,} more rows of {total:,} (see the file)</td></tr>")
+    return out
+
+
+def _driver_dist(d: Driver) -> str:
+    if d.dist == "normal":
+        return f"normal, mean {d.mean or 0:g}, sd {d.sd:g}" if d.sd is not None else "normal"
+    return f"uniform on [{d.low:g}, {d.high:g}]" if d.low is not None and d.high is not None \
+        else "uniform"
 
 
 def scenario_html(sc: Scenario) -> str:
@@ -449,30 +528,52 @@ def scenario_html(sc: Scenario) -> str:
 
 
 def scenario_inputs(sc: Scenario, *, fold_questions: bool = True) -> str:
-    """Tables of what the analyst stated: signing points, events, pillars with
-    clauses and their p, questions (folded in ``<details>`` by default)."""
+    """Tables of what the analyst stated, each number with its rationale (``why``)
+    and sources: drivers, the signing points, events, pillars with clauses, the
+    rows of every ``table`` (the first :data:`TABLE_ROWS_SHOWN`), and questions
+    (folded in ``<details>`` by default)."""
+    head = ["name", "stated", "why [sources]"]
     parts = ['<div class="ps-grid">']
+    if sc.drivers:
+        rows = [f"<tr><td>{_who(sc, name)}</td><td>{escape(_driver_dist(d))}</td>"
+                f"{_why(d.why, d.source)}</tr>" for name, d in sc.drivers.items()]
+        parts.append(_table("Drivers (odds factors apply per unit)", head, rows, "ps-inputs"))
     if sc.signing is not None:
-        rows = [f"<tr><td>{d}</td><td class='num'>{escape(_pspec(p))}</td></tr>"
-                for d, p in sc.signing.by.items()]
-        parts.append(_table("Signing: stated P(signed by)", ["date", "P"], rows))
-    if sc.events:
-        rows = [f"<tr><td>{escape(name)}</td><td>{_node_p(e)}</td></tr>"
-                for name, e in sc.events.items()]
-        parts.append(_table("Events", ["event", "stated p"], rows))
+        s = sc.signing
+        rows = [f"<tr><td>{d}</td><td class='num'>{escape(_pspec(p))}</td>"
+                f"{_why(s.why_by.get(d))}</tr>" for d, p in s.by.items()]
+        if s.why or s.source:
+            rows.insert(0, f"<tr class='note'><td>{escape(s.label or 'signing')}</td><td></td>"
+                        f"{_why(s.why, s.source)}</tr>")
+        parts.append(_table("Signing: stated P(signed on or before)", ["date", "P", "why"],
+                            rows, "ps-inputs"))
     parts.append("</div>")
+    if sc.events:
+        rows = [r for name, e in sc.events.items()
+                for r in _node_rows(name, e.label, e, "event")]
+        parts.append(_table("Events", head, rows, "ps-inputs"))
     if sc.pillars:
         rows = []
         for name, pil in sc.pillars.items():
-            rows.append(f"<tr class='pillar'><td>{escape(name)}</td><td>{_node_p(pil)}</td></tr>")
-            rows += [f"<tr class='clause'><td>{escape(c)}</td><td>{_node_p(cl)}</td></tr>"
-                     for c, cl in pil.clauses.items()]
+            rows += _node_rows(name, pil.label, pil, "pillar")
+            for c, cl in pil.clauses.items():
+                rows += _node_rows(c, cl.label, cl, "clause")
         parts.append(_table("Pillars and clauses (pillar p given signed; clause p given "
-                            "its pillar)", ["name", "stated p"], rows, "ps-content"))
+                            "its pillar)", head, rows, "ps-content ps-inputs"))
     if sc.questions:
-        rows = [f"<tr><td>{escape(q)}</td><td><code>{escape(sc.question_text(q))}</code>"
-                "</td></tr>" for q in sc.questions]
-        table = _table("Questions", ["name", "expression"], rows)
+        whys = any(sc.nodes[q].why for q in sc.questions)
+        rows = [f"<tr><td>{_who(sc, q)}</td><td><code>{escape(sc.question_text(q))}</code>"
+                "</td>" + (_why(sc.nodes[q].why) if whys else "") + "</tr>"
+                for q in sc.questions]
+        table = _table("Questions", ["name", "expression", *(["why"] if whys else [])], rows,
+                       "ps-inputs")
         parts.append(f"<details><summary>Questions ({len(rows)})</summary>{table}</details>"
                      if fold_questions else table)
     return "".join(parts)
+
+
+def _who(sc: Scenario, name: str) -> str:
+    """A node's label (when it has one) and its name."""
+    label = sc.nodes[name].spec.label
+    code = f"<code>{escape(name)}</code>"
+    return f"{escape(label)} {code}" if label else code

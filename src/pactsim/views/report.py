@@ -240,8 +240,10 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -
     out.append(_numeric_section(res))
     if (marg.kind == "event").any():
         out.append("<h2>Context events</h2>" + _d.events_table(res))
-    note = ("<p>As stated by the analyst: a pillar's p is P(pillar | signed), a clause's p "
-            "is P(clause | its pillar is in the text).</p>") if sc.pillars else ""
+    note = ("<p>As stated by the analyst, each number with its reason (<code>why</code> in "
+            "the file) and the keys of its sources"
+            + (": a pillar's p is P(pillar | signed), a clause's p is P(clause | its pillar "
+               "is in the text)." if sc.pillars else ".") + "</p>")
     out.append(f"<h2>Scenario inputs</h2>{note}{_d.scenario_inputs(sc, fold_questions=False)}")
     if sc.sources:
         items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in sc.sources.items())
