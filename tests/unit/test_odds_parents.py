@@ -72,8 +72,12 @@ def test_thirty_odds_parents_are_applied_per_draw() -> None:
 
 def test_exact_refuses_thirty_odds_parents_before_allocating() -> None:
     sc = _wide(30)
-    peak = _peak_bytes(lambda: pytest.raises(ModelTooWideError, pactsim.exact, sc))
-    assert peak < 20_000_000
+
+    def refused() -> None:
+        with pytest.raises(ModelTooWideError):
+            pactsim.exact(sc)
+
+    assert _peak_bytes(refused) < 20_000_000
     with pytest.raises(ModelTooWideError, match=r"'x'.* 30 parents") as info:
         pactsim.exact(sc)
     assert info.value.width == 31

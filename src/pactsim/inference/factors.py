@@ -16,8 +16,8 @@ so that callers can refuse a model *before* allocating anything.
 one upward (collect) and one downward (distribute) pass: every variable's
 marginal then comes from its own clique without re-running elimination.
 
-:func:`driver_rule` and :func:`beta_rule` are the quadrature rules that make
-drivers discrete variables and integrate uncertain p; :class:`Network` turns
+:func:`driver_rule` and :func:`beta_logistic_mean` are the quadrature that makes
+drivers discrete variables and integrates uncertain p; :class:`Network` turns
 a :class:`~pactsim.inference.compile.CompiledModel` into one factor per variable and
 :func:`calibrate` builds its junction tree, refusing tables above
 ``max_table`` with :class:`~pactsim.errors.ModelTooWideError`. The semantics
@@ -50,7 +50,7 @@ __all__ = [
     "Factor",
     "JunctionTree",
     "Network",
-    "beta_rule",
+    "beta_logistic_mean",
     "calibrate",
     "clique_entries",
     "driver_rule",
@@ -60,6 +60,7 @@ __all__ = [
     "project",
     "sum_out",
     "too_wide",
+    "unresolved",
     "variable_elimination",
 ]
 
@@ -343,73 +344,284 @@ class JunctionTree:
 _Rule = tuple[FloatArray, FloatArray]  # (values, weights)
 _TRUE, _FALSE = np.array([0.0, 1.0]), np.array([1.0, 0.0])  # gate indicators
 _TAIL = 10.0  # split normal drivers are integrated over mean ± 10 sd (tail mass 1.5e-23)
+_GRADES = 5  # pieces double away from a knot 4 times: pi 2**4 / L > 36 / L, flat to e**-36
+_WIDEST = {"normal": 4.0, "uniform": 2.0}  # widest piece, in standard units
+_BLIND_PIECES = 64  # at most this many pieces refine a driver for nodes whose knots move
 
 
 # -- quadrature rules ----------------------------------------------------------
 def driver_rule(d: DriverPlan, n: int, cuts: Sequence[float] = ()) -> _Rule:
-    """``n``-point quadrature ``(values, weights)`` for driver ``d``, split at ``cuts``.
+    """Quadrature ``(values, weights)`` for driver ``d`` (``n`` points per piece), cut at ``cuts``.
 
     The same arguments give the same (cached) arrays, which callers must not modify.
     """
-    return _cached_rule(d.dist, d.a, d.b, n, tuple(sorted(set(cuts))))
+    return _cached_rule(d.dist, d.a, d.b, n, tuple(sorted(set(cuts))), d.knots, d.blind)
+
+
+def unresolved(d: DriverPlan) -> bool:
+    """Whether some node's logistic in ``d`` is steeper than its rule's pieces resolve.
+
+    Only a ``blind`` slope (a node with several drivers) can be: above
+    ``pi * 64 / 12`` per sd (normal) or ``pi * 32`` per half-range (uniform)
+    the pieces stop shrinking, and the rule converges algebraically, not
+    geometrically, as its points double.
+    """
+    _, scale = _standard(d.dist, d.a, d.b)
+    with np.errstate(over="ignore"):
+        tblind = float(np.float64(d.blind) * scale)
+    core = 12.0 if d.dist == "normal" else 2.0
+    return tblind > math.pi * _BLIND_PIECES / core
+
+
+def _standard(dist: str, a: float, b: float) -> tuple[float, float]:
+    """``(loc, scale)`` with value = loc + scale * t: t ~ N(0, 1), or t ~ U(-1, 1).
+
+    For a uniform driver ``loc`` and ``scale`` are formed without ``b - a``, which
+    overflows for bounds near ±1.8e308.
+    """
+    return (a, b) if dist == "normal" else (a / 2 + b / 2, b / 2 - a / 2)
+
+
+def _smooth_limit(dist: str, n: int) -> float:
+    """Largest slope (log odds per standard unit) a plain ``n``-point Gauss rule integrates
+    to about 1e-14, whatever the offset: Gauss–Hermite error behaves like
+    ``exp(-5.3 sqrt(n) / L)``, Gauss–Legendre like ``rho**(-2n)`` with ``rho`` set by
+    the logistic's poles at distance ``pi / L``."""
+    if dist == "normal":
+        return 0.17 * math.sqrt(n)
+    return math.pi / math.sinh(17.3 / n)
+
+
+def _piece_points(n: int) -> int:
+    """Gauss–Legendre points per piece of a composite rule built for ``n`` points."""
+    return max(1, (n + 1) // 2)
 
 
 @lru_cache(maxsize=256)
 def _cached_rule(dist: str, mean_or_low: float, sd_or_high: float, n: int,
-                 cuts: tuple[float, ...]) -> _Rule:
-    """Nodes and weights (summing to 1) of ``n``-point quadrature for a driver.
+                 cuts: tuple[float, ...], knots: tuple[tuple[float, float], ...],
+                 blind: float) -> _Rule:
+    """Nodes and weights (summing to 1) of quadrature for a driver.
 
-    Without ``cuts``: Gauss–Hermite (normal) or Gauss–Legendre (uniform). With
-    ``cuts``: the range is split at the cuts (and a normal one, over mean ± 10
-    sd, into pieces at most 4 sd wide); each piece gets ``n`` Gauss–Legendre
-    nodes weighted by the density and rescaled to the piece's exact mass, so
-    that a comparison with a cut is constant on every piece.
+    In standard units t (value = loc + scale * t; t normal, or uniform on [-1, 1]):
+
+    * Without ``cuts`` and with every slope (log odds per unit of t) at most
+      :func:`_smooth_limit`: plain ``n``-point Gauss–Hermite (normal) or
+      Gauss–Legendre (uniform).
+    * Otherwise a composite rule over [-10, 10] (normal) or [-1, 1]: the range
+      is cut at ``cuts`` (so that a comparison with a cut is constant on every
+      piece); around each knot ``c`` with slope ``L`` at ``c`` and
+      ``c ± 2**j pi / L`` for ``j < 5`` (the logistic's poles lie ``pi / L`` off
+      the axis above ``c``, so every piece is at most as wide as its distance
+      to them, and beyond ``16 pi / L`` the logistic is flat to e**-36); knots
+      closer than half that distance are merged; for ``blind`` slopes the centre
+      (±6 sd) is cut into pieces of width ``pi / blind`` (at most 64 of them);
+      and no piece is wider than 4 sd (normal) or the whole range (uniform).
+      Each piece gets ``ceil(n / 2)`` Gauss–Legendre nodes weighted by the
+      density and rescaled to the piece's exact mass.
     """
+    loc, scale = _standard(dist, mean_or_low, sd_or_high)
     normal = dist == "normal"
-    if not cuts:
+    with np.errstate(over="ignore"):
+        tknots = [((c - loc) / scale, float(np.float64(sl) * scale)) for c, sl in knots]
+        tblind = float(np.float64(blind) * scale)
+    limit = _smooth_limit(dist, n)
+    steep = max([sl for _, sl in tknots] + [tblind]) > limit
+    if not cuts and not steep:
         if normal:
-            t, w = np.polynomial.hermite_e.hermegauss(n)
-            return mean_or_low + sd_or_high * t, w / w.sum()
+            with np.errstate(all="ignore"):
+                t, w = np.polynomial.hermite_e.hermegauss(n)
+            if not np.all(np.isfinite(w)):  # numpy's weights overflow past ~300 points
+                t, w = special.roots_hermitenorm(n)
+            return loc + scale * t, w / w.sum()
         t, w = np.polynomial.legendre.leggauss(n)
-        return mean_or_low + (sd_or_high - mean_or_low) * (t + 1) / 2, w / 2
-    if normal:  # work in standard units z
-        z = sorted({(c - mean_or_low) / sd_or_high for c in cuts})
-        edges = [-_TAIL, *(c for c in z if -_TAIL < c < _TAIL), _TAIL]
-    else:
-        edges = [mean_or_low, *(c for c in cuts if mean_or_low < c < sd_or_high), sd_or_high]
-    pieces: list[float] = [edges[0]]
-    for a, b in itertools.pairwise(edges):
-        k = max(1, math.ceil((b - a) / 4.0)) if normal else 1
+        return loc + scale * t, w / 2
+    lo, hi = (-_TAIL, _TAIL) if normal else (-1.0, 1.0)
+    widest = _WIDEST[dist]
+    edges = {lo, hi}
+    edges.update(x for x in ((c - loc) / scale for c in cuts) if lo < x < hi)
+    kept: list[tuple[float, float]] = []  # knots closer than half a pole distance merge
+    for c, sl in sorted(k for k in tknots if k[1] > limit and math.isfinite(k[0])):
+        if kept and c - kept[-1][0] < math.pi / (2 * max(sl, kept[-1][1])):
+            kept[-1] = (kept[-1][0], max(sl, kept[-1][1]))
+        else:
+            kept.append((c, sl))
+    for c, sl in kept:
+        # the logistic's poles are pi / sl off the axis above c: pieces pi / sl wide
+        # there, doubling away from c until it is flat (to e**-36 at 36 / sl)
+        width = math.pi / sl if math.isfinite(sl) else 0.0
+        steps = [width * 2**j for j in range(_GRADES) if width * 2**j <= widest]
+        edges.update(x for x in (c, *(c + sg * r for r in steps for sg in (-1.0, 1.0)))
+                     if lo < x < hi)
+    if tblind > limit:  # the centre of the range, where the mass is, in pieces of pi/blind
+        core = (-6.0, 6.0) if normal else (lo, hi)
+        fine = max(math.pi / tblind, (core[1] - core[0]) / _BLIND_PIECES)
+        edges.update(float(x) for x in np.arange(core[0], core[1], fine)[1:] if lo < x < hi)
+    ordered = sorted(edges)
+    pieces: list[float] = [ordered[0]]
+    for a, b in itertools.pairwise(ordered):
+        k = max(1, math.ceil((b - a) / widest))
         pieces += [float(x) for x in np.linspace(a, b, k + 1)[1:]]
-    t, w = np.polynomial.legendre.leggauss(n)
+    pieces[-1] = ordered[-1]
+    t, w = np.polynomial.legendre.leggauss(_piece_points(n))
     values, weights = [], []
     for a, b in itertools.pairwise(pieces):
         x = a + (b - a) * (t + 1) / 2
         if normal:
             wx = w * np.exp(-0.5 * x * x)
-            mass = float(special.ndtr(b) - special.ndtr(a))
+            # the mass of [a, b], from the tail nearer to it (no cancellation)
+            mass = float(special.ndtr(b) - special.ndtr(a)) if a + b < 0 \
+                else float(special.ndtr(-a) - special.ndtr(-b))
         else:
-            wx, mass = w, (b - a) / (sd_or_high - mean_or_low)
-        values.append(mean_or_low + sd_or_high * x if normal else x)
+            wx, mass = w, (b - a) / 2
+        total = float(wx.sum())
+        if total <= 0.0 or mass <= 0.0:
+            continue
+        values.append(loc + scale * x)
+        weights.append(wx / total * mass)
+    v, ws = np.concatenate(values), np.concatenate(weights)
+    return v, ws / ws.sum()
+
+
+# -- uncertain p with odds: E[sigma(logit T + s)] for T ~ Beta(a, b) --------------
+def beta_logistic_mean(a: float, b: float, s: FloatArray, n: int) -> FloatArray:
+    """``E[sigma(logit T + s)]`` for ``T ~ Beta(a, b)``, elementwise over ``s`` (any shape).
+
+    With :math:`Y = \\operatorname{logit} T` (log density
+    :math:`-a \\log(1 + e^{-y}) - b \\log(1 + e^{y})`, concave) this is
+    :math:`E[\\sigma(Y + s)] = P(L \\le Y + s) = E_L[S_Y(L - s)]` for a standard
+    logistic :math:`L` independent of :math:`Y`, :math:`S_Y` the survival
+    function of :math:`Y`. Both integrands are smooth on the scale of 1 in
+    their variable; the one over the narrower law is used:
+
+    * ``min(a, b) >= 1/2``: composite Gauss–Legendre over :math:`Y` in log space
+      (:func:`_logit_beta_rule`), pieces no wider than 1 or Y's own scale;
+    * otherwise (Y's tails decay like :math:`e^{-\\min(a,b)|y|}`, far wider than
+      the logistic): composite Gauss–Legendre over :math:`L`
+      (:func:`_logistic_rule`) with :math:`S_Y` from the regularised
+      incomplete Beta function, in log space where it underflows.
+
+    ``n`` sets the points: ``ceil(n / 8)`` per piece (``exact`` passes four
+    times its ``quad_points``, so ``n`` and ``2 n`` compare like the driver
+    rules). Everything is in log or logit space: any
+    a, b > 0 and any ``s`` (±inf included) give a value in [0, 1].
+    """
+    s = np.asarray(s, dtype=np.float64)
+    m = max(1, -(-n // 8))
+    if min(a, b) >= 0.5:
+        y, w = _logit_beta_rule(a, b, m)
+        with np.errstate(invalid="ignore"):
+            return np.asarray(special.expit(s[..., None] + y) @ w, dtype=np.float64)
+    lv, lw = _logistic_rule(m)
+    return np.asarray(_logit_beta_sf(a, b, lv - s[..., None]) @ lw, dtype=np.float64)
+
+
+def _logit_beta_logpdf(a: float, b: float, y: FloatArray) -> FloatArray:
+    """Log density of logit(T), T ~ Beta(a, b), up to a constant (never overflows)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = -a * np.logaddexp(0.0, -y) - b * np.logaddexp(0.0, y)
+    return np.asarray(np.nan_to_num(out, nan=-np.inf), dtype=np.float64)
+
+
+@lru_cache(maxsize=256)
+def _logit_beta_rule(a: float, b: float, m: int) -> _Rule:
+    """Composite Gauss–Legendre rule against the law of logit(T), T ~ Beta(a, b), a, b >= 1/2.
+
+    Over the interval where the log density is within 40 of its peak (the mass
+    outside is below 1e-16 for tails decaying at rate >= 1/2); pieces no wider
+    than ``min(1, sd)`` where the density is within 36 of its peak (so the
+    logistic and the density are both resolved), one piece per remaining tail.
+    """
+    mode = math.log(a) - math.log(b)
+    sd = math.sqrt(1.0 / a + 1.0 / b)
+    top = float(_logit_beta_logpdf(a, b, np.array([mode]))[0])
+
+    def reach(drop: float, sign: float) -> float:
+        """The point on side ``sign`` where the log density is ``drop`` below its peak."""
+        step = sd
+        while top - float(_logit_beta_logpdf(a, b, np.array([mode + sign * step]))[0]) < drop:
+            step *= 2.0
+        lo, hi = 0.0, step
+        for _ in range(80):
+            mid = (lo + hi) / 2
+            if top - float(_logit_beta_logpdf(a, b, np.array([mode + sign * mid]))[0]) < drop:
+                lo = mid
+            else:
+                hi = mid
+        return mode + sign * hi
+
+    outer = (reach(40.0, -1.0), reach(40.0, 1.0))
+    inner = (reach(36.0, -1.0), reach(36.0, 1.0))
+    h = min(1.0, sd)
+    k = max(1, math.ceil((inner[1] - inner[0]) / h))
+    edges = [outer[0], *np.linspace(inner[0], inner[1], k + 1), outer[1]]
+    t, w = np.polynomial.legendre.leggauss(m)
+    values, weights = [], []
+    for lo, hi in itertools.pairwise(edges):
+        if hi <= lo:
+            continue
+        x = lo + (hi - lo) * (t + 1) / 2
+        values.append(x)
+        weights.append(w * (hi - lo) / 2 * np.exp(_logit_beta_logpdf(a, b, x) - top))
+    v, ws = np.concatenate(values), np.concatenate(weights)
+    return v, ws / ws.sum()
+
+
+@lru_cache(maxsize=16)
+def _logistic_rule(m: int) -> _Rule:
+    """Composite Gauss–Legendre rule against the standard logistic law on [-40, 40]
+    (tail mass 4e-18): unit pieces on [-10, 10], then 4, 6, 8, 12 wide."""
+    right = [*range(11), 14, 20, 28, 40]
+    edges = sorted({-float(x) for x in right} | {float(x) for x in right})
+    t, w = np.polynomial.legendre.leggauss(m)
+    values, weights = [], []
+    for lo, hi in itertools.pairwise(edges):
+        x = lo + (hi - lo) * (t + 1) / 2
+        dens = np.exp(-np.abs(x)) / (1.0 + np.exp(-np.abs(x))) ** 2
+        wx = w * dens
+        mass = float(special.expit(hi) - special.expit(lo)) if hi <= 0 \
+            else float(special.expit(-lo) - special.expit(-hi))
+        values.append(x)
         weights.append(wx / wx.sum() * mass)
     v, ws = np.concatenate(values), np.concatenate(weights)
     return v, ws / ws.sum()
 
 
-@lru_cache(maxsize=256)
-def beta_rule(a: float, b: float, n: int) -> _Rule:
-    """Nodes in (0, 1) and weights of ``n``-point quadrature against Beta(a, b)."""
-    if a + b <= 500:
-        x, w = special.roots_jacobi(n, b - 1.0, a - 1.0)
-        if np.all(np.isfinite(w)) and w.sum() > 0:
-            return (1 + x) / 2, w / w.sum()
-    from scipy import stats  # lazily: `import pactsim` stays light
+def _logit_beta_sf(a: float, b: float, y: FloatArray) -> FloatArray:
+    """``P(logit T >= y)`` for T ~ Beta(a, b), accurate in both tails, for any a, b > 0.
 
-    lo, hi = stats.beta.ppf([1e-16, 1 - 1e-16], a, b)
-    t, w = np.polynomial.legendre.leggauss(n)
-    p = lo + (hi - lo) * (t + 1) / 2
-    w = w * stats.beta.pdf(p, a, b)
-    return p, w / w.sum()
+    ``P(T >= sigma(y)) = I_{sigma(-y)}(b, a)``; for y < 0 it is computed as
+    ``1 - I_{sigma(y)}(a, b)``, so the incomplete Beta function is only ever
+    called at ``x <= 1/2`` (:func:`_inc_beta_small`).
+    """
+    y = np.asarray(y, dtype=np.float64)
+    pos = y >= 0
+    out = np.empty_like(y)
+    out[pos] = _inc_beta_small(b, a, y[pos])
+    out[~pos] = 1.0 - _inc_beta_small(a, b, -y[~pos])
+    return out
+
+
+def _inc_beta_small(p: float, q: float, y: FloatArray) -> FloatArray:
+    """``I_x(p, q)`` at ``x = sigma(-y)`` for ``y >= 0`` (so ``x <= 1/2``), in log space.
+
+    scipy's ``betainc`` where ``x`` is a normal float; below 1e-290, or where
+    it fails, the leading term of the series :math:`x^p / (p B(p, q))` (relative
+    error :math:`O((p + q) x)`), or for ``q > 1e20`` the Gamma limit
+    :math:`P(p, q x)` (relative error :math:`O(p / \\sqrt{q})`).
+    """
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        x = special.expit(-y)
+        logx = special.log_expit(-y)
+        if q > 1e20:
+            return np.asarray(special.gammainc(p, np.exp(logx + math.log(q))),
+                              dtype=np.float64)
+        out = special.betainc(p, q, x)
+        bad = ~np.isfinite(out) | (x < 1e-290)
+        if bad.any():
+            lead = p * logx[bad] - math.log(p) - float(special.betaln(p, q))
+            out[bad] = np.exp(np.minimum(lead, 0.0))
+    return np.asarray(np.clip(out, 0.0, 1.0), dtype=np.float64)
 
 
 # -- the model as factors ------------------------------------------------------
@@ -486,12 +698,15 @@ class Network:
                 s = s + float(lf) * self.rules[d][0].reshape(shape)
             s = np.broadcast_to(s, (1 << k, *dims))
             p0 = plan.p0.reshape((-1,) + (1,) * len(dims))
-            p = np.array(special.expit(special.logit(p0) + s), dtype=np.float64)
-            if plan.beta is not None:
-                for r in np.flatnonzero(~np.isnan(plan.beta[:, 0])):
-                    t, w = beta_rule(float(plan.beta[r, 0]), float(plan.beta[r, 1]),
-                                      beta_points)
-                    p[r] = special.expit(special.logit(t) + s[r][..., None]) @ w
+            with np.errstate(divide="ignore", invalid="ignore"):
+                p = np.array(special.expit(special.logit(p0) + s), dtype=np.float64)
+            # p0 = 0 or 1 is a certainty no odds factor moves (also at infinite odds)
+            p = np.where(p0 <= 0.0, 0.0, np.where(p0 >= 1.0, 1.0, p))
+            beta = plan.beta
+            if beta is not None:
+                for r in np.flatnonzero(~np.isnan(beta[:, 0])):
+                    p[r] = beta_logistic_mean(float(beta[r, 0]), float(beta[r, 1]), s[r],
+                                              beta_points)
             table = p.reshape((2,) * k + tuple(dims))
             axes += [nb + d for d in plan.drivers]
         else:

@@ -26,15 +26,27 @@ the driver densities and :math:`P(\\text{signing}) = c_{\\text{last}}`.
 
 Quadrature
 ----------
-Each driver becomes a discrete variable: a normal driver takes the
-``quad_points`` Gauss–Hermite nodes :math:`\\mu + \\sigma t_k` with weights
+Each driver becomes a discrete variable. Where every node's log odds change
+slowly in it (slope :math:`|\\lambda| \\sigma` below about
+:math:`0.17 \\sqrt{n}` per sd), a normal driver takes the ``quad_points``
+(:math:`n`) Gauss–Hermite nodes :math:`\\mu + \\sigma t_k` with weights
 :math:`w_k / \\sqrt{2\\pi}` (probabilists' Hermite), a uniform driver the
-Gauss–Legendre nodes of :math:`[\\text{low}, \\text{high}]`. Beta integrals use
-``4 × quad_points`` Gauss–Jacobi nodes (weight :math:`p^{a-1}(1-p)^{b-1}`,
-exact for the Beta endpoints), or for very concentrated Betas (:math:`a + b >
-500`) Gauss–Legendre on the central :math:`1 - 2 \\cdot 10^{-16}` of the law.
-The error is estimated by recomputing every marginal with twice the points
-(``ExactResults.quadrature_error``). Everything else is exact up to rounding.
+Gauss–Legendre nodes of :math:`[\\text{low}, \\text{high}]`. Steeper odds get a
+composite Gauss–Legendre rule (:math:`\\lceil n/2 \\rceil` nodes per piece) whose
+pieces are graded towards the points where a node's log odds cross zero, so
+that even step-like odds (a factor of 1e308 per unit) are integrated to
+rounding; see :func:`pactsim.inference.factors.driver_rule`. An uncertain p
+with odds is integrated in logit space, over its own law or over the
+logistic's, whichever is narrower (:func:`pactsim.inference.factors.beta_logistic_mean`),
+so any Beta(a, b) and any odds give a value in [0, 1].
+
+Every marginal is recomputed with twice the points (same pieces);
+``ExactResults.quadrature_error`` is twice the largest change plus 1e-14 for
+rounding: a bound on the error of the reported marginals wherever doubling
+the points at least halves the error, which these rules reach by
+construction. (A node with several drivers and odds steeper than about 16 per
+sd is not resolved: its rule converges only algebraically, and the factor is
+4.) Everything else is exact up to rounding.
 
 Signing date
 ------------
@@ -71,6 +83,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from pactsim.errors import (
+    ArgumentError,
     ArgumentTypeError,
     ConditionError,
     ExactUnsupportedError,
@@ -129,10 +142,11 @@ class ExactResults:
     model:
         Its :class:`~pactsim.inference.compile.CompiledModel`.
     quadrature_error:
-        Largest absolute change of any marginal when every quadrature rule is
-        recomputed with twice the points (0.0 when there is no driver and no
-        uncertain p with odds): an estimate, conservative for these rapidly
-        converging rules, of the error of the reported values.
+        A bound on the quadrature error of every marginal: twice (four times
+        for unresolved steep odds, see the module notes) the largest absolute
+        change of any marginal when every quadrature rule is recomputed with
+        twice the points, plus 1e-14 for rounding (0.0 when there is no driver
+        and no uncertain p with odds).
     largest_table:
         Entries of the largest table of the calibrated junction tree.
     quad_points, max_table:
@@ -152,13 +166,20 @@ class ExactResults:
                                                             model.scenario_id)
         self._p = np.array([self._tree.marginal(i)[1] for i in range(nb)])
         self.quadrature_error = 0.0
-        if model.drivers or any(p.beta is not None for p in model.plans):
+        if model.drivers or any(p.beta_given is not None for p in model.plans):
             rules2 = [fx.driver_rule(d, 2 * quad_points) for d in model.drivers]
             net2 = fx.Network(model, rules2, 8 * quad_points, max_table, base=self._net)
             tree2, _, _ = fx.calibrate(net2, max_table, progress,
                                        model.scenario_id + " (check)", plan)
             p2 = np.array([tree2.marginal(i)[1] for i in range(nb)])
-            self.quadrature_error = float(np.max(np.abs(p2 - self._p), initial=0.0))
+            # the rules converge geometrically (their pieces resolve every node's
+            # logistic), so doubling the points at least halves the error:
+            # |p - p2| >= err / 2. Where a node with several drivers is steeper
+            # than the pieces resolve, convergence is only algebraic: 4. 1e-14
+            # covers rounding in the two trees.
+            safety = 4.0 if any(fx.unresolved(d) for d in model.drivers) else 2.0
+            change = float(np.max(np.abs(p2 - self._p), initial=0.0))
+            self.quadrature_error = safety * change + 1e-14
 
     def _repr_html_(self) -> str:
         from pactsim.views.display import results_html
@@ -522,6 +543,25 @@ class ExactResults:
         return _s.date_quantiles(cum, m.as_of, levels, total)
 
 
+#: Accepted ``quad_points`` of :func:`exact`: with 200, a steep driver's rule
+#: has a few thousand nodes and its check twice that; far more only costs time.
+QUAD_POINTS = (2, 200)
+#: Accepted ``max_table`` of :func:`exact`: 2**31 entries is 16 GiB per table.
+MAX_TABLE = (1, 2**31)
+
+
+def _whole_arg(value: object, name: str, bounds: tuple[int, int], what: str) -> int:
+    """``value`` as an int within ``bounds``, or an argument error naming ``name``."""
+    lo, hi = bounds
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ArgumentTypeError(f"{name} must be a positive integer (an int; {what}), "
+                                f"not {value!r}")
+    if not lo <= int(value) <= hi:
+        raise ArgumentError(f"{name} must be a positive integer from {lo:,} to {hi:,} "
+                            f"({what}), not {int(value):,}")
+    return int(value)
+
+
 def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
           progress: bool | None = None) -> ExactResults:
     """Exact inference on a scenario: every probability :func:`pactsim.simulate` estimates.
@@ -532,19 +572,28 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
         A validated scenario (:func:`pactsim.load`).
     quad_points:
         Gauss nodes per driver (Hermite for normal, Legendre for uniform);
-        uncertain probabilities with odds use ``4 * quad_points`` Gauss–Jacobi
-        nodes. The error is estimated in ``quadrature_error``.
+        where steep odds or a comparison split a driver's range, and for
+        uncertain probabilities with odds, ``quad_points / 2`` Gauss–Legendre
+        nodes per piece. From 2 to 200 (:data:`QUAD_POINTS`). The error is
+        bounded in ``quadrature_error``.
     max_table:
-        Largest table (entries) exact inference may build; a model or an
-        expression that needs more raises
+        Largest table (entries) exact inference may build, from 1 to 2**31
+        (:data:`MAX_TABLE`); a model or an expression that needs more raises
         :class:`~pactsim.errors.ModelTooWideError` before allocating it.
     progress:
-        Show a progress bar while calibrating (``None``: only for long,
-        interactive runs).
+        Show a progress bar while calibrating (``True``/``False``; ``None``:
+        only for long, interactive runs).
 
     Returns
     -------
     ExactResults
+
+    Raises
+    ------
+    ArgumentTypeError, ArgumentError
+        An argument of the wrong type or outside its range; the message names it.
+    ModelTooWideError
+        A table above ``max_table`` would be needed.
 
     Examples
     --------
@@ -555,11 +604,14 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
     0.27
     """
     if not isinstance(scenario, Scenario):
-        raise TypeError(f"exact() needs a Scenario (from pactsim.load), not {type(scenario)}")
-    if isinstance(quad_points, bool) or not isinstance(quad_points, int) or quad_points < 1:
-        raise ValueError(f"quad_points must be a positive integer, not {quad_points!r}")
-    if isinstance(max_table, bool) or not isinstance(max_table, int) or max_table < 1:
-        raise ValueError(f"max_table must be a positive integer, not {max_table!r}")
+        raise ArgumentTypeError(f"scenario: exact() needs a Scenario (from pactsim.load), "
+                                f"not {type(scenario).__name__}")
+    quad_points = _whole_arg(quad_points, "quad_points", QUAD_POINTS,
+                             "Gauss points per driver; 24 by default")
+    max_table = _whole_arg(max_table, "max_table", MAX_TABLE,
+                           "entries of the largest table; 2**24 by default")
+    if progress is not None and not isinstance(progress, bool):
+        raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}")
     return ExactResults(scenario, compile_scenario(scenario), quad_points=quad_points,
                         max_table=max_table, progress=progress)
 
