@@ -1,0 +1,103 @@
+"""The README's scenario format section is complete and its YAML runs (issue 17 item 1).
+
+Every ```yaml block of the README validates as shown; a block preceded by
+``<!-- fragment -->`` is part of a file and validates under a minimal header.
+Every key the scenario models accept is named in the format section, so a key
+added to the format (``pactsim: 2`` keys as they land) fails here until it is
+documented.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import pactsim
+from pactsim.language.scenario import Driver, Node, Pillar, Question, Scenario, Signing
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+HEADER = "pactsim: 1\nid: fragment\nas_of: 2024-11-05\nhorizon: 2025-12-31\n"
+FRAGMENT = "<!-- fragment -->"
+
+
+def _blocks(text: str) -> list[tuple[int, bool, str]]:
+    """``(line, is a fragment, text)`` of every ```yaml block, in order."""
+    out = []
+    for m in re.finditer(r"```yaml\n(.*?)^```", text, re.S | re.M):
+        before = text[: m.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
+        line = text.count("\n", 0, m.start()) + 1
+        out.append((line, before == FRAGMENT, m.group(1)))
+    return out
+
+
+BLOCKS = _blocks(README)
+
+
+def _format_section() -> str:
+    start = README.index("## The scenario format (v1)")
+    return README[start: README.index("\n## ", start + 1)]
+
+
+def test_the_readme_has_yaml_blocks_and_the_main_one_is_whole() -> None:
+    assert len(BLOCKS) >= 2
+    main = [b for b in BLOCKS if b[2].lstrip().startswith("# yaml-language-server")]
+    assert len(main) == 1
+    assert not main[0][1], "the main example must validate as shown, not as a fragment"
+
+
+@pytest.mark.parametrize(("line", "fragment", "text"), BLOCKS,
+                         ids=[f"README.md:{b[0]}" for b in BLOCKS])
+def test_every_readme_yaml_block_validates(line: int, fragment: bool, text: str) -> None:
+    sc = pactsim.loads(HEADER + text if fragment else text, name=f"README.md:{line}")
+    assert sc.nodes
+
+
+def test_the_main_example_uses_titles_labels_and_reasons() -> None:
+    text = next(b[2] for b in BLOCKS if b[2].lstrip().startswith("# yaml-language-server"))
+    sc = pactsim.loads(text)
+    assert sc.title and sc.description
+    assert sc.signing is not None and sc.signing.why_by
+    kinds_with_why = {v.kind for v in sc.iter_nodes() if v.why}
+    assert kinds_with_why >= {"driver", "event", "signing", "clause", "question"}
+    assert any(isinstance(v.spec, Node) and v.spec.why_table for v in sc.iter_nodes())
+    html = sc._repr_html_()
+    assert sc.title.split()[0] in html and "Strategic alignment" in html
+    # the schema accepts it too (editors complete against it)
+    jsonschema = pytest.importorskip("jsonschema")
+    from pactsim.language.jsonschema import json_schema
+
+    from_yaml = _plain(_load_plain(text))
+    jsonschema.validate(from_yaml, json_schema())
+
+
+@pytest.mark.parametrize("model", [Scenario, Driver, Node, Pillar, Signing, Question],
+                         ids=lambda m: m.__name__)
+def test_every_key_is_documented(model: type) -> None:
+    section = _format_section()
+    missing = [k for k in model.model_fields if f"`{k}`" not in section]
+    assert missing == [], f"README format section does not mention {missing}"
+
+
+def test_blocks_are_found_and_fragments_marked() -> None:
+    assert _blocks("x\n<!-- fragment -->\n```yaml\na: 1\n```\n") == [(3, True, "a: 1\n")]
+    assert _blocks("text\n```yaml\na: 1\n```\n")[0][1] is False
+
+
+def _load_plain(text: str) -> object:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).load(text)
+
+
+def _plain(x: object) -> object:
+    if isinstance(x, dict):
+        return {("true" if k is True else "false" if k is False else str(k)): _plain(v)
+                for k, v in x.items()}
+    if isinstance(x, list):
+        return [_plain(v) for v in x]
+    if hasattr(x, "isoformat"):
+        return x.isoformat()  # type: ignore[union-attr]
+    return x
