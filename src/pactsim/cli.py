@@ -49,7 +49,10 @@ to its target, and an existing file keeps its permissions."""
 
 _FALLBACK_DEFAULT_N = 100_000
 _FALLBACK_MAX_N = 10**15
-_MAX_SEED = 2**128 - 1  # fresh seeds are 128 bits of OS entropy: each can be given back
+_MAX_SEED = 2**128 - 1  # any seed the API records (up to 128 bits) can be given back
+#: An unseeded run draws its seed below this (from the OS's entropy) and prints it:
+#: nine digits at most, short enough to retype, and it reproduces the run.
+_FRESH_SEEDS = 10**9
 _MAX_WORKERS = 1024
 _MAX_TOP = 1000
 
@@ -174,6 +177,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return status
 
 
+def _fresh_seed(seed: int | None) -> int:
+    """``seed``, or a new one below ``_FRESH_SEEDS`` when none was given."""
+    import secrets
+
+    return secrets.randbelow(_FRESH_SEEDS) if seed is None else seed
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     _check_destination(args.out, [args.file])
     from pactsim.language.io import load
@@ -183,8 +193,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     sc = load(args.file)
     n = _engine_limits()[0] if args.n is None else args.n
-    res = simulate(sc, n=n, seed=args.seed, workers=args.workers, keep_draws=False,
-                   progress=args.progress)
+    res = simulate(sc, n=n, seed=_fresh_seed(args.seed), workers=args.workers,
+                   keep_draws=False, progress=args.progress)
     if args.format == "json":
         text = results_to_json(res)
     elif args.format == "csv":
@@ -204,7 +214,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     sc = load(args.file)
     n = _engine_limits()[0] if args.n is None else args.n
-    res = simulate(sc, n=n, seed=args.seed, workers=args.workers, keep_draws=False)
+    res = simulate(sc, n=n, seed=_fresh_seed(args.seed), workers=args.workers,
+                   keep_draws=False)
     _deliver(report_html(res, source=str(args.file), top=args.top), out, [args.file])
     return 0
 
@@ -213,9 +224,15 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     _check_destination(args.out, [])
     import json
 
-    from pactsim.language.jsonschema import json_schema
+    if args.forecast:
+        from pactsim.views.forecast_schema import forecast_schema
 
-    _deliver(json.dumps(json_schema(), indent=2) + "\n", args.out, [])
+        schema = forecast_schema()
+    else:
+        from pactsim.language.jsonschema import json_schema
+
+        schema = json_schema()
+    _deliver(json.dumps(schema, indent=2) + "\n", args.out, [])
     return 0
 
 
@@ -333,8 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("run", "simulate a scenario and print the forecast", _cmd_run)
     p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
-    simulation_options(p, "random seed, a whole number >= 0 (default: fresh; printed so the "
-                          "run can be repeated)")
+    simulation_options(p, "random seed, a whole number >= 0 (default: a fresh one below "
+                          "10^9, printed so the run can be repeated)")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     out_option(p, "write here instead of standard output")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -347,12 +364,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("report", "write a self-contained HTML report", _cmd_report)
     p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
     out_option(p, "where to write the page (default: FILE's name with .html, here)")
-    simulation_options(p, "random seed, a whole number >= 0 (default: fresh; shown in the "
-                          "report)")
+    simulation_options(p, "random seed, a whole number >= 0 (default: a fresh one below "
+                          "10^9, shown in the report)")
     p.add_argument("--top", type=_top, default=10,
                    help="how many frequent texts to show (default 10)")
 
     p = command("schema", "print the JSON Schema of scenario format v1", _cmd_schema)
+    p.add_argument("--forecast", action="store_true",
+                   help="the schema of `run --format json` output instead")
     out_option(p, "write here instead of standard output")
     return parser
 

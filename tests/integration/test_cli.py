@@ -81,12 +81,12 @@ def test_run_json_and_csv(tmp_path, capsys):
                         "--format", "json")
     data = json.loads(out)
     assert data["run"]["seed"] == 1 and data["run"]["n"] == 20000
-    assert 0 < data["nodes"]["signing"]["p"] < 1
+    assert 0 < data["signing"]["p"] < 1
     f = tmp_path / "f.csv"
     code, out, _ = call(capsys, "run", FLAGSHIP, "-n", "20000", "--seed", "1", "--format", "csv",
                         "--out", f)
     assert code == 0 and out == ""
-    assert f.read_text().startswith("kind,name,p,stderr,lo,hi")
+    assert f.read_text().startswith("section,name,statistic,value,stderr,lo,hi,")
     assert [p.name for p in tmp_path.iterdir()] == ["f.csv"]  # no temporary left behind
 
 

@@ -1,8 +1,54 @@
-"""Machine-readable forecasts: JSON and one flat table (for CSV).
+"""Machine-readable forecasts: nested JSON, and one tidy table (for CSV).
 
-What ``pactsim run --format json|csv`` writes. Dates are ISO text, missing
-values ``null`` (JSON) or empty (CSV); probabilities are fractions, not
-percents.
+What ``pactsim run --format json|csv`` writes. Both carry every section of
+the printed forecast (:mod:`pactsim.views.text`) and the run's provenance:
+questions with P(· | signed), the signing curve at the key dates with its
+band and the signing date if signed (median and 80% interval), pillars and
+clauses with P(· | signed), context events, numeric questions, the most
+frequent sets of pillars (exact counts) and of pillars and clauses (with
+``bound``), drivers when the run kept its draws, and each node's label and
+rationale (``why``) when the scenario gives one.
+
+Conventions, both formats: probabilities are fractions, not percents; ``lo``
+and ``hi`` bound a 95% interval; dates are ISO text (``YYYY-MM-DD``); a
+missing value is ``null`` (JSON) or empty (CSV); quantiles are ``q10``,
+``q50`` (the median) and ``q90``; a date question's mean and quantiles are
+dates (the mean to the nearest day), its ``sd`` and ``stderr`` in days.
+
+JSON (:func:`results_to_json`) is one object: ``pactsim_forecast`` (the
+format's version, 1), ``run`` (provenance), ``questions``, ``signing``,
+``pillars`` (each with its ``clauses``), ``events``, ``numeric``,
+``drivers``, ``pillar_sets`` and ``texts``. Objects keyed by name keep file
+order. Its JSON Schema is :func:`pactsim.views.forecast_schema.forecast_schema`
+(``pactsim schema --forecast``).
+
+CSV (:func:`results_to_table`) is one long table, one number per row, that
+``pandas.read_csv`` reads without options; its columns are :data:`COLUMNS`:
+
+``section``
+    ``questions``, ``signing``, ``pillars``, ``events``, ``numeric``,
+    ``drivers``, ``pillar_sets`` or ``texts``.
+``name``
+    The node or question; for a set, its members joined by `` + ``
+    (``(nothing)``: not signed, or signed with none of them).
+``statistic``
+    ``p``, ``p_given_signed``, ``p_by`` (signing curve), ``mean``, ``sd``,
+    ``q10``, ``q50``, ``q90``, ``missing`` (share of draws with no value).
+``value``, ``stderr``, ``lo``, ``hi``
+    The number, its standard error and 95% interval (where there is one). A
+    number that does not exist (P(· | signed) without a signing section or
+    when never signed, the mean of a date never reached) has no row.
+``date``
+    The date of a ``p_by`` point, or the value of a date statistic (then
+    ``value`` is empty).
+``count``, ``bound``
+    Draws in a set, and how many it may be low by (0: exact).
+``kind``, ``pillar``, ``label``, ``expr``, ``why``
+    What the row is about: the node's kind, a clause's pillar, its label, a
+    question's expression, the analyst's rationale.
+``scenario_id``, ``scenario_title``, ``digest``, ``seed``, ``spawn_key``, ``n``, ``version``
+    Provenance, the same on every row (``spawn_key``: space-separated, empty
+    for a plain seed).
 
 Examples
 --------
@@ -10,83 +56,235 @@ Examples
 >>> sc = pactsim.loads("pactsim: 1\\nid: demo\\nas_of: 2024-01-01\\n"
 ...                    "horizon: 2024-12-31\\nevents:\\n  rain: {p: 0.3}\\n")
 >>> res = pactsim.simulate(sc, n=1_000, seed=1)
->>> sorted(json.loads(results_to_json(res)))
-['bundles', 'nodes', 'numeric', 'questions', 'run']
->>> list(results_to_table(res).columns)
-['kind', 'name', 'p', 'stderr', 'lo', 'hi']
+>>> data = json.loads(results_to_json(res))
+>>> data["events"]["rain"]["p"] == float(res.marginals().p["rain"]), data["run"]["seed"]
+(True, 1)
+>>> row = results_to_table(res).iloc[0]
+>>> row.section, row["name"], row.statistic, float(row.value) == data["events"]["rain"]["p"]
+('events', 'rain', 'p', True)
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
+import warnings
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pactsim.views.format import day
+from pactsim.errors import PactsimWarning
+from pactsim.views.format import day, day_of, is_missing
 
 if TYPE_CHECKING:
     from pactsim.results.montecarlo import Results
+    from pactsim.results.summary import NumericSummary
 
-__all__ = ["results_to_json", "results_to_table"]
+__all__ = ["COLUMNS", "FORMAT_VERSION", "SECTIONS", "TOP", "forecast", "results_to_json",
+           "results_to_table"]
+
+#: Version of the export format (``pactsim_forecast`` in the JSON).
+FORMAT_VERSION = 1
+#: How many of the most frequent sets of pillars, and of whole texts, are exported.
+TOP = 10
+#: The sections, in the order of the JSON object and of the CSV rows.
+SECTIONS = ("questions", "signing", "pillars", "events", "numeric", "drivers",
+            "pillar_sets", "texts")
+#: Columns of :func:`results_to_table`, in order.
+COLUMNS = ["section", "name", "statistic", "value", "stderr", "lo", "hi", "date", "count",
+           "bound", "kind", "pillar", "label", "expr", "why", "scenario_id", "scenario_title",
+           "digest", "seed", "spawn_key", "n", "version"]
+_QUANTILES = {0.1: "q10", 0.5: "q50", 0.9: "q90"}
 
 
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, float) and math.isnan(x):
-        return None
-    if isinstance(x, dt.date | pd.Timestamp):
-        return day(x)
-    return x
+def _num(x: Any) -> float | None:
+    """A float for JSON: ``None`` when missing (NaN)."""
+    return None if is_missing(x) else float(x)
 
 
-def results_to_json(res: Results) -> str:
-    """Forecast as JSON: run info, questions, numeric questions, marginals,
-    the signing curve at key dates and the ten most frequent texts (with
-    ``count``, and ``bound``, the most draws a count may be low by, when the
-    results report it)."""
-    out: dict[str, Any] = {"run": {k: _jsonable(v) for k, v in vars(res.info).items()}}
+def _text(res: Results, name: str) -> dict[str, str | None]:
+    """The analyst's words about a node: its label and rationale (``why``)."""
+    view = res.scenario.nodes.get(name)
+    if view is None:
+        return {"label": None, "why": None}
+    why = getattr(view.spec, "why", None)
+    return {"label": view.spec.label, "why": why if isinstance(why, str) else None}
+
+
+def _why_by(res: Results, date: str) -> str | None:
+    """The rationale the scenario gives for its ``by`` point on ``date``, if any."""
+    by = getattr(res.scenario.signing, "why_by", None) or {}
+    why = next((text for d, text in by.items() if str(d) == date), None)
+    return why if isinstance(why, str) else None
+
+
+def _estimate(row: Any, given_signed: bool) -> dict[str, float | None]:
+    out = {"p": _num(row.p), "stderr": _num(row.stderr), "lo": _num(row.lo), "hi": _num(row.hi)}
+    if given_signed:  # null: no signing section, or never signed
+        out |= {"p_given_signed": _num(row.p_given_signed),
+                "stderr_given_signed": _num(row.stderr_given_signed)}
+    return out
+
+
+def _distribution(s: NumericSummary) -> dict[str, Any]:
+    """Mean, sd, standard error of the mean, quantiles and share missing; a
+    date question's mean and quantiles as dates, its spread in days."""
+    date = s.kind == "date"
+
+    def at(v: float) -> Any:
+        if is_missing(v):
+            return None
+        return str(day_of(v)) if date else float(v)
+
+    return {"kind": s.kind, "mean": at(s.mean), "sd": _num(s.sd), "stderr": _num(s.stderr),
+            "quantiles": {_QUANTILES.get(q, f"q{round(100 * q)}"): at(v)
+                          for q, v in s.quantiles.items()},
+            "missing": float(s.missing)}
+
+
+def _sets(res: Results, of: str, top: int) -> list[dict[str, Any]]:
+    """The ``top`` most frequent sets; the views show the bound of a pruned
+    count instead of repeating :meth:`Results.bundles`'s warning."""
+    if not res.scenario.pillars:
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PactsimWarning)
+        b = res.bundles(top=top, of=of)
+    return [{"items": list(r["items"]), "count": int(r["count"]), "bound": int(r["bound"]),
+             "p": float(r.p), "stderr": float(r.stderr), "lo": float(r.lo), "hi": float(r.hi)}
+            for _, r in b.iterrows()]
+
+
+def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
+    """The forecast as plain Python data: what :func:`results_to_json` writes.
+
+    ``top`` is how many of the most frequent sets of pillars (``pillar_sets``)
+    and of pillars and clauses (``texts``) to include.
+    """
+    sc, info = res.scenario, res.info
+    out: dict[str, Any] = {"pactsim_forecast": FORMAT_VERSION}
+    out["run"] = {
+        "scenario_id": info.scenario_id, "scenario_title": sc.title, "digest": info.digest,
+        "as_of": str(sc.as_of), "horizon": str(sc.horizon), "method": "monte carlo",
+        "n": info.n, "seed": info.seed, "spawn_key": list(info.spawn_key),
+        "version": info.version}
+    signing = res.model.signing_index >= 0
     out["questions"] = {
-        q: {k: _jsonable(v) for k, v in row.items()} for q, row in res.questions().iterrows()
-    }
-    out["numeric"] = {}
-    for q, (_, t) in res.model.questions.items():
-        if t != "bool":
-            s = res.numeric(q)
-            out["numeric"][q] = {"kind": t, "mean": _jsonable(s.mean), "sd": _jsonable(s.sd),
-                                 "quantiles": {str(k): v for k, v in s.quantiles.items()}}
-    out["nodes"] = {
-        n: {k: _jsonable(v) for k, v in row.items()} for n, row in res.marginals().iterrows()
-    }
-    if res.model.signing_index >= 0:
+        str(q): {**_text(res, str(q)), "expr": str(r.expr), **_estimate(r, True)}
+        for q, r in res.questions().iterrows()}
+    marg = res.marginals()
+    out["signing"] = None
+    if signing:
         cdf = res.signing_cdf(res.key_dates())
-        out["signing_cdf"] = [
-            {"date": day(d), **{k: float(v) for k, v in row.items()}}
-            for d, row in cdf.iterrows()
-        ]
-    b = res.bundles(top=10)
-    has_bound = "bound" in b.columns
-    out["bundles"] = [
-        {"items": list(r["items"]), "p": r.p, "stderr": r.stderr, "count": int(r["count"]),
-         **({"bound": int(r["bound"])} if has_bound else {})}
-        for _, r in b.iterrows()]
-    return json.dumps(out, indent=2, default=str) + "\n"
+        qd = res.signing_quantiles(tuple(_QUANTILES))
+        out["signing"] = {
+            **_text(res, "signing"), **_estimate(marg.loc["signing"], False),
+            "curve": [{"date": day(d), **_estimate(r, False), "why": _why_by(res, day(d))}
+                      for d, r in cdf.iterrows()],
+            "date_if_signed": {_QUANTILES[level]: None if is_missing(d) else day(d)
+                               for level, d in zip(_QUANTILES, qd, strict=True)}}
+    pillars: dict[str, Any] = {}
+    for name, r in marg[marg.kind.isin(["pillar", "clause"])].iterrows():
+        entry = {**_text(res, str(name)), **_estimate(r, True)}
+        if r.kind == "pillar":
+            pillars[str(name)] = {**entry, "clauses": {}}
+        else:
+            pillars[str(r.pillar)]["clauses"][str(name)] = entry
+    out["pillars"] = pillars
+    out["events"] = {str(name): {**_text(res, str(name)), **_estimate(r, False)}
+                     for name, r in marg[marg.kind == "event"].iterrows()}
+    out["numeric"] = {
+        q: {**_text(res, q), "expr": sc.question_text(q), **_distribution(res.numeric(q))}
+        for q, (_, t) in res.model.questions.items() if t != "bool"}
+    out["drivers"] = None
+    if res.draws is not None:  # drivers are summarised from the draws
+        out["drivers"] = {d: {**_text(res, d), **_distribution(res.numeric(d))}
+                          for d in sc.drivers}
+    out["pillar_sets"] = _sets(res, "pillars", top)
+    out["texts"] = _sets(res, "all", top)
+    return out
 
 
-def results_to_table(res: Results) -> pd.DataFrame:
-    """One flat table of every reported probability (for CSV): questions,
-    nodes and P(signed by) at the key dates, with standard errors and 95%
-    intervals."""
-    rows = []
-    for q, row in res.questions().iterrows():
-        rows.append({"kind": "question", "name": q, "p": row.p, "stderr": row.stderr,
-                     "lo": row.lo, "hi": row.hi})
-    for n, row in res.marginals().iterrows():
-        rows.append({"kind": row.kind, "name": n, "p": row.p, "stderr": row.stderr,
-                     "lo": row.lo, "hi": row.hi})
-    if res.model.signing_index >= 0:
-        for d, row in res.signing_cdf(res.key_dates()).iterrows():
-            rows.append({"kind": "signed_by", "name": day(d), "p": row.p,
-                         "stderr": row.stderr, "lo": row.lo, "hi": row.hi})
-    return pd.DataFrame(rows, columns=["kind", "name", "p", "stderr", "lo", "hi"])
+def results_to_json(res: Results, *, top: int = TOP) -> str:
+    """The forecast as JSON (see the module's description and
+    :func:`~pactsim.views.forecast_schema.forecast_schema`). Floats are
+    written so that they read back exactly."""
+    return json.dumps(forecast(res, top=top), indent=2, ensure_ascii=False,
+                      allow_nan=False) + "\n"
+
+
+def _rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """One row per number of :func:`forecast`'s data, without provenance; a
+    number that does not exist (``null`` in the JSON) has no row."""
+
+    def estimate(section: str, name: str, kind: str, e: dict[str, Any],
+                 **about: Any) -> Iterator[dict[str, Any]]:
+        base = {"section": section, "name": name, "kind": kind, "label": e.get("label"),
+                "why": e.get("why"), **about}
+        yield {**base, "statistic": "p", "value": e["p"], "stderr": e["stderr"],
+               "lo": e["lo"], "hi": e["hi"]}
+        if "p_given_signed" in e:
+            yield {**base, "statistic": "p_given_signed", "value": e["p_given_signed"],
+                   "stderr": e["stderr_given_signed"]}
+
+    def distribution(section: str, name: str, kind: str, d: dict[str, Any],
+                     **about: Any) -> Iterator[dict[str, Any]]:
+        base = {"section": section, "name": name, "kind": kind, "label": d.get("label"),
+                "why": d.get("why"), **about}
+        where = "date" if d["kind"] == "date" else "value"
+        yield {**base, "statistic": "mean", where: d["mean"], "stderr": d["stderr"]}
+        yield {**base, "statistic": "sd", "value": d["sd"]}
+        for q, v in d["quantiles"].items():
+            yield {**base, "statistic": q, where: v}
+        yield {**base, "statistic": "missing", "value": d["missing"]}
+
+    for q, e in data["questions"].items():
+        yield from estimate("questions", q, "question", e, expr=e["expr"])
+    if data["signing"] is not None:
+        s = data["signing"]
+        yield from estimate("signing", "signing", "signing", s)
+        for point in s["curve"]:
+            yield {"section": "signing", "name": "signing", "kind": "signing",
+                   "statistic": "p_by", "date": point["date"], "value": point["p"],
+                   "stderr": point["stderr"], "lo": point["lo"], "hi": point["hi"],
+                   "label": s["label"], "why": point["why"]}
+        for q, d in s["date_if_signed"].items():
+            yield {"section": "signing", "name": "signing", "kind": "signing",
+                   "statistic": q, "date": d}
+    for p, e in data["pillars"].items():
+        yield from estimate("pillars", p, "pillar", e)
+        for c, ce in e["clauses"].items():
+            yield from estimate("pillars", c, "clause", ce, pillar=p)
+    for name, e in data["events"].items():
+        yield from estimate("events", name, "event", e)
+    for q, d in data["numeric"].items():
+        yield from distribution("numeric", q, "question", d, expr=d["expr"])
+    for name, d in (data["drivers"] or {}).items():
+        yield from distribution("drivers", name, "driver", d)
+    for section in ("pillar_sets", "texts"):
+        for b in data[section]:
+            yield {"section": section, "name": " + ".join(b["items"]) or "(nothing)",
+                   "statistic": "p", "value": b["p"], "stderr": b["stderr"], "lo": b["lo"],
+                   "hi": b["hi"], "count": b["count"], "bound": b["bound"]}
+
+
+def results_to_table(res: Results, *, top: int = TOP) -> pd.DataFrame:
+    """The forecast as one long table, one number per row (what ``--format
+    csv`` writes with ``to_csv(index=False)``); columns :data:`COLUMNS`,
+    described in the module's description."""
+    data = forecast(res, top=top)
+    run = data["run"]
+    rows = [r for r in _rows(data) if r.get("value") is not None or r.get("date") is not None]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["scenario_id"] = run["scenario_id"]
+    frame["scenario_title"] = run["scenario_title"]
+    frame["digest"] = run["digest"]
+    frame["seed"] = pd.Series([run["seed"]] * len(frame), dtype=object)
+    frame["spawn_key"] = " ".join(map(str, run["spawn_key"]))
+    frame["n"] = run["n"]
+    frame["version"] = run["version"]
+    for col in ("count", "bound"):
+        frame[col] = frame[col].astype("Int64")
+    for col in ("value", "stderr", "lo", "hi"):
+        frame[col] = pd.to_numeric(frame[col]).astype("float64")
+    return frame

@@ -1,0 +1,176 @@
+"""JSON Schema (draft 2020-12) of the JSON forecast, ``pactsim run --format json``.
+
+Written by hand beside :mod:`pactsim.views.export`, which writes the JSON;
+the tests validate real exports against it, so the two cannot drift apart
+unnoticed. ``pactsim schema --forecast`` prints it.
+
+Examples
+--------
+>>> schema = forecast_schema()
+>>> schema["properties"]["pactsim_forecast"]
+{'const': 1, 'description': 'Version of this export format.'}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["FORECAST_SCHEMA_ID", "forecast_schema"]
+
+FORECAST_SCHEMA_ID = "https://pactsim.invalid/schema/pactsim-forecast-v1.schema.json"
+_NAME = r"^[a-z][a-z0-9_]*$"
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _prob(description: str, *, nullable: bool = False) -> dict[str, Any]:
+    return {"type": ["number", "null"] if nullable else "number", "minimum": 0, "maximum": 1,
+            "description": description}
+
+
+def _stderr(description: str, *, nullable: bool = False) -> dict[str, Any]:
+    return {"type": ["number", "null"] if nullable else "number", "minimum": 0,
+            "description": description}
+
+
+def _text(what: str) -> dict[str, Any]:
+    return {"type": ["string", "null"], "description": what}
+
+
+_DATE_OR_NULL = {"type": ["string", "null"], "pattern": _DATE}
+_WORDS = {
+    "label": _text("The analyst's label (null: none given)."),
+    "why": _text("The analyst's rationale for the stated numbers (null: none given)."),
+}
+
+
+def _estimate(*, given_signed: bool) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        **_WORDS,
+        "p": _prob("Probability."),
+        "stderr": _stderr("Monte Carlo standard error of p."),
+        "lo": _prob("Lower end of the 95% interval of p."),
+        "hi": _prob("Upper end of the 95% interval of p."),
+    }
+    if given_signed:
+        props["p_given_signed"] = _prob(
+            "P(· | signed by the horizon); null when the scenario has no signing section or "
+            "no draw was signed.", nullable=True)
+        props["stderr_given_signed"] = _stderr("Standard error of p_given_signed.",
+                                               nullable=True)
+    return {"type": "object", "required": list(props), "properties": props,
+            "additionalProperties": False}
+
+
+def _distribution(*, expr: bool) -> dict[str, Any]:
+    value = {"type": ["number", "string", "null"],
+             "description": "A number; for kind date an ISO date. null: no value in any draw."}
+    props: dict[str, Any] = {
+        **_WORDS,
+        **({"expr": {"type": "string", "description": "The question's expression."}}
+           if expr else {}),
+        "kind": {"enum": ["number", "date"]},
+        "mean": {**value, "description": "Mean (a date: to the nearest day)."},
+        "sd": _stderr("Standard deviation (days, for a date).", nullable=True),
+        "stderr": _stderr("Standard error of the mean (days, for a date).", nullable=True),
+        "quantiles": {"type": "object", "description": "q10, q50 (the median) and q90.",
+                      "propertyNames": {"pattern": r"^q[0-9]{1,3}$"},
+                      "additionalProperties": value},
+        "missing": _prob("Share of draws with no value (a date never reached)."),
+    }
+    return {"type": "object", "required": list(props), "properties": props,
+            "additionalProperties": False}
+
+
+def _named(item: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"type": "object", "description": description,
+            "propertyNames": {"pattern": _NAME}, "additionalProperties": item}
+
+
+def _sets(description: str) -> dict[str, Any]:
+    props = {
+        "items": {"type": "array", "items": {"type": "string", "pattern": _NAME},
+                  "description": "Members in the text, in file order (empty: not signed, or "
+                                 "signed with none of them)."},
+        "count": {"type": "integer", "minimum": 0, "description": "Draws with exactly this set."},
+        "bound": {"type": "integer", "minimum": 0,
+                  "description": "Draws the count may be low by (0: exact)."},
+        "p": _prob("Share of all draws."),
+        "stderr": _stderr("Standard error of p."),
+        "lo": _prob("Lower end of the 95% interval of p."),
+        "hi": _prob("Upper end of the 95% interval of p."),
+    }
+    return {"type": "array", "description": description,
+            "items": {"type": "object", "required": list(props), "properties": props,
+                      "additionalProperties": False}}
+
+
+def forecast_schema() -> dict[str, Any]:
+    """The JSON Schema of :func:`pactsim.views.export.results_to_json`'s output."""
+    run_props: dict[str, Any] = {
+        "scenario_id": {"type": "string"},
+        "scenario_title": _text("The scenario's title."),
+        "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                   "description": "SHA-256 of the scenario's content (Scenario.digest)."},
+        "as_of": {"type": "string", "pattern": _DATE},
+        "horizon": {"type": "string", "pattern": _DATE},
+        "method": {"const": "monte carlo"},
+        "n": {"type": "integer", "minimum": 1, "description": "Draws."},
+        "seed": {"type": "integer", "minimum": 0},
+        "spawn_key": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                      "description": "SeedSequence spawn key (empty for a plain seed)."},
+        "version": {"type": "string", "description": "pactsim version."},
+    }
+    question = _estimate(given_signed=True)
+    question["properties"]["expr"] = {"type": "string"}
+    question["required"].append("expr")
+    clause = _estimate(given_signed=True)
+    pillar = _estimate(given_signed=True)
+    pillar["properties"]["clauses"] = _named(clause, "The pillar's clauses, in file order.")
+    pillar["required"].append("clauses")
+    point = _estimate(given_signed=False)
+    for word in _WORDS:
+        del point["properties"][word]
+    point["properties"]["date"] = {"type": "string", "pattern": _DATE}
+    point["properties"]["why"] = _text("The rationale of the stated `by` point on this date "
+                                       "(null: none, or not a `by` date).")
+    point["required"] = ["date", "p", "stderr", "lo", "hi", "why"]
+    signing = _estimate(given_signed=False)
+    signing["description"] = "p: signed by the horizon."
+    signing["properties"]["curve"] = {
+        "type": "array", "items": point,
+        "description": "P(signed on or before each key date), with 95% bands."}
+    signing["properties"]["date_if_signed"] = {
+        "type": "object", "required": ["q10", "q50", "q90"],
+        "properties": {"q10": _DATE_OR_NULL, "q50": _DATE_OR_NULL, "q90": _DATE_OR_NULL},
+        "additionalProperties": False,
+        "description": "The signing date if signed: median (q50) and 80% interval "
+                       "(q10 to q90); null when never signed."}
+    signing["required"] += ["curve", "date_if_signed"]
+    props: dict[str, Any] = {
+        "pactsim_forecast": {"const": 1, "description": "Version of this export format."},
+        "run": {"type": "object", "required": list(run_props), "properties": run_props,
+                "additionalProperties": False, "description": "Provenance: enough to repeat "
+                "the run (pactsim run FILE -n N --seed SEED)."},
+        "questions": _named(question, "True/false questions, in file order."),
+        "signing": {"anyOf": [signing, {"type": "null"}],
+                    "description": "null: the scenario has no signing section."},
+        "pillars": _named(pillar, "Pillars in file order: P(in text) and P(in text | signed)."),
+        "events": _named(_estimate(given_signed=False), "Context events, in file order."),
+        "numeric": _named(_distribution(expr=True), "Numeric and date questions."),
+        "drivers": {"anyOf": [_named(_distribution(expr=False), "Drivers."),
+                              {"type": "null"}],
+                    "description": "null: not summarised (the run kept no draws)."},
+        "pillar_sets": _sets("The most frequent exact sets of pillars (exact counts)."),
+        "texts": _sets("The most frequent exact texts: sets of pillars and clauses."),
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": FORECAST_SCHEMA_ID,
+        "title": "pactsim forecast (export format 1)",
+        "description": "What `pactsim run --format json` writes. Probabilities are fractions; "
+                       "lo and hi bound 95% intervals; dates are ISO; null is missing.",
+        "type": "object",
+        "required": list(props),
+        "properties": props,
+        "additionalProperties": False,
+    }

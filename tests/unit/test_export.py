@@ -1,0 +1,420 @@
+"""Unit tests of pactsim.views.export (JSON and CSV) and pactsim.views.forecast_schema.
+
+Every exported number is checked against the same run's own frames (``questions()``,
+``marginals()``, ``signing_cdf()``, ``signing_quantiles()``, ``numeric()``,
+``bundles()``), which the tests read themselves: each export is flattened here, in the
+test's own way, to ``{(section, name, statistic[, date]): numbers}`` and compared key
+for key with what the frames say, so a missing, extra or wrong number fails.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import io
+import json
+import math
+import warnings
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pandas as pd
+import pytest
+
+import pactsim
+from pactsim.errors import PactsimWarning
+from pactsim.views import export
+from pactsim.views.forecast_schema import forecast_schema
+from view_fakes import NO_PILLARS, NOTHING_SIGNED, Pruned
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
+SMALL = ROOT / "scenarios" / "analytic-independent.yaml"  # no signing, no pillars
+
+#: Rationale on every kind of node, a labelled question, a numeric and a date question.
+REASONED = """\
+pactsim: 1
+id: reasoned
+title: Reasoned demo
+as_of: 2025-01-01
+horizon: 2025-12-31
+drivers:
+  mood: {dist: normal, mean: 0, sd: 1, label: Mood, why: "Markets are calm"}
+events:
+  rain: {p: 0.3, why: "It rains a third of the days"}
+signing:
+  label: Signed
+  why: "Talks are advanced"
+  by: {2025-03-31: 0.3, 2025-09-30: 0.7}
+  why_by: {2025-03-31: "A summit in March"}
+pillars:
+  trade:
+    p: 0.8
+    odds: {mood: 1.5}
+    label: Trade
+    why: "Both sides want it"
+    clauses:
+      fta: {p: 0.5, why: "Negotiated for years"}
+  arms: {p: 0.4}
+questions:
+  early: {expr: "signing.date <= 2025-03-31", label: "Early", why: "The summit"}
+  both: trade and arms
+  k: count(trade, fta, arms)
+  when: {expr: signing.date, why: "When, if at all"}
+"""
+Key = tuple[str, ...]
+#: (value, stderr, lo, hi, date, count, bound); None where a row has no such number.
+Numbers = tuple[Any, ...]
+
+
+def _has_why() -> bool:
+    from pactsim.language.scenario import Node
+
+    return "why" in Node.model_fields
+
+
+@pytest.fixture(scope="module")
+def res() -> pactsim.Results:
+    return pactsim.simulate(pactsim.load(FLAGSHIP), n=20_000, seed=1, keep_draws=False)
+
+
+@pytest.fixture(scope="module")
+def reasoned() -> pactsim.Results:
+    if not _has_why():
+        pytest.skip("the scenario format has no `why` yet")
+    return pactsim.simulate(pactsim.loads(REASONED), n=5_000, seed=3, keep_draws=True)
+
+
+def _f(x: Any) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
+def _iso(d: Any) -> str | None:
+    return None if pd.isna(d) else pd.Timestamp(d).date().isoformat()
+
+
+def _day(v: float) -> str | None:
+    if math.isnan(v):
+        return None
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=round(v))).isoformat()
+
+
+# -- what the run's own frames say --------------------------------------------------------
+def expected(res: pactsim.Results, top: int = export.TOP) -> dict[Key, Numbers]:
+    out: dict[Key, Numbers] = {}
+
+    def est(key: Key, p: Any, se: Any, lo: Any = None, hi: Any = None) -> None:
+        out[key] = (_f(p), _f(se), _f(lo), _f(hi), None, None, None)
+
+    signing = "signing" in res.scenario.nodes
+    for q, r in res.questions().iterrows():
+        est(("questions", str(q), "p"), r.p, r.stderr, r.lo, r.hi)
+        est(("questions", str(q), "p_given_signed"), r.p_given_signed, r.stderr_given_signed)
+    marg = res.marginals()
+    if signing:
+        r = marg.loc["signing"]
+        est(("signing", "signing", "p"), r.p, r.stderr, r.lo, r.hi)
+        for d, r in res.signing_cdf(res.key_dates()).iterrows():
+            est(("signing", "signing", "p_by", _iso(d) or ""), r.p, r.stderr, r.lo, r.hi)
+        for level, d in res.signing_quantiles((0.1, 0.5, 0.9)).items():
+            out[("signing", "signing", f"q{round(100 * level)}")] = (
+                None, None, None, None, _iso(d), None, None)
+    for name, r in marg.iterrows():
+        section = {"pillar": "pillars", "clause": "pillars", "event": "events"}.get(r.kind)
+        if section is None:
+            continue
+        est((section, str(name), "p"), r.p, r.stderr, r.lo, r.hi)
+        if section == "pillars":
+            est((section, str(name), "p_given_signed"), r.p_given_signed,
+                r.stderr_given_signed)
+    numeric = [q for q in res.scenario.questions if q not in res.questions().index]
+    drivers = list(res.scenario.drivers) if res.draws is not None else []
+    for section, names in (("numeric", numeric), ("drivers", drivers)):
+        for name in names:
+            s = res.numeric(name)
+            date = s.kind == "date"
+
+            def at(v: float, se: float | None = None, date: bool = date) -> Numbers:
+                return ((None, _f(se), None, None, _day(v), None, None) if date
+                        else (_f(v), _f(se), None, None, None, None, None))
+
+            out[(section, name, "mean")] = at(s.mean, s.stderr)
+            out[(section, name, "sd")] = (_f(s.sd), None, None, None, None, None, None)
+            for level, v in s.quantiles.items():
+                out[(section, name, f"q{round(100 * level)}")] = at(v)
+            out[(section, name, "missing")] = (s.missing, None, None, None, None, None, None)
+    if res.scenario.pillars:
+        for section, of in (("pillar_sets", "pillars"), ("texts", "all")):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", PactsimWarning)
+                b = res.bundles(top=top, of=of)
+            for _, r in b.iterrows():
+                out[(section, " + ".join(r["items"]) or "(nothing)", "p")] = (
+                    r.p, r.stderr, r.lo, r.hi, None, int(r["count"]), int(r["bound"]))
+    return out
+
+
+# -- what the exports say, read back in the test's own way -----------------------------------
+def flatten_json(data: dict[str, Any]) -> dict[Key, Numbers]:
+    out: dict[Key, Numbers] = {}
+
+    def est(section: str, name: str, e: dict[str, Any]) -> None:
+        out[(section, name, "p")] = (e["p"], e["stderr"], e["lo"], e["hi"], None, None, None)
+        if "p_given_signed" in e:
+            out[(section, name, "p_given_signed")] = (e["p_given_signed"],
+                                                      e["stderr_given_signed"],
+                                                      None, None, None, None, None)
+
+    def dist(section: str, name: str, d: dict[str, Any]) -> None:
+        date = d["kind"] == "date"
+
+        def at(v: Any, se: Any = None) -> Numbers:
+            return (None, se, None, None, v, None, None) if date else (v, se, None, None,
+                                                                        None, None, None)
+
+        out[(section, name, "mean")] = at(d["mean"], d["stderr"])
+        out[(section, name, "sd")] = (d["sd"], None, None, None, None, None, None)
+        for q, v in d["quantiles"].items():
+            out[(section, name, q)] = at(v)
+        out[(section, name, "missing")] = (d["missing"], None, None, None, None, None, None)
+
+    for q, e in data["questions"].items():
+        est("questions", q, e)
+    if data["signing"] is not None:
+        s = data["signing"]
+        est("signing", "signing", s)
+        for point in s["curve"]:
+            out[("signing", "signing", "p_by", point["date"])] = (
+                point["p"], point["stderr"], point["lo"], point["hi"], None, None, None)
+        for q, d in s["date_if_signed"].items():
+            out[("signing", "signing", q)] = (None, None, None, None, d, None, None)
+    for p, e in data["pillars"].items():
+        est("pillars", p, e)
+        for c, ce in e["clauses"].items():
+            est("pillars", c, ce)
+    for name, e in data["events"].items():
+        est("events", name, e)
+    for name, d in data["numeric"].items():
+        dist("numeric", name, d)
+    for name, d in (data["drivers"] or {}).items():
+        dist("drivers", name, d)
+    for section in ("pillar_sets", "texts"):
+        for b in data[section]:
+            out[(section, " + ".join(b["items"]) or "(nothing)", "p")] = (
+                b["p"], b["stderr"], b["lo"], b["hi"], None, b["count"], b["bound"])
+    return out
+
+
+def csv_rows(res: Any) -> list[dict[str, str]]:
+    text = export.results_to_table(res).to_csv(index=False)
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def flatten_csv(rows: list[dict[str, str]]) -> dict[Key, Numbers]:
+    out: dict[Key, Numbers] = {}
+    for r in rows:
+        def num(col: str, r: dict[str, str] = r) -> float | None:
+            return float(r[col]) if r[col] != "" else None
+
+        def whole(col: str, r: dict[str, str] = r) -> int | None:
+            return int(r[col]) if r[col] != "" else None
+
+        if r["statistic"] == "p_by":
+            key: Key = (r["section"], r["name"], "p_by", r["date"])
+            date = None
+        else:
+            key, date = (r["section"], r["name"], r["statistic"]), r["date"] or None
+        assert key not in out, key
+        out[key] = (num("value"), num("stderr"), num("lo"), num("hi"), date, whole("count"),
+                    whole("bound"))
+    return out
+
+
+def existing(want: dict[Key, Numbers]) -> dict[Key, Numbers]:
+    """The numbers that exist: the CSV has no row for a missing value or date."""
+    return {k: v for k, v in want.items() if v[0] is not None or v[4] is not None}
+
+
+def _same(got: dict[Key, Numbers], want: dict[Key, Numbers]) -> None:
+    assert set(got) == set(want), (set(got) ^ set(want))
+    for key, numbers in want.items():
+        assert got[key] == numbers, (key, got[key], numbers)
+
+
+# -- the tests ---------------------------------------------------------------------------------
+def test_json_carries_every_number_of_the_frames(res: pactsim.Results) -> None:
+    data = json.loads(export.results_to_json(res))
+    want = expected(res)
+    _same(flatten_json(data), want)
+    assert ("signing", "signing", "q50") in want  # the median signing date
+    assert len(data["pillar_sets"]) == export.TOP == len(data["texts"])
+    assert data["drivers"] is None  # summarised from draws, which this run did not keep
+
+
+def test_csv_carries_the_same_numbers(res: pactsim.Results) -> None:
+    rows = csv_rows(res)
+    _same(flatten_csv(rows), existing(expected(res)))
+    assert list(rows[0]) == export.COLUMNS
+    sections = [r["section"] for r in rows]
+    assert sorted(set(sections), key=sections.index) == [
+        s for s in export.SECTIONS if s != "drivers"]
+    for r in rows:  # provenance on every row
+        assert (r["scenario_id"], r["digest"], r["seed"], r["n"], r["version"],
+                r["spawn_key"]) == (res.info.scenario_id, res.info.digest, "1", "20000",
+                                    res.info.version, "")
+        assert r["scenario_title"] == res.scenario.title
+
+
+def test_csv_reads_with_plain_read_csv(res: pactsim.Results) -> None:
+    text = export.results_to_table(res).to_csv(index=False)
+    df = pd.read_csv(io.StringIO(text))
+    assert list(df.columns) == export.COLUMNS
+    assert df["value"].dtype == "float64" and df["seed"].dtype == "int64"
+    q = res.questions()
+    got = df[(df.section == "questions") & (df.statistic == "p_given_signed")]
+    assert got.set_index("name")["value"].to_dict() == pytest.approx(
+        q.p_given_signed.to_dict(), rel=1e-15)
+    sets = df[df.section == "pillar_sets"]
+    assert (sets["count"] > 0).all() and (sets["bound"] == 0).all()
+
+
+def test_json_provenance(res: pactsim.Results) -> None:
+    run = json.loads(export.results_to_json(res))["run"]
+    info, sc = res.info, res.scenario
+    assert info.digest == sc.digest
+    assert run == {"scenario_id": info.scenario_id, "scenario_title": sc.title,
+                   "digest": sc.digest, "as_of": str(sc.as_of),
+                   "horizon": str(sc.horizon), "method": "monte carlo", "n": 20_000,
+                   "seed": 1, "spawn_key": [], "version": pactsim.__version__}
+
+
+def test_same_seed_same_bytes(res: pactsim.Results) -> None:
+    again = pactsim.simulate(pactsim.load(FLAGSHIP), n=20_000, seed=1, keep_draws=False,
+                             chunk_size=4096)
+    assert export.results_to_json(again) == export.results_to_json(res)
+    assert (export.results_to_table(again).to_csv(index=False)
+            == export.results_to_table(res).to_csv(index=False))
+
+
+def test_spawn_key_is_carried() -> None:
+    import numpy as np
+
+    child = np.random.SeedSequence(11).spawn(3)[2]
+    res = pactsim.simulate(pactsim.loads(NO_PILLARS), n=500, seed=child)
+    assert json.loads(export.results_to_json(res))["run"]["spawn_key"] == [2]
+    assert {r["spawn_key"] for r in csv_rows(res)} == {"2"}
+
+
+def test_given_signed_agrees_with_exact_inference(res: pactsim.Results) -> None:
+    """P(question | signed) and P(pillar | signed) as exported, against exact answers."""
+    data = json.loads(export.results_to_json(res))
+    ex = pactsim.exact(res.scenario)
+    exq, exm = ex.questions(), ex.marginals()
+    checked = 0
+    for q, e in data["questions"].items():
+        assert abs(e["p_given_signed"] - exq.p_given_signed[q]) <= 4 * e["stderr_given_signed"]
+        checked += 1
+    for p, e in data["pillars"].items():
+        assert abs(e["p_given_signed"] - exm.p_given_signed[p]) <= 4 * e["stderr_given_signed"]
+        checked += 1
+    assert checked == len(exq) + len(res.scenario.pillars)
+
+
+def test_rationale_and_labels_travel(reasoned: pactsim.Results) -> None:
+    data = json.loads(export.results_to_json(reasoned))
+    assert data["signing"]["why"] == "Talks are advanced"
+    assert data["signing"]["label"] == "Signed"
+    curve = {p["date"]: p["why"] for p in data["signing"]["curve"]}
+    assert curve["2025-03-31"] == "A summit in March" and curve["2025-09-30"] is None
+    assert data["events"]["rain"]["why"] == "It rains a third of the days"
+    assert data["pillars"]["trade"]["why"] == "Both sides want it"
+    assert data["pillars"]["trade"]["label"] == "Trade"
+    assert data["pillars"]["trade"]["clauses"]["fta"]["why"] == "Negotiated for years"
+    assert data["pillars"]["arms"]["why"] is None
+    early = data["questions"]["early"]
+    assert (early["label"], early["why"]) == ("Early", "The summit")
+    assert data["numeric"]["when"]["why"] == "When, if at all"
+    assert data["drivers"]["mood"]["why"] == "Markets are calm"
+    rows = csv_rows(reasoned)
+    why = {(r["name"], r["statistic"], r["date"]): r["why"] for r in rows}
+    assert why[("trade", "p_given_signed", "")] == "Both sides want it"
+    assert why[("signing", "p_by", "2025-03-31")] == "A summit in March"
+    assert why[("mood", "q50", "")] == "Markets are calm"
+    assert {r["label"] for r in rows if r["name"] == "early"} == {"Early"}
+
+
+def test_dates_and_drivers_from_kept_draws(reasoned: pactsim.Results) -> None:
+    data = json.loads(export.results_to_json(reasoned))
+    _same(flatten_json(data), expected(reasoned))
+    _same(flatten_csv(csv_rows(reasoned)), existing(expected(reasoned)))
+    when = data["numeric"]["when"]
+    assert when["kind"] == "date" and 0.2 < when["missing"] < 0.5
+    assert set(data["drivers"]) == {"mood"}
+    jsonschema.validate(data, forecast_schema())
+
+
+@pytest.mark.parametrize("text", [NO_PILLARS, NOTHING_SIGNED, SMALL.read_text()],
+                         ids=["no-pillars", "never-signed", "no-signing"])
+def test_awkward_scenarios_export_and_validate(text: str) -> None:
+    res = pactsim.simulate(pactsim.loads(text), n=1_000, seed=4)
+    data = json.loads(export.results_to_json(res))
+    jsonschema.validate(data, forecast_schema())
+    _same(flatten_json(data), expected(res))
+    _same(flatten_csv(csv_rows(res)), existing(expected(res)))
+    if not res.scenario.pillars:
+        assert data["pillar_sets"] == data["texts"] == [] and data["pillars"] == {}
+    if res.scenario.signing is None:
+        assert data["signing"] is None
+        assert all(q["p_given_signed"] is None for q in data["questions"].values())
+        assert "p_given_signed" not in {r["statistic"] for r in csv_rows(res)}
+    if text == NOTHING_SIGNED:
+        assert data["signing"]["date_if_signed"] == {"q10": None, "q50": None, "q90": None}
+        assert data["pillars"]["a"]["p_given_signed"] is None
+        assert data["numeric"]["when"]["mean"] is None and data["numeric"]["when"]["missing"] == 1
+
+
+def test_pruned_counts_carry_their_bound_without_warning(res: pactsim.Results) -> None:
+    pruned = Pruned(res, 7, warn=True)  # warns as a pruned Results.bundles does
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = json.loads(export.results_to_json(pruned))  # type: ignore[arg-type]
+        rows = csv_rows(pruned)
+    assert {b["bound"] for b in data["texts"] + data["pillar_sets"]} == {7}
+    assert {r["bound"] for r in rows if r["section"] in ("texts", "pillar_sets")} == {"7"}
+
+
+def test_top_limits_the_sets(res: pactsim.Results) -> None:
+    data = export.forecast(res, top=3)
+    assert len(data["pillar_sets"]) == len(data["texts"]) == 3
+    _same(flatten_json(data), expected(res, top=3))
+
+
+# -- the schema ----------------------------------------------------------------------------------
+def test_schema_is_a_valid_schema_and_accepts_the_export(res: pactsim.Results) -> None:
+    schema = forecast_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(json.loads(export.results_to_json(res)), schema)
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda d: d.pop("run"),
+    lambda d: d["run"].pop("seed"),
+    lambda d: d.update(extra=1),
+    lambda d: d["questions"]["signed_by_2024"].update(p=1.5),
+    lambda d: d["questions"]["signed_by_2024"].pop("p_given_signed"),
+    lambda d: d["signing"]["curve"][0].update(date="31/12/2024"),
+    lambda d: d["signing"]["date_if_signed"].pop("q50"),
+    lambda d: d["pillars"]["military"]["clauses"]["su35_sale"].pop("why"),
+    lambda d: d["numeric"]["n_pillars"].update(kind="int"),
+    lambda d: d["texts"][0].update(count=-1),
+    lambda d: d["pillar_sets"][0].pop("bound"),
+], ids=["no-run", "no-seed", "extra-key", "p-above-1", "no-given-signed", "bad-date",
+        "no-median", "no-why", "bad-kind", "negative-count", "no-bound"])
+def test_schema_rejects_a_spoiled_export(res: pactsim.Results, spoil: Any) -> None:
+    data = json.loads(export.results_to_json(res))
+    bad = copy.deepcopy(data)
+    spoil(bad)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, forecast_schema())
