@@ -1,14 +1,14 @@
-"""Unit tests of pactsim.views.text (the printed forecast) and pactsim.views.export."""
+"""Unit tests of pactsim.views.text (the printed forecast); exports: test_export.py."""
 
 from __future__ import annotations
 
-import json
+import re
 from pathlib import Path
 
 import pytest
 
 import pactsim
-from pactsim.views import export, text
+from pactsim.views import text
 from view_fakes import NO_PILLARS, NOTHING_SIGNED, Pruned
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,12 +63,41 @@ def test_never_signed_says_so() -> None:
     assert "nan" not in out
 
 
-def test_json_export_carries_bundle_counts_and_bounds(res: pactsim.Results) -> None:
-    data = json.loads(export.results_to_json(Pruned(res, 7)))  # type: ignore[arg-type]
-    top = res.bundles(top=1).iloc[0]
-    assert data["bundles"][0] == {"items": list(top["items"]), "p": top.p,
-                                  "stderr": top.stderr, "count": int(top["count"]), "bound": 7}
-    assert data["signing_cdf"][0]["date"] == str(res.key_dates()[0])
-    table = export.results_to_table(res)
-    assert list(table.columns) == ["kind", "name", "p", "stderr", "lo", "hi"]
-    assert set(table.kind) >= {"question", "pillar", "clause", "event", "signed_by"}
+def test_questions_show_p_given_signed(res: pactsim.Results) -> None:
+    out = res.summary()
+    lines = _section(out, "Questions")
+    assert "P(yes | signed)" in lines[0]
+    qs = res.questions()
+    assert len(lines) == len(qs) + 1
+    for line, (name, row) in zip(lines[1:], qs.iterrows(), strict=True):
+        assert line.split()[0] == name
+        shown = re.findall(r"(\d+\.\d+)%", line)
+        assert [float(x) for x in shown] == [round(100 * row.p, 1),
+                                            round(100 * row.p_given_signed, 1)], line
+        assert line.endswith(str(row.expr))
+        # the column lines up under its heading
+        assert line.rindex(shown[1] + "%") + len(shown[1]) + 1 == (
+            lines[0].index("P(yes | signed)") + 6)
+
+
+def test_questions_without_signing_have_no_given_signed_column() -> None:
+    res = pactsim.simulate(pactsim.load(ROOT / "scenarios" / "analytic-independent.yaml"),
+                           n=1_000, seed=1)
+    lines = _section(res.summary(), "Questions")
+    assert "signed" not in lines[0]
+    assert all(len(re.findall(r"%", line)) == 1 for line in lines[1:])
+
+
+def test_never_signed_has_no_given_signed_column() -> None:
+    text = NOTHING_SIGNED + "  early: signing.date <= 2025-03-31\n"
+    lines = _section(pactsim.simulate(pactsim.loads(text), n=1_000, seed=1).summary(),
+                     "Questions")
+    assert "signed" not in lines[0] and "nan" not in "".join(lines)
+
+
+def _section(text: str, heading: str) -> list[str]:
+    """The lines of one section, its heading line first."""
+    for block in text.split("\n\n"):
+        if block.startswith(heading):
+            return block.splitlines()
+    raise AssertionError(f"no section {heading!r} in {text}")

@@ -220,15 +220,21 @@ def _question_name(res: ResultsLike, name: str) -> str:
 
 
 def questions_table(res: ResultsLike) -> str:
-    """Boolean questions with P, a bar, the 95% interval and the expression."""
+    """Boolean questions with P, a bar, the 95% interval, P(yes | signed)
+    (when the scenario has a signing date and some outcome is signed) and
+    the expression."""
     qs = res.questions()
+    signed = "p_given_signed" in qs.columns and bool(qs.p_given_signed.notna().any())
     rows = []
     for name, r in qs.iterrows():
+        cond = f"<td class='num'>{pct(r.p_given_signed)}</td>" if signed else ""
         rows.append(f"<tr><td>{_question_name(res, str(name))}</td>"
                     f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
-                    f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>"
+                    f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>{cond}"
                     f"<td><code>{escape(str(r.expr))}</code></td></tr>")
-    return _table("Questions", ["question", "P", "", "95% interval", "expression"], rows)
+    head = ["question", "P", "", "95% interval", *(["P(yes | signed)"] if signed else []),
+            "expression"]
+    return _table("Questions", head, rows)
 
 
 def signing_table(res: ResultsLike) -> str:

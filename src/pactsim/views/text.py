@@ -1,7 +1,7 @@
 """The forecast as plain text (what ``pactsim run`` prints and ``Results.summary()`` returns).
 
-The JSON and CSV writers live in :mod:`pactsim.views.export`; their names stay
-importable from here for the command line.
+The JSON and CSV writers live in :mod:`pactsim.views.export` and carry every
+section printed here.
 """
 
 from __future__ import annotations
@@ -26,9 +26,15 @@ def _ci(lo: float, hi: float, stderr: float) -> str:
     return f"{'[' + interval(lo, hi, stderr) + ']':<11}"
 
 
+def _cond(p: float) -> str:
+    """P(· | signed), or nothing when the run was never signed."""
+    return "" if math.isnan(p) else _pct(p)
+
+
 def format_results(res: Results) -> str:
-    """The forecast as readable text: headline questions, the signing curve at
-    key dates, pillars with their clauses, numeric questions and bundles.
+    """The forecast as readable text: headline questions (with P(yes | signed)
+    when the scenario has a signing date), the signing curve at key dates,
+    pillars with their clauses, numeric questions and bundles.
 
     Sections with nothing to show are left out (no pillars: no texts); a
     bundle count that may be low (a pruned table) is shown with its bound.
@@ -43,9 +49,15 @@ def format_results(res: Results) -> str:
     qs = res.questions()
     if len(qs):
         width = max(len(str(q)) for q in qs.index)
-        sections.append(["Questions"] + [
-            f"  {name!s:<{width}}  {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}   {row.expr}"
-            for name, row in qs.iterrows()])
+        signed = bool(qs.p_given_signed.notna().any())
+        title = f"{'Questions':<{width + 2}}  P(yes)" + ("               P(yes | signed)"
+                                                       if signed else "")
+        rows = [title]
+        for name, row in qs.iterrows():
+            cond = f"{_cond(row.p_given_signed):<18}" if signed else ""
+            rows.append(f"  {name!s:<{width}}  {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}"
+                        f"   {cond}{row.expr}")
+        sections.append(rows)
     if res.model.signing_index >= 0:
         cdf = res.signing_cdf(res.key_dates())
         lines = ["Signed on or before"] + [
@@ -65,8 +77,8 @@ def format_results(res: Results) -> str:
         for name, row in content.iterrows():
             indent = "  " if row.kind == "pillar" else "      "
             label = f"{indent}{name}"
-            cond = "" if math.isnan(row.p_given_signed) else _pct(row.p_given_signed)
-            lines.append(f"{label:<32} {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}   {cond}")
+            lines.append(f"{label:<32} {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}   "
+                         f"{_cond(row.p_given_signed)}")
         sections.append(lines)
     events = marg[marg.kind == "event"]
     if len(events):
