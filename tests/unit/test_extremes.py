@@ -137,7 +137,8 @@ def _beta_logistic_mean(a: float, b: float, s: float) -> float:
 
 @pytest.mark.parametrize(("ab", "factor"), [((0.001, 0.001), 1e308), ((0.3, 2.0), 1e20),
                                             ((2.0, 5.0), 4.0), ((1e-300, 1e-300), 2.0),
-                                            ((1e308, 1.0), 0.5), ((1.0, 1e308), 1e300)])
+                                            ((1e308, 1.0), 0.5), ((1.0, 1e308), 1e300),
+                                            ((1e300, 1e300), 3.0), ((1e308, 1e308), 3.0)])
 def test_uncertain_p_with_extreme_odds(ab: tuple[float, float], factor: float) -> None:
     """Beta(a, b) p with odds × factor on a sure parent, against quad and Monte Carlo.
 
@@ -148,8 +149,10 @@ def test_uncertain_p_with_extreme_odds(ab: tuple[float, float], factor: float) -
     sc = _scenario(events={"on": {"p": 1.0},
                            "x": {"p": {"beta": [a, b]}, "odds": {"on": factor}}})
     s = math.log(factor)
-    if max(a, b) > 1e300 or min(a, b) < 1e-200:  # the law is a point mass (or two)
-        want = {(1e-300, 1e-300): 0.5, (1e308, 1.0): 1.0}.get(ab)
+    if max(a, b) >= 1e300 or min(a, b) < 1e-200:  # the law is a point mass (or two)
+        # T is 0 or 1 (each 1/2), 1, or 1/2 (sd 1e-150, so sigma(0 + log 3) = 3/4)
+        want = {(1e-300, 1e-300): 0.5, (1e308, 1.0): 1.0, (1e300, 1e300): 0.75,
+                (1e308, 1e308): 0.75}.get(ab)
         if want is None:  # Beta(1, 1e308): T = E / 1e308, E ~ Exp(1); T e^s = E / 1e8 ~ 0
             want = _quad(lambda e: math.exp(-e) * float(special.expit(math.log(e)
                                                                        + s - math.log(1e308))),

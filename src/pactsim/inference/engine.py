@@ -261,11 +261,11 @@ def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.fl
             ab = plan.beta_given[rows]
             drawn = ~np.isnan(ab[:, 0])
             if drawn.any():
-                p0[drawn] = rng.beta(ab[drawn, 0], ab[drawn, 1])
+                p0[drawn] = _beta(rng, ab[drawn, 0], ab[drawn, 1])
     else:
         p0 = float(plan.p_given[0])
         if plan.beta_given is not None and not np.isnan(plan.beta_given[0, 0]):
-            p0 = rng.beta(plan.beta_given[0, 0], plan.beta_given[0, 1], n)
+            p0 = _beta(rng, np.full(n, plan.beta_given[0, 0]), np.full(n, plan.beta_given[0, 1]))
     s = np.broadcast_to(_log_odds(plan, bits, drivers, n), (n,))
     with np.errstate(over="ignore"):
         e = np.exp(s)
@@ -279,6 +279,25 @@ def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.fl
     p *= _TWO32
     np.less(u.astype(np.float64), p, out=out)
     _apply_gates(plan, bits, out)
+
+
+def _beta(rng: np.random.Generator, a: NDArray[np.float64],
+          b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """One Beta(a[i], b[i]) draw per element.
+
+    ``Generator.beta`` returns G_a / (G_a + G_b) for gamma draws, which is 0
+    when the sum overflows (a + b beyond ~1.8e308); those elements are drawn as
+    1 / (1 + G_b / G_a), after the others.
+    """
+    with np.errstate(over="ignore"):
+        huge = ~np.isfinite(a + b)
+    if not huge.any():
+        return rng.beta(a, b)
+    out = np.empty(a.shape)
+    out[~huge] = rng.beta(a[~huge], b[~huge])
+    ga, gb = rng.standard_gamma(a[huge]), rng.standard_gamma(b[huge])
+    out[huge] = 1.0 / (1.0 + gb / ga)
+    return out
 
 
 def _logistic(p0: NDArray[np.float64], s: NDArray[np.float64]) -> NDArray[np.float64]:
