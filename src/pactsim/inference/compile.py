@@ -145,7 +145,11 @@ class BinaryPlan:
         for v, lf in zip(self.odds_parents, self.odds_logf, strict=True):
             logodds += np.where((rows >> pos[v]) & 1, float(lf), 0.0)
         p0 = np.asarray(self.p_given[grow], dtype=np.float64)
-        p = np.array([_apply_odds(float(x), float(lf)) for x, lf in zip(p0, logodds, strict=True)])
+        if k <= 8:  # the engine's thresholds: the scalar form, as always
+            p = np.array([_apply_odds(float(x), float(lf))
+                          for x, lf in zip(p0, logodds, strict=True)])
+        else:
+            p = _apply_odds_array(p0, logodds)
         beta = None if self.beta_given is None else self.beta_given[grow]
         return p, p0, logodds, beta
 
@@ -350,6 +354,16 @@ def _apply_odds(p: float, logf: float) -> float:
         return p * e / (1.0 - p + p * e)
     x = math.log(p) - math.log1p(-p) + logf  # odds beyond floating range: logistic form
     return 1.0 / (1.0 + math.exp(-x)) if x < 700 else 1.0
+
+
+def _apply_odds_array(p: NDArray[np.float64], logf: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`_apply_odds` elementwise, in the logistic form (no overflow)."""
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        x = np.log(p) - np.log1p(-p) + logf
+        ex = np.exp(-np.abs(x))
+        out = np.where(x >= 0, 1.0 / (1.0 + ex), ex / (1.0 + ex))
+    out = np.where(logf == 0.0, p, out)
+    return np.asarray(np.where(p <= 0.0, 0.0, np.where(p >= 1.0, 1.0, out)), dtype=np.float64)
 
 
 def compile_scenario(scenario: Scenario) -> CompiledModel:

@@ -711,8 +711,8 @@ class Network:
         if entries > max_table:  # before anything is folded or allocated
             k = len(plan.parents)
             raise too_wide(entries, [self.name(v) for v in union], max_table,
-                            f"of the table of '{plan.name}', which has {k} parents "
-                            f"({len(plan.given)} given, {len(plan.odds_parents)} binary odds)"
+                            f"of the table of '{plan.name}' ({k} parents: {len(plan.given)} "
+                            f"given, {len(plan.odds_parents)} binary odds)"
                             if plan.odds_parents else f"of the table of '{plan.name}'")
         k = len(plan.parents)
         axes = list(reversed(plan.parents))  # p.reshape((2,)*k) puts bit k-1 first
