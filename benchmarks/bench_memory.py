@@ -17,7 +17,8 @@ Memory of a run, measured two ways:
 * **sampled**: a thread in the run's process reads, every ``--interval``
   seconds (default 0.02), the RSS of the process and of all its descendants
   (psutil; the list of descendants is refreshed every 0.25 s) and keeps the
-  largest sum, so it is the peak of the whole process tree at one moment.
+  largest sum, so it is the peak of the whole process tree at one moment
+  (or the process's own ``ru_maxrss``, if a sample missed a short spike).
   Pages the workers share with the parent after ``fork`` count in every
   process that maps them (RSS); the ``PSS`` column splits shared pages between
   the processes instead (``memory_full_info``, every 0.25 s; it also splits
@@ -29,8 +30,9 @@ Memory of a run, measured two ways:
   different processes need not coincide).
 
 The target (issue 8 item 3): the worker run's sampled peak within 1.5× the
-in-process run's sampled peak. Exits 1 if it is missed. The run also checks
-that both give the same marginals (they must, for the same seed).
+in-process run's (the "peak RSS MiB" and "ratio" columns). Exits 1 if it is
+missed. The run also checks that both give the same marginals (they must, for
+the same seed).
 """
 
 from __future__ import annotations
@@ -134,6 +136,9 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
     return {
         "nodes": len(sc.binary_names), "wall": wall, "cpu_parent": cpu,
         "sampled_mib": _mib(sampler.rss, kib=False), "pss_mib": _mib(sampler.pss, kib=False),
+        # the tree's peak is at least the process's own, which a sample may have missed
+        "tree_mib": max(_mib(sampler.rss, kib=False),
+                        _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)),
         "parent_sampled_mib": _mib(sampler.parent_rss, kib=False),
         "processes": sampler.max_procs, "samples": sampler.samples,
         "self_maxrss_mib": _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
@@ -193,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                             "interval": args.interval})
             raw.append({"scenario": name, "n": n, "workers": w, **runs[w]})
         one, many = runs[1], runs[args.workers]
-        ratio = many["sampled_mib"] / one["sampled_mib"]
+        ratio = many["tree_mib"] / one["tree_mib"]
         bound = many["self_maxrss_mib"] + args.workers * many["children_maxrss_mib"]
         diff = max(abs(one["marginals"][k] - many["marginals"][k]) for k in one["marginals"])
         if ratio >= TARGET:
@@ -202,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             is_many = w != 1
             rows.append([
                 name, str(r["nodes"]), _fmt_n(n), f"{w}{'' if is_many else ' (in-process)'}",
-                str(r["processes"]), f"{r['wall']:.1f}", f"{r['sampled_mib']:.0f}",
+                str(r["processes"]), f"{r['wall']:.1f}", f"{r['tree_mib']:.0f}",
                 f"{r['pss_mib']:.0f}", f"{r['self_maxrss_mib']:.0f}",
                 f"{r['children_maxrss_mib']:.0f}" if is_many else "—",
                 f"{bound:.0f}" if is_many else f"{r['self_maxrss_mib']:.0f}",
@@ -214,9 +219,9 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         if diff:
             missed.append(f"{name} (marginals differ by {diff:.1e})")
-    header = ["scenario", "nodes", "n", "workers", "processes", "wall s", "sampled RSS MiB",
+    header = ["scenario", "nodes", "n", "workers", "processes", "wall s", "peak RSS MiB",
               "sampled PSS MiB", "self maxrss MiB", "largest child maxrss MiB",
-              "getrusage bound MiB", "sampled ratio", "bound ratio", f"< {TARGET}×"]
+              "getrusage bound MiB", "ratio", "bound ratio", f"< {TARGET}×"]
     print(f"{os.cpu_count()} cores; simulate(keep_draws=False, seed=1); each run a fresh "
           "process\n")
     print("| " + " | ".join(header) + " |")
