@@ -20,9 +20,8 @@ import math
 import os
 import sys
 import time
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +29,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pactsim._version import __version__
-from pactsim.errors import ArgumentError, ArgumentTypeError, ExecutionError, PactsimError
+from pactsim.backends import ExecutorLike, ordered_results, resolve_executor
+from pactsim.errors import ArgumentError, ArgumentTypeError
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.inference.engine import BLOCK, Draws, block_size, n_blocks, sample_blocks
 from pactsim.language.scenario import Scenario
@@ -204,7 +204,7 @@ def simulate(
     seed: SeedLike = None,
     chunk_size: int = DEFAULT_CHUNK,
     workers: int = 1,
-    executor: Executor | None = None,
+    executor: ExecutorLike | None = None,
     keep_draws: bool = True,
     progress: bool | None = None,
 ) -> Results:
@@ -228,9 +228,14 @@ def simulate(
     workers:
         Local worker processes (1 = in this process). Workers die with this process.
     executor:
-        Any :class:`concurrent.futures.Executor` to run chunks on (e.g. a Dask
-        ``distributed`` client's executor); overrides ``workers``. At most
-        ``2 × workers`` chunks are in flight at once.
+        Any :class:`concurrent.futures.Executor` to run chunks on, or a
+        ``dask.distributed.Client`` (or its ``get_executor()``), local or
+        connected to a cluster (``Client("tcp://scheduler:8786")``); overrides
+        local processes. At most ``2 × workers`` chunks are in flight at once
+        (for Dask, ``workers`` is at least the cluster's thread count when the
+        run starts). Each task carries its seed, and Dask tasks are submitted
+        with ``pure=False``: a chunk lost with a worker is recomputed, giving
+        the same numbers.
     keep_draws:
         Keep every draw (needed for arbitrary expressions and ``to_frame``).
         With ``False`` memory does not grow with ``n``: the chunks in flight
@@ -248,7 +253,8 @@ def simulate(
     ArgumentError, ArgumentTypeError
         For an argument out of range or of the wrong type (the message names it).
     ExecutionError
-        When a chunk fails on an executor (the rest are cancelled).
+        When a chunk fails on an executor (the rest are cancelled). A
+        :class:`~pactsim.errors.PactsimError` raised in a chunk is raised as is.
 
     Examples
     --------
@@ -269,10 +275,13 @@ def simulate(
         raise ArgumentTypeError(f"keep_draws must be True or False, not {keep_draws!r}")
     if progress is not None and not isinstance(progress, bool):
         raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}")
-    if executor is not None and not callable(getattr(executor, "submit", None)):
-        raise ArgumentTypeError(
-            f"executor must be a concurrent.futures.Executor (with .submit), not "
-            f"{type(executor).__name__}")
+    if executor is not None:
+        try:
+            executor, workers = resolve_executor(executor, workers)
+        except TypeError:
+            raise ArgumentTypeError(
+                f"executor must be a concurrent.futures.Executor (with .submit) or a "
+                f"dask.distributed Client, not {type(executor).__name__}") from None
     entropy, spawn_key = resolve_seed(seed)
     model = compile_scenario(scenario)
     total_blocks = n_blocks(n)
@@ -320,7 +329,11 @@ def _chunks(total_blocks: int, per: int) -> Iterator[tuple[int, int]]:
 def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,
              config: RunConfig, groups: dict[str, tuple[str, ...]], executor: Executor | None,
              show: bool) -> Iterator[Chunk]:
-    """Each chunk's result, in chunk order; at most ``config.window`` in flight."""
+    """Each chunk's result, in chunk order; at most ``config.window`` in flight.
+
+    On an executor the progress bar advances as each chunk completes, in any
+    order; the chunk's statistics wait for their turn (at most ``window`` of them).
+    """
     bar = None
     if show:
         from tqdm.auto import tqdm
@@ -335,43 +348,11 @@ def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: 
                 if bar is not None:
                     bar.update(min(e * BLOCK, n) - s * BLOCK)
             return
-        pending: deque[tuple[int, int, Future[Chunk]]] = deque()
-        try:
-            for s, e in chunks:
-                while len(pending) >= config.window:
-                    yield _result(*pending.popleft(), bar, n)
-                pending.append((s, e, _submit(executor, model, entropy, spawn_key, n, s, e,
-                                              keep, groups)))
-            while pending:
-                yield _result(*pending.popleft(), bar, n)
-        finally:
-            for _s, _e, fut in pending:
-                fut.cancel()
+        tasks = (((model, entropy, spawn_key, n, s, e, keep, groups),
+                  min(e * BLOCK, n) - s * BLOCK,
+                  f"chunk of blocks {s}–{e - 1} (draws {s * BLOCK:,}–{min(e * BLOCK, n) - 1:,})")
+                 for s, e in chunks)
+        yield from ordered_results(executor, _run_chunk, tasks, config.window, bar)
     finally:
         if bar is not None:
             bar.close()
-
-
-def _submit(executor: Executor, model: CompiledModel, entropy: int, spawn_key: tuple[int, ...],
-            n: int, s: int, e: int, keep: bool, groups: dict[str, tuple[str, ...]],
-            ) -> Future[Chunk]:
-    try:
-        return executor.submit(_run_chunk, model, entropy, spawn_key, n, s, e, keep, groups)
-    except Exception as exc:
-        raise ExecutionError(f"could not submit chunk of blocks {s}–{e - 1} (draws "
-                             f"{s * BLOCK:,}–{min(e * BLOCK, n) - 1:,}) to the executor: "
-                             f"{type(exc).__name__}: {exc}") from exc
-
-
-def _result(s: int, e: int, fut: Future[Chunk], bar: Any, n: int) -> Chunk:
-    try:
-        out = fut.result()
-    except PactsimError:
-        raise  # the same error the run would give in this process
-    except Exception as exc:
-        raise ExecutionError(f"chunk of blocks {s}–{e - 1} (draws {s * BLOCK:,}–"
-                             f"{min(e * BLOCK, n) - 1:,}) failed on the executor: "
-                             f"{type(exc).__name__}: {exc}") from exc
-    if bar is not None:
-        bar.update(min(e * BLOCK, n) - s * BLOCK)
-    return out

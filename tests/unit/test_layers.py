@@ -20,7 +20,7 @@ RANK = {
     "language": 1,
     "inference": 2,
     "results": 3,
-    "montecarlo": 4,
+    "montecarlo": 4, "backends": 4,
     "testing": 5, "analysis": 5,
     "views": 6, "plot": 6,
     "cli": 7,

@@ -1,0 +1,148 @@
+"""Where chunks and sweep items run: in this process, local processes, or Dask.
+
+One small interface for every backend: an object with ``submit(fn, *args)``
+returning a :class:`concurrent.futures.Future`. :func:`resolve_executor` turns
+what a user passes as ``executor=`` into that interface and says how many tasks
+it can run at once; :func:`ordered_results` runs a lazy stream of tasks on it
+with a bounded number in flight and yields their results in submission order,
+advancing a progress bar as each task completes (in whatever order).
+
+A ``dask.distributed.Client`` (or its ``get_executor()``) is used through
+Dask's own ``concurrent.futures`` adapter with ``pure=False``: every task
+carries its seed as an argument and gets a fresh key, so nothing relies on
+Dask's caching of pure tasks, and a task lost with a worker is recomputed by
+Dask's scheduler from its arguments (up to its ``allowed-failures``). Dask is
+never imported here: a client is recognised by its type's module, so the
+``dask`` extra is needed only by those who pass one.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from pactsim.errors import ExecutionError, PactsimError
+
+__all__ = ["DaskClientLike", "ExecutorLike", "ordered_results", "resolve_executor"]
+
+T = TypeVar("T")
+
+
+class DaskClientLike(Protocol):
+    """What pactsim uses of a ``dask.distributed.Client``."""
+
+    def get_executor(self, **kwargs: Any) -> Executor: ...
+
+    def nthreads(self) -> dict[str, int]: ...
+
+
+#: What ``executor=`` accepts.
+ExecutorLike = Executor | DaskClientLike
+
+
+def _is_dask(obj: object, cls: str) -> bool:
+    t = type(obj)
+    return any(k.__module__.split(".")[0] == "distributed" and k.__name__ == cls
+               for k in t.__mro__)
+
+
+def resolve_executor(executor: ExecutorLike, workers: int) -> tuple[Executor, int]:
+    """``(executor, workers)`` for what the user passed as ``executor=``.
+
+    A Dask ``Client`` becomes ``client.get_executor(pure=False)``; a Dask
+    ``ClientExecutor`` is rebuilt with ``pure=False`` (its other options kept).
+    For Dask, ``workers`` is the cluster's thread count when it is larger than
+    the ``workers`` given (at least 1 even while no worker has joined yet); for
+    any other executor it is ``workers`` as given.
+    """
+    client: Any = None
+    if _is_dask(executor, "Client"):
+        client = executor
+        out: Executor = client.get_executor(pure=False)
+    elif _is_dask(executor, "ClientExecutor"):
+        client = executor._client  # type: ignore[union-attr]
+        kwargs = {**getattr(executor, "_kwargs", {}), "pure": False}
+        out = client.get_executor(**kwargs)
+    elif callable(getattr(executor, "submit", None)):
+        return executor, workers  # type: ignore[return-value]
+    else:
+        raise TypeError(type(executor).__name__)
+    try:
+        threads = int(sum(client.nthreads().values()))
+    except Exception as exc:  # the scheduler is gone or unreachable
+        raise ExecutionError(f"could not reach the Dask scheduler: {type(exc).__name__}: "
+                             f"{exc}") from exc
+    return out, max(workers, threads, 1)
+
+
+def ordered_results(
+    executor: Executor,
+    fn: Callable[..., T],
+    tasks: Iterable[tuple[tuple[Any, ...], int, str]],
+    window: int,
+    bar: Any = None,
+) -> Iterator[T]:
+    """``fn(*args)`` for each task, in task order, at most ``window`` in flight.
+
+    ``tasks`` yields ``(args, weight, what)``: the arguments, the progress a
+    task is worth (draws, items) and how a failure names it ("chunk of blocks
+    0–3 (draws 0–262,143)"). Tasks are taken lazily, so memory holds at most
+    ``window`` results. When a task is done its weight is added to ``bar`` at
+    once, even if earlier tasks are still running; its result waits for its
+    turn. A :class:`PactsimError` raised by a task is raised as is (the same
+    error a run in this process gives); any other failure becomes an
+    :class:`ExecutionError` naming the task, chained to the original. Tasks
+    not yet finished are cancelled when the caller stops early or one fails.
+    """
+    pending: deque[_Task[T]] = deque()
+    counted: set[int] = set()  # ids of futures whose progress is shown
+    try:
+        for args, weight, what in tasks:
+            while len(pending) >= window:
+                yield _next(pending, bar, counted)
+            try:
+                fut = executor.submit(fn, *args)
+            except Exception as exc:
+                raise ExecutionError(f"could not submit {what} to the executor: "
+                                     f"{type(exc).__name__}: {exc}") from exc
+            pending.append(_Task(fut, weight, what))
+        while pending:
+            yield _next(pending, bar, counted)
+    finally:
+        for task in pending:
+            task.future.cancel()
+
+
+@dataclass(frozen=True, slots=True)
+class _Task(Generic[T]):
+    future: Future[T]
+    weight: int
+    what: str
+
+
+def _next(pending: deque[_Task[T]], bar: Any, counted: set[int]) -> T:
+    """The first pending task's result; progress for every task done meanwhile."""
+    head = pending[0]
+    if bar is not None:
+        while True:
+            for t in pending:
+                if t.future.done() and id(t.future) not in counted:
+                    counted.add(id(t.future))
+                    if not t.future.cancelled() and t.future.exception() is None:
+                        bar.update(t.weight)
+            if head.future.done():
+                break
+            wait([t.future for t in pending if not t.future.done()],
+                 return_when=FIRST_COMPLETED)
+        counted.discard(id(head.future))
+    pending.popleft()
+    try:
+        return head.future.result()
+    except PactsimError:
+        raise  # the same error the run would give in this process
+    except Exception as exc:
+        raise ExecutionError(f"{head.what} failed on the executor: "
+                             f"{type(exc).__name__}: {exc}") from exc
