@@ -24,6 +24,7 @@ from pactsim._version import __version__
 if TYPE_CHECKING:
     from pactsim.language.io import dumps, from_dict, load, loads
     from pactsim.language.scenario import Scenario
+    from pactsim.analysis.sweep import sweep
     from pactsim.montecarlo import simulate
     from pactsim.results.estimate import Estimate
     from pactsim.results.exact import ExactResults, exact
@@ -42,6 +43,7 @@ __all__ = [
     "load",
     "loads",
     "simulate",
+    "sweep",
 ]
 
 #: Where each public name lives; imported on first access.
@@ -56,6 +58,7 @@ _LAZY = {
     "load": "pactsim.language.io",
     "loads": "pactsim.language.io",
     "simulate": "pactsim.montecarlo",
+    "sweep": "pactsim.analysis.sweep",
 }
 
 

@@ -105,6 +105,10 @@ class ScenarioError(PactsimError, ValueError):
         self.problems = tuple(_sorted(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickled with its problems (the worker of an executor sends it back whole)
+        return (type(self), (list(self.problems),), self.__dict__)
+
     @property
     def path(self) -> str | None:
         return self.problems[0].path
@@ -147,6 +151,10 @@ class ModelTooWideError(PactsimError, ValueError):
         super().__init__(message)
         self.width = width
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickled with its width (the worker of an executor sends it back whole)
+        return (_rebuild_too_wide, (type(self), self.args[0], self.width), self.__dict__)
+
 
 class ExactUnsupportedError(PactsimError, ValueError):
     """Exact inference cannot answer this question (Monte Carlo can).
@@ -180,6 +188,11 @@ class ExecutionError(PactsimError, RuntimeError):
     or the executor refused the task. The message names the chunk; the
     original exception is chained as ``__cause__``. The run was cancelled.
     """
+
+
+def _rebuild_too_wide(cls: type[ModelTooWideError], message: str, width: int
+                      ) -> ModelTooWideError:
+    return cls(message, width=width)
 
 
 def _sorted(problems: Iterable[Problem]) -> list[Problem]:

@@ -9,7 +9,7 @@ import pactsim
 
 DOCUMENTED = {
     "Estimate", "ExactResults", "Results", "Scenario", "__version__", "dumps", "errors",
-    "exact", "from_dict", "load", "loads", "simulate",
+    "exact", "from_dict", "load", "loads", "simulate", "sweep",
 }
 
 
