@@ -1,0 +1,440 @@
+"""Keeping score: proper scores of a scenario's forecasts against what happened.
+
+:func:`score` pairs scenarios with resolution files (by scenario id) and scores
+every resolved item:
+
+* **true/false items** (binary nodes and questions, conditional ones on their
+  condition, P(item | given)): the Brier score :math:`(p - y)^2` and the log
+  score :math:`-\\ln(p \\text{ if } y \\text{ else } 1 - p)` (natural log;
+  both negatively oriented, lower is better, as in ``scoringrules``), next to
+  two baselines: 0.5, and the base rate (the item's ``base_rate`` from the
+  resolution file, else the share of true outcomes among all true/false items
+  scored together, an in-sample climatology);
+* **dates** (``signing``): the signing date's distribution, one atom per day
+  from ``as_of`` to the horizon and one for "not by the horizon", scored by the
+  log score of the observed day, :math:`-\\ln f(y)`, and the CRPS in days,
+  :math:`\\sum_d (F(d) - 1\\{y \\le d\\})^2` (a date after the horizon counts as
+  the day after it); whether the 80% interval (10% to 90% quantiles) covered it;
+  the baseline is a uniform distribution over the same atoms. ``signing`` is
+  also scored as a true/false item, P(signed by the horizon).
+
+Probabilities come from exact inference when it can answer (no noise), else
+from a seeded Monte Carlo run (``method`` and ``stderr`` say which).
+
+Several versions of one scenario (the same id, different ``as_of``) form a
+track record: :attr:`Scorecard.track` gives time-averaged scores as
+forecasting platforms report them — the mean over the days an item was open
+(from the first version's ``as_of`` to the day it resolved) of the score of
+the forecast standing that day (the latest version as of that day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from pactsim.errors import (
+    ArgumentError,
+    ExactUnsupportedError,
+    ModelTooWideError,
+    ScenarioError,
+)
+from pactsim.language.io import load
+from pactsim.language.resolutions import (
+    Outcome,
+    Resolutions,
+    check_resolutions,
+    load_resolutions,
+)
+from pactsim.language.scenario import Scenario
+from pactsim.montecarlo import simulate
+from pactsim.results.exact import ExactResults, exact
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from pactsim.analysis.calibration import Calibration
+    from pactsim.results.montecarlo import Results
+
+__all__ = ["Scorecard", "brier", "crps_days", "log_score", "score"]
+
+Method = Literal["auto", "exact", "montecarlo"]
+_EPOCH = dt.date(1970, 1, 1)
+
+
+# -- the kernels (arrays in, arrays out) -------------------------------------------------------
+
+def brier(p: Any, y: Any) -> NDArray[np.float64]:
+    """Brier score :math:`(p - y)^2` of probabilities `p` for outcomes `y` (0/1).
+
+    >>> float(brier(0.7, 1))
+    0.09
+    """
+    p_, y_ = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    return np.asarray((p_ - y_) ** 2, dtype=np.float64)
+
+
+def log_score(p: Any, y: Any) -> NDArray[np.float64]:
+    """Log score :math:`-\\ln|p + y - 1|` (natural log; ``inf`` for a certain miss).
+
+    >>> round(float(log_score(0.8, 0)), 4)
+    1.6094
+    """
+    p_, y_ = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    with np.errstate(divide="ignore"):
+        return np.asarray(-np.log(np.abs(p_ + y_ - 1.0)), dtype=np.float64)
+
+
+def crps_days(cdf: Any, y: int) -> float:
+    """CRPS (in days) of a distribution on days 0..m-1, plus an atom at day m.
+
+    `cdf` holds :math:`F(0), ..., F(m-1)`; the rest of the mass sits at day
+    ``m``; `y` is the observed day (clipped to 0..m). The score is
+    :math:`\\sum_{d=0}^{m-1} (F(d) - 1\\{y \\le d\\})^2`.
+
+    >>> crps_days([0.5], 0), crps_days([0.5], 1)
+    (0.25, 0.25)
+    """
+    f = np.asarray(cdf, dtype=float)
+    y = min(max(int(y), 0), len(f))
+    step = (np.arange(len(f)) >= y).astype(float)
+    return float(np.sum((f - step) ** 2))
+
+
+def _interval(cdf: NDArray[np.float64], level: float) -> int:
+    """First day whose F reaches `level` (len(cdf) when not by the horizon)."""
+    return int(np.searchsorted(cdf, level - 1e-12))
+
+
+# -- forecasts from a scenario ------------------------------------------------------------------
+
+class _Forecast:
+    """Exact answers where possible, a Monte Carlo run (made once, on demand) otherwise."""
+
+    def __init__(self, sc: Scenario, *, method: Method, n: int, seed: int) -> None:
+        self.sc, self.method, self.n, self.seed = sc, method, n, seed
+        self.ex: ExactResults | None = None
+        self._mc: Results | None = None
+        if method != "montecarlo":
+            try:
+                self.ex = exact(sc)
+            except (ExactUnsupportedError, ModelTooWideError):
+                if method == "exact":
+                    raise
+
+    def mc(self) -> Results:
+        if self._mc is None:
+            self._mc = simulate(self.sc, n=self.n, seed=self.seed, keep_draws=True,
+                                progress=False)
+        return self._mc
+
+    def prob(self, expr: str, given: str | None) -> tuple[float, float, str]:
+        if self.ex is not None:
+            try:
+                return float(self.ex.prob(expr, given=given)), 0.0, "exact"
+            except ExactUnsupportedError:
+                if self.method == "exact":
+                    raise
+        est = self.mc().prob(expr, given=given)
+        return float(est.value), float(est.stderr), "montecarlo"
+
+    def cdf(self) -> tuple[NDArray[np.float64], str]:
+        """F(d) for every day from as_of to the horizon."""
+        if self.ex is not None:
+            return self.ex.signing_cdf()["p"].to_numpy(dtype=float), "exact"
+        return self.mc().signing_cdf()["p"].to_numpy(dtype=float), "montecarlo"
+
+
+# -- the scorecard ------------------------------------------------------------------------------
+
+_ITEM_COLUMNS = [
+    "scenario", "as_of", "item", "kind", "given", "outcome", "resolved", "p", "stderr",
+    "method", "brier", "log", "brier_half", "log_half", "base_rate", "brier_base", "log_base",
+    "p_day", "crps", "log_uniform", "crps_uniform", "q10", "q90", "covered", "source",
+]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Scores of scenarios against resolutions (made by :func:`score`).
+
+    Attributes
+    ----------
+    items:
+        One row per scored item and scenario version; columns ``scenario``,
+        ``as_of``, ``item``, ``kind`` (``binary`` or ``date``), ``given``,
+        ``outcome``, ``resolved``, ``p`` (the forecast P(true), or of the date
+        item P(signed by the horizon)), ``stderr`` and ``method`` (``exact`` or
+        ``montecarlo``); for true/false items ``brier``, ``log`` and the
+        baselines ``brier_half``, ``log_half`` (0.5) and ``base_rate``,
+        ``brier_base``, ``log_base``; for dates ``p_day`` (probability of the
+        observed day), ``log`` (its log score), ``crps`` (days), the uniform
+        baseline ``log_uniform``, ``crps_uniform``, the 80% interval ``q10``,
+        ``q90`` (``None`` past the horizon) and ``covered``.
+    unresolvable:
+        Items marked unresolvable, with their reasons (not scored).
+    track:
+        Time-averaged scores per item over versions of one scenario (empty
+        unless some id has several versions): ``days`` open, ``versions``,
+        ``brier``, ``log``, ``crps`` averaged over those days, ``p_by_version``.
+    scenarios:
+        ``(id, as_of)`` of each scenario scored, in order.
+    """
+
+    items: pd.DataFrame
+    unresolvable: pd.DataFrame
+    track: pd.DataFrame
+    scenarios: tuple[tuple[str, dt.date], ...] = field(default=())
+    n: int = 0
+    seed: int = 0
+
+    def summary(self) -> pd.DataFrame:
+        """Mean scores per scenario version and overall (row ``all``), with the baselines.
+
+        Columns: ``n_binary``, ``brier``, ``brier_half``, ``brier_base``, ``log``,
+        ``log_half``, ``log_base``, ``n_dates``, ``date_log``, ``date_log_uniform``,
+        ``crps``, ``crps_uniform``, ``coverage80`` (share of dates in their 80% interval).
+        """
+        rows = []
+        groups: list[tuple[str, pd.DataFrame]] = [
+            (f"{sid} @ {as_of}", g) for (sid, as_of), g in self.items.groupby(
+                ["scenario", "as_of"], sort=False)]
+        if len(groups) != 1:
+            groups.append(("all", self.items))
+        elif groups:
+            groups = [("all", groups[0][1])]
+        for name, g in groups:
+            b, d = g[g.kind == "binary"], g[g.kind == "date"]
+            rows.append({
+                "forecast": name, "n_binary": len(b),
+                "brier": _mean(b.brier), "brier_half": _mean(b.brier_half),
+                "brier_base": _mean(b.brier_base), "log": _mean(b.log),
+                "log_half": _mean(b.log_half), "log_base": _mean(b.log_base),
+                "n_dates": len(d), "date_log": _mean(d.log),
+                "date_log_uniform": _mean(d.log_uniform), "crps": _mean(d.crps),
+                "crps_uniform": _mean(d.crps_uniform),
+                "coverage80": _mean(d.covered.astype(float)) if len(d) else math.nan,
+            })
+        return pd.DataFrame(rows).set_index("forecast")
+
+    def calibration(self, *, bands: int = 1000, level: float = 0.9,
+                    seed: int = 0) -> Calibration:
+        """Calibration of the true/false forecasts (see :func:`pactsim.analysis.calibration
+        .calibration`)."""
+        from pactsim.analysis.calibration import calibration
+
+        b = self.items[self.items.kind == "binary"]
+        y = (b.outcome == "true").to_numpy(dtype=float)
+        return calibration(b.p.to_numpy(dtype=float), y, bands=bands, level=level, seed=seed)
+
+    def to_json(self) -> str:
+        """Items, summary and track record as JSON (see :mod:`pactsim.views.scoring`)."""
+        from pactsim.views.scoring import scorecard_to_json
+
+        return scorecard_to_json(self)
+
+    def to_csv(self) -> str:
+        """One long CSV table (see :mod:`pactsim.views.scoring`)."""
+        from pactsim.views.scoring import scorecard_to_table
+
+        return scorecard_to_table(self).to_csv(index=False)
+
+    def __str__(self) -> str:
+        from pactsim.views.scoring import format_scorecard
+
+        return format_scorecard(self)
+
+
+def _mean(s: pd.Series) -> float:
+    s = s.dropna()
+    return float(s.mean()) if len(s) else math.nan
+
+
+def _outcome_text(o: Outcome) -> str:
+    if isinstance(o.value, bool):
+        return "true" if o.value else "false"
+    return str(o.value)
+
+
+def _score_one(fc: _Forecast, res: Resolutions, *, skip_known: bool) -> list[dict[str, Any]]:
+    sc = fc.sc
+    rows: list[dict[str, Any]] = []
+    for o in res.outcomes.values():
+        if o.value is None or (skip_known and o.resolved is not None
+                               and o.resolved <= sc.as_of):
+            continue
+        base = {"scenario": sc.id, "as_of": sc.as_of, "item": o.name, "given": o.given,
+                "resolved": o.resolved, "source": ",".join(o.source), "base_rate": o.base_rate}
+        if isinstance(o.value, dt.date):
+            y_bin = o.value <= sc.horizon
+            rows.append(_binary(fc, o, y_bin, base))
+            rows.append(_date(fc, o.value, base))
+        else:
+            rows.append(_binary(fc, o, o.value, base))
+    return rows
+
+
+def _binary(fc: _Forecast, o: Outcome, y: bool, base: dict[str, Any]) -> dict[str, Any]:
+    p, se, method = fc.prob(o.name, o.given)
+    return {**base, "kind": "binary", "outcome": "true" if y else "false", "p": p,
+            "stderr": se, "method": method, "brier": float(brier(p, y)),
+            "log": float(log_score(p, y)), "brier_half": 0.25, "log_half": math.log(2.0)}
+
+
+def _date(fc: _Forecast, when: dt.date, base: dict[str, Any]) -> dict[str, Any]:
+    sc = fc.sc
+    cdf, method = fc.cdf()
+    m = len(cdf)  # days as_of .. horizon
+    y = min((when - sc.as_of).days, m)
+    pmf = np.diff(np.concatenate([[0.0], cdf, [1.0]]))
+    p_day = float(pmf[y])
+    uniform = np.concatenate([[0.0], np.arange(1, m) / m])  # mass 1/m on days 1..m
+    q10, q90 = _interval(cdf, 0.1), _interval(cdf, 0.9)
+
+    def day(k: int) -> dt.date | None:
+        return None if k >= m else sc.as_of + dt.timedelta(days=k)
+
+    return {**base, "item": f"{base['item']}.date", "kind": "date",
+            "outcome": when.isoformat() if y < m else f"{when} (after the horizon)",
+            "p": float(cdf[-1]), "stderr": math.nan, "method": method, "p_day": p_day,
+            "log": -math.log(p_day) if p_day > 0 else math.inf, "crps": crps_days(cdf, y),
+            "log_uniform": math.log(m), "crps_uniform": crps_days(uniform, y),
+            "q10": day(q10), "q90": day(q90), "covered": q10 <= y <= q90}
+
+
+def _track(items: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for (sid, item), g in items.groupby(["scenario", "item"], sort=False):
+        g = g.sort_values("as_of")
+        if g.as_of.nunique() < 2:
+            continue
+        resolved = g.resolved.iloc[0]
+        starts = [*list(g.as_of), resolved]
+        days = np.array([(b - a).days for a, b in itertools.pairwise(starts)])
+        days = np.maximum(days, 0)
+        total = int(days.sum())
+        if total <= 0:
+            continue
+        w = days / total
+
+        def avg(col: str, g: pd.DataFrame = g, w: NDArray[np.float64] = w) -> float:
+            v = g[col].to_numpy(dtype=float)
+            return float(np.sum(w * v)) if np.all(np.isfinite(v[w > 0])) else math.inf
+
+        rows.append({
+            "scenario": sid, "item": item, "kind": g.kind.iloc[0], "outcome": g.outcome.iloc[0],
+            "opened": g.as_of.iloc[0], "resolved": resolved, "days": total,
+            "versions": len(g), "brier": avg("brier"), "log": avg("log"), "crps": avg("crps"),
+            "brier_latest": float(g.brier.iloc[-1]), "log_latest": float(g.log.iloc[-1]),
+            "p_by_version": "; ".join(f"{a}: {p:.3f} ({d} d)" for a, p, d in zip(
+                g.as_of, g.p, days, strict=True)),
+        })
+    cols = ["scenario", "item", "kind", "outcome", "opened", "resolved", "days", "versions",
+            "brier", "log", "crps", "brier_latest", "log_latest", "p_by_version"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def score(
+    scenarios: Scenario | str | os.PathLike[str] | Sequence[Scenario | str | os.PathLike[str]],
+    resolutions: Resolutions | str | os.PathLike[str]
+    | Sequence[Resolutions | str | os.PathLike[str]],
+    *,
+    method: Method = "auto",
+    n: int = 200_000,
+    seed: int = 0,
+) -> Scorecard:
+    """Score scenarios against resolution files, matched by scenario id.
+
+    Parameters
+    ----------
+    scenarios:
+        Scenarios or their files. Several with the same id and different
+        ``as_of`` are versions of one forecast: each is scored, and
+        :attr:`Scorecard.track` gives the time-averaged scores.
+    resolutions:
+        Resolution files (:func:`pactsim.language.resolutions.load_resolutions`)
+        or loaded :class:`Resolutions`; one per scenario id.
+    method:
+        ``"auto"`` (exact where it can answer, Monte Carlo otherwise),
+        ``"exact"`` or ``"montecarlo"``.
+    n, seed:
+        Draws and seed of the Monte Carlo runs, when one is needed.
+
+    Raises
+    ------
+    ScenarioError
+        Located problems of a resolution file against its scenario; a scenario
+        without resolutions, or resolutions without a scenario.
+
+    Examples
+    --------
+    >>> card = score("scenarios/backtest/russia-dprk-2024.yaml",
+    ...              "scenarios/backtest/russia-dprk-2024.resolutions.yaml")  # doctest: +SKIP
+    >>> card.summary().loc["all", ["brier", "brier_half", "brier_base"]]    # doctest: +SKIP
+    """
+    if method not in ("auto", "exact", "montecarlo"):
+        raise ArgumentError(f"score(): method = {method!r}; use 'auto', 'exact' or 'montecarlo'")
+    scs = [s if isinstance(s, Scenario) else load(s) for s in _many(scenarios)]
+    loaded = [r if isinstance(r, Resolutions) else load_resolutions(r)
+              for r in _many(resolutions)]
+    if not scs:
+        raise ArgumentError("score(): give at least one scenario")
+    by_id: dict[str, Resolutions] = {}
+    for r in loaded:
+        if r.scenario in by_id:
+            raise ScenarioError(r.problem(("scenario",), f"= {r.scenario!r} is resolved by "
+                                          f"{by_id[r.scenario].name} too (one file per id)"))
+        by_id[r.scenario] = r
+    ids = {s.id for s in scs}
+    for r in loaded:
+        if r.scenario not in ids:
+            raise ScenarioError(r.problem(("scenario",), f"= {r.scenario!r} matches none of the "
+                                          "scenarios given (" + ", ".join(sorted(ids)) + ")"))
+    versions = {i: sum(s.id == i for s in scs) for i in ids}
+    rows: list[dict[str, Any]] = []
+    for sc in scs:
+        found = by_id.get(sc.id)
+        if found is None:
+            raise ScenarioError(f"scenario {sc.id!r} (as of {sc.as_of}) has no resolution file; "
+                                "give one with --resolutions (resolutions: 1, scenario: "
+                                f"{sc.id}, ...)")
+        r = found
+        several = versions[sc.id] > 1
+        # in a series, a later version may postdate some outcomes: those items are skipped
+        check_resolutions(r, sc, dates=not several)
+        rows += _score_one(_Forecast(sc, method=method, n=n, seed=seed), r, skip_known=several)
+    items = pd.DataFrame(rows, columns=_ITEM_COLUMNS)
+    _fill_base_rates(items)
+    unres = pd.DataFrame(
+        [{"scenario": r.scenario, "item": o.name, "reason": o.reason}
+         for r in loaded for o in r.outcomes.values() if o.value is None],
+        columns=["scenario", "item", "reason"])
+    return Scorecard(items, unres, _track(items), tuple((s.id, s.as_of) for s in scs), n, seed)
+
+
+def _fill_base_rates(items: pd.DataFrame) -> None:
+    binary = items.kind == "binary"
+    if not binary.any():
+        return
+    y = (items.loc[binary, "outcome"] == "true").astype(float)
+    climate = float(y.mean())
+    rate = items.loc[binary, "base_rate"].astype(float).fillna(climate)
+    items.loc[binary, "base_rate"] = rate
+    items.loc[binary, "brier_base"] = brier(rate, y)
+    items.loc[binary, "log_base"] = log_score(rate, y)
+
+
+def _many(x: Any) -> list[Any]:
+    if isinstance(x, str | os.PathLike | Scenario | Resolutions):
+        return [x]
+    if isinstance(x, Iterable):
+        return list(x)
+    return [x]

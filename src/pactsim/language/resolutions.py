@@ -1,0 +1,400 @@
+"""Resolution files: what happened, for scoring a scenario's forecasts.
+
+A resolution file records, for one scenario id, the outcome of each node or
+question that has resolved::
+
+    resolutions: 1                  # format version, required
+    scenario: iran-russia-2024      # the scenario id it resolves, required
+    recorded: 2025-10-10            # when this record was written (optional)
+    description: what counted as the text (optional)
+    sources:                        # keys that outcomes cite with `source:`
+      kremlin: "Kremlin.ru, Jan 17, 2025: the treaty's text"
+    outcomes:
+      signing:                      # a dated node: a date, or false (not by the horizon)
+        outcome: 2025-01-17
+        resolved: 2025-01-17        # the day the outcome became known, required
+        source: kremlin             # a key of sources, or a list of them, required
+      mutual_defence:
+        outcome: false
+        given: signing              # scored as P(mutual_defence | signing); the condition
+        resolved: 2025-01-17        #   must have come true
+        source: kremlin
+      su35_sale:
+        outcome: unresolvable       # with a reason, required; nothing is scored
+        reason: no official announcement either way
+
+Outcomes are ``true``, ``false``, a date (for ``signing``) or
+``unresolvable``. An optional ``base_rate`` (a reference-class frequency in
+[0, 1]) is the baseline the item is compared with; ``why`` is free text.
+
+:func:`load_resolutions` / :func:`loads_resolutions` check the structure;
+:func:`check_resolutions` checks the file against its scenario (names, with
+"did you mean"; condition expressions; dates after the scenario's ``as_of``).
+Every problem is reported at ``FILE:LINE:COL`` in one
+:class:`~pactsim.errors.ScenarioError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pactsim.errors import ArgumentTypeError, Problem, ScenarioError, Suggestions
+from pactsim.language import expr as _expr
+from pactsim.language._yaml import MAX_BYTES, Key, Located, parse_yaml
+from pactsim.language.files import read_regular
+from pactsim.language.scenario import Question, Scenario
+from pactsim.language.validate import dotted_path, shown
+
+__all__ = [
+    "Outcome",
+    "Resolutions",
+    "check_resolutions",
+    "load_resolutions",
+    "loads_resolutions",
+    "scenario_scope",
+]
+
+_TOP = ("resolutions", "scenario", "recorded", "description", "sources", "outcomes")
+_REQUIRED_TOP = ("resolutions", "scenario", "outcomes")
+_FIELDS = ("outcome", "resolved", "source", "given", "reason", "base_rate", "why")
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+UNRESOLVABLE = "unresolvable"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one node or question.
+
+    Attributes
+    ----------
+    name:
+        The node or question (a name of the scenario).
+    value:
+        ``True``, ``False``, a ``datetime.date`` (a dated node's date), or
+        ``None`` when the item is unresolvable.
+    resolved:
+        The day the outcome became known (``None`` when unresolvable).
+    source:
+        Keys of the file's ``sources``.
+    given:
+        The condition the item is scored on (an expression), or ``None``.
+    reason, why:
+        Why it is unresolvable; a free note.
+    base_rate:
+        A reference-class frequency used as the item's baseline, or ``None``.
+    """
+
+    name: str
+    value: bool | dt.date | None
+    resolved: dt.date | None = None
+    source: tuple[str, ...] = ()
+    given: str | None = None
+    reason: str | None = None
+    base_rate: float | None = None
+    why: str | None = None
+
+    @property
+    def unresolvable(self) -> bool:
+        return self.value is None
+
+    @property
+    def kind(self) -> Literal["binary", "date", "unresolvable"]:
+        if self.value is None:
+            return "unresolvable"
+        return "binary" if isinstance(self.value, bool) else "date"
+
+
+@dataclass(frozen=True)
+class Resolutions:
+    """A validated resolution file (see the module docstring for the format)."""
+
+    scenario: str
+    outcomes: dict[str, Outcome]
+    sources: dict[str, str] = field(default_factory=dict)
+    recorded: dt.date | None = None
+    description: str | None = None
+    name: str = "<resolutions>"
+    located: Located | None = field(default=None, compare=False, repr=False)
+
+    def problem(self, path: tuple[Key, ...], message: str, *, key: bool = False) -> Problem:
+        """A :class:`Problem` located at `path` of this file."""
+        line, col = self.located.locate(path, key=key) if self.located else (None, None)
+        return Problem(message, dotted_path(path), self.name, line, col)
+
+
+class _Problems:
+    def __init__(self, located: Located) -> None:
+        self.loc = located
+        self.items: list[Problem] = []
+
+    def add(self, path: tuple[Key, ...], message: str, *, key: bool = False,
+            value: object = None) -> None:
+        line, col = self.loc.locate(path, key=key)
+        self.items.append(Problem(message, dotted_path(path), self.loc.name, line, col, value))
+
+
+def _text(p: _Problems, path: tuple[Key, ...], value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        p.add(path, f"= {shown(value)} must be text (quote it if it reads as a number, date or "
+                    "true/false)", value=value)
+        return None
+    return value
+
+
+def _date(p: _Problems, path: tuple[Key, ...], value: object) -> dt.date | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    p.add(path, f"= {shown(value)} is not a date (dates are YYYY-MM-DD, e.g. 2025-01-17)",
+          value=value)
+    return None
+
+
+def _unknown(p: _Problems, path: tuple[Key, ...], key: object, allowed: tuple[str, ...]) -> None:
+    hint = Suggestions(allowed)(str(key)) if isinstance(key, str) else ""
+    p.add(path, f"unknown field {shown(key)}{hint} (allowed: {', '.join(allowed)})", key=True)
+
+
+def _outcome(p: _Problems, name: str, spec: object, sources: Mapping[str, str]) -> Outcome | None:
+    path: tuple[Key, ...] = ("outcomes", name)
+    if not isinstance(spec, Mapping):
+        p.add(path, f"= {shown(spec)} must be a mapping with `outcome`, `resolved` and `source` "
+                    "(e.g. {outcome: true, resolved: 2025-01-17, source: kremlin})", value=spec)
+        return None
+    for k in spec:
+        if k not in _FIELDS:
+            _unknown(p, (*path, k), k, _FIELDS)
+    if "outcome" not in spec:
+        p.add(path, "missing required field 'outcome' (true, false, a date, or unresolvable)",
+              key=True)
+        return None
+    raw = spec["outcome"]
+    value: bool | dt.date | None = None
+    bad = False
+    if isinstance(raw, bool) or (isinstance(raw, dt.date) and not isinstance(raw, dt.datetime)):
+        value = raw
+    elif raw == UNRESOLVABLE:
+        value = None
+    else:
+        hint = Suggestions([UNRESOLVABLE, "true", "false"])(raw) if isinstance(raw, str) else ""
+        p.add((*path, "outcome"), f"= {shown(raw)} is not an outcome{hint} (write true, false, a "
+                                  "date YYYY-MM-DD, or unresolvable)", value=raw)
+        bad = True
+    reason = _text(p, (*path, "reason"), spec.get("reason"))
+    why = _text(p, (*path, "why"), spec.get("why"))
+    given = _text(p, (*path, "given"), spec.get("given"))
+    resolved = None
+    keys: tuple[str, ...] = ()
+    if value is None and not bad:
+        if not reason:
+            p.add(path, "an unresolvable outcome needs a `reason` (what is unknown, and why)",
+                  key=True)
+        if "resolved" in spec:
+            resolved = _date(p, (*path, "resolved"), spec["resolved"])
+    else:
+        for req in ("resolved", "source"):
+            if req not in spec:
+                p.add(path, f"missing required field '{req}' (a resolved outcome states "
+                            "the day it became known and a key of `sources`)", key=True)
+        if "resolved" in spec:
+            resolved = _date(p, (*path, "resolved"), spec["resolved"])
+        if isinstance(value, dt.date) and resolved is not None and resolved < value:
+            p.add((*path, "resolved"), f"= {resolved} is before the outcome {value} (an "
+                                       "outcome cannot be known before it happens)")
+    if "source" in spec:
+        src = spec["source"]
+        listed = src if isinstance(src, list) else [src]
+        if not listed or not all(isinstance(s, str) for s in listed):
+            p.add((*path, "source"), f"= {shown(src)} must be a key of `sources`, or a list of "
+                                     "them", value=src)
+        else:
+            keys = tuple(listed)
+            known = Suggestions(sources)
+            for i, s in enumerate(listed):
+                if s not in sources:
+                    where = (*path, "source", i) if isinstance(src, list) else (*path, "source")
+                    p.add(where, f"unknown source {s!r}{known(s)} (add it under `sources:`)",
+                          value=s)
+    base_rate = spec.get("base_rate")
+    if base_rate is not None and (isinstance(base_rate, bool)
+                                  or not isinstance(base_rate, int | float)
+                                  or not 0 <= base_rate <= 1 or math.isnan(base_rate)):
+        p.add((*path, "base_rate"), f"= {shown(base_rate)} must be a probability in [0, 1] (the "
+                                    "reference-class frequency, e.g. 0.3)", value=base_rate)
+        base_rate = None
+    if bad:
+        return None
+    return Outcome(name, value, resolved, keys, given, reason,
+                   None if base_rate is None else float(base_rate), why)
+
+
+def _build(located: Located) -> Resolutions:
+    p = _Problems(located)
+    data = located.data
+    if not isinstance(data, Mapping):
+        raise ScenarioError(Problem("a resolution file is a mapping (resolutions: 1, scenario: "
+                                    "ID, outcomes: ...)", "", located.name, 1, 1))
+    for k in data:
+        if k not in _TOP:
+            _unknown(p, (k,), k, _TOP)
+    for k in _REQUIRED_TOP:
+        if k not in data:
+            p.add((), f"missing required field '{k}' (a resolution file starts with "
+                      "`resolutions: 1`, `scenario: ID` and `outcomes:`)")
+    if "resolutions" in data and data["resolutions"] != 1:
+        p.add(("resolutions",), f"= {shown(data['resolutions'])}: unsupported format version "
+                                "(write `resolutions: 1`)")
+    sid = data.get("scenario")
+    if "scenario" in data and (not isinstance(sid, str) or not _ID.match(sid)):
+        p.add(("scenario",), f"= {shown(sid)} must be a scenario id (lowercase letters, digits, "
+                             ". _ -)", value=sid)
+    recorded = _date(p, ("recorded",), data["recorded"]) if "recorded" in data else None
+    description = _text(p, ("description",), data.get("description"))
+    sources: dict[str, str] = {}
+    raw_sources = data.get("sources", {}) or {}
+    if not isinstance(raw_sources, Mapping):
+        p.add(("sources",), "must be a mapping of key: text", value=raw_sources)
+    else:
+        for k, v in raw_sources.items():
+            text = _text(p, ("sources", k), v)
+            if text is not None:
+                sources[str(k)] = text
+    outcomes: dict[str, Outcome] = {}
+    raw = data.get("outcomes", {})
+    if not isinstance(raw, Mapping) or ("outcomes" in data and not raw):
+        p.add(("outcomes",), "must be a mapping of name: {outcome: ...}, with at least one item",
+              value=raw)
+    else:
+        for name, spec in raw.items():
+            if not isinstance(name, str):
+                p.add(("outcomes", name), f"key {shown(name)} must be a node or question name",
+                      key=True)
+                continue
+            got = _outcome(p, name, spec, sources)
+            if got is not None:
+                outcomes[name] = got
+    if p.items:
+        raise ScenarioError(p.items)
+    return Resolutions(str(sid), outcomes, sources, recorded, description, located.name, located)
+
+
+def loads_resolutions(text: str | bytes, *, name: str = "<resolutions>",
+                      scenario: Scenario | None = None) -> Resolutions:
+    """Parse and validate resolution text; with `scenario`, also check it against it.
+
+    Examples
+    --------
+    >>> r = loads_resolutions("resolutions: 1\\nscenario: demo\\nsources: {s: a paper}\\n"
+    ...                       "outcomes:\\n  rain: {outcome: true, resolved: 2024-05-01, "
+    ...                       "source: s}\\n")
+    >>> r.outcomes["rain"].value, r.outcomes["rain"].kind
+    (True, 'binary')
+    """
+    if not isinstance(text, str | bytes):
+        raise ArgumentTypeError(f"loads_resolutions(): text is a {type(text).__name__}; pass "
+                                "the YAML text as a str")
+    res = _build(parse_yaml(text, name=name))
+    if scenario is not None:
+        check_resolutions(res, scenario)
+    return res
+
+
+def load_resolutions(path: str | os.PathLike[str], *,
+                     scenario: Scenario | None = None) -> Resolutions:
+    """Read a resolution file (see :func:`loads_resolutions`)."""
+    name = os.fspath(path)
+    try:
+        data = read_regular(name, MAX_BYTES)
+    except OSError as err:
+        raise ScenarioError(Problem(f"cannot read the file: {err.strerror or err}",
+                                    path=name)) from None
+    if len(data) > MAX_BYTES:
+        raise ScenarioError(Problem(f"the file is over {MAX_BYTES:,} bytes", path=name, line=1,
+                                    column=1))
+    return loads_resolutions(data, name=name, scenario=scenario)
+
+
+def scenario_scope(sc: Scenario) -> dict[str, _expr.NameInfo]:
+    """Each name of `sc` with its expression type (questions type-checked in order)."""
+    scope: dict[str, _expr.NameInfo] = {}
+    trees: dict[str, _expr.Expr] = {}
+    for v in sc.iter_nodes():
+        if v.kind == "driver":
+            scope[v.name] = _expr.NameInfo("number")
+        elif v.kind == "question":
+            spec = v.spec
+            assert isinstance(spec, Question)  # internal: iter_nodes wraps questions
+            trees[v.name] = _expr.parse(spec.expr)
+        else:
+            scope[v.name] = _expr.NameInfo("bool", has_date=(v.kind == "signing"))
+    for name in _expr.dependency_order(trees):
+        scope[name] = _expr.NameInfo(_expr.check(trees[name], scope))
+    return scope
+
+
+def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> None:
+    """Check `res` against its scenario; raise one located ScenarioError listing every problem.
+
+    Rules: the ids match; every name is a binary node, ``signing`` or a true/false
+    question of the scenario (did you mean ...?); dates only for dated nodes; a
+    ``given`` is a true/false expression over the scenario's names, and when it
+    is one resolved name, that outcome came true; outcomes resolved and dated on
+    after the scenario's ``as_of`` (a forecast made after the fact scores nothing;
+    ``dates=False`` skips this rule, for later versions of a forecast).
+    """
+    problems: list[Problem] = []
+    if res.scenario != sc.id:
+        problems.append(res.problem(("scenario",), f"= {res.scenario!r} but the scenario's id is "
+                                                   f"{sc.id!r} (pair each file with its scenario)"))
+    scope = scenario_scope(sc)
+    names = Suggestions(n for n, info in scope.items() if info.type == "bool")
+    for name, o in res.outcomes.items():
+        path: tuple[Key, ...] = ("outcomes", name)
+        info = scope.get(name)
+        if info is None:
+            problems.append(res.problem(path, f"unknown name {name!r}{names(name)} (not a node or "
+                                              f"question of scenario {sc.id!r})", key=True))
+            continue
+        if info.type != "bool":
+            what = ("a driver (latent; never observed)" if name in sc.drivers else
+                    f"a {info.type} question (resolve a true/false question instead, e.g. "
+                    f"`{name} >= 6`)")
+            problems.append(res.problem(path, f"{name!r} is {what}", key=True))
+            continue
+        if isinstance(o.value, dt.date) and not info.has_date:
+            problems.append(res.problem((*path, "outcome"), f"= {o.value} is a date, but {name!r} "
+                                        "has no date (write true or false)"))
+        if o.given is not None:
+            problems += _check_given(res, sc, scope, (*path, "given"), o.given)
+        for what, when in (("resolved", o.resolved),
+                           ("outcome", o.value if isinstance(o.value, dt.date) else None)):
+            if dates and when is not None and when <= sc.as_of:
+                problems.append(res.problem((*path, what), f"= {when} is not after the "
+                                            f"scenario's as_of {sc.as_of} (the forecast was made "
+                                            "knowing the outcome; it cannot be scored)"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _check_given(res: Resolutions, sc: Scenario, scope: Mapping[str, _expr.NameInfo],
+                 path: tuple[Key, ...], text: str) -> list[Problem]:
+    try:
+        _expr.compile_condition(text, scope, what="given", horizon=sc.horizon)
+    except ScenarioError as err:
+        return [res.problem(path, p.message) for p in err.problems]
+    cond = res.outcomes.get(text.strip())
+    if cond is not None and cond.value is False:
+        return [res.problem(path, f"= {text!r}, which resolved false: the item is void (remove "
+                                  "it, or mark it unresolvable)")]
+    if cond is not None and cond.value is None:
+        return [res.problem(path, f"= {text!r}, which is unresolvable: the item cannot be scored "
+                                  "(mark it unresolvable too)")]
+    return []
+

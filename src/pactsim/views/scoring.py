@@ -1,0 +1,264 @@
+"""Scores, calibration and pooled forecasts as text, JSON, CSV, HTML and plots.
+
+JSON of a scorecard: ``{"run": {n, seed, pactsim}, "summary": [...],
+"items": [...], "unresolvable": [...], "track": [...]}``, each list one object
+per row of the frame of the same name; a number that does not exist is
+``null``, an infinite log score ``"inf"``. CSV: one long table with columns
+``section`` (``item``, ``summary`` or ``track``) followed by the union of those
+frames' columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pactsim._version import __version__
+
+if TYPE_CHECKING:
+    from pactsim.analysis.calibration import Calibration
+    from pactsim.analysis.pooling import PooledForecast
+    from pactsim.analysis.scoring import Scorecard
+
+__all__ = [
+    "format_calibration",
+    "format_pool",
+    "format_scorecard",
+    "pool_to_json",
+    "pool_to_table",
+    "reliability_diagram",
+    "scorecard_html",
+    "scorecard_to_json",
+    "scorecard_to_table",
+]
+
+
+def _num(x: Any, digits: int = 3) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if isinstance(x, float) and math.isinf(x):
+        return "inf"
+    return f"{x:.{digits}f}"
+
+
+def _item(r: Any) -> str:
+    given = r.given
+    return str(r.item) + (f" | {given}" if isinstance(given, str) else "")
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(head)]
+    line = "  ".join(h.ljust(w) if i == 0 else h.rjust(w)
+                     for i, (h, w) in enumerate(zip(head, widths, strict=True)))
+    out = [line.rstrip()]
+    for r in rows:
+        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                             for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip())
+    return "\n".join(out)
+
+
+def format_scorecard(card: Scorecard) -> str:
+    """The scorecard as text: per-item tables, then the summary, then the track record."""
+    out: list[str] = []
+    it = card.items
+    for (sid, as_of), g in it.groupby(["scenario", "as_of"], sort=False):
+        out.append(f"{sid} (forecast as of {as_of})")
+        b = g[g.kind == "binary"]
+        if len(b):
+            rows = [[_item(r), _num(r.p), str(r.outcome), _num(r.brier), _num(r.brier_base),
+                     _num(r.log), _num(r.log_base), str(r.method)] for r in b.itertuples()]
+            out.append(_table(["item", "p", "outcome", "Brier", "base", "log", "base",
+                               "method"], rows))
+        d = g[g.kind == "date"]
+        for r in d.itertuples():
+            q90 = r.q90 if isinstance(r.q90, dt.date) else "after the horizon"
+            out.append(f"{r.item}: {r.outcome}; P(that day) {_num(r.p_day, 4)}, log {_num(r.log)}"
+                       f" (uniform {_num(r.log_uniform)}); CRPS {_num(r.crps, 1)} days (uniform "
+                       f"{_num(r.crps_uniform, 1)}); 80% interval {r.q10} to {q90}: "
+                       + ("covered" if r.covered else "missed"))
+        out.append("")
+    s = card.summary()
+    out.append("Mean scores (lower is better; baselines: 0.5 and the base rate)")
+    out.append(_table(
+        ["forecast", "items", "Brier", "0.5", "base", "log", "0.5", "base", "dates", "date log",
+         "uniform", "CRPS d", "uniform", "80% cov"],
+        [[str(i), str(r.n_binary), _num(r.brier), _num(r.brier_half), _num(r.brier_base),
+          _num(r.log), _num(r.log_half), _num(r.log_base), str(r.n_dates), _num(r.date_log),
+          _num(r.date_log_uniform), _num(r.crps, 1), _num(r.crps_uniform, 1),
+          _num(r.coverage80, 2)] for i, r in zip(s.index, s.itertuples(), strict=True)]))
+    if len(card.track):
+        out.append("")
+        out.append("Time-averaged over the days each item was open (latest version each day)")
+        out.append(_table(["item", "days", "versions", "Brier", "log", "CRPS d", "forecasts"],
+                          [[f"{r.scenario}: {r.item}", str(r.days), str(r.versions),
+                            _num(r.brier), _num(r.log), _num(r.crps, 1), str(r.p_by_version)]
+                           for r in card.track.itertuples()]))
+    if len(card.unresolvable):
+        out.append("")
+        out.append("Not scored (unresolvable):")
+        out += [f"  {r.scenario}: {r.item}: {r.reason}" for r in card.unresolvable.itertuples()]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _plain(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float):
+        f = float(v)
+        if math.isnan(f):
+            return None
+        if math.isinf(f):
+            return "inf" if f > 0 else "-inf"
+        return int(v) if isinstance(v, int) else f
+    if hasattr(v, "item"):  # numpy scalars
+        return _plain(v.item())
+    return v
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): _plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def scorecard_to_json(card: Scorecard) -> str:
+    """The scorecard as JSON (see the module docstring)."""
+    data = {
+        "run": {"n": card.n, "seed": card.seed, "pactsim": __version__,
+                "scenarios": [{"id": i, "as_of": a.isoformat()} for i, a in card.scenarios]},
+        "summary": _records(card.summary().reset_index()),
+        "items": _records(card.items),
+        "unresolvable": _records(card.unresolvable),
+        "track": _records(card.track),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def scorecard_to_table(card: Scorecard) -> pd.DataFrame:
+    """The scorecard as one long table (``section`` first)."""
+    parts = [card.items.assign(section="item"),
+             card.summary().reset_index().assign(section="summary")]
+    if len(card.track):
+        parts.append(card.track.assign(section="track"))
+    df = pd.concat([p.astype(object) for p in parts], ignore_index=True)
+    return df[["section", *[c for c in df.columns if c != "section"]]]
+
+
+def format_calibration(cal: Calibration) -> str:
+    """The calibration table and the decompositions as text."""
+    rows = [[_num(r.p, 2), str(r.count), _num(r.observed, 2), _num(r.recalibrated, 2),
+             f"{_num(r.lo, 2)}–{_num(r.hi, 2)}"] for r in cal.table.itertuples()]
+    head = f"Calibration of {cal.n} forecasts (base rate {cal.base_rate:.3f})"
+    return "\n".join([
+        head,
+        _table(["p", "n", "observed", "CORP", f"{cal.level:.0%} band"], rows),
+        f"Brier {cal.brier:.4f} = MCB {cal.mcb:.4f} - DSC {cal.dsc:.4f} + UNC {cal.unc:.4f} "
+        "(CORP)",
+        f"Brier {cal.brier:.4f} = REL {cal.rel:.4f} - RES {cal.res:.4f} + UNC {cal.unc:.4f} "
+        "(Murphy, by forecast value)",
+        f"Sharpness (variance of the forecasts) {cal.sharpness:.4f}",
+    ]) + "\n"
+
+
+def reliability_diagram(cal: Calibration, ax: Any = None) -> Any:
+    """CORP reliability diagram with consistency band and forecast histogram; the Axes."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(5, 5))
+    t = cal.table
+    ax.plot([0, 1], [0, 1], color="#999", lw=1, ls="--", label="perfect calibration")
+    if t.lo.notna().any():
+        ax.fill_between(t.p, t.lo, t.hi, step="post", color="#2f5d8a", alpha=0.15,
+                        label=f"{cal.level:.0%} consistency band")
+    ax.step(t.p, t.recalibrated, where="post", color="#2f5d8a", lw=2, label="CORP (PAV)")
+    ax.scatter(t.p, t.observed, s=12 + 8 * t["count"], color="#c0504d", alpha=0.7, zorder=3,
+               label="observed share (size: count)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("forecast probability")
+    ax.set_ylabel("conditional event probability")
+    ax.set_title(f"Reliability ({cal.n} forecasts): MCB {cal.mcb:.3f}, DSC {cal.dsc:.3f}, "
+                 f"UNC {cal.unc:.3f}", fontsize=10)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return ax
+
+
+def scorecard_html(card: Scorecard) -> str:
+    """A report section: mean scores with baselines, then each item's score."""
+    from pactsim.views.display import escape
+
+    s = card.summary()
+    head = ["forecast", "items", "Brier", "Brier 0.5", "Brier base", "log", "log 0.5",
+            "log base", "dates", "date log", "CRPS days", "80% covered"]
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in [
+            i, r.n_binary, _num(r.brier), _num(r.brier_half), _num(r.brier_base), _num(r.log),
+            _num(r.log_half), _num(r.log_base), r.n_dates, _num(r.date_log), _num(r.crps, 1),
+            _num(r.coverage80, 2)]) + "</tr>" for i, r in zip(s.index, s.itertuples(),
+                                                              strict=True))
+    summary = ("<table><caption>Mean scores</caption><thead><tr>"
+               + "".join(f"<th>{h}</th>" for h in head) + f"</tr></thead><tbody>{rows}"
+               "</tbody></table>")
+    item_rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in [
+            _item(r), _num(r.p), r.outcome, r.resolved, _num(r.brier), _num(r.brier_base),
+            _num(r.log), _num(r.crps, 1), r.source]) + "</tr>" for r in card.items.itertuples())
+    items = ("<table><caption>Each item</caption><thead><tr><th>item</th><th>p</th>"
+             "<th>outcome</th><th>resolved</th><th>Brier</th><th>Brier base</th><th>log</th>"
+             f"<th>CRPS days</th><th>source</th></tr></thead><tbody>{item_rows}</tbody></table>")
+    note = ("<p>Lower is better. Brier (p − y)², log −ln P(outcome); baselines: 0.5, and the "
+            "base rate. Dates: log score of the day and CRPS in days of the signing-date "
+            "distribution.</p>")
+    unres = ""
+    if len(card.unresolvable):
+        unres = "<p>Not scored: " + "; ".join(
+            f"{escape(str(r.item))} ({escape(str(r.reason))})"
+            for r in card.unresolvable.itertuples()) + ".</p>"
+    return f"<h2>How did it score?</h2>{note}{summary}{items}{unres}"
+
+
+def format_pool(pooled: PooledForecast) -> str:
+    """Pooled forecast per item, each analyst's number beside it."""
+    how = ("geometric mean of odds" if pooled.method == "geometric" else "linear pool")
+    ext = f", extremized x{pooled.extremize:g}" if pooled.extremize != 1.0 else ""
+    weights = ", ".join(f"{a} {w:.2f}" for a, w in zip(pooled.analysts, pooled.weights,
+                                                           strict=True))
+    rows = [[str(i), _num(r["pooled"]), *(_num(r[a]) for a in pooled.analysts),
+             _num(r["spread"])] for i, r in pooled.table.iterrows()]
+    return (f"{pooled.scenario}: pooled by {how}{ext}; weights {weights}\n"
+            + _table(["item", "pooled", *pooled.analysts, "spread"], rows) + "\n")
+
+
+def pool_to_json(pooled: PooledForecast) -> str:
+    """``{"pool": {method, extremize, analysts: [{name, file, weight}]}, "items": [{item,
+    pooled, spread, analysts: {name: p}}]}``."""
+    data = {
+        "pool": {"scenario": pooled.scenario, "method": pooled.method,
+                 "extremize": pooled.extremize, "pactsim": __version__,
+                 "analysts": [{"name": a, "file": f, "weight": w} for a, f, w in zip(
+                     pooled.analysts, pooled.files, pooled.weights, strict=True)]},
+        "items": [{"item": str(i), "pooled": _plain(r["pooled"]), "spread": _plain(r["spread"]),
+                   "analysts": {a: _plain(r[a]) for a in pooled.analysts}}
+                  for i, r in pooled.table.iterrows()],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def pool_to_table(pooled: PooledForecast) -> pd.DataFrame:
+    """Long table: one row per item and source (``pooled`` or an analyst)."""
+    rows = []
+    for i, r in pooled.table.iterrows():
+        rows.append({"item": i, "source": "pooled", "p": r["pooled"], "weight": None,
+                     "file": None, "method": pooled.method, "extremize": pooled.extremize})
+        for a, f, w in zip(pooled.analysts, pooled.files, pooled.weights, strict=True):
+            rows.append({"item": i, "source": a, "p": r[a], "weight": w, "file": f,
+                         "method": pooled.method, "extremize": pooled.extremize})
+    return pd.DataFrame(rows)

@@ -1,0 +1,106 @@
+"""Resolution files: the format, and every mistake located with a fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import pactsim
+from pactsim.errors import ScenarioError
+from pactsim.language.resolutions import loads_resolutions
+
+SCENARIO = pactsim.loads("""\
+pactsim: 1
+id: demo
+as_of: 2024-01-01
+horizon: 2024-12-31
+signing: {by: {2024-12-31: 0.5}}
+events:
+  rain: {p: 0.3}
+pillars:
+  military:
+    p: 0.8
+    clauses:
+      jets: {p: 0.2}
+questions:
+  early: signing.date <= 2024-06-30
+  count_it: count(military, jets)
+""")
+
+HEAD = "resolutions: 1\nscenario: demo\nsources: {s: a paper}\noutcomes:\n"
+
+
+def test_a_valid_file_reads_into_outcomes() -> None:
+    r = loads_resolutions(HEAD + (
+        "  signing: {outcome: 2024-03-01, resolved: 2024-03-01, source: s}\n"
+        "  military: {outcome: true, given: signing, resolved: 2024-03-01, source: [s]}\n"
+        "  jets: {outcome: unresolvable, reason: text not published}\n"
+        "  rain: {outcome: false, resolved: 2024-12-31, source: s, base_rate: 0.2}\n"),
+        scenario=SCENARIO)
+    o = r.outcomes
+    assert o["signing"].value == dt.date(2024, 3, 1) and o["signing"].kind == "date"
+    assert o["military"].given == "signing" and o["military"].source == ("s",)
+    assert o["jets"].unresolvable and o["jets"].reason == "text not published"
+    assert o["rain"].base_rate == 0.2 and o["rain"].value is False
+
+
+CASES = [
+    # (outcomes lines, expected message fragments: "LINE:COL: field: text")
+    ("  jest: {outcome: true, resolved: 2024-03-01, source: s}\n",
+     "5:3: outcomes.jest: unknown name 'jest'; did you mean 'jets'?"),
+    ("  jets: {outcome: maybe, resolved: 2024-03-01, source: s}\n",
+     "5:19: outcomes.jets.outcome: = 'maybe' is not an outcome"),
+    ("  jets: {outcome: true, resolved: 03/01/2024, source: s}\n",
+     "5:35: outcomes.jets.resolved: = '03/01/2024' is not a date"),
+    ("  jets: {outcome: true, resolved: 2024-03-01, source: x}\n",
+     "5:55: outcomes.jets.source: unknown source 'x'"),
+    ("  jets: {outcome: true, resolved: 2024-03-01}\n",
+     "5:3: outcomes.jets: missing required field 'source'"),
+    ("  jets: {outcome: unresolvable}\n",
+     "5:3: outcomes.jets: an unresolvable outcome needs a `reason`"),
+    ("  jets: {outcome: true, given: signng, resolved: 2024-03-01, source: s}\n",
+     "5:32: outcomes.jets.given: given = 'signng', column 1: unknown name 'signng'; did you "
+     "mean 'signing'?"),
+    ("  jets: {outcome: 2024-03-01, resolved: 2024-03-01, source: s}\n",
+     "5:19: outcomes.jets.outcome: = 2024-03-01 is a date, but 'jets' has no date"),
+    ("  count_it: {outcome: true, resolved: 2024-03-01, source: s}\n",
+     "5:3: outcomes.count_it: 'count_it' is a number question"),
+    ("  jets: {outcome: true, resolved: 2023-12-01, source: s}\n",
+     "5:35: outcomes.jets.resolved: = 2023-12-01 is not after the scenario's as_of 2024-01-01"),
+    ("  signing: {outcome: 2024-03-01, resolved: 2024-02-01, source: s}\n",
+     "5:44: outcomes.signing.resolved: = 2024-02-01 is before the outcome 2024-03-01"),
+    ("  jets: {outcome: true, resolved: 2024-03-01, source: s, base_rate: 1.5}\n",
+     "5:69: outcomes.jets.base_rate: = 1.5 must be a probability in [0, 1]"),
+    ("  jets: {outcome: true, resolved: 2024-03-01, source: s, reson: x}\n",
+     "5:58: outcomes.jets.reson: unknown field 'reson'; did you mean 'reason'?"),
+    ("  rain: {outcome: false, resolved: 2024-03-01, source: s}\n"
+     "  jets: {outcome: true, given: rain, resolved: 2024-03-01, source: s}\n",
+     "6:32: outcomes.jets.given: = 'rain', which resolved false: the item is void"),
+]
+
+
+@pytest.mark.parametrize(("lines", "expected"), CASES)
+def test_each_mistake_is_located(lines: str, expected: str) -> None:
+    with pytest.raises(ScenarioError) as err:
+        loads_resolutions(HEAD + lines, name="r.yaml", scenario=SCENARIO)
+    assert f"r.yaml:{expected}" in str(err.value), str(err.value)
+
+
+def test_every_problem_is_reported_at_once_and_the_id_must_match() -> None:
+    text = HEAD.replace("demo", "other") + (
+        "  jest: {outcome: true, resolved: 2024-03-01, source: s}\n"
+        "  rain: {outcome: true, resolved: 2023-03-01, source: s}\n")
+    with pytest.raises(ScenarioError) as err:
+        loads_resolutions(text, name="r.yaml", scenario=SCENARIO)
+    assert len(err.value.problems) == 3
+    assert "r.yaml:2:11: scenario: = 'other' but the scenario's id is 'demo'" in str(err.value)
+
+
+def test_top_level_mistakes() -> None:
+    with pytest.raises(ScenarioError) as err:
+        loads_resolutions("resolutions: 2\nscenaro: demo\n", name="r.yaml")
+    text = str(err.value)
+    assert "r.yaml:1:14: resolutions: = 2: unsupported format version" in text
+    assert "r.yaml:2:1: scenaro: unknown field 'scenaro'; did you mean 'scenario'?" in text
+    assert "missing required field 'outcomes'" in text

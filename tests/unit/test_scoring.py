@@ -1,0 +1,156 @@
+"""Scores against scoringrules and against numbers derived by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+
+import pactsim
+from pactsim.analysis.calibration import calibration, pav
+from pactsim.analysis.scoring import brier, crps_days, log_score, score
+from pactsim.language.resolutions import loads_resolutions
+
+sr = pytest.importorskip("scoringrules", reason="the dev extra's scoringrules")
+
+# F(k) = 0.05 k on days k = 0..10 after as_of; half the mass is "not by the horizon".
+SCENARIO = """\
+pactsim: 1
+id: demo
+as_of: {as_of}
+horizon: 2024-01-11
+signing: {{by: {{2024-01-11: 0.5}}}}
+events:
+  rain: {{p: {rain}}}
+pillars:
+  military: {{p: 0.8}}
+"""
+RESOLUTIONS = """\
+resolutions: 1
+scenario: demo
+sources: {s: a paper}
+outcomes:
+  signing: {outcome: 2024-01-04, resolved: 2024-01-04, source: s}
+  rain: {outcome: false, resolved: 2024-01-11, source: s}
+  military: {outcome: true, given: signing, resolved: 2024-01-04, source: s}
+"""
+
+
+def _sc(as_of: str = "2024-01-01", rain: float = 0.3) -> pactsim.Scenario:
+    return pactsim.loads(SCENARIO.format(as_of=as_of, rain=rain))
+
+
+def test_kernels_agree_with_scoringrules() -> None:
+    p = np.array([0.1, 0.5, 0.8, 0.99, 0.3])
+    y = np.array([0, 1, 1, 0, 1])
+    np.testing.assert_allclose(brier(p, y), sr.brier_score(y, p))
+    np.testing.assert_allclose(log_score(p, y), sr.log_score(y, p))
+
+
+def test_date_crps_is_the_crps_of_the_discrete_distribution() -> None:
+    cdf = 0.05 * np.arange(11)  # atoms 0.05 on days 1..10, 0.5 on day 11
+    members = np.array([*range(1, 11), *[11] * 10], dtype=float)  # the same distribution
+    for y in (0, 3, 10, 11, 40):
+        want = float(sr.crps_ensemble(float(min(y, 11)), members, estimator="nrg"))
+        assert crps_days(cdf, y) == pytest.approx(want, abs=1e-12)
+    assert crps_days(cdf, 3) == pytest.approx(3.7625)  # by hand: 0.0125 + 3.75
+
+
+def test_score_by_hand() -> None:
+    card = score(_sc(), loads_resolutions(RESOLUTIONS))
+    it = card.items.set_index("item")
+    assert it.loc["rain", "p"] == pytest.approx(0.3)
+    assert it.loc["rain", "brier"] == pytest.approx(0.09)
+    assert it.loc["rain", "log"] == pytest.approx(-math.log(0.7))
+    assert it.loc["military", "p"] == pytest.approx(0.8)  # P(military | signing)
+    assert it.loc["military", "brier"] == pytest.approx(0.04)
+    assert it.loc["signing", "p"] == pytest.approx(0.5)  # by the horizon
+    assert set(it.method) == {"exact"}
+    # base rate: 2 of the 3 true/false outcomes came true
+    assert it.loc["rain", "base_rate"] == pytest.approx(2 / 3)
+    assert it.loc["rain", "brier_base"] == pytest.approx(4 / 9)
+    assert it.loc["military", "log_base"] == pytest.approx(-math.log(2 / 3))
+    assert it.loc["rain", "brier_half"] == 0.25 and it.loc["rain", "log_half"] == math.log(2)
+    d = it.loc["signing.date"]
+    assert d.p_day == pytest.approx(0.05) and d.log == pytest.approx(-math.log(0.05))
+    assert d.crps == pytest.approx(3.7625)
+    assert d.log_uniform == pytest.approx(math.log(11))
+    uniform = np.arange(1, 12, dtype=float)
+    want = float(sr.crps_ensemble(3.0, uniform, estimator="nrg"))
+    assert d.crps_uniform == pytest.approx(want)
+    assert d.q10 == dt.date(2024, 1, 3) and d.q90 != d.q90 and bool(d.covered)  # NaN: none
+    s = card.summary().loc["all"]
+    assert s.brier == pytest.approx((0.25 + 0.09 + 0.04) / 3)
+    assert s.n_binary == 3 and s.n_dates == 1 and s.coverage80 == 1.0
+
+
+def test_monte_carlo_is_used_when_asked_and_agrees() -> None:
+    card = score(_sc(), loads_resolutions(RESOLUTIONS), method="montecarlo", n=40_000, seed=3)
+    it = card.items.set_index("item")
+    assert set(it.method) == {"montecarlo"}
+    assert abs(it.loc["rain", "p"] - 0.3) < 4 * it.loc["rain", "stderr"]
+
+
+def test_time_averaged_track_record() -> None:
+    """Two versions, 5 days each, before rain resolved on 2024-01-11."""
+    v1, v2 = _sc("2024-01-01", 0.3), _sc("2024-01-06", 0.6)
+    res = loads_resolutions(RESOLUTIONS.replace(
+        "  signing: {outcome: 2024-01-04, resolved: 2024-01-04, source: s}\n", "").replace(
+        "  military: {outcome: true, given: signing, resolved: 2024-01-04, source: s}\n", ""))
+    card = score([v1, v2], res)
+    row = card.track.set_index("item").loc["rain"]
+    assert row.days == 10 and row.versions == 2
+    assert row.brier == pytest.approx((0.09 + 0.36) / 2)
+    assert row.log == pytest.approx((-math.log(0.7) - math.log(0.4)) / 2)
+
+
+def test_a_later_version_skips_items_resolved_before_it() -> None:
+    v1, v2 = _sc("2024-01-01"), _sc("2024-01-06")
+    card = score([v1, v2], loads_resolutions(RESOLUTIONS))
+    later = card.items[card.items.as_of == dt.date(2024, 1, 6)]
+    assert list(later.item) == ["rain"]  # signing and military resolved on 2024-01-04
+
+
+def test_calibration_by_hand() -> None:
+    cal = calibration([0.2, 0.2, 0.8, 0.8], [0, 1, 1, 1], bands=0)
+    assert cal.brier == pytest.approx(0.19)
+    assert (cal.mcb, cal.dsc, cal.unc) == pytest.approx((0.065, 0.0625, 0.1875))
+    assert list(cal.table.recalibrated) == [0.5, 1.0]
+    assert (cal.rel, cal.res) == pytest.approx((0.065, 0.0625))  # bins = distinct values here
+    assert cal.sharpness == pytest.approx(0.09)
+
+
+def test_pav_matches_scipy_and_decompositions_add_up() -> None:
+    scipy_opt = pytest.importorskip("scipy.optimize")
+    rng = np.random.default_rng(5)
+    y = rng.random(200)
+    if hasattr(scipy_opt, "isotonic_regression"):
+        np.testing.assert_allclose(pav(y), scipy_opt.isotonic_regression(y).x)
+    p = np.round(rng.random(300), 1)
+    o = (rng.random(300) < p).astype(float)
+    cal = calibration(p, o, bands=200, seed=1)
+    assert cal.brier == pytest.approx(cal.mcb - cal.dsc + cal.unc)
+    assert cal.brier == pytest.approx(cal.rel - cal.res + cal.unc)
+    assert np.all(np.diff(cal.table.recalibrated) >= -1e-12)
+    assert np.all(cal.table.lo <= cal.table.hi)
+    # forecasts drawn calibrated: the band holds the true probability nearly everywhere
+    inside = (cal.table.lo <= cal.table.p + 1e-9) & (cal.table.p <= cal.table.hi + 1e-9)
+    assert inside.mean() >= 0.8
+
+
+def test_scorecard_exports() -> None:
+    import json
+
+    import pandas as pd
+
+    card = score(_sc(), loads_resolutions(RESOLUTIONS))
+    data = json.loads(card.to_json())
+    assert data["summary"][0]["brier"] == pytest.approx((0.25 + 0.09 + 0.04) / 3)
+    assert {i["item"] for i in data["items"]} == {"signing", "signing.date", "rain", "military"}
+    import io
+
+    table = pd.read_csv(io.StringIO(card.to_csv()))
+    rain = table[(table.section == "item") & (table["item"] == "rain")]
+    assert rain.brier.iloc[0] == pytest.approx(0.09)
