@@ -22,9 +22,12 @@ from pactsim import errors
 from pactsim._version import __version__
 
 if TYPE_CHECKING:
-    from pactsim.language.io import dumps, from_dict, load, loads
-    from pactsim.language.scenario import Scenario
+    from pactsim.analysis.pooling import pool
+    from pactsim.analysis.scoring import score
     from pactsim.analysis.sweep import sweep
+    from pactsim.language.io import dumps, from_dict, load, loads
+    from pactsim.language.resolutions import load_resolutions
+    from pactsim.language.scenario import Scenario
     from pactsim.montecarlo import simulate
     from pactsim.results.estimate import Estimate
     from pactsim.results.exact import ExactResults, exact
@@ -41,7 +44,10 @@ __all__ = [
     "exact",
     "from_dict",
     "load",
+    "load_resolutions",
     "loads",
+    "pool",
+    "score",
     "simulate",
     "sweep",
 ]
@@ -56,7 +62,10 @@ _LAZY = {
     "exact": "pactsim.results.exact",
     "from_dict": "pactsim.language.io",
     "load": "pactsim.language.io",
+    "load_resolutions": "pactsim.language.resolutions",
     "loads": "pactsim.language.io",
+    "pool": "pactsim.analysis.pooling",
+    "score": "pactsim.analysis.scoring",
     "simulate": "pactsim.montecarlo",
     "sweep": "pactsim.analysis.sweep",
 }

@@ -220,6 +220,48 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_score(args: argparse.Namespace) -> int:
+    inputs = [*args.files, *args.resolutions]
+    _check_destination(args.out, inputs)
+    from pactsim.analysis.scoring import score
+
+    card = score(args.files, args.resolutions, method=args.method,
+                 n=_engine_limits()[0] if args.n is None else args.n,
+                 seed=0 if args.seed is None else args.seed)
+    if args.format == "json":
+        text = card.to_json()
+    elif args.format == "csv":
+        text = card.to_csv()
+    else:
+        text = str(card)
+        if args.calibration:
+            text += "\n" + str(card.calibration())
+    _deliver(text, args.out, inputs)
+    return 0
+
+
+def _cmd_pool(args: argparse.Namespace) -> int:
+    _check_destination(args.out, args.files)
+    from pactsim.analysis.pooling import pool
+
+    weights = None
+    if args.weights is not None:
+        try:
+            weights = [float(w) for w in args.weights.split(",")]
+        except ValueError:
+            from pactsim.errors import ArgumentError
+
+            raise ArgumentError(f"--weights {args.weights!r}: give numbers separated by commas, "
+                                "one per file (e.g. 2,1)") from None
+    pooled = pool(args.files, method=args.method, extremize=args.extremize, weights=weights,
+                  n=_engine_limits()[0] if args.n is None else args.n,
+                  seed=0 if args.seed is None else args.seed)
+    text = (pooled.to_json() if args.format == "json" else pooled.to_csv()
+            if args.format == "csv" else str(pooled))
+    _deliver(text, args.out, args.files)
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     _check_destination(args.out, [])
     import json
@@ -368,6 +410,38 @@ def build_parser() -> argparse.ArgumentParser:
                           "10^9, shown in the report)")
     p.add_argument("--top", type=_top, default=10,
                    help="how many frequent texts to show (default 10)")
+
+    p = command("score", "score scenarios against resolution files: Brier and log scores "
+                         "with baselines, dates, track records", _cmd_score)
+    p.add_argument("files", nargs="+", metavar="SCENARIO",
+                   help="scenario files; several with one id are versions (a track record)")
+    p.add_argument("--resolutions", "-r", nargs="+", required=True, metavar="FILE",
+                   help="resolution files (YAML), one per scenario id")
+    p.add_argument("--method", choices=["auto", "exact", "montecarlo"], default="auto",
+                   help="exact inference where it can answer (auto, the default), or force one")
+    p.add_argument("-n", type=_draws, default=None, metavar="N",
+                   help="Monte Carlo draws where exact inference cannot answer "
+                        "(default {default_n})")
+    p.add_argument("--seed", type=_seed, default=None, help="Monte Carlo seed (default 0)")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--calibration", action="store_true",
+                   help="also print the calibration table and decompositions (table format)")
+    out_option(p, "write here instead of standard output")
+
+    p = command("pool", "pool analysts' scenario files for one agreement: one forecast per "
+                        "question, with who gave what", _cmd_pool)
+    p.add_argument("files", nargs="+", metavar="SCENARIO", help="two or more scenario files")
+    p.add_argument("--method", choices=["geometric", "linear"], default="geometric",
+                   help="geometric mean of odds (default) or linear pool")
+    p.add_argument("--extremize", type=float, default=1.0, metavar="A",
+                   help="raise the pooled odds to this power (default 1: none)")
+    p.add_argument("--weights", default=None, metavar="W1,W2,...",
+                   help="one weight per file, comma-separated (default equal)")
+    p.add_argument("-n", type=_draws, default=None, metavar="N",
+                   help="Monte Carlo draws where exact inference cannot answer")
+    p.add_argument("--seed", type=_seed, default=None, help="Monte Carlo seed (default 0)")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    out_option(p, "write here instead of standard output")
 
     p = command("schema", "print the JSON Schema of scenario format v1", _cmd_schema)
     p.add_argument("--forecast", action="store_true",

@@ -10,6 +10,7 @@ import pactsim
 DOCUMENTED = {
     "Estimate", "ExactResults", "Results", "Scenario", "__version__", "dumps", "errors",
     "exact", "from_dict", "load", "loads", "simulate", "sweep",
+    "load_resolutions", "pool", "score",  # keeping score (issue 13)
 }
 
 
