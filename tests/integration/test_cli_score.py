@@ -103,3 +103,15 @@ def test_pool_prints_pooled_and_each_analyst(files, capsys) -> None:
     assert main(["pool", a, b, "--method", "linear", "--weights", "3,1", "--format", "csv"]) == 0
     csv = capsys.readouterr().out
     assert "rain,pooled,0.4" in csv and "rain,a,0.3,0.75" in csv
+
+
+def test_the_backtest_corpus_scores(capsys) -> None:
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    files = [str(root / "iran-russia-2024.yaml"), str(root / "backtest" / "russia-dprk-2024.yaml")]
+    res = sorted(str(p) for p in (root / "backtest").glob("*.resolutions.yaml"))
+    assert main(["score", *files, "-r", *res]) == 0
+    out = capsys.readouterr().out
+    # flagship: P(signed by 2024) = 0.4 exactly, and it was not: Brier 0.16, log -ln 0.6
+    row = next(ln.split() for ln in out.splitlines() if ln.startswith("signed_by_2024 "))
+    assert row[1:4] == ["0.400", "false", "0.160"] and row[5] == f"{-math.log(0.6):.3f}"
+    assert "russia-dprk-2024 @ 2024-06-01" in out and "iran-russia-2024 @ 2024-11-05" in out
