@@ -154,3 +154,13 @@ def test_scorecard_exports() -> None:
     table = pd.read_csv(io.StringIO(card.to_csv()))
     rain = table[(table.section == "item") & (table["item"] == "rain")]
     assert rain.brier.iloc[0] == pytest.approx(0.09)
+
+
+def test_report_has_a_scoring_section_when_resolutions_are_given() -> None:
+    pytest.importorskip("matplotlib")
+    from pactsim.views.report import report_html
+
+    page = report_html(pactsim.exact(_sc()), resolutions=loads_resolutions(RESOLUTIONS))
+    assert "How did it score?" in page
+    assert "<td>rain</td><td>0.300</td><td>false</td>" in page
+    assert "How did it score?" not in report_html(pactsim.exact(_sc()))

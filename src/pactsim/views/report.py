@@ -194,7 +194,8 @@ def _version() -> str:
     return __version__
 
 
-def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -> str:
+def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
+                resolutions: object = None) -> str:
     """A complete, self-contained HTML page for a forecast.
 
     Parameters
@@ -205,6 +206,9 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -
         The scenario file's path, shown in the provenance table.
     top:
         How many of the most frequent texts to plot and list.
+    resolutions:
+        A resolution file (path or :class:`~pactsim.language.resolutions.Resolutions`)
+        of this scenario: adds a section scoring the forecast against it.
 
     Returns
     -------
@@ -225,6 +229,11 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10) -
            _headline(res)]
     if sc.description:
         out.append(f"<h2>What is forecast</h2><p>{escape(sc.description)}</p>")
+    if resolutions is not None:
+        from pactsim.analysis.scoring import score
+        from pactsim.views.scoring import scorecard_html
+
+        out.append(scorecard_html(score(sc, resolutions)))  # type: ignore[arg-type]
     if len(res.questions()):
         out.append(f"<h2>Questions</h2>{_d.questions_table(res)}")
     if _d.has_signing(res):
