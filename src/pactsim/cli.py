@@ -207,16 +207,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     out = args.out or os.path.splitext(os.path.basename(args.file))[0] + ".html"
-    _check_destination(out, [args.file])
+    inputs = [args.file, *([args.resolutions] if args.resolutions else [])]
+    _check_destination(out, inputs)
     from pactsim.language.io import load
     from pactsim.montecarlo import simulate
     from pactsim.views.report import report_html
 
     sc = load(args.file)
+    resolutions = None
+    if args.resolutions:
+        from pactsim.language.resolutions import load_resolutions
+
+        # checked against the scenario before the run: located errors, no wasted draws
+        resolutions = load_resolutions(args.resolutions, scenario=sc)
     n = _engine_limits()[0] if args.n is None else args.n
     res = simulate(sc, n=n, seed=_fresh_seed(args.seed), workers=args.workers,
                    keep_draws=False)
-    _deliver(report_html(res, source=str(args.file), top=args.top), out, [args.file])
+    _deliver(report_html(res, source=str(args.file), top=args.top, resolutions=resolutions),
+             out, inputs)
     return 0
 
 
@@ -410,6 +418,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "10^9, shown in the report)")
     p.add_argument("--top", type=_top, default=10,
                    help="how many frequent texts to show (default 10)")
+    p.add_argument("--resolutions", "-r", default=None, metavar="RES",
+                   help="resolution file (YAML) of this scenario: adds a section scoring the "
+                        "forecast against what happened (as `pactsim score` does)")
 
     p = command("score", "score scenarios against resolution files: Brier and log scores "
                          "with baselines, dates, track records", _cmd_score)

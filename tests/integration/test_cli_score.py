@@ -115,3 +115,60 @@ def test_the_backtest_corpus_scores(capsys) -> None:
     row = next(ln.split() for ln in out.splitlines() if ln.startswith("signed_by_2024 "))
     assert row[1:4] == ["0.400", "false", "0.160"] and row[5] == f"{-math.log(0.6):.3f}"
     assert "russia-dprk-2024 @ 2024-06-01" in out and "iran-russia-2024 @ 2024-11-05" in out
+
+
+def _cells(html: str, caption: str) -> list[list[str]]:
+    """The body cells of the table with `caption`, row by row (tags stripped)."""
+    import re
+
+    table = html[html.index(f"<caption>{caption}</caption>"):]
+    body = table[table.index("<tbody>"): table.index("</tbody>")]
+    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+def test_report_with_resolutions_scores_as_score_does(files, tmp_path, capsys) -> None:
+    import html as html_lib
+
+    import pactsim
+    from pactsim.views.scoring import _num
+
+    a, _b, r = files
+    page, plain = tmp_path / "scored.html", tmp_path / "plain.html"
+    assert main(["report", a, "-n", "2000", "--seed", "1", "-o", str(plain)]) == 0
+    assert main(["report", a, "-n", "2000", "--seed", "1", "--resolutions", r,
+                 "-o", str(page)]) == 0
+    capsys.readouterr()
+    assert "How did it score?" not in plain.read_text()
+    html = page.read_text()
+    assert "<h2>How did it score?</h2>" in html
+    assert f"--seed 1 --resolutions {r}</code>" in html  # the reproduce line keeps the file
+    card = pactsim.score(a, r)
+    s = card.summary().loc["all"]
+    [mean] = _cells(html, "Mean scores")
+    assert mean == ["all", "3", _num(s.brier), _num(s.brier_half), _num(s.brier_base),
+                    _num(s.log), _num(s.log_half), _num(s.log_base), "1", _num(s.date_log),
+                    _num(s.date_log_uniform), _num(s.crps, 1), _num(s.crps_uniform, 1), "1.00"]
+    # and by hand (as in test_score_prints_every_number): Brier (0.25 + 0.09 + 0.04) / 3
+    assert mean[2:5] == ["0.127", "0.250", "0.222"] and mean[9:11] == ["2.996", "2.398"]
+    rows = {html_lib.unescape(row[0]): row for row in _cells(html, "Each item")}
+    assert set(rows) == {"signing", "signing.date", "rain", "military | signing"}
+    for it in card.items.itertuples():
+        name = it.item + (f" | {it.given}" if isinstance(it.given, str) else "")
+        assert rows[name][1] == _num(it.p) and rows[name][4] == _num(it.brier), name
+    assert rows["rain"][1:5] == ["0.300", "false", "2024-01-11", "0.090"]
+    assert "jets (text not published)" in html  # unresolvable: named, not scored
+
+
+def test_report_checks_the_resolutions_before_the_run(files, tmp_path, capsys) -> None:
+    a, _b, _r = files
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(RESOLUTIONS.replace("rain: {outcome", "rian: {outcome"))
+    out = tmp_path / "never.html"
+    assert main(["report", a, "-r", str(bad), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:6:3: outcomes.rian: unknown name 'rian'; did you mean 'rain'?" in err
+    assert not out.exists()
+    # a resolution file is an input: the page may not overwrite it
+    assert main(["report", a, "-r", str(bad), "-o", str(bad)]) == 2
+    assert "rian" in bad.read_text()

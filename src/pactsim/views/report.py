@@ -261,6 +261,8 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
     info = getattr(res, "info", None)
     again = (f"pactsim report {source or 'FILE'} -n {info.n} --seed {info.seed}"
              if info is not None else "")
+    if again and resolutions is not None:
+        again += f" --resolutions {getattr(resolutions, 'name', resolutions)}"
     out.append(f"<footer>Made with pactsim {escape(_version())}."
                + (f" Reproduce with <code>{escape(again)}</code>." if again else "")
                + "</footer></main></body></html>\n")

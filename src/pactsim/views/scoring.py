@@ -197,11 +197,13 @@ def scorecard_html(card: Scorecard) -> str:
 
     s = card.summary()
     head = ["forecast", "items", "Brier", "Brier 0.5", "Brier base", "log", "log 0.5",
-            "log base", "dates", "date log", "CRPS days", "80% covered"]
+            "log base", "dates", "date log", "date log uniform", "CRPS days", "CRPS uniform",
+            "80% covered"]
     rows = "".join(
         "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in [
             i, r.n_binary, _num(r.brier), _num(r.brier_half), _num(r.brier_base), _num(r.log),
-            _num(r.log_half), _num(r.log_base), r.n_dates, _num(r.date_log), _num(r.crps, 1),
+            _num(r.log_half), _num(r.log_base), r.n_dates, _num(r.date_log),
+            _num(r.date_log_uniform), _num(r.crps, 1), _num(r.crps_uniform, 1),
             _num(r.coverage80, 2)]) + "</tr>" for i, r in zip(s.index, s.itertuples(),
                                                               strict=True))
     summary = ("<table><caption>Mean scores</caption><thead><tr>"
@@ -216,7 +218,7 @@ def scorecard_html(card: Scorecard) -> str:
              f"<th>CRPS days</th><th>source</th></tr></thead><tbody>{item_rows}</tbody></table>")
     note = ("<p>Lower is better. Brier (p − y)², log −ln P(outcome); baselines: 0.5, and the "
             "base rate. Dates: log score of the day and CRPS in days of the signing-date "
-            "distribution.</p>")
+            "distribution, next to a uniform distribution over the same days.</p>")
     unres = ""
     if len(card.unresolvable):
         unres = "<p>Not scored: " + "; ".join(
