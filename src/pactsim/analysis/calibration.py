@@ -110,11 +110,14 @@ class Calibration:
                           "mcb": self.mcb, "dsc": self.dsc, "unc": self.unc,
                           "rel": self.rel, "res": self.res, "sharpness": self.sharpness})
 
-    def plot(self, ax: Any = None) -> Any:
-        """Reliability diagram (matplotlib, the ``plot`` extra); returns the Axes."""
+    def plot(self, ax: Any = None, *, title: str | None = None) -> Any:
+        """Reliability diagram (matplotlib, the ``plot`` extra): a new Figure, or `ax` drawn on.
+
+        See :func:`pactsim.views.scoring.reliability_diagram`.
+        """
         from pactsim.views.scoring import reliability_diagram
 
-        return reliability_diagram(self, ax=ax)
+        return reliability_diagram(self, ax=ax, title=title)
 
     def __str__(self) -> str:
         from pactsim.views.scoring import format_calibration

@@ -167,28 +167,41 @@ def format_calibration(cal: Calibration) -> str:
     ]) + "\n"
 
 
-def reliability_diagram(cal: Calibration, ax: Any = None) -> Any:
-    """CORP reliability diagram with consistency band and forecast histogram; the Axes."""
-    import matplotlib.pyplot as plt
+def reliability_diagram(cal: Calibration, ax: Any = None, *, title: str | None = None) -> Any:
+    """CORP reliability diagram: the recalibrated (PAV) curve, the diagonal, the consistency band.
 
-    if ax is None:
-        _fig, ax = plt.subplots(figsize=(5, 5))
+    The step curve is ``cal.table.recalibrated`` against ``cal.table.p`` (CORP,
+    the isotonic regression of outcomes on forecasts); the dashed diagonal is
+    perfect calibration; the shaded band, when ``cal`` has one, is where a
+    calibrated forecaster's recalibrated curve falls with probability
+    ``cal.level``; dots are the observed share of each forecast value, sized by
+    its count. ``title`` (user text, escaped like the other plots' labels) goes
+    above the decomposition. Like the other plots: without ``ax`` a new
+    :class:`~matplotlib.figure.Figure` (not left open in pyplot) is returned,
+    with ``ax`` it draws there and returns ``ax``.
+    """
+    from pactsim.views.format import plain
+    from pactsim.views.plot import DARK, _start
+
+    own = ax is None
+    fig, ax = _start(ax, (5.5, 5.5))
     t = cal.table
     ax.plot([0, 1], [0, 1], color="#999", lw=1, ls="--", label="perfect calibration")
     if t.lo.notna().any():
-        ax.fill_between(t.p, t.lo, t.hi, step="post", color="#2f5d8a", alpha=0.15,
+        ax.fill_between(t.p, t.lo, t.hi, step="post", color=DARK, alpha=0.15, linewidth=0,
                         label=f"{cal.level:.0%} consistency band")
-    ax.step(t.p, t.recalibrated, where="post", color="#2f5d8a", lw=2, label="CORP (PAV)")
+    ax.step(t.p, t.recalibrated, where="post", color=DARK, lw=2, label="CORP (PAV)")
     ax.scatter(t.p, t.observed, s=12 + 8 * t["count"], color="#c0504d", alpha=0.7, zorder=3,
                label="observed share (size: count)")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
     ax.set_xlabel("forecast probability")
-    ax.set_ylabel("conditional event probability")
-    ax.set_title(f"Reliability ({cal.n} forecasts): MCB {cal.mcb:.3f}, DSC {cal.dsc:.3f}, "
-                 f"UNC {cal.unc:.3f}", fontsize=10)
+    ax.set_ylabel("conditional event probability (recalibrated)")
+    stats = (f"{cal.n} forecasts: MCB {cal.mcb:.3f}, DSC {cal.dsc:.3f}, UNC {cal.unc:.3f}")
+    ax.set_title(stats if title is None else f"{plain(title)}\n{stats}", fontsize=10, loc="left")
     ax.legend(loc="upper left", fontsize=8, frameon=False)
-    return ax
+    return fig if own else ax
 
 
 def scorecard_html(card: Scorecard) -> str:
