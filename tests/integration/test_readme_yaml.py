@@ -1,7 +1,9 @@
 """The README's scenario format section is complete and its YAML runs (issue 17 item 1).
 
 Every ```yaml block of the README validates as shown; a block preceded by
-``<!-- fragment -->`` is part of a file and validates under a minimal header.
+``<!-- fragment -->`` is part of a file and validates under a minimal header,
+and one preceded by ``<!-- resolutions -->`` is a resolution file, validated
+against the scenario it resolves.
 Every key the scenario models accept is named in the format section, so a key
 added to the format (``pactsim: 2`` keys as they land) fails here until it is
 documented.
@@ -21,19 +23,32 @@ ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 HEADER = "pactsim: 1\nid: fragment\nas_of: 2024-11-05\nhorizon: 2025-12-31\n"
 FRAGMENT = "<!-- fragment -->"
+RESOLUTIONS = "<!-- resolutions -->"
 
 
-def _blocks(text: str) -> list[tuple[int, bool, str]]:
-    """``(line, is a fragment, text)`` of every ```yaml block, in order."""
+def _marked(text: str) -> list[tuple[int, str, str]]:
+    """``(line, the line above it, text)`` of every ```yaml block, in order."""
     out = []
     for m in re.finditer(r"```yaml\n(.*?)^```", text, re.S | re.M):
         before = text[: m.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
         line = text.count("\n", 0, m.start()) + 1
-        out.append((line, before == FRAGMENT, m.group(1)))
+        out.append((line, before, m.group(1)))
     return out
 
 
+def _blocks(text: str) -> list[tuple[int, bool, str]]:
+    """``(line, is a fragment, text)`` of every ```yaml block of a scenario, in order."""
+    return [(line, before == FRAGMENT, body) for line, before, body in _marked(text)
+            if before != RESOLUTIONS]
+
+
+def _resolution_blocks(text: str) -> list[tuple[int, str]]:
+    """``(line, text)`` of every ```yaml block marked as a resolution file."""
+    return [(line, body) for line, before, body in _marked(text) if before == RESOLUTIONS]
+
+
 BLOCKS = _blocks(README)
+RESOLUTION_BLOCKS = _resolution_blocks(README)
 
 
 def _format_section() -> str:
@@ -84,6 +99,44 @@ def test_every_key_is_documented(model: type) -> None:
 def test_blocks_are_found_and_fragments_marked() -> None:
     assert _blocks("x\n<!-- fragment -->\n```yaml\na: 1\n```\n") == [(3, True, "a: 1\n")]
     assert _blocks("text\n```yaml\na: 1\n```\n")[0][1] is False
+    marked = "x\n<!-- resolutions -->\n```yaml\nb: 2\n```\n```yaml\na: 1\n```\n"
+    assert _resolution_blocks(marked) == [(3, "b: 2\n")]
+    assert _blocks(marked) == [(6, False, "a: 1\n")]
+
+
+def _keeping_score_section() -> str:
+    start = README.index("## Keeping score")
+    return README[start: README.index("\n## ", start + 1)]
+
+
+def test_the_resolution_example_is_a_valid_resolution_file() -> None:
+    """The README's resolution file validates, against the scenario it names, as shown."""
+    from pactsim.language.resolutions import loads_resolutions
+
+    assert len(RESOLUTION_BLOCKS) == 1, "mark the resolution file example <!-- resolutions -->"
+    line, text = RESOLUTION_BLOCKS[0]
+    assert f"```yaml\n{text}" in _keeping_score_section()
+    res = loads_resolutions(text, name=f"README.md:{line}")
+    sc = pactsim.load(ROOT / "scenarios" / f"{res.scenario}.yaml")
+    loads_resolutions(text, name=f"README.md:{line}", scenario=sc)  # raises, located, if not
+    # it shows what the prose describes: each kind of outcome, a condition, a base rate
+    kinds = {o.kind for o in res.outcomes.values()}
+    assert kinds == {"binary", "date", "unresolvable"}
+    assert any(o.given for o in res.outcomes.values())
+    assert any(o.base_rate is not None for o in res.outcomes.values())
+    assert all(o.reason for o in res.outcomes.values() if o.unresolvable)
+    # and it scores
+    card = pactsim.score(sc, res)
+    assert set(card.items.item) >= {"signing", "signing.date", "mutual_defence"}
+
+
+def test_every_resolution_key_is_documented() -> None:
+    from pactsim.language import resolutions
+
+    section = _keeping_score_section()
+    keys = [*resolutions._TOP, *resolutions._FIELDS]
+    missing = [k for k in keys if f"`{k}`" not in section and f"\n{k}:" not in section]
+    assert missing == [], f"README Keeping score section does not mention {missing}"
 
 
 def _load_plain(text: str) -> object:
