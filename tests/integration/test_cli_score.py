@@ -91,6 +91,7 @@ def test_score_track_record(files, capsys, tmp_path) -> None:
     assert "Time-averaged over the days each item was open" in out
     row = next(ln for ln in out.splitlines() if ln.startswith("demo: rain"))
     assert row.split()[2:6] == ["10", "2", "0.225", "0.636"]  # (0.09+0.36)/2, (-ln .7 - ln .4)/2
+    assert row.split()[6] == "–"  # a true/false item has no CRPS (not an infinite one)
 
 
 def test_pool_prints_pooled_and_each_analyst(files, capsys) -> None:

@@ -326,8 +326,10 @@ def _track(items: pd.DataFrame) -> pd.DataFrame:
         w = days / total
 
         def avg(col: str, g: pd.DataFrame = g, w: NDArray[np.float64] = w) -> float:
-            v = g[col].to_numpy(dtype=float)
-            return float(np.sum(w * v)) if np.all(np.isfinite(v[w > 0])) else math.inf
+            v = g[col].to_numpy(dtype=float)[w > 0]
+            if np.isnan(v).any():  # a score this kind of item does not have (CRPS of a yes/no)
+                return math.nan
+            return float(np.sum(w[w > 0] * v)) if np.all(np.isfinite(v)) else math.inf
 
         rows.append({
             "scenario": sid, "item": item, "kind": g.kind.iloc[0], "outcome": g.outcome.iloc[0],
