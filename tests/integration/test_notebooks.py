@@ -63,8 +63,18 @@ KEY_OUTPUTS: dict[str, list[tuple[str, str]]] = {
         ("assert_matches_exact's failure", r"Monte Carlo disagrees with exact inference"),
         ("the shrunk counterexample", r"AssertionError: P\(s400_sale\)[\s\S]*pactsim: 1"),
     ],
+    "04-keeping-score.ipynb": [
+        ("a resolution file's located error", r"mine\.yaml:9:3: outcomes\.mutual_defense: "
+                                              r"unknown name .*did you mean 'mutual_defence'"),
+        ("the scores with their baselines", r"brier_half[\s\S]*iran-russia-2024 @ 2024-11-05 +"
+                                            r"20 +0\.063 +0\.25 +0\.234"),
+        ("the calibration decompositions", r"Brier 0\.\d+ = MCB 0\.\d+ - DSC 0\.\d+ \+ UNC"),
+        ("a track record over versions", r"2024-09-01: 0\.550 \(65 d\); 2024-11-05: 0\.400"),
+        ("the geometric pool", r"pooled by geometric mean of odds; weights alice 0\.50, bob"),
+        ("the provenance", r"alice +0\.40 +0\.5[\s\S]*bob +0\.25 +0\.5"),
+    ],
 }
-MIN_IMAGES = {"01-iran-russia-forecast.ipynb": 4}
+MIN_IMAGES = {"01-iran-russia-forecast.ipynb": 4, "04-keeping-score.ipynb": 1}
 
 
 def _id(path: Path) -> str:
