@@ -352,10 +352,13 @@ def test_wide_model_raises_before_allocating() -> None:
         exact(_scenario(events=hub), max_table=2**10)
 
 
-@pytest.mark.parametrize("bad", [{"quad_points": 0}, {"max_table": 0}, {"quad_points": 2.5}])
-def test_bad_arguments(bad: dict[str, object]) -> None:
-    with pytest.raises(ValueError, match="must be a positive integer"):
+@pytest.mark.parametrize(("bad", "cls"), [({"quad_points": 0}, ValueError),
+                                          ({"max_table": 0}, ValueError),
+                                          ({"quad_points": 2.5}, TypeError)])
+def test_bad_arguments(bad: dict[str, object], cls: type[Exception]) -> None:
+    with pytest.raises(cls, match="must be a positive integer") as info:
         exact(_timing(), **bad)  # type: ignore[arg-type]
+    assert isinstance(info.value, PactsimError)
 
 
 # -- the same surface as Results ---------------------------------------------------
@@ -387,3 +390,28 @@ def test_empty_and_trivial_expressions() -> None:
     assert ex.prob("a", given="a").value == 1.0
     with pytest.raises(PactsimError, match="no `signing` section"):
         ex.signing_cdf()
+
+
+def test_long_question_chains_are_answered_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """2,000 questions, each `not` the previous, over one event of p 0.3: question i
+    is a when i is even (0.3) and not a when odd (0.7). They share their base
+    variable, so one joint law serves all of them (not one per question)."""
+    k = 2000
+    qs = {"q0000": "a", **{f"q{i:04d}": f"not q{i - 1:04d}" for i in range(1, k)}}
+    sc = _scenario(events={"a": {"p": 0.3}}, questions=qs)
+    ex = exact(sc)
+    calls = 0
+    joint = ExactResults._joint
+
+    def counting(self: ExactResults, *args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return joint(self, *args, **kwargs)
+
+    monkeypatch.setattr(ExactResults, "_joint", counting)
+    frame = ex.questions()
+    assert calls == 1
+    assert len(frame) == k
+    assert frame["p"].iloc[::2].to_numpy() == pytest.approx(0.3)
+    assert frame["p"].iloc[1::2].to_numpy() == pytest.approx(0.7)
+    assert ex.prob("q1999").value == pytest.approx(0.7) and calls == 1

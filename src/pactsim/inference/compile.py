@@ -410,21 +410,14 @@ def _compile(scenario: Scenario) -> CompiledModel:
     scope = {d.name: _expr.NameInfo("number") for d in drivers}
     scope.update({n: _expr.NameInfo("bool", has_date=(n == "signing")) for n in binary})
     questions: dict[str, tuple[_expr.Expr, str]] = {}
-    pending = dict(scenario.questions)
-    while pending:
-        progressed = False
-        for qname, q in list(pending.items()):
-            text = q.expr if isinstance(q, Question) else q
-            tree = _expr.parse(text)
-            if any(n in pending for n in _expr.names(tree)):
-                continue
-            t = _expr.check(tree, scope)
-            scope[qname] = _expr.NameInfo(t)
-            questions[qname] = (tree, t)
-            del pending[qname]
-            progressed = True
-        if not progressed:  # pragma: no cover - validation rejects cycles
-            raise ValueError("questions depend on each other in a cycle")
+    # parse each question once, then type-check in dependency order (no recursion,
+    # linear in the questions' size however long a chain of questions is)
+    trees = {qname: _expr.parse(q.expr if isinstance(q, Question) else q)
+             for qname, q in scenario.questions.items()}
+    for qname in _expr.dependency_order(trees):
+        t = _expr.check(trees[qname], scope)
+        scope[qname] = _expr.NameInfo(t)
+        questions[qname] = (trees[qname], t)
     labels = {v.name: v.label for v in scenario.iter_nodes()}
     return CompiledModel(
         scenario_id=scenario.id,

@@ -44,7 +44,9 @@ Every marginal is recomputed with twice the points (same pieces);
 ``ExactResults.quadrature_error`` is twice the largest change plus 1e-14 for
 rounding: a bound on the error of the reported marginals wherever doubling
 the points at least halves the error, which these rules reach by
-construction. (A node with several drivers and odds steeper than about 16 per
+construction. (When twice the points would need a table above ``max_table``,
+the marginals are recomputed with half the points instead, and the change
+itself is the bound.) (A node with several drivers and odds steeper than about 16 per
 sd is not resolved: its rule converges only algebraically, and the factor is
 4.) Everything else is exact up to rounding.
 
@@ -87,6 +89,7 @@ from pactsim.errors import (
     ArgumentTypeError,
     ConditionError,
     ExactUnsupportedError,
+    ModelTooWideError,
     PactsimError,
 )
 from pactsim.inference import factors as fx
@@ -166,20 +169,34 @@ class ExactResults:
                                                             model.scenario_id)
         self._p = np.array([self._tree.marginal(i)[1] for i in range(nb)])
         self.quadrature_error = 0.0
+        self._qprobs: dict[str, tuple[float, float | None]] | None = None
         if model.drivers or any(p.beta_given is not None for p in model.plans):
-            rules2 = [fx.driver_rule(d, 2 * quad_points) for d in model.drivers]
-            net2 = fx.Network(model, rules2, 8 * quad_points, max_table, base=self._net)
-            tree2, _, _ = fx.calibrate(net2, max_table, progress,
-                                       model.scenario_id + " (check)", plan)
-            p2 = np.array([tree2.marginal(i)[1] for i in range(nb)])
             # the rules converge geometrically (their pieces resolve every node's
             # logistic), so doubling the points at least halves the error:
-            # |p - p2| >= err / 2. Where a node with several drivers is steeper
+            # |p - p(2n)| >= err / 2. Where a node with several drivers is steeper
             # than the pieces resolve, convergence is only algebraic: 4. 1e-14
             # covers rounding in the two trees.
             safety = 4.0 if any(fx.unresolved(d) for d in model.drivers) else 2.0
+            try:
+                p2 = self._marginals_with(2 * quad_points, progress, plan)
+            except ModelTooWideError:
+                # twice the points do not fit in max_table: compare with half as
+                # many; err(n/2) >= 2 err(n) gives |p - p(n/2)| >= err(n)
+                safety /= 2.0
+                p2 = self._marginals_with(quad_points // 2, progress, plan) \
+                    if quad_points >= 4 else np.full(nb, np.inf)
             change = float(np.max(np.abs(p2 - self._p), initial=0.0))
             self.quadrature_error = safety * change + 1e-14
+
+    def _marginals_with(self, quad_points: int, progress: bool | None,
+                        plan: tuple[list[int], list[tuple[int, ...]]]) -> FloatArray:
+        """Every marginal recomputed with rules of ``quad_points`` (for ``quadrature_error``)."""
+        m = self.model
+        rules = [fx.driver_rule(d, quad_points) for d in m.drivers]
+        net = fx.Network(m, rules, 4 * quad_points, self.max_table, base=self._net)
+        tree, _, _ = fx.calibrate(net, self.max_table, progress, m.scenario_id + " (check)",
+                                  plan)
+        return np.array([tree.marginal(i)[1] for i in range(m.n_binary)])
 
     def _repr_html_(self) -> str:
         from pactsim.views.display import results_html
@@ -370,6 +387,17 @@ class ExactResults:
         Estimate(0.7, exact)
         """
         a = self._compile(expr, "expr")
+        cached = self._question_probs().get(a.name) if isinstance(a, _expr.Name) else None
+        if cached is not None and (given is None or (given.strip() == "signing"
+                                                     and cached[1] is not None)):
+            if given is None:
+                return Estimate.exact(cached[0])
+            p_signed = self._p_signed()
+            if not p_signed:
+                raise ConditionError(
+                    f"the condition {given!r} has probability 0 in this scenario, so P({expr} | "
+                    f"{given}) is undefined; check the condition")
+            return Estimate.exact(min(max(cached[1] / p_signed, 0.0), 1.0))  # type: ignore[operator]
         if given is None:
             if isinstance(a, _expr.Name) and a.name in self.model.index:
                 return Estimate.exact(float(self._p[self.model.index[a.name]]))
@@ -414,11 +442,68 @@ class ExactResults:
         """Boolean questions: exact ``p`` (``stderr`` 0, ``lo`` = ``hi`` = ``p``), the
         text, and ``p_given_signed`` = P(question | signed)."""
         signed = self._p_signed()
+        probs = self._question_probs()
 
         def given_signed(name: str) -> Estimate | None:
-            return self.prob(name, given="signing") if signed else None
+            if not signed:
+                return None
+            joint = probs[name][1] if name in probs else None
+            if joint is None:
+                return self.prob(name, given="signing")
+            return Estimate.exact(min(max(joint / signed, 0.0), 1.0))
 
-        return _s.questions_frame(self.scenario, self.model, self.prob, given_signed)
+        def question(name: str) -> Estimate:
+            return Estimate.exact(probs[name][0]) if name in probs else self.prob(name)
+
+        return _s.questions_frame(self.scenario, self.model, question, given_signed)
+
+    def _question_probs(self) -> dict[str, tuple[float, float | None]]:
+        """P(q) and P(q and signed) (``None`` without signing) of every true/false
+        question exact inference can answer, computed once (a question it cannot
+        answer is left out; :meth:`prob` then raises why).
+
+        Questions that need the same base variables share one joint law and one
+        pass over its configurations, so a chain of thousands of questions costs
+        one evaluation of each, not one of each per question.
+        """
+        if self._qprobs is not None:
+            return self._qprobs
+        m = self.model
+        trees = {q: tree for q, (tree, _t) in m.questions.items()}
+        base: dict[str, frozenset[str]] = {}
+        for q in _expr.dependency_order(trees):  # children first: no recursion
+            found: set[str] = set()
+            for n in _expr.names(trees[q]):
+                found |= base.get(n, frozenset()) if n in trees else {n}
+            base[q] = frozenset(found)
+        signed = m.signing_index >= 0
+        groups: dict[frozenset[str], list[str]] = {}
+        for q, (_tree, t) in m.questions.items():
+            if t == "bool":
+                groups.setdefault(base[q] | ({"signing"} if signed else set()), []).append(q)
+        out: dict[str, tuple[float, float | None]] = {}
+        for group in groups.values():
+            exprs: list[_expr.Expr] = [_expr.Name(q) for q in group]
+            if signed:
+                exprs.append(_expr.Name("signing"))
+            try:
+                joint, needed, _ = self._joint(exprs)
+            except (ModelTooWideError, ExactUnsupportedError):
+                continue  # left out: prob() of each raises the error on its own
+            acc = np.zeros(len(group))
+            acc_signed = np.zeros(len(group))
+            for p, values in self._configurations(joint, needed, exprs):
+                s = np.asarray(values[-1], dtype=bool) if signed else None
+                for i in range(len(group)):
+                    v = np.asarray(values[i], dtype=bool)
+                    acc[i] += float(p[v].sum())
+                    if s is not None:
+                        acc_signed[i] += float(p[v & s].sum())
+            for i, q in enumerate(group):
+                out[q] = (min(max(float(acc[i]), 0.0), 1.0),
+                          min(max(float(acc_signed[i]), 0.0), 1.0) if signed else None)
+        self._qprobs = out
+        return out
 
     def bundles(self, top: int | None = 10, *, of: str = "all") -> pd.DataFrame:
         """The most likely texts, exactly: as :meth:`Results.bundles

@@ -84,8 +84,8 @@ def questions_frame(scenario: Scenario, model: CompiledModel,
     """One row per true/false question: its estimate, P(question | signed)
     (``None``: no signing, or never signed) and its text."""
     rows = []
-    for name, (_tree, t) in model.questions.items():
-        if t != "bool":
+    for name in scenario.questions:  # file order (the model's is evaluation order)
+        if model.questions[name][1] != "bool":
             continue
         est = question(name)
         cond = given_signed(name)
