@@ -82,11 +82,18 @@ def test_between_close_to_one() -> None:
 
 
 @pytest.mark.parametrize(("lo", "hi"), [(0.2, 0.5), (1e-9, 3e-9), (0.02, 0.97), (1e-6, 0.5),
-                                        (0.4999, 0.5001)])
+                                        (0.4999, 0.5001), (1e-300, 0.5), (1e-200, 0.3),
+                                        (0.4, 1 - 1e-15), (1e-10, 1 - 1e-10),
+                                        (0.3, 0.3000000001), (0.999999, 0.9999999)])
 def test_between_fits_its_quantiles(lo: float, hi: float) -> None:
+    """Each quantile to 1e-8 relative to its distance from the nearer bound (a
+    quantile above 1/2 is read as a quantile of 1 - T ~ Beta(b, a))."""
     a, b = between_to_beta(lo, hi)
-    q = stats.beta.ppf([0.05, 0.95], a, b)
-    assert q == pytest.approx([lo, hi], rel=1e-8)
+    for u, x in ((0.05, lo), (0.95, hi)):
+        if x <= 0.5:
+            assert stats.beta.ppf(u, a, b) == pytest.approx(x, rel=1e-8)
+        else:
+            assert stats.beta.ppf(1 - u, b, a) == pytest.approx(1 - x, rel=1e-8)
 
 
 def test_uniform_driver_over_the_whole_float_range() -> None:
