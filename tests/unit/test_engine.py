@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -228,11 +229,19 @@ def test_odds_beyond_floating_range_do_not_poison_draws():
         assert abs(est.value - 0.5) < 4 * est.stderr
     ex = pactsim.exact(sc)
     assert ex.prob("y").value == pytest.approx(0.5, abs=1e-6)
-    # z: logit(1e-300) + 690.8 x > 0 roughly when x > 1, so P(z) = 1 - Phi(1). Exact
-    # inference cannot resolve that step with 24 Gauss-Hermite points and says so.
+    # z: logit(1e-300) + 690.8 x > 0 roughly when x > 1, so P(z) ~ 1 - Phi(1): a step
+    # that exact inference must resolve (its rule is graded towards the crossing point)
+    # and whose error it must bound honestly, checked against adaptive integration.
+    from scipy import integrate, special, stats
+
+    slope, icpt = math.log(1e300), math.log(1e-300) - math.log1p(-1e-300)
+    truth, quad_err = integrate.quad(
+        lambda x: stats.norm.pdf(x) * special.expit(icpt + slope * x), -12, 12,
+        points=[-icpt / slope], limit=400, epsabs=1e-13)
     est = res.prob("z")
-    assert abs(est.value - 0.15865525393145707) < 4 * est.stderr
-    assert ex.quadrature_error > 0.01
+    assert abs(est.value - truth) < 4 * est.stderr
+    assert abs(ex.prob("z").value - truth) <= ex.quadrature_error + quad_err + 1e-12
+    assert abs(ex.prob("z").value - truth) < 1e-6
 
 
 def test_bundle_table_is_pruned_and_says_so(monkeypatch):
