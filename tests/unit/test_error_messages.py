@@ -17,6 +17,9 @@ from pactsim.errors import PactsimError, Problem, ScenarioError, Suggestions, pr
 HEADER = "pactsim: 1\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n"
 
 CASES = [
+    ("between_tiny", "events:\n  a: {p: {between: [1e-305, 0.5]}}\n", 6, 20, "events.a.p.between", "has lo below 1e-300"),
+    ("driver_mean_huge", "drivers:\n  d: {dist: normal, mean: 1e305, sd: 1}\n", 6, 27, "drivers.d.mean", "must be a number between -1e+300 and 1e+300"),
+    ("driver_sd_huge", "drivers:\n  d: {dist: normal, mean: 0, sd: 1e301}\n", 6, 34, "drivers.d.sd", "at most 1e+300"),
     ("p_above_one", "events:\n  a: {p: 1.3}\n", 6, 10, "events.a.p", "= 1.3 must be in [0, 1]"),
     ("p_negative", "events:\n  a:\n    p: -0.1\n", 7, 8, "events.a.p", "= -0.1 must be in [0, 1]"),
     ("p_nan", "events:\n  a: {p: .nan}\n", 6, 10, "events.a.p", "= nan must be in [0, 1]"),
@@ -85,7 +88,7 @@ CASES = [
     ("not_snake_case", "events:\n  Bad-Name: {p: 0.5}\n", 6, 3, "events.Bad-Name", "is not snake_case"),
     ("reserved_name", "events:\n  and: {p: 0.5}\n", 6, 3, "events.and", "is reserved"),
     ("driver_sd", "drivers:\n  x: {dist: normal, mean: 0, sd: -1}\n", 6, 34, "drivers.x.sd",
-     "must be a finite number > 0"),
+     "must be a number > 0 and at most 1e+300"),
     ("driver_dist", "drivers:\n  x: {dist: lognormal, mean: 0, sd: 1}\n", 6, 13, "drivers.x.dist",
      "expected 'normal' or 'uniform'"),
     ("unknown_source", "events:\n  a: {p: 0.5, source: edn}\nsources:\n  edm: x\n", 6, 23,

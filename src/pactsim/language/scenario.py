@@ -140,6 +140,13 @@ class Between(_Model):
                 "inside (0, 1); for a sure value write p: {lo} instead)",
                 {"lo": lo, "hi": hi},
             )
+        if lo < 1e-300:
+            raise PydanticCustomError(
+                "between_tiny",
+                "= [{lo}, {hi}] has lo below 1e-300, too small to fit a Beta distribution to "
+                "(write p: 0, or a beta: [a, b] spec for such an extreme belief)",
+                {"lo": lo, "hi": hi},
+            )
         return (lo, hi)
 
 

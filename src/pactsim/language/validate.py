@@ -38,6 +38,8 @@ _SECTIONS = ("drivers", "events", "signing", "pillars", "questions")
 #: Dates a scenario may use (as_of and horizon; ``by`` points lie between them).
 FIRST_DATE = dt.date(1900, 1, 1)
 LAST_DATE = dt.date(2199, 12, 31)
+#: Largest |mean| and sd of a normal driver (its draws stay finite floats).
+MAX_DRIVER = 1e300
 #: The longest span from as_of to horizon (per-day curves and tables stay small).
 MAX_SPAN_YEARS = 50
 MAX_SPAN_DAYS = 366 * MAX_SPAN_YEARS
@@ -539,10 +541,12 @@ def _check_driver(c: _Checker, path: Path, d: Driver, raw: Mapping[Any, Any]) ->
         if d.sd is None and not given("sd"):
             c.report(path, "a normal driver needs sd (e.g. {dist: normal, mean: 0, sd: 1})",
                      key=True)
-        elif d.sd is not None and not (math.isfinite(d.sd) and d.sd > 0):
-            c.report((*path, "sd"), f"= {d.sd} must be a finite number > 0")
-        if d.mean is not None and not math.isfinite(d.mean):
-            c.report((*path, "mean"), f"= {d.mean} must be finite")
+        elif d.sd is not None and not (math.isfinite(d.sd) and 0 < d.sd <= MAX_DRIVER):
+            c.report((*path, "sd"), f"= {d.sd} must be a number > 0 and at most {MAX_DRIVER:g} "
+                     "(draws beyond the floating-point range would be infinite)")
+        if d.mean is not None and not (math.isfinite(d.mean) and abs(d.mean) <= MAX_DRIVER):
+            c.report((*path, "mean"), f"= {d.mean} must be a number between {-MAX_DRIVER:g} and "
+                     f"{MAX_DRIVER:g} (draws beyond the floating-point range would be infinite)")
     else:
         for extra in ("mean", "sd"):
             if given(extra):

@@ -134,6 +134,10 @@ class _Joint:
     values: dict[int, FloatArray]  # driver variable -> value per state
 
 
+#: Smallest P(given) exact inference divides by (below it, float division has no digits left).
+MIN_CONDITION = 1e-280
+
+
 class ExactResults:
     """Exact answers for a scenario, from :func:`exact`; the surface of
     :class:`~pactsim.results.montecarlo.Results` with standard errors of zero.
@@ -414,6 +418,11 @@ class ExactResults:
             raise ConditionError(
                 f"the condition {given!r} has probability 0 in this scenario, so P({expr} | "
                 f"{given}) is undefined; check the condition")
+        if cond < MIN_CONDITION:
+            raise ConditionError(
+                f"the condition {given!r} has probability {cond:.3g}, below {MIN_CONDITION:g}: "
+                "too small to divide by in floating point without losing every digit, so "
+                f"P({expr} | {given}) cannot be given exactly; condition on something likelier")
         return Estimate.exact(min(max(both / cond, 0.0), 1.0))
 
     # -- frames ---------------------------------------------------------------
@@ -562,9 +571,15 @@ class ExactResults:
             d = m.drivers[m.driver_names.index(drv)]
             from scipy import stats  # lazily: `import pactsim` stays light
 
-            law = stats.norm(d.a, d.b) if d.dist == "normal" else stats.uniform(d.a, d.b - d.a)
-            qs = {q: float(law.ppf(q)) for q in (0.1, 0.5, 0.9)}
-            return NumericSummary(name, kind, float(law.mean()), float(law.std()), 0.0, qs,
+            if d.dist == "normal":
+                law = stats.norm(d.a, d.b)
+                qs = {q: float(law.ppf(q)) for q in (0.1, 0.5, 0.9)}
+                return NumericSummary(name, kind, float(law.mean()), float(law.std()), 0.0,
+                                      qs, None, 0.0)
+            # uniform(low, high), written so that bounds near the float limit do not overflow
+            half = d.b / 2 - d.a / 2
+            qs = {q: d.a * (1 - q) + d.b * q for q in (0.1, 0.5, 0.9)}
+            return NumericSummary(name, kind, d.a / 2 + d.b / 2, half / math.sqrt(3), 0.0, qs,
                                   None, 0.0)
         joint, needed, _ = self._joint([tree], every_day=(kind == "date"))
         acc: dict[float, float] = {}

@@ -124,10 +124,14 @@ class Moments:
         n = int(x.shape[0])
         if n == 0:
             return cls()
-        mean = float(x.mean())
-        d = x - mean
+        top = float(np.max(np.abs(x)))
+        scale = top if math.isfinite(top) and top > 1e150 else 1.0  # huge values: scale first
+        xs = x / scale if scale != 1.0 else x
+        mean = float(xs.mean())
+        d = xs - mean
         d *= d  # no BLAS: its threads cost more than they save on one block
-        return cls(n, mean, float(d.sum()))
+        with np.errstate(over="ignore"):  # a spread beyond the float range is inf
+            return cls(n, mean * scale, float(d.sum()) * scale * scale)
 
     def merge(self, other: Moments) -> Moments:
         """Add another part's moments (in place) and return self."""

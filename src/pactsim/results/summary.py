@@ -151,9 +151,13 @@ class NumericSummary:
         if math.isnan(self.mean):
             return f"{self.name}: no value in any draw"
         qs = ", ".join(f"q{int(q * 100)}={_fmt(v, self.kind)}" for q, v in self.quantiles.items())
-        mean = _fmt(self.mean, self.kind) if self.kind == "date" else f"{self.mean:.2f}"
-        sd = "" if math.isnan(self.sd) else f" (sd {self.sd:.2f})"
+        mean = _fmt(self.mean, self.kind) if self.kind == "date" else _num(self.mean)
+        sd = "" if math.isnan(self.sd) else f" (sd {_num(self.sd)})"
         return f"{self.name}: mean {mean}{sd}" + (f"; {qs}" if qs else "")
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}" if abs(x) < 1e6 else f"{x:.4g}"
 
 
 def _fmt(v: float, kind: str) -> str:
