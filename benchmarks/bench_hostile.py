@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_hostile.py            # every case (~1 minute)
+    python benchmarks/bench_hostile.py            # every case (10-25 s; 3 s more per hang)
     python benchmarks/bench_hostile.py -k surrogate -k fifo --verbose
     python benchmarks/bench_hostile.py --list
 
