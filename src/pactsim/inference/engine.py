@@ -13,8 +13,15 @@ then binary nodes in topological order.
 
 A Bernoulli node compares a 32-bit uniform integer ``u`` with
 ``floor(p * 2**32)`` (rows with p = 1 are always true), so its probability is
-exact to 2**-32; nodes with driver odds or drawn uncertain p compare ``u``
+exact to 2**-32; nodes with driver odds or uncertain p with odds compare ``u``
 with ``p' * 2**32`` in float64.
+
+An uncertain p with odds is not drawn: it is used by its node alone, so the
+node is true with probability ``E[sigma(logit T + s)]`` given its row and log
+odds ``s``, which :mod:`pactsim.inference.betatable` tabulates once per
+process (error below 1e-9 per probability; every node costs one 32-bit
+uniform per draw). Until 2026-11-30 such nodes drew a Beta per draw: the law
+of the draws is the same, the draws for a seed are not.
 
 Speed
 -----
@@ -36,6 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from pactsim.inference import betatable
+from pactsim.inference.betatable import BetaTable
 from pactsim.inference.compile import BinaryPlan, CompiledModel
 
 __all__ = ["BLOCK", "NAT", "Draws", "block_generator", "block_size", "n_blocks", "sample_blocks"]
@@ -245,59 +254,60 @@ def _log_odds(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.flo
 
 
 def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.float64],
-               rng: np.random.Generator, n: int, out: NDArray[np.bool_]) -> None:
-    """A node with driver odds, drawn uncertain p or many odds parents (the general path).
+               rng: np.random.Generator, n: int, out: NDArray[np.bool_],
+               tables: dict[int, BetaTable] | None = None) -> None:
+    """A node with driver odds, uncertain p with odds, or many odds parents (the general path).
 
     ``p = p0 e / (1 - p0 + p0 e)`` with ``e = exp(s)``, ``s`` the log odds of
     the draw (:func:`_log_odds`); ``out = u < p * 2**32``. Without ``given``
-    parents every row lookup is a scalar.
+    parents every row lookup is a scalar. Rows whose p is uncertain take
+    ``p = E[sigma(logit T + s)]`` from their table in ``tables`` (row ->
+    :data:`~pactsim.inference.betatable.BetaTable`, see :func:`_beta_tables`):
+    one uniform per draw, no Beta draw.
     """
     u = _uniform32(rng, n)
     p0: NDArray[np.float64] | float
+    rows: NDArray[np.intp] | None = None
     if plan.given:
         rows = _row_index(plan.given, bits)
         p0 = plan.p_given[rows]
-        if plan.beta_given is not None:
-            ab = plan.beta_given[rows]
-            drawn = ~np.isnan(ab[:, 0])
-            if drawn.any():
-                p0[drawn] = _beta(rng, ab[drawn, 0], ab[drawn, 1])
     else:
         p0 = float(plan.p_given[0])
-        if plan.beta_given is not None and not np.isnan(plan.beta_given[0, 0]):
-            p0 = _beta(rng, np.full(n, plan.beta_given[0, 0]), np.full(n, plan.beta_given[0, 1]))
     s = np.broadcast_to(_log_odds(plan, bits, drivers, n), (n,))
-    with np.errstate(over="ignore"):
-        e = np.exp(s)
-    with np.errstate(over="ignore", invalid="ignore"):
-        pe = np.multiply(p0, e, out=e)
-        p = np.add(np.subtract(1.0, p0), pe)
-        np.divide(pe, p, out=p)
-    bad = np.isnan(p)
-    if bad.any():  # odds beyond floating range (exp overflowed or underflowed to 0/0)
-        p[bad] = _logistic(np.broadcast_to(p0, (n,))[bad], s[bad])
+    if tables and rows is None:  # one row, uncertain p: the table alone
+        ((r, tab),) = tables.items()
+        assert plan.beta_given is not None
+        p = betatable.evaluate(tab, float(plan.beta_given[r, 0]), float(plan.beta_given[r, 1]), s)
+    else:
+        with np.errstate(over="ignore"):
+            e = np.exp(s)
+        with np.errstate(over="ignore", invalid="ignore"):
+            pe = np.multiply(p0, e, out=e)
+            p = np.add(np.subtract(1.0, p0), pe)
+            np.divide(pe, p, out=p)
+        bad = np.isnan(p)
+        if bad.any():  # odds beyond floating range (exp overflowed or underflowed to 0/0)
+            p[bad] = _logistic(np.broadcast_to(p0, (n,))[bad], s[bad])
+        if tables and rows is not None:
+            assert plan.beta_given is not None
+            for r, tab in tables.items():
+                hit = rows == r
+                if hit.any():
+                    p[hit] = betatable.evaluate(tab, float(plan.beta_given[r, 0]),
+                                                float(plan.beta_given[r, 1]), s[hit])
     p *= _TWO32
     np.less(u.astype(np.float64), p, out=out)
     _apply_gates(plan, bits, out)
 
 
-def _beta(rng: np.random.Generator, a: NDArray[np.float64],
-          b: NDArray[np.float64]) -> NDArray[np.float64]:
-    """One Beta(a[i], b[i]) draw per element.
-
-    ``Generator.beta`` returns G_a / (G_a + G_b) for gamma draws, which is 0
-    when the sum overflows (a + b beyond ~1.8e308); those elements are drawn as
-    1 / (1 + G_b / G_a), after the others.
-    """
-    with np.errstate(over="ignore"):
-        huge = ~np.isfinite(a + b)
-    if not huge.any():
-        return rng.beta(a, b)
-    out = np.empty(a.shape)
-    out[~huge] = rng.beta(a[~huge], b[~huge])
-    ga, gb = rng.standard_gamma(a[huge]), rng.standard_gamma(b[huge])
-    out[huge] = 1.0 / (1.0 + gb / ga)
-    return out
+def _beta_tables(plan: BinaryPlan, model: CompiledModel) -> dict[int, BetaTable] | None:
+    """The tables of ``E[sigma(logit T + s)]`` of ``plan``'s uncertain-p rows (row -> table),
+    or ``None`` when it has none (built once per process for each Beta and range)."""
+    if plan.beta_given is None or plan.kind == "signing":
+        return None
+    lo, hi = betatable.s_range(plan, model.drivers)
+    return {r: betatable.table(float(a), float(b), lo, hi)
+            for r, (a, b) in enumerate(plan.beta_given) if not np.isnan(a)} or None
 
 
 def _logistic(p0: NDArray[np.float64], s: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -329,7 +339,8 @@ def _draw_signing(model: CompiledModel, rng: np.random.Generator, n: int) -> NDA
     return day
 
 
-def _fill_block(model: CompiledModel, kernels: list[_Kernel | None], rng: np.random.Generator,
+def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
+                tables: list[dict[int, BetaTable] | None], rng: np.random.Generator,
                 bits: NDArray[np.bool_], drivers: NDArray[np.float64],
                 signing_day: NDArray[np.int64]) -> None:
     """Draw one block into ``bits`` ``(n_binary, n)``, ``drivers`` ``(n_drivers, n)``
@@ -345,13 +356,13 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None], rng: np.ran
             drivers[k] = d.a * (1.0 - u) + d.b * u
     scratch = _Scratch(n)
     signing_day[:] = NAT
-    for plan, kern in zip(model.plans, kernels, strict=True):
+    for plan, kern, tab in zip(model.plans, kernels, tables, strict=True):
         out = bits[plan.index]
         if plan.kind == "signing":
             signing_day[:] = _draw_signing(model, rng, n)
             np.not_equal(signing_day, NAT, out=out)
         elif kern is None:
-            _draw_node(plan, bits, drivers, rng, n, out)
+            _draw_node(plan, bits, drivers, rng, n, out, tab)
         else:
             _draw_fixed(kern, bits, _uniform32(rng, n), out, scratch)
             _apply_gates(plan, bits, out)
@@ -382,11 +393,12 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     array (no per-block arrays to concatenate).
     """
     kernels = [_kernel(p) for p in model.plans]
+    tables = [_beta_tables(p, model) for p in model.plans]
     draws = _empty_draws(model, sum(block_size(n, b) for b in blocks))
     a = 0
     for b in blocks:
         z = a + block_size(n, b)
-        _fill_block(model, kernels, block_generator(entropy, b, spawn_key), draws.bits[:, a:z],
-                    draws.drivers[:, a:z], draws.signing_day[a:z])
+        _fill_block(model, kernels, tables, block_generator(entropy, b, spawn_key),
+                    draws.bits[:, a:z], draws.drivers[:, a:z], draws.signing_day[a:z])
         a = z
     return draws
