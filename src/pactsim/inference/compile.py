@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -136,6 +136,10 @@ class BinaryPlan:
                 f"{len(self.odds_parents)} in odds); a plain table over them would have "
                 f"2**{k} rows, above the limit of 2**{FOLD_LIMIT}; use pactsim.simulate, "
                 "which applies odds parents draw by draw", width=k + 1)
+        beta0 = self.beta_given
+        if not self.odds_parents and parents == self.given:  # the given table as it is
+            p0 = np.array(self.p_given, dtype=np.float64)
+            return p0.copy(), p0, np.zeros(1 << k), None if beta0 is None else beta0.copy()
         rows = np.arange(1 << k, dtype=np.int64)
         pos = {v: j for j, v in enumerate(parents)}
         grow = np.zeros(1 << k, dtype=np.int64)
@@ -366,6 +370,11 @@ def _apply_odds_array(p: NDArray[np.float64], logf: NDArray[np.float64]) -> NDAr
     return np.asarray(np.where(p <= 0.0, 0.0, np.where(p >= 1.0, 1.0, out)), dtype=np.float64)
 
 
+#: Question texts parsed (the trees are immutable), so that variants of a
+#: scenario, which share its questions, do not parse them again.
+_parse = lru_cache(maxsize=1024)(_expr.parse)
+
+
 def compile_scenario(scenario: Scenario) -> CompiledModel:
     """Compile a validated scenario; the result is kept on the (frozen) scenario."""
     cached = scenario._compiled
@@ -412,7 +421,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
     questions: dict[str, tuple[_expr.Expr, str]] = {}
     # parse each question once, then type-check in dependency order (no recursion,
     # linear in the questions' size however long a chain of questions is)
-    trees = {qname: _expr.parse(q.expr if isinstance(q, Question) else q)
+    trees = {qname: _parse(q.expr if isinstance(q, Question) else q)
              for qname, q in scenario.questions.items()}
     for qname in _expr.dependency_order(trees):
         t = _expr.check(trees[qname], scope)

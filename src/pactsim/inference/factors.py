@@ -233,6 +233,82 @@ def variable_elimination(factors: Sequence[Factor], order: Sequence[int],
     return multiply(pool)
 
 
+class _TreeStructure(NamedTuple):
+    """The shape of a :class:`JunctionTree`: which cliques stay, their tree, and
+    which factors each holds (by index); no numbers."""
+
+    post: tuple[int, ...]  # kept cliques, children before parents
+    parent: dict[int, int]
+    children: dict[int, list[int]]
+    scope: dict[int, frozenset[int]]
+    local: dict[int, list[int]]  # factor indices per kept clique
+    merged: Counter[int]
+    home: dict[int, int]  # variable -> kept clique holding it
+
+
+@lru_cache(maxsize=32)
+def _tree_structure(order: tuple[int, ...], cliques: tuple[tuple[int, ...], ...],
+                    scopes: tuple[tuple[int, ...], ...]) -> _TreeStructure:
+    """The structure of the junction tree of ``order`` (see :class:`JunctionTree`),
+    cached: re-evaluating a model with new numbers only redoes the arithmetic."""
+    pos = {v: i for i, v in enumerate(order)}
+    n = len(order)
+    first_parent = [min((pos[u] for u in c[1:]), default=-1) for c in cliques]
+    # a parent clique equal to the child's separator is absorbed by the child
+    alias = list(range(n))
+    for i, clique in enumerate(cliques):
+        p = first_parent[i]
+        if p >= 0 and alias[p] == p and len(cliques[p]) == len(clique) - 1 \
+                and set(cliques[p]) == set(clique[1:]):
+            alias[p] = i
+
+    def find(j: int) -> int:
+        while alias[j] != j:
+            j = alias[j]
+        return j
+
+    home = [find(i) for i in range(n)]
+    merged = Counter(home)
+    kept = [i for i in range(n) if home[i] == i]
+    parent: dict[int, int] = {}
+    children: dict[int, list[int]] = {i: [] for i in kept}
+    for i in kept:
+        q = first_parent[i]
+        while q >= 0 and home[q] == i:
+            q = first_parent[q]
+        parent[i] = home[q] if q >= 0 else -1
+        if parent[i] >= 0:
+            children[parent[i]].append(i)
+    post: list[int] = []  # children before parents
+    for root in (i for i in kept if parent[i] < 0):
+        stack = [(root, False)]
+        while stack:
+            j, done = stack.pop()
+            if done:
+                post.append(j)
+                continue
+            stack.append((j, True))
+            stack += [(k, False) for k in children[j]]
+    local: dict[int, list[int]] = {i: [] for i in kept}
+    for k, vars_ in enumerate(scopes):
+        if vars_:
+            local[home[min(pos[v] for v in vars_)]].append(k)
+    scope = {i: frozenset(cliques[i]) for i in kept}
+    return _TreeStructure(tuple(post), parent, children, scope, local, merged,
+                          {v: home[pos[v]] for v in order})
+
+
+@lru_cache(maxsize=32)
+def _min_fill_plan(scopes: tuple[tuple[int, ...], ...], cards: tuple[int, ...]
+                   ) -> tuple[list[int], list[tuple[int, ...]]]:
+    """:func:`elimination_order` of every variable of a network with factor
+    ``scopes`` and cardinalities ``cards`` (variable ``v`` has ``cards[v]``),
+    cached by that structure (the result is shared: never modify it)."""
+    variables = list(range(len(cards)))
+    adj = interaction_graph(scopes, variables)
+    return elimination_order(adj, dict(enumerate(cards)), variables)
+
+
 class JunctionTree:
     """Elimination tree of a full order, calibrated for every single-variable marginal.
 
@@ -255,60 +331,19 @@ class JunctionTree:
     def __init__(self, factors: Sequence[Factor], order: Sequence[int],
                  cliques: Sequence[tuple[int, ...]],
                  tick: Callable[[int], None] | None = None) -> None:
-        pos = {v: i for i, v in enumerate(order)}
-        n = len(order)
-        first_parent = [min((pos[u] for u in c[1:]), default=-1) for c in cliques]
-        # a parent clique equal to the child's separator is absorbed by the child
-        alias = list(range(n))
-        for i, clique in enumerate(cliques):
-            p = first_parent[i]
-            if p >= 0 and alias[p] == p and len(cliques[p]) == len(clique) - 1 \
-                    and set(cliques[p]) == set(clique[1:]):
-                alias[p] = i
-
-        def find(j: int) -> int:
-            while alias[j] != j:
-                j = alias[j]
-            return j
-
-        home = [find(i) for i in range(n)]
-        merged = Counter(home)
-        kept = [i for i in range(n) if home[i] == i]
-        parent: dict[int, int] = {}
-        children: dict[int, list[int]] = {i: [] for i in kept}
-        for i in kept:
-            q = first_parent[i]
-            while q >= 0 and home[q] == i:
-                q = first_parent[q]
-            parent[i] = home[q] if q >= 0 else -1
-            if parent[i] >= 0:
-                children[parent[i]].append(i)
-        post: list[int] = []  # children before parents
-        for root in (i for i in kept if parent[i] < 0):
-            stack = [(root, False)]
-            while stack:
-                j, done = stack.pop()
-                if done:
-                    post.append(j)
-                    continue
-                stack.append((j, True))
-                stack += [(k, False) for k in children[j]]
-        local: dict[int, list[Factor]] = {i: [] for i in kept}
-        for f in factors:
-            if f.vars:
-                local[home[min(pos[v] for v in f.vars)]].append(f)
-        scope = {i: set(cliques[i]) for i in kept}
+        st = _tree_structure(tuple(order), tuple(cliques), tuple(f.vars for f in factors))
+        parent, children, scope = st.parent, st.children, st.scope
         up: dict[int, Factor] = {}
         msg_up: dict[int, Factor] = {}
-        for i in post:
-            psi = multiply(local[i] + [msg_up[c] for c in children[i]])
+        for i in st.post:
+            psi = multiply([factors[k] for k in st.local[i]] + [msg_up[c] for c in children[i]])
             up[i] = psi
             if parent[i] >= 0:
                 msg_up[i] = project(psi, scope[parent[i]])
             if tick is not None:
-                tick(merged[i])
+                tick(st.merged[i])
         belief: dict[int, Factor] = {}
-        for i in reversed(post):
+        for i in reversed(st.post):
             if parent[i] < 0:
                 belief[i] = up[i]
             for c in children[i]:
@@ -318,7 +353,7 @@ class JunctionTree:
                                  where=m.table != 0)
                 belief[c] = multiply([up[c], Factor(m.vars, down)])
         self.order = list(order)
-        self.home = {v: home[pos[v]] for v in order}
+        self.home = st.home
         self.beliefs = belief
 
     def marginal(self, v: int) -> FloatArray:
@@ -354,8 +389,15 @@ def driver_rule(d: DriverPlan, n: int, cuts: Sequence[float] = ()) -> _Rule:
     """Quadrature ``(values, weights)`` for driver ``d`` (``n`` points per piece), cut at ``cuts``.
 
     The same arguments give the same (cached) arrays, which callers must not modify.
+    Knots no steeper than a plain rule integrates (:func:`_smooth_limit`) do not
+    shape the rule and are left out of its cache key, so variants of a scenario
+    whose gentle knots moved share the rule (and the factors built on it).
     """
-    return _cached_rule(d.dist, d.a, d.b, n, tuple(sorted(set(cuts))), d.knots, d.blind)
+    _, scale = _standard(d.dist, d.a, d.b)
+    limit = _smooth_limit(d.dist, n)
+    with np.errstate(over="ignore"):
+        knots = tuple(k for k in d.knots if float(np.float64(k[1]) * scale) > limit)
+    return _cached_rule(d.dist, d.a, d.b, n, tuple(sorted(set(cuts))), knots, d.blind)
 
 
 def unresolved(d: DriverPlan) -> bool:
@@ -750,13 +792,32 @@ def too_wide(entries: int, variables: Sequence[str], max_table: int,
         "model or expression, simplify it, or raise max_table", width=len(variables))
 
 
+def same_plan(a: BinaryPlan, b: BinaryPlan) -> bool:
+    """Whether two plans are the same node, numbers included (so the same factor
+    given the same quadrature rules)."""
+    if a is b:
+        return True
+    if (a.index, a.kind, a.given, a.odds_parents, a.drivers, a.gates_true, a.gates_false) != \
+            (b.index, b.kind, b.given, b.odds_parents, b.drivers, b.gates_true, b.gates_false):
+        return False
+    if (a.beta_given is None) != (b.beta_given is None):
+        return False
+    pairs = [(a.p_given, b.p_given), (a.odds_logf, b.odds_logf),
+             (a.driver_logf, b.driver_logf)]
+    if a.beta_given is not None and b.beta_given is not None:
+        pairs.append((a.beta_given, b.beta_given))
+    return all(x.shape == y.shape and x.tobytes() == y.tobytes() for x, y in pairs)
+
+
 class Network:
     """A compiled model as one factor per variable, with quadrature ``rules``.
 
     Binary node ``i`` is variable ``i`` (its table over itself, its table
     parents, gates and drivers); driver ``k`` is variable ``n_binary + k`` (its
     quadrature weights); ``signing`` has the prior ``[1 - c, c]``. Given a
-    ``base`` network, factors that do not depend on a changed rule are shared.
+    ``base`` network (of this model or of another with the same structure),
+    the factors of nodes that are the same, numbers included
+    (:func:`same_plan`), and do not depend on a changed rule are shared.
     """
 
     def __init__(self, model: CompiledModel, rules: Sequence[_Rule], beta_points: int,
@@ -772,12 +833,16 @@ class Network:
                           *(nb + d for d in p.drivers)})) for p in model.plans
         ] + [()] * len(self.rules)
         self.beta_points = beta_points
+        if base is not None and (len(base.rules) != len(self.rules)
+                                 or base.model.n_binary != nb):
+            base = None
         changed = set() if base is None else {
             k for k in range(len(self.rules)) if self.rules[k] is not base.rules[k]}
         self.factors: list[Factor] = []
         for plan in model.plans:
             if (base is not None and not changed & set(plan.drivers)
-                    and (plan.beta_given is None or base.beta_points == beta_points)):
+                    and (plan.beta_given is None or base.beta_points == beta_points)
+                    and same_plan(plan, base.model.plans[plan.index])):
                 self.factors.append(base.factors[plan.index])
             elif plan.kind == "signing":
                 c = float(plan.p[0])
@@ -890,10 +955,9 @@ def calibrate(net: Network, max_table: int, progress: bool | None, desc: str,
                plan: tuple[list[int], list[tuple[int, ...]]] | None = None,
                ) -> tuple[JunctionTree, int, tuple[list[int], list[tuple[int, ...]]]]:
     """Calibrate a junction tree over the whole network (``plan``: a min-fill order to reuse)."""
-    if plan is None:
-        variables = list(net.card)
-        adj = interaction_graph((f.vars for f in net.factors), variables)
-        plan = elimination_order(adj, net.card, variables)
+    if plan is None:  # cached per structure (scopes and cardinalities), not numbers
+        plan = _min_fill_plan(tuple(f.vars for f in net.factors),
+                              tuple(net.card[v] for v in range(len(net.card))))
     order, cliques = plan
     sizes = [clique_entries(c, net.card) for c in cliques]
     biggest = max(sizes, default=1)

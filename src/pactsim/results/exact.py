@@ -168,7 +168,10 @@ class ExactResults:
         self.max_table = max_table
         nb = model.n_binary
         rules = [fx.driver_rule(d, quad_points) for d in model.drivers]
-        self._net = fx.Network(model, rules, 4 * quad_points, max_table)
+        key = (_structure_key(model), quad_points, max_table)
+        recent = _RECENT.pop(key, {})  # networks of this structure, last used
+        self._net = fx.Network(model, rules, 4 * quad_points, max_table,
+                               base=recent.get(quad_points))
         self._tree, self.largest_table, plan = fx.calibrate(self._net, max_table, progress,
                                                             model.scenario_id)
         self._p = np.array([self._tree.marginal(i)[1] for i in range(nb)])
@@ -182,24 +185,30 @@ class ExactResults:
             # covers rounding in the two trees.
             safety = 4.0 if any(fx.unresolved(d) for d in model.drivers) else 2.0
             try:
-                p2 = self._marginals_with(2 * quad_points, progress, plan)
+                p2 = self._marginals_with(2 * quad_points, progress, plan, recent)
             except ModelTooWideError:
                 # twice the points do not fit in max_table: compare with half as
                 # many; err(n/2) >= 2 err(n) gives |p - p(n/2)| >= err(n)
                 safety /= 2.0
-                p2 = self._marginals_with(quad_points // 2, progress, plan) \
+                p2 = self._marginals_with(quad_points // 2, progress, plan, recent) \
                     if quad_points >= 4 else np.full(nb, np.inf)
             change = float(np.max(np.abs(p2 - self._p), initial=0.0))
             self.quadrature_error = safety * change + 1e-14
+        recent[quad_points] = self._net
+        _remember(key, recent)
 
     def _marginals_with(self, quad_points: int, progress: bool | None,
-                        plan: tuple[list[int], list[tuple[int, ...]]]) -> FloatArray:
-        """Every marginal recomputed with rules of ``quad_points`` (for ``quadrature_error``)."""
+                        plan: tuple[list[int], list[tuple[int, ...]]],
+                        recent: dict[int, fx.Network]) -> FloatArray:
+        """Every marginal recomputed with rules of ``quad_points`` (for ``quadrature_error``);
+        the network is kept in ``recent`` (the last networks of this structure)."""
         m = self.model
         rules = [fx.driver_rule(d, quad_points) for d in m.drivers]
-        net = fx.Network(m, rules, 4 * quad_points, self.max_table, base=self._net)
+        net = fx.Network(m, rules, 4 * quad_points, self.max_table,
+                         base=recent.get(quad_points, self._net))
         tree, _, _ = fx.calibrate(net, self.max_table, progress, m.scenario_id + " (check)",
                                   plan)
+        recent[quad_points] = net
         return np.array([tree.marginal(i)[1] for i in range(m.n_binary)])
 
     def _repr_html_(self) -> str:
@@ -641,6 +650,37 @@ class ExactResults:
         cum = self._cdf(np.arange(m.as_of, m.horizon + 1))
         total = float(cum[-1]) if given_signed else 1.0
         return _s.date_quantiles(cum, m.as_of, levels, total)
+
+
+#: Networks (by quadrature points) of the structures evaluated last, most recent
+#: last: a model with the same structure reuses the factors of every node whose
+#: numbers did not change (see :class:`~pactsim.inference.factors.Network`), and
+#: the elimination order and junction tree shape are cached by structure in
+#: :mod:`pactsim.inference.factors`. Only networks of at most
+#: :data:`_RECENT_ENTRIES` table entries are kept.
+_RECENT: dict[tuple[Any, ...], dict[int, fx.Network]] = {}
+_RECENT_SIZE = 8
+_RECENT_ENTRIES = 1 << 21
+
+
+def _structure_key(model: CompiledModel) -> tuple[Any, ...]:
+    """The scenario's structure without its numbers: nodes, parents, gates, drivers,
+    which rows have an uncertain p with odds."""
+    return (model.names, tuple(d.name + ":" + d.dist for d in model.drivers),
+            tuple((p.kind, p.given, p.odds_parents, p.drivers, p.gates_true, p.gates_false,
+                   None if p.beta_given is None else tuple(np.isnan(p.beta_given[:, 0])))
+                  for p in model.plans))
+
+
+def _remember(key: tuple[Any, ...], nets: dict[int, fx.Network]) -> None:
+    """Keep ``nets`` for ``key`` (if small), dropping the least recently used beyond
+    :data:`_RECENT_SIZE` structures."""
+    if sum(f.table.size for net in nets.values() for f in net.factors) > _RECENT_ENTRIES:
+        return
+    _RECENT.pop(key, None)
+    _RECENT[key] = nets
+    for old in list(_RECENT)[:-_RECENT_SIZE]:
+        _RECENT.pop(old, None)
 
 
 #: Accepted ``quad_points`` of :func:`exact`: with 200, a steep driver's rule
