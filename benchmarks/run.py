@@ -7,8 +7,10 @@ Run from the repository root::
     python benchmarks/run.py --sizes 50 --n 1e5,1e6 --markdown
 
 Every case runs in a fresh subprocess, so peak memory (``ru_maxrss`` of that
-process) belongs to that case alone. See ``benchmarks/README.md`` for what the
-columns mean.
+process) belongs to that case alone. Unless ``--no-exact``, the same run then
+times exact inference against pyAgrum's LazyPropagation (``bench_exact.py``)
+and re-evaluation after a change of numbers (``bench_reeval.py``), each in a
+fresh subprocess. See ``benchmarks/README.md`` for what the columns mean.
 """
 
 from __future__ import annotations
@@ -241,7 +243,7 @@ def _cpu(t: dict[str, float] | None) -> float | None:
 def _fmt_s(x: float | None) -> str:
     if x is None:
         return "—"
-    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
+    return f"{x:.5f}" if x < 0.01 else f"{x:.3f}" if x < 10 else f"{x:.1f}"
 
 
 def _ratio(a: float | None, b: float | None) -> str:
@@ -281,8 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: 50 nodes + flagship, n=10^5, compare at n=2000")
     ap.add_argument("--sizes", default=None,
-                    help="node counts of generated binary scenarios (default 50,200)")
-    ap.add_argument("--n", default=None, help="draw counts (default 1e5,1e6,1e7)")
+                    help="node counts of generated binary scenarios (default 12,50,200)")
+    ap.add_argument("--n", default=None, help="draw counts (default 1e4,1e5,1e6,1e7)")
     ap.add_argument("--memory-n", default=None, type=float,
                     help="n of the keep_draws=False memory case on the largest generated "
                          "scenario (default 1e8; 0 to skip)")
@@ -290,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="n for pgmpy and pyAgrum (default 1e5)")
     ap.add_argument("--no-compare", action="store_true", help="skip pgmpy and pyAgrum")
     ap.add_argument("--no-flagship", action="store_true", help="skip the flagship scenario")
+    ap.add_argument("--no-exact", action="store_true",
+                    help="skip exact inference (bench_exact.py) and re-evaluation "
+                         "(bench_reeval.py)")
     ap.add_argument("--repeat", type=int, default=None,
                     help="repetitions per case, best kept (default 5 / 3 / 1 by n)")
     ap.add_argument("--markdown", action="store_true", help="print Markdown tables")
@@ -300,8 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         _child(json.loads(args.child))
         return 0
 
-    sizes = _parse_ints(args.sizes or ("50" if args.quick else "50,200"))
-    ns = _parse_ints(args.n or ("1e5" if args.quick else "1e5,1e6,1e7"))
+    sizes = _parse_ints(args.sizes or ("50" if args.quick else "12,50,200"))
+    ns = _parse_ints(args.n or ("1e5" if args.quick else "1e4,1e5,1e6,1e7"))
     memory_n = int(args.memory_n if args.memory_n is not None else (0 if args.quick else 1e8))
     compare_n = int(args.compare_n if args.compare_n is not None
                     else (2000 if args.quick else 1e5))
@@ -312,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
             return int(args.repeat)
         if args.quick:
             return 1
+        if n <= 10_000:
+            return 20
         return 5 if n <= 100_000 else 3 if n <= 1_000_000 else 2 if n <= 10_000_000 else 1
 
     cases = [(s, n, False) for s in scenarios for n in ns]
@@ -363,6 +370,16 @@ def main(argv: list[str] | None = None) -> int:
             f"same network check, binary-{c['nodes']} n={compare_n:,}: max |{t} marginal - "
             f"pactsim marginal| = {c[t + '_maxdiff']:.4f}"
             for c in raw["compare"] for t in ("pgmpy", "pyagrum") if c.get(t) is not None))
+    if not args.no_exact:
+        for script, extra in (("bench_exact.py", ["--repeat", "3" if args.quick else "20"]),
+                              ("bench_reeval.py", ["--repeat", "5" if args.quick else "30"])):
+            print(f"  running {script} ...", file=sys.stderr, flush=True)
+            done = subprocess.run([sys.executable, str(HERE / script), *extra],
+                                  capture_output=True, text=True, check=False)
+            text = done.stdout.rstrip() if done.returncode == 0 else \
+                f"{script} failed (exit {done.returncode}):\n{done.stderr.strip()}"
+            out.append(f"```\n{text}\n```" if args.markdown else text)
+            raw.setdefault("text", []).append(text)
     print(f"\n{raw['machine']}\n")
     print("\n\n".join(x for x in out if x))
     if args.json:
