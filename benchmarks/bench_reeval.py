@@ -27,7 +27,6 @@ from pathlib import Path
 
 import pactsim
 import pactsim.results.exact as exact_mod
-from pactsim.inference import factors as fx
 from pactsim.inference.compile import compile_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,9 +35,7 @@ FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
 
 def clear_caches() -> None:
     """Forget every structure cached by exact inference (a cold start)."""
-    exact_mod._RECENT.clear()
-    fx._min_fill_plan.cache_clear()
-    fx._tree_structure.cache_clear()
+    exact_mod._forget_structures()
 
 
 def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:

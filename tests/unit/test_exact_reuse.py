@@ -16,16 +16,13 @@ import pytest
 
 import pactsim
 import pactsim.results.exact as exact_mod
-from pactsim.inference import factors as fx
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
 
 
 def _cold(sc: pactsim.Scenario, **kw: int) -> pactsim.ExactResults:
-    exact_mod._RECENT.clear()
-    fx._min_fill_plan.cache_clear()
-    fx._tree_structure.cache_clear()
+    exact_mod._forget_structures()
     return pactsim.exact(sc, **kw)
 
 

@@ -75,6 +75,13 @@ class Factor(NamedTuple):
 
 
 _UNIT = Factor((), np.ones(()))
+#: ``np.einsum`` in its interleaved form (operand, labels, ..., output labels), typed loosely.
+try:  # the C function behind np.einsum(..., optimize=False), without its Python wrapper
+    from numpy._core.multiarray import c_einsum as _c_einsum
+
+    _einsum: Callable[..., FloatArray] = _c_einsum
+except ImportError:  # pragma: no cover - other numpy layouts
+    _einsum = np.einsum
 
 
 def _expand(f: Factor, union: tuple[int, ...]) -> FloatArray:
@@ -244,6 +251,13 @@ class _TreeStructure(NamedTuple):
     local: dict[int, list[int]]  # factor indices per kept clique
     merged: Counter[int]
     home: dict[int, int]  # variable -> kept clique holding it
+    # the arithmetic, as einsum subscripts (axis labels 0, 1, ... of each clique's table)
+    vars: dict[int, tuple[int, ...]]  # variables of clique i's table, increasing
+    full_sub: dict[int, list[int]]  # [0, 1, ..., len(vars[i]) - 1]
+    local_sub: dict[int, list[list[int]]]  # each local factor in clique i's labels
+    child_sub: dict[int, list[list[int]]]  # each child's message in clique i's labels
+    msg_sub: dict[int, list[int]]  # clique i's message to its parent, in i's labels
+    marginal_axes: dict[int, tuple[int, ...]]  # axes summed out for a variable's marginal
 
 
 @lru_cache(maxsize=32)
@@ -294,8 +308,37 @@ def _tree_structure(order: tuple[int, ...], cliques: tuple[tuple[int, ...], ...]
         if vars_:
             local[home[min(pos[v] for v in vars_)]].append(k)
     scope = {i: frozenset(cliques[i]) for i in kept}
-    return _TreeStructure(tuple(post), parent, children, scope, local, merged,
-                          {v: home[pos[v]] for v in order})
+    # the variables each table holds: a clique's table is over the union of its
+    # factors and its children's messages; a message over that and the parent's scope
+    tvars: dict[int, tuple[int, ...]] = {}
+    mvars: dict[int, tuple[int, ...]] = {}
+    for i in post:
+        u: set[int] = set()
+        for k in local[i]:
+            u.update(scopes[k])
+        for c in children[i]:
+            u.update(mvars[c])
+        tvars[i] = tuple(sorted(u))
+        if parent[i] >= 0:
+            mvars[i] = tuple(v for v in tvars[i] if v in scope[parent[i]])
+    lab = {i: {v: j for j, v in enumerate(tvars[i])} for i in post}
+    full_sub = {i: list(range(len(tvars[i]))) for i in post}
+    local_sub = {i: [[lab[i][v] for v in scopes[k]] for k in local[i]] for i in post}
+    child_sub = {i: [[lab[i][v] for v in mvars[c]] for c in children[i]] for i in post}
+    msg_sub = {i: [lab[i][v] for v in mvars[i]] for i in post if parent[i] >= 0}
+    homes = {v: home[pos[v]] for v in order}
+    marginal_axes: dict[int, tuple[int, ...]] = {}
+    for v, h in homes.items():
+        j, k = lab[h].get(v, -1), len(tvars[h])
+        marginal_axes[v] = tuple(range(k)) if j < 0 else (*range(j), *range(j + 1, k))
+    return _TreeStructure(tuple(post), parent, children, scope, local, merged, homes,
+                          tvars, full_sub, local_sub, child_sub, msg_sub, marginal_axes)
+
+
+@lru_cache(maxsize=32)
+def _clique_sizes(cliques: tuple[tuple[int, ...], ...], cards: tuple[int, ...]) -> list[int]:
+    """Entries of each clique's table (cached by structure; never modify the result)."""
+    return [math.prod(cards[v] for v in c) for c in cliques]
 
 
 @lru_cache(maxsize=32)
@@ -332,35 +375,44 @@ class JunctionTree:
                  cliques: Sequence[tuple[int, ...]],
                  tick: Callable[[int], None] | None = None) -> None:
         st = _tree_structure(tuple(order), tuple(cliques), tuple(f.vars for f in factors))
-        parent, children, scope = st.parent, st.children, st.scope
-        up: dict[int, Factor] = {}
-        msg_up: dict[int, Factor] = {}
+        tables = [f.table for f in factors]
+        up: dict[int, FloatArray] = {}
+        msg_up: dict[int, FloatArray] = {}
         for i in st.post:
-            psi = multiply([factors[k] for k in st.local[i]] + [msg_up[c] for c in children[i]])
+            args: list[Any] = []
+            for k, sub in zip(st.local[i], st.local_sub[i], strict=True):
+                args += (tables[k], sub)
+            for c, sub in zip(st.children[i], st.child_sub[i], strict=True):
+                args += (msg_up[c], sub)
+            psi = _einsum(*args, st.full_sub[i]) if args else np.ones(())
             up[i] = psi
-            if parent[i] >= 0:
-                msg_up[i] = project(psi, scope[parent[i]])
+            if st.parent[i] >= 0:
+                msg_up[i] = _einsum(psi, st.full_sub[i], st.msg_sub[i])
             if tick is not None:
                 tick(st.merged[i])
-        belief: dict[int, Factor] = {}
+        belief: dict[int, FloatArray] = {}
         for i in reversed(st.post):
-            if parent[i] < 0:
+            if st.parent[i] < 0:
                 belief[i] = up[i]
-            for c in children[i]:
+            for c, sub in zip(st.children[i], st.child_sub[i], strict=True):
                 m = msg_up[c]
-                mu = project(belief[i], m.vars)
-                down = np.divide(mu.table, m.table, out=np.zeros_like(mu.table),
-                                 where=m.table != 0)
-                belief[c] = multiply([up[c], Factor(m.vars, down)])
+                mu = _einsum(belief[i], st.full_sub[i], sub)
+                down = np.divide(mu, m, out=np.zeros_like(mu), where=m != 0)
+                belief[c] = _einsum(up[c], st.full_sub[c], down, st.msg_sub[c],
+                                      st.full_sub[c])
         self.order = list(order)
         self.home = st.home
-        self.beliefs = belief
+        self._axes = st.marginal_axes
+        self.beliefs = {i: Factor(st.vars[i], t) for i, t in belief.items()}
 
     def marginal(self, v: int) -> FloatArray:
         """Normalised marginal of variable ``v`` (from its own clique)."""
-        b = project(self.beliefs[self.home[v]], (v,))
-        total = float(b.table.sum())
-        return np.asarray(b.table / total if total > 0 else b.table, dtype=np.float64)
+        t = self.beliefs[self.home[v]].table
+        axes = self._axes[v]
+        if axes:
+            t = t.sum(axis=axes)
+        total = float(t.sum())
+        return np.asarray(t / total if total > 0 else t, dtype=np.float64)
 
     def joint(self, query: Collection[int]) -> FloatArray | None:
         """Normalised joint of ``query`` if one clique holds it all, else ``None``.
@@ -959,7 +1011,7 @@ def calibrate(net: Network, max_table: int, progress: bool | None, desc: str,
         plan = _min_fill_plan(tuple(f.vars for f in net.factors),
                               tuple(net.card[v] for v in range(len(net.card))))
     order, cliques = plan
-    sizes = [clique_entries(c, net.card) for c in cliques]
+    sizes = _clique_sizes(tuple(cliques), tuple(net.card[v] for v in range(len(net.card))))
     biggest = max(sizes, default=1)
     if biggest > max_table:
         c = cliques[sizes.index(biggest)]

@@ -672,6 +672,19 @@ def _structure_key(model: CompiledModel) -> tuple[Any, ...]:
                   for p in model.plans))
 
 
+def _forget_structures() -> None:
+    """Clear every cache of structure exact inference keeps (for cold-start
+    benchmarks and tests): recent networks, orders, tree shapes, clique sizes,
+    parsed question texts."""
+    from pactsim.inference import compile as _compile
+
+    _compile._parse.cache_clear()
+    _RECENT.clear()
+    fx._min_fill_plan.cache_clear()
+    fx._tree_structure.cache_clear()
+    fx._clique_sizes.cache_clear()
+
+
 def _remember(key: tuple[Any, ...], nets: dict[int, fx.Network]) -> None:
     """Keep ``nets`` for ``key`` (if small), dropping the least recently used beyond
     :data:`_RECENT_SIZE` structures."""
