@@ -869,32 +869,44 @@ class Network:
     quadrature weights); ``signing`` has the prior ``[1 - c, c]``. Given a
     ``base`` network (of this model or of another with the same structure),
     the factors of nodes that are the same, numbers included
-    (:func:`same_plan`), and do not depend on a changed rule are shared.
+    (:func:`same_plan`, or ``same[i]`` when the caller has compared them), and
+    do not depend on a changed rule are shared; ``same_structure`` (the caller
+    has checked that every node has the same parents, gates and drivers as in
+    ``base``) shares the parent lists too.
     """
 
     def __init__(self, model: CompiledModel, rules: Sequence[_Rule], beta_points: int,
-                 max_table: int, base: Network | None = None) -> None:
+                 max_table: int, base: Network | None = None,
+                 same: Sequence[bool] | None = None, same_structure: bool = False) -> None:
         self.model = model
         self.rules = list(rules)
         nb = model.n_binary
         self.card: dict[int, int] = dict.fromkeys(range(nb), 2)
         for k, r in enumerate(self.rules):
             self.card[nb + k] = len(r[0])
-        self.parents: list[tuple[int, ...]] = [
-            tuple(sorted({*p.parents, *p.gates_true, *p.gates_false,
-                          *(nb + d for d in p.drivers)})) for p in model.plans
-        ] + [()] * len(self.rules)
         self.beta_points = beta_points
         if base is not None and (len(base.rules) != len(self.rules)
                                  or base.model.n_binary != nb):
             base = None
+        if base is None:
+            same = None
+        elif same is None or len(same) != nb:
+            bp = base.model.plans
+            same = [same_plan(p, bp[p.index]) for p in model.plans]
+        #: whether each node is the same as in ``base``, numbers included
+        self.same = same
+        self.parents: list[tuple[int, ...]]
+        if base is not None and (base.model is model or same_structure):
+            self.parents = base.parents  # same nodes, parents, gates and drivers
+        else:
+            self.parents = self._parents(model)
         changed = set() if base is None else {
             k for k in range(len(self.rules)) if self.rules[k] is not base.rules[k]}
         self.factors: list[Factor] = []
         for plan in model.plans:
-            if (base is not None and not changed & set(plan.drivers)
-                    and (plan.beta_given is None or base.beta_points == beta_points)
-                    and same_plan(plan, base.model.plans[plan.index])):
+            if (base is not None and same is not None and same[plan.index]
+                    and not changed & set(plan.drivers)
+                    and (plan.beta_given is None or base.beta_points == beta_points)):
                 self.factors.append(base.factors[plan.index])
             elif plan.kind == "signing":
                 c = float(plan.p[0])
@@ -903,6 +915,12 @@ class Network:
                 self.factors.append(self._node(plan, beta_points, max_table))
         for k, (_, w) in enumerate(self.rules):
             self.factors.append(Factor((nb + k,), w))
+
+    def _parents(self, model: CompiledModel) -> list[tuple[int, ...]]:
+        nb = model.n_binary
+        return [tuple(sorted({*p.parents, *p.gates_true, *p.gates_false,
+                              *(nb + d for d in p.drivers)})) for p in model.plans
+                ] + [()] * len(self.rules)
 
     def name(self, v: int) -> str:
         nb = self.model.n_binary
