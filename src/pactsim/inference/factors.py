@@ -963,19 +963,14 @@ class Network:
             table = plan.p.reshape((2,) * k)
         rest = [v for v in union if v != plan.index]
         where = {v: i for i, v in enumerate(rest)}
-        perm = sorted(range(len(axes)), key=axes.__getitem__)
-        shape = [1] * len(rest)
-        for a in perm:
-            shape[where[axes[a]]] = table.shape[a]
-        q = table.transpose(perm).reshape(shape)
-        for gates, gate in ((plan.gates_true, _TRUE), (plan.gates_false, _FALSE)):
-            for g in gates:
-                gshape = [1] * len(rest)
-                gshape[where[g]] = 2
-                q = q * gate.reshape(gshape)
-        full = tuple(self.card[v] for v in rest)
-        if q.shape != full:
-            q = np.broadcast_to(q, full)
+        # one einsum puts the table's axes in variable order and multiplies in the
+        # gate indicators (every variable of `rest` is a table axis or a gate)
+        args: list[Any] = [table, [where[a] for a in axes]]
+        for g in plan.gates_true:
+            args += (_TRUE, [where[g]])
+        for g in plan.gates_false:
+            args += (_FALSE, [where[g]])
+        q = _einsum(*args, list(range(len(rest))))
         return Factor(tuple(union), np.stack([1.0 - q, q], axis=union.index(plan.index)))
 
     def ancestors(self, query: Sequence[int]) -> list[int]:

@@ -668,7 +668,7 @@ class ExactResults:
 #: :data:`_RECENT_ENTRIES` table entries are kept.
 _RECENT: dict[tuple[Any, ...], dict[int, fx.Network]] = {}
 _RECENT_SIZE = 8
-_RECENT_ENTRIES = 1 << 21
+_RECENT_ENTRIES = 1 << 18  # 2 MiB of float64 per structure, 16 MiB in all
 
 
 def _structure_key(model: CompiledModel) -> tuple[Any, ...]:
