@@ -32,10 +32,11 @@ from pactsim._version import __version__
 from pactsim.backends import ExecutorLike, ordered_results, resolve_executor
 from pactsim.errors import ArgumentError, ArgumentTypeError
 from pactsim.inference.compile import CompiledModel, compile_scenario
-from pactsim.inference.engine import BLOCK, Draws, block_size, n_blocks, sample_blocks
+from pactsim.inference.engine import BLOCK, Draws, n_blocks
 from pactsim.language.scenario import Scenario
+from pactsim.results.chunk import Chunk, init_worker, run_chunk
 from pactsim.results.montecarlo import Results, RunInfo
-from pactsim.results.stats import Stats, bundle_groups, evaluate_questions, summarize
+from pactsim.results.stats import Stats, bundle_groups
 
 __all__ = ["DEFAULT_CHUNK", "DEFAULT_N", "MAX_N", "RunConfig", "resolve_seed", "simulate"]
 
@@ -154,39 +155,15 @@ def _check_memory(model: CompiledModel, n: int, config: RunConfig, workers: int)
             f"draws at once; use a smaller chunk_size (the default is {DEFAULT_CHUNK:,})")
 
 
-def _init_worker(parent: int) -> None:  # pragma: no cover - runs in the worker process
-    """Make a worker process die with its parent and leave Ctrl-C to the parent."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
+#: The chunk function (a module global, so tests can replace it).
+_run_chunk = run_chunk
 
 
-Chunk = tuple[list[Stats], Draws | None, dict[str, NDArray[Any]] | None]
-
-
-def _run_chunk(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,
-               start: int, stop: int, keep: bool, groups: dict[str, tuple[str, ...]]) -> Chunk:
-    """Draw blocks ``start:stop`` and summarise each block on its own."""
-    draws = sample_blocks(model, entropy, n, range(start, stop), spawn_key)
-    answers = evaluate_questions(model, draws)
-    parts: list[Stats] = []
-    a = 0
-    for b in range(start, stop):
-        z = a + block_size(n, b)
-        block = Draws(draws.bits[:, a:z], draws.drivers[:, a:z], draws.signing_day[a:z])
-        parts.append(summarize(model, block, {k: v[a:z] for k, v in answers.items()}, groups))
-        a = z
-    return parts, (draws if keep else None), (answers if keep else None)
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of worker processes that die with this process (forked: a worker
+    shares the parent's pages until it writes them)."""
+    return ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1),
+                               initializer=init_worker, initargs=(os.getpid(),))
 
 
 def _show_progress(progress: bool | None, n: int) -> bool:
@@ -224,7 +201,8 @@ def simulate(
     chunk_size:
         Draws generated at a time per worker (memory ≈ ``chunk_size × (nodes +
         8 × (drivers + questions) + 8)`` bytes per chunk in flight); rounded up
-        to a multiple of 65 536.
+        to a multiple of 65 536. With ``workers > 1`` the default is shared
+        out between the workers. Results do not depend on it.
     workers:
         Local worker processes (1 = in this process). Workers die with this process.
     executor:
@@ -285,6 +263,9 @@ def simulate(
     entropy, spawn_key = resolve_seed(seed)
     model = compile_scenario(scenario)
     total_blocks = n_blocks(n)
+    if executor is None and workers > 1 and chunk_size == DEFAULT_CHUNK:
+        # the default chunk is shared out: memory with workers stays near a lone run's
+        chunk_size = max(BLOCK, DEFAULT_CHUNK // workers)
     config = RunConfig(chunk_size=min(chunk_size, total_blocks * BLOCK), workers=workers,
                        keep_draws=keep_draws, window=2 * workers)
     _check_memory(model, n, config, workers if executor is not None or workers > 1 else 0)
@@ -293,9 +274,7 @@ def simulate(
 
     own: Executor | None = None
     if executor is None and workers > 1 and total_blocks > config.blocks_per_chunk:
-        own = executor = ProcessPoolExecutor(
-            max_workers=min(workers, os.cpu_count() or 1),
-            initializer=_init_worker, initargs=(os.getpid(),))
+        own = executor = _pool(workers)
     stats: Stats | None = None
     kept: list[Draws] = []
     answers: list[dict[str, NDArray[Any]]] = []

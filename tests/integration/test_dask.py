@@ -136,7 +136,7 @@ def test_a_killed_worker_changes_nothing(client: Any, monkeypatch: pytest.Monkey
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:  # wait until a worker holds a chunk
                 busy = {w: ks for w, ks in client.processing().items()
-                        if any("_run_chunk" in str(k) for k in ks)}
+                        if any("run_chunk" in str(k) for k in ks)}
                 if busy:
                     addr, keys = next(iter(busy.items()))
                     os.kill(pids[addr], signal.SIGKILL)

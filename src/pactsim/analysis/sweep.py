@@ -19,9 +19,8 @@ travels, nothing else), and an item that fails raises the same
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -201,7 +200,7 @@ def sweep(
     """
     import pandas as pd
 
-    from pactsim.montecarlo import _init_worker, _show_progress, _whole
+    from pactsim.montecarlo import _pool, _show_progress, _whole
 
     if base is not None and not isinstance(base, Scenario):
         raise ArgumentTypeError(f"base must be a Scenario, not {type(base).__name__}")
@@ -231,8 +230,7 @@ def sweep(
                 f"executor must be a concurrent.futures.Executor (with .submit) or a "
                 f"dask.distributed Client, not {type(executor).__name__}") from None
     elif workers > 1:
-        own = ex = ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1),
-                                       initializer=_init_worker, initargs=(os.getpid(),))
+        own = ex = _pool(workers)
     ids: list[object] = []
 
     def tasks() -> Iterator[tuple[tuple[Any, ...], int, str]]:
