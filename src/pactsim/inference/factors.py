@@ -737,25 +737,32 @@ def _logit_beta_rule(a: float, b: float, m: int) -> _Rule:
     mode = math.log(a) - math.log(b)
     sd = math.sqrt(1.0 / a + 1.0 / b)
     top = float(_logit_beta_logpdf(a, b, np.array([mode]))[0])
+    logaddexp = np.logaddexp
+
+    def logpdf(y: float) -> float:
+        """:func:`_logit_beta_logpdf` at one point (the same float operations, no array)."""
+        v = float(-a * logaddexp(0.0, -y) - b * logaddexp(0.0, y))
+        return -math.inf if v != v else v
 
     def reach(drop: float, sign: float) -> float:
         """The point on side ``sign`` where the log density is ``drop`` below its peak."""
         step = sd
-        while top - float(_logit_beta_logpdf(a, b, np.array([mode + sign * step]))[0]) < drop:
+        while top - logpdf(mode + sign * step) < drop:
             step *= 2.0  # tails decay at rate >= 1/2: a drop of 40 within 80 + a few sd
             if step > 1e4 * (1.0 + sd):  # pragma: no cover - cannot happen for a, b >= 1/2
                 raise ArithmeticError(f"cannot bound the law of logit Beta({a}, {b})")
         lo, hi = 0.0, step
         for _ in range(80):
             mid = (lo + hi) / 2
-            if top - float(_logit_beta_logpdf(a, b, np.array([mode + sign * mid]))[0]) < drop:
+            if top - logpdf(mode + sign * mid) < drop:
                 lo = mid
             else:
                 hi = mid
         return mode + sign * hi
 
-    outer = (reach(40.0, -1.0), reach(40.0, 1.0))
-    inner = (reach(20.0, -1.0), reach(20.0, 1.0))
+    with np.errstate(over="ignore", invalid="ignore"):
+        outer = (reach(40.0, -1.0), reach(40.0, 1.0))
+        inner = (reach(20.0, -1.0), reach(20.0, 1.0))
     h = min(2.0, 2.0 * sd)
 
     def cut(lo: float, hi: float, width: float) -> list[float]:
