@@ -25,7 +25,6 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/run.py --markdown
-	$(PY) benchmarks/bench_exact.py
 	status=0; \
 	$(PY) benchmarks/bench_startup.py --importtime || status=1; \
 	$(PY) benchmarks/bench_memory.py || status=1; \
