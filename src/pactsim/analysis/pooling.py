@@ -43,7 +43,7 @@ def pool_probabilities(p: Any, *, weights: Any = None, method: PoolMethod = "geo
     """Pool one question's probabilities (see the module docstring).
 
     >>> round(pool_probabilities([0.6, 0.9]), 4)   # odds 1.5 and 9 -> sqrt(13.5)
-    0.786
+    0.7861
     >>> round(pool_probabilities([0.6, 0.9], method="linear"), 4)
     0.75
     """
