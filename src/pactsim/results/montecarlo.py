@@ -114,17 +114,22 @@ class Results:
             return self.stats.bool_counts[name]
         return None
 
-    def _evaluate(self, text: str, what: str) -> NDArray[Any]:
-        tree = _expr.compile_condition(text, self.model.scope(), what=what,
-                                       horizon=self.scenario.horizon)
-        if self.draws is None:
+    def _kept(self, text: str, what: str) -> tuple[dict[str, NDArray[Any]],
+                                                   dict[str, NDArray[Any]]]:
+        """Values and dates of every node and question over the kept draws."""
+        if self.draws is None or self._answers is None:
             raise PactsimError(
-                f"{text!r} is not a node or a scenario question, and this run kept no draws "
+                f"{text!r} is not {what} of this scenario, and this run kept no draws "
                 "(keep_draws=False); add it to the scenario's questions or re-run with "
                 "keep_draws=True")
         values, dates = environment(self.model, self.draws)
-        assert self._answers is not None
         values.update(self._answers)
+        return values, dates
+
+    def _evaluate(self, text: str, what: str) -> NDArray[Any]:
+        tree = _expr.compile_condition(text, self.model.scope(), what=what,
+                                       horizon=self.scenario.horizon)
+        values, dates = self._kept(text, "a node or a question")
         return np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
 
     def prob(self, expr: str, given: str | None = None) -> Estimate:
@@ -225,14 +230,7 @@ class Results:
             mo, values = self.stats.moments[name], self.stats.num_values.get(name)
         else:
             tree, kind = _s.numeric_expression(name, self.model, self.scenario.horizon)
-            if self.draws is None:
-                raise PactsimError(
-                    f"{name!r} is not a numeric question of this scenario, and this run kept "
-                    "no draws (keep_draws=False); add it to the scenario's questions or re-run "
-                    "with keep_draws=True")
-            env, dates = environment(self.model, self.draws)
-            assert self._answers is not None
-            env.update(self._answers)
+            env, dates = self._kept(name, "a numeric question")
             answer = np.asarray(_expr.evaluate(tree, env, dates))
             mo, values = numeric_stats(answer, kind)
             if values is None:  # too many values to tabulate: quantiles from the draws
