@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from helpers import call
 from pactsim.cli import main
 from pactsim.errors import ScenarioError
 
@@ -23,11 +24,6 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
 SMALL = ROOT / "scenarios" / "analytic-independent.yaml"
 
-
-def call(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_every_shipped_scenario_validates(capsys):

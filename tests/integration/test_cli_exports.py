@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import pactsim
+from helpers import call
 from pactsim.cli import main
 from pactsim.views.export import COLUMNS, results_to_json
 from pactsim.views.forecast_schema import forecast_schema
@@ -21,11 +22,6 @@ ROOT = Path(__file__).parents[2]
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
 SMALL = ROOT / "scenarios" / "analytic-independent.yaml"
 
-
-def call(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_schema_forecast_prints_the_export_schema(capsys: pytest.CaptureFixture[str]) -> None:

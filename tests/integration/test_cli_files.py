@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from pactsim.cli import main
+from helpers import call
 
 ROOT = Path(__file__).parents[2]
 SMALL = ROOT / "scenarios" / "analytic-independent.yaml"
@@ -32,11 +32,6 @@ WRITERS = ["run", "report", "schema"]
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux paths")
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="FIFOs, sockets, modes: POSIX files")
 
-
-def call(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def writer(command: str, out: str | Path, scenario: Path = SMALL) -> list[str]:

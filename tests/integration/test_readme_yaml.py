@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import pactsim
+from helpers import json_ready
 from pactsim.language.scenario import Driver, Node, Pillar, Question, Scenario, Signing
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,7 +85,7 @@ def test_the_main_example_uses_titles_labels_and_reasons() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     from pactsim.language.jsonschema import json_schema
 
-    from_yaml = _plain(_load_plain(text))
+    from_yaml = json_ready(_load_plain(text))
     jsonschema.validate(from_yaml, json_schema())
 
 
@@ -145,12 +146,3 @@ def _load_plain(text: str) -> object:
     return YAML(typ="safe", pure=True).load(text)
 
 
-def _plain(x: object) -> object:
-    if isinstance(x, dict):
-        return {("true" if k is True else "false" if k is False else str(k)): _plain(v)
-                for k, v in x.items()}
-    if isinstance(x, list):
-        return [_plain(v) for v in x]
-    if hasattr(x, "isoformat"):
-        return x.isoformat()  # type: ignore[union-attr]
-    return x

@@ -6,28 +6,20 @@ from pathlib import Path
 
 import pytest
 
+from helpers import json_ready
 from pactsim.language.jsonschema import json_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 ROOT = Path(__file__).parents[2]
 
 
-def _keys_to_str(x: object) -> object:
-    if isinstance(x, dict):
-        return {("true" if k is True else "false" if k is False else str(k)): _keys_to_str(v)
-                for k, v in x.items()}
-    if isinstance(x, list):
-        return [_keys_to_str(v) for v in x]
-    if hasattr(x, "isoformat"):
-        return x.isoformat()
-    return x
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_scenarios_satisfy_the_schema(path):
     from ruamel.yaml import YAML
 
-    data = _keys_to_str(YAML(typ="safe", pure=True).load(path.read_text()))
+    data = json_ready(YAML(typ="safe", pure=True).load(path.read_text()))
     jsonschema.validate(data, json_schema())
 
 

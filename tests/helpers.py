@@ -1,0 +1,30 @@
+"""Small helpers shared by several test modules (importable as ``helpers``: tests/ is
+on the path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pactsim.cli import main
+
+
+def call(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    """Run the CLI in this process: ``(exit status, stdout, stderr)``."""
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def json_ready(x: object) -> object:
+    """YAML data as JSON would hold it: keys as strings (``true``/``false`` for
+    booleans), dates as ISO strings; what JSON Schema validators expect."""
+    if isinstance(x, dict):
+        return {("true" if k is True else "false" if k is False else str(k)): json_ready(v)
+                for k, v in x.items()}
+    if isinstance(x, list):
+        return [json_ready(v) for v in x]
+    if hasattr(x, "isoformat"):
+        return x.isoformat()  # type: ignore[union-attr]
+    return x
