@@ -42,12 +42,13 @@ import contextlib
 import json
 import os
 import resource
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from _child import run_child
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -148,14 +149,7 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _run(spec: dict[str, Any]) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child",
-                           json.dumps(spec)], capture_output=True, text=True, env=env,
-                          check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(f"run {spec} failed (exit {proc.returncode}):\n{proc.stderr}")
-    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return run_child(__file__, spec)
 
 
 def _fmt_n(n: int) -> str:

@@ -28,6 +28,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from _child import run_child
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
@@ -217,14 +219,7 @@ def _child(spec: dict[str, Any]) -> None:
 
 # -- the parent: plan, run children, report ------------------------------------------------
 def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child",
-                           json.dumps(spec)], capture_output=True, text=True, env=env,
-                          check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(f"benchmark case {spec} failed:\n{proc.stderr}")
-    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return run_child(__file__, spec)
 
 
 def _parse_ints(text: str) -> list[int]:
