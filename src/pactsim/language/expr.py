@@ -3,15 +3,18 @@
 An expression is a condition, count or date over a scenario's nodes, e.g.
 ``signing.date <= 2024-12-31``, ``su35_sale or s400_sale`` or
 ``count(military, energy) >= 2 and not new_sanctions``. Grammar, lowest
-precedence first (no arithmetic in v1)::
+precedence first (the only arithmetic is days between two dates, format 2)::
 
     or      := and ("or" and)*
     and     := not ("and" not)*
     not     := "not" not | primary [CMP primary]        CMP: < <= > >= == !=
-    primary := NAME | NAME ".date" | FUNC "(" [K ","] or ("," or)* ")"
+    primary := NAME | NAME ".date" ["-" NAME ".date"] | FUNC "(" [K ","] or ("," or)* ")"
              | NUMBER | "-" NUMBER | DATE | "true" | "false" | "(" or ")"
 
 Names are snake_case; ``2024-12-31`` is a date, never a subtraction.
+``a.date - b.date`` is the number of days from ``b`` to ``a`` (a number; missing,
+``NaN``, when either date is missing, so every comparison with it but ``!=`` is
+false).
 Comparisons take two numbers, two dates or two true/false values (``==``,
 ``!=`` only) and do not chain. ``count`` gives the number of true arguments;
 ``all``, ``any``, ``at_least(k, ...)``, ``at_most(k, ...)`` and
@@ -47,9 +50,9 @@ from pactsim.errors import Problem, ScenarioError, did_you_mean
 # fmt: off
 __all__ = [
     "MAX_DEPTH", "MAX_LENGTH", "BoolLit", "BoolOp", "Call", "Compare", "DateLit", "DateOf",
-    "Expr", "ExprType", "Name", "NameInfo", "Not", "NumLit", "check", "check_dates",
-    "compile_condition", "compile_expr", "dependency_order", "evaluate", "names", "parse",
-    "unparse",
+    "DaysBetween", "Expr", "ExprType", "Name", "NameInfo", "Not", "NumLit", "check", "check_dates",
+    "compile_condition", "compile_expr", "dependency_order", "evaluate", "names",
+    "children", "ordered_names", "parse", "unparse",
 ]
 # fmt: on
 
@@ -71,6 +74,15 @@ class DateOf:
     """The date of a dated node, ``name.date`` (``NaT`` in draws without one)."""
 
     name: str
+    start: int = field(default=0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DaysBetween:
+    """``a.date - b.date``: days from ``b`` to ``a`` (missing when either date is missing)."""
+
+    left: DateOf
+    right: DateOf
     start: int = field(default=0, kw_only=True, compare=False)
 
 
@@ -135,7 +147,8 @@ class Call:
     start: int = field(default=0, kw_only=True, compare=False)
 
 
-Expr: TypeAlias = Name | DateOf | DateLit | NumLit | BoolLit | Not | BoolOp | Compare | Call
+Expr: TypeAlias = (Name | DateOf | DaysBetween | DateLit | NumLit | BoolLit | Not | BoolOp
+                   | Compare | Call)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +233,7 @@ def _number(tok: _Tok) -> float:
 
 def _date(tok: _Tok) -> dt.date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", tok.text, re.ASCII):
-        rule = "dates are YYYY-MM-DD, e.g. 2024-01-05; there is no arithmetic in v1"
+        rule = "dates are YYYY-MM-DD, e.g. 2024-01-05; the only arithmetic is a.date - b.date"
         _fail(f"'{tok.text}' is not a date ({rule})", tok.start)
     try:
         return dt.date.fromisoformat(tok.text)
@@ -293,7 +306,17 @@ class _Parser:
             if (attr := self.take()).text != "date" or attr.kind != "name":
                 rule = "the only attribute is '.date', as in 'signing.date'"
                 _fail(f"expected 'date' after '.', found {_desc(attr)} ({rule})", attr.start)
-            return DateOf(tok.text, start=start)
+            left = DateOf(tok.text, start=start)
+            if self.peek().kind == "-" and self.toks[self.i + 1].kind == "name":
+                minus = self.take()
+                other = self.take()
+                if self.peek().kind != "." or self.toks[self.i + 1].text != "date":
+                    _fail(f"'-' between dates needs a date on both sides, as in "
+                          f"'{tok.text}.date - {other.text}.date'", minus.start)
+                self.take()
+                self.take()
+                return DaysBetween(left, DateOf(other.text, start=other.start), start=start)
+            return left
         if kind == "name":
             return Name(tok.text, start=start)
         if kind == "num":
@@ -301,7 +324,7 @@ class _Parser:
         if kind == "-" and self.peek().kind == "num":
             return NumLit(-_number(self.take()), start=start)
         if kind == "-":
-            _fail("'-' is only allowed before a number (there is no arithmetic in v1)", start)
+            _fail("'-' is only allowed before a number or between two dates ('a.date - b.date')", start)
         if kind == "date":
             return DateLit(_date(tok), start=start)
         if kind in ("true", "false"):
@@ -394,7 +417,7 @@ def parse(text: str) -> Expr:
     if (tok := parser.peek()).kind == ")":
         _fail("unexpected ')' (every '(' needs its ')'; remove it or add '(' before)", tok.start)
     if tok.kind == "-":
-        _fail("unexpected '-' (there is no arithmetic in v1; dates are YYYY-MM-DD)", tok.start)
+        _fail("unexpected '-' (the only arithmetic is days between two dates, 'a.date - b.date'; dates are YYYY-MM-DD)", tok.start)
     if tok.kind != "end":
         _fail(f"unexpected {_desc(tok)} (expected 'and', 'or', a comparison or the end)", tok.start)
     return expr
@@ -407,7 +430,14 @@ def _children(expr: Expr) -> tuple[Expr, ...]:
         return (expr.left, expr.right)
     if isinstance(expr, BoolOp):
         return expr.operands
+    if isinstance(expr, DaysBetween):
+        return (expr.left, expr.right)
     return expr.args if isinstance(expr, Call) else ()
+
+
+def children(expr: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of `expr`."""
+    return _children(expr)
 
 
 def names(expr: Expr) -> frozenset[str]:
@@ -426,6 +456,11 @@ def names(expr: Expr) -> frozenset[str]:
             found.add(node.name)
         stack.extend(_children(node))
     return frozenset(found)
+
+
+def ordered_names(expr: Expr) -> list[str]:
+    """The node names an expression uses, in order of first use (``x.date`` counts as ``x``)."""
+    return _ordered_names(expr)
 
 
 def _ordered_names(expr: Expr) -> list[str]:
@@ -538,6 +573,9 @@ def _check(expr: Expr, scope: _Scope, bad: _Report, suggest: _Suggest) -> ExprTy
             rule = "only dated nodes such as 'signing' have '.date'"
             bad(expr, f"'{name}' has no date ({rule}); write '{name}' to test whether it happened")
             return None
+        case DaysBetween(left=left, right=right):
+            ok = [_check(side, scope, bad, suggest) for side in (left, right)]
+            return "number" if None not in ok else None
         case DateOf() | DateLit():
             return "date"
         case NumLit():
@@ -655,6 +693,10 @@ def _eval(expr: Expr, env: _Env) -> Any:
             return _lookup(env[0], name, "values")
         case DateOf(name=name):
             return _lookup(env[1], name, "dates")
+        case DaysBetween(left=left, right=right):
+            a, b = _eval(left, env), _eval(right, env)
+            diff = (a - b).astype(np.float64)
+            return np.where(np.isnat(a) | np.isnat(b), np.nan, diff)
         case DateLit(value=value):
             return np.datetime64(value, "D")
         case NumLit(value=value):
@@ -739,6 +781,8 @@ def unparse(expr: Expr) -> str:
             return name
         case DateOf(name=name):
             return f"{name}.date"
+        case DaysBetween(left=left, right=right):
+            return f"{left.name}.date - {right.name}.date"
         case DateLit(value=value):
             return value.isoformat()
         case NumLit(value=value):

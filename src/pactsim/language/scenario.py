@@ -265,6 +265,239 @@ _WHY_BY_SCHEMA: dict[str, Any] = {
 }
 
 
+_CURVE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "propertyNames": {"pattern": r"^\d{4}-\d{2}-\d{2}$"},
+    "additionalProperties": _PSPEC_SCHEMA,
+    "minProperties": 1,
+    "description": "Cumulative P(happened on or before each date): linear in days between "
+                   "as_of (0) and the points, flat after the last.",
+}
+#: A timing curve: date -> cumulative probability (a number, or an uncertain one used at its mean).
+ByCurve = Annotated[dict[dt.date, PSpec], WithJsonSchema(_CURVE_SCHEMA)]
+
+
+def is_condition(entry: str) -> bool:
+    """Whether a ``given`` entry or an ``odds``/``hazard_ratio`` key is a condition
+    expression (``"signing.date <= 2024-12-31"``) rather than a node name (format 2)."""
+    return not _NAME.match(entry)
+
+
+_NAME = __import__("re").compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class After:
+    """A milestone's anchor: it follows the ``k``-th earliest of ``names``.
+
+    ``after: x`` is ``All((x,))``; ``{all: [...]}`` needs every one (the latest),
+    ``{any: [...]}`` one (the earliest), ``{at_least: k, of: [...]}`` the k-th earliest.
+    """
+
+    mode: Literal["one", "all", "any", "at_least"]
+    names: tuple[str, ...]
+    k: int
+
+    def written(self) -> object:
+        """The form the file uses."""
+        if self.mode == "one":
+            return self.names[0]
+        if self.mode == "at_least":
+            return {"at_least": self.k, "of": list(self.names)}
+        return {self.mode: list(self.names)}
+
+
+_AFTER_HINT = ("write a dated node's name (after: signing), {all: [a, b]} (the latest), "
+               "{any: [a, b]} (the earliest) or {at_least: k, of: [a, b, c]}")
+
+
+def _name_list(v: object, key: str) -> tuple[str, ...]:
+    if not isinstance(v, list | tuple) or not v or not all(isinstance(x, str) for x in v):
+        raise PydanticCustomError("after_list", f"{key}: must be a non-empty list of names of "
+                                  "dated nodes, e.g. [ratified_a, ratified_b]")
+    return tuple(v)
+
+
+def _validate_after(v: object) -> After:
+    if isinstance(v, After):
+        return v
+    if isinstance(v, str):
+        return After("one", (v,), 1)
+    if isinstance(v, Mapping):
+        keys = set(v)
+        if keys in ({"all"}, {"any"}):
+            (mode,) = keys
+            names = _name_list(v[mode], mode)
+            return After(mode, names, len(names) if mode == "all" else 1)  # type: ignore[arg-type]
+        if keys == {"at_least", "of"}:
+            names = _name_list(v["of"], "of")
+            k = v["at_least"]
+            if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(names):
+                raise PydanticCustomError(
+                    "after_k", f"at_least: = {_shown(k)} must be a whole number from 1 to "
+                    f"{len(names)} (the number of names in of)")
+            return After("at_least", names, k)
+    raise PydanticCustomError("after_spec", f"= {_shown(v)} is not an anchor: {_AFTER_HINT}")
+
+
+AfterSpec = Annotated[
+    After,
+    PlainValidator(_validate_after),
+    PlainSerializer(lambda a: a.written()),
+    WithJsonSchema({
+        "description": "The dated node(s) a milestone follows: a name, {all: [...]}, "
+                       "{any: [...]} or {at_least: k, of: [...]}.",
+        "anyOf": [
+            {"type": "string"},
+            {"type": "object", "properties": {"all": {"type": "array", "items": {
+                "type": "string"}, "minItems": 1}}, "required": ["all"],
+             "additionalProperties": False},
+            {"type": "object", "properties": {"any": {"type": "array", "items": {
+                "type": "string"}, "minItems": 1}}, "required": ["any"],
+             "additionalProperties": False},
+            {"type": "object", "properties": {
+                "at_least": {"type": "integer", "minimum": 1},
+                "of": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
+             "required": ["at_least", "of"], "additionalProperties": False},
+        ]}),
+]
+
+#: z such that Phi(z) = 0.95 and 0.90: a 90% interval spans 2 * 1.645 sd, a p90 is 1.2816 sd
+#: above the median.
+Z95 = 1.6448536269514722
+Z90 = 1.2815515655446004
+
+
+@dataclass(frozen=True, slots=True)
+class Delay:
+    """A milestone's delay in days after its anchor.
+
+    ``kind`` is ``"fixed"`` (``days``), ``"lognormal"`` (``mu``, ``sigma`` of the log
+    of the delay in days) or ``"curve"`` (``points``: whole days -> cumulative
+    probability). ``written`` keeps the form the file used.
+    """
+
+    kind: Literal["fixed", "lognormal", "curve"]
+    days: int = 0
+    mu: float = 0.0
+    sigma: float = 0.0
+    points: tuple[tuple[int, float], ...] = ()
+    written: Any = None
+
+    def cdf(self, k: float) -> float:
+        """P(offset <= k) for whole days ``k`` >= 0 (before any hazard ratio)."""
+        if self.kind == "fixed":
+            return 1.0 if k >= self.days else 0.0
+        if k <= 0:
+            return 0.0
+        if self.kind == "lognormal":
+            return 0.5 * math.erfc(-(math.log(k) - self.mu) / (self.sigma * math.sqrt(2.0)))
+        prev_d, prev_p = 0, 0.0
+        for d, p in self.points:
+            if k <= d:
+                return prev_p + (p - prev_p) * (k - prev_d) / (d - prev_d)
+            prev_d, prev_p = d, p
+        return prev_p
+
+
+_DELAY_HINT = ("write whole days (delay: 30), a 90% interval {between: [30, 200]}, "
+               "{median: 120, p90: 300}, or a curve {by: {30: 0.2, 90: 0.6}} "
+               "(P(within that many days))")
+
+
+def _days(v: object, what: str, *, positive: bool = False) -> float:
+    x = _number(v, what)
+    if x < 0 or (positive and x == 0):
+        raise PydanticCustomError("delay_negative", f"= {_shown(v)}: {what} must be "
+                                  + ("> 0" if positive else ">= 0")
+                                  + " days (a delay runs forward from its anchor)")
+    return x
+
+
+def _validate_delay(v: object) -> Delay:
+    if isinstance(v, Delay):
+        return v
+    if isinstance(v, bool):
+        raise PydanticCustomError("delay_spec", f"= {_shown(v)} is not a delay: {_DELAY_HINT}")
+    if isinstance(v, int | float):
+        x = _days(v, "a fixed delay")
+        if x != int(x):
+            raise PydanticCustomError("delay_whole", f"= {_shown(v)}: a fixed delay is whole "
+                                      "days (write 30, or an interval {between: [lo, hi]})")
+        return Delay("fixed", days=int(x), written=int(x))
+    if isinstance(v, Mapping):
+        keys = set(v)
+        if keys == {"between"}:
+            b = v["between"]
+            if not isinstance(b, list | tuple) or len(b) != 2:
+                raise PydanticCustomError("delay_between", "between: must be [lo, hi], a 90% "
+                                          "interval of the delay in days")
+            lo, hi = (_days(x, "an interval bound", positive=True) for x in b)
+            if not lo < hi:
+                raise PydanticCustomError("delay_between", f"between: [{lo:g}, {hi:g}] needs "
+                                          "lo < hi (a 90% interval of the delay in days)")
+            mu = (math.log(lo) + math.log(hi)) / 2
+            return Delay("lognormal", mu=mu, sigma=(math.log(hi) - math.log(lo)) / (2 * Z95),
+                         written={"between": [b[0], b[1]]})
+        if keys == {"median", "p90"}:
+            m = _days(v["median"], "median", positive=True)
+            q = _days(v["p90"], "p90", positive=True)
+            if not m < q:
+                raise PydanticCustomError("delay_median", f"median {m:g} must be below p90 "
+                                          f"{q:g} (the 90th percentile of the delay)")
+            return Delay("lognormal", mu=math.log(m), sigma=(math.log(q) - math.log(m)) / Z90,
+                         written={"median": v["median"], "p90": v["p90"]})
+        if keys == {"by"}:
+            pts = v["by"]
+            if not isinstance(pts, Mapping) or not pts:
+                raise PydanticCustomError("delay_by", "by: must map whole days to cumulative "
+                                          "probabilities, e.g. {30: 0.2, 90: 0.6}")
+            out: list[tuple[int, float]] = []
+            for d, p in pts.items():
+                if isinstance(d, bool) or not isinstance(d, int) or d <= 0:
+                    raise PydanticCustomError("delay_by", f"by: key {_shown(d)} must be whole "
+                                              "days > 0 after the anchor")
+                x = _validate_pspec(p)
+                if not isinstance(x, float):
+                    raise PydanticCustomError("delay_by", f"by: {d}: must be a plain number in "
+                                              "[0, 1] (a cumulative probability)")
+                if out and d <= out[-1][0]:
+                    raise PydanticCustomError("delay_by", f"by: day {d} comes after day "
+                                              f"{out[-1][0]}; list days in increasing order")
+                if out and x < out[-1][1]:
+                    raise PydanticCustomError("delay_by", f"by: {d}: = {x:g} is below the "
+                                              f"previous point ({out[-1][1]:g}); cumulative "
+                                              "probabilities must not decrease")
+                out.append((d, x))
+            return Delay("curve", points=tuple(out), written={"by": dict(pts)})
+    raise PydanticCustomError("delay_spec", f"= {_shown(v)} is not a delay: {_DELAY_HINT}")
+
+
+DelaySpec = Annotated[
+    Delay,
+    PlainValidator(_validate_delay),
+    PlainSerializer(lambda d: d.written),
+    WithJsonSchema({
+        "description": "Delay in days after the anchor: whole days, {between: [lo, hi]} (90% "
+                       "interval), {median: m, p90: q}, or {by: {days: cumulative p}}.",
+        "anyOf": [
+            {"type": "integer", "minimum": 0},
+            {"type": "object", "properties": {"between": {
+                "type": "array", "items": {"type": "number", "exclusiveMinimum": 0},
+                "minItems": 2, "maxItems": 2}}, "required": ["between"],
+             "additionalProperties": False},
+            {"type": "object", "properties": {
+                "median": {"type": "number", "exclusiveMinimum": 0},
+                "p90": {"type": "number", "exclusiveMinimum": 0}},
+             "required": ["median", "p90"], "additionalProperties": False},
+            {"type": "object", "properties": {"by": {
+                "type": "object", "propertyNames": {"pattern": "^[1-9][0-9]*$"},
+                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}}},
+             "required": ["by"], "additionalProperties": False},
+        ]}),
+]
+
+
 class Node(_Model):
     """An event, pillar or clause: a binary node of the agreement model.
 
@@ -288,6 +521,40 @@ class Node(_Model):
     odds: dict[str, OddsFactor] = Field(default_factory=dict)
     requires: list[str] = Field(default_factory=list)
     excludes: list[str] = Field(default_factory=list)
+    # format 2: dated events (events only; pillars and clauses are never dated)
+    by: ByCurve | None = None
+    why_by: Annotated[dict[dt.date, str], WithJsonSchema(_WHY_BY_SCHEMA)] = Field(
+        default_factory=dict)
+    hazard_ratio: dict[str, OddsFactor] = Field(default_factory=dict)
+    after: AfterSpec | None = None
+    delay: DelaySpec | None = None
+
+    @property
+    def timing(self) -> Literal["curve", "milestone"] | None:
+        """``"curve"`` for a ``by`` curve (or a table of them), ``"milestone"`` for
+        ``after``, ``None`` for an undated node."""
+        if self.after is not None:
+            return "milestone"
+        if self.by is not None or _curve_table(self.table):
+            return "curve"
+        return None
+
+    def curve_entries(self) -> list[tuple[tuple[bool, ...], dict[dt.date, float | Beta | Between]]]:
+        """Rows of a table of curves as ``(parent values in given order, by curve)``,
+        in the order of :meth:`table_entries`; one row ``((), by)`` for a plain ``by``."""
+        if self.by is not None:
+            return [((), dict(self.by))]
+        return [(combo, _curve_leaf(leaf)) for combo, leaf in self._leaves()]
+
+    def _leaves(self) -> list[tuple[tuple[bool, ...], Any]]:
+        given = self.given or []
+        rows = []
+        for combo in itertools.product((False, True), repeat=len(given)):
+            leaf: Any = self.table
+            for value in combo:
+                leaf = leaf[value]
+            rows.append((combo, leaf))
+        return rows
 
     def table_entries(self) -> list[tuple[tuple[bool, ...], float | Beta | Between]]:
         """Rows of ``table`` as ``(parent values in given order, p spec)``.
@@ -296,14 +563,7 @@ class Node(_Model):
         so row ``i`` has parent ``j`` true when bit ``k-1-j`` of ``i`` is set.
         Only valid on a validated scenario.
         """
-        given = self.given or []
-        rows = []
-        for combo in itertools.product((False, True), repeat=len(given)):
-            leaf: Any = self.table
-            for value in combo:
-                leaf = leaf[value]
-            rows.append((combo, _validate_pspec(leaf)))
-        return rows
+        return [(combo, _validate_pspec(leaf)) for combo, leaf in self._leaves()]
 
     def row_why(self, combo: tuple[bool, ...]) -> str | None:
         """The rationale ``why_table`` gives for one row of ``table`` (``None`` if none).
@@ -316,6 +576,24 @@ class Node(_Model):
                 return None
             leaf = leaf[value]
         return leaf if isinstance(leaf, str) else None
+
+
+def _curve_table(table: Any) -> bool:
+    """Whether a (nested) table's first leaf is a ``{by: ...}`` curve."""
+    leaf = table
+    for _ in range(64):
+        if not isinstance(leaf, Mapping) or not leaf:
+            return False
+        if "by" in leaf:
+            return True
+        leaf = next(iter(leaf.values()))
+    return False
+
+
+def _curve_leaf(leaf: Any) -> dict[dt.date, float | Beta | Between]:
+    by = leaf["by"]
+    return {(d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))): _validate_pspec(v)
+            for d, v in by.items()}
 
 
 class Pillar(Node):
@@ -347,19 +625,44 @@ class Signing(_Model):
     label: str | None = None
     source: SourceRef | None = None
     why: Why = None
-    by: Annotated[
-        dict[dt.date, PSpec],
-        WithJsonSchema(
-            {
-                "type": "object",
-                "propertyNames": {"pattern": r"^\d{4}-\d{2}-\d{2}$"},
-                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
-                "minProperties": 1,
-            }
-        ),
-    ]
+    by: ByCurve | None = None
     why_by: Annotated[dict[dt.date, str], WithJsonSchema(_WHY_BY_SCHEMA)] = Field(
         default_factory=dict)
+    # format 2: timing that depends on parents
+    given: Annotated[list[str] | None, WithJsonSchema({
+        "anyOf": [{"type": "array", "items": {"type": "string"}, "maxItems": 16},
+                  {"type": "null"}],
+        "description": "Parents of a `table` of curves (format 2)."})] = None
+    table: Annotated[dict[Any, Any] | None, WithJsonSchema({
+        "type": "object", "description": "Nested table over `given`, keys true/false, "
+        "leaves {by: {date: p}} curves (format 2).",
+        "propertyNames": {"enum": ["true", "false"]}})] = None
+    why_table: Annotated[dict[Any, Any] | None, WithJsonSchema(_WHY_TABLE_SCHEMA)] = None
+    hazard_ratio: dict[str, OddsFactor] = Field(default_factory=dict)
+
+
+    @property
+    def timing(self) -> Literal["curve"]:
+        """Signing always has curve timing (``by``, or a table of curves)."""
+        return "curve"
+
+    curve_entries = Node.curve_entries
+    _leaves = Node._leaves
+    row_why = Node.row_why
+
+
+def _parent_entries(spec: object) -> list[str]:
+    """``given``, ``odds``, ``requires``, ``excludes``, ``hazard_ratio`` and ``after``
+    entries of a node, in that order (names or condition texts)."""
+    if not isinstance(spec, Node | Signing):
+        return []
+    out = list(spec.given or [])
+    if isinstance(spec, Node):
+        out += list(spec.odds) + spec.requires + spec.excludes
+    out += list(spec.hazard_ratio)
+    if isinstance(spec, Node) and spec.after is not None:
+        out += list(spec.after.names)
+    return out
 
 
 class Question(_Model):
@@ -397,6 +700,21 @@ class NodeView:
         return self.kind in BINARY_KINDS
 
     @property
+    def timing(self) -> Literal["curve", "milestone"] | None:
+        """How the node is dated: ``"curve"`` (signing, or an event with a ``by``
+        curve), ``"milestone"`` (an event ``after`` others), ``None`` (not dated)."""
+        if self.kind == "signing":
+            return "curve"
+        if self.kind == "event" and isinstance(self.spec, Node):
+            return self.spec.timing
+        return None
+
+    @property
+    def is_dated(self) -> bool:
+        """Whether the node has a date (``name.date`` in expressions)."""
+        return self.timing is not None
+
+    @property
     def path(self) -> tuple[str, ...]:
         """Where the node sits in the file: ``("pillars", "military", "clauses", name)``…"""
         if self.kind == "signing":
@@ -422,7 +740,7 @@ class Scenario(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={"title": "pactsim"})
 
-    pactsim: Literal[1]
+    pactsim: Literal[1, 2]
     id: str
     title: str | None = None
     description: str | None = None
@@ -542,6 +860,25 @@ class Scenario(_Model):
         """Names of the binary nodes (events, signing, pillars, clauses), file order."""
         return [v.name for v in self.iter_nodes() if v.is_binary]
 
+    @property
+    def dated_names(self) -> list[str]:
+        """Names of the dated nodes (signing, dated events, milestones), file order."""
+        return [v.name for v in self.iter_nodes() if v.is_dated]
+
+    @cached_property
+    def conditions(self) -> dict[str, Any]:
+        """Conditions used as parents (format 2): the text of every ``given`` entry and
+        ``odds``/``hazard_ratio`` key that is an expression, not a name, mapped to its
+        parsed tree (:mod:`pactsim.language.expr`), in file order."""
+        from pactsim.language import expr as _expr
+
+        out: dict[str, Any] = {}
+        for view in self.iter_nodes():
+            for text in _parent_entries(view.spec):
+                if is_condition(text) and text not in out:
+                    out[text] = _expr.parse(text)
+        return out
+
     def key_dates(self, most: int = 12) -> list[dt.date]:
         """Dates worth reporting, at most about ``2 * most`` whatever the span.
 
@@ -578,9 +915,14 @@ class Scenario(_Model):
             out.append("signing")
         if view.kind == "clause" and view.pillar is not None:
             out.append(view.pillar)
-        if isinstance(view.spec, Node):
-            n = view.spec
-            out += list(n.given or []) + list(n.odds) + n.requires + n.excludes
+        if isinstance(view.spec, Node | Signing):
+            for entry in _parent_entries(view.spec):
+                if is_condition(entry):  # a condition: the names it uses
+                    from pactsim.language import expr as _expr
+
+                    out += _expr.ordered_names(self.conditions[entry])
+                else:
+                    out.append(entry)
         return list(dict.fromkeys(out))
 
     @cached_property

@@ -23,7 +23,17 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pactsim.errors import Problem, ScenarioError, Suggestions
 from pactsim.language import expr as _expr
 from pactsim.language._yaml import Key, Located
-from pactsim.language.scenario import Driver, Node, Pillar, Question, Scenario, Signing
+from pactsim.language.scenario import (
+    Beta,
+    Between,
+    Driver,
+    Node,
+    Pillar,
+    Question,
+    Scenario,
+    Signing,
+    is_condition,
+)
 
 __all__ = ["MAX_GIVEN", "NAME_PATTERN", "RESERVED_NAMES", "validate"]
 
@@ -185,12 +195,13 @@ class _Checker:
                 self.report(path[:-1], f"missing required field '{loc[-1]}'", key=True)
             elif kind == "literal_error" and path == ("pactsim",):
                 self.report(path, f"= {shown(value)}: unsupported format version (this pactsim "
-                            "reads format 1; write `pactsim: 1`)", value=value)
+                            "reads formats 1 and 2; write `pactsim: 1`, or `pactsim: 2` for "
+                            "dated events and milestones)", value=value)
             elif kind == "literal_error":
                 expected = e.get("ctx", {}).get("expected", "")
                 self.report(path, f"= {shown(value)} is not allowed (expected {expected})",
                             value=value)
-            elif kind.startswith(("p_", "beta", "between", "odds", "not_")):
+            elif kind.startswith(("p_", "beta", "between", "odds", "not_", "after", "delay")):
                 self.report(path, e["msg"], value=value)  # pactsim's own messages
             elif kind.startswith(("string", "str_")) and _WHY_FIELDS.intersection(
                     map(str, e["loc"])):
@@ -288,7 +299,7 @@ class _Checker:
                             value=v)
                 del out[field]
         for dated in ("by", "why_by"):
-            if cls is Signing and isinstance(data.get(dated), Mapping):
+            if cls in (Signing, Node, Pillar) and isinstance(data.get(dated), Mapping):
                 points = {}
                 for d, v in data[dated].items():
                     if isinstance(d, bool | int | float):
@@ -382,7 +393,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         declare(name, "event", path, c.model(path, Node, raw), raw)
     if "signing" in data and data["signing"] is not None:
         s = c.model(("signing",), Signing, data["signing"])
-        declare("signing", "signing", ("signing",), s)
+        declare("signing", "signing", ("signing",), s, data["signing"])
     for name, raw in section("pillars").items():
         path = ("pillars", name)
         clauses = raw.get("clauses") if isinstance(raw, Mapping) else None
@@ -421,6 +432,9 @@ def validate(located: Located, source_text: str = "") -> Scenario:
     names = Suggestions(nodes)
     binary = {n for n, (k, _, _) in nodes.items() if k in ("event", "signing", "pillar", "clause")}
     drivers = {n for n, (k, _, _) in nodes.items() if k == "driver"}
+    dated = {n for n, (k, _, spec) in nodes.items()
+             if k == "signing" or (k == "event" and isinstance(spec, Node) and spec.timing)}
+    conditions: dict[str, tuple[Path, Any]] = {}  # condition text -> (first place, tree)
     graph: dict[str, list[str]] = {n: [] for n in nodes}
     for name, (kind, path, spec) in nodes.items():
         if kind == "pillar" and "signing" in nodes:
@@ -443,9 +457,9 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         if isinstance(spec, Node):
             graph[name] += _check_node(c, name, path, spec, raws[name], binary, drivers, nodes,
                                        names)
-    sig = nodes.get("signing")
-    if sig is not None and isinstance(sig[2], Signing):
-        _check_signing(c, sig[2], meta, data["signing"])
+        if isinstance(spec, Node | Signing):
+            graph[name] += _check_timing(c, name, kind, path, spec, raws[name], meta, binary,
+                                         drivers, dated, nodes, names, conditions)
 
     # -- questions ----------------------------------------------------------
     q_exprs: dict[str, Any] = {}
@@ -476,7 +490,10 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             key=True,
         )
     if not cycles:
-        _check_questions(c, nodes, q_exprs, names)
+        _check_questions(c, nodes, q_exprs, names, dated)
+        _check_conditions(c, nodes, conditions, names, dated, meta)
+    if meta.get("pactsim") == 1:
+        _check_v1_questions(c, nodes, q_exprs)
 
     if c.problems:
         raise ScenarioError(c.problems)
@@ -501,7 +518,7 @@ def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
         value = data[name]
         if name == "pactsim" and isinstance(value, bool):
             c.report((name,), f"= {shown(value)}: the format version is a number (this pactsim "
-                     "reads format 1; write `pactsim: 1`)", value=value)
+                     "reads formats 1 and 2; write `pactsim: 1` or `pactsim: 2`)", value=value)
             continue
         if name in ("as_of", "horizon") and isinstance(value, int | float):  # bools too
             c.report((name,), _not_a_date(value), value=value)
@@ -579,6 +596,8 @@ def _check_node(
     parents: list[str] = []
     written = {k for k, v in raw.items() if v is not None} if isinstance(raw, Mapping) else set()
     has_p, has_given, has_table = ("p" in written, "given" in written, "table" in written)
+    curve = n.timing == "curve" or "by" in written  # its chance comes from its curve(s)
+    milestone = "after" in written  # p is optional: the chance of ever happening (default 1)
 
     def ref(where: Path, ref_name: str, what: str, *, allow_driver: bool = False) -> bool:
         if ref_name == name:
@@ -598,10 +617,12 @@ def _check_node(
         return True
 
     # problems of the node as a whole point at its name
-    if has_p and (has_given or has_table):
+    if curve and not milestone:
+        pass  # a dated event's probability keys are checked with its timing
+    elif has_p and (has_given or has_table):
         c.report(path, "give either p or given + table, not both (p is the chance when nothing "
                  "is conditioned on)", key=True)
-    elif not (has_p or has_given or has_table):
+    elif not (has_p or has_given or has_table or milestone):
         c.report(path, "needs a probability: p (e.g. p: 0.4) or given + table", key=True)
     elif has_table and not has_given:
         c.report((*path, "table"), "a table needs given: [parents] naming what its keys refer to",
@@ -616,16 +637,18 @@ def _check_node(
         for g in sorted(dup):
             c.report((*path, "given"), f"'{g}' is listed twice")
         # a list, not a generator: every unknown parent is reported, not just the first
-        ok = all([ref((*path, "given", i), g, "in given") for i, g in enumerate(n.given)])  # noqa: C419
+        ok = all([ref((*path, "given", i), g, "in given")  # noqa: C419
+                  for i, g in enumerate(n.given) if not is_condition(g)])
         if len(n.given) > MAX_GIVEN:
             c.report((*path, "given"), f"lists {len(n.given)} parents; a table may condition on "
                      f"at most {MAX_GIVEN} (MAX_GIVEN; {len(n.given)} would need "
                      f"{2 ** len(n.given):,} rows): keep the parents that matter most in given "
                      "and move the others to odds", key=True)
-        elif ok and not dup and n.table is not None and n.given:
+        elif ok and not dup and n.table is not None and n.given and not (curve and not milestone):
             _check_table(c, (*path, "table"), n.given, n.table)
     for parent in n.odds:
-        ref((*path, "odds", parent), parent, "in odds", allow_driver=True)
+        if not is_condition(parent):
+            ref((*path, "odds", parent), parent, "in odds", allow_driver=True)
     for field in ("requires", "excludes"):
         for i, r in enumerate(getattr(n, field)):
             ref((*path, field, i), r, f"in {field}")
@@ -642,7 +665,8 @@ def _check_node(
     return parents
 
 
-def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, Any]) -> None:
+def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, Any], *,
+                 leaf: Any = None) -> None:
     """Check the nested table; missing combinations are counted, a few spelled out.
 
     Work is bounded by the size of the table written and ``len(given) <= MAX_GIVEN``,
@@ -659,6 +683,9 @@ def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, 
 
     def walk(node: Any, depth: int, where: Path, combo: tuple[bool, ...]) -> None:
         nonlocal missing
+        if depth == len(given) and leaf is not None:
+            leaf(where, node)
+            return
         if depth == len(given):
             try:
                 _validate_pspec(node)
@@ -719,28 +746,233 @@ def _check_why_table(c: _Checker, path: Path, given: list[str], why: Any) -> Non
     walk(why, 0, path)
 
 
-def _check_signing(c: _Checker, s: Signing, meta: Mapping[str, Any], raw: Any) -> None:
-    as_of, horizon = meta.get("as_of"), meta.get("horizon")
-    if not s.by and not (isinstance(raw, Mapping) and raw.get("by")):  # not: all dates bad
-        c.report(("signing", "by"), "needs at least one date: cumulative P(signed on or before "
-                 "it), e.g. {2024-12-31: 0.45}")
-        return
-    for d in s.why_by:
-        if d not in s.by:
-            points = ", ".join(str(k) for k in itertools.islice(s.by, _EXAMPLES))
-            more = ", ..." if len(s.by) > _EXAMPLES else ""
-            c.report(("signing", "why_by", d), f"date {d} is not a point of by ({points}{more}); "
-                     "why_by gives the rationale of single points of by, under the same dates",
-                     key=True)
-    prev_d: dt.date | None = None
-    prev_p = 0.0
-    for d, spec in s.by.items():
-        where = ("signing", "by", d)
-        if not isinstance(spec, float | int):
-            c.report(where, "must be a plain number (cumulative probabilities cannot be "
-                     "uncertain in format v1)")
+_V2_KEYS = {"event": ("by", "why_by", "hazard_ratio", "after", "delay"),
+            "signing": ("given", "table", "why_table", "hazard_ratio")}
+_DATED_KEYS = ("by", "why_by", "hazard_ratio", "after", "delay")
+
+
+def _v2(key: str, what: str) -> str:
+    return (f"`{key}` is format 2 ({what}); write `pactsim: 2` at the top of the file "
+            "(format 1 files keep their meaning under format 2)")
+
+
+def _check_timing(
+    c: _Checker,
+    name: str,
+    kind: str,
+    path: Path,
+    spec: Node | Signing,
+    raw: Any,
+    meta: Mapping[str, Any],
+    binary: set[str],
+    drivers: set[str],
+    dated: set[str],
+    nodes: Mapping[str, tuple[str, Path, Any]],
+    names: Suggestions,
+    conditions: dict[str, tuple[Path, Any]],
+) -> list[str]:
+    """Check the format-2 keys of one node (timing, milestones, conditions as parents);
+    return the parents they add (anchors, hazard-ratio parents, names in conditions)."""
+    parents: list[str] = []
+    # an empty by/why_by/hazard_ratio (as model_dump writes defaults) is not written
+    written = {k for k, v in raw.items() if v is not None and not (
+        k in _DATED_KEYS and isinstance(v, Mapping) and not v)} if isinstance(
+            raw, Mapping) else set()
+    version = meta.get("pactsim")
+    timing = spec.timing if kind in ("event", "signing") else None
+    if version == 1:
+        for key in _V2_KEYS.get(kind, ()):
+            if key in written:
+                what = {"by": "a dated event", "why_by": "a dated event",
+                        "after": "a milestone", "delay": "a milestone",
+                        "hazard_ratio": "timing that depends on parents"}.get(
+                            key, "timing that depends on parents")
+                c.report((*path, key), _v2(key, what), key=True)
+    if kind in ("pillar", "clause"):
+        for key in _DATED_KEYS:
+            if key in written:
+                c.report((*path, key), f"a {kind} is never dated (it is part of the text, signed "
+                         "with it); put the timing on an event", key=True)
+        timing = None
+
+    # -- conditions as parents --------------------------------------------------
+    entries: list[tuple[Path, str]] = []
+    entries += [((*path, "given", i), g) for i, g in enumerate(spec.given or [])]
+    if isinstance(spec, Node):
+        entries += [((*path, "odds", k), k) for k in spec.odds]
+    entries += [((*path, "hazard_ratio", k), k) for k in spec.hazard_ratio]
+    for where, text in entries:
+        if not is_condition(text):
             continue
-        p = float(spec)
+        if version == 1:
+            c.report(where, _v2(where[-2] if isinstance(where[-1], int) else where[-2],
+                                "a condition as a parent"), key=not isinstance(where[-1], int))
+            continue
+        try:
+            tree = _expr.parse(text)
+        except ScenarioError as err:
+            _rebase(c, where, err, key=not isinstance(where[-1], int))
+            continue
+        conditions.setdefault(text, (where, tree))
+        parents += [n for n in _expr.ordered_names(tree) if n in nodes and n != name]
+        if name in _expr.names(tree):
+            c.report(where, f"'{name}' cannot depend on itself (the condition '{text}' uses it)",
+                     key=not isinstance(where[-1], int))
+
+    def ref(where: Path, ref_name: str, what: str, allowed: set[str], rule: str) -> None:
+        if ref_name == name:
+            c.report(where, f"'{name}' cannot depend on itself", key=True)
+        elif ref_name not in nodes:
+            c.report(where, f"unknown name '{ref_name}' ({what})" + c.suggest(ref_name, names),
+                     key=True)
+        elif ref_name not in allowed:
+            c.report(where, f"'{ref_name}' is a {nodes[ref_name][0]}; {what} must name {rule}",
+                     key=True)
+        else:
+            parents.append(ref_name)
+
+    hr = spec.hazard_ratio
+    delay = spec.delay if isinstance(spec, Node) else None
+    if hr and timing is None and kind == "event":
+        c.report((*path, "hazard_ratio"), "changes when a dated node happens, but this event has "
+                 "no date: give it a by curve or after + delay, or use odds to change its "
+                 "chance", key=True)
+    elif hr and timing == "milestone" and delay is not None and delay.kind == "fixed":
+        c.report((*path, "hazard_ratio"), "cannot change a fixed delay: give the delay a spread "
+                 "({median: m, p90: q}, {between: [lo, hi]} or a {by: ...} curve) or drop the "
+                 "hazard ratio", key=True)
+    for k in hr:
+        if not is_condition(k):
+            ref((*path, "hazard_ratio", k), k, "in hazard_ratio", binary | drivers,
+                "a binary node or a driver")
+
+    if kind == "signing" or (kind == "event" and timing == "curve"):
+        _check_curve_node(c, name, path, spec, written, meta)
+    if timing == "milestone" and isinstance(spec, Node) and spec.after is not None:
+        if "delay" not in written:
+            c.report(path, "a milestone needs delay: the days after its anchor, e.g. delay: 30, "
+                     "{median: 120, p90: 300} or {between: [30, 200]}", key=True)
+        if "by" in written:
+            c.report((*path, "by"), "a milestone's date comes from after + delay; drop by (or "
+                     "drop after to give the event its own curve)", key=True)
+        seen: set[str] = set()
+        for i, a in enumerate(spec.after.names):
+            where = (*path, "after") if spec.after.mode == "one" else (
+                *path, "after", "of" if spec.after.mode == "at_least" else spec.after.mode, i)
+            if a in seen:
+                c.report(where, f"'{a}' is listed twice")
+                continue
+            seen.add(a)
+            if a == name:
+                c.report(where, f"'{name}' cannot happen after itself")
+            elif a not in nodes:
+                c.report(where, f"unknown name '{a}' (in after)" + c.suggest(a, names))
+            elif a not in dated:
+                c.report(where, f"'{a}' has no date, so nothing can happen after it: after must "
+                         "name dated nodes (signing, an event with a by curve, or another "
+                         f"milestone); '{a}' is an undated {nodes[a][0]}")
+            else:
+                parents.append(a)
+    elif "delay" in written and kind == "event":
+        c.report((*path, "delay"), "needs after: the dated node(s) the delay runs from, e.g. "
+                 "after: signing", key=True)
+    return parents
+
+
+def _check_curve_node(c: _Checker, name: str, path: Path, spec: Node | Signing,
+                      written: set[str], meta: Mapping[str, Any]) -> None:
+    """A node timed by a curve: ``by``, or ``given`` + a table of ``{by: ...}`` curves."""
+    has_by, has_table = "by" in written, "given" in written or "table" in written
+    what = "signed" if name == "signing" else "happened"
+    if isinstance(spec, Node):
+        if "p" in written:
+            c.report((*path, "p"), "a dated event's chance by the horizon is the last point of "
+                     "its curve; drop p (or drop by to make it an undated event)", key=True)
+        if spec.odds:
+            c.report((*path, "odds"), "a dated event takes hazard_ratio, not odds: a hazard "
+                     "ratio changes how soon it happens (and so its chance by the horizon)",
+                     key=True)
+    if has_by and has_table:
+        c.report(path, "give either by (one curve) or given + table with a {by: ...} curve at "
+                 "each leaf, not both", key=True)
+        return
+    if has_by and spec.by is not None:
+        _check_curve(c, (*path, "by"), spec.by, meta, what)
+        for d in spec.why_by:
+            if d not in spec.by:
+                points = ", ".join(str(k) for k in itertools.islice(spec.by, _EXAMPLES))
+                more = ", ..." if len(spec.by) > _EXAMPLES else ""
+                c.report((*path, "why_by", d), f"date {d} is not a point of by ({points}"
+                         f"{more}); why_by gives the rationale of single points of by, under "
+                         "the same dates", key=True)
+        return
+    if spec.why_by:
+        c.report((*path, "why_by"), "explains points of by, but this node has no by (explain "
+                 "the rows of a table of curves in why_table)", key=True)
+    if not has_table:
+        if not has_by:
+            c.report((*path, "by") if "by" in (c._at(path) or {}) else path,
+                     f"needs at least one date: cumulative P({what} on or before it), e.g. "
+                     "by: {2024-12-31: 0.45}", key=True)
+        return
+    if "table" not in written:
+        c.report((*path, "given"), "given needs a table with a {by: {date: p}} curve at each "
+                 "leaf", key=True)
+        return
+    if not spec.given:
+        c.report((*path, "table"), "a table of curves needs given: [parents] naming what its "
+                 "keys refer to", key=True)
+        return
+    if len(spec.given) > MAX_GIVEN or len(set(spec.given)) != len(spec.given):
+        return  # reported with the node's given
+
+    def leaf(where: Path, value: Any) -> None:
+        if not isinstance(value, Mapping) or set(value) != {"by"} or not isinstance(
+                value["by"], Mapping) or not value["by"]:
+            c.report(where, f"= {shown(value)} must be a curve {{by: {{date: p, ...}}}} (every "
+                     "leaf of a table of curves is one)", value=value)
+            return
+        points: dict[dt.date, Any] = {}
+        for d, v in value["by"].items():
+            if not isinstance(d, dt.date):
+                c.report((*where, "by", d), f"key {_not_a_date(d)[2:]}", key=True, value=d)
+                continue
+            try:
+                from pactsim.language.scenario import _validate_pspec
+
+                points[d] = _validate_pspec(v)
+            except Exception as err:  # PydanticCustomError
+                c.report((*where, "by", d), str(err), value=v)
+        if points:
+            _check_curve(c, (*where, "by"), points, meta, what)
+
+    _check_table(c, (*path, "table"), spec.given, spec.table or {}, leaf=leaf)
+
+
+def _check_curve(c: _Checker, path: Path, by: Mapping[dt.date, Any], meta: Mapping[str, Any],
+                 what: str = "happened") -> None:
+    """A cumulative curve: dates in (as_of, horizon], increasing; values not decreasing.
+
+    In format 2 a point may be uncertain (``between``/``beta``): the curve uses its
+    mean, and the 90% ranges of successive points must not cross, so any draw of the
+    points within them keeps the curve monotone.
+    """
+    as_of, horizon = meta.get("as_of"), meta.get("horizon")
+    version = meta.get("pactsim")
+    prev_d: dt.date | None = None
+    prev_lo = prev_hi = prev_mean = 0.0
+    prev_shown = "0 on as_of"
+    for d, spec in by.items():
+        where = (*path, d)
+        if not isinstance(spec, float | int):
+            if version == 1:
+                c.report(where, "must be a plain number (cumulative probabilities cannot be "
+                         "uncertain in format 1; `pactsim: 2` allows {between: [lo, hi]} and "
+                         "{beta: [a, b]} points)")
+                continue
+            lo, hi, mean = _range90(spec)
+        else:
+            lo = hi = mean = float(spec)
         if as_of is not None and d <= as_of:
             c.report(where, f"date {d} is not after as_of ({as_of}); the curve starts at 0 on "
                      "as_of", key=True)
@@ -750,15 +982,94 @@ def _check_signing(c: _Checker, s: Signing, meta: Mapping[str, Any], raw: Any) -
         if prev_d is not None and d <= prev_d:
             c.report(where, f"date {d} comes after {prev_d} in the file; list dates in "
                      "increasing order", key=True)
-        if p < prev_p:
-            c.report(where, f"= {p} is below the previous point ({prev_p}); cumulative "
-                     "probabilities must not decrease")
-        prev_d, prev_p = d, max(prev_p, p)
+        if mean < prev_mean:
+            c.report(where, f"= {_shown_spec(spec)} is below the previous point ({prev_shown});"
+                     f" cumulative probabilities (P({what} on or before)) must not decrease")
+        elif lo < prev_hi and (lo != hi or prev_lo != prev_hi):
+            c.report(where, f"= {_shown_spec(spec)} has a 90% range [{lo:.3g}, {hi:.3g}] that "
+                     f"reaches below the previous point's ({prev_shown}, up to {prev_hi:.3g}), "
+                     "so a draw of the points could make the curve decrease; narrow the ranges "
+                     "so that each starts where the previous ends")
+        prev_d = d
+        prev_lo, prev_hi, prev_mean = max(prev_lo, lo), max(prev_hi, hi), max(prev_mean, mean)
+        prev_shown = _shown_spec(spec)
 
 
-def _rebase(c: _Checker, path: Path, err: ScenarioError) -> None:
-    """Re-locate expression problems (columns inside the text) into the file."""
-    line, col = c.loc.locate(path)
+def _range90(spec: Beta | Between) -> tuple[float, float, float]:
+    """5% and 95% quantiles and mean of an uncertain probability."""
+    if isinstance(spec, Between):
+        from pactsim.language.distributions import p_mean
+
+        return spec.between[0], spec.between[1], p_mean(spec)
+    from scipy import special  # only for a beta point: keeps `validate` light
+
+    a, b = spec.beta
+    return (float(special.betaincinv(a, b, 0.05)), float(special.betaincinv(a, b, 0.95)),
+            a / (a + b))
+
+
+def _shown_spec(spec: Any) -> str:
+    if isinstance(spec, Between):
+        return f"{{between: [{spec.between[0]:g}, {spec.between[1]:g}]}}"
+    if isinstance(spec, Beta):
+        return f"{{beta: [{spec.beta[0]:g}, {spec.beta[1]:g}]}}"
+    return f"{float(spec):g}"
+
+
+def _check_conditions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],
+                      conditions: Mapping[str, tuple[Path, Any]], names: Suggestions,
+                      dated: set[str], meta: Mapping[str, Any]) -> None:
+    """Type-check the conditions used as parents: true/false over binary nodes, dates and
+    drivers (not questions), with no date after the horizon."""
+    scope: dict[str, _expr.NameInfo] = {}
+    for n, (kind, _p, _s) in nodes.items():
+        if kind == "driver":
+            scope[n] = _expr.NameInfo("number")
+        elif kind != "question":
+            scope[n] = _expr.NameInfo("bool", has_date=n in dated)
+    questions = {n for n, (k, _, _) in nodes.items() if k == "question"}
+    for text, (where, tree) in conditions.items():
+        key = not isinstance(where[-1], int)
+        used = [q for q in _expr.ordered_names(tree) if q in questions]
+        if used:
+            c.report(where, f"the condition '{text}' uses the question '{used[0]}'; conditions "
+                     "that nodes depend on may use nodes, dates and drivers, not questions",
+                     key=key)
+            continue
+        try:
+            typ = _expr.check(tree, scope, suggest=lambda x: c.suggest(x, names))
+        except ScenarioError as err:
+            _rebase(c, where, err, key=key)
+            continue
+        if typ != "bool":
+            c.report(where, f"the condition '{text}' is a {typ}, not true/false; compare it "
+                     "(e.g. 'signing.date <= 2024-12-31')", key=key)
+        if isinstance(meta.get("horizon"), dt.date):
+            late = _expr.check_dates(tree, horizon=meta["horizon"])
+            if late:
+                _rebase(c, where, ScenarioError(late), key=key)
+
+
+def _check_v1_questions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],
+                        q_exprs: Mapping[str, Any]) -> None:
+    """Days between two dates is format 2."""
+    for qname, tree in q_exprs.items():
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, _expr.DaysBetween):
+                _kind, path, spec = nodes[qname]
+                where = path if isinstance(spec, str) else (*path, "expr")
+                c.report(where, _v2("a.date - b.date", "days between two dates"))
+                break
+            stack.extend(_expr.children(node))
+
+
+def _rebase(c: _Checker, path: Path, err: ScenarioError, *, key: bool = False) -> None:
+    """Re-locate expression problems (columns inside the text) into the file.
+
+    ``key``: the expression is a mapping key (an ``odds`` or ``hazard_ratio`` condition)."""
+    line, col = c.loc.locate(path, key=key)
     for p in err.problems:
         column = col
         if line is not None and col is not None and p.column is not None:
@@ -773,6 +1084,7 @@ def _check_questions(
     nodes: Mapping[str, tuple[str, Path, Any]],
     q_exprs: Mapping[str, Any],
     names: Suggestions,
+    dated: set[str],
 ) -> None:
     """Type-check questions, each after those it mentions (no recursion: chains of
     thousands of questions are fine). A question whose own question parents are
@@ -782,7 +1094,7 @@ def _check_questions(
         if kind == "driver":
             scope[name] = _expr.NameInfo("number")
         elif kind != "question":
-            scope[name] = _expr.NameInfo("bool", has_date=(kind == "signing"))
+            scope[name] = _expr.NameInfo("bool", has_date=name in dated)
     broken = {n for n, (kind, _, _) in nodes.items() if kind == "question" and n not in q_exprs}
 
     def suggest(name: str) -> str:

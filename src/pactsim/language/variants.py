@@ -90,6 +90,8 @@ _Shape = type[BaseModel] | _Map | _Table | _Leaf
 
 
 def _shape(annotation: Any) -> _Shape:
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
@@ -296,7 +298,7 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any, *, exclusive: 
         node.pop("why_table", None)  # the reasons of rows that are gone
     elif exclusive and last in ("given", "table"):
         node.pop("p", None)
-    elif path == ("signing", "by") and isinstance(value, Mapping) and isinstance(
+    elif path[-1:] == ("by",) and isinstance(value, Mapping) and isinstance(
             node.get("why_by"), dict):
         # a new curve keeps the reasons of the points it still has
         node["why_by"] = {d: w for d, w in node["why_by"].items() if d in _dates(value)}
@@ -317,13 +319,14 @@ def _dates(by: Mapping[Any, Any]) -> set[Any]:
 
 
 def _sort_dates(data: dict[str, Any]) -> None:
-    """Put the ``by`` points in date order (a new date goes where it belongs)."""
-    signing = data.get("signing")
-    if not isinstance(signing, dict):
-        return
-    by = signing.get("by")
-    if isinstance(by, dict) and all(isinstance(d, dt.date) for d in by):
-        signing["by"] = dict(sorted(by.items()))
+    """Put the ``by`` points of signing and of dated events in date order (a new date
+    goes where it belongs)."""
+    events = data.get("events")
+    timed = [data.get("signing"), *(events.values() if isinstance(events, dict) else ())]
+    for node in timed:
+        by = node.get("by") if isinstance(node, dict) else None
+        if isinstance(by, dict) and all(isinstance(d, dt.date) for d in by):
+            node["by"] = dict(sorted(by.items()))
 
 
 def _blame(problem: Problem, targets: Sequence[tuple[str, tuple[Any, ...], Any]]) -> Problem:
