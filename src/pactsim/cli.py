@@ -454,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     out_option(p, "write here instead of standard output")
 
-    p = command("schema", "print the JSON Schema of scenario format v1", _cmd_schema)
+    p = command("schema", "print the JSON Schema of scenario files (formats 1 and 2)", _cmd_schema)
     p.add_argument("--forecast", action="store_true",
                    help="the schema of `run --format json` output instead")
     out_option(p, "write here instead of standard output")

@@ -267,16 +267,16 @@ def test_the_version_needs_no_heavy_import():
 def test_schema_matches_the_shipped_schema_file(capsys):
     code, out, _ = call(capsys, "schema")
     assert code == 0
-    shipped = (ROOT / "scenarios" / "pactsim-v1.schema.json").read_text()
+    shipped = (ROOT / "scenarios" / "pactsim.schema.json").read_text()
     assert json.loads(out) == json.loads(shipped), (
-        "scenarios/pactsim-v1.schema.json is stale: run `pactsim schema --out "
-        "scenarios/pactsim-v1.schema.json`")
+        "scenarios/pactsim.schema.json is stale: run `pactsim schema --out "
+        "scenarios/pactsim.schema.json`")
 
 
 def test_shipped_scenarios_declare_the_schema():
     for f in SCENARIOS:
         first = f.read_text().splitlines()[0]
-        assert first == "# yaml-language-server: $schema=./pactsim-v1.schema.json", f
+        assert first == "# yaml-language-server: $schema=./pactsim.schema.json", f
 
 
 def test_pactsim_warnings_are_one_plain_line(capsys, monkeypatch):

@@ -28,7 +28,7 @@ def test_shipped_scenarios_satisfy_the_schema(path):
     {"pactsim": 1, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31", "event": {}},
     {"pactsim": 1, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31",
      "events": {"Bad": {"p": 0.1}}},
-    {"pactsim": 2, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31"},
+    {"pactsim": 3, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31"},
 ])
 def test_schema_rejects_structural_mistakes(bad):
     with pytest.raises(jsonschema.ValidationError):

@@ -31,10 +31,26 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pactsim.errors import ModelTooWideError
+from pactsim.inference.dated import (
+    ConditionPlan,
+    CurvePlan,
+    DelayPlan,
+    Hazard,
+    MilestonePlan,
+)
 from pactsim.language import expr as _expr
 from pactsim.language.dates import day_number
 from pactsim.language.distributions import beta_params as _beta_params
-from pactsim.language.scenario import Beta, Between, Node, Question, Scenario
+from pactsim.language.distributions import p_mean as _p_mean
+from pactsim.language.scenario import (
+    Beta,
+    Between,
+    Node,
+    Question,
+    Scenario,
+    Signing,
+    parent_entries,
+)
 
 __all__ = ["FOLD_LIMIT", "BinaryPlan", "CompiledModel", "DriverPlan", "compile_scenario"]
 
@@ -199,14 +215,33 @@ class CompiledModel:
     pillar_of: dict[str, str]
     plans: tuple[BinaryPlan, ...]
     drivers: tuple[DriverPlan, ...]
-    signing: SigningPlan | None
+    signing: SigningPlan | None  # the format-1 signing curve (one row, no hazard, no gates)
     signing_index: int  # -1 when there is no signing node
     questions: dict[str, tuple[_expr.Expr, str]]  # name -> (AST, type) in evaluation order
     labels: dict[str, str]
+    #: Dated nodes by slot (row of ``Draws.days``), file order.
+    dated: tuple[str, ...] = ()
+    #: Timing of dated nodes and conditions, by binary index (see :mod:`.dated`).
+    timing: dict[int, CurvePlan | MilestonePlan] = field(default_factory=dict)
+    conditions: dict[int, ConditionPlan] = field(default_factory=dict)
     index: dict[str, int] = field(init=False)
+    slot: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", {n: i for i, n in enumerate(self.names)})
+        object.__setattr__(self, "slot", {n: i for i, n in enumerate(self.dated)})
+
+    @property
+    def signing_slot(self) -> int:
+        """Row of ``signing`` in ``Draws.days`` (-1 without signing)."""
+        return self.slot.get("signing", -1)
+
+    @property
+    def plain(self) -> bool:
+        """No timing beyond a format-1 signing curve and no conditions as parents."""
+        return not self.conditions and all(
+            isinstance(t, CurvePlan) and t.plain and t.name == "signing"
+            for t in self.timing.values())
 
     @property
     def n_binary(self) -> int:
@@ -225,17 +260,31 @@ class CompiledModel:
     def scope(self) -> dict[str, _expr.NameInfo]:
         """Names an expression over this model may use, with their types."""
         out = {d.name: _expr.NameInfo("number") for d in self.drivers}
-        for n in self.names:
-            out[n] = _expr.NameInfo("bool", has_date=(n == "signing"))
+        for i, n in enumerate(self.names):
+            if i not in self.conditions:
+                out[n] = _expr.NameInfo("bool", has_date=n in self.slot)
         for q, (_, t) in self.questions.items():
             out[q] = _expr.NameInfo(t)  # type: ignore[arg-type]
         return out
 
 
+def _direct(scenario: Scenario, name: str) -> list[str]:
+    """Binary rows a row depends on: a node's parents with each condition as one row
+    (its text), a condition's names."""
+    if name in scenario.conditions:
+        return _expr.ordered_names(scenario.conditions[name])
+    view = scenario.nodes[name]
+    out = ["signing"] if view.kind == "pillar" and scenario.signing is not None else []
+    if view.kind == "clause" and view.pillar is not None:
+        out.append(view.pillar)
+    out += parent_entries(view.spec)
+    return list(dict.fromkeys(out))
+
+
 def _topological(scenario: Scenario, names: list[str]) -> list[str]:
     """Kahn's algorithm, ties broken by file order (stable, deterministic)."""
     pos = {n: i for i, n in enumerate(names)}
-    deps = {n: [p for p in scenario.parents(n) if p in pos] for n in names}
+    deps = {n: [p for p in _direct(scenario, n) if p in pos] for n in names}
     children: dict[str, list[str]] = {n: [] for n in names}
     for n, ps in deps.items():
         for p in ps:
@@ -265,7 +314,9 @@ def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, 
     odds_drv = [(p, f) for p, f in spec.odds.items() if p in driver_index]
     rows = 1 << len(given)  # the table the file spells out, leaf by leaf
     base: list[float | Beta | Between]
-    if spec.p is not None:
+    if spec.p is None and spec.table is None:  # a milestone without p: it always follows
+        base = [1.0] * rows
+    elif spec.p is not None:
         base = [spec.p] * rows
     else:
         lookup = dict(spec.table_entries())
@@ -387,23 +438,38 @@ def compile_scenario(scenario: Scenario) -> CompiledModel:
 
 def _compile(scenario: Scenario) -> CompiledModel:
     views = scenario.nodes
-    binary = _topological(scenario, scenario.binary_names)
+    binary = _topological(scenario, scenario.binary_names + list(scenario.conditions))
     index = {n: i for i, n in enumerate(binary)}
     driver_index = {name: i for i, name in enumerate(scenario.drivers)}
+    dated = tuple(scenario.dated_names)
+    slot = {n: i for i, n in enumerate(dated)}
+    as_of, horizon = day_number(scenario.as_of), day_number(scenario.horizon)
     plans = []
     signing = None
+    timing: dict[int, CurvePlan | MilestonePlan] = {}
+    conditions: dict[int, ConditionPlan] = {}
     for name in binary:
+        i = index[name]
+        if name in scenario.conditions:
+            conditions[i] = ConditionPlan(name, i, scenario.conditions[name])
+            plans.append(BinaryPlan(name=name, index=i, kind="condition"))
+            continue
         view = views[name]
-        if view.kind == "signing":
-            assert scenario.signing is not None
-            days = [day_number(scenario.as_of)] + [day_number(d) for d in scenario.signing.by]
-            cum = [0.0] + [float(v) for v in scenario.signing.by.values()]  # type: ignore[arg-type]
-            signing = SigningPlan(np.array(days, dtype=np.int64), np.array(cum))
-            plans.append(BinaryPlan(name=name, index=index[name], kind="signing",
-                                    p_given=np.array([cum[-1]])))
-        else:
-            assert isinstance(view.spec, Node)
-            plans.append(_plan(name, view.spec, index, driver_index, view.kind, view.pillar))
+        spec = view.spec
+        assert isinstance(spec, Node | Signing)
+        if view.timing == "curve":
+            cp = _curve_plan(name, spec, i, slot[name], index, driver_index, as_of)
+            timing[i] = cp
+            if name == "signing" and cp.plain:
+                signing = SigningPlan(cp.days, cp.cum[0])
+            plans.append(BinaryPlan(name=name, index=i, kind=view.kind,
+                                    p_given=np.array(cp.cum[:, -1]),
+                                    gates_true=cp.gates_true, gates_false=cp.gates_false))
+            continue
+        assert isinstance(spec, Node)
+        plans.append(_plan(name, spec, index, driver_index, view.kind, view.pillar))
+        if view.timing == "milestone":
+            timing[i] = _milestone_plan(name, spec, i, slot, index, driver_index, horizon)
     knots, blind = _knots(plans, len(driver_index))
     drivers = []
     for k, (name, d) in enumerate(scenario.drivers.items()):
@@ -417,7 +483,8 @@ def _compile(scenario: Scenario) -> CompiledModel:
         drivers.append(DriverPlan(name, d.dist, a, b, tuple(knots[k]), blind[k]))
     # questions in dependency order
     scope = {d.name: _expr.NameInfo("number") for d in drivers}
-    scope.update({n: _expr.NameInfo("bool", has_date=(n == "signing")) for n in binary})
+    scope.update({n: _expr.NameInfo("bool", has_date=n in slot) for n in binary
+                  if n not in scenario.conditions})
     questions: dict[str, tuple[_expr.Expr, str]] = {}
     # parse each question once, then type-check in dependency order (no recursion,
     # linear in the questions' size however long a chain of questions is)
@@ -434,7 +501,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
         as_of=day_number(scenario.as_of),
         horizon=day_number(scenario.horizon),
         names=tuple(binary),
-        kinds=tuple(views[n].kind for n in binary),
+        kinds=tuple("condition" if n in scenario.conditions else views[n].kind for n in binary),
         pillar_of={v.name: v.pillar for v in views.values() if v.pillar is not None},
         plans=tuple(plans),
         drivers=tuple(drivers),
@@ -442,4 +509,51 @@ def _compile(scenario: Scenario) -> CompiledModel:
         signing_index=index.get("signing", -1),
         questions=questions,
         labels=labels,
+        dated=dated,
+        timing=timing,
+        conditions=conditions,
     )
+
+
+def _hazard(spec: Node | Signing, index: dict[str, int], driver_index: dict[str, int]) -> Hazard:
+    hb = [(index[k], math.log(f)) for k, f in spec.hazard_ratio.items() if k in index]
+    hd = [(driver_index[k], math.log(f)) for k, f in spec.hazard_ratio.items()
+          if k in driver_index]
+    return Hazard(tuple(v for v, _ in hb), np.array([f for _, f in hb]),
+                  tuple(v for v, _ in hd), np.array([f for _, f in hd]))
+
+
+def _curve_plan(name: str, spec: Node | Signing, i: int, slot: int, index: dict[str, int],
+                driver_index: dict[str, int], as_of: int) -> CurvePlan:
+    """Rows of curves on the union of their dates (each curve keeps its shape)."""
+    given = list(spec.given or []) if spec.by is None else []
+    rows = dict(spec.curve_entries())
+    curves = []
+    for r in range(1 << len(given)):
+        combo = tuple(bool(r >> j & 1) for j in range(len(given)))
+        by = rows[combo]
+        curves.append(([day_number(d) for d in by], [_p_mean(v) for v in by.values()]))
+    grid = sorted({as_of} | {d for days, _ in curves for d in days})
+    days = np.array(grid, dtype=np.int64)
+    cum = np.array([np.interp(days, [as_of, *ds], [0.0, *cs]) for ds, cs in curves])
+    cum[:, 0] = 0.0
+    cum = np.maximum.accumulate(cum, axis=1)  # means of uncertain points never decrease
+    gates_true = tuple(index[x] for x in getattr(spec, "requires", ()))
+    gates_false = tuple(index[x] for x in getattr(spec, "excludes", ()))
+    return CurvePlan(name, i, slot, days, cum, tuple(index[g] for g in given),
+                     _hazard(spec, index, driver_index), gates_true, gates_false)
+
+
+def _milestone_plan(name: str, spec: Node, i: int, slot: dict[str, int], index: dict[str, int],
+                    driver_index: dict[str, int], horizon: int) -> MilestonePlan:
+    after, d = spec.after, spec.delay
+    assert after is not None and d is not None
+    if d.kind == "fixed":
+        delay = DelayPlan("fixed", days=d.days)
+    elif d.kind == "lognormal":
+        delay = DelayPlan("lognormal", mu=d.mu, sigma=d.sigma)
+    else:
+        delay = DelayPlan("curve", points=np.array([0.0, *(float(k) for k, _ in d.points)]),
+                          cum=np.array([0.0, *(p for _, p in d.points)]))
+    return MilestonePlan(name, i, slot[name], tuple(slot[a] for a in after.names), after.k,
+                         after.mode, delay, horizon, _hazard(spec, index, driver_index))

@@ -46,13 +46,13 @@ from numpy.typing import NDArray
 from pactsim.inference import betatable
 from pactsim.inference.betatable import BetaTable
 from pactsim.inference.compile import BinaryPlan, CompiledModel
+from pactsim.inference.dated import NAT, CurvePlan, sample_curve, sample_milestone
+from pactsim.language import expr as _expr
 
 __all__ = ["BLOCK", "NAT", "Draws", "block_generator", "block_size", "n_blocks", "sample_blocks"]
 
 #: Draws per random-stream block (the unit of reproducibility).
 BLOCK = 1 << 16
-#: Integer value of NaT in ``datetime64[D]``: "no date" (e.g. not signed).
-NAT = np.iinfo(np.int64).min
 _TWO32 = float(1 << 32)
 
 
@@ -66,18 +66,29 @@ class Draws:
         ``(n_binary, n)`` bool, row ``i`` is binary node ``model.names[i]``.
     drivers:
         ``(n_drivers, n)`` float64.
-    signing_day:
-        ``(n,)`` int64 day numbers (view as ``datetime64[D]``); :data:`NAT` when
-        not signed by the horizon.
+    days:
+        ``(n_dated, n)`` int64 day numbers of the dated nodes (view as
+        ``datetime64[D]``), row ``model.slot[name]``; :data:`NAT` where the node
+        did not happen by the horizon.
+    signing_slot:
+        Row of ``signing`` in ``days`` (-1 without signing).
     """
 
     bits: NDArray[np.bool_]
     drivers: NDArray[np.float64]
-    signing_day: NDArray[np.int64]
+    days: NDArray[np.int64]
+    signing_slot: int = -1
 
     @property
     def n(self) -> int:
-        return int(self.signing_day.shape[0])
+        return int(self.bits.shape[1])
+
+    @property
+    def signing_day(self) -> NDArray[np.int64]:
+        """``(n,)`` signing days (all :data:`NAT` without signing)."""
+        if self.signing_slot < 0:
+            return np.full(self.n, NAT, dtype=np.int64)
+        return self.days[self.signing_slot]
 
     @staticmethod
     def concat(parts: list[Draws]) -> Draws:
@@ -86,7 +97,8 @@ class Draws:
         return Draws(
             np.concatenate([p.bits for p in parts], axis=1),
             np.concatenate([p.drivers for p in parts], axis=1),
-            np.concatenate([p.signing_day for p in parts]),
+            np.concatenate([p.days for p in parts], axis=1),
+            parts[0].signing_slot,
         )
 
 
@@ -132,7 +144,7 @@ def _kernel(plan: BinaryPlan) -> _Kernel | None:
     folded table (binary odds applied per row); one with more uses its
     ``given`` table when it has no odds parents, and the general path otherwise.
     """
-    if plan.kind == "signing" or plan.beta_given is not None or plan.drivers:
+    if plan.kind in ("signing", "condition") or plan.beta_given is not None or plan.drivers:
         return None
     if len(plan.parents) <= _FOLD_PARENTS:
         p, parents = plan.p, plan.parents
@@ -303,7 +315,7 @@ def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.fl
 def _beta_tables(plan: BinaryPlan, model: CompiledModel) -> dict[int, BetaTable] | None:
     """The tables of ``E[sigma(logit T + s)]`` of ``plan``'s uncertain-p rows (row -> table),
     or ``None`` when it has none (built once per process for each Beta and range)."""
-    if plan.beta_given is None or plan.kind == "signing":
+    if plan.beta_given is None or plan.kind in ("signing", "condition"):
         return None
     lo, hi = betatable.s_range(plan, model.drivers)
     return {r: betatable.table(float(a), float(b), lo, hi)
@@ -324,28 +336,24 @@ def _logistic(p0: NDArray[np.float64], s: NDArray[np.float64]) -> NDArray[np.flo
     return np.asarray(out, dtype=np.float64)
 
 
-def _draw_signing(model: CompiledModel, rng: np.random.Generator, n: int) -> NDArray[np.int64]:
-    sp = model.signing
-    assert sp is not None
-    u = rng.random(n)
-    seg = np.searchsorted(sp.cum, u, side="right")
-    signed = seg < sp.cum.shape[0]
-    i = seg[signed]
-    lo_c, hi_c = sp.cum[i - 1], sp.cum[i]
-    lo_d, hi_d = sp.days[i - 1], sp.days[i]
-    t = lo_d + (u[signed] - lo_c) / (hi_c - lo_c) * (hi_d - lo_d)
-    day = np.full(n, NAT, dtype=np.int64)
-    day[signed] = np.minimum(np.floor(t).astype(np.int64) + 1, hi_d)
-    return day
+def _condition(model: CompiledModel, tree: _expr.Expr, bits: NDArray[np.bool_],
+               drivers: NDArray[np.float64], days: NDArray[np.int64],
+               out: NDArray[np.bool_]) -> None:
+    """A condition used as a parent, evaluated on the draws so far."""
+    names = _expr.names(tree)
+    values = {n: bits[model.index[n]] for n in names if n in model.index}
+    values.update({d.name: drivers[k] for k, d in enumerate(model.drivers) if d.name in names})
+    dates = {n: days[model.slot[n]].view("datetime64[D]") for n in names if n in model.slot}
+    out[:] = _expr.evaluate(tree, values, dates)
 
 
 def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                 tables: list[dict[int, BetaTable] | None], rng: np.random.Generator,
                 bits: NDArray[np.bool_], drivers: NDArray[np.float64],
-                signing_day: NDArray[np.int64]) -> None:
+                days: NDArray[np.int64]) -> None:
     """Draw one block into ``bits`` ``(n_binary, n)``, ``drivers`` ``(n_drivers, n)``
-    and ``signing_day`` ``(n,)`` (views into the chunk's arrays)."""
-    n = signing_day.shape[0]
+    and ``days`` ``(n_dated, n)`` (views into the chunk's arrays)."""
+    n = bits.shape[1]
     for k, d in enumerate(model.drivers):
         if d.dist == "normal":
             drivers[k] = rng.normal(d.a, d.b, n)
@@ -355,23 +363,29 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
             u = rng.random(n)
             drivers[k] = d.a * (1.0 - u) + d.b * u
     scratch = _Scratch(n)
-    signing_day[:] = NAT
+    days[:] = NAT
     for plan, kern, tab in zip(model.plans, kernels, tables, strict=True):
         out = bits[plan.index]
-        if plan.kind == "signing":
-            signing_day[:] = _draw_signing(model, rng, n)
-            np.not_equal(signing_day, NAT, out=out)
-        elif kern is None:
+        timing = model.timing.get(plan.index)
+        if isinstance(timing, CurvePlan):
+            sample_curve(timing, rng, bits, drivers, days[timing.slot])
+            continue
+        if plan.kind == "condition":
+            _condition(model, model.conditions[plan.index].tree, bits, drivers, days, out)
+            continue
+        if kern is None:
             _draw_node(plan, bits, drivers, rng, n, out, tab)
         else:
             _draw_fixed(kern, bits, _uniform32(rng, n), out, scratch)
             _apply_gates(plan, bits, out)
+        if timing is not None:  # a milestone: its ever bit is drawn; now its day
+            sample_milestone(timing, rng, bits, drivers, days)
 
 
 def _empty_draws(model: CompiledModel, n: int) -> Draws:
     return Draws(np.empty((model.n_binary, n), dtype=bool),
                  np.empty((len(model.drivers), n)),
-                 np.empty(n, dtype=np.int64))
+                 np.empty((len(model.dated), n), dtype=np.int64), model.signing_slot)
 
 
 def n_blocks(n: int) -> int:
@@ -399,6 +413,6 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     for b in blocks:
         z = a + block_size(n, b)
         _fill_block(model, kernels, tables, block_generator(entropy, b, spawn_key),
-                    draws.bits[:, a:z], draws.drivers[:, a:z], draws.signing_day[a:z])
+                    draws.bits[:, a:z], draws.drivers[:, a:z], draws.days[:, a:z])
         a = z
     return draws

@@ -22,7 +22,7 @@ from pactsim.language.validate import dotted_path, validate
 
 __all__ = ["dumps", "from_dict", "load", "loads"]
 
-SCHEMA_COMMENT = "# yaml-language-server: $schema=./pactsim-v1.schema.json"
+SCHEMA_COMMENT = "# yaml-language-server: $schema=./pactsim.schema.json"
 
 
 def loads(text: str | bytes, *, name: str = "<scenario>") -> Scenario:

@@ -1,4 +1,4 @@
-"""JSON Schema of scenario format v1, for editor completion and checking.
+"""JSON Schema of scenario formats 1 and 2, for editor completion and checking.
 
 Generated from the pydantic models, so it cannot drift from what the loader
 accepts structurally; cross-reference rules (names, cycles, tables) are only
@@ -13,7 +13,7 @@ from pactsim.language.scenario import Scenario
 
 __all__ = ["SCHEMA_ID", "json_schema"]
 
-SCHEMA_ID = "https://pactsim.invalid/schema/pactsim-v1.schema.json"
+SCHEMA_ID = "https://pactsim.invalid/schema/pactsim.schema.json"
 _NAME = r"^[a-z][a-z0-9_]*$"
 
 
@@ -22,13 +22,14 @@ def json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
-    schema["title"] = "pactsim scenario (format v1)"
+    schema["title"] = "pactsim scenario (formats 1 and 2)"
     schema["description"] = (
         "A pactsim scenario: what an agreement will probably contain, with probabilities. "
         "Validate with `pactsim validate FILE`."
     )
     props = schema["properties"]
-    props["pactsim"] = {"const": 1, "description": "Format version (1)."}
+    props["pactsim"] = {"enum": [1, 2], "description": "Format version: 1, or 2 for dated "
+                        "events, milestones, hazard ratios and conditions as parents."}
     props["as_of"] = {"type": "string", "format": "date",
                       "description": "Knowledge cutoff: nothing learned later goes in."}
     props["horizon"] = {"type": "string", "format": "date", "description": "Last date modelled."}

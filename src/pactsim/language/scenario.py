@@ -1,4 +1,4 @@
-"""The scenario data model (format v1), as frozen pydantic models.
+"""The scenario data model (formats 1 and 2), as frozen pydantic models.
 
 A :class:`Scenario` mirrors the YAML file an analyst writes. Structural rules
 (types, ranges, allowed keys) live on the models; rules that need the whole file
@@ -651,7 +651,7 @@ class Signing(_Model):
     row_why = Node.row_why
 
 
-def _parent_entries(spec: object) -> list[str]:
+def parent_entries(spec: object) -> list[str]:
     """``given``, ``odds``, ``requires``, ``excludes``, ``hazard_ratio`` and ``after``
     entries of a node, in that order (names or condition texts)."""
     if not isinstance(spec, Node | Signing):
@@ -732,7 +732,7 @@ _PYDANTIC_V1 = frozenset({
 
 
 class Scenario(_Model):
-    """A validated, frozen scenario (format v1).
+    """A validated, frozen scenario (format 1 or 2).
 
     Build one with :func:`pactsim.load` or :func:`pactsim.loads`; constructing
     it directly skips the cross-reference checks.
@@ -874,7 +874,7 @@ class Scenario(_Model):
 
         out: dict[str, Any] = {}
         for view in self.iter_nodes():
-            for text in _parent_entries(view.spec):
+            for text in parent_entries(view.spec):
                 if is_condition(text) and text not in out:
                     out[text] = _expr.parse(text)
         return out
@@ -916,7 +916,7 @@ class Scenario(_Model):
         if view.kind == "clause" and view.pillar is not None:
             out.append(view.pillar)
         if isinstance(view.spec, Node | Signing):
-            for entry in _parent_entries(view.spec):
+            for entry in parent_entries(view.spec):
                 if is_condition(entry):  # a condition: the names it uses
                     from pactsim.language import expr as _expr
 

@@ -33,7 +33,8 @@ def run_chunk(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n:
     a = 0
     for b in range(start, stop):
         z = a + block_size(n, b)
-        block = Draws(draws.bits[:, a:z], draws.drivers[:, a:z], draws.signing_day[a:z])
+        block = Draws(draws.bits[:, a:z], draws.drivers[:, a:z], draws.days[:, a:z],
+                      draws.signing_slot)
         parts.append(summarize(model, block, {k: v[a:z] for k, v in answers.items()}, groups))
         a = z
     return parts, (draws if keep else None), (answers if keep else None)

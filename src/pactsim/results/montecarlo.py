@@ -245,19 +245,25 @@ class Results:
         """The scenario's ``by`` dates plus quarter ends up to the horizon."""
         return self.scenario.key_dates()
 
-    def signing_cdf(self, dates: Any = None) -> pd.DataFrame:
-        """P(signed on or before each date) with standard errors and 95% bands.
+    def dated(self) -> list[str]:
+        """Names of the dated nodes (signing, dated events, milestones), file order."""
+        return list(self.model.dated)
 
+    def _hist(self, node: object) -> NDArray[np.int64]:
+        return self.stats.date_hist[_s.date_slot(self.model, node)]
+
+    def date_cdf(self, node: str, dates: Any = None) -> pd.DataFrame:
+        """P(``node`` happened on or before each date), with standard errors and 95% bands.
+
+        ``node``: a dated node (``"signing"``, a dated event, a milestone).
         ``dates``: one date (``"2024-12-31"``, ``datetime.date``, ``datetime64``,
         ``Timestamp``) or a sequence of them; default every day from ``as_of``
         to the horizon. Dates after the horizon are refused. Returns a frame
         indexed by date (``datetime64``) with ``p``, ``stderr``, ``lo``, ``hi`` —
         a pointwise Wilson band.
         """
-        if self.model.signing_index < 0:
-            raise PactsimError("this scenario has no `signing` section, so no signing date")
         m = self.model
-        cum = np.cumsum(self.stats.signing_hist)
+        cum = np.cumsum(self._hist(node))
         days = _s.day_numbers(dates, m)
         idx = np.clip(days - m.as_of, -1, len(cum) - 1)
         k = np.where(idx < 0, 0, cum[np.maximum(idx, 0)])
@@ -265,21 +271,33 @@ class Results:
         band = np.array([wilson(int(x), self.n) for x in k]) if len(k) else np.zeros((0, 2))
         return _s.cdf_frame(days, p, np.sqrt(p * (1 - p) / self.n), band[:, 0], band[:, 1])
 
-    def signing_quantiles(self, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
-                          given_signed: bool = True) -> pd.Series:
-        """Quantiles of the signing date (``NaT`` when beyond the chance of signing).
+    def date_quantiles(self, node: str, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
+                       given_happened: bool = True) -> pd.Series:
+        """Quantiles of ``node``'s date (``NaT`` when beyond its chance by the horizon).
 
-        With ``given_signed`` (default) these are quantiles of the date among
-        draws that were signed by the horizon: the median is "if it is signed,
-        when". Otherwise quantiles of the unconditional date, where not signed
-        counts as after the horizon.
+        With ``given_happened`` (default) these are quantiles among the draws in
+        which it happened by the horizon: the median is "if it happens, when".
+        Otherwise quantiles of the unconditional date, where not happening counts
+        as after the horizon.
         """
+        levels = _s.quantile_levels(probs)
+        cum = np.cumsum(self._hist(node)).astype(np.float64)
+        total = float(cum[-1]) if given_happened else float(self.n)
+        return _s.date_quantiles(cum, self.model.as_of, levels, total)
+
+    def signing_cdf(self, dates: Any = None) -> pd.DataFrame:
+        """P(signed on or before each date): :meth:`date_cdf` of ``signing``."""
         if self.model.signing_index < 0:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
-        levels = _s.quantile_levels(probs)
-        cum = np.cumsum(self.stats.signing_hist).astype(np.float64)
-        total = float(cum[-1]) if given_signed else float(self.n)
-        return _s.date_quantiles(cum, self.model.as_of, levels, total)
+        return self.date_cdf("signing", dates)
+
+    def signing_quantiles(self, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
+                          given_signed: bool = True) -> pd.Series:
+        """Quantiles of the signing date: :meth:`date_quantiles` of ``signing``
+        (``given_signed`` as its ``given_happened``)."""
+        if self.model.signing_index < 0:
+            raise PactsimError("this scenario has no `signing` section, so no signing date")
+        return self.date_quantiles("signing", probs, given_happened=given_signed)
 
     # -- bundles ------------------------------------------------------------
     def bundles(self, top: int | None = 10, *, of: str = "all") -> pd.DataFrame:
@@ -334,9 +352,9 @@ class Results:
     # -- draws --------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
         """The draws: one row per draw, bool columns per binary node, float
-        columns per driver, ``signing.date`` as ``datetime64`` (NaT = not
-        signed; the dot keeps it apart from any node name), and a column per
-        question."""
+        columns per driver, ``NAME.date`` of every dated node as ``datetime64``
+        (NaT = did not happen; the dot keeps it apart from any node name), and a
+        column per question."""
         if self.draws is None:
             raise PactsimError("this run kept no draws (keep_draws=False); re-run with "
                                "keep_draws=True to get them")
@@ -346,8 +364,8 @@ class Results:
             cols[name] = d.bits[self.model.index[name]]
         for k, drv in enumerate(self.model.drivers):
             cols[drv.name] = d.drivers[k]
-        if self.model.signing_index >= 0:
-            cols["signing.date"] = d.signing_day.view("datetime64[D]").astype("datetime64[s]")
+        for k, name in enumerate(self.model.dated):
+            cols[f"{name}.date"] = d.days[k].view("datetime64[D]").astype("datetime64[s]")
         if self._answers:
             cols.update(self._answers)
         return pd.DataFrame(cols)

@@ -71,9 +71,8 @@ def environment(
     values: dict[str, NDArray[np.generic]] = {n: draws.bits[i] for i, n in enumerate(model.names)}
     for k, d in enumerate(model.drivers):
         values[d.name] = draws.drivers[k]
-    dates: dict[str, NDArray[np.generic]] = {}
-    if model.signing_index >= 0:
-        dates["signing"] = draws.signing_day.view("datetime64[D]")
+    dates: dict[str, NDArray[np.generic]] = {
+        name: draws.days[k].view("datetime64[D]") for k, name in enumerate(model.dated)}
     return values, dates
 
 
@@ -272,8 +271,9 @@ class Stats:
         Number of draws.
     node_counts:
         ``(n_binary,)`` times each binary node was true.
-    signing_hist:
-        ``(horizon - as_of + 1,)`` draws signed on each day (index 0 is as_of).
+    date_hist:
+        ``(n_dated, horizon - as_of + 1)`` draws in which each dated node (row
+        ``model.slot[name]``) happened on each day (index 0 is as_of).
     bool_counts:
         Times each boolean question was true.
     bool_signed:
@@ -292,12 +292,20 @@ class Stats:
 
     n: int
     node_counts: NDArray[np.int64]
-    signing_hist: NDArray[np.int64]
+    date_hist: NDArray[np.int64]
+    signing_slot: int = -1
     bool_counts: dict[str, int] = field(default_factory=dict)
     bool_signed: dict[str, int] = field(default_factory=dict)
     moments: dict[str, Moments] = field(default_factory=dict)
     num_values: dict[str, dict[float, int] | None] = field(default_factory=dict)
     sets: dict[str, DenseSets | SparseSets] = field(default_factory=dict)
+
+    @property
+    def signing_hist(self) -> NDArray[np.int64]:
+        """``(horizon - as_of + 1,)`` draws signed on each day (zeros without signing)."""
+        if self.signing_slot < 0:
+            return np.zeros(self.date_hist.shape[1], dtype=np.int64)
+        return self.date_hist[self.signing_slot]
 
     def merge(self, other: Stats) -> Stats:
         """Add the next block's statistics (in place) and return self.
@@ -307,7 +315,7 @@ class Stats:
         """
         self.n += other.n
         self.node_counts += other.node_counts
-        self.signing_hist += other.signing_hist
+        self.date_hist += other.date_hist
         for k, v in other.bool_counts.items():
             self.bool_counts[k] = self.bool_counts.get(k, 0) + v
         for k, v in other.bool_signed.items():
@@ -493,14 +501,16 @@ def summarize(
     if groups is None:
         groups = bundle_groups(model, list(model.names))
     width = max(model.horizon - model.as_of + 1, 1)
-    hist = np.zeros(width, dtype=np.int64)
-    if model.signing_index >= 0:
-        day = draws.signing_day[draws.signing_day != NAT] - model.as_of
-        hist += np.bincount(day, minlength=width)[:width]
+    hist = np.zeros((len(model.dated), width), dtype=np.int64)
+    for k in range(len(model.dated)):
+        row = draws.days[k]
+        day = row[row != NAT] - model.as_of
+        hist[k] += np.bincount(day, minlength=width)[:width]
     stats = Stats(
         n=draws.n,
         node_counts=np.array([np.count_nonzero(row) for row in draws.bits], dtype=np.int64),
-        signing_hist=hist,
+        date_hist=hist,
+        signing_slot=model.signing_slot,
     )
     for name, (_tree, t) in model.questions.items():
         a = answers[name]

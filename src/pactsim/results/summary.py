@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from pactsim.errors import ArgumentError, ArgumentTypeError, Problem, ScenarioError
+from pactsim.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    ConditionError,
+    Problem,
+    ScenarioError,
+    did_you_mean,
+)
 from pactsim.inference.compile import CompiledModel
 from pactsim.language import expr as _expr
 from pactsim.language.dates import from_day, to_day
@@ -189,6 +196,21 @@ def _one_day(d: object, model: CompiledModel) -> int:
             f"dates: {from_day(day)} is after the scenario's horizon {from_day(model.horizon)}, "
             "which is as far as it models; ask about dates up to the horizon or extend it")
     return day
+
+
+def date_slot(model: CompiledModel, node: object) -> int:
+    """Row of dated node ``node`` in the draws' ``days`` and the date statistics; a
+    clear error for anything else (did-you-mean over the dated nodes)."""
+    if not isinstance(node, str):
+        raise ArgumentTypeError(f"node must be the name of a dated node (a str), not {node!r}")
+    if node in model.slot:
+        return model.slot[node]
+    dated = ", ".join(model.dated) or "none"
+    if node in model.index:
+        raise ConditionError(f"'{node}' has no date (dated nodes here: {dated}); its chance by "
+                             "the horizon is in marginals()")
+    raise ConditionError(f"unknown dated node {node!r} (dated nodes here: {dated})"
+                         + did_you_mean(node, model.dated))
 
 
 def day_numbers(dates: object, model: CompiledModel) -> NDArray[np.int64]:
