@@ -233,14 +233,148 @@ _TIMING_COND = [
 
 # --------------------------------------------------------------------------
 
+# --------------------------------------------------------------------------
+# analytic-dated.yaml (format 2: dated events, hazard ratios, milestones)
+# --------------------------------------------------------------------------
+# Day index t = days after as_of 2025-01-01: Jan 31 = 30, Mar 31 = 89, horizon Dec 31 = 364.
+_H = 364  # the horizon
+
+
+def _crisis_F(t: int) -> Fr:
+    """Base curve of ``crisis``: 1/4 at t = 30, 1/2 at t = 89, flat after."""
+    if t <= 30:
+        return Fr(1, 4) * Fr(t, 30)
+    if t <= 89:
+        return Fr(1, 4) + Fr(1, 4) * Fr(t - 30, 59)
+    return Fr(1, 2)
+
+
+def _crisis(t: int) -> Fr:
+    """P(crisis.date <= t): shock (1/2) squares the survival, else the base curve."""
+    F = _crisis_F(t)
+    return Fr(1, 2) * (1 - (1 - F) ** 2) + Fr(1, 2) * F
+
+
+def _G1(t: int) -> Fr:
+    """Signing curve when shock: 3/5 at t = 30, flat after."""
+    return Fr(3, 5) * Fr(min(t, 30), 30)
+
+
+def _G0(t: int) -> Fr:
+    """Signing curve when not shock: 2/5 at t = 89, 4/5 at t = 364."""
+    if t <= 89:
+        return Fr(2, 5) * Fr(t, 89)
+    return Fr(2, 5) + Fr(2, 5) * Fr(t - 89, 275)
+
+
+def _S(t: int) -> Fr:
+    """P(signing.date <= t), averaged over shock."""
+    return (_G1(t) + _G0(t)) / 2
+
+
+_S30, _S294, _S304, _S334 = _S(30), _S(294), _S(304), _S(334)  # 327/890, 357/550, 361/550, 373/550
+_SIGN = _S(_H)  # 7/10
+_DAY_LATE = Fr(1, 2) * Fr(2, 5) / 275  # P(signing on a given day in 90..364) = 1/1375
+_DAY_FEB = Fr(1, 2) * Fr(2, 5) / 89  # P(signing on a given day in 31..89) = 1/445
+
+_A, _N = Fr(1, 2), Fr(3, 5)  # ratify_a and notify coins
+_ratify_a = _A * _S334  # s + 30 <= 364: 373/1100
+_notify = _N * _S304  # s + 60 <= 364: 1083/2750
+_in_force = _A * _N * _S294  # s + 70 <= 364: 1071/5500
+# ratify_b: offset uniform on 1..20; the horizon cuts (20 - r)/20 when r = 364 - s < 20
+_ratify_b = _SIGN - _DAY_LATE * sum(Fr(20 - r, 20) for r in range(20))  # 952/1375
+_b_within_5 = _SIGN * Fr(1, 4) - _DAY_LATE * sum(Fr(5 - r, 20) for r in range(5))  # 1919/11000
+_b_by_feb20 = _S30 + _DAY_FEB * sum(Fr(50 - s, 20) for s in range(31, 50))  # 173/445
+_bonus = Fr(1, 5) + Fr(3, 5) * _S30  # 1871/4450
+_bonus_and_a = _A * (Fr(4, 5) * _S30 + Fr(1, 5) * (_S334 - _S30))  # 21788/122375
+# signing and (ratify_a or notify): s <= 304: 4/5; 305..334: 1/2; later 0
+# (4/5)(361/550) + (1/2)(12/550) = 1474/2750 = 67/125
+_two_of_three = Fr(4, 5) * _S304 + Fr(1, 2) * (_S334 - _S304)  # 67/125
+_all_three_ms = _A * _N * _S304  # ratify_b always fits when s <= 304: 1083/5500
+# crisis by Jan 31 and signed by Jan 31, independent given shock
+_early_pair = Fr(1, 2) * (1 - Fr(3, 4) ** 2) * _G1(30) + Fr(1, 2) * Fr(1, 4) * _G0(30)  # 2109/14240
+_crisis_all = _crisis(_H)  # 5/8
+
+_DATED: dict[str, Fr] = {
+    "shock": Fr(1, 2),
+    "crisis": _crisis_all,  # 1/2(1/2) + 1/2(3/4) = 5/8
+    "signing": _SIGN,  # 1/2(3/5 + 4/5) = 7/10
+    "early_bonus": _bonus,
+    "crisis_by_jan16": _crisis(15),  # F = 1/8: 1/16 + 15/128 = 23/128
+    "crisis_by_mar1": _crisis(59),  # F = 22/59: 1705/3481
+    "crisis_by_q1": _crisis(89),  # 5/8
+    "signed_by_jan31": _S30,  # 1/2(3/5 + 12/89) = 327/890
+    "ratify_a_by_mar2": _A * _S30,  # s <= 30: 327/1780
+    "ratify_a_done": _ratify_a,  # 373/1100
+    "notify_done": _notify,  # 1083/2750
+    "in_force_done": _in_force,  # 1071/5500
+    "in_force_by_apr11": _A * _N * _S30,  # s + 70 <= 100: 981/8900
+    "a_gap_30": _ratify_a,  # the gap is always exactly 30
+    "b_within_5": _b_within_5,  # 7/40 - 3/5500 = 1919/11000
+    "ratify_b_done": _ratify_b,  # 7/10 - 21/2750 = 952/1375
+    "ratify_b_by_feb20": _b_by_feb20,  # 327/890 + 19/890 = 173/445
+    "early_bonus_q": _bonus,  # 1/5 + (3/5)(327/890) = 1871/4450
+    "bonus_and_a": _bonus_and_a,  # 981/8900 + 373/5500 = 21788/122375
+    "two_of_three": _two_of_three,  # 1444/2750 + 30/2750 = 67/125
+    "all_three_ms": _all_three_ms,  # (3/10)(361/550) = 1083/5500
+    "early_pair": _early_pair,  # 21/160 + 3/178 = 2109/14240
+    "ratify_a.date - signing.date < 30": Fr(0),  # the gap is 30 or missing
+    "in_force.date - signing.date == 70": _in_force,
+    "in_force.date - ratify_a.date == 40": _in_force,  # s + 70 - (s + 30)
+    "ratify_b.date - signing.date <= 20": _ratify_b,  # every offset is <= 20
+    "not (in_force.date <= 2025-12-31)": 1 - _in_force,  # 4429/5500: counts "never"
+}
+
+_DATED_COND: list[tuple[str, str, Fr]] = [
+    ("signing.date <= 2025-01-31", "shock", Fr(3, 5)),  # row curve G1(30)
+    ("shock", "crisis", Fr(1, 2) * Fr(3, 4) / _crisis_all),  # (3/8)/(5/8) = 3/5
+    ("ratify_a", "signing.date <= 2025-01-31", _A),  # no horizon cut: 1/2
+    ("in_force", "signing", _in_force / _SIGN),  # (1071/5500)/(7/10) = 153/550
+    ("early_bonus", "signing.date <= 2025-01-31", Fr(4, 5)),  # table row true
+    ("early_bonus", "not signing", Fr(1, 5)),  # missing date: the condition is false
+    (
+        "crisis",
+        "signing.date <= 2025-01-31",
+        (Fr(1, 2) * Fr(3, 4) * _G1(30) + Fr(1, 2) * Fr(1, 2) * _G0(30)) / _S30,
+    ),  # (921/3560)/(327/890) = 307/436
+    ("ratify_b", "signing.date <= 2025-11-30", Fr(1)),  # 333 + 20 <= 364
+]
+
+_EXPECTED = {  # the fractions written in the scenario header, checked on import
+    "crisis_by_jan16": Fr(23, 128),
+    "crisis_by_mar1": Fr(1705, 3481),
+    "signed_by_jan31": Fr(327, 890),
+    "ratify_a_by_mar2": Fr(327, 1780),
+    "ratify_a_done": Fr(373, 1100),
+    "notify_done": Fr(1083, 2750),
+    "in_force_done": Fr(1071, 5500),
+    "in_force_by_apr11": Fr(981, 8900),
+    "b_within_5": Fr(1919, 11000),
+    "ratify_b_done": Fr(952, 1375),
+    "ratify_b_by_feb20": Fr(173, 445),
+    "early_bonus_q": Fr(1871, 4450),
+    "bonus_and_a": Fr(21788, 122375),
+    "two_of_three": Fr(67, 125),
+    "all_three_ms": Fr(1083, 5500),
+    "early_pair": Fr(2109, 14240),
+}
+if any(_DATED[k] != v for k, v in _EXPECTED.items()):  # pragma: no cover
+    raise AssertionError("analytic-dated answers disagree with the header")
+if _DATED_COND[3][2] != Fr(153, 550) or \
+        _DATED_COND[6][2] != Fr(307, 436):  # pragma: no cover
+    raise AssertionError("analytic-dated conditionals disagree with the header")
+
+
 ANSWERS: dict[str, dict[str, float]] = {
     "analytic-independent.yaml": {k: float(v) for k, v in _INDEPENDENT.items()},
     "analytic-gates.yaml": {k: float(v) for k, v in _GATES.items()},
     "analytic-timing.yaml": {k: float(v) for k, v in _TIMING.items()},
+    "analytic-dated.yaml": {k: float(v) for k, v in _DATED.items()},
 }
 
 CONDITIONAL: dict[str, list[tuple[str, str, float]]] = {
     "analytic-independent.yaml": [(e, g, float(v)) for e, g, v in _INDEPENDENT_COND],
     "analytic-gates.yaml": [(e, g, float(v)) for e, g, v in _GATES_COND],
     "analytic-timing.yaml": [(e, g, float(v)) for e, g, v in _TIMING_COND],
+    "analytic-dated.yaml": [(e, g, float(v)) for e, g, v in _DATED_COND],
 }

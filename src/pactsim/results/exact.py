@@ -783,6 +783,14 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
                            "entries of the largest table; 2**24 by default")
     if progress is not None and not isinstance(progress, bool):
         raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}")
-    return ExactResults(scenario, compile_scenario(scenario), quad_points=quad_points,
+    model = compile_scenario(scenario)
+    if not model.plain:
+        from pactsim.errors import ExactUnsupportedError
+
+        raise ExactUnsupportedError(
+            f"scenario '{scenario.id}' has format-2 timing (dated events, milestones, hazard "
+            "ratios, per-row curves or conditions as parents), which exact inference does not "
+            "handle yet; use pactsim.simulate")
+    return ExactResults(scenario, model, quad_points=quad_points,
                         max_table=max_table, progress=progress)
 
