@@ -476,11 +476,13 @@ def _value_counts(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[
 def numeric_stats(a: NDArray[np.generic], kind: str
                   ) -> tuple[Moments, dict[float, int] | None]:
     """Moments and value counts of a numeric or date answer (dates as day
-    numbers, missing dates left out; ``None`` past :data:`MAX_VALUES` values)."""
+    numbers; missing dates and numbers left out; ``None`` past :data:`MAX_VALUES`
+    values)."""
     if kind == "date":
         x = a[~np.isnat(a)].astype(np.int64).astype(np.float64)
-    else:
+    else:  # days between two dates are missing (NaN) where either date is
         x = np.asarray(a, dtype=np.float64)
+        x = x[~np.isnan(x)]
     vals, counts = _value_counts(x)
     values = (dict(zip(vals.tolist(), counts.tolist(), strict=True))
               if len(vals) <= MAX_VALUES else None)
