@@ -886,7 +886,9 @@ class Scenario(_Model):
         last kept), and period ends in (as_of, horizon]: quarter ends when there
         are at most ``most`` of them, else year ends, else every k-th year end.
         """
-        by = sorted(self.signing.by) if self.signing else []
+        signing: Any = self.signing  # Signing borrows Node.curve_entries
+        by = sorted({d for _, curve in signing.curve_entries() for d in curve}
+                    if signing else [])  # a table of curves: every row's dates
         if len(by) > most:
             step = len(by) / most
             by = sorted({by[int(i * step)] for i in range(most)} | {by[-1]})

@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import warnings
 from collections.abc import Iterable, Sequence
@@ -28,7 +29,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
-from pactsim.errors import ModelTooWideError, PactsimWarning
+from pactsim.errors import ModelTooWideError, PactsimError, PactsimWarning
+from pactsim.language.scenario import Node, Signing
 from pactsim.views.format import (
     LOWER_BOUND,
     bound_note,
@@ -37,12 +39,13 @@ from pactsim.views.format import (
     interval,
     is_missing,
     pct,
+    pct_short,
     spread,
     value,
 )
 
 if TYPE_CHECKING:
-    from pactsim.language.scenario import Driver, Node, Scenario
+    from pactsim.language.scenario import After, Delay, Driver, Scenario
     from pactsim.results.estimate import Estimate
 
 __all__ = [
@@ -208,6 +211,179 @@ def bundle_frame(res: ResultsLike, top: int | None, of: str = "all") -> pd.DataF
 def non_empty(b: pd.DataFrame) -> pd.DataFrame:
     """The rows of a bundle frame whose set is not empty."""
     return b[b["items"].map(len) > 0]
+
+
+# -- dated nodes (signing, dated events, milestones) ---------------------------------------
+#: The date quantiles every view shows: 10%, the median and 90% (given it happens).
+DATE_LEVELS = (0.1, 0.5, 0.9)
+
+
+def dated_nodes(res: ResultsLike) -> list[str]:
+    """The dated nodes the results can date: ``signing`` first, then the dated
+    events and milestones in file order (``res.dated()``). Results without the
+    general date API (``dated``/``date_cdf``) date only the signing."""
+    fn = getattr(res, "dated", None)
+    if callable(fn) and callable(getattr(res, "date_cdf", None)):
+        names = [str(n) for n in fn()]
+    else:
+        names = ["signing"] if has_signing(res) else []
+    return sorted(names, key=lambda n: n != "signing")  # stable: file order after signing
+
+
+def has_timeline(res: ResultsLike) -> bool:
+    """Whether there is a dated node besides the signing (a timeline to show)."""
+    return any(n != "signing" for n in dated_nodes(res))
+
+
+def date_cdf(res: ResultsLike, node: str, dates: Any = None) -> pd.DataFrame:
+    """``res.date_cdf(node, dates)``, or the signing curve for results that only
+    date the signing."""
+    fn = getattr(res, "date_cdf", None)
+    if callable(fn):
+        out: pd.DataFrame = fn(node, dates)
+        return out
+    if node == "signing":
+        return res.signing_cdf(dates)
+    raise PactsimError(f"these results cannot date {node!r} (no date_cdf)")
+
+
+def date_quantiles(res: ResultsLike, node: str,
+                   probs: Sequence[float] = DATE_LEVELS) -> pd.Series:
+    """Quantiles of ``node``'s date given it happens by the horizon (``NaT``
+    where it never does)."""
+    fn = getattr(res, "date_quantiles", None)
+    if callable(fn):
+        out: pd.Series = fn(node, probs)
+        return out
+    quant = getattr(res, "signing_quantiles", None)
+    if node == "signing" and callable(quant):
+        found: pd.Series = quant(probs)
+        return found
+    return pd.Series([pd.NaT] * len(probs), index=list(probs), dtype="datetime64[s]")
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _ordinal(k: int) -> str:
+    return {1: "first", 2: "second", 3: "third"}.get(k, f"{k}th")
+
+
+def anchor_words(after: After) -> str:
+    """A milestone's anchor in words: ``signing``, ``both a and b``, ``all of a, b
+    and c`` (the latest), ``the first of a and b``, ``the second of a, b and c``."""
+    names = list(after.names)
+    if after.mode == "one" or len(names) == 1:
+        return names[0]
+    if after.mode == "all":
+        return f"both {names[0]} and {names[1]}" if len(names) == 2 else f"all of {_and(names)}"
+    if after.mode == "any":
+        return f"the first of {_and(names)}"
+    if after.k == len(names):
+        return f"the last of {_and(names)}"
+    return f"the {_ordinal(after.k)} of {_and(names)}"
+
+
+def delay_words(delay: Delay) -> str:
+    """A milestone's delay as written, in words: ``30 days``, ``90% between 7 and
+    60 days``, ``median 140 days (90%: 300)``, ``50% within 10 days, 100% within 20``."""
+    w = delay.written
+    if delay.kind == "fixed":
+        return "1 day" if delay.days == 1 else f"{delay.days} days"
+    if isinstance(w, dict) and "between" in w:
+        lo, hi = w["between"]
+        return f"90% between {lo:g} and {hi:g} days"
+    if isinstance(w, dict) and "median" in w:
+        return f"median {w['median']:g} days (90%: {w['p90']:g})"
+    if delay.kind == "curve" and delay.points:
+        parts = [f"{pct_short(p)} within {d}" for d, p in delay.points]
+        return ", ".join(parts) + " days"
+    return f"lognormal, median {math.exp(delay.mu):.3g} days"
+
+
+def _factors(factors: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:g}" for k, v in factors.items())
+
+
+def timing_words(sc: Scenario, name: str) -> str:
+    """How a dated node is timed, in words: a milestone's delay and anchor
+    (``30 days after signing``, ``median 140 days (90%: 300) after signing``,
+    ``90% between 7 and 60 days after both ratified_ru and ratified_ir``); a
+    curve's stated points (``stated curve: 25% by 2025-01-31, 50% by 2025-03-31``)
+    or the parents of its table of curves; then any hazard ratios."""
+    view = sc.nodes.get(name)
+    if view is None or not isinstance(view.spec, Node | Signing):
+        return ""
+    spec = view.spec
+    out = ""
+    if isinstance(spec, Node) and spec.after is not None:
+        anchor = anchor_words(spec.after)
+        if spec.delay is None or (spec.delay.kind == "fixed" and spec.delay.days == 0):
+            out = f"the same day as {anchor}"
+        else:
+            out = f"{delay_words(spec.delay)} after {anchor}"
+    elif (by := spec.by) is not None:
+        out = "stated curve: " + ", ".join(f"{pct_short(_p_mean(p))} by {d}"
+                                           for d, p in by.items())
+    elif spec.given:
+        out = f"a curve for each row of {', '.join(spec.given)}"
+    if spec.hazard_ratio:
+        out += f"; hazard ratio {_factors(spec.hazard_ratio)}"
+    return out
+
+
+def _p_mean(spec: Any) -> float:
+    from pactsim.language.distributions import p_mean
+
+    return float(p_mean(spec))
+
+
+def days_after_signing_question(res: ResultsLike, node: str) -> str | None:
+    """The numeric question that is exactly ``node.date - signing.date``, if any."""
+    pattern = re.compile(rf"\s*{re.escape(node)}\.date\s*-\s*signing\.date\s*")
+    for q in numeric_questions(res):
+        if pattern.fullmatch(res.scenario.question_text(q)):
+            return q
+    return None
+
+
+TIMELINE_COLUMNS = ["label", "kind", "timing", "p", "stderr", "lo", "hi", "q10", "q50", "q90",
+                    "days_question", "days_q50"]
+
+
+def timeline_frame(res: ResultsLike) -> pd.DataFrame:
+    """One row per dated node (:func:`dated_nodes` order): its label, kind
+    (``signing``, ``dated event``, ``milestone``), timing in words, P(by the
+    horizon) with its standard error and 95% interval, the 10/50/90% dates
+    given it happens (``NaT`` when it never does), and, when a numeric question
+    is exactly ``node.date - signing.date``, its name and median (days)."""
+    sc = res.scenario
+    rows = []
+    numeric = getattr(res, "numeric", None)
+    for name in dated_nodes(res):
+        by = date_cdf(res, name, [sc.horizon]).iloc[0]
+        q = date_quantiles(res, name, DATE_LEVELS)
+        timing = sc.nodes[name].timing if name in sc.nodes else None
+        kind = ("signing" if name == "signing" else
+                "milestone" if timing == "milestone" else "dated event")
+        days_q = days_after_signing_question(res, name) if name != "signing" else None
+        days_med = math.nan
+        if days_q is not None and callable(numeric):
+            days_med = numeric(days_q).quantiles.get(0.5, math.nan)
+        rows.append({"node": name, "label": label(res, name), "kind": kind,
+                     "timing": timing_words(sc, name), "p": float(by.p),
+                     "stderr": float(by.stderr), "lo": float(by.lo), "hi": float(by.hi),
+                     "q10": q.iloc[0], "q50": q.iloc[1], "q90": q.iloc[2],
+                     "days_question": days_q, "days_q50": days_med})
+    return pd.DataFrame(rows, columns=["node", *TIMELINE_COLUMNS]).set_index("node")
+
+
+def undated_events(res: ResultsLike) -> pd.DataFrame:
+    """Rows of ``res.marginals()`` for context events: events that have no date."""
+    marg = res.marginals()
+    dated = set(dated_nodes(res)) | set(res.scenario.dated_names)
+    return marg[(marg.kind == "event") & ~marg.index.isin(list(dated))]
 
 
 # -- sections (shared with the HTML report) ------------------------------------------------

@@ -9,7 +9,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from pactsim.views.display import bundle_frame, bundle_note
+from pactsim.views.display import (
+    bundle_frame,
+    bundle_note,
+    date_cdf,
+    dated_nodes,
+    has_timeline,
+    timeline_frame,
+    undated_events,
+)
 from pactsim.views.format import LOWER_BOUND, count, day, interval, pct, spread, value
 
 if TYPE_CHECKING:
@@ -34,7 +42,9 @@ def _cond(p: float) -> str:
 def format_results(res: Results) -> str:
     """The forecast as readable text: headline questions (with P(yes | signed)
     when the scenario has a signing date), the signing curve at key dates,
-    pillars with their clauses, numeric questions and bundles.
+    the timeline of dated events and milestones (when there are any besides
+    the signing), pillars with their clauses, context events (undated), numeric
+    questions and bundles.
 
     Sections with nothing to show are left out (no pillars: no texts); a
     bundle count that may be low (a pruned table) is shown with its bound.
@@ -80,7 +90,9 @@ def format_results(res: Results) -> str:
             lines.append(f"{label:<32} {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}   "
                          f"{_cond(row.p_given_signed)}")
         sections.append(lines)
-    events = marg[marg.kind == "event"]
+    if has_timeline(res):
+        sections += _timeline(res)
+    events = undated_events(res)
     if len(events):
         sections.append(["Context events"] + [
             f"  {name!s:<30} {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}"
@@ -102,6 +114,40 @@ def format_results(res: Results) -> str:
             lines.append(f"  {note}")
         sections.append(lines)
     return "\n\n".join("\n".join(line.rstrip() for line in lines) for lines in sections) + "\n"
+
+
+#: Key dates per block of the "on or before" table (each column is 12 characters).
+DATES_PER_BLOCK = 6
+
+
+def _timeline(res: Results) -> list[list[str]]:
+    """Two sections: each dated node (signing first, then file order) with
+    P(by the horizon), its 10/50/90% dates if it happens by then, and how it
+    is timed; then P(on or before) each key date, a column per date."""
+    tl = timeline_frame(res)
+    horizon = res.scenario.horizon
+    width = max(len(str(n)) for n in tl.index)
+    lines = ["Timeline: chance by the horizon, and the date if it happens by then",
+             f"  {'':<{width}}  {f'P(by {horizon})':<18}   {'10%':>10}  {'median':>10}"
+             f"  {'90%':>10}   timing"]
+    for name, r in tl.iterrows():
+        when = "  ".join(f"{day(r[c]):>10}" for c in ("q10", "q50", "q90"))
+        lines.append(f"  {name!s:<{width}}  {_pct(r.p)} {_ci(r.lo, r.hi, r.stderr)}"
+                     f"   {when}   {r.timing}")
+    for name, r in tl.iterrows():
+        if r.days_question is not None and not math.isnan(r.days_q50):
+            lines.append(f"  {name}: median {r.days_q50:.0f} days after signing, if it "
+                         f"happens by the horizon ({r.days_question})")
+    dates = res.key_dates()
+    curves = {n: date_cdf(res, n, dates) for n in dated_nodes(res)}
+    grid = []
+    for start in range(0, len(dates), DATES_PER_BLOCK):
+        block = dates[start:start + DATES_PER_BLOCK]
+        grid.append(f"{'On or before':<{width + 2}}" + "".join(f"{d!s:>12}" for d in block))
+        for name, cdf in curves.items():
+            ps = cdf.p.to_numpy()[start:start + DATES_PER_BLOCK]
+            grid.append(f"  {name:<{width}}" + "".join(f"{pct(p):>12}" for p in ps))
+    return [lines, grid]
 
 
 def _numeric_line(res: Results, name: str) -> str:
