@@ -58,6 +58,54 @@ def test_run_csv_reads_back_with_pandas(tmp_path: Path,
         res.questions().p_given_signed.to_dict(), rel=1e-15)
 
 
+DATED = ROOT / "scenarios" / "analytic-dated.yaml"
+
+
+def test_run_exports_every_dated_node(tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON and CSV from the command line carry each dated node's curve and dates,
+    recounted here from the same run's draws."""
+    code, out, err = call(capsys, "run", DATED, "-n", "20000", "--seed", "3", "--format",
+                          "json")
+    assert code == 0, err
+    data = json.loads(out)
+    jsonschema.validate(data, forecast_schema())
+    frame = pactsim.simulate(pactsim.load(DATED), n=20_000, seed=3).to_frame()
+    assert list(data["dated"]) == ["signing", "crisis", "ratify_a", "notify", "ratify_b",
+                                   "in_force"]
+    for name, e in data["dated"].items():
+        col = frame[f"{name}.date"]
+        assert e["p"] == col.notna().sum() / 20_000
+        assert [p["p"] for p in e["curve"]] == [
+            (col <= pd.Timestamp(p["date"])).sum() / 20_000 for p in e["curve"]]
+        days = col.dropna().sort_values().reset_index(drop=True)
+        assert e["date_if_happens"]["q50"] == str(
+            days[max(-(-len(days) // 2), 1) - 1].date())
+    f = tmp_path / "dated.csv"
+    code, _, err = call(capsys, "run", DATED, "-n", "20000", "--seed", "3", "--format",
+                        "csv", "-o", f)
+    assert code == 0, err
+    df = pd.read_csv(f)
+    rows = df[(df.section == "dated") & (df.statistic == "q50")].set_index("name").date
+    assert rows.to_dict() == {n: e["date_if_happens"]["q50"] for n, e in data["dated"].items()}
+    by = df[(df.section == "dated") & (df.statistic == "p_by") & (df.name == "in_force")]
+    assert by.value.tolist() == [p["p"] for p in data["dated"]["in_force"]["curve"]]
+
+
+def test_run_text_has_the_timeline(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = call(capsys, "run", FLAGSHIP, "-n", "20000", "--seed", "5")
+    assert code == 0, err
+    res = pactsim.simulate(pactsim.load(FLAGSHIP), n=20_000, seed=5, keep_draws=False)
+    assert out == res.summary()
+    block = out.split("\nTimeline")[1].split("\n\n")[0]
+    for name in ("signing", "ratified_ru", "ratified_ir", "in_force"):
+        q = res.date_quantiles(name)
+        line = next(x for x in block.splitlines() if x.startswith(f"  {name} "))
+        assert [str(d.date()) for d in q] == re.findall(r"\d{4}-\d{2}-\d{2}", line)[:3]
+    context = out.split("\nContext events\n")[1].split("\n\n")[0]
+    assert "ratified_ru" not in context and "in_force" not in context
+
+
 # --- the seed of an unseeded run ---------------------------------------------------------
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 import pactsim
@@ -101,3 +104,104 @@ def _section(text: str, heading: str) -> list[str]:
         if block.startswith(heading):
             return block.splitlines()
     raise AssertionError(f"no section {heading!r} in {text}")
+
+
+# -- the timeline (dated nodes) -----------------------------------------------------------------
+DATED = ROOT / "scenarios" / "analytic-dated.yaml"
+
+
+@pytest.fixture(scope="module")
+def dated() -> pactsim.Results:
+    return pactsim.simulate(pactsim.load(DATED), n=40_000, seed=2, keep_draws=True)
+
+
+def _quantile_dates(col: Any) -> list[str]:
+    """10/50/90% of the dates that exist, recounted from the draws: the first date
+    whose share of them reaches the level; "—" when none exists."""
+    days = col.dropna().sort_values().reset_index(drop=True)
+    if not len(days):
+        return ["—"] * 3
+    return [str(days[max(math.ceil(q * len(days) - 1e-9), 1) - 1].date())
+            for q in (0.1, 0.5, 0.9)]
+
+
+def test_timeline_rows_against_hand_answers_and_draws(dated: pactsim.Results) -> None:
+    from reference_answers import ANSWERS
+
+    a = ANSWERS["analytic-dated.yaml"]
+    hand = {"signing": a["signing"], "crisis": a["crisis"], "ratify_a": a["ratify_a_done"],
+            "notify": a["notify_done"], "ratify_b": a["ratify_b_done"],
+            "in_force": a["in_force_done"]}
+    out = dated.summary()
+    lines = _section(out, "Timeline")
+    assert "P(by 2025-12-31)" in lines[1]
+    rows = lines[2:]
+    assert [r.split()[0] for r in rows] == ["signing", "crisis", "ratify_a", "notify",
+                                            "ratify_b", "in_force"]
+    frame = dated.to_frame()
+    n = len(frame)
+    se = 0.5 / math.sqrt(n)
+    for row in rows:
+        name = row.split()[0]
+        col = frame[f"{name}.date"]
+        shown = float(re.findall(r"(\d+\.\d+)%", row)[0]) / 100
+        assert shown == round(col.notna().sum() / n * 100, 1) / 100  # the draws' own count
+        assert abs(shown - hand[name]) <= 4.5 * se + 0.0005, (name, shown, hand[name])
+        assert re.findall(r"\d{4}-\d{2}-\d{2}", row)[:3] == _quantile_dates(col), row
+    timing = {r.split()[0]: r for r in rows}
+    assert timing["ratify_a"].endswith("30 days after signing")
+    assert timing["in_force"].endswith("10 days after both ratify_a and notify")
+    assert timing["notify"].endswith("60 days after signing")
+
+
+def test_on_or_before_grid_matches_the_draws(dated: pactsim.Results) -> None:
+    lines = _section(dated.summary(), "On or before")
+    dates = re.findall(r"\d{4}-\d{2}-\d{2}", lines[0])
+    assert dates == [str(d) for d in dated.key_dates()]
+    frame = dated.to_frame()
+    for row in lines[1:]:
+        name, *cells = row.split()
+        col = frame[f"{name}.date"]
+        want = [f"{100 * (col <= pd.Timestamp(d)).sum() / len(frame):.1f}%" for d in dates]
+        assert cells == want, name
+    # the hand answer at Jan 31 for the signing, and the milestones that cannot have happened
+    from reference_answers import ANSWERS
+
+    grid = {r.split()[0]: r.split()[1:] for r in lines[1:]}
+    assert abs(float(grid["signing"][0][:-1]) / 100
+               - ANSWERS["analytic-dated.yaml"]["signed_by_jan31"]) < 0.01
+    assert grid["ratify_a"][0] == grid["notify"][0] == grid["in_force"][0] == "0.0%"
+
+
+def test_context_events_are_the_undated_ones(dated: pactsim.Results,
+                                             res: pactsim.Results) -> None:
+    assert [r.split()[0] for r in _section(dated.summary(), "Context events")[1:]] == [
+        "shock", "early_bonus"]
+    flagship = [r.split()[0] for r in _section(res.summary(), "Context events")[1:]]
+    assert flagship == ["us_trump_win", "new_sanctions", "ukraine_war_continues",
+                        "iran_israel_escalation", "brics_payments"]
+    timeline = [r.split()[0] for r in _section(res.summary(), "Timeline")[2:]
+                if not r.split()[0].endswith(":")]
+    assert timeline == ["signing", "ratified_ru", "ratified_ir", "in_force"]
+
+
+def test_days_after_signing_line(res: pactsim.Results) -> None:
+    """The flagship's days_to_in_force: its median in the timeline, and its
+    distribution line, against a recount of the draws."""
+    full = pactsim.simulate(res.scenario, n=20_000, seed=1, keep_draws=True)
+    frame = full.to_frame()
+    days = (frame["in_force.date"] - frame["signing.date"]).dt.days.dropna()
+    out = full.summary()
+    med = float(days.sort_values().iloc[math.ceil(0.5 * len(days)) - 1])
+    assert (f"  in_force: median {med:.0f} days after signing, if it happens by the "
+            "horizon (days_to_in_force)") in _section(out, "Timeline")
+    line = next(x for x in out.splitlines() if x.startswith("Distribution of days_to_in_force"))
+    q = [float(days.sort_values().iloc[math.ceil(p * len(days)) - 1]) for p in (0.1, 0.5, 0.9)]
+    assert f"q10={q[0]:.3g}, q50={q[1]:.3g}, q90={q[2]:.3g}" in line
+    assert f"mean {days.mean():.3g} (sd {days.std(ddof=0):.3g})" in line
+    assert f"no value in {100 * (1 - len(days) / len(frame)):.1f}%" in line
+
+
+def test_v1_scenarios_have_no_timeline() -> None:
+    res = pactsim.simulate(pactsim.loads(NO_PILLARS), n=1_000, seed=1)
+    assert "Timeline" not in res.summary() and "Signed on or before" in res.summary()

@@ -3,7 +3,9 @@
 What ``pactsim run --format json|csv`` writes. Both carry every section of
 the printed forecast (:mod:`pactsim.views.text`) and the run's provenance:
 questions with P(· | signed), the signing curve at the key dates with its
-band and the signing date if signed (median and 80% interval), pillars and
+band and the signing date if signed (median and 80% interval), every
+dated node (signing, dated events, milestones) with its curve at the key
+dates and its date if it happens, pillars and
 clauses with P(· | signed), context events, numeric questions, the most
 frequent sets of pillars (exact counts) and of pillars and clauses (with
 ``bound``), drivers when the run kept its draws, and each node's label and
@@ -16,8 +18,8 @@ missing value is ``null`` (JSON) or empty (CSV); quantiles are ``q10``,
 dates (the mean to the nearest day), its ``sd`` and ``stderr`` in days.
 
 JSON (:func:`results_to_json`) is one object: ``pactsim_forecast`` (the
-format's version, 1), ``run`` (provenance), ``questions``, ``signing``,
-``pillars`` (each with its ``clauses``), ``events``, ``numeric``,
+format's version, 2), ``run`` (provenance), ``questions``, ``signing``,
+``dated``, ``pillars`` (each with its ``clauses``), ``events``, ``numeric``,
 ``drivers``, ``pillar_sets`` and ``texts``. Objects keyed by name keep file
 order. Its JSON Schema is :func:`pactsim.views.forecast_schema.forecast_schema`
 (``pactsim schema --forecast``).
@@ -26,14 +28,16 @@ CSV (:func:`results_to_table`) is one long table, one number per row, that
 ``pandas.read_csv`` reads without options; its columns are :data:`COLUMNS`:
 
 ``section``
-    ``questions``, ``signing``, ``pillars``, ``events``, ``numeric``,
-    ``drivers``, ``pillar_sets`` or ``texts``.
+    ``questions``, ``signing``, ``dated``, ``pillars``, ``events``, ``numeric``,
+    ``drivers``, ``pillar_sets`` or ``texts``. ``dated`` repeats the signing
+    (as ``signing`` has it) beside every dated event and milestone.
 ``name``
     The node or question; for a set, its members joined by `` + ``
     (``(nothing)``: not signed, or signed with none of them).
 ``statistic``
-    ``p``, ``p_given_signed``, ``p_by`` (signing curve), ``mean``, ``sd``,
-    ``q10``, ``q50``, ``q90``, ``missing`` (share of draws with no value).
+    ``p``, ``p_given_signed``, ``p_by`` (a date curve), ``mean``, ``sd``,
+    ``q10``, ``q50``, ``q90`` (for a dated node: its date if it happens by the
+    horizon), ``missing`` (share of draws with no value).
 ``value``, ``stderr``, ``lo``, ``hi``
     The number, its standard error and 95% interval (where there is one). A
     number that does not exist (P(· | signed) without a signing section or
@@ -44,7 +48,8 @@ CSV (:func:`results_to_table`) is one long table, one number per row, that
 ``count``, ``bound``
     Draws in a set, and how many it may be low by (0: exact).
 ``kind``, ``pillar``, ``label``, ``expr``, ``why``
-    What the row is about: the node's kind, a clause's pillar, its label, a
+    What the row is about: the node's kind (in ``dated``: ``signing``,
+    ``dated event`` or ``milestone``), a clause's pillar, its label, a
     question's expression, the analyst's rationale.
 ``scenario_id``, ``scenario_title``, ``digest``, ``seed``, ``spawn_key``, ``n``, ``version``
     Provenance, the same on every row (``spawn_key``: space-separated, empty
@@ -74,6 +79,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pactsim.errors import PactsimWarning
+from pactsim.views.display import (
+    DATE_LEVELS,
+    date_cdf,
+    date_quantiles,
+    dated_nodes,
+    timeline_frame,
+)
 from pactsim.views.format import day, day_of, is_missing
 
 if TYPE_CHECKING:
@@ -83,12 +95,12 @@ if TYPE_CHECKING:
 __all__ = ["COLUMNS", "FORMAT_VERSION", "SECTIONS", "TOP", "forecast", "results_to_json",
            "results_to_table"]
 
-#: Version of the export format (``pactsim_forecast`` in the JSON).
-FORMAT_VERSION = 1
+#: Version of the export format (``pactsim_forecast`` in the JSON): 2 adds ``dated``.
+FORMAT_VERSION = 2
 #: How many of the most frequent sets of pillars, and of whole texts, are exported.
 TOP = 10
 #: The sections, in the order of the JSON object and of the CSV rows.
-SECTIONS = ("questions", "signing", "pillars", "events", "numeric", "drivers",
+SECTIONS = ("questions", "signing", "dated", "pillars", "events", "numeric", "drivers",
             "pillar_sets", "texts")
 #: Columns of :func:`results_to_table`, in order.
 COLUMNS = ["section", "name", "statistic", "value", "stderr", "lo", "hi", "date", "count",
@@ -111,9 +123,10 @@ def _text(res: Results, name: str) -> dict[str, str | None]:
     return {"label": view.spec.label, "why": why if isinstance(why, str) else None}
 
 
-def _why_by(res: Results, date: str) -> str | None:
-    """The rationale the scenario gives for its ``by`` point on ``date``, if any."""
-    by = getattr(res.scenario.signing, "why_by", None) or {}
+def _why_by(res: Results, date: str, node: str = "signing") -> str | None:
+    """The rationale the scenario gives for ``node``'s ``by`` point on ``date``, if any."""
+    view = res.scenario.nodes.get(node)
+    by = getattr(view.spec if view is not None else None, "why_by", None) or {}
     why = next((text for d, text in by.items() if str(d) == date), None)
     return why if isinstance(why, str) else None
 
@@ -183,6 +196,7 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
                       for d, r in cdf.iterrows()],
             "date_if_signed": {_QUANTILES[level]: None if is_missing(d) else day(d)
                                for level, d in zip(_QUANTILES, qd, strict=True)}}
+    out["dated"] = _dated(res)
     pillars: dict[str, Any] = {}
     for name, r in marg[marg.kind.isin(["pillar", "clause"])].iterrows():
         entry = {**_text(res, str(name)), **_estimate(r, True)}
@@ -202,6 +216,28 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
                           for d in sc.drivers}
     out["pillar_sets"] = _sets(res, "pillars", top)
     out["texts"] = _sets(res, "all", top)
+    return out
+
+
+def _dated(res: Results) -> dict[str, Any]:
+    """Every dated node (signing first, then file order): its chance by the
+    horizon, the curve at the key dates with bands, and its date if it happens."""
+    dates = res.key_dates()
+    tl = timeline_frame(res)
+    out: dict[str, Any] = {}
+    for name in dated_nodes(res):
+        row = tl.loc[name]
+        view = res.scenario.nodes.get(name)
+        after = getattr(view.spec, "after", None) if view is not None else None
+        qd = date_quantiles(res, name, DATE_LEVELS)
+        out[name] = {
+            **_text(res, name), "kind": str(row.kind), "timing": str(row.timing),
+            "after": None if after is None else list(after.names),
+            **_estimate(row, False),
+            "curve": [{"date": day(d), **_estimate(r, False), "why": _why_by(res, day(d), name)}
+                      for d, r in date_cdf(res, name, dates).iterrows()],
+            "date_if_happens": {_QUANTILES[level]: None if is_missing(d) else day(d)
+                                for level, d in zip(DATE_LEVELS, qd, strict=True)}}
     return out
 
 
@@ -251,6 +287,16 @@ def _rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
         for q, d in s["date_if_signed"].items():
             yield {"section": "signing", "name": "signing", "kind": "signing",
                    "statistic": q, "date": d}
+    for name, e in data["dated"].items():
+        yield from estimate("dated", name, e["kind"], e)
+        for point in e["curve"]:
+            yield {"section": "dated", "name": name, "kind": e["kind"], "statistic": "p_by",
+                   "date": point["date"], "value": point["p"], "stderr": point["stderr"],
+                   "lo": point["lo"], "hi": point["hi"], "label": e["label"],
+                   "why": point["why"]}
+        for q, d in e["date_if_happens"].items():
+            yield {"section": "dated", "name": name, "kind": e["kind"], "statistic": q,
+                   "date": d, "label": e["label"]}
     for p, e in data["pillars"].items():
         yield from estimate("pillars", p, "pillar", e)
         for c, ce in e["clauses"].items():

@@ -8,7 +8,7 @@ Examples
 --------
 >>> schema = forecast_schema()
 >>> schema["properties"]["pactsim_forecast"]
-{'const': 1, 'description': 'Version of this export format.'}
+{'const': 2, 'description': 'Version of this export format.'}
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 __all__ = ["FORECAST_SCHEMA_ID", "forecast_schema"]
 
-FORECAST_SCHEMA_ID = "https://pactsim.invalid/schema/pactsim-forecast-v1.schema.json"
+FORECAST_SCHEMA_ID = "https://pactsim.invalid/schema/pactsim-forecast-v2.schema.json"
 _NAME = r"^[a-z][a-z0-9_]*$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -146,16 +146,36 @@ def forecast_schema() -> dict[str, Any]:
         "description": "The signing date if signed: median (q50) and 80% interval "
                        "(q10 to q90); null when never signed."}
     signing["required"] += ["curve", "date_if_signed"]
+    dated = _estimate(given_signed=False)
+    dated["description"] = "p: happened by the horizon."
+    dated["properties"] |= {
+        "kind": {"enum": ["signing", "dated event", "milestone"]},
+        "timing": {"type": "string", "description": "How the node is timed, in words "
+                   "(a milestone's delay and anchor, a curve's stated points, hazard ratios)."},
+        "after": {"type": ["array", "null"], "items": {"type": "string", "pattern": _NAME},
+                  "description": "A milestone's anchors (null: not a milestone)."},
+        "curve": {"type": "array", "items": point,
+                  "description": "P(happened on or before each key date), with 95% bands."},
+        "date_if_happens": {
+            "type": "object", "required": ["q10", "q50", "q90"],
+            "properties": {"q10": _DATE_OR_NULL, "q50": _DATE_OR_NULL, "q90": _DATE_OR_NULL},
+            "additionalProperties": False,
+            "description": "The date if it happens by the horizon: median (q50) and 80% "
+                           "interval (q10 to q90); null when it never does."}}
+    dated["required"] += ["kind", "timing", "after", "curve", "date_if_happens"]
     props: dict[str, Any] = {
-        "pactsim_forecast": {"const": 1, "description": "Version of this export format."},
+        "pactsim_forecast": {"const": 2, "description": "Version of this export format."},
         "run": {"type": "object", "required": list(run_props), "properties": run_props,
                 "additionalProperties": False, "description": "Provenance: enough to repeat "
                 "the run (pactsim run FILE -n N --seed SEED)."},
         "questions": _named(question, "True/false questions, in file order."),
         "signing": {"anyOf": [signing, {"type": "null"}],
                     "description": "null: the scenario has no signing section."},
+        "dated": _named(dated, "Every dated node: signing first, then dated events and "
+                        "milestones in file order."),
         "pillars": _named(pillar, "Pillars in file order: P(in text) and P(in text | signed)."),
-        "events": _named(_estimate(given_signed=False), "Context events, in file order."),
+        "events": _named(_estimate(given_signed=False), "Events, in file order (dated ones "
+                         "also in `dated`, with their dates)."),
         "numeric": _named(_distribution(expr=True), "Numeric and date questions."),
         "drivers": {"anyOf": [_named(_distribution(expr=False), "Drivers."),
                               {"type": "null"}],
@@ -166,7 +186,7 @@ def forecast_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": FORECAST_SCHEMA_ID,
-        "title": "pactsim forecast (export format 1)",
+        "title": "pactsim forecast (export format 2)",
         "description": "What `pactsim run --format json` writes. Probabilities are fractions; "
                        "lo and hi bound 95% intervals; dates are ISO; null is missing.",
         "type": "object",
