@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pactsim.errors import PactsimError
+from pactsim.views import display as _d
 from pactsim.views.display import (
     bundle_frame,
     bundle_note,
@@ -35,7 +36,7 @@ from pactsim.views.display import (
     non_empty,
     run_meta,
 )
-from pactsim.views.format import LOWER_BOUND, clip, day_of, is_missing, pct_short, plain
+from pactsim.views.format import LOWER_BOUND, clip, day, day_of, is_missing, pct_short, plain
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -43,9 +44,12 @@ if TYPE_CHECKING:
 
     from pactsim.views.display import ResultsLike
 
-__all__ = ["PlotAccessor", "bundles", "inclusion", "numeric", "signing_cdf"]
+__all__ = ["PlotAccessor", "bundles", "date_cdf", "inclusion", "numeric", "signing_cdf",
+           "timeline"]
 
 DARK, LIGHT, GREY, ACCENT = "#2f5d8a", "#9cbad8", "#d0d0d0", "#c45a1b"
+#: One colour per dated node of a timeline (signing first, in DARK); then they repeat.
+PALETTE = (DARK, ACCENT, "#3a8a4f", "#8a4fa0", "#b8860b", "#4aa3a8", "#a0404a", "#666666")
 _Z95 = 1.959963984540054
 
 
@@ -451,6 +455,160 @@ def numeric(res: ResultsLike, name: str, ax: Axes | None = None, *,
     return fig if own else ax
 
 
+def _date_axis(ax: Axes, res: ResultsLike, x0: Any, x1: Any) -> None:
+    """Key dates as ticks (when few), else an automatic date axis."""
+    import matplotlib.dates
+
+    mdates: Any = matplotlib.dates  # its locators and formatters are untyped
+    keys = key_dates(res)
+    ax.set_xlim(x0, x1)
+    if len(keys) <= 8:
+        ax.set_xticks([pd.Timestamp(k) for k in keys])
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b\n%Y"))
+    else:
+        loc = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(loc)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+
+
+def _spread(ys: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Label heights near ``ys`` (sorted or not), at least ``gap`` apart, kept in
+    [low, high] when they fit: pushed up in order, then back down from the top."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    out = [0.0] * len(ys)
+    prev = low - gap
+    for i in order:
+        prev = max(ys[i], prev + gap)
+        out[i] = prev
+    top = high
+    for i in reversed(order):
+        out[i] = min(out[i], top)
+        top = out[i] - gap
+    return out
+
+
+def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | None = None,
+             band: bool = True, heading: bool = True) -> Figure | Axes:
+    """Every dated node's P(happened on or before date) on one date axis.
+
+    One curve per dated node (signing first, then dated events and milestones
+    in file order; ``nodes`` picks some), each with its 95% Monte Carlo band
+    (``band``; exact results have none) and a dot at its median date given it
+    happens by the horizon. Each curve is labelled at its right end with its
+    chance by the horizon; labels are moved apart so they never overlap.
+    ``heading=False`` leaves out the title and the run line.
+
+    Examples
+    --------
+    >>> fig = timeline(res)        # doctest: +SKIP
+    """
+    names = list(nodes) if nodes is not None else _d.dated_nodes(res)
+    if not names:
+        raise PactsimError("this scenario has no dated nodes (signing, dated events, "
+                           "milestones), so no timeline")
+    own = ax is None
+    fig, ax = _start(ax, (9.5, 5.0))
+    ends: list[float] = []
+    texts: list[str] = []
+    colours: list[str] = []
+    x: Any = None
+    widest = pd.DataFrame({"lo": [0.0], "hi": [0.0]})
+    for i, name in enumerate(names):
+        colour = PALETTE[i % len(PALETTE)]
+        cdf = _d.date_cdf(res, name)
+        widest = pd.concat([widest, cdf[["lo", "hi"]]])
+        x = cdf.index.to_numpy()
+        if band and draws(res) is not None:
+            ax.fill_between(x, 100 * cdf.lo, 100 * cdf.hi, step="post", color=colour,
+                            alpha=0.22, linewidth=0)
+        ax.step(x, 100 * cdf.p, where="post", color=colour, linewidth=2)
+        med = _d.date_quantiles(res, name, (0.5,)).iloc[0]
+        if not is_missing(med):
+            at = cdf.p.to_numpy()[int(np.searchsorted(x, np.datetime64(med, "D")))]
+            ax.plot([med], [100 * at], "o", color=colour, markersize=7,
+                    markeredgecolor="white", markeredgewidth=1.2, zorder=4)
+        final = float(cdf.p.iloc[-1])
+        ends.append(100 * final)
+        texts.append(f"{clip(label(res, name), 30)}  {pct_short(final)}")
+        colours.append(colour)
+    ax.set_ylim(0, 100)
+    _date_axis(ax, res, x[0], x[-1])
+    ys = _spread(ends, 6.0, 2.0, 98.0)
+    trans = ax.get_yaxis_transform()  # x in axes fraction, y in data
+    for end, y, text, colour in zip(ends, ys, texts, colours, strict=True):
+        ax.annotate(plain(text), xy=(1.0, end), xycoords=trans, xytext=(1.02, y),
+                    textcoords=trans, va="center", ha="left", fontsize=9, color=colour,
+                    fontweight="bold", annotation_clip=False,
+                    arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.6,
+                                "shrinkA": 0, "shrinkB": 2})
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Any] = [Line2D([], [], marker="o", linestyle="none", color="#555555",
+                                 markeredgecolor="white", markersize=7,
+                                 label="median date, if it happens by the horizon")]
+    if band and draws(res) is not None:
+        handles.append(Patch(color="#555555", alpha=0.22, linewidth=0,
+                             label=_band_label(widest)))
+    ax.legend(handles=handles, loc="upper left", fontsize=8.5, frameon=False)
+    _percent_axis(ax.yaxis)
+    ax.set_ylabel("Chance it has happened by then", fontsize=10)
+    ax.set_xlabel("Date (on or before)", fontsize=10)
+    _frame(ax, "y")
+    _titles(ax, res, "When will each step happen?",
+            f"Right: chance by the horizon ({res.scenario.horizon})", heading=heading)
+    return fig if own else ax
+
+
+def date_cdf(res: ResultsLike, node: str, ax: Axes | None = None, *, band: bool = True,
+             annotate: bool = True, heading: bool = True) -> Figure | Axes:
+    """One dated node's P(happened on or before date), with its 95% band, its
+    values at the key dates (``annotate``) and a dot at its median date given
+    it happens by the horizon. ``date_cdf(res, "signing")`` is the signing
+    curve in the same style as the timeline; :func:`signing_cdf` is the
+    signing's own chart."""
+    if node not in _d.dated_nodes(res):
+        dated = ", ".join(_d.dated_nodes(res)) or "none"
+        raise PactsimError(f"{node!r} is not a dated node of this scenario (dated: {dated})")
+    own = ax is None
+    fig, ax = _start(ax, (9, 4.6))
+    cdf = _d.date_cdf(res, node)
+    x = cdf.index.to_numpy()
+    if band and draws(res) is not None:
+        ax.fill_between(x, 100 * cdf.lo, 100 * cdf.hi, step="post", color=LIGHT, alpha=0.6,
+                        linewidth=0, label=_band_label(cdf))
+    ax.step(x, 100 * cdf.p, where="post", color=DARK, linewidth=2,
+            label=plain(f"P({label(res, node)} on or before date)"))
+    kd = _d.date_cdf(res, node, key_dates(res))
+    if annotate:
+        ax.plot(kd.index, 100 * kd.p, "o", color=DARK, markersize=5, markeredgecolor="white",
+                zorder=3)
+        for d, p in zip(kd.index, kd.p, strict=True):
+            ax.annotate(pct_short(p), (d, 100 * p), xytext=(-5, 7), textcoords="offset points",
+                        ha="right", fontsize=9.5, fontweight="bold", color=DARK)
+    q = _d.date_quantiles(res, node, _d.DATE_LEVELS)
+    if not is_missing(q.iloc[1]):
+        at = cdf.p.to_numpy()[int(np.searchsorted(x, np.datetime64(q.iloc[1], "D")))]
+        ax.plot([q.iloc[1]], [100 * at], "D", color=ACCENT, markersize=7, zorder=4,
+                markeredgecolor="white", linestyle="none",
+                label=f"median if it happens: {pd.Timestamp(q.iloc[1]).date()}")
+    final = float(cdf.p.iloc[-1])
+    ax.axhline(100 * final, color="#999999", linewidth=0.8, linestyle=":")
+    ax.set_ylim(0, 100)
+    _date_axis(ax, res, x[0], x[-1])
+    _percent_axis(ax.yaxis)
+    ax.set_ylabel("Chance it has happened by then", fontsize=10)
+    ax.set_xlabel("Date (on or before)", fontsize=10)
+    _frame(ax, "y")
+    ax.legend(loc="upper left", fontsize=8.5, frameon=False)  # the curve rises from lower left
+    sub = _d.timing_words(res.scenario, node)
+    sub = (sub + "\n" if sub else "") + (
+        f"By {res.scenario.horizon}: {pct_short(final)}; if it happens, 80% between "
+        f"{day(q.iloc[0])} and {day(q.iloc[2])}")
+    _titles(ax, res, f"When: {label(res, node)}", sub, heading=heading)
+    return fig if own else ax
+
+
 class PlotAccessor:
     """``res.plot``: the plots of this module bound to one results object.
 
@@ -464,12 +622,23 @@ class PlotAccessor:
         self._res = res
 
     def __repr__(self) -> str:
-        return "<PlotAccessor: .signing() .pillars() .bundles() .numeric(name)>"
+        return ("<PlotAccessor: .signing() .timeline() .date_cdf(node) .pillars() .bundles() "
+                ".numeric(name)>")
 
     def signing(self, ax: Axes | None = None, *, band: bool = True,
                 annotate: bool = True, heading: bool = True) -> Figure | Axes:
         """:func:`signing_cdf`: P(signed by date) with its band and key dates."""
         return signing_cdf(self._res, ax, band=band, annotate=annotate, heading=heading)
+
+    def timeline(self, ax: Axes | None = None, *, nodes: list[str] | None = None,
+                 band: bool = True, heading: bool = True) -> Figure | Axes:
+        """:func:`timeline`: every dated node's curve on one date axis."""
+        return timeline(self._res, ax, nodes=nodes, band=band, heading=heading)
+
+    def date_cdf(self, node: str, ax: Axes | None = None, *, band: bool = True,
+                 annotate: bool = True, heading: bool = True) -> Figure | Axes:
+        """:func:`date_cdf`: one dated node's curve with its band and median."""
+        return date_cdf(self._res, node, ax, band=band, annotate=annotate, heading=heading)
 
     def pillars(self, ax: Axes | None = None, *, given_signed: bool = True,
                 heading: bool = True) -> Figure | Axes:
