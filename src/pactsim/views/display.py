@@ -104,6 +104,7 @@ CSS = """
 .pactsim tr.clause.row td:first-child{padding-left:3.2em}
 .pactsim tr.note td{font-style:italic}
 .pactsim table.ps-inputs td:first-child{max-width:30ch}
+.pactsim table.ps-timeline td:last-child{min-width:30ch;max-width:60ch}
 """
 
 
@@ -307,15 +308,25 @@ def _factors(factors: dict[str, float]) -> str:
 
 
 def timing_words(sc: Scenario, name: str) -> str:
-    """How a dated node is timed, in words: a milestone's delay and anchor
-    (``30 days after signing``, ``median 140 days (90%: 300) after signing``,
-    ``90% between 7 and 60 days after both ratified_ru and ratified_ir``); a
-    curve's stated points (``stated curve: 25% by 2025-01-31, 50% by 2025-03-31``)
-    or the parents of its table of curves; then any hazard ratios."""
+    """How a dated node is timed, in words (:func:`spec_timing_words`); "" for
+    a node that is not dated."""
     view = sc.nodes.get(name)
-    if view is None or not isinstance(view.spec, Node | Signing):
+    if view is None or not view.is_dated or not isinstance(view.spec, Node | Signing):
         return ""
-    spec = view.spec
+    return spec_timing_words(view.spec)
+
+
+def curve_words(by: dict[Any, Any]) -> str:
+    """A stated ``by`` curve: ``25% by 2025-01-31, 50% by 2025-03-31``."""
+    return ", ".join(f"{pct_short(_p_mean(p))} by {d}" for d, p in by.items())
+
+
+def spec_timing_words(spec: Node | Signing) -> str:
+    """A milestone's delay and anchor (``30 days after signing``, ``median 140
+    days (90%: 300) after signing``, ``90% between 7 and 60 days after both
+    ratified_ru and ratified_ir``); a curve's stated points (``stated curve: 25%
+    by 2025-01-31, 50% by 2025-03-31``) or the parents of its table of curves;
+    then any hazard ratios."""
     out = ""
     if isinstance(spec, Node) and spec.after is not None:
         anchor = anchor_words(spec.after)
@@ -324,8 +335,7 @@ def timing_words(sc: Scenario, name: str) -> str:
         else:
             out = f"{delay_words(spec.delay)} after {anchor}"
     elif (by := spec.by) is not None:
-        out = "stated curve: " + ", ".join(f"{pct_short(_p_mean(p))} by {d}"
-                                           for d, p in by.items())
+        out = "stated curve: " + curve_words(by)
     elif spec.given:
         out = f"a curve for each row of {', '.join(spec.given)}"
     if spec.hazard_ratio:
@@ -445,13 +455,41 @@ def content_table(res: ResultsLike) -> str:
     return _table("In the text", head, rows, "ps-content")
 
 
+def timeline_table(res: ResultsLike, *, days: bool = False) -> str:
+    """Each dated node (signing first, then file order): P(by the horizon) with
+    a bar and its 95% interval, the median date and 80% interval given it
+    happens by the horizon, and how it is timed. With ``days``, also the
+    median days after signing where a question is exactly ``x.date -
+    signing.date``."""
+    tl = timeline_frame(res)
+    show_days = days and tl.days_question.notna().any()
+    rows = []
+    for name, r in tl.iterrows():
+        extra = ""
+        if show_days:
+            extra = ("<td class='num'>" + ("" if math.isnan(r.days_q50) else
+                                            f"{r.days_q50:.0f}") + "</td>")
+        rows.append(f"<tr><td>{escape(str(r.label))} <code>{escape(str(name))}</code></td>"
+                    f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+                    f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>"
+                    f"<td class='num'>{day(r.q50)}</td>"
+                    f"<td class='ci'>{day(r.q10)} – {day(r.q90)}</td>{extra}"
+                    f"<td>{escape(str(r.timing))}</td></tr>")
+    head = ["dated node", f"P(by {res.scenario.horizon})", "", "95% interval",
+            "median date", "80% between", *(["days after signing"] if show_days else []),
+            "timing"]
+    caption = "Timeline (dates if it happens by the horizon" + (
+        "; days after signing: the median, where a question asks it)" if show_days else ")")
+    return _table(caption, head, rows, "ps-timeline")
+
+
 def events_table(res: ResultsLike) -> str:
-    """Context events outside the agreement text."""
-    marg = res.marginals()
+    """Context events outside the agreement text that have no date (dated
+    events are in the timeline)."""
     rows = [f"<tr><td>{escape(str(r.get('label', name)))} <code>{escape(str(name))}</code></td>"
             f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
             f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td></tr>"
-            for name, r in marg[marg.kind == "event"].iterrows()]
+            for name, r in undated_events(res).iterrows()]
     return _table("Context events", ["event", "P", "", "95% interval"], rows)
 
 
@@ -536,7 +574,8 @@ def results_html(res: ResultsLike) -> str:
     """Compact HTML for a results object (what Jupyter shows for ``res``).
 
     Headline questions with 95% intervals and the signing curve at key dates
-    side by side; pillars with their clauses nested; context events, numeric
+    side by side; the timeline of dated events and milestones (each one's
+    median date and P by the horizon); pillars with their clauses nested; context events, numeric
     questions and the most frequent texts folded in ``<details>``.
 
     Examples
@@ -550,13 +589,15 @@ def results_html(res: ResultsLike) -> str:
     if has_signing(res):
         top += signing_table(res)
     parts.append(f'<div class="ps-grid">{top}</div>')
+    if has_timeline(res):
+        parts.append(timeline_table(res))
     marg = res.marginals()
     n_p, n_c = int((marg.kind == "pillar").sum()), int((marg.kind == "clause").sum())
     if n_p:
         parts.append(f"<details open><summary>In the text: {_count_of(n_p, 'pillar')}, "
                      f"{_count_of(n_c, 'clause')}"
                      f"</summary>{content_table(res)}</details>")
-    n_e = int((marg.kind == "event").sum())
+    n_e = len(undated_events(res))
     if n_e:
         parts.append(f"<details><summary>Context events ({n_e})</summary>"
                      f"{events_table(res)}</details>")
@@ -590,6 +631,8 @@ def _pspec(spec: Any) -> str:
     from pactsim.language.distributions import p_mean
     from pactsim.language.scenario import Beta, Between
 
+    if isinstance(spec, dict) and "by" in spec:  # a row's curve (a table of curves)
+        return "curve: " + curve_words(spec["by"])
     if isinstance(spec, dict):  # a leaf of a table, as written
         spec = Beta.model_validate(spec) if "beta" in spec else Between.model_validate(spec)
     if isinstance(spec, Beta):
@@ -617,10 +660,21 @@ def _notes(node: Node) -> str:
 
 
 def _node_p(node: Node) -> str:
-    """The stated probability (``table on a, b`` for a table) and the odds and gates."""
+    """The stated probability (``table on a, b`` for a table) and the odds and
+    gates; for a dated event, its timing in words first (a milestone's p is its
+    chance of ever happening once its anchor has)."""
     out = _pspec(node.p) if node.p is not None else ""
     if node.given:
         out = f"table on {', '.join(node.given)}"
+    if node.timing == "milestone":
+        when = spec_timing_words(node)
+        ever = f"; p {out} of ever happening once its anchor has" if out else ""
+        return f"<b>{escape(when)}</b>{escape(ever)}" + _notes(node)
+    if node.timing == "curve":
+        when = spec_timing_words(node)
+        if node.given:
+            when += f" (table on {', '.join(node.given)})"
+        return f"<b>{escape(when)}</b>" + _notes(node)
     return escape(out) + _notes(node)
 
 
@@ -723,7 +777,16 @@ def scenario_inputs(sc: Scenario, *, fold_questions: bool = True) -> str:
     if sc.signing is not None:
         s = sc.signing
         rows = [f"<tr><td>{d}</td><td class='num'>{escape(_pspec(p))}</td>"
-                f"{_why(s.why_by.get(d))}</tr>" for d, p in s.by.items()]
+                f"{_why(s.why_by.get(d))}</tr>" for d, p in (s.by or {}).items()]
+        if s.by is None and s.given:  # a table of curves: one row per row of the table
+            curves: Any = s  # Signing borrows Node.curve_entries
+            rows += [f"<tr class='row'><td>{escape(_condition(s.given, combo))}</td>"
+                     f"<td>{escape(curve_words(by))}</td>{_why(curves.row_why(combo))}</tr>"
+                     for combo, by in curves.curve_entries()[:TABLE_ROWS_SHOWN]]
+        if s.hazard_ratio:
+            rows.append(f"<tr class='note'><td>hazard ratio</td><td colspan='2'>"
+                        f"{escape(_factors(s.hazard_ratio))} <span class='ps-muted'>(a ratio "
+                        "r multiplies the daily chance of signing by r)</span></td></tr>")
         if s.why or s.source:
             rows.insert(0, f"<tr class='note'><td>{escape(s.label or 'signing')}</td><td></td>"
                         f"{_why(s.why, s.source)}</tr>")

@@ -173,6 +173,21 @@ def _numeric_section(res: ResultsLike) -> str:
     return "".join(out)
 
 
+def _timeline_section(res: ResultsLike) -> str:
+    """Dated events and milestones: the timeline chart, then a table of every
+    dated node (P by the horizon, median date and 80% interval if it happens,
+    median days after signing where a question asks it, timing in words)."""
+    from pactsim.views import plot
+
+    return ("<h2>When will each step happen?</h2>"
+            "<p>Each curve is the chance that the step has happened by that date; the dot "
+            "is its median date among the outcomes where it happens by the horizon. Dates "
+            "in the table are given it happens by the horizon.</p>"
+            + _png(plot.timeline(res, heading=False), "chance each dated step has happened "
+                   "by each date")
+            + _d.timeline_table(res, days=True))
+
+
 def _meta(res: ResultsLike, source: str | None) -> str:
     sc = res.scenario
     info = getattr(res, "info", None)
@@ -240,6 +255,8 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
         out.append("<h2>When will the agreement be signed?</h2>"
                    + _png(plot.signing_cdf(res, heading=False), "chance signed by each date")
                    + _d.signing_table(res))
+    if _d.has_timeline(res):
+        out.append(_timeline_section(res))
     marg = res.marginals()
     if marg.kind.isin(["pillar", "clause"]).any():
         out.append("<h2>What will the text contain?</h2>"
@@ -247,7 +264,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
                    + _d.content_table(res))
         out.append(_texts_section(res, top))
     out.append(_numeric_section(res))
-    if (marg.kind == "event").any():
+    if len(_d.undated_events(res)):
         out.append("<h2>Context events</h2>" + _d.events_table(res))
     note = ("<p>As stated by the analyst, each number with its reason (<code>why</code> in "
             "the file) and the keys of its sources"
