@@ -32,7 +32,6 @@ second.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import itertools
 import math
@@ -41,6 +40,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from statistics import NormalDist
 from typing import Any
 
 __all__ = ["ReferenceSample", "ReferenceSampler", "beta_for_interval", "parse_question"]
@@ -252,6 +252,20 @@ class _Parser:
                 raise ValueError("only .date is an attribute")
             self.names.add(name)
             key = name + ".date"
+            if self.peek() == "-" and self.toks[self.i + 1][0] == "name":
+                self.take()  # a.date - b.date: days from b to a, missing with either
+                other = self.take("name")
+                self.take(".")
+                if self.take("name") != "date":
+                    raise ValueError("only .date - .date is arithmetic")
+                self.names.add(other)
+                key2 = other + ".date"
+
+                def days_between(env: Env) -> Value:
+                    a, b = env[key], env[key2]
+                    return None if a is None or b is None else a - b
+
+                return days_between, "number"
             return (lambda env: env[key]), "date"
         self.names.add(name)
         return (lambda env: env[name]), "name:" + name
@@ -292,6 +306,98 @@ def parse_question(text: str) -> ParsedQuestion:
     return ParsedQuestion(evaluate, parser.names, kind)
 
 
+# -- timing: curves, hazard ratios and delays, from the spec ------------------------------
+
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_STD_NORMAL = NormalDist()
+#: z of the 95% and 90% standard normal quantiles, computed here (not imported)
+_Z95 = _STD_NORMAL.inv_cdf(0.95)
+_Z90 = _STD_NORMAL.inv_cdf(0.90)
+
+
+def _is_name(entry: str) -> bool:
+    """A node name, not a condition expression such as ``"signing.date <= 2025-01-31"``."""
+    return bool(_NAME_RE.match(entry))
+
+
+def _p_mean(spec: Any) -> float:
+    """The mean of a p spec: the number, ``a / (a + b)`` of a Beta, or of the Beta fitted to
+    a ``between`` interval (a curve point that is uncertain is used at its mean)."""
+    if isinstance(spec, Mapping):
+        shape, bounds = spec.get("beta"), spec.get("between")
+    else:
+        shape, bounds = getattr(spec, "beta", None), getattr(spec, "between", None)
+    if bounds is not None:
+        shape = beta_for_interval(float(bounds[0]), float(bounds[1]))
+    if shape is not None:
+        return float(shape[0]) / (float(shape[0]) + float(shape[1]))
+    return float(spec)
+
+
+def _as_date(key: Any) -> dt.date:
+    return key if isinstance(key, dt.date) else dt.date.fromisoformat(str(key))
+
+
+def _curve_by_day(as_of: dt.date, points: Mapping[Any, Any], span: int) -> list[float]:
+    """F(t) for whole days t = 0 .. span after ``as_of``: 0 at t = 0, the points' means at
+    their days, linear in days between, flat after the last point."""
+    knots = [(0, 0.0), *sorted(((_as_date(d) - as_of).days, _p_mean(v))
+                               for d, v in points.items())]
+    out: list[float] = []
+    j = 0
+    for t in range(span + 1):
+        while j + 1 < len(knots) and knots[j + 1][0] < t:
+            j += 1
+        if j + 1 < len(knots):
+            (d0, c0), (d1, c1) = knots[j], knots[j + 1]
+            out.append(c0 + (c1 - c0) * (t - d0) / (d1 - d0))
+        else:
+            out.append(knots[-1][1])
+    return out
+
+
+def _first(survival: Callable[[int], float], lo: int, hi: int, target: float) -> int | None:
+    """The smallest whole t in [lo, hi] with ``survival(t) < target`` (survival is
+    non-increasing), or ``None``: the day on which a draw ``u = 1 - target`` falls."""
+    if hi < lo or not survival(hi) < target:
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if survival(mid) < target:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _delay_cdf(delay: Any) -> tuple[str, int, Callable[[int], float]]:
+    """``(kind, fixed days, F)`` of a milestone delay, read from the form the file wrote:
+    F(k) = P(offset <= k) for whole k >= 0 before any hazard ratio."""
+    w = delay.written
+    if isinstance(w, int) and not isinstance(w, bool):
+        return "fixed", int(w), lambda k: 1.0 if k >= w else 0.0
+    if isinstance(w, Mapping) and "by" in w:
+        knots = [(0, 0.0), *sorted((int(k), float(p)) for k, p in w["by"].items())]
+
+        def curve(k: int) -> float:
+            for (d0, c0), (d1, c1) in itertools.pairwise(knots):
+                if k <= d1:
+                    return c0 + (c1 - c0) * (k - d0) / (d1 - d0)
+            return knots[-1][1]
+
+        return "curve", 0, curve
+    if isinstance(w, Mapping) and "between" in w:
+        lo, hi = (math.log(float(x)) for x in w["between"])
+        mu, sigma = (lo + hi) / 2, (hi - lo) / (2 * _Z95)
+    elif isinstance(w, Mapping) and "median" in w:
+        mu = math.log(float(w["median"]))
+        sigma = (math.log(float(w["p90"])) - mu) / _Z90
+    else:  # pragma: no cover - every validated delay is one of the four forms
+        raise TypeError(f"not a delay: {w!r}")
+    law = NormalDist(mu, sigma)
+    return "lognormal", 0, lambda k: law.cdf(math.log(k)) if k > 0 else 0.0
+
+
 # -- the sampler ---------------------------------------------------------------------
 
 
@@ -299,33 +405,37 @@ def parse_question(text: str) -> ParsedQuestion:
 class ReferenceSample:
     """Draws of a scenario, one dict per draw.
 
-    Each draw maps binary node names to bools, drivers to floats, questions to
-    their values, and ``"signing.date"`` to the signing day's ordinal or
-    ``None``. ``question_kinds`` gives each question's type (``"bool"``,
-    ``"number"`` or ``"date"``).
+    Each draw maps binary node names to bools (a dated node: happened by the
+    horizon), drivers to floats, questions to their values, conditions used as
+    parents (their text) to bools, and ``"<name>.date"`` of every dated node to
+    that day's ordinal or ``None``. ``question_kinds`` gives each question's
+    type (``"bool"``, ``"number"`` or ``"date"``); ``dated`` the dated nodes.
     """
 
     draws: list[Env]
     question_kinds: dict[str, str]
     as_of: dt.date
     horizon: dt.date
+    dated: list[str] = field(default_factory=list)
 
     @property
     def n(self) -> int:
         return len(self.draws)
 
     def column(self, name: str) -> list[Any]:
-        """The values of one name (or ``"signing.date"``) over the draws."""
+        """The values of one name (or ``"<dated node>.date"``) over the draws."""
         return [d[name] for d in self.draws]
 
 
+Step = Callable[[Env, random.Random], None]
+
+
 @dataclass
-class _BinaryNode:
-    name: str
-    kind: str
-    pillar: str | None
-    spec: Any
-    parents: list[str] = field(default_factory=list)
+class _Unit:
+    """One thing drawn or computed per draw, after the units it depends on."""
+
+    deps: list[str]
+    step: Step
 
 
 class ReferenceSampler:
@@ -345,56 +455,104 @@ class ReferenceSampler:
         self.scenario = scenario
         self.as_of: dt.date = scenario.as_of
         self.horizon: dt.date = scenario.horizon
+        self.span = (self.horizon - self.as_of).days
         self.drivers: dict[str, Any] = dict(scenario.drivers)
-        nodes: dict[str, _BinaryNode] = {}
-        for name, spec in scenario.events.items():
-            nodes[name] = _BinaryNode(name, "event", None, spec)
         self.has_signing = scenario.signing is not None
+        self.units: dict[str, _Unit] = {}
+        self.dated: list[str] = []
+        for name, spec in scenario.events.items():
+            if getattr(spec, "after", None) is not None:
+                self._milestone(name, spec)
+            elif getattr(spec, "by", None) is not None or self._curve_table(spec.table):
+                self._curve(name, spec)
+            else:
+                self._binary(name, spec, "event", None)
+        if self.has_signing:
+            self._curve("signing", scenario.signing)
         for pname, pillar in scenario.pillars.items():
-            nodes[pname] = _BinaryNode(pname, "pillar", None, pillar)
+            self._binary(pname, pillar, "pillar", None)
             for cname, clause in pillar.clauses.items():
-                nodes[cname] = _BinaryNode(cname, "clause", pname, clause)
-        for node in nodes.values():
-            spec = node.spec
-            deps = list(spec.given or []) + [k for k in spec.odds if k not in self.drivers]
-            deps += list(spec.requires) + list(spec.excludes)
-            if node.kind == "pillar" and self.has_signing:
-                deps.append("signing")
-            if node.kind == "clause":
-                deps.append(str(node.pillar))
-            node.parents = list(dict.fromkeys(deps))
-        self.nodes = nodes
+                self._binary(cname, clause, "clause", pname)
         self.order = self._order()
-        self.steps = [self._step(nodes[n]) for n in self.order]
-        self.cdf = self._signing_cdf() if self.has_signing else []
         self.questions, self.question_kinds = self._questions()
 
     # -- structure -------------------------------------------------------------------
+    def _entry(self, entry: str) -> str:
+        """A parent entry: a name, or a condition, which becomes a unit of its own."""
+        if _is_name(entry) or entry in self.units:
+            return entry
+        parsed = parse_question(entry)
+        evaluate = parsed.evaluate
+
+        def condition(env: Env, rng: random.Random) -> None:
+            env[entry] = bool(evaluate(env))
+
+        self.units[entry] = _Unit(sorted(parsed.names), condition)
+        return entry
+
     def _order(self) -> list[str]:
-        """Binary nodes with every parent before its children (depth-first)."""
+        """Units with every dependency before them (depth-first; drivers come first)."""
         out: list[str] = []
         done: set[str] = set()
 
-        def visit(name: str, path: tuple[str, ...]) -> None:
-            if name in done or name == "signing":
+        def visit(key: str, path: tuple[str, ...]) -> None:
+            if key in done or key not in self.units:
                 return
-            if name in path:
-                raise ValueError(f"cycle through {name}")
-            for parent in self.nodes[name].parents:
-                visit(parent, (*path, name))
-            done.add(name)
-            out.append(name)
+            if key in path:
+                raise ValueError(f"cycle through {key}")
+            for dep in self.units[key].deps:
+                visit(dep, (*path, key))
+            done.add(key)
+            out.append(key)
 
-        for name in self.nodes:
-            visit(name, ())
+        for key in list(self.units):
+            visit(key, ())
         return out
 
-    def _step(self, node: _BinaryNode) -> Callable[[Env, random.Random], bool]:
-        """A function drawing one node given the values drawn before it."""
-        spec = node.spec
-        given = list(spec.given or [])
-        if spec.p is not None:
-            fixed = _p_spec(spec.p)
+    @staticmethod
+    def _curve_table(table: Any) -> bool:
+        """Whether a table's leaves are ``{by: ...}`` curves."""
+        leaf = table
+        while isinstance(leaf, Mapping) and leaf:
+            if "by" in leaf:
+                return True
+            leaf = next(iter(leaf.values()))
+        return False
+
+    def _gates(self, spec: Any, kind: str, pillar: str | None) -> tuple[list[str], list[str]]:
+        must = [self._entry(m) for m in getattr(spec, "requires", [])]
+        if kind == "pillar" and self.has_signing:
+            must.append("signing")
+        if kind == "clause":
+            must.append(str(pillar))
+        never = [self._entry(x) for x in getattr(spec, "excludes", [])]
+        return must, never
+
+    def _log_factors(self, factors: Mapping[str, float]) -> tuple[
+            list[tuple[str, float]], list[tuple[str, float]]]:
+        """``(binary or condition key, log factor)`` and ``(driver, log factor)`` lists."""
+        binary = [(self._entry(k), math.log(f)) for k, f in factors.items()
+                  if k not in self.drivers]
+        driver = [(k, math.log(f)) for k, f in factors.items() if k in self.drivers]
+        return binary, driver
+
+    @staticmethod
+    def _log_sum(env: Env, binary: list[tuple[str, float]],
+                 driver: list[tuple[str, float]]) -> float:
+        s = 0.0
+        for key, logf in binary:
+            if env[key]:
+                s += logf
+        for key, logf in driver:
+            s += logf * env[key]
+        return s
+
+    def _chance(self, spec: Any) -> tuple[list[str], Callable[[Env, random.Random], bool]]:
+        """Deps and a Bernoulli draw from ``p`` or ``given`` + ``table`` (``p: 1`` when
+        neither, as for a milestone's chance of ever happening) and ``odds``."""
+        given = [self._entry(g) for g in (spec.given or [])]
+        if spec.p is not None or spec.table is None:
+            fixed = _p_spec(1.0 if spec.p is None else spec.p)
 
             def base(env: Env, rng: random.Random) -> float:
                 return fixed(rng)
@@ -405,40 +563,85 @@ class ReferenceSampler:
             def base(env: Env, rng: random.Random) -> float:
                 return rows[tuple(bool(env[g]) for g in given)](rng)
 
-        binary_odds = [(k, math.log(f)) for k, f in spec.odds.items() if k not in self.drivers]
-        driver_odds = [(k, math.log(f)) for k, f in spec.odds.items() if k in self.drivers]
-        must = list(spec.requires)
-        if node.kind == "pillar" and self.has_signing:
-            must.append("signing")
-        if node.kind == "clause":
-            must.append(str(node.pillar))
-        never = list(spec.excludes)
+        binary, driver = self._log_factors(spec.odds)
+        log_sum = self._log_sum
 
-        def step(env: Env, rng: random.Random) -> bool:
+        def chance(env: Env, rng: random.Random) -> bool:
             p = base(env, rng)
-            s = 0.0
-            for parent, logf in binary_odds:
-                if env[parent]:
-                    s += logf
-            for driver, logf in driver_odds:
-                s += logf * env[driver]
-            drawn = rng.random() < _with_odds(p, s)
-            return (drawn and all(env[m] for m in must)
-                    and not any(env[x] for x in never))
+            return rng.random() < _with_odds(p, log_sum(env, binary, driver))
 
-        return step
+        return given + [k for k, _ in binary], chance
 
-    def _signing_cdf(self) -> list[float]:
-        """P(signed on or before as_of + d) for d = 0 .. last by point, linear between points."""
-        knots = [(0, 0.0)] + [((d - self.as_of).days, float(v))
-                              for d, v in self.scenario.signing.by.items()]
-        cdf = []
-        for day in range(knots[-1][0] + 1):
-            for (d0, c0), (d1, c1) in itertools.pairwise(knots):
-                if d0 <= day <= d1:
-                    cdf.append(c0 + (c1 - c0) * (day - d0) / (d1 - d0))
-                    break
-        return cdf
+    def _binary(self, name: str, spec: Any, kind: str, pillar: str | None) -> None:
+        deps, chance = self._chance(spec)
+        must, never = self._gates(spec, kind, pillar)
+
+        def step(env: Env, rng: random.Random) -> None:
+            drawn = chance(env, rng)
+            env[name] = (drawn and all(env[m] for m in must)
+                         and not any(env[x] for x in never))
+
+        self.units[name] = _Unit(deps + must + never, step)
+
+    def _curve(self, name: str, spec: Any) -> None:
+        """Signing or a dated event: P(date <= t) = 1 - (1 - F_row(t))**h for each day t."""
+        self.dated.append(name)
+        given = [self._entry(g) for g in (getattr(spec, "given", None) or [])]
+        span = self.span
+        if spec.by is not None:
+            rows = {(): _curve_by_day(self.as_of, spec.by, span)}
+        else:
+            rows = {combo: _curve_by_day(self.as_of, _table_leaf(spec.table, combo)["by"], span)
+                    for combo in itertools.product((False, True), repeat=len(given))}
+        binary, driver = self._log_factors(getattr(spec, "hazard_ratio", {}))
+        must, never = self._gates(spec, "event", None)
+        log_sum, first, as_of = self._log_sum, _first, self.as_of.toordinal()
+        key = name + ".date"
+
+        def step(env: Env, rng: random.Random) -> None:
+            curve = rows[tuple(bool(env[g]) for g in given)]
+            h = math.exp(log_sum(env, binary, driver))
+            target = 1.0 - rng.random()  # the day t is the first with P(date <= t) > u
+            day = first(lambda t: (1.0 - curve[t]) ** h, 1, span, target)
+            ok = day is not None and all(env[m] for m in must) and not any(env[x] for x in never)
+            env[name] = ok
+            env[key] = as_of + day if ok and day is not None else None
+
+        self.units[name] = _Unit(given + [k for k, _ in binary] + must + never, step)
+
+    def _milestone(self, name: str, spec: Any) -> None:
+        """An event ``after`` dated nodes: its chance of ever happening and gates, then the
+        k-th earliest anchor day plus a whole-day offset, on or before the horizon."""
+        self.dated.append(name)
+        deps, chance = self._chance(spec)
+        must, never = self._gates(spec, "event", None)
+        anchors = [a + ".date" for a in spec.after.names]
+        k = int(spec.after.k)
+        kind, fixed_days, cdf = _delay_cdf(spec.delay)
+        binary, driver = self._log_factors(getattr(spec, "hazard_ratio", {}))
+        log_sum, first, horizon = self._log_sum, _first, self.horizon.toordinal()
+        key = name + ".date"
+
+        def step(env: Env, rng: random.Random) -> None:
+            ever = chance(env, rng)
+            days = sorted(d for d in (env[a] for a in anchors) if d is not None)
+            anchor = days[k - 1] if len(days) >= k else None
+            offset: int | None = None
+            if anchor is not None:
+                if kind == "fixed":
+                    offset = fixed_days if anchor + fixed_days <= horizon else None
+                else:
+                    h = math.exp(log_sum(env, binary, driver))
+                    target = 1.0 - rng.random()
+                    offset = first(lambda j: (1.0 - cdf(j)) ** h, 0, horizon - anchor, target)
+            ok = (ever and offset is not None and anchor is not None
+                  and all(env[m] for m in must) and not any(env[x] for x in never))
+            env[name] = ok
+            env[key] = anchor + offset if ok and anchor is not None and offset is not None \
+                else None
+
+        self.units[name] = _Unit(deps + must + never + [k for k, _ in binary]
+                                 + list(spec.after.names), step)
 
     def _questions(self) -> tuple[list[tuple[str, Evaluator]], dict[str, str]]:
         parsed = {name: parse_question(q if isinstance(q, str) else q.expr)
@@ -476,17 +679,8 @@ class ReferenceSampler:
                 env[name] = rng.gauss(d.mean if d.mean is not None else 0.0, d.sd)
             else:
                 env[name] = rng.uniform(d.low, d.high)
-        if self.has_signing:
-            u = rng.random()
-            if u < self.cdf[-1]:
-                day = bisect.bisect_right(self.cdf, u)  # the first day whose F exceeds u
-                env["signing"] = True
-                env["signing.date"] = self.as_of.toordinal() + day
-            else:
-                env["signing"] = False
-                env["signing.date"] = None
-        for name, step in zip(self.order, self.steps, strict=True):
-            env[name] = step(env, rng)
+        for key in self.order:
+            self.units[key].step(env, rng)
         for name, evaluate in self.questions:
             env[name] = evaluate(env)
         return env
@@ -495,4 +689,4 @@ class ReferenceSampler:
         """``n`` independent draws from ``random.Random(seed)``."""
         rng = random.Random(seed)
         return ReferenceSample([self.draw(rng) for _ in range(n)], dict(self.question_kinds),
-                               self.as_of, self.horizon)
+                               self.as_of, self.horizon, list(self.dated))

@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -232,6 +233,7 @@ class _Config:
     allow_gates: bool
     allow_questions: bool
     max_parents: int
+    dated: bool = False
 
 
 @dataclass(frozen=True)
@@ -341,7 +343,10 @@ def _node_spec(seed: _NodeSeed, earlier: Sequence[str], drivers: Sequence[str],
 
 
 @st.composite
-def _questions(draw: st.DrawFn, pools: _Pools, namer: _Namer) -> dict[str, Any]:
+def _questions(draw: st.DrawFn, pools: _Pools, namer: _Namer,
+               dated: Sequence[str] = ()) -> dict[str, Any]:
+    """Up to four questions; with ``dated`` nodes (format 2) a date question is the date
+    of one of them and a number question may be the days between two."""
     questions: dict[str, Any] = {}
     for _ in range(_MAX_QUESTIONS):
         if not draw(st.booleans()):
@@ -349,10 +354,15 @@ def _questions(draw: st.DrawFn, pools: _Pools, namer: _Namer) -> dict[str, Any]:
         qtype = draw(st.sampled_from(["bool", "bool", "number", "date"]))
         qname = namer(draw(_NAMES))
         if qtype == "date" and pools.dates:
-            text = "signing.date"
+            text = f"{draw(st.sampled_from(list(dated)))}.date" if dated else "signing.date"
             pools = replace(pools, dates=(*pools.dates, qname))
         elif qtype == "number":
-            text = _count(draw(_COUNT_TREES), pools)
+            if len(dated) >= 2 and draw(st.booleans()):
+                a, b = draw(st.lists(st.sampled_from(list(dated)), min_size=2, max_size=2,
+                                     unique=True))
+                text = f"{a}.date - {b}.date"
+            else:
+                text = _count(draw(_COUNT_TREES), pools)
             pools = replace(pools, numbers=(*pools.numbers, qname))
         else:
             text = _render(draw(_EXPR_TREES), pools)
@@ -360,6 +370,160 @@ def _questions(draw: st.DrawFn, pools: _Pools, namer: _Namer) -> dict[str, Any]:
         label = draw(_LABELS)
         questions[qname] = text if label is None else {"expr": text, "label": label}
     return questions
+
+
+# -- format 2: dated events, milestones, per-row curves, hazard ratios, conditions -----
+
+
+@dataclass
+class _Time:
+    """What a format-2 node may refer to: the nodes drawn before it."""
+
+    as_of: dt.date
+    span: int
+    binary: list[str]  # binary nodes so far (generation order)
+    dated: list[str]  # dated nodes so far
+    drivers: list[str]
+    uncertain: bool
+    max_parents: int
+    v2: bool = False  # a format-2 key has been written
+
+
+@st.composite
+def _curve(draw: st.DrawFn, t: _Time) -> dict[dt.date, Any]:
+    """A ``by`` curve: 1 to 4 dates in (as_of, horizon], non-decreasing values; a curve of
+    one point may be uncertain (``beta`` / ``between``, used at its mean)."""
+    n = draw(st.integers(1, min(_MAX_BY_POINTS, t.span)))
+    days = sorted(draw(st.lists(st.integers(1, t.span), min_size=n, max_size=n, unique=True)))
+    if n == 1 and t.uncertain and draw(st.booleans()):
+        point = draw(_UNCERTAIN_P)
+        t.v2 = t.v2 or isinstance(point, dict)  # an uncertain point is format 2
+        return {t.as_of + dt.timedelta(days=days[0]): point}
+    values = sorted(draw(st.lists(_PROBABILITIES, min_size=n, max_size=n)))
+    return {t.as_of + dt.timedelta(days=d): v for d, v in zip(days, values, strict=True)}
+
+
+@st.composite
+def _condition(draw: st.DrawFn, t: _Time) -> str | None:
+    """A condition over earlier nodes, used as a parent: a date against a date, days
+    between two dates, a driver against a number, or ``not`` a binary node."""
+    kinds = (["date"] if t.dated else []) + (["diff"] if len(t.dated) >= 2 else []) \
+        + (["driver"] if t.drivers else []) + (["not"] if t.binary else [])
+    if not kinds or t.max_parents == 0:
+        return None
+    kind = draw(st.sampled_from(kinds))
+    op = draw(_OPS)
+    if kind == "date":
+        day = t.as_of + dt.timedelta(days=draw(st.integers(-3, t.span)))
+        return f"{draw(st.sampled_from(t.dated))}.date {op} {day.isoformat()}"
+    if kind == "diff":
+        a, b = draw(st.lists(st.sampled_from(t.dated), min_size=2, max_size=2, unique=True))
+        return f"{a}.date - {b}.date {op} {draw(st.integers(-90, 90))}"
+    if kind == "driver":
+        return f"{draw(st.sampled_from(t.drivers))} {op} {draw(st.integers(-200, 200)) / 100:g}"
+    return f"not {draw(st.sampled_from(t.binary))}"
+
+
+@st.composite
+def _hazard(draw: st.DrawFn, t: _Time, condition: str | None) -> dict[str, float]:
+    """Hazard ratios on up to two earlier binary nodes, a driver and a condition."""
+    out: dict[str, float] = {}
+    if t.binary and t.max_parents > 0:
+        for name in draw(st.lists(st.sampled_from(t.binary), max_size=_MAX_ODDS, unique=True)):
+            out[name] = draw(_BINARY_FACTORS)
+    with_driver: bool = bool(t.drivers) and draw(st.booleans())
+    if with_driver:
+        out[draw(st.sampled_from(t.drivers))] = draw(_DRIVER_FACTORS)
+    if condition is not None:
+        out[condition] = draw(_BINARY_FACTORS)
+    return out
+
+
+@st.composite
+def _timing(draw: st.DrawFn, t: _Time, *, events: bool = True) -> dict[str, Any]:
+    """Curve timing: ``by``, or ``given`` + a table of ``{by: ...}`` curves (per-row
+    curves over earlier binary nodes and perhaps a condition), and ``hazard_ratio``.
+    ``events=False`` (the signing) keeps the parents to binary nodes and conditions."""
+    cond = draw(_condition(t)) if draw(st.booleans()) else None
+    cond_in_given = cond is not None and draw(st.booleans())
+    given: list[str] = []
+    if t.binary and t.max_parents > 0 and draw(st.booleans()):
+        given = draw(st.lists(st.sampled_from(t.binary), min_size=1,
+                              max_size=min(2, t.max_parents), unique=True))
+    if cond_in_given and cond is not None:
+        given = [cond, *given]
+    spec: dict[str, Any] = {}
+    if given:
+        leaves = [{"by": draw(_curve(t))} for _ in range(1 << len(given))]
+        spec["given"], spec["table"] = given, _nest(given, leaves)
+    else:
+        spec["by"] = draw(_curve(t))
+    hazard = draw(_hazard(t, None if cond_in_given else cond))
+    if hazard:
+        spec["hazard_ratio"] = hazard
+    t.v2 = t.v2 or bool(given or hazard) or events
+    return spec
+
+
+@st.composite
+def _milestone(draw: st.DrawFn, t: _Time) -> dict[str, Any]:
+    """``after`` (one name, all, any or at_least k of up to three earlier dated nodes) and
+    ``delay`` (fixed, a ``between`` or ``median``/``p90`` lognormal, or a ``by`` curve of
+    days), with ``hazard_ratio`` on a delay that is not fixed."""
+    mode = draw(st.sampled_from(["one", "all", "any", "at_least"]))
+    names = draw(st.lists(st.sampled_from(t.dated), min_size=1,
+                          max_size=1 if mode == "one" else 3, unique=True))
+    after: Any = names[0] if mode == "one" else (
+        {"at_least": draw(st.integers(1, len(names))), "of": names} if mode == "at_least"
+        else {mode: names})
+    kind = draw(st.sampled_from(["fixed", "between", "median", "by"]))
+    delay: Any
+    if kind == "fixed":
+        delay = draw(st.integers(0, min(t.span, 200)))
+    elif kind == "between":
+        lo = draw(st.integers(1, 200))
+        delay = {"between": [lo, lo + draw(st.integers(1, 300))]}
+    elif kind == "median":
+        m = draw(st.integers(1, 200))
+        delay = {"median": m, "p90": m + draw(st.integers(1, 300))}
+    else:
+        n = draw(st.integers(1, 3))
+        days = sorted(draw(st.lists(st.integers(1, 400), min_size=n, max_size=n, unique=True)))
+        values = sorted(draw(st.lists(_PROBABILITIES, min_size=n, max_size=n)))
+        delay = {"by": dict(zip(days, values, strict=True))}
+    spec: dict[str, Any] = {"after": after, "delay": delay}
+    if kind != "fixed":
+        cond = draw(_condition(t)) if draw(st.booleans()) else None
+        hazard = draw(_hazard(t, cond))
+        if hazard:
+            spec["hazard_ratio"] = hazard
+    t.v2 = True
+    return spec
+
+
+@st.composite
+def _with_condition(draw: st.DrawFn, spec: dict[str, Any], t: _Time,
+                    p_specs: st.SearchStrategy[Any]) -> dict[str, Any]:
+    """Perhaps make a condition a parent of a node's chance: the first ``given`` of its
+    table (new rows for it true) or an ``odds`` key."""
+    if not draw(st.booleans()):
+        return spec
+    cond = draw(_condition(t))
+    if cond is None:
+        return spec
+    if draw(st.booleans()):
+        spec["odds"] = {**spec.get("odds", {}), cond: draw(_BINARY_FACTORS)}
+    else:
+        given = spec.pop("given", [])
+        old = spec.pop("table") if given else spec.pop("p", 1.0)
+        rows = draw(st.lists(p_specs, min_size=1 << len(given), max_size=1 << len(given)))
+        spec["given"] = [cond, *given]
+        spec["table"] = {False: old, True: _nest(given, rows)}
+    t.v2 = True
+    return spec
+
+
+_UNDATED_KEYS = ("p", "given", "table", "odds")
 
 
 @st.composite
@@ -386,39 +550,77 @@ def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
         data["drivers"] = {name: spec for name, (_, spec) in zip(drivers, driver_seeds,
                                                                   strict=True)}
     # Nodes in generation order, a topological order: each depends only on
-    # nodes before it. Signing has no parents, so it goes first.
+    # nodes before it. Signing has no parents in format 1, so it goes first; in
+    # format 2 it may come after some events (which its curves depend on).
     order: list[str] = []
-    if has_signing:
+    t = _Time(as_of, span, order, [], drivers, cfg.allow_uncertain, cfg.max_parents)
+    signing_at = draw(st.integers(0, len(seeds))) if cfg.dated and has_signing else 0
+
+    def add_signing() -> None:
+        if cfg.dated:
+            data["signing"] = draw(_timing(t, events=False))
+        else:
+            days = sorted(draw(st.lists(st.integers(1, span), min_size=1,
+                                        max_size=min(_MAX_BY_POINTS, span), unique=True)))
+            values = sorted(draw(st.lists(_PROBABILITIES, min_size=len(days),
+                                          max_size=len(days))))
+            data["signing"] = {"by": {as_of + dt.timedelta(days=d): v
+                                      for d, v in zip(days, values, strict=True)}}
         order.append("signing")
-        days = sorted(draw(st.lists(st.integers(1, span), min_size=1,
-                                    max_size=min(_MAX_BY_POINTS, span), unique=True)))
-        values = sorted(draw(st.lists(_PROBABILITIES, min_size=len(days),
-                                      max_size=len(days))))
-        data["signing"] = {"by": {as_of + dt.timedelta(days=d): v
-                                  for d, v in zip(days, values, strict=True)}}
+        t.dated.append("signing")
+
     events: dict[str, Any] = {}
     pillars: dict[str, dict[str, Any]] = {}
     clauses: dict[str, dict[str, Any]] = {}
-    for seed in seeds:
+    p_specs = _UNCERTAIN_P if cfg.allow_uncertain else _PROBABILITIES
+    for i, seed in enumerate(seeds):
+        if has_signing and i == signing_at:
+            add_signing()
         name = namer(seed.name)
         spec = _node_spec(seed, order, drivers, cfg.max_parents, with_sources)
-        if seed.kind == "event":
+        # before the signing (format 2) every node is an event: a pillar there would
+        # depend on the signing that depends on it
+        kind = "event" if has_signing and i < signing_at else seed.kind
+        if cfg.dated and kind == "event":
+            timing = draw(st.sampled_from(["plain", "curve", "milestone"]))
+            if timing == "curve":
+                spec = {k: v for k, v in spec.items() if k not in _UNDATED_KEYS}
+                spec |= draw(_timing(t))
+                t.dated.append(name)
+            elif timing == "milestone" and t.dated:
+                if draw(st.booleans()):  # p: 1, the default
+                    spec.pop("p", None)
+                spec = draw(_with_condition(spec, t, p_specs)) | draw(_milestone(t))
+                t.dated.append(name)
+            else:
+                spec = draw(_with_condition(spec, t, p_specs))
+        elif cfg.dated:
+            spec = draw(_with_condition(spec, t, p_specs))
+        if kind == "event":
             events[name] = spec
-        elif seed.kind == "clause" and pillars:
+        elif kind == "clause" and pillars:
             clauses[_pick(list(pillars), seed.pillar)][name] = spec
         else:
             pillars[name], clauses[name] = spec, {}
         order.append(name)
+    if has_signing and signing_at >= len(seeds):
+        add_signing()
+    if t.v2:
+        data["pactsim"] = 2
     if events:
         data["events"] = events
     if pillars:
         data["pillars"] = {name: spec | ({"clauses": clauses[name]} if clauses[name] else {})
                            for name, spec in pillars.items()}
     if cfg.allow_questions and order:
-        pools = _Pools(bools=tuple(order), numbers=tuple(drivers),
-                       dates=("signing.date",) if has_signing else (),
+        dated = t.dated if t.v2 else []
+        diffs = tuple(f"{a}.date - {b}.date" for a, b in itertools.pairwise(dated))
+        numbers = tuple(drivers) + diffs[:2]
+        pools = _Pools(bools=tuple(order), numbers=numbers,
+                       dates=tuple(f"{d}.date" for d in dated) if dated
+                       else ("signing.date",) if has_signing else (),
                        first_day=as_of, span=span)
-        questions = draw(_questions(pools, namer))
+        questions = draw(_questions(pools, namer, dated))
         if questions:
             data["questions"] = questions
     return data
@@ -434,14 +636,17 @@ def scenarios(
     allow_gates: bool = True,
     allow_questions: bool = True,
     max_parents: int = 3,
+    dated: bool = False,
 ) -> st.SearchStrategy[Scenario]:
-    """Generate valid scenarios of format v1.
+    """Generate valid scenarios: format 1, or with ``dated=True`` format 2 (time).
 
     Each example is built as plain data and validated by
     :func:`pactsim.language.io.from_dict`, so it passes every check a scenario file
     passes. It is acyclic by construction: nodes are drawn in a topological
-    order (``signing`` first) and depend only on nodes drawn before them, in
-    any section — an event may depend on a clause, a pillar on an event.
+    order and depend only on nodes drawn before them, in any section — an
+    event may depend on a clause, a pillar on an event. In format 1
+    ``signing`` comes first; in format 2 it may come after some events (its
+    possible parents), which are then events whatever their seed said.
 
     Parameters
     ----------
@@ -470,7 +675,28 @@ def scenarios(
     max_parents:
         Most binary parents of a node's table: its ``given`` nodes (at most
         3) together with the binary nodes named in its ``odds`` (at most 2).
-        Gates are not counted. With 0 there are no tables and no binary odds.
+        Gates are not counted. With 0 there are no tables and no binary odds
+        (nor per-row curves, binary hazard ratios or conditions as parents).
+    dated:
+        Whether format-2 constructs may appear (default ``False``: format 1
+        only, the examples of earlier versions). Then each event is one of
+        an undated event, a *dated event* (a ``by`` curve, or ``given`` +
+        a table of ``{by: ...}`` curves over up to two earlier binary nodes
+        and perhaps a condition, with ``hazard_ratio`` on earlier binary
+        nodes, a driver or a condition, and its gates), or a *milestone*
+        (``after`` one earlier dated node, ``{all: [...]}``, ``{any: [...]}``
+        or ``{at_least: k, of: [...]}`` of up to three; ``delay`` fixed,
+        ``{between: [lo, hi]}``, ``{median: m, p90: q}`` or a ``{by: {days:
+        p}}`` curve; a chance of ever happening from ``p`` (or the default
+        1), ``given`` + ``table`` and ``odds``; ``hazard_ratio`` on a delay
+        that is not fixed). ``signing`` gets a curve or per-row curves over
+        earlier events, and hazard ratios. Any node's chance may take a
+        *condition* as a parent (the first ``given`` of its table or an
+        ``odds`` key): a dated node's ``.date`` against a date, the days
+        between two dates against a number, a driver against a number, or
+        ``not`` a binary node. Questions may then use every dated node's
+        ``.date`` and ``a.date - b.date``. The file says ``pactsim: 2``
+        exactly when it uses a format-2 key.
 
     Returns
     -------
@@ -488,8 +714,12 @@ def scenarios(
     lie in [0.1, 50]; ``between`` bounds are three-decimal values at least
     0.01 apart; odds factors lie in [0.05, 20] (binary parents) or [0.2, 5]
     (drivers); ``normal`` drivers have mean in [-2, 2] and sd in [0.1, 2],
-    ``uniform`` drivers a width in [0.1, 4]. ``signing.by`` has 1 to 4
-    points between ``as_of`` and the horizon (at most three years apart).
+    ``uniform`` drivers a width in [0.1, 4]. ``signing.by`` (and every
+    format-2 curve) has 1 to 4 points between ``as_of`` and the horizon (at
+    most three years apart); hazard ratios lie in the ranges of odds factors;
+    milestone delays are 0 to 200 days (fixed), lognormal with a median or
+    lower bound of 1 to 200 days and an upper one up to 300 days above, or
+    curves of 1 to 3 points within 400 days.
     Names match ``[a-z][a-z0-9_]{0,9}`` (with ``_2``, ``_3``, … added to
     keep them unique), never a reserved word or ``signing``. Labels, titles
     and descriptions are arbitrary Unicode text.
@@ -512,6 +742,7 @@ def scenarios(
         allow_gates=_check_bool("allow_gates", allow_gates),
         allow_questions=_check_bool("allow_questions", allow_questions),
         max_parents=_check_int("max_parents", max_parents),
+        dated=_check_bool("dated", dated),
     )
     if cfg.min_nodes > cfg.max_nodes:
         raise InvalidArgument(
