@@ -884,7 +884,8 @@ class Network:
 
     def __init__(self, model: CompiledModel, rules: Sequence[_Rule], beta_points: int,
                  max_table: int, base: Network | None = None,
-                 same: Sequence[bool] | None = None, same_structure: bool = False) -> None:
+                 same: Sequence[bool] | None = None, same_structure: bool = False,
+                 dates: Collection[int] = ()) -> None:
         self.model = model
         self.rules = list(rules)
         nb = model.n_binary
@@ -903,7 +904,12 @@ class Network:
         #: whether each node is the same as in ``base``, numbers included
         self.same = same
         self.parents: list[tuple[int, ...]]
-        if base is not None and (base.model is model or same_structure):
+        #: the dated part (format 2), or ``None`` for a plain model
+        self.dated: Any = None
+        if not model.plain:
+            self._init_dated(model, base, dates)
+        if base is not None and (base.model is model or same_structure) \
+                and self.dated is None:
             self.parents = base.parents  # same nodes, parents, gates and drivers
         else:
             self.parents = self._parents(model)
@@ -911,7 +917,10 @@ class Network:
             k for k in range(len(self.rules)) if self.rules[k] is not base.rules[k]}
         self.factors: list[Factor] = []
         for plan in model.plans:
-            if (base is not None and same is not None and same[plan.index]
+            if self.dated is not None and (plan.index in model.timing
+                                           or plan.index in model.conditions):
+                self.factors.append(self._dated_factor(plan, beta_points, max_table))
+            elif (base is not None and same is not None and same[plan.index]
                     and not changed & set(plan.drivers)
                     and (plan.beta_given is None or base.beta_points == beta_points)):
                 self.factors.append(base.factors[plan.index])
@@ -922,6 +931,46 @@ class Network:
                 self.factors.append(self._node(plan, beta_points, max_table))
         for k, (_, w) in enumerate(self.rules):
             self.factors.append(Factor((nb + k,), w))
+        if self.dated is not None:
+            self._add_dated(beta_points, max_table)
+
+    def _init_dated(self, model: CompiledModel, base: Network | None,
+                    dates: Collection[int]) -> None:
+        from pactsim.inference import datedfactors as dfx
+
+        reuse = base is not None and base.model is model and base.dated is not None \
+            and len(base.rules) == len(self.rules) \
+            and all(a is b for a, b in zip(base.rules, self.rules, strict=True))
+        self.dated = base.dated if reuse and base is not None else dfx.Dated(self)
+        lay = self.dated.lay
+        self.date_slots = frozenset(dates) | lay.base_dates()
+        for v in range(lay.date_base, lay.n_vars):
+            self.card[v] = 2
+        for k in range(len(model.dated)):
+            self.card[lay.date_var(k)] = self.dated.S if k in self.date_slots else 1
+
+    def _dated_factor(self, plan: BinaryPlan, beta_points: int, max_table: int) -> Factor:
+        d = self.dated
+        if plan.index in self.model.conditions:
+            return d.condition(self.model.conditions[plan.index])  # type: ignore[no-any-return]
+        return d.bit(plan.index)  # type: ignore[no-any-return]
+
+    def _add_dated(self, beta_points: int, max_table: int) -> None:
+        d = self.dated
+        lay = d.lay
+        for k in range(len(self.model.dated)):
+            v = lay.date_var(k)
+            self.factors.append(d.date(k) if k in self.date_slots
+                                else Factor((v,), np.ones(1)))
+        for i, _v in sorted(lay.ever.items(), key=lambda x: x[1]):
+            self.factors.append(d.ever(i, self._node(self.model.plans[i], beta_points,
+                                                     max_table)))
+        self.parents = [tuple(u for u in f.vars if u != v) for v, f in enumerate(self.factors)]
+        for v, f in enumerate(self.factors):
+            entries = clique_entries(f.vars, self.card)
+            if entries > max_table:
+                raise too_wide(entries, [self.name(u) for u in f.vars], max_table,
+                               f"of the factor of {self.name(v)!r}")
 
     def _parents(self, model: CompiledModel) -> list[tuple[int, ...]]:
         nb = model.n_binary
@@ -931,7 +980,14 @@ class Network:
 
     def name(self, v: int) -> str:
         nb = self.model.n_binary
-        return self.model.names[v] if v < nb else self.model.drivers[v - nb].name
+        if v < nb:
+            return self.model.names[v]
+        if v < nb + len(self.rules):
+            return self.model.drivers[v - nb].name
+        lay = self.dated.lay
+        if v < lay.date_base + len(self.model.dated):
+            return self.model.dated[v - lay.date_base] + ".date"
+        return next(self.model.names[i] for i, e in lay.ever.items() if e == v) + " (ever)"
 
     def _node(self, plan: BinaryPlan, beta_points: int, max_table: int) -> Factor:
         nb = self.model.n_binary
