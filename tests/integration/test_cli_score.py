@@ -112,9 +112,15 @@ def test_the_backtest_corpus_scores(capsys) -> None:
     res = sorted(str(p) for p in (root / "backtest").glob("*.resolutions.yaml"))
     assert main(["score", *files, "-r", *res]) == 0
     out = capsys.readouterr().out
-    # flagship: P(signed by 2024) = 0.4 exactly, and it was not: Brier 0.16, log -ln 0.6
+    # flagship: P(signed by 2024) is near the forecaster's 0.40 target (the hazard ratios
+    # spread it around the base curve's 0.39), and it was not signed: Brier p**2, log -ln(1-p)
     row = next(ln.split() for ln in out.splitlines() if ln.startswith("signed_by_2024 "))
-    assert row[1:4] == ["0.400", "false", "0.160"] and row[5] == f"{-math.log(0.6):.3f}"
+    p = float(row[1])
+    assert abs(p - 0.40) < 0.01 and row[2] == "false"
+    assert abs(float(row[3]) - p * p) <= 0.0015  # p is printed to 3 decimals
+    assert abs(float(row[5]) + math.log(1 - p)) <= 0.0015
+    # the dated milestones are scored as dates too
+    assert any(ln.startswith("in_force.date: 2025-10-02") for ln in out.splitlines())
     assert "russia-dprk-2024 @ 2024-06-01" in out and "iran-russia-2024 @ 2024-11-05" in out
 
 

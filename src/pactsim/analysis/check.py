@@ -14,6 +14,9 @@ Rules
 ``constant-question`` a question with one possible answer
 ``unused-driver``     a driver no ``odds`` and no question uses
 ``unused-source``     a source no node cites
+``never-in-time``     a dated node that cannot happen by the horizon: its curve is 0
+                      throughout, or a milestone whose earliest anchor day plus its
+                      shortest delay falls after the horizon
 ``exact-skipped``     exact inference cannot answer (the model or a question is too
                       wide, or a question compares a driver with another driver), so
                       the rules above that need it were not checked there
@@ -21,19 +24,20 @@ Rules
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from dataclasses import dataclass
 from typing import Any
 
 from pactsim.errors import ExactUnsupportedError, ModelTooWideError
 from pactsim.language import expr as _expr
-from pactsim.language.scenario import Node, Scenario
+from pactsim.language.scenario import Node, Scenario, Signing, is_condition
 from pactsim.language.validate import dotted_path
 
 __all__ = ["RULES", "Finding", "check"]
 
 RULES = ("never-true", "always-true", "unreachable-row", "constant-question", "unused-driver",
-         "unused-source", "exact-skipped")
+         "unused-source", "never-in-time", "exact-skipped")
 _TOL = 1e-12
 
 
@@ -84,6 +88,75 @@ def _why_never(sc: Scenario, name: str, p: dict[str, float]) -> str:
     return "its probability is 0 wherever it can be drawn"
 
 
+def _first_day(by: dict[Any, Any], as_of: Any) -> Any:
+    """The first day a curve can reach (its value is > 0 just after), or None."""
+    from pactsim.language.distributions import p_mean
+
+    prev = as_of
+    for d, v in by.items():
+        if p_mean(v) > 0:
+            return prev + dt.timedelta(days=1)
+        prev = d
+    return None
+
+
+def _check_timing(sc: Scenario, rep: _Report) -> None:
+    """``never-in-time``: the earliest day each dated node can happen, in file order of
+    dependencies (anchors first); a node with none is reported."""
+    earliest: dict[str, Any] = {}
+    views = sc.nodes
+    order = list(sc.dated_names)
+    for _ in range(len(order)):  # anchors settle in at most len(order) passes (no cycles)
+        for name in order:
+            if name in earliest:
+                continue
+            spec = views[name].spec
+            if views[name].timing == "curve":
+                assert isinstance(spec, Node | Signing)
+                days = [_first_day(by, sc.as_of) for _, by in spec.curve_entries()]
+                known = [d for d in days if d is not None]
+                earliest[name] = min(known) if known else None
+                continue
+            assert isinstance(spec, Node)
+            assert spec.after is not None
+            assert spec.delay is not None
+            if any(a not in earliest for a in spec.after.names):
+                continue
+            anchors = sorted(earliest[a] for a in spec.after.names if earliest[a] is not None)
+            k = spec.after.k
+            if len(anchors) < k:
+                earliest[name] = None
+                continue
+            d = spec.delay
+            if d.kind == "curve" and all(p <= 0 for _, p in d.points):
+                earliest[name] = None
+                continue
+            earliest[name] = anchors[k - 1] + dt.timedelta(days=_shortest(spec))
+    for name in order:
+        when = earliest.get(name)
+        if when is None or when > sc.horizon:
+            why = ("its curve is 0 up to the horizon" if views[name].timing == "curve" else
+                   "what it follows cannot happen in time" if when is None else
+                   f"its anchor is on {when - dt.timedelta(days=_shortest(views[name].spec))} "
+                   f"at the earliest and its delay is at least {_shortest(views[name].spec)} "
+                   f"days, so it is {when} at the earliest")
+            rep.add("never-in-time", views[name].path,
+                    f"'{name}' can never happen by the horizon ({sc.horizon}): {why}")
+
+
+def _shortest(spec: Any) -> int:
+    d = spec.delay
+    if d.kind == "fixed":
+        return int(d.days)
+    if d.kind == "curve":
+        prev = 0
+        for day, p in d.points:
+            if p > 0:
+                return prev + 1
+            prev = day
+    return 1
+
+
 def check(scenario: Scenario) -> list[Finding]:
     """Consistency findings for a validated scenario (empty when all is well).
 
@@ -103,9 +176,10 @@ def check(scenario: Scenario) -> list[Finding]:
     try:
         ex = exact(sc)
         marg = ex.marginals()
-    except ModelTooWideError as err:
+    except (ModelTooWideError, ExactUnsupportedError) as err:
         rep.add("exact-skipped", (), f"exact checks skipped: {err}")
         ex = None
+    _check_timing(sc, rep)
     if ex is not None:
         p = {str(k): float(v) for k, v in marg["p"].items()}
         for name in sc.binary_names:
@@ -121,7 +195,8 @@ def check(scenario: Scenario) -> list[Finding]:
             if not isinstance(spec, Node) or not spec.given or p[name] <= _TOL:
                 continue
             for combo in itertools.product((True, False), repeat=len(spec.given)):
-                cond = " and ".join(g if v else f"not {g}"
+                cond = " and ".join((f"({g})" if is_condition(g) else g) if v else
+                                    f"not ({g})"
                                     for g, v in zip(spec.given, combo, strict=True))
                 try:
                     reach = float(ex.prob(cond).value)
@@ -154,8 +229,12 @@ def check(scenario: Scenario) -> list[Finding]:
                 rep.add("exact-skipped", ("questions", q), f"not checked for being constant: {err}")
     used: set[str] = set()
     for view in sc.iter_nodes():
+        if isinstance(view.spec, Node | Signing):
+            used.update(view.spec.hazard_ratio)
         if isinstance(view.spec, Node):
             used.update(view.spec.odds)
+    for tree in sc.conditions.values():
+        used.update(_expr.names(tree))
     for q in sc.questions:
         used.update(_expr.names(_expr.parse(sc.question_text(q))))
     for d in sc.drivers:

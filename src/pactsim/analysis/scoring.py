@@ -10,13 +10,14 @@ every resolved item:
   two baselines: 0.5, and the base rate (the item's ``base_rate`` from the
   resolution file, else the share of true outcomes among all true/false items
   scored together, an in-sample climatology);
-* **dates** (``signing``): the signing date's distribution, one atom per day
+* **dates** (any dated node: ``signing``, a dated event, a milestone): the
+  node's date distribution, one atom per day
   from ``as_of`` to the horizon and one for "not by the horizon", scored by the
   log score of the observed day, :math:`-\\ln f(y)`, and the CRPS in days,
   :math:`\\sum_d (F(d) - 1\\{y \\le d\\})^2` (a date after the horizon counts as
   the day after it); whether the 80% interval (10% to 90% quantiles) covered it;
-  the baseline is a uniform distribution over the same atoms. ``signing`` is
-  also scored as a true/false item, P(signed by the horizon).
+  the baseline is a uniform distribution over the same atoms. A dated item is
+  also scored as a true/false item, P(happened by the horizon).
 
 Probabilities come from exact inference when it can answer (no noise), else
 from a seeded Monte Carlo run (``method`` and ``stderr`` say which).
@@ -146,11 +147,15 @@ class _Forecast:
         est = self.mc().prob(expr, given=given)
         return float(est.value), float(est.stderr), "montecarlo"
 
-    def cdf(self) -> tuple[NDArray[np.float64], str]:
-        """F(d) for every day from as_of to the horizon."""
+    def cdf(self, node: str) -> tuple[NDArray[np.float64], str]:
+        """F(d) of dated node ``node`` for every day from as_of to the horizon."""
         if self.ex is not None:
-            return self.ex.signing_cdf()["p"].to_numpy(dtype=float), "exact"
-        return self.mc().signing_cdf()["p"].to_numpy(dtype=float), "montecarlo"
+            try:
+                return self.ex.date_cdf(node)["p"].to_numpy(dtype=float), "exact"
+            except ExactUnsupportedError:
+                if self.method == "exact":
+                    raise
+        return self.mc().date_cdf(node)["p"].to_numpy(dtype=float), "montecarlo"
 
 
 # -- the scorecard ------------------------------------------------------------------------------
@@ -276,7 +281,7 @@ def _score_one(fc: _Forecast, res: Resolutions, *, skip_known: bool) -> list[dic
         if isinstance(o.value, dt.date):
             y_bin = o.value <= sc.horizon
             rows.append(_binary(fc, o, y_bin, base))
-            rows.append(_date(fc, o.value, base))
+            rows.append(_date(fc, o.name, o.value, base))
         else:
             rows.append(_binary(fc, o, o.value, base))
     return rows
@@ -289,9 +294,9 @@ def _binary(fc: _Forecast, o: Outcome, y: bool, base: dict[str, Any]) -> dict[st
             "log": float(log_score(p, y)), "brier_half": 0.25, "log_half": math.log(2.0)}
 
 
-def _date(fc: _Forecast, when: dt.date, base: dict[str, Any]) -> dict[str, Any]:
+def _date(fc: _Forecast, name: str, when: dt.date, base: dict[str, Any]) -> dict[str, Any]:
     sc = fc.sc
-    cdf, method = fc.cdf()
+    cdf, method = fc.cdf(name)
     m = len(cdf)  # days as_of .. horizon
     y = min((when - sc.as_of).days, m)
     pmf = np.diff(np.concatenate([[0.0], cdf, [1.0]]))

@@ -547,7 +547,8 @@ def _curve_plan(name: str, spec: Node | Signing, i: int, slot: int, index: dict[
 def _milestone_plan(name: str, spec: Node, i: int, slot: dict[str, int], index: dict[str, int],
                     driver_index: dict[str, int], horizon: int) -> MilestonePlan:
     after, d = spec.after, spec.delay
-    assert after is not None and d is not None
+    assert after is not None
+    assert d is not None
     if d.kind == "fixed":
         delay = DelayPlan("fixed", days=d.days)
     elif d.kind == "lognormal":

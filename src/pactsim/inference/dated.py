@@ -180,7 +180,7 @@ def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.boo
                  drivers: NDArray[np.float64], day: NDArray[np.int64]) -> None:
     """Draw ``plan``'s day into ``day`` ``(n,)`` and its bit into ``bits[plan.index]``."""
     n = day.shape[0]
-    u = _transform(rng.random(n), hazard_log(plan.hazard, bits, drivers, n))
+    u = _transform(np.asarray(rng.random(n)), hazard_log(plan.hazard, bits, drivers, n))
     if not plan.given:
         day[:] = _invert(plan.days, plan.cum[0], u)
     else:
@@ -220,7 +220,7 @@ def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArra
     if d.kind == "fixed":
         offset = np.full(n, d.days, dtype=np.int64)
     else:
-        u = _transform(rng.random(n), hazard_log(plan.hazard, bits, drivers, n))
+        u = _transform(np.asarray(rng.random(n)), hazard_log(plan.hazard, bits, drivers, n))
         if d.kind == "lognormal":
             with np.errstate(over="ignore"):
                 x = np.exp(d.mu + d.sigma * special.ndtri(u))

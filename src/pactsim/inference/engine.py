@@ -88,7 +88,7 @@ class Draws:
         """``(n,)`` signing days (all :data:`NAT` without signing)."""
         if self.signing_slot < 0:
             return np.full(self.n, NAT, dtype=np.int64)
-        return self.days[self.signing_slot]
+        return np.asarray(self.days[self.signing_slot], dtype=np.int64)
 
     @staticmethod
     def concat(parts: list[Draws]) -> Draws:

@@ -49,10 +49,32 @@ from pactsim.errors import Problem, ScenarioError, did_you_mean
 
 # fmt: off
 __all__ = [
-    "MAX_DEPTH", "MAX_LENGTH", "BoolLit", "BoolOp", "Call", "Compare", "DateLit", "DateOf",
-    "DaysBetween", "Expr", "ExprType", "Name", "NameInfo", "Not", "NumLit", "check", "check_dates",
-    "compile_condition", "compile_expr", "dependency_order", "evaluate", "names",
-    "children", "ordered_names", "parse", "unparse",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "BoolLit",
+    "BoolOp",
+    "Call",
+    "Compare",
+    "DateLit",
+    "DateOf",
+    "DaysBetween",
+    "Expr",
+    "ExprType",
+    "Name",
+    "NameInfo",
+    "Not",
+    "NumLit",
+    "check",
+    "check_dates",
+    "children",
+    "compile_condition",
+    "compile_expr",
+    "dependency_order",
+    "evaluate",
+    "names",
+    "ordered_names",
+    "parse",
+    "unparse",
 ]
 # fmt: on
 
@@ -324,7 +346,8 @@ class _Parser:
         if kind == "-" and self.peek().kind == "num":
             return NumLit(-_number(self.take()), start=start)
         if kind == "-":
-            _fail("'-' is only allowed before a number or between two dates ('a.date - b.date')", start)
+            _fail("'-' is only allowed before a number or between two dates "
+                  "('a.date - b.date')", start)
         if kind == "date":
             return DateLit(_date(tok), start=start)
         if kind in ("true", "false"):
@@ -417,7 +440,8 @@ def parse(text: str) -> Expr:
     if (tok := parser.peek()).kind == ")":
         _fail("unexpected ')' (every '(' needs its ')'; remove it or add '(' before)", tok.start)
     if tok.kind == "-":
-        _fail("unexpected '-' (the only arithmetic is days between two dates, 'a.date - b.date'; dates are YYYY-MM-DD)", tok.start)
+        _fail("unexpected '-' (the only arithmetic is days between two dates, "
+              "'a.date - b.date'; dates are YYYY-MM-DD)", tok.start)
     if tok.kind != "end":
         _fail(f"unexpected {_desc(tok)} (expected 'and', 'or', a comparison or the end)", tok.start)
     return expr

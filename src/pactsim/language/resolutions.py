@@ -23,7 +23,8 @@ question that has resolved::
         outcome: unresolvable       # with a reason, required; nothing is scored
         reason: no official announcement either way
 
-Outcomes are ``true``, ``false``, a date (for ``signing``) or
+Outcomes are ``true``, ``false``, a date (for a dated node: ``signing``, a dated
+event or a milestone) or
 ``unresolvable``. An optional ``base_rate`` (a reference-class frequency in
 [0, 1]) is the baseline the item is compared with; ``why`` is free text.
 
@@ -333,7 +334,7 @@ def scenario_scope(sc: Scenario) -> dict[str, _expr.NameInfo]:
             assert isinstance(spec, Question)  # internal: iter_nodes wraps questions
             trees[v.name] = _expr.parse(spec.expr)
         else:
-            scope[v.name] = _expr.NameInfo("bool", has_date=(v.kind == "signing"))
+            scope[v.name] = _expr.NameInfo("bool", has_date=v.is_dated)
     for name in _expr.dependency_order(trees):
         scope[name] = _expr.NameInfo(_expr.check(trees[name], scope))
     return scope

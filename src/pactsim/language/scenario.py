@@ -240,6 +240,25 @@ OddsFactor = Annotated[
     PlainValidator(_validate_odds_factor),
     WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
 ]
+
+
+def _validate_hazard_ratio(v: object) -> float:
+    x = _number(v, "a hazard ratio")
+    if x <= 0:
+        raise PydanticCustomError(
+            "odds_hazard",
+            "= {value} must be > 0 (a hazard ratio: 2 doubles the daily chance of happening, "
+            "so it comes sooner; 0.5 halves it)",
+            {"value": x},
+        )
+    return x
+
+
+HazardRatio = Annotated[
+    float,
+    PlainValidator(_validate_hazard_ratio),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+]
 _TABLE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "Nested table over `given` parents, keys true/false, leaves probabilities.",
@@ -328,7 +347,7 @@ def _validate_after(v: object) -> After:
         if keys in ({"all"}, {"any"}):
             (mode,) = keys
             names = _name_list(v[mode], mode)
-            return After(mode, names, len(names) if mode == "all" else 1)  # type: ignore[arg-type]
+            return After("all", names, len(names)) if mode == "all" else After("any", names, 1)
         if keys == {"at_least", "of"}:
             names = _name_list(v["of"], "of")
             k = v["at_least"]
@@ -457,18 +476,18 @@ def _validate_delay(v: object) -> Delay:
                 if isinstance(d, bool) or not isinstance(d, int) or d <= 0:
                     raise PydanticCustomError("delay_by", f"by: key {_shown(d)} must be whole "
                                               "days > 0 after the anchor")
-                x = _validate_pspec(p)
-                if not isinstance(x, float):
+                x_spec = _validate_pspec(p)
+                if not isinstance(x_spec, float):
                     raise PydanticCustomError("delay_by", f"by: {d}: must be a plain number in "
                                               "[0, 1] (a cumulative probability)")
                 if out and d <= out[-1][0]:
                     raise PydanticCustomError("delay_by", f"by: day {d} comes after day "
                                               f"{out[-1][0]}; list days in increasing order")
-                if out and x < out[-1][1]:
-                    raise PydanticCustomError("delay_by", f"by: {d}: = {x:g} is below the "
+                if out and x_spec < out[-1][1]:
+                    raise PydanticCustomError("delay_by", f"by: {d}: = {x_spec:g} is below the "
                                               f"previous point ({out[-1][1]:g}); cumulative "
                                               "probabilities must not decrease")
-                out.append((d, x))
+                out.append((d, x_spec))
             return Delay("curve", points=tuple(out), written={"by": dict(pts)})
     raise PydanticCustomError("delay_spec", f"= {_shown(v)} is not a delay: {_DELAY_HINT}")
 
@@ -525,7 +544,7 @@ class Node(_Model):
     by: ByCurve | None = None
     why_by: Annotated[dict[dt.date, str], WithJsonSchema(_WHY_BY_SCHEMA)] = Field(
         default_factory=dict)
-    hazard_ratio: dict[str, OddsFactor] = Field(default_factory=dict)
+    hazard_ratio: dict[str, HazardRatio] = Field(default_factory=dict)
     after: AfterSpec | None = None
     delay: DelaySpec | None = None
 
@@ -542,19 +561,7 @@ class Node(_Model):
     def curve_entries(self) -> list[tuple[tuple[bool, ...], dict[dt.date, float | Beta | Between]]]:
         """Rows of a table of curves as ``(parent values in given order, by curve)``,
         in the order of :meth:`table_entries`; one row ``((), by)`` for a plain ``by``."""
-        if self.by is not None:
-            return [((), dict(self.by))]
-        return [(combo, _curve_leaf(leaf)) for combo, leaf in self._leaves()]
-
-    def _leaves(self) -> list[tuple[tuple[bool, ...], Any]]:
-        given = self.given or []
-        rows = []
-        for combo in itertools.product((False, True), repeat=len(given)):
-            leaf: Any = self.table
-            for value in combo:
-                leaf = leaf[value]
-            rows.append((combo, leaf))
-        return rows
+        return _curve_entries(self)
 
     def table_entries(self) -> list[tuple[tuple[bool, ...], float | Beta | Between]]:
         """Rows of ``table`` as ``(parent values in given order, p spec)``.
@@ -563,19 +570,42 @@ class Node(_Model):
         so row ``i`` has parent ``j`` true when bit ``k-1-j`` of ``i`` is set.
         Only valid on a validated scenario.
         """
-        return [(combo, _validate_pspec(leaf)) for combo, leaf in self._leaves()]
+        return [(combo, _validate_pspec(leaf)) for combo, leaf in _leaves(self.given, self.table)]
 
     def row_why(self, combo: tuple[bool, ...]) -> str | None:
         """The rationale ``why_table`` gives for one row of ``table`` (``None`` if none).
 
         ``combo`` holds the parents' values in ``given`` order, as in :meth:`table_entries`.
         """
-        leaf: Any = self.why_table
+        return _row_why(self.why_table, combo)
+
+
+def _row_why(why_table: Any, combo: tuple[bool, ...]) -> str | None:
+    leaf: Any = why_table
+    for value in combo:
+        if not isinstance(leaf, Mapping) or value not in leaf:
+            return None
+        leaf = leaf[value]
+    return leaf if isinstance(leaf, str) else None
+
+
+def _leaves(given: list[str] | None, table: Any) -> list[tuple[tuple[bool, ...], Any]]:
+    """``(parent values in given order, leaf)`` of a nested table, rows in
+    ``itertools.product((False, True), ...)`` order."""
+    rows = []
+    for combo in itertools.product((False, True), repeat=len(given or [])):
+        leaf: Any = table
         for value in combo:
-            if not isinstance(leaf, Mapping) or value not in leaf:
-                return None
             leaf = leaf[value]
-        return leaf if isinstance(leaf, str) else None
+        rows.append((combo, leaf))
+    return rows
+
+
+def _curve_entries(spec: Node | Signing) -> list[tuple[tuple[bool, ...],
+                                                        dict[dt.date, float | Beta | Between]]]:
+    if spec.by is not None:
+        return [((), dict(spec.by))]
+    return [(combo, _curve_leaf(leaf)) for combo, leaf in _leaves(spec.given, spec.table)]
 
 
 def _curve_table(table: Any) -> bool:
@@ -638,7 +668,7 @@ class Signing(_Model):
         "leaves {by: {date: p}} curves (format 2).",
         "propertyNames": {"enum": ["true", "false"]}})] = None
     why_table: Annotated[dict[Any, Any] | None, WithJsonSchema(_WHY_TABLE_SCHEMA)] = None
-    hazard_ratio: dict[str, OddsFactor] = Field(default_factory=dict)
+    hazard_ratio: dict[str, HazardRatio] = Field(default_factory=dict)
 
 
     @property
@@ -646,9 +676,13 @@ class Signing(_Model):
         """Signing always has curve timing (``by``, or a table of curves)."""
         return "curve"
 
-    curve_entries = Node.curve_entries
-    _leaves = Node._leaves
-    row_why = Node.row_why
+    def curve_entries(self) -> list[tuple[tuple[bool, ...], dict[dt.date, float | Beta | Between]]]:
+        """Rows of curves as :meth:`Node.curve_entries`."""
+        return _curve_entries(self)
+
+    def row_why(self, combo: tuple[bool, ...]) -> str | None:
+        """The rationale ``why_table`` gives for one row of ``table`` (``None`` if none)."""
+        return _row_why(self.why_table, combo)
 
 
 def parent_entries(spec: object) -> list[str]:

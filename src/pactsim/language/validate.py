@@ -805,8 +805,8 @@ def _check_timing(
         if not is_condition(text):
             continue
         if version == 1:
-            c.report(where, _v2(where[-2] if isinstance(where[-1], int) else where[-2],
-                                "a condition as a parent"), key=not isinstance(where[-1], int))
+            c.report(where, _v2(str(where[-2]), "a condition as a parent"),
+                     key=not isinstance(where[-1], int))
             continue
         try:
             tree = _expr.parse(text)
