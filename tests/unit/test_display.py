@@ -73,7 +73,7 @@ def test_results_html_has_headline_numbers(res: pactsim.Results) -> None:
     assert "n = 20,000 draws" in html
     assert "seed 1" in html
     assert res.info.digest[:12] in html
-    assert "Treaty signed" not in html  # signing is a curve, not a pillar row
+    assert "Treaty signed" not in display.content_table(res)  # a curve, not a pillar row
 
 
 def test_pillars_nest_their_clauses(res: pactsim.Results) -> None:
@@ -135,7 +135,10 @@ def test_scenario_html_overview() -> None:
     assert "iran-russia-2024" in html
     assert "as of 2024-11-05" in html
     assert "horizon 2025-12-31" in html
-    assert "1 driver · 5 events · signing · 7 pillars · 19 clauses · 10 questions" in html
+    assert ("1 driver · 8 events (3 milestones) · signing · 7 pillars · 19 clauses · "
+            "16 questions") in html
+    dated = pactsim.load(DATED)._repr_html_()
+    assert "7 events (1 dated, 4 milestones) · signing" in dated
     assert "β(2, 6) ≈ 0.25" in html
     assert "90% in [0.05, 0.35]" in html
     assert "table on su35_sale" in html
@@ -216,3 +219,110 @@ def test_never_signed_says_what_is_empty() -> None:
     ex = pactsim.exact(pactsim.loads(NOTHING_SIGNED))
     assert "nan" not in display.numeric_table(ex)
     assert "Not signed by the horizon in any outcome." in display.signing_table(ex)
+
+
+# -- dated nodes ------------------------------------------------------------------------------
+DATED = ROOT / "scenarios" / "analytic-dated.yaml"
+
+
+@pytest.fixture(scope="module")
+def dated() -> pactsim.Results:
+    return pactsim.simulate(pactsim.load(DATED), n=20_000, seed=6, keep_draws=True)
+
+
+def _rows(html: str, caption: str) -> list[list[str]]:
+    """The cells of each body row of the table with ``caption`` (tags stripped)."""
+    import re
+
+    table = html.split(f"<caption>{caption}")[1].split("</table>")[0]
+    body = table.split("<tbody>")[1]
+    return [[re.sub(r"<[^>]+>", " ", c).split() and " ".join(re.sub(r"<[^>]+>", " ", c).split())
+             for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body)]
+
+
+def test_timeline_table_against_the_draws_and_hand_answers(dated: pactsim.Results) -> None:
+    from reference_answers import ANSWERS
+
+    a = ANSWERS["analytic-dated.yaml"]
+    hand = {"signing": a["signing"], "crisis": a["crisis"], "ratify_a": a["ratify_a_done"],
+            "notify": a["notify_done"], "ratify_b": a["ratify_b_done"],
+            "in_force": a["in_force_done"]}
+    html = display.results_html(dated)
+    rows = _rows(html, "Timeline (dates if it happens by the horizon)")
+    frame = dated.to_frame()
+    n = len(frame)
+    names = [r[0].split()[-1] for r in rows]
+    assert names == ["signing", "crisis", "ratify_a", "notify", "ratify_b", "in_force"]
+    for name, r in zip(names, rows, strict=True):
+        col = frame[f"{name}.date"]
+        p = col.notna().sum() / n
+        assert r[1] == f"{100 * p:.1f}%"
+        assert abs(p - hand[name]) < 4.5 * (0.5 / n ** 0.5) + 1e-9, name
+        days = col.dropna().sort_values().reset_index(drop=True)
+        q = [str(days[max(-(-int(lv * len(days) * 10) // 10), 1) - 1].date())
+             for lv in (0.1, 0.5, 0.9)]
+        assert r[4] == q[1] and r[5] == f"{q[0]} – {q[2]}", name
+    timing = {n: r[-1] for n, r in zip(names, rows, strict=True)}
+    assert timing["ratify_a"] == "30 days after signing"
+    assert timing["in_force"] == "10 days after both ratify_a and notify"
+    assert timing["crisis"].endswith("hazard ratio shock 2")
+    events = _rows(html, "Context events")
+    assert [r[0].split()[-1] for r in events] == ["shock", "early_bonus"]
+    assert "Context events (2)" in html
+
+
+def test_scenario_html_describes_timing_in_words() -> None:
+    flag = display.scenario_html(pactsim.load(FLAGSHIP))
+    for words in ("median 140 days (90%: 300) after signing",
+                  "median 200 days (90%: 500) after signing; hazard ratio alignment 1.2",
+                  "90% between 7 and 60 days after both ratified_ru and ratified_ir",
+                  "p 0.95 of ever happening once its anchor has",
+                  "alignment 1.4, us_trump_win 1.2, iran_israel_escalation 0.85"):
+        assert display.escape(words) in flag, words
+    html = display.scenario_html(pactsim.load(DATED))  # a table of signing curves
+    assert "if shock" in html and "60% by 2025-01-31" in html
+    assert "40% by 2025-03-31, 80% by 2025-12-31" in html
+    assert "50% within 10, 100% within 20 days after signing" in html
+    assert "stated curve: 25% by 2025-01-31, 50% by 2025-03-31; hazard ratio shock 2" in html
+
+
+def test_anchor_and_delay_words() -> None:
+    from pactsim.language.scenario import After, Delay
+
+    assert display.anchor_words(After("one", ("signing",), 1)) == "signing"
+    assert display.anchor_words(After("all", ("a", "b"), 2)) == "both a and b"
+    assert display.anchor_words(After("all", ("a", "b", "c"), 3)) == "all of a, b and c"
+    assert display.anchor_words(After("any", ("a", "b"), 1)) == "the first of a and b"
+    assert display.anchor_words(After("at_least", ("a", "b", "c"), 2)) == (
+        "the second of a, b and c")
+    assert display.delay_words(Delay("fixed", days=1)) == "1 day"
+    assert display.delay_words(Delay("lognormal", written={"between": [7, 60]})) == (
+        "90% between 7 and 60 days")
+    assert display.delay_words(Delay("lognormal", written={"median": 140, "p90": 300})) == (
+        "median 140 days (90%: 300)")
+
+
+class _ExactDated(ExactLike):
+    """Exact-like results with the general date API (stderr 0), as ExactResults
+    will have it."""
+
+    def dated(self) -> list[str]:
+        return self._res.dated()
+
+    def date_cdf(self, node: str, dates: object = None) -> pd.DataFrame:
+        return self._exact(self._res.date_cdf(node, dates))
+
+    def date_quantiles(self, node: str, probs: object = (0.1, 0.5, 0.9)) -> pd.Series:
+        return self._res.date_quantiles(node, probs)
+
+
+def test_exact_results_show_the_timeline(dated: pactsim.Results) -> None:
+    html = display.results_html(_ExactDated(dated))
+    rows = _rows(html, "Timeline (dates if it happens by the horizon)")
+    assert len(rows) == 6 and all(r[3] == "exact" for r in rows)
+    # without the date API, dated events are not lost: they stay among the events
+    plain = display.results_html(ExactLike(dated))
+    assert "Timeline" not in plain
+    assert [r[0].split()[-1] for r in _rows(plain, "Context events")] == [
+        "shock", "crisis", "early_bonus", "ratify_a", "notify", "ratify_b", "in_force"]

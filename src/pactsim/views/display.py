@@ -372,8 +372,19 @@ def timeline_frame(res: ResultsLike) -> pd.DataFrame:
     rows = []
     numeric = getattr(res, "numeric", None)
     for name in dated_nodes(res):
-        by = date_cdf(res, name, [sc.horizon]).iloc[0]
-        q = date_quantiles(res, name, DATE_LEVELS)
+        try:
+            by = date_cdf(res, name, [sc.horizon]).iloc[0]
+            q = date_quantiles(res, name, DATE_LEVELS)
+        except ModelTooWideError as err:  # exact results of a wide scenario
+            by = pd.Series({"p": math.nan, "stderr": math.nan, "lo": math.nan, "hi": math.nan})
+            q = pd.Series([pd.NaT] * 3, dtype="datetime64[s]")
+            rows.append({"node": name, "label": label(res, name), "kind": "too wide",
+                         "timing": f"too many nodes together for exact inference "
+                                   f"({err.width} variables); pactsim.simulate dates it",
+                         "p": math.nan, "stderr": math.nan, "lo": math.nan, "hi": math.nan,
+                         "q10": pd.NaT, "q50": pd.NaT, "q90": pd.NaT, "days_question": None,
+                         "days_q50": math.nan})
+            continue
         timing = sc.nodes[name].timing if name in sc.nodes else None
         kind = ("signing" if name == "signing" else
                 "milestone" if timing == "milestone" else "dated event")
@@ -390,10 +401,11 @@ def timeline_frame(res: ResultsLike) -> pd.DataFrame:
 
 
 def undated_events(res: ResultsLike) -> pd.DataFrame:
-    """Rows of ``res.marginals()`` for context events: events that have no date."""
+    """Rows of ``res.marginals()`` for context events: events the results do
+    not date (results without the date API list dated events here too, with
+    their chance by the horizon, rather than nowhere)."""
     marg = res.marginals()
-    dated = set(dated_nodes(res)) | set(res.scenario.dated_names)
-    return marg[(marg.kind == "event") & ~marg.index.isin(list(dated))]
+    return marg[(marg.kind == "event") & ~marg.index.isin(dated_nodes(res))]
 
 
 # -- sections (shared with the HTML report) ------------------------------------------------
@@ -758,6 +770,13 @@ def scenario_html(sc: Scenario) -> str:
         k = kinds.count(kind)
         if k:
             counts.append(kind if kind == "signing" else f"{k} {kind}{'s' if k > 1 else ''}")
+        if kind == "event" and k:
+            timing = [v.timing for v in sc.iter_nodes() if v.kind == "event"]
+            dated = [f"{timing.count('curve')} dated"] if "curve" in timing else []
+            m = timing.count("milestone")
+            dated += [f"{m} milestone{'s' if m > 1 else ''}"] if m else []
+            if dated:
+                counts[-1] += f" ({', '.join(dated)})"
     meta = " · ".join(counts) + f" · {len(sc.sources)} sources · digest {sc.digest[:12]}"
     return ('<div class="pactsim">' f"<style>{CSS}</style>{_header(sc, meta)}"
             f"{scenario_inputs(sc)}</div>")

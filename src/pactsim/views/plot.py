@@ -463,7 +463,7 @@ def _date_axis(ax: Axes, res: ResultsLike, x0: Any, x1: Any) -> None:
     keys = key_dates(res)
     ax.set_xlim(x0, x1)
     if len(keys) <= 8:
-        ax.set_xticks([pd.Timestamp(k) for k in keys])
+        ax.set_xticks(np.array(keys, dtype="datetime64[D]"))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b\n%Y"))
     else:
         loc = mdates.AutoDateLocator()
@@ -513,9 +513,14 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
     colours: list[str] = []
     x: Any = None
     widest = pd.DataFrame({"lo": [0.0], "hi": [0.0]})
+    from pactsim.errors import ModelTooWideError
+
     for i, name in enumerate(names):
         colour = PALETTE[i % len(PALETTE)]
-        cdf = _d.date_cdf(res, name)
+        try:
+            cdf = _d.date_cdf(res, name)
+        except ModelTooWideError:  # exact results of a wide scenario: left out
+            continue
         widest = pd.concat([widest, cdf[["lo", "hi"]]])
         x = cdf.index.to_numpy()
         if band and draws(res) is not None:
@@ -531,6 +536,9 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
         ends.append(100 * final)
         texts.append(f"{clip(label(res, name), 30)}  {pct_short(final)}")
         colours.append(colour)
+    if x is None:
+        raise PactsimError("no dated node could be computed (too wide for exact inference); "
+                           "pactsim.simulate dates them")
     ax.set_ylim(0, 100)
     _date_axis(ax, res, x[0], x[-1])
     ys = _spread(ends, 6.0, 2.0, 98.0)
