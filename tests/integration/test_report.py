@@ -189,3 +189,30 @@ def test_report_shows_how_low_bundle_counts_may_be() -> None:
     plain = report_html(res)
     assert "+≤" not in plain
     assert "<details><summary>These texts as a table" in plain
+
+
+def test_flagship_report_has_the_timeline(flagship: tuple[Path, str]) -> None:
+    """The timeline section: chart and table, each number against the same run
+    (n = 4000, seed 5) recounted from its draws."""
+    _, page = flagship
+    assert "<h2>When will each step happen?</h2>" in page
+    section = page.split("<h2>When will each step happen?</h2>")[1].split("<h2>")[0]
+    assert 'alt="chance each dated step has happened by each date"' in section
+    res = pactsim.simulate(pactsim.load(FLAGSHIP), n=4000, seed=5, keep_draws=True)
+    frame = res.to_frame()
+    body = section.split("<tbody>")[1].split("</tbody>")[0]
+    rows = [[" ".join(re.sub(r"<[^>]+>", " ", c).split())
+             for c in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+            for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body)]
+    names = [r[0].split()[-1] for r in rows]
+    assert names == ["signing", "ratified_ru", "ratified_ir", "in_force"]
+    for name, r in zip(names, rows, strict=True):
+        col = frame[f"{name}.date"]
+        assert r[1] == f"{100 * col.notna().sum() / len(col):.1f}%"
+        days = col.dropna().sort_values().reset_index(drop=True)
+        assert r[4] == str(days[max(-(-len(days) // 2), 1) - 1].date()), name
+    gap = (frame["in_force.date"] - frame["signing.date"]).dt.days.dropna().sort_values()
+    assert rows[-1][6] == f"{gap.iloc[-(-len(gap) // 2) - 1]:.0f}"  # median days after signing
+    assert rows[-1][-1] == "90% between 7 and 60 days after both ratified_ru and ratified_ir"
+    context = page.split("<h2>Context events</h2>")[1].split("</table>")[0]
+    assert "ratified_ru" not in context and "us_trump_win" in context
