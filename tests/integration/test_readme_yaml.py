@@ -53,7 +53,7 @@ RESOLUTION_BLOCKS = _resolution_blocks(README)
 
 
 def _format_section() -> str:
-    start = README.index("## The scenario format (v1)")
+    start = README.index("## The scenario format, in brief")
     return README[start: README.index("\n## ", start + 1)]
 
 
