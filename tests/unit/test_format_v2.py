@@ -239,3 +239,20 @@ def test_every_dated_node_has_a_curve_and_quantiles():
         res.date_cdf("military")
     with pytest.raises(pactsim.errors.ConditionError, match="did you mean"):
         res.date_cdf("in_forse")
+
+
+def test_check_finds_a_milestone_that_can_never_happen_in_time():
+    from pactsim.analysis.check import check
+
+    sc = pactsim.loads(HEADER2 + "events:\n  e: {by: {2025-11-30: 0.3}}\n"
+                       "  late: {after: e, delay: 400}\n"
+                       "  fine: {after: e, delay: {by: {30: 0.0, 60: 0.5}}}\n"
+                       "  too_late: {after: e, delay: {by: {400: 0.0, 500: 0.5}}}\n",
+                       name="t.yaml")
+    found = {f.field: f for f in check(sc) if f.rule == "never-in-time"}
+    assert set(found) == {"events.late", "events.too_late"}
+    # e can happen on 2025-01-02 at the earliest; 400 days later is 2026-02-06
+    assert "2026-02-06 at the earliest" in found["events.late"].message
+    assert found["events.late"].line == 7
+    # the delay curve is 0 up to day 400: the earliest offset is day 401
+    assert "at least 401 days" in found["events.too_late"].message
