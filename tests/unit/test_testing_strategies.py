@@ -49,7 +49,12 @@ def nodes_of(sc: Scenario) -> dict[str, Node]:
 
 
 def p_specs(node: Node) -> list[Any]:
-    return [node.p] if node.p is not None else [spec for _, spec in node.table_entries()]
+    """The p specs of a node's chance (none for a dated event: it has curves)."""
+    if node.p is not None:
+        return [node.p]
+    if node.table is None or node.timing == "curve":
+        return []
+    return [spec for _, spec in node.table_entries()]
 
 
 def question_texts(sc: Scenario) -> list[str]:
@@ -208,6 +213,7 @@ def test_strategy_reaches(feature: str, predicate: Any) -> None:
         {"allow_uncertain": None},
         {"allow_gates": 0},
         {"allow_questions": "yes"},
+        {"dated": "yes"},
     ],
 )
 def test_invalid_arguments(kwargs: dict[str, Any]) -> None:
@@ -248,13 +254,28 @@ def structure(sc: Scenario) -> dict[str, Any]:
         "nodes": [(v.name, v.kind, v.pillar) for v in sc.iter_nodes()],
         "drivers": {k: d.dist for k, d in sc.drivers.items()},
         "questions": dict(sc.questions),
-        "dates": list(sc.signing.by) if sc.signing else None,
-        "meta": (sc.id, sc.as_of, sc.horizon, sc.title),
+        "dates": curve_dates(sc.signing) if sc.signing else None,
+        "signing": (sc.signing.given, sorted(sc.signing.hazard_ratio)) if sc.signing else None,
+        "meta": (sc.pactsim, sc.id, sc.as_of, sc.horizon, sc.title),
     }
     for name, node in nodes_of(sc).items():
         out[name] = (node.given, sorted(node.odds), node.requires, node.excludes, node.label,
-                     [type(s).__name__ for s in p_specs(node)])
+                     [type(s).__name__ for s in p_specs(node)], node.timing,
+                     curve_dates(node) if node.timing == "curve" else None,
+                     sorted(node.hazard_ratio), node.after,
+                     None if node.delay is None else delay_form(node.delay))
     return out
+
+
+def curve_dates(node: Any) -> list[Any]:
+    """The dates of every curve of a curve-timed node (row by row)."""
+    return [list(by) for _, by in node.curve_entries()]
+
+
+def delay_form(delay: Any) -> str:
+    """fixed, between, median or by: the form a delay was written in."""
+    w = delay.written
+    return "fixed" if isinstance(w, int) else next(iter(w))
 
 
 @FAST
@@ -292,6 +313,149 @@ def test_expressions_are_conditions(data: st.DataObject) -> None:
     sc = data.draw(strategies.scenarios(max_nodes=5), label="scenario")
     model = compile_scenario(sc)
     res = pactsim.simulate(sc, n=500, seed=0)
+    for _ in range(3):
+        text = data.draw(strategies.expressions(sc), label="expr")
+        _tree, typ = _expr.compile_expr(text, model.scope())
+        assert typ == "bool"
+        assert 0.0 <= res.prob(text).value <= 1.0
+
+
+# -- scenarios(dated=True): format 2 ------------------------------------------------------
+
+
+V2_KEYS = ("by", "hazard_ratio", "after", "delay")
+
+
+def uses_v2(sc: Scenario) -> bool:
+    """Whether a scenario uses a format-2 construct (so it needs ``pactsim: 2``)."""
+    if sc.conditions or any(n.timing or n.hazard_ratio for n in sc.events.values()):
+        return True
+    if sc.signing is not None and (sc.signing.table is not None or sc.signing.hazard_ratio
+                                   or any(isinstance(v, Beta | Between)
+                                          for v in (sc.signing.by or {}).values())):
+        return True
+    return any(" - " in t for t in question_texts(sc))
+
+
+@FAST
+@given(strategies.scenarios(dated=True))
+def test_dated_scenarios_load_compile_and_simulate(sc: Scenario) -> None:
+    text = pactsim.dumps(sc)
+    again = pactsim.loads(text)
+    assert structure(again) == structure(sc) or "\x85" in text
+    assert from_dict(sc.model_dump(exclude_defaults=True)) == sc
+    assert (sc.pactsim == 2) == uses_v2(sc)  # pactsim: 2 exactly when a v2 key is used
+    model = compile_scenario(sc)
+    assert len(model.dated) == len(sc.dated_names)
+    res = pactsim.simulate(sc, n=300, seed=0)
+    assert res.marginals()["p"].between(0, 1).all()
+    for name in sc.dated_names:
+        cdf = res.date_cdf(name, [sc.horizon])["p"]
+        assert float(cdf.iloc[-1]) == pytest.approx(float(res.marginals().loc[name, "p"]))
+
+
+def test_default_scenarios_stay_format_1() -> None:
+    seen: list[Scenario] = []
+
+    @settings(max_examples=60, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(strategies.scenarios())
+    def check(sc: Scenario) -> None:
+        assert sc.pactsim == 1 and not uses_v2(sc)
+        seen.append(sc)
+
+    check()
+    assert seen
+
+
+def events_by(sc: Scenario, timing: str | None) -> list[Node]:
+    return [n for n in sc.events.values() if n.timing == timing]
+
+
+def milestones(sc: Scenario) -> list[Node]:
+    return events_by(sc, "milestone")
+
+
+def has_condition_in(sc: Scenario, where: str) -> bool:
+    specs: list[Any] = list(nodes_of(sc).values()) + ([sc.signing] if sc.signing else [])
+    return any(not _expr_name(k) for n in specs for k in (getattr(n, where, None) or []))
+
+
+def _expr_name(entry: str) -> bool:
+    return entry.replace("_", "a").isalnum() and entry[:1].isalpha() and entry.islower()
+
+
+@pytest.mark.parametrize(
+    ("feature", "predicate"),
+    [
+        ("dated event with a by curve", lambda sc: any(n.by for n in events_by(sc, "curve"))),
+        ("dated event with per-row curves", lambda sc: any(
+            n.table is not None for n in events_by(sc, "curve"))),
+        ("dated event hazard ratio on a binary node", lambda sc: any(
+            set(n.hazard_ratio) & set(sc.binary_names) for n in events_by(sc, "curve"))),
+        ("dated event hazard ratio on a driver", lambda sc: any(
+            set(n.hazard_ratio) & set(sc.drivers) for n in events_by(sc, "curve"))),
+        ("dated event with a gate", lambda sc: any(
+            n.requires or n.excludes for n in events_by(sc, "curve"))),
+        ("signing with per-row curves", lambda sc: sc.signing is not None
+         and sc.signing.table is not None),
+        ("signing hazard ratio", lambda sc: sc.signing is not None
+         and bool(sc.signing.hazard_ratio)),
+        ("signing after events", lambda sc: sc.signing is not None and bool(sc.events)
+         and list(sc.nodes).index("signing") > 0 and bool(sc.parents("signing"))),
+        ("uncertain curve point", lambda sc: any(
+            isinstance(v, Beta | Between) for n in events_by(sc, "curve")
+            for v in (n.by or {}).values())),
+        *[(f"after {mode}", lambda sc, mode=mode: any(
+            n.after is not None and n.after.mode == mode for n in milestones(sc)))
+          for mode in ("one", "all", "any", "at_least")],
+        ("at_least k < n", lambda sc: any(
+            n.after is not None and n.after.mode == "at_least" and n.after.k < len(n.after.names)
+            for n in milestones(sc))),
+        *[(f"delay {form}", lambda sc, form=form: any(
+            n.delay is not None and delay_form(n.delay) == form for n in milestones(sc)))
+          for form in ("fixed", "between", "median", "by")],
+        ("milestone hazard ratio", lambda sc: any(n.hazard_ratio for n in milestones(sc))),
+        ("milestone chance below 1", lambda sc: any(
+            n.p is not None and n.p != 1 for n in milestones(sc))),
+        ("milestone with default p", lambda sc: any(
+            n.p is None and n.table is None for n in milestones(sc))),
+        ("milestone table", lambda sc: any(n.table is not None for n in milestones(sc))),
+        ("milestone after a milestone", lambda sc: any(
+            set(n.after.names) & {m for m, v in sc.events.items() if v.after}
+            for n in milestones(sc) if n.after is not None)),
+        ("condition in given", lambda sc: has_condition_in(sc, "given")),
+        ("condition in odds", lambda sc: has_condition_in(sc, "odds")),
+        ("condition in hazard_ratio", lambda sc: has_condition_in(sc, "hazard_ratio")),
+        ("condition on days between", lambda sc: any(" - " in c for c in sc.conditions)),
+        ("condition on a driver", lambda sc: any(
+            set(_expr.names(t)) & set(sc.drivers) for t in sc.conditions.values())),
+        ("date question on a dated event", lambda sc: any(
+            f"{n}.date" in t for t in question_texts(sc) for n in sc.dated_names
+            if n != "signing")),
+        ("days-between question", lambda sc: any(" - " in t for t in question_texts(sc))),
+        ("dated file of format 1", lambda sc: sc.pactsim == 1),
+    ],
+)
+def test_dated_strategy_reaches(feature: str, predicate: Any) -> None:
+    find(strategies.scenarios(dated=True), predicate, settings=SEARCH)
+
+
+@FAST
+@given(st.data())
+def test_from_scenario_keeps_the_structure_of_dated_scenarios(data: st.DataObject) -> None:
+    sc = data.draw(strategies.scenarios(max_nodes=6, dated=True), label="scenario")
+    vary = data.draw(st.booleans(), label="vary_timing")
+    other = data.draw(strategies.from_scenario(sc, vary_timing=vary), label="renumbered")
+    assert structure(other) == structure(sc)
+
+
+@FAST
+@given(st.data())
+def test_expressions_over_dated_scenarios_are_conditions(data: st.DataObject) -> None:
+    sc = data.draw(strategies.scenarios(max_nodes=5, dated=True), label="scenario")
+    model = compile_scenario(sc)
+    res = pactsim.simulate(sc, n=300, seed=0)
     for _ in range(3):
         text = data.draw(strategies.expressions(sc), label="expr")
         _tree, typ = _expr.compile_expr(text, model.scope())

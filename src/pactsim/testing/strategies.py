@@ -471,8 +471,8 @@ def _milestone(draw: st.DrawFn, t: _Time) -> dict[str, Any]:
     ``delay`` (fixed, a ``between`` or ``median``/``p90`` lognormal, or a ``by`` curve of
     days), with ``hazard_ratio`` on a delay that is not fixed."""
     mode = draw(st.sampled_from(["one", "all", "any", "at_least"]))
-    names = draw(st.lists(st.sampled_from(t.dated), min_size=1,
-                          max_size=1 if mode == "one" else 3, unique=True))
+    names = draw(st.lists(st.sampled_from(t.dated), min_size=1 if mode == "one" else min(
+        2, len(t.dated)), max_size=1 if mode == "one" else 3, unique=True))
     after: Any = names[0] if mode == "one" else (
         {"at_least": draw(st.integers(1, len(names))), "of": names} if mode == "at_least"
         else {mode: names})
@@ -582,7 +582,7 @@ def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
         # depend on the signing that depends on it
         kind = "event" if has_signing and i < signing_at else seed.kind
         if cfg.dated and kind == "event":
-            timing = draw(st.sampled_from(["plain", "curve", "milestone"]))
+            timing = draw(st.sampled_from(["plain", "curve", "milestone", "milestone"]))
             if timing == "curve":
                 spec = {k: v for k, v in spec.items() if k not in _UNDATED_KEYS}
                 spec |= draw(_timing(t))
@@ -775,14 +775,48 @@ def _renumbered(draw: st.DrawFn, scenario: Scenario, vary_timing: bool) -> Scena
             return leaf(value)
         return {key: table(sub, depth - 1) for key, sub in value.items()}
 
+    def factors(values: dict[str, Any]) -> dict[str, float]:
+        return {k: draw(_DRIVER_FACTORS if k in drivers else _BINARY_FACTORS) for k in values}
+
+    def curve(by: dict[Any, Any]) -> dict[Any, Any]:
+        """Same dates, new non-decreasing values (a curve with an uncertain point is kept:
+        its 90% ranges must not cross)."""
+        if not vary_timing or any(isinstance(v, dict) for v in by.values()):
+            return by
+        values = sorted(draw(st.lists(_PROBABILITIES, min_size=len(by), max_size=len(by))))
+        return dict(zip(by, values, strict=True))
+
+    def curves(value: Any, depth: int) -> Any:
+        if depth == 0:
+            return {"by": curve(value["by"])}
+        return {key: curves(sub, depth - 1) for key, sub in value.items()}
+
+    def delay(value: Any) -> Any:
+        if isinstance(value, int):
+            return draw(st.integers(0, 200))
+        if "between" in value:
+            lo = draw(st.integers(1, 200))
+            return {"between": [lo, lo + draw(st.integers(1, 300))]}
+        if "median" in value:
+            m = draw(st.integers(1, 200))
+            return {"median": m, "p90": m + draw(st.integers(1, 300))}
+        return {"by": curve(value["by"])}
+
     def node(spec: dict[str, Any]) -> None:
         if "p" in spec:
             spec["p"] = leaf(spec["p"])
         if "table" in spec:
-            spec["table"] = table(spec["table"], len(spec["given"]))
-        if "odds" in spec:
-            spec["odds"] = {k: draw(_DRIVER_FACTORS if k in drivers else _BINARY_FACTORS)
-                            for k in spec["odds"]}
+            if _curve_leaf(spec["table"], len(spec["given"])):
+                spec["table"] = curves(spec["table"], len(spec["given"]))
+            else:
+                spec["table"] = table(spec["table"], len(spec["given"]))
+        if "by" in spec:
+            spec["by"] = curve(spec["by"])
+        if "delay" in spec:
+            spec["delay"] = delay(spec["delay"])
+        for key in ("odds", "hazard_ratio"):
+            if key in spec:
+                spec[key] = factors(spec[key])
 
     for d in data.get("drivers", {}).values():
         if d["dist"] == "normal":
@@ -797,29 +831,39 @@ def _renumbered(draw: st.DrawFn, scenario: Scenario, vary_timing: bool) -> Scena
         node(pillar)
         for clause in pillar.get("clauses", {}).values():
             node(clause)
-    if vary_timing and "signing" in data:
-        by = data["signing"]["by"]
-        values = sorted(draw(st.lists(_PROBABILITIES, min_size=len(by), max_size=len(by))))
-        data["signing"]["by"] = dict(zip(by, values, strict=True))
+    if "signing" in data:
+        node(data["signing"])
     return _load(data)
+
+
+def _curve_leaf(table: Any, depth: int) -> bool:
+    """Whether the leaves of a table ``depth`` levels deep are ``{by: ...}`` curves."""
+    for _ in range(depth):
+        table = next(iter(table.values()))
+    return isinstance(table, dict) and "by" in table
 
 
 def from_scenario(scenario: Scenario, *, vary_timing: bool = True) -> st.SearchStrategy[Scenario]:
     """Generate scenarios with the structure of ``scenario`` and new numbers.
 
     Names, kinds, ``given``, ``odds`` parents, gates, questions, dates,
-    labels and the kind of every probability (plain, ``beta`` or
-    ``between``) are kept; every plain probability, Beta shape, ``between``
-    interval, table leaf, odds factor and driver parameter is drawn afresh
-    (ranges as in :func:`scenarios`). With ``vary_timing`` the cumulative
-    values of ``signing.by`` are redrawn too (same dates, non-decreasing).
+    labels, the kind of every probability (plain, ``beta`` or ``between``)
+    and, in format 2, ``after``, the kind of every ``delay`` and the keys of
+    every ``hazard_ratio`` are kept; every plain probability, Beta shape,
+    ``between`` interval, table leaf, odds factor, hazard ratio, delay and
+    driver parameter is drawn afresh (ranges as in :func:`scenarios`). With
+    ``vary_timing`` the cumulative values of every curve (``signing.by``,
+    each row of a table of curves, a dated event's ``by``, a delay's ``by``)
+    are redrawn too (same dates, non-decreasing; a curve with an uncertain
+    point is kept, so that its ranges still do not cross).
 
     Parameters
     ----------
     scenario:
         A validated scenario, e.g. ``pactsim.load("scenarios/x.yaml")``.
     vary_timing:
-        Whether to redraw the signing curve.
+        Whether to redraw the values of the curves (the signing's and, in
+        format 2, those of dated events and delays).
 
     Returns
     -------
@@ -850,8 +894,9 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
     Expressions combine its binary nodes and true/false questions with
     ``and``, ``or``, ``not``, ``any``, ``all``, ``at_least``, ``at_most``,
     ``exactly``, ``count(...)`` comparisons and ``==``/``!=``; they compare
-    drivers and numeric questions with numbers, and ``signing.date`` and date
-    questions with dates from just before ``as_of`` to the horizon (later
+    drivers, numeric questions and (format 2) days between two dated nodes'
+    dates with numbers, and ``signing.date``, every dated node's ``.date`` and
+    date questions with dates from just before ``as_of`` to the horizon (later
     dates are refused: nothing is modelled after it). Every example
     type-checks as a condition, so
     :meth:`Results.prob <pactsim.results.montecarlo.Results.prob>` accepts it. A
@@ -883,8 +928,10 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
     model = compile_scenario(scenario)
     by_type: dict[str, list[str]] = {"bool": list(model.names), "number": [], "date": []}
     by_type["number"] += model.driver_names
-    if model.signing_index >= 0:
-        by_type["date"].append("signing.date")
+    dated = scenario.dated_names
+    by_type["date"] += [f"{name}.date" for name in dated]
+    if scenario.pactsim == 2:  # days between two dates is format 2
+        by_type["number"] += [f"{a}.date - {b}.date" for a, b in itertools.pairwise(dated)][:2]
     for qname, (_tree, qtype) in model.questions.items():
         by_type[qtype].append(qname)
     pools = _Pools(tuple(by_type["bool"]), tuple(by_type["number"]), tuple(by_type["date"]),
