@@ -469,7 +469,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
         assert isinstance(spec, Node)
         plans.append(_plan(name, spec, index, driver_index, view.kind, view.pillar))
         if view.timing == "milestone":
-            timing[i] = _milestone_plan(name, spec, i, slot, index, driver_index, horizon)
+            timing[i] = _milestone_plan(name, spec, i, slot, index, driver_index, horizon, as_of)
     knots, blind = _knots(plans, len(driver_index))
     drivers = []
     for k, (name, d) in enumerate(scenario.drivers.items()):
@@ -545,7 +545,7 @@ def _curve_plan(name: str, spec: Node | Signing, i: int, slot: int, index: dict[
 
 
 def _milestone_plan(name: str, spec: Node, i: int, slot: dict[str, int], index: dict[str, int],
-                    driver_index: dict[str, int], horizon: int) -> MilestonePlan:
+                    driver_index: dict[str, int], horizon: int, as_of: int) -> MilestonePlan:
     after, d = spec.after, spec.delay
     assert after is not None
     assert d is not None
@@ -557,4 +557,5 @@ def _milestone_plan(name: str, spec: Node, i: int, slot: dict[str, int], index: 
         delay = DelayPlan("curve", points=np.array([0.0, *(float(k) for k, _ in d.points)]),
                           cum=np.array([0.0, *(p for _, p in d.points)]))
     return MilestonePlan(name, i, slot[name], tuple(slot[a] for a in after.names), after.k,
-                         after.mode, delay, horizon, _hazard(spec, index, driver_index))
+                         after.mode, delay, horizon, _hazard(spec, index, driver_index),
+                         span=horizon - as_of)

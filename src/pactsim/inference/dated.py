@@ -9,22 +9,25 @@ it did not happen). Three plans:
   curves over ``given`` parents). With ``F`` the row's piecewise-linear curve and
   ``h`` the hazard ratio of the draw (the product of each ``hazard_ratio``
   factor over true binary parents, times factor**value over drivers),
-  P(day <= d) = 1 - (1 - F(d))**h for every day ``d``. One float64 uniform
-  ``u`` per draw: ``u' = 1 - (1 - u)**(1/h)`` is inverted through ``F``
-  (``u' = u`` when ``h = 1``, so format-1 signing draws are unchanged).
+  P(day <= d) = 1 - (1 - F(d))**h for every day ``d``. One 32-bit uniform
+  ``u`` per draw; the day is the first ``k`` with ``u < floor(C(k) * 2**32)``
+  in a per-day table ``C`` of the row (binary hazard parents are folded into
+  the rows; a driver's hazard moves ``u`` to ``1 - (1 - u)**(1/h)`` first).
 * :class:`MilestonePlan` — an event ``after`` other dated nodes. Its "ever"
   chance is an ordinary binary node (drawn first, with its gates); then the
   anchor (the latest, earliest or k-th earliest anchor day) plus a whole-day
   offset with P(offset <= k) = 1 - (1 - F_delay(k))**h; it happens when the
   anchor exists, the ever bit is true and the day is on or before the horizon.
-  One float64 uniform per draw unless the delay is fixed.
+  One 32-bit uniform per draw (a step table as above) unless the delay is fixed.
 * :class:`ConditionPlan` — a condition used as a parent (``given`` entry,
   ``odds``/``hazard_ratio`` key), evaluated per draw like a question.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -73,6 +76,11 @@ class CurvePlan:
     hazard: Hazard = field(default_factory=Hazard)
     gates_true: tuple[int, ...] = ()
     gates_false: tuple[int, ...] = ()
+
+    @cached_property
+    def tables(self) -> _CurveTables:
+        """Per-day tables for sampling (built on first use)."""
+        return _CurveTables(self)
 
     @property
     def plain(self) -> bool:
@@ -123,6 +131,12 @@ class MilestonePlan:
     delay: DelayPlan
     horizon: int
     hazard: Hazard = field(default_factory=Hazard)
+    span: int = 0  # horizon - as_of: the longest offset that can still be in time
+
+    @cached_property
+    def tables(self) -> _DelayTables:
+        """Per-day offset tables for sampling (built on first use)."""
+        return _DelayTables(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,76 +176,201 @@ def _row_index(parents: tuple[int, ...], bits: NDArray[np.bool_]) -> NDArray[np.
     return idx
 
 
-def _invert(days: NDArray[np.int64], cum: NDArray[np.float64], u: NDArray[np.float64]
-            ) -> NDArray[np.int64]:
-    """Day of each ``u`` through one curve (:data:`NAT` past its last point)."""
-    seg = np.searchsorted(cum, u, side="right")
-    hit = seg < cum.shape[0]
-    i = seg[hit]
-    lo_c, hi_c = cum[i - 1], cum[i]
-    lo_d, hi_d = days[i - 1], days[i]
-    t = lo_d + (u[hit] - lo_c) / (hi_c - lo_c) * (hi_d - lo_d)
-    out = np.full(u.shape[0], NAT, dtype=np.int64)
-    out[hit] = np.minimum(np.floor(t).astype(np.int64) + 1, hi_d)
-    return out
+_TWO32 = float(1 << 32)
+#: Bins of the 32-bit uniform per row of a step table (its top bits pick the bin).
+_BIN_BITS = 16
+#: Entries of all rows' bin tables together at most (beyond, fewer bins per row).
+_MAX_BIN_ENTRIES = 1 << 22
+
+
+class _Steps:
+    """Inverse of cumulative step tables: for a 32-bit uniform ``u`` and a row ``r``,
+    the smallest ``k`` with ``u < thr[r, k]`` (``K`` when there is none).
+
+    ``thr[r, k] = floor(C_r(k) * 2**32)``, so P(k <= j) = C_r(j) to within 2**-32,
+    as for binary nodes. The top bits of ``u`` pick a bin whose answer is
+    tabulated; only draws in the few bins that straddle a step are searched.
+    """
+
+    def __init__(self, cum: NDArray[np.float64]) -> None:
+        rows, width = cum.shape
+        self.thr = np.clip(np.floor(cum * _TWO32), 0, _TWO32).astype(np.int64)
+        bits = _BIN_BITS
+        while bits > 8 and rows << bits > _MAX_BIN_ENTRIES:
+            bits -= 1
+        self.shift = np.uint32(32 - bits)
+        self.bins = 1 << bits
+        starts = np.arange(self.bins, dtype=np.int64) << (32 - bits)
+        ends = starts + (1 << (32 - bits)) - 1
+        # the answer of each bin, or -1 where the bin straddles a step (searched per draw)
+        self.lo = np.empty((rows, self.bins), dtype=np.intp)
+        for r in range(rows):
+            lo = np.searchsorted(self.thr[r], starts, side="right")
+            hi = np.searchsorted(self.thr[r], ends, side="right")
+            self.lo[r] = np.where(lo == hi, lo, -1)
+        self.flat = self.lo.ravel()
+        self.width = width
+
+    def __call__(self, u: NDArray[np.uint32], rows: NDArray[np.intp] | None) -> NDArray[np.intp]:
+        b = np.right_shift(u, self.shift).astype(np.intp)
+        if rows is not None:
+            b += rows * self.bins
+        k = self.flat.take(b)
+        hard = np.flatnonzero(k < 0)
+        if hard.shape[0]:
+            if rows is None:
+                k[hard] = np.searchsorted(self.thr[0], u[hard], side="right")
+            else:
+                rh = rows[hard]
+                for r in np.unique(rh):
+                    sel = hard[rh == r]
+                    k[sel] = np.searchsorted(self.thr[r], u[sel], side="right")
+        return k
+
+
+def _with_hazard(cum: NDArray[np.float64], logf: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Rows ``1 - (1 - C)**h`` for every combination of the binary hazard parents
+    (row ``g + (c << bits of cum's rows)``: ``cum``'s row ``g``, parents ``c``)."""
+    m = logf.shape[0]
+    out = []
+    for c in range(1 << m):
+        h = math.exp(sum(float(lf) for j, lf in enumerate(logf) if c >> j & 1))
+        with np.errstate(divide="ignore"):
+            out.append(-np.expm1(np.log1p(-np.minimum(cum, 1.0)) * h))
+    return np.concatenate(out, axis=0)
+
+
+def _uniform32(rng: np.random.Generator, n: int) -> NDArray[np.uint32]:
+    """``n`` uniform 32-bit integers: the low then high half of each 64-bit raw draw."""
+    return rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+
+
+def _unit(u: NDArray[np.uint32]) -> NDArray[np.float64]:
+    """32-bit uniforms as doubles in (0, 1): ``(u + 1/2) / 2**32``."""
+    return (u.astype(np.float64) + 0.5) * (1.0 / _TWO32)
+
+
+def _hazard_u32(u: NDArray[np.uint32], logh: NDArray[np.float64]) -> NDArray[np.uint32]:
+    """``u`` moved through ``1 - (1 - u)**(1/h)`` per draw, back on the 32-bit grid (so
+    the step tables of the curve invert it: P(k <= j) = 1 - (1 - C(j))**h to 2**-32)."""
+    x = _transform(_unit(u), logh)
+    x *= _TWO32
+    np.minimum(x, _TWO32 - 1.0, out=x)
+    return x.astype(np.uint32)
+
+
+class _CurveTables:
+    """A curve node's per-day tables: ``cum`` ``(rows, K)`` with ``cum[r, k]`` = P(happened
+    by ``as_of + k``) for the row ``r`` of its table parents (and, unless a driver sets
+    the hazard, of its binary hazard parents), ``k = 0..K-1``."""
+
+    def __init__(self, plan: CurvePlan) -> None:
+        as_of = int(plan.days[0])
+        grid = np.arange(as_of, int(plan.days[-1]) + 1, dtype=np.float64)
+        base = np.array([np.interp(grid, plan.days, row) for row in plan.cum])
+        self.as_of = as_of
+        self.per_draw = bool(plan.hazard.drivers)  # a driver sets the hazard: per draw
+        if self.per_draw:
+            self.parents = plan.given
+            self.cum = base
+        else:  # binary hazard parents only: folded into the rows' tables
+            self.parents = plan.given + plan.hazard.parents
+            self.cum = _with_hazard(base, plan.hazard.logf) if plan.hazard.parents else base
+        self.steps = _Steps(self.cum)
 
 
 def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
                  drivers: NDArray[np.float64], day: NDArray[np.int64]) -> None:
-    """Draw ``plan``'s day into ``day`` ``(n,)`` and its bit into ``bits[plan.index]``."""
+    """Draw ``plan``'s day into ``day`` ``(n,)`` and its bit into ``bits[plan.index]``.
+
+    One 32-bit uniform per draw; with binary hazard parents only, the hazard is
+    folded into per-row tables (no per-draw transform).
+    """
     n = day.shape[0]
-    u = _transform(np.asarray(rng.random(n)), hazard_log(plan.hazard, bits, drivers, n))
-    if not plan.given:
-        day[:] = _invert(plan.days, plan.cum[0], u)
-    else:
-        rows = _row_index(plan.given, bits)
-        day[:] = NAT
-        for r in np.unique(rows):
-            hit = rows == r
-            day[hit] = _invert(plan.days, plan.cum[r], u[hit])
+    tab = plan.tables
+    u = _uniform32(rng, n)
+    rows = _row_index(tab.parents, bits) if tab.parents else None
+    if tab.per_draw:
+        logh = hazard_log(plan.hazard, bits, drivers, n)
+        assert logh is not None
+        u = _hazard_u32(u, logh)
+    k = tab.steps(u, rows)
     out = bits[plan.index]
-    np.not_equal(day, NAT, out=out)
+    np.less(k, tab.cum.shape[1], out=out)
+    np.add(k, tab.as_of, out=day)
     if plan.gates_true or plan.gates_false:
         for g in plan.gates_true:
             out &= bits[g]
         for g in plan.gates_false:
             np.greater(out, bits[g], out=out)
-        day[~out] = NAT
+    day[~out] = NAT
 
 
 def anchor_days(plan: MilestonePlan, days: NDArray[np.int64]) -> NDArray[np.int64]:
     """``(n,)`` anchor day of each draw (:data:`NAT` when too few anchors happened)."""
-    if len(plan.anchors) == 1:
-        return np.array(days[plan.anchors[0]], dtype=np.int64)
+    rows = [days[a] for a in plan.anchors]
+    if len(rows) == 1:
+        return np.array(rows[0], dtype=np.int64)
+    if plan.mode == "all" or plan.need == len(rows):  # the latest, missing if any is
+        out: NDArray[np.int64] = np.maximum(rows[0], rows[1])
+        low: NDArray[np.int64] = np.minimum(rows[0], rows[1])  # NaT is the smallest int64: it survives a min
+        for r in rows[2:]:
+            np.maximum(out, r, out=out)
+            np.minimum(low, r, out=low)
+        out[low == NAT] = NAT
+        return out
+    if plan.need == 1:  # the earliest of those that happened
+        out = np.where(rows[0] == NAT, _NEVER, rows[0])
+        for r in rows[1:]:
+            np.minimum(out, np.where(r == NAT, _NEVER, r), out=out)
+        out[out == _NEVER] = NAT
+        return out
     a = np.where(days[list(plan.anchors)] == NAT, _NEVER, days[list(plan.anchors)])
     a.sort(axis=0)
     out = a[plan.need - 1]
     return np.where(out == _NEVER, NAT, out)
 
 
+class _DelayTables:
+    """A milestone's offset tables: ``cum[r, k]`` = P(offset <= k days), ``k = 0..span``,
+    per row of its binary hazard parents (unless a driver sets the hazard)."""
+
+    def __init__(self, plan: MilestonePlan) -> None:
+        base = plan.delay.cdf(np.arange(plan.span + 1, dtype=np.float64))[None, :]
+        self.per_draw = bool(plan.hazard.drivers)  # a driver sets the hazard: per draw
+        if self.per_draw:
+            self.parents: tuple[int, ...] = ()
+            self.cum = base
+        else:
+            self.parents = plan.hazard.parents
+            self.cum = _with_hazard(base, plan.hazard.logf) if plan.hazard.parents else base
+        self.steps = _Steps(self.cum)
+
+
 def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
                      drivers: NDArray[np.float64], days: NDArray[np.int64]) -> None:
     """Time ``plan`` (its ever bit, ``bits[plan.index]``, is drawn already): write its
-    day into ``days[plan.slot]`` and clear the bit where it does not happen in time."""
+    day into ``days[plan.slot]`` and clear the bit where it does not happen in time.
+
+    A fixed delay draws nothing; another draws one 32-bit uniform per draw.
+    """
     n = days.shape[1]
     anchor = anchor_days(plan, days)
-    reach = plan.horizon - np.where(anchor == NAT, plan.horizon, anchor)  # days left
-    d = plan.delay
-    if d.kind == "fixed":
-        offset = np.full(n, d.days, dtype=np.int64)
-    else:
-        u = _transform(np.asarray(rng.random(n)), hazard_log(plan.hazard, bits, drivers, n))
-        if d.kind == "lognormal":
-            with np.errstate(over="ignore"):
-                x = np.exp(d.mu + d.sigma * special.ndtri(u))
-        else:
-            x = np.full(n, np.inf)
-            hit = u < d.cum[-1]
-            x[hit] = np.interp(u[hit], d.cum, d.points)
-        offset = np.ceil(np.minimum(x, float(reach.max(initial=0) + 1))).astype(np.int64)
     out = bits[plan.index]
     out &= anchor != NAT
-    out &= offset <= reach
+    d = plan.delay
+    if d.kind == "fixed":
+        offset: NDArray[np.int64] | NDArray[np.intp] = np.full(n, d.days, dtype=np.int64)
+    else:
+        tab = plan.tables
+        u = _uniform32(rng, n)
+        if tab.per_draw:
+            logh = hazard_log(plan.hazard, bits, drivers, n)
+            assert logh is not None
+            u = _hazard_u32(u, logh)
+        rows = _row_index(tab.parents, bits) if tab.parents else None
+        offset = tab.steps(u, rows)
     day = days[plan.slot]
-    day[:] = NAT
-    day[out] = anchor[out] + offset[out]
+    np.add(anchor, offset, out=day)
+    out &= day <= plan.horizon
+    day[~out] = NAT

@@ -11,6 +11,14 @@ draws do not depend on how blocks are grouped into chunks or spread over
 workers. Within a block the generator is consumed in a fixed order: drivers,
 then binary nodes in topological order.
 
+Dated nodes (:mod:`pactsim.inference.dated`) draw one 32-bit uniform each (none
+for a milestone with a fixed delay, and none for the "ever" bit of a milestone
+that always follows its anchor); the day is the first step of a per-day table
+of thresholds that ``u`` falls under, so each day's probability is exact to
+2**-32 as for binary nodes. Until 2026-11-30 ``signing`` drew a float64 and
+inverted its curve: the law of the dates is the same, the draws for a seed
+are not.
+
 A Bernoulli node compares a 32-bit uniform integer ``u`` with
 ``floor(p * 2**32)`` (rows with p = 1 are always true), so its probability is
 exact to 2**-32; nodes with driver odds or uncertain p with odds compare ``u``
@@ -373,7 +381,10 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
         if plan.kind == "condition":
             _condition(model, model.conditions[plan.index].tree, bits, drivers, days, out)
             continue
-        if kern is None:
+        if timing is not None and kern is not None and not kern.parents and kern.sure[0] \
+                and not plan.gates_true and not plan.gates_false:
+            out[:] = True  # a milestone that always follows its anchor: no draw
+        elif kern is None:
             _draw_node(plan, bits, drivers, rng, n, out, tab)
         else:
             _draw_fixed(kern, bits, _uniform32(rng, n), out, scratch)

@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pactsim.inference.compile import CompiledModel
-from pactsim.inference.engine import NAT, Draws
+from pactsim.inference.engine import Draws
 from pactsim.language import expr as _expr
 
 __all__ = [
@@ -305,7 +305,7 @@ class Stats:
         """``(horizon - as_of + 1,)`` draws signed on each day (zeros without signing)."""
         if self.signing_slot < 0:
             return np.zeros(self.date_hist.shape[1], dtype=np.int64)
-        return self.date_hist[self.signing_slot]
+        return np.asarray(self.date_hist[self.signing_slot], dtype=np.int64)
 
     def merge(self, other: Stats) -> Stats:
         """Add the next block's statistics (in place) and return self.
@@ -505,9 +505,11 @@ def summarize(
     width = max(model.horizon - model.as_of + 1, 1)
     hist = np.zeros((len(model.dated), width), dtype=np.int64)
     for k in range(len(model.dated)):
-        row = draws.days[k]
-        day = row[row != NAT] - model.as_of
-        hist[k] += np.bincount(day, minlength=width)[:width]
+        # days after as_of; NaT (and nothing else) lands past the end once viewed unsigned
+        x = draws.days[k] - model.as_of
+        xu = x.view(np.uint64)
+        np.minimum(xu, np.uint64(width), out=xu)
+        hist[k] += np.bincount(x, minlength=width + 1)[:width]
     stats = Stats(
         n=draws.n,
         node_counts=np.array([np.count_nonzero(row) for row in draws.bits], dtype=np.int64),
