@@ -111,6 +111,31 @@ def binary_scenario(n_nodes: int, *, seed: int = 0) -> dict[str, Any]:
     }
 
 
+#: Five dated nodes (issue 10's benchmark): a dated event, signing with a hazard ratio on
+#: it, two milestones after signing (a lognormal delay; a curve delay with a hazard
+#: ratio) and entry into force 30 days after both.
+DATED_5 = """\
+pactsim: 2
+id: dated-5
+as_of: 2025-01-01
+horizon: 2026-12-31
+events:
+  crisis:
+    by: {2025-06-30: 0.3, 2026-12-31: 0.6}
+  ratified_a: {after: signing, delay: {median: 120, p90: 300}}
+  ratified_b: {after: signing, delay: {by: {60: 0.3, 365: 0.9}}, hazard_ratio: {crisis: 0.7}}
+  in_force: {after: {all: [ratified_a, ratified_b]}, delay: 30}
+signing:
+  by: {2025-03-31: 0.3, 2025-12-31: 0.7, 2026-12-31: 0.85}
+  hazard_ratio: {crisis: 1.5}
+"""
+
+
+def load_dated() -> pactsim.Scenario:
+    """The five-dated-node scenario :data:`DATED_5`."""
+    return pactsim.loads(DATED_5, name="<dated-5>")
+
+
 def load_binary(n_nodes: int, *, seed: int = 0) -> pactsim.Scenario:
     """The validated scenario of :func:`binary_scenario`."""
     return from_dict(binary_scenario(n_nodes, seed=seed), name=f"<binary-{n_nodes}>")

@@ -45,7 +45,10 @@ def _load(scenario: str) -> Any:
     if scenario == "flagship":
         return pactsim.load(FLAGSHIP)
     sys.path.insert(0, str(HERE))
-    from _generate import load_binary
+    from _generate import load_binary, load_dated
+
+    if scenario == "dated":
+        return load_dated()
 
     return load_binary(int(scenario))
 
@@ -287,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="n for pgmpy and pyAgrum (default 1e5)")
     ap.add_argument("--no-compare", action="store_true", help="skip pgmpy and pyAgrum")
     ap.add_argument("--no-flagship", action="store_true", help="skip the flagship scenario")
+    ap.add_argument("--no-dated", action="store_true",
+                    help="skip the scenario of five dated nodes (dated-5)")
     ap.add_argument("--no-exact", action="store_true",
                     help="skip exact inference (bench_exact.py) and re-evaluation "
                          "(bench_reeval.py)")
@@ -305,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     memory_n = int(args.memory_n if args.memory_n is not None else (0 if args.quick else 1e8))
     compare_n = int(args.compare_n if args.compare_n is not None
                     else (2000 if args.quick else 1e5))
-    scenarios = ([] if args.no_flagship else ["flagship"]) + [str(s) for s in sizes]
+    scenarios = (([] if args.no_flagship else ["flagship"])
+                 + ([] if args.no_dated else ["dated"]) + [str(s) for s in sizes])
 
     def repeat(n: int) -> int:
         if args.repeat is not None:
@@ -328,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  running {scen} n={n:,} ...", file=sys.stderr, flush=True)
         r = _run_child(spec)
         raw["cases"].append({**spec, **r})
-        name = "iran-russia-2024" if scen == "flagship" else f"binary-{scen}"
+        name = {"flagship": "iran-russia-2024", "dated": "dated-5"}.get(scen, f"binary-{scen}")
         sim, base, keep = _cpu(r["sim"]), _cpu(r["base"]), _cpu(r["keep"])
         rows.append([name, str(r["nodes"]), _fmt_n(n), _fmt_s(base), _fmt_s(sim),
                      _ratio(sim, base), _fmt_s(keep), _ratio(keep, base),
