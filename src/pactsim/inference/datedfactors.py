@@ -458,6 +458,48 @@ class Dated:
         none[0] = 1.0
         return stack_bit(index, Factor((dv,), none), one)
 
+    def date_full(self, slot: int) -> Factor:
+        """``P(D_X | parents)`` with the "no date" state: used when the day variable
+        is in the network, the bit then being ``D_X != 0`` (:meth:`bit_of_date`)."""
+        from pactsim.inference.factors import Factor
+
+        i = self.lay.slot_index[slot]
+        t = self.model.timing[i]
+        dv = self.lay.date_var(slot)
+        if isinstance(t, CurvePlan):
+            G = self.curve_G(t)
+            f = np.diff(G.table, axis=-1, prepend=0.0)
+            f[..., 0] = 0.0
+            one = mul(relabel(Factor(G.vars, f), TAX, dv),
+                      self._gates(t.gates_true, t.gates_false))
+        else:
+            L, bitjoint, pv = self.law(i)
+            L = mul(L, indicator_true(sorted(pv - set(L.vars))))
+            one = safe_div(L, sum_over(bitjoint, i))
+        one = full_shape(one, {v: self.card(v) for v in one.vars})
+        ax = one.vars.index(dv)
+        tab = np.array(one.table)
+        idx = [slice(None)] * tab.ndim
+        idx[ax] = 0
+        tab[tuple(idx)] = 1.0 - tab.sum(axis=ax)
+        return Factor(one.vars, tab)
+
+    def date_is_child(self, slot: int) -> bool:
+        """Whether the day variable is a child of the bit (milestones after one or all:
+        given the bit, the day does not depend on the bits before it), rather than
+        the bit a function of the day (curves; any / at_least)."""
+        t = self.model.timing[self.lay.slot_index[slot]]
+        return isinstance(t, MilestonePlan) and t.mode in ("one", "all")
+
+    def bit_of_date(self, slot: int) -> Factor:
+        """The bit of a dated node as ``D_X != 0``."""
+        from pactsim.inference.factors import Factor
+
+        i = self.lay.slot_index[slot]
+        dv = self.lay.date_var(slot)
+        q = (np.arange(self.S) != 0).astype(np.float64)
+        return stack_bit(i, Factor((dv,), 1.0 - q), Factor((dv,), q))
+
     def bit(self, index: int) -> Factor:
         if index not in self._bits:
             t = self.model.timing[index]

@@ -953,6 +953,9 @@ class Network:
         d = self.dated
         if plan.index in self.model.conditions:
             return d.condition(self.model.conditions[plan.index])  # type: ignore[no-any-return]
+        slot = self.model.timing[plan.index].slot
+        if slot in self.date_slots and not d.date_is_child(slot):
+            return d.bit_of_date(slot)  # type: ignore[no-any-return]
         return d.bit(plan.index)  # type: ignore[no-any-return]
 
     def _add_dated(self, beta_points: int, max_table: int) -> None:
@@ -960,7 +963,8 @@ class Network:
         lay = d.lay
         for k in range(len(self.model.dated)):
             v = lay.date_var(k)
-            self.factors.append(d.date(k) if k in self.date_slots
+            self.factors.append((d.date(k) if d.date_is_child(k) else d.date_full(k))
+                                if k in self.date_slots
                                 else Factor((v,), np.ones(1)))
         for i, _v in sorted(lay.ever.items(), key=lambda x: x[1]):
             self.factors.append(d.ever(i, self._node(self.model.plans[i], beta_points,

@@ -92,6 +92,7 @@ from pactsim.errors import (
     ModelTooWideError,
     PactsimError,
 )
+from pactsim.inference import datedfactors as dfx
 from pactsim.inference import factors as fx
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.language import expr as _expr
@@ -122,6 +123,8 @@ def _walk(e: _expr.Expr) -> Iterator[_expr.Expr]:
             stack += list(node.operands)
         elif isinstance(node, _expr.Call):
             stack += list(node.args)
+        elif isinstance(node, _expr.DaysBetween):
+            stack += [node.left, node.right]
 
 
 @dataclass
@@ -177,6 +180,7 @@ class ExactResults:
         self._p = np.array([self._tree.marginal(i)[1] for i in range(nb)])
         self.quadrature_error = 0.0
         self._qprobs: dict[str, tuple[float, float | None]] | None = None
+        self._date_cache: dict[int, FloatArray] = {}
         if model.drivers or any(p.beta_given is not None for p in model.plans):
             # the rules converge geometrically (their pieces resolve every node's
             # logistic), so doubling the points at least halves the error:
@@ -294,14 +298,25 @@ class ExactResults:
         nb = m.n_binary
         query = sorted(m.index[n] if n in m.index else nb + m.driver_names.index(n)
                        for n in base)
-        if cuts:
+        slots = sorted({m.slot[x.name] for t in all_trees for x in _walk(t)
+                        if isinstance(x, _expr.DateOf)})
+        fresh = bool(cuts)
+        if not m.plain:
+            # a dated node's bit is its day variable's state != 0: keep the day only
+            bits = {m.index[m.dated[k]] for k in slots}
+            query = sorted({*(v for v in query if v not in bits),
+                            *(net.dated.lay.date_var(k) for k in slots)})
+            fresh = fresh or not set(slots) <= net.date_slots
+        if fresh:
             rules = list(net.rules)
             for d, cs in cuts.items():
                 k = m.driver_names.index(d)
                 rules[k] = fx.driver_rule(m.drivers[k], self.quad_points, cs)
-            net = fx.Network(m, rules, 4 * self.quad_points, self.max_table, base=net)
+            net = fx.Network(m, rules, 4 * self.quad_points, self.max_table, base=net,
+                             dates=set(slots) | (net.date_slots if net.dated is not None
+                                                 else set()))
         days = None
-        dated = any(isinstance(x, _expr.DateOf) for t in all_trees for x in _walk(t))
+        dated = bool(slots) and m.plain
         card = dict(net.card)
         if dated and m.signing is not None:
             lits = [to_day(x.value) for t in all_trees for x in _walk(t)
@@ -312,9 +327,11 @@ class ExactResults:
         if final > self.max_table:
             raise fx.too_wide(final, [net.name(v) for v in query], self.max_table,
                               "of this expression")
-        table = None if cuts else self._tree.joint(query)
+        table = None if fresh else self._tree.joint(query)
         if table is None:
             keep = net.ancestors(query)
+            if net.dated is not None:
+                _check_dates(net, keep)
             factors = [net.factors[v] for v in keep]
             adj = fx.interaction_graph((f.vars for f in factors), keep)
             eliminate = [v for v in keep if v not in set(query)]
@@ -335,7 +352,8 @@ class ExactResults:
             shape[ax] = len(pi)
             signed = np.take(table, [1], axis=ax) * pi.reshape(shape)
             table = np.concatenate([np.take(table, [0], axis=ax), signed], axis=ax)
-        values = {v: net.rules[v - nb][0] for v in query if v >= nb}
+        nd = len(m.drivers)
+        values = {v: net.rules[v - nb][0] for v in query if nb <= v < nb + nd}
         return _Joint(tuple(query), np.asarray(table, dtype=np.float64), days, values), \
             questions, all_trees
 
@@ -371,6 +389,11 @@ class ExactResults:
             dates: dict[str, NDArray[Any]] = {}
             for a, v in enumerate(joint.vars):
                 state = (idx // strides[a]) % shape[a]
+                if v >= nb + len(m.drivers):
+                    name = m.dated[v - nb - len(m.drivers)]
+                    dates[name] = dfx.day_values(state, m.as_of)
+                    values[name] = state != 0
+                    continue
                 if v >= nb:
                     values[m.drivers[v - nb].name] = joint.values[v][state]
                     continue
@@ -608,6 +631,10 @@ class ExactResults:
                 p, x = p[~nat], v[~nat].astype(np.int64).astype(np.float64)
             else:
                 x = np.asarray(v, dtype=np.float64)
+                nan = np.isnan(x)
+                if nan.any():
+                    missing += float(p[nan].sum())
+                    p, x = p[~nan], x[~nan]
             vals, inv = np.unique(x, return_inverse=True)
             for val, w in zip(vals, np.bincount(inv, weights=p, minlength=len(vals)),
                               strict=True):
@@ -630,34 +657,83 @@ class ExactResults:
         """The scenario's ``by`` dates plus quarter ends up to the horizon."""
         return self.scenario.key_dates()
 
+    def dated(self) -> list[str]:
+        """Names of the dated nodes (signing, dated events, milestones), file order."""
+        return list(self.model.dated)
+
     def _cdf(self, days: NDArray[np.int64]) -> FloatArray:
         sp = self.model.signing
         if sp is None:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
         return np.interp(days, sp.days, sp.cum, left=0.0, right=float(sp.cum[-1]))
 
+    def _date_cum(self, node: object) -> FloatArray:
+        """P(``node``'s day <= as_of + i) for i = 0..W (exact, from its day variable)."""
+        m = self.model
+        slot = _s.date_slot(m, node)
+        if m.plain:  # the format-1 signing curve itself
+            return self._cdf(np.arange(m.as_of, m.horizon + 1))
+        cached = self._date_cache.get(slot)
+        if cached is not None:
+            return cached
+        net = self._net
+        var = net.dated.lay.date_var(slot)
+        if slot in net.date_slots:
+            pmf = self._tree.marginal(var)
+        else:
+            tree: _expr.Expr = _expr.DateOf(m.dated[slot])
+            joint, _, _ = self._joint([tree])
+            ax = joint.vars.index(var)
+            pmf = joint.table.sum(axis=tuple(a for a in range(joint.table.ndim) if a != ax))
+        cum = np.concatenate([[0.0], np.cumsum(pmf[1:])])
+        cum = np.minimum(np.maximum(cum, 0.0), 1.0)
+        self._date_cache[slot] = cum
+        return cum
+
+    def date_cdf(self, node: str, dates: Any = None) -> pd.DataFrame:
+        """Exact P(``node`` happened on or before each date), as :meth:`Results.date_cdf
+        <pactsim.results.montecarlo.Results.date_cdf>`: columns ``p``, ``stderr`` (0),
+        ``lo`` = ``hi`` = ``p``, indexed by date. For the format-1 signing this is
+        :math:`F(d)`, linear between the ``by`` points from 0 at ``as_of``."""
+        m = self.model
+        if m.plain and _s.date_slot(m, node) >= 0:
+            days = _s.day_numbers(dates, m)
+            p = self._cdf(days)
+            return _s.cdf_frame(days, p, np.zeros_like(p), p, p)
+        cum = self._date_cum(node)
+        days = _s.day_numbers(dates, m)
+        idx = np.clip(days - m.as_of, -1, len(cum) - 1)
+        p = np.where(idx < 0, 0.0, cum[np.maximum(idx, 0)])
+        return _s.cdf_frame(days, p, np.zeros_like(p), p, p)
+
+    def date_quantiles(self, node: str, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
+                       given_happened: bool = True) -> pd.Series:
+        """Quantiles of ``node``'s date, as :meth:`Results.date_quantiles
+        <pactsim.results.montecarlo.Results.date_quantiles>` (``NaT`` beyond its chance by
+        the horizon; ``given_happened``: among outcomes where it happened)."""
+        levels = _s.quantile_levels(probs)
+        cum = self._date_cum(node)
+        total = float(cum[-1]) if given_happened else 1.0
+        return _s.date_quantiles(cum, self.model.as_of, levels, total)
+
     def signing_cdf(self, dates: Any = None) -> pd.DataFrame:
-        """Exact P(signed on or before each date): :math:`F(d)`, linear between
-        the ``by`` points from 0 at ``as_of``, flat after the last.
+        """Exact P(signed on or before each date): :meth:`date_cdf` of ``signing``.
 
         ``dates`` as in :meth:`Results.signing_cdf
         <pactsim.results.montecarlo.Results.signing_cdf>` (one date or a
         sequence; default every day from ``as_of`` to the horizon). Columns
         ``p``, ``stderr`` (0), ``lo`` = ``hi`` = ``p``, indexed by date.
         """
-        days = _s.day_numbers(dates, self.model)
-        p = self._cdf(days)
-        return _s.cdf_frame(days, p, np.zeros_like(p), p, p)
+        if self.model.signing_index < 0:
+            raise PactsimError("this scenario has no `signing` section, so no signing date")
+        return self.date_cdf("signing", dates)
 
     def signing_quantiles(self, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
                           given_signed: bool = True) -> pd.Series:
-        """Quantiles of the signing date, as :meth:`Results.signing_quantiles
-        <pactsim.results.montecarlo.Results.signing_quantiles>`."""
-        m = self.model
-        levels = _s.quantile_levels(probs)
-        cum = self._cdf(np.arange(m.as_of, m.horizon + 1))
-        total = float(cum[-1]) if given_signed else 1.0
-        return _s.date_quantiles(cum, m.as_of, levels, total)
+        """Quantiles of the signing date: :meth:`date_quantiles` of ``signing``."""
+        if self.model.signing_index < 0:
+            raise PactsimError("this scenario has no `signing` section, so no signing date")
+        return self.date_quantiles("signing", probs, given_happened=given_signed)
 
 
 #: Networks (by quadrature points) of the structures evaluated last, most recent
@@ -674,10 +750,32 @@ _RECENT_ENTRIES = 1 << 18  # 2 MiB of float64 per structure, 16 MiB in all
 def _structure_key(model: CompiledModel) -> tuple[Any, ...]:
     """The scenario's structure without its numbers: nodes, parents, gates, drivers,
     which rows have an uncertain p with odds."""
-    return (model.names, tuple(d.name + ":" + d.dist for d in model.drivers),
+    timing = tuple((i, t.slot, getattr(t, "anchors", None), getattr(t, "mode", None),
+                    getattr(t, "given", None), t.hazard.parents, t.hazard.drivers,
+                    getattr(t, "gates_true", None), getattr(t, "gates_false", None))
+                   for i, t in sorted(model.timing.items()))
+    return (model.names, model.dated, timing,
+            tuple(d.name + ":" + d.dist for d in model.drivers),
             tuple((p.kind, p.given, p.odds_parents, p.drivers, p.gates_true, p.gates_false,
                    None if p.beta_given is None else tuple(np.isnan(p.beta_given[:, 0])))
                   for p in model.plans))
+
+
+def _check_dates(net: fx.Network, keep: Sequence[int]) -> None:
+    """Refuse a joint law that holds a milestone's day and a milestone after it: the
+    network gives each milestone's day given its bit and root days only."""
+    m, lay = net.model, net.dated.lay
+    kept = set(keep)
+    for k in range(len(m.dated)):
+        if lay.is_root(k) or lay.date_var(k) not in kept or net.card[lay.date_var(k)] == 1:
+            continue
+        after = [m.dated[j] for j in lay.descendants(k)
+                 if lay.slot_index[j] in kept or lay.date_var(j) in kept]
+        if after:
+            raise ExactUnsupportedError(
+                f"exact inference cannot give the joint law of the day of '{m.dated[k]}' and "
+                f"{', '.join(repr(a) for a in after)}, which follow it (that needs a table over "
+                "both days and every day in between); use pactsim.simulate")
 
 
 def _forget_structures() -> None:
@@ -784,13 +882,6 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
     if progress is not None and not isinstance(progress, bool):
         raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}")
     model = compile_scenario(scenario)
-    if not model.plain:
-        from pactsim.errors import ExactUnsupportedError
-
-        raise ExactUnsupportedError(
-            f"scenario '{scenario.id}' has format-2 timing (dated events, milestones, hazard "
-            "ratios, per-row curves or conditions as parents), which exact inference does not "
-            "handle yet; use pactsim.simulate")
     return ExactResults(scenario, model, quad_points=quad_points,
                         max_table=max_table, progress=progress)
 
