@@ -408,12 +408,12 @@ class Dated:
         T = np.diff(C.table, axis=-1, prepend=0.0)
         T[..., 0] = 0.0  # no anchor: no day
         L = self._shift(Factor(C.vars, T), plan)
-        p = m.plans[index]
+        ever_plan = m.plans[index]
         if index in lay.ever:
             e = lay.ever[index]
             L = stack_bit(e, Factor((), np.zeros(())), L)
-        elif float(p.p_given[0]) != 1.0:
-            L = Factor(L.vars, L.table * float(p.p_given[0]))
+        elif float(ever_plan.p_given[0]) != 1.0:
+            L = Factor(L.vars, L.table * float(ever_plan.p_given[0]))
         L = relabel(L, TAX, lay.date_var(plan.slot))
         mass1 = sum_over(L, lay.date_var(plan.slot))
         mass1 = mul(mass1, indicator_true(sorted(pv - set(mass1.vars))))
@@ -479,7 +479,7 @@ class Dated:
         one = full_shape(one, {v: self.card(v) for v in one.vars})
         ax = one.vars.index(dv)
         tab = np.array(one.table)
-        idx = [slice(None)] * tab.ndim
+        idx: list[Any] = [slice(None)] * tab.ndim
         idx[ax] = 0
         tab[tuple(idx)] = 1.0 - tab.sum(axis=ax)
         return Factor(one.vars, tab)

@@ -990,8 +990,8 @@ class Network:
             return self.model.drivers[v - nb].name
         lay = self.dated.lay
         if v < lay.date_base + len(self.model.dated):
-            return self.model.dated[v - lay.date_base] + ".date"
-        return next(self.model.names[i] for i, e in lay.ever.items() if e == v) + " (ever)"
+            return str(self.model.dated[v - lay.date_base]) + ".date"
+        return str(next(self.model.names[i] for i, e in lay.ever.items() if e == v)) + " (ever)"
 
     def _node(self, plan: BinaryPlan, beta_points: int, max_table: int) -> Factor:
         nb = self.model.n_binary

@@ -686,7 +686,7 @@ class ExactResults:
             ax = joint.vars.index(var)
             pmf = joint.table.sum(axis=tuple(a for a in range(joint.table.ndim) if a != ax))
         cum = np.concatenate([[0.0], np.cumsum(pmf[1:])])
-        cum = np.minimum(np.maximum(cum, 0.0), 1.0)
+        cum = np.asarray(np.minimum(np.maximum(cum, 0.0), 1.0), dtype=np.float64)
         self._date_cache[slot] = cum
         return cum
 
