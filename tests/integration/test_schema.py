@@ -29,6 +29,13 @@ def test_shipped_scenarios_satisfy_the_schema(path):
     {"pactsim": 1, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31",
      "events": {"Bad": {"p": 0.1}}},
     {"pactsim": 3, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31"},
+    # format 2: a delay of an unknown form, an anchor of an unknown mode, a hazard ratio <= 0
+    {"pactsim": 2, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31",
+     "events": {"r": {"after": "signing", "delay": {"mean": 3}}}},
+    {"pactsim": 2, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31",
+     "events": {"r": {"after": {"every": ["a", "b"]}, "delay": 3}}},
+    {"pactsim": 2, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31",
+     "events": {"e": {"by": {"2024-06-30": 0.5}, "hazard_ratio": {"a": 0}}}},
 ])
 def test_schema_rejects_structural_mistakes(bad):
     with pytest.raises(jsonschema.ValidationError):
