@@ -250,7 +250,7 @@ class Results:
         return list(self.model.dated)
 
     def _hist(self, node: object) -> NDArray[np.int64]:
-        return self.stats.date_hist[_s.date_slot(self.model, node)]
+        return np.asarray(self.stats.date_hist[_s.date_slot(self.model, node)], dtype=np.int64)
 
     def date_cdf(self, node: str, dates: Any = None) -> pd.DataFrame:
         """P(``node`` happened on or before each date), with standard errors and 95% bands.
