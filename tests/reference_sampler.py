@@ -18,9 +18,19 @@ from scratch:
   through 0 on ``as_of`` and the ``by`` points, so that P(signed on or before
   day d) is the curve at d (a discrete inverse CDF over whole days); no date
   with probability one minus the last point;
+* format 2: a dated event or the signing takes the row's curve F (linear in
+  days from 0 on ``as_of``; uncertain points at their mean) and the hazard
+  ratio h (factors of true binary parents and conditions, factor**value of
+  drivers), and its day is the first t with (1 - F(t))**h < 1 - u; a
+  milestone draws its chance of ever happening like a binary node, takes the
+  k-th earliest anchor day and adds the first whole k with
+  (1 - F_delay(k))**h < 1 - u (lognormal delays through
+  :class:`statistics.NormalDist`, mu and sigma recomputed from the written
+  ``between`` or ``median``/``p90``), on or before the horizon; a condition
+  used as a parent is evaluated per draw like a question;
 * questions: a small parser and evaluator of the expression language written
   here (``and``/``or``/``not``, comparisons, ISO dates, ``.date``,
-  ``count``/``all``/``any``/``at_least``/``at_most``/``exactly``), where a
+  ``count``/``all``/``any``/``at_least``/``at_most``/``exactly``, ``a.date - b.date``), where a
   comparison with a missing date is false except ``!=``.
 
 Nothing here imports pactsim's compiler, engine, statistics, factors or
