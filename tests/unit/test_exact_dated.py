@@ -189,13 +189,94 @@ def test_condition_parent_comparing_two_dates() -> None:
         _close(res.prob(name).value, ex.prob(name).value)
 
 
-def test_too_wide_model_names_the_node() -> None:
+def test_too_wide_expression_names_the_node() -> None:
     sc = pactsim.load(ROOT / FLAGSHIP)
-    with pytest.raises(ModelTooWideError, match=r"in_force|signing|ratified"):
-        exact(sc, max_table=100_000)
+    ex = exact(sc, max_table=100_000)  # the model itself is small (its dated factors too)
+    assert ex.largest_table < 100_000
+    with pytest.raises(ModelTooWideError, match=r"in_force"):
+        ex.prob("in_force.date - signing.date <= 30")
 
 
-def test_milestone_day_with_a_later_milestone_is_refused_clearly() -> None:
+def test_milestone_day_with_a_later_milestone_is_too_wide_on_the_flagship() -> None:
+    # one day after the other, given every root input (2 x 2 x 24 states): 17M entries
     ex = _pair(FLAGSHIP)[1]
-    with pytest.raises(ExactUnsupportedError, match="ratified_ru"):
+    with pytest.raises(ModelTooWideError, match="'ratified_ru' and 'in_force'"):
         ex.prob("in_force.date - ratified_ru.date <= 30")
+
+
+def test_milestone_and_a_later_milestone_match_monte_carlo() -> None:
+    res, ex = _pair(FLAGSHIP)
+    for e in ("in_force and ratified_ru", "ratified_ir and not in_force",
+              "in_force.date <= 2025-09-30 and ratified_ru"):
+        _close(res.prob(e).value, ex.prob(e).value)
+
+
+SHARED = """
+pactsim: 2
+id: shared
+as_of: 2025-01-01
+horizon: 2026-06-30
+events:
+  x: {p: 0.4}
+  root:
+    by: {2025-03-31: 0.4, 2025-12-31: 0.9}
+    hazard_ratio: {x: 1.6}
+  hub:
+    after: root
+    delay: {median: 60, p90: 150}
+    p: 0.9
+  side:
+    after: root
+    delay: {between: [20, 200]}
+  left:
+    after: {all: [hub, side]}
+    delay: 15
+  right:
+    after: hub
+    delay: {by: {30: 0.4, 120: 0.95}}
+  late:
+    after: {any: [right, side]}
+    delay: 10
+questions:
+  gap: right.date - left.date <= 20
+  both: left and right
+  late_q1: late.date <= 2025-12-31
+"""
+
+
+def test_a_milestone_anchoring_several_milestones() -> None:
+    res, ex = _pair(SHARED)
+    for e in ("hub", "side", "left", "right", "late", "gap", "both", "late_q1",
+              "left and not right", "right.date <= 2025-10-31 and left"):
+        _close(res.prob(e).value, ex.prob(e).value)
+    with pytest.raises(ExactUnsupportedError, match="three days"):
+        ex.prob("left and right and hub")
+    with pytest.raises(ExactUnsupportedError, match=r"'left' and 'late'.*share 'hub', 'side'"):
+        ex.prob("left and late")
+
+
+def test_eu_mercosur_matches_monte_carlo() -> None:
+    res, ex = _pair("scenarios/eu-mercosur-2024.yaml")
+    for name in ex.dated():
+        _close(res.prob(name).value, ex.prob(name).value)
+    for q in ("majority_ratified", "quick_start", "in_force_all4 and ratified_br",
+              "eu_concluded and not in_force_brazil", "in_force_first.date <= 2026-06-30"):
+        _close(res.prob(q).value, ex.prob(q).value)
+
+
+def _refused(text: str, match: str) -> None:
+    with pytest.raises(ExactUnsupportedError, match=match):
+        exact(pactsim.loads(text))
+
+
+def test_refusals_name_the_node_and_the_reason() -> None:
+    head = "pactsim: 2\nid: r\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n" \
+           "  a: {by: {2025-06-30: 0.5}}\n  b: {by: {2025-06-30: 0.5}}\n"
+    _refused(head + "  m: {after: {all: [a, b]}, delay: 5}\n",
+             r"'m' follows 'a', 'b'.*descend from 'a', 'b'")
+    _refused(head + "  m: {after: a, delay: 5}\n  k: {after: m, delay: 5}\n"
+             "  n: {after: {all: [m, k]}, delay: 5}\n", r"anchors of 'n' share 'm'")
+    _refused(head + "  m: {after: a, delay: 5}\n"
+             "  n: {after: m, delay: 5}\n"
+             "  k: {after: a, delay: {median: 5, p90: 9}, hazard_ratio: {m: 2}}\n",
+             r"'k' depends on 'm'")

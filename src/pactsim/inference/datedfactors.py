@@ -2,46 +2,50 @@
 
 Day states
 ----------
-A date variable has ``W + 1`` states (``W = horizon - as_of``): state 0 is "no
-date" (not by the horizon), state ``j`` the day ``as_of + j``. Every dated node
-``X`` keeps its bit (binary variable ``X``, what its children see) and gets a
-date variable ``D_X`` only where something needs its day (a milestone after
-it, a condition, a question); ``D_X`` is a child of the bit, so children of
-``X`` never pay for day states.
+A day variable has ``S = W + 1`` states (``W = horizon - as_of``): state 0 is
+"no date" (not by the horizon), state ``j`` the day ``as_of + j``. Every dated
+node ``X`` keeps its bit (binary variable ``X``, what its children see); its day
+variable ``D_X`` has ``S`` states only where a condition or an expression needs
+the day (else one state and a factor of ones).
 
-Curves (roots)
---------------
-For a curve node with table row ``r`` and hazard ratio ``h`` (over its binary
-hazard parents and drivers), ``G(j) = 1 - (1 - F_r(j))**h``; the bit's factor is
-``P(X | r, h, gates) = G(W) * gates`` and ``P(D_X = j | X = 1, r, h) = (G(j) -
-G(j-1)) / G(W)``.
+Groups and relative laws
+------------------------
+Each curve node (a *root*) heads a group: itself and the milestones that
+descend from it alone. Given the root's day ``s`` and the group's inputs (the
+root's and the milestones' table and hazard parents, drivers and ever coins),
+a milestone's day is ``s + R`` where the law of the relative day ``R`` does
+not depend on ``s``: it is built once per input state, on ``0..W``, from the
+anchors' relative laws (the anchor is the ``need``-th earliest:
+``P(T <= t) = sum_{j >= need} [x^j] prod_i (1 - C_i(t) + x C_i(t))``, the
+product of the CDFs for ``all``; this needs the anchors to be independent
+given ``s``, which is checked), then shifted by a fixed delay or convolved with
+the offset law ``P(offset <= k) = 1 - (1 - F_delay(k))**h`` (FFT) and scaled by
+the ever chance. The milestone happens iff ``s + R <= W``.
 
-Milestones
-----------
-Each milestone ``M`` has a law ``L_M``: the joint of its day (states >= 1) and of
-the bits of the milestones before it (``PV``), given the *root* dates it descends
-from (curve nodes) and its context (hazard parents, drivers, ever coins). The
-anchor ``T`` is the ``need``-th earliest anchor day: from the anchors' CDFs
-``P(A_i <= t)`` (cumulative sums of their laws),
-``P(T <= t) = sum_{j >= need} [x^j] prod_i (P(A_i > t) + x P(A_i <= t))`` (for
-``all``: the product of the CDFs), so no table over two anchors' days is ever
-built; ``P(T = t)`` is its difference in ``t``. The day of ``M`` is ``T`` plus
-the offset, ``P(offset <= k) = 1 - (1 - F_delay(k))**h``: a convolution in
-``t`` (a shift for a fixed delay, an FFT otherwise), cut at the horizon. The
-bit's factor is ``P(M | PV, roots, context)`` and the date's
-``P(D_M | M = 1, ...)``. This is exact when milestones form a forest above
-the roots (each milestone follows at most one later milestone... each dated
-node that is a milestone anchors at most one milestone), which is checked.
+The network then holds, per milestone, one small factor: ``P(M | root bit,
+root inputs, inputs) = sum_s f(s) P(R <= W - s) / P(root)`` (``f`` the root's
+day law), or ``P(M | D_root, inputs) = P(R <= W - s)`` when the root's day is
+in the network. Milestones that do not follow one another are independent
+given ``s``, so with ``D_root`` in the network any set of them has its exact
+joint law; a milestone and one that follows it (or two that share an anchor
+chain) get one joint factor, with ``s`` summed out by a two-dimensional
+convolution: ``J(d, e) = sum_s f(s) K(d - s, e - s)`` with ``K`` the joint
+relative law, from the conditional laws given the day of their last common
+milestone. Milestones after dated nodes of different roots, anchors that are
+not independent given the root's day, and inputs that depend on the group's
+own milestones are refused with :class:`~pactsim.errors.ExactUnsupportedError`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import fft as _fft
 
 from pactsim.errors import ExactUnsupportedError
 from pactsim.inference.compile import BinaryPlan, CompiledModel
@@ -52,7 +56,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from pactsim.inference.factors import Factor, Network
 
 FloatArray = NDArray[np.float64]
-TAX = 1 << 40  # temporary axis: the anchor day t (always the last axis)
+TAX = 1 << 40  # temporary axis: a relative or absolute day (always the last axis)
+CAX = TAX - 1  # temporary axis: the day of a milestone conditioned on
 
 
 def ever_needs_variable(plan: BinaryPlan) -> bool:
@@ -61,9 +66,23 @@ def ever_needs_variable(plan: BinaryPlan) -> bool:
                 or plan.beta_given is not None)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """Which dated quantities a network holds: ``days`` (slots whose day variable has
+    every state; a milestone's is given its root's day when the root's day is there,
+    else given the root's bit) and ``pairs`` ``(a, b)`` of milestones of one group,
+    one following the other or sharing anchors, whose joint law is one factor (``b``
+    given ``a``, the root's day summed out); ``pair_days`` are the pair members whose
+    day (not only their bit) is needed."""
+
+    days: frozenset[int]
+    pairs: tuple[tuple[int, int], ...] = ()
+    pair_days: frozenset[int] = frozenset()
+
+
 class Layout:
-    """Variable ids of the dated part: date variable of slot ``k`` is ``date_base + k``,
-    ever coins after them."""
+    """Variable ids of the dated part (day variable of slot ``k`` is ``date_base + k``,
+    ever coins after them) and the groups of dated nodes."""
 
     def __init__(self, model: CompiledModel, n_drivers: int) -> None:
         self.model = model
@@ -78,56 +97,218 @@ class Layout:
                 nxt += 1
         self.n_vars = nxt
         self.slot_index = {t.slot: i for i, t in model.timing.items()}
-        # dated DAG over slots: milestone slot -> anchors
         self.children: dict[int, list[int]] = {k: [] for k in range(len(model.dated))}
         for t in model.timing.values():
             if isinstance(t, MilestonePlan):
                 for a in t.anchors:
                     self.children[a].append(t.slot)
+        # milestone ancestors (slots, the milestone itself included) and the root of each
+        self.anc: dict[int, frozenset[int]] = {}
+        self.root: dict[int, int] = {}
+        for k in self._slot_order():
+            t = self.timing(k)
+            if isinstance(t, CurvePlan):
+                self.root[k] = k
+                self.anc[k] = frozenset()
+                continue
+            roots = {self.root[a] for a in t.anchors}
+            if len(roots) > 1:
+                raise ExactUnsupportedError(
+                    f"exact inference handles a milestone whose anchors all descend from one "
+                    f"curve-timed node; '{t.name}' follows "
+                    f"{', '.join(repr(model.dated[a]) for a in t.anchors)}, which descend from "
+                    f"{', '.join(repr(model.dated[r]) for r in sorted(roots))}; "
+                    "use pactsim.simulate")
+            self.root[k] = roots.pop()
+            seen: set[int] = set()
+            for a in t.anchors:
+                common = self.anc[a] & seen
+                if common:
+                    raise ExactUnsupportedError(
+                        f"exact inference needs the anchors of a milestone to be independent "
+                        f"given their root's day; the anchors of '{t.name}' share "
+                        f"{', '.join(repr(model.dated[c]) for c in sorted(common))}; "
+                        "use pactsim.simulate")
+                seen |= self.anc[a]
+            self.anc[k] = frozenset(seen | {k})
+        self.groups: dict[int, list[int]] = {}
+        for k in self._slot_order():
+            if self.root[k] != k:
+                self.groups.setdefault(self.root[k], []).append(k)
+        self._check_inputs()
+
+    def timing(self, slot: int) -> CurvePlan | MilestonePlan:
+        return self.model.timing[self.slot_index[slot]]
+
+    def _slot_order(self) -> list[int]:
+        """Slots with anchors first (binary indices are topological)."""
+        return [self.model.timing[i].slot for i in sorted(self.model.timing)]
 
     def date_var(self, slot: int) -> int:
         return self.date_base + slot
 
     def is_root(self, slot: int) -> bool:
-        return isinstance(self.model.timing[self.slot_index[slot]], CurvePlan)
+        return self.root[slot] == slot
 
-    def descendants(self, slot: int) -> set[int]:
-        out: set[int] = set()
-        todo = list(self.children[slot])
-        while todo:
-            s = todo.pop()
-            if s not in out:
-                out.add(s)
-                todo += self.children[s]
+    def inputs(self, slot: int) -> list[int]:
+        """Binary variables and drivers (``n_binary + d``) a dated node's own timing reads
+        (a milestone's ever coin counts as its variable, or not at all when constant)."""
+        m = self.model
+        nb = m.n_binary
+        t = self.timing(slot)
+        out = [*t.hazard.parents, *(nb + d for d in t.hazard.drivers)]
+        if isinstance(t, CurvePlan):
+            out += [*t.given, *t.gates_true, *t.gates_false]
+        elif t.index in self.ever:
+            out.append(self.ever[t.index])
         return out
 
-    def base_dates(self) -> frozenset[int]:
-        """Date variables the whole network needs: roots that anchor milestones and
-        every date a condition uses."""
+    def _check_inputs(self) -> None:
+        """Refuse a milestone whose timing or ever coin depends on a milestone of its group."""
         m = self.model
-        out = {k for k in range(len(m.dated)) if self.is_root(k) and self.children[k]}
-        for c in m.conditions.values():
+        nb = m.n_binary
+        dep: dict[int, set[int]] = {}  # binary index -> milestone slots it depends on
+        for i, plan in enumerate(m.plans):
+            parents: list[int] = [*plan.parents, *plan.gates_true, *plan.gates_false]
+            own: set[int] = set()
+            if i in m.timing:
+                t = m.timing[i]
+                parents += [v for v in self.inputs(t.slot) if v < nb]
+                if isinstance(t, MilestonePlan):
+                    own.add(t.slot)
+                    for a in t.anchors:
+                        own |= dep.get(self.slot_index[a], set())
+            if i in m.conditions:
+                for node in _walk(m.conditions[i].tree):
+                    if isinstance(node, _expr.DateOf | _expr.Name) and node.name in m.index:
+                        j = m.index[node.name]
+                        parents.append(j)
+            for p in parents:
+                own |= dep.get(p, set())
+            dep[i] = own
+        for root, members in self.groups.items():
+            for k in members:
+                t = self.timing(k)
+                reads = [*t.hazard.parents, *m.plans[t.index].parents,
+                         *m.plans[t.index].gates_true, *m.plans[t.index].gates_false]
+                bad = sorted({s for v in reads for s in dep.get(v, set())} & set(members))
+                if bad:
+                    raise ExactUnsupportedError(
+                        f"exact inference needs a milestone's chance and delay to depend on the "
+                        f"milestones after '{m.dated[root]}' only through its anchors; "
+                        f"'{t.name}' depends on "
+                        f"{', '.join(repr(m.dated[b]) for b in bad)}; use pactsim.simulate")
+
+    def dependent(self, a: int, b: int) -> bool:
+        """Whether two milestones of one group are dependent given the root's day."""
+        return bool(self.anc[a] & self.anc[b])
+
+    def meet(self, a: int, b: int) -> int:
+        """The last milestone both depend on (each shared milestone comes before it)."""
+        common = self.anc[a] & self.anc[b]
+        for c in common:
+            if self.anc[c] >= common:
+                return c
+        m = self.model
+        raise ExactUnsupportedError(
+            f"exact inference cannot give the joint law of '{m.dated[a]}' and '{m.dated[b]}': "
+            f"they share {', '.join(repr(m.dated[c]) for c in sorted(common))} along "
+            "separate chains; use pactsim.simulate")
+
+    def upstream(self, indices: Collection[int]) -> set[int]:
+        """Binary indices ``indices`` and every binary node they depend on."""
+        m = self.model
+        seen = set(indices)
+        todo = list(seen)
+        while todo:
+            i = todo.pop()
+            plan = m.plans[i]
+            nxt = [*plan.parents, *plan.gates_true, *plan.gates_false]
+            if i in m.timing:
+                t = m.timing[i]
+                nxt += [v for v in self.inputs(t.slot) if v < m.n_binary]
+                if isinstance(t, MilestonePlan):
+                    nxt += [self.slot_index[a] for a in t.anchors]
+            if i in m.conditions:
+                nxt += [m.index[x.name] for x in _walk(m.conditions[i].tree)
+                        if isinstance(x, _expr.DateOf | _expr.Name) and x.name in m.index]
+            for j in nxt:
+                if j not in seen:
+                    seen.add(j)
+                    todo.append(j)
+        return seen
+
+    def base_needs(self, within: Collection[int] | None = None) -> tuple[set[int], set[int]]:
+        """``(days, bits)``: slots whose day a condition reads, and milestone slots whose
+        bit another node reads (parents, gates, hazard ratios, conditions); only of the
+        nodes ``within`` (binary indices) when given."""
+        m = self.model
+        days: set[int] = set()
+        bits: set[int] = set()
+        milestones = {i for i, t in m.timing.items() if isinstance(t, MilestonePlan)}
+        keep = set(range(m.n_binary)) if within is None else set(within)
+        for ci, c in m.conditions.items():
+            if ci not in keep:
+                continue
             for node in _walk(c.tree):
                 if isinstance(node, _expr.DateOf):
-                    k = m.slot[node.name]
-                    if not self.is_root(k) and self.children[k]:
-                        raise ExactUnsupportedError(
-                            f"exact inference cannot use the day of the milestone "
-                            f"'{node.name}' in the condition '{c.name}' while other milestones "
-                            "follow it; use pactsim.simulate")
-                    out.add(k)
-        return frozenset(out)
+                    days.add(m.slot[node.name])
+                elif isinstance(node, _expr.Name) and node.name in m.index \
+                        and m.index[node.name] in milestones:
+                    bits.add(m.timing[m.index[node.name]].slot)
+        for i, plan in enumerate(m.plans):
+            if i not in keep:
+                continue
+            reads = {*plan.parents, *plan.gates_true, *plan.gates_false}
+            if i in m.timing:
+                reads |= set(m.timing[i].hazard.parents)
+                t = m.timing[i]
+                if isinstance(t, CurvePlan):
+                    reads |= {*t.given, *t.gates_true, *t.gates_false}
+            bits |= {m.timing[v].slot for v in reads & milestones}
+        return days, bits
 
-    def check_forest(self) -> None:
-        """Each milestone anchors at most one milestone (so anchors never share one)."""
+    def plan(self, days: Collection[int], bits: Collection[int],
+             within: Collection[int] | None = None) -> Plan:
+        """The :class:`Plan` for a network that must hold the days ``days`` and the joint
+        law of the bits of slots ``bits``, plus what the model's own nodes need (only
+        the nodes ``within``, binary indices, when given: a network for an expression
+        over them)."""
         m = self.model
-        for slot, kids in self.children.items():
-            if not self.is_root(slot) and len(kids) > 1:
-                raise ExactUnsupportedError(
-                    f"exact inference needs each milestone to be the anchor of at most one "
-                    f"other milestone; '{m.dated[slot]}' anchors "
-                    f"{', '.join(repr(m.dated[k]) for k in kids)}, whose days then depend on "
-                    "each other through its day; use pactsim.simulate")
+        bdays, bbits = self.base_needs(within)
+        want_days = set(days) | bdays
+        want_bits = {k for k in set(bits) | bbits if not self.is_root(k)}
+        out_days: set[int] = set()
+        pairs: list[tuple[int, int]] = []
+        pair_days: set[int] = set()
+        for root, members in self.groups.items():
+            need = sorted(k for k in members if k in want_days or k in want_bits)
+            dep = [(a, b) for j, a in enumerate(need) for b in need[j + 1:]
+                   if self.dependent(a, b)]
+            if dep:
+                if len(need) > 2 or root in want_days:
+                    a, b = dep[0]
+                    others = [m.dated[k] for k in need if k not in (a, b)]
+                    if root in want_days:
+                        others.insert(0, m.dated[root])
+                    raise ExactUnsupportedError(
+                        f"exact inference gives the joint law of a milestone and one that "
+                        f"follows it or shares its anchors ('{m.dated[a]}', '{m.dated[b]}') "
+                        f"only on their own; this needs it with "
+                        f"{', '.join(repr(o) for o in others)} too (a table over three days); "
+                        "use pactsim.simulate")
+                a, b = dep[0]
+                pairs.append((a, b))
+                pair_days |= {k for k in (a, b) if k in want_days}
+                out_days |= {k for k in (a, b) if k in want_days}
+                continue
+            if root in want_days or len(need) >= 2:
+                out_days.add(root)
+            out_days |= {k for k in need if k in want_days}
+        for k in want_days:
+            if self.is_root(k) and k not in self.groups:
+                out_days.add(k)
+        return Plan(frozenset(out_days), tuple(pairs), frozenset(pair_days))
 
 
 # -- labelled arrays (Factors with any sorted vars) ---------------------------------
@@ -220,6 +401,13 @@ def indicator_true(vs: Sequence[int]) -> Factor:
 
 
 # -- the builder ---------------------------------------------------------------------
+def _conv(a: FloatArray, b: FloatArray, n_out: int) -> FloatArray:
+    """Linear convolution of the last axes of ``a`` and ``b`` (broadcast), first ``n_out``."""
+    n = _fft.next_fast_len(a.shape[-1] + b.shape[-1] - 1, real=True)
+    out = _fft.irfft(_fft.rfft(a, n, axis=-1) * _fft.rfft(b, n, axis=-1), n, axis=-1)
+    return np.asarray(np.maximum(out[..., :n_out], 0.0), dtype=np.float64)
+
+
 class Dated:
     """Factors of dated nodes and conditions for one model and one set of driver rules."""
 
@@ -227,12 +415,10 @@ class Dated:
         self.net = net
         self.model = net.model
         self.lay = Layout(net.model, len(net.rules))
-        self.lay.check_forest()
         self.S = self.lay.W + 1
-        self._bits: dict[int, Factor] = {}
-        self._dates: dict[int, Factor] = {}
-        self._laws: dict[int, tuple[Factor, Factor, frozenset[int]]] = {}
         self._curve: dict[int, Factor] = {}
+        self._rel: dict[tuple[int, int], Factor] = {}
+        self._cache: dict[tuple[Any, ...], Factor] = {}
 
     # context grids
     def card(self, v: int) -> int:
@@ -284,7 +470,7 @@ class Dated:
         fs += [Factor((g,), np.array([1.0, 0.0])) for g in gf]
         return multiply(fs)
 
-    # curves
+    # roots
     def curve_G(self, plan: CurvePlan) -> Factor:
         """``G(j)`` over the curve's context and day axis :data:`TAX` (``j = 0..W``)."""
         if plan.index in self._curve:
@@ -308,26 +494,30 @@ class Dated:
         self._curve[plan.index] = out
         return out
 
+    def root_law(self, slot: int) -> Factor:
+        """``f(j)`` = P(root day = j) over its context and :data:`TAX` (j = 0: no day)."""
+        key = ("root", slot)
+        if key not in self._cache:
+            from pactsim.inference.factors import Factor
+
+            t = self.lay.timing(slot)
+            assert isinstance(t, CurvePlan)
+            G = self.curve_G(t)
+            f = np.diff(G.table, axis=-1, prepend=0.0)
+            f[..., 0] = 0.0
+            one = mul(Factor(G.vars, f), self._gates(t.gates_true, t.gates_false))
+            one = full_shape(one, {**{v: self.card(v) for v in one.vars}, TAX: self.S})
+            tab = np.array(one.table)
+            tab[..., 0] = np.maximum(1.0 - tab.sum(axis=-1), 0.0)
+            self._cache[key] = Factor(one.vars, tab)
+        return self._cache[key]
+
     def curve_bit(self, plan: CurvePlan) -> Factor:
         G = self.curve_G(plan)
         q = mul(take(G, TAX, self.S - 1), self._gates(plan.gates_true, plan.gates_false))
         return stack_bit(plan.index, add(ones_over_like(q), q, -1.0), q)
 
-    def curve_date(self, plan: CurvePlan) -> Factor:
-        from pactsim.inference.factors import Factor
-
-        G = self.curve_G(plan)
-        f = np.diff(G.table, axis=-1, prepend=0.0)
-        f[..., 0] = 0.0
-        tot = G.table[..., -1:]
-        f = np.divide(f, tot, out=np.zeros_like(f), where=tot > 0)
-        dv = self.lay.date_var(plan.slot)
-        one = relabel(Factor(G.vars, f), TAX, dv)
-        none = np.zeros(self.S)
-        none[0] = 1.0
-        return stack_bit(plan.index, Factor((dv,), none), one)
-
-    # milestones
+    # relative laws
     def _offset(self, plan: MilestonePlan) -> Factor:
         """``g(k) = P(offset = k)`` over the hazard context and axis :data:`TAX`."""
         from pactsim.inference.factors import Factor
@@ -341,88 +531,69 @@ class Dated:
         g = np.diff(G, axis=-1, prepend=0.0)
         return Factor((*ctx, TAX), np.ascontiguousarray(g))
 
-    def _root_cdf(self, slot: int) -> Factor:
-        """``1[1 <= a <= t]`` over (root date, t)."""
+    def rel(self, slot: int, given: int = -1) -> Factor:
+        """The relative law of ``slot``'s day: ``P(R = r)`` (sub-probability: the rest is
+        "never"), ``r = 0..W`` on :data:`TAX`, over its inputs; with ``given`` (a milestone
+        it depends on) conditional on that milestone's relative day on :data:`CAX`."""
+        lay = self.lay
+        if given >= 0 and given not in lay.anc[slot]:
+            given = -1
+        key = (slot, given)
+        if key in self._rel:
+            return self._rel[key]
         from pactsim.inference.factors import Factor
 
-        a = np.arange(self.S)
-        tab = ((a[:, None] >= 1) & (a[:, None] <= a[None, :])).astype(np.float64)
-        return Factor((self.lay.date_var(slot), TAX), tab)
-
-    def law(self, index: int) -> tuple[Factor, Factor, frozenset[int]]:
-        """``(L, bitjoint, PV)`` of milestone ``index``: ``L`` over the day (its date
-        variable; state 0 zero) and context; ``bitjoint`` = P(M, PV | roots, context)."""
-        if index in self._laws:
-            return self._laws[index]
-        from pactsim.inference.factors import Factor
-
-        m, lay = self.model, self.lay
-        plan = m.timing[index]
-        assert isinstance(plan, MilestonePlan)
-        mil = [a for a in plan.anchors if not lay.is_root(a)]
-        sub = {a: self.law(lay.slot_index[a]) for a in mil}
-        pv: frozenset[int] = frozenset().union(
-            *({lay.slot_index[a]} | sub[a][2] for a in mil))
-        denom = mul(*(sub[a][1] for a in mil)) if mil else Factor((), np.ones(()))
-
-        def cdf(a: int) -> Factor:
-            if lay.is_root(a):
-                return self._root_cdf(a)
-            L = relabel(sub[a][0], lay.date_var(a), TAX)
-            ax = L.vars.index(TAX)
-            return Factor(L.vars, np.cumsum(L.table, axis=ax))
-
-        if plan.mode in ("one", "all"):
-            C = mul(*(cdf(a) for a in plan.anchors))
+        S = self.S
+        if lay.is_root(slot):
+            d = np.zeros(S)
+            d[0] = 1.0
+            out = Factor((TAX,), d)
+        elif slot == given:
+            out = Factor((CAX, TAX), np.eye(S))
         else:
-            coeffs: list[Factor] = [Factor((), np.ones(()))]
+            plan = lay.timing(slot)
+            assert isinstance(plan, MilestonePlan)
+            cdfs = []
             for a in plan.anchors:
-                P = cdf(a)
-                if lay.is_root(a):
-                    x0 = add(Factor((lay.date_var(a), TAX),
-                                    np.ones((self.S, self.S))), P, -1.0)
-                    x1 = P
-                else:
-                    i_a = lay.slot_index[a]
-                    bj = sub[a][1]
-                    P = mul(P, indicator_true(sorted(sub[a][2] - set(P.vars))))
-                    tot1, none = take(bj, i_a, 1), take(bj, i_a, 0)
-                    x0 = stack_bit(i_a, none, add(tot1, P, -1.0))
-                    x1 = stack_bit(i_a, Factor((), np.zeros(())), P)
-                new: list[Factor] = []
-                for j in range(len(coeffs) + 1):
-                    parts = []
-                    if j < len(coeffs):
-                        parts.append(mul(coeffs[j], x0))
-                    if j >= 1:
-                        parts.append(mul(coeffs[j - 1], x1))
-                    acc = parts[0]
-                    for p in parts[1:]:
-                        acc = add(acc, p)
-                    new.append(acc)
-                coeffs = new
-            C = coeffs[plan.need]
-            for c in coeffs[plan.need + 1:]:
-                C = add(C, c)
-        C = full_shape(C, {**{v: self.card(v) for v in C.vars}, TAX: self.S})
-        T = np.diff(C.table, axis=-1, prepend=0.0)
-        T[..., 0] = 0.0  # no anchor: no day
-        L = self._shift(Factor(C.vars, T), plan)
-        ever_plan = m.plans[index]
-        if index in lay.ever:
-            e = lay.ever[index]
-            L = stack_bit(e, Factor((), np.zeros(())), L)
-        elif float(ever_plan.p_given[0]) != 1.0:
-            L = Factor(L.vars, L.table * float(ever_plan.p_given[0]))
-        L = relabel(L, TAX, lay.date_var(plan.slot))
-        mass1 = sum_over(L, lay.date_var(plan.slot))
-        mass1 = mul(mass1, indicator_true(sorted(pv - set(mass1.vars))))
-        bitjoint = stack_bit(index, add(denom, mass1, -1.0), mass1)
-        self._laws[index] = (L, bitjoint, pv)
-        return self._laws[index]
+                L = self.rel(a, given)
+                cdfs.append(Factor(L.vars, np.cumsum(L.table, axis=-1)))
+            if plan.mode in ("one", "all") or plan.need == len(cdfs):
+                C = mul(*cdfs)
+            else:
+                coeffs: list[Factor] = [Factor((), np.ones(()))]
+                for P in cdfs:
+                    x0 = Factor(P.vars, 1.0 - P.table)
+                    new: list[Factor] = []
+                    for j in range(min(len(coeffs) + 1, plan.need + 1)):
+                        parts = []
+                        if j < len(coeffs):
+                            parts.append(mul(coeffs[j], x0))
+                        if j >= 1:
+                            parts.append(mul(coeffs[j - 1], P))
+                        acc = parts[0]
+                        for p in parts[1:]:
+                            acc = add(acc, p)
+                        new.append(acc)
+                    if len(new) == plan.need + 1 and len(coeffs) == plan.need + 1:
+                        # the top coefficient collects "need or more"
+                        new[plan.need] = add(new[plan.need], mul(coeffs[plan.need], P))
+                    coeffs = new
+                C = coeffs[plan.need]
+            C = full_shape(C, {**{v: self.card(v) for v in C.vars}, TAX: S, CAX: S})
+            T = np.diff(C.table, axis=-1, prepend=0.0)
+            out = self._shift(Factor(C.vars, T), plan)
+            i = plan.index
+            if i in lay.ever:
+                out = stack_bit(lay.ever[i], Factor((), np.zeros(())), out)
+            else:
+                p_ever = float(self.model.plans[i].p_given[0])
+                if p_ever != 1.0:
+                    out = Factor(out.vars, out.table * p_ever)
+        self._rel[key] = out
+        return out
 
     def _shift(self, T: Factor, plan: MilestonePlan) -> Factor:
-        """``L(d) = sum_t T(t) g(d - t)`` for ``d <= W`` (the last axis)."""
+        """``L(r) = sum_t T(t) g(r - t)`` for ``r <= W`` (the last axis)."""
         from pactsim.inference.factors import Factor
 
         d = plan.delay
@@ -434,62 +605,231 @@ class Dated:
             return Factor(T.vars, out)
         g = self._offset(plan)
         u = _union(T, g)
-        a, b = _expand(T, u), _expand(g, u)
-        n = 1 << math.ceil(math.log2(2 * self.S))
-        res = np.fft.irfft(np.fft.rfft(a, n, axis=-1) * np.fft.rfft(b, n, axis=-1), n,
-                           axis=-1)[..., :self.S]
-        res[..., 0] = 0.0
-        return Factor(u, np.ascontiguousarray(np.maximum(res, 0.0)))
+        return Factor(u, _conv(_expand(T, u), _expand(g, u), self.S))
 
-    def milestone_bit(self, index: int) -> Factor:
-        _L, bitjoint, _pv = self.law(index)
-        denom = sum_over(bitjoint, index)
-        q = safe_div(take(bitjoint, index, 1), denom)
-        return stack_bit(index, add(ones_over_like(q), q, -1.0), q)
-
-    def milestone_date(self, index: int) -> Factor:
+    def _cdf_at_rest(self, slot: int) -> Factor:
+        """``P(R <= W - s)`` over the inputs and :data:`TAX` = ``s`` (0 at s = 0)."""
         from pactsim.inference.factors import Factor
 
-        L, _bj, _pv = self.law(index)
-        plan = self.model.timing[index]
-        dv = self.lay.date_var(plan.slot)
-        one = safe_div(L, sum_over(L, dv))
-        none = np.zeros(self.S)
-        none[0] = 1.0
-        return stack_bit(index, Factor((dv,), none), one)
+        L = self.rel(slot)
+        c = np.cumsum(L.table, axis=-1)
+        rev = np.zeros_like(c)
+        rev[..., 1:] = c[..., ::-1][..., 1:]  # rev[s] = c[W - s]
+        return Factor(L.vars, rev)
 
-    def date_full(self, slot: int) -> Factor:
-        """``P(D_X | parents)`` with the "no date" state: used when the day variable
-        is in the network, the bit then being ``D_X != 0`` (:meth:`bit_of_date`)."""
-        from pactsim.inference.factors import Factor
+    def _root_of(self, slot: int) -> tuple[int, int]:
+        r = self.lay.root[slot]
+        return r, self.lay.slot_index[r]
 
-        i = self.lay.slot_index[slot]
-        t = self.model.timing[i]
-        dv = self.lay.date_var(slot)
-        if isinstance(t, CurvePlan):
-            G = self.curve_G(t)
-            f = np.diff(G.table, axis=-1, prepend=0.0)
-            f[..., 0] = 0.0
-            one = mul(relabel(Factor(G.vars, f), TAX, dv),
-                      self._gates(t.gates_true, t.gates_false))
+    # milestone factors
+    def leaf_bit(self, slot: int, by_day: bool) -> Factor:
+        """``P(M | D_root, inputs)`` (``by_day``) or ``P(M | root bit, root inputs, inputs)``."""
+        key = ("bit", slot, by_day)
+        if key in self._cache:
+            return self._cache[key]
+        lay = self.lay
+        i = lay.slot_index[slot]
+        r, ri = self._root_of(slot)
+        q = self._cdf_at_rest(slot)
+        if by_day:
+            q = relabel(q, TAX, lay.date_var(r))
         else:
-            L, bitjoint, pv = self.law(i)
-            L = mul(L, indicator_true(sorted(pv - set(L.vars))))
-            one = safe_div(L, sum_over(bitjoint, i))
-        one = full_shape(one, {v: self.card(v) for v in one.vars})
-        ax = one.vars.index(dv)
-        tab = np.array(one.table)
-        idx: list[Any] = [slice(None)] * tab.ndim
-        idx[ax] = 0
-        tab[tuple(idx)] = 1.0 - tab.sum(axis=ax)
-        return Factor(one.vars, tab)
+            q = self._given_root(mul(self.root_law(r), q), r, ri)
+        out = stack_bit(i, add(ones_over_like(q), q, -1.0), q)
+        self._cache[key] = out
+        return out
 
-    def date_is_child(self, slot: int) -> bool:
-        """Whether the day variable is a child of the bit (milestones after one or all:
-        given the bit, the day does not depend on the bits before it), rather than
-        the bit a function of the day (curves; any / at_least)."""
-        t = self.model.timing[self.lay.slot_index[slot]]
-        return isinstance(t, MilestonePlan) and t.mode in ("one", "all")
+    def _given_root(self, joint: Factor, r: int, ri: int) -> Factor:
+        """``sum_{s >= 1} joint(s) / P(root)`` stacked on the root's bit (0 when not)."""
+        from pactsim.inference.factors import Factor
+
+        f = self.root_law(r)
+        ax = joint.vars.index(TAX)
+        tot = np.sum(np.delete(joint.table, 0, axis=ax) if joint.table.shape[ax] > 1
+                     else joint.table, axis=ax)
+        pr = Factor(f.vars[:-1], 1.0 - f.table[..., 0])
+        q = safe_div(Factor(joint.vars[:ax] + joint.vars[ax + 1:], tot), pr)
+        return stack_bit(ri, Factor((), np.zeros(())), q)
+
+    def _day_given_root(self, slot: int) -> Factor:
+        """``P(D_M = d | root happened, inputs)`` for d = 1..W on :data:`TAX` (d = 0: 0)."""
+        r, _ri = self._root_of(slot)
+        f = self.root_law(r)
+        L = self.rel(slot)
+        u = _union(f, L)
+        fs = np.array(_expand(f, u))
+        fs[..., 0] = 0.0
+        den = 1.0 - _expand(f, u)[..., :1]
+        joint = _conv(fs, _expand(L, u), self.S)
+        from pactsim.inference.factors import Factor
+
+        out = np.divide(joint, den, out=np.zeros(np.broadcast_shapes(joint.shape, den.shape)),
+                        where=den > 0)
+        out[..., 0] = 0.0
+        return Factor(u, out)
+
+    def leaf_day(self, slot: int, by_day: bool) -> Factor:
+        """``P(D_M | D_root, inputs)`` (``by_day``) or ``P(D_M | root bit, inputs)``."""
+        key = ("day", slot, by_day)
+        if key in self._cache:
+            return self._cache[key]
+        from pactsim.inference.factors import Factor
+
+        lay = self.lay
+        dv = lay.date_var(slot)
+        r, ri = self._root_of(slot)
+        S = self.S
+        if by_day:
+            L = self.rel(slot)
+            s = np.arange(S)[:, None]
+            d = np.arange(S)[None, :]
+            idx = d - s
+            ok = (idx >= 0) & (s >= 1) & (d >= 1)
+            tab = np.where(ok, L.table[..., np.clip(idx, 0, S - 1)], 0.0)
+            tab[..., 0] = np.maximum(1.0 - tab.sum(axis=-1), 0.0)
+            rv = lay.date_var(r)
+            out = relabel(relabel(Factor((*L.vars[:-1], CAX, TAX), tab), CAX, rv), TAX, dv)
+        else:
+            one = self._day_given_root(slot)
+            tab = np.array(one.table)
+            tab[..., 0] = np.maximum(1.0 - tab.sum(axis=-1), 0.0)
+            none = np.zeros(S)
+            none[0] = 1.0
+            out = relabel(stack_bit(ri, Factor((TAX,), none), Factor(one.vars, tab)), TAX, dv)
+        self._cache[key] = out
+        return out
+
+    def pair(self, a: int, b: int, days: frozenset[int]) -> tuple[Factor, Factor]:
+        """``(P(vA | root bit, inputs), P(vB | vA, root bit, inputs))`` for dependent
+        milestones ``a``, ``b``; ``vX`` is ``X``'s day variable if ``X in days``, else its bit."""
+        key = ("pair", a, b, days)
+        if key in self._cache:
+            return self._cache[key], self._cache[(*key, "b")]
+        from pactsim.inference.factors import Factor, too_wide
+
+        lay, S, W = self.lay, self.S, self.lay.W
+        r, ri = self._root_of(a)
+        c = lay.meet(a, b)
+        La, Lb = self.rel(a, c), self.rel(b, c)
+        Lc = self.rel(c)
+        f = self.root_law(r)
+        kvars = sorted({*La.vars, *Lb.vars, *Lc.vars} - {TAX, CAX})
+        vars_ = sorted({*f.vars[:-1], *kvars})
+        da, db = a in days, b in days
+        names = [self.model.dated[x] + (".date" if x in days else "") for x in (a, b)]
+
+        def check(entries: int, over: list[int], what: str) -> None:
+            if entries > self.net.max_table:
+                raise too_wide(entries, [self.net.name(v) for v in over] + names,
+                               self.net.max_table, f"{what} of '{self.model.dated[a]}' "
+                               f"and '{self.model.dated[b]}'")
+
+        kshape = [self.card(v) for v in kvars]
+        check(math.prod(kshape) * S * S, kvars, "for the joint law of the relative days")
+        shape = [self.card(v) for v in vars_]
+        na, nb_ = (S if da else 2), (S if db else 2)
+        check(math.prod(shape) * (S * S if da and db else na * nb_), vars_,
+              "for the joint law")
+        ku = (*kvars, CAX, TAX)
+        if c == a:  # K(x, y) = P(R_a = x) P(R_b = y | R_a = x)
+            pa = _expand(Lc, (*kvars, TAX))
+            K = np.asarray(pa[..., :, None] * _expand(Lb, ku), dtype=np.float64)
+        elif c == b:
+            pb = _expand(Lc, (*kvars, TAX))
+            K = np.swapaxes(np.asarray(pb[..., :, None] * _expand(La, ku), dtype=np.float64),
+                            -1, -2)
+        else:
+            pc = np.broadcast_to(_expand(Lc, (*kvars, TAX)), (*kshape, S))
+            A = np.broadcast_to(_expand(La, ku), (*kshape, S, S))
+            B = np.broadcast_to(_expand(Lb, ku), (*kshape, S, S))
+            K = np.einsum("...c,...cx,...cy->...xy", pc, A, B)
+        K = np.broadcast_to(K, (*kshape, S, S))
+        fs = np.array(np.broadcast_to(_expand(f, (*vars_, TAX)), (*shape, S)))
+        pr = 1.0 - fs[..., 0]
+        fs[..., 0] = 0.0
+        fs = np.divide(fs, pr[..., None], out=np.zeros_like(fs), where=pr[..., None] > 0)
+        kx = _expand(Factor((*kvars, CAX, TAX), np.ascontiguousarray(K)), (*vars_, CAX, TAX))
+        J = np.zeros((*shape, na, nb_))
+        if da and db:
+            # J(d, e) = sum_s fs(s) K(d - s, e - s): a 2-d convolution with fs on the diagonal
+            n = _fft.next_fast_len(2 * S)
+            Kh = _fft.fft2(kx, (n, n), axes=(-2, -1))
+            Fh = _fft.fft(fs, n, axis=-1)
+            uv = (np.arange(n)[:, None] + np.arange(n)[None, :]) % n
+            J[...] = np.real(_fft.ifft2(Kh * Fh[..., uv], axes=(-2, -1)))[..., :S, :S]
+        else:
+            # a bit is "day <= W": cumulative sums of K along the bit's axis
+            kc = np.cumsum(kx, axis=-1) if not db else kx
+            kc = np.cumsum(kc, axis=-2) if not da else kc
+            for day in range(1, S):
+                w = fs[..., day]
+                if not da and not db:
+                    J[..., 1, 1] += w * kc[..., W - day, W - day]
+                elif da:
+                    J[..., day:, 1] += w[..., None] * kc[..., :S - day, W - day]
+                else:
+                    J[..., 1, day:] += w[..., None] * kc[..., W - day, :S - day]
+        J = np.maximum(J, 0.0)
+        J[..., 0, :] = 0.0
+        J[..., :, 0] = 0.0
+
+        def marginal(x: int, day: bool) -> FloatArray:
+            mx = np.broadcast_to(_expand(self._day_given_root(x), (*vars_, TAX)), (*shape, S))
+            if day:
+                return np.asarray(mx[..., 1:], dtype=np.float64)
+            return np.asarray(mx[..., 1:].sum(axis=-1, keepdims=True), dtype=np.float64)
+
+        J[..., 0, 1:] = np.maximum(marginal(b, db) - J[..., 1:, 1:].sum(axis=-2), 0.0)
+        J[..., 1:, 0] = np.maximum(marginal(a, da) - J[..., 1:, 1:].sum(axis=-1), 0.0)
+        J[..., 0, 0] = np.maximum(1.0 - J.sum(axis=(-2, -1)), 0.0)
+        va = lay.date_var(a) if a in days else lay.slot_index[a]
+        vb = lay.date_var(b) if b in days else lay.slot_index[b]
+        ja = Factor((*vars_, CAX, TAX), J)
+        pa_ = Factor((*vars_, CAX), J.sum(axis=-1))
+        cond = safe_div(ja, pa_)
+        none_a = np.zeros(J.shape[-2])
+        none_a[0] = 1.0
+        none_b = np.zeros(J.shape[-1])
+        none_b[0] = 1.0
+        fa = relabel(stack_bit(ri, Factor((CAX,), none_a), pa_), CAX, va)
+        fb = stack_bit(ri, Factor((TAX,), none_b), cond)
+        fb = relabel(relabel(fb, CAX, va), TAX, vb)
+        self._cache[key] = fa
+        self._cache[(*key, "b")] = fb
+        return fa, fb
+
+    # network factors
+    def bit_factor(self, index: int, plan: Plan) -> Factor:
+        """The factor of a dated node's bit."""
+        t = self.model.timing[index]
+        k = t.slot
+        lay = self.lay
+        if k in plan.days:
+            return self.bit_of_date(k)
+        if isinstance(t, CurvePlan):
+            return self.curve_bit(t)
+        for a, b in plan.pairs:
+            if k == a:
+                return self.pair(a, b, plan.pair_days)[0]
+            if k == b:
+                return self.pair(a, b, plan.pair_days)[1]
+        return self.leaf_bit(k, lay.root[k] in plan.days)
+
+    def day_factor(self, slot: int, plan: Plan) -> Factor:
+        """The factor of a dated node's day variable (ones over one state when absent)."""
+        from pactsim.inference.factors import Factor
+
+        lay = self.lay
+        if slot not in plan.days:
+            return Factor((lay.date_var(slot),), np.ones(1))
+        if lay.is_root(slot):
+            return relabel(self.root_law(slot), TAX, lay.date_var(slot))
+        for a, b in plan.pairs:
+            if slot == a:
+                return self.pair(a, b, plan.pair_days)[0]
+            if slot == b:
+                return self.pair(a, b, plan.pair_days)[1]
+        return self.leaf_day(slot, lay.root[slot] in plan.days)
 
     def bit_of_date(self, slot: int) -> Factor:
         """The bit of a dated node as ``D_X != 0``."""
@@ -499,21 +839,6 @@ class Dated:
         dv = self.lay.date_var(slot)
         q = (np.arange(self.S) != 0).astype(np.float64)
         return stack_bit(i, Factor((dv,), 1.0 - q), Factor((dv,), q))
-
-    def bit(self, index: int) -> Factor:
-        if index not in self._bits:
-            t = self.model.timing[index]
-            self._bits[index] = self.curve_bit(t) if isinstance(t, CurvePlan) \
-                else self.milestone_bit(index)
-        return self._bits[index]
-
-    def date(self, slot: int) -> Factor:
-        if slot not in self._dates:
-            i = self.lay.slot_index[slot]
-            t = self.model.timing[i]
-            self._dates[slot] = self.curve_date(t) if isinstance(t, CurvePlan) \
-                else self.milestone_date(i)
-        return self._dates[slot]
 
     def ever(self, index: int, node: Factor) -> Factor:
         """The ever coin's factor: ``node`` (built for the plan at ``index``) with the

@@ -885,8 +885,10 @@ class Network:
     def __init__(self, model: CompiledModel, rules: Sequence[_Rule], beta_points: int,
                  max_table: int, base: Network | None = None,
                  same: Sequence[bool] | None = None, same_structure: bool = False,
-                 dates: Collection[int] = ()) -> None:
+                 dates: Collection[int] = (), bits: Collection[int] = (),
+                 within: Collection[int] | None = None) -> None:
         self.model = model
+        self.max_table = max_table
         self.rules = list(rules)
         nb = model.n_binary
         self.card: dict[int, int] = dict.fromkeys(range(nb), 2)
@@ -907,7 +909,7 @@ class Network:
         #: the dated part (format 2), or ``None`` for a plain model
         self.dated: Any = None
         if not model.plain:
-            self._init_dated(model, base, dates)
+            self._init_dated(model, base, dates, bits, within)
         if base is not None and (base.model is model or same_structure) \
                 and self.dated is None:
             self.parents = base.parents  # same nodes, parents, gates and drivers
@@ -935,7 +937,8 @@ class Network:
             self._add_dated(beta_points, max_table)
 
     def _init_dated(self, model: CompiledModel, base: Network | None,
-                    dates: Collection[int]) -> None:
+                    dates: Collection[int], bits: Collection[int],
+                    within: Collection[int] | None) -> None:
         from pactsim.inference import datedfactors as dfx
 
         reuse = base is not None and base.model is model and base.dated is not None \
@@ -943,7 +946,9 @@ class Network:
             and all(a is b for a, b in zip(base.rules, self.rules, strict=True))
         self.dated = base.dated if reuse and base is not None else dfx.Dated(self)
         lay = self.dated.lay
-        self.date_slots = frozenset(dates) | lay.base_dates()
+        #: which dated quantities this network holds (:class:`~.datedfactors.Plan`)
+        self.dplan = lay.plan(dates, bits, within)
+        self.date_slots = self.dplan.days
         for v in range(lay.date_base, lay.n_vars):
             self.card[v] = 2
         for k in range(len(model.dated)):
@@ -952,20 +957,18 @@ class Network:
     def _dated_factor(self, plan: BinaryPlan, beta_points: int, max_table: int) -> Factor:
         d = self.dated
         if plan.index in self.model.conditions:
-            return d.condition(self.model.conditions[plan.index])  # type: ignore[no-any-return]
-        slot = self.model.timing[plan.index].slot
-        if slot in self.date_slots and not d.date_is_child(slot):
-            return d.bit_of_date(slot)  # type: ignore[no-any-return]
-        return d.bit(plan.index)  # type: ignore[no-any-return]
+            cond = self.model.conditions[plan.index]
+            if any(self.card[v] != d.card(v) for v in d.condition_vars(cond)):
+                # a day it reads is not held: outside this network's question (never used)
+                return Factor((plan.index,), np.array([0.5, 0.5]))
+            return d.condition(cond)  # type: ignore[no-any-return]
+        return d.bit_factor(plan.index, self.dplan)  # type: ignore[no-any-return]
 
     def _add_dated(self, beta_points: int, max_table: int) -> None:
         d = self.dated
         lay = d.lay
         for k in range(len(self.model.dated)):
-            v = lay.date_var(k)
-            self.factors.append((d.date(k) if d.date_is_child(k) else d.date_full(k))
-                                if k in self.date_slots
-                                else Factor((v,), np.ones(1)))
+            self.factors.append(d.day_factor(k, self.dplan))
         for i, _v in sorted(lay.ever.items(), key=lambda x: x[1]):
             self.factors.append(d.ever(i, self._node(self.model.plans[i], beta_points,
                                                      max_table)))

@@ -301,20 +301,25 @@ class ExactResults:
         slots = sorted({m.slot[x.name] for t in all_trees for x in _walk(t)
                         if isinstance(x, _expr.DateOf)})
         fresh = bool(cuts)
+        dbits: set[int] = set()
+        within: set[int] | None = None
         if not m.plain:
             # a dated node's bit is its day variable's state != 0: keep the day only
             bits = {m.index[m.dated[k]] for k in slots}
+            dbits = {m.timing[v].slot for v in query if v in m.timing}
             query = sorted({*(v for v in query if v not in bits),
                             *(net.dated.lay.date_var(k) for k in slots)})
-            fresh = fresh or not set(slots) <= net.date_slots
+            lay = net.dated.lay
+            within = lay.upstream({*(v for v in query if v < nb),
+                                   *(lay.slot_index[k] for k in slots)})
+            fresh = fresh or lay.plan(slots, dbits, within) != net.dplan
         if fresh:
             rules = list(net.rules)
             for d, cs in cuts.items():
                 k = m.driver_names.index(d)
                 rules[k] = fx.driver_rule(m.drivers[k], self.quad_points, cs)
             net = fx.Network(m, rules, 4 * self.quad_points, self.max_table, base=net,
-                             dates=set(slots) | (net.date_slots if net.dated is not None
-                                                 else set()))
+                             dates=slots, bits=dbits, within=within)
         days = None
         dated = bool(slots) and m.plain
         card = dict(net.card)
@@ -330,8 +335,6 @@ class ExactResults:
         table = None if fresh else self._tree.joint(query)
         if table is None:
             keep = net.ancestors(query)
-            if net.dated is not None:
-                _check_dates(net, keep)
             factors = [net.factors[v] for v in keep]
             adj = fx.interaction_graph((f.vars for f in factors), keep)
             eliminate = [v for v in keep if v not in set(query)]
@@ -759,23 +762,6 @@ def _structure_key(model: CompiledModel) -> tuple[Any, ...]:
             tuple((p.kind, p.given, p.odds_parents, p.drivers, p.gates_true, p.gates_false,
                    None if p.beta_given is None else tuple(np.isnan(p.beta_given[:, 0])))
                   for p in model.plans))
-
-
-def _check_dates(net: fx.Network, keep: Sequence[int]) -> None:
-    """Refuse a joint law that holds a milestone's day and a milestone after it: the
-    network gives each milestone's day given its bit and root days only."""
-    m, lay = net.model, net.dated.lay
-    kept = set(keep)
-    for k in range(len(m.dated)):
-        if lay.is_root(k) or lay.date_var(k) not in kept or net.card[lay.date_var(k)] == 1:
-            continue
-        after = [m.dated[j] for j in lay.descendants(k)
-                 if lay.slot_index[j] in kept or lay.date_var(j) in kept]
-        if after:
-            raise ExactUnsupportedError(
-                f"exact inference cannot give the joint law of the day of '{m.dated[k]}' and "
-                f"{', '.join(repr(a) for a in after)}, which follow it (that needs a table over "
-                "both days and every day in between); use pactsim.simulate")
 
 
 def _forget_structures() -> None:
