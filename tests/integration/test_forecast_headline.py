@@ -81,9 +81,11 @@ def test_forecast_pillars_and_questions_match_exact(printed: tuple[str, list[str
     sc = pactsim.load(ROOT / args[1])
     ex = pactsim.exact(sc)
     checked = 0
+    grid = set(_section(text, "On or before"))  # rows of dates: checked below
     for line in text.splitlines():
         m = re.match(r"^\s+([a-z_][a-z0-9_]*)\s+(\d+\.\d)%", line)
-        if not m or m.group(1) not in sc.nodes:
+        if not m or line in grid or (m.group(1) not in sc.nodes
+                                     and m.group(1) not in sc.questions):
             continue
         name, shown = m.group(1), float(m.group(2)) / 100
         p = ex.prob(name).value
@@ -91,3 +93,35 @@ def test_forecast_pillars_and_questions_match_exact(printed: tuple[str, list[str
         assert abs(shown - p) <= 4 * se + 0.0005, (name, shown, p)
         checked += 1
     assert checked >= len(sc.binary_names) - 1
+
+
+def _close(shown: float, p: float, n: int, what: object) -> None:
+    se = math.sqrt(p * (1 - p) / n)
+    assert abs(shown - p) <= 4 * se + 0.0005, (what, shown, p)
+
+
+def test_forecast_dates_match_exact(printed: tuple[str, list[str]]) -> None:
+    """The signing curve and the table of every dated node's chance by each date."""
+    text, args = printed
+    n = int(float(args[args.index("-n") + 1]))
+    sc = pactsim.load(ROOT / args[1])
+    ex = pactsim.exact(sc)
+    checked = 0
+    for line in _section(text, "Signed on or before"):
+        m = re.match(r"^\s+(\d{4}-\d\d-\d\d)\s+(\d+\.\d+)%", line)
+        if m:
+            p = float(ex.date_cdf("signing", m.group(1))["p"].iloc[0])
+            _close(float(m.group(2)) / 100, p, n, ("signing", m.group(1)))
+            checked += 1
+    lines = text.splitlines()
+    head = next(line for line in lines if line.startswith("On or before"))
+    dates = re.findall(r"\d{4}-\d\d-\d\d", head)
+    for line in _section(text, "On or before"):
+        name, *cells = line.split()
+        assert name in ex.dated(), line
+        probs = ex.date_cdf(name, dates)["p"].to_numpy()
+        assert len(cells) == len(dates), line
+        for d, cell, p in zip(dates, cells, probs, strict=True):
+            _close(float(cell.rstrip("%")) / 100, float(p), n, (name, d))
+            checked += 1
+    assert checked >= 5 + 5 * len(ex.dated())
