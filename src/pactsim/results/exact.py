@@ -61,6 +61,33 @@ probability is :math:`F(c_{k+1}) - F(c_k)` with :math:`F` the piecewise-linear
 CDF. Expressions comparing a driver with number literals split the driver's
 range at those numbers the same way (Gauss–Legendre on each piece).
 
+Dated nodes (format 2)
+----------------------
+Every dated node keeps its bit; its day variable (``W + 1`` states: "no date"
+and each day of ``(as_of, horizon]``) enters the network only where a
+condition or an expression needs it. Each curve-timed node (a *root*) heads a
+group of the milestones that descend from it alone. Given the root's day
+:math:`s`, a milestone's day is :math:`s + R` with a *relative* law of
+:math:`R` that does not depend on :math:`s`: built once per state of the
+group's inputs (table and hazard parents, drivers, ever coins) from its
+anchors' laws (:math:`P(T \\le t)`, the ``need``-th earliest, from the
+anchors' CDFs), shifted by a fixed delay or convolved (FFT) with the offset
+law :math:`1 - (1 - F_\\text{delay}(k))^h`, times the ever chance; it
+happens iff :math:`s + R \\le W`. A milestone's bit is then one small factor,
+:math:`P(M \\mid \\text{root}, \\ldots) = \\sum_s f(s) P(R \\le W - s) / P(\\text{root})`
+(or given the root's day when that is in the network, which makes any set of
+milestones not following one another exact). A milestone and one that follows
+it or shares its anchors get one joint factor, the root's day summed out by a
+two-dimensional convolution (:math:`J(d, e) = \\sum_s f(s) K(d - s, e - s)`, with
+:math:`K` from the conditional laws given the day of their last shared
+milestone). Refused with :class:`~pactsim.errors.ExactUnsupportedError`, naming
+the nodes: a milestone after dated nodes of different roots, anchors of one
+milestone that share a milestone, a milestone whose chance or delay depends on
+a milestone of its own group other than through its anchors, and the joint law
+of three or more days (or bits) of one group that depend on each other; a
+joint law above ``max_table`` raises :class:`~pactsim.errors.ModelTooWideError`.
+See :mod:`pactsim.inference.datedfactors`.
+
 Algorithm
 ---------
 Marginals come from a junction tree (the elimination tree of a min-fill
