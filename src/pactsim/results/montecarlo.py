@@ -272,18 +272,26 @@ class Results:
         return _s.cdf_frame(days, p, np.sqrt(p * (1 - p) / self.n), band[:, 0], band[:, 1])
 
     def date_quantiles(self, node: str, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
-                       given_happened: bool = True) -> pd.Series:
+                       given_happened: bool = True, band: bool = False
+                       ) -> pd.Series | pd.DataFrame:
         """Quantiles of ``node``'s date (``NaT`` when beyond its chance by the horizon).
 
         With ``given_happened`` (default) these are quantiles among the draws in
         which it happened by the horizon: the median is "if it happens, when".
         Otherwise quantiles of the unconditional date, where not happening counts
-        as after the horizon.
+        as after the horizon. A Series indexed by level; with ``band=True`` a
+        frame with the date and its 95% band (``lo``, ``hi``: the days where the
+        pointwise Wilson band of the curve reaches the level; see
+        :func:`pactsim.results.summary.date_quantile_band`).
         """
         levels = _s.quantile_levels(probs)
+        if not isinstance(band, bool):
+            raise ArgumentTypeError(f"band must be True or False, not {band!r}")
         cum = np.cumsum(self._hist(node)).astype(np.float64)
         total = float(cum[-1]) if given_happened else float(self.n)
-        return _s.date_quantiles(cum, self.model.as_of, levels, total)
+        if band:
+            return _s.date_quantile_band(cum, self.model.as_of, levels, total, f"{node}_date")
+        return _s.date_quantiles(cum, self.model.as_of, levels, total, f"{node}_date")
 
     def signing_cdf(self, dates: Any = None) -> pd.DataFrame:
         """P(signed on or before each date): :meth:`date_cdf` of ``signing``."""
@@ -297,7 +305,9 @@ class Results:
         (``given_signed`` as its ``given_happened``)."""
         if self.model.signing_index < 0:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
-        return self.date_quantiles("signing", probs, given_happened=given_signed)
+        out = self.date_quantiles("signing", probs, given_happened=given_signed)
+        assert isinstance(out, pd.Series)
+        return out
 
     # -- bundles ------------------------------------------------------------
     def bundles(self, top: int | None = 10, *, of: str = "all") -> pd.DataFrame:

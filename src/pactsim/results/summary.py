@@ -271,6 +271,38 @@ def date_quantiles(cum: NDArray[np.float64], as_of: int, probs: Sequence[float],
     return pd.Series(out, name=name, dtype="datetime64[s]")
 
 
+def date_quantile_band(counts: NDArray[np.float64], as_of: int, probs: Sequence[float],
+                       total: float, name: str = "date") -> pd.DataFrame:
+    """Quantiles of a date with 95% bands, from Monte Carlo counts.
+
+    ``counts[i]`` is the number of draws dated on or before day ``as_of + i``
+    and ``total`` the draws the levels refer to (as :func:`date_quantiles`).
+    The band of level ``q`` runs from the first day whose pointwise Wilson
+    upper bound of the CDF reaches ``q`` to the first whose lower bound does
+    (``NaT`` where the band never reaches it): the dates the data cannot tell
+    apart from the quantile at 95% pointwise.
+    """
+    z = 1.959963984540054
+    t = max(float(total), 1.0)
+    p = np.asarray(counts, dtype=np.float64) / t
+    denom = 1.0 + z * z / t
+    center = (p + z * z / (2 * t)) / denom
+    half = z / denom * np.sqrt(np.maximum(p * (1 - p) / t + z * z / (4 * t * t), 0.0))
+    lo, hi = center - half, center + half
+    point = date_quantiles(np.asarray(counts, dtype=np.float64), as_of, probs, total, name)
+
+    def first(curve: NDArray[np.float64], q: float) -> np.datetime64:
+        i = int(np.searchsorted(np.maximum.accumulate(curve), q * (1 - 1e-12)))
+        return np.datetime64("NaT", "D") if total <= 0 or i >= len(curve) else \
+            np.datetime64(as_of + i, "D")
+
+    frame = pd.DataFrame({"date": point.to_numpy(),
+                          "lo": [first(hi, q) for q in probs],
+                          "hi": [first(lo, q) for q in probs]},
+                         index=pd.Index(list(probs), name="level"))
+    return frame.astype("datetime64[s]")
+
+
 # -- bundles -----------------------------------------------------------------
 def top_count(top: object) -> int | None:
     """Check ``top``: a positive whole number, or ``None`` for every row."""
