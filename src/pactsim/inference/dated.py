@@ -184,35 +184,52 @@ _MAX_BIN_ENTRIES = 1 << 22
 
 
 class _Steps:
-    """Inverse of cumulative step tables: for a 32-bit uniform ``u`` and a row ``r``,
-    the smallest ``k`` with ``u < thr[r, k]`` (``K`` when there is none).
+    """Inverse of cumulative step tables: for a key ``u`` and a row ``r``, the smallest
+    ``k`` with ``u < thr[r, k]`` (``K`` when there is none).
 
-    ``thr[r, k] = floor(C_r(k) * 2**32)``, so P(k <= j) = C_r(j) to within 2**-32,
-    as for binary nodes. The top bits of ``u`` pick a bin whose answer is
-    tabulated; only draws in the few bins that straddle a step are searched.
+    With 32-bit keys (a uniform integer), ``thr[r, k] = floor(C_r(k) * 2**32)``, so
+    P(k <= j) = C_r(j) to within 2**-32, as for binary nodes. With float keys
+    (``floats=True``: a uniform in (0, 1) moved by a per-draw hazard ratio) the
+    thresholds are ``C_r`` itself, in double precision: a hazard ratio below 1
+    raises small chances of not happening to a power, so they must not be rounded
+    to 2**-32 first. The key's top bits pick a bin whose answer is tabulated; only
+    keys in the few bins that straddle a step are searched.
     """
 
-    def __init__(self, cum: NDArray[np.float64]) -> None:
+    def __init__(self, cum: NDArray[np.float64], *, floats: bool = False) -> None:
         rows, width = cum.shape
-        self.thr = np.clip(np.floor(cum * _TWO32), 0, _TWO32).astype(np.int64)
+        self.floats = floats
+        self.thr: NDArray[Any] = np.array(cum, dtype=np.float64) if floats else \
+            np.clip(np.floor(cum * _TWO32), 0, _TWO32).astype(np.int64)
         bits = _BIN_BITS
         while bits > 8 and rows << bits > _MAX_BIN_ENTRIES:
             bits -= 1
         self.shift = np.uint32(32 - bits)
         self.bins = 1 << bits
-        starts = np.arange(self.bins, dtype=np.int64) << (32 - bits)
-        ends = starts + (1 << (32 - bits)) - 1
-        # the answer of each bin, or -1 where the bin straddles a step (searched per draw)
+        starts: NDArray[Any]
+        ends: NDArray[Any]
+        if floats:  # bin b holds [b / bins, (b + 1) / bins)
+            edges = np.arange(self.bins + 1, dtype=np.float64) / self.bins
+            starts, ends = edges[:-1], edges[1:]
+            side_hi: Literal["left", "right"] = "left"  # keys stay below the bin's end
+        else:
+            starts_i = np.arange(self.bins, dtype=np.int64) << (32 - bits)
+            starts, ends = starts_i, starts_i + (1 << (32 - bits)) - 1
+            side_hi = "right"
+        # the answer of each bin, or -1 where the bin straddles a step (searched per key)
         self.lo = np.empty((rows, self.bins), dtype=np.intp)
         for r in range(rows):
             lo = np.searchsorted(self.thr[r], starts, side="right")
-            hi = np.searchsorted(self.thr[r], ends, side="right")
+            hi = np.searchsorted(self.thr[r], ends, side=side_hi)
             self.lo[r] = np.where(lo == hi, lo, -1)
         self.flat = self.lo.ravel()
         self.width = width
 
-    def __call__(self, u: NDArray[np.uint32], rows: NDArray[np.intp] | None) -> NDArray[np.intp]:
-        b = np.right_shift(u, self.shift).astype(np.intp)
+    def __call__(self, u: NDArray[Any], rows: NDArray[np.intp] | None) -> NDArray[np.intp]:
+        if self.floats:
+            b = np.minimum((u * self.bins).astype(np.intp), self.bins - 1)
+        else:
+            b = np.right_shift(u, self.shift).astype(np.intp)
         if rows is not None:
             b += rows * self.bins
         k = self.flat.take(b)
@@ -250,60 +267,91 @@ def _unit(u: NDArray[np.uint32]) -> NDArray[np.float64]:
     return (u.astype(np.float64) + 0.5) * (1.0 / _TWO32)
 
 
-def _hazard_u32(u: NDArray[np.uint32], logh: NDArray[np.float64]) -> NDArray[np.uint32]:
-    """``u`` moved through ``1 - (1 - u)**(1/h)`` per draw, back on the 32-bit grid (so
-    the step tables of the curve invert it: P(k <= j) = 1 - (1 - C(j))**h to 2**-32)."""
-    x = _transform(_unit(u), logh)
-    x *= _TWO32
-    np.minimum(x, _TWO32 - 1.0, out=x)
-    return x.astype(np.uint32)
+
+
+#: Entries a node's per-day tables may hold (rows x days): beyond, the node is drawn
+#: from its curves' points instead (memory bounded by the file, not by 2**parents x days).
+_TABLE_BUDGET = 1 << 22
+#: Rows (table parents and binary hazard parents together) up to which binary hazard
+#: parents are folded into per-row tables; beyond, the hazard is applied per draw.
+_FOLD_ROWS = 256
+
+
+def _invert(days: NDArray[np.int64], cum: NDArray[np.float64], u: NDArray[np.float64]
+            ) -> NDArray[np.int64]:
+    """Day of each ``u`` in (0, 1) through one piecewise-linear curve given at its
+    points (:data:`NAT` past its last point): the first day ``d`` with ``u < F(d)``."""
+    seg = np.searchsorted(cum, u, side="right")
+    hit = seg < cum.shape[0]
+    i = seg[hit]
+    lo_c, hi_c = cum[i - 1], cum[i]
+    lo_d, hi_d = days[i - 1], days[i]
+    t = lo_d + (u[hit] - lo_c) / (hi_c - lo_c) * (hi_d - lo_d)
+    out = np.full(u.shape[0], NAT, dtype=np.int64)
+    out[hit] = np.minimum(np.floor(t).astype(np.int64) + 1, hi_d)
+    return out
 
 
 class _CurveTables:
-    """A curve node's per-day tables: ``cum`` ``(rows, K)`` with ``cum[r, k]`` = P(happened
-    by ``as_of + k``) for the row ``r`` of its table parents (and, unless a driver sets
-    the hazard, of its binary hazard parents), ``k = 0..K-1``."""
+    """How a curve node is drawn. ``steps``: per-day step tables over ``parents`` (its
+    table parents and, folded in, its binary hazard parents), ``cum[r, k]`` = P(happened
+    by ``as_of + k``); ``None`` when they would pass :data:`_TABLE_BUDGET`, and the day
+    is then found from the curve's points. ``per_draw``: a hazard left to each draw
+    (a driver's, or binary parents too many to fold)."""
 
     def __init__(self, plan: CurvePlan) -> None:
         as_of = int(plan.days[0])
-        grid = np.arange(as_of, int(plan.days[-1]) + 1, dtype=np.float64)
-        base = np.array([np.interp(grid, plan.days, row) for row in plan.cum])
+        width = int(plan.days[-1]) - as_of + 1
+        given_rows = plan.cum.shape[0]
+        hz = plan.hazard
+        fold = bool(hz.parents) and not hz.drivers and \
+            given_rows << len(hz.parents) <= _FOLD_ROWS and \
+            (given_rows << len(hz.parents)) * width <= _TABLE_BUDGET
         self.as_of = as_of
-        self.per_draw = bool(plan.hazard.drivers)  # a driver sets the hazard: per draw
-        if self.per_draw:
-            self.parents = plan.given
-            self.cum = base
-        else:  # binary hazard parents only: folded into the rows' tables
-            self.parents = plan.given + plan.hazard.parents
-            self.cum = _with_hazard(base, plan.hazard.logf) if plan.hazard.parents else base
-        self.steps = _Steps(self.cum)
+        self.per_draw = bool(hz) and not fold
+        self.parents = plan.given + (hz.parents if fold else ())
+        self.steps: _Steps | None = None
+        self.cum = np.zeros((0, width))
+        if (given_rows << (len(hz.parents) if fold else 0)) * width <= _TABLE_BUDGET:
+            grid = np.arange(as_of, as_of + width, dtype=np.float64)
+            base = np.array([np.interp(grid, plan.days, row) for row in plan.cum])
+            self.cum = _with_hazard(base, hz.logf) if fold else base
+            self.steps = _Steps(self.cum, floats=self.per_draw)
 
 
 def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
                  drivers: NDArray[np.float64], day: NDArray[np.int64]) -> None:
     """Draw ``plan``'s day into ``day`` ``(n,)`` and its bit into ``bits[plan.index]``.
 
-    One 32-bit uniform per draw; with binary hazard parents only, the hazard is
-    folded into per-row tables (no per-draw transform).
+    One 32-bit uniform per draw; with few binary hazard parents (and no driver
+    among them), the hazard is folded into per-row tables (no per-draw transform).
     """
     n = day.shape[0]
     tab = plan.tables
     u = _uniform32(rng, n)
     rows = _row_index(tab.parents, bits) if tab.parents else None
-    if tab.per_draw:
-        logh = hazard_log(plan.hazard, bits, drivers, n)
-        assert logh is not None
-        u = _hazard_u32(u, logh)
-    k = tab.steps(u, rows)
+    logh = hazard_log(plan.hazard, bits, drivers, n) if tab.per_draw else None
     out = bits[plan.index]
-    np.less(k, tab.cum.shape[1], out=out)
-    np.add(k, tab.as_of, out=day)
+    if tab.steps is not None:
+        k = tab.steps(u if logh is None else _transform(_unit(u), logh), rows)
+        np.less(k, tab.steps.width, out=out)
+        np.add(k, tab.as_of, out=day)
+        day[~out] = NAT
+    else:  # tables too large: invert each row's curve at its points
+        x = _transform(_unit(u), logh)
+        if rows is None:
+            day[:] = _invert(plan.days, plan.cum[0], x)
+        else:
+            for r in np.unique(rows):
+                hit = rows == r
+                day[hit] = _invert(plan.days, plan.cum[r], x[hit])
+        np.not_equal(day, NAT, out=out)
     if plan.gates_true or plan.gates_false:
         for g in plan.gates_true:
             out &= bits[g]
         for g in plan.gates_false:
             np.greater(out, bits[g], out=out)
-    day[~out] = NAT
+        day[~out] = NAT
 
 
 def anchor_days(plan: MilestonePlan, days: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -313,7 +361,8 @@ def anchor_days(plan: MilestonePlan, days: NDArray[np.int64]) -> NDArray[np.int6
         return np.array(rows[0], dtype=np.int64)
     if plan.mode == "all" or plan.need == len(rows):  # the latest, missing if any is
         out: NDArray[np.int64] = np.maximum(rows[0], rows[1])
-        low: NDArray[np.int64] = np.minimum(rows[0], rows[1])  # NaT is the smallest int64: it survives a min
+        # NaT is the smallest int64: it survives a min
+        low: NDArray[np.int64] = np.minimum(rows[0], rows[1])
         for r in rows[2:]:
             np.maximum(out, r, out=out)
             np.minimum(low, r, out=low)
@@ -337,14 +386,16 @@ class _DelayTables:
 
     def __init__(self, plan: MilestonePlan) -> None:
         base = plan.delay.cdf(np.arange(plan.span + 1, dtype=np.float64))[None, :]
-        self.per_draw = bool(plan.hazard.drivers)  # a driver sets the hazard: per draw
-        if self.per_draw:
-            self.parents: tuple[int, ...] = ()
-            self.cum = base
+        hz = plan.hazard
+        fold = not hz.drivers and 1 << len(hz.parents) <= _FOLD_ROWS
+        self.per_draw = bool(hz) and not fold  # a driver's hazard, or too many parents
+        if fold:
+            self.parents: tuple[int, ...] = hz.parents
+            self.cum = _with_hazard(base, hz.logf) if hz.parents else base
         else:
-            self.parents = plan.hazard.parents
-            self.cum = _with_hazard(base, plan.hazard.logf) if plan.hazard.parents else base
-        self.steps = _Steps(self.cum)
+            self.parents = ()
+            self.cum = base
+        self.steps = _Steps(self.cum, floats=self.per_draw)
 
 
 def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
@@ -364,12 +415,13 @@ def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArra
     else:
         tab = plan.tables
         u = _uniform32(rng, n)
+        rows = _row_index(tab.parents, bits) if tab.parents else None
         if tab.per_draw:
             logh = hazard_log(plan.hazard, bits, drivers, n)
             assert logh is not None
-            u = _hazard_u32(u, logh)
-        rows = _row_index(tab.parents, bits) if tab.parents else None
-        offset = tab.steps(u, rows)
+            offset = tab.steps(_transform(_unit(u), logh), rows)
+        else:
+            offset = tab.steps(u, rows)
     day = days[plan.slot]
     np.add(anchor, offset, out=day)
     out &= day <= plan.horizon

@@ -35,10 +35,12 @@ from pactsim.language.scenario import (
     is_condition,
 )
 
-__all__ = ["MAX_GIVEN", "NAME_PATTERN", "RESERVED_NAMES", "validate"]
+__all__ = ["MAX_AFTER", "MAX_GIVEN", "NAME_PATTERN", "RESERVED_NAMES", "validate"]
 
 #: Most parents one ``given`` may list: a full table over k parents has 2**k rows.
 MAX_GIVEN = 16
+#: Most dated nodes one milestone may follow (``after``): each draw orders them.
+MAX_AFTER = 64
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED_NAMES = frozenset(
@@ -855,6 +857,11 @@ def _check_timing(
         if "by" in written:
             c.report((*path, "by"), "a milestone's date comes from after + delay; drop by (or "
                      "drop after to give the event its own curve)", key=True)
+        if len(spec.after.names) > MAX_AFTER:
+            c.report((*path, "after"), f"lists {len(spec.after.names)} dated nodes; a milestone "
+                     f"may follow at most {MAX_AFTER} (MAX_AFTER): combine them in stages, e.g. "
+                     "a milestone after each group, then one after those", key=True)
+            return parents
         seen: set[str] = set()
         for i, a in enumerate(spec.after.names):
             where = (*path, "after") if spec.after.mode == "one" else (
