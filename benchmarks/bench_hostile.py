@@ -133,6 +133,42 @@ def _extra(body: str) -> str:
     return HEADER + body
 
 
+_SPAN50 = "pactsim: 2\nid: hostile\nas_of: 1990-01-01\nhorizon: 2039-12-31\n"
+
+
+def _milestone_fan(n: int, k: int) -> str:
+    """``n`` dated events over 50 years and a milestone after at least ``k`` of them."""
+    events = "".join(f"  e{i}: {{by: {{2039-12-31: 0.5}}}}\n" for i in range(n))
+    names = ", ".join(f"e{i}" for i in range(n))
+    return (_SPAN50 + "events:\n" + events
+            + f"  m: {{after: {{at_least: {k}, of: [{names}]}}, "
+            + "delay: {median: 300, p90: 3000}}\n"
+            + "questions:\n  q: m.date - e0.date <= 365\n")
+
+
+def _milestone_chain(n: int) -> str:
+    """A chain of ``n`` milestones, each a lognormal delay after the last, over 50 years."""
+    body = "  m0: {by: {2039-12-31: 0.9}}\n" + "".join(
+        f"  m{i}: {{after: m{i - 1}, delay: {{median: 30, p90: 90}}}}\n" for i in range(1, n))
+    return _SPAN50 + "events:\n" + body + f"questions:\n  q: m{n - 1}.date <= 2030-12-31\n"
+
+
+def _curve_table(parents: int, hazards: int) -> str:
+    """A signing timed by a table of 2**parents curves and ``hazards`` hazard parents."""
+    events = "".join(f"  e{i}: {{p: 0.5}}\n" for i in range(max(parents, hazards)))
+
+    def leaf(depth: int) -> str:
+        if depth == parents:
+            return "{by: {2000-01-01: 0.3, 2039-12-31: 0.8}}"
+        return "{true: " + leaf(depth + 1) + ", false: " + leaf(depth + 1) + "}"
+
+    given = ", ".join(f"e{i}" for i in range(parents))
+    hr = ", ".join(f"e{i}: 1.1" for i in range(hazards))
+    return (_SPAN50 + "events:\n" + events + f"signing:\n  given: [{given}]\n"
+            + f"  table: {leaf(0)}\n  hazard_ratio: {{{hr}}}\n"
+            + "questions:\n  q: signing.date <= 2020-12-31\n")
+
+
 # -- actions, run in the child ----------------------------------------------------------------
 @dataclass
 class Ctx:
@@ -423,6 +459,21 @@ def _cases() -> list[Case]:
     never = (HEADER + "signing:\n  by: {2025-12-31: 0}\npillars:\n  m: {p: 0.5}\n"
              "questions:\n  q: signing.date <= 2025-06-30\n")
     add("signing-p0-report", "signing p = 0", _file(never), _cli(_report_cmd()), base=rep)
+    # format 2: dated nodes over the longest span, many anchors, long chains, wide tables
+    fan = _milestone_fan(64, 32)
+    add("after-64-run", "milestone after 32 of 64 dated events, 50 years", _file(fan),
+        _cli(_run_cmd()))
+    add("after-64-exact", "milestone after 32 of 64 dated events, 50 years", _text(fan),
+        _exact())
+    chain = _milestone_chain(200)
+    add("milestones-200-run", "200 chained milestones, 50 years", _file(chain),
+        _cli(_run_cmd()))
+    add("milestones-200-exact", "200 chained milestones, 50 years", _text(chain), _exact())
+    table = _curve_table(8, 30)
+    add("curves-256-run", "signing: 256 curves, 30 hazard parents, 50 years", _file(table),
+        _cli(_run_cmd()))
+    add("curves-256-exact", "signing: 256 curves, 30 hazard parents, 50 years", _text(table),
+        _exact())
     add("validate-dev-zero", "validate /dev/zero", lambda ctx: Path("/dev/zero"),
         _cli(_file_cmd("validate")))
     add("validate-dev-urandom", "validate /dev/urandom", lambda ctx: Path("/dev/urandom"),

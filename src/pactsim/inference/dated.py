@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -224,6 +224,7 @@ class _Steps:
             self.lo[r] = np.where(lo == hi, lo, -1)
         self.flat = self.lo.ravel()
         self.width = width
+        self.cum = cum
 
     def __call__(self, u: NDArray[Any], rows: NDArray[np.intp] | None) -> NDArray[np.intp]:
         if self.floats:
@@ -385,17 +386,25 @@ class _DelayTables:
     per row of its binary hazard parents (unless a driver sets the hazard)."""
 
     def __init__(self, plan: MilestonePlan) -> None:
-        base = plan.delay.cdf(np.arange(plan.span + 1, dtype=np.float64))[None, :]
         hz = plan.hazard
         fold = not hz.drivers and 1 << len(hz.parents) <= _FOLD_ROWS
         self.per_draw = bool(hz) and not fold  # a driver's hazard, or too many parents
-        if fold:
-            self.parents: tuple[int, ...] = hz.parents
-            self.cum = _with_hazard(base, hz.logf) if hz.parents else base
-        else:
-            self.parents = ()
-            self.cum = base
-        self.steps = _Steps(self.cum, floats=self.per_draw)
+        self.parents: tuple[int, ...] = hz.parents if fold else ()
+        d = plan.delay
+        # milestones with the same delay share one table (a chain of 200 costs one)
+        self.steps = _delay_steps(d.kind, d.days, d.mu, d.sigma, d.points.tobytes(),
+                                  d.cum.tobytes(), plan.span,
+                                  tuple(map(float, hz.logf)) if fold else (), self.per_draw)
+        self.cum = self.steps.cum
+
+
+@lru_cache(maxsize=64)
+def _delay_steps(kind: str, days: int, mu: float, sigma: float, points: bytes, cum: bytes,
+                 span: int, logf: tuple[float, ...], floats: bool) -> _Steps:
+    delay = DelayPlan(kind, days, mu, sigma, np.frombuffer(points),  # type: ignore[arg-type]
+                      np.frombuffer(cum))
+    base = delay.cdf(np.arange(span + 1, dtype=np.float64))[None, :]
+    return _Steps(_with_hazard(base, np.array(logf)) if logf else base, floats=floats)
 
 
 def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
