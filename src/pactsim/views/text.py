@@ -140,12 +140,16 @@ def _timeline(res: Results) -> list[list[str]]:
                          f"happens by the horizon ({r.days_question})")
     dates = res.key_dates()
     curves = {n: date_cdf(res, n, dates) for n in dated_nodes(res)}
-    grid = []
-    for start in range(0, len(dates), DATES_PER_BLOCK):
-        block = dates[start:start + DATES_PER_BLOCK]
+    grid: list[str] = []
+    blocks = -(-len(dates) // DATES_PER_BLOCK)  # as few blocks as fit, of near-equal width
+    size = -(-len(dates) // max(blocks, 1))
+    for start in range(0, len(dates), size):
+        block = dates[start:start + size]
+        if grid:
+            grid.append("")
         grid.append(f"{'On or before':<{width + 2}}" + "".join(f"{d!s:>12}" for d in block))
         for name, cdf in curves.items():
-            ps = cdf.p.to_numpy()[start:start + DATES_PER_BLOCK]
+            ps = cdf.p.to_numpy()[start:start + size]
             grid.append(f"  {name:<{width}}" + "".join(f"{pct(p):>12}" for p in ps))
     return [lines, grid]
 
