@@ -192,9 +192,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from pactsim.views.text import format_results
 
     sc = load(args.file)
-    n = _engine_limits()[0] if args.n is None else args.n
-    res = simulate(sc, n=n, seed=_fresh_seed(args.seed), workers=args.workers,
-                   keep_draws=False, progress=args.progress)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = simulate(sc, n=_n(args), seed=_fresh_seed(args.seed), workers=args.workers,
+                       keep_draws=False, progress=args.progress, target_se=args.target_se)
+    for w in caught:  # one clean line each (the cap reached before --target-se)
+        _say(f"pactsim: note: {w.message}")
     if args.format == "json":
         text = results_to_json(res)
     elif args.format == "csv":
@@ -203,6 +206,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         text = format_results(res)
     _deliver(text, args.out, [args.file])
     return 0
+
+
+def _n(args: argparse.Namespace) -> int:
+    """Draws of a run: -n, else the cap under --target-se, else the default."""
+    if args.n is not None:
+        return int(args.n)
+    return _TARGET_CAP if args.target_se is not None else _engine_limits()[0]
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -220,9 +230,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         # checked against the scenario before the run: located errors, no wasted draws
         resolutions = load_resolutions(args.resolutions, scenario=sc)
-    n = _engine_limits()[0] if args.n is None else args.n
-    res = simulate(sc, n=n, seed=_fresh_seed(args.seed), workers=args.workers,
-                   keep_draws=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = simulate(sc, n=_n(args), seed=_fresh_seed(args.seed), workers=args.workers,
+                       keep_draws=False, target_se=args.target_se)
+    for w in caught:
+        _say(f"pactsim: note: {w.message}")
     _deliver(report_html(res, source=str(args.file), top=args.top, resolutions=resolutions),
              out, inputs)
     return 0
@@ -327,6 +340,20 @@ def _draws(text: str) -> int:
     return _whole(text, _engine_limits()[1])
 
 
+def _target_se(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (e.g. 0.001)") from None
+    if not 0 < x < 0.5:
+        raise argparse.ArgumentTypeError(f"{text!r} must be in (0, 0.5), e.g. 0.001")
+    return x
+
+
+#: Draws at most when --target-se is given without -n.
+_TARGET_CAP = 10**8
+
+
 def _workers(text: str) -> int:
     return _whole(text, _MAX_WORKERS, exponent=False)
 
@@ -394,6 +421,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--seed", type=_seed, default=None, help=seed_help)
         p.add_argument("--workers", type=_workers, default=1, metavar="K",
                        help="worker processes (default 1)")
+        p.add_argument("--target-se", type=_target_se, default=None, metavar="SE",
+                       help="stop once every reported probability has a standard error of at "
+                            "most SE (e.g. 0.001); -n is then the cap (default 10^8)")
 
     p = command("validate", "check scenario files; one line per problem", _cmd_validate)
     p.add_argument("files", nargs="+", metavar="FILE")

@@ -20,7 +20,8 @@ import math
 import os
 import sys
 import time
-from collections.abc import Iterator
+import warnings
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,7 @@ from numpy.typing import NDArray
 
 from pactsim._version import __version__
 from pactsim.backends import ExecutorLike, ordered_results, resolve_executor
-from pactsim.errors import ArgumentError, ArgumentTypeError
+from pactsim.errors import ArgumentError, ArgumentTypeError, did_you_mean
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.inference.engine import BLOCK, Draws, n_blocks
 from pactsim.language.scenario import Scenario
@@ -184,8 +185,10 @@ def simulate(
     executor: ExecutorLike | None = None,
     keep_draws: bool = True,
     progress: bool | None = None,
+    target_se: float | None = None,
+    target_of: Sequence[str] | None = None,
 ) -> Results:
-    """Sample ``n`` whole agreements from a scenario.
+    """Sample ``n`` whole agreements from a scenario (or fewer, to a target precision).
 
     Parameters
     ----------
@@ -221,6 +224,16 @@ def simulate(
         kept draws would not fit in half this machine's memory is refused.
     progress:
         Show a progress bar (``None``: only for long interactive runs).
+    target_se:
+        Stop as soon as every probability the forecast reports has a standard
+        error at most this (e.g. ``0.001``): each binary node's and true/false
+        question's P and P(· | signed), and each dated node's P(by d) at the key
+        dates. Draws come in blocks of 65,536 and the rule is checked after each,
+        in block order, so the same seed stops at the same draw whatever the
+        chunking or workers. ``n`` is then the cap: reaching it first warns, and
+        ``results.info.target_reached`` is ``False``.
+    target_of:
+        With ``target_se``: watch only these names (nodes and questions).
 
     Returns
     -------
@@ -253,6 +266,7 @@ def simulate(
         raise ArgumentTypeError(f"keep_draws must be True or False, not {keep_draws!r}")
     if progress is not None and not isinstance(progress, bool):
         raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}")
+    target = _target(scenario, target_se, target_of)
     if executor is not None:
         try:
             executor, workers = resolve_executor(executor, workers)
@@ -278,25 +292,115 @@ def simulate(
     stats: Stats | None = None
     kept: list[Draws] = []
     answers: list[dict[str, NDArray[Any]]] = []
+    reached: bool | None = None if target is None else False
+    run = _execute(model, entropy, spawn_key, n, config, groups, executor,
+                   _show_progress(progress, n))
     try:
-        for parts, dr, an in _execute(model, entropy, spawn_key, n, config, groups, executor,
-                                      _show_progress(progress, n)):
-            for st in parts:
+        for parts, dr, an in run:
+            used = len(parts)
+            for i, st in enumerate(parts):
                 stats = st if stats is None else stats.merge(st)
+                if target is not None and target.met(model, stats):
+                    reached, used = True, i + 1
+                    break
             if dr is not None and an is not None:
-                kept.append(dr)
-                answers.append(an)
+                m = stats.n - sum(d.n for d in kept) if stats is not None else 0
+                kept.append(_head(dr, m) if used < len(parts) else dr)
+                answers.append({k: v[:m] for k, v in an.items()} if used < len(parts) else an)
+            if reached:
+                break
     finally:
+        run.close()
         if own is not None:
             own.shutdown(wait=True, cancel_futures=True)
     assert stats is not None  # n >= 1 gives at least one block
+    if target is not None and not reached:
+        warnings.warn(f"simulate: stopped at the cap n = {n:,} before every watched standard "
+                      f"error reached target_se = {target.se:g} (the largest is "
+                      f"{target.largest(model, stats):.2g}); raise n", stacklevel=2)
     draws = Draws.concat(kept) if kept else None
     merged = ({k: np.concatenate([a[k] for a in answers]) for k in answers[0]}
               if answers else None)
-    info = RunInfo(scenario.id, scenario.digest, n, entropy, __version__,
+    info = RunInfo(scenario.id, scenario.digest, stats.n, entropy, __version__,
                    config.blocks_per_chunk * BLOCK, 1 if executor is None else workers,
-                   time.perf_counter() - t0, spawn_key)
+                   time.perf_counter() - t0, spawn_key,
+                   None if target is None else target.se, reached)
     return Results(scenario, model, stats, draws, merged, info)
+
+
+def _head(d: Draws, m: int) -> Draws:
+    """The first ``m`` draws of ``d``."""
+    return Draws(d.bits[:, :m], d.drivers[:, :m], d.days[:, :m], d.signing_slot)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The stopping rule of ``simulate(target_se=...)``: which counts to watch."""
+
+    se: float
+    binary: tuple[int, ...]  # rows of node_counts
+    content: tuple[int, ...]  # rows also reported given signing (pillars, clauses)
+    questions: tuple[str, ...]  # true/false questions (P and P(. | signed))
+    binary_all: frozenset[int]  # every binary row (signing's row, to read P(signed))
+    dated: tuple[int, ...]  # slots of dated nodes, watched at the key dates
+    key_days: tuple[int, ...]  # days after as_of of the key dates
+
+    def _variances(self, model: CompiledModel, st: Stats) -> list[float]:
+        """Variance of each watched share, smoothed as (c + 1)(n - c + 1) / (n + 2)**3 so
+        that a count of 0 or n (no spread seen) does not pass for certainty."""
+        def var(c: float, n: float) -> float:
+            return (c + 1) * (n - c + 1) / (n + 2) ** 3
+
+        n = st.n
+        out = [var(int(st.node_counts[i]), n) for i in self.binary]
+        out += [var(st.bool_counts.get(q, 0), n) for q in self.questions]
+        if model.signing_index >= 0 and model.signing_index in self.binary_all:
+            s = int(st.node_counts[model.signing_index])
+            given = [int(st.node_counts[i]) for i in self.content]
+            given += [st.bool_signed.get(q, 0) for q in self.questions]
+            out += [var(c, s) for c in given]
+        if self.dated:
+            cum = np.cumsum(st.date_hist[list(self.dated)], axis=1)[:, list(self.key_days)]
+            out += [var(float(c), n) for c in cum.ravel()]
+        return out
+
+    def largest(self, model: CompiledModel, st: Stats) -> float:
+        return math.sqrt(max(self._variances(model, st), default=0.0))
+
+    def met(self, model: CompiledModel, st: Stats) -> bool:
+        return max(self._variances(model, st), default=0.0) <= self.se**2
+
+
+def _target(scenario: Scenario, se: object, names: object) -> _Target | None:
+    """Check ``target_se`` / ``target_of`` and build the rule (``None``: no target)."""
+    if se is None:
+        if names is not None:
+            raise ArgumentError("target_of needs target_se (the standard error to reach)")
+        return None
+    if isinstance(se, bool) or not isinstance(se, int | float) or not 0 < se < 0.5:
+        raise ArgumentError(f"target_se must be a number in (0, 0.5), such as 0.001, not {se!r}")
+    model = compile_scenario(scenario)
+    bool_q = [q for q, (_t, kind) in model.questions.items() if kind == "bool"]
+    watched: set[str] | None = None
+    if names is not None:
+        if isinstance(names, str) or not isinstance(names, Sequence):
+            raise ArgumentTypeError(f"target_of must be a list of names, not {names!r}")
+        known = set(scenario.binary_names) | set(bool_q)
+        bad = [x for x in names if x not in known]
+        if bad:
+            raise ArgumentError(f"target_of: unknown or not true/false: {bad[0]!r}"
+                                + did_you_mean(str(bad[0]), sorted(known)))
+        watched = set(names)
+
+    def pick(x: str) -> bool:
+        return watched is None or x in watched
+
+    binary = tuple(model.index[x] for x in scenario.binary_names if pick(x))
+    content = tuple(i for i in binary if model.kinds[i] in ("pillar", "clause"))
+    days = tuple(sorted({(d - scenario.as_of).days for d in scenario.key_dates()}))
+    return _Target(float(se), binary, content, tuple(q for q in bool_q if pick(q)),
+                   frozenset(range(model.n_binary)),
+                   tuple(model.slot[x] for x in model.dated if pick(x)), days)
 
 
 def _chunks(total_blocks: int, per: int) -> Iterator[tuple[int, int]]:
@@ -307,7 +411,7 @@ def _chunks(total_blocks: int, per: int) -> Iterator[tuple[int, int]]:
 
 def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,
              config: RunConfig, groups: dict[str, tuple[str, ...]], executor: Executor | None,
-             show: bool) -> Iterator[Chunk]:
+             show: bool) -> Generator[Chunk, None, None]:
     """Each chunk's result, in chunk order; at most ``config.window`` in flight.
 
     On an executor the progress bar advances as each chunk completes, in any

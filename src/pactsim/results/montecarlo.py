@@ -53,6 +53,10 @@ class RunInfo:
     workers: int
     seconds: float
     spawn_key: tuple[int, ...] = ()
+    #: The standard error the run stopped at (``simulate(target_se=...)``), or ``None``.
+    target_se: float | None = None
+    #: Whether every probability watched reached ``target_se`` (``None`` without a target).
+    target_reached: bool | None = None
 
 
 class Results:
