@@ -21,7 +21,7 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -187,6 +187,7 @@ def simulate(
     progress: bool | None = None,
     target_se: float | None = None,
     target_of: Sequence[str] | None = None,
+    do: Mapping[str, Any] | None = None,
 ) -> Results:
     """Sample ``n`` whole agreements from a scenario (or fewer, to a target precision).
 
@@ -234,6 +235,13 @@ def simulate(
         ``results.info.target_reached`` is ``False``.
     target_of:
         With ``target_se``: watch only these names (nodes and questions).
+    do:
+        An intervention: nodes set to values, their causes cut
+        (``{"mutual_defence": True}``, ``{"signing": "2025-01-17"}``); the run is
+        of ``scenario.do(do)`` (see :meth:`Scenario.do
+        <pactsim.language.scenario.Scenario.do>`), which ``results.scenario`` holds.
+        Unlike ``given=`` in :meth:`Results.prob`, nothing upstream of the set
+        nodes changes.
 
     Returns
     -------
@@ -259,6 +267,8 @@ def simulate(
     if not isinstance(scenario, Scenario):
         raise ArgumentTypeError(
             f"simulate() needs a Scenario (from pactsim.load), not {type(scenario).__name__}")
+    if do is not None:
+        scenario = scenario.do(do)
     n = _whole(n, "n", 1, MAX_N)
     chunk_size = _whole(chunk_size, "chunk_size", 1)
     workers = _whole(workers, "workers", 1)

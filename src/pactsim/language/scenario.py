@@ -849,6 +849,25 @@ class Scenario(_Model):
 
         return with_changes(self, changes, more)
 
+    def do(self, settings: Mapping[str, Any], /) -> Scenario:
+        """The scenario under an intervention: each node in ``settings`` set, its
+        causes cut (``{"mutual_defence": True}``, ``{"signing": "2025-01-17"}``,
+        ``{"ratified_ir": False}``). Unlike conditioning, what the node depends on
+        does not change. See :mod:`pactsim.language.interventions`.
+
+        Examples
+        --------
+        >>> import pactsim
+        >>> sc = pactsim.loads("pactsim: 1\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+        ...                    "events:\\n  rain: {p: 0.3}\\n  wet: {given: [rain], table: "
+        ...                    "{true: 0.9, false: 0.1}}\\n")
+        >>> sc.do({"wet": True}).events["wet"].p
+        1.0
+        """
+        from pactsim.language.interventions import intervene
+
+        return intervene(self, settings)
+
     def __repr__(self) -> str:
         kinds = [v.kind for v in self.iter_nodes()]
         parts = [f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"

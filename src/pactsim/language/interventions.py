@@ -1,0 +1,134 @@
+"""Interventions: ``do`` sets nodes, cutting what they depend on (issue 11, item 5).
+
+Conditioning (``res.prob(x, given="mutual_defence")``) asks "if the text turns
+out to have a defence article, what else is likely?": evidence about one node
+is evidence about its causes (closer alignment, a new escalation) and through
+them about everything else. An intervention (``do={"mutual_defence": True}``)
+asks "if Moscow decided to add a defence article": the node is set, its own
+causes are cut, and only what depends on it changes.
+
+:func:`intervene` turns a scenario and a mapping of settings into a new,
+validated scenario, so Monte Carlo and exact inference answer it alike:
+
+===============================  ==================================================
+setting                          the node becomes
+===============================  ==================================================
+event, pillar, clause: ``True``  ``p: 1`` without ``given``/``table``/``odds``/
+                                 ``requires``/``excludes`` (a pillar stays inside a
+                                 signed text and a clause inside its pillar: ``do``
+                                 cuts the reasons for a node, not the text's
+                                 structure)
+... ``False``                    ``p: 0``
+a dated node: a date ``d``       happens on exactly ``d`` (in ``(as_of, horizon]``),
+                                 whatever its curve, hazard ratios or anchors
+a dated node: ``False``          never happens by the horizon
+===============================  ==================================================
+
+Drivers are latent and cannot be set; questions are expressions, not nodes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from pactsim.errors import ArgumentError, ArgumentTypeError, did_you_mean, printable
+from pactsim.language.scenario import Scenario
+
+__all__ = ["intervene"]
+
+
+
+def _date(value: object, name: str) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ArgumentError(printable(
+                f"do: {name} = {value!r} is not a date (YYYY-MM-DD)")) from None
+    return None
+
+
+def intervene(sc: Scenario, settings: object) -> Scenario:
+    """The scenario with each node in ``settings`` set (see the module docstring).
+
+    ``settings`` maps node names to ``True``/``False`` (undated nodes), or to a
+    date (``"2025-01-17"``, ``datetime.date``) or ``False`` (dated nodes).
+
+    Raises
+    ------
+    ArgumentTypeError
+        ``settings`` is not a mapping of names to values.
+    ArgumentError
+        A name is not a node that can be set, or a value does not fit it (each
+        such problem on its own line).
+    """
+    if not isinstance(settings, Mapping):
+        raise ArgumentTypeError(f"do must be a mapping of node names to values, e.g. "
+                                f"{{'mutual_defence': True}}, not {type(settings).__name__}")
+    problems: list[str] = []
+    data: dict[str, Any] = sc.model_dump(exclude_defaults=True)
+    for name, value in settings.items():
+        if not isinstance(name, str):
+            problems.append(f"do: {name!r} is not a node name (text)")
+            continue
+        view = sc.nodes.get(name)
+        if view is None or view.kind in ("driver", "question"):
+            what = "is a driver (latent: it cannot be set; condition on it with given=)" if \
+                view is not None and view.kind == "driver" else \
+                "is a question (set the nodes it is about)" if view is not None else \
+                "is not a node of this scenario" + did_you_mean(name, list(sc.nodes))
+            problems.append(printable(f"do: {name!r} {what}"))
+            continue
+        node = data
+        for part in view.path:
+            node = node.setdefault(part, {})
+        label: dict[str, Any] = {k: node[k] for k in ("label", "source", "why") if k in node}
+        if view.is_dated:
+            when = _date(value, name) if value is not False else None
+            if value is not False and when is None:
+                problems.append(printable(f"do: {name} = {value!r}: '{name}' is dated; set it "
+                                          "to a date (YYYY-MM-DD) or to False (never)"))
+                continue
+            if when is not None and not sc.as_of < when <= sc.horizon:
+                problems.append(f"do: {name} = {when}: the date must be in (as_of, horizon] = "
+                                f"({sc.as_of}, {sc.horizon}]")
+                continue
+            if when is None:  # never by the horizon
+                by = {sc.horizon: 0.0}
+            elif when - dt.timedelta(days=1) <= sc.as_of:
+                by = {when: 1.0}
+            else:  # 0 the day before, 1 on the day: all the mass on that day
+                by = {when - dt.timedelta(days=1): 0.0, when: 1.0}
+            node.clear()
+            node.update(label)
+            node["by"] = by
+            continue
+        if not isinstance(value, bool):
+            problems.append(printable(f"do: {name} = {value!r}: '{name}' is true or false; set "
+                                      "it to True or False"))
+            continue
+        if view.kind == "pillar":
+            clauses = node.get("clauses")
+            node.clear()
+            if clauses:
+                node["clauses"] = clauses
+        else:
+            node.clear()
+        node.update(label)
+        node["p"] = 1.0 if value else 0.0
+    if problems:
+        raise ArgumentError("\n".join(problems))
+    if any(sc.nodes[n].is_dated for n in settings if n in sc.nodes):
+        data["pactsim"] = 2  # a dated event written with `by` is format 2
+    shown = ", ".join(f"{k} = {v}" for k, v in settings.items())
+    data["description"] = ((data.get("description") or "").rstrip()
+                           + f"\nIntervention: do({shown}).").lstrip()
+    from pactsim.language.io import from_dict
+
+    return from_dict(data, name=f"{sc.id} (do)")
