@@ -123,3 +123,29 @@ def test_the_flagship_tells_deciding_from_finding_out():
     esc = base.prob("iran_israel_escalation", given="mutual_defence")
     assert esc.value > 0.6 + 4 * esc.stderr  # evidence about a cause
     assert done.prob("iran_israel_escalation").value == base.prob("iran_israel_escalation").value
+
+
+def test_results_given_evidence_have_the_whole_surface(sc):
+    """res.given(e): every number over the draws where e holds. Hand answers: given wet,
+    P(rain) = .27/.34 and P(slippery) = .8; given not signed by 2025-03-31 (F = .5 x 89/180
+    on the curve 0.5 by Jun 30), P(signed) = (.5 - F)/(1 - F)."""
+    res = pactsim.simulate(sc, n=400_000, seed=7)
+    g = res.given("wet")
+    assert g.n == round(res.prob("wet").value * res.n) and g.info.n_run == res.n
+    for expr, want in (("rain", 0.27 / 0.34), ("slippery", 0.8)):
+        est = g.prob(expr)
+        assert abs(est.value - want) <= SIGMAS * est.stderr, (expr, est)
+    assert g.marginals().loc["wet", "p"] == 1.0
+    f = 0.5 * 89 / 180
+    late = res.given("not signing.date <= 2025-03-31")
+    est = late.prob("signing")
+    assert abs(est.value - (0.5 - f) / (1 - f)) <= SIGMAS * est.stderr
+    assert late.date_cdf("signing", "2025-03-31")["p"].iloc[0] == 0.0
+    both = res.given("wet").given("rain")
+    assert both.n == int(res.prob("wet and rain").value * res.n + 0.5)
+    assert "given '(wet) and (rain)'" in repr(both)
+    assert "given wet (in" in g.summary()
+    with pytest.raises(pactsim.errors.ConditionError, match="held in none of the 400,000"):
+        res.given("wet and not wet")
+    with pytest.raises(pactsim.errors.PactsimError, match="keep_draws"):
+        pactsim.simulate(sc, n=1000, seed=1, keep_draws=False).given("wet")

@@ -31,6 +31,7 @@ from pactsim.results.stats import (
     bundle_groups,
     environment,
     numeric_stats,
+    summarize,
 )
 from pactsim.results.summary import NumericSummary
 
@@ -57,6 +58,10 @@ class RunInfo:
     target_se: float | None = None
     #: Whether every probability watched reached ``target_se`` (``None`` without a target).
     target_reached: bool | None = None
+    #: The evidence these results are conditioned on (:meth:`Results.given`), or ``None``.
+    given: str | None = None
+    #: Draws of the run before conditioning (``n`` is those the evidence kept).
+    n_run: int | None = None
 
 
 class Results:
@@ -94,8 +99,11 @@ class Results:
         return self.info.seed
 
     def __repr__(self) -> str:
+        given = "" if self.info.given is None else \
+            f", given {self.info.given!r} ({self.n:,} of {self.info.n_run:,} draws)"
         return (f"<Results {self.info.scenario_id!r}: n={self.n:,}, seed={self.seed}, "
-                f"digest={self.info.digest[:12]}, draws {'kept' if self.draws else 'not kept'}>")
+                f"digest={self.info.digest[:12]}, draws {'kept' if self.draws else 'not kept'}"
+                f"{given}>")
 
     def _repr_html_(self) -> str:
         from pactsim.views.display import results_html
@@ -135,6 +143,37 @@ class Results:
                                        horizon=self.scenario.horizon)
         values, dates = self._kept(text, "a node or a question")
         return np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
+
+    def given(self, evidence: str) -> Results:
+        """These results conditioned on ``evidence``: the same surface (``prob``,
+        ``questions``, ``marginals``, ``date_cdf``, ``bundles``, plots, views) over
+        the kept draws in which it holds.
+
+        ``evidence`` is any true/false expression: ``"not signing.date <=
+        2024-12-01"``, ``"ratified_ru.date == 2025-04-21"``, ``"mutual_defence and
+        new_sanctions"``. Chaining ``.given(a).given(b)`` is ``given(a and b)``.
+        This conditions by rejection: ``n`` becomes the number of draws kept (the
+        effective sample size) and every standard error is over those, so rare
+        evidence gives wide errors, never a hang; evidence that no draw met is
+        refused with its count. Needs a run with ``keep_draws=True``.
+        """
+        _check_text(evidence, "evidence")
+        hold = self._evaluate(evidence, "evidence")
+        k = int(np.count_nonzero(hold))
+        if k == 0:
+            raise ConditionError(
+                f"evidence {evidence!r} held in none of the {self.n:,} draws (its chance is "
+                f"below about {3 / self.n:.1g}); nothing to condition on: raise n")
+        assert self.draws is not None  # _evaluate checked both
+        assert self._answers is not None
+        d = self.draws
+        sub = Draws(d.bits[:, hold], d.drivers[:, hold], d.days[:, hold], d.signing_slot)
+        answers = {q: a[hold] for q, a in self._answers.items()}
+        stats = summarize(self.model, sub, answers,
+                          bundle_groups(self.model, self.scenario.binary_names))
+        both = evidence if self.info.given is None else f"({self.info.given}) and ({evidence})"
+        info = replace(self.info, n=k, given=both, n_run=self.info.n_run or self.info.n)
+        return Results(self.scenario, self.model, stats, sub, answers, info)
 
     def prob(self, expr: str, given: str | None = None) -> Estimate:
         """P(expr), or P(expr | given), with its standard error and interval.

@@ -155,8 +155,10 @@ def run_meta(res: ResultsLike) -> str:
     info = getattr(res, "info", None)
     if info is None:
         return f"Exact inference · scenario {res.scenario.digest[:12]}"
+    given = "" if getattr(info, "given", None) is None else \
+        f" · given {info.given} ({info.n:,} of {info.n_run:,} draws)"
     return (f"Monte Carlo · n = {info.n:,} draws · seed {info.seed} · "
-            f"scenario {info.digest[:12]} · pactsim {info.version}")
+            f"scenario {info.digest[:12]} · pactsim {info.version}{given}")
 
 
 def numeric_questions(res: ResultsLike) -> list[str]:

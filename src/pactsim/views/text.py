@@ -59,6 +59,9 @@ def format_results(res: Results) -> str:
             f"{100 * info.target_se:.2g} points)" if info.target_reached else
             f"  (percentages with 95% intervals; the target standard error of "
             f"{100 * info.target_se:.2g} points was NOT reached within n = {info.n:,})"]
+    if info.given is not None:
+        head.append(f"  given {info.given} (in {info.n:,} of {info.n_run:,} draws: "
+                    "every number below is conditional on it)")
     sections: list[list[str]] = [head]
     qs = res.questions()
     if len(qs):
