@@ -678,16 +678,22 @@ class Dated:
         lay = self.lay
         dv = lay.date_var(slot)
         r, ri = self._root_of(slot)
+        rv = lay.date_var(r)
         S = self.S
         if by_day:
             L = self.rel(slot)
+            entries = math.prod(self.card(v) for v in L.vars[:-1]) * S * S
+            if entries > self.net.max_table:  # before anything is allocated
+                from pactsim.inference.factors import too_wide
+
+                raise too_wide(entries, [self.net.name(v) for v in (*L.vars[:-1], rv, dv)],
+                               self.net.max_table, f"of the factor of '{self.net.name(dv)}'")
             s = np.arange(S)[:, None]
             d = np.arange(S)[None, :]
             idx = d - s
             ok = (idx >= 0) & (s >= 1) & (d >= 1)
             tab = np.where(ok, L.table[..., np.clip(idx, 0, S - 1)], 0.0)
             tab[..., 0] = np.maximum(1.0 - tab.sum(axis=-1), 0.0)
-            rv = lay.date_var(r)
             out = relabel(relabel(Factor((*L.vars[:-1], CAX, TAX), tab), CAX, rv), TAX, dv)
         else:
             one = self._day_given_root(slot)
