@@ -33,7 +33,10 @@ def loads(text: str | bytes, *, name: str = "<scenario>") -> Scenario:
     text:
         YAML text (``str``, or UTF-8 ``bytes``).
     name:
-        Shown as the file name in error messages.
+        Shown as the file name in error messages. Text that says ``extends:``
+        (a variant, :mod:`pactsim.language.extends`) names its base relative
+        to the folder of `name`: the current directory for the default name
+        (so loading such text reads that file).
 
     Raises
     ------
@@ -58,6 +61,10 @@ def loads(text: str | bytes, *, name: str = "<scenario>") -> Scenario:
     located = parse_yaml(text, name=name)
     if isinstance(text, bytes):
         text = text.decode("utf-8-sig")
+    if isinstance(located.data, Mapping) and ("extends" in located.data or "set" in located.data):
+        from pactsim.language.extends import resolve  # it builds on variants, which uses io
+
+        return resolve(located, text)
     return validate(located, text)
 
 
@@ -108,6 +115,9 @@ def _surrogates(data: Mapping[Any, Any], name: str) -> list[Problem]:
 
 def load(path: str | os.PathLike[str]) -> Scenario:
     """Read and validate a scenario file (see :func:`loads`).
+
+    A file that says ``extends: BASE.yaml`` is read as a variant of that file
+    (a path relative to it), see :mod:`pactsim.language.extends`.
 
     A `path` that is not a file name (``str`` or ``os.PathLike``) raises
     :class:`~pactsim.errors.ArgumentTypeError` (a ``TypeError``); one no file

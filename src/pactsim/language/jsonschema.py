@@ -33,6 +33,16 @@ def json_schema() -> dict[str, Any]:
     props["as_of"] = {"type": "string", "format": "date",
                       "description": "Knowledge cutoff: nothing learned later goes in."}
     props["horizon"] = {"type": "string", "format": "date", "description": "Last date modelled."}
+    # a variant (extends:) gives only what differs from its base: pactsim: 2 and its own id
+    props["extends"] = {"type": "string", "minLength": 1, "description": "Format 2: this file "
+                        "is a variant of that scenario file (a path relative to this file); "
+                        "it gives only what differs."}
+    props["set"] = {"type": "object", "description": "Format 2, with extends: new values by "
+                    "dotted path, as Scenario.with_changes (e.g. signing.by.2024-12-31: 0.6)."}
+    required = schema.pop("required", [])
+    schema["if"] = {"required": ["extends"]}
+    schema["then"] = {"required": ["pactsim", "id"], "properties": {"pactsim": {"const": 2}}}
+    schema["else"] = {"required": required, "not": {"required": ["set"]}}
     for section in ("drivers", "events", "pillars", "questions"):
         props[section]["propertyNames"] = {"pattern": _NAME}
     for model in schema.get("$defs", {}).values():

@@ -788,6 +788,17 @@ class Scenario(_Model):
     questions: dict[str, str | Question] = Field(default_factory=dict)
     _origin: Any = PrivateAttr(default=None)  # the source's pactsim.language._yaml.Located
     _compiled: Any = PrivateAttr(default=None)  # its CompiledModel, once built
+    _extends: tuple[str, ...] = PrivateAttr(default=())  # the files `extends:` followed
+
+    @property
+    def extends(self) -> tuple[str, ...]:
+        """The files this scenario varies, read through ``extends:``: its base first, then
+        the base's base, and so on (``()`` when it was not read from such a file).
+
+        Information only: like the file name, it takes no part in equality or the
+        :attr:`digest` (a variant equals the same scenario written out whole).
+        """
+        return self._extends
 
     def __eq__(self, other: object) -> bool:
         """Equal when the canonical JSON is the same (so the :attr:`digest` is too).
@@ -883,6 +894,10 @@ class Scenario(_Model):
         """``(file, line, column)`` of a field path in the file this came from (or Nones)."""
         if self._origin is None:
             return (None, None, None)
+        at = getattr(self._origin, "where", None)  # read from several files (extends:)
+        if at is not None:
+            found: tuple[str, int | None, int | None] = at(tuple(path), key=key)
+            return found
         line, col = self._origin.locate(path, key=key)
         return (self._origin.name, line, col)
 

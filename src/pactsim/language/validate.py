@@ -35,7 +35,7 @@ from pactsim.language.scenario import (
     is_condition,
 )
 
-__all__ = ["MAX_AFTER", "MAX_GIVEN", "NAME_PATTERN", "RESERVED_NAMES", "validate"]
+__all__ = ["MAX_AFTER", "MAX_GIVEN", "NAME_PATTERN", "RESERVED_NAMES", "position", "validate"]
 
 #: Most parents one ``given`` may list: a full table over k parents has 2**k rows.
 MAX_GIVEN = 16
@@ -169,10 +169,14 @@ class _Checker:
     def report(
         self, path: Sequence[Key], message: str, *, key: bool = False, value: object = None
     ) -> None:
-        line, col = self.loc.locate(tuple(path), key=key)
-        self.problems.append(
-            Problem(message, dotted_path(path), self.loc.name, line, col, value)
-        )
+        name, line, col = position(self.loc, tuple(path), key=key)
+        self.problems.append(Problem(message, dotted_path(path), name, line, col, value))
+
+    def line_text(self, name: str, line: int) -> str:
+        """Line `line` of the file `name` (several files make a scenario that extends others)."""
+        texts = getattr(self.loc, "texts", None)
+        lines = texts.get(name, self.lines) if isinstance(texts, Mapping) else self.lines
+        return str(lines[line - 1]) if 0 < line <= len(lines) else ""
 
     def suggest(self, name: object, candidates: Suggestions | Iterable[str]) -> str:
         """``"; did you mean 'x'?"`` or ``""``; after _MAX_SUGGESTIONS look-ups, always ``""``."""
@@ -321,6 +325,17 @@ def _indent_hint(above: Key, name: Key) -> str:
             f"further than '{above}'")
 
 
+def position(located: Located, path: Sequence[Key], *, key: bool = False) -> tuple[
+        str, int | None, int | None]:
+    """``(file, line, column)`` of `path`: a scenario read from several files (``extends:``,
+    :mod:`pactsim.language.extends`) knows which file each part came from."""
+    at = getattr(located, "where", None)
+    if at is not None:
+        found: tuple[str, int | None, int | None] = at(tuple(path), key=key)
+        return found
+    return (located.name, *located.locate(tuple(path), key=key))
+
+
 def validate(located: Located, source_text: str = "") -> Scenario:
     """Validate positioned data into a :class:`Scenario`, or raise every problem."""
     c = _Checker(located, source_text.splitlines())
@@ -331,7 +346,11 @@ def validate(located: Located, source_text: str = "") -> Scenario:
 
     allowed_top = list(Scenario.model_fields)
     for k in data:
-        if k not in allowed_top:
+        if k in ("extends", "set"):
+            c.report((k,), f"`{k}` makes a variant of another file: it is followed when a file "
+                     "or text is read (pactsim.load, pactsim.loads), not by from_dict (pass the "
+                     "whole scenario, or use Scenario.with_changes)", key=True)
+        elif k not in allowed_top:
             above = c.empty_above(data, k)
             hint = _indent_hint(above, k) if above is not None else c.suggest(k, allowed_top)
             c.report((k,), f"unknown section {shown(k)} (allowed: {', '.join(allowed_top)})"
@@ -362,10 +381,12 @@ def validate(located: Located, source_text: str = "") -> Scenario:
                      key=True)
             return
         if name in seen:
-            first = located.locate(seen[name], key=True)[0]
+            file, first, _col = position(located, seen[name], key=True)
+            at = f"line {first}" if file == position(located, path, key=True)[0] else \
+                f"{file}:{first}"
             c.report(
                 path,
-                f"name '{name}' is already used at line {first} ({dotted_path(seen[name])}); "
+                f"name '{name}' is already used at {at} ({dotted_path(seen[name])}); "
                 "drivers, events, signing, pillars, clauses and questions share one namespace",
                 key=True,
             )
@@ -1076,14 +1097,14 @@ def _rebase(c: _Checker, path: Path, err: ScenarioError, *, key: bool = False) -
     """Re-locate expression problems (columns inside the text) into the file.
 
     ``key``: the expression is a mapping key (an ``odds`` or ``hazard_ratio`` condition)."""
-    line, col = c.loc.locate(path, key=key)
+    name, line, col = position(c.loc, path, key=key)
     for p in err.problems:
         column = col
         if line is not None and col is not None and p.column is not None:
-            text = c.lines[line - 1] if 0 < line <= len(c.lines) else ""
+            text = c.line_text(name, line)
             quoted = col - 1 < len(text) and text[col - 1] in "'\""
             column = col + (p.column - 1) + (1 if quoted else 0)
-        c.problems.append(Problem(p.message, dotted_path(path), c.loc.name, line, column, p.value))
+        c.problems.append(Problem(p.message, dotted_path(path), name, line, column, p.value))
 
 
 def _check_questions(

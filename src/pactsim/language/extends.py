@@ -1,0 +1,385 @@
+"""Variants kept in files: ``extends:`` and ``set:``.
+
+A format-2 file may say ``extends: base.yaml`` (a path relative to the file)
+and then give only what differs::
+
+    pactsim: 2
+    extends: iran-russia-2024.yaml
+    id: iran-russia-2024-firm-december      # required, and not the base's id
+    set:                                    # dotted paths, as Scenario.with_changes
+      signing.by.2024-12-31: 0.6
+    events:
+      new_event: {p: 0.3}                   # added at the end of its section
+
+How it reads, for each file of the chain from the last base to the file named:
+
+1. The base is read: a file without ``extends`` is loaded and validated as
+   usual; one with ``extends`` by these same steps. So every base is itself a
+   valid scenario.
+2. The file's sections are merged into it. In ``drivers``, ``events``,
+   ``pillars``, ``questions`` and ``sources``, each name the file gives is
+   added at the end of its section, or, if the base has that name, replaces
+   the base's entry whole, in the base's place (a pillar with its clauses).
+   Everything else the file gives (``pactsim``, ``id``, ``title``,
+   ``description``, ``as_of``, ``horizon``, ``signing``) replaces the base's
+   value whole; what it does not give is the base's. A variant cannot remove a
+   node.
+3. The merged scenario is validated, every problem pointing into the file
+   that wrote the value concerned (the base's lines for the base's nodes).
+4. ``set:`` applies, exactly as :meth:`Scenario.with_changes
+   <pactsim.language.scenario.Scenario.with_changes>` (it uses the same path
+   resolution, :mod:`pactsim.language.variants`), and the result is validated
+   again. A key that names nothing is reported at that key; a problem the
+   change causes, at that ``set:`` entry.
+
+So a variant equals the scenario written out whole, and
+``load(variant) == load(base).with_changes({...set..., "id": ...})`` when the
+variant only sets values. The result records the files it came from in
+:attr:`Scenario.extends <pactsim.language.scenario.Scenario.extends>` and
+locates every field in its own file (:meth:`Scenario.locate`), neither of
+which takes part in equality.
+
+Bounds: a chain follows at most :data:`MAX_EXTENDS` ``extends``, iteratively;
+a cycle (a file that extends itself, directly or through others) is refused,
+naming the cycle; the named file must be a regular file of at most
+``MAX_BYTES`` (read with :func:`pactsim.language.files.read_regular`). Text
+given to :func:`pactsim.loads` resolves ``extends`` relative to the folder of
+its ``name`` — the current directory for the default name — so ``loads`` of
+such text reads files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pactsim.errors import Problem, ScenarioError
+from pactsim.language._yaml import MAX_BYTES, Key, Located, parse_yaml
+from pactsim.language.files import read_regular
+from pactsim.language.scenario import Scenario
+from pactsim.language.validate import _v2, dotted_path, shown, validate
+from pactsim.language.variants import (
+    _EXCLUSIVE,
+    _PathError,
+    _resolve,
+    _set,
+    _sort_dates,
+)
+
+__all__ = ["KEYS", "MAX_EXTENDS", "Sourced", "resolve"]
+
+#: The most ``extends`` one chain may follow (a file, its base, the base's base, ...).
+MAX_EXTENDS = 16
+#: The top-level keys that make a file a variant.
+KEYS = ("extends", "set")
+#: Sections merged name by name; every other top-level key is replaced whole.
+_BY_NAME = ("sources", "drivers", "events", "pillars", "questions")
+
+Path = tuple[Key, ...]
+
+
+@dataclass(frozen=True)
+class Sourced(Located):
+    """A positioned tree whose parts come from several files.
+
+    ``files`` / ``key_files`` give the file of each entry of ``positions`` /
+    ``key_positions``; ``texts`` the lines of each file (for columns inside
+    expressions). ``name`` is the file that was read (the last of the chain).
+    """
+
+    files: Mapping[Path, str] = field(default_factory=dict)
+    key_files: Mapping[Path, str] = field(default_factory=dict)
+    texts: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    def where(self, path: Sequence[Key], *, key: bool = False) -> tuple[str, int | None,
+                                                                         int | None]:
+        """``(file, line, column)`` of `path`, with the fallbacks of :meth:`Located.locate`."""
+        p = tuple(path)
+        if key and p in self.key_positions:
+            return (self.key_files.get(p, self.name), *self.key_positions[p])
+        for n in range(len(p), -1, -1):
+            if p[:n] in self.positions:
+                return (self.files.get(p[:n], self.name), *self.positions[p[:n]])
+        return (self.name, None, None)
+
+
+@dataclass
+class _Tree:
+    """Positions being merged: path -> (file, line, column), for values and for keys."""
+
+    values: dict[Path, tuple[str, int, int]]
+    keys: dict[Path, tuple[str, int, int]]
+
+    @classmethod
+    def of(cls, located: Located) -> _Tree:
+        name = located.name
+        return cls({p: (name, *lc) for p, lc in located.positions.items()},
+                   {p: (name, *lc) for p, lc in located.key_positions.items()})
+
+    def graft(self, at: Path, other: Located, source: Path) -> None:
+        """Drop what is under `at`; put there what `other` has under `source`."""
+        n = len(at)
+        for table in (self.values, self.keys):
+            for p in [p for p in table if p[:n] == at]:
+                del table[p]
+        m = len(source)
+        name = other.name
+        for p, lc in other.positions.items():
+            if p[:m] == source:
+                self.values[(*at, *p[m:])] = (name, *lc)
+        for p, lc in other.key_positions.items():
+            if p[:m] == source:
+                self.keys[(*at, *p[m:])] = (name, *lc)
+
+    def located(self, data: Any, name: str, texts: Mapping[str, Sequence[str]]) -> Sourced:
+        return Sourced(data, name,
+                       {p: v[1:] for p, v in self.values.items()},
+                       {p: v[1:] for p, v in self.keys.items()},
+                       {p: v[0] for p, v in self.values.items()},
+                       {p: v[0] for p, v in self.keys.items()},
+                       texts)
+
+
+@dataclass(frozen=True)
+class _File:
+    located: Located
+    text: str
+    real: str | None  # the file's real path (to find cycles); None for text not in a file
+
+
+def _problem(located: Located, path: Path, message: str, *, key: bool = False,
+             value: object = None) -> Problem:
+    line, col = located.locate(path, key=key)
+    return Problem(message, dotted_path(path), located.name, line, col, value)
+
+
+def _real(name: str) -> str | None:
+    try:
+        return os.path.realpath(name) if os.path.isfile(name) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _shown_name(folder: str, written: str) -> str:
+    """The base's file name for messages: normalised when that names the same file."""
+    joined = os.path.join(folder, written)
+    norm = os.path.normpath(joined)
+    try:
+        same = os.path.realpath(norm) == os.path.realpath(joined)
+    except (OSError, ValueError):
+        same = False
+    return norm if same else joined
+
+
+def _header(f: _File) -> tuple[str | None, list[Problem]]:
+    """The ``extends`` of one file (None if it has none), and problems of its header."""
+    loc, data = f.located, f.located.data
+    problems: list[Problem] = []
+    if not isinstance(data, Mapping):
+        return None, problems
+    version = data.get("pactsim")
+    if version == 1 and not isinstance(version, bool):
+        what = {"extends": "a variant of another file", "set": "changes to the file extended"}
+        problems += [_problem(loc, (k,), _v2(k, what[k]), key=True) for k in KEYS if k in data]
+        return None, problems
+    if "extends" not in data:
+        if "set" in data:
+            problems.append(_problem(loc, ("set",), "`set:` changes the scenario this file "
+                                     "extends; add `extends: BASE.yaml` (a path relative to "
+                                     "this file), or write the values in place", key=True))
+        return None, problems
+    written = data["extends"]
+    if not isinstance(written, str) or not written.strip():
+        problems.append(_problem(loc, ("extends",), f"= {shown(written)} must be the file this "
+                                 "scenario varies, a path relative to this file (e.g. `extends: "
+                                 "base.yaml`)", value=written))
+        return None, problems
+    if "\0" in written:
+        problems.append(_problem(loc, ("extends",), "holds a NUL character (\\0), which no file "
+                                 "name can contain", value=written))
+        return None, problems
+    return written, problems
+
+
+def _chain(top: Located, text: str) -> list[_File]:
+    """The file read and its bases, nearest first; iterative, at most MAX_EXTENDS deep."""
+    chain = [_File(top, text, _real(top.name))]
+    while True:
+        f = chain[-1]
+        written, problems = _header(f)
+        if problems:
+            raise ScenarioError(problems)
+        if written is None:
+            return chain
+        folder = os.path.dirname(f.located.name)
+        name = _shown_name(folder, written)
+        names = [c.located.name for c in chain]
+        if len(chain) > MAX_EXTENDS:
+            shown_chain = " → ".join([*names[:3], "...", *names[-2:], name])
+            raise ScenarioError(_problem(
+                f.located, ("extends",), f"= {shown(written)}: more than {MAX_EXTENDS} files "
+                f"extend one another ({shown_chain}); limit MAX_EXTENDS = {MAX_EXTENDS} (write "
+                "a base out whole instead of extending it again)", value=written))
+        path = os.path.join(folder, written)
+        real = _real(path)
+        cycle = [c for c in chain if real is not None and c.real == real]
+        if cycle:
+            start = chain.index(cycle[0])
+            loop = " → ".join([*names[start:], name])
+            what = "extends itself" if start == len(chain) - 1 else "closes a cycle"
+            raise ScenarioError(_problem(
+                f.located, ("extends",), f"= {shown(written)} {what}: {loop} (a scenario cannot "
+                "be its own base, directly or through others)", value=written))
+        data = _read(f.located, written, path, name)
+        located = parse_yaml(data, name=name)
+        chain.append(_File(located, data.decode("utf-8-sig"), real))
+
+
+def _read(loc: Located, written: str, path: str, name: str) -> bytes:
+    try:
+        data = read_regular(path, MAX_BYTES)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise ScenarioError(_problem(loc, ("extends",), f"= {shown(written)}: cannot read "
+                                     f"{name}: {reason} (the path is relative to this file)",
+                                     value=written)) from None
+    except ValueError as err:
+        raise ScenarioError(_problem(loc, ("extends",), f"= {shown(written)} cannot be a file "
+                                     f"name ({err})", value=written)) from None
+    if len(data) > MAX_BYTES:
+        raise ScenarioError(_problem(loc, ("extends",), f"= {shown(written)}: {name} is over "
+                                     f"{MAX_BYTES:,} bytes, the limit of a scenario file",
+                                     value=written))
+    return data
+
+
+def resolve(top: Located, text: str) -> Scenario:
+    """The scenario of a parsed file that uses ``extends`` (see the module docstring).
+
+    Bases are found relative to the folder of ``top.name``. Raises
+    :class:`~pactsim.errors.ScenarioError`, each problem in the file that has it.
+    """
+    chain = _chain(top, text)
+    texts = {f.located.name: f.text.splitlines() for f in chain}
+    root = chain[-1]
+    sc = validate(root.located, root.text)
+    tree = _Tree.of(root.located)
+    for depth in range(len(chain) - 2, -1, -1):
+        sc, tree = _vary(chain[depth], sc, tree, texts)
+        sc._extends = tuple(f.located.name for f in chain[depth + 1:])
+    return sc
+
+
+def _vary(f: _File, base: Scenario, tree: _Tree,
+          texts: Mapping[str, Sequence[str]]) -> tuple[Scenario, _Tree]:
+    """One step of the chain: merge the file `f` into `base`, validate, apply ``set:``."""
+    loc, child = f.located, f.located.data
+    problems: list[Problem] = []
+    if "pactsim" not in child:
+        problems.append(_problem(loc, (), "missing required field 'pactsim' (a file that "
+                                 "extends another starts with `pactsim: 2`)"))
+    if "id" not in child:
+        problems.append(_problem(loc, (), "missing required field 'id' (a variant has an id of "
+                                 f"its own, not the base's '{base.id}')"))
+    elif child["id"] == base.id:
+        base_file = base.locate(("id",))[0] or "the base"
+        problems.append(_problem(loc, ("id",), f"= {shown(child['id'])} is the id of the base "
+                                 f"({base_file}); a variant needs an id of its own, e.g. "
+                                 f"{base.id}-variant", value=child["id"]))
+    changes = child.get("set")
+    if changes is not None and not isinstance(changes, Mapping):
+        problems.append(_problem(loc, ("set",), f"= {shown(changes)} must be a mapping of dotted "
+                                 "paths to new values, e.g. `set: {signing.by.2024-12-31: 0.6}`",
+                                 value=changes))
+    if problems:
+        raise ScenarioError(problems)
+
+    data: dict[str, Any] = base.model_dump(exclude_defaults=True)
+    tree = _Tree(dict(tree.values), dict(tree.keys))
+    tree.values[()] = (loc.name, *(loc.positions.get(()) or (1, 1)))
+    for key, value in child.items():
+        if key in KEYS:
+            continue
+        section = data.get(key) if isinstance(key, str) else None
+        if key in _BY_NAME and isinstance(value, Mapping) and (
+                section is None or isinstance(section, dict)):
+            merged = dict(section or {})
+            for name, item in value.items():
+                merged[name] = item  # an existing name keeps its place
+                tree.graft((key, name), loc, (key, name))
+            data[key] = merged
+            if (key,) not in tree.values and (key,) in loc.positions:  # a section the base lacks
+                tree.values[(key,)] = (loc.name, *loc.positions[(key,)])
+                tree.keys[(key,)] = (loc.name, *loc.key_positions.get((key,), (1, 1)))
+        elif key in _BY_NAME and value is None:
+            continue  # an empty section adds nothing
+        else:
+            data[key] = value
+            tree.graft((key,), loc, (key,))
+    sc = validate(tree.located(data, loc.name, texts), f.text)
+    if not changes:
+        return sc, tree
+    return _apply_set(f, sc, tree, changes, texts), tree
+
+
+def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
+               texts: Mapping[str, Sequence[str]]) -> Scenario:
+    """``set:`` on the merged scenario, as with_changes, each problem at its entry."""
+    loc = f.located
+    problems: list[Problem] = []
+    targets: list[tuple[str, tuple[Any, ...], Any]] = []
+    in_node: set[str] = set()
+    full = sc.model_dump()
+    for key, value in changes.items():
+        if not isinstance(key, str):
+            problems.append(_problem(loc, ("set", key), f"the key {shown(key)} must be a "
+                                     "dotted path (text), such as military.p or "
+                                     "signing.by.2024-12-31", key=True))
+            continue
+        try:
+            path, _new, container = _resolve(sc, key, full)
+        except _PathError as err:
+            problems.append(_problem(loc, ("set", key), str(err), key=True))
+            continue
+        targets.append((key, path, value))
+        if isinstance(container, type) and set(container.model_fields) >= _EXCLUSIVE:
+            in_node.add(key)
+    data = sc.model_dump(exclude_defaults=True)
+    for key, path, value in targets:
+        try:
+            _set(data, path, value, exclusive=key in in_node)
+        except _PathError as err:
+            problems.append(_problem(loc, ("set", key), str(err), key=True))
+    if problems:
+        raise ScenarioError(problems)
+    _sort_dates(data)
+    for key, path, _value in targets:
+        tree.graft(path, loc, ("set", key))
+        if ("set", key) in loc.key_positions:
+            tree.keys[path] = (loc.name, *loc.key_positions[("set", key)])
+    try:
+        return validate(tree.located(data, loc.name, texts), f.text)
+    except ScenarioError as err:
+        raise ScenarioError([_blame(loc, p, targets) for p in err.problems]) from None
+
+
+def _blame(loc: Located, problem: Problem,
+           targets: Sequence[tuple[str, tuple[Any, ...], Any]]) -> Problem:
+    """A problem of the scenario after ``set:``: where a set value is at fault, as it is;
+    elsewhere (a value the change made wrong), moved to the ``set:`` entry that caused it."""
+
+    def under(a: str, b: str) -> bool:  # b is a or inside a
+        return b == a or b.startswith((a + ".", a + "["))
+
+    if any(under(dotted_path(path), problem.field) for _k, path, _v in targets):
+        return problem
+    culprits = [t for t in targets if under(problem.field, dotted_path(t[1]))] or list(targets)
+    key, _path, value = culprits[0]
+    at = f"{problem.path}:{problem.line}" if problem.line is not None else problem.path
+    then = f"{problem.field} ({at})" if problem.field else str(at)
+    others = "" if len(culprits) == 1 else \
+        f" (with set: {', '.join(k for k, _p, _v in culprits[1:])})"
+    return _problem(loc, ("set", key), f"= {shown(value)} makes {then} wrong{others}: "
+                    f"{problem.message}", value=value)
