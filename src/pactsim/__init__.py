@@ -22,6 +22,7 @@ from pactsim import errors
 from pactsim._version import __version__
 
 if TYPE_CHECKING:
+    from pactsim.analysis.diff import diff
     from pactsim.analysis.pooling import pool
     from pactsim.analysis.scoring import score
     from pactsim.analysis.sweep import sweep
@@ -39,6 +40,7 @@ __all__ = [
     "Results",
     "Scenario",
     "__version__",
+    "diff",
     "dumps",
     "errors",
     "exact",
@@ -58,6 +60,7 @@ _LAZY = {
     "ExactResults": "pactsim.results.exact",
     "Results": "pactsim.results.montecarlo",
     "Scenario": "pactsim.language.scenario",
+    "diff": "pactsim.analysis.diff",
     "dumps": "pactsim.language.io",
     "exact": "pactsim.results.exact",
     "from_dict": "pactsim.language.io",

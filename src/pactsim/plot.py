@@ -1,7 +1,8 @@
 """Briefing-ready figures (public alias of :mod:`pactsim.views.plot`).
 
 ``pactsim.plot.signing_cdf(res)``, ``pactsim.plot.inclusion(res)``,
-``pactsim.plot.bundles(res)``, ``pactsim.plot.numeric(res, name)``; the same
+``pactsim.plot.bundles(res)``, ``pactsim.plot.numeric(res, name)``,
+``pactsim.plot.diff(d)`` (the attribution of a :func:`pactsim.diff`); the same
 figures are reachable as ``res.plot.signing()``, ``res.plot.pillars()``,
 ``res.plot.bundles()`` and ``res.plot.numeric(name)``. Needs matplotlib
 (the ``plot`` extra).

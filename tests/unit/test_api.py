@@ -11,6 +11,7 @@ DOCUMENTED = {
     "Estimate", "ExactResults", "Results", "Scenario", "__version__", "dumps", "errors",
     "exact", "from_dict", "load", "loads", "simulate", "sweep",
     "load_resolutions", "pool", "score",  # keeping score (issue 13)
+    "diff",  # issue 11, item 7
 }
 
 

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from pactsim.views.display import ResultsLike
 
-__all__ = ["PlotAccessor", "bundles", "date_cdf", "inclusion", "numeric", "signing_cdf",
+__all__ = ["PlotAccessor", "bundles", "date_cdf", "diff", "inclusion", "numeric", "signing_cdf",
            "timeline"]
 
 DARK, LIGHT, GREY, ACCENT = "#2f5d8a", "#9cbad8", "#d0d0d0", "#c45a1b"
@@ -615,6 +615,16 @@ def date_cdf(res: ResultsLike, node: str, ax: Axes | None = None, *, band: bool 
         f"{day(q.iloc[0])} and {day(q.iloc[2])}")
     _titles(ax, res, f"When: {label(res, node)}", sub, heading=heading)
     return fig if own else ax
+
+
+def diff(d: Any, target: str | None = None, ax: Axes | None = None, *,
+         heading: bool = True) -> Figure | Axes:
+    """Waterfall of a :func:`pactsim.diff`'s attribution of ``target``: A's value,
+    each edit's Shapley value, B's value (see :func:`pactsim.views.diff.plot_diff`;
+    the same as ``d.plot(target)``)."""
+    from pactsim.views.diff import plot_diff
+
+    return plot_diff(d, target, ax, heading=heading)
 
 
 class PlotAccessor:

@@ -210,7 +210,7 @@ def _version() -> str:
 
 
 def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
-                resolutions: object = None) -> str:
+                resolutions: object = None, compare: object = None) -> str:
     """A complete, self-contained HTML page for a forecast.
 
     Parameters
@@ -224,6 +224,10 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
     resolutions:
         A resolution file (path or :class:`~pactsim.language.resolutions.Resolutions`)
         of this scenario: adds a section scoring the forecast against it.
+    compare:
+        A :class:`~pactsim.analysis.diff.Diff` from another scenario A to this
+        one (``pactsim.diff(A, res.scenario)``): adds a section "What changed
+        from A" after the questions.
 
     Returns
     -------
@@ -251,6 +255,10 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
         out.append(scorecard_html(score(sc, resolutions)))  # type: ignore[arg-type]
     if len(res.questions()):
         out.append(f"<h2>Questions</h2>{_d.questions_table(res)}")
+    if compare is not None:
+        from pactsim.views.diff import diff_html
+
+        out.append(diff_html(compare))  # type: ignore[arg-type]
     if _d.has_signing(res):
         out.append("<h2>When will the agreement be signed?</h2>"
                    + _png(plot.signing_cdf(res, heading=False), "chance signed by each date")
@@ -280,6 +288,8 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
              if info is not None else "")
     if again and resolutions is not None:
         again += f" --resolutions {getattr(resolutions, 'name', resolutions)}"
+    if again and compare is not None:
+        again += f" --compare {getattr(compare, 'sources', ('A',))[0] or 'A'}"
     out.append(f"<footer>Made with pactsim {escape(_version())}."
                + (f" Reproduce with <code>{escape(again)}</code>." if again else "")
                + "</footer></main></body></html>\n")

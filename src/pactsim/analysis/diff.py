@@ -1,0 +1,1033 @@
+"""`diff`: what changed from scenario A to scenario B, and which edit did it.
+
+:func:`diff` compares two scenarios in three steps.
+
+1. **The change of every number.** Each boolean question (P and P given
+   signed), each binary node (P, and P given signed for pillars and clauses)
+   and each dated node (its median date if it happens) in A and in B, with the
+   change and its standard error. Exact inference answers where it works on
+   both scenarios (standard error 0); an item it refuses
+   (:class:`~pactsim.errors.ModelTooWideError`,
+   :class:`~pactsim.errors.ExactUnsupportedError`) is estimated by Monte Carlo.
+
+2. **The edits.** The leaf-level differences between ``A.model_dump()`` and
+   ``B.model_dump()`` as dotted paths (``us_trump_win.p``,
+   ``signing.by.2024-12-31``); a node, odds factor, ``by`` date … that is in
+   one scenario only is one edit, and so is a mapping whose keys are listed in
+   another order (order changes the draws: see *Common random numbers*).
+   Edits that cannot change a number (``label``, ``why``, ``source``,
+   ``sources``, ``title``, ``description``, ``id``) are listed apart and
+   attributed nothing: a player that changes no outcome has Shapley value 0,
+   so leaving them out changes no other edit's share.
+
+3. **Attribution** of the change of chosen questions to the edits: *one at a
+   time* (A with only that edit, minus A) and *Shapley values* (the average,
+   over every order of applying the edits, of what the edit adds when it
+   comes), which sum to the total change. With at most
+   ``max_exact_edits`` (8) edits every subset is evaluated (``2**k``
+   scenarios); beyond that, ``permutations`` random orders (64 unless told;
+   drawn from the diff's seed) are averaged, and the standard error then
+   includes the sampling of orders. Each order's contributions telescope, so
+   sampled values also sum to the total exactly.
+
+Grouping dependent edits
+------------------------
+Applying a subset of the edits to A must give a valid scenario. Two rules
+make it so:
+
+* *Form*: when a node's probability changes form (``p`` on one side,
+  ``given`` + ``table`` on the other, or a ``by`` curve that appears or goes),
+  its ``p``, ``given``, ``table``, ``by`` and their ``why_table`` /
+  ``why_by`` are one edit. A ``why_by`` date goes with the edit of the same
+  ``by`` date.
+* *Validity*: every subset is validated (all ``2**k`` of them, or those the
+  sampled orders meet). When the smallest invalid set ``S`` is found, the
+  fewest further edits ``T`` that make ``S ∪ T`` valid are searched for, and
+  ``S ∪ T`` becomes one edit (``Diff.notes`` says which and why). Typical
+  cases: a curve point raised above the next one unless that one moves too, a
+  ``requires`` naming a node that the other edit adds.
+
+Common random numbers
+---------------------
+Monte Carlo runs both scenarios (and every variant) with the same seed and
+keeps the draws. Draws are paired by index, so the standard error of a
+difference is that of the per-draw difference — ``var(x_B - x_A) / n`` for a
+share, the delta method for P(· | signed), and a paired bootstrap over the
+joint histogram of the two dates for a median — not ``sqrt(se_A² + se_B²)``.
+Within a block, drivers then binary nodes draw in topological order, each
+node its own draws (:mod:`pactsim.inference.engine`); so draw ``i`` of A and of
+B share their uniforms node by node exactly when both scenarios list the same
+nodes in the same order, and then a small edit changes few draws and the
+paired standard error is far below the independent one. When the node lists
+or their order differ, later nodes consume other uniforms: the pairing is
+weaker (the standard error grows towards the independent one) but the
+estimate is still unbiased and the standard error reported, computed from the
+paired draws, is still the right one for the difference of the two estimates.
+``stderr_independent`` in :attr:`Diff.changes` shows what independent runs
+would give.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pactsim.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    ExactUnsupportedError,
+    ModelTooWideError,
+    ScenarioError,
+)
+from pactsim.language.io import from_dict
+from pactsim.language.scenario import Scenario
+from pactsim.language.validate import dotted_path
+from pactsim.montecarlo import DEFAULT_N, MAX_N, SeedLike, resolve_seed
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["CHANGE_COLUMNS", "Diff", "Edit", "diff", "edits_between"]
+
+#: Columns of :attr:`Diff.changes`.
+CHANGE_COLUMNS = ("kind", "name", "statistic", "a", "b", "change", "stderr",
+                  "stderr_independent", "method")
+#: Fields that hold only text: editing them changes no number.
+TEXT_FIELDS = frozenset({"label", "why", "why_by", "why_table", "source", "sources", "title",
+                         "description", "id"})
+#: Fields of a node that together say how likely it is (one edit when the form changes).
+_FORM = frozenset({"p", "given", "table", "by", "why_table", "why_by"})
+#: Paired bootstrap replicates for the standard error of a change of median date.
+BOOTSTRAP = 200
+_REFUSED = (ModelTooWideError, ExactUnsupportedError)
+_MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "<absent>"})()
+
+
+# -- edits ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Leaf:
+    """One leaf-level difference: ``path`` in A's and B's ``model_dump()``."""
+
+    path: tuple[Any, ...]
+    kind: Literal["changed", "added", "removed", "order"]
+    before: Any
+    after: Any
+
+    @property
+    def name(self) -> str:
+        return _short(self.path)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """An edit of A: one leaf difference, or several that only make sense together."""
+
+    leaves: tuple[Leaf, ...]
+    #: Why the leaves are together ("" for one leaf).
+    reason: str = ""
+
+    @property
+    def name(self) -> str:
+        """Dotted path(s), joined with ``" + "``."""
+        return " + ".join(dict.fromkeys(leaf.name for leaf in self.leaves))
+
+    @property
+    def paths(self) -> list[str]:
+        return [leaf.name for leaf in self.leaves]
+
+    @property
+    def text_only(self) -> bool:
+        return all(_text_only(leaf.path) for leaf in self.leaves)
+
+    def describe(self) -> str:
+        """``path: before -> after`` for each leaf, ``; `` between."""
+        return "; ".join(_describe(leaf) for leaf in self.leaves)
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+def _short(path: tuple[Any, ...]) -> str:
+    """A dotted path as ``with_changes`` takes it, from a node's name where there is one."""
+    if len(path) >= 2 and path[0] in ("events", "drivers", "pillars"):
+        if len(path) >= 4 and path[0] == "pillars" and path[2] == "clauses":
+            return dotted_path(path[3:])
+        return dotted_path(path[1:])
+    return dotted_path(path)
+
+
+def _field(path: tuple[Any, ...]) -> Any:
+    """The field of a node (or of the scenario) a path is in."""
+    if path and path[0] in ("events", "drivers", "pillars"):
+        rest = path[4:] if len(path) >= 4 and path[0] == "pillars" and path[2] == "clauses" \
+            else path[2:]
+    elif path and path[0] == "signing":
+        rest = path[1:]
+    elif path and path[0] == "questions":
+        rest = path[2:]
+    else:
+        rest = path
+    return rest[0] if rest else None
+
+
+def _node_path(path: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The path of the node a path is in (``()`` for top-level fields)."""
+    if path and path[0] in ("events", "drivers", "pillars", "questions"):
+        if len(path) >= 4 and path[0] == "pillars" and path[2] == "clauses":
+            return path[:4]
+        return path[:2]
+    if path and path[0] == "signing":
+        return path[:1]
+    return ()
+
+
+def _text_only(path: tuple[Any, ...]) -> bool:
+    return _field(path) in TEXT_FIELDS
+
+
+def _shown(value: Any) -> str:
+    if value is _MISSING:
+        return "(absent)"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict) and len(value) > 3:
+        return f"{{{len(value)} entries}}"
+    text = _compact(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _compact(value: Any) -> str:
+    """A value as YAML would read: ``{between: [0.05, 0.35]}``, ``[a, b]``, ``0.3``."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_compact(k)}: {_compact(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_compact(v) for v in value) + "]"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
+def _describe(leaf: Leaf) -> str:
+    if leaf.kind == "added":
+        return f"{leaf.name}: added"
+    if leaf.kind == "removed":
+        return f"{leaf.name}: removed"
+    if leaf.kind == "order":
+        return f"{leaf.name}: order {', '.join(map(str, leaf.after))}"
+    return f"{leaf.name}: {_shown(leaf.before)} -> {_shown(leaf.after)}"
+
+
+def _leaves(a: Any, b: Any, path: tuple[Any, ...], out: list[Leaf]) -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in a:
+            if k not in b:
+                out.append(Leaf((*path, k), "removed", a[k], _MISSING))
+        for k in b:
+            if k not in a:
+                out.append(Leaf((*path, k), "added", _MISSING, b[k]))
+        for k in a:
+            if k in b:
+                _leaves(a[k], b[k], (*path, k), out)
+        ka, kb = [k for k in a if k in b], [k for k in b if k in a]
+        if ka != kb:
+            out.append(Leaf(path, "order", tuple(ka), tuple(kb)))
+        return
+    if type(a) is not type(b) or a != b:
+        out.append(Leaf(path, "changed", a, b))
+
+
+def edits_between(a: Scenario, b: Scenario) -> tuple[list[Edit], list[Edit]]:
+    """``(edits, text_edits)`` from A to B: the edits that may change numbers
+    (grouped by the *form* rule of the module docstring) and those of text only."""
+    leaves: list[Leaf] = []
+    _leaves(a.model_dump(), b.model_dump(), (), leaves)
+    # form: a node whose way of giving its probability changes is one edit
+    forms: dict[tuple[Any, ...], list[Leaf]] = {}
+    for leaf in leaves:
+        if _field(leaf.path) in _FORM and leaf.kind != "order" and len(leaf.path) == \
+                len(_node_path(leaf.path)) + 1:
+            before, after = leaf.before, leaf.after
+            if (_field(leaf.path) == "given" or (before is None) != (after is None)
+                    or before is _MISSING or after is _MISSING):
+                forms.setdefault(_node_path(leaf.path), [])
+    groups: dict[object, list[Leaf]] = {}
+    for leaf in leaves:
+        node, fld = _node_path(leaf.path), _field(leaf.path)
+        key: object = leaf.path
+        if fld in _FORM and node in forms and leaf.kind != "order":
+            key = ("form", node)
+        elif fld == "why_by" and len(leaf.path) == len(node) + 2:
+            twin = (*node, "by", leaf.path[-1])  # the reason of a `by` date goes with it
+            if any(x.path == twin for x in leaves):
+                key = twin
+        groups.setdefault(key, []).append(leaf)
+    edits = [Edit(tuple(g), "how the node's probability is given changes form"
+                  if isinstance(k, tuple) and k and k[0] == "form" else "")
+             for k, g in groups.items()]
+    return ([e for e in edits if not e.text_only], [e for e in edits if e.text_only])
+
+
+# -- applying edits ---------------------------------------------------------------------------
+def _get(data: Any, path: tuple[Any, ...]) -> Any:
+    for k in path:
+        data = data[k]
+    return data
+
+
+def _apply_leaf(data: dict[str, Any], b_dump: dict[str, Any], leaf: Leaf) -> None:
+    if leaf.kind == "order":
+        target = _get(data, leaf.path)
+        first = [k for k in leaf.after if k in target]
+        order = first + [k for k in target if k not in first]
+        items = {k: target[k] for k in order}
+        target.clear()
+        target.update(items)
+        return
+    parent = _get(data, leaf.path[:-1])
+    key = leaf.path[-1]
+    if leaf.kind == "removed":
+        parent.pop(key, None)
+    elif leaf.kind == "changed":
+        parent[key] = copy.deepcopy(leaf.after)
+    else:  # added: after the nearest key that precedes it in B and is here
+        b_keys = list(_get(b_dump, leaf.path[:-1]))
+        before = [k for k in b_keys[:b_keys.index(key)] if k in parent]
+        pairs = list(parent.items())
+        at = (next(i for i, (k, _) in enumerate(pairs) if k == before[-1]) + 1) if before else 0
+        pairs.insert(at, (key, copy.deepcopy(leaf.after)))
+        parent.clear()
+        parent.update(pairs)
+
+
+class _Variants:
+    """Scenarios A + a subset of edits (a bit mask), built and validated once each."""
+
+    def __init__(self, a: Scenario, b: Scenario, edits: list[Edit]) -> None:
+        self.a, self.b, self.edits = a, b, edits
+        self._a_dump, self._b_dump = a.model_dump(), b.model_dump()
+        self._cache: dict[int, Scenario | ScenarioError] = {}
+
+    @property
+    def full(self) -> int:
+        return (1 << len(self.edits)) - 1
+
+    def get(self, mask: int) -> Scenario | ScenarioError:
+        if mask == 0:
+            return self.a
+        if mask == self.full:
+            return self.b  # the text edits too: B itself
+        if mask not in self._cache:
+            data = copy.deepcopy(self._a_dump)
+            chosen = [leaf for i, e in enumerate(self.edits) if mask >> i & 1 for leaf in e.leaves]
+            chosen.sort(key=lambda leaf: leaf.kind == "order")  # reorder after adding
+            try:
+                for leaf in chosen:
+                    _apply_leaf(data, self._b_dump, leaf)
+                self._cache[mask] = from_dict(data, name=f"{self.a.id} + edits")
+            except ScenarioError as err:
+                self._cache[mask] = err
+            except (KeyError, TypeError, ValueError) as err:  # a path another edit removed
+                self._cache[mask] = ScenarioError(f"cannot apply these edits together: {err}")
+        return self._cache[mask]
+
+    def valid(self, mask: int) -> bool:
+        return isinstance(self.get(mask), Scenario)
+
+    def scenario(self, mask: int) -> Scenario:
+        sc = self.get(mask)
+        if isinstance(sc, ScenarioError):
+            raise sc
+        return sc
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def _merge(variants: _Variants, bad: int, notes: list[str]) -> _Variants:
+    """Merge the edits of the invalid set ``bad`` with the fewest others that make it valid."""
+    k = len(variants.edits)
+    rest = [i for i in range(k) if not bad >> i & 1]
+    fix: int | None = None
+    for size in range(len(rest) + 1):
+        if size > 3 and len(rest) > 12:  # a long search: take every remaining edit
+            fix = sum(1 << i for i in rest)
+            break
+        for combo in itertools.combinations(rest, size):
+            m = bad | sum(1 << i for i in combo)
+            if m == variants.full or variants.valid(m):
+                fix = sum(1 << i for i in combo)
+                break
+        if fix is not None:
+            break
+    assert fix is not None  # the full set is B, which is valid
+    together = bad | fix
+    idx = [i for i in range(k) if together >> i & 1]
+    err = variants.get(bad)
+    alone = [variants.edits[i].name for i in range(k) if bad >> i & 1]
+    why = (f"{' and '.join(alone)} {'alone gives' if len(alone) == 1 else 'together give'} "
+           f"an invalid scenario ({_first_line(err) if isinstance(err, Exception) else ''})")
+    merged = Edit(tuple(leaf for i in idx for leaf in variants.edits[i].leaves), why)
+    notes.append(f"applied together: {merged.name} ({why})")
+    edits = [merged if i == idx[0] else e for i, e in enumerate(variants.edits)
+             if i == idx[0] or i not in idx]
+    return _Variants(variants.a, variants.b, edits)
+
+
+def _group_all(variants: _Variants, notes: list[str]) -> _Variants:
+    """Merge edits until every subset is valid (exact Shapley: all ``2**k`` are used)."""
+    while True:
+        k = len(variants.edits)
+        masks = sorted(range(1 << k), key=lambda m: (m.bit_count(), m))
+        bad = next((m for m in masks if not variants.valid(m)), None)
+        if bad is None:
+            return variants
+        variants = _merge(variants, bad, notes)
+
+
+def _group_singles(variants: _Variants, notes: list[str]) -> _Variants:
+    """Merge edits until A with each one alone is valid (one at a time, sampled Shapley)."""
+    while True:
+        bad = next((1 << i for i in range(len(variants.edits)) if not variants.valid(1 << i)),
+                   None)
+        if bad is None:
+            return variants
+        variants = _merge(variants, bad, notes)
+
+
+# -- the result -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Diff:
+    """What changed from scenario ``a`` to ``b`` (:func:`diff`).
+
+    Attributes
+    ----------
+    changes:
+        One row per number of A or B (columns :data:`CHANGE_COLUMNS`): ``kind``
+        (``question``, a node's kind, or ``date``), ``name``, ``statistic``
+        (``p``, ``p_given_signed`` or ``median``), ``a``, ``b``, ``change``
+        (``b - a``; days for a median) and its ``stderr`` (0 when exact;
+        common random numbers otherwise), ``stderr_independent`` (what two
+        independent runs would give, for comparison) and ``method``.
+    edits, text_edits:
+        :class:`Edit` objects that may change numbers (after grouping), and
+        those of text only (attributed nothing).
+    totals:
+        One row per attributed question: ``target, a, b, change, stderr,
+        method`` (``exact`` or ``mc``), ``shapley`` (``exact`` or ``sampled``),
+        ``permutations``.
+    attribution:
+        One row per question and edit: ``target, edit, one_at_a_time,
+        one_at_a_time_stderr, shapley, shapley_stderr``.
+    notes:
+        What the reader should know: different ``as_of``, grouped edits,
+        methods used.
+    """
+
+    a: Scenario
+    b: Scenario
+    changes: pd.DataFrame
+    edits: tuple[Edit, ...]
+    text_edits: tuple[Edit, ...]
+    totals: pd.DataFrame
+    attribution: pd.DataFrame
+    notes: tuple[str, ...]
+    n: int | None
+    seed: int | None
+    method: str
+    sources: tuple[str | None, str | None] = (None, None)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        from pactsim.views.diff import format_diff
+
+        return format_diff(self)
+
+    def __repr__(self) -> str:
+        return (f"<Diff {self.a.id!r} -> {self.b.id!r}: {len(self.edits)} edit"
+                f"{'s' if len(self.edits) != 1 else ''}, {len(self.changes)} numbers, "
+                f"method {self.method}>")
+
+    def biggest(self, top: int = 15) -> pd.DataFrame:
+        """The ``top`` rows of :attr:`changes` with the largest change in probability
+        (medians follow, by days)."""
+        c = self.changes
+        p = c[c.statistic != "median"]
+        p = p.loc[p.change.abs().sort_values(ascending=False, kind="stable").index]
+        p = p[p.change.abs() > 0]
+        d = c[(c.statistic == "median") & (c.change.abs() > 0)]
+        d = d.loc[d.change.abs().sort_values(ascending=False, kind="stable").index]
+        import pandas as pd
+
+        return pd.concat([p.head(top), d]) if len(d) else p.head(top)
+
+    def to_json(self) -> str:
+        from pactsim.views.diff import diff_to_json
+
+        return diff_to_json(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        from pactsim.views.diff import diff_to_dict
+
+        return diff_to_dict(self)
+
+    def plot(self, target: str | None = None, ax: Axes | None = None) -> Figure | Axes:
+        """Waterfall of the attribution of ``target`` (default: the first attributed)."""
+        from pactsim.views.diff import plot_diff
+
+        return plot_diff(self, target, ax)
+
+    def _repr_html_(self) -> str:
+        from pactsim.views.diff import diff_html
+
+        return diff_html(self)
+
+
+# -- the numbers and their changes ------------------------------------------------------------
+class _Runs:
+    """Exact results of A and B where exact inference works; Monte Carlo, paired, on demand."""
+
+    def __init__(self, a: Scenario, b: Scenario, method: str, n: int, seed: SeedLike) -> None:
+        self.a, self.b, self.method, self.n = a, b, method, n
+        self.entropy, self.spawn_key = resolve_seed(seed)
+        self.exact_a: Any = None
+        self.exact_b: Any = None
+        self.refused = ""
+        if method != "mc":
+            from pactsim.results.exact import exact
+
+            try:
+                self.exact_a, self.exact_b = exact(a, progress=False), exact(b, progress=False)
+            except _REFUSED as err:
+                if method == "exact":
+                    raise
+                self.refused = _first_line(err)
+        self._mc: dict[int, Any] = {}
+
+    def seed(self) -> np.random.SeedSequence:
+        return np.random.SeedSequence(self.entropy, spawn_key=self.spawn_key)
+
+    def mc(self, sc: Scenario, key: int) -> Any:
+        if key not in self._mc:
+            from pactsim.montecarlo import simulate
+
+            self._mc[key] = simulate(sc, self.n, seed=self.seed(), keep_draws=True,
+                                     progress=False)
+        return self._mc[key]
+
+    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return self.mc(self.a, 0).to_frame(), self.mc(self.b, -1).to_frame()
+
+
+def _nan() -> float:
+    return float("nan")
+
+
+def _share_change(xa: NDArray[Any], xb: NDArray[Any]) -> tuple[float, float, float]:
+    """(change, paired stderr, independent stderr) of the share of two indicator arrays."""
+    xa, xb = xa.astype(np.float64), xb.astype(np.float64)
+    n = len(xa)
+    d = xb - xa
+    pa, pb = xa.mean(), xb.mean()
+    return (float(pb - pa), float(math.sqrt(max(d.var(), 0.0) / n)),
+            float(math.sqrt((pa * (1 - pa) + pb * (1 - pb)) / n)))
+
+
+def _ratio_influence(x: NDArray[Any], s: NDArray[Any]) -> tuple[float, NDArray[np.float64]]:
+    s = s.astype(np.float64)
+    ms = s.mean()
+    if ms == 0:
+        return _nan(), np.full(len(s), np.nan)
+    xs = x.astype(np.float64) * s
+    r = xs.mean() / ms
+    return float(r), (xs - r * s) / ms
+
+
+def _ratio_change(xa: NDArray[Any], sa: NDArray[Any], xb: NDArray[Any], sb: NDArray[Any]
+                  ) -> tuple[float, float, float]:
+    """(change, paired stderr, independent stderr) of P(x | s), by the delta method."""
+    ra, ia = _ratio_influence(xa, sa)
+    rb, ib = _ratio_influence(xb, sb)
+    n = len(xa)
+    return (rb - ra, float(math.sqrt(np.var(ib - ia) / n)),
+            float(math.sqrt((np.var(ia) + np.var(ib)) / n)))
+
+
+def _median_index(hist: NDArray[Any]) -> float:
+    """The median day index of a histogram, as :func:`pactsim.results.summary.date_quantiles`."""
+    cum = np.cumsum(hist)
+    total = float(cum[-1]) if len(cum) else 0.0
+    if total <= 0:
+        return _nan()
+    return float(min(int(np.searchsorted(cum, 0.5 * total * (1 - 1e-12))), len(cum) - 1))
+
+
+def _days(col: Any) -> NDArray[np.int64]:
+    """Day numbers of a ``NAME.date`` column (-1 where it did not happen)."""
+    v = np.asarray(col).astype("datetime64[D]")
+    out = v.astype(np.int64)
+    out[np.isnat(v)] = -1
+    return out
+
+
+def _median_change(da: NDArray[np.int64], db: NDArray[np.int64], as_a: int, as_b: int,
+                   width_a: int, width_b: int, rng: np.random.Generator
+                   ) -> tuple[float, float, float]:
+    """(change in days, paired bootstrap stderr, independent bootstrap stderr) of the
+    median date if it happens. The bootstrap resamples the joint histogram of
+    ``(day in A, day in B)`` (the draws stay paired)."""
+    ia = np.where(da < 0, width_a, da - as_a)
+    ib = np.where(db < 0, width_b, db - as_b)
+    code = ia * (width_b + 1) + ib
+    uniq, counts = np.unique(code, return_counts=True)
+    ua, ub = np.divmod(uniq, width_b + 1)
+    n = int(counts.sum())
+
+    def medians(c: NDArray[Any]) -> tuple[float, float]:
+        ha = np.bincount(ua, weights=c, minlength=width_a + 1)[:width_a]
+        hb = np.bincount(ub, weights=c, minlength=width_b + 1)[:width_b]
+        return _median_index(ha) + as_a, _median_index(hb) + as_b
+
+    ma, mb = medians(counts.astype(np.float64))
+    if math.isnan(ma) or math.isnan(mb):
+        return _nan(), _nan(), _nan()
+    probs = counts / n
+    reps = np.array([medians(rng.multinomial(n, probs).astype(np.float64))
+                     for _ in range(BOOTSTRAP)])
+    reps = reps[~np.isnan(reps).any(axis=1)]
+    if len(reps) < 2:
+        return mb - ma, _nan(), _nan()
+    paired = float(np.std(reps[:, 1] - reps[:, 0], ddof=1))
+    independent = float(math.sqrt(np.var(reps[:, 0], ddof=1) + np.var(reps[:, 1], ddof=1)))
+    return mb - ma, paired, independent
+
+
+def _section(name: str) -> Callable[[Any], Any]:
+    return lambda res: getattr(res, name)()
+
+
+def _median_of(node: str) -> Callable[[Any], Any]:
+    """The median date of ``node`` if it happens (``NaT`` where it is not a dated node)."""
+    import pandas as pd
+
+    def median(res: Any) -> Any:
+        return (res.date_quantiles(node, (0.5,)).iloc[0] if node in res.scenario.dated_names
+                else pd.NaT)
+
+    return median
+
+
+def _rows_exact_or_mc(runs: _Runs, rng: np.random.Generator) -> tuple[list[tuple[Any, ...]],
+                                                                      list[str]]:
+    """Every row of :attr:`Diff.changes`."""
+    import pandas as pd
+
+    a, b = runs.a, runs.b
+    notes: list[str] = []
+    rows: list[tuple[Any, ...]] = []
+    frames: tuple[pd.DataFrame, pd.DataFrame] | None = None
+
+    def fr() -> tuple[pd.DataFrame, pd.DataFrame]:
+        nonlocal frames
+        if frames is None:
+            frames = runs.frames()
+        return frames
+
+    def exact_frames(what: Callable[[Any], pd.DataFrame]) -> tuple[Any, Any] | None:
+        if runs.exact_a is None:
+            return None
+        try:
+            return what(runs.exact_a), what(runs.exact_b)
+        except _REFUSED as err:
+            if runs.method == "exact":
+                raise
+            notes.append(f"exact inference refused some items ({_first_line(err)}); they "
+                         "are estimated by Monte Carlo")
+            return None
+
+    # questions and nodes: P and P given signed
+    for section in ("questions", "marginals"):
+        ex = exact_frames(_section(section))
+        if ex is not None:
+            qa, qb = ex
+        else:
+            res_a, res_b = runs.mc(a, 0), runs.mc(b, -1)
+            qa, qb = getattr(res_a, section)(), getattr(res_b, section)()
+        names = list(dict.fromkeys([*qa.index, *qb.index]))
+        for name in names:
+            kind = "question" if section == "questions" else str(
+                (qb if name in qb.index else qa).loc[name, "kind"])
+            if kind == "driver":
+                continue
+            for stat in ("p", "p_given_signed"):
+                va = float(qa.loc[name, stat]) if name in qa.index and stat in qa else _nan()
+                vb = float(qb.loc[name, stat]) if name in qb.index and stat in qb else _nan()
+                if math.isnan(va) and math.isnan(vb):
+                    continue
+                if ex is not None:
+                    rows.append((kind, name, stat, va, vb, vb - va, 0.0, 0.0, "exact"))
+                    continue
+                if math.isnan(va) or math.isnan(vb):
+                    rows.append((kind, name, stat, va, vb, _nan(), _nan(), _nan(), "mc"))
+                    continue
+                fa, fb = fr()
+                if stat == "p":
+                    ch, se, si = _share_change(fa[name].to_numpy(), fb[name].to_numpy())
+                else:
+                    ch, se, si = _ratio_change(fa[name].to_numpy(), fa["signing"].to_numpy(),
+                                               fb[name].to_numpy(), fb["signing"].to_numpy())
+                rows.append((kind, name, stat, va, vb, ch, se, si, "mc"))
+    # dated nodes: the median date if it happens
+    dated_a = set(a.dated_names) if hasattr(a, "dated_names") else set()
+    dated_b = set(b.dated_names) if hasattr(b, "dated_names") else set()
+    for name in [*[x for x in b.dated_names if x in dated_a],
+                 *[x for x in a.dated_names if x not in dated_b],
+                 *[x for x in b.dated_names if x not in dated_a]]:
+        ma = mb = pd.NaT
+        ex = exact_frames(_median_of(name))
+        if ex is not None:
+            ma, mb = ex
+            ch = (mb - ma).days if not (pd.isna(ma) or pd.isna(mb)) else _nan()
+            rows.append(("date", name, "median", ma, mb, float(ch), 0.0, 0.0, "exact"))
+            continue
+        res_a, res_b = runs.mc(a, 0), runs.mc(b, -1)
+        if name in dated_a:
+            ma = res_a.date_quantiles(name, (0.5,)).iloc[0]
+        if name in dated_b:
+            mb = res_b.date_quantiles(name, (0.5,)).iloc[0]
+        if pd.isna(ma) or pd.isna(mb):
+            rows.append(("date", name, "median", ma, mb, _nan(), _nan(), _nan(), "mc"))
+            continue
+        fa, fb = fr()
+        as_a = int(np.datetime64(a.as_of, "D").astype(np.int64))
+        as_b = int(np.datetime64(b.as_of, "D").astype(np.int64))
+        ch, se, si = _median_change(_days(fa[f"{name}.date"]), _days(fb[f"{name}.date"]),
+                                    as_a, as_b, (a.horizon - a.as_of).days + 1,
+                                    (b.horizon - b.as_of).days + 1, rng)
+        rows.append(("date", name, "median", ma, mb, ch, se, si, "mc"))
+    return rows, notes
+
+
+# -- attribution ------------------------------------------------------------------------------
+def _target_values(variants: _Variants, masks: Iterable[int], target: str, runs: _Runs,
+                   use_exact: bool) -> dict[int, Any]:
+    """v(mask) for each mask: a float (exact) or the per-draw indicator array (Monte Carlo)."""
+    out: dict[int, Any] = {}
+    for m in masks:
+        try:
+            out[m] = _target_value(variants, m, target, runs, use_exact)
+        except ScenarioError as err:
+            which = ("A" if m == 0 else "B" if m == variants.full else "A with " + " and ".join(
+                e.name for i, e in enumerate(variants.edits) if m >> i & 1))
+            raise ArgumentError(
+                f"{target!r} cannot be attributed: {which} cannot answer it "
+                f"({_first_line(err)}); ask about a question or node both scenarios have"
+            ) from None
+    return out
+
+
+def _target_value(variants: _Variants, m: int, target: str, runs: _Runs,
+                  use_exact: bool) -> Any:
+    """v(mask) for one mask."""
+    from pactsim.results.exact import exact
+
+    sc = variants.scenario(m)
+    if use_exact:
+        if m == 0 and runs.exact_a is not None:
+            res = runs.exact_a
+        elif m == variants.full and runs.exact_b is not None:
+            res = runs.exact_b
+        else:
+            res = exact(sc, progress=False)
+        return float(res.prob(target).value)
+    key = 0 if m == 0 else -1 if m == variants.full else m
+    res = runs.mc(sc, key)
+    if target.strip() in res.model.index or target.strip() in sc.questions:
+        col = res.to_frame()[target.strip()].to_numpy()
+        if col.dtype != np.bool_:
+            raise ArgumentError(f"{target!r} is a numeric question; attribution needs a "
+                                "boolean question, a node or an expression")
+        return col
+    return res._evaluate(target, "expr")
+
+
+def _value(x: Any) -> tuple[float, NDArray[np.float64] | None]:
+    if isinstance(x, float):
+        return x, None
+    arr = np.asarray(x, dtype=np.float64)
+    return float(arr.mean()), arr
+
+
+def _se(per_draw: NDArray[np.float64] | None) -> float:
+    if per_draw is None:
+        return 0.0
+    return float(math.sqrt(np.var(per_draw) / len(per_draw)))
+
+
+def _attribute(variants: _Variants, target: str, runs: _Runs, max_exact: int,
+               permutations: int, notes: list[str]) -> tuple[_Variants, dict[str, Any],
+                                                                 list[tuple[Any, ...]]]:
+    """Totals and one row per edit for one target (the variants may get merged)."""
+    use_exact = runs.exact_a is not None
+    k = len(variants.edits)
+    if k <= max_exact:
+        variants = _group_all(variants, notes)
+        k = len(variants.edits)
+        masks = list(range(1 << k))
+    else:
+        variants = _group_singles(variants, notes)
+        k = len(variants.edits)
+        masks = [0, variants.full, *(1 << i for i in range(k))]
+
+    def values(ms: Iterable[int]) -> dict[int, Any]:
+        nonlocal use_exact
+        if use_exact:
+            try:
+                return _target_values(variants, ms, target, runs, True)
+            except _REFUSED as err:
+                if runs.method == "exact":
+                    raise
+                notes.append(f"{target}: exact inference refused a variant "
+                             f"({_first_line(err)}); attributed by Monte Carlo")
+                use_exact = False
+        return _target_values(variants, ms, target, runs, False)
+
+    v = values(masks)
+    base, base_d = _value(v[0])
+    new, new_d = _value(v[variants.full])
+    total_d = None if new_d is None or base_d is None else new_d - base_d
+    rows: list[tuple[Any, ...]] = []
+    shap: list[tuple[float, float]] = []
+    if k <= max_exact:
+        fact = math.factorial
+        for i in range(k):
+            acc: float = 0.0
+            acc_d: NDArray[np.float64] | None = None
+            for m in range(1 << k):
+                if m >> i & 1:
+                    continue
+                s = m.bit_count()
+                w = fact(s) * fact(k - s - 1) / fact(k)
+                hi, hi_d = _value(v[m | 1 << i])
+                lo, lo_d = _value(v[m])
+                acc += w * (hi - lo)
+                if hi_d is not None and lo_d is not None:
+                    acc_d = w * (hi_d - lo_d) if acc_d is None else acc_d + w * (hi_d - lo_d)
+            shap.append((acc, _se(acc_d)))
+        how, perms = "exact", None
+    else:
+        rng = np.random.default_rng(np.random.SeedSequence(runs.entropy,
+                                                           spawn_key=(*runs.spawn_key, 1)))
+        contrib = np.zeros((permutations, k))
+        order_list = [rng.permutation(k) for _ in range(permutations)]
+        while True:
+            need = set()
+            for order in order_list:
+                m = 0
+                for i in order:
+                    m |= 1 << int(i)
+                    need.add(m)
+            bad = next((m for m in sorted(need, key=lambda x: (x.bit_count(), x))
+                        if not variants.valid(m)), None)
+            if bad is None:
+                break
+            variants = _merge(variants, bad, notes)
+            k = len(variants.edits)
+            contrib = np.zeros((permutations, k))
+            order_list = [rng.permutation(k) for _ in range(permutations)]
+            masks = [0, variants.full, *(1 << i for i in range(k))]
+            v = values(masks)
+        v.update(values(sorted(need - set(v))))
+        if not use_exact and any(isinstance(x, float) for x in v.values()):
+            v = values(sorted(v))  # a refusal part-way: every value by Monte Carlo
+        means = {m: _value(x)[0] for m, x in v.items()}
+        for r, order in enumerate(order_list):
+            m = 0
+            for i in order:
+                nxt = m | 1 << int(i)
+                contrib[r, int(i)] = means[nxt] - means[m]
+                m = nxt
+        for i in range(k):
+            shap.append((float(contrib[:, i].mean()),
+                         float(contrib[:, i].std(ddof=1) / math.sqrt(permutations))
+                         if permutations > 1 else _nan()))
+        how, perms = "sampled", permutations
+    for i, e in enumerate(variants.edits):
+        one, one_d = _value(v[1 << i])
+        rows.append((target, e.name, one - base,
+                     _se(None if one_d is None or base_d is None else one_d - base_d),
+                     shap[i][0], shap[i][1]))
+    total = {"target": target, "a": base, "b": new, "change": new - base,
+             "stderr": _se(total_d), "method": "exact" if use_exact else "mc",
+             "shapley": how, "permutations": perms}
+    return variants, total, rows
+
+
+def _default_targets(changes: pd.DataFrame) -> list[str]:
+    """The boolean question (else the node) whose P changes most."""
+    c = changes[(changes.statistic == "p") & changes.change.notna() & (changes.change != 0)]
+    for kinds in (["question"], list(set(c.kind) - {"question"})):
+        sub = c[c.kind.isin(kinds)]
+        if len(sub):
+            return [str(sub.at[sub.change.abs().idxmax(), "name"])]
+    return []
+
+
+# -- the entry point --------------------------------------------------------------------------
+def _scenario(x: object, what: str) -> tuple[Scenario, str | None]:
+    from pathlib import Path
+
+    from pactsim.language.io import load
+
+    if isinstance(x, Scenario):
+        return x, None
+    if isinstance(x, str | Path):
+        return load(x), str(x)
+    raise ArgumentTypeError(f"{what} must be a Scenario or the path of a scenario file, not "
+                            f"{type(x).__name__}")
+
+
+def diff(
+    a: Scenario | str,
+    b: Scenario | str,
+    questions: str | Sequence[str] | None = None,
+    *,
+    n: int = DEFAULT_N,
+    seed: SeedLike = 0,
+    method: Literal["auto", "exact", "mc"] = "auto",
+    max_exact_edits: int = 8,
+    permutations: int = 64,
+) -> Diff:
+    """What changed from scenario ``a`` to ``b``, and how much each edit contributed.
+
+    Parameters
+    ----------
+    a, b:
+        Scenarios, or paths of scenario files.
+    questions:
+        Boolean questions, nodes or expressions whose change is attributed to
+        the edits; ``None``: the boolean question whose P changes most.
+    n, seed:
+        Monte Carlo draws and seed, the same for A, B and every variant
+        (common random numbers); used only where exact inference is refused
+        or with ``method="mc"``. ``seed`` defaults to 0 so a diff repeats.
+    method:
+        ``"auto"`` (exact where it works, Monte Carlo per item elsewhere),
+        ``"exact"`` (a refusal is an error) or ``"mc"``.
+    max_exact_edits:
+        Up to this many edits, Shapley values are exact over all ``2**k``
+        subsets; beyond, they are averaged over ``permutations`` random orders.
+    permutations:
+        Orders sampled when there are more than ``max_exact_edits`` edits.
+
+    Returns
+    -------
+    Diff
+        ``.changes`` (every number, its change and standard error), ``.edits``,
+        ``.totals`` and ``.attribution`` (one at a time and Shapley), ``.notes``;
+        ``str(d)`` is a text table, ``d.to_json()``, ``d.plot()``.
+
+    Notes
+    -----
+    See the module docstring for the edits, how dependent edits are grouped,
+    and why common random numbers give the standard error of a difference.
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> a = pactsim.loads("pactsim: 1\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                   "events:\\n  a: {p: 0.3}\\n  b: {p: 0.5}\\n"
+    ...                   "questions:\\n  both: a and b\\n")
+    >>> d = pactsim.diff(a, a.with_changes({"a.p": 0.6, "b.p": 0.7}), "both")
+    >>> d.attribution[["edit", "one_at_a_time", "shapley"]].round(4)
+      edit  one_at_a_time  shapley
+    0  a.p           0.15     0.18
+    1  b.p           0.06     0.09
+    """
+    import pandas as pd
+
+    from pactsim.montecarlo import _whole
+
+    sa, path_a = _scenario(a, "a")
+    sb, path_b = _scenario(b, "b")
+    if method not in ("auto", "exact", "mc"):
+        raise ArgumentError(f"method must be 'auto', 'exact' or 'mc', not {method!r}")
+    n = _whole(n, "n", 1, MAX_N)
+    max_exact_edits = _whole(max_exact_edits, "max_exact_edits", 0, 16)
+    permutations = _whole(permutations, "permutations", 1, 100_000)
+    if questions is None:
+        targets: list[str] | None = None
+    else:
+        qs = [questions] if isinstance(questions, str) else list(questions)
+        bad = [q for q in qs if not isinstance(q, str) or not q.strip()]
+        if bad:
+            raise ArgumentTypeError(f"questions must be non-empty strings, not {bad[0]!r}")
+        targets = [q.strip() for q in qs]
+    notes: list[str] = []
+    if sa.as_of != sb.as_of:
+        notes.append(f"A is as of {sa.as_of} and B as of {sb.as_of}: the change mixes what "
+                     "was learnt with the time that passed")
+    runs = _Runs(sa, sb, method, n, seed)
+    if runs.refused:
+        notes.append(f"exact inference refused ({runs.refused}): Monte Carlo with common "
+                     f"random numbers, n={n:,}, seed={runs.entropy}")
+    rng = np.random.default_rng(np.random.SeedSequence(runs.entropy,
+                                                       spawn_key=(*runs.spawn_key, 2)))
+    rows, more = _rows_exact_or_mc(runs, rng)
+    notes += more
+    changes = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+    edits, text_edits = edits_between(sa, sb)
+    if [x.name for x in sa.iter_nodes()] != [x.name for x in sb.iter_nodes()]:
+        notes.append("A and B do not list the same nodes in the same order: Monte Carlo "
+                     "pairs their draws less closely (standard errors are still right)")
+    if targets is None:
+        targets = _default_targets(changes)
+    variants = _Variants(sa, sb, edits)
+    totals: list[dict[str, Any]] = []
+    attribution: list[tuple[Any, ...]] = []
+    for t in targets:
+        if not edits:
+            break
+        variants, total, part = _attribute(variants, t, runs, max_exact_edits, permutations,
+                                           notes)
+        totals.append(total)
+        attribution += part
+    if not edits:
+        for t in targets:
+            val = _value(_target_values(variants, [0], t, runs, runs.exact_a is not None)[0])[0]
+            totals.append({"target": t, "a": val, "b": val, "change": 0.0, "stderr": 0.0,
+                           "method": "exact" if runs.exact_a is not None else "mc",
+                           "shapley": "exact", "permutations": None})
+    if len(targets) > 1 and attribution:  # later targets may have merged edits: redo earlier
+        names = [e.name for e in variants.edits]
+        if any(r[1] not in names for r in attribution):
+            totals, attribution = [], []
+            for t in targets:
+                variants, total, part = _attribute(variants, t, runs, max_exact_edits,
+                                                   permutations, [])
+                totals.append(total)
+                attribution += part
+    used = {"exact" if runs.exact_a is not None and (changes.method == "exact").all() else "mc"}
+    return Diff(
+        a=sa, b=sb, changes=changes, edits=tuple(variants.edits), text_edits=tuple(text_edits),
+        totals=pd.DataFrame(totals, columns=["target", "a", "b", "change", "stderr", "method",
+                                             "shapley", "permutations"]),
+        attribution=pd.DataFrame(attribution, columns=[
+            "target", "edit", "one_at_a_time", "one_at_a_time_stderr", "shapley",
+            "shapley_stderr"]),
+        notes=tuple(dict.fromkeys(notes)),
+        n=n if runs._mc else None, seed=runs.entropy if runs._mc else None,
+        method=used.pop(), sources=(path_a, path_b))
+

@@ -1,0 +1,335 @@
+"""Views of a :class:`~pactsim.analysis.diff.Diff`: text, JSON, an HTML section, a waterfall.
+
+``format_diff(d)`` is what ``pactsim diff`` prints: the run, the edits, a table
+of the biggest changes (probabilities in percentage points, median dates in
+days, each with its standard error), then the attribution of each question
+asked (one edit at a time, and Shapley values, which sum to the change).
+``diff_to_json(d)`` carries every row; ``diff_html(d)`` is the report's
+"What changed from A" section; ``plot_diff(d, target)`` draws the attribution
+as a horizontal waterfall (A's value, each edit's Shapley value, B's value).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pactsim.views.display import escape
+from pactsim.views.format import day, is_missing, pct, plain
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from pactsim.analysis.diff import Diff
+
+__all__ = ["diff_html", "diff_to_dict", "diff_to_json", "format_diff", "plot_diff"]
+
+#: Rows of the "biggest changes" table unless told otherwise.
+TOP = 15
+_STAT = {"p": "P", "p_given_signed": "P | signed", "median": "median date"}
+
+
+def _pp(x: float, se: float | None = None) -> str:
+    """A change of probability in percentage points, with its standard error."""
+    if is_missing(x):
+        return "—"
+    text = f"{100 * x:+.1f} pp" if abs(x) >= 0.0005 or x == 0 else f"{100 * x:+.2f} pp"
+    if se is not None and not is_missing(se) and se > 0:
+        text += f" ± {100 * se:.2f}"
+    return text
+
+
+def _days(x: float, se: float | None = None) -> str:
+    if is_missing(x):
+        return "—"
+    text = f"{x:+.0f} days"
+    if se is not None and not is_missing(se) and se > 0:
+        text += f" ± {se:.1f}"
+    return text
+
+
+def _value(x: Any, statistic: str) -> str:
+    return day(x) if statistic == "median" else pct(x)
+
+
+def _change(row: Any) -> str:
+    return (_days(row.change, row.stderr) if row.statistic == "median"
+            else _pp(row.change, row.stderr))
+
+
+def _method(d: Diff) -> str:
+    if d.n is None:
+        return "exact inference (standard errors 0)"
+    what = f"Monte Carlo, n={d.n:,}, seed={d.seed}, the same draws for A and B"
+    if (d.changes.method == "exact").any() or (d.totals.method == "exact").any():
+        what = "exact inference where it works; elsewhere " + what
+    return what
+
+
+def _columns(rows: list[list[str]], left: int = 3) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for r in rows:
+        cells = [c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in
+                 enumerate(zip(r, widths, strict=True))]
+        out.append("  " + "  ".join(cells).rstrip())
+    return out
+
+
+def _name(d: Diff, which: str) -> str:
+    sc = d.a if which == "A" else d.b
+    src = d.sources[0 if which == "A" else 1]
+    return f"{which}: {src or sc.id} ({sc.id}, as of {sc.as_of}, digest {sc.digest[:12]})"
+
+
+def format_diff(d: Diff, top: int = TOP) -> str:
+    """The diff as plain text (what ``pactsim diff`` prints)."""
+    out = [_name(d, "A"), _name(d, "B"), f"method: {_method(d)}"]
+    out += [f"note: {note}" for note in d.notes]
+    out.append("")
+    if not d.edits and not d.text_edits:
+        out.append("The scenarios say the same things: nothing changed.")
+    else:
+        out.append(f"Edits ({len(d.edits)}):" if d.edits else "Edits: none that change a number")
+        for e in d.edits:
+            out.append(f"  {e.describe()}")
+        if d.text_edits:
+            out.append(f"Text only, attributed nothing ({len(d.text_edits)}): "
+                       + ", ".join(e.name for e in d.text_edits))
+    big = d.biggest(top)
+    out.append("")
+    if not len(big):
+        out.append("No number changed.")
+    else:
+        shown = len(big[big.statistic != "median"])
+        out.append(f"Biggest changes ({shown} of {len(d.changes[d.changes.statistic != 'median'])}"
+                   " probabilities, and every median date that moved):")
+        rows = [["what", "name", "statistic", "A", "B", "change"]]
+        for _, r in big.iterrows():
+            rows.append([str(r.kind), str(r["name"]), _STAT.get(str(r.statistic), r.statistic),
+                         _value(r.a, r.statistic), _value(r.b, r.statistic), _change(r)])
+        out += _columns(rows)
+    for _, t in d.totals.iterrows():
+        out.append("")
+        how = "exact" if t.method == "exact" else "Monte Carlo"
+        out.append(f"Attribution of P({t.target}): {pct(t.a)} -> {pct(t.b)} "
+                   f"({_pp(t.change, t.stderr)}; {how}, Shapley {_shapley_how(t)})")
+        part = d.attribution[d.attribution.target == t.target]
+        if not len(part):
+            out.append("  nothing to attribute")
+            continue
+        rows = [["edit", "alone", "Shapley"]]
+        for _, r in part.iterrows():
+            rows.append([str(r.edit), _pp(r.one_at_a_time, r.one_at_a_time_stderr),
+                         _pp(r.shapley, r.shapley_stderr)])
+        alone = float(part.one_at_a_time.sum())
+        rows.append(["total", _pp(alone), _pp(float(part.shapley.sum()))])
+        out += _columns(rows, left=1)
+        out.append(f"  (Shapley values sum to the change; one at a time they sum to "
+                   f"{_pp(alone)}, the rest is interaction: {_pp(t.change - alone)})")
+    return "\n".join(out) + "\n"
+
+
+def _shapley_how(t: Any) -> str:
+    if t.shapley == "sampled":
+        return f"averaged over {int(t.permutations)} random orders"
+    return "over every order"
+
+
+# -- JSON -------------------------------------------------------------------------------------
+def _plain(x: Any) -> Any:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    if isinstance(x, pd.Timestamp):
+        return None if pd.isna(x) else x.date().isoformat()
+    if x is pd.NaT:
+        return None
+    if hasattr(x, "isoformat"):
+        return x.isoformat()
+    if isinstance(x, dict):
+        return {str(_plain(k)): _plain(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_plain(v) for v in x]
+    if hasattr(x, "item"):  # numpy scalars
+        return _plain(x.item())
+    if isinstance(x, str | int | float | bool):
+        return x
+    return repr(x)
+
+
+def _leaf(leaf: Any) -> dict[str, Any]:
+    return {"path": leaf.name, "kind": leaf.kind,
+            "before": None if leaf.kind == "added" else _plain(leaf.before),
+            "after": None if leaf.kind == "removed" else _plain(leaf.after)}
+
+
+def diff_to_dict(d: Diff) -> dict[str, Any]:
+    """The diff as JSON-ready data (dates ISO, missing numbers ``None``)."""
+    from pactsim._version import __version__
+
+    def scenario(which: int) -> dict[str, Any]:
+        sc = (d.a, d.b)[which]
+        return {"id": sc.id, "file": d.sources[which], "as_of": sc.as_of.isoformat(),
+                "horizon": sc.horizon.isoformat(), "digest": sc.digest}
+
+    attribution = []
+    for _, t in d.totals.iterrows():
+        part = d.attribution[d.attribution.target == t.target]
+        attribution.append({
+            **{k: _plain(t[k]) for k in ("target", "a", "b", "change", "stderr", "method",
+                                         "shapley", "permutations")},
+            "edits": [{k: _plain(r[k]) for k in ("edit", "one_at_a_time",
+                                                 "one_at_a_time_stderr", "shapley",
+                                                 "shapley_stderr")}
+                      for _, r in part.iterrows()]})
+    return {
+        "a": scenario(0), "b": scenario(1),
+        "run": {"method": d.method, "n": d.n, "seed": d.seed, "pactsim": __version__},
+        "notes": list(d.notes),
+        "edits": [{"name": e.name, "reason": e.reason, "leaves": [_leaf(x) for x in e.leaves]}
+                  for e in d.edits],
+        "text_edits": [{"name": e.name, "leaves": [_leaf(x) for x in e.leaves]}
+                       for e in d.text_edits],
+        "changes": [{k: _plain(r[k]) for k in d.changes.columns} for _, r in d.changes.iterrows()],
+        "attribution": attribution,
+    }
+
+
+def diff_to_json(d: Diff) -> str:
+    """:func:`diff_to_dict` as indented JSON text (ends with a newline)."""
+    return json.dumps(diff_to_dict(d), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# -- HTML -------------------------------------------------------------------------------------
+def _table(head: list[str], rows: list[list[str]], caption: str) -> str:
+    th = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return (f"<table><caption>{escape(caption)}</caption><thead><tr>{th}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
+def diff_html(d: Diff, *, heading: str = "What changed from A", top: int = TOP,
+              plots: bool = True) -> str:
+    """An HTML section: the edits, the biggest changes, the attribution (with its chart)."""
+    from pactsim.views.report import _png
+
+    src = d.sources[0] or d.a.id
+    out = [f"<h2>{escape(heading)}</h2>",
+           f"<p>A is <code>{escape(src)}</code> (as of {d.a.as_of}); this forecast is B. "
+           f"{escape(_method(d))}.</p>"]
+    out += [f'<p class="empty">{escape(note)}</p>' for note in d.notes]
+    if d.edits:
+        out.append(_table(["edit", "from A to B"],
+                          [[e.name, e.describe()] for e in d.edits], "Edits"))
+    else:
+        out.append('<p class="empty">No edit changes a number.</p>')
+    if d.text_edits:
+        out.append(f"<p>Text only, attributed nothing: "
+                   f"{escape(', '.join(e.name for e in d.text_edits))}.</p>")
+    big = d.biggest(top)
+    if len(big):
+        out.append(_table(["what", "name", "statistic", "A", "B", "change"],
+                          [[str(r.kind), str(r["name"]), _STAT.get(str(r.statistic), ""),
+                            _value(r.a, r.statistic), _value(r.b, r.statistic), _change(r)]
+                           for _, r in big.iterrows()], "Biggest changes"))
+    for _, t in d.totals.iterrows():
+        part = d.attribution[d.attribution.target == t.target]
+        if not len(part):
+            continue
+        out.append(f"<p>Which edit moved P({escape(str(t.target))}) from {pct(t.a)} to "
+                   f"{pct(t.b)}? <em>Alone</em>: A with that edit only; <em>Shapley</em>: "
+                   f"what it adds on average over every order of making the edits "
+                   f"({escape(_shapley_how(t))}); Shapley values sum to the change.</p>")
+        if plots:
+            out.append(_png(plot_diff(d, str(t.target)), f"attribution of {t.target}"))
+        out.append(_table(["edit", "alone", "Shapley"],
+                          [[str(r.edit), _pp(r.one_at_a_time, r.one_at_a_time_stderr),
+                            _pp(r.shapley, r.shapley_stderr)] for _, r in part.iterrows()],
+                          f"Attribution of {t.target}"))
+    return "".join(out)
+
+
+# -- the waterfall ----------------------------------------------------------------------------
+def _clip(text: str, width: int = 46) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _ends(d: Diff) -> tuple[str, str]:
+    """Labels of the first and last bars: the files' names, else the ids, else A and B."""
+    import os
+
+    names = [os.path.basename(s) if s else sc.id for s, sc in zip(d.sources, (d.a, d.b),
+                                                                    strict=True)]
+    if names[0] == names[1]:
+        return "A (before)", "B (after)"
+    return _clip(f"A: {names[0]}", 30), _clip(f"B: {names[1]}", 30)
+
+
+def plot_diff(d: Diff, target: str | None = None, ax: Axes | None = None, *,
+              heading: bool = True) -> Figure | Axes:
+    """A horizontal waterfall of the attribution of ``target``: A's value, each
+    edit's Shapley value (in the order of the edits), B's value.
+
+    Without ``ax`` returns a new :class:`~matplotlib.figure.Figure` (not kept
+    by pyplot); with ``ax`` draws there and returns it.
+    """
+    from pactsim.errors import ArgumentError
+    from pactsim.views.plot import ACCENT, DARK, GREY, _frame, _percent_axis, _start
+
+    if not len(d.totals):
+        raise ArgumentError("this diff attributes no question (no edit changes a number)")
+    targets = [str(t) for t in d.totals.target]
+    if target is None:
+        target = targets[0]
+    if target not in targets:
+        raise ArgumentError(f"{target!r} was not attributed; this diff attributes "
+                            f"{', '.join(targets)} (pass questions= to pactsim.diff)")
+    t = d.totals[d.totals.target == target].iloc[0]
+    part = d.attribution[d.attribution.target == target]
+    said = {e.name: e.describe() for e in d.edits}
+    names = _ends(d)
+    labels = [names[0], *[_clip(said.get(str(e), str(e)).replace(" -> ", " → "))
+                          for e in part.edit], names[1]]
+    k = len(labels)
+    own = ax is None
+    fig, ax = _start(ax, (9, 1.7 + 0.45 * k))
+    base, new = 100 * float(t.a), 100 * float(t.b)
+    ax.barh(0, base, color=GREY, height=0.6)
+    ax.barh(k - 1, new, color=DARK, height=0.6)
+    cum, right = base, max(base, new)
+    for i, (_, r) in enumerate(part.iterrows(), start=1):
+        v = 100 * float(r.shapley)
+        ax.barh(i, v, left=cum, color="#3a8a4f" if v >= 0 else ACCENT, height=0.6)
+        se = 100 * float(r.shapley_stderr) if not is_missing(r.shapley_stderr) else 0.0
+        if se > 0:
+            ax.errorbar(cum + v, i, xerr=1.96 * se, color="#333333", capsize=2, linewidth=0.8)
+        ax.plot([cum, cum], [i - 1.3, i + 0.3], color="#888888", linewidth=0.7, linestyle=":")
+        end = max(cum, cum + v) + (1.96 * se if v >= 0 else 0.0)
+        ax.annotate(f"{v:+.1f} pp", xy=(end, i), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=9, color="#333333")
+        cum += v
+        right = max(right, end)
+    ax.plot([cum, cum], [k - 2.3, k - 0.7], color="#888888", linewidth=0.7, linestyle=":")
+    for i, v in ((0, base), (k - 1, new)):
+        ax.annotate(f"{v:.1f}%", xy=(v, i), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=10, color=DARK if i else "#333333")
+    ax.set_yticks(range(k), [plain(s) for s in labels])
+    ax.invert_yaxis()
+    lo = min(0.0, base, new, cum)
+    ax.set_xlim(lo, right + 0.12 * max(right - lo, 1e-9) + 1)
+    _percent_axis(ax.xaxis)
+    _frame(ax, "x")
+    ax.tick_params(axis="y", length=0)
+    if heading:
+        how = "Shapley values, " + _shapley_how(t)
+        ax.set_title(plain(f"What moved P({target}): {base:.1f}% → {new:.1f}%"), loc="left",
+                     fontsize=12, fontweight="bold", pad=24)
+        ax.annotate(plain(f"{how}; they sum to the change"
+                          + ("" if t.method == "exact" else "; whiskers: 95% intervals")),
+                    xy=(0, 1), xycoords="axes fraction", xytext=(0, 7),
+                    textcoords="offset points", fontsize=9, color="#555555", va="bottom")
+    return fig if own else ax
