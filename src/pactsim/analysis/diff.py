@@ -138,8 +138,11 @@ class Edit:
 
     @property
     def name(self) -> str:
-        """Dotted path(s), joined with ``" + "``."""
-        return " + ".join(dict.fromkeys(leaf.name for leaf in self.leaves))
+        """Dotted path(s) of the leaves that may change numbers, joined with ``" + "``."""
+        return " + ".join(dict.fromkeys(leaf.name for leaf in self._numbers()))
+
+    def _numbers(self) -> tuple[Leaf, ...]:
+        return tuple(x for x in self.leaves if not _text_only(x.path)) or self.leaves
 
     @property
     def paths(self) -> list[str]:
@@ -150,8 +153,11 @@ class Edit:
         return all(_text_only(leaf.path) for leaf in self.leaves)
 
     def describe(self) -> str:
-        """``path: before -> after`` for each leaf, ``; `` between."""
-        return "; ".join(_describe(leaf) for leaf in self.leaves)
+        """``path: before -> after`` for each leaf that may change numbers, ``; ``
+        between (``(and its text)`` when text leaves go with them)."""
+        nums = self._numbers()
+        tail = " (and its text)" if len(nums) < len(self.leaves) else ""
+        return "; ".join(_describe(leaf) for leaf in nums) + tail
 
     def __str__(self) -> str:
         return self.describe()

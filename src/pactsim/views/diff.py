@@ -37,6 +37,7 @@ def _pp(x: float, se: float | None = None) -> str:
     """A change of probability in percentage points, with its standard error."""
     if is_missing(x):
         return "—"
+    x = 0.0 if abs(x) < 1e-12 else x  # rounding of exact sums
     text = f"{100 * x:+.1f} pp" if abs(x) >= 0.0005 or x == 0 else f"{100 * x:+.2f} pp"
     if se is not None and not is_missing(se) and se > 0:
         text += f" ± {100 * se:.2f}"
