@@ -280,3 +280,41 @@ def test_refusals_name_the_node_and_the_reason() -> None:
              "  n: {after: m, delay: 5}\n"
              "  k: {after: a, delay: {median: 5, p90: 9}, hazard_ratio: {m: 2}}\n",
              r"'k' depends on 'm'")
+
+
+def test_hostile_dated_models_are_refused_or_answered_without_huge_tables():
+    """A signing over 8 table parents and 30 hazard parents would need a 2**38-row timing
+    table: refused by name before anything is allocated. A chain of 200 milestones puts
+    more factors in one clique than one einsum call takes: answered in steps."""
+    import pytest
+
+    import pactsim
+    from pactsim.errors import ModelTooWideError
+
+    events = "".join(f"  e{i}: {{p: 0.5}}\n" for i in range(30))
+
+    def leaf(depth: int) -> str:
+        if depth == 8:
+            return "{by: {2000-01-01: 0.3, 2039-12-31: 0.8}}"
+        return "{true: " + leaf(depth + 1) + ", false: " + leaf(depth + 1) + "}"
+
+    head = "pactsim: 2\nid: h\nas_of: 1990-01-01\nhorizon: 2039-12-31\n"
+    wide = pactsim.loads(head + "events:\n" + events + "signing:\n  given: ["
+                         + ", ".join(f"e{i}" for i in range(8)) + f"]\n  table: {leaf(0)}\n"
+                         "  hazard_ratio: {" + ", ".join(f"e{i}: 1.1" for i in range(30))
+                         + "}\n")
+    with pytest.raises(ModelTooWideError, match="of the timing of 'signing'"):
+        pactsim.exact(wide)
+    chain = pactsim.loads(head + "events:\n  m0: {by: {2039-12-31: 0.9}}\n" + "".join(
+        f"  m{i}: {{after: m{i - 1}, delay: 1}}\n" for i in range(1, 200)))
+    # a fixed one-day delay: m199 happens 199 days after m0, if m0 is by 2039-12-13
+    ex = pactsim.exact(chain)
+    last = float(ex.prob("m199").value)
+    f = 0.9 * ((dt_days("2039-12-31") - 199) / dt_days("2039-12-31"))
+    assert abs(last - f) < 1e-9
+
+
+def dt_days(text: str) -> int:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(text) - dt.date(1990, 1, 1)).days

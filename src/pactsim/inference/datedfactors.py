@@ -480,9 +480,15 @@ class Dated:
         nb = self.model.n_binary
         ctx = sorted({*plan.given, *plan.hazard.parents,
                       *(nb + d for d in plan.hazard.drivers)})
+        shape = [self.card(v) for v in ctx]
+        entries = math.prod(shape) * self.S
+        if entries > self.net.max_table:  # before anything is allocated
+            from pactsim.inference.factors import too_wide
+
+            raise too_wide(entries, [self.net.name(v) for v in ctx] + [f"{plan.name}.date"],
+                           self.net.max_table, f"of the timing of '{plan.name}'")
         days = self.model.as_of + np.arange(self.S)
         rows = np.array([np.interp(days, plan.days, c) for c in plan.cum])
-        shape = [self.card(v) for v in ctx]
         row = np.zeros([1] * len(ctx), dtype=np.int64)
         for j, g in enumerate(plan.given):
             row = row + (self._grid(ctx, g).astype(np.int64) << j)

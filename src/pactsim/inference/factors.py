@@ -84,6 +84,28 @@ except ImportError:  # pragma: no cover - other numpy layouts
     _einsum = np.einsum
 
 
+#: Operands one einsum call takes at most (numpy refuses more than 32); larger
+#: products are taken in steps, each folded into the result so far.
+_EINSUM_OPERANDS = 30
+
+
+def _product(args: Sequence[Any], out: Any) -> FloatArray:
+    """``einsum(*args, out)`` for interleaved (operand, subscripts) ``args``, in steps of
+    at most :data:`_EINSUM_OPERANDS` operands (a clique can hold hundreds of factors)."""
+    pairs = [(args[k], args[k + 1]) for k in range(0, len(args), 2)]
+    if len(pairs) <= _EINSUM_OPERANDS:
+        return _einsum(*args, out)
+    acc: FloatArray | None = None
+    step = _EINSUM_OPERANDS - 1
+    for k in range(0, len(pairs), step):
+        flat: list[Any] = [] if acc is None else [acc, out]
+        for op, sub in pairs[k:k + step]:
+            flat += [op, sub]
+        acc = _einsum(*flat, out)
+    assert acc is not None
+    return acc
+
+
 def _expand(f: Factor, union: tuple[int, ...]) -> FloatArray:
     if f.vars == union:
         return f.table
@@ -384,7 +406,7 @@ class JunctionTree:
                 args += (tables[k], sub)
             for c, sub in zip(st.children[i], st.child_sub[i], strict=True):
                 args += (msg_up[c], sub)
-            psi = _einsum(*args, st.full_sub[i]) if args else np.ones(())
+            psi = _product(args, st.full_sub[i]) if args else np.ones(())
             up[i] = psi
             if st.parent[i] >= 0:
                 msg_up[i] = _einsum(psi, st.full_sub[i], st.msg_sub[i])
@@ -1040,7 +1062,7 @@ class Network:
             args += (_TRUE, [where[g]])
         for g in plan.gates_false:
             args += (_FALSE, [where[g]])
-        q = _einsum(*args, list(range(len(rest))))
+        q = _product(args, list(range(len(rest))))
         return Factor(tuple(union), np.stack([1.0 - q, q], axis=union.index(plan.index)))
 
     def ancestors(self, query: Sequence[int]) -> list[int]:
