@@ -149,3 +149,15 @@ def test_results_given_evidence_have_the_whole_surface(sc):
         res.given("wet and not wet")
     with pytest.raises(pactsim.errors.PactsimError, match="keep_draws"):
         pactsim.simulate(sc, n=1000, seed=1, keep_draws=False).given("wet")
+
+
+def test_exact_answers_an_intervention_as_the_monte_carlo_does(sc):
+    ex = pactsim.exact(sc, do={"wet": True})
+    assert ex.prob("slippery").value == pytest.approx(0.8, abs=1e-12)
+    assert ex.prob("rain").value == pytest.approx(0.3, abs=1e-12)
+    assert pactsim.exact(sc).prob("rain", given="wet").value == pytest.approx(0.27 / 0.34)
+    flag = pactsim.load("scenarios/iran-russia-2024.yaml")
+    a = pactsim.exact(flag).prob("signed_by_2024").value
+    assert pactsim.exact(flag, do={"mutual_defence": True}).prob("signed_by_2024").value == \
+        pytest.approx(a, abs=1e-12)
+    assert pactsim.exact(flag).prob("signed_by_2024", given="mutual_defence").value > a + 0.1

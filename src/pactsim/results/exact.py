@@ -103,7 +103,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -835,7 +835,7 @@ def _whole_arg(value: object, name: str, bounds: tuple[int, int], what: str) -> 
 
 
 def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
-          progress: bool | None = None) -> ExactResults:
+          progress: bool | None = None, do: Mapping[str, Any] | None = None) -> ExactResults:
     """Exact inference on a scenario: every probability :func:`pactsim.simulate` estimates.
 
     Parameters
@@ -855,6 +855,9 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
     progress:
         Show a progress bar while calibrating (``True``/``False``; ``None``:
         only for long, interactive runs).
+    do:
+        An intervention, as in :func:`pactsim.simulate`: the answers are those of
+        ``scenario.do(do)`` (nodes set, their causes cut).
 
     Returns
     -------
@@ -888,6 +891,8 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
     if not isinstance(scenario, Scenario):
         raise ArgumentTypeError(f"scenario: exact() needs a Scenario (from pactsim.load), "
                                 f"not {type(scenario).__name__}")
+    if do is not None:
+        scenario = scenario.do(do)
     quad_points = _whole_arg(quad_points, "quad_points", QUAD_POINTS,
                              "Gauss points per driver; 24 by default")
     max_table = _whole_arg(max_table, "max_table", MAX_TABLE,
