@@ -1,0 +1,842 @@
+"""`sensitivity`: what drives a forecast — a tornado of the inputs and the value of information.
+
+:func:`sensitivity` answers two questions about one *question* of a scenario.
+
+1. **Tornado** (:attr:`Sensitivity.tornado`). Every number the analyst wrote
+   is swung, one at a time, from a low to a high value, everything else held;
+   the question's answer at each end and the swing (``|high - low|``) are
+   reported, largest swing first. The range of each input:
+
+   ======================================  ====================================================
+   input                                   range
+   ======================================  ====================================================
+   ``p``, ``table`` cell, ``by`` point     uncertain (``between`` / ``beta``): its 5% and 95%
+                                           quantiles; a fixed number: ±``logit_range`` (1) in
+                                           log-odds (a ``by`` point is kept between its
+                                           neighbours, so the curve still rises; 0 and 1 are
+                                           left out: no log-odds)
+   ``odds`` factor, ``hazard_ratio``       ÷ and × ``factor`` (2), i.e. ±log 2 on the log factor
+   driver ``mean`` (normal), ``low`` /     ± ``driver_shift`` (0.5) of the driver's sd
+   ``high`` (uniform)
+   driver ``sd``                           ÷ and × ``sd_factor`` (1.5)
+   milestone ``delay``                     every day count of the delay × (1 ∓ ``delay_scale``)
+                                           (0.2): its median −20% and +20%, shape kept
+   ======================================  ====================================================
+
+   ``ranges={"military.p": (0.8, 0.95)}`` sets an input's ends by hand (in
+   its own unit: a probability, a factor, a delay's median in days).
+
+2. **Value of information** (:attr:`Sensitivity.voi`), for a yes/no
+   question Q and each binary node X not yet known (context events first,
+   then signing, milestones, pillars, clauses): the two answers Q would get
+   once X is known, P(Q | X) and P(Q | not X), with weights P(X), and what
+   learning X is worth in expectation — the absolute move of the forecast
+   ``Σ_x P(x)|P(Q|x) − P(Q)|``, the reduction of the expected Brier score
+   ``Σ_x P(x)(P(Q|x) − P(Q))²`` (the variance of the updated forecast) and of
+   the expected log loss, which is the mutual information I(Q; X) in nats.
+   Within each group rows are ranked by the Brier reduction ("what to watch").
+
+Exact or Monte Carlo
+--------------------
+Each value is computed by exact inference where the model allows it (no
+noise: a swing of 0 is 0); a variant exact inference refuses
+(:class:`~pactsim.errors.ModelTooWideError`,
+:class:`~pactsim.errors.ExactUnsupportedError`) is run by Monte Carlo with
+the seed shared by the base and every variant (common random numbers, as in
+:mod:`pactsim.analysis.diff`), so the standard error of a swing is that of
+the paired per-draw difference. Column ``method`` says which, per row.
+
+Questions
+---------
+``question`` is a question's name, a binary node, any true/false expression
+(``"in_force.date <= 2025-12-31"``), or ``"NODE.median"`` for the median date
+of a dated node if it happens (the tornado then reports dates and a swing in
+days; there is no value of information for a date).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pactsim.analysis.diff import _REFUSED, _first_line, _median_change
+from pactsim.errors import ArgumentError, ArgumentTypeError, PactsimError
+from pactsim.language.distributions import beta_params, p_mean
+from pactsim.language.scenario import Between, Driver, Scenario
+from pactsim.montecarlo import MAX_N, SeedLike, resolve_seed
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["SENSITIVITY_N", "TORNADO_COLUMNS", "VOI_COLUMNS", "Input", "Sensitivity", "inputs",
+           "sensitivity"]
+
+#: Monte Carlo draws per variant when exact inference is refused (unless told).
+SENSITIVITY_N = 20_000
+#: Columns of :attr:`Sensitivity.tornado`.
+TORNADO_COLUMNS = ("input", "kind", "base", "low", "high", "range", "q_low", "q_high", "swing",
+                   "stderr", "method")
+#: Columns of :attr:`Sensitivity.voi`.
+VOI_COLUMNS = ("node", "kind", "group", "p_node", "q_if_true", "q_if_false", "move", "brier",
+               "log_loss", "method")
+
+
+# -- inputs -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Input:
+    """One number of a scenario and the range it is swung over.
+
+    ``changes(value)`` gives the :meth:`Scenario.with_changes` argument that
+    sets it to ``value`` (in the input's unit; a delay's median in days).
+    """
+
+    name: str
+    kind: Literal["p", "table", "by", "odds", "hazard_ratio", "driver", "delay"]
+    base: float
+    low: float
+    high: float
+    range: str
+    changes: Callable[[float], dict[str, Any]] = field(repr=False, compare=False)
+
+
+def _logit(p: float) -> float:
+    return math.log(p) - math.log1p(-p)
+
+
+def _expit(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def _spec(value: Any) -> Any:
+    """A p spec as dumped (a float or ``{between: ...}`` / ``{beta: ...}``) as the model's."""
+    from pactsim.language.scenario import Beta
+
+    if isinstance(value, Mapping) and "between" in value:
+        return Between(between=tuple(value["between"]))
+    if isinstance(value, Mapping) and "beta" in value:
+        return Beta(beta=tuple(value["beta"]))
+    return float(value)
+
+
+def _p_range(value: Any, logit_range: float) -> tuple[float, float, float, str] | None:
+    """``(base, low, high, how)`` of a probability, or None (a fixed 0 or 1)."""
+    spec = _spec(value)
+    ab = beta_params(spec)
+    if ab is not None:
+        from scipy import stats
+
+        lo, hi = (float(x) for x in stats.beta.ppf([0.05, 0.95], *ab))
+        how = "90% interval" if isinstance(spec, Between) else "beta 5-95%"
+        return p_mean(spec), lo, hi, how
+    p = float(spec)
+    if not 0.0 < p < 1.0:
+        return None
+    return (p, _expit(_logit(p) - logit_range), _expit(_logit(p) + logit_range),
+            f"±{logit_range:g} log-odds")
+
+
+def _curve_bounds(points: list[Any]) -> list[tuple[float, float]]:
+    """Each point's own 5-95% range (a fixed point: itself), for keeping neighbours apart."""
+    out = []
+    for v in points:
+        r = _p_range(v, 0.0)
+        out.append((r[1], r[2]) if r is not None and not isinstance(_spec(v), float)
+                   else (float(_spec(v)),) * 2)
+    return out
+
+
+def _top_path(sc: Scenario, name: str) -> str:
+    return ".".join(sc.nodes[name].path)
+
+
+def _setter(path: str, whole: Any, inner: tuple[Any, ...]) -> Callable[[float], dict[str, Any]]:
+    """Set ``whole`` (the dumped value at ``path``) with the value at ``inner`` replaced."""
+    def changes(value: float) -> dict[str, Any]:
+        if not inner:
+            return {path: value}
+        new = copy.deepcopy(whole)
+        target = new
+        for k in inner[:-1]:
+            target = target[k]
+        target[inner[-1]] = value
+        return {path: new}
+
+    return changes
+
+
+def _key(k: Any) -> str:
+    if isinstance(k, bool):
+        return "true" if k else "false"
+    if isinstance(k, dt.date):
+        return k.isoformat()
+    return str(k)
+
+
+def _delay_median(written: Any) -> float:
+    from pactsim.language.scenario import _validate_delay
+
+    d = _validate_delay(written)
+    if d.kind == "fixed":
+        return float(d.days)
+    if d.kind == "lognormal":
+        return math.exp(d.mu)
+    prev_d, prev_p = 0, 0.0
+    for k, p in d.points:
+        if p >= 0.5:
+            return prev_d + (k - prev_d) * (0.5 - prev_p) / (p - prev_p)
+        prev_d, prev_p = k, p
+    return math.nan
+
+
+def _scale_delay(written: Any, s: float) -> Any:
+    """The delay with every day count multiplied by ``s`` (whole days where whole days are
+    written; a curve's days kept increasing)."""
+    if isinstance(written, int | float):
+        return max(0, round(written * s))
+    if "between" in written:
+        return {"between": [x * s for x in written["between"]]}
+    if "median" in written:
+        return {"median": written["median"] * s, "p90": written["p90"] * s}
+    out: dict[int, float] = {}
+    last = 0
+    for k, p in written["by"].items():
+        day = max(last + 1, round(int(k) * s))
+        out[day] = p
+        last = day
+    return {"by": out}
+
+
+def inputs(sc: Scenario, *, logit_range: float = 1.0, factor: float = 2.0,
+           driver_shift: float = 0.5, sd_factor: float = 1.5, delay_scale: float = 0.2
+           ) -> list[Input]:
+    """Every number of ``sc`` that a tornado swings, with its range (module docstring)."""
+    out: list[Input] = []
+    full = sc.model_dump()
+    for view in sc.iter_nodes():
+        name, spec = view.name, view.spec
+        if view.kind == "question":
+            continue
+        top = _top_path(sc, name)
+        data: Any = full
+        for k in sc.nodes[name].path:
+            data = data[k]
+        if isinstance(spec, Driver):
+            _driver_inputs(out, name, top, data, driver_shift, sd_factor)
+            continue
+        if data.get("p") is not None:
+            r = _p_range(data["p"], logit_range)
+            if r is not None:
+                out.append(Input(f"{name}.p", "p", *r, _setter(f"{top}.p", None, ())))
+        if data.get("by") is not None:
+            _curve_inputs(out, f"{name}.by", f"{top}.by", data["by"], (), logit_range)
+        if data.get("table") is not None:
+            _table_inputs(out, name, f"{top}.table", data["table"], data["table"], (),
+                          logit_range)
+        for fld in ("odds", "hazard_ratio"):
+            for key, f in (data.get(fld) or {}).items():
+                out.append(Input(f"{name}.{fld}.{key}", fld, float(f), float(f) / factor,
+                                 float(f) * factor, f"÷/× {factor:g}",
+                                 _setter(f"{top}.{fld}", data[fld], (key,))))
+        if data.get("delay") is not None:
+            written = data["delay"]
+            med = _delay_median(written)
+            if math.isfinite(med) and med > 0:
+                lo_s, hi_s = 1 - delay_scale, 1 + delay_scale
+
+                def changes(value: float, _w: Any = written, _m: float = med,
+                            _p: str = f"{top}.delay") -> dict[str, Any]:
+                    return {_p: _scale_delay(_w, value / _m)}
+
+                out.append(Input(f"{name}.delay", "delay", med, _delay_median(
+                    _scale_delay(written, lo_s)), _delay_median(_scale_delay(written, hi_s)),
+                    f"×{lo_s:g}/×{hi_s:g} (days)", changes))
+    return out
+
+
+def _driver_inputs(out: list[Input], name: str, top: str, data: dict[str, Any], shift: float,
+                   sd_factor: float) -> None:
+    if data["dist"] == "normal":
+        mean = float(data.get("mean") or 0.0)
+        sd = float(data.get("sd") if data.get("sd") is not None else 1.0)
+        out.append(Input(f"{name}.mean", "driver", mean, mean - shift * sd, mean + shift * sd,
+                         f"±{shift:g} sd", _setter(f"{top}.mean", None, ())))
+        out.append(Input(f"{name}.sd", "driver", sd, sd / sd_factor, sd * sd_factor,
+                         f"÷/× {sd_factor:g}", _setter(f"{top}.sd", None, ())))
+        return
+    low, high = float(data["low"]), float(data["high"])
+    sd = (high - low) / math.sqrt(12.0)
+    for key, v in (("low", low), ("high", high)):
+        out.append(Input(f"{name}.{key}", "driver", v, v - shift * sd, v + shift * sd,
+                         f"±{shift:g} sd", _setter(f"{top}.{key}", None, ())))
+
+
+def _curve_inputs(out: list[Input], name: str, path: str, whole: Any, inner: tuple[Any, ...],
+                  logit_range: float) -> None:
+    """The points of a ``by`` curve (``whole`` holds it at ``inner``)."""
+    curve: Any = whole
+    for k in inner:
+        curve = curve[k]
+    dates = list(curve)
+    bounds = _curve_bounds([curve[d] for d in dates])
+    for i, d in enumerate(dates):
+        r = _p_range(curve[d], logit_range)
+        if r is None:
+            continue
+        base, lo, hi, how = r
+        if isinstance(_spec(curve[d]), float):  # keep the curve rising
+            below = bounds[i - 1][1] if i else 0.0
+            above = bounds[i + 1][0] if i + 1 < len(dates) else 1.0
+            lo, hi = max(lo, below), min(hi, above)
+            if (lo, hi) != (r[1], r[2]):
+                how += " (kept between neighbours)"
+        out.append(Input(f"{name}.{_key(d)}", "by", base, lo, hi, how,
+                         _setter(path, whole, (*inner, d)) if inner else
+                         _setter(f"{path}.{_key(d)}", None, ())))
+
+
+def _table_inputs(out: list[Input], name: str, path: str, whole: Any, table: Any,
+                  inner: tuple[Any, ...], logit_range: float) -> None:
+    for k, v in table.items():
+        here = (*inner, k)
+        label = f"{name}.table." + ".".join(_key(x) for x in here)
+        if isinstance(v, Mapping) and "by" in v:
+            _curve_inputs(out, f"{label}.by", path, whole, (*here, "by"), logit_range)
+        elif isinstance(v, Mapping) and not ("between" in v or "beta" in v):
+            _table_inputs(out, name, path, whole, v, here, logit_range)
+        else:
+            r = _p_range(v, logit_range)
+            if r is not None:
+                out.append(Input(label, "table", *r, _setter(path, whole, here)))
+
+
+# -- the question -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Target:
+    """What is evaluated: ``kind`` "p" (``expr``, a true/false expression) or "median"
+    (``node``)."""
+
+    text: str
+    kind: Literal["p", "median"]
+    expr: str = ""
+    node: str = ""
+
+
+def _target(sc: Scenario, question: object) -> _Target:
+    if not isinstance(question, str) or not question.strip():
+        raise ArgumentTypeError(f"question must be a non-empty string (a question, node or "
+                                f"expression), not {question!r}")
+    q = question.strip()
+    if q.endswith(".median"):
+        node = q[: -len(".median")]
+        if node not in sc.dated_names:
+            raise ArgumentError(f"{q!r}: '{node}' is not a dated node of scenario '{sc.id}' "
+                                f"(dated: {', '.join(sc.dated_names) or 'none'})")
+        return _Target(q, "median", node=node)
+    if q in sc.questions:
+        spec = sc.questions[q]
+        expr = spec if isinstance(spec, str) else spec.expr
+        return _Target(q, "p", expr=f"({expr})")
+    if q in sc.nodes and sc.nodes[q].kind not in ("driver", "question"):
+        # "x or x": the same event, asked as an expression, so exact inference computes
+        # only this node's law instead of every marginal (tens of ms on the flagship)
+        return _Target(q, "p", expr=f"{q} or {q}")
+    return _Target(q, "p", expr=q)
+
+
+def _default_question(sc: Scenario) -> str:
+    """The headline question: the first true/false question (else signing, else the
+    first binary node)."""
+    from pactsim.inference.compile import compile_scenario
+
+    model = compile_scenario(sc)
+    for q, (_tree, kind) in model.questions.items():
+        if kind == "bool":
+            return q
+    names = list(sc.binary_names)
+    if "signing" in names:
+        return "signing"
+    if names:
+        return names[0]
+    raise ArgumentError(f"scenario '{sc.id}' has no true/false question or binary node to "
+                        "analyse")
+
+
+# -- which inputs can matter ------------------------------------------------------------------
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _parents(sc: Scenario, name: str) -> set[str]:
+    """Every node ``name``'s law reads (a superset: every name in its conditions)."""
+    view = sc.nodes[name]
+    spec: Any = view.spec
+    out: set[str] = set()
+    if view.kind == "question":
+        text = spec if isinstance(spec, str) else spec.expr
+        return set(_NAME.findall(text))
+    if view.kind == "driver":
+        return out
+    keys: list[str] = [*(getattr(spec, "given", None) or []), *getattr(spec, "odds", {}),
+                       *getattr(spec, "hazard_ratio", {}), *getattr(spec, "requires", []),
+                       *getattr(spec, "excludes", [])]
+    after = getattr(spec, "after", None)
+    if after is not None:
+        keys += list(after.names)
+    for k in keys:
+        out |= set(_NAME.findall(k))
+    if view.pillar is not None:
+        out.add(view.pillar)
+    if view.kind in ("pillar", "clause"):
+        out.add("signing")
+    return out
+
+
+def _upstream(sc: Scenario, names: set[str]) -> set[str]:
+    """``names`` and every node they depend on, transitively."""
+    known = set(sc.nodes)
+    seen: set[str] = set()
+    todo = [x for x in names if x in known]
+    while todo:
+        x = todo.pop()
+        if x in seen:
+            continue
+        seen.add(x)
+        todo += [p for p in _parents(sc, x) if p in known and p not in seen]
+    return seen
+
+
+def _node_of(item: Input, sc: Scenario) -> str:
+    return item.name.split(".", 1)[0]
+
+
+# -- evaluation -------------------------------------------------------------------------------
+class _Engine:
+    """Exact answers where possible, else Monte Carlo runs sharing one seed."""
+
+    def __init__(self, sc: Scenario, target: _Target, method: str, n: int,
+                 seed: SeedLike) -> None:
+        self.sc, self.target, self.method, self.n = sc, target, method, n
+        self.entropy, self.spawn_key = resolve_seed(seed)
+        self.notes: list[str] = []
+        self.used_mc = False
+        self.base_exact: Any = None
+        if method != "mc":
+            try:
+                self.base_exact = self._exact(sc)
+                self.base_value = self._read_exact(self.base_exact)
+            except _REFUSED as err:
+                if method == "exact":
+                    raise
+                self.notes.append(f"exact inference refused ({_first_line(err)}): Monte "
+                                  f"Carlo with common random numbers, n={n:,}, "
+                                  f"seed={self.entropy}")
+                self.base_exact = None
+        self._base_mc: Any = None
+        if self.base_exact is None:
+            self.base_value = self._read_mc(self.mc(sc))
+
+    @staticmethod
+    def _exact(sc: Scenario) -> Any:
+        from pactsim.results.exact import exact
+
+        return exact(sc, progress=False)
+
+    def _read_exact(self, res: Any) -> float:
+        t = self.target
+        if t.kind == "p":
+            return float(res.prob(t.expr).value)
+        return _day_number(res.date_quantiles(t.node, (0.5,)).iloc[0], self.sc)
+
+    def mc(self, sc: Scenario) -> Any:
+        from pactsim.montecarlo import simulate
+
+        self.used_mc = True
+        if sc is self.sc and self._base_mc is not None:
+            return self._base_mc
+        res = simulate(sc, self.n, seed=np.random.SeedSequence(self.entropy,
+                                                               spawn_key=self.spawn_key),
+                       keep_draws=True, progress=False)
+        if sc is self.sc:
+            self._base_mc = res
+        return res
+
+    def _read_mc(self, res: Any) -> float:
+        t = self.target
+        if t.kind == "p":
+            return float(res._evaluate(t.expr, "expr").mean())
+        return _day_number(res.date_quantiles(t.node, (0.5,)).iloc[0], self.sc)
+
+    def draws(self, res: Any) -> NDArray[Any]:
+        t = self.target
+        if t.kind == "p":
+            return np.asarray(res._evaluate(t.expr, "expr"), dtype=np.float64)
+        from pactsim.analysis.diff import _days
+
+        return _days(res.to_frame()[f"{t.node}.date"])
+
+    def pair(self, low: Scenario, high: Scenario) -> tuple[float, float, float, float, str]:
+        """``(q_low, q_high, swing, stderr, method)`` of two variants."""
+        if self.base_exact is not None:
+            try:
+                a = self._read_exact(self._exact(low))
+                b = self._read_exact(self._exact(high))
+                return a, b, abs(b - a), 0.0, "exact"
+            except _REFUSED as err:
+                if self.method == "exact":
+                    raise
+                self.notes.append(f"exact inference refused a variant ({_first_line(err)}); "
+                                  "it is estimated by Monte Carlo")
+        ra, rb = self.mc(low), self.mc(high)
+        a, b = self._read_mc(ra), self._read_mc(rb)
+        da, db = self.draws(ra), self.draws(rb)
+        if self.target.kind == "p":
+            d = db - da
+            se = float(math.sqrt(max(float(d.var()), 0.0) / len(d)))
+            return a, b, abs(b - a), se, "mc"
+        as_of = int(np.datetime64(self.sc.as_of, "D").astype(np.int64))
+        width = (self.sc.horizon - self.sc.as_of).days + 1
+        rng = np.random.default_rng(np.random.SeedSequence(self.entropy,
+                                                           spawn_key=(*self.spawn_key, 2)))
+        ch, se, _si = _median_change(da, db, as_of, as_of, width, width, rng)
+        return a, b, abs(ch) if not math.isnan(ch) else math.nan, se, "mc"
+
+
+def _day_number(value: Any, sc: Scenario) -> float:
+    """Days from ``as_of`` of a date (NaN for NaT: it never happens)."""
+    import pandas as pd
+
+    if value is None or pd.isna(value):
+        return math.nan
+    return float((pd.Timestamp(value).date() - sc.as_of).days)
+
+
+def _as_date(days: float, sc: Scenario) -> Any:
+    import pandas as pd
+
+    if math.isnan(days):
+        return pd.NaT
+    return pd.Timestamp(sc.as_of + dt.timedelta(days=round(days)))
+
+
+# -- value of information ---------------------------------------------------------------------
+def _xlogy_ratio(p: float, q: float) -> float:
+    return 0.0 if p <= 0 else p * math.log(p / q)
+
+
+def _kl(p: float, q: float) -> float:
+    """KL(Bernoulli(p) || Bernoulli(q)) in nats."""
+    if q <= 0 or q >= 1:
+        return 0.0
+    return _xlogy_ratio(p, q) + _xlogy_ratio(1 - p, 1 - q)
+
+
+def voi_row(px: float, q1: float, q0: float) -> tuple[float, float, float, float]:
+    """``(P(Q), expected |move|, Brier reduction, mutual information in nats)`` from
+    P(X), P(Q | X), P(Q | not X)."""
+    q = px * q1 + (1 - px) * q0
+    move = px * abs(q1 - q) + (1 - px) * abs(q0 - q)
+    brier = px * (q1 - q) ** 2 + (1 - px) * (q0 - q) ** 2
+    mi = px * _kl(q1, q) + (1 - px) * _kl(q0, q)
+    return q, move, brier, max(mi, 0.0)
+
+
+def _voi(engine: _Engine, question: str) -> list[tuple[Any, ...]]:
+    sc, target = engine.sc, engine.target
+    rows: list[tuple[Any, ...]] = []
+    candidates = []
+    for view in sc.iter_nodes():
+        if view.kind in ("driver", "question") or view.name == question:
+            continue
+        spec: Any = view.spec
+        group = "context" if view.kind == "event" and getattr(spec, "after", None) is None \
+            else "other"
+        candidates.append((view.name, view.kind if getattr(spec, "after", None) is None
+                           else "milestone", group))
+    use_exact = engine.base_exact is not None
+    frame = None
+    qd: NDArray[Any] | None = None
+    for name, kind, group in candidates:
+        x = f"{name} or {name}"  # see _target: the node's own law only
+        if use_exact:
+            try:
+                ex = engine.base_exact
+                px = float(ex.prob(x).value)
+                if px <= 1e-12 or px >= 1 - 1e-12:
+                    continue
+                both = float(ex.prob(f"({target.expr}) and ({x})").value)
+                q = engine.base_value
+                q1 = min(max(both / px, 0.0), 1.0)
+                q0 = min(max((q - both) / (1 - px), 0.0), 1.0)
+                rows.append((name, kind, group, px, q1, q0, *voi_row(px, q1, q0)[1:], "exact"))
+                continue
+            except _REFUSED as err:
+                if engine.method == "exact":
+                    raise
+                engine.notes.append(f"exact inference refused a value of information "
+                                    f"({_first_line(err)}); Monte Carlo instead")
+                use_exact = False
+        if frame is None:
+            res = engine.mc(sc)
+            frame = res.to_frame()
+            qd = engine.draws(res).astype(bool)
+        assert qd is not None
+        xd = frame[name].to_numpy().astype(bool)
+        k = int(xd.sum())
+        if k == 0 or k == len(xd):
+            continue
+        px = k / len(xd)
+        q1, q0 = float(qd[xd].mean()), float(qd[~xd].mean())
+        rows.append((name, kind, group, px, q1, q0, *voi_row(px, q1, q0)[1:], "mc"))
+    return rows
+
+
+# -- the result -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sensitivity:
+    """What drives one question of a scenario (:func:`sensitivity`).
+
+    Attributes
+    ----------
+    tornado:
+        One row per input (columns :data:`TORNADO_COLUMNS`), largest swing
+        first: ``input`` (a dotted path as :meth:`Scenario.with_changes` takes
+        it, from the node's name), ``kind``, ``base`` / ``low`` / ``high`` (the
+        input's value, in its unit: a probability, a factor, a driver
+        parameter, a delay's median in days), ``range`` (how the ends were
+        chosen), ``q_low`` / ``q_high`` (the question at each end: a
+        probability, or a date for ``NODE.median``), ``swing`` (``|q_high −
+        q_low|``: probability, or days), its ``stderr`` (0 when exact) and
+        ``method`` (``exact`` or ``mc``).
+    voi:
+        One row per binary node (columns :data:`VOI_COLUMNS`): ``p_node`` =
+        P(X), ``q_if_true`` = P(Q | X), ``q_if_false`` = P(Q | not X), ``move``
+        (expected absolute change of P(Q) once X is known), ``brier`` (expected
+        reduction of the Brier score) and ``log_loss`` (of the log loss: the
+        mutual information, nats); context events first, each group by
+        ``brier``. Empty for a median question.
+    base:
+        The question's answer (probability, or the median date).
+    """
+
+    scenario: Scenario
+    question: str
+    statistic: Literal["p", "median"]
+    base: Any
+    tornado: pd.DataFrame
+    voi: pd.DataFrame
+    method: str
+    n: int | None
+    seed: int | None
+    notes: tuple[str, ...] = ()
+    settings: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        from pactsim.views.sensitivity import format_sensitivity
+
+        return format_sensitivity(self)
+
+    def __repr__(self) -> str:
+        return (f"<Sensitivity of {self.question!r} in {self.scenario.id!r}: "
+                f"{len(self.tornado)} inputs, {len(self.voi)} nodes, method {self.method}>")
+
+    def to_dict(self) -> dict[str, Any]:
+        from pactsim.views.sensitivity import sensitivity_to_dict
+
+        return sensitivity_to_dict(self)
+
+    def to_json(self) -> str:
+        from pactsim.views.sensitivity import sensitivity_to_json
+
+        return sensitivity_to_json(self)
+
+    def plot_tornado(self, top: int = 15, ax: Axes | None = None) -> Figure | Axes:
+        """The tornado of the ``top`` largest swings (matplotlib)."""
+        from pactsim.views.sensitivity import plot_tornado
+
+        return plot_tornado(self, top, ax)
+
+    def plot_voi(self, top: int = 15, ax: Axes | None = None) -> Figure | Axes:
+        """Bars of the expected move of P(question) per node learnt (matplotlib)."""
+        from pactsim.views.sensitivity import plot_voi
+
+        return plot_voi(self, top, ax)
+
+    def _repr_html_(self) -> str:
+        from pactsim.views.sensitivity import sensitivity_html
+
+        return sensitivity_html(self, plots=False)
+
+
+def _positive(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
+            value) or value <= 0:
+        raise ArgumentError(f"{name} must be a positive number, not {value!r}")
+    return float(value)
+
+
+def sensitivity(
+    scenario: Scenario | str,
+    question: str | None = None,
+    *,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+    only: Sequence[str] | None = None,
+    voi: bool = True,
+    logit_range: float = 1.0,
+    factor: float = 2.0,
+    driver_shift: float = 0.5,
+    sd_factor: float = 1.5,
+    delay_scale: float = 0.2,
+    method: Literal["auto", "exact", "mc"] = "auto",
+    n: int = SENSITIVITY_N,
+    seed: SeedLike = 0,
+) -> Sensitivity:
+    """What drives ``question``: a tornado of every input and the value of information.
+
+    Parameters
+    ----------
+    scenario:
+        A scenario, or the path of a scenario file.
+    question:
+        A question's name, a binary node, a true/false expression, or
+        ``"NODE.median"`` (a dated node's median date if it happens); ``None``:
+        the first true/false question.
+    ranges:
+        Ends chosen by hand for some inputs, ``{"military.p": (0.8, 0.95)}``,
+        in the input's unit (a delay: its median in days).
+    only:
+        Swing only these inputs (names as in the ``input`` column; a name
+        ending in ``.`` selects every input under it, e.g. ``"signing."``).
+    voi:
+        Compute the value of information (yes/no questions only).
+    logit_range, factor, driver_shift, sd_factor, delay_scale:
+        The default ranges of inputs without a stated uncertainty (module
+        docstring): ±1 log-odds, ÷/× 2, ±0.5 sd, ÷/× 1.5, ±20%.
+    method, n, seed:
+        ``"auto"`` (exact where it works, Monte Carlo per item elsewhere),
+        ``"exact"`` or ``"mc"``; the Monte Carlo draws per variant (20,000
+        unless told) and the seed shared by every variant (common random
+        numbers; 0 unless told, so an analysis repeats).
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> sc = pactsim.loads("pactsim: 1\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                    "events:\\n  a: {p: {between: [0.2, 0.6]}}\\n  b: {p: 0.5}\\n"
+    ...                    "questions:\\n  both: a and b\\n")
+    >>> s = pactsim.sensitivity(sc, "both")
+    >>> s.tornado[["input", "low", "high", "q_low", "q_high"]].round(3)
+      input    low   high  q_low  q_high
+    0   a.p  0.200  0.600  0.100   0.300
+    1   b.p  0.269  0.731  0.107   0.292
+    >>> s.voi[["node", "p_node", "q_if_true", "q_if_false"]].round(3)
+      node  p_node  q_if_true  q_if_false
+    0    a   0.399        0.5         0.0
+    1    b   0.500        0.4         0.0
+    """
+    import time
+
+    import pandas as pd
+
+    from pactsim.analysis.diff import _scenario
+    from pactsim.montecarlo import _whole
+
+    started = time.perf_counter()
+    sc, _path = _scenario(scenario, "scenario")
+    if method not in ("auto", "exact", "mc"):
+        raise ArgumentError(f"method must be 'auto', 'exact' or 'mc', not {method!r}")
+    n = _whole(n, "n", 1, MAX_N)
+    settings = {"logit_range": _positive(logit_range, "logit_range"),
+                "factor": _positive(factor, "factor"),
+                "driver_shift": _positive(driver_shift, "driver_shift"),
+                "sd_factor": _positive(sd_factor, "sd_factor"),
+                "delay_scale": _positive(delay_scale, "delay_scale")}
+    if settings["delay_scale"] >= 1:
+        raise ArgumentError(f"delay_scale must be below 1 (a share of the delay), not "
+                            f"{delay_scale!r}")
+    if question is None:
+        question = _default_question(sc)
+    target = _target(sc, question)
+    items = inputs(sc, **settings)
+    by_name = {i.name: i for i in items}
+    for key, ends in (ranges or {}).items():
+        if key not in by_name:
+            from pactsim.errors import did_you_mean
+
+            raise ArgumentError(f"ranges: {key!r} is not an input of scenario '{sc.id}'"
+                                + did_you_mean(key, list(by_name)))
+        lo, hi = (float(x) for x in ends)
+        by_name[key] = Input(key, by_name[key].kind, by_name[key].base, lo, hi, "given",
+                             by_name[key].changes)
+    items = list(by_name.values())
+    if only is not None:
+        wanted = [only] if isinstance(only, str) else list(only)
+        items = [i for i in items if any(i.name == w or (w.endswith(".") and
+                                                         i.name.startswith(w))
+                                         for w in wanted)]
+        if not items:
+            raise ArgumentError(f"only: {wanted!r} selects no input of scenario '{sc.id}' "
+                                f"(inputs: {', '.join(list(by_name)[:8])}, ...)")
+    try:
+        engine = _Engine(sc, target, method, n, seed)
+    except PactsimError as err:
+        if isinstance(err, _REFUSED):
+            raise
+        raise ArgumentError(f"question {target.text!r}: {_first_line(err)} (ask a true/false "
+                            "question, a binary node, an expression or NODE.median)") from None
+    rows: list[tuple[Any, ...]] = []
+    feeding = _upstream(sc, {target.node} if target.kind == "median" else
+                        set(_NAME.findall(target.expr)))
+    idle = 0
+    for item in items:
+        if _node_of(item, sc) not in feeding:  # cannot move the question: exactly 0
+            idle += 1
+            rows.append((item.name, item.kind, item.base, item.low, item.high, item.range,
+                         engine.base_value, engine.base_value, 0.0, 0.0,
+                         "exact" if engine.base_exact is not None else "mc"))
+            continue
+        low = sc.with_changes(item.changes(item.low))
+        high = sc.with_changes(item.changes(item.high))
+        q_lo, q_hi, swing, se, how = engine.pair(low, high)
+        if how == "exact" and swing < 1e-12:
+            swing = 0.0  # rounding of exact sums
+        rows.append((item.name, item.kind, item.base, item.low, item.high, item.range,
+                     q_lo, q_hi, swing, se, how))
+    if idle:
+        engine.notes.append(f"{idle} of {len(items)} inputs do not feed the question (no "
+                            "path leads from them to it): swing 0, not evaluated")
+    tornado = pd.DataFrame(rows, columns=list(TORNADO_COLUMNS))
+    tornado = tornado.sort_values("swing", ascending=False, kind="stable",
+                                  na_position="last").reset_index(drop=True)
+    base: Any = engine.base_value
+    if target.kind == "median":
+        for col in ("q_low", "q_high"):
+            tornado[col] = [_as_date(x, sc) for x in tornado[col]]
+        base = _as_date(base, sc)
+    voi_rows: list[tuple[Any, ...]] = []
+    if voi and target.kind == "p":
+        voi_rows = _voi(engine, question)
+    elif voi:
+        engine.notes.append("no value of information for a date (it needs a yes/no question)")
+    table = pd.DataFrame(voi_rows, columns=list(VOI_COLUMNS))
+    if len(table):
+        table["_g"] = table.group != "context"
+        table = table.sort_values(["_g", "brier"], ascending=[True, False], kind="stable")
+        table = table.drop(columns="_g").reset_index(drop=True)
+    methods = set(tornado.method) | set(table.method)
+    used = "exact" if methods <= {"exact"} else "mc" if methods <= {"mc"} else "mixed"
+    return Sensitivity(
+        scenario=sc, question=target.text, statistic=target.kind, base=base, tornado=tornado,
+        voi=table, method=used, n=n if engine.used_mc else None,
+        seed=engine.entropy if engine.used_mc else None,
+        notes=tuple(dict.fromkeys(engine.notes)), settings=settings,
+        seconds=time.perf_counter() - started)
