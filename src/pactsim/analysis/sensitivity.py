@@ -539,6 +539,13 @@ def _kl(p: float, q: float) -> float:
     return _xlogy_ratio(p, q) + _xlogy_ratio(1 - p, 1 - q)
 
 
+def _clean(p: float) -> float:
+    """A probability from exact sums, clipped to [0, 1] and its rounding noise at the ends
+    removed."""
+    p = min(max(p, 0.0), 1.0)
+    return 0.0 if p < 1e-12 else 1.0 if p > 1 - 1e-12 else p
+
+
 def voi_row(px: float, q1: float, q0: float) -> tuple[float, float, float, float]:
     """``(P(Q), expected |move|, Brier reduction, mutual information in nats)`` from
     P(X), P(Q | X), P(Q | not X)."""
@@ -574,8 +581,8 @@ def _voi(engine: _Engine, question: str) -> list[tuple[Any, ...]]:
                     continue
                 both = float(ex.prob(f"({target.expr}) and ({x})").value)
                 q = engine.base_value
-                q1 = min(max(both / px, 0.0), 1.0)
-                q0 = min(max((q - both) / (1 - px), 0.0), 1.0)
+                q1 = _clean(both / px)
+                q0 = _clean((q - both) / (1 - px))
                 rows.append((name, kind, group, px, q1, q0, *voi_row(px, q1, q0)[1:], "exact"))
                 continue
             except _REFUSED as err:
