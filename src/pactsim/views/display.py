@@ -45,6 +45,7 @@ from pactsim.views.format import (
 )
 
 if TYPE_CHECKING:
+    from pactsim.analysis.spread import Spread
     from pactsim.language.scenario import After, Delay, Driver, Scenario
     from pactsim.results.estimate import Estimate
 
@@ -56,6 +57,7 @@ __all__ = [
     "results_html",
     "scenario_html",
     "scenario_inputs",
+    "spread_html",
 ]
 
 
@@ -639,6 +641,33 @@ def estimate_html(est: Estimate) -> str:
                 f"n = {est.n:,})")
     return (f'<span class="pactsim"><b>{pct(est.value)}</b> '
             f'<span style="opacity:.7">{escape(tail)}</span></span>')
+
+
+def spread_html(s: Spread) -> str:
+    """A spread (:func:`pactsim.spread`) as HTML: the mean, the 80% band drawn on a
+    0–100% bar (the band shaded, the mean marked), and how it was computed."""
+    import numpy as np
+
+    lo, hi, mean = (max(0.0, min(1.0, x)) * 100 for x in (s.lo, s.hi, s.mean))
+    q05, q95 = (max(0.0, min(1.0, float(x))) * 100 for x in np.quantile(s.values, (0.05, 0.95)))
+    bar = ('<span style="position:relative;display:inline-block;width:220px;height:12px;'
+           'background:rgba(128,128,128,.15);border-radius:2px;vertical-align:middle">'
+           f'<span style="position:absolute;left:{q05:.1f}%;width:{q95 - q05:.1f}%;top:4px;'
+           'height:4px;background:rgba(59,110,165,.35)"></span>'
+           f'<span style="position:absolute;left:{lo:.1f}%;width:{hi - lo:.1f}%;top:1px;'
+           'height:10px;background:rgba(59,110,165,.6);border-radius:2px"></span>'
+           f'<span style="position:absolute;left:{mean:.1f}%;top:0;width:2px;height:12px;'
+           'background:#1f3f66"></span></span>')
+    how = ("exact answers" if s.method == "exact"
+           else f"Monte Carlo answers of {s.inner_n:,} draws, common random numbers")
+    inputs = ", ".join(s.inputs)
+    return (f'<div class="pactsim"><style>{CSS}</style><b>{escape(s.question)}</b>: '
+            f'<b>{pct_short(s.mean)}</b> (80% band {pct_short(s.lo)}–{pct_short(s.hi)} over '
+            f'the uncertain inputs) {bar}'
+            f'<div class="ps-muted">{s.n:,} parameter draws (seed {s.seed}, {escape(how)}) '
+            f'of {escape(inputs)}; today\'s forecast {pct(s.forecast)}, mean of the draws '
+            f'{pct(s.mean)} ± {100 * s.stderr:.2f} pts; bar: 0–100%, 80% band dark, 90% '
+            'light</div></div>')
 
 
 def _pspec(spec: Any) -> str:

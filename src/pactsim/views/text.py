@@ -21,9 +21,12 @@ from pactsim.views.display import (
 from pactsim.views.format import LOWER_BOUND, count, day, interval, pct, spread, value
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from pactsim.analysis.spread import Spread
     from pactsim.results.montecarlo import Results
 
-__all__ = ["format_results"]
+__all__ = ["format_results", "format_spreads", "spread_line"]
 
 
 def _pct(p: float) -> str:
@@ -169,3 +172,28 @@ def _numeric_line(res: Results, name: str) -> str:
     tail = f"; no value in {pct(s.missing)}" if s.missing > 0 else ""
     return (f"Distribution of {name}: mean {value(s.mean, s.kind)} "
             f"(sd {spread(s.sd, s.kind)}); {qs}{tail}")
+
+
+def spread_line(s: Spread) -> str:
+    """One spread as a line: ``"q: 40% (80% band 31–49% over the uncertain inputs)"``.
+
+    The percentages are whole below 100 (one decimal under 1%): the band is a
+    judgement's spread, not a precise number.
+    """
+    from pactsim.views.format import pct_short
+
+    return (f"{s.question}: {pct_short(s.mean)} (80% band {pct_short(s.lo).rstrip('%')}–"
+            f"{pct_short(s.hi)} over the uncertain inputs)")
+
+
+def format_spreads(spreads: Sequence[Spread]) -> str:
+    """The section ``pactsim run --spread`` adds: a line per true/false question."""
+    if not spreads:
+        return ""
+    first = spreads[0]
+    how = ("exact answers" if first.method == "exact" else
+           f"Monte Carlo answers of {first.inner_n:,} draws each, common random numbers")
+    lines = [f"Spread over the uncertain inputs ({', '.join(first.inputs)}; {first.n:,} "
+             f"parameter draws, seed {first.seed}, {how})"]
+    lines += [f"  {spread_line(s)}" for s in spreads]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,492 @@
+"""The spread of a forecast over its uncertain inputs, and which inputs drive it.
+
+Every uncertain number of a scenario — a ``p`` or ``table`` row written
+``{between: [lo, hi]}`` or ``{beta: [a, b]}``, and an uncertain point of a
+``by`` curve (format 2) — is read as uncertainty about the world's
+*parameters*. :func:`spread` draws ``n`` parameter sets (the *outer* draws),
+answers the question under each one (the *inner* answer, ``P(Q | params)``)
+and reports the distribution of the answers; :func:`sobol` apportions its
+variance to the inputs (first- and total-order Sobol indices, with SALib).
+
+The inputs
+----------
+One *input* per uncertain ``p`` or ``table`` row (named by its dotted path,
+``su35_sale.p``, ``ukraine_war_continues.table.true``), drawn from its Beta
+distribution (a ``between`` interval is the Beta whose 5% and 95% quantiles
+are its bounds, :func:`~pactsim.language.distributions.between_to_beta`).
+
+One input per *curve* with uncertain points (``signing.by``,
+``x.table.true.by``): its points are drawn **comonotonically** — one uniform
+``u`` per curve, each uncertain point set to the ``u`` quantile of its own
+Beta — so each point keeps exactly its Beta distribution (and its mean) and
+the curve moves as a whole, early or late together. Successive points'
+90% ranges may not cross (validation), so the quantiles at the same ``u``
+increase except, possibly, far in the tails when two Betas of different
+widths cross; there a point below the one before is raised to it (a running
+maximum over the curve, fixed points included), the least change that keeps
+the curve increasing. Sampling the points independently would need much more
+of that repair and would make the curve implausibly jagged.
+
+Outer draws use quantile functions of uniforms, ``u ~ U(0, 1)`` per input
+(``numpy.random.default_rng(seed)``), so :func:`spread` and SALib's designs in
+:func:`sobol` map samples to parameters the same way.
+
+The inner answer
+----------------
+Exact inference (:func:`pactsim.exact`) of each variant
+(:meth:`~pactsim.language.scenario.Scenario.with_changes` sets the drawn
+numbers; the structure cache of ``exact`` keeps a variant at a few
+milliseconds). When exact inference refuses the scenario
+(:class:`~pactsim.errors.ModelTooWideError`,
+:class:`~pactsim.errors.ExactUnsupportedError`) each variant is simulated with
+:data:`INNER_N` draws and the *same* seed (common random numbers: the inner
+noise is then nearly the same for every parameter set and moves the values
+together rather than widening their spread); ``Spread.method`` says which.
+
+The mean
+--------
+Today's forecast uses each uncertain input once per draw: a ``p`` is drawn
+afresh on every draw (or its mean is used where that gives the same answer),
+an uncertain curve point is used at its mean. So, by the law of total
+probability, E over parameters of P(Q | params) = P(Q), and
+``Spread.mean`` equals today's answer up to the outer Monte Carlo error,
+``Spread.stderr``; this holds also for an uncertain ``p`` with ``odds`` (the
+odds transform is nonlinear in p, but today's answer averages the transformed
+probability over the Beta too). The exceptions, where the mean of the spread
+differs from today's answer by more than that error:
+
+* a curve with uncertain points and a ``hazard_ratio``: P(not by d) =
+  (1 − F(d))^h is nonlinear in the curve, and today's answer uses the mean
+  curve, not the mean over curves (the spread's mean is then the better
+  average);
+* a curve whose drawn points had to be repaired by the running maximum (tails
+  of crossing Betas): the repair raises the curve slightly;
+* Monte Carlo inner answers: the mean carries the inner error too (common to
+  all draws, about ``sqrt(p (1 - p) / INNER_N)``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pactsim.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    ExactUnsupportedError,
+    ModelTooWideError,
+)
+from pactsim.language.scenario import Beta, Between, Scenario
+from pactsim.montecarlo import MAX_N
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["INNER_N", "Input", "Spread", "plot_sobol", "sobol", "spread", "uncertain_inputs"]
+
+#: Monte Carlo draws per parameter set when exact inference refuses the scenario.
+INNER_N = 4_000
+#: Quantiles reported as the band (an 80% band).
+BAND = (0.10, 0.90)
+_REFUSED = (ModelTooWideError, ExactUnsupportedError)
+_INSTALL = "pip install 'pactsim[sensitivity]'"
+
+
+# -- the uncertain inputs ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Input:
+    """One uncertain input: an uncertain ``p`` / ``table`` row, or a curve.
+
+    ``paths`` are the :meth:`~pactsim.language.scenario.Scenario.with_changes`
+    keys the input sets (one for a ``p``; every point of a curve), ``betas``
+    the Beta ``(a, b)`` of each (``None`` for a fixed curve point, whose value
+    is in ``fixed``).
+    """
+
+    name: str
+    kind: Literal["p", "curve"]
+    paths: tuple[str, ...]
+    betas: tuple[tuple[float, float] | None, ...]
+    fixed: tuple[float, ...]
+
+    def values(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The input's numbers at uniforms ``u`` (shape ``(m,)``): shape ``(m, len(paths))``.
+
+        Each uncertain number is the ``u`` quantile of its Beta; a curve is
+        then made non-decreasing by a running maximum (module docstring).
+        """
+        from scipy import stats
+
+        u = np.asarray(u, dtype=np.float64)
+        out = np.empty((len(u), len(self.paths)))
+        for j, (ab, x) in enumerate(zip(self.betas, self.fixed, strict=True)):
+            out[:, j] = x if ab is None else stats.beta.ppf(u, *ab)
+        if self.kind == "curve":
+            np.maximum.accumulate(out, axis=1, out=out)
+        return np.clip(out, 0.0, 1.0)
+
+    @property
+    def mean(self) -> tuple[float, ...]:
+        """The mean of each number (what today's forecast uses)."""
+        return tuple(x if ab is None else ab[0] / (ab[0] + ab[1])
+                     for ab, x in zip(self.betas, self.fixed, strict=True))
+
+
+def _spec(value: Any) -> tuple[float, float] | None:
+    """Beta (a, b) of an uncertain spec as dumped (``{"beta": ...}``, ``{"between": ...}``)."""
+    from pactsim.language.distributions import beta_params
+
+    if isinstance(value, dict) and set(value) == {"beta"}:
+        return beta_params(Beta.model_validate(value))
+    if isinstance(value, dict) and set(value) == {"between"}:
+        return beta_params(Between.model_validate(value))
+    return None
+
+
+def uncertain_inputs(scenario: Scenario) -> list[Input]:
+    """The scenario's uncertain inputs, in file order (see the module docstring).
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> sc = pactsim.loads("pactsim: 1\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                    "events:\\n  a: {p: {beta: [2, 6]}}\\n  b: {p: 0.5}\\n")
+    >>> [(i.name, i.betas) for i in uncertain_inputs(sc)]
+    [('a.p', ((2.0, 6.0),))]
+    """
+    from pactsim.analysis.diff import _field, _short
+
+    out: list[Input] = []
+
+    def walk(data: Any, path: tuple[Any, ...]) -> None:
+        if not isinstance(data, dict):
+            return
+        for key, value in data.items():
+            here = (*path, key)
+            if key == "by" and isinstance(value, dict) and value and all(
+                    isinstance(d, dt.date) for d in value) and _field(here) in ("by", "table"):
+                betas = tuple(_spec(v) for v in value.values())
+                if any(b is not None for b in betas):
+                    paths = tuple(_short((*here, d)) for d in value)
+                    out.append(Input(_short(here), "curve", paths, betas, tuple(
+                        math.nan if b is not None else float(v)
+                        for b, v in zip(betas, value.values(), strict=True))))
+                continue
+            if _field(here) not in (None, "p", "table", "by", "events", "pillars",
+                                    "clauses", "signing"):
+                continue  # delays (days, not probabilities), odds, text ...
+            ab = _spec(value)
+            if ab is not None:
+                out.append(Input(_short(here), "p", (_short(here),), (ab,), (math.nan,)))
+            else:
+                walk(value, here)
+
+    walk(scenario.model_dump(), ())
+    return out
+
+
+# -- the question and its answers -------------------------------------------------------------
+def _target(scenario: Scenario, question: object) -> tuple[str, str]:
+    """``(name, expression)``: the name shown and the expression exact inference is asked
+    (a named question's own text, so that only its joint law is built)."""
+    if not isinstance(question, str) or not question.strip():
+        raise ArgumentTypeError(f"question must be a non-empty string (a true/false question, "
+                                f"a node or an expression), not {question!r}")
+    name = question.strip()
+    q = scenario.questions.get(name)
+    if q is None:
+        return name, name
+    return name, q if isinstance(q, str) else q.expr
+
+
+@dataclass
+class _Answers:
+    """Answers ``P(Q | params)`` for many parameter sets, exactly or by Monte Carlo."""
+
+    scenario: Scenario
+    name: str
+    expr: str
+    seed: int
+    method: Literal["exact", "monte carlo"] = "exact"
+    forecast: float = math.nan
+    _inner: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        from pactsim.errors import ScenarioError
+        from pactsim.results.exact import exact
+
+        self._check_kind()
+        try:
+            self.forecast = float(exact(self.scenario, progress=False).prob(self.expr).value)
+        except _REFUSED:
+            self.method = "monte carlo"
+            self.forecast = self._mc(self.scenario)
+        except ScenarioError as err:
+            raise ArgumentError(f"spread: cannot ask {self.name!r} of scenario "
+                                f"{self.scenario.id!r}: {str(err).strip()}") from None
+
+    def _check_kind(self) -> None:
+        from pactsim.inference.compile import compile_scenario
+
+        qs = compile_scenario(self.scenario).questions
+        if self.name in qs and qs[self.name][1] != "bool":
+            raise ArgumentError(
+                f"{self.name!r} is a numeric question; the spread is of a probability: ask a "
+                f"true/false question, a node or an expression such as "
+                f"'in_force.date <= 2025-12-31'")
+
+    def _mc(self, sc: Scenario) -> float:
+        from pactsim.montecarlo import simulate
+
+        res = simulate(sc, INNER_N, seed=np.random.SeedSequence(self.seed, spawn_key=(1,)),
+                       keep_draws=True, progress=False)
+        return float(res.prob(self.expr).value)
+
+    def __call__(self, changes: dict[str, float]) -> float:
+        from pactsim.results.exact import exact
+
+        sc = self.scenario.with_changes(changes)
+        if self.method == "exact":
+            return float(exact(sc, progress=False).prob(self.expr).value)
+        return self._mc(sc)
+
+    def many(self, inputs: Sequence[Input], u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The answer at each row of uniforms ``u`` (one column per input)."""
+        cols = [inp.values(u[:, j]) for j, inp in enumerate(inputs)]
+        paths = [p for inp in inputs for p in inp.paths]
+        table = np.concatenate(cols, axis=1) if cols else np.empty((len(u), 0))
+        return np.array([self(dict(zip(paths, map(float, row), strict=True)))
+                         for row in table])
+
+
+def _prepare(scenario: object, question: object, n: object, seed: object, what: str,
+             low: int) -> tuple[list[Input], _Answers, int, int]:
+    from pactsim.montecarlo import _whole
+
+    if not isinstance(scenario, Scenario):
+        raise ArgumentTypeError(f"scenario: {what}() needs a Scenario (from pactsim.load), "
+                                f"not {type(scenario).__name__}")
+    n = _whole(n, "n", low, MAX_N)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ArgumentTypeError(f"seed must be a whole number >= 0, not {seed!r}")
+    name, expr = _target(scenario, question)
+    inputs = uncertain_inputs(scenario)
+    if not inputs:
+        raise ArgumentError(
+            f"scenario {scenario.id!r} has no uncertain inputs, so its forecast of {name!r} "
+            f"has no spread: write a probability as {{between: [lo, hi]}} (a 90% interval) or "
+            f"{{beta: [a, b]}} where you are unsure of it")
+    answers = _Answers(scenario, name, expr, int(seed))
+    return inputs, answers, int(n), int(seed)
+
+
+# -- spread -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Spread:
+    """The distribution of a forecast over the uncertain inputs (:func:`spread`)."""
+
+    question: str
+    #: The mean of ``values``: today's forecast up to ``stderr`` (module docstring).
+    mean: float
+    #: The 10% and 90% quantiles of ``values`` (an 80% band).
+    lo: float
+    hi: float
+    #: The ``n`` inner answers P(question | parameters), one per outer draw.
+    values: NDArray[np.float64] = field(repr=False)
+    method: Literal["exact", "monte carlo"]
+    n: int
+    seed: int
+    #: Today's forecast (the same question without drawing the parameters).
+    forecast: float = math.nan
+    #: The names of the uncertain inputs drawn.
+    inputs: tuple[str, ...] = ()
+    #: Monte Carlo draws per inner answer (``None`` for exact answers).
+    inner_n: int | None = None
+
+    @property
+    def stderr(self) -> float:
+        """Outer Monte Carlo standard error of ``mean``."""
+        return float(np.std(self.values, ddof=1) / math.sqrt(self.n)) if self.n > 1 else 0.0
+
+    def quantile(self, q: float | Sequence[float]) -> Any:
+        """Quantile(s) of the inner answers."""
+        return np.quantile(self.values, q)
+
+    def __str__(self) -> str:
+        from pactsim.views.text import spread_line
+
+        return spread_line(self)
+
+    def _repr_html_(self) -> str:
+        from pactsim.views.display import spread_html
+
+        return spread_html(self)
+
+
+def spread(scenario: Scenario, question: str, n: int = 1000, seed: int = 0) -> Spread:
+    """The spread of a forecast over the scenario's uncertain inputs.
+
+    Draws ``n`` parameter sets (each uncertain ``p`` from its Beta, each curve
+    with uncertain points comonotonically: see the module docstring), answers
+    ``question`` under each — exactly, else by Monte Carlo with
+    :data:`INNER_N` draws and common random numbers — and summarises the
+    answers.
+
+    Parameters
+    ----------
+    scenario:
+        A scenario with at least one uncertain input.
+    question:
+        A true/false question's name, a node, or an expression
+        (``"in_force.date <= 2025-12-31"``).
+    n:
+        Outer draws (parameter sets).
+    seed:
+        Seed of the outer draws (and of the inner Monte Carlo, if used): the
+        same seed gives the same spread.
+
+    Returns
+    -------
+    Spread
+        ``mean``, ``lo`` and ``hi`` (10% and 90% quantiles), ``values``,
+        ``method``, ``n``, ``seed``; ``str(s)`` reads
+        ``"signed_by_2024: 40% (80% band 31–49% over the uncertain inputs)"``.
+
+    Raises
+    ------
+    ArgumentError
+        No uncertain inputs; a numeric question; a question the scenario
+        cannot answer (an unknown name ...).
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> sc = pactsim.loads("pactsim: 1\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                    "events:\\n  a: {p: {beta: [2, 6]}}\\n")
+    >>> s = pactsim.spread(sc, "a", n=2000, seed=1)
+    >>> round(s.mean, 2), s.method
+    (0.25, 'exact')
+    """
+    inputs, answers, n, seed = _prepare(scenario, question, n, seed, "spread", 1)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
+    u = rng.random((n, len(inputs)))
+    values = answers.many(inputs, u)
+    lo, hi = (float(x) for x in np.quantile(values, BAND))
+    return Spread(question=answers.name, mean=float(values.mean()), lo=lo, hi=hi,
+                  values=values, method=answers.method, n=n, seed=seed,
+                  forecast=answers.forecast, inputs=tuple(i.name for i in inputs),
+                  inner_n=INNER_N if answers.method == "monte carlo" else None)
+
+
+# -- Sobol indices ----------------------------------------------------------------------------
+def _salib() -> Any:
+    try:
+        from SALib.analyze import sobol as analyze  # type: ignore[import-untyped]
+        from SALib.sample import sobol as sample  # type: ignore[import-untyped]
+    except ImportError:
+        raise ImportError(f"pactsim.sobol needs SALib, an optional dependency: {_INSTALL}"
+                          ) from None
+    return sample, analyze
+
+
+def sobol(scenario: Scenario, question: str, n: int = 1024, seed: int = 0, *,
+          conf_level: float = 0.95, num_resamples: int = 100) -> pd.DataFrame:
+    """First- and total-order Sobol indices of a question over the uncertain inputs.
+
+    SALib's Sobol design (:func:`SALib.sample.sobol.sample`, scrambled Sobol'
+    sequence, ``n`` base samples, ``n * (k + 2)`` evaluations for ``k``
+    inputs, no second-order indices) gives uniforms on ``[0, 1]^k``; each is
+    mapped through its input's quantile function (the Beta of a ``p``; the
+    comonotone draw of a curve, as in :func:`spread`) and the question is
+    answered at each point as :func:`spread` does. SALib's analyser
+    (:func:`SALib.analyze.sobol.analyze`) estimates the indices and their
+    bootstrap confidence intervals.
+
+    ``S1`` is the share of the variance of P(Q | params) due to the input
+    alone, ``ST`` its share counting its interactions; ``S1_conf`` and
+    ``ST_conf`` are the half-widths of their ``conf_level`` intervals.
+
+    Parameters
+    ----------
+    n:
+        Base samples (a power of 2).
+    seed:
+        Seed of the design (and of the inner Monte Carlo); the bootstrap uses
+        ``seed + 1`` (SALib leaves it unseeded for a seed of 0). The same seed
+        gives the same indices and intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``input`` (file order); columns ``S1, S1_conf, ST, ST_conf``;
+        ``attrs`` holds ``question``, ``method``, ``n``, ``evaluations``,
+        ``seed`` and ``variance`` (of the answers). Plot it with
+        :func:`plot_sobol`.
+
+    Raises
+    ------
+    ImportError
+        SALib is missing (``pip install 'pactsim[sensitivity]'``).
+    ArgumentError
+        As :func:`spread`; ``n`` not a power of 2.
+    """
+    import pandas as pd
+
+    sample, analyze = _salib()
+    inputs, answers, n, seed = _prepare(scenario, question, n, seed, "sobol", 2)
+    if n & (n - 1):
+        raise ArgumentError(f"n = {n} base samples: Sobol' designs need a power of 2 "
+                            f"(e.g. {1 << (n.bit_length() - 1)} or {1 << n.bit_length()})")
+    names = [i.name for i in inputs]
+    problem = {"num_vars": len(inputs), "names": names, "bounds": [[0.0, 1.0]] * len(inputs)}
+    u = sample.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)
+    y = answers.many(inputs, np.asarray(u, dtype=np.float64))
+    with np.errstate(all="ignore"):
+        res = analyze.analyze(problem, y, calc_second_order=False, num_resamples=num_resamples,
+                              conf_level=conf_level, print_to_console=False,
+                              seed=seed + 1)  # SALib leaves the bootstrap unseeded for 0
+    frame = pd.DataFrame({k: np.asarray(res[k], dtype=np.float64)
+                          for k in ("S1", "S1_conf", "ST", "ST_conf")},
+                         index=pd.Index(names, name="input"))
+    frame.attrs.update(question=answers.name, method=answers.method, n=n,
+                       evaluations=len(y), seed=seed, variance=float(np.var(y)),
+                       conf_level=conf_level)
+    return frame
+
+
+def plot_sobol(indices: pd.DataFrame, ax: Axes | None = None) -> Figure | Axes:
+    """Horizontal bars of ``S1`` and ``ST`` per input (largest ``ST`` on top), with
+    their confidence intervals; returns the new figure, or ``ax`` when given."""
+    import matplotlib.pyplot as plt
+
+    df = indices.sort_values("ST", ascending=True)
+    own = ax is None
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(7.0, 1.0 + 0.45 * max(len(df), 2)),
+                                layout="constrained")
+    y = np.arange(len(df))
+    h = 0.38
+    ax.barh(y + h / 2, df["ST"].clip(lower=0), h, xerr=df["ST_conf"], color="#4c72b0",
+            ecolor="#333333", capsize=2, label="total order (ST)")
+    ax.barh(y - h / 2, df["S1"].clip(lower=0), h, xerr=df["S1_conf"], color="#dd8452",
+            ecolor="#333333", capsize=2, label="first order (S1)")
+    ax.set_yticks(y, [str(i) for i in df.index])
+    top = max(float((df["ST"] + df["ST_conf"]).max()), float((df["S1"] + df["S1_conf"]).max()))
+    ax.set_xlim(0, max(1.0, top * 1.05) if math.isfinite(top) else 1.0)
+    ax.set_xlabel("share of the variance of P(question | inputs)")
+    q = indices.attrs.get("question")
+    conf = indices.attrs.get("conf_level", 0.95)
+    ax.set_title(f"Sobol indices of {q}" if q else "Sobol indices", loc="left")
+    ax.legend(loc="lower right", frameon=False, fontsize="small",
+              title=f"bars: {conf:.0%} intervals", title_fontsize="small")
+    ax.grid(axis="x", alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax.figure if own else ax  # type: ignore[return-value]
