@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pactsim.analysis.diff import diff
     from pactsim.analysis.pooling import pool
     from pactsim.analysis.scoring import score
+    from pactsim.analysis.spread import sobol, spread
     from pactsim.analysis.sweep import sweep
     from pactsim.language.io import dumps, from_dict, load, loads
     from pactsim.language.resolutions import load_resolutions
@@ -51,6 +52,8 @@ __all__ = [
     "pool",
     "score",
     "simulate",
+    "sobol",
+    "spread",
     "sweep",
 ]
 
@@ -70,6 +73,8 @@ _LAZY = {
     "pool": "pactsim.analysis.pooling",
     "score": "pactsim.analysis.scoring",
     "simulate": "pactsim.montecarlo",
+    "sobol": "pactsim.analysis.spread",
+    "spread": "pactsim.analysis.spread",
     "sweep": "pactsim.analysis.sweep",
 }
 

@@ -182,6 +182,8 @@ def spread_line(s: Spread) -> str:
     """
     from pactsim.views.format import pct_short
 
+    if pct_short(s.lo) == pct_short(s.hi):
+        return f"{s.question}: {pct_short(s.mean)} (no spread over the uncertain inputs)"
     return (f"{s.question}: {pct_short(s.mean)} (80% band {pct_short(s.lo).rstrip('%')}–"
             f"{pct_short(s.hi)} over the uncertain inputs)")
 
