@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pactsim.analysis.diff import diff
     from pactsim.analysis.pooling import pool
     from pactsim.analysis.scoring import score
+    from pactsim.analysis.sensitivity import sensitivity
     from pactsim.analysis.spread import sobol, spread
     from pactsim.analysis.sweep import sweep
     from pactsim.language.io import dumps, from_dict, load, loads
@@ -51,6 +52,7 @@ __all__ = [
     "loads",
     "pool",
     "score",
+    "sensitivity",
     "simulate",
     "sobol",
     "spread",
@@ -72,6 +74,7 @@ _LAZY = {
     "loads": "pactsim.language.io",
     "pool": "pactsim.analysis.pooling",
     "score": "pactsim.analysis.scoring",
+    "sensitivity": "pactsim.analysis.sensitivity",
     "simulate": "pactsim.montecarlo",
     "sobol": "pactsim.analysis.spread",
     "spread": "pactsim.analysis.spread",

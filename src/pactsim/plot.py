@@ -2,7 +2,9 @@
 
 ``pactsim.plot.signing_cdf(res)``, ``pactsim.plot.inclusion(res)``,
 ``pactsim.plot.bundles(res)``, ``pactsim.plot.numeric(res, name)``,
-``pactsim.plot.diff(d)`` (the attribution of a :func:`pactsim.diff`); the same
+``pactsim.plot.diff(d)`` (the attribution of a :func:`pactsim.diff`),
+``pactsim.plot.tornado(s)`` and ``pactsim.plot.value_of_information(s)`` (of a
+:func:`pactsim.sensitivity`); the same
 figures are reachable as ``res.plot.signing()``, ``res.plot.pillars()``,
 ``res.plot.bundles()`` and ``res.plot.numeric(name)``. Needs matplotlib
 (the ``plot`` extra).

@@ -13,6 +13,7 @@ DOCUMENTED = {
     "load_resolutions", "pool", "score",  # keeping score (issue 13)
     "diff",  # issue 11, item 7
     "spread", "sobol",  # issue 12: the spread over the uncertain inputs
+    "sensitivity",  # issue 12: what drives the forecast
 }
 
 

@@ -267,7 +267,8 @@ def _driver_inputs(out: list[Input], name: str, top: str, data: dict[str, Any], 
                    sd_factor: float) -> None:
     if data["dist"] == "normal":
         mean = float(data.get("mean") or 0.0)
-        sd = float(data.get("sd") if data.get("sd") is not None else 1.0)
+        sd_given: Any = data.get("sd")
+        sd = 1.0 if sd_given is None else float(sd_given)
         out.append(Input(f"{name}.mean", "driver", mean, mean - shift * sd, mean + shift * sd,
                          f"±{shift:g} sd", _setter(f"{top}.mean", None, ())))
         out.append(Input(f"{name}.sd", "driver", sd, sd / sd_factor, sd * sd_factor,
@@ -345,7 +346,7 @@ def _target(sc: Scenario, question: object) -> _Target:
     if q in sc.questions:
         spec = sc.questions[q]
         expr = spec if isinstance(spec, str) else spec.expr
-        return _Target(q, "p", expr=f"({expr})")
+        return _Target(q, "p", expr=expr)
     if q in sc.nodes and sc.nodes[q].kind not in ("driver", "question"):
         # "x or x": the same event, asked as an expression, so exact inference computes
         # only this node's law instead of every marginal (tens of ms on the flagship)

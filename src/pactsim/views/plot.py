@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from pactsim.views.display import ResultsLike
 
 __all__ = ["PlotAccessor", "bundles", "date_cdf", "diff", "inclusion", "numeric", "signing_cdf",
-           "timeline"]
+           "timeline", "tornado", "value_of_information"]
 
 DARK, LIGHT, GREY, ACCENT = "#2f5d8a", "#9cbad8", "#d0d0d0", "#c45a1b"
 #: One colour per dated node of a timeline (signing first, in DARK); then they repeat.
@@ -625,6 +625,22 @@ def diff(d: Any, target: str | None = None, ax: Axes | None = None, *,
     from pactsim.views.diff import plot_diff
 
     return plot_diff(d, target, ax, heading=heading)
+
+
+def tornado(s: Any, top: int = 15, ax: Axes | None = None, *,
+            heading: bool = True) -> Figure | Axes:
+    """Tornado of a :func:`pactsim.sensitivity` (the same as ``s.plot_tornado(top)``)."""
+    from pactsim.views.sensitivity import plot_tornado
+
+    return plot_tornado(s, top, ax, heading=heading)
+
+
+def value_of_information(s: Any, top: int = 15, ax: Axes | None = None, *,
+                         heading: bool = True) -> Figure | Axes:
+    """What to watch, from a :func:`pactsim.sensitivity` (the same as ``s.plot_voi(top)``)."""
+    from pactsim.views.sensitivity import plot_voi
+
+    return plot_voi(s, top, ax, heading=heading)
 
 
 class PlotAccessor:
