@@ -173,7 +173,7 @@ def sensitivity_html(s: Sensitivity, *, heading: str = "What drives it", top: in
            "90% range (or, for a fixed number, a default range: ±1 in log-odds for a "
            "probability, ÷/× 2 for an odds factor or hazard ratio, ±0.5 sd for a driver's "
            f"mean, ÷/× 1.5 for its sd, ±20% for a delay), the rest held. "
-           f"{escape(_method(s))}.</p>"]
+           f"Method: {escape(_method(s))}.</p>"]
     if band:
         out.append(f"<p>{escape(band)}</p>")
     out += [f'<p class="empty">{escape(note)}</p>' for note in s.notes]
