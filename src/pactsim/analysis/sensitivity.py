@@ -745,11 +745,11 @@ def sensitivity(
     >>> s.tornado[["input", "low", "high", "q_low", "q_high"]].round(3)
       input    low   high  q_low  q_high
     0   a.p  0.200  0.600  0.100   0.300
-    1   b.p  0.269  0.731  0.107   0.292
+    1   b.p  0.269  0.731  0.105   0.286
     >>> s.voi[["node", "p_node", "q_if_true", "q_if_false"]].round(3)
       node  p_node  q_if_true  q_if_false
-    0    a   0.399        0.5         0.0
-    1    b   0.500        0.4         0.0
+    0    a   0.392      0.500         0.0
+    1    b   0.500      0.392         0.0
     """
     import time
 
