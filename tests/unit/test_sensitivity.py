@@ -264,3 +264,26 @@ def test_flagship_inputs_are_every_number() -> None:
         assert expected in names
     war = {i.name: i for i in inputs(sc)}["ukraine_war_continues.table.true"]
     assert (war.low, war.high) == pytest.approx((0.5, 0.85), abs=1e-9)  # its 90% interval
+
+
+def test_auto_falls_back_to_monte_carlo_where_exact_refuses() -> None:
+    # exact inference compares a driver only with a number: 'x > y' needs Monte Carlo
+    sc = _sc("drivers:\n  x: {dist: normal, mean: 0, sd: 1}\n  y: {dist: normal, mean: 0, "
+             "sd: 1}\nevents:\n  a: {p: 0.5}\n  b: {p: 0.4}\nquestions:\n  q: a and x > y\n")
+    n = 20_000
+    s = pactsim.sensitivity(sc, "q", n=n, seed=2)
+    assert s.method == "mc" and (s.n, s.seed) == (n, 2)
+    assert any("exact inference refused" in note for note in s.notes)
+    from statistics import NormalDist
+
+    def p(shift: float, sd_x: float = 1.0) -> float:  # P(a and x > y), x - y ~ N(shift, .)
+        return 0.5 * NormalDist().cdf(shift / math.sqrt(sd_x ** 2 + 1))
+
+    m = _row(s.tornado, "input", "x.mean")
+    for got, want in ((m.q_low, p(-0.5)), (m.q_high, p(0.5))):
+        assert abs(got - want) < 4 * math.sqrt(want * (1 - want) / n)
+    assert abs(m.swing - (p(0.5) - p(-0.5))) < 4 * m.stderr
+    assert _row(s.tornado, "input", "b.p").swing == 0  # b does not feed q
+    a = _row(s.voi, "node", "a")
+    assert a.method == "mc" and a.q_if_false == 0
+    assert abs(a.q_if_true - 0.5) < 4 * math.sqrt(0.25 / (n / 2))
