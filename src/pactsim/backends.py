@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -102,7 +104,7 @@ def ordered_results(
     try:
         for args, weight, what in tasks:
             while len(pending) >= window:
-                yield _next(pending, bar, counted)
+                yield _next(pending, bar, counted, executor)
             try:
                 fut = executor.submit(fn, *args)
             except Exception as exc:
@@ -110,7 +112,7 @@ def ordered_results(
                                      f"{type(exc).__name__}: {exc}") from exc
             pending.append(_Task(fut, weight, what))
         while pending:
-            yield _next(pending, bar, counted)
+            yield _next(pending, bar, counted, executor)
     finally:
         for task in pending:
             task.future.cancel()
@@ -123,7 +125,41 @@ class _Task(Generic[T]):
     what: str
 
 
-def _next(pending: deque[_Task[T]], bar: Any, counted: set[int]) -> T:
+#: Seconds between checks that a process pool's workers are all alive while waiting.
+_POLL = 0.5
+
+
+def _dead_worker(executor: Executor | None) -> int | None:
+    """The exit code of a dead worker of a local process pool, or ``None``.
+
+    CPython's pool notices a worker killed mid-task by itself, but not always: a
+    worker killed at some moments (under load, observed once in a few dozen runs)
+    leaves the pool waiting for a result that never comes. Checking the workers
+    while waiting turns that hang into the error the pool would have raised.
+    """
+    procs = getattr(executor, "_processes", None)
+    if not isinstance(procs, dict):
+        return None
+    for proc in list(procs.values()):
+        code = getattr(proc, "exitcode", None)
+        if code is not None:
+            return int(code)
+    return None
+
+
+def _result(task: _Task[T], executor: Executor | None) -> T:
+    while True:
+        try:
+            return task.future.result(timeout=_POLL)
+        except FuturesTimeout:
+            code = _dead_worker(executor)
+            if code is not None and not task.future.done():
+                raise BrokenProcessPool(f"a worker process of the pool exited (code {code}) "
+                                        "while the task was pending") from None
+
+
+def _next(pending: deque[_Task[T]], bar: Any, counted: set[int],
+          executor: Executor | None = None) -> T:
     """The first pending task's result; progress for every task done meanwhile."""
     head = pending[0]
     if bar is not None:
@@ -133,14 +169,14 @@ def _next(pending: deque[_Task[T]], bar: Any, counted: set[int]) -> T:
                     counted.add(id(t.future))
                     if not t.future.cancelled() and t.future.exception() is None:
                         bar.update(t.weight)
-            if head.future.done():
+            if head.future.done() or _dead_worker(executor) is not None:
                 break
             wait([t.future for t in pending if not t.future.done()],
-                 return_when=FIRST_COMPLETED)
+                 return_when=FIRST_COMPLETED, timeout=_POLL)
         counted.discard(id(head.future))
     pending.popleft()
     try:
-        return head.future.result()
+        return _result(head, executor)
     except PactsimError:
         raise  # the same error the run would give in this process
     except Exception as exc:

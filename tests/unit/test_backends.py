@@ -154,3 +154,26 @@ def test_cancelled_when_the_caller_stops_early() -> None:
         gate.set()
     assert len(futures) == 3  # the window, not all five
     assert futures[-1].cancelled()
+
+
+def test_a_dead_worker_ends_the_wait_even_when_the_pool_misses_it():
+    """CPython's pool sometimes misses a worker killed at an unlucky moment and waits for
+    ever; ordered_results checks the workers while it waits and raises instead."""
+    from concurrent.futures import Future
+
+    from pactsim.backends import ordered_results
+    from pactsim.errors import ExecutionError
+
+    class Dead:
+        exitcode = -9
+
+    class Stuck:
+        """An executor whose futures never finish, with one dead worker."""
+
+        _processes = {1: Dead()}  # noqa: RUF012 - the shape of ProcessPoolExecutor's
+
+        def submit(self, fn, *args):
+            return Future()
+
+    with pytest.raises(ExecutionError, match=r"a worker process of the pool exited \(code -9\)"):
+        list(ordered_results(Stuck(), print, [((1,), 1, "task one")], window=2))

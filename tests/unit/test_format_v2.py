@@ -300,3 +300,17 @@ def test_a_milestone_after_too_many_nodes_is_refused_at_its_line():
     with pytest.raises(ScenarioError, match=r"at most 64 \(MAX_AFTER\)") as info:
         pactsim.loads(text, name="bad.yaml")
     assert info.value.problems[0].line == 71
+
+
+def test_a_plan_sent_to_a_worker_does_not_carry_its_tables():
+    """Sampling builds per-day tables on the plans (megabytes on the flagship); a task
+    sent to a worker pickles the model, which must stay small (the worker rebuilds them)."""
+    import pickle
+
+    from pactsim.inference.compile import compile_scenario
+
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    pactsim.simulate(sc, n=1000, seed=1)
+    model = compile_scenario(sc)
+    assert any("tables" in vars(t) for t in model.timing.values())  # built by the run
+    assert len(pickle.dumps(model)) < 100_000

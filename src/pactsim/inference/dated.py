@@ -79,8 +79,15 @@ class CurvePlan:
 
     @cached_property
     def tables(self) -> _CurveTables:
-        """Per-day tables for sampling (built on first use)."""
+        """Per-day tables for sampling (built on first use; never pickled: a task sent
+        to a worker carries the plan, and the worker builds its own)."""
         return _CurveTables(self)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "tables"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
     @property
     def plain(self) -> bool:
@@ -135,8 +142,14 @@ class MilestonePlan:
 
     @cached_property
     def tables(self) -> _DelayTables:
-        """Per-day offset tables for sampling (built on first use)."""
+        """Per-day offset tables for sampling (built on first use; never pickled)."""
         return _DelayTables(self)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "tables"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
 
 @dataclass(frozen=True, eq=False)
