@@ -910,18 +910,4 @@ def day_values(state: NDArray[np.int64], as_of: int) -> NDArray[Any]:
 
 
 def _walk(e: _expr.Expr) -> list[_expr.Expr]:
-    out, stack = [], [e]
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        if isinstance(node, _expr.Not):
-            stack.append(node.operand)
-        elif isinstance(node, _expr.Compare):
-            stack += [node.left, node.right]
-        elif isinstance(node, _expr.BoolOp):
-            stack += list(node.operands)
-        elif isinstance(node, _expr.Call):
-            stack += list(node.args)
-        elif isinstance(node, _expr.DaysBetween):
-            stack += [node.left, node.right]
-    return out
+    return list(_expr.walk(e))

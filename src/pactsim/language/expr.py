@@ -38,7 +38,7 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn, TypeAlias
 
@@ -462,6 +462,15 @@ def _children(expr: Expr) -> tuple[Expr, ...]:
 def children(expr: Expr) -> tuple[Expr, ...]:
     """The direct sub-expressions of `expr`."""
     return _children(expr)
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """Every sub-expression of `expr`, itself first (iteratively: no recursion on depth)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(_children(node))
 
 
 def names(expr: Expr) -> frozenset[str]:

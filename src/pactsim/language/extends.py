@@ -60,13 +60,7 @@ from pactsim.language._yaml import MAX_BYTES, Key, Located, parse_yaml
 from pactsim.language.files import read_regular
 from pactsim.language.scenario import Scenario
 from pactsim.language.validate import _v2, dotted_path, shown, validate
-from pactsim.language.variants import (
-    _EXCLUSIVE,
-    _PathError,
-    _resolve,
-    _set,
-    _sort_dates,
-)
+from pactsim.language.variants import _sort_dates, apply_paths
 
 __all__ = ["KEYS", "MAX_EXTENDS", "Sourced", "resolve"]
 
@@ -329,29 +323,14 @@ def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
     """``set:`` on the merged scenario, as with_changes, each problem at its entry."""
     loc = f.located
     problems: list[Problem] = []
-    targets: list[tuple[str, tuple[Any, ...], Any]] = []
-    in_node: set[str] = set()
-    full = sc.model_dump()
-    for key, value in changes.items():
+    for key in changes:
         if not isinstance(key, str):
             problems.append(_problem(loc, ("set", key), f"the key {shown(key)} must be a "
                                      "dotted path (text), such as military.p or "
                                      "signing.by.2024-12-31", key=True))
-            continue
-        try:
-            path, _new, container = _resolve(sc, key, full)
-        except _PathError as err:
-            problems.append(_problem(loc, ("set", key), str(err), key=True))
-            continue
-        targets.append((key, path, value))
-        if isinstance(container, type) and set(container.model_fields) >= _EXCLUSIVE:
-            in_node.add(key)
-    data = sc.model_dump(exclude_defaults=True)
-    for key, path, value in targets:
-        try:
-            _set(data, path, value, exclusive=key in in_node)
-        except _PathError as err:
-            problems.append(_problem(loc, ("set", key), str(err), key=True))
+    data, targets = apply_paths(
+        sc, {k: v for k, v in changes.items() if isinstance(k, str)},
+        lambda key, err: problems.append(_problem(loc, ("set", key), str(err), key=True)))
     if problems:
         raise ScenarioError(problems)
     _sort_dates(data)

@@ -43,7 +43,7 @@ import contextlib
 import datetime as dt
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -252,14 +252,33 @@ def with_changes(sc: Scenario, changes: object, more: Mapping[str, Any] | None =
             f"as 'military.p' or 'signing.by.2024-12-31', not {type(k).__name__} {_show(k)}"
             for k in not_text))
     nowhere: list[str] = []
-    targets: list[tuple[str, tuple[Any, ...], Any]] = []
+    data, targets = apply_paths(
+        sc, items, lambda key, err: nowhere.append(printable(f"{WHERE}: {key}: {err}")))
+    if nowhere:
+        raise ArgumentError("\n".join(nowhere))
+    _sort_dates(data)
+    try:
+        return from_dict(data, name=f"{sc.id} (changed)")
+    except ScenarioError as err:
+        raise ScenarioError([_blame(p, targets) for p in err.problems]) from None
+
+
+Target = tuple[str, tuple[Any, ...], Any]  # (key as written, path from the top, new value)
+
+
+def apply_paths(sc: Scenario, items: Mapping[str, Any],
+                fail: Callable[[str, _PathError], None]) -> tuple[dict[str, Any], list[Target]]:
+    """``sc``'s data (defaults left out) with every dotted path of ``items`` set, and the
+    targets set; a key that names nothing (or leads nowhere) goes to ``fail`` instead.
+    Shared by :func:`with_changes` and the ``set:`` of a file that ``extends`` another."""
+    targets: list[Target] = []
     in_node: set[str] = set()  # keys naming a field of an event, pillar or clause
     full = sc.model_dump()
     for key, value in items.items():
         try:
             path, _new, container = _resolve(sc, key, full)
         except _PathError as err:
-            nowhere.append(printable(f"{WHERE}: {key}: {err}"))
+            fail(key, err)
             continue
         targets.append((key, path, value))
         if isinstance(container, type) and set(container.model_fields) >= _EXCLUSIVE:
@@ -269,14 +288,8 @@ def with_changes(sc: Scenario, changes: object, more: Mapping[str, Any] | None =
         try:
             _set(data, path, value, exclusive=key in in_node)
         except _PathError as err:
-            nowhere.append(printable(f"{WHERE}: {key}: {err}"))
-    if nowhere:
-        raise ArgumentError("\n".join(nowhere))
-    _sort_dates(data)
-    try:
-        return from_dict(data, name=f"{sc.id} (changed)")
-    except ScenarioError as err:
-        raise ScenarioError([_blame(p, targets) for p in err.problems]) from None
+            fail(key, err)
+    return data, targets
 
 
 def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any, *, exclusive: bool) -> None:

@@ -138,20 +138,7 @@ _CHUNK = 1 << 18  # configurations evaluated at a time
 
 # -- expressions ---------------------------------------------------------------
 def _walk(e: _expr.Expr) -> Iterator[_expr.Expr]:
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, _expr.Not):
-            stack.append(node.operand)
-        elif isinstance(node, _expr.Compare):
-            stack += [node.left, node.right]
-        elif isinstance(node, _expr.BoolOp):
-            stack += list(node.operands)
-        elif isinstance(node, _expr.Call):
-            stack += list(node.args)
-        elif isinstance(node, _expr.DaysBetween):
-            stack += [node.left, node.right]
+    return _expr.walk(e)
 
 
 @dataclass
