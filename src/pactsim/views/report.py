@@ -233,19 +233,19 @@ def _drivers_section(sc: Any, sensitivity: object, question: str | None) -> str:
 
     band = None
     if s.statistic == "p":
+        from pactsim.analysis.spread import spread
+
         try:
-            from pactsim.analysis import spread as _spread_module
-        except ImportError:  # written elsewhere; the section stands without it
-            _spread_module = None  # type: ignore[assignment]
-        spread = getattr(_spread_module, "spread", None)
-        if spread is not None:
-            try:
-                sp = spread(sc, s.question, n=SPREAD_N, seed=0)
+            sp = spread(sc, s.question, n=SPREAD_N, seed=0)
+            if pct(sp.lo) == pct(sp.hi):  # no uncertain input moves this question
+                band = (f"P({s.question}) {pct(sp.mean)}: no spread over the uncertain "
+                        f"inputs ({sp.n} parameter sets, {sp.method}).")
+            else:
                 band = (f"P({s.question}) {pct(sp.mean)} (80% band {pct(sp.lo)}–"
                         f"{pct(sp.hi)}), over the uncertain inputs drawn together "
                         f"({sp.n} parameter sets, {sp.method}).")
-            except (ArgumentError, ConditionError, ValueError):
-                band = None
+        except (ArgumentError, ConditionError, ValueError):
+            band = None
     return sensitivity_html(s, band=band)
 
 
