@@ -222,3 +222,14 @@ def test_flagship_report_has_the_timeline(flagship: tuple[Path, str]) -> None:
     assert rows[-1][-1] == "90% between 7 and 60 days after both ratified_ru and ratified_ir"
     context = page.split("<h2>Context events</h2>")[1].split("</table>")[0]
     assert "ratified_ru" not in context and "us_trump_win" in context
+
+
+def test_what_drives_it_says_when_nothing_uncertain_moves_the_question(
+        flagship: tuple[Path, str]) -> None:
+    """The flagship's first question (signed_by_2024) depends on none of its uncertain
+    inputs (the Ukraine-war table, drones_missiles.p, su35_sale.p), so it has no spread."""
+    _, page = flagship
+    section = page.split("<h2>What drives it</h2>")[1].split("<h2>")[0]
+    assert "P(signed_by_2024)" in section
+    assert "no spread over the uncertain inputs" in section
+    assert "80% band" not in section
