@@ -232,7 +232,9 @@ def simulate(
         dates. Draws come in blocks of 65,536 and the rule is checked after each,
         in block order, so the same seed stops at the same draw whatever the
         chunking or workers. ``n`` is then the cap: reaching it first warns, and
-        ``results.info.target_reached`` is ``False``.
+        ``results.info.target_reached`` is ``False``. (With ``keep_draws=True``
+        the memory check is made for the cap: pass ``keep_draws=False`` with a
+        large cap.)
     target_of:
         With ``target_se``: watch only these names (nodes and questions).
     do:
