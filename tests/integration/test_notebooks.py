@@ -67,6 +67,24 @@ KEY_OUTPUTS: dict[str, list[tuple[str, str]]] = {
         ("assert_matches_exact's failure", r"Monte Carlo disagrees with exact inference"),
         ("the shrunk counterexample", r"AssertionError: P\(s400_sale\)[\s\S]*pactsim: 1"),
     ],
+    "03-updating-and-variants.ipynb": [
+        ("the news, step by step", r"and signed on 17 Jan 2025"),
+        ("a conditioned number against exact inference",
+         r"P\(in_force_by_2025 \| all three pieces of news\): Monte Carlo 0\.\d+ ± 0\.\d+ "
+         r"\(n = \d+\), exact 0\.590"),
+        ("evidence no draw met, refused", r"ConditionError: evidence .* held in none of the "
+                                          r"400,000 draws"),
+        ("do against given", r"do mutual_defence"),
+        ("the file variant's diff with common random numbers",
+         r"B: iran-russia-2024-firm-december[\s\S]*the same draws for A and B"),
+        ("the attribution to each edit", r"Attribution of P\(in_force_by_2025\): [^\n]*"
+                                         r"Shapley over every order"),
+        ("the code variant equal to conditioning",
+         r"Trump-won variant, exact: 0\.4348 \(exact\); in the base given us_trump_win, "
+         r"exact: 0\.4348"),
+        ("the run stopped at its target precision", r"stopped at n = 327,680 = 5 blocks"),
+        ("what to watch", r"us_trump_win +0\.5000 +0\.4348 +0\.3960"),
+    ],
     "04-keeping-score.ipynb": [
         ("a resolution file's located error", r"mine\.yaml:9:3: outcomes\.mutual_defense: "
                                               r"unknown name .*did you mean 'mutual_defence'"),
@@ -78,7 +96,8 @@ KEY_OUTPUTS: dict[str, list[tuple[str, str]]] = {
         ("the provenance", r"alice +0\.397\d* +0\.5[\s\S]*bob +0\.258\d* +0\.5"),
     ],
 }
-MIN_IMAGES = {"01-iran-russia-forecast.ipynb": 5, "04-keeping-score.ipynb": 1}
+MIN_IMAGES = {"01-iran-russia-forecast.ipynb": 5, "03-updating-and-variants.ipynb": 2,
+              "04-keeping-score.ipynb": 1}
 
 
 def _id(path: Path) -> str:
