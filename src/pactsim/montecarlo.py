@@ -431,9 +431,9 @@ def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: 
     """
     bar = None
     if show:
-        from tqdm.auto import tqdm
+        from pactsim._progress import progress_bar
 
-        bar = tqdm(total=n, unit="draw", unit_scale=True, desc=model.scenario_id)
+        bar = progress_bar(total=n, unit="draw", unit_scale=True, desc=model.scenario_id)
     chunks = _chunks(n_blocks(n), config.blocks_per_chunk)
     keep = config.keep_draws
     try:

@@ -177,3 +177,20 @@ def test_a_dead_worker_ends_the_wait_even_when_the_pool_misses_it():
 
     with pytest.raises(ExecutionError, match=r"a worker process of the pool exited \(code -9\)"):
         list(ordered_results(Stuck(), print, [((1,), 1, "task one")], window=2))
+
+
+def test_the_progress_bar_is_plain_text_in_a_notebook_without_widgets(monkeypatch):
+    """tqdm.auto warns on every bar in a notebook without ipywidgets; the text bar does not."""
+    import sys
+    import warnings
+
+    from pactsim._progress import progress_bar
+
+    monkeypatch.setitem(sys.modules, "ipykernel", object())
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import fails
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bar = progress_bar(total=3, disable=True)
+    from tqdm.std import tqdm as text_bar
+
+    assert type(bar) is text_bar

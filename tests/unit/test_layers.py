@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "pactsim"
 
 #: Rank of each layer; a module may import only layers of rank <= its own.
 RANK = {
-    "_version": 0, "errors": 0,
+    "_version": 0, "errors": 0, "_progress": 0,
     "language": 1,
     "inference": 2,
     "results": 3,

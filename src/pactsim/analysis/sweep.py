@@ -241,9 +241,9 @@ def sweep(
 
     bar = None
     if _show_progress(progress, 2_000_000):  # None: in a terminal or notebook
-        from tqdm.auto import tqdm
+        from pactsim._progress import progress_bar
 
-        bar = tqdm(unit="item", desc="sweep")
+        bar = progress_bar(unit="item", desc="sweep")
     rows: list[Row] = []
     try:
         if ex is None:

@@ -1095,9 +1095,9 @@ class _Bar:
     def __post_init__(self) -> None:
         self._bar: Any = None
         if self.show:
-            from tqdm.auto import tqdm
+            from pactsim._progress import progress_bar
 
-            self._bar = tqdm(total=self.total, desc=self.desc, unit="table")
+            self._bar = progress_bar(total=self.total, desc=self.desc, unit="table")
 
     def tick(self, steps: int = 1) -> None:
         if self._bar is not None:
