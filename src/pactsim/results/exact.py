@@ -448,7 +448,10 @@ class ExactResults:
         Estimate(0.7, exact)
         """
         a = self._compile(expr, "expr")
-        cached = self._question_probs().get(a.name) if isinstance(a, _expr.Name) else None
+        # the answers of every question, when questions() has computed them; one question
+        # asked alone is computed alone (all of them at once cost 100+ ms on the flagship)
+        cached = self._qprobs.get(a.name) if isinstance(a, _expr.Name) and \
+            self._qprobs is not None else None
         if cached is not None and (given is None or (given.strip() == "signing"
                                                      and cached[1] is not None)):
             if given is None:
