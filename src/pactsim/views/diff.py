@@ -12,13 +12,10 @@ as a horizontal waterfall (A's value, each edit's Shapley value, B's value).
 from __future__ import annotations
 
 import json
-import math
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from pactsim.views.display import escape
-from pactsim.views.format import day, is_missing, pct, plain
+from pactsim.views.format import day, is_missing, json_value, pct, plain
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -142,30 +139,10 @@ def _shapley_how(t: Any) -> str:
 
 
 # -- JSON -------------------------------------------------------------------------------------
-def _plain(x: Any) -> Any:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return None
-    if isinstance(x, pd.Timestamp):
-        return None if pd.isna(x) else x.date().isoformat()
-    if x is pd.NaT:
-        return None
-    if hasattr(x, "isoformat"):
-        return x.isoformat()
-    if isinstance(x, dict):
-        return {str(_plain(k)): _plain(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_plain(v) for v in x]
-    if hasattr(x, "item"):  # numpy scalars
-        return _plain(x.item())
-    if isinstance(x, str | int | float | bool):
-        return x
-    return repr(x)
-
-
 def _leaf(leaf: Any) -> dict[str, Any]:
     return {"path": leaf.name, "kind": leaf.kind,
-            "before": None if leaf.kind == "added" else _plain(leaf.before),
-            "after": None if leaf.kind == "removed" else _plain(leaf.after)}
+            "before": None if leaf.kind == "added" else json_value(leaf.before),
+            "after": None if leaf.kind == "removed" else json_value(leaf.after)}
 
 
 def diff_to_dict(d: Diff) -> dict[str, Any]:
@@ -181,9 +158,9 @@ def diff_to_dict(d: Diff) -> dict[str, Any]:
     for _, t in d.totals.iterrows():
         part = d.attribution[d.attribution.target == t.target]
         attribution.append({
-            **{k: _plain(t[k]) for k in ("target", "a", "b", "change", "stderr", "method",
+            **{k: json_value(t[k]) for k in ("target", "a", "b", "change", "stderr", "method",
                                          "shapley", "permutations")},
-            "edits": [{k: _plain(r[k]) for k in ("edit", "one_at_a_time",
+            "edits": [{k: json_value(r[k]) for k in ("edit", "one_at_a_time",
                                                  "one_at_a_time_stderr", "shapley",
                                                  "shapley_stderr")}
                       for _, r in part.iterrows()]})
@@ -195,7 +172,8 @@ def diff_to_dict(d: Diff) -> dict[str, Any]:
                   for e in d.edits],
         "text_edits": [{"name": e.name, "leaves": [_leaf(x) for x in e.leaves]}
                        for e in d.text_edits],
-        "changes": [{k: _plain(r[k]) for k in d.changes.columns} for _, r in d.changes.iterrows()],
+        "changes": [{k: json_value(r[k]) for k in d.changes.columns}
+                    for _, r in d.changes.iterrows()],
         "attribution": attribution,
     }
 

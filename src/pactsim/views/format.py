@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import pandas as pd
@@ -211,3 +212,32 @@ def plain(text: str) -> str:
     Price \$x^\$
     """
     return text.replace("$", r"\$")
+
+
+def json_value(x: Any) -> Any:
+    """``x`` as JSON-ready data: dates and timestamps as ISO dates, missing numbers and
+    ``NaT`` as ``None``, numpy scalars as Python ones, mappings and sequences
+    element by element; anything else as its ``repr``.
+
+    Examples
+    --------
+    >>> json_value({"d": pd.Timestamp("2025-01-17"), "p": float("nan"), "k": [1, 2.5]})
+    {'d': '2025-01-17', 'p': None, 'k': [1, 2.5]}
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    if isinstance(x, pd.Timestamp):
+        return None if pd.isna(x) else x.date().isoformat()
+    if x is pd.NaT:
+        return None
+    if hasattr(x, "isoformat"):
+        return x.isoformat()
+    if isinstance(x, dict):
+        return {str(json_value(k)): json_value(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [json_value(v) for v in x]
+    if hasattr(x, "item"):  # numpy scalars
+        return json_value(x.item())
+    if isinstance(x, str | int | float | bool):
+        return x
+    return repr(x)

@@ -14,7 +14,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from pactsim.views.display import escape
-from pactsim.views.format import day, is_missing, pct, plain
+from pactsim.views.format import day, is_missing, json_value, pct, plain
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -116,20 +116,6 @@ def format_sensitivity(s: Sensitivity, top: int = TOP) -> str:
 
 
 # -- JSON -------------------------------------------------------------------------------------
-def _plain(x: Any) -> Any:
-    import pandas as pd
-
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return None
-    if isinstance(x, pd.Timestamp):
-        return None if pd.isna(x) else x.date().isoformat()
-    if x is pd.NaT:
-        return None
-    if hasattr(x, "item"):
-        return _plain(x.item())
-    return x
-
-
 def sensitivity_to_dict(s: Sensitivity) -> dict[str, Any]:
     """The analysis as JSON-ready data (dates ISO, missing numbers ``None``)."""
     from pactsim._version import __version__
@@ -138,12 +124,12 @@ def sensitivity_to_dict(s: Sensitivity) -> dict[str, Any]:
     return {
         "scenario": {"id": sc.id, "as_of": sc.as_of.isoformat(),
                      "horizon": sc.horizon.isoformat(), "digest": sc.digest},
-        "question": s.question, "statistic": s.statistic, "value": _plain(s.base),
+        "question": s.question, "statistic": s.statistic, "value": json_value(s.base),
         "run": {"method": s.method, "n": s.n, "seed": s.seed, "pactsim": __version__},
         "settings": dict(s.settings), "notes": list(s.notes),
-        "tornado": [{k: _plain(r[k]) for k in s.tornado.columns}
+        "tornado": [{k: json_value(r[k]) for k in s.tornado.columns}
                     for _, r in s.tornado.iterrows()],
-        "voi": [{k: _plain(r[k]) for k in s.voi.columns} for _, r in s.voi.iterrows()],
+        "voi": [{k: json_value(r[k]) for k in s.voi.columns} for _, r in s.voi.iterrows()],
     }
 
 
