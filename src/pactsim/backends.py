@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from pactsim.errors import ExecutionError, PactsimError
+from pactsim.errors import ArgumentTypeError, ExecutionError, PactsimError
 
 __all__ = ["DaskClientLike", "ExecutorLike", "ordered_results", "resolve_executor"]
 
@@ -49,6 +49,17 @@ def _is_dask(obj: object, cls: str) -> bool:
     t = type(obj)
     return any(k.__module__.split(".")[0] == "distributed" and k.__name__ == cls
                for k in t.__mro__)
+
+
+def executor_argument(executor: object, workers: int) -> tuple[Executor, int]:
+    """:func:`resolve_executor` for a user's ``executor=`` argument: anything that is
+    neither an executor nor a Dask client is an :class:`ArgumentTypeError`."""
+    try:
+        return resolve_executor(executor, workers)  # type: ignore[arg-type]
+    except TypeError:
+        raise ArgumentTypeError(
+            f"executor must be a concurrent.futures.Executor (with .submit) or a "
+            f"dask.distributed Client, not {type(executor).__name__}") from None
 
 
 def resolve_executor(executor: ExecutorLike, workers: int) -> tuple[Executor, int]:

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pactsim._version import __version__
-from pactsim.backends import ExecutorLike, ordered_results, resolve_executor
+from pactsim.backends import ExecutorLike, executor_argument, ordered_results
 from pactsim.errors import ArgumentError, ArgumentTypeError, did_you_mean
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.inference.engine import BLOCK, Draws, n_blocks
@@ -280,12 +280,7 @@ def simulate(
         raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}")
     target = _target(scenario, target_se, target_of)
     if executor is not None:
-        try:
-            executor, workers = resolve_executor(executor, workers)
-        except TypeError:
-            raise ArgumentTypeError(
-                f"executor must be a concurrent.futures.Executor (with .submit) or a "
-                f"dask.distributed Client, not {type(executor).__name__}") from None
+        executor, workers = executor_argument(executor, workers)
     entropy, spawn_key = resolve_seed(seed)
     model = compile_scenario(scenario)
     total_blocks = n_blocks(n)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from pactsim.backends import ExecutorLike, ordered_results, resolve_executor
+from pactsim.backends import ExecutorLike, executor_argument, ordered_results
 from pactsim.errors import ArgumentError, ArgumentTypeError
 from pactsim.language.scenario import Scenario
 from pactsim.montecarlo import DEFAULT_CHUNK, DEFAULT_N, MAX_N, SeedLike, resolve_seed
@@ -223,12 +223,7 @@ def sweep(
     own: Executor | None = None
     ex: Executor | None = None
     if executor is not None:
-        try:
-            ex, workers = resolve_executor(executor, workers)
-        except TypeError:
-            raise ArgumentTypeError(
-                f"executor must be a concurrent.futures.Executor (with .submit) or a "
-                f"dask.distributed Client, not {type(executor).__name__}") from None
+        ex, workers = executor_argument(executor, workers)
     elif workers > 1:
         own = ex = _pool(workers)
     ids: list[object] = []
