@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import itertools
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -296,13 +297,15 @@ _CURVE_SCHEMA: dict[str, Any] = {
 ByCurve = Annotated[dict[dt.date, PSpec], WithJsonSchema(_CURVE_SCHEMA)]
 
 
+#: A node name: snake_case, starting with a lowercase letter (anything else in a
+#: parent position is a condition expression).
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
 def is_condition(entry: str) -> bool:
     """Whether a ``given`` entry or an ``odds``/``hazard_ratio`` key is a condition
     expression (``"signing.date <= 2024-12-31"``) rather than a node name (format 2)."""
-    return not _NAME.match(entry)
-
-
-_NAME = __import__("re").compile(r"^[a-z][a-z0-9_]*$")
+    return not NAME_PATTERN.match(entry)
 
 
 @dataclass(frozen=True, slots=True)

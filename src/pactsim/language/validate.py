@@ -24,6 +24,7 @@ from pactsim.errors import Problem, ScenarioError, Suggestions
 from pactsim.language import expr as _expr
 from pactsim.language._yaml import Key, Located
 from pactsim.language.scenario import (
+    NAME_PATTERN,
     Beta,
     Between,
     Driver,
@@ -42,7 +43,6 @@ MAX_GIVEN = 16
 #: Most dated nodes one milestone may follow (``after``): each draw orders them.
 MAX_AFTER = 64
 
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED_NAMES = frozenset(
     {"and", "or", "not", "true", "false", "count", "all", "any", "at_least", "at_most", "exactly"}
 )
