@@ -526,12 +526,18 @@ class _Runs:
         return np.random.SeedSequence(self.entropy, spawn_key=self.spawn_key)
 
     def mc(self, sc: Scenario, key: int) -> Any:
-        if key not in self._mc:
-            from pactsim.montecarlo import simulate
+        """A Monte Carlo run of ``sc`` with the shared seed. Only A (key 0) and B (key -1)
+        are kept: a variant's run is used for one indicator array and dropped, so memory
+        holds two runs' draws plus one array of n per variant, not every variant's draws
+        (256 of them with 8 edits)."""
+        if key in self._mc:
+            return self._mc[key]
+        from pactsim.montecarlo import simulate
 
-            self._mc[key] = simulate(sc, self.n, seed=self.seed(), keep_draws=True,
-                                     progress=False)
-        return self._mc[key]
+        res = simulate(sc, self.n, seed=self.seed(), keep_draws=True, progress=False)
+        if key in (0, -1):
+            self._mc[key] = res
+        return res
 
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return self.mc(self.a, 0).to_frame(), self.mc(self.b, -1).to_frame()
