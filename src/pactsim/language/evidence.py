@@ -1,0 +1,190 @@
+"""Evidence: what has been learnt since the priors were written (issue 11, item 1).
+
+One shape for every way evidence arrives, so Monte Carlo
+(``simulate(..., evidence=)``, ``res.given(...)``), exact inference
+(``exact(..., evidence=)``) and the ``observations:`` section of a scenario
+file all mean the same thing by it.
+
+A :class:`Finding` is a true/false expression in the scenario language and,
+optionally, a likelihood ratio:
+
+=====================================================  ==========================================
+finding                                                meaning
+=====================================================  ==========================================
+``Finding("mutual_defence")``                          hard: the text has a defence article
+``Finding("not signing.date <= 2024-12-01")``          hard: not signed by 1 December 2024
+                                                       (signed later, or not by the horizon)
+``Finding("ratified_ru.date == 2025-04-21")``          hard: ratified on that day
+``Finding("signing.date >= 2025-01-10 and``            hard: signed between two dates
+``signing.date <= 2025-01-20")``
+``Finding("drones_missiles", likelihood_ratio=3)``     soft: the news is 3 times as likely if
+                                                       ``drones_missiles`` holds as if it does not
+=====================================================  ==========================================
+
+Hard evidence restricts the world to the draws (or configurations) where the
+expression holds. Soft evidence reweights: a world where the expression holds
+gets weight ``likelihood_ratio``, one where it does not gets 1, so
+
+.. math:: P(Q \\mid \\text{news}) = \\frac{r\\,P(Q, E) + P(Q, \\neg E)}{r\\,P(E) + P(\\neg E)}.
+
+Several findings combine as independent pieces of news: hard ones by ``and``,
+soft ones by multiplying their weights.
+
+:func:`as_findings` accepts what users naturally write::
+
+    "not signing.date <= 2024-12-01"                 # one hard expression
+    {"mutual_defence": True, "sanctions": False}       # node -> True/False
+    {"ratified_ru": dt.date(2025, 4, 21)}              # dated node -> its day
+    pactsim.soft("drones_missiles", 3.0)               # a soft finding
+    ["mutual_defence", pactsim.soft("x", 0.5)]         # any list of the above
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pactsim.errors import ArgumentError, ArgumentTypeError, printable
+
+__all__ = ["MAX_FINDINGS", "Finding", "as_findings", "hard_text", "soft", "soft_findings"]
+
+MAX_FINDINGS = 1_000  #: most findings accepted at once (observations included)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One piece of evidence.
+
+    Attributes
+    ----------
+    expr:
+        A true/false expression in the scenario language (node names,
+        ``x.date`` comparisons, ``and``/``or``/``not``, questions' names).
+    likelihood_ratio:
+        ``None`` for hard evidence (``expr`` holds). Otherwise soft evidence:
+        how many times likelier the news is if ``expr`` holds than if it does
+        not; a finite number > 0 (1 means the news says nothing).
+    date:
+        When it was learnt (``observations:`` entries; ``None`` otherwise).
+    source:
+        Where it was learnt (free text; ``None`` when not given).
+    """
+
+    expr: str
+    likelihood_ratio: float | None = None
+    date: dt.date | None = None
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.expr, str) or not self.expr.strip():
+            raise ArgumentError(printable(
+                f"evidence: {self.expr!r} is not an expression (write e.g. "
+                "'mutual_defence' or 'not signing.date <= 2024-12-01')"))
+        r = self.likelihood_ratio
+        if r is not None:
+            if isinstance(r, bool) or not isinstance(r, (int, float)):
+                raise ArgumentTypeError(printable(
+                    f"evidence {self.expr!r}: likelihood_ratio = {r!r} is not a number"))
+            if not (math.isfinite(r) and r > 0):
+                raise ArgumentError(printable(
+                    f"evidence {self.expr!r}: likelihood_ratio = {r!r} must be a finite "
+                    "number > 0 (for evidence that rules a case out, use hard evidence)"))
+
+    @property
+    def hard(self) -> bool:
+        """True for hard evidence (no likelihood ratio)."""
+        return self.likelihood_ratio is None
+
+
+def soft(expr: str, likelihood_ratio: float) -> Finding:
+    """Soft evidence: news ``likelihood_ratio`` times as likely if ``expr`` holds.
+
+    >>> soft("drones_missiles", 3)
+    Finding(expr='drones_missiles', likelihood_ratio=3, date=None, source=None)
+    """
+    return Finding(expr, likelihood_ratio)
+
+
+def _from_mapping(value: Mapping[object, object]) -> list[Finding]:
+    out: list[Finding] = []
+    for name, v in value.items():
+        if not isinstance(name, str):
+            raise ArgumentTypeError(printable(
+                f"evidence: key {name!r} is not a node name (a string)"))
+        if isinstance(v, bool):
+            out.append(Finding(name if v else f"not {name}"))
+        elif isinstance(v, dt.datetime):
+            out.append(Finding(f"{name}.date == {v.date().isoformat()}"))
+        elif isinstance(v, dt.date):
+            out.append(Finding(f"{name}.date == {v.isoformat()}"))
+        else:
+            raise ArgumentTypeError(printable(
+                f"evidence: {name} = {v!r}: give True/False for a node, or a date "
+                "(datetime.date) for the day a dated node happened; for anything else "
+                "write an expression, or pactsim.soft(expr, ratio) for soft evidence"))
+    return out
+
+
+def as_findings(value: object) -> tuple[Finding, ...]:
+    """Normalise evidence as users write it (see the module docstring) into findings.
+
+    ``None`` gives no findings. Names are not checked here: the engine that
+    uses the findings compiles each expression against its scenario, so an
+    unknown name is reported with a did-you-mean there.
+
+    Raises
+    ------
+    ArgumentTypeError
+        For a value of a kind evidence cannot be (a number, a set…).
+    ArgumentError
+        For an empty expression, a bad likelihood ratio, or more than
+        :data:`MAX_FINDINGS` findings.
+    """
+    if value is None:
+        return ()
+    if isinstance(value, (str, Finding)):
+        items: list[object] = [value]
+    elif isinstance(value, Mapping):
+        items = [value]
+    elif isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        if len(value) > MAX_FINDINGS:
+            raise ArgumentError(f"evidence: {len(value):,} findings; at most {MAX_FINDINGS:,}")
+        items = list(value)
+    else:
+        raise ArgumentTypeError(printable(
+            f"evidence = {value!r} ({type(value).__name__}): give an expression, a mapping "
+            "of node names to True/False or dates, pactsim.soft(expr, ratio), or a list "
+            "of these"))
+    out: list[Finding] = []
+    for item in items:
+        if isinstance(item, Finding):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(Finding(item))
+        elif isinstance(item, Mapping):
+            out.extend(_from_mapping(item))
+        else:
+            raise ArgumentTypeError(printable(
+                f"evidence item {item!r} ({type(item).__name__}): give an expression, a "
+                "mapping of node names to True/False or dates, or pactsim.soft(expr, ratio)"))
+        if len(out) > MAX_FINDINGS:
+            raise ArgumentError(f"evidence: more than {MAX_FINDINGS:,} findings")
+    return tuple(out)
+
+
+def hard_text(findings: Sequence[Finding]) -> str | None:
+    """The hard findings as one expression (``(a) and (b)``), or ``None`` if none."""
+    hard = [f.expr.strip() for f in findings if f.hard]
+    if not hard:
+        return None
+    if len(hard) == 1:
+        return hard[0]
+    return " and ".join(f"({h})" for h in hard)
+
+
+def soft_findings(findings: Sequence[Finding]) -> list[tuple[str, float]]:
+    """The soft findings as ``(expr, likelihood_ratio)`` pairs, those with ratio 1 dropped."""
+    return [(f.expr.strip(), float(f.likelihood_ratio)) for f in findings
+            if f.likelihood_ratio is not None and f.likelihood_ratio != 1]
