@@ -45,10 +45,15 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pactsim.errors import ArgumentError, ArgumentTypeError, printable
 
-__all__ = ["MAX_FINDINGS", "Finding", "as_findings", "hard_text", "soft", "soft_findings"]
+if TYPE_CHECKING:
+    from pactsim.language.scenario import Scenario
+
+__all__ = ["MAX_FINDINGS", "Finding", "as_findings", "evidence_for", "hard_text",
+           "observation_date", "soft", "soft_findings"]
 
 MAX_FINDINGS = 1_000  #: most findings accepted at once (observations included)
 
@@ -188,3 +193,56 @@ def soft_findings(findings: Sequence[Finding]) -> list[tuple[str, float]]:
     """The soft findings as ``(expr, likelihood_ratio)`` pairs, those with ratio 1 dropped."""
     return [(f.expr.strip(), float(f.likelihood_ratio)) for f in findings
             if f.likelihood_ratio is not None and f.likelihood_ratio != 1]
+
+
+def observation_date(value: object, name: str = "as_of") -> dt.date:
+    """A date given as ``datetime.date`` or ISO text (``"2024-12-01"``), for arguments."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+        raise ArgumentError(printable(f"{name} = {value!r} is not a date (YYYY-MM-DD)"))
+    raise ArgumentTypeError(printable(
+        f"{name} = {value!r} ({type(value).__name__}) is not a date; give a datetime.date "
+        "or text such as '2024-12-01'"))
+
+
+def evidence_for(scenario: Scenario, evidence: object = None, *,
+                 observations: bool = True) -> tuple[Finding, ...]:
+    """Everything a forecast of ``scenario`` is conditioned on: the file's
+    ``observations:`` (all of them, in date order), then ``evidence`` as
+    :func:`as_findings` reads it.
+
+    A scenario file's forecast is its forecast *as of its latest observation*:
+    ``simulate(sc, ...)`` and ``exact(sc)`` condition on the observations by
+    default, and ``evidence=`` adds to them. ``observations=False`` gives
+    ``evidence`` alone (the priors, updated only on what is passed);
+    :func:`pactsim.history` gives the forecast as of every observation date.
+
+    Raises
+    ------
+    ArgumentError
+        When the two together exceed :data:`MAX_FINDINGS`, or as :func:`as_findings`.
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> sc = pactsim.loads("pactsim: 2\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                    "events:\\n  rain: {p: 0.3}\\n  wind: {p: 0.5}\\nobservations:\\n"
+    ...                    "  - {date: 2024-03-01, source: radio, evidence: rain}\\n")
+    >>> [f.expr for f in evidence_for(sc, soft("wind", 2))]
+    ['rain', 'wind']
+    >>> evidence_for(sc, observations=False)
+    ()
+    """
+    extra = as_findings(evidence)
+    own = scenario.findings() if observations else ()
+    if len(own) + len(extra) > MAX_FINDINGS:
+        raise ArgumentError(f"evidence: {len(own):,} observations and {len(extra):,} findings "
+                            f"passed; at most {MAX_FINDINGS:,} in all")
+    return (*own, *extra)

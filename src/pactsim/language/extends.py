@@ -20,10 +20,12 @@ How it reads, for each file of the chain from the last base to the file named:
    ``pillars``, ``questions`` and ``sources``, each name the file gives is
    added at the end of its section, or, if the base has that name, replaces
    the base's entry whole, in the base's place (a pillar with its clauses).
-   Everything else the file gives (``pactsim``, ``id``, ``title``,
-   ``description``, ``as_of``, ``horizon``, ``signing``) replaces the base's
-   value whole; what it does not give is the base's. A variant cannot remove a
-   node.
+   The entries of ``observations:`` are added after the base's (news
+   learnt since). Everything else the file gives (``pactsim``, ``id``,
+   ``title``, ``description``, ``as_of``, ``horizon``, ``signing``) replaces
+   the base's value whole; what it does not give is the base's. A variant
+   cannot remove a node or an observation (``set: {observations: []}``
+   clears them).
 3. The merged scenario is validated, every problem pointing into the file
    that wrote the value concerned (the base's lines for the base's nodes).
 4. ``set:`` applies, exactly as :meth:`Scenario.with_changes
@@ -309,6 +311,12 @@ def _vary(f: _File, base: Scenario, tree: _Tree,
                 tree.keys[(key,)] = (loc.name, *loc.key_positions.get((key,), (1, 1)))
         elif key in _BY_NAME and value is None:
             continue  # an empty section adds nothing
+        elif key == "observations" and isinstance(value, list) and isinstance(
+                data.get(key), list | tuple):
+            had = list(data[key])  # the base's news, then the variant's
+            for j in range(len(value)):
+                tree.graft((key, len(had) + j), loc, (key, j))
+            data[key] = had + list(value)
         else:
             data[key] = value
             tree.graft((key,), loc, (key,))

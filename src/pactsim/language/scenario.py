@@ -22,6 +22,7 @@ question    an expression over the other names
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -30,10 +31,11 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -44,6 +46,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+if TYPE_CHECKING:
+    from pactsim.language.evidence import Finding
+
 __all__ = [
     "Beta",
     "Between",
@@ -51,6 +56,7 @@ __all__ = [
     "Node",
     "NodeKind",
     "NodeView",
+    "Observation",
     "PSpec",
     "Pillar",
     "Question",
@@ -710,6 +716,78 @@ class Question(_Model):
     why: Why = None
 
 
+#: Most entries of ``observations:`` (the same bound as findings passed at once).
+MAX_OBSERVATIONS = 1_000
+
+
+def _validate_likelihood_ratio(v: object) -> float:
+    x = _number(v, "a likelihood ratio")
+    if x <= 0:
+        raise PydanticCustomError(
+            "odds_likelihood",
+            "= {value} must be > 0 (a likelihood ratio: how many times likelier the news is if "
+            "the evidence holds than if it does not; 3 favours it, 0.5 counts against it; for "
+            "news that rules a case out, drop likelihood_ratio to make the evidence hard)",
+            {"value": x},
+        )
+    return x
+
+
+LikelihoodRatio = Annotated[
+    float,
+    PlainValidator(_validate_likelihood_ratio),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0,
+                    "description": "Soft evidence: the news is this many times as likely if "
+                                   "`evidence` holds as if it does not (a finite number > 0)."}),
+]
+
+
+def _validate_observation_date(v: object) -> dt.date:
+    if isinstance(v, dt.datetime):
+        raise PydanticCustomError(
+            "not_a_day", f"= {v.isoformat(sep=' ')} must be a date without a time, YYYY-MM-DD")
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(v.strip())
+    raise PydanticCustomError(
+        "not_a_date", f"= {_shown(v)} is not a date (dates are YYYY-MM-DD, e.g. 2024-12-01)")
+
+
+ObservationDate = Annotated[
+    dt.date,
+    BeforeValidator(_validate_observation_date),
+    WithJsonSchema({"type": "string", "format": "date",
+                    "description": "When the news was learnt: a date after as_of and on or "
+                                   "before the horizon."}),
+]
+
+
+class Observation(_Model):
+    """One entry of ``observations:`` (format 2): news learnt on ``date``.
+
+    ``evidence`` is a true/false expression in the scenario language. Without
+    ``likelihood_ratio`` it is hard evidence (it holds); with one it is soft
+    evidence (the news is that many times as likely if it holds as if it does
+    not). ``source`` says where it was learnt; ``why`` is the analyst's reading.
+    """
+
+    date: ObservationDate
+    source: Annotated[str, Field(description="Where it was learnt (free text: outlet, date, "
+                                             "what it said).")]
+    evidence: Annotated[str, Field(description="What it shows: a true/false expression, e.g. "
+                                               "'not signing.date <= 2024-12-01'.")]
+    likelihood_ratio: LikelihoodRatio | None = None
+    why: Why = None
+
+    def finding(self) -> Finding:
+        """This observation as a :class:`~pactsim.language.evidence.Finding`."""
+        from pactsim.language.evidence import Finding
+
+        return Finding(self.evidence, self.likelihood_ratio, self.date, self.source)
+
+
 _SECTION = {"driver": "drivers", "event": "events", "pillar": "pillars",
             "question": "questions"}
 
@@ -789,6 +867,10 @@ class Scenario(_Model):
     signing: Signing | None = None
     pillars: dict[str, Pillar] = Field(default_factory=dict)
     questions: dict[str, str | Question] = Field(default_factory=dict)
+    observations: Annotated[tuple[Observation, ...], Field(
+        max_length=MAX_OBSERVATIONS,
+        description="Format 2: news as it arrives, each entry dated, with its source and "
+                    "the evidence it gives (any order; read in date order).")] = ()
     _origin: Any = PrivateAttr(default=None)  # the source's pactsim.language._yaml.Located
     _compiled: Any = PrivateAttr(default=None)  # its CompiledModel, once built
     _extends: tuple[str, ...] = PrivateAttr(default=())  # the files `extends:` followed
@@ -802,6 +884,32 @@ class Scenario(_Model):
         :attr:`digest` (a variant equals the same scenario written out whole).
         """
         return self._extends
+
+    def findings(self, as_of: dt.date | str | None = None) -> tuple[Finding, ...]:
+        """The ``observations:`` learnt on or before ``as_of`` (all of them for ``None``),
+        as :class:`~pactsim.language.evidence.Finding` objects in date order (entries of
+        one day in file order).
+
+        These are what the forecast of this file is conditioned on (see
+        :func:`pactsim.language.evidence.evidence_for`); ``as_of`` before the
+        first observation gives ``()``, the priors alone.
+
+        Examples
+        --------
+        >>> import pactsim
+        >>> sc = pactsim.loads("pactsim: 2\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+        ...                    "events:\\n  rain: {p: 0.3}\\nobservations:\\n"
+        ...                    "  - {date: 2024-03-01, source: radio, evidence: rain}\\n")
+        >>> [(f.expr, f.date.isoformat(), f.source) for f in sc.findings()]
+        [('rain', '2024-03-01', 'radio')]
+        >>> sc.findings("2024-02-01")
+        ()
+        """
+        from pactsim.language.evidence import observation_date
+
+        cutoff = None if as_of is None else observation_date(as_of, "as_of")
+        ordered = sorted(self.observations, key=lambda o: o.date)  # stable: file order in a day
+        return tuple(o.finding() for o in ordered if cutoff is None or o.date <= cutoff)
 
     def __eq__(self, other: object) -> bool:
         """Equal when the canonical JSON is the same (so the :attr:`digest` is too).

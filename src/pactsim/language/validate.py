@@ -24,11 +24,13 @@ from pactsim.errors import Problem, ScenarioError, Suggestions
 from pactsim.language import expr as _expr
 from pactsim.language._yaml import Key, Located
 from pactsim.language.scenario import (
+    MAX_OBSERVATIONS,
     NAME_PATTERN,
     Beta,
     Between,
     Driver,
     Node,
+    Observation,
     Pillar,
     Question,
     Scenario,
@@ -36,7 +38,8 @@ from pactsim.language.scenario import (
     is_condition,
 )
 
-__all__ = ["MAX_AFTER", "MAX_GIVEN", "NAME_PATTERN", "RESERVED_NAMES", "position", "validate"]
+__all__ = ["MAX_AFTER", "MAX_GIVEN", "MAX_OBSERVATIONS", "NAME_PATTERN", "RESERVED_NAMES",
+           "position", "validate"]
 
 #: Most parents one ``given`` may list: a full table over k parents has 2**k rows.
 MAX_GIVEN = 16
@@ -62,7 +65,8 @@ _MAX_SUGGESTIONS = 100  # "did you mean" look-ups per file: bounded work whateve
 _EXAMPLES = 3  # missing table combinations spelled out; the rest are counted
 _NUMBER_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {Driver: ("mean", "sd", "low", "high")}
 _EXAMPLE = {Driver: "{dist: normal, mean: 0, sd: 1}", Signing: "{by: {2024-12-31: 0.4}}",
-            Question: "{expr: signing, label: ...}"}
+            Question: "{expr: signing, label: ...}",
+            Observation: "{date: 2024-12-01, source: ..., evidence: not signing}"}
 _DATE_RULE = "dates are YYYY-MM-DD"
 _WHY_FIELDS = frozenset({"why", "why_by", "why_table"})
 _WHY_RULE = ("a rationale in words (in quotes, \"...\", if it reads as a number, a date or "
@@ -209,6 +213,11 @@ class _Checker:
                             value=value)
             elif kind.startswith(("p_", "beta", "between", "odds", "not_", "after", "delay")):
                 self.report(path, e["msg"], value=value)  # pactsim's own messages
+            elif kind.startswith(("string", "str_")) and path[:1] == ("observations",) and \
+                    loc[-1:] == ("evidence",):
+                self.report(path, f"= {shown(value)} must be text: a true/false expression, "
+                            "in quotes if YAML would read it otherwise (e.g. evidence: "
+                            "\"not signing\", evidence: \"true\")", value=value)
             elif kind.startswith(("string", "str_")) and _WHY_FIELDS.intersection(
                     map(str, e["loc"])):
                 self.report(path, f"= {shown(value)} must be text: {_WHY_RULE}", value=value)
@@ -236,6 +245,10 @@ class _Checker:
     def not_a_mapping(self, prefix: Path, data: Any, cls: type[BaseModel]) -> None:
         name = prefix[-1] if prefix else ""
         example = _EXAMPLE.get(cls, "{p: 0.3}")
+        if isinstance(name, int):  # an entry of a list (observations)
+            self.report(prefix, f"= {shown(data)} must be a mapping of fields, e.g. "
+                        f"`- {example}`", value=data)
+            return
         if data is None:
             self.report(prefix, f"is empty: it needs its fields, e.g. `{name}: {example}` (if "
                         f"the lines below belong to it, indent them further than '{name}')",
@@ -512,9 +525,12 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             "remove one of these dependencies)",
             key=True,
         )
+    scope: dict[str, _expr.NameInfo] | None = None
     if not cycles:
-        _check_questions(c, nodes, q_exprs, names, dated)
+        scope = _check_questions(c, nodes, q_exprs, names, dated)
         _check_conditions(c, nodes, conditions, names, dated, meta)
+    if data.get("observations") not in (None, [], ()):  # model_dump() writes () for none
+        _check_observations(c, data, meta, scope, names, set(nodes))
     if meta.get("pactsim") == 1:
         _check_v1_questions(c, nodes, q_exprs)
 
@@ -1113,10 +1129,11 @@ def _check_questions(
     q_exprs: Mapping[str, Any],
     names: Suggestions,
     dated: set[str],
-) -> None:
+) -> dict[str, _expr.NameInfo]:
     """Type-check questions, each after those it mentions (no recursion: chains of
     thousands of questions are fine). A question whose own question parents are
-    broken is skipped: its problems would only echo theirs."""
+    broken is skipped: its problems would only echo theirs. Returns the scope of
+    names with their types (nodes, and the questions that check)."""
     scope: dict[str, _expr.NameInfo] = {}
     for name, (kind, _path, _spec) in nodes.items():
         if kind == "driver":
@@ -1140,6 +1157,76 @@ def _check_questions(
         except ScenarioError as err:
             broken.add(name)
             _rebase(c, where, err)
+    return scope
+
+
+def _check_observations(c: _Checker, data: Mapping[Any, Any], meta: Mapping[str, Any],
+                        scope: Mapping[str, _expr.NameInfo] | None, names: Suggestions,
+                        declared: set[str]) -> None:
+    """``observations:`` (format 2): a list of at most MAX_OBSERVATIONS entries, each with a
+    date in (as_of, horizon], a source, and a true/false ``evidence`` expression over the
+    scenario's names (questions included). ``scope`` is ``None`` when the scenario has a
+    dependency cycle: the expressions are then only parsed."""
+    raw = data["observations"]
+    if meta.get("pactsim") == 1:
+        c.report(("observations",), _v2("observations", "dated news the forecast is updated "
+                                        "on"), key=True)
+        return
+    if not isinstance(raw, list):
+        c.report(("observations",), f"= {shown(raw)} must be a list of entries, each "
+                 f"`- {_EXAMPLE[Observation]}`", value=raw)
+        return
+    if len(raw) > MAX_OBSERVATIONS:
+        c.report(("observations",), f"has {len(raw):,} entries; at most {MAX_OBSERVATIONS:,} "
+                 "(MAX_OBSERVATIONS): start a new file from the updated forecast, or keep the "
+                 "observations that matter", key=True)
+        return
+    as_of, horizon = meta.get("as_of"), meta.get("horizon")
+    known = set(scope) if scope is not None else set()
+    for i, entry in enumerate(raw):
+        path: Path = ("observations", i)
+        obs = c.model(path, Observation, entry)
+        if isinstance(obs, Observation):
+            if isinstance(as_of, dt.date) and obs.date <= as_of:
+                c.report((*path, "date"), f"= {obs.date} is not after as_of ({as_of}): what "
+                         "was known by as_of belongs in the priors; an observation is news "
+                         "learnt later", value=obs.date)
+            elif isinstance(horizon, dt.date) and obs.date > horizon:
+                c.report((*path, "date"), f"= {obs.date} is after the horizon ({horizon}): "
+                         "news learnt then settles the forecast rather than updating it "
+                         "(record it in a resolution file), or move the horizon",
+                         value=obs.date)
+        # the expression is checked even when another field of the entry is wrong
+        text = entry.get("evidence") if isinstance(entry, Mapping) else None
+        if not isinstance(text, str):
+            continue
+        where = (*path, "evidence")
+        if not text.strip():
+            c.report(where, "is empty: write a true/false expression, e.g. 'not signing.date "
+                     "<= 2024-12-01'", value=text)
+            continue
+        try:
+            tree = _expr.parse(text)
+        except ScenarioError as err:
+            _rebase(c, where, err)
+            continue
+        if scope is None:
+            continue
+        if any(n not in known and n in declared for n in _expr.names(tree)):
+            continue  # a question that is itself broken (reported there)
+        try:
+            typ = _expr.check(tree, scope, suggest=lambda x: c.suggest(x, names))
+        except ScenarioError as err:
+            _rebase(c, where, err)
+            continue
+        if typ != "bool":
+            c.report(where, f"= {shown(text)} is a {typ}, not true/false: evidence says what "
+                     "the news shows (compare it, e.g. 'count(a, b) >= 1' or 'signing.date <= "
+                     "2024-12-31')", value=text)
+        elif isinstance(horizon, dt.date):
+            late = _expr.check_dates(tree, horizon=horizon)
+            if late:
+                _rebase(c, where, ScenarioError(late))
 
 
 def _cycles(graph: Mapping[str, list[str]]) -> list[list[str]]:
