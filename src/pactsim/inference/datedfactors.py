@@ -401,6 +401,37 @@ def indicator_true(vs: Sequence[int]) -> Factor:
 
 
 # -- the builder ---------------------------------------------------------------------
+def _arr(a: NDArray[Any]) -> tuple[Any, ...]:
+    return (a.dtype.str, a.shape, a.tobytes())
+
+
+def _hazard_key(hz: Any) -> tuple[Any, ...]:
+    return (hz.parents, _arr(np.asarray(hz.logf)), hz.drivers, _arr(np.asarray(hz.driver_logf)))
+
+
+def dated_signature(model: CompiledModel) -> tuple[Any, ...]:
+    """Everything :class:`Dated` reads from ``model``, numbers included: two models
+    with equal signatures (and the same driver rules) have the same dated factors, so
+    a variant that changes only other nodes' numbers reuses them (issue 16 item 3)."""
+    items: list[tuple[Any, ...]] = []
+    for i, t in sorted(model.timing.items()):
+        p = model.plans[i]
+        structure = (p.kind, p.parents, p.gates_true, p.gates_false, p.drivers,
+                     p.beta_given is None)
+        if isinstance(t, CurvePlan):
+            items.append(("curve", i, t.name, t.slot, _arr(t.days), _arr(t.cum), t.given,
+                          _hazard_key(t.hazard), t.gates_true, t.gates_false, structure))
+        else:
+            d = t.delay
+            ever = None if ever_needs_variable(p) else float(p.p_given[0])
+            items.append(("milestone", i, t.name, t.slot, t.anchors, t.need, t.mode,
+                          (d.kind, d.days, d.mu, d.sigma, _arr(d.points), _arr(d.cum)),
+                          t.horizon, t.span, _hazard_key(t.hazard), structure, ever))
+    conditions = tuple((i, c.name) for i, c in sorted(model.conditions.items()))
+    return (model.as_of, model.horizon, model.n_binary, model.names, model.dated,
+            tuple(items), conditions)
+
+
 def _conv(a: FloatArray, b: FloatArray, n_out: int) -> FloatArray:
     """Linear convolution of the last axes of ``a`` and ``b`` (broadcast), first ``n_out``."""
     n = _fft.next_fast_len(a.shape[-1] + b.shape[-1] - 1, real=True)

@@ -963,9 +963,14 @@ class Network:
                     within: Collection[int] | None) -> None:
         from pactsim.inference import datedfactors as dfx
 
-        reuse = base is not None and base.model is model and base.dated is not None \
+        # the dated factors depend on the dated nodes' numbers and the rules alone: a
+        # variant that changes other numbers (a tornado swing, a parameter draw) reuses them
+        reuse = base is not None and base.dated is not None \
+            and base.max_table == self.max_table \
             and len(base.rules) == len(self.rules) \
-            and all(a is b for a, b in zip(base.rules, self.rules, strict=True))
+            and all(a is b for a, b in zip(base.rules, self.rules, strict=True)) \
+            and (base.model is model or dfx.dated_signature(base.model)
+                 == dfx.dated_signature(model))
         self.dated = base.dated if reuse and base is not None else dfx.Dated(self)
         lay = self.dated.lay
         #: which dated quantities this network holds (:class:`~.datedfactors.Plan`)

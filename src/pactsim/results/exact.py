@@ -101,6 +101,7 @@ before anything is allocated; beyond ``max_table`` entries
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -134,6 +135,12 @@ __all__ = ["ExactResults", "exact"]
 
 FloatArray = NDArray[np.float64]
 _CHUNK = 1 << 18  # configurations evaluated at a time
+#: Counts over this many nodes or more (``at_least(k, ...)``, ``count(...) >= k``) are
+#: computed with a chain of count variables rather than over the nodes' joint law.
+COUNT_CHAIN_FROM = 8
+_COUNT_OPS = {"at_least": ">=", "at_most": "<=", "exactly": "=="}
+#: Elimination orders of count chains, by the network's shape (a few dozen kept).
+_COUNT_ORDERS: dict[tuple[Any, ...], list[int]] = {}
 
 
 # -- expressions ---------------------------------------------------------------
@@ -187,37 +194,59 @@ class ExactResults:
         rules = [fx.driver_rule(d, quad_points) for d in model.drivers]
         key = (_structure_key(model), quad_points, max_table)
         recent = _RECENT.pop(key, {})  # networks of this structure, last used
+        main_base = recent.get(quad_points)
         self._net = fx.Network(model, rules, 4 * quad_points, max_table,
-                               base=recent.get(quad_points), same_structure=True)
+                               base=main_base, same_structure=True)
         self._tree, self.largest_table, plan = fx.calibrate(self._net, max_table, progress,
                                                             model.scenario_id)
         self._p = np.array([self._tree.marginal(i)[1] for i in range(nb)])
-        self.quadrature_error = 0.0
+        self._quad_error: float | None = 0.0
         self._qprobs: dict[str, tuple[float, float | None]] | None = None
         self._date_cache: dict[int, FloatArray] = {}
+        self._check: tuple[Any, ...] | None = None
         if model.drivers or any(p.beta_given is not None for p in model.plans):
+            # the check (every marginal with twice the points) costs as much as the
+            # answer itself; it runs when quadrature_error is first read, so analyses
+            # that re-evaluate a scenario hundreds of times do not pay it each time
+            self._quad_error = None
+            self._check = (progress, plan, recent,
+                           None if main_base is None else main_base.model)
+        recent[quad_points] = self._net
+        _remember(key, recent)
+
+    @property
+    def quadrature_error(self) -> float:
+        """A bound on the quadrature error of every marginal (see the class docstring);
+        computed on first access."""
+        if self._quad_error is None:
+            assert self._check is not None
+            progress, plan, recent, main_base_model = self._check
             # the rules converge geometrically (their pieces resolve every node's
             # logistic), so doubling the points at least halves the error:
             # |p - p(2n)| >= err / 2. Where a node with several drivers is steeper
             # than the pieces resolve, convergence is only algebraic: 4. 1e-14
             # covers rounding in the two trees.
+            model = self.model
             safety = 4.0 if any(fx.unresolved(d) for d in model.drivers) else 2.0
             try:
-                p2 = self._marginals_with(2 * quad_points, progress, plan, recent)
+                p2 = self._marginals_with(2 * self.quad_points, progress, plan, recent,
+                                          main_base_model)
             except ModelTooWideError:
                 # twice the points do not fit in max_table: compare with half as
                 # many; err(n/2) >= 2 err(n) gives |p - p(n/2)| >= err(n)
                 safety /= 2.0
-                p2 = self._marginals_with(quad_points // 2, progress, plan, recent) \
-                    if quad_points >= 4 else np.full(nb, np.inf)
+                p2 = (self._marginals_with(self.quad_points // 2, progress, plan, recent,
+                                           main_base_model) if self.quad_points >= 4
+                      else np.full(model.n_binary, np.inf))
             change = float(np.max(np.abs(p2 - self._p), initial=0.0))
-            self.quadrature_error = safety * change + 1e-14
-        recent[quad_points] = self._net
-        _remember(key, recent)
+            self._quad_error = safety * change + 1e-14
+            self._check = None
+        return self._quad_error
 
     def _marginals_with(self, quad_points: int, progress: bool | None,
                         plan: tuple[list[int], list[tuple[int, ...]]],
-                        recent: dict[int, fx.Network]) -> FloatArray:
+                        recent: dict[int, fx.Network],
+                        main_base_model: CompiledModel | None) -> FloatArray:
         """Every marginal recomputed with rules of ``quad_points`` (for ``quadrature_error``);
         the network is kept in ``recent`` (the last networks of this structure)."""
         m = self.model
@@ -225,10 +254,11 @@ class ExactResults:
         base = recent.get(quad_points)
         main = self._net
         # a previous check network is of another model (compare its nodes as the
-        # main network did, when both bases are of the same model); else this model's
+        # main network did, when both bases are of the same model); else this model's.
+        # (The check runs lazily, after other evaluations may have replaced the
+        # networks in ``recent``: ``main.same`` is against the main network's base then.)
         same = main.same if base is not None and main.same is not None \
-            and recent.get(self.quad_points) is not None \
-            and recent[self.quad_points].model is base.model else None
+            and main_base_model is base.model else None
         net = fx.Network(m, rules, 4 * quad_points, self.max_table,
                          base=main if base is None else base, same=same,
                          same_structure=True)
@@ -421,6 +451,97 @@ class ExactResults:
                 values[q] = _expr.evaluate(m.questions[q][0], values, dates)
             yield flat[idx], [_expr.evaluate(t, values, dates) for t in trees]
 
+    # -- counts over many nodes ----------------------------------------------
+    def _count_form(self, tree: _expr.Expr) -> tuple[list[int], str, float] | None:
+        """``(binary indices, op, k)`` when ``tree`` (through question names) is a count
+        of true/false nodes compared with a number — ``at_least(k, ...)``,
+        ``at_most``, ``exactly``, ``count(...) >= k`` — over at least
+        :data:`COUNT_CHAIN_FROM` nodes; else ``None``."""
+        m = self.model
+        seen: set[str] = set()
+        while isinstance(tree, _expr.Name) and tree.name in m.questions \
+                and tree.name not in seen:  # a chain of questions: the user's length, a loop
+            seen.add(tree.name)
+            tree = m.questions[tree.name][0]
+        flip = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
+        if isinstance(tree, _expr.Call) and tree.func in _COUNT_OPS and tree.k is not None:
+            call, op, k = tree, _COUNT_OPS[tree.func], float(tree.k)
+        elif isinstance(tree, _expr.Compare) and isinstance(tree.left, _expr.Call) \
+                and tree.left.func == "count" and isinstance(tree.right, _expr.NumLit):
+            call, op, k = tree.left, tree.op, float(tree.right.value)
+        elif isinstance(tree, _expr.Compare) and isinstance(tree.right, _expr.Call) \
+                and tree.right.func == "count" and isinstance(tree.left, _expr.NumLit):
+            call, op, k = tree.right, flip[tree.op], float(tree.left.value)
+        else:
+            return None
+        if len(call.args) < COUNT_CHAIN_FROM:
+            return None
+        xs: list[int] = []
+        for a in call.args:
+            if not isinstance(a, _expr.Name) or a.name not in m.index \
+                    or m.index[a.name] in m.conditions:
+                return None
+            xs.append(m.index[a.name])
+        return xs, op, k
+
+    def _count_prob(self, xs: Sequence[int], op: str, k: float,
+                    also: int = -1) -> tuple[float, float | None]:
+        """P(count of true among ``xs`` ``op`` ``k``) by variable elimination with a chain
+        of count variables ``S_j = min(S_{j-1} + x_j, cap)``: tables of ``cap + 1``
+        states instead of the ``2**len(xs)`` configurations of the nodes' joint law.
+        With ``also`` (a binary index), P(that and ``also``) too, else ``None``."""
+        m, net = self.model, self._net
+        cap = int(min(len(xs), max(0.0, math.floor(k) + 1.0)))  # counts above cap: same answer
+        if not m.plain:  # as _joint: milestones' bits may need their joint factors
+            lay = net.dated.lay
+            dbits = {m.timing[v].slot for v in [*xs, also] if v in m.timing}
+            within = lay.upstream({*xs, also} - {-1})
+            if lay.plan((), dbits, within) != net.dplan:
+                net = fx.Network(m, list(net.rules), 4 * self.quad_points, self.max_table,
+                                 base=net, dates=(), bits=dbits, within=within)
+        keep = net.ancestors(sorted({*xs, also} - {-1}))
+        card = dict(net.card)
+        first = max(card) + 1
+        factors = [net.factors[v] for v in keep]
+        c = np.arange(cap + 1)
+        prev = -1
+        for j, x in enumerate(xs):
+            s = first + j
+            card[s] = cap + 1
+            if prev < 0:
+                t = (c[None, :] == np.minimum(np.arange(2), cap)[:, None]).astype(np.float64)
+                factors.append(fx.Factor((x, s), t))
+            else:  # axes (x, S_{j-1}, S_j): the chain's ids are above every other
+                t = (c[None, None, :] == np.minimum(np.arange(2)[:, None] + c[None, :],
+                                                     cap)[:, :, None]).astype(np.float64)
+                factors.append(fx.Factor((x, prev, s), t))
+            prev = s
+        query = {prev, also} - {-1}
+        key = (tuple(sorted(card.items())), tuple(f.vars for f in factors), prev, also)
+        order = _COUNT_ORDERS.get(key)
+        if order is None:
+            scopes = [f.vars for f in factors]
+            adj = fx.interaction_graph(scopes, [*keep, *range(first, prev + 1)])
+            order, cliques = fx.elimination_order(adj, card, [v for v in adj
+                                                              if v not in query])
+            widest = max(cliques, key=lambda q: fx.clique_entries(q, card), default=())
+            biggest = fx.clique_entries(widest, card)
+            if biggest > self.max_table:
+                raise fx.too_wide(biggest, [net.name(v) if v < first else "a count"
+                                            for v in widest], self.max_table,
+                                  "of this count")
+            if len(_COUNT_ORDERS) >= 64:
+                _COUNT_ORDERS.pop(next(iter(_COUNT_ORDERS)))
+            _COUNT_ORDERS[key] = order
+        f = fx.variable_elimination(factors, order)
+        total = float(f.table.sum())
+        law = f.table / total if total > 0 else f.table
+        hit = np.asarray(_expr.evaluate(_expr.Compare(op, _expr.Name("c"), _expr.NumLit(k)),
+                                        {"c": c.astype(np.float64)}), dtype=bool)
+        law = law.reshape(-1, cap + 1)  # (also's 2 states or 1, S_m): also < the chain's ids
+        p = min(max(float(law[:, hit].sum()), 0.0), 1.0)
+        return p, (min(max(float(law[1, hit].sum()), 0.0), 1.0) if also >= 0 else None)
+
     # -- probabilities --------------------------------------------------------
     def prob(self, expr: str, given: str | None = None) -> Estimate:
         """P(expr), or P(expr | given), exactly (``Estimate.exact``: stderr 0).
@@ -465,6 +586,9 @@ class ExactResults:
         if given is None:
             if isinstance(a, _expr.Name) and a.name in self.model.index:
                 return Estimate.exact(float(self._p[self.model.index[a.name]]))
+            form = self._count_form(a)
+            if form is not None:
+                return Estimate.exact(self._count_prob(*form)[0])
             joint, qs, _ = self._joint([a])
             total = sum(float(p[v].sum()) for p, (v,) in self._configurations(joint, qs, [a]))
             return Estimate.exact(min(max(total, 0.0), 1.0))
@@ -547,10 +671,15 @@ class ExactResults:
             base[q] = frozenset(found)
         signed = m.signing_index >= 0
         groups: dict[frozenset[str], list[str]] = {}
-        for q, (_tree, t) in m.questions.items():
-            if t == "bool":
-                groups.setdefault(base[q] | ({"signing"} if signed else set()), []).append(q)
         out: dict[str, tuple[float, float | None]] = {}
+        for q, (_tree, t) in m.questions.items():
+            form = self._count_form(_expr.Name(q)) if t == "bool" else None
+            if form is not None:  # a count over many nodes: its own chain
+                # left out when refused: prob() raises the error on its own
+                with contextlib.suppress(ModelTooWideError, ExactUnsupportedError):
+                    out[q] = self._count_prob(*form, also=m.signing_index)
+            elif t == "bool":
+                groups.setdefault(base[q] | ({"signing"} if signed else set()), []).append(q)
         for group in groups.values():
             exprs: list[_expr.Expr] = [_expr.Name(q) for q in group]
             if signed:
