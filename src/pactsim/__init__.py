@@ -23,6 +23,7 @@ from pactsim._version import __version__
 
 if TYPE_CHECKING:
     from pactsim.analysis.diff import diff
+    from pactsim.analysis.history import history
     from pactsim.analysis.pooling import pool
     from pactsim.analysis.scoring import score
     from pactsim.analysis.sensitivity import sensitivity
@@ -47,6 +48,7 @@ __all__ = [
     "errors",
     "exact",
     "from_dict",
+    "history",
     "load",
     "load_resolutions",
     "loads",
@@ -69,6 +71,7 @@ _LAZY = {
     "dumps": "pactsim.language.io",
     "exact": "pactsim.results.exact",
     "from_dict": "pactsim.language.io",
+    "history": "pactsim.analysis.history",
     "load": "pactsim.language.io",
     "load_resolutions": "pactsim.language.resolutions",
     "loads": "pactsim.language.io",

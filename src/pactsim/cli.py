@@ -278,6 +278,20 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_history(args: argparse.Namespace) -> int:
+    _check_destination(args.out, [args.file])
+    from pactsim.analysis.history import HISTORY_N, history
+    from pactsim.language.io import load
+    from pactsim.views.history import format_history, history_to_json
+
+    sc = load(args.file)
+    df = history(sc, args.question or None, method=args.method,
+                 n=HISTORY_N if args.n is None else args.n,
+                 seed=0 if args.seed is None else args.seed)
+    _deliver(history_to_json(df) if args.json else format_history(df), args.out, [args.file])
+    return 0
+
+
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     _check_destination(args.out, [args.file])
     from pactsim.analysis.sensitivity import SENSITIVITY_N, sensitivity
@@ -607,6 +621,34 @@ def build_parser() -> argparse.ArgumentParser:
                    help="range of a fixed probability, ± L in log-odds (default 1)")
     p.add_argument("--no-voi", action="store_true",
                    help="skip the value of information (the tornado only)")
+    out_option(p, "write here instead of standard output")
+
+    p = command("history", "the forecast as of each observation date: the priors, then "
+                           "after each day's news (observations:)", _cmd_history)
+    p.description = (
+        "The forecast history of a scenario file: each true/false question's probability\n"
+        "under the priors (as of as_of), then after each date of its observations:\n"
+        "section, given every observation learnt on or before that date. Below the table,\n"
+        "what was learnt on each date and its source.\n\n"
+        "Exact inference where it works (no noise); elsewhere one Monte Carlo run for\n"
+        "every date (common random numbers), with the standard error of each number.\n\n"
+        "examples:\n"
+        "  pactsim history scenarios/variants/iran-russia-2024-news.yaml\n"
+        "  pactsim history FILE --question signed_by_q1_2025 -q 'in_force.date <= 2025-06-30'\n"
+        "  pactsim history FILE --json -o history.json")
+    p.add_argument("file", metavar="FILE", help="scenario file (YAML) with observations:")
+    p.add_argument("-q", "--question", action="append", default=None, metavar="Q",
+                   help="a question's name or a true/false expression to follow (repeatable; "
+                        "default: every true/false question)")
+    p.add_argument("--json", action="store_true",
+                   help="JSON, one record per (date, question), instead of the table")
+    p.add_argument("--method", choices=["auto", "exact", "montecarlo"], default="auto",
+                   help="exact inference where it works and Monte Carlo elsewhere (auto, the "
+                        "default), or force one")
+    p.add_argument("-n", type=_draws, default=None, metavar="N",
+                   help="Monte Carlo draws, where exact inference cannot answer "
+                        "(default 200,000)")
+    p.add_argument("--seed", type=_seed, default=None, help="Monte Carlo seed (default 0)")
     out_option(p, "write here instead of standard output")
 
     p = command("score", "score scenarios against resolution files: Brier and log scores "

@@ -12,6 +12,7 @@ DOCUMENTED = {
     "exact", "from_dict", "load", "loads", "simulate", "sweep",
     "load_resolutions", "pool", "score",  # keeping score (issue 13)
     "diff",  # issue 11, item 7
+    "history",  # issue 11, item 1: the forecast as of each observation date
     "spread", "sobol",  # issue 12: the spread over the uncertain inputs
     "sensitivity",  # issue 12: what drives the forecast
 }

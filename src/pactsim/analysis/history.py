@@ -1,0 +1,317 @@
+"""The forecast history of a scenario file: its forecast as of each observation date.
+
+A scenario file holds priors (as of ``as_of``) and, in ``observations:``, the
+news learnt since, each dated. :func:`history` answers the file's questions
+under the priors alone, then after each observation date under every
+observation learnt on or before it:
+
+=====  ==========  ==========================================================
+step   date        conditioned on
+=====  ==========  ==========================================================
+0      ``as_of``   nothing (the priors)
+1      d1          the observations dated d1
+2      d2          those dated d1 or d2
+…      …           …
+=====  ==========  ==========================================================
+
+Hard evidence restricts to the worlds where it holds; soft evidence with
+likelihood ratio r weights a world where it holds by r, and 1 where not, and
+several findings multiply (see :mod:`pactsim.language.evidence`):
+
+.. math:: P(Q \\mid \\text{news}) =
+          \\frac{\\sum_x P(x)\\,w(x)\\,[Q(x)]}{\\sum_x P(x)\\,w(x)},\\qquad
+          w(x) = [H(x)] \\prod_i r_i^{[E_i(x)]}.
+
+**Exactly** (``method="exact"``), with :func:`pactsim.exact` on the priors:
+hard findings alone by ``prob(q, given=H)``; with ``k`` soft expressions
+(the same expression twice counts once, its ratios multiplied) the sums run
+over the ``2**k`` truth assignments of those expressions, each a
+``prob`` of a conjunction, so ``k`` is bounded by :data:`MAX_SOFT_EXACT`.
+**By Monte Carlo** (``method="montecarlo"``): one run of the priors (common
+random numbers for every date, so the changes from date to date are not
+noise), each draw weighted by ``w`` as above; the standard error is that of a
+ratio estimator, ``sqrt(Σ w²(q − p)²) / Σ w``, and ``n_eff = (Σ w)² / Σ w²`` is
+the effective number of draws. ``method="auto"`` is exact where exact
+inference answers and Monte Carlo elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from pactsim.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    ConditionError,
+    ExactUnsupportedError,
+    ModelTooWideError,
+    printable,
+)
+from pactsim.language.evidence import Finding, hard_text
+from pactsim.language.scenario import Scenario
+from pactsim.results.exact import ExactResults, exact
+
+__all__ = ["COLUMNS", "HISTORY_N", "MAX_QUESTIONS", "MAX_SOFT_EXACT", "Step", "history",
+           "steps"]
+
+#: Draws of the one Monte Carlo run behind a history (when exact inference cannot answer).
+HISTORY_N = 200_000
+#: Most distinct soft-evidence expressions answered exactly (``2**k`` conjunctions).
+MAX_SOFT_EXACT = 10
+#: Most questions one history follows.
+MAX_QUESTIONS = 200
+#: The columns of :func:`history`'s frame, in order.
+COLUMNS = ("step", "date", "source", "evidence", "question", "p", "stderr", "n_eff", "method")
+
+Method = Literal["auto", "exact", "montecarlo"]
+_REFUSED = (ModelTooWideError, ExactUnsupportedError)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row date of a history: the forecast as of ``date``.
+
+    Attributes
+    ----------
+    date:
+        ``as_of`` for the priors (step 0), else an observation date.
+    new:
+        The observations learnt that day (file order); ``()`` for the priors.
+    findings:
+        Every observation learnt on or before ``date``.
+    """
+
+    date: dt.date
+    new: tuple[Finding, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def source(self) -> str:
+        """The sources of the day's observations, joined by `` | `` (``""`` for the priors)."""
+        return " | ".join(f.source or "" for f in self.new)
+
+    @property
+    def evidence(self) -> str:
+        """The day's evidence as written, soft evidence with its ratio (``x (×3)``)."""
+        return "; ".join(f.expr if f.hard else f"{f.expr} (×{f.likelihood_ratio:g})"
+                         for f in self.new)
+
+
+def steps(scenario: Scenario) -> list[Step]:
+    """The priors, then one :class:`Step` per distinct observation date, in date order."""
+    out = [Step(scenario.as_of, (), ())]
+    everything = scenario.findings()
+    for day, group in itertools.groupby(everything, key=lambda f: f.date):
+        new = tuple(group)
+        out.append(Step(day or scenario.as_of, new, out[-1].findings + new))
+    return out
+
+
+def _soft(findings: Sequence[Finding]) -> list[tuple[str, float]]:
+    """Soft findings, one per distinct expression (ratios of the same one multiplied;
+    ratio 1 dropped: it says nothing)."""
+    merged: dict[str, float] = {}
+    for f in findings:
+        if f.likelihood_ratio is not None:
+            key = f.expr.strip()
+            merged[key] = merged.get(key, 1.0) * float(f.likelihood_ratio)
+    return [(e, r) for e, r in merged.items() if r != 1.0]
+
+
+def _impossible(day: dt.date, detail: str) -> ConditionError:
+    return ConditionError(printable(
+        f"as of {day}: the observations learnt by then cannot all hold in this scenario "
+        f"({detail}); check their evidence against the priors (an observation the priors "
+        "call impossible needs softer evidence, or a change of the priors)"))
+
+
+def _exact_answers(ex: ExactResults, questions: Sequence[str], step: Step) -> list[float]:
+    """P(q | the step's findings) for each question, exactly.
+
+    The one place that conditions exactly: once ``exact(scenario, evidence=...)``
+    exists, this becomes ``exact(prior, evidence=step.findings).prob(q)``.
+    """
+    hard = hard_text(step.findings)
+    soft = _soft(step.findings)
+    if not soft:
+        try:
+            return [float(ex.prob(q, given=hard)) for q in questions]
+        except ConditionError as err:
+            if hard is None:
+                raise
+            raise _impossible(step.date, str(err)) from None
+    if len(soft) > MAX_SOFT_EXACT:
+        raise ExactUnsupportedError(
+            f"as of {step.date}: {len(soft)} distinct soft-evidence expressions; exact "
+            f"answers sum over 2**k of their truth assignments and take at most "
+            f"{MAX_SOFT_EXACT} (MAX_SOFT_EXACT); use method='montecarlo'")
+    num = [0.0] * len(questions)
+    den = 0.0
+    for pattern in itertools.product((True, False), repeat=len(soft)):
+        weight = math.prod(r for (_e, r), holds in zip(soft, pattern, strict=True) if holds)
+        parts = ([f"({hard})"] if hard is not None else []) + [
+            f"({e})" if holds else f"not ({e})"
+            for (e, _r), holds in zip(soft, pattern, strict=True)]
+        cond = " and ".join(parts)
+        p_cond = float(ex.prob(cond))
+        if p_cond <= 0.0:
+            continue
+        den += weight * p_cond
+        for i, q in enumerate(questions):
+            num[i] += weight * float(ex.prob(f"({q}) and {cond}"))
+    if den <= 0.0:
+        raise _impossible(step.date, "probability 0")
+    return [min(max(x / den, 0.0), 1.0) for x in num]
+
+
+def _exact_rows(prior: Scenario, questions: Sequence[str], plan: Sequence[Step]
+                ) -> list[dict[str, Any]]:
+    ex = exact(prior)
+    rows = []
+    for k, step in enumerate(plan):
+        for q, p in zip(questions, _exact_answers(ex, questions, step), strict=True):
+            rows.append(_row(k, step, q, p, 0.0, math.nan, "exact"))
+    return rows
+
+
+def _mc_rows(prior: Scenario, questions: Sequence[str], plan: Sequence[Step], n: int,
+             seed: Any) -> list[dict[str, Any]]:
+    from pactsim.montecarlo import simulate
+
+    res = simulate(prior, n=n, seed=seed, keep_draws=True)
+    # per-draw truth of each question and each finding's expression, evaluated once
+    truth = {q: res._evaluate(q, "a question") for q in questions}
+    held = {f.expr: res._evaluate(f.expr, "evidence") for f in plan[-1].findings}
+    rows = []
+    for k, step in enumerate(plan):
+        w = np.ones(res.n)
+        for f in step.findings:
+            if f.likelihood_ratio is None:
+                w *= held[f.expr]
+            else:
+                w *= np.where(held[f.expr], float(f.likelihood_ratio), 1.0)
+        total = float(w.sum())
+        if total <= 0.0:
+            raise _impossible(step.date, f"no draw of {res.n:,} meets the hard evidence; "
+                              "raise n if it is merely rare")
+        n_eff = total * total / float(np.dot(w, w))
+        for q in questions:
+            x = truth[q].astype(float)
+            p = float(np.dot(w, x)) / total
+            se = math.sqrt(float(np.dot(w * w, (x - p) ** 2))) / total
+            rows.append(_row(k, step, q, p, se, n_eff, "montecarlo"))
+    return rows
+
+
+def _row(k: int, step: Step, q: str, p: float, se: float, n_eff: float,
+         method: str) -> dict[str, Any]:
+    return {"step": k, "date": step.date, "source": step.source, "evidence": step.evidence,
+            "question": q, "p": p, "stderr": se, "n_eff": n_eff, "method": method}
+
+
+def _questions(scenario: Scenario, questions: Sequence[str] | str | None) -> list[str]:
+    if questions is None:
+        from pactsim.inference.compile import compile_scenario
+
+        found = [q for q, (_, t) in compile_scenario(scenario).questions.items() if t == "bool"]
+        return found or scenario.binary_names[:MAX_QUESTIONS]
+    if isinstance(questions, str):
+        questions = [questions]
+    if not isinstance(questions, Sequence):
+        raise ArgumentTypeError(printable(
+            f"history(): questions = {questions!r} must be a list of question names or "
+            "true/false expressions"))
+    out = []
+    for q in questions:
+        if not isinstance(q, str) or not q.strip():
+            raise ArgumentTypeError(printable(
+                f"history(): question {q!r} is not a question name or expression (text)"))
+        out.append(q.strip())
+    if not out or len(out) > MAX_QUESTIONS:
+        raise ArgumentError(f"history(): {len(out)} questions; give 1 to {MAX_QUESTIONS}")
+    return list(dict.fromkeys(out))
+
+
+def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
+            method: Method = "auto", n: int = HISTORY_N, seed: Any = 0) -> pd.DataFrame:
+    """The forecast as of ``as_of`` (the priors) and after each observation date.
+
+    Parameters
+    ----------
+    scenario:
+        A scenario, usually read from a file with ``observations:``; without
+        any, the history is the priors alone (step 0).
+    questions:
+        Question names or true/false expressions (default: every true/false
+        question of the scenario; without any, every binary node).
+    method:
+        ``"exact"``, ``"montecarlo"``, or ``"auto"`` (the default): exact
+        where exact inference answers, else Monte Carlo.
+    n, seed:
+        Draws and seed of the one Monte Carlo run (not used when exact).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: one row per (step, question), columns :data:`COLUMNS`: ``step``
+        (0 for the priors), ``date`` (``as_of``, then each observation date),
+        ``source`` and ``evidence`` of that day's observations (``""`` for the
+        priors), ``question``, ``p`` = P(question | every observation up to
+        ``date``), its ``stderr`` (0 when exact), ``n_eff`` (the effective
+        number of Monte Carlo draws; NaN when exact) and ``method``.
+        ``df.attrs`` holds the scenario id, ``n`` and ``seed``.
+
+    Raises
+    ------
+    ConditionError
+        When the observations up to a date are impossible under the priors.
+    ExactUnsupportedError, ModelTooWideError
+        With ``method="exact"``, when exact inference cannot answer (more
+        than :data:`MAX_SOFT_EXACT` soft expressions, among others).
+    ScenarioError
+        When a question is not a valid expression of the scenario.
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> sc = pactsim.loads("pactsim: 2\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                    "events:\\n  rain: {p: 0.3}\\n  wet: {given: [rain], table: "
+    ...                    "{true: 0.9, false: 0.1}}\\nobservations:\\n"
+    ...                    "  - {date: 2024-03-01, source: radio, evidence: rain}\\n")
+    >>> df = history(sc, ["wet"])
+    >>> [(str(d), round(p, 4)) for d, p in zip(df["date"], df["p"])]
+    [('2024-01-01', 0.34), ('2024-03-01', 0.9)]
+    """
+    if not isinstance(scenario, Scenario):
+        raise ArgumentTypeError(printable(
+            f"history(): scenario = {scenario!r} is not a Scenario (read one with "
+            "pactsim.load)"))
+    if method not in ("auto", "exact", "montecarlo"):
+        raise ArgumentError(printable(
+            f"history(): method = {method!r}; use 'auto', 'exact' or 'montecarlo'"))
+    qs = _questions(scenario, questions)
+    plan = steps(scenario)
+    # the priors: the scenario without its observations (whatever simulate and exact
+    # do with a scenario's observations, step 0 is the file's priors)
+    prior = scenario.with_changes(observations=[]) if scenario.observations else scenario
+    rows: list[dict[str, Any]] | None = None
+    if method in ("auto", "exact"):
+        try:
+            rows = _exact_rows(prior, qs, plan)
+        except _REFUSED:
+            if method == "exact":
+                raise
+    if rows is None:
+        rows = _mc_rows(prior, qs, plan, n, seed)
+    df = pd.DataFrame(rows, columns=list(COLUMNS))
+    df.attrs.update({"scenario": scenario.id, "n": n, "seed": seed,
+                     "method": df["method"].iloc[0] if len(df) else method})
+    return df
