@@ -1,0 +1,87 @@
+"""`pactsim history FILE`: the forecast as of each observation date, called in-process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pactsim
+from helpers import call
+
+ROOT = Path(__file__).parents[2]
+NEWS = ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml"
+SMALL = ("pactsim: 2\nid: small\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+         "events:\n  rain: {p: 0.3}\n  wet: {given: [rain], table: {true: 0.9, false: 0.1}}\n"
+         "questions:\n  dry: not wet\n"
+         "observations:\n"
+         "  - {date: 2024-03-01, source: 'Radio, 1 Mar', evidence: rain}\n")
+
+
+def test_table_of_the_news_variant(capsys):
+    code, out, err = call(capsys, "history", NEWS, "-q", "signed_by_2024",
+                          "--question", "signed_by_q1_2025")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "Forecast history of iran-russia-2024-news (exact)"
+    dates = lines[2].split()[1:]
+    sc = pactsim.load(NEWS)
+    assert dates == [str(sc.as_of), *sorted({str(o.date) for o in sc.observations})]
+    row = dict(line.split(maxsplit=1) for line in lines[3:5])
+    assert row["signed_by_2024"].split()[-1] == "0.0%"  # not signed in 2024 was observed
+    assert "What was learnt:" in out
+    for o in sc.observations:
+        assert f"source: {o.source}" in out
+
+
+def test_json_with_monte_carlo_to_a_file(tmp_path, capsys):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    target = tmp_path / "h.json"
+    code, out, err = call(capsys, "history", path, "--json", "--method", "montecarlo",
+                          "-n", "20000", "--seed", "3", "-o", target)
+    assert code == 0 and out == "" and f"wrote {target}" in err
+    doc = json.loads(target.read_text())
+    assert (doc["scenario"], doc["method"], doc["n"], doc["seed"]) == ("small", "montecarlo",
+                                                                      20_000, 3)
+    assert [(r["step"], r["date"], r["question"]) for r in doc["rows"]] == [
+        (0, "2024-01-01", "dry"), (1, "2024-03-01", "dry")]
+    prior, after = doc["rows"]
+    assert prior["source"] == "" and after["source"] == "Radio, 1 Mar"
+    # P(dry) = 0.3 * 0.1 + 0.7 * 0.9 = 0.66 before, 0.1 after learning rain
+    assert abs(prior["p"] - 0.66) < 4 * prior["stderr"]
+    assert abs(after["p"] - 0.1) < 4 * after["stderr"]
+    assert after["n_eff"] < prior["n_eff"] == 20_000
+
+
+def test_exact_json_has_no_draws(tmp_path, capsys):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    code, out, _err = call(capsys, "history", path, "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["method"] == "exact" and doc["n"] is None and doc["seed"] is None
+    assert [round(r["p"], 12) for r in doc["rows"]] == [0.66, 0.1]
+    assert all(r["stderr"] == 0 and r["n_eff"] is None for r in doc["rows"])
+
+
+def test_an_invalid_file_exits_2_with_located_problems(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL.replace("evidence: rain}", "evidence: rian, likelihood_ratio: 0}"))
+    code, out, err = call(capsys, "history", bad)
+    assert code == 2 and out == ""
+    assert f"{bad}:11:" in err and "observations[0].evidence: unknown name 'rian'" in err
+    assert "observations[0].likelihood_ratio: = 0.0 must be > 0" in err
+    assert "Traceback" not in err
+
+
+def test_an_unknown_question_exits_2(tmp_path, capsys):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    code, _out, err = call(capsys, "history", path, "-q", "wte")
+    assert code == 2 and "unknown name 'wte'" in err and "Traceback" not in err
+
+
+def test_help_explains_the_command(capsys):
+    code, out, _err = call(capsys, "history", "--help")
+    assert code == 0
+    assert "observations:" in out and "--json" in out and "--question" in out
