@@ -169,6 +169,8 @@ def test_observations_round_trip_and_change_equality():
     assert sc != bare and sc.digest != bare.digest
     assert sc.with_changes(observations=[]) == bare  # no observations: the priors' digest
     assert pactsim.loads(HEAD + "  []\n") == bare
+    changed = sc.with_changes({"rain.p": 0.4})  # observations go through model_dump again
+    assert changed.observations == sc.observations and changed != sc
 
 
 def _variant(tmp_path: Path, base_name: str, body: str) -> Path:

@@ -1172,7 +1172,7 @@ def _check_observations(c: _Checker, data: Mapping[Any, Any], meta: Mapping[str,
         c.report(("observations",), _v2("observations", "dated news the forecast is updated "
                                         "on"), key=True)
         return
-    if not isinstance(raw, list):
+    if not isinstance(raw, list | tuple):  # a tuple: Scenario.model_dump()
         c.report(("observations",), f"= {shown(raw)} must be a list of entries, each "
                  f"`- {_EXAMPLE[Observation]}`", value=raw)
         return

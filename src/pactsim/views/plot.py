@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 
     from pactsim.views.display import ResultsLike
 
-__all__ = ["PlotAccessor", "bundles", "date_cdf", "diff", "inclusion", "numeric", "signing_cdf",
-           "timeline", "tornado", "value_of_information"]
+__all__ = ["PlotAccessor", "bundles", "date_cdf", "diff", "history", "inclusion", "numeric",
+           "signing_cdf", "timeline", "tornado", "value_of_information"]
 
 DARK, LIGHT, GREY, ACCENT = "#2f5d8a", "#9cbad8", "#d0d0d0", "#c45a1b"
 #: One colour per dated node of a timeline (signing first, in DARK); then they repeat.
@@ -641,6 +641,69 @@ def value_of_information(s: Any, top: int = 15, ax: Axes | None = None, *,
     from pactsim.views.sensitivity import plot_voi
 
     return plot_voi(s, top, ax, heading=heading)
+
+
+def history(df: pd.DataFrame, ax: Axes | None = None, *,
+            labels: dict[str, str] | None = None, heading: bool = True) -> Figure | Axes:
+    """A forecast history (:func:`pactsim.history`): each question's probability as a
+    step line over time, from the priors (as of ``as_of``) through each observation
+    date, where a numbered marker stands for what was learnt that day (the numbers
+    are the ``step`` column; list the sources beside the figure, as the report
+    does). Monte Carlo answers get a 95% band. ``labels`` maps question names to
+    the text of the legend."""
+    import datetime as dt
+
+    import matplotlib.dates
+
+    mdates: Any = matplotlib.dates  # its locators and formatters are untyped
+    own = ax is None
+    fig, ax = _start(ax, (9, 4.8))
+    steps = df.drop_duplicates("step")
+    dates = [pd.Timestamp(d) for d in steps["date"]]
+    span = max((dates[-1] - dates[0]).days, 1)
+    end = dates[-1] + pd.Timedelta(days=max(7, round(0.12 * span)))
+    x = np.array([*dates, end], dtype="datetime64[D]")
+    questions = list(dict.fromkeys(df["question"]))
+    for i, q in enumerate(questions):
+        rows = df[df["question"] == q]
+        p = 100 * rows["p"].to_numpy(dtype=float)
+        se = 100 * rows["stderr"].to_numpy(dtype=float)
+        colour = PALETTE[i % len(PALETTE)]
+        y = np.append(p, p[-1])
+        ax.step(x, y, where="post", color=colour, linewidth=2,
+                label=plain(clip((labels or {}).get(q, q), 60)))
+        ax.plot(x[:-1], p, "o", color=colour, markersize=5, markeredgecolor="white", zorder=3)
+        if (se > 0).any():
+            ax.fill_between(x, np.append(p - _Z95 * se, p[-1] - _Z95 * se[-1]),
+                            np.append(p + _Z95 * se, p[-1] + _Z95 * se[-1]), step="post",
+                            color=colour, alpha=0.15, linewidth=0)
+        ax.annotate(pct_short(p[-1] / 100), (x[-1], y[-1]), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=9, color=colour,
+                    fontweight="bold")
+    for k, d in zip(steps["step"], dates, strict=True):
+        if int(k) == 0:
+            continue
+        ax.axvline(mdates.date2num(d), color="#999999", linewidth=0.8, linestyle=":", zorder=1)
+        ax.annotate(str(int(k)), (d, 1), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=9,
+                    fontweight="bold", color="#333333",
+                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#999999"})
+    ax.set_ylim(0, 100)
+    ax.set_xlim(x[0] - np.timedelta64(max(1, round(0.015 * span)), "D"), x[-1])
+    _percent_axis(ax.yaxis)
+    ax.set_ylabel("P(question | what was known then)", fontsize=10)
+    _frame(ax, "y")
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.06, 1), fontsize=8.5, frameon=False)
+    note = (f"Step 0: the priors as of {dt.date.fromisoformat(day(dates[0]))}; each numbered "
+            "line: the observations of that day (and all before)")
+    if heading:
+        ax.set_title("Forecast history", loc="left", fontsize=12, fontweight="bold", pad=34)
+    ax.annotate(plain(note), xy=(0, 1), xycoords="axes fraction", xytext=(0, 20),
+                textcoords="offset points", fontsize=9, color="#555555", va="bottom")
+    return fig if own else ax
 
 
 class PlotAccessor:

@@ -50,6 +50,7 @@ main.pactsim p{margin:6px 0;max-width:80ch}
 main.pactsim table{font-size:13px}
 main.pactsim h2+table>caption{display:none}
 main.pactsim figure{margin:10px 0 4px}
+main.pactsim table.ps-history td:nth-child(2){white-space:nowrap}
 main.pactsim figure img{max-width:100%;height:auto;display:block}
 main.pactsim .lead{font-size:15px;color:#333}
 main.pactsim p.empty{color:#555;font-style:italic}
@@ -249,6 +250,67 @@ def _drivers_section(sc: Any, sensitivity: object, question: str | None) -> str:
     return sensitivity_html(s, band=band)
 
 
+#: Questions drawn in the forecast history: those that moved most (the table has them all).
+HISTORY_PLOTTED = 6
+
+
+def _history_section(res: ResultsLike) -> str:
+    """"Forecast history": the forecast as of each observation date (only for a
+    scenario with ``observations:``), drawn and tabled, with what was learnt."""
+    sc = res.scenario
+    if not sc.observations:
+        return ""
+    from pactsim.analysis.history import history
+    from pactsim.errors import ConditionError
+    from pactsim.views import plot
+
+    head = "<h2>Forecast history</h2>"
+    try:
+        df = history(sc)
+    except ConditionError as err:
+        return head + _empty(str(err))
+    steps = df.drop_duplicates("step")
+    questions = list(dict.fromkeys(df["question"]))
+    p = {(int(k), str(q)): float(v) for k, q, v in zip(df["step"], df["question"], df["p"],
+                                                       strict=True)}
+    moved = sorted(questions, key=lambda q: -max(abs(p[(int(k), q)] - p[(0, q)])
+                                                 for k in steps["step"]))
+    shown = [q for q in questions if q in moved[:HISTORY_PLOTTED]]
+    mc = df.attrs.get("method") == "montecarlo"
+    intro = ("<p>Each true/false question's probability under the priors (step 0, as of "
+             f"{sc.as_of}), then after each date of the file's observations, given everything "
+             "learnt by then"
+             + (f" (Monte Carlo, n={df.attrs.get('n', 0):,}, seed {df.attrs.get('seed')}; "
+                "bands: 95%)" if mc else " (exact)")
+             + (f". The figure shows the {len(shown)} that moved most; the table has all."
+                if len(shown) < len(questions) else ".") + "</p>")
+    figure = _png(plot.history(df[df["question"].isin(shown)],
+                               labels={q: _d.label(res, q) for q in shown}, heading=False),
+                  "each question's probability after each observation date")
+    day_step = {d: int(k) for k, d in zip(steps["step"], steps["date"], strict=True)}
+    learnt = []
+    for o in sorted(sc.observations, key=lambda o: o.date):
+        ratio = "" if o.likelihood_ratio is None else f" (×{o.likelihood_ratio:g}, soft)"
+        learnt.append(f"<tr><td>{day_step[o.date]}</td><td>{day(o.date)}</td>"
+                      f"<td><code>{escape(o.evidence)}</code>{escape(ratio)}</td>"
+                      f"<td>{escape(o.source)}</td><td class=\"why\">{escape(o.why or '')}</td>"
+                      "</tr>")
+    th = "".join(f'<th title="{escape(str(src) or "the priors")}">{int(k)}<br>{day(d)}</th>'
+                 for k, d, src in zip(steps["step"], steps["date"], steps["source"],
+                                      strict=True))
+    body = "".join(
+        f"<tr><td>{escape(_d.label(res, q))}</td>"
+        + "".join(f'<td class="num">{pct(p[(int(k), q)])}</td>' for k in steps["step"])
+        + "</tr>" for q in questions)
+    return (head + intro + figure
+            + '<table class="ps-history"><caption>What was learnt</caption><thead><tr>'
+              "<th>#</th><th>date</th><th>evidence</th><th>source</th><th>why</th></tr>"
+              f"</thead><tbody>{''.join(learnt)}</tbody></table>"
+            + '<table class="ps-history"><caption>P(question) as of each date (hover a date '
+              f"for its source)</caption><thead><tr><th>question</th>{th}</tr></thead>"
+              f"<tbody>{body}</tbody></table>")
+
+
 def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
                 resolutions: object = None, compare: object = None,
                 sensitivity: object = "auto", question: str | None = None) -> str:
@@ -291,6 +353,10 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
            f"<title>{title}</title><style>{_d.CSS}{_PAGE_CSS}</style></head><body>"
            f'<main class="pactsim"><h1>{title}</h1>'
            f'<div class="lead">Forecast as of {sc.as_of}, horizon {sc.horizon}. '
+           + (f"The file records {len(sc.observations)} observation"
+              f"{'s' if len(sc.observations) != 1 else ''} learnt since, to "
+              f"{max(o.date for o in sc.observations)} (see Forecast history). "
+              if sc.observations else "")
            + ("Percentages with 95% intervals. " if hasattr(res, "info") else "")
            + f"{escape(_d.run_meta(res))}.</div>",
            _headline(res)]
@@ -303,6 +369,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
         out.append(scorecard_html(score(sc, resolutions)))  # type: ignore[arg-type]
     if len(res.questions()):
         out.append(f"<h2>Questions</h2>{_d.questions_table(res)}")
+    out.append(_history_section(res))
     out.append(_drivers_section(sc, sensitivity, question))
     if compare is not None:
         from pactsim.views.diff import diff_html
