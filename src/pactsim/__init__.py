@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pactsim.analysis.sensitivity import sensitivity
     from pactsim.analysis.spread import sobol, spread
     from pactsim.analysis.sweep import sweep
+    from pactsim.language.evidence import Finding, soft
     from pactsim.language.io import dumps, from_dict, load, loads
     from pactsim.language.resolutions import load_resolutions
     from pactsim.language.scenario import Scenario
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Estimate",
     "ExactResults",
+    "Finding",
     "Results",
     "Scenario",
     "__version__",
@@ -57,6 +59,7 @@ __all__ = [
     "sensitivity",
     "simulate",
     "sobol",
+    "soft",
     "spread",
     "sweep",
 ]
@@ -65,6 +68,7 @@ __all__ = [
 _LAZY = {
     "Estimate": "pactsim.results.estimate",
     "ExactResults": "pactsim.results.exact",
+    "Finding": "pactsim.language.evidence",
     "Results": "pactsim.results.montecarlo",
     "Scenario": "pactsim.language.scenario",
     "diff": "pactsim.analysis.diff",
@@ -80,6 +84,7 @@ _LAZY = {
     "sensitivity": "pactsim.analysis.sensitivity",
     "simulate": "pactsim.montecarlo",
     "sobol": "pactsim.analysis.spread",
+    "soft": "pactsim.language.evidence",
     "spread": "pactsim.analysis.spread",
     "sweep": "pactsim.analysis.sweep",
 }

@@ -31,13 +31,15 @@ from numpy.typing import NDArray
 
 from pactsim._version import __version__
 from pactsim.backends import ExecutorLike, executor_argument, ordered_results
-from pactsim.errors import ArgumentError, ArgumentTypeError, did_you_mean
+from pactsim.errors import ArgumentError, ArgumentTypeError, ConditionError, did_you_mean
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.inference.engine import BLOCK, Draws, n_blocks
+from pactsim.inference.weighting import EvidencePlan, plan_evidence
+from pactsim.language.evidence import evidence_for
 from pactsim.language.scenario import Scenario
 from pactsim.results.chunk import Chunk, init_worker, run_chunk
 from pactsim.results.montecarlo import Results, RunInfo
-from pactsim.results.stats import Stats, bundle_groups
+from pactsim.results.stats import Stats, WeightedStats, bundle_groups
 
 __all__ = ["DEFAULT_CHUNK", "DEFAULT_N", "MAX_N", "RunConfig", "resolve_seed", "simulate"]
 
@@ -188,6 +190,8 @@ def simulate(
     target_se: float | None = None,
     target_of: Sequence[str] | None = None,
     do: Mapping[str, Any] | None = None,
+    evidence: object = None,
+    observations: bool = True,
 ) -> Results:
     """Sample ``n`` whole agreements from a scenario (or fewer, to a target precision).
 
@@ -244,6 +248,26 @@ def simulate(
         <pactsim.language.scenario.Scenario.do>`), which ``results.scenario`` holds.
         Unlike ``given=`` in :meth:`Results.prob`, nothing upstream of the set
         nodes changes.
+    evidence:
+        What has been found out, in any form
+        :func:`pactsim.language.evidence.as_findings` accepts: an expression
+        (``"not signing.date <= 2024-12-01"``), ``{"mutual_defence": True}``,
+        ``{"ratified_ru": datetime.date(2025, 4, 21)}``,
+        ``pactsim.soft("drones_missiles", 3)``, or a list of these. The draws are
+        weighted — by likelihood weighting where a finding clamps a node or a
+        curve node's date, by rejection (weight 0) on the rest, by the ratio for
+        soft findings (see :mod:`pactsim.inference.weighting`) — and every
+        estimate is the weighted one, :math:`\\sum w 1[A] / \\sum w`, with the
+        delta-method standard error and the effective sample size
+        (``Estimate.ess``, ``results.info.ess``). Never loops: evidence shown
+        impossible before sampling (a ``p: 0`` node forced true, a clause forced
+        true with its pillar forced false, a date outside ``(as_of, horizon]``)
+        and evidence that leaves every draw weight 0 raise
+        :class:`~pactsim.errors.ConditionError`. Not with ``target_se``.
+    observations:
+        Condition also on the scenario file's ``observations:`` (the default; see
+        :func:`pactsim.language.evidence.evidence_for`); ``False``: on
+        ``evidence`` alone.
 
     Returns
     -------
@@ -253,6 +277,8 @@ def simulate(
     ------
     ArgumentError, ArgumentTypeError
         For an argument out of range or of the wrong type (the message names it).
+    ConditionError
+        For evidence that cannot hold (named before sampling), or that no draw met.
     ExecutionError
         When a chunk fails on an executor (the rest are cancelled). A
         :class:`~pactsim.errors.PactsimError` raised in a chunk is raised as is.
@@ -265,6 +291,9 @@ def simulate(
     >>> res = pactsim.simulate(sc, n=10_000, seed=1)
     >>> round(res.prob("rain").value, 2)
     0.3
+    >>> wet = pactsim.simulate(sc, n=10_000, seed=1, evidence=pactsim.soft("rain", 3))
+    >>> round(wet.prob("rain").value, 1)    # 3 * 0.3 / (3 * 0.3 + 0.7) = 0.5625
+    0.6
     """
     if not isinstance(scenario, Scenario):
         raise ArgumentTypeError(
@@ -279,10 +308,18 @@ def simulate(
     if progress is not None and not isinstance(progress, bool):
         raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}")
     target = _target(scenario, target_se, target_of)
+    if not isinstance(observations, bool):
+        raise ArgumentTypeError(f"observations must be True or False, not {observations!r}")
+    findings = evidence_for(scenario, evidence, observations=observations)
+    if findings and target is not None:
+        raise ArgumentError("target_se cannot be combined with evidence: under evidence the "
+                            "standard errors depend on the weights; give n and read the "
+                            "effective sample size (results.info.ess)")
     if executor is not None:
         executor, workers = executor_argument(executor, workers)
     entropy, spawn_key = resolve_seed(seed)
     model = compile_scenario(scenario)
+    plan = plan_evidence(model, findings) if findings else None  # refuses the impossible
     total_blocks = n_blocks(n)
     if executor is None and workers > 1 and chunk_size == DEFAULT_CHUNK:
         # the default chunk is shared out: memory with workers stays near a lone run's
@@ -297,21 +334,28 @@ def simulate(
     if executor is None and workers > 1 and total_blocks > config.blocks_per_chunk:
         own = executor = _pool(workers)
     stats: Stats | None = None
+    wstats: WeightedStats | None = None
     kept: list[Draws] = []
     answers: list[dict[str, NDArray[Any]]] = []
     reached: bool | None = None if target is None else False
     run = _execute(model, entropy, spawn_key, n, config, groups, executor,
-                   _show_progress(progress, n))
+                   _show_progress(progress, n), plan)
     try:
         for parts, dr, an in run:
             used = len(parts)
+            if plan is not None:
+                for wst in parts:
+                    assert isinstance(wst, WeightedStats)
+                    wstats = wst if wstats is None else wstats.merge(wst)
+                parts = []
             for i, st in enumerate(parts):
+                assert isinstance(st, Stats)
                 stats = st if stats is None else stats.merge(st)
                 if target is not None and target.met(model, stats):
                     reached, used = True, i + 1
                     break
             if dr is not None and an is not None:
-                m = stats.n - sum(d.n for d in kept) if stats is not None else 0
+                m = stats.n - sum(d.n for d in kept) if stats is not None else dr.n
                 kept.append(_head(dr, m) if used < len(parts) else dr)
                 answers.append({k: v[:m] for k, v in an.items()} if used < len(parts) else an)
             if reached:
@@ -320,6 +364,9 @@ def simulate(
         run.close()
         if own is not None:
             own.shutdown(wait=True, cancel_futures=True)
+    if wstats is not None:
+        return _weighted_results(scenario, model, wstats, kept, answers, entropy, spawn_key,
+                                 config, executor, workers, time.perf_counter() - t0, plan)
     assert stats is not None  # n >= 1 gives at least one block
     if target is not None and not reached:
         warnings.warn(f"simulate: stopped at the cap n = {n:,} before every watched standard "
@@ -331,7 +378,28 @@ def simulate(
     info = RunInfo(scenario.id, scenario.digest, stats.n, entropy, __version__,
                    config.blocks_per_chunk * BLOCK, 1 if executor is None else workers,
                    time.perf_counter() - t0, spawn_key,
-                   None if target is None else target.se, reached)
+                   None if target is None else target.se, reached, ess=float(stats.n))
+    return Results(scenario, model, stats, draws, merged, info)
+
+
+def _weighted_results(scenario: Scenario, model: CompiledModel, stats: WeightedStats,
+                      kept: list[Draws], answers: list[dict[str, NDArray[Any]]], entropy: int,
+                      spawn_key: tuple[int, ...], config: RunConfig,
+                      executor: Executor | None, workers: int, seconds: float,
+                      plan: EvidencePlan | None) -> Results:
+    """The results of a run under evidence (every weight 0 is refused with its count)."""
+    assert plan is not None
+    if stats.w <= 0:
+        raise ConditionError(
+            f"evidence {plan.text!r} held in none of the {stats.n:,} draws (every weight is 0; "
+            f"its chance is below about {3 / stats.n:.1g} for the parts rejected on): "
+            "nothing to condition on; raise n or check the evidence")
+    draws = Draws.concat(kept) if kept else None
+    merged = ({k: np.concatenate([a[k] for a in answers]) for k in answers[0]}
+              if answers else None)
+    info = RunInfo(scenario.id, scenario.digest, stats.n, entropy, __version__,
+                   config.blocks_per_chunk * BLOCK, 1 if executor is None else workers,
+                   seconds, spawn_key, evidence=plan.text, ess=stats.ess)
     return Results(scenario, model, stats, draws, merged, info)
 
 
@@ -418,7 +486,7 @@ def _chunks(total_blocks: int, per: int) -> Iterator[tuple[int, int]]:
 
 def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,
              config: RunConfig, groups: dict[str, tuple[str, ...]], executor: Executor | None,
-             show: bool) -> Generator[Chunk, None, None]:
+             show: bool, plan: EvidencePlan | None = None) -> Generator[Chunk, None, None]:
     """Each chunk's result, in chunk order; at most ``config.window`` in flight.
 
     On an executor the progress bar advances as each chunk completes, in any
@@ -431,14 +499,15 @@ def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: 
         bar = progress_bar(total=n, unit="draw", unit_scale=True, desc=model.scenario_id)
     chunks = _chunks(n_blocks(n), config.blocks_per_chunk)
     keep = config.keep_draws
+    extra: tuple[EvidencePlan, ...] = () if plan is None else (plan,)
     try:
         if executor is None:
             for s, e in chunks:
-                yield _run_chunk(model, entropy, spawn_key, n, s, e, keep, groups)
+                yield _run_chunk(model, entropy, spawn_key, n, s, e, keep, groups, *extra)
                 if bar is not None:
                     bar.update(min(e * BLOCK, n) - s * BLOCK)
             return
-        tasks = (((model, entropy, spawn_key, n, s, e, keep, groups),
+        tasks = (((model, entropy, spawn_key, n, s, e, keep, groups, *extra),
                   min(e * BLOCK, n) - s * BLOCK,
                   f"chunk of blocks {s}–{e - 1} (draws {s * BLOCK:,}–{min(e * BLOCK, n) - 1:,})")
                  for s, e in chunks)

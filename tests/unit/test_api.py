@@ -15,6 +15,7 @@ DOCUMENTED = {
     "history",  # issue 11, item 1: the forecast as of each observation date
     "spread", "sobol",  # issue 12: the spread over the uncertain inputs
     "sensitivity",  # issue 12: what drives the forecast
+    "soft", "Finding",  # issue 11, items 1 and 3: evidence for simulate, exact and given
 }
 
 

@@ -46,7 +46,7 @@ with 30 odds parents costs 30 arrays of work, not a 2**30 table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,6 +55,7 @@ from pactsim.inference import betatable
 from pactsim.inference.betatable import BetaTable
 from pactsim.inference.compile import BinaryPlan, CompiledModel
 from pactsim.inference.dated import NAT, CurvePlan, sample_curve, sample_milestone
+from pactsim.inference.weighting import EvidencePlan, sample_curve_in
 from pactsim.language import expr as _expr
 
 __all__ = ["BLOCK", "NAT", "Draws", "block_generator", "block_size", "n_blocks", "sample_blocks"]
@@ -80,12 +81,16 @@ class Draws:
         did not happen by the horizon.
     signing_slot:
         Row of ``signing`` in ``days`` (-1 without signing).
+    weight:
+        ``(n,)`` float64 likelihood weights of draws made under evidence
+        (:mod:`pactsim.inference.weighting`), or ``None``: every draw weighs 1.
     """
 
     bits: NDArray[np.bool_]
     drivers: NDArray[np.float64]
     days: NDArray[np.int64]
     signing_slot: int = -1
+    weight: NDArray[np.float64] | None = None
 
     @property
     def n(self) -> int:
@@ -98,15 +103,23 @@ class Draws:
             return np.full(self.n, NAT, dtype=np.int64)
         return np.asarray(self.days[self.signing_slot], dtype=np.int64)
 
+    def take(self, sel: slice | NDArray[np.bool_] | NDArray[np.intp]) -> Draws:
+        """The draws ``sel`` picks (a slice, a boolean mask or indices), weights included."""
+        return Draws(self.bits[:, sel], self.drivers[:, sel], self.days[:, sel],
+                     self.signing_slot, None if self.weight is None else self.weight[sel])
+
     @staticmethod
     def concat(parts: list[Draws]) -> Draws:
         if len(parts) == 1:
             return parts[0]
+        weights = [p.weight for p in parts]
         return Draws(
             np.concatenate([p.bits for p in parts], axis=1),
             np.concatenate([p.drivers for p in parts], axis=1),
             np.concatenate([p.days for p in parts], axis=1),
             parts[0].signing_slot,
+            None if any(w is None for w in weights) else
+            np.concatenate([w for w in weights if w is not None]),
         )
 
 
@@ -286,6 +299,16 @@ def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.fl
     one uniform per draw, no Beta draw.
     """
     u = _uniform32(rng, n)
+    p = _node_p(plan, bits, drivers, n, tables)
+    p *= _TWO32
+    np.less(u.astype(np.float64), p, out=out)
+    _apply_gates(plan, bits, out)
+
+
+def _node_p(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.float64], n: int,
+            tables: dict[int, BetaTable] | None) -> NDArray[np.float64]:
+    """``(n,)`` chance of a general-path node in each draw, before its gates (see
+    :func:`_draw_node`)."""
     p0: NDArray[np.float64] | float
     rows: NDArray[np.intp] | None = None
     if plan.given:
@@ -315,9 +338,31 @@ def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.fl
                 if hit.any():
                     p[hit] = betatable.evaluate(tab, float(plan.beta_given[r, 0]),
                                                 float(plan.beta_given[r, 1]), s[hit])
-    p *= _TWO32
-    np.less(u.astype(np.float64), p, out=out)
-    _apply_gates(plan, bits, out)
+    return np.asarray(p, dtype=np.float64)
+
+
+def _clamp(plan: BinaryPlan, kern: _Kernel | None, tables: dict[int, BetaTable] | None,
+           value: bool, bits: NDArray[np.bool_], drivers: NDArray[np.float64],
+           weight: NDArray[np.float64]) -> None:
+    """Likelihood weighting of a clamped undated node (drawn already): set it to
+    ``value`` and multiply ``weight`` by P(node = value | parents, drivers, gates).
+
+    The chance is the one the draw used: ``floor(p * 2**32) / 2**32`` on the
+    fast path (1 where p = 1), ``p * 2**32`` compared in float64 otherwise.
+    """
+    n = bits.shape[1]
+    if kern is not None:
+        rows = _row_index(kern.parents, bits)
+        p = kern.thr[rows] / _TWO32
+        p[kern.sure[rows]] = 1.0
+    else:
+        p = _node_p(plan, bits, drivers, n, tables)
+        p = np.minimum(np.ceil(p * _TWO32) / _TWO32, 1.0)  # P(u < x) for u uniform in 0..2**32-1
+    gate = np.ones(n, dtype=bool)
+    _apply_gates(plan, bits, gate)
+    p *= gate
+    weight *= p if value else 1.0 - p
+    bits[plan.index] = value
 
 
 def _beta_tables(plan: BinaryPlan, model: CompiledModel) -> dict[int, BetaTable] | None:
@@ -358,9 +403,15 @@ def _condition(model: CompiledModel, tree: _expr.Expr, bits: NDArray[np.bool_],
 def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                 tables: list[dict[int, BetaTable] | None], rng: np.random.Generator,
                 bits: NDArray[np.bool_], drivers: NDArray[np.float64],
-                days: NDArray[np.int64]) -> None:
+                days: NDArray[np.int64], ev: EvidencePlan | None = None,
+                weight: NDArray[np.float64] | None = None) -> None:
     """Draw one block into ``bits`` ``(n_binary, n)``, ``drivers`` ``(n_drivers, n)``
-    and ``days`` ``(n_dated, n)`` (views into the chunk's arrays)."""
+    and ``days`` ``(n_dated, n)`` (views into the chunk's arrays).
+
+    With evidence ``ev``, clamped nodes are set and ``weight`` ``(n,)`` is
+    multiplied by their likelihood (:mod:`pactsim.inference.weighting`); every
+    node still consumes the random numbers it would without evidence.
+    """
     n = bits.shape[1]
     for k, d in enumerate(model.drivers):
         if d.dist == "normal":
@@ -376,7 +427,11 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
         out = bits[plan.index]
         timing = model.timing.get(plan.index)
         if isinstance(timing, CurvePlan):
-            sample_curve(timing, rng, bits, drivers, days[timing.slot])
+            if ev is not None and plan.index in ev.dates and weight is not None:
+                sample_curve_in(timing, ev.dates[plan.index], model.horizon, rng, bits,
+                                drivers, days[timing.slot], weight)
+            else:
+                sample_curve(timing, rng, bits, drivers, days[timing.slot])
             continue
         if plan.kind == "condition":
             _condition(model, model.conditions[plan.index].tree, bits, drivers, days, out)
@@ -389,6 +444,8 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
         else:
             _draw_fixed(kern, bits, _uniform32(rng, n), out, scratch)
             _apply_gates(plan, bits, out)
+        if ev is not None and plan.index in ev.binary and weight is not None:
+            _clamp(plan, kern, tab, ev.binary[plan.index], bits, drivers, weight)
         if timing is not None:  # a milestone: its ever bit is drawn; now its day
             sample_milestone(timing, rng, bits, drivers, days)
 
@@ -410,20 +467,30 @@ def block_size(n: int, block: int) -> int:
 
 
 def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
-                  spawn_key: tuple[int, ...] = ()) -> Draws:
+                  spawn_key: tuple[int, ...] = (), evidence: EvidencePlan | None = None
+                  ) -> Draws:
     """Draws of blocks ``blocks`` of an ``n``-draw run seeded with ``entropy``
     (and ``spawn_key``, see :func:`block_generator`).
 
     The blocks are drawn straight into one ``(n_binary, sum of block sizes)``
-    array (no per-block arrays to concatenate).
+    array (no per-block arrays to concatenate). With ``evidence`` the clamped
+    nodes are set and the draws carry their likelihood weights (``weight``;
+    rejected and soft findings are applied later, over the questions too: see
+    :func:`~pactsim.inference.weighting.finish_weights`).
     """
     kernels = [_kernel(p) for p in model.plans]
     tables = [_beta_tables(p, model) for p in model.plans]
-    draws = _empty_draws(model, sum(block_size(n, b) for b in blocks))
+    total = sum(block_size(n, b) for b in blocks)
+    draws = _empty_draws(model, total)
+    weight = None
+    if evidence is not None:
+        weight = np.ones(total)
+        draws = replace(draws, weight=weight)
     a = 0
     for b in blocks:
         z = a + block_size(n, b)
         _fill_block(model, kernels, tables, block_generator(entropy, b, spawn_key),
-                    draws.bits[:, a:z], draws.drivers[:, a:z], draws.days[:, a:z])
+                    draws.bits[:, a:z], draws.drivers[:, a:z], draws.days[:, a:z],
+                    evidence, None if weight is None else weight[a:z])
         a = z
     return draws

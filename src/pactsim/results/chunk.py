@@ -15,20 +15,49 @@ from numpy.typing import NDArray
 
 from pactsim.inference.compile import CompiledModel
 from pactsim.inference.engine import Draws, block_size, sample_blocks
-from pactsim.results.stats import Stats, evaluate_questions, summarize
+from pactsim.inference.weighting import EvidencePlan, finish_weights
+from pactsim.results.stats import (
+    Stats,
+    WeightedStats,
+    environment,
+    evaluate_questions,
+    summarize,
+    summarize_weighted,
+)
 
 __all__ = ["Chunk", "init_worker", "run_chunk"]
 
-#: Per-block statistics of a chunk, and its draws and answers when they are kept.
-Chunk = tuple[list[Stats], Draws | None, dict[str, NDArray[Any]] | None]
+#: Per-block statistics of a chunk (weighted under evidence), and its draws and
+#: answers when they are kept.
+Chunk = tuple[list[Stats] | list[WeightedStats], Draws | None, dict[str, NDArray[Any]] | None]
 
 
 def run_chunk(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,
-              start: int, stop: int, keep: bool, groups: dict[str, tuple[str, ...]]) -> Chunk:
+              start: int, stop: int, keep: bool, groups: dict[str, tuple[str, ...]],
+              evidence: EvidencePlan | None = None) -> Chunk:
     """Draw blocks ``start:stop`` of an ``n``-draw run and summarise each block on its own
-    (the run merges them in block order, so summaries do not depend on chunking)."""
-    draws = sample_blocks(model, entropy, n, range(start, stop), spawn_key)
+    (the run merges them in block order, so summaries do not depend on chunking).
+
+    With ``evidence`` the draws are weighted (clamped nodes in the engine, then
+    the rejected and soft findings over nodes and questions) and each block
+    gives a :class:`~pactsim.results.stats.WeightedStats`.
+    """
+    draws = sample_blocks(model, entropy, n, range(start, stop), spawn_key, evidence)
     answers = evaluate_questions(model, draws)
+    if evidence is not None:
+        assert draws.weight is not None
+        if evidence.residual or evidence.soft:
+            values, dates = environment(model, draws)
+            values.update(answers)
+            finish_weights(evidence, values, dates, draws.weight)
+        wparts: list[WeightedStats] = []
+        a = 0
+        for b in range(start, stop):
+            z = a + block_size(n, b)
+            wparts.append(summarize_weighted(model, draws.take(slice(a, z)), draws.weight[a:z],
+                                             {k: v[a:z] for k, v in answers.items()}, groups))
+            a = z
+        return wparts, (draws if keep else None), (answers if keep else None)
     parts: list[Stats] = []
     a = 0
     for b in range(start, stop):

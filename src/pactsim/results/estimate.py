@@ -12,13 +12,14 @@ __all__ = ["Estimate", "wilson"]
 _Z95 = 1.959963984540054
 
 
-def wilson(k: int, m: int, z: float = _Z95) -> tuple[float, float]:
+def wilson(k: float, m: float, z: float = _Z95) -> tuple[float, float]:
     """Wilson score interval for ``k`` successes in ``m`` trials.
 
     .. math:: \\frac{\\hat p + z^2/2m \\pm z\\sqrt{\\hat p(1-\\hat p)/m + z^2/4m^2}}{1 + z^2/m}
 
     Unlike the normal interval it stays inside [0, 1] and is not empty when
-    ``k`` is 0 or ``m``.
+    ``k`` is 0 or ``m``. ``k`` and ``m`` may be fractional (an effective
+    number of draws).
 
     Examples
     --------
@@ -40,7 +41,7 @@ def wilson(k: int, m: int, z: float = _Z95) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class Estimate:
-    """A probability with its Monte Carlo standard error and 95% interval.
+    r"""A probability with its Monte Carlo standard error and 95% interval.
 
     Usable as a float (``float(est)``). Comparisons (``est < 0.5``, ``a > b``)
     compare the values and ignore the error. Subtracting a number shifts the
@@ -59,7 +60,12 @@ class Estimate:
     lo, hi:
         95% Wilson score interval.
     n:
-        Draws the estimate rests on (``m``); ``None`` for an exact value.
+        Draws the estimate rests on (``m``); ``None`` for an exact value. Under
+        evidence: the draws of nonzero weight it rests on.
+    ess:
+        Under evidence (:meth:`weighted`), Kish's effective sample size of the
+        draws it rests on, :math:`(\sum w)^2 / \sum w^2`; ``None`` otherwise
+        (then it is ``n``).
     """
 
     value: float
@@ -67,12 +73,43 @@ class Estimate:
     lo: float
     hi: float
     n: int | None = None
+    ess: float | None = None
 
     @classmethod
     def from_counts(cls, k: int, m: int) -> Estimate:
         p = k / m
         lo, hi = wilson(k, m)
         return cls(p, math.sqrt(p * (1 - p) / m), lo, hi, m)
+
+    @classmethod
+    def weighted(cls, wf: float, w2f: float, w: float, w2: float, n: int) -> Estimate:
+        """A self-normalised importance-sampling estimate from weight sums.
+
+        With weights :math:`w_i` and an indicator :math:`f_i`, ``wf`` is
+        :math:`\\sum w_i f_i`, ``w2f`` :math:`\\sum w_i^2 f_i`, ``w`` and ``w2``
+        the sums over every draw concerned, ``n`` those draws of nonzero weight.
+
+        .. math::
+            \\hat p = \\frac{\\sum w f}{\\sum w}, \\qquad
+            \\widehat{\\mathrm{Var}}(\\hat p) = \\frac{\\sum w^2 (f - \\hat p)^2}{(\\sum w)^2},
+
+        the delta-method variance of the ratio; ``ess`` is
+        :math:`(\\sum w)^2 / \\sum w^2`. The 95% interval is Wilson's at the
+        effective number of draws :math:`\\hat p (1 - \\hat p) / \\widehat{\\mathrm{Var}}`
+        (``ess`` where the variance is 0). With equal weights this is
+        :meth:`from_counts`.
+
+        Examples
+        --------
+        >>> Estimate.weighted(30.0, 30.0, 100.0, 100.0, 100)
+        Estimate(0.3000 ± 0.0458, 95% CI [0.2189, 0.3958], n=100, ess=100)
+        """
+        p = min(max(wf / w, 0.0), 1.0)
+        var = max(w2f * (1.0 - 2.0 * p) + p * p * w2, 0.0) / (w * w)
+        ess = w * w / w2 if w2 > 0 else 0.0
+        m = p * (1.0 - p) / var if var > 0 and 0.0 < p < 1.0 else ess
+        lo, hi = wilson(p * m, m)
+        return cls(p, math.sqrt(var), lo, hi, n, ess)
 
     @classmethod
     def exact(cls, value: float) -> Estimate:
@@ -87,7 +124,7 @@ class Estimate:
 
     # -- arithmetic and comparisons ------------------------------------------
     def _shifted(self, value: float, lo: float, hi: float) -> Estimate:
-        return Estimate(value, self.stderr, lo, hi, self.n)
+        return Estimate(value, self.stderr, lo, hi, self.n, self.ess)
 
     def __sub__(self, other: object) -> Estimate:
         if isinstance(other, Estimate):
@@ -125,7 +162,9 @@ class Estimate:
         if self.n is None and other.n is None:
             return Estimate.exact(value)
         n = min(x for x in (self.n, other.n) if x is not None)
-        return Estimate(value, se, value - _Z95 * se, value + _Z95 * se, n)
+        ess = [x for x in (self.ess, other.ess) if x is not None]
+        return Estimate(value, se, value - _Z95 * se, value + _Z95 * se, n,
+                        min(ess) if ess else None)
 
     def _cmp_value(self, other: object) -> float | None:
         if isinstance(other, Estimate):
@@ -161,8 +200,9 @@ class Estimate:
     def __repr__(self) -> str:
         if self.n is None:
             return f"Estimate({self.value:.6g}, exact)"
+        ess = "" if self.ess is None else f", ess={self.ess:,.0f}"
         return (f"Estimate({self.value:.4f} ± {self.stderr:.4f}, 95% CI "
-                f"[{self.lo:.4f}, {self.hi:.4f}], n={self.n:,})")
+                f"[{self.lo:.4f}, {self.hi:.4f}], n={self.n:,}{ess})")
 
     def _repr_html_(self) -> str:
         from pactsim.views.display import estimate_html

@@ -1,15 +1,24 @@
-"""Results of a Monte Carlo run: estimates with standard errors, frames, curves.
+r"""Results of a Monte Carlo run: estimates with standard errors, frames, curves.
 
 Every number a :class:`Results` reports comes with its Monte Carlo
 uncertainty. Summaries (marginals, the signing curve, bundles, questions) come
 from exact streaming counts, so they work with ``keep_draws=False``; arbitrary
 expressions (``prob("a and not b")``) and :meth:`Results.to_frame` need the
 draws (``keep_draws=True``, the default).
+
+Under evidence (``simulate(..., evidence=)``, or :meth:`Results.given` with
+soft findings) the draws carry weights and every summary is the weighted
+one, from :class:`~pactsim.results.stats.WeightedStats`: a probability is
+:math:`\sum w 1[A] / \sum w` with the delta-method standard error of that
+ratio and the effective sample size :math:`(\sum w)^2 / \sum w^2`
+(``Estimate.ess``); a date quantile's band and a numeric question's standard
+error use the effective sample size of the draws concerned.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -18,20 +27,26 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from pactsim.errors import ArgumentTypeError, ConditionError, PactsimError
+from pactsim.errors import ArgumentError, ArgumentTypeError, ConditionError, PactsimError
 from pactsim.inference.compile import CompiledModel
 from pactsim.inference.engine import Draws
+from pactsim.inference.weighting import findings_text
 from pactsim.language import expr as _expr
+from pactsim.language.evidence import Finding, as_findings, hard_text
 from pactsim.language.scenario import Scenario
 from pactsim.results import summary as _s
 from pactsim.results.estimate import Estimate, wilson
 from pactsim.results.stats import (
     MAX_BUNDLES,
     Stats,
+    WeightedMoments,
+    WeightedStats,
     bundle_groups,
     environment,
     numeric_stats,
     summarize,
+    summarize_weighted,
+    weighted_numeric,
 )
 from pactsim.results.summary import NumericSummary
 
@@ -62,6 +77,12 @@ class RunInfo:
     given: str | None = None
     #: Draws of the run before conditioning (``n`` is those the evidence kept).
     n_run: int | None = None
+    #: The evidence the run was weighted by (``simulate(evidence=...)``, observations
+    #: included), as text (``a; b (x3)``), or ``None``.
+    evidence: str | None = None
+    #: Kish's effective sample size of the draws, :math:`(\sum w)^2 / \sum w^2`
+    #: (``n`` when the draws are not weighted).
+    ess: float | None = None
 
 
 class Results:
@@ -74,20 +95,23 @@ class Results:
     info:
         :class:`RunInfo` (seed, n, scenario digest, pactsim version, …).
     stats:
-        The streaming counts behind every summary.
+        The streaming counts behind every summary
+        (:class:`~pactsim.results.stats.WeightedStats` under evidence).
     draws:
-        The draws, or ``None`` when run with ``keep_draws=False``.
+        The draws, or ``None`` when run with ``keep_draws=False``; under
+        evidence ``draws.weight`` holds their weights.
     """
 
-    def __init__(self, scenario: Scenario, model: CompiledModel, stats: Stats,
-                 draws: Draws | None, answers: dict[str, NDArray[Any]] | None,
-                 info: RunInfo) -> None:
+    def __init__(self, scenario: Scenario, model: CompiledModel,
+                 stats: Stats | WeightedStats, draws: Draws | None,
+                 answers: dict[str, NDArray[Any]] | None, info: RunInfo) -> None:
         self.scenario = scenario
         self.model = model
         self.stats = stats
         self.draws = draws
         self._answers = answers
         self.info = info
+        self._w = stats if isinstance(stats, WeightedStats) else None
 
     # -- basic facts --------------------------------------------------------
     @property
@@ -98,9 +122,27 @@ class Results:
     def seed(self) -> int:
         return self.info.seed
 
+    @property
+    def weighted(self) -> bool:
+        """Whether the draws are weighted (the run was made under evidence)."""
+        return self._w is not None
+
+    @property
+    def ess(self) -> float:
+        r"""Kish's effective sample size, :math:`(\sum w)^2 / \sum w^2` (``n`` unweighted)."""
+        return self._w.ess if self._w is not None else float(self.n)
+
+    @property
+    def _counts(self) -> Stats:
+        assert isinstance(self.stats, Stats)
+        return self.stats
+
     def __repr__(self) -> str:
         given = "" if self.info.given is None else \
             f", given {self.info.given!r} ({self.n:,} of {self.info.n_run:,} draws)"
+        if self._w is not None:
+            given += (f", evidence {self.info.evidence!r}" if self.info.evidence else "") + \
+                f", ess={self.ess:,.0f}"
         return (f"<Results {self.info.scenario_id!r}: n={self.n:,}, seed={self.seed}, "
                 f"digest={self.info.digest[:12]}, draws {'kept' if self.draws else 'not kept'}"
                 f"{given}>")
@@ -120,11 +162,45 @@ class Results:
 
     # -- probabilities ------------------------------------------------------
     def _count(self, name: str) -> int | None:
+        st = self._counts
         if name in self.model.index:
-            return int(self.stats.node_counts[self.model.index[name]])
-        if name in self.stats.bool_counts:
-            return self.stats.bool_counts[name]
+            return int(st.node_counts[self.model.index[name]])
+        if name in st.bool_counts:
+            return st.bool_counts[name]
         return None
+
+    def _sums(self, name: str) -> tuple[float, float] | None:
+        """Under evidence: the weight sums (w, w²) over the draws where ``name`` (a
+        binary node or a true/false question) is true, or ``None``."""
+        w = self._w
+        assert w is not None
+        if name in self.model.index:
+            i = self.model.index[name]
+            return float(w.node_w[i]), float(w.node_w2[i])
+        if name in w.bool_w:
+            return w.bool_w[name], w.bool_w2[name]
+        return None
+
+    def _whole(self, wf: float, w2f: float) -> Estimate:
+        """A weighted estimate over every draw."""
+        w = self._w
+        assert w is not None
+        return Estimate.weighted(wf, w2f, w.w, w.w2, w.nonzero)
+
+    def _signed(self) -> tuple[float, float] | None:
+        """Weight sums of the signed draws, or ``None`` (no signing, or never signed)."""
+        if self.model.signing_index < 0:
+            return None
+        s = self._sums("signing")
+        return s if s is not None and s[0] > 0 else None
+
+    def _weights(self, text: str, what: str) -> NDArray[np.float64]:
+        """The kept draws' weights (ones when unweighted)."""
+        self._kept(text, what)
+        assert self.draws is not None
+        if self.draws.weight is None:
+            return np.ones(self.draws.n)
+        return self.draws.weight
 
     def _kept(self, text: str, what: str) -> tuple[dict[str, NDArray[Any]],
                                                    dict[str, NDArray[Any]]]:
@@ -144,19 +220,42 @@ class Results:
         values, dates = self._kept(text, "a node or a question")
         return np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
 
-    def given(self, evidence: str) -> Results:
+    def given(self, evidence: object) -> Results:
         """These results conditioned on ``evidence``: the same surface (``prob``,
         ``questions``, ``marginals``, ``date_cdf``, ``bundles``, plots, views) over
         the kept draws in which it holds.
 
         ``evidence`` is any true/false expression: ``"not signing.date <=
         2024-12-01"``, ``"ratified_ru.date == 2025-04-21"``, ``"mutual_defence and
-        new_sanctions"``. Chaining ``.given(a).given(b)`` is ``given(a and b)``.
-        This conditions by rejection: ``n`` becomes the number of draws kept (the
-        effective sample size) and every standard error is over those, so rare
+        new_sanctions"``; or anything :func:`~pactsim.language.evidence.as_findings`
+        accepts (``{"mutual_defence": True}``, ``pactsim.soft("x", 3)``, a list).
+        Chaining ``.given(a).given(b)`` is ``given(a and b)``.
+        Hard evidence conditions by rejection over the kept draws: ``n`` becomes
+        the number of draws kept and every standard error is over those, so rare
         evidence gives wide errors, never a hang; evidence that no draw met is
-        refused with its count. Needs a run with ``keep_draws=True``.
+        refused with its count. Soft evidence, or any evidence on results that
+        are weighted already (``simulate(..., evidence=)``), reweights the kept
+        draws (a draw where a soft finding's expression holds is multiplied by
+        its ratio) and gives weighted results (``ess``: their effective sample
+        size). For rare evidence prefer ``simulate(..., evidence=)``, which
+        weights instead of rejecting. Needs a run with ``keep_draws=True``.
+
+        Examples
+        --------
+        >>> res.given("not signing.date <= 2024-12-01").prob("mutual_defence")  # doctest: +SKIP
+        >>> res.given(pactsim.soft("drones_missiles", 3)).info.ess              # doctest: +SKIP
         """
+        if not isinstance(evidence, str):
+            findings = as_findings(evidence)
+            if not findings:
+                raise ArgumentError("given: no evidence (an empty list or mapping)")
+            if self._w is not None or any(not f.hard for f in findings):
+                return self._reweighted(findings)
+            text = hard_text(findings)
+            assert text is not None
+            return self.given(text)
+        if self._w is not None:
+            return self._reweighted(as_findings(evidence))
         _check_text(evidence, "evidence")
         hold = self._evaluate(evidence, "evidence")
         k = int(np.count_nonzero(hold))
@@ -172,7 +271,41 @@ class Results:
         stats = summarize(self.model, sub, answers,
                           bundle_groups(self.model, self.scenario.binary_names))
         both = evidence if self.info.given is None else f"({self.info.given}) and ({evidence})"
-        info = replace(self.info, n=k, given=both, n_run=self.info.n_run or self.info.n)
+        info = replace(self.info, n=k, given=both, n_run=self.info.n_run or self.info.n,
+                       ess=float(k))
+        return Results(self.scenario, self.model, stats, sub, answers, info)
+
+    def _reweighted(self, findings: Sequence[Finding]) -> Results:
+        """:meth:`given` by weights: hard findings zero the draws where they fail,
+        soft ones multiply those where they hold by their ratio."""
+        text = findings_text(findings)
+        w = self._weights(text, "evidence").copy()
+        values, dates = self._kept(text, "evidence")
+        horizon = self.scenario.horizon
+        for f in findings:
+            tree = _expr.compile_condition(f.expr, self.model.scope(), what="evidence",
+                                           horizon=horizon)
+            hold = np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
+            if f.likelihood_ratio is None:
+                w *= hold
+            else:
+                w *= np.where(hold, float(f.likelihood_ratio), 1.0)
+        keep = w > 0
+        k = int(np.count_nonzero(keep))
+        if k == 0:
+            raise ConditionError(
+                f"evidence {text!r} held in none of the {self.n:,} draws (its chance is "
+                f"below about {3 / self.n:.1g}); nothing to condition on: raise n, or pass "
+                "it to simulate(..., evidence=), which weights rather than rejects")
+        assert self.draws is not None
+        assert self._answers is not None
+        sub = replace(self.draws.take(keep), weight=w[keep])
+        answers = {q: a[keep] for q, a in self._answers.items()}
+        stats = summarize_weighted(self.model, sub, w[keep], answers,
+                                   bundle_groups(self.model, self.scenario.binary_names))
+        both = text if self.info.given is None else f"({self.info.given}) and ({text})"
+        info = replace(self.info, n=k, given=both, n_run=self.info.n_run or self.info.n,
+                       ess=stats.ess)
         return Results(self.scenario, self.model, stats, sub, answers, info)
 
     def prob(self, expr: str, given: str | None = None) -> Estimate:
@@ -199,6 +332,8 @@ class Results:
         _check_text(expr, "expr")
         if given is not None:
             _check_text(given, "given")
+        if self._w is not None:
+            return self._weighted_prob(expr, given)
         if given is None:
             k = self._count(expr.strip())
             if k is None:
@@ -220,20 +355,73 @@ class Results:
                 f"{given}) cannot be estimated; simulate more draws or check the condition")
         return Estimate.from_counts(k, m)
 
+    def _weighted_prob(self, expr: str, given: str | None) -> Estimate:
+        """:meth:`prob` under evidence: weighted sums, from the statistics when they
+        have them, else over the kept draws."""
+        a = expr.strip()
+        if given is None:
+            known = self._sums(a)
+            if known is not None:
+                return self._whole(*known)
+            w = self._weights(expr, "a node or a question")
+            f = self._evaluate(expr, "expr")
+            return Estimate.weighted(float(np.sum(w, where=f)), float(np.sum(w * w, where=f)),
+                                     float(w.sum()), float((w * w).sum()),
+                                     int(np.count_nonzero(w)))
+        b = given.strip()
+        wst = self._w
+        assert wst is not None
+        if (b == "signing" and a in self.model.index and self.model.signing_index >= 0
+                and self.model.kinds[self.model.index[a]] in ("pillar", "clause")):
+            top, bottom = self._sums(a), self._signed()
+            if bottom is None:
+                raise ConditionError(f"the condition {given!r} never held in {self.n:,} "
+                                     f"draws, so P({expr} | {given}) cannot be estimated")
+            assert top is not None
+            s = self.model.signing_index
+            return Estimate.weighted(*top, *bottom, int(wst.node_n[s]))
+        w = self._weights(given, "a node or a question")
+        cond = self._evaluate(given, "given")
+        wc = np.where(cond, w, 0.0)
+        m = float(wc.sum())
+        if m <= 0:
+            raise ConditionError(
+                f"the condition {given!r} never held in the {self.n:,} draws of nonzero "
+                f"weight, so P({expr} | {given}) cannot be estimated; simulate more draws or "
+                "check the condition")
+        f = self._evaluate(expr, "expr")
+        return Estimate.weighted(float(np.sum(wc, where=f)), float(np.sum(wc * wc, where=f)),
+                                 m, float((wc * wc).sum()), int(np.count_nonzero(wc)))
+
     # -- frames -------------------------------------------------------------
     def marginals(self) -> pd.DataFrame:
         """One row per binary node: ``p``, ``stderr``, ``lo``, ``hi``, and
         ``p_given_signed`` (with its ``stderr``) for pillars and clauses."""
         m = self.model
+        if self._w is not None:
+            wst, sig = self._w, self._signed()
+
+            def wnode(name: str) -> Estimate:
+                i = m.index[name]
+                return self._whole(float(wst.node_w[i]), float(wst.node_w2[i]))
+
+            def wsigned(name: str) -> Estimate | None:
+                if sig is None:
+                    return None
+                i = m.index[name]
+                return Estimate.weighted(float(wst.node_w[i]), float(wst.node_w2[i]), *sig,
+                                         int(wst.node_n[m.signing_index]))
+
+            return _s.marginals_frame(self.scenario, m, wnode, wsigned)
         signed = self._count("signing") if m.signing_index >= 0 else None
 
         def node(name: str) -> Estimate:
-            return Estimate.from_counts(int(self.stats.node_counts[m.index[name]]), self.n)
+            return Estimate.from_counts(int(self._counts.node_counts[m.index[name]]), self.n)
 
         def given_signed(name: str) -> Estimate | None:
             if not signed:
                 return None
-            return Estimate.from_counts(int(self.stats.node_counts[m.index[name]]), signed)
+            return Estimate.from_counts(int(self._counts.node_counts[m.index[name]]), signed)
 
         return _s.marginals_frame(self.scenario, m, node, given_signed)
 
@@ -243,16 +431,28 @@ class Results:
     def questions(self) -> pd.DataFrame:
         """Boolean questions: ``p``, ``stderr``, ``lo``, ``hi``, the expression, and
         ``p_given_signed`` (with its ``stderr``): P(question | signed by the horizon)."""
+        if self._w is not None:
+            wst, sig = self._w, self._signed()
+
+            def wsigned(name: str) -> Estimate | None:
+                if sig is None:
+                    return None
+                return Estimate.weighted(wst.bool_signed_w[name], wst.bool_signed_w2[name],
+                                         *sig, int(wst.node_n[self.model.signing_index]))
+
+            return _s.questions_frame(
+                self.scenario, self.model,
+                lambda name: self._whole(wst.bool_w[name], wst.bool_w2[name]), wsigned)
         signed = self._count("signing") if self.model.signing_index >= 0 else None
 
         def given_signed(name: str) -> Estimate | None:
             if not signed:
                 return None
-            return Estimate.from_counts(self.stats.bool_signed[name], signed)
+            return Estimate.from_counts(self._counts.bool_signed[name], signed)
 
         return _s.questions_frame(
             self.scenario, self.model,
-            lambda name: Estimate.from_counts(self.stats.bool_counts[name], self.n),
+            lambda name: Estimate.from_counts(self._counts.bool_counts[name], self.n),
             given_signed)
 
     def numeric(self, name: str) -> NumericSummary:
@@ -267,10 +467,13 @@ class Results:
         values) and the share of draws with no value.
         """
         _check_text(name, "name")
-        if name.strip() in self.stats.moments:
+        if self._w is not None:
+            return self._weighted_numeric(name)
+        st = self._counts
+        if name.strip() in st.moments:
             name = name.strip()
             kind = self.model.questions[name][1]
-            mo, values = self.stats.moments[name], self.stats.num_values.get(name)
+            mo, values = st.moments[name], st.num_values.get(name)
         else:
             tree, kind = _s.numeric_expression(name, self.model, self.scenario.horizon)
             env, dates = self._kept(name, "a numeric question")
@@ -283,6 +486,29 @@ class Results:
                                quantiles=dict(zip((0.1, 0.5, 0.9), map(float, qs), strict=False)))
         return _s.numeric_summary(name, kind, mo, values, self.n)
 
+    def _weighted_numeric(self, name: str) -> NumericSummary:
+        """:meth:`numeric` under evidence: weighted mean, sd, quantiles and shares; the
+        standard error of the mean is ``sd / sqrt(ess)`` over the draws with a value."""
+        wst = self._w
+        assert wst is not None
+        x: NDArray[np.float64] | None = None
+        w: NDArray[np.float64] | None = None
+        if name.strip() in wst.moments:
+            name = name.strip()
+            kind = self.model.questions[name][1]
+            mo, values = wst.moments[name], wst.num_values.get(name)
+        else:
+            tree, kind = _s.numeric_expression(name, self.model, self.scenario.horizon)
+            env, dates = self._kept(name, "a numeric question")
+            answer = np.asarray(_expr.evaluate(tree, env, dates))
+            weights = self._weights(name, "a numeric question")
+            mo, values = weighted_numeric(answer, kind, weights)
+            has = ~np.isnat(answer) if kind == "date" else ~np.isnan(answer.astype(np.float64))
+            x = (answer[has].astype(np.int64) if kind == "date" else answer[has]).astype(
+                np.float64)
+            w = weights[has]
+        return _weighted_summary(name, kind, mo, values, wst.w, x, w)
+
     # -- signing date -------------------------------------------------------
     def key_dates(self) -> list[dt.date]:
         """The scenario's ``by`` dates plus quarter ends up to the horizon."""
@@ -293,7 +519,8 @@ class Results:
         return list(self.model.dated)
 
     def _hist(self, node: object) -> NDArray[np.int64]:
-        return np.asarray(self.stats.date_hist[_s.date_slot(self.model, node)], dtype=np.int64)
+        return np.asarray(self._counts.date_hist[_s.date_slot(self.model, node)],
+                          dtype=np.int64)
 
     def date_cdf(self, node: str, dates: Any = None) -> pd.DataFrame:
         """P(``node`` happened on or before each date), with standard errors and 95% bands.
@@ -306,6 +533,17 @@ class Results:
         a pointwise Wilson band.
         """
         m = self.model
+        if self._w is not None:
+            slot = _s.date_slot(m, node)
+            wst = self._w
+            cw, cw2 = np.cumsum(wst.date_w[slot]), np.cumsum(wst.date_w2[slot])
+            days = _s.day_numbers(dates, m)
+            idx = np.clip(days - m.as_of, -1, len(cw) - 1)
+            ests = [self._whole(0.0, 0.0) if i < 0 else self._whole(float(cw[i]), float(cw2[i]))
+                    for i in idx]
+            return _s.cdf_frame(days, np.array([e.value for e in ests]),
+                                np.array([e.stderr for e in ests]),
+                                np.array([e.lo for e in ests]), np.array([e.hi for e in ests]))
         cum = np.cumsum(self._hist(node))
         days = _s.day_numbers(dates, m)
         idx = np.clip(days - m.as_of, -1, len(cum) - 1)
@@ -330,6 +568,19 @@ class Results:
         levels = _s.quantile_levels(probs)
         if not isinstance(band, bool):
             raise ArgumentTypeError(f"band must be True or False, not {band!r}")
+        if self._w is not None:
+            wst = self._w
+            slot = _s.date_slot(self.model, node)
+            cw = np.cumsum(wst.date_w[slot])
+            cw2 = np.cumsum(wst.date_w2[slot])
+            total_w = float(cw[-1]) if given_happened else wst.w
+            if band:  # Wilson bands at the effective number of draws of the total
+                total_w2 = float(cw2[-1]) if given_happened else wst.w2
+                ess = total_w * total_w / total_w2 if total_w2 > 0 else 0.0
+                scaled = cw * (ess / total_w) if total_w > 0 else cw * 0.0
+                return _s.date_quantile_band(scaled, self.model.as_of, levels, ess,
+                                             f"{node}_date")
+            return _s.date_quantiles(cw, self.model.as_of, levels, total_w, f"{node}_date")
         cum = np.cumsum(self._hist(node)).astype(np.float64)
         total = float(cum[-1]) if given_happened else float(self.n)
         if band:
@@ -383,7 +634,9 @@ class Results:
         order = self._file_order()
         pillars = [n for n in order if self.model.kinds[self.model.index[n]] == "pillar"]
         key = _s.bundle_group(of, self.stats.sets, pillars)
-        table = self.stats.sets.get(key)
+        if self._w is not None:
+            return self._weighted_bundles(key, order, top)
+        table = self._counts.sets.get(key)
         if table is None:
             return pd.DataFrame([], columns=_s.BUNDLE_COLUMNS)
         members = bundle_groups(self.model, order)[key]
@@ -401,6 +654,26 @@ class Results:
         return _s.bundles_frame(members, flags, counts,
                                 lambda k: Estimate.from_counts(int(k), self.n), table.bound,
                                 top)
+
+    def _weighted_bundles(self, key: str, order: list[str], top: int | None) -> pd.DataFrame:
+        """:meth:`bundles` under evidence: ``count`` is each set's share of the weight."""
+        wst = self._w
+        assert wst is not None
+        wtable = wst.sets.get(key)
+        if wtable is None:
+            return pd.DataFrame([], columns=_s.BUNDLE_COLUMNS)
+        members = bundle_groups(self.model, order)[key]
+        flags, sw, sw2 = wtable.table()
+        share = sw / wst.w
+        by_share: dict[float, float] = {}
+        for p, x in zip(share.tolist(), sw2.tolist(), strict=True):
+            by_share[p] = max(by_share.get(p, 0.0), x)  # ties: the larger spread
+
+        def estimate(p: float) -> Estimate:
+            return self._whole(p * wst.w, by_share[float(p)])
+
+        bound = math.ceil(wtable.bound / wst.w * wst.nonzero) if wtable.bound else 0
+        return _s.bundles_frame(members, flags, share, estimate, bound, top)
 
     # -- draws --------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
@@ -421,6 +694,8 @@ class Results:
             cols[f"{name}.date"] = d.days[k].view("datetime64[D]").astype("datetime64[s]")
         if self._answers:
             cols.update(self._answers)
+        if d.weight is not None:
+            cols["weight" if "weight" not in cols else "_weight"] = d.weight
         return pd.DataFrame(cols)
 
     def summary(self) -> str:
@@ -428,6 +703,36 @@ class Results:
         from pactsim.views.text import format_results
 
         return format_results(self)
+
+
+def _weighted_summary(name: str, kind: str, mo: WeightedMoments,
+                      values: dict[float, float] | None, total: float,
+                      x: NDArray[np.float64] | None, w: NDArray[np.float64] | None,
+                      ) -> NumericSummary:
+    """A :class:`NumericSummary` from weighted moments and weight per value (``total``:
+    the weight of every draw; ``x``, ``w``: the values and weights, for quantiles when
+    there were too many values to tabulate)."""
+    quantiles: dict[float, float] = {}
+    hist = None
+    xs: NDArray[np.float64] | None = None
+    ws: NDArray[np.float64] | None = None
+    if values is not None and mo.w > 0:
+        ser = pd.Series(values, dtype=float).sort_index()
+        hist = ser / total
+        xs = np.asarray(ser.index, dtype=np.float64)
+        ws = np.asarray(ser, dtype=np.float64)
+    elif x is not None and w is not None and x.shape[0]:
+        order = np.argsort(x, kind="stable")
+        xs, ws = x[order], w[order]
+    if xs is not None and ws is not None and ws.sum() > 0:
+        cum = np.cumsum(ws) / ws.sum()
+        for q in (0.1, 0.5, 0.9):
+            quantiles[q] = float(xs[min(int(np.searchsorted(cum, q - 1e-12)), len(xs) - 1)])
+    sd = mo.sd
+    has = mo.w > 0
+    return NumericSummary(name, kind, mo.mean if has else math.nan, sd,
+                          sd / math.sqrt(mo.ess) if has and mo.ess > 0 else math.nan,
+                          quantiles, hist, 1 - mo.w / total if total > 0 else math.nan)
 
 
 def _check_text(value: object, name: str) -> None:

@@ -50,10 +50,15 @@ __all__ = [
     "Moments",
     "SparseSets",
     "Stats",
+    "WeightedMoments",
+    "WeightedSets",
+    "WeightedStats",
     "bundle_groups",
     "evaluate_questions",
     "numeric_stats",
     "summarize",
+    "summarize_weighted",
+    "weighted_numeric",
 ]
 
 #: Distinct sets a sparse table keeps after a cut (it is cut when it doubles this).
@@ -528,3 +533,318 @@ def summarize(
     for key, members in groups.items():
         stats.sets[key] = _sets_of(draws.bits, [model.index[n] for n in members])
     return stats
+
+
+# -- weighted statistics (runs under evidence) ---------------------------------
+@dataclass
+class WeightedMoments:
+    """Weighted moments of some values: draws with a value (``count``), the sum of
+    their weights ``w`` and squared weights ``w2``, the weighted ``mean`` and
+    ``m2`` = :math:`\\sum_i w_i (x_i - \\bar x)^2`.
+
+    Merged by the weighted form of Chan, Golub and LeVeque's update.
+    """
+
+    count: int = 0
+    w: float = 0.0
+    w2: float = 0.0
+    mean: float = 0.0
+    m2: float = 0.0
+
+    @classmethod
+    def of(cls, x: NDArray[np.float64], w: NDArray[np.float64]) -> WeightedMoments:
+        keep = w > 0
+        x, w = x[keep], w[keep]
+        tw = float(w.sum())
+        if not x.shape[0] or tw <= 0:
+            return cls()
+        mean = float((w * x).sum() / tw)  # no BLAS (as Moments.of)
+        d = x - mean
+        return cls(int(x.shape[0]), tw, float((w * w).sum()), mean, float((w * d * d).sum()))
+
+    def merge(self, other: WeightedMoments) -> WeightedMoments:
+        """Add another part's moments (in place) and return self."""
+        if other.w <= 0:
+            return self
+        if self.w <= 0:
+            self.count, self.w, self.w2 = other.count, other.w, other.w2
+            self.mean, self.m2 = other.mean, other.m2
+            return self
+        tw = self.w + other.w
+        delta = other.mean - self.mean
+        self.mean += delta * (other.w / tw)
+        self.m2 += other.m2 + delta * delta * (self.w * (other.w / tw))
+        self.count += other.count
+        self.w, self.w2 = tw, self.w2 + other.w2
+        return self
+
+    @property
+    def ess(self) -> float:
+        """Kish's effective sample size of these values, :math:`(\\sum w)^2 / \\sum w^2`."""
+        return self.w * self.w / self.w2 if self.w2 > 0 else 0.0
+
+    @property
+    def sd(self) -> float:
+        """Weighted standard deviation, with the reliability-weights correction
+        :math:`1 / (1 - \\sum w^2 / (\\sum w)^2)`; NaN below two effective values."""
+        if self.w <= 0 or self.ess <= 1.0:
+            return math.nan
+        return math.sqrt(max(self.m2, 0.0) / self.w / (1.0 - 1.0 / self.ess))
+
+
+@dataclass
+class WeightedSets:
+    """Weight sums of the sets seen (draws of weight 0 are left out).
+
+    Sets of at most :data:`DENSE_BITS` members are tabulated densely (row ``k`` is
+    the set whose member ``j`` is bit ``width - 1 - j`` of ``k``); longer ones
+    keep the distinct sets seen, cut back to the :data:`MAX_BUNDLES` heaviest
+    when the table passes twice that, each cut adding the largest weight it
+    dropped to ``bound`` (a weight every reported sum may be low by).
+
+    Attributes
+    ----------
+    width:
+        Members per set.
+    keys:
+        ``(m, n_words)`` packed sets (see :class:`SparseSets`), or ``None`` when dense.
+    w, w2, counts:
+        ``(m,)`` sums of weights and squared weights, and draws, per set.
+    """
+
+    width: int
+    keys: NDArray[np.uint64] | None
+    w: NDArray[np.float64]
+    w2: NDArray[np.float64]
+    counts: NDArray[np.int64]
+    bound: float = 0.0
+    cuts: int = 0
+
+    @classmethod
+    def of(cls, bits: NDArray[np.bool_], rows: list[int],
+           weight: NDArray[np.float64]) -> WeightedSets:
+        if len(rows) <= DENSE_BITS:
+            key = np.zeros(bits.shape[1], dtype=np.intp)
+            for r in rows:
+                key <<= 1
+                key |= bits[r]
+            size = 1 << len(rows)
+            return cls(len(rows), None, np.bincount(key, weight, size).astype(np.float64),
+                       np.bincount(key, weight * weight, size).astype(np.float64),
+                       np.bincount(key, (weight > 0).astype(np.float64), size).astype(np.int64))
+        keep = weight > 0
+        keys = _bundle_keys(bits[:, keep], rows) if keep.any() else \
+            np.zeros((0, max(1, (len(rows) + 63) // 64)), dtype=np.uint64)
+        w = weight[keep]
+        return cls._reduced(len(rows), keys, w, w * w, np.ones(w.shape[0], dtype=np.int64))
+
+    @classmethod
+    def _reduced(cls, width: int, keys: NDArray[np.uint64], w: NDArray[np.float64],
+                 w2: NDArray[np.float64], counts: NDArray[np.int64]) -> WeightedSets:
+        if not keys.shape[0]:
+            return cls(width, keys, w, w2, counts)
+        uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+        inv = inv.reshape(-1)
+        m = uniq.shape[0]
+        return cls(width, uniq, np.bincount(inv, w, m).astype(np.float64),
+                   np.bincount(inv, w2, m).astype(np.float64),
+                   np.bincount(inv, counts, m).astype(np.int64))
+
+    def merge(self, other: WeightedSets) -> WeightedSets:
+        """Add another block's table (in place) and return self."""
+        if self.keys is None or other.keys is None:
+            self.w += other.w
+            self.w2 += other.w2
+            self.counts += other.counts
+            return self
+        both = WeightedSets._reduced(
+            self.width, np.concatenate([self.keys, other.keys]),
+            np.concatenate([self.w, other.w]), np.concatenate([self.w2, other.w2]),
+            np.concatenate([self.counts, other.counts]))
+        self.keys, self.w, self.w2, self.counts = both.keys, both.w, both.w2, both.counts
+        self.bound += other.bound
+        self.cuts += other.cuts
+        if self.w.shape[0] > 2 * MAX_BUNDLES:
+            order = np.argsort(-self.w, kind="stable")
+            drop = order[MAX_BUNDLES:]
+            self.bound += float(self.w[drop].max())
+            self.cuts += 1
+            keep = np.sort(order[:MAX_BUNDLES])
+            assert self.keys is not None
+            self.keys = np.take(self.keys, keep, axis=0)
+            self.w, self.w2, self.counts = self.w[keep], self.w2[keep], self.counts[keep]
+        return self
+
+    def table(self) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+        """``(m, width)`` member flags of every set seen, their weights and squared weights."""
+        if self.keys is None:
+            seen = np.flatnonzero(self.counts)
+            shifts = np.arange(self.width - 1, -1, -1)
+            return ((seen[:, None] >> shifts) & 1).astype(bool), self.w[seen], self.w2[seen]
+        raw = self.keys.view(np.uint8)[:, : (self.width + 7) // 8]
+        flags = np.unpackbits(raw, axis=1)[:, : self.width].astype(bool)
+        return flags, self.w, self.w2
+
+
+@dataclass
+class WeightedStats:
+    """Weighted sums over draws made under evidence (the counterpart of :class:`Stats`).
+
+    Each indicator ``f`` (a node true, a day, a question true, a set) keeps
+    :math:`\\sum_i w_i f_i` and :math:`\\sum_i w_i^2 f_i`, from which the
+    self-normalised estimate :math:`\\hat p = \\sum w f / \\sum w` and its
+    delta-method variance
+    :math:`\\sum w^2 (f - \\hat p)^2 / (\\sum w)^2
+    = (\\sum w^2 f\\,(1 - 2\\hat p) + \\hat p^2 \\sum w^2) / (\\sum w)^2`
+    follow (:meth:`pactsim.results.estimate.Estimate.weighted`). Sums are
+    floating point: a run merges its blocks in block order, so they do not
+    depend on chunking or workers.
+
+    Attributes
+    ----------
+    n:
+        Draws made.
+    nonzero:
+        Draws whose weight is not 0 (those that meet the hard evidence).
+    w, w2:
+        Sums of the weights and of their squares.
+    node_w, node_w2:
+        ``(n_binary,)`` sums over the draws where each binary node is true.
+    node_n:
+        ``(n_binary,)`` draws of nonzero weight where each binary node is true.
+    date_w, date_w2:
+        ``(n_dated, horizon - as_of + 1)`` sums over the draws in which each dated
+        node happened on each day.
+    bool_w, bool_w2, bool_signed_w, bool_signed_w2:
+        Per true/false question, sums over the draws where it is true (and signed).
+    moments, num_values:
+        :class:`WeightedMoments` and weight per value of each numeric question
+        (``None`` past :data:`MAX_VALUES` values).
+    sets:
+        :class:`WeightedSets` by group (see :func:`bundle_groups`).
+    """
+
+    n: int
+    nonzero: int
+    w: float
+    w2: float
+    node_w: NDArray[np.float64]
+    node_w2: NDArray[np.float64]
+    node_n: NDArray[np.int64]
+    date_w: NDArray[np.float64]
+    date_w2: NDArray[np.float64]
+    signing_slot: int = -1
+    bool_w: dict[str, float] = field(default_factory=dict)
+    bool_w2: dict[str, float] = field(default_factory=dict)
+    bool_signed_w: dict[str, float] = field(default_factory=dict)
+    bool_signed_w2: dict[str, float] = field(default_factory=dict)
+    moments: dict[str, WeightedMoments] = field(default_factory=dict)
+    num_values: dict[str, dict[float, float] | None] = field(default_factory=dict)
+    sets: dict[str, WeightedSets] = field(default_factory=dict)
+
+    @property
+    def ess(self) -> float:
+        """Kish's effective sample size, :math:`(\\sum w)^2 / \\sum w^2` (0 when no weight)."""
+        return self.w * self.w / self.w2 if self.w2 > 0 else 0.0
+
+    def merge(self, other: WeightedStats) -> WeightedStats:
+        """Add the next block's sums (in place) and return self (merge in block order)."""
+        self.n += other.n
+        self.nonzero += other.nonzero
+        self.w += other.w
+        self.w2 += other.w2
+        self.node_w += other.node_w
+        self.node_w2 += other.node_w2
+        self.node_n += other.node_n
+        self.date_w += other.date_w
+        self.date_w2 += other.date_w2
+        for mine, theirs in ((self.bool_w, other.bool_w), (self.bool_w2, other.bool_w2),
+                             (self.bool_signed_w, other.bool_signed_w),
+                             (self.bool_signed_w2, other.bool_signed_w2)):
+            for k, v in theirs.items():
+                mine[k] = mine.get(k, 0.0) + v
+        for k, mo in other.moments.items():
+            self.moments.setdefault(k, WeightedMoments()).merge(mo)
+        for k, vals in other.num_values.items():
+            have = self.num_values.get(k, {})
+            if have is None or vals is None:
+                self.num_values[k] = None
+                continue
+            for value, wt in vals.items():
+                have[value] = have.get(value, 0.0) + wt
+            self.num_values[k] = have if len(have) <= MAX_VALUES else None
+        for k, table in other.sets.items():
+            if k in self.sets:
+                self.sets[k].merge(table)
+            else:
+                self.sets[k] = table
+        return self
+
+
+def _weighted_values(x: NDArray[np.float64], w: NDArray[np.float64]) -> dict[float, float] | None:
+    keep = w > 0
+    vals, inv = np.unique(x[keep], return_inverse=True)
+    if len(vals) > MAX_VALUES:
+        return None
+    sums = np.bincount(inv.reshape(-1), w[keep], len(vals))
+    return dict(zip(vals.tolist(), sums.tolist(), strict=True))
+
+
+def weighted_numeric(a: NDArray[np.generic], kind: str, w: NDArray[np.float64]
+                     ) -> tuple[WeightedMoments, dict[float, float] | None]:
+    """Weighted moments and weight per value of a numeric or date answer (as
+    :func:`numeric_stats`; draws without a value are left out)."""
+    if kind == "date":
+        has = ~np.isnat(a)
+        x = a[has].astype(np.int64).astype(np.float64)
+    else:
+        x = np.asarray(a, dtype=np.float64)
+        has = ~np.isnan(x)
+        x = x[has]
+    wx = w[has]
+    return WeightedMoments.of(x, wx), _weighted_values(x, wx)
+
+
+def summarize_weighted(
+    model: CompiledModel, draws: Draws, weight: NDArray[np.float64],
+    answers: dict[str, NDArray[np.generic]] | None = None,
+    groups: dict[str, tuple[str, ...]] | None = None,
+) -> WeightedStats:
+    """Weighted sums of one block of draws with weights ``weight`` ``(n,)``."""
+    if answers is None:
+        answers = evaluate_questions(model, draws)
+    if groups is None:
+        groups = bundle_groups(model, list(model.names))
+    w = np.asarray(weight, dtype=np.float64)
+    w2 = w * w
+    width = max(model.horizon - model.as_of + 1, 1)
+    date_w = np.zeros((len(model.dated), width))
+    date_w2 = np.zeros((len(model.dated), width))
+    for k in range(len(model.dated)):
+        x = draws.days[k] - model.as_of
+        xu = x.view(np.uint64)  # NaT lands past the end once viewed unsigned
+        day = np.minimum(xu, np.uint64(width)).astype(np.intp)
+        date_w[k] = np.bincount(day, w, width + 1)[:width]
+        date_w2[k] = np.bincount(day, w2, width + 1)[:width]
+    bits = draws.bits
+    st = WeightedStats(
+        n=draws.n, nonzero=int(np.count_nonzero(w)), w=float(w.sum()), w2=float(w2.sum()),
+        node_w=np.array([np.sum(w, where=row) for row in bits], dtype=np.float64),
+        node_w2=np.array([np.sum(w2, where=row) for row in bits], dtype=np.float64),
+        node_n=np.array([np.count_nonzero(row & (w > 0)) for row in bits], dtype=np.int64),
+        date_w=date_w, date_w2=date_w2, signing_slot=model.signing_slot)
+    signed = bits[model.signing_index] if model.signing_index >= 0 else None
+    for name, (_tree, t) in model.questions.items():
+        a = answers[name]
+        if t == "bool":
+            q = np.asarray(a, dtype=bool)
+            st.bool_w[name], st.bool_w2[name] = float(w[q].sum()), float(w2[q].sum())
+            if signed is not None:
+                qs = q & signed
+                st.bool_signed_w[name] = float(w[qs].sum())
+                st.bool_signed_w2[name] = float(w2[qs].sum())
+            continue
+        st.moments[name], st.num_values[name] = weighted_numeric(a, t, w)
+    for key, members in groups.items():
+        st.sets[key] = WeightedSets.of(bits, [model.index[n] for n in members], w)
+    return st

@@ -57,14 +57,19 @@ def format_results(res: Results) -> str:
             f"  as of {sc.as_of}, horizon {sc.horizon}; n = {info.n:,} draws, seed {info.seed}"
             f", pactsim {info.version}, scenario {info.digest[:12]}",
             "  (percentages with 95% intervals; Monte Carlo standard error ≤ "
-            f"{50 / math.sqrt(info.n):.2f} points)" if info.target_se is None else
+            f"{50 / math.sqrt(info.ess or info.n):.2f} points)" if info.target_se is None else
             "  (percentages with 95% intervals; drawn until every standard error was ≤ "
             f"{100 * info.target_se:.2g} points)" if info.target_reached else
             f"  (percentages with 95% intervals; the target standard error of "
             f"{100 * info.target_se:.2g} points was NOT reached within n = {info.n:,})"]
+    if info.evidence is not None:
+        head.append(f"  under evidence {info.evidence} (every number below is conditional "
+                    "on it)")
     if info.given is not None:
         head.append(f"  given {info.given} (in {info.n:,} of {info.n_run:,} draws: "
                     "every number below is conditional on it)")
+    if getattr(res, "weighted", False):
+        head.append(f"  weighted draws: effective sample size {res.ess:,.0f} of {res.n:,}")
     sections: list[list[str]] = [head]
     qs = res.questions()
     if len(qs):

@@ -1,0 +1,367 @@
+"""Evidence for the Monte Carlo engine: likelihood weighting, with rejection for the rest.
+
+:func:`plan_evidence` compiles findings (:class:`~pactsim.language.evidence.Finding`)
+against a :class:`~pactsim.inference.compile.CompiledModel` into an
+:class:`EvidencePlan`, and refuses evidence it can tell is impossible before a
+single draw is made. The engine then draws each block with a weight per draw:
+
+* **Clamped binary nodes** (an event, pillar or clause without a date, forced
+  true or false by a hard finding): the node is set to its value and the draw's
+  weight is multiplied by P(node = value | its parents, drivers and gates) in
+  that draw — likelihood weighting.
+* **Clamped dated nodes** timed by a curve (``signing``, events with ``by``):
+  a hard finding that restricts the day to an interval — ``x`` (happened by the
+  horizon), ``not x``, ``x.date == d``, ``x.date <= d`` (``<``, ``>=``, ``>``),
+  ``not x.date <= d`` (``not <``: later *or never*), and ``and``-combinations of
+  these, such as "between two dates" — draws the day from the node's curve
+  *conditioned on that interval*, and multiplies the weight by the interval's
+  probability in that draw (its row, hazard ratio and gates). Exact to 2**-32,
+  like the unconditioned draw.
+* **Everything else** — milestones (``after``), conditions used as parents,
+  questions, ``or``, ``not`` of a date equality, ``!=`` — is *rejected*: the
+  weight becomes 0 where the expression is false. Findings are split at their
+  top-level ``and`` first, so only the parts that cannot be weighted are
+  rejected on, and rare evidence on clampable nodes still gives a usable
+  estimate.
+* **Soft findings** (a likelihood ratio ``r`` on an expression ``E``) multiply
+  the weight by ``r`` where ``E`` holds and by 1 elsewhere.
+
+The weighted estimate of P(A | evidence) is the self-normalised ratio
+:math:`\\sum_i w_i 1[A_i] / \\sum_i w_i`. Pure numpy; no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pactsim.errors import ConditionError, printable
+from pactsim.inference.compile import CompiledModel
+from pactsim.inference.dated import (
+    NAT,
+    CurvePlan,
+    MilestonePlan,
+    _row_index,
+    _transform,
+    _uniform32,
+    _unit,
+    hazard_log,
+)
+from pactsim.language import expr as _expr
+from pactsim.language.dates import from_day
+from pactsim.language.evidence import Finding
+
+__all__ = ["EvidencePlan", "findings_text", "finish_weights", "plan_evidence", "sample_curve_in"]
+
+_TWO32 = float(1 << 32)
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+@dataclass(frozen=True, eq=False)
+class EvidencePlan:
+    """Compiled evidence (see the module docstring).
+
+    Attributes
+    ----------
+    findings:
+        The findings, as given.
+    binary:
+        Binary index -> value of each clamped undated node.
+    dates:
+        Binary index of each clamped curve node -> ``(lo, hi)`` day numbers of
+        the days allowed, inclusive; ``horizon + 1`` stands for "did not happen
+        by the horizon", so ``(d + 1, horizon + 1)`` is "not by ``d``".
+    residual:
+        Hard expressions rejected on (weight 0 where false).
+    soft:
+        ``(expression, likelihood ratio)`` pairs.
+    """
+
+    findings: tuple[Finding, ...]
+    binary: dict[int, bool] = field(default_factory=dict)
+    dates: dict[int, tuple[int, int]] = field(default_factory=dict)
+    residual: tuple[_expr.Expr, ...] = ()
+    soft: tuple[tuple[_expr.Expr, float], ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The findings as one line (see :func:`findings_text`)."""
+        return findings_text(self.findings)
+
+
+def findings_text(findings: Sequence[Finding]) -> str:
+    """Findings as one line: hard ones as written, soft ones with their ratio,
+    ``;`` between them (``mutual_defence; drones_missiles (x3)``)."""
+    return "; ".join(f.expr.strip() if f.likelihood_ratio is None else
+                     f"{f.expr.strip()} (x{f.likelihood_ratio:g})" for f in findings)
+
+
+def _conjuncts(tree: _expr.Expr) -> list[_expr.Expr]:
+    """The top-level ``and`` operands of ``tree`` (``tree`` itself otherwise), iteratively."""
+    out, stack = [], [tree]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, _expr.BoolOp) and t.op == "and":
+            stack.extend(reversed(t.operands))
+        elif isinstance(t, _expr.Call) and t.func == "all":
+            stack.extend(reversed(t.args))
+        else:
+            out.append(t)
+    return out
+
+
+def _date_interval(op: str, day: int, negated: bool, as_of: int, horizon: int
+                   ) -> tuple[int, int] | None:
+    """Days allowed by ``x.date OP day`` (negated: ``not``), as an interval of the
+    extended line ``as_of + 1 .. horizon + 1`` (the last: never), or ``None`` when
+    the set is not an interval."""
+    never = horizon + 1
+    if op in ("<", "<="):
+        last = day if op == "<=" else day - 1
+        return (last + 1, never) if negated else (as_of + 1, min(last, horizon))
+    if op in (">", ">="):
+        first = day if op == ">=" else day + 1
+        return None if negated else (max(first, as_of + 1), horizon)
+    if op == "==" and not negated:
+        return (day, day) if as_of < day <= horizon else (never + 1, never)  # empty
+    return None
+
+
+def _atom(t: _expr.Expr, model: CompiledModel) -> tuple[str, int, Any] | None:
+    """A clampable conjunct: ``("bin", index, value)`` or ``("date", index, (lo, hi))``."""
+    negated = False
+    while isinstance(t, _expr.Not):
+        negated, t = not negated, t.operand
+    if isinstance(t, _expr.Name):
+        i = model.index.get(t.name)
+        if i is None or i in model.conditions:
+            return None
+        timing = model.timing.get(i)
+        if timing is None:
+            return ("bin", i, not negated)
+        if isinstance(timing, CurvePlan):
+            never = model.horizon + 1
+            return ("date", i, (never, never) if negated else (model.as_of + 1, model.horizon))
+        return None
+    if isinstance(t, _expr.Compare):
+        left, right, op = t.left, t.right, t.op
+        if isinstance(left, _expr.DateLit) and isinstance(right, _expr.DateOf):
+            left, right, op = right, left, _FLIP[op]
+        if isinstance(left, _expr.DateOf) and isinstance(right, _expr.DateLit):
+            i = model.index.get(left.name)
+            if i is None or not isinstance(model.timing.get(i), CurvePlan):
+                return None
+            day = (right.value - dt.date(1970, 1, 1)).days
+            iv = _date_interval(op, day, negated, model.as_of, model.horizon)
+            return None if iv is None else ("date", i, iv)
+    return None
+
+
+def _refuse(what: str, finds: Sequence[str]) -> ConditionError:
+    names = "; ".join(repr(f) for f in dict.fromkeys(finds))
+    return ConditionError(printable(f"evidence {names}: {what}, so nothing can be "
+                                    "conditioned on it; check the finding"))
+
+
+def plan_evidence(model: CompiledModel, findings: Sequence[Finding]) -> EvidencePlan:
+    """Compile ``findings`` against ``model`` and check them.
+
+    Raises
+    ------
+    ScenarioError
+        For an expression that does not compile (unknown name, with a
+        did-you-mean; a date after the horizon…).
+    ConditionError
+        For evidence that cannot hold, found before sampling: contradictory
+        findings on a node (``x`` and ``not x``; date ranges that do not meet),
+        a date outside ``(as_of, horizon]``, a node forced true whose chance is
+        0 (``p: 0``, a gate forced false: a clause with its pillar forced
+        false), forced false when it is certain, or a date its curve gives no
+        chance. Impossibility hidden in rejected expressions is found after
+        sampling (every weight 0).
+    """
+    scope = model.scope()
+    horizon = from_day(model.horizon)
+    binary: dict[int, bool] = {}
+    dates: dict[int, tuple[int, int]] = {}
+    source: dict[int, list[str]] = {}
+    residual: list[_expr.Expr] = []
+    soft: list[tuple[_expr.Expr, float]] = []
+    for f in findings:
+        tree = _expr.compile_condition(f.expr, scope, what="evidence", horizon=horizon)
+        if not f.hard:
+            assert f.likelihood_ratio is not None
+            soft.append((tree, float(f.likelihood_ratio)))
+            continue
+        for part in _conjuncts(tree):
+            atom = _atom(part, model)
+            if atom is None:
+                residual.append(part)
+                continue
+            kind, i, v = atom
+            source.setdefault(i, []).append(f.expr.strip())
+            if kind == "bin":
+                if binary.get(i, v) != v:
+                    raise _refuse(f"'{model.names[i]}' is asked to be both true and false",
+                                  source[i])
+                binary[i] = v
+            else:
+                lo, hi = dates.get(i, (model.as_of + 1, model.horizon + 1))
+                lo, hi = max(lo, v[0]), min(hi, v[1])
+                if lo > hi:
+                    raise _refuse(f"no day of '{model.names[i]}' in ({from_day(model.as_of)}, "
+                                  f"{horizon}] or 'not by the horizon' satisfies it", source[i])
+                dates[i] = (lo, hi)
+    plan = EvidencePlan(tuple(findings), binary, dates, tuple(residual), tuple(soft))
+    _check_possible(model, plan, source)
+    return plan
+
+
+def _row_possible(parents: Sequence[int], can: list[tuple[bool, bool]]) -> NDArray[np.bool_]:
+    """``(2**k,)`` rows over ``parents`` whose every bit a value its parent can take."""
+    rows = np.arange(1 << len(parents))
+    ok = np.ones(rows.shape[0], dtype=bool)
+    for j, p in enumerate(parents):
+        bit = (rows >> j) & 1
+        ok &= np.where(bit == 1, can[p][0], can[p][1])
+    return ok
+
+
+def _check_possible(model: CompiledModel, plan: EvidencePlan,
+                    source: Mapping[int, list[str]]) -> None:
+    """Propagate which values each binary node can take, in topological order, and
+    refuse a clamp that asks for a value its node cannot take (see :func:`plan_evidence`).
+
+    Conservative: a node it cannot judge (milestones, conditions, wide tables)
+    may take either value, so it never refuses possible evidence.
+    """
+    can: list[tuple[bool, bool]] = [(True, True)] * model.n_binary
+    for p in model.plans:
+        i = p.index
+        timing = model.timing.get(i)
+        gates_t = all(can[g][0] for g in p.gates_true) and all(can[g][1] for g in p.gates_false)
+        gate_fail = any(can[g][1] for g in p.gates_true) or any(can[g][0] for g in p.gates_false)
+        if p.kind == "condition" or isinstance(timing, MilestonePlan):
+            continue
+        if isinstance(timing, CurvePlan):
+            cum = timing.cum  # (rows, K) on the curve's knots; positivity is all that matters
+            rows = _row_possible(timing.given, can) if len(timing.given) <= 12 else \
+                np.ones(cum.shape[0], dtype=bool)
+            c = cum[rows]
+            t = bool(c.size) and bool((c[:, -1] > 0).any()) and gates_t
+            f = bool((c[:, -1] < 1).any()) or gate_fail or not c.size
+            if i in plan.dates:
+                lo, hi = plan.dates[i]
+                never = model.horizon + 1
+                grid = np.array([lo - 1, min(hi, model.horizon)], dtype=np.float64)
+                inside = False
+                if lo <= model.horizon:
+                    for row in c:
+                        a, b = np.interp(grid, timing.days.astype(np.float64), row)
+                        inside |= bool(b > a)
+                t = inside and gates_t
+                f = f and hi == never
+                if not (t or f):
+                    raise _refuse(f"'{model.names[i]}' cannot happen on a day allowed "
+                                  "(its curve and gates give those days no chance)", source[i])
+            can[i] = (t, f)
+            continue
+        if len(p.given) <= 12:
+            rows = _row_possible(p.given, can)
+        else:
+            rows = np.ones(p.p_given.shape[0], dtype=bool)
+        p0 = p.p_given[rows]
+        beta = np.zeros(p0.shape[0], dtype=bool) if p.beta_given is None else \
+            ~np.isnan(p.beta_given[rows, 0])
+        t = bool(((p0 > 0) | beta).any()) and gates_t
+        f = bool(((p0 < 1) | beta).any()) or gate_fail
+        if i in plan.binary:
+            v = plan.binary[i]
+            if not (t if v else f):
+                why = ("its chance is 0 where its parents and gates can be" if v else
+                       "it is certain where its parents and gates can be")
+                raise _refuse(f"'{model.names[i]}' cannot be {'true' if v else 'false'} ({why})",
+                              source[i])
+            t, f = v, not v
+        can[i] = (t, f)
+
+
+def sample_curve_in(plan: CurvePlan, interval: tuple[int, int], horizon: int,
+                    rng: np.random.Generator, bits: NDArray[np.bool_],
+                    drivers: NDArray[np.float64], day: NDArray[np.int64],
+                    weight: NDArray[np.float64]) -> None:
+    """Draw ``plan``'s day conditioned on ``interval`` (see :class:`EvidencePlan`) and
+    multiply ``weight`` ``(n,)`` by the interval's probability in each draw.
+
+    One 32-bit uniform per draw, as :func:`~pactsim.inference.dated.sample_curve`.
+    With per-day tables of 32-bit thresholds ``T`` (``T(k) = floor(C(k) 2**32)``),
+    ``u`` is drawn uniformly in ``[T(lo - 1), T(hi))`` and the weight is
+    ``(T(hi) - T(lo - 1)) / 2**32``; with a per-draw hazard ratio ``h`` the same
+    is done on ``G = 1 - (1 - C)**h`` in double precision. A plan without
+    per-day tables is never passed here (its findings are rejected on).
+    """
+    n = day.shape[0]
+    tab = plan.tables
+    steps = tab.steps
+    assert steps is not None
+    u32 = _uniform32(rng, n)
+    rows = _row_index(tab.parents, bits) if tab.parents else None
+    r = np.zeros(n, dtype=np.intp) if rows is None else rows
+    width = steps.width  # k = width: not by the curve's last point (nor the horizon)
+    lo, hi = interval
+    never_ok = hi > horizon
+    klo = min(lo - tab.as_of, width)
+    khi = width if never_ok else min(hi - tab.as_of, width - 1)
+    k: NDArray[np.intp]
+    if not tab.per_draw:
+        thr = steps.thr  # (rows, width) int64
+        a = thr[r, klo - 1] if klo >= 1 else np.zeros(n, dtype=np.int64)
+        b = thr[r, khi] if khi < width else np.full(n, 1 << 32, dtype=np.int64)
+        span = np.maximum(b - a, 0)
+        u = a + ((u32.astype(np.int64) * span) >> 32)
+        k = steps(np.minimum(u, (1 << 32) - 1).astype(np.uint32), rows)
+        p_in = span / _TWO32
+    else:
+        logh = hazard_log(plan.hazard, bits, drivers, n)
+        assert logh is not None
+        h = np.exp(logh)
+        cum = np.minimum(tab.cum, 1.0)
+
+        def g(c: NDArray[np.float64]) -> NDArray[np.float64]:
+            with np.errstate(divide="ignore", over="ignore", under="ignore"):
+                return np.asarray(-np.expm1(np.log1p(-c) * h), dtype=np.float64)
+
+        ga = g(cum[r, klo - 1]) if klo >= 1 else np.zeros(n)
+        gb = g(cum[r, khi]) if khi < width else np.ones(n)
+        p_in = np.maximum(gb - ga, 0.0)
+        x = _transform(ga + _unit(u32) * p_in, logh)
+        k = steps(x, rows)
+    k = np.clip(k, klo, khi)  # rounding at the interval's ends stays inside it
+    out = bits[plan.index]
+    np.less(k, width, out=out)
+    np.add(k, tab.as_of, out=day)
+    day[~out] = NAT
+    gate = np.ones(n, dtype=bool)
+    for gi in plan.gates_true:
+        gate &= bits[gi]
+    for gi in plan.gates_false:
+        gate &= ~bits[gi]
+    weight *= np.where(gate, p_in, 1.0 if never_ok else 0.0)
+    out &= gate
+    day[~out] = NAT
+
+
+def finish_weights(plan: EvidencePlan, values: Mapping[str, NDArray[Any]],
+                   dates: Mapping[str, NDArray[Any]], weight: NDArray[np.float64]) -> None:
+    """Apply the rejected (hard) and soft findings to ``weight`` ``(n,)`` in place, given
+    every node's and question's values and dates over the draws."""
+    for tree in plan.residual:
+        weight *= np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
+    for tree, ratio in plan.soft:
+        hold = np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
+        weight *= np.where(hold, ratio, 1.0)
