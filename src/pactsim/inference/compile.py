@@ -23,8 +23,8 @@ engine draws p afresh each draw and exact inference integrates over it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -52,7 +52,8 @@ from pactsim.language.scenario import (
     parent_entries,
 )
 
-__all__ = ["FOLD_LIMIT", "BinaryPlan", "CompiledModel", "DriverPlan", "compile_scenario"]
+__all__ = ["FOLD_LIMIT", "BinaryPlan", "CompiledModel", "DriverPlan", "compile_scenario",
+           "recompile"]
 
 
 @dataclass(frozen=True)
@@ -513,6 +514,50 @@ def _compile(scenario: Scenario) -> CompiledModel:
         timing=timing,
         conditions=conditions,
     )
+
+
+def recompile(scenario: Scenario, model: CompiledModel,
+              specs: Mapping[str, Node | Signing]) -> CompiledModel:
+    """``model`` (compiled from ``scenario``) with the nodes of ``specs`` given new specs
+    of the same structure: only numbers may differ — ``p``, ``table`` rows, ``by``
+    points, odds and hazard factors, delays — never parents, gates, anchors, the kind
+    of timing or which rows are uncertain.
+
+    A fast path for analyses that evaluate one scenario under many sets of numbers
+    (the spread of a forecast, Sobol indices): the other nodes' plans, the questions
+    and the layout are reused and nothing is validated, so the caller must pass
+    specs it has made valid (``tests/unit/test_recompile.py`` checks the result
+    equals compiling the changed scenario). The model's ``digest`` is the base's
+    with ``+`` appended: it is not the digest of any file.
+    """
+    views = scenario.nodes
+    index = model.index
+    driver_index = {d.name: k for k, d in enumerate(model.drivers)}
+    plans = list(model.plans)
+    timing = dict(model.timing)
+    signing = model.signing
+    for name, spec in specs.items():
+        i = index[name]
+        view = views[name]
+        if view.timing == "curve":
+            cp = _curve_plan(name, spec, i, model.slot[name], index, driver_index, model.as_of)
+            timing[i] = cp
+            if name == "signing" and cp.plain:
+                signing = SigningPlan(cp.days, cp.cum[0])
+            plans[i] = BinaryPlan(name=name, index=i, kind=view.kind,
+                                  p_given=np.array(cp.cum[:, -1]),
+                                  gates_true=cp.gates_true, gates_false=cp.gates_false)
+            continue
+        assert isinstance(spec, Node)
+        plans[i] = _plan(name, spec, index, driver_index, view.kind, view.pillar)
+        if view.timing == "milestone":
+            timing[i] = _milestone_plan(name, spec, i, model.slot, index, driver_index,
+                                        model.horizon, model.as_of)
+    knots, blind = _knots(plans, len(model.drivers))
+    drivers = tuple(replace(d, knots=tuple(knots[k]), blind=blind[k])
+                    for k, d in enumerate(model.drivers))
+    return replace(model, digest=model.digest + "+", plans=tuple(plans), drivers=drivers,
+                   signing=signing, timing=timing)
 
 
 def _hazard(spec: Node | Signing, index: dict[str, int], driver_index: dict[str, int]) -> Hazard:

@@ -1,0 +1,74 @@
+"""``recompile``: new numbers swapped into a compiled model must equal compiling the
+changed scenario (the fast path of the spread of a forecast and of Sobol indices)."""
+
+from __future__ import annotations
+
+import glob
+
+import numpy as np
+import pytest
+
+import pactsim
+from pactsim.analysis.spread import _Answers, _Numbers, uncertain_inputs
+from pactsim.inference.compile import compile_scenario
+
+FILES = [f for f in sorted(glob.glob("scenarios/*.yaml"))
+         if uncertain_inputs(pactsim.load(f))]
+
+
+def _changes(sc: pactsim.Scenario, rng: np.random.Generator) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for inp in uncertain_inputs(sc):
+        out.update(zip(inp.paths, map(float, inp.values(rng.uniform(size=1))[0]), strict=True))
+    return out
+
+
+def _same_array(a: object, b: object) -> bool:
+    if a is None or b is None:
+        return a is b
+    x, y = np.asarray(a), np.asarray(b)
+    return x.shape == y.shape and np.array_equal(x, y, equal_nan=True)
+
+
+def test_some_scenarios_have_uncertain_inputs() -> None:
+    assert "scenarios/iran-russia-2024.yaml" in FILES
+
+
+@pytest.mark.parametrize("path", FILES)
+def test_recompiled_model_equals_compiled_variant(path: str) -> None:
+    sc = pactsim.load(path)
+    rng = np.random.default_rng(7)
+    fast = _Numbers(sc)
+    for _ in range(3):
+        ch = _changes(sc, rng)
+        got = fast.model_for(ch)
+        want = compile_scenario(sc.with_changes(ch))
+        assert got.names == want.names
+        for a, b in zip(got.plans, want.plans, strict=True):
+            for f in ("p_given", "beta_given", "odds_logf", "driver_logf"):
+                assert _same_array(getattr(a, f), getattr(b, f)), (a.name, f)
+            assert (a.given, a.odds_parents, a.drivers, a.gates_true, a.gates_false) == \
+                (b.given, b.odds_parents, b.drivers, b.gates_true, b.gates_false)
+        assert [(d.knots, d.blind, d.a, d.b) for d in got.drivers] == \
+            [(d.knots, d.blind, d.a, d.b) for d in want.drivers]
+        assert sorted(got.timing) == sorted(want.timing)
+        for i, t in got.timing.items():
+            u = want.timing[i]
+            for f in ("days", "cum"):
+                if hasattr(t, f):
+                    assert _same_array(getattr(t, f), getattr(u, f)), (t.name, f)
+
+
+@pytest.mark.parametrize("path", FILES)
+def test_fast_answers_equal_exact_of_the_variant(path: str) -> None:
+    sc = pactsim.load(path)
+    m = compile_scenario(sc)
+    questions = [q for q, (_t, kind) in m.questions.items() if kind == "bool"][:3]
+    questions += list(sc.binary_names)[:3]
+    rng = np.random.default_rng(11)
+    for q in questions:
+        ans = _Answers(sc, q, q, 0)
+        for _ in range(2):
+            ch = _changes(sc, rng)
+            want = pactsim.exact(sc.with_changes(ch)).prob(q).value
+            assert ans(ch) == pytest.approx(want, abs=1e-13), (q, ch)
