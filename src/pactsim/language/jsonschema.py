@@ -43,6 +43,10 @@ def json_schema() -> dict[str, Any]:
     schema["if"] = {"required": ["extends"]}
     schema["then"] = {"required": ["pactsim", "id"], "properties": {"pactsim": {"const": 2}}}
     schema["else"] = {"required": required, "not": {"required": ["set"]}}
+    # observations (news learnt after as_of) are format 2, as the loader says at that key
+    schema["allOf"] = [{"if": {"required": ["observations"],
+                               "properties": {"observations": {"minItems": 1}}},
+                        "then": {"properties": {"pactsim": {"const": 2}}}}]
     for section in ("drivers", "events", "pillars", "questions"):
         props[section]["propertyNames"] = {"pattern": _NAME}
     for model in schema.get("$defs", {}).values():
