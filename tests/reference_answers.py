@@ -378,3 +378,104 @@ CONDITIONAL: dict[str, list[tuple[str, str, float]]] = {
     "analytic-timing.yaml": [(e, g, float(v)) for e, g, v in _TIMING_COND],
     "analytic-dated.yaml": [(e, g, float(v)) for e, g, v in _DATED_COND],
 }
+
+
+# --------------------------------------------------------------------------
+# Evidence (issue 11, item 2): answers given findings, derived by hand.
+# ``EVIDENCE[file]``: ``(findings, expr, P(expr | findings))``; a finding is
+# ``(expression, likelihood ratio)`` with ``None`` for hard evidence. Soft
+# evidence weights the worlds where its expression holds by the ratio:
+# P(Q | news) = (r P(Q, E) + P(Q, not E)) / (r P(E) + P(not E)).
+# --------------------------------------------------------------------------
+_Finding = tuple[str, "float | None"]
+
+# analytic-independent.yaml: a ~ .3, b ~ .5, d | a, b from the table.
+#   a and not b: P(d | a, not b) = 6/10 (table row), P(e | a) = 3/7, P(f | a, not b) = 1/2.
+#   soft a x3: P(a | news) = 3(.3) / (3(.3) + .7) = 9/16;
+#     P(d | news) = (3 P(d, a) + P(d, not a)) / 1.6 = (3(.225) + .175) / 1.6 = 17/32.
+#   soft a x3 and soft b x1/2: weights ab 3/2, a~b 3, ~ab 1/2, ~a~b 1 on .15, .15, .35, .35:
+#     Z = .225 + .45 + .175 + .35 = 1.2; P(a and b) = .225/1.2 = 3/16, P(b) = .4/1.2 = 1/3.
+#   not f and soft a x3: P(f) = 3/40, P(a, f) = 3/40, so P(a, not f) = .3 - .075 = 9/40 and
+#     P(not a, not f) = 7/10: P(a | .) = 3(9/40) / (3(9/40) + 7/10) = 27/55.
+_S1 = Fr(3) * _a / (Fr(3) * _a + 1 - _a)  # 9/16
+_EV_INDEPENDENT: list[tuple[tuple[_Finding, ...], str, Fr]] = [
+    ((("a", None), ("not b", None)), "d", _d_tab[True, False]),
+    ((("a", None), ("not b", None)), "e", _e_a),
+    ((("a", None), ("not b", None)), "f", Fr(1, 2)),
+    ((("a", 3.0),), "a", _S1),
+    ((("a", 3.0),), "d", (3 * _a * _d_given_a + (1 - _a) * _d_given_not_a)
+     / (3 * _a + 1 - _a)),  # 17/32
+    ((("a", 3.0), ("b", 0.5)), "a and b", Fr(3, 16)),
+    ((("a", 3.0), ("b", 0.5)), "b", Fr(1, 3)),
+    ((("not f", None), ("a", 3.0)), "a", Fr(27, 55)),
+]
+
+# analytic-timing.yaml (format 1), F(Jan 31) = 3/10, F(Mar 31) = 3/5, P(signing) = 3/4.
+#   not signing.date <= Jan 31 (P = 7/10): signing 9/20 of it, so P(signing | .) = 9/14,
+#     ratified 1/2 of that (9/28), extra 2/5 (9/35); F(Mar 31 | .) = (3/5 - 3/10)/(7/10) = 3/7,
+#     F(Feb 15 | .) = (3/10)(15/59)/(7/10) = 45/413.
+#   signed between Feb 1 and Mar 31: P(by Mar 1 | .) = (3/10)(29/59)/(3/10) = 29/59.
+#   signing.date == Feb 15: the date says nothing more of ratified (1/2) or extra (2/5).
+_EV_TIMING: list[tuple[tuple[_Finding, ...], str, Fr]] = [
+    ((("not signing.date <= 2025-01-31", None),), "signing", Fr(9, 14)),
+    ((("not signing.date <= 2025-01-31", None),), "ratified", Fr(9, 28)),
+    ((("not signing.date <= 2025-01-31", None),), "extra", Fr(9, 35)),
+    ((("not signing.date <= 2025-01-31", None),), "by_q1", Fr(3, 7)),
+    ((("not signing.date <= 2025-01-31", None),), "signing.date <= 2025-02-15", Fr(45, 413)),
+    ((("signing.date >= 2025-02-01 and signing.date <= 2025-03-31", None),), "by_mar1",
+     Fr(29, 59)),
+    ((("signing.date == 2025-02-15", None),), "ratified", Fr(1, 2)),
+    ((("signing.date == 2025-02-15", None),), "extra", Fr(2, 5)),
+]
+
+# analytic-dated.yaml (format 2), day t after 2025-01-01.
+#   signing.date == Jan 16 (t = 15): per-day signing mass 1/50 (shock row, (3/5)/30) and
+#     2/445 (not shock, (2/5)/89), so P(shock | .) = (1/50)/(1/50 + 2/445) = 89/109;
+#     crisis: 3/4 if shock, 1/2 if not: (89(3/4) + 20(1/2))/109 = 307/436; in_force needs
+#     its two coins (3/10) and s + 70 = 85 <= 364, and its day is 85 (Mar 27).
+#   ratify_a.date == Feb 15 (t = 45) <=> s = 15 and ratify_a's coin: shock 89/109 as above;
+#     in_force needs notify's coin only: 3/5.
+#   not signing.date <= Dec 1 (t = 334, P = 1 - S(334) = 177/550): shock and unsigned is
+#     (1/2)(2/5) = 1/5, so P(shock | .) = 110/177; signed after day 334 is
+#     S(364) - S(334) = 12/550, so P(signing | .) = 12/177 = 4/59; ratify_a needs s <= 334: 0.
+#   signed between Feb 1 and Mar 31 (t = 31..89): only the not-shock row moves there,
+#     so P(shock | .) = 0 and early_bonus (its condition false) is 1/5.
+#   soft shock x2: P(shock | news) = 2/3; P(signing | news) = (2(1/2)(3/5) + (1/2)(4/5))/(3/2)
+#     = 2/3.
+_EV_DATED: list[tuple[tuple[_Finding, ...], str, Fr]] = [
+    ((("signing.date == 2025-01-16", None),), "shock", Fr(89, 109)),
+    ((("signing.date == 2025-01-16", None),), "crisis", Fr(307, 436)),
+    ((("signing.date == 2025-01-16", None),), "in_force", _A * _N),
+    ((("signing.date == 2025-01-16", None),), "in_force.date == 2025-03-27", _A * _N),
+    ((("ratify_a.date == 2025-02-15", None),), "shock", Fr(89, 109)),
+    ((("ratify_a.date == 2025-02-15", None),), "in_force", _N),
+    ((("not signing.date <= 2025-12-01", None),), "shock",
+     Fr(1, 5) / (1 - _S334)),  # 110/177
+    ((("not signing.date <= 2025-12-01", None),), "signing", (_SIGN - _S334) / (1 - _S334)),
+    ((("not signing.date <= 2025-12-01", None),), "ratify_a", Fr(0)),
+    ((("signing.date >= 2025-02-01 and signing.date <= 2025-03-31", None),), "shock", Fr(0)),
+    ((("signing.date >= 2025-02-01 and signing.date <= 2025-03-31", None),), "early_bonus",
+     Fr(1, 5)),
+    ((("shock", 2.0),), "shock", Fr(2, 3)),
+    ((("shock", 2.0),), "signing", Fr(2, 3)),
+]
+_shock_late, _signed_late = Fr(1, 5) / (1 - _S334), (_SIGN - _S334) / (1 - _S334)
+if _shock_late != Fr(110, 177) or _signed_late != Fr(4, 59):  # pragma: no cover
+    raise AssertionError("analytic-dated evidence answers disagree with the derivation")
+
+# analytic-gates.yaml: given military (which needs signing), energy 7/9 and payments
+#   3/4 of energy: pillar sets {M, E, P} 7/12, {M, E} 7/36, {M} 2/9; pipeline 7/18.
+_EV_GATES: list[tuple[tuple[_Finding, ...], str, Fr]] = [
+    ((("military", None),), "energy", _E_M),
+    ((("military", None),), "energy and payments", _E_M * _pay),
+    ((("military", None),), "pipeline", _E_M / 2),
+    ((("military", None),), "signing", Fr(1)),
+]
+
+EVIDENCE: dict[str, list[tuple[tuple[_Finding, ...], str, float]]] = {
+    "analytic-independent.yaml": [(f, e, float(v)) for f, e, v in _EV_INDEPENDENT],
+    "analytic-timing.yaml": [(f, e, float(v)) for f, e, v in _EV_TIMING],
+    "analytic-dated.yaml": [(f, e, float(v)) for f, e, v in _EV_DATED],
+    "analytic-gates.yaml": [(f, e, float(v)) for f, e, v in _EV_GATES],
+}
+__all__ += ["EVIDENCE"]

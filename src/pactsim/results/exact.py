@@ -125,6 +125,7 @@ from pactsim.inference import factors as fx
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.language import expr as _expr
 from pactsim.language.dates import to_day
+from pactsim.language.evidence import evidence_for
 from pactsim.language.scenario import Scenario
 from pactsim.results import summary as _s
 from pactsim.results.estimate import Estimate
@@ -954,7 +955,8 @@ def _whole_arg(value: object, name: str, bounds: tuple[int, int], what: str) -> 
 
 
 def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
-          progress: bool | None = None, do: Mapping[str, Any] | None = None) -> ExactResults:
+          progress: bool | None = None, do: Mapping[str, Any] | None = None,
+          evidence: object = None, observations: bool = True) -> ExactResults:
     """Exact inference on a scenario: every probability :func:`pactsim.simulate` estimates.
 
     Parameters
@@ -977,6 +979,17 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
     do:
         An intervention, as in :func:`pactsim.simulate`: the answers are those of
         ``scenario.do(do)`` (nodes set, their causes cut).
+    evidence:
+        What has been learnt (applied after ``do``): an expression that holds
+        (``"not signing.date <= 2024-12-01"``), a mapping of node names to
+        True/False or to the day a dated node happened, ``pactsim.soft(expr,
+        ratio)`` (:func:`pactsim.language.evidence.soft`) for a likelihood ratio, or
+        a list of these (:func:`pactsim.language.evidence.as_findings`). Every answer is then
+        conditioned on it (:class:`~pactsim.results.exact_evidence.ConditionedExactResults`).
+    observations:
+        Condition also on the scenario file's ``observations:`` (the default, as
+        :func:`pactsim.simulate`; see :func:`pactsim.language.evidence.evidence_for`);
+        ``False``: on ``evidence`` alone.
 
     Returns
     -------
@@ -988,6 +1001,11 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
         An argument of the wrong type or outside its range; the message names it.
     ModelTooWideError
         A table above ``max_table`` would be needed.
+    ConditionError
+        The evidence is impossible (or below :data:`MIN_CONDITION`); the message
+        names the findings.
+    ScenarioError
+        A finding names an unknown node or is malformed.
 
     Notes
     -----
@@ -1006,6 +1024,12 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
     ...                    "events:\\n  rain: {p: 0.3}\\n  wet: {p: 0.9, requires: [rain]}\\n")
     >>> round(exact(sc).prob("wet").value, 12)
     0.27
+    >>> round(exact(sc, evidence="wet").prob("rain").value, 12)   # wet needs rain
+    1.0
+    >>> from pactsim.language.evidence import soft
+    >>> ex = exact(sc, evidence=soft("wet", 3.0))                 # news 3x as likely if wet
+    >>> round(ex.prob("wet").value, 6)                            # 3(.27) / (3(.27) + .73)
+    0.525974
     """
     if not isinstance(scenario, Scenario):
         raise ArgumentTypeError(f"scenario: exact() needs a Scenario (from pactsim.load), "
@@ -1018,7 +1042,16 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
                            "entries of the largest table; 2**24 by default")
     if progress is not None and not isinstance(progress, bool):
         raise ArgumentTypeError(f"progress must be True, False or None, not {progress!r}")
+    if not isinstance(observations, bool):
+        raise ArgumentTypeError(f"observations must be True or False, not {observations!r}")
+    findings = evidence_for(scenario, evidence, observations=observations)
     model = compile_scenario(scenario)
+    if findings:
+        from pactsim.results.exact_evidence import ConditionedExactResults
+
+        return ConditionedExactResults(scenario, model, quad_points=quad_points,
+                                       max_table=max_table, progress=progress,
+                                       evidence=findings)
     return ExactResults(scenario, model, quad_points=quad_points,
                         max_table=max_table, progress=progress)
 
