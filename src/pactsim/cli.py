@@ -192,10 +192,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from pactsim.views.text import format_results
 
     sc = load(args.file)
+    evidence = [*(args.evidence or []), *(args.soft or [])] or None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = simulate(sc, n=_n(args), seed=_fresh_seed(args.seed), workers=args.workers,
-                       keep_draws=False, progress=args.progress, target_se=args.target_se)
+                       keep_draws=False, progress=args.progress, target_se=args.target_se,
+                       evidence=evidence)
     for w in caught:  # one clean line each (the cap reached before --target-se)
         _say(f"pactsim: note: {w.message}")
     if args.format == "json":
@@ -438,6 +440,27 @@ def _target_se(text: str) -> float:
 _TARGET_CAP = 10**8
 
 
+def _soft(text: str) -> Any:
+    """``pactsim run --soft 'EXPR:RATIO'``: a soft finding (the last ``:`` splits)."""
+    from pactsim.errors import PactsimError
+    from pactsim.language.evidence import soft
+
+    expr, colon, ratio = text.rpartition(":")
+    if not colon or not expr.strip():
+        raise argparse.ArgumentTypeError(
+            f"{_shown(text)} is not EXPR:RATIO (e.g. 'drones_missiles:3')")
+    try:
+        r = float(ratio)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{_shown(text)}: {_shown(ratio)} is not a number (the likelihood ratio, e.g. 3)"
+        ) from None
+    try:
+        return soft(expr.strip(), r)
+    except PactsimError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def _workers(text: str) -> int:
     return _whole(text, _MAX_WORKERS, exponent=False)
 
@@ -524,6 +547,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="add each true/false question's 80%% band over the uncertain inputs "
                         "(1,000 parameter draws, seed 0; table format; about 10 s on the "
                         "flagship per question)")
+    p.add_argument("--evidence", action="append", default=None, metavar="EXPR",
+                   help="condition on what became known: EXPR holds (repeatable, all must "
+                        "hold; e.g. 'mutual_defence', 'not signing.date <= 2024-12-01'). "
+                        "Draws are weighted (rare evidence works; impossible evidence is "
+                        "refused before sampling) and the output gives the effective "
+                        "sample size; added to the file's observations")
+    p.add_argument("--soft", action="append", default=None, metavar="EXPR:RATIO", type=_soft,
+                   help="soft evidence: news RATIO times as likely if EXPR holds as if not "
+                        "(repeatable; e.g. 'drones_missiles:3', 'signing:0.5')")
 
     p = command("check", "consistency lint: never-true nodes, unreachable rows, constant "
                          "questions", _cmd_check)
