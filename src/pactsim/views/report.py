@@ -214,12 +214,13 @@ def _version() -> str:
 SPREAD_N = 200
 
 
-def _drivers_section(sc: Any, sensitivity: object, question: str | None) -> str:
-    """The "What drives it" section, or "" (no yes/no question to analyse)."""
+def _drivers(sc: Any, sensitivity: object, question: str | None) -> tuple[Any, Any]:
+    """The sensitivity analysis of "What drives it" and the question's spread over the
+    uncertain inputs (``None`` for either that does not apply)."""
     from pactsim.errors import ArgumentError, ConditionError
 
     if sensitivity is None:
-        return ""
+        return None, None
     s: Any = sensitivity
     if isinstance(sensitivity, str):
         from pactsim.analysis.sensitivity import sensitivity as analyse
@@ -229,25 +230,64 @@ def _drivers_section(sc: Any, sensitivity: object, question: str | None) -> str:
         except (ArgumentError, ConditionError):
             if question is not None:
                 raise
-            return ""  # no true/false question or node: nothing to rank
-    from pactsim.views.sensitivity import sensitivity_html
-
-    band = None
+            return None, None  # no true/false question or node: nothing to rank
+    sp = None
     if s.statistic == "p":
         from pactsim.analysis.spread import spread
 
         try:
             sp = spread(sc, s.question, n=SPREAD_N, seed=0)
-            if pct(sp.lo) == pct(sp.hi):  # no uncertain input moves this question
-                band = (f"P({s.question}) {pct(sp.mean)}: no spread over the uncertain "
-                        f"inputs ({sp.n} parameter sets, {sp.method}).")
-            else:
-                band = (f"P({s.question}) {pct(sp.mean)} (80% band {pct(sp.lo)}–"
-                        f"{pct(sp.hi)}), over the uncertain inputs drawn together "
-                        f"({sp.n} parameter sets, {sp.method}).")
         except (ArgumentError, ConditionError, ValueError):
-            band = None
-    return sensitivity_html(s, band=band)
+            sp = None
+    return s, sp
+
+
+def _band(s: Any, sp: Any) -> str | None:
+    if sp is None:
+        return None
+    if pct(sp.lo) == pct(sp.hi):  # no uncertain input moves this question
+        return (f"P({s.question}) {pct(sp.mean)}: no spread over the uncertain "
+                f"inputs ({sp.n} parameter sets, {sp.method}).")
+    return (f"P({s.question}) {pct(sp.mean)} (80% band {pct(sp.lo)}–{pct(sp.hi)}), over "
+            f"the uncertain inputs drawn together ({sp.n} parameter sets, {sp.method}).")
+
+
+#: Inputs named in the report's opening summary of what moves the forecast.
+LEAD_INPUTS = 5
+
+
+def _drivers_lead(s: Any, sp: Any) -> str:
+    """The opening summary: the analysed question's forecast, its spread and the
+    inputs that move it most (details in "What drives it")."""
+    if s is None:
+        return ""
+    from pactsim.views.sensitivity import _heading, _num, _q
+
+    head = f"<b>{escape(_heading(s))}</b>"
+    if sp is not None and pct(sp.lo) != pct(sp.hi):
+        head += (f" (80% band {escape(pct(sp.lo))}–{escape(pct(sp.hi))} over the uncertain "
+                 "inputs)")
+    elif sp is not None:
+        head += " (no spread over the uncertain inputs)"
+    moved = s.tornado[s.tornado.swing.fillna(1) > 0].head(LEAD_INPUTS)
+    if not len(moved):
+        return f'<p class="lead">{head}. No input of the file moves it.</p>'
+    items = "".join(
+        f"<li><code>{escape(str(r.input))}</code> from {escape(_num(r.low, r.kind))} to "
+        f"{escape(_num(r.high, r.kind))} \u2192 {escape(_q(s, r.q_low))} to "
+        f"{escape(_q(s, r.q_high))}</li>" for _, r in moved.iterrows())
+    return (f'<div class="lead">{head}. The {len(moved)} input{"s" if len(moved) != 1 else ""}'
+            f" that move it most (each swung over its range, the rest held; see What "
+            f"drives it):<ol>{items}</ol></div>")
+
+
+def _drivers_section(s: Any, sp: Any) -> str:
+    """The "What drives it" section, or "" (no yes/no question to analyse)."""
+    if s is None:
+        return ""
+    from pactsim.views.sensitivity import sensitivity_html
+
+    return sensitivity_html(s, band=_band(s, sp))
 
 
 #: Questions drawn in the forecast history: those that moved most (the table has them all).
@@ -348,6 +388,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
 
     sc = res.scenario
     title = escape(sc.title or sc.id)
+    drivers, sp = _drivers(sc, sensitivity, question)
     out = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
            f"<title>{title}</title><style>{_d.CSS}{_PAGE_CSS}</style></head><body>"
@@ -359,7 +400,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
               if sc.observations else "")
            + ("Percentages with 95% intervals. " if hasattr(res, "info") else "")
            + f"{escape(_d.run_meta(res))}.</div>",
-           _headline(res)]
+           _headline(res), _drivers_lead(drivers, sp)]
     if sc.description:
         out.append(f"<h2>What is forecast</h2><p>{escape(sc.description)}</p>")
     if resolutions is not None:
@@ -370,7 +411,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
     if len(res.questions()):
         out.append(f"<h2>Questions</h2>{_d.questions_table(res)}")
     out.append(_history_section(res))
-    out.append(_drivers_section(sc, sensitivity, question))
+    out.append(_drivers_section(drivers, sp))
     if compare is not None:
         from pactsim.views.diff import diff_html
 
