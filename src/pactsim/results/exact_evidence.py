@@ -344,10 +344,10 @@ class ConditionedExactResults(ExactResults):
 
     def numeric(self, name: str) -> NumericSummary:
         """As :meth:`ExactResults.numeric <pactsim.results.exact.ExactResults.numeric>`,
-        given the evidence. A driver's law given the evidence is its law on the
-        quadrature nodes reweighted: ``mean`` and ``sd`` are exact up to
-        quadrature, its quantiles are quadrature nodes (coarse), and there is no
-        histogram."""
+        given the evidence. A driver's law given the evidence has ``mean`` and
+        ``sd`` exact up to quadrature, quantiles from its density reweighted by
+        the evidence's likelihood interpolated between the quadrature nodes (see
+        :meth:`_driver_given_evidence`), and no histogram."""
         m = self.model
         if not isinstance(name, str):
             raise ArgumentTypeError(f"name must be an expression (a str), not {name!r}")
@@ -361,21 +361,50 @@ class ConditionedExactResults(ExactResults):
                 return out
             # values the evidence rules out are not in the law given it
             return dataclasses.replace(out, histogram=out.histogram[out.histogram > 0])
+        return self._driver_given_evidence(name, kind, tree, self._driver_of(tree) or "")
+
+    def _driver_given_evidence(self, name: str, kind: str, tree: _expr.Expr,
+                               driver: str) -> NumericSummary:
+        """A driver's law given the evidence, density f(z) λ(z) / Z with λ(z) = E[w | z].
+
+        ``mean`` and ``sd`` are the quadrature sums (exact up to quadrature). The
+        quantiles come from λ interpolated linearly between the quadrature nodes
+        (constant beyond them) times the driver's density, integrated on a grid of
+        20,001 points over its range (mean ± 10 sd for a normal driver): within
+        about a node spacing's share of the change in λ, where quadrature nodes
+        alone would be a whole spacing off.
+        """
+        m = self.model
+        d = m.drivers[m.driver_names.index(driver)]
         joint, needed, _ = self._joint([tree])
-        xs_l, ps_l = [], []
-        for p, (v,) in self._configurations(joint, needed, [tree]):
-            xs_l.append(np.broadcast_to(np.asarray(v, dtype=np.float64), p.shape))
-            ps_l.append(p)
-        xs, ps = np.concatenate(xs_l), np.concatenate(ps_l)
-        order = np.argsort(xs, kind="stable")
-        xs, ps = xs[order], ps[order]
-        total = float(ps.sum())
-        ps = ps / total
-        mean = float(xs @ ps)
-        sd = math.sqrt(max(float(((xs - mean) ** 2) @ ps), 0.0))
-        cum = np.cumsum(ps)
-        quantiles = {q: float(xs[min(int(np.searchsorted(cum, q - 1e-12)), len(xs) - 1)])
-                     for q in (0.1, 0.5, 0.9)}
+        xs_l, prior_l, post_l = [], [], []
+        for p, values in ExactResults._configurations(self, joint, needed,
+                                                      [tree, *self._ev_trees]):
+            xs_l.append(np.broadcast_to(np.asarray(values[0], dtype=np.float64), p.shape))
+            prior_l.append(p)
+            post_l.append(p * self._weights(values[1:], p.size))
+        nodes, inv = np.unique(np.concatenate(xs_l), return_inverse=True)
+        prior = np.bincount(inv, weights=np.concatenate(prior_l), minlength=len(nodes))
+        mass = np.bincount(inv, weights=np.concatenate(post_l), minlength=len(nodes))
+        post = np.asarray(mass / float(mass.sum()), dtype=np.float64)
+        mean = float(nodes @ post)
+        sd = math.sqrt(max(float(((nodes - mean) ** 2) @ post), 0.0))
+        from scipy import stats  # lazily: `import pactsim` stays light
+
+        law = stats.norm(d.a, d.b) if d.dist == "normal" else stats.uniform(d.a, d.b - d.a)
+        lo, hi = (d.a - 10 * d.b, d.a + 10 * d.b) if d.dist == "normal" else (d.a, d.b)
+        grid = np.linspace(lo, hi, 20_001)
+        seen = prior > 0
+        lam = np.interp(grid, nodes[seen], post[seen] / prior[seen])
+        dens = np.asarray(law.pdf(grid), dtype=np.float64) * lam
+        cdf = np.concatenate([[0.0], np.cumsum((dens[1:] + dens[:-1]) / 2 * np.diff(grid))])
+        quantiles: dict[float, float] = {}
+        for q in (0.1, 0.5, 0.9):
+            target = q * float(cdf[-1])
+            i = min(max(int(np.searchsorted(cdf, target)), 1), len(grid) - 1)
+            step = cdf[i] - cdf[i - 1]
+            t = (target - cdf[i - 1]) / step if step > 0 else 0.0
+            quantiles[q] = float(grid[i - 1] + t * (grid[i] - grid[i - 1]))
         return NumericSummary(name, kind, mean, sd, 0.0, quantiles, None, 0.0)
 
     def _date_cum(self, node: object) -> FloatArray:
