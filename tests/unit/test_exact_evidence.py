@@ -392,6 +392,26 @@ def test_no_evidence_is_plain_exact_results() -> None:
         pactsim.exact(sc, evidence=3)
 
 
+def test_evidence_after_an_intervention_and_with_observations() -> None:
+    """do= first, then evidence: do(a) and given d, P(b | d) = .45 / (.45 + .3) = 3/5.
+    A file's observations are evidence by default; observations=False drops them."""
+    ex = pactsim.exact(_load("analytic-independent.yaml"), do={"a": True}, evidence="d")
+    assert ex.prob("b").value == pytest.approx(0.6, rel=1e-12)
+    assert ex.prob("a").value == 1.0
+    sc = pactsim.loads("pactsim: 2\nid: obs\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "events:\n  rain: {p: 0.3}\n  wet: {p: 0.9, requires: [rain]}\n"
+                       "  wind: {p: 0.5}\nobservations:\n"
+                       "  - {date: 2024-03-01, source: radio, evidence: wet}\n")
+    assert pactsim.exact(sc).prob("rain").value == pytest.approx(1.0, rel=1e-12)
+    assert pactsim.exact(sc, observations=False).prob("rain").value == pytest.approx(0.3)
+    both = pactsim.exact(sc, evidence=soft("wind", 3))  # 3(.5) / (3(.5) + .5) = 3/4
+    assert both.prob("wind").value == pytest.approx(0.75, rel=1e-12)
+    assert both.prob("rain").value == pytest.approx(1.0, rel=1e-12)
+    assert [f.expr for f in both.evidence] == ["wet", "wind"]
+    with pytest.raises(TypeError, match="observations must be True or False"):
+        pactsim.exact(sc, observations="no")  # type: ignore[arg-type]
+
+
 # -- the flagship: speed and the views ---------------------------------------------------
 
 
