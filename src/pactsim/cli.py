@@ -206,23 +206,51 @@ def _cmd_run(args: argparse.Namespace) -> int:
         text = results_to_table(res).to_csv(index=False)
     else:
         text = format_results(res)
-        if args.spread:  # only when asked: one exact evaluation per parameter draw
-            text += "\n" + _spreads(sc)
+        text += _spreads(sc, args.spread, evidence is not None)
     _deliver(text, args.out, [args.file])
     return 0
 
 
-def _spreads(sc: Any) -> str:
-    """``pactsim run --spread``: a line per true/false question (nothing to add without
-    uncertain inputs)."""
-    from pactsim.analysis.spread import spread, uncertain_inputs
-    from pactsim.inference.compile import compile_scenario
+#: Parameter draws of the spread ``pactsim run`` shows unless told (``--spread N``).
+RUN_SPREAD_N = 200
+
+
+def _spreads(sc: Any, n: int | None, evidence: bool) -> str:
+    """The spread section of ``pactsim run`` (table format): a line per true/false
+    question with its 80% band over the uncertain inputs, from ``n`` parameter
+    draws (``None``: :data:`RUN_SPREAD_N`, and only where exact inference answers,
+    so that it stays a second or two; ``0``: none)."""
+    from pactsim.analysis.spread import spreads, uncertain_inputs
+    from pactsim.errors import ExactUnsupportedError, ModelTooWideError
     from pactsim.views.text import format_spreads
 
-    if not uncertain_inputs(sc):
-        return "Spread over the uncertain inputs: none (no between/beta numbers)\n"
-    qs = [q for q, (_, t) in compile_scenario(sc).questions.items() if t == "bool"]
-    return format_spreads([spread(sc, q) for q in qs])
+    if n == 0 or not uncertain_inputs(sc):
+        return "" if n is None or n == 0 else \
+            "\nSpread over the uncertain inputs: none (no between/beta numbers)\n"
+    if evidence:
+        return ("\nSpread over the uncertain inputs: not shown with --evidence/--soft (it is "
+                "of the file's forecast; see pactsim.spread)\n")
+    if n is None:
+        from pactsim.results.exact import exact
+
+        try:
+            exact(sc, progress=False)
+        except (ModelTooWideError, ExactUnsupportedError):
+            return ("\nSpread over the uncertain inputs: exact inference does not answer this "
+                    "scenario; --spread N computes it by Monte Carlo (slow)\n")
+    return "\n" + format_spreads(spreads(sc, n=RUN_SPREAD_N if n is None else n))
+
+
+def _spread_n(text: str) -> int:
+    """``--spread N``: a whole number of parameter draws, 0 (none) to 10^6."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--spread takes a whole number of parameter "
+                                         f"draws, not {text!r}") from None
+    if not 0 <= n <= 10**6:
+        raise argparse.ArgumentTypeError(f"--spread must be from 0 to 1,000,000, not {n:,}")
+    return n
 
 
 def _n(args: argparse.Namespace) -> int:
@@ -543,10 +571,13 @@ def build_parser() -> argparse.ArgumentParser:
     out_option(p, "write here instead of standard output")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar (default: on long runs in a terminal)")
-    p.add_argument("--spread", action="store_true",
-                   help="add each true/false question's 80%% band over the uncertain inputs "
-                        "(1,000 parameter draws, seed 0; table format; about 10 s on the "
-                        "flagship per question)")
+    p.add_argument("--spread", type=_spread_n, nargs="?", const=1000, default=None,
+                   metavar="N",
+                   help="each true/false question's 80%% band over the uncertain inputs "
+                        "(between/beta numbers), from N parameter draws (seed 0; table "
+                        f"format). Shown by default with {RUN_SPREAD_N} draws when exact "
+                        "inference answers the scenario; --spread alone uses 1,000, "
+                        "--spread 0 turns it off")
     p.add_argument("--evidence", action="append", default=None, metavar="EXPR",
                    help="condition on what became known: EXPR holds (repeatable, all must "
                         "hold; e.g. 'mutual_defence', 'not signing.date <= 2024-12-01'). "

@@ -90,7 +90,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["INNER_N", "Input", "Spread", "plot_sobol", "sobol", "spread", "uncertain_inputs"]
+__all__ = ["INNER_N", "Input", "Spread", "plot_sobol", "sobol", "spread", "spreads",
+           "uncertain_inputs"]
 
 #: Monte Carlo draws per parameter set when exact inference refuses the scenario.
 INNER_N = 4_000
@@ -318,11 +319,10 @@ class _Answers:
         return float(res.prob(self.expr).value)
 
     def __call__(self, changes: dict[str, float]) -> float:
-        from pactsim.language.evidence import evidence_for
         from pactsim.results.exact import exact
 
         if self.method == "exact":
-            if self._fast is None and not evidence_for(self.scenario):
+            if self._fast is None and not _observed(self.scenario):
                 self._fast = _Numbers(self.scenario)
             if self._fast is not None:
                 return self._fast.prob(changes, self.expr)
@@ -359,6 +359,26 @@ def _prepare(scenario: object, question: object, n: object, seed: object, what: 
             f"{{beta: [a, b]}} where you are unsure of it")
     answers = _Answers(scenario, name, expr, int(seed))
     return inputs, answers, int(n), int(seed)
+
+
+def _fed(scenario: Scenario, expr: str, inputs: Sequence[Input]) -> bool:
+    """Whether any input's node is upstream of the question (else its answer is the
+    same under every parameter set: no path leads from the input to it). Evidence
+    (the file's observations) counts as part of the question."""
+    from pactsim.analysis.sensitivity import _NAME, _upstream
+
+    if _observed(scenario):
+        return True
+    up = _upstream(scenario, set(_NAME.findall(expr)))
+    return any(i.name.split(".", 1)[0] in up for i in inputs)
+
+
+def _values(answers: _Answers, inputs: Sequence[Input], u: NDArray[np.float64],
+            fed: bool) -> NDArray[np.float64]:
+    """The inner answers of one question, or its forecast ``n`` times when unfed."""
+    if not fed:
+        return np.full(len(u), answers.forecast)
+    return answers.many(inputs, u)
 
 
 # -- spread -----------------------------------------------------------------------------------
@@ -451,12 +471,84 @@ def spread(scenario: Scenario, question: str, n: int = 1000, seed: int = 0) -> S
     inputs, answers, n, seed = _prepare(scenario, question, n, seed, "spread", 1)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
     u = rng.random((n, len(inputs)))
-    values = answers.many(inputs, u)
+    values = _values(answers, inputs, u, _fed(scenario, answers.expr, inputs))
     lo, hi = (float(x) for x in np.quantile(values, BAND))
     return Spread(question=answers.name, mean=float(values.mean()), lo=lo, hi=hi,
                   values=values, method=answers.method, n=n, seed=seed,
                   forecast=answers.forecast, inputs=tuple(i.name for i in inputs),
                   inner_n=INNER_N if answers.method == "monte carlo" else None)
+
+
+def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int = 1000,
+            seed: int = 0) -> list[Spread]:
+    """:func:`spread` of several questions from the same parameter draws.
+
+    ``questions`` defaults to every true/false question of the scenario (file
+    order). Each result equals ``spread(scenario, q, n, seed)`` — the same
+    draws, the same answers — but each parameter set is evaluated once for all
+    the questions, so the cost is about that of one question. A scenario
+    without uncertain inputs gives ``[]``.
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> sc = pactsim.loads("pactsim: 1\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                    "events:\\n  a: {p: {beta: [2, 6]}}\\n  b: {p: 0.5}\\n"
+    ...                    "questions:\\n  both: a and b\\n  either: a or b\\n")
+    >>> [round(s.mean, 2) for s in spreads(sc, n=2000, seed=1)]
+    [0.12, 0.62]
+    """
+    from pactsim.inference.compile import compile_scenario
+    from pactsim.results.exact import ExactResults
+
+    if not isinstance(scenario, Scenario):
+        raise ArgumentTypeError(f"scenario: spreads() needs a Scenario (from pactsim.load), "
+                                f"not {type(scenario).__name__}")
+    if questions is None:
+        questions = [q for q, (_, t) in compile_scenario(scenario).questions.items()
+                     if t == "bool"]
+    elif isinstance(questions, str) or not isinstance(questions, Sequence):
+        raise ArgumentTypeError(f"questions must be a list of question names or expressions, "
+                                f"not {questions!r}")
+    if not questions or not uncertain_inputs(scenario):
+        return []
+    prepared = [_prepare(scenario, q, n, seed, "spreads", 1) for q in questions]
+    inputs, _, n, seed = prepared[0]
+    answers = [a for _, a, _, _ in prepared]
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
+    u = rng.random((n, len(inputs)))
+    values = np.empty((len(answers), n))
+    fed = [_fed(scenario, a.expr, inputs) for a in answers]
+    fast = [j for j, a in enumerate(answers) if a.method == "exact" and fed[j]]
+    numbers = _Numbers(scenario) if fast and not _observed(scenario) else None
+    if numbers is not None:
+        cols = [inp.values(u[:, j]) for j, inp in enumerate(inputs)]
+        paths = [p for inp in inputs for p in inp.paths]
+        table = np.concatenate(cols, axis=1)
+        for i, row in enumerate(table):
+            model = numbers.model_for(dict(zip(paths, map(float, row), strict=True)))
+            res = ExactResults(scenario, model, quad_points=24, max_table=2**24,
+                               progress=False)  # exact()'s defaults
+            for j in fast:
+                values[j, i] = res.prob(answers[j].expr).value
+    for j, a in enumerate(answers):
+        if numbers is None or j not in fast:
+            values[j] = _values(a, inputs, u, fed[j])
+    out = []
+    for j, a in enumerate(answers):
+        lo, hi = (float(x) for x in np.quantile(values[j], BAND))
+        out.append(Spread(question=a.name, mean=float(values[j].mean()), lo=lo, hi=hi,
+                          values=values[j].copy(), method=a.method, n=n, seed=seed,
+                          forecast=a.forecast, inputs=tuple(i.name for i in inputs),
+                          inner_n=INNER_N if a.method == "monte carlo" else None))
+    return out
+
+
+def _observed(scenario: Scenario) -> bool:
+    """Whether the scenario's answers are conditioned on its observations."""
+    from pactsim.language.evidence import evidence_for
+
+    return bool(evidence_for(scenario))
 
 
 # -- Sobol indices ----------------------------------------------------------------------------

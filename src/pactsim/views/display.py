@@ -617,12 +617,67 @@ def results_html(res: ResultsLike) -> str:
     if n_e:
         parts.append(f"<details><summary>Context events ({n_e})</summary>"
                      f"{events_table(res)}</details>")
+    parts.append(spread_table(res))
     extra = numeric_table(res) + bundles_table(res, top=5)
     if extra:
         parts.append(f"<details><summary>Distributions and frequent texts</summary>{extra}"
                      "</details>")
     parts.append("</div>")
     return "".join(parts)
+
+
+#: Parameter draws of the spread the results display shows (as ``pactsim run``).
+DISPLAY_SPREAD_N = 200
+_SPREADS: dict[str, list[Spread]] = {}  # by scenario digest: the last few computed
+
+
+def _conditioned(res: ResultsLike) -> bool:
+    info = getattr(res, "info", None)
+    return bool(getattr(res, "evidence", None) or getattr(info, "given", None)
+                or getattr(info, "evidence", None))
+
+
+def spread_table(res: ResultsLike) -> str:
+    """The questions' 80% bands over the scenario's uncertain inputs (issue 12): a
+    folded section, shown when the scenario has ``between``/``beta`` numbers,
+    exact inference answers it and the results are not conditioned on evidence
+    (the spread is of the file's forecast). Computed once per scenario
+    (:data:`DISPLAY_SPREAD_N` parameter draws, seed 0: about a second on the
+    flagship) and kept for later displays."""
+    from pactsim.analysis.spread import spreads, uncertain_inputs
+    from pactsim.errors import PactsimError
+
+    sc = res.scenario
+    if _conditioned(res) or not uncertain_inputs(sc):
+        return ""
+    found = _SPREADS.get(sc.digest)
+    if found is None:
+        try:
+            from pactsim.results.exact import exact
+
+            exact(sc, progress=False)
+            found = spreads(sc, n=DISPLAY_SPREAD_N)
+        except PactsimError:
+            return ""  # exact inference refuses: pactsim.spread does it by Monte Carlo
+        while len(_SPREADS) >= 8:
+            _SPREADS.pop(next(iter(_SPREADS)))
+        _SPREADS[sc.digest] = found
+    if not found:
+        return ""
+    moved = [x for x in found if pct_short(x.lo) != pct_short(x.hi)]
+    rows = [f"<tr><td>{escape(x.question)}</td><td class='num'>{pct_short(x.mean)}</td>"
+            f"<td class='num'>{pct_short(x.lo)}–{pct_short(x.hi)}</td></tr>" for x in moved]
+    still = [x.question for x in found if all(x is not m for m in moved)]
+    first = found[0]
+    note = (f"{first.n:,} parameter draws (seed {first.seed}, "
+            f"{'exact answers' if first.method == 'exact' else 'Monte Carlo'}) of "
+            f"{', '.join(first.inputs)}"
+            + (f"; no spread: {', '.join(still)}" if still else "") + ".")
+    table = _table("80% band of each forecast over the uncertain inputs",
+                   ["question", "mean", "80% band"], rows) if rows else ""
+    return (f"<details><summary>Spread over the uncertain inputs ({len(moved)} of "
+            f"{len(found)} questions move)</summary>{table}"
+            f'<div class="ps-muted">{escape(note)}</div></details>')
 
 
 def estimate_html(est: Estimate) -> str:
@@ -637,8 +692,9 @@ def estimate_html(est: Estimate) -> str:
     if est.n is None:
         tail = "(exact)"
     else:
+        ess = "" if getattr(est, "ess", None) is None else f", effective {est.ess:,.0f}"
         tail = (f"± {100 * est.stderr:.2f} pts (95% CI {pct(est.lo)}–{pct(est.hi)}, "
-                f"n = {est.n:,})")
+                f"n = {est.n:,}{ess})")
     return (f'<span class="pactsim"><b>{pct(est.value)}</b> '
             f'<span style="opacity:.7">{escape(tail)}</span></span>')
 
