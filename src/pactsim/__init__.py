@@ -61,6 +61,7 @@ __all__ = [
     "sobol",
     "soft",
     "spread",
+    "spreads",
     "sweep",
 ]
 
@@ -86,6 +87,7 @@ _LAZY = {
     "sobol": "pactsim.analysis.spread",
     "soft": "pactsim.language.evidence",
     "spread": "pactsim.analysis.spread",
+    "spreads": "pactsim.analysis.spread",
     "sweep": "pactsim.analysis.sweep",
 }
 

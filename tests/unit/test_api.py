@@ -13,7 +13,7 @@ DOCUMENTED = {
     "load_resolutions", "pool", "score",  # keeping score (issue 13)
     "diff",  # issue 11, item 7
     "history",  # issue 11, item 1: the forecast as of each observation date
-    "spread", "sobol",  # issue 12: the spread over the uncertain inputs
+    "spread", "spreads", "sobol",  # issue 12: the spread over the uncertain inputs
     "sensitivity",  # issue 12: what drives the forecast
     "soft", "Finding",  # issue 11, items 1 and 3: evidence for simulate, exact and given
 }
