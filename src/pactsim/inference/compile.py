@@ -137,7 +137,7 @@ class BinaryPlan:
     gates_false: tuple[int, ...] = ()
 
     # -- the folded view -------------------------------------------------------
-    @property
+    @cached_property
     def parents(self) -> tuple[int, ...]:
         """Every binary parent of the folded table: ``given``, then odds parents."""
         return tuple(dict.fromkeys(self.given + self.odds_parents))
@@ -308,6 +308,14 @@ def _topological(scenario: Scenario, names: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=32)
+def _file_rows(k: int) -> tuple[int, ...]:
+    """For each row ``r`` of a plan's table (bit ``j`` of ``r`` is parent ``j``), its
+    position in :meth:`Node.table_entries` (``itertools.product`` order: parent ``j``
+    is bit ``k - 1 - j`` of the position)."""
+    return tuple(sum(((r >> j) & 1) << (k - 1 - j) for j in range(k)) for r in range(1 << k))
+
+
 def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, int],
           kind: str, pillar: str | None) -> BinaryPlan:
     given = list(spec.given or [])
@@ -320,19 +328,22 @@ def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, 
     elif spec.p is not None:
         base = [spec.p] * rows
     else:
-        lookup = dict(spec.table_entries())
-        base = [lookup[tuple(bool(r >> j & 1) for j in range(len(given)))]
-                for r in range(rows)]
+        entries = spec.table_entries()
+        base = [entries[i][1] for i in _file_rows(len(given))]
     has_odds = bool(spec.odds)
-    p0 = np.empty(rows)
-    beta = np.full((rows, 2), np.nan)
     need_beta = False
-    for r, s in enumerate(base):
-        ab = _beta_params(s)
-        p0[r] = ab[0] / (ab[0] + ab[1]) if ab is not None else float(s)  # type: ignore[arg-type]
-        if ab is not None and has_odds:
-            beta[r] = ab
-            need_beta = True
+    beta: NDArray[np.float64] | None = None
+    if all(type(x) is float for x in base):  # fixed numbers: no Beta to look at
+        p0 = np.array(base, dtype=np.float64)
+    else:
+        p0 = np.empty(rows)
+        beta = np.full((rows, 2), np.nan)
+        for r, s in enumerate(base):
+            ab = _beta_params(s)
+            p0[r] = ab[0] / (ab[0] + ab[1]) if ab is not None else float(s)  # type: ignore[arg-type]
+            if ab is not None and has_odds:
+                beta[r] = ab
+                need_beta = True
     gates_true = [index[x] for x in spec.requires]
     if kind == "pillar" and "signing" in index:
         gates_true.insert(0, index["signing"])

@@ -1068,7 +1068,12 @@ class Network:
         for g in plan.gates_false:
             args += (_FALSE, [where[g]])
         q = _product(args, list(range(len(rest))))
-        return Factor(tuple(union), np.stack([1.0 - q, q], axis=union.index(plan.index)))
+        pos = union.index(plan.index)
+        out = np.empty((*q.shape[:pos], 2, *q.shape[pos:]))
+        lead = (slice(None),) * pos
+        out[(*lead, 0)] = 1.0 - q
+        out[(*lead, 1)] = q
+        return Factor(tuple(union), out)
 
     def ancestors(self, query: Sequence[int]) -> list[int]:
         seen = set(query)
