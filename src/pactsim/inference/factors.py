@@ -1070,7 +1070,7 @@ class Network:
         q = _product(args, list(range(len(rest))))
         pos = union.index(plan.index)
         out = np.empty((*q.shape[:pos], 2, *q.shape[pos:]))
-        lead = (slice(None),) * pos
+        lead: tuple[slice, ...] = (slice(None),) * pos
         out[(*lead, 0)] = 1.0 - q
         out[(*lead, 1)] = q
         return Factor(tuple(union), out)
