@@ -1070,9 +1070,10 @@ class Network:
         q = _product(args, list(range(len(rest))))
         pos = union.index(plan.index)
         out = np.empty((*q.shape[:pos], 2, *q.shape[pos:]))
-        lead: tuple[slice, ...] = (slice(None),) * pos
-        out[(*lead, 0)] = 1.0 - q
-        out[(*lead, 1)] = q
+        false: tuple[Any, ...] = (*(slice(None),) * pos, 0)
+        true: tuple[Any, ...] = (*(slice(None),) * pos, 1)
+        out[false] = 1.0 - q
+        out[true] = q
         return Factor(tuple(union), out)
 
     def ancestors(self, query: Sequence[int]) -> list[int]:
