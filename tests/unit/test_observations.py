@@ -13,6 +13,7 @@ P(¬a ∧ d ∧ b) = 28/200, P(¬a ∧ d ∧ ¬b) = 7/200, P(d) = 80/200.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from fractions import Fraction as Fr
 from pathlib import Path
@@ -21,11 +22,10 @@ import numpy as np
 import pytest
 
 import pactsim
-from pactsim.analysis.history import COLUMNS, MAX_SOFT_EXACT, history, steps
+from pactsim.analysis.history import COLUMNS, history, steps
 from pactsim.errors import (
     ArgumentError,
     ConditionError,
-    ExactUnsupportedError,
     ScenarioError,
 )
 from pactsim.language.evidence import Finding, evidence_for, soft
@@ -284,16 +284,35 @@ def test_soft_ratios_of_one_expression_multiply_and_ratio_one_says_nothing(tmp_p
     assert df[(3, "a")] == pytest.approx(180 / 355, abs=1e-12)
 
 
-def test_many_soft_expressions_fall_back_to_monte_carlo_or_are_refused(tmp_path):
-    names = ["a", "b", "c", "d", "e", "f", "not a", "not b", "not c", "not d", "not e"]
-    assert len(names) > MAX_SOFT_EXACT
-    extra = "".join(f"  - {{date: 2025-05-01, source: s, evidence: '{n}', "
-                    "likelihood_ratio: 1.5}\n" for n in names)
-    sc = _analytic_news(tmp_path, extra)
-    with pytest.raises(ExactUnsupportedError, match="MAX_SOFT_EXACT"):
-        history(sc, ["a"], method="exact")
-    df = history(sc, ["a"], n=2_000, seed=1)
-    assert list(df["method"].unique()) == ["exact", "montecarlo"][-1:]
+def _enumerated(ex: pactsim.ExactResults, q: str, findings: tuple[Finding, ...]) -> float:
+    """P(q | findings) by the definition: a sum over the 2**k truth assignments of the
+    k soft expressions of weight * P(q and H and the assignment), normalised; an oracle
+    built only on unconditional ``prob`` of conjunctions (small k only)."""
+    hard = [f.expr for f in findings if f.hard]
+    soft_ones = [(f.expr, float(f.likelihood_ratio or 1)) for f in findings if not f.hard]
+    num = den = 0.0
+    for pattern in itertools.product((True, False), repeat=len(soft_ones)):
+        weight = math.prod(r for (_e, r), holds in zip(soft_ones, pattern, strict=True) if holds)
+        parts = [f"({h})" for h in hard] + [
+            f"({e})" if holds else f"not ({e})"
+            for (e, _r), holds in zip(soft_ones, pattern, strict=True)]
+        cond = " and ".join(parts) or "true"
+        den += weight * float(ex.prob(cond))
+        num += weight * float(ex.prob(f"({q}) and {cond}"))
+    return num / den
+
+
+def test_several_soft_findings_match_the_sum_over_their_truth_values(tmp_path):
+    sc = _analytic_news(tmp_path, "  - {date: 2025-04-01, source: x, evidence: 'e or c', "
+                                  "likelihood_ratio: 0.25}\n"
+                                  "  - {date: 2025-05-01, source: y, evidence: 'not f', "
+                                  "likelihood_ratio: 5}\n"
+                                  "  - {date: 2025-05-01, source: z, evidence: 'd and e'}\n")
+    df = history(sc, ["a", "b", "two_of_three"]).set_index(["step", "question"])["p"]
+    ex = pactsim.exact(sc, observations=False)
+    for k, step in enumerate(steps(sc)):
+        for q in ("a", "b", "two_of_three"):
+            assert df[(k, q)] == pytest.approx(_enumerated(ex, q, step.findings), abs=1e-12)
 
 
 def test_impossible_observations_are_named_with_their_date(tmp_path):

@@ -22,11 +22,9 @@ several findings multiply (see :mod:`pactsim.language.evidence`):
           \\frac{\\sum_x P(x)\\,w(x)\\,[Q(x)]}{\\sum_x P(x)\\,w(x)},\\qquad
           w(x) = [H(x)] \\prod_i r_i^{[E_i(x)]}.
 
-**Exactly** (``method="exact"``), with :func:`pactsim.exact` on the priors:
-hard findings alone by ``prob(q, given=H)``; with ``k`` soft expressions
-(the same expression twice counts once, its ratios multiplied) the sums run
-over the ``2**k`` truth assignments of those expressions, each a
-``prob`` of a conjunction, so ``k`` is bounded by :data:`MAX_SOFT_EXACT`.
+**Exactly** (``method="exact"``): ``exact(priors, evidence=findings)`` for
+each date, the junction tree weighting each configuration by ``w``
+(:mod:`pactsim.results.exact_evidence`).
 **By Monte Carlo** (``method="montecarlo"``): one run of the priors (common
 random numbers for every date, so the changes from date to date are not
 noise), each draw weighted by ``w`` as above; the standard error is that of a
@@ -55,17 +53,14 @@ from pactsim.errors import (
     ModelTooWideError,
     printable,
 )
-from pactsim.language.evidence import Finding, hard_text
+from pactsim.language.evidence import Finding
 from pactsim.language.scenario import Scenario
-from pactsim.results.exact import ExactResults, exact
+from pactsim.results.exact import exact
 
-__all__ = ["COLUMNS", "HISTORY_N", "MAX_QUESTIONS", "MAX_SOFT_EXACT", "Step", "history",
-           "steps"]
+__all__ = ["COLUMNS", "HISTORY_N", "MAX_QUESTIONS", "Step", "history", "steps"]
 
 #: Draws of the one Monte Carlo run behind a history (when exact inference cannot answer).
 HISTORY_N = 200_000
-#: Most distinct soft-evidence expressions answered exactly (``2**k`` conjunctions).
-MAX_SOFT_EXACT = 10
 #: Most questions one history follows.
 MAX_QUESTIONS = 200
 #: The columns of :func:`history`'s frame, in order.
@@ -115,17 +110,6 @@ def steps(scenario: Scenario) -> list[Step]:
     return out
 
 
-def _soft(findings: Sequence[Finding]) -> list[tuple[str, float]]:
-    """Soft findings, one per distinct expression (ratios of the same one multiplied;
-    ratio 1 dropped: it says nothing)."""
-    merged: dict[str, float] = {}
-    for f in findings:
-        if f.likelihood_ratio is not None:
-            key = f.expr.strip()
-            merged[key] = merged.get(key, 1.0) * float(f.likelihood_ratio)
-    return [(e, r) for e, r in merged.items() if r != 1.0]
-
-
 def _impossible(day: dt.date, detail: str) -> ConditionError:
     return ConditionError(printable(
         f"as of {day}: the observations learnt by then cannot all hold in this scenario "
@@ -133,51 +117,24 @@ def _impossible(day: dt.date, detail: str) -> ConditionError:
         "call impossible needs softer evidence, or a change of the priors)"))
 
 
-def _exact_answers(ex: ExactResults, questions: Sequence[str], step: Step) -> list[float]:
-    """P(q | the step's findings) for each question, exactly.
-
-    The one place that conditions exactly: once ``exact(scenario, evidence=...)``
-    exists, this becomes ``exact(prior, evidence=step.findings).prob(q)``.
-    """
-    hard = hard_text(step.findings)
-    soft = _soft(step.findings)
-    if not soft:
-        try:
-            return [float(ex.prob(q, given=hard)) for q in questions]
-        except ConditionError as err:
-            if hard is None:
-                raise
-            raise _impossible(step.date, str(err)) from None
-    if len(soft) > MAX_SOFT_EXACT:
-        raise ExactUnsupportedError(
-            f"as of {step.date}: {len(soft)} distinct soft-evidence expressions; exact "
-            f"answers sum over 2**k of their truth assignments and take at most "
-            f"{MAX_SOFT_EXACT} (MAX_SOFT_EXACT); use method='montecarlo'")
-    num = [0.0] * len(questions)
-    den = 0.0
-    for pattern in itertools.product((True, False), repeat=len(soft)):
-        weight = math.prod(r for (_e, r), holds in zip(soft, pattern, strict=True) if holds)
-        parts = ([f"({hard})"] if hard is not None else []) + [
-            f"({e})" if holds else f"not ({e})"
-            for (e, _r), holds in zip(soft, pattern, strict=True)]
-        cond = " and ".join(parts)
-        p_cond = float(ex.prob(cond))
-        if p_cond <= 0.0:
-            continue
-        den += weight * p_cond
-        for i, q in enumerate(questions):
-            num[i] += weight * float(ex.prob(f"({q}) and {cond}"))
-    if den <= 0.0:
-        raise _impossible(step.date, "probability 0")
-    return [min(max(x / den, 0.0), 1.0) for x in num]
+def _exact_answers(prior: Scenario, questions: Sequence[str], step: Step) -> list[float]:
+    """P(q | the step's findings) for each question, exactly: ``exact(prior,
+    evidence=step.findings)`` (junction tree, each configuration weighted by the
+    findings; see :mod:`pactsim.results.exact_evidence`)."""
+    try:
+        ex = exact(prior, evidence=step.findings or None, observations=False)
+        return [float(ex.prob(q)) for q in questions]
+    except ConditionError as err:
+        if not step.findings:
+            raise
+        raise _impossible(step.date, str(err)) from None
 
 
 def _exact_rows(prior: Scenario, questions: Sequence[str], plan: Sequence[Step]
                 ) -> list[dict[str, Any]]:
-    ex = exact(prior)
     rows = []
     for k, step in enumerate(plan):
-        for q, p in zip(questions, _exact_answers(ex, questions, step), strict=True):
+        for q, p in zip(questions, _exact_answers(prior, questions, step), strict=True):
             rows.append(_row(k, step, q, p, 0.0, math.nan, "exact"))
     return rows
 
@@ -274,8 +231,7 @@ def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
     ConditionError
         When the observations up to a date are impossible under the priors.
     ExactUnsupportedError, ModelTooWideError
-        With ``method="exact"``, when exact inference cannot answer (more
-        than :data:`MAX_SOFT_EXACT` soft expressions, among others).
+        With ``method="exact"``, when exact inference cannot answer.
     ScenarioError
         When a question is not a valid expression of the scenario.
 
