@@ -311,3 +311,31 @@ def test_views_work_under_evidence(flagship: pactsim.Scenario) -> None:
     from pactsim.views.export import results_to_json
 
     assert "mutual_defence" in results_to_json(res)
+
+
+def test_curve_without_day_tables_falls_back_to_rejection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A curve node too large for per-day tables is drawn from its points; a finding on
+    its date is then rejected on (not clamped), and the answer is still right."""
+    import pactsim.inference.dated as dated
+
+    monkeypatch.setattr(dated, "_TABLE_BUDGET", 0)
+    sc = _load("analytic-timing.yaml")  # a fresh load: plans and tables built anew
+    from pactsim.inference.compile import compile_scenario
+    from pactsim.inference.weighting import plan_evidence
+    from pactsim.language.evidence import as_findings
+
+    e = "not signing.date <= 2025-03-31"
+    plan = plan_evidence(compile_scenario(sc), as_findings(e))
+    assert not plan.dates and len(plan.residual) == 1
+    res = pactsim.simulate(sc, n=100_000, seed=3, evidence=e)
+    ex = pactsim.exact(_load("analytic-timing.yaml"))
+    for q in ["by_may15", "extra", "core"]:
+        _close(res.prob(q), ex.prob(q, given=e).value)
+
+
+def test_estimates_show_their_effective_sample_size_in_html() -> None:
+    res = pactsim.simulate(pactsim.loads(TINY), n=10_000, seed=1,
+                           evidence=pactsim.soft("rain", 2))
+    assert "effective" in res.prob("rain")._repr_html_()
+    assert "effective sample size" in res._repr_html_()
+    assert "effective" not in Estimate.from_counts(3, 10)._repr_html_()

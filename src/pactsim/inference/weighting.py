@@ -132,6 +132,11 @@ def _date_interval(op: str, day: int, negated: bool, as_of: int, horizon: int
     return None
 
 
+def _weighable(timing: object) -> bool:
+    """A curve node with per-day tables (one too large for them is rejected on)."""
+    return isinstance(timing, CurvePlan) and timing.tables.steps is not None
+
+
 def _atom(t: _expr.Expr, model: CompiledModel) -> tuple[str, int, Any] | None:
     """A clampable conjunct: ``("bin", index, value)`` or ``("date", index, (lo, hi))``."""
     negated = False
@@ -144,7 +149,7 @@ def _atom(t: _expr.Expr, model: CompiledModel) -> tuple[str, int, Any] | None:
         timing = model.timing.get(i)
         if timing is None:
             return ("bin", i, not negated)
-        if isinstance(timing, CurvePlan):
+        if _weighable(timing):
             never = model.horizon + 1
             return ("date", i, (never, never) if negated else (model.as_of + 1, model.horizon))
         return None
@@ -154,7 +159,7 @@ def _atom(t: _expr.Expr, model: CompiledModel) -> tuple[str, int, Any] | None:
             left, right, op = right, left, _FLIP[op]
         if isinstance(left, _expr.DateOf) and isinstance(right, _expr.DateLit):
             i = model.index.get(left.name)
-            if i is None or not isinstance(model.timing.get(i), CurvePlan):
+            if i is None or not _weighable(model.timing.get(i)):
                 return None
             day = (right.value - dt.date(1970, 1, 1)).days
             iv = _date_interval(op, day, negated, model.as_of, model.horizon)

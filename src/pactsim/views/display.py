@@ -159,6 +159,10 @@ def run_meta(res: ResultsLike) -> str:
         return f"Exact inference · scenario {res.scenario.digest[:12]}"
     given = "" if getattr(info, "given", None) is None else \
         f" · given {info.given} ({info.n:,} of {info.n_run:,} draws)"
+    if getattr(info, "evidence", None) is not None:
+        given += f" · under evidence {info.evidence}"
+    if getattr(res, "weighted", False):
+        given += f" · weighted: effective sample size {info.ess:,.0f}"
     return (f"Monte Carlo · n = {info.n:,} draws · seed {info.seed} · "
             f"scenario {info.digest[:12]} · pactsim {info.version}{given}")
 
