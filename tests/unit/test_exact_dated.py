@@ -318,3 +318,23 @@ def dt_days(text: str) -> int:
     import datetime as dt
 
     return (dt.date.fromisoformat(text) - dt.date(1990, 1, 1)).days
+
+
+def test_a_day_that_cannot_happen_has_probability_exactly_zero() -> None:
+    """ratify_a is signing + 30 days (analytic-dated.yaml), so no day before Feb 1 can be
+    its date: exactly 0, not the rounding noise of an FFT convolution (which gave 3e-19,
+    and evidence on such a day was then conditioned on noise), and evidence on it is
+    refused. The first possible day has P = (1/2) P(signed on day 1) by hand."""
+    import datetime as dt
+
+    from pactsim.errors import ConditionError
+
+    sc = pactsim.load(ROOT / "scenarios" / "analytic-dated.yaml")
+    ex = pactsim.exact(sc)
+    for k in range(1, 31):
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=k)
+        assert ex.prob(f"ratify_a.date == {day}").value == 0.0, day
+    with pytest.raises(ConditionError, match="impossible"):
+        pactsim.exact(sc, evidence="ratify_a.date == 2025-01-20")
+    s1 = ((3 / 5) * (1 / 30) + (2 / 5) * (1 / 89)) / 2  # S(1): signed on Jan 2
+    assert ex.prob("ratify_a.date == 2025-02-01").value == pytest.approx(s1 / 2, rel=1e-12)

@@ -433,10 +433,20 @@ def dated_signature(model: CompiledModel) -> tuple[Any, ...]:
 
 
 def _conv(a: FloatArray, b: FloatArray, n_out: int) -> FloatArray:
-    """Linear convolution of the last axes of ``a`` and ``b`` (broadcast), first ``n_out``."""
+    """Linear convolution of the last axes of ``a`` and ``b`` (broadcast), first ``n_out``.
+
+    By FFT, which leaves rounding noise (about 1e-17 of the mass) where the true
+    convolution is 0: a day that cannot happen would get a probability like 3e-19,
+    and evidence that it happened would be conditioned on noise. The support of
+    the result (where some ``a[i] > 0`` meets some ``b[j] > 0``) is computed the
+    same way on 0/1 indicators, whose convolution counts the meeting pairs (>= 1
+    or about 0), and the result is exactly 0 outside it."""
     n = _fft.next_fast_len(a.shape[-1] + b.shape[-1] - 1, real=True)
     out = _fft.irfft(_fft.rfft(a, n, axis=-1) * _fft.rfft(b, n, axis=-1), n, axis=-1)
-    return np.asarray(np.maximum(out[..., :n_out], 0.0), dtype=np.float64)
+    pairs = _fft.irfft(_fft.rfft((a > 0).astype(np.float64), n, axis=-1)
+                       * _fft.rfft((b > 0).astype(np.float64), n, axis=-1), n, axis=-1)
+    return np.asarray(np.where(pairs[..., :n_out] > 0.5, np.maximum(out[..., :n_out], 0.0),
+                               0.0), dtype=np.float64)
 
 
 class Dated:
