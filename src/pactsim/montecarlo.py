@@ -391,8 +391,9 @@ def _weighted_results(scenario: Scenario, model: CompiledModel, stats: WeightedS
     assert plan is not None
     if stats.w <= 0:
         raise ConditionError(
-            f"evidence {plan.text!r} held in none of the {stats.n:,} draws (every weight is 0; "
-            f"its chance is below about {3 / stats.n:.1g} for the parts rejected on): "
+            f"evidence {plan.text!r} held in none of the {stats.n:,} draws (every weight is 0: "
+            "it is impossible, or below the engine's resolution of 2**-32 for what is "
+            f"weighted, or below about {3 / stats.n:.1g} for what is rejected on): "
             "nothing to condition on; raise n or check the evidence")
     draws = Draws.concat(kept) if kept else None
     merged = ({k: np.concatenate([a[k] for a in answers]) for k in answers[0]}

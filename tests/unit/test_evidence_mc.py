@@ -10,6 +10,7 @@ are fixed.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -58,9 +59,19 @@ CASES = [
      ["mutual_defence", "ratified_ru.date <= 2025-06-30", "iran_israel_escalation"]),
     ("iran-russia-2024.yaml", "signing.date >= 2025-01-10 and signing.date <= 2025-01-20",
      ["signing.date <= 2025-01-15", "us_trump_win", "in_force"]),
-    # ... rejection on the rest (milestones, or) and a mix
+    # ... on milestones (the ever bit, the delay given the anchor) ...
     ("iran-russia-2024.yaml", "ratified_ru.date <= 2025-06-30",
      ["mutual_defence", "signed_by_2024", "ratified_ir"]),
+    ("iran-russia-2024.yaml", {"ratified_ru": dt.date(2025, 4, 21)},
+     ["signed_by_2024", "in_force", "ratified_ir", "mutual_defence"]),
+    ("iran-russia-2024.yaml", "not ratified_ir.date <= 2025-06-30",
+     ["signed_by_2024", "in_force", "ratified_ir"]),
+    ("iran-russia-2024.yaml", "not ratified_ir", ["signed_by_2024", "mutual_defence"]),
+    ("iran-russia-2024.yaml", "in_force.date <= 2025-05-31", ["signed_by_2024", "mutual_defence"]),
+    ("analytic-dated.yaml", "ratify_a.date <= 2025-03-02", ["shock", "signed_by_jan31"]),
+    ("analytic-dated.yaml", "ratify_b.date <= 2025-02-20", ["shock", "signed_by_jan31"]),
+    ("analytic-dated.yaml", "not in_force", ["shock", "signed_by_jan31", "crisis_by_q1"]),
+    # ... rejection on the rest (or, questions) and a mix
     ("iran-russia-2024.yaml", ["su35_sale or mutual_defence", "not us_trump_win"],
      ["drones_missiles", "signed_by_2024", "iran_israel_escalation"]),
     ("analytic-gates.yaml", "jets", ["drones", "war", "energy", "backlash"]),
@@ -189,6 +200,8 @@ TINY = ("pactsim: 1\nid: tiny\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
      "signing"),
     ("iran-russia-2024.yaml", "mutual_defence and not signing", "mutual_defence"),
     ("analytic-timing.yaml", "signing.date >= 2025-07-01 and signing", "signing"),
+    ("iran-russia-2024.yaml", "ratified_ru.date == 2024-11-06", "ratified_ru"),
+    ("iran-russia-2024.yaml", "in_force and not signing", "in_force"),
 ])
 def test_impossible_evidence_is_named_before_sampling(monkeypatch: pytest.MonkeyPatch,
                                                       file: str | None, evidence: object,

@@ -39,6 +39,8 @@ def _holds(text: str, draws: list[dict[str, object]]) -> np.ndarray:
     (["mutual_defence", "not signing.date <= 2024-12-01"], None),
     (["military"], ("drones_missiles", 3.0)),
     (["signing.date >= 2025-01-10 and signing.date <= 2025-02-20"], ("us_trump_win", 0.5)),
+    (["ratified_ru.date <= 2025-05-31", "not ratified_ir.date <= 2025-06-30", "not in_force"],
+     None),
 ])
 def test_weighted_run_matches_reference_rejection(reference: list[dict[str, object]],
                                                   hard: list[str],

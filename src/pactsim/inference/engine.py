@@ -55,7 +55,7 @@ from pactsim.inference import betatable
 from pactsim.inference.betatable import BetaTable
 from pactsim.inference.compile import BinaryPlan, CompiledModel
 from pactsim.inference.dated import NAT, CurvePlan, sample_curve, sample_milestone
-from pactsim.inference.weighting import EvidencePlan, sample_curve_in
+from pactsim.inference.weighting import EvidencePlan, sample_curve_in, sample_milestone_in
 from pactsim.language import expr as _expr
 
 __all__ = ["BLOCK", "NAT", "Draws", "block_generator", "block_size", "n_blocks", "sample_blocks"]
@@ -446,7 +446,16 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
             _apply_gates(plan, bits, out)
         if ev is not None and plan.index in ev.binary and weight is not None:
             _clamp(plan, kern, tab, ev.binary[plan.index], bits, drivers, weight)
-        if timing is not None:  # a milestone: its ever bit is drawn; now its day
+        if timing is None:
+            continue
+        # a milestone: its ever bit is drawn; now its day
+        if ev is not None and plan.index in ev.dates and weight is not None:
+            interval = ev.dates[plan.index]
+            if interval[1] <= model.horizon:  # it must happen: its ever bit is clamped true
+                _clamp(plan, kern, tab, True, bits, drivers, weight)
+            sample_milestone_in(timing, interval, model.horizon, rng, bits, drivers, days,
+                                weight)
+        else:
             sample_milestone(timing, rng, bits, drivers, days)
 
 

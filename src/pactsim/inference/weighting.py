@@ -17,8 +17,16 @@ single draw is made. The engine then draws each block with a weight per draw:
   *conditioned on that interval*, and multiplies the weight by the interval's
   probability in that draw (its row, hazard ratio and gates). Exact to 2**-32,
   like the unconditioned draw.
-* **Everything else** — milestones (``after``), conditions used as parents,
-  questions, ``or``, ``not`` of a date equality, ``!=`` — is *rejected*: the
+* **Clamped milestones** (``after``), with the same forms: when the interval
+  excludes "not by the horizon" the "ever" bit is clamped true (weighted by its
+  chance) and the delay is drawn conditioned on landing in the interval given
+  the draw's anchor day (weighted by that chance; 0 where the anchor did not
+  happen or is too late); when it includes "not by the horizon" (``not x``,
+  ``not x.date <= d``) the ever bit keeps its own draw and only the delay is
+  conditioned, in the draws where the milestone could still happen.
+* **Everything else** — conditions used as parents, curve nodes too large for
+  per-day tables, questions, ``or``, ``not`` of a date equality or of ``>``,
+  ``!=`` — is *rejected*: the
   weight becomes 0 where the expression is false. Findings are split at their
   top-level ``and`` first, so only the parts that cannot be weighted are
   rejected on, and rare evidence on clampable nodes still gives a usable
@@ -50,13 +58,15 @@ from pactsim.inference.dated import (
     _transform,
     _uniform32,
     _unit,
+    anchor_days,
     hazard_log,
 )
 from pactsim.language import expr as _expr
 from pactsim.language.dates import from_day
 from pactsim.language.evidence import Finding
 
-__all__ = ["EvidencePlan", "findings_text", "finish_weights", "plan_evidence", "sample_curve_in"]
+__all__ = ["EvidencePlan", "findings_text", "finish_weights", "plan_evidence", "sample_curve_in",
+           "sample_milestone_in"]
 
 _TWO32 = float(1 << 32)
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -133,7 +143,10 @@ def _date_interval(op: str, day: int, negated: bool, as_of: int, horizon: int
 
 
 def _weighable(timing: object) -> bool:
-    """A curve node with per-day tables (one too large for them is rejected on)."""
+    """A milestone, or a curve node with per-day tables (one too large for them is
+    rejected on)."""
+    if isinstance(timing, MilestonePlan):
+        return True
     return isinstance(timing, CurvePlan) and timing.tables.steps is not None
 
 
@@ -251,7 +264,10 @@ def _check_possible(model: CompiledModel, plan: EvidencePlan,
         timing = model.timing.get(i)
         gates_t = all(can[g][0] for g in p.gates_true) and all(can[g][1] for g in p.gates_false)
         gate_fail = any(can[g][1] for g in p.gates_true) or any(can[g][0] for g in p.gates_false)
-        if p.kind == "condition" or isinstance(timing, MilestonePlan):
+        if isinstance(timing, MilestonePlan):
+            _check_milestone(model, plan, source, can, timing, gates_t)
+            continue
+        if p.kind == "condition":
             continue
         if isinstance(timing, CurvePlan):
             cum = timing.cum  # (rows, K) on the curve's knots; positivity is all that matters
@@ -294,6 +310,38 @@ def _check_possible(model: CompiledModel, plan: EvidencePlan,
                               source[i])
             t, f = v, not v
         can[i] = (t, f)
+
+
+def _check_milestone(model: CompiledModel, plan: EvidencePlan,
+                     source: Mapping[int, list[str]], can: list[tuple[bool, bool]],
+                     timing: MilestonePlan, gates_t: bool) -> None:
+    """A milestone can happen when its ever chance is not 0, its gates can hold and
+    enough anchors can happen; a finding that needs it to happen by day ``hi`` is
+    refused when even the earliest anchor (the day after as_of) plus the shortest
+    delay with any chance comes later."""
+    p = model.plans[timing.index]
+    i = timing.index
+    ever = bool((p.p_given > 0).any()) or p.beta_given is not None
+    anchors = sum(can[model.index[model.dated[a]]][0] for a in timing.anchors)
+    t = ever and gates_t and anchors >= timing.need
+    can[i] = (t, True)
+    if i not in plan.dates:
+        return
+    hi = plan.dates[i][1]
+    if hi > model.horizon:
+        return  # "not by" something: never happening is allowed
+    d = timing.delay
+    if d.kind == "fixed":
+        shortest = d.days
+    else:
+        pos = (timing.tables.cum > 0).any(axis=0)
+        shortest = int(np.argmax(pos)) if pos.any() else model.horizon - model.as_of + 1
+    first = model.as_of + 1 + shortest
+    if not t or hi < first:
+        why = (f"it cannot happen before {from_day(first)} (the day after as_of plus its "
+               "shortest delay)" if t else "it cannot happen (its chance, gates or anchors)")
+        raise _refuse(f"'{model.names[i]}' is needed by {from_day(hi)}, but {why}", source[i])
+    can[i] = (True, False)
 
 
 def sample_curve_in(plan: CurvePlan, interval: tuple[int, int], horizon: int,
@@ -358,6 +406,80 @@ def sample_curve_in(plan: CurvePlan, interval: tuple[int, int], horizon: int,
         gate &= ~bits[gi]
     weight *= np.where(gate, p_in, 1.0 if never_ok else 0.0)
     out &= gate
+    day[~out] = NAT
+
+
+def sample_milestone_in(plan: MilestonePlan, interval: tuple[int, int], horizon: int,
+                        rng: np.random.Generator, bits: NDArray[np.bool_],
+                        drivers: NDArray[np.float64], days: NDArray[np.int64],
+                        weight: NDArray[np.float64]) -> None:
+    """Time milestone ``plan`` (its ever bit drawn, or clamped true when ``interval``
+    excludes "not by the horizon") with its day conditioned on ``interval``, and
+    multiply ``weight`` by the chance of the interval in each draw.
+
+    As :func:`~pactsim.inference.dated.sample_milestone`, one 32-bit uniform per
+    draw unless the delay is fixed. In a draw whose ever bit is set and whose
+    anchor happened, the offset allowed is ``[lo - anchor, hi - anchor]`` (or
+    from ``lo - anchor`` on, past the horizon included, when "not by the
+    horizon" is allowed) and the offset is drawn within it from the delay's step
+    table (``u`` in ``[T(a - 1), T(b))``; with a per-draw hazard ratio on
+    ``G = 1 - (1 - C)**h``); elsewhere the milestone does not happen, which the
+    interval allows (weight unchanged) or not (weight 0).
+    """
+    n = days.shape[1]
+    anchor = anchor_days(plan, days)
+    out = bits[plan.index]
+    live = out & (anchor != NAT)
+    lo, hi = interval
+    never_ok = hi > horizon
+    safe = np.where(live, anchor, horizon)  # an anchor day for every draw (unused if not live)
+    d = plan.delay
+    if d.kind == "fixed":
+        offset: NDArray[np.int64] = np.full(n, d.days, dtype=np.int64)
+        day = safe + offset
+        inside = (day >= lo) & ((day <= hi) | (never_ok & (day > horizon)))
+        p_in = inside.astype(np.float64)
+    else:
+        tab = plan.tables
+        steps = tab.steps
+        width = steps.width  # offsets 0..width-1; k = width: later than any day in time
+        u32 = _uniform32(rng, n)
+        rows = _row_index(tab.parents, bits) if tab.parents else None
+        r = np.zeros(n, dtype=np.intp) if rows is None else rows
+        klo = np.clip(lo - safe, 0, width)
+        khi = np.full(n, width, dtype=np.int64) if never_ok else \
+            np.clip(min(hi, horizon) - safe, -1, width - 1)
+        k: NDArray[np.intp]
+        if not tab.per_draw:
+            thr = steps.thr
+            a = np.where(klo >= 1, thr[r, np.maximum(klo - 1, 0)], 0)
+            b = np.where(khi < 0, 0, np.where(khi < width, thr[r, np.clip(khi, 0, width - 1)],
+                                              1 << 32))
+            span = np.maximum(b - a, 0)
+            u = a + ((u32.astype(np.int64) * span) >> 32)
+            k = steps(np.minimum(u, (1 << 32) - 1).astype(np.uint32), rows)
+            p_in = span / _TWO32
+        else:
+            logh = hazard_log(plan.hazard, bits, drivers, n)
+            assert logh is not None
+            h = np.exp(logh)
+            cum = np.minimum(tab.cum, 1.0)
+
+            def g(c: NDArray[np.float64]) -> NDArray[np.float64]:
+                with np.errstate(divide="ignore", over="ignore", under="ignore"):
+                    return np.asarray(-np.expm1(np.log1p(-c) * h), dtype=np.float64)
+
+            ga = np.where(klo >= 1, g(cum[r, np.maximum(klo - 1, 0)]), 0.0)
+            gb = np.where(khi < 0, 0.0,
+                          np.where(khi < width, g(cum[r, np.clip(khi, 0, width - 1)]), 1.0))
+            p_in = np.maximum(gb - ga, 0.0)
+            k = steps(_transform(ga + _unit(u32) * p_in, logh), rows)
+        offset = np.clip(k, klo, np.maximum(khi, klo)).astype(np.int64)
+    weight *= np.where(live, p_in, 1.0 if never_ok else 0.0)
+    day = days[plan.slot]
+    np.add(safe, offset, out=day)
+    out &= live
+    out &= day <= plan.horizon
     day[~out] = NAT
 
 
