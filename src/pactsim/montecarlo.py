@@ -255,7 +255,7 @@ def simulate(
         ``{"ratified_ru": datetime.date(2025, 4, 21)}``,
         ``pactsim.soft("drones_missiles", 3)``, or a list of these. The draws are
         weighted — by likelihood weighting where a finding clamps a node or a
-        curve node's date, by rejection (weight 0) on the rest, by the ratio for
+        dated node's day, by rejection (weight 0) on the rest, by the ratio for
         soft findings (see :mod:`pactsim.inference.weighting`) — and every
         estimate is the weighted one, :math:`\\sum w 1[A] / \\sum w`, with the
         delta-method standard error and the effective sample size
