@@ -202,6 +202,22 @@ def plan_evidence(model: CompiledModel, findings: Sequence[Finding]) -> Evidence
         false), forced false when it is certain, or a date its curve gives no
         chance. Impossibility hidden in rejected expressions is found after
         sampling (every weight 0).
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> from pactsim.inference.compile import compile_scenario
+    >>> sc = pactsim.loads("pactsim: 1\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                    "events:\\n  rain: {p: 0.3}\\n  wet: {p: 0.9, requires: [rain]}\\n")
+    >>> plan = plan_evidence(compile_scenario(sc), [Finding("wet and (rain or not rain)"),
+    ...                                             Finding("rain", 2.0)])
+    >>> plan.binary, len(plan.residual), plan.text      # wet clamped, the `or` rejected on
+    ({1: True}, 1, 'wet and (rain or not rain); rain (x2)')
+    >>> plan_evidence(compile_scenario(sc), [Finding("wet and not rain")])
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pactsim.errors.ConditionError: evidence 'wet and not rain': 'wet' cannot be true ...
     """
     scope = model.scope()
     horizon = from_day(model.horizon)
