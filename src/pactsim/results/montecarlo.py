@@ -628,7 +628,8 @@ class Results:
         :data:`~pactsim.results.stats.MAX_BUNDLES` sets when it grows past
         twice that; column ``bound`` then says by how many draws each count
         may be low (0 when exact), and a :class:`~pactsim.errors.PactsimWarning`
-        says so.
+        says so. Under evidence (weighted draws) ``count`` is each set's share
+        of the weight (as ``p``) and ``bound`` is in draws of average weight.
         """
         top = _s.top_count(top)
         order = self._file_order()
