@@ -560,9 +560,12 @@ class Dated:
         return self._cache[key]
 
     def curve_bit(self, plan: CurvePlan) -> Factor:
-        G = self.curve_G(plan)
-        q = mul(take(G, TAX, self.S - 1), self._gates(plan.gates_true, plan.gates_false))
-        return stack_bit(plan.index, add(ones_over_like(q), q, -1.0), q)
+        key = ("curve_bit", plan.index)
+        if key not in self._cache:
+            G = self.curve_G(plan)
+            q = mul(take(G, TAX, self.S - 1), self._gates(plan.gates_true, plan.gates_false))
+            self._cache[key] = stack_bit(plan.index, add(ones_over_like(q), q, -1.0), q)
+        return self._cache[key]
 
     # relative laws
     def _offset(self, plan: MilestonePlan) -> Factor:

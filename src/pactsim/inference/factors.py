@@ -429,9 +429,12 @@ class JunctionTree:
 
     def marginal(self, v: int) -> FloatArray:
         """Normalised marginal of variable ``v`` (from its own clique)."""
-        t = self.beliefs[self.home[v]].table
+        b = self.beliefs[self.home[v]]
+        t = b.table
         axes = self._axes[v]
-        if axes:
+        if axes and len(axes) == t.ndim - 1:  # one einsum call sums the other axes out
+            t = _einsum(t, list(range(t.ndim)), [b.vars.index(v)])
+        elif axes:
             t = t.sum(axis=axes)
         total = float(t.sum())
         return np.asarray(t / total if total > 0 else t, dtype=np.float64)
@@ -932,8 +935,14 @@ class Network:
         self.dated: Any = None
         if not model.plain:
             self._init_dated(model, base, dates, bits, within)
-        if base is not None and (base.model is model or same_structure) \
-                and self.dated is None:
+        #: whether every factor has the scope it has in ``base`` (same structure, and for
+        #: a dated model the same plan of dated quantities): parents and the size checks
+        #: of the dated part are then ``base``'s
+        self._base_shape = base is not None and (base.model is model or same_structure) \
+            and (self.dated is None or (base.dated is not None and base.dplan == self.dplan
+                                        and base.card == self.card))
+        if self._base_shape:
+            assert base is not None
             self.parents = base.parents  # same nodes, parents, gates and drivers
         else:
             self.parents = self._parents(model)
@@ -999,6 +1008,8 @@ class Network:
         for i, _v in sorted(lay.ever.items(), key=lambda x: x[1]):
             self.factors.append(d.ever(i, self._node(self.model.plans[i], beta_points,
                                                      max_table)))
+        if self._base_shape:
+            return  # the scopes of base's factors, already checked against max_table
         self.parents = [tuple(u for u in f.vars if u != v) for v, f in enumerate(self.factors)]
         for v, f in enumerate(self.factors):
             entries = clique_entries(f.vars, self.card)
