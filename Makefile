@@ -29,6 +29,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_startup.py --importtime || status=1; \
 	$(PY) benchmarks/bench_memory.py || status=1; \
 	$(PY) benchmarks/bench_hostile.py || status=1; \
+	$(PY) benchmarks/bench_sensitivity.py || status=1; \
+	$(PY) benchmarks/bench_spread.py || status=1; \
 	exit $$status
 
 lint: $(STAMP)
