@@ -358,9 +358,15 @@ def relabel(f: Factor, old: int, new: int) -> Factor:
 
 
 def stack_bit(v: int, f0: Factor, f1: Factor) -> Factor:
-    """A factor over ``v`` (two states) and the union of ``f0``'s and ``f1``'s variables."""
+    """A factor over ``v`` (two states) and the union of ``f0``'s and ``f1``'s variables:
+    ``f0`` where ``v`` is 0 and ``f1`` where it is 1 (a factor that has ``v`` itself, such
+    as a milestone's law with its root's bit as a hazard parent, is read at that state)."""
     from pactsim.inference.factors import Factor
 
+    if v in f0.vars:
+        f0 = take(f0, v, 0)
+    if v in f1.vars:
+        f1 = take(f1, v, 1)
     u = _union(f0, f1)
     shape = np.broadcast_shapes(_expand(f0, u).shape, _expand(f1, u).shape)
     a0 = np.broadcast_to(_expand(f0, u), shape)
