@@ -338,3 +338,61 @@ def test_a_day_that_cannot_happen_has_probability_exactly_zero() -> None:
         pactsim.exact(sc, evidence="ratify_a.date == 2025-01-20")
     s1 = ((3 / 5) * (1 / 30) + (2 / 5) * (1 / 89)) / 2  # S(1): signed on Jan 2
     assert ex.prob("ratify_a.date == 2025-02-01").value == pytest.approx(s1 / 2, rel=1e-12)
+
+
+#: Milestones with their root's bit (signing) as a hazard parent: the law of a milestone
+#: then has the signing bit among its inputs and the bit was stacked on top of it again.
+ROOT_BIT_HAZARD = """\
+pactsim: 2
+id: root-bit-hazard
+as_of: 2020-01-01
+horizon: 2020-03-01
+signing:
+  by: {2020-02-01: 0.6}
+events:
+  m:
+    p: 0.7
+    after: signing
+    delay: {between: [5, 40]}
+    hazard_ratio: {signing: 2.0}
+  k:
+    after: signing
+    delay: {between: [2, 20]}
+    hazard_ratio: {signing: 0.5}
+  both: {after: {all: [m, k]}, delay: {between: [1, 5]}}
+  x: {given: [m], table: {true: 0.9, false: 0.2}}
+"""
+
+
+def test_a_milestone_with_its_roots_bit_as_hazard_parent() -> None:
+    """Regression: exact() crashed with "cannot reshape array of size 4 into shape (2,)"
+    (found by tests/property/test_evidence_property.py); the milestone's bit, day and the
+    joint law of two such milestones now agree with Monte Carlo, and the degenerate
+    example the property test found (nothing can happen) answers 0."""
+    res, ex = _pair(ROOT_BIT_HAZARD)
+    for q in ("m", "k", "both", "x", "m.date <= 2020-02-10", "k.date <= 2020-01-20",
+              "both.date <= 2020-02-15", "m and not k"):
+        _close(res.prob(q).value, ex.prob(q).value)
+    assert 0 < ex.prob("m").value < 0.6
+    degenerate = pactsim.loads(
+        "pactsim: 2\nid: a\nas_of: 2020-01-01\nhorizon: 2020-01-02\n"
+        "signing: {by: {2020-01-02: 0.0}}\nevents:\n"
+        "  m: {p: 0.0, after: signing, delay: {between: [1, 2]}, "
+        "hazard_ratio: {signing: 2.0}}\n")
+    assert pactsim.exact(degenerate).prob("m").value == 0.0
+
+
+def test_a_milestone_whose_ever_coin_has_parents_answers_queries() -> None:
+    """Regression: a query network reuses its base's parent lists, where a milestone's
+    entry is the scope of its dated factor; the milestone's ever coin was built on that
+    scope instead of its own parents (KeyError, found by the evidence property test).
+    By hand: P(ever) = 0.8 (1/4) + 0.2 (0.4) = 0.28 (odds 1/2 on 0.4 is 1/4), times
+    P(signed by 19 June) = 0.78; signed by then, the milestone 43 days later is in time."""
+    sc = pactsim.loads(
+        "pactsim: 2\nid: a\nas_of: 2021-05-31\nhorizon: 2021-09-08\n"
+        "signing: {by: {2021-06-19: 0.78}}\nevents:\n  e: {p: 0.8}\n"
+        "  put: {p: 0.4, odds: {e: 0.5}, after: signing, delay: 43}\n")
+    ex = pactsim.exact(sc)
+    assert ex.prob("put").value == pytest.approx(0.28 * 0.78, rel=1e-12)
+    assert ex.prob("put.date <= 2021-08-01").value == pytest.approx(0.28 * 0.78, rel=1e-12)
+    assert ex.prob("put", given="e").value == pytest.approx(0.25 * 0.78, rel=1e-12)

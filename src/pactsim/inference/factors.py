@@ -1006,8 +1006,11 @@ class Network:
         for k in range(len(self.model.dated)):
             self.factors.append(d.day_factor(k, self.dplan))
         for i, _v in sorted(lay.ever.items(), key=lambda x: x[1]):
-            self.factors.append(d.ever(i, self._node(self.model.plans[i], beta_points,
-                                                     max_table)))
+            # the coin's parents are its plan's: with base's shape ``self.parents[i]`` is
+            # the scope of the milestone's dated factor instead
+            coin = self.model.plans[i]
+            self.factors.append(d.ever(i, self._node(coin, beta_points, max_table,
+                                                     self._parents_of(coin))))
         if self._base_shape:
             return  # the scopes of base's factors, already checked against max_table
         self.parents = [tuple(u for u in f.vars if u != v) for v, f in enumerate(self.factors)]
@@ -1018,10 +1021,12 @@ class Network:
                                f"of the factor of {self.name(v)!r}")
 
     def _parents(self, model: CompiledModel) -> list[tuple[int, ...]]:
-        nb = model.n_binary
-        return [tuple(sorted({*p.parents, *p.gates_true, *p.gates_false,
-                              *(nb + d for d in p.drivers)})) for p in model.plans
-                ] + [()] * len(self.rules)
+        return [self._parents_of(p) for p in model.plans] + [()] * len(self.rules)
+
+    def _parents_of(self, p: BinaryPlan) -> tuple[int, ...]:
+        nb = self.model.n_binary
+        return tuple(sorted({*p.parents, *p.gates_true, *p.gates_false,
+                             *(nb + d for d in p.drivers)}))
 
     def name(self, v: int) -> str:
         nb = self.model.n_binary
@@ -1034,9 +1039,11 @@ class Network:
             return str(self.model.dated[v - lay.date_base]) + ".date"
         return str(next(self.model.names[i] for i, e in lay.ever.items() if e == v)) + " (ever)"
 
-    def _node(self, plan: BinaryPlan, beta_points: int, max_table: int) -> Factor:
+    def _node(self, plan: BinaryPlan, beta_points: int, max_table: int,
+              parents: tuple[int, ...] | None = None) -> Factor:
         nb = self.model.n_binary
-        union = sorted({plan.index, *self.parents[plan.index]})
+        union = sorted({plan.index, *(self.parents[plan.index] if parents is None
+                                      else parents)})
         entries = clique_entries(union, self.card)
         if entries > max_table:  # before anything is folded or allocated
             k = len(plan.parents)
