@@ -273,6 +273,40 @@ def test_monte_carlo_history_is_within_its_standard_errors_of_exact(tmp_path):
     assert np.array_equal(again["p"].to_numpy(), mc["p"].to_numpy())
 
 
+RARE = """\
+pactsim: 2
+id: rare-news
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  leak: {p: 1.0e-6}
+  scandal: {given: [leak], table: {true: 0.8, false: 0.05}}
+observations:
+  - {date: 2024-02-01, source: a newspaper, evidence: leak}
+"""
+
+
+def test_monte_carlo_history_weights_rare_evidence_instead_of_rejecting_it():
+    """An observation of chance 1e-6: no draw of 20,000 from the priors meets it, so
+    reweighting the priors' draws would refuse it; likelihood weighting (simulate with
+    evidence=) clamps it and answers P(scandal | leak) = 0.8 with every draw effective.
+    The same seed twice gives the same history, and a Generator seed is read once."""
+    sc = pactsim.loads(RARE)
+    mc = history(sc, ["scandal"], method="montecarlo", n=20_000, seed=4)
+    after = mc.iloc[1]
+    assert abs(after["p"] - 0.8) < 4.5 * after["stderr"]
+    assert after["n_eff"] == pytest.approx(20_000, rel=1e-9)
+    assert history(sc, ["scandal"], method="exact")["p"].iloc[1] == pytest.approx(0.8)
+    # news that says nothing (ratio 1) leaves the forecast exactly as it was: the same
+    # draws every date, also from a Generator (read once, not once per date)
+    quiet = pactsim.loads(RARE + "  - {date: 2024-01-15, source: rumour, evidence: scandal, "
+                                 "likelihood_ratio: 1}\n")
+    gen = history(quiet, ["scandal", "scandal and leak"], method="montecarlo", n=20_000,
+                  seed=np.random.default_rng(1))
+    assert list(gen["p"].iloc[:2]) == list(gen["p"].iloc[2:4])
+    assert gen["p"].iloc[4] == gen["p"].iloc[5]  # the two questions agree given leak
+
+
 def test_soft_ratios_of_one_expression_multiply_and_ratio_one_says_nothing(tmp_path):
     twice = _analytic_news(tmp_path, "  - {date: 2025-03-01, source: x, evidence: b, "
                                      "likelihood_ratio: 2}\n"

@@ -25,12 +25,16 @@ several findings multiply (see :mod:`pactsim.language.evidence`):
 **Exactly** (``method="exact"``): ``exact(priors, evidence=findings)`` for
 each date, the junction tree weighting each configuration by ``w``
 (:mod:`pactsim.results.exact_evidence`).
-**By Monte Carlo** (``method="montecarlo"``): one run of the priors (common
-random numbers for every date, so the changes from date to date are not
-noise), each draw weighted by ``w`` as above; the standard error is that of a
+**By Monte Carlo** (``method="montecarlo"``): ``simulate(priors, n, seed=seed,
+evidence=findings)`` for each date, with the same seed every date (common random
+numbers, so the changes from date to date are mostly not noise). The draws are
+weighted as :mod:`pactsim.inference.weighting` says — likelihood weighting
+where a finding clamps a node or a date, so rare evidence still gives a usable
+answer, rejection on the rest, ``r`` for soft findings — and evidence shown
+impossible is refused before sampling. The standard error is that of the
 ratio estimator, ``sqrt(Σ w²(q − p)²) / Σ w``, and ``n_eff = (Σ w)² / Σ w²`` is
-the effective number of draws. ``method="auto"`` is exact where exact
-inference answers and Monte Carlo elsewhere.
+the effective number of draws (``Estimate.ess``). ``method="auto"`` is exact
+where exact inference answers and Monte Carlo elsewhere.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ from pactsim.results.exact import exact
 
 __all__ = ["COLUMNS", "HISTORY_N", "MAX_QUESTIONS", "Step", "history", "steps"]
 
-#: Draws of the one Monte Carlo run behind a history (when exact inference cannot answer).
+#: Draws of each date's Monte Carlo run in a history (when exact inference cannot answer).
 HISTORY_N = 200_000
 #: Most questions one history follows.
 MAX_QUESTIONS = 200
@@ -141,30 +145,29 @@ def _exact_rows(prior: Scenario, questions: Sequence[str], plan: Sequence[Step]
 
 def _mc_rows(prior: Scenario, questions: Sequence[str], plan: Sequence[Step], n: int,
              seed: Any) -> list[dict[str, Any]]:
-    from pactsim.montecarlo import simulate
+    """P(q | the step's findings) for each question by ``simulate(prior, n, seed=...,
+    evidence=step.findings)``, one run per step with the same seed."""
+    from pactsim.inference.compile import compile_scenario
+    from pactsim.montecarlo import resolve_seed, simulate
 
-    res = simulate(prior, n=n, seed=seed, keep_draws=True)
-    # per-draw truth of each question and each finding's expression, evaluated once
-    truth = {q: res._evaluate(q, "a question") for q in questions}
-    held = {f.expr: res._evaluate(f.expr, "evidence") for f in plan[-1].findings}
+    entropy, key = resolve_seed(seed)  # once: a Generator would give each date new draws
+    same: Any = np.random.SeedSequence(entropy, spawn_key=key) if key else entropy
+    model = compile_scenario(prior)
+    counted = {*model.index, *(q for q, (_, t) in model.questions.items() if t == "bool")}
+    keep = any(q not in counted for q in questions)  # expressions are read from the draws
     rows = []
     for k, step in enumerate(plan):
-        w = np.ones(res.n)
-        for f in step.findings:
-            if f.likelihood_ratio is None:
-                w *= held[f.expr]
-            else:
-                w *= np.where(held[f.expr], float(f.likelihood_ratio), 1.0)
-        total = float(w.sum())
-        if total <= 0.0:
-            raise _impossible(step.date, f"no draw of {res.n:,} meets the hard evidence; "
-                              "raise n if it is merely rare")
-        n_eff = total * total / float(np.dot(w, w))
+        try:
+            res = simulate(prior, n=n, seed=same, keep_draws=keep, progress=False,
+                           evidence=step.findings or None, observations=False)
+        except ConditionError as err:
+            if not step.findings:
+                raise
+            raise _impossible(step.date, str(err)) from None
         for q in questions:
-            x = truth[q].astype(float)
-            p = float(np.dot(w, x)) / total
-            se = math.sqrt(float(np.dot(w * w, (x - p) ** 2))) / total
-            rows.append(_row(k, step, q, p, se, n_eff, "montecarlo"))
+            est = res.prob(q)
+            n_eff = float(est.ess if est.ess is not None else est.n or res.n)
+            rows.append(_row(k, step, q, est.value, est.stderr, n_eff, "montecarlo"))
     return rows
 
 
@@ -213,7 +216,8 @@ def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
         ``"exact"``, ``"montecarlo"``, or ``"auto"`` (the default): exact
         where exact inference answers, else Monte Carlo.
     n, seed:
-        Draws and seed of the one Monte Carlo run (not used when exact).
+        Draws and seed of the Monte Carlo run of each date (the same seed every
+        date; not used when exact).
 
     Returns
     -------
