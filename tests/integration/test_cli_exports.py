@@ -41,6 +41,32 @@ def test_run_json_is_the_library_export_and_valid(capsys: pytest.CaptureFixture[
     jsonschema.validate(json.loads(out), forecast_schema())
 
 
+def test_run_json_and_csv_under_evidence_record_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """--evidence and --soft on a file with observations: the export is the library's,
+    validates, and names every finding (the file's with their dates and sources)."""
+    news = ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml"
+    args = ("run", news, "-n", "20000", "--seed", "5", "--evidence", "mutual_defence",
+            "--soft", "drones_missiles:3")
+    code, out, err = call(capsys, *args, "--format", "json")
+    assert code == 0, err
+    res = pactsim.simulate(pactsim.load(news), n=20_000, seed=5, keep_draws=False,
+                           evidence=["mutual_defence", pactsim.soft("drones_missiles", 3)])
+    assert out == results_to_json(res)
+    data = json.loads(out)
+    jsonschema.validate(data, forecast_schema())
+    findings = data["run"]["evidence"]["findings"]
+    assert [f["expr"] for f in findings][-2:] == ["mutual_defence", "drones_missiles"]
+    assert findings[-1]["likelihood_ratio"] == 3 and findings[0]["date"] == "2024-11-06"
+    assert data["run"]["ess"] == res.info.ess < 20_000
+    code, out, err = call(capsys, *args, "--format", "csv")
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out))
+    assert list(df.columns) == COLUMNS
+    assert df[df.section == "evidence"].name.tolist() == [f["expr"] for f in findings]
+    assert set(df.evidence) == {res.info.evidence}
+    assert (df[df.statistic == "p"].ess == res.info.ess).all()
+
+
 def test_run_csv_reads_back_with_pandas(tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "forecast.csv"

@@ -274,12 +274,13 @@ def test_csv_carries_the_same_numbers(res: pactsim.Results) -> None:
     assert list(rows[0]) == export.COLUMNS
     sections = [r["section"] for r in rows]
     assert sorted(set(sections), key=sections.index) == [
-        s for s in export.SECTIONS if s != "drivers"]
+        s for s in export.SECTIONS if s not in ("drivers", "evidence")]
     for r in rows:  # provenance on every row
         assert (r["scenario_id"], r["digest"], r["seed"], r["n"], r["version"],
                 r["spawn_key"]) == (res.info.scenario_id, res.info.digest, "1", "20000",
                                     res.info.version, "")
         assert r["scenario_title"] == res.scenario.title
+        assert r["ess"] == r["evidence"] == r["given"] == r["n_run"] == ""  # not weighted
 
 
 def test_csv_reads_with_plain_read_csv(res: pactsim.Results) -> None:
@@ -302,7 +303,8 @@ def test_json_provenance(res: pactsim.Results) -> None:
     assert run == {"scenario_id": info.scenario_id, "scenario_title": sc.title,
                    "digest": sc.digest, "as_of": str(sc.as_of),
                    "horizon": str(sc.horizon), "method": "monte carlo", "n": 20_000,
-                   "seed": 1, "spawn_key": [], "version": pactsim.__version__}
+                   "seed": 1, "spawn_key": [], "version": pactsim.__version__,
+                   "evidence": None, "given": None, "n_run": None, "ess": 20_000.0}
 
 
 def test_same_seed_same_bytes(res: pactsim.Results) -> None:
@@ -562,4 +564,112 @@ def test_flagship_dated_section(res: pactsim.Results) -> None:
     assert data["dated"]["ratified_ru"]["timing"] == "median 140 days (90%: 300) after signing"
     assert data["dated"]["in_force"]["timing"] == (
         "90% between 7 and 60 days after both ratified_ru and ratified_ir")
-    assert data["pactsim_forecast"] == export.FORMAT_VERSION == 2
+    assert data["pactsim_forecast"] == export.FORMAT_VERSION == 3
+
+
+# -- under evidence ------------------------------------------------------------------------------
+NEWS = ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml"
+PASSED = ["mutual_defence", pactsim.soft("drones_missiles", 0.25)]
+
+
+@pytest.fixture(scope="module")
+def news() -> pactsim.Results:
+    """The flagship updated on its file's three observations, and two findings passed."""
+    return pactsim.simulate(pactsim.load(NEWS), n=20_000, seed=2, keep_draws=False,
+                            evidence=PASSED)
+
+
+def test_weighted_export_carries_every_weighted_number(news: pactsim.Results) -> None:
+    """The frames of a weighted run are the weighted estimates; both exports carry them
+    all, and the JSON validates."""
+    assert news.weighted
+    data = json.loads(export.results_to_json(news))
+    jsonschema.validate(data, forecast_schema())
+    _same(flatten_json(data), expected(news))
+    rows = csv_rows(news)
+    _same(flatten_csv([r for r in rows if r["section"] != "evidence"]),
+          existing(expected(news)))
+
+
+def test_evidence_provenance_names_each_finding(news: pactsim.Results) -> None:
+    run = json.loads(export.results_to_json(news))["run"]
+    sc = news.scenario
+    assert run["evidence"]["text"] == news.info.evidence
+    want = [{"expr": o.finding().expr, "likelihood_ratio": o.finding().likelihood_ratio,
+             "date": str(o.date), "source": o.source}
+            for o in sorted(sc.observations, key=lambda o: o.date)]
+    want += [{"expr": "mutual_defence", "likelihood_ratio": None, "date": None, "source": None},
+             {"expr": "drones_missiles", "likelihood_ratio": 0.25, "date": None,
+              "source": None}]
+    assert run["evidence"]["findings"] == want
+    assert want[2]["likelihood_ratio"] == 40 and want[0]["source"].startswith("US presid")
+    assert run["ess"] == news.info.ess < 20_000 and run["n_run"] is None
+    assert run["given"] is None and run["n"] == 20_000
+    rows = [r for r in csv_rows(news) if r["section"] == "evidence"]
+    assert [(r["name"], r["statistic"], r["value"], r["date"], r["source"]) for r in rows] == [
+        (f["expr"], "hard" if f["likelihood_ratio"] is None else "likelihood_ratio",
+         "" if f["likelihood_ratio"] is None else repr(float(f["likelihood_ratio"])),
+         f["date"] or "", f["source"] or "") for f in want]
+    assert {r["evidence"] for r in csv_rows(news)} == {news.info.evidence}
+
+
+def test_every_weighted_estimate_has_its_effective_sample_size(news: pactsim.Results) -> None:
+    data = json.loads(export.results_to_json(news))
+    ess = news.info.ess
+    assert data["events"]["us_trump_win"]["ess"] == news.prob("us_trump_win").ess == ess
+    military = data["pillars"]["military"]
+    assert military["ess"] == ess
+    signed = news.prob("military", given="signing").ess
+    assert signed is not None and signed < ess
+    assert military["ess_given_signed"] == pytest.approx(signed, rel=1e-12)
+    assert military["clauses"]["su35_sale"]["ess_given_signed"] == pytest.approx(signed)
+    for q in data["questions"].values():
+        assert q["ess"] == ess and q["ess_given_signed"] == pytest.approx(signed)
+    for e in data["dated"].values():
+        assert e["ess"] == ess and {p["ess"] for p in e["curve"]} == {ess}
+    assert {b["ess"] for b in data["pillar_sets"] + data["texts"]} == {ess}
+    rows = csv_rows(news)
+    assert all(float(r["ess"]) > 0 for r in rows if r["statistic"] in ("p", "p_by"))
+    assert {r["ess"] for r in rows if r["statistic"] in ("mean", "sd", "q50")} == {""}
+
+
+def test_unweighted_estimates_have_no_effective_sample_size(res: pactsim.Results) -> None:
+    data = json.loads(export.results_to_json(res))
+    assert data["events"]["us_trump_win"]["ess"] is None
+    assert data["questions"]["signed_by_2024"]["ess_given_signed"] is None
+    assert {p["ess"] for p in data["signing"]["curve"]} == {None}
+
+
+def test_given_after_the_run_is_recorded() -> None:
+    plain = pactsim.simulate(pactsim.load(FLAGSHIP), n=5_000, seed=3)
+    kept = plain.given("mutual_defence")  # rejection: fewer draws, not weighted
+    run = json.loads(export.results_to_json(kept))["run"]
+    assert (run["given"], run["n_run"], run["n"], run["evidence"]) == (
+        "mutual_defence", 5_000, kept.n, None)
+    assert run["ess"] == kept.n < 5_000
+    soft = plain.given(pactsim.soft("mutual_defence", 2))  # reweighted
+    data = json.loads(export.results_to_json(soft))
+    jsonschema.validate(data, forecast_schema())
+    assert data["run"]["given"] == "mutual_defence (x2)" and data["run"]["n_run"] == 5_000
+    assert data["events"]["us_trump_win"]["ess"] == soft.info.ess < 5_000
+    rows = csv_rows(soft)
+    assert {(r["given"], r["n_run"]) for r in rows} == {("mutual_defence (x2)", "5000")}
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda d: d["run"].pop("evidence"),
+    lambda d: d["run"]["evidence"]["findings"][0].pop("source"),
+    lambda d: d["run"]["evidence"]["findings"][0].update(date="1 Jan"),
+    lambda d: d["run"]["evidence"]["findings"][0].update(likelihood_ratio=0),
+    lambda d: d["run"].update(ess=-1),
+    lambda d: d["events"]["us_trump_win"].pop("ess"),
+    lambda d: d["pillars"]["military"].pop("ess_given_signed"),
+    lambda d: d["signing"]["curve"][0].update(ess="many"),
+    lambda d: d["texts"][0].pop("ess"),
+], ids=["no-evidence", "no-source", "bad-date", "ratio-0", "negative-ess", "no-ess",
+        "no-signed-ess", "ess-text", "set-no-ess"])
+def test_schema_rejects_spoiled_evidence(news: pactsim.Results, spoil: Any) -> None:
+    bad = json.loads(export.results_to_json(news))
+    spoil(bad)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, forecast_schema())

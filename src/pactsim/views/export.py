@@ -9,7 +9,11 @@ dates and its date if it happens, pillars and
 clauses with P(· | signed), context events, numeric questions, the most
 frequent sets of pillars (exact counts) and of pillars and clauses (with
 ``bound``), drivers when the run kept its draws, and each node's label and
-rationale (``why``) when the scenario gives one.
+rationale (``why``) when the scenario gives one. Under evidence
+(``simulate(..., evidence=)``, a file's ``observations:``, :meth:`Results.given
+<pactsim.results.montecarlo.Results.given>`) the provenance says what the
+forecast is conditioned on, and every estimate carries its effective sample
+size.
 
 Conventions, both formats: probabilities are fractions, not percents; ``lo``
 and ``hi`` bound a 95% interval; dates are ISO text (``YYYY-MM-DD``); a
@@ -18,18 +22,34 @@ missing value is ``null`` (JSON) or empty (CSV); quantiles are ``q10``,
 dates (the mean to the nearest day), its ``sd`` and ``stderr`` in days.
 
 JSON (:func:`results_to_json`) is one object: ``pactsim_forecast`` (the
-format's version, 2), ``run`` (provenance), ``questions``, ``signing``,
+format's version, :data:`FORMAT_VERSION`), ``run`` (provenance), ``questions``, ``signing``,
 ``dated``, ``pillars`` (each with its ``clauses``), ``events``, ``numeric``,
 ``drivers``, ``pillar_sets`` and ``texts``. Objects keyed by name keep file
 order. Its JSON Schema is :func:`pactsim.views.forecast_schema.forecast_schema`
 (``pactsim schema --forecast``).
 
+Evidence, in ``run``: ``evidence`` is ``null``, or what the run's draws were
+weighted by — ``text`` (as :attr:`RunInfo.evidence
+<pactsim.results.montecarlo.RunInfo.evidence>` has it) and ``findings``, each
+``{expr, likelihood_ratio, date, source}`` (``likelihood_ratio`` ``null`` for
+hard evidence; ``date`` and ``source`` those of a file's observation, else
+``null``); ``given`` is the evidence :meth:`Results.given` applied afterwards
+(text, or ``null``); ``n_run`` the draws before that (``null`` without it); ``ess``
+Kish's effective sample size of the draws (``n`` when they are not weighted).
+Every estimate (``p``, a curve point, a set) has ``ess``, and every
+``p_given_signed`` has ``ess_given_signed``: the effective sample size it rests
+on when the draws are weighted, else ``null`` (then it rests on ``n`` draws, or on
+the signed ones).
+
 CSV (:func:`results_to_table`) is one long table, one number per row, that
 ``pandas.read_csv`` reads without options; its columns are :data:`COLUMNS`:
 
 ``section``
-    ``questions``, ``signing``, ``dated``, ``pillars``, ``events``, ``numeric``,
-    ``drivers``, ``pillar_sets`` or ``texts``. ``dated`` repeats the signing
+    ``evidence``, ``questions``, ``signing``, ``dated``, ``pillars``, ``events``,
+    ``numeric``, ``drivers``, ``pillar_sets`` or ``texts``. ``evidence`` has a row per
+    finding the draws were weighted by: ``name`` and ``expr`` the expression,
+    ``statistic`` ``likelihood_ratio`` (``value``: the ratio) or ``hard`` (no
+    value), ``date`` and ``source`` an observation's. ``dated`` repeats the signing
     (as ``signing`` has it) beside every dated event and milestone.
 ``name``
     The node or question; for a set, its members joined by `` + ``
@@ -38,8 +58,9 @@ CSV (:func:`results_to_table`) is one long table, one number per row, that
     ``p``, ``p_given_signed``, ``p_by`` (a date curve), ``mean``, ``sd``,
     ``q10``, ``q50``, ``q90`` (for a dated node: its date if it happens by the
     horizon), ``missing`` (share of draws with no value).
-``value``, ``stderr``, ``lo``, ``hi``
-    The number, its standard error and 95% interval (where there is one). A
+``value``, ``stderr``, ``lo``, ``hi``, ``ess``
+    The number, its standard error and 95% interval (where there is one), and
+    under weighted draws the effective sample size it rests on. A
     number that does not exist (P(· | signed) without a signing section or
     when never signed, the mean of a date never reached) has no row.
 ``date``
@@ -51,9 +72,14 @@ CSV (:func:`results_to_table`) is one long table, one number per row, that
     What the row is about: the node's kind (in ``dated``: ``signing``,
     ``dated event`` or ``milestone``), a clause's pillar, its label, a
     question's expression, the analyst's rationale.
+``source``
+    Where an ``evidence`` row's observation was learnt.
 ``scenario_id``, ``scenario_title``, ``digest``, ``seed``, ``spawn_key``, ``n``, ``version``
     Provenance, the same on every row (``spawn_key``: space-separated, empty
     for a plain seed).
+``evidence``, ``given``, ``n_run``
+    Provenance under evidence, the same on every row: the run's evidence as
+    text, and ``given`` and ``n_run`` as in the JSON (empty when there is none).
 
 Examples
 --------
@@ -67,11 +93,16 @@ Examples
 >>> row = results_to_table(res).iloc[0]
 >>> row.section, row["name"], row.statistic, float(row.value) == data["events"]["rain"]["p"]
 ('events', 'rain', 'p', True)
+>>> wet = pactsim.simulate(sc, n=1_000, seed=1, evidence=pactsim.soft("rain", 3))
+>>> run = forecast(wet)["run"]
+>>> run["evidence"]["findings"], run["ess"] == wet.info.ess
+([{'expr': 'rain', 'likelihood_ratio': 3.0, 'date': None, 'source': None}], True)
 """
 
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -79,6 +110,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pactsim.errors import PactsimWarning
+from pactsim.inference.weighting import findings_text
 from pactsim.views.display import (
     DATE_LEVELS,
     date_cdf,
@@ -89,23 +121,27 @@ from pactsim.views.display import (
 from pactsim.views.format import day, day_of, is_missing
 
 if TYPE_CHECKING:
+    from pactsim.language.evidence import Finding
     from pactsim.results.montecarlo import Results
     from pactsim.results.summary import NumericSummary
 
 __all__ = ["COLUMNS", "FORMAT_VERSION", "SECTIONS", "TOP", "forecast", "results_to_json",
            "results_to_table"]
 
-#: Version of the export format (``pactsim_forecast`` in the JSON): 2 adds ``dated``.
-FORMAT_VERSION = 2
+#: Version of the export format (``pactsim_forecast`` in the JSON): 2 adds ``dated``;
+#: 3 adds the evidence (``run.evidence``, ``given``, ``n_run``, ``ess``; ``ess`` on every
+#: estimate; the CSV's ``evidence`` section and columns).
+FORMAT_VERSION = 3
 #: How many of the most frequent sets of pillars, and of whole texts, are exported.
 TOP = 10
 #: The sections, in the order of the JSON object and of the CSV rows.
-SECTIONS = ("questions", "signing", "dated", "pillars", "events", "numeric", "drivers",
-            "pillar_sets", "texts")
+SECTIONS = ("evidence", "questions", "signing", "dated", "pillars", "events", "numeric",
+            "drivers", "pillar_sets", "texts")
 #: Columns of :func:`results_to_table`, in order.
-COLUMNS = ["section", "name", "statistic", "value", "stderr", "lo", "hi", "date", "count",
-           "bound", "kind", "pillar", "label", "expr", "why", "scenario_id", "scenario_title",
-           "digest", "seed", "spawn_key", "n", "version"]
+COLUMNS = ["section", "name", "statistic", "value", "stderr", "lo", "hi", "ess", "date", "count",
+           "bound", "kind", "pillar", "label", "expr", "why", "source", "scenario_id",
+           "scenario_title", "digest", "seed", "spawn_key", "n", "version", "evidence", "given",
+           "n_run"]
 _QUANTILES = {0.1: "q10", 0.5: "q50", 0.9: "q90"}
 
 
@@ -131,12 +167,75 @@ def _why_by(res: Results, date: str, node: str = "signing") -> str | None:
     return why if isinstance(why, str) else None
 
 
-def _estimate(row: Any, given_signed: bool) -> dict[str, float | None]:
-    out = {"p": _num(row.p), "stderr": _num(row.stderr), "lo": _num(row.lo), "hi": _num(row.hi)}
+def _ess(res: Results) -> tuple[float | None, float | None]:
+    """The effective sample sizes of a weighted run's estimates: of every draw, and of
+    the signed draws (for P(· | signed)); ``(None, None)`` when the draws are not
+    weighted (an estimate then rests on ``n`` draws, or on the signed ones)."""
+    from pactsim.results.stats import WeightedStats
+
+    st = res.stats
+    if not isinstance(st, WeightedStats):
+        return None, None
+    signed = None
+    s = res.model.signing_index
+    if s >= 0 and float(st.node_w2[s]) > 0:
+        signed = float(st.node_w[s]) ** 2 / float(st.node_w2[s])
+    return float(st.ess), signed
+
+
+def _estimate(row: Any, given_signed: bool,
+              ess: tuple[float | None, float | None] = (None, None)) -> dict[str, float | None]:
+    out = {"p": _num(row.p), "stderr": _num(row.stderr), "lo": _num(row.lo), "hi": _num(row.hi),
+           "ess": ess[0]}
     if given_signed:  # null: no signing section, or never signed
-        out |= {"p_given_signed": _num(row.p_given_signed),
-                "stderr_given_signed": _num(row.stderr_given_signed)}
+        p = _num(row.p_given_signed)
+        out |= {"p_given_signed": p, "stderr_given_signed": _num(row.stderr_given_signed),
+                "ess_given_signed": None if p is None else ess[1]}
     return out
+
+
+_RATIO = re.compile(r"(.+) \(x([^\s()]+)\)", re.S)
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    r = f.likelihood_ratio
+    return {"expr": f.expr.strip(), "likelihood_ratio": None if r is None else float(r),
+            "date": None if f.date is None else str(f.date), "source": f.source}
+
+
+def _evidence(res: Results) -> dict[str, Any] | None:
+    """What the run's draws were weighted by (``run.evidence``), or ``None``.
+
+    The findings are the results' own when they keep them (``info.findings``);
+    otherwise they are read back from ``info.evidence``: the file's observations
+    (with their dates and sources) when the text starts with them, then the
+    findings passed, a soft one's ratio as the text shows it (6 significant digits).
+    """
+    info = res.info
+    text = info.evidence
+    if not text:
+        return None
+    kept = getattr(info, "findings", None)
+    if kept is not None:
+        return {"text": text, "findings": [_finding(f) for f in kept]}
+    own = res.scenario.findings()
+    lead = findings_text(own)
+    found: list[dict[str, Any]] = []
+    rest = text
+    if own and (text == lead or text.startswith(lead + "; ")):
+        found = [_finding(f) for f in own]
+        rest = text[len(lead):].removeprefix("; ")
+    for part in (p for p in rest.split("; ") if p.strip()):
+        m = _RATIO.fullmatch(part)
+        ratio = None
+        if m is not None:
+            try:
+                ratio = float(m.group(2))
+            except ValueError:
+                ratio = None
+        found.append({"expr": (m.group(1) if ratio is not None and m else part).strip(),
+                      "likelihood_ratio": ratio, "date": None, "source": None})
+    return {"text": text, "findings": found}
 
 
 def _distribution(s: NumericSummary) -> dict[str, Any]:
@@ -155,7 +254,7 @@ def _distribution(s: NumericSummary) -> dict[str, Any]:
             "missing": float(s.missing)}
 
 
-def _sets(res: Results, of: str, top: int) -> list[dict[str, Any]]:
+def _sets(res: Results, of: str, top: int, ess: float | None) -> list[dict[str, Any]]:
     """The ``top`` most frequent sets; the views show the bound of a pruned
     count instead of repeating :meth:`Results.bundles`'s warning."""
     if not res.scenario.pillars:
@@ -164,7 +263,8 @@ def _sets(res: Results, of: str, top: int) -> list[dict[str, Any]]:
         warnings.simplefilter("ignore", PactsimWarning)
         b = res.bundles(top=top, of=of)
     return [{"items": list(r["items"]), "count": int(r["count"]), "bound": int(r["bound"]),
-             "p": float(r.p), "stderr": float(r.stderr), "lo": float(r.lo), "hi": float(r.hi)}
+             "p": float(r.p), "stderr": float(r.stderr), "lo": float(r.lo), "hi": float(r.hi),
+             "ess": ess}
             for _, r in b.iterrows()]
 
 
@@ -180,10 +280,12 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
         "scenario_id": info.scenario_id, "scenario_title": sc.title, "digest": info.digest,
         "as_of": str(sc.as_of), "horizon": str(sc.horizon), "method": "monte carlo",
         "n": info.n, "seed": info.seed, "spawn_key": list(info.spawn_key),
-        "version": info.version}
+        "version": info.version, "evidence": _evidence(res), "given": info.given,
+        "n_run": info.n_run, "ess": float(info.ess if info.ess is not None else info.n)}
+    ess = _ess(res)
     signing = res.model.signing_index >= 0
     out["questions"] = {
-        str(q): {**_text(res, str(q)), "expr": str(r.expr), **_estimate(r, True)}
+        str(q): {**_text(res, str(q)), "expr": str(r.expr), **_estimate(r, True, ess)}
         for q, r in res.questions().iterrows()}
     marg = res.marginals()
     out["signing"] = None
@@ -191,21 +293,21 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
         cdf = res.signing_cdf(res.key_dates())
         qd = res.signing_quantiles(tuple(_QUANTILES))
         out["signing"] = {
-            **_text(res, "signing"), **_estimate(marg.loc["signing"], False),
-            "curve": [{"date": day(d), **_estimate(r, False), "why": _why_by(res, day(d))}
+            **_text(res, "signing"), **_estimate(marg.loc["signing"], False, ess),
+            "curve": [{"date": day(d), **_estimate(r, False, ess), "why": _why_by(res, day(d))}
                       for d, r in cdf.iterrows()],
             "date_if_signed": {_QUANTILES[level]: None if is_missing(d) else day(d)
                                for level, d in zip(_QUANTILES, qd, strict=True)}}
-    out["dated"] = _dated(res)
+    out["dated"] = _dated(res, ess[0])
     pillars: dict[str, Any] = {}
     for name, r in marg[marg.kind.isin(["pillar", "clause"])].iterrows():
-        entry = {**_text(res, str(name)), **_estimate(r, True)}
+        entry = {**_text(res, str(name)), **_estimate(r, True, ess)}
         if r.kind == "pillar":
             pillars[str(name)] = {**entry, "clauses": {}}
         else:
             pillars[str(r.pillar)]["clauses"][str(name)] = entry
     out["pillars"] = pillars
-    out["events"] = {str(name): {**_text(res, str(name)), **_estimate(r, False)}
+    out["events"] = {str(name): {**_text(res, str(name)), **_estimate(r, False, ess)}
                      for name, r in marg[marg.kind == "event"].iterrows()}
     out["numeric"] = {
         q: {**_text(res, q), "expr": sc.question_text(q), **_distribution(res.numeric(q))}
@@ -214,12 +316,12 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
     if res.draws is not None:  # drivers are summarised from the draws
         out["drivers"] = {d: {**_text(res, d), **_distribution(res.numeric(d))}
                           for d in sc.drivers}
-    out["pillar_sets"] = _sets(res, "pillars", top)
-    out["texts"] = _sets(res, "all", top)
+    out["pillar_sets"] = _sets(res, "pillars", top, ess[0])
+    out["texts"] = _sets(res, "all", top, ess[0])
     return out
 
 
-def _dated(res: Results) -> dict[str, Any]:
+def _dated(res: Results, ess: float | None) -> dict[str, Any]:
     """Every dated node (signing first, then file order): its chance by the
     horizon, the curve at the key dates with bands, and its date if it happens."""
     dates = res.key_dates()
@@ -233,8 +335,9 @@ def _dated(res: Results) -> dict[str, Any]:
         out[name] = {
             **_text(res, name), "kind": str(row.kind), "timing": str(row.timing),
             "after": None if after is None else list(after.names),
-            **_estimate(row, False),
-            "curve": [{"date": day(d), **_estimate(r, False), "why": _why_by(res, day(d), name)}
+            **_estimate(row, False, (ess, None)),
+            "curve": [{"date": day(d), **_estimate(r, False, (ess, None)),
+                       "why": _why_by(res, day(d), name)}
                       for d, r in date_cdf(res, name, dates).iterrows()],
             "date_if_happens": {_QUANTILES[level]: None if is_missing(d) else day(d)
                                 for level, d in zip(DATE_LEVELS, qd, strict=True)}}
@@ -258,10 +361,10 @@ def _rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
         base = {"section": section, "name": name, "kind": kind, "label": e.get("label"),
                 "why": e.get("why"), **about}
         yield {**base, "statistic": "p", "value": e["p"], "stderr": e["stderr"],
-               "lo": e["lo"], "hi": e["hi"]}
+               "lo": e["lo"], "hi": e["hi"], "ess": e["ess"]}
         if "p_given_signed" in e:
             yield {**base, "statistic": "p_given_signed", "value": e["p_given_signed"],
-                   "stderr": e["stderr_given_signed"]}
+                   "stderr": e["stderr_given_signed"], "ess": e["ess_given_signed"]}
 
     def distribution(section: str, name: str, kind: str, d: dict[str, Any],
                      **about: Any) -> Iterator[dict[str, Any]]:
@@ -274,6 +377,11 @@ def _rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield {**base, "statistic": q, where: v}
         yield {**base, "statistic": "missing", "value": d["missing"]}
 
+    for f in (data["run"]["evidence"] or {}).get("findings", []):
+        r = f["likelihood_ratio"]
+        yield {"section": "evidence", "name": f["expr"], "expr": f["expr"],
+               "statistic": "hard" if r is None else "likelihood_ratio", "value": r,
+               "date": f["date"], "source": f["source"]}
     for q, e in data["questions"].items():
         yield from estimate("questions", q, "question", e, expr=e["expr"])
     if data["signing"] is not None:
@@ -283,7 +391,7 @@ def _rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield {"section": "signing", "name": "signing", "kind": "signing",
                    "statistic": "p_by", "date": point["date"], "value": point["p"],
                    "stderr": point["stderr"], "lo": point["lo"], "hi": point["hi"],
-                   "label": s["label"], "why": point["why"]}
+                   "ess": point["ess"], "label": s["label"], "why": point["why"]}
         for q, d in s["date_if_signed"].items():
             yield {"section": "signing", "name": "signing", "kind": "signing",
                    "statistic": q, "date": d}
@@ -292,8 +400,8 @@ def _rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
         for point in e["curve"]:
             yield {"section": "dated", "name": name, "kind": e["kind"], "statistic": "p_by",
                    "date": point["date"], "value": point["p"], "stderr": point["stderr"],
-                   "lo": point["lo"], "hi": point["hi"], "label": e["label"],
-                   "why": point["why"]}
+                   "lo": point["lo"], "hi": point["hi"], "ess": point["ess"],
+                   "label": e["label"], "why": point["why"]}
         for q, d in e["date_if_happens"].items():
             yield {"section": "dated", "name": name, "kind": e["kind"], "statistic": q,
                    "date": d, "label": e["label"]}
@@ -311,7 +419,7 @@ def _rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
         for b in data[section]:
             yield {"section": section, "name": " + ".join(b["items"]) or "(nothing)",
                    "statistic": "p", "value": b["p"], "stderr": b["stderr"], "lo": b["lo"],
-                   "hi": b["hi"], "count": b["count"], "bound": b["bound"]}
+                   "hi": b["hi"], "ess": b["ess"], "count": b["count"], "bound": b["bound"]}
 
 
 def results_to_table(res: Results, *, top: int = TOP) -> pd.DataFrame:
@@ -320,7 +428,8 @@ def results_to_table(res: Results, *, top: int = TOP) -> pd.DataFrame:
     described in the module's description."""
     data = forecast(res, top=top)
     run = data["run"]
-    rows = [r for r in _rows(data) if r.get("value") is not None or r.get("date") is not None]
+    rows = [r for r in _rows(data) if r.get("value") is not None or r.get("date") is not None
+            or r["section"] == "evidence"]
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["scenario_id"] = run["scenario_id"]
     frame["scenario_title"] = run["scenario_title"]
@@ -329,8 +438,11 @@ def results_to_table(res: Results, *, top: int = TOP) -> pd.DataFrame:
     frame["spawn_key"] = " ".join(map(str, run["spawn_key"]))
     frame["n"] = run["n"]
     frame["version"] = run["version"]
+    frame["evidence"] = (run["evidence"] or {}).get("text")
+    frame["given"] = run["given"]
+    frame["n_run"] = pd.Series([run["n_run"]] * len(frame), dtype="Int64")
     for col in ("count", "bound"):
         frame[col] = frame[col].astype("Int64")
-    for col in ("value", "stderr", "lo", "hi"):
+    for col in ("value", "stderr", "lo", "hi", "ess"):
         frame[col] = pd.to_numeric(frame[col]).astype("float64")
     return frame

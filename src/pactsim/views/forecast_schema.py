@@ -8,7 +8,7 @@ Examples
 --------
 >>> schema = forecast_schema()
 >>> schema["properties"]["pactsim_forecast"]
-{'const': 2, 'description': 'Version of this export format.'}
+{'const': 3, 'description': 'Version of this export format.'}
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 __all__ = ["FORECAST_SCHEMA_ID", "forecast_schema"]
 
-FORECAST_SCHEMA_ID = "https://pactsim.invalid/schema/pactsim-forecast-v2.schema.json"
+FORECAST_SCHEMA_ID = "https://pactsim.invalid/schema/pactsim-forecast-v3.schema.json"
 _NAME = r"^[a-z][a-z0-9_]*$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -36,6 +36,14 @@ def _text(what: str) -> dict[str, Any]:
     return {"type": ["string", "null"], "description": what}
 
 
+def _ess(description: str) -> dict[str, Any]:
+    return {"type": ["number", "null"], "minimum": 0, "description": description}
+
+
+_ESS = _ess("Effective sample size the estimate rests on, (sum w)^2 / sum w^2, when the "
+            "draws are weighted (evidence); null when they are not (then it rests on n draws).")
+
+
 _DATE_OR_NULL = {"type": ["string", "null"], "pattern": _DATE}
 _WORDS = {
     "label": _text("The analyst's label (null: none given)."),
@@ -50,6 +58,7 @@ def _estimate(*, given_signed: bool) -> dict[str, Any]:
         "stderr": _stderr("Monte Carlo standard error of p."),
         "lo": _prob("Lower end of the 95% interval of p."),
         "hi": _prob("Upper end of the 95% interval of p."),
+        "ess": _ESS,
     }
     if given_signed:
         props["p_given_signed"] = _prob(
@@ -57,6 +66,9 @@ def _estimate(*, given_signed: bool) -> dict[str, Any]:
             "no draw was signed.", nullable=True)
         props["stderr_given_signed"] = _stderr("Standard error of p_given_signed.",
                                                nullable=True)
+        props["ess_given_signed"] = _ess(
+            "Effective sample size of the signed draws p_given_signed rests on, when the "
+            "draws are weighted; null when they are not, or p_given_signed is null.")
     return {"type": "object", "required": list(props), "properties": props,
             "additionalProperties": False}
 
@@ -98,6 +110,7 @@ def _sets(description: str) -> dict[str, Any]:
         "stderr": _stderr("Standard error of p."),
         "lo": _prob("Lower end of the 95% interval of p."),
         "hi": _prob("Upper end of the 95% interval of p."),
+        "ess": _ESS,
     }
     return {"type": "array", "description": description,
             "items": {"type": "object", "required": list(props), "properties": props,
@@ -106,6 +119,16 @@ def _sets(description: str) -> dict[str, Any]:
 
 def forecast_schema() -> dict[str, Any]:
     """The JSON Schema of :func:`pactsim.views.export.results_to_json`'s output."""
+    finding_props: dict[str, Any] = {
+        "expr": {"type": "string", "description": "A true/false expression."},
+        "likelihood_ratio": {"type": ["number", "null"], "exclusiveMinimum": 0,
+                             "description": "Soft evidence: how many times likelier the news "
+                                            "is if expr holds; null: hard (expr holds)."},
+        "date": {**_DATE_OR_NULL, "description": "When it was learnt (a file's observation)."},
+        "source": _text("Where it was learnt (a file's observation)."),
+    }
+    finding = {"type": "object", "required": list(finding_props), "properties": finding_props,
+               "additionalProperties": False}
     run_props: dict[str, Any] = {
         "scenario_id": {"type": "string"},
         "scenario_title": _text("The scenario's title."),
@@ -119,6 +142,21 @@ def forecast_schema() -> dict[str, Any]:
         "spawn_key": {"type": "array", "items": {"type": "integer", "minimum": 0},
                       "description": "SeedSequence spawn key (empty for a plain seed)."},
         "version": {"type": "string", "description": "pactsim version."},
+        "evidence": {
+            "anyOf": [{"type": "object", "required": ["text", "findings"],
+                       "properties": {"text": {"type": "string"},
+                                      "findings": {"type": "array", "items": finding}},
+                       "additionalProperties": False},
+                      {"type": "null"}],
+            "description": "What the draws were weighted by (simulate(evidence=...) and the "
+                           "file's observations): the findings as one line, and each "
+                           "finding; null: no evidence."},
+        "given": _text("Evidence Results.given applied after the run (null: none)."),
+        "n_run": {"type": ["integer", "null"], "minimum": 1,
+                  "description": "Draws of the run before Results.given (null: not given)."},
+        "ess": {"type": "number", "minimum": 0,
+                "description": "Effective sample size of the draws, (sum w)^2 / sum w^2 "
+                               "(n when they are not weighted)."},
     }
     question = _estimate(given_signed=True)
     question["properties"]["expr"] = {"type": "string"}
@@ -133,7 +171,7 @@ def forecast_schema() -> dict[str, Any]:
     point["properties"]["date"] = {"type": "string", "pattern": _DATE}
     point["properties"]["why"] = _text("The rationale of the stated `by` point on this date "
                                        "(null: none, or not a `by` date).")
-    point["required"] = ["date", "p", "stderr", "lo", "hi", "why"]
+    point["required"] = ["date", "p", "stderr", "lo", "hi", "ess", "why"]
     signing = _estimate(given_signed=False)
     signing["description"] = "p: signed by the horizon."
     signing["properties"]["curve"] = {
@@ -164,10 +202,11 @@ def forecast_schema() -> dict[str, Any]:
                            "interval (q10 to q90); null when it never does."}}
     dated["required"] += ["kind", "timing", "after", "curve", "date_if_happens"]
     props: dict[str, Any] = {
-        "pactsim_forecast": {"const": 2, "description": "Version of this export format."},
+        "pactsim_forecast": {"const": 3, "description": "Version of this export format."},
         "run": {"type": "object", "required": list(run_props), "properties": run_props,
                 "additionalProperties": False, "description": "Provenance: enough to repeat "
-                "the run (pactsim run FILE -n N --seed SEED)."},
+                "the run (pactsim run FILE -n N --seed SEED, with --evidence and --soft for "
+                "findings that are not the file's observations)."},
         "questions": _named(question, "True/false questions, in file order."),
         "signing": {"anyOf": [signing, {"type": "null"}],
                     "description": "null: the scenario has no signing section."},
@@ -186,7 +225,7 @@ def forecast_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": FORECAST_SCHEMA_ID,
-        "title": "pactsim forecast (export format 2)",
+        "title": "pactsim forecast (export format 3)",
         "description": "What `pactsim run --format json` writes. Probabilities are fractions; "
                        "lo and hi bound 95% intervals; dates are ISO; null is missing.",
         "type": "object",
