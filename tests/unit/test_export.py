@@ -656,6 +656,16 @@ def test_given_after_the_run_is_recorded() -> None:
     assert {(r["given"], r["n_run"]) for r in rows} == {("mutual_defence (x2)", "5000")}
 
 
+def test_a_ratio_with_many_digits_is_exported_exactly() -> None:
+    sc = pactsim.loads("pactsim: 1\nid: demo\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "events:\n  rain: {p: 0.3}\n")
+    res = pactsim.simulate(sc, n=1_000, seed=1, evidence=[pactsim.soft("rain", 1 / 3),
+                                                          pactsim.soft("not rain", 1.5)])
+    run = json.loads(export.results_to_json(res))["run"]
+    assert [f["likelihood_ratio"] for f in run["evidence"]["findings"]] == [1 / 3, 1.5]
+    assert run["evidence"]["text"] == "rain (x0.3333333333333333); not rain (x1.5)"
+
+
 @pytest.mark.parametrize("spoil", [
     lambda d: d["run"].pop("evidence"),
     lambda d: d["run"]["evidence"]["findings"][0].pop("source"),

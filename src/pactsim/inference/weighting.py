@@ -104,11 +104,24 @@ class EvidencePlan:
         return findings_text(self.findings)
 
 
+def _ratio_text(r: float) -> str:
+    """A likelihood ratio in few digits when they are exact (``3``, ``0.25``), else in
+    as many as it takes to read it back exactly (``0.3333333333333333``)."""
+    short = f"{r:g}"
+    return short if float(short) == r else repr(float(r))
+
+
 def findings_text(findings: Sequence[Finding]) -> str:
     """Findings as one line: hard ones as written, soft ones with their ratio,
-    ``;`` between them (``mutual_defence; drones_missiles (x3)``)."""
+    ``;`` between them (``mutual_defence; drones_missiles (x3)``); a ratio reads back
+    exactly from the text.
+
+    >>> findings_text([Finding("a"), Finding("b", 3), Finding("c", 1 / 3)])
+    'a; b (x3); c (x0.3333333333333333)'
+    """
     return "; ".join(f.expr.strip() if f.likelihood_ratio is None else
-                     f"{f.expr.strip()} (x{f.likelihood_ratio:g})" for f in findings)
+                     f"{f.expr.strip()} (x{_ratio_text(f.likelihood_ratio)})"
+                     for f in findings)
 
 
 def _conjuncts(tree: _expr.Expr) -> list[_expr.Expr]:

@@ -209,7 +209,7 @@ def _evidence(res: Results) -> dict[str, Any] | None:
     The findings are the results' own when they keep them (``info.findings``);
     otherwise they are read back from ``info.evidence``: the file's observations
     (with their dates and sources) when the text starts with them, then the
-    findings passed, a soft one's ratio as the text shows it (6 significant digits).
+    findings passed (the text gives a soft one's ratio exactly).
     """
     info = res.info
     text = info.evidence
