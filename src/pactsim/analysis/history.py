@@ -115,6 +115,9 @@ def steps(scenario: Scenario) -> list[Step]:
 
 
 def _impossible(day: dt.date, detail: str) -> ConditionError:
+    # the engine's own advice ("so nothing can be conditioned on it; check ...") is
+    # replaced by advice about observations
+    detail = detail.split(", so nothing can be conditioned on it")[0].rstrip(" .;")
     return ConditionError(printable(
         f"as of {day}: the observations learnt by then cannot all hold in this scenario "
         f"({detail}); check their evidence against the priors (an observation the priors "
