@@ -369,3 +369,7 @@ def test_history_without_observations_is_the_priors_and_arguments_are_checked():
         history(sc, [3])  # type: ignore[list-item]
     with pytest.raises(ScenarioError, match="unknown name 'zz'"):
         history(sc, ["zz"])
+    with pytest.raises(ScenarioError) as err:  # every bad question, each named a question
+        history(sc, ["zz", "count(a, b)", "a"])
+    text = str(err.value)
+    assert "question = 'zz'" in text and "question = 'count(a, b)' is a number" in text

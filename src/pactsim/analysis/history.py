@@ -203,6 +203,24 @@ def _questions(scenario: Scenario, questions: Sequence[str] | str | None) -> lis
     return list(dict.fromkeys(out))
 
 
+def _check_questions(scenario: Scenario, questions: Sequence[str]) -> None:
+    """Compile every question before any answer, so that a mistake is named as a
+    question (``question = 'zz', column 1: unknown name ...``), all of them at once."""
+    from pactsim.errors import Problem, ScenarioError
+    from pactsim.inference.compile import compile_scenario
+    from pactsim.language.expr import compile_condition
+
+    scope = compile_scenario(scenario).scope()
+    problems: list[Problem] = []
+    for q in questions:
+        try:
+            compile_condition(q, scope, what="question", horizon=scenario.horizon)
+        except ScenarioError as err:
+            problems += err.problems
+    if problems:
+        raise ScenarioError(problems)
+
+
 def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
             method: Method = "auto", n: int = HISTORY_N, seed: Any = 0) -> pd.DataFrame:
     """The forecast as of ``as_of`` (the priors) and after each observation date.
@@ -261,6 +279,7 @@ def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
         raise ArgumentError(printable(
             f"history(): method = {method!r}; use 'auto', 'exact' or 'montecarlo'"))
     qs = _questions(scenario, questions)
+    _check_questions(scenario, qs)
     plan = steps(scenario)
     # the priors: the scenario without its observations (whatever simulate and exact
     # do with a scenario's observations, step 0 is the file's priors)
