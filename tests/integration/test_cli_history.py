@@ -49,6 +49,8 @@ def test_json_with_monte_carlo_to_a_file(tmp_path, capsys):
         (0, "2024-01-01", "dry"), (1, "2024-03-01", "dry")]
     prior, after = doc["rows"]
     assert prior["source"] == "" and after["source"] == "Radio, 1 Mar"
+    assert doc["observations"] == [{"step": 1, "date": "2024-03-01", "expr": "rain",
+                                    "likelihood_ratio": None, "source": "Radio, 1 Mar"}]
     # P(dry) = 0.3 * 0.1 + 0.7 * 0.9 = 0.66 before, 0.1 after learning rain
     assert abs(prior["p"] - 0.66) < 4 * prior["stderr"]
     assert abs(after["p"] - 0.1) < 4 * after["stderr"]
@@ -67,6 +69,15 @@ def test_exact_json_has_no_draws(tmp_path, capsys):
     assert doc["method"] == "exact" and doc["n"] is None and doc["seed"] is None
     assert [round(r["p"], 12) for r in doc["rows"]] == [0.66, 0.1]
     assert all(r["stderr"] == 0 and r["n_eff"] is None for r in doc["rows"])
+
+
+def test_json_gives_each_observation_s_ratio_as_a_number(tmp_path, capsys):
+    path = tmp_path / "soft.yaml"
+    path.write_text(SMALL.replace("evidence: rain}", "evidence: rain, likelihood_ratio: 0.3}"))
+    code, out, _err = call(capsys, "history", path, "--json")
+    assert code == 0
+    (obs,) = json.loads(out)["observations"]
+    assert obs["likelihood_ratio"] == 0.3 and obs["expr"] == "rain" and obs["step"] == 1
 
 
 def test_an_invalid_file_exits_2_with_located_problems(tmp_path, capsys):

@@ -249,7 +249,9 @@ def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
         priors), ``question``, ``p`` = P(question | every observation up to
         ``date``), its ``stderr`` (0 when exact), ``n_eff`` (the effective
         number of Monte Carlo draws; NaN when exact) and ``method``.
-        ``df.attrs`` holds the scenario id, ``n`` and ``seed``.
+        ``df.attrs`` holds the scenario id, ``n``, ``seed``, ``method`` and
+        ``observations``: each observation as ``{step, date, expr,
+        likelihood_ratio, source}`` (``likelihood_ratio`` ``None`` when hard).
 
     Raises
     ------
@@ -295,5 +297,10 @@ def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
         rows = _mc_rows(prior, qs, plan, n, seed)
     df = pd.DataFrame(rows, columns=list(COLUMNS))
     df.attrs.update({"scenario": scenario.id, "n": n, "seed": seed,
-                     "method": df["method"].iloc[0] if len(df) else method})
+                     "method": df["method"].iloc[0] if len(df) else method,
+                     "observations": [
+                         {"step": k, "date": str(f.date), "expr": f.expr.strip(),
+                          "likelihood_ratio": None if f.hard else float(f.likelihood_ratio or 1),
+                          "source": f.source}
+                         for k, step in enumerate(plan) for f in step.new]})
     return df

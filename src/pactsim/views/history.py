@@ -82,14 +82,15 @@ def format_history(df: pd.DataFrame) -> str:
 
 
 def history_to_json(df: pd.DataFrame) -> str:
-    """The history as JSON: ``{"scenario", "method", "n", "seed", "rows": [...]}``, one
-    row per (step, question) with the frame's columns (dates ISO, missing numbers
-    ``null``)."""
+    """The history as JSON: ``{"scenario", "method", "n", "seed", "observations": [...],
+    "rows": [...]}``: each observation with its step, date, expression, likelihood
+    ratio (``null`` when hard) and source, then one row per (step, question) with the
+    frame's columns (dates ISO, missing numbers ``null``)."""
     rows: list[dict[str, Any]] = [
         {str(k): json_value(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
     doc = {"scenario": df.attrs.get("scenario"), "method": df.attrs.get("method"),
            "n": df.attrs.get("n") if df.attrs.get("method") == "montecarlo" else None,
            "seed": json_value(df.attrs.get("seed"))
            if df.attrs.get("method") == "montecarlo" else None,
-           "rows": rows}
+           "observations": list(df.attrs.get("observations", [])), "rows": rows}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
