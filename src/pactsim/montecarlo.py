@@ -21,6 +21,7 @@ import os
 import sys
 import time
 import warnings
+import weakref
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -327,7 +328,7 @@ def simulate(
     config = RunConfig(chunk_size=min(chunk_size, total_blocks * BLOCK), workers=workers,
                        keep_draws=keep_draws, window=2 * workers)
     _check_memory(model, n, config, workers if executor is not None or workers > 1 else 0)
-    groups = bundle_groups(model, scenario.binary_names)
+    groups = _groups(model, scenario)
     t0 = time.perf_counter()
 
     own: Executor | None = None
@@ -380,6 +381,19 @@ def simulate(
                    time.perf_counter() - t0, spawn_key,
                    None if target is None else target.se, reached, ess=float(stats.n))
     return Results(scenario, model, stats, draws, merged, info)
+
+
+_GROUPS: weakref.WeakKeyDictionary[CompiledModel, dict[str, tuple[str, ...]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _groups(model: CompiledModel, scenario: Scenario) -> dict[str, tuple[str, ...]]:
+    """:func:`~pactsim.results.stats.bundle_groups` of ``model`` in ``scenario``'s file
+    order, built once per model (a compiled model belongs to one scenario)."""
+    got = _GROUPS.get(model)
+    if got is None:
+        got = _GROUPS[model] = bundle_groups(model, scenario.binary_names)
+    return got
 
 
 def _weighted_results(scenario: Scenario, model: CompiledModel, stats: WeightedStats,

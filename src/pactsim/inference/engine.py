@@ -1,6 +1,8 @@
 """The Monte Carlo kernel: pure numpy, arrays and a Generator in, arrays out.
 
-Nothing here reads files, touches pandas, logs, or keeps module state.
+Nothing here reads files, touches pandas or logs; its only module state is a
+cache of constants derived from each compiled model (:func:`prepared`), keyed
+weakly by the model, so a model's kernels are built once, not once per call.
 
 Random streams
 --------------
@@ -46,6 +48,7 @@ with 30 odds parents costs 30 arrays of work, not a 2**30 table.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -422,7 +425,6 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
             u = rng.random(n)
             drivers[k] = d.a * (1.0 - u) + d.b * u
     scratch = _Scratch(n)
-    days[:] = NAT
     for plan, kern, tab in zip(model.plans, kernels, tables, strict=True):
         out = bits[plan.index]
         timing = model.timing.get(plan.index)
@@ -456,7 +458,25 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
             sample_milestone_in(timing, interval, model.horizon, rng, bits, drivers, days,
                                 weight)
         else:
-            sample_milestone(timing, rng, bits, drivers, days)
+            sample_milestone(timing, rng, bits, drivers, days,
+                             tuple(model.index[model.dated[a]] for a in timing.anchors))
+
+
+_PREPARED: weakref.WeakKeyDictionary[
+    CompiledModel, tuple[list[_Kernel | None], list[dict[int, BetaTable] | None]]
+] = weakref.WeakKeyDictionary()
+
+
+def prepared(model: CompiledModel
+             ) -> tuple[list[_Kernel | None], list[dict[int, BetaTable] | None]]:
+    """The fast-path kernels and Beta tables of every plan of ``model`` (built on the
+    first call for a model and kept while the model lives; a compiled model never
+    changes)."""
+    got = _PREPARED.get(model)
+    if got is None:
+        got = ([_kernel(p) for p in model.plans], [_beta_tables(p, model) for p in model.plans])
+        _PREPARED[model] = got
+    return got
 
 
 def _empty_draws(model: CompiledModel, n: int) -> Draws:
@@ -487,8 +507,7 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     rejected and soft findings are applied later, over the questions too: see
     :func:`~pactsim.inference.weighting.finish_weights`).
     """
-    kernels = [_kernel(p) for p in model.plans]
-    tables = [_beta_tables(p, model) for p in model.plans]
+    kernels, tables = prepared(model)
     total = sum(block_size(n, b) for b in blocks)
     draws = _empty_draws(model, total)
     weight = None
