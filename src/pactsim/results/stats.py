@@ -104,8 +104,13 @@ def bundle_groups(model: CompiledModel, file_order: list[str]) -> dict[str, tupl
         "pillars": tuple(n for n in content if kind[n] == "pillar"),
         "clauses": tuple(n for n in content if kind[n] == "clause"),
     }
+    clauses: dict[str, list[str]] = {}
+    for n in content:
+        owner = model.pillar_of.get(n)
+        if owner is not None:
+            clauses.setdefault(owner, []).append(n)
     for pillar in groups["pillars"]:
-        groups[f"pillar:{pillar}"] = tuple(n for n in content if model.pillar_of.get(n) == pillar)
+        groups[f"pillar:{pillar}"] = tuple(clauses.get(pillar, ()))
     return {k: v for k, v in groups.items() if v}
 
 
@@ -171,11 +176,28 @@ class DenseSets:
 
     @classmethod
     def of(cls, bits: NDArray[np.bool_], rows: list[int]) -> DenseSets:
-        key = np.zeros(bits.shape[1], dtype=np.uint16)  # DENSE_BITS <= 16
-        for r in rows:
-            key <<= 1
-            key |= bits[r]
+        n = bits.shape[1]
+        if not rows:
+            return cls(0, np.array([n], dtype=np.int64))
+        # the key in the narrowest unsigned type, built on uint8 views (no bool casts)
+        key = np.empty(n, dtype=np.uint8 if len(rows) <= 8 else np.uint16)  # DENSE_BITS <= 16
+        np.copyto(key, bits[rows[0]].view(np.uint8))
+        for r in rows[1:]:
+            np.add(key, key, out=key)  # shift left by one
+            np.bitwise_or(key, bits[r].view(np.uint8), out=key)
         return cls(len(rows), np.bincount(key, minlength=1 << len(rows)).astype(np.int64))
+
+    @classmethod
+    def of_table(cls, flags: NDArray[np.bool_], counts: NDArray[np.int64]) -> DenseSets:
+        """The dense table of sets ``flags`` ``(m, width)`` seen ``counts`` times."""
+        width = flags.shape[1]
+        key = np.zeros(flags.shape[0], dtype=np.intp)
+        for j in range(width):
+            key <<= 1
+            key |= flags[:, j]
+        total = np.zeros(1 << width, dtype=np.int64)
+        np.add.at(total, key, counts)
+        return cls(width, total)
 
     def merge(self, other: DenseSets | SparseSets) -> DenseSets:
         assert isinstance(other, DenseSets)
@@ -215,8 +237,32 @@ class SparseSets:
 
     @classmethod
     def of(cls, bits: NDArray[np.bool_], rows: list[int]) -> SparseSets:
-        keys, counts = _reduce(_bundle_keys(bits, rows), None)
-        return cls(len(rows), keys, counts)
+        keys = _bundle_keys(bits, rows)
+        n = keys.shape[0]
+        empty = keys[:, 0] == 0 if keys.shape[1] == 1 else ~keys.any(axis=1)
+        zeros = int(np.count_nonzero(empty))
+        if zeros < n >> 3:
+            keys, counts = _reduce(keys, None)
+            return cls(len(rows), keys, counts)
+        # many empty sets (draws without a text): sort only the others; the empty set
+        # mixes to 0, so it comes first in the table's order, as a full sort puts it
+        if zeros == n:
+            return cls(len(rows), keys[:1], np.array([n], dtype=np.int64))
+        rest, counts = _reduce(keys[~empty], None)
+        return cls(len(rows), np.concatenate([np.zeros_like(keys[:1]), rest]),
+                   np.concatenate([np.array([zeros], dtype=np.int64), counts]))
+
+    @classmethod
+    def of_table(cls, flags: NDArray[np.bool_], counts: NDArray[np.int64]) -> SparseSets:
+        """The table of sets ``flags`` ``(m, width)`` seen ``counts`` times (rows of
+        ``flags`` need not be distinct): the same table :meth:`of` builds from the draws."""
+        width = flags.shape[1]
+        n_words = max(1, (width + 63) // 64)
+        raw = np.zeros((flags.shape[0], 8 * n_words), dtype=np.uint8)
+        packed = np.packbits(flags, axis=1)
+        raw[:, :packed.shape[1]] = packed
+        keys, total = _reduce(raw.view(np.uint64), counts)
+        return cls(width, keys, total)
 
     def merge(self, other: DenseSets | SparseSets) -> SparseSets:
         """Add another table (in place), cut back if it grew past twice the cap."""
@@ -264,6 +310,39 @@ def _sets_of(bits: NDArray[np.bool_], rows: list[int]) -> DenseSets | SparseSets
     if len(rows) <= DENSE_BITS:
         return DenseSets.of(bits, rows)
     return SparseSets.of(bits, rows)
+
+
+def _group_sets(bits: NDArray[np.bool_], groups: dict[str, list[int]]
+                ) -> dict[str, DenseSets | SparseSets]:
+    """The set table of every group (rows of ``bits``).
+
+    When the first group holds every member of the others (``"all"``) and its
+    block shows few distinct sets, the other tables are counted from its table
+    (distinct sets with their counts) instead of from the draws: the same
+    tables, built in the table's size rather than the block's.
+    """
+    out: dict[str, DenseSets | SparseSets] = {}
+    items = list(groups.items())
+    if not items:
+        return out
+    first, base_rows = items[0]
+    base = _sets_of(bits, base_rows)
+    out[first] = base
+    pos = {r: j for j, r in enumerate(base_rows)}
+    flags: NDArray[np.bool_] | None = None
+    counts: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+    derive = base.counts.shape[0] * 4 <= bits.shape[1] if isinstance(base, SparseSets) \
+        else len(base_rows) <= DENSE_BITS
+    for key, rows in items[1:]:
+        if not derive or any(r not in pos for r in rows):
+            out[key] = _sets_of(bits, rows)
+            continue
+        if flags is None:
+            flags, counts = base.table()
+        sub = flags[:, [pos[r] for r in rows]]
+        out[key] = DenseSets.of_table(sub, counts) if len(rows) <= DENSE_BITS \
+            else SparseSets.of_table(sub, counts)
+    return out
 
 
 @dataclass
@@ -530,8 +609,8 @@ def summarize(
                 stats.bool_signed[name] = int(np.count_nonzero(a & signed))
             continue
         stats.moments[name], stats.num_values[name] = numeric_stats(a, t)
-    for key, members in groups.items():
-        stats.sets[key] = _sets_of(draws.bits, [model.index[n] for n in members])
+    stats.sets = _group_sets(draws.bits, {key: [model.index[n] for n in members]
+                                          for key, members in groups.items()})
     return stats
 
 
