@@ -40,6 +40,8 @@ __all__ = ["NAT", "ConditionPlan", "CurvePlan", "DelayPlan", "MilestonePlan", "h
 #: Integer value of NaT in ``datetime64[D]``: "no date" (e.g. not signed).
 NAT = np.iinfo(np.int64).min
 _NEVER = np.iinfo(np.int64).max
+#: A day table's mark for a bin whose day is searched per key (no real day number).
+_HARD = NAT + 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,6 +240,45 @@ class _Steps:
         self.flat = self.lo.ravel()
         self.width = width
         self.cum = cum
+        self.bin_bits = bits
+        # the same answers in the narrowest type (a smaller table stays in cache)
+        self.small: NDArray[np.signedinteger[Any]] = self.flat.astype(
+            np.int16 if width < np.iinfo(np.int16).max else np.int32)
+
+    def bin_of(self, u: NDArray[np.uint32], parents: tuple[int, ...],
+               bits: NDArray[np.bool_]) -> NDArray[np.uint32]:
+        """``(n,)`` entry of each 32-bit key in :attr:`flat`: its bin, in its row over
+        binary ``parents`` (bit ``j`` of the row is ``bits[parents[j]]``)."""
+        b = np.right_shift(u, self.shift)
+        for j, par in enumerate(parents):  # the row's offset, in the same uint32 word
+            row = bits[par].astype(np.uint32)
+            row <<= np.uint32(self.bin_bits + j)
+            b |= row
+        return b
+
+    def search(self, u: NDArray[np.uint32], b: NDArray[np.uint32], hard: NDArray[np.intp],
+               has_rows: bool) -> NDArray[np.intp]:
+        """The answers of keys ``u[hard]`` (whose bins ``b[hard]`` straddle a step)."""
+        if not has_rows:
+            return np.asarray(np.searchsorted(self.thr[0], u[hard], side="right"))
+        k = np.empty(hard.shape[0], dtype=np.intp)
+        rh = b[hard] >> np.uint32(self.bin_bits)
+        for r in np.unique(rh):
+            sel = rh == r
+            k[sel] = np.searchsorted(self.thr[int(r)], u[hard[sel]], side="right")
+        return k
+
+    def lookup(self, u: NDArray[np.uint32], parents: tuple[int, ...],
+               bits: NDArray[np.bool_]) -> NDArray[np.signedinteger[Any]]:
+        """``self(u, rows)`` for 32-bit keys, rows over binary ``parents`` (bit ``j`` of
+        the row is ``bits[parents[j]]``): the same answers, in :attr:`small`'s type."""
+        assert not self.floats
+        b = self.bin_of(u, parents, bits)
+        k: NDArray[np.signedinteger[Any]] = self.small.take(b)
+        hard = np.flatnonzero(k < 0)
+        if hard.shape[0]:
+            k[hard] = self.search(u, b, hard, bool(parents))
+        return k
 
     def __call__(self, u: NDArray[Any], rows: NDArray[np.intp] | None) -> NDArray[np.intp]:
         if self.floats:
@@ -331,6 +372,12 @@ class _CurveTables:
             base = np.array([np.interp(grid, plan.days, row) for row in plan.cum])
             self.cum = _with_hazard(base, hz.logf) if fold else base
             self.steps = _Steps(self.cum, floats=self.per_draw)
+        #: ``steps``' answers as day numbers (NAT: not by the horizon; a bin that
+        #: straddles a step: :data:`_HARD`, searched per key)
+        self.day_flat = np.zeros(0, dtype=np.int64)
+        if self.steps is not None and not self.per_draw:
+            k = self.steps.flat
+            self.day_flat = np.where(k < 0, _HARD, np.where(k < width, k + as_of, NAT))
 
 
 def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
@@ -343,11 +390,22 @@ def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.boo
     n = day.shape[0]
     tab = plan.tables
     u = _uniform32(rng, n)
-    rows = _row_index(tab.parents, bits) if tab.parents else None
     logh = hazard_log(plan.hazard, bits, drivers, n) if tab.per_draw else None
+    searched = logh is not None or tab.steps is None  # rows as an index array
+    rows = _row_index(tab.parents, bits) if tab.parents and searched else None
     out = bits[plan.index]
-    if tab.steps is not None:
-        k = tab.steps(u if logh is None else _transform(_unit(u), logh), rows)
+    if tab.steps is not None and logh is None:
+        # the day straight from a table of day numbers (NAT: not by the horizon)
+        steps = tab.steps
+        b = steps.bin_of(u, tab.parents, bits)
+        np.take(tab.day_flat, b, out=day, mode="clip")
+        hard = np.flatnonzero(day == _HARD)
+        if hard.shape[0]:
+            k = steps.search(u, b, hard, bool(tab.parents))
+            day[hard] = np.where(k < steps.width, k + tab.as_of, NAT)
+        np.not_equal(day, NAT, out=out)
+    elif tab.steps is not None:
+        k = tab.steps(_transform(_unit(u), logh), rows)
         np.less(k, tab.steps.width, out=out)
         np.add(k, tab.as_of, out=day)
         day[~out] = NAT
@@ -365,7 +423,7 @@ def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.boo
             out &= bits[g]
         for g in plan.gates_false:
             np.greater(out, bits[g], out=out)
-        day[~out] = NAT
+        _keep_days(day, out)
 
 
 def anchor_days(plan: MilestonePlan, days: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -421,13 +479,23 @@ def _delay_steps(kind: str, days: int, mu: float, sigma: float, points: bytes, c
 
 
 def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
-                     drivers: NDArray[np.float64], days: NDArray[np.int64]) -> None:
+                     drivers: NDArray[np.float64], days: NDArray[np.int64],
+                     anchor_bits: tuple[int, ...] | None = None) -> None:
     """Time ``plan`` (its ever bit, ``bits[plan.index]``, is drawn already): write its
     day into ``days[plan.slot]`` and clear the bit where it does not happen in time.
 
     A fixed delay draws nothing; another draws one 32-bit uniform per draw.
+    ``anchor_bits``, the binary rows of the anchors (a dated node's bit is set
+    exactly where its day is not :data:`NAT`), lets a milestone after one anchor
+    or after all of them test its anchors on their bits and skip the search for
+    missing days: the same days and bits.
     """
     n = days.shape[1]
+    if anchor_bits is not None and (len(plan.anchors) == 1 or plan.mode == "all"
+                                    or plan.need == len(plan.anchors)) \
+            and not (plan.delay.kind != "fixed" and plan.tables.per_draw):
+        _milestone_fast(plan, rng, bits, days, anchor_bits)
+        return
     anchor = anchor_days(plan, days)
     out = bits[plan.index]
     out &= anchor != NAT
@@ -448,3 +516,37 @@ def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArra
     np.add(anchor, offset, out=day)
     out &= day <= plan.horizon
     day[~out] = NAT
+
+
+def _milestone_fast(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
+                    days: NDArray[np.int64], anchor_bits: tuple[int, ...]) -> None:
+    """:func:`sample_milestone` for an anchor that is the latest of its anchors (or the
+    only one) and a delay without a per-draw hazard: the same draws, fewer passes."""
+    out = bits[plan.index]
+    for a in anchor_bits:
+        out &= bits[a]
+    day = days[plan.slot]
+    rows = [days[a] for a in plan.anchors]
+    anchor = rows[0]
+    if len(rows) > 1:  # where any anchor is missing the bit is clear: its day is not read
+        np.maximum(rows[0], rows[1], out=day)
+        for r in rows[2:]:
+            np.maximum(day, r, out=day)
+        anchor = day
+    d = plan.delay
+    if d.kind == "fixed":
+        np.add(anchor, d.days, out=day)
+    else:
+        tab = plan.tables
+        k = tab.steps.lookup(_uniform32(rng, day.shape[0]), tab.parents, bits)
+        np.add(anchor, k, out=day, dtype=np.int64)
+    out &= day <= plan.horizon
+    _keep_days(day, out)
+
+
+def _keep_days(day: NDArray[np.int64], keep: NDArray[np.bool_]) -> None:
+    """``day[~keep] = NAT`` in place, without branches (a masked store mispredicts on
+    random masks): ``(day - NAT) * keep + NAT`` in wrapping int64 arithmetic."""
+    np.subtract(day, NAT, out=day)
+    np.multiply(day, keep, out=day)
+    np.add(day, NAT, out=day)
