@@ -352,3 +352,28 @@ def test_estimates_show_their_effective_sample_size_in_html() -> None:
     assert "effective" in res.prob("rain")._repr_html_()
     assert "effective sample size" in res._repr_html_()
     assert "effective" not in Estimate.from_counts(3, 10)._repr_html_()
+
+
+def test_huge_and_tiny_soft_ratios_neither_overflow_nor_lose_the_answer(
+        flagship: pactsim.Scenario) -> None:
+    """Ratios of 1e300 (three findings on one expression: 1e900 in all) and 1e-200 give
+    the exact answers: the soft weights are scaled to at most 1, a constant factor."""
+    import warnings
+
+    cases = [[pactsim.soft("drones_missiles", 1e300)] * 3 + [pactsim.soft("su35_sale", 1e200)],
+             [pactsim.soft("su35_sale", 1e-200), pactsim.soft("lng", 5.0)]]
+    for evidence in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)  # no overflow on the way
+            res = pactsim.simulate(flagship, n=40_000, seed=2, evidence=evidence,
+                                   keep_draws=False)
+        ex = pactsim.exact(flagship, evidence=evidence)
+        assert res.info.ess is not None and math.isfinite(res.info.ess) and res.info.ess > 100
+        for q in ("drones_missiles", "su35_sale", "lng", "mutual_defence"):
+            want = float(ex.prob(q))
+            if want < 1e-100:  # 1e-200 times the prior: no standard error to compare with
+                assert res.prob(q).value == pytest.approx(want, rel=0.1)
+            else:
+                _close(res.prob(q), want)
+        weights = res.draws.weight if res.draws is not None else None
+        assert weights is None or float(weights.max()) <= 1.0

@@ -32,7 +32,9 @@ single draw is made. The engine then draws each block with a weight per draw:
   rejected on, and rare evidence on clampable nodes still gives a usable
   estimate.
 * **Soft findings** (a likelihood ratio ``r`` on an expression ``E``) multiply
-  the weight by ``r`` where ``E`` holds and by 1 elsewhere.
+  the weight by ``r`` where ``E`` holds and by 1 elsewhere — both divided by
+  ``max(r, 1)``, a constant the estimates ignore, so that every weight stays at
+  most 1 and ratios as large as 1e300 cannot overflow.
 
 The weighted estimate of P(A | evidence) is the self-normalised ratio
 :math:`\\sum_i w_i 1[A_i] / \\sum_i w_i`. Pure numpy; no I/O.
@@ -520,4 +522,9 @@ def finish_weights(plan: EvidencePlan, values: Mapping[str, NDArray[Any]],
         weight *= np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
     for tree, ratio in plan.soft:
         hold = np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
-        weight *= np.where(hold, ratio, 1.0)
+        # r where it holds, 1 elsewhere, over max(r, 1): a constant factor, which the
+        # self-normalised estimates ignore, keeps every weight <= 1 (no overflow)
+        if ratio > 1.0:
+            weight *= np.where(hold, 1.0, 1.0 / ratio)
+        else:
+            weight *= np.where(hold, ratio, 1.0)
