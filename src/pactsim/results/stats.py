@@ -32,7 +32,9 @@ exact (a collision only switches to a full lexicographic sort). Pure numpy; no I
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import sys
+import weakref
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -82,12 +84,54 @@ def environment(
 
 
 def evaluate_questions(model: CompiledModel, draws: Draws) -> dict[str, NDArray[np.generic]]:
-    """Evaluate every scenario question over the draws, in dependency order."""
-    values, dates = environment(model, draws)
+    """Evaluate every scenario question over the draws, in dependency order.
+
+    A part of a question that is the whole of an earlier question (``fast_entry:
+    "in_force.date - signing.date <= 180"`` after ``days_to_in_force: "in_force.date
+    - signing.date"``) reads that question's answer instead of being evaluated again.
+    """
     out: dict[str, NDArray[np.generic]] = {}
-    for name, (tree, _t) in model.questions.items():
+    if not model.questions:
+        return out
+    values, dates = environment(model, draws)
+    for name, tree in _question_trees(model):
         out[name] = values[name] = _expr.evaluate(tree, values, dates)
     return out
+
+
+_LEAVES = (_expr.Name, _expr.DateOf, _expr.DateLit, _expr.NumLit, _expr.BoolLit)
+_QUESTION_TREES: weakref.WeakKeyDictionary[CompiledModel, list[tuple[str, _expr.Expr]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _question_trees(model: CompiledModel) -> list[tuple[str, _expr.Expr]]:
+    """The questions in evaluation order, each part equal to an earlier question
+    replaced by that question's name (built once per model)."""
+    got = _QUESTION_TREES.get(model)
+    if got is None:
+        seen: dict[_expr.Expr, str] = {}
+        got = []
+        for name, (tree, _t) in model.questions.items():
+            got.append((name, _reuse(tree, seen, top=True)))
+            if not isinstance(tree, _LEAVES):
+                seen.setdefault(tree, name)
+        _QUESTION_TREES[model] = got
+    return got
+
+
+def _reuse(tree: _expr.Expr, seen: dict[_expr.Expr, str], top: bool = False) -> _expr.Expr:
+    """``tree`` with every proper part found in ``seen`` replaced by a name."""
+    if not top and tree in seen:
+        return _expr.Name(seen[tree], start=getattr(tree, "start", 0))
+    if isinstance(tree, _expr.Not):
+        return replace(tree, operand=_reuse(tree.operand, seen))
+    if isinstance(tree, _expr.BoolOp):
+        return replace(tree, operands=tuple(_reuse(o, seen) for o in tree.operands))
+    if isinstance(tree, _expr.Compare):
+        return replace(tree, left=_reuse(tree.left, seen), right=_reuse(tree.right, seen))
+    if isinstance(tree, _expr.Call):
+        return replace(tree, args=tuple(_reuse(a, seen) for a in tree.args))
+    return tree
 
 
 def bundle_groups(model: CompiledModel, file_order: list[str]) -> dict[str, tuple[str, ...]]:
@@ -465,17 +509,13 @@ def _sort_key(keys: NDArray[np.uint64]) -> NDArray[np.uint64]:
 
 
 def _sort_spread(v: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """``np.sort(v)`` for values spread uniformly over ``uint64``, about twice as fast.
+    """``np.sort(v)`` (values spread uniformly over ``uint64``).
 
-    A counting sort on the top 16 bits (numpy's stable sort of ``uint16`` is a
-    radix sort) leaves short unsorted runs, which a stable sort (timsort) then
-    finishes in close to linear time.
+    numpy's own sort of 64-bit integers is a SIMD quicksort on AVX-512 and AVX2
+    machines, 2-6x faster there than the counting sort on the top 16 bits plus
+    timsort used before 2026-11-30 (the same sorted values either way).
     """
-    if v.shape[0] < 1 << 14:
-        return np.sort(v)
-    out = v[np.argsort((v >> np.uint64(48)).astype(np.uint16), kind="stable")]
-    out.sort(kind="stable")
-    return out
+    return np.sort(v)
 
 
 def _reduce(keys: NDArray[np.uint64], counts: NDArray[np.int64] | None,
@@ -527,6 +567,22 @@ def _bundle_keys(bits: NDArray[np.bool_], rows: list[int]) -> NDArray[np.uint64]
     n = bits.shape[1]
     width = (len(rows) + 7) // 8
     n_words = max(1, (width + 7) // 8)
+    if sys.byteorder == "little":
+        # each byte straight into its place in its word (the word's uint64 view of
+        # the bytes has byte b at bits 8b..8b+7): no transpose of byte planes
+        words = np.zeros((n_words, n), dtype=np.uint64)
+        plane = np.empty(n, dtype=np.uint8)
+        wide = np.empty(n, dtype=np.uint64)
+        for j in range(width):
+            group = rows[8 * j: 8 * j + 8]
+            np.copyto(plane, bits[group[0]].view(np.uint8))
+            for r in group[1:]:
+                np.add(plane, plane, out=plane)  # shift left by one
+                plane |= bits[r].view(np.uint8)
+            np.copyto(wide, plane)
+            wide <<= np.uint64(8 * (j % 8) + 8 - len(group))
+            words[j // 8] |= wide
+        return np.ascontiguousarray(words.T)
     planes = np.zeros((width, n), dtype=np.uint8)
     for j in range(width):
         plane = planes[j]
