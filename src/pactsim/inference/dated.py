@@ -408,7 +408,7 @@ def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.boo
         k = tab.steps(_transform(_unit(u), logh), rows)
         np.less(k, tab.steps.width, out=out)
         np.add(k, tab.as_of, out=day)
-        day[~out] = NAT
+        _keep_days(day, out)
     else:  # tables too large: invert each row's curve at its points
         x = _transform(_unit(u), logh)
         if rows is None:
@@ -492,9 +492,8 @@ def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArra
     """
     n = days.shape[1]
     if anchor_bits is not None and (len(plan.anchors) == 1 or plan.mode == "all"
-                                    or plan.need == len(plan.anchors)) \
-            and not (plan.delay.kind != "fixed" and plan.tables.per_draw):
-        _milestone_fast(plan, rng, bits, days, anchor_bits)
+                                    or plan.need == len(plan.anchors)):
+        _milestone_fast(plan, rng, bits, drivers, days, anchor_bits)
         return
     anchor = anchor_days(plan, days)
     out = bits[plan.index]
@@ -515,13 +514,14 @@ def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArra
     day = days[plan.slot]
     np.add(anchor, offset, out=day)
     out &= day <= plan.horizon
-    day[~out] = NAT
+    _keep_days(day, out)
 
 
 def _milestone_fast(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
-                    days: NDArray[np.int64], anchor_bits: tuple[int, ...]) -> None:
+                    drivers: NDArray[np.float64], days: NDArray[np.int64],
+                    anchor_bits: tuple[int, ...]) -> None:
     """:func:`sample_milestone` for an anchor that is the latest of its anchors (or the
-    only one) and a delay without a per-draw hazard: the same draws, fewer passes."""
+    only one): the same draws, fewer passes."""
     out = bits[plan.index]
     for a in anchor_bits:
         out &= bits[a]
@@ -538,7 +538,16 @@ def _milestone_fast(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray
         np.add(anchor, d.days, out=day)
     else:
         tab = plan.tables
-        k = tab.steps.lookup(_uniform32(rng, day.shape[0]), tab.parents, bits)
+        n = day.shape[0]
+        u = _uniform32(rng, n)
+        k: NDArray[Any]
+        if tab.per_draw:
+            logh = hazard_log(plan.hazard, bits, drivers, n)
+            assert logh is not None
+            k = tab.steps(_transform(_unit(u), logh),
+                          _row_index(tab.parents, bits) if tab.parents else None)
+        else:
+            k = tab.steps.lookup(u, tab.parents, bits)
         np.add(anchor, k, out=day, dtype=np.int64)
     out &= day <= plan.horizon
     _keep_days(day, out)

@@ -283,7 +283,8 @@ def _log_odds(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.flo
     if not plan.drivers:
         return s
     t: NDArray[np.float64] = np.multiply(drivers[plan.drivers[0]], plan.driver_logf[0])
-    np.add(s, t, out=t)  # same operand order as s + logf * driver
+    if not isinstance(s, float):  # 0.0 + x is x (and -0.0 only changes to 0.0: same exp)
+        np.add(s, t, out=t)  # same operand order as s + logf * driver
     for d, logf in zip(plan.drivers[1:], plan.driver_logf[1:], strict=True):
         t += logf * drivers[d]
     return t
@@ -331,8 +332,8 @@ def _node_p(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.float
             pe = np.multiply(p0, e, out=e)
             p = np.add(np.subtract(1.0, p0), pe)
             np.divide(pe, p, out=p)
-        bad = np.isnan(p)
-        if bad.any():  # odds beyond floating range (exp overflowed or underflowed to 0/0)
+        if np.isnan(np.add.reduce(p)):  # odds beyond floating range (exp overflowed: 0/0)
+            bad = np.isnan(p)
             p[bad] = _logistic(np.broadcast_to(p0, (n,))[bad], s[bad])
         if tables and rows is not None:
             assert plan.beta_given is not None
