@@ -131,6 +131,38 @@ def _case_pactsim(spec: dict[str, Any]) -> dict[str, Any]:
             "rss_mib": rss}
 
 
+def _case_overhead(spec: dict[str, Any]) -> dict[str, Any]:
+    """Per-call cost of ``simulate``: ``simulate(sc, n=1, seed=1, keep_draws=False)``,
+    best of ``repeat`` calls (the compiled model cached, as in a sweep or a diff)."""
+    import pactsim
+
+    sc = _load(spec["scenario"])
+    pactsim.simulate(sc, 65_536, seed=SEED, keep_draws=False)  # warm up imports and caches
+    clocks = []
+    for _ in range(spec["repeat"]):
+        with _Clock() as clock:
+            pactsim.simulate(sc, 1, seed=SEED, keep_draws=False)
+        clocks.append(clock)
+    return {"nodes": len(sc.binary_names), "call": _best(clocks)}
+
+
+#: Issue 16's and issue 10's targets, as (scenario kind, smallest n, largest n, ratio):
+#: a ratio of pactsim's time to the numpy floor measured in the same case.
+TARGETS = (("binary", 10_000, 10_000, 2.0), ("binary", 100_000, None, 1.2),
+           ("iran-russia-2024", 100_000, None, 1.5), ("dated-5", 100_000, None, 2.0))
+#: Per-call cost of ``simulate`` on small scenarios (issue 16, item 1), in seconds.
+OVERHEAD_TARGET = 0.3e-3
+#: Scenarios whose per-call cost is held to :data:`OVERHEAD_TARGET`.
+SMALL = ("binary-12", "dated-5")
+
+
+def _target(name: str, n: int) -> float | None:
+    for kind, lo, hi, ratio in TARGETS:
+        if (name.startswith(kind)) and n >= lo and (hi is None or n <= hi):
+            return ratio
+    return None
+
+
 def _pgmpy_sample(tables: list[Any], n: int) -> tuple[_Clock, dict[str, float]]:
     from pgmpy.factors.discrete import TabularCPD
     from pgmpy.sampling import BayesianModelSampling
@@ -217,7 +249,8 @@ def _case_compare(spec: dict[str, Any]) -> dict[str, Any]:
 def _child(spec: dict[str, Any]) -> None:
     warnings.simplefilter("ignore")  # pgmpy's deprecation chatter
     kind = spec["kind"]
-    out = _case_pactsim(spec) if kind == "pactsim" else _case_compare(spec)
+    out = _case_pactsim(spec) if kind == "pactsim" else _case_overhead(spec) \
+        if kind == "overhead" else _case_compare(spec)
     print(json.dumps(out))
 
 
@@ -299,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=None,
                     help="repetitions per case, best kept (default 5 / 3 / 1 by n)")
     ap.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    ap.add_argument("--strict", action="store_true",
+                    help="exit with status 1 when a speed target is missed")
     ap.add_argument("--json", default=None, help="also write the raw results to this file")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -343,6 +378,33 @@ def main(argv: list[str] | None = None) -> int:
     header = ["scenario", "nodes", "n", "numpy s", "pactsim s", "ratio", "keep_draws s",
               "keep ratio", "peak RSS MiB"]
     out = [_table(rows, header, args.markdown)]
+
+    # per-call cost, then every case against its target
+    calls = []
+    for scen in scenarios:
+        name = {"flagship": "iran-russia-2024", "dated": "dated-5"}.get(scen, f"binary-{scen}")
+        print(f"  per-call cost of {name} ...", file=sys.stderr, flush=True)
+        r = _run_child({"kind": "overhead", "scenario": scen, "repeat": 5 if args.quick else 200})
+        raw.setdefault("overhead", []).append({"scenario": name, **r})
+        calls.append((name, _cpu(r["call"])))
+    checks: list[list[str]] = []
+    for name, call in calls:
+        if name in SMALL and call is not None:
+            checks.append([name, "per call (n = 1)", f"{call * 1e3:.3f} ms",
+                           f"< {OVERHEAD_TARGET * 1e3:.1f} ms",
+                           "met" if call < OVERHEAD_TARGET else "**missed**"])
+    for case, row in zip(raw["cases"], rows, strict=True):
+        goal = _target(row[0], case["n"])
+        sim, base = _cpu(case["sim"]), _cpu(case["base"])
+        if goal is None or sim is None or not base:
+            continue
+        checks.append([row[0], f"n = {row[2]}", f"{sim / base:.2f}× floor", f"<= {goal}×",
+                       "met" if sim / base <= goal else "**missed**"])
+    out.append(_table([[n, f"{c * 1e3:.3f}" if c is not None else "—"] for n, c in calls],
+                      ["scenario", "simulate per call ms (n = 1, CPU, best)"], args.markdown))
+    out.append(_table(checks, ["scenario", "case", "measured", "target", "met"], args.markdown))
+    missed = sum(c[-1] != "met" for c in checks)
+    out.append(f"targets: {len(checks) - missed} of {len(checks)} met")
     big = [c for c in raw["cases"] if c["n"] >= 10**8]
     if big:
         out.append("\n".join(
@@ -387,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n\n".join(x for x in out if x))
     if args.json:
         Path(args.json).write_text(json.dumps(raw, indent=2))
-    return 0
+    return 1 if args.strict and missed else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,155 @@
+"""The engine's and the statistics' fast paths give exactly what the plain paths give.
+
+Issue 16's speed work kept every draw: set tables counted from the ``all`` table,
+the empty set counted apart, questions reading an earlier question's answer,
+dated nodes read from per-bin day tables and milestones testing their anchors'
+bits. Each is compared here with the direct computation on the same draws.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import pactsim
+from pactsim.inference import dated
+from pactsim.inference.compile import compile_scenario
+from pactsim.inference.dated import NAT, CurvePlan, MilestonePlan
+from pactsim.inference.engine import block_generator, prepared, sample_blocks
+from pactsim.language import expr as _expr
+from pactsim.results import stats
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _generate import load_binary, load_dated  # noqa: E402
+
+FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
+
+
+def _scenarios() -> list[pactsim.Scenario]:
+    return [pactsim.load(FLAGSHIP), load_binary(12), load_binary(50), load_binary(200),
+            load_dated(), pactsim.load(ROOT / "scenarios" / "analytic-timing.yaml")]
+
+
+def _same_table(a: stats.DenseSets | stats.SparseSets,
+                b: stats.DenseSets | stats.SparseSets) -> None:
+    assert type(a) is type(b)
+    assert a.width == b.width and a.bound == b.bound
+    assert a.counts.dtype == b.counts.dtype and np.array_equal(a.counts, b.counts)
+    if isinstance(a, stats.SparseSets):
+        assert isinstance(b, stats.SparseSets)
+        assert a.keys.shape == b.keys.shape and np.array_equal(a.keys, b.keys)
+
+
+@pytest.mark.parametrize("n", [1, 999, 1 << 16])
+def test_set_tables_from_the_all_table_equal_direct_counts(n: int) -> None:
+    for sc in _scenarios():
+        model = compile_scenario(sc)
+        groups = stats.bundle_groups(model, sc.binary_names)
+        draws = sample_blocks(model, 11, n, range(1))
+        rows = {k: [model.index[x] for x in v] for k, v in groups.items()}
+        fast = stats._group_sets(draws.bits, rows)
+        assert list(fast) == list(rows)
+        for key, r in rows.items():
+            _same_table(fast[key], stats._sets_of(draws.bits, r))
+
+
+def test_sparse_sets_count_the_empty_set_apart_exactly() -> None:
+    rng = np.random.default_rng(3)
+    for share_empty in (0.0, 0.05, 0.5, 0.99, 1.0):
+        for width in (13, 40, 70, 130):
+            bits = rng.random((width, 5000)) < 0.3
+            bits[:, rng.random(5000) < share_empty] = False
+            rows = list(range(width))
+            keys = stats._bundle_keys(bits, rows)
+            want_keys, want_counts = stats._reduce(keys, None)
+            got = stats.SparseSets.of(bits, rows)
+            assert np.array_equal(got.keys, want_keys)
+            assert np.array_equal(got.counts, want_counts)
+
+
+def test_bundle_keys_match_packbits() -> None:
+    rng = np.random.default_rng(5)
+    bits = rng.random((150, 777)) < 0.5
+    for rows in ([3], list(range(8)), list(range(9)), list(range(64)), list(range(65)),
+                 list(range(149, -1, -1)), [5, 1, 99, 7, 7, 20]):
+        packed = np.packbits(bits[rows].T, axis=1)
+        words = max(1, (len(rows) + 63) // 64)
+        raw = np.zeros((777, 8 * words), dtype=np.uint8)
+        raw[:, :packed.shape[1]] = packed
+        assert np.array_equal(stats._bundle_keys(bits, rows), raw.view(np.uint64))
+
+
+def test_questions_reusing_earlier_answers_equal_plain_evaluation() -> None:
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        sc = pactsim.load(path)
+        model = compile_scenario(sc)
+        draws = sample_blocks(model, 2, 3000, range(1))
+        got = stats.evaluate_questions(model, draws)
+        values, dates = stats.environment(model, draws)
+        for name, (tree, _t) in model.questions.items():
+            want = values[name] = _expr.evaluate(tree, values, dates)
+            assert got[name].dtype == want.dtype
+            assert np.array_equal(got[name], want, equal_nan=want.dtype.kind == "f"), name
+    # the flagship's fast_entry reads days_to_in_force
+    trees = dict(stats._question_trees(compile_scenario(pactsim.load(FLAGSHIP))))
+    assert _expr.Name("days_to_in_force") in (trees["fast_entry"].left,  # type: ignore[union-attr]
+                                              trees["fast_entry"].right)  # type: ignore[union-attr]
+
+
+def test_dated_fast_paths_give_the_days_of_the_plain_search() -> None:
+    """Curve days from the per-bin day table, and milestones through their anchors'
+    bits, equal the step search (``_Steps.__call__``) and ``anchor_days``."""
+    for sc in (load_dated(), pactsim.load(FLAGSHIP)):
+        model = compile_scenario(sc)
+        draws = sample_blocks(model, 5, 20_000, range(1))
+        bits, days = draws.bits, draws.days
+        for index, plan in model.timing.items():
+            day = days[plan.slot]
+            assert np.array_equal(bits[index], day != NAT)  # the invariant the bits rely on
+            if isinstance(plan, CurvePlan):
+                tab = plan.tables
+                if tab.steps is None or tab.per_draw:
+                    continue
+                u = np.random.default_rng(index).integers(0, 1 << 32, 20_000, dtype=np.uint32)
+                rows = dated._row_index(tab.parents, bits) if tab.parents else None
+                k = tab.steps(u, rows)
+                want = np.where(k < tab.steps.width, k + tab.as_of, NAT)
+                got = np.empty(20_000, dtype=np.int64)
+                saved = bits[index].copy()
+                dated.sample_curve(plan, _Fixed(u), bits, draws.drivers, got)  # type: ignore[arg-type]
+                if not (plan.gates_true or plan.gates_false):
+                    assert np.array_equal(got, want)
+                bits[index] = saved
+            else:
+                assert isinstance(plan, MilestonePlan)
+                anchors = tuple(model.index[model.dated[a]] for a in plan.anchors)
+                ever = np.random.default_rng(index).random(20_000) < 0.7
+                out = []
+                for anchor_bits in (None, anchors):
+                    b, d = bits.copy(), days.copy()
+                    b[index] = ever
+                    dated.sample_milestone(plan, block_generator(9, index), b, draws.drivers, d,
+                                           anchor_bits)
+                    out.append((b[index], d[plan.slot]))
+                assert np.array_equal(out[0][0], out[1][0])
+                assert np.array_equal(out[0][1], out[1][1])
+
+
+class _Fixed:
+    """A stand-in generator whose 32-bit uniforms are given."""
+
+    def __init__(self, u: np.ndarray) -> None:  # type: ignore[type-arg]
+        self.bit_generator = self
+        self._u = np.ascontiguousarray(u)
+
+    def random_raw(self, size: int) -> np.ndarray:  # type: ignore[type-arg]
+        return self._u.view(np.uint64)[:size]
+
+
+def test_prepared_constants_are_built_once_per_model() -> None:
+    model = compile_scenario(load_binary(12))
+    assert prepared(model) is prepared(model)
