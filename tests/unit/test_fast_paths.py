@@ -73,14 +73,15 @@ def test_sparse_sets_count_the_empty_set_apart_exactly() -> None:
 
 def test_bundle_keys_match_packbits() -> None:
     rng = np.random.default_rng(5)
-    bits = rng.random((150, 777)) < 0.5
-    for rows in ([3], list(range(8)), list(range(9)), list(range(64)), list(range(65)),
-                 list(range(149, -1, -1)), [5, 1, 99, 7, 7, 20]):
-        packed = np.packbits(bits[rows].T, axis=1)
-        words = max(1, (len(rows) + 63) // 64)
-        raw = np.zeros((777, 8 * words), dtype=np.uint8)
-        raw[:, :packed.shape[1]] = packed
-        assert np.array_equal(stats._bundle_keys(bits, rows), raw.view(np.uint64))
+    for n in (777, 5000):  # byte planes for a few draws, words built in place for many
+        bits = rng.random((150, n)) < 0.5
+        for rows in ([3], list(range(8)), list(range(9)), list(range(64)), list(range(65)),
+                     list(range(149, -1, -1)), [5, 1, 99, 7, 7, 20]):
+            packed = np.packbits(bits[rows].T, axis=1)
+            words = max(1, (len(rows) + 63) // 64)
+            raw = np.zeros((n, 8 * words), dtype=np.uint8)
+            raw[:, :packed.shape[1]] = packed
+            assert np.array_equal(stats._bundle_keys(bits, rows), raw.view(np.uint64))
 
 
 def test_questions_reusing_earlier_answers_equal_plain_evaluation() -> None:

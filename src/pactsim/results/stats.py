@@ -567,7 +567,7 @@ def _bundle_keys(bits: NDArray[np.bool_], rows: list[int]) -> NDArray[np.uint64]
     n = bits.shape[1]
     width = (len(rows) + 7) // 8
     n_words = max(1, (width + 7) // 8)
-    if sys.byteorder == "little":
+    if sys.byteorder == "little" and n >= 4096:  # (fewer calls below for a few draws)
         # each byte straight into its place in its word (the word's uint64 view of
         # the bytes has byte b at bits 8b..8b+7): no transpose of byte planes
         words = np.zeros((n_words, n), dtype=np.uint64)
