@@ -154,3 +154,45 @@ class _Fixed:
 def test_prepared_constants_are_built_once_per_model() -> None:
     model = compile_scenario(load_binary(12))
     assert prepared(model) is prepared(model)
+
+
+DRIVERS = """\
+pactsim: 1
+id: brackets
+as_of: 2025-01-01
+horizon: 2025-12-31
+drivers:
+  mood: {{dist: normal, mean: 0.5, sd: 2}}
+  tide: {{dist: uniform, low: -3, high: 1}}
+events:
+  e1: {{p: 0.4}}
+  e2: {{p: 0.3, odds: {{mood: {lam}}}}}
+  e3: {{given: [e1], table: {{true: 1.0, false: 0.0}}, odds: {{mood: 0.5}}}}
+  e4:
+    given: [e1, e2]
+    table: {{true: {{true: 0.9, false: 0.2}}, false: {{true: 1e-9, false: 0.7}}}}
+    odds: {{tide: {lam}, e3: 4}}
+  e5: {{p: 0.999999, odds: {{tide: 0.05, e1: 0.01}}}}
+  e6: {{p: 0.5, odds: {{mood: 2, tide: 2}}}}
+"""
+
+
+@pytest.mark.parametrize("lam", [0.001, 0.7, 3, 1e6, 1e-6, 1e300])
+def test_driver_brackets_give_the_draws_of_the_per_draw_formula(
+        lam: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nodes with one driver's odds are decided from bracket tables where the chance
+    is certain to be above or below the uniform, and computed elsewhere: the same
+    draws as computing every one (including rows with p = 0 or 1, negative odds,
+    uniform drivers and odds too large for the tables)."""
+    from pactsim.inference import engine
+
+    text = DRIVERS.format(lam=lam)
+    with_tables = sample_blocks(compile_scenario(pactsim.loads(text)), 4, 70_000, range(2))
+    model = compile_scenario(pactsim.loads(text))
+    assert any(b is not None for b in prepared(model)[2]) or lam >= 1e6
+    flagship = compile_scenario(pactsim.load(FLAGSHIP))
+    assert sum(b is not None for b in prepared(flagship)[2]) >= 8
+    monkeypatch.setattr(engine, "_brackets", lambda plan, model: None)
+    without = sample_blocks(compile_scenario(pactsim.loads(text)), 4, 70_000, range(2))
+    assert np.array_equal(with_tables.bits, without.bits)
+    assert np.array_equal(with_tables.drivers, without.drivers)

@@ -44,10 +44,23 @@ the row index is built in ``uint8`` and the thresholds gathered with
 parents are folded into that table only for nodes with at most 8 binary
 parents; beyond, they are summed draw by draw (``k`` multiply-adds), so a node
 with 30 odds parents costs 30 arrays of work, not a 2**30 table.
+
+A node whose odds move with one driver (no uncertain p) is decided from
+bracket tables (:class:`_Brackets`): per row of its binary parents and per cell
+of the driver's range, 32-bit bounds below which ``u`` is certainly under the
+node's chance and above which it is certainly not, whatever the rounding of the
+per-draw formula; the ~0.1% of draws in between (and any outside the range) are
+computed by that formula. Every draw is the one the formula gives: no ``exp``
+or division for the rest.
+
+Since 2026-11-30 a model's kernels, Beta tables and brackets are built once per
+compiled model (:func:`prepared`), not once per call; none of these changes
+alters a draw.
 """
 
 from __future__ import annotations
 
+import math
 import weakref
 from dataclasses import dataclass, replace
 
@@ -290,6 +303,120 @@ def _log_odds(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.flo
     return t
 
 
+#: Cells of a driver's range in a :class:`_Brackets` table (per row of binary parents).
+_CELLS = 1 << 12
+#: Normal drivers are bracketed over mean ± this many sd (beyond, every draw is computed).
+_SPAN_SD = 10.0
+
+
+@dataclass(frozen=True, eq=False)
+class _Brackets:
+    """Exact shortcuts for a general-path node whose odds move with one driver ``z``.
+
+    Its chance ``p(z)`` in a row of its binary parents (``parents``: ``given``
+    then odds parents) is monotone in ``z``. Over cell ``j`` of ``[lo, lo + cells
+    / inv_h)`` it lies between the chances at the cell's ends, so a draw with
+    ``u < low[r, j] <= min p * 2**32 - 1`` is true whatever rounding the per-draw
+    formula makes (its error is below 1e-12 * 2**32 < 1), and one with ``u >=
+    low + width[r, j] >= max p * 2**32 + 1`` is false; only the draws in between
+    (about ``|lambda| / (4 inv_h)`` of them, ~0.1%) and those outside the range
+    are computed by the per-draw formula (:func:`_node_p`). The same draws as
+    computing every one.
+    """
+
+    driver: int
+    lo: float
+    inv_h: float
+    parents: tuple[int, ...]
+    low: NDArray[np.uint32]  # (rows * (cells + 1),): cell ``cells`` is "outside"
+    width: NDArray[np.uint32]
+
+
+def _brackets(plan: BinaryPlan, model: CompiledModel) -> _Brackets | None:
+    """The :class:`_Brackets` of ``plan``, or ``None`` when it does not qualify
+    (not one driver, an uncertain p, a range that is not finite, too many rows)."""
+    if len(plan.drivers) != 1 or plan.beta_given is not None or \
+            plan.kind in ("signing", "condition"):
+        return None
+    lam = float(plan.driver_logf[0])
+    d = model.drivers[plan.drivers[0]]
+    lo, hi = (d.a - _SPAN_SD * d.b, d.a + _SPAN_SD * d.b) if d.dist == "normal" else (d.a, d.b)
+    parents = tuple(plan.given) + tuple(plan.odds_parents)
+    if not (lam != 0.0 and math.isfinite(lam) and math.isfinite(hi - lo) and hi > lo
+            and len(parents) <= 6):
+        return None
+    h = (hi - lo) / _CELLS
+    # cell edges, each widened a little (a draw's cell is found in floating point)
+    edges = lo + h * np.arange(_CELLS + 1)
+    z_lo, z_hi = edges[:-1] - 1e-6 * h, edges[1:] + 1e-6 * h
+    g = len(plan.given)
+    lows, widths = [], []
+    for r in range(1 << len(parents)):
+        p0 = np.full(_CELLS, float(plan.p_given[r & ((1 << g) - 1)]))
+        c = 0.0
+        for j, lf in enumerate(plan.odds_logf):
+            if r >> (g + j) & 1:
+                c += float(lf)
+        with np.errstate(over="ignore", invalid="ignore"):
+            pa = _logistic(p0, np.asarray(c + lam * z_lo, dtype=np.float64))
+            pb = _logistic(p0, np.asarray(c + lam * z_hi, dtype=np.float64))
+        pmin, pmax = np.minimum(pa, pb) * _TWO32, np.maximum(pa, pb) * _TWO32
+        low = np.clip(np.floor(pmin) - 1.0, 0.0, _TWO32 - 1)
+        top = np.ceil(pmax) + 1.0
+        if (top - low > _TWO32 - 1).any():
+            return None
+        lows.append(np.append(low, 0.0))
+        widths.append(np.append(top - low, 0.0))  # outside the range: computed (see below)
+    return _Brackets(plan.drivers[0], lo, 1.0 / h, parents,
+                     np.concatenate(lows).astype(np.uint32),
+                     np.concatenate(widths).astype(np.uint32))
+
+
+def _cells(br: _Brackets, z: NDArray[np.float64]) -> tuple[NDArray[np.intp], bool]:
+    """``(n,)`` cell of each driver value (``_CELLS`` outside the range), and whether any is."""
+    t = np.subtract(z, br.lo)
+    t *= br.inv_h
+    np.floor(t, out=t)
+    outside = bool(((t < 0) | (t >= _CELLS)).any())
+    if outside:
+        t[(t < 0) | (t >= _CELLS)] = _CELLS
+    return t.astype(np.intp), outside
+
+
+def _draw_bracketed(plan: BinaryPlan, br: _Brackets, cells: tuple[NDArray[np.intp], bool],
+                    bits: NDArray[np.bool_], drivers: NDArray[np.float64],
+                    rng: np.random.Generator, n: int, out: NDArray[np.bool_]) -> None:
+    """:func:`_draw_node` through ``br`` (see :class:`_Brackets`): the same draws."""
+    u = _uniform32(rng, n)
+    cell, outside = cells
+    idx = cell
+    if br.parents:
+        idx = cell.copy()
+        for j, par in enumerate(br.parents):
+            idx += bits[par] * ((_CELLS + 1) << j)
+    low = br.low.take(idx)
+    np.less(u, low, out=out)
+    u -= low  # wraps below low: those read as large, hence not "in between"
+    amb = u < br.width.take(idx)
+    if outside:
+        amb |= cell == _CELLS
+    sel = np.flatnonzero(amb)
+    if sel.shape[0]:
+        uu = _uniform_at(u, low, sel)
+        p = _node_p(plan, bits[:, sel], drivers[:, sel], sel.shape[0], None)
+        p *= _TWO32
+        out[sel] = uu.astype(np.float64) < p
+    _apply_gates(plan, bits, out)
+
+
+def _uniform_at(shifted: NDArray[np.uint32], low: NDArray[np.uint32],
+                sel: NDArray[np.intp]) -> NDArray[np.uint32]:
+    """The uniforms ``u[sel]`` back from ``u - low`` (uint32, wrapping)."""
+    v = shifted[sel]
+    v += low[sel]
+    return v
+
+
 def _draw_node(plan: BinaryPlan, bits: NDArray[np.bool_], drivers: NDArray[np.float64],
                rng: np.random.Generator, n: int, out: NDArray[np.bool_],
                tables: dict[int, BetaTable] | None = None) -> None:
@@ -408,7 +535,8 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                 tables: list[dict[int, BetaTable] | None], rng: np.random.Generator,
                 bits: NDArray[np.bool_], drivers: NDArray[np.float64],
                 days: NDArray[np.int64], ev: EvidencePlan | None = None,
-                weight: NDArray[np.float64] | None = None) -> None:
+                weight: NDArray[np.float64] | None = None,
+                brackets: list[_Brackets | None] | None = None) -> None:
     """Draw one block into ``bits`` ``(n_binary, n)``, ``drivers`` ``(n_drivers, n)``
     and ``days`` ``(n_dated, n)`` (views into the chunk's arrays).
 
@@ -426,7 +554,9 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
             u = rng.random(n)
             drivers[k] = d.a * (1.0 - u) + d.b * u
     scratch = _Scratch(n)
-    for plan, kern, tab in zip(model.plans, kernels, tables, strict=True):
+    cells: dict[int, tuple[NDArray[np.intp], bool]] = {}  # driver -> cells, once a block
+    brackets = brackets or [None] * len(model.plans)
+    for plan, kern, tab, br in zip(model.plans, kernels, tables, brackets, strict=True):
         out = bits[plan.index]
         timing = model.timing.get(plan.index)
         if isinstance(timing, CurvePlan):
@@ -442,6 +572,10 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
         if timing is not None and kern is not None and not kern.parents and kern.sure[0] \
                 and not plan.gates_true and not plan.gates_false:
             out[:] = True  # a milestone that always follows its anchor: no draw
+        elif br is not None:
+            if br.driver not in cells:
+                cells[br.driver] = _cells(br, drivers[br.driver])
+            _draw_bracketed(plan, br, cells[br.driver], bits, drivers, rng, n, out)
         elif kern is None:
             _draw_node(plan, bits, drivers, rng, n, out, tab)
         else:
@@ -463,19 +597,21 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                              tuple(model.index[model.dated[a]] for a in timing.anchors))
 
 
-_PREPARED: weakref.WeakKeyDictionary[
-    CompiledModel, tuple[list[_Kernel | None], list[dict[int, BetaTable] | None]]
-] = weakref.WeakKeyDictionary()
+_Prepared = tuple[list[_Kernel | None], list[dict[int, BetaTable] | None],
+                  list[_Brackets | None]]
+_PREPARED: weakref.WeakKeyDictionary[CompiledModel, _Prepared] = weakref.WeakKeyDictionary()
 
 
-def prepared(model: CompiledModel
-             ) -> tuple[list[_Kernel | None], list[dict[int, BetaTable] | None]]:
-    """The fast-path kernels and Beta tables of every plan of ``model`` (built on the
-    first call for a model and kept while the model lives; a compiled model never
-    changes)."""
+def prepared(model: CompiledModel) -> _Prepared:
+    """The fast-path kernels, Beta tables and driver brackets of every plan of
+    ``model`` (built on the first call for a model and kept while the model
+    lives; a compiled model never changes)."""
     got = _PREPARED.get(model)
     if got is None:
-        got = ([_kernel(p) for p in model.plans], [_beta_tables(p, model) for p in model.plans])
+        kernels = [_kernel(p) for p in model.plans]
+        got = (kernels, [_beta_tables(p, model) for p in model.plans],
+               [None if k is not None else _brackets(p, model)
+                for p, k in zip(model.plans, kernels, strict=True)])
         _PREPARED[model] = got
     return got
 
@@ -508,7 +644,7 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     rejected and soft findings are applied later, over the questions too: see
     :func:`~pactsim.inference.weighting.finish_weights`).
     """
-    kernels, tables = prepared(model)
+    kernels, tables, brackets = prepared(model)
     total = sum(block_size(n, b) for b in blocks)
     draws = _empty_draws(model, total)
     weight = None
@@ -520,6 +656,6 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
         z = a + block_size(n, b)
         _fill_block(model, kernels, tables, block_generator(entropy, b, spawn_key),
                     draws.bits[:, a:z], draws.drivers[:, a:z], draws.days[:, a:z],
-                    evidence, None if weight is None else weight[a:z])
+                    evidence, None if weight is None else weight[a:z], brackets)
         a = z
     return draws
