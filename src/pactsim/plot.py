@@ -4,7 +4,9 @@
 ``pactsim.plot.bundles(res)``, ``pactsim.plot.numeric(res, name)``,
 ``pactsim.plot.diff(d)`` (the attribution of a :func:`pactsim.diff`),
 ``pactsim.plot.tornado(s)`` and ``pactsim.plot.value_of_information(s)`` (of a
-:func:`pactsim.sensitivity`); the same
+:func:`pactsim.sensitivity`), ``pactsim.plot.history(df)`` (the forecast as of
+each observation date, of a :func:`pactsim.history`) and
+``pactsim.plot.timeline(res)`` (every dated node on one axis); the same
 figures are reachable as ``res.plot.signing()``, ``res.plot.pillars()``,
 ``res.plot.bundles()`` and ``res.plot.numeric(name)``. Needs matplotlib
 (the ``plot`` extra).
