@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import pactsim
-from pactsim.inference import dated
+from pactsim.inference import dated, engine
 from pactsim.inference.compile import compile_scenario
 from pactsim.inference.dated import NAT, CurvePlan, MilestonePlan
 from pactsim.inference.engine import block_generator, prepared, sample_blocks
@@ -174,6 +174,11 @@ events:
     odds: {{tide: {lam}, e3: 4}}
   e5: {{p: 0.999999, odds: {{tide: 0.05, e1: 0.01}}}}
   e6: {{p: 0.5, odds: {{mood: 2, tide: 2}}}}
+  e7: {{p: {{between: [0.2, 0.6]}}, odds: {{mood: {lam}}}}}
+  e8:
+    given: [e1]
+    table: {{true: {{beta: [2, 5]}}, false: 0.3}}
+    odds: {{tide: {lam}, e2: 3}}
 """
 
 
@@ -184,15 +189,15 @@ def test_driver_brackets_give_the_draws_of_the_per_draw_formula(
     is certain to be above or below the uniform, and computed elsewhere: the same
     draws as computing every one (including rows with p = 0 or 1, negative odds,
     uniform drivers and odds too large for the tables)."""
-    from pactsim.inference import engine
-
     text = DRIVERS.format(lam=lam)
-    with_tables = sample_blocks(compile_scenario(pactsim.loads(text)), 4, 70_000, range(2))
+    n = engine.BRACKETS_FROM  # two blocks, drawn with the brackets
+    with_tables = sample_blocks(compile_scenario(pactsim.loads(text)), 4, n, range(2))
     model = compile_scenario(pactsim.loads(text))
-    assert any(b is not None for b in prepared(model)[2]) or lam >= 1e6
+    assert any(b is not None for b in engine.brackets_of(model)) or lam >= 1e6
+    assert engine.brackets_of(model)[model.index["e7"]] is not None or lam >= 1e6
     flagship = compile_scenario(pactsim.load(FLAGSHIP))
-    assert sum(b is not None for b in prepared(flagship)[2]) >= 8
-    monkeypatch.setattr(engine, "_brackets", lambda plan, model: None)
-    without = sample_blocks(compile_scenario(pactsim.loads(text)), 4, 70_000, range(2))
+    assert sum(b is not None for b in engine.brackets_of(flagship)) >= 10
+    monkeypatch.setattr(engine, "_brackets", lambda plan, model, tables=None: None)
+    without = sample_blocks(compile_scenario(pactsim.loads(text)), 4, n, range(2))
     assert np.array_equal(with_tables.bits, without.bits)
     assert np.array_equal(with_tables.drivers, without.drivers)

@@ -54,7 +54,8 @@ computed by that formula. Every draw is the one the formula gives: no ``exp``
 or division for the rest.
 
 Since 2026-11-30 a model's kernels, Beta tables and brackets are built once per
-compiled model (:func:`prepared`), not once per call; none of these changes
+compiled model (:func:`prepared`, :func:`brackets_of`; brackets only for runs of
+:data:`BRACKETS_FROM` draws or more), not once per call; none of these changes
 alters a draw.
 """
 
@@ -332,11 +333,17 @@ class _Brackets:
     width: NDArray[np.uint32]
 
 
-def _brackets(plan: BinaryPlan, model: CompiledModel) -> _Brackets | None:
+def _brackets(plan: BinaryPlan, model: CompiledModel,
+              tables: dict[int, BetaTable] | None = None) -> _Brackets | None:
     """The :class:`_Brackets` of ``plan``, or ``None`` when it does not qualify
-    (not one driver, an uncertain p, a range that is not finite, too many rows)."""
-    if len(plan.drivers) != 1 or plan.beta_given is not None or \
-            plan.kind in ("signing", "condition"):
+    (not one driver, a range that is not finite, too many rows).
+
+    Rows with an uncertain p take their chance from their Beta table (``tables``,
+    within :data:`~pactsim.inference.betatable.ERROR_BOUND` of ``E[sigma(logit T +
+    s)]``, which increases with ``s``): their bounds are widened by twice that.
+    """
+    if len(plan.drivers) != 1 or plan.kind in ("signing", "condition") or \
+            (plan.beta_given is not None and not tables):
         return None
     lam = float(plan.driver_logf[0])
     d = model.drivers[plan.drivers[0]]
@@ -357,12 +364,22 @@ def _brackets(plan: BinaryPlan, model: CompiledModel) -> _Brackets | None:
         for j, lf in enumerate(plan.odds_logf):
             if r >> (g + j) & 1:
                 c += float(lf)
-        with np.errstate(over="ignore", invalid="ignore"):
-            pa = _logistic(p0, np.asarray(c + lam * z_lo, dtype=np.float64))
-            pb = _logistic(p0, np.asarray(c + lam * z_hi, dtype=np.float64))
+        sa = np.asarray(c + lam * z_lo, dtype=np.float64)
+        sb = np.asarray(c + lam * z_hi, dtype=np.float64)
+        beta = None if tables is None else tables.get(r & ((1 << g) - 1))
+        if beta is None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                pa, pb = _logistic(p0, sa), _logistic(p0, sb)
+            slack = 1.0  # the per-draw formula is within 1e-12 of the logistic
+        else:
+            assert plan.beta_given is not None
+            a, b = plan.beta_given[r & ((1 << g) - 1)]
+            pa = betatable.evaluate(beta, float(a), float(b), sa)
+            pb = betatable.evaluate(beta, float(a), float(b), sb)
+            slack = 2.0 * betatable.ERROR_BOUND * _TWO32 + 1.0
         pmin, pmax = np.minimum(pa, pb) * _TWO32, np.maximum(pa, pb) * _TWO32
-        low = np.clip(np.floor(pmin) - 1.0, 0.0, _TWO32 - 1)
-        top = np.ceil(pmax) + 1.0
+        low = np.clip(np.floor(pmin - slack), 0.0, _TWO32 - 1)
+        top = np.ceil(pmax + slack)
         if (top - low > _TWO32 - 1).any():
             return None
         lows.append(np.append(low, 0.0))
@@ -385,7 +402,8 @@ def _cells(br: _Brackets, z: NDArray[np.float64]) -> tuple[NDArray[np.intp], boo
 
 def _draw_bracketed(plan: BinaryPlan, br: _Brackets, cells: tuple[NDArray[np.intp], bool],
                     bits: NDArray[np.bool_], drivers: NDArray[np.float64],
-                    rng: np.random.Generator, n: int, out: NDArray[np.bool_]) -> None:
+                    rng: np.random.Generator, n: int, out: NDArray[np.bool_],
+                    tables: dict[int, BetaTable] | None = None) -> None:
     """:func:`_draw_node` through ``br`` (see :class:`_Brackets`): the same draws."""
     u = _uniform32(rng, n)
     cell, outside = cells
@@ -403,7 +421,7 @@ def _draw_bracketed(plan: BinaryPlan, br: _Brackets, cells: tuple[NDArray[np.int
     sel = np.flatnonzero(amb)
     if sel.shape[0]:
         uu = _uniform_at(u, low, sel)
-        p = _node_p(plan, bits[:, sel], drivers[:, sel], sel.shape[0], None)
+        p = _node_p(plan, bits[:, sel], drivers[:, sel], sel.shape[0], tables)
         p *= _TWO32
         out[sel] = uu.astype(np.float64) < p
     _apply_gates(plan, bits, out)
@@ -575,7 +593,7 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
         elif br is not None:
             if br.driver not in cells:
                 cells[br.driver] = _cells(br, drivers[br.driver])
-            _draw_bracketed(plan, br, cells[br.driver], bits, drivers, rng, n, out)
+            _draw_bracketed(plan, br, cells[br.driver], bits, drivers, rng, n, out, tab)
         elif kern is None:
             _draw_node(plan, bits, drivers, rng, n, out, tab)
         else:
@@ -597,22 +615,35 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                              tuple(model.index[model.dated[a]] for a in timing.anchors))
 
 
-_Prepared = tuple[list[_Kernel | None], list[dict[int, BetaTable] | None],
-                  list[_Brackets | None]]
+_Prepared = tuple[list[_Kernel | None], list[dict[int, BetaTable] | None]]
 _PREPARED: weakref.WeakKeyDictionary[CompiledModel, _Prepared] = weakref.WeakKeyDictionary()
+_BRACKETS: weakref.WeakKeyDictionary[CompiledModel, list[_Brackets | None]] = \
+    weakref.WeakKeyDictionary()
+#: Draws of a run from which driver brackets are used (building them costs about
+#: 0.2 ms per node, what they save on ~2**17 draws; a sweep of small runs skips them).
+BRACKETS_FROM = 1 << 17
 
 
 def prepared(model: CompiledModel) -> _Prepared:
-    """The fast-path kernels, Beta tables and driver brackets of every plan of
-    ``model`` (built on the first call for a model and kept while the model
-    lives; a compiled model never changes)."""
+    """The fast-path kernels and Beta tables of every plan of ``model`` (built on
+    the first call for a model and kept while the model lives; a compiled model
+    never changes)."""
     got = _PREPARED.get(model)
     if got is None:
-        kernels = [_kernel(p) for p in model.plans]
-        got = (kernels, [_beta_tables(p, model) for p in model.plans],
-               [None if k is not None else _brackets(p, model)
-                for p, k in zip(model.plans, kernels, strict=True)])
+        got = ([_kernel(p) for p in model.plans], [_beta_tables(p, model) for p in model.plans])
         _PREPARED[model] = got
+    return got
+
+
+def brackets_of(model: CompiledModel) -> list[_Brackets | None]:
+    """The driver brackets of every plan of ``model`` (``None`` where a plan has
+    none), built once per model like :func:`prepared`."""
+    got = _BRACKETS.get(model)
+    if got is None:
+        kernels, tables = prepared(model)
+        got = [None if k is not None else _brackets(p, model, t)
+               for p, k, t in zip(model.plans, kernels, tables, strict=True)]
+        _BRACKETS[model] = got
     return got
 
 
@@ -644,7 +675,8 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     rejected and soft findings are applied later, over the questions too: see
     :func:`~pactsim.inference.weighting.finish_weights`).
     """
-    kernels, tables, brackets = prepared(model)
+    kernels, tables = prepared(model)
+    brackets = brackets_of(model) if n >= BRACKETS_FROM else None
     total = sum(block_size(n, b) for b in blocks)
     draws = _empty_draws(model, total)
     weight = None
