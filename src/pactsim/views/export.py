@@ -251,7 +251,7 @@ def _distribution(s: NumericSummary) -> dict[str, Any]:
     return {"kind": s.kind, "mean": at(s.mean), "sd": _num(s.sd), "stderr": _num(s.stderr),
             "quantiles": {_QUANTILES.get(q, f"q{round(100 * q)}"): at(v)
                           for q, v in s.quantiles.items()},
-            "missing": float(s.missing)}
+            "missing": min(max(float(s.missing), 0.0), 1.0)}  # a share: no -2e-16
 
 
 def _sets(res: Results, of: str, top: int, ess: float | None) -> list[dict[str, Any]]:
