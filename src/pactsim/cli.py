@@ -230,6 +230,10 @@ def _spreads(sc: Any, n: int | None, evidence: bool) -> str:
     if evidence:
         return ("\nSpread over the uncertain inputs: not shown with --evidence/--soft (it is "
                 "of the file's forecast; see pactsim.spread)\n")
+    if n is None and sc.observations:
+        return ("\nSpread over the uncertain inputs: not computed by default for a file with "
+                "observations (each parameter draw is conditioned on the news: slow); "
+                "--spread N computes it\n")
     if n is None:
         from pactsim.results.exact import exact
 

@@ -103,3 +103,12 @@ def test_spread_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert code == 0 and "none (no between/beta numbers)" in out
     code, out, _ = call(capsys, "run", "--help")
     assert "--spread" in out and "--spread 0" in out
+
+
+def test_file_with_observations_says_why_no_spread(capsys: pytest.CaptureFixture[str]) -> None:
+    news = ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml"
+    code, out, _ = call(capsys, "run", news, "-n", "2000", "--seed", "1")
+    assert code == 0
+    assert "not computed by default for a file with observations" in out
+    sc = pactsim.load(news)
+    assert "Spread over" not in pactsim.exact(sc, observations=False)._repr_html_()

@@ -143,3 +143,16 @@ def test_cli_goes_on_after_a_question_exact_inference_cannot_answer(tmp_path):
     assert f"{first}:11:3: questions.q: not checked for being constant" in out.stdout
     assert f"{second}:6:3: events.a: 'a' is always true" in out.stdout
     assert "Traceback" not in out.stderr
+
+
+def test_observations_are_not_linted_as_modelling_mistakes():
+    """A file's news settles nodes (us_trump_win is observed true): check lints the
+    model as written, so it does not call them constant."""
+    from pathlib import Path
+
+    news = Path(__file__).parents[2] / "scenarios" / "variants" / "iran-russia-2024-news.yaml"
+    sc = pactsim.load(news)
+    rules = {(f.rule, f.field) for f in check(sc)}
+    base = {(f.rule, f.field) for f in check(sc.with_changes(observations=[]))}
+    assert rules == base
+    assert not any("us_trump_win" in field for _rule, field in rules)

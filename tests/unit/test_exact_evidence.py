@@ -112,6 +112,9 @@ def test_dated_evidence_from_a_mapping_of_days() -> None:
     assert ex.date_cdf("ratify_a", ["2025-02-14", "2025-02-15"])["p"].tolist() == \
         pytest.approx([0.0, 0.5], abs=1e-12)
     assert (ex.signing_quantiles() == pd.Timestamp("2025-01-16")).all()
+    # the day as ISO text means the same
+    text = pactsim.exact(sc, evidence={"signing": "2025-01-16"})
+    assert text.prob("shock").value == pytest.approx(89 / 109, rel=1e-12)
 
 
 def test_signing_curve_and_quantiles_given_not_signed_by_a_date() -> None:

@@ -35,6 +35,7 @@ soft ones by multiplying their weights.
     "not signing.date <= 2024-12-01"                 # one hard expression
     {"mutual_defence": True, "sanctions": False}       # node -> True/False
     {"ratified_ru": dt.date(2025, 4, 21)}              # dated node -> its day
+    {"ratified_ru": "2025-04-21"}                      # (an ISO date as text too)
     pactsim.soft("drones_missiles", 3.0)               # a soft finding
     ["mutual_defence", pactsim.soft("x", 0.5)]         # any list of the above
 """
@@ -112,6 +113,14 @@ def soft(expr: str, likelihood_ratio: float) -> Finding:
     return Finding(expr, likelihood_ratio)
 
 
+def _iso_date(text: str) -> str | None:
+    """``text`` as an ISO date (``YYYY-MM-DD``), or ``None``."""
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        return None
+
+
 def _from_mapping(value: Mapping[object, object]) -> list[Finding]:
     out: list[Finding] = []
     for name, v in value.items():
@@ -124,10 +133,13 @@ def _from_mapping(value: Mapping[object, object]) -> list[Finding]:
             out.append(Finding(f"{name}.date == {v.date().isoformat()}"))
         elif isinstance(v, dt.date):
             out.append(Finding(f"{name}.date == {v.isoformat()}"))
+        elif isinstance(v, str) and _iso_date(v) is not None:
+            out.append(Finding(f"{name}.date == {_iso_date(v)}"))
         else:
             raise ArgumentTypeError(printable(
                 f"evidence: {name} = {v!r}: give True/False for a node, or a date "
-                "(datetime.date) for the day a dated node happened; for anything else "
+                "(datetime.date or 'YYYY-MM-DD') for the day a dated node happened; for "
+                "anything else "
                 "write an expression, or pactsim.soft(expr, ratio) for soft evidence"))
     return out
 

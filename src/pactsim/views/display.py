@@ -644,16 +644,17 @@ def _conditioned(res: ResultsLike) -> bool:
 def spread_table(res: ResultsLike) -> str:
     """The questions' 80% bands over the scenario's uncertain inputs (issue 12): a
     folded section, shown when the scenario has ``between``/``beta`` numbers,
-    exact inference answers it and the results are not conditioned on evidence
-    (the spread is of the file's forecast). Computed once per scenario
+    exact inference answers it, and neither the results nor the file are
+    conditioned on evidence (the spread is of the file's forecast; under
+    observations :func:`pactsim.spread` computes it, slowly). Computed once per scenario
     (:data:`DISPLAY_SPREAD_N` parameter draws, seed 0: about a second on the
     flagship) and kept for later displays."""
     from pactsim.analysis.spread import spreads, uncertain_inputs
     from pactsim.errors import PactsimError
 
     sc = res.scenario
-    if _conditioned(res) or not uncertain_inputs(sc):
-        return ""
+    if _conditioned(res) or sc.observations or not uncertain_inputs(sc):
+        return ""  # with observations every draw is conditioned on the news: too slow here
     found = _SPREADS.get(sc.digest)
     if found is None:
         try:
