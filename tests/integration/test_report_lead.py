@@ -73,3 +73,15 @@ def test_flagship_lead_lists_the_top_five_of_the_tornado() -> None:
         lead.index(f" {name} from ") for name in top)
     assert "P(arms_package) = " in lead and "80% band" in lead
     assert page.index("The 5 inputs that move it most") < page.index("<h2>Questions</h2>")
+
+
+def test_a_question_the_news_settled_is_not_the_one_analysed() -> None:
+    """After 1 January 2025 with no treaty, signed_by_2024 is 0 under the news file's
+    observations: the report analyses the first question still open."""
+    sc = pactsim.load(ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml")
+    res = pactsim.exact(sc)
+    qs = res.questions()
+    assert qs.loc["signed_by_2024", "p"] == 0.0
+    first_open = next(q for q, r in qs.iterrows() if 0.005 < r.p < 0.995)
+    lead = " ".join(_lead(report_html(res)).split())
+    assert f" P({first_open}) = " in lead and "P(signed_by_2024) =" not in lead

@@ -214,6 +214,21 @@ def _version() -> str:
 SPREAD_N = 200
 
 
+#: A forecast this close to 0 or 1 is settled: "What drives it" analyses another question.
+SETTLED = 0.005
+
+
+def _open_question(res: ResultsLike) -> str | None:
+    """The first true/false question whose forecast is not settled (news may have
+    settled the first: "signed by 2024-12-31" after 1 January); ``None`` (the
+    analysis's own default) when every one is."""
+    qs = res.questions()
+    for name, r in qs.iterrows():
+        if SETTLED < float(r.p) < 1.0 - SETTLED:
+            return str(name)
+    return None
+
+
 def _drivers(sc: Any, sensitivity: object, question: str | None) -> tuple[Any, Any]:
     """The sensitivity analysis of "What drives it" and the question's spread over the
     uncertain inputs (``None`` for either that does not apply)."""
@@ -375,7 +390,8 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
         The section "What drives it" (after the questions): a
         :class:`~pactsim.analysis.sensitivity.Sensitivity`, or ``"auto"`` (the
         default) to compute one for ``question`` (default: the first true/false
-        question; none, no section), or ``None`` for no section. With
+        question whose forecast is not settled, within :data:`SETTLED` of 0 or 1;
+        none, no section), or ``None`` for no section. With
         :mod:`pactsim.analysis.spread` it also shows the question's 80% band
         over the uncertain inputs.
 
@@ -388,6 +404,8 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
 
     sc = res.scenario
     title = escape(sc.title or sc.id)
+    if question is None and isinstance(sensitivity, str):
+        question = _open_question(res)
     drivers, sp = _drivers(sc, sensitivity, question)
     out = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
