@@ -241,9 +241,12 @@ class _Steps:
         self.width = width
         self.cum = cum
         self.bin_bits = bits
-        # the same answers in the narrowest type (a smaller table stays in cache)
-        self.small: NDArray[np.signedinteger[Any]] = self.flat.astype(
-            np.int16 if width < np.iinfo(np.int16).max else np.int32)
+
+    @cached_property
+    def small(self) -> NDArray[np.signedinteger[Any]]:
+        """:attr:`flat` in the narrowest type (a smaller table stays in cache; built on
+        first use by :meth:`lookup`)."""
+        return self.flat.astype(np.int16 if self.width < np.iinfo(np.int16).max else np.int32)
 
     def bin_of(self, u: NDArray[np.uint32], parents: tuple[int, ...],
                bits: NDArray[np.bool_]) -> NDArray[np.uint32]:
