@@ -174,3 +174,20 @@ def test_plot_sobol(tmp_path: object) -> None:
     fig = plot_sobol(df)
     assert isinstance(fig, matplotlib.figure.Figure)
     assert fig.axes and fig.axes[0].get_title(loc="left") == "Sobol indices of both"
+
+
+def test_extreme_between_draws_within_its_bounds() -> None:
+    """between: [1e-200, 2e-200] is Beta(23, 1.6e201), where scipy's beta.ppf gives NaN:
+    the quantiles come from the Gamma limit, so the 5% and 95% draws are the bounds."""
+    import numpy as np
+
+    from pactsim.analysis.spread import uncertain_inputs
+
+    sc = pactsim.loads("pactsim: 1\nid: tiny\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "events:\n  a: {p: {between: [1e-200, 2e-200]}}\n  b: {p: 0.5}\n"
+                       "questions:\n  q: a or b\n")
+    x = uncertain_inputs(sc)[0].values(np.array([0.05, 0.5, 0.95]))[:, 0]
+    assert np.all(np.isfinite(x))
+    assert x[0] == pytest.approx(1e-200, rel=1e-6) and x[2] == pytest.approx(2e-200, rel=1e-6)
+    s = pactsim.spread(sc, "q", n=50)
+    assert s.mean == pytest.approx(0.5, abs=1e-12)

@@ -124,12 +124,11 @@ class Input:
         Each uncertain number is the ``u`` quantile of its Beta; a curve is
         then made non-decreasing by a running maximum (module docstring).
         """
-        from scipy import stats
 
         u = np.asarray(u, dtype=np.float64)
         out = np.empty((len(u), len(self.paths)))
         for j, (ab, x) in enumerate(zip(self.betas, self.fixed, strict=True)):
-            out[:, j] = x if ab is None else stats.beta.ppf(u, *ab)
+            out[:, j] = x if ab is None else _beta_ppf(u, *ab)
         if self.kind == "curve":
             np.maximum.accumulate(out, axis=1, out=out)
         return np.clip(out, 0.0, 1.0)
@@ -139,6 +138,25 @@ class Input:
         """The mean of each number (what today's forecast uses)."""
         return tuple(x if ab is None else ab[0] / (ab[0] + ab[1])
                      for ab, x in zip(self.betas, self.fixed, strict=True))
+
+
+def _beta_ppf(u: NDArray[np.float64], a: float, b: float) -> NDArray[np.float64]:
+    """Quantiles of Beta(a, b) at ``u``. scipy's ``beta.ppf`` gives NaN for extreme
+    parameters (``between: [1e-200, 2e-200]`` is Beta(23, 1.6e201)); there the Beta is
+    a Gamma scaled by the large parameter (``x ~ Gamma(a) / b`` for ``b >> a``, and
+    symmetrically), and failing that its mean."""
+    from scipy import stats
+
+    x = np.asarray(stats.beta.ppf(u, a, b), dtype=np.float64)
+    bad = ~np.isfinite(x)
+    if bad.any():
+        with np.errstate(all="ignore"):
+            if b >= a:
+                x[bad] = stats.gamma.ppf(u[bad], a) / b
+            else:
+                x[bad] = 1.0 - stats.gamma.ppf(1.0 - u[bad], b) / a
+        x = np.where(np.isfinite(x), x, a / (a + b))
+    return np.clip(x, 0.0, 1.0)
 
 
 def _spec(value: Any) -> tuple[float, float] | None:
@@ -262,8 +280,12 @@ class _Numbers:
             for part in inner[:-1]:
                 d = d[part]
             d[inner[-1]] = value
-        specs = {name: type(self.scenario.nodes[name].spec).model_validate(d)
-                 for name, d in touched.items()}
+        try:
+            specs = {name: type(self.scenario.nodes[name].spec).model_validate(d)
+                     for name, d in touched.items()}
+        except ValueError as err:  # a drawn number the format refuses: say which, no traceback
+            raise ArgumentError(f"spread: the parameter set {changes} is not a valid "
+                                f"scenario: {str(err).splitlines()[0]}") from None
         return recompile(self.scenario, self.model, specs)  # type: ignore[arg-type]
 
     def prob(self, changes: dict[str, float], expr: str) -> float:
