@@ -441,18 +441,23 @@ def dated_signature(model: CompiledModel) -> tuple[Any, ...]:
 def _conv(a: FloatArray, b: FloatArray, n_out: int) -> FloatArray:
     """Linear convolution of the last axes of ``a`` and ``b`` (broadcast), first ``n_out``.
 
-    By FFT, which leaves rounding noise (about 1e-17 of the mass) where the true
-    convolution is 0: a day that cannot happen would get a probability like 3e-19,
-    and evidence that it happened would be conditioned on noise. The support of
-    the result (where some ``a[i] > 0`` meets some ``b[j] > 0``) is computed the
-    same way on 0/1 indicators, whose convolution counts the meeting pairs (>= 1
-    or about 0), and the result is exactly 0 outside it."""
+    By FFT, whose rounding error on an entry is at most about
+    ``eps * log2(n) * sum(a) * sum(b)`` and shows as noise (about 1e-17 of the mass)
+    where the true convolution is 0: a day that cannot happen would get a probability
+    like 3e-19, and evidence that it happened would be conditioned on noise. Entries
+    below :data:`CONV_RESOLUTION` times that bound are set to 0: they are below what
+    the FFT resolves (so the error stays within the FFT's own), and a day whose true
+    chance is that small is treated as impossible."""
     n = _fft.next_fast_len(a.shape[-1] + b.shape[-1] - 1, real=True)
     out = _fft.irfft(_fft.rfft(a, n, axis=-1) * _fft.rfft(b, n, axis=-1), n, axis=-1)
-    pairs = _fft.irfft(_fft.rfft((a > 0).astype(np.float64), n, axis=-1)
-                       * _fft.rfft((b > 0).astype(np.float64), n, axis=-1), n, axis=-1)
-    return np.asarray(np.where(pairs[..., :n_out] > 0.5, np.maximum(out[..., :n_out], 0.0),
-                               0.0), dtype=np.float64)
+    scale = np.abs(a).sum(axis=-1, keepdims=True) * np.abs(b).sum(axis=-1, keepdims=True)
+    floor = CONV_RESOLUTION * np.finfo(np.float64).eps * math.log2(n) * scale
+    out = out[..., :n_out]
+    return np.asarray(np.where(out > floor, out, 0.0), dtype=np.float64)
+
+
+#: Multiple of the FFT's rounding bound below which a convolved probability is 0.
+CONV_RESOLUTION = 8.0
 
 
 class Dated:
@@ -882,8 +887,11 @@ class Dated:
         from pactsim.inference.factors import Factor
 
         lay = self.lay
-        if slot not in plan.days:
-            return Factor((lay.date_var(slot),), np.ones(1))
+        if slot not in plan.days:  # one per slot, shared by every network (read-only)
+            key = ("absent", slot)
+            if key not in self._cache:
+                self._cache[key] = Factor((lay.date_var(slot),), np.ones(1))
+            return self._cache[key]
         if lay.is_root(slot):
             return relabel(self.root_law(slot), TAX, lay.date_var(slot))
         for a, b in plan.pairs:

@@ -357,11 +357,15 @@ def _p_mean(spec: Any) -> float:
     return float(p_mean(spec))
 
 
-def days_after_signing_question(res: ResultsLike, node: str) -> str | None:
-    """The numeric question that is exactly ``node.date - signing.date``, if any."""
+def days_after_signing_question(res: ResultsLike, node: str,
+                                texts: dict[str, str] | None = None) -> str | None:
+    """The numeric question that is exactly ``node.date - signing.date``, if any
+    (``texts``: the numeric questions' texts, when the caller has them)."""
+    if texts is None:
+        texts = {q: res.scenario.question_text(q) for q in numeric_questions(res)}
     pattern = re.compile(rf"\s*{re.escape(node)}\.date\s*-\s*signing\.date\s*")
-    for q in numeric_questions(res):
-        if pattern.fullmatch(res.scenario.question_text(q)):
+    for q, text in texts.items():
+        if pattern.fullmatch(text):
             return q
     return None
 
@@ -379,6 +383,7 @@ def timeline_frame(res: ResultsLike) -> pd.DataFrame:
     sc = res.scenario
     rows = []
     numeric = getattr(res, "numeric", None)
+    texts = {q: sc.question_text(q) for q in numeric_questions(res)}
     for name in dated_nodes(res):
         try:
             by = date_cdf(res, name, [sc.horizon]).iloc[0]
@@ -396,7 +401,7 @@ def timeline_frame(res: ResultsLike) -> pd.DataFrame:
         timing = sc.nodes[name].timing if name in sc.nodes else None
         kind = ("signing" if name == "signing" else
                 "milestone" if timing == "milestone" else "dated event")
-        days_q = days_after_signing_question(res, name) if name != "signing" else None
+        days_q = days_after_signing_question(res, name, texts) if name != "signing" else None
         days_med = math.nan
         if days_q is not None and callable(numeric):
             days_med = numeric(days_q).quantiles.get(0.5, math.nan)
