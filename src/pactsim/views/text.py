@@ -200,7 +200,13 @@ def format_spreads(spreads: Sequence[Spread]) -> str:
     first = spreads[0]
     how = ("exact answers" if first.method == "exact" else
            f"Monte Carlo answers of {first.inner_n:,} draws each, common random numbers")
+    from pactsim.views.format import pct_short
+
     lines = [f"Spread over the uncertain inputs ({', '.join(first.inputs)}; {first.n:,} "
              f"parameter draws, seed {first.seed}, {how})"]
-    lines += [f"  {spread_line(s)}" for s in spreads]
+    flat = [s for s in spreads if pct_short(s.lo) == pct_short(s.hi)]
+    lines += [f"  {spread_line(s)}" for s in spreads if all(s is not f for f in flat)]
+    if flat:  # one line for the questions no uncertain input moves
+        lines.append(f"  no spread (the band rounds to one whole percent): "
+                     f"{', '.join(s.question for s in flat)}")
     return "\n".join(lines) + "\n"
