@@ -377,3 +377,17 @@ def test_huge_and_tiny_soft_ratios_neither_overflow_nor_lose_the_answer(
                 _close(res.prob(q), want)
         weights = res.draws.weight if res.draws is not None else None
         assert weights is None or float(weights.max()) <= 1.0
+
+
+def test_given_with_a_huge_soft_ratio_is_hard_evidence_not_nan() -> None:
+    """res.given(soft(x, 1e300)) weights draws by r / max(r, 1): no overflow, and the
+    answer is that of hard evidence x over the same kept draws (a ratio that large leaves
+    the draws without x a weight of 1e-300: nothing)."""
+    import math
+
+    sc = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
+    res = pactsim.simulate(sc, 20_000, seed=3)
+    soft = res.given(pactsim.soft("drones_missiles", 1e300)).prob("arms_package")
+    hard = res.given("drones_missiles").prob("arms_package")
+    assert math.isfinite(soft.stderr) and soft.stderr > 0
+    assert soft.value == pytest.approx(hard.value, abs=1e-9)

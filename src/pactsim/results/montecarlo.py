@@ -288,8 +288,11 @@ class Results:
             hold = np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
             if f.likelihood_ratio is None:
                 w *= hold
-            else:
-                w *= np.where(hold, float(f.likelihood_ratio), 1.0)
+            else:  # r where it holds, 1 elsewhere, over max(r, 1): a constant the
+                # estimates ignore, and every weight stays <= 1 (r = 1e300 cannot overflow)
+                r = float(f.likelihood_ratio)
+                top = max(r, 1.0)
+                w *= np.where(hold, r / top, 1.0 / top)
         keep = w > 0
         k = int(np.count_nonzero(keep))
         if k == 0:
