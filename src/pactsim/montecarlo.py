@@ -313,7 +313,9 @@ def simulate(
         raise ArgumentTypeError(f"observations must be True or False, not {observations!r}")
     findings = evidence_for(scenario, evidence, observations=observations)
     if findings and target is not None:
-        raise ArgumentError("target_se cannot be combined with evidence: under evidence the "
+        whence = ("the scenario's observations (pass observations=False for the priors)"
+                  if evidence is None else "evidence")
+        raise ArgumentError(f"target_se cannot be combined with {whence}: under evidence the "
                             "standard errors depend on the weights; give n and read the "
                             "effective sample size (results.info.ess)")
     if executor is not None:
