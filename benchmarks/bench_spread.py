@@ -12,10 +12,10 @@ Run from the repository root::
    1,024 base samples: 1,024 × 22 = 22,528 exact evaluations (target: under
    60 s).
 
-Measured (2 cores, this machine, 2026-11-30, load average 2-3): spread 2.4 s for
-1,000 draws (each draw sets the numbers on the compiled model with
+Measured (2 cores, this machine, 2026-11-30, load average under 1): spread
+0.93 s for 1,000 draws (each draw sets the numbers on the compiled model with
 ``inference.compile.recompile`` and evaluates exactly with the structure cached);
-Sobol over the 20-event model 29 s for 1,024 base samples (about 1.3 ms an
+Sobol over the 20-event model 21 s for 1,024 base samples (about 0.9 ms an
 evaluation: the question is a chain of count variables in the junction tree,
 not a sum over 2**20 configurations). Both targets met.
 """
