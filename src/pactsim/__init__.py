@@ -92,7 +92,16 @@ _LAZY = {
 }
 
 
+#: Sub-packages reachable as attributes (``pactsim.plot.timeline(res)``), imported on
+#: first access like the names above (they need optional dependencies such as matplotlib).
+_SUBMODULES = frozenset({"plot", "testing"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        sub = importlib.import_module(f"pactsim.{name}")
+        globals()[name] = sub
+        return sub
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'pactsim' has no attribute {name!r}")

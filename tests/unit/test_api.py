@@ -76,3 +76,18 @@ def test_scenario_tab_completion_hides_deprecated_pydantic_methods() -> None:
     names = dir(sc)
     assert "with_changes" in names and "model_dump" in names and "digest" in names
     assert not {"dict", "json", "parse_obj", "copy", "schema"} & set(names)
+
+
+def test_plot_and_testing_are_reachable_as_attributes():
+    """`pactsim.plot.history(df)` works after `import pactsim` alone (imported on first
+    access, as the public names are); they are sub-packages, not names of __all__."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pactsim; assert 'pactsim.plot' not in sys.modules; "
+            "f = pactsim.plot.timeline; t = pactsim.testing.strategies; "
+            "assert 'pactsim.plot' in sys.modules; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "ok"
+    assert "plot" not in pactsim.__all__
