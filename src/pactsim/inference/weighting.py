@@ -375,6 +375,43 @@ def _check_milestone(model: CompiledModel, plan: EvidencePlan,
     can[i] = (True, False)
 
 
+def _draw_within(tab: Any, hazard: Any, klo: Any, khi: Any, u32: NDArray[np.uint32],
+                 rows: NDArray[np.intp] | None, bits: NDArray[np.bool_],
+                 drivers: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """A step (day or offset) ``k`` drawn from a per-day step table ``tab`` within
+    ``[klo, khi]`` (numbers, or one per draw; ``khi = width``: later than any step in
+    time, ``khi < 0``: nothing allowed), and the chance ``p_in`` of that range per
+    draw. ``u`` is drawn in ``[T(klo - 1), T(khi))`` of the 32-bit thresholds, or with
+    a per-draw hazard ratio ``h`` on ``G = 1 - (1 - C)**h`` in double precision."""
+    steps = tab.steps
+    width = steps.width
+    n = u32.shape[0]
+    r = np.zeros(n, dtype=np.intp) if rows is None else rows
+    below = np.maximum(np.asarray(klo) - 1, 0)  # T(klo - 1), read only where klo >= 1
+    top = np.clip(khi, 0, width - 1)  # T(khi), read only where 0 <= khi < width
+    if not tab.per_draw:
+        thr = steps.thr  # (rows, width) int64
+        a = np.where(klo >= 1, thr[r, below], 0)
+        b = np.where(khi < 0, 0, np.where(khi < width, thr[r, top], 1 << 32))
+        span = np.maximum(b - a, 0)
+        u = a + ((u32.astype(np.int64) * span) >> 32)
+        k = steps(np.minimum(u, (1 << 32) - 1).astype(np.uint32), rows)
+        return k, span / _TWO32
+    logh = hazard_log(hazard, bits, drivers, n)
+    assert logh is not None
+    h = np.exp(logh)
+    cum = np.minimum(tab.cum, 1.0)
+
+    def g(c: NDArray[np.float64]) -> NDArray[np.float64]:
+        with np.errstate(divide="ignore", over="ignore", under="ignore"):
+            return np.asarray(-np.expm1(np.log1p(-c) * h), dtype=np.float64)
+
+    ga = np.where(klo >= 1, g(cum[r, below]), 0.0)
+    gb = np.where(khi < 0, 0.0, np.where(khi < width, g(cum[r, top]), 1.0))
+    p_in = np.maximum(gb - ga, 0.0)
+    return steps(_transform(ga + _unit(u32) * p_in, logh), rows), p_in
+
+
 def sample_curve_in(plan: CurvePlan, interval: tuple[int, int], horizon: int,
                     rng: np.random.Generator, bits: NDArray[np.bool_],
                     drivers: NDArray[np.float64], day: NDArray[np.int64],
@@ -395,36 +432,12 @@ def sample_curve_in(plan: CurvePlan, interval: tuple[int, int], horizon: int,
     assert steps is not None
     u32 = _uniform32(rng, n)
     rows = _row_index(tab.parents, bits) if tab.parents else None
-    r = np.zeros(n, dtype=np.intp) if rows is None else rows
     width = steps.width  # k = width: not by the curve's last point (nor the horizon)
     lo, hi = interval
     never_ok = hi > horizon
     klo = min(lo - tab.as_of, width)
     khi = width if never_ok else min(hi - tab.as_of, width - 1)
-    k: NDArray[np.intp]
-    if not tab.per_draw:
-        thr = steps.thr  # (rows, width) int64
-        a = thr[r, klo - 1] if klo >= 1 else np.zeros(n, dtype=np.int64)
-        b = thr[r, khi] if khi < width else np.full(n, 1 << 32, dtype=np.int64)
-        span = np.maximum(b - a, 0)
-        u = a + ((u32.astype(np.int64) * span) >> 32)
-        k = steps(np.minimum(u, (1 << 32) - 1).astype(np.uint32), rows)
-        p_in = span / _TWO32
-    else:
-        logh = hazard_log(plan.hazard, bits, drivers, n)
-        assert logh is not None
-        h = np.exp(logh)
-        cum = np.minimum(tab.cum, 1.0)
-
-        def g(c: NDArray[np.float64]) -> NDArray[np.float64]:
-            with np.errstate(divide="ignore", over="ignore", under="ignore"):
-                return np.asarray(-np.expm1(np.log1p(-c) * h), dtype=np.float64)
-
-        ga = g(cum[r, klo - 1]) if klo >= 1 else np.zeros(n)
-        gb = g(cum[r, khi]) if khi < width else np.ones(n)
-        p_in = np.maximum(gb - ga, 0.0)
-        x = _transform(ga + _unit(u32) * p_in, logh)
-        k = steps(x, rows)
+    k, p_in = _draw_within(tab, plan.hazard, klo, khi, u32, rows, bits, drivers)
     k = np.clip(k, klo, khi)  # rounding at the interval's ends stays inside it
     out = bits[plan.index]
     np.less(k, width, out=out)
@@ -476,35 +489,10 @@ def sample_milestone_in(plan: MilestonePlan, interval: tuple[int, int], horizon:
         width = steps.width  # offsets 0..width-1; k = width: later than any day in time
         u32 = _uniform32(rng, n)
         rows = _row_index(tab.parents, bits) if tab.parents else None
-        r = np.zeros(n, dtype=np.intp) if rows is None else rows
         klo = np.clip(lo - safe, 0, width)
         khi = np.full(n, width, dtype=np.int64) if never_ok else \
             np.clip(min(hi, horizon) - safe, -1, width - 1)
-        k: NDArray[np.intp]
-        if not tab.per_draw:
-            thr = steps.thr
-            a = np.where(klo >= 1, thr[r, np.maximum(klo - 1, 0)], 0)
-            b = np.where(khi < 0, 0, np.where(khi < width, thr[r, np.clip(khi, 0, width - 1)],
-                                              1 << 32))
-            span = np.maximum(b - a, 0)
-            u = a + ((u32.astype(np.int64) * span) >> 32)
-            k = steps(np.minimum(u, (1 << 32) - 1).astype(np.uint32), rows)
-            p_in = span / _TWO32
-        else:
-            logh = hazard_log(plan.hazard, bits, drivers, n)
-            assert logh is not None
-            h = np.exp(logh)
-            cum = np.minimum(tab.cum, 1.0)
-
-            def g(c: NDArray[np.float64]) -> NDArray[np.float64]:
-                with np.errstate(divide="ignore", over="ignore", under="ignore"):
-                    return np.asarray(-np.expm1(np.log1p(-c) * h), dtype=np.float64)
-
-            ga = np.where(klo >= 1, g(cum[r, np.maximum(klo - 1, 0)]), 0.0)
-            gb = np.where(khi < 0, 0.0,
-                          np.where(khi < width, g(cum[r, np.clip(khi, 0, width - 1)]), 1.0))
-            p_in = np.maximum(gb - ga, 0.0)
-            k = steps(_transform(ga + _unit(u32) * p_in, logh), rows)
+        k, p_in = _draw_within(tab, plan.hazard, klo, khi, u32, rows, bits, drivers)
         offset = np.clip(k, klo, np.maximum(khi, klo)).astype(np.int64)
     weight *= np.where(live, p_in, 1.0 if never_ok else 0.0)
     day = days[plan.slot]
