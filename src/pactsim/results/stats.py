@@ -35,7 +35,7 @@ import math
 import sys
 import weakref
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -450,20 +450,31 @@ class Stats:
             self.bool_signed[k] = self.bool_signed.get(k, 0) + v
         for k, mo in other.moments.items():
             self.moments.setdefault(k, Moments()).merge(mo)
-        for k, vals in other.num_values.items():
-            mine = self.num_values.get(k, {})
-            if mine is None or vals is None:
-                self.num_values[k] = None
-                continue
-            for value, c in vals.items():
-                mine[value] = mine.get(value, 0) + c
-            self.num_values[k] = mine if len(mine) <= MAX_VALUES else None
-        for k, table in other.sets.items():
-            if k in self.sets:
-                self.sets[k].merge(table)
-            else:
-                self.sets[k] = table
+        _merge_values(self.num_values, other.num_values)
+        _merge_sets(self.sets, other.sets)
         return self
+
+
+def _merge_values(mine: dict[str, Any], theirs: dict[str, Any]) -> None:
+    """Add ``theirs`` (each numeric question's count or weight per value, or ``None``
+    past :data:`MAX_VALUES` values) into ``mine``."""
+    for k, vals in theirs.items():
+        have = mine.get(k, {})
+        if have is None or vals is None:
+            mine[k] = None
+            continue
+        for value, c in vals.items():
+            have[value] = have.get(value, 0) + c
+        mine[k] = have if len(have) <= MAX_VALUES else None
+
+
+def _merge_sets(mine: dict[str, Any], theirs: dict[str, Any]) -> None:
+    """Merge ``theirs`` (set tables by group) into ``mine``, in this order."""
+    for k, table in theirs.items():
+        if k in mine:
+            mine[k].merge(table)
+        else:
+            mine[k] = table
 
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -900,19 +911,8 @@ class WeightedStats:
                 mine[k] = mine.get(k, 0.0) + v
         for k, mo in other.moments.items():
             self.moments.setdefault(k, WeightedMoments()).merge(mo)
-        for k, vals in other.num_values.items():
-            have = self.num_values.get(k, {})
-            if have is None or vals is None:
-                self.num_values[k] = None
-                continue
-            for value, wt in vals.items():
-                have[value] = have.get(value, 0.0) + wt
-            self.num_values[k] = have if len(have) <= MAX_VALUES else None
-        for k, table in other.sets.items():
-            if k in self.sets:
-                self.sets[k].merge(table)
-            else:
-                self.sets[k] = table
+        _merge_values(self.num_values, other.num_values)
+        _merge_sets(self.sets, other.sets)
         return self
 
 
