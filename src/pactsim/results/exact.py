@@ -739,6 +739,16 @@ class ExactResults:
         return _s.bundles_frame(members, flags, probs, lambda x: Estimate.exact(float(x)), 0,
                                 top)
 
+    def _numeric_tree(self, name: object) -> tuple[_expr.Expr, str]:
+        """The tree and kind (``number``/``date``) of a numeric question's name or of a
+        numeric expression; refuses what is not one."""
+        if not isinstance(name, str):
+            raise ArgumentTypeError(f"name must be an expression (a str), not {name!r}")
+        m = self.model
+        if name in m.questions and m.questions[name][1] != "bool":
+            return m.questions[name]
+        return _s.numeric_expression(name, m, self.scenario.horizon)
+
     def numeric(self, name: str) -> NumericSummary:
         """Exact distribution of a numeric or date question, or of any numeric
         expression (``"count(military, energy)"``, a driver's name, ``"signing.date"``).
@@ -750,12 +760,7 @@ class ExactResults:
         moments and quantiles (no histogram).
         """
         m = self.model
-        if not isinstance(name, str):
-            raise ArgumentTypeError(f"name must be an expression (a str), not {name!r}")
-        if name in m.questions and m.questions[name][1] != "bool":
-            tree, kind = m.questions[name]
-        else:
-            tree, kind = _s.numeric_expression(name, m, self.scenario.horizon)
+        tree, kind = self._numeric_tree(name)
         drv = self._driver_of(tree)
         if drv is not None:
             d = m.drivers[m.driver_names.index(drv)]

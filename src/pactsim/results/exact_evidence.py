@@ -348,13 +348,7 @@ class ConditionedExactResults(ExactResults):
         ``sd`` exact up to quadrature, quantiles from its density reweighted by
         the evidence's likelihood interpolated between the quadrature nodes (see
         :meth:`_driver_given_evidence`), and no histogram."""
-        m = self.model
-        if not isinstance(name, str):
-            raise ArgumentTypeError(f"name must be an expression (a str), not {name!r}")
-        if name in m.questions and m.questions[name][1] != "bool":
-            tree, kind = m.questions[name]
-        else:
-            tree, kind = _s.numeric_expression(name, m, self.scenario.horizon)
+        tree, kind = self._numeric_tree(name)
         if self._driver_of(tree) is None:
             out = super().numeric(name)
             if out.histogram is None:
