@@ -10,7 +10,7 @@ import datetime as dt
 
 import numpy as np
 
-__all__ = ["EPOCH", "day_number", "from_day", "to_day"]
+__all__ = ["EPOCH", "day_number", "from_day", "iso_date", "to_day"]
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -29,6 +29,21 @@ def to_day(d: dt.date | str | np.datetime64) -> int:
     if isinstance(d, np.datetime64):
         return int(d.astype("datetime64[D]").astype(np.int64))
     return day_number(d)
+
+
+def iso_date(value: object) -> dt.date | None:
+    """``value`` as a date when it is a ``datetime.date``, a ``datetime`` (its day) or
+    ISO text (``"2024-12-01"``); ``None`` otherwise (callers say what they expected)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def from_day(day: int) -> dt.date:

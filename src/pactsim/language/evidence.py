@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pactsim.errors import ArgumentError, ArgumentTypeError, printable
+from pactsim.language.dates import iso_date
 
 if TYPE_CHECKING:
     from pactsim.language.scenario import Scenario
@@ -113,14 +114,6 @@ def soft(expr: str, likelihood_ratio: float) -> Finding:
     return Finding(expr, likelihood_ratio)
 
 
-def _iso_date(text: str) -> str | None:
-    """``text`` as an ISO date (``YYYY-MM-DD``), or ``None``."""
-    try:
-        return dt.date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        return None
-
-
 def _from_mapping(value: Mapping[object, object]) -> list[Finding]:
     out: list[Finding] = []
     for name, v in value.items():
@@ -129,12 +122,8 @@ def _from_mapping(value: Mapping[object, object]) -> list[Finding]:
                 f"evidence: key {name!r} is not a node name (a string)"))
         if isinstance(v, bool):
             out.append(Finding(name if v else f"not {name}"))
-        elif isinstance(v, dt.datetime):
-            out.append(Finding(f"{name}.date == {v.date().isoformat()}"))
-        elif isinstance(v, dt.date):
-            out.append(Finding(f"{name}.date == {v.isoformat()}"))
-        elif isinstance(v, str) and _iso_date(v) is not None:
-            out.append(Finding(f"{name}.date == {_iso_date(v)}"))
+        elif (day := iso_date(v.strip() if isinstance(v, str) else v)) is not None:
+            out.append(Finding(f"{name}.date == {day.isoformat()}"))
         else:
             raise ArgumentTypeError(printable(
                 f"evidence: {name} = {v!r}: give True/False for a node, or a date "
@@ -209,15 +198,10 @@ def soft_findings(findings: Sequence[Finding]) -> list[tuple[str, float]]:
 
 def observation_date(value: object, name: str = "as_of") -> dt.date:
     """A date given as ``datetime.date`` or ISO text (``"2024-12-01"``), for arguments."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    day = iso_date(value.strip() if isinstance(value, str) else value)
+    if day is not None:
+        return day
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
         raise ArgumentError(printable(f"{name} = {value!r} is not a date (YYYY-MM-DD)"))
     raise ArgumentTypeError(printable(
         f"{name} = {value!r} ({type(value).__name__}) is not a date; give a datetime.date "

@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pactsim.errors import ArgumentError, ArgumentTypeError, did_you_mean, printable
+from pactsim.language.dates import iso_date
 from pactsim.language.scenario import Scenario
 
 __all__ = ["intervene"]
@@ -41,17 +42,10 @@ __all__ = ["intervene"]
 
 
 def _date(value: object, name: str) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise ArgumentError(printable(
-                f"do: {name} = {value!r} is not a date (YYYY-MM-DD)")) from None
-    return None
+    day = iso_date(value)
+    if day is None and isinstance(value, str):
+        raise ArgumentError(printable(f"do: {name} = {value!r} is not a date (YYYY-MM-DD)"))
+    return day
 
 
 def intervene(sc: Scenario, settings: object) -> Scenario:
