@@ -1060,17 +1060,25 @@ def _shown_spec(spec: Any) -> str:
     return f"{float(spec):g}"
 
 
+def _node_scope(nodes: Mapping[str, tuple[str, Path, Any]],
+                dated: set[str]) -> dict[str, _expr.NameInfo]:
+    """The names an expression may use before any question: drivers (numbers) and the
+    other nodes (true/false, with a date when dated)."""
+    scope: dict[str, _expr.NameInfo] = {}
+    for name, (kind, _path, _spec) in nodes.items():
+        if kind == "driver":
+            scope[name] = _expr.NameInfo("number")
+        elif kind != "question":
+            scope[name] = _expr.NameInfo("bool", has_date=name in dated)
+    return scope
+
+
 def _check_conditions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],
                       conditions: Mapping[str, tuple[Path, Any]], names: Suggestions,
                       dated: set[str], meta: Mapping[str, Any]) -> None:
     """Type-check the conditions used as parents: true/false over binary nodes, dates and
     drivers (not questions), with no date after the horizon."""
-    scope: dict[str, _expr.NameInfo] = {}
-    for n, (kind, _p, _s) in nodes.items():
-        if kind == "driver":
-            scope[n] = _expr.NameInfo("number")
-        elif kind != "question":
-            scope[n] = _expr.NameInfo("bool", has_date=n in dated)
+    scope = _node_scope(nodes, dated)
     questions = {n for n, (k, _, _) in nodes.items() if k == "question"}
     for text, (where, tree) in conditions.items():
         key = not isinstance(where[-1], int)
@@ -1134,12 +1142,7 @@ def _check_questions(
     thousands of questions are fine). A question whose own question parents are
     broken is skipped: its problems would only echo theirs. Returns the scope of
     names with their types (nodes, and the questions that check)."""
-    scope: dict[str, _expr.NameInfo] = {}
-    for name, (kind, _path, _spec) in nodes.items():
-        if kind == "driver":
-            scope[name] = _expr.NameInfo("number")
-        elif kind != "question":
-            scope[name] = _expr.NameInfo("bool", has_date=name in dated)
+    scope = _node_scope(nodes, dated)
     broken = {n for n, (kind, _, _) in nodes.items() if kind == "question" and n not in q_exprs}
 
     def suggest(name: str) -> str:
