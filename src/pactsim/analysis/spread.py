@@ -288,12 +288,15 @@ class _Numbers:
                                 f"scenario: {str(err).splitlines()[0]}") from None
         return recompile(self.scenario, self.model, specs)  # type: ignore[arg-type]
 
-    def prob(self, changes: dict[str, float], expr: str) -> float:
+    def results(self, changes: dict[str, float]) -> Any:
+        """Exact results of the scenario with ``changes`` (``exact()``'s defaults)."""
         from pactsim.results.exact import ExactResults
 
-        res = ExactResults(self.scenario, self.model_for(changes), quad_points=24,  # exact()'s
-                           max_table=2**24, progress=False)
-        return float(res.prob(expr).value)
+        return ExactResults(self.scenario, self.model_for(changes), quad_points=24,
+                            max_table=2**24, progress=False)
+
+    def prob(self, changes: dict[str, float], expr: str) -> float:
+        return float(self.results(changes).prob(expr).value)
 
 
 @dataclass
@@ -355,11 +358,15 @@ class _Answers:
 
     def many(self, inputs: Sequence[Input], u: NDArray[np.float64]) -> NDArray[np.float64]:
         """The answer at each row of uniforms ``u`` (one column per input)."""
-        cols = [inp.values(u[:, j]) for j, inp in enumerate(inputs)]
-        paths = [p for inp in inputs for p in inp.paths]
-        table = np.concatenate(cols, axis=1) if cols else np.empty((len(u), 0))
-        return np.array([self(dict(zip(paths, map(float, row), strict=True)))
-                         for row in table])
+        return np.array([self(changes) for changes in _parameter_sets(inputs, u)])
+
+
+def _parameter_sets(inputs: Sequence[Input], u: NDArray[np.float64]) -> list[dict[str, float]]:
+    """The ``with_changes`` numbers of each row of uniforms ``u`` (one column per input)."""
+    cols = [inp.values(u[:, j]) for j, inp in enumerate(inputs)]
+    paths = [p for inp in inputs for p in inp.paths]
+    table = np.concatenate(cols, axis=1) if cols else np.empty((len(u), 0))
+    return [dict(zip(paths, map(float, row), strict=True)) for row in table]
 
 
 def _prepare(scenario: object, question: object, n: object, seed: object, what: str,
@@ -521,7 +528,6 @@ def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int =
     [0.12, 0.62]
     """
     from pactsim.inference.compile import compile_scenario
-    from pactsim.results.exact import ExactResults
 
     if not isinstance(scenario, Scenario):
         raise ArgumentTypeError(f"scenario: spreads() needs a Scenario (from pactsim.load), "
@@ -544,13 +550,8 @@ def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int =
     fast = [j for j, a in enumerate(answers) if a.method == "exact" and fed[j]]
     numbers = _Numbers(scenario) if fast and not _observed(scenario) else None
     if numbers is not None:
-        cols = [inp.values(u[:, j]) for j, inp in enumerate(inputs)]
-        paths = [p for inp in inputs for p in inp.paths]
-        table = np.concatenate(cols, axis=1)
-        for i, row in enumerate(table):
-            model = numbers.model_for(dict(zip(paths, map(float, row), strict=True)))
-            res = ExactResults(scenario, model, quad_points=24, max_table=2**24,
-                               progress=False)  # exact()'s defaults
+        for i, changes in enumerate(_parameter_sets(inputs, u)):
+            res = numbers.results(changes)
             for j in fast:
                 values[j, i] = res.prob(answers[j].expr).value
     for j, a in enumerate(answers):
