@@ -73,7 +73,7 @@ CASES = [
      "horizon", "must be after as_of (2024-11-05)"),
     ("missing_id", "pactsim: 1\nas_of: 2024-11-05\nhorizon: 2025-12-31\n", 1, 1, "",
      "missing required field 'id'"),
-    ("format_version", "pactsim: 3\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n", 1, 10,
+    ("format_version", "pactsim: 4\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n", 1, 10,
      "pactsim", "unsupported format version"),
     ("calendar_date", "pactsim: 1\nid: t\nas_of: 2024-13-05\nhorizon: 2025-12-31\n", 3, 8, "as_of",
      "invalid date '2024-13-05'"),

@@ -26,6 +26,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,6 +50,7 @@ from pactsim.language.scenario import (
     Question,
     Scenario,
     Signing,
+    _validate_pspec,
     parent_entries,
 )
 
@@ -225,6 +227,10 @@ class CompiledModel:
     #: Timing of dated nodes and conditions, by binary index (see :mod:`.dated`).
     timing: dict[int, CurvePlan | MilestonePlan] = field(default_factory=dict)
     conditions: dict[int, ConditionPlan] = field(default_factory=dict)
+    #: Categorical nodes (format 3) -> their outcomes, ``absent`` first when possible.
+    #: Each outcome but ``absent`` is a binary row of kind ``"outcome"`` named
+    #: ``node=outcome``, true when the node has that outcome.
+    outcomes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     index: dict[str, int] = field(init=False)
     slot: dict[str, int] = field(init=False)
 
@@ -263,22 +269,45 @@ class CompiledModel:
         out = {d.name: _expr.NameInfo("number") for d in self.drivers}
         for i, n in enumerate(self.names):
             if i not in self.conditions:
-                out[n] = _expr.NameInfo("bool", has_date=n in self.slot)
+                out[n] = _expr.NameInfo("bool", has_date=n in self.slot,
+                                        levels=self.outcomes.get(n))
         for q, (_, t) in self.questions.items():
             out[q] = _expr.NameInfo(t)  # type: ignore[arg-type]
         return out
 
 
+def _outcome_rows(scenario: Scenario, name: str) -> list[str]:
+    """The binary rows of categorical `name`'s outcomes other than ``absent``."""
+    return [_expr.outcome_name(name, x) for x in scenario.outcomes[name] if x != _expr.ABSENT]
+
+
+def _given_rows(scenario: Scenario, given: Sequence[str]) -> list[str]:
+    """``given`` as binary rows: a categorical parent stands for its outcome rows."""
+    out: list[str] = []
+    for g in given:
+        out += _outcome_rows(scenario, g) if g in scenario.outcomes else [g]
+    return out
+
+
 def _direct(scenario: Scenario, name: str) -> list[str]:
     """Binary rows a row depends on: a node's parents with each condition as one row
-    (its text), a condition's names."""
+    (its text), a condition's names, a categorical's outcome rows for it as a parent."""
     if name in scenario.conditions:
         return _expr.ordered_names(scenario.conditions[name])
+    if name not in scenario.nodes:  # an outcome row: its node, the node's given, the rows before
+        node = name.split("=", 1)[0]
+        rows = _outcome_rows(scenario, node)
+        spec = scenario.nodes[node].spec
+        assert isinstance(spec, Node)
+        return [node, *_given_rows(scenario, spec.given or []), *rows[:rows.index(name)]]
     view = scenario.nodes[name]
     out = ["signing"] if view.kind == "pillar" and scenario.signing is not None else []
     if view.kind == "clause" and view.pillar is not None:
         out.append(view.pillar)
-    out += parent_entries(view.spec)
+    spec = view.spec
+    given = list(spec.given or []) if isinstance(spec, Node | Signing) else []
+    out += _given_rows(scenario, given)
+    out += parent_entries(spec)[len(given):]
     return list(dict.fromkeys(out))
 
 
@@ -316,17 +345,92 @@ def _file_rows(k: int) -> tuple[int, ...]:
     return tuple(sum(((r >> j) & 1) << (k - 1 - j) for j in range(k)) for r in range(1 << k))
 
 
-def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, int],
-          kind: str, pillar: str | None) -> BinaryPlan:
+def _leaf(table: Any, keys: Sequence[object]) -> Any:
+    for k in keys:
+        table = table[k]
+    return table
+
+
+def _row_leaves(spec: Node, outcomes: Mapping[str, tuple[str, ...]]) -> list[Any]:
+    """The table leaf of every row of a plan whose ``given`` has categorical parents
+    (each one bits of its outcome rows, ``absent`` when none is set); ``None`` for
+    rows that cannot happen (two outcomes of one node at once)."""
     given = list(spec.given or [])
+    widths = [len([x for x in outcomes[g] if x != _expr.ABSENT]) if g in outcomes else 1
+              for g in given]
+    leaves: list[Any] = []
+    for r in range(1 << sum(widths)):
+        keys: list[object] = []
+        pos = 0
+        for g, w in zip(given, widths, strict=True):
+            bits = (r >> pos) & ((1 << w) - 1)
+            pos += w
+            if g not in outcomes:
+                keys.append(bool(bits))
+                continue
+            named = [x for x in outcomes[g] if x != _expr.ABSENT]
+            if bits & (bits - 1) or (bits == 0 and _expr.ABSENT not in outcomes[g]):
+                break  # two outcomes at once, or absent where it cannot be
+            keys.append(_expr.ABSENT if bits == 0 else named[bits.bit_length() - 1])
+        leaves.append(_leaf(spec.table, keys) if len(keys) == len(given) else None)
+    return leaves
+
+
+def _level_probs(spec: Node, outcomes: Mapping[str, tuple[str, ...]]) -> list[dict[str, float]]:
+    """A categorical node's {outcome: p} per plan row (``{}`` for rows that cannot happen)."""
+    if isinstance(spec.levels, dict):
+        return [{k: float(v) for k, v in spec.levels.items()}]
+    return [{} if leaf is None else {str(k): float(v) for k, v in leaf.items()}
+            for leaf in _row_leaves(spec, outcomes)]
+
+
+def _outcome_plans(name: str, spec: Node, index: dict[str, int], scenario: Scenario
+                   ) -> list[BinaryPlan]:
+    """Stick-breaking rows of a categorical node's outcomes: row ``name=l_j`` is true
+    with P(l_j | row) / P(l_j or a later outcome | row) when the node is present and
+    no earlier outcome row is true. Their product gives each outcome its probability;
+    the engine draws them with one uniform (see :mod:`.engine`)."""
+    outcomes = scenario.outcomes
+    rows = _outcome_rows(scenario, name)
+    named = [x for x in outcomes[name] if x != _expr.ABSENT]
+    probs = _level_probs(spec, outcomes)
+    given = tuple(index[g] for g in _given_rows(scenario, spec.given or []))
+    plans = []
+    for j, row in enumerate(rows):
+        p = np.zeros(len(probs))
+        for r, lv in enumerate(probs):
+            rest = sum(lv.get(x, 0.0) for x in named[j:])
+            p[r] = min(1.0, lv.get(named[j], 0.0) / rest) if rest > 0 else 0.0
+        plans.append(BinaryPlan(name=row, index=index[row], kind="outcome", given=given,
+                                p_given=p, gates_true=(index[name],),
+                                gates_false=tuple(index[x] for x in rows[:j])))
+    return plans
+
+
+def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, int],
+          kind: str, pillar: str | None,
+          outcomes: Mapping[str, tuple[str, ...]] | None = None) -> BinaryPlan:
+    outcomes = outcomes or {}
+    given = list(spec.given or [])
+    if any(g in outcomes for g in given):
+        given = [r for g in given for r in (
+            [_expr.outcome_name(g, x) for x in outcomes[g] if x != _expr.ABSENT]
+            if g in outcomes else [g])]
     odds_bin = [(p, f) for p, f in spec.odds.items() if p in index]
     odds_drv = [(p, f) for p, f in spec.odds.items() if p in driver_index]
     rows = 1 << len(given)  # the table the file spells out, leaf by leaf
     base: list[float | Beta | Between]
-    if spec.p is None and spec.table is None:  # a milestone without p: it always follows
+    if spec.levels is not None:  # categorical: present unless absent
+        base = [1.0 - lv.get(_expr.ABSENT, 0.0) if lv else 0.0
+                for lv in _level_probs(spec, outcomes)]
+        base = base * rows if len(base) == 1 else base
+    elif spec.p is None and spec.table is None:  # a milestone without p: it always follows
         base = [1.0] * rows
     elif spec.p is not None:
         base = [spec.p] * rows
+    elif len(given) != len(spec.given or []) or any(g in outcomes for g in spec.given or []):
+        base = [0.0 if leaf is None else _validate_pspec(leaf)
+                for leaf in _row_leaves(spec, outcomes)]
     else:
         entries = spec.table_entries()
         base = [entries[i][1] for i in _file_rows(len(given))]
@@ -450,7 +554,10 @@ def compile_scenario(scenario: Scenario) -> CompiledModel:
 
 def _compile(scenario: Scenario) -> CompiledModel:
     views = scenario.nodes
-    binary = _topological(scenario, scenario.binary_names + list(scenario.conditions))
+    outcomes = scenario.outcomes
+    rows = [r for n in scenario.binary_names
+            for r in [n, *(_outcome_rows(scenario, n) if n in outcomes else [])]]
+    binary = _topological(scenario, rows + list(scenario.conditions))
     index = {n: i for i, n in enumerate(binary)}
     driver_index = {name: i for i, name in enumerate(scenario.drivers)}
     dated = tuple(scenario.dated_names)
@@ -460,11 +567,15 @@ def _compile(scenario: Scenario) -> CompiledModel:
     signing = None
     timing: dict[int, CurvePlan | MilestonePlan] = {}
     conditions: dict[int, ConditionPlan] = {}
+    outcome_plans: dict[str, BinaryPlan] = {}
     for name in binary:
         i = index[name]
         if name in scenario.conditions:
             conditions[i] = ConditionPlan(name, i, scenario.conditions[name])
             plans.append(BinaryPlan(name=name, index=i, kind="condition"))
+            continue
+        if name in outcome_plans:
+            plans.append(outcome_plans.pop(name))
             continue
         view = views[name]
         spec = view.spec
@@ -479,7 +590,10 @@ def _compile(scenario: Scenario) -> CompiledModel:
                                     gates_true=cp.gates_true, gates_false=cp.gates_false))
             continue
         assert isinstance(spec, Node)
-        plans.append(_plan(name, spec, index, driver_index, view.kind, view.pillar))
+        plans.append(_plan(name, spec, index, driver_index, view.kind, view.pillar, outcomes))
+        if name in outcomes:
+            outcome_plans.update((op.name, op) for op in _outcome_plans(name, spec, index,
+                                                                         scenario))
         if view.timing == "milestone":
             timing[i] = _milestone_plan(name, spec, i, slot, index, driver_index, horizon, as_of)
     knots, blind = _knots(plans, len(driver_index))
@@ -495,25 +609,29 @@ def _compile(scenario: Scenario) -> CompiledModel:
         drivers.append(DriverPlan(name, d.dist, a, b, tuple(knots[k]), blind[k]))
     # questions in dependency order
     scope = {d.name: _expr.NameInfo("number") for d in drivers}
-    scope.update({n: _expr.NameInfo("bool", has_date=n in slot) for n in binary
-                  if n not in scenario.conditions})
+    scope.update({n: _expr.NameInfo("bool", has_date=n in slot, levels=outcomes.get(n))
+                  for n in binary if n not in scenario.conditions})
     questions: dict[str, tuple[_expr.Expr, str]] = {}
     # parse each question once, then type-check in dependency order (no recursion,
     # linear in the questions' size however long a chain of questions is)
-    trees = {qname: _parse(q.expr if isinstance(q, Question) else q)
+    trees = {qname: _expr.resolve(_parse(q.expr if isinstance(q, Question) else q), scope)
              for qname, q in scenario.questions.items()}
     for qname in _expr.dependency_order(trees):
         t = _expr.check(trees[qname], scope)
         scope[qname] = _expr.NameInfo(t)
         questions[qname] = (trees[qname], t)
     labels = {v.name: v.label for v in scenario.iter_nodes()}
+    for n, lv in outcomes.items():
+        labels.update((_expr.outcome_name(n, x), f"{labels[n]}: {x.replace('_', ' ')}")
+                      for x in lv if x != _expr.ABSENT)
     return CompiledModel(
         scenario_id=scenario.id,
         digest=scenario.digest,
         as_of=day_number(scenario.as_of),
         horizon=day_number(scenario.horizon),
         names=tuple(binary),
-        kinds=tuple("condition" if n in scenario.conditions else views[n].kind for n in binary),
+        kinds=tuple("condition" if n in scenario.conditions else
+                    "outcome" if n not in views else views[n].kind for n in binary),
         pillar_of={v.name: v.pillar for v in views.values() if v.pillar is not None},
         plans=tuple(plans),
         drivers=tuple(drivers),
@@ -524,6 +642,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
         dated=dated,
         timing=timing,
         conditions=conditions,
+        outcomes=dict(outcomes),
     )
 
 
@@ -560,7 +679,11 @@ def recompile(scenario: Scenario, model: CompiledModel,
                                   gates_true=cp.gates_true, gates_false=cp.gates_false)
             continue
         assert isinstance(spec, Node)
-        plans[i] = _plan(name, spec, index, driver_index, view.kind, view.pillar)
+        plans[i] = _plan(name, spec, index, driver_index, view.kind, view.pillar,
+                         model.outcomes)
+        if name in model.outcomes:
+            for op in _outcome_plans(name, spec, index, scenario):  # same outcomes
+                plans[op.index] = op
         if view.timing == "milestone":
             timing[i] = _milestone_plan(name, spec, i, model.slot, index, driver_index,
                                         model.horizon, model.as_of)

@@ -60,6 +60,7 @@ __all__ = [
     "DaysBetween",
     "Expr",
     "ExprType",
+    "ABSENT",
     "Name",
     "NameInfo",
     "Not",
@@ -73,7 +74,9 @@ __all__ = [
     "evaluate",
     "names",
     "ordered_names",
+    "outcome_name",
     "parse",
+    "resolve",
     "unparse",
 ]
 # fmt: on
@@ -183,13 +186,30 @@ class NameInfo:
         ``"bool"`` for binary nodes, ``"number"`` for drivers, a question's own type.
     has_date:
         Whether ``name.date`` exists (``signing`` in v1).
+    levels:
+        The outcomes of a categorical node (format 3), in file order, ``absent``
+        included when the node can be absent; ``None`` for other names. The
+        name alone is the condition "not absent"; ``name == level`` and
+        ``in(name, level, ...)`` test its outcome (see :func:`resolve`).
     """
 
     type: ExprType
     has_date: bool = False
+    levels: tuple[str, ...] | None = None
 
 
-_FUNCS = ("count", "all", "any", "at_least", "at_most", "exactly")
+#: The outcome of a categorical node whose gates are closed or that drew its
+#: ``absent`` level: the node is then false (not in the text).
+ABSENT = "absent"
+
+
+def outcome_name(node: str, level: str) -> str:
+    """The binary row that is true when categorical `node` has outcome `level`
+    (``"instc=named"``); not a valid node name, so it never clashes with one."""
+    return f"{node}={level}"
+
+
+_FUNCS = ("count", "all", "any", "at_least", "at_most", "exactly", "in")
 _K_CMP = {"at_least": ">=", "at_most": "<=", "exactly": "=="}
 _CMP: dict[str, Callable[..., Any]] = {
     "<": np.less, "<=": np.less_equal, ">": np.greater,
@@ -584,6 +604,93 @@ _Scope = Mapping[str, NameInfo]
 _Suggest = Callable[[str], str]
 
 
+def _outcome(node: str, level: Expr, scope: Mapping[str, NameInfo], bad: _Report) -> Expr:
+    """``node == level`` as a condition over binary rows (``level`` a bare name)."""
+    levels = scope[node].levels or ()
+    if not isinstance(level, Name) or level.name not in levels:
+        shown = unparse(level)
+        hint = did_you_mean(shown, levels) if isinstance(level, Name) else ""
+        bad(level, f"'{shown}' is not an outcome of '{node}'{hint} (its outcomes are "
+            f"{', '.join(levels)})")
+        return Name(node, start=level.start)
+    if level.name == ABSENT:
+        return Not(Name(node, start=level.start), start=level.start)
+    return Name(outcome_name(node, level.name), start=level.start)
+
+
+def _categorical(e: Expr, scope: Mapping[str, NameInfo]) -> str | None:
+    if isinstance(e, Name) and e.name in scope and scope[e.name].levels is not None:
+        return e.name
+    return None
+
+
+def _resolve(expr: Expr, scope: Mapping[str, NameInfo], bad: _Report) -> Expr:
+    match expr:
+        case Compare(op="==" | "!=" as op, left=left, right=right) if (
+                (node := _categorical(left, scope)) is not None
+                or (node := _categorical(right, scope)) is not None):
+            level = right if _categorical(left, scope) == node else left
+            if _categorical(level, scope) is not None:
+                text = unparse(expr)
+                bad(expr, f"cannot compare two categorical nodes in '{text}'; compare each "
+                    "with an outcome, e.g. 'a == named and b == named'")
+                return expr
+            out = _outcome(node, level, scope, bad)
+            return out if op == "==" else Not(out, start=expr.start)
+        case Call(func="in", args=args, start=start):
+            node = _categorical(args[0], scope) if args else None
+            if node is None or len(args) < 2:
+                what = unparse(args[0]) if args else ""
+                bad(expr, f"in() takes a categorical node and its outcomes, as in "
+                    f"'in(instc, generic, named)'; '{what}' is not a categorical node"
+                    if node is None else f"in({node}) needs at least one outcome after the "
+                    f"node, as in 'in({node}, {(scope[node].levels or ('x',))[-1]})'")
+                return expr
+            parts = [_outcome(node, a, scope, bad) for a in args[1:]]
+            return parts[0] if len(parts) == 1 else BoolOp("or", tuple(parts), start=start)
+        case Not(operand=operand, start=start):
+            return Not(_resolve(operand, scope, bad), start=start)
+        case BoolOp(op=op, operands=operands, start=start):
+            return BoolOp(op, tuple(_resolve(o, scope, bad) for o in operands), start=start)
+        case Compare(op=op, left=left, right=right, start=start):
+            return Compare(op, _resolve(left, scope, bad), _resolve(right, scope, bad),
+                           start=start)
+        case Call(func=func, args=args, k=k, start=start):
+            return Call(func, tuple(_resolve(a, scope, bad) for a in args), k, start=start)
+    return expr
+
+
+def resolve(expr: Expr, scope: Mapping[str, NameInfo]) -> Expr:
+    """Rewrite tests of categorical outcomes (format 3) into conditions over binary rows.
+
+    ``x == level`` becomes the outcome row ``x=level`` (see :func:`outcome_name`),
+    ``x != level`` its negation, ``x == absent`` is ``not x``, and
+    ``in(x, a, b)`` is ``x == a or x == b``. Names without ``levels`` in
+    `scope` are left alone, so an expression with no categorical node comes back
+    equal to itself. Call it before :func:`check`, which refuses what is left.
+
+    Raises
+    ------
+    ScenarioError
+        With the 1-based ``column`` of each unknown outcome (with did-you-mean),
+        ``in()`` without a categorical node, or two categorical nodes compared.
+
+    Examples
+    --------
+    >>> scope = {"instc": NameInfo("bool", levels=("absent", "generic", "named"))}
+    >>> unparse(resolve(parse("in(instc, generic, named)"), scope))
+    'instc == generic or instc == named'
+    """
+    if not any(i.levels is not None for i in scope.values()) and not any(
+            isinstance(e, Call) and e.func == "in" for e in walk(expr)):
+        return expr
+    problems: list[Problem] = []
+    out = _resolve(expr, scope, lambda at, msg: problems.append(Problem(msg, column=at.start + 1)))
+    if problems:
+        raise ScenarioError(problems)
+    return out
+
+
 def _need_bool(what: str, items: Sequence[Expr], scope: _Scope, bad: _Report,
                suggest: _Suggest) -> None:
     for item in items:
@@ -627,6 +734,10 @@ def _check(expr: Expr, scope: _Scope, bad: _Report, suggest: _Suggest) -> ExprTy
                 bad(expr, f"cannot compare a {_KIND[lt]} with a {_KIND[rt]} in '{text}' ({rule})")
             elif lt == rt == "bool" and op not in ("==", "!="):
                 bad(expr, f"'{op}' cannot order true/false values in '{text}'; use == or !=")
+        case Call(func="in"):
+            bad(expr, "in() takes a categorical node and its outcomes, as in "
+                "'in(instc, generic, named)'")
+            return None
         case Call(func=func, args=args, k=k):
             _need_bool(f"{func}()", args, scope, bad, suggest)
             if k is not None and func in ("at_least", "exactly") and k > len(args):
@@ -674,8 +785,9 @@ def check(expr: Expr, scope: Mapping[str, NameInfo], *,
 
 
 def compile_expr(text: str, scope: Mapping[str, NameInfo]) -> tuple[Expr, ExprType]:
-    """Parse and type-check `text`; return the AST and its type (see :func:`check`)."""
-    expr = parse(text)
+    """Parse, :func:`resolve` and type-check `text`; return the AST and its type
+    (see :func:`check`)."""
+    expr = resolve(parse(text), scope)
     return expr, check(expr, scope)
 
 
@@ -810,6 +922,9 @@ def unparse(expr: Expr) -> str:
     'a and b or not c'
     """
     match expr:
+        case Name(name=name) if "=" in name:  # an outcome row made by resolve()
+            node, level = name.split("=", 1)
+            return f"{node} == {level}"
         case Name(name=name):
             return name
         case DateOf(name=name):

@@ -303,6 +303,9 @@ _CURVE_SCHEMA: dict[str, Any] = {
 ByCurve = Annotated[dict[dt.date, PSpec], WithJsonSchema(_CURVE_SCHEMA)]
 
 
+#: Most outcomes a categorical node may have (each non-absent one is a binary row).
+MAX_LEVELS = 12
+
 #: A node name: snake_case, starting with a lowercase letter (anything else in a
 #: parent position is a condition expression).
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -556,6 +559,45 @@ class Node(_Model):
     hazard_ratio: dict[str, HazardRatio] = Field(default_factory=dict)
     after: AfterSpec | None = None
     delay: DelaySpec | None = None
+    # format 3: categorical outcomes
+    levels: Annotated[dict[str, float] | list[str] | None, WithJsonSchema({
+        "anyOf": [
+            {"type": "object", "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
+             "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+             "minProperties": 2, "maxProperties": MAX_LEVELS},
+            {"type": "array", "items": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+             "minItems": 2, "maxItems": MAX_LEVELS, "uniqueItems": True},
+            {"type": "null"}],
+        "description": "Named outcomes (format 3): {outcome: probability, ...} summing to 1, "
+                       "or a list of outcome names when `table` gives {outcome: probability} "
+                       "per row. The node is true (in the text) unless its outcome is "
+                       "`absent`; closed gates make it `absent`."})] = None
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        """The outcomes written in ``levels`` (file order); ``()`` for a binary node."""
+        if self.levels is None:
+            return ()
+        return tuple(self.levels)
+
+    def level_rows(self) -> list[tuple[tuple[Any, ...], dict[str, float]]]:
+        """A categorical node's outcome probabilities per row of its parents, as
+        ``(keys in given order, {outcome: p})``; one row ``((), levels)`` without a
+        table. Keys are true/false for binary parents and outcome names for
+        categorical ones, rows in the order the table is written. Outcomes a row
+        leaves out have probability 0. Only valid on a validated scenario."""
+        if isinstance(self.levels, dict):
+            return [((), {k: float(v) for k, v in self.levels.items()})]
+        out: list[tuple[tuple[Any, ...], dict[str, float]]] = []
+        stack: list[tuple[tuple[Any, ...], Any]] = [((), self.table)]
+        depth = len(self.given or [])
+        while stack:
+            keys, node = stack.pop()
+            if len(keys) == depth:
+                out.append((keys, {str(k): float(v) for k, v in node.items()}))
+                continue
+            stack.extend((( *keys, k), v) for k, v in reversed(list(node.items())))
+        return out
 
     @property
     def timing(self) -> Literal["curve", "milestone"] | None:
@@ -855,7 +897,7 @@ class Scenario(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={"title": "pactsim"})
 
-    pactsim: Literal[1, 2]
+    pactsim: Literal[1, 2, 3]
     id: str
     title: str | None = None
     description: str | None = None
@@ -1045,17 +1087,37 @@ class Scenario(_Model):
         return [v.name for v in self.iter_nodes() if v.is_dated]
 
     @cached_property
+    def outcomes(self) -> dict[str, tuple[str, ...]]:
+        """Categorical nodes (format 3) and their possible outcomes, file order:
+        ``absent`` comes first when the node can be absent — it lists ``absent``,
+        or it has gates (``requires``/``excludes``, a clause's pillar, a pillar's
+        signing) that make it absent when closed — then the other levels as written."""
+        out: dict[str, tuple[str, ...]] = {}
+        for view in self.iter_nodes():
+            spec = view.spec
+            if not isinstance(spec, Node) or spec.levels is None:
+                continue
+            levels = [x for x in spec.level_names if x != "absent"]
+            gated = (view.kind == "clause" or (view.kind == "pillar" and self.signing is not None)
+                     or bool(spec.requires) or bool(spec.excludes))
+            absent = "absent" in spec.level_names or gated
+            out[view.name] = (("absent",) if absent else ()) + tuple(levels)
+        return out
+
+    @cached_property
     def conditions(self) -> dict[str, Any]:
         """Conditions used as parents (format 2): the text of every ``given`` entry and
         ``odds``/``hazard_ratio`` key that is an expression, not a name, mapped to its
-        parsed tree (:mod:`pactsim.language.expr`), in file order."""
+        parsed tree (:mod:`pactsim.language.expr`), in file order. Tests of categorical
+        outcomes are resolved (``instc == named`` is the outcome row ``instc=named``)."""
         from pactsim.language import expr as _expr
 
+        scope = {n: _expr.NameInfo("bool", levels=lv) for n, lv in self.outcomes.items()}
         out: dict[str, Any] = {}
         for view in self.iter_nodes():
             for text in parent_entries(view.spec):
                 if is_condition(text) and text not in out:
-                    out[text] = _expr.parse(text)
+                    out[text] = _expr.resolve(_expr.parse(text), scope)
         return out
 
     def key_dates(self, most: int = 12) -> list[dt.date]:
@@ -1101,7 +1163,8 @@ class Scenario(_Model):
                 if is_condition(entry):  # a condition: the names it uses
                     from pactsim.language import expr as _expr
 
-                    out += _expr.ordered_names(self.conditions[entry])
+                    out += [n.split("=", 1)[0]
+                            for n in _expr.ordered_names(self.conditions[entry])]
                 else:
                     out.append(entry)
         return list(dict.fromkeys(out))

@@ -24,6 +24,7 @@ from pactsim.errors import Problem, ScenarioError, Suggestions
 from pactsim.language import expr as _expr
 from pactsim.language._yaml import Key, Located
 from pactsim.language.scenario import (
+    MAX_LEVELS,
     MAX_OBSERVATIONS,
     NAME_PATTERN,
     Beta,
@@ -205,8 +206,8 @@ class _Checker:
                 self.report(path[:-1], f"missing required field '{loc[-1]}'", key=True)
             elif kind == "literal_error" and path == ("pactsim",):
                 self.report(path, f"= {shown(value)}: unsupported format version (this pactsim "
-                            "reads formats 1 and 2; write `pactsim: 1`, or `pactsim: 2` for "
-                            "dated events and milestones)", value=value)
+                            "reads formats 1 to 3; write `pactsim: 1`, `pactsim: 2` for dated "
+                            "events and milestones, or `pactsim: 3` for categorical outcomes)", value=value)
             elif kind == "literal_error":
                 expected = e.get("ctx", {}).get("expected", "")
                 self.report(path, f"= {shown(value)} is not allowed (expected {expected})",
@@ -471,6 +472,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
     dated = {n for n, (k, _, spec) in nodes.items()
              if k == "signing" or (k == "event" and isinstance(spec, Node) and spec.timing)}
     conditions: dict[str, tuple[Path, Any]] = {}  # condition text -> (first place, tree)
+    outcomes = _outcomes_of(nodes, "signing" in nodes)
     graph: dict[str, list[str]] = {n: [] for n in nodes}
     for name, (kind, path, spec) in nodes.items():
         if kind == "pillar" and "signing" in nodes:
@@ -492,7 +494,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
                     )
         if isinstance(spec, Node):
             graph[name] += _check_node(c, name, path, spec, raws[name], binary, drivers, nodes,
-                                       names)
+                                       names, outcomes, meta)
         if isinstance(spec, Node | Signing):
             graph[name] += _check_timing(c, name, kind, path, spec, raws[name], meta, binary,
                                          drivers, dated, nodes, names, conditions)
@@ -510,7 +512,8 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             _rebase(c, where, err)
             continue
         q_exprs[name] = tree
-        graph[name] += [n for n in _expr.names(tree) if n in nodes]
+        graph[name] += [n.split("=", 1)[0] for n in _expr.names(_resolved(tree, outcomes))
+                        if n.split("=", 1)[0] in nodes]
         if isinstance(meta.get("horizon"), dt.date):
             late = _expr.check_dates(tree, horizon=meta["horizon"])
             if late:
@@ -527,8 +530,8 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         )
     scope: dict[str, _expr.NameInfo] | None = None
     if not cycles:
-        scope = _check_questions(c, nodes, q_exprs, names, dated)
-        _check_conditions(c, nodes, conditions, names, dated, meta)
+        scope = _check_questions(c, nodes, q_exprs, names, dated, outcomes)
+        _check_conditions(c, nodes, conditions, names, dated, meta, outcomes)
     if data.get("observations") not in (None, [], ()):  # model_dump() writes () for none
         _check_observations(c, data, meta, scope, names, set(nodes))
     if meta.get("pactsim") == 1:
@@ -557,7 +560,7 @@ def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
         value = data[name]
         if name == "pactsim" and isinstance(value, bool):
             c.report((name,), f"= {shown(value)}: the format version is a number (this pactsim "
-                     "reads formats 1 and 2; write `pactsim: 1` or `pactsim: 2`)", value=value)
+                     "reads formats 1, 2 and 3; write `pactsim: 1`, `2` or `3`)", value=value)
             continue
         if name in ("as_of", "horizon") and isinstance(value, int | float):  # bools too
             c.report((name,), _not_a_date(value), value=value)
@@ -626,6 +629,8 @@ def _check_node(
     drivers: set[str],
     nodes: Mapping[str, tuple[str, Path, Any]],
     names: Suggestions,
+    outcomes: Mapping[str, tuple[str, ...]] | None = None,
+    meta: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Check one binary node's references and table; return its explicit parents.
 
@@ -655,9 +660,24 @@ def _check_node(
         parents.append(ref_name)
         return True
 
+    outcomes = outcomes or {}
+    levels = "levels" in written
+    if levels:
+        _check_levels(c, name, path, n, written, (meta or {}).get("pactsim"))
+        if has_given and not has_table:
+            c.report((*path, "given"), "given needs a table: nested keys in the order of "
+                     "given, with {outcome: probability} at each leaf", key=True)
+        if n.given and has_table and isinstance(n.levels, list):
+            ok = all([ref((*path, "given", i), g, "in given")  # noqa: C419
+                      for i, g in enumerate(n.given) if not is_condition(g)])
+            if ok and len(n.given) <= MAX_GIVEN and n.table is not None:
+                _check_table(c, (*path, "table"), n.given, n.table, outcomes=outcomes,
+                             leaf=lambda where, v: _check_level_leaf(c, where, v, n))
+        has_p, has_given, has_table = True, False, False  # checked by _check_levels
+
     # problems of the node as a whole point at its name
-    if curve and not milestone:
-        pass  # a dated event's probability keys are checked with its timing
+    if levels or (curve and not milestone):
+        pass  # checked with the levels, or a dated event's with its timing
     elif has_p and (has_given or has_table):
         c.report(path, "give either p or given + table, not both (p is the chance when nothing "
                  "is conditioned on)", key=True)
@@ -669,7 +689,7 @@ def _check_node(
     elif has_given and not has_table:
         c.report((*path, "given"), "given needs a table: nested true/false keys in the order of "
                  "given, with a probability at each leaf", key=True)
-    if n.given is not None:
+    if n.given is not None and not levels:
         if not n.given:
             c.report((*path, "given"), "must name at least one parent")
         dup = {g for g in n.given if n.given.count(g) > 1} if len(n.given) <= MAX_GIVEN else set()
@@ -684,13 +704,20 @@ def _check_node(
                      f"{2 ** len(n.given):,} rows): keep the parents that matter most in given "
                      "and move the others to odds", key=True)
         elif ok and not dup and n.table is not None and n.given and not (curve and not milestone):
-            _check_table(c, (*path, "table"), n.given, n.table)
+            _check_table(c, (*path, "table"), n.given, n.table, outcomes=outcomes)
+        elif ok and curve and not milestone:
+            for i, g in enumerate(n.given):
+                if g in outcomes:
+                    c.report((*path, "given", i), f"'{g}' is categorical; a table of curves "
+                             f"conditions on true/false parents: write a condition such as "
+                             f"\"{g} == {outcomes[g][-1]}\"")
     for parent in n.odds:
         if not is_condition(parent):
             ref((*path, "odds", parent), parent, "in odds", allow_driver=True)
     for field in ("requires", "excludes"):
         for i, r in enumerate(getattr(n, field)):
-            ref((*path, field, i), r, f"in {field}")
+            if not is_condition(r):  # conditions (format 2) are checked with the others
+                ref((*path, field, i), r, f"in {field}")
     if "why_table" in written:
         if not (has_given and has_table):
             c.report((*path, "why_table"), "explains single rows of a table, but this node has "
@@ -705,22 +732,28 @@ def _check_node(
 
 
 def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, Any], *,
-                 leaf: Any = None) -> None:
+                 leaf: Any = None, outcomes: Mapping[str, tuple[str, ...]] | None = None) -> None:
     """Check the nested table; missing combinations are counted, a few spelled out.
 
-    Work is bounded by the size of the table written and ``len(given) <= MAX_GIVEN``,
-    never by the 2**len(given) combinations it should have.
+    Keys are true/false for a binary parent and its outcomes for a categorical one
+    (format 3). Work is bounded by the size of the table written and
+    ``len(given) <= MAX_GIVEN``, never by the combinations it should have.
     """
     from pactsim.language.scenario import _validate_pspec
 
+    outcomes = outcomes or {}
+    keys_of: list[tuple[Any, ...]] = [outcomes[g] if g in outcomes else (True, False)
+                                      for g in given]
     examples: list[str] = []
     missing = 0
 
-    def spell(full: Sequence[bool]) -> str:
-        return ", ".join(f"{g}={'true' if v else 'false'}" for g, v in zip(given, full,
-                                                                            strict=True))
+    def word(v: Any) -> str:
+        return ("true" if v else "false") if isinstance(v, bool) else str(v)
 
-    def walk(node: Any, depth: int, where: Path, combo: tuple[bool, ...]) -> None:
+    def spell(full: Sequence[Any]) -> str:
+        return ", ".join(f"{g}={word(v)}" for g, v in zip(given, full, strict=True))
+
+    def walk(node: Any, depth: int, where: Path, combo: tuple[Any, ...]) -> None:
         nonlocal missing
         if depth == len(given) and leaf is not None:
             leaf(where, node)
@@ -733,31 +766,124 @@ def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, 
                 c.report(where, msg)
             return
         parent = given[depth]
+        cats = outcomes.get(parent)
         if not isinstance(node, Mapping):
-            c.report(where, f"= {shown(node)} must be a mapping with keys true and false for "
+            want = f"its outcomes ({', '.join(cats)})" if cats else "true and false"
+            c.report(where, f"= {shown(node)} must be a mapping with keys {want} for "
                      f"'{parent}' (level {depth + 1} of the table follows given[{depth}])")
             return
         for k in node:
-            if not isinstance(k, bool):
+            if cats is not None and k not in cats:
+                hint = c.suggest(k, cats) if isinstance(k, str) else ""
+                c.report((*where, k), f"key {shown(k)} is not an outcome of '{parent}' (level "
+                         f"{depth + 1} of the table; its outcomes are {', '.join(cats)})"
+                         + hint, key=True)
+            elif cats is None and not isinstance(k, bool):
                 c.report((*where, k), f"key {shown(k)} is not true or false (level {depth + 1} "
                          f"of the table is '{parent}'; extra combinations are not allowed)",
                          key=True)
-        for value in (True, False):
-            if any(k is value for k in node):
+        for value in keys_of[depth]:
+            if any(k is value if isinstance(value, bool) else k == value for k in node):
                 walk(node[value], depth + 1, (*where, value), (*combo, value))
                 continue
-            rest = len(given) - depth - 1
-            missing += 2 ** rest
-            tails = itertools.product((True, False), repeat=rest)
+            rest = keys_of[depth + 1:]
+            missing += math.prod(len(x) for x in rest)
+            tails = itertools.product(*rest)
             for tail in itertools.islice(tails, max(0, _EXAMPLES - len(examples))):
                 examples.append(spell((*combo, value, *tail)))
 
     walk(table, 0, path, ())
     if missing:
+        total = math.prod(len(x) for x in keys_of)
         more = f" and {missing - len(examples):,} more ({missing:,} of " \
-            f"{2 ** len(given):,} missing)" if missing > len(examples) else ""
+            f"{total:,} missing)" if missing > len(examples) else ""
+        rule = "every combination of given" if outcomes else \
+            "every true/false combination of given"
         c.report(path, "missing combinations: " + "; ".join(examples) + more
-                 + " (a table needs every true/false combination of given)", key=True)
+                 + f" (a table needs {rule})", key=True)
+
+
+_LEVELS_EXAMPLE = "levels: {absent: 0.2, generic: 0.45, named: 0.35}"
+
+
+def _check_levels(c: _Checker, name: str, path: Path, n: Node, written: set[str],
+                  version: object) -> None:
+    """A categorical node (format 3): its ``levels`` and the keys it cannot have."""
+    where: Path = (*path, "levels")
+    if version in (1, 2):
+        c.report(where, f"`levels` is format 3 (categorical outcomes); write `pactsim: 3` at "
+                 f"the top of the file (format {version} files keep their meaning under "
+                 "format 3)", key=True)
+    if "p" in written:
+        c.report((*path, "p"), "a categorical node's chances are its levels; drop p (the "
+                 "node is true unless its outcome is `absent`)", key=True)
+    for key in ("by", "after", "delay", "hazard_ratio"):
+        if key in written:
+            c.report((*path, key), "a categorical node is not dated: put the timing on an "
+                     "event and condition the outcomes on it", key=True)
+    if n.levels is None:
+        return  # the value itself was wrong (reported by the model check)
+    names = list(n.levels)
+    for x in names:
+        if not isinstance(x, str) or not NAME_PATTERN.match(x):
+            at = (*where, x) if isinstance(n.levels, dict) else where
+            c.report(at, f"outcome {shown(x)} is not snake_case (outcomes are named like nodes: "
+                     "lowercase letters, digits or _, e.g. binding_treaty)",
+                     key=isinstance(n.levels, dict))
+    if len(set(names)) != len(names):
+        c.report(where, "lists an outcome twice: "
+                 + ", ".join(sorted({x for x in names if names.count(x) > 1})))
+    if len(names) < 2:
+        c.report(where, f"needs at least two outcomes (e.g. {_LEVELS_EXAMPLE}); a node "
+                 "with one outcome is a binary node: write p")
+    if len(names) > MAX_LEVELS:
+        c.report(where, f"lists {len(names)} outcomes; at most {MAX_LEVELS} (MAX_LEVELS): "
+                 "group the rare ones into one outcome")
+    has_table = "table" in written
+    if isinstance(n.levels, dict):
+        if "given" in written or has_table:
+            c.report(where, "with given + table, write levels as a list of outcome names "
+                     "([absent, generic, named]) and give {outcome: probability} in each row "
+                     "of table", key=True)
+        else:
+            _check_level_map(c, where, n.levels, names)
+    elif not has_table:
+        c.report(where, "a list of outcomes needs given + table, with {outcome: probability} "
+                 f"in each row; without parents write the chances ({_LEVELS_EXAMPLE})",
+                 key=True)
+    if n.odds and "absent" not in names:
+        c.report((*path, "odds"), "odds on a categorical node multiply the odds of being "
+                 "present against `absent`, but it has no absent outcome: add `absent` to its "
+                 "levels, or condition the outcomes on the parent with given + table", key=True)
+
+
+def _check_level_map(c: _Checker, where: Path, value: Any, levels: Sequence[Any]) -> None:
+    """``{outcome: probability}``: known outcomes, numbers in [0, 1], summing to 1."""
+    if not isinstance(value, Mapping):
+        c.report(where, f"= {shown(value)} must be {{outcome: probability}} over "
+                 f"{', '.join(map(str, levels))}", value=value)
+        return
+    total, ok = 0.0, True
+    for k, v in value.items():
+        if k not in levels:
+            hint = c.suggest(k, [x for x in levels if isinstance(x, str)]) \
+                if isinstance(k, str) else ""
+            c.report((*where, k), f"{shown(k)} is not one of the outcomes in levels "
+                     f"({', '.join(map(str, levels))})" + hint, key=True)
+            ok = False
+        elif isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= 1.0:
+            c.report((*where, k), f"= {shown(v)} is not a probability (write a number in "
+                     "[0, 1])", value=v)
+            ok = False
+        else:
+            total += float(v)
+    if ok and abs(total - 1.0) > 1e-6:
+        c.report(where, f"outcome probabilities sum to {total:.6g}, not 1 (each outcome's "
+                 "chance; outcomes left out have 0)")
+
+
+def _check_level_leaf(c: _Checker, where: Path, value: Any, n: Node) -> None:
+    _check_level_map(c, where, value, list(n.level_names))
 
 
 def _check_why_table(c: _Checker, path: Path, given: list[str], why: Any) -> None:
@@ -839,6 +965,8 @@ def _check_timing(
     entries += [((*path, "given", i), g) for i, g in enumerate(spec.given or [])]
     if isinstance(spec, Node):
         entries += [((*path, "odds", k), k) for k in spec.odds]
+        entries += [((*path, f, i), r) for f in ("requires", "excludes")
+                    for i, r in enumerate(getattr(spec, f))]
     entries += [((*path, "hazard_ratio", k), k) for k in spec.hazard_ratio]
     for where, text in entries:
         if not is_condition(text):
@@ -1060,25 +1188,61 @@ def _shown_spec(spec: Any) -> str:
     return f"{float(spec):g}"
 
 
-def _node_scope(nodes: Mapping[str, tuple[str, Path, Any]],
-                dated: set[str]) -> dict[str, _expr.NameInfo]:
+def _node_scope(nodes: Mapping[str, tuple[str, Path, Any]], dated: set[str],
+                outcomes: Mapping[str, tuple[str, ...]] | None = None,
+                ) -> dict[str, _expr.NameInfo]:
     """The names an expression may use before any question: drivers (numbers) and the
-    other nodes (true/false, with a date when dated)."""
+    other nodes (true/false, with a date when dated, with their outcomes when categorical;
+    each outcome row too, as :func:`~pactsim.language.expr.resolve` writes them)."""
+    outcomes = outcomes or {}
     scope: dict[str, _expr.NameInfo] = {}
     for name, (kind, _path, _spec) in nodes.items():
         if kind == "driver":
             scope[name] = _expr.NameInfo("number")
         elif kind != "question":
-            scope[name] = _expr.NameInfo("bool", has_date=name in dated)
+            scope[name] = _expr.NameInfo("bool", has_date=name in dated,
+                                         levels=outcomes.get(name))
+    for name, levels in outcomes.items():
+        scope.update((_expr.outcome_name(name, x), _expr.NameInfo("bool")) for x in levels
+                     if x != _expr.ABSENT)
     return scope
+
+
+def _outcomes_of(nodes: Mapping[str, tuple[str, Path, Any]],
+                 has_signing: bool) -> dict[str, tuple[str, ...]]:
+    """Categorical nodes and their outcomes, as :attr:`Scenario.outcomes` (from the
+    nodes that validated; ``absent`` first when the node can be absent)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name, (kind, _path, spec) in nodes.items():
+        if not isinstance(spec, Node) or spec.levels is None:
+            continue
+        levels = [x for x in spec.level_names if isinstance(x, str) and x != _expr.ABSENT]
+        gated = (kind == "clause" or (kind == "pillar" and has_signing)
+                 or bool(spec.requires) or bool(spec.excludes))
+        absent = _expr.ABSENT in spec.level_names or gated
+        out[name] = ((_expr.ABSENT,) if absent else ()) + tuple(dict.fromkeys(levels))
+    return out
+
+
+def _resolved(tree: Any, outcomes: Mapping[str, tuple[str, ...]]) -> Any:
+    """`tree` with its outcome tests resolved where it can be (else as it is: the
+    problems are reported when it is type-checked)."""
+    if not outcomes:
+        return tree
+    scope = {n: _expr.NameInfo("bool", levels=lv) for n, lv in outcomes.items()}
+    try:
+        return _expr.resolve(tree, scope)
+    except ScenarioError:
+        return tree
 
 
 def _check_conditions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],
                       conditions: Mapping[str, tuple[Path, Any]], names: Suggestions,
-                      dated: set[str], meta: Mapping[str, Any]) -> None:
+                      dated: set[str], meta: Mapping[str, Any],
+                      outcomes: Mapping[str, tuple[str, ...]] | None = None) -> None:
     """Type-check the conditions used as parents: true/false over binary nodes, dates and
     drivers (not questions), with no date after the horizon."""
-    scope = _node_scope(nodes, dated)
+    scope = _node_scope(nodes, dated, outcomes)
     questions = {n for n, (k, _, _) in nodes.items() if k == "question"}
     for text, (where, tree) in conditions.items():
         key = not isinstance(where[-1], int)
@@ -1089,6 +1253,7 @@ def _check_conditions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],
                      key=key)
             continue
         try:
+            tree = _expr.resolve(tree, scope)
             typ = _expr.check(tree, scope, suggest=lambda x: c.suggest(x, names))
         except ScenarioError as err:
             _rebase(c, where, err, key=key)
@@ -1137,12 +1302,13 @@ def _check_questions(
     q_exprs: Mapping[str, Any],
     names: Suggestions,
     dated: set[str],
+    outcomes: Mapping[str, tuple[str, ...]] | None = None,
 ) -> dict[str, _expr.NameInfo]:
     """Type-check questions, each after those it mentions (no recursion: chains of
     thousands of questions are fine). A question whose own question parents are
     broken is skipped: its problems would only echo theirs. Returns the scope of
     names with their types (nodes, and the questions that check)."""
-    scope = _node_scope(nodes, dated)
+    scope = _node_scope(nodes, dated, outcomes)
     broken = {n for n, (kind, _, _) in nodes.items() if kind == "question" and n not in q_exprs}
 
     def suggest(name: str) -> str:
@@ -1156,6 +1322,7 @@ def _check_questions(
         _kind, path, spec = nodes[name]
         where = path if isinstance(spec, str) else (*path, "expr")
         try:
+            tree = _expr.resolve(tree, scope)
             scope[name] = _expr.NameInfo(_expr.check(tree, scope, suggest=suggest))
         except ScenarioError as err:
             broken.add(name)
@@ -1218,6 +1385,7 @@ def _check_observations(c: _Checker, data: Mapping[Any, Any], meta: Mapping[str,
         if any(n not in known and n in declared for n in _expr.names(tree)):
             continue  # a question that is itself broken (reported there)
         try:
+            tree = _expr.resolve(tree, scope)
             typ = _expr.check(tree, scope, suggest=lambda x: c.suggest(x, names))
         except ScenarioError as err:
             _rebase(c, where, err)
