@@ -268,8 +268,10 @@ HazardRatio = Annotated[
 ]
 _TABLE_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "description": "Nested table over `given` parents, keys true/false, leaves probabilities.",
-    "propertyNames": {"enum": ["true", "false"]},
+    "description": "Nested table over `given` parents, keys true/false (a categorical parent: "
+                   "its outcomes, format 3), leaves probabilities (a categorical node: "
+                   "{outcome: probability} maps).",
+    "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
 }
 SourceRef = Annotated[str | list[str], Field(description="A key of `sources`, or a list of keys.")]
 #: The analyst's rationale for a number: free text, shown in the report and the notebook
@@ -278,7 +280,7 @@ Why = Annotated[str | None, Field(
     description="Why the numbers are what they are, in the analyst's words (free text, shown "
                 "in reports; never changes a probability).")]
 _WHY_TABLE_SCHEMA: dict[str, Any] = {
-    "anyOf": [{"type": "object", "propertyNames": {"enum": ["true", "false"]}},
+    "anyOf": [{"type": "object", "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"}},
               {"type": "null"}],
     "description": "The rationale of single rows of `table`: nested true/false keys as in "
                    "`table`, text at the leaves; any rows may be left out.",

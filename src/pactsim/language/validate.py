@@ -719,11 +719,14 @@ def _check_node(
             if not is_condition(r):  # conditions (format 2) are checked with the others
                 ref((*path, field, i), r, f"in {field}")
     if "why_table" in written:
-        if not (has_given and has_table):
+        if levels and "given" in written and "table" in written:
+            if n.given and len(n.given) <= MAX_GIVEN and n.why_table is not None:
+                _check_why_table(c, (*path, "why_table"), n.given, n.why_table, outcomes)
+        elif not (has_given and has_table):
             c.report((*path, "why_table"), "explains single rows of a table, but this node has "
                      "no given + table (write the rationale of p in why)", key=True)
         elif n.given and len(n.given) <= MAX_GIVEN and n.why_table is not None:
-            _check_why_table(c, (*path, "why_table"), n.given, n.why_table)
+            _check_why_table(c, (*path, "why_table"), n.given, n.why_table, outcomes)
     both = set(n.requires) & set(n.excludes)
     for r in sorted(both):
         c.report((*path, "excludes"), f"'{r}' is both required and excluded, so '{name}' "
@@ -886,7 +889,8 @@ def _check_level_leaf(c: _Checker, where: Path, value: Any, n: Node) -> None:
     _check_level_map(c, where, value, list(n.level_names))
 
 
-def _check_why_table(c: _Checker, path: Path, given: list[str], why: Any) -> None:
+def _check_why_table(c: _Checker, path: Path, given: list[str], why: Any,
+                     outcomes: Mapping[str, tuple[str, ...]] | None = None) -> None:
     """Check ``why_table``: nested like ``table`` (true/false keys in the order of
     ``given``), text at the leaves; rows may be left out. Work is bounded by what was
     written, and the depth by ``len(given) <= MAX_GIVEN``."""
@@ -901,9 +905,14 @@ def _check_why_table(c: _Checker, path: Path, given: list[str], why: Any) -> Non
                      f"following given[{depth}], with the rationale of a row at its leaf)",
                      value=node)
             return
+        cats = (outcomes or {}).get(given[depth])
         for k, v in node.items():
-            if isinstance(k, bool):
+            if (isinstance(k, bool) and cats is None) or (cats is not None and k in cats):
                 walk(v, depth + 1, (*where, k))
+            elif cats is not None:
+                c.report((*where, k), f"key {shown(k)} is not an outcome of '{given[depth]}' "
+                         f"(level {depth + 1} of why_table, as of table; its outcomes are "
+                         f"{', '.join(cats)})" + c.suggest(k, cats), key=True)
             else:
                 c.report((*where, k), f"key {shown(k)} is not true or false (level {depth + 1} "
                          f"of why_table, as of table, is '{given[depth]}')", key=True)
