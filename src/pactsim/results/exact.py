@@ -618,7 +618,9 @@ class ExactResults:
     def marginals(self) -> pd.DataFrame:
         """One row per binary node (file order): ``p`` and, for pillars and
         clauses, ``p_given_signed`` = P(node) / P(signing) (content implies
-        signing); ``stderr`` is 0 and ``lo`` = ``hi`` = ``p``."""
+        signing); ``stderr`` is 0 and ``lo`` = ``hi`` = ``p``. A categorical
+        node's outcome rows follow it, as in :meth:`Results.marginals
+        <pactsim.results.montecarlo.Results.marginals>`."""
         m = self.model
         signed = self._p_signed()
 
@@ -631,6 +633,11 @@ class ExactResults:
             return Estimate.exact(min(float(self._p[m.index[name]]) / signed, 1.0))
 
         return _s.marginals_frame(self.scenario, m, node, given_signed)
+
+    def outcomes(self, node: str, given: str | None = None) -> pd.DataFrame:
+        """The outcomes of categorical ``node``, exactly: as :meth:`Results.outcomes
+        <pactsim.results.montecarlo.Results.outcomes>` with standard errors of 0."""
+        return _s.outcomes_frame(self.model, node, given, self.marginals, self.prob)
 
     def questions(self) -> pd.DataFrame:
         """Boolean questions: exact ``p`` (``stderr`` 0, ``lo`` = ``hi`` = ``p``), the

@@ -399,7 +399,13 @@ class Results:
     # -- frames -------------------------------------------------------------
     def marginals(self) -> pd.DataFrame:
         """One row per binary node: ``p``, ``stderr``, ``lo``, ``hi``, and
-        ``p_given_signed`` (with its ``stderr``) for pillars and clauses."""
+        ``p_given_signed`` (with its ``stderr``) for pillars and clauses.
+
+        A categorical node's row (P(present): any outcome but ``absent``) is
+        followed by one row per outcome, ``absent`` included when possible,
+        indexed ``node=outcome``, of kind ``"outcome"``, with columns ``of`` (the
+        node) and ``outcome`` (see :func:`~pactsim.results.summary.marginals_frame`
+        and :meth:`outcomes`)."""
         m = self.model
         if self._w is not None:
             wst, sig = self._w, self._signed()
@@ -427,6 +433,19 @@ class Results:
             return Estimate.from_counts(int(self._counts.node_counts[m.index[name]]), signed)
 
         return _s.marginals_frame(self.scenario, m, node, given_signed)
+
+    def outcomes(self, node: str, given: str | None = None) -> pd.DataFrame:
+        """The outcomes of categorical ``node`` (format 3 ``levels``), ``absent`` first
+        when it can be absent: ``p``, ``stderr``, ``lo``, ``hi`` indexed by outcome,
+        summing to 1 — the node's outcome rows of :meth:`marginals`; with ``given``
+        (an expression) P(outcome | given) (``given="signing"`` for a pillar or
+        clause comes from the counts; other conditions need the kept draws).
+
+        Examples
+        --------
+        >>> res.outcomes("instc", given="signing")  # doctest: +SKIP
+        """
+        return _s.outcomes_frame(self.model, node, given, self.marginals, self.prob)
 
     def _file_order(self) -> list[str]:
         return _s.file_order(self.scenario, self.model)

@@ -138,11 +138,17 @@ def bundle_groups(model: CompiledModel, file_order: list[str]) -> dict[str, tupl
     """The set tables a run keeps: ``"all"`` (pillars and clauses), ``"pillars"``,
     ``"clauses"`` and, per pillar with clauses, ``"pillar:NAME"`` (its clauses).
 
-    Members are listed in file order; empty groups are left out.
+    Members are listed in file order; empty groups are left out. A categorical
+    pillar or clause is followed by its outcome rows (``instc=named``; ``absent``
+    has none): a set says which outcome the text has, and
+    :func:`~pactsim.results.summary.bundles_frame` lists the outcome instead of the
+    node.
     """
-    content = [n for n in file_order if n in model.index
-               and model.kinds[model.index[n]] in ("pillar", "clause")]
-    kind = {n: model.kinds[model.index[n]] for n in content}
+    content = [r for n in file_order if n in model.index
+               and model.kinds[model.index[n]] in ("pillar", "clause")
+               for r in [n, *(_expr.outcome_name(n, x) for x in model.outcomes.get(n, ())
+                              if x != _expr.ABSENT)] if r in model.index]
+    kind = {n: model.kinds[model.index[n.split("=", 1)[0]]] for n in content}
     groups: dict[str, tuple[str, ...]] = {
         "all": tuple(content),
         "pillars": tuple(n for n in content if kind[n] == "pillar"),
@@ -150,7 +156,7 @@ def bundle_groups(model: CompiledModel, file_order: list[str]) -> dict[str, tupl
     }
     clauses: dict[str, list[str]] = {}
     for n in content:
-        owner = model.pillar_of.get(n)
+        owner = model.pillar_of.get(n.split("=", 1)[0])
         if owner is not None:
             clauses.setdefault(owner, []).append(n)
     for pillar in groups["pillars"]:

@@ -38,6 +38,7 @@ __all__ = [
     "BUNDLE_COLUMNS",
     "CDF_COLUMNS",
     "MARGINAL_COLUMNS",
+    "OUTCOME_COLUMNS",
     "QUESTION_COLUMNS",
     "NumericSummary",
     "bundle_group",
@@ -46,13 +47,19 @@ __all__ = [
     "date_quantiles",
     "day_numbers",
     "marginals_frame",
+    "outcome_rows",
+    "outcomes_frame",
     "quantile_levels",
     "questions_frame",
     "top_count",
 ]
 
+#: ``of`` and ``outcome``: for a row of a categorical node's outcome (``kind``
+#: ``"outcome"``, index ``node=outcome``), the node and the outcome; empty elsewhere.
 MARGINAL_COLUMNS = ["node", "kind", "pillar", "label", "p", "stderr", "lo", "hi",
-                    "p_given_signed", "stderr_given_signed"]
+                    "p_given_signed", "stderr_given_signed", "of", "outcome"]
+#: Columns of ``outcomes(node)``, indexed by outcome.
+OUTCOME_COLUMNS = ["outcome", "p", "stderr", "lo", "hi"]
 QUESTION_COLUMNS = ["question", "expr", "p", "stderr", "lo", "hi", "p_given_signed",
                     "stderr_given_signed"]
 CDF_COLUMNS = ["p", "stderr", "lo", "hi"]
@@ -65,24 +72,115 @@ def file_order(scenario: Scenario, model: CompiledModel) -> list[str]:
     return [n for n in scenario.binary_names if n in model.index]
 
 
+def outcome_rows(model: CompiledModel, name: str) -> list[tuple[str, str]]:
+    """``(outcome, row)`` of categorical node ``name``'s outcomes in order (``absent``
+    first when it can be absent): ``row`` is the binary row ``name=outcome`` (for
+    ``absent`` too, though no binary row has that name: it is ``not name``);
+    ``[]`` for a node that is not categorical."""
+    return [(x, _expr.outcome_name(name, x)) for x in model.outcomes.get(name, ())]
+
+
 def marginals_frame(scenario: Scenario, model: CompiledModel,
                     node: Callable[[str], Estimate],
                     given_signed: Callable[[str], Estimate | None]) -> pd.DataFrame:
     """One row per binary node in file order; ``given_signed`` answers for
-    pillars and clauses (``None``: no signing, or never signed)."""
+    pillars and clauses (``None``: no signing, or never signed).
+
+    A categorical node's row (present: any outcome but ``absent``) is followed
+    by one row per outcome, ``absent`` included when the node can be absent
+    (its estimate is the complement of the node's), indexed ``node=outcome``,
+    of kind ``"outcome"``, with ``of`` (the node) and ``outcome`` set, the
+    node's ``pillar`` and P(outcome | signed) when the node is a pillar or a
+    clause. The outcome rows of a node sum to 1.
+    """
     rows = []
+
+    def row(name: str, kind: str, content: bool, est: Estimate, cond: Estimate | None,
+            pillar: str | None, label: str, of: str | None, outcome: str | None) -> None:
+        rows.append({
+            "node": name, "kind": kind, "pillar": pillar, "label": label,
+            "p": est.value, "stderr": est.stderr, "lo": est.lo, "hi": est.hi,
+            "p_given_signed": np.nan if cond is None or not content else cond.value,
+            "stderr_given_signed": np.nan if cond is None or not content else cond.stderr,
+            "of": of, "outcome": outcome,
+        })
+
     for name in file_order(scenario, model):
         est = node(name)
         kind = model.kinds[model.index[name]]
-        cond = given_signed(name) if kind in ("pillar", "clause") else None
-        rows.append({
-            "node": name, "kind": kind, "pillar": model.pillar_of.get(name),
-            "label": model.labels.get(name, name), "p": est.value, "stderr": est.stderr,
-            "lo": est.lo, "hi": est.hi,
-            "p_given_signed": np.nan if cond is None else cond.value,
-            "stderr_given_signed": np.nan if cond is None else cond.stderr,
-        })
+        content = kind in ("pillar", "clause")
+        cond = given_signed(name) if content else None
+        label = model.labels.get(name, name)
+        pillar = model.pillar_of.get(name)
+        row(name, kind, content, est, cond, pillar, label, None, None)
+        for x, r in outcome_rows(model, name):
+            if x == _expr.ABSENT:  # not name: the complement of the node's row
+                row(r, "outcome", content, 1 - est, None if cond is None else 1 - cond,
+                    pillar, f"{label}: {x}", name, x)
+                continue
+            row(r, "outcome", content, node(r), given_signed(r) if content else None,
+                pillar, model.labels.get(r, r), name, x)
     return pd.DataFrame(rows, columns=MARGINAL_COLUMNS).set_index("node")
+
+
+def categorical(model: CompiledModel, node: object) -> str:
+    """Check that ``node`` names a categorical node of ``model`` (did-you-mean)."""
+    if not isinstance(node, str):
+        raise ArgumentTypeError(f"node must be the name of a categorical node (a str), "
+                                f"not {node!r}")
+    if node in model.outcomes:
+        return node
+    known = ", ".join(model.outcomes) or "none"
+    if node in model.index:
+        raise ArgumentError(f"'{node}' is not categorical (it has no levels; categorical "
+                            f"nodes here: {known}); its chance is in marginals()")
+    raise ArgumentError(f"unknown categorical node {node!r} (categorical nodes here: {known})"
+                        + did_you_mean(node, list(model.outcomes)))
+
+
+def outcomes_frame(model: CompiledModel, node: object, given: object,
+                   marginals: Callable[[], pd.DataFrame],
+                   prob: Callable[[str, str], Estimate]) -> pd.DataFrame:
+    """The outcomes of categorical ``node`` (``absent`` first when possible): ``p``,
+    ``stderr``, ``lo``, ``hi`` indexed by outcome, from ``marginals()`` without
+    ``given`` (or with ``given="signing"`` for a pillar or clause), else from
+    ``prob("node == outcome", given)`` (``not node`` for ``absent``)."""
+    name = categorical(model, node)
+    if given is not None and not isinstance(given, str):
+        raise ArgumentTypeError(f"given must be an expression (a str) or None, not {given!r}")
+    kind = model.kinds[model.index[name]]
+    rows = []
+    if given is None or (given.strip() == "signing" and kind in ("pillar", "clause")):
+        marg = marginals()
+        part = marg[marg["of"] == name]
+        col, se = ("p", "stderr") if given is None else ("p_given_signed",
+                                                         "stderr_given_signed")
+        if given is not None and part[col].isna().any():
+            raise ConditionError(f"the condition {given!r} never held, so P({name} | "
+                                 f"{given}) cannot be estimated")
+        for _, r in part.iterrows():
+            lo, hi = (r.lo, r.hi) if given is None else _band(r[col], r[se], r)
+            rows.append({"outcome": r.outcome, "p": r[col], "stderr": r[se], "lo": lo,
+                         "hi": hi})
+    else:
+        for x, _ in outcome_rows(model, name):
+            text = f"not {name}" if x == _expr.ABSENT else f"{name} == {x}"
+            est = prob(text, given)
+            rows.append({"outcome": x, "p": est.value, "stderr": est.stderr, "lo": est.lo,
+                         "hi": est.hi})
+    return pd.DataFrame(rows, columns=OUTCOME_COLUMNS).set_index("outcome")
+
+
+def _band(p: float, se: float, r: Any) -> tuple[float, float]:
+    """A 95% band of a P(· | signed) from the marginals frame (which keeps only its
+    standard error): exact when the error is 0, else Wilson's at the draws it
+    implies."""
+    if se == 0 or math.isnan(se):
+        return float(p), float(p)
+    from pactsim.results.estimate import wilson
+
+    m = p * (1 - p) / (se * se) if 0 < p < 1 else 1.0 / max(se * se, 1e-300)
+    return wilson(p * m, m)
 
 
 def questions_frame(scenario: Scenario, model: CompiledModel,
@@ -334,13 +432,18 @@ def bundles_frame(members: Sequence[str], flags: NDArray[np.bool_], mass: NDArra
                   estimate: Callable[[float], Estimate], bound: int, top: int | None,
                   ) -> pd.DataFrame:
     """The ``top`` most likely sets: ``flags`` ``(m, len(members))`` with their
-    ``mass`` (counts or probabilities); ties by member pattern, file order."""
+    ``mass`` (counts or probabilities); ties by member pattern, file order.
+
+    A categorical node whose outcome row is in a set (``instc=named``) is listed
+    by that outcome alone: ``items`` and ``size`` count it once."""
     if not len(mass):
         return pd.DataFrame([], columns=BUNDLE_COLUMNS)
     order = sorted(range(len(mass)), key=lambda i: (-mass[i], flags[i].tolist()))
     rows = []
     for i in order[:top]:
         items = tuple(n for n, b in zip(members, flags[i], strict=True) if b)
+        outcome_of = {n.split("=", 1)[0] for n in items if "=" in n}
+        items = tuple(n for n in items if n not in outcome_of)
         est = estimate(mass[i])
         rows.append({"bundle": " + ".join(items) or "(nothing)", "items": items,
                      "size": len(items), "count": mass[i], "p": est.value,
