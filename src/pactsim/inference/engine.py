@@ -21,6 +21,19 @@ of thresholds that ``u`` falls under, so each day's probability is exact to
 inverted its curve: the law of the dates is the same, the draws for a seed
 are not.
 
+Categorical nodes (format 3) are compiled into their present row and one
+stick-breaking row of kind ``"outcome"`` per outcome other than ``absent``
+(:mod:`pactsim.inference.compile`). The engine does not draw those rows one by
+one: at the first outcome row of a node it draws **one** 32-bit uniform ``u``
+per draw and sets outcome row ``j`` where the node is present and
+``T[j-1] <= u < T[j]``, with ``T[j] = round(2**32 (s_1 + ... + s_j))`` the
+cumulative shares ``s_j = p_j prod_{i<j} (1 - p_i)`` of the stick-breaking
+chances ``p_j`` of the draw's row (``T = 2**32`` from a row with ``p_j = 1``
+on), so each outcome has its stick-breaking probability to 2**-32
+(:class:`_Outcomes`, built once per model by :func:`outcome_groups`; the
+compiled plans keep their meaning for exact inference). A scenario without
+categorical nodes draws exactly what it drew before.
+
 A Bernoulli node compares a 32-bit uniform integer ``u`` with
 ``floor(p * 2**32)`` (rows with p = 1 are always true), so its probability is
 exact to 2**-32; nodes with driver odds or uncertain p with odds compare ``u``
@@ -514,6 +527,103 @@ def _clamp(plan: BinaryPlan, kern: _Kernel | None, tables: dict[int, BetaTable] 
     bits[plan.index] = value
 
 
+@dataclass(frozen=True, eq=False)
+class _Outcomes:
+    """A categorical node's outcome rows, drawn together with one uniform per draw.
+
+    ``rows`` are the binary indices of its outcome rows in stick-breaking order
+    (the node's outcomes other than ``absent``), ``node`` that of its present
+    row. ``cum[j]`` is a :class:`_Kernel` over the rows' common ``given``
+    parents whose thresholds are ``T[j]`` (see the module docstring): ``u <
+    T[j][row]`` means "one of the first ``j + 1`` outcomes". ``width`` ``(k,
+    2**g)`` int64 holds ``T[j] - T[j-1]``, each outcome's chance in units of
+    2**-32 given the node is present (for likelihood weighting).
+    """
+
+    node: int
+    rows: tuple[int, ...]
+    given: tuple[int, ...]
+    cum: tuple[_Kernel, ...]
+    width: NDArray[np.int64]
+
+
+def _outcome_group(model: CompiledModel, node: str,
+                   by_index: dict[int, BinaryPlan]) -> _Outcomes | None:
+    """The :class:`_Outcomes` of categorical ``node``, or ``None`` when its outcome
+    rows are not plain stick-breaking rows over one ``given`` (then they are drawn
+    row by row, as any binary node)."""
+    levels = [x for x in model.outcomes[node] if x != _expr.ABSENT]
+    rows = tuple(model.index[_expr.outcome_name(node, x)] for x in levels)
+    plans = [by_index[r] for r in rows]
+    given = plans[0].given
+    if any(p.kind != "outcome" or p.given != given or p.odds_parents or p.drivers
+           or p.beta_given is not None for p in plans):
+        return None
+    p = np.clip(np.stack([np.asarray(q.p_given, dtype=np.float64) for q in plans]), 0.0, 1.0)
+    left = np.cumprod(np.vstack([np.ones((1, p.shape[1])), 1.0 - p[:-1]]), axis=0)
+    cum = np.cumsum(p * left, axis=0)  # P(one of the first j + 1 outcomes | row, present)
+    t = np.minimum(np.rint(cum * _TWO32), _TWO32)
+    t[np.maximum.accumulate(p >= 1.0, axis=0)] = _TWO32  # p_j = 1: the rest is outcome j's
+    t = np.maximum.accumulate(t, axis=0)
+    kernels = tuple(_Kernel(q, given, np.minimum(tj, _TWO32 - 1).astype(np.uint32),
+                            np.asarray(tj >= _TWO32)) for q, tj in zip(plans, t, strict=True))
+    width = np.diff(t, axis=0, prepend=0.0).astype(np.int64)
+    return _Outcomes(model.index[node], rows, given, kernels, width)
+
+
+def _draw_outcomes(grp: _Outcomes, bits: NDArray[np.bool_], u: NDArray[np.uint32],
+                   s: _Scratch) -> None:
+    """Set ``grp``'s outcome rows from one uniform ``u`` per draw: row ``j`` where the
+    node is present and ``T[j-1] <= u < T[j]``."""
+    rows = grp.rows
+    for kern, r in zip(grp.cum, rows, strict=True):
+        _draw_fixed(kern, bits, u, bits[r], s)  # u < T[j]: one of the first j + 1
+    for j in range(len(rows) - 1, 0, -1):  # u < T[j] and not u < T[j-1]
+        np.greater(bits[rows[j]], bits[rows[j - 1]], out=bits[rows[j]])
+    present = bits[grp.node]
+    for r in rows:
+        bits[r] &= present
+
+
+def _clamp_outcomes(grp: _Outcomes, clamps: dict[int, bool], bits: NDArray[np.bool_],
+                    u: NDArray[np.uint32], weight: NDArray[np.float64]) -> None:
+    """Likelihood weighting of a categorical node's outcome rows named by findings
+    (``clamps``: row -> value, from ``x == l`` and ``x != l``).
+
+    Where the node is present, the outcomes the findings allow (the one set
+    true, or all but those set false) have chance ``W = sum of their widths /
+    2**32``: the weight is multiplied by ``W`` and the outcome is drawn among
+    them with the draw's ``u`` (``v = floor(u W)`` located in their cumulative
+    widths). Where it is absent every outcome row is false, so the weight
+    becomes 0 if a row is asked to be true.
+    """
+    n = bits.shape[1]
+    k = len(grp.rows)
+    want = [clamps.get(r) for r in grp.rows]
+    allowed = np.array([v is not False for v in want], dtype=bool)
+    if any(v is True for v in want):
+        allowed &= np.array([v is True for v in want], dtype=bool)
+    if grp.given:
+        width = grp.width[:, _row_index(grp.given, bits)]  # (k, n)
+    else:
+        width = np.broadcast_to(grp.width, (k, n))
+    width = width * allowed[:, None]
+    ends = np.cumsum(width, axis=0)  # (k, n) int64, at most 2**32
+    total = ends[-1]
+    # in [0, total) where total > 0 (u * total < 2**64: no overflow in uint64)
+    v = ((u.astype(np.uint64) * total.astype(np.uint64)) >> np.uint64(32)).astype(np.int64)
+    present = bits[grp.node]
+    below = np.zeros(n, dtype=bool)
+    for j, r in enumerate(grp.rows):
+        out = bits[r]
+        np.less(v, ends[j], out=out)
+        hit = out & ~below
+        below |= out
+        np.logical_and(hit, present, out=out)
+    p = total / _TWO32
+    weight *= np.where(present, p, 0.0 if any(v is True for v in want) else 1.0)
+
+
 def _beta_tables(plan: BinaryPlan, model: CompiledModel) -> dict[int, BetaTable] | None:
     """The tables of ``E[sigma(logit T + s)]`` of ``plan``'s uncertain-p rows (row -> table),
     or ``None`` when it has none (built once per process for each Beta and range)."""
@@ -554,13 +664,17 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                 bits: NDArray[np.bool_], drivers: NDArray[np.float64],
                 days: NDArray[np.int64], ev: EvidencePlan | None = None,
                 weight: NDArray[np.float64] | None = None,
-                brackets: list[_Brackets | None] | None = None) -> None:
+                brackets: list[_Brackets | None] | None = None,
+                groups: dict[int, _Outcomes | None] | None = None) -> None:
     """Draw one block into ``bits`` ``(n_binary, n)``, ``drivers`` ``(n_drivers, n)``
     and ``days`` ``(n_dated, n)`` (views into the chunk's arrays).
 
     With evidence ``ev``, clamped nodes are set and ``weight`` ``(n,)`` is
     multiplied by their likelihood (:mod:`pactsim.inference.weighting`); every
     node still consumes the random numbers it would without evidence.
+    ``groups`` (:func:`outcome_groups`) draws categorical nodes' outcome rows
+    with one uniform each; a finding that sets an outcome row true also clamps
+    its node present (the finding implies it).
     """
     n = bits.shape[1]
     for k, d in enumerate(model.drivers):
@@ -574,7 +688,19 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
     scratch = _Scratch(n)
     cells: dict[int, tuple[NDArray[np.intp], bool]] = {}  # driver -> cells, once a block
     brackets = brackets or [None] * len(model.plans)
+    clamps = ev.binary if ev is not None else {}
+    if groups and ev is not None:
+        clamps = _with_presence(groups, ev)
     for plan, kern, tab, br in zip(model.plans, kernels, tables, brackets, strict=True):
+        if groups and plan.index in groups:  # a categorical node's outcome rows
+            grp = groups[plan.index]
+            if grp is not None:  # the first row: all of them, one uniform per draw
+                u32 = _uniform32(rng, n)
+                if weight is not None and any(r in clamps for r in grp.rows):
+                    _clamp_outcomes(grp, clamps, bits, u32, weight)
+                else:
+                    _draw_outcomes(grp, bits, u32, scratch)
+            continue
         out = bits[plan.index]
         timing = model.timing.get(plan.index)
         if isinstance(timing, CurvePlan):
@@ -599,8 +725,8 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
         else:
             _draw_fixed(kern, bits, _uniform32(rng, n), out, scratch)
             _apply_gates(plan, bits, out)
-        if ev is not None and plan.index in ev.binary and weight is not None:
-            _clamp(plan, kern, tab, ev.binary[plan.index], bits, drivers, weight)
+        if plan.index in clamps and weight is not None:
+            _clamp(plan, kern, tab, clamps[plan.index], bits, drivers, weight)
         if timing is None:
             continue
         # a milestone: its ever bit is drawn; now its day
@@ -613,6 +739,17 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
         else:
             sample_milestone(timing, rng, bits, drivers, days,
                              tuple(model.index[model.dated[a]] for a in timing.anchors))
+
+
+def _with_presence(groups: dict[int, _Outcomes | None], ev: EvidencePlan) -> dict[int, bool]:
+    """``ev``'s clamps, plus "present" for each undated categorical node one of whose
+    outcome rows is clamped true and which is not clamped itself."""
+    out = dict(ev.binary)
+    for grp in groups.values():
+        if grp is not None and grp.node not in out and grp.node not in ev.dates and \
+                any(out.get(r) is True for r in grp.rows):
+            out[grp.node] = True
+    return out
 
 
 _Prepared = tuple[list[_Kernel | None], list[dict[int, BetaTable] | None]]
@@ -632,6 +769,33 @@ def prepared(model: CompiledModel) -> _Prepared:
     if got is None:
         got = ([_kernel(p) for p in model.plans], [_beta_tables(p, model) for p in model.plans])
         _PREPARED[model] = got
+    return got
+
+
+_GROUPS: weakref.WeakKeyDictionary[CompiledModel, dict[int, _Outcomes | None]] = \
+    weakref.WeakKeyDictionary()
+#: Draw categorical nodes' outcome rows with one uniform each (``False``: row by
+#: row, as the stick-breaking plans read; for benchmarks and tests).
+ONE_UNIFORM = True
+
+
+def outcome_groups(model: CompiledModel) -> dict[int, _Outcomes | None]:
+    """Binary index of every outcome row drawn as part of a categorical node's
+    group -> the :class:`_Outcomes` for the node's first row in plan order,
+    ``None`` for its other rows (drawn with the first). Empty for a model without
+    categorical nodes (or with :data:`ONE_UNIFORM` off); built once per model."""
+    if not model.outcomes or not ONE_UNIFORM:
+        return {}
+    got = _GROUPS.get(model)
+    if got is None:
+        got = {}
+        by_index = {p.index: p for p in model.plans}
+        for node in model.outcomes:
+            grp = _outcome_group(model, node, by_index)
+            if grp is not None:
+                got.update(dict.fromkeys(grp.rows))
+                got[min(grp.rows)] = grp  # plans run in index order
+        _GROUPS[model] = got
     return got
 
 
@@ -677,6 +841,7 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     """
     kernels, tables = prepared(model)
     brackets = brackets_of(model) if n >= BRACKETS_FROM else None
+    groups = outcome_groups(model)
     total = sum(block_size(n, b) for b in blocks)
     draws = _empty_draws(model, total)
     weight = None
@@ -688,6 +853,6 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
         z = a + block_size(n, b)
         _fill_block(model, kernels, tables, block_generator(entropy, b, spawn_key),
                     draws.bits[:, a:z], draws.drivers[:, a:z], draws.days[:, a:z],
-                    evidence, None if weight is None else weight[a:z], brackets)
+                    evidence, None if weight is None else weight[a:z], brackets, groups)
         a = z
     return draws

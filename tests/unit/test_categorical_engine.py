@@ -1,0 +1,315 @@
+"""The Monte Carlo engine draws a categorical node's outcomes with one uniform (issue 15, item 5).
+
+A categorical node compiles to its present row and stick-breaking outcome rows
+(:mod:`pactsim.inference.compile`); the engine sets all the outcome rows of a
+node from one 32-bit uniform per draw (:func:`pactsim.inference.engine.outcome_groups`).
+Checked here, with fixed seeds: every outcome's probability (unconditional, per
+row of binary parents multiplexed and gathered, under a categorical parent,
+with driver odds on presence, behind a gate that tests an outcome) against
+exact inference within 4 standard errors; likelihood weighting of findings on
+outcomes against ``pactsim.exact(sc, evidence=...)``; the draws against a
+hand-written one-uniform sampler and the number of uniforms drawn; and that a
+scenario without categorical nodes draws exactly what it drew before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import pactsim
+from pactsim.errors import ConditionError
+from pactsim.inference import engine
+from pactsim.inference.compile import compile_scenario
+from pactsim.inference.engine import block_generator, outcome_groups, sample_blocks
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _generate import load_binary  # noqa: E402
+
+Z = 4.0  # standard errors allowed
+
+CAT = """\
+pactsim: 3
+id: cat-engine
+as_of: 2024-01-01
+horizon: 2024-12-31
+drivers:
+  mood: {dist: normal, mean: 0, sd: 1}
+events:
+  a: {p: 0.3}
+  b: {p: 0.6}
+  c: {p: 0.45}
+  instc:                            # unconditional levels
+    levels: {absent: 0.2, generic: 0.45, named: 0.35}
+  form:                             # a table over two binary parents (multiplexed)
+    levels: [absent, treaty, programme, statement]
+    given: [a, b]
+    table:
+      true:
+        true: {absent: 0.1, treaty: 0.5, programme: 0.3, statement: 0.1}
+        false: {absent: 0.3, treaty: 0.2, programme: 0.2, statement: 0.3}
+      false:
+        true: {treaty: 0.7, programme: 0.3}
+        false: {absent: 0.5, statement: 0.5}
+  wide:                             # three binary parents (gathered), never absent
+    levels: [x1, x2, x3]
+    given: [a, b, c]
+    table:
+      true:
+        true: {true: {x1: 0.2, x2: 0.3, x3: 0.5}, false: {x1: 0.6, x2: 0.1, x3: 0.3}}
+        false: {true: {x1: 0.1, x2: 0.8, x3: 0.1}, false: {x1: 0.3, x2: 0.3, x3: 0.4}}
+      false:
+        true: {true: {x1: 1.0}, false: {x2: 0.5, x3: 0.5}}
+        false: {true: {x1: 0.25, x2: 0.25, x3: 0.5}, false: {x1: 0.4, x2: 0.4, x3: 0.2}}
+  pay:                              # a categorical parent of a categorical
+    levels: [absent, low, high]
+    given: [form]
+    table:
+      absent: {absent: 0.6, low: 0.3, high: 0.1}
+      treaty: {absent: 0.1, low: 0.2, high: 0.7}
+      programme: {low: 0.6, high: 0.4}
+      statement: {absent: 0.5, low: 0.5}
+  signers:                          # odds from a driver (and a binary node) on presence
+    levels: {absent: 0.4, heads: 0.25, ministers: 0.35}
+    odds: {mood: 2.0, a: 1.5}
+  port:                             # gated by an outcome
+    levels: {generic: 0.3, named: 0.7}
+    requires: ["instc == named"]
+  rail:
+    given: [pay]
+    table: {absent: 0.1, low: 0.5, high: 0.9}
+"""
+
+N = 200_000
+
+
+@pytest.fixture(scope="module")
+def sc() -> pactsim.Scenario:
+    return pactsim.loads(CAT)
+
+
+@pytest.fixture(scope="module")
+def ex(sc: pactsim.Scenario) -> Any:
+    return pactsim.exact(sc)
+
+
+@pytest.fixture(scope="module")
+def res(sc: pactsim.Scenario) -> pactsim.Results:
+    return pactsim.simulate(sc, n=N, seed=3)
+
+
+def _close(est: Any, exact: float, what: str) -> None:
+    se = max(float(est.stderr), 0.5 / N)  # an outcome of probability 0 or 1: no spread
+    assert abs(est.value - exact) <= Z * se, \
+        f"{what}: Monte Carlo {est.value:.5f} ± {est.stderr:.5f}, exact {exact:.5f}"
+
+
+def _outcome_tests(sc: pactsim.Scenario) -> Iterator[str]:
+    for node, levels in sc.outcomes.items():
+        for level in levels:
+            yield f"{node} == {level}"
+
+
+def test_every_categorical_draws_its_outcomes_as_one_group(sc: pactsim.Scenario) -> None:
+    model = compile_scenario(sc)
+    groups = outcome_groups(model)
+    firsts = [g for g in groups.values() if g is not None]
+    assert sorted(model.names[g.node] for g in firsts) == sorted(sc.outcomes)
+    assert all(p.index == i for i, p in enumerate(model.plans))  # plans run in index order
+    for g in firsts:
+        assert groups[min(g.rows)] is g and all(groups[r] is None for r in g.rows[1:])
+        assert (g.width >= 0).all() and (g.width.sum(axis=0) <= 1 << 32).all()
+
+
+def test_outcome_rows_exclusive_and_only_when_present(sc: pactsim.Scenario) -> None:
+    model = compile_scenario(sc)
+    bits = sample_blocks(model, 5, 50_000, range(1)).bits
+    for node, levels in sc.outcomes.items():
+        rows = bits[[model.index[f"{node}={x}"] for x in levels if x != "absent"]]
+        present = bits[model.index[node]]
+        # present: exactly one outcome row; absent: none
+        assert np.array_equal(rows.sum(axis=0), present.astype(int)), node
+    port = bits[model.index["port"]]
+    assert not (port & ~bits[model.index["instc=named"]]).any()  # its gate holds
+
+
+def test_outcomes_match_exact(sc: pactsim.Scenario, ex: Any, res: pactsim.Results) -> None:
+    for q in [*_outcome_tests(sc), "rail", "rail and pay == high", "form == treaty and "
+              "pay == low", "port == named and signers == heads"]:
+        _close(res.prob(q), ex.prob(q).value, q)
+
+
+def _rows(names: list[str]) -> Iterator[str]:
+    for r in range(1 << len(names)):
+        yield " and ".join(n if r >> j & 1 else f"not {n}" for j, n in enumerate(names))
+
+
+@pytest.mark.parametrize(("node", "parents"), [
+    ("form", ["a", "b"]),  # two binary parents: multiplexed thresholds
+    ("wide", ["a", "b", "c"]),  # three: a gathered row index
+])
+def test_outcomes_per_row_of_binary_parents(sc: pactsim.Scenario, ex: Any,
+                                            res: pactsim.Results, node: str,
+                                            parents: list[str]) -> None:
+    for row in _rows(parents):
+        for level in sc.outcomes[node]:
+            q = f"{node} == {level}"
+            _close(res.prob(q, given=row), ex.prob(q, given=row).value, f"{q} | {row}")
+
+
+def test_outcomes_under_a_categorical_parent(sc: pactsim.Scenario, ex: Any,
+                                             res: pactsim.Results) -> None:
+    for parent in sc.outcomes["form"]:
+        for level in sc.outcomes["pay"]:
+            q, g = f"pay == {level}", f"form == {parent}"
+            _close(res.prob(q, given=g), ex.prob(q, given=g).value, f"{q} | {g}")
+
+
+def test_driver_odds_move_presence_not_the_split(sc: pactsim.Scenario, ex: Any,
+                                                 res: pactsim.Results) -> None:
+    for g in ("a", "not a", "mood > 1", "mood < -1"):
+        for level in sc.outcomes["signers"]:
+            q = f"signers == {level}"
+            _close(res.prob(q, given=g), ex.prob(q, given=g).value, f"{q} | {g}")
+    # given present, heads : ministers stays 25 : 35 whatever the driver
+    _close(res.prob("signers == heads", given="signers and mood > 1"), 25 / 60, "split")
+
+
+EVIDENCE: list[Any] = [
+    "instc == named",
+    "instc != named",
+    "not instc",
+    "instc == absent",
+    "in(instc, generic, named)",
+    "form == treaty and pay == low",
+    "wide != x1 and wide != x3",
+    "signers == heads",  # presence with driver odds, clamped present
+    "port == generic",  # behind a gate that is a condition
+    "pay == high and not rail",
+    pactsim.soft("pay == high", 3.0),
+    [pactsim.soft("form == statement", 0.25), "wide == x2"],
+]
+QUESTIONS = ("instc == generic", "form == treaty", "form == absent", "pay == high",
+             "wide == x2", "signers == ministers", "port == named", "rail", "a", "mood > 0.5")
+
+
+@pytest.mark.parametrize("evidence", EVIDENCE, ids=str)
+def test_findings_on_outcomes_match_exact(sc: pactsim.Scenario, evidence: Any) -> None:
+    exg = pactsim.exact(sc, evidence=evidence)
+    mc = pactsim.simulate(sc, n=100_000, seed=17, evidence=evidence)
+    for q in QUESTIONS:
+        _close(mc.prob(q), exg.prob(q).value, f"{q} | {evidence}")
+
+
+def test_a_finding_on_an_outcome_clamps_its_node_present(sc: pactsim.Scenario) -> None:
+    # instc has no parents: clamped present with its chance and its outcome with its
+    # share, every draw weighs the same (rejecting the absent draws would keep 35%)
+    mc = pactsim.simulate(sc, n=20_000, seed=1, evidence="instc == named")
+    assert mc.info.ess == pytest.approx(20_000)
+    assert mc.prob("instc == named").value == 1.0
+
+
+def test_impossible_outcome_evidence_is_refused(sc: pactsim.Scenario) -> None:
+    with pytest.raises(ConditionError, match="cannot be true"):
+        pactsim.simulate(sc, n=1000, seed=1, evidence="not instc and instc == named")
+
+
+# -- one uniform per categorical -------------------------------------------------------------
+SMALL = """\
+pactsim: 3
+id: one-uniform
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  rain: {p: 0.3}
+  form:
+    levels: [absent, treaty, programme, statement]
+    given: [rain]
+    table:
+      true: {absent: 0.1, treaty: 0.5, programme: 0.3, statement: 0.1}
+      false: {absent: 0.3, treaty: 0.2, programme: 0.2, statement: 0.3}
+  wind: {p: 0.6}
+"""
+
+
+def _by_hand(n: int, entropy: int) -> dict[str, np.ndarray]:
+    """SMALL drawn by hand: one uniform each for rain, form's presence, form's outcome
+    and wind, in that order; outcome j where u falls in its slice of the cumulative
+    shares (treaty, programme, statement) of the draw's row."""
+    rng = block_generator(entropy, 0)
+    two32 = float(1 << 32)
+
+    def uniforms() -> np.ndarray:  # 32-bit uniforms: the halves of 64-bit raw draws
+        return rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n].astype(np.int64)
+
+    rain = uniforms() < np.floor(0.3 * two32)
+    present = uniforms() < np.where(rain, np.floor(0.9 * two32), np.floor(0.7 * two32))
+    u = uniforms()
+    shares = {True: [0.5, 0.3, 0.1], False: [0.2, 0.2, 0.3]}
+    out: dict[str, np.ndarray] = {"rain": rain, "form": present}
+    for j, level in enumerate(("treaty", "programme", "statement")):
+        lo = {k: round(sum(v[:j]) / sum(v) * two32) for k, v in shares.items()}
+        hi = {k: round(sum(v[:j + 1]) / sum(v) * two32) for k, v in shares.items()}
+        inside = np.where(rain, (u >= lo[True]) & (u < hi[True]),
+                          (u >= lo[False]) & (u < hi[False]))
+        out[f"form={level}"] = inside & present
+    out["wind"] = uniforms() < np.floor(0.6 * two32)
+    return out
+
+
+def test_draws_equal_a_hand_written_one_uniform_sampler() -> None:
+    model = compile_scenario(pactsim.loads(SMALL))
+    n = 20_001
+    bits = sample_blocks(model, 42, n, range(1)).bits
+    hand = _by_hand(n, 42)
+    assert set(hand) == set(model.names)
+    for name, want in hand.items():
+        got = bits[model.index[name]]
+        # thresholds rounded from sums in another order may differ by one unit in
+        # 2**32: no draw of 20,001 lands there
+        assert np.array_equal(got, want), name
+
+
+def test_one_uniform_per_categorical(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = engine._uniform32
+
+    def counting(rng: np.random.Generator, n: int) -> Any:
+        calls.append(n)
+        return real(rng, n)
+
+    monkeypatch.setattr(engine, "_uniform32", counting)
+    model = compile_scenario(pactsim.loads(CAT))
+    sample_blocks(model, 1, 1000, range(1))
+    binary_nodes = sum(1 for k in model.kinds if k not in ("outcome", "condition"))
+    assert len(calls) == binary_nodes + len(model.outcomes)  # 10 + 6, not 10 + 14 rows
+    monkeypatch.setattr(engine, "ONE_UNIFORM", False)  # row by row: one per outcome row
+    model = compile_scenario(pactsim.loads(CAT))
+    calls.clear()
+    sample_blocks(model, 1, 1000, range(1))
+    assert len(calls) == binary_nodes + sum(k == "outcome" for k in model.kinds)
+
+
+def test_row_by_row_path_has_the_same_law(monkeypatch: pytest.MonkeyPatch,
+                                          sc: pactsim.Scenario, ex: Any) -> None:
+    monkeypatch.setattr(engine, "ONE_UNIFORM", False)
+    res = pactsim.simulate(pactsim.loads(CAT), n=N, seed=8)
+    for q in _outcome_tests(sc):
+        _close(res.prob(q), ex.prob(q).value, q)
+
+
+@pytest.mark.parametrize(("nodes", "digest"), [(12, "506ca8c7b3cfc562b8da"),
+                                               (50, "32a33d902f580d0d611b")])
+def test_binary_scenarios_draw_what_they_drew_before(nodes: int, digest: str) -> None:
+    # digests of the draws made by the engine before categorical nodes (commit c45cc58)
+    model = compile_scenario(load_binary(nodes))
+    assert outcome_groups(model) == {}
+    bits = sample_blocks(model, 5, 3000, range(1)).bits
+    assert hashlib.sha256(bits.tobytes()).hexdigest()[:20] == digest
