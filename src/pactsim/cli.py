@@ -297,6 +297,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+#: ``--method`` of diff, sensitivity, history and score: Monte Carlo is spelt either way.
+_METHODS = ["auto", "exact", "mc", "montecarlo"]
+
+
+def _method(args: argparse.Namespace, mc: str) -> Any:
+    """``args.method`` with Monte Carlo spelt as the analysis takes it (``mc`` for diff
+    and sensitivity, ``montecarlo`` for history and score)."""
+    return mc if args.method in ("mc", "montecarlo") else str(args.method)
+
+
 def _cmd_diff(args: argparse.Namespace) -> int:
     inputs = [args.a, args.b]
     _check_destination(args.out, inputs)
@@ -305,7 +315,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
     a, b = load(args.a), load(args.b)
     d = diff(a, b, args.question or None, n=_engine_limits()[0] if args.n is None else args.n,
-             seed=0 if args.seed is None else args.seed, method=args.method,
+             seed=0 if args.seed is None else args.seed, method=_method(args, "mc"),
              permutations=args.permutations)
     d = _with_sources(d, args.a, args.b)
     _deliver(d.to_json() if args.format == "json" else str(d), args.out, inputs)
@@ -319,7 +329,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
     from pactsim.views.history import format_history, history_to_json
 
     sc = load(args.file)
-    df = history(sc, args.question or None, method=args.method,
+    df = history(sc, args.question or None, method=_method(args, "montecarlo"),
                  n=HISTORY_N if args.n is None else args.n,
                  seed=0 if args.seed is None else args.seed)
     _deliver(history_to_json(df) if args.json else format_history(df), args.out, [args.file])
@@ -333,7 +343,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from pactsim.views.sensitivity import format_sensitivity
 
     sc = load(args.file)
-    s = sensitivity(sc, args.question, method=args.method,
+    s = sensitivity(sc, args.question, method=_method(args, "mc"),
                     n=SENSITIVITY_N if args.n is None else args.n,
                     seed=0 if args.seed is None else args.seed,
                     logit_range=args.logit_range, voi=not args.no_voi)
@@ -364,7 +374,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     _check_destination(args.out, inputs)
     from pactsim.analysis.scoring import score
 
-    card = score(args.files, args.resolutions, method=args.method,
+    card = score(args.files, args.resolutions, method=_method(args, "montecarlo"),
                  n=_engine_limits()[0] if args.n is None else args.n,
                  seed=0 if args.seed is None else args.seed)
     if args.format == "json":
@@ -639,9 +649,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "cannot answer (default {default_n})")
     p.add_argument("--seed", type=_seed, default=None,
                    help="Monte Carlo seed, shared by A, B and the variants (default 0)")
-    p.add_argument("--method", choices=["auto", "exact", "mc"], default="auto",
+    p.add_argument("--method", choices=_METHODS, default="auto",
                    help="exact inference where it works and Monte Carlo elsewhere (auto, the "
-                        "default), or force one")
+                        "default), or force one (mc and montecarlo are the same)")
     p.add_argument("--permutations", type=_top, default=64, metavar="K",
                    help="random orders averaged for Shapley values when there are more than "
                         "8 edits (default 64)")
@@ -658,10 +668,13 @@ def build_parser() -> argparse.ArgumentParser:
         "first. The range is the stated 90% interval of an uncertain number (between,\n"
         "beta); for a fixed one: ±1 in log-odds for a probability (--logit-range), ÷/× 2\n"
         "for an odds factor or hazard ratio, ±0.5 sd for a driver's mean and ÷/× 1.5 for\n"
-        "its sd, ±20% for a delay.\n\n"
+        "its sd, ±20% for a delay. A categorical node's outcome probabilities (levels, or\n"
+        "a row of its table) are swung one outcome at a time, the other outcomes rescaled\n"
+        "so they still sum to 1 (rows like instc.levels.named).\n\n"
         "What to watch: for each binary node X (context events first), P(Q | X) and\n"
         "P(Q | not X), and what learning X is worth: the expected move of the forecast\n"
-        "and the expected reduction of its Brier score and log loss.\n\n"
+        "and the expected reduction of its Brier score and log loss; for a categorical\n"
+        "node also each outcome (X == l against the rest).\n\n"
         "Exact inference where it works (no noise); elsewhere Monte Carlo with the same\n"
         "seed for every variant (common random numbers); the output says which.\n\n"
         "examples:\n"
@@ -681,9 +694,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default 20,000)")
     p.add_argument("--seed", type=_seed, default=None,
                    help="Monte Carlo seed, shared by every variant (default 0)")
-    p.add_argument("--method", choices=["auto", "exact", "mc"], default="auto",
+    p.add_argument("--method", choices=_METHODS, default="auto",
                    help="exact inference where it works and Monte Carlo elsewhere (auto, the "
-                        "default), or force one")
+                        "default), or force one (mc and montecarlo are the same)")
     p.add_argument("--logit-range", type=_logit_range, default=1.0, metavar="L",
                    help="range of a fixed probability, ± L in log-odds (default 1)")
     p.add_argument("--no-voi", action="store_true",
@@ -710,9 +723,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "default: every true/false question)")
     p.add_argument("--json", action="store_true",
                    help="JSON, one record per (date, question), instead of the table")
-    p.add_argument("--method", choices=["auto", "exact", "montecarlo"], default="auto",
+    p.add_argument("--method", choices=_METHODS, default="auto",
                    help="exact inference where it works and Monte Carlo elsewhere (auto, the "
-                        "default), or force one")
+                        "default), or force one (mc and montecarlo are the same)")
     p.add_argument("-n", type=_draws, default=None, metavar="N",
                    help="Monte Carlo draws, where exact inference cannot answer "
                         "(default 200,000)")
@@ -725,8 +738,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="scenario files; several with one id are versions (a track record)")
     p.add_argument("--resolutions", "-r", nargs="+", required=True, metavar="FILE",
                    help="resolution files (YAML), one per scenario id")
-    p.add_argument("--method", choices=["auto", "exact", "montecarlo"], default="auto",
-                   help="exact inference where it can answer (auto, the default), or force one")
+    p.add_argument("--method", choices=_METHODS, default="auto",
+                   help="exact inference where it can answer (auto, the default), or force one "
+                        "(mc and montecarlo are the same)")
     p.add_argument("-n", type=_draws, default=None, metavar="N",
                    help="Monte Carlo draws where exact inference cannot answer "
                         "(default {default_n})")

@@ -5,7 +5,11 @@
 1. **The change of every number.** Each boolean question (P and P given
    signed), each binary node (P, and P given signed for pillars and clauses)
    and each dated node (its median date if it happens) in A and in B, with the
-   change and its standard error. Exact inference answers where it works on
+   change and its standard error; a categorical node (format 3) adds one row
+   per outcome (kind ``outcome``, named ``instc == named``: P(instc ==
+   named), and given signed for a pillar or clause; ``absent`` too where the
+   node can be absent).
+   Exact inference answers where it works on
    both scenarios (standard error 0); an item it refuses
    (:class:`~pactsim.errors.ModelTooWideError`,
    :class:`~pactsim.errors.ExactUnsupportedError`) is estimated by Monte Carlo.
@@ -40,6 +44,12 @@ make it so:
   its ``p``, ``given``, ``table``, ``by`` and their ``why_table`` /
   ``why_by`` are one edit. A ``why_by`` date goes with the edit of the same
   ``by`` date.
+* *Outcomes*: the outcome probabilities of one categorical node (its
+  ``levels: {absent: .., named: ..}``, or one ``{outcome: p}`` row of its
+  table) sum to 1, so the changed outcomes of one map are one edit, listed
+  outcome by outcome (``instc.levels.generic: 0.45 -> 0.35; instc.levels.named:
+  0.35 -> 0.45``). ``levels`` changing between a map and a list of outcomes
+  changes the node's form (the rule above).
 * *Validity*: every subset is validated (all ``2**k`` of them, or those the
   sampled orders meet). When the smallest invalid set ``S`` is found, the
   fewest further edits ``T`` that make ``S ∪ T`` valid are searched for, and
@@ -106,7 +116,7 @@ CHANGE_COLUMNS = ("kind", "name", "statistic", "a", "b", "change", "stderr",
 TEXT_FIELDS = frozenset({"label", "why", "why_by", "why_table", "source", "sources", "title",
                          "description", "id"})
 #: Fields of a node that together say how likely it is (one edit when the form changes).
-_FORM = frozenset({"p", "given", "table", "by", "why_table", "why_by"})
+_FORM = frozenset({"p", "given", "table", "by", "why_table", "why_by", "levels"})
 #: Paired bootstrap replicates for the standard error of a change of median date.
 BOOTSTRAP = 200
 _REFUSED = (ModelTooWideError, ExactUnsupportedError)
@@ -268,19 +278,26 @@ def edits_between(a: Scenario, b: Scenario) -> tuple[list[Edit], list[Edit]]:
             if (_field(leaf.path) == "given" or (before is None) != (after is None)
                     or before is _MISSING or after is _MISSING):
                 forms.setdefault(_node_path(leaf.path), [])
+    # outcomes: the {outcome: p} maps of categorical nodes (each sums to 1)
+    categorical = {tuple(sc.nodes[x].path) for sc in (a, b) for x in sc.outcomes}
     groups: dict[object, list[Leaf]] = {}
     for leaf in leaves:
         node, fld = _node_path(leaf.path), _field(leaf.path)
         key: object = leaf.path
         if fld in _FORM and node in forms and leaf.kind != "order":
             key = ("form", node)
+        elif (fld in ("levels", "table") and node in categorical and leaf.kind != "order"
+              and len(leaf.path) > len(node) + 1 and isinstance(leaf.path[-1], str)):
+            key = ("outcomes", leaf.path[:-1])
         elif fld == "why_by" and len(leaf.path) == len(node) + 2:
             twin = (*node, "by", leaf.path[-1])  # the reason of a `by` date goes with it
             if any(x.path == twin for x in leaves):
                 key = twin
         groups.setdefault(key, []).append(leaf)
-    edits = [Edit(tuple(g), "how the node's probability is given changes form"
-                  if isinstance(k, tuple) and k and k[0] == "form" else "")
+    reasons = {"form": "how the node's probability is given changes form",
+               "outcomes": "the outcome probabilities of one map sum to 1"}
+    edits = [Edit(tuple(g), reasons[k[0]] if isinstance(k, tuple) and k and k[0] in reasons
+                  and len(g) > 1 else "")
              for k, g in groups.items()]
     return ([e for e in edits if not e.text_only], [e for e in edits if e.text_only])
 
@@ -681,7 +698,7 @@ def _rows_exact_or_mc(runs: _Runs, rng: np.random.Generator) -> tuple[list[tuple
         for name in names:
             kind = "question" if section == "questions" else str(
                 (qb if name in qb.index else qa).loc[name, "kind"])
-            if kind == "driver":
+            if kind in ("driver", "outcome"):  # outcomes: _outcome_change_rows
                 continue
             for stat in ("p", "p_given_signed"):
                 va = float(qa.loc[name, stat]) if name in qa.index and stat in qa else _nan()
@@ -701,6 +718,7 @@ def _rows_exact_or_mc(runs: _Runs, rng: np.random.Generator) -> tuple[list[tuple
                     ch, se, si = _ratio_change(fa[name].to_numpy(), fa["signing"].to_numpy(),
                                                fb[name].to_numpy(), fb["signing"].to_numpy())
                 rows.append((kind, name, stat, va, vb, ch, se, si, "mc"))
+    rows += _outcome_change_rows(runs, fr, exact_frames)
     # dated nodes: the median date if it happens
     dated_a = set(a.dated_names) if hasattr(a, "dated_names") else set()
     dated_b = set(b.dated_names) if hasattr(b, "dated_names") else set()
@@ -730,6 +748,70 @@ def _rows_exact_or_mc(runs: _Runs, rng: np.random.Generator) -> tuple[list[tuple
                                     (b.horizon - b.as_of).days + 1, rng)
         rows.append(("date", name, "median", ma, mb, ch, se, si, "mc"))
     return rows, notes
+
+
+def _outcome_change_rows(runs: _Runs, fr: Callable[[], tuple[pd.DataFrame, pd.DataFrame]],
+                         exact_frames: Callable[[Callable[[Any], Any]], tuple[Any, Any] | None]
+                         ) -> list[tuple[Any, ...]]:
+    """Rows of :attr:`Diff.changes` for the outcomes of categorical nodes (``absent``
+    included where the node can be absent): P(x == l), and given signed for a pillar or
+    clause (NaN in a scenario without that outcome)."""
+    a, b = runs.a, runs.b
+    items: dict[str, tuple[str, str]] = {}  # expression -> (node, kind)
+    for sc in (a, b):
+        for node, levels in sc.outcomes.items():
+            for x in levels:
+                items.setdefault(f"{node} == {x}", (node, sc.nodes[node].kind))
+    if not items:
+        return []
+    signing = (a.signing is not None, b.signing is not None)
+    has = [{e for e, (node, _k) in items.items()
+            if node in sc.outcomes and e.split(" == ", 1)[1] in sc.outcomes[node]}
+           for sc in (a, b)]
+
+    def law(res: Any, which: int) -> dict[str, tuple[float, float]]:
+        sign = float(res.prob("signing").value) if signing[which] else 0.0
+        out = {}
+        for e in has[which]:
+            p = float(res.prob(e).value)
+            both = float(res.prob(f"({e}) and signing").value) if sign > 0 else _nan()
+            out[e] = (p, both / sign if sign > 0 else _nan())
+        return out
+
+    ex = exact_frames(lambda res: law(res, 0 if res is runs.exact_a else 1))
+    rows: list[tuple[Any, ...]] = []
+    res_a = res_b = None
+    for e, (_node, kind) in items.items():
+        for j, stat in enumerate(("p", "p_given_signed")):
+            if stat == "p_given_signed" and kind not in ("pillar", "clause"):
+                continue
+            if ex is not None:
+                va = ex[0][e][j] if e in ex[0] else _nan()
+                vb = ex[1][e][j] if e in ex[1] else _nan()
+                if not (math.isnan(va) and math.isnan(vb)):
+                    rows.append(("outcome", e, stat, va, vb, vb - va, 0.0, 0.0, "exact"))
+                continue
+            if res_a is None:
+                res_a, res_b = runs.mc(a, 0), runs.mc(b, -1)
+            assert res_b is not None
+            xa = np.asarray(res_a._evaluate(e, "expr")) if e in has[0] else None
+            xb = np.asarray(res_b._evaluate(e, "expr")) if e in has[1] else None
+            fa, fb = fr()
+            sa = fa["signing"].to_numpy() if "signing" in fa else None
+            sb = fb["signing"].to_numpy() if "signing" in fb else None
+            va = _nan() if xa is None else float(xa.mean()) if j == 0 else \
+                _ratio_influence(xa, sa)[0] if sa is not None else _nan()
+            vb = _nan() if xb is None else float(xb.mean()) if j == 0 else \
+                _ratio_influence(xb, sb)[0] if sb is not None else _nan()
+            if math.isnan(va) and math.isnan(vb):
+                continue
+            if xa is None or xb is None or math.isnan(va) or math.isnan(vb):
+                rows.append(("outcome", e, stat, va, vb, _nan(), _nan(), _nan(), "mc"))
+                continue
+            ch, se, si = _share_change(xa, xb) if j == 0 else _ratio_change(
+                xa, sa, xb, sb)  # type: ignore[arg-type]
+            rows.append(("outcome", e, stat, va, vb, ch, se, si, "mc"))
+    return rows
 
 
 # -- attribution ------------------------------------------------------------------------------

@@ -185,6 +185,8 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
               if v.type == "bool" and all(k in s and s[k].type == "bool" for s in scopes[1:])]
     if not shared:
         raise ArgumentError("pool(): the scenarios share no true/false question or node name")
+    # a categorical node's outcome row (``instc=named``) is pooled as ``instc == named``
+    shared = [k.replace("=", " == ", 1) if "=" in k else k for k in shared]
     cols: dict[str, list[float]] = {}
     for name, sc in zip(names, scs, strict=True):
         cols[name] = _probs(sc, shared, n=n, seed=seed)

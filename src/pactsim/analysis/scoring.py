@@ -17,7 +17,13 @@ every resolved item:
   :math:`\\sum_d (F(d) - 1\\{y \\le d\\})^2` (a date after the horizon counts as
   the day after it); whether the 80% interval (10% to 90% quantiles) covered it;
   the baseline is a uniform distribution over the same atoms. A dated item is
-  also scored as a true/false item, P(happened by the horizon).
+  also scored as a true/false item, P(happened by the horizon);
+* **outcomes of a categorical node** (format 3, resolved by an outcome name,
+  ``instc: {outcome: named}``): one true/false item per outcome of the node,
+  ``instc == absent``, ``instc == generic``, ``instc == named``, true for the
+  observed one (one-vs-rest). Their Brier scores add up to the multi-category
+  Brier score :math:`\\sum_k (p_k - y_k)^2`; a file's ``base_rate`` is for a
+  true/false item, so these take the in-sample base rate.
 
 Probabilities come from exact inference when it can answer (no noise), else
 from a seeded Monte Carlo run (``method`` and ``stderr`` say which).
@@ -282,13 +288,19 @@ def _score_one(fc: _Forecast, res: Resolutions, *, skip_known: bool) -> list[dic
             y_bin = o.value <= sc.horizon
             rows.append(_binary(fc, o, y_bin, base))
             rows.append(_date(fc, o.name, o.value, base))
+        elif isinstance(o.value, str):  # a categorical node's outcome: one item per outcome
+            for x in sc.outcomes.get(o.name, ()):
+                item = f"{o.name} == {x}"
+                rows.append(_binary(fc, o, x == o.value, {**base, "item": item,
+                                                          "base_rate": None}, item))
         else:
             rows.append(_binary(fc, o, o.value, base))
     return rows
 
 
-def _binary(fc: _Forecast, o: Outcome, y: bool, base: dict[str, Any]) -> dict[str, Any]:
-    p, se, method = fc.prob(o.name, o.given)
+def _binary(fc: _Forecast, o: Outcome, y: bool, base: dict[str, Any],
+            expr: str | None = None) -> dict[str, Any]:
+    p, se, method = fc.prob(o.name if expr is None else expr, o.given)
     return {**base, "kind": "binary", "outcome": "true" if y else "false", "p": p,
             "stderr": se, "method": method, "brier": float(brier(p, y)),
             "log": float(log_score(p, y)), "brier_half": 0.25, "log_half": math.log(2.0)}

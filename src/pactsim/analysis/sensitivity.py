@@ -26,6 +26,19 @@
    ``ranges={"military.p": (0.8, 0.95)}`` sets an input's ends by hand (in
    its own unit: a probability, a factor, a delay's median in days).
 
+   **Categorical nodes** (format 3, ``levels:``). Each outcome's probability
+   is one input — ``instc.levels.named`` for ``levels: {absent: .., generic:
+   .., named: ..}``, ``form.table.true.binding_treaty`` for one row of a
+   table of ``{outcome: p}`` maps — swung by ±``logit_range`` log-odds like a
+   fixed ``p`` (an outcome at 0 or 1 is left out). The other outcomes of the
+   same map are **rescaled proportionally** so the map still sums to 1: with
+   ``named`` set to ``q``, every other outcome ``x`` gets ``p_x (1 - q) / (1 -
+   p_named)``, their ratios kept (column ``range`` says "others rescaled").
+   This is the variant ``Scenario.with_changes`` gets, so a row's answers are
+   those of ``pactsim.exact(sc.with_changes(input.changes(value)))``. Levels
+   hold fixed numbers only (no ``between``/``beta``), so the spread and Sobol
+   indices (:mod:`pactsim.analysis.spread`) have no categorical inputs.
+
 2. **Value of information** (:attr:`Sensitivity.voi`), for a yes/no
    question Q and each binary node X not yet known (context events first,
    then signing, milestones, pillars, clauses): the two answers Q would get
@@ -35,6 +48,9 @@
    ``Σ_x P(x)(P(Q|x) − P(Q))²`` (the variance of the updated forecast) and of
    the expected log loss, which is the mutual information I(Q; X) in nats.
    Within each group rows are ranked by the Brier reduction ("what to watch").
+   A categorical node X is learnt as present / absent (row ``X``) and, one
+   row per outcome other than ``absent``, as "is its outcome l or not" (row
+   ``X == l``, kind ``outcome``: P(X == l), P(Q | X == l), P(Q | X != l)).
 
 Exact or Monte Carlo
 --------------------
@@ -101,7 +117,7 @@ class Input:
     """
 
     name: str
-    kind: Literal["p", "table", "by", "odds", "hazard_ratio", "driver", "delay"]
+    kind: Literal["p", "table", "by", "odds", "hazard_ratio", "driver", "delay", "levels"]
     base: float
     low: float
     high: float
@@ -174,6 +190,46 @@ def _setter(path: str, whole: Any, inner: tuple[Any, ...]) -> Callable[[float], 
     return changes
 
 
+def _rescaled(levels: Mapping[str, float], outcome: str, value: float) -> dict[str, float]:
+    """``levels`` with ``outcome`` set to ``value`` and the other outcomes scaled by
+    ``(1 - value) / (1 - levels[outcome])`` (their ratios kept; the sum stays 1)."""
+    rest = 1.0 - float(levels[outcome])
+    scale = (1.0 - value) / rest
+    return {k: value if k == outcome else float(v) * scale for k, v in levels.items()}
+
+
+def _level_setter(path: str, whole: Any, inner: tuple[Any, ...],
+                  outcome: str) -> Callable[[float], dict[str, Any]]:
+    """Set one outcome of the ``{outcome: p}`` map at ``inner`` of ``whole`` (the dumped
+    value at ``path``), the others rescaled (:func:`_rescaled`)."""
+    def changes(value: float) -> dict[str, Any]:
+        new = copy.deepcopy(whole)
+        if not inner:
+            return {path: _rescaled(new, outcome, value)}
+        target = new
+        for k in inner[:-1]:
+            target = target[k]
+        target[inner[-1]] = _rescaled(target[inner[-1]], outcome, value)
+        return {path: new}
+
+    return changes
+
+
+def _level_inputs(out: list[Input], label: str, path: str, whole: Any, inner: tuple[Any, ...],
+                  logit_range: float, kind: Literal["levels", "table"]) -> None:
+    """One input per outcome of the ``{outcome: p}`` map at ``inner`` of ``whole``."""
+    levels: Any = whole
+    for k in inner:
+        levels = levels[k]
+    for outcome, p in levels.items():
+        r = _p_range(p, logit_range)
+        if r is None:
+            continue
+        out.append(Input(f"{label}.{outcome}", kind, r[0], r[1], r[2],
+                         r[3] + ", others rescaled",
+                         _level_setter(path, whole, inner, str(outcome))))
+
+
 def _key(k: Any) -> str:
     if isinstance(k, bool):
         return "true" if k else "false"
@@ -239,9 +295,13 @@ def inputs(sc: Scenario, *, logit_range: float = 1.0, factor: float = 2.0,
                 out.append(Input(f"{name}.p", "p", *r, _setter(f"{top}.p", None, ())))
         if data.get("by") is not None:
             _curve_inputs(out, f"{name}.by", f"{top}.by", data["by"], (), logit_range)
+        if isinstance(data.get("levels"), Mapping):
+            _level_inputs(out, f"{name}.levels", f"{top}.levels", data["levels"], (),
+                          logit_range, "levels")
         if data.get("table") is not None:
             _table_inputs(out, name, f"{top}.table", data["table"], data["table"], (),
-                          logit_range)
+                          logit_range, len(data.get("given") or [])
+                          if isinstance(data.get("levels"), list) else None)
         for fld in ("odds", "hazard_ratio"):
             for key, f in (data.get(fld) or {}).items():
                 out.append(Input(f"{name}.{fld}.{key}", fld, float(f), float(f) / factor,
@@ -306,14 +366,19 @@ def _curve_inputs(out: list[Input], name: str, path: str, whole: Any, inner: tup
 
 
 def _table_inputs(out: list[Input], name: str, path: str, whole: Any, table: Any,
-                  inner: tuple[Any, ...], logit_range: float) -> None:
+                  inner: tuple[Any, ...], logit_range: float,
+                  depth: int | None = None) -> None:
+    """The cells of a table (``depth``: a categorical node's number of parents, whose
+    leaves at that depth are ``{outcome: p}`` maps)."""
     for k, v in table.items():
         here = (*inner, k)
         label = f"{name}.table." + ".".join(_key(x) for x in here)
-        if isinstance(v, Mapping) and "by" in v:
+        if depth is not None and len(here) == depth:
+            _level_inputs(out, label, path, whole, here, logit_range, "table")
+        elif isinstance(v, Mapping) and "by" in v:
             _curve_inputs(out, f"{label}.by", path, whole, (*here, "by"), logit_range)
         elif isinstance(v, Mapping) and not ("between" in v or "beta" in v):
-            _table_inputs(out, name, path, whole, v, here, logit_range)
+            _table_inputs(out, name, path, whole, v, here, logit_range, depth)
         else:
             r = _p_range(v, logit_range)
             if r is not None:
@@ -560,7 +625,7 @@ def voi_row(px: float, q1: float, q0: float) -> tuple[float, float, float, float
 def _voi(engine: _Engine, question: str) -> list[tuple[Any, ...]]:
     sc, target = engine.sc, engine.target
     rows: list[tuple[Any, ...]] = []
-    candidates = []
+    candidates: list[tuple[str, str, str]] = []
     for view in sc.iter_nodes():
         if view.kind in ("driver", "question") or view.name == question:
             continue
@@ -569,11 +634,13 @@ def _voi(engine: _Engine, question: str) -> list[tuple[Any, ...]]:
             else "other"
         candidates.append((view.name, view.kind if getattr(spec, "after", None) is None
                            else "milestone", group))
+        candidates += [(f"{view.name} == {x}", "outcome", group)
+                       for x in sc.outcomes.get(view.name, ()) if x != "absent"]
     use_exact = engine.base_exact is not None
     frame = None
     qd: NDArray[Any] | None = None
     for name, kind, group in candidates:
-        x = f"{name} or {name}"  # see _target: the node's own law only
+        x = f"({name}) or ({name})" if kind == "outcome" else f"{name} or {name}"  # _target
         if use_exact:
             try:
                 ex = engine.base_exact
@@ -597,7 +664,8 @@ def _voi(engine: _Engine, question: str) -> list[tuple[Any, ...]]:
             frame = res.to_frame()
             qd = engine.draws(res).astype(bool)
         assert qd is not None
-        xd = frame[name].to_numpy().astype(bool)
+        xd = (np.asarray(res._evaluate(name, "expr")) if kind == "outcome" else
+              frame[name].to_numpy()).astype(bool)
         k = int(xd.sum())
         if k == 0 or k == len(xd):
             continue

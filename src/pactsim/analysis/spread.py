@@ -27,6 +27,14 @@ maximum over the curve, fixed points included), the least change that keeps
 the curve increasing. Sampling the points independently would need much more
 of that repair and would make the curve implausibly jagged.
 
+A categorical node's outcome probabilities (format 3 ``levels:``, or the
+``{outcome: p}`` rows of its table) are never inputs: the format takes only
+fixed numbers there (no ``between``/``beta``), so they are held at their
+values. Questions over outcomes (``instc == named``) still get a spread from
+the other uncertain inputs, and :func:`~pactsim.inference.compile.recompile`
+rebuilds a categorical node's outcome rows when its numbers change
+(``tests/unit/test_categorical_analysis.py``).
+
 Outer draws use quantile functions of uniforms, ``u ~ U(0, 1)`` per input
 (``numpy.random.default_rng(seed)``), so :func:`spread` and SALib's designs in
 :func:`sobol` map samples to parameters the same way.

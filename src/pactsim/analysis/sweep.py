@@ -83,8 +83,10 @@ def _run_item(scenario: Scenario, changes: dict[str, object] | None, method: str
     for q in questions:
         est = res.prob(q)
         name = q.strip()
+        node, _eq, level = name.partition(" == ")
         kind = ("question" if name in sc.questions
-                else sc.nodes[name].kind if name in sc.nodes else "expr")
+                else sc.nodes[name].kind if name in sc.nodes
+                else "outcome" if level in sc.outcomes.get(node, ()) else "expr")
         rows.append((*head, q, kind, est.value, est.stderr, est.lo, est.hi, float("nan"),
                      *tail))
     return rows

@@ -24,8 +24,10 @@ question that has resolved::
         reason: no official announcement either way
 
 Outcomes are ``true``, ``false``, a date (for a dated node: ``signing``, a dated
-event or a milestone) or
-``unresolvable``. An optional ``base_rate`` (a reference-class frequency in
+event or a milestone), an outcome name for a categorical node (format 3:
+``instc: {outcome: named, ...}``; ``absent`` when it is not in the text) or
+``unresolvable``. A categorical node may also be resolved ``true``/``false``
+(present or absent) like any binary node. An optional ``base_rate`` (a reference-class frequency in
 [0, 1]) is the baseline the item is compared with; ``why`` is free text.
 
 :func:`load_resolutions` / :func:`loads_resolutions` check the structure;
@@ -66,6 +68,8 @@ _REQUIRED_TOP = ("resolutions", "scenario", "outcomes")
 _FIELDS = ("outcome", "resolved", "source", "given", "reason", "base_rate", "why")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 UNRESOLVABLE = "unresolvable"
+#: An outcome name of a categorical node (as NAME_PATTERN in the scenario format).
+_OUTCOME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,9 @@ class Outcome:
     name:
         The node or question (a name of the scenario).
     value:
-        ``True``, ``False``, a ``datetime.date`` (a dated node's date), or
-        ``None`` when the item is unresolvable.
+        ``True``, ``False``, a ``datetime.date`` (a dated node's date), the name
+        of a categorical node's outcome (a ``str``), or ``None`` when the item is
+        unresolvable.
     resolved:
         The day the outcome became known (``None`` when unresolvable).
     source:
@@ -92,7 +97,7 @@ class Outcome:
     """
 
     name: str
-    value: bool | dt.date | None
+    value: bool | dt.date | str | None
     resolved: dt.date | None = None
     source: tuple[str, ...] = ()
     given: str | None = None
@@ -105,9 +110,11 @@ class Outcome:
         return self.value is None
 
     @property
-    def kind(self) -> Literal["binary", "date", "unresolvable"]:
+    def kind(self) -> Literal["binary", "date", "outcome", "unresolvable"]:
         if self.value is None:
             return "unresolvable"
+        if isinstance(self.value, str):
+            return "outcome"
         return "binary" if isinstance(self.value, bool) else "date"
 
 
@@ -177,12 +184,14 @@ def _outcome(p: _Problems, name: str, spec: object, sources: Mapping[str, str]) 
               key=True)
         return None
     raw = spec["outcome"]
-    value: bool | dt.date | None = None
+    value: bool | dt.date | str | None = None
     bad = False
     if isinstance(raw, bool) or (isinstance(raw, dt.date) and not isinstance(raw, dt.datetime)):
         value = raw
     elif raw == UNRESOLVABLE:
         value = None
+    elif isinstance(raw, str) and _OUTCOME.match(raw):
+        value = raw  # a categorical node's outcome: checked against the scenario
     else:
         hint = Suggestions([UNRESOLVABLE, "true", "false"])(raw) if isinstance(raw, str) else ""
         p.add((*path, "outcome"), f"= {shown(raw)} is not an outcome{hint} (write true, false, a "
@@ -334,9 +343,13 @@ def scenario_scope(sc: Scenario) -> dict[str, _expr.NameInfo]:
             assert isinstance(spec, Question)  # internal: iter_nodes wraps questions
             trees[v.name] = _expr.parse(spec.expr)
         else:
-            scope[v.name] = _expr.NameInfo("bool", has_date=v.is_dated)
+            scope[v.name] = _expr.NameInfo("bool", has_date=v.is_dated,
+                                           levels=sc.outcomes.get(v.name))
+    for node, levels in sc.outcomes.items():  # the outcome rows that resolve() names
+        scope.update((_expr.outcome_name(node, x), _expr.NameInfo("bool")) for x in levels
+                     if x != _expr.ABSENT)
     for name in _expr.dependency_order(trees):
-        scope[name] = _expr.NameInfo(_expr.check(trees[name], scope))
+        scope[name] = _expr.NameInfo(_expr.check(_expr.resolve(trees[name], scope), scope))
     return scope
 
 
@@ -355,10 +368,10 @@ def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> 
         problems.append(res.problem(("scenario",), f"= {res.scenario!r} but the scenario's id is "
                                                    f"{sc.id!r} (pair each file with its scenario)"))
     scope = scenario_scope(sc)
-    names = Suggestions(n for n, info in scope.items() if info.type == "bool")
+    names = Suggestions(n for n, info in scope.items() if info.type == "bool" and "=" not in n)
     for name, o in res.outcomes.items():
         path: tuple[Key, ...] = ("outcomes", name)
-        info = scope.get(name)
+        info = scope.get(name) if "=" not in name else None  # not an outcome row
         if info is None:
             problems.append(res.problem(path, f"unknown name {name!r}{names(name)} (not a node or "
                                               f"question of scenario {sc.id!r})", key=True))
@@ -369,6 +382,15 @@ def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> 
                     f"`{name} >= 6`)")
             problems.append(res.problem(path, f"{name!r} is {what}", key=True))
             continue
+        levels = sc.outcomes.get(name)
+        if isinstance(o.value, str) and o.value not in (levels or ()):
+            hint = Suggestions(levels)(o.value) if levels else Suggestions(
+                [UNRESOLVABLE, "true", "false"])(o.value)
+            problems.append(res.problem((*path, "outcome"), (
+                f"= {o.value!r} is not an outcome of {name!r}{hint} (its outcomes are "
+                f"{', '.join(levels)}; or write true, false or unresolvable)") if levels else (
+                f"= {o.value!r} is not an outcome{hint} (write true, false, a date "
+                "YYYY-MM-DD, or unresolvable; outcome names are for categorical nodes)")))
         if isinstance(o.value, dt.date) and not info.has_date:
             problems.append(res.problem((*path, "outcome"), f"= {o.value} is a date, but {name!r} "
                                         "has no date (write true or false)"))
@@ -391,7 +413,7 @@ def _check_given(res: Resolutions, sc: Scenario, scope: Mapping[str, _expr.NameI
     except ScenarioError as err:
         return [res.problem(path, p.message) for p in err.problems]
     cond = res.outcomes.get(text.strip())
-    if cond is not None and cond.value is False:
+    if cond is not None and (cond.value is False or cond.value == _expr.ABSENT):
         return [res.problem(path, f"= {text!r}, which resolved false: the item is void (remove "
                                   "it, or mark it unresolvable)")]
     if cond is not None and cond.value is None:

@@ -638,7 +638,10 @@ def _check_node(
     whether the node has ``p``, ``given`` or ``table`` is read from `raw`.
     """
     parents: list[str] = []
-    written = {k for k, v in raw.items() if v is not None} if isinstance(raw, Mapping) else set()
+    # an empty by/hazard_ratio (as model_dump writes defaults) is not written
+    written = {k for k, v in raw.items() if v is not None and not (
+        k in _DATED_KEYS and isinstance(v, Mapping) and not v)} if isinstance(
+            raw, Mapping) else set()
     has_p, has_given, has_table = ("p" in written, "given" in written, "table" in written)
     curve = n.timing == "curve" or "by" in written  # its chance comes from its curve(s)
     milestone = "after" in written  # p is optional: the chance of ever happening (default 1)
