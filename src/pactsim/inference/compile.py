@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pactsim.errors import ModelTooWideError
+from pactsim.inference.attributes import AttributePlan
 from pactsim.inference.dated import (
     ConditionPlan,
     CurvePlan,
@@ -231,6 +232,9 @@ class CompiledModel:
     #: Each outcome but ``absent`` is a binary row of kind ``"outcome"`` named
     #: ``node=outcome``, true when the node has that outcome.
     outcomes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Numeric attributes (format 3), file order; attribute ``j`` is row
+    #: ``len(drivers) + j`` of ``Draws.drivers`` (see :mod:`.attributes`).
+    attributes: tuple[AttributePlan, ...] = ()
     index: dict[str, int] = field(init=False)
     slot: dict[str, int] = field(init=False)
 
@@ -267,6 +271,7 @@ class CompiledModel:
     def scope(self) -> dict[str, _expr.NameInfo]:
         """Names an expression over this model may use, with their types."""
         out = {d.name: _expr.NameInfo("number") for d in self.drivers}
+        out.update((a.name, _expr.NameInfo("number")) for a in self.attributes)
         for i, n in enumerate(self.names):
             if i not in self.conditions:
                 out[n] = _expr.NameInfo("bool", has_date=n in self.slot,
@@ -609,6 +614,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
         drivers.append(DriverPlan(name, d.dist, a, b, tuple(knots[k]), blind[k]))
     # questions in dependency order
     scope = {d.name: _expr.NameInfo("number") for d in drivers}
+    scope.update((a, _expr.NameInfo("number")) for a in scenario.attributes)
     scope.update({n: _expr.NameInfo("bool", has_date=n in slot, levels=outcomes.get(n))
                   for n in binary if n not in scenario.conditions})
     questions: dict[str, tuple[_expr.Expr, str]] = {}
@@ -621,6 +627,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
         scope[qname] = _expr.NameInfo(t)
         questions[qname] = (trees[qname], t)
     labels = {v.name: v.label for v in scenario.iter_nodes()}
+    labels.update((a, spec.label or a.replace("_", " ")) for a, spec in scenario.attributes.items())
     for n, lv in outcomes.items():
         labels.update((_expr.outcome_name(n, x), f"{labels[n]}: {x.replace('_', ' ')}")
                       for x in lv if x != _expr.ABSENT)
@@ -643,7 +650,22 @@ def _compile(scenario: Scenario) -> CompiledModel:
         timing=timing,
         conditions=conditions,
         outcomes=dict(outcomes),
+        attributes=tuple(_attribute_plan(a, scenario, index) for a in scenario.attributes),
     )
+
+
+def _attribute_plan(name: str, scenario: Scenario, index: dict[str, int]) -> AttributePlan:
+    """An attribute's rows of distributions over its ``given`` rows, and its gates."""
+    spec = scenario.attributes[name]
+    given = _given_rows(scenario, spec.given or [])
+    if spec.given:
+        leaves = _row_leaves(spec, scenario.outcomes)  # type: ignore[arg-type]
+        quantities = tuple(None if leaf is None else spec.row_quantity(leaf) for leaf in leaves)
+    else:
+        quantities = (spec.row_quantity(None),)
+    return AttributePlan(name, tuple(index[g] for g in given), quantities,
+                         tuple(index[x] for x in spec.requires),
+                         tuple(index[x] for x in spec.excludes), spec.round)
 
 
 def recompile(scenario: Scenario, model: CompiledModel,

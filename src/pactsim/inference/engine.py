@@ -82,6 +82,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pactsim.inference import betatable
+from pactsim.inference.attributes import sample_attributes
 from pactsim.inference.betatable import BetaTable
 from pactsim.inference.compile import BinaryPlan, CompiledModel
 from pactsim.inference.dated import NAT, CurvePlan, sample_curve, sample_milestone
@@ -104,7 +105,9 @@ class Draws:
     bits:
         ``(n_binary, n)`` bool, row ``i`` is binary node ``model.names[i]``.
     drivers:
-        ``(n_drivers, n)`` float64.
+        ``(n_drivers + n_attributes, n)`` float64: the drivers, then the numeric
+        attributes (format 3; ``NaN`` where missing), row ``len(model.drivers) + j``
+        for ``model.attributes[j]``.
     days:
         ``(n_dated, n)`` int64 day numbers of the dated nodes (view as
         ``datetime64[D]``), row ``model.slot[name]``; :data:`NAT` where the node
@@ -813,7 +816,7 @@ def brackets_of(model: CompiledModel) -> list[_Brackets | None]:
 
 def _empty_draws(model: CompiledModel, n: int) -> Draws:
     return Draws(np.empty((model.n_binary, n), dtype=bool),
-                 np.empty((len(model.drivers), n)),
+                 np.empty((len(model.drivers) + len(model.attributes), n)),
                  np.empty((len(model.dated), n), dtype=np.int64), model.signing_slot)
 
 
@@ -851,8 +854,12 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     a = 0
     for b in blocks:
         z = a + block_size(n, b)
-        _fill_block(model, kernels, tables, block_generator(entropy, b, spawn_key),
+        rng = block_generator(entropy, b, spawn_key)
+        _fill_block(model, kernels, tables, rng,
                     draws.bits[:, a:z], draws.drivers[:, a:z], draws.days[:, a:z],
                     evidence, None if weight is None else weight[a:z], brackets, groups)
+        if model.attributes:  # format 3: after every node of the block (leaves)
+            sample_attributes(model.attributes, rng, draws.bits[:, a:z],
+                              draws.drivers[len(model.drivers):, a:z])
         a = z
     return draws

@@ -46,6 +46,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pactsim.language.attributes import Attribute
+
 if TYPE_CHECKING:
     from pactsim.language.evidence import Finding
 
@@ -910,6 +912,10 @@ class Scenario(_Model):
     events: dict[str, Node] = Field(default_factory=dict)
     signing: Signing | None = None
     pillars: dict[str, Pillar] = Field(default_factory=dict)
+    attributes: Annotated[dict[str, Attribute], Field(
+        description="Format 3: numeric attributes of the agreement (a quantity with a "
+                    "distribution, or a table of them over parents); questions may use them, "
+                    "nodes may not.")] = Field(default_factory=dict)
     questions: dict[str, str | Question] = Field(default_factory=dict)
     observations: Annotated[tuple[Observation, ...], Field(
         max_length=MAX_OBSERVATIONS,
@@ -1118,6 +1124,10 @@ class Scenario(_Model):
         out: dict[str, Any] = {}
         for view in self.iter_nodes():
             for text in parent_entries(view.spec):
+                if is_condition(text) and text not in out:
+                    out[text] = _expr.resolve(_expr.parse(text), scope)
+        for spec in self.attributes.values():  # format 3: conditions gating attributes
+            for text in [*(spec.given or []), *spec.requires, *spec.excludes]:
                 if is_condition(text) and text not in out:
                     out[text] = _expr.resolve(_expr.parse(text), scope)
         return out

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pactsim.errors import Problem, ScenarioError, Suggestions
+from pactsim.language import attributes as _attrs
 from pactsim.language import expr as _expr
 from pactsim.language._yaml import Key, Located
 from pactsim.language.scenario import (
@@ -66,7 +67,7 @@ _MAX_SUGGESTIONS = 100  # "did you mean" look-ups per file: bounded work whateve
 _EXAMPLES = 3  # missing table combinations spelled out; the rest are counted
 _NUMBER_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {Driver: ("mean", "sd", "low", "high")}
 _EXAMPLE = {Driver: "{dist: normal, mean: 0, sd: 1}", Signing: "{by: {2024-12-31: 0.4}}",
-            Question: "{expr: signing, label: ...}",
+            Question: "{expr: signing, label: ...}", _attrs.Attribute: "{dist: 40}",
             Observation: "{date: 2024-12-01, source: ..., evidence: not signing}"}
 _DATE_RULE = "dates are YYYY-MM-DD"
 _WHY_FIELDS = frozenset({"why", "why_by", "why_table"})
@@ -207,7 +208,8 @@ class _Checker:
             elif kind == "literal_error" and path == ("pactsim",):
                 self.report(path, f"= {shown(value)}: unsupported format version (this pactsim "
                             "reads formats 1 to 3; write `pactsim: 1`, `pactsim: 2` for dated "
-                            "events and milestones, or `pactsim: 3` for categorical outcomes)", value=value)
+                            "events and milestones, or `pactsim: 3` for categorical outcomes "
+                            "and numeric attributes)", value=value)
             elif kind == "literal_error":
                 expected = e.get("ctx", {}).get("expected", "")
                 self.report(path, f"= {shown(value)} is not allowed (expected {expected})",
@@ -447,6 +449,11 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             declare(cname, "clause", cpath, c.model(cpath, Node, craw), craw)
             if isinstance(cname, str):
                 pillar_of[cname] = str(name)
+    if section("attributes") and meta.get("pactsim") in (1, 2):
+        c.report(("attributes",), _attrs.format3(meta["pactsim"]), key=True)
+    for name, raw in section("attributes").items():
+        path = ("attributes", name)
+        declare(name, "attribute", path, _attrs.check_attribute(c, path, raw), raw)
     for name, raw in section("questions").items():
         path = ("questions", name)
         q: Any = raw
@@ -495,6 +502,9 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         if isinstance(spec, Node):
             graph[name] += _check_node(c, name, path, spec, raws[name], binary, drivers, nodes,
                                        names, outcomes, meta)
+        if isinstance(spec, _attrs.Attribute):
+            graph[name] += _attrs.check_references(c, name, path, spec, nodes, binary, outcomes,
+                                                   names, conditions, _check_table, MAX_GIVEN)
         if isinstance(spec, Node | Signing):
             graph[name] += _check_timing(c, name, kind, path, spec, raws[name], meta, binary,
                                          drivers, dated, nodes, names, conditions)
@@ -654,6 +664,9 @@ def _check_node(
             c.report(where, f"unknown name '{ref_name}' ({what})" + c.suggest(ref_name, names))
             return False
         ok = ref_name in binary or (allow_driver and ref_name in drivers)
+        if not ok and nodes[ref_name][0] == "attribute":
+            c.report(where, _attrs.refused(ref_name))
+            return False
         if not ok:
             kind = nodes[ref_name][0]
             c.report(where, f"'{ref_name}' is a {kind}; {what} must name "
@@ -748,7 +761,7 @@ def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, 
     from pactsim.language.scenario import _validate_pspec
 
     outcomes = outcomes or {}
-    keys_of: list[tuple[Any, ...]] = [outcomes[g] if g in outcomes else (True, False)
+    keys_of: list[tuple[Any, ...]] = [outcomes.get(g, (True, False))
                                       for g in given]
     examples: list[str] = []
     missing = 0
@@ -1004,6 +1017,8 @@ def _check_timing(
         elif ref_name not in nodes:
             c.report(where, f"unknown name '{ref_name}' ({what})" + c.suggest(ref_name, names),
                      key=True)
+        elif ref_name not in allowed and nodes[ref_name][0] == "attribute":
+            c.report(where, _attrs.refused(ref_name), key=True)
         elif ref_name not in allowed:
             c.report(where, f"'{ref_name}' is a {nodes[ref_name][0]}; {what} must name {rule}",
                      key=True)
@@ -1209,7 +1224,7 @@ def _node_scope(nodes: Mapping[str, tuple[str, Path, Any]], dated: set[str],
     outcomes = outcomes or {}
     scope: dict[str, _expr.NameInfo] = {}
     for name, (kind, _path, _spec) in nodes.items():
-        if kind == "driver":
+        if kind in ("driver", "attribute"):
             scope[name] = _expr.NameInfo("number")
         elif kind != "question":
             scope[name] = _expr.NameInfo("bool", has_date=name in dated,
@@ -1258,6 +1273,11 @@ def _check_conditions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],
     questions = {n for n, (k, _, _) in nodes.items() if k == "question"}
     for text, (where, tree) in conditions.items():
         key = not isinstance(where[-1], int)
+        leaves = [q for q in _expr.ordered_names(tree) if nodes.get(q, ("",))[0] == "attribute"]
+        if leaves:
+            c.report(where, f"the condition '{text}' uses the numeric attribute '{leaves[0]}'; "
+                     f"{_attrs.LEAF_RULE} (use it in questions and observations)", key=key)
+            continue
         used = [q for q in _expr.ordered_names(tree) if q in questions]
         if used:
             c.report(where, f"the condition '{text}' uses the question '{used[0]}'; conditions "

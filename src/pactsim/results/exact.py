@@ -127,6 +127,7 @@ from pactsim.language import expr as _expr
 from pactsim.language.dates import to_day
 from pactsim.language.evidence import evidence_for
 from pactsim.language.scenario import Scenario
+from pactsim.results import exact_attributes as _xa
 from pactsim.results import summary as _s
 from pactsim.results.estimate import Estimate
 from pactsim.results.stats import bundle_groups
@@ -339,6 +340,9 @@ class ExactResults:
             _Joint, list[str], list[_expr.Expr]]:
         m, net = self.model, self._net
         base, questions, all_trees = self._closure(trees)
+        acuts = _xa.attribute_cuts(m, all_trees, base)  # format 3: numeric attributes
+        if acuts:  # each stands for its parent rows; its pieces are appended below
+            base = sorted({*(b for b in base if b not in acuts), *_xa.parent_names(m, acuts)})
         cuts = self._driver_cuts(all_trees, base)
         nb = m.n_binary
         query = sorted(m.index[n] if n in m.index else nb + m.driver_names.index(n)
@@ -402,6 +406,18 @@ class ExactResults:
             table = np.concatenate([np.take(table, [0], axis=ax), signed], axis=ax)
         nd = len(m.drivers)
         values = {v: net.rules[v - nb][0] for v in query if nb <= v < nb + nd}
+        if acuts:
+            lay = net.dated.lay if not m.plain else None
+
+            def axis_of(row: int) -> int:  # a dated parent's bit may be its day's axis
+                if row in query or lay is None:
+                    return query.index(row)
+                return query.index(lay.date_var(m.slot[m.names[row]]))
+
+            table, ids, more = _xa.expand(np.asarray(table, dtype=np.float64), query, m, acuts,
+                                          axis_of, self.max_table)
+            query = [*query, *ids]
+            values.update(more)
         return _Joint(tuple(query), np.asarray(table, dtype=np.float64), days, values), \
             questions, all_trees
 
@@ -437,6 +453,9 @@ class ExactResults:
             dates: dict[str, NDArray[Any]] = {}
             for a, v in enumerate(joint.vars):
                 state = (idx // strides[a]) % shape[a]
+                if v >= _xa.ATTR_BASE:  # a numeric attribute: a value per piece
+                    values[m.attributes[v - _xa.ATTR_BASE].name] = joint.values[v][state]
+                    continue
                 if v >= nb + len(m.drivers):
                     name = m.dated[v - nb - len(m.drivers)]
                     dates[name] = dfx.day_values(state, m.as_of)
@@ -768,6 +787,9 @@ class ExactResults:
         """
         m = self.model
         tree, kind = self._numeric_tree(name)
+        att = _xa.attribute_of(m, tree)
+        if att is not None:
+            return self._attribute_summary(name, kind, att)
         drv = self._driver_of(tree)
         if drv is not None:
             d = m.drivers[m.driver_names.index(drv)]
@@ -813,6 +835,44 @@ class ExactResults:
                      for q in (0.1, 0.5, 0.9)}
         return NumericSummary(name, kind, mean, sd, 0.0, quantiles, hist,
                               min(max(missing, 0.0), 1.0))
+
+    def _attribute_summary(self, name: str, kind: str, plan: Any) -> NumericSummary:
+        """A numeric attribute's law: the mixture of its rows' laws, weighted by the
+        (exact) probabilities of its parents' rows (see :mod:`.exact_attributes`)."""
+        m = self.model
+        if getattr(self, "_active", False):
+            names = [a.name for a in m.attributes]
+            if any(_xa.attribute_cuts(m, [t], names).get(a) is not None
+                   and a in _expr.names(t) for t in getattr(self, "_ev_trees", ())
+                   for a in names):
+                raise ModelTooWideError(
+                    f"exact inference gives the law of the numeric attribute '{plan.name}' "
+                    "as a mixture over its parents' rows, which evidence on the attribute "
+                    "itself changes; use pactsim.simulate(..., evidence=...)", width=1)
+        if not plan.parents:
+            return _xa.summary(name, kind, plan, {0: 1.0}, 0.0)
+        trees: list[_expr.Expr] = [_expr.Name(m.names[p]) for p in plan.parents]
+        pos = {p: j for j, p in enumerate(plan.parents)}
+        width = 1 << len(plan.given)
+        rows = np.zeros(width)
+        missing = 0.0
+        joint, qs, _ = self._joint(trees)
+        for p, vals in self._configurations(joint, qs, trees):
+            bits = [np.broadcast_to(np.asarray(v, dtype=bool), p.shape) for v in vals]
+            row = np.zeros(p.shape, dtype=np.intp)
+            for j, g in enumerate(plan.given):
+                row |= bits[pos[g]].astype(np.intp) << j
+            ok = np.ones(p.shape, dtype=bool)
+            for g in plan.gates_true:
+                ok &= bits[pos[g]]
+            for g in plan.gates_false:
+                ok &= ~bits[pos[g]]
+            rows += np.bincount(row[ok], weights=p[ok], minlength=width)
+            missing += float(p[~ok].sum())
+        probs = {r: float(w) for r, w in enumerate(rows)
+                 if w > 0 and plan.quantities[r] is not None}
+        missing += float(sum(w for r, w in enumerate(rows) if plan.quantities[r] is None))
+        return _xa.summary(name, kind, plan, probs, missing)
 
     # -- signing date ---------------------------------------------------------
     def key_dates(self) -> list[dt.date]:

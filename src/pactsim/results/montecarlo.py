@@ -492,7 +492,8 @@ class Results:
         if self._w is not None:
             return self._weighted_numeric(name)
         st = self._counts
-        if name.strip() in st.moments:
+        if name.strip() in st.moments and (st.num_values.get(name.strip()) is not None
+                                           or self._answers is None):
             name = name.strip()
             kind = self.model.questions[name][1]
             mo, values = st.moments[name], st.num_values.get(name)
@@ -501,6 +502,8 @@ class Results:
             env, dates = self._kept(name, "a numeric question")
             answer = np.asarray(_expr.evaluate(tree, env, dates))
             mo, values = numeric_stats(answer, kind)
+            if name.strip() in st.moments:  # a question: its streaming moments
+                mo = st.moments[name.strip()]
             if values is None:  # too many values to tabulate: quantiles from the draws
                 x = answer[~np.isnat(answer)].astype(np.int64) if kind == "date" else answer
                 qs = np.quantile(x.astype(np.float64), [0.1, 0.5, 0.9]) if len(x) else []
@@ -713,6 +716,8 @@ class Results:
             cols[name] = d.bits[self.model.index[name]]
         for k, drv in enumerate(self.model.drivers):
             cols[drv.name] = d.drivers[k]
+        for j, att in enumerate(self.model.attributes):  # format 3: NaN where missing
+            cols[att.name] = d.drivers[len(self.model.drivers) + j]
         for k, name in enumerate(self.model.dated):
             cols[f"{name}.date"] = d.days[k].view("datetime64[D]").astype("datetime64[s]")
         if self._answers:

@@ -78,6 +78,8 @@ def environment(
     values: dict[str, NDArray[np.generic]] = {n: draws.bits[i] for i, n in enumerate(model.names)}
     for k, d in enumerate(model.drivers):
         values[d.name] = draws.drivers[k]
+    for j, a in enumerate(model.attributes):  # format 3: rows after the drivers
+        values[a.name] = draws.drivers[len(model.drivers) + j]
     dates: dict[str, NDArray[np.generic]] = {
         name: draws.days[k].view("datetime64[D]") for k, name in enumerate(model.dated)}
     return values, dates
