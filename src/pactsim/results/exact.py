@@ -105,7 +105,7 @@ import contextlib
 import datetime as dt
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -158,6 +158,8 @@ class _Joint:
     table: FloatArray
     signing_days: NDArray[np.int64] | None  # representative day per state (state 0: none)
     values: dict[int, FloatArray]  # driver variable -> value per state
+    #: numeric attribute variable (format 3) -> representative value per piece (NaN: missing)
+    pieces: dict[int, FloatArray] = field(default_factory=dict)
 
 
 #: Smallest P(given) exact inference divides by (below it, float division has no digits left).
@@ -406,6 +408,7 @@ class ExactResults:
             table = np.concatenate([np.take(table, [0], axis=ax), signed], axis=ax)
         nd = len(m.drivers)
         values = {v: net.rules[v - nb][0] for v in query if nb <= v < nb + nd}
+        pieces: dict[int, FloatArray] = {}
         if acuts:
             lay = net.dated.lay if not m.plain else None
 
@@ -417,9 +420,9 @@ class ExactResults:
             table, ids, more = _xa.expand(np.asarray(table, dtype=np.float64), query, m, acuts,
                                           axis_of, self.max_table)
             query = [*query, *ids]
-            values.update(more)
-        return _Joint(tuple(query), np.asarray(table, dtype=np.float64), days, values), \
-            questions, all_trees
+            pieces.update(more)
+        return _Joint(tuple(query), np.asarray(table, dtype=np.float64), days, values,
+                      pieces), questions, all_trees
 
     def _signing_states(self, lits: Sequence[int], every_day: bool) -> tuple[
             NDArray[np.int64], FloatArray]:
@@ -454,7 +457,7 @@ class ExactResults:
             for a, v in enumerate(joint.vars):
                 state = (idx // strides[a]) % shape[a]
                 if v >= _xa.ATTR_BASE:  # a numeric attribute: a value per piece
-                    values[m.attributes[v - _xa.ATTR_BASE].name] = joint.values[v][state]
+                    values[m.attributes[v - _xa.ATTR_BASE].name] = joint.pieces[v][state]
                     continue
                 if v >= nb + len(m.drivers):
                     name = m.dated[v - nb - len(m.drivers)]
@@ -840,15 +843,15 @@ class ExactResults:
         """A numeric attribute's law: the mixture of its rows' laws, weighted by the
         (exact) probabilities of its parents' rows (see :mod:`.exact_attributes`)."""
         m = self.model
-        if getattr(self, "_active", False):
-            names = [a.name for a in m.attributes]
-            if any(_xa.attribute_cuts(m, [t], names).get(a) is not None
-                   and a in _expr.names(t) for t in getattr(self, "_ev_trees", ())
-                   for a in names):
-                raise ModelTooWideError(
-                    f"exact inference gives the law of the numeric attribute '{plan.name}' "
-                    "as a mixture over its parents' rows, which evidence on the attribute "
-                    "itself changes; use pactsim.simulate(..., evidence=...)", width=1)
+        evidence = list(getattr(self, "_ev_trees", ())) if getattr(self, "_active", False) \
+            else []
+        # conditioned results (exact_evidence) reweight the parents' rows, which is exact
+        # unless the evidence is on the attribute itself
+        if evidence and plan.name in self._closure(evidence)[0]:
+            raise ModelTooWideError(
+                f"exact inference gives the law of the numeric attribute '{plan.name}' as a "
+                "mixture over its parents' rows, which evidence on the attribute itself "
+                "changes; use pactsim.simulate(..., evidence=...)", width=1)
         if not plan.parents:
             return _xa.summary(name, kind, plan, {0: 1.0}, 0.0)
         trees: list[_expr.Expr] = [_expr.Name(m.names[p]) for p in plan.parents]

@@ -225,6 +225,7 @@ def _mixture_quantile(parts: Sequence[tuple[float, Quantity, object]], plan: Att
     def cdf(x: float) -> float:
         return math.fsum(w * float(plan.cdf(q, np.array([x]))[0]) for w, q, _ in parts)
 
+    atoms = sorted({float(x) for _, q, d in parts if isinstance(d, tuple) for x in d[0]})
     ends = [float(v) for _, q, _ in parts for v in q.ppf(np.array([1e-12, 1 - 1e-12]))]
     lo, hi = min(ends), max(ends)
     lo -= abs(lo) + 1.0
@@ -237,4 +238,7 @@ def _mixture_quantile(parts: Sequence[tuple[float, Quantity, object]], plan: Att
             hi = mid
         else:
             lo = mid
+    for a in atoms:  # the answer is an atom: bisection only gets close to it from above
+        if abs(a - hi) <= 1e-9 * max(1.0, abs(a)) and cdf(a) >= level - 1e-15:
+            return a
     return hi

@@ -505,7 +505,8 @@ class Results:
             if name.strip() in st.moments:  # a question: its streaming moments
                 mo = st.moments[name.strip()]
             if values is None:  # too many values to tabulate: quantiles from the draws
-                x = answer[~np.isnat(answer)].astype(np.int64) if kind == "date" else answer
+                x = answer[~np.isnat(answer)].astype(np.int64) if kind == "date" else \
+                    answer[~np.isnan(answer.astype(np.float64))]
                 qs = np.quantile(x.astype(np.float64), [0.1, 0.5, 0.9]) if len(x) else []
                 return replace(_s.numeric_summary(name, kind, mo, values, self.n),
                                quantiles=dict(zip((0.1, 0.5, 0.9), map(float, qs), strict=False)))
