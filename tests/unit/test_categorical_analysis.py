@@ -152,6 +152,16 @@ def test_value_of_information_per_outcome(cat: pactsim.Scenario) -> None:
     assert abs(m.q_if_true - BINDING) < 5 * math.sqrt(BINDING * (1 - BINDING) / (p * 40_000))
 
 
+def test_an_event_drawn_given_the_signing_is_not_context(cat: pactsim.Scenario) -> None:
+    sc = pactsim.loads(CAT.replace("events:\n", "events:\n  kind:\n    levels: {binding: 0.9, "
+                                   "loose: 0.1}\n    requires: [signing]\n"))
+    s = pactsim.sensitivity(sc, "treaty_named")
+    groups = s.voi.set_index("node").group
+    assert groups["war"] == "context" and groups["kind"] == "other"
+    assert groups["kind == binding"] == "other"
+    assert s.voi.node.iloc[0] == "war"  # context first
+
+
 # -- diff -------------------------------------------------------------------------------------
 def _b(cat: pactsim.Scenario) -> pactsim.Scenario:
     return cat.with_changes({
@@ -351,3 +361,27 @@ def test_cli_takes_either_spelling_of_monte_carlo(spelling: str, tmp_path: Path,
         assert main([*argv, "--method", spelling]) == 0, argv
         out = capsys.readouterr().out
         assert "monte" in out.lower() or '"mc"' in out, argv
+
+
+def test_the_functions_take_either_spelling_too(cat: pactsim.Scenario, tmp_path: Path) -> None:
+    res = tmp_path / "r.yaml"
+    res.write_text(RES + "  named: {outcome: true, resolved: 2025-06-01, source: s}\n")
+    b = _b(cat)
+    for spelling in ("mc", "montecarlo"):
+        assert pactsim.sensitivity(cat, "named", voi=False, method=spelling,
+                                   n=1000).method == "mc"
+        assert pactsim.diff(cat, b, "named", method=spelling, n=1000).method == "mc"
+        h = pactsim.history(cat, ["named"], method=spelling, n=1000)
+        assert h.method.iloc[0] != "exact"
+        card = pactsim.score(cat, str(res), method=spelling, n=1000)
+        assert set(card.items.method) == {"montecarlo"}
+
+
+def test_a_condition_resolved_absent_voids_the_item(cat: pactsim.Scenario) -> None:
+    from pactsim.language.resolutions import loads_resolutions
+
+    with pytest.raises(ScenarioError) as err:
+        loads_resolutions(RES + "  instc: {outcome: absent, resolved: 2025-06-01, source: s}\n"
+                          "  legal: {outcome: true, resolved: 2025-06-01, source: s, "
+                          "given: instc}\n", name="r.yaml", scenario=cat)
+    assert "r.yaml:6:" in str(err.value) and "which resolved absent" in str(err.value)

@@ -1000,7 +1000,7 @@ def diff(
     *,
     n: int = DEFAULT_N,
     seed: SeedLike = 0,
-    method: Literal["auto", "exact", "mc"] = "auto",
+    method: Literal["auto", "exact", "mc", "montecarlo"] = "auto",
     max_exact_edits: int = 8,
     permutations: int = 64,
 ) -> Diff:
@@ -1019,7 +1019,7 @@ def diff(
         or with ``method="mc"``. ``seed`` defaults to 0 so a diff repeats.
     method:
         ``"auto"`` (exact where it works, Monte Carlo per item elsewhere),
-        ``"exact"`` (a refusal is an error) or ``"mc"``.
+        ``"exact"`` (a refusal is an error) or ``"mc"`` (also spelt ``"montecarlo"``).
     max_exact_edits:
         Up to this many edits, Shapley values are exact over all ``2**k``
         subsets; beyond, they are averaged over ``permutations`` random orders.
@@ -1056,6 +1056,7 @@ def diff(
 
     sa, path_a = _scenario(a, "a")
     sb, path_b = _scenario(b, "b")
+    method = "mc" if method == "montecarlo" else method  # either spelling
     if method not in ("auto", "exact", "mc"):
         raise ArgumentError(f"method must be 'auto', 'exact' or 'mc', not {method!r}")
     n = _whole(n, "n", 1, MAX_N)

@@ -70,7 +70,7 @@ MAX_QUESTIONS = 200
 #: The columns of :func:`history`'s frame, in order.
 COLUMNS = ("step", "date", "source", "evidence", "question", "p", "stderr", "n_eff", "method")
 
-Method = Literal["auto", "exact", "montecarlo"]
+Method = Literal["auto", "exact", "montecarlo", "mc"]
 _REFUSED = (ModelTooWideError, ExactUnsupportedError)
 
 
@@ -234,8 +234,8 @@ def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
         Question names or true/false expressions (default: every true/false
         question of the scenario; without any, every binary node).
     method:
-        ``"exact"``, ``"montecarlo"``, or ``"auto"`` (the default): exact
-        where exact inference answers, else Monte Carlo.
+        ``"exact"``, ``"montecarlo"`` (also spelt ``"mc"``), or ``"auto"``
+        (the default): exact where exact inference answers, else Monte Carlo.
     n, seed:
         Draws and seed of the Monte Carlo run of each date (the same seed every
         date; not used when exact).
@@ -277,6 +277,7 @@ def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
         raise ArgumentTypeError(printable(
             f"history(): scenario = {scenario!r} is not a Scenario (read one with "
             "pactsim.load)"))
+    method = "montecarlo" if method == "mc" else method  # either spelling
     if method not in ("auto", "exact", "montecarlo"):
         raise ArgumentError(printable(
             f"history(): method = {method!r}; use 'auto', 'exact' or 'montecarlo'"))

@@ -73,7 +73,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Scorecard", "brier", "crps_days", "log_score", "score"]
 
-Method = Literal["auto", "exact", "montecarlo"]
+Method = Literal["auto", "exact", "montecarlo", "mc"]
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -383,7 +383,7 @@ def score(
         or loaded :class:`Resolutions`; one per scenario id.
     method:
         ``"auto"`` (exact where it can answer, Monte Carlo otherwise),
-        ``"exact"`` or ``"montecarlo"``.
+        ``"exact"`` or ``"montecarlo"`` (also spelt ``"mc"``).
     n, seed:
         Draws and seed of the Monte Carlo runs, when one is needed.
 
@@ -399,6 +399,7 @@ def score(
     ...              "scenarios/backtest/russia-dprk-2024.resolutions.yaml")  # doctest: +SKIP
     >>> card.summary().loc["all", ["brier", "brier_half", "brier_base"]]    # doctest: +SKIP
     """
+    method = "montecarlo" if method == "mc" else method  # either spelling
     if method not in ("auto", "exact", "montecarlo"):
         raise ArgumentError(f"score(): method = {method!r}; use 'auto', 'exact' or 'montecarlo'")
     scs = [s if isinstance(s, Scenario) else load(s) for s in _many(scenarios)]

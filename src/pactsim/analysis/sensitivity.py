@@ -48,6 +48,8 @@
    ``Σ_x P(x)(P(Q|x) − P(Q))²`` (the variance of the updated forecast) and of
    the expected log loss, which is the mutual information I(Q; X) in nats.
    Within each group rows are ranked by the Brier reduction ("what to watch").
+   An event drawn given the signing (e.g. ``requires: [signing]``) is part of
+   the agreement, not context: it is ranked with the others.
    A categorical node X is learnt as present / absent (row ``X``) and, one
    row per outcome other than ``absent``, as "is its outcome l or not" (row
    ``X == l``, kind ``outcome``: P(X == l), P(Q | X == l), P(Q | X != l)).
@@ -630,8 +632,10 @@ def _voi(engine: _Engine, question: str) -> list[tuple[Any, ...]]:
         if view.kind in ("driver", "question") or view.name == question:
             continue
         spec: Any = view.spec
-        group = "context" if view.kind == "event" and getattr(spec, "after", None) is None \
-            else "other"
+        # context: an event of the world, not a milestone and not drawn given the signing
+        # (a categorical event such as the legal form, `requires: [signing]`, is the text)
+        group = "context" if (view.kind == "event" and getattr(spec, "after", None) is None
+                              and "signing" not in _upstream(sc, {view.name})) else "other"
         candidates.append((view.name, view.kind if getattr(spec, "after", None) is None
                            else "milestone", group))
         candidates += [(f"{view.name} == {x}", "outcome", group)
@@ -772,7 +776,7 @@ def sensitivity(
     driver_shift: float = 0.5,
     sd_factor: float = 1.5,
     delay_scale: float = 0.2,
-    method: Literal["auto", "exact", "mc"] = "auto",
+    method: Literal["auto", "exact", "mc", "montecarlo"] = "auto",
     n: int = SENSITIVITY_N,
     seed: SeedLike = 0,
 ) -> Sensitivity:
@@ -799,9 +803,9 @@ def sensitivity(
         docstring): ±1 log-odds, ÷/× 2, ±0.5 sd, ÷/× 1.5, ±20%.
     method, n, seed:
         ``"auto"`` (exact where it works, Monte Carlo per item elsewhere),
-        ``"exact"`` or ``"mc"``; the Monte Carlo draws per variant (20,000
-        unless told) and the seed shared by every variant (common random
-        numbers; 0 unless told, so an analysis repeats).
+        ``"exact"`` or ``"mc"`` (also ``"montecarlo"``); the Monte Carlo
+        draws per variant (20,000 unless told) and the seed shared by every
+        variant (common random numbers; 0 unless told, so an analysis repeats).
 
     Examples
     --------
@@ -828,6 +832,7 @@ def sensitivity(
 
     started = time.perf_counter()
     sc, _path = _scenario(scenario, "scenario")
+    method = "mc" if method == "montecarlo" else method  # either spelling
     if method not in ("auto", "exact", "mc"):
         raise ArgumentError(f"method must be 'auto', 'exact' or 'mc', not {method!r}")
     n = _whole(n, "n", 1, MAX_N)

@@ -414,7 +414,8 @@ def _check_given(res: Resolutions, sc: Scenario, scope: Mapping[str, _expr.NameI
         return [res.problem(path, p.message) for p in err.problems]
     cond = res.outcomes.get(text.strip())
     if cond is not None and (cond.value is False or cond.value == _expr.ABSENT):
-        return [res.problem(path, f"= {text!r}, which resolved false: the item is void (remove "
+        how = "absent" if cond.value == _expr.ABSENT else "false"
+        return [res.problem(path, f"= {text!r}, which resolved {how}: the item is void (remove "
                                   "it, or mark it unresolvable)")]
     if cond is not None and cond.value is None:
         return [res.problem(path, f"= {text!r}, which is unresolvable: the item cannot be scored "
