@@ -1,4 +1,4 @@
-"""JSON Schema of scenario formats 1 and 2, for editor completion and checking.
+"""JSON Schema of scenario formats 1 to 3, for editor completion and checking.
 
 Generated from the pydantic models, so it cannot drift from what the loader
 accepts structurally; cross-reference rules (names, cycles, tables) are only
@@ -22,14 +22,15 @@ def json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
-    schema["title"] = "pactsim scenario (formats 1 and 2)"
+    schema["title"] = "pactsim scenario (formats 1 to 3)"
     schema["description"] = (
         "A pactsim scenario: what an agreement will probably contain, with probabilities. "
         "Validate with `pactsim validate FILE`."
     )
     props = schema["properties"]
-    props["pactsim"] = {"enum": [1, 2], "description": "Format version: 1, or 2 for dated "
-                        "events, milestones, hazard ratios and conditions as parents."}
+    props["pactsim"] = {"enum": [1, 2, 3], "description": "Format version: 1, 2 for dated "
+                        "events, milestones, hazard ratios and conditions as parents, or 3 for "
+                        "categorical outcomes and numeric attributes."}
     props["as_of"] = {"type": "string", "format": "date",
                       "description": "Knowledge cutoff: nothing learned later goes in."}
     props["horizon"] = {"type": "string", "format": "date", "description": "Last date modelled."}
@@ -41,13 +42,18 @@ def json_schema() -> dict[str, Any]:
                     "dotted path, as Scenario.with_changes (e.g. signing.by.2024-12-31: 0.6)."}
     required = schema.pop("required", [])
     schema["if"] = {"required": ["extends"]}
-    schema["then"] = {"required": ["pactsim", "id"], "properties": {"pactsim": {"const": 2}}}
+    schema["then"] = {"required": ["pactsim", "id"],
+                      "properties": {"pactsim": {"enum": [2, 3]}}}
     schema["else"] = {"required": required, "not": {"required": ["set"]}}
-    # observations (news learnt after as_of) are format 2, as the loader says at that key
+    # observations (news learnt after as_of) are format 2 or later, as the loader says at
+    # that key; numeric attributes are format 3
     schema["allOf"] = [{"if": {"required": ["observations"],
                                "properties": {"observations": {"minItems": 1}}},
-                        "then": {"properties": {"pactsim": {"const": 2}}}}]
-    for section in ("drivers", "events", "pillars", "questions"):
+                        "then": {"properties": {"pactsim": {"enum": [2, 3]}}}},
+                       {"if": {"required": ["attributes"],
+                               "properties": {"attributes": {"minProperties": 1}}},
+                        "then": {"properties": {"pactsim": {"const": 3}}}}]
+    for section in ("drivers", "events", "pillars", "attributes", "questions"):
         props[section]["propertyNames"] = {"pattern": _NAME}
     for model in schema.get("$defs", {}).values():
         for field in ("clauses",):
