@@ -18,6 +18,7 @@ import pytest
 
 import pactsim
 from helpers import json_ready
+from pactsim.language.attributes import Attribute
 from pactsim.language.scenario import Driver, Node, Pillar, Question, Scenario, Signing
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +90,7 @@ def test_the_main_example_uses_titles_labels_and_reasons() -> None:
     jsonschema.validate(from_yaml, json_schema())
 
 
-@pytest.mark.parametrize("model", [Scenario, Driver, Node, Pillar, Signing, Question],
+@pytest.mark.parametrize("model", [Scenario, Driver, Node, Pillar, Signing, Question, Attribute],
                          ids=lambda m: m.__name__)
 def test_every_key_is_documented(model: type) -> None:
     section = _format_section()
