@@ -162,6 +162,27 @@ def test_an_event_drawn_given_the_signing_is_not_context(cat: pactsim.Scenario) 
     assert s.voi.node.iloc[0] == "war"  # context first
 
 
+@pytest.mark.parametrize(("path", "question"), [
+    (None, "treaty_named"), ("scenarios/iran-russia-2024.yaml", "signed_by_2024"),
+    ("scenarios/iran-russia-2024.yaml", "in_force.median")])
+def test_the_fast_tornado_equals_the_validated_one(cat: pactsim.Scenario, path: str | None,
+                                                   question: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from pactsim.analysis import sensitivity as mod
+
+    sc = cat if path is None else pactsim.load(path)
+    fast = pactsim.sensitivity(sc, question, voi=False)
+    monkeypatch.setattr(mod._Engine, "fast_pair", lambda self, item: None)
+    slow = pactsim.sensitivity(sc, question, voi=False)
+    a, b = fast.tornado.set_index("input"), slow.tornado.set_index("input")
+    assert list(a.index) == list(b.index) and (a.method == "exact").all()
+    for col in ("q_low", "q_high"):
+        if question.endswith(".median"):
+            assert (a[col] == b[col]).all(), col
+        else:
+            np.testing.assert_allclose(a[col], b[col], rtol=0, atol=1e-12)
+
+
 # -- diff -------------------------------------------------------------------------------------
 def _b(cat: pactsim.Scenario) -> pactsim.Scenario:
     return cat.with_changes({
