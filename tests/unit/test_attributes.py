@@ -316,3 +316,20 @@ def test_streaming_summary_of_a_continuous_question() -> None:
     assert lean.numeric("xq").mean == kept.numeric("xq").mean
     frame = kept.to_frame()
     assert np.isnan(frame["x"][~frame["rain"]]).all()
+
+
+def test_with_changes_and_variants(tmp_path) -> None:
+    sc = pactsim.loads(RICH)
+    fixed = sc.with_changes({"term_years.dist": 7}).attributes["term_years"]
+    assert (fixed.dist is not None and fixed.dist.a == 7.0, fixed.given, fixed.table) == \
+        (True, None, None)  # dist replaces given + table
+    with pytest.raises(ScenarioError, match=r"n_articles\.dist\.normal\.sd: = 0 must be > 0"):
+        sc.with_changes({"n_articles.dist": {"normal": {"mean": 1, "sd": 0}}})
+    (tmp_path / "base.yaml").write_text(RICH)
+    (tmp_path / "var.yaml").write_text(
+        "pactsim: 3\nextends: base.yaml\nid: variant\nattributes:\n  extra: {dist: 5}\n"
+        "set:\n  n_articles.dist: {normal: {mean: 30, sd: 5}}\n")
+    var = pactsim.load(tmp_path / "var.yaml")
+    assert list(var.attributes) == ["n_articles", "term_years", "corridor_km", "extra"]
+    dist = var.attributes["n_articles"].dist
+    assert dist is not None and (dist.kind, dist.a, dist.b) == ("normal", 30.0, 5.0)

@@ -17,7 +17,7 @@ How it reads, for each file of the chain from the last base to the file named:
    usual; one with ``extends`` by these same steps. So every base is itself a
    valid scenario.
 2. The file's sections are merged into it. In ``drivers``, ``events``,
-   ``pillars``, ``questions`` and ``sources``, each name the file gives is
+   ``pillars``, ``attributes``, ``questions`` and ``sources``, each name the file gives is
    added at the end of its section, or, if the base has that name, replaces
    the base's entry whole, in the base's place (a pillar with its clauses).
    The entries of ``observations:`` are added after the base's (news
@@ -71,7 +71,7 @@ MAX_EXTENDS = 16
 #: The top-level keys that make a file a variant.
 KEYS = ("extends", "set")
 #: Sections merged name by name; every other top-level key is replaced whole.
-_BY_NAME = ("sources", "drivers", "events", "pillars", "questions")
+_BY_NAME = ("sources", "drivers", "events", "pillars", "attributes", "questions")
 
 Path = tuple[Key, ...]
 

@@ -164,6 +164,8 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
     is_field = head in Scenario.model_fields
     if head in sc.nodes and (not is_field or (head in _SCALAR_FIELDS and len(parts) > 1)):
         parts = [*sc.nodes[head].path, *parts[1:]]
+    elif head in sc.attributes and not is_field:  # format 3: "n_articles.dist"
+        parts = ["attributes", *parts]
     elif not is_field:
         raise _PathError(
             f"'{head}' is neither a section nor a node of scenario '{sc.id}'"
@@ -285,6 +287,11 @@ def apply_paths(sc: Scenario, items: Mapping[str, Any],
             in_node.add(key)
     data = sc.model_dump(exclude_defaults=True)
     for key, path, value in targets:
+        if path[:1] == ("attributes",) and len(path) == 3 and path[-1] in ("dist", "table"):
+            # format 3: an attribute's dist and given + table replace each other
+            attr = data.get("attributes", {}).get(path[1], {})
+            for other in (("given", "table") if path[-1] == "dist" else ("dist",)):
+                attr.pop(other, None)
         try:
             _set(data, path, value, exclusive=key in in_node)
         except _PathError as err:
