@@ -133,10 +133,10 @@ def _memory_bytes() -> int:
 
 
 def bytes_per_draw(model: CompiledModel) -> int:
-    """Memory one draw takes: a byte per binary node, 8 per driver, the signing
-    day, and each question's answer (1 byte true/false, 8 otherwise)."""
+    """Memory one draw takes: a byte per binary node, 8 per driver and numeric attribute,
+    the signing day, and each question's answer (1 byte true/false, 8 otherwise)."""
     answers = sum(1 if t == "bool" else 8 for _tree, t in model.questions.values())
-    return model.n_binary + 8 * len(model.drivers) + 8 + answers
+    return model.n_binary + 8 * (len(model.drivers) + len(model.attributes)) + 8 + answers
 
 
 def _check_memory(model: CompiledModel, n: int, config: RunConfig, workers: int) -> None:
