@@ -152,6 +152,33 @@ def test_value_of_information_per_outcome(cat: pactsim.Scenario) -> None:
     assert abs(m.q_if_true - BINDING) < 5 * math.sqrt(BINDING * (1 - BINDING) / (p * 40_000))
 
 
+def test_learning_which_outcome(cat: pactsim.Scenario) -> None:
+    s = pactsim.sensitivity(cat, "legal")
+    row = _row(s.voi, "node", "instc: which outcome")
+    assert row.kind == "outcomes" and math.isnan(row.p_node)
+    # legal's row is 0.1 / 0.5 / 0.9 by instc's outcome; absent also when the gates close
+    parts = [(0.488, 0.64 * 0.2 * 0.1 / 0.488), (0.288, 0.5), (0.224, 0.9)]
+    q = sum(w * x for w, x in parts)
+    assert q == pytest.approx(s.base, abs=1e-12)
+    assert row.move == pytest.approx(sum(w * abs(x - q) for w, x in parts), abs=1e-12)
+    assert row.brier == pytest.approx(sum(w * (x - q) ** 2 for w, x in parts), abs=1e-12)
+    mi = sum(w * (x * math.log(x / q) + (1 - x) * math.log((1 - x) / (1 - q)))
+             for w, x in parts)
+    assert row.log_loss == pytest.approx(mi, abs=1e-12)
+    # a finer partition is worth at least as much as any coarser one
+    for name in ("instc", "instc == generic", "instc == named"):
+        assert row.brier >= _row(s.voi, "node", name).brier - 1e-15
+    mc = pactsim.sensitivity(cat, "legal", method="mc", n=40_000, seed=2)
+    m = _row(mc.voi, "node", "instc: which outcome")
+    node = _row(mc.voi, "node", "instc")
+    parts = [(1 - node.p_node, node.q_if_false)] + [
+        (r.p_node, r.q_if_true) for r in (_row(mc.voi, "node", f"instc == {x}")
+                                          for x in ("generic", "named"))]
+    q = sum(w * x for w, x in parts)  # the same draws: the same partition
+    assert m.method == "mc"
+    assert m.brier == pytest.approx(sum(w * (x - q) ** 2 for w, x in parts), abs=1e-12)
+
+
 def test_an_event_drawn_given_the_signing_is_not_context(cat: pactsim.Scenario) -> None:
     sc = pactsim.loads(CAT.replace("events:\n", "events:\n  kind:\n    levels: {binding: 0.9, "
                                    "loose: 0.1}\n    requires: [signing]\n"))

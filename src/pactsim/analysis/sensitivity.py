@@ -50,9 +50,13 @@
    Within each group rows are ranked by the Brier reduction ("what to watch").
    An event drawn given the signing (e.g. ``requires: [signing]``) is part of
    the agreement, not context: it is ranked with the others.
-   A categorical node X is learnt as present / absent (row ``X``) and, one
-   row per outcome other than ``absent``, as "is its outcome l or not" (row
-   ``X == l``, kind ``outcome``: P(X == l), P(Q | X == l), P(Q | X != l)).
+   A categorical node X is learnt as present / absent (row ``X``), one
+   row per outcome other than ``absent`` as "is its outcome l or not" (row
+   ``X == l``, kind ``outcome``: P(X == l), P(Q | X == l), P(Q | X != l)),
+   and as "which outcome" (row ``X: which outcome``, kind ``outcomes``): the
+   same three measures over the partition into its outcomes,
+   ``Σ_l P(l)|P(Q|l) − P(Q)|``, ``Σ_l P(l)(P(Q|l) − P(Q))²`` and I(Q; X), with
+   P(X), P(Q | X), P(Q | not X) left empty.
 
 Exact or Monte Carlo
 --------------------
@@ -702,7 +706,32 @@ def _voi(engine: _Engine, question: str) -> list[tuple[Any, ...]]:
         px = k / len(xd)
         q1, q0 = float(qd[xd].mean()), float(qd[~xd].mean())
         rows.append((name, kind, group, px, q1, q0, *voi_row(px, q1, q0)[1:], "mc"))
-    return rows
+    return rows + _outcome_voi(sc, rows)
+
+
+def _outcome_voi(sc: Scenario, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """One row per categorical node X for learning *which* outcome it has (kind
+    ``outcomes``, node ``X: which outcome``), from the rows of X (absent: P(not X),
+    P(Q | not X)) and of each ``X == l``: the expected move, Brier reduction and mutual
+    information over the partition into outcomes (``p_node``, ``q_if_true``,
+    ``q_if_false`` are left empty: there are more than two answers)."""
+    by_name = {r[0]: r for r in rows}
+    out: list[tuple[Any, ...]] = []
+    for node, levels in sc.outcomes.items():
+        parts = [(by_name[f"{node} == {x}"][3], by_name[f"{node} == {x}"][4])
+                 for x in levels if f"{node} == {x}" in by_name]
+        if node in by_name:  # absent: P(not X), P(Q | not X)
+            parts.append((1.0 - by_name[node][3], by_name[node][5]))
+        if len(parts) < 2:
+            continue  # one outcome is certain (or X is the question): nothing to learn
+        first = by_name.get(node) or by_name[f"{node} == {levels[-1]}"]
+        q = sum(w * qx for w, qx in parts)
+        move = sum(w * abs(qx - q) for w, qx in parts)
+        brier = sum(w * (qx - q) ** 2 for w, qx in parts)
+        mi = max(sum(w * _kl(qx, q) for w, qx in parts), 0.0)
+        out.append((f"{node}: which outcome", "outcomes", first[2], math.nan, math.nan,
+                    math.nan, move, brier, mi, first[9]))
+    return out
 
 
 # -- the result -------------------------------------------------------------------------------
@@ -728,7 +757,9 @@ class Sensitivity:
         (expected absolute change of P(Q) once X is known), ``brier`` (expected
         reduction of the Brier score) and ``log_loss`` (of the log loss: the
         mutual information, nats); context events first, each group by
-        ``brier``. Empty for a median question.
+        ``brier``. A categorical node adds rows ``X == l`` (kind ``outcome``)
+        and ``X: which outcome`` (kind ``outcomes``, its first three numbers
+        empty; module docstring). Empty for a median question.
     base:
         The question's answer (probability, or the median date).
     """
