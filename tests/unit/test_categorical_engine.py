@@ -85,6 +85,8 @@ events:
   rail:
     given: [pay]
     table: {absent: 0.1, low: 0.5, high: 0.9}
+  solo:                             # one outcome besides absent
+    levels: {absent: 0.4, yes: 0.6}
 """
 
 N = 200_000
@@ -193,11 +195,15 @@ EVIDENCE: list[Any] = [
     "signers == heads",  # presence with driver odds, clamped present
     "port == generic",  # behind a gate that is a condition
     "pay == high and not rail",
+    "not in(form, treaty, programme)",
+    "in(pay, absent, high) and in(wide, x2, x3)",
+    {"instc": "named", "wide": {"x1", "x3"}},  # the mapping forms
     pactsim.soft("pay == high", 3.0),
     [pactsim.soft("form == statement", 0.25), "wide == x2"],
 ]
 QUESTIONS = ("instc == generic", "form == treaty", "form == absent", "pay == high",
-             "wide == x2", "signers == ministers", "port == named", "rail", "a", "mood > 0.5")
+             "wide == x2", "signers == ministers", "port == named", "rail", "a", "mood > 0.5",
+             "solo == yes")
 
 
 @pytest.mark.parametrize("evidence", EVIDENCE, ids=str)
@@ -216,9 +222,24 @@ def test_a_finding_on_an_outcome_clamps_its_node_present(sc: pactsim.Scenario) -
     assert mc.prob("instc == named").value == 1.0
 
 
-def test_impossible_outcome_evidence_is_refused(sc: pactsim.Scenario) -> None:
-    with pytest.raises(ConditionError, match="cannot be true"):
-        pactsim.simulate(sc, n=1000, seed=1, evidence="not instc and instc == named")
+@pytest.mark.parametrize("evidence", ["in(instc, generic, named)", {"instc": {"generic",
+                                                                               "named"}}])
+def test_a_set_of_outcomes_is_clamped_not_rejected(sc: pactsim.Scenario, evidence: Any) -> None:
+    # in(instc, generic, named) is "instc present": every draw weighs P(present)
+    mc = pactsim.simulate(sc, n=20_000, seed=1, evidence=evidence)
+    assert mc.info.ess == pytest.approx(20_000)
+    assert mc.prob("instc").value == 1.0
+
+
+@pytest.mark.parametrize(("evidence", "why"), [
+    ("not instc and instc == named", "cannot be true"),
+    ("not in(instc, absent, generic, named)", "cannot be"),
+    ("in(wide, x1) and wide == x2", "cannot be true"),
+])
+def test_impossible_outcome_evidence_is_refused(sc: pactsim.Scenario, evidence: str,
+                                                why: str) -> None:
+    with pytest.raises(ConditionError, match=why):
+        pactsim.simulate(sc, n=1000, seed=1, evidence=evidence)
 
 
 # -- one uniform per categorical -------------------------------------------------------------
@@ -289,7 +310,7 @@ def test_one_uniform_per_categorical(monkeypatch: pytest.MonkeyPatch) -> None:
     model = compile_scenario(pactsim.loads(CAT))
     sample_blocks(model, 1, 1000, range(1))
     binary_nodes = sum(1 for k in model.kinds if k not in ("outcome", "condition"))
-    assert len(calls) == binary_nodes + len(model.outcomes)  # 10 + 6, not 10 + 14 rows
+    assert len(calls) == binary_nodes + len(model.outcomes)  # 11 + 7, not 11 + 15 rows
     monkeypatch.setattr(engine, "ONE_UNIFORM", False)  # row by row: one per outcome row
     model = compile_scenario(pactsim.loads(CAT))
     calls.clear()

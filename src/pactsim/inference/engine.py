@@ -568,6 +568,10 @@ def _outcome_group(model: CompiledModel, node: str,
     t = np.minimum(np.rint(cum * _TWO32), _TWO32)
     t[np.maximum.accumulate(p >= 1.0, axis=0)] = _TWO32  # p_j = 1: the rest is outcome j's
     t = np.maximum.accumulate(t, axis=0)
+    # the last outcome takes the rest: a row whose shares do not reach 1 has no outcome
+    # but absent (every p_j is 0), where the node is never present (its chance is 0,
+    # which no odds move), so the last outcome row needs no comparison
+    t[-1] = _TWO32
     kernels = tuple(_Kernel(q, given, np.minimum(tj, _TWO32 - 1).astype(np.uint32),
                             np.asarray(tj >= _TWO32)) for q, tj in zip(plans, t, strict=True))
     width = np.diff(t, axis=0, prepend=0.0).astype(np.int64)
@@ -575,17 +579,44 @@ def _outcome_group(model: CompiledModel, node: str,
 
 
 def _draw_outcomes(grp: _Outcomes, bits: NDArray[np.bool_], u: NDArray[np.uint32],
-                   s: _Scratch) -> None:
+                   s: _Scratch, have_index: bool = False) -> bool:
     """Set ``grp``'s outcome rows from one uniform ``u`` per draw: row ``j`` where the
-    node is present and ``T[j-1] <= u < T[j]``."""
+    node is present and ``T[j-1] <= u < T[j]``. ``have_index``: ``s.idx`` holds the
+    row index over ``grp.given`` already (left there by the node's present row).
+    Returns whether ``s.idx`` holds it afterwards."""
     rows = grp.rows
-    for kern, r in zip(grp.cum, rows, strict=True):
-        _draw_fixed(kern, bits, u, bits[r], s)  # u < T[j]: one of the first j + 1
-    for j in range(len(rows) - 1, 0, -1):  # u < T[j] and not u < T[j-1]
-        np.greater(bits[rows[j]], bits[rows[j - 1]], out=bits[rows[j]])
     present = bits[grp.node]
-    for r in rows:
+    if len(rows) == 1:
+        np.copyto(bits[rows[0]], present)
+        return have_index
+    built = have_index
+    if len(grp.given) <= _MUX_PARENTS:
+        for kern, r in zip(grp.cum[:-1], rows[:-1], strict=True):
+            _draw_fixed(kern, bits, u, bits[r], s)  # u < T[j]: one of the first j + 1
+    else:  # the row index once for every threshold (as _draw_fixed builds it)
+        if have_index:
+            idx = s.idx
+        elif len(grp.given) <= 8:
+            np.copyto(s.idx8, bits[grp.given[-1]].view(np.uint8))
+            for j in grp.given[-2::-1]:
+                np.add(s.idx8, s.idx8, out=s.idx8)
+                s.idx8 |= bits[j].view(np.uint8)
+            np.copyto(s.idx, s.idx8)
+            idx = s.idx
+            built = True
+        else:
+            idx = _row_index(grp.given, bits)
+        for kern, r in zip(grp.cum[:-1], rows[:-1], strict=True):
+            np.take(kern.thr, idx, mode="clip", out=s.thr)
+            np.less(u, s.thr, out=bits[r])
+            if kern.sure.any():
+                bits[r] |= kern.sure[idx]
+    np.greater(present, bits[rows[-2]], out=bits[rows[-1]])  # the last: T[k-1] = 2**32
+    for j in range(len(rows) - 2, 0, -1):  # u < T[j] and not u < T[j-1]
+        np.greater(bits[rows[j]], bits[rows[j - 1]], out=bits[rows[j]])
+    for r in rows[:-1]:
         bits[r] &= present
+    return built
 
 
 def _clamp_outcomes(grp: _Outcomes, clamps: dict[int, bool], bits: NDArray[np.bool_],
@@ -694,6 +725,7 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
     clamps = ev.binary if ev is not None else {}
     if groups and ev is not None:
         clamps = _with_presence(groups, ev)
+    index_over: tuple[int, ...] = ()  # parents of the row index in scratch.idx
     for plan, kern, tab, br in zip(model.plans, kernels, tables, brackets, strict=True):
         if groups and plan.index in groups:  # a categorical node's outcome rows
             grp = groups[plan.index]
@@ -702,7 +734,8 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                 if weight is not None and any(r in clamps for r in grp.rows):
                     _clamp_outcomes(grp, clamps, bits, u32, weight)
                 else:
-                    _draw_outcomes(grp, bits, u32, scratch)
+                    if _draw_outcomes(grp, bits, u32, scratch, index_over == grp.given):
+                        index_over = grp.given
             continue
         out = bits[plan.index]
         timing = model.timing.get(plan.index)
@@ -728,6 +761,8 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
         else:
             _draw_fixed(kern, bits, _uniform32(rng, n), out, scratch)
             _apply_gates(plan, bits, out)
+            if groups and _MUX_PARENTS < len(kern.parents) <= 8:  # scratch.idx: its rows
+                index_over = kern.parents
         if plan.index in clamps and weight is not None:
             _clamp(plan, kern, tab, clamps[plan.index], bits, drivers, weight)
         if timing is None:

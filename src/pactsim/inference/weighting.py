@@ -24,6 +24,14 @@ single draw is made. The engine then draws each block with a weight per draw:
   happen or is too late); when it includes "not by the horizon" (``not x``,
   ``not x.date <= d``) the ever bit keeps its own draw and only the delay is
   conditioned, in the draws where the milestone could still happen.
+* **Outcomes of categorical nodes** (format 3): ``x == l`` clamps outcome row
+  ``x=l`` true, ``x != l`` false, ``x == absent`` (``not x``) clamps ``x``;
+  ``in(x, a, b)`` and ``not in(...)`` are clamped as "``x`` present (unless
+  ``absent`` is allowed) and every other outcome row false". The engine draws
+  a categorical node's outcomes together (one uniform per draw): where the node
+  is present the weight is multiplied by the share of the outcomes allowed and
+  the outcome is drawn among them, and a finding that sets an outcome row true
+  clamps its node present as well (see :mod:`pactsim.inference.engine`).
 * **Everything else** — conditions used as parents, curve nodes too large for
   per-day tables, questions, ``or``, ``not`` of a date equality or of ``>``,
   ``!=`` — is *rejected*: the
@@ -195,6 +203,43 @@ def _atom(t: _expr.Expr, model: CompiledModel) -> tuple[str, int, Any] | None:
     return None
 
 
+def _outcome_set(t: _expr.Expr, model: CompiledModel) -> list[tuple[str, int, Any]] | None:
+    """An ``or`` of one categorical node's outcomes (``in(x, a, b)`` once resolved:
+    ``x=a or x=b``, ``not x`` for ``absent``), or its negation, as clampable atoms:
+    ``x`` present unless ``absent`` is allowed (see :func:`_atom`), and every outcome
+    row not allowed false; ``None`` for anything else."""
+    negated = False
+    while isinstance(t, _expr.Not):
+        negated, t = not negated, t.operand
+    if not (isinstance(t, _expr.BoolOp) and t.op == "or"):
+        return None
+    node: str | None = None
+    chosen: set[str] = set()
+    for o in t.operands:
+        if isinstance(o, _expr.Name) and "=" in o.name:
+            x, level = o.name.split("=", 1)
+        elif isinstance(o, _expr.Not) and isinstance(o.operand, _expr.Name):
+            x, level = o.operand.name, _expr.ABSENT
+        else:
+            return None
+        if x not in model.outcomes or node not in (None, x):
+            return None
+        node = x
+        chosen.add(level)
+    assert node is not None
+    levels = model.outcomes[node]
+    allowed = set(levels) - chosen if negated else chosen
+    atoms: list[tuple[str, int, Any]] = []
+    if _expr.ABSENT not in allowed:
+        present = _atom(_expr.Name(node), model)
+        if present is None:
+            return None
+        atoms.append(present)
+    atoms += [("bin", model.index[_expr.outcome_name(node, x)], False) for x in levels
+              if x != _expr.ABSENT and x not in allowed]
+    return atoms
+
+
 def _refuse(what: str, finds: Sequence[str]) -> ConditionError:
     names = "; ".join(repr(f) for f in dict.fromkeys(finds))
     return ConditionError(printable(f"evidence {names}: {what}, so nothing can be "
@@ -249,23 +294,24 @@ def plan_evidence(model: CompiledModel, findings: Sequence[Finding]) -> Evidence
             continue
         for part in _conjuncts(tree):
             atom = _atom(part, model)
-            if atom is None:
+            atoms = [atom] if atom is not None else _outcome_set(part, model)
+            if atoms is None:
                 residual.append(part)
                 continue
-            kind, i, v = atom
-            source.setdefault(i, []).append(f.expr.strip())
-            if kind == "bin":
-                if binary.get(i, v) != v:
-                    raise _refuse(f"'{model.names[i]}' is asked to be both true and false",
-                                  source[i])
-                binary[i] = v
-            else:
-                lo, hi = dates.get(i, (model.as_of + 1, model.horizon + 1))
-                lo, hi = max(lo, v[0]), min(hi, v[1])
-                if lo > hi:
-                    raise _refuse(f"no day of '{model.names[i]}' in ({from_day(model.as_of)}, "
-                                  f"{horizon}] or 'not by the horizon' satisfies it", source[i])
-                dates[i] = (lo, hi)
+            for kind, i, v in atoms:
+                source.setdefault(i, []).append(f.expr.strip())
+                if kind == "bin":
+                    if binary.get(i, v) != v:
+                        raise _refuse(f"'{model.names[i]}' is asked to be both true and false",
+                                      source[i])
+                    binary[i] = v
+                else:
+                    lo, hi = dates.get(i, (model.as_of + 1, model.horizon + 1))
+                    lo, hi = max(lo, v[0]), min(hi, v[1])
+                    if lo > hi:
+                        raise _refuse(f"no day of '{model.names[i]}' in ({from_day(model.as_of)}, "
+                                      f"{horizon}] or 'not by the horizon' satisfies it", source[i])
+                    dates[i] = (lo, hi)
     plan = EvidencePlan(tuple(findings), binary, dates, tuple(residual), tuple(soft))
     _check_possible(model, plan, source)
     return plan

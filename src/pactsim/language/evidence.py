@@ -36,6 +36,8 @@ soft ones by multiplying their weights.
     {"mutual_defence": True, "sanctions": False}       # node -> True/False
     {"ratified_ru": dt.date(2025, 4, 21)}              # dated node -> its day
     {"ratified_ru": "2025-04-21"}                      # (an ISO date as text too)
+    {"instc": "named"}                                 # categorical node -> its outcome
+    {"instc": {"generic", "named"}}                    # ... or one of these outcomes
     pactsim.soft("drones_missiles", 3.0)               # a soft finding
     ["mutual_defence", pactsim.soft("x", 0.5)]         # any list of the above
 """
@@ -44,6 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -114,6 +117,19 @@ def soft(expr: str, likelihood_ratio: float) -> Finding:
     return Finding(expr, likelihood_ratio)
 
 
+#: An outcome name of a categorical node (format 3), as a mapping value.
+_OUTCOME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _outcomes(v: object) -> list[str] | None:
+    """``v`` as outcome names: one name, or a set/list/tuple of them; else ``None``."""
+    items = [v] if isinstance(v, str) else sorted(v) if isinstance(v, set | frozenset) \
+        else list(v) if isinstance(v, list | tuple) else None
+    if not items or not all(isinstance(x, str) and _OUTCOME.match(x.strip()) for x in items):
+        return None
+    return [str(x).strip() for x in items]
+
+
 def _from_mapping(value: Mapping[object, object]) -> list[Finding]:
     out: list[Finding] = []
     for name, v in value.items():
@@ -124,9 +140,13 @@ def _from_mapping(value: Mapping[object, object]) -> list[Finding]:
             out.append(Finding(name if v else f"not {name}"))
         elif (day := iso_date(v.strip() if isinstance(v, str) else v)) is not None:
             out.append(Finding(f"{name}.date == {day.isoformat()}"))
+        elif (levels := _outcomes(v)) is not None:  # a categorical node's outcome(s)
+            out.append(Finding(f"{name} == {levels[0]}" if len(levels) == 1 else
+                               f"in({name}, {', '.join(levels)})"))
         else:
             raise ArgumentTypeError(printable(
-                f"evidence: {name} = {v!r}: give True/False for a node, or a date "
+                f"evidence: {name} = {v!r}: give True/False for a node, an outcome (or a "
+                "set of outcomes) for a categorical node, or a date "
                 "(datetime.date or 'YYYY-MM-DD') for the day a dated node happened; for "
                 "anything else "
                 "write an expression, or pactsim.soft(expr, ratio) for soft evidence"))
