@@ -10,7 +10,8 @@ Every case runs in a fresh subprocess, so peak memory (``ru_maxrss`` of that
 process) belongs to that case alone. Unless ``--no-exact``, the same run then
 times exact inference against pyAgrum's LazyPropagation (``bench_exact.py``)
 and re-evaluation after a change of numbers (``bench_reeval.py``), each in a
-fresh subprocess, and Monte Carlo under rare evidence (``bench_evidence.py``).
+fresh subprocess, Monte Carlo under rare evidence (``bench_evidence.py``) and
+categorical nodes in the engine (``bench_categorical.py``).
 See ``benchmarks/README.md`` for what the columns mean.
 """
 
@@ -437,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_exact:
         for script, extra in (("bench_exact.py", ["--repeat", "3" if args.quick else "20"]),
                               ("bench_reeval.py", ["--repeat", "5" if args.quick else "30"]),
-                              ("bench_evidence.py", ["--repeat", "1" if args.quick else "3"])):
+                              ("bench_evidence.py", ["--repeat", "1" if args.quick else "3"]),
+                              ("bench_categorical.py", ["--repeat", "2" if args.quick else "10"])):
             print(f"  running {script} ...", file=sys.stderr, flush=True)
             done = subprocess.run([sys.executable, str(HERE / script), *extra],
                                   capture_output=True, text=True, check=False)
