@@ -130,7 +130,8 @@ def expected(res: pactsim.Results, top: int = export.TOP) -> dict[Key, Numbers]:
             out[("dated", name, f"q{round(100 * level)}")] = (
                 None, None, None, None, _iso(d), None, None)
     for name, r in marg.iterrows():
-        section = {"pillar": "pillars", "clause": "pillars", "event": "events"}.get(r.kind)
+        kind = marg.kind[r["of"]] if r.kind == "outcome" else r.kind  # an outcome: its node's
+        section = {"pillar": "pillars", "clause": "pillars", "event": "events"}.get(kind)
         if section is None:
             continue
         est((section, str(name), "p"), r.p, r.stderr, r.lo, r.hi)
@@ -205,12 +206,19 @@ def flatten_json(data: dict[str, Any]) -> dict[Key, Numbers]:
                 point["p"], point["stderr"], point["lo"], point["hi"], None, None, None)
         for q, d in e["date_if_happens"].items():
             out[("dated", name, q)] = (None, None, None, None, d, None, None)
+    def outcomes(section: str, name: str, e: dict[str, Any]) -> None:
+        for x, oe in e.get("outcomes", {}).items():  # a categorical node's
+            est(section, f"{name}={x}", oe)
+
     for p, e in data["pillars"].items():
         est("pillars", p, e)
+        outcomes("pillars", p, e)
         for c, ce in e["clauses"].items():
             est("pillars", c, ce)
+            outcomes("pillars", c, ce)
     for name, e in data["events"].items():
         est("events", name, e)
+        outcomes("events", name, e)
     for name, d in data["numeric"].items():
         dist("numeric", name, d)
     for name, d in (data["drivers"] or {}).items():

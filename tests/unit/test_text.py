@@ -177,9 +177,13 @@ def test_context_events_are_the_undated_ones(dated: pactsim.Results,
                                              res: pactsim.Results) -> None:
     assert [r.split()[0] for r in _section(dated.summary(), "Context events")[1:]] == [
         "shock", "early_bonus"]
-    flagship = [r.split()[0] for r in _section(res.summary(), "Context events")[1:]]
+    rows = [r.split()[0] for r in _section(res.summary(), "Context events")[1:]]
+    flagship = [r for r in rows if "=" not in r]  # a categorical event's outcomes follow it
     assert flagship == ["us_trump_win", "new_sanctions", "ukraine_war_continues",
-                        "iran_israel_escalation", "brics_payments"]
+                        "iran_israel_escalation", "brics_payments", "legal_form",
+                        "signatories"]
+    assert rows[rows.index("legal_form") + 1:rows.index("signatories")] == [
+        "legal_form=absent", "legal_form=binding_treaty", "legal_form=programme"]
     timeline = [r.split()[0] for r in _section(res.summary(), "Timeline")[2:]
                 if not r.split()[0].endswith(":")]
     assert timeline == ["signing", "ratified_ru", "ratified_ir", "in_force"]

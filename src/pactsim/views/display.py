@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CSS",
+    "OUTCOME_COLOURS",
     "ResultsLike",
     "escape",
     "estimate_html",
@@ -91,6 +92,13 @@ CSS = """
 .pactsim td.ci{font-variant-numeric:tabular-nums;white-space:nowrap;opacity:.7}
 .pactsim tr.pillar td{font-weight:600;border-top:1px solid rgba(128,128,128,.3)}
 .pactsim tr.clause td:first-child{padding-left:1.6em}
+.pactsim tr.outcome td{font-size:12px;border-bottom-style:dotted}
+.pactsim tr.outcome td:first-child{padding-left:3.2em}
+.pactsim tr.outcome.of-pillar td:first-child,.pactsim tr.outcome.of-event td:first-child{
+ padding-left:1.6em}
+.pactsim .ps-stack{display:inline-flex;width:220px;height:11px;border-radius:2px;
+ overflow:hidden;vertical-align:middle;background:rgba(128,128,128,.12)}
+.pactsim .ps-stack>span{display:block;height:11px}
 .pactsim code{font-size:11.5px;background:rgba(128,128,128,.12);padding:0 3px;border-radius:3px}
 .pactsim .ps-bar{display:inline-block;width:64px;height:9px;background:rgba(128,128,128,.18);
  border-radius:2px;vertical-align:middle}
@@ -418,7 +426,82 @@ def undated_events(res: ResultsLike) -> pd.DataFrame:
     not date (results without the date API list dated events here too, with
     their chance by the horizon, rather than nowhere)."""
     marg = res.marginals()
-    return marg[(marg.kind == "event") & ~marg.index.isin(dated_nodes(res))]
+    return with_outcomes(marg, marg[(marg.kind == "event")
+                                    & ~marg.index.isin(dated_nodes(res))].index)
+
+
+def with_outcomes(marg: pd.DataFrame, nodes: Iterable[Any]) -> pd.DataFrame:
+    """The rows of ``marg`` for ``nodes``, each categorical node followed by its
+    outcome rows (``of`` is the node), in the frame's order."""
+    keep = marg.index.isin(list(nodes))
+    if "of" in marg.columns:
+        keep |= marg["of"].isin(list(marg.index[keep]))
+    return marg[keep]
+
+
+def content_rows(marg: pd.DataFrame) -> pd.DataFrame:
+    """Pillars and clauses of a marginals frame, each categorical one followed by
+    its outcome rows (kind ``"outcome"``)."""
+    return with_outcomes(marg, marg.index[marg.kind.isin(["pillar", "clause"])])
+
+
+#: Colours of a categorical node's outcomes in stacked bars: ``absent`` is grey,
+#: the others take these in order (then repeat).
+OUTCOME_COLOURS = ("#2f5d8a", "#c45a1b", "#3a8a4f", "#8a4fa0", "#b8860b", "#4aa3a8",
+                   "#a0404a", "#9cbad8")
+ABSENT_COLOUR = "#d0d0d0"
+
+
+def outcome_colours(outcomes: Sequence[str]) -> list[str]:
+    """A colour per outcome (``absent`` grey), the same in the HTML and the plots."""
+    out, k = [], 0
+    for x in outcomes:
+        if x == "absent":
+            out.append(ABSENT_COLOUR)
+        else:
+            out.append(OUTCOME_COLOURS[k % len(OUTCOME_COLOURS)])
+            k += 1
+    return out
+
+
+def categorical_nodes(marg: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each categorical node of a marginals frame and its outcome rows, in order
+    (``{}`` for a frame without outcome rows)."""
+    if "of" not in marg.columns:
+        return {}
+    out = marg[marg.kind == "outcome"]
+    return {str(n): out[out["of"] == n] for n in dict.fromkeys(out["of"].dropna())}
+
+
+def _stack(rows: pd.DataFrame, column: str = "p") -> str:
+    """A categorical node's outcomes as one stacked HTML bar (each segment titled)."""
+    colours = outcome_colours([str(x) for x in rows.outcome])
+    segs = "".join(
+        f'<span style="width:{max(0.0, min(1.0, float(p))) * 100:.1f}%;background:{c}" '
+        f'title="{escape(str(x))}: {pct(p)}"></span>'
+        for x, p, c in zip(rows.outcome, rows[column].fillna(0.0), colours, strict=True))
+    return f'<span class="ps-stack">{segs}</span>'
+
+
+def _swatches(marg: pd.DataFrame) -> dict[str, str]:
+    """The colour of every outcome row of a marginals frame (as in its stacked bar)."""
+    out: dict[str, str] = {}
+    for rows in categorical_nodes(marg).values():
+        out.update(zip(map(str, rows.index), outcome_colours([str(x) for x in rows.outcome]),
+                       strict=True))
+    return out
+
+
+def _outcome_row(name: Any, r: Any, parent_kind: str, signed: bool, colour: str) -> str:
+    """A row of a table of probabilities for one outcome of a categorical node (a
+    swatch of its colour in the node's stacked bar first)."""
+    dot = (f'<span style="display:inline-block;width:8px;height:8px;margin-right:4px;'
+           f'background:{colour}"></span>')
+    cond = f"<td class='num'>{pct(r.p_given_signed)}</td>" if signed else ""
+    return (f"<tr class='outcome of-{parent_kind}'><td>{dot}{escape(str(r.outcome))} "
+            f"<code>{escape(str(name))}</code></td>"
+            f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+            f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>{cond}</tr>")
 
 
 # -- sections (shared with the HTML report) ------------------------------------------------
@@ -468,16 +551,29 @@ def signing_table(res: ResultsLike) -> str:
 def content_table(res: ResultsLike) -> str:
     """Pillars with their clauses nested: P(in text) and P(in text | signed)."""
     marg = res.marginals()
-    content = marg[marg.kind.isin(["pillar", "clause"])]
+    content = content_rows(marg)
+    stacks = categorical_nodes(content)
+    colours = _swatches(content)
     rows = []
     for name, r in content.iterrows():
+        if r.kind == "outcome":
+            rows.append(_outcome_row(name, r, str(marg.kind.get(r["of"], "")), True,
+                                     colours[str(name)]))
+            continue
         text = escape(str(r.get("label", name)))
-        rows.append(f"<tr class='{r.kind}'><td>{text} <code>{escape(str(name))}</code></td>"
+        stack = ""
+        if str(name) in stacks:  # the outcomes, if signed, as one stacked bar
+            stack = f"<br>{_stack(stacks[str(name)], 'p_given_signed')}"
+        rows.append(f"<tr class='{r.kind}'><td>{text} <code>{escape(str(name))}</code>"
+                    f"{stack}</td>"
                     f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
                     f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>"
                     f"<td class='num'>{pct(r.p_given_signed)}</td></tr>")
-    head = ["pillar / clause", "P(in text)", "", "95% interval", "P(in text | signed)"]
-    return _table("In the text", head, rows, "ps-content")
+    head = ["pillar / clause (outcome)", "P(in text)", "", "95% interval",
+            "P(in text | signed)"]
+    caption = "In the text" + (" (a categorical pillar or clause: its outcomes below it, "
+                               "the bar shows them if signed)" if stacks else "")
+    return _table(caption, head, rows, "ps-content")
 
 
 def timeline_table(res: ResultsLike, *, days: bool = False) -> str:
@@ -511,11 +607,16 @@ def timeline_table(res: ResultsLike, *, days: bool = False) -> str:
 def events_table(res: ResultsLike) -> str:
     """Context events outside the agreement text that have no date (dated
     events are in the timeline)."""
-    rows = [f"<tr><td>{escape(str(r.get('label', name)))} <code>{escape(str(name))}</code></td>"
+    events = undated_events(res)
+    colours = _swatches(events)
+    stacks = categorical_nodes(events)
+    rows = [_outcome_row(name, r, "event", False, colours[str(name)]) if r.kind == "outcome"
+            else f"<tr><td>{escape(str(r.get('label', name)))} <code>{escape(str(name))}</code>"
+            + (f"<br>{_stack(stacks[str(name)])}" if str(name) in stacks else "") + "</td>"
             f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
             f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td></tr>"
-            for name, r in undated_events(res).iterrows()]
-    return _table("Context events", ["event", "P", "", "95% interval"], rows)
+            for name, r in events.iterrows()]
+    return _table("Context events", ["event (outcome)", "P", "", "95% interval"], rows)
 
 
 def numeric_table(res: ResultsLike) -> str:
@@ -622,7 +723,8 @@ def results_html(res: ResultsLike) -> str:
         parts.append(f"<details open><summary>In the text: {_count_of(n_p, 'pillar')}, "
                      f"{_count_of(n_c, 'clause')}"
                      f"</summary>{content_table(res)}</details>")
-    n_e = len(undated_events(res))
+    events = undated_events(res)
+    n_e = int((events.kind != "outcome").sum())
     if n_e:
         parts.append(f"<details><summary>Context events ({n_e})</summary>"
                      f"{events_table(res)}</details>")
@@ -742,6 +844,8 @@ def _pspec(spec: Any) -> str:
 
     if isinstance(spec, dict) and "by" in spec:  # a row's curve (a table of curves)
         return "curve: " + curve_words(spec["by"])
+    if isinstance(spec, dict) and spec and "beta" not in spec and "between" not in spec:
+        return levels_words(spec)  # a categorical node's {outcome: p}
     if isinstance(spec, dict):  # a leaf of a table, as written
         spec = Beta.model_validate(spec) if "beta" in spec else Between.model_validate(spec)
     if isinstance(spec, Beta):
@@ -751,6 +855,14 @@ def _pspec(spec: Any) -> str:
         lo, hi = spec.between
         return f"90% in [{lo:g}, {hi:g}]"
     return f"{float(spec):g}"
+
+
+def levels_words(levels: Any) -> str:
+    """A categorical node's outcomes as written: ``absent 20% · generic 45% · named
+    35%`` for ``{outcome: p}``, the names for a list (the table gives the numbers)."""
+    if isinstance(levels, dict):
+        return " · ".join(f"{k} {pct_short(float(v))}" for k, v in levels.items())
+    return " / ".join(str(x) for x in levels)
 
 
 #: Rows of one ``table`` shown in the inputs; the rest are counted (a table may have 2^16).
@@ -775,6 +887,11 @@ def _node_p(node: Node) -> str:
     out = _pspec(node.p) if node.p is not None else ""
     if node.given:
         out = f"table on {', '.join(node.given)}"
+    levels = getattr(node, "levels", None)
+    if isinstance(levels, dict):
+        out = f"outcomes: {levels_words(levels)}"
+    elif levels is not None:
+        out = f"outcomes {levels_words(levels)}, table on {', '.join(node.given or [])}"
     if node.timing == "milestone":
         when = spec_timing_words(node)
         ever = f"; p {out} of ever happening once its anchor has" if out else ""
@@ -796,31 +913,39 @@ def _why(why: str | None, source: str | list[str] | None = None) -> str:
     return f"<td class='why'>{out}</td>"
 
 
-def _condition(given: Sequence[str], combo: Sequence[bool]) -> str:
-    """``if a and not b``: a row of a table, as the condition it stands for."""
-    return "if " + " and ".join(g if v else f"not {g}" for g, v in zip(given, combo,
-                                                                        strict=False))
+def _condition(given: Sequence[str], combo: Sequence[bool | str]) -> str:
+    """``if a and not b``: a row of a table, as the condition it stands for (a
+    categorical parent's key as ``x == outcome``)."""
+    return "if " + " and ".join(f"{g} == {v}" if isinstance(v, str) else g if v else
+                                f"not {g}" for g, v in zip(given, combo, strict=False))
 
 
 def table_rows(node: Node, most: int = TABLE_ROWS_SHOWN) -> tuple[
-        list[tuple[tuple[bool, ...], Any, str | None]], int]:
+        list[tuple[tuple[Any, ...], Any, str | None]], int]:
     """The first ``most`` rows of ``node.table`` in the order written, each as
     ``(parent values in given order, p spec, why or None)``, and how many rows
-    the table has in all (``2 ** len(given)``). Work is bounded by ``most`` and
+    the table has in all (``2 ** len(given)``; a categorical parent's keys are its
+    outcome names, and it counts its keys). Work is bounded by ``most`` and
     the number of parents, not by the size of the table."""
     given = list(node.given or [])
     if node.table is None or not given:
         return [], 0
-    rows: list[tuple[tuple[bool, ...], Any, str | None]] = []
-    stack: list[tuple[Any, tuple[bool, ...]]] = [(node.table, ())]
+    rows: list[tuple[tuple[Any, ...], Any, str | None]] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(node.table, ())]
     while stack and len(rows) < most:
         leaf, combo = stack.pop()
         if len(combo) == len(given):
             rows.append((combo, leaf, node.row_why(combo)))
             continue
         if isinstance(leaf, dict):  # in file order: push the last key first
-            stack += [(v, (*combo, bool(k))) for k, v in reversed(leaf.items())]
-    return rows, 2 ** len(given)
+            stack += [(v, (*combo, k if isinstance(k, str) else bool(k)))
+                      for k, v in reversed(leaf.items())]
+    total = 1
+    level: Any = node.table
+    for _ in given:  # each parent's keys, along the first branch
+        total *= len(level) if isinstance(level, dict) and level else 2
+        level = next(iter(level.values())) if isinstance(level, dict) and level else None
+    return rows, total
 
 
 def _node_rows(name: str, view_label: str | None, node: Node, cls: str) -> list[str]:

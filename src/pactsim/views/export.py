@@ -9,7 +9,8 @@ dates and its date if it happens, pillars and
 clauses with P(· | signed), context events, numeric questions, the most
 frequent sets of pillars (exact counts) and of pillars and clauses (with
 ``bound``), drivers when the run kept its draws, and each node's label and
-rationale (``why``) when the scenario gives one. Under evidence
+rationale (``why``) when the scenario gives one; a categorical node (format 3
+``levels``) also has its outcomes. Under evidence
 (``simulate(..., evidence=)``, a file's ``observations:``, :meth:`Results.given
 <pactsim.results.montecarlo.Results.given>`) the provenance says what the
 forecast is conditioned on, and every estimate carries its effective sample
@@ -25,8 +26,14 @@ JSON (:func:`results_to_json`) is one object: ``pactsim_forecast`` (the
 format's version, :data:`FORMAT_VERSION`), ``run`` (provenance), ``questions``, ``signing``,
 ``dated``, ``pillars`` (each with its ``clauses``), ``events``, ``numeric``,
 ``drivers``, ``pillar_sets`` and ``texts``. Objects keyed by name keep file
-order. Its JSON Schema is :func:`pactsim.views.forecast_schema.forecast_schema`
-(``pactsim schema --forecast``).
+order. A categorical pillar, clause or event has ``outcomes``: ``{outcome:
+{p, stderr, lo, hi, ess}}`` (with ``p_given_signed`` and its companions for a
+pillar or clause), ``absent`` first when the node can be absent, summing to 1;
+other nodes have no ``outcomes`` key. In ``pillar_sets`` and ``texts`` a
+categorical member is written with its outcome, ``instc=named`` (never the
+bare ``instc``). These are additions: a forecast of a scenario without
+categorical nodes is unchanged, so the format stays 3. Its JSON Schema is
+:func:`pactsim.views.forecast_schema.forecast_schema` (``pactsim schema --forecast``).
 
 Evidence, in ``run``: ``evidence`` is ``null``, or what the run's draws were
 weighted by — ``text`` (as :attr:`RunInfo.evidence
@@ -52,8 +59,9 @@ CSV (:func:`results_to_table`) is one long table, one number per row, that
     value), ``date`` and ``source`` an observation's. ``dated`` repeats the signing
     (as ``signing`` has it) beside every dated event and milestone.
 ``name``
-    The node or question; for a set, its members joined by `` + ``
-    (``(nothing)``: not signed, or signed with none of them).
+    The node or question; a categorical node's outcome is ``node=outcome`` (kind
+    ``outcome``, in the node's section, right after it); for a set, its members
+    joined by `` + `` (``(nothing)``: not signed, or signed with none of them).
 ``statistic``
     ``p``, ``p_given_signed``, ``p_by`` (a date curve), ``mean``, ``sd``,
     ``q10``, ``q50``, ``q90`` (for a dated node: its date if it happens by the
@@ -301,13 +309,15 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
     out["dated"] = _dated(res, ess[0])
     pillars: dict[str, Any] = {}
     for name, r in marg[marg.kind.isin(["pillar", "clause"])].iterrows():
-        entry = {**_text(res, str(name)), **_estimate(r, True, ess)}
+        entry = {**_text(res, str(name)), **_estimate(r, True, ess), **_outcomes(marg, name,
+                                                                                True, ess)}
         if r.kind == "pillar":
             pillars[str(name)] = {**entry, "clauses": {}}
         else:
             pillars[str(r.pillar)]["clauses"][str(name)] = entry
     out["pillars"] = pillars
-    out["events"] = {str(name): {**_text(res, str(name)), **_estimate(r, False, ess)}
+    out["events"] = {str(name): {**_text(res, str(name)), **_estimate(r, False, ess),
+                                 **_outcomes(marg, name, False, ess)}
                      for name, r in marg[marg.kind == "event"].iterrows()}
     out["numeric"] = {
         q: {**_text(res, q), "expr": sc.question_text(q), **_distribution(res.numeric(q))}
@@ -319,6 +329,19 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
     out["pillar_sets"] = _sets(res, "pillars", top, ess[0])
     out["texts"] = _sets(res, "all", top, ess[0])
     return out
+
+
+def _outcomes(marg: pd.DataFrame, name: Any, given_signed: bool,
+              ess: tuple[float | None, float | None]) -> dict[str, Any]:
+    """``{"outcomes": {outcome: estimate}}`` for a categorical node (its outcome rows
+    of the marginals, ``absent`` first when possible), ``{}`` for any other node."""
+    if "of" not in marg.columns:
+        return {}
+    rows = marg[marg["of"] == name]
+    if not len(rows):
+        return {}
+    return {"outcomes": {str(r.outcome): _estimate(r, given_signed, ess)
+                         for _, r in rows.iterrows()}}
 
 
 def _dated(res: Results, ess: float | None) -> dict[str, Any]:
@@ -405,12 +428,20 @@ def _rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
         for q, d in e["date_if_happens"].items():
             yield {"section": "dated", "name": name, "kind": e["kind"], "statistic": q,
                    "date": d, "label": e["label"]}
+    def outcomes(section: str, name: str, e: dict[str, Any],
+                 **about: Any) -> Iterator[dict[str, Any]]:
+        for x, oe in e.get("outcomes", {}).items():
+            yield from estimate(section, f"{name}={x}", "outcome", oe, **about)
+
     for p, e in data["pillars"].items():
         yield from estimate("pillars", p, "pillar", e)
+        yield from outcomes("pillars", p, e)
         for c, ce in e["clauses"].items():
             yield from estimate("pillars", c, "clause", ce, pillar=p)
+            yield from outcomes("pillars", c, ce, pillar=p)
     for name, e in data["events"].items():
         yield from estimate("events", name, "event", e)
+        yield from outcomes("events", name, e)
     for q, d in data["numeric"].items():
         yield from distribution("numeric", q, "question", d, expr=d["expr"])
     for name, d in (data["drivers"] or {}).items():

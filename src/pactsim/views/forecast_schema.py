@@ -19,6 +19,8 @@ __all__ = ["FORECAST_SCHEMA_ID", "forecast_schema"]
 
 FORECAST_SCHEMA_ID = "https://pactsim.invalid/schema/pactsim-forecast-v3.schema.json"
 _NAME = r"^[a-z][a-z0-9_]*$"
+#: A set's member: a node, or a categorical node with its outcome (``instc=named``).
+_MEMBER = r"^[a-z][a-z0-9_]*(=[a-z][a-z0-9_]*)?$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
@@ -98,11 +100,24 @@ def _named(item: dict[str, Any], description: str) -> dict[str, Any]:
             "propertyNames": {"pattern": _NAME}, "additionalProperties": item}
 
 
+def _with_outcomes(node: dict[str, Any], *, given_signed: bool) -> dict[str, Any]:
+    """A node's estimate with the optional ``outcomes`` of a categorical node."""
+    one = _estimate(given_signed=given_signed)
+    for word in _WORDS:
+        del one["properties"][word]
+    one["required"] = [k for k in one["required"] if k not in _WORDS]
+    node["properties"]["outcomes"] = _named(
+        one, "A categorical node's outcomes (absent first when it can be absent), summing "
+             "to 1; only categorical nodes have this key.")
+    return node
+
+
 def _sets(description: str) -> dict[str, Any]:
     props = {
-        "items": {"type": "array", "items": {"type": "string", "pattern": _NAME},
+        "items": {"type": "array", "items": {"type": "string", "pattern": _MEMBER},
                   "description": "Members in the text, in file order (empty: not signed, or "
-                                 "signed with none of them)."},
+                                 "signed with none of them); a categorical member with its "
+                                 "outcome, node=outcome."},
         "count": {"type": "integer", "minimum": 0, "description": "Draws with exactly this set."},
         "bound": {"type": "integer", "minimum": 0,
                   "description": "Draws the count may be low by (0: exact)."},
@@ -161,8 +176,8 @@ def forecast_schema() -> dict[str, Any]:
     question = _estimate(given_signed=True)
     question["properties"]["expr"] = {"type": "string"}
     question["required"].append("expr")
-    clause = _estimate(given_signed=True)
-    pillar = _estimate(given_signed=True)
+    clause = _with_outcomes(_estimate(given_signed=True), given_signed=True)
+    pillar = _with_outcomes(_estimate(given_signed=True), given_signed=True)
     pillar["properties"]["clauses"] = _named(clause, "The pillar's clauses, in file order.")
     pillar["required"].append("clauses")
     point = _estimate(given_signed=False)
@@ -213,7 +228,8 @@ def forecast_schema() -> dict[str, Any]:
         "dated": _named(dated, "Every dated node: signing first, then dated events and "
                         "milestones in file order."),
         "pillars": _named(pillar, "Pillars in file order: P(in text) and P(in text | signed)."),
-        "events": _named(_estimate(given_signed=False), "Events, in file order (dated ones "
+        "events": _named(_with_outcomes(_estimate(given_signed=False), given_signed=False),
+                         "Events, in file order (dated ones "
                          "also in `dated`, with their dates)."),
         "numeric": _named(_distribution(expr=True), "Numeric and date questions."),
         "drivers": {"anyOf": [_named(_distribution(expr=False), "Drivers."),

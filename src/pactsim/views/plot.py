@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from pactsim.views.display import ResultsLike
 
 __all__ = ["PlotAccessor", "bundles", "date_cdf", "diff", "history", "inclusion", "numeric",
-           "signing_cdf", "timeline", "tornado", "value_of_information"]
+           "outcomes", "signing_cdf", "timeline", "tornado", "value_of_information"]
 
 DARK, LIGHT, GREY, ACCENT = "#2f5d8a", "#9cbad8", "#d0d0d0", "#c45a1b"
 #: One colour per dated node of a timeline (signing first, in DARK); then they repeat.
@@ -271,6 +271,93 @@ def inclusion(res: ResultsLike, ax: Axes | None = None, *,
     return fig if own else ax
 
 
+#: Narrowest segment (in percentage points) of a stacked bar that carries its label.
+_INSIDE = 9.0
+
+
+def outcomes(res: ResultsLike, nodes: list[str] | None = None, ax: Axes | None = None, *,
+             given_signed: bool = True, heading: bool = True) -> Figure | Axes:
+    """A stacked horizontal bar per categorical node: its outcomes' chances.
+
+    Each bar runs from 0 to 100% and is cut into one segment per outcome (file
+    order, ``absent`` first and grey), labelled with the outcome and its
+    percentage where the segment is wide enough, the rest named at the bar's
+    end. A pillar's or clause's bar is P(outcome | signed) with
+    ``given_signed`` (where the scenario has a signing date and some draw was
+    signed), otherwise over all outcomes; an event's is always over all
+    outcomes. ``nodes`` picks categorical nodes (default: every one, file
+    order). ``heading=False`` leaves out the title and the run line.
+
+    Raises
+    ------
+    PactsimError
+        When the scenario has no categorical node, or ``nodes`` names one it
+        does not have.
+
+    Examples
+    --------
+    >>> fig = outcomes(res, ["legal_form", "instc"])   # doctest: +SKIP
+    """
+    marg = res.marginals()
+    found = _d.categorical_nodes(marg)
+    if not found:
+        raise PactsimError("this scenario has no categorical node (levels:) to plot")
+    if nodes is None:
+        nodes = list(found)
+    from pactsim.errors import did_you_mean
+
+    for n in nodes:
+        if n not in found:
+            raise PactsimError(f"{n!r} is not a categorical node of this scenario "
+                               f"(categorical: {', '.join(found)})" + did_you_mean(n, found))
+    own = ax is None
+    fig, ax = _start(ax, (9, 1.5 + 0.55 * len(nodes)))
+    signed_any = False
+    names: list[str] = []
+    for y, n in enumerate(nodes):
+        rows = found[n]
+        content = str(marg.kind.get(n, "")) in ("pillar", "clause")
+        col = "p"
+        if given_signed and content and rows.p_given_signed.notna().all():
+            col, signed_any = "p_given_signed", True
+        p = rows[col].to_numpy(dtype=float)
+        colours = _d.outcome_colours([str(x) for x in rows.outcome])
+        left = 0.0
+        outside: list[str] = []
+        for x, pi, c in zip(rows.outcome, p, colours, strict=True):
+            ax.barh(y, 100 * pi, left=100 * left, height=0.62, color=c, edgecolor="white",
+                    linewidth=0.8)
+            text = f"{str(x).replace('_', ' ')} {pct_short(pi)}"
+            if 100 * pi >= _INSIDE:
+                ax.text(100 * (left + pi / 2), y, plain(text), ha="center", va="center",
+                        fontsize=8, color="#333333" if x == "absent" else "white",
+                        clip_on=True)
+            elif pi > 0:
+                outside.append(text)
+            left += pi
+        if outside:
+            ax.annotate(plain(", ".join(outside)), (100, y), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=7.5,
+                        color="#444444", annotation_clip=False)
+        label = str(marg.label.get(n, n)) if "label" in marg.columns else n
+        names.append(label + (" (if signed)" if col == "p_given_signed" else ""))
+    ax.set_yticks(range(len(nodes)), [plain(clip(x)) for x in names])
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(len(nodes) - 0.5, -0.5)
+    ax.set_xlim(0, 100)
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("Chance of each outcome", fontsize=10)
+    _frame(ax, "x")
+    n_draws = draws(res)
+    note = ("Each bar is one categorical node; segments are its outcomes (absent in grey)"
+            + ("; pillars and clauses if signed" if signed_any else "") + ".")
+    if n_draws:
+        se = float(marg[marg.kind == "outcome"].stderr.max())
+        note += f" Monte Carlo standard errors up to {100 * se:.2f} points."
+    _titles(ax, res, "Which outcome? Categorical nodes", note, heading=heading)
+    return fig if own else ax
+
+
 def _upset_axes(ax: Axes | None, n_cols: int, n_rows: int) -> tuple[Figure, Axes, Axes]:
     """Bars above a dot matrix: two grid rows of a new figure, or ``ax`` plus an
     inset just below it."""
@@ -317,7 +404,7 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     if not callable(getattr(res, "bundles", None)):
         raise PactsimError("these results have no bundle counts (res.bundles)")
     marg = res.marginals()
-    content = marg[marg.kind.isin(["pillar", "clause"])]
+    content = _d.content_rows(marg)  # a categorical member is its outcome row
     what = "pillar" if level == "pillar" else "pillar or clause"
     found = bundle_frame(res, top + 1, "pillars" if level == "pillar" else "all")
     if found is None:
@@ -361,8 +448,11 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
             mat.plot([j, j], [min(inside), max(inside)], color=DARK, linewidth=1.6, zorder=2)
     for r in range(0, len(rows), 2):
         mat.axhspan(r - 0.5, r + 0.5, color="#f2f2f2", zorder=0)
-    names = [label(res, r) for r in rows]
-    _left_labels(mat, range(len(rows)), names, [content.kind[r] == "pillar" for r in rows])
+    names = [str(content.label[r]) if content.kind[r] == "outcome" else label(res, r)
+             for r in rows]
+    _left_labels(mat, range(len(rows)), names, [content.kind[r] == "pillar" or (
+        content.kind[r] == "outcome" and marg.kind.get(content["of"][r]) == "pillar")
+        for r in rows])
     mat.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     half, mid = max(len(b), 3) / 2 + 0.1, (len(b) - 1) / 2
     mat.set_xlim(mid - half, mid + half)
@@ -720,7 +810,7 @@ class PlotAccessor:
 
     def __repr__(self) -> str:
         return ("<PlotAccessor: .signing() .timeline() .date_cdf(node) .pillars() .bundles() "
-                ".numeric(name)>")
+                ".outcomes() .numeric(name)>")
 
     def signing(self, ax: Axes | None = None, *, band: bool = True,
                 annotate: bool = True, heading: bool = True) -> Figure | Axes:
@@ -748,6 +838,11 @@ class PlotAccessor:
         """:func:`bundles`: the most frequent texts, UpSet-style."""
         return bundles(self._res, top, ax, level=level, include_empty=include_empty,
                        heading=heading)
+
+    def outcomes(self, nodes: list[str] | None = None, ax: Axes | None = None, *,
+                 given_signed: bool = True, heading: bool = True) -> Figure | Axes:
+        """:func:`outcomes`: a stacked bar of each categorical node's outcomes."""
+        return outcomes(self._res, nodes, ax, given_signed=given_signed, heading=heading)
 
     def numeric(self, name: str, ax: Axes | None = None, *,
                 heading: bool = True) -> Figure | Axes:

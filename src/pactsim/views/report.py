@@ -441,14 +441,23 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
     if _d.has_timeline(res):
         out.append(_timeline_section(res))
     marg = res.marginals()
+    categorical = _d.categorical_nodes(marg)
     if marg.kind.isin(["pillar", "clause"]).any():
+        which = [n for n in categorical if marg.kind.get(n) in ("pillar", "clause")]
         out.append("<h2>What will the text contain?</h2>"
                    + _png(plot.inclusion(res, heading=False), "pillars and clauses")
+                   + (_png(plot.outcomes(res, which, heading=False),
+                           "outcomes of the categorical pillars and clauses") if which else "")
                    + _d.content_table(res))
         out.append(_texts_section(res, top))
     out.append(_numeric_section(res))
-    if len(_d.undated_events(res)):
-        out.append("<h2>Context events</h2>" + _d.events_table(res))
+    events = _d.undated_events(res)
+    if len(events):
+        which = [n for n in categorical if n in events.index]
+        out.append("<h2>Context events</h2>"
+                   + (_png(plot.outcomes(res, which, heading=False),
+                           "outcomes of the categorical events") if which else "")
+                   + _d.events_table(res))
     note = ("<p>As stated by the analyst, each number with its reason (<code>why</code> in "
             "the file) and the keys of its sources"
             + (": a pillar's p is P(pillar | signed), a clause's p is P(clause | its pillar "

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pactsim.views.display import (
     bundle_frame,
     bundle_note,
+    content_rows,
     date_cdf,
     dated_nodes,
     has_timeline,
@@ -47,7 +48,8 @@ def format_results(res: Results) -> str:
     when the scenario has a signing date), the signing curve at key dates,
     the timeline of dated events and milestones (when there are any besides
     the signing), pillars with their clauses, context events (undated), numeric
-    questions and bundles.
+    questions and bundles. A categorical node's outcomes (``instc=named``) are
+    listed under it, one step further in.
 
     Sections with nothing to show are left out (no pillars: no texts); a
     bundle count that may be low (a pruned table) is shown with its bound.
@@ -96,11 +98,13 @@ def format_results(res: Results) -> str:
             lines.append("  not signed by the horizon in any draw")
         sections.append(lines)
     marg = res.marginals()
-    content = marg[marg.kind.isin(["pillar", "clause"])]
+    content = content_rows(marg)
     if len(content):
         lines = ["In the text                      P(in text)           P(in text | signed)"]
         for name, row in content.iterrows():
             indent = "  " if row.kind == "pillar" else "      "
+            if row.kind == "outcome":  # under its node, one step further in
+                indent = "    " if marg.kind.get(row["of"]) == "pillar" else "        "
             label = f"{indent}{name}"
             lines.append(f"{label:<32} {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}   "
                          f"{_cond(row.p_given_signed)}")
@@ -109,9 +113,12 @@ def format_results(res: Results) -> str:
         sections += _timeline(res)
     events = undated_events(res)
     if len(events):
+        shown = [("    " if row.kind == "outcome" else "  ") + str(name)
+                 for name, row in events.iterrows()]
+        width = max(32, *(len(x) + 1 for x in shown))
         sections.append(["Context events"] + [
-            f"  {name!s:<30} {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}"
-            for name, row in events.iterrows()])
+            f"{x:<{width}} {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}"
+            for x, (_, row) in zip(shown, events.iterrows(), strict=True)])
     numeric = [_numeric_line(res, q) for q, (_, t) in res.model.questions.items()
                if t != "bool"]
     if numeric:
