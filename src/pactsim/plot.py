@@ -6,7 +6,9 @@
 ``pactsim.plot.tornado(s)`` and ``pactsim.plot.value_of_information(s)`` (of a
 :func:`pactsim.sensitivity`), ``pactsim.plot.history(df)`` (the forecast as of
 each observation date, of a :func:`pactsim.history`) and
-``pactsim.plot.timeline(res)`` (every dated node on one axis); the same
+``pactsim.plot.timeline(res)`` (every dated node on one axis),
+``pactsim.plot.outcomes(res)`` (a stacked bar of each categorical node's
+outcomes); the same
 figures are reachable as ``res.plot.signing()``, ``res.plot.pillars()``,
 ``res.plot.bundles()`` and ``res.plot.numeric(name)``. Needs matplotlib
 (the ``plot`` extra).
