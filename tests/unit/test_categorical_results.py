@@ -205,3 +205,17 @@ def test_weighted_and_conditioned_results_keep_the_layout(scenario: pactsim.Scen
     want = np.array(list(FORM_GIVEN_WAR.values()))
     assert (np.abs(got.p.to_numpy() - want) < 4 * got.stderr.to_numpy()).all()
     assert hard.bundles(of="pillars").bundle.str.contains("form=").any()
+
+
+def test_to_frame_has_each_categorical_outcome(mc: pactsim.Results) -> None:
+    frame = mc.to_frame()
+    cols = list(frame.columns)
+    assert cols[cols.index("instc") + 1] == "instc.outcome"
+    out = frame["instc.outcome"]
+    assert list(out.cat.categories) == ["absent", "generic", "named"]
+    assert not out.isna().any()
+    assert ((out != "absent") == frame["instc"]).all()  # present = not absent
+    marg = mc.marginals()
+    shares = out.value_counts(normalize=True)
+    for x in ("absent", "generic", "named"):
+        assert shares[x] == pytest.approx(marg.loc[f"instc={x}", "p"], abs=1e-12)

@@ -707,7 +707,9 @@ class Results:
         """The draws: one row per draw, bool columns per binary node, float
         columns per driver, ``NAME.date`` of every dated node as ``datetime64``
         (NaT = did not happen; the dot keeps it apart from any node name), and a
-        column per question."""
+        column per question. A categorical node's bool column (present) is
+        followed by ``NAME.outcome``, its outcome as a ``pandas.Categorical``
+        (categories in the node's order, ``absent`` first when possible)."""
         if self.draws is None:
             raise PactsimError("this run kept no draws (keep_draws=False); re-run with "
                                "keep_draws=True to get them")
@@ -715,6 +717,8 @@ class Results:
         cols: dict[str, Any] = {}
         for name in self._file_order():
             cols[name] = d.bits[self.model.index[name]]
+            if name in self.model.outcomes:
+                cols[f"{name}.outcome"] = _outcome_column(self.model, name, d.bits)
         for k, drv in enumerate(self.model.drivers):
             cols[drv.name] = d.drivers[k]
         for j, att in enumerate(self.model.attributes):  # format 3: NaN where missing
@@ -732,6 +736,21 @@ class Results:
         from pactsim.views.text import format_results
 
         return format_results(self)
+
+
+def _outcome_column(model: CompiledModel, name: str, bits: NDArray[np.bool_]) -> pd.Categorical:
+    """Categorical ``name``'s outcome in each draw, from its binary rows (``absent``
+    where the node is not present; missing where present with no outcome row set,
+    which only ``do`` can make)."""
+    levels = model.outcomes[name]
+    codes = np.full(bits.shape[1], -1, dtype=np.int64)
+    if _expr.ABSENT in levels:
+        codes[~bits[model.index[name]]] = levels.index(_expr.ABSENT)
+    for j, x in enumerate(levels):
+        if x != _expr.ABSENT:
+            codes[bits[model.index[_expr.outcome_name(name, x)]]] = j
+    dtype = pd.CategoricalDtype(list(levels))
+    return pd.Categorical.from_codes(codes, dtype=dtype)
 
 
 def _weighted_summary(name: str, kind: str, mo: WeightedMoments,
