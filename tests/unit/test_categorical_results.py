@@ -199,6 +199,14 @@ def test_weighted_and_conditioned_results_keep_the_layout(scenario: pactsim.Scen
     # P(named | evidence) by the likelihood-ratio formula
     p = INSTC["named"]
     assert b.loc["instc=named", "p"] == pytest.approx(3 * p / (3 * p + 1 - p), abs=1e-12)
+    # P(outcome | signed, evidence): the signed shares (0.36, 0.36, 0.28), named times 3
+    got = e.outcomes("instc", given="signing")
+    assert got.p.to_numpy() == pytest.approx(np.array([0.36, 0.36, 0.84]) / 1.56, abs=1e-12)
+    eb = _sets(e.bundles(top=None, of="transport"))
+    wb = w.bundles(top=None, of="transport")
+    assert set(wb.bundle) == set(eb)
+    for _, r in wb.iterrows():
+        assert abs(r.p - eb[r.bundle]) < 4 * r.stderr, r.bundle
     hard = mc_given = pactsim.simulate(scenario, n=100_000, seed=4).given("war")
     got = mc_given.outcomes("form")
     assert list(got.index) == list(FORM_GIVEN_WAR)
