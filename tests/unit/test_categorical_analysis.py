@@ -210,6 +210,34 @@ def test_the_fast_tornado_equals_the_validated_one(cat: pactsim.Scenario, path: 
             np.testing.assert_allclose(a[col], b[col], rtol=0, atol=1e-12)
 
 
+ATTR = """\
+pactsim: 3
+id: attr
+as_of: 2024-11-05
+horizon: 2025-12-31
+events:
+  rain: {p: {between: [0.1, 0.5]}}
+attributes:
+  n:
+    given: [rain]
+    table: {true: {normal: {mean: 40, sd: 5}}, false: {normal: {mean: 30, sd: 5}}}
+questions:
+  long: n >= 35
+"""
+
+
+def test_inputs_feed_a_question_through_a_numeric_attribute() -> None:
+    sc = pactsim.loads(ATTR)
+    hi, lo = 0.5 * (1 + math.erf(1 / math.sqrt(2))), 0.5 * (1 - math.erf(1 / math.sqrt(2)))
+    s = pactsim.sensitivity(sc, "long", voi=False)
+    r = _row(s.tornado, "input", "rain.p")  # p P(N(40,5) >= 35) + (1-p) P(N(30,5) >= 35)
+    assert (r.q_low, r.q_high) == pytest.approx((r.low * hi + (1 - r.low) * lo,
+                                                  r.high * hi + (1 - r.high) * lo), abs=1e-9)
+    assert r.swing > 0.1
+    (sp,) = pactsim.spreads(sc, ["long"], n=200, seed=1)
+    assert sp.hi - sp.lo > 0.05  # the spread of rain's p reaches the attribute's question
+
+
 # -- diff -------------------------------------------------------------------------------------
 def _b(cat: pactsim.Scenario) -> pactsim.Scenario:
     return cat.with_changes({

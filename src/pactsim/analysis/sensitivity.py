@@ -453,7 +453,13 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _parents(sc: Scenario, name: str) -> set[str]:
-    """Every node ``name``'s law reads (a superset: every name in its conditions)."""
+    """Every node ``name``'s law reads (a superset: every name in its conditions); a
+    numeric attribute (format 3) reads its ``given``, ``requires`` and ``excludes``."""
+    attributes = getattr(sc, "attributes", None) or {}
+    if name in attributes and name not in sc.nodes:
+        a = attributes[name]
+        return {x for k in [*(a.given or []), *a.requires, *a.excludes]
+                for x in _NAME.findall(k)}
     view = sc.nodes[name]
     spec: Any = view.spec
     out: set[str] = set()
@@ -478,8 +484,8 @@ def _parents(sc: Scenario, name: str) -> set[str]:
 
 
 def _upstream(sc: Scenario, names: set[str]) -> set[str]:
-    """``names`` and every node they depend on, transitively."""
-    known = set(sc.nodes)
+    """``names`` and every node (or numeric attribute) they depend on, transitively."""
+    known = set(sc.nodes) | set(getattr(sc, "attributes", None) or {})
     seen: set[str] = set()
     todo = [x for x in names if x in known]
     while todo:
