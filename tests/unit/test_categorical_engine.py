@@ -130,6 +130,22 @@ def test_every_categorical_draws_its_outcomes_as_one_group(sc: pactsim.Scenario)
         assert (g.width >= 0).all() and (g.width.sum(axis=0) <= 1 << 32).all()
 
 
+def test_thresholds_give_each_outcome_its_written_share(sc: pactsim.Scenario) -> None:
+    # P(outcome | row, present) = width / 2**32 equals the written p / (1 - p(absent))
+    # to 2**-32 per outcome: the law of the stick-breaking rows, which exact reads
+    model = compile_scenario(sc)
+    groups = {model.names[g.node]: g for g in outcome_groups(model).values() if g is not None}
+    instc = groups["instc"].width[:, 0] / 2.0**32
+    assert np.abs(instc - [0.45 / 0.8, 0.35 / 0.8]).max() <= 2.0**-32
+    form = groups["form"]
+    assert [model.names[i] for i in form.given] == ["a", "b"]
+    written = {(True, True): [0.5, 0.3, 0.1], (True, False): [0.2, 0.2, 0.3],
+               (False, True): [0.7, 0.3, 0.0], (False, False): [0.0, 0.0, 0.5]}
+    for (a, b), ps in written.items():
+        got = form.width[:, int(a) | int(b) << 1] / 2.0**32
+        assert np.abs(got - np.array(ps) / sum(ps)).max() <= 2.0**-32, (a, b)
+
+
 def test_outcome_rows_exclusive_and_only_when_present(sc: pactsim.Scenario) -> None:
     model = compile_scenario(sc)
     bits = sample_blocks(model, 5, 50_000, range(1)).bits
@@ -334,3 +350,45 @@ def test_binary_scenarios_draw_what_they_drew_before(nodes: int, digest: str) ->
     assert outcome_groups(model) == {}
     bits = sample_blocks(model, 5, 3000, range(1)).bits
     assert hashlib.sha256(bits.tobytes()).hexdigest()[:20] == digest
+
+
+INTERLEAVED = """\
+pactsim: 3
+id: interleaved
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  a: {p: 0.3}
+  b: {p: 0.6}
+  c: {p: 0.45}
+  y:                                # drawn between x's present row and its outcomes
+    given: [c, b, a]
+    table:
+      true: {true: {true: 0.9, false: 0.2}, false: {true: 0.4, false: 0.7}}
+      false: {true: {true: 0.1, false: 0.8}, false: {true: 0.6, false: 0.3}}
+    requires: [x]
+  x:
+    levels: [absent, u, v, w]
+    given: [a, b, c]
+    table:
+      true:
+        true: {true: {absent: 0.1, u: 0.2, v: 0.3, w: 0.4}, false: {u: 0.5, v: 0.5}}
+        false: {true: {absent: 0.6, w: 0.4}, false: {absent: 0.2, u: 0.2, v: 0.2, w: 0.4}}
+      false:
+        true: {true: {u: 1.0}, false: {absent: 0.3, u: 0.1, v: 0.3, w: 0.3}}
+        false: {true: {absent: 0.5, v: 0.25, w: 0.25}, false: {absent: 1.0}}
+"""
+
+
+def test_outcomes_right_when_another_node_is_drawn_in_between() -> None:
+    sc = pactsim.loads(INTERLEAVED)
+    model = compile_scenario(sc)
+    order = list(model.names)
+    assert order.index("x") < order.index("y") < order.index("x=u")  # y in between
+    ex = pactsim.exact(sc)
+    res = pactsim.simulate(sc, n=N, seed=4)
+    for row in _rows(["a", "b", "c"]):
+        for level in sc.outcomes["x"]:
+            q = f"x == {level}"
+            _close(res.prob(q, given=row), ex.prob(q, given=row).value, f"{q} | {row}")
+    _close(res.prob("y"), ex.prob("y").value, "y")
