@@ -379,7 +379,11 @@ def test_frames_have_the_results_shape() -> None:
     assert sa.kind == sb.kind
     assert sorted(sa.quantiles) == sorted(sb.quantiles)
     assert repr(ex).startswith("<ExactResults 'iran-russia-2024'")
-    assert ex.model.n_binary == len(ex.marginals())
+    # a row per binary node but conditions, and an `absent` row per categorical node
+    # that can be absent (its other outcomes are binary rows)
+    m = ex.model
+    assert len(ex.marginals()) == sum(k != "condition" for k in m.kinds) + sum(
+        "absent" in lv for lv in m.outcomes.values())
     assert ex.scenario is sc
 
 
