@@ -31,8 +31,12 @@ cumulative shares ``s_j = p_j prod_{i<j} (1 - p_i)`` of the stick-breaking
 chances ``p_j`` of the draw's row (``T = 2**32`` from a row with ``p_j = 1``
 on), so each outcome has its stick-breaking probability to 2**-32
 (:class:`_Outcomes`, built once per model by :func:`outcome_groups`; the
-compiled plans keep their meaning for exact inference). A scenario without
-categorical nodes draws exactly what it drew before.
+compiled plans keep their meaning for exact inference). The last outcome takes
+the rest ("present and none before": no comparison), and a node whose
+thresholds are gathered by row reads the row index its present row left in the
+work arrays, so a node of 4 outcomes costs about two binary nodes
+(``benchmarks/bench_categorical.py``). A scenario without categorical nodes
+draws exactly what it drew before.
 
 A Bernoulli node compares a 32-bit uniform integer ``u`` with
 ``floor(p * 2**32)`` (rows with p = 1 are always true), so its probability is
