@@ -392,3 +392,12 @@ def test_outcomes_right_when_another_node_is_drawn_in_between() -> None:
             q = f"x == {level}"
             _close(res.prob(q, given=row), ex.prob(q, given=row).value, f"{q} | {row}")
     _close(res.prob("y"), ex.prob("y").value, "y")
+
+
+def test_same_draws_whatever_the_chunks_and_workers(sc: pactsim.Scenario,
+                                                    res: pactsim.Results) -> None:
+    other = pactsim.simulate(sc, n=N, seed=3, chunk_size=1 << 16, workers=2)
+    a, b = res.marginals(), other.marginals()
+    assert a.equals(b)
+    assert res.prob("pay == high and form == treaty").value == \
+        other.prob("pay == high and form == treaty").value
