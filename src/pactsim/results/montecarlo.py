@@ -492,8 +492,7 @@ class Results:
         if self._w is not None:
             return self._weighted_numeric(name)
         st = self._counts
-        if name.strip() in st.moments and (st.num_values.get(name.strip()) is not None
-                                           or self._answers is None):
+        if name.strip() in st.moments:
             name = name.strip()
             kind = self.model.questions[name][1]
             mo, values = st.moments[name], st.num_values.get(name)
@@ -502,8 +501,6 @@ class Results:
             env, dates = self._kept(name, "a numeric question")
             answer = np.asarray(_expr.evaluate(tree, env, dates))
             mo, values = numeric_stats(answer, kind)
-            if name.strip() in st.moments:  # a question: its streaming moments
-                mo = st.moments[name.strip()]
             if values is None:  # too many values to tabulate: quantiles from the draws
                 x = answer[~np.isnat(answer)].astype(np.int64) if kind == "date" else \
                     answer[~np.isnan(answer.astype(np.float64))]
