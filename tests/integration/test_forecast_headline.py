@@ -68,8 +68,10 @@ def test_forecast_pillar_sets_match_exact(printed: tuple[str, list[str]]) -> Non
         assert m, line
         shown, bundle = float(m.group(1)) / 100, m.group(2)
         members = set() if bundle == "(nothing)" else set(bundle.split(" + "))
-        assert members <= set(pillars), bundle
-        expr = " and ".join(p if p in members else f"not {p}" for p in pillars)
+        # a categorical pillar is listed with its outcome, instc=named
+        terms = {i.split("=")[0]: i.replace("=", " == ") for i in members}
+        assert set(terms) <= set(pillars), bundle
+        expr = " and ".join(terms.get(p, f"not {p}") for p in pillars)
         p = ex.prob(expr).value
         se = math.sqrt(p * (1 - p) / n)
         assert abs(shown - p) <= 3 * se + 0.0005, (bundle, shown, p, se)  # + rounding

@@ -106,10 +106,12 @@ def test_every_marginal_under_evidence(flagship: pactsim.Scenario, flag_exact: o
     res = pactsim.simulate(flagship, n=150_000, seed=3, evidence=e, keep_draws=False)
     m = res.marginals()
     for node, row in m.iterrows():
-        exact = flag_exact.prob(str(node), given=e).value  # type: ignore[attr-defined]
+        # a categorical node's outcome row instc=named is the expression instc == named
+        text = f"{row['of']} == {row.outcome}" if row.kind == "outcome" else str(node)
+        exact = flag_exact.prob(text, given=e).value  # type: ignore[attr-defined]
         assert abs(row.p - exact) <= SIGMAS * row.stderr + 1e-12, (node, row.p, exact)
         if not math.isnan(row.p_given_signed):
-            ex_s = flag_exact.prob(str(node), given=f"({e}) and signing").value  # type: ignore[attr-defined]
+            ex_s = flag_exact.prob(text, given=f"({e}) and signing").value  # type: ignore[attr-defined]
             assert abs(row.p_given_signed - ex_s) <= SIGMAS * row.stderr_given_signed + 1e-12
 
 
@@ -128,8 +130,9 @@ def test_questions_dates_bundles_numeric_under_evidence(flagship: pactsim.Scenar
                ex.prob(f"in_force.date <= {d}", given=e).value)  # type: ignore[attr-defined]
     top = res.bundles(top=3, of="pillars")
     pillars = list(flagship.pillars)
-    for _, row in top.iterrows():
-        expr = " and ".join(p if p in row["items"] else f"not {p}" for p in pillars)
+    for _, row in top.iterrows():  # a categorical pillar is listed as instc=named
+        shown = {i.split("=")[0]: i.replace("=", " == ") for i in row["items"]}
+        expr = " and ".join(shown.get(p, f"not {p}") for p in pillars)
         _close(Estimate(row.p, row.stderr, row.lo, row.hi, 1), ex.prob(expr, given=e).value)  # type: ignore[attr-defined]
     # E[n_pillars | e] is the sum of the pillars' conditional chances (linearity)
     mean = sum(ex.prob(p, given=e).value for p in pillars)  # type: ignore[attr-defined]
