@@ -28,10 +28,23 @@ from scratch:
   :class:`statistics.NormalDist`, mu and sigma recomputed from the written
   ``between`` or ``median``/``p90``), on or before the horizon; a condition
   used as a parent is evaluated per draw like a question;
+* format 3: a categorical node (``levels``) reads its outcome probabilities
+  ``{outcome: p}`` from ``levels`` (a dict) or from the leaf of ``table``
+  picked by its ``given`` parents (keys true/false for a binary parent, the
+  outcome drawn for a categorical one); ``odds`` multiply the odds of being
+  present (not ``absent``) and scale the other outcomes in proportion; ONE
+  uniform then picks the outcome from the cumulative probabilities in the
+  order written (no chain of yes/no draws), and a closed gate (``requires``,
+  ``excludes``, the pillar of a clause, the signing of a pillar) makes it
+  ``absent``. The node itself is true unless its outcome is ``absent``; the
+  outcome is kept under ``"<name>.outcome"``;
 * questions: a small parser and evaluator of the expression language written
   here (``and``/``or``/``not``, comparisons, ISO dates, ``.date``,
-  ``count``/``all``/``any``/``at_least``/``at_most``/``exactly``, ``a.date - b.date``), where a
-  comparison with a missing date is false except ``!=``.
+  ``count``/``all``/``any``/``at_least``/``at_most``/``exactly``, ``a.date - b.date``,
+  and for categorical nodes ``x == level``, ``x != level`` and ``in(x, a, b)``),
+  where a comparison with a missing date is false except ``!=``. Requires,
+  excludes, given and odds entries that are conditions (``"instc == named"``)
+  are read by the same parser.
 
 Nothing here imports pactsim's compiler, engine, statistics, factors or
 expression evaluator; it only reads the ``Scenario``'s public fields (duck
@@ -126,10 +139,11 @@ def _with_odds(p: float, log_factor: float) -> float:
     return e / (1.0 + e)
 
 
-def _table_leaf(table: Any, values: tuple[bool, ...]) -> Any:
+def _table_leaf(table: Any, values: tuple[Any, ...]) -> Any:
+    """The leaf of a nested table: keys true/false, or outcome names (format 3)."""
     leaf = table
     for v in values:
-        leaf = leaf[v] if v in leaf else leaf["true" if v else "false"]
+        leaf = leaf[v] if isinstance(v, str) or v in leaf else leaf["true" if v else "false"]
     return leaf
 
 
@@ -161,7 +175,8 @@ class ParsedQuestion:
 class _Parser:
     """Recursive descent over ``or > and > not > comparison > primary``."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, levels: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        self.levels: Mapping[str, tuple[str, ...]] = levels or {}
         self.toks: list[tuple[str, str]] = []
         pos = 0
         text = text.rstrip()
@@ -216,7 +231,30 @@ class _Parser:
             return (lambda env: not inner(env)), "bool"
         return self.comparison()
 
+    def outcome_test(self) -> tuple[Evaluator, str] | None:
+        """``x == level`` / ``x != level`` (either side) for a categorical ``x``."""
+        toks, i = self.toks, self.i
+        if not (i + 3 < len(toks) and toks[i][0] == "name" and toks[i + 1][0] in ("==", "!=")
+                and toks[i + 2][0] == "name" and toks[i + 3][0] not in (".", "(")):
+            return None
+        a, b = toks[i][1], toks[i + 2][1]
+        if a in self.levels:
+            node, level = a, b
+        elif b in self.levels:
+            node, level = b, a
+        else:
+            return None
+        if level not in self.levels[node]:
+            raise ValueError(f"{level!r} is not an outcome of {node!r}")
+        self.i += 3
+        self.names.add(node)
+        key, equal = node + ".outcome", toks[i + 1][0] == "=="
+        return (lambda env: (env[key] == level) == equal), "bool"
+
     def comparison(self) -> tuple[Evaluator, str]:
+        test = self.outcome_test()
+        if test is not None:
+            return test
         left, kind = self.primary()
         if self.peek() not in _COMPARE:
             return left, kind
@@ -282,6 +320,21 @@ class _Parser:
 
     def call(self, func: str) -> tuple[Evaluator, str]:
         self.take("(")
+        if func == "in":  # in(x, a, b): the outcome of categorical x is one of a, b
+            node = self.take("name")
+            if node not in self.levels:
+                raise ValueError(f"in() needs a categorical node, not {node!r}")
+            wanted: set[str] = set()
+            while self.peek() == ",":
+                self.take()
+                level = self.take("name")
+                if level not in self.levels[node]:
+                    raise ValueError(f"{level!r} is not an outcome of {node!r}")
+                wanted.add(level)
+            self.take(")")
+            self.names.add(node)
+            key = node + ".outcome"
+            return (lambda env: env[key] in wanted), "bool"
         k = None
         if func in _K_FUNCS:
             k = int(self.take("num"))
@@ -303,14 +356,16 @@ class _Parser:
         raise ValueError(f"unknown function {func!r}")
 
 
-def parse_question(text: str) -> ParsedQuestion:
+def parse_question(text: str,
+                   levels: Mapping[str, tuple[str, ...]] | None = None) -> ParsedQuestion:
     """Compile expression text to a function of one draw (a dict of values).
 
     Binary nodes are bools, drivers and counts numbers, dates day ordinals
     (:meth:`datetime.date.toordinal`) under ``"<name>.date"``, ``None`` when
-    missing.
+    missing. ``levels`` maps categorical nodes to their outcomes: ``x == l``,
+    ``x != l`` and ``in(x, l, ...)`` read the outcome under ``"<x>.outcome"``.
     """
-    parser = _Parser(text)
+    parser = _Parser(text, levels)
     evaluate, kind = parser.or_()
     parser.take("end")
     return ParsedQuestion(evaluate, parser.names, kind)
@@ -419,7 +474,9 @@ class ReferenceSample:
     horizon), drivers to floats, questions to their values, conditions used as
     parents (their text) to bools, and ``"<name>.date"`` of every dated node to
     that day's ordinal or ``None``. ``question_kinds`` gives each question's
-    type (``"bool"``, ``"number"`` or ``"date"``); ``dated`` the dated nodes.
+    type (``"bool"``, ``"number"`` or ``"date"``); ``dated`` the dated nodes;
+    ``outcomes`` each categorical node's possible outcomes (``absent`` first
+    when it can be absent), whose drawn outcome is under ``"<name>.outcome"``.
     """
 
     draws: list[Env]
@@ -427,6 +484,7 @@ class ReferenceSample:
     as_of: dt.date
     horizon: dt.date
     dated: list[str] = field(default_factory=list)
+    outcomes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -470,8 +528,11 @@ class ReferenceSampler:
         self.has_signing = scenario.signing is not None
         self.units: dict[str, _Unit] = {}
         self.dated: list[str] = []
+        self.levels = self._levels(scenario)
         for name, spec in scenario.events.items():
-            if getattr(spec, "after", None) is not None:
+            if name in self.levels:
+                self._categorical(name, spec, "event", None)
+            elif getattr(spec, "after", None) is not None:
                 self._milestone(name, spec)
             elif getattr(spec, "by", None) is not None or self._curve_table(spec.table):
                 self._curve(name, spec)
@@ -480,18 +541,40 @@ class ReferenceSampler:
         if self.has_signing:
             self._curve("signing", scenario.signing)
         for pname, pillar in scenario.pillars.items():
-            self._binary(pname, pillar, "pillar", None)
+            (self._categorical if pname in self.levels else self._binary)(
+                pname, pillar, "pillar", None)
             for cname, clause in pillar.clauses.items():
-                self._binary(cname, clause, "clause", pname)
+                (self._categorical if cname in self.levels else self._binary)(
+                    cname, clause, "clause", pname)
         self.order = self._order()
         self.questions, self.question_kinds = self._questions()
 
     # -- structure -------------------------------------------------------------------
+    def _levels(self, scenario: Any) -> dict[str, tuple[str, ...]]:
+        """Categorical nodes (``levels`` written) and the outcomes they can have: those
+        written, with ``absent`` first when written or when a gate can close (its own
+        requires/excludes, a clause's pillar, a pillar's signing)."""
+        out: dict[str, tuple[str, ...]] = {}
+        specs = [(n, s, "event") for n, s in scenario.events.items()]
+        for pname, pillar in scenario.pillars.items():
+            specs.append((pname, pillar, "pillar"))
+            specs += [(c, s, "clause") for c, s in pillar.clauses.items()]
+        for name, spec, kind in specs:
+            written = getattr(spec, "levels", None)
+            if written is None:
+                continue
+            listed = [str(x) for x in written]  # a dict's keys or the list, in file order
+            gated = (kind == "clause" or (kind == "pillar" and self.has_signing)
+                     or bool(spec.requires) or bool(spec.excludes))
+            head = ("absent",) if gated or "absent" in listed else ()
+            out[name] = head + tuple(x for x in listed if x != "absent")
+        return out
+
     def _entry(self, entry: str) -> str:
         """A parent entry: a name, or a condition, which becomes a unit of its own."""
         if _is_name(entry) or entry in self.units:
             return entry
-        parsed = parse_question(entry)
+        parsed = parse_question(entry, self.levels)
         evaluate = parsed.evaluate
 
         def condition(env: Env, rng: random.Random) -> None:
@@ -567,11 +650,14 @@ class ReferenceSampler:
             def base(env: Env, rng: random.Random) -> float:
                 return fixed(rng)
         else:
-            rows = {combo: _p_spec(_table_leaf(spec.table, combo))
-                    for combo in itertools.product((False, True), repeat=len(given))}
+            rows: dict[tuple[Any, ...], PDraw] = {}
+            row_of, table = self._row_key(given), spec.table
 
             def base(env: Env, rng: random.Random) -> float:
-                return rows[tuple(bool(env[g]) for g in given)](rng)
+                combo = row_of(env)
+                if combo not in rows:
+                    rows[combo] = _p_spec(_table_leaf(table, combo))
+                return rows[combo](rng)
 
         binary, driver = self._log_factors(spec.odds)
         log_sum = self._log_sum
@@ -581,6 +667,55 @@ class ReferenceSampler:
             return rng.random() < _with_odds(p, log_sum(env, binary, driver))
 
         return given + [k for k, _ in binary], chance
+
+    def _row_key(self, given: list[str]) -> Callable[[Env], tuple[Any, ...]]:
+        """The table keys of one draw: a categorical parent's outcome, else true/false."""
+        keys = [(g + ".outcome", True) if g in self.levels else (g, False) for g in given]
+        return lambda env: tuple(env[k] if cat else bool(env[k]) for k, cat in keys)
+
+    def _categorical(self, name: str, spec: Any, kind: str, pillar: str | None) -> None:
+        """A categorical node: one uniform picks its outcome from ``{outcome: p}`` (after
+        odds on present-vs-absent); closed gates make it ``absent``."""
+        given = [self._entry(g) for g in (spec.given or [])]
+        if isinstance(spec.levels, Mapping):
+            fixed = {str(k): float(v) for k, v in spec.levels.items()}
+
+            def probs_of(env: Env) -> dict[str, float]:
+                return fixed
+        else:
+            row_of, table = self._row_key(given), spec.table
+
+            def probs_of(env: Env) -> dict[str, float]:
+                return {str(k): float(v) for k, v in _table_leaf(table, row_of(env)).items()}
+
+        binary, driver = self._log_factors(spec.odds)
+        must, never = self._gates(spec, kind, pillar)
+        log_sum, key = self._log_sum, name + ".outcome"
+
+        def step(env: Env, rng: random.Random) -> None:
+            probs = probs_of(env)
+            absent = probs.get("absent", 0.0)
+            shift = log_sum(env, binary, driver)
+            if shift != 0.0 and 0.0 < absent < 1.0:  # odds of present against absent
+                present = _with_odds(1.0 - absent, shift)
+                scale = present / (1.0 - absent)
+                probs = {k: (1.0 - present if k == "absent" else v * scale)
+                         for k, v in probs.items()}
+            u = rng.random()
+            outcome, total = "absent", 0.0
+            for level, p in probs.items():  # one draw, cumulative in the order written
+                if p <= 0.0:
+                    continue
+                outcome = level  # the last possible outcome takes any rounding remainder
+                total += p
+                if u < total:
+                    break
+            if not (all(env[m] for m in must) and not any(env[x] for x in never)):
+                outcome = "absent"
+            env[key] = outcome
+            env[name] = outcome != "absent"
+
+        self.units[name] = _Unit(given + [k for k, _ in binary] + must + never, step)
 
     def _binary(self, name: str, spec: Any, kind: str, pillar: str | None) -> None:
         deps, chance = self._chance(spec)
@@ -654,7 +789,7 @@ class ReferenceSampler:
                                  + list(spec.after.names), step)
 
     def _questions(self) -> tuple[list[tuple[str, Evaluator]], dict[str, str]]:
-        parsed = {name: parse_question(q if isinstance(q, str) else q.expr)
+        parsed = {name: parse_question(q if isinstance(q, str) else q.expr, self.levels)
                   for name, q in self.scenario.questions.items()}
         kinds: dict[str, str] = {}
 
@@ -699,4 +834,4 @@ class ReferenceSampler:
         """``n`` independent draws from ``random.Random(seed)``."""
         rng = random.Random(seed)
         return ReferenceSample([self.draw(rng) for _ in range(n)], dict(self.question_kinds),
-                               self.as_of, self.horizon, list(self.dated))
+                               self.as_of, self.horizon, list(self.dated), dict(self.levels))

@@ -492,3 +492,80 @@ def test_checking_a_valid_expression_searches_no_suggestions(
     with pytest.raises(ScenarioError, match="did you mean 'n10'"):
         check(parse("n1x"), big)
     assert built == [1]
+
+
+# -- categorical outcomes (format 3): resolve --------------------------------------------
+
+CAT_SCOPE = {
+    "instc": NameInfo("bool", levels=("absent", "generic", "named")),
+    "form": NameInfo("bool", levels=("treaty", "programme")),  # never absent
+    "a": NameInfo("bool"),
+    "n": NameInfo("number"),
+}
+#: ... with the binary rows resolve writes (as a compiled model's scope has them)
+CAT_ROWS = {**CAT_SCOPE, **{f"{n}={lv}": NameInfo("bool") for n in ("instc", "form")
+                             for lv in CAT_SCOPE[n].levels or () if lv != "absent"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("instc == named", "instc == named"),
+        ("named == instc", "instc == named"),
+        ("instc != generic", "not instc == generic"),
+        ("instc == absent", "not instc"),
+        ("instc != absent", "not not instc"),
+        ("in(instc, generic, named)", "instc == generic or instc == named"),
+        ("in(form, treaty)", "form == treaty"),
+        ("(instc == named) == a", "(instc == named) == a"),
+        ("not instc == named and a", "not instc == named and a"),
+        ("count(instc == named, form == treaty) >= 1",
+         "count(instc == named, form == treaty) >= 1"),
+        ("instc and a", "instc and a"),  # the name alone: present
+    ],
+)
+def test_resolve_outcome_tests(text: str, canonical: str) -> None:
+    from pactsim.language.expr import resolve
+
+    tree = resolve(parse(text), CAT_SCOPE)
+    assert unparse(tree) == canonical
+    # the canonical text reads back to the same conditions, and resolving is idempotent
+    assert resolve(parse(unparse(tree)), CAT_SCOPE) == tree
+    assert resolve(tree, CAT_SCOPE) == tree
+    assert check(tree, CAT_ROWS) == "bool"
+
+
+def test_resolve_leaves_binary_expressions_alone() -> None:
+    from pactsim.language.expr import resolve
+
+    tree = parse("a == a and n > 2")
+    assert resolve(tree, CAT_SCOPE) is tree or resolve(tree, CAT_SCOPE) == tree
+    assert resolve(tree, {"a": NameInfo("bool"), "n": NameInfo("number")}) is tree
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "fragment"),
+    [
+        ("instc == nmed", 10, "'nmed' is not an outcome of 'instc'; did you mean 'named'?"),
+        ("instc == a", 10, "to compare whether 'instc' is present, write '(instc != absent)'"),
+        ("form == absent", 9, "its outcomes are treaty, programme"),
+        ("instc == form", 1, "cannot compare two categorical nodes"),
+        ("in(a, b)", 1, "'a' is not a categorical node"),
+        ("in(instc)", 1, "needs at least one outcome"),
+        ("in(instc, generic, nmed)", 20, "did you mean 'named'?"),
+        ("instc == 3", 10, "'3' is not an outcome of 'instc'"),
+    ],
+)
+def test_resolve_errors_are_located(text: str, column: int, fragment: str) -> None:
+    from pactsim.language.expr import resolve
+
+    with pytest.raises(ScenarioError) as info:
+        resolve(parse(text), CAT_SCOPE)
+    (problem,) = info.value.problems
+    assert problem.column == column
+    assert fragment in problem.message
+
+
+def test_check_refuses_an_unresolved_in() -> None:
+    with pytest.raises(ScenarioError, match="in\\(\\) takes a categorical node"):
+        check(parse("in(instc, named)"), CAT_SCOPE)

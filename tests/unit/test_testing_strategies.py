@@ -25,7 +25,7 @@ import pactsim.testing
 from pactsim.inference.compile import compile_scenario
 from pactsim.language import expr as _expr
 from pactsim.language.io import from_dict
-from pactsim.language.scenario import Beta, Between, Node, Scenario
+from pactsim.language.scenario import Beta, Between, Node, Scenario, _validate_pspec
 from pactsim.results.estimate import Estimate
 from pactsim.testing import assert_matches_exact, assert_prob_close, strategies
 from pactsim.testing.assertions import family_wise_threshold
@@ -49,12 +49,28 @@ def nodes_of(sc: Scenario) -> dict[str, Node]:
 
 
 def p_specs(node: Node) -> list[Any]:
-    """The p specs of a node's chance (none for a dated event: it has curves)."""
+    """The p specs of a node's chance (none for a dated event: it has curves, nor for a
+    categorical node: see :func:`level_keys`); leaves in the order written, whatever
+    the keys (true/false, or a categorical parent's outcomes)."""
     if node.p is not None:
         return [node.p]
-    if node.table is None or node.timing == "curve":
+    if node.table is None or node.timing == "curve" or node.levels is not None:
         return []
-    return [spec for _, spec in node.table_entries()]
+    leaves, stack = [], [(node.table, len(node.given or []))]
+    while stack:
+        table, depth = stack.pop()
+        if depth == 0:
+            leaves.append(_validate_pspec(table))
+        else:
+            stack += [(sub, depth - 1) for sub in reversed(list(table.values()))]
+    return leaves
+
+
+def level_keys(node: Node) -> Any:
+    """A categorical node's outcomes and the outcomes each row of its table lists."""
+    if node.levels is None:
+        return None
+    return node.level_names, [(keys, sorted(lv)) for keys, lv in node.level_rows()]
 
 
 def question_texts(sc: Scenario) -> list[str]:
@@ -214,6 +230,7 @@ def test_strategy_reaches(feature: str, predicate: Any) -> None:
         {"allow_gates": 0},
         {"allow_questions": "yes"},
         {"dated": "yes"},
+        {"categorical": 1},
     ],
 )
 def test_invalid_arguments(kwargs: dict[str, Any]) -> None:
@@ -263,7 +280,7 @@ def structure(sc: Scenario) -> dict[str, Any]:
                      [type(s).__name__ for s in p_specs(node)], node.timing,
                      curve_dates(node) if node.timing == "curve" else None,
                      sorted(node.hazard_ratio), node.after,
-                     None if node.delay is None else delay_form(node.delay))
+                     None if node.delay is None else delay_form(node.delay), level_keys(node))
     return out
 
 
@@ -458,6 +475,93 @@ def test_expressions_over_dated_scenarios_are_conditions(data: st.DataObject) ->
     res = pactsim.simulate(sc, n=300, seed=0)
     for _ in range(3):
         text = data.draw(strategies.expressions(sc), label="expr")
+        _tree, typ = _expr.compile_expr(text, model.scope())
+        assert typ == "bool"
+        assert 0.0 <= res.prob(text).value <= 1.0
+
+
+# -- categorical nodes (format 3) ------------------------------------------------------
+
+
+def _levels_kinds(sc: Scenario) -> set[str]:
+    return {"dict" if isinstance(n.levels, dict) else "table"
+            for n in nodes_of(sc).values() if n.levels is not None}
+
+
+@FAST
+@given(strategies.scenarios(max_nodes=6, categorical=True, dated=True))
+def test_categorical_scenarios_load_round_trip_and_simulate(sc: Scenario) -> None:
+    assert (sc.pactsim == 3) == bool(sc.outcomes)  # format 3 exactly when levels appear
+    assert from_dict(sc.model_dump(exclude_defaults=True)) == sc
+    again = pactsim.loads(pactsim.dumps(sc))
+    assert again.outcomes == sc.outcomes
+    res = pactsim.simulate(sc, n=300, seed=0)
+    for node, levels in sc.outcomes.items():
+        total = sum(res.prob(f"{node} == {lv}").value for lv in levels)
+        assert total == pytest.approx(1.0)
+
+
+@FAST
+@given(strategies.scenarios(max_nodes=6))
+def test_without_categorical_no_levels(sc: Scenario) -> None:
+    assert sc.pactsim == 1 and not sc.outcomes
+
+
+def _outcome_keyed(sc: Scenario) -> bool:
+    """Some table has a categorical parent (its outcomes are keys)."""
+    return any(set(n.given or []) & set(sc.outcomes) for n in nodes_of(sc).values())
+
+
+@pytest.mark.parametrize(
+    ("feature", "predicate"),
+    [
+        ("levels as a dict", lambda sc: "dict" in _levels_kinds(sc)),
+        ("levels with a table", lambda sc: "table" in _levels_kinds(sc)),
+        ("categorical without absent", lambda sc: any(
+            lv[0] != "absent" for lv in sc.outcomes.values())),
+        ("gated categorical", lambda sc: any(
+            "absent" in lv and "absent" not in nodes_of(sc)[n].level_names
+            for n, lv in sc.outcomes.items())),
+        ("categorical with odds", lambda sc: any(
+            nodes_of(sc)[n].odds for n in sc.outcomes)),
+        ("table over a categorical parent", _outcome_keyed),
+        ("binary node over a categorical parent", lambda sc: any(
+            n.levels is None and set(n.given or []) & set(sc.outcomes)
+            for n in nodes_of(sc).values())),
+        ("gate testing an outcome", lambda sc: any(
+            ("==" in g or "in(" in g) for n in nodes_of(sc).values()
+            for g in [*n.requires, *n.excludes])),
+        ("question with ==", lambda sc: any(
+            f"{n} == " in t for t in question_texts(sc) for n in sc.outcomes)),
+        ("question with !=", lambda sc: any(
+            f"{n} != " in t for t in question_texts(sc) for n in sc.outcomes)),
+        ("question with in()", lambda sc: any("in(" in t for t in question_texts(sc))),
+    ],
+)
+def test_categorical_strategy_reaches(feature: str, predicate: Any) -> None:
+    find(strategies.scenarios(max_nodes=6, categorical=True), predicate, settings=SEARCH)
+
+
+@FAST
+@given(st.data())
+def test_from_scenario_keeps_the_structure_of_categorical_scenarios(
+        data: st.DataObject) -> None:
+    sc = data.draw(strategies.scenarios(max_nodes=6, categorical=True), label="scenario")
+    other = data.draw(strategies.from_scenario(sc), label="renumbered")
+    assert structure(other) == structure(sc)
+    assert other.outcomes == sc.outcomes
+
+
+@FAST
+@given(st.data())
+def test_expressions_over_categorical_scenarios_are_conditions(data: st.DataObject) -> None:
+    sc = data.draw(strategies.scenarios(max_nodes=5, categorical=True), label="scenario")
+    model = compile_scenario(sc)
+    res = pactsim.simulate(sc, n=300, seed=0)
+    for _ in range(3):
+        text = data.draw(strategies.expressions(sc), label="expr")
+        assert "=" not in text.replace("==", "").replace("!=", "").replace("<=", "").replace(
+            ">=", "")  # outcome rows are written x == l, never x=l
         _tree, typ = _expr.compile_expr(text, model.scope())
         assert typ == "bool"
         assert 0.0 <= res.prob(text).value <= 1.0

@@ -49,6 +49,7 @@ from pactsim.errors import Problem, ScenarioError, did_you_mean
 
 # fmt: off
 __all__ = [
+    "ABSENT",
     "MAX_DEPTH",
     "MAX_LENGTH",
     "BoolLit",
@@ -60,7 +61,6 @@ __all__ = [
     "DaysBetween",
     "Expr",
     "ExprType",
-    "ABSENT",
     "Name",
     "NameInfo",
     "Not",
@@ -610,6 +610,8 @@ def _outcome(node: str, level: Expr, scope: Mapping[str, NameInfo], bad: _Report
     if not isinstance(level, Name) or level.name not in levels:
         shown = unparse(level)
         hint = did_you_mean(shown, levels) if isinstance(level, Name) else ""
+        if not hint and isinstance(level, Name) and level.name in scope and ABSENT in levels:
+            hint = f"; to compare whether '{node}' is present, write '({node} != absent)'"
         bad(level, f"'{shown}' is not an outcome of '{node}'{hint} (its outcomes are "
             f"{', '.join(levels)})")
         return Name(node, start=level.start)
@@ -908,6 +910,8 @@ def _wrap(expr: Expr, minimum: int) -> str:
     """Unparse `expr`, in parentheses if it binds less tightly than `minimum`."""
     if isinstance(expr, BoolOp):
         precedence = 1 if expr.op == "or" else 2
+    elif isinstance(expr, Name) and "=" in expr.name:  # an outcome row reads 'x == l'
+        precedence = 4
     else:
         precedence = 3 if isinstance(expr, Not) else 4 if isinstance(expr, Compare) else 5
     return f"({unparse(expr)})" if precedence < minimum else unparse(expr)

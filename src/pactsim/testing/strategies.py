@@ -146,6 +146,9 @@ class _Pools:
     dates: tuple[str, ...]  # date-valued terms: "signing.date", date questions
     first_day: dt.date
     span: int  # days from first_day to the horizon
+    #: Categorical nodes (format 3) and their outcomes: a name leaf that picks one
+    #: may test its outcome (``x == l``, ``x != l``, ``in(x, l, m)``).
+    levels: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 # Leaves: ("name", i) | ("lit", b) | ("date", i, op, day) | ("num", i, op, x)
@@ -197,6 +200,8 @@ def _render(tree: Any, pools: _Pools) -> str:
         return f"{_count(tree[1], pools)} {tree[2]} {tree[3]}"
     if kind in ("name", "date", "num", "count"):
         i = tree[1] if isinstance(tree[1], int) else tree[1][0]
+        if pools.bools and pools.levels:
+            return _outcome_test(_pick(pools.bools, i), i // len(pools.bools), pools)
         return _pick(pools.bools, i) if pools.bools else ("true" if i % 2 else "false")
     if kind == "lit":
         return "true" if tree[1] else "false"
@@ -210,7 +215,21 @@ def _render(tree: Any, pools: _Pools) -> str:
         args = [_render(e, pools) for e in tree[1]]
         k = tree[2] if kind == "at_most" else min(tree[2], len(args))  # k > len is an error
         return f"{kind}({k}, {', '.join(args)})"
-    return f"({_render(tree[1], pools)}) {kind} ({_render(tree[2], pools)})"
+    left, right = _render(tree[1], pools), _render(tree[2], pools)
+    levels = dict(pools.levels)
+    if left in levels or right in levels:  # 'x == y' with x categorical tests an outcome
+        left, right = (f"{x} == {levels[x][-1]}" if x in levels else x for x in (left, right))
+    return f"({left}) {kind} ({right})"
+
+
+def _outcome_test(name: str, j: int, pools: _Pools) -> str:
+    """``name``, or for a categorical node (the ``j``-th choice) a test of its outcome."""
+    levels = dict(pools.levels).get(name)
+    if levels is None or j % 4 == 0:
+        return name
+    a, b = levels[(j // 4) % len(levels)], levels[(j // 4 + 1) % len(levels)]
+    return f"{name} == {a}" if j % 4 == 1 else f"{name} != {a}" if j % 4 == 2 else \
+        f"in({name}, {a}, {b})" if a != b else f"in({name}, {a})"
 
 
 def _count(picks: Sequence[int], pools: _Pools) -> str:
@@ -234,6 +253,7 @@ class _Config:
     allow_questions: bool
     max_parents: int
     dated: bool = False
+    categorical: bool = False
 
 
 @dataclass(frozen=True)
@@ -526,6 +546,91 @@ def _with_condition(draw: st.DrawFn, spec: dict[str, Any], t: _Time,
 _UNDATED_KEYS = ("p", "given", "table", "odds")
 
 
+# -- format 3: categorical nodes -------------------------------------------------
+
+_OUTCOME_NAMES = ("generic", "named", "treaty", "programme", "statement", "high")
+#: Most parents of a table that has a categorical parent or is categorical (each
+#: categorical parent multiplies its rows by its number of outcomes).
+_MAX_CAT_GIVEN = 2
+
+
+@st.composite
+def _level_probs(draw: st.DrawFn, levels: Sequence[str]) -> dict[str, float]:
+    """Hundredths summing to 1 over ``levels`` (some may be 0)."""
+    cuts = sorted(draw(st.lists(st.integers(0, 100), min_size=len(levels) - 1,
+                                max_size=len(levels) - 1)))
+    bounds = [0, *cuts, 100]
+    return {x: (hi - lo) / 100 for x, lo, hi in zip(levels, bounds, bounds[1:], strict=False)}
+
+
+def _nest_keys(keys: Sequence[Sequence[Any]], leaves: Any) -> Any:
+    """A nested table with ``keys[i]`` at depth i, leaves taken in order from an iterator."""
+    if not keys:
+        return next(leaves)
+    return {k: _nest_keys(keys[1:], leaves) for k in keys[0]}
+
+
+@st.composite
+def _outcome_condition(draw: st.DrawFn, name: str, levels: Sequence[str]) -> str:
+    """A condition on a categorical node's outcome: ``==``, ``!=`` or ``in(...)``."""
+    op = draw(st.sampled_from(["==", "!=", "in"]))
+    if op == "in":
+        some = draw(st.lists(st.sampled_from(list(levels)), min_size=1, max_size=2, unique=True))
+        return f"in({name}, {', '.join(some)})"
+    return f"{name} {op} {draw(st.sampled_from(list(levels)))}"
+
+
+@st.composite
+def _categorical(draw: st.DrawFn, spec: dict[str, Any], gated: bool,
+                 cats: dict[str, tuple[str, ...]], p_specs: st.SearchStrategy[Any]
+                 ) -> tuple[dict[str, Any], tuple[str, ...] | None]:
+    """Format 3 for one node drawn as binary: perhaps make it categorical (levels as
+    ``{outcome: p}``, or a list and a table of them over its parents), give its table
+    outcome keys for categorical parents, and turn gates on categorical nodes into tests
+    of their outcomes. A dated node stays binary and tests an outcome where its table
+    had a categorical parent. Returns the spec and, when categorical, its outcomes
+    (``absent`` first when written or ``gated``)."""
+    for key in ("requires", "excludes"):
+        if key in spec:
+            spec[key] = [draw(_outcome_condition(g, cats[g])) if g in cats and draw(
+                st.booleans()) else g for g in spec[key]]
+    gated = gated or bool(spec.get("requires") or spec.get("excludes"))
+    given = list(spec.get("given", []))
+    if any(k in spec for k in ("by", "after", "hazard_ratio")) or (
+            "table" in spec and _curve_leaf(spec["table"], len(given))):
+        # a dated node stays binary; a table of curves takes true/false parents only
+        if any(g in cats for g in given):
+            spec["given"] = [f"{g} == {cats[g][-1]}" if g in cats else g for g in given]
+        return spec, None
+    make = draw(st.booleans())
+    if not make and not any(g in cats for g in given):
+        return spec, None
+    given = given[:_MAX_CAT_GIVEN]
+    keys: list[tuple[Any, ...]] = [cats.get(g, (True, False)) for g in given]
+    rows = 1
+    for k in keys:
+        rows *= len(k)
+    if not make:  # a binary node over a categorical parent: outcome keys
+        spec["given"] = given
+        spec["table"] = _nest_keys(keys, iter(draw(st.lists(p_specs, min_size=rows,
+                                                            max_size=rows))))
+        return spec, None
+    named = draw(st.lists(st.sampled_from(_OUTCOME_NAMES), min_size=1, max_size=3, unique=True))
+    absent = "odds" in spec or len(named) == 1 or draw(st.booleans())
+    levels = (["absent"] if absent else []) + named
+    spec.pop("p", None)
+    if given:
+        leaves = [{k: v for k, v in draw(_level_probs(levels)).items() if v > 0}
+                  for _ in range(rows)]
+        spec["levels"], spec["given"] = levels, given
+        spec["table"] = _nest_keys(keys, iter(leaves))
+    else:
+        spec.pop("given", None)
+        spec.pop("table", None)
+        spec["levels"] = draw(_level_probs(levels))
+    return spec, (("absent",) if absent or gated else ()) + tuple(named)
+
+
 @st.composite
 def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
     has_signing = cfg.allow_timing and cfg.max_nodes >= 1 and draw(st.booleans())
@@ -559,6 +664,10 @@ def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
     def add_signing() -> None:
         if cfg.dated:
             data["signing"] = draw(_timing(t, events=False))
+            given = data["signing"].get("given", [])
+            if any(g in cats for g in given):  # curves take true/false parents: an outcome
+                data["signing"]["given"] = [f"{g} == {cats[g][-1]}" if g in cats else g
+                                            for g in given]
         else:
             days = sorted(draw(st.lists(st.integers(1, span), min_size=1,
                                         max_size=min(_MAX_BY_POINTS, span), unique=True)))
@@ -572,6 +681,7 @@ def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
     events: dict[str, Any] = {}
     pillars: dict[str, dict[str, Any]] = {}
     clauses: dict[str, dict[str, Any]] = {}
+    cats: dict[str, tuple[str, ...]] = {}  # categorical nodes so far -> their outcomes
     p_specs = _UNCERTAIN_P if cfg.allow_uncertain else _PROBABILITIES
     for i, seed in enumerate(seeds):
         if has_signing and i == signing_at:
@@ -596,6 +706,12 @@ def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
                 spec = draw(_with_condition(spec, t, p_specs))
         elif cfg.dated:
             spec = draw(_with_condition(spec, t, p_specs))
+        if cfg.categorical:
+            real = kind if kind == "event" or (kind == "clause" and pillars) else "pillar"
+            spec, levels = draw(_categorical(
+                spec, real == "clause" or (real == "pillar" and has_signing), cats, p_specs))
+            if levels is not None:
+                cats[name] = levels
         if kind == "event":
             events[name] = spec
         elif kind == "clause" and pillars:
@@ -607,6 +723,8 @@ def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
         add_signing()
     if t.v2:
         data["pactsim"] = 2
+    if cats:
+        data["pactsim"] = 3
     if events:
         data["events"] = events
     if pillars:
@@ -619,7 +737,7 @@ def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
         pools = _Pools(bools=tuple(order), numbers=numbers,
                        dates=tuple(f"{d}.date" for d in dated) if dated
                        else ("signing.date",) if has_signing else (),
-                       first_day=as_of, span=span)
+                       first_day=as_of, span=span, levels=tuple(cats.items()))
         questions = draw(_questions(pools, namer, dated))
         if questions:
             data["questions"] = questions
@@ -637,8 +755,10 @@ def scenarios(
     allow_questions: bool = True,
     max_parents: int = 3,
     dated: bool = False,
+    categorical: bool = False,
 ) -> st.SearchStrategy[Scenario]:
-    """Generate valid scenarios: format 1, or with ``dated=True`` format 2 (time).
+    """Generate valid scenarios: format 1, with ``dated=True`` format 2 (time), with
+    ``categorical=True`` format 3 (categorical outcomes) when a node has levels.
 
     Each example is built as plain data and validated by
     :func:`pactsim.language.io.from_dict`, so it passes every check a scenario file
@@ -697,6 +817,20 @@ def scenarios(
         ``not`` a binary node. Questions may then use every dated node's
         ``.date`` and ``a.date - b.date``. The file says ``pactsim: 2``
         exactly when it uses a format-2 key.
+    categorical:
+        Whether categorical nodes (format 3) may appear (default ``False``:
+        the examples of earlier versions, drawn exactly as before). Then an
+        undated node may get ``levels``: 1 to 3 named outcomes, with
+        ``absent`` (always when it has ``odds``), as ``{outcome: p}`` in
+        hundredths summing to 1, or as a list with ``given`` (at most two
+        parents) + a table of ``{outcome: p}`` rows (outcomes of probability 0
+        left out). A table with a categorical parent has its outcomes as keys
+        (``absent`` included when the parent can be absent); a gate on a
+        categorical node may become a test of its outcome (``"x == named"``,
+        ``"x != generic"``, ``"in(x, generic, named)"``); a table of curves
+        (format 2) takes ``"x == <its last outcome>"`` instead of ``x``; and
+        questions may test outcomes with ``==``, ``!=`` and ``in(...)``. The
+        file says ``pactsim: 3`` exactly when some node has levels.
 
     Returns
     -------
@@ -743,6 +877,7 @@ def scenarios(
         allow_questions=_check_bool("allow_questions", allow_questions),
         max_parents=_check_int("max_parents", max_parents),
         dated=_check_bool("dated", dated),
+        categorical=_check_bool("categorical", categorical),
     )
     if cfg.min_nodes > cfg.max_nodes:
         raise InvalidArgument(
@@ -802,10 +937,21 @@ def _renumbered(draw: st.DrawFn, scenario: Scenario, vary_timing: bool) -> Scena
             return {"median": m, "p90": m + draw(st.integers(1, 300))}
         return {"by": curve(value["by"])}
 
+    def outcomes(value: Any, depth: int) -> Any:
+        """New {outcome: p} rows over the same outcomes (format 3)."""
+        if depth == 0:
+            return draw(_level_probs(list(value)))
+        return {key: outcomes(sub, depth - 1) for key, sub in value.items()}
+
     def node(spec: dict[str, Any]) -> None:
-        if "p" in spec:
+        if "levels" in spec:
+            if isinstance(spec["levels"], dict):
+                spec["levels"] = outcomes(spec["levels"], 0)
+            else:
+                spec["table"] = outcomes(spec["table"], len(spec["given"]))
+        elif "p" in spec:
             spec["p"] = leaf(spec["p"])
-        if "table" in spec:
+        if "table" in spec and "levels" not in spec:
             if _curve_leaf(spec["table"], len(spec["given"])):
                 spec["table"] = curves(spec["table"], len(spec["given"]))
             else:
@@ -846,7 +992,9 @@ def _curve_leaf(table: Any, depth: int) -> bool:
 def from_scenario(scenario: Scenario, *, vary_timing: bool = True) -> st.SearchStrategy[Scenario]:
     """Generate scenarios with the structure of ``scenario`` and new numbers.
 
-    Names, kinds, ``given``, ``odds`` parents, gates, questions, dates,
+    Names, kinds, ``given``, ``odds`` parents, gates, questions, dates, the
+    outcomes of categorical nodes (format 3: each row's probabilities redrawn
+    in hundredths over the outcomes it lists),
     labels, the kind of every probability (plain, ``beta`` or ``between``)
     and, in format 2, ``after``, the kind of every ``delay`` and the keys of
     every ``hazard_ratio`` are kept; every plain probability, Beta shape,
@@ -893,7 +1041,8 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
 
     Expressions combine its binary nodes and true/false questions with
     ``and``, ``or``, ``not``, ``any``, ``all``, ``at_least``, ``at_most``,
-    ``exactly``, ``count(...)`` comparisons and ``==``/``!=``; they compare
+    ``exactly``, ``count(...)`` comparisons and ``==``/``!=``, test the outcomes
+    of categorical nodes (format 3: ``x == l``, ``x != l``, ``in(x, l, m)``); they compare
     drivers, numeric questions and (format 2) days between two dated nodes'
     dates with numbers, and ``signing.date``, every dated node's ``.date`` and
     date questions with dates from just before ``as_of`` to the horizon (later
@@ -926,7 +1075,10 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
     """
     _check_scenario(scenario)
     model = compile_scenario(scenario)
-    by_type: dict[str, list[str]] = {"bool": list(model.names), "number": [], "date": []}
+    # an outcome row x=l is written x == l (format 3)
+    bools = [n.replace("=", " == ", 1) if n in model.index and "=" in n
+             and model.kinds[model.index[n]] == "outcome" else n for n in model.names]
+    by_type: dict[str, list[str]] = {"bool": bools, "number": [], "date": []}
     by_type["number"] += model.driver_names
     dated = scenario.dated_names
     by_type["date"] += [f"{name}.date" for name in dated]
@@ -935,5 +1087,6 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
     for qname, (_tree, qtype) in model.questions.items():
         by_type[qtype].append(qname)
     pools = _Pools(tuple(by_type["bool"]), tuple(by_type["number"]), tuple(by_type["date"]),
-                   scenario.as_of, (scenario.horizon - scenario.as_of).days)
+                   scenario.as_of, (scenario.horizon - scenario.as_of).days,
+                   tuple(model.outcomes.items()))
     return _EXPR_TREES.map(lambda tree: _render(tree, pools))
