@@ -16,6 +16,8 @@ event       binary context event outside the agreement text
 signing     the agreement is signed on or before the horizon; has a date
 pillar      a pillar is in the text (implicitly requires ``signing``)
 clause      a clause is in the text (implicitly requires its pillar)
+attribute   a number of the agreement with a distribution (format 3; a leaf: questions
+            may use it, nodes may not; see :mod:`pactsim.language.attributes`)
 question    an expression over the other names
 ==========  ==============================================================
 """

@@ -403,7 +403,8 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             c.report(
                 path,
                 f"name '{name}' is already used at {at} ({dotted_path(seen[name])}); "
-                "drivers, events, signing, pillars, clauses and questions share one namespace",
+                "drivers, events, signing, pillars, clauses, attributes and questions share one "
+                "namespace",
                 key=True,
             )
             return
