@@ -209,6 +209,10 @@ def test_outcomes_plot_has_a_segment_per_outcome(res: pactsim.Results, ex: objec
     assert [w for _, w in by_bar[0.0]] == pytest.approx([70.0, 30.0], abs=1e-9)
     texts = [t.get_text() for t in ax.texts]
     assert "named 28%" in texts and "absent 36%" in texts
+    # only pillars and clauses: the subtitle says "if signed", the labels need not
+    ax = plot.outcomes(ex, ["instc", "form"]).axes[0]  # type: ignore[arg-type, union-attr]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["instc", "form"]
+    assert any("; if signed." in t.get_text() for t in ax.texts)
     # Monte Carlo, one node, unconditional
     fig = res.plot.outcomes(["instc"], given_signed=False)
     segs = _segments(fig.axes[0])  # type: ignore[union-attr]

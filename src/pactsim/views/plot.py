@@ -312,14 +312,14 @@ def outcomes(res: ResultsLike, nodes: list[str] | None = None, ax: Axes | None =
                                f"(categorical: {', '.join(found)})" + did_you_mean(n, found))
     own = ax is None
     fig, ax = _start(ax, (9, 1.5 + 0.55 * len(nodes)))
-    signed_any = False
+    cols = {n: "p_given_signed" if given_signed and str(marg.kind.get(n, "")) in (
+        "pillar", "clause") and found[n].p_given_signed.notna().all() else "p" for n in nodes}
+    signed_any = "p_given_signed" in cols.values()
+    mixed = len(set(cols.values())) > 1  # then each label says which bars are if signed
     names: list[str] = []
     for y, n in enumerate(nodes):
         rows = found[n]
-        content = str(marg.kind.get(n, "")) in ("pillar", "clause")
-        col = "p"
-        if given_signed and content and rows.p_given_signed.notna().all():
-            col, signed_any = "p_given_signed", True
+        col = cols[n]
         p = rows[col].to_numpy(dtype=float)
         colours = _d.outcome_colours([str(x) for x in rows.outcome])
         left = 0.0
@@ -340,7 +340,7 @@ def outcomes(res: ResultsLike, nodes: list[str] | None = None, ax: Axes | None =
                         textcoords="offset points", va="center", fontsize=7.5,
                         color="#444444", annotation_clip=False)
         label = str(marg.label.get(n, n)) if "label" in marg.columns else n
-        names.append(label + (" (if signed)" if col == "p_given_signed" else ""))
+        names.append(label + (" (if signed)" if mixed and col == "p_given_signed" else ""))
     ax.set_yticks(range(len(nodes)), [plain(clip(x)) for x in names])
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(len(nodes) - 0.5, -0.5)
@@ -350,7 +350,8 @@ def outcomes(res: ResultsLike, nodes: list[str] | None = None, ax: Axes | None =
     _frame(ax, "x")
     n_draws = draws(res)
     note = ("Each bar is one categorical node; segments are its outcomes (absent in grey)"
-            + ("; pillars and clauses if signed" if signed_any else "") + ".")
+            + (("; pillars and clauses if signed" if mixed else "; if signed")
+               if signed_any else "") + ".")
     if n_draws:
         se = float(marg[marg.kind == "outcome"].stderr.max())
         note += f" Monte Carlo standard errors up to {100 * se:.2f} points."
