@@ -634,8 +634,10 @@ def _resolve(expr: Expr, scope: Mapping[str, NameInfo], bad: _Report) -> Expr:
             level = right if _categorical(left, scope) == node else left
             if _categorical(level, scope) is not None:
                 text = unparse(expr)
+                other = _categorical(level, scope) or ""
+                ex = [f"{x} == {(scope[x].levels or ('l',))[-1]}" for x in (node, other)]
                 bad(expr, f"cannot compare two categorical nodes in '{text}'; compare each "
-                    "with an outcome, e.g. 'a == named and b == named'")
+                    f"with an outcome, e.g. '{ex[0]} and {ex[1]}'")
                 return expr
             out = _outcome(node, level, scope, bad)
             return out if op == "==" else Not(out, start=expr.start)

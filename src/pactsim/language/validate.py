@@ -194,7 +194,10 @@ class _Checker:
 
     def pydantic(self, prefix: Path, err: ValidationError, allowed: Sequence[str],
                  data: Mapping[Any, Any] | None = None) -> None:
+        levels_seen: set[Path] = set()
         for e in err.errors():
+            if self._levels_error(prefix, e, levels_seen):
+                continue
             path = self._resolve(prefix, [x for x in e["loc"] if x != "[key]"])
             loc = path[len(prefix):]
             kind = e["type"]
@@ -230,6 +233,39 @@ class _Checker:
                 self.report(path, friendly, value=value)
             else:  # pragma: no cover - every kind a scenario can produce is mapped above
                 self.report(path, f"= {shown(value)} is not valid here ({e['msg']})", value=value)
+
+    def _levels_error(self, prefix: Path, e: Any, seen: set[Path]) -> bool:
+        """A wrong ``levels`` (format 3), whose two forms pydantic reports as two union
+        members (``dict[str,float]``, ``list[str]``): one message, at the value or at
+        the outcome that is wrong, without the member names."""
+        raw = [x for x in e["loc"] if x != "[key]"]
+        if "levels" not in raw or raw.index("levels") + 1 >= len(raw) or \
+                raw[raw.index("levels") + 1] not in ("dict[str,float]", "list[str]"):
+            return False
+        i = raw.index("levels")
+        tag, rest = raw[i + 1], raw[i + 2:]
+        path = self._resolve(prefix, raw[:i + 1] + rest)
+        written: Any = self.loc.data
+        for k in path[:len(prefix) + i + 1]:
+            written = written.get(k) if isinstance(written, Mapping) else None
+        value = e.get("input")
+        if (tag == "dict[str,float]") != isinstance(written, Mapping) and (
+                isinstance(written, Mapping | list)):
+            return True  # the member of the other form says what is wrong
+        if path in seen:
+            return True
+        seen.add(path)
+        if rest and tag == "dict[str,float]":
+            self.report(path, f"= {shown(value)} is not a probability (write a number in "
+                        "[0, 1])", value=value)
+        elif rest:
+            self.report(path, f"= {shown(value)} is not an outcome name (outcomes are "
+                        "snake_case names, e.g. binding_treaty)", value=value)
+        else:
+            self.report(path, f"= {shown(value)} must be {{outcome: probability}} (e.g. "
+                        f"{_LEVELS_EXAMPLE}) or, with given + table, a list of outcome "
+                        "names ([absent, generic, named])", value=value)
+        return True
 
     def _unknown_field(self, name: Key, allowed: Sequence[str], prefix: Path,
                        data: Mapping[Any, Any] | None, depth: int) -> str:
@@ -684,6 +720,10 @@ def _check_node(
         if has_given and not has_table:
             c.report((*path, "given"), "given needs a table: nested keys in the order of "
                      "given, with {outcome: probability} at each leaf", key=True)
+        elif has_table and not has_given and isinstance(n.levels, list):
+            c.report((*path, "table"), "a table needs given: the parents whose values key its "
+                     "rows, in order (e.g. given: [signing]); without parents write the "
+                     f"chances ({_LEVELS_EXAMPLE})", key=True)
         if n.given and has_table and isinstance(n.levels, list):
             ok = all([ref((*path, "given", i), g, "in given")  # noqa: C419
                       for i, g in enumerate(n.given) if not is_condition(g)])
@@ -865,7 +905,7 @@ def _check_levels(c: _Checker, name: str, path: Path, n: Node, written: set[str]
             c.report(where, "with given + table, write levels as a list of outcome names "
                      "([absent, generic, named]) and give {outcome: probability} in each row "
                      "of table", key=True)
-        else:
+        elif len(names) >= 2:  # (fewer outcomes: reported above; their sum says nothing)
             _check_level_map(c, where, n.levels, names)
     elif not has_table:
         c.report(where, "a list of outcomes needs given + table, with {outcome: probability} "
