@@ -641,7 +641,9 @@ class Results:
         of:
             What a set is made of: ``"all"`` (pillars and clauses), ``"pillars"``,
             ``"clauses"``, or a pillar's name (the clauses of that pillar).
-            Members are listed in file order.
+            Members are listed in file order; a categorical pillar or clause
+            (format 3 ``levels``) is listed with its outcome, ``instc=named``
+            (``absent``: not listed), so sets differ by outcome.
 
         Notes
         -----
