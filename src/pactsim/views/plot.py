@@ -539,7 +539,8 @@ def numeric(res: ResultsLike, name: str, ax: Axes | None = None, *,
     ax.set_ylabel("Share of all outcomes", fontsize=10)
     ax.set_xlabel(plain(label(res, name)), fontsize=10)
     _frame(ax, "y")
-    sub = f"{name} = {res.scenario.question_text(name)}"
+    sub = f"{name} = {res.scenario.question_text(name)}" if name in res.scenario.questions \
+        else name  # a numeric attribute (format 3) or an expression
     if s.missing > 0:
         sub += f"; no value in {pct_short(s.missing)} of outcomes"
     _titles(ax, res, f"Distribution of {label(res, name)}", sub, heading=heading)
