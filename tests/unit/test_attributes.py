@@ -369,3 +369,39 @@ def test_attributes_of_dated_parents_agree() -> None:
     e, m = ex.numeric("n"), res.numeric("n")
     assert abs(m.mean - e.mean) < 4 * m.stderr
     assert e.quantiles[0.1] == 3.0  # an atom of the mixture, exactly
+
+
+def test_pieces_of_a_rounded_law() -> None:
+    """P(piece | row) on the whole-number grid: uniform(5, 25) rounded is 10 with
+    P = 1/20 (values in [9.5, 10.5)), below 10 with 4.5/20, and so on."""
+    from pactsim.inference.attributes import AttributePlan, bins
+
+    q = parse_quantity({"uniform": {"low": 5, "high": 25}})
+    plan = AttributePlan("t", (), (q,), whole=True)
+    probs = plan.bin_probs(q, [10.0, 12.5])
+    np.testing.assert_allclose(probs, [4.5 / 20, 1 / 20, 2 / 20, 0.0, 12.5 / 20], atol=1e-15)
+    values = bins([10.0, 12.5])
+    assert list(values[1::2]) == [10.0, 12.5]  # the cuts themselves, then points between
+    assert values[0] < 10 < values[2] < 12.5 < values[4]
+    unrounded = AttributePlan("t", (), (q,))
+    np.testing.assert_allclose(unrounded.bin_probs(q, [10.0]), [0.25, 0.0, 0.75], atol=1e-15)
+    discrete = parse_quantity({"values": {1.4: 0.5, 1.6: 0.5}})
+    assert AttributePlan("t", (), (discrete,), whole=True).law(discrete).support()[0].tolist() \
+        == [1.0, 2.0]
+
+
+def test_a_categorical_outcome_as_a_gate() -> None:
+    sc = pactsim.loads(HEADER + """pillars:
+  instc:
+    levels: {absent: 0.2, generic: 0.45, named: 0.35}
+attributes:
+  km: {dist: {uniform: {low: 0, high: 100}}, requires: ["instc == named"]}
+questions:
+  far: km > 80
+""")
+    ex = pactsim.exact(sc)
+    assert ex.prob("far").value == pytest.approx(0.35 * 0.2, abs=1e-12)
+    assert ex.numeric("km").missing == pytest.approx(0.65, abs=1e-12)
+    res = pactsim.simulate(sc, n=100_000, seed=9)
+    est = res.prob("far")
+    assert abs(est.value - 0.07) < 4 * est.stderr
