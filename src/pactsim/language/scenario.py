@@ -1046,6 +1046,10 @@ class Scenario(_Model):
         kinds = [v.kind for v in self.iter_nodes()]
         parts = [f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
                  for k in ("driver", "event", "pillar", "clause", "question") if k in kinds]
+        if self.attributes:  # format 3
+            n = len(self.attributes)
+            parts.insert(len(parts) - ("question" in kinds),
+                         f"{n} attribute{'s' if n != 1 else ''}")
         timing = ", signing" if self.signing is not None else ""
         return (f"<Scenario {self.id!r}: {', '.join(parts) or 'no nodes'}{timing}; "
                 f"as_of {self.as_of}, horizon {self.horizon}>")
