@@ -156,3 +156,46 @@ def test_observations_are_not_linted_as_modelling_mistakes():
     base = {(f.rule, f.field) for f in check(sc.with_changes(observations=[]))}
     assert rules == base
     assert not any("us_trump_win" in field for _rule, field in rules)
+
+
+# -- categorical nodes (format 3) -------------------------------------------------------
+
+HEADER3 = HEADER.replace("pactsim: 1", "pactsim: 3")
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "field", "fragment"),
+    [
+        ("events:\n  z:\n    levels: {absent: 0.5, named: 0.5, generic: 0}\n", 7,
+         "events.z.levels.generic",
+         "outcome 'generic' of 'z' can never happen (P = 0): its probability is 0; remove it"),
+        ("events:\n  a: {p: 0.5}\n  w:\n    levels: [absent, treaty, programme]\n"
+         "    given: [a]\n    table:\n      true: {absent: 0.5, treaty: 0.5}\n"
+         "      false: {absent: 0.5, treaty: 0.5}\n", 8, "events.w.levels[2]",
+         "outcome 'programme' of 'w' can never happen (P = 0): its probability is 0 in every row"),
+        ("events:\n  a: {p: 0.5}\n  b: {p: 0.5, excludes: [a]}\n  w:\n"
+         "    levels: [absent, treaty, programme]\n    given: [a, b]\n    table:\n"
+         "      true: {true: {treaty: 1.0}, false: {absent: 0.5, programme: 0.5}}\n"
+         "      false: {true: {programme: 1.0}, false: {absent: 1.0}}\n", 9,
+         "events.w.levels[1]", "the rows that give it a chance can never be reached"),
+    ],
+)
+def test_an_outcome_that_can_never_happen(body: str, line: int, field: str,
+                                          fragment: str) -> None:
+    findings = [f for f in check(pactsim.loads(HEADER3 + body)) if f.rule == "never-outcome"]
+    assert [(f.line, f.field) for f in findings] == [(line, field)]
+    assert fragment in findings[0].message
+
+
+def test_outcomes_that_can_happen_and_rows_over_outcomes_are_not_findings() -> None:
+    body = ("events:\n  x:\n    levels: {absent: 0.2, generic: 0.45, named: 0.35}\n"
+            "  b:\n    given: [x]\n    table: {absent: 0.1, generic: 0.3, named: 0.9}\n")
+    assert check(pactsim.loads(HEADER3 + body)) == []
+
+
+def test_an_unreachable_outcome_row_is_located_at_its_key() -> None:
+    body = ("events:\n  x:\n    levels: {absent: 0.5, named: 0.5, generic: 0}\n"
+            "  b:\n    given: [x]\n    table: {absent: 0.1, generic: 0.3, named: 0.9}\n")
+    rows = [f for f in check(pactsim.loads(HEADER3 + body)) if f.rule == "unreachable-row"]
+    assert [(f.field, f.line) for f in rows] == [("events.b.table.generic", 10)]
+    assert "x=generic can never be reached" in rows[0].message

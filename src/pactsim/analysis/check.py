@@ -14,6 +14,8 @@ Rules
 ``constant-question`` a question with one possible answer
 ``unused-driver``     a driver no ``odds`` and no question uses
 ``unused-source``     a source no node cites
+``never-outcome``     an outcome of a categorical node (format 3) has probability 0: 0 in
+                      every row of its levels or table, or only in rows never reached
 ``never-in-time``     a dated node that cannot happen by the horizon: its curve is 0
                       throughout, or a milestone whose earliest anchor day plus its
                       shortest delay falls after the horizon
@@ -37,7 +39,7 @@ from pactsim.language.validate import dotted_path
 __all__ = ["RULES", "Finding", "check"]
 
 RULES = ("never-true", "always-true", "unreachable-row", "constant-question", "unused-driver",
-         "unused-source", "never-in-time", "exact-skipped")
+         "unused-source", "never-in-time", "exact-skipped", "never-outcome")
 _TOL = 1e-12
 
 
@@ -157,6 +159,28 @@ def _shortest(spec: Any) -> int:
     return 1
 
 
+def _check_outcomes(sc: Scenario, ex: Any, p: dict[str, float], rep: _Report) -> None:
+    """``never-outcome``: an outcome (other than ``absent``) of a categorical node that is
+    possible (P > 0) but has probability 0; located at the outcome in ``levels``."""
+    for name, outcomes in sc.outcomes.items():
+        spec = sc.nodes[name].spec
+        if not isinstance(spec, Node) or p.get(name, 0.0) <= _TOL:
+            continue  # never-true says it: no outcome but absent can happen
+        rows = spec.level_rows()
+        for level in outcomes:
+            if level == _expr.ABSENT or float(ex.prob(f"{name} == {level}").value) > _TOL:
+                continue
+            written = list(spec.level_names)
+            at = (*sc.nodes[name].path, "levels",
+                  level if isinstance(spec.levels, dict) else written.index(level))
+            why = ("its probability is 0 in every row" if len(rows) > 1 else
+                   "its probability is 0") if all(lv.get(level, 0.0) <= 0.0
+                                                   for _, lv in rows) else \
+                "the rows that give it a chance can never be reached"
+            rep.add("never-outcome", at, f"outcome '{level}' of '{name}' can never happen "
+                    f"(P = 0): {why}; remove it from levels or give it a chance")
+
+
 def check(scenario: Scenario) -> list[Finding]:
     """Consistency findings for a validated scenario (empty when all is well).
 
@@ -196,8 +220,10 @@ def check(scenario: Scenario) -> list[Finding]:
             spec = sc.nodes[name].spec
             if not isinstance(spec, Node) or not spec.given or p[name] <= _TOL:
                 continue
-            for combo in itertools.product((True, False), repeat=len(spec.given)):
-                cond = " and ".join((f"({g})" if is_condition(g) else g) if v else
+            keys = [sc.outcomes.get(g, (True, False)) for g in spec.given]
+            for combo in itertools.product(*keys):
+                cond = " and ".join(f"{g} == {v}" if isinstance(v, str) else
+                                    (f"({g})" if is_condition(g) else g) if v else
                                     f"not ({g})"
                                     for g, v in zip(spec.given, combo, strict=True))
                 try:
@@ -207,11 +233,12 @@ def check(scenario: Scenario) -> list[Finding]:
                             f"table rows not checked for being reachable: {err}")
                     break
                 if reach <= _TOL:
-                    row = ", ".join(f"{g}={'true' if v else 'false'}"
+                    row = ", ".join(f"{g}={v if isinstance(v, str) else str(v).lower()}"
                                     for g, v in zip(spec.given, combo, strict=True))
                     rep.add("unreachable-row", (*sc.nodes[name].path, "table", *combo),
                             f"table row {row} can never be reached (P = 0), so its "
                             "probability is never used")
+        _check_outcomes(sc, ex, p, rep)
         for q, (_tree, t) in ex.model.questions.items():
             try:
                 if t == "bool":
