@@ -405,3 +405,10 @@ questions:
     res = pactsim.simulate(sc, n=100_000, seed=9)
     est = res.prob("far")
     assert abs(est.value - 0.07) < 4 * est.stderr
+
+
+def test_values_keys_may_be_text_as_in_json() -> None:
+    q = parse_quantity({"values": {"20": 0.7, "1e1": 0.3}})  # JSON keys, or quoted YAML ones
+    assert (q.values, q.probs) == ((10.0, 20.0), (0.3, 0.7))
+    with pytest.raises(ValueError, match="key 'ten' is not a number"):
+        parse_quantity({"values": {"ten": 1}})

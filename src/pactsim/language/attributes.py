@@ -48,6 +48,7 @@ and exact inference uses :meth:`Quantity.cdf` (see
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -255,6 +256,16 @@ def _plain(v: Mapping[Any, Any]) -> dict[str, Any]:
     return {str(k): (dict(x) if isinstance(x, Mapping) else x) for k, x in v.items()}
 
 
+_NUMBER_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
+
+
+def _number_text(key: object) -> object:  # a number, or the key as it was
+    """A key of ``values`` as a number: JSON (and quoted YAML) keys are text."""
+    if isinstance(key, str) and _NUMBER_TEXT.match(key.strip()):
+        return float(key)
+    return key
+
+
 def _values(params: object, v: Mapping[Any, Any]) -> tuple[Quantity | None, Problems]:
     out: Problems = []
     if not isinstance(params, Mapping) or not params:
@@ -264,15 +275,16 @@ def _values(params: object, v: Mapping[Any, Any]) -> tuple[Quantity | None, Prob
         return None, [(("values",), f"lists {len(params):,} values; at most {MAX_VALUES:,} "
                        "(use a continuous distribution with round: true)", True)]
     pairs: list[tuple[float, float]] = []
-    for k, p in params.items():
+    for key, p in params.items():
+        k = _number_text(key)
         if not _is_number(k):
-            out.append((("values", k), f"key {_shown(k)} is not a number (keys are the values "
-                        "the quantity may take)", True))
+            out.append((("values", key), f"key {_shown(key)} is not a number (keys are the "
+                        "values the quantity may take)", True))
         elif not _is_number(p) or not 0.0 <= float(p) <= 1.0:
-            out.append((("values", k), f"= {_shown(p)} is not a probability (write a number "
+            out.append((("values", key), f"= {_shown(p)} is not a probability (write a number "
                         "in [0, 1])", False))
         else:
-            pairs.append((float(k), float(p)))
+            pairs.append((float(k), float(p)))  # type: ignore[arg-type]
     if out:
         return None, out
     total = math.fsum(p for _, p in pairs)
@@ -324,7 +336,7 @@ QUANTITY_SCHEMA: dict[str, Any] = {
          "required": ["lognormal"], "additionalProperties": False},
         {"type": "object", "properties": {"values": {
             "type": "object", "minProperties": 1,
-            "propertyNames": {"pattern": r"^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$"},
+            "propertyNames": {"pattern": _NUMBER_TEXT.pattern},
             "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}}},
          "required": ["values"], "additionalProperties": False},
     ],
