@@ -100,6 +100,16 @@ class Quantity:
     probs: tuple[float, ...] = ()
     written: Any = None
 
+    def _key(self) -> tuple[object, ...]:
+        return (self.kind, self.a, self.b, self.values, self.probs)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal laws are equal, however written (``20`` and ``20.0``)."""
+        return isinstance(other, Quantity) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
     @property
     def discrete(self) -> bool:
         """Whether the law has atoms (fixed or ``values``)."""
