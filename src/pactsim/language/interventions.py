@@ -22,6 +22,10 @@ event, pillar, clause: ``True``  ``p: 1`` without ``given``/``table``/``odds``/
 a dated node: a date ``d``       happens on exactly ``d`` (in ``(as_of, horizon]``),
                                  whatever its curve, hazard ratios or anchors
 a dated node: ``False``          never happens by the horizon
+a categorical node: an outcome   ``levels`` with that outcome at 1 and the others at 0
+(``"named"``; ``False``:         (still listed, so tests of them read), without
+``absent``)                      ``given``/``table``/``odds``/gates; a clause or
+                                 pillar still needs its pillar or the signing
 ===============================  ==================================================
 
 Drivers are latent and cannot be set; questions are expressions, not nodes.
@@ -48,11 +52,33 @@ def _date(value: object, name: str) -> dt.date | None:
     return day
 
 
+def _set_outcome(node: dict[str, Any], kind: str, label: dict[str, Any], name: str,
+                 value: object, outcomes: tuple[str, ...], problems: list[str]) -> None:
+    """Set categorical ``name`` to the outcome ``value`` (``False``: ``absent``): its levels
+    become that outcome with probability 1, the others kept at 0 (so tests of them still
+    read), its table, odds and gates cut; or note in ``problems`` why it cannot be."""
+    outcome = "absent" if value is False else value
+    if not isinstance(outcome, str) or outcome not in outcomes:
+        hint = did_you_mean(outcome, list(outcomes)) if isinstance(outcome, str) else ""
+        can = " or False (absent)" if "absent" in outcomes else ""
+        problems.append(printable(
+            f"do: {name} = {value!r}: '{name}' is categorical; set it to one of its outcomes "
+            f"({', '.join(outcomes)}){can}{hint}"))
+        return
+    clauses = node.get("clauses") if kind == "pillar" else None
+    node.clear()
+    if clauses:
+        node["clauses"] = clauses
+    node.update(label)
+    node["levels"] = {x: 1.0 if x == outcome else 0.0 for x in outcomes}
+
+
 def intervene(sc: Scenario, settings: object) -> Scenario:
     """The scenario with each node in ``settings`` set (see the module docstring).
 
     ``settings`` maps node names to ``True``/``False`` (undated nodes), or to a
-    date (``"2025-01-17"``, ``datetime.date``) or ``False`` (dated nodes).
+    date (``"2025-01-17"``, ``datetime.date``) or ``False`` (dated nodes), or to
+    one of its outcomes (categorical nodes, format 3; ``False`` is ``absent``).
 
     Raises
     ------
@@ -102,6 +128,10 @@ def intervene(sc: Scenario, settings: object) -> Scenario:
             node.clear()
             node.update(label)
             node["by"] = by
+            continue
+        outcomes = sc.outcomes.get(name)
+        if outcomes is not None:  # categorical (format 3): set to one outcome
+            _set_outcome(node, view.kind, label, name, value, outcomes, problems)
             continue
         if not isinstance(value, bool):
             problems.append(printable(f"do: {name} = {value!r}: '{name}' is true or false; set "

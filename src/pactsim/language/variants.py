@@ -15,8 +15,13 @@ something the scenario has: a field of the model (``p``, ``odds``, ``label``,
 a source, a ``by`` date, a ``table`` row ``true`` / ``false``). Only the last
 part may add a new key to a mapping: a new ``by`` date (inserted in date
 order), a new ``odds`` factor, a new event or clause written whole. Setting a
-node's ``p`` drops its ``given`` / ``table``, and setting either of those
-drops ``p``. Rationales go with what they explain: a node's ``why`` and the
+node's ``p`` drops its ``given`` / ``table`` (and ``levels``), and setting either
+of those drops ``p``. Categorical nodes (format 3): ``"instc.levels"`` takes a
+whole ``{outcome: p}`` (dropping ``p``, ``given`` and ``table``) or a list of
+outcomes, ``"instc.levels.named"`` one outcome's probability (change the others
+in the same call so they still sum to 1), and table rows are reached by a
+categorical parent's outcomes and the outcomes of a ``{outcome: p}`` row
+(``"form.table.named.true.treaty"``). Rationales go with what they explain: a node's ``why`` and the
 ``why_by`` / ``why_table`` of single points and rows stay when their numbers
 change (they are text; change ``"military.why"`` or ``"signing.why_by.DATE"``
 too if the reason changed); setting ``p`` drops ``why_table`` along with the
@@ -186,10 +191,19 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
         elif isinstance(shape, _Map):
             typed = _map_key(shape, part, where)
             next_shape = shape.value
+        elif isinstance(shape, _Table) and part not in ("true", "false") and isinstance(
+                current, Mapping) and (part in current or (last and current and all(
+                    isinstance(k, str) for k in current))):
+            # format 3: a categorical parent's outcome, or an outcome in a {outcome: p} row
+            typed, next_shape = part, shape
         elif isinstance(shape, _Table):
             if part not in ("true", "false"):
+                keys = list(current) if isinstance(current, Mapping) else []
+                rows = ", ".join(f"'{k if isinstance(k, str) else _show(k)}'" for k in keys) \
+                    or "'true' and 'false'"
                 raise _PathError(f"'{part}' is not a row of the table {where} (rows are "
-                                 "'true' and 'false', nested in the order of given)")
+                                 f"{rows}, nested in the order of given)"
+                                 + did_you_mean(part, [str(k) for k in keys]))
             typed, next_shape = part == "true", shape
         else:
             raise _PathError(f"{where} = {_show(current)} is one value, with no part '{part}' "
@@ -207,6 +221,8 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
             raise _PathError(f"{dotted_path(path)} is not set in this scenario, so it has no "
                              f"part '{parts[i + 1]}'; set '{dotted_path(path)}' whole")
         shape = next_shape
+        if typed == "levels" and isinstance(current, Mapping):  # format 3: {outcome: p}
+            shape = _Map(str, _Leaf())
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns
 
 
@@ -316,7 +332,11 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any, *, exclusive: 
         node.pop("given", None)
         node.pop("table", None)
         node.pop("why_table", None)  # the reasons of rows that are gone
-    elif exclusive and last in ("given", "table"):
+        node.pop("levels", None)  # a categorical node becomes binary
+    elif exclusive and last == "levels" and isinstance(value, Mapping):
+        for other in ("p", "given", "table", "why_table"):  # {outcome: p}: no parents
+            node.pop(other, None)
+    elif exclusive and last in ("given", "table", "levels"):
         node.pop("p", None)
     elif path[-1:] == ("by",) and isinstance(value, Mapping) and isinstance(
             node.get("why_by"), dict):
