@@ -139,28 +139,26 @@ def test_exact_mc_and_reference_agree_on_categorical_scenarios(sc: Scenario) -> 
     check_scenario(sc)
 
 
-def test_a_planted_bug_fails() -> None:
-    """An engine that ignores the order of outcomes (each outcome row drawn with its
-    own probability, no stick-breaking) is caught."""
-    sc = pactsim.loads(
-        "pactsim: 3\nid: planted\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
-        "events:\n  x:\n    levels: {absent: 0.2, generic: 0.45, named: 0.35}\n")
-    true = pactsim.simulate
+def test_a_planted_bug_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compiler that reads a table's outcomes in the wrong order (the probabilities of
+    a row rotated by one outcome) is caught by the reference sampler: exact and Monte
+    Carlo then agree with each other, not with the file."""
+    from pactsim.inference import compile as compile_module
 
-    def wrong(scenario: Scenario, **kw: Any) -> Any:
-        res = true(scenario, **kw)
+    text = ("pactsim: 3\nid: planted\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+            "events:\n  a: {p: 0.5}\n  x:\n    levels: [absent, generic, named]\n"
+            "    given: [a]\n    table:\n      true: {absent: 0.2, generic: 0.5, named: 0.3}\n"
+            "      false: {absent: 0.6, generic: 0.1, named: 0.3}\n")
+    check_scenario(pactsim.loads(text))  # as written: all agree
+    right = compile_module._level_probs
 
-        class Wrong:
-            n = res.n
+    def rotated(spec: Any, outcomes: Any) -> list[dict[str, float]]:
+        rows = right(spec, outcomes)
+        return [dict(zip(list(r)[1:] + list(r)[:1], r.values(), strict=True)) for r in rows]
 
-            def prob(self, text: str) -> Any:
-                est = res.prob(text)
-                return type("E", (), {"value": 0.45 if text == "x == named" else est.value})()
-
-        return Wrong()
-
-    with pytest.raises(AssertionError, match="x == named: simulate"):
-        check_scenario(sc, simulate=wrong)
+    monkeypatch.setattr(compile_module, "_level_probs", rotated)
+    with pytest.raises(AssertionError, match="x == generic: reference"):
+        check_scenario(pactsim.loads(text.replace("planted", "planted-2")))
 
 
 # -- the expression language over categorical nodes ------------------------------------
