@@ -412,3 +412,13 @@ def test_values_keys_may_be_text_as_in_json() -> None:
     assert (q.values, q.probs) == ((10.0, 20.0), (0.3, 0.7))
     with pytest.raises(ValueError, match="key 'ten' is not a number"):
         parse_quantity({"values": {"ten": 1}})
+
+
+def test_draws_do_not_depend_on_chunking() -> None:
+    sc = pactsim.loads(RICH)
+    a = pactsim.simulate(sc, n=140_000, seed=8)
+    b = pactsim.simulate(sc, n=140_000, seed=8, chunk_size=65_536)
+    assert a.draws is not None and b.draws is not None
+    np.testing.assert_array_equal(a.draws.drivers, b.draws.drivers)  # NaN where missing
+    sa, sb = a.numeric("n"), b.numeric("n")
+    assert (sa.mean, sa.sd, sa.quantiles, sa.missing) == (sb.mean, sb.sd, sb.quantiles, sb.missing)
