@@ -11,7 +11,9 @@ entropy ``e`` uses its own generator, ``PCG64(SeedSequence(e, spawn_key=(b,)))``
 — the ``b``-th child that ``SeedSequence(e).spawn`` would give — so a run's
 draws do not depend on how blocks are grouped into chunks or spread over
 workers. Within a block the generator is consumed in a fixed order: drivers,
-then binary nodes in topological order.
+then binary nodes in topological order, then the numeric attributes (format 3)
+in file order, one float64 uniform each per draw (:mod:`pactsim.inference.attributes`;
+a scenario without attributes draws nothing more).
 
 Dated nodes (:mod:`pactsim.inference.dated`) draw one 32-bit uniform each (none
 for a milestone with a fixed delay, and none for the "ever" bit of a milestone
