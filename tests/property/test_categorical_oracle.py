@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -136,6 +137,18 @@ def check_scenario(sc: Scenario, simulate: Callable[..., Any] = pactsim.simulate
 @given(CATEGORICAL)
 def test_exact_mc_and_reference_agree_on_categorical_scenarios(sc: Scenario) -> None:
     note(sc.model_dump_json(exclude_defaults=True))
+    check_scenario(sc)
+
+
+FLAGSHIP = Path(__file__).resolve().parents[2] / "scenarios" / "iran-russia-2024.yaml"
+
+
+def test_exact_mc_and_reference_agree_on_the_flagship() -> None:
+    """Every outcome of the flagship's categorical nodes (legal form, signatories, ...),
+    every node and question; skipped while the flagship has no categorical node."""
+    sc = pactsim.load(FLAGSHIP)
+    if not sc.outcomes:
+        pytest.skip("the flagship has no categorical node")
     check_scenario(sc)
 
 
