@@ -149,7 +149,8 @@ def intervene(sc: Scenario, settings: object) -> Scenario:
     if problems:
         raise ArgumentError("\n".join(problems))
     if any(sc.nodes[n].is_dated for n in settings if n in sc.nodes):
-        data["pactsim"] = 2  # a dated event written with `by` is format 2
+        # a dated event written with `by` is format 2 (a format-3 file stays format 3)
+        data["pactsim"] = max(2, int(data.get("pactsim") or 1))
     shown = ", ".join(f"{k} = {v}" for k, v in settings.items())
     data["description"] = ((data.get("description") or "").rstrip()
                            + f"\nIntervention: do({shown}).").lstrip()
