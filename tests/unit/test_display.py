@@ -136,8 +136,8 @@ def test_scenario_html_overview() -> None:
     assert "iran-russia-2024" in html
     assert "as of 2024-11-05" in html
     assert "horizon 2025-12-31" in html
-    assert ("1 driver · 8 events (3 milestones) · signing · 7 pillars · 19 clauses · "
-            "16 questions") in html
+    assert ("1 driver · 10 events (3 milestones) · signing · 7 pillars · 19 clauses · "
+            "20 questions") in html
     dated = pactsim.load(DATED)._repr_html_()
     assert "7 events (1 dated, 4 milestones) · signing" in dated
     assert "β(2, 6) ≈ 0.25" in html

@@ -180,7 +180,8 @@ def test_the_flagship_gives_a_reason_for_every_number(flagship: pactsim.Scenario
             continue
         spec = v.spec
         if isinstance(spec, Node) and spec.given:
-            rows = [combo for combo, _ in spec.table_entries()]
+            rows = ([keys for keys, _ in spec.level_rows()] if spec.levels is not None
+                    else [combo for combo, _ in spec.table_entries()])  # categorical: format 3
             missing += [f"{v.name} {combo}" for combo in rows if not spec.row_why(combo)]
         elif not v.why:
             missing.append(v.name)
