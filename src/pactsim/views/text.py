@@ -100,13 +100,16 @@ def format_results(res: Results) -> str:
     marg = res.marginals()
     content = content_rows(marg)
     if len(content):
-        lines = ["In the text                      P(in text)           P(in text | signed)"]
+        labels = []
         for name, row in content.iterrows():
             indent = "  " if row.kind == "pillar" else "      "
             if row.kind == "outcome":  # under its node, one step further in
                 indent = "    " if marg.kind.get(row["of"]) == "pillar" else "        "
-            label = f"{indent}{name}"
-            lines.append(f"{label:<32} {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}   "
+            labels.append(f"{indent}{name}")
+        width = max(32, *(len(x) + 1 for x in labels))  # long outcome names widen it
+        lines = [f"{'In the text':<{width + 1}}P(in text)           P(in text | signed)"]
+        for label, (_, row) in zip(labels, content.iterrows(), strict=True):
+            lines.append(f"{label:<{width}} {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}   "
                          f"{_cond(row.p_given_signed)}")
         sections.append(lines)
     if has_timeline(res):
