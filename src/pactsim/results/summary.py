@@ -159,7 +159,7 @@ def outcomes_frame(model: CompiledModel, node: object, given: object,
             raise ConditionError(f"the condition {given!r} never held, so P({name} | "
                                  f"{given}) cannot be estimated")
         for _, r in part.iterrows():
-            lo, hi = (r.lo, r.hi) if given is None else _band(r[col], r[se], r)
+            lo, hi = (r.lo, r.hi) if given is None else _band(float(r[col]), float(r[se]))
             rows.append({"outcome": r.outcome, "p": r[col], "stderr": r[se], "lo": lo,
                          "hi": hi})
     else:
@@ -171,10 +171,11 @@ def outcomes_frame(model: CompiledModel, node: object, given: object,
     return pd.DataFrame(rows, columns=OUTCOME_COLUMNS).set_index("outcome")
 
 
-def _band(p: float, se: float, r: Any) -> tuple[float, float]:
+def _band(p: float, se: float) -> tuple[float, float]:
     """A 95% band of a P(· | signed) from the marginals frame (which keeps only its
-    standard error): exact when the error is 0, else Wilson's at the draws it
-    implies."""
+    standard error): exact when the error is 0 (exact results, or a Monte Carlo
+    share of 0 or 1, where the point is all the frame tells), else Wilson's at the
+    number of draws the error implies, p (1 - p) / se², as the estimate's own."""
     if se == 0 or math.isnan(se):
         return float(p), float(p)
     from pactsim.results.estimate import wilson
