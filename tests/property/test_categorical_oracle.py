@@ -11,7 +11,8 @@ parents, odds on present-vs-absent, gates that test outcomes, questions with
   outcome from the written probabilities, no stick-breaking, no code shared
   with the engine) draws ``N_REF`` agreements, and ``pactsim.simulate``
   ``N_MC``; each count of an outcome, a binary node and a true/false question
-  is checked against the exact probability with an exact binomial test.
+  is checked against the exact probability with an exact binomial test, and so
+  is each outcome given ``signing`` (when the scenario has one).
 
 Statistics: each scenario has ``m`` tests and the run ``EXAMPLES`` scenarios;
 each test gets the level ``ALPHA / (EXAMPLES * m)`` (Bonferroni), so a correct
@@ -42,7 +43,7 @@ from hypothesis import HealthCheck, given, note, settings
 from scipy import stats as sps
 
 import pactsim
-from pactsim.errors import ExactUnsupportedError, ModelTooWideError
+from pactsim.errors import ConditionError, ExactUnsupportedError, ModelTooWideError
 from pactsim.inference.compile import compile_scenario
 from pactsim.language import expr as _expr
 from pactsim.language.scenario import Scenario
@@ -96,14 +97,27 @@ def _p_value(k: int, n: int, p: float) -> float:
     return float(min(1.0, 2 * min(sps.binom.cdf(k, n, p), sps.binom.sf(k - 1, n, p))))
 
 
+def _conditional(sc: Scenario) -> bool:
+    """Whether outcomes are also compared given ``signing`` (when it can happen)."""
+    return sc.signing is not None and bool(sc.outcomes)
+
+
 def check_scenario(sc: Scenario, simulate: Callable[..., Any] = pactsim.simulate) -> None:
-    """Every outcome, node and question: exact vs Monte Carlo vs the reference sampler
-    (Monte Carlo against the reference, Fisher's exact test, where exact inference
-    refuses the scenario: a condition on a driver, or too wide)."""
-    tests = _tests(sc)
+    """Every outcome, node and question, and every outcome given ``signing``: exact vs
+    Monte Carlo vs the reference sampler (Monte Carlo against the reference, Fisher's
+    exact test, where exact inference refuses the scenario: a condition on a driver,
+    or too wide)."""
+    tests: list[tuple[str, str | None, Callable[[dict[str, Any]], bool]]] = [
+        (label, None, read) for label, read in _tests(sc)]
+    if _conditional(sc):
+        tests += [(label, "signing", read) for label, read in _tests(sc)
+                  if label.split(" == ")[0] in sc.outcomes]
     try:
         ex = exact(sc)
-        exact_p: list[float | None] = [ex.prob(label).value for label, _ in tests]
+        if _conditional(sc) and ex.prob("signing").value <= 1e-9:
+            tests = [t for t in tests if t[1] is None]
+        exact_p: list[float | None] = [ex.prob(label, given=cond).value
+                                       for label, cond, _ in tests]
     except (ModelTooWideError, ExactUnsupportedError):
         exact_p = [None] * len(tests)
     else:
@@ -115,20 +129,29 @@ def check_scenario(sc: Scenario, simulate: Callable[..., Any] = pactsim.simulate
     res = simulate(sc, n=N_MC, seed=seed)
     level = ALPHA / (EXAMPLES * 2 * len(tests))
     bad = []
-    for (label, read), p in zip(tests, exact_p, strict=True):
-        k_ref = sum(1 for d in ref.draws if read(d))
-        k_mc = round(res.prob(label).value * res.n)
+    for (label, cond, read), p in zip(tests, exact_p, strict=True):
+        draws = ref.draws if cond is None else [d for d in ref.draws if d[cond]]
+        k_ref = sum(1 for d in draws if read(d))
+        try:
+            est = res.prob(label, given=cond)
+        except ConditionError:  # never signed in the Monte Carlo draws
+            continue
+        n_mc = res.n if cond is None else int(est.n)
+        k_mc = round(est.value * n_mc)
+        shown = label if cond is None else f"{label} | {cond}"
         if p is None:
-            table = [[k_ref, ref.n - k_ref], [k_mc, res.n - k_mc]]
+            if not draws:
+                continue
+            table = [[k_ref, len(draws) - k_ref], [k_mc, n_mc - k_mc]]
             pv = float(sps.fisher_exact(table).pvalue)
             if pv < level:
-                bad.append(f"{label}: reference {k_ref}/{ref.n} = {k_ref / ref.n:.4f} vs "
-                           f"simulate {k_mc / res.n:.4f} (p-value {pv:.2g})")
+                bad.append(f"{shown}: reference {k_ref}/{len(draws)} = {k_ref / len(draws):.4f}"
+                           f" vs simulate {k_mc / n_mc:.4f} (p-value {pv:.2g})")
             continue
-        for who, k, n in (("reference", k_ref, ref.n), ("simulate", k_mc, res.n)):
-            pv = _p_value(k, n, p)
+        for who, k, n in (("reference", k_ref, len(draws)), ("simulate", k_mc, n_mc)):
+            pv = _p_value(k, n, p) if n else 1.0
             if pv < level:
-                bad.append(f"{label}: {who} {k}/{n} = {k / n:.4f} vs exact {p:.4f} "
+                bad.append(f"{shown}: {who} {k}/{n} = {k / n:.4f} vs exact {p:.4f} "
                            f"(p-value {pv:.2g})")
     assert not bad, f"{len(tests)} comparisons at level {level:.2g}:\n" + "\n".join(bad)
 
