@@ -199,3 +199,11 @@ def test_an_unreachable_outcome_row_is_located_at_its_key() -> None:
     rows = [f for f in check(pactsim.loads(HEADER3 + body)) if f.rule == "unreachable-row"]
     assert [(f.field, f.line) for f in rows] == [("events.b.table.generic", 10)]
     assert "x=generic can never be reached" in rows[0].message
+
+
+def test_a_categorical_node_that_cannot_be_absent_is_not_always_true() -> None:
+    body = ("events:\n  x:\n    levels: {generic: 0.5, named: 0.5}\n"
+            "  y:\n    levels: {absent: 0, generic: 0.5, named: 0.5}\n")
+    found = [(f.rule, f.field) for f in check(pactsim.loads(HEADER3 + body))]
+    # x has no absent outcome (its outcomes vary: nothing to say); y lists one it never takes
+    assert found == [("never-outcome", "events.y.levels.absent")]

@@ -160,17 +160,19 @@ def _shortest(spec: Any) -> int:
 
 
 def _check_outcomes(sc: Scenario, ex: Any, p: dict[str, float], rep: _Report) -> None:
-    """``never-outcome``: an outcome (other than ``absent``) of a categorical node that is
-    possible (P > 0) but has probability 0; located at the outcome in ``levels``."""
+    """``never-outcome``: an outcome of a categorical node that has probability 0 though
+    the node can happen (``absent`` only when written in its levels); located at the
+    outcome in ``levels``."""
     for name, outcomes in sc.outcomes.items():
         spec = sc.nodes[name].spec
         if not isinstance(spec, Node) or p.get(name, 0.0) <= _TOL:
             continue  # never-true says it: no outcome but absent can happen
         rows = spec.level_rows()
         for level in outcomes:
-            if level == _expr.ABSENT or float(ex.prob(f"{name} == {level}").value) > _TOL:
-                continue
             written = list(spec.level_names)
+            if (level == _expr.ABSENT and level not in written) or float(
+                    ex.prob(f"{name} == {level}").value) > _TOL:
+                continue
             at = (*sc.nodes[name].path, "levels",
                   level if isinstance(spec.levels, dict) else written.index(level))
             why = ("its probability is 0 in every row" if len(rows) > 1 else
@@ -212,6 +214,9 @@ def check(scenario: Scenario) -> list[Finding]:
             if p[name] <= _TOL:
                 rep.add("never-true", sc.nodes[name].path,
                         f"'{name}' can never be true (P = 0): {_why_never(sc, name, p)}")
+            elif p[name] >= 1 - _TOL and name in sc.outcomes:
+                pass  # a categorical node never absent: its outcomes still vary (and an
+                # absent outcome it lists is a never-outcome, below)
             elif p[name] >= 1 - _TOL:
                 rep.add("always-true", sc.nodes[name].path,
                         f"'{name}' is always true (P = 1); if that is meant, it need not be "
