@@ -422,3 +422,20 @@ def test_draws_do_not_depend_on_chunking() -> None:
     np.testing.assert_array_equal(a.draws.drivers, b.draws.drivers)  # NaN where missing
     sa, sb = a.numeric("n"), b.numeric("n")
     assert (sa.mean, sa.sd, sa.quantiles, sa.missing) == (sb.mean, sb.sd, sb.quantiles, sb.missing)
+
+
+def test_streaming_summaries_without_kept_draws() -> None:
+    sc = pactsim.loads(RICH)
+    lean = pactsim.simulate(sc, n=100_000, seed=6, keep_draws=False)
+    kept = pactsim.simulate(sc, n=100_000, seed=6)
+    for name in ("n_articles", "term_years", "corridor_km"):
+        a, b = lean.numeric(name), kept.numeric(name)
+        assert (a.mean, a.missing) == pytest.approx((b.mean, b.missing), rel=1e-12), name
+    assert lean.numeric("n_articles").quantiles == kept.numeric("n_articles").quantiles
+    assert not lean.numeric("term_years").quantiles  # too many values: the draws give them
+    assert kept.numeric("term_years").quantiles[0.5] == 20.0
+    weighted = pactsim.simulate(sc, n=100_000, seed=6, keep_draws=False,
+                                evidence="n_articles > 30")
+    exact = pactsim.exact(sc, evidence="n_articles > 30").numeric("term_years")
+    got = weighted.numeric("term_years")
+    assert abs(got.mean - exact.mean) < 4 * got.stderr

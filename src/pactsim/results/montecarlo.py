@@ -492,9 +492,9 @@ class Results:
         if self._w is not None:
             return self._weighted_numeric(name)
         st = self._counts
-        if name.strip() in st.moments:
+        if name.strip() in st.moments and not self._from_draws(name.strip()):
             name = name.strip()
-            kind = self.model.questions[name][1]
+            kind = self.model.questions[name][1] if name in self.model.questions else "number"
             mo, values = st.moments[name], st.num_values.get(name)
         else:
             tree, kind = _s.numeric_expression(name, self.model, self.scenario.horizon)
@@ -509,6 +509,13 @@ class Results:
                                quantiles=dict(zip((0.1, 0.5, 0.9), map(float, qs), strict=False)))
         return _s.numeric_summary(name, kind, mo, values, self.n)
 
+    def _from_draws(self, name: str) -> bool:
+        """Whether a numeric attribute's summary is read from the kept draws: it took too
+        many values to tabulate in the streaming statistics, and the draws give its
+        quantiles (a question's summary is always the streaming one)."""
+        return name not in self.model.questions and self.stats.num_values.get(name) is None \
+            and self.draws is not None and self._answers is not None
+
     def _weighted_numeric(self, name: str) -> NumericSummary:
         """:meth:`numeric` under evidence: weighted mean, sd, quantiles and shares; the
         standard error of the mean is ``sd / sqrt(ess)`` over the draws with a value."""
@@ -516,9 +523,9 @@ class Results:
         assert wst is not None
         x: NDArray[np.float64] | None = None
         w: NDArray[np.float64] | None = None
-        if name.strip() in wst.moments:
+        if name.strip() in wst.moments and not self._from_draws(name.strip()):
             name = name.strip()
-            kind = self.model.questions[name][1]
+            kind = self.model.questions[name][1] if name in self.model.questions else "number"
             mo, values = wst.moments[name], wst.num_values.get(name)
         else:
             tree, kind = _s.numeric_expression(name, self.model, self.scenario.horizon)

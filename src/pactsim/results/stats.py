@@ -684,6 +684,10 @@ def summarize(
                 stats.bool_signed[name] = int(np.count_nonzero(a & signed))
             continue
         stats.moments[name], stats.num_values[name] = numeric_stats(a, t)
+    nd = len(model.drivers)
+    for j, att in enumerate(model.attributes):  # format 3: summarised as numeric questions
+        stats.moments[att.name], stats.num_values[att.name] = numeric_stats(
+            draws.drivers[nd + j], "number")
     stats.sets = _group_sets(draws.bits, {key: [model.index[n] for n in members]
                                           for key, members in groups.items()})
     return stats
@@ -988,6 +992,10 @@ def summarize_weighted(
                 st.bool_signed_w2[name] = float(w2[qs].sum())
             continue
         st.moments[name], st.num_values[name] = weighted_numeric(a, t, w)
+    nd = len(model.drivers)
+    for j, att in enumerate(model.attributes):  # format 3: summarised as numeric questions
+        st.moments[att.name], st.num_values[att.name] = weighted_numeric(
+            draws.drivers[nd + j], "number", w)
     for key, members in groups.items():
         st.sets[key] = WeightedSets.of(bits, [model.index[n] for n in members], w)
     return st
