@@ -542,6 +542,22 @@ def test_categorical_strategy_reaches(feature: str, predicate: Any) -> None:
     find(strategies.scenarios(max_nodes=6, categorical=True), predicate, settings=SEARCH)
 
 
+@pytest.mark.parametrize(
+    ("feature", "predicate"),
+    [
+        ("milestone chance over outcomes", lambda sc: any(
+            n.after is not None and set(n.given or []) & set(sc.outcomes)
+            for n in sc.events.values())),
+        ("curves given an outcome test", lambda sc: any(
+            n.timing == "curve" and any(" == " in g for g in n.given or [])
+            for n in sc.events.values())),
+    ],
+)
+def test_categorical_dated_strategy_reaches(feature: str, predicate: Any) -> None:
+    find(strategies.scenarios(max_nodes=6, categorical=True, dated=True), predicate,
+         settings=SEARCH)
+
+
 @FAST
 @given(st.data())
 def test_from_scenario_keeps_the_structure_of_categorical_scenarios(

@@ -587,22 +587,25 @@ def _categorical(draw: st.DrawFn, spec: dict[str, Any], gated: bool,
     """Format 3 for one node drawn as binary: perhaps make it categorical (levels as
     ``{outcome: p}``, or a list and a table of them over its parents), give its table
     outcome keys for categorical parents, and turn gates on categorical nodes into tests
-    of their outcomes. A dated node stays binary and tests an outcome where its table
-    had a categorical parent. Returns the spec and, when categorical, its outcomes
-    (``absent`` first when written or ``gated``)."""
+    of their outcomes. A dated node stays binary: a milestone's chance may have outcome
+    keys, a table of curves tests an outcome where it had a categorical parent. Returns
+    the spec and, when categorical, its outcomes (``absent`` first when written or
+    ``gated``)."""
     for key in ("requires", "excludes"):
         if key in spec:
             spec[key] = [draw(_outcome_condition(g, cats[g])) if g in cats and draw(
                 st.booleans()) else g for g in spec[key]]
     gated = gated or bool(spec.get("requires") or spec.get("excludes"))
     given = list(spec.get("given", []))
-    if any(k in spec for k in ("by", "after", "hazard_ratio")) or (
-            "table" in spec and _curve_leaf(spec["table"], len(given))):
-        # a dated node stays binary; a table of curves takes true/false parents only
+    milestone = "after" in spec
+    if not milestone and (any(k in spec for k in ("by", "hazard_ratio")) or (
+            "table" in spec and _curve_leaf(spec["table"], len(given)))):
+        # a dated event stays binary; a table of curves takes true/false parents only
         if any(g in cats for g in given):
             spec["given"] = [f"{g} == {cats[g][-1]}" if g in cats else g for g in given]
         return spec, None
-    make = draw(st.booleans())
+    # a milestone stays binary too, but its chance may be a table over outcomes
+    make = not milestone and draw(st.booleans())
     if not make and not any(g in cats for g in given):
         return spec, None
     given = given[:_MAX_CAT_GIVEN]
@@ -825,7 +828,8 @@ def scenarios(
         hundredths summing to 1, or as a list with ``given`` (at most two
         parents) + a table of ``{outcome: p}`` rows (outcomes of probability 0
         left out). A table with a categorical parent has its outcomes as keys
-        (``absent`` included when the parent can be absent); a gate on a
+        (``absent`` included when the parent can be absent; a milestone's
+        chance too); a gate on a
         categorical node may become a test of its outcome (``"x == named"``,
         ``"x != generic"``, ``"in(x, generic, named)"``); a table of curves
         (format 2) takes ``"x == <its last outcome>"`` instead of ``x``; and
