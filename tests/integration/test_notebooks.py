@@ -54,10 +54,13 @@ KEY_OUTPUTS: dict[str, list[tuple[str, str]]] = {
         ("the signing quantiles", r"if signed"),
         ("the variants side by side", r"firm December"),
         ("exact inference", r"<ExactResults 'iran-russia-2024'"),
-        ("the MC-vs-exact summary", r"35 nodes: largest \|z\| = "),
+        ("the MC-vs-exact summary", r"\d+ nodes: largest \|z\| = "),
         ("the entry-into-force estimate", r"P\(in force by 2025-12-31\) = \d+\.\d% ± 0\.\d%"),
         ("days from signing to entry into force", r"missing in \d+\.\d% of draws"),
         ("the exact timing answers", r"median days, signing to in force"),
+        ("the categorical outcomes", r"P\(binding treaty signed by heads of state\): exact "
+                                     r"0\.7415; Monte Carlo 0\.\d+ ± 0\.\d+"),
+        ("a categorical outcome given signing", r"P\(INSTC named \| signed\): exact 0\.5011"),
     ],
     "02-testing-your-scenarios.ipynb": [
         ("the nesting property's counts", r"'scenarios': 100"),
