@@ -117,6 +117,14 @@ CASES = [
     ("true_false_keys_for_a_categorical_parent", X + "  b:\n    given: [x]\n"
      "    table: {true: 0.1, false: 0.5}\n", 10, 5, "events.b.table",
      "missing combinations: x=absent; x=named"),
+    ("too_wide_over_categorical_parents", "events:\n" + "".join(
+        f"  p{j}:\n    levels: {{{', '.join(f'l{i}: 0.125' for i in range(8))}}}\n"
+        for j in range(3)) + "  b:\n    given: [p0, p1, p2]\n    table: {}\n", 13, 5,
+     "events.b.given", "these 3 parents have 512 combinations, worked out as 24 yes/no rows "
+     "(2**24 = 16,777,216 cases); a table may take at most 16 (MAX_GIVEN)"),
+    ("parent_twice", A + "  x:\n    levels: [absent, named]\n    given: [a, a]\n"
+     "    table: {true: {absent: 1.0}, false: {absent: 1.0}}\n", 9, 12, "events.x.given",
+     "'a' is listed twice"),
     # expressions
     ("in_without_a_categorical", A + "questions:\n  q: in(a, named)\n", 8, 6, "questions.q",
      "in() takes a categorical node and its outcomes, as in 'in(instc, generic, named)'; "

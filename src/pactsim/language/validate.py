@@ -11,6 +11,7 @@ questions) run on every node whose structure is valid.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import itertools
 import math
@@ -727,7 +728,12 @@ def _check_node(
         if n.given and has_table and isinstance(n.levels, list):
             ok = all([ref((*path, "given", i), g, "in given")  # noqa: C419
                       for i, g in enumerate(n.given) if not is_condition(g)])
-            if ok and len(n.given) <= MAX_GIVEN and n.table is not None:
+            counts = collections.Counter(n.given)
+            for g in sorted(g for g, k in counts.items() if k > 1):
+                c.report((*path, "given"), f"'{g}' is listed twice")
+                ok = False
+            if ok and not _too_wide(c, (*path, "given"), n.given, outcomes) and \
+                    n.table is not None:
                 _check_table(c, (*path, "table"), n.given, n.table, outcomes=outcomes,
                              leaf=lambda where, v: _check_level_leaf(c, where, v, n))
         has_p, has_given, has_table = True, False, False  # checked by _check_levels
@@ -760,7 +766,9 @@ def _check_node(
                      f"at most {MAX_GIVEN} (MAX_GIVEN; {len(n.given)} would need "
                      f"{2 ** len(n.given):,} rows): keep the parents that matter most in given "
                      "and move the others to odds", key=True)
-        elif ok and not dup and n.table is not None and n.given and not (curve and not milestone):
+        elif ok and not dup and n.table is not None and n.given and not (
+                curve and not milestone) and not _too_wide(c, (*path, "given"), n.given,
+                                                           outcomes):
             _check_table(c, (*path, "table"), n.given, n.table, outcomes=outcomes)
         elif ok and curve and not milestone:
             for i, g in enumerate(n.given):
@@ -864,6 +872,26 @@ def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, 
 
 
 _LEVELS_EXAMPLE = "levels: {absent: 0.2, generic: 0.45, named: 0.35}"
+
+
+def _too_wide(c: _Checker, where: Path, given: Sequence[str],
+              outcomes: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether a table over ``given`` is too wide to compute (reported at ``where``): each
+    categorical parent counts as one yes/no row per outcome but ``absent``, each other
+    parent as one, and a table may take at most ``MAX_GIVEN`` of them (2**16 rows)."""
+    widths = {g: len([x for x in outcomes[g] if x != _expr.ABSENT]) if g in outcomes else 1
+              for g in given}
+    bits = sum(widths[g] for g in given)
+    if bits <= MAX_GIVEN:
+        return False
+    rows = math.prod(len(outcomes[g]) if g in outcomes else 2 for g in given)
+    widest = max((g for g in given if g in outcomes), key=lambda g: widths[g], default=None)
+    merge = f", merge outcomes of '{widest}'" if widest is not None else ""
+    c.report(where, f"these {len(given)} parents have {rows:,} combinations, worked out as "
+             f"{bits} yes/no rows (2**{bits} = {2 ** bits:,} cases); a table may take at most "
+             f"{MAX_GIVEN} (MAX_GIVEN), a categorical parent counting one per outcome but "
+             f"absent: keep fewer parents{merge}, or move a parent to odds", key=True)
+    return True
 
 
 def _check_levels(c: _Checker, name: str, path: Path, n: Node, written: set[str],
