@@ -397,3 +397,21 @@ def test_cli_validate_reports_in_the_right_file(tmp_path, base, capsys):
     code, _out, err = call(capsys, "validate", child)
     assert code == 2
     assert err.strip().startswith(f"{child}:5:3: set.nope: ")
+
+
+def test_a_variant_in_an_older_format_than_its_base_is_told_so_at_its_own_header(tmp_path):
+    base3 = BASE.replace("pactsim: 1", "pactsim: 3").replace(
+        "  g: {p: 0.5}", "  g:\n    levels: {absent: 0.5, low: 0.3, high: 0.2}")
+    write(tmp_path, "base.yaml", base3)
+    child = write(tmp_path, "child.yaml", variant("events:\n  e: {p: 0.3}\n"))
+    with pytest.raises(ScenarioError) as err:
+        pactsim.load(child)
+    assert problems(err) == [("child.yaml", 1, 10, "pactsim")]
+    assert "write `pactsim: 3`" in str(err.value)
+    assert "base.yaml" in str(err.value)
+    # the same variant at the base's format loads, with the base's categorical node
+    ok = write(tmp_path, "ok.yaml", variant("events:\n  e: {p: 0.3}\n").replace(
+        "pactsim: 2", "pactsim: 3"))
+    sc = pactsim.load(ok)
+    assert sc.outcomes["g"] == ("absent", "low", "high")
+    assert sc.events["e"].p == 0.3

@@ -276,6 +276,15 @@ def _vary(f: _File, base: Scenario, tree: _Tree,
     if "pactsim" not in child:
         problems.append(_problem(loc, (), "missing required field 'pactsim' (a file that "
                                  "extends another starts with `pactsim: 2`)"))
+    version = child.get("pactsim")
+    if isinstance(version, int) and not isinstance(version, bool) and \
+            version < base.pactsim and version in (1, 2, 3):
+        base_file = base.locate(("pactsim",))[0] or "the base"
+        problems.append(_problem(loc, ("pactsim",), f"= {version}, but the file it extends "
+                                 f"({base_file}) is format {base.pactsim}; the merged scenario "
+                                 f"is read in this file's format: write `pactsim: "
+                                 f"{base.pactsim}` (format {version} files keep their meaning "
+                                 f"under format {base.pactsim})", value=version))
     if "id" not in child:
         problems.append(_problem(loc, (), "missing required field 'id' (a variant has an id of "
                                  f"its own, not the base's '{base.id}')"))
