@@ -33,6 +33,13 @@ CASES = [
     ("leaf_not_a_map", A + "  x:\n    levels: [absent, named]\n    given: [a]\n"
      "    table: {true: 0.5, false: {absent: 1.0}}\n",
      10, 19, "events.x.table.true", "= 0.5 must be {outcome: probability} over absent, named"),
+    ("uncertain_level_in_levels", "events:\n  x:\n    levels: {absent: {between: [0.1, 0.3]}, "
+     "named: 0.8}\n", 7, 22, "events.x.levels.absent",
+     "is not a probability (write a number in [0, 1]; an outcome's probability is a plain "
+     "number, not uncertain)"),
+    ("uncertain_row_of_levels", A + "  x:\n    levels: [absent, named]\n    given: [a]\n"
+     "    table:\n      true: {beta: [1, 2]}\n      false: {absent: 1.0}\n", 11, 14,
+     "events.x.table.true.beta", "{beta: ...} and {between: ...} are for p; write the mean"),
     # unknown outcome names, with did-you-mean
     ("leaf_unknown_outcome", A + "  x:\n    levels: [absent, named]\n    given: [a]\n    table:\n"
      "      true: {absent: 0.5, nmed: 0.5}\n      false: {absent: 1.0}\n",

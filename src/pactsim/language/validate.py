@@ -257,8 +257,10 @@ class _Checker:
             return True
         seen.add(path)
         if rest and tag == "dict[str,float]":
+            plain = "; an outcome's probability is a plain number, not uncertain" if \
+                isinstance(value, Mapping) and {"beta", "between"} & set(value) else ""
             self.report(path, f"= {shown(value)} is not a probability (write a number in "
-                        "[0, 1])", value=value)
+                        f"[0, 1]{plain})", value=value)
         elif rest:
             self.report(path, f"= {shown(value)} is not an outcome name (outcomes are "
                         "snake_case names, e.g. binding_treaty)", value=value)
@@ -954,14 +956,18 @@ def _check_level_map(c: _Checker, where: Path, value: Any, levels: Sequence[Any]
     total, ok = 0.0, True
     for k, v in value.items():
         if k not in levels:
-            hint = c.suggest(k, [x for x in levels if isinstance(x, str)]) \
-                if isinstance(k, str) else ""
+            hint = (" (an outcome's probability is a plain number: {beta: ...} and {between: "
+                    "...} are for p; write the mean)") if k in ("beta", "between") else \
+                c.suggest(k, [x for x in levels if isinstance(x, str)]) if isinstance(k, str) \
+                else ""
             c.report((*where, k), f"{shown(k)} is not one of the outcomes in levels "
                      f"({', '.join(map(str, levels))})" + hint, key=True)
             ok = False
         elif isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= 1.0:
+            plain = " an outcome's probability is a plain number, not uncertain" if \
+                isinstance(v, Mapping) and {"beta", "between"} & set(v) else ""
             c.report((*where, k), f"= {shown(v)} is not a probability (write a number in "
-                     "[0, 1])", value=v)
+                     f"[0, 1]{';' + plain if plain else ''})", value=v)
             ok = False
         else:
             total += float(v)
