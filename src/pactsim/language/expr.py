@@ -800,9 +800,15 @@ def compile_condition(text: str, scope: Mapping[str, NameInfo], *, what: str = "
     """Compile a true/false expression given in Python (``Results.prob(text)``).
 
     Problems name the argument and the column: ``expr = 'a and': column 6:
-    expected a name ...``. A numeric or date expression is an error, and so,
+    expected a name ...``. A row name of the marginals, ``instc=named`` (or
+    ``instc=absent``), reads as ``instc == named``. A numeric or date expression is an error, and so,
     when `horizon` is given, is a date literal after it (see :func:`check_dates`).
     """
+    node, eq, level = text.partition("=")
+    info = scope.get(node.strip()) if eq and not level.startswith("=") else None
+    if info is not None and info.levels is not None and level.strip() in info.levels:
+        # a marginals row name, "instc=named": the same as "instc == named"
+        return resolve(Compare("==", Name(node.strip()), Name(level.strip())), scope)
     try:
         tree, kind = compile_expr(text, scope)
         late = [] if horizon is None else check_dates(tree, horizon=horizon)
