@@ -801,8 +801,9 @@ def compile_condition(text: str, scope: Mapping[str, NameInfo], *, what: str = "
 
     Problems name the argument and the column: ``expr = 'a and': column 6:
     expected a name ...``. A row name of the marginals, ``instc=named`` (or
-    ``instc=absent``), reads as ``instc == named``. A numeric or date expression is an error, and so,
-    when `horizon` is given, is a date literal after it (see :func:`check_dates`).
+    ``instc=absent``), reads as ``instc == named``. A numeric or date expression is
+    an error, and so, when `horizon` is given, is a date literal after it (see
+    :func:`check_dates`).
     """
     node, eq, level = text.partition("=")
     info = scope.get(node.strip()) if eq and not level.startswith("=") else None
