@@ -44,7 +44,21 @@ from scratch:
   and for categorical nodes ``x == level``, ``x != level`` and ``in(x, a, b)``),
   where a comparison with a missing date is false except ``!=``. Requires,
   excludes, given and odds entries that are conditions (``"instc == named"``)
-  are read by the same parser.
+  are read by the same parser;
+* format 3, numeric attributes (``attributes:``): each draw takes the
+  attribute's law — ``dist``, or the leaf of ``table`` picked by its ``given``
+  parents (keys true/false, or a categorical parent's outcome) — read again
+  here from the form the file wrote: a number (fixed), ``normal`` (mean, sd:
+  :meth:`random.Random.gauss`), ``uniform`` (low, high), ``lognormal``
+  (``exp`` of a normal with mu = log median and sigma = log(p90 / median) /
+  z90, z90 from :class:`statistics.NormalDist`) or ``values`` (one uniform
+  against the cumulative probabilities, values sorted); ``round: true`` rounds
+  with Python's :func:`round` (half to even, as pactsim's ``numpy.rint``). A
+  closed gate (``requires``/``excludes``, names or conditions) makes the
+  value missing (``None``). Questions use an attribute as a number; a
+  comparison with a missing value is false except ``!=``, exactly as pactsim
+  treats its ``NaN`` (and as a missing date). An attribute as a whole question
+  is a number (``None`` where missing).
 
 Nothing here imports pactsim's compiler, engine, statistics, factors or
 expression evaluator; it only reads the ``Scenario``'s public fields (duck
@@ -264,7 +278,7 @@ class _Parser:
 
         def compare(env: Env) -> bool:
             a, b = left(env), right(env)
-            if a is None or b is None:  # a missing date: only != holds
+            if a is None or b is None:  # a missing date or attribute: only != holds
                 return ne
             return bool(op(a, b))
 
@@ -463,6 +477,40 @@ def _delay_cdf(delay: Any) -> tuple[str, int, Callable[[int], float]]:
     return "lognormal", 0, lambda k: law.cdf(math.log(k)) if k > 0 else 0.0
 
 
+def _quantity_draw(written: Any) -> Callable[[random.Random], float]:
+    """A function drawing one value of a quantity distribution as a file writes it: a
+    number, ``{normal: {mean, sd}}``, ``{uniform: {low, high}}``, ``{lognormal: {median,
+    p90}}`` or ``{values: {value: p}}`` (keys may be text, as in JSON)."""
+    if isinstance(written, int | float) and not isinstance(written, bool):
+        x = float(written)
+        return lambda rng: x
+    ((dist, params),) = dict(written).items()
+    if dist == "normal":
+        mean, sd = float(params["mean"]), float(params["sd"])
+        return lambda rng: rng.gauss(mean, sd)
+    if dist == "uniform":
+        low, high = float(params["low"]), float(params["high"])
+        return lambda rng: low + (high - low) * rng.random()
+    if dist == "lognormal":
+        mu = math.log(float(params["median"]))
+        sigma = (math.log(float(params["p90"])) - mu) / _Z90
+        return lambda rng: math.exp(rng.gauss(mu, sigma))
+    if dist == "values":
+        pairs = sorted((float(k), float(p)) for k, p in params.items())
+        total = sum(p for _, p in pairs)
+
+        def pick(rng: random.Random) -> float:
+            u, acc = rng.random() * total, 0.0
+            for value, p in pairs:
+                acc += p
+                if u < acc:
+                    return value
+            return next(v for v, p in reversed(pairs) if p > 0)
+
+        return pick
+    raise TypeError(f"not a quantity: {written!r}")
+
+
 # -- the sampler ---------------------------------------------------------------------
 
 
@@ -477,6 +525,8 @@ class ReferenceSample:
     type (``"bool"``, ``"number"`` or ``"date"``); ``dated`` the dated nodes;
     ``outcomes`` each categorical node's possible outcomes (``absent`` first
     when it can be absent), whose drawn outcome is under ``"<name>.outcome"``.
+    Numeric attributes (format 3) are floats under their names, ``None`` where
+    missing.
     """
 
     draws: list[Env]
@@ -546,6 +596,9 @@ class ReferenceSampler:
             for cname, clause in pillar.clauses.items():
                 (self._categorical if cname in self.levels else self._binary)(
                     cname, clause, "clause", pname)
+        self.attributes: list[str] = []
+        for aname, attr in getattr(scenario, "attributes", {}).items():
+            self._attribute(aname, attr)
         self.order = self._order()
         self.questions, self.question_kinds = self._questions()
 
@@ -788,6 +841,41 @@ class ReferenceSampler:
         self.units[name] = _Unit(deps + must + never + [k for k, _ in binary]
                                  + list(spec.after.names), step)
 
+    def _attribute(self, name: str, spec: Any) -> None:
+        """A numeric attribute: its row's law (``dist`` or a ``table`` leaf over ``given``)
+        drawn with this module's own readers, rounded when ``round: true``, ``None``
+        where a gate is closed."""
+        self.attributes.append(name)
+        given = [self._entry(g) for g in (spec.given or [])]
+        if spec.dist is not None:
+            written = spec.dist.written if hasattr(spec.dist, "written") else spec.dist
+            fixed = _quantity_draw(written)
+
+            def law(env: Env) -> Callable[[random.Random], float]:
+                return fixed
+        else:
+            row_of, table = self._row_key(given), spec.table
+            rows: dict[tuple[Any, ...], Callable[[random.Random], float]] = {}
+
+            def law(env: Env) -> Callable[[random.Random], float]:
+                combo = row_of(env)
+                if combo not in rows:
+                    rows[combo] = _quantity_draw(_table_leaf(table, combo))
+                return rows[combo]
+
+        must = [self._entry(m) for m in spec.requires]
+        never = [self._entry(x) for x in spec.excludes]
+        whole = bool(spec.round)
+
+        def step(env: Env, rng: random.Random) -> None:
+            x = law(env)(rng)
+            if whole:
+                x = float(round(x))  # half to even
+            ok = all(env[m] for m in must) and not any(env[k] for k in never)
+            env[name] = x if ok else None
+
+        self.units[name] = _Unit(given + must + never, step)
+
     def _questions(self) -> tuple[list[tuple[str, Evaluator]], dict[str, str]]:
         parsed = {name: parse_question(q if isinstance(q, str) else q.expr, self.levels)
                   for name, q in self.scenario.questions.items()}
@@ -796,7 +884,7 @@ class ReferenceSampler:
         def kind_of(name: str) -> str:
             if name in kinds:
                 return kinds[name]
-            if name in self.drivers:
+            if name in self.drivers or name in self.attributes:
                 return "number"
             if name in parsed:
                 k = parsed[name].kind
