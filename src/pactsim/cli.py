@@ -196,7 +196,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = simulate(sc, n=_n(args), seed=_fresh_seed(args.seed), workers=args.workers,
-                       keep_draws=False, progress=args.progress, target_se=args.target_se,
+                       keep_draws=_keep_draws(sc, args), progress=args.progress,
+                       target_se=args.target_se,
                        evidence=evidence)
     for w in caught:  # one clean line each (the cap reached before --target-se)
         _say(f"pactsim: note: {w.message}")
@@ -257,6 +258,19 @@ def _spread_n(text: str) -> int:
     return n
 
 
+#: ``run`` and ``report`` keep the draws of a scenario with numeric attributes up to this
+#: many draws, so that an attribute of too many distinct values for the streaming
+#: statistics still gets its quantiles (and the report its histogram) from them.
+KEEP_ATTRIBUTE_DRAWS = 2_000_000
+
+
+def _keep_draws(sc: Any, args: argparse.Namespace) -> bool:
+    """Whether a run keeps its draws: only for numeric attributes (format 3), at most
+    :data:`KEEP_ATTRIBUTE_DRAWS` draws and without --target-se (whose n is a cap)."""
+    return bool(getattr(sc, "attributes", None)) and args.target_se is None \
+        and _n(args) <= KEEP_ATTRIBUTE_DRAWS
+
+
 def _n(args: argparse.Namespace) -> int:
     """Draws of a run: -n, else the cap under --target-se, else the default."""
     if args.n is not None:
@@ -283,7 +297,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = simulate(sc, n=_n(args), seed=_fresh_seed(args.seed), workers=args.workers,
-                       keep_draws=False, target_se=args.target_se)
+                       keep_draws=_keep_draws(sc, args), target_se=args.target_se)
     for w in caught:
         _say(f"pactsim: note: {w.message}")
     compare = None
@@ -765,7 +779,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     out_option(p, "write here instead of standard output")
 
-    p = command("schema", "print the JSON Schema of scenario files (formats 1 and 2)", _cmd_schema)
+    p = command("schema", "print the JSON Schema of scenario files (formats 1 to 3)", _cmd_schema)
     p.add_argument("--forecast", action="store_true",
                    help="the schema of `run --format json` output instead")
     out_option(p, "write here instead of standard output")

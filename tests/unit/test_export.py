@@ -282,7 +282,7 @@ def test_csv_carries_the_same_numbers(res: pactsim.Results) -> None:
     assert list(rows[0]) == export.COLUMNS
     sections = [r["section"] for r in rows]
     assert sorted(set(sections), key=sections.index) == [
-        s for s in export.SECTIONS if s not in ("drivers", "evidence")]
+        s for s in export.SECTIONS if s not in ("drivers", "evidence", "attributes")]
     for r in rows:  # provenance on every row
         assert (r["scenario_id"], r["digest"], r["seed"], r["n"], r["version"],
                 r["spawn_key"]) == (res.info.scenario_id, res.info.digest, "1", "20000",

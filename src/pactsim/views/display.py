@@ -32,6 +32,7 @@ import pandas as pd
 from pactsim.errors import ModelTooWideError, PactsimError, PactsimWarning
 from pactsim.language.scenario import Node, Signing
 from pactsim.views.format import (
+    EM_DASH,
     LOWER_BOUND,
     bound_note,
     count,
@@ -638,6 +639,245 @@ def numeric_table(res: ResultsLike) -> str:
     return _table("Numeric questions", head, rows) if rows else ""
 
 
+# -- numeric attributes (format 3) and histograms --------------------------------------
+#: Fewest and most bins of a binned histogram.
+MIN_BINS, MAX_BINS = 8, 40
+#: A numeric value with more distinct values than this is drawn binned, not a bar per value.
+MAX_BARS = 60
+#: Whole numbers spanning at most this many values get a bar per value, binned or not.
+WHOLE_BARS = 100
+#: Share of each tail left beyond the axes when it would stretch them (said on the plot).
+TAIL = 0.005
+
+
+def attribute_names(res: ResultsLike) -> list[str]:
+    """The scenario's numeric attributes (format 3), file order."""
+    return list(getattr(res.scenario, "attributes", None) or {})
+
+
+def attribute_label(sc: Scenario, name: str) -> str:
+    """An attribute's label, or its name."""
+    spec = (getattr(sc, "attributes", None) or {}).get(name)
+    return str(getattr(spec, "label", None) or name)
+
+
+def nice_step(width: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least ``width``.
+
+    Examples
+    --------
+    >>> nice_step(3.7), nice_step(0.12), nice_step(23.0)
+    (5.0, 0.2, 25.0)
+    """
+    if not width > 0 or not math.isfinite(width):
+        return 1.0
+    p = 10.0 ** math.floor(math.log10(width))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * p >= width * (1 - 1e-12):
+            return float(m * p)
+    return float(10 * p)  # pragma: no cover - the loop ends at 10
+
+
+def nice_edges(lo: float, hi: float, width: float, *, whole: bool = False) -> Any:
+    """Edges at multiples of a nice step (:func:`nice_step`) of at least ``width``,
+    covering ``[lo, hi]``; with ``whole`` the step is a whole number and the edges
+    sit half-way between whole numbers (each bin holds whole numbers only)."""
+    import numpy as np
+
+    step = nice_step(width)
+    if whole:
+        step = max(1.0, float(round(step)))
+        start = math.floor(lo - 0.5) + 0.5
+        start = math.floor((start - 0.5) / step) * step + 0.5
+    else:
+        start = math.floor(lo / step) * step
+    n = max(1, math.ceil((hi - start) / step - 1e-9))
+    if start + n * step <= hi:  # hi must fall inside the last bin
+        n += 1
+    return start + step * np.arange(n + 1, dtype=np.float64)
+
+
+def _wquantile(x: Any, w: Any, q: Sequence[float]) -> Any:
+    import numpy as np
+
+    order = np.argsort(x, kind="stable")
+    xs, cw = x[order], np.cumsum(w[order])
+    return xs[np.minimum(np.searchsorted(cw, np.asarray(q) * cw[-1]), len(xs) - 1)]
+
+
+def binned(x: Any, w: Any = None, *, total: float | None = None, whole: bool = False,
+           n: float | None = None) -> pd.DataFrame:
+    """A histogram of the values ``x`` (NaN: missing), weighted by ``w``.
+
+    Bins of equal, nice width (:func:`nice_edges`): the Freedman–Diaconis width
+    ``2 IQR / n^(1/3)`` over the values present (``n``: their number, or the
+    effective sample size of the weights, unless given), kept to :data:`MIN_BINS` to
+    :data:`MAX_BINS` bins. When the outer :data:`TAIL` of either side would stretch
+    the axis to more than twice the width of the rest, the bins cover only the rest
+    and the shares beyond are in ``attrs["below"]``/``attrs["above"]``.
+
+    Returns
+    -------
+    DataFrame
+        ``left``, ``right`` (bins ``[left, right)``, the last one closed) and
+        ``share``: the share of all draws (``total`` weight, default all of ``w``)
+        in the bin. ``attrs``: ``below``, ``above``, ``missing`` (shares), so
+        ``share.sum() + below + above + missing == 1``.
+    """
+    import numpy as np
+
+    x = np.asarray(x, dtype=np.float64)
+    w = np.ones(len(x)) if w is None else np.asarray(w, dtype=np.float64)
+    whole_w = float(w.sum()) if total is None else float(total)
+    has = ~np.isnan(x)
+    xv, wv = x[has], w[has]
+    keep = wv > 0
+    xv, wv = xv[keep], wv[keep]
+    frame = pd.DataFrame({"left": [], "right": [], "share": []}, dtype=np.float64)
+    frame.attrs.update(below=0.0, above=0.0, missing=1.0 - float(wv.sum()) / whole_w
+                       if whole_w > 0 else 1.0)
+    if not len(xv):
+        return frame
+    q = _wquantile(xv, wv, [0.0, TAIL, 0.25, 0.75, 1 - TAIL, 1.0])
+    lo, hi = float(q[0]), float(q[5])
+    if (q[4] - q[1]) > 0 and (hi - lo) > 2 * (q[4] - q[1]):
+        lo, hi = float(q[1]), float(q[4])
+    span = hi - lo
+    if span <= 0:
+        width = 1.0
+    else:
+        n_eff = float(wv.sum()) ** 2 / float((wv ** 2).sum()) if n is None else n
+        fd = 2 * float(q[3] - q[2]) / n_eff ** (1 / 3)
+        width = min(max(fd, span / MAX_BINS), span / MIN_BINS)
+        if whole and span <= WHOLE_BARS:  # whole numbers over a short range: a bar each
+            width = 1.0
+    edges = nice_edges(lo, hi, width, whole=whole)
+    inside = (xv >= edges[0]) & (xv <= edges[-1])
+    counts, _ = np.histogram(xv[inside], bins=edges, weights=wv[inside])
+    frame = pd.DataFrame({"left": edges[:-1], "right": edges[1:], "share": counts / whole_w})
+    frame.attrs.update(below=float(wv[xv < edges[0]].sum()) / whole_w,
+                       above=float(wv[xv > edges[-1]].sum()) / whole_w,
+                       missing=1.0 - float(wv.sum()) / whole_w)
+    return frame
+
+
+def _binned_values(hist: pd.Series, missing: float, n: int | None) -> pd.DataFrame:
+    """A histogram of many distinct values (value -> share; ``n`` draws, ``None``:
+    exact) gathered into bins."""
+    import numpy as np
+
+    x = hist.index.to_numpy(dtype=np.float64)
+    whole = bool(np.all(x == np.round(x)))
+    out = binned(x, hist.to_numpy(dtype=np.float64), whole=whole,
+                 total=float(hist.sum()) / max(1.0 - missing, 1e-300),
+                 n=float(n) if n is not None else 1e12)
+    out.attrs["missing"] = missing
+    return out
+
+
+def attribute_draws(res: ResultsLike, name: str) -> tuple[Any, Any] | None:
+    """The kept Monte Carlo draws of a numeric attribute (NaN: missing) and their
+    weights (``None`` unweighted), or ``None`` (exact results, or no kept draws)."""
+    d = getattr(res, "draws", None)
+    model = getattr(res, "model", None)
+    if d is None or model is None:
+        return None
+    names = [a.name for a in model.attributes]
+    if name not in names:
+        return None
+    return d.drivers[len(model.drivers) + names.index(name)], d.weight
+
+
+#: Grid of the exact CDF of a continuous attribute: about this many bins before trimming.
+EXACT_BINS = 60
+
+
+def _exact_binned(res: ResultsLike, name: str, s: Any) -> pd.DataFrame | None:
+    """Bins of a continuous attribute from exact P(name < edge) at nice edges
+    spanning its 10–90% range three times over, trimmed of tails below :data:`TAIL`."""
+    import numpy as np
+
+    q10, q90 = s.quantiles.get(0.1), s.quantiles.get(0.9)
+    if q10 is None or q90 is None or is_missing(q10) or is_missing(q90):
+        return None
+    spread_ = max(float(q90) - float(q10), 4 * float(s.sd) if not is_missing(s.sd) else 0.0)
+    if not spread_ > 0:
+        return None
+    lo, hi = float(q10) - 1.2 * spread_, float(q90) + 1.2 * spread_
+    edges = nice_edges(lo, hi, (hi - lo) / EXACT_BINS)
+    try:
+        cdf = np.array([res.prob(f"{name} < {float(e)!r}").value for e in edges]
+                       + [res.prob(f"{name} <= {float(edges[-1])!r}").value])
+    except PactsimError:
+        return None
+    present = 1.0 - float(s.missing)
+    cdf[-2] = cdf[-1]  # the last bin is closed
+    share = np.diff(cdf[:-1])
+    below, above = float(cdf[0]), present - float(cdf[-1])
+    i, j = 0, len(share)
+    while i < j - MIN_BINS and below + share[i] < TAIL:
+        below += float(share[i])
+        i += 1
+    while j > i + MIN_BINS and above + share[j - 1] < TAIL:
+        above += float(share[j - 1])
+        j -= 1
+    frame = pd.DataFrame({"left": edges[i:j], "right": edges[i + 1:j + 1],
+                          "share": share[i:j]})
+    frame.attrs.update(below=max(below, 0.0), above=max(above, 0.0), missing=float(s.missing))
+    return frame
+
+
+def histogram(res: ResultsLike, name: str) -> pd.DataFrame | None:
+    """The binned histogram of a numeric question or attribute that takes many values,
+    or ``None`` when it has a bar per value (``res.numeric(name).histogram`` with at
+    most :data:`MAX_BARS` values) or nothing to bin (no draws kept, no value).
+
+    Monte Carlo: the kept draws of an attribute (weighted under evidence), else the
+    values' shares gathered into bins. Exact: P(name < edge) at each edge. See
+    :func:`binned` for the frame.
+    """
+    fn = getattr(res, "numeric", None)
+    if not callable(fn):
+        return None
+    s = fn(name)
+    if s.missing >= 1 or s.kind == "date":
+        return None
+    if s.histogram is not None:
+        if len(s.histogram) <= MAX_BARS:
+            return None
+        return _binned_values(s.histogram, float(s.missing), draws(res))
+    kept = attribute_draws(res, name)
+    if kept is not None:
+        return binned(kept[0], kept[1])
+    if draws(res) is None:
+        return _exact_binned(res, name, s)
+    return None
+
+
+def attributes_table(res: ResultsLike) -> str:
+    """The scenario's numeric attributes: mean, median, 80% interval (10% to 90%)
+    and the share of outcomes where the attribute has no value (a closed gate)."""
+    fn = getattr(res, "numeric", None)
+    names = attribute_names(res)
+    if not callable(fn) or not names:
+        return ""
+    rows = []
+    for a in names:
+        s = fn(a)
+        q = s.quantiles
+        mid = value(q[0.5], "number") if 0.5 in q else EM_DASH
+        band = (f"{value(q[0.1], 'number')} – {value(q[0.9], 'number')}"
+                if 0.1 in q and 0.9 in q else EM_DASH)
+        label = attribute_label(res.scenario, a)
+        who = (f"{escape(label)} <code>{escape(a)}</code>" if label != a
+               else f"<code>{escape(a)}</code>")
+        rows.append(f"<tr><td>{who}</td><td class='num'>{value(s.mean, 'number')}</td>"
+                    f"<td class='num'>{mid}</td><td class='num'>{band}</td>"
+                    f"<td class='num'>{pct(s.missing) if s.missing else ''}</td></tr>")
+    return _table("Numeric attributes", ["attribute", "mean", "median", "80% interval",
+                                         "no value"], rows)
+
+
 def bundle_note(b: pd.DataFrame) -> str:
     """The footnote of a bundle table as text: "" when every count is exact,
     else how many draws the counts may be low by (:func:`format.bound_note
@@ -701,7 +941,8 @@ def results_html(res: ResultsLike) -> str:
 
     Headline questions with 95% intervals and the signing curve at key dates
     side by side; the timeline of dated events and milestones (each one's
-    median date and P by the horizon); pillars with their clauses nested; context events, numeric
+    median date and P by the horizon); pillars with their clauses nested; context events;
+    numeric attributes (mean, median, 80% interval, share with no value); numeric
     questions and the most frequent texts folded in ``<details>``.
 
     Examples
@@ -728,6 +969,10 @@ def results_html(res: ResultsLike) -> str:
     if n_e:
         parts.append(f"<details><summary>Context events ({n_e})</summary>"
                      f"{events_table(res)}</details>")
+    attributes = attributes_table(res)
+    if attributes:
+        parts.append(f"<details open><summary>Numeric attributes "
+                     f"({len(attribute_names(res))})</summary>{attributes}</details>")
     parts.append(spread_table(res))
     extra = numeric_table(res) + bundles_table(res, top=5)
     if extra:
@@ -965,6 +1210,75 @@ def _node_rows(name: str, view_label: str | None, node: Node, cls: str) -> list[
     return out
 
 
+def quantity_words(q: Any) -> str:
+    """A numeric attribute's distribution in words (a :class:`~pactsim.language.
+    attributes.Quantity`): ``normal, mean 120, sd 30``, ``20 (70%) or 10 (30%)``.
+
+    Examples
+    --------
+    >>> from pactsim.language.attributes import parse_quantity
+    >>> quantity_words(parse_quantity({"lognormal": {"median": 40, "p90": 60}}))
+    'lognormal, median 40, 90th percentile 60'
+    >>> quantity_words(parse_quantity({"values": {20: 0.7, 10: 0.3}}))
+    '10 (30%) or 20 (70%)'
+    """
+    if q.kind == "fixed":
+        return f"{q.a:g}"
+    if q.kind == "normal":
+        return f"normal, mean {q.a:g}, sd {q.b:g}"
+    if q.kind == "uniform":
+        return f"uniform on [{q.a:g}, {q.b:g}]"
+    if q.kind == "lognormal":
+        from statistics import NormalDist
+
+        p90 = math.exp(q.a + NormalDist().inv_cdf(0.9) * q.b)
+        return f"lognormal, median {math.exp(q.a):.6g}, 90th percentile {p90:.6g}"
+    shown = [f"{v:g} ({pct_short(p)})" for v, p in zip(q.values, q.probs, strict=True)]
+    if len(shown) > 8:
+        shown = [*shown[:8], f"… {len(q.values) - 8} more"]
+    return " or ".join(shown)
+
+
+def _attribute_rows(sc: Scenario, name: str, spec: Any) -> list[str]:
+    """An attribute of the inputs: its law (or ``given`` the parents), its gates and
+    rounding, then one row per row of its table (the first :data:`TABLE_ROWS_SHOWN`)."""
+    who = (f"{escape(spec.label)} <code>{escape(name)}</code>" if spec.label
+           else f"<code>{escape(name)}</code>")
+    notes = []
+    if spec.round:
+        notes.append("rounded to whole numbers")
+    if spec.requires:
+        notes.append("requires " + ", ".join(spec.requires))
+    if spec.excludes:
+        notes.append("excludes " + ", ".join(spec.excludes))
+    head = quantity_words(spec.dist) if spec.dist is not None else (
+        "given " + ", ".join(spec.given or []) + ":")
+    tail = f" <span class='ps-muted'>({escape('; '.join(notes))})</span>" if notes else ""
+    out = [f"<tr class='attribute'><td>{who}</td><td>{escape(head)}{tail}</td>"
+           f"{_why(spec.why, spec.source)}</tr>"]
+    given = list(spec.given or [])
+    if spec.table is None or not given:
+        return out
+    rows: list[tuple[tuple[Any, ...], Any]] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(spec.table, ())]
+    while stack and len(rows) < TABLE_ROWS_SHOWN:
+        leaf, combo = stack.pop()
+        if len(combo) == len(given):
+            rows.append((combo, leaf))
+        elif isinstance(leaf, dict):  # in file order: push the last key first
+            stack += [(v, (*combo, k if isinstance(k, str) and k not in ("true", "false")
+                           else k in (True, "true")))
+                      for k, v in reversed(leaf.items())]
+    for combo, leaf in rows:
+        try:
+            words = quantity_words(spec.row_quantity(leaf))
+        except (ValueError, TypeError, KeyError):  # a validated file's leaves parse
+            words = str(leaf)
+        out.append(f"<tr class='row'><td>{escape(_condition(given, combo))}</td>"
+                   f"<td>{escape(words)}</td><td></td></tr>")
+    return out
+
+
 def _driver_dist(d: Driver) -> str:
     if d.dist == "normal":
         return f"normal, mean {d.mean or 0:g}, sd {d.sd:g}" if d.sd is not None else "normal"
@@ -974,7 +1288,8 @@ def _driver_dist(d: Driver) -> str:
 
 def scenario_html(sc: Scenario) -> str:
     """Compact HTML overview of a scenario: counts, signing points, pillars with
-    clauses and their stated probabilities, questions.
+    clauses and their stated probabilities, numeric attributes with their stated
+    distributions (format 3), questions.
 
     A pillar's stated p is P(pillar | signed); a clause's is P(clause | its pillar).
 
@@ -999,6 +1314,10 @@ def scenario_html(sc: Scenario) -> str:
             dated += [f"{m} milestone{'s' if m > 1 else ''}"] if m else []
             if dated:
                 counts[-1] += f" ({', '.join(dated)})"
+    k = len(getattr(sc, "attributes", None) or {})
+    if k:  # format 3
+        counts.insert(len(counts) - (kinds.count("question") > 0),
+                      f"{k} attribute{'s' if k > 1 else ''}")
     meta = " · ".join(counts) + f" · {len(sc.sources)} sources · digest {sc.digest[:12]}"
     return ('<div class="pactsim">' f"<style>{CSS}</style>{_header(sc, meta)}"
             f"{scenario_inputs(sc)}</div>")
@@ -1007,7 +1326,8 @@ def scenario_html(sc: Scenario) -> str:
 def scenario_inputs(sc: Scenario, *, fold_questions: bool = True) -> str:
     """Tables of what the analyst stated, each number with its rationale (``why``)
     and sources: drivers, the signing points, events, pillars with clauses, the
-    rows of every ``table`` (the first :data:`TABLE_ROWS_SHOWN`), and questions
+    rows of every ``table`` (the first :data:`TABLE_ROWS_SHOWN`), numeric
+    attributes with their distributions (format 3), and questions
     (folded in ``<details>`` by default)."""
     head = ["name", "stated", "why [sources]"]
     parts = ['<div class="ps-grid">']
@@ -1046,6 +1366,11 @@ def scenario_inputs(sc: Scenario, *, fold_questions: bool = True) -> str:
                 rows += _node_rows(c, cl.label, cl, "clause")
         parts.append(_table("Pillars and clauses (pillar p given signed; clause p given "
                             "its pillar)", head, rows, "ps-content ps-inputs"))
+    attributes = getattr(sc, "attributes", None) or {}
+    if attributes:
+        rows = [r for name, spec in attributes.items() for r in _attribute_rows(sc, name, spec)]
+        parts.append(_table("Numeric attributes (no value where a gate is closed)", head, rows,
+                            "ps-inputs"))
     if sc.questions:
         whys = any(sc.nodes[q].why for q in sc.questions)
         rows = [f"<tr><td>{_who(sc, q)}</td><td><code>{escape(sc.question_text(q))}</code>"

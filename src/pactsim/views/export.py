@@ -32,7 +32,12 @@ pillar or clause), ``absent`` first when the node can be absent, summing to 1;
 other nodes have no ``outcomes`` key. In ``pillar_sets`` and ``texts`` a
 categorical member is written with its outcome, ``instc=named`` (never the
 bare ``instc``). These are additions: a forecast of a scenario without
-categorical nodes is unchanged, so the format stays 3. Its JSON Schema is
+categorical nodes is unchanged, so the format stays 3. A scenario with numeric
+attributes (format 3) adds ``attributes`` (before ``drivers``): each one's
+``label``, ``why``, ``kind`` (``number``), ``mean``, ``sd``, ``stderr``,
+``quantiles`` and ``missing`` (the share of draws where a closed gate left it
+without a value), as ``numeric`` has them; a scenario without attributes has no
+such key. Its JSON Schema is
 :func:`pactsim.views.forecast_schema.forecast_schema` (``pactsim schema --forecast``).
 
 Evidence, in ``run``: ``evidence`` is ``null``, or what the run's draws were
@@ -53,8 +58,8 @@ CSV (:func:`results_to_table`) is one long table, one number per row, that
 
 ``section``
     ``evidence``, ``questions``, ``signing``, ``dated``, ``pillars``, ``events``,
-    ``numeric``, ``drivers``, ``pillar_sets`` or ``texts``. ``evidence`` has a row per
-    finding the draws were weighted by: ``name`` and ``expr`` the expression,
+    ``numeric``, ``attributes``, ``drivers``, ``pillar_sets`` or ``texts``. ``evidence``
+    has a row per finding the draws were weighted by: ``name`` and ``expr`` the expression,
     ``statistic`` ``likelihood_ratio`` (``value``: the ratio) or ``hard`` (no
     value), ``date`` and ``source`` an observation's. ``dated`` repeats the signing
     (as ``signing`` has it) beside every dated event and milestone.
@@ -144,7 +149,7 @@ FORMAT_VERSION = 3
 TOP = 10
 #: The sections, in the order of the JSON object and of the CSV rows.
 SECTIONS = ("evidence", "questions", "signing", "dated", "pillars", "events", "numeric",
-            "drivers", "pillar_sets", "texts")
+            "attributes", "drivers", "pillar_sets", "texts")
 #: Columns of :func:`results_to_table`, in order.
 COLUMNS = ["section", "name", "statistic", "value", "stderr", "lo", "hi", "ess", "date", "count",
            "bound", "kind", "pillar", "label", "expr", "why", "source", "scenario_id",
@@ -165,6 +170,12 @@ def _text(res: Results, name: str) -> dict[str, str | None]:
         return {"label": None, "why": None}
     why = getattr(view.spec, "why", None)
     return {"label": view.spec.label, "why": why if isinstance(why, str) else None}
+
+
+def _attribute_text(res: Results, name: str) -> dict[str, str | None]:
+    """A numeric attribute's label and rationale (format 3)."""
+    spec = res.scenario.attributes[name]
+    return {"label": spec.label, "why": spec.why}
 
 
 def _why_by(res: Results, date: str, node: str = "signing") -> str | None:
@@ -322,6 +333,9 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
     out["numeric"] = {
         q: {**_text(res, q), "expr": sc.question_text(q), **_distribution(res.numeric(q))}
         for q, (_, t) in res.model.questions.items() if t != "bool"}
+    if getattr(sc, "attributes", None):  # format 3; no key without attributes
+        out["attributes"] = {a: {**_attribute_text(res, a), **_distribution(res.numeric(a))}
+                             for a in sc.attributes}
     out["drivers"] = None
     if res.draws is not None:  # drivers are summarised from the draws
         out["drivers"] = {d: {**_text(res, d), **_distribution(res.numeric(d))}
@@ -444,6 +458,8 @@ def _rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from outcomes("events", name, e)
     for q, d in data["numeric"].items():
         yield from distribution("numeric", q, "question", d, expr=d["expr"])
+    for name, d in data.get("attributes", {}).items():
+        yield from distribution("attributes", name, "attribute", d)
     for name, d in (data["drivers"] or {}).items():
         yield from distribution("drivers", name, "driver", d)
     for section in ("pillar_sets", "texts"):

@@ -232,6 +232,9 @@ def forecast_schema() -> dict[str, Any]:
                          "Events, in file order (dated ones "
                          "also in `dated`, with their dates)."),
         "numeric": _named(_distribution(expr=True), "Numeric and date questions."),
+        "attributes": _named(_distribution(expr=False),
+                             "Numeric attributes (format 3), in file order; the key is "
+                             "there only when the scenario has attributes."),
         "drivers": {"anyOf": [_named(_distribution(expr=False), "Drivers."),
                               {"type": "null"}],
                     "description": "null: not summarised (the run kept no draws)."},
@@ -245,7 +248,7 @@ def forecast_schema() -> dict[str, Any]:
         "description": "What `pactsim run --format json` writes. Probabilities are fractions; "
                        "lo and hi bound 95% intervals; dates are ISO; null is missing.",
         "type": "object",
-        "required": list(props),
+        "required": [k for k in props if k != "attributes"],
         "properties": props,
         "additionalProperties": False,
     }

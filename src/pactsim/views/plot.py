@@ -474,20 +474,153 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     return fig if own else ax
 
 
+def _share_axis(axis: Any, top: float) -> None:
+    """A percent axis from 0 to ``top`` (in percent) whose ticks show as many
+    decimals as their step needs (0.25%, not 0%, when every share is small)."""
+    from matplotlib.ticker import MaxNLocator
+
+    loc = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10])
+    ticks = loc.tick_values(0, top)
+    step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+    decimals = 0
+    while decimals < 6 and abs(round(step, decimals) - step) > 1e-9 * max(step, 1e-12):
+        decimals += 1
+    axis.set_major_locator(loc)
+    _percent_axis(axis, decimals)
+
+
+def _numeric_title(res: ResultsLike, name: str) -> tuple[str, str]:
+    """The axis label (a label, or the name) and the subtitle's start."""
+    attrs = getattr(res.scenario, "attributes", None) or {}
+    if name in attrs:
+        return _d.attribute_label(res.scenario, name), f"numeric attribute {name}"
+    sub = f"{name} = {res.scenario.question_text(name)}" if name in res.scenario.questions \
+        else name  # an expression
+    return label(res, name), sub
+
+
+def _interval_words(s: Any) -> str:
+    q = s.quantiles
+    if 0.1 in q and 0.9 in q:
+        return f"80% between {q[0.1]:.3g} and {q[0.9]:.3g}"
+    return ""
+
+
+def _mean_marker(ax: Axes, s: Any) -> None:
+    if not is_missing(s.mean):
+        ax.plot([s.mean], [0], marker="^", markersize=10, color=ACCENT, clip_on=False,
+                zorder=4, linestyle="none", label=f"mean {s.mean:.4g}")
+
+
+def _binned_plot(res: ResultsLike, name: str, s: Any, bins: pd.DataFrame, ax: Axes | None,
+                 heading: bool) -> Figure | Axes:
+    """A histogram of bins of equal width, the 80% interval shaded and the median and
+    mean marked; what is off the axis or missing is said in the subtitle."""
+    own = ax is None
+    fig, ax = _start(ax, (7.5, 4.2))
+    left = bins.left.to_numpy(dtype=float)
+    width = bins.right.to_numpy(dtype=float) - left
+    share = bins.share.to_numpy(dtype=float)
+    q = s.quantiles
+    if 0.1 in q and 0.9 in q:
+        ax.axvspan(q[0.1], q[0.9], color=LIGHT, alpha=0.35, linewidth=0, zorder=0,
+                   label=f"80% interval: {q[0.1]:.3g} to {q[0.9]:.3g}")
+    ax.bar(left, 100 * share, width=width, align="edge", color=DARK, edgecolor="white",
+           linewidth=0.6, zorder=2)
+    if 0.5 in q:
+        ax.axvline(q[0.5], color="#222222", linewidth=1.2, linestyle="--", zorder=3,
+                   label=f"median {q[0.5]:.4g}")
+    _mean_marker(ax, s)
+    top = 100 * float(share.max()) if len(share) else 1.0
+    ax.set_ylim(0, max(top, 1e-9) * 1.18)
+    ax.set_xlim(float(left[0]), float(left[-1] + width[-1]))
+    _share_axis(ax.yaxis, max(top, 1e-9) * 1.18)
+    step = float(width[0])
+    per = "value" if step == 1 and float(left[0]) % 1 == 0.5 else f"bin of {step:g}"
+    ax.set_ylabel(f"Share of all outcomes per {per}", fontsize=10)
+    what, sub = _numeric_title(res, name)
+    ax.set_xlabel(plain(what), fontsize=10)
+    _frame(ax, "y")
+    ax.legend(loc="upper right", fontsize=8.5, frameon=False)
+    words = _interval_words(s)
+    if words:
+        sub += f"; mean {s.mean:.4g}, {words}"
+    off = []
+    below, above = float(bins.attrs.get("below", 0.0)), float(bins.attrs.get("above", 0.0))
+    if below > 0:
+        off.append(f"{pct_short(below)} below {left[0]:g}")
+    if above > 0:
+        off.append(f"{pct_short(above)} above {left[-1] + width[-1]:g}")
+    if off:
+        sub += "\nOff the axis: " + ", ".join(off)
+    if s.missing > 0:
+        sub += ("; " if off else "\n") + f"no value in {pct_short(s.missing)} of outcomes"
+    _titles(ax, res, f"Distribution of {what}", sub, heading=heading)
+    return fig if own else ax
+
+
+def _summary_plot(res: ResultsLike, name: str, s: Any, ax: Axes | None,
+                  heading: bool) -> Figure | Axes:
+    """What a summary without a distribution has: the 10–90% range with its median
+    and the mean (or the mean and one sd either side when there are no quantiles)."""
+    own = ax is None
+    fig, ax = _start(ax, (7.5, 2.6))
+    q = s.quantiles
+    if 0.1 in q and 0.9 in q:
+        ax.plot([q[0.1], q[0.9]], [0.5, 0.5], color=LIGHT, linewidth=14,
+                solid_capstyle="butt", label=f"80% interval: {q[0.1]:.3g} to {q[0.9]:.3g}")
+        lo, hi = q[0.1], q[0.9]
+        if 0.5 in q:
+            ax.plot([q[0.5]], [0.5], marker="|", markersize=22, markeredgewidth=2.5,
+                    color=DARK, linestyle="none", label=f"median {q[0.5]:.4g}")
+        note = "10%, 50% and 90% quantiles"
+    else:
+        sd = 0.0 if is_missing(s.sd) else float(s.sd)
+        ax.plot([s.mean - sd, s.mean + sd], [0.5, 0.5], color=LIGHT, linewidth=14,
+                solid_capstyle="butt", label=f"mean ± sd ({sd:.3g})")
+        lo, hi = s.mean - sd, s.mean + sd
+        note = ("no distribution kept (too many distinct values): simulate with "
+                "keep_draws=True for its histogram")
+    pad = 0.15 * (hi - lo) if hi > lo else 1.0
+    ax.set_xlim(lo - pad, hi + pad)
+    ax.set_ylim(0, 1)
+    ax.set_yticks([])
+    if not is_missing(s.mean):
+        ax.plot([s.mean], [0.5], marker="^", markersize=10, color=ACCENT, linestyle="none",
+                zorder=4, label=f"mean {s.mean:.4g}")
+    what, sub = _numeric_title(res, name)
+    ax.set_xlabel(plain(what), fontsize=10)
+    _frame(ax, "x")
+    ax.spines["left"].set_visible(False)
+    ax.legend(loc="upper left", fontsize=8.5, frameon=False, ncols=3)
+    sub += f"; {note}"
+    if s.missing > 0:
+        sub += f"; no value in {pct_short(s.missing)} of outcomes"
+    _titles(ax, res, f"Distribution of {what}", sub, heading=heading)
+    return fig if own else ax
+
+
 def numeric(res: ResultsLike, name: str, ax: Axes | None = None, *,
             heading: bool = True) -> Figure | Axes:
-    """Bar chart of the distribution of a numeric (or date) question.
+    """The distribution of a numeric (or date) question or of a numeric attribute.
 
-    Dates are grouped by month; the triangle on the axis marks the mean. Draws
-    without a value (a date question on an agreement never signed) are
-    counted in the subtitle. ``heading=False`` leaves out the title and the
-    run line.
+    A value with few distinct values (whole numbers, a ``values`` law, counts)
+    gets a bar per value; dates are grouped by month; the triangle on the axis
+    marks the mean. A value of more than :data:`~pactsim.views.display.MAX_BARS`
+    distinct values, or a continuous attribute, gets a histogram of bins of equal,
+    nice width (:func:`pactsim.views.display.histogram`: Freedman–Diaconis over
+    the kept Monte Carlo draws, weighted under evidence; exact results take each
+    bin from P(name < edge)) with its 80% interval shaded and its median and mean
+    marked. Without either (a continuous attribute of a run that kept no draws)
+    it draws what the summary has: the 10–90% range, median and mean. Draws
+    without a value (a date question on an agreement never signed, an attribute
+    whose gate is closed) are counted in the subtitle. ``heading=False`` leaves
+    out the title and the run line.
 
     Raises
     ------
     PactsimError
-        When the question is not numeric, took too many distinct values to
-        keep its distribution, or has no value in any outcome.
+        When the question is not numeric or has no value in any outcome.
 
     Examples
     --------
@@ -500,9 +633,11 @@ def numeric(res: ResultsLike, name: str, ax: Axes | None = None, *,
     if s.missing >= 1 or (s.histogram is not None and float(s.histogram.sum()) <= 0):
         raise PactsimError(f"{name!r} has no value in any outcome (a date never reached?), "
                            "so it has no distribution to plot")
+    bins = _d.histogram(res, name) if s.kind != "date" else None
+    if bins is not None and len(bins):
+        return _binned_plot(res, name, s, bins, ax, heading)
     if s.histogram is None:
-        raise PactsimError(f"{name!r} took too many distinct values to keep its distribution; "
-                           f"see res.numeric({name!r}).quantiles")
+        return _summary_plot(res, name, s, ax, heading)
     own = ax is None
     fig, ax = _start(ax, (7.5, 4.2))
     hist = s.histogram
@@ -534,16 +669,18 @@ def numeric(res: ResultsLike, name: str, ax: Axes | None = None, *,
         ax.plot([mean_x], [0], marker="^", markersize=10, color=ACCENT, clip_on=False,
                 zorder=4, linestyle="none", label=mean_text)
         ax.legend(loc="upper left", fontsize=8.5, frameon=False)
-    ax.set_ylim(0, 100 * float(hist.max()) * 1.15)
-    _percent_axis(ax.yaxis)
+    top = 100 * float(hist.max()) * 1.15
+    ax.set_ylim(0, top)
+    _share_axis(ax.yaxis, top)
     ax.set_ylabel("Share of all outcomes", fontsize=10)
-    ax.set_xlabel(plain(label(res, name)), fontsize=10)
+    what, sub = _numeric_title(res, name)
+    ax.set_xlabel(plain(what), fontsize=10)
     _frame(ax, "y")
-    sub = f"{name} = {res.scenario.question_text(name)}" if name in res.scenario.questions \
-        else name  # a numeric attribute (format 3) or an expression
+    if s.kind != "date" and _interval_words(s):
+        sub += f"; {_interval_words(s)}"
     if s.missing > 0:
         sub += f"; no value in {pct_short(s.missing)} of outcomes"
-    _titles(ax, res, f"Distribution of {label(res, name)}", sub, heading=heading)
+    _titles(ax, res, f"Distribution of {what}", sub, heading=heading)
     return fig if own else ax
 
 

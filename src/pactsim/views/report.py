@@ -168,9 +168,34 @@ def _numeric_section(res: ResultsLike) -> str:
         if s.missing >= 1 or (s.histogram is not None and not len(s.histogram)):
             out.append(_empty(f"{q} has no value in any outcome, so it has no distribution."))
             continue
-        if s.histogram is None:  # too many distinct values: the table has its quantiles
-            continue
+        if s.histogram is None and _d.histogram(res, q) is None:
+            continue  # too many distinct values and no draws: the table has its quantiles
+        if res.scenario.question_text(q).strip() in _d.attribute_names(res):
+            continue  # just an attribute: drawn under Numeric attributes
         out.append(_png(plot.numeric(res, q, heading=False), f"distribution of {q}"))
+    return "".join(out)
+
+
+def _attributes_section(res: ResultsLike) -> str:
+    """The scenario's numeric attributes (format 3): a table of each one's mean,
+    median and 80% interval, then its distribution (a histogram, or a bar per value
+    for few values); an attribute with no value in any outcome is said to be so."""
+    from pactsim.views import plot
+
+    names = _d.attribute_names(res)
+    summary = getattr(res, "numeric", None)
+    if not names or not callable(summary):
+        return ""
+    out = ["<h2>Numeric attributes</h2>", _d.attributes_table(res),
+           "<p>Numbers of the text (format 3 <code>attributes</code>). Each has no value "
+           "where its gate is closed (not signed, say); the mean, quantiles and charts are "
+           "over the outcomes where it has one, the share without one is given. Shaded: the "
+           "80% interval (10% to 90%); dashed: the median; triangle: the mean.</p>"]
+    for a in names:
+        if summary(a).missing >= 1:
+            out.append(_empty(f"{a} has no value in any outcome, so it has no distribution."))
+            continue
+        out.append(_png(plot.numeric(res, a, heading=False), f"distribution of {a}"))
     return "".join(out)
 
 
@@ -451,6 +476,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
                    + _d.content_table(res))
         out.append(_texts_section(res, top))
     out.append(_numeric_section(res))
+    out.append(_attributes_section(res))
     events = _d.undated_events(res)
     if len(events):
         which = [n for n in categorical if n in events.index]

@@ -48,7 +48,8 @@ def format_results(res: Results) -> str:
     when the scenario has a signing date), the signing curve at key dates,
     the timeline of dated events and milestones (when there are any besides
     the signing), pillars with their clauses, context events (undated), numeric
-    questions and bundles. A categorical node's outcomes (``instc=named``) are
+    questions, numeric attributes (mean, 10/50/90% and the share with no value)
+    and bundles. A categorical node's outcomes (``instc=named``) are
     listed under it, one step further in.
 
     Sections with nothing to show are left out (no pillars: no texts); a
@@ -126,6 +127,9 @@ def format_results(res: Results) -> str:
                if t != "bool"]
     if numeric:
         sections.append(numeric)
+    attributes = _attributes(res)
+    if attributes:
+        sections.append(attributes)
     b = bundle_frame(res, 5, "pillars")
     if b is not None and len(b):
         lines = ["Most frequent texts (exact sets of pillars)"]
@@ -187,6 +191,24 @@ def _numeric_line(res: Results, name: str) -> str:
     tail = f"; no value in {pct(s.missing)}" if s.missing > 0 else ""
     return (f"Distribution of {name}: mean {value(s.mean, s.kind)} "
             f"(sd {spread(s.sd, s.kind)}); {qs}{tail}")
+
+
+def _attributes(res: Results) -> list[str]:
+    """The "Attributes" block: each numeric attribute's mean, 10/50/90% quantiles
+    and the share of draws where it has no value (a closed gate)."""
+    names = list(getattr(res.scenario, "attributes", None) or {})
+    if not names:
+        return []
+    width = max(len(n) for n in names)
+    lines = [f"{'Attributes':<{width + 2}}  {'mean':>9}  {'10%':>9}  {'50%':>9}  {'90%':>9}"
+             "  no value"]
+    for name in names:
+        s = res.numeric(name)
+        qs = "  ".join(f"{value(s.quantiles.get(q, math.nan), s.kind):>9}"
+                       for q in (0.1, 0.5, 0.9))
+        lines.append(f"  {name:<{width}}  {value(s.mean, s.kind):>9}  {qs}  "
+                     f"{pct(s.missing):>8}")
+    return lines
 
 
 def spread_line(s: Spread) -> str:
