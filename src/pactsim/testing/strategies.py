@@ -254,6 +254,7 @@ class _Config:
     max_parents: int
     dated: bool = False
     categorical: bool = False
+    attributes: bool = False
 
 
 @dataclass(frozen=True)
@@ -634,6 +635,86 @@ def _categorical(draw: st.DrawFn, spec: dict[str, Any], gated: bool,
     return spec, (("absent",) if absent or gated else ()) + tuple(named)
 
 
+# -- format 3: numeric attributes ------------------------------------------------
+
+_MAX_ATTRIBUTES = 2
+_MAX_ATTRIBUTE_QUESTIONS = 3
+#: Halves from 0 to 50: whole numbers and ties of ``round: true`` (half to even).
+_HALVES = st.integers(0, 100).map(lambda k: k / 2)
+
+
+@st.composite
+def _quantity(draw: st.DrawFn) -> Any:
+    """A quantity distribution as a file writes it, over numbers from about 0 to 100."""
+    kind = draw(st.sampled_from(["fixed", "normal", "uniform", "lognormal", "values"]))
+    if kind == "fixed":
+        return draw(_HALVES)
+    if kind == "normal":
+        return {"normal": {"mean": draw(_HALVES), "sd": draw(st.integers(1, 15))}}
+    if kind == "uniform":
+        low = draw(_HALVES)
+        return {"uniform": {"low": low, "high": low + draw(st.integers(1, 30))}}
+    if kind == "lognormal":
+        median = draw(st.integers(1, 50))
+        return {"lognormal": {"median": median, "p90": median + draw(st.integers(1, 40))}}
+    vals = draw(st.lists(_HALVES, min_size=1, max_size=3, unique=True))
+    probs = draw(_level_probs([str(v) for v in vals]))
+    return {"values": {v: probs[str(v)] for v in vals}}
+
+
+@st.composite
+def _attribute(draw: st.DrawFn, order: Sequence[str], cats: dict[str, tuple[str, ...]],
+               gates: bool) -> dict[str, Any]:
+    """One attribute: ``dist``, or ``given`` (one or two earlier nodes, binary or
+    categorical) + a table of distributions; perhaps ``round``; perhaps gates (names,
+    or tests of a categorical node's outcome)."""
+    spec: dict[str, Any] = {}
+    given: list[str] = []
+    if len(order) > 0 and draw(st.booleans()):
+        given = draw(st.lists(st.sampled_from(list(order)), min_size=1, max_size=2,
+                              unique=True))
+    if given:
+        keys: list[tuple[Any, ...]] = [cats.get(g, (True, False)) for g in given]
+        rows = 1
+        for k in keys:
+            rows *= len(k)
+        spec["given"] = given
+        spec["table"] = _nest_keys(keys, iter(draw(st.lists(_quantity(), min_size=rows,
+                                                            max_size=rows))))
+    else:
+        spec["dist"] = draw(_quantity())
+    if draw(st.booleans()):
+        spec["round"] = True
+    if gates and order:
+        for key in ("requires", "excludes"):
+            if not draw(st.booleans()):
+                continue
+            g = draw(st.sampled_from(list(order)))
+            if key == "excludes" and g in spec.get("requires", []):
+                continue
+            spec[key] = [draw(_outcome_condition(g, cats[g])) if g in cats and draw(
+                st.booleans()) else g]
+    return spec
+
+
+@st.composite
+def _attribute_question(draw: st.DrawFn, attrs: Sequence[str], bools: Sequence[str]) -> str:
+    """A question about an attribute: the attribute itself (a number), a comparison with
+    a constant, or such a comparison combined with a node (``and``, ``or``, ``not``)."""
+    a = draw(st.sampled_from(list(attrs)))
+    form = draw(st.sampled_from(["cmp", "cmp", "not", "and", "or", "value"]))
+    if form == "value":
+        return a
+    const = draw(_HALVES)
+    cmp = f"{a} {draw(_OPS)} {const:g}" if draw(st.integers(0, 3)) else \
+        f"{const:g} {draw(_OPS)} {a}"
+    if form == "not":
+        return f"not ({cmp})"
+    if form in ("and", "or") and bools:
+        return f"({cmp}) {form} {draw(st.sampled_from(list(bools)))}"
+    return cmp
+
+
 @st.composite
 def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
     has_signing = cfg.allow_timing and cfg.max_nodes >= 1 and draw(st.booleans())
@@ -733,6 +814,13 @@ def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
     if pillars:
         data["pillars"] = {name: spec | ({"clauses": clauses[name]} if clauses[name] else {})
                            for name, spec in pillars.items()}
+    attributes: dict[str, Any] = {}
+    if cfg.attributes:  # drawn only when asked: other examples stay as they were
+        for _ in range(draw(st.integers(0 if cats else 1, _MAX_ATTRIBUTES))):
+            attributes[namer(draw(_NAMES))] = draw(_attribute(order, cats, cfg.allow_gates))
+        if attributes:
+            data["pactsim"] = 3
+            data["attributes"] = attributes
     if cfg.allow_questions and order:
         dated = t.dated if t.v2 else []
         diffs = tuple(f"{a}.date - {b}.date" for a, b in itertools.pairwise(dated))
@@ -744,6 +832,12 @@ def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
         questions = draw(_questions(pools, namer, dated))
         if questions:
             data["questions"] = questions
+    if attributes and cfg.allow_questions:
+        extra = draw(st.lists(_attribute_question(list(attributes), order), min_size=1,
+                              max_size=_MAX_ATTRIBUTE_QUESTIONS))
+        questions = data.setdefault("questions", {})
+        for text in extra:
+            questions[namer(draw(_NAMES))] = text
     return data
 
 
@@ -759,9 +853,11 @@ def scenarios(
     max_parents: int = 3,
     dated: bool = False,
     categorical: bool = False,
+    attributes: bool = False,
 ) -> st.SearchStrategy[Scenario]:
     """Generate valid scenarios: format 1, with ``dated=True`` format 2 (time), with
-    ``categorical=True`` format 3 (categorical outcomes) when a node has levels.
+    ``categorical=True`` format 3 (categorical outcomes) when a node has levels, with
+    ``attributes=True`` format 3 (numeric attributes) when one is drawn.
 
     Each example is built as plain data and validated by
     :func:`pactsim.language.io.from_dict`, so it passes every check a scenario file
@@ -835,6 +931,21 @@ def scenarios(
         (format 2) takes ``"x == <its last outcome>"`` instead of ``x``; and
         questions may test outcomes with ``==``, ``!=`` and ``in(...)``. The
         file says ``pactsim: 3`` exactly when some node has levels.
+    attributes:
+        Whether numeric attributes (format 3) may appear (default ``False``:
+        nothing more is drawn, so the examples are those of earlier versions).
+        Then up to two attributes come after the nodes (at least one unless
+        some node is categorical), each with a ``dist`` — a fixed number,
+        ``normal``, ``uniform``, ``lognormal`` (median and p90) or ``values`` (1
+        to 3 values in halves from 0 to 50, probabilities in hundredths) — or
+        ``given`` one or two earlier nodes (binary: keys true/false;
+        categorical: its outcomes) + a table of such laws; perhaps ``round:
+        true``; with ``allow_gates`` perhaps a ``requires`` and an ``excludes``
+        (a node, or a test of a categorical node's outcome). With
+        ``allow_questions`` one to three questions use them: the attribute
+        itself (a number), or a comparison with a constant in halves from 0 to
+        50 (on either side), perhaps negated or joined to a node with ``and``
+        / ``or``. The file says ``pactsim: 3``.
 
     Returns
     -------
@@ -882,6 +993,7 @@ def scenarios(
         max_parents=_check_int("max_parents", max_parents),
         dated=_check_bool("dated", dated),
         categorical=_check_bool("categorical", categorical),
+        attributes=_check_bool("attributes", attributes),
     )
     if cfg.min_nodes > cfg.max_nodes:
         raise InvalidArgument(
