@@ -19,6 +19,14 @@ Rules
 ``never-in-time``     a dated node that cannot happen by the horizon: its curve is 0
                       throughout, or a milestone whose earliest anchor day plus its
                       shortest delay falls after the horizon
+``unused-attribute``  a numeric attribute (format 3) that no question and no observation uses
+``constant-comparison`` a question compares an attribute with a number outside what it can
+                      take (``n_articles > 500`` with a lognormal of p90 60 is possible;
+                      ``term == 15`` with values 10 and 20, ``x == 2.5`` with a continuous
+                      law or ``n > 80`` with ``uniform: {low: 10, high: 60}`` are not), so
+                      the comparison is never true, or true whenever the attribute has a
+                      value; located at the question
+``never-value``       an attribute whose gates never open: it is always missing
 ``exact-skipped``     exact inference cannot answer (the model or a question is too
                       wide, or a question compares a driver with another driver), so
                       the rules above that need it were not checked there
@@ -31,7 +39,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from pactsim.errors import ExactUnsupportedError, ModelTooWideError
+from pactsim.errors import ExactUnsupportedError, ModelTooWideError, ScenarioError
 from pactsim.language import expr as _expr
 from pactsim.language.scenario import Node, Scenario, Signing, is_condition
 from pactsim.language.validate import dotted_path
@@ -39,7 +47,8 @@ from pactsim.language.validate import dotted_path
 __all__ = ["RULES", "Finding", "check"]
 
 RULES = ("never-true", "always-true", "unreachable-row", "constant-question", "unused-driver",
-         "unused-source", "never-in-time", "exact-skipped", "never-outcome")
+         "unused-source", "never-in-time", "exact-skipped", "never-outcome", "unused-attribute",
+         "constant-comparison", "never-value")
 _TOL = 1e-12
 
 
@@ -183,6 +192,132 @@ def _check_outcomes(sc: Scenario, ex: Any, p: dict[str, float], rep: _Report) ->
                     f"(P = 0): {why}; remove it from levels or give it a chance")
 
 
+@dataclass(frozen=True)
+class _Support:
+    """What values an attribute can take, over every law of its ``dist`` or table
+    (a superset: rows never reached count too)."""
+
+    low: float
+    high: float
+    atoms: frozenset[float] | None  # every value it can take, when all laws are discrete
+    whole: bool  # rounded: whole numbers only
+    continuous: bool  # every law continuous and not rounded: P(value == c) = 0
+
+    def describe(self) -> str:
+        if self.atoms is not None:
+            vals = sorted(self.atoms)
+            shown = ", ".join(f"{v:g}" for v in vals[:6]) + (", ..." if len(vals) > 6 else "")
+            return f"takes only the value{'s' if len(vals) > 1 else ''} {shown}"
+        span = f"[{self.low:g}, {self.high:g}]"
+        return f"is a whole number in {span}" if self.whole else f"lies in {span}"
+
+
+def _table_leaves(table: Any, depth: int) -> list[Any]:
+    if depth == 0:
+        return [table]
+    return [x for sub in table.values() for x in _table_leaves(sub, depth - 1)]
+
+
+def _support(spec: Any) -> _Support:
+    import math
+
+    import numpy as np
+
+    laws = [spec.dist] if spec.dist is not None else [
+        spec.row_quantity(leaf) for leaf in _table_leaves(spec.table, len(spec.given or []))]
+    low, high = math.inf, -math.inf
+    atoms: set[float] | None = set()
+    continuous = True
+    for q in laws:
+        if q.discrete:
+            vals = q.support()[0]
+            vals = np.rint(vals) if spec.round else vals
+            lo, hi = float(vals.min()), float(vals.max())
+            if atoms is not None:
+                atoms.update(float(v) for v in vals)
+            continuous = False
+            low, high = min(low, lo), max(high, hi)
+            continue
+        atoms = None
+        continuous = continuous and not spec.round
+        lo, hi = {"normal": (-math.inf, math.inf), "lognormal": (0.0, math.inf),
+                  "uniform": (q.a, q.b)}[q.kind]
+        if spec.round:
+            lo, hi = (float(np.rint(x)) if math.isfinite(x) else x for x in (lo, hi))
+        low, high = min(low, lo), max(high, hi)
+    return _Support(low, high, None if atoms is None else frozenset(atoms), bool(spec.round),
+                    continuous)
+
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _verdict(op: str, c: float, s: _Support) -> str | None:
+    """``"never"`` (false in every draw), ``"always"`` (true whenever the attribute has a
+    value) or ``None`` for ``attribute op c``."""
+    never_eq = (c < s.low or c > s.high or s.continuous
+                or (s.atoms is not None and c not in s.atoms)
+                or (s.whole and not float(c).is_integer()))
+    sure_eq = s.low == s.high == c
+    table = {
+        "<": (c <= s.low, c > s.high), "<=": (c < s.low, c >= s.high),
+        ">": (c >= s.high, c < s.low), ">=": (c > s.high, c <= s.low),
+        "==": (never_eq, sure_eq), "!=": (sure_eq, never_eq),
+    }
+    never, always = table[op]
+    return "never" if never else "always" if always else None
+
+
+def _check_attributes(sc: Scenario, ex: Any, used: set[str], rep: _Report) -> None:
+    """``unused-attribute``, ``constant-comparison`` and ``never-value`` (format 3)."""
+    if not sc.attributes:
+        return
+    supports = {a: _support(spec) for a, spec in sc.attributes.items()}
+    for q in sc.questions:
+        tree = _expr.parse(sc.question_text(q))
+        for node in _expr.walk(tree):
+            if not isinstance(node, _expr.Compare):
+                continue
+            for side, other, op in ((node.left, node.right, node.op),
+                                    (node.right, node.left, _FLIP[node.op])):
+                if not (isinstance(side, _expr.Name) and side.name in supports
+                        and isinstance(other, _expr.NumLit)):
+                    continue
+                s = supports[side.name]
+                verdict = _verdict(op, other.value, s)
+                if verdict is None:
+                    continue
+                why = ("a continuous value equals a given number with probability 0"
+                       if s.continuous and op in ("==", "!=") else f"'{side.name}' "
+                       f"{s.describe()}")
+                said = ("is never true" if verdict == "never" else
+                        "is true in every draw" if op == "!=" else  # missing: != holds
+                        f"is true whenever '{side.name}' has a value")
+                rep.add("constant-comparison", ("questions", q),
+                        f"in question '{q}', '{_expr.unparse(node)}' {said}: {why}")
+    observed: set[str] = set()
+    for obs in sc.observations:
+        try:
+            observed.update(_expr.names(_expr.parse(obs.evidence)))
+        except ScenarioError:  # validation has read it; a lint never fails on it
+            continue
+    for a in sc.attributes:
+        if a not in used and a not in observed:
+            rep.add("unused-attribute", ("attributes", a),
+                    f"attribute '{a}' is not used by any question or observation; ask about "
+                    f"it (e.g. '{a} >= 40') or remove it")
+        if ex is None:
+            continue
+        try:
+            missing = float(ex.numeric(a).missing)
+        except (ModelTooWideError, ExactUnsupportedError):
+            continue
+        if missing >= 1 - _TOL:
+            rep.add("never-value", ("attributes", a),
+                    f"attribute '{a}' never has a value (always missing): its requires/"
+                    "excludes can never all hold")
+
+
 def check(scenario: Scenario) -> list[Finding]:
     """Consistency findings for a validated scenario (empty when all is well).
 
@@ -221,9 +356,12 @@ def check(scenario: Scenario) -> list[Finding]:
                 rep.add("always-true", sc.nodes[name].path,
                         f"'{name}' is always true (P = 1); if that is meant, it need not be "
                         "modelled")
-        for name in sc.binary_names:
-            spec = sc.nodes[name].spec
-            if not isinstance(spec, Node) or not spec.given or p[name] <= _TOL:
+        tables: list[tuple[tuple[Any, ...], Any]] = [
+            (tuple(sc.nodes[name].path), sc.nodes[name].spec) for name in sc.binary_names
+            if isinstance(sc.nodes[name].spec, Node) and p[name] > _TOL]
+        tables += [(("attributes", a), spec) for a, spec in sc.attributes.items()]
+        for at, spec in tables:
+            if not spec.given:
                 continue
             keys = [sc.outcomes.get(g, (True, False)) for g in spec.given]
             for combo in itertools.product(*keys):
@@ -234,15 +372,16 @@ def check(scenario: Scenario) -> list[Finding]:
                 try:
                     reach = float(ex.prob(cond).value)
                 except ModelTooWideError as err:  # one wide table does not stop the rest
-                    rep.add("exact-skipped", (*sc.nodes[name].path, "table"),
+                    rep.add("exact-skipped", (*at, "table"),
                             f"table rows not checked for being reachable: {err}")
                     break
                 if reach <= _TOL:
                     row = ", ".join(f"{g}={v if isinstance(v, str) else str(v).lower()}"
                                     for g, v in zip(spec.given, combo, strict=True))
-                    rep.add("unreachable-row", (*sc.nodes[name].path, "table", *combo),
+                    rep.add("unreachable-row", (*at, "table", *combo),
                             f"table row {row} can never be reached (P = 0), so its "
-                            "probability is never used")
+                            f"{'law' if at[0] == 'attributes' else 'probability'} is never "
+                            "used")
         _check_outcomes(sc, ex, p, rep)
         for q, (_tree, t) in ex.model.questions.items():
             try:
@@ -280,8 +419,13 @@ def check(scenario: Scenario) -> list[Finding]:
         src = getattr(view.spec, "source", None)
         if src is not None:
             cited.update([src] if isinstance(src, str) else src)
+    for spec in sc.attributes.values():
+        src = spec.source
+        if src is not None:
+            cited.update([src] if isinstance(src, str) else src)
     for key in sc.sources:
         if key not in cited:
             rep.add("unused-source", ("sources", key), f"source '{key}' is not cited by any node")
+    _check_attributes(sc, ex, used, rep)
     return sorted(rep.findings, key=lambda f: (f.line or 0, f.column or 0, f.rule))
 
