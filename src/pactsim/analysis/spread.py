@@ -668,6 +668,7 @@ def plot_sobol(indices: pd.DataFrame, ax: Axes | None = None) -> Figure | Axes:
     if ax is None:
         _fig, ax = plt.subplots(figsize=(7.0, 1.0 + 0.45 * max(len(df), 2)),
                                 layout="constrained")
+        plt.close(_fig)  # not kept by pyplot, like pactsim.plot's figures
     y = np.arange(len(df))
     h = 0.38
     ax.barh(y + h / 2, df["ST"].clip(lower=0), h, xerr=df["ST_conf"], color="#4c72b0",
