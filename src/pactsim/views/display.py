@@ -712,8 +712,9 @@ def binned(x: Any, w: Any = None, *, total: float | None = None, whole: bool = F
     Bins of equal, nice width (:func:`nice_edges`): the Freedman–Diaconis width
     ``2 IQR / n^(1/3)`` over the values present (``n``: their number, or the
     effective sample size of the weights, unless given), kept to :data:`MIN_BINS` to
-    :data:`MAX_BINS` bins. When the outer :data:`TAIL` of either side would stretch
-    the axis to more than twice the width of the rest, the bins cover only the rest
+    :data:`MAX_BINS` bins (whole numbers over at most :data:`WHOLE_BARS` values: a
+    bin each). When the outer :data:`TAIL` of either side would stretch the axis to
+    more than 1.5 times the width of the rest, the bins cover only the rest
     and the shares beyond are in ``attrs["below"]``/``attrs["above"]``.
 
     Returns
@@ -740,7 +741,7 @@ def binned(x: Any, w: Any = None, *, total: float | None = None, whole: bool = F
         return frame
     q = _wquantile(xv, wv, [0.0, TAIL, 0.25, 0.75, 1 - TAIL, 1.0])
     lo, hi = float(q[0]), float(q[5])
-    if (q[4] - q[1]) > 0 and (hi - lo) > 2 * (q[4] - q[1]):
+    if (q[4] - q[1]) > 0 and (hi - lo) > 1.5 * (q[4] - q[1]):
         lo, hi = float(q[1]), float(q[4])
     span = hi - lo
     if span <= 0:
