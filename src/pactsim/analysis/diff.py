@@ -5,7 +5,8 @@
 1. **The change of every number.** Each boolean question (P and P given
    signed), each binary node (P, and P given signed for pillars and clauses)
    and each dated node (its median date if it happens) in A and in B, with the
-   change and its standard error; a categorical node (format 3) adds one row
+   change and its standard error; a numeric attribute (format 3) its mean where it
+   has a value (kind ``attribute``, statistic ``mean``); a categorical node (format 3) adds one row
    per outcome (kind ``outcome``, named ``instc == named``: P(instc ==
    named), and given signed for a pillar or clause; ``absent`` too where the
    node can be absent).
@@ -16,9 +17,13 @@
 
 2. **The edits.** The leaf-level differences between ``A.model_dump()`` and
    ``B.model_dump()`` as dotted paths (``us_trump_win.p``,
-   ``signing.by.2024-12-31``); a node, odds factor, ``by`` date … that is in
-   one scenario only is one edit, and so is a mapping whose keys are listed in
-   another order (order changes the draws: see *Common random numbers*).
+   ``signing.by.2024-12-31``); the law of a numeric attribute (its ``dist``, or
+   one row of its ``table``) is one leaf, old law to new (``n_articles.dist:
+   {lognormal: {median: 40, p90: 60}} -> {lognormal: {median: 45, p90: 70}}``),
+   and ``dist`` changing to ``given`` + ``table`` one edit (the form rule); a
+   node, odds factor, ``by`` date … that is in one scenario only is one edit,
+   and so is a mapping whose keys are listed in another order (order changes
+   the draws: see *Common random numbers*).
    Edits that cannot change a number (``label``, ``why``, ``source``,
    ``sources``, ``title``, ``description``, ``id``) are listed apart and
    attributed nothing: a player that changes no outcome has Shapley value 0,
@@ -175,7 +180,7 @@ class Edit:
 
 def _short(path: tuple[Any, ...]) -> str:
     """A dotted path as ``with_changes`` takes it, from a node's name where there is one."""
-    if len(path) >= 2 and path[0] in ("events", "drivers", "pillars"):
+    if len(path) >= 2 and path[0] in ("events", "drivers", "pillars", "attributes"):
         if len(path) >= 4 and path[0] == "pillars" and path[2] == "clauses":
             return dotted_path(path[3:])
         return dotted_path(path[1:])
@@ -184,7 +189,7 @@ def _short(path: tuple[Any, ...]) -> str:
 
 def _field(path: tuple[Any, ...]) -> Any:
     """The field of a node (or of the scenario) a path is in."""
-    if path and path[0] in ("events", "drivers", "pillars"):
+    if path and path[0] in ("events", "drivers", "pillars", "attributes"):
         rest = path[4:] if len(path) >= 4 and path[0] == "pillars" and path[2] == "clauses" \
             else path[2:]
     elif path and path[0] == "signing":
@@ -198,7 +203,7 @@ def _field(path: tuple[Any, ...]) -> Any:
 
 def _node_path(path: tuple[Any, ...]) -> tuple[Any, ...]:
     """The path of the node a path is in (``()`` for top-level fields)."""
-    if path and path[0] in ("events", "drivers", "pillars", "questions"):
+    if path and path[0] in ("events", "drivers", "pillars", "questions", "attributes"):
         if len(path) >= 4 and path[0] == "pillars" and path[2] == "clauses":
             return path[:4]
         return path[:2]
@@ -264,15 +269,47 @@ def _leaves(a: Any, b: Any, path: tuple[Any, ...], out: list[Leaf]) -> None:
         out.append(Leaf(path, "changed", a, b))
 
 
+def _form_field(path: tuple[Any, ...]) -> bool:
+    """Whether a path is in a field saying how likely a node is (or, for a numeric
+    attribute, what its law is: ``dist``, ``given``, ``table``)."""
+    fld = _field(path)
+    return fld in _FORM or (fld == "dist" and bool(path) and path[0] == "attributes")
+
+
+def _attribute_laws(leaves: list[Leaf], a: dict[str, Any], b: dict[str, Any]) -> list[Leaf]:
+    """The leaves inside one law of a numeric attribute (its ``dist``, or one row of its
+    ``table``) as one leaf: the law before and after (``median: 40 -> 45`` and ``p90:
+    60 -> 70`` are one new law; a ``values`` map sums to 1)."""
+    out: dict[tuple[Any, ...], Leaf] = {}
+    for leaf in leaves:
+        path = leaf.path
+        cut: tuple[Any, ...] | None = None
+        if len(path) > 3 and path[0] == "attributes" and path[2] == "dist":
+            cut = path[:3]
+        elif len(path) > 3 and path[0] == "attributes" and path[2] == "table":
+            given_a = (a["attributes"].get(path[1]) or {}).get("given") or []
+            given_b = (b["attributes"].get(path[1]) or {}).get("given") or []
+            if given_a == given_b and len(path) > 3 + len(given_a):
+                cut = path[:3 + len(given_a)]
+        if cut is None:
+            out.setdefault((*path, leaf.kind), leaf)
+            continue
+        out.setdefault((*cut, "changed"), Leaf(cut, "changed", _get(a, cut), _get(b, cut)))
+    return list(out.values())
+
+
 def edits_between(a: Scenario, b: Scenario) -> tuple[list[Edit], list[Edit]]:
     """``(edits, text_edits)`` from A to B: the edits that may change numbers
     (grouped by the *form* rule of the module docstring) and those of text only."""
     leaves: list[Leaf] = []
-    _leaves(a.model_dump(), b.model_dump(), (), leaves)
+    a_dump, b_dump = a.model_dump(), b.model_dump()
+    _leaves(a_dump, b_dump, (), leaves)
+    if a.attributes or b.attributes:
+        leaves = _attribute_laws(leaves, a_dump, b_dump)
     # form: a node whose way of giving its probability changes is one edit
     forms: dict[tuple[Any, ...], list[Leaf]] = {}
     for leaf in leaves:
-        if _field(leaf.path) in _FORM and leaf.kind != "order" and len(leaf.path) == \
+        if _form_field(leaf.path) and leaf.kind != "order" and len(leaf.path) == \
                 len(_node_path(leaf.path)) + 1:
             before, after = leaf.before, leaf.after
             if (_field(leaf.path) == "given" or (before is None) != (after is None)
@@ -284,7 +321,7 @@ def edits_between(a: Scenario, b: Scenario) -> tuple[list[Edit], list[Edit]]:
     for leaf in leaves:
         node, fld = _node_path(leaf.path), _field(leaf.path)
         key: object = leaf.path
-        if fld in _FORM and node in forms and leaf.kind != "order":
+        if _form_field(leaf.path) and node in forms and leaf.kind != "order":
             key = ("form", node)
         elif (fld in ("levels", "table") and node in categorical and leaf.kind != "order"
               and len(leaf.path) > len(node) + 1 and isinstance(leaf.path[-1], str)):
@@ -485,12 +522,12 @@ class Diff:
 
     def biggest(self, top: int = 15) -> pd.DataFrame:
         """The ``top`` rows of :attr:`changes` with the largest change in probability
-        (medians follow, by days)."""
+        (medians follow, by days, and the means of numeric attributes that moved)."""
         c = self.changes
-        p = c[c.statistic != "median"]
+        p = c[~c.statistic.isin(("median", "mean"))]
         p = p.loc[p.change.abs().sort_values(ascending=False, kind="stable").index]
         p = p[p.change.abs() > 0]
-        d = c[(c.statistic == "median") & (c.change.abs() > 0)]
+        d = c[c.statistic.isin(("median", "mean")) & (c.change.abs() > 0)]
         d = d.loc[d.change.abs().sort_values(ascending=False, kind="stable").index]
         import pandas as pd
 
@@ -719,6 +756,7 @@ def _rows_exact_or_mc(runs: _Runs, rng: np.random.Generator) -> tuple[list[tuple
                                                fb[name].to_numpy(), fb["signing"].to_numpy())
                 rows.append((kind, name, stat, va, vb, ch, se, si, "mc"))
     rows += _outcome_change_rows(runs, fr, exact_frames)
+    rows += _attribute_change_rows(runs, exact_frames)
     # dated nodes: the median date if it happens
     dated_a = set(a.dated_names) if hasattr(a, "dated_names") else set()
     dated_b = set(b.dated_names) if hasattr(b, "dated_names") else set()
@@ -748,6 +786,49 @@ def _rows_exact_or_mc(runs: _Runs, rng: np.random.Generator) -> tuple[list[tuple
                                     (b.horizon - b.as_of).days + 1, rng)
         rows.append(("date", name, "median", ma, mb, ch, se, si, "mc"))
     return rows, notes
+
+
+def _attribute_change_rows(
+        runs: _Runs, exact_frames: Callable[[Callable[[Any], Any]], tuple[Any, Any] | None]
+) -> list[tuple[Any, ...]]:
+    """Rows of :attr:`Diff.changes` for numeric attributes (format 3): the mean where it
+    has a value (kind ``attribute``, statistic ``mean``; NaN in a scenario without it).
+    By Monte Carlo the change's standard error is the paired one of a ratio of means
+    (the delta method, as for P given signed), from the kept draws."""
+    a, b = runs.a, runs.b
+    names = list(dict.fromkeys([*a.attributes, *b.attributes]))
+    if not names:
+        return []
+
+    def means(res: Any) -> dict[str, tuple[float, float]]:
+        return {x: (float(s.mean), float(s.stderr)) for x in names
+                if x in res.scenario.attributes for s in [res.numeric(x)]}
+
+    ex = exact_frames(means)
+    if ex is not None:
+        ma, mb = ex
+        method = "exact"
+    else:
+        ma, mb = means(runs.mc(a, 0)), means(runs.mc(b, -1))
+        method = "mc"
+    rows: list[tuple[Any, ...]] = []
+    for x in names:
+        va, _sa = ma.get(x, (_nan(), _nan()))
+        vb, _sb = mb.get(x, (_nan(), _nan()))
+        if math.isnan(va) and math.isnan(vb):
+            continue
+        if method == "exact":
+            rows.append(("attribute", x, "mean", va, vb, vb - va, 0.0, 0.0, method))
+            continue
+        if math.isnan(va) or math.isnan(vb):
+            rows.append(("attribute", x, "mean", va, vb, _nan(), _nan(), _nan(), method))
+            continue
+        fa, fb = runs.frames()
+        xa, xb = fa[x].to_numpy(dtype=np.float64), fb[x].to_numpy(dtype=np.float64)
+        pa, pb = ~np.isnan(xa), ~np.isnan(xb)
+        _ch, se, si = _ratio_change(np.where(pa, xa, 0.0), pa, np.where(pb, xb, 0.0), pb)
+        rows.append(("attribute", x, "mean", va, vb, vb - va, se, si, method))
+    return rows
 
 
 def _outcome_change_rows(runs: _Runs, fr: Callable[[], tuple[pd.DataFrame, pd.DataFrame]],

@@ -27,7 +27,7 @@ __all__ = ["diff_html", "diff_to_dict", "diff_to_json", "format_diff", "plot_dif
 
 #: Rows of the "biggest changes" table unless told otherwise.
 TOP = 15
-_STAT = {"p": "P", "p_given_signed": "P | signed", "median": "median date"}
+_STAT = {"p": "P", "p_given_signed": "P | signed", "median": "median date", "mean": "mean"}
 
 
 def _pp(x: float, se: float | None = None) -> str:
@@ -50,11 +50,23 @@ def _days(x: float, se: float | None = None) -> str:
     return text
 
 
+def _number(x: float, se: float | None = None, sign: str = "") -> str:
+    """A value (or with ``sign="+"`` a change) of a numeric attribute's mean."""
+    if is_missing(x):
+        return "—"
+    text = f"{x:{sign}.4g}"
+    if se is not None and not is_missing(se) and se > 0:
+        text += f" ± {se:.2g}"
+    return text
+
+
 def _value(x: Any, statistic: str) -> str:
-    return day(x) if statistic == "median" else pct(x)
+    return day(x) if statistic == "median" else _number(x) if statistic == "mean" else pct(x)
 
 
 def _change(row: Any) -> str:
+    if row.statistic == "mean":
+        return _number(row.change, row.stderr, "+")
     return (_days(row.change, row.stderr) if row.statistic == "median"
             else _pp(row.change, row.stderr))
 
@@ -103,9 +115,12 @@ def format_diff(d: Diff, top: int = TOP) -> str:
     if not len(big):
         out.append("No number changed.")
     else:
-        shown = len(big[big.statistic != "median"])
-        out.append(f"Biggest changes ({shown} of {len(d.changes[d.changes.statistic != 'median'])}"
-                   " probabilities, and every median date that moved):")
+        probs = ~d.changes.statistic.isin(("median", "mean"))
+        shown = len(big[~big.statistic.isin(("median", "mean"))])
+        moved = ("every median date and attribute mean that moved" if
+                 (d.changes.statistic == "mean").any() else "every median date that moved")
+        out.append(f"Biggest changes ({shown} of {int(probs.sum())} probabilities, and "
+                   f"{moved}):")
         rows = [["what", "name", "statistic", "A", "B", "change"]]
         for _, r in big.iterrows():
             rows.append([str(r.kind), str(r["name"]), _STAT.get(str(r.statistic), r.statistic),
