@@ -164,6 +164,26 @@ def test_monte_carlo_histogram_of_a_normal_attribute_matches_the_cdf(res: pactsi
         assert share == pytest.approx(p, abs=4 * math.sqrt(p * (1 - p) / N) + 1e-12), (left, right)
 
 
+def test_weighted_histogram_follows_the_posterior(sc: pactsim.Scenario) -> None:
+    """Soft evidence (likelihood ratio 3 for days_to_force > 150): the posterior of a
+    bin is 0.8 (F(b) - F(a)) w / Z with w = 3 above 150, Z = 0.2 + 0.8 (1 + 2 P(X > 150));
+    tolerances of 4 standard errors over the effective sample size."""
+    r = pactsim.simulate(sc, n=N, seed=5, keep_draws=True,
+                         evidence=pactsim.soft("days_to_force > 150", 3))
+    b = d.histogram(r, "days_to_force")
+    assert b is not None
+    total = b.share.sum() + b.attrs["below"] + b.attrs["above"] + b.attrs["missing"]
+    assert total == pytest.approx(1.0, abs=1e-9)
+    z = 1 - P_SIGNED + P_SIGNED * (1 + 2 * (1 - normal_cdf(150)))
+    ess = r.ess
+    assert b.attrs["missing"] == pytest.approx((1 - P_SIGNED) / z, abs=4 * math.sqrt(0.2 / ess))
+    assert (b.left == 150).any()  # edges at multiples of 10: no bin straddles the cut
+    for left, right, share in b.itertuples(index=False):
+        w = 3.0 if left >= 150 else 1.0
+        p = P_SIGNED * (normal_cdf(right) - normal_cdf(left)) * w / z
+        assert share == pytest.approx(p, abs=4 * math.sqrt(p * (1 - p) / ess) * w + 1e-12), left
+
+
 def test_exact_histogram_of_a_normal_attribute_is_the_cdf(ex: object) -> None:
     b = d.histogram(ex, "days_to_force")  # type: ignore[arg-type]
     assert b is not None and len(b) >= d.MIN_BINS
