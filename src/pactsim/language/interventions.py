@@ -26,14 +26,22 @@ a categorical node: an outcome   ``levels`` with that outcome at 1 and the other
 (``"named"``; ``False``:         (still listed, so tests of them read), without
 ``absent``)                      ``given``/``table``/``odds``/gates; a clause or
                                  pillar still needs its pillar or the signing
+a numeric attribute (format 3):  the fixed law ``dist: x``, without ``given``/
+a number ``x``                   ``table``/``requires``/``excludes``: it has the
+                                 value ``x`` in every draw (an attribute with
+                                 ``round: true`` takes a whole number)
 ===============================  ==================================================
 
-Drivers are latent and cannot be set; questions are expressions, not nodes.
+Drivers are latent and cannot be set; questions are expressions, not nodes. An
+attribute is a leaf (no node depends on it), so fixing it changes only the
+questions about it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -73,12 +81,33 @@ def _set_outcome(node: dict[str, Any], kind: str, label: dict[str, Any], name: s
     node["levels"] = {x: 1.0 if x == outcome else 0.0 for x in outcomes}
 
 
+def _set_attribute(node: dict[str, Any], name: str, value: object, whole: bool,
+                   problems: list[str]) -> None:
+    """Fix attribute ``name`` at the number ``value``: its law becomes that value, its
+    table and gates cut (label, source and why kept); or note in ``problems`` why not."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(
+            float(value)):
+        problems.append(printable(f"do: {name} = {value!r}: '{name}' is a numeric attribute; "
+                                  "set it to a number, e.g. {'" + name + "': 40}"))
+        return
+    x = float(value)
+    if whole and not x.is_integer():
+        problems.append(f"do: {name} = {value!r}: '{name}' takes whole numbers (round: true); "
+                        f"set it to one, e.g. {math.floor(x):g} or {math.ceil(x):g}")
+        return
+    kept: dict[str, Any] = {k: node[k] for k in ("label", "source", "why", "round") if k in node}
+    node.clear()
+    node.update(kept)
+    node["dist"] = int(x) if x.is_integer() else x
+
+
 def intervene(sc: Scenario, settings: object) -> Scenario:
     """The scenario with each node in ``settings`` set (see the module docstring).
 
     ``settings`` maps node names to ``True``/``False`` (undated nodes), or to a
     date (``"2025-01-17"``, ``datetime.date``) or ``False`` (dated nodes), or to
-    one of its outcomes (categorical nodes, format 3; ``False`` is ``absent``).
+    one of its outcomes (categorical nodes, format 3; ``False`` is ``absent``),
+    and numeric attributes (format 3) to a number.
 
     Raises
     ------
@@ -97,12 +126,17 @@ def intervene(sc: Scenario, settings: object) -> Scenario:
         if not isinstance(name, str):
             problems.append(f"do: {name!r} is not a node name (text)")
             continue
+        if name in sc.attributes:  # format 3: fix a numeric attribute's value
+            _set_attribute(data["attributes"][name], name, value, sc.attributes[name].round,
+                           problems)
+            continue
         view = sc.nodes.get(name)
         if view is None or view.kind in ("driver", "question"):
             what = "is a driver (latent: it cannot be set; condition on it with given=)" if \
                 view is not None and view.kind == "driver" else \
                 "is a question (set the nodes it is about)" if view is not None else \
-                "is not a node of this scenario" + did_you_mean(name, list(sc.nodes))
+                "is not a node of this scenario" + did_you_mean(
+                    name, [*sc.nodes, *sc.attributes])
             problems.append(printable(f"do: {name!r} {what}"))
             continue
         node = data
