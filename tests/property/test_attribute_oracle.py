@@ -15,14 +15,17 @@ questions comparing them with constants. For each scenario:
   expression evaluator) draws ``N_REF`` agreements and ``pactsim.simulate``
   ``N_MC``; each count is checked against the exact probability with an exact
   binomial test (Monte Carlo against the reference with Fisher's exact test
-  where exact inference refuses the scenario).
+  where exact inference refuses the scenario);
+* each attribute's mean where it has a value (``ex.numeric``) is compared with
+  the reference sampler's and Monte Carlo's sample means (a z-test with their
+  standard errors, at the same level).
 
 Statistics as in ``test_categorical_oracle.py``: each of the ``2 m`` tests of a
 scenario gets the level ``ALPHA / (EXAMPLES * 2 m)`` (Bonferroni), so a correct
 pactsim fails a run with probability below ``ALPHA`` = 1e-3. The planted bugs
 (a lognormal's sigma from the 95% quantile instead of the 90%, in the parser
-that the engine and exact share; an exact CDF of the uniform law that is off)
-are caught: ``test_planted_bugs_fail``.
+that the engine and exact share; an exact CDF of the uniform law that is off;
+an exact mean that is off) are caught: ``test_planted_bugs_fail``.
 
 Example counts are bounded so that the file runs in well under 30 s under the
 ``ci`` profile. Seeds are fixed (from the scenario's digest).
@@ -30,6 +33,7 @@ Example counts are bounded so that the file runs in well under 30 s under the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -123,7 +127,37 @@ def check_scenario(sc: Scenario, simulate: Callable[..., Any] = pactsim.simulate
             if pv < level:
                 bad.append(f"{label}: {who} {k}/{n} = {k / n:.4f} vs exact {p:.4f} "
                            f"(p-value {pv:.2g})")
+    if exact_p and exact_p[0] is not None:
+        bad += _mean_problems(sc, ex, ref, res, level)
     assert not bad, f"{len(tests)} comparisons at level {level:.2g}:\n" + "\n".join(bad)
+
+
+def _mean_problems(sc: Scenario, ex: Any, ref: Any, res: Any, level: float) -> list[str]:
+    """Each attribute's mean where it has a value: exact against the reference sampler's
+    and Monte Carlo's (a z-test with the sample's standard error, at ``level``)."""
+    bad = []
+    for a in sc.attributes:
+        try:
+            want = float(ex.numeric(a).mean)
+        except (ModelTooWideError, ExactUnsupportedError):
+            continue
+        values = [v for v in ref.column(a) if v is not None]
+        mc = res.numeric(a)
+        samples = [("simulate", float(mc.mean), float(mc.stderr), int(res.n * (1 - mc.missing)))]
+        if len(values) >= 2:
+            m = sum(values) / len(values)
+            sd = math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1))
+            samples.append(("reference", m, sd / math.sqrt(len(values)), len(values)))
+        for who, got, se, n in samples:
+            if n < 30 or math.isnan(want):
+                continue
+            if se == 0.0:
+                ok = math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9)
+            else:
+                ok = 2 * float(sps.norm.sf(abs(got - want) / se)) >= level
+            if not ok:
+                bad.append(f"mean of {a}: {who} {got:.4g} ± {se:.2g} vs exact {want:.4g}")
+    return bad
 
 
 @BOUNDED
@@ -159,7 +193,8 @@ def test_planted_bugs_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     """A lognormal's sigma taken from the 95% quantile (z = 1.645, in the parser the
     engine and exact share: they agree with each other, not with the file) is caught
     by the reference sampler; an exact CDF of the uniform law shifted by 10% of its
-    width is caught by both Monte Carlo and the reference sampler."""
+    width is caught by both Monte Carlo and the reference sampler; an exact mean of the
+    uniform law 5% too high is caught by Monte Carlo's mean."""
     from pactsim.language import attributes as attrs
 
     with monkeypatch.context() as m:
@@ -174,9 +209,19 @@ def test_planted_bugs_fail(monkeypatch: pytest.MonkeyPatch) -> None:
             return right(self, x - 0.1 * (self.b - self.a))
         return right(self, x)
 
-    monkeypatch.setattr(attrs.Quantity, "cdf", shifted)
-    with pytest.raises(AssertionError, match=r"far: reference .*\n.*far: simulate"):
-        check_scenario(pactsim.loads(PLANTED.replace("planted", "planted-cdf")))
+    with monkeypatch.context() as m:
+        m.setattr(attrs.Quantity, "cdf", shifted)
+        with pytest.raises(AssertionError, match=r"far: reference .*\n.*far: simulate"):
+            check_scenario(pactsim.loads(PLANTED.replace("planted", "planted-cdf")))
+    moments = attrs.Quantity.moments
+
+    def high_mean(self: Any) -> tuple[float, float]:
+        mean, var = moments(self)
+        return (mean * 1.05 if self.kind == "uniform" else mean), var
+
+    monkeypatch.setattr(attrs.Quantity, "moments", high_mean)
+    with pytest.raises(AssertionError, match="mean of km: simulate"):
+        check_scenario(pactsim.loads(PLANTED.replace("planted", "planted-mean")))
 
 
 def test_attributes_must_be_a_bool() -> None:
