@@ -229,3 +229,16 @@ def test_attributes_must_be_a_bool() -> None:
 
     with pytest.raises(InvalidArgument, match="attributes=1 must be True or False"):
         strategies.scenarios(attributes=1).example()  # type: ignore[arg-type]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.from_scenario(pactsim.loads(PLANTED)))
+def test_from_scenario_redraws_each_law_in_its_kind(sc: Scenario) -> None:
+    base = pactsim.loads(PLANTED)
+    assert list(sc.attributes) == list(base.attributes)
+    n, km = sc.attributes["n_articles"], sc.attributes["km"]
+    assert n.dist is not None and n.dist.kind == "lognormal" and n.round
+    assert km.given == ["a"] and km.table is not None
+    assert km.row_quantity(km.table[True]).kind == "uniform"
+    assert km.row_quantity(km.table[False]).kind == "fixed"
+    assert sc.questions == base.questions

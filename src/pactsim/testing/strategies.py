@@ -647,6 +647,13 @@ _HALVES = st.integers(0, 100).map(lambda k: k / 2)
 def _quantity(draw: st.DrawFn) -> Any:
     """A quantity distribution as a file writes it, over numbers from about 0 to 100."""
     kind = draw(st.sampled_from(["fixed", "normal", "uniform", "lognormal", "values"]))
+    return draw(_law(kind))
+
+
+@st.composite
+def _law(draw: st.DrawFn, kind: str) -> Any:
+    """A quantity distribution of one kind (``fixed``, ``normal``, ``uniform``,
+    ``lognormal`` or ``values``)."""
     if kind == "fixed":
         return draw(_HALVES)
     if kind == "normal":
@@ -1095,7 +1102,34 @@ def _renumbered(draw: st.DrawFn, scenario: Scenario, vary_timing: bool) -> Scena
             node(clause)
     if "signing" in data:
         node(data["signing"])
+    for attr in data.get("attributes", {}).values():  # format 3: each law of the same kind
+        if "dist" in attr:
+            attr["dist"] = draw(_same_law(attr["dist"]))
+        elif "table" in attr:
+            attr["table"] = _map_leaves(attr["table"], len(attr["given"]),
+                                        lambda law: draw(_same_law(law)))
     return _load(data)
+
+
+def _map_leaves(table: Any, depth: int, f: Any) -> Any:
+    """A nested table with ``f`` applied to each leaf ``depth`` levels deep."""
+    if depth == 0:
+        return f(table)
+    return {key: _map_leaves(sub, depth - 1, f) for key, sub in table.items()}
+
+
+@st.composite
+def _same_law(draw: st.DrawFn, law: Any) -> Any:
+    """A quantity distribution of the same kind as ``law`` (as written) with new numbers
+    (ranges as in :func:`scenarios`); a ``values`` law keeps its values."""
+    if not isinstance(law, dict):
+        return draw(_HALVES)
+    ((kind, params),) = law.items()
+    if kind == "values":
+        keys = list(params)
+        probs = draw(_level_probs([str(k) for k in keys]))
+        return {"values": {k: probs[str(k)] for k in keys}}
+    return draw(_law(kind))
 
 
 def _curve_leaf(table: Any, depth: int) -> bool:
@@ -1110,7 +1144,9 @@ def from_scenario(scenario: Scenario, *, vary_timing: bool = True) -> st.SearchS
 
     Names, kinds, ``given``, ``odds`` parents, gates, questions, dates, the
     outcomes of categorical nodes (format 3: each row's probabilities redrawn
-    in hundredths over the outcomes it lists),
+    in hundredths over the outcomes it lists), the kind of each law of a numeric
+    attribute (format 3: its numbers redrawn, a ``values`` law's values kept and
+    their probabilities redrawn),
     labels, the kind of every probability (plain, ``beta`` or ``between``)
     and, in format 2, ``after``, the kind of every ``delay`` and the keys of
     every ``hazard_ratio`` are kept; every plain probability, Beta shape,
