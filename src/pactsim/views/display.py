@@ -1253,7 +1253,7 @@ def _attribute_rows(sc: Scenario, name: str, spec: Any) -> list[str]:
     if spec.excludes:
         notes.append("excludes " + ", ".join(spec.excludes))
     head = quantity_words(spec.dist) if spec.dist is not None else (
-        "given " + ", ".join(spec.given or []) + ":")
+        "given " + ", ".join(spec.given or []) + " (rows below)")
     tail = f" <span class='ps-muted'>({escape('; '.join(notes))})</span>" if notes else ""
     out = [f"<tr class='attribute'><td>{who}</td><td>{escape(head)}{tail}</td>"
            f"{_why(spec.why, spec.source)}</tr>"]

@@ -985,5 +985,5 @@ class PlotAccessor:
 
     def numeric(self, name: str, ax: Axes | None = None, *,
                 heading: bool = True) -> Figure | Axes:
-        """:func:`numeric`: the distribution of a numeric question."""
+        """:func:`numeric`: the distribution of a numeric question or attribute."""
         return numeric(self._res, name, ax, heading=heading)
