@@ -8,6 +8,7 @@ errors, seeds fixed.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
@@ -86,3 +87,28 @@ def test_missing_values_are_none_and_whole_questions_are_numbers() -> None:
     assert all((x is None) == (not d["rain"]) for x, d in zip(xs, sample.draws, strict=True))
     assert all(float(v).is_integer() for v in sample.column("n_articles"))
     assert sample.column("n") == sample.column("n_articles")
+
+
+def test_a_date_condition_as_a_gate() -> None:
+    """term has a value only when signed by June (0.4): P(term > 12) = 0.4 x 13/20."""
+    sc = pactsim.loads("""\
+pactsim: 3
+id: ref-attr-date
+as_of: 2024-01-01
+horizon: 2024-12-31
+signing:
+  by: {2024-06-30: 0.4, 2024-12-31: 0.8}
+attributes:
+  term:
+    dist: {uniform: {low: 5, high: 25}}
+    requires: ["signing.date <= 2024-06-30"]
+questions:
+  long: term > 12
+""")
+    sample = ReferenceSampler(sc).sample(N, seed=2)
+    p = 0.4 * 13 / 20
+    k = sum(1 for d in sample.draws if d["long"])
+    assert abs(k / N - p) <= 4.5 * math.sqrt(p * (1 - p) / N)
+    assert sum(1 for d in sample.draws if d["term"] is not None) == sum(
+        1 for d in sample.draws if d["signing.date"] is not None
+        and d["signing.date"] <= dt.date(2024, 6, 30).toordinal())
