@@ -225,5 +225,17 @@ def test_simulate_matches_the_reference_on_generated_dated_scenarios(
     res = pactsim.simulate(sc, n=N_GEN_MC, seed=seed % 2**32, keep_draws=False)
     _bad, m = compare(sc, sample, res, math.inf)
     bad, _m = compare(sc, sample, res, _level(m))
+    if bad:
+        # Confirm on fresh, four times larger samples before failing: Hypothesis hunts
+        # for failing examples (and shrinks among them), so over a whole run it can land
+        # on a seed whose small reference sample is a 5-sigma fluke (seen once: 0.737
+        # against 0.773 +- 0.0066, every other seed near 0.773). A real disagreement
+        # persists at four times the draws; a fluke of the first samples does not.
+        sample = ReferenceSampler(sc).sample(4 * N_GEN_REF, seed=seed + 1)
+        res = pactsim.simulate(sc, n=2 * N_GEN_MC, seed=(seed + 1) % 2**32,
+                               keep_draws=False)
+        again, _m = compare(sc, sample, res, _level(m))
+        bad = [f"{b} (and again on fresh samples: {', '.join(again)})" for b in bad] \
+            if again else []
     assert not bad, f"{len(bad)} of {m} comparisons failed:\n" + "\n".join(bad)
 
