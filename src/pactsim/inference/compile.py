@@ -417,7 +417,8 @@ def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, 
           outcomes: Mapping[str, tuple[str, ...]] | None = None) -> BinaryPlan:
     outcomes = outcomes or {}
     given = list(spec.given or [])
-    if any(g in outcomes for g in given):
+    categorical_given = bool(outcomes) and any(g in outcomes for g in given)
+    if categorical_given:
         given = [r for g in given for r in (
             [_expr.outcome_name(g, x) for x in outcomes[g] if x != _expr.ABSENT]
             if g in outcomes else [g])]
@@ -433,7 +434,7 @@ def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, 
         base = [1.0] * rows
     elif spec.p is not None:
         base = [spec.p] * rows
-    elif len(given) != len(spec.given or []) or any(g in outcomes for g in spec.given or []):
+    elif categorical_given:
         base = [0.0 if leaf is None else _validate_pspec(leaf)
                 for leaf in _row_leaves(spec, outcomes)]
     else:
@@ -626,7 +627,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
         t = _expr.check(trees[qname], scope)
         scope[qname] = _expr.NameInfo(t)
         questions[qname] = (trees[qname], t)
-    labels = {v.name: v.label for v in scenario.iter_nodes()}
+    labels = {v.name: v.label for v in scenario.nodes.values()}
     labels.update((a, spec.label or a.replace("_", " ")) for a, spec in scenario.attributes.items())
     for n, lv in outcomes.items():
         labels.update((_expr.outcome_name(n, x), f"{labels[n]}: {x.replace('_', ' ')}")

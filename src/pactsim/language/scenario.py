@@ -168,6 +168,8 @@ def _not_a_p(v: object) -> str:
 
 
 def _validate_pspec(v: object) -> float | Beta | Between:
+    if type(v) is float and 0.0 <= v <= 1.0:  # the common case, as the checks below give it
+        return v
     if isinstance(v, Beta | Between):
         return v
     if isinstance(v, Mapping):
@@ -1093,12 +1095,12 @@ class Scenario(_Model):
     @property
     def binary_names(self) -> list[str]:
         """Names of the binary nodes (events, signing, pillars, clauses), file order."""
-        return [v.name for v in self.iter_nodes() if v.is_binary]
+        return [v.name for v in self.nodes.values() if v.is_binary]
 
     @property
     def dated_names(self) -> list[str]:
         """Names of the dated nodes (signing, dated events, milestones), file order."""
-        return [v.name for v in self.iter_nodes() if v.is_dated]
+        return [v.name for v in self.nodes.values() if v.is_dated]
 
     @cached_property
     def outcomes(self) -> dict[str, tuple[str, ...]]:
@@ -1107,7 +1109,7 @@ class Scenario(_Model):
         or it has gates (``requires``/``excludes``, a clause's pillar, a pillar's
         signing) that make it absent when closed — then the other levels as written."""
         out: dict[str, tuple[str, ...]] = {}
-        for view in self.iter_nodes():
+        for view in self.nodes.values():
             spec = view.spec
             if not isinstance(spec, Node) or spec.levels is None:
                 continue
@@ -1128,7 +1130,7 @@ class Scenario(_Model):
 
         scope = {n: _expr.NameInfo("bool", levels=lv) for n, lv in self.outcomes.items()}
         out: dict[str, Any] = {}
-        for view in self.iter_nodes():
+        for view in self.nodes.values():
             for text in parent_entries(view.spec):
                 if is_condition(text) and text not in out:
                     out[text] = _expr.resolve(_expr.parse(text), scope)
