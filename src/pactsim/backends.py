@@ -18,6 +18,7 @@ never imported here: a client is recognised by its type's module, so the
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
@@ -28,7 +29,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pactsim.errors import ArgumentTypeError, ExecutionError, PactsimError
 
-__all__ = ["DaskClientLike", "ExecutorLike", "ordered_results", "resolve_executor"]
+__all__ = ["DaskClientLike", "ExecutorLike", "ordered_results", "resolve_executor", "stop_pool"]
 
 T = TypeVar("T")
 
@@ -156,6 +157,24 @@ def _dead_worker(executor: Executor | None) -> int | None:
         if code is not None:
             return int(code)
     return None
+
+
+def stop_pool(executor: Executor) -> None:
+    """Stop a local process pool after an error, without waiting for it.
+
+    ``shutdown(wait=True)`` after a worker died can wait forever: when the pool
+    did not notice the death itself (see :func:`_dead_worker`), its manager
+    thread still waits for that worker's result, and a live worker finishes its
+    whole chunk first. So the workers are killed, pending work is cancelled and
+    the pool is left to wind down (its manager thread sees every worker gone).
+    """
+    procs = getattr(executor, "_processes", None)
+    for proc in list(procs.values()) if isinstance(procs, dict) else []:
+        kill = getattr(proc, "kill", None)
+        if callable(kill) and getattr(proc, "exitcode", 0) is None:
+            with contextlib.suppress(OSError, ValueError):  # already gone, or closed
+                kill()
+    executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _result(task: _Task[T], executor: Executor | None) -> T:

@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pactsim._version import __version__
-from pactsim.backends import ExecutorLike, executor_argument, ordered_results
+from pactsim.backends import ExecutorLike, executor_argument, ordered_results, stop_pool
 from pactsim.errors import ArgumentError, ArgumentTypeError, ConditionError, did_you_mean
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.inference.engine import BLOCK, Draws, n_blocks
@@ -343,6 +343,7 @@ def simulate(
     reached: bool | None = None if target is None else False
     run = _execute(model, entropy, spawn_key, n, config, groups, executor,
                    _show_progress(progress, n), plan)
+    finished = False
     try:
         for parts, dr, an in run:
             used = len(parts)
@@ -363,10 +364,13 @@ def simulate(
                 answers.append({k: v[:m] for k, v in an.items()} if used < len(parts) else an)
             if reached:
                 break
+        finished = True
     finally:
         run.close()
-        if own is not None:
+        if own is not None and finished:
             own.shutdown(wait=True, cancel_futures=True)
+        elif own is not None:  # an error or a signal: never wait on a pool that may be stuck
+            stop_pool(own)
     if wstats is not None:
         return _weighted_results(scenario, model, wstats, kept, answers, entropy, spawn_key,
                                  config, executor, workers, time.perf_counter() - t0, plan)
