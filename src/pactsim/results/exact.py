@@ -322,20 +322,13 @@ class ExactResults:
     def _driver_cuts(self, trees: Sequence[_expr.Expr],
                      base: Sequence[str]) -> dict[str, list[float]]:
         cuts: dict[str, list[float]] = {d: [] for d in base if d in self.model.driver_names}
-        for tree in trees:
-            for node in _walk(tree):
-                if not isinstance(node, _expr.Compare):
-                    continue
-                for side, other in ((node.left, node.right), (node.right, node.left)):
-                    d = self._driver_of(side)
-                    if d is None:
-                        continue
-                    if not isinstance(other, _expr.NumLit):
-                        raise ExactUnsupportedError(
-                            f"exact inference compares a driver only with a number, as in "
-                            f"'{d} > 0.5'; '{_expr.unparse(node)}' needs Monte Carlo "
-                            "(pactsim.simulate)")
-                    cuts[d].append(other.value)
+        for d, node, other in _xa.compared(trees, self._driver_of):
+            if not isinstance(other, _expr.NumLit):
+                raise ExactUnsupportedError(
+                    f"exact inference compares a driver only with a number, as in "
+                    f"'{d} > 0.5'; '{_expr.unparse(node)}' needs Monte Carlo "
+                    "(pactsim.simulate)")
+            cuts[d].append(other.value)
         return cuts
 
     def _joint(self, trees: Sequence[_expr.Expr], *, every_day: bool = False) -> tuple[

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,21 @@ def attribute_of(model: CompiledModel, e: _expr.Expr) -> AttributePlan | None:
     return None
 
 
+def compared(trees: Iterable[_expr.Expr], name_of: Callable[[_expr.Expr], str | None]
+             ) -> Iterator[tuple[str, _expr.Compare, _expr.Expr]]:
+    """``(name, comparison, other side)`` for every side of a comparison in ``trees``
+    that ``name_of`` names (a driver, an attribute): where exact inference cuts the
+    line of a continuous value."""
+    for tree in trees:
+        for node in _expr.walk(tree):
+            if not isinstance(node, _expr.Compare):
+                continue
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                name = name_of(side)
+                if name is not None:
+                    yield name, node, other
+
+
 def attribute_cuts(model: CompiledModel, trees: Iterable[_expr.Expr],
                    base: Sequence[str]) -> dict[str, list[float]]:
     """The constants each attribute in ``base`` is compared with in ``trees``."""
@@ -71,21 +86,19 @@ def attribute_cuts(model: CompiledModel, trees: Iterable[_expr.Expr],
     cuts: dict[str, list[float]] = {a: [] for a in base if a in names}
     if not cuts:
         return cuts
-    for tree in trees:
-        for node in _expr.walk(tree):
-            if not isinstance(node, _expr.Compare):
-                continue
-            for side, other in ((node.left, node.right), (node.right, node.left)):
-                plan = attribute_of(model, side)
-                if plan is None:
-                    continue
-                if not isinstance(other, _expr.NumLit):
-                    raise ModelTooWideError(
-                        f"exact inference compares a numeric attribute only with a number, "
-                        f"as in '{plan.name} >= 40'; '{_expr.unparse(node)}' would need the "
-                        "joint law of two continuous values: use pactsim.simulate",
-                        width=2)
-                cuts.setdefault(plan.name, []).append(other.value)
+
+    def name_of(e: _expr.Expr) -> str | None:
+        plan = attribute_of(model, e)
+        return None if plan is None else plan.name
+
+    for name, node, other in compared(trees, name_of):
+        if not isinstance(other, _expr.NumLit):
+            raise ModelTooWideError(
+                f"exact inference compares a numeric attribute only with a number, "
+                f"as in '{name} >= 40'; '{_expr.unparse(node)}' would need the "
+                "joint law of two continuous values: use pactsim.simulate",
+                width=2)
+        cuts.setdefault(name, []).append(other.value)
     return cuts
 
 
