@@ -28,3 +28,12 @@ def json_ready(x: object) -> object:
     if hasattr(x, "isoformat"):
         return x.isoformat()  # type: ignore[union-attr]
     return x
+
+
+def binomial_p_value(k: int, n: int, p: float) -> float:
+    """Two-sided exact binomial p-value of ``k`` successes in ``n`` draws at chance ``p``
+    (``p`` kept inside [1e-15, 1 - 1e-15]: scipy overflows on subnormal ``p``)."""
+    from scipy import stats as sps
+
+    p = min(max(p, 1e-15), 1.0 - 1e-15)
+    return float(min(1.0, 2 * min(sps.binom.cdf(k, n, p), sps.binom.sf(k - 1, n, p))))

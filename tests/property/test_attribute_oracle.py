@@ -42,6 +42,7 @@ from hypothesis import HealthCheck, given, note, settings
 from scipy import stats as sps
 
 import pactsim
+from helpers import binomial_p_value
 from pactsim.errors import ExactUnsupportedError, ModelTooWideError
 from pactsim.inference.compile import compile_scenario
 from pactsim.language.scenario import Scenario
@@ -94,11 +95,6 @@ def _tests(sc: Scenario) -> list[str]:
     return out
 
 
-def _p_value(k: int, n: int, p: float) -> float:
-    p = min(max(p, 1e-15), 1.0 - 1e-15)  # (scipy overflows on subnormal p)
-    return float(min(1.0, 2 * min(sps.binom.cdf(k, n, p), sps.binom.sf(k - 1, n, p))))
-
-
 def check_scenario(sc: Scenario, simulate: Callable[..., Any] = pactsim.simulate) -> None:
     """Every test of :func:`_tests`: exact vs Monte Carlo vs the reference sampler."""
     tests = _tests(sc)
@@ -123,7 +119,7 @@ def check_scenario(sc: Scenario, simulate: Callable[..., Any] = pactsim.simulate
                            f"{k_mc / res.n:.4f} (p-value {pv:.2g})")
             continue
         for who, k, n in (("reference", k_ref, ref.n), ("simulate", k_mc, res.n)):
-            pv = _p_value(k, n, p)
+            pv = binomial_p_value(k, n, p)
             if pv < level:
                 bad.append(f"{label}: {who} {k}/{n} = {k / n:.4f} vs exact {p:.4f} "
                            f"(p-value {pv:.2g})")

@@ -43,6 +43,7 @@ from hypothesis import HealthCheck, given, note, settings
 from scipy import stats as sps
 
 import pactsim
+from helpers import binomial_p_value
 from pactsim.errors import ConditionError, ExactUnsupportedError, ModelTooWideError
 from pactsim.inference.compile import compile_scenario
 from pactsim.language import expr as _expr
@@ -90,11 +91,6 @@ def _tests(sc: Scenario) -> list[Test]:
         if kind == "bool":
             out.append((q, lambda d, n=q: bool(d[n])))
     return out
-
-
-def _p_value(k: int, n: int, p: float) -> float:
-    p = min(max(p, 1e-15), 1.0 - 1e-15)  # (scipy overflows on subnormal p)
-    return float(min(1.0, 2 * min(sps.binom.cdf(k, n, p), sps.binom.sf(k - 1, n, p))))
 
 
 def _conditional(sc: Scenario) -> bool:
@@ -149,7 +145,7 @@ def check_scenario(sc: Scenario, simulate: Callable[..., Any] = pactsim.simulate
                            f" vs simulate {k_mc / n_mc:.4f} (p-value {pv:.2g})")
             continue
         for who, k, n in (("reference", k_ref, len(draws)), ("simulate", k_mc, n_mc)):
-            pv = _p_value(k, n, p) if n else 1.0
+            pv = binomial_p_value(k, n, p) if n else 1.0
             if pv < level:
                 bad.append(f"{shown}: {who} {k}/{n} = {k / n:.4f} vs exact {p:.4f} "
                            f"(p-value {pv:.2g})")
