@@ -29,7 +29,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pactsim.errors import ArgumentTypeError, ExecutionError, PactsimError
 
-__all__ = ["DaskClientLike", "ExecutorLike", "ordered_results", "resolve_executor", "stop_pool"]
+__all__ = ["DaskClientLike", "ExecutorLike", "ordered_results", "pool_abandoned",
+           "resolve_executor", "stop_pool"]
 
 T = TypeVar("T")
 
@@ -159,6 +160,17 @@ def _dead_worker(executor: Executor | None) -> int | None:
     return None
 
 
+#: Whether :func:`stop_pool` left a pool to wind down in this process.
+_ABANDONED = False
+
+
+def pool_abandoned() -> bool:
+    """Whether this process stopped a pool without waiting (:func:`stop_pool`): its
+    manager thread may then never end, and Python joins it at exit, so a program
+    that owns the process (the console script) should end with ``os._exit``."""
+    return _ABANDONED
+
+
 def stop_pool(executor: Executor) -> None:
     """Stop a local process pool after an error, without waiting for it.
 
@@ -168,6 +180,8 @@ def stop_pool(executor: Executor) -> None:
     whole chunk first. So the workers are killed, pending work is cancelled and
     the pool is left to wind down (its manager thread sees every worker gone).
     """
+    global _ABANDONED
+    _ABANDONED = True
     procs = getattr(executor, "_processes", None)
     for proc in list(procs.values()) if isinstance(procs, dict) else []:
         kill = getattr(proc, "kill", None)

@@ -890,27 +890,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         if isinstance(err, _OutputFailed) and err.stdout:
             _silence_stdout()
-        if _worker_died(err):
-            global _POOL_ABANDONED
-            _POOL_ABANDONED = True
         _say(failure[0])
         return failure[1]
     finally:
         restore()
 
 
-#: A local process pool broke (a worker died) in this process. Python then joins the
-#: pool's manager thread at exit, and that thread can be stuck for good reading the
-#: dead worker's half-written result; the console script exits without joining.
-_POOL_ABANDONED = False
-
-
 def console() -> None:  # pragma: no cover - exercised by tests/integration/test_cli_signals.py
     """The ``pactsim`` console script: :func:`main`, then exit with its status. After
-    a worker died the process ends at once (``os._exit``, streams flushed) rather
-    than wait at interpreter exit for the broken pool's thread."""
+    a run stopped its pool without waiting (a worker died, an interrupt, a signal:
+    :func:`pactsim.backends.stop_pool`) the process ends at once (``os._exit``,
+    streams flushed): Python would join the pool's thread at exit, and that thread
+    can be stuck for good reading a killed worker's half-written result."""
     code = main()
-    if _POOL_ABANDONED:
+    from pactsim.backends import pool_abandoned
+
+    if pool_abandoned():
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 if stream is not None:
