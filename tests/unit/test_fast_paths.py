@@ -71,6 +71,52 @@ def test_sparse_sets_count_the_empty_set_apart_exactly() -> None:
             assert np.array_equal(got.counts, want_counts)
 
 
+def _merged_without_mixes(parts: list[stats.SparseSets]) -> stats.SparseSets:
+    """The blocks merged in order, every sort key computed again (the plain path)."""
+    plain = [stats.SparseSets(p.width, p.keys, p.counts, p.bound, p.cuts) for p in parts]
+    for p in plain:
+        assert p.mix is None
+    out = plain[0]
+    for p in plain[1:]:
+        out.merge(p)
+    return out
+
+
+@pytest.mark.parametrize("width", [13, 64, 120])
+@pytest.mark.parametrize("p_true", [0.03, 0.5])
+def test_sparse_merges_reusing_sort_keys_equal_the_plain_merge(
+        width: int, p_true: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables keep their rows' sort keys, so a merge does not mix every row again:
+    the same rows, counts, order, cuts and bound as merging without them, with and
+    without cuts (a small cap forces several)."""
+    rng = np.random.default_rng(width)
+    blocks = []
+    for _ in range(6):
+        bits = rng.random((width, 4000)) < p_true
+        bits[:, rng.random(4000) < 0.2] = False  # the empty set, counted apart
+        blocks.append(bits)
+    for cap in (stats.MAX_BUNDLES, 700):
+        monkeypatch.setattr(stats, "MAX_BUNDLES", cap)
+        parts = [stats.SparseSets.of(b, list(range(width))) for b in blocks]
+        assert all(p.mix is not None for p in parts)
+        want = _merged_without_mixes(parts)
+        parts = [stats.SparseSets.of(b, list(range(width))) for b in blocks]
+        got = parts[0]
+        for p in parts[1:]:
+            got.merge(p)
+        assert got.cuts == want.cuts
+        if cap == 700 and width >= 64:  # 24,000 draws of 64+ members: far past 1,400 sets
+            assert got.cuts > 0
+        assert got.bound == want.bound
+        assert np.array_equal(got.keys, want.keys)
+        assert np.array_equal(got.counts, want.counts)
+        assert got.mix is not None and np.array_equal(got.mix, stats._sort_key(got.keys))
+        # a table without sort keys merges with one that has them
+        mixed = stats.SparseSets(width, parts[0].keys, parts[0].counts)
+        mixed.merge(stats.SparseSets.of(blocks[1], list(range(width))))
+        assert mixed.mix is not None and np.all(mixed.mix[1:] > mixed.mix[:-1])
+
+
 def test_bundle_keys_match_packbits() -> None:
     rng = np.random.default_rng(5)
     for n in (777, 5000):  # byte planes for a few draws, words built in place for many
