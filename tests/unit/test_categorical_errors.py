@@ -133,6 +133,9 @@ CASES = [
      "    table: {true: {absent: 1.0}, false: {absent: 1.0}}\n", 9, 12, "events.x.given",
      "'a' is listed twice"),
     # expressions
+    ("outcome_of_a_binary_node", A + "questions:\n  q: a == named\n", 8, 11, "questions.q",
+     "'a' is a yes/no node with no outcomes, so 'a == named' has no meaning; write 'a' or "
+     "'not a'"),
     ("in_without_a_categorical", A + "questions:\n  q: in(a, named)\n", 8, 6, "questions.q",
      "in() takes a categorical node and its outcomes, as in 'in(instc, generic, named)'; "
      "'a' is not a categorical node"),

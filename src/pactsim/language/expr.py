@@ -730,6 +730,14 @@ def _check(expr: Expr, scope: _Scope, bad: _Report, suggest: _Suggest) -> ExprTy
             _need_bool("'not'", [operand], scope, bad, suggest)
         case BoolOp(op=op, operands=operands):
             _need_bool(f"'{op}'", operands, scope, bad, suggest)
+        case Compare(op=op, left=Name(name=node), right=Name(name=other, start=at)) if \
+                op in ("==", "!=") and node in scope and scope[node].type == "bool" and \
+                scope[node].levels is None and other not in scope and not suggest(other):
+            # 'military == named': an outcome test on a node that has no outcomes
+            bad(Name(other, start=at), f"'{node}' is a yes/no node with no outcomes, so "
+                f"'{node} {op} {other}' has no meaning; write '{node}' or 'not {node}' "
+                "(only nodes with levels: have outcomes)")
+            return None
         case Compare(op=op, left=left, right=right):
             lt, rt = _check(left, scope, bad, suggest), _check(right, scope, bad, suggest)
             text = unparse(expr)
