@@ -197,10 +197,14 @@ def elimination_order(adj: Mapping[int, set[int]], card: Mapping[int, int],
     todo = set(eliminate)
 
     def key(v: int) -> tuple[int, int, int]:
+        # (fill, size, v): _fill and the table's entries in one pass over the neighbours
+        nb = g[v]
         size = card[v]
-        for u in g[v]:
+        missing = -len(nb)  # each u is in nb but not in g[u]
+        for u in nb:
             size *= card[u]
-        return (_fill(g, v), size, v)
+            missing += len(nb - g[u])
+        return (missing // 2, size, v)
 
     current = {v: key(v) for v in todo}
     heap = list(current.values())
@@ -419,7 +423,9 @@ class JunctionTree:
             for c, sub in zip(st.children[i], st.child_sub[i], strict=True):
                 m = msg_up[c]
                 mu = _einsum(belief[i], st.full_sub[i], sub)
-                down = np.divide(mu, m, out=np.zeros_like(mu), where=m != 0)
+                # no zero in m (the usual case): the same quotients without the mask
+                down = mu / m if m.all() else np.divide(mu, m, out=np.zeros_like(mu),
+                                                        where=m != 0)
                 belief[c] = _einsum(up[c], st.full_sub[c], down, st.msg_sub[c],
                                       st.full_sub[c])
         self.order = list(order)
@@ -438,6 +444,24 @@ class JunctionTree:
             t = t.sum(axis=axes)
         total = float(t.sum())
         return np.asarray(t / total if total > 0 else t, dtype=np.float64)
+
+    def p_true(self, variables: Iterable[int]) -> FloatArray:
+        """``marginal(v)[1]`` of each binary variable ``v`` of ``variables``, as one array
+        (the same quotients, without an array per variable)."""
+        beliefs, home, axes_of, einsum = self.beliefs, self.home, self._axes, _einsum
+        out = []
+        for v in variables:
+            b = beliefs[home[v]]
+            t = b.table
+            axes = axes_of[v]
+            if axes and len(axes) == t.ndim - 1:
+                t = einsum(t, list(range(t.ndim)), [b.vars.index(v)])
+            elif axes:
+                t = t.sum(axis=axes)
+            no, yes = t.tolist()
+            total = no + yes  # what t.sum() gives for two entries
+            out.append(yes / total if total > 0 else yes)
+        return np.array(out, dtype=np.float64)
 
     def joint(self, query: Collection[int]) -> FloatArray | None:
         """Normalised joint of ``query`` if one clique holds it all, else ``None``.
@@ -1025,7 +1049,7 @@ class Network:
 
     def _parents_of(self, p: BinaryPlan) -> tuple[int, ...]:
         nb = self.model.n_binary
-        return tuple(sorted({*p.parents, *p.gates_true, *p.gates_false,
+        return tuple(sorted({*p.given, *p.odds_parents, *p.gates_true, *p.gates_false,
                              *(nb + d for d in p.drivers)}))
 
     def name(self, v: int) -> str:
@@ -1044,17 +1068,24 @@ class Network:
         nb = self.model.n_binary
         union = sorted({plan.index, *(self.parents[plan.index] if parents is None
                                       else parents)})
-        entries = clique_entries(union, self.card)
+        entries = math.prod(map(self.card.__getitem__, union))
         if entries > max_table:  # before anything is folded or allocated
             k = len(plan.parents)
             raise too_wide(entries, [self.name(v) for v in union], max_table,
                             f"of the table of '{plan.name}' ({k} parents: {len(plan.given)} "
                             f"given, {len(plan.odds_parents)} binary odds)"
                             if plan.odds_parents else f"of the table of '{plan.name}'")
-        k = len(plan.parents)
-        axes = list(reversed(plan.parents))  # p.reshape((2,)*k) puts bit k-1 first
         table: FloatArray
-        if plan.drivers or plan.beta_given is not None:
+        given = plan.given
+        if not (plan.odds_parents or plan.drivers or plan.beta_given is not None) \
+                and len(set(given)) == len(given):
+            # a plain table over its given parents: the folded view is that table as it is
+            k = len(given)
+            axes = list(reversed(given))
+            table = np.asarray(plan.p_given, dtype=np.float64).reshape((2,) * k)
+        elif plan.drivers or plan.beta_given is not None:
+            k = len(plan.parents)
+            axes = list(reversed(plan.parents))  # p.reshape((2,)*k) puts bit k-1 first
             dims = [len(self.rules[d][0]) for d in plan.drivers]
             s = plan.logodds.reshape((-1,) + (1,) * len(dims))
             for j, (d, lf) in enumerate(zip(plan.drivers, plan.driver_logf, strict=True)):
@@ -1075,8 +1106,11 @@ class Network:
             table = p.reshape((2,) * k + tuple(dims))
             axes += [nb + d for d in plan.drivers]
         else:
+            k = len(plan.parents)
+            axes = list(reversed(plan.parents))
             table = plan.p.reshape((2,) * k)
-        rest = [v for v in union if v != plan.index]
+        pos = union.index(plan.index)
+        rest = union[:pos] + union[pos + 1:]
         where = {v: i for i, v in enumerate(rest)}
         # one einsum puts the table's axes in variable order and multiplies in the
         # gate indicators (every variable of `rest` is a table axis or a gate)
@@ -1086,7 +1120,6 @@ class Network:
         for g in plan.gates_false:
             args += (_FALSE, [where[g]])
         q = _product(args, list(range(len(rest))))
-        pos = union.index(plan.index)
         out = np.empty((*q.shape[:pos], 2, *q.shape[pos:]))
         false: tuple[Any, ...] = (*(slice(None),) * pos, 0)
         true: tuple[Any, ...] = (*(slice(None),) * pos, 1)

@@ -203,7 +203,7 @@ class ExactResults:
                                base=main_base, same_structure=True)
         self._tree, self.largest_table, plan = fx.calibrate(self._net, max_table, progress,
                                                             model.scenario_id)
-        self._p = np.array([self._tree.marginal(i)[1] for i in range(nb)])
+        self._p = self._tree.p_true(range(nb))
         self._quad_error: float | None = 0.0
         self._qprobs: dict[str, tuple[float, float | None]] | None = None
         self._date_cache: dict[int, FloatArray] = {}
@@ -269,7 +269,7 @@ class ExactResults:
         tree, _, _ = fx.calibrate(net, self.max_table, progress, m.scenario_id + " (check)",
                                   plan)
         recent[quad_points] = net
-        return np.array([tree.marginal(i)[1] for i in range(m.n_binary)])
+        return tree.p_true(range(m.n_binary))
 
     def _repr_html_(self) -> str:
         from pactsim.views.display import results_html
