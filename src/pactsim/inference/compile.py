@@ -208,10 +208,16 @@ class SigningPlan:
 
 @dataclass(frozen=True, eq=False)
 class CompiledModel:
-    """Array form of a scenario; see the module docstring for conventions."""
+    """Array form of a scenario; see the module docstring for conventions.
+
+    ``_digest`` is the scenario's :attr:`~pactsim.language.scenario.Scenario.digest`,
+    or the scenario itself until :attr:`digest` is first read (hashing the
+    scenario's canonical JSON is a good part of compiling a small one, and exact
+    inference never reads it).
+    """
 
     scenario_id: str
-    digest: str
+    _digest: str | Scenario
     as_of: int
     horizon: int
     names: tuple[str, ...]  # binary nodes, topological order
@@ -241,6 +247,21 @@ class CompiledModel:
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", {n: i for i, n in enumerate(self.names)})
         object.__setattr__(self, "slot", {n: i for i, n in enumerate(self.dated)})
+
+    @property
+    def digest(self) -> str:
+        """The compiled scenario's digest (a recompiled model's ends with ``+``)."""
+        d = self._digest
+        if not isinstance(d, str):
+            d = d.digest
+            object.__setattr__(self, "_digest", d)
+        return d
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with the digest, never with the scenario."""
+        state = dict(self.__dict__)
+        state["_digest"] = self.digest
+        return state
 
     @property
     def signing_slot(self) -> int:
@@ -634,7 +655,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
                       for x in lv if x != _expr.ABSENT)
     return CompiledModel(
         scenario_id=scenario.id,
-        digest=scenario.digest,
+        _digest=scenario,
         as_of=day_number(scenario.as_of),
         horizon=day_number(scenario.horizon),
         names=tuple(binary),
@@ -713,7 +734,7 @@ def recompile(scenario: Scenario, model: CompiledModel,
     knots, blind = _knots(plans, len(model.drivers))
     drivers = tuple(replace(d, knots=tuple(knots[k]), blind=blind[k])
                     for k, d in enumerate(model.drivers))
-    return replace(model, digest=model.digest + "+", plans=tuple(plans), drivers=drivers,
+    return replace(model, _digest=model.digest + "+", plans=tuple(plans), drivers=drivers,
                    signing=signing, timing=timing)
 
 
