@@ -194,36 +194,48 @@ def elimination_order(adj: Mapping[int, set[int]], card: Mapping[int, int],
     step costs about (degree² + new edges × common neighbours).
     """
     g = {v: set(nb) for v, nb in adj.items()}
+    # the same graph as bit masks (bit u of mask[v]: u is a neighbour of v), to count fill
+    mask = {v: sum(1 << u for u in nb) for v, nb in g.items()}
     todo = set(eliminate)
 
     def key(v: int) -> tuple[int, int, int]:
         # (fill, size, v): _fill and the table's entries in one pass over the neighbours
         nb = g[v]
+        m = mask[v]
         size = card[v]
-        missing = -len(nb)  # each u is in nb but not in g[u]
+        missing = -len(nb)  # each u is in nb but not in its own neighbours
         for u in nb:
             size *= card[u]
-            missing += len(nb - g[u])
+            missing += (m & ~mask[u]).bit_count()
         return (missing // 2, size, v)
 
-    current = {v: key(v) for v in todo}
-    heap = list(current.values())
+    current = {v: key(v) for v in todo}  # the key of every variable left to eliminate
+    # a few variables: the smallest key by a scan; many: by a heap of keys (stale ones skipped)
+    scan = len(current) <= _SCAN_LIMIT
+    heap = [] if scan else list(current.values())
     heapq.heapify(heap)
     order: list[int] = []
     cliques: list[tuple[int, ...]] = []
-    while heap:
-        k = heapq.heappop(heap)
+    while current:
+        if scan:
+            k = min(current.values())
+        else:
+            k = heapq.heappop(heap)
+            if current.get(k[2]) != k:
+                continue
         x = k[2]
-        if x not in todo or current[x] != k:
-            continue
+        del current[x]
         nb = g.pop(x)
+        del mask[x]
         todo.discard(x)
         order.append(x)
         cliques.append((x, *sorted(nb)))
         nbl = sorted(nb)
+        xbit = ~(1 << x)
         for i, a in enumerate(nbl):
             ga = g[a]
             ga.discard(x)
+            mask[a] &= xbit
             for b in nbl[i + 1:]:
                 if b in ga:
                     continue
@@ -231,14 +243,22 @@ def elimination_order(adj: Mapping[int, set[int]], card: Mapping[int, int],
                     if c in todo and c not in nb:
                         f, s, _ = current[c]
                         current[c] = (f - 1, s, c)
-                        heapq.heappush(heap, current[c])
+                        if not scan:
+                            heapq.heappush(heap, current[c])
                 ga.add(b)
                 g[b].add(a)
+                mask[a] |= 1 << b
+                mask[b] |= 1 << a
         for a in nbl:
             if a in todo:
                 current[a] = key(a)
-                heapq.heappush(heap, current[a])
+                if not scan:
+                    heapq.heappush(heap, current[a])
     return order, cliques
+
+
+#: Up to this many variables :func:`elimination_order` finds each step's variable by a scan.
+_SCAN_LIMIT = 64
 
 
 def clique_entries(clique: Iterable[int], card: Mapping[int, int]) -> int:
@@ -293,7 +313,8 @@ def _tree_structure(order: tuple[int, ...], cliques: tuple[tuple[int, ...], ...]
     cached: re-evaluating a model with new numbers only redoes the arithmetic."""
     pos = {v: i for i, v in enumerate(order)}
     n = len(order)
-    first_parent = [min((pos[u] for u in c[1:]), default=-1) for c in cliques]
+    at = pos.__getitem__
+    first_parent = [min(map(at, c[1:]), default=-1) for c in cliques]
     # a parent clique equal to the child's separator is absorbed by the child
     alias = list(range(n))
     for i, clique in enumerate(cliques):
@@ -302,12 +323,10 @@ def _tree_structure(order: tuple[int, ...], cliques: tuple[tuple[int, ...], ...]
                 and set(cliques[p]) == set(clique[1:]):
             alias[p] = i
 
-    def find(j: int) -> int:
-        while alias[j] != j:
-            j = alias[j]
-        return j
-
-    home = [find(i) for i in range(n)]
+    home = list(range(n))
+    for j in range(n):  # alias[j] < j: the clique j is merged into comes first
+        if alias[j] != j:
+            home[j] = home[alias[j]]
     merged = Counter(home)
     kept = [i for i in range(n) if home[i] == i]
     parent: dict[int, int] = {}
@@ -332,7 +351,7 @@ def _tree_structure(order: tuple[int, ...], cliques: tuple[tuple[int, ...], ...]
     local: dict[int, list[int]] = {i: [] for i in kept}
     for k, vars_ in enumerate(scopes):
         if vars_:
-            local[home[min(pos[v] for v in vars_)]].append(k)
+            local[home[min(map(at, vars_))]].append(k)
     scope = {i: frozenset(cliques[i]) for i in kept}
     # the variables each table holds: a clique's table is over the union of its
     # factors and its children's messages; a message over that and the parent's scope
@@ -347,11 +366,20 @@ def _tree_structure(order: tuple[int, ...], cliques: tuple[tuple[int, ...], ...]
         tvars[i] = tuple(sorted(u))
         if parent[i] >= 0:
             mvars[i] = tuple(v for v in tvars[i] if v in scope[parent[i]])
-    lab = {i: {v: j for j, v in enumerate(tvars[i])} for i in post}
-    full_sub = {i: list(range(len(tvars[i]))) for i in post}
-    local_sub = {i: [[lab[i][v] for v in scopes[k]] for k in local[i]] for i in post}
-    child_sub = {i: [[lab[i][v] for v in mvars[c]] for c in children[i]] for i in post}
-    msg_sub = {i: [lab[i][v] for v in mvars[i]] for i in post if parent[i] >= 0}
+    full_sub: dict[int, list[int]] = {}
+    local_sub: dict[int, list[list[int]]] = {}
+    child_sub: dict[int, list[list[int]]] = {}
+    msg_sub: dict[int, list[int]] = {}
+    lab: dict[int, dict[int, int]] = {}
+    for i in post:
+        tv = tvars[i]
+        li = lab[i] = {v: j for j, v in enumerate(tv)}
+        get = li.__getitem__
+        full_sub[i] = list(range(len(tv)))
+        local_sub[i] = [list(map(get, scopes[k])) for k in local[i]]
+        child_sub[i] = [list(map(get, mvars[c])) for c in children[i]]
+        if parent[i] >= 0:
+            msg_sub[i] = list(map(get, mvars[i]))
     homes = {v: home[pos[v]] for v in order}
     marginal_axes: dict[int, tuple[int, ...]] = {}
     for v, h in homes.items():
