@@ -363,12 +363,14 @@ def _topological(scenario: Scenario, names: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=32)
-def _file_rows(k: int) -> tuple[int, ...]:
-    """For each row ``r`` of a plan's table (bit ``j`` of ``r`` is parent ``j``), its
-    position in :meth:`Node.table_entries` (``itertools.product`` order: parent ``j``
-    is bit ``k - 1 - j`` of the position)."""
-    return tuple(sum(((r >> j) & 1) << (k - 1 - j) for j in range(k)) for r in range(1 << k))
+def _plan_leaves(table: Any, k: int) -> list[Any]:
+    """The leaves of a nested table over ``k`` parents by plan row: leaf ``r`` is
+    ``table[bit 0 of r][bit 1 of r]...`` (row ``r`` of :meth:`Node.table_entries`
+    is the leaf whose parent ``j`` is bit ``k - 1 - j`` of ``r``)."""
+    rows = [table]
+    for _ in range(k):  # rows[r] for the parents so far; the next parent is the next bit
+        rows = [t[False] for t in rows] + [t[True] for t in rows]
+    return rows
 
 
 def _leaf(table: Any, keys: Sequence[object]) -> Any:
@@ -443,8 +445,9 @@ def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, 
         given = [r for g in given for r in (
             [_expr.outcome_name(g, x) for x in outcomes[g] if x != _expr.ABSENT]
             if g in outcomes else [g])]
-    odds_bin = [(p, f) for p, f in spec.odds.items() if p in index]
-    odds_drv = [(p, f) for p, f in spec.odds.items() if p in driver_index]
+    odds = spec.odds
+    odds_bin = [(p, f) for p, f in odds.items() if p in index] if odds else []
+    odds_drv = [(p, f) for p, f in odds.items() if p in driver_index] if odds else []
     rows = 1 << len(given)  # the table the file spells out, leaf by leaf
     base: list[float | Beta | Between]
     if spec.levels is not None:  # categorical: present unless absent
@@ -458,9 +461,8 @@ def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, 
     elif categorical_given:
         base = [0.0 if leaf is None else _validate_pspec(leaf)
                 for leaf in _row_leaves(spec, outcomes)]
-    else:
-        entries = spec.table_entries()
-        base = [entries[i][1] for i in _file_rows(len(given))]
+    else:  # the leaves of Node.table_entries, in the plan's row order
+        base = [_validate_pspec(leaf) for leaf in _plan_leaves(spec.table, len(given))]
     has_odds = bool(spec.odds)
     need_beta = False
     beta: NDArray[np.float64] | None = None
@@ -480,19 +482,20 @@ def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, 
         gates_true.insert(0, index["signing"])
     if kind == "clause" and pillar is not None:
         gates_true.insert(0, index[pillar])
+    at = index.__getitem__
     return BinaryPlan(
         name=name,
         index=index[name],
         kind=kind,
-        given=tuple(index[x] for x in given),
+        given=tuple(map(at, given)),
         p_given=p0,
         beta_given=beta if need_beta else None,
         odds_parents=tuple(index[x] for x, _ in odds_bin),
-        odds_logf=np.array([math.log(f) for _, f in odds_bin]),
+        odds_logf=np.array([math.log(f) for _, f in odds_bin]) if odds_bin else np.zeros(0),
         drivers=tuple(driver_index[d] for d, _ in odds_drv),
-        driver_logf=np.array([math.log(f) for _, f in odds_drv]),
+        driver_logf=np.array([math.log(f) for _, f in odds_drv]) if odds_drv else np.zeros(0),
         gates_true=tuple(dict.fromkeys(gates_true)),
-        gates_false=tuple(index[x] for x in spec.excludes),
+        gates_false=tuple(map(at, spec.excludes)),
     )
 
 
@@ -607,7 +610,8 @@ def _compile(scenario: Scenario) -> CompiledModel:
         view = views[name]
         spec = view.spec
         assert isinstance(spec, Node | Signing)
-        if view.timing == "curve":
+        when = view.timing
+        if when == "curve":
             cp = _curve_plan(name, spec, i, slot[name], index, driver_index, as_of)
             timing[i] = cp
             if name == "signing" and cp.plain:
@@ -621,7 +625,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
         if name in outcomes:
             outcome_plans.update((op.name, op) for op in _outcome_plans(name, spec, index,
                                                                          scenario))
-        if view.timing == "milestone":
+        if when == "milestone":
             timing[i] = _milestone_plan(name, spec, i, slot, index, driver_index, horizon, as_of)
     knots, blind = _knots(plans, len(driver_index))
     drivers = []
@@ -634,11 +638,13 @@ def _compile(scenario: Scenario) -> CompiledModel:
             a = 0.0 if d.low is None else float(d.low)
             b = 1.0 if d.high is None else float(d.high)
         drivers.append(DriverPlan(name, d.dist, a, b, tuple(knots[k]), blind[k]))
-    # questions in dependency order
-    scope = {d.name: _expr.NameInfo("number") for d in drivers}
-    scope.update((a, _expr.NameInfo("number")) for a in scenario.attributes)
-    scope.update({n: _expr.NameInfo("bool", has_date=n in slot, levels=outcomes.get(n))
-                  for n in binary if n not in scenario.conditions})
+    # questions in dependency order (the names in scope only matter when there are some)
+    scope: dict[str, _expr.NameInfo] = {}
+    if scenario.questions:
+        scope.update((d.name, _expr.NameInfo("number")) for d in drivers)
+        scope.update((a, _expr.NameInfo("number")) for a in scenario.attributes)
+        scope.update({n: _expr.NameInfo("bool", has_date=n in slot, levels=outcomes.get(n))
+                      for n in binary if n not in scenario.conditions})
     questions: dict[str, tuple[_expr.Expr, str]] = {}
     # parse each question once, then type-check in dependency order (no recursion,
     # linear in the questions' size however long a chain of questions is)
