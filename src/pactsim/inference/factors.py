@@ -155,7 +155,9 @@ def interaction_graph(scopes: Iterable[Sequence[int]],
     adj: dict[int, set[int]] = {v: set() for v in variables}
     for scope in scopes:
         for v in scope:
-            adj.setdefault(v, set()).update(u for u in scope if u != v)
+            nb = adj.setdefault(v, set())
+            nb.update(scope)  # every variable of the scope but v itself
+            nb.discard(v)
     return adj
 
 
@@ -195,7 +197,12 @@ def elimination_order(adj: Mapping[int, set[int]], card: Mapping[int, int],
     """
     g = {v: set(nb) for v, nb in adj.items()}
     # the same graph as bit masks (bit u of mask[v]: u is a neighbour of v), to count fill
-    mask = {v: sum(1 << u for u in nb) for v, nb in g.items()}
+    mask: dict[int, int] = {}
+    for v, nb in g.items():
+        m = 0
+        for u in nb:
+            m |= 1 << u
+        mask[v] = m
     todo = set(eliminate)
 
     def key(v: int) -> tuple[int, int, int]:
@@ -1076,9 +1083,11 @@ class Network:
         return [self._parents_of(p) for p in model.plans] + [()] * len(self.rules)
 
     def _parents_of(self, p: BinaryPlan) -> tuple[int, ...]:
-        nb = self.model.n_binary
-        return tuple(sorted({*p.given, *p.odds_parents, *p.gates_true, *p.gates_false,
-                             *(nb + d for d in p.drivers)}))
+        found = {*p.given, *p.odds_parents, *p.gates_true, *p.gates_false}
+        if p.drivers:
+            nb = self.model.n_binary
+            found.update(nb + d for d in p.drivers)
+        return tuple(sorted(found))
 
     def name(self, v: int) -> str:
         nb = self.model.n_binary
