@@ -327,13 +327,15 @@ def _direct(scenario: Scenario, name: str) -> list[str]:
         assert isinstance(spec, Node)
         return [node, *_given_rows(scenario, spec.given or []), *rows[:rows.index(name)]]
     view = scenario.nodes[name]
-    out = ["signing"] if view.kind == "pillar" and scenario.signing is not None else []
-    if view.kind == "clause" and view.pillar is not None:
+    kind = view.kind
+    out = ["signing"] if kind == "pillar" and scenario.signing is not None else []
+    if kind == "clause" and view.pillar is not None:
         out.append(view.pillar)
     spec = view.spec
-    given = list(spec.given or []) if isinstance(spec, Node | Signing) else []
-    out += _given_rows(scenario, given)
-    out += parent_entries(spec)[len(given):]
+    if isinstance(spec, Node | Signing):
+        given = spec.given or []
+        out += _given_rows(scenario, given) if scenario.outcomes else given
+        out += parent_entries(spec)[len(given):]
     return list(dict.fromkeys(out))
 
 

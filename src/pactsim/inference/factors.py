@@ -92,9 +92,9 @@ _EINSUM_OPERANDS = 30
 def _product(args: Sequence[Any], out: Any) -> FloatArray:
     """``einsum(*args, out)`` for interleaved (operand, subscripts) ``args``, in steps of
     at most :data:`_EINSUM_OPERANDS` operands (a clique can hold hundreds of factors)."""
-    pairs = [(args[k], args[k + 1]) for k in range(0, len(args), 2)]
-    if len(pairs) <= _EINSUM_OPERANDS:
+    if len(args) <= 2 * _EINSUM_OPERANDS:
         return _einsum(*args, out)
+    pairs = [(args[k], args[k + 1]) for k in range(0, len(args), 2)]
     acc: FloatArray | None = None
     step = _EINSUM_OPERANDS - 1
     for k in range(0, len(pairs), step):
@@ -399,7 +399,8 @@ def _tree_structure(order: tuple[int, ...], cliques: tuple[tuple[int, ...], ...]
 @lru_cache(maxsize=32)
 def _clique_sizes(cliques: tuple[tuple[int, ...], ...], cards: tuple[int, ...]) -> list[int]:
     """Entries of each clique's table (cached by structure; never modify the result)."""
-    return [math.prod(cards[v] for v in c) for c in cliques]
+    at = cards.__getitem__
+    return [math.prod(map(at, c)) for c in cliques]
 
 
 @lru_cache(maxsize=32)
@@ -439,30 +440,31 @@ class JunctionTree:
         tables = [f.table for f in factors]
         up: dict[int, FloatArray] = {}
         msg_up: dict[int, FloatArray] = {}
+        local, local_sub, children, child_sub = st.local, st.local_sub, st.children, st.child_sub
+        parent, full_sub, msg_sub, einsum = st.parent, st.full_sub, st.msg_sub, _einsum
         for i in st.post:
             args: list[Any] = []
-            for k, sub in zip(st.local[i], st.local_sub[i], strict=True):
+            for k, sub in zip(local[i], local_sub[i], strict=True):
                 args += (tables[k], sub)
-            for c, sub in zip(st.children[i], st.child_sub[i], strict=True):
+            for c, sub in zip(children[i], child_sub[i], strict=True):
                 args += (msg_up[c], sub)
-            psi = _product(args, st.full_sub[i]) if args else np.ones(())
+            psi = _product(args, full_sub[i]) if args else np.ones(())
             up[i] = psi
-            if st.parent[i] >= 0:
-                msg_up[i] = _einsum(psi, st.full_sub[i], st.msg_sub[i])
+            if parent[i] >= 0:
+                msg_up[i] = einsum(psi, full_sub[i], msg_sub[i])
             if tick is not None:
                 tick(st.merged[i])
         belief: dict[int, FloatArray] = {}
         for i in reversed(st.post):
-            if st.parent[i] < 0:
+            if parent[i] < 0:
                 belief[i] = up[i]
-            for c, sub in zip(st.children[i], st.child_sub[i], strict=True):
+            for c, sub in zip(children[i], child_sub[i], strict=True):
                 m = msg_up[c]
-                mu = _einsum(belief[i], st.full_sub[i], sub)
+                mu = einsum(belief[i], full_sub[i], sub)
                 # no zero in m (the usual case): the same quotients without the mask
                 down = mu / m if m.all() else np.divide(mu, m, out=np.zeros_like(mu),
                                                         where=m != 0)
-                belief[c] = _einsum(up[c], st.full_sub[c], down, st.msg_sub[c],
-                                      st.full_sub[c])
+                belief[c] = einsum(up[c], full_sub[c], down, msg_sub[c], full_sub[c])
         self.order = list(order)
         self.home = st.home
         self._axes = st.marginal_axes
@@ -1222,6 +1224,7 @@ def calibrate(net: Network, max_table: int, progress: bool | None, desc: str,
         raise too_wide(biggest, [net.name(v) for v in c], max_table, "of this model")
     bar = _Bar(len(order), desc, _show_progress(progress, sum(sizes)))
     try:
-        return JunctionTree(net.factors, order, cliques, bar.tick), biggest, plan
+        return (JunctionTree(net.factors, order, cliques, bar.tick if bar.show else None),
+                biggest, plan)
     finally:
         bar.close()
