@@ -592,7 +592,9 @@ def _compile(scenario: Scenario) -> CompiledModel:
     binary = _topological(scenario, rows + list(scenario.conditions))
     index = {n: i for i, n in enumerate(binary)}
     driver_index = {name: i for i, name in enumerate(scenario.drivers)}
-    dated = tuple(scenario.dated_names)
+    # how each node is dated, asked once (Scenario.dated_names: those with a timing)
+    timing_of = {v.name: v.timing for v in views.values()}
+    dated = tuple(n for n, t in timing_of.items() if t is not None)
     slot = {n: i for i, n in enumerate(dated)}
     as_of, horizon = day_number(scenario.as_of), day_number(scenario.horizon)
     plans = []
@@ -612,7 +614,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
         view = views[name]
         spec = view.spec
         assert isinstance(spec, Node | Signing)
-        when = view.timing
+        when = timing_of[name]
         if when == "curve":
             cp = _curve_plan(name, spec, i, slot[name], index, driver_index, as_of)
             timing[i] = cp
