@@ -279,15 +279,25 @@ events:
 def _by_hand(n: int, entropy: int) -> dict[str, np.ndarray]:
     """SMALL drawn by hand: one uniform each for rain, form's presence, form's outcome
     and wind, in that order; outcome j where u falls in its slice of the cumulative
-    shares (treaty, programme, statement) of the draw's row."""
+    shares (treaty, programme, statement) of the draw's row. The binary nodes draw
+    byte first (one byte per draw, then 24 more bits where it ties the threshold's
+    top byte: see ``test_byte_draws``)."""
     rng = block_generator(entropy, 0)
     two32 = float(1 << 32)
 
     def uniforms() -> np.ndarray:  # 32-bit uniforms: the halves of 64-bit raw draws
         return rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n].astype(np.int64)
 
-    rain = uniforms() < np.floor(0.3 * two32)
-    present = uniforms() < np.where(rain, np.floor(0.9 * two32), np.floor(0.7 * two32))
+    def below(thr: np.ndarray) -> np.ndarray:  # u < thr, u rebuilt from a byte (+ 24 bits)
+        raw = rng.bit_generator.random_raw((n + 7) // 8 + n // 512 + 128)  # bytes, spare
+        u8 = raw[:(n + 7) // 8].view(np.uint8)[:n].astype(np.int64)
+        tie = u8 == thr.astype(np.int64) >> 24
+        u = u8 << 24
+        u[tie] |= raw[(n + 7) // 8:].view(np.uint32)[:int(tie.sum())].astype(np.int64) >> 8
+        return u < thr
+
+    rain = below(np.full(n, np.floor(0.3 * two32)))
+    present = below(np.where(rain, np.floor(0.9 * two32), np.floor(0.7 * two32)))
     u = uniforms()
     shares = {True: [0.5, 0.3, 0.1], False: [0.2, 0.2, 0.3]}
     out: dict[str, np.ndarray] = {"rain": rain, "form": present}
@@ -297,7 +307,7 @@ def _by_hand(n: int, entropy: int) -> dict[str, np.ndarray]:
         inside = np.where(rain, (u >= lo[True]) & (u < hi[True]),
                           (u >= lo[False]) & (u < hi[False]))
         out[f"form={level}"] = inside & present
-    out["wind"] = uniforms() < np.floor(0.6 * two32)
+    out["wind"] = below(np.full(n, np.floor(0.6 * two32)))
     return out
 
 
@@ -317,12 +327,18 @@ def test_draws_equal_a_hand_written_one_uniform_sampler() -> None:
 def test_one_uniform_per_categorical(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     real = engine._uniform32
+    real_bytes = engine._draw_bytes  # a fixed-p node: a byte per draw (24 more bits on ties)
 
     def counting(rng: np.random.Generator, n: int) -> Any:
         calls.append(n)
         return real(rng, n)
 
+    def counting_bytes(kern: Any, bits: Any, rng: Any, n: int, out: Any, s: Any) -> bool:
+        calls.append(n)
+        return real_bytes(kern, bits, rng, n, out, s)
+
     monkeypatch.setattr(engine, "_uniform32", counting)
+    monkeypatch.setattr(engine, "_draw_bytes", counting_bytes)
     model = compile_scenario(pactsim.loads(CAT))
     sample_blocks(model, 1, 1000, range(1))
     binary_nodes = sum(1 for k in model.kinds if k not in ("outcome", "condition"))

@@ -247,3 +247,16 @@ def test_driver_brackets_give_the_draws_of_the_per_draw_formula(
     without = sample_blocks(compile_scenario(pactsim.loads(text)), 4, n, range(2))
     assert np.array_equal(with_tables.bits, without.bits)
     assert np.array_equal(with_tables.drivers, without.drivers)
+
+
+def test_byte_mux_and_gather_give_the_same_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixed-p nodes with at most three table parents select their threshold byte by
+    arithmetic in ``uint8`` (``engine._top_of``); gathering it by row index instead
+    gives the same draws (the byte-first draw itself: ``test_byte_draws``)."""
+    for sc in _scenarios():
+        muxed = sample_blocks(compile_scenario(sc), 13, 70_000, range(2))
+        with monkeypatch.context() as m:
+            m.setattr(engine, "_BYTE_MUX_PARENTS", 0)
+            gathered = sample_blocks(compile_scenario(sc), 13, 70_000, range(2))
+        assert np.array_equal(muxed.bits, gathered.bits)
+        assert np.array_equal(muxed.days, gathered.days)

@@ -45,6 +45,22 @@ A Bernoulli node compares a 32-bit uniform integer ``u`` with
 exact to 2**-32; nodes with driver odds or uncertain p with odds compare ``u``
 with ``p' * 2**32`` in float64.
 
+A fixed-p node (the fast path, :func:`_draw_bytes`) draws ``u`` byte first:
+one uniform byte ``u8`` per draw (the bytes of ``ceil(n / 8)`` raw 64-bit
+draws) is compared with the top byte ``t8`` of its row's threshold ``thr``:
+``u8 < t8`` is true, ``u8 > t8`` false; only where ``u8 == t8`` (1/256 of the
+draws) do 24 more bits count, the top 24 bits of one 32-bit uniform per such
+draw, taken in draw order from a fixed number of words the node draws after
+its bytes (``n // 512 + 128``, room for 16 standard deviations more ties than
+expected; beyond, more are drawn), and compared with ``thr mod 2**24``. That is
+``u < thr`` for ``u = u8 * 2**24 + those bits``, a 32-bit uniform: the
+probability is ``thr / 2**32`` as before, from about a quarter of the random
+bits, and every node still draws the same amount whatever its chances, so
+variants of a scenario keep common random numbers. Until 2026-11-30 such
+nodes drew all 32 bits of every ``u``: the law of the draws is the same, the
+draws for a seed are not. Other nodes (drivers, brackets, Beta tables, dated
+and categorical outcome rows) draw as described here.
+
 An uncertain p with odds is not drawn: it is used by its node alone, so the
 node is true with probability ``E[sigma(logit T + s)]`` given its row and log
 odds ``s``, which :mod:`pactsim.inference.betatable` tabulates once per
@@ -55,11 +71,17 @@ of the draws is the same, the draws for a seed are not.
 Speed
 -----
 The blocks of a chunk are drawn straight into the chunk's arrays, and a
-fixed-p node costs its 32-bit draws plus a handful of in-place ufunc calls on
-preallocated work arrays: with ``k <= 2`` table parents, the ``2**k`` row
-comparisons are combined by bitwise multiplexing on the parent rows; with more,
-the row index is built in ``uint8`` and the thresholds gathered with
-``np.take``. Which of these a node takes never changes its draws. Binary odds
+fixed-p node costs its byte draws plus a handful of in-place ufunc calls on
+preallocated work arrays: with ``k <= 3`` table parents (2 or 3 only in blocks
+of :data:`_BYTE_MUX_FROM` draws or more), each draw's threshold byte is the
+node's table as a polynomial in the parents' bits, evaluated in ``uint8``
+(``2**(k+1) - 2`` ufunc calls; :attr:`_Kernel.terms`); otherwise the row index
+is built in ``uint8`` and the bytes gathered with ``np.take``.
+A tie's bound is looked up by its byte where the table's rows have distinct
+top bytes (:attr:`_Kernel.by_top`), else by its row. Categorical outcome rows
+compare a 32-bit ``u``: with ``k <= 2`` parents the ``2**k`` row comparisons
+are combined by bitwise multiplexing, with more the thresholds are gathered.
+Which of these a node takes never changes its draws. Binary odds
 parents are folded into that table only for nodes with at most 8 binary
 parents; beyond, they are summed draw by draw (``k`` multiply-adds), so a node
 with 30 odds parents costs 30 arrays of work, not a 2**30 table.
@@ -83,6 +105,7 @@ from __future__ import annotations
 import math
 import weakref
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -196,6 +219,47 @@ class _Kernel:
     thr: NDArray[np.uint32]
     sure: NDArray[np.bool_]
 
+    @cached_property
+    def top(self) -> NDArray[np.uint8]:
+        """``thr >> 24`` per row: the byte a draw's first byte is compared with."""
+        return (self.thr >> 24).astype(np.uint8)
+
+    @cached_property
+    def low8(self) -> NDArray[np.uint32]:
+        """``(thr mod 2**24) * 2**8`` per row: a tie's 32-bit uniform ``w`` is under it
+        exactly when ``w >> 8`` (its top 24 bits) is under ``thr mod 2**24``."""
+        return np.asarray((self.thr & np.uint32(_LOW24)) << np.uint32(8), dtype=np.uint32)
+
+    @cached_property
+    def terms(self) -> tuple[np.uint8, ...]:
+        """``top`` as a polynomial in the parents' bits, mod 256: ``top[row] = sum over
+        rows r inside row (as bit sets) of terms[r] * prod of the bits of r`` (its
+        Moebius transform; :func:`_top_of` evaluates it)."""
+        c = [int(t) for t in self.top]
+        for j in range(len(self.parents)):
+            for r in range(len(c)):
+                if r >> j & 1:
+                    c[r] = (c[r] - c[r ^ (1 << j)]) % 256
+        return tuple(np.uint8(t) for t in c)
+
+    @cached_property
+    def by_top(self) -> NDArray[np.uint64] | None:
+        """``(256,)``: for each byte ``t``, the bound a tie's 32-bit uniform ``w`` must be
+        under when ``top[row] = t`` (:attr:`low8`, ``2**32`` for rows with p = 1), or
+        ``None`` when rows with the same top byte have different bounds (then a
+        tie's row is computed)."""
+        bound = np.where(self.sure, np.uint64(1 << 32), self.low8.astype(np.uint64))
+        out = np.zeros(256, dtype=np.uint64)
+        seen: dict[int, int] = {}
+        for t, x in zip(self.top.tolist(), bound.tolist(), strict=True):
+            if seen.setdefault(t, x) != x:
+                return None
+            out[t] = x
+        return out
+
+
+_LOW24 = (1 << 24) - 1
+
 
 def _kernel(plan: BinaryPlan) -> _Kernel | None:
     """The fast-path constants of ``plan``, or ``None`` for the general path.
@@ -224,6 +288,8 @@ class _Scratch:
         self.idx8 = np.empty(n, dtype=np.uint8)
         self.idx = np.empty(n, dtype=np.intp)
         self.thr = np.empty(n, dtype=np.uint32)
+        self.top = np.empty((4, n), dtype=np.uint8)
+        self.tie = np.empty(n, dtype=bool)
 
 
 def _compare(u: NDArray[np.uint32], kern: _Kernel, r: int, out: NDArray[np.bool_]) -> None:
@@ -244,7 +310,8 @@ def _mux(b: NDArray[np.bool_], x: NDArray[np.bool_], y: NDArray[np.bool_],
 
 def _draw_fixed(kern: _Kernel, bits: NDArray[np.bool_], u: NDArray[np.uint32],
                 out: NDArray[np.bool_], s: _Scratch) -> None:
-    """A node with fixed p per table row: ``out = u < thr[row]`` (before gates).
+    """Fixed p per table row: ``out = u < thr[row]`` (before gates), for a categorical
+    node's outcome rows (fixed-p nodes draw byte first: :func:`_draw_bytes`).
 
     With ``k <= _MUX_PARENTS`` table parents the ``2**k`` comparisons are
     selected by bitwise multiplexing on the parents (no index array); beyond
@@ -281,6 +348,118 @@ def _draw_fixed(kern: _Kernel, bits: NDArray[np.bool_], u: NDArray[np.uint32],
         np.less(u, s.thr, out=out)
         if kern.sure.any():
             out |= kern.sure[idx]
+
+
+#: Table parents up to which :func:`_draw_bytes` selects a draw's threshold byte by
+#: arithmetic in ``uint8`` (``2**(k+1) - 2`` ufunc calls, :func:`_top_of`) rather than by a gather.
+_BYTE_MUX_PARENTS = 3
+#: Draws of a block from which a node with 2 or 3 table parents uses that arithmetic
+#: (fewer ufunc calls than a gather, but each costs its overhead on small blocks).
+_BYTE_MUX_FROM = 1 << 12
+
+
+def _top_of(kern: _Kernel, bits: NDArray[np.bool_], s: _Scratch) -> NDArray[np.uint8]:
+    """``top[row]`` of each draw for ``1 <= k <= 3`` table parents, from its polynomial
+    (:attr:`_Kernel.terms`) nested by parent, ``P = P0 + b_j P1``, in ``uint8`` (mod
+    256): ``2**k - 1`` multiplications and as many additions; ``s.top`` holds it."""
+    par = kern.parents
+    c = kern.terms
+    b = bits[par[0]].view(np.uint8)
+    level: list[NDArray[np.uint8]] = []
+    for i in range(0, len(c), 2):  # c[i] + b0 c[i + 1]
+        a = s.top[i >> 1]
+        np.multiply(b, c[i + 1], out=a)
+        a += c[i]
+        level.append(a)
+    for j in par[1:]:  # then by parents 1, 2: P0 + b_j P1 of the level before
+        b = bits[j].view(np.uint8)
+        for y, x in zip(level[0::2], level[1::2], strict=True):
+            x *= b
+            y += x
+        level = level[0::2]
+    return level[0]
+
+
+def _spare_words(n: int) -> int:
+    """64-bit words a fixed-p node draws after its ``n`` bytes for its ties' 24 more
+    bits (two ties a word): ``n // 512 + 128``, so ``n / 256 + 256`` ties fit, 16
+    standard deviations above their mean ``n / 256`` for ``n <= 2**16``."""
+    return n // 512 + 128
+
+
+def _draw_bytes(kern: _Kernel, bits: NDArray[np.bool_], rng: np.random.Generator, n: int,
+                out: NDArray[np.bool_], s: _Scratch) -> bool:
+    r"""A node with fixed p per table row, drawn byte first: ``out = u < thr[row]``
+    (before gates) for ``u = u8 * 2**24 + v``, with the 24 more bits ``v`` drawn only
+    where the first byte ``u8`` ties ``top[row]`` (see the module docstring).
+
+    The node draws ``ceil(n / 8) + S`` 64-bit raw words, ``S =``
+    :func:`_spare_words`\ ``(n)``, whatever its ties, so a change of ``p`` does not
+    shift the numbers of the nodes after it (common random numbers): ``u8`` is
+    the bytes of the first ``ceil(n / 8)``; for the ``m`` draws ``i`` (in order)
+    where ``u8[i] == top[row]``, ``v`` is the top 24 bits of the ``j``-th 32-bit
+    uniform of the other ``S`` words (the low then high half of each, as
+    :func:`_uniform32`) for the ``j``-th tie; if ``m > 2 S`` (chance below 1e-40)
+    the ties after the ``2 S``-th take theirs from ``ceil((m - 2 S) / 2)`` more
+    words. Rows with p = 1 have ``top = 255``: true where ``u8 < 255``, and a tie
+    is true too. Returns whether ``s.idx`` holds the row index over the node's
+    parents afterwards (gathered with at most 8 parents, as :func:`_draw_fixed`
+    leaves it).
+    """
+    nb = (n + 7) // 8
+    spare = _spare_words(n)
+    raw = rng.bit_generator.random_raw(nb + spare)
+    u8 = raw[:nb].view(np.uint8)[:n]
+    par = kern.parents
+    k = len(par)
+    built = False
+    top: NDArray[np.uint8] | np.uint8
+    idx: NDArray[np.intp] | None = None
+    if k == 0:
+        top = kern.top[0]
+    elif k <= _BYTE_MUX_PARENTS and (k == 1 or n >= _BYTE_MUX_FROM):
+        top = _top_of(kern, bits, s)
+    else:
+        if k <= 8:
+            idx8, idx = s.idx8, s.idx
+            np.copyto(idx8, bits[par[-1]].view(np.uint8))
+            for j in par[-2::-1]:
+                np.add(idx8, idx8, out=idx8)
+                idx8 |= bits[j].view(np.uint8)
+            np.copyto(idx, idx8)
+            built = True
+        else:
+            idx = _row_index(par, bits)
+        gathered = s.top[0]
+        np.take(kern.top, idx, mode="clip", out=gathered)
+        top = gathered
+    np.less(u8, top, out=out)
+    np.equal(u8, top, out=s.tie)
+    pos = s.tie.nonzero()[0]
+    m = pos.shape[0]
+    if m:
+        w = raw[nb:].view(np.uint32)[:m]
+        if m > 2 * spare:  # chance below 1e-40: more words, after the node's own
+            more = rng.bit_generator.random_raw((m - 2 * spare + 1) // 2)
+            w = np.concatenate([w, more.view(np.uint32)[:m - 2 * spare]])
+        by_top = kern.by_top
+        if by_top is not None:  # a tie's first byte is its row's top byte: its bound
+            hit = w < by_top[u8[pos]]
+        else:
+            rows: NDArray[np.intp] | NDArray[np.uint8]
+            if idx is not None:
+                rows = idx[pos]
+            else:
+                rows = bits[par[0], pos].view(np.uint8)
+                for j, p in enumerate(par[1:], 1):
+                    b = bits[p, pos].view(np.uint8)
+                    b <<= j
+                    rows |= b
+            hit = w < kern.low8[rows]
+            if kern.sure.any():
+                hit |= kern.sure[rows]
+        out[pos] = hit
+    return built
 
 
 def _row_index(parents: tuple[int, ...], bits: NDArray[np.bool_]) -> NDArray[np.intp]:
@@ -765,10 +944,9 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
         elif kern is None:
             _draw_node(plan, bits, drivers, rng, n, out, tab)
         else:
-            _draw_fixed(kern, bits, _uniform32(rng, n), out, scratch)
-            _apply_gates(plan, bits, out)
-            if groups and _MUX_PARENTS < len(kern.parents) <= 8:  # scratch.idx: its rows
+            if _draw_bytes(kern, bits, rng, n, out, scratch):  # scratch.idx: its rows
                 index_over = kern.parents
+            _apply_gates(plan, bits, out)
         if plan.index in clamps and weight is not None:
             _clamp(plan, kern, tab, clamps[plan.index], bits, drivers, weight)
         if timing is None:
