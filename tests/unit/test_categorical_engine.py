@@ -279,14 +279,25 @@ events:
 def _by_hand(n: int, entropy: int) -> dict[str, np.ndarray]:
     """SMALL drawn by hand: one uniform each for rain, form's presence, form's outcome
     and wind, in that order; outcome j where u falls in its slice of the cumulative
-    shares (treaty, programme, statement) of the draw's row. The binary nodes draw
-    byte first (one byte per draw, then 24 more bits where it ties the threshold's
-    top byte: see ``test_byte_draws``)."""
+    shares (treaty, programme, statement) of the draw's row. Every ``u`` is drawn
+    byte first (one byte per draw, then 24 more bits where it ties a threshold's top
+    byte: see ``test_byte_draws`` and ``test_categorical_bytes``)."""
     rng = block_generator(entropy, 0)
     two32 = float(1 << 32)
+    shares = {True: [0.5, 0.3, 0.1], False: [0.2, 0.2, 0.3]}
+    cuts = {k: [round(sum(v[:j + 1]) / sum(v) * two32) for j in range(2)]
+            for k, v in shares.items()}  # the two boundaries compared (the last is 2**32)
 
-    def uniforms() -> np.ndarray:  # 32-bit uniforms: the halves of 64-bit raw draws
-        return rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n].astype(np.int64)
+    def outcome_u(present: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+        # form's u: a byte, 24 more bits where present and the byte ties a boundary's
+        # top byte; words: ceil(n / 8) for the bytes, 2 (n // 512 + 128) spare
+        nb = (n + 7) // 8
+        raw = rng.bit_generator.random_raw(nb + min(2 * (n // 512 + 128), (n + 1) // 2))
+        v = raw[:nb].view(np.uint8)[:n].astype(np.int64)
+        tie = present & ((bounds >> 24) == v).any(axis=0)
+        u = v << 24
+        u[tie] |= raw[nb:].view(np.uint32)[:int(tie.sum())].astype(np.int64) >> 8
+        return u
 
     def below(thr: np.ndarray) -> np.ndarray:  # u < thr, u rebuilt from a byte (+ 24 bits)
         raw = rng.bit_generator.random_raw((n + 7) // 8 + n // 512 + 128)  # bytes, spare
@@ -298,8 +309,8 @@ def _by_hand(n: int, entropy: int) -> dict[str, np.ndarray]:
 
     rain = below(np.full(n, np.floor(0.3 * two32)))
     present = below(np.where(rain, np.floor(0.9 * two32), np.floor(0.7 * two32)))
-    u = uniforms()
-    shares = {True: [0.5, 0.3, 0.1], False: [0.2, 0.2, 0.3]}
+    u = outcome_u(present, np.array([np.where(rain, cuts[True][j], cuts[False][j])
+                                     for j in range(2)], dtype=np.int64))
     out: dict[str, np.ndarray] = {"rain": rain, "form": present}
     for j, level in enumerate(("treaty", "programme", "statement")):
         lo = {k: round(sum(v[:j]) / sum(v) * two32) for k, v in shares.items()}
@@ -328,6 +339,7 @@ def test_one_uniform_per_categorical(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     real = engine._uniform32
     real_bytes = engine._draw_bytes  # a fixed-p node: a byte per draw (24 more bits on ties)
+    real_outcomes = engine._draw_outcomes  # a categorical's outcome: the same, byte first
 
     def counting(rng: np.random.Generator, n: int) -> Any:
         calls.append(n)
@@ -337,8 +349,13 @@ def test_one_uniform_per_categorical(monkeypatch: pytest.MonkeyPatch) -> None:
         calls.append(n)
         return real_bytes(kern, bits, rng, n, out, s)
 
+    def counting_outcomes(grp: Any, bits: Any, rng: Any, n: int, s: Any, have: bool) -> bool:
+        calls.append(n)
+        return real_outcomes(grp, bits, rng, n, s, have)
+
     monkeypatch.setattr(engine, "_uniform32", counting)
     monkeypatch.setattr(engine, "_draw_bytes", counting_bytes)
+    monkeypatch.setattr(engine, "_draw_outcomes", counting_outcomes)
     model = compile_scenario(pactsim.loads(CAT))
     sample_blocks(model, 1, 1000, range(1))
     binary_nodes = sum(1 for k in model.kinds if k not in ("outcome", "condition"))

@@ -34,9 +34,29 @@ chances ``p_j`` of the draw's row (``T = 2**32`` from a row with ``p_j = 1``
 on), so each outcome has its stick-breaking probability to 2**-32
 (:class:`_Outcomes`, built once per model by :func:`outcome_groups`; the
 compiled plans keep their meaning for exact inference). The last outcome takes
-the rest ("present and none before": no comparison), and a node whose
-thresholds are gathered by row reads the row index its present row left in the
-work arrays, so a node of 4 outcomes costs about two binary nodes
+the rest ("present and none before": no comparison).
+
+That ``u`` is drawn byte first, as a fixed-p node's (:func:`_draw_outcomes`):
+one uniform byte ``v`` per draw (the bytes of ``ceil(n / 8)`` raw 64-bit
+draws) decides the outcome alone unless the node is present and ``v`` equals
+the top byte of one of the ``B = k - 1`` compared boundaries ``T[j] < 2**32``
+of the draw's row (a tie: about ``B / 256`` of the draws); there ``u = v *
+2**24`` plus the top 24 bits of one 32-bit uniform per tie, taken in draw
+order from ``min(B (n // 512 + 128), ceil(n / 2))`` words the node draws after
+its bytes (``B`` times a fixed-p node's spare words; beyond, more are drawn),
+and those bits decide between every boundary in that top byte. A boundary of
+``2**32`` ("always") is never a tie. ``u`` is a 32-bit uniform, so each
+outcome keeps its probability ``(T[j] - T[j-1]) / 2**32``, and a node draws
+as many words whatever its chances (common random numbers; a node with one
+outcome besides ``absent`` draws none). Evidence on outcomes
+(:func:`_clamp_outcomes`) draws the same way from as many words, against the
+boundaries of the allowed outcomes. Until 2026-11-30 a categorical node drew
+all 32 bits of every ``u``: the law of the draws is the same, the draws for a
+seed are not. Where a node's thresholds are gathered by row it reads the row
+index its present row left in the work arrays, and the outcome rows of another
+categorical node among its parents (at most one of them is true) drop the
+terms of table rows that never occur from its polynomials. A node of 4
+outcomes costs about two and a half binary nodes
 (``benchmarks/bench_categorical.py``). A scenario without categorical nodes
 draws exactly what it drew before.
 
@@ -59,7 +79,7 @@ bits, and every node still draws the same amount whatever its chances, so
 variants of a scenario keep common random numbers. Until 2026-11-30 such
 nodes drew all 32 bits of every ``u``: the law of the draws is the same, the
 draws for a seed are not. Other nodes (drivers, brackets, Beta tables, dated
-and categorical outcome rows) draw as described here.
+nodes) draw as described here; categorical outcomes draw byte first too (above).
 
 An uncertain p with odds is not drawn: it is used by its node alone, so the
 node is true with probability ``E[sigma(logit T + s)]`` given its row and log
@@ -78,10 +98,11 @@ node's table as a polynomial in the parents' bits, evaluated in ``uint8``
 (``2**(k+1) - 2`` ufunc calls; :attr:`_Kernel.terms`); otherwise the row index
 is built in ``uint8`` and the bytes gathered with ``np.take``.
 A tie's bound is looked up by its byte where the table's rows have distinct
-top bytes (:attr:`_Kernel.by_top`), else by its row. Categorical outcome rows
-compare a 32-bit ``u``: with ``k <= 2`` parents the ``2**k`` row comparisons
-are combined by bitwise multiplexing, with more the thresholds are gathered.
-Which of these a node takes never changes its draws. Binary odds
+top bytes (:attr:`_Kernel.by_top`), else by its row. A categorical node finds
+each boundary's top byte the same way (polynomials of at most
+:data:`_POLY_PASSES` ufunc calls, else gathered) and its ties' bounds from
+tables by row and byte (:attr:`_Outcomes.by_byte`, up to :data:`_BYTE_ROWS`
+rows). Which of these a node takes never changes its draws. Binary odds
 parents are folded into that table only for nodes with at most 8 binary
 parents; beyond, they are summed draw by draw (``k`` multiply-adds), so a node
 with 30 odds parents costs 30 arrays of work, not a 2**30 table.
@@ -196,9 +217,6 @@ def block_generator(entropy: int, block: int, spawn_key: tuple[int, ...] = ()
     return np.random.Generator(np.random.PCG64(seq))
 
 
-#: Table parents up to which a node's table is selected by comparisons and
-#: bitwise multiplexing (``2**k`` compares) rather than by a gather.
-_MUX_PARENTS = 2
 #: Binary parents (``given`` and ``odds``) up to which a fixed-p node is drawn
 #: from its folded table of ``2**k`` thresholds; beyond, odds parents are
 #: summed draw by draw (the general path).
@@ -292,64 +310,6 @@ class _Scratch:
         self.tie = np.empty(n, dtype=bool)
 
 
-def _compare(u: NDArray[np.uint32], kern: _Kernel, r: int, out: NDArray[np.bool_]) -> None:
-    """``out = (u < thr[r])``, or all true when row ``r`` has p = 1."""
-    if kern.sure[r]:
-        out[:] = True
-    else:
-        np.less(u, kern.thr[r], out=out)
-
-
-def _mux(b: NDArray[np.bool_], x: NDArray[np.bool_], y: NDArray[np.bool_],
-         out: NDArray[np.bool_]) -> None:
-    """``out = x if b else y``, elementwise, as ``y ^ (b & (x ^ y))`` (``out`` may be ``y``)."""
-    np.bitwise_xor(x, y, out=x)
-    x &= b
-    np.bitwise_xor(y, x, out=out)
-
-
-def _draw_fixed(kern: _Kernel, bits: NDArray[np.bool_], u: NDArray[np.uint32],
-                out: NDArray[np.bool_], s: _Scratch) -> None:
-    """Fixed p per table row: ``out = u < thr[row]`` (before gates), for a categorical
-    node's outcome rows (fixed-p nodes draw byte first: :func:`_draw_bytes`).
-
-    With ``k <= _MUX_PARENTS`` table parents the ``2**k`` comparisons are
-    selected by bitwise multiplexing on the parents (no index array); beyond
-    that the row index is built in ``uint8`` and the thresholds gathered.
-    """
-    par = kern.parents
-    k = len(par)
-    if k == 0:
-        _compare(u, kern, 0, out)
-    elif k == 1:
-        c = s.cmp
-        _compare(u, kern, 1, c[0])
-        _compare(u, kern, 0, out)
-        _mux(bits[par[0]], c[0], out, out)
-    elif k <= _MUX_PARENTS:  # k == 2
-        c = s.cmp
-        for r in range(4):
-            _compare(u, kern, r, c[r])
-        b0 = bits[par[0]]
-        _mux(b0, c[1], c[0], c[0])
-        _mux(b0, c[3], c[2], c[2])
-        _mux(bits[par[1]], c[2], c[0], out)
-    else:
-        if k <= 8:
-            idx8, idx = s.idx8, s.idx
-            np.copyto(idx8, bits[par[-1]].view(np.uint8))
-            for j in par[-2::-1]:  # Horner: ((b[k-1]) * 2 + b[k-2]) * 2 + ... + b[0]
-                np.add(idx8, idx8, out=idx8)
-                idx8 |= bits[j].view(np.uint8)
-            np.copyto(idx, idx8)
-        else:  # more than 8 given parents is unusual
-            idx = _row_index(par, bits)
-        np.take(kern.thr, idx, mode="clip", out=s.thr)
-        np.less(u, s.thr, out=out)
-        if kern.sure.any():
-            out |= kern.sure[idx]
-
-
 #: Table parents up to which :func:`_draw_bytes` selects a draw's threshold byte by
 #: arithmetic in ``uint8`` (``2**(k+1) - 2`` ufunc calls, :func:`_top_of`) rather than by a gather.
 _BYTE_MUX_PARENTS = 3
@@ -403,8 +363,8 @@ def _draw_bytes(kern: _Kernel, bits: NDArray[np.bool_], rng: np.random.Generator
     the ties after the ``2 S``-th take theirs from ``ceil((m - 2 S) / 2)`` more
     words. Rows with p = 1 have ``top = 255``: true where ``u8 < 255``, and a tie
     is true too. Returns whether ``s.idx`` holds the row index over the node's
-    parents afterwards (gathered with at most 8 parents, as :func:`_draw_fixed`
-    leaves it).
+    parents afterwards (gathered with at most 8 parents, as :func:`_index8`
+    builds it).
     """
     nb = (n + 7) // 8
     spare = _spare_words(n)
@@ -717,7 +677,8 @@ def _clamp(plan: BinaryPlan, kern: _Kernel | None, tables: dict[int, BetaTable] 
 
 @dataclass(frozen=True, eq=False)
 class _Outcomes:
-    """A categorical node's outcome rows, drawn together with one uniform per draw.
+    """A categorical node's outcome rows, drawn together, byte first (see the module
+    docstring).
 
     ``rows`` are the binary indices of its outcome rows in stick-breaking order
     (the node's outcomes other than ``absent``), ``node`` that of its present
@@ -725,7 +686,11 @@ class _Outcomes:
     parents whose thresholds are ``T[j]`` (see the module docstring): ``u <
     T[j][row]`` means "one of the first ``j + 1`` outcomes". ``width`` ``(k,
     2**g)`` int64 holds ``T[j] - T[j-1]``, each outcome's chance in units of
-    2**-32 given the node is present (for likelihood weighting).
+    2**-32 given the node is present (for likelihood weighting). ``exclusive``
+    lists sets of positions in ``given`` of which at most one is true in any
+    draw (the outcome rows of another categorical node drawn as a group): table
+    rows with two of them never occur, so the thresholds' polynomials drop
+    their terms (:attr:`tops`).
     """
 
     node: int
@@ -733,6 +698,42 @@ class _Outcomes:
     given: tuple[int, ...]
     cum: tuple[_Kernel, ...]
     width: NDArray[np.int64]
+    exclusive: tuple[tuple[int, ...], ...] = ()
+
+    @cached_property
+    def bound(self) -> NDArray[np.uint64]:
+        """``(B, 2**g)`` uint64: ``T[j]`` of each row for the ``B = k - 1`` compared
+        boundaries (``2**32`` where ``u < T[j]`` always holds)."""
+        return np.array([np.where(c.sure, np.uint64(1 << 32), c.thr.astype(np.uint64))
+                         for c in self.cum[:-1]], dtype=np.uint64).reshape(-1, len(self.cum[0].thr))
+
+    @cached_property
+    def by_byte(self) -> tuple[NDArray[np.uint64], NDArray[np.bool_] | None] | None:
+        """Tables by ``key = row * 256 + v`` for the ties of tables of at most
+        :data:`_BYTE_ROWS` rows (else ``None``): ``(B, 256 R)`` bounds a tie's 32-bit
+        word ``w`` must be under for ``u < T[j]`` (``2**32`` where ``T[j]``'s top
+        byte is above ``v``, 0 where below, ``(T[j] mod 2**24) * 2**8`` where equal),
+        and which keys are ties, or ``None`` when every draw that
+        :func:`_draw_outcomes` finds tying a top byte is one (no "always" row
+        besides boundaries that are always)."""
+        t = self.bound
+        if t.shape[1] > _BYTE_ROWS:
+            return None
+        vv = np.arange(256, dtype=np.uint64)
+        top = (t >> np.uint64(24))[:, :, None]  # 256 for "always"
+        low8 = ((t & np.uint64(_LOW24)) << np.uint64(8))[:, :, None]
+        bnd = np.where(top > vv, np.uint64(1 << 32), np.where(top < vv, np.uint64(0), low8))
+        real = (top == vv).any(axis=0).reshape(-1)
+        drawn = [j for j, x in enumerate(self.tops) if not x.always]
+        seen = (np.minimum(t[drawn], np.uint64((1 << 32) - 1)) >> np.uint64(24))[:, :, None]
+        cand = (seen == vv).any(axis=0).reshape(-1)
+        return (np.ascontiguousarray(bnd.reshape(t.shape[0], -1)),
+                None if np.array_equal(cand, real) else real)
+
+    @cached_property
+    def tops(self) -> tuple[_Top, ...]:
+        """How each compared boundary's top byte is found per draw (:class:`_Top`)."""
+        return tuple(_top_plan(c, self.exclusive) for c in self.cum[:-1])
 
 
 def _outcome_group(model: CompiledModel, node: str,
@@ -763,58 +764,241 @@ def _outcome_group(model: CompiledModel, node: str,
     return _Outcomes(model.index[node], rows, given, kernels, width)
 
 
-def _draw_outcomes(grp: _Outcomes, bits: NDArray[np.bool_], u: NDArray[np.uint32],
-                   s: _Scratch, have_index: bool = False) -> bool:
-    """Set ``grp``'s outcome rows from one uniform ``u`` per draw: row ``j`` where the
-    node is present and ``T[j-1] <= u < T[j]``. ``have_index``: ``s.idx`` holds the
-    row index over ``grp.given`` already (left there by the node's present row).
-    Returns whether ``s.idx`` holds it afterwards."""
+@dataclass(frozen=True)
+class _Top:
+    """How :func:`_draw_outcomes` finds one boundary's top byte ``T[j] >> 24`` per draw.
+
+    ``always``: ``u < T[j]`` in every row (``T[j] = 2**32``); else the byte is
+    ``const`` plus, mod 256, ``coef * (product of the bits of parents)`` for each
+    of ``terms`` (the table as a polynomial in the parents' bits, its Moebius
+    transform, without the terms of rows that never occur), which costs
+    ``passes`` ufunc calls; ``passes`` is ``None`` when the table has more than
+    :data:`_FOLD_PARENTS` parents (then the byte is gathered by row).
+    """
+
+    always: bool
+    const: np.uint8
+    terms: tuple[tuple[tuple[int, ...], np.uint8], ...]
+    passes: int | None
+
+
+def _top_plan(kern: _Kernel, exclusive: tuple[tuple[int, ...], ...]) -> _Top:
+    """The :class:`_Top` of ``kern``'s thresholds (``exclusive``: see :class:`_Outcomes`)."""
+    if kern.sure.all():
+        return _Top(True, np.uint8(0), (), 0)
+    g = len(kern.parents)
+    if g > _FOLD_PARENTS:
+        return _Top(False, np.uint8(0), (), None)
+    c = [int(t) for t in kern.top]
+    for j in range(g):
+        for r in range(len(c)):
+            if r >> j & 1:
+                c[r] = (c[r] - c[r ^ (1 << j)]) % 256
+    never = [sum(1 << j for j in grp) for grp in exclusive]
+    terms = []
+    for r in range(1, len(c)):
+        if c[r] and not any((r & m) & ((r & m) - 1) for m in never):  # two of one set: never
+            terms.append((tuple(kern.parents[j] for j in range(g) if r >> j & 1), np.uint8(c[r])))
+    passes = sum(len(par) + 1 for par, _ in terms)
+    return _Top(False, np.uint8(c[0]), tuple(terms), passes)
+
+
+#: Table rows up to which a categorical node resolves its ties from tables by byte
+#: (:attr:`_Outcomes.by_byte`, ``2**(g+8)`` entries per boundary).
+_BYTE_ROWS = 16
+#: Ufunc calls above which :func:`_draw_outcomes` gathers a boundary's top byte by
+#: row rather than evaluating its polynomial (a gather costs about as many calls).
+_POLY_PASSES = 16
+
+
+def _eval_top(top: _Top, bits: NDArray[np.bool_], s: _Scratch) -> NDArray[np.uint8]:
+    """The top byte of each draw from ``top``'s polynomial, in ``uint8`` (mod 256),
+    into ``s.top[0]`` (``s.top[1]`` and ``s.cmp[0]`` are work arrays)."""
+    out: NDArray[np.uint8] = s.top[0]
+    tmp, prod = s.top[1], s.cmp[0]
+    for i, (par, coef) in enumerate(top.terms):
+        b = bits[par[0]]
+        if len(par) > 1:
+            np.logical_and(b, bits[par[1]], out=prod)
+            for p in par[2:]:
+                prod &= bits[p]
+            b = prod
+        np.multiply(b.view(np.uint8), coef, out=tmp if i else out)
+        if i:
+            out += tmp
+    if top.const:
+        out += top.const
+    return out
+
+
+def _outcome_spare(n: int, b: int) -> int:
+    """64-bit words a categorical node of ``b`` compared boundaries draws after its
+    ``n`` bytes for its ties' 24 more bits: ``b`` times a fixed-p node's
+    (:func:`_spare_words`: 16 standard deviations above the mean ``b n / 256``
+    ties, and more), at most the ``ceil(n / 2)`` that give every draw its own."""
+    return min(b * _spare_words(n), (n + 1) // 2)
+
+
+def _tie_words(rng: np.random.Generator, spare: NDArray[np.uint64], m: int
+               ) -> NDArray[np.uint32]:
+    """The ``m`` 32-bit uniforms of ``m`` ties: the halves of the node's ``spare``
+    words, then (chance below 1e-40) of more words drawn after them."""
+    w = spare.view(np.uint32)[:m]
+    have = 2 * spare.shape[0]
+    if m > have:
+        more = rng.bit_generator.random_raw((m - have + 1) // 2)
+        w = np.concatenate([w, more.view(np.uint32)[:m - have]])
+    return w
+
+
+def _resolve(v: NDArray[np.uint8], bound: NDArray[np.uint64], rng: np.random.Generator,
+             spare: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """``(B, m)``: ``u < T[j]`` for ``m`` draws whose byte ``v`` may tie a boundary
+    (``bound`` ``(B, m)`` or ``(B, 1)``, their ``T``, ``2**32`` for "always"): ``u =
+    v * 2**24`` plus, where ``v`` is the top byte of one of the draw's boundaries
+    (a tie), the top 24 bits of the next tie word (:func:`_tie_words`)."""
+    u = v.astype(np.uint64) << np.uint64(24)
+    tie = ((bound >> np.uint64(24)) == u >> np.uint64(24)).any(axis=0)
+    m = int(np.count_nonzero(tie))
+    if m:
+        u[tie] |= _tie_words(rng, spare, m).astype(np.uint64) >> np.uint64(8)
+    return np.asarray(u < bound)
+
+
+def _index8(given: tuple[int, ...], bits: NDArray[np.bool_], s: _Scratch) -> NDArray[np.intp]:
+    """The row index over ``given`` (at most 8 parents) into ``s.idx``, built in ``uint8``."""
+    idx8 = s.idx8
+    np.copyto(idx8, bits[given[-1]].view(np.uint8))
+    for j in given[-2::-1]:  # Horner: ((b[k-1]) * 2 + b[k-2]) * 2 + ... + b[0]
+        np.add(idx8, idx8, out=idx8)
+        idx8 |= bits[j].view(np.uint8)
+    np.copyto(s.idx, idx8)
+    return s.idx
+
+
+def _rows_at(given: tuple[int, ...], bits: NDArray[np.bool_], pos: NDArray[np.intp]
+             ) -> NDArray[np.intp]:
+    """The row over ``given`` of the draws at ``pos``."""
+    if len(given) > 8:
+        at = np.zeros(pos.shape[0], dtype=np.intp)
+        for j, par in enumerate(given):
+            at |= bits[par, pos].astype(np.intp) << j
+        return at
+    at8: NDArray[np.uint8] = bits[given[0]][pos].view(np.uint8)
+    for j, par in enumerate(given[1:], 1):
+        b = bits[par][pos].view(np.uint8)
+        b <<= j
+        at8 |= b
+    return np.asarray(at8, dtype=np.intp)
+
+
+def _draw_outcomes(grp: _Outcomes, bits: NDArray[np.bool_], rng: np.random.Generator,
+                   n: int, s: _Scratch, have_index: bool = False) -> bool:
+    r"""Set ``grp``'s outcome rows, byte first: row ``j`` where the node is present
+    and ``T[j-1] <= u < T[j]`` for the 32-bit ``u`` rebuilt from one byte ``v`` per
+    draw and, where ``v`` ties the top byte of a boundary, 24 more bits (see the
+    module docstring). The node draws ``ceil(n / 8) + S`` raw 64-bit words, ``S
+    =`` :func:`_outcome_spare`\ ``(n, B)`` for ``B = k - 1`` compared boundaries,
+    whatever its chances (none when ``k = 1``). ``have_index``: ``s.idx`` holds
+    the row index over ``grp.given`` already (left there by the node's present
+    row). Returns whether ``s.idx`` holds it afterwards."""
     rows = grp.rows
     present = bits[grp.node]
-    if len(rows) == 1:
+    b = len(rows) - 1
+    if b == 0:
         np.copyto(bits[rows[0]], present)
         return have_index
+    nb = (n + 7) >> 3
+    raw = rng.bit_generator.random_raw(nb + _outcome_spare(n, b))
+    v = raw[:nb].view(np.uint8)[:n]
+    given = grp.given
+    g = len(given)
+    idx: NDArray[np.intp] | None = s.idx if have_index else None
     built = have_index
-    if len(grp.given) <= _MUX_PARENTS:
-        for kern, r in zip(grp.cum[:-1], rows[:-1], strict=True):
-            _draw_fixed(kern, bits, u, bits[r], s)  # u < T[j]: one of the first j + 1
-    else:  # the row index once for every threshold (as _draw_fixed builds it)
-        if have_index:
-            idx = s.idx
-        elif len(grp.given) <= 8:
-            np.copyto(s.idx8, bits[grp.given[-1]].view(np.uint8))
-            for j in grp.given[-2::-1]:
-                np.add(s.idx8, s.idx8, out=s.idx8)
-                s.idx8 |= bits[j].view(np.uint8)
-            np.copyto(s.idx, s.idx8)
-            idx = s.idx
-            built = True
+    poly = g == 1 or n >= _BYTE_MUX_FROM
+    tie, eq = s.tie, s.cmp[1]
+    first = True
+    for j, top in enumerate(grp.tops):  # bits[rows[j]] = u < T[j] by the byte; ties below
+        c = bits[rows[j]]
+        if top.always:
+            c.fill(True)
+            continue
+        if top.passes == 0:  # the same byte in every row
+            np.greater(top.const, v, out=c)
+            np.equal(v, top.const, out=tie if first else eq)
         else:
-            idx = _row_index(grp.given, bits)
-        for kern, r in zip(grp.cum[:-1], rows[:-1], strict=True):
-            np.take(kern.thr, idx, mode="clip", out=s.thr)
-            np.less(u, s.thr, out=bits[r])
-            if kern.sure.any():
-                bits[r] |= kern.sure[idx]
+            if poly and top.passes is not None and top.passes <= _POLY_PASSES:
+                t = _eval_top(top, bits, s)
+            else:
+                if idx is None:
+                    if g <= 8:
+                        idx = _index8(given, bits, s)
+                        built = True
+                    else:
+                        idx = _row_index(given, bits)
+                t = s.top[0]
+                np.take(grp.cum[j].top, idx, mode="clip", out=t)
+            np.less(v, t, out=c)
+            np.equal(v, t, out=tie if first else eq)
+        if first:
+            first = False
+        else:
+            tie |= eq
+    if not first:
+        tie &= present  # ties count where the node is present
+        pos = tie.nonzero()[0]
+        if pos.shape[0]:
+            _ties(grp, bits, v, pos, idx, rng, raw[nb:])
     np.greater(present, bits[rows[-2]], out=bits[rows[-1]])  # the last: T[k-1] = 2**32
-    for j in range(len(rows) - 2, 0, -1):  # u < T[j] and not u < T[j-1]
+    for j in range(b - 1, 0, -1):  # u < T[j] and not u < T[j-1]
         np.greater(bits[rows[j]], bits[rows[j - 1]], out=bits[rows[j]])
     for r in rows[:-1]:
         bits[r] &= present
     return built
 
 
+def _ties(grp: _Outcomes, bits: NDArray[np.bool_], v: NDArray[np.uint8],
+          pos: NDArray[np.intp], idx: NDArray[np.intp] | None, rng: np.random.Generator,
+          spare: NDArray[np.uint64]) -> None:
+    """Set ``u < T[j]`` (``bits[rows[j]]``) at the draws ``pos`` whose byte ``v``
+    equals the top byte of one of their row's boundaries as :func:`_draw_outcomes`
+    finds it, taking the tie words in order for those that are ties."""
+    vp = v[pos]
+    at = None
+    if grp.given:
+        at = idx[pos] if idx is not None else _rows_at(grp.given, bits, pos)
+    lut = grp.by_byte
+    if lut is not None:
+        bnd, real = lut
+        key = vp.astype(np.intp)
+        if at is not None:
+            key += at << 8
+        m = pos.shape[0]
+        if real is None:  # every one a tie: the words in order
+            w = _tie_words(rng, spare, m).astype(np.uint64)
+        else:
+            is_tie = real[key]
+            w = np.zeros(m, dtype=np.uint64)
+            w[is_tie] = _tie_words(rng, spare, int(np.count_nonzero(is_tie)))
+        hit = bnd.take(key, axis=1) > w
+    else:
+        hit = _resolve(vp, grp.bound if at is None else grp.bound[:, at], rng, spare)
+    for j, r in enumerate(grp.rows[:-1]):
+        bits[r][pos] = hit[j]
+
+
 def _clamp_outcomes(grp: _Outcomes, clamps: dict[int, bool], bits: NDArray[np.bool_],
-                    u: NDArray[np.uint32], weight: NDArray[np.float64]) -> None:
+                    rng: np.random.Generator, weight: NDArray[np.float64]) -> None:
     """Likelihood weighting of a categorical node's outcome rows named by findings
     (``clamps``: row -> value, from ``x == l`` and ``x != l``).
 
     Where the node is present, the outcomes the findings allow (the one set
     true, or all but those set false) have chance ``W = sum of their widths /
     2**32``: the weight is multiplied by ``W`` and the outcome is drawn among
-    them with the draw's ``u`` (``v = floor(u W)`` located in their cumulative
-    widths). Where it is absent every outcome row is false, so the weight
-    becomes 0 if a row is asked to be true.
+    them as ``v = floor(u W)`` located in their cumulative widths ``E``, i.e.
+    ``u < ceil(E 2**32 / (W 2**32))``: the draw of :func:`_draw_outcomes` with
+    those boundaries, byte first from as many words. Where it is absent every
+    outcome row is false, so the weight becomes 0 if a row is asked to be true.
     """
     n = bits.shape[1]
     k = len(grp.rows)
@@ -829,16 +1013,25 @@ def _clamp_outcomes(grp: _Outcomes, clamps: dict[int, bool], bits: NDArray[np.bo
     width = width * allowed[:, None]
     ends = np.cumsum(width, axis=0)  # (k, n) int64, at most 2**32
     total = ends[-1]
-    # in [0, total) where total > 0 (u * total < 2**64: no overflow in uint64)
-    v = ((u.astype(np.uint64) * total.astype(np.uint64)) >> np.uint64(32)).astype(np.int64)
     present = bits[grp.node]
+    hit = np.ones((k, n), dtype=bool)  # u < bound of outcome j (the last: always)
+    if k > 1:
+        nb = (n + 7) // 8
+        raw = rng.bit_generator.random_raw(nb + _outcome_spare(n, k - 1))
+        e = ends[:-1].astype(np.uint64)
+        t = total.astype(np.uint64)
+        safe = np.maximum(t, np.uint64(1))
+        # ceil(E 2**32 / t) without overflow: E < t <= 2**32, so E 2**32 + t - 1 < 2**64
+        bound = np.where(e >= t, np.uint64(1 << 32),
+                         ((e << np.uint64(32)) + safe - np.uint64(1)) // safe)
+        hit[:-1] = _resolve(raw[:nb].view(np.uint8)[:n], bound, rng, raw[nb:])
+    hit &= total > 0  # no outcome allowed in this row
     below = np.zeros(n, dtype=bool)
     for j, r in enumerate(grp.rows):
         out = bits[r]
-        np.less(v, ends[j], out=out)
-        hit = out & ~below
-        below |= out
-        np.logical_and(hit, present, out=out)
+        np.greater(hit[j], below, out=out)
+        below |= hit[j]
+        out &= present
     p = total / _TWO32
     weight *= np.where(present, p, 0.0 if any(v is True for v in want) else 1.0)
 
@@ -914,13 +1107,11 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
     for plan, kern, tab, br in zip(model.plans, kernels, tables, brackets, strict=True):
         if groups and plan.index in groups:  # a categorical node's outcome rows
             grp = groups[plan.index]
-            if grp is not None:  # the first row: all of them, one uniform per draw
-                u32 = _uniform32(rng, n)
+            if grp is not None:  # the first row: all of them, one byte per draw
                 if weight is not None and any(r in clamps for r in grp.rows):
-                    _clamp_outcomes(grp, clamps, bits, u32, weight)
-                else:
-                    if _draw_outcomes(grp, bits, u32, scratch, index_over == grp.given):
-                        index_over = grp.given
+                    _clamp_outcomes(grp, clamps, bits, rng, weight)
+                elif _draw_outcomes(grp, bits, rng, n, scratch, index_over == grp.given):
+                    index_over = grp.given
             continue
         out = bits[plan.index]
         timing = model.timing.get(plan.index)
@@ -1012,11 +1203,19 @@ def outcome_groups(model: CompiledModel) -> dict[int, _Outcomes | None]:
     if got is None:
         got = {}
         by_index = {p.index: p for p in model.plans}
-        for node in model.outcomes:
-            grp = _outcome_group(model, node, by_index)
-            if grp is not None:
-                got.update(dict.fromkeys(grp.rows))
-                got[min(grp.rows)] = grp  # plans run in index order
+        firsts = [g for g in (_outcome_group(model, node, by_index) for node in model.outcomes)
+                  if g is not None]
+        owner = {r: i for i, g in enumerate(firsts) for r in g.rows}
+        for grp in firsts:
+            sets: dict[int, list[int]] = {}  # a group's outcome rows: at most one is true
+            for j, par in enumerate(grp.given):
+                if par in owner:
+                    sets.setdefault(owner[par], []).append(j)
+            exclusive = tuple(tuple(x) for x in sets.values() if len(x) > 1)
+            if exclusive:
+                grp = replace(grp, exclusive=exclusive)
+            got.update(dict.fromkeys(grp.rows))
+            got[min(grp.rows)] = grp  # plans run in index order
         _GROUPS[model] = got
     return got
 
