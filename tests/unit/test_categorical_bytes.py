@@ -21,6 +21,7 @@ random numbers, the evidence path's stream, and the law (binomial tests).
 from __future__ import annotations
 
 import sys
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -329,143 +330,25 @@ def test_exclusive_sets_are_the_outcome_rows_of_one_categorical() -> None:
 
 def test_exclusive_polynomials_give_the_table_on_every_row_that_occurs(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A whole scenario: the draws are the same with the polynomial over exclusive
-    parents, with the full one and with every top byte gathered."""
+    """A whole scenario: the draws are the same with the polynomials over exclusive
+    parents (outcome rows and binary nodes given a categorical), with the full ones
+    and with every top byte gathered."""
     sc = pactsim.loads(FLAT)
-    base = sample_blocks(compile_scenario(sc), 9, 70_000, range(2)).bits
+    model = compile_scenario(sc)
+    kernels, _ = engine.prepared(model)
+    for name in ("y", "z"):  # y's present row and z: given x's / y's outcome rows
+        kern = kernels[model.index[name]]
+        assert kern is not None and kern.exclusive, name
+    assert kernels[model.index["z"]].sparse is not None  # type: ignore[union-attr]
+    base = sample_blocks(model, 9, 70_000, range(2)).bits
     with monkeypatch.context() as m:
         m.setattr(engine, "_POLY_PASSES", -1)
         assert np.array_equal(sample_blocks(compile_scenario(sc), 9, 70_000, range(2)).bits,
                               base)
     with monkeypatch.context() as m:
-        m.setattr(engine, "outcome_groups", _without_exclusive(engine.outcome_groups))
-        assert np.array_equal(sample_blocks(compile_scenario(sc), 9, 70_000, range(2)).bits,
-                              base)
-
-
-def _without_exclusive(real: Any) -> Any:
-    from dataclasses import replace
-
-    def groups(model: Any) -> Any:
-        return {i: None if g is None else replace(g, exclusive=())
-                for i, g in real(model).items()}
-    return groups
-
-
-class Stream:
-    """A stand-in bit generator handing out given 64-bit raw draws in order."""
-
-    def __init__(self, words: list[int]) -> None:
-        self.bit_generator = self
-        self.words = np.array(words, dtype=np.uint64)
-        self.at = 0
-
-    def random_raw(self, size: int) -> np.ndarray:  # type: ignore[type-arg]
-        got = self.words[self.at:self.at + size]
-        assert got.shape[0] == size, "the draw asked for more words than given"
-        self.at += size
-        return got.copy()
-
-
-def _edge_words(first: list[int], ties: list[int], n_words: int) -> list[int]:
-    """One word of bytes ``first``, then tie words: 32-bit ``ties`` in pairs."""
-    ties = ties + [0] * (2 * n_words - len(ties))
-    return [int.from_bytes(bytes(first), "little")] + [
-        ties[i] | ties[i + 1] << 32 for i in range(0, 2 * n_words, 2)]
-
-
-def test_ties_at_the_edges_of_a_boundary() -> None:
-    """Crafted streams: a tie's 24 bits exactly at a boundary's low bits go above it,
-    one less below; two boundaries in one top byte; ``T = 2**32 - 1`` is not
-    always; a boundary that is always (``2**32``) is no tie and takes no word."""
-    t = np.array([[0x41200000, 0x10000000], [0x41200001, TWO32], [0xFFFFFFFF, TWO32],
-                  [TWO32, TWO32]], dtype=np.int64)
-    grp = make_group(t, 1)
-    assert grp.by_byte is not None and grp.by_byte[1] is not None  # byte 255: not always a tie
-    n = 8
-    rows = np.array([0, 1, 0, 1, 0, 1, 0, 1])
-    first = [0x41, 0xFF, 0x41, 0xFF, 0x41, 0x10, 0xFF, 0x42]
-    ties = [0x20000000, 0x1FFFFFFF, 0x200000FF, 0x000000FF, 0xFFFFFFFF]
-    want_outcome = [1, 1, 0, 1, 1, 1, 3, 1]  # u against the T of each draw's row
-    words = _edge_words(first, ties, min(3 * (n // 512 + 128), (n + 1) // 2))
-    bits = np.zeros((6, n), dtype=bool)
-    bits[0] = rows == 1
-    bits[1] = True
-    stream = Stream(words)
-    engine._draw_outcomes(grp, bits, stream, n, engine._Scratch(n))  # type: ignore[arg-type]
-    assert stream.at == len(words)
-    assert list(bits[2:].argmax(axis=0)) == want_outcome
-    assert np.array_equal(bits[2:], reference(t, rows, bits[1], Stream(words), n))
-
-
-def _clamp_reference(grp: engine._Outcomes, allowed: np.ndarray,  # type: ignore[type-arg]
-                     rows: np.ndarray, present: np.ndarray, bg: Any,  # type: ignore[type-arg]
-                     n: int) -> np.ndarray:  # type: ignore[type-arg]
-    """The evidence path written plainly: ``u`` rebuilt byte first against the bounds
-    ``ceil(E 2**32 / W)``, and the outcome the first ``j`` with ``floor(u W / 2**32)
-    < E[j]`` (``E`` the cumulative allowed widths of the row, ``W`` their sum)."""
-    k = len(grp.rows)
-    width = grp.width[:, rows] * allowed[:, None]
-    ends = np.cumsum(width, axis=0)
-    total = ends[-1]
-    out = np.zeros((k, n), dtype=bool)
-    if k == 1:
-        out[0] = present & (total > 0)
-        return out
-    nb = -(-n // 8)
-    spare = min((k - 1) * (n // 512 + 128), (n + 1) // 2)
-    raw = bg.random_raw(nb + spare)
-    v = raw[:nb].view(np.uint8)[:n].astype(np.int64)
-    bound = [[TWO32 if e >= w else -(-(int(e) << 32) // int(w)) for e, w in zip(ej, total,
-                                                                              strict=True)]
-             for ej in ends[:-1]]
-    b = np.array(bound, dtype=np.int64)
-    tie = present & ((b < TWO32) & (b >> 24 == v)).any(axis=0)
-    m = int(tie.sum())
-    w = raw[nb:].view(np.uint32).astype(np.int64)[:m]
-    u = v << 24
-    u[tie] |= w >> 8
-    for i in range(n):
-        if present[i] and total[i] > 0:
-            x = int(u[i]) * int(total[i]) >> 32
-            out[int(np.argmax(ends[:, i] > x)), i] = True
-    return out
-
-
-@pytest.mark.parametrize("which", [0, 1, 2])
-def test_the_evidence_path_draws_among_the_allowed_outcomes_plainly(which: int) -> None:
-    g, k, n = 2, 4, 3000
-    t = thresholds(k, 1 << g, which, "special")
-    grp = make_group(t, g)
-    clamps = [{grp.rows[1]: False}, {grp.rows[2]: True}, {grp.rows[0]: False,
-                                                          grp.rows[3]: False}][which]
-    allowed = np.array([clamps.get(r) is not False for r in grp.rows])
-    if any(x is True for x in clamps.values()):
-        allowed &= np.array([clamps.get(r) is True for r in grp.rows])
-    bits = draw_bits(g, k, n, which)
-    rows = table_rows(g, bits)
-    weight = np.ones(n)
-    rng = block_generator(2, which)
-    engine._clamp_outcomes(grp, clamps, bits, rng, weight)
-    want = _clamp_reference(grp, allowed, rows, bits[g], block_generator(2, which)
-                            .bit_generator, n)
-    assert np.array_equal(bits[g + 1:], want)
-
-
-def test_the_evidence_path_at_the_edge_of_a_share() -> None:
-    """Widths 1 and 2 allowed (``W = 3 / 2**32``): ``u = floor(2**32 / 3)`` has
-    ``floor(u W) = 0``, outcome 0; one more is outcome 1."""
-    t = np.array([[1], [3], [TWO32]], dtype=np.int64)
-    grp = make_group(t, 0)
-    n = 2
-    clamps = {grp.rows[2]: False}
-    for low, want in ((0x555555, 0), (0x555556, 1)):
-        words = _edge_words([0x55] * 8, [low << 8] * 2, min(2 * (n // 512 + 128), 1))
-        bits = np.zeros((4, n), dtype=bool)
-        bits[0] = True
-        engine._clamp_outcomes(grp, clamps, bits, Stream(words),  # type: ignore[arg-type]
-                               np.ones(n))
-        assert list(bits[1:].argmax(axis=0)) == [want] * n
-        got = _clamp_reference(grp, np.array([True, True, False]), np.zeros(n, dtype=np.int64),
-                               bits[0], Stream(words), n)
-        assert np.array_equal(bits[1:], got)
+        m.setattr(engine, "_exclusive", lambda parents, owner: ())
+        m.setattr(engine, "_PREPARED", weakref.WeakKeyDictionary())  # built anew
+        m.setattr(engine, "_GROUPS", weakref.WeakKeyDictionary())
+        plain = compile_scenario(sc)
+        assert all(k is None or not k.exclusive for k in engine.prepared(plain)[0])
+        assert np.array_equal(sample_blocks(plain, 9, 70_000, range(2)).bits, base)

@@ -53,10 +53,12 @@ outcome besides ``absent`` draws none). Evidence on outcomes
 boundaries of the allowed outcomes. Until 2026-11-30 a categorical node drew
 all 32 bits of every ``u``: the law of the draws is the same, the draws for a
 seed are not. Where a node's thresholds are gathered by row it reads the row
-index its present row left in the work arrays, and the outcome rows of another
-categorical node among its parents (at most one of them is true) drop the
-terms of table rows that never occur from its polynomials. A node of 4
-outcomes costs about 2.6 to 2.8 fixed-p binary nodes
+index its present row left in the work arrays. Where a node's parents include
+outcome rows of another categorical node (at most one of them is true), its
+top-byte polynomials drop the terms of table rows that never occur, for its
+outcomes as for any fixed-p row given them (its present row, binary children:
+:attr:`_Kernel.sparse`), which changes no draw. A node of 4 outcomes costs
+about 2.4 (given a categorical) to 2.8 (fixed levels) fixed-p binary nodes
 (``benchmarks/bench_categorical.py``). A scenario without categorical nodes
 draws exactly what it drew before.
 
@@ -236,6 +238,18 @@ class _Kernel:
     parents: tuple[int, ...]
     thr: NDArray[np.uint32]
     sure: NDArray[np.bool_]
+    #: Positions in ``parents`` of which at most one is true in any draw (the outcome
+    #: rows of a categorical node drawn as a group; see :class:`_Outcomes`).
+    exclusive: tuple[tuple[int, ...], ...] = ()
+
+    @cached_property
+    def sparse(self) -> _Top | None:
+        """``top`` as a polynomial without the terms of rows that never occur (by
+        :attr:`exclusive`), when that costs at most :data:`_POLY_PASSES` ufunc calls."""
+        if not self.exclusive:
+            return None
+        got = _top_plan(replace(self, sure=np.zeros_like(self.sure)), self.exclusive)
+        return got if got.passes is not None and got.passes <= _POLY_PASSES else None
 
     @cached_property
     def top(self) -> NDArray[np.uint8]:
@@ -375,8 +389,11 @@ def _draw_bytes(kern: _Kernel, bits: NDArray[np.bool_], rng: np.random.Generator
     built = False
     top: NDArray[np.uint8] | np.uint8
     idx: NDArray[np.intp] | None = None
+    sparse = kern.sparse if n >= _BYTE_MUX_FROM else None
     if k == 0:
         top = kern.top[0]
+    elif sparse is not None:  # exclusive parents: fewer terms
+        top = _eval_top(sparse, bits, s) if sparse.passes else sparse.const
     elif k <= _BYTE_MUX_PARENTS and (k == 1 or n >= _BYTE_MUX_FROM):
         top = _top_of(kern, bits, s)
     else:
@@ -1180,9 +1197,26 @@ def prepared(model: CompiledModel) -> _Prepared:
     never changes)."""
     got = _PREPARED.get(model)
     if got is None:
-        got = ([_kernel(p) for p in model.plans], [_beta_tables(p, model) for p in model.plans])
+        kernels = [_kernel(p) for p in model.plans]
+        owner = {r: g.node for g in outcome_groups(model).values() if g is not None
+                 for r in g.rows}
+        if owner:  # parents among a categorical node's outcome rows: fewer terms
+            kernels = [k if k is None or not (ex := _exclusive(k.parents, owner))
+                       else replace(k, exclusive=ex) for k in kernels]
+        got = (kernels, [_beta_tables(p, model) for p in model.plans])
         _PREPARED[model] = got
     return got
+
+
+def _exclusive(parents: tuple[int, ...], owner: dict[int, int]) -> tuple[tuple[int, ...], ...]:
+    """Sets (two or more) of positions in ``parents`` that are outcome rows of one
+    categorical node drawn as a group (``owner``: outcome row -> its node): at most
+    one of each set is true in any draw (:func:`_draw_outcomes`, :func:`_clamp_outcomes`)."""
+    sets: dict[int, list[int]] = {}
+    for j, par in enumerate(parents):
+        if par in owner:
+            sets.setdefault(owner[par], []).append(j)
+    return tuple(tuple(x) for x in sets.values() if len(x) > 1)
 
 
 _GROUPS: weakref.WeakKeyDictionary[CompiledModel, dict[int, _Outcomes | None]] = \
@@ -1205,13 +1239,9 @@ def outcome_groups(model: CompiledModel) -> dict[int, _Outcomes | None]:
         by_index = {p.index: p for p in model.plans}
         firsts = [g for g in (_outcome_group(model, node, by_index) for node in model.outcomes)
                   if g is not None]
-        owner = {r: i for i, g in enumerate(firsts) for r in g.rows}
+        owner = {r: g.node for g in firsts for r in g.rows}
         for grp in firsts:
-            sets: dict[int, list[int]] = {}  # a group's outcome rows: at most one is true
-            for j, par in enumerate(grp.given):
-                if par in owner:
-                    sets.setdefault(owner[par], []).append(j)
-            exclusive = tuple(tuple(x) for x in sets.values() if len(x) > 1)
+            exclusive = _exclusive(grp.given, owner)
             if exclusive:
                 grp = replace(grp, exclusive=exclusive)
             got.update(dict.fromkeys(grp.rows))
