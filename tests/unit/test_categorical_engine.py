@@ -277,24 +277,29 @@ events:
 
 
 def _by_hand(n: int, entropy: int) -> dict[str, np.ndarray]:
-    """SMALL drawn by hand: one uniform each for rain, form's presence, form's outcome
-    and wind, in that order; outcome j where u falls in its slice of the cumulative
-    shares (treaty, programme, statement) of the draw's row. Every ``u`` is drawn
-    byte first (one byte per draw, then 24 more bits where it ties a threshold's top
-    byte: see ``test_byte_draws`` and ``test_categorical_bytes``)."""
+    """SMALL drawn by hand: one uniform each for rain, form (present and outcome
+    together) and wind, in that order. form is present where ``u < P`` (``P =
+    floor(p_present 2**32)`` of the draw's row) and has outcome j where ``u`` falls
+    in its slice ``[M[j-1], M[j])`` of ``[0, P)``, ``M[j] = round(P T[j] / 2**32)``
+    for the cumulative shares ``T[j] = round(2**32 (s_1 + ... + s_j))`` of the row
+    (treaty, programme, statement). Every ``u`` is drawn byte first (one byte per
+    draw, then 24 more bits where it ties a threshold's top byte: see
+    ``test_byte_draws``, ``test_categorical_bytes`` and ``test_merged_draws``)."""
     rng = block_generator(entropy, 0)
-    two32 = float(1 << 32)
+    two32 = 1 << 32
     shares = {True: [0.5, 0.3, 0.1], False: [0.2, 0.2, 0.3]}
-    cuts = {k: [round(sum(v[:j + 1]) / sum(v) * two32) for j in range(2)]
-            for k, v in shares.items()}  # the two boundaries compared (the last is 2**32)
+    big = {True: int(np.floor(0.9 * two32)), False: int(np.floor(0.7 * two32))}
+    cuts = {k: [(big[k] * round(sum(v[:j + 1]) / sum(v) * two32) + (1 << 31)) >> 32
+                for j in range(2)] + [big[k]]
+            for k, v in shares.items()}  # M[0], M[1] and P: the three boundaries compared
 
-    def outcome_u(present: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-        # form's u: a byte, 24 more bits where present and the byte ties a boundary's
-        # top byte; words: ceil(n / 8) for the bytes, 2 (n // 512 + 128) spare
+    def form_u(bounds: np.ndarray) -> np.ndarray:
+        # form's u: a byte, 24 more bits where the byte ties a boundary's top byte;
+        # words: ceil(n / 8) for the bytes, 3 (n // 512 + 128) spare
         nb = (n + 7) // 8
-        raw = rng.bit_generator.random_raw(nb + min(2 * (n // 512 + 128), (n + 1) // 2))
+        raw = rng.bit_generator.random_raw(nb + min(3 * (n // 512 + 128), (n + 1) // 2))
         v = raw[:nb].view(np.uint8)[:n].astype(np.int64)
-        tie = present & ((bounds >> 24) == v).any(axis=0)
+        tie = ((bounds >> 24) == v).any(axis=0)
         u = v << 24
         u[tie] |= raw[nb:].view(np.uint32)[:int(tie.sum())].astype(np.int64) >> 8
         return u
@@ -308,16 +313,15 @@ def _by_hand(n: int, entropy: int) -> dict[str, np.ndarray]:
         return u < thr
 
     rain = below(np.full(n, np.floor(0.3 * two32)))
-    present = below(np.where(rain, np.floor(0.9 * two32), np.floor(0.7 * two32)))
-    u = outcome_u(present, np.array([np.where(rain, cuts[True][j], cuts[False][j])
-                                     for j in range(2)], dtype=np.int64))
+    bounds = np.array([np.where(rain, cuts[True][j], cuts[False][j]) for j in range(3)],
+                      dtype=np.int64)
+    u = form_u(bounds)
+    present = u < bounds[2]
     out: dict[str, np.ndarray] = {"rain": rain, "form": present}
+    lo = np.zeros(n, dtype=np.int64)
     for j, level in enumerate(("treaty", "programme", "statement")):
-        lo = {k: round(sum(v[:j]) / sum(v) * two32) for k, v in shares.items()}
-        hi = {k: round(sum(v[:j + 1]) / sum(v) * two32) for k, v in shares.items()}
-        inside = np.where(rain, (u >= lo[True]) & (u < hi[True]),
-                          (u >= lo[False]) & (u < hi[False]))
-        out[f"form={level}"] = inside & present
+        out[f"form={level}"] = (u >= lo) & (u < bounds[j]) & present
+        lo = bounds[j]
     out["wind"] = below(np.full(n, np.floor(0.6 * two32)))
     return out
 
@@ -353,12 +357,27 @@ def test_one_uniform_per_categorical(monkeypatch: pytest.MonkeyPatch) -> None:
         calls.append(n)
         return real_outcomes(grp, bits, rng, n, s, have)
 
+    def counting_merged(grp: Any, plan: Any, bits: Any, rng: Any, n: int, s: Any,
+                        have: bool) -> bool:
+        calls.append(n)
+        return real_merged(grp, plan, bits, rng, n, s, have)
+
+    real_merged = engine._draw_merged  # present and outcome from one byte stream
     monkeypatch.setattr(engine, "_uniform32", counting)
     monkeypatch.setattr(engine, "_draw_bytes", counting_bytes)
     monkeypatch.setattr(engine, "_draw_outcomes", counting_outcomes)
+    monkeypatch.setattr(engine, "_draw_merged", counting_merged)
     model = compile_scenario(pactsim.loads(CAT))
     sample_blocks(model, 1, 1000, range(1))
     binary_nodes = sum(1 for k in model.kinds if k not in ("outcome", "condition"))
+    merged = len(engine.merged_groups(model))
+    assert merged >= 1
+    # merged nodes: one draw for present and outcome; others: present, then outcome
+    assert len(calls) == binary_nodes + len(model.outcomes) - merged
+    monkeypatch.setattr(engine, "MERGED", False)  # present row, then outcome rows
+    model = compile_scenario(pactsim.loads(CAT))
+    calls.clear()
+    sample_blocks(model, 1, 1000, range(1))
     assert len(calls) == binary_nodes + len(model.outcomes)  # 11 + 7, not 11 + 15 rows
     monkeypatch.setattr(engine, "ONE_UNIFORM", False)  # row by row: one per outcome row
     model = compile_scenario(pactsim.loads(CAT))

@@ -57,10 +57,33 @@ index its present row left in the work arrays. Where a node's parents include
 outcome rows of another categorical node (at most one of them is true), its
 top-byte polynomials drop the terms of table rows that never occur, for its
 outcomes as for any fixed-p row given them (its present row, binary children:
-:attr:`_Kernel.sparse`), which changes no draw. A node of 4 outcomes costs
-about 2.4 (given a categorical) to 2.8 (fixed levels) fixed-p binary nodes
-(``benchmarks/bench_categorical.py``). A scenario without categorical nodes
+:attr:`_Kernel.sparse`), which changes no draw. A scenario without categorical nodes
 draws exactly what it drew before.
+
+Where a categorical node's present row is a fixed-p row (a :class:`_Kernel`:
+no drivers, no per-draw odds) over the same parents as its outcome rows, it is
+not dated and no finding names it or its outcomes, the node draws present and
+outcome together at its present row's turn, from **one** byte stream
+(:func:`_draw_merged`, :func:`merged_groups`), and its outcome rows' turn draws
+nothing. Per table row, ``P = floor(p_present 2**32)`` (``2**32`` where
+``p_present = 1``) is the present row's threshold and ``M[j] = floor((P T[j] +
+2**31) / 2**32)`` the outcome boundaries scaled into ``[0, P)`` (``T[j]`` as
+above, ``M[k-1] = P``): for one 32-bit ``u`` per draw the node is present where
+``u < P`` and outcome ``j`` where ``M[j-1] <= u < M[j]``; closed gates then make
+it absent and every outcome row false. ``u`` is drawn byte first as above over
+the ``k`` compared boundaries ``M[0], ..., M[k-2], P`` (ties wherever ``v`` equals
+one of their top bytes, present or not), from ``ceil(n / 8) + min(k (n // 512 +
+128), ceil(n / 2))`` words whatever its chances (common random numbers). So
+P(present | row) is exactly ``P / 2**32`` as before, and P(outcome ``j`` | row)
+``= (M[j] - M[j-1]) / 2**32`` is within 2**-32 of the two-stream law's
+``(P / 2**32) (T[j] - T[j-1]) / 2**32`` (given present, within ``1 / P``).
+Until 2026-11-30 such a node drew its present row and its outcome from two
+byte streams: the law is the same to 2**-32 per outcome (P(present) exactly),
+the draws for a seed are not. A node with a finding on it or its outcomes keeps
+the two streams (and so draws other words than without the finding); others
+draw the same words with or without findings elsewhere. A node of 4 outcomes
+costs about 2.0 (given a categorical) to 2.1 (fixed levels) fixed-p binary
+nodes (``benchmarks/bench_categorical.py``; 2.4 and 2.8 with two streams).
 
 A Bernoulli node compares a 32-bit uniform integer ``u`` with
 ``floor(p * 2**32)`` (rows with p = 1 are always true), so its probability is
@@ -925,6 +948,23 @@ def _draw_outcomes(grp: _Outcomes, bits: NDArray[np.bool_], rng: np.random.Gener
     if b == 0:
         np.copyto(bits[rows[0]], present)
         return have_index
+    built = _below(grp, bits, rng, n, s, have_index, present)
+    np.greater(present, bits[rows[-2]], out=bits[rows[-1]])  # the last: T[k-1] = 2**32
+    for j in range(b - 1, 0, -1):  # u < T[j] and not u < T[j-1]
+        np.greater(bits[rows[j]], bits[rows[j - 1]], out=bits[rows[j]])
+    for r in rows[:-1]:
+        bits[r] &= present
+    return built
+
+
+def _below(grp: _Outcomes, bits: NDArray[np.bool_], rng: np.random.Generator, n: int,
+           s: _Scratch, have_index: bool, present: NDArray[np.bool_] | None) -> bool:
+    r"""Draw ``ceil(n / 8) + S`` raw words (``S =`` :func:`_outcome_spare`\ ``(n, B)``)
+    and set ``bits[rows[j]] = u < T[j]`` for the ``B = len(rows) - 1`` compared
+    boundaries, byte first, taking tie words only where ``present`` (``None``:
+    everywhere). Returns whether ``s.idx`` holds the row index over ``grp.given``."""
+    rows = grp.rows
+    b = len(rows) - 1
     nb = (n + 7) >> 3
     raw = rng.bit_generator.random_raw(nb + _outcome_spare(n, b))
     v = raw[:nb].view(np.uint8)[:n]
@@ -962,15 +1002,33 @@ def _draw_outcomes(grp: _Outcomes, bits: NDArray[np.bool_], rng: np.random.Gener
         else:
             tie |= eq
     if not first:
-        tie &= present  # ties count where the node is present
+        if present is not None:
+            tie &= present  # ties count where the node is present
         pos = tie.nonzero()[0]
         if pos.shape[0]:
             _ties(grp, bits, v, pos, idx, rng, raw[nb:])
-    np.greater(present, bits[rows[-2]], out=bits[rows[-1]])  # the last: T[k-1] = 2**32
-    for j in range(b - 1, 0, -1):  # u < T[j] and not u < T[j-1]
+    return built
+
+
+def _draw_merged(grp: _Outcomes, plan: BinaryPlan, bits: NDArray[np.bool_],
+                 rng: np.random.Generator, n: int, s: _Scratch, have_index: bool) -> bool:
+    r"""A categorical node's present row and outcome rows from one byte stream
+    (:func:`merged_groups`; see the module docstring): ``grp.rows`` are its outcome
+    rows then its present row, ``grp.cum`` the boundaries ``M[0] <= ... <=
+    M[k-2] <= P`` then "always". ``u < P`` is present (before gates), outcome
+    ``j`` is ``M[j-1] <= u < M[j]`` (``M[k-1] = P``), drawn as :func:`_below`
+    draws ``k`` compared boundaries; closed gates make the node absent and every
+    outcome row false. Returns whether ``s.idx`` holds the row index over
+    ``grp.given``."""
+    rows = grp.rows
+    built = _below(grp, bits, rng, n, s, have_index, None)
+    node = bits[rows[-1]]
+    np.copyto(node, bits[rows[-2]])  # u < P
+    _apply_gates(plan, bits, node)
+    for j in range(len(rows) - 2, 0, -1):  # u < M[j] and not u < M[j-1]
         np.greater(bits[rows[j]], bits[rows[j - 1]], out=bits[rows[j]])
     for r in rows[:-1]:
-        bits[r] &= present
+        bits[r] &= node
     return built
 
 
@@ -1102,8 +1160,9 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
     multiplied by their likelihood (:mod:`pactsim.inference.weighting`); every
     node still consumes the random numbers it would without evidence.
     ``groups`` (:func:`outcome_groups`) draws categorical nodes' outcome rows
-    with one uniform each; a finding that sets an outcome row true also clamps
-    its node present (the finding implies it).
+    with one uniform each (with their present row where :func:`merged_groups`
+    allows and no finding names the node or its outcomes); a finding that sets an
+    outcome row true also clamps its node present (the finding implies it).
     """
     n = bits.shape[1]
     for k, d in enumerate(model.drivers):
@@ -1121,10 +1180,19 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
     if groups and ev is not None:
         clamps = _with_presence(groups, ev)
     index_over: tuple[int, ...] = ()  # parents of the row index in scratch.idx
+    merged = merged_groups(model) if groups else {}
+    done: set[int] = set()  # nodes whose outcome rows were drawn with their present row
     for plan, kern, tab, br in zip(model.plans, kernels, tables, brackets, strict=True):
+        if plan.index in merged:
+            mg = merged[plan.index]
+            if plan.index not in clamps and not any(r in clamps for r in mg.rows):
+                if _draw_merged(mg, plan, bits, rng, n, scratch, index_over == mg.given):
+                    index_over = mg.given
+                done.add(plan.index)
+                continue
         if groups and plan.index in groups:  # a categorical node's outcome rows
             grp = groups[plan.index]
-            if grp is not None:  # the first row: all of them, one byte per draw
+            if grp is not None and grp.node not in done:  # the first row: all of them
                 if weight is not None and any(r in clamps for r in grp.rows):
                     _clamp_outcomes(grp, clamps, bits, rng, weight)
                 elif _draw_outcomes(grp, bits, rng, n, scratch, index_over == grp.given):
@@ -1247,6 +1315,52 @@ def outcome_groups(model: CompiledModel) -> dict[int, _Outcomes | None]:
             got.update(dict.fromkeys(grp.rows))
             got[min(grp.rows)] = grp  # plans run in index order
         _GROUPS[model] = got
+    return got
+
+
+_MERGED: weakref.WeakKeyDictionary[CompiledModel, dict[int, _Outcomes]] = \
+    weakref.WeakKeyDictionary()
+#: Draw a categorical node's present row and outcome rows from one byte stream where
+#: :func:`merged_groups` allows (``False``: present row, then outcome rows; for tests).
+MERGED = True
+
+
+def merged_groups(model: CompiledModel) -> dict[int, _Outcomes]:
+    """Binary index of the present row of each categorical node drawn in one stream
+    with its outcome rows -> its :class:`_Outcomes` of ``k + 1`` rows (outcome rows,
+    then the present row): the node's outcome rows form a group
+    (:func:`outcome_groups`), its present row is on the fixed-p fast path
+    (:class:`_Kernel`) over the same parents as the outcome rows, and it is not
+    dated. Its boundaries are ``P[r] = thr[r]`` (``2**32`` where ``p = 1``) and
+    ``M[j][r] = floor((P[r] T[j][r] + 2**31) / 2**32)`` for the outcome group's
+    ``T[j]``; built once per model."""
+    if not MERGED:
+        return {}
+    got = _MERGED.get(model)
+    if got is None:
+        got = {}
+        kernels = prepared(model)[0]
+        for grp in outcome_groups(model).values():
+            kern = kernels[grp.node] if grp is not None else None
+            if grp is None or kern is None or kern.parents != grp.given \
+                    or grp.node in model.timing:
+                continue
+            pt = [1 << 32 if sure else int(t)
+                  for t, sure in zip(kern.thr.tolist(), kern.sure.tolist(), strict=True)]
+            cum: list[_Kernel] = []
+            for c in grp.cum[:-1]:
+                tj = [1 << 32 if sure else int(t)
+                      for t, sure in zip(c.thr.tolist(), c.sure.tolist(), strict=True)]
+                m = np.array([(a * b + (1 << 31)) >> 32 for a, b in zip(pt, tj, strict=True)],
+                             dtype=np.uint64)
+                cum.append(_Kernel(c.plan, grp.given,
+                                   np.minimum(m, np.uint64((1 << 32) - 1)).astype(np.uint32),
+                                   np.asarray(m >= np.uint64(1 << 32))))
+            cum.append(kern)
+            cum.append(grp.cum[-1])  # "always" (T[k-1] = 2**32)
+            got[grp.node] = _Outcomes(grp.node, (*grp.rows, grp.node), grp.given, tuple(cum),
+                                      grp.width, grp.exclusive)
+        _MERGED[model] = got
     return got
 
 
