@@ -300,13 +300,13 @@ class SparseSets:
         empty = _empty_keys(keys)
         zeros = int(np.count_nonzero(empty))
         if zeros < n >> 3:
-            keys, counts, mix = _reduce_mixed(keys, None)
+            keys, counts, mix = _reduce(keys, None)
             return cls(len(rows), keys, counts, mix=mix)
         # many empty sets (draws without a text): sort only the others; the empty set
         # mixes to 0, so it comes first in the table's order, as a full sort puts it
         if zeros == n:
             return cls(len(rows), keys[:1], np.array([n], dtype=np.int64))
-        rest, counts, mix = _reduce_mixed(keys[~empty], None)
+        rest, counts, mix = _reduce(keys[~empty], None)
         if mix is not None:  # the empty set's mix is 0: first, unless another's is 0 too
             mix = None if mix.shape[0] and mix[0] == 0 else \
                 np.concatenate([np.zeros(1, dtype=np.uint64), mix])
@@ -322,7 +322,7 @@ class SparseSets:
         raw = np.zeros((flags.shape[0], 8 * n_words), dtype=np.uint8)
         packed = np.packbits(flags, axis=1)
         raw[:, :packed.shape[1]] = packed
-        keys, total, mix = _reduce_mixed(raw.view(np.uint64), counts)
+        keys, total, mix = _reduce(raw.view(np.uint64), counts)
         return cls(width, keys, total, mix=mix)
 
     def merge(self, other: DenseSets | SparseSets) -> SparseSets:
@@ -336,8 +336,7 @@ class SparseSets:
                     np.concatenate([self.mix, other.mix])
                 # both halves are sorted by their mix: a stable sort (timsort)
                 # merges the two runs in close to linear time
-                self.keys, self.counts, self.mix = _reduce_mixed(keys, counts, "stable",
-                                                                 known)
+                self.keys, self.counts, self.mix = _reduce(keys, counts, "stable", known)
             else:
                 self.keys, self.counts, self.mix = other.keys, other.counts, other.mix
         self.bound += other.bound
@@ -553,23 +552,17 @@ def _sort_spread(v: NDArray[np.uint64]) -> NDArray[np.uint64]:
 
 def _reduce(keys: NDArray[np.uint64], counts: NDArray[np.int64] | None,
             kind: Literal["quicksort", "stable"] = "quicksort",
-            ) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+            mixes: NDArray[np.uint64] | None = None,
+            ) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.uint64] | None]:
     """Distinct rows of ``keys`` ``(m, n_words)`` with their summed ``counts``
-    (``None``: one each), in the order of their :func:`_sort_key`.
+    (``None``: one each), in the order of their :func:`_sort_key`, and those sort
+    keys (``None`` when two different rows share one: they are then ordered by
+    their words too).
 
-    ``kind="stable"`` suits input made of already sorted runs (a merge).
+    ``kind="stable"`` suits input made of already sorted runs (a merge);
+    ``mixes``: the rows' :func:`_sort_key`, when known (a merge of tables that
+    keep theirs).
     """
-    out, total, _mix_of = _reduce_mixed(keys, counts, kind)
-    return out, total
-
-
-def _reduce_mixed(keys: NDArray[np.uint64], counts: NDArray[np.int64] | None,
-                  kind: Literal["quicksort", "stable"] = "quicksort",
-                  mixes: NDArray[np.uint64] | None = None,
-                  ) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.uint64] | None]:
-    """:func:`_reduce`, and the rows' sort keys (``None`` when two different rows
-    share one: they are then ordered by their words too). ``mixes``: the rows'
-    :func:`_sort_key`, when known (a merge of tables that keep theirs)."""
     h = _sort_key(keys) if mixes is None else mixes
     m = h.shape[0]
     if counts is None and keys.shape[1] == 1:
