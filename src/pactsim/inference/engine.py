@@ -339,11 +339,10 @@ class _Scratch:
     """Work arrays of one block, reused node after node (no per-node allocation)."""
 
     def __init__(self, n: int) -> None:
-        self.cmp = np.empty((4, n), dtype=bool)
+        self.cmp = np.empty((2, n), dtype=bool)
         self.idx8 = np.empty(n, dtype=np.uint8)
         self.idx = np.empty(n, dtype=np.intp)
-        self.thr = np.empty(n, dtype=np.uint32)
-        self.top = np.empty((4, n), dtype=np.uint8)
+        self.top = np.empty((4, n), dtype=np.uint8)  # a polynomial's terms over 3 parents
         self.tie = np.empty(n, dtype=bool)
 
 
