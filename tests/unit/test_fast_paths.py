@@ -117,6 +117,74 @@ def test_sparse_merges_reusing_sort_keys_equal_the_plain_merge(
         assert mixed.mix is not None and np.all(mixed.mix[1:] > mixed.mix[:-1])
 
 
+def _blocks(width: int, p_true: float, k: int, n: int, seed: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(k):
+        bits = rng.random((width, n)) < p_true
+        bits[:, rng.random(n) < 0.2] = False  # the empty set, counted apart
+        out.append(bits)
+    return out
+
+
+@pytest.mark.parametrize("width", [13, 64, 120])
+def test_batched_merges_equal_the_table_of_all_draws(width: int) -> None:
+    """Merges kept aside and sorted in at once give, when nothing is cut, exactly the
+    table of all the draws counted in one go, and the same as settling after every
+    merge (the table read between merges)."""
+    rows = list(range(width))
+    blocks = _blocks(width, 0.5 if width < 64 else 0.03, 7, 3000, width)
+    want = stats.SparseSets.of(np.concatenate(blocks, axis=1), rows)
+    batched = stats.SparseSets.of(blocks[0], rows)
+    eager = stats.SparseSets.of(blocks[0], rows)
+    for b in blocks[1:]:
+        batched.merge(stats.SparseSets.of(b, rows))
+        eager.merge(stats.SparseSets.of(b, rows))
+        assert eager.counts.sum() > 0  # reading settles the eager table every time
+    assert batched._pending  # 21,000 draws < 2 x MAX_BUNDLES rows: nothing sorted in yet
+    for got in (batched, eager):
+        assert np.array_equal(got.keys, want.keys)
+        assert np.array_equal(got.counts, want.counts)
+        assert got.bound == 0 and got.cuts == 0
+        assert got.mix is not None and np.array_equal(got.mix, stats._sort_key(got.keys))
+    assert not batched._pending
+
+
+def test_batched_merges_sort_in_once_the_kept_rows_reach_the_table(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables wait until they hold as many rows as the table and twice the cap; then
+    they are sorted in, and the table cut if it passed twice the cap. A pickled
+    table (as a worker sends it) is the settled table."""
+    import pickle
+
+    monkeypatch.setattr(stats, "MAX_BUNDLES", 1000)
+    rows = list(range(40))
+    blocks = _blocks(40, 0.5, 6, 1500, 1)  # ~1,200 distinct sets a block, the empty one
+    parts = [stats.SparseSets.of(b, rows) for b in blocks]
+    size = [p.counts.shape[0] for p in parts]
+    assert all(1100 < m < 1300 for m in size)
+    acc = parts[0]
+    acc.merge(parts[1])
+    assert acc._pending_rows == size[1]  # < max(size[0], 2,000): kept aside
+    assert acc._counts.shape[0] == size[0] and acc._cuts == 0
+    acc.merge(parts[2])
+    assert acc._pending_rows == 0  # >= 2,000: sorted in (~3,600 rows > 2,000), then cut
+    assert acc._cuts == 1 and acc._counts.shape[0] == 1000
+    acc.merge(parts[3])
+    assert acc._pending_rows == size[3]
+    copy = pickle.loads(pickle.dumps(acc))
+    assert not copy._pending and copy.cuts == acc.cuts and copy.bound == acc.bound
+    assert np.array_equal(copy.keys, acc.keys) and np.array_equal(copy.counts, acc.counts)
+    # every count is low by at most the bound, and none is high
+    truth: dict[bytes, int] = {}
+    for b in blocks[:4]:
+        keys = stats._bundle_keys(b, rows)
+        for row in keys:
+            truth[row.tobytes()] = truth.get(row.tobytes(), 0) + 1
+    for row, c in zip(acc.keys, acc.counts, strict=True):
+        assert c <= truth[row.tobytes()] <= c + acc.bound
+
+
 def test_bundle_keys_match_packbits() -> None:
     rng = np.random.default_rng(5)
     for n in (777, 5000):  # byte planes for a few draws, words built in place for many

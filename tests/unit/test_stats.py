@@ -50,7 +50,7 @@ def _true_counts(res: pactsim.Results, members: list[str]) -> pd.Series:
 @pytest.fixture(scope="module")
 def pruned() -> Iterator[pactsim.Results]:
     mp = pytest.MonkeyPatch()
-    mp.setattr(stats_module, "MAX_BUNDLES", 500)
+    mp.setattr(stats_module, "MAX_BUNDLES", 2000)  # 2^21 possible texts: cut twice, some counts low
     yield pactsim.simulate(_many_sets(), n=4 * BLOCK, seed=3, chunk_size=BLOCK)
     mp.undo()
 

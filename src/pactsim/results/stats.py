@@ -263,7 +263,6 @@ class DenseSets:
         return ((seen[:, None] >> shifts) & 1).astype(bool), self.counts[seen]
 
 
-@dataclass
 class SparseSets:
     """Counts of the distinct sets seen, cut back to the most frequent when large.
 
@@ -284,14 +283,67 @@ class SparseSets:
         with no two rows sharing one (as tables built here are, but for a collision),
         so :meth:`merge` can insert another table's rows without sorting again;
         ``None``: unknown.
+
+    Notes
+    -----
+    :meth:`merge` does not sort each table into this one as it comes: it keeps
+    them aside until they hold as many rows as this table and at least twice
+    :data:`MAX_BUNDLES`, then sorts them all in at once, and cuts the table if
+    it has grown past twice :data:`MAX_BUNDLES`. Merging a run's blocks costs
+    about one sort of their rows instead of one sort of the whole table per
+    block. Reading any attribute settles the tables kept aside first, so what
+    is read is always the merged table. Which tables go in at once depends only
+    on the order and sizes of the merges (a run merges its blocks in block
+    order), so cut tables do not depend on chunking or workers.
     """
 
-    width: int
-    keys: NDArray[np.uint64]
-    counts: NDArray[np.int64]
-    bound: int = 0
-    cuts: int = 0
-    mix: NDArray[np.uint64] | None = field(default=None, repr=False, compare=False)
+    __slots__ = ("_bound", "_counts", "_cuts", "_keys", "_mix", "_pending", "_pending_rows",
+                 "width")
+
+    def __init__(self, width: int, keys: NDArray[np.uint64], counts: NDArray[np.int64],
+                 bound: int = 0, cuts: int = 0, mix: NDArray[np.uint64] | None = None) -> None:
+        self.width = width
+        self._keys, self._counts, self._mix = keys, counts, mix
+        self._bound, self._cuts = bound, cuts
+        self._pending: list[SparseSets] = []
+        self._pending_rows = 0
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        self._settle()
+        return (self.width, self._keys, self._counts, self._bound, self._cuts, self._mix)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.__init__(*state)  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        self._settle()
+        return (f"SparseSets(width={self.width}, sets={self._counts.shape[0]}, "
+                f"bound={self._bound}, cuts={self._cuts})")
+
+    @property
+    def keys(self) -> NDArray[np.uint64]:
+        self._settle()
+        return self._keys
+
+    @property
+    def counts(self) -> NDArray[np.int64]:
+        self._settle()
+        return self._counts
+
+    @property
+    def bound(self) -> int:
+        self._settle()
+        return self._bound
+
+    @property
+    def cuts(self) -> int:
+        self._settle()
+        return self._cuts
+
+    @property
+    def mix(self) -> NDArray[np.uint64] | None:
+        self._settle()
+        return self._mix
 
     @classmethod
     def of(cls, bits: NDArray[np.bool_], rows: list[int]) -> SparseSets:
@@ -326,28 +378,41 @@ class SparseSets:
         return cls(width, keys, total, mix=mix)
 
     def merge(self, other: DenseSets | SparseSets) -> SparseSets:
-        """Add another table (in place), cut back if it grew past twice the cap."""
+        """Add another table (in place; see the notes on when it is sorted in and cut)."""
         assert isinstance(other, SparseSets)
-        if other.counts.shape[0]:
-            if self.counts.shape[0]:
-                keys = np.concatenate([self.keys, other.keys])
-                counts = np.concatenate([self.counts, other.counts])
-                known = None if self.mix is None or other.mix is None else \
-                    np.concatenate([self.mix, other.mix])
-                # both halves are sorted by their mix: a stable sort (timsort)
-                # merges the two runs in close to linear time
-                self.keys, self.counts, self.mix = _reduce(keys, counts, "stable", known)
-            else:
-                self.keys, self.counts, self.mix = other.keys, other.counts, other.mix
-        self.bound += other.bound
-        self.cuts += other.cuts
-        if self.counts.shape[0] > 2 * MAX_BUNDLES:
-            self._cut()
+        other._settle()
+        rows = other._counts.shape[0]
+        if rows:
+            self._pending.append(other)
+            self._pending_rows += rows
+        self._bound += other._bound
+        self._cuts += other._cuts
+        if self._pending_rows >= max(self._counts.shape[0], 2 * MAX_BUNDLES):
+            self._settle()
         return self
+
+    def _settle(self) -> None:
+        """Sort the tables kept aside into this one; cut it if it grew past twice the cap."""
+        if not self._pending:
+            return
+        parts = ([self] if self._counts.shape[0] else []) + self._pending
+        self._pending, self._pending_rows = [], 0
+        if len(parts) == 1:
+            self._keys, self._counts, self._mix = parts[0]._keys, parts[0]._counts, parts[0]._mix
+        else:
+            mixes = [p._mix for p in parts if p._mix is not None]
+            known = np.concatenate(mixes) if len(mixes) == len(parts) else None
+            # every part is sorted by its mix: a stable sort (timsort) merges the
+            # runs in close to linear time
+            self._keys, self._counts, self._mix = _reduce(
+                np.concatenate([p._keys for p in parts]),
+                np.concatenate([p._counts for p in parts]), "stable", known)
+        if self._counts.shape[0] > 2 * MAX_BUNDLES:
+            self._cut()
 
     def _cut(self) -> None:
         """Keep the :data:`MAX_BUNDLES` most frequent sets (ties: first in sort order)."""
-        counts = self.counts
+        counts = self._counts
         m = counts.shape[0]
         top = int(counts.max())
         if top <= 8 * m:  # a histogram of the counts finds the cut in O(m)
@@ -358,12 +423,12 @@ class SparseSets:
         keep = counts > cut
         ties = np.flatnonzero(counts == cut)[: MAX_BUNDLES - int(np.count_nonzero(keep))]
         keep[ties] = True
-        self.bound += int(counts[~keep].max())
-        self.cuts += 1
-        self.keys = np.compress(keep, self.keys, axis=0)
-        self.counts = counts[keep]
-        if self.mix is not None:
-            self.mix = self.mix[keep]
+        self._bound += int(counts[~keep].max())
+        self._cuts += 1
+        self._keys = np.compress(keep, self._keys, axis=0)
+        self._counts = counts[keep]
+        if self._mix is not None:
+            self._mix = self._mix[keep]
 
     def table(self) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
         """``(m, width)`` member flags of every set kept, and their counts."""
