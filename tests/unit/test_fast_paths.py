@@ -142,6 +142,13 @@ def test_batched_merges_equal_the_table_of_all_draws(width: int) -> None:
         eager.merge(stats.SparseSets.of(b, rows))
         assert eager.counts.sum() > 0  # reading settles the eager table every time
     assert batched._pending  # 21,000 draws < 2 x MAX_BUNDLES rows: nothing sorted in yet
+    few = stats.SparseSets.of(blocks[0][:, :5], rows)  # 5 draws: at most 5 sets
+    for k in range(1, stats._MAX_PENDING):  # kept aside up to 64 tables, however small
+        few.merge(stats.SparseSets.of(blocks[0][:, :5], rows))
+        assert len(few._pending) == k
+    few.merge(stats.SparseSets.of(blocks[0][:, :5], rows))
+    assert not few._pending
+    assert few.counts.sum() == 5 * (stats._MAX_PENDING + 1)
     for got in (batched, eager):
         assert np.array_equal(got.keys, want.keys)
         assert np.array_equal(got.counts, want.counts)

@@ -263,6 +263,10 @@ class DenseSets:
         return ((seen[:, None] >> shifts) & 1).astype(bool), self.counts[seen]
 
 
+#: Tables a sparse table keeps aside at most before it sorts them in.
+_MAX_PENDING = 64
+
+
 class SparseSets:
     """Counts of the distinct sets seen, cut back to the most frequent when large.
 
@@ -288,8 +292,8 @@ class SparseSets:
     -----
     :meth:`merge` does not sort each table into this one as it comes: it keeps
     them aside until they hold as many rows as this table and at least twice
-    :data:`MAX_BUNDLES`, then sorts them all in at once, and cuts the table if
-    it has grown past twice :data:`MAX_BUNDLES`. Merging a run's blocks costs
+    :data:`MAX_BUNDLES` (or number 64), then sorts them all in at once, and cuts
+    the table if it has grown past twice :data:`MAX_BUNDLES`. Merging a run's blocks costs
     about one sort of their rows instead of one sort of the whole table per
     block. Reading any attribute settles the tables kept aside first, so what
     is read is always the merged table. Which tables go in at once depends only
@@ -387,7 +391,8 @@ class SparseSets:
             self._pending_rows += rows
         self._bound += other._bound
         self._cuts += other._cuts
-        if self._pending_rows >= max(self._counts.shape[0], 2 * MAX_BUNDLES):
+        if self._pending_rows >= max(self._counts.shape[0], 2 * MAX_BUNDLES) or \
+                len(self._pending) >= _MAX_PENDING:
             self._settle()
         return self
 
