@@ -80,8 +80,10 @@ P(present | row) is exactly ``P / 2**32`` as before, and P(outcome ``j`` | row)
 Until 2026-11-30 such a node drew its present row and its outcome from two
 byte streams: the law is the same to 2**-32 per outcome (P(present) exactly),
 the draws for a seed are not. A node with a finding on it or its outcomes keeps
-the two streams (and so draws other words than without the finding); others
-draw the same words with or without findings elsewhere. A node of 4 outcomes
+the two streams, drawn from a generator seeded by the words the one-stream draw
+would take (:func:`_child_stream`): it draws other numbers than without the
+finding, but it takes the same words from the block's stream, so every other
+node draws the same words with or without findings elsewhere. A node of 4 outcomes
 costs about 2.0 (given a categorical) to 2.1 (fixed levels) fixed-p binary
 nodes (``benchmarks/bench_categorical.py``; 2.4 and 2.8 with two streams).
 
@@ -1009,6 +1011,17 @@ def _below(grp: _Outcomes, bits: NDArray[np.bool_], rng: np.random.Generator, n:
     return built
 
 
+def _child_stream(rng: np.random.Generator, n: int, b: int) -> np.random.Generator:
+    r"""A generator for a merged categorical node that a finding names (its present row
+    and its outcome rows are then drawn in two streams, from it), seeded by the
+    ``ceil(n / 8) + S`` words (``S =`` :func:`_outcome_spare`\ ``(n, b)``) that its
+    one-stream draw (:func:`_below` over ``b`` compared boundaries) takes from ``rng``:
+    the nodes after it draw what they would without the finding."""
+    raw = rng.bit_generator.random_raw(((n + 7) >> 3) + _outcome_spare(n, b))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+        [int(w) for w in raw[:4]])))
+
+
 def _draw_merged(grp: _Outcomes, plan: BinaryPlan, bits: NDArray[np.bool_],
                  rng: np.random.Generator, n: int, s: _Scratch, have_index: bool) -> bool:
     r"""A categorical node's present row and outcome rows from one byte stream
@@ -1181,6 +1194,8 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
     index_over: tuple[int, ...] = ()  # parents of the row index in scratch.idx
     merged = merged_groups(model) if groups else {}
     done: set[int] = set()  # nodes whose outcome rows were drawn with their present row
+    # merged nodes named by findings: their two streams' generator (see _child_stream)
+    child: dict[int, np.random.Generator] = {}
     for plan, kern, tab, br in zip(model.plans, kernels, tables, brackets, strict=True):
         if plan.index in merged:
             mg = merged[plan.index]
@@ -1189,12 +1204,14 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                     index_over = mg.given
                 done.add(plan.index)
                 continue
+            child[plan.index] = _child_stream(rng, n, len(mg.rows) - 1)
         if groups and plan.index in groups:  # a categorical node's outcome rows
             grp = groups[plan.index]
             if grp is not None and grp.node not in done:  # the first row: all of them
+                g_rng = child.get(grp.node, rng)
                 if weight is not None and any(r in clamps for r in grp.rows):
-                    _clamp_outcomes(grp, clamps, bits, rng, weight)
-                elif _draw_outcomes(grp, bits, rng, n, scratch, index_over == grp.given):
+                    _clamp_outcomes(grp, clamps, bits, g_rng, weight)
+                elif _draw_outcomes(grp, bits, g_rng, n, scratch, index_over == grp.given):
                     index_over = grp.given
             continue
         out = bits[plan.index]
@@ -1218,9 +1235,9 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
             _draw_bracketed(plan, br, cells[br.driver], bits, drivers, rng, n, out, tab)
         elif kern is None:
             _draw_node(plan, bits, drivers, rng, n, out, tab)
-        else:
-            if _draw_bytes(kern, bits, rng, n, out, scratch):  # scratch.idx: its rows
-                index_over = kern.parents
+        else:  # (a merged node named by a finding: from its own generator)
+            if _draw_bytes(kern, bits, child.get(plan.index, rng), n, out, scratch):
+                index_over = kern.parents  # scratch.idx: its rows
             _apply_gates(plan, bits, out)
         if plan.index in clamps and weight is not None:
             _clamp(plan, kern, tab, clamps[plan.index], bits, drivers, weight)
