@@ -355,7 +355,7 @@ class SparseSets:
         n = keys.shape[0]
         empty = _empty_keys(keys)
         zeros = int(np.count_nonzero(empty))
-        if zeros < n >> 3:
+        if not zeros or zeros < n >> 3:  # (not zeros: n < 8 draws, none empty)
             keys, counts, mix = _reduce(keys, None)
             return cls(len(rows), keys, counts, mix=mix)
         # many empty sets (draws without a text): sort only the others; the empty set
@@ -386,8 +386,9 @@ class SparseSets:
         assert isinstance(other, SparseSets)
         other._settle()
         rows = other._counts.shape[0]
-        if rows:
-            self._pending.append(other)
+        if rows:  # a copy: a later merge into ``other`` must not reach this table
+            self._pending.append(SparseSets(other.width, other._keys, other._counts,
+                                            mix=other._mix))
             self._pending_rows += rows
         self._bound += other._bound
         self._cuts += other._cuts
