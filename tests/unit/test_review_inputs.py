@@ -1,0 +1,190 @@
+"""Review of bad input (2026-11-30): mutation fuzzing of the shipped scenarios.
+
+About 15,000 mutated scenario and resolution files (keys deleted, duplicated and
+retyped, values swapped, huge numbers, NaN, unicode, tabs, BOM, anchors, broken
+references, format mismatches) and some 350 hand-written edge cases were loaded
+and run (``load``, ``exact``, ``simulate``; ``pactsim validate``, ``run``,
+``check``, ``report`` on a sample). Almost every mistake is a located
+``ScenarioError``. The cases below are not: each is a Python traceback, or an
+error without the place in the file, for input that has one. Each test states
+the standard and fails until the input is handled (``xfail(strict=True)``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import pactsim
+from pactsim.cli import main
+from pactsim.errors import PactsimError, ScenarioError
+
+HEADER2 = "pactsim: 2\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n"
+HEADER3 = HEADER2.replace("pactsim: 2", "pactsim: 3")
+CURVES = ("  table:\n"
+          "    true: {by: {2024-12-31: 0.5}}\n"
+          "    false: {by: {2024-12-31: 0.2}}\n")
+
+
+def _load_and_run(text: str) -> None:
+    """Load `text` as bad.yaml and simulate it (what raises today is the simulation)."""
+    pactsim.simulate(pactsim.loads(text, name="bad.yaml"), n=100, seed=1)
+
+
+def _loaded_or_refused(text: str) -> tuple[pactsim.Scenario | None, ScenarioError | None]:
+    """The scenario of `text` (bad.yaml), or the ScenarioError that refuses it."""
+    try:
+        return pactsim.loads(text, name="bad.yaml"), None
+    except ScenarioError as err:
+        return None, err
+
+
+# -- signing's given: plain names are not checked ------------------------------------------
+# `given: ['nope and x']` (a condition) is refused at its line, and an event's curve table
+# with `given: [nope]` too; `signing: {given: [nope], table: ...}` loads, `pactsim validate`
+# says ok, and compile raises KeyError (`run`, `check`, `report` print a traceback).
+
+SIGNING_GIVEN = [
+    ("unknown", "", "nope", "unknown name 'nope'"),
+    ("itself", "", "signing", "'signing' cannot depend on itself"),
+    ("pillar", "pillars:\n  mil: {p: 0.5}\n", "mil", "dependency cycle"),
+    ("driver", "drivers:\n  d: {dist: normal, sd: 1}\n", "d", "'d' is a driver"),
+    ("question", "events:\n  a: {p: 0.5}\nquestions:\n  q: a\n", "q", "'q' is a question"),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="signing.given names are not validated: KeyError or "
+                   "ValueError('dependency cycle') at compile, after validate said ok")
+@pytest.mark.parametrize(("case", "before", "parent", "fragment"), SIGNING_GIVEN,
+                         ids=[c[0] for c in SIGNING_GIVEN])
+def test_a_bad_name_in_signing_given_is_located(case, before, parent, fragment):
+    text = HEADER2 + before + f"signing:\n  given: [{parent}]\n" + CURVES
+    line = text.splitlines().index(f"  given: [{parent}]") + 1
+    with pytest.raises(ScenarioError) as info:
+        _load_and_run(text)
+    assert any(fragment in p.message for p in info.value.problems), str(info.value)
+    where = next(p for p in info.value.problems if fragment in p.message)
+    assert where.path == "bad.yaml"
+    if case != "pillar":  # a cycle is reported at its first node
+        assert (where.line, where.field) == (line, "signing.given[0]"), str(info.value)
+
+
+@pytest.mark.xfail(strict=True, reason="pactsim run on signing.given: [nope] prints a KeyError "
+                   "traceback (exit 1) instead of a located message (exit 2)")
+def test_run_on_an_unknown_signing_parent_exits_2_with_its_line(tmp_path, capsys):
+    f = tmp_path / "bad.yaml"
+    f.write_text(HEADER2 + "signing:\n  given: [nope]\n" + CURVES)
+    code = main(["run", "-n", "2000", "--seed", "1", str(f)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"{f}:6:")
+
+
+# -- numbers the validator lets through that the engine cannot take -------------------------
+
+@pytest.mark.xfail(strict=True, reason="a milestone delay of 1e308 (or 10**19) days loads, then "
+                   "simulate raises OverflowError in dated._milestone_fast (np.add)")
+@pytest.mark.parametrize("delay", ["1e308", "10000000000000000000"])
+def test_a_huge_milestone_delay_is_refused_or_never_happens(delay):
+    text = (HEADER2 + "signing:\n  by: {2024-12-31: 0.5}\n"
+            f"events:\n  m: {{after: signing, delay: {delay}}}\n")
+    sc, err = _loaded_or_refused(text)
+    if err is not None:  # refused: at the delay
+        assert err.field == "events.m.delay" and err.line == 8, str(err)
+        return
+    assert sc is not None
+    # accepted: it never happens by the horizon, as exact inference says
+    assert pactsim.exact(sc).prob("m").value == 0
+    assert pactsim.simulate(sc, n=2000, seed=1).prob("m").value == 0
+
+
+@pytest.mark.xfail(strict=True, reason="between: [1e-299, 0.9999999999999999] passes validation; "
+                   "between_to_beta raises a bare ArithmeticError (at load for a curve point, at "
+                   "exact/simulate for a p)")
+@pytest.mark.parametrize("where", ["p", "curve"])
+def test_an_extreme_between_is_refused_at_its_line_or_works(where):
+    between = "{between: [1e-299, 0.9999999999999999]}"
+    body = (f"events:\n  a: {{p: {between}}}\n" if where == "p"
+            else f"signing:\n  by: {{2024-12-31: {between}}}\n")
+    sc, err = _loaded_or_refused(HEADER2 + body)
+    if err is not None:
+        assert err.line == 6 and err.field.endswith("between"), str(err)
+        return
+    assert sc is not None
+    pactsim.exact(sc)
+    pactsim.simulate(sc, n=2000, seed=1)
+
+
+# -- attributes of a huge range: run/check/report tracebacks --------------------------------
+# {lognormal: {median: 1, p90: 1e300}} loads; `pactsim run` prints mean inf, and
+# `run --format json` (ValueError: out of range float), `check` (OverflowError: math range
+# error) and `report` (OverflowError in nice_edges) print tracebacks.
+
+HUGE_LAW = HEADER3 + "attributes:\n  n:\n    dist: {lognormal: {median: 1, p90: 1e300}}\n"
+
+
+@pytest.mark.xfail(strict=True, reason="an attribute law of huge range (lognormal p90 1e300) "
+                   "loads, then run --format json, check and report raise "
+                   "ValueError/OverflowError")
+@pytest.mark.parametrize("command", [["run", "--format", "json"], ["check"], ["report"]],
+                         ids=["run-json", "check", "report"])
+def test_an_attribute_of_huge_range_is_refused_or_shown(tmp_path, capsys, command):
+    f = tmp_path / "a.yaml"
+    f.write_text(HUGE_LAW)
+    extra = ["--out", str(tmp_path / "r.html")] if command[0] == "report" else []
+    extra += [] if command[0] == "check" else ["-n", "2000", "--seed", "1"]
+    code = main([*command, *extra, str(f)])
+    out, err = capsys.readouterr()
+    if code == 2:  # refused: at the law
+        assert err.startswith(f"{f}:7:"), err
+        assert not (tmp_path / "r.html").exists()
+        return
+    assert code in (0, 1), err
+    if command == ["run", "--format", "json"]:
+        json.loads(out)
+
+
+@pytest.mark.xfail(strict=True, reason="uniform low -1e308, high 1e308 is refused with a false "
+                   "reason: '1e+308 must be above low (-1e+308)' (the width overflows)")
+def test_a_too_wide_uniform_is_refused_for_the_right_reason():
+    text = HEADER3 + "attributes:\n  n:\n    dist: {uniform: {low: -1e308, high: 1e308}}\n"
+    with pytest.raises(ScenarioError) as info:
+        pactsim.loads(text, name="bad.yaml")
+    assert "must be above low" not in str(info.value), str(info.value)
+
+
+# -- observations the priors call impossible: no place in the file --------------------------
+
+IMPOSSIBLE = (HEADER2 + "events:\n  a: {p: 0}\n"
+              "observations:\n"
+              "  - {date: 2024-12-01, source: news, evidence: a}\n")
+
+
+@pytest.mark.xfail(strict=True, reason="an impossible observation in the file is refused by run "
+                   "and report as \"evidence 'a': 'a' cannot be true ...\", without file, line or "
+                   "field (observations[0].evidence, line 8); validate says ok")
+def test_an_impossible_observation_is_refused_at_its_entry(tmp_path, capsys):
+    f = tmp_path / "news.yaml"
+    f.write_text(IMPOSSIBLE)
+    code = main(["run", "-n", "2000", "--seed", "1", str(f)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"{f}:8:"), err
+    assert "observations[0]" in err
+
+
+@pytest.mark.xfail(strict=True, reason="soft observations of likelihood ratio 1e300 on a and on "
+                   "not a (they cancel: exact gives the prior 0.5) make every Monte Carlo weight "
+                   "overflow; simulate refuses 'held in none of the draws'")
+def test_soft_observations_that_cancel_leave_the_prior():
+    text = HEADER2 + "events:\n  a: {p: 0.5}\nobservations:\n" + "".join(
+        f"  - {{date: 2024-12-0{i + 1}, source: s, evidence: {'a' if i % 2 else 'not a'}, "
+        "likelihood_ratio: 1e300}\n" for i in range(6))
+    sc = pactsim.loads(text, name="soft.yaml")
+    assert pactsim.exact(sc).prob("a").value == pytest.approx(0.5)
+    try:
+        est = pactsim.simulate(sc, n=20_000, seed=1).prob("a")
+    except PactsimError as err:
+        pytest.fail(f"simulate refused: {err}")
+    assert abs(est.value - 0.5) < 4 * max(est.stderr, 0.0035)
