@@ -188,3 +188,37 @@ def test_soft_observations_that_cancel_leave_the_prior():
     except PactsimError as err:
         pytest.fail(f"simulate refused: {err}")
     assert abs(est.value - 0.5) < 4 * max(est.stderr, 0.0035)
+
+
+# -- --out onto the base of a variant ----------------------------------------------------------
+# `--out` refuses the input scenario (and a symlink to it), but not the file the input
+# `extends:`: `pactsim run -o base.yaml variant.yaml` replaces the base scenario with the
+# forecast (exit 0, "wrote base.yaml"). So do report, diff, sensitivity and history.
+
+@pytest.mark.xfail(strict=True, reason="--out may name the base a variant extends: the base "
+                   "scenario is overwritten with the output")
+@pytest.mark.parametrize("command", [["run", "-n", "2000", "--seed", "1"],
+                                     ["report", "-n", "2000", "--seed", "1"],
+                                     ["history"]], ids=["run", "report", "history"])
+def test_out_never_replaces_the_base_of_a_variant(tmp_path, capsys, command):
+    base = tmp_path / "base.yaml"
+    base.write_text(HEADER3 + "events:\n  x: {p: 0.4}\n")
+    variant = tmp_path / "variant.yaml"
+    variant.write_text("pactsim: 3\nextends: base.yaml\nid: v\nevents:\n  y: {p: 0.3}\n")
+    before = base.read_bytes()
+    code = main([*command, "--out", str(base), str(variant)])
+    err = capsys.readouterr().err
+    assert base.read_bytes() == before
+    assert code == 2
+    assert "base.yaml" in err
+
+
+@pytest.mark.xfail(strict=True, reason="a driver of sd 1e300 (allowed: sd at most 1e300) gives "
+                   "a sample sd of inf; results_to_json raises ValueError (out of range float)")
+def test_the_json_export_of_a_very_wide_driver_is_valid_json():
+    from pactsim.views.export import results_to_json
+
+    sc = pactsim.loads(HEADER2.replace("pactsim: 2", "pactsim: 1")
+                       + "drivers:\n  d: {dist: normal, mean: 0, sd: 1e300}\n"
+                       "events:\n  a: {p: 0.5, odds: {d: 2}}\n", name="wide.yaml")
+    json.loads(results_to_json(pactsim.simulate(sc, n=2000, seed=1)))
