@@ -234,3 +234,27 @@ def test_sensitivity_of_a_driver_near_the_sd_limit():
                        "events:\n  a: {p: 0.5, odds: {d: 2}}\nquestions:\n  q: a\n",
                        name="wide.yaml")
     pactsim.sensitivity(sc, "q")
+
+
+# -- outcomes named true / false ---------------------------------------------------------------
+# `levels: {'true': 0.3, 'false': 0.7}` (quoted, so strings) is accepted, but no expression or
+# table can name those outcomes: `x == true` is refused with "'true' is not an outcome of 'x'
+# (its outcomes are true, false)", and a table over x with keys true/false is "missing
+# combinations: x=true; x=false". Refuse the names at `levels`, or accept them where used.
+
+@pytest.mark.xfail(strict=True, reason="outcomes named 'true'/'false' load, then every use is "
+                   "refused with a self-contradicting message")
+@pytest.mark.parametrize("use", ["questions:\n  q: x == true\n",
+                                 "events:\n  y:\n    given: [x]\n    table: {true: 0.9, "
+                                 "false: 0.1}\n"], ids=["question", "table"])
+def test_outcomes_named_true_and_false_are_refused_at_levels_or_usable(use):
+    text = HEADER3 + "events:\n  x: {levels: {'true': 0.3, 'false': 0.7}}\n" + use
+    if use.startswith("events:"):  # one events section
+        text = HEADER3 + "events:\n  x: {levels: {'true': 0.3, 'false': 0.7}}\n" + use[8:]
+    sc, err = _loaded_or_refused(text)
+    if err is not None:
+        assert err.field == "events.x.levels" or err.field.startswith("events.x.levels."), str(err)
+        assert err.line == 6, str(err)
+        return
+    assert sc is not None
+    pactsim.exact(sc)
