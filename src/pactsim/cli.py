@@ -106,6 +106,14 @@ def _check_destination(out: str | None, inputs: Sequence[str]) -> None:
     check_target(out, inputs=inputs)
 
 
+def _with_bases(out: str | None, inputs: Sequence[str], *scenarios: Any) -> list[str]:
+    """``inputs`` and every file the loaded ``scenarios`` extend (``extends:``), checked
+    as a destination again: ``--out`` never replaces the base of a variant either."""
+    every = [*inputs, *(f for sc in scenarios for f in sc.extends)]
+    _check_destination(out, every)
+    return every
+
+
 def _deliver(text: str, out: str | None, inputs: Sequence[str]) -> None:
     if out is None:
         _stdout(text)
@@ -192,6 +200,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from pactsim.views.text import format_results
 
     sc = load(args.file)
+    inputs = _with_bases(args.out, [args.file], sc)
     evidence = [*(args.evidence or []), *(args.soft or [])] or None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -208,7 +217,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     else:
         text = format_results(res)
         text += _spreads(sc, args.spread, evidence is not None)
-    _deliver(text, args.out, [args.file])
+    _deliver(text, args.out, inputs)
     return 0
 
 
@@ -288,6 +297,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from pactsim.views.report import report_html
 
     sc = load(args.file)
+    inputs = _with_bases(out, inputs, sc)
     resolutions = None
     if args.resolutions:
         from pactsim.language.resolutions import load_resolutions
@@ -304,8 +314,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.compare:
         from pactsim.analysis.diff import diff
 
-        compare = _with_sources(diff(load(args.compare), sc, n=_n(args),
-                                     seed=res.info.seed), args.compare, args.file)
+        base = load(args.compare)
+        inputs = _with_bases(out, inputs, base)
+        compare = _with_sources(diff(base, sc, n=_n(args), seed=res.info.seed),
+                                args.compare, args.file)
     _deliver(report_html(res, source=str(args.file), top=args.top, resolutions=resolutions,
                          compare=compare, question=args.question), out, inputs)
     return 0
@@ -328,6 +340,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from pactsim.language.io import load
 
     a, b = load(args.a), load(args.b)
+    inputs = _with_bases(args.out, inputs, a, b)
     d = diff(a, b, args.question or None, n=_engine_limits()[0] if args.n is None else args.n,
              seed=0 if args.seed is None else args.seed, method=_method(args, "mc"),
              permutations=args.permutations)
@@ -343,10 +356,11 @@ def _cmd_history(args: argparse.Namespace) -> int:
     from pactsim.views.history import format_history, history_to_json
 
     sc = load(args.file)
+    inputs = _with_bases(args.out, [args.file], sc)
     df = history(sc, args.question or None, method=_method(args, "montecarlo"),
                  n=HISTORY_N if args.n is None else args.n,
                  seed=0 if args.seed is None else args.seed)
-    _deliver(history_to_json(df) if args.json else format_history(df), args.out, [args.file])
+    _deliver(history_to_json(df) if args.json else format_history(df), args.out, inputs)
     return 0
 
 
@@ -357,12 +371,13 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from pactsim.views.sensitivity import format_sensitivity
 
     sc = load(args.file)
+    inputs = _with_bases(args.out, [args.file], sc)
     s = sensitivity(sc, args.question, method=_method(args, "mc"),
                     n=SENSITIVITY_N if args.n is None else args.n,
                     seed=0 if args.seed is None else args.seed,
                     logit_range=args.logit_range, voi=not args.no_voi)
     _deliver(s.to_json() if args.format == "json" else format_sensitivity(s, args.top),
-             args.out, [args.file])
+             args.out, inputs)
     return 0
 
 

@@ -98,6 +98,7 @@ from pactsim.analysis.diff import _REFUSED, _first_line, _median_change
 from pactsim.errors import ArgumentError, ArgumentTypeError, PactsimError
 from pactsim.language.distributions import beta_params, p_mean
 from pactsim.language.scenario import Between, Driver, Scenario
+from pactsim.language.validate import MAX_DRIVER
 from pactsim.montecarlo import MAX_N, SeedLike, resolve_seed
 
 if TYPE_CHECKING:
@@ -340,16 +341,25 @@ def _driver_inputs(out: list[Input], name: str, top: str, data: dict[str, Any], 
         mean = float(data.get("mean") or 0.0)
         sd_given: Any = data.get("sd")
         sd = 1.0 if sd_given is None else float(sd_given)
-        out.append(Input(f"{name}.mean", "driver", mean, mean - shift * sd, mean + shift * sd,
-                         f"±{shift:g} sd", _setter(f"{top}.mean", None, ())))
-        out.append(Input(f"{name}.sd", "driver", sd, sd / sd_factor, sd * sd_factor,
-                         f"÷/× {sd_factor:g}", _setter(f"{top}.sd", None, ())))
+        out.append(Input(f"{name}.mean", "driver", mean, _in_range(mean - shift * sd),
+                         _in_range(mean + shift * sd), f"±{shift:g} sd",
+                         _setter(f"{top}.mean", None, ())))
+        out.append(Input(f"{name}.sd", "driver", sd, sd / sd_factor,
+                         min(sd * sd_factor, MAX_DRIVER), f"÷/× {sd_factor:g}",
+                         _setter(f"{top}.sd", None, ())))
         return
     low, high = float(data["low"]), float(data["high"])
     sd = (high - low) / math.sqrt(12.0)
     for key, v in (("low", low), ("high", high)):
-        out.append(Input(f"{name}.{key}", "driver", v, v - shift * sd, v + shift * sd,
-                         f"±{shift:g} sd", _setter(f"{top}.{key}", None, ())))
+        out.append(Input(f"{name}.{key}", "driver", v, _in_range(v - shift * sd),
+                         _in_range(v + shift * sd), f"±{shift:g} sd",
+                         _setter(f"{top}.{key}", None, ())))
+
+
+def _in_range(v: float) -> float:
+    """A driver's swung number kept within what a file may hold (a swing of a driver near
+    the limit stops at it)."""
+    return min(max(v, -MAX_DRIVER), MAX_DRIVER)
 
 
 def _curve_inputs(out: list[Input], name: str, path: str, whole: Any, inner: tuple[Any, ...],

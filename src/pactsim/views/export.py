@@ -115,6 +115,7 @@ Examples
 from __future__ import annotations
 
 import json
+import math
 import re
 import warnings
 from collections.abc import Iterator
@@ -159,8 +160,9 @@ _QUANTILES = {0.1: "q10", 0.5: "q50", 0.9: "q90"}
 
 
 def _num(x: Any) -> float | None:
-    """A float for JSON: ``None`` when missing (NaN)."""
-    return None if is_missing(x) else float(x)
+    """A float for JSON: ``None`` when missing (NaN) or not finite (a sample sd of a
+    driver whose values overflow: JSON has no infinity)."""
+    return None if is_missing(x) or not math.isfinite(float(x)) else float(x)
 
 
 def _text(res: Results, name: str) -> dict[str, str | None]:
@@ -263,7 +265,7 @@ def _distribution(s: NumericSummary) -> dict[str, Any]:
     date = s.kind == "date"
 
     def at(v: float) -> Any:
-        if is_missing(v):
+        if is_missing(v) or not math.isfinite(float(v)):
             return None
         return str(day_of(v)) if date else float(v)
 
