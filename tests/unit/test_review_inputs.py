@@ -54,8 +54,6 @@ SIGNING_GIVEN = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="signing.given names are not validated: KeyError or "
-                   "ValueError('dependency cycle') at compile, after validate said ok")
 @pytest.mark.parametrize(("case", "before", "parent", "fragment"), SIGNING_GIVEN,
                          ids=[c[0] for c in SIGNING_GIVEN])
 def test_a_bad_name_in_signing_given_is_located(case, before, parent, fragment):
@@ -70,8 +68,6 @@ def test_a_bad_name_in_signing_given_is_located(case, before, parent, fragment):
         assert (where.line, where.field) == (line, "signing.given[0]"), str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="pactsim run on signing.given: [nope] prints a KeyError "
-                   "traceback (exit 1) instead of a located message (exit 2)")
 def test_run_on_an_unknown_signing_parent_exits_2_with_its_line(tmp_path, capsys):
     f = tmp_path / "bad.yaml"
     f.write_text(HEADER2 + "signing:\n  given: [nope]\n" + CURVES)

@@ -1115,6 +1115,8 @@ def _check_timing(
             ref((*path, "hazard_ratio", k), k, "in hazard_ratio", binary | drivers,
                 "a binary node or a driver")
 
+    if kind == "signing" and spec.given is not None:
+        parents += _check_signing_given(c, path, spec.given, binary, nodes, names)
     if kind == "signing" or (kind == "event" and timing == "curve"):
         _check_curve_node(c, name, path, spec, written, meta)
     if timing == "milestone" and isinstance(spec, Node) and spec.after is not None:
@@ -1150,6 +1152,42 @@ def _check_timing(
     elif "delay" in written and kind == "event":
         c.report((*path, "delay"), "needs after: the dated node(s) the delay runs from, e.g. "
                  "after: signing", key=True)
+    return parents
+
+
+def _check_signing_given(c: _Checker, path: Path, given: list[str], binary: set[str],
+                         nodes: Mapping[str, tuple[str, Path, Any]],
+                         names: Suggestions) -> list[str]:
+    """Check the plain names in signing's ``given`` (conditions are checked with the
+    others) as an event's; return the parents they name."""
+    parents: list[str] = []
+    if not given:
+        c.report((*path, "given"), "must name at least one parent")
+    for g in sorted({g for g in given if given.count(g) > 1}):
+        c.report((*path, "given"), f"'{g}' is listed twice")
+    if len(given) > MAX_GIVEN:
+        c.report((*path, "given"), f"lists {len(given)} parents; a table may condition on at "
+                 f"most {MAX_GIVEN} (MAX_GIVEN): keep the parents that matter most", key=True)
+    for i, g in enumerate(given):
+        where = (*path, "given", i)
+        if is_condition(g):
+            continue
+        if g == "signing":
+            c.report(where, "'signing' cannot depend on itself")
+        elif g not in nodes:
+            c.report(where, f"unknown name '{g}' (in given)" + c.suggest(g, names))
+        elif nodes[g][0] == "attribute":
+            c.report(where, _attrs.refused(g))
+        elif g not in binary:
+            c.report(where, f"'{g}' is a {nodes[g][0]}; in given must name a binary node "
+                     "(event, signing, pillar or clause)")
+        elif isinstance(nodes[g][2], Node) and nodes[g][2].levels is not None:
+            c.report(where, f"'{g}' is categorical; a table of curves conditions on true/false "
+                     f"parents: write a condition such as \"{g} == ...\" naming one of its "
+                     "outcomes")
+            parents.append(g)
+        else:
+            parents.append(g)
     return parents
 
 
