@@ -97,7 +97,7 @@ from numpy.typing import NDArray
 from pactsim.analysis.diff import _REFUSED, _first_line, _median_change
 from pactsim.errors import ArgumentError, ArgumentTypeError, PactsimError
 from pactsim.language.distributions import beta_params, p_mean
-from pactsim.language.scenario import Between, Driver, Scenario
+from pactsim.language.scenario import MAX_DELAY_DAYS, Between, Driver, Scenario
 from pactsim.language.validate import MAX_DRIVER
 from pactsim.montecarlo import MAX_N, SeedLike, resolve_seed
 
@@ -268,9 +268,10 @@ def _delay_median(written: Any) -> float:
 
 def _scale_delay(written: Any, s: float) -> Any:
     """The delay with every day count multiplied by ``s`` (whole days where whole days are
-    written; a curve's days kept increasing)."""
+    written; a curve's days kept increasing). A fixed delay stays within MAX_DELAY_DAYS
+    (longer than any horizon: the same forecast)."""
     if isinstance(written, int | float):
-        return max(0, round(written * s))
+        return min(MAX_DELAY_DAYS, max(0, round(written * s)))
     if "between" in written:
         return {"between": [x * s for x in written["between"]]}
     if "median" in written:

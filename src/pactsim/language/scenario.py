@@ -439,6 +439,11 @@ class Delay:
         return prev_p
 
 
+#: Longest fixed delay in days (100 years): as_of and horizon are at most 50 years
+#: apart, so a longer delay never ends by the horizon (and a date that far on
+#: overflows).
+MAX_DELAY_DAYS = 36_525
+
 _DELAY_HINT = ("write whole days (delay: 30), a 90% interval {between: [30, 200]}, "
                "{median: 120, p90: 300}, or a curve {by: {30: 0.2, 90: 0.6}} "
                "(P(within that many days))")
@@ -460,6 +465,11 @@ def _validate_delay(v: object) -> Delay:
         raise PydanticCustomError("delay_spec", f"= {_shown(v)} is not a delay: {_DELAY_HINT}")
     if isinstance(v, int | float):
         x = _days(v, "a fixed delay")
+        if x > MAX_DELAY_DAYS:
+            raise PydanticCustomError("delay_long", f"= {_shown(v)}: a fixed delay is at most "
+                                      f"{MAX_DELAY_DAYS:,} days (100 years; as_of and horizon "
+                                      "are at most 50 years apart, so a longer delay never "
+                                      "ends by the horizon)")
         if x != int(x):
             raise PydanticCustomError("delay_whole", f"= {_shown(v)}: a fixed delay is whole "
                                       "days (write 30, or an interval {between: [lo, hi]})")
@@ -520,7 +530,7 @@ DelaySpec = Annotated[
         "description": "Delay in days after the anchor: whole days, {between: [lo, hi]} (90% "
                        "interval), {median: m, p90: q}, or {by: {days: cumulative p}}.",
         "anyOf": [
-            {"type": "integer", "minimum": 0},
+            {"type": "integer", "minimum": 0, "maximum": MAX_DELAY_DAYS},
             {"type": "object", "properties": {"between": {
                 "type": "array", "items": {"type": "number", "exclusiveMinimum": 0},
                 "minItems": 2, "maxItems": 2}}, "required": ["between"],
