@@ -93,9 +93,6 @@ def test_a_huge_milestone_delay_is_refused_or_never_happens(delay):
     assert pactsim.simulate(sc, n=2000, seed=1).prob("m").value == 0
 
 
-@pytest.mark.xfail(strict=True, reason="between: [1e-299, 0.9999999999999999] passes validation; "
-                   "between_to_beta raises a bare ArithmeticError (at load for a curve point, at "
-                   "exact/simulate for a p)")
 @pytest.mark.parametrize("where", ["p", "curve"])
 def test_an_extreme_between_is_refused_at_its_line_or_works(where):
     between = "{between: [1e-299, 0.9999999999999999]}"

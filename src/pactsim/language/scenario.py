@@ -158,6 +158,18 @@ class Between(_Model):
                 "(write p: 0, or a beta: [a, b] spec for such an extreme belief)",
                 {"lo": lo, "hi": hi},
             )
+        from pactsim.language.distributions import between_to_beta  # imports this module
+
+        try:
+            between_to_beta(lo, hi)
+        except ArithmeticError:
+            raise PydanticCustomError(
+                "between_fit",
+                "= [{lo}, {hi}] is too extreme: no Beta distribution with these 5% and 95% "
+                "quantiles could be fitted in floating point; narrow it (raise lo or lower "
+                "hi), or write a beta: [a, b] spec",
+                {"lo": lo, "hi": hi},
+            ) from None
         return (lo, hi)
 
 
