@@ -82,6 +82,13 @@ _HINT = ("write a number (a fixed value), {normal: {mean: m, sd: s}}, {uniform: 
 #: Most values a ``values`` distribution may list.
 MAX_VALUES = 1_000
 
+#: Largest size of an attribute's value, parameter, mean or sd: so that draws,
+#: means, variances and the report's axes stay finite.
+MAX_QUANTITY = 1e100
+_TOO_BIG = (f"at most {MAX_QUANTITY:g} in size (an attribute's values, mean and sd stay "
+            f"within ±{MAX_QUANTITY:g}, so that means and variances are finite; rescale the "
+            "unit, e.g. millions)")
+
 
 @dataclass(frozen=True, eq=False)
 class Quantity:
@@ -200,6 +207,8 @@ def quantity_problems(v: object) -> tuple[Quantity | None, Problems]:
     out: Problems = []
     if _is_number(v):
         x = float(v)  # type: ignore[arg-type]
+        if abs(x) > MAX_QUANTITY:
+            return None, [((), f"= {_shown(v)} must be {_TOO_BIG}", False)]
         return Quantity("fixed", a=x, written=v), out
     if isinstance(v, bool | int | float):
         what = "true/false is not a number" if isinstance(v, bool) else "not a finite number"
@@ -230,6 +239,8 @@ def quantity_problems(v: object) -> tuple[Quantity | None, Problems]:
                         f"{' and '.join(names)}){hint}", True))
         elif not _is_number(x):
             out.append(((dist, k), f"= {_shown(x)} must be a finite number", False))
+        elif abs(float(x)) > MAX_QUANTITY:
+            out.append(((dist, k), f"= {_shown(x)} must be {_TOO_BIG}", False))
         else:
             got[str(k)] = float(x)
     missing = [n for n in names if n not in params]
@@ -246,7 +257,7 @@ def quantity_problems(v: object) -> tuple[Quantity | None, Problems]:
                            False)]
         return Quantity("normal", a=a, b=b, written=_plain(v)), out
     if dist == "uniform":
-        if not a < b or not math.isfinite(b - a):
+        if not a < b:
             return None, [((dist, "high"), f"= {_shown(params['high'])} must be above low "
                            f"({_shown(params['low'])}); for a value known exactly write the "
                            "number itself", False)]
@@ -258,8 +269,17 @@ def quantity_problems(v: object) -> tuple[Quantity | None, Problems]:
         return None, [((dist, "p90"), f"= {_shown(params['p90'])} must be above the median "
                        f"({_shown(params['median'])}): the 90th percentile of a spread-out "
                        "quantity", False)]
-    return Quantity("lognormal", a=math.log(a), b=(math.log(b) - math.log(a)) / _Z90,
-                    written=_plain(v)), out
+    q = Quantity("lognormal", a=math.log(a), b=(math.log(b) - math.log(a)) / _Z90,
+                 written=_plain(v))
+    # log of its sd: a + s^2 + log(1 - exp(-s^2)) / 2, above log of its mean (a + s^2 / 2)
+    s2 = q.b * q.b
+    if q.a + s2 + 0.5 * math.log(-math.expm1(-s2)) > math.log(MAX_QUANTITY):
+        return None, [((dist, "p90"), f"= {_shown(params['p90'])} is too far above the median "
+                       f"({_shown(params['median'])}): the law's sd would pass "
+                       f"{MAX_QUANTITY:g} (an attribute's values, mean and sd stay within "
+                       f"±{MAX_QUANTITY:g}, so that means and variances are finite); lower p90, "
+                       "or rescale the unit", False)]
+    return q, out
 
 
 def _plain(v: Mapping[Any, Any]) -> dict[str, Any]:
@@ -290,6 +310,8 @@ def _values(params: object, v: Mapping[Any, Any]) -> tuple[Quantity | None, Prob
         if not _is_number(k):
             out.append((("values", key), f"key {_shown(key)} is not a number (keys are the "
                         "values the quantity may take)", True))
+        elif abs(float(k)) > MAX_QUANTITY:  # type: ignore[arg-type]
+            out.append((("values", key), f"key {_shown(key)} must be {_TOO_BIG}", True))
         elif not _is_number(p) or not 0.0 <= float(p) <= 1.0:
             out.append((("values", key), f"= {_shown(p)} is not a probability (write a number "
                         "in [0, 1])", False))
@@ -323,15 +345,15 @@ def parse_quantity(v: object) -> Quantity:
     return q
 
 
-_NUMBER = {"type": "number"}
+_NUMBER = {"type": "number", "minimum": -MAX_QUANTITY, "maximum": MAX_QUANTITY}
+_POSITIVE = {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_QUANTITY}
 QUANTITY_SCHEMA: dict[str, Any] = {
     "description": "A quantity: a number (fixed), {normal: {mean, sd}}, {uniform: {low, "
                    "high}}, {lognormal: {median, p90}} or {values: {value: probability}}.",
     "anyOf": [
         _NUMBER,
         {"type": "object", "properties": {"normal": {
-            "type": "object", "properties": {"mean": _NUMBER, "sd": {
-                "type": "number", "exclusiveMinimum": 0}},
+            "type": "object", "properties": {"mean": _NUMBER, "sd": _POSITIVE},
             "required": ["mean", "sd"], "additionalProperties": False}},
          "required": ["normal"], "additionalProperties": False},
         {"type": "object", "properties": {"uniform": {
@@ -340,8 +362,7 @@ QUANTITY_SCHEMA: dict[str, Any] = {
          "required": ["uniform"], "additionalProperties": False},
         {"type": "object", "properties": {"lognormal": {
             "type": "object", "properties": {
-                "median": {"type": "number", "exclusiveMinimum": 0},
-                "p90": {"type": "number", "exclusiveMinimum": 0}},
+                "median": _POSITIVE, "p90": _POSITIVE},
             "required": ["median", "p90"], "additionalProperties": False}},
          "required": ["lognormal"], "additionalProperties": False},
         {"type": "object", "properties": {"values": {
