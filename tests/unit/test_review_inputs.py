@@ -220,8 +220,6 @@ def test_sensitivity_of_a_driver_near_the_sd_limit():
 # (its outcomes are true, false)", and a table over x with keys true/false is "missing
 # combinations: x=true; x=false". Refuse the names at `levels`, or accept them where used.
 
-@pytest.mark.xfail(strict=True, reason="outcomes named 'true'/'false' load, then every use is "
-                   "refused with a self-contradicting message")
 @pytest.mark.parametrize("use", ["questions:\n  q: x == true\n",
                                  "events:\n  y:\n    given: [x]\n    table: {true: 0.9, "
                                  "false: 0.1}\n"], ids=["question", "table"])
@@ -253,8 +251,6 @@ OUTCOME_AS_NODE = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="an outcome named like a categorical node loads and runs; "
-                   "check/report then fail on their own expression 'y == x' (exit 2, no line)")
 @pytest.mark.parametrize(("case", "body", "command"), OUTCOME_AS_NODE,
                          ids=[f"{c[0]}-{c[2]}" for c in OUTCOME_AS_NODE])
 def test_an_outcome_named_like_a_categorical_node(tmp_path, capsys, case, body, command):

@@ -719,7 +719,7 @@ def _check_node(
     outcomes = outcomes or {}
     levels = "levels" in written
     if levels:
-        _check_levels(c, name, path, n, written, (meta or {}).get("pactsim"))
+        _check_levels(c, name, path, n, written, (meta or {}).get("pactsim"), set(outcomes))
         if has_given and not has_table:
             c.report((*path, "given"), "given needs a table: nested keys in the order of "
                      "given, with {outcome: probability} at each leaf", key=True)
@@ -897,8 +897,13 @@ def _too_wide(c: _Checker, where: Path, given: Sequence[str],
 
 
 def _check_levels(c: _Checker, name: str, path: Path, n: Node, written: set[str],
-                  version: object) -> None:
-    """A categorical node (format 3): its ``levels`` and the keys it cannot have."""
+                  version: object, categorical: set[str] | frozenset[str] = frozenset()
+                  ) -> None:
+    """A categorical node (format 3): its ``levels`` and the keys it cannot have.
+
+    An outcome may not be a reserved word (``x == true`` reads true as a constant)
+    nor the name of a categorical node in `categorical` (``y == x`` compares nodes).
+    """
     where: Path = (*path, "levels")
     if version in (1, 2):
         c.report(where, f"`levels` is format 3 (categorical outcomes); write `pactsim: 3` at "
@@ -920,6 +925,17 @@ def _check_levels(c: _Checker, name: str, path: Path, n: Node, written: set[str]
             c.report(at, f"outcome {shown(x)} is not snake_case (outcomes are named like nodes: "
                      "lowercase letters, digits or _, e.g. binding_treaty)",
                      key=isinstance(n.levels, dict))
+        elif x in RESERVED_NAMES:
+            at = (*where, x) if isinstance(n.levels, dict) else where
+            c.report(at, f"outcome '{x}' is a word of the expression language (`{name} == {x}` "
+                     f"could not name it); rename the outcome, e.g. "
+                     + {"true": "yes", "false": "no"}.get(x, f"{x}_"),
+                     key=isinstance(n.levels, dict))
+        elif x in categorical:
+            at = (*where, x) if isinstance(n.levels, dict) else where
+            c.report(at, f"outcome '{x}' is the name of a categorical node, so `{name} == {x}` "
+                     f"would compare two nodes; rename the outcome (e.g. {x}_level) or the "
+                     "node", key=isinstance(n.levels, dict))
     if len(set(names)) != len(names):
         c.report(where, "lists an outcome twice: "
                  + ", ".join(sorted({x for x in names if names.count(x) > 1})))
