@@ -36,7 +36,7 @@ from pactsim.errors import ArgumentError, ArgumentTypeError, ConditionError, did
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.inference.engine import BLOCK, Draws, n_blocks
 from pactsim.inference.weighting import EvidencePlan, plan_evidence
-from pactsim.language.evidence import evidence_for
+from pactsim.language.evidence import at_observation, evidence_for
 from pactsim.language.scenario import Scenario
 from pactsim.results.chunk import Chunk, init_worker, run_chunk
 from pactsim.results.montecarlo import Results, RunInfo
@@ -322,7 +322,10 @@ def simulate(
         executor, workers = executor_argument(executor, workers)
     entropy, spawn_key = resolve_seed(seed)
     model = compile_scenario(scenario)
-    plan = plan_evidence(model, findings) if findings else None  # refuses the impossible
+    try:
+        plan = plan_evidence(model, findings) if findings else None  # refuses the impossible
+    except ConditionError as err:  # an observation in the file: said at its line
+        raise at_observation(scenario, err, observations) from None
     total_blocks = n_blocks(n)
     if executor is None and workers > 1 and chunk_size == DEFAULT_CHUNK:
         # the default chunk is shared out: memory with workers stays near a lone run's

@@ -147,9 +147,6 @@ IMPOSSIBLE = (HEADER2 + "events:\n  a: {p: 0}\n"
               "  - {date: 2024-12-01, source: news, evidence: a}\n")
 
 
-@pytest.mark.xfail(strict=True, reason="an impossible observation in the file is refused by run "
-                   "and report as \"evidence 'a': 'a' cannot be true ...\", without file, line or "
-                   "field (observations[0].evidence, line 8); validate says ok")
 def test_an_impossible_observation_is_refused_at_its_entry(tmp_path, capsys):
     f = tmp_path / "news.yaml"
     f.write_text(IMPOSSIBLE)
@@ -265,3 +262,19 @@ def test_an_outcome_named_like_a_categorical_node(tmp_path, capsys, case, body, 
         assert ".levels" in err, err
         return
     assert code in (0, 1), err
+
+
+def test_an_impossible_observation_is_located_by_exact_and_simulate(tmp_path):
+    from pactsim.errors import ConditionError
+
+    f = tmp_path / "news.yaml"
+    f.write_text(IMPOSSIBLE)
+    sc = pactsim.load(f)
+    for call in (lambda: pactsim.exact(sc), lambda: pactsim.simulate(sc, n=1000, seed=1)):
+        with pytest.raises(ConditionError) as info:
+            call()
+        assert str(info.value).startswith(f"{f}:8:")
+        assert "observations[0].evidence" in str(info.value)
+    # evidence passed in code names no observation: the message is as before
+    with pytest.raises(ConditionError, match=r"^evidence 'a'"):
+        pactsim.simulate(sc, n=1000, seed=1, evidence=["a"], observations=False)

@@ -51,7 +51,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pactsim.errors import ArgumentError, ArgumentTypeError, printable
+from pactsim.errors import ArgumentError, ArgumentTypeError, ConditionError, printable
 from pactsim.language.dates import iso_date
 
 if TYPE_CHECKING:
@@ -226,6 +226,27 @@ def observation_date(value: object, name: str = "as_of") -> dt.date:
     raise ArgumentTypeError(printable(
         f"{name} = {value!r} ({type(value).__name__}) is not a date; give a datetime.date "
         "or text such as '2024-12-01'"))
+
+
+def at_observation(scenario: Scenario, err: ConditionError, observations: bool = True
+                   ) -> ConditionError:
+    """``err`` (evidence refused as impossible or unusable, naming its findings as
+    ``evidence 'expr'``) located at the first of the file's ``observations:`` entries
+    it names: ``file:line:col: observations[i].evidence: ...``; ``err`` itself when it
+    names none of them (evidence passed in code), or with ``observations=False`` (the
+    run did not read them)."""
+    if not observations:
+        return err
+    text = str(err)
+    head = text.split(":", 1)[0]
+    for i, o in enumerate(scenario.observations):
+        if repr(o.evidence) in head:
+            name, line, col = scenario.locate(("observations", i, "evidence"))
+            if name is None or line is None:
+                break
+            where = f"{name}:{line}:{col}:" if col is not None else f"{name}:{line}:"
+            return ConditionError(f"{where} observations[{i}].evidence: {text}")
+    return err
 
 
 def evidence_for(scenario: Scenario, evidence: object = None, *,

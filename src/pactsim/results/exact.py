@@ -125,7 +125,7 @@ from pactsim.inference import factors as fx
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.language import expr as _expr
 from pactsim.language.dates import to_day
-from pactsim.language.evidence import evidence_for
+from pactsim.language.evidence import at_observation, evidence_for
 from pactsim.language.scenario import Scenario
 from pactsim.results import exact_attributes as _xa
 from pactsim.results import summary as _s
@@ -1117,9 +1117,12 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
     if findings:
         from pactsim.results.exact_evidence import ConditionedExactResults
 
-        return ConditionedExactResults(scenario, model, quad_points=quad_points,
-                                       max_table=max_table, progress=progress,
-                                       evidence=findings)
+        try:
+            return ConditionedExactResults(scenario, model, quad_points=quad_points,
+                                           max_table=max_table, progress=progress,
+                                           evidence=findings)
+        except ConditionError as err:  # an observation in the file: said at its line
+            raise at_observation(scenario, err, observations) from None
     return ExactResults(scenario, model, quad_points=quad_points,
                         max_table=max_table, progress=progress)
 
