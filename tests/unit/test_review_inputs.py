@@ -4,10 +4,11 @@ About 15,000 mutated scenario and resolution files (keys deleted, duplicated and
 retyped, values swapped, huge numbers, NaN, unicode, tabs, BOM, anchors, broken
 references, format mismatches) and some 350 hand-written edge cases were loaded
 and run (``load``, ``exact``, ``simulate``; ``pactsim validate``, ``run``,
-``check``, ``report`` on a sample). Almost every mistake is a located
-``ScenarioError``. The cases below are not: each is a Python traceback, or an
+``check``, ``report`` on a sample). Almost every mistake was a located
+``ScenarioError``. The cases below were not: each was a Python traceback, or an
 error without the place in the file, for input that has one. Each test states
-the standard and fails until the input is handled (``xfail(strict=True)``).
+the standard; all but one now pass (the one left is ``xfail(strict=True)``, with
+its reason). The comments above each group say what happened before the fix.
 """
 
 from __future__ import annotations
@@ -40,10 +41,10 @@ def _loaded_or_refused(text: str) -> tuple[pactsim.Scenario | None, ScenarioErro
         return None, err
 
 
-# -- signing's given: plain names are not checked ------------------------------------------
+# -- signing's given: plain names were not checked ----------------------------------------
 # `given: ['nope and x']` (a condition) is refused at its line, and an event's curve table
-# with `given: [nope]` too; `signing: {given: [nope], table: ...}` loads, `pactsim validate`
-# says ok, and compile raises KeyError (`run`, `check`, `report` print a traceback).
+# with `given: [nope]` too; `signing: {given: [nope], table: ...}` loaded, `pactsim validate`
+# said ok, and compile raised KeyError (`run`, `check`, `report` printed a traceback).
 
 SIGNING_GIVEN = [
     ("unknown", "", "nope", "unknown name 'nope'"),
@@ -77,7 +78,7 @@ def test_run_on_an_unknown_signing_parent_exits_2_with_its_line(tmp_path, capsys
     assert err.startswith(f"{f}:6:")
 
 
-# -- numbers the validator lets through that the engine cannot take -------------------------
+# -- numbers the validator let through that the engine could not take ---------------------
 
 @pytest.mark.parametrize("delay", ["1e308", "10000000000000000000"])
 def test_a_huge_milestone_delay_is_refused_or_never_happens(delay):
@@ -107,10 +108,10 @@ def test_an_extreme_between_is_refused_at_its_line_or_works(where):
     pactsim.simulate(sc, n=2000, seed=1)
 
 
-# -- attributes of a huge range: run/check/report tracebacks --------------------------------
-# {lognormal: {median: 1, p90: 1e300}} loads; `pactsim run` prints mean inf, and
+# -- attributes of a huge range: run/check/report tracebacks (before the fix) ---------------
+# {lognormal: {median: 1, p90: 1e300}} loaded; `pactsim run` printed mean inf, and
 # `run --format json` (ValueError: out of range float), `check` (OverflowError: math range
-# error) and `report` (OverflowError in nice_edges) print tracebacks.
+# error) and `report` (OverflowError in nice_edges) printed tracebacks.
 
 HUGE_LAW = HEADER3 + "attributes:\n  n:\n    dist: {lognormal: {median: 1, p90: 1e300}}\n"
 
@@ -174,9 +175,9 @@ def test_soft_observations_that_cancel_leave_the_prior():
 
 
 # -- --out onto the base of a variant ----------------------------------------------------------
-# `--out` refuses the input scenario (and a symlink to it), but not the file the input
-# `extends:`: `pactsim run -o base.yaml variant.yaml` replaces the base scenario with the
-# forecast (exit 0, "wrote base.yaml"). So do report, diff, sensitivity and history.
+# `--out` refused the input scenario (and a symlink to it), but not the file the input
+# `extends:`: `pactsim run -o base.yaml variant.yaml` replaced the base scenario with the
+# forecast (exit 0, "wrote base.yaml"). So did report, diff, sensitivity and history.
 
 @pytest.mark.parametrize("command", [["run", "-n", "2000", "--seed", "1"],
                                      ["report", "-n", "2000", "--seed", "1"],
@@ -212,10 +213,10 @@ def test_sensitivity_of_a_driver_near_the_sd_limit():
 
 
 # -- outcomes named true / false ---------------------------------------------------------------
-# `levels: {'true': 0.3, 'false': 0.7}` (quoted, so strings) is accepted, but no expression or
-# table can name those outcomes: `x == true` is refused with "'true' is not an outcome of 'x'
-# (its outcomes are true, false)", and a table over x with keys true/false is "missing
-# combinations: x=true; x=false". Refuse the names at `levels`, or accept them where used.
+# `levels: {'true': 0.3, 'false': 0.7}` (quoted, so strings) was accepted, but no expression or
+# table could name those outcomes: `x == true` was refused with "'true' is not an outcome of 'x'
+# (its outcomes are true, false)", and a table over x with keys true/false was "missing
+# combinations: x=true; x=false". The names are now refused at `levels`.
 
 @pytest.mark.parametrize("use", ["questions:\n  q: x == true\n",
                                  "events:\n  y:\n    given: [x]\n    table: {true: 0.9, "
@@ -234,8 +235,8 @@ def test_outcomes_named_true_and_false_are_refused_at_levels_or_usable(use):
 
 
 # -- an outcome named like a categorical node --------------------------------------------------
-# `x: {levels: {x: 0.4, b: 0.6}}`, or an outcome of y named like the categorical node x, loads,
-# validates and runs (`y=x 39.7%`), but `check` (and for y, `report` and `sensitivity`) build
+# `x: {levels: {x: 0.4, b: 0.6}}`, or an outcome of y named like the categorical node x, loaded,
+# validated and ran (`y=x 39.7%`), but `check` (and for y, `report` and `sensitivity`) built
 # the expression 'y == x' internally, which the parser reads as two categorical nodes: exit 2
 # with "expr = 'y == x', column 1: cannot compare two categorical nodes", no file or line.
 

@@ -234,7 +234,9 @@ def at_observation(scenario: Scenario, err: ConditionError, observations: bool =
     ``evidence 'expr'``) located at the first of the file's ``observations:`` entries
     it names: ``file:line:col: observations[i].evidence: ...``; ``err`` itself when it
     names none of them (evidence passed in code), or with ``observations=False`` (the
-    run did not read them)."""
+    run did not read them). It reads the ``evidence 'expr'`` head that the refusals
+    of :mod:`pactsim.inference.weighting` and :mod:`pactsim.results.exact_evidence`
+    write; a message of another form is returned as it is."""
     if not observations:
         return err
     text = str(err)

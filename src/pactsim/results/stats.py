@@ -292,13 +292,14 @@ class SparseSets:
     -----
     :meth:`merge` does not sort each table into this one as it comes: it keeps
     them aside until they hold as many rows as this table and at least twice
-    :data:`MAX_BUNDLES` (or number 64), then sorts them all in at once, and cuts
-    the table if it has grown past twice :data:`MAX_BUNDLES`. Merging a run's blocks costs
-    about one sort of their rows instead of one sort of the whole table per
-    block. Reading any attribute settles the tables kept aside first, so what
-    is read is always the merged table. Which tables go in at once depends only
-    on the order and sizes of the merges (a run merges its blocks in block
-    order), so cut tables do not depend on chunking or workers.
+    :data:`MAX_BUNDLES`, or until 64 tables wait, then sorts them all in at
+    once, and cuts the table if it has grown past twice :data:`MAX_BUNDLES`.
+    Merging a run's blocks costs about one sort of their rows instead of one
+    sort of the whole table per block. Reading any attribute settles the
+    tables kept aside first, so what is read is always the merged table. Which
+    tables go in at once depends only on the order and sizes of the merges (a
+    run merges its blocks in block order), so cut tables do not depend on
+    chunking or workers.
     """
 
     __slots__ = ("_bound", "_counts", "_cuts", "_keys", "_mix", "_pending", "_pending_rows",
