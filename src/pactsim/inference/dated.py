@@ -180,7 +180,9 @@ def _transform(u: NDArray[np.float64], logh: NDArray[np.float64] | None) -> NDAr
     """``u' = 1 - (1 - u)**(1/h)``: inverting ``F`` at ``u'`` draws from ``1 - (1 - F)**h``."""
     if logh is None:
         return u
-    with np.errstate(over="ignore", under="ignore"):
+    # u = 1 (a key at the top of an interval under date evidence): log1p(-1) = -inf
+    # gives u' = 1, the right answer, without a warning
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
         return np.asarray(-np.expm1(np.log1p(-u) * np.exp(-logh)), dtype=np.float64)
 
 
