@@ -343,6 +343,7 @@ def simulate(
     wstats: WeightedStats | None = None
     kept: list[Draws] = []
     answers: list[dict[str, NDArray[Any]]] = []
+    scales: list[tuple[int, float]] = []  # under evidence: (draws, log scale) of each block
     reached: bool | None = None if target is None else False
     run = _execute(model, entropy, spawn_key, n, config, groups, executor,
                    _show_progress(progress, n), plan)
@@ -353,6 +354,7 @@ def simulate(
             if plan is not None:
                 for wst in parts:
                     assert isinstance(wst, WeightedStats)
+                    scales.append((wst.n, wst.log_scale))  # before a merge rescales it
                     wstats = wst if wstats is None else wstats.merge(wst)
                 parts = []
             for i, st in enumerate(parts):
@@ -376,7 +378,8 @@ def simulate(
             stop_pool(own)
     if wstats is not None:
         return _weighted_results(scenario, model, wstats, kept, answers, entropy, spawn_key,
-                                 config, executor, workers, time.perf_counter() - t0, plan)
+                                 config, executor, workers, time.perf_counter() - t0, plan,
+                                 scales)
     assert stats is not None  # n >= 1 gives at least one block
     if target is not None and not reached:
         warnings.warn(f"simulate: stopped at the cap n = {n:,} before every watched standard "
@@ -409,8 +412,12 @@ def _weighted_results(scenario: Scenario, model: CompiledModel, stats: WeightedS
                       kept: list[Draws], answers: list[dict[str, NDArray[Any]]], entropy: int,
                       spawn_key: tuple[int, ...], config: RunConfig,
                       executor: Executor | None, workers: int, seconds: float,
-                      plan: EvidencePlan | None) -> Results:
-    """The results of a run under evidence (every weight 0 is refused with its count)."""
+                      plan: EvidencePlan | None, scales: list[tuple[int, float]]) -> Results:
+    """The results of a run under evidence (every weight 0 is refused with its count).
+
+    ``scales`` are each block's draws and log scale: kept weights are brought to the
+    merged statistics' scale, so that sums over kept draws and the statistics agree.
+    """
     assert plan is not None
     if stats.w <= 0:
         raise ConditionError(
@@ -419,6 +426,12 @@ def _weighted_results(scenario: Scenario, model: CompiledModel, stats: WeightedS
             f"weighted, or below about {3 / stats.n:.1g} for what is rejected on): "
             "nothing to condition on; raise n or check the evidence")
     draws = Draws.concat(kept) if kept else None
+    if draws is not None and draws.weight is not None and \
+            any(ls != stats.log_scale for _, ls in scales):
+        a = 0  # (the kept weights are this run's own arrays: rescaled in place)
+        for size, ls in scales:
+            draws.weight[a:a + size] *= math.exp(ls - stats.log_scale)
+            a += size
     merged = ({k: np.concatenate([a[k] for a in answers]) for k in answers[0]}
               if answers else None)
     info = RunInfo(scenario.id, scenario.digest, stats.n, entropy, __version__,

@@ -41,8 +41,14 @@ single draw is made. The engine then draws each block with a weight per draw:
   estimate.
 * **Soft findings** (a likelihood ratio ``r`` on an expression ``E``) multiply
   the weight by ``r`` where ``E`` holds and by 1 elsewhere — both divided by
-  ``max(r, 1)``, a constant the estimates ignore, so that every weight stays at
-  most 1 and ratios as large as 1e300 cannot overflow.
+  ``max(r, 1)``, a constant the estimates ignore, so that ratios as large as
+  1e300 cannot overflow. The factors are added as logarithms and each block's
+  weights are divided by their largest (:func:`apply_log_factors`, which returns
+  the logarithm taken out): findings that pull against each other (1e300 on
+  ``a``, 1e300 on ``not a``, several times over) leave every weight at most 1
+  without letting them all underflow to 0. Blocks taken out by different
+  amounts are brought to one scale when their sums are merged
+  (:attr:`~pactsim.results.stats.WeightedStats.log_scale`).
 
 The weighted estimate of P(A | evidence) is the self-normalised ratio
 :math:`\\sum_i w_i 1[A_i] / \\sum_i w_i`. Pure numpy; no I/O.
@@ -75,8 +81,8 @@ from pactsim.language import expr as _expr
 from pactsim.language.dates import from_day
 from pactsim.language.evidence import Finding
 
-__all__ = ["EvidencePlan", "findings_text", "finish_weights", "plan_evidence", "sample_curve_in",
-           "sample_milestone_in"]
+__all__ = ["EvidencePlan", "add_log_ratio", "apply_log_factors", "findings_text",
+           "finish_weights", "plan_evidence", "sample_curve_in", "sample_milestone_in"]
 
 _TWO32 = float(1 << 32)
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -549,16 +555,47 @@ def sample_milestone_in(plan: MilestonePlan, interval: tuple[int, int], horizon:
 
 
 def finish_weights(plan: EvidencePlan, values: Mapping[str, NDArray[Any]],
-                   dates: Mapping[str, NDArray[Any]], weight: NDArray[np.float64]) -> None:
-    """Apply the rejected (hard) and soft findings to ``weight`` ``(n,)`` in place, given
-    every node's and question's values and dates over the draws."""
+                   dates: Mapping[str, NDArray[Any]], weight: NDArray[np.float64]
+                   ) -> NDArray[np.float64] | None:
+    """Apply the rejected (hard) findings to ``weight`` ``(n,)`` in place, given every
+    node's and question's values and dates over the draws, and return the soft
+    findings' log factors ``(n,)`` (``None`` without soft findings), for
+    :func:`apply_log_factors` block by block."""
     for tree in plan.residual:
         weight *= np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
+    if not plan.soft:
+        return None
+    log_f = np.zeros(weight.shape[0])
     for tree, ratio in plan.soft:
-        hold = np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
-        # r where it holds, 1 elsewhere, over max(r, 1): a constant factor, which the
-        # self-normalised estimates ignore, keeps every weight <= 1 (no overflow)
-        if ratio > 1.0:
-            weight *= np.where(hold, 1.0, 1.0 / ratio)
-        else:
-            weight *= np.where(hold, ratio, 1.0)
+        add_log_ratio(log_f, np.asarray(_expr.evaluate(tree, values, dates), dtype=bool),
+                      ratio)
+    return log_f
+
+
+def add_log_ratio(log_f: NDArray[np.float64], hold: NDArray[np.bool_], ratio: float) -> None:
+    """Add a soft finding's log factor to ``log_f`` in place: ``log r`` where ``hold``,
+    0 elsewhere, less ``log max(r, 1)`` (a constant the self-normalised estimates
+    ignore; every factor is at most 1)."""
+    if ratio > 1.0:
+        log_f -= np.where(hold, 0.0, np.log(ratio))
+    else:
+        log_f += np.where(hold, np.log(ratio), 0.0)
+
+
+def apply_log_factors(weight: NDArray[np.float64], log_f: NDArray[np.float64]) -> float:
+    """``weight *= exp(log_f)`` in place, computed in logarithms and divided by the
+    largest product so that the largest weight is 1; returns the logarithm of that
+    divisor (0.0 when every weight is 0). Factors whose product would underflow
+    (weights below about 1e-308 before the division) keep their ratios."""
+    if not weight.shape[0]:
+        return 0.0
+    with np.errstate(divide="ignore"):
+        lw = np.log(weight)
+    lw += log_f
+    top = float(lw.max())
+    if not np.isfinite(top):  # every weight 0 (no factor is +inf)
+        weight[:] = 0.0
+        return 0.0
+    lw -= top
+    np.exp(lw, out=weight)
+    return top

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from pactsim.inference.compile import CompiledModel
 from pactsim.inference.engine import Draws, block_size, sample_blocks
-from pactsim.inference.weighting import EvidencePlan, finish_weights
+from pactsim.inference.weighting import EvidencePlan, apply_log_factors, finish_weights
 from pactsim.results.stats import (
     Stats,
     WeightedStats,
@@ -46,16 +46,21 @@ def run_chunk(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n:
     answers = evaluate_questions(model, draws)
     if evidence is not None:
         assert draws.weight is not None
+        log_f = None
         if evidence.residual or evidence.soft:
             values, dates = environment(model, draws)
             values.update(answers)
-            finish_weights(evidence, values, dates, draws.weight)
+            log_f = finish_weights(evidence, values, dates, draws.weight)
         wparts: list[WeightedStats] = []
         a = 0
         for b in range(start, stop):
             z = a + block_size(n, b)
+            # soft findings: each block divided by its largest weight (its own scale, so
+            # that the sums do not depend on chunking; merging aligns the scales)
+            scale = 0.0 if log_f is None else apply_log_factors(draws.weight[a:z], log_f[a:z])
             wparts.append(summarize_weighted(model, draws.take(slice(a, z)), draws.weight[a:z],
-                                             {k: v[a:z] for k, v in answers.items()}, groups))
+                                             {k: v[a:z] for k, v in answers.items()}, groups,
+                                             scale))
             a = z
         return wparts, (draws if keep else None), (answers if keep else None)
     parts: list[Stats] = []

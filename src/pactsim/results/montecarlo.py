@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from pactsim.errors import ArgumentError, ArgumentTypeError, ConditionError, PactsimError
 from pactsim.inference.compile import CompiledModel
 from pactsim.inference.engine import Draws
-from pactsim.inference.weighting import findings_text
+from pactsim.inference.weighting import add_log_ratio, apply_log_factors, findings_text
 from pactsim.language import expr as _expr
 from pactsim.language.evidence import Finding, as_findings, hard_text
 from pactsim.language.scenario import Scenario
@@ -282,17 +282,21 @@ class Results:
         w = self._weights(text, "evidence").copy()
         values, dates = self._kept(text, "evidence")
         horizon = self.scenario.horizon
+        log_f = None
         for f in findings:
             tree = _expr.compile_condition(f.expr, self.model.scope(), what="evidence",
                                            horizon=horizon)
             hold = np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
             if f.likelihood_ratio is None:
                 w *= hold
-            else:  # r where it holds, 1 elsewhere, over max(r, 1): a constant the
-                # estimates ignore, and every weight stays <= 1 (r = 1e300 cannot overflow)
-                r = float(f.likelihood_ratio)
-                top = max(r, 1.0)
-                w *= np.where(hold, r / top, 1.0 / top)
+            else:  # in logarithms, divided by the largest weight at the end: findings
+                # that pull against each other cannot make every weight underflow
+                if log_f is None:
+                    log_f = np.zeros(w.shape[0])
+                add_log_ratio(log_f, hold, float(f.likelihood_ratio))
+        scale = self.stats.log_scale if isinstance(self.stats, WeightedStats) else 0.0
+        if log_f is not None:
+            scale += apply_log_factors(w, log_f)
         keep = w > 0
         k = int(np.count_nonzero(keep))
         if k == 0:
@@ -305,7 +309,7 @@ class Results:
         sub = replace(self.draws.take(keep), weight=w[keep])
         answers = {q: a[keep] for q, a in self._answers.items()}
         stats = summarize_weighted(self.model, sub, w[keep], answers,
-                                   bundle_groups(self.model, self.scenario.binary_names))
+                                   bundle_groups(self.model, self.scenario.binary_names), scale)
         both = text if self.info.given is None else f"({self.info.given}) and ({text})"
         info = replace(self.info, n=k, given=both, n_run=self.info.n_run or self.info.n,
                        ess=stats.ess)

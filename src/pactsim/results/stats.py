@@ -845,6 +845,12 @@ class WeightedMoments:
         self.w, self.w2 = tw, self.w2 + other.w2
         return self
 
+    def scale(self, f: float) -> None:
+        """Multiply every weight by ``f`` (in place; the mean is unchanged)."""
+        self.w *= f
+        self.w2 *= f * f
+        self.m2 *= f
+
     @property
     def ess(self) -> float:
         """Kish's effective sample size of these values, :math:`(\\sum w)^2 / \\sum w^2`."""
@@ -942,6 +948,12 @@ class WeightedSets:
             self.w, self.w2, self.counts = self.w[keep], self.w2[keep], self.counts[keep]
         return self
 
+    def scale(self, f: float) -> None:
+        """Multiply every weight by ``f`` (in place)."""
+        self.w *= f
+        self.w2 *= f * f
+        self.bound *= f
+
     def table(self) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
         """``(m, width)`` member flags of every set seen, their weights and squared weights."""
         if self.keys is None:
@@ -989,6 +1001,12 @@ class WeightedStats:
         (``None`` past :data:`MAX_VALUES` values).
     sets:
         :class:`WeightedSets` by group (see :func:`bundle_groups`).
+    log_scale:
+        Every weight here is the draw's weight divided by ``exp(log_scale)``
+        (soft findings are applied in logarithms and each block divided by its
+        largest weight; see :func:`~pactsim.inference.weighting.apply_log_factors`).
+        :meth:`merge` brings two parts to the larger scale first; the
+        self-normalised estimates do not depend on it.
     """
 
     n: int
@@ -1008,14 +1026,53 @@ class WeightedStats:
     moments: dict[str, WeightedMoments] = field(default_factory=dict)
     num_values: dict[str, dict[float, float] | None] = field(default_factory=dict)
     sets: dict[str, WeightedSets] = field(default_factory=dict)
+    log_scale: float = 0.0
 
     @property
     def ess(self) -> float:
         """Kish's effective sample size, :math:`(\\sum w)^2 / \\sum w^2` (0 when no weight)."""
         return self.w * self.w / self.w2 if self.w2 > 0 else 0.0
 
+    def scale(self, f: float) -> None:
+        """Multiply every weight by ``f`` (in place; counts are unchanged)."""
+        f2 = f * f
+        self.w *= f
+        self.w2 *= f2
+        for arr, g in ((self.node_w, f), (self.node_w2, f2), (self.date_w, f),
+                       (self.date_w2, f2)):
+            arr *= g
+        for sums, g in ((self.bool_w, f), (self.bool_w2, f2), (self.bool_signed_w, f),
+                        (self.bool_signed_w2, f2)):
+            for k in sums:
+                sums[k] *= g
+        for mo in self.moments.values():
+            mo.scale(f)
+        for vals in self.num_values.values():
+            if vals is not None:
+                for value in vals:
+                    vals[value] *= f
+        for table in self.sets.values():
+            table.scale(f)
+
+    def _align(self, other: WeightedStats) -> None:
+        """Bring ``self`` and ``other`` to one :attr:`log_scale` (the larger; a part with
+        no weight takes the other's), rescaling their weights in place."""
+        if other.log_scale == self.log_scale or other.w <= 0:
+            return
+        if self.w <= 0:
+            self.log_scale = other.log_scale
+            return
+        top = max(self.log_scale, other.log_scale)
+        for part in (self, other):
+            if part.log_scale != top:
+                part.scale(math.exp(part.log_scale - top))
+                part.log_scale = top
+
     def merge(self, other: WeightedStats) -> WeightedStats:
-        """Add the next block's sums (in place) and return self (merge in block order)."""
+        """Add the next block's sums (in place) and return self (merge in block order).
+        Parts on different :attr:`log_scale` are brought to the larger first (``other``'s
+        weights are rescaled in place)."""
+        self._align(other)
         self.n += other.n
         self.nonzero += other.nonzero
         self.w += other.w
@@ -1064,9 +1121,10 @@ def weighted_numeric(a: NDArray[np.generic], kind: str, w: NDArray[np.float64]
 def summarize_weighted(
     model: CompiledModel, draws: Draws, weight: NDArray[np.float64],
     answers: dict[str, NDArray[np.generic]] | None = None,
-    groups: dict[str, tuple[str, ...]] | None = None,
+    groups: dict[str, tuple[str, ...]] | None = None, log_scale: float = 0.0,
 ) -> WeightedStats:
-    """Weighted sums of one block of draws with weights ``weight`` ``(n,)``."""
+    """Weighted sums of one block of draws with weights ``weight`` ``(n,)`` (each the
+    draw's weight divided by ``exp(log_scale)``)."""
     if answers is None:
         answers = evaluate_questions(model, draws)
     if groups is None:
@@ -1088,7 +1146,7 @@ def summarize_weighted(
         node_w=np.array([np.sum(w, where=row) for row in bits], dtype=np.float64),
         node_w2=np.array([np.sum(w2, where=row) for row in bits], dtype=np.float64),
         node_n=np.array([np.count_nonzero(row & (w > 0)) for row in bits], dtype=np.int64),
-        date_w=date_w, date_w2=date_w2, signing_slot=model.signing_slot)
+        date_w=date_w, date_w2=date_w2, signing_slot=model.signing_slot, log_scale=log_scale)
     signed = bits[model.signing_index] if model.signing_index >= 0 else None
     for name, (_tree, t) in model.questions.items():
         a = answers[name]
