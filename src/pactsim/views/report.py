@@ -93,6 +93,13 @@ def _card(value: str, what: str, ci: str = "") -> str:
             f'<div class="k">{escape(what)}</div>{tail}</div>')
 
 
+def _card_interval(r: Any) -> str:
+    """A card's 95% interval, as the tables write it; nothing for an exact answer (a
+    Monte Carlo share of 0 or 1 has standard error 0 but a Wilson interval)."""
+    ci = interval(r.lo, r.hi, r.stderr)
+    return "" if ci == "exact" else f"95%: {ci}"
+
+
 def _headline(res: ResultsLike) -> str:
     """Big numbers: P(signed) at the first and last key dates, then the first
     questions that do not just repeat them."""
@@ -102,14 +109,12 @@ def _headline(res: ResultsLike) -> str:
         cdf = res.signing_cdf(sorted({dates[0], dates[-1]}))
         for d, r in cdf.iterrows():
             shown.add(day(d))
-            cards.append(_card(pct(r.p), f"signed by {day(d)}",
-                               "" if r.stderr == 0 else f"95%: {interval(r.lo, r.hi, r.stderr)}"))
+            cards.append(_card(pct(r.p), f"signed by {day(d)}", _card_interval(r)))
     for name, r in res.questions().iterrows():
         m = re.fullmatch(r"\s*signing\.date\s*<=\s*(\S+)\s*", str(r.expr))
         if len(cards) >= 6 or (m and m.group(1) in shown):
             continue
-        cards.append(_card(pct(r.p), _d.label(res, str(name)),
-                           "" if r.stderr == 0 else f"95%: {interval(r.lo, r.hi, r.stderr)}"))
+        cards.append(_card(pct(r.p), _d.label(res, str(name)), _card_interval(r)))
     return f'<div class="cards">{"".join(cards)}</div>'
 
 

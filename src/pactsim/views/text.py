@@ -76,7 +76,7 @@ def format_results(res: Results) -> str:
     sections: list[list[str]] = [head]
     qs = res.questions()
     if len(qs):
-        width = max(len(str(q)) for q in qs.index)
+        width = max(len("Questions") - 2, *(len(str(q)) for q in qs.index))
         signed = bool(qs.p_given_signed.notna().any())
         title = f"{'Questions':<{width + 2}}  P(yes)" + ("               P(yes | signed)"
                                                        if signed else "")
@@ -169,6 +169,7 @@ def _timeline(res: Results) -> list[list[str]]:
                          f"happens by the horizon ({r.days_question})")
     dates = res.key_dates()
     curves = {n: date_cdf(res, n, dates) for n in dated_nodes(res)}
+    width = max(width, len("On or before") - 2)  # the grid's heading fits its column
     grid: list[str] = []
     blocks = -(-len(dates) // DATES_PER_BLOCK)  # as few blocks as fit, of near-equal width
     size = -(-len(dates) // max(blocks, 1))
@@ -199,7 +200,7 @@ def _attributes(res: Results) -> list[str]:
     names = list(getattr(res.scenario, "attributes", None) or {})
     if not names:
         return []
-    width = max(len(n) for n in names)
+    width = max(len("Attributes") - 2, *(len(n) for n in names))
     lines = [f"{'Attributes':<{width + 2}}  {'mean':>9}  {'10%':>9}  {'50%':>9}  {'90%':>9}"
              "  no value"]
     for name in names:

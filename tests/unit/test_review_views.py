@@ -1,0 +1,488 @@
+"""An independent review of what the views print and export.
+
+Reviewed: ``pactsim run``'s text (:mod:`pactsim.views.text`), the JSON and CSV exports
+(:mod:`pactsim.views.export`), the notebook HTML (:mod:`pactsim.views.display`) and the
+report's headline cards (:mod:`pactsim.views.report`). Every number they show is compared
+with the Results API of the same run (``questions``, ``marginals``, ``outcomes``,
+``date_cdf``, ``date_quantiles``, ``numeric``, ``bundles``), or with ``pactsim.exact``, or
+with answers derived by hand for small scenarios (all p = 0, all p = 1, a horizon one day
+after ``as_of``, a uniform dated event, categorical outcomes, attributes with no value,
+long names and unicode labels). The round trip JSON -> numbers and CSV -> numbers is
+checked too, as is the alignment of the printed columns.
+
+Found and fixed during the review (each has a test below that failed before the fix):
+
+* the printed "On or before" grid, the Questions header and the Attributes header were
+  out of line with their columns when every name was shorter than the heading
+  ("On or before", "Questions", "Attributes");
+* the report's headline cards dropped the 95% interval of a Monte Carlo estimate whose
+  standard error is 0 (P = 0 or 1 in every draw), as if it were exact, while the text
+  and the tables show its Wilson interval.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import pactsim
+from pactsim.views import text
+from pactsim.views.display import results_html
+from pactsim.views.export import results_to_json, results_to_table
+from pactsim.views.report import _headline
+
+ROOT = Path(__file__).resolve().parents[2]
+MERCOSUR = ROOT / "scenarios" / "eu-mercosur-2024.yaml"
+GATES = ROOT / "scenarios" / "analytic-gates.yaml"
+
+LEVELS = """\
+pactsim: 3
+id: levels-review
+as_of: 2024-11-05
+horizon: 2025-12-31
+drivers:
+  alignment: {dist: normal, mean: 0, sd: 1}
+events:
+  new_sanctions: {p: 0.85}
+  legal_form:
+    levels: {binding_treaty: 0.9, programme: 0.1}
+    requires: [signing]
+signing:
+  by: {2024-12-31: 0.4, 2025-12-31: 0.82}
+pillars:
+  instc:
+    levels: {absent: 0.2, generic: 0.3, named: 0.5}
+    odds: {alignment: 1.2}
+    clauses:
+      rasht_astara:
+        p: 0.55
+        requires: ["instc == named"]
+  payments:
+    p: 0.8
+    clauses:
+      payment_link:
+        levels: [absent, generic, named]
+        given: [new_sanctions]
+        table:
+          true: {absent: 0.4, generic: 0.3, named: 0.3}
+          false: {absent: 0.5, generic: 0.3, named: 0.2}
+questions:
+  instc_named: instc == named
+  payments_mentioned: in(payment_link, generic, named)
+"""
+
+#: Everything impossible; the horizon is one day after as_of.
+ZERO = """\
+pactsim: 2
+id: zero
+as_of: 2024-01-01
+horizon: 2024-01-02
+events:
+  ms:
+    after: signing
+    delay: 1
+  rain: {p: 0}
+  quake:
+    by: {2024-01-02: 0}
+signing:
+  by: {2024-01-02: 0}
+pillars:
+  trade:
+    p: 0
+    clauses:
+      tariffs: {p: 0}
+questions:
+  q1: rain
+  d: ms.date - signing.date
+  sd: signing.date
+"""
+
+#: Everything certain, all on the horizon, one day after as_of (the milestone a day
+#: after the signing falls past the horizon: never).
+ONE = ZERO.replace("id: zero", "id: one").replace("{p: 0}", "{p: 1}").replace(
+    "2024-01-02: 0}", "2024-01-02: 1}").replace("    p: 0\n", "    p: 1\n")
+
+#: A dated event whose date is uniform on the 10 days after as_of (the curve rises
+#: linearly from 0 on as_of to 1 ten days later), and nothing else.
+UNIFORM = """\
+pactsim: 2
+id: uniform
+as_of: 2024-01-01
+horizon: 2024-03-31
+events:
+  vote:
+    by: {2024-01-11: 1}
+"""
+
+LONG = "a_very_long_event_name_that_goes_on_and_on_for_more_than_forty_characters_x"
+UNICODE = f"""\
+pactsim: 3
+id: unicode-review
+title: "Accord ☃ — 中文 <b>"
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  {LONG}: {{p: 0.3, label: "Éléphant ☃ 中文 <i>"}}
+  x:
+    levels: {{absent: 0.5, lo: 0.25, hi: 0.25}}
+questions:
+  q: x == hi
+"""
+
+ATTRS = """\
+pactsim: 3
+id: attributes-review
+as_of: 2024-11-05
+horizon: 2025-12-31
+signing:
+  by: {2024-12-31: 0.4, 2025-12-31: 0.82}
+pillars:
+  military: {p: 0.9}
+attributes:
+  n:
+    dist: {lognormal: {median: 40, p90: 60}}
+    round: true
+    requires: [signing]
+  never:
+    dist: {normal: {mean: 5, sd: 1}}
+    requires: [military]
+    excludes: [signing]
+questions:
+  long_text: n >= 40
+  articles: n
+"""
+
+
+def _day(d: Any) -> str | None:
+    return None if pd.isna(d) else str(pd.Timestamp(d).date())
+
+
+def _quiet_bundles(res: Any, top: int, of: str) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out: pd.DataFrame = res.bundles(top=top, of=of)
+    return out
+
+
+@pytest.fixture(scope="module")
+def mercosur() -> pactsim.Results:
+    return pactsim.simulate(pactsim.load(MERCOSUR), n=4_000, seed=5)
+
+
+@pytest.fixture(scope="module")
+def levels() -> pactsim.Results:
+    return pactsim.simulate(pactsim.loads(LEVELS), n=6_000, seed=2)
+
+
+# -- JSON and CSV against the Results API -------------------------------------------------
+def test_json_numbers_are_the_results_api_numbers(mercosur: pactsim.Results) -> None:
+    res = mercosur
+    data = json.loads(results_to_json(res))
+    for q, r in res.questions().iterrows():
+        e = data["questions"][q]
+        assert (e["p"], e["stderr"], e["lo"], e["hi"]) == (r.p, r.stderr, r.lo, r.hi)
+        assert e["p_given_signed"] == r.p_given_signed
+    marg = res.marginals()
+    for name, e in data["events"].items():
+        assert e["p"] == marg.p[name] and e["hi"] == marg.hi[name]
+    for p, e in data["pillars"].items():
+        assert e["p_given_signed"] == marg.p_given_signed[p]
+        for c, ce in e["clauses"].items():
+            assert ce["p"] == marg.p[c] and marg.pillar[c] == p
+    keys = res.key_dates()
+    assert list(data["dated"]) == ["signing", *(n for n in res.dated() if n != "signing")]
+    for node, e in data["dated"].items():
+        cdf = res.date_cdf(node, keys)
+        assert [pt["date"] for pt in e["curve"]] == [str(d) for d in keys]
+        assert [pt["p"] for pt in e["curve"]] == cdf.p.tolist()
+        assert [pt["lo"] for pt in e["curve"]] == cdf.lo.tolist()
+        qd = res.date_quantiles(node, (0.1, 0.5, 0.9))
+        assert list(e["date_if_happens"].values()) == [_day(d) for d in qd]
+        assert e["p"] == res.date_cdf(node, [res.scenario.horizon]).p.iloc[0]
+    sq = res.signing_quantiles((0.1, 0.5, 0.9))
+    assert list(data["signing"]["date_if_signed"].values()) == [_day(d) for d in sq]
+    for q, e in data["numeric"].items():
+        s = res.numeric(q)
+        assert e["mean"] == s.mean and e["sd"] == s.sd and e["missing"] == pytest.approx(
+            s.missing, abs=1e-15)
+        assert list(e["quantiles"].values()) == list(s.quantiles.values())
+    for section, of in (("pillar_sets", "pillars"), ("texts", "all")):
+        b = _quiet_bundles(res, 10, of)
+        assert [x["items"] for x in data[section]] == [list(i) for i in b["items"]]
+        assert [x["count"] for x in data[section]] == b["count"].tolist()
+        assert [x["p"] for x in data[section]] == b["p"].tolist()
+
+
+def test_csv_round_trip_is_the_json(mercosur: pactsim.Results) -> None:
+    res = mercosur
+    data = json.loads(results_to_json(res))
+    csv = results_to_table(res).to_csv(index=False)
+    assert csv.splitlines()[0].startswith("section,name,statistic,value,stderr,lo,hi")
+    back = pd.read_csv(io.StringIO(csv))
+    key = back.section + "|" + back["name"] + "|" + back.statistic + "|" + \
+        back.date.fillna("")
+    assert not key.duplicated().any()  # one row per number
+    rows = back.set_index(key)
+    for q, e in data["questions"].items():
+        assert rows.value[f"questions|{q}|p|"] == e["p"]
+        assert rows.value[f"questions|{q}|p_given_signed|"] == e["p_given_signed"]
+    for node, e in data["dated"].items():
+        for pt in e["curve"]:
+            assert rows.value[f"dated|{node}|p_by|{pt['date']}"] == pt["p"]
+        for q, d in e["date_if_happens"].items():
+            if d is None:
+                assert not key.str.startswith(f"dated|{node}|{q}|").any()
+            else:
+                assert f"dated|{node}|{q}|{d}" in rows.index
+    for q, e in data["numeric"].items():
+        assert rows.value[f"numeric|{q}|mean|"] == e["mean"]
+        assert rows.value[f"numeric|{q}|q50|"] == e["quantiles"]["q50"]
+    assert not (back.section == "texts").any()  # no pillars: no sets (as in the JSON)
+    assert data["texts"] == [] and data["pillar_sets"] == []
+
+
+def test_csv_sets_are_the_bundles(levels: pactsim.Results) -> None:
+    back = pd.read_csv(io.StringIO(results_to_table(levels).to_csv(index=False)))
+    for section, of in (("pillar_sets", "pillars"), ("texts", "all")):
+        rows = back[back.section == section]
+        b = _quiet_bundles(levels, 10, of)
+        assert rows["name"].tolist() == [" + ".join(i) or "(nothing)" for i in b["items"]]
+        assert rows["count"].tolist() == b["count"].tolist()
+        assert rows.value.tolist() == b.p.tolist()
+
+
+def test_categorical_outcomes_in_every_view(levels: pactsim.Results) -> None:
+    res = levels
+    data = json.loads(results_to_json(res))
+    marg = res.marginals()
+    instc = data["pillars"]["instc"]["outcomes"]
+    want = res.outcomes("instc")
+    assert list(instc) == ["absent", "generic", "named"] == list(want.index)
+    assert [instc[x]["p"] for x in instc] == want.p.tolist()
+    assert sum(instc[x]["p"] for x in instc) == pytest.approx(1.0, abs=1e-12)
+    given = res.outcomes("instc", given="signing")
+    assert [instc[x]["p_given_signed"] for x in instc] == pytest.approx(given.p.tolist(),
+                                                                       abs=1e-12)
+    link = data["pillars"]["payments"]["clauses"]["payment_link"]["outcomes"]
+    assert [link[x]["p"] for x in link] == res.outcomes("payment_link").p.tolist()
+    legal = data["events"]["legal_form"]["outcomes"]
+    assert legal["absent"]["p"] == pytest.approx(1 - marg.p["signing"], abs=1e-12)
+    # the sets name the outcome, never the bare node
+    for b in data["pillar_sets"]:
+        assert "instc" not in b["items"]
+    named = [b for b in data["pillar_sets"] if "instc=named" in b["items"]]
+    assert named
+    assert sum(b["p"] for b in named) == pytest.approx(
+        res.prob("instc == named").value, abs=1e-12)
+    # CSV: node=outcome rows of kind outcome, right after the node
+    table = results_to_table(res)
+    p_rows = table[(table.section == "pillars") & (table.statistic == "p")]
+    names = p_rows["name"].tolist()
+    i = names.index("instc")
+    assert names[i + 1:i + 4] == ["instc=absent", "instc=generic", "instc=named"]
+    assert (p_rows.kind.iloc[i + 1:i + 4] == "outcome").all()
+    # text: each outcome row with its own percentage and interval
+    out = text.format_results(res)
+    for outcome, r in want.iterrows():
+        line = next(x for x in out.splitlines() if x.strip().startswith(f"instc={outcome} "))
+        assert f"{100 * r.p:.1f}% [{100 * r.lo:.1f}–{100 * r.hi:.1f}]" in line
+        assert line.rstrip().endswith(f"{100 * given.p[outcome]:.1f}%")
+
+
+# -- text against the API ------------------------------------------------------------------
+def test_text_numbers_are_the_results_api_numbers(mercosur: pactsim.Results) -> None:
+    res = mercosur
+    out = text.format_results(res)
+    lines = out.splitlines()
+    for q, r in res.questions().iterrows():
+        line = next(x for x in lines if x.startswith(f"  {q} "))
+        nums = re.findall(r"\d+\.\d+%?", line)
+        assert nums[:4] == [f"{100 * r.p:.1f}%", f"{100 * r.lo:.1f}", f"{100 * r.hi:.1f}",
+                            f"{100 * r.p_given_signed:.1f}%"]
+    start = lines.index("Timeline: chance by the horizon, and the date if it happens by then")
+    for node in res.dated():
+        line = next(x for x in lines[start:] if x.startswith(f"  {node} "))
+        dates = re.findall(r"\d{4}-\d{2}-\d{2}", line)
+        assert dates[:3] == [_day(d) for d in res.date_quantiles(node)]
+        p = res.date_cdf(node, [res.scenario.horizon]).p.iloc[0]
+        assert f"{100 * p:.1f}%" in line.split("[")[0]
+    # the on-or-before grid: each node's row is its curve at the key dates
+    keys = res.key_dates()
+    grid = "\n".join(lines[lines.index(next(x for x in lines if x.startswith("On or before"))):])
+    for node in res.dated():
+        shown = [p for row in re.findall(rf"^  {node} +(.*)$", grid, re.M) for p in row.split()]
+        want = [f"{100 * p:.2f}%" if 0 < p < 0.001 else f"{100 * p:.1f}%"
+                for p in res.date_cdf(node, keys).p]
+        assert shown == want
+    s = res.numeric("days_sign_to_first")
+    line = next(x for x in lines if x.startswith("Distribution of days_sign_to_first"))
+    assert f"q50={s.quantiles[0.5]:.3g}" in line and f"no value in {100 * s.missing:.1f}%" in line
+
+
+def _columns_end(header: str, row: str) -> tuple[list[int], list[int]]:
+    """Where each cell of a header and of a row ends (right-aligned columns)."""
+    ends = [m.end() for m in re.finditer(r"\S+", header)]
+    cells = [m.end() for m in re.finditer(r"\S+", row)]
+    return ends, cells
+
+
+def test_text_columns_line_up_with_short_names() -> None:
+    res = pactsim.simulate(pactsim.loads(ONE), n=1_000, seed=1)
+    lines = text.format_results(res).splitlines()
+    head = next(x for x in lines if x.startswith("On or before"))
+    row = lines[lines.index(head) + 1]
+    assert row.startswith("  signing")
+    assert _columns_end(head, row)[0][-1] == _columns_end(head, row)[1][-1]
+    title = next(x for x in lines if x.startswith("Questions"))
+    q1 = lines[lines.index(title) + 1]
+    assert title.index("P(yes)") + len("P(yes)") == q1.index("%") + 1
+    attrs = pactsim.simulate(pactsim.loads(ATTRS), n=2_000, seed=1)
+    lines = text.format_results(attrs).splitlines()
+    title = next(x for x in lines if x.startswith("Attributes"))
+    n_row = lines[lines.index(title) + 1]
+    assert n_row.startswith("  n ")
+    mean = title.index("mean") + len("mean")
+    assert n_row[mean - 1] != " " and n_row[mean] == " "  # the mean ends under "mean"
+
+
+# -- certain, impossible, and one-day horizons --------------------------------------------
+def test_everything_certain_on_a_one_day_horizon() -> None:
+    res = pactsim.simulate(pactsim.loads(ONE), n=1_000, seed=3)
+    data = json.loads(results_to_json(res))
+    horizon = "2024-01-02"
+    for node in ("signing", "quake"):
+        e = data["dated"][node]
+        assert e["p"] == 1.0 and e["stderr"] == 0.0
+        assert e["hi"] == 1.0 and e["lo"] == pytest.approx(1000 / (1000 + 1.959964 ** 2),
+                                                           abs=1e-6)  # Wilson at 1000/1000
+        assert [pt["date"] for pt in e["curve"]] == [horizon]
+        assert list(e["date_if_happens"].values()) == [horizon] * 3
+    ms = data["dated"]["ms"]  # signed on the horizon, so a day later is past it
+    assert ms["p"] == 0.0 and list(ms["date_if_happens"].values()) == [None] * 3
+    assert data["numeric"]["sd"]["mean"] == horizon and data["numeric"]["sd"]["sd"] == 0.0
+    assert data["numeric"]["d"]["mean"] is None and data["numeric"]["d"]["missing"] == 1.0
+    assert data["pillar_sets"][0]["items"] == ["trade"] and data["pillar_sets"][0]["p"] == 1.0
+    out = text.format_results(res)
+    assert f"if signed: median {horizon}, 80% between {horizon} and {horizon}" in out
+    assert re.search(r"^  ms +0\.0% \[0\.0–0\.4\] +— +— +—", out, re.M)
+    assert "Distribution of d: no value in any draw" in out
+
+
+def test_everything_impossible_is_missing_not_zero() -> None:
+    res = pactsim.simulate(pactsim.loads(ZERO), n=1_000, seed=3)
+    data = json.loads(results_to_json(res))
+    for e in data["dated"].values():
+        assert e["p"] == 0.0 and list(e["date_if_happens"].values()) == [None] * 3
+    assert list(data["signing"]["date_if_signed"].values()) == [None] * 3
+    assert data["questions"]["q1"]["p_given_signed"] is None  # never signed: no number
+    assert data["pillars"]["trade"]["p_given_signed"] is None
+    assert data["pillar_sets"] == [{"items": [], "count": 1000, "bound": 0, "p": 1.0,
+                                    "stderr": 0.0, "lo": pytest.approx(0.99617, abs=1e-5),
+                                    "hi": 1.0, "ess": None}]
+    table = results_to_table(res)
+    assert not table.statistic.isin(["q10", "q50", "q90", "p_given_signed"]).any()
+    assert table.value.notna().all()  # a number that does not exist has no row
+    out = text.format_results(res)
+    assert "not signed by the horizon in any draw" in out and "if signed" not in out
+    assert "P(yes | signed)" not in out
+    assert "Distribution of sd: no value in any draw" in out
+
+
+def test_uniform_dated_event_dates_by_hand() -> None:
+    """The date is as_of + k, k uniform on 1..10: quantiles 1, 5 and 9 days after."""
+    sc = pactsim.loads(UNIFORM)
+    ex = pactsim.exact(sc)
+    html = results_html(ex)
+    assert "<td class='num'>2024-01-06</td><td class='ci'>2024-01-02 – 2024-01-10</td>" in html
+    res = pactsim.simulate(sc, n=20_000, seed=4)
+    data = json.loads(results_to_json(res))
+    curve = {pt["date"]: pt for pt in data["dated"]["vote"]["curve"]}
+    assert curve["2024-03-31"]["p"] == 1.0
+    # P(on or before Jan 6) = 5/10 exactly, so the median is Jan 6 or, by chance, the
+    # day after; the curve is within 4 standard errors of 1/2
+    on = float(res.date_cdf("vote", ["2024-01-06"]).p.iloc[0])
+    assert abs(on - 0.5) < 4 * math.sqrt(0.25 / 20_000)
+    assert data["dated"]["vote"]["date_if_happens"]["q50"] in ("2024-01-06", "2024-01-07")
+
+
+# -- names, labels, attributes, exact ------------------------------------------------------
+def test_long_names_and_unicode_labels_survive_every_view() -> None:
+    res = pactsim.simulate(pactsim.loads(UNICODE), n=2_000, seed=1)
+    out = text.format_results(res)
+    line = next(x for x in out.splitlines() if LONG in x)
+    p = res.marginals().p[LONG]
+    assert line.startswith(f"  {LONG} ") and f"{100 * p:.1f}%" in line
+    assert out.splitlines()[0] == "Accord ☃ — 中文 <b>"
+    raw = results_to_json(res)
+    assert "Éléphant ☃ 中文 <i>" in raw  # written as is (ensure_ascii=False)
+    assert json.loads(raw)["events"][LONG]["label"] == "Éléphant ☃ 中文 <i>"
+    back = pd.read_csv(io.StringIO(results_to_table(res).to_csv(index=False)))
+    assert (back[back["name"] == LONG].label == "Éléphant ☃ 中文 <i>").all()
+    html = results_html(res)
+    assert "Éléphant ☃ 中文 &lt;i&gt;" in html and "<i>" not in html
+    assert LONG in html
+
+
+def test_attributes_match_numeric_and_a_never_valued_one_is_missing() -> None:
+    res = pactsim.simulate(pactsim.loads(ATTRS), n=3_000, seed=1)
+    data = json.loads(results_to_json(res))
+    s = res.numeric("n")
+    a = data["attributes"]["n"]
+    assert (a["mean"], a["sd"]) == (s.mean, s.sd)
+    assert [a["quantiles"][k] for k in ("q10", "q50", "q90")] == [s.quantiles[q]
+                                                                  for q in (0.1, 0.5, 0.9)]
+    assert a["missing"] == pytest.approx(1 - res.marginals().p["signing"], abs=1e-12)
+    never = data["attributes"]["never"]
+    assert never["mean"] is None and never["sd"] is None and never["missing"] == 1.0
+    out = text.format_results(res)
+    row = next(x for x in out.splitlines() if x.startswith("  never "))
+    assert row.split() == ["never", "—", "—", "—", "—", "100.0%"]
+    row = next(x for x in out.splitlines() if x.startswith("  n "))
+    assert row.split() == ["n", f"{s.mean:.3g}", *(f"{s.quantiles[q]:.3g}"
+                                                  for q in (0.1, 0.5, 0.9)),
+                           f"{100 * s.missing:.1f}%"]
+
+
+def test_exact_html_shows_the_exact_numbers() -> None:
+    ex = pactsim.exact(pactsim.load(GATES))
+    html = results_html(ex)
+    qs = ex.questions()
+    assert len(qs)
+    for q, r in qs.iterrows():
+        cells = re.search(rf"<tr><td>[^<]*(?:<code>)?{q}(?:</code>)?</td>"
+                          r"<td class='num'>([^<]*)</td>.*?<td class='ci'>([^<]*)</td>", html)
+        assert cells is not None
+        want = f"{100 * r.p:.2f}%" if 0 < r.p < 0.001 else f"{100 * r.p:.1f}%"
+        assert cells.groups() == (want, "exact")
+
+
+def test_no_signing_no_pillars_only_categorical() -> None:
+    res = pactsim.simulate(pactsim.loads(UNICODE), n=2_000, seed=2)
+    data = json.loads(results_to_json(res))
+    assert data["signing"] is None and data["pillars"] == {} and data["dated"] == {}
+    assert data["pillar_sets"] == [] and data["texts"] == []
+    assert "p_given_signed" in data["questions"]["q"]
+    assert data["questions"]["q"]["p_given_signed"] is None
+    x = data["events"]["x"]["outcomes"]
+    assert [x[k]["p"] for k in x] == res.outcomes("x").p.tolist()
+    assert x["hi"]["p"] == data["questions"]["q"]["p"]  # the same draws, the same count
+    table = results_to_table(res)
+    assert set(table.section) == {"questions", "events"}
+
+
+# -- the report's headline cards ---------------------------------------------------------------
+def test_report_cards_keep_the_interval_of_a_certain_monte_carlo_estimate() -> None:
+    res = pactsim.simulate(pactsim.loads(ONE), n=1_000, seed=1)
+    cards = _headline(res)
+    lo = 100 * res.signing_cdf(["2024-01-02"]).lo.iloc[0]
+    assert f"95%: {lo:.1f}–100.0" in cards  # as the text and the tables show it
+    ex = _headline(pactsim.exact(pactsim.loads(ONE)))
+    assert "95%" not in ex  # exact: no interval
