@@ -11,7 +11,8 @@ Each analyst's file gives P(item) for every true/false name the files share
 
 then optionally **extremized**: the pooled odds raised to the power
 ``extremize`` (:math:`a > 1` pushes away from 1/2; :math:`a = 1` changes nothing).
-A 0 and a 1 among the analysts make the geometric pool undefined (NaN).
+A 0 and a 1 among the analysts (of weight above 0) make the geometric pool
+undefined (NaN).
 Every pooled number keeps its provenance: each analyst's own number and weight.
 """
 
@@ -47,8 +48,18 @@ def pool_probabilities(p: Any, *, weights: Any = None, method: PoolMethod = "geo
     >>> round(pool_probabilities([0.6, 0.9], method="linear"), 4)
     0.75
     """
-    pv = np.asarray(p, dtype=float)
-    w = np.ones_like(pv) if weights is None else np.asarray(weights, dtype=float)
+    pv = np.asarray(p, dtype=float).ravel()
+    w = np.ones_like(pv) if weights is None else np.asarray(weights, dtype=float).ravel()
+    if method not in ("geometric", "linear"):
+        raise ArgumentError(f"pool_probabilities(): method = {method!r}; use 'geometric' or "
+                            "'linear'")
+    if pv.size == 0 or np.any((pv < 0) | (pv > 1)):
+        raise ArgumentError(f"pool_probabilities(): p = {p!r}: give one or more "
+                            "probabilities in [0, 1]")
+    if (w.shape != pv.shape or not np.all(np.isfinite(w)) or np.any(w < 0)
+            or w.sum() <= 0):
+        raise ArgumentError(f"pool_probabilities(): weights = {weights!r}: give one weight "
+                            f">= 0 per probability ({pv.size}), not all 0")
     w = w / w.sum()
     if method == "linear":
         pooled = float(np.sum(w * pv))
@@ -56,7 +67,8 @@ def pool_probabilities(p: Any, *, weights: Any = None, method: PoolMethod = "geo
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
             logits = np.log(pv) - np.log1p(-pv)
-        if np.isposinf(logits).any() and np.isneginf(logits).any():
+        used = logits[w > 0]  # an analyst of weight 0 is left out
+        if np.isposinf(used).any() and np.isneginf(used).any():
             return math.nan
         logit = float(np.sum(w[w > 0] * logits[w > 0]))
     if extremize != 1.0:

@@ -1,0 +1,597 @@
+"""An independent review of the numbers of the analysis layer (``pactsim.analysis``).
+
+Reviewed: ``sensitivity`` (tornado ends, swings, value of information, categorical
+outcomes, median dates, drivers, Monte Carlo against exact), ``spread`` / ``spreads`` /
+``sobol`` (means, quantiles and Sobol indices against closed forms), ``sweep`` (exact
+and Monte Carlo values at grid points), ``pool`` / ``pool_probabilities`` (linear and
+logarithmic pools by hand), ``score`` and its kernels, ``calibration`` (PAV against a
+brute-force isotonic fit, the Murphy and CORP decompositions by hand), ``diff``
+(changes and Shapley values against exact answers and a brute-force average over
+orders) and ``history`` (Bayes' rule by hand, hard and soft evidence).
+
+Every expected number is derived here by hand or by code that shares nothing with
+pactsim (closed forms, brute-force enumeration, scipy); Monte Carlo answers are
+compared with exact ones within a stated number of standard errors, with a seed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+import pactsim
+from pactsim.analysis.pooling import pool, pool_probabilities
+from pactsim.analysis.spread import sobol, spread, spreads
+from pactsim.errors import ArgumentError
+
+
+def logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def expit(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def row(df: object, col: str, value: str) -> dict[str, object]:
+    """The one row of ``df`` whose ``col`` is ``value``, as a dict."""
+    import pandas as pd
+
+    assert isinstance(df, pd.DataFrame)
+    sub = df[df[col] == value]
+    assert len(sub) == 1, (value, len(sub))
+    return dict(sub.iloc[0])
+
+
+def entropy(p: float) -> float:
+    """Entropy of Bernoulli(p) in nats."""
+    return -sum(x * math.log(x) for x in (p, 1 - p) if x > 0)
+
+
+# -- sensitivity ------------------------------------------------------------------------------
+TWO = """\
+pactsim: 1
+id: two
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  a: {p: 0.3}
+  b: {given: [a], table: {true: 0.8, false: 0.2}}
+  z: {p: 0.6}
+  zero: {p: 0}
+  one: {p: 1}
+questions:
+  q: b
+"""
+
+
+def test_tornado_of_a_two_node_network_by_hand() -> None:
+    """P(b) = 0.2 + 0.6 P(a) + ... : each end of each input by hand."""
+    s = pactsim.sensitivity(pactsim.loads(TWO), "q")
+    assert s.base == pytest.approx(0.3 * 0.8 + 0.7 * 0.2, abs=1e-12)
+    lo_a, hi_a = expit(logit(0.3) - 1), expit(logit(0.3) + 1)
+    r = row(s.tornado, "input", "a.p")
+    assert (r["low"], r["high"]) == (pytest.approx(lo_a), pytest.approx(hi_a))
+    assert r["q_low"] == pytest.approx(lo_a * 0.8 + (1 - lo_a) * 0.2, abs=1e-12)
+    assert r["q_high"] == pytest.approx(hi_a * 0.8 + (1 - hi_a) * 0.2, abs=1e-12)
+    assert r["swing"] == pytest.approx(0.6 * (hi_a - lo_a), abs=1e-12)
+    for cell, base, weight in (("true", 0.8, 0.3), ("false", 0.2, 0.7)):
+        r = row(s.tornado, "input", f"b.table.{cell}")
+        lo, hi = expit(logit(base) - 1), expit(logit(base) + 1)
+        assert r["q_low"] == pytest.approx(0.38 + weight * (lo - base), abs=1e-12)
+        assert r["q_high"] == pytest.approx(0.38 + weight * (hi - base), abs=1e-12)
+        assert r["swing"] == pytest.approx(weight * (hi - lo), abs=1e-12)
+    # z does not feed b: exactly 0; p = 0 and p = 1 have no log-odds and are left out
+    assert row(s.tornado, "input", "z.p")["swing"] == 0.0
+    assert not {"zero.p", "one.p"} & set(s.tornado.input)
+    # largest swing first
+    assert list(s.tornado.swing) == sorted(s.tornado.swing, reverse=True)
+    assert list(s.tornado.input[:3]) == ["a.p", "b.table.false", "b.table.true"]
+
+
+def test_voi_of_a_two_node_network_by_hand() -> None:
+    s = pactsim.sensitivity(pactsim.loads(TWO), "q")
+    r = row(s.voi, "node", "a")
+    q = 0.38
+    assert (r["p_node"], r["q_if_true"], r["q_if_false"]) == (
+        pytest.approx(0.3), pytest.approx(0.8), pytest.approx(0.2))
+    assert r["move"] == pytest.approx(0.3 * abs(0.8 - q) + 0.7 * abs(0.2 - q))
+    assert r["brier"] == pytest.approx(0.3 * (0.8 - q) ** 2 + 0.7 * (0.2 - q) ** 2)
+    # mutual information I(Q; A) = H(Q) - H(Q | A)
+    mi = entropy(q) - 0.3 * entropy(0.8) - 0.7 * entropy(0.2)
+    assert r["log_loss"] == pytest.approx(mi, rel=1e-10)
+    z = row(s.voi, "node", "z")
+    assert z["brier"] == pytest.approx(0.0, abs=1e-15) and z["log_loss"] == pytest.approx(
+        0.0, abs=1e-12)
+    # nodes that are certain have nothing to learn
+    assert not {"zero", "one"} & set(s.voi.node)
+
+
+def test_tornado_by_monte_carlo_is_within_4_se_of_exact() -> None:
+    sc = pactsim.loads(TWO)
+    ex = pactsim.sensitivity(sc, "q")
+    mc = pactsim.sensitivity(sc, "q", method="mc", n=40_000, seed=11)
+    assert mc.method == "mc" and mc.seed == 11 and mc.n == 40_000
+    for name in ("a.p", "b.table.true", "b.table.false"):
+        e, m = row(ex.tornado, "input", name), row(mc.tornado, "input", name)
+        assert m["method"] == "mc" and m["stderr"] > 0
+        assert abs(m["swing"] - e["swing"]) < 4 * m["stderr"], name
+        for end in ("q_low", "q_high"):
+            se = math.sqrt(e[end] * (1 - e[end]) / 40_000)
+            assert abs(m[end] - e[end]) < 4 * se, (name, end)
+    # the same seed repeats the analysis
+    again = pactsim.sensitivity(sc, "q", method="mc", n=40_000, seed=11)
+    assert again.tornado.equals(mc.tornado)
+    # the value of information by Monte Carlo: P(Q | a) within 4 se of 0.8
+    r = row(mc.voi, "node", "a")
+    k = r["p_node"] * 40_000
+    assert abs(r["q_if_true"] - 0.8) < 4 * math.sqrt(0.8 * 0.2 / k)
+
+
+CAT = """\
+pactsim: 3
+id: cat
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  a: {p: 0.3}
+  e: {p: 0.2, odds: {a: 3}}
+  x: {levels: {absent: 0.2, generic: 0.45, named: 0.35}}
+  y: {given: [x], table: {absent: 0.1, generic: 0.5, named: 0.9}}
+signing:
+  by: {2024-03-01: 0.3, 2024-06-01: 0.5, 2024-12-01: 0.6}
+questions:
+  qe: e
+  qy: y
+"""
+
+
+def test_odds_factor_swing_by_hand() -> None:
+    s = pactsim.sensitivity(pactsim.loads(CAT), "qe")
+
+    def p_e(f: float, pa: float = 0.3) -> float:
+        if_a = 0.2 * f / (0.8 + 0.2 * f)  # odds 0.25 f
+        return pa * if_a + (1 - pa) * 0.2
+
+    assert s.base == pytest.approx(47 / 175, abs=1e-12)
+    r = row(s.tornado, "input", "e.odds.a")
+    assert (r["low"], r["high"]) == (1.5, 6.0)
+    assert r["q_low"] == pytest.approx(p_e(1.5), abs=1e-12)
+    assert r["q_high"] == pytest.approx(p_e(6.0), abs=1e-12)
+
+
+def test_curve_point_is_kept_between_its_neighbours() -> None:
+    """P(signed by the horizon) is the last point (flat after it); earlier points do
+    not move it, and each point's ends stop at its neighbours."""
+    s = pactsim.sensitivity(pactsim.loads(CAT), "signing")
+    last = row(s.tornado, "input", "signing.by.2024-12-01")
+    assert last["low"] == pytest.approx(0.5)  # expit(logit(.6) - 1) = .356 < .5
+    assert last["high"] == pytest.approx(expit(logit(0.6) + 1))
+    assert "kept between neighbours" in last["range"]
+    assert (last["q_low"], last["q_high"]) == (pytest.approx(0.5), pytest.approx(last["high"]))
+    mid = row(s.tornado, "input", "signing.by.2024-06-01")
+    assert (mid["low"], mid["high"]) == (pytest.approx(0.3), pytest.approx(0.6))
+    assert mid["swing"] == 0.0
+    first = row(s.tornado, "input", "signing.by.2024-03-01")
+    assert first["low"] == pytest.approx(expit(logit(0.3) - 1))
+    assert first["high"] == pytest.approx(0.5)
+
+
+def test_categorical_levels_are_rescaled_and_voi_partition_by_hand() -> None:
+    s = pactsim.sensitivity(pactsim.loads(CAT), "qy")
+    py = {"absent": 0.1, "generic": 0.5, "named": 0.9}
+    px = {"absent": 0.2, "generic": 0.45, "named": 0.35}
+    q = sum(px[k] * py[k] for k in px)
+    assert s.base == pytest.approx(q, abs=1e-12)
+    for outcome in px:
+        r = row(s.tornado, "input", f"x.levels.{outcome}")
+        for end in ("low", "high"):
+            v = float(r[end])
+            scale = (1 - v) / (1 - px[outcome])
+            want = sum((v if k == outcome else px[k] * scale) * py[k] for k in px)
+            assert r[f"q_{end}"] == pytest.approx(want, abs=1e-12), (outcome, end)
+    # learning which outcome x has: the partition into absent, generic, named
+    w = row(s.voi, "node", "x: which outcome")
+    assert w["move"] == pytest.approx(sum(px[k] * abs(py[k] - q) for k in px))
+    assert w["brier"] == pytest.approx(sum(px[k] * (py[k] - q) ** 2 for k in px))
+    mi = entropy(q) - sum(px[k] * entropy(py[k]) for k in px)
+    assert w["log_loss"] == pytest.approx(mi, rel=1e-10)
+    # x == named against the rest
+    r = row(s.voi, "node", "x == named")
+    rest = (0.2 * 0.1 + 0.45 * 0.5) / 0.65
+    assert (r["p_node"], r["q_if_true"], r["q_if_false"]) == (
+        pytest.approx(0.35), pytest.approx(0.9), pytest.approx(rest))
+    # present (not absent)
+    r = row(s.voi, "node", "x")
+    assert r["q_if_true"] == pytest.approx((0.45 * 0.5 + 0.35 * 0.9) / 0.8)
+    assert r["q_if_false"] == pytest.approx(0.1)
+
+
+DATED = """\
+pactsim: 2
+id: dated
+as_of: 2024-01-01
+horizon: 2024-12-31
+signing:
+  by: {2024-03-01: 0.3, 2024-07-01: 0.5}
+drivers:
+  u: {dist: uniform, low: 0, high: 2}
+events:
+  e: {p: 0.2, odds: {u: 3}}
+"""
+
+
+def _median_day(p1: float, p2: float) -> int:
+    """First day t (from as_of) with F(t) >= P(signed) / 2, F linear from 0 to p1 on day
+    60 (Mar 1, 2024) and to p2 on day 182 (Jul 1), flat after."""
+    half = p2 / 2
+    t = 60 * half / p1 if half <= p1 else 60 + 122 * (half - p1) / (p2 - p1)
+    return math.ceil(t - 1e-9)
+
+
+def test_median_date_tornado_by_hand() -> None:
+    import datetime as dt
+
+    s = pactsim.sensitivity(pactsim.loads(DATED), "signing.median")
+    day0 = dt.date(2024, 1, 1)
+    assert s.base.date() == day0 + dt.timedelta(days=_median_day(0.3, 0.5))
+    r = row(s.tornado, "input", "signing.by.2024-03-01")
+    assert r["q_low"].date() == day0 + dt.timedelta(days=_median_day(r["low"], 0.5))
+    assert r["q_high"].date() == day0 + dt.timedelta(days=_median_day(r["high"], 0.5))
+    assert r["swing"] == _median_day(r["low"], 0.5) - _median_day(r["high"], 0.5)
+    r = row(s.tornado, "input", "signing.by.2024-07-01")
+    assert r["q_low"].date() == day0 + dt.timedelta(days=_median_day(0.3, r["low"]))
+    assert r["q_high"].date() == day0 + dt.timedelta(days=_median_day(0.3, r["high"]))
+    assert len(s.voi) == 0
+
+
+def test_uniform_driver_swing_by_closed_form() -> None:
+    """P(e) = mean over u ~ U(low, high) of expit(logit(0.2) + u ln 3)."""
+
+    def p_e(low: float, high: float, f: float = 3.0) -> float:
+        c, k = logit(0.2), math.log(f)
+        soft = [math.log1p(math.exp(c + k * u)) for u in (low, high)]
+        return (soft[1] - soft[0]) / (k * (high - low))
+
+    s = pactsim.sensitivity(pactsim.loads(DATED), "e")
+    assert s.base == pytest.approx(p_e(0, 2), abs=1e-9)
+    sd = 2 / math.sqrt(12)
+    r = row(s.tornado, "input", "u.low")
+    assert (r["low"], r["high"]) == (pytest.approx(-sd / 2), pytest.approx(sd / 2))
+    assert r["q_low"] == pytest.approx(p_e(-sd / 2, 2), abs=1e-9)
+    assert r["q_high"] == pytest.approx(p_e(sd / 2, 2), abs=1e-9)
+    r = row(s.tornado, "input", "e.odds.u")
+    assert r["q_low"] == pytest.approx(p_e(0, 2, 1.5), abs=1e-9)
+    assert r["q_high"] == pytest.approx(p_e(0, 2, 6.0), abs=1e-9)
+
+
+def test_ranges_by_hand_and_only() -> None:
+    sc = pactsim.loads(TWO)
+    s = pactsim.sensitivity(sc, "q", ranges={"a.p": (0.0, 1.0)}, only=["a.p"])
+    assert list(s.tornado.input) == ["a.p"]
+    r = row(s.tornado, "input", "a.p")
+    assert (r["q_low"], r["q_high"], r["swing"]) == (
+        pytest.approx(0.2), pytest.approx(0.8), pytest.approx(0.6))
+    assert r["range"] == "given"
+    with pytest.raises(ArgumentError, match="not an input"):
+        pactsim.sensitivity(sc, "q", ranges={"nope.p": (0.1, 0.2)})
+    with pytest.raises(ArgumentError):
+        pactsim.sensitivity(sc, "q", only=["nope.p"])
+
+
+WIDE = """\
+pactsim: 2
+id: wide
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  c1: {by: {2024-06-01: 0.5}}
+  c2: {by: {2024-06-01: 0.5}}
+  m: {after: {all: [c1, c2]}, delay: 0}
+  a: {p: {beta: [2, 6]}}
+  b: {given: [a], table: {true: 0.8, false: 0.2}}
+"""
+
+
+def test_sensitivity_falls_back_to_monte_carlo_within_4_se_of_closed_form() -> None:
+    """Exact inference refuses this file (a milestone after two curves): every row is
+    Monte Carlo with one seed, and each end is within 4 se of P(b) = 0.2 + 0.6 p_a."""
+    n = 20_000
+    s = pactsim.sensitivity(pactsim.loads(WIDE), "b", n=n, seed=1)
+    assert s.method == "mc" and any("refused" in x for x in s.notes)
+    r = row(s.tornado, "input", "a.p")
+    lo, hi = stats.beta.ppf([0.05, 0.95], 2, 6)
+    assert (r["low"], r["high"]) == (pytest.approx(lo), pytest.approx(hi))
+    for end, pa in (("q_low", lo), ("q_high", hi)):
+        want = 0.2 + 0.6 * pa
+        assert abs(r[end] - want) < 4 * math.sqrt(want * (1 - want) / n), end
+    assert abs(r["swing"] - 0.6 * (hi - lo)) < 4 * r["stderr"]
+    assert abs(s.base - 0.35) < 4 * math.sqrt(0.35 * 0.65 / n)
+
+
+# -- spread and Sobol -------------------------------------------------------------------------
+SPREAD = """\
+pactsim: 1
+id: sp
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  s: {p: 0.5}
+  a: {p: {beta: [2, 6]}}
+  b: {p: {beta: [3, 1]}}
+  c: {given: [s], table: {true: {beta: [2, 6]}, false: {beta: [6, 2]}}}
+  e: {p: {beta: [2, 6]}, odds: {s: 3}}
+  f: {p: 0.4}
+questions:
+  both: a and b
+  lin: c
+  qe: e
+"""
+
+
+def test_spread_of_a_beta_p_is_that_beta() -> None:
+    """P(a | p) = p: the values are draws of Beta(2, 6) (KS test), their mean is 1/4
+    within 4 se and the 80% band its 10% and 90% quantiles."""
+    n = 4000
+    sp = spread(pactsim.loads(SPREAD), "a", n=n, seed=3)
+    assert sp.method == "exact" and sp.n == n and len(sp.values) == n
+    assert sp.forecast == pytest.approx(0.25, abs=1e-12)
+    assert abs(sp.mean - 0.25) < 4 * sp.stderr
+    sd = math.sqrt(2 * 6 / (8**2 * 9))
+    assert sp.stderr == pytest.approx(sd / math.sqrt(n), rel=0.1)
+    assert stats.kstest(sp.values, stats.beta(2, 6).cdf).pvalue > 1e-3
+    for got, q in ((sp.lo, 0.1), (sp.hi, 0.9)):
+        x = stats.beta.ppf(q, 2, 6)
+        se = math.sqrt(q * (1 - q) / n) / stats.beta.pdf(x, 2, 6)  # of a sample quantile
+        assert abs(got - x) < 4 * se
+    # the same seed repeats it; another seed does not
+    assert np.array_equal(spread(pactsim.loads(SPREAD), "a", n=n, seed=3).values, sp.values)
+    assert not np.array_equal(spread(pactsim.loads(SPREAD), "a", n=n, seed=4).values,
+                              sp.values)
+
+
+def test_spread_of_a_product_and_of_an_odds_transform() -> None:
+    """a and b: values p_a p_b (mean 3/16, variance E[X^2]E[Y^2] - (EX EY)^2); e with
+    odds on s: the mean is E_p[(3p/(1+2p) + p)/2], which is today's forecast."""
+    sc = pactsim.loads(SPREAD)
+    n = 4000
+    both = spread(sc, "both", n=n, seed=5)
+    assert both.forecast == pytest.approx(3 / 16, abs=1e-12)
+    assert abs(both.mean - 3 / 16) < 4 * both.stderr
+    var = (2 * 3 / (8 * 9)) * (3 * 4 / (4 * 5)) - (3 / 16) ** 2
+    assert np.var(both.values, ddof=1) == pytest.approx(var, rel=0.1)
+    qe = spread(sc, "qe", n=n, seed=5)
+    want = integrate.quad(lambda p: 0.5 * (3 * p / (1 + 2 * p) + p)
+                          * stats.beta.pdf(p, 2, 6), 0, 1)[0]
+    assert qe.forecast == pytest.approx(want, abs=1e-9)
+    assert abs(qe.mean - want) < 4 * qe.stderr
+    # f is fed by no uncertain input: no spread at all
+    f = spread(sc, "f", n=50, seed=5)
+    assert np.all(f.values == 0.4) and f.lo == f.hi == pytest.approx(0.4)
+
+
+def test_spreads_share_draws_with_spread() -> None:
+    sc = pactsim.loads(SPREAD)
+    many = spreads(sc, ["both", "a", "b"], n=300, seed=2)
+    # a and b are drawn from the same u's: both = a * b draw by draw
+    np.testing.assert_allclose(many[0].values, many[1].values * many[2].values, atol=1e-12)
+    one = spread(sc, "both", n=300, seed=2)
+    np.testing.assert_allclose(one.values, many[0].values, atol=1e-12)
+
+
+def test_sobol_of_a_linear_and_a_product_model_by_closed_form() -> None:
+    """P(c) = (p_T + p_F)/2 is additive: S1 = ST = Var(p_i) / sum Var. P(a and b) =
+    XY: S1_X = Var X (EY)^2 / V, ST_X = Var X E[Y^2] / V, V = E[X^2]E[Y^2] - (EX EY)^2."""
+    pytest.importorskip("SALib")
+    sc = pactsim.loads(SPREAD)
+    lin = sobol(sc, "lin", n=1024, seed=0)
+    # Beta(2, 6) and Beta(6, 2) have the same variance: half each
+    for name in ("c.table.true", "c.table.false"):
+        for col in ("S1", "ST"):
+            assert abs(lin.loc[name, col] - 0.5) < max(3 * lin.loc[name, f"{col}_conf"], 0.03)
+    for name in ("a.p", "b.p", "e.p"):
+        assert lin.loc[name, "S1"] == pytest.approx(0, abs=1e-9)
+        assert lin.loc[name, "ST"] == pytest.approx(0, abs=1e-9)
+    ex, vx, ey, vy = 0.25, 12 / (64 * 9), 0.75, 3 / (16 * 5)
+    ex2, ey2 = vx + ex**2, vy + ey**2
+    v = ex2 * ey2 - (ex * ey) ** 2
+    want = {("a.p", "S1"): vx * ey**2 / v, ("a.p", "ST"): vx * ey2 / v,
+            ("b.p", "S1"): vy * ex**2 / v, ("b.p", "ST"): vy * ex2 / v}
+    prod = sobol(sc, "both", n=1024, seed=0)
+    assert prod.attrs["evaluations"] == 1024 * (5 + 2)
+    assert prod.attrs["variance"] == pytest.approx(v, rel=0.1)
+    for (name, col), w in want.items():
+        assert abs(prod.loc[name, col] - w) < max(3 * prod.loc[name, f"{col}_conf"], 0.03), (
+            name, col, w)
+    again = sobol(sc, "both", n=1024, seed=0)
+    assert again.equals(prod)
+
+
+def test_spread_with_curve_points_is_comonotone() -> None:
+    """Two uncertain points of the signing curve move together: the answers by the first
+    date and by the horizon rank the draws the same way (Spearman 1); each keeps its
+    own Beta's mean."""
+    sc = pactsim.loads("""\
+pactsim: 2
+id: curve
+as_of: 2024-01-01
+horizon: 2024-12-31
+signing:
+  by: {2024-03-01: {beta: [3, 17]}, 2024-12-31: {beta: [60, 40]}}
+""")
+    early, late = spreads(sc, ["signing.date <= 2024-03-01", "signing"], n=2000, seed=1)
+    assert stats.spearmanr(early.values, late.values).statistic == pytest.approx(1.0)
+    assert abs(early.mean - 0.15) < 4 * early.stderr
+    assert abs(late.mean - 0.6) < 4 * late.stderr
+    assert np.all(late.values >= early.values)
+
+
+def test_spread_with_monte_carlo_inner_answers() -> None:
+    """Exact inference refuses: each draw is answered by 4,000 draws with one seed, so the
+    mean is 1/4 within 4 outer se plus the (common) inner error."""
+    sp = spread(pactsim.loads(WIDE), "a", n=200, seed=2)
+    assert sp.method == "monte carlo" and sp.inner_n == 4000
+    inner = math.sqrt(0.25 * 0.75 / 4000)
+    assert abs(sp.mean - 0.25) < 4 * math.hypot(sp.stderr, inner)
+
+
+def test_spread_refuses_a_scenario_without_uncertain_inputs() -> None:
+    with pytest.raises(ArgumentError, match="no uncertain inputs"):
+        spread(pactsim.loads(TWO), "q")
+    assert spreads(pactsim.loads(TWO)) == []
+
+
+# -- sweep ------------------------------------------------------------------------------------
+def test_sweep_exact_values_at_each_grid_point() -> None:
+    sc = pactsim.loads(TWO)
+    grid = (0.0, 0.1, 0.5, 0.9, 1.0)
+    df = pactsim.sweep([{"a.p": p} for p in grid], ["q", "a and b", "b", "not a"], base=sc,
+                       method="exact")
+    assert len(df) == 4 * len(grid)
+    for i, p in enumerate(grid):
+        got = df[df.item == i].set_index("target")
+        assert got.loc["q", "p"] == pytest.approx(0.2 + 0.6 * p, abs=1e-12)
+        assert got.loc["b", "p"] == pytest.approx(0.2 + 0.6 * p, abs=1e-12)
+        assert got.loc["a and b", "p"] == pytest.approx(0.8 * p, abs=1e-12)
+        assert got.loc["not a", "p"] == pytest.approx(1 - p, abs=1e-12)
+        assert (got.stderr == 0).all() and (got.method == "exact").all()
+        assert got.loc["q", "changes"] == f"a.p={p!r}"
+    kinds = df[df.item == 0].set_index("target").kind
+    assert dict(kinds) == {"q": "question", "a and b": "expr", "b": "event", "not a": "expr"}
+
+
+def test_sweep_design_rows_by_hand() -> None:
+    import pandas as pd
+
+    design = pd.DataFrame({"a.p": [0.2, 0.4], "b.table.true": [0.5, 1.0]}, index=["r1", "r2"])
+    df = pactsim.sweep(design, ["b"], base=pactsim.loads(TWO), method="exact")
+    assert list(df.item) == ["r1", "r2"]
+    assert list(df.p) == [pytest.approx(0.2 * 0.5 + 0.8 * 0.2),
+                          pytest.approx(0.4 * 1.0 + 0.6 * 0.2)]
+
+
+def test_sweep_monte_carlo_is_reproducible_item_by_item_and_near_exact() -> None:
+    sc = pactsim.loads(TWO)
+    n = 20_000
+    df = pactsim.sweep({"lo": {"a.p": 0.1}, "hi": {"a.p": 0.9}}, ["b", "a and b"], base=sc,
+                       n=n, seed=4)
+    for i, (key, p) in enumerate((("lo", 0.1), ("hi", 0.9))):
+        got = df[df.item == key].set_index("target")
+        for target, want in (("b", 0.2 + 0.6 * p), ("a and b", 0.8 * p)):
+            se = math.sqrt(want * (1 - want) / n)
+            assert abs(got.loc[target, "p"] - want) < 4 * se, (key, target)
+            assert got.loc[target, "stderr"] == pytest.approx(se, rel=0.05)
+        assert got.loc["b", "spawn_key"] == (i,) and got.loc["b", "seed"] == 4
+        # one row repeated alone, as the docstring says
+        alone = pactsim.simulate(sc.with_changes({"a.p": p}), n,
+                                 seed=np.random.SeedSequence(4, spawn_key=(i,)),
+                                 keep_draws=True, progress=False)
+        assert alone.prob("a and b").value == got.loc["a and b", "p"]
+    again = pactsim.sweep({"lo": {"a.p": 0.1}, "hi": {"a.p": 0.9}}, ["b", "a and b"],
+                          base=sc, n=n, seed=4)
+    assert again.p.tolist() == df.p.tolist()
+
+
+def test_sweep_of_categorical_outcomes() -> None:
+    sc = pactsim.loads(CAT)
+    df = pactsim.sweep([{"x.levels": {"absent": 0.5, "generic": 0.25, "named": 0.25}}],
+                       ["x == named", "x == absent", "qy"], base=sc, method="exact")
+    got = df.set_index("target")
+    assert got.loc["x == named", "p"] == pytest.approx(0.25)
+    assert got.loc["x == named", "kind"] == "outcome"
+    assert got.loc["x == absent", "p"] == pytest.approx(0.5)
+    assert got.loc["qy", "p"] == pytest.approx(0.5 * 0.1 + 0.25 * 0.5 + 0.25 * 0.9)
+
+
+# -- pooling ----------------------------------------------------------------------------------
+def test_pool_probabilities_by_hand() -> None:
+    p, w = [0.2, 0.5, 0.9], [1.0, 2.0, 1.0]
+    lo = sum(wi * logit(pi) for wi, pi in zip(w, p, strict=True)) / 4
+    assert pool_probabilities(p, weights=w) == pytest.approx(expit(lo), abs=1e-12)
+    assert pool_probabilities(p, weights=w, extremize=2.5) == pytest.approx(
+        expit(2.5 * lo), abs=1e-12)
+    lin = (0.2 + 1.0 + 0.9) / 4
+    assert pool_probabilities(p, weights=w, method="linear") == pytest.approx(lin, abs=1e-12)
+    assert pool_probabilities(p, weights=w, method="linear", extremize=0.5) == pytest.approx(
+        expit(0.5 * logit(lin)), abs=1e-12)
+    # a single analyst, and equal numbers, are their own pool
+    assert pool_probabilities([0.37]) == pytest.approx(0.37)
+    assert pool_probabilities([0.37, 0.37, 0.37], method="linear") == pytest.approx(0.37)
+    # a certain analyst decides the geometric pool; the linear pool just averages
+    assert pool_probabilities([1.0, 0.3]) == 1.0
+    assert pool_probabilities([1.0, 0.3], method="linear") == pytest.approx(0.65)
+    assert pool_probabilities([1.0, 0.0], method="linear") == pytest.approx(0.5)
+    assert pool_probabilities([0.0, 0.0], method="linear", extremize=2) == 0.0
+
+
+def test_pool_probabilities_ignores_an_analyst_of_weight_zero() -> None:
+    """A weight of 0 leaves the analyst out: a certain 0 from them cannot make the
+    geometric pool undefined (before the fix: NaN)."""
+    assert pool_probabilities([0.0, 1.0], weights=[0, 1]) == 1.0
+    assert pool_probabilities([0.0, 0.6], weights=[0, 1]) == pytest.approx(0.6)
+    assert pool_probabilities([0.2, 0.9], weights=[1, 0], method="linear") == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"p": []}, {"p": [0.3, 0.6], "weights": [1]}, {"p": [0.3, 0.6], "weights": [0, 0]},
+    {"p": [0.3, 0.6], "weights": [-1, 2]}, {"p": [0.3, 0.6], "weights": [1, math.nan]},
+    {"p": [0.3, 1.2]}, {"p": [0.3, 0.6], "method": "median"},
+])
+def test_pool_probabilities_refuses_bad_input(kwargs: dict[str, object]) -> None:
+    """Before the fix these gave a number (0.5, or a broadcast sum) or a numpy warning."""
+    with pytest.raises(ArgumentError, match="pool_probabilities"):
+        pool_probabilities(**kwargs)  # type: ignore[arg-type]
+
+
+POOL_A = """\
+pactsim: 1
+id: deal
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  a: {p: 0.2}
+  b: {given: [a], table: {true: 0.5, false: 0.1}}
+  c: {p: 0.0}
+  only_a: {p: 0.5}
+questions:
+  both: a and b
+"""
+POOL_B = """\
+pactsim: 1
+id: deal
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  a: {p: 0.6}
+  b: {p: 0.3}
+  c: {p: 1.0}
+questions:
+  both: a and b
+"""
+
+
+def test_pool_of_two_files_by_hand() -> None:
+    a, b = pactsim.loads(POOL_A), pactsim.loads(POOL_B)
+    pa = {"a": 0.2, "b": 0.2 * 0.5 + 0.8 * 0.1, "both": 0.1, "c": 0.0}
+    pb = {"a": 0.6, "b": 0.3, "both": 0.18, "c": 1.0}
+    geo = pool([a, b], names=["ann", "bob"], weights=[3, 1])
+    assert set(geo.table.index) == {"a", "b", "c", "both"}  # only shared names
+    for k in ("a", "b", "both"):
+        want = expit(0.75 * logit(pa[k]) + 0.25 * logit(pb[k]))
+        assert geo.table.loc[k, "pooled"] == pytest.approx(want, abs=1e-12)
+        assert geo.table.loc[k, "ann"] == pytest.approx(pa[k], abs=1e-12)
+        assert geo.table.loc[k, "spread"] == pytest.approx(abs(pa[k] - pb[k]), abs=1e-12)
+    assert math.isnan(geo.table.loc["c", "pooled"])  # a 0 and a 1: undefined
+    prov = geo.provenance("b")
+    assert list(prov.weight) == [0.75, 0.25]
+    lin = pool([a, b], method="linear", extremize=2)
+    for k in ("a", "b", "both", "c"):
+        m = (pa[k] + pb[k]) / 2
+        assert lin.table.loc[k, "pooled"] == pytest.approx(expit(2 * logit(m)), abs=1e-12)
+    # bob at weight 0: the pool is ann's own numbers, c included
+    ann = pool([a, b], weights=[1, 0])
+    for k in ("a", "b", "both", "c"):
+        assert ann.table.loc[k, "pooled"] == pytest.approx(pa[k], abs=1e-12), k
