@@ -4,7 +4,9 @@ Each subcommand is one library call; all argument parsing lives here. A
 :class:`~pactsim.errors.PactsimError` becomes its message on stderr and exit
 status 2; every other failure the user can meet (a file that cannot be
 written, a worker process that died, Ctrl-C, SIGTERM) becomes one line and the
-status in :data:`EXIT_STATUS`. The traceback is shown only with ``--debug``.
+status in :data:`EXIT_STATUS`. The traceback is shown only with ``--debug``,
+or for a failure none of those explain (a bug: status 4, with a request to
+report it).
 
 Modules that are slow to import (numpy, pandas, pydantic, matplotlib) load
 inside the subcommand that needs them, so ``pactsim --version`` and
@@ -39,6 +41,7 @@ exit status:
        scenario, a read-only file or folder), all checked before simulating
   3    the work failed: the output could not be written (disk full, I/O error,
        standard output closed or full), a worker process died, out of memory
+  4    a bug in pactsim: the traceback is printed; please report it
   130  interrupted (Ctrl-C)
   143  terminated (SIGTERM)
 
@@ -901,8 +904,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as err:
         failure = _failure(err)
-        if failure is None or args.debug:
+        if args.debug:
             raise
+        if failure is None:  # a bug: its traceback is what a report needs
+            import traceback
+
+            with contextlib.suppress(Exception):  # (no stderr: the status still says it)
+                traceback.print_exc()
+            _say(f"pactsim {__version__}: internal error (a bug, not a mistake of yours); "
+                 "please report it with the traceback above")
+            return 4
         if isinstance(err, _OutputFailed) and err.stdout:
             _silence_stdout()
         _say(failure[0])
