@@ -342,8 +342,9 @@ def test_pillar_bundles_count_every_draw_after_pruning(chunk_size: int) -> None:
     sc = many_clauses()
     res = pactsim.simulate(sc, n=N_PRUNED, seed=21, chunk_size=chunk_size, keep_draws=False)
     if chunk_size < N_PRUNED:  # the premise: the table of whole texts was cut, and says so
-        with pytest.warns(PactsimWarning, match="low"):
+        with pytest.warns(PactsimWarning, match="low") as seen:
             res.bundles(top=1, of="all")
+        assert f"({CAP:,})" in str(seen[0].message)  # the cap in force, not the default
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PactsimWarning)
         table = res.bundles(top=100, of="pillars")

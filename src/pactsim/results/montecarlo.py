@@ -34,10 +34,10 @@ from pactsim.inference.weighting import add_log_ratio, apply_log_factors, findin
 from pactsim.language import expr as _expr
 from pactsim.language.evidence import Finding, as_findings, hard_text
 from pactsim.language.scenario import Scenario
+from pactsim.results import stats as _stats
 from pactsim.results import summary as _s
 from pactsim.results.estimate import Estimate, wilson
 from pactsim.results.stats import (
-    MAX_BUNDLES,
     Stats,
     WeightedMoments,
     WeightedStats,
@@ -684,7 +684,7 @@ class Results:
 
             warnings.warn(
                 f"this run saw more distinct sets of {of} than pactsim keeps "
-                f"({MAX_BUNDLES:,}); their counts may be low by up to {table.bound:,} draws "
+                f"({_stats.MAX_BUNDLES:,}); their counts may be low by up to {table.bound:,} draws "
                 f"({table.bound / self.n:.2%} of the draws; column 'bound')",
                 PactsimWarning, stacklevel=2)
         flags, counts = table.table()
