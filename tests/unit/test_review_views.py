@@ -17,7 +17,9 @@ Found and fixed during the review (each has a test below that failed before the 
   ("On or before", "Questions", "Attributes");
 * the report's headline cards dropped the 95% interval of a Monte Carlo estimate whose
   standard error is 0 (P = 0 or 1 in every draw), as if it were exact, while the text
-  and the tables show its Wilson interval.
+  and the tables show its Wilson interval;
+* a 95% interval reaching 100% ("[99.6–100.0]", a character wider than the column) pushed
+  the printed columns after it (dates, P(· | signed)) one place right.
 """
 
 from __future__ import annotations
@@ -486,3 +488,26 @@ def test_report_cards_keep_the_interval_of_a_certain_monte_carlo_estimate() -> N
     assert f"95%: {lo:.1f}–100.0" in cards  # as the text and the tables show it
     ex = _headline(pactsim.exact(pactsim.loads(ONE)))
     assert "95%" not in ex  # exact: no interval
+
+
+def test_an_interval_up_to_100_keeps_the_columns_after_it_in_line() -> None:
+    """"[99.6–100.0]" is one character wider than "[39.7–40.2]"; the columns after the
+    interval (dates, P(· | signed)) stay under their headings either way."""
+    res = pactsim.simulate(pactsim.loads(ONE.replace("rain: {p: 1}", "rain: {p: 0.4}")),
+                           n=1_000, seed=1)
+    lines = text.format_results(res).splitlines()
+    start = lines.index("Timeline: chance by the horizon, and the date if it happens by then")
+    head = lines[start + 1]
+    signing = next(x for x in lines[start:] if x.startswith("  signing "))
+    ms = next(x for x in lines[start:] if x.startswith("  ms "))
+    assert "[99.6–100.0]" in signing and "[0.0–0.4]" in ms
+    for col in ("10%", "median", "90%"):
+        end = head.index(col) + len(col)
+        assert signing[end - 10:end] == "2024-01-02" and ms[end - 1:end] == "—"
+    cond = next(x for x in lines if x.startswith("Questions")).index("P(yes | signed)")
+    q1 = next(x for x in lines if x.startswith("  q1 "))
+    p = res.questions().p_given_signed["q1"]
+    assert "[99.6–100.0]" not in q1 and q1[cond:cond + 6] == f"{100 * p:>5.1f}%"
+    trade = next(x for x in lines if x.startswith("  trade "))
+    cond = next(x for x in lines if x.startswith("In the text")).index("P(in text | signed)")
+    assert "[99.6–100.0]" in trade and trade[cond - 1] == " " and trade[cond:] == "100.0%"
