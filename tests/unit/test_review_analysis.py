@@ -16,6 +16,7 @@ compared with exact ones within a stated number of standard errors, with a seed.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -23,9 +24,12 @@ import pytest
 from scipy import integrate, stats
 
 import pactsim
+from pactsim.analysis.calibration import calibration, pav
 from pactsim.analysis.pooling import pool, pool_probabilities
+from pactsim.analysis.scoring import brier, crps_days, log_score, score
 from pactsim.analysis.spread import sobol, spread, spreads
 from pactsim.errors import ArgumentError
+from pactsim.language.resolutions import loads_resolutions
 
 
 def logit(p: float) -> float:
@@ -233,8 +237,6 @@ def _median_day(p1: float, p2: float) -> int:
 
 
 def test_median_date_tornado_by_hand() -> None:
-    import datetime as dt
-
     s = pactsim.sensitivity(pactsim.loads(DATED), "signing.median")
     day0 = dt.date(2024, 1, 1)
     assert s.base.date() == day0 + dt.timedelta(days=_median_day(0.3, 0.5))
@@ -595,3 +597,219 @@ def test_pool_of_two_files_by_hand() -> None:
     ann = pool([a, b], weights=[1, 0])
     for k in ("a", "b", "both", "c"):
         assert ann.table.loc[k, "pooled"] == pytest.approx(pa[k], abs=1e-12), k
+
+
+# -- scoring ----------------------------------------------------------------------------------
+def test_kernels_at_the_edges() -> None:
+    assert brier(0.0, 0).item() == 0.0 and brier(1.0, 0).item() == 1.0
+    assert brier([0.25, 0.75], [1, 1]).tolist() == [0.5625, 0.0625]
+    assert log_score(1.0, 1).item() == 0.0 and log_score(0.0, 0).item() == 0.0
+    assert log_score(0.0, 1).item() == math.inf and log_score(1.0, 0).item() == math.inf
+    assert log_score(0.25, 0).item() == pytest.approx(-math.log(0.75))
+    assert math.isnan(brier(math.nan, 1).item())
+
+
+def _crps_by_expectations(cdf: list[float], y: int) -> float:
+    """CRPS of an integer-valued X (atoms on days 0..m) as E|X - y| - E|X - X'| / 2."""
+    f = np.asarray(cdf, dtype=float)
+    pmf = np.diff(np.concatenate([[0.0], f, [1.0]]))
+    days = np.arange(len(pmf))
+    e1 = float(np.sum(pmf * np.abs(days - y)))
+    e2 = float(np.sum(pmf[:, None] * pmf[None, :] * np.abs(days[:, None] - days[None, :])))
+    return e1 - e2 / 2
+
+
+@pytest.mark.parametrize("y", [0, 1, 4, 9, 10])
+def test_crps_days_is_the_crps_of_the_discrete_law(y: int) -> None:
+    cdf = [0.0, 0.1, 0.1, 0.35, 0.5, 0.5, 0.6, 0.7, 0.72, 0.8]  # 0.2 after day 9
+    assert crps_days(cdf, y) == pytest.approx(_crps_by_expectations(cdf, y), abs=1e-12)
+    # a point mass scores 0 at its own day
+    assert crps_days([0.0, 0.0, 1.0, 1.0], 2) == 0.0
+
+
+DEAL = """\
+pactsim: 3
+id: deal
+as_of: {as_of}
+horizon: 2024-01-20
+signing:
+  by: {{2024-01-11: 0.4, 2024-01-20: 0.6}}
+events:
+  rain: {{p: {rain}}}
+  x: {{levels: {{absent: 0.2, generic: 0.45, named: 0.35}}}}
+  fog: {{p: 0.5}}
+pillars:
+  military: {{p: 0.8}}
+"""
+DEAL_RES = """\
+resolutions: 1
+scenario: deal
+sources: {{s: a paper}}
+outcomes:
+  signing: {{outcome: {signed}, resolved: {known}, source: s}}
+  rain: {{outcome: false, resolved: 2024-01-11, source: s, base_rate: 0.2}}
+  military: {{outcome: true, given: signing, resolved: 2024-01-08, source: s}}
+  x: {{outcome: named, resolved: 2024-01-08, source: s}}
+  fog: {{outcome: unresolvable, reason: nobody looked}}
+"""
+
+
+def _deal(as_of: str = "2024-01-01", rain: float = 0.3) -> pactsim.Scenario:
+    return pactsim.loads(DEAL.format(as_of=as_of, rain=rain))
+
+
+def _deal_res(signed: str = "2024-01-05", known: str = "2024-01-05") -> object:
+    return loads_resolutions(DEAL_RES.format(signed=signed, known=known))
+
+
+def _signing_cdf(k: int) -> float:
+    """F(day k after 2024-01-01): 0.04 k to day 10, then + 0.2/9 a day to 0.6 on day 19."""
+    return 0.04 * k if k <= 10 else 0.4 + 0.2 * (k - 10) / 9
+
+
+def test_score_of_every_kind_of_item_by_hand() -> None:
+    card = score(_deal(), _deal_res())
+    items = card.items.set_index("item")
+    # true/false items: p, Brier, log, and the baselines
+    want = {"signing": (0.6, 1), "rain": (0.3, 0), "military": (0.8, 1),
+            "x == absent": (0.2, 0), "x == generic": (0.45, 0), "x == named": (0.35, 1)}
+    climate = 3 / 6  # share of true among the six true/false items
+    for name, (p, y) in want.items():
+        r = items.loc[name]
+        assert r.kind == "binary" and r.method == "exact"
+        assert r.p == pytest.approx(p, abs=1e-12), name
+        assert r.brier == pytest.approx((p - y) ** 2, abs=1e-12)
+        assert r.log == pytest.approx(-math.log(p if y else 1 - p), abs=1e-12)
+        assert (r.brier_half, r.log_half) == (0.25, pytest.approx(math.log(2)))
+        rate = 0.2 if name == "rain" else climate
+        assert r.base_rate == pytest.approx(rate)
+        assert r.brier_base == pytest.approx((rate - y) ** 2)
+        assert r.log_base == pytest.approx(-math.log(rate if y else 1 - rate))
+    # the one-vs-rest Brier scores add up to the multi-category one
+    multi = (0.2 - 0) ** 2 + (0.45 - 0) ** 2 + (0.35 - 1) ** 2
+    assert sum(items.loc[f"x == {k}", "brier"] for k in ("absent", "generic", "named")) == (
+        pytest.approx(multi))
+    # the signing date: day 4 (2024-01-05), 20 days as_of..horizon, 0.4 never by the horizon
+    cdf = [_signing_cdf(k) for k in range(20)]
+    d = items.loc["signing.date"]
+    assert d.p_day == pytest.approx(0.04) and d.log == pytest.approx(-math.log(0.04))
+    assert d.crps == pytest.approx(_crps_by_expectations(cdf, 4), abs=1e-9)
+    uniform = [k / 20 for k in range(20)]  # 1/20 on days 1..19 and on "after the horizon"
+    assert d.log_uniform == pytest.approx(math.log(20))
+    assert d.crps_uniform == pytest.approx(_crps_by_expectations(uniform, 4), abs=1e-12)
+    assert d.q10 == dt.date(2024, 1, 4)  # first day with F >= 0.1: 0.12 on day 3
+    assert d.q90 is None or d.q90 != d.q90  # None, or NaN in the frame
+    assert bool(d.covered)  # F never reaches 0.9: the interval is open
+    # unresolvable items are listed, never scored
+    assert "fog" not in items.index and list(card.unresolvable.item) == ["fog"]
+    summ = card.summary().loc["all"]
+    assert summ.n_binary == 6 and summ.n_dates == 1
+    assert summ.brier == pytest.approx(np.mean([(p - y) ** 2 for p, y in want.values()]))
+
+
+def test_track_record_weights_each_version_by_the_days_it_stood() -> None:
+    card = score([_deal(), _deal("2024-01-03", rain=0.1)], _deal_res())
+    t = card.track.set_index("item")
+    # rain: 0.3 stood 2 days (Jan 1-3), 0.1 stood 8 days (Jan 3-11); it came out false
+    assert t.loc["rain", "days"] == 10 and t.loc["rain", "versions"] == 2
+    assert t.loc["rain", "brier"] == pytest.approx((2 * 0.09 + 8 * 0.01) / 10)
+    assert t.loc["rain", "log"] == pytest.approx(
+        (2 * -math.log(0.7) + 8 * -math.log(0.9)) / 10)
+    assert t.loc["rain", "brier_latest"] == pytest.approx(0.01)
+
+
+def test_a_version_made_after_the_signing_day_does_not_score_its_date() -> None:
+    """Signed on Jan 5, known on Jan 8; a version as of Jan 6 gave no mass to Jan 5 (its
+    days start at its as_of). Before the fix the day index was -1, which read the mass
+    "not by the horizon" (0.4) as the probability of the day."""
+    card = score([_deal(), _deal("2024-01-06")], _deal_res(known="2024-01-08"))
+    late = card.items[card.items.as_of == dt.date(2024, 1, 6)].set_index("item")
+    assert "signing.date" not in late.index and "signing" not in late.index
+    assert "rain" in late.index  # rain was still open on Jan 6
+    early = card.items[card.items.as_of == dt.date(2024, 1, 1)].set_index("item")
+    assert early.loc["signing.date", "p_day"] == pytest.approx(0.04)
+
+
+def test_score_by_monte_carlo_is_within_4_se_of_exact() -> None:
+    card = score(_deal(), _deal_res(), method="mc", n=40_000, seed=2)
+    items = card.items.set_index("item")
+    for name, p in (("rain", 0.3), ("military", 0.8), ("x == named", 0.35), ("signing", 0.6)):
+        r = items.loc[name]
+        assert r.method == "montecarlo" and r.stderr > 0
+        assert abs(r.p - p) < 4 * r.stderr, name
+    again = score(_deal(), _deal_res(), method="mc", n=40_000, seed=2)
+    assert again.items.p.tolist() == card.items.p.tolist()
+
+
+# -- calibration ------------------------------------------------------------------------------
+def _isotonic_brute(y: list[float], w: list[float]) -> list[float]:
+    """The weighted isotonic fit by the min-max formula
+    fit_i = max_{j <= i} min_{k >= i} mean(y[j..k]) (no pooling of violators)."""
+    n = len(y)
+
+    def mean(j: int, k: int) -> float:
+        return sum(y[t] * w[t] for t in range(j, k + 1)) / sum(w[j:k + 1])
+
+    return [max(min(mean(j, k) for k in range(i, n)) for j in range(i + 1)) for i in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pav_equals_the_min_max_isotonic_fit(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    y = rng.random(12).round(2).tolist()
+    w = (rng.integers(1, 5, 12)).astype(float).tolist()
+    np.testing.assert_allclose(pav(y, w), _isotonic_brute(y, w), atol=1e-12)
+    np.testing.assert_allclose(pav(y), _isotonic_brute(y, [1.0] * 12), atol=1e-12)
+
+
+def test_calibration_of_hand_made_outcomes() -> None:
+    p = [0.1, 0.1, 0.4, 0.4, 0.4, 0.7, 0.9, 0.9]
+    y = [0, 1, 1, 0, 1, 0, 1, 1]
+    cal = calibration(p, y, bands=0)
+    n, ybar = 8, 5 / 8
+    brier_ = np.mean([(a - b) ** 2 for a, b in zip(p, y, strict=True)])
+    assert cal.brier == pytest.approx(brier_) and cal.n == n and cal.base_rate == ybar
+    # distinct forecasts: 0.1 (1 of 2 true), 0.4 (2 of 3), 0.7 (0 of 1), 0.9 (2 of 2)
+    bins = {0.1: (2, 0.5), 0.4: (3, 2 / 3), 0.7: (1, 0.0), 0.9: (2, 1.0)}
+    t = cal.table.set_index("p")
+    for f, (k, obs) in bins.items():
+        assert t.loc[f, "count"] == k and t.loc[f, "observed"] == pytest.approx(obs)
+    rel = sum(k * (f - obs) ** 2 for f, (k, obs) in bins.items()) / n
+    res = sum(k * (obs - ybar) ** 2 for k, obs in bins.values()) / n
+    assert (cal.rel, cal.res, cal.unc) == (pytest.approx(rel), pytest.approx(res),
+                                           pytest.approx(ybar * (1 - ybar)))
+    assert cal.brier == pytest.approx(cal.rel - cal.res + cal.unc)
+    # CORP: the bins 0.4 (2/3) and 0.7 (0) violate order and pool to 2/4 = 0.5
+    hat = {0.1: 0.5, 0.4: 0.5, 0.7: 0.5, 0.9: 1.0}
+    assert dict(t.recalibrated) == {k: pytest.approx(v) for k, v in hat.items()}
+    s_hat = np.mean([(hat[a] - b) ** 2 for a, b in zip(p, y, strict=True)])
+    assert cal.mcb == pytest.approx(brier_ - s_hat)
+    assert cal.dsc == pytest.approx(ybar * (1 - ybar) - s_hat)
+    assert cal.brier == pytest.approx(cal.mcb - cal.dsc + cal.unc)
+    assert cal.sharpness == pytest.approx(np.var(p))
+
+
+def test_calibration_edge_cases() -> None:
+    one = calibration([0.7], [1], bands=0)  # a single outcome
+    assert (one.brier, one.unc, one.mcb, one.dsc) == (
+        pytest.approx(0.09), 0.0, pytest.approx(0.09), 0.0)
+    same = calibration([0.3] * 4, [0, 0, 1, 0], bands=0)  # all tied: one bin
+    assert len(same.table) == 1 and same.table.recalibrated[0] == pytest.approx(0.25)
+    assert same.res == 0.0 and same.sharpness == 0.0
+    for p, y in (([], []), ([0.5, math.nan], [1, 0]), ([0.5], [0.5]), ([0.5, 0.2], [1]),
+                 ([1.5], [1])):
+        with pytest.raises(ArgumentError):
+            calibration(p, y, bands=0)
+    with pytest.raises(ArgumentError):
+        calibration([0.5], [1], level=1.0)
+
+
+def test_calibration_band_of_one_forecast_value_is_binomial() -> None:
+    """Every forecast 0.3, 50 of them: the recalibrated value is the share true, so the
+    consistency band is the 5% and 95% quantiles of Binomial(50, 0.3) / 50."""
+    cal = calibration([0.3] * 50, [1] * 15 + [0] * 35, bands=4000, level=0.9, seed=1)
+    lo, hi = stats.binom.ppf([0.05, 0.95], 50, 0.3) / 50
+    assert abs(cal.table.lo[0] - lo) <= 1 / 50 + 1e-12
+    assert abs(cal.table.hi[0] - hi) <= 1 / 50 + 1e-12
+    again = calibration([0.3] * 50, [1] * 15 + [0] * 35, bands=4000, level=0.9, seed=1)
+    assert again.table.equals(cal.table)

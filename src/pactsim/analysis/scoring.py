@@ -279,9 +279,10 @@ def _score_one(fc: _Forecast, res: Resolutions, *, skip_known: bool) -> list[dic
     sc = fc.sc
     rows: list[dict[str, Any]] = []
     for o in res.outcomes.values():
-        if o.value is None or (skip_known and o.resolved is not None
-                               and o.resolved <= sc.as_of):
-            continue
+        if o.value is None or (skip_known and any(
+                d is not None and d <= sc.as_of for d in (
+                    o.resolved, o.value if isinstance(o.value, dt.date) else None))):
+            continue  # known, or dated on or before this version's as_of (its days start there)
         base = {"scenario": sc.id, "as_of": sc.as_of, "item": o.name, "given": o.given,
                 "resolved": o.resolved, "source": ",".join(o.source), "base_rate": o.base_rate}
         if isinstance(o.value, dt.date):
