@@ -136,3 +136,41 @@ def test_cancelling_observations_over_many_blocks_leave_the_prior() -> None:
         est = res.prob(name)
         assert abs(est.value - p) < 4 * est.stderr
     assert res.ess == pytest.approx(res.n, rel=1e-9)  # every weight equal
+
+
+# -- the engine's likelihood weights ------------------------------------------------------
+# Sixty findings, each clamping an event of chance 1e-6, make every draw's likelihood
+# (1e-6)**60 = 1e-360: 0 in floating point, and simulate refused "held in none of the
+# draws". The engine now multiplies a block's weights by a power of 2 when the largest
+# falls below 2**-100 (exact), and the block carries the logarithm taken out.
+
+def test_renormalize_is_an_exact_power_of_two() -> None:
+    from pactsim.inference.engine import _renormalize
+
+    w = np.array([3e-200, 1e-250, 0.0, 7e-201])
+    before = w.copy()
+    s = _renormalize(w)
+    assert 0.5 <= w.max() < 1.0
+    k = round(s / math.log(2.0))  # the divisor is 2**k
+    assert s == k * math.log(2.0)
+    np.testing.assert_array_equal(w, np.ldexp(before, -k))  # bit for bit
+    big = np.array([0.5, 2.0**-99])
+    assert _renormalize(big) == 0.0 and big[1] == 2.0**-99
+    assert _renormalize(np.zeros(3)) == 0.0
+
+
+def test_many_unlikely_clamped_findings_still_weigh() -> None:
+    k = 60
+    text = ("pactsim: 1\nid: many\nas_of: 2024-01-01\nhorizon: 2024-12-31\nevents:\n"
+            + "".join(f"  x{i}: {{p: 0.000001}}\n" for i in range(k))
+            + "  y:\n    given: [x0]\n    table: {true: 0.8, false: 0.1}\n")
+    sc = pactsim.loads(text)
+    evidence = {f"x{i}": True for i in range(k)}
+    res = pactsim.simulate(sc, n=3 * 65_536, seed=1, evidence=evidence)
+    # every draw has every x true and the same likelihood: equal weights, and y given x0
+    assert res.ess == pytest.approx(res.n, rel=1e-9)
+    assert res.draws is not None and res.draws.weight is not None
+    np.testing.assert_allclose(res.draws.weight, res.draws.weight[0], rtol=1e-12)
+    est = res.prob("y")
+    assert abs(est.value - 0.8) < 4 * est.stderr
+    assert res.prob("x7").value == 1.0

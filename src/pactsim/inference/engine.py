@@ -1164,13 +1164,15 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                 days: NDArray[np.int64], ev: EvidencePlan | None = None,
                 weight: NDArray[np.float64] | None = None,
                 brackets: list[_Brackets | None] | None = None,
-                groups: dict[int, _Outcomes | None] | None = None) -> None:
+                groups: dict[int, _Outcomes | None] | None = None) -> float:
     """Draw one block into ``bits`` ``(n_binary, n)``, ``drivers`` ``(n_drivers, n)``
     and ``days`` ``(n_dated, n)`` (views into the chunk's arrays).
 
     With evidence ``ev``, clamped nodes are set and ``weight`` ``(n,)`` is
     multiplied by their likelihood (:mod:`pactsim.inference.weighting`); every
-    node still consumes the random numbers it would without evidence.
+    node still consumes the random numbers it would without evidence. Returns the
+    logarithm of what the weights were divided by to keep them from underflowing
+    (:func:`_renormalize`; 0.0 almost always).
     ``groups`` (:func:`outcome_groups`) draws categorical nodes' outcome rows
     with one uniform each (with their present row where :func:`merged_groups`
     allows and no finding names the node or its outcomes); a finding that sets an
@@ -1188,6 +1190,7 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
     scratch = _Scratch(n)
     cells: dict[int, tuple[NDArray[np.intp], bool]] = {}  # driver -> cells, once a block
     brackets = brackets or [None] * len(model.plans)
+    clamps_since = False  # a node was clamped since the weights were last renormalised
     clamps = ev.binary if ev is not None else {}
     if groups and ev is not None:
         clamps = _with_presence(groups, ev)
@@ -1196,7 +1199,11 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
     done: set[int] = set()  # nodes whose outcome rows were drawn with their present row
     # merged nodes named by findings: their two streams' generator (see _child_stream)
     child: dict[int, np.random.Generator] = {}
+    log_scale = 0.0  # the weights are the likelihoods divided by exp(log_scale)
     for plan, kern, tab, br in zip(model.plans, kernels, tables, brackets, strict=True):
+        if weight is not None and clamps_since:
+            log_scale += _renormalize(weight)
+            clamps_since = False
         if plan.index in merged:
             mg = merged[plan.index]
             if plan.index not in clamps and not any(r in clamps for r in mg.rows):
@@ -1211,6 +1218,7 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                 g_rng = child.get(grp.node, rng)
                 if weight is not None and any(r in clamps for r in grp.rows):
                     _clamp_outcomes(grp, clamps, bits, g_rng, weight)
+                    clamps_since = True
                 elif _draw_outcomes(grp, bits, g_rng, n, scratch, index_over == grp.given):
                     index_over = grp.given
             continue
@@ -1220,6 +1228,7 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
             if ev is not None and plan.index in ev.dates and weight is not None:
                 sample_curve_in(timing, ev.dates[plan.index], model.horizon, rng, bits,
                                 drivers, days[timing.slot], weight)
+                clamps_since = True
             else:
                 sample_curve(timing, rng, bits, drivers, days[timing.slot])
             continue
@@ -1241,6 +1250,7 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
             _apply_gates(plan, bits, out)
         if plan.index in clamps and weight is not None:
             _clamp(plan, kern, tab, clamps[plan.index], bits, drivers, weight)
+            clamps_since = True
         if timing is None:
             continue
         # a milestone: its ever bit is drawn; now its day
@@ -1250,9 +1260,33 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                 _clamp(plan, kern, tab, True, bits, drivers, weight)
             sample_milestone_in(timing, interval, model.horizon, rng, bits, drivers, days,
                                 weight)
+            clamps_since = True
         else:
             sample_milestone(timing, rng, bits, drivers, days,
                              tuple(model.index[model.dated[a]] for a in timing.anchors))
+    if weight is not None and clamps_since:
+        log_scale += _renormalize(weight)
+    return log_scale
+
+
+#: Weights whose largest falls below this are renormalised (see :func:`_renormalize`).
+_RENORMALIZE_BELOW = 2.0 ** -100
+
+
+def _renormalize(weight: NDArray[np.float64]) -> float:
+    """Keep a block's likelihood weights from underflowing: when the largest is below
+    :data:`_RENORMALIZE_BELOW` (and not 0), multiply them all by the power of 2 that
+    brings it into [1/2, 1) — exact, no rounding — and return the logarithm of the
+    divisor taken out (else 0.0). Many clamped findings of small chance (200 of
+    chance 0.02 make 1e-340) then still leave weights to compare."""
+    if not weight.shape[0]:
+        return 0.0
+    top = float(weight.max())
+    if top == 0.0 or top >= _RENORMALIZE_BELOW:
+        return 0.0
+    e = math.frexp(top)[1]
+    np.ldexp(weight, -e, out=weight)
+    return e * math.log(2.0)
 
 
 def _with_presence(groups: dict[int, _Outcomes | None], ev: EvidencePlan) -> dict[int, bool]:
@@ -1409,8 +1443,8 @@ def block_size(n: int, block: int) -> int:
 
 
 def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
-                  spawn_key: tuple[int, ...] = (), evidence: EvidencePlan | None = None
-                  ) -> Draws:
+                  spawn_key: tuple[int, ...] = (), evidence: EvidencePlan | None = None,
+                  scales: list[float] | None = None) -> Draws:
     """Draws of blocks ``blocks`` of an ``n``-draw run seeded with ``entropy``
     (and ``spawn_key``, see :func:`block_generator`).
 
@@ -1418,7 +1452,9 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     array (no per-block arrays to concatenate). With ``evidence`` the clamped
     nodes are set and the draws carry their likelihood weights (``weight``;
     rejected and soft findings are applied later, over the questions too: see
-    :func:`~pactsim.inference.weighting.finish_weights`).
+    :func:`~pactsim.inference.weighting.finish_weights`); each block's weights are
+    its likelihoods divided by ``exp(s)``, ``s`` appended to ``scales`` when given
+    (see :func:`_fill_block`).
     """
     kernels, tables = prepared(model)
     brackets = brackets_of(model) if n >= BRACKETS_FROM else None
@@ -1433,9 +1469,12 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     for b in blocks:
         z = a + block_size(n, b)
         rng = block_generator(entropy, b, spawn_key)
-        _fill_block(model, kernels, tables, rng,
-                    draws.bits[:, a:z], draws.drivers[:, a:z], draws.days[:, a:z],
-                    evidence, None if weight is None else weight[a:z], brackets, groups)
+        scale = _fill_block(model, kernels, tables, rng,
+                            draws.bits[:, a:z], draws.drivers[:, a:z], draws.days[:, a:z],
+                            evidence, None if weight is None else weight[a:z], brackets,
+                            groups)
+        if scales is not None:
+            scales.append(scale)
         if model.attributes:  # format 3: after every node of the block (leaves)
             sample_attributes(model.attributes, rng, draws.bits[:, a:z],
                               draws.drivers[len(model.drivers):, a:z])

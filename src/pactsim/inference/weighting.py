@@ -50,6 +50,11 @@ single draw is made. The engine then draws each block with a weight per draw:
   amounts are brought to one scale when their sums are merged
   (:attr:`~pactsim.results.stats.WeightedStats.log_scale`).
 
+Clamped findings of small chance can make a draw's likelihood underflow too
+(sixty of chance 1e-6 make 1e-360): the engine multiplies a block's weights by
+a power of 2 whenever the largest falls below 2**-100, which is exact, and
+records the logarithm taken out in the same ``log_scale``.
+
 The weighted estimate of P(A | evidence) is the self-normalised ratio
 :math:`\\sum_i w_i 1[A_i] / \\sum_i w_i`. Pure numpy; no I/O.
 """

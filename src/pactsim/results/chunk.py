@@ -42,7 +42,9 @@ def run_chunk(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n:
     the rejected and soft findings over nodes and questions) and each block
     gives a :class:`~pactsim.results.stats.WeightedStats`.
     """
-    draws = sample_blocks(model, entropy, n, range(start, stop), spawn_key, evidence)
+    engine_scales: list[float] = []
+    draws = sample_blocks(model, entropy, n, range(start, stop), spawn_key, evidence,
+                          engine_scales)
     answers = evaluate_questions(model, draws)
     if evidence is not None:
         assert draws.weight is not None
@@ -55,9 +57,11 @@ def run_chunk(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n:
         a = 0
         for b in range(start, stop):
             z = a + block_size(n, b)
-            # soft findings: each block divided by its largest weight (its own scale, so
-            # that the sums do not depend on chunking; merging aligns the scales)
-            scale = 0.0 if log_f is None else apply_log_factors(draws.weight[a:z], log_f[a:z])
+            # each block on its own scale (the engine's renormalisation, then the soft
+            # findings' division by the largest weight), so the sums do not depend on
+            # chunking; merging aligns the scales
+            scale = engine_scales[b - start] if log_f is None else \
+                engine_scales[b - start] + apply_log_factors(draws.weight[a:z], log_f[a:z])
             wparts.append(summarize_weighted(model, draws.take(slice(a, z)), draws.weight[a:z],
                                              {k: v[a:z] for k, v in answers.items()}, groups,
                                              scale))
