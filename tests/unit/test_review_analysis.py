@@ -17,6 +17,7 @@ compared with exact ones within a stated number of standard errors, with a seed.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 
 import numpy as np
@@ -28,7 +29,7 @@ from pactsim.analysis.calibration import calibration, pav
 from pactsim.analysis.pooling import pool, pool_probabilities
 from pactsim.analysis.scoring import brier, crps_days, log_score, score
 from pactsim.analysis.spread import sobol, spread, spreads
-from pactsim.errors import ArgumentError
+from pactsim.errors import ArgumentError, PactsimError
 from pactsim.language.resolutions import loads_resolutions
 
 
@@ -813,3 +814,218 @@ def test_calibration_band_of_one_forecast_value_is_binomial() -> None:
     assert abs(cal.table.hi[0] - hi) <= 1 / 50 + 1e-12
     again = calibration([0.3] * 50, [1] * 15 + [0] * 35, bands=4000, level=0.9, seed=1)
     assert again.table.equals(cal.table)
+
+
+# -- diff -------------------------------------------------------------------------------------
+def _p_b(pa: float, pt: float) -> float:
+    return pa * pt + (1 - pa) * 0.2
+
+
+def _shapley_brute(values: dict[frozenset[str], float], players: list[str]) -> dict[str, float]:
+    """Average over every order of the players of what each adds when it comes."""
+    out = dict.fromkeys(players, 0.0)
+    orders = list(itertools.permutations(players))
+    for order in orders:
+        have: frozenset[str] = frozenset()
+        for x in order:
+            out[x] += (values[have | {x}] - values[have]) / len(orders)
+            have = have | {x}
+    return out
+
+
+def _two_values() -> dict[frozenset[str], float]:
+    """P(b) with each subset of the edits a.p 0.3 -> 0.6, b.table.true 0.8 -> 0.9, z.p."""
+    out = {}
+    for k in range(4):
+        for s in itertools.combinations(["a.p", "b.table.true", "z.p"], k):
+            out[frozenset(s)] = _p_b(0.6 if "a.p" in s else 0.3,
+                                     0.9 if "b.table.true" in s else 0.8)
+    return out
+
+
+def test_diff_changes_and_exact_shapley_by_brute_force() -> None:
+    a = pactsim.loads(TWO)
+    b = a.with_changes({"a.p": 0.6, "b.table.true": 0.9, "z.p": 0.1})
+    d = pactsim.diff(a, b, "q")
+    ch = d.changes[d.changes.statistic == "p"].set_index("name")
+    for name, (va, vb) in {"q": (0.38, _p_b(0.6, 0.9)), "a": (0.3, 0.6), "z": (0.6, 0.1),
+                           "b": (0.38, _p_b(0.6, 0.9)), "zero": (0, 0), "one": (1, 1)}.items():
+        assert (ch.loc[name, "a"], ch.loc[name, "b"]) == (pytest.approx(va), pytest.approx(vb))
+        assert ch.loc[name, "change"] == pytest.approx(vb - va, abs=1e-12)
+    values = _two_values()
+    want = _shapley_brute(values, ["a.p", "b.table.true", "z.p"])
+    att = d.attribution.set_index("edit")
+    for edit, w in want.items():
+        assert att.loc[edit, "shapley"] == pytest.approx(w, abs=1e-12), edit
+        assert att.loc[edit, "one_at_a_time"] == pytest.approx(
+            values[frozenset([edit])] - values[frozenset()], abs=1e-12)
+    assert att.shapley.sum() == pytest.approx(_p_b(0.6, 0.9) - 0.38, abs=1e-12)
+    assert d.totals.loc[0, "change"] == pytest.approx(0.24)
+
+
+def test_diff_sampled_shapley_sums_to_the_total_and_is_near_exact() -> None:
+    a = pactsim.loads(TWO)
+    b = a.with_changes({"a.p": 0.6, "b.table.true": 0.9, "z.p": 0.1})
+    d = pactsim.diff(a, b, "q", max_exact_edits=0, permutations=200, seed=5)
+    assert d.totals.loc[0, "shapley"] == "sampled"
+    att = d.attribution.set_index("edit")
+    assert att.shapley.sum() == pytest.approx(0.24, abs=1e-12)  # each order telescopes
+    want = _shapley_brute(_two_values(), ["a.p", "b.table.true", "z.p"])
+    for edit, w in want.items():
+        se = att.loc[edit, "shapley_stderr"]
+        assert abs(att.loc[edit, "shapley"] - w) <= max(4 * se, 1e-12), edit
+
+
+def test_diff_by_monte_carlo_is_within_4_paired_se_of_exact() -> None:
+    a = pactsim.loads(TWO)
+    b = a.with_changes({"a.p": 0.35})  # a small edit: the paired se is far below
+    n = 20_000
+    d = pactsim.diff(a, b, "q", method="mc", n=n, seed=7)
+    r = row(d.changes[d.changes.statistic == "p"], "name", "q")
+    exact_change = _p_b(0.35, 0.8) - 0.38
+    assert r["method"] == "mc" and 0 < r["stderr"] < r["stderr_independent"] / 3
+    assert abs(r["change"] - exact_change) < 4 * r["stderr"]
+    z = row(d.changes[d.changes.statistic == "p"], "name", "z")
+    assert z["change"] == 0.0 and z["stderr"] == 0.0  # the same draws: nothing moves
+    again = pactsim.diff(a, b, "q", method="mc", n=n, seed=7)
+    assert again.changes.equals(d.changes)
+
+
+def test_diff_of_categorical_outcomes_and_text_edits() -> None:
+    a = pactsim.loads(CAT)
+    b = a.with_changes({"x.levels": {"absent": 0.1, "generic": 0.35, "named": 0.55},
+                        "a.label": "Hello"})
+    d = pactsim.diff(a, b, "qy")
+    ch = d.changes[d.changes.statistic == "p"].set_index("name")
+    for k, (va, vb) in {"absent": (0.2, 0.1), "generic": (0.45, 0.35),
+                        "named": (0.35, 0.55)}.items():
+        assert ch.loc[f"x == {k}", "change"] == pytest.approx(vb - va, abs=1e-12)
+    qy = 0.1 * 0.1 + 0.35 * 0.5 + 0.55 * 0.9
+    assert ch.loc["qy", "change"] == pytest.approx(qy - 0.56, abs=1e-12)
+    # one edit for the map (it sums to 1), and the label is text: attributed nothing
+    assert len(d.edits) == 1 and len(d.text_edits) == 1
+    assert d.attribution.shapley.tolist() == [pytest.approx(qy - 0.56)]
+
+
+def test_diff_of_a_median_date() -> None:
+    a = pactsim.loads(DATED)
+    b = a.with_changes({"signing.by.2024-03-01": 0.2})
+    d = pactsim.diff(a, b, "signing.date <= 2024-02-15")
+    med = row(d.changes, "statistic", "median")
+    assert med["change"] == _median_day(0.2, 0.5) - _median_day(0.3, 0.5)
+    # F(45 days) = p1 * 45 / 60
+    assert d.totals.loc[0, "a"] == pytest.approx(0.3 * 45 / 60)
+    assert d.totals.loc[0, "b"] == pytest.approx(0.2 * 45 / 60)
+    mc = pactsim.diff(a, b, method="mc", n=20_000, seed=2)
+    m = row(mc.changes, "statistic", "median")
+    assert abs(m["change"] - med["change"]) <= max(4 * m["stderr"], 1.0)
+
+
+# -- history ----------------------------------------------------------------------------------
+NEWS = """\
+pactsim: 2
+id: news
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  rain: {p: 0.3}
+  wind: {p: 0.5}
+  wet: {given: [rain, wind], table: {true: {true: 0.9, false: 0.8}, false: {true: 0.3, false: 0.1}}}
+questions:
+  qwet: wet
+observations:
+  - {date: 2024-05-01, source: later, evidence: wind}
+  - {date: 2024-03-01, source: radio, evidence: rain, likelihood_ratio: 4}
+  - {date: 2024-05-01, source: same day, evidence: not wet, likelihood_ratio: 0.5}
+"""
+WET = {(True, True): 0.9, (True, False): 0.8, (False, True): 0.3, (False, False): 0.1}
+
+
+def _posterior(question: str, news: list[tuple[str, float | None]]) -> float:
+    """P(question | news) by enumerating the 8 worlds: hard news (ratio None) keeps the
+    worlds where it holds, soft news multiplies their weight by its ratio."""
+    num = den = 0.0
+    for rain, wind, wet in itertools.product((True, False), repeat=3):
+        world = {"rain": rain, "wind": wind, "wet": wet, "not wet": not wet}
+        w = (0.3 if rain else 0.7) * 0.5 * (WET[rain, wind] if wet else 1 - WET[rain, wind])
+        for what, ratio in news:
+            w *= (1.0 if world[what] else 0.0) if ratio is None else (
+                ratio if world[what] else 1.0)
+        den += w
+        num += w * world[question]
+    return num / den
+
+
+def test_history_by_enumeration_of_worlds() -> None:
+    """Entries are read in date order, those of one day together; each step conditions on
+    every observation up to its date."""
+    df = pactsim.history(pactsim.loads(NEWS), ["wet", "rain"])
+    news = [[], [("rain", 4.0)], [("rain", 4.0), ("wind", None), ("not wet", 0.5)]]
+    dates = [dt.date(2024, 1, 1), dt.date(2024, 3, 1), dt.date(2024, 5, 1)]
+    assert df.step.tolist() == [0, 0, 1, 1, 2, 2]
+    for k in range(3):
+        got = df[df.step == k].set_index("question")
+        assert got.date.tolist() == [dates[k]] * 2
+        for q in ("wet", "rain"):
+            assert got.loc[q, "p"] == pytest.approx(_posterior(q, news[k]), abs=1e-12), (k, q)
+    assert df.loc[4, "source"] == "later | same day"
+    assert df.loc[4, "evidence"] == "wind; not wet (×0.5)"
+    assert _posterior("wet", []) == pytest.approx(0.395)  # the helper itself, by hand
+
+
+def test_history_by_monte_carlo_is_within_4_se_of_exact() -> None:
+    sc = pactsim.loads(NEWS)
+    n = 50_000
+    df = pactsim.history(sc, ["wet", "rain"], method="mc", n=n, seed=1)
+    news = [[], [("rain", 4.0)], [("rain", 4.0), ("wind", None), ("not wet", 0.5)]]
+    for k in range(3):
+        got = df[df.step == k].set_index("question")
+        for q in ("wet", "rain"):
+            r = got.loc[q]
+            assert r.method == "montecarlo" and r.stderr > 0 and 0 < r.n_eff <= n
+            assert abs(r.p - _posterior(q, news[k])) < 4 * r.stderr, (k, q)
+    assert df[df.step == 0].n_eff.tolist() == [n, n]  # the priors: every draw counts
+    again = pactsim.history(sc, ["wet", "rain"], method="mc", n=n, seed=1)
+    assert again.p.tolist() == df.p.tolist()
+
+
+def test_history_refuses_impossible_news_at_its_date() -> None:
+    sc = pactsim.loads(NEWS.replace("evidence: wind}", "evidence: wind and not wind}"))
+    with pytest.raises(PactsimError, match="2024-05-01"):
+        pactsim.history(sc, ["wet"])
+
+
+def _wind_given_wet(rain: float = 0.3, wind: float = 0.5,
+                    table: dict[tuple[bool, bool], float] = WET) -> float:
+    on = sum((rain if r else 1 - rain) * table[r, True] for r in (True, False))
+    off = sum((rain if r else 1 - rain) * table[r, False] for r in (True, False))
+    return wind * on / (wind * on + (1 - wind) * off)
+
+
+_OBSERVED_Q = "wind"
+
+
+def _observed() -> pactsim.Scenario:
+    return pactsim.loads(NEWS.split("questions:")[0] + """\
+observations:
+  - {date: 2024-03-01, source: radio, evidence: wet}
+""")
+
+
+def test_sensitivity_of_a_file_with_observations_conditions_every_end() -> None:
+    """P(wind | wet observed) depends on rain.p and on wet's table through the news (the
+    ancestors of the question and of the evidence). Before the fix those inputs were
+    called idle (swing 0, not evaluated) and the ends of wind.p ignored the news
+    (q_low was the prior P(wind) = low)."""
+    s = pactsim.sensitivity(_observed(), _OBSERVED_Q)
+    assert s.base == pytest.approx(_wind_given_wet(), abs=1e-12)
+    r = row(s.tornado, "input", "wind.p")
+    assert r["q_low"] == pytest.approx(_wind_given_wet(wind=r["low"]), abs=1e-12)
+    assert r["q_high"] == pytest.approx(_wind_given_wet(wind=r["high"]), abs=1e-12)
+    r = row(s.tornado, "input", "rain.p")
+    assert r["q_low"] == pytest.approx(_wind_given_wet(rain=r["low"]), abs=1e-12)
+    assert r["q_high"] == pytest.approx(_wind_given_wet(rain=r["high"]), abs=1e-12)
+    assert r["swing"] > 0.05
+    r = row(s.tornado, "input", "wet.table.false.true")
+    cells = {**WET, (False, True): r["high"]}
+    assert r["q_high"] == pytest.approx(_wind_given_wet(table=cells), abs=1e-12)

@@ -585,7 +585,8 @@ class _Engine:
         (Monte Carlo, a driver, ends chosen by hand — those are validated — or anything
         it cannot set), and the caller takes :meth:`pair`. The answers are those of
         ``exact(with_changes(...))`` (``tests/unit/test_categorical_analysis.py``)."""
-        if self.base_exact is None or item.kind == "driver" or item.range == "given":
+        if (self.base_exact is None or item.kind == "driver" or item.range == "given"
+                or self.sc.observations):  # _Numbers answers without the file's news
             return None
         from pactsim.analysis.spread import _Numbers
 
@@ -949,8 +950,10 @@ def sensitivity(
         raise ArgumentError(f"question {target.text!r}: {_first_line(err)} (ask a true/false "
                             "question, a binary node, an expression or NODE.median)") from None
     rows: list[tuple[Any, ...]] = []
-    feeding = _upstream(sc, {target.node} if target.kind == "median" else
-                        set(_NAME.findall(target.expr)))
+    # P(Q | news) reads the laws of the ancestors of Q and of the file's observations
+    feeding = _upstream(sc, ({target.node} if target.kind == "median" else
+                             set(_NAME.findall(target.expr)))
+                        | {x for f in sc.findings() for x in _NAME.findall(f.expr)})
     idle = 0
     for item in items:
         if _node_of(item, sc) not in feeding:  # cannot move the question: exactly 0
