@@ -1029,3 +1029,25 @@ def test_sensitivity_of_a_file_with_observations_conditions_every_end() -> None:
     r = row(s.tornado, "input", "wet.table.false.true")
     cells = {**WET, (False, True): r["high"]}
     assert r["q_high"] == pytest.approx(_wind_given_wet(table=cells), abs=1e-12)
+
+
+def test_sensitivity_by_monte_carlo_weights_the_draws_by_the_news() -> None:
+    """Under observations the draws carry weights (likelihood weighting; 0 where hard news
+    fails). Before the fix the tornado and the value of information took plain means of
+    the draws: P(wind | wet) came out near the prior 0.5, and rain.p had a swing of 0."""
+    n = 40_000
+    sc = _observed()
+    mc = pactsim.sensitivity(sc, _OBSERVED_Q, method="mc", n=n, seed=3)
+    ex = pactsim.sensitivity(sc, _OBSERVED_Q)
+    se_base = math.sqrt(ex.base * (1 - ex.base) / (n * 0.35))  # about 35% of draws are wet
+    assert abs(mc.base - ex.base) < 4 * se_base
+    for name in ("rain.p", "wind.p", "wet.table.true.false"):
+        m, e = row(mc.tornado, "input", name), row(ex.tornado, "input", name)
+        assert m["stderr"] > 0, name
+        assert abs(m["swing"] - e["swing"]) < 4 * m["stderr"], name
+        for end in ("q_low", "q_high"):
+            assert abs(m[end] - e[end]) < 4 * se_base * 1.5, (name, end)
+    m, e = row(mc.voi, "node", "rain"), row(ex.voi, "node", "rain")
+    assert e["p_node"] == pytest.approx(0.3 * 0.85 / 0.395)  # P(rain | wet)
+    assert abs(m["p_node"] - e["p_node"]) < 4 * se_base
+    assert abs(m["q_if_true"] - e["q_if_true"]) < 4 * se_base * 2

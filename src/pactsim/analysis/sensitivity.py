@@ -567,7 +567,9 @@ class _Engine:
     def _read_mc(self, res: Any) -> float:
         t = self.target
         if t.kind == "p":
-            return float(res._evaluate(t.expr, "expr").mean())
+            x = np.asarray(res._evaluate(t.expr, "expr"), dtype=np.float64)
+            w = _weights(res)
+            return float(x.mean()) if w is None else float(np.dot(w, x) / w.sum())
         return _day_number(res.date_quantiles(t.node, (0.5,)).iloc[0], self.sc)
 
     def draws(self, res: Any) -> NDArray[Any]:
@@ -614,16 +616,31 @@ class _Engine:
         ra, rb = self.mc(low), self.mc(high)
         a, b = self._read_mc(ra), self._read_mc(rb)
         da, db = self.draws(ra), self.draws(rb)
+        wa, wb = _weights(ra), _weights(rb)
         if self.target.kind == "p":
-            d = db - da
+            # paired influence of each draw on the (weighted) share: w (x - p) / mean(w)
+            ia = da - a if wa is None else wa * (da - a) / wa.mean()
+            ib = db - b if wb is None else wb * (db - b) / wb.mean()
+            d = ib - ia
             se = float(math.sqrt(max(float(d.var()), 0.0) / len(d)))
             return a, b, abs(b - a), se, "mc"
+        if wa is not None or wb is not None:  # the paired bootstrap is of unweighted draws
+            self.notes.append("no standard error for a change of median date by Monte Carlo "
+                              "under the file's observations (weighted draws)")
+            return a, b, abs(b - a) if not math.isnan(b - a) else math.nan, math.nan, "mc"
         as_of = int(np.datetime64(self.sc.as_of, "D").astype(np.int64))
         width = (self.sc.horizon - self.sc.as_of).days + 1
         rng = np.random.default_rng(np.random.SeedSequence(self.entropy,
                                                            spawn_key=(*self.spawn_key, 2)))
         ch, se, _si = _median_change(da, db, as_of, as_of, width, width, rng)
         return a, b, abs(ch) if not math.isnan(ch) else math.nan, se, "mc"
+
+
+def _weights(res: Any) -> NDArray[np.float64] | None:
+    """The draws' weights of a Monte Carlo run under evidence (the file's observations),
+    or ``None`` when they are not weighted."""
+    w = res.draws.weight if res.draws is not None else None
+    return None if w is None else np.asarray(w, dtype=np.float64)
 
 
 def _day_number(value: Any, sc: Scenario) -> float:
@@ -718,11 +735,13 @@ def _voi(engine: _Engine, question: str) -> list[tuple[Any, ...]]:
         assert qd is not None
         xd = (np.asarray(res._evaluate(name, "expr")) if kind == "outcome" else
               frame[name].to_numpy()).astype(bool)
-        k = int(xd.sum())
-        if k == 0 or k == len(xd):
+        w = _weights(res)  # under the file's observations the draws are weighted
+        w = np.ones(len(xd)) if w is None else w
+        wx, wn = float(w[xd].sum()), float(w[~xd].sum())
+        if wx <= 0 or wn <= 0:
             continue
-        px = k / len(xd)
-        q1, q0 = float(qd[xd].mean()), float(qd[~xd].mean())
+        px = wx / (wx + wn)
+        q1, q0 = float(np.dot(w[xd], qd[xd]) / wx), float(np.dot(w[~xd], qd[~xd]) / wn)
         rows.append((name, kind, group, px, q1, q0, *voi_row(px, q1, q0)[1:], "mc"))
     return rows + _outcome_voi(sc, rows)
 
