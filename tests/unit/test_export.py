@@ -159,9 +159,10 @@ def expected(res: pactsim.Results, top: int = export.TOP) -> dict[Key, Numbers]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", PactsimWarning)
                 b = res.bundles(top=top, of=of)
-            for _, r in b.iterrows():
+            for _, r in b.iterrows():  # weighted: the share of the weight in draws
+                k = round(r.p * res.stats.nonzero) if res.weighted else int(r["count"])
                 out[(section, " + ".join(r["items"]) or "(nothing)", "p")] = (
-                    r.p, r.stderr, r.lo, r.hi, None, int(r["count"]), int(r["bound"]))
+                    r.p, r.stderr, r.lo, r.hi, None, k, int(r["bound"]))
     return out
 
 

@@ -19,7 +19,9 @@ Found and fixed during the review (each has a test below that failed before the 
   standard error is 0 (P = 0 or 1 in every draw), as if it were exact, while the text
   and the tables show its Wilson interval;
 * a 95% interval reaching 100% ("[99.6–100.0]", a character wider than the column) pushed
-  the printed columns after it (dates, P(· | signed)) one place right.
+  the printed columns after it (dates, P(· | signed)) one place right;
+* under evidence (weighted draws) the JSON and CSV wrote ``count`` 0 for every set and
+  the notebook HTML showed 0 draws for each (``int`` of a share of the weight).
 """
 
 from __future__ import annotations
@@ -511,3 +513,39 @@ def test_an_interval_up_to_100_keeps_the_columns_after_it_in_line() -> None:
     trade = next(x for x in lines if x.startswith("  trade "))
     cond = next(x for x in lines if x.startswith("In the text")).index("P(in text | signed)")
     assert "[99.6–100.0]" in trade and trade[cond - 1] == " " and trade[cond:] == "100.0%"
+
+
+def test_sets_under_evidence_count_draws_not_zero() -> None:
+    """Under evidence (weighted draws) ``bundles`` gives each set's share of the weight
+    as ``count``; the exports and the HTML wrote int(share) = 0 draws for every set.
+    They now write it in draws of average weight (as ``bound`` is): share x the draws
+    of nonzero weight, rounded. Kept draws of ``given`` are not weighted: there each
+    count is the number of kept draws with exactly that set (checked by hand)."""
+    sc = pactsim.loads(LEVELS)
+    full = pactsim.simulate(sc, n=6_000, seed=2, keep_draws=True)
+    kept = full.given("new_sanctions")
+    rows = full.to_frame().loc[lambda f: f["new_sanctions"]]
+    data = json.loads(results_to_json(kept))
+    top = data["pillar_sets"][0]["items"]
+    exact = pd.Series(True, index=rows.index)
+    for p in ("instc", "payments"):
+        member = next((i for i in top if i.split("=")[0] == p), None)
+        exact &= rows[p] == (member is not None)
+        if member is not None and "=" in member:
+            exact &= rows[f"{p}.outcome"].astype(str) == member.split("=")[1]
+    assert data["pillar_sets"][0]["count"] == int(exact.sum()) > 0
+    soft = pactsim.simulate(sc, n=6_000, seed=2, evidence=pactsim.soft("new_sanctions", 2))
+    assert soft.weighted
+    data = json.loads(results_to_json(soft))
+    assert data["pillar_sets"] and data["texts"]
+    for b in data["pillar_sets"] + data["texts"]:
+        assert b["count"] == round(b["p"] * 6_000) > 0  # every draw has nonzero weight
+    table = results_to_table(soft)
+    counts = table[table.section == "pillar_sets"]["count"].tolist()
+    assert counts == [b["count"] for b in data["pillar_sets"]]
+    html = results_html(soft)
+    shown = re.findall(r"<tr><td class='num'>([^<]*)</td><td class='num'>([^<]*)</td><td>",
+                       html)
+    b = _quiet_bundles(soft, 10, "all")
+    assert len(shown) >= 5  # the notebook shows the first few
+    assert shown == [(f"{100 * p:.1f}%", f"{round(p * 6_000):,}") for p in b.p[:len(shown)]]

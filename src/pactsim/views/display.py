@@ -204,7 +204,10 @@ def bundle_frame(res: ResultsLike, top: int | None, of: str = "all") -> pd.DataF
     """``res.bundles(top, of=of)`` ready to show, or ``None`` when ``res`` has
     no bundle counts (exact results may not) or the scenario no pillars.
 
-    Adds ``bound`` when the results do not report it (0: exact counts),
+    Under evidence (weighted draws) ``count``, a share of the weight in
+    :meth:`~pactsim.results.montecarlo.Results.bundles`, becomes draws of average
+    weight (the share times the draws of nonzero weight, rounded), the unit of
+    ``bound``. Adds ``bound`` when the results do not report it (0: exact counts),
     ``bound_p`` (the bound as a share of all draws) and ``lower``: the bound
     exceeds the share's standard error, so the share shown is mostly a lower
     bound. The warning :meth:`~pactsim.results.montecarlo.Results.bundles`
@@ -221,6 +224,9 @@ def bundle_frame(res: ResultsLike, top: int | None, of: str = "all") -> pd.DataF
         b["bound"] = 0
     b["bound"] = pd.to_numeric(b["bound"], errors="coerce").fillna(0).astype("int64")
     n = draws(res)
+    if getattr(res, "weighted", False) and len(b):  # count: a share of the weight
+        nonzero = getattr(getattr(res, "stats", None), "nonzero", None) or n or 0
+        b["count"] = (b["p"].astype("float64") * nonzero).round().astype("int64")
     b["bound_p"] = b["bound"] / n if n else 0.0
     b["lower"] = (b["bound"] > 0) & (b["bound_p"] > b["stderr"])
     return b

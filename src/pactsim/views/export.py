@@ -80,7 +80,9 @@ CSV (:func:`results_to_table`) is one long table, one number per row, that
     The date of a ``p_by`` point, or the value of a date statistic (then
     ``value`` is empty).
 ``count``, ``bound``
-    Draws in a set, and how many it may be low by (0: exact).
+    Draws in a set, and how many it may be low by (0: exact); under evidence both are
+    in draws of average weight (a set's share of the weight times the draws of nonzero
+    weight, rounded).
 ``kind``, ``pillar``, ``label``, ``expr``, ``why``
     What the row is about: the node's kind (in ``dated``: ``signing``,
     ``dated event`` or ``milestone``), a clause's pillar, its label, a
@@ -117,16 +119,15 @@ from __future__ import annotations
 import json
 import math
 import re
-import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pactsim.errors import PactsimWarning
 from pactsim.inference.weighting import findings_text
 from pactsim.views.display import (
     DATE_LEVELS,
+    bundle_frame,
     date_cdf,
     date_quantiles,
     dated_nodes,
@@ -278,11 +279,9 @@ def _distribution(s: NumericSummary) -> dict[str, Any]:
 def _sets(res: Results, of: str, top: int, ess: float | None) -> list[dict[str, Any]]:
     """The ``top`` most frequent sets; the views show the bound of a pruned
     count instead of repeating :meth:`Results.bundles`'s warning."""
-    if not res.scenario.pillars:
+    b = bundle_frame(res, top, of)  # under evidence: count in draws of average weight
+    if b is None:
         return []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PactsimWarning)
-        b = res.bundles(top=top, of=of)
     return [{"items": list(r["items"]), "count": int(r["count"]), "bound": int(r["bound"]),
              "p": float(r.p), "stderr": float(r.stderr), "lo": float(r.lo), "hi": float(r.hi),
              "ess": ess}

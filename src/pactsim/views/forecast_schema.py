@@ -118,7 +118,10 @@ def _sets(description: str) -> dict[str, Any]:
                   "description": "Members in the text, in file order (empty: not signed, or "
                                  "signed with none of them); a categorical member with its "
                                  "outcome, node=outcome."},
-        "count": {"type": "integer", "minimum": 0, "description": "Draws with exactly this set."},
+        "count": {"type": "integer", "minimum": 0,
+                  "description": "Draws with exactly this set (under evidence, draws of "
+                                 "average weight: the set's share of the weight times the "
+                                 "draws of nonzero weight, rounded)."},
         "bound": {"type": "integer", "minimum": 0,
                   "description": "Draws the count may be low by (0: exact)."},
         "p": _prob("Share of all draws."),
