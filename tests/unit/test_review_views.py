@@ -21,7 +21,12 @@ Found and fixed during the review (each has a test below that failed before the 
 * a 95% interval reaching 100% ("[99.6–100.0]", a character wider than the column) pushed
   the printed columns after it (dates, P(· | signed)) one place right;
 * under evidence (weighted draws) the JSON and CSV wrote ``count`` 0 for every set and
-  the notebook HTML showed 0 draws for each (``int`` of a share of the weight).
+  the notebook HTML showed 0 draws for each (``int`` of a share of the weight);
+* the notebook HTML and the report of exact results under evidence did not say the
+  numbers were conditional on it (Monte Carlo ones did);
+* the report's opening "P(q) = ..." and What drives it analyse the scenario as written,
+  so under evidence given to the run they showed the unconditioned P(q) beside the
+  conditioned cards without saying so; they now say which evidence they are without.
 """
 
 from __future__ import annotations
@@ -549,3 +554,43 @@ def test_sets_under_evidence_count_draws_not_zero() -> None:
     b = _quiet_bundles(soft, 10, "all")
     assert len(shown) >= 5  # the notebook shows the first few
     assert shown == [(f"{100 * p:.1f}%", f"{round(p * 6_000):,}") for p in b.p[:len(shown)]]
+
+
+def test_exact_results_under_evidence_say_so() -> None:
+    """A Monte Carlo run under evidence says in its header that every number is
+    conditional on it; exact results under evidence said only "Exact inference"."""
+    sc = pactsim.loads(LEVELS)
+    ex = pactsim.exact(sc, evidence=["new_sanctions", pactsim.soft("instc == named", 3)])
+    assert ex.prob("new_sanctions").value == pytest.approx(1.0)  # conditioned indeed
+    html = results_html(ex)
+    assert "under evidence new_sanctions; instc == named (x3)" in html
+    from pactsim.views.report import report_html
+
+    page = report_html(ex)
+    head = page[page.index("Forecast as of"):][:400]
+    assert "under evidence new_sanctions; instc == named (x3)" in head
+    plain = pactsim.exact(sc)
+    assert "evidence" not in results_html(plain).split("</div>")[1]
+
+
+def _lead(page: str) -> str:
+    return re.sub(r"<[^>]+>", "", page[page.index('<div class="cards">'):
+                                       page.index("<h2>", page.index('<div class="cards">'))])
+
+
+def test_report_lead_says_when_it_is_not_under_the_runs_evidence() -> None:
+    """The report's opening "P(q) = ..." and What drives it analyse the scenario as
+    written (its file's observations included); under evidence given to the run it
+    printed the unconditioned P(q) beside the conditioned cards and table, silently."""
+    from pactsim.views.report import report_html
+
+    sc = pactsim.loads(LEVELS)
+    ex = pactsim.exact(sc, evidence=pactsim.soft("instc == named", 3))
+    q = float(ex.questions().p["instc_named"])
+    prior = float(pactsim.exact(sc).questions().p["instc_named"])
+    assert abs(q - prior) > 0.1
+    lead = _lead(report_html(ex, question="instc_named"))
+    assert f"P(instc_named) = {100 * prior:.1f}%" in lead  # the analysis's own number...
+    assert "without the evidence instc == named (x3)" in lead  # ...said to be so
+    plain = _lead(report_html(pactsim.exact(sc), question="instc_named"))
+    assert f"P(instc_named) = {100 * prior:.1f}%" in plain and "without the evidence" not in plain

@@ -162,10 +162,19 @@ def key_dates(res: ResultsLike) -> list[dt.date]:
 
 
 def run_meta(res: ResultsLike) -> str:
-    """One line of provenance: method, n, seed, digest, version."""
+    """One line of provenance: method, n, seed, digest, version, and the evidence the
+    numbers are conditional on (Monte Carlo or exact)."""
     info = getattr(res, "info", None)
     if info is None:
-        return f"Exact inference · scenario {res.scenario.digest[:12]}"
+        found = getattr(res, "evidence", None)
+        if not found:
+            return f"Exact inference · scenario {res.scenario.digest[:12]}"
+        from pactsim.inference.weighting import findings_text
+
+        p = getattr(res, "p_evidence", None)
+        chance = "" if p is None else f" (P = {p:.3g})"
+        return (f"Exact inference · scenario {res.scenario.digest[:12]} · under evidence "
+                f"{findings_text(found)}{chance}: every number is conditional on it")
     given = "" if getattr(info, "given", None) is None else \
         f" · given {info.given} ({info.n:,} of {info.n_run:,} draws)"
     if getattr(info, "evidence", None) is not None:

@@ -301,14 +301,36 @@ def _band(s: Any, sp: Any) -> str | None:
 LEAD_INPUTS = 5
 
 
-def _drivers_lead(s: Any, sp: Any) -> str:
+def _extra_evidence(res: ResultsLike) -> str | None:
+    """The evidence the results are conditioned on beyond the file's observations
+    (``simulate(..., evidence=)``, ``exact(..., evidence=)``, ``Results.given``), as
+    text, or ``None``. What drives it analyses the scenario as written, without it."""
+    from pactsim.inference.weighting import findings_text
+
+    info = getattr(res, "info", None)
+    found = getattr(res, "evidence", None) if info is None else None
+    text = getattr(info, "evidence", None) if info is not None else (
+        findings_text(found) if found else None)
+    own = findings_text(res.scenario.findings())
+    extra = [t for t in (text, getattr(info, "given", None)) if t]
+    if extra and own and extra[0] == own:
+        extra.pop(0)
+    elif extra and own and extra[0].startswith(own + "; "):
+        extra[0] = extra[0][len(own) + 2:]
+    return "; ".join(extra) or None
+
+
+def _drivers_lead(s: Any, sp: Any, extra: str | None = None) -> str:
     """The opening summary: the analysed question's forecast, its spread and the
-    inputs that move it most (details in "What drives it")."""
+    inputs that move it most (details in "What drives it"); ``extra``: evidence of the
+    run that the analysis is without."""
     if s is None:
         return ""
     from pactsim.views.sensitivity import _heading, _num, _q
 
     head = f"<b>{escape(_heading(s))}</b>"
+    if extra:
+        head += f" (the scenario as written, without the evidence {escape(extra)})"
     if sp is not None and pct(sp.lo) != pct(sp.hi):
         head += (f" (80% band {escape(pct(sp.lo))}–{escape(pct(sp.hi))} over the uncertain "
                  "inputs)")
@@ -326,13 +348,19 @@ def _drivers_lead(s: Any, sp: Any) -> str:
             f"drives it):<ol>{items}</ol></div>")
 
 
-def _drivers_section(s: Any, sp: Any) -> str:
-    """The "What drives it" section, or "" (no yes/no question to analyse)."""
+def _drivers_section(s: Any, sp: Any, extra: str | None = None) -> str:
+    """The "What drives it" section, or "" (no yes/no question to analyse); ``extra``
+    as for :func:`_drivers_lead`."""
     if s is None:
         return ""
     from pactsim.views.sensitivity import sensitivity_html
 
-    return sensitivity_html(s, band=_band(s, sp))
+    html = sensitivity_html(s, band=_band(s, sp))
+    if extra and "</h2>" in html:
+        note = (f'<p class="empty">Of the scenario as written, without the evidence '
+                f"{escape(extra)} that the forecast above is conditioned on.</p>")
+        html = html.replace("</h2>", "</h2>" + note, 1)
+    return html
 
 
 #: Questions drawn in the forecast history: those that moved most (the table has them all).
@@ -448,7 +476,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
               if sc.observations else "")
            + ("Percentages with 95% intervals. " if hasattr(res, "info") else "")
            + f"{escape(_d.run_meta(res))}.</div>",
-           _headline(res), _drivers_lead(drivers, sp)]
+           _headline(res), _drivers_lead(drivers, sp, extra := _extra_evidence(res))]
     if sc.description:
         out.append(f"<h2>What is forecast</h2><p>{escape(sc.description)}</p>")
     if resolutions is not None:
@@ -459,7 +487,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
     if len(res.questions()):
         out.append(f"<h2>Questions</h2>{_d.questions_table(res)}")
     out.append(_history_section(res))
-    out.append(_drivers_section(drivers, sp))
+    out.append(_drivers_section(drivers, sp, extra))
     if compare is not None:
         from pactsim.views.diff import diff_html
 
