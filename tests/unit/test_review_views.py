@@ -26,7 +26,8 @@ Found and fixed during the review (each has a test below that failed before the 
   numbers were conditional on it (Monte Carlo ones did);
 * the report's opening "P(q) = ..." and What drives it analyse the scenario as written,
   so under evidence given to the run they showed the unconditioned P(q) beside the
-  conditioned cards without saying so; they now say which evidence they are without.
+  conditioned cards without saying so; they now say which evidence they are without;
+* the scorecard printed a score of -0.0 (-log 1) as "-0.000" and wrote -0.0 in its JSON.
 """
 
 from __future__ import annotations
@@ -594,3 +595,24 @@ def test_report_lead_says_when_it_is_not_under_the_runs_evidence() -> None:
     assert "without the evidence instc == named (x3)" in lead  # ...said to be so
     plain = _lead(report_html(pactsim.exact(sc), question="instc_named"))
     assert f"P(instc_named) = {100 * prior:.1f}%" in plain and "without the evidence" not in plain
+
+
+def test_a_zero_score_is_written_without_a_minus_sign() -> None:
+    """Every scored item of the DPRK backtest resolved true, so the base rate is 1 and its
+    Brier and log scores are 0 (by hand: (1 - 1)^2 and -log 1); -log 1 is -0.0 in floats,
+    which the scorecard printed as "-0.000" and wrote as -0.0."""
+    from pactsim.analysis.scoring import score
+    from pactsim.views.scoring import format_scorecard, scorecard_to_json
+
+    back = ROOT / "scenarios" / "backtest"
+    card = score(pactsim.load(back / "russia-dprk-2024.yaml"),
+                 back / "russia-dprk-2024.resolutions.yaml")
+    binary = card.items[card.items.kind == "binary"]
+    assert len(binary) and (binary.outcome.astype(str).str.lower() == "true").all()
+    out = format_scorecard(card)
+    assert "-0.000" not in out
+    rows = [x.split() for x in out.splitlines() if x.startswith("signing ")]
+    assert rows and rows[0][4:7] == ["0.000", "0.431", "0.000"]  # Brier base, log, log base
+    assert float(rows[0][5]) == pytest.approx(-math.log(float(rows[0][1])), abs=1e-3)
+    raw = scorecard_to_json(card)
+    assert '"log_base": -0.0' not in raw and '"log_base": 0.0' in raw

@@ -42,7 +42,8 @@ def _num(x: Any, digits: int = 3) -> str:
         return "–"
     if isinstance(x, float) and math.isinf(x):
         return "inf"
-    return f"{x:.{digits}f}"
+    text = f"{x:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.000"
 
 
 def _item(r: Any) -> str:
@@ -118,7 +119,7 @@ def _plain(v: Any) -> Any:
             return None
         if math.isinf(f):
             return "inf" if f > 0 else "-inf"
-        return int(v) if isinstance(v, int) else f
+        return int(v) if isinstance(v, int) else f + 0.0  # no -0.0
     if hasattr(v, "item"):  # numpy scalars
         return _plain(v.item())
     return v
