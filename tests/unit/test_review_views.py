@@ -27,7 +27,9 @@ Found and fixed during the review (each has a test below that failed before the 
 * the report's opening "P(q) = ..." and What drives it analyse the scenario as written,
   so under evidence given to the run they showed the unconditioned P(q) beside the
   conditioned cards without saying so; they now say which evidence they are without;
-* the scorecard printed a score of -0.0 (-log 1) as "-0.000" and wrote -0.0 in its JSON.
+* the scorecard printed a score of -0.0 (-log 1) as "-0.000" and wrote -0.0 in its JSON;
+* under evidence the share of draws without a value came out -2.2e-16 (from
+  ``Results.numeric``; fixed there), printed "-0.0%" by the text and the notebook.
 """
 
 from __future__ import annotations
@@ -616,3 +618,20 @@ def test_a_zero_score_is_written_without_a_minus_sign() -> None:
     assert float(rows[0][5]) == pytest.approx(-math.log(float(rows[0][1])), abs=1e-3)
     raw = scorecard_to_json(card)
     assert '"log_base": -0.0' not in raw and '"log_base": 0.0' in raw
+
+
+def test_weighted_share_without_a_value_is_never_negative() -> None:
+    """An attribute with no gate has a value in every draw: no value in 0% (by hand).
+    Under evidence the share was 1 - (weight with a value) / (all weight), two sums in
+    other orders: -2.2e-16 here, printed "-0.0%" by run's text and the notebook."""
+    sc = pactsim.loads("pactsim: 3\nid: w\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "events:\n  rain: {p: 0.3}\n"
+                       "attributes:\n  days: {dist: {normal: {mean: 120, sd: 30}}}\n")
+    res = pactsim.simulate(sc, n=600_000, seed=1, evidence=pactsim.soft("rain", 3.3),
+                           chunk_size=50_000)
+    assert res.numeric("days").missing == 0.0
+    out = text.format_results(res)
+    assert "-0.0%" not in out
+    row = next(x for x in out.splitlines() if x.startswith("  days "))
+    assert row.split()[-1] == "0.0%"
+    assert "-0.0%" not in results_html(res)

@@ -790,7 +790,8 @@ def _weighted_summary(name: str, kind: str, mo: WeightedMoments,
     has = mo.w > 0
     return NumericSummary(name, kind, mo.mean if has else math.nan, sd,
                           sd / math.sqrt(mo.ess) if has and mo.ess > 0 else math.nan,
-                          quantiles, hist, 1 - mo.w / total if total > 0 else math.nan)
+                          quantiles, hist,  # a share: the sums' rounding gave -2e-16
+                          min(max(1 - mo.w / total, 0.0), 1.0) if total > 0 else math.nan)
 
 
 def _check_text(value: object, name: str) -> None:
