@@ -60,7 +60,7 @@ def format_results(res: Results) -> str:
             f"  as of {sc.as_of}, horizon {sc.horizon}; n = {info.n:,} draws, seed {info.seed}"
             f", pactsim {info.version}, scenario {info.digest[:12]}",
             "  (percentages with 95% intervals; Monte Carlo standard error ≤ "
-            f"{50 / math.sqrt(info.ess or info.n):.2f} points)" if info.target_se is None else
+            f"{_se_bound(res):.2f} points)" if info.target_se is None else
             "  (percentages with 95% intervals; drawn until every standard error was ≤ "
             f"{100 * info.target_se:.2g} points)" if info.target_reached else
             f"  (percentages with 95% intervals; the target standard error of "
@@ -143,6 +143,20 @@ def format_results(res: Results) -> str:
             lines.append(f"  {note}")
         sections.append(lines)
     return "\n\n".join("\n".join(line.rstrip() for line in lines) for lines in sections) + "\n"
+
+
+def _se_bound(res: Results) -> float:
+    """The standard error, in points, that no probability printed with an interval
+    passes: 50/sqrt(n) unweighted; under evidence delta-method errors can pass
+    50/sqrt(ess) (heavy draws on the rare side), so then the largest of them, rounded up."""
+    bound = 50 / math.sqrt(res.info.ess or res.info.n)
+    if not getattr(res, "weighted", False):
+        return bound
+    dates = res.key_dates()
+    ses = [res.marginals().stderr, res.questions().stderr,
+           *(date_cdf(res, n, dates).stderr for n in dated_nodes(res))]
+    worst = max((100 * float(x) for s in ses for x in s.dropna()), default=0.0)
+    return max(bound, math.ceil(worst * 100 - 1e-9) / 100)
 
 
 #: Key dates per block of the "on or before" table (each column is 12 characters).
