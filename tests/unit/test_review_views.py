@@ -655,3 +655,22 @@ def test_the_stated_standard_error_bound_holds_under_evidence() -> None:
     plain = pactsim.simulate(sc, n=20_000, seed=2)
     line = text.format_results(plain).splitlines()[2]
     assert f"≤ {50 / math.sqrt(20_000):.2f} points" in line
+
+
+def test_history_last_column_is_the_forecast_with_every_observation() -> None:
+    from pactsim.views.history import format_history, history_to_json
+
+    sc = pactsim.load(ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml")
+    frame = pactsim.history(sc)
+    out = format_history(frame)
+    want = pactsim.exact(sc).questions().p
+    lines = out.splitlines()
+    dates = lines[2].split()[1:]
+    assert dates[-1] == str(max(o.date for o in sc.observations))
+    for q, p in want.items():
+        row = next(x for x in lines if x.startswith(f"{q} ")).split()
+        assert row[-1] == (f"{100 * p:.2f}%" if 0 < p < 0.001 else f"{100 * p:.1f}%")
+    data = json.loads(history_to_json(frame))
+    last = max(r["step"] for r in data["rows"])
+    got = {r["question"]: r["p"] for r in data["rows"] if r["step"] == last}
+    assert got == pytest.approx(want.to_dict(), abs=1e-12)
