@@ -596,19 +596,49 @@ class _Runs:
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return self.mc(self.a, 0).to_frame(), self.mc(self.b, -1).to_frame()
 
+    def weights(self) -> tuple[NDArray[np.float64] | None, NDArray[np.float64] | None]:
+        """The draws' weights of A's and B's runs (under their observations), or None."""
+        return _weights(self.mc(self.a, 0)), _weights(self.mc(self.b, -1))
+
 
 def _nan() -> float:
     return float("nan")
 
 
+def _weights(res: Any) -> NDArray[np.float64] | None:
+    """The draws' weights of a Monte Carlo run under evidence (a file's observations), or
+    ``None`` when they are not weighted."""
+    w = res.draws.weight if res.draws is not None else None
+    return None if w is None else np.asarray(w, dtype=np.float64)
+
+
+def _lin(x: Any, w: NDArray[np.float64] | None) -> NDArray[np.float64]:
+    """Per-draw values of an indicator whose plain mean is the weighted share ``p = Σ w x /
+    Σ w`` and whose deviations are its influence ``w (x - p) / mean(w)`` (weighted draws),
+    so that means, paired differences and their standard errors carry over; ``x``
+    itself when the draws are not weighted."""
+    x_: NDArray[np.float64] = np.asarray(x, dtype=np.float64)
+    if w is None:
+        return x_
+    p = float(np.dot(w, x_) / w.sum())
+    return np.asarray(p + w * (x_ - p) / w.mean(), dtype=np.float64)
+
+
+def _wsig(s: Any, w: NDArray[np.float64] | None) -> NDArray[np.float64]:
+    """A condition's indicator times the draws' weights (a ratio's denominator)."""
+    s_: NDArray[np.float64] = np.asarray(s, dtype=np.float64)
+    return s_ if w is None else s_ * w
+
+
 def _share_change(xa: NDArray[Any], xb: NDArray[Any]) -> tuple[float, float, float]:
-    """(change, paired stderr, independent stderr) of the share of two indicator arrays."""
+    """(change, paired stderr, independent stderr) of the share of two indicator arrays
+    (or of two :func:`_lin` arrays of weighted draws)."""
     xa, xb = xa.astype(np.float64), xb.astype(np.float64)
     n = len(xa)
     d = xb - xa
     pa, pb = xa.mean(), xb.mean()
     return (float(pb - pa), float(math.sqrt(max(d.var(), 0.0) / n)),
-            float(math.sqrt((pa * (1 - pa) + pb * (1 - pb)) / n)))
+            float(math.sqrt((xa.var() + xb.var()) / n)))
 
 
 def _ratio_influence(x: NDArray[Any], s: NDArray[Any]) -> tuple[float, NDArray[np.float64]]:
@@ -649,21 +679,27 @@ def _days(col: Any) -> NDArray[np.int64]:
 
 
 def _median_change(da: NDArray[np.int64], db: NDArray[np.int64], as_a: int, as_b: int,
-                   width_a: int, width_b: int, rng: np.random.Generator
-                   ) -> tuple[float, float, float]:
+                   width_a: int, width_b: int, rng: np.random.Generator,
+                   weights: tuple[NDArray[np.float64] | None, NDArray[np.float64] | None]
+                   = (None, None)) -> tuple[float, float, float]:
     """(change in days, paired bootstrap stderr, independent bootstrap stderr) of the
     median date if it happens. The bootstrap resamples the joint histogram of
-    ``(day in A, day in B)`` (the draws stay paired)."""
+    ``(day in A, day in B)`` (the draws stay paired). Weighted draws (``weights`` of A's
+    and B's runs) count by their weights, each cell of the histogram by its mean weight
+    in the bootstrap."""
     ia = np.where(da < 0, width_a, da - as_a)
     ib = np.where(db < 0, width_b, db - as_b)
     code = ia * (width_b + 1) + ib
-    uniq, counts = np.unique(code, return_counts=True)
+    uniq, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
     ua, ub = np.divmod(uniq, width_b + 1)
     n = int(counts.sum())
+    mean_w = [np.ones(len(uniq)) if w is None else
+              np.bincount(inverse.ravel(), weights=w, minlength=len(uniq)) / counts
+              for w in weights]
 
     def medians(c: NDArray[Any]) -> tuple[float, float]:
-        ha = np.bincount(ua, weights=c, minlength=width_a + 1)[:width_a]
-        hb = np.bincount(ub, weights=c, minlength=width_b + 1)[:width_b]
+        ha = np.bincount(ua, weights=c * mean_w[0], minlength=width_a + 1)[:width_a]
+        hb = np.bincount(ub, weights=c * mean_w[1], minlength=width_b + 1)[:width_b]
         return _median_index(ha) + as_a, _median_index(hb) + as_b
 
     ma, mb = medians(counts.astype(np.float64))
@@ -749,11 +785,14 @@ def _rows_exact_or_mc(runs: _Runs, rng: np.random.Generator) -> tuple[list[tuple
                     rows.append((kind, name, stat, va, vb, _nan(), _nan(), _nan(), "mc"))
                     continue
                 fa, fb = fr()
+                wa, wb = runs.weights()  # under observations the draws are weighted
                 if stat == "p":
-                    ch, se, si = _share_change(fa[name].to_numpy(), fb[name].to_numpy())
+                    ch, se, si = _share_change(_lin(fa[name].to_numpy(), wa),
+                                               _lin(fb[name].to_numpy(), wb))
                 else:
-                    ch, se, si = _ratio_change(fa[name].to_numpy(), fa["signing"].to_numpy(),
-                                               fb[name].to_numpy(), fb["signing"].to_numpy())
+                    ch, se, si = _ratio_change(
+                        fa[name].to_numpy(), _wsig(fa["signing"].to_numpy(), wa),
+                        fb[name].to_numpy(), _wsig(fb["signing"].to_numpy(), wb))
                 rows.append((kind, name, stat, va, vb, ch, se, si, "mc"))
     rows += _outcome_change_rows(runs, fr, exact_frames)
     rows += _attribute_change_rows(runs, exact_frames)
@@ -783,7 +822,7 @@ def _rows_exact_or_mc(runs: _Runs, rng: np.random.Generator) -> tuple[list[tuple
         as_b = int(np.datetime64(b.as_of, "D").astype(np.int64))
         ch, se, si = _median_change(_days(fa[f"{name}.date"]), _days(fb[f"{name}.date"]),
                                     as_a, as_b, (a.horizon - a.as_of).days + 1,
-                                    (b.horizon - b.as_of).days + 1, rng)
+                                    (b.horizon - b.as_of).days + 1, rng, runs.weights())
         rows.append(("date", name, "median", ma, mb, ch, se, si, "mc"))
     return rows, notes
 
@@ -826,7 +865,9 @@ def _attribute_change_rows(
         fa, fb = runs.frames()
         xa, xb = fa[x].to_numpy(dtype=np.float64), fb[x].to_numpy(dtype=np.float64)
         pa, pb = ~np.isnan(xa), ~np.isnan(xb)
-        _ch, se, si = _ratio_change(np.where(pa, xa, 0.0), pa, np.where(pb, xb, 0.0), pb)
+        wa, wb = runs.weights()
+        _ch, se, si = _ratio_change(np.where(pa, xa, 0.0), _wsig(pa, wa), np.where(pb, xb, 0.0),
+                                    _wsig(pb, wb))
         rows.append(("attribute", x, "mean", va, vb, vb - va, se, si, method))
     return rows
 
@@ -878,8 +919,12 @@ def _outcome_change_rows(runs: _Runs, fr: Callable[[], tuple[pd.DataFrame, pd.Da
             xa = np.asarray(res_a._evaluate(e, "expr")) if e in has[0] else None
             xb = np.asarray(res_b._evaluate(e, "expr")) if e in has[1] else None
             fa, fb = fr()
-            sa = fa["signing"].to_numpy() if "signing" in fa else None
-            sb = fb["signing"].to_numpy() if "signing" in fb else None
+            wa, wb = runs.weights()  # under observations the draws are weighted
+            sa = _wsig(fa["signing"].to_numpy(), wa) if "signing" in fa else None
+            sb = _wsig(fb["signing"].to_numpy(), wb) if "signing" in fb else None
+            if j == 0:
+                xa = None if xa is None else _lin(xa, wa)
+                xb = None if xb is None else _lin(xb, wb)
             va = _nan() if xa is None else float(xa.mean()) if j == 0 else \
                 _ratio_influence(xa, sa)[0] if sa is not None else _nan()
             vb = _nan() if xb is None else float(xb.mean()) if j == 0 else \
@@ -934,8 +979,8 @@ def _target_value(variants: _Variants, m: int, target: str, runs: _Runs,
         if col.dtype != np.bool_:
             raise ArgumentError(f"{target!r} is a numeric question; attribution needs a "
                                 "boolean question, a node or an expression")
-        return col
-    return res._evaluate(target, "expr")
+        return _lin(col, _weights(res))
+    return _lin(res._evaluate(target, "expr"), _weights(res))
 
 
 def _value(x: Any) -> tuple[float, NDArray[np.float64] | None]:

@@ -94,7 +94,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from pactsim.analysis.diff import _REFUSED, _first_line, _median_change
+from pactsim.analysis.diff import _REFUSED, _first_line, _median_change, _weights
 from pactsim.errors import ArgumentError, ArgumentTypeError, PactsimError
 from pactsim.language.distributions import beta_params, p_mean
 from pactsim.language.scenario import MAX_DELAY_DAYS, Between, Driver, Scenario
@@ -634,13 +634,6 @@ class _Engine:
                                                            spawn_key=(*self.spawn_key, 2)))
         ch, se, _si = _median_change(da, db, as_of, as_of, width, width, rng)
         return a, b, abs(ch) if not math.isnan(ch) else math.nan, se, "mc"
-
-
-def _weights(res: Any) -> NDArray[np.float64] | None:
-    """The draws' weights of a Monte Carlo run under evidence (the file's observations),
-    or ``None`` when they are not weighted."""
-    w = res.draws.weight if res.draws is not None else None
-    return None if w is None else np.asarray(w, dtype=np.float64)
 
 
 def _day_number(value: Any, sc: Scenario) -> float:
