@@ -1116,3 +1116,46 @@ observations:
     s = spread(sc, "a", n=4000, seed=1)
     assert s.forecast == pytest.approx(4 * 0.25 / (1 + 3 * 0.25), abs=1e-12)  # E[4p]/E[1+3p]
     assert abs(s.mean - s.forecast) < 4 * s.stderr
+
+
+def test_diff_groups_edits_that_are_only_valid_together() -> None:
+    """Raising the first curve point above the second alone is invalid: both points become
+    one edit, which carries the whole change of P(signed by Feb 15) = p1 * 45 / 60."""
+    a = pactsim.loads(DATED)
+    b = a.with_changes({"signing.by.2024-03-01": 0.55, "signing.by.2024-07-01": 0.7,
+                        "e.p": 0.3})
+    d = pactsim.diff(a, b, "signing.date <= 2024-02-15")
+    att = d.attribution.set_index("edit")
+    both = "signing.by.2024-03-01 + signing.by.2024-07-01"
+    assert set(att.index) == {"e.p", both} and any("applied together" in x for x in d.notes)
+    assert att.loc[both, "shapley"] == pytest.approx((0.55 - 0.3) * 45 / 60, abs=1e-12)
+    assert att.loc["e.p", "shapley"] == 0.0
+    same = pactsim.diff(a, a, "signing.date <= 2024-02-15")
+    assert len(same.edits) == 0 and same.totals.loc[0, "change"] == 0.0
+    assert same.totals.loc[0, "a"] == pytest.approx(0.3 * 45 / 60)
+
+
+def test_sweep_on_two_processes_equals_the_sweep_here() -> None:
+    sc = pactsim.loads(TWO)
+    items = [{"a.p": p} for p in (0.1, 0.5)]
+    here = pactsim.sweep(items, ["b"], base=sc, n=5000, seed=9)
+    there = pactsim.sweep(items, ["b"], base=sc, n=5000, seed=9, workers=2)
+    assert here.p.tolist() == there.p.tolist()
+
+
+def test_milestone_delay_swing_of_a_median_by_hand() -> None:
+    """ratify = signing + 30 days with p 1/2: its median date is the signing's plus 30, and
+    the delay's ends (x0.8, x1.2) move it by -6 and +6 days."""
+    sc = pactsim.loads(DATED.split("drivers:")[0] + """\
+events:
+  ratify: {after: signing, delay: 30, p: 0.5}
+""")
+    s = pactsim.sensitivity(sc, "ratify.median")
+    day0 = dt.date(2024, 1, 1)
+    assert s.base.date() == day0 + dt.timedelta(days=_median_day(0.3, 0.5) + 30)
+    r = row(s.tornado, "input", "ratify.delay")
+    assert (r["low"], r["high"]) == (24, 36) and r["swing"] == 12
+    assert r["q_low"].date() == day0 + dt.timedelta(days=_median_day(0.3, 0.5) + 24)
+    p = pactsim.sensitivity(sc, "ratify")
+    assert p.base == pytest.approx(0.25)  # 1/2 P(signed by Dec 1) = 1/2 (1/2)
+    assert row(p.tornado, "input", "ratify.delay")["swing"] == 0.0  # the curve is flat
