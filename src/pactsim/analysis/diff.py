@@ -79,7 +79,9 @@ weaker (the standard error grows towards the independent one) but the
 estimate is still unbiased and the standard error reported, computed from the
 paired draws, is still the right one for the difference of the two estimates.
 ``stderr_independent`` in :attr:`Diff.changes` shows what independent runs
-would give.
+would give. Under a file's observations the draws carry weights: each share is
+then the weighted one, ``Σ w x / Σ w``, and its paired standard error that of
+the per-draw influences ``w (x − p) / mean(w)``.
 """
 
 from __future__ import annotations
