@@ -1159,3 +1159,17 @@ events:
     p = pactsim.sensitivity(sc, "ratify")
     assert p.base == pytest.approx(0.25)  # 1/2 P(signed by Dec 1) = 1/2 (1/2)
     assert row(p.tornado, "input", "ratify.delay")["swing"] == 0.0  # the curve is flat
+
+
+def test_categorical_voi_by_monte_carlo_is_near_exact() -> None:
+    sc = pactsim.loads(CAT)
+    n = 40_000
+    ex = pactsim.sensitivity(sc, "qy", only=["x.levels.named"])
+    mc = pactsim.sensitivity(sc, "qy", only=["x.levels.named"], method="mc", n=n, seed=6)
+    for node in ("x == named", "x == generic", "x"):
+        e, m = row(ex.voi, "node", node), row(mc.voi, "node", node)
+        assert abs(m["p_node"] - e["p_node"]) < 4 * math.sqrt(e["p_node"] * (1 - e["p_node"]) / n)
+        k = e["p_node"] * n
+        assert abs(m["q_if_true"] - e["q_if_true"]) < 4 * math.sqrt(0.25 / k), node
+    e, m = row(ex.voi, "node", "x: which outcome"), row(mc.voi, "node", "x: which outcome")
+    assert m["brier"] == pytest.approx(e["brier"], abs=0.01)
