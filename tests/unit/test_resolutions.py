@@ -77,6 +77,13 @@ CASES = [
     ("  rain: {outcome: false, resolved: 2024-03-01, source: s}\n"
      "  jets: {outcome: true, given: rain, resolved: 2024-03-01, source: s}\n",
      "6:32: outcomes.jets.given: = 'rain', which resolved false: the item is void"),
+    # signed after the horizon: `signing` (by the horizon) is false, so the item is void
+    # (it was scored as P(jets | signing) against an outcome the condition did not meet)
+    ("  signing: {outcome: 2025-02-01, resolved: 2025-02-01, source: s}\n"
+     "  jets: {outcome: true, given: signing, resolved: 2025-02-01, source: s}\n",
+     "6:32: outcomes.jets.given: = 'signing', which happened on 2025-02-01, after the horizon "
+     "2024-12-31: in the scenario 'signing' means by the horizon, so it resolved false and "
+     "the item is void"),
 ]
 
 

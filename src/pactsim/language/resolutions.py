@@ -359,8 +359,9 @@ def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> 
     Rules: the ids match; every name is a binary node, ``signing`` or a true/false
     question of the scenario (did you mean ...?); dates only for dated nodes; a
     ``given`` is a true/false expression over the scenario's names, and when it
-    is one resolved name, that outcome came true; outcomes resolved and dated on
-    after the scenario's ``as_of`` (a forecast made after the fact scores nothing;
+    is one resolved name, that outcome came true (a date: on or before the
+    horizon); outcomes resolved and dated on after the scenario's ``as_of`` (a
+    forecast made after the fact scores nothing;
     ``dates=False`` skips this rule, for later versions of a forecast).
     """
     problems: list[Problem] = []
@@ -417,6 +418,11 @@ def _check_given(res: Resolutions, sc: Scenario, scope: Mapping[str, _expr.NameI
         how = "absent" if cond.value == _expr.ABSENT else "false"
         return [res.problem(path, f"= {text!r}, which resolved {how}: the item is void (remove "
                                   "it, or mark it unresolvable)")]
+    if cond is not None and isinstance(cond.value, dt.date) and cond.value > sc.horizon:
+        return [res.problem(path, f"= {text!r}, which happened on {cond.value}, after the "
+                                  f"horizon {sc.horizon}: in the scenario {text.strip()!r} means "
+                                  "by the horizon, so it resolved false and the item is void "
+                                  "(remove it, or mark it unresolvable)")]
     if cond is not None and cond.value is None:
         return [res.problem(path, f"= {text!r}, which is unresolvable: the item cannot be scored "
                                   "(mark it unresolvable too)")]
