@@ -1086,7 +1086,10 @@ def test_diff_of_a_median_date_under_observations_by_monte_carlo() -> None:
 
 
 def test_a_signing_after_the_horizon_is_the_last_atom() -> None:
-    card = score(_deal(), _deal_res(signed="2024-02-10", known="2024-02-10"))
+    # (military, given signing, is void when signing came after the horizon: left out)
+    res = loads_resolutions(DEAL_RES.format(signed="2024-02-10", known="2024-02-10").replace(
+        "  military: {outcome: true, given: signing, resolved: 2024-01-08, source: s}\n", ""))
+    card = score(_deal(), res)
     items = card.items.set_index("item")
     d = items.loc["signing.date"]
     assert d.p_day == pytest.approx(0.4)  # P(not by the horizon) = 1 - 0.6

@@ -164,3 +164,21 @@ def test_report_has_a_scoring_section_when_resolutions_are_given() -> None:
     assert "How did it score?" in page
     assert "<td>rain</td><td>0.300</td><td>false</td>" in page
     assert "How did it score?" not in report_html(pactsim.exact(_sc()))
+
+
+def test_an_item_given_a_date_past_a_versions_horizon_is_void_in_that_version() -> None:
+    """Signed on 2024-01-20: `signing` (by the horizon) held for a version whose horizon
+    is 2024-01-31, not for one whose horizon is 2024-01-11. In a series the military
+    item is scored in the first only (P(military | signing) = 0.8); one version alone
+    is refused at the item's given."""
+    short = _sc()
+    long = pactsim.loads(SCENARIO.format(as_of="2024-01-02", rain=0.3).replace(
+        "horizon: 2024-01-11", "horizon: 2024-01-31").replace(
+        "2024-01-11: 0.5", "2024-01-31: 0.5"))
+    res = loads_resolutions(RESOLUTIONS.replace("2024-01-04", "2024-01-20"))
+    card = score([short, long], res)
+    mil = card.items[card.items["item"] == "military"]
+    assert list(mil["as_of"]) == [dt.date(2024, 1, 2)]
+    assert mil["p"].iloc[0] == pytest.approx(0.8)
+    with pytest.raises(pactsim.errors.ScenarioError, match="after the horizon 2024-01-11"):
+        score(short, res)

@@ -283,6 +283,9 @@ def _score_one(fc: _Forecast, res: Resolutions, *, skip_known: bool) -> list[dic
                 d is not None and d <= sc.as_of for d in (
                     o.resolved, o.value if isinstance(o.value, dt.date) else None))):
             continue  # known, or dated on or before this version's as_of (its days start there)
+        cond = res.outcomes.get(o.given.strip()) if o.given is not None else None
+        if cond is not None and isinstance(cond.value, dt.date) and cond.value > sc.horizon:
+            continue  # void in this version: its condition (by the horizon) did not hold
         base = {"scenario": sc.id, "as_of": sc.as_of, "item": o.name, "given": o.given,
                 "resolved": o.resolved, "source": ",".join(o.source), "base_rate": o.base_rate}
         if isinstance(o.value, dt.date):

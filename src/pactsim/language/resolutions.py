@@ -396,7 +396,7 @@ def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> 
             problems.append(res.problem((*path, "outcome"), f"= {o.value} is a date, but {name!r} "
                                         "has no date (write true or false)"))
         if o.given is not None:
-            problems += _check_given(res, sc, scope, (*path, "given"), o.given)
+            problems += _check_given(res, sc, scope, (*path, "given"), o.given, dates)
         for what, when in (("resolved", o.resolved),
                            ("outcome", o.value if isinstance(o.value, dt.date) else None)):
             if dates and when is not None and when <= sc.as_of:
@@ -408,7 +408,7 @@ def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> 
 
 
 def _check_given(res: Resolutions, sc: Scenario, scope: Mapping[str, _expr.NameInfo],
-                 path: tuple[Key, ...], text: str) -> list[Problem]:
+                 path: tuple[Key, ...], text: str, dates: bool) -> list[Problem]:
     try:
         _expr.compile_condition(text, scope, what="given", horizon=sc.horizon)
     except ScenarioError as err:
@@ -418,7 +418,10 @@ def _check_given(res: Resolutions, sc: Scenario, scope: Mapping[str, _expr.NameI
         how = "absent" if cond.value == _expr.ABSENT else "false"
         return [res.problem(path, f"= {text!r}, which resolved {how}: the item is void (remove "
                                   "it, or mark it unresolvable)")]
-    if cond is not None and isinstance(cond.value, dt.date) and cond.value > sc.horizon:
+    # (in a series, versions' horizons differ: the scorer skips the item in the versions
+    # whose horizon comes before the date)
+    if dates and cond is not None and isinstance(cond.value, dt.date) \
+            and cond.value > sc.horizon:
         return [res.problem(path, f"= {text!r}, which happened on {cond.value}, after the "
                                   f"horizon {sc.horizon}: in the scenario {text.strip()!r} means "
                                   "by the horizon, so it resolved false and the item is void "
