@@ -1100,11 +1100,9 @@ def test_a_signing_after_the_horizon_is_the_last_atom() -> None:
     assert s.outcome == "false" and s.brier == pytest.approx(0.36)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "spread draws the uncertain inputs from their priors even when the file's observations "
-    "bear on them, so under news its mean is E_prior[P(Q | news, params)], not today's "
-    "P(Q | news) (0.526 against 0.571 here); the outer draws would need weights P(news | "
-    "params), i.e. the posterior of the inputs. Not listed among the documented exceptions."))
+# spread drew the uncertain inputs from their priors even when the file's observations bore
+# on them, so under news its mean was E_prior[P(Q | news, params)], not today's P(Q | news)
+# (0.526 against 0.571 here). The outer draws are now weighted by P(news | params).
 def test_spread_mean_is_the_forecast_under_observations() -> None:
     sc = pactsim.loads("""\
 pactsim: 2

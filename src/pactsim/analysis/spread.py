@@ -71,6 +71,22 @@ differs from today's answer by more than that error:
   of crossing Betas): the repair raises the curve slightly;
 * Monte Carlo inner answers: the mean carries the inner error too (common to
   all draws, about ``sqrt(p (1 - p) / INNER_N)``).
+
+Under observations
+------------------
+A file's ``observations`` condition every answer on the news, and the news
+bears on the inputs too: a parameter set that made the news likely is more
+credible after it. Each outer draw is then weighted by the likelihood of the
+news under its numbers, P(news | params) (exact inference's
+``log_evidence``; by Monte Carlo the mean likelihood weight of the inner
+draws), so the draws stand for the inputs' distribution *given the news*
+(importance sampling from the prior). ``Spread.weights`` holds them (summing
+to 1); the mean, the band, the quantiles and the standard error are weighted
+(the standard error by the delta method of a self-normalised mean), and the
+mean again equals today's forecast up to that error. ``Spread.ess`` is the
+weights' effective sample size (Kish). :func:`sobol` does not weight: its
+indices are over the inputs' prior distribution, of answers conditioned on
+the news.
 """
 
 from __future__ import annotations
@@ -345,28 +361,54 @@ class _Answers:
                 f"'in_force.date <= 2025-12-31'")
 
     def _mc(self, sc: Scenario) -> float:
+        return self._mc_weighted(sc)[0]
+
+    def _mc_weighted(self, sc: Scenario) -> tuple[float, float]:
+        """The inner Monte Carlo answer, and the log of the draws' mean likelihood
+        weight under the file's observations (0.0 without)."""
         from pactsim.montecarlo import simulate
+        from pactsim.results.stats import WeightedStats
 
         res = simulate(sc, INNER_N, seed=np.random.SeedSequence(self.seed, spawn_key=(1,)),
                        keep_draws=True, progress=False)
-        return float(res.prob(self.expr).value)
+        st = res.stats
+        log_like = (math.log(st.w / st.n) + st.log_scale
+                    if isinstance(st, WeightedStats) and st.w > 0 else 0.0)
+        return float(res.prob(self.expr).value), log_like
 
     def __call__(self, changes: dict[str, float]) -> float:
+        return self.weighted(changes)[0]
+
+    def weighted(self, changes: dict[str, float]) -> tuple[float, float]:
+        """The answer under ``changes``, and the log likelihood of the file's
+        observations under them (0.0 without observations; see the module notes)."""
         from pactsim.results.exact import exact
+        from pactsim.results.exact_evidence import ConditionedExactResults
 
         if self.method == "exact":
             if self._fast is None and not _observed(self.scenario):
                 self._fast = _Numbers(self.scenario)
             if self._fast is not None:
-                return self._fast.prob(changes, self.expr)
+                return self._fast.prob(changes, self.expr), 0.0
             # observations condition every answer: the variant goes through exact()
-            return float(exact(self.scenario.with_changes(changes), progress=False)
-                         .prob(self.expr).value)
-        return self._mc(self.scenario.with_changes(changes))
+            res = exact(self.scenario.with_changes(changes), progress=False)
+            log_like = res.log_evidence if isinstance(res, ConditionedExactResults) else 0.0
+            return float(res.prob(self.expr).value), log_like
+        return self._mc_weighted(self.scenario.with_changes(changes))
 
     def many(self, inputs: Sequence[Input], u: NDArray[np.float64]) -> NDArray[np.float64]:
         """The answer at each row of uniforms ``u`` (one column per input)."""
-        return np.array([self(changes) for changes in _parameter_sets(inputs, u)])
+        return self.many_weighted(inputs, u)[0]
+
+    def many_weighted(self, inputs: Sequence[Input], u: NDArray[np.float64]
+                      ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+        """:meth:`many`, and each row's weight (summing to 1) under the file's
+        observations (``None`` without observations)."""
+        pairs = [self.weighted(changes) for changes in _parameter_sets(inputs, u)]
+        values = np.array([v for v, _ in pairs], dtype=np.float64)
+        if not _observed(self.scenario):
+            return values, None
+        return values, _normalised(np.array([lw for _, lw in pairs], dtype=np.float64))
 
 
 def _parameter_sets(inputs: Sequence[Input], u: NDArray[np.float64]) -> list[dict[str, float]]:
@@ -411,11 +453,30 @@ def _fed(scenario: Scenario, expr: str, inputs: Sequence[Input]) -> bool:
 
 
 def _values(answers: _Answers, inputs: Sequence[Input], u: NDArray[np.float64],
-            fed: bool) -> NDArray[np.float64]:
-    """The inner answers of one question, or its forecast ``n`` times when unfed."""
+            fed: bool) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+    """The inner answers of one question, or its forecast ``n`` times when unfed, and
+    the weights of the outer draws under the file's observations (``None`` without)."""
     if not fed:
-        return np.full(len(u), answers.forecast)
-    return answers.many(inputs, u)
+        return np.full(len(u), answers.forecast), None
+    return answers.many_weighted(inputs, u)
+
+
+def _normalised(log_w: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Weights ``exp(log_w)`` scaled to sum to 1 (computed from the largest)."""
+    w = np.exp(log_w - log_w.max())
+    return np.asarray(w / w.sum(), dtype=np.float64)
+
+
+def _weighted_quantile(values: NDArray[np.float64], weights: NDArray[np.float64],
+                       q: Any) -> Any:
+    """Quantiles of ``values`` under ``weights`` (summing to 1): the weighted form of
+    numpy's default (linear interpolation between the order statistics, each placed
+    at the middle of its weight); equal weights give ``numpy.quantile``'s answer up to
+    that convention."""
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    at = np.cumsum(w) - w / 2  # each value at the middle of its weight
+    return np.interp(q, at, v)
 
 
 # -- spread -----------------------------------------------------------------------------------
@@ -440,15 +501,33 @@ class Spread:
     inputs: tuple[str, ...] = ()
     #: Monte Carlo draws per inner answer (``None`` for exact answers).
     inner_n: int | None = None
+    #: Under a file's observations, the weight of each outer draw (summing to 1: the
+    #: likelihood of the news under its numbers); ``None`` without observations.
+    weights: NDArray[np.float64] | None = field(default=None, repr=False)
 
     @property
     def stderr(self) -> float:
-        """Outer Monte Carlo standard error of ``mean``."""
-        return float(np.std(self.values, ddof=1) / math.sqrt(self.n)) if self.n > 1 else 0.0
+        """Outer Monte Carlo standard error of ``mean`` (weighted under observations: the
+        delta method of a self-normalised mean)."""
+        if self.n <= 1:
+            return 0.0
+        if self.weights is None:
+            return float(np.std(self.values, ddof=1) / math.sqrt(self.n))
+        w = self.weights
+        return float(math.sqrt(float(np.sum(w * w * (self.values - self.mean) ** 2))))
+
+    @property
+    def ess(self) -> float:
+        """Effective sample size of the outer draws (Kish; ``n`` without observations)."""
+        if self.weights is None:
+            return float(self.n)
+        return float(1.0 / np.sum(self.weights ** 2))
 
     def quantile(self, q: float | Sequence[float]) -> Any:
-        """Quantile(s) of the inner answers."""
-        return np.quantile(self.values, q)
+        """Quantile(s) of the inner answers (weighted under observations)."""
+        if self.weights is None:
+            return np.quantile(self.values, q)
+        return _weighted_quantile(self.values, self.weights, q)
 
     def __str__(self) -> str:
         from pactsim.views.text import spread_line
@@ -508,12 +587,23 @@ def spread(scenario: Scenario, question: str, n: int = 1000, seed: int = 0) -> S
     inputs, answers, n, seed = _prepare(scenario, question, n, seed, "spread", 1)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
     u = rng.random((n, len(inputs)))
-    values = _values(answers, inputs, u, _fed(scenario, answers.expr, inputs))
-    lo, hi = (float(x) for x in np.quantile(values, BAND))
-    return Spread(question=answers.name, mean=float(values.mean()), lo=lo, hi=hi,
+    values, weights = _values(answers, inputs, u, _fed(scenario, answers.expr, inputs))
+    return _spread_of(answers, inputs, values, weights, n, seed)
+
+
+def _spread_of(answers: _Answers, inputs: Sequence[Input], values: NDArray[np.float64],
+               weights: NDArray[np.float64] | None, n: int, seed: int) -> Spread:
+    if weights is None:
+        mean = float(values.mean())
+        lo, hi = (float(x) for x in np.quantile(values, BAND))
+    else:
+        mean = float(weights @ values)
+        lo, hi = (float(x) for x in _weighted_quantile(values, weights, BAND))
+    return Spread(question=answers.name, mean=mean, lo=lo, hi=hi,
                   values=values, method=answers.method, n=n, seed=seed,
                   forecast=answers.forecast, inputs=tuple(i.name for i in inputs),
-                  inner_n=INNER_N if answers.method == "monte carlo" else None)
+                  inner_n=INNER_N if answers.method == "monte carlo" else None,
+                  weights=weights)
 
 
 def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int = 1000,
@@ -554,6 +644,7 @@ def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int =
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
     u = rng.random((n, len(inputs)))
     values = np.empty((len(answers), n))
+    weights: list[NDArray[np.float64] | None] = [None] * len(answers)
     fed = [_fed(scenario, a.expr, inputs) for a in answers]
     fast = [j for j, a in enumerate(answers) if a.method == "exact" and fed[j]]
     numbers = _Numbers(scenario) if fast and not _observed(scenario) else None
@@ -564,15 +655,9 @@ def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int =
                 values[j, i] = res.prob(answers[j].expr).value
     for j, a in enumerate(answers):
         if numbers is None or j not in fast:
-            values[j] = _values(a, inputs, u, fed[j])
-    out = []
-    for j, a in enumerate(answers):
-        lo, hi = (float(x) for x in np.quantile(values[j], BAND))
-        out.append(Spread(question=a.name, mean=float(values[j].mean()), lo=lo, hi=hi,
-                          values=values[j].copy(), method=a.method, n=n, seed=seed,
-                          forecast=a.forecast, inputs=tuple(i.name for i in inputs),
-                          inner_n=INNER_N if a.method == "monte carlo" else None))
-    return out
+            values[j], weights[j] = _values(a, inputs, u, fed[j])
+    return [_spread_of(a, inputs, values[j].copy(), weights[j], n, seed)
+            for j, a in enumerate(answers)]
 
 
 def _observed(scenario: Scenario) -> bool:

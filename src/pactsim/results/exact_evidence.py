@@ -93,6 +93,12 @@ class ConditionedExactResults(ExactResults):
     p_evidence:
         The prior probability that every hard finding holds (1.0 with soft
         findings only).
+    log_evidence:
+        :math:`\\log \\sum_x P(x)\\, w(x)`: the log likelihood of the evidence under
+        the scenario's numbers (soft ratios as given; up to a constant that does
+        not depend on those numbers, the log probability of the news). Comparing
+        it across variants weighs them by how well they predicted the news
+        (:func:`pactsim.spread` does under a file's observations).
     quadrature_error:
         The unconditioned bound (see :class:`~pactsim.results.exact.ExactResults`)
         propagated through the division: twice the bound over the evidence's
@@ -127,6 +133,7 @@ class ConditionedExactResults(ExactResults):
         self._evidence_dates: dict[int, FloatArray] = {}
         self._z_cache: dict[tuple[Any, ...], float] = {}
         self.p_evidence, self._z, self._z_key = self._normaliser()
+        self.log_evidence = math.log(self._z) + self._shift
         self._active = True
 
     # -- the weights --------------------------------------------------------

@@ -1075,10 +1075,8 @@ def estimate_html(est: Estimate) -> str:
 def spread_html(s: Spread) -> str:
     """A spread (:func:`pactsim.spread`) as HTML: the mean, the 80% band drawn on a
     0–100% bar (the band shaded, the mean marked), and how it was computed."""
-    import numpy as np
-
     lo, hi, mean = (max(0.0, min(1.0, x)) * 100 for x in (s.lo, s.hi, s.mean))
-    q05, q95 = (max(0.0, min(1.0, float(x))) * 100 for x in np.quantile(s.values, (0.05, 0.95)))
+    q05, q95 = (max(0.0, min(1.0, float(x))) * 100 for x in s.quantile((0.05, 0.95)))
     bar = ('<span style="position:relative;display:inline-block;width:220px;height:12px;'
            'background:rgba(128,128,128,.15);border-radius:2px;vertical-align:middle">'
            f'<span style="position:absolute;left:{q05:.1f}%;width:{q95 - q05:.1f}%;top:4px;'
@@ -1089,6 +1087,9 @@ def spread_html(s: Spread) -> str:
            'background:#1f3f66"></span></span>')
     how = ("exact answers" if s.method == "exact"
            else f"Monte Carlo answers of {s.inner_n:,} draws, common random numbers")
+    if s.weights is not None:
+        how += (f"; weighted by the likelihood of the file's observations, effective "
+                f"{s.ess:,.0f} draws")
     inputs = ", ".join(s.inputs)
     return (f'<div class="pactsim"><style>{CSS}</style><b>{escape(s.question)}</b>: '
             f'<b>{pct_short(s.mean)}</b> (80% band {pct_short(s.lo)}–{pct_short(s.hi)} over '

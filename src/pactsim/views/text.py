@@ -249,6 +249,9 @@ def format_spreads(spreads: Sequence[Spread]) -> str:
            f"Monte Carlo answers of {first.inner_n:,} draws each, common random numbers")
     from pactsim.views.format import pct_short
 
+    if first.weights is not None:  # (every spread of a file weighs its draws alike)
+        how += (f"; draws weighted by the likelihood of the file's observations, effective "
+                f"{first.ess:,.0f}")
     lines = [f"Spread over the uncertain inputs ({', '.join(first.inputs)}; {first.n:,} "
              f"parameter draws, seed {first.seed}, {how})"]
     flat = [s for s in spreads if pct_short(s.lo) == pct_short(s.hi)]
