@@ -110,7 +110,7 @@ def test_the_views_say_the_draws_are_weighted(sc: pactsim.Scenario) -> None:
 
     s = pactsim.spread(sc, "a", n=200, seed=1)
     for text in (format_spreads([s]), spread_html(s)):
-        assert "weighted by the likelihood of the file's observations" in text
+        assert "weighted by the likelihood of the file" in text  # (HTML escapes the ')
         assert f"effective {s.ess:,.0f}" in text
     plain = pactsim.spread(pactsim.loads(TEXT.split("observations:")[0]), "a", n=200, seed=1)
     assert "weighted" not in format_spreads([plain]) + spread_html(plain)
