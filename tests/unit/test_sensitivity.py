@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import pactsim
-from pactsim.analysis.sensitivity import inputs, voi_row
+from pactsim.analysis.sensitivity import _upstream, inputs, voi_row
 from pactsim.errors import ArgumentError
 
 HEAD = "pactsim: {fmt}\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
@@ -79,8 +79,9 @@ def test_voi_of_a_and_b(both: pactsim.Scenario) -> None:
     b = _row(s.voi, "node", "b")
     assert (b.q_if_true, b.q_if_false) == pytest.approx((pa, 0.0), abs=1e-12)
     assert b.brier == pytest.approx(pb * (1 - pb) * pa ** 2, abs=1e-12)
-    c = _row(s.voi, "node", "c")  # independent of Q: worth nothing
-    assert c.move == pytest.approx(0, abs=1e-12) and c.log_loss == pytest.approx(0, abs=1e-12)
+    c = _row(s.voi, "node", "c")  # independent of Q: worth nothing, exactly (no 1e-33 noise)
+    assert c.move == 0 and c.brier == 0 and c.log_loss == 0
+    assert c.q_if_true == c.q_if_false == s.base
     assert list(s.voi.group) == ["context"] * 3
     assert list(s.voi.node[:2]) == ["b", "a"] if pb * (1 - pb) * pa ** 2 > \
         pa * (1 - pa) * pb ** 2 else ["a", "b"]
@@ -287,3 +288,15 @@ def test_auto_falls_back_to_monte_carlo_where_exact_refuses() -> None:
     a = _row(s.voi, "node", "a")
     assert a.method == "mc" and a.q_if_false == 0
     assert abs(a.q_if_true - 0.5) < 4 * math.sqrt(0.25 / (n / 2))
+
+
+def test_voi_of_a_node_independent_of_the_question_is_exactly_zero() -> None:
+    """brics_payments does not bear on the signing date of the flagship: exact sums left
+    a Brier reduction of 3e-34 and a log loss of 9e-18 (rounding), shown as tiny numbers."""
+    from pathlib import Path
+
+    sc = pactsim.load(Path(__file__).resolve().parents[2] / "scenarios" / "iran-russia-2024.yaml")
+    assert "brics_payments" not in _upstream(sc, {"signing"})  # the premise
+    s = pactsim.sensitivity(sc, "signed_by_2024")
+    row = _row(s.voi, "node", "brics_payments")
+    assert row.move == 0 and row.brier == 0 and row.log_loss == 0

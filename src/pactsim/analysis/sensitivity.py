@@ -713,6 +713,8 @@ def _voi(engine: _Engine, question: str) -> list[tuple[Any, ...]]:
                 q = engine.base_value
                 q1 = _clean(both / px)
                 q0 = _clean((q - both) / (1 - px))
+                if abs(q1 - q) < 1e-12 and abs(q0 - q) < 1e-12:
+                    q1 = q0 = q  # rounding of exact sums: X tells nothing of Q (as tornado)
                 rows.append((name, kind, group, px, q1, q0, *voi_row(px, q1, q0)[1:], "exact"))
                 continue
             except _REFUSED as err:
