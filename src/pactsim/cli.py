@@ -259,15 +259,18 @@ def _spreads(sc: Any, n: int | None, evidence: bool) -> str:
 
 
 def _spread_n(text: str) -> int:
-    """``--spread N``: a whole number of parameter draws, 0 (none) to 10^6."""
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--spread takes a whole number of parameter "
-                                         f"draws, not {text!r}") from None
-    if not 0 <= n <= 10**6:
-        raise argparse.ArgumentTypeError(f"--spread must be from 0 to 1,000,000, not {n:,}")
-    return n
+    """``--spread N``: a whole number of parameter draws, 0 (none) to 10^6, written as
+    ``-n`` takes it (ASCII digits: ``int()`` also reads '١٠' and '+5')."""
+    m = _NUMBER.fullmatch(text.strip())
+    if m is None:
+        raise argparse.ArgumentTypeError(f"--spread takes a whole number of parameter draws "
+                                         f"(digits 0-9, e.g. 1000), not {_shown(text)}")
+    if m[1]:
+        raise argparse.ArgumentTypeError(f"--spread must be from 0 to 1,000,000, not "
+                                         f"{_shown(text)}")
+    if not (m[2] + (m[3] or "")).replace("_", "").strip("0"):
+        return 0  # --spread 0 turns it off
+    return _whole(text, 10**6)
 
 
 #: ``run`` and ``report`` keep the draws of a scenario with numeric attributes up to this
@@ -388,9 +391,10 @@ def _logit_range(text: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number (e.g. 1 or 0.5)") from None
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a number (e.g. 1 or 0.5)") \
+            from None
     if not 0 < x <= 10:
-        raise argparse.ArgumentTypeError(f"{text!r} must be in (0, 10] (log-odds)")
+        raise argparse.ArgumentTypeError(f"{_shown(text)} must be in (0, 10] (log-odds)")
     return x
 
 
@@ -405,7 +409,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
     inputs = [*args.files, *args.resolutions]
     _check_destination(args.out, inputs)
     from pactsim.analysis.scoring import score
+    from pactsim.language.io import load
 
+    inputs = _with_bases(args.out, inputs, *(load(f) for f in args.files))
     card = score(args.files, args.resolutions, method=_method(args, "montecarlo"),
                  n=_engine_limits()[0] if args.n is None else args.n,
                  seed=0 if args.seed is None else args.seed)
@@ -424,7 +430,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
 def _cmd_pool(args: argparse.Namespace) -> int:
     _check_destination(args.out, args.files)
     from pactsim.analysis.pooling import pool
+    from pactsim.language.io import load
 
+    inputs = _with_bases(args.out, args.files, *(load(f) for f in args.files))
     weights = None
     if args.weights is not None:
         try:
@@ -439,7 +447,7 @@ def _cmd_pool(args: argparse.Namespace) -> int:
                   seed=0 if args.seed is None else args.seed)
     text = (pooled.to_json() if args.format == "json" else pooled.to_csv()
             if args.format == "csv" else str(pooled))
-    _deliver(text, args.out, args.files)
+    _deliver(text, args.out, inputs)
     return 0
 
 
@@ -504,9 +512,10 @@ def _target_se(text: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number (e.g. 0.001)") from None
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a number (e.g. 0.001)") \
+            from None
     if not 0 < x < 0.5:
-        raise argparse.ArgumentTypeError(f"{text!r} must be in (0, 0.5), e.g. 0.001")
+        raise argparse.ArgumentTypeError(f"{_shown(text)} must be in (0, 0.5), e.g. 0.001")
     return x
 
 
@@ -533,6 +542,22 @@ def _soft(text: str) -> Any:
         return soft(expr.strip(), r)
     except PactsimError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _extremize(text: str) -> float:
+    """``pool --extremize A``: a finite number > 0, in ASCII digits (``float()`` also
+    reads '١٠')."""
+    import math
+
+    t = text.strip()
+    try:
+        x = float(t) if t.isascii() and "_" not in t else math.nan
+    except ValueError:
+        x = math.nan
+    if not (math.isfinite(x) and x > 0):
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a number > 0 (the power of "
+                                         "the pooled odds, e.g. 1.5; 1 is none)")
+    return x
 
 
 def _workers(text: str) -> int:
@@ -787,7 +812,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="SCENARIO", help="two or more scenario files")
     p.add_argument("--method", choices=["geometric", "linear"], default="geometric",
                    help="geometric mean of odds (default) or linear pool")
-    p.add_argument("--extremize", type=float, default=1.0, metavar="A",
+    p.add_argument("--extremize", type=_extremize, default=1.0, metavar="A",
                    help="raise the pooled odds to this power (default 1: none)")
     p.add_argument("--weights", default=None, metavar="W1,W2,...",
                    help="one weight per file, comma-separated (default equal)")

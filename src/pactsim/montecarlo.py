@@ -152,11 +152,14 @@ def _check_memory(model: CompiledModel, n: int, config: RunConfig, workers: int)
                 "(every summary still works; only new expressions and to_frame() need "
                 "the draws) or fewer draws")
     chunk = min(config.blocks_per_chunk * BLOCK, n)
-    need = per * chunk * min(config.window, max(workers, 1) + 1)
+    flight = min(config.window, max(workers, 1) + 1)
+    need = per * chunk * flight
     if need > budget:
+        many = f" with workers={workers:,} ({flight:,} chunks in flight)" if workers > 1 else ""
         raise ArgumentError(
-            f"chunk_size={config.chunk_size:,} would hold about {need / gib:,.1f} GiB of "
-            f"draws at once; use a smaller chunk_size (the default is {DEFAULT_CHUNK:,})")
+            f"chunk_size={config.chunk_size:,}{many} would hold about {need / gib:,.1f} GiB "
+            f"of draws at once; use a smaller chunk_size (the default is {DEFAULT_CHUNK:,})"
+            + (" or fewer workers" if workers > 1 else ""))
 
 
 #: The chunk function (a module global, so tests can replace it).

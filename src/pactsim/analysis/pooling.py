@@ -57,9 +57,10 @@ def pool_probabilities(p: Any, *, weights: Any = None, method: PoolMethod = "geo
         raise ArgumentError(f"pool_probabilities(): p = {p!r}: give one or more "
                             "probabilities in [0, 1]")
     if (w.shape != pv.shape or not np.all(np.isfinite(w)) or np.any(w < 0)
-            or w.sum() <= 0):
+            or not np.any(w > 0)):
         raise ArgumentError(f"pool_probabilities(): weights = {weights!r}: give one weight "
                             f">= 0 per probability ({pv.size}), not all 0")
+    w = w / w.max()  # first, so that weights near the largest float do not sum to inf
     w = w / w.sum()
     if method == "linear":
         pooled = float(np.sum(w * pv))
@@ -178,8 +179,9 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     if len(w) != len(items) or any(not math.isfinite(x) or x < 0 for x in w) or sum(w) <= 0:
         raise ArgumentError(f"pool(): weights = {weights!r}: give one weight >= 0 per scenario "
                             f"({len(items)}), not all 0")
-    total = sum(w)
-    w = [x / total for x in w]
+    top = max(w)  # scaled first: weights near the largest float must not sum to inf
+    total = sum(x / top for x in w)
+    w = [x / top / total for x in w]
     scs = [s if isinstance(s, Scenario) else load(s) for s in items]
     files = [str(s) if not isinstance(s, Scenario) else "" for s in items]
     if names is None:

@@ -285,6 +285,8 @@ class ExactResults:
 
     # -- expressions ----------------------------------------------------------
     def _compile(self, text: str, what: str) -> _expr.Expr:
+        if not isinstance(text, str):
+            raise ArgumentTypeError(f"{what} must be an expression (a str), not {text!r}")
         return _expr.compile_condition(text, self.model.scope(), what=what,
                                        horizon=self.scenario.horizon)
 
@@ -585,6 +587,8 @@ class ExactResults:
         Estimate(0.7, exact)
         """
         a = self._compile(expr, "expr")
+        if given is not None and not isinstance(given, str):
+            raise ArgumentTypeError(f"given must be an expression (a str), not {given!r}")
         # the answers of every question, when questions() has computed them; one question
         # asked alone is computed alone (all of them at once cost 100+ ms on the flagship)
         cached = self._qprobs.get(a.name) if isinstance(a, _expr.Name) and \

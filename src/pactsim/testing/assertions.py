@@ -26,6 +26,7 @@ whole family is then the same as for one :math:`\\sigma`-sigma test (about
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -72,10 +73,15 @@ def family_wise_threshold(sigmas: float, m: int) -> float:
     4.66
     """
     sigmas = _check_sigmas(sigmas)
+    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 0:
+        raise ValueError(f"m={m!r} must be a whole number of comparisons (an int >= 0)")
     if m <= 1:
         return sigmas
     alpha = math.erfc(sigmas / math.sqrt(2.0))
     alpha_m = -math.expm1(math.log1p(-alpha) / m)
+    if not alpha_m / 2.0 > 1e-300:  # beyond about 37 sigmas the tail underflows: there
+        # 1 - Phi(z) ~ exp(-z^2/2), so dividing it by m adds 2 ln m to z^2 (a hair high)
+        return math.sqrt(sigmas * sigmas + 2.0 * math.log(m))
     return -NormalDist().inv_cdf(alpha_m / 2.0)
 
 
@@ -164,7 +170,16 @@ def assert_matches_exact(
     >>> assert_matches_exact(pactsim.simulate(sc, n=50_000, seed=1), exact(sc))  # doctest: +SKIP
     """
     sigmas = _check_sigmas(sigmas)
-    n = results.n
+    for name, obj, source in (("results", results, "pactsim.simulate"),
+                              ("exact", exact, "pactsim.exact")):
+        if not (callable(getattr(obj, "marginals", None))
+                and callable(getattr(obj, "questions", None))):
+            raise TypeError(f"{name} must be results (from {source}), with marginals() and "
+                            f"questions(), not {type(obj).__name__}")
+    n = getattr(results, "n", None)
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise TypeError(f"results.n must be the number of draws (an int >= 1), not {n!r}")
+    n = int(n)
     mc_nodes = _column(results.marginals(), "results.marginals()")
     mc_questions = _column(results.questions(), "results.questions()")
     ex_nodes = _column(exact.marginals(), "exact.marginals()")
@@ -228,7 +243,14 @@ def assert_prob_close(estimate: Estimate, value: float, *, sigmas: float = 4.0) 
     AssertionError: 0.3500 ± 0.0048 (...) is 10.48 standard errors from 0.3 (n=10,000, allowed 4)
     """
     sigmas = _check_sigmas(sigmas)
+    if not isinstance(estimate, Estimate):
+        raise TypeError(f"estimate must be an Estimate (from Results.prob), not "
+                        f"{type(estimate).__name__}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value={value!r} must be a probability (a number in [0, 1])")
     value = float(value)
+    if value < 0.0 or value > 1.0:  # NaN goes on, and fails the assertion below
+        raise ValueError(f"value={value!r} must be a probability (a number in [0, 1])")
     if estimate.n is None:
         if not abs(estimate.value - value) <= 1e-9:
             raise AssertionError(f"exact value {estimate.value!r} != {value!r} (tolerance 1e-9)")
