@@ -99,8 +99,10 @@ def test_size_arguments_bound_binary_nodes(data: st.DataObject) -> None:
 
 
 def test_shrinking_gives_a_minimal_clause_example() -> None:
+    # derandomized: a random run's shrinking stops at 2 to 6 nodes depending on where it
+    # starts (Hypothesis promises a local minimum, not the smallest), which made this flaky
     sc = find(pst.scenarios(), lambda s: any(p.clauses for p in s.pillars.values()),
-              settings=settings(database=None, max_examples=500))
+              settings=settings(database=None, max_examples=500, derandomize=True))
     assert len(sc.binary_names) == 2  # a pillar and its clause, nothing else
     assert not sc.drivers and not sc.questions
 
