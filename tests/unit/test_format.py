@@ -75,3 +75,17 @@ def test_plain_leaves_no_dollar_unescaped(label: str) -> None:
     assert not re.search(r"(?<!\\)\$", shown)
     # what matplotlib displays for non-math text: every "\$" back to "$"
     assert shown.replace(r"\$", "$") == label
+
+
+@pytest.mark.parametrize(("x", "shown"), [
+    (0.00012345, "0.000123"), (4.9712, "4.97"), (999.4, "999"), (999.6, "1,000"),
+    (1234.4, "1,234"), (-25_300.0, "-25,300"), (2.5e15, "2.5e+15"), (float("inf"), "inf")])
+def test_number_has_no_exponent_between_1e_minus_4_and_1e15(x: float, shown: str) -> None:
+    # ".3g" wrote 1,234 days as "1.23e+03"; the expected strings are written by hand
+    assert fmt.number(x) == shown
+
+
+def test_large_values_and_spreads_are_written_whole() -> None:
+    assert fmt.value(1234.4, "int") == "1,234"
+    assert fmt.spread(1234.4, "date") == "1,234 days"
+    assert fmt.spread(45.26, "date") == "45.3 days"

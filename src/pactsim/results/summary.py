@@ -269,6 +269,8 @@ def _num(x: float) -> str:
 def _fmt(v: float, kind: str) -> str:
     if kind == "date":
         return "—" if math.isnan(v) else str(from_day(round(v)))
+    if math.isfinite(v) and 999.5 <= abs(v) < 1e15:  # 1,234, not 1.23e+03
+        return f"{v:,.0f}"
     return f"{v:.3g}"
 
 

@@ -39,6 +39,7 @@ from pactsim.views.format import (
     day,
     interval,
     is_missing,
+    number,
     pct,
     pct_short,
     spread,
@@ -172,7 +173,7 @@ def run_meta(res: ResultsLike) -> str:
         from pactsim.inference.weighting import findings_text
 
         p = getattr(res, "p_evidence", None)
-        chance = "" if p is None else f" (P = {p:.3g})"
+        chance = "" if p is None else f" (P = {number(p)})"
         return (f"Exact inference · scenario {res.scenario.digest[:12]} · under evidence "
                 f"{findings_text(found)}{chance}: every number is conditional on it")
     given = "" if getattr(info, "given", None) is None else \
@@ -332,7 +333,7 @@ def delay_words(delay: Delay) -> str:
     if delay.kind == "curve" and delay.points:
         parts = [f"{pct_short(p)} within {d}" for d, p in delay.points]
         return ", ".join(parts) + " days"
-    return f"lognormal, median {math.exp(delay.mu):.3g} days"
+    return f"lognormal, median {number(math.exp(delay.mu))} days"
 
 
 def _factors(factors: dict[str, float]) -> str:

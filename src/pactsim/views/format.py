@@ -37,6 +37,7 @@ __all__ = [
     "day_of",
     "interval",
     "is_missing",
+    "number",
     "pct",
     "pct_short",
     "plain",
@@ -147,7 +148,21 @@ def value(v: float | None, kind: str) -> str:
     assert v is not None
     if kind == "date":
         return str(day_of(v))
-    return f"{v:.3g}"
+    return number(v)
+
+
+def number(x: float) -> str:
+    """A number to three significant figures, never in exponent form between 1e-4
+    and 1e15: from 1,000 on, whole and grouped by thousands.
+
+    Examples
+    --------
+    >>> number(0.012345), number(4.9712), number(999.7), number(1234.4), number(3e20)
+    ('0.0123', '4.97', '1,000', '1,234', '3e+20')
+    """
+    if math.isfinite(x) and 999.5 <= abs(x) < 1e15:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
 
 
 def spread(sd: float | None, kind: str) -> str:
@@ -160,7 +175,8 @@ def spread(sd: float | None, kind: str) -> str:
     """
     if is_missing(sd):
         return EM_DASH
-    return f"{sd:.3g} days" if kind == "date" else f"{sd:.3g}"
+    assert sd is not None
+    return f"{number(sd)} days" if kind == "date" else number(sd)
 
 
 def count(k: int, bound: int = 0) -> str:

@@ -93,4 +93,4 @@ def history_to_json(df: pd.DataFrame) -> str:
            "seed": json_value(df.attrs.get("seed"))
            if df.attrs.get("method") == "montecarlo" else None,
            "observations": list(df.attrs.get("observations", [])), "rows": rows}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

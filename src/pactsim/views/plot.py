@@ -36,7 +36,16 @@ from pactsim.views.display import (
     non_empty,
     run_meta,
 )
-from pactsim.views.format import LOWER_BOUND, clip, day, day_of, is_missing, pct_short, plain
+from pactsim.views.format import (
+    LOWER_BOUND,
+    clip,
+    day,
+    day_of,
+    is_missing,
+    number,
+    pct_short,
+    plain,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -502,7 +511,7 @@ def _numeric_title(res: ResultsLike, name: str) -> tuple[str, str]:
 def _interval_words(s: Any) -> str:
     q = s.quantiles
     if 0.1 in q and 0.9 in q:
-        return f"80% between {q[0.1]:.3g} and {q[0.9]:.3g}"
+        return f"80% between {number(q[0.1])} and {number(q[0.9])}"
     return ""
 
 
@@ -524,7 +533,7 @@ def _binned_plot(res: ResultsLike, name: str, s: Any, bins: pd.DataFrame, ax: Ax
     q = s.quantiles
     if 0.1 in q and 0.9 in q:
         ax.axvspan(q[0.1], q[0.9], color=LIGHT, alpha=0.35, linewidth=0, zorder=0,
-                   label=f"80% interval: {q[0.1]:.3g} to {q[0.9]:.3g}")
+                   label=f"80% interval: {number(q[0.1])} to {number(q[0.9])}")
     ax.bar(left, 100 * share, width=width, align="edge", color=DARK, edgecolor="white",
            linewidth=0.6, zorder=2)
     if 0.5 in q:
@@ -568,7 +577,7 @@ def _summary_plot(res: ResultsLike, name: str, s: Any, ax: Axes | None,
     q = s.quantiles
     if 0.1 in q and 0.9 in q:
         ax.plot([q[0.1], q[0.9]], [0.5, 0.5], color=LIGHT, linewidth=14,
-                solid_capstyle="butt", label=f"80% interval: {q[0.1]:.3g} to {q[0.9]:.3g}")
+                solid_capstyle="butt", label=f"80% interval: {number(q[0.1])} to {number(q[0.9])}")
         lo, hi = q[0.1], q[0.9]
         if 0.5 in q:
             ax.plot([q[0.5]], [0.5], marker="|", markersize=22, markeredgewidth=2.5,
@@ -577,7 +586,7 @@ def _summary_plot(res: ResultsLike, name: str, s: Any, ax: Axes | None,
     else:
         sd = 0.0 if is_missing(s.sd) else float(s.sd)
         ax.plot([s.mean - sd, s.mean + sd], [0.5, 0.5], color=LIGHT, linewidth=14,
-                solid_capstyle="butt", label=f"mean ± sd ({sd:.3g})")
+                solid_capstyle="butt", label=f"mean ± sd ({number(sd)})")
         lo, hi = s.mean - sd, s.mean + sd
         note = ("no distribution kept (too many distinct values): simulate with "
                 "keep_draws=True for its histogram")
@@ -656,7 +665,7 @@ def numeric(res: ResultsLike, name: str, ax: Axes | None = None, *,
         width = 0.7 * (float(gaps.min()) if len(gaps) else 1.0)
         if len(x) == 1:  # one value: a bar of usual width, not one filling the axes
             ax.set_xlim(x[0] - 2, x[0] + 2)
-        mean_x, mean_text = s.mean, f"mean {s.mean:.3g}"
+        mean_x, mean_text = s.mean, f"mean {number(s.mean)}"
     ax.bar(x, 100 * hist.to_numpy(), width=width, color=DARK)
     if len(hist) <= 16:
         for xi, v in zip(x, hist.to_numpy(), strict=True):

@@ -14,7 +14,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from pactsim.views.display import escape
-from pactsim.views.format import day, is_missing, json_value, pct, plain
+from pactsim.views.format import day, is_missing, json_value, number, pct, plain
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -49,11 +49,9 @@ def _swing(s: Sensitivity, x: float, se: float = 0.0) -> str:
 def _num(x: float, kind: str) -> str:
     if is_missing(x):
         return "—"
-    if kind in ("p", "table", "by"):
-        return f"{x:.3g}"
     if kind == "delay":
         return f"{x:.0f}d"
-    return f"{x:.3g}"
+    return number(x)
 
 
 def _method(s: Sensitivity) -> str:
