@@ -69,15 +69,39 @@ class Problem:
     def __str__(self) -> str:
         # printable(): names from the file may hold terminal escapes; never echo them raw
         if self.path is None and self.line is None:  # not from a file: no location to give
-            return printable(f"{self.field}: {self.message}" if self.field else self.message)
+            return elided(printable(f"{self.field}: {self.message}" if self.field
+                                    else self.message))
         where = self.path or "<scenario>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         if self.field:
-            return printable(f"{where}: {self.field}: {self.message}")
-        return printable(f"{where}: {self.message}")
+            return elided(printable(f"{where}: {self.field}: {self.message}"))
+        return elided(printable(f"{where}: {self.message}"))
+
+
+#: Characters of one problem's line shown at most; a longer one (a 10,000-character
+#: expression or name echoed back) keeps its start and end around a count of what is
+#: left out.
+MAX_SHOWN = 600
+
+
+def elided(text: str, limit: int = MAX_SHOWN) -> str:
+    """`text`, or when longer than `limit` its first two thirds and last third of
+    `limit` around ``… [N characters left out] …``.
+
+    Examples
+    --------
+    >>> elided("short")
+    'short'
+    >>> elided("a" * 50 + "b" * 50, limit=30)
+    'aaaaaaaaaaaaaaaaaaaa … [70 characters left out] … bbbbbbbbbb'
+    """
+    if len(text) <= limit:
+        return text
+    head, tail = 2 * limit // 3, limit // 3
+    return f"{text[:head]} … [{len(text) - head - tail:,} characters left out] … {text[-tail:]}"
 
 
 class ScenarioError(PactsimError, ValueError):

@@ -7,6 +7,7 @@ appended to a valid 4-line header unless it starts with ``pactsim:``.
 from __future__ import annotations
 
 import os
+import re
 import threading
 
 import pytest
@@ -394,3 +395,25 @@ def test_from_dict_refuses_surrogates_in_text_and_names():
     assert set(found) == {"title", "events.a\udc00"}
     assert "the text holds \\ud83d, half of a UTF-16 surrogate pair" in found["title"]
     str(info.value).encode("utf-8")  # the message itself can be printed anywhere
+
+
+def test_a_long_expression_or_name_is_not_echoed_whole() -> None:
+    # a 5,000-character unknown name and a 10,000-character condition used to come back
+    # whole: each problem's line keeps its location, start and end within a screen or so
+    name = "nosuch_" + "x" * 5000
+    text = ("pactsim: 1\nid: t\ntitle: t\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+            f"signing:\n  by: {{2024-12-31: 0.5}}\nquestions:\n  q: 'signing and {name}'\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name="long.yaml")
+    line = str(err.value).splitlines()[0]
+    assert len(line) < 700
+    assert line.startswith("long.yaml:9:")
+    assert "questions.q: unknown name 'nosuch_xxx" in line
+    assert re.search(r" … \[4,\d{3} characters left out\] … x", line)  # 5,000-odd less shown
+    assert line.endswith("(names are the scenario's events, drivers, pillars, clauses, questions)")
+    sc = pactsim.loads(text.replace(f" and {name}", ""), name="ok.yaml")
+    long_condition = " or ".join(["signing"] * 850) + " and nosuch"
+    with pytest.raises(ScenarioError) as err2:
+        pactsim.exact(sc).prob("signing", given=long_condition)
+    shown = str(err2.value)
+    assert len(shown) < 700 and "unknown name 'nosuch'" in shown and "left out" in shown
