@@ -13,6 +13,28 @@ then optionally **extremized**: the pooled odds raised to the power
 ``extremize`` (:math:`a > 1` pushes away from 1/2; :math:`a = 1` changes nothing).
 A 0 and a 1 among the analysts (of weight above 0) make the geometric pool
 undefined (NaN).
+
+**Categorical nodes** (format 3 ``levels:``). The outcome rows of one node
+(``instc == generic``, ``instc == named``) and the node's own row (``instc``:
+not absent) are pooled together, as one distribution over the node's levels
+:math:`k` (``absent`` included when it is a level, each analyst's
+:math:`p_{i,\\mathrm{absent}} = 1 - \\sum_{k \\ne \\mathrm{absent}} p_{ik}`):
+
+* geometric: :math:`q_k \\propto \\prod_i p_{ik}^{w_i}` (analysts of weight 0 left out),
+* linear: :math:`q_k = \\sum_i w_i p_{ik}`,
+
+extremized as :math:`q_k \\propto q_k^a`, normalised to sum to 1. The rows
+then sum to the node's row, :math:`1 - q_\\mathrm{absent}`. For two levels this is
+exactly the binary pool above (the geometric mean of odds, odds^a), so a
+true/false item and a two-level node get the same numbers. A level that some
+analyst (of weight above 0) gives probability 0 pools to 0 by the geometric
+mean; when that leaves every level at 0 (no level possible for all analysts at
+once, as a 0 and a 1 for a true/false item) the node's rows are all undefined
+(NaN). This is done only when every file gives the node the same levels and
+all its rows are shared; otherwise each shared row is pooled on its own, as a
+true/false item, and need not sum to 1 - P(absent). Column ``pooled_as`` of
+the table and :attr:`PooledForecast.notes` say which rows were pooled how.
+
 Every pooled number keeps its provenance: each analyst's own number and weight.
 """
 
@@ -28,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from pactsim.errors import ArgumentError, ExactUnsupportedError, ModelTooWideError
+from pactsim.language.expr import ABSENT, outcome_name
 from pactsim.language.io import load
 from pactsim.language.resolutions import scenario_scope
 from pactsim.language.scenario import Scenario
@@ -102,11 +125,17 @@ class PooledForecast:
     ----------
     table:
         Indexed by item: ``pooled``, then one column per analyst with that
-        analyst's P(item), ``spread`` (largest minus smallest).
+        analyst's P(item), ``spread`` (largest minus smallest), ``pooled_as``:
+        ``"item"`` (pooled on its own), ``"distribution of X"`` (a row of
+        categorical node ``X``, pooled with its other levels as one
+        distribution) or ``"item: X's levels differ between files"`` (a row
+        of ``X`` pooled on its own, because the files disagree on its levels).
     analysts:
         Analyst names, in order, with ``weights`` (normalised) and ``files``.
     method, extremize:
         How the numbers were pooled.
+    notes:
+        One sentence per categorical node with shared rows: how they were pooled.
     """
 
     table: pd.DataFrame
@@ -116,6 +145,7 @@ class PooledForecast:
     method: str
     extremize: float
     scenario: str
+    notes: tuple[str, ...] = ()
 
     def provenance(self, item: str) -> pd.DataFrame:
         """Who gave what for `item`: analyst, file, p, weight."""
@@ -153,8 +183,14 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
         Two or more scenarios (or files), one per analyst, with the same id.
     method:
         ``"geometric"`` (geometric mean of odds, the default) or ``"linear"``.
+        The rows of a categorical node are pooled as one distribution over its
+        levels :math:`k`: :math:`q_k \\propto \\prod_i p_{ik}^{w_i}` (geometric) or
+        :math:`q_k = \\sum_i w_i p_{ik}` (linear), ``absent`` included as 1 minus
+        the other levels (see the module docstring), when every file gives the
+        node the same levels; for two levels this is the binary pool.
     extremize:
-        Power applied to the pooled odds (1: none; the literature's values are 1.5–2.5).
+        Power applied to the pooled odds (1: none; the literature's values are 1.5–2.5);
+        for a categorical node :math:`q_k \\propto q_k^a`, normalised.
     weights:
         One non-negative weight per analyst (default equal), normalised.
     names:
@@ -195,22 +231,84 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
         raise ArgumentError(f"pool(): the scenarios forecast different agreements (ids "
                             f"{', '.join(sorted(ids))}); pool files with the same id")
     scopes = [scenario_scope(sc) for sc in scs]
-    shared = [k for k, v in scopes[0].items()
-              if v.type == "bool" and all(k in s and s[k].type == "bool" for s in scopes[1:])]
-    if not shared:
+    keys = [k for k, v in scopes[0].items()
+            if v.type == "bool" and all(k in s and s[k].type == "bool" for s in scopes[1:])]
+    if not keys:
         raise ArgumentError("pool(): the scenarios share no true/false question or node name")
     # a categorical node's outcome row (``instc=named``) is pooled as ``instc == named``
-    shared = [k.replace("=", " == ", 1) if "=" in k else k for k in shared]
+    shown = {k: k.replace("=", " == ", 1) if "=" in k else k for k in keys}
+    shared = [shown[k] for k in keys]
     cols: dict[str, list[float]] = {}
     for name, sc in zip(names, scs, strict=True):
         cols[name] = _probs(sc, shared, n=n, seed=seed)
     table = pd.DataFrame(cols, index=pd.Index(shared, name="item"))
-    pooled = [pool_probabilities(table.loc[i].to_numpy(dtype=float), weights=w, method=method,
-                                 extremize=extremize) for i in shared]
-    table.insert(0, "pooled", pooled)
+    pooled = {i: pool_probabilities(table.loc[i].to_numpy(dtype=float), weights=w,
+                                    method=method, extremize=extremize) for i in shared}
+    how = dict.fromkeys(shared, "item")
+    notes: list[str] = []
+    in_table = set(keys)
+    for node, levels in scs[0].outcomes.items():
+        rows = {x: outcome_name(node, x) for x in levels if x != ABSENT}
+        mine = [shown[r] for r in rows.values() if r in in_table]
+        if not mine:
+            continue
+        files_levels = [sc.outcomes.get(node, ()) for sc in scs]
+        if (any(set(lv) != set(levels) for lv in files_levels) or node not in in_table
+                or any(r not in in_table for r in rows.values())):
+            reason = f"item: {node}'s levels differ between files"
+            for i in mine:
+                how[i] = reason
+            given = "; ".join(f"{a}: {', '.join(lv) if lv else 'not categorical'}"
+                              for a, lv in zip(names, files_levels, strict=True))
+            notes.append(f"{node}: its rows pooled one by one, as true/false items (they need "
+                         f"not sum to P({node})): the files give it different levels ({given}).")
+            continue
+        per = np.clip(table.loc[[shown[r] for r in rows.values()], names]
+                      .to_numpy(dtype=float).T, 0.0, 1.0)  # (n_analysts, n_levels)
+        if ABSENT in levels:
+            per = np.column_stack([np.clip(1.0 - per.sum(axis=1), 0.0, 1.0), per])
+        q = _pool_distribution(per, np.asarray(w), method=method, extremize=extremize)
+        if ABSENT in levels:
+            q = q[1:]
+        for r, qk in zip(rows.values(), q, strict=True):
+            pooled[shown[r]] = float(qk)
+            how[shown[r]] = f"distribution of {node}"
+        pooled[node] = float(q.sum())  # 1 - pooled P(absent): the node is in the text
+        how[node] = f"distribution of {node}"
+        what = f"{node}: its rows pooled as one distribution over {', '.join(levels)}"
+        if np.isnan(q).any():
+            notes.append(f"{what}; undefined (NaN): every level is 0 in some analyst's file.")
+        else:
+            notes.append(f"{what} (they sum to P({node})"
+                         + (" = 1 - P(absent))." if ABSENT in levels else " = 1)."))
+    table.insert(0, "pooled", [pooled[i] for i in shared])
     table["spread"] = table[names].max(axis=1) - table[names].min(axis=1)
+    table["pooled_as"] = [how[i] for i in shared]
     return PooledForecast(table, tuple(names), tuple(w), tuple(files), method, float(extremize),
-                          scs[0].id)
+                          scs[0].id, tuple(notes))
+
+
+def _pool_distribution(p: np.ndarray, w: np.ndarray, *, method: PoolMethod,
+                       extremize: float) -> np.ndarray:
+    """Pool one categorical node: `p` (n_analysts, n_levels), each row a distribution;
+    `w` (n_analysts,) summing to 1. Returns (n_levels,) summing to 1, or all NaN when
+    the geometric pool leaves no level (every level 0 for some analyst of weight > 0)."""
+    used = w > 0  # an analyst of weight 0 is left out
+    with np.errstate(divide="ignore"):
+        if method == "linear":
+            q = w[used] @ p[used]
+            if extremize == 1.0:
+                return np.asarray(q / q.sum(), dtype=float)
+            logq = np.log(q)
+        else:
+            # elementwise, not a matrix product: a level 0 for someone gives -inf, never NaN
+            logq = (w[used][:, None] * np.log(p[used])).sum(axis=0)
+    logq = logq * extremize
+    top = float(np.max(logq))
+    if top == -math.inf:
+        return np.full(p.shape[1], math.nan)
+    q = np.exp(logq - top)
+    return np.asarray(q / q.sum(), dtype=float)
 
 
 def _probs(sc: Scenario, names: Sequence[str], *, n: int, seed: int) -> list[float]:

@@ -249,19 +249,22 @@ def format_pool(pooled: PooledForecast) -> str:
                                                            strict=True))
     rows = [[str(i), _num(r["pooled"]), *(_num(r[a]) for a in pooled.analysts),
              _num(r["spread"])] for i, r in pooled.table.iterrows()]
+    notes = "".join(f"Note: {x}\n" for x in pooled.notes)
     return (f"{pooled.scenario}: pooled by {how}{ext}; weights {weights}\n"
-            + _table(["item", "pooled", *pooled.analysts, "spread"], rows) + "\n")
+            + _table(["item", "pooled", *pooled.analysts, "spread"], rows) + "\n" + notes)
 
 
 def pool_to_json(pooled: PooledForecast) -> str:
-    """``{"pool": {method, extremize, analysts: [{name, file, weight}]}, "items": [{item,
-    pooled, spread, analysts: {name: p}}]}``."""
+    """``{"pool": {method, extremize, analysts: [{name, file, weight}], notes}, "items":
+    [{item, pooled, spread, pooled_as, analysts: {name: p}}]}``."""
     data = {
         "pool": {"scenario": pooled.scenario, "method": pooled.method,
                  "extremize": pooled.extremize, "pactsim": __version__,
                  "analysts": [{"name": a, "file": f, "weight": w} for a, f, w in zip(
-                     pooled.analysts, pooled.files, pooled.weights, strict=True)]},
+                     pooled.analysts, pooled.files, pooled.weights, strict=True)],
+                 "notes": list(pooled.notes)},
         "items": [{"item": str(i), "pooled": _plain(r["pooled"]), "spread": _plain(r["spread"]),
+                   "pooled_as": str(r["pooled_as"]),
                    "analysts": {a: _plain(r[a]) for a in pooled.analysts}}
                   for i, r in pooled.table.iterrows()],
     }
@@ -273,8 +276,10 @@ def pool_to_table(pooled: PooledForecast) -> pd.DataFrame:
     rows = []
     for i, r in pooled.table.iterrows():
         rows.append({"item": i, "source": "pooled", "p": r["pooled"], "weight": None,
-                     "file": None, "method": pooled.method, "extremize": pooled.extremize})
+                     "file": None, "method": pooled.method, "extremize": pooled.extremize,
+                     "pooled_as": r["pooled_as"]})
         for a, f, w in zip(pooled.analysts, pooled.files, pooled.weights, strict=True):
             rows.append({"item": i, "source": a, "p": r[a], "weight": w, "file": f,
-                         "method": pooled.method, "extremize": pooled.extremize})
+                         "method": pooled.method, "extremize": pooled.extremize,
+                         "pooled_as": r["pooled_as"]})
     return pd.DataFrame(rows)

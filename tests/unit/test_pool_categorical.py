@@ -1,0 +1,217 @@
+"""Pooling a categorical node's outcome rows as one distribution over its levels.
+
+Each expected number is computed here from the analysts' hand-set probabilities
+(p_k proportional to prod_i p_ik^w_i, or sum_i w_i p_ik, then p_k^a, normalised),
+not by the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+
+from pactsim.analysis.pooling import pool, pool_probabilities
+
+TEMPLATE = """\
+pactsim: 3
+id: pc
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  rain: {{p: {rain}}}
+pillars:
+  transport:
+    levels: {{absent: {t[0]}, generic: {t[1]}, named: {t[2]}}}
+  form:
+    levels: {{bilateral: {f[0]}, trilateral: {f[1]}, multilateral: {f[2]}}}
+  duo:
+    levels: {{absent: {d0}, named: {d1}}}
+"""
+
+class Analyst(NamedTuple):
+    rain: float
+    t: tuple[float, float, float]  # transport: absent, generic, named
+    f: tuple[float, float, float]  # form (no absent): bilateral, trilateral, multilateral
+    duo: float  # P(duo == named); duo is absent otherwise
+
+
+ANALYSTS = {
+    "a": Analyst(0.3, (0.2, 0.5, 0.3), (0.5, 0.3, 0.2), 0.3),
+    "b": Analyst(0.6, (0.1, 0.3, 0.6), (0.2, 0.2, 0.6), 0.6),
+    "c": Analyst(0.8, (0.4, 0.4, 0.2), (0.1, 0.7, 0.2), 0.8),
+}
+WEIGHTS = (1.0, 2.0, 3.0)  # normalised: 1/6, 2/6, 3/6
+
+
+def _text(rain: float, t: tuple[float, ...], f: tuple[float, ...], duo: float) -> str:
+    return TEMPLATE.format(rain=rain, t=t, f=f, d0=round(1 - duo, 10), d1=duo)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> list[str]:
+    out = []
+    for name, x in ANALYSTS.items():
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(_text(*x))
+        out.append(str(path))
+    return out
+
+
+def _by_hand(dists: list[tuple[float, ...]], weights: tuple[float, ...], method: str,
+             a: float) -> list[float]:
+    """The pooled distribution, written out level by level."""
+    w = [x / sum(weights) for x in weights]
+    n = len(dists[0])
+    if method == "geometric":
+        q = [math.prod(d[k] ** wi for d, wi in zip(dists, w, strict=True)) for k in range(n)]
+    else:
+        q = [sum(d[k] * wi for d, wi in zip(dists, w, strict=True)) for k in range(n)]
+    q = [x ** a for x in q]
+    return [x / sum(q) for x in q]
+
+
+@pytest.mark.parametrize("method", ["geometric", "linear"])
+@pytest.mark.parametrize("a", [1.0, 2.5, 0.7])
+def test_outcome_rows_are_one_pooled_distribution(files: list[str], method: Any,
+                                                  a: float) -> None:
+    pooled = pool(files, method=method, extremize=a, weights=WEIGHTS)
+    t = pooled.table
+    want = _by_hand([x.t for x in ANALYSTS.values()], WEIGHTS, method, a)
+    absent = 1 - t.loc["transport", "pooled"]
+    assert absent == pytest.approx(want[0], abs=1e-12)
+    assert t.loc["transport == generic", "pooled"] == pytest.approx(want[1], abs=1e-12)
+    assert t.loc["transport == named", "pooled"] == pytest.approx(want[2], abs=1e-12)
+    rows = t.loc["transport == generic", "pooled"] + t.loc["transport == named", "pooled"]
+    assert abs(rows - (1 - absent)) <= 1e-12
+    assert abs(rows + want[0] - 1) <= 1e-12
+    # a node without an absent level: its rows sum to 1, and it is always in the text
+    form = _by_hand([x.f for x in ANALYSTS.values()], WEIGHTS, method, a)
+    got = [t.loc[f"form == {k}", "pooled"] for k in ("bilateral", "trilateral", "multilateral")]
+    assert got == pytest.approx(form, abs=1e-12)
+    assert abs(sum(got) - 1) <= 1e-12 and t.loc["form", "pooled"] == pytest.approx(1.0)
+    # provenance keeps each analyst's own number
+    prov = pooled.provenance("transport == named")
+    assert list(prov.p) == pytest.approx([x.t[2] for x in ANALYSTS.values()],
+                                         abs=1e-12)
+    assert list(prov.weight) == pytest.approx([1 / 6, 2 / 6, 3 / 6])
+    assert set(t.loc[["transport", "transport == generic", "transport == named"],
+                     "pooled_as"]) == {"distribution of transport"}
+
+
+def test_the_numbers_by_hand() -> None:
+    """One case with the arithmetic spelled out: equal weights, a and b only."""
+    # absent: sqrt(0.2 * 0.1), generic: sqrt(0.5 * 0.3), named: sqrt(0.3 * 0.6)
+    un = [math.sqrt(0.02), math.sqrt(0.15), math.sqrt(0.18)]
+    assert _by_hand([(0.2, 0.5, 0.3), (0.1, 0.3, 0.6)], (1, 1), "geometric", 1.0) == (
+        pytest.approx([x / sum(un) for x in un]))
+    assert [round(x / sum(un), 6) for x in un] == [0.148398, 0.406406, 0.445195]
+
+
+def test_geometric_pool_of_two_files_by_hand(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(_text(0.3, (0.2, 0.5, 0.3), (0.5, 0.3, 0.2), 0.3))
+    b.write_text(_text(0.6, (0.1, 0.3, 0.6), (0.2, 0.2, 0.6), 0.6))
+    t = pool([a, b]).table
+    assert t.loc["transport == generic", "pooled"] == pytest.approx(0.406406, abs=1e-6)
+    assert t.loc["transport == named", "pooled"] == pytest.approx(0.445195, abs=1e-6)
+    assert t.loc["transport", "pooled"] == pytest.approx(1 - 0.148398, abs=1e-6)
+
+
+@pytest.mark.parametrize("method", ["geometric", "linear"])
+@pytest.mark.parametrize("a", [1.0, 2.0])
+def test_two_levels_and_binary_items_keep_their_numbers(files: list[str], method: Any,
+                                                        a: float) -> None:
+    pooled = pool(files, method=method, extremize=a, weights=WEIGHTS)
+    t = pooled.table
+    rain = [x.rain for x in ANALYSTS.values()]
+    # a true/false item: exactly as before (the same function on the same numbers)
+    own = t.loc["rain", list(pooled.analysts)].to_numpy(dtype=float)
+    assert own == pytest.approx(rain, abs=1e-12)
+    assert t.loc["rain", "pooled"] == pool_probabilities(own, weights=WEIGHTS, method=method,
+                                                         extremize=a)
+    assert t.loc["rain", "pooled_as"] == "item"
+    # a two-level node: the binary pool of its one row (here the same numbers as rain)
+    binary = pool_probabilities([x.duo for x in ANALYSTS.values()], weights=WEIGHTS,
+                                method=method, extremize=a)
+    assert t.loc["duo == named", "pooled"] == pytest.approx(binary, abs=1e-12)
+    assert t.loc["duo", "pooled"] == pytest.approx(binary, abs=1e-12)
+    assert t.loc["duo == named", "pooled"] == pytest.approx(t.loc["rain", "pooled"], abs=1e-12)
+
+
+def test_zeros(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(_text(0.3, (0.2, 0.0, 0.8), (0.5, 0.5, 0.0), 0.3))
+    b.write_text(_text(0.6, (0.1, 0.3, 0.6), (0.2, 0.8, 0.0), 0.6))
+    t = pool([a, b]).table
+    # generic is 0 for a: its pool is 0; absent and named share what is left
+    un = [math.sqrt(0.2 * 0.1), 0.0, math.sqrt(0.8 * 0.6)]
+    assert t.loc["transport == generic", "pooled"] == 0.0
+    assert t.loc["transport == named", "pooled"] == pytest.approx(un[2] / sum(un), abs=1e-12)
+    assert t.loc["transport", "pooled"] == pytest.approx(1 - un[0] / sum(un), abs=1e-12)
+    # multilateral is 0 for everyone: 0, in both pools
+    assert t.loc["form == multilateral", "pooled"] == 0.0
+    lin = pool([a, b], method="linear", extremize=2).table
+    assert lin.loc["form == multilateral", "pooled"] == 0.0
+    assert lin.loc["form == trilateral", "pooled"] == pytest.approx(0.65**2 / (0.65**2 + 0.35**2))
+
+
+def test_no_level_left_is_undefined(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    # a: absent 0, generic 0; b: named 0 -> every level is 0 for someone
+    a.write_text(_text(0.3, (0.0, 0.0, 1.0), (0.5, 0.3, 0.2), 0.3))
+    b.write_text(_text(0.6, (0.5, 0.5, 0.0), (0.2, 0.2, 0.6), 0.6))
+    pooled = pool([a, b])
+    for row in ("transport", "transport == generic", "transport == named"):
+        assert math.isnan(pooled.table.loc[row, "pooled"]), row
+    assert "transport: its rows pooled as one distribution" in str(pooled)
+    assert "undefined (NaN)" in str(pooled)
+    assert json.loads(pooled.to_json())["items"][1]["pooled"] is None
+    # an analyst of weight 0 does not count; the linear pool is always defined
+    only_a = pool([a, b], weights=[1, 0]).table
+    assert only_a.loc["transport == named", "pooled"] == 1.0
+    lin = pool([a, b], method="linear").table
+    assert lin.loc["transport == named", "pooled"] == pytest.approx(0.5)
+    assert lin.loc["transport", "pooled"] == pytest.approx(0.75)
+
+
+def test_different_levels_keep_the_per_row_pool(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(_text(0.3, (0.2, 0.5, 0.3), (0.5, 0.3, 0.2), 0.3))
+    b.write_text(_text(0.6, (0.1, 0.3, 0.6), (0.2, 0.2, 0.6), 0.6)
+                 .replace("{absent: 0.1, generic: 0.3, named: 0.6}", "{absent: 0.4, named: 0.6}"))
+    pooled = pool([a, b], extremize=2)
+    t = pooled.table
+    for row, p in (("transport == named", [0.3, 0.6]), ("transport", [0.8, 0.6])):
+        assert t.loc[row, "pooled"] == pool_probabilities(
+            t.loc[row, ["a", "b"]].to_numpy(dtype=float), extremize=2)
+        assert t.loc[row, "pooled"] == pytest.approx(pool_probabilities(p, extremize=2),
+                                                     abs=1e-12)
+    assert "transport == generic" not in t.index  # not shared
+    assert t.loc["transport == named", "pooled_as"] == ("item: transport's levels differ "
+                                                        "between files")
+    text = str(pooled)
+    assert "transport: its rows pooled one by one" in text
+    assert "(a: absent, generic, named; b: absent, named)" in text
+    # form is still pooled as a distribution
+    assert t.loc["form == bilateral", "pooled_as"] == "distribution of form"
+    data = json.loads(pooled.to_json())
+    assert len(data["pool"]["notes"]) == 3
+    assert {i["item"]: i["pooled_as"] for i in data["items"]}["rain"] == "item"
+    assert "pooled_as" in pooled.to_csv().splitlines()[0]
+
+
+def test_the_cli_prints_the_notes(files: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from pactsim.cli import main
+
+    assert main(["pool", *files, "--extremize", "2"]) == 0
+    out = capsys.readouterr().out
+    assert ("Note: transport: its rows pooled as one distribution over absent, generic, named "
+            "(they sum to P(transport) = 1 - P(absent)).") in out
+    assert "Note: form: its rows pooled as one distribution over bilateral, trilateral, " in out
+    row = next(ln.split() for ln in out.splitlines() if ln.startswith("transport == named"))
+    want = _by_hand([x.t for x in ANALYSTS.values()], (1, 1, 1), "geometric", 2.0)
+    assert row[3] == f"{want[2]:.3f}"  # "transport", "==", "named", pooled
