@@ -152,12 +152,48 @@ def _engine_limits() -> tuple[int, int]:
             int(getattr(montecarlo, "MAX_N", _FALLBACK_MAX_N)))
 
 
+#: A resolution file's first key (a scenario's is ``pactsim:``), at the start of a line.
+_TOP_KEY = re.compile(rb"^(resolutions|pactsim)[ \t]*:", re.MULTILINE)
+
+
+def _file_kind(path: str) -> str | None:
+    """``"resolutions"`` or ``"scenario"`` by the first top-level key that tells them apart,
+    or ``None`` (unreadable, or neither key): only to say which kind of file was expected."""
+    from pactsim.language.files import read_regular
+
+    try:
+        head = read_regular(path, 1 << 20)
+    except (OSError, ValueError):
+        return None
+    m = _TOP_KEY.search(head)
+    return None if m is None else ("resolutions" if m[1] == b"resolutions" else "scenario")
+
+
+def _validate_resolutions(f: str) -> bool:
+    """Validate a resolution file met by ``validate`` or ``check`` on its own (its names
+    are checked against the scenario by ``score``); report it; whether it is valid."""
+    from pactsim.errors import ScenarioError
+    from pactsim.language.resolutions import load_resolutions
+
+    try:
+        load_resolutions(f)
+    except ScenarioError as err:
+        _say(str(err))
+        return False
+    _stdout(f"{printable(f)}: ok (a resolution file; `pactsim score` checks its names against "
+            "the scenario)\n")
+    return True
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from pactsim.errors import ScenarioError
     from pactsim.language.io import load
 
     status = 0
     for f in args.files:
+        if _file_kind(f) == "resolutions":
+            status = status if _validate_resolutions(f) else 2
+            continue
         try:
             load(f)
         except ScenarioError as err:
@@ -175,6 +211,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     status = 0
     for f in args.files:
+        if _file_kind(f) == "resolutions":
+            status = status if _validate_resolutions(f) else 2
+            continue
         try:
             sc = load(f)
         except ScenarioError as err:
@@ -310,6 +349,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         # checked against the scenario before the run: located errors, no wasted draws
         resolutions = load_resolutions(args.resolutions, scenario=sc)
+    base = None
+    if args.compare:  # likewise the other version, and the question, before any draw
+        base = load(args.compare)
+        inputs = _with_bases(out, inputs, base)
+    if args.question is not None:
+        _check_question(sc, args.question)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = simulate(sc, n=_n(args), seed=_fresh_seed(args.seed), workers=args.workers,
@@ -317,16 +362,35 @@ def _cmd_report(args: argparse.Namespace) -> int:
     for w in caught:
         _say(f"pactsim: note: {w.message}")
     compare = None
-    if args.compare:
+    if base is not None:
         from pactsim.analysis.diff import diff
 
-        base = load(args.compare)
-        inputs = _with_bases(out, inputs, base)
         compare = _with_sources(diff(base, sc, n=_n(args), seed=res.info.seed),
                                 args.compare, args.file)
     _deliver(report_html(res, source=str(args.file), top=args.top, resolutions=resolutions,
                          compare=compare, question=args.question), out, inputs)
     return 0
+
+
+def _check_question(sc: Any, question: str) -> None:
+    """Refuse ``--question`` before any work when it cannot be asked of ``sc``: a
+    ``NODE.median`` of a node that is not dated, or anything else that is not a true/false
+    question, node or expression of the scenario (as ``pactsim sensitivity`` takes it)."""
+    from pactsim.errors import ArgumentError
+    from pactsim.language.expr import compile_condition
+    from pactsim.language.resolutions import scenario_scope
+
+    q = question.strip()
+    if not q:
+        raise ArgumentError("--question is empty: give a question's name, a binary node, a "
+                            "true/false expression or NODE.median")
+    if q.endswith(".median"):
+        node = q[: -len(".median")]
+        if node not in sc.dated_names:
+            raise ArgumentError(f"--question {q!r}: '{node}' is not a dated node of scenario "
+                                f"'{sc.id}' (dated: {', '.join(sc.dated_names) or 'none'})")
+        return
+    compile_condition(q, scenario_scope(sc), what="--question", horizon=sc.horizon)
 
 
 #: ``--method`` of diff, sensitivity, history and score: Monte Carlo is spelt either way.
@@ -406,6 +470,23 @@ def _with_sources(d: Any, a: str, b: str) -> Any:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
+    from pactsim.errors import ArgumentError
+
+    if not args.files:  # `score -r R.yaml S.yaml`: -r took every name after it
+        raise ArgumentError("pactsim score: no scenario file: --resolutions (-r) takes every "
+                            "file name after it, so give the scenario files first (pactsim "
+                            "score S.yaml -r R.yaml) or end the resolution files with -- "
+                            "(pactsim score -r R.yaml -- S.yaml)")
+    for f, kind, where in [*((f, "resolutions", "a scenario file (SCENARIO)")
+                             for f in args.files),
+                           *((f, "scenario", "a resolution file (after --resolutions)")
+                             for f in args.resolutions)]:
+        if _file_kind(f) == kind:
+            other = "a resolution file" if kind == "resolutions" else "a scenario file"
+            raise ArgumentError(f"{printable(f)}: is {other} (its first key is "
+                                f"`{'resolutions' if kind == 'resolutions' else 'pactsim'}:`), "
+                                f"given where {where} goes: pactsim score SCENARIO... "
+                                "--resolutions RES...")
     inputs = [*args.files, *args.resolutions]
     _check_destination(args.out, inputs)
     from pactsim.analysis.scoring import score
@@ -430,25 +511,72 @@ def _cmd_score(args: argparse.Namespace) -> int:
 def _cmd_pool(args: argparse.Namespace) -> int:
     _check_destination(args.out, args.files)
     from pactsim.analysis.pooling import pool
+    from pactsim.errors import ArgumentError
     from pactsim.language.io import load
 
+    if len(args.files) < 2:
+        raise ArgumentError(f"pactsim pool: give two or more scenario files, one per analyst "
+                            f"(got {len(args.files)})")
+    weights = None if args.weights is None else _pool_weights(args.weights, len(args.files))
     inputs = _with_bases(args.out, args.files, *(load(f) for f in args.files))
-    weights = None
-    if args.weights is not None:
-        try:
-            weights = [float(w) for w in args.weights.split(",")]
-        except ValueError:
-            from pactsim.errors import ArgumentError
-
-            raise ArgumentError(f"--weights {args.weights!r}: give numbers separated by commas, "
-                                "one per file (e.g. 2,1)") from None
     pooled = pool(args.files, method=args.method, extremize=args.extremize, weights=weights,
+                  names=_analyst_names(args.files),
                   n=_engine_limits()[0] if args.n is None else args.n,
                   seed=0 if args.seed is None else args.seed)
     text = (pooled.to_json() if args.format == "json" else pooled.to_csv()
             if args.format == "csv" else str(pooled))
     _deliver(text, args.out, inputs)
     return 0
+
+
+def _pool_weights(text: str, files: int) -> list[float]:
+    """``pool --weights W1,W2,...``: one finite number >= 0 per file, not all 0."""
+    import math
+
+    from pactsim.errors import ArgumentError
+
+    example = ",".join(["1"] * (files - 1) + ["2"])
+    try:
+        weights = [float(w) if w.strip().isascii() and "_" not in w else math.nan
+                   for w in text.split(",")]
+    except ValueError:
+        weights = [math.nan]
+    if not all(math.isfinite(w) and w >= 0 for w in weights):
+        raise ArgumentError(f"--weights {_shown(text)}: give numbers >= 0 separated by commas, "
+                            f"one per file (e.g. {example})")
+    if len(weights) != files:
+        raise ArgumentError(f"--weights {_shown(text)}: {len(weights)} weight"
+                            f"{'' if len(weights) == 1 else 's'} for {files} files; give one "
+                            f"per file, in the files' order (e.g. {example})")
+    if not any(weights):
+        raise ArgumentError(f"--weights {_shown(text)}: every weight is 0; give at least one "
+                            "above 0")
+    return weights
+
+
+def _analyst_names(files: Sequence[str]) -> list[str]:
+    """The analysts' names of ``pactsim pool``: each file's name without ``.yaml``, or,
+    where two files have the same name (``alice/iran.yaml``, ``bob/iran.yaml``), as
+    much of its path as tells them apart; the same file given twice is numbered."""
+    from pathlib import PurePath
+
+    def stem(parts: tuple[str, ...]) -> str:
+        return "/".join(parts).removesuffix(".yaml").removesuffix(".yml")
+
+    paths = [PurePath(os.path.normpath(f)).parts or (f,) for f in files]
+    names = [stem(p[-1:]) for p in paths]
+    for depth in range(2, max(len(p) for p in paths) + 1):
+        clash = {n for n in names if names.count(n) > 1}
+        if not clash:
+            break
+        names = [stem(p[-depth:]) if n in clash else n
+                 for n, p in zip(names, paths, strict=True)]
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 and names.count(n) == 1 else f"{n} ({seen[n]})")
+    return out
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -791,7 +919,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("score", "score scenarios against resolution files: Brier and log scores "
                          "with baselines, dates, track records", _cmd_score)
-    p.add_argument("files", nargs="+", metavar="SCENARIO",
+    p.add_argument("files", nargs="*", metavar="SCENARIO",
                    help="scenario files; several with one id are versions (a track record)")
     p.add_argument("--resolutions", "-r", nargs="+", required=True, metavar="FILE",
                    help="resolution files (YAML), one per scenario id")

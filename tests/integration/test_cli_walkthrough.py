@@ -1,0 +1,138 @@
+"""The command line as a demanding new user meets it: mistakes caught before any work,
+files of the wrong kind named as such, analysts' files with the same name pooled,
+and help that explains every option."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import call
+
+ROOT = Path(__file__).parents[2]
+FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
+SMALL = ROOT / "scenarios" / "analytic-independent.yaml"
+RESOLUTIONS = ROOT / "scenarios" / "backtest" / "iran-russia-2024.resolutions.yaml"
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    """Fail the test if a Monte Carlo run starts: the mistake must be caught before."""
+    import pactsim.montecarlo
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("simulate() ran before the mistake was reported")
+
+    monkeypatch.setattr(pactsim.montecarlo, "simulate", refuse)
+
+
+def test_report_refuses_a_bad_compare_file_before_simulating(tmp_path, capsys, no_simulation):
+    bad = tmp_path / "old.yaml"
+    bad.write_text("pactsim: 1\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n"
+                   "events:\n  a: {pp: 0.3}\n")
+    out = tmp_path / "page.html"
+    code, _, err = call(capsys, "report", SMALL, "--compare", bad, "-o", out, "-n", "1000")
+    assert code == 2
+    assert f"{bad}:6:" in err and "'pp'" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("nonsense_q", "unknown name 'nonsense_q'"),
+    ("exactly_one_of", "unknown name"),
+    ("a.median", "'a' is not a dated node"),
+    ("  ", "--question is empty"),
+])
+def test_report_refuses_a_bad_question_before_simulating(tmp_path, capsys, no_simulation,
+                                                         question, words):
+    out = tmp_path / "page.html"
+    code, _, err = call(capsys, "report", SMALL, "-q", question, "-o", out, "-n", "1000")
+    assert code == 2
+    assert words in err and "--question" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_report_question_check_lets_good_questions_through(tmp_path, capsys):
+    out = tmp_path / "page.html"
+    code, _, err = call(capsys, "report", SMALL, "-q", "d or e", "-o", out, "-n", "2000",
+                        "--seed", "1")
+    assert code == 0, err
+    assert out.stat().st_size > 0
+
+
+def test_pool_tells_apart_analysts_whose_files_have_one_name(tmp_path, capsys):
+    for who in ("alice", "bob"):
+        (tmp_path / who).mkdir()
+        shutil.copy(SMALL, tmp_path / who / "scenario.yaml")
+    code, out, err = call(capsys, "pool", tmp_path / "alice" / "scenario.yaml",
+                          tmp_path / "bob" / "scenario.yaml")
+    assert code == 0, err
+    assert "alice/scenario" in out and "bob/scenario" in out
+
+
+def test_pool_of_one_file_twice_numbers_the_analysts(capsys):
+    code, out, err = call(capsys, "pool", SMALL, SMALL, "--weights", "2,1")
+    assert code == 0, err
+    assert "analytic-independent (1) 0.67" in out and "analytic-independent (2) 0.33" in out
+
+
+@pytest.mark.parametrize(("weights", "words"), [
+    ("1", "1 weight for 2 files"),
+    ("1,2,3", "3 weights for 2 files"),
+    ("1,-1", "numbers >= 0"),
+    ("nan,1", "numbers >= 0"),
+    ("1e400,1", "numbers >= 0"),
+    ("0,0", "every weight is 0"),
+    ("1,,2", "numbers >= 0"),
+])
+def test_pool_weights_are_checked_by_the_option_name(capsys, weights, words):
+    code, out, err = call(capsys, "pool", SMALL, SMALL, "--weights", weights)
+    assert code == 2 and out == ""
+    assert err.startswith("--weights ") and words in err and "pool()" not in err
+
+
+def test_pool_of_one_file_says_so_in_cli_terms(capsys):
+    code, _, err = call(capsys, "pool", SMALL)
+    assert code == 2
+    assert "give two or more scenario files" in err and "pool()" not in err
+
+
+def test_score_with_resolutions_first_explains_the_order(capsys):
+    code, _, err = call(capsys, "score", "-r", RESOLUTIONS, FLAGSHIP)
+    assert code == 2
+    assert "give the scenario files first" in err and "--" in err
+
+
+def test_score_with_resolutions_first_and_a_double_dash_works(capsys):
+    code, out, err = call(capsys, "score", "-r", RESOLUTIONS, "--", FLAGSHIP)
+    assert code == 0, err
+    assert "signing" in out
+
+
+@pytest.mark.parametrize("swap", ["resolution as scenario", "scenario as resolution"])
+def test_score_names_a_file_of_the_wrong_kind(capsys, swap):
+    args = ([RESOLUTIONS, "-r", RESOLUTIONS] if swap == "resolution as scenario"
+            else [FLAGSHIP, "-r", FLAGSHIP])
+    code, _, err = call(capsys, "score", *args)
+    assert code == 2
+    assert err.count("\n") == 1  # one line, not one per unknown key
+    wrong = "is a resolution file" if swap == "resolution as scenario" else "is a scenario file"
+    assert wrong in err
+
+
+def test_validate_and_check_take_a_resolution_file(capsys):
+    for command in ("validate", "check"):
+        code, out, err = call(capsys, command, RESOLUTIONS)
+        assert code == 0, err
+        assert out == f"{RESOLUTIONS}: ok (a resolution file; `pactsim score` checks its " \
+                      "names against the scenario)\n"
+
+
+def test_validate_reports_a_broken_resolution_file_located(tmp_path, capsys):
+    bad = tmp_path / "r.yaml"
+    bad.write_text("resolutions: 1\nscenario: x\noutcomes:\n  a: {outcom: true}\n")
+    code, out, err = call(capsys, "validate", bad)
+    assert code == 2 and out == ""
+    assert err.startswith(f"{bad}:4:") and "outcom" in err
