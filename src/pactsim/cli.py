@@ -252,6 +252,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                        evidence=evidence)
     for w in caught:  # one clean line each (the cap reached before --target-se)
         _say(f"pactsim: note: {w.message}")
+    if args.spread and args.format != "table":
+        _say(f"pactsim: note: --spread is shown in the table format only, not in "
+             f"{args.format}; pactsim.spreads() computes it from Python")
     if args.format == "json":
         text = results_to_json(res)
     elif args.format == "csv":
@@ -305,8 +308,7 @@ def _spread_n(text: str) -> int:
         raise argparse.ArgumentTypeError(f"--spread takes a whole number of parameter draws "
                                          f"(digits 0-9, e.g. 1000), not {_shown(text)}")
     if m[1]:
-        raise argparse.ArgumentTypeError(f"--spread must be from 0 to 1,000,000, not "
-                                         f"{_shown(text)}")
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1,000,000, not {_shown(text)}")
     if not (m[2] + (m[3] or "")).replace("_", "").strip("0"):
         return 0  # --spread 0 turns it off
     return _whole(text, 10**6)
@@ -430,7 +432,8 @@ def _cmd_history(args: argparse.Namespace) -> int:
     df = history(sc, args.question or None, method=_method(args, "montecarlo"),
                  n=HISTORY_N if args.n is None else args.n,
                  seed=0 if args.seed is None else args.seed)
-    _deliver(history_to_json(df) if args.json else format_history(df), args.out, inputs)
+    json_out = args.json or args.format == "json"
+    _deliver(history_to_json(df) if json_out else format_history(df), args.out, inputs)
     return 0
 
 
@@ -708,6 +711,9 @@ def _seed(text: str) -> int:
 
 # --- the parser -----------------------------------------------------------------------------
 
+#: What each machine format of ``--format`` holds (its help).
+_FORMATS = {"json": "JSON with every number", "csv": "one long table, one number a row"}
+
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Fills in the engine's default and largest ``n`` only when help is shown."""
@@ -748,6 +754,17 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("-o", "--out", metavar="PATH",
                        help=helptext + "; written atomically, checked before any work")
 
+    def format_option(p: argparse.ArgumentParser, formats: Sequence[str], text: str,
+                      name: str = "table") -> None:
+        """--format: the text output is ``name`` (``table`` or ``text``, as the command
+        always called it); every command takes the other spelling too."""
+        other = "text" if name == "table" else "table"
+        p.add_argument("--format", choices=["table", "text", *formats], default="table",
+                       type=lambda v: "table" if v == "text" else v,
+                       metavar="{" + ",".join([name, *formats]) + "}",
+                       help=f"{name} (the default; `{other}` is the same): {text}; "
+                            + "; ".join(f"{f}: " + _FORMATS[f] for f in formats))
+
     def simulation_options(p: argparse.ArgumentParser, seed_help: str) -> None:
         p.add_argument("-n", type=_draws, default=None, metavar="N",
                        help="number of draws (default {default_n}; at most {max_n}); "
@@ -760,13 +777,31 @@ def build_parser() -> argparse.ArgumentParser:
                             "most SE (e.g. 0.001); -n is then the cap (default 10^8)")
 
     p = command("validate", "check scenario files; one line per problem", _cmd_validate)
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.description = (
+        "Check scenario files without running them: 'FILE: ok', or one line per problem,\n"
+        "FILE:LINE:COLUMN: field: what is wrong (exit status 2). A resolution file\n"
+        "(resolutions: 1) is checked as one; `pactsim score` checks its names against\n"
+        "the scenario.\n\n"
+        "examples:\n"
+        "  pactsim validate scenarios/*.yaml\n"
+        "  pactsim validate scenarios/backtest/*.yaml")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="scenario files (YAML); resolution files too")
 
     p = command("run", "simulate a scenario and print the forecast", _cmd_run)
+    p.description = (
+        "Simulate a scenario and print the forecast: its questions, the signing curve,\n"
+        "pillars and clauses, the timeline of dated nodes, context events, numeric\n"
+        "questions and the most frequent texts, each with its Monte Carlo interval.\n\n"
+        "examples:\n"
+        "  pactsim run scenarios/iran-russia-2024.yaml -n 1e6 --seed 7\n"
+        "  pactsim run FILE --target-se 0.001\n"
+        "  pactsim run FILE --evidence mutual_defence --soft 'drones_missiles:3'\n"
+        "  pactsim run FILE --format json -o forecast.json")
     p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
     simulation_options(p, "random seed, a whole number >= 0 (default: a fresh one below "
                           "10^9, printed so the run can be repeated)")
-    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    format_option(p, ["json", "csv"], "the forecast as text tables")
     out_option(p, "write here instead of standard output")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar (default: on long runs in a terminal)")
@@ -789,14 +824,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("check", "consistency lint: never-true nodes, unreachable rows, constant "
                          "questions", _cmd_check)
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.description = (
+        "Lint scenario files that validate: nodes that can never be true, table rows\n"
+        "no draw reaches, questions whose answer is fixed, milestones that cannot happen\n"
+        "by the horizon, ... One line per finding, or 'FILE: no findings'. Exit status 1\n"
+        "when something was found (0 when the only note is that exact checks were\n"
+        "skipped), 2 for a file that does not validate.\n\n"
+        "examples:\n"
+        "  pactsim check scenarios/*.yaml")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario files (YAML)")
 
     p = command("report", "write a self-contained HTML report", _cmd_report)
+    p.description = (
+        "Write a self-contained HTML page (plots inside, nothing to fetch) with the\n"
+        "forecast, what drives its first question (or --question), the inputs with their\n"
+        "reasons, and optional sections: how it scored (--resolutions) and what changed\n"
+        "from another version (--compare). Every file is read and every option checked\n"
+        "before the run.\n\n"
+        "examples:\n"
+        "  pactsim report scenarios/iran-russia-2024.yaml            # iran-russia-2024.html\n"
+        "  pactsim report FILE -o report.html -n 1e6 --seed 7\n"
+        "  pactsim report FILE -r FILE.resolutions.yaml --compare old.yaml -q in_force_by_2025")
     p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
     out_option(p, "where to write the page (default: FILE's name with .html, here)")
     simulation_options(p, "random seed, a whole number >= 0 (default: a fresh one below "
                           "10^9, shown in the report)")
-    p.add_argument("--top", type=_top, default=10,
+    p.add_argument("--top", type=_top, default=10, metavar="K",
                    help="how many frequent texts to show (default 10)")
     p.add_argument("--resolutions", "-r", default=None, metavar="RES",
                    help="resolution file (YAML) of this scenario: adds a section scoring the "
@@ -840,7 +893,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--permutations", type=_top, default=64, metavar="K",
                    help="random orders averaged for Shapley values when there are more than "
                         "8 edits (default 64)")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    format_option(p, ["json"], "the changes and their attribution", "text")
     out_option(p, "write here instead of standard output")
 
     p = command("sensitivity", "what drives a question: a tornado of every input, and what "
@@ -872,8 +925,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "NODE.median (a dated node's median date if it happens)")
     p.add_argument("--top", type=_top, default=15, metavar="K",
                    help="rows of each table (default 15)")
-    p.add_argument("--format", choices=["text", "json"], default="text",
-                   help="text tables (default) or JSON with every row")
+    format_option(p, ["json"], "the tornado and what to watch as tables", "text")
     p.add_argument("-n", type=_draws, default=None, metavar="N",
                    help="Monte Carlo draws per variant, where exact inference cannot answer "
                         "(default 20,000)")
@@ -907,7 +959,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a question's name or a true/false expression to follow (repeatable; "
                         "default: every true/false question)")
     p.add_argument("--json", action="store_true",
-                   help="JSON, one record per (date, question), instead of the table")
+                   help="JSON, one record per (date, question), instead of the table (the "
+                        "same as --format json)")
+    format_option(p, ["json"], "the history as a table", "text")
     p.add_argument("--method", choices=_METHODS, default="auto",
                    help="exact inference where it works and Monte Carlo elsewhere (auto, the "
                         "default), or force one (mc and montecarlo are the same)")
@@ -919,6 +973,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("score", "score scenarios against resolution files: Brier and log scores "
                          "with baselines, dates, track records", _cmd_score)
+    p.description = (
+        "Score scenario files against resolution files (what happened): each item's\n"
+        "Brier and log scores next to two baselines (0.5 and the base rate), dated nodes\n"
+        "by the log score of their day, CRPS and 80% coverage; several versions of one\n"
+        "scenario (same id) give a track record. Exact inference where it answers.\n"
+        "--resolutions takes every file name after it: give the scenarios first.\n\n"
+        "examples:\n"
+        "  pactsim score scenarios/iran-russia-2024.yaml -r scenarios/backtest/*.resolutions.yaml\n"
+        "  pactsim score old.yaml new.yaml -r res.yaml --calibration\n"
+        "  pactsim score FILE -r res.yaml --format csv -o scores.csv")
     p.add_argument("files", nargs="*", metavar="SCENARIO",
                    help="scenario files; several with one id are versions (a track record)")
     p.add_argument("--resolutions", "-r", nargs="+", required=True, metavar="FILE",
@@ -930,13 +994,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Monte Carlo draws where exact inference cannot answer "
                         "(default {default_n})")
     p.add_argument("--seed", type=_seed, default=None, help="Monte Carlo seed (default 0)")
-    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    format_option(p, ["json", "csv"], "the score card as text")
     p.add_argument("--calibration", action="store_true",
                    help="also print the calibration table and decompositions (table format)")
     out_option(p, "write here instead of standard output")
 
     p = command("pool", "pool analysts' scenario files for one agreement: one forecast per "
                         "question, with who gave what", _cmd_pool)
+    p.description = (
+        "Pool analysts' scenario files for one agreement (same id, shared names): one\n"
+        "probability per node and question, by the geometric mean of odds or linearly,\n"
+        "optionally weighted and extremized, with each analyst's number beside it. An\n"
+        "analyst is named by the file's name (alice.yaml: alice), or by as much of its\n"
+        "path as tells two files of one name apart (a/x.yaml, b/x.yaml: a/x, b/x).\n\n"
+        "examples:\n"
+        "  pactsim pool alice.yaml bob.yaml\n"
+        "  pactsim pool alice.yaml bob.yaml --method linear --weights 2,1\n"
+        "  pactsim pool alice.yaml bob.yaml --extremize 1.5 --format json -o pool.json")
     p.add_argument("files", nargs="+", metavar="SCENARIO", help="two or more scenario files")
     p.add_argument("--method", choices=["geometric", "linear"], default="geometric",
                    help="geometric mean of odds (default) or linear pool")
@@ -945,12 +1019,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weights", default=None, metavar="W1,W2,...",
                    help="one weight per file, comma-separated (default equal)")
     p.add_argument("-n", type=_draws, default=None, metavar="N",
-                   help="Monte Carlo draws where exact inference cannot answer")
+                   help="Monte Carlo draws where exact inference cannot answer "
+                        "(default {default_n})")
     p.add_argument("--seed", type=_seed, default=None, help="Monte Carlo seed (default 0)")
-    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    format_option(p, ["json", "csv"], "the pooled forecast as text")
     out_option(p, "write here instead of standard output")
 
     p = command("schema", "print the JSON Schema of scenario files (formats 1 to 3)", _cmd_schema)
+    p.description = (
+        "Print the JSON Schema of scenario files (formats 1 to 3), for editors' completion\n"
+        "and checks, or with --forecast that of `pactsim run --format json`.\n\n"
+        "examples:\n"
+        "  pactsim schema -o pactsim.schema.json\n"
+        "  pactsim schema --forecast")
     p.add_argument("--forecast", action="store_true",
                    help="the schema of `run --format json` output instead")
     out_option(p, "write here instead of standard output")

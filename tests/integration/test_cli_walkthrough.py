@@ -4,12 +4,15 @@ and help that explains every option."""
 
 from __future__ import annotations
 
+import argparse
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from helpers import call
+from pactsim.cli import build_parser
 
 ROOT = Path(__file__).parents[2]
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
@@ -136,3 +139,52 @@ def test_validate_reports_a_broken_resolution_file_located(tmp_path, capsys):
     code, out, err = call(capsys, "validate", bad)
     assert code == 2 and out == ""
     assert err.startswith(f"{bad}:4:") and "outcom" in err
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
+
+
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_every_option_and_argument_is_explained_with_examples(name):
+    p = _subcommands()[name]
+    unexplained = [a.option_strings or a.dest for a in p._actions
+                   if not a.help or a.help == argparse.SUPPRESS]
+    assert unexplained == []
+    assert "examples:\n  pactsim " + name in (p.description or "")
+
+
+@pytest.mark.parametrize(("command", "spelling"), [("run", "text"), ("score", "text"),
+                                                   ("diff", "table")])
+def test_the_text_output_takes_either_name(capsys, command, spelling):
+    args = {"run": [SMALL, "-n", "1000", "--seed", "1"],
+            "score": [FLAGSHIP, "-r", RESOLUTIONS],
+            "diff": [SMALL, SMALL]}[command]
+    code, out, err = call(capsys, command, *args, "--format", spelling)
+    assert code == 0, err
+    code2, out2, _ = call(capsys, command, *args)
+    assert code2 == 0 and out == out2
+
+
+def test_history_takes_format_json_like_json(capsys):
+    news = ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml"
+    code, out, err = call(capsys, "history", news, "--format", "json", "-q", "signed_by_2024")
+    assert code == 0, err
+    code2, out2, _ = call(capsys, "history", news, "--json", "-q", "signed_by_2024")
+    assert code2 == 0 and json.loads(out) == json.loads(out2)
+
+
+def test_spread_with_a_machine_format_says_it_is_not_there(capsys):
+    code, out, err = call(capsys, "run", FLAGSHIP, "-n", "1000", "--seed", "1",
+                          "--format", "json", "--spread", "10")
+    assert code == 0
+    assert "--spread is shown in the table format only" in err
+    assert json.loads(out)["run"]["n"] == 1000
+
+
+def test_a_bad_spread_names_the_option_once(capsys):
+    code, _, err = call(capsys, "run", SMALL, "--spread", "-1")
+    assert code == 2
+    assert "argument --spread: must be from 0 to 1,000,000, not '-1'" in err
