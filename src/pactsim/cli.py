@@ -104,6 +104,11 @@ def _check_destination(out: str | None, inputs: Sequence[str]) -> None:
             raise _OutputFailed("standard output is closed; give --out FILE or leave it open",
                                 stdout=True)
         return
+    if not out.strip():
+        from pactsim.errors import ArgumentError
+
+        raise ArgumentError("--out is empty: give the name of a file to write (e.g. "
+                            "-o forecast.json), or leave --out out for standard output")
     from pactsim.views.files import check_target
 
     check_target(out, inputs=inputs)

@@ -188,3 +188,11 @@ def test_a_bad_spread_names_the_option_once(capsys):
     code, _, err = call(capsys, "run", SMALL, "--spread", "-1")
     assert code == 2
     assert "argument --spread: must be from 0 to 1,000,000, not '-1'" in err
+
+
+@pytest.mark.parametrize("command", [["run", str(SMALL)], ["schema"], ["diff", str(SMALL),
+                                                                       str(SMALL)]])
+def test_an_empty_out_names_the_option(capsys, command):
+    code, out, err = call(capsys, *command, "-o", "")
+    assert code == 2 and out == ""
+    assert err.startswith("--out is empty")
