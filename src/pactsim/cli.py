@@ -504,6 +504,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
     card = score(args.files, args.resolutions, method=_method(args, "montecarlo"),
                  n=_engine_limits()[0] if args.n is None else args.n,
                  seed=0 if args.seed is None else args.seed)
+    if args.calibration and args.format != "table":
+        _say(f"pactsim: note: --calibration is shown in the table format only, not in "
+             f"{args.format}; Scorecard.calibration() gives it from Python")
     if args.format == "json":
         text = card.to_json()
     elif args.format == "csv":

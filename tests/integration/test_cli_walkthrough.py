@@ -196,3 +196,11 @@ def test_an_empty_out_names_the_option(capsys, command):
     code, out, err = call(capsys, *command, "-o", "")
     assert code == 2 and out == ""
     assert err.startswith("--out is empty")
+
+
+def test_calibration_with_a_machine_format_says_it_is_not_there(capsys):
+    code, out, err = call(capsys, "score", FLAGSHIP, "-r", RESOLUTIONS, "--format", "json",
+                          "--calibration")
+    assert code == 0, err
+    assert "--calibration is shown in the table format only" in err
+    assert json.loads(out)["run"]["n"] > 0
