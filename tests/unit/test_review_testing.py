@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
 
 import pactsim
 from pactsim.errors import ExactUnsupportedError, ModelTooWideError
@@ -183,3 +184,15 @@ def test_assert_matches_exact_fails_6_se_away_and_names_the_node() -> None:
     flagged = [line for line in str(info.value).splitlines() if line.startswith("✗")]
     assert [line.split()[1] for line in flagged] == ["b"]
     assert "1 of 2" in str(info.value)
+
+
+def test_an_attribute_never_requires_and_excludes_one_node() -> None:
+    # it drew `requires: [x == a]` and `excludes: [x == a]` on one attribute, which
+    # validation refuses ("would always be missing"): a random CI run failed on it. With
+    # one earlier node, a categorical one, any attribute with both gates names it twice.
+    from pactsim.testing.strategies import _attribute
+
+    with pytest.raises(NoSuchExample):
+        find(_attribute(["x"], {"x": ("absent", "a", "b")}, True),
+             lambda spec: "requires" in spec and "excludes" in spec,
+             settings=settings(database=None, max_examples=300, derandomize=True))

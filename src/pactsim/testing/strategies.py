@@ -693,12 +693,15 @@ def _attribute(draw: st.DrawFn, order: Sequence[str], cats: dict[str, tuple[str,
     if draw(st.booleans()):
         spec["round"] = True
     if gates and order:
+        required: str | None = None  # the node a requires names (perhaps as an outcome test)
         for key in ("requires", "excludes"):
             if not draw(st.booleans()):
                 continue
             g = draw(st.sampled_from(list(order)))
-            if key == "excludes" and g in spec.get("requires", []):
-                continue
+            if key == "excludes" and g == required:
+                continue  # never the same node both ways: "x == a" both would never hold
+            if key == "requires":
+                required = g
             spec[key] = [draw(_outcome_condition(g, cats[g])) if g in cats and draw(
                 st.booleans()) else g]
     return spec
