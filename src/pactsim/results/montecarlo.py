@@ -514,10 +514,10 @@ class Results:
         return _s.numeric_summary(name, kind, mo, values, self.n)
 
     def _from_draws(self, name: str) -> bool:
-        """Whether a numeric attribute's summary is read from the kept draws: it took too
-        many values to tabulate in the streaming statistics, and the draws give its
-        quantiles (a question's summary is always the streaming one)."""
-        return name not in self.model.questions and self.stats.num_values.get(name) is None \
+        """Whether a numeric attribute's or question's summary is read from the kept
+        draws: it took too many values to tabulate in the streaming statistics, and the
+        draws give its quantiles (without them, the streaming summary has none)."""
+        return self.stats.num_values.get(name) is None \
             and self.draws is not None and self._answers is not None
 
     def _weighted_numeric(self, name: str) -> NumericSummary:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from pactsim.results.stats import MAX_VALUES
 from pactsim.views.display import (
     bundle_frame,
     bundle_note,
@@ -204,8 +205,10 @@ def _numeric_line(res: Results, name: str) -> str:
         return f"Distribution of {name}: no value in any draw"
     qs = ", ".join(f"q{round(q * 100)}={value(v, s.kind)}" for q, v in s.quantiles.items())
     tail = f"; no value in {pct(s.missing)}" if s.missing > 0 else ""
+    qs = f"; {qs}" if qs else (f"; no quantiles (more than {MAX_VALUES:,} distinct values, "
+                                  "and no draws kept)")
     return (f"Distribution of {name}: mean {value(s.mean, s.kind)} "
-            f"(sd {spread(s.sd, s.kind)}); {qs}{tail}")
+            f"(sd {spread(s.sd, s.kind)}){qs}{tail}")
 
 
 def _attributes(res: Results) -> list[str]:
