@@ -23,7 +23,7 @@ engine draws p afresh each draw and exact inference integrates over it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Any
@@ -67,8 +67,11 @@ class DriverPlan:
     odds cross zero at ``x`` with slope ``slope`` (``|log factor|`` per unit),
     so its probability changes fastest there. ``blind`` is the largest slope of
     a node whose crossing point moves (it has other drivers, or too many
-    distinct crossing points to list). Exact inference places its quadrature
-    by them; the engine ignores them.
+    distinct crossing points to list). ``cuts`` are the numbers the driver is
+    compared with in conditions used as parents (``"alignment > 0.5"``): exact
+    inference cuts its quadrature there, so that each condition is constant on
+    every piece. Exact inference places its quadrature by them; the engine
+    ignores them.
     """
 
     name: str
@@ -77,6 +80,7 @@ class DriverPlan:
     b: float  # sd or high
     knots: tuple[tuple[float, float], ...] = ()
     blind: float = 0.0
+    cuts: tuple[float, ...] = ()
 
 
 #: Parents beyond which :class:`BinaryPlan`'s folded view (a plain table over
@@ -584,6 +588,22 @@ def compile_scenario(scenario: Scenario) -> CompiledModel:
     return model
 
 
+def _condition_cuts(trees: Iterable[_expr.Expr], driver_index: Mapping[str, int]
+                    ) -> list[tuple[float, ...]]:
+    """Per driver, the numbers it is compared with in conditions (``"alignment > 0.5"``,
+    ``"1 <= alignment"``), sorted and distinct (:attr:`DriverPlan.cuts`)."""
+    cuts: list[set[float]] = [set() for _ in driver_index]
+    for tree in trees:
+        for node in _expr.walk(tree):
+            if not isinstance(node, _expr.Compare):
+                continue
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(side, _expr.Name) and side.name in driver_index \
+                        and isinstance(other, _expr.NumLit):
+                    cuts[driver_index[side.name]].add(float(other.value))
+    return [tuple(sorted(c)) for c in cuts]
+
+
 def _compile(scenario: Scenario) -> CompiledModel:
     views = scenario.nodes
     outcomes = scenario.outcomes
@@ -632,6 +652,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
         if when == "milestone":
             timing[i] = _milestone_plan(name, spec, i, slot, index, driver_index, horizon, as_of)
     knots, blind = _knots(plans, len(driver_index))
+    cuts = _condition_cuts(scenario.conditions.values(), driver_index)
     drivers = []
     for k, (name, d) in enumerate(scenario.drivers.items()):
         # `is None`, never `or`: 0.0 is a mean, a low or a high like any other
@@ -641,7 +662,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
         else:
             a = 0.0 if d.low is None else float(d.low)
             b = 1.0 if d.high is None else float(d.high)
-        drivers.append(DriverPlan(name, d.dist, a, b, tuple(knots[k]), blind[k]))
+        drivers.append(DriverPlan(name, d.dist, a, b, tuple(knots[k]), blind[k], cuts[k]))
     # questions in dependency order (the names in scope only matter when there are some)
     scope: dict[str, _expr.NameInfo] = {}
     if scenario.questions:

@@ -917,7 +917,16 @@ class Dated:
 
     # conditions
     def condition_vars(self, plan: ConditionPlan) -> list[int]:
+        """The variables a condition reads: bits, days, and drivers compared with a
+        number (their quadrature is cut there: :attr:`DriverPlan.cuts
+        <pactsim.inference.compile.DriverPlan.cuts>`, so the condition is constant on
+        every piece)."""
         m = self.model
+        nb = m.n_binary
+        drivers = {d.name: k for k, d in enumerate(m.drivers)}
+        cut = {id(side) for node in _walk(plan.tree) if isinstance(node, _expr.Compare)
+               for side, other in ((node.left, node.right), (node.right, node.left))
+               if isinstance(side, _expr.Name) and isinstance(other, _expr.NumLit)}
         out: set[int] = set()
         for node in _walk(plan.tree):
             if isinstance(node, _expr.DateOf):
@@ -925,10 +934,13 @@ class Dated:
             elif isinstance(node, _expr.Name):
                 if node.name in m.index:
                     out.add(m.index[node.name])
+                elif node.name in drivers and id(node) in cut:
+                    out.add(nb + drivers[node.name])
                 else:
                     raise ExactUnsupportedError(
-                        f"exact inference handles conditions on dates and true/false nodes; "
-                        f"'{plan.name}' uses the driver '{node.name}'; use pactsim.simulate")
+                        f"exact inference compares a driver in a condition only with a "
+                        f"number, as in '{node.name} > 0.5'; '{plan.name}' needs Monte Carlo "
+                        "(pactsim.simulate)")
         return sorted(out)
 
     def condition(self, plan: ConditionPlan) -> Factor:
@@ -947,6 +959,8 @@ class Dated:
             state = (idx // stride) % c
             if v < m.n_binary:
                 values[m.names[v]] = state != 0
+            elif v < self.lay.date_base:  # a driver: its quadrature nodes
+                values[m.drivers[v - m.n_binary].name] = self.net.rules[v - m.n_binary][0][state]
             else:
                 dates[m.dated[v - self.lay.date_base]] = day_values(state, m.as_of)
         q = np.asarray(_expr.evaluate(plan.tree, values, dates), dtype=np.float64)

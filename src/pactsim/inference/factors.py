@@ -524,7 +524,8 @@ _BLIND_PIECES = 64  # at most this many pieces refine a driver for nodes whose k
 
 # -- quadrature rules ----------------------------------------------------------
 def driver_rule(d: DriverPlan, n: int, cuts: Sequence[float] = ()) -> _Rule:
-    """Quadrature ``(values, weights)`` for driver ``d`` (``n`` points per piece), cut at ``cuts``.
+    """Quadrature ``(values, weights)`` for driver ``d`` (``n`` points per piece), cut at ``cuts``
+    and at the numbers conditions compare it with (``d.cuts``).
 
     The same arguments give the same (cached) arrays, which callers must not modify.
     Knots no steeper than a plain rule integrates (:func:`_smooth_limit`) do not
@@ -535,7 +536,7 @@ def driver_rule(d: DriverPlan, n: int, cuts: Sequence[float] = ()) -> _Rule:
     limit = _smooth_limit(d.dist, n)
     with np.errstate(over="ignore"):
         knots = tuple(k for k in d.knots if float(np.float64(k[1]) * scale) > limit)
-    return _cached_rule(d.dist, d.a, d.b, n, tuple(sorted(set(cuts))), knots, d.blind)
+    return _cached_rule(d.dist, d.a, d.b, n, tuple(sorted({*cuts, *d.cuts})), knots, d.blind)
 
 
 def unresolved(d: DriverPlan) -> bool:

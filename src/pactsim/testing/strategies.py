@@ -928,12 +928,11 @@ def scenarios(
         exactly when it uses a format-2 key. :func:`pactsim.exact` refuses
         some of these examples with
         :class:`~pactsim.errors.ExactUnsupportedError` (Monte Carlo answers
-        all): in 300 derandomized examples, 46% — mostly (37%) a condition on
-        a driver used as a parent, the rest milestones whose anchors do not
-        descend from one curve-timed node or that exact cannot combine; with
-        ``allow_drivers=False``, 11%. A test against exact should catch the
-        error and skip the example (``hypothesis.assume``), or use the
-        reference sampler.
+        all): in 300 derandomized examples, 10% — milestones whose anchors do
+        not descend from one curve-timed node, or that exact cannot combine
+        (and under 1% too wide, :class:`~pactsim.errors.ModelTooWideError`).
+        A test against exact should catch these errors and skip the example
+        (``hypothesis.assume``), or use the reference sampler.
     categorical:
         Whether categorical nodes (format 3) may appear (default ``False``:
         the examples of earlier versions, drawn exactly as before). Then an
