@@ -226,7 +226,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             status = 2
             continue
         findings = check(sc)
-        _stdout("".join(f"{finding}\n" for finding in findings) or f"{f}: no findings\n")
+        _stdout("".join(f"{finding}\n" for finding in findings) or f"{printable(f)}: no findings\n")
         if any(x.rule != "exact-skipped" for x in findings):  # a skipped check is a note
             status = max(status, 1)
     return status

@@ -204,3 +204,11 @@ def test_calibration_with_a_machine_format_says_it_is_not_there(capsys):
     assert code == 0, err
     assert "--calibration is shown in the table format only" in err
     assert json.loads(out)["run"]["n"] > 0
+
+
+def test_check_shows_an_unprintable_file_name_escaped(tmp_path, capsys):
+    odd = tmp_path / "odd\x1b[31mname.yaml"
+    shutil.copy(SMALL, odd)
+    code, out, err = call(capsys, "check", odd)
+    assert code == 0, err
+    assert out.endswith(": no findings\n") and "\x1b" not in out
