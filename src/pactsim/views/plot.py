@@ -145,21 +145,22 @@ def signing_cdf(res: ResultsLike, ax: Axes | None = None, *, band: bool = True,
     kd = res.signing_cdf(keys)
     ax.plot(kd.index, 100 * kd.p, "o", color=DARK, markersize=6, markeredgecolor="white",
             zorder=3)
+    ticks = _spaced(list(kd.index), x[0], x[-1])
     if annotate:
-        for d, p in zip(kd.index, kd.p, strict=True):
-            ax.annotate(pct_short(p), (d, 100 * p), xytext=(-5, 7), textcoords="offset points",
-                        ha="right", fontsize=9.5, fontweight="bold", color=DARK)
+        _key_values(ax, kd, ticks)
     final = float(cdf.p.iloc[-1])
     ax.axhline(100 * final, color="#999999", linewidth=0.8, linestyle=":")
-    ax.annotate(f"not signed by {res.scenario.horizon}: {pct_short(1 - final)}",
-                (x[0], 100 * final), xytext=(4, 3 if final > 0.1 else 22),
-                textcoords="offset points", ha="left", va="bottom", fontsize=8.5,
-                color="#666666")
-    ax.set_ylim(0, 100)
+    gap = f"not signed by {res.scenario.horizon}: {pct_short(1 - final)}"
+    where = _gap_note_place(cdf, kd.loc[ticks] if annotate else kd.iloc[:0], final)
+    if where is not None:
+        ax.annotate(gap, (x[0], 100 * final), xytext=(4, where), textcoords="offset points",
+                    ha="left", va="bottom" if where > 0 else "top", fontsize=8.5,
+                    color="#666666")
+    _percent_ylim(ax, max([final, *kd.p.to_numpy(dtype=float)]) if annotate else final)
     ax.set_xlim(x[0], x[-1])
     _percent_axis(ax.yaxis)
     if len(keys) <= 8:
-        ax.set_xticks(list(kd.index))
+        ax.set_xticks(ticks)
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b\n%Y"))
     else:
         loc = mdates.AutoDateLocator()
@@ -169,8 +170,68 @@ def signing_cdf(res: ResultsLike, ax: Axes | None = None, *, band: bool = True,
     ax.set_xlabel("Date of signing (on or before)", fontsize=10)
     _frame(ax, "y")
     ax.legend(loc="lower right" if final > 0.3 else "upper left", fontsize=8.5, frameon=False)
-    _titles(ax, res, "When will the agreement be signed?", heading=heading)
+    _titles(ax, res, "When will the agreement be signed?",
+            "" if where is not None else f"{gap[0].upper()}{gap[1:]} (the gap above the "
+            "curve's end)", heading=heading)
     return fig if own else ax
+
+
+#: Closest two key dates may be (a share of the date axis) and both keep a tick and a label.
+_MIN_TICK_GAP = 0.07
+
+
+def _spaced(days: list[Any], x0: Any, x1: Any) -> list[Any]:
+    """The key dates that keep a tick and a label: from the last backwards, a date
+    closer than :data:`_MIN_TICK_GAP` of the axis to a kept one is left out (its
+    dot stays), so ticks like 1 Mar and 2 Mar never print over each other."""
+    span = max(_days(x0, x1), 1)
+    kept: list[Any] = []
+    for d in reversed(days):
+        if not kept or _days(d, kept[-1]) >= _MIN_TICK_GAP * span:
+            kept.append(d)
+    return kept[::-1]
+
+
+def _days(a: Any, b: Any) -> int:
+    """Whole days from ``a`` to ``b`` (dates, timestamps or datetime64)."""
+    return (pd.Timestamp(b).normalize() - pd.Timestamp(a).normalize()).days
+
+
+def _key_values(ax: Axes, kd: pd.DataFrame, shown: list[Any]) -> None:
+    """Each shown key date's percentage, above and left of its dot."""
+    for d in shown:
+        p = float(kd.p.loc[d])
+        ax.annotate(pct_short(p), (d, 100 * p), xytext=(-5, 7), textcoords="offset points",
+                    ha="right", fontsize=9.5, fontweight="bold", color=DARK)
+
+
+def _percent_ylim(ax: Axes, top: float) -> None:
+    """Y from 0 to 100%; when a labelled value is near 100%, room above it for its
+    label (the axis line and ticks still stop at 100%), so no label runs into the
+    subtitle."""
+    if top > 0.9:
+        ax.set_ylim(0, 109)
+        ax.set_yticks(range(0, 101, 20))
+        ax.spines["left"].set_bounds(0, 100)
+    else:
+        ax.set_ylim(0, 100)
+
+
+def _gap_note_place(cdf: pd.DataFrame, labelled: pd.DataFrame, final: float) -> float | None:
+    """Where the "not signed by the horizon" note goes, at the left of the dotted line
+    at the curve's end: its offset in points above (> 0) or below (< 0) the line, or
+    ``None`` when key-date labels are above it and the curve is below it (then the
+    subtitle says it)."""
+    x = cdf.index.to_numpy()
+    span = max(_days(x[0], x[-1]), 1)
+    near = np.array([_days(x[0], d) <= 0.4 * span for d in x], dtype=np.bool_)
+    near_keys = np.array([_days(x[0], d) <= 0.4 * span for d in labelled.index],
+                         dtype=np.bool_)
+    if not (labelled.p.to_numpy(dtype=float)[near_keys] > final - 0.15).any():
+        return 3 if final > 0.1 else 22
+    if float(cdf.p.to_numpy(dtype=float)[near].max()) < final - 0.1:
+        return -3
+    return None
 
 
 def _band_label(cdf: pd.DataFrame) -> str:
@@ -498,14 +559,63 @@ def _share_axis(axis: Any, top: float) -> None:
     _percent_axis(axis, decimals)
 
 
+def _num(x: float) -> str:
+    """A value in a legend or subtitle: four significant figures below 1,000, whole
+    and grouped by thousands from there (3,961,320, never 3.961e+06)."""
+    if is_missing(x):
+        return "—"
+    return number(x) if abs(x) >= 999.5 else f"{x:.4g}"
+
+
+def _value_text(v: float) -> str:
+    """A tick of a value axis: grouped by thousands up to a million, then in
+    millions (``2.5M``) or billions (``1.2bn``); never an exponent."""
+    a = abs(v)
+    if a >= 1e9:
+        return f"{v / 1e9:,.4g}bn"
+    if a >= 1e6:
+        return f"{v / 1e6:,.4g}M"
+    if a >= 1e4:
+        return f"{v:,.0f}" if v == round(v) else f"{v:,.1f}"
+    return f"{v:g}"
+
+
+def _value_axis(axis: Any, *, locate: bool = True) -> None:
+    """Tick labels of a value axis without an exponent or offset (``1e7`` in the
+    corner), and (``locate``) at most about seven of them."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    if locate:
+        axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos=None: _value_text(v)))
+
+
+def _outer_legend(fig: Figure, ax: Axes, own: bool) -> None:
+    """The legend under the figure (a figure of its own) or where it covers least
+    (``ax`` given): never over the bars of a histogram."""
+    handles, _labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    if own:  # under the x axis label: 44 points below the axes
+        from matplotlib.transforms import ScaledTranslation
+
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=min(3, len(handles)),
+                  bbox_transform=ax.transAxes + ScaledTranslation(0, -44 / 72,
+                                                                  fig.dpi_scale_trans),
+                  fontsize=8.5, frameon=False, borderaxespad=0.0)
+    else:
+        ax.legend(loc="best", fontsize=8.5, frameon=False)
+
+
 def _numeric_title(res: ResultsLike, name: str) -> tuple[str, str]:
-    """The axis label (a label, or the name) and the subtitle's start."""
+    """The axis label (a label, or the name; cut to 60 characters) and the subtitle's
+    start."""
     attrs = getattr(res.scenario, "attributes", None) or {}
     if name in attrs:
-        return _d.attribute_label(res.scenario, name), f"numeric attribute {name}"
+        return clip(_d.attribute_label(res.scenario, name), 60), f"numeric attribute {name}"
     sub = f"{name} = {res.scenario.question_text(name)}" if name in res.scenario.questions \
         else name  # an expression
-    return label(res, name), sub
+    return clip(label(res, name), 60), sub
 
 
 def _interval_words(s: Any) -> str:
@@ -518,7 +628,7 @@ def _interval_words(s: Any) -> str:
 def _mean_marker(ax: Axes, s: Any) -> None:
     if not is_missing(s.mean):
         ax.plot([s.mean], [0], marker="^", markersize=10, color=ACCENT, clip_on=False,
-                zorder=4, linestyle="none", label=f"mean {s.mean:.4g}")
+                zorder=4, linestyle="none", label=f"mean {_num(s.mean)}")
 
 
 def _binned_plot(res: ResultsLike, name: str, s: Any, bins: pd.DataFrame, ax: Axes | None,
@@ -538,28 +648,29 @@ def _binned_plot(res: ResultsLike, name: str, s: Any, bins: pd.DataFrame, ax: Ax
            linewidth=0.6, zorder=2)
     if 0.5 in q:
         ax.axvline(q[0.5], color="#222222", linewidth=1.2, linestyle="--", zorder=3,
-                   label=f"median {q[0.5]:.4g}")
+                   label=f"median {_num(q[0.5])}")
     _mean_marker(ax, s)
     top = 100 * float(share.max()) if len(share) else 1.0
     ax.set_ylim(0, max(top, 1e-9) * 1.18)
     ax.set_xlim(float(left[0]), float(left[-1] + width[-1]))
     _share_axis(ax.yaxis, max(top, 1e-9) * 1.18)
     step = float(width[0])
-    per = "value" if step == 1 and float(left[0]) % 1 == 0.5 else f"bin of {step:g}"
+    per = "value" if step == 1 and float(left[0]) % 1 == 0.5 else f"bin of {_num(step)}"
     ax.set_ylabel(f"Share of all outcomes per {per}", fontsize=10)
     what, sub = _numeric_title(res, name)
     ax.set_xlabel(plain(what), fontsize=10)
+    _value_axis(ax.xaxis)
     _frame(ax, "y")
-    ax.legend(loc="upper right", fontsize=8.5, frameon=False)
+    _outer_legend(fig, ax, own)
     words = _interval_words(s)
     if words:
-        sub += f"; mean {s.mean:.4g}, {words}"
+        sub += f"; mean {_num(s.mean)}, {words}"
     off = []
     below, above = float(bins.attrs.get("below", 0.0)), float(bins.attrs.get("above", 0.0))
     if below > 0:
-        off.append(f"{pct_short(below)} below {left[0]:g}")
+        off.append(f"{pct_short(below)} below {_num(left[0])}")
     if above > 0:
-        off.append(f"{pct_short(above)} above {left[-1] + width[-1]:g}")
+        off.append(f"{pct_short(above)} above {_num(left[-1] + width[-1])}")
     if off:
         sub += "\nOff the axis: " + ", ".join(off)
     if s.missing > 0:
@@ -581,7 +692,7 @@ def _summary_plot(res: ResultsLike, name: str, s: Any, ax: Axes | None,
         lo, hi = q[0.1], q[0.9]
         if 0.5 in q:
             ax.plot([q[0.5]], [0.5], marker="|", markersize=22, markeredgewidth=2.5,
-                    color=DARK, linestyle="none", label=f"median {q[0.5]:.4g}")
+                    color=DARK, linestyle="none", label=f"median {_num(q[0.5])}")
         note = "10%, 50% and 90% quantiles"
     else:
         sd = 0.0 if is_missing(s.sd) else float(s.sd)
@@ -596,9 +707,10 @@ def _summary_plot(res: ResultsLike, name: str, s: Any, ax: Axes | None,
     ax.set_yticks([])
     if not is_missing(s.mean):
         ax.plot([s.mean], [0.5], marker="^", markersize=10, color=ACCENT, linestyle="none",
-                zorder=4, label=f"mean {s.mean:.4g}")
+                zorder=4, label=f"mean {_num(s.mean)}")
     what, sub = _numeric_title(res, name)
     ax.set_xlabel(plain(what), fontsize=10)
+    _value_axis(ax.xaxis)
     _frame(ax, "x")
     ax.spines["left"].set_visible(False)
     ax.legend(loc="upper left", fontsize=8.5, frameon=False, ncols=3)
@@ -673,15 +785,19 @@ def numeric(res: ResultsLike, name: str, ax: Axes | None = None, *,
                         xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8.5)
         if s.kind != "date":
             ax.set_xticks(x)
-            ax.set_xticklabels([f"{v:g}" for v in x])
+    if s.kind != "date":
+        _value_axis(ax.xaxis, locate=len(hist) > 16)
     if not is_missing(s.mean):
         ax.plot([mean_x], [0], marker="^", markersize=10, color=ACCENT, clip_on=False,
                 zorder=4, linestyle="none", label=mean_text)
-        ax.legend(loc="upper left", fontsize=8.5, frameon=False)
+        _outer_legend(fig, ax, own)
+    if s.kind == "date":
+        _month_axis(ax, hist.index[0], hist.index[-1])
     top = 100 * float(hist.max()) * 1.15
     ax.set_ylim(0, top)
     _share_axis(ax.yaxis, top)
-    ax.set_ylabel("Share of all outcomes", fontsize=10)
+    ax.set_ylabel("Share of all outcomes" + (" per month" if s.kind == "date" else ""),
+                  fontsize=10)
     what, sub = _numeric_title(res, name)
     ax.set_xlabel(plain(what), fontsize=10)
     _frame(ax, "y")
@@ -693,6 +809,28 @@ def numeric(res: ResultsLike, name: str, ax: Axes | None = None, *,
     return fig if own else ax
 
 
+def _month_axis(ax: Axes, first: Any, last: Any) -> None:
+    """A date axis of whole months from a month before ``first`` to two after
+    ``last`` (month starts), ticked at month starts (at most about eight), so a
+    bar per month reads as its month, not as the days it covers."""
+    import math
+
+    import matplotlib.dates
+
+    mdates: Any = matplotlib.dates  # its locators and formatters are untyped
+    lo = pd.Timestamp(first) - pd.DateOffset(months=1)
+    hi = pd.Timestamp(last) + pd.DateOffset(months=2)
+    ax.set_xlim(mdates.date2num(lo), mdates.date2num(hi))
+    months = (hi.year - lo.year) * 12 + hi.month - lo.month
+    step = max(1, math.ceil(months / 8))
+    step = next(k for k in (1, 2, 3, 4, 6, 12, 24, 36, 60, 120, 10**6) if k >= step)
+    if step <= 12:
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=range(1, 13, step)))
+    else:
+        ax.xaxis.set_major_locator(mdates.YearLocator(step // 12))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+
+
 def _date_axis(ax: Axes, res: ResultsLike, x0: Any, x1: Any) -> None:
     """Key dates as ticks (when few), else an automatic date axis."""
     import matplotlib.dates
@@ -701,7 +839,7 @@ def _date_axis(ax: Axes, res: ResultsLike, x0: Any, x1: Any) -> None:
     keys = key_dates(res)
     ax.set_xlim(x0, x1)
     if len(keys) <= 8:
-        ax.set_xticks(np.array(keys, dtype="datetime64[D]"))
+        ax.set_xticks(np.array(_spaced(keys, x0, x1), dtype="datetime64[D]"))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b\n%Y"))
     else:
         loc = mdates.AutoDateLocator()
@@ -824,14 +962,12 @@ def date_cdf(res: ResultsLike, node: str, ax: Axes | None = None, *, band: bool 
         ax.fill_between(x, 100 * cdf.lo, 100 * cdf.hi, step="post", color=LIGHT, alpha=0.6,
                         linewidth=0, label=_band_label(cdf))
     ax.step(x, 100 * cdf.p, where="post", color=DARK, linewidth=2,
-            label=plain(f"P({label(res, node)} on or before date)"))
+            label=plain(f"P({clip(label(res, node), 60)} on or before date)"))
     kd = _d.date_cdf(res, node, key_dates(res))
     if annotate:
         ax.plot(kd.index, 100 * kd.p, "o", color=DARK, markersize=5, markeredgecolor="white",
                 zorder=3)
-        for d, p in zip(kd.index, kd.p, strict=True):
-            ax.annotate(pct_short(p), (d, 100 * p), xytext=(-5, 7), textcoords="offset points",
-                        ha="right", fontsize=9.5, fontweight="bold", color=DARK)
+        _key_values(ax, kd, _spaced(list(kd.index), x[0], x[-1]))
     q = _d.date_quantiles(res, node, _d.DATE_LEVELS)
     if not is_missing(q.iloc[1]):
         at = cdf.p.to_numpy()[int(np.searchsorted(x, np.datetime64(q.iloc[1], "D")))]
@@ -840,18 +976,21 @@ def date_cdf(res: ResultsLike, node: str, ax: Axes | None = None, *, band: bool 
                 label=f"median if it happens: {pd.Timestamp(q.iloc[1]).date()}")
     final = float(cdf.p.iloc[-1])
     ax.axhline(100 * final, color="#999999", linewidth=0.8, linestyle=":")
-    ax.set_ylim(0, 100)
+    _percent_ylim(ax, max([final, *kd.p.to_numpy(dtype=float)]) if annotate else final)
     _date_axis(ax, res, x[0], x[-1])
     _percent_axis(ax.yaxis)
     ax.set_ylabel("Chance it has happened by then", fontsize=10)
     ax.set_xlabel("Date (on or before)", fontsize=10)
     _frame(ax, "y")
-    ax.legend(loc="upper left", fontsize=8.5, frameon=False)  # the curve rises from lower left
+    early = cdf.p.to_numpy(dtype=float)[x <= x[0] + (x[-1] - x[0]) * 0.45]
+    # the curve rises from lower left; when it is high early, the lower right is free
+    ax.legend(loc="upper left" if float(early.max()) < 0.55 else "lower right", fontsize=8.5,
+              frameon=False)
     sub = _d.timing_words(res.scenario, node)
     sub = (sub + "\n" if sub else "") + (
         f"By {res.scenario.horizon}: {pct_short(final)}; if it happens, 80% between "
         f"{day(q.iloc[0])} and {day(q.iloc[2])}")
-    _titles(ax, res, f"When: {label(res, node)}", sub, heading=heading)
+    _titles(ax, res, f"When: {clip(label(res, node), 70)}", sub, heading=heading)
     return fig if own else ax
 
 

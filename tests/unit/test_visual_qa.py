@@ -1,0 +1,213 @@
+"""Visual checks of the figures (Agg backend) on hostile but valid scenarios: long
+labels, values in the millions, a signing curve that jumps on one day or reaches 100%.
+Each test draws the figure and compares the window extents of its texts."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
+
+import pactsim  # noqa: E402
+from pactsim.views import plot  # noqa: E402
+
+LONG = ("Very long label " * 14)[:200]
+
+#: Money in the millions, a count in the thousands, a dated event with a 200-character label.
+BIG = f"""\
+pactsim: 3
+id: big
+title: Big numbers
+as_of: 2025-01-01
+horizon: 2025-12-31
+signing:
+  by: {{2025-06-30: 0.5, 2025-12-31: 0.7}}
+pillars:
+  a:
+    p: 0.6
+    clauses:
+      c1: {{p: 0.5, label: "{LONG}"}}
+      c2:
+        levels: {{absent: 0.3, generic: 0.4, named_with_an_extremely_long_outcome_name: 0.3}}
+        label: "{LONG}"
+events:
+  ev:
+    after: signing
+    delay: {{median: 30, p90: 90}}
+    label: "{LONG}"
+attributes:
+  money:
+    label: Money (USD)
+    dist: {{lognormal: {{median: 2000000, p90: 9000000}}}}
+    requires: [signing]
+  items:
+    dist: {{values: {{1000000: 0.3, 2500000: 0.3, 5000000: 0.4}}}}
+    requires: [signing]
+"""
+
+#: Every signing on 2 March: key dates 1 and 2 March, one day apart.
+ONE_DAY = """\
+pactsim: 1
+id: oneday
+as_of: 2025-01-01
+horizon: 2025-12-31
+signing:
+  by: {2025-03-01: 0.0, 2025-03-02: 0.6, 2025-12-31: 0.6}
+pillars:
+  a: {p: 0.5}
+questions:
+  when: signing.date
+"""
+
+FLAGSHIP = "scenarios/iran-russia-2024.yaml"
+
+
+@pytest.fixture(scope="module")
+def big() -> pactsim.Results:
+    return pactsim.simulate(pactsim.loads(BIG), n=4_000, seed=1)
+
+
+@pytest.fixture(scope="module")
+def one_day() -> pactsim.Results:
+    return pactsim.simulate(pactsim.loads(ONE_DAY), n=4_000, seed=1)
+
+
+def _drawn(fig: Any) -> Figure:
+    """The figure drawn once on an Agg canvas (the plots leave pyplot's)."""
+    assert isinstance(fig, Figure)
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    return fig
+
+
+def _box(t: Any, fig: Figure) -> Bbox:
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    return t.get_window_extent(renderer=canvas.get_renderer())
+
+
+def _overlap(a: Bbox, b: Bbox, slack: float = 0.5) -> bool:
+    return (a.x0 < b.x1 - slack and b.x0 < a.x1 - slack
+            and a.y0 < b.y1 - slack and b.y0 < a.y1 - slack)
+
+
+def _tick_texts(axis: Any) -> list[Text]:
+    return [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+
+
+def _assert_apart(texts: list[Text], fig: Figure) -> None:
+    for a, b in itertools.combinations(texts, 2):
+        assert not _overlap(_box(a, fig), _box(b, fig)), (a.get_text(), b.get_text())
+
+
+def _all_texts(fig: Figure) -> list[str]:
+    out = [t.get_text() for t in fig.findobj(Text)]
+    return [t for t in out if t]
+
+
+def _inside_figure(texts: list[Text], fig: Figure) -> None:
+    frame = fig.bbox
+    for t in texts:
+        b = _box(t, fig)
+        assert b.x0 >= frame.x0 - 1 and b.x1 <= frame.x1 + 1, t.get_text()
+        assert b.y0 >= frame.y0 - 1 and b.y1 <= frame.y1 + 1, t.get_text()
+
+
+# -- numeric plots: values in the millions ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["money", "items"])
+def test_numeric_in_the_millions_has_no_exponent(big: pactsim.Results, name: str) -> None:
+    """Ticks read 10M or 2,500,000 (never 1e7 in the corner or 2.5e+06), the legend
+    and the subtitle 3,961,320, and the tick labels stay apart."""
+    fig = _drawn(plot.numeric(big, name))
+    ax = fig.axes[0]
+    assert ax.xaxis.get_offset_text().get_text() == ""
+    ticks = _tick_texts(ax.xaxis)
+    assert ticks and all("e+" not in t.get_text() and "e0" not in t.get_text() for t in ticks)
+    assert not [t for t in _all_texts(fig) if "e+0" in t]
+    _assert_apart(ticks, fig)
+
+
+def test_numeric_legend_covers_no_bar() -> None:
+    """A histogram whose bars are tall at the right (where the legend used to be)."""
+    sc = pactsim.load(FLAGSHIP)
+    res = pactsim.simulate(sc, n=4_000, seed=1, evidence={"signing": date(2025, 1, 17)})
+    fig = _drawn(plot.numeric(res, "days_to_in_force"))
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    assert legend is not None
+    box = _box(legend, fig)
+    for bar in ax.patches:
+        if bar.get_height() > 0:
+            assert not _overlap(bar.get_window_extent(), box)
+
+
+def test_numeric_legend_covers_no_bar_of_few_values() -> None:
+    """A bar per value (a count): the mean's legend sits under the axes, not on the
+    tallest bar at the left."""
+    sc = pactsim.loads(ONE_DAY.replace("a: {p: 0.5}", "a: {p: 0.3}\n  b: {p: 0.3}\n  c: {p: 0.3}")
+                       .replace("when: signing.date", "k: count(a, b, c)"))
+    res = pactsim.simulate(sc, n=4_000, seed=2)
+    fig = _drawn(plot.numeric(res, "k"))
+    ax = fig.axes[0]
+    box = _box(ax.get_legend(), fig)
+    for bar in ax.patches:
+        assert not _overlap(bar.get_window_extent(), box)
+    for t in ax.texts:
+        assert not _overlap(_box(t, fig), box), t.get_text()
+
+
+def test_date_histogram_is_by_month(one_day: pactsim.Results) -> None:
+    """Every signing on 2 March: one bar for March on a month axis, not a bar
+    labelled with the days 5 to 25 March."""
+    fig = _drawn(plot.numeric(one_day, "when"))
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Share of all outcomes per month"
+    labels = [t.get_text() for t in _tick_texts(ax.xaxis)]
+    assert "Mar\n2025" in labels
+    assert not [x for x in labels if "-" in x]  # no 2025-03-05 style days
+
+
+# -- date curves -----------------------------------------------------------------------------
+
+
+def test_signing_key_dates_a_day_apart_do_not_overlap(one_day: pactsim.Results) -> None:
+    fig = _drawn(plot.signing_cdf(one_day))
+    ax = fig.axes[0]
+    _assert_apart(_tick_texts(ax.xaxis), fig)
+    labels = [t for t in ax.texts if t.get_text()]
+    _assert_apart(labels, fig)  # key values and the not-signed note
+
+
+def test_signing_at_100_percent_stays_below_the_subtitle() -> None:
+    sc = pactsim.load(FLAGSHIP)
+    res = pactsim.simulate(sc, n=3_000, seed=1, evidence={"signing": date(2025, 1, 17)})
+    fig = _drawn(plot.signing_cdf(res))
+    ax = fig.axes[0]
+    values = [t for t in ax.texts if t.get_text() == "100%"]
+    assert values
+    heading = [t for t in ax.texts if "Monte Carlo" in t.get_text()
+               or t.get_text().startswith("When will")]
+    assert heading
+    for v in values:
+        for h in heading:
+            assert not _overlap(_box(v, fig), _box(h, fig)), h.get_text()
+    assert ax.get_yticks().max() == 100  # the axis still stops at 100%
+
+
+def test_date_cdf_long_label_fits(big: pactsim.Results) -> None:
+    fig = _drawn(plot.date_cdf(big, "ev"))
+    ax = fig.axes[0]
+    _inside_figure([t for t in ax.texts if t.get_text()], fig)
+    _inside_figure(list(ax.get_legend().get_texts()), fig)
