@@ -1,0 +1,744 @@
+"""Every number `pactsim run` prints for the flagship, against an independent answer.
+
+The run is the Makefile's ``forecast`` recipe (the README's first command: 10^6
+draws, seed 7), once as a table and once as JSON (module-scoped, about 7 s each).
+Each number is compared with exact inference (``pactsim.exact``: junction tree,
+no sampling) or with a formula written out here by hand:
+
+* a Monte Carlo probability within ``K`` standard errors of the exact answer
+  (the standard error of the *exact* p at the run's n, floored at 1/n), plus half
+  the last printed digit for a rounded table value;
+* a Monte Carlo quantile (a date, a number of days, a count) by the exact CDF: the
+  printed value q of level a must have G(q) >= a - K se and G(q - 1) <= a + K se,
+  se = sqrt(a (1 - a) / m) over the m draws with a value (the quantile's error
+  read on the probability scale, where it is binomial);
+* a standard error, interval, count, share or effective sample size that is a
+  formula of the run's own numbers, to 1e-9 by the formula (Wilson's interval,
+  sqrt(p (1 - p) / m), sd / sqrt(m), (1 + 2q)^2 / (1 + 8q) ...).
+
+``K = 5``: two-sided 5.7e-7 per comparison, so over the ~400 comparisons here the
+family-wise false alarm is below 3e-4 for a random seed; the seed is the README's,
+so the file is deterministic. Numbers covered elsewhere at these settings (the
+first percentage of each named row, the "On or before" grid and the five printed
+pillar sets: tests/integration/test_forecast_headline.py) are not repeated; this
+file covers the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import math
+import re
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import pactsim
+from pactsim.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
+K = 5.0
+Z95 = 1.959963984540054
+#: Categorical pillars and clauses of the flagship (a text lists them as name=outcome).
+CATEGORICAL = {"instc", "common_payment_system", "legal_form", "signatories"}
+
+
+def _recipe() -> list[str]:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^forecast:.*\n\t(.+)$", text, flags=re.M)
+    assert recipe, "the Makefile has no forecast recipe"
+    words = shlex.split(recipe.group(1))
+    assert words[0].endswith("pactsim") and words[1] == "run"
+    assert words[2] == "scenarios/iran-russia-2024.yaml"
+    args = words[1:]
+    args[1] = str(ROOT / args[1])
+    return args
+
+
+def _run(args: list[str]) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(args)
+    assert code == 0, args
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def args() -> list[str]:
+    a = _recipe()
+    assert int(float(a[a.index("-n") + 1])) == 1_000_000  # the README's settings
+    assert a[a.index("--seed") + 1] == "7"
+    return a
+
+
+@pytest.fixture(scope="module")
+def text(args: list[str]) -> str:
+    return _run(args)
+
+
+@pytest.fixture(scope="module")
+def doc(args: list[str]) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(_run([*args, "--format", "json"]))
+    return data
+
+
+@pytest.fixture(scope="module")
+def sc() -> pactsim.Scenario:
+    return pactsim.load(FLAGSHIP)
+
+
+@pytest.fixture(scope="module")
+def ex(sc: pactsim.Scenario) -> Any:
+    e = pactsim.exact(sc)
+    assert e.quadrature_error < 1e-9  # "exact" to far below any Monte Carlo error here
+    return e
+
+
+@pytest.fixture(scope="module")
+def n(doc: dict[str, Any]) -> int:
+    value = int(doc["run"]["n"])
+    assert value == 1_000_000 and doc["run"]["seed"] == 7
+    return value
+
+
+# -- independent formulas ------------------------------------------------------------------
+
+def wilson(p: float, m: float) -> tuple[float, float]:
+    """Wilson's 95% score interval for a share ``p`` of ``m`` draws (written out here)."""
+    z2 = Z95 * Z95
+    centre = (p + z2 / (2 * m)) / (1 + z2 / m)
+    half = Z95 / (1 + z2 / m) * math.sqrt(p * (1 - p) / m + z2 / (4 * m * m))
+    lo = 0.0 if p == 0 else max(0.0, centre - half)
+    hi = 1.0 if p == 1 else min(1.0, centre + half)
+    return lo, hi
+
+
+def assert_mc(shown: float, exact: float, m: float, what: object, rounding: float = 0.0) -> None:
+    """A Monte Carlo share of ``m`` draws within K standard errors of the exact value."""
+    se = max(math.sqrt(exact * (1 - exact) / m), 1.0 / m)
+    assert abs(shown - exact) <= K * se + rounding, (what, shown, exact, se)
+
+
+def assert_quantile(cdf: Callable[[float], float], q: float, level: float, m: float,
+                    step: float, what: object) -> None:
+    """``q`` is the Monte Carlo ``level`` quantile of a law with exact CDF ``cdf`` on a
+    grid of ``step``: within K binomial standard errors on the probability scale."""
+    se = math.sqrt(level * (1 - level) / m)
+    above, below = cdf(q), cdf(q - step)
+    assert above >= level - K * se, (what, q, level, above, se)
+    assert below <= level + K * se, (what, q, level, below, se)
+
+
+def _day(d: str | dt.date) -> dt.date:
+    return d if isinstance(d, dt.date) else dt.date.fromisoformat(d)
+
+
+def date_cdf_given(ex: Any, node: str) -> Callable[[float], float]:
+    """Exact P(node on or before day number x | it happened by the horizon), x in ordinals."""
+    horizon = ex.scenario.horizon
+    total = float(ex.date_cdf(node, horizon)["p"].iloc[0])
+
+    def cdf(x: float) -> float:
+        d = dt.date.fromordinal(int(x))
+        return float(ex.date_cdf(node, d)["p"].iloc[0]) / total
+    return cdf
+
+
+def numeric_cdf(ex: Any, name: str) -> Callable[[float], float]:
+    hist = ex.numeric(name).histogram
+    xs, ps = hist.index.to_numpy(dtype=float), hist.to_numpy() / float(hist.sum())
+
+    def cdf(x: float) -> float:
+        return float(ps[xs <= x + 1e-9].sum())
+    return cdf
+
+
+def exact_p(ex: Any, row: str, given: str | None = None) -> float:
+    """Exact P of a printed row: a node, a question or ``node=outcome``."""
+    expr = row.replace("=", " == ") if "=" in row else row
+    return float(ex.prob(expr, given=given).value)
+
+
+# -- JSON: probabilities, their standard errors and intervals ------------------------------
+
+def _rows(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every probability row of the JSON: questions, pillars, clauses, events, the
+    outcomes of categorical nodes."""
+    rows: list[tuple[str, dict[str, Any]]] = list(doc["questions"].items())
+    for pillar, body in doc["pillars"].items():
+        rows.append((pillar, body))
+        rows += [(f"{pillar}={o}", v) for o, v in (body.get("outcomes") or {}).items()]
+        for clause, cb in body["clauses"].items():
+            rows.append((clause, cb))
+            rows += [(f"{clause}={o}", v) for o, v in (cb.get("outcomes") or {}).items()]
+    for event, body in doc["events"].items():
+        rows.append((event, body))
+        rows += [(f"{event}={o}", v) for o, v in (body.get("outcomes") or {}).items()]
+    return rows
+
+
+def test_json_lists_every_node_and_question(doc: dict[str, Any], sc: pactsim.Scenario) -> None:
+    names = {r for r, _ in _rows(doc)}
+    assert set(sc.questions) - {"n_pillars", "days_to_in_force"} <= names
+    assert set(sc.binary_names) - {"signing"} <= names
+    for node, outcomes in sc.outcomes.items():
+        assert {f"{node}={o}" for o in outcomes} <= names, node
+
+
+def test_every_probability_matches_exact(doc: dict[str, Any], ex: Any, n: int) -> None:
+    rows = _rows(doc)
+    assert len(rows) >= 65
+    for name, row in rows:
+        assert_mc(row["p"], exact_p(ex, name), n, name)
+
+
+def test_every_probability_given_signed_matches_exact(doc: dict[str, Any], ex: Any,
+                                                      n: int) -> None:
+    signed = doc["signing"]["p"] * n  # the draws that are signed
+    checked = 0
+    for name, row in _rows(doc):
+        if "p_given_signed" not in row:
+            continue  # context events are printed without it
+        assert_mc(row["p_given_signed"], exact_p(ex, name, given="signing"), signed, name)
+        checked += 1
+    assert checked >= 45
+
+
+def test_standard_errors_and_intervals_by_formula(doc: dict[str, Any], n: int) -> None:
+    """stderr = sqrt(p (1 - p) / n); given signed, over the signed draws; lo and hi are
+    Wilson's 95% interval; the header's bound on the standard error holds."""
+    signed = doc["signing"]["p"] * n
+    ses = []
+    for name, row in _rows(doc):
+        p = row["p"]
+        assert row["stderr"] == pytest.approx(math.sqrt(p * (1 - p) / n), rel=1e-9, abs=1e-15), name
+        assert (row["lo"], row["hi"]) == pytest.approx(wilson(p, n), rel=1e-9, abs=1e-12), name
+        ses.append(row["stderr"])
+        if "p_given_signed" in row:
+            g = row["p_given_signed"]
+            assert row["stderr_given_signed"] == pytest.approx(
+                math.sqrt(g * (1 - g) / signed), rel=1e-9, abs=1e-15), name
+        assert row["ess"] is None  # no evidence: every draw has weight 1
+    assert doc["run"]["ess"] == n
+    # the header: "Monte Carlo standard error <= 0.05 points" = sqrt(1/4 / n) at n = 10^6
+    assert max(ses) <= math.sqrt(0.25 / n) + 1e-15
+
+
+def test_header_bound_is_printed(text: str, n: int) -> None:
+    m = re.search(r"Monte Carlo standard error ≤ ([\d.]+) points", text)
+    assert m, text[:400]
+    assert float(m.group(1)) == pytest.approx(100 * math.sqrt(0.25 / n), abs=1e-9)
+
+
+# -- the table: the columns the headline test leaves out ------------------------------------
+
+_ROW = re.compile(r"^\s+([a-z_][a-z0-9_]*(?:=[a-z_][a-z0-9_]*)?)\s+(\d+\.\d+)% "
+                  r"\[(\d+\.\d+)–(\d+\.\d+)\](?:\s+(\d+\.\d+)%)?")
+
+
+def _half_digit(s: str) -> float:
+    """Half the last printed digit of ``s`` ("222" -> 0.5, "73.2" -> 0.05)."""
+    return 0.5 * 10.0 ** -len(s.split(".")[1]) if "." in s else 0.5
+
+
+def _decimals(s: str) -> float:
+    return _half_digit(s) / 100  # a percentage: half its last digit, as a fraction
+
+
+def test_table_rows_outcomes_intervals_and_given_signed(text: str, ex: Any, n: int,
+                                                        doc: dict[str, Any]) -> None:
+    """Each printed row with an interval: its P (the outcome rows, name=outcome, that the
+    headline test skips), its interval against Wilson's at the exact p, and its
+    P(· | signed) column, all against exact inference."""
+    signed = doc["signing"]["p"] * n
+    seen = set()
+    for line in text.splitlines():
+        m = _ROW.match(line)
+        if not m:
+            continue
+        name, p_s, lo_s, hi_s, g_s = m.groups()
+        seen.add(name)
+        p = exact_p(ex, name)
+        assert_mc(float(p_s) / 100, p, n, name, _decimals(p_s))
+        # the interval is Wilson's at the estimate: at the exact p it moves by < K se
+        lo, hi = wilson(p, n)
+        se = max(math.sqrt(p * (1 - p) / n), 1.0 / n)
+        assert abs(float(lo_s) / 100 - lo) <= K * se + _decimals(lo_s), (name, lo_s, lo)
+        assert abs(float(hi_s) / 100 - hi) <= K * se + _decimals(hi_s), (name, hi_s, hi)
+        if g_s is not None:
+            assert_mc(float(g_s) / 100, exact_p(ex, name, given="signing"), signed,
+                      (name, "| signed"), _decimals(g_s))
+    outcome_rows = {f"{node}={o}" for node, os in ex.scenario.outcomes.items() for o in os}
+    assert outcome_rows <= seen
+    assert {"signed_by_2024", "instc", "rasht_astara", "signing", "in_force"} <= seen
+
+
+# -- dates: curves and quantiles -------------------------------------------------------------
+
+def test_json_date_curves_match_exact(doc: dict[str, Any], ex: Any, n: int) -> None:
+    curves = {"signing": doc["signing"]["curve"]}
+    curves.update({k: v["curve"] for k, v in doc["dated"].items()})
+    assert set(curves) == set(ex.dated())
+    for node, curve in curves.items():
+        assert len(curve) >= 5
+        for point in curve:
+            want = float(ex.date_cdf(node, point["date"])["p"].iloc[0])
+            assert_mc(point["p"], want, n, (node, point["date"]))
+            assert (point["lo"], point["hi"]) == pytest.approx(wilson(point["p"], n),
+                                                               rel=1e-9, abs=1e-12)
+        assert doc["dated"][node]["p"] == curve[-1]["p"]  # by the horizon, the last point
+
+
+def test_json_date_quantiles_match_exact(doc: dict[str, Any], ex: Any, n: int) -> None:
+    """The signing date if signed (median, 80% interval) and every dated node's 10/50/90%
+    dates if it happens."""
+    quantiles = [("signing", doc["signing"]["date_if_signed"])]
+    quantiles += [(k, v.get("date_if_happens") or v.get("date_if_signed"))
+                  for k, v in doc["dated"].items()]
+    assert len(quantiles) == 5  # signing twice: its own section and the dated nodes'
+    for node, qs in quantiles:
+        m = doc["dated"][node]["p"] * n
+        cdf = date_cdf_given(ex, node)
+        for key, level in (("q10", 0.1), ("q50", 0.5), ("q90", 0.9)):
+            assert_quantile(cdf, _day(qs[key]).toordinal(), level, m, 1, (node, key))
+
+
+def test_table_date_quantiles_match_exact(text: str, ex: Any, doc: dict[str, Any],
+                                          n: int) -> None:
+    m = re.search(r"if signed: median (\S+), 80% between (\S+) and (\S+)\n", text)
+    assert m, text
+    got = {"signing": (m.group(2), m.group(1), m.group(3))}
+    lines = text.split("Timeline:", 1)[1].splitlines()[2:]
+    for line in lines:
+        t = re.match(r"^\s+([a-z_]+)\s+\d+\.\d+% \[[^]]+\]\s+(\S+)\s+(\S+)\s+(\S+)", line)
+        if not t:
+            break
+        got.setdefault(t.group(1), (t.group(2), t.group(3), t.group(4)))
+        if t.group(1) == "signing":
+            assert got["signing"] == (t.group(2), t.group(3), t.group(4))
+    assert set(got) == set(ex.dated())
+    for node, dates in got.items():
+        count = doc["dated"][node]["p"] * n
+        cdf = date_cdf_given(ex, node)
+        for d, level in zip(dates, (0.1, 0.5, 0.9), strict=True):
+            assert_quantile(cdf, _day(d).toordinal(), level, count, 1, (node, level))
+
+
+# -- numeric questions -------------------------------------------------------------------------
+
+def test_json_numeric_questions_match_exact(doc: dict[str, Any], ex: Any, n: int) -> None:
+    """Mean within K of its standard error; sd within K of the sd's own standard error,
+    sqrt((mu4 - sd^4) / (4 sd^2 m)), from the exact law; quantiles by the exact CDF;
+    the share with no value; stderr = sd / sqrt(m)."""
+    assert set(doc["numeric"]) == {"n_pillars", "days_to_in_force"}
+    for name, row in doc["numeric"].items():
+        law = ex.numeric(name)
+        m = n * (1 - row["missing"])
+        assert row["stderr"] == pytest.approx(row["sd"] / math.sqrt(m), rel=1e-4), name
+        se_mean = law.sd / math.sqrt(m)
+        assert abs(row["mean"] - law.mean) <= K * se_mean, (name, row["mean"], law.mean)
+        xs = law.histogram.index.to_numpy(dtype=float)
+        ps = law.histogram.to_numpy() / float(law.histogram.sum())
+        mu4 = float(((xs - law.mean) ** 4) @ ps)
+        se_sd = math.sqrt(max(mu4 - law.sd ** 4, 0.0) / (4 * law.sd ** 2 * m))
+        assert abs(row["sd"] - law.sd) <= K * se_sd, (name, row["sd"], law.sd, se_sd)
+        assert_mc(row["missing"], law.missing, n, (name, "missing"))
+        cdf = numeric_cdf(ex, name)
+        for key, level in (("q10", 0.1), ("q50", 0.5), ("q90", 0.9)):
+            assert_quantile(cdf, row["quantiles"][key], level, m, 1, (name, key))
+
+
+def test_table_numeric_lines_match_exact(text: str, ex: Any, doc: dict[str, Any],
+                                         n: int) -> None:
+    """The "Distribution of" lines and the Timeline's "in_force: median ... days after
+    signing" line, read from the table."""
+    seen = 0
+    for m in re.finditer(r"^Distribution of (\w+): mean ([\d.]+) \(sd ([\d.]+)\); "
+                         r"q10=([\d.]+), q50=([\d.]+), q90=([\d.]+)(?:; no value in ([\d.]+)%)?$",
+                         text, flags=re.M):
+        name = m.group(1)
+        law = ex.numeric(name)
+        missing = float(m.group(7)) / 100 if m.group(7) else 0.0
+        count = n * (1 - missing)
+        mean, sd = m.group(2), m.group(3)
+        # printed with 2 decimals or 3 significant digits: allow half the last digit
+        assert abs(float(mean) - law.mean) <= K * law.sd / math.sqrt(count) + \
+            _half_digit(mean), (name, mean, law.mean)
+        assert abs(float(sd) - law.sd) <= 0.01 * law.sd + _half_digit(sd), (name, sd, law.sd)
+        cdf = numeric_cdf(ex, name)
+        for g, level in ((4, 0.1), (5, 0.5), (6, 0.9)):
+            assert_quantile(cdf, float(m.group(g)), level, count, 1, (name, level))
+        if m.group(7):
+            assert_mc(missing, law.missing, n, (name, "missing"), 0.0005)
+        seen += 1
+    assert seen == 2
+    m2 = re.search(r"^  in_force: median (\d+) days after signing, if it happens by the "
+                   r"horizon \(days_to_in_force\)$", text, flags=re.M)
+    assert m2, text
+    count = doc["dated"]["in_force"]["p"] * n
+    assert_quantile(numeric_cdf(ex, "days_to_in_force"), float(m2.group(1)), 0.5, count, 1,
+                    "in_force median days")
+
+
+# -- sets of pillars and whole texts ------------------------------------------------------------
+
+def test_json_pillar_sets_match_exact(doc: dict[str, Any], ex: Any, n: int) -> None:
+    """All ten sets of pillars in the JSON (the table prints five): count and p against
+    exact inference, count = p n, bound 0 (exact counting), and no set missing from the
+    top ten whose exact chance clearly beats the tenth's."""
+    exact_sets = ex.bundles(top=None, of="pillars")
+    pillars = list(doc["pillars"])
+    by_items = {}
+    for _, row in exact_sets.iterrows():
+        items = [] if row["bundle"] == "(nothing)" else row["bundle"].split(" + ")
+        by_items[tuple(items)] = float(row["p"])
+    assert sum(by_items.values()) == pytest.approx(1.0, abs=1e-9)
+    listed = doc["pillar_sets"]
+    assert len(listed) == 10
+    for s in listed:
+        key = tuple(s["items"])
+        assert {i.split("=")[0] for i in key} <= set(pillars), key
+        assert s["bound"] == 0 and s["p"] == s["count"] / n
+        assert s["stderr"] == pytest.approx(math.sqrt(s["p"] * (1 - s["p"]) / n), rel=1e-9)
+        assert_mc(s["p"], by_items[key], n, key)
+    tenth = min(by_items[tuple(s["items"])] for s in listed)
+    se = math.sqrt(tenth / n)
+    missing = {k: v for k, v in by_items.items()
+               if v > tenth + 2 * K * se and k not in {tuple(s["items"]) for s in listed}}
+    assert not missing, missing
+
+
+def test_json_texts_match_exact(doc: dict[str, Any], sc: pactsim.Scenario, n: int) -> None:
+    """The ten most frequent whole texts (pillars and clauses): each count against the
+    exact probability of that text (evidence fixing all 26 pillars and clauses), allowing
+    ``bound`` draws the count may be low by."""
+    members = []
+    for pillar, body in doc["pillars"].items():
+        members += [pillar, *body["clauses"]]
+    texts = doc["texts"]
+    assert len(texts) == 10
+    for t in texts:
+        on = dict(i.split("=") if "=" in i else (i, True) for i in t["items"])
+        assert set(on) <= set(members), t["items"]
+        evidence = {m: on.get(m, "absent" if m in CATEGORICAL else False) for m in members}
+        given: Any = pactsim.exact(sc, evidence=evidence)
+        p = float(given.p_evidence)  # P(every finding): the exact chance of this text
+        sd = math.sqrt(max(n * p * (1 - p), 1.0))
+        assert -K * sd <= t["count"] - n * p <= t["bound"] + K * sd, (t["items"], t["count"],
+                                                                       n * p, t["bound"])
+        assert t["p"] == t["count"] / n
+
+
+# -- weighted runs: the effective sample size by hand ------------------------------------------
+
+def test_soft_evidence_run_and_its_ess_by_hand(sc: pactsim.Scenario, ex: Any) -> None:
+    """`run --soft drones_missiles:3`: weights 3 where drones_missiles holds, else 1. With
+    q = P(drones_missiles), P(drones_missiles | news) = 3q / (1 + 2q), and the effective
+    sample size (sum w)^2 / sum w^2 is n (1 + 2q)^2 / (1 + 8q) up to its sampling error
+    (delta method on the two means: relative sd below 0.004 at n = 10^5, q ~ 0.19)."""
+    n = 100_000
+    doc = json.loads(_run(["run", str(FLAGSHIP), "-n", str(n), "--seed", "7", "--soft",
+                           "drones_missiles:3", "--format", "json"]))
+    q = float(ex.prob("drones_missiles").value)
+    ess = doc["run"]["ess"]
+    assert ess == pytest.approx(n * (1 + 2 * q) ** 2 / (1 + 8 * q), rel=0.02)
+    post = 3 * q / (1 + 2 * q)
+    row = doc["pillars"]["military"]["clauses"]["drones_missiles"]
+    assert abs(row["p"] - post) <= K * math.sqrt(post * (1 - post) / ess), (row["p"], post)
+    # every other number against exact inference under the same soft finding
+    cond = pactsim.exact(sc, evidence=pactsim.soft("drones_missiles", 3))
+    for name, r in _rows(doc):
+        want = exact_p(cond, name)
+        se = max(math.sqrt(want * (1 - want) / r["ess"]), 1.0 / n) if r["ess"] else 1.0 / n
+        assert abs(r["p"] - want) <= K * se, (name, r["p"], want)
+
+
+# -- pactsim score (the README's backtest command) ---------------------------------------------
+
+BACKTEST = ROOT / "scenarios" / "backtest"
+
+
+@pytest.fixture(scope="module")
+def scored() -> tuple[str, dict[str, Any]]:
+    files = [str(FLAGSHIP), str(BACKTEST / "russia-dprk-2024.yaml")]
+    res = sorted(str(p) for p in BACKTEST.glob("*.resolutions.yaml"))
+    table = _run(["score", *files, "--resolutions", *res])
+    data: dict[str, Any] = json.loads(_run(["score", *files, "--resolutions", *res,
+                                            "--format", "json"]))
+    return table, data
+
+
+def _resolved(sid: str) -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
+    data: dict[str, Any] = YAML(typ="safe").load(
+        (BACKTEST / f"{sid}.resolutions.yaml").read_text(encoding="utf-8"))
+    return dict(data["outcomes"])
+
+
+def _days(sc: pactsim.Scenario) -> list[dt.date]:
+    return [sc.as_of + dt.timedelta(i) for i in range(1, (sc.horizon - sc.as_of).days + 1)]
+
+
+def test_score_items_by_hand(scored: tuple[str, dict[str, Any]]) -> None:
+    """Each scored item against exact inference and the scores' definitions: Brier
+    (p - o)^2, log -ln P(outcome), the 0.5 baseline, the base rate (the share of true
+    outcomes among all items scored together, unless the item gives one); a date by the
+    exact day-by-day curve: P(that day), its log score, ln(days + 1) for the uniform over
+    the days and "not by the horizon", CRPS = sum over days of (F(d) - 1[d >= day])^2,
+    the 80% interval's ends (unconditional 10% and 90% dates)."""
+    table, data = scored
+    scenarios = {"iran-russia-2024": pactsim.load(FLAGSHIP),
+                 "russia-dprk-2024": pactsim.load(BACKTEST / "russia-dprk-2024.yaml")}
+    exacts = {k: pactsim.exact(v) for k, v in scenarios.items()}
+    binary = [i for i in data["items"] if i["kind"] == "binary"]
+    base = sum(i["outcome"] == "true" for i in binary) / len(binary)
+    assert len(binary) == 28  # 22 + 6
+    for it in data["items"]:
+        sid, ex, sc = it["scenario"], exacts[it["scenario"]], scenarios[it["scenario"]]
+        assert it["method"] == "exact"
+        name = it["item"].removesuffix(".date")
+        want = _resolved(sid)[name]["outcome"]
+        if it["kind"] == "binary":
+            assert it["outcome"] == ("true" if want not in (False, "false") else "false"), it
+            p = float(ex.prob(name, given=it["given"]).value)
+            o = it["outcome"] == "true"
+            assert it["p"] == pytest.approx(p, abs=1e-9), it["item"]
+            assert it["brier"] == pytest.approx((p - o) ** 2, abs=1e-9)
+            assert it["log"] == pytest.approx(-math.log(p if o else 1 - p), abs=1e-9)
+            assert (it["brier_half"], it["log_half"]) == pytest.approx((0.25, math.log(2)))
+            b = _resolved(sid)[name].get("base_rate", base)
+            assert it["base_rate"] == pytest.approx(b, abs=1e-12)
+            assert it["brier_base"] == pytest.approx((b - o) ** 2, abs=1e-12)
+            assert it["log_base"] == pytest.approx(-math.log(b if o else 1 - b), abs=1e-12)
+            # the table prints the same to 3 decimals
+            label = it["item"] + (f" | {it['given']}" if it["given"] else "")
+            cells = next(line[len(label):].split() for line in table.split(
+                f"{sid} (forecast as of", 1)[1].splitlines() if line.startswith(label + " "))
+            assert [float(c) for c in (cells[0], cells[2], cells[4])] == pytest.approx(
+                [p, (p - o) ** 2, -math.log(p if o else 1 - p)], abs=0.0005 + 1e-12), label
+            continue
+        day = _day(it["outcome"])
+        assert day == _day(want)
+        days = _days(sc)
+        f = ex.date_cdf(name, days)["p"].to_numpy()
+        i = days.index(day)
+        p_day = float(f[i] - (f[i - 1] if i else 0.0))
+        assert it["p_day"] == pytest.approx(p_day, rel=1e-9)
+        assert it["log"] == pytest.approx(-math.log(p_day), rel=1e-9)
+        assert it["log_uniform"] == pytest.approx(math.log(len(days) + 1), rel=1e-12)
+        step = np.array([d >= day for d in days], dtype=float)
+        assert it["crps"] == pytest.approx(float(((f - step) ** 2).sum()), rel=1e-9)
+        uniform = np.arange(1, len(days) + 1) / (len(days) + 1)
+        assert it["crps_uniform"] == pytest.approx(float(((uniform - step) ** 2).sum()),
+                                                   rel=1e-9)
+        q10 = next(d for d, v in zip(days, f, strict=True) if v >= 0.1 - 1e-12)
+        q90 = next((d for d, v in zip(days, f, strict=True) if v >= 0.9 - 1e-12), None)
+        assert it["q10"] == q10.isoformat()
+        assert it["q90"] == (q90.isoformat() if q90 else None)
+        assert it["covered"] is (q10 <= day and (q90 is None or day <= q90))
+        line = next(x for x in table.splitlines() if x.startswith(f"{it['item']}: {day}"))
+        assert f"P(that day) {p_day:.4f}, log {-math.log(p_day):.3f}" in line
+        assert f"CRPS {float(((f - step) ** 2).sum()):.1f} days" in line
+
+
+def test_score_means_by_hand(scored: tuple[str, dict[str, Any]]) -> None:
+    """The "Mean scores" rows are the means of the items' scores, per forecast and over all."""
+    table, data = scored
+    cols = ("brier", "brier_half", "brier_base", "log", "log_half", "log_base")
+    dcols = ("log", "log_uniform", "crps", "crps_uniform")
+    for row in data["summary"]:
+        items = [i for i in data["items"]
+                 if row["forecast"] in ("all", f"{i['scenario']} @ {i['as_of']}")]
+        binary = [i for i in items if i["kind"] == "binary"]
+        dates = [i for i in items if i["kind"] == "date"]
+        assert (row["n_binary"], row["n_dates"]) == (len(binary), len(dates))
+        for c in cols:
+            assert row[c] == pytest.approx(float(np.mean([i[c] for i in binary])), rel=1e-9), c
+        for c, s in zip(dcols, ("date_log", "date_log_uniform", "crps", "crps_uniform"),
+                        strict=True):
+            assert row[s] == pytest.approx(float(np.mean([i[c] for i in dates])), rel=1e-9), c
+        assert row["coverage80"] == pytest.approx(float(np.mean([i["covered"] for i in dates])))
+        printed = next(x for x in table.splitlines() if x.startswith(row["forecast"] + " "))
+        cells = printed[len(row["forecast"]):].split()
+        assert cells[:7] == [str(len(binary)), *(f"{row[c]:.3f}" for c in
+                                                 ("brier", "brier_half", "brier_base", "log",
+                                                  "log_half", "log_base"))], printed
+
+
+# -- pactsim history (the shipped news variant) --------------------------------------------------
+
+def test_history_by_bayes_rule() -> None:
+    """Each printed step against Bayes's rule done here on the priors' exact joint
+    probabilities (not through the evidence code): hard findings H by P(q and H) / P(H);
+    the soft one, "signing.date <= 2025-01-31" x40, as (40 P(q, A, H) + P(q, not A, H)) /
+    (40 P(A, H) + P(not A, H))."""
+    news = ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml"
+    sc = pactsim.load(news)
+    table = _run(["history", str(news)])
+    doc = json.loads(_run(["history", str(news), "--json"]))
+    prior = pactsim.exact(sc, observations=False)
+    obs = list(sc.observations)
+    assert [o.likelihood_ratio for o in obs] == [None, None, 40]
+    hard = [f"({o.evidence})" for o in obs[:2]]
+    soft = f"({obs[2].evidence})"
+
+    def joint(expr: str) -> float:
+        return float(prior.prob(expr).value)
+
+    lines = {ln.split()[0]: ln.split()[1:] for ln in table.splitlines()[3:]
+             if ln and not ln.startswith(" ") and len(ln.split()) == 5}
+    assert set(lines) == {q for q, (_, k) in prior.model.questions.items() if k == "bool"}
+    for row in doc["rows"]:
+        q, step = f"({row['question']})", row["step"]
+        if step == 0:
+            want = joint(q)
+        elif step <= 2:
+            h = " and ".join(hard[:step])
+            want = joint(f"{q} and {h}") / joint(h)
+        else:
+            h = " and ".join(hard)
+            want = (40 * joint(f"{q} and {soft} and {h}") + joint(f"{q} and not {soft} and {h}")) \
+                / (40 * joint(f"{soft} and {h}") + joint(f"not {soft} and {h}"))
+        assert row["p"] == pytest.approx(want, abs=1e-9), (row["question"], step)
+        assert float(lines[row["question"]][step].rstrip("%")) == pytest.approx(
+            100 * want, abs=0.05 + 1e-9), (row["question"], step)
+
+
+# -- pactsim sensitivity (the flagship) ------------------------------------------------------------
+
+def test_sensitivity_by_hand(sc: pactsim.Scenario, ex: Any) -> None:
+    """The tornado's Q at low and high by exact inference on the changed scenario
+    (`with_changes`, not the tornado's own re-evaluation), and each value-of-information
+    column by its definition from exact P(Q | X): E|move| = sum_x P(x) |P(Q | x) - P(Q)|,
+    Brier reduction sum_x P(x) (P(Q | x) - P(Q))^2, log-loss reduction I(Q; X) in nats."""
+    q = "signed_by_2024"
+    doc = json.loads(_run(["sensitivity", str(FLAGSHIP), "-q", q, "--top", "5",
+                           "--format", "json"]))
+    pq = float(ex.prob(q).value)
+    assert doc["value"] == pytest.approx(pq, abs=1e-9)
+    assert len(doc["tornado"]) == 77  # every input (the table prints the five largest)
+    checked = 0
+    for row in doc["tornado"]:
+        path = row["input"]
+        # a delay's range scales its whole law, and a categorical row's range renormalises
+        # its row: not one with_changes value; every other input that moves Q, and every
+        # p, odds and hazard ratio (zero swings included) is checked
+        if not (row["swing"] > 0 or row["kind"] in ("p", "odds", "hazard_ratio")):
+            continue
+        checked += 1
+        lo = float(pactsim.exact(sc.with_changes({path: row["low"]})).prob(q).value)
+        hi = float(pactsim.exact(sc.with_changes({path: row["high"]})).prob(q).value)
+        assert (row["q_low"], row["q_high"]) == pytest.approx((lo, hi), abs=1e-9), path
+        assert row["swing"] == pytest.approx(abs(hi - lo), abs=1e-9), path
+    assert checked >= 45
+    assert len(doc["voi"]) >= 5
+    kinds = set()
+    for row in doc["voi"]:
+        x = row["node"]
+        kinds.add(row["kind"])
+        if row["kind"] == "outcomes":  # "legal_form: which outcome": every outcome at once
+            node = x.removesuffix(": which outcome")
+            cells = [f"{node} == {o}" for o in sc.outcomes[node]]
+        else:
+            cells = [x, f"not ({x})"]
+            px = float(ex.prob(x).value)
+            assert (row["p_node"], row["q_if_true"], row["q_if_false"]) == pytest.approx(
+                (px, float(ex.prob(q, given=x).value), float(ex.prob(q, given=cells[1]).value)),
+                abs=1e-9), x
+        ws = [float(ex.prob(c).value) for c in cells]
+        assert sum(ws) == pytest.approx(1.0, abs=1e-9)
+        qs = [float(ex.prob(q, given=c).value) if w > 0 else pq
+              for c, w in zip(cells, ws, strict=True)]
+        assert row["move"] == pytest.approx(
+            sum(w * abs(qx - pq) for w, qx in zip(ws, qs, strict=True)), abs=1e-9), x
+        assert row["brier"] == pytest.approx(
+            sum(w * (qx - pq) ** 2 for w, qx in zip(ws, qs, strict=True)), abs=1e-9), x
+        mi = 0.0
+        for wx, qx in zip(ws, qs, strict=True):
+            for a, b in ((qx, pq), (1 - qx, 1 - pq)):
+                if wx > 0 and a > 0:
+                    mi += wx * a * math.log(a / b)
+        assert row["log_loss"] == pytest.approx(mi, abs=1e-9), x
+    assert {"event", "outcome", "outcomes", "pillar", "clause", "milestone"} <= kinds
+
+
+# -- pactsim diff (the flagship and its shipped variant) ----------------------------------------
+
+VARIANT = ROOT / "scenarios" / "variants" / "iran-russia-2024-firm-december.yaml"
+
+
+def _statistic(ex: Any, row: dict[str, Any]) -> Any:
+    """A diff row's statistic from an exact result computed here."""
+    if row["statistic"] == "median":
+        return str(ex.date_quantiles(row["name"])[0.5].date())
+    given = "signing" if row["statistic"] == "p_given_signed" else None
+    return float(ex.prob(row["name"], given=given).value)
+
+
+def test_diff_exact_by_hand(sc: pactsim.Scenario, ex: Any) -> None:
+    """Every change against exact inference on each file loaded here; the attribution of
+    the two edits by its definitions: one at a time v({i}) - v({}), Shapley
+    (v({i}) - v({}) + v({i, j}) - v({j})) / 2, from exact answers on `with_changes`."""
+    q = "signed_by_2024"
+    doc = json.loads(_run(["diff", str(FLAGSHIP), str(VARIANT), "-q", q, "--format", "json"]))
+    exb = pactsim.exact(pactsim.load(VARIANT))
+    assert len(doc["changes"]) >= 100
+    for row in doc["changes"]:
+        a, b = _statistic(ex, row), _statistic(exb, row)
+        if row["statistic"] == "median":
+            assert (row["a"], row["b"]) == (a, b), row
+            assert row["change"] == (_day(b) - _day(a)).days
+        else:
+            assert (row["a"], row["b"], row["change"]) == pytest.approx((a, b, b - a),
+                                                                        abs=1e-9), row
+        assert row["stderr"] == 0
+    (att,) = doc["attribution"]
+    edits = {e["edit"]: e for e in att["edits"]}
+    values = {path: (sc.with_changes({path: leaf["after"]}), leaf["after"])
+              for e in doc["edits"] for leaf in e["leaves"] for path in [leaf["path"]]
+              if not path.startswith("signing.why")}
+    assert set(values) == set(edits) == {"signing.by.2024-12-31", "signing.by.2025-03-31"}
+
+    def v(paths: list[str]) -> float:
+        return float(pactsim.exact(sc.with_changes({p: values[p][1] for p in paths}))
+                     .prob(q).value)
+    none, both = v([]), v(list(values))
+    assert att["change"] == pytest.approx(both - none, abs=1e-9)
+    for i, j in (list(values), list(values)[::-1]):
+        alone = v([i]) - none
+        assert edits[i]["one_at_a_time"] == pytest.approx(alone, abs=1e-9), i
+        assert edits[i]["shapley"] == pytest.approx((alone + both - v([j])) / 2, abs=1e-9), i
+
+
+def test_diff_monte_carlo_against_exact(ex: Any) -> None:
+    """`diff --method mc` (one seed for both files): each change within K of its paired
+    standard error of the exact change (floored at 1/n; a median date within K standard
+    errors plus a day). For signed_by_2024 the coupling is monotone (the variant's curve
+    is above the base's up to 2024-12-31, and each draw's date comes from the same uniform),
+    so the draws differ exactly where only B is signed by then: paired stderr
+    sqrt(c (1 - c) / n) for the change c, by hand."""
+    n = 100_000
+    doc = json.loads(_run(["diff", str(FLAGSHIP), str(VARIANT), "-q", "signed_by_2024",
+                           "--method", "mc", "-n", str(n), "--seed", "3", "--format", "json"]))
+    exb = pactsim.exact(pactsim.load(VARIANT))
+    for row in doc["changes"]:
+        a, b = _statistic(ex, row), _statistic(exb, row)
+        if row["statistic"] == "median":
+            want = (_day(b) - _day(a)).days
+            assert abs(row["change"] - want) <= K * row["stderr"] + 1, row
+            continue
+        assert abs(row["change"] - (b - a)) <= K * max(row["stderr"], 1 / n), (row, b - a)
+        assert row["stderr"] <= row["stderr_independent"] + 1e-12, row  # pairing helps
+    first = doc["changes"][0]
+    assert (first["name"], first["statistic"]) == ("signed_by_2024", "p")
+    c = first["change"]
+    assert first["stderr"] == pytest.approx(math.sqrt(c * (1 - c) / n), rel=1e-9)
