@@ -34,11 +34,13 @@ __all__ = ["EXIT_STATUS", "build_parser", "main"]
 #: Shown by ``pactsim --help``; the README's table says the same.
 EXIT_STATUS = """\
 exit status:
-  0    success (also when a reader of standard output stops early, as `| head` does)
+  0    success (also when a reader of standard output stops early, as `| head`
+       does)
   1    `check` found something to look at
-  2    nothing was done: an invalid scenario or argument, or an output the command
-       refuses (a missing folder, a folder, a device, FIFO or socket, the input
-       scenario, a read-only file or folder), all checked before simulating
+  2    nothing was done: an invalid scenario or argument, or an output the
+       command refuses (a missing folder, a folder, a device, FIFO or socket,
+       the input scenario, a read-only file or folder), all checked before
+       simulating
   3    the work failed: the output could not be written (disk full, I/O error,
        standard output closed or full), a worker process died, out of memory
   4    a bug in pactsim: the traceback is printed; please report it
@@ -850,9 +852,9 @@ def build_parser() -> argparse.ArgumentParser:
         "from another version (--compare). Every file is read and every option checked\n"
         "before the run.\n\n"
         "examples:\n"
-        "  pactsim report scenarios/iran-russia-2024.yaml            # iran-russia-2024.html\n"
+        "  pactsim report scenarios/iran-russia-2024.yaml    # iran-russia-2024.html\n"
         "  pactsim report FILE -o report.html -n 1e6 --seed 7\n"
-        "  pactsim report FILE -r FILE.resolutions.yaml --compare old.yaml -q in_force_by_2025")
+        "  pactsim report FILE -r res.yaml --compare old.yaml -q in_force_by_2025")
     p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
     out_option(p, "where to write the page (default: FILE's name with .html, here)")
     simulation_options(p, "random seed, a whole number >= 0 (default: a fresh one below "
@@ -884,7 +886,8 @@ def build_parser() -> argparse.ArgumentParser:
         "examples:\n"
         "  pactsim diff old.yaml new.yaml\n"
         "  pactsim diff old.yaml new.yaml --question signed_by_2024 -q in_force_by_2025\n"
-        "  pactsim diff old.yaml new.yaml --method mc -n 1e6 --seed 7 --format json -o d.json")
+        "  pactsim diff old.yaml new.yaml --method mc -n 1e6 --seed 7\n"
+        "  pactsim diff old.yaml new.yaml --format json -o d.json")
     p.add_argument("a", metavar="A", help="the scenario file changed from (YAML)")
     p.add_argument("b", metavar="B", help="the scenario file changed to (YAML)")
     p.add_argument("-q", "--question", action="append", default=None, metavar="Q",
@@ -960,7 +963,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the standard error of each number.\n\n"
         "examples:\n"
         "  pactsim history scenarios/variants/iran-russia-2024-news.yaml\n"
-        "  pactsim history FILE --question signed_by_q1_2025 -q 'in_force.date <= 2025-06-30'\n"
+        "  pactsim history FILE -q signed_by_q1_2025 -q 'in_force.date <= 2025-06-30'\n"
         "  pactsim history FILE --json -o history.json")
     p.add_argument("file", metavar="FILE", help="scenario file (YAML) with observations:")
     p.add_argument("-q", "--question", action="append", default=None, metavar="Q",
@@ -988,7 +991,8 @@ def build_parser() -> argparse.ArgumentParser:
         "scenario (same id) give a track record. Exact inference where it answers.\n"
         "--resolutions takes every file name after it: give the scenarios first.\n\n"
         "examples:\n"
-        "  pactsim score scenarios/iran-russia-2024.yaml -r scenarios/backtest/*.resolutions.yaml\n"
+        "  pactsim score scenarios/iran-russia-2024.yaml \\\n"
+        "      -r scenarios/backtest/iran-russia-2024.resolutions.yaml\n"
         "  pactsim score old.yaml new.yaml -r res.yaml --calibration\n"
         "  pactsim score FILE -r res.yaml --format csv -o scores.csv")
     p.add_argument("files", nargs="*", metavar="SCENARIO",
@@ -1035,8 +1039,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("schema", "print the JSON Schema of scenario files (formats 1 to 3)", _cmd_schema)
     p.description = (
-        "Print the JSON Schema of scenario files (formats 1 to 3), for editors' completion\n"
-        "and checks, or with --forecast that of `pactsim run --format json`.\n\n"
+        "Print the JSON Schema of scenario files (formats 1 to 3), for editors'\n"
+        "completion and checks, or with --forecast that of `pactsim run --format json`.\n\n"
         "examples:\n"
         "  pactsim schema -o pactsim.schema.json\n"
         "  pactsim schema --forecast")

@@ -212,3 +212,11 @@ def test_check_shows_an_unprintable_file_name_escaped(tmp_path, capsys):
     code, out, err = call(capsys, "check", odd)
     assert code == 0, err
     assert out.endswith(": no findings\n") and "\x1b" not in out
+
+
+@pytest.mark.parametrize("name", ["", *sorted(_subcommands())])
+def test_help_fits_an_80_column_terminal(capsys, monkeypatch, name):
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = call(capsys, *([name] if name else []), "--help")
+    assert code == 0 and "usage: pactsim" in out
+    assert [line for line in out.splitlines() if len(line) > 80] == []
