@@ -531,7 +531,13 @@ def _cmd_pool(args: argparse.Namespace) -> int:
         raise ArgumentError(f"pactsim pool: give two or more scenario files, one per analyst "
                             f"(got {len(args.files)})")
     weights = None if args.weights is None else _pool_weights(args.weights, len(args.files))
-    inputs = _with_bases(args.out, args.files, *(load(f) for f in args.files))
+    scenarios = [load(f) for f in args.files]
+    inputs = _with_bases(args.out, args.files, *scenarios)
+    if len({sc.id for sc in scenarios}) > 1:
+        which = ", ".join(f"{printable(f)} is {sc.id!r}"
+                          for f, sc in zip(args.files, scenarios, strict=True))
+        raise ArgumentError(f"pactsim pool: the files forecast different agreements ({which}); "
+                            "pool analysts' files that share one id")
     pooled = pool(args.files, method=args.method, extremize=args.extremize, weights=weights,
                   names=_analyst_names(args.files),
                   n=_engine_limits()[0] if args.n is None else args.n,

@@ -220,3 +220,11 @@ def test_help_fits_an_80_column_terminal(capsys, monkeypatch, name):
     code, out, _ = call(capsys, *([name] if name else []), "--help")
     assert code == 0 and "usage: pactsim" in out
     assert [line for line in out.splitlines() if len(line) > 80] == []
+
+
+def test_pool_of_different_agreements_names_each_file_and_id(capsys):
+    other = ROOT / "scenarios" / "analytic-gates.yaml"
+    code, out, err = call(capsys, "pool", SMALL, other)
+    assert code == 2 and out == ""
+    assert f"{SMALL} is 'analytic-independent'" in err and f"{other} is 'analytic-gates'" in err
+    assert "pool()" not in err
