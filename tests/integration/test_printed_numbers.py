@@ -161,6 +161,15 @@ def numeric_cdf(ex: Any, name: str) -> Callable[[float], float]:
     return cdf
 
 
+def sd_stderr(law: Any, m: float) -> float:
+    """Standard error of a sample sd of m draws from the exact law (its histogram):
+    sqrt((mu4 - sd^4) / (4 sd^2 m)), the delta method on the second moment."""
+    xs = law.histogram.index.to_numpy(dtype=float)
+    ps = law.histogram.to_numpy() / float(law.histogram.sum())
+    mu4 = float(((xs - law.mean) ** 4) @ ps)
+    return math.sqrt(max(mu4 - law.sd ** 4, 0.0) / (4 * law.sd ** 2 * m))
+
+
 def exact_p(ex: Any, row: str, given: str | None = None) -> float:
     """Exact P of a printed row: a node, a question or ``node=outcome``."""
     expr = row.replace("=", " == ") if "=" in row else row
@@ -345,10 +354,7 @@ def test_json_numeric_questions_match_exact(doc: dict[str, Any], ex: Any, n: int
         assert row["stderr"] == pytest.approx(row["sd"] / math.sqrt(m), rel=1e-4), name
         se_mean = law.sd / math.sqrt(m)
         assert abs(row["mean"] - law.mean) <= K * se_mean, (name, row["mean"], law.mean)
-        xs = law.histogram.index.to_numpy(dtype=float)
-        ps = law.histogram.to_numpy() / float(law.histogram.sum())
-        mu4 = float(((xs - law.mean) ** 4) @ ps)
-        se_sd = math.sqrt(max(mu4 - law.sd ** 4, 0.0) / (4 * law.sd ** 2 * m))
+        se_sd = sd_stderr(law, m)
         assert abs(row["sd"] - law.sd) <= K * se_sd, (name, row["sd"], law.sd, se_sd)
         assert_mc(row["missing"], law.missing, n, (name, "missing"))
         cdf = numeric_cdf(ex, name)
@@ -372,7 +378,8 @@ def test_table_numeric_lines_match_exact(text: str, ex: Any, doc: dict[str, Any]
         # printed with 2 decimals or 3 significant digits: allow half the last digit
         assert abs(float(mean) - law.mean) <= K * law.sd / math.sqrt(count) + \
             _half_digit(mean), (name, mean, law.mean)
-        assert abs(float(sd) - law.sd) <= 0.01 * law.sd + _half_digit(sd), (name, sd, law.sd)
+        assert abs(float(sd) - law.sd) <= K * sd_stderr(law, count) + _half_digit(sd), \
+            (name, sd, law.sd)
         cdf = numeric_cdf(ex, name)
         for g, level in ((4, 0.1), (5, 0.5), (6, 0.9)):
             assert_quantile(cdf, float(m.group(g)), level, count, 1, (name, level))
@@ -742,3 +749,110 @@ def test_diff_monte_carlo_against_exact(ex: Any) -> None:
     assert (first["name"], first["statistic"]) == ("signed_by_2024", "p")
     c = first["change"]
     assert first["stderr"] == pytest.approx(math.sqrt(c * (1 - c) / n), rel=1e-9)
+
+
+# -- the spread section of `pactsim run` -----------------------------------------------------------
+
+def test_spread_bands_against_parameter_draws_made_here(text: str, sc: pactsim.Scenario) -> None:
+    """Each printed 80% band (the 10% and 90% quantiles of P(Q) over 200 parameter draws,
+    whole percents) against 250 parameter draws made here: each uncertain input from its
+    Beta (a 'between' interval as the Beta with those 5% and 95% quantiles, found by root
+    finding; 'beta: [2, 6]' as is), the answer by exact inference on `with_changes`. The
+    printed quantile q of level a must have H(q + 0.5 pp) >= a - K s and H(q - 0.5 pp) <=
+    a + K s, H the share of these draws below, s = sqrt(a (1 - a) (1/200 + 1/250)):
+    coarse (200 draws make a coarse band), but independent of pactsim.analysis.spread."""
+    from scipy import optimize, stats
+
+    section = text.split("Spread over the uncertain inputs (", 1)[1]
+    head, body = section.split("\n", 1)
+    assert head.startswith("ukraine_war_continues.table.true, ukraine_war_continues.table.false, "
+                           "drones_missiles.p, su35_sale.p; 200 parameter draws"), head
+    bands = {m.group(1): (float(m.group(2)), float(m.group(3)), float(m.group(4)))
+             for m in re.finditer(r"^  (\w+): (\d+)% \(80% band (\d+)–(\d+)% over", body,
+                                  flags=re.M)}
+    assert set(bands) == {"arms_package", "any_weapons_named", "defence_pact"}
+
+    def between(lo: float, hi: float) -> Any:
+        a, b = optimize.fsolve(lambda ab: [stats.beta.ppf(0.05, *ab) - lo,
+                                           stats.beta.ppf(0.95, *ab) - hi], [5.0, 5.0])
+        return stats.beta(a, b)
+    laws = {"ukraine_war_continues.table.true": between(0.5, 0.85),
+            "ukraine_war_continues.table.false": between(0.7, 0.92),
+            "drones_missiles.p": stats.beta(2, 6), "su35_sale.p": between(0.05, 0.35)}
+    m = 250
+    u = np.random.default_rng(20241105).random((m, len(laws)))
+    answers = {q: np.empty(m) for q in bands}
+    for i in range(m):
+        changes = {path: float(law.ppf(u[i, j])) for j, (path, law) in enumerate(laws.items())}
+        e = pactsim.exact(sc.with_changes(changes))
+        for q in bands:
+            answers[q][i] = float(e.prob(q).value)
+    for q, (mean, lo, hi) in bands.items():
+        xs = 100 * answers[q]
+        assert abs(mean - xs.mean()) <= K * xs.std() / math.sqrt(m) + 0.5, (q, mean, xs.mean())
+        for shown, level in ((lo, 0.1), (hi, 0.9)):
+            s = math.sqrt(level * (1 - level) * (1 / 200 + 1 / m))
+            assert float((xs <= shown + 0.5).mean()) >= level - K * s, (q, shown, level)
+            assert float((xs < shown - 0.5).mean()) <= level + K * s, (q, shown, level)
+
+
+# -- `run --format csv` at the default n (the README's `--format json -o ... # or csv`) ---------
+
+def test_csv_export_against_exact(sc: pactsim.Scenario, ex: Any) -> None:
+    """Every number of the CSV export (default 10^5 draws, seed 7) against exact
+    inference: probabilities within K standard errors, P(. | signed) over the signed
+    draws, the curves' points, the dates' and numbers' quantiles by the exact CDF, the
+    numeric means, sds and missing shares, the counts of the sets of pillars and of the
+    whole texts."""
+    import pandas as pd
+
+    df = pd.read_csv(io.StringIO(_run(["run", str(FLAGSHIP), "--seed", "7", "--format",
+                                       "csv"])))
+    n = int(df.n.iloc[0])
+    assert n == 100_000 and set(df.seed) == {7}
+    signed = float(df[(df.section == "signing") & (df.statistic == "p")].value.iloc[0]) * n
+    counts: dict[str, int] = {}
+    for _, r in df.iterrows():
+        sec, name, stat = r.section, r["name"], r.statistic
+        counts[sec] = counts.get(sec, 0) + 1
+        if sec in ("questions", "pillars", "events") and stat in ("p", "p_given_signed"):
+            given = "signing" if stat == "p_given_signed" else None
+            assert_mc(r.value, exact_p(ex, name, given), signed if given else n, (name, stat))
+        elif sec in ("signing", "dated") and stat in ("p", "p_by"):
+            want = float(ex.date_cdf(name, r.date if stat == "p_by" else sc.horizon)["p"]
+                         .iloc[0])
+            assert_mc(r.value, want, n, (name, r.date))
+        elif sec in ("signing", "dated"):
+            level = int(stat[1:]) / 100
+            m = float(ex.date_cdf(name, sc.horizon)["p"].iloc[0]) * n
+            assert_quantile(date_cdf_given(ex, name), _day(r.date).toordinal(), level, m, 1,
+                            (name, stat))
+        elif sec == "numeric":
+            law = ex.numeric(name)
+            m = n * (1 - law.missing)
+            if stat == "mean":
+                assert abs(r.value - law.mean) <= K * law.sd / math.sqrt(m), (name, r.value)
+            elif stat == "sd":
+                assert abs(r.value - law.sd) <= K * sd_stderr(law, m), (name, r.value, law.sd)
+            elif stat == "missing":
+                assert_mc(r.value, law.missing, n, (name, stat))
+            else:
+                assert_quantile(numeric_cdf(ex, name), r.value, int(stat[1:]) / 100, m, 1,
+                                (name, stat))
+        elif sec in ("pillar_sets", "texts"):
+            items = [] if name == "(nothing)" else name.split(" + ")
+            on = dict(i.split("=") if "=" in i else (i, True) for i in items)
+            members = list(sc.pillars) if sec == "pillar_sets" else \
+                [x for p in sc.pillars for x in (p, *sc.pillars[p].clauses)]
+            evidence = {x: on.get(x, "absent" if x in CATEGORICAL else False)
+                        for x in members}
+            cond: Any = pactsim.exact(sc, evidence=evidence)
+            p = float(cond.p_evidence)
+            sd = math.sqrt(max(n * p * (1 - p), 1.0))
+            assert -K * sd <= r["count"] - n * p <= r.bound + K * sd, (sec, name, r["count"], p)
+            assert r.value == r["count"] / n
+        else:
+            counts[sec] -= 1  # not a number section
+    assert counts["questions"] == 36 and counts["pillars"] == 64 and counts["events"] == 17
+    assert counts["signing"] == 9 and counts["dated"] == 36 and counts["numeric"] == 12
+    assert counts["pillar_sets"] == 10 and counts["texts"] == 10
