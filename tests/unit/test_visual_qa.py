@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+from matplotlib.text import Annotation, Text  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
 import pactsim  # noqa: E402
@@ -115,6 +115,11 @@ def _all_texts(fig: Figure) -> list[str]:
     return [t for t in out if t]
 
 
+def _after_bar(t: Text) -> bool:
+    """What :func:`plot.outcomes` writes after a bar's end (an annotation)."""
+    return isinstance(t, Annotation)
+
+
 def _inside_figure(texts: list[Text], fig: Figure) -> None:
     frame = fig.bbox
     for t in texts:
@@ -211,3 +216,73 @@ def test_date_cdf_long_label_fits(big: pactsim.Results) -> None:
     ax = fig.axes[0]
     _inside_figure([t for t in ax.texts if t.get_text()], fig)
     _inside_figure(list(ax.get_legend().get_texts()), fig)
+
+
+# -- stacked outcome bars, the UpSet chart, the pillar bars, the timeline --------------------
+
+
+def test_outcome_segment_labels_fit_their_segments() -> None:
+    """Each label inside a segment stays inside it (before, "absent 13%" spilled over
+    the bar's start and "generic 25%" over its neighbour); a row cut to fit keeps
+    its "(if signed)"."""
+    res = pactsim.simulate(pactsim.load(FLAGSHIP), n=3_000, seed=1)
+    fig = _drawn(plot.outcomes(res))
+    ax = fig.axes[0]
+    segments = [b for b in ax.patches if b.get_width() > 0]
+    for t in ax.texts:
+        if _after_bar(t) or not t.get_text():
+            continue  # what is written after a bar's end
+        box = _box(t, fig)
+        x, y = t.get_position()
+        seg = next(b for b in segments if b.get_x() <= x <= b.get_x() + b.get_width()
+                   and b.get_y() <= y <= b.get_y() + b.get_height())
+        s = seg.get_window_extent()
+        assert s.x0 <= box.x0 and box.x1 <= s.x1, t.get_text()
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert [r for r in rows if r.startswith("North")] == [
+        "North–South Transport Corridor (INS… (if signed)"]
+
+
+def test_outcome_segment_labels_long_outcome_names(big: pactsim.Results) -> None:
+    fig = _drawn(plot.outcomes(big))
+    ax = fig.axes[0]
+    inside = [t for t in ax.texts if not _after_bar(t) and t.get_text()]
+    _assert_apart(inside, fig)
+    after = " ".join(t.get_text() for t in ax.texts if _after_bar(t))
+    assert "named with an extremely lon…" in after  # said after the bar, cut to 28
+
+
+def test_bundle_rows_of_one_node_keep_their_outcomes(big: pactsim.Results) -> None:
+    """Long labels are cut in the label, not in the outcome: generic and named rows
+    stay apart; the title fits inside the figure however few bars there are."""
+    fig = _drawn(plot.bundles(big, top=2))
+    mat = fig.axes[1]
+    rows = [t.get_text() for t in mat.get_yticklabels()]
+    assert len(set(rows)) == len(rows), rows
+    assert any(r.endswith(": generic") for r in rows), rows
+    assert all(len(r) <= 48 for r in rows)
+    _inside_figure([t for t in fig.axes[0].texts if t.get_text()], fig)
+
+
+def test_inclusion_values_inside_light_bars_are_dark() -> None:
+    """A light bar that reaches the right edge carries its value in a dark colour
+    (white on light blue could not be read)."""
+    res = pactsim.simulate(pactsim.load(FLAGSHIP), n=3_000, seed=1,
+                           evidence={"su35_sale": True, "signing": date(2025, 1, 17)})
+    fig = _drawn(plot.inclusion(res))
+    colours = {(t.get_fontweight(), t.get_color()) for t in fig.axes[0].texts
+               if t.get_text() == "100%"}
+    assert ("normal", "#1d2b3a") in colours and ("bold", "white") in colours
+    assert ("normal", "white") not in colours
+
+
+def test_timeline_past_the_palette_is_dashed() -> None:
+    events = "\n".join(f"  e{i}: {{after: signing, delay: {{median: {10 + 5 * i}, p90: 200}}}}"
+                       for i in range(9))
+    sc = pactsim.loads(ONE_DAY.replace("questions:", f"events:\n{events}\nquestions:")
+                       .replace("pactsim: 1", "pactsim: 2"))
+    fig = _drawn(plot.timeline(pactsim.simulate(sc, n=2_000, seed=1)))
+    styles = [line.get_linestyle() for line in fig.axes[0].get_lines()
+              if len(line.get_xdata()) > 2]
+    assert len(styles) == 10
+    assert styles[:8] == ["-"] * 8 and all(s == "--" for s in styles[8:])

@@ -273,7 +273,8 @@ def _left_labels(ax: Axes, ticks: Any, labels: list[str], bold: list[bool],
 
 def _bar_values(ax: Axes, y: Any, p: Any, upper: Any, *, bold: bool) -> None:
     """Each horizontal bar's value at its end: after the whisker, or inside the
-    bar (white) when it reaches the right edge."""
+    bar when it reaches the right edge (white on the dark bars, ``bold``; dark on
+    the light ones, where white could not be read)."""
     for yi, pi, ui in zip(y, p, upper, strict=True):
         if is_missing(pi):
             continue
@@ -281,7 +282,7 @@ def _bar_values(ax: Axes, y: Any, p: Any, upper: Any, *, bold: bool) -> None:
         ax.annotate(pct_short(pi), (100 * (pi if inside else max(pi, ui)), yi),
                     xytext=(-3 if inside else 3, 0), textcoords="offset points",
                     ha="right" if inside else "left", va="center", fontsize=7.5,
-                    color="white" if inside else "#333333",
+                    color=(("white" if bold else "#1d2b3a") if inside else "#333333"),
                     fontweight="bold" if bold else "normal")
 
 
@@ -387,37 +388,36 @@ def outcomes(res: ResultsLike, nodes: list[str] | None = None, ax: Axes | None =
     signed_any = "p_given_signed" in cols.values()
     mixed = len(set(cols.values())) > 1  # then each label says which bars are if signed
     names: list[str] = []
+    inside: list[tuple[int, float, float, str, str, str]] = []  # y, centre, width, ...
+    outside: list[list[str]] = []
     for y, n in enumerate(nodes):
         rows = found[n]
         col = cols[n]
         p = rows[col].to_numpy(dtype=float)
         colours = _d.outcome_colours([str(x) for x in rows.outcome])
         left = 0.0
-        outside: list[str] = []
+        outside.append([])
         for x, pi, c in zip(rows.outcome, p, colours, strict=True):
             ax.barh(y, 100 * pi, left=100 * left, height=0.62, color=c, edgecolor="white",
                     linewidth=0.8)
-            text = f"{str(x).replace('_', ' ')} {pct_short(pi)}"
+            name = clip(str(x).replace("_", " "), 28)
             if 100 * pi >= _INSIDE:
-                ax.text(100 * (left + pi / 2), y, plain(text), ha="center", va="center",
-                        fontsize=8, color="#333333" if x == "absent" else "white",
-                        clip_on=True)
+                inside.append((y, 100 * (left + pi / 2), 100 * pi, name, pct_short(pi),
+                               "#333333" if x == "absent" else "white"))
             elif pi > 0:
-                outside.append(text)
+                outside[-1].append(f"{name} {pct_short(pi)}")
             left += pi
-        if outside:
-            ax.annotate(plain(", ".join(outside)), (100, y), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=7.5,
-                        color="#444444", annotation_clip=False)
         label = str(marg.label.get(n, n)) if "label" in marg.columns else n
-        names.append(label + (" (if signed)" if mixed and col == "p_given_signed" else ""))
-    ax.set_yticks(range(len(nodes)), [plain(clip(x)) for x in names])
+        tail = " (if signed)" if mixed and col == "p_given_signed" else ""
+        names.append(clip(label, 48 - len(tail)) + tail)  # the tail is never cut off
+    ax.set_yticks(range(len(nodes)), [plain(x) for x in names])
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(len(nodes) - 0.5, -0.5)
     ax.set_xlim(0, 100)
     _percent_axis(ax.xaxis)
     ax.set_xlabel("Chance of each outcome", fontsize=10)
     _frame(ax, "x")
+    _segment_labels(fig, ax, own, names, inside, outside)
     n_draws = draws(res)
     note = ("Each bar is one categorical node; segments are its outcomes (absent in grey)"
             + (("; pillars and clauses if signed" if mixed else "; if signed")
@@ -429,14 +429,69 @@ def outcomes(res: ResultsLike, nodes: list[str] | None = None, ax: Axes | None =
     return fig if own else ax
 
 
-def _upset_axes(ax: Axes | None, n_cols: int, n_rows: int) -> tuple[Figure, Axes, Axes]:
+def _text_width(text: str, size: float) -> float:
+    """Width in points of ``text`` in the default font at ``size``."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    return float(TextToPath().get_text_width_height_descent(
+        text, FontProperties(size=size), ismath=False)[0])
+
+
+def _segment_labels(fig: Figure, ax: Axes, own: bool, names: list[str],
+                    inside: list[tuple[int, float, float, str, str, str]],
+                    outside: list[list[str]]) -> None:
+    """Label the stacked bars' segments: "name p%" inside a segment it fits in, else
+    "p%" inside and "name p%" after the bar's end (only "p%" for the grey absent),
+    else "name p%" after the end. A
+    segment's width in points comes from the axes' width: for a figure of its own,
+    the figure's less the row labels, the labels after the bars and the margins
+    (the layout is not known before drawing); else the axes' position."""
+    fig_w = fig.get_figwidth() * 72
+
+    def axes_width(ends: list[list[str]]) -> float:
+        if not own:
+            return float(ax.get_position().width) * fig_w
+        rows = max((_text_width(x, 9) for x in names), default=0.0)
+        after = max((_text_width(", ".join(e), 7.5) for e in ends), default=0.0)
+        return fig_w - rows - after - 44
+
+    chosen: list[str | None] = []
+    ends = [list(e) for e in outside]
+    for _ in range(3):  # moving a name after the bar narrows the axes: decide again
+        per_point = axes_width(ends) / 100  # points per percentage point
+        chosen, ends = [], [list(e) for e in outside]
+        for y, _centre, width, name, pct_text, _colour in inside:
+            room = width * per_point - 4
+            if _text_width(f"{name} {pct_text}", 8) <= room:
+                chosen.append(f"{name} {pct_text}")
+                continue
+            if name != "absent":  # grey says absent (the subtitle says so)
+                ends[y].append(f"{name} {pct_text}")
+            chosen.append(pct_text if _text_width(pct_text, 8) <= room else None)
+        if axes_width(ends) / 100 >= per_point * 0.999:
+            break
+    for (y, centre, _width, _name, _pct, colour), text in zip(inside, chosen, strict=True):
+        if text is not None:
+            ax.text(centre, y, plain(text), ha="center", va="center", fontsize=8,
+                    color=colour, clip_on=True)
+    for y, end in enumerate(ends):
+        if end:
+            ax.annotate(plain(", ".join(end)), (100, y), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=7.5,
+                        color="#444444", annotation_clip=False)
+
+
+def _upset_axes(ax: Axes | None, n_cols: int, n_rows: int,
+                labels: float = 0.0) -> tuple[Figure, Axes, Axes]:
     """Bars above a dot matrix: two grid rows of a new figure, or ``ax`` plus an
-    inset just below it."""
+    inset just below it. A new figure leaves 5 inches right of the row labels
+    (``labels`` inches wide) for the bars and the title."""
     if ax is None:
         import matplotlib.pyplot as plt
 
-        fig = plt.figure(figsize=(max(6.5, 3.6 + 0.65 * n_cols), 3.4 + 0.27 * n_rows),
-                         layout="constrained")
+        width = max(6.5, 3.6 + 0.65 * n_cols, labels + 5.0)
+        fig = plt.figure(figsize=(width, 3.4 + 0.27 * n_rows), layout="constrained")
         plt.close(fig)
         bars, mat = fig.subplots(2, 1, sharex=True, gridspec_kw={
             "height_ratios": [3.0, 0.27 * n_rows + 0.1], "hspace": 0.0})
@@ -487,8 +542,11 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
                            "plot (include_empty=True plots the empty one)")
     members = {i for items in b["items"] for i in items}
     rows = [n for n in content.index if n in members]
+    names = [_outcome_row(str(content.label[r]), str(content["outcome"][r]))
+             if content.kind[r] == "outcome" else label(res, r) for r in rows]
     own = ax is None
-    fig, ax, mat = _upset_axes(ax, len(b), len(rows))
+    wide = max((_text_width(clip(x), 9) for x in names), default=0.0) / 72 + 0.4
+    fig, ax, mat = _upset_axes(ax, len(b), len(rows), wide)
     x = np.arange(len(b))
     p = b.p.to_numpy(dtype=float)
     err = np.vstack([p - b.lo.to_numpy(dtype=float), b.hi.to_numpy(dtype=float) - p]) * 100
@@ -519,8 +577,6 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
             mat.plot([j, j], [min(inside), max(inside)], color=DARK, linewidth=1.6, zorder=2)
     for r in range(0, len(rows), 2):
         mat.axhspan(r - 0.5, r + 0.5, color="#f2f2f2", zorder=0)
-    names = [str(content.label[r]) if content.kind[r] == "outcome" else label(res, r)
-             for r in rows]
     _left_labels(mat, range(len(rows)), names, [content.kind[r] == "pillar" or (
         content.kind[r] == "outcome" and marg.kind.get(content["of"][r]) == "pillar")
         for r in rows])
@@ -542,6 +598,20 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     _titles(ax, res, f"Most likely texts: sets of {title}",
             f"{sub}." + (f"\n{note}." if note else ""), heading=heading)
     return fig if own else ax
+
+
+def _outcome_row(text: str, outcome: str, width: int = 48) -> str:
+    """A categorical member's row label, "Label: outcome", cut to ``width`` in its
+    label and never in its outcome (rows of one node differ only there)."""
+    for shown in (outcome, outcome.replace("_", " ")):
+        if text.endswith(": " + shown):
+            head, tail = text[: -len(shown) - 2], ": " + clip(shown, 24)
+            break
+    else:
+        return text
+    if len(head) + len(tail) <= width:
+        return head + tail
+    return clip(head, max(width - len(tail), 8)) + tail
 
 
 def _share_axis(axis: Any, top: float) -> None:
@@ -887,6 +957,7 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
     ends: list[float] = []
     texts: list[str] = []
     colours: list[str] = []
+    styles: list[str] = []
     x: Any = None
     widest = pd.DataFrame({"lo": [0.0], "hi": [0.0]})
     from pactsim.errors import ModelTooWideError
@@ -902,7 +973,10 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
         if band and draws(res) is not None:
             ax.fill_between(x, 100 * cdf.lo, 100 * cdf.hi, step="post", color=colour,
                             alpha=0.22, linewidth=0)
-        ax.step(x, 100 * cdf.p, where="post", color=colour, linewidth=2)
+        # past the palette a colour comes again, dashed (and so is its label's line)
+        dashed = i >= len(PALETTE)
+        ax.step(x, 100 * cdf.p, where="post", color=colour, linewidth=2,
+                linestyle=(0, (5, 2)) if dashed else "-")
         med = _d.date_quantiles(res, name, (0.5,)).iloc[0]
         if not is_missing(med):
             at = cdf.p.to_numpy()[int(np.searchsorted(x, np.datetime64(med, "D")))]
@@ -912,6 +986,7 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
         ends.append(100 * final)
         texts.append(f"{clip(label(res, name), 30)}  {pct_short(final)}")
         colours.append(colour)
+        styles.append("--" if dashed else "-")
     if x is None:
         raise PactsimError("no dated node could be computed (too wide for exact inference); "
                            "pactsim.simulate dates them")
@@ -919,12 +994,12 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
     _date_axis(ax, res, x[0], x[-1])
     ys = _spread(ends, 6.0, 2.0, 98.0)
     trans = ax.get_yaxis_transform()  # x in axes fraction, y in data
-    for end, y, text, colour in zip(ends, ys, texts, colours, strict=True):
+    for end, y, text, colour, style in zip(ends, ys, texts, colours, styles, strict=True):
         ax.annotate(plain(text), xy=(1.0, end), xycoords=trans, xytext=(1.02, y),
                     textcoords=trans, va="center", ha="left", fontsize=9, color=colour,
                     fontweight="bold", annotation_clip=False,
                     arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.6,
-                                "shrinkA": 0, "shrinkB": 2})
+                                "linestyle": style, "shrinkA": 0, "shrinkB": 2})
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
