@@ -731,6 +731,18 @@ def _seed(text: str) -> int:
 _FORMATS = {"json": "JSON with every number", "csv": "one long table, one number a row"}
 
 
+class _Once(argparse.Action):
+    """An option that takes one value: given twice, it is an error instead of the last
+    one silently winning (``report -q a -q b`` analyses one question, not two)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            raise argparse.ArgumentError(self, "takes one question; given twice (this "
+                                               "command analyses a single question)")
+        setattr(namespace, self.dest, values)
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Fills in the engine's default and largest ``n`` only when help is shown."""
 
@@ -873,7 +885,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare", default=None, metavar="A",
                    help="an earlier or other version of the scenario (YAML): adds a section "
                         "'What changed from A' (as `pactsim diff A FILE` prints)")
-    p.add_argument("-q", "--question", default=None, metavar="Q",
+    p.add_argument("-q", "--question", default=None, metavar="Q", action=_Once,
                    help="the question of the section 'What drives it' (as `pactsim "
                         "sensitivity` takes it; default: the first true/false question)")
 
@@ -937,7 +949,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  pactsim sensitivity scenario.yaml -q 'in_force.date <= 2025-06-30' --top 5\n"
         "  pactsim sensitivity scenario.yaml -q in_force.median --format json -o s.json")
     p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
-    p.add_argument("-q", "--question", required=True, metavar="Q",
+    p.add_argument("-q", "--question", required=True, metavar="Q", action=_Once,
                    help="a question's name, a binary node, a true/false expression, or "
                         "NODE.median (a dated node's median date if it happens)")
     p.add_argument("--top", type=_top, default=15, metavar="K",

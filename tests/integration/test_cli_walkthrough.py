@@ -228,3 +228,10 @@ def test_pool_of_different_agreements_names_each_file_and_id(capsys):
     assert code == 2 and out == ""
     assert f"{SMALL} is 'analytic-independent'" in err and f"{other} is 'analytic-gates'" in err
     assert "pool()" not in err
+
+
+@pytest.mark.parametrize("command", ["report", "sensitivity"])
+def test_a_single_question_given_twice_is_refused(capsys, command):
+    code, _, err = call(capsys, command, SMALL, "-q", "a", "-q", "b")
+    assert code == 2
+    assert "argument -q/--question: takes one question; given twice" in err
