@@ -170,6 +170,16 @@ def sd_stderr(law: Any, m: float) -> float:
     return math.sqrt(max(mu4 - law.sd ** 4, 0.0) / (4 * law.sd ** 2 * m))
 
 
+def text_findings(items: list[str], members: list[str]) -> dict[str, Any]:
+    """Evidence that a text is exactly ``items`` (``instc=named`` a categorical member's
+    outcome): every member listed is in (with its outcome), every other one is out."""
+    on: dict[str, Any] = {}
+    for item in items:
+        name, _, outcome = item.partition("=")
+        on[name] = outcome or True
+    return {m: on.get(m, "absent" if m in CATEGORICAL else False) for m in members}
+
+
 def exact_p(ex: Any, row: str, given: str | None = None) -> float:
     """Exact P of a printed row: a node, a question or ``node=outcome``."""
     expr = row.replace("=", " == ") if "=" in row else row
@@ -433,9 +443,8 @@ def test_json_texts_match_exact(doc: dict[str, Any], sc: pactsim.Scenario, n: in
     texts = doc["texts"]
     assert len(texts) == 10
     for t in texts:
-        on = dict(i.split("=") if "=" in i else (i, True) for i in t["items"])
-        assert set(on) <= set(members), t["items"]
-        evidence = {m: on.get(m, "absent" if m in CATEGORICAL else False) for m in members}
+        assert {i.split("=")[0] for i in t["items"]} <= set(members), t["items"]
+        evidence = text_findings(t["items"], members)
         given: Any = pactsim.exact(sc, evidence=evidence)
         p = float(given.p_evidence)  # P(every finding): the exact chance of this text
         sd = math.sqrt(max(n * p * (1 - p), 1.0))
@@ -733,7 +742,7 @@ def test_diff_monte_carlo_against_exact(ex: Any) -> None:
     is above the base's up to 2024-12-31, and each draw's date comes from the same uniform),
     so the draws differ exactly where only B is signed by then: paired stderr
     sqrt(c (1 - c) / n) for the change c, by hand."""
-    n = 100_000
+    n = 50_000
     doc = json.loads(_run(["diff", str(FLAGSHIP), str(VARIANT), "-q", "signed_by_2024",
                            "--method", "mc", "-n", str(n), "--seed", "3", "--format", "json"]))
     exb = pactsim.exact(pactsim.load(VARIANT))
@@ -755,11 +764,11 @@ def test_diff_monte_carlo_against_exact(ex: Any) -> None:
 
 def test_spread_bands_against_parameter_draws_made_here(text: str, sc: pactsim.Scenario) -> None:
     """Each printed 80% band (the 10% and 90% quantiles of P(Q) over 200 parameter draws,
-    whole percents) against 250 parameter draws made here: each uncertain input from its
+    whole percents) against 200 parameter draws made here: each uncertain input from its
     Beta (a 'between' interval as the Beta with those 5% and 95% quantiles, found by root
     finding; 'beta: [2, 6]' as is), the answer by exact inference on `with_changes`. The
     printed quantile q of level a must have H(q + 0.5 pp) >= a - K s and H(q - 0.5 pp) <=
-    a + K s, H the share of these draws below, s = sqrt(a (1 - a) (1/200 + 1/250)):
+    a + K s, H the share of these draws below, s = sqrt(a (1 - a) (1/200 + 1/200)):
     coarse (200 draws make a coarse band), but independent of pactsim.analysis.spread."""
     from scipy import optimize, stats
 
@@ -779,7 +788,7 @@ def test_spread_bands_against_parameter_draws_made_here(text: str, sc: pactsim.S
     laws = {"ukraine_war_continues.table.true": between(0.5, 0.85),
             "ukraine_war_continues.table.false": between(0.7, 0.92),
             "drones_missiles.p": stats.beta(2, 6), "su35_sale.p": between(0.05, 0.35)}
-    m = 250
+    m = 200
     u = np.random.default_rng(20241105).random((m, len(laws)))
     answers = {q: np.empty(m) for q in bands}
     for i in range(m):
@@ -841,11 +850,9 @@ def test_csv_export_against_exact(sc: pactsim.Scenario, ex: Any) -> None:
                                 (name, stat))
         elif sec in ("pillar_sets", "texts"):
             items = [] if name == "(nothing)" else name.split(" + ")
-            on = dict(i.split("=") if "=" in i else (i, True) for i in items)
             members = list(sc.pillars) if sec == "pillar_sets" else \
                 [x for p in sc.pillars for x in (p, *sc.pillars[p].clauses)]
-            evidence = {x: on.get(x, "absent" if x in CATEGORICAL else False)
-                        for x in members}
+            evidence = text_findings(items, members)
             cond: Any = pactsim.exact(sc, evidence=evidence)
             p = float(cond.p_evidence)
             sd = math.sqrt(max(n * p * (1 - p), 1.0))
@@ -933,3 +940,112 @@ def test_readme_backtest_sentence_matches_score(scored: tuple[str, dict[str, Any
         round(dprk["brier"], 3), dprk["n_binary"], round(dprk["brier_base"], 3)]
     assert [float(date_log.group(1)), float(date_log.group(2))] == [
         round(signing["log"], 2), round(signing["log_uniform"], 2)]
+
+
+# -- pactsim report (the README's `pactsim report FILE --out report.html`: default n) ------------
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    _run(["report", str(FLAGSHIP), "--seed", "7", "--out", str(out)])
+    return re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", out.read_text(encoding="utf-8"))
+
+
+def _table(page: str, caption: str) -> list[tuple[str, list[str]]]:
+    """Rows of the first table whose caption starts with `caption`: (the row's name, its
+    cells as text). The name is the first cell's <code> (a node), else its text."""
+    import html
+
+    start = page.index(f"<caption>{caption}")
+    body = page[page.index("<tbody>", start): page.index("</tbody>", start)]
+    rows = []
+    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", tr, flags=re.S)
+        code = re.search(r"<code>(.*?)</code>", cells[0])
+        text = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells]
+        rows.append((html.unescape(code.group(1)) if code else text[0], text))
+    return rows
+
+
+def test_report_numbers_against_exact(report: str, sc: pactsim.Scenario, ex: Any) -> None:
+    """The report's tables at its default 10^5 draws (seed 7): each P, its 95% interval
+    and P(. | signed) (questions, pillars and clauses with their outcomes, context events),
+    the signing curve, each dated node's chance, median, 80% interval and days after
+    signing, the numeric questions, the frequent sets and texts, and the value-of-
+    information table, against exact inference as the run's numbers are above."""
+    n = 100_000
+    assert "<dt>draws</dt><dd>100,000" in report or "100,000" in report
+    signed = float(ex.prob("signing").value) * n  # the draws signed, to within 0.2%
+    seen = 0
+    for caption in ("Questions", "In the text", "Context events"):
+        for name, cells in _table(report, caption):
+            p = exact_p(ex, name)
+            assert_mc(float(cells[1].rstrip("%")) / 100, p, n, name, _decimals(cells[1][:-1]))
+            lo_s, hi_s = cells[3].split("–")
+            lo, hi = wilson(p, n)
+            se = max(math.sqrt(p * (1 - p) / n), 1.0 / n)
+            assert abs(float(lo_s) / 100 - lo) <= K * se + _decimals(lo_s), (name, lo_s)
+            assert abs(float(hi_s) / 100 - hi) <= K * se + _decimals(hi_s), (name, hi_s)
+            if len(cells) > 4 and cells[4].endswith("%"):  # P(. | signed)
+                g = exact_p(ex, name, given="signing")
+                assert_mc(float(cells[4].rstrip("%")) / 100, g, signed * 0.998, (name, "|"),
+                          _decimals(cells[4][:-1]))
+            seen += 1
+    assert seen == 18 + 32 + 14  # the milestones are in the Timeline, not the events
+    for day, cells in _table(report, "Signed on or before"):
+        assert_mc(float(cells[1].rstrip("%")) / 100,
+                  float(ex.date_cdf("signing", day)["p"].iloc[0]), n, day, 0.0005)
+    days_law = numeric_cdf(ex, "days_to_in_force")
+    for name, cells in _table(report, "Timeline"):
+        total = float(ex.date_cdf(name, sc.horizon)["p"].iloc[0])
+        assert_mc(float(cells[1].rstrip("%")) / 100, total, n, name, 0.0005)
+        cdf = date_cdf_given(ex, name)
+        q10, q90 = (x.strip() for x in cells[5].split(" – "))
+        for d, level in ((q10, 0.1), (cells[4], 0.5), (q90, 0.9)):
+            assert_quantile(cdf, _day(d).toordinal(), level, total * n, 1, (name, level))
+        if cells[6]:
+            assert name == "in_force"
+            assert_quantile(days_law, float(cells[6]), 0.5, total * n, 1, "days after signing")
+    for name, cells in _table(report, "Numeric questions"):
+        law = ex.numeric(name)
+        m = n * (1 - law.missing)
+        assert abs(float(cells[1]) - law.mean) <= K * law.sd / math.sqrt(m) + \
+            _half_digit(cells[1]), name
+        assert abs(float(cells[2]) - law.sd) <= K * sd_stderr(law, m) + _half_digit(cells[2])
+        for v, level in zip(cells[3].split(" / "), (0.1, 0.5, 0.9), strict=True):
+            assert_quantile(numeric_cdf(ex, name), float(v), level, m, 1, (name, level))
+        if cells[4]:
+            assert_mc(float(cells[4].rstrip("%")) / 100, law.missing, n, name, 0.0005)
+    members_of = {"pillars": list(sc.pillars),
+                  "pillars and clauses": [x for p in sc.pillars
+                                          for x in (p, *sc.pillars[p].clauses)]}
+    for which, members in members_of.items():
+        rows = _table(report, f"Most frequent texts (exact sets of {which})")
+        assert len(rows) >= 5
+        for _, cells in rows:
+            items = [] if cells[2] == "(nothing)" else cells[2].split(" + ")
+            evidence = text_findings(items, members)
+            cond: Any = pactsim.exact(sc, evidence=evidence)
+            p = float(cond.p_evidence)
+            count = int(cells[1].replace(",", "").lstrip("≥ "))
+            sd = math.sqrt(max(n * p * (1 - p), 1.0))
+            assert abs(count - n * p) <= K * sd + 2, (which, cells)  # + a cut's bound
+    q = "signed_by_2024"
+    pq = float(ex.prob(q).value)
+    for x, cells in _table(report, "What to watch"):
+        if x.endswith(": which outcome"):  # every outcome of a categorical node at once
+            node = x.removesuffix(": which outcome")
+            move = 0.0
+            for o in sc.outcomes[node]:
+                w = float(ex.prob(f"{node} == {o}").value)
+                if w > 0:
+                    move += w * abs(float(ex.prob(q, given=f"{node} == {o}").value) - pq)
+            assert float(cells[5].removesuffix(" pp")) == pytest.approx(100 * move,
+                                                                        abs=0.05 + 1e-9)
+            continue
+        px = float(ex.prob(x).value)
+        want = [px, float(ex.prob(q, given=x).value), float(ex.prob(q, given=f"not ({x})").value)]
+        got = [float(c.rstrip("%")) / 100 for c in cells[2:5]]
+        assert got == pytest.approx(want, abs=0.0005 + 1e-12), x
+        move = px * abs(want[1] - pq) + (1 - px) * abs(want[2] - pq)
+        assert float(cells[5].removesuffix(" pp")) == pytest.approx(100 * move, abs=0.05 + 1e-9)
