@@ -286,3 +286,31 @@ def test_timeline_past_the_palette_is_dashed() -> None:
               if len(line.get_xdata()) > 2]
     assert len(styles) == 10
     assert styles[:8] == ["-"] * 8 and all(s == "--" for s in styles[8:])
+
+
+def test_bundles_say_when_the_texts_are_too_rare_to_rank() -> None:
+    """Exact sets of twenty clauses, each seen a handful of times in 3,000 draws:
+    the subtitle says the order is chance; the sets of pillars (hundreds of draws
+    each) do not."""
+    res = pactsim.simulate(pactsim.load(FLAGSHIP), n=3_000, seed=1)
+    texts = " ".join(t.get_text() for t in _drawn(plot.bundles(res)).axes[0].texts)
+    assert "of 3,000 draws: their order is mostly chance" in texts
+    texts = " ".join(t.get_text() for t in
+                     _drawn(plot.bundles(res, level="pillar")).axes[0].texts)
+    assert "mostly chance" not in texts
+
+
+# -- the HTML report -------------------------------------------------------------------------
+
+
+def test_report_cards_cut_long_labels(big: pactsim.Results) -> None:
+    """A question of a 200-character label: its card says the first 70 characters
+    and keeps the whole label as its tooltip."""
+    from pactsim.views.report import CARD_TEXT, report_html
+
+    sc = pactsim.loads(BIG + f'questions:\n  q: {{expr: "a and c1", label: "{LONG}"}}\n')
+    page = report_html(pactsim.simulate(sc, n=2_000, seed=1), sensitivity=None)
+    cards = page.split('<div class="cards">', 1)[1].split("</div></div></div>", 1)[0]
+    assert f'title="{LONG}"' in cards
+    assert f">{LONG[: CARD_TEXT - 1].rstrip()}\u2026</div>" in cards
+    assert f">{LONG}<" not in cards

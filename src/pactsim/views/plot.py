@@ -595,9 +595,28 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
         sub += (f". Not shown: no {what} in the text (not signed, or none of them), "
                 f"{pct_short(float(empty.p.sum()))}")
     note = bundle_note(b)
+    rare = _rare_note(b, draws(res))
+    if rare:
+        note = f"{note}. {rare}" if note else rare
     _titles(ax, res, f"Most likely texts: sets of {title}",
             f"{sub}." + (f"\n{note}." if note else ""), heading=heading)
     return fig if own else ax
+
+
+#: Fewest draws of the most frequent text shown below which the chart says its order is noise.
+RARE_TEXTS = 30
+
+
+def _rare_note(b: pd.DataFrame, n: int | None) -> str:
+    """A warning when even the most frequent text shown came up in fewer than
+    :data:`RARE_TEXTS` draws: the bars then rank chance, not the forecast."""
+    if not n or "count" not in b.columns or not len(b):
+        return ""
+    most = float(b["count"].max())
+    if most >= RARE_TEXTS:
+        return ""
+    return (f"Each of these texts came up in at most {most:,.0f} of {n:,} draws: their "
+            "order is mostly chance (more draws, or the sets of pillars, say more)")
 
 
 def _outcome_row(text: str, outcome: str, width: int = 48) -> str:

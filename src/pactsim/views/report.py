@@ -87,10 +87,16 @@ def _png(drawn: Figure | Axes, alt: str) -> str:
             f'src="data:image/png;base64,{data}"></figure>')
 
 
+#: Longest text under a headline number; a longer label is cut (its whole text in the tooltip).
+CARD_TEXT = 70
+
+
 def _card(value: str, what: str, ci: str = "") -> str:
     tail = f'<div class="ci">{escape(ci)}</div>' if ci else ""
+    short = what if len(what) <= CARD_TEXT else what[: CARD_TEXT - 1].rstrip() + "\u2026"
+    title = f' title="{escape(what)}"' if short != what else ""
     return (f'<div class="card"><div class="v">{escape(value)}</div>'
-            f'<div class="k">{escape(what)}</div>{tail}</div>')
+            f'<div class="k"{title}>{escape(short)}</div>{tail}</div>')
 
 
 def _card_interval(r: Any) -> str:
