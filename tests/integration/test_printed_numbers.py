@@ -1,9 +1,11 @@
-"""Every number `pactsim run` prints for the flagship, against an independent answer.
+"""Every number the CLI and the report print for the flagship, against an independent answer.
 
-The run is the Makefile's ``forecast`` recipe (the README's first command: 10^6
-draws, seed 7), once as a table and once as JSON (module-scoped, about 7 s each).
-Each number is compared with exact inference (``pactsim.exact``: junction tree,
-no sampling) or with a formula written out here by hand:
+`pactsim run` is the Makefile's ``forecast`` recipe (the README's first command: 10^6
+draws, seed 7), once as a table and once as JSON (module-scoped); the CSV export and
+the report run at their default 10^5 draws; `score`, `history`, `sensitivity` and
+`diff` on the shipped files as the README shows them. Each number is compared with
+exact inference (``pactsim.exact``: junction tree, no sampling) or a formula written
+out here by hand:
 
 * a Monte Carlo probability within ``K`` standard errors of the exact answer
   (the standard error of the *exact* p at the run's n, floored at 1/n), plus half
@@ -12,16 +14,16 @@ no sampling) or with a formula written out here by hand:
   printed value q of level a must have G(q) >= a - K se and G(q - 1) <= a + K se,
   se = sqrt(a (1 - a) / m) over the m draws with a value (the quantile's error
   read on the probability scale, where it is binomial);
-* a standard error, interval, count, share or effective sample size that is a
-  formula of the run's own numbers, to 1e-9 by the formula (Wilson's interval,
-  sqrt(p (1 - p) / m), sd / sqrt(m), (1 + 2q)^2 / (1 + 8q) ...).
+* a standard error, interval, count, share, score or effective sample size that is a
+  formula of the run's own numbers or of exact ones, to 1e-9 by the formula (Wilson's
+  interval, sqrt(p (1 - p) / m), sd / sqrt(m), (p - o)^2, the CRPS sum, Bayes's rule,
+  (1 + 2q)^2 / (1 + 8q) ...).
 
-``K = 5``: two-sided 5.7e-7 per comparison, so over the ~400 comparisons here the
-family-wise false alarm is below 3e-4 for a random seed; the seed is the README's,
-so the file is deterministic. Numbers covered elsewhere at these settings (the
-first percentage of each named row, the "On or before" grid and the five printed
-pillar sets: tests/integration/test_forecast_headline.py) are not repeated; this
-file covers the rest.
+``K = 5``: two-sided 5.7e-7 per comparison, so over the ~1,500 Monte Carlo comparisons
+here the family-wise false alarm is below 1e-3 for a random seed; the seeds are fixed,
+so the file is deterministic. Numbers covered elsewhere at these settings (the first
+percentage of each named row, the "On or before" grid and the five printed pillar
+sets: tests/integration/test_forecast_headline.py) are not repeated.
 """
 
 from __future__ import annotations
