@@ -314,3 +314,18 @@ def test_report_cards_cut_long_labels(big: pactsim.Results) -> None:
     assert f'title="{LONG}"' in cards
     assert f">{LONG[: CARD_TEXT - 1].rstrip()}\u2026</div>" in cards
     assert f">{LONG}<" not in cards
+
+
+def test_history_end_labels_apart_and_ticks_say_the_month() -> None:
+    """Two questions ending at 0% and 3% (the news variant): their end labels do not
+    touch; the date ticks carry their month (no "2025-Jan" offset to read them by)."""
+    df = pactsim.history(pactsim.load("scenarios/variants/iran-russia-2024-news.yaml"))
+    shown = list(dict.fromkeys(df["question"]))[:6]
+    fig = _drawn(plot.history(df[df["question"].isin(shown)]))
+    ax = fig.axes[0]
+    ends = [t for t in ax.texts if t.get_text().endswith("%")]
+    assert len(ends) == len(shown)
+    _assert_apart(ends, fig)
+    assert ax.xaxis.get_offset_text().get_text() == ""
+    ticks = [t.get_text() for t in _tick_texts(ax.xaxis)]
+    assert ticks and all(any(m in t for m in ("Nov", "Dec", "Jan")) for t in ticks), ticks

@@ -1135,6 +1135,7 @@ def history(df: pd.DataFrame, ax: Axes | None = None, *,
     end = dates[-1] + pd.Timedelta(days=max(7, round(0.12 * span)))
     x = np.array([*dates, end], dtype="datetime64[D]")
     questions = list(dict.fromkeys(df["question"]))
+    ends: list[tuple[float, str, str]] = []  # each line's last value, its label, colour
     for i, q in enumerate(questions):
         rows = df[df["question"] == q]
         p = 100 * rows["p"].to_numpy(dtype=float)
@@ -1148,9 +1149,13 @@ def history(df: pd.DataFrame, ax: Axes | None = None, *,
             ax.fill_between(x, np.append(p - _Z95 * se, p[-1] - _Z95 * se[-1]),
                             np.append(p + _Z95 * se, p[-1] + _Z95 * se[-1]), step="post",
                             color=colour, alpha=0.15, linewidth=0)
-        ax.annotate(pct_short(p[-1] / 100), (x[-1], y[-1]), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=9, color=colour,
-                    fontweight="bold")
+        ends.append((float(y[-1]), pct_short(p[-1] / 100), colour))
+    trans = ax.get_yaxis_transform()  # x in axes fraction, y in data
+    heights = _spread([e[0] for e in ends], 4.5, 1.5, 98.5)  # 9-point labels kept apart
+    for (_end, text, colour), at in zip(ends, heights, strict=True):
+        ax.annotate(text, (1.0, at), xycoords=trans, xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=9, color=colour, fontweight="bold",
+                    annotation_clip=False)
     for k, d in zip(steps["step"], dates, strict=True):
         if int(k) == 0:
             continue
@@ -1166,7 +1171,12 @@ def history(df: pd.DataFrame, ax: Axes | None = None, *,
     _frame(ax, "y")
     locator = mdates.AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    # every tick says its month and a month its year: no offset ("2025-Jan" under an
+    # axis that starts in November) to read the ticks by
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
+        locator, formats=["%Y", "%b %Y", "%-d %b", "%H:%M", "%H:%M", "%S.%f"],
+        zero_formats=["", "%Y", "%b %Y", "%-d %b %H:%M", "%H:%M", "%H:%M"],
+        show_offset=False))
     ax.legend(loc="upper left", bbox_to_anchor=(1.06, 1), fontsize=8.5, frameon=False)
     note = (f"Step 0: the priors as of {dt.date.fromisoformat(day(dates[0]))}; each numbered "
             "line: the observations of that day (and all before)")
