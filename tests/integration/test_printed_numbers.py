@@ -918,11 +918,6 @@ def test_timeline_timing_echoes_the_file(text: str) -> None:
                                 f"{' and '.join(spec['after']['all'])}")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "README 'A backtest, honestly' is stale: it says the flagship's mean Brier is 0.063 "
-    "over 20 items (base rate 0.234), the DPRK base-rate baseline 0.072 and the signing "
-    "date's log score 6.01; `pactsim score` now prints 0.082 over 22 items (base 0.222), "
-    "0.062 and 5.998 (the flagship gained ratified_ru and in_force items in format 2)"))
 def test_readme_backtest_sentence_matches_score(scored: tuple[str, dict[str, Any]]) -> None:
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     m = re.search(r"mean Brier score of ([\d.]+) for the flagship \((\d+) items; ([\d.]+) for "
