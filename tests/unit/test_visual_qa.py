@@ -329,3 +329,26 @@ def test_history_end_labels_apart_and_ticks_say_the_month() -> None:
     assert ax.xaxis.get_offset_text().get_text() == ""
     ticks = [t.get_text() for t in _tick_texts(ax.xaxis)]
     assert ticks and all(any(m in t for m in ("Nov", "Dec", "Jan")) for t in ticks), ticks
+
+
+def test_report_lead_says_its_number_is_exact() -> None:
+    """The lead's P comes from the exact analysis, the cards' from the Monte Carlo
+    run: the lead says which, so 42.6% beside 42.4% is no contradiction."""
+    from pactsim.views.report import report_html
+
+    sc = pactsim.loads(ONE_DAY.replace("when: signing.date", "early: signing.date <= 2025-06-30"))
+    page = report_html(pactsim.simulate(sc, n=2_000, seed=1))
+    assert "</b> by exact inference" in page
+    assert "</b> by exact inference" not in report_html(pactsim.exact(sc))
+
+
+def test_report_score_numbers_do_not_break() -> None:
+    """The scorecard's cells keep each number on one line (0.24 / 6 was seen)."""
+    from pactsim.views.report import report_html
+
+    sc = pactsim.load("scenarios/backtest/russia-dprk-2024.yaml")
+    page = report_html(pactsim.simulate(sc, n=2_000, seed=1), sensitivity=None,
+                       resolutions="scenarios/backtest/russia-dprk-2024.resolutions.yaml")
+    assert ".ps-score td{white-space:nowrap" in page
+    start = page.index('<div class="ps-score">')
+    assert start < page.index("<caption>Mean scores") < page.index("<caption>Each item")

@@ -51,6 +51,7 @@ main.pactsim table{font-size:13px}
 main.pactsim h2+table>caption{display:none}
 main.pactsim figure{margin:10px 0 4px}
 main.pactsim table.ps-history td:nth-child(2){white-space:nowrap}
+main.pactsim .ps-score td{white-space:nowrap;overflow-wrap:normal}
 main.pactsim figure img{max-width:100%;height:auto;display:block}
 main.pactsim .lead{font-size:15px;color:#333}
 main.pactsim p.empty{color:#555;font-style:italic}
@@ -326,15 +327,20 @@ def _extra_evidence(res: ResultsLike) -> str | None:
     return "; ".join(extra) or None
 
 
-def _drivers_lead(s: Any, sp: Any, extra: str | None = None) -> str:
+def _drivers_lead(s: Any, sp: Any, extra: str | None = None, *,
+                  monte_carlo: bool = False) -> str:
     """The opening summary: the analysed question's forecast, its spread and the
     inputs that move it most (details in "What drives it"); ``extra``: evidence of the
-    run that the analysis is without."""
+    run that the analysis is without. ``monte_carlo``: the page's numbers are Monte
+    Carlo estimates, so an exact analysis says it is exact (its 42.6% next to the
+    cards' 42.4% is then no contradiction)."""
     if s is None:
         return ""
     from pactsim.views.sensitivity import _heading, _num, _q
 
     head = f"<b>{escape(_heading(s))}</b>"
+    if monte_carlo and getattr(s, "n", 0) is None:
+        head += " by exact inference"
     if extra:
         head += f" (the scenario as written, without the evidence {escape(extra)})"
     if sp is not None and pct(sp.lo) != pct(sp.hi):
@@ -482,14 +488,17 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
               if sc.observations else "")
            + ("Percentages with 95% intervals. " if hasattr(res, "info") else "")
            + f"{escape(_d.run_meta(res))}.</div>",
-           _headline(res), _drivers_lead(drivers, sp, extra := _extra_evidence(res))]
+           _headline(res), _drivers_lead(drivers, sp, extra := _extra_evidence(res),
+                                          monte_carlo=hasattr(res, "info"))]
     if sc.description:
         out.append(f"<h2>What is forecast</h2><p>{escape(sc.description)}</p>")
     if resolutions is not None:
         from pactsim.analysis.scoring import score
         from pactsim.views.scoring import scorecard_html
 
-        out.append(scorecard_html(score(sc, resolutions)))  # type: ignore[arg-type]
+        out.append('<div class="ps-score">'  # its numbers never break across lines
+                   + scorecard_html(score(sc, resolutions))  # type: ignore[arg-type]
+                   + "</div>")
     if len(res.questions()):
         out.append(f"<h2>Questions</h2>{_d.questions_table(res)}")
     out.append(_history_section(res))
