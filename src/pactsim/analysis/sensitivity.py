@@ -76,9 +76,11 @@ scenario is validated and compiled); driver parameters, ends given in
 Questions
 ---------
 ``question`` is a question's name, a binary node, any true/false expression
-(``"in_force.date <= 2025-12-31"``), or ``"NODE.median"`` for the median date
-of a dated node if it happens (the tornado then reports dates and a swing in
-days; there is no value of information for a date).
+(``"in_force.date <= 2025-12-31"``), a categorical node's outcome row as the
+marginals name it (``"instc=named"``, the same as ``"instc == named"``), or
+``"NODE.median"`` for the median date of a dated node if it happens (the tornado
+then reports dates and a swing in days; there is no value of information for a
+date).
 """
 
 from __future__ import annotations
@@ -438,6 +440,11 @@ def _target(sc: Scenario, question: object) -> _Target:
         # "x or x": the same event, asked as an expression, so exact inference computes
         # only this node's law instead of every marginal (tens of ms on the flagship)
         return _Target(q, "p", expr=f"{q} or {q}")
+    node, eq, level = q.partition("=")
+    if eq and not level.startswith("=") and level.strip() in sc.outcomes.get(node.strip(), ()):
+        # a marginals row name, "instc=named", reads as "instc == named" (as in
+        # compile_condition); the expression is built on in _voi, so it is spelled out here
+        return _Target(q, "p", expr=f"{node.strip()} == {level.strip()}")
     return _Target(q, "p", expr=q)
 
 
@@ -876,8 +883,9 @@ def sensitivity(
     scenario:
         A scenario, or the path of a scenario file.
     question:
-        A question's name, a binary node, a true/false expression, or
-        ``"NODE.median"`` (a dated node's median date if it happens); ``None``:
+        A question's name, a binary node, a true/false expression, an outcome
+        row (``"instc=named"``: ``instc == named``), or ``"NODE.median"`` (a
+        dated node's median date if it happens); ``None``:
         the first true/false question.
     ranges:
         Ends chosen by hand for some inputs, ``{"military.p": (0.8, 0.95)}``,
