@@ -352,3 +352,12 @@ def test_report_score_numbers_do_not_break() -> None:
     assert ".ps-score td{white-space:nowrap" in page
     start = page.index('<div class="ps-score">')
     assert start < page.index("<caption>Mean scores") < page.index("<caption>Each item")
+
+
+def test_exact_bars_have_no_whiskers() -> None:
+    """Exact answers have no interval: no error bar caps at the bars' ends."""
+    ex = pactsim.exact(pactsim.loads(ONE_DAY.replace("a: {p: 0.5}",
+                                                     "a: {p: 0.5, clauses: {b: {p: 0.5}}}")))
+    for fig in (_drawn(plot.inclusion(ex)), _drawn(plot.bundles(ex))):
+        assert not [c for c in fig.axes[0].containers if type(c).__name__ == "ErrorbarContainer"]
+        assert not fig.axes[0].collections  # no whisker lines

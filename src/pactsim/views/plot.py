@@ -293,7 +293,7 @@ def inclusion(res: ResultsLike, ax: Axes | None = None, *,
     Clauses sit indented under their pillar. Each row has a bar for
     P(in text) over all outcomes (including no signing) and, with
     ``given_signed``, a darker bar for P(in text | signed); whiskers are 95%
-    intervals and each bar carries its value. ``heading=False`` leaves out the
+    intervals (Monte Carlo only) and each bar carries its value. ``heading=False`` leaves out the
     title and the run line.
 
     Examples
@@ -311,8 +311,9 @@ def inclusion(res: ResultsLike, ax: Axes | None = None, *,
     p = content.p.to_numpy()
     err = np.vstack([p - content.lo.to_numpy(), content.hi.to_numpy() - p]) * 100
     kw: dict[str, Any] = {"error_kw": {"elinewidth": 0.9, "capsize": 2, "ecolor": "#333333"}}
+    whiskers = draws(res) is not None  # exact answers have no interval: no caps at the ends
     off = h / 2 if given_signed else 0.0
-    ax.barh(y + off, 100 * p, height=h, color=LIGHT, xerr=err,
+    ax.barh(y + off, 100 * p, height=h, color=LIGHT, xerr=err if whiskers else None,
             label="in the text, all outcomes (incl. not signed)", **kw)
     _bar_values(ax, y + off, p, content.hi.to_numpy(), bold=False)
     if given_signed:
@@ -320,7 +321,8 @@ def inclusion(res: ResultsLike, ax: Axes | None = None, *,
         se = content.get("stderr_given_signed", pd.Series(0.0, index=content.index))
         e = np.nan_to_num(_Z95 * se.to_numpy(dtype=float))
         gerr = np.vstack([np.minimum(e, pg), np.minimum(e, 1 - pg)]) * 100
-        ax.barh(y - off, 100 * pg, height=h, color=DARK, xerr=np.nan_to_num(gerr),
+        ax.barh(y - off, 100 * pg, height=h, color=DARK,
+                xerr=np.nan_to_num(gerr) if whiskers else None,
                 label="in the text, if signed", **kw)
         _bar_values(ax, y - off, pg, pg + e, bold=True)
     for i, kind in enumerate(content.kind):
@@ -550,7 +552,8 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     x = np.arange(len(b))
     p = b.p.to_numpy(dtype=float)
     err = np.vstack([p - b.lo.to_numpy(dtype=float), b.hi.to_numpy(dtype=float) - p]) * 100
-    ax.bar(x, 100 * p, width=0.6, color=DARK, yerr=err, capsize=2,
+    ax.bar(x, 100 * p, width=0.6, color=DARK, yerr=err if draws(res) is not None else None,
+           capsize=2,
            error_kw={"elinewidth": 0.9, "ecolor": "#333333"})
     cap = b.bound_p.to_numpy(dtype=float)
     if (cap > 0).any():
