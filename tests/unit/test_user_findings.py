@@ -2,6 +2,7 @@
 
 1. ``sensitivity``/``report -q instc=named`` (a marginals row name) ran, then failed on
    an expression built from the question text.
+2. ``score X.yaml copy-of-X.yaml`` scored both as versions (every item twice).
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import pytest
 
 import pactsim
 from helpers import call
+from pactsim.analysis.scoring import score
+from pactsim.errors import ArgumentError
+from pactsim.language.resolutions import loads_resolutions
 
 CAT = """\
 pactsim: 3
@@ -62,3 +66,50 @@ def test_cli_sensitivity_of_an_outcome_row(tmp_path, capsys) -> None:
     assert code == 0, err
     assert "is not an operator" not in out + err
     assert "What to watch" in out
+
+
+# -- 2. two versions of one id on one day -------------------------------------------------------
+DEMO = """\
+pactsim: 1
+id: demo
+as_of: {as_of}
+horizon: 2024-01-11
+events:
+  rain: {{p: {rain}}}
+"""
+RAIN = """\
+resolutions: 1
+scenario: demo
+sources: {s: a paper}
+outcomes:
+  rain: {outcome: false, resolved: 2024-01-11, source: s}
+"""
+
+
+@pytest.mark.parametrize(("rain", "why"), [
+    (0.3, "the same forecast: scoring both would count every item twice"),
+    (0.6, "they differ, and which one stood that day is not said"),
+])
+def test_score_refuses_two_versions_on_one_day(tmp_path, capsys, rain: float, why: str) -> None:
+    a, b, r = tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "r.yaml"
+    a.write_text(DEMO.format(as_of="2024-01-01", rain=0.3))
+    b.write_text(DEMO.format(as_of="2024-01-01", rain=rain))
+    r.write_text(RAIN)
+    with pytest.raises(ArgumentError) as err:
+        score([a, b], r)
+    assert str(err.value).startswith(
+        f"score(): two versions of 'demo' as of 2024-01-01: {a} and {b}; give one (")
+    assert why in str(err.value)
+    code, out, text = call(capsys, "score", a, b, "-r", r)
+    assert code == 2 and out == ""
+    assert f"two versions of 'demo' as of 2024-01-01: {a} and {b}; give one" in text
+
+
+def test_score_names_scenarios_without_a_file_by_their_place() -> None:
+    v = pactsim.loads(DEMO.format(as_of="2024-01-01", rain=0.3))
+    w = pactsim.loads(DEMO.format(as_of="2024-01-06", rain=0.3))
+    with pytest.raises(ArgumentError, match=r"as of 2024-01-01: scenarios\[0\] and "
+                                            r"scenarios\[2\]; give one \(the same forecast"):
+        score([v, w, v], loads_resolutions(RAIN))
+    # different days are a track record, as before: one item per version
+    assert len(score([v, w], loads_resolutions(RAIN)).items) == 2

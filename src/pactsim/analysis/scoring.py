@@ -32,7 +32,8 @@ Several versions of one scenario (the same id, different ``as_of``) form a
 track record: :attr:`Scorecard.track` gives time-averaged scores as
 forecasting platforms report them — the mean over the days an item was open
 (from the first version's ``as_of`` to the day it resolved) of the score of
-the forecast standing that day (the latest version as of that day).
+the forecast standing that day (the latest version as of that day). Two
+scenarios with the same id and the same ``as_of`` are refused (:func:`score`).
 """
 
 from __future__ import annotations
@@ -381,7 +382,11 @@ def score(
     scenarios:
         Scenarios or their files. Several with the same id and different
         ``as_of`` are versions of one forecast: each is scored, and
-        :attr:`Scorecard.track` gives the time-averaged scores.
+        :attr:`Scorecard.track` gives the time-averaged scores. Two with the
+        same id and the same ``as_of`` are refused, whether their content is
+        the same (a file given twice, or a copy: scoring both would count
+        every item twice) or differs (two forecasts for one day: which one
+        stood is not said).
     resolutions:
         Resolution files (:func:`pactsim.language.resolutions.load_resolutions`)
         or loaded :class:`Resolutions`; one per scenario id.
@@ -396,6 +401,8 @@ def score(
     ScenarioError
         Located problems of a resolution file against its scenario; a scenario
         without resolutions, or resolutions without a scenario.
+    ArgumentError
+        Two scenarios with the same id and ``as_of`` (named in the message).
 
     Examples
     --------
@@ -406,7 +413,9 @@ def score(
     method = "montecarlo" if method == "mc" else method  # either spelling
     if method not in ("auto", "exact", "montecarlo"):
         raise ArgumentError(f"score(): method = {method!r}; use 'auto', 'exact' or 'montecarlo'")
-    scs = [s if isinstance(s, Scenario) else load(s) for s in _many(scenarios)]
+    given = _many(scenarios)
+    scs = [s if isinstance(s, Scenario) else load(s) for s in given]
+    _refuse_twins(given, scs)
     loaded = [r if isinstance(r, Resolutions) else load_resolutions(r)
               for r in _many(resolutions)]
     if not scs:
@@ -442,6 +451,31 @@ def score(
          for r in loaded for o in r.outcomes.values() if o.value is None],
         columns=["scenario", "item", "reason"])
     return Scorecard(items, unres, _track(items), tuple((s.id, s.as_of) for s in scs), n, seed)
+
+
+def _label(x: object, sc: Scenario, k: int) -> str:
+    """How the message names the `k`-th scenario given: its path, else its file, else
+    its place in the list."""
+    if isinstance(x, str | os.PathLike):
+        return os.fspath(x)
+    file = sc.locate(())[0]
+    return file if file and not file.startswith("<") else f"scenarios[{k}]"
+
+
+def _refuse_twins(given: Sequence[object], scs: Sequence[Scenario]) -> None:
+    """Refuse two scenarios with the same id and ``as_of`` (see :func:`score`)."""
+    first: dict[tuple[str, dt.date], int] = {}
+    for k, sc in enumerate(scs):
+        j = first.setdefault((sc.id, sc.as_of), k)
+        if j == k:
+            continue
+        a, b = _label(given[j], scs[j], j), _label(given[k], sc, k)
+        why = ("the same forecast: scoring both would count every item twice"
+               if scs[j].digest == sc.digest else
+               "they differ, and which one stood that day is not said; versions of one "
+               "forecast need different as_of dates")
+        raise ArgumentError(f"score(): two versions of {sc.id!r} as of {sc.as_of}: {a} and "
+                            f"{b}; give one ({why})")
 
 
 def _fill_base_rates(items: pd.DataFrame) -> None:
