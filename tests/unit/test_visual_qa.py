@@ -361,3 +361,31 @@ def test_exact_bars_have_no_whiskers() -> None:
     for fig in (_drawn(plot.inclusion(ex)), _drawn(plot.bundles(ex))):
         assert not [c for c in fig.axes[0].containers if type(c).__name__ == "ErrorbarContainer"]
         assert not fig.axes[0].collections  # no whisker lines
+
+
+NEVER = """\
+pactsim: 2
+id: zero
+as_of: 2025-01-01
+horizon: 2025-12-31
+signing:
+  by: {2025-06-30: 0.4, 2025-12-31: 0.5}
+pillars:
+  a: {p: 0.5}
+events:
+  never:
+    after: signing
+    delay: {median: 30, p90: 90}
+    p: 0
+"""
+
+
+def test_date_cdf_of_a_step_that_never_happens_says_so() -> None:
+    """A flat line at 0% gets a message, and no "80% between — and —"."""
+    sc = pactsim.loads(NEVER)
+    fig = _drawn(plot.date_cdf(pactsim.simulate(sc, n=2_000, seed=1), "never"))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "It happens in none of the 2,000 draws by 2025-12-31" in texts
+    assert not [t for t in texts if "— and —" in t]
+    texts = [t.get_text() for t in _drawn(plot.date_cdf(pactsim.exact(sc), "never")).axes[0].texts]
+    assert "It does not happen by 2025-12-31 (exact)" in texts

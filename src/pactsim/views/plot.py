@@ -1084,9 +1084,18 @@ def date_cdf(res: ResultsLike, node: str, ax: Axes | None = None, *, band: bool 
     ax.legend(loc="upper left" if float(early.max()) < 0.55 else "lower right", fontsize=8.5,
               frameon=False)
     sub = _d.timing_words(res.scenario, node)
-    sub = (sub + "\n" if sub else "") + (
-        f"By {res.scenario.horizon}: {pct_short(final)}; if it happens, 80% between "
-        f"{day(q.iloc[0])} and {day(q.iloc[2])}")
+    if final > 0:
+        when = (f"By {res.scenario.horizon}: {pct_short(final)}; if it happens, 80% between "
+                f"{day(q.iloc[0])} and {day(q.iloc[2])}")
+    else:  # a flat line at 0 says nothing by itself
+        n, end = draws(res), res.scenario.horizon
+        never = (f"It happens in none of the {n:,} draws by {end}" if n is not None
+                 else f"It does not happen by {end} (exact)")
+        when = f"By {end}: 0%. {never}"
+        ax.text(0.5, 0.5, never,
+                transform=ax.transAxes, ha="center", va="center", fontsize=11,
+                color="#555555")
+    sub = (sub + "\n" if sub else "") + when
     _titles(ax, res, f"When: {clip(label(res, node), 70)}", sub, heading=heading)
     return fig if own else ax
 
