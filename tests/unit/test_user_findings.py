@@ -3,6 +3,7 @@
 1. ``sensitivity``/``report -q instc=named`` (a marginals row name) ran, then failed on
    an expression built from the question text.
 2. ``score X.yaml copy-of-X.yaml`` scored both as versions (every item twice).
+3. ``validate`` of a file that is no scenario (a JSON schema) gave a line per key.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 import pactsim
 from helpers import call
 from pactsim.analysis.scoring import score
-from pactsim.errors import ArgumentError
+from pactsim.errors import ArgumentError, ScenarioError
 from pactsim.language.resolutions import loads_resolutions
 
 CAT = """\
@@ -113,3 +114,45 @@ def test_score_names_scenarios_without_a_file_by_their_place() -> None:
         score([v, w, v], loads_resolutions(RAIN))
     # different days are a track record, as before: one item per version
     assert len(score([v, w], loads_resolutions(RAIN)).items) == 2
+
+
+# -- 3. a file that is no scenario --------------------------------------------------------------
+SECTIONS = ("id, as_of, horizon, sources, drivers, events, signing, pillars, attributes, "
+            "questions, observations")
+
+
+def test_validate_of_a_json_schema_is_one_located_line(tmp_path, capsys) -> None:
+    f = tmp_path / "schema.json"
+    f.write_text('{"$schema": "https://json-schema.org/draft/2020-12/schema",\n'
+                 ' "title": "x", "type": "object", "properties": {}, "required": [],\n'
+                 ' "$defs": {}, "additionalProperties": false}\n')
+    code, out, err = call(capsys, "validate", f)
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"{f}:1:1: not a pactsim scenario (no `pactsim:` version and none of its sections: "
+        f"{SECTIONS}); its top-level keys are '$schema', 'title', 'type', 'properties', "
+        "'required', ... (7 in all)"]
+
+
+def test_sections_indented_under_one_key_are_pointed_at() -> None:
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads("scenario:\n  pactsim: 1\n  id: x\n", name="f.yaml")
+    [problem] = err.value.problems
+    assert (problem.line, problem.column) == (1, 1)
+    assert problem.message.endswith("its top-level keys are 'scenario'; the sections are under "
+                                    "'scenario': move them to the top level, unindented")
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    # a scenario's own key (even misspelt in capitals) or only a title: checked key by key
+    ("Pactsim: 1\nid: x\nzz: 1\n", "unknown section 'Pactsim'"),
+    ("AS_OF: 2024-01-01\nzz: 1\n", "unknown section 'AS_OF'"),
+    ("title: x\n", "missing required field 'pactsim'"),
+    ("{}\n", "missing required field 'pactsim'"),
+])
+def test_a_file_with_a_scenario_key_keeps_its_messages(text: str, first: str) -> None:
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text)
+    messages = [p.message for p in err.value.problems]
+    assert any(m.startswith(first) for m in messages), messages
+    assert not any("not a pactsim scenario" in m for m in messages)

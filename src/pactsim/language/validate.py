@@ -400,6 +400,8 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         raise ScenarioError(c.problems)
 
     allowed_top = list(Scenario.model_fields)
+    if _not_a_scenario(c, data, allowed_top):
+        raise ScenarioError(c.problems)
     for k in data:
         if k in ("extends", "set"):
             c.report((k,), f"`{k}` makes a variant of another file: it is followed when a file "
@@ -596,6 +598,32 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         raise ScenarioError(c.problems) from None
     scenario._origin = located
     return scenario
+
+
+#: Top-level keys that any document may have: alone they do not make a file a scenario.
+_GENERIC_TOP = frozenset({"title", "description"})
+
+
+def _not_a_scenario(c: _Checker, data: Mapping[Any, Any], allowed_top: Sequence[str]) -> bool:
+    """Report one problem, and say so, when `data` has none of a scenario's own keys and
+    some unknown one (a JSON schema, a config file): not a line per key. A mapping with
+    a known section, or only ``title``/``description``, or nothing, is checked as usual."""
+    own = [k for k in allowed_top if k not in _GENERIC_TOP]
+    known = {*own, "extends", "set"}
+    if any(k in known or (isinstance(k, str) and k.strip().lower().replace("-", "_") in known)
+           for k in data) or all(k in allowed_top for k in data):
+        return False  # a section, or one spelt in capitals or with '-' (each gets a hint)
+    keys = list(itertools.islice(data, 5))
+    listed = ", ".join(shown(k, 30) for k in keys) + (
+        f", ... ({len(data)} in all)" if len(data) > len(keys) else "")
+    inside = next((k for k, v in data.items() if isinstance(v, Mapping) and "pactsim" in v),
+                  None)
+    hint = "" if inside is None else (f"; the sections are under {shown(inside, 30)}: move "
+                                      "them to the top level, unindented")
+    c.report((), f"not a pactsim scenario (no `pactsim:` version and none of its sections: "
+             f"{', '.join(k for k in own if k != 'pactsim')}); its top-level keys are {listed}"
+             + hint)
+    return True
 
 
 def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
