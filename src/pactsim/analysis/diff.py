@@ -60,7 +60,16 @@ make it so:
   fewest further edits ``T`` that make ``S ∪ T`` valid are searched for, and
   ``S ∪ T`` becomes one edit (``Diff.notes`` says which and why). Typical
   cases: a curve point raised above the next one unless that one moves too, a
-  ``requires`` naming a node that the other edit adds.
+  ``requires`` naming a node that the other edit adds. The search tries no
+  edit, then each single edit, then the edits of the nodes the error names
+  (``crisis.hazard_ratio.shock: unknown name 'shock'``: those of ``crisis``
+  and ``shock``), then pairs and larger sets while it would build at most
+  :data:`MAX_SEARCH` scenarios; beyond, every remaining edit goes with ``S``
+  (a note says so). Time and memory stay bounded however much A and B differ
+  (the last 256 valid variants are kept; two different agreements end as one
+  edit).
+* *Version*: ``pactsim: 1 -> 2`` is a text edit: every variant is written in
+  the later format, under which a format-1 file means what it did.
 
 Common random numbers
 ---------------------
@@ -90,6 +99,7 @@ import copy
 import datetime as dt
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -121,7 +131,12 @@ CHANGE_COLUMNS = ("kind", "name", "statistic", "a", "b", "change", "stderr",
                   "stderr_independent", "method")
 #: Fields that hold only text: editing them changes no number.
 TEXT_FIELDS = frozenset({"label", "why", "why_by", "why_table", "source", "sources", "title",
-                         "description", "id"})
+                         "description", "id", "pactsim"})
+#: Scenarios a search for the edits that make an invalid set valid may build, per merge:
+#: beyond, the set is applied together with every remaining edit (and a note says so).
+MAX_SEARCH = 500
+#: Validated variants kept at once (their validity is kept for every one built).
+_KEEP_VARIANTS = 256
 #: Fields of a node that together say how likely it is (one edit when the form changes).
 _FORM = frozenset({"p", "given", "table", "by", "why_table", "why_by", "levels"})
 #: Paired bootstrap replicates for the standard error of a change of median date.
@@ -373,36 +388,90 @@ def _apply_leaf(data: dict[str, Any], b_dump: dict[str, Any], leaf: Leaf) -> Non
         parent.update(pairs)
 
 
+class _Built:
+    """What the variants of one diff share across merges of their edits: A's and B's
+    dumps, the validity of every variant built (keyed by the *first* edits' mask, so a
+    merge keeps it) and the last :data:`_KEEP_VARIANTS` valid scenarios."""
+
+    def __init__(self, a: Scenario, b: Scenario) -> None:
+        self.a_dump, self.b_dump = a.model_dump(), b.model_dump()
+        # variants are written in the later format: a format-1 file reads the same under
+        # format 2, so raising the version changes no number (it is a text edit)
+        self.version = max(int(self.a_dump.get("pactsim") or 1),
+                           int(self.b_dump.get("pactsim") or 1))
+        self.errors: dict[int, ScenarioError | None] = {}  # None: valid
+        self.kept: dict[int, Scenario] = {}  # insertion order: least recently built first
+
+
 class _Variants:
     """Scenarios A + a subset of edits (a bit mask), built and validated once each."""
 
-    def __init__(self, a: Scenario, b: Scenario, edits: list[Edit]) -> None:
+    def __init__(self, a: Scenario, b: Scenario, edits: list[Edit],
+                 built: _Built | None = None, first: list[int] | None = None) -> None:
         self.a, self.b, self.edits = a, b, edits
-        self._a_dump, self._b_dump = a.model_dump(), b.model_dump()
-        self._cache: dict[int, Scenario | ScenarioError] = {}
+        self._built = _Built(a, b) if built is None else built
+        #: the mask of the first edits (those of :func:`edits_between`) each edit holds
+        self._first = [1 << i for i in range(len(edits))] if first is None else first
 
     @property
     def full(self) -> int:
         return (1 << len(self.edits)) - 1
+
+    def _key(self, mask: int) -> int:
+        key = 0
+        for i, f in enumerate(self._first):
+            if mask >> i & 1:
+                key |= f
+        return key
+
+    def merged(self, idx: list[int], edit: Edit) -> _Variants:
+        """These variants with the edits ``idx`` replaced by ``edit`` (at ``idx[0]``)."""
+        edits, first = [], []
+        for i, e in enumerate(self.edits):
+            if i == idx[0]:
+                edits.append(edit)
+                first.append(self._key(sum(1 << j for j in idx)))
+            elif i not in idx:
+                edits.append(e)
+                first.append(self._first[i])
+        return _Variants(self.a, self.b, edits, self._built, first)
 
     def get(self, mask: int) -> Scenario | ScenarioError:
         if mask == 0:
             return self.a
         if mask == self.full:
             return self.b  # the text edits too: B itself
-        if mask not in self._cache:
-            data = copy.deepcopy(self._a_dump)
-            chosen = [leaf for i, e in enumerate(self.edits) if mask >> i & 1 for leaf in e.leaves]
-            chosen.sort(key=lambda leaf: leaf.kind == "order")  # reorder after adding
-            try:
-                for leaf in chosen:
-                    _apply_leaf(data, self._b_dump, leaf)
-                self._cache[mask] = from_dict(data, name=f"{self.a.id} + edits")
-            except ScenarioError as err:
-                self._cache[mask] = err
-            except (KeyError, TypeError, ValueError) as err:  # a path another edit removed
-                self._cache[mask] = ScenarioError(f"cannot apply these edits together: {err}")
-        return self._cache[mask]
+        built = self._built
+        key = self._key(mask)
+        if key in built.kept:
+            return built.kept[key]
+        if built.errors.get(key) is not None:
+            err = built.errors[key]
+            assert err is not None
+            return err
+        data = copy.deepcopy(built.a_dump)
+        chosen = [leaf for i, e in enumerate(self.edits) if mask >> i & 1 for leaf in e.leaves]
+        chosen.sort(key=lambda leaf: leaf.kind == "order")  # reorder after adding
+        try:
+            for leaf in chosen:
+                _apply_leaf(data, built.b_dump, leaf)
+            data["pactsim"] = max(built.version, int(data.get("pactsim") or 1))
+            sc = from_dict(data, name=f"{self.a.id} + edits")
+        except ScenarioError as err:
+            built.errors[key] = err
+            return err
+        except (KeyError, TypeError, ValueError) as err:  # a path another edit removed
+            built.errors[key] = ScenarioError(f"cannot apply these edits together: {err}")
+            return built.errors[key]  # type: ignore[return-value]
+        built.errors[key] = None
+        built.kept[key] = sc
+        if len(built.kept) > _KEEP_VARIANTS:  # memory bounded whatever the number of edits
+            del built.kept[next(iter(built.kept))]
+        return sc
+
+    def known(self, mask: int) -> bool:
+        """Whether the variant of ``mask`` was built before (its validity is known)."""
+        return mask in (0, self.full) or self._key(mask) in self._built.errors
 
     def valid(self, mask: int) -> bool:
         return isinstance(self.get(mask), Scenario)
@@ -418,34 +487,65 @@ def _first_line(err: Exception) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
+_QUOTED_NAME = re.compile(r"'([a-z][a-z0-9_]*)'")
+
+
+def _named_fix(variants: _Variants, bad: int, rest: list[int]) -> int | None:
+    """The edits (of ``rest``) of the nodes that the invalid variant's error names (in
+    its text or its fields), and of those the next error names, until the variant is
+    valid (``None`` if it stays invalid): "crisis.hazard_ratio.shock: unknown name
+    'shock'" takes the edits of ``crisis`` and ``shock``."""
+    chosen = 0
+    for _ in range(8):
+        err = variants.get(bad | chosen)
+        if not isinstance(err, ScenarioError):
+            return chosen
+        names = set(_QUOTED_NAME.findall(str(err)))
+        names.update(part for pr in err.problems for part in pr.field.split("."))
+        more = sum(1 << i for i in rest if not chosen >> i & 1 and any(
+            (_node_path(leaf.path) or (None,))[-1] in names for leaf in variants.edits[i].leaves))
+        if not more:
+            return None
+        chosen |= more
+    return None
+
+
 def _merge(variants: _Variants, bad: int, notes: list[str]) -> _Variants:
     """Merge the edits of the invalid set ``bad`` with the fewest others that make it valid."""
     k = len(variants.edits)
     rest = [i for i in range(k) if not bad >> i & 1]
     fix: int | None = None
+    left = MAX_SEARCH  # scenarios this search may build: time and memory stay bounded
     for size in range(len(rest) + 1):
-        if size > 3 and len(rest) > 12:  # a long search: take every remaining edit
-            fix = sum(1 << i for i in rest)
+        if size == 2:  # before pairs: the edits of the nodes the error names
+            fix = _named_fix(variants, bad, rest)
+            if fix is not None:
+                break
+        if math.comb(len(rest), size) > left:  # too long a search: every remaining edit
             break
         for combo in itertools.combinations(rest, size):
             m = bad | sum(1 << i for i in combo)
+            left -= not variants.known(m)
             if m == variants.full or variants.valid(m):
                 fix = sum(1 << i for i in combo)
                 break
         if fix is not None:
             break
-    assert fix is not None  # the full set is B, which is valid
+    searched = fix is not None
+    if fix is None:
+        fix = sum(1 << i for i in rest)
     together = bad | fix
     idx = [i for i in range(k) if together >> i & 1]
     err = variants.get(bad)
     alone = [variants.edits[i].name for i in range(k) if bad >> i & 1]
     why = (f"{' and '.join(alone)} {'alone gives' if len(alone) == 1 else 'together give'} "
            f"an invalid scenario ({_first_line(err) if isinstance(err, Exception) else ''})")
+    if not searched:
+        why += (f"; no smaller set of the other edits that makes it valid was found within "
+                f"{MAX_SEARCH:,} scenarios, so every remaining edit goes with it")
     merged = Edit(tuple(leaf for i in idx for leaf in variants.edits[i].leaves), why)
     notes.append(f"applied together: {merged.name} ({why})")
-    edits = [merged if i == idx[0] else e for i, e in enumerate(variants.edits)
-             if i == idx[0] or i not in idx]
-    return _Variants(variants.a, variants.b, edits)
+    return variants.merged(idx, merged)
 
 
 def _group_all(variants: _Variants, notes: list[str]) -> _Variants:
@@ -1199,6 +1299,9 @@ def diff(
             raise ArgumentTypeError(f"questions must be non-empty strings, not {bad[0]!r}")
         targets = [q.strip() for q in qs]
     notes: list[str] = []
+    if sa.id != sb.id:
+        notes.append(f"A and B forecast different agreements (ids {sa.id!r} and {sb.id!r}): "
+                     "only the numbers they share are compared, and most edits go together")
     if sa.as_of != sb.as_of:
         notes.append(f"A is as of {sa.as_of} and B as of {sb.as_of}: the change mixes what "
                      "was learnt with the time that passed")

@@ -137,7 +137,7 @@ def format_diff(d: Diff, top: int = TOP) -> str:
             continue
         rows = [["edit", "alone", "Shapley"]]
         for _, r in part.iterrows():
-            rows.append([str(r.edit), _pp(r.one_at_a_time, r.one_at_a_time_stderr),
+            rows.append([_edit_label(str(r.edit)), _pp(r.one_at_a_time, r.one_at_a_time_stderr),
                          _pp(r.shapley, r.shapley_stderr)])
         alone = float(part.one_at_a_time.sum())
         rows.append(["total", _pp(alone), _pp(float(part.shapley.sum()))])
@@ -145,6 +145,28 @@ def format_diff(d: Diff, top: int = TOP) -> str:
         out.append(f"  (Shapley values sum to the change; one at a time they sum to "
                    f"{_pp(alone)}, the rest is interaction: {_pp(t.change - alone)})")
     return "\n".join(out) + "\n"
+
+
+def _edit_label(name: str, width: int = 60) -> str:
+    """An edit's name for a table column: the first paths of a long group of edits,
+    then how many more (the "Edits" list above gives them all).
+
+    Examples
+    --------
+    >>> _edit_label("a.p + b.p")
+    'a.p + b.p'
+    >>> _edit_label(" + ".join(f"node_{i}.p" for i in range(30)), width=30)
+    'node_0.p + … (+29 more)'
+    """
+    if len(name) <= width:
+        return name
+    parts = name.split(" + ")
+    shown: list[str] = []
+    for part in parts:
+        if shown and len(" + ".join([*shown, part])) > width - 12:
+            break
+        shown.append(part)
+    return f"{' + '.join(shown)} + … (+{len(parts) - len(shown)} more)"
 
 
 def _shapley_how(t: Any) -> str:
