@@ -95,3 +95,14 @@ def test_the_edits_an_error_names_go_together(built: list[int]) -> None:
     assert "crisis.p" in names and len(names) == 2
     assert any("shock" in n and "military" in n for n in names)
     assert any("applied together" in n for n in d.notes)
+
+
+def test_the_pairing_note_only_comes_with_monte_carlo() -> None:
+    a = pactsim.loads(V1)
+    b = pactsim.loads(V1.replace("  crisis: {p: 0.3}\n  shock: {p: 0.2}\n",
+                                 "  shock: {p: 0.2}\n  crisis: {p: 0.3}\n"))
+    exact = pactsim.diff(a, b, "military")
+    assert exact.method == "exact"
+    assert not any("pairs their draws" in n for n in exact.notes)
+    mc = pactsim.diff(a, b, "military", method="mc", n=2000)
+    assert any("pairs their draws" in n for n in mc.notes)

@@ -142,6 +142,7 @@ _FORM = frozenset({"p", "given", "table", "by", "why_table", "why_by", "levels"}
 #: Paired bootstrap replicates for the standard error of a change of median date.
 BOOTSTRAP = 200
 _REFUSED = (ModelTooWideError, ExactUnsupportedError)
+_ORDER_NOTE = "A and B do not list the same nodes in the same order"
 _MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "<absent>"})()
 
 
@@ -1316,8 +1317,8 @@ def diff(
     changes = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
     edits, text_edits = edits_between(sa, sb)
     if [x.name for x in sa.iter_nodes()] != [x.name for x in sb.iter_nodes()]:
-        notes.append("A and B do not list the same nodes in the same order: Monte Carlo "
-                     "pairs their draws less closely (standard errors are still right)")
+        notes.append(_ORDER_NOTE + ": Monte Carlo pairs their draws less closely "
+                     "(standard errors are still right)")
     if targets is None:
         targets = _default_targets(changes)
     variants = _Variants(sa, sb, edits)
@@ -1346,6 +1347,8 @@ def diff(
                 totals.append(total)
                 attribution += part
     used = {"exact" if runs.exact_a is not None and (changes.method == "exact").all() else "mc"}
+    if "exact" in used and all(t["method"] == "exact" for t in totals):  # no draw was paired
+        notes = [x for x in notes if not x.startswith(_ORDER_NOTE)]
     return Diff(
         a=sa, b=sb, changes=changes, edits=tuple(variants.edits), text_edits=tuple(text_edits),
         totals=pd.DataFrame(totals, columns=["target", "a", "b", "change", "stderr", "method",
