@@ -4,6 +4,7 @@
    an expression built from the question text.
 2. ``score X.yaml copy-of-X.yaml`` scored both as versions (every item twice).
 3. ``validate`` of a file that is no scenario (a JSON schema) gave a line per key.
+4. A key longer than YAML's 1024 characters was "a `key: value` cannot start here".
 """
 
 from __future__ import annotations
@@ -156,3 +157,32 @@ def test_a_file_with_a_scenario_key_keeps_its_messages(text: str, first: str) ->
     messages = [p.message for p in err.value.problems]
     assert any(m.startswith(first) for m in messages), messages
     assert not any("not a pactsim scenario" in m for m in messages)
+
+
+# -- 4. a key longer than YAML allows -----------------------------------------------------------
+LONG = "a" * 1100
+HEAD = "pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+
+
+@pytest.mark.parametrize(("text", "line", "column", "size"), [
+    (HEAD + f"events:\n  {LONG}: {{p: 0.5}}\n", 6, 3, 1100),      # block mapping
+    (HEAD + f"events:\n  b: {{p: 0.5}}\n  {LONG}: {{p: 0.5}}\n", 7, 3, 1100),
+    (HEAD + f"events: {{{LONG}: {{p: 0.5}}}}\n", 5, 10, 1100),        # flow mapping
+    (HEAD + f'events:\n  "{LONG}": {{p: 0.5}}\n', 6, 3, 1102),    # quoted: quotes count
+    (f"- {LONG}: 1\n", 1, 3, 1100),                                 # list item
+    ("a" * 1025 + ": 1\n", 1, 1, 1025),
+])
+def test_a_key_over_1024_characters_is_named_as_such(text: str, line: int, column: int,
+                                                     size: int) -> None:
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name="f.yaml")
+    [problem] = err.value.problems
+    assert (problem.path, problem.line, problem.column) == ("f.yaml", line, column)
+    assert problem.message == (
+        f"invalid YAML: this key is {size:,} characters long, longer than YAML's "
+        "1024-character limit for a key written `key: value` (use a shorter key)")
+
+
+def test_a_key_of_1024_characters_is_read() -> None:
+    sc = pactsim.loads(HEAD + "events:\n  " + "a" * 1024 + ": {p: 0.5}\n")
+    assert list(sc.events) == ["a" * 1024]

@@ -453,6 +453,12 @@ def _syntax_problem(exc: MarkedYAMLError, name: str, text: str) -> Problem:
     indentation and tab mistakes are explained in the file's own terms."""
     problem = " ".join(str(exc.problem or exc.context or "syntax error").split())
     line, column = _pos(mark) if (mark := exc.problem_mark or exc.context_mark) else (1, 1)
+    long_key = _long_key(text, line, column)
+    if long_key is not None:
+        start, size = long_key
+        return Problem(f"invalid YAML: this key is {size:,} characters long, longer than YAML's "
+                       f"{_MAX_KEY}-character limit for a key written `key: value` (use a "
+                       "shorter key)", "", name, line, start)
     plain = _plain_syntax(problem, text, line, column)
     if plain is not None:
         return Problem(f"invalid YAML: {plain}", "", name, line, column)
@@ -462,6 +468,31 @@ def _syntax_problem(exc: MarkedYAMLError, name: str, text: str) -> Problem:
         where = f"{' '.join(str(exc.context).split())} at line {cline}, column {ccolumn}; "
     return Problem(f"invalid YAML: {problem} ({where}check indentation, quotes, brackets and "
                    "`: ` here)", "", name, line, column)
+
+
+_MAX_KEY = 1024  # YAML's limit on a key written `key: value` (an implicit key), in characters
+
+
+def _long_key(text: str, line: int, column: int) -> tuple[int, int] | None:
+    """``(column where it starts, length)`` of the key ending at the ``:`` at `line`,
+    `column` when it is longer than YAML allows (ruamel then reports the ``:``, in
+    words that depend on where the key is), else None."""
+    lines = text.splitlines()
+    row = lines[line - 1] if 0 < line <= len(lines) else ""
+    if row[column - 1: column] != ":":
+        return None
+    head = row[: column - 1]
+    start = 0
+    if "{" in head or "[" in head:  # in a flow collection: after its last separator
+        start = max(head.rfind(c) for c in "{[,") + 1
+    while True:  # past indentation and list or explicit-key markers
+        rest = head[start:]
+        start += len(rest) - len(rest.lstrip(" "))
+        if not head.startswith(("- ", "? "), start):
+            break
+        start += 2
+    size = len(head[start:].rstrip(" "))
+    return (start + 1, size) if size > _MAX_KEY else None
 
 
 _LOOK_BACK = 200  # lines searched above an indentation mistake for the levels around it
