@@ -321,17 +321,34 @@ def _spread_n(text: str) -> int:
     return _whole(text, 10**6)
 
 
-#: ``run`` and ``report`` keep the draws of a scenario with numeric attributes up to this
-#: many draws, so that an attribute of too many distinct values for the streaming
-#: statistics still gets its quantiles (and the report its histogram) from them.
+#: ``run`` and ``report`` keep the draws of a scenario with numeric attributes, or with a
+#: numeric question that reads a driver, up to this many draws, so that a value of too
+#: many distinct values for the streaming statistics still gets its quantiles (and the
+#: report its histogram) from them.
 KEEP_ATTRIBUTE_DRAWS = 2_000_000
 
 
 def _keep_draws(sc: Any, args: argparse.Namespace) -> bool:
-    """Whether a run keeps its draws: only for numeric attributes (format 3), at most
-    :data:`KEEP_ATTRIBUTE_DRAWS` draws and without --target-se (whose n is a cap)."""
-    return bool(getattr(sc, "attributes", None)) and args.target_se is None \
-        and _n(args) <= KEEP_ATTRIBUTE_DRAWS
+    """Whether a run keeps its draws: only for continuous values (numeric attributes, a
+    numeric question that reads a driver), at most :data:`KEEP_ATTRIBUTE_DRAWS` draws
+    and without --target-se (whose n is a cap)."""
+    return _continuous(sc) and args.target_se is None and _n(args) <= KEEP_ATTRIBUTE_DRAWS
+
+
+def _continuous(sc: Any) -> bool:
+    """Whether a scenario has numeric attributes or a numeric question over a driver."""
+    if getattr(sc, "attributes", None):
+        return True
+    if not getattr(sc, "drivers", None):
+        return False
+    from pactsim.inference.compile import compile_scenario
+    from pactsim.language import expr as _expr
+
+    model = compile_scenario(sc)
+    drivers = set(model.driver_names)
+    return any(kind == "number" and any(isinstance(x, _expr.Name) and x.name in drivers
+                                        for x in _expr.walk(tree))
+               for tree, kind in model.questions.values())
 
 
 def _n(args: argparse.Namespace) -> int:

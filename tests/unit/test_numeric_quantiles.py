@@ -5,6 +5,7 @@ says there are none (it used to print "(sd ...); ; no value in ...")."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from scipy.stats import norm
@@ -56,3 +57,26 @@ def test_without_draws_the_text_says_there_are_no_quantiles(sc: pactsim.Scenario
     line = next(x for x in text.splitlines() if x.startswith("Distribution of cost_q"))
     assert "; ;" not in line
     assert "no quantiles (more than 10,000 distinct values, and no draws kept)" in line
+
+
+def test_the_cli_keeps_draws_for_a_numeric_question_over_a_driver(tmp_path: Path) -> None:
+    # `pactsim run` keeps no draws unless a value can be continuous: a numeric question
+    # over a driver printed "no quantiles" past 10,000 distinct values
+    import contextlib
+    import io
+    import json
+
+    from pactsim.cli import main
+
+    f = tmp_path / "driver.yaml"
+    f.write_text("pactsim: 1\nid: d\nas_of: 2024-11-05\nhorizon: 2025-12-31\n"
+                 "drivers:\n  alignment: {dist: normal, mean: 0, sd: 1}\n"
+                 "events:\n  e: {p: 0.5, odds: {alignment: 2}}\n"
+                 "questions:\n  al: alignment\n", encoding="utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["run", str(f), "-n", "100000", "--seed", "5", "--format", "json"]) == 0
+    q = json.loads(out.getvalue())["numeric"]["al"]["quantiles"]
+    assert set(q) == {"q10", "q50", "q90"}
+    for level, key in ((0.1, "q10"), (0.5, "q50"), (0.9, "q90")):  # within 5 binomial SE
+        assert abs(norm.cdf(q[key]) - level) < 5 * math.sqrt(level * (1 - level) / 100_000)
