@@ -162,6 +162,13 @@ class _Joint:
     pieces: dict[int, FloatArray] = field(default_factory=dict)
 
 
+def weighted_factor(f: fx.Factor, v: int, lik: FloatArray) -> fx.Factor:
+    """``f`` times the likelihood vector ``lik`` (one entry per state) of its variable ``v``."""
+    shape = [1] * f.table.ndim
+    shape[f.vars.index(v)] = len(lik)
+    return fx.Factor(f.vars, np.asarray(f.table * lik.reshape(shape), dtype=np.float64))
+
+
 #: Smallest P(given) exact inference divides by (below it, float division has no digits left).
 MIN_CONDITION = 1e-280
 
@@ -203,6 +210,13 @@ class ExactResults:
                                base=main_base, same_structure=True)
         self._tree, self.largest_table, plan = fx.calibrate(self._net, max_table, progress,
                                                             model.scenario_id)
+        #: the min-fill plan of the junction tree (order, cliques), by structure
+        self._plan = plan
+        #: likelihood vectors ``[l(false), l(true)]`` (largest entry 1) of atomic
+        #: findings, by binary variable: multiplied into every variable elimination
+        #: (set by :class:`~pactsim.results.exact_evidence.ConditionedExactResults`,
+        #: whose calibrated tree holds them too); empty for prior answers
+        self._lik: dict[int, FloatArray] = {}
         self._p = self._tree.p_true(range(nb))
         self._quad_error: float | None = 0.0
         self._qprobs: dict[str, tuple[float, float | None]] | None = None
@@ -357,7 +371,7 @@ class ExactResults:
                             *(net.dated.lay.date_var(k) for k in slots)})
             lay = net.dated.lay
             within = lay.upstream({*(v for v in query if v < nb),
-                                   *(lay.slot_index[k] for k in slots)})
+                                   *(lay.slot_index[k] for k in slots), *self._lik})
             fresh = fresh or lay.plan(slots, dbits, within) != net.dplan
         if fresh:
             rules = list(net.rules)
@@ -380,19 +394,7 @@ class ExactResults:
                               "of this expression")
         table = None if fresh else self._tree.joint(query)
         if table is None:
-            keep = net.ancestors(query)
-            factors = [net.factors[v] for v in keep]
-            adj = fx.interaction_graph((f.vars for f in factors), keep)
-            eliminate = [v for v in keep if v not in set(query)]
-            order, cliques = fx.elimination_order(adj, net.card, eliminate)
-            biggest = max((fx.clique_entries(c, net.card) for c in cliques), default=1)
-            if biggest > self.max_table:
-                widest = max(cliques, key=lambda c: fx.clique_entries(c, net.card))
-                raise fx.too_wide(biggest, [net.name(v) for v in widest], self.max_table,
-                                  "of this expression")
-            f = fx.variable_elimination(factors, order)
-            total = float(f.table.sum())
-            table = f.table / total if total > 0 else f.table
+            table = self._eliminate(net, query)
         if days is not None:
             ax = query.index(m.signing_index)
             c = float(m.signing.cum[-1]) if m.signing is not None else 0.0
@@ -418,6 +420,68 @@ class ExactResults:
             pieces.update(more)
         return _Joint(tuple(query), np.asarray(table, dtype=np.float64), days, values,
                       pieces), questions, all_trees
+
+    def _kept_factors(self, net: fx.Network, query: Sequence[int]
+                      ) -> list[tuple[list[int], list[fx.Factor]]]:
+        """The variables and factors a joint law of ``query`` needs, in independent parts.
+
+        Without atomic findings: one part, the ancestors of ``query`` (every other
+        factor sums to 1). With them (``_lik``): the ancestors of ``query`` and of the
+        findings' nodes, each such node's factor times its likelihood vector, split
+        into the connected parts of their interaction graph; parts without a query
+        variable only scale the law and are left out.
+        """
+        lik = self._lik
+        if not lik:
+            keep = net.ancestors(query)
+            return [(keep, [net.factors[v] for v in keep])]
+        keep = net.ancestors(sorted({*query, *lik}))
+        factors = [weighted_factor(net.factors[v], v, lik[v]) if v in lik else net.factors[v]
+                   for v in keep]
+        root = {v: v for v in keep}
+
+        def find(v: int) -> int:
+            root.setdefault(v, v)
+            while root[v] != v:
+                root[v] = root[root[v]]
+                v = root[v]
+            return v
+
+        for f in factors:
+            for u in f.vars[1:]:
+                a, b = find(f.vars[0]), find(u)
+                if a != b:
+                    root[a] = b
+        wanted = {find(v) for v in query}
+        parts: dict[int, tuple[list[int], list[fx.Factor]]] = {}
+        for v, f in zip(keep, factors, strict=True):
+            r = find(v)
+            if r in wanted:
+                part = parts.setdefault(r, ([], []))
+                part[0].append(v)
+                part[1].append(f)
+        return list(parts.values())
+
+    def _eliminate(self, net: fx.Network, query: Sequence[int]) -> FloatArray:
+        """The normalised joint law of ``query`` (sorted ids; axes in that order) by
+        variable elimination, part by part (:meth:`_kept_factors`), each part
+        normalised on its own (so that strong evidence in several parts cannot
+        underflow their product); refuses a table above ``max_table``."""
+        qset = set(query)
+        tables: list[fx.Factor] = []
+        for keep, factors in self._kept_factors(net, query):
+            adj = fx.interaction_graph((f.vars for f in factors), keep)
+            eliminate = [v for v in keep if v not in qset]
+            order, cliques = fx.elimination_order(adj, net.card, eliminate)
+            biggest = max((fx.clique_entries(c, net.card) for c in cliques), default=1)
+            if biggest > self.max_table:
+                widest = max(cliques, key=lambda c: fx.clique_entries(c, net.card))
+                raise fx.too_wide(biggest, [net.name(v) for v in widest], self.max_table,
+                                  "of this expression")
+            f = fx.variable_elimination(factors, order)
+            total = float(f.table.sum())
+            tables.append(fx.Factor(f.vars, f.table / total if total > 0 else f.table))
+        return np.asarray(fx.multiply(tables).table, dtype=np.float64)
 
     def _signing_states(self, lits: Sequence[int], every_day: bool) -> tuple[
             NDArray[np.int64], FloatArray]:
@@ -513,14 +577,17 @@ class ExactResults:
         if not m.plain:  # as _joint: milestones' bits may need their joint factors
             lay = net.dated.lay
             dbits = {m.timing[v].slot for v in [*xs, also] if v in m.timing}
-            within = lay.upstream({*xs, also} - {-1})
+            within = lay.upstream({*xs, also, *self._lik} - {-1})
             if lay.plan((), dbits, within) != net.dplan:
                 net = fx.Network(m, list(net.rules), 4 * self.quad_points, self.max_table,
                                  base=net, dates=(), bits=dbits, within=within)
-        keep = net.ancestors(sorted({*xs, also} - {-1}))
+        # with atomic findings, their nodes' weighted factors too (one part: the chain
+        # joins the counted nodes)
+        parts = self._kept_factors(net, sorted({*xs, also} - {-1}))
+        keep = sorted(v for part in parts for v in part[0])
+        factors = [f for part in parts for f in part[1]]
         card = dict(net.card)
         first = max(card) + 1
-        factors = [net.factors[v] for v in keep]
         c = np.arange(cap + 1)
         prev = -1
         for j, x in enumerate(xs):
@@ -1073,6 +1140,16 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
         An argument of the wrong type or outside its range; the message names it.
     ModelTooWideError
         A table above ``max_table`` would be needed.
+    ExactUnsupportedError
+        A dated model (format 2) whose timing exact inference does not handle,
+        named in the message (use :func:`pactsim.simulate` for it): a milestone
+        that follows dated nodes descending from different curve-timed nodes, a
+        milestone whose anchors share a milestone, a milestone whose chance or
+        delay depends on a milestone of its own group other than through its
+        anchors, a condition that reads a driver, or conditions (or evidence)
+        that need the joint law of three or more days or bits of one group that
+        depend on each other; also evidence that compares a driver with anything
+        but a number.
     ConditionError
         The evidence is impossible (or below :data:`MIN_CONDITION`); the message
         names the findings.
