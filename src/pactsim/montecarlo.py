@@ -385,9 +385,13 @@ def simulate(
                                  scales)
     assert stats is not None  # n >= 1 gives at least one block
     if target is not None and not reached:
-        warnings.warn(f"simulate: stopped at the cap n = {n:,} before every watched standard "
-                      f"error reached target_se = {target.se:g} (the largest is "
-                      f"{target.largest(model, stats):.2g}); raise n", stacklevel=2)
+        largest = target.largest(model, stats)
+        # read by Python users (a warning of simulate) and on the command line (a note after
+        # `--target-se 0.001 -n ...`): the target as given, and in the header's points
+        warnings.warn(f"the Monte Carlo run stopped at the cap n = {n:,} draws before every "
+                      f"watched standard error reached the target of {target.se:g} "
+                      f"({_points(target.se, 'g', 'percentage ')}): the largest is "
+                      f"{largest:.2g} ({_points(largest, '.2g')}); raise n", stacklevel=2)
     draws = Draws.concat(kept) if kept else None
     merged = ({k: np.concatenate([a[k] for a in answers]) for k in answers[0]}
               if answers else None)
@@ -446,6 +450,13 @@ def _weighted_results(scenario: Scenario, model: CompiledModel, stats: WeightedS
 def _head(d: Draws, m: int) -> Draws:
     """The first ``m`` draws of ``d``."""
     return Draws(d.bits[:, :m], d.drivers[:, :m], d.days[:, :m], d.signing_slot)
+
+
+def _points(share: float, spec: str, kind: str = "") -> str:
+    """`share` (a fraction) in points of a percentage, formatted by `spec`: ``"1.7
+    points"``, ``"1 point"``."""
+    text = format(100 * share, spec)
+    return f"{text} {kind}point{'' if text == '1' else 's'}"
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,13 @@
 2. ``score X.yaml copy-of-X.yaml`` scored both as versions (every item twice).
 3. ``validate`` of a file that is no scenario (a JSON schema) gave a line per key.
 4. A key longer than YAML's 1024 characters was "a `key: value` cannot start here".
+5. ``run --target-se 0.001 -n 1000`` noted "target_se = 0.001 (the largest is 0.017)"
+   in Python's words and fractions, under a header in points ("≤ 1 points").
 """
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 import pytest
@@ -186,3 +190,43 @@ def test_a_key_over_1024_characters_is_named_as_such(text: str, line: int, colum
 def test_a_key_of_1024_characters_is_read() -> None:
     sc = pactsim.loads(HEAD + "events:\n  " + "a" * 1024 + ": {p: 0.5}\n")
     assert list(sc.events) == ["a" * 1024]
+
+
+# -- 5. the target standard error, in points --------------------------------------------------
+COIN = "pactsim: 1\nid: coin\nas_of: 2024-01-01\nhorizon: 2024-12-31\nevents:\n  heads: {p: 0.5}\n"
+
+
+def _largest_se(res: pactsim.Results) -> float:
+    """The watched standard error of the one event, smoothed as simulate says:
+    sqrt((c + 1)(n - c + 1) / (n + 2)^3) for c heads in n draws."""
+    n = res.n
+    c = round(res.prob("heads").value * n)
+    return math.sqrt((c + 1) * (n - c + 1) / (n + 2) ** 3)
+
+
+def test_the_cap_note_reads_in_points_for_python_and_the_cli(tmp_path, capsys) -> None:
+    with pytest.warns(UserWarning, match="stopped at the cap") as caught:
+        res = pactsim.simulate(pactsim.loads(COIN), n=1000, seed=1, target_se=0.01)
+    largest = _largest_se(res)
+    assert 0.01 < largest < 0.02  # 1.6 points near p = 0.5
+    note = (f"the Monte Carlo run stopped at the cap n = 1,000 draws before every watched "
+            f"standard error reached the target of 0.01 (1 percentage point): the largest is "
+            f"{largest:.2g} ({100 * largest:.2g} points); raise n")
+    assert [str(w.message) for w in caught] == [note]
+    f = tmp_path / "coin.yaml"
+    f.write_text(COIN)
+    code, out, err = call(capsys, "run", f, "-n", "1000", "--target-se", "0.01", "--seed", "1")
+    assert code == 0
+    assert err.splitlines() == [f"pactsim: note: {note}"]
+    assert ("the target standard error of 1 point was NOT reached within n = 1,000)"
+            in out)
+
+
+@pytest.mark.parametrize(("se", "shown"), [(0.01, "1 point"), (0.004, "0.4 points"),
+                                           (0.02, "2 points")])
+def test_the_header_says_point_for_one(tmp_path, capsys, se: float, shown: str) -> None:
+    f = tmp_path / "coin.yaml"
+    f.write_text(COIN)
+    code, out, _ = call(capsys, "run", f, "--target-se", str(se), "--seed", "1")
+    assert code == 0
+    assert f"drawn until every standard error was ≤ {shown})" in out

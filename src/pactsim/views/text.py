@@ -63,9 +63,9 @@ def format_results(res: Results) -> str:
             "  (percentages with 95% intervals; Monte Carlo standard error ≤ "
             f"{_se_bound(res):.2f} points)" if info.target_se is None else
             "  (percentages with 95% intervals; drawn until every standard error was ≤ "
-            f"{100 * info.target_se:.2g} points)" if info.target_reached else
+            f"{_points(info.target_se)})" if info.target_reached else
             f"  (percentages with 95% intervals; the target standard error of "
-            f"{100 * info.target_se:.2g} points was NOT reached within n = {info.n:,})"]
+            f"{_points(info.target_se)} was NOT reached within n = {info.n:,})"]
     if info.evidence is not None:
         head.append(f"  under evidence {info.evidence} (every number below is conditional "
                     "on it)")
@@ -144,6 +144,13 @@ def format_results(res: Results) -> str:
             lines.append(f"  {note}")
         sections.append(lines)
     return "\n\n".join("\n".join(line.rstrip() for line in lines) for lines in sections) + "\n"
+
+
+def _points(share: float) -> str:
+    """A standard error given as a fraction, in points of a percentage: ``"0.4 points"``,
+    ``"1 point"``."""
+    text = f"{100 * share:.2g}"
+    return f"{text} point{'' if text == '1' else 's'}"
 
 
 def _se_bound(res: Results) -> float:
