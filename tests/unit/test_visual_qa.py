@@ -389,3 +389,15 @@ def test_date_cdf_of_a_step_that_never_happens_says_so() -> None:
     assert not [t for t in texts if "— and —" in t]
     texts = [t.get_text() for t in _drawn(plot.date_cdf(pactsim.exact(sc), "never")).axes[0].texts]
     assert "It does not happen by 2025-12-31 (exact)" in texts
+
+
+def test_report_a_lone_card_is_not_stretched() -> None:
+    """One headline number is a card of the usual width, not a bar across the page:
+    the grid keeps its empty tracks (auto-fill)."""
+    from pactsim.views.report import report_html
+
+    sc = pactsim.loads("pactsim: 1\nid: e\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                       "events:\n  rain: {p: 0.3}\nquestions:\n  q: rain\n")
+    page = report_html(pactsim.exact(sc), sensitivity=None)
+    assert page.count('<div class="card">') == 1
+    assert ".cards{display:grid;grid-template-columns:repeat(auto-fill," in page

@@ -55,7 +55,7 @@ main.pactsim .ps-score td{white-space:nowrap;overflow-wrap:normal}
 main.pactsim figure img{max-width:100%;height:auto;display:block}
 main.pactsim .lead{font-size:15px;color:#333}
 main.pactsim p.empty{color:#555;font-style:italic}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px;
  margin:16px 0 4px}
 .card{border:1px solid #dde2e8;border-radius:6px;padding:10px 12px;
  background:#f8fafc}
