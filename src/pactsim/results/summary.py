@@ -263,6 +263,10 @@ class NumericSummary:
 
 
 def _num(x: float) -> str:
+    """A mean or sd: two decimals below 1,000, whole and grouped from 1,000 to 1e15
+    (``3,961,456``, as ``pactsim run`` prints it), else four significant figures."""
+    if math.isfinite(x) and 999.995 <= abs(x) < 1e15:
+        return f"{x:,.0f}"
     return f"{x:.2f}" if abs(x) < 1e6 else f"{x:.4g}"
 
 

@@ -255,6 +255,8 @@ def plot_tornado(s: Sensitivity, top: int = TOP, ax: Axes | None = None, *,
             lambda v, _pos: day(pd.Timestamp(as_of) + pd.Timedelta(days=round(v)))))
     else:
         _percent_axis(ax.xaxis)
+    ax.set_xlabel(plain(f"median date of {s.question[:-len('.median')]}" if median
+                        else f"P({_clip(s.question)})"), fontsize=9)
     _frame(ax, "x")
     ax.tick_params(axis="y", length=0)
     if heading:
@@ -288,8 +290,9 @@ def plot_voi(s: Sensitivity, top: int = TOP, ax: Axes | None = None, *,
     ax.barh(range(len(v)), moves, color=colors, height=0.62)
     right = max(moves, default=1.0) or 1.0
     for i, (_, r) in enumerate(v.iterrows()):
-        ax.annotate(plain(f"{100 * r.move:.1f} pp   ({pct(r.q_if_true)} if true, "
-                          f"{pct(r.q_if_false)} if not)"), xy=(100 * r.move, i),
+        beside = "" if is_missing(r.q_if_true) or is_missing(r.q_if_false) else \
+            f"   ({pct(r.q_if_true)} if true, {pct(r.q_if_false)} if not)"  # not an outcome row
+        ax.annotate(plain(f"{100 * r.move:.1f} pp{beside}"), xy=(100 * r.move, i),
                     xytext=(4, 0), textcoords="offset points", va="center", fontsize=8,
                     color="#444444")
     ax.set_yticks(range(len(v)), [plain(_clip(str(n), 32)) for n in v.node])
