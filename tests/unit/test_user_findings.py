@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -137,6 +138,16 @@ def test_validate_of_a_json_schema_is_one_located_line(tmp_path, capsys) -> None
         f"{f}:1:1: not a pactsim scenario (no `pactsim:` version and none of its sections: "
         f"{SECTIONS}); its top-level keys are '$schema', 'title', 'type', 'properties', "
         "'required', ... (7 in all)"]
+
+
+def test_validate_of_the_shipped_schema_is_one_line(capsys) -> None:
+    f = Path(__file__).parents[2] / "scenarios" / "pactsim.schema.json"
+    code, out, err = call(capsys, "validate", f)
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"{f}:1:1: not a pactsim scenario (no `pactsim:` version and none of its sections: "
+        f"{SECTIONS}); its top-level keys are '$defs', 'additionalProperties', 'description', "
+        "'properties', 'title', ... (12 in all)"]
 
 
 def test_sections_indented_under_one_key_are_pointed_at() -> None:

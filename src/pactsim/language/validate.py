@@ -616,8 +616,9 @@ def _not_a_scenario(c: _Checker, data: Mapping[Any, Any], allowed_top: Sequence[
     keys = list(itertools.islice(data, 5))
     listed = ", ".join(shown(k, 30) for k in keys) + (
         f", ... ({len(data)} in all)" if len(data) > len(keys) else "")
-    inside = next((k for k, v in data.items() if isinstance(v, Mapping) and "pactsim" in v),
-                  None)
+    # sections indented under one key (`pactsim: 1` there; not a JSON schema's properties)
+    inside = next((k for k, v in data.items() if isinstance(v, Mapping) and "pactsim" in v
+                   and not isinstance(v["pactsim"], Mapping | list)), None)
     hint = "" if inside is None else (f"; the sections are under {shown(inside, 30)}: move "
                                       "them to the top level, unindented")
     c.report((), f"not a pactsim scenario (no `pactsim:` version and none of its sections: "
