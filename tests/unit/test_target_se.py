@@ -114,7 +114,8 @@ def test_the_cli_stops_at_the_target_and_says_so(capsys, tmp_path):
                      "--seed", "1"]) == 0
     captured = capsys.readouterr()
     assert captured.err.strip().splitlines() == [
-        "pactsim: note: simulate: stopped at the cap n = 1,000 before every watched standard "
-        "error reached target_se = 0.0001 (the largest is 0.017); raise n"]
+        "pactsim: note: the Monte Carlo run stopped at the cap n = 1,000 draws before every "
+        "watched standard error reached the target of 0.0001 (0.01 percentage points): the "
+        "largest is 0.017 (1.7 points); raise n"]
     assert "NOT reached within n = 1,000" in captured.out
     assert main(["run", str(FLAGSHIP), "--target-se", "1"]) == 2
