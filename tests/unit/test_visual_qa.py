@@ -401,3 +401,13 @@ def test_report_a_lone_card_is_not_stretched() -> None:
     page = report_html(pactsim.exact(sc), sensitivity=None)
     assert page.count('<div class="card">') == 1
     assert ".cards{display:grid;grid-template-columns:repeat(auto-fill," in page
+
+
+def test_table_cells_do_not_break_names_mid_word() -> None:
+    # `overflow-wrap: anywhere` lets a table shrink a column below its longest word, so
+    # node names broke mid-word (ukraine_war_continue|s); break-word keeps words whole
+    # unless one alone is wider than the page
+    from pactsim.views.display import CSS
+
+    rule = next(r for r in CSS.split("}") if r.strip().startswith(".pactsim td{"))
+    assert "overflow-wrap:break-word" in rule and "anywhere" not in rule

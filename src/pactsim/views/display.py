@@ -89,7 +89,7 @@ CSS = """
 .pactsim th{text-align:left;font-weight:600;border-bottom:1px solid rgba(128,128,128,.45);
  padding:3px 10px 3px 0;white-space:nowrap}
 .pactsim td{padding:2px 10px 2px 0;border-bottom:1px solid rgba(128,128,128,.15);
- vertical-align:top;text-align:left;overflow-wrap:anywhere}
+ vertical-align:top;text-align:left;overflow-wrap:break-word}
 .pactsim td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .pactsim td.ci{font-variant-numeric:tabular-nums;white-space:nowrap;opacity:.7}
 .pactsim tr.pillar td{font-weight:600;border-top:1px solid rgba(128,128,128,.3)}
