@@ -509,6 +509,9 @@ class Results:
                 x = answer[~np.isnat(answer)].astype(np.int64) if kind == "date" else \
                     answer[~np.isnan(answer.astype(np.float64))]
                 qs = np.quantile(x.astype(np.float64), [0.1, 0.5, 0.9]) if len(x) else []
+                if name.strip() in st.moments:  # a question: the streaming mean and sd, to
+                    mo = st.moments[name.strip()]  # the last bit whatever the blocks
+                    name = name.strip()
                 return replace(_s.numeric_summary(name, kind, mo, values, self.n),
                                quantiles=dict(zip((0.1, 0.5, 0.9), map(float, qs), strict=False)))
         return _s.numeric_summary(name, kind, mo, values, self.n)
