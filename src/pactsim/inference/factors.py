@@ -149,6 +149,27 @@ def project(f: Factor, keep: Collection[int]) -> Factor:
     return sum_out(f, [v for v in f.vars if v not in keep])
 
 
+def connected(scopes: Iterable[Sequence[int]]) -> Callable[[int], int]:
+    """The connected parts of the graph in which each scope's variables are joined: a
+    function giving each variable its part's representative (union-find, paths halved;
+    a variable in no scope is a part of its own)."""
+    root: dict[int, int] = {}
+
+    def find(v: int) -> int:
+        root.setdefault(v, v)
+        while root[v] != v:
+            root[v] = root[root[v]]
+            v = root[v]
+        return v
+
+    for vars_ in scopes:
+        for u in vars_[1:]:
+            a, b = find(vars_[0]), find(u)
+            if a != b:
+                root[a] = b
+    return find
+
+
 def interaction_graph(scopes: Iterable[Sequence[int]],
                       variables: Iterable[int] = ()) -> dict[int, set[int]]:
     """Undirected graph joining every two variables that share a factor (the moral graph)."""

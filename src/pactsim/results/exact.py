@@ -438,20 +438,7 @@ class ExactResults:
         keep = net.ancestors(sorted({*query, *lik}))
         factors = [weighted_factor(net.factors[v], v, lik[v]) if v in lik else net.factors[v]
                    for v in keep]
-        root = {v: v for v in keep}
-
-        def find(v: int) -> int:
-            root.setdefault(v, v)
-            while root[v] != v:
-                root[v] = root[root[v]]
-                v = root[v]
-            return v
-
-        for f in factors:
-            for u in f.vars[1:]:
-                a, b = find(f.vars[0]), find(u)
-                if a != b:
-                    root[a] = b
+        find = fx.connected(f.vars for f in factors)
         wanted = {find(v) for v in query}
         parts: dict[int, tuple[list[int], list[fx.Factor]]] = {}
         for v, f in zip(keep, factors, strict=True):

@@ -294,20 +294,7 @@ class ConditionedExactResults(ExactResults):
         share variables; a calibrated part's cliques all have its total)."""
         if self._components is None:
             beliefs = self._prior_tree.beliefs
-            root: dict[int, int] = {}
-
-            def find(v: int) -> int:
-                root.setdefault(v, v)
-                while root[v] != v:
-                    root[v] = root[root[v]]
-                    v = root[v]
-                return v
-
-            for b in beliefs.values():
-                for u in b.vars[1:]:
-                    a, c = find(b.vars[0]), find(u)
-                    if a != c:
-                        root[a] = c
+            find = fx.connected(b.vars for b in beliefs.values())
             first: dict[int, int] = {}
             for c, b in beliefs.items():
                 if b.vars:
