@@ -446,10 +446,9 @@ class _Variants:
         key = self._key(mask)
         if key in built.kept:
             return built.kept[key]
-        if built.errors.get(key) is not None:
-            err = built.errors[key]
-            assert err is not None
-            return err
+        known = built.errors.get(key)
+        if known is not None:
+            return known
         data = copy.deepcopy(built.a_dump)
         chosen = [leaf for i, e in enumerate(self.edits) if mask >> i & 1 for leaf in e.leaves]
         chosen.sort(key=lambda leaf: leaf.kind == "order")  # reorder after adding
@@ -462,8 +461,9 @@ class _Variants:
             built.errors[key] = err
             return err
         except (KeyError, TypeError, ValueError) as err:  # a path another edit removed
-            built.errors[key] = ScenarioError(f"cannot apply these edits together: {err}")
-            return built.errors[key]  # type: ignore[return-value]
+            refused = ScenarioError(f"cannot apply these edits together: {err}")
+            built.errors[key] = refused
+            return refused
         built.errors[key] = None
         built.kept[key] = sc
         if len(built.kept) > _KEEP_VARIANTS:  # memory bounded whatever the number of edits
