@@ -6,6 +6,7 @@ before any blind search."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,27 @@ def test_the_pairing_note_only_comes_with_monte_carlo() -> None:
     assert not any("pairs their draws" in n for n in exact.notes)
     mc = pactsim.diff(a, b, "military", method="mc", n=2000)
     assert any("pairs their draws" in n for n in mc.notes)
+
+
+def test_the_named_edits_are_found_where_a_blind_search_would_give_up() -> None:
+    # removing `shock` needs the edits of both nodes given it: a pair among 62 edits,
+    # C(62, 2) = 1,891 variants, past MAX_SEARCH. The error names them, so they are
+    # found at once; a blind search would have merged all 62 edits into one.
+    events = "".join(f"  e{i}: {{p: 0.5}}\n" for i in range(60))
+    a_text = ("pactsim: 1\nid: w\nas_of: 2024-11-05\nhorizon: 2025-12-31\nevents:\n"
+              + events + "  shock: {p: 0.2}\npillars:\n"
+              "  military: {given: [shock], table: {true: 0.9, false: 0.5}}\n"
+              "  trade: {given: [shock], table: {true: 0.7, false: 0.4}}\n")
+    b_text = (a_text.replace("{p: 0.5}", "{p: 0.6}").replace("  shock: {p: 0.2}\n", "")
+              .replace("{given: [shock], table: {true: 0.9, false: 0.5}}", "{p: 0.6}")
+              .replace("{given: [shock], table: {true: 0.7, false: 0.4}}", "{p: 0.5}"))
+    a, b = pactsim.loads(a_text), pactsim.loads(b_text)
+    edits, _ = diff_module.edits_between(a, b)
+    assert len(edits) == 63 and math.comb(62, 2) > diff_module.MAX_SEARCH
+    notes: list[str] = []
+    grouped = diff_module._group_singles(diff_module._Variants(a, b, edits), notes)
+    merged = [e for e in grouped.edits if len(e.leaves) > 1]
+    assert len(grouped.edits) == 61  # the 60 events, and shock with military and trade
+    assert len(merged) == 1 and {leaf.path[1] for leaf in merged[0].leaves} == {
+        "shock", "military", "trade"}
+    assert not any("every remaining edit" in n for n in notes)
