@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -771,6 +772,54 @@ def _binned_plot(res: ResultsLike, name: str, s: Any, bins: pd.DataFrame, ax: Ax
     return fig if own else ax
 
 
+def _support(res: ResultsLike, name: str) -> tuple[float, float]:
+    """The least and greatest value ``name`` can take, when it is a numeric attribute
+    or a question that is just one (the union over its table's rows of each law's
+    range, rounded with ``round: true``; a lognormal is never below 0); else, or
+    for an unbounded law, ``(-inf, inf)``."""
+    model = getattr(res, "model", None)
+    plans = {a.name: a for a in getattr(model, "attributes", ())}
+    questions = getattr(res.scenario, "questions", None) or {}
+    if name not in plans and name in questions:
+        name = res.scenario.question_text(name).strip()
+    plan = plans.get(name)
+    if plan is None:
+        return -math.inf, math.inf
+    ranges = [_law_range(q) for q in plan.quantities if q is not None]
+    if not ranges:
+        return -math.inf, math.inf
+    lo, hi = min(r[0] for r in ranges), max(r[1] for r in ranges)
+    if plan.whole:  # rounded as the draws are (to even at a half)
+        lo, hi = (float(np.rint(x)) if math.isfinite(x) else x for x in (lo, hi))
+    return lo, hi
+
+
+def _law_range(q: Any) -> tuple[float, float]:
+    """The least and greatest value of a :class:`~pactsim.language.attributes.Quantity`."""
+    if q.kind == "fixed":
+        return float(q.a), float(q.a)
+    if q.kind == "uniform":
+        return float(q.a), float(q.b)
+    if q.kind == "values":
+        return float(min(q.values)), float(max(q.values))
+    if q.kind == "lognormal":
+        return 0.0, math.inf
+    return -math.inf, math.inf
+
+
+def _cut_words(mean: float, sd: float, floor: float, ceiling: float) -> str:
+    """What the mean ± sd bar leaves out: ", cut at 0, the least possible value" and
+    the like, or nothing when mean ± sd lies within the values possible."""
+    low, high = mean - sd < floor, mean + sd > ceiling
+    if low and high:
+        return f", cut to the possible values {_num(floor)} to {_num(ceiling)}"
+    if low:
+        return f", cut at {_num(floor)}, the least possible value"
+    if high:
+        return f", cut at {_num(ceiling)}, the greatest possible value"
+    return ""
+
+
 def _summary_plot(res: ResultsLike, name: str, s: Any, ax: Axes | None,
                   heading: bool) -> Figure | Axes:
     """What a summary without a distribution has: the 10–90% range with its median
@@ -786,15 +835,23 @@ def _summary_plot(res: ResultsLike, name: str, s: Any, ax: Axes | None,
             ax.plot([q[0.5]], [0.5], marker="|", markersize=22, markeredgewidth=2.5,
                     color=DARK, linestyle="none", label=f"median {_num(q[0.5])}")
         note = "10%, 50% and 90% quantiles"
-    else:
+        floor, ceiling = -math.inf, math.inf
+    else:  # mean and sd only: the bar is mean ± sd, cut to the values it can take
         sd = 0.0 if is_missing(s.sd) else float(s.sd)
-        ax.plot([s.mean - sd, s.mean + sd], [0.5, 0.5], color=LIGHT, linewidth=14,
-                solid_capstyle="butt", label=f"mean ± sd ({number(sd)})")
-        lo, hi = s.mean - sd, s.mean + sd
-        note = ("no distribution kept (too many distinct values): simulate with "
-                "keep_draws=True for its histogram")
+        floor, ceiling = _support(res, name)
+        lo, hi = max(s.mean - sd, floor), min(s.mean + sd, ceiling)
+        ax.plot([lo, hi], [0.5, 0.5], color=LIGHT, linewidth=14, solid_capstyle="butt",
+                label=f"mean ± sd ({number(sd)}){_cut_words(s.mean, sd, floor, ceiling)}")
+        for bound, cut in ((floor, lo > s.mean - sd), (ceiling, hi < s.mean + sd)):
+            if cut:
+                ax.axvline(bound, color="#777777", linewidth=1.2, zorder=3)
+        note = ("no quantiles kept (too many distinct values), so the bar is the mean ± 1 "
+                "sd, not an interval of stated chance; keep_draws=True gives its histogram")
     pad = 0.15 * (hi - lo) if hi > lo else 1.0
-    ax.set_xlim(lo - pad, hi + pad)
+    # no room shown past a value it cannot take: at most a sliver beyond a bound
+    sliver = min(pad, 0.02 * (hi - lo)) if hi > lo else pad
+    ax.set_xlim(lo - pad if lo - pad >= floor else floor - sliver,
+                hi + pad if hi + pad <= ceiling else ceiling + sliver)
     ax.set_ylim(0, 1)
     ax.set_yticks([])
     if not is_missing(s.mean):
@@ -825,10 +882,12 @@ def numeric(res: ResultsLike, name: str, ax: Axes | None = None, *,
     the kept Monte Carlo draws, weighted under evidence; exact results take each
     bin from P(name < edge)) with its 80% interval shaded and its median and mean
     marked. Without either (a continuous attribute of a run that kept no draws)
-    it draws what the summary has: the 10–90% range, median and mean. Draws
-    without a value (a date question on an agreement never signed, an attribute
-    whose gate is closed) are counted in the subtitle. ``heading=False`` leaves
-    out the title and the run line.
+    it draws what the summary has: the 10–90% range, median and mean; or, with
+    mean and sd only, mean ± sd cut at the least and greatest values the
+    attribute's law can take (a lognormal is never below 0), as its legend says.
+    Draws without a value (a date question on an agreement never signed, an
+    attribute whose gate is closed) are counted in the subtitle.
+    ``heading=False`` leaves out the title and the run line.
 
     Raises
     ------
@@ -955,6 +1014,36 @@ def _spread(ys: list[float], gap: float, low: float, high: float) -> list[float]
     return out
 
 
+#: Where a timeline's leader lines bend and end, in axes fraction: level from the
+#: curve's end (at 1) to the first, straight to the second, level to the third, where
+#: the label starts.
+_LEADER = (1.012, 1.04, 1.05)
+
+
+def _end_labels(ax: Axes, ends: list[float], texts: list[str], colours: list[str],
+                styles: list[str]) -> None:
+    """Label each curve right of the axes at its end value ``ends`` (in percent):
+    labels in the order of the values (ties in the order given), at least 6 points of
+    the axis apart (:func:`_spread`), each joined to its curve's end by a leader line
+    that runs level from the curve, then straight, then level into the label's left
+    edge. Heights are in the order of the values at both ends, so no two leader lines
+    cross, and every leader ends at its label's left edge, so none runs under a label."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
+
+    ys = _spread(ends, 6.0, 2.0, 98.0)
+    trans = ax.get_yaxis_transform()  # x in axes fraction, y in data
+    bend, straight, start = _LEADER
+    for end, y, text, colour, style in zip(ends, ys, texts, colours, styles, strict=True):
+        leader = Path([(1.0, end), (bend, end), (straight, y), (start, y)])
+        ax.add_patch(PathPatch(leader, transform=trans, fill=False, edgecolor=colour,
+                               linewidth=0.7, linestyle=style, joinstyle="round",
+                               capstyle="butt", clip_on=False))
+        ax.annotate(plain(text), xy=(1.0, end), xycoords=trans, xytext=(start + 0.004, y),
+                    textcoords=trans, va="center", ha="left", fontsize=9, color=colour,
+                    fontweight="bold", annotation_clip=False)
+
+
 def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | None = None,
              band: bool = True, heading: bool = True) -> Figure | Axes:
     """Every dated node's P(happened on or before date) on one date axis.
@@ -963,7 +1052,8 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
     in file order; ``nodes`` picks some), each with its 95% Monte Carlo band
     (``band``; exact results have none) and a dot at its median date given it
     happens by the horizon. Each curve is labelled at its right end with its
-    chance by the horizon; labels are moved apart so they never overlap.
+    chance by the horizon; labels are moved apart so they never overlap, in the
+    order of the curves' ends, and joined to them by leader lines that never cross.
     ``heading=False`` leaves out the title and the run line.
 
     Examples
@@ -1014,14 +1104,7 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
                            "pactsim.simulate dates them")
     ax.set_ylim(0, 100)
     _date_axis(ax, res, x[0], x[-1])
-    ys = _spread(ends, 6.0, 2.0, 98.0)
-    trans = ax.get_yaxis_transform()  # x in axes fraction, y in data
-    for end, y, text, colour, style in zip(ends, ys, texts, colours, styles, strict=True):
-        ax.annotate(plain(text), xy=(1.0, end), xycoords=trans, xytext=(1.02, y),
-                    textcoords=trans, va="center", ha="left", fontsize=9, color=colour,
-                    fontweight="bold", annotation_clip=False,
-                    arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.6,
-                                "linestyle": style, "shrinkA": 0, "shrinkB": 2})
+    _end_labels(ax, ends, texts, colours, styles)
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -1103,11 +1186,96 @@ def date_cdf(res: ResultsLike, node: str, ax: Axes | None = None, *, band: bool 
 def diff(d: Any, target: str | None = None, ax: Axes | None = None, *,
          heading: bool = True) -> Figure | Axes:
     """Waterfall of a :func:`pactsim.diff`'s attribution of ``target``: A's value,
-    each edit's Shapley value, B's value (see :func:`pactsim.views.diff.plot_diff`;
-    the same as ``d.plot(target)``)."""
-    from pactsim.views.diff import plot_diff
+    each edit's Shapley value (in the order of the edits), B's value.
 
-    return plot_diff(d, target, ax, heading=heading)
+    Each edit is named as the text table names it
+    (:func:`pactsim.views.diff.format_diff`: the edit's paths, a long group cut to
+    its first paths and how many more). A value of 0 (or too small to show as a
+    bar) gets a mark at 0 beside its label, so an end at 0% reads as 0, not as
+    missing. Monte Carlo Shapley values carry 95% whiskers. Without ``ax`` returns
+    a new :class:`~matplotlib.figure.Figure` (not kept by pyplot); with ``ax``
+    draws there and returns it.
+
+    Raises
+    ------
+    ArgumentError
+        When the diff attributes no question, or not ``target``.
+
+    Examples
+    --------
+    >>> fig = diff(pactsim.diff(a, b, "signed_by_2024"))   # doctest: +SKIP
+    """
+    from pactsim.errors import ArgumentError
+    from pactsim.views.diff import _edit_label, _ends, _shapley_how
+
+    if not len(d.totals):
+        raise ArgumentError("this diff attributes no question (no edit changes a number)")
+    targets = [str(t) for t in d.totals.target]
+    if target is None:
+        target = targets[0]
+    if target not in targets:
+        raise ArgumentError(f"{target!r} was not attributed; this diff attributes "
+                            f"{', '.join(targets)} (pass questions= to pactsim.diff)")
+    t = d.totals[d.totals.target == target].iloc[0]
+    part = d.attribution[d.attribution.target == target]
+    names = _ends(d)
+    labels = [names[0], *[_edit_label(str(e)) for e in part.edit], names[1]]
+    k = len(labels)
+    own = ax is None
+    fig, ax = _start(ax, (9, 1.7 + 0.45 * k))
+    base, new = 100 * float(t.a), 100 * float(t.b)
+    ax.barh(0, base, color=GREY, height=0.6)
+    ax.barh(k - 1, new, color=DARK, height=0.6)
+    cum, right = base, max(base, new)
+    for i, (_, r) in enumerate(part.iterrows(), start=1):
+        v = 100 * float(r.shapley)
+        ax.barh(i, v, left=cum, color="#3a8a4f" if v >= 0 else ACCENT, height=0.6)
+        se = 100 * float(r.shapley_stderr) if not is_missing(r.shapley_stderr) else 0.0
+        if se > 0:
+            ax.errorbar(cum + v, i, xerr=_Z95 * se, color="#333333", capsize=2, linewidth=0.8)
+        ax.plot([cum, cum], [i - 1.3, i + 0.3], color="#888888", linewidth=0.7, linestyle=":")
+        end = max(cum, cum + v) + (_Z95 * se if v >= 0 else 0.0)
+        ax.annotate(f"{v:+.1f} pp", xy=(end, i), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=9, color="#333333")
+        cum += v
+        right = max(right, end)
+    ax.plot([cum, cum], [k - 2.3, k - 0.7], color="#888888", linewidth=0.7, linestyle=":")
+    lo = min(0.0, base, new, cum)
+    span = max(right - lo, 1e-9)
+    # an end too small to see as a bar (under 0.6% of the axis, 0 above all): a mark at
+    # its value, so that 0% reads as 0 and not as a bar left out
+    thin = [(i, v, c) for i, v, c in ((0, base, GREY), (k - 1, new, DARK))
+            if abs(v) < _THIN_BAR * span]
+    for i, v, colour in thin:  # a bar seen edge on: as high as the bars, 3.5 points wide
+        ax.plot([v, v], [i - 0.3, i + 0.3], color=colour, linewidth=3.5,
+                solid_capstyle="butt", clip_on=False, zorder=3)
+    marked = {i for i, _, _ in thin}
+    for i, v in ((0, base), (k - 1, new)):
+        ax.annotate(f"{v:.1f}%", xy=(v, i), xytext=(8 if i in marked else 4, 0),
+                    textcoords="offset points", va="center", fontsize=10,
+                    color=DARK if i else "#333333")
+    ax.set_yticks(range(k), [plain(s) for s in labels])
+    ax.invert_yaxis()
+    # room left of 0 for a mark at 0, off the axis line
+    left = lo - (0.015 * span if thin and lo == 0 else 0.0)
+    ax.set_xlim(left, right + 0.12 * span + 1)
+    _percent_axis(ax.xaxis)
+    _frame(ax, "x")
+    ax.tick_params(axis="y", length=0)
+    if heading:
+        how = "Shapley values, " + _shapley_how(t)
+        ax.set_title(plain(f"What moved P({target}): {base:.1f}% → {new:.1f}%"), loc="left",
+                     fontsize=12, fontweight="bold", pad=24)
+        ax.annotate(plain(f"{how}; they sum to the change"
+                          + ("" if t.method == "exact" else "; whiskers: 95% intervals")),
+                    xy=(0, 1), xycoords="axes fraction", xytext=(0, 7),
+                    textcoords="offset points", fontsize=9, color="#555555", va="bottom")
+    return fig if own else ax
+
+
+#: Narrowest end bar of :func:`diff`, as a share of its axis, drawn as a bar; a
+#: narrower one (0%) gets a mark at its value instead.
+_THIN_BAR = 0.006
 
 
 def tornado(s: Any, top: int = 15, ax: Axes | None = None, *,
