@@ -54,24 +54,29 @@ def _names(fig: Any) -> list[str]:
 
 
 # -- the diff waterfall -------------------------------------------------------------------------
-def test_diff_names_edits_as_the_table_does(two: pactsim.Scenario) -> None:
+def test_diff_names_a_short_edit_with_its_values(two: pactsim.Scenario) -> None:
+    """A single edit that fits reads ``path: before → after``, as the text's Edits list."""
     d = pactsim.diff(two, two.with_changes({"a.p": 0.6, "b.p": 0.7}), "both")
-    edits = [str(e) for e in d.attribution.edit]
     assert _names(plot.diff(d, "both")) == [
-        "A (before)", *[_edit_label(e) for e in edits], "B (after)"]
-    assert _names(plot.diff(d, "both"))[1:3] == ["a.p", "b.p"]  # not "a.p: 0.3 → 0.6"
-    table = format_diff(d).split("Attribution of P(both)")[1]
-    for e in edits:  # the same names stand in the text table's rows
-        assert f"\n  {_edit_label(e)} " in table
+        "A (before)", "a.p: 0.3 → 0.6", "b.p: 0.5 → 0.7", "B (after)"]
+    said = {e.name: e.describe() for e in d.edits}
+    assert said == {"a.p": "a.p: 0.3 -> 0.6", "b.p": "b.p: 0.5 -> 0.7"}
 
 
-def test_diff_shortens_a_long_group_of_edits_as_the_table_does(two: pactsim.Scenario) -> None:
+def test_diff_names_a_long_edit_as_the_table_does(two: pactsim.Scenario) -> None:
+    """A group of edits (no one ``before → after``) or a long description is named as
+    the text table names it: its paths, a long group cut to its first and how many more."""
     d = pactsim.diff(two, two.with_changes({"a.p": 0.6, "b.p": 0.7}), "both")
     long = " + ".join(f"node_{i}.p" for i in range(30))
     att = d.attribution.copy()
     att.loc[att.index[0], "edit"] = long
-    shown = _names(plot.diff(dataclasses.replace(d, attribution=att), "both"))[1]
-    assert shown == _edit_label(long) and len(shown) <= 60 and shown.endswith(" more)")
+    att.loc[att.index[1], "edit"] = "a.p + b.p"
+    shown = _names(plot.diff(dataclasses.replace(d, attribution=att), "both"))[1:3]
+    assert shown == [_edit_label(long, 46), "a.p + b.p"]
+    assert len(shown[0]) <= 46 and shown[0].endswith(" more)")
+    table = format_diff(d).split("Attribution of P(both)")[1]
+    for e in ("a.p", "b.p"):  # the table names the same edits by their paths
+        assert f"\n  {_edit_label(e)} " in table
 
 
 def _row_marks(fig: Any, row: int, value: float) -> list[float]:

@@ -15,7 +15,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from pactsim.views.display import escape
-from pactsim.views.format import day, is_missing, json_value, pct, plain
+from pactsim.views.format import day, is_missing, json_value, pct
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -263,7 +263,7 @@ def diff_html(d: Diff, *, heading: str = "What changed from A", top: int = TOP,
         if plots:
             out.append(_png(plot_diff(d, str(t.target)), f"attribution of {t.target}"))
         out.append(_table(["edit", "alone", "Shapley"],
-                          [[str(r.edit), _pp(r.one_at_a_time, r.one_at_a_time_stderr),
+                          [[_edit_label(str(r.edit)), _pp(r.one_at_a_time, r.one_at_a_time_stderr),
                             _pp(r.shapley, r.shapley_stderr)] for _, r in part.iterrows()],
                           f"Attribution of {t.target}"))
     return "".join(out)
@@ -290,62 +290,10 @@ def plot_diff(d: Diff, target: str | None = None, ax: Axes | None = None, *,
     """A horizontal waterfall of the attribution of ``target``: A's value, each
     edit's Shapley value (in the order of the edits), B's value.
 
+    The same figure as :func:`pactsim.views.plot.diff` (``pactsim.plot.diff``).
     Without ``ax`` returns a new :class:`~matplotlib.figure.Figure` (not kept
     by pyplot); with ``ax`` draws there and returns it.
     """
-    from pactsim.errors import ArgumentError
-    from pactsim.views.plot import ACCENT, DARK, GREY, _frame, _percent_axis, _start
+    from pactsim.views.plot import diff
 
-    if not len(d.totals):
-        raise ArgumentError("this diff attributes no question (no edit changes a number)")
-    targets = [str(t) for t in d.totals.target]
-    if target is None:
-        target = targets[0]
-    if target not in targets:
-        raise ArgumentError(f"{target!r} was not attributed; this diff attributes "
-                            f"{', '.join(targets)} (pass questions= to pactsim.diff)")
-    t = d.totals[d.totals.target == target].iloc[0]
-    part = d.attribution[d.attribution.target == target]
-    said = {e.name: e.describe() for e in d.edits}
-    names = _ends(d)
-    labels = [names[0], *[_clip(said.get(str(e), str(e)).replace(" -> ", " → "))
-                          for e in part.edit], names[1]]
-    k = len(labels)
-    own = ax is None
-    fig, ax = _start(ax, (9, 1.7 + 0.45 * k))
-    base, new = 100 * float(t.a), 100 * float(t.b)
-    ax.barh(0, base, color=GREY, height=0.6)
-    ax.barh(k - 1, new, color=DARK, height=0.6)
-    cum, right = base, max(base, new)
-    for i, (_, r) in enumerate(part.iterrows(), start=1):
-        v = 100 * float(r.shapley)
-        ax.barh(i, v, left=cum, color="#3a8a4f" if v >= 0 else ACCENT, height=0.6)
-        se = 100 * float(r.shapley_stderr) if not is_missing(r.shapley_stderr) else 0.0
-        if se > 0:
-            ax.errorbar(cum + v, i, xerr=1.96 * se, color="#333333", capsize=2, linewidth=0.8)
-        ax.plot([cum, cum], [i - 1.3, i + 0.3], color="#888888", linewidth=0.7, linestyle=":")
-        end = max(cum, cum + v) + (1.96 * se if v >= 0 else 0.0)
-        ax.annotate(f"{v:+.1f} pp", xy=(end, i), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=9, color="#333333")
-        cum += v
-        right = max(right, end)
-    ax.plot([cum, cum], [k - 2.3, k - 0.7], color="#888888", linewidth=0.7, linestyle=":")
-    for i, v in ((0, base), (k - 1, new)):
-        ax.annotate(f"{v:.1f}%", xy=(v, i), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=10, color=DARK if i else "#333333")
-    ax.set_yticks(range(k), [plain(s) for s in labels])
-    ax.invert_yaxis()
-    lo = min(0.0, base, new, cum)
-    ax.set_xlim(lo, right + 0.12 * max(right - lo, 1e-9) + 1)
-    _percent_axis(ax.xaxis)
-    _frame(ax, "x")
-    ax.tick_params(axis="y", length=0)
-    if heading:
-        how = "Shapley values, " + _shapley_how(t)
-        ax.set_title(plain(f"What moved P({target}): {base:.1f}% → {new:.1f}%"), loc="left",
-                     fontsize=12, fontweight="bold", pad=24)
-        ax.annotate(plain(f"{how}; they sum to the change"
-                          + ("" if t.method == "exact" else "; whiskers: 95% intervals")),
-                    xy=(0, 1), xycoords="axes fraction", xytext=(0, 7),
-                    textcoords="offset points", fontsize=9, color="#555555", va="bottom")
-    return fig if own else ax
+    return diff(d, target, ax, heading=heading)

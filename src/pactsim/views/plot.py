@@ -61,6 +61,9 @@ DARK, LIGHT, GREY, ACCENT = "#2f5d8a", "#9cbad8", "#d0d0d0", "#c45a1b"
 #: One colour per dated node of a timeline (signing first, in DARK); then they repeat.
 PALETTE = (DARK, ACCENT, "#3a8a4f", "#8a4fa0", "#b8860b", "#4aa3a8", "#a0404a", "#666666")
 _Z95 = 1.959963984540054
+#: Characters of an edit's label in the diff waterfall: ``path: before → after`` up to this,
+#: else the edit's name (a long group cut as the text table cuts it).
+_EDIT_WIDTH = 46
 
 
 def _start(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -1188,7 +1191,8 @@ def diff(d: Any, target: str | None = None, ax: Axes | None = None, *,
     """Waterfall of a :func:`pactsim.diff`'s attribution of ``target``: A's value,
     each edit's Shapley value (in the order of the edits), B's value.
 
-    Each edit is named as the text table names it
+    Each edit is named ``path: before → after`` when that fits in
+    :data:`_EDIT_WIDTH` characters, else as the text table names it
     (:func:`pactsim.views.diff.format_diff`: the edit's paths, a long group cut to
     its first paths and how many more). A value of 0 (or too small to show as a
     bar) gets a mark at 0 beside its label, so an end at 0% reads as 0, not as
@@ -1219,7 +1223,14 @@ def diff(d: Any, target: str | None = None, ax: Axes | None = None, *,
     t = d.totals[d.totals.target == target].iloc[0]
     part = d.attribution[d.attribution.target == target]
     names = _ends(d)
-    labels = [names[0], *[_edit_label(str(e)) for e in part.edit], names[1]]
+    said = {e.name: e.describe().replace(" -> ", " → ") for e in d.edits}
+
+    def label(edit: str) -> str:
+        """``path: before → after`` when it fits, else the edit's name as the table gives it."""
+        text = said.get(edit, "")
+        return text if text and len(text) <= _EDIT_WIDTH else _edit_label(edit, _EDIT_WIDTH)
+
+    labels = [names[0], *[label(str(e)) for e in part.edit], names[1]]
     k = len(labels)
     own = ax is None
     fig, ax = _start(ax, (9, 1.7 + 0.45 * k))
