@@ -2,9 +2,9 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python tools/strip_notebooks.py            # strip notebooks/*.ipynb in place
-    .venv/bin/python tools/strip_notebooks.py --check    # list what is not stripped; exit 1 if any
-    .venv/bin/python tools/strip_notebooks.py PATH ...   # particular notebooks
+    .venv/bin/python notebooks/strip_outputs.py          # strip notebooks/*.ipynb in place
+    .venv/bin/python notebooks/strip_outputs.py --check  # list what is not stripped; exit 1 if any
+    .venv/bin/python notebooks/strip_outputs.py PATH ... # particular notebooks
 
 A stripped notebook has, in every code cell, no outputs and ``execution_count``
 ``None``, and no per-run cell metadata (execution timings, collapsed/scrolled
