@@ -58,6 +58,18 @@
    ``Σ_l P(l)|P(Q|l) − P(Q)|``, ``Σ_l P(l)(P(Q|l) − P(Q))²`` and I(Q; X), with
    P(X), P(Q | X), P(Q | not X) left empty.
 
+   **Rows that are the question itself are left out**, with a note naming
+   them. When the question reads nothing but one node X's outcome (``X``,
+   ``not X``, ``X == l``, ``X != l``, ``in(X, ...)``, or named questions built
+   only on those; no ``.date``), learning X's outcome settles it: the rows
+   ``X: which outcome`` and any yes/no row of X whose two sides each give one
+   answer (``X`` for a question ``X`` or ``not X``; ``X == named`` for ``X ==
+   named``) would only show the largest value there is, ``Q(1 − Q)`` and the
+   entropy of Q. Other rows of X stay (for ``instc == named``, ``instc`` and
+   ``instc == generic``), and so does another node that equals the question
+   only through the model's numbers (``signing`` for ``legal_form ==
+   binding_treaty`` when the table makes them one).
+
 Exact or Monte Carlo
 --------------------
 Each value is computed by exact inference where the model allows it (no
@@ -689,12 +701,95 @@ def voi_row(px: float, q1: float, q0: float) -> tuple[float, float, float, float
     return q, move, brier, max(mi, 0.0)
 
 
-def _voi(engine: _Engine, question: str) -> list[tuple[Any, ...]]:
+def _self_rows(sc: Scenario, expr: str) -> set[str]:
+    """The value-of-information rows whose observation *is* the question ``expr``.
+
+    When ``expr`` reads nothing but one node X's outcome (X itself, ``X == l``,
+    ``X != l``, ``not X``, ``in(X, ...)``, or questions built only on those; no
+    ``.date``, driver or attribute), the question is a function f of X's outcome,
+    found by evaluating ``expr`` once per outcome. Then learning which outcome X has
+    settles the question (row ``X: which outcome``), and so does a yes/no row of X
+    (``X``, ``X == l``) whose two sides each give one answer of f. These rows are
+    the question itself; any other row, including another node that equals the
+    question only through the model's numbers, is not. Empty when f is constant.
+    """
+    from pactsim.inference.compile import compile_scenario
+    from pactsim.language import expr as _expr
+
+    model = compile_scenario(sc)
+    scope = model.scope()
+    try:
+        tree = _expr.compile_condition(expr, scope)
+    except PactsimError:  # pragma: no cover - the engine has answered this question
+        return set()
+    rows = {_expr.outcome_name(x, lv): x for x, levels in sc.outcomes.items()
+            for lv in levels if lv != _expr.ABSENT}
+    nodes: set[str] = set()
+    seen: set[str] = set()
+    stack = [tree]
+    while stack:  # the question and the questions it reads (each once: no recursion)
+        for e in _expr.walk(stack.pop()):
+            if isinstance(e, _expr.DateOf | _expr.DaysBetween):
+                return set()  # a date: X's outcome does not tell it
+            if not isinstance(e, _expr.Name):
+                continue
+            if e.name in model.questions:
+                if e.name not in seen:
+                    seen.add(e.name)
+                    stack.append(model.questions[e.name][0])
+            elif e.name in rows:
+                nodes.add(rows[e.name])
+            elif e.name in scope and scope[e.name].type == "bool":
+                nodes.add(e.name)
+            else:
+                return set()  # a driver or numeric attribute
+    if len(nodes) != 1:
+        return set()
+    (x,) = nodes
+    levels = sc.outcomes.get(x)
+    if levels is None:  # binary: its two outcomes
+        splits = {x: np.array([True, False])}
+        values: dict[str, NDArray[Any]] = {x: splits[x]}
+    else:
+        out = np.array(levels)
+        splits = {x: out != _expr.ABSENT}
+        splits.update((f"{x} == {lv}", out == lv) for lv in levels if lv != _expr.ABSENT)
+        values = {x: splits[x]}
+        values.update((_expr.outcome_name(x, lv), out == lv) for lv in levels
+                      if lv != _expr.ABSENT)
+    for q, (qtree, _kind) in model.questions.items():  # in evaluation order
+        if q in seen:
+            values[q] = _expr.evaluate(qtree, values)
+    f = _expr.evaluate(tree, values).astype(bool)
+    if f.all() or not f.any():
+        return set()  # the wording settles the question: no row is it
+    found = {name for name, side in splits.items()
+             if side.any() and not side.all() and len(set(f[side])) == 1
+             and len(set(f[~side])) == 1}
+    if levels is not None:
+        found.add(f"{x}: which outcome")
+    return found
+
+
+def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
+    """The value-of-information rows of every node (module docstring), less those whose
+    observation is the question itself (:func:`_self_rows`), named in a note."""
+    rows = _voi_rows(engine)
+    itself = _self_rows(engine.sc, engine.target.expr)
+    left_out = [r[0] for r in rows if r[0] in itself]
+    if left_out:
+        engine.notes.append(f"not in what to watch: {', '.join(left_out)} (the question "
+                            f"itself: learning {'it' if len(left_out) == 1 else 'any'} "
+                            "settles it)")
+    return [r for r in rows if r[0] not in itself]
+
+
+def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
     sc, target = engine.sc, engine.target
     rows: list[tuple[Any, ...]] = []
     candidates: list[tuple[str, str, str]] = []
     for view in sc.iter_nodes():
-        if view.kind in ("driver", "question") or view.name == question:
+        if view.kind in ("driver", "question"):
             continue
         spec: Any = view.spec
         # context: an event of the world, not a milestone and not drawn given the signing
@@ -762,7 +857,7 @@ def _outcome_voi(sc: Scenario, rows: list[tuple[Any, ...]]) -> list[tuple[Any, .
         if node in by_name:  # absent: P(not X), P(Q | not X)
             parts.append((1.0 - by_name[node][3], by_name[node][5]))
         if len(parts) < 2:
-            continue  # one outcome is certain (or X is the question): nothing to learn
+            continue  # one outcome is certain: nothing to learn
         first = by_name.get(node) or by_name[f"{node} == {levels[-1]}"]
         q = sum(w * qx for w, qx in parts)
         move = sum(w * abs(qx - q) for w, qx in parts)
@@ -798,7 +893,10 @@ class Sensitivity:
         mutual information, nats); context events first, each group by
         ``brier``. A categorical node adds rows ``X == l`` (kind ``outcome``)
         and ``X: which outcome`` (kind ``outcomes``, its first three numbers
-        empty; module docstring). Empty for a median question.
+        empty; module docstring). Rows whose observation is the question
+        itself (``instc == named`` and ``instc: which outcome`` for the
+        question ``instc == named``; ``x`` for the question ``x``) are left
+        out and named in :attr:`notes`. Empty for a median question.
     base:
         The question's answer (probability, or the median date).
     """
@@ -894,7 +992,10 @@ def sensitivity(
         Swing only these inputs (names as in the ``input`` column; a name
         ending in ``.`` selects every input under it, e.g. ``"signing."``).
     voi:
-        Compute the value of information (yes/no questions only).
+        Compute the value of information (yes/no questions only), leaving out
+        the rows whose observation is the question itself (the node ``x`` for
+        the question ``x``; ``instc == named`` and ``instc: which outcome`` for
+        ``instc == named``), which :attr:`Sensitivity.notes` names.
     logit_range, factor, driver_shift, sd_factor, delay_scale:
         The default ranges of inputs without a stated uncertainty (module
         docstring): ±1 log-odds, ÷/× 2, ±0.5 sd, ÷/× 1.5, ±20%.
@@ -1007,7 +1108,7 @@ def sensitivity(
         base = _as_date(base, sc)
     voi_rows: list[tuple[Any, ...]] = []
     if voi and target.kind == "p":
-        voi_rows = _voi(engine, question)
+        voi_rows = _voi(engine)
     elif voi:
         engine.notes.append("no value of information for a date (it needs a yes/no question)")
     table = pd.DataFrame(voi_rows, columns=list(VOI_COLUMNS))
