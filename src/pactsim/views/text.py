@@ -20,6 +20,7 @@ from pactsim.views.display import (
     timeline_frame,
     undated_events,
 )
+from pactsim.views.export import TOP
 from pactsim.views.format import LOWER_BOUND, count, day, interval, pct, spread, value
 
 if TYPE_CHECKING:
@@ -49,9 +50,11 @@ def format_results(res: Results) -> str:
     when the scenario has a signing date), the signing curve at key dates,
     the timeline of dated events and milestones (when there are any besides
     the signing), pillars with their clauses, context events (undated), numeric
-    questions, numeric attributes (mean, 10/50/90% and the share with no value)
-    and bundles. A categorical node's outcomes (``instc=named``) are
-    listed under it, one step further in.
+    questions (mean, sd, quantiles), numeric attributes (mean, sd, 10/50/90%
+    and the share with no value) and the most frequent sets of pillars (as
+    many as the JSON and CSV's ``pillar_sets``, :data:`~pactsim.views.export.TOP`).
+    A categorical node's outcomes (``instc=named``) are listed under it, one
+    step further in.
 
     Sections with nothing to show are left out (no pillars: no texts); a
     bundle count that may be low (a pruned table) is shown with its bound.
@@ -131,7 +134,7 @@ def format_results(res: Results) -> str:
     attributes = _attributes(res)
     if attributes:
         sections.append(attributes)
-    b = bundle_frame(res, 5, "pillars")
+    b = bundle_frame(res, TOP, "pillars")  # as many as the export's pillar_sets
     if b is not None and len(b):
         lines = ["Most frequent texts (exact sets of pillars)"]
         for _, row in b.iterrows():
@@ -219,20 +222,27 @@ def _numeric_line(res: Results, name: str) -> str:
 
 
 def _attributes(res: Results) -> list[str]:
-    """The "Attributes" block: each numeric attribute's mean, 10/50/90% quantiles
-    and the share of draws where it has no value (a closed gate)."""
+    """The "Attributes" block: each numeric attribute's mean, sd, 10/50/90% quantiles
+    and the share of draws where it has no value (a closed gate), as the export's
+    ``attributes`` has them. Each column is as wide as its widest entry, so the
+    block fits 80 columns unless a name is long."""
     names = list(getattr(res.scenario, "attributes", None) or {})
     if not names:
         return []
-    width = max(len("Attributes") - 2, *(len(n) for n in names))
-    lines = [f"{'Attributes':<{width + 2}}  {'mean':>9}  {'10%':>9}  {'50%':>9}  {'90%':>9}"
-             "  no value"]
+    head = ["mean", "sd", "10%", "50%", "90%", "no value"]
+    cells = []
     for name in names:
         s = res.numeric(name)
-        qs = "  ".join(f"{value(s.quantiles.get(q, math.nan), s.kind):>9}"
-                       for q in (0.1, 0.5, 0.9))
-        lines.append(f"  {name:<{width}}  {value(s.mean, s.kind):>9}  {qs}  "
-                     f"{pct(s.missing):>8}")
+        cells.append([value(s.mean, s.kind), spread(s.sd, s.kind),
+                      *(value(s.quantiles.get(q, math.nan), s.kind) for q in (0.1, 0.5, 0.9)),
+                      pct(s.missing)])
+    wide = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(head)]
+    width = max(len("Attributes") - 2, *(len(n) for n in names))
+    lines = [f"{'Attributes':<{width + 2}}" + "".join(f"  {h:>{w}}"
+                                                     for h, w in zip(head, wide, strict=True))]
+    lines += [f"  {name:<{width}}" + "".join(f"  {c:>{w}}" for c, w in zip(row, wide,
+                                                                           strict=True))
+              for name, row in zip(names, cells, strict=True)]
     return lines
 
 
