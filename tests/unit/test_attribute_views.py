@@ -282,10 +282,10 @@ def _block(out: str, title: str) -> list[str]:
 
 def test_run_prints_the_attributes_block_with_the_right_numbers(res: pactsim.Results) -> None:
     block = _block(text.format_results(res), "Attributes")
-    assert block[0].split() == ["Attributes", "mean", "10%", "50%", "90%", "no", "value"]
+    assert block[0].split() == ["Attributes", "mean", "sd", "10%", "50%", "90%", "no", "value"]
     row = block[1].split()
     assert row[0] == "days_to_force"
-    mean, q10, q50, q90 = map(float, row[1:5])
+    mean, sd, q10, q50, q90 = map(float, row[1:6])
     n_value = P_SIGNED * N
     half = 0.5 * 10 ** (math.floor(math.log10(MU)) - 2)  # printed to 3 significant digits
     assert mean == pytest.approx(MU, abs=4 * SIGMA / math.sqrt(n_value) + half)
@@ -293,13 +293,14 @@ def test_run_prints_the_attributes_block_with_the_right_numbers(res: pactsim.Res
         x = MU + SIGMA * Z.inv_cdf(p)
         rounding = 0.5 * 10 ** (math.floor(math.log10(x)) - 2)
         assert got == pytest.approx(x, abs=4 * _quantile_se(p, n_value) + rounding), p
-    missing = float(row[5].rstrip("%")) / 100
+    assert sd == pytest.approx(SIGMA, rel=4 / math.sqrt(2 * n_value) + 0.005)  # + rounding
+    missing = float(row[6].rstrip("%")) / 100
     assert missing == pytest.approx(1 - P_SIGNED, abs=4 * math.sqrt(0.16 / N) + 0.0005)
     names = [x.split()[0] for x in block[1:]]
     assert names == ["days_to_force", "n_articles", "term_years"]
     term = block[3].split()  # 20 (0.7 if military: 0.5) or 10: mean 20 - 10 * 0.3 * 0.5
     assert float(term[1]) == pytest.approx(18.5, abs=4 * 10 * math.sqrt(0.15 * 0.85 / N) + 0.05)
-    assert term[2:5] == ["10", "20", "20"]  # P(10 | a value) = 0.15: q10 is 10
+    assert term[3:6] == ["10", "20", "20"]  # P(10 | a value) = 0.15: q10 is 10
 
 
 def test_no_attributes_no_block(tmp_path: Path) -> None:
@@ -405,7 +406,7 @@ def test_cli_run_prints_attributes_and_keeps_their_draws(yaml_file: Path,
     block = _block(capsys.readouterr().out, "Attributes")
     row = block[1].split()
     assert row[0] == "days_to_force" and "—" not in row  # quantiles from the kept draws
-    assert float(row[3]) == pytest.approx(MU, abs=4 * _quantile_se(0.5, 16_000) + 0.5)
+    assert float(row[4]) == pytest.approx(MU, abs=4 * _quantile_se(0.5, 16_000) + 0.5)
     assert main(["run", str(yaml_file), "-n", "20000", "--seed", "3", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["attributes"]["days_to_force"]["quantiles"]["q50"] == pytest.approx(

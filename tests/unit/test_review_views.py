@@ -458,9 +458,9 @@ def test_attributes_match_numeric_and_a_never_valued_one_is_missing() -> None:
     assert never["mean"] is None and never["sd"] is None and never["missing"] == 1.0
     out = text.format_results(res)
     row = next(x for x in out.splitlines() if x.startswith("  never "))
-    assert row.split() == ["never", "—", "—", "—", "—", "100.0%"]
+    assert row.split() == ["never", "—", "—", "—", "—", "—", "100.0%"]
     row = next(x for x in out.splitlines() if x.startswith("  n "))
-    assert row.split() == ["n", f"{s.mean:.3g}", *(f"{s.quantiles[q]:.3g}"
+    assert row.split() == ["n", f"{s.mean:.3g}", f"{s.sd:.3g}", *(f"{s.quantiles[q]:.3g}"
                                                   for q in (0.1, 0.5, 0.9)),
                            f"{100 * s.missing:.1f}%"]
 
