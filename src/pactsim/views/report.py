@@ -24,17 +24,28 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import re
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from pactsim.errors import (
+    ConditionError,
+    ExactUnsupportedError,
+    ModelTooWideError,
+    PactsimError,
+)
 from pactsim.views import display as _d
 from pactsim.views.display import escape
 from pactsim.views.format import day, interval, pct
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from pactsim.results.estimate import Estimate
+    from pactsim.results.summary import NumericSummary
     from pactsim.views.display import ResultsLike
 
 __all__ = ["report_html"]
@@ -88,6 +99,10 @@ def _png(drawn: Figure | Axes, alt: str) -> str:
             f'src="data:image/png;base64,{data}"></figure>')
 
 
+#: How the page names the signing date's law where exact inference could not compute it.
+SIGNING_DATE = "the signing date"
+
+
 #: Longest text under a headline number; a longer label is cut (its whole text in the tooltip).
 CARD_TEXT = 70
 
@@ -107,21 +122,25 @@ def _card_interval(r: Any) -> str:
     return "" if ci == "exact" else f"95%: {ci}"
 
 
-def _headline(res: ResultsLike) -> str:
+def _headline(page: _Page) -> str:
     """Big numbers: P(signed) at the first and last key dates, then the first
-    questions that do not just repeat them."""
+    questions that do not just repeat them (none that could not be computed)."""
     cards, shown = [], set()
-    if _d.has_signing(res):
-        dates = _d.key_dates(res)
-        cdf = res.signing_cdf(sorted({dates[0], dates[-1]}))
-        for d, r in cdf.iterrows():
-            shown.add(day(d))
-            cards.append(_card(pct(r.p), f"signed by {day(d)}", _card_interval(r)))
-    for name, r in res.questions().iterrows():
+    if _d.has_signing(page):
+        dates = _d.key_dates(page)
+        try:
+            cdf = page.signing_cdf(sorted({dates[0], dates[-1]}))
+        except NOT_EXACT as err:  # said under the cards and in its section
+            page.gaps.setdefault(SIGNING_DATE, err)
+        else:
+            for d, r in cdf.iterrows():
+                shown.add(day(d))
+                cards.append(_card(pct(r.p), f"signed by {day(d)}", _card_interval(r)))
+    for name, r in page.questions().iterrows():
         m = re.fullmatch(r"\s*signing\.date\s*<=\s*(\S+)\s*", str(r.expr))
-        if len(cards) >= 6 or (m and m.group(1) in shown):
+        if len(cards) >= 6 or (m and m.group(1) in shown) or math.isnan(float(r.p)):
             continue
-        cards.append(_card(pct(r.p), _d.label(res, str(name)), _card_interval(r)))
+        cards.append(_card(pct(r.p), _d.label(page, str(name)), _card_interval(r)))
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
@@ -129,10 +148,163 @@ def _empty(text: str) -> str:
     return f'<p class="empty">{escape(text)}</p>'
 
 
+#: What exact inference refuses for one answer while answering the rest: a joint law
+#: too wide (under evidence whose variables enter every joint law, most often), or a
+#: form it does not handle. The page then shows what it can and says what it cannot.
+NOT_EXACT = (ModelTooWideError, ExactUnsupportedError)
+
+
+class _Page:
+    """The results as the page reads them, and what exact inference could not give.
+
+    A question or numeric question that exact inference refuses (:data:`NOT_EXACT`)
+    reads as missing (NaN: "—" in the tables) instead of failing the page; its reason
+    is kept in ``missing``. ``gaps`` lists each part of the page not computed (in the
+    order met) with its reason, for the note under the headline. Every other name is
+    the results' own."""
+
+    def __init__(self, res: ResultsLike) -> None:
+        self.res = res
+        self.gaps: dict[str, PactsimError] = {}
+        self.missing: dict[str, PactsimError] = {}  # question -> why it is "—"
+        self.missing_signed: dict[str, PactsimError] = {}  # P(question | signed) likewise
+        self._questions: pd.DataFrame | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.res, name)
+
+    @property
+    def scenario(self) -> Any:
+        return self.res.scenario
+
+    def prob(self, expr: str, given: str | None = None) -> Estimate:
+        return self.res.prob(expr, given)
+
+    def marginals(self) -> pd.DataFrame:
+        return self.res.marginals()
+
+    def signing_cdf(self, dates: Sequence[Any] | None = None) -> pd.DataFrame:
+        return self.res.signing_cdf(dates)
+
+    def questions(self) -> pd.DataFrame:
+        """``res.questions()``, or, where exact inference refuses some question, the
+        same frame asked one question at a time, NaN for each it refuses."""
+        if self._questions is None:
+            try:
+                self._questions = self.res.questions()
+            except NOT_EXACT:
+                self._questions = self._one_by_one()
+        return self._questions
+
+    def _one_by_one(self) -> pd.DataFrame:
+        from pactsim.results.estimate import Estimate
+        from pactsim.results.summary import questions_frame
+
+        res: Any = self.res
+        none = Estimate(math.nan, math.nan, math.nan, math.nan)
+
+        def question(name: str) -> Estimate:
+            try:
+                return res.prob(name)  # type: ignore[no-any-return]
+            except NOT_EXACT as err:
+                self.missing[name] = err
+                return none
+
+        def given_signed(name: str) -> Estimate | None:
+            if name in self.missing or not _d.has_signing(res):
+                return None
+            try:
+                return res.prob(name, given="signing")  # type: ignore[no-any-return]
+            except ConditionError:  # never signed: no P(yes | signed)
+                return None
+            except NOT_EXACT as err:
+                self.missing_signed[name] = err
+                return None
+
+        out = questions_frame(res.scenario, res.model, question, given_signed)
+        if gone := [*self.missing.values(), *self.missing_signed.values()]:
+            self.gaps.setdefault(_count(len(self.missing) + len(self.missing_signed),
+                                        "question"), gone[0])
+        return out
+
+    def numeric(self, name: str) -> NumericSummary:
+        """``res.numeric(name)``, or an empty summary (NaN) where exact inference refuses
+        it, the reason kept in ``missing``."""
+        from pactsim.results.summary import NumericSummary
+
+        try:
+            out: NumericSummary = self.res.numeric(name)  # type: ignore[attr-defined]
+        except NOT_EXACT as err:
+            self.missing[name] = err
+            kind = self.res.model.questions.get(name, (None, "number"))[1]  # type: ignore[attr-defined]
+            return NumericSummary(name, kind, math.nan, math.nan, math.nan, {}, None, math.nan)
+        return out
+
+    def section(self, what: str, head: str, build: Callable[[], str]) -> str:
+        """``build()``, or ``head`` and a note that ``what`` could not be computed exactly."""
+        try:
+            return build()
+        except NOT_EXACT as err:
+            self.gaps.setdefault(what, err)
+            return head + self.note(what, err)
+
+    def _evidence(self) -> bool:
+        return bool(getattr(self.res, "evidence", None))
+
+    def _simulate(self) -> str:
+        """The Monte Carlo call that answers what exact inference could not (the
+        file's own observations need no ``evidence=``: simulate conditions on them)."""
+        what = "scenario, evidence=..." if _extra_evidence(self.res) else "scenario"
+        return f"<code>pactsim.simulate({what})</code>"
+
+    def note(self, what: str, *errors: PactsimError) -> str:
+        """The note of a part (or parts) exact inference could not give: which, why
+        (``errors``: each one's), what to do instead."""
+        them = len(errors) > 1
+        wide = [e.width for e in errors if isinstance(e, ModelTooWideError)]
+        if wide:
+            limit = getattr(self.res, "max_table", None)
+            least = "" if min(wide) == max(wide) else "at least "
+            why = (("Under this evidence " if self._evidence() else "")
+                   + ("each" if them else "it") + f" needs a table over {least}{min(wide)} "
+                   "variables at once, above max_table"
+                   + (f" ({limit:,} entries)" if isinstance(limit, int) else ""))
+        else:
+            why = "Exact inference does not handle " + ("them" if them else "it")
+        return (f'<p class="empty">Not computed exactly: {escape(what)}. {escape(why[0].upper())}'
+                f"{escape(why[1:])}. Monte Carlo estimates {'them' if them else 'it'}: "
+                f"{self._simulate()}, whose report has every section.</p>")
+
+    def summary(self) -> str:
+        """The note under the headline: every part not computed exactly, or ""."""
+        if not self.gaps:
+            return ""
+        return ('<p class="empty">Not computed exactly'
+                + (" under this evidence" if self._evidence() else "")
+                + f": {escape(', '.join(self.gaps))} (each section below says which and why)."
+                f" Monte Carlo estimates them all: {self._simulate()}.</p>")
+
+
+def _questions_note(page: _Page, qs: pd.DataFrame) -> str:
+    """The note under the questions: those exact inference could not answer ("—"),
+    and those whose P(yes | signed) it could not (the column may be left out), or ""."""
+    gone = [q for q in qs.index if q in page.missing]
+    said = [", ".join(gone) + " (\u2014 in the table)"] if gone else []
+    if page.missing_signed:
+        shown = bool(qs.p_given_signed.notna().any())  # else the table has no such column
+        said.append("P(yes | signed) of " + ", ".join(page.missing_signed)
+                    + (" (\u2014 in the table)" if shown else ""))
+    errors = [*(page.missing[q] for q in gone), *page.missing_signed.values()]
+    return page.note("; ".join(said), *errors) if errors else ""
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
 def _texts_section(res: ResultsLike, top: int) -> str:
     """Most likely texts: sets of pillars, then exact sets of pillars and
     clauses, each as a chart and a table; what cannot be shown is said."""
-    from pactsim.errors import ModelTooWideError
     from pactsim.views import plot
 
     if not callable(getattr(res, "bundles", None)):
@@ -166,25 +338,31 @@ def _texts_section(res: ResultsLike, top: int) -> str:
     return "".join(out)
 
 
-def _numeric_section(res: ResultsLike) -> str:
+def _numeric_section(page: _Page) -> str:
     """Numeric and date questions: a table, then a chart for each that has a
-    distribution; a question with no value in any outcome is said to be so."""
+    distribution; a question with no value in any outcome is said to be so, one
+    exact inference could not compute ("—" in the table) too."""
     from pactsim.views import plot
 
-    summary = getattr(res, "numeric", None)
-    if not callable(summary) or not (nums := _d.numeric_questions(res)):
+    if not callable(getattr(page.res, "numeric", None)) or not (nums := _d.numeric_questions(page)):
         return ""
-    out = ["<h2>Numeric questions</h2>", _d.numeric_table(res)]
+    out = ["<h2>Numeric questions</h2>", _d.numeric_table(page)]
+    if gone := [q for q in nums if q in page.missing]:
+        page.gaps.setdefault(_count(len(gone), "numeric question"), page.missing[gone[0]])
+        out.append(page.note(", ".join(gone) + " (\u2014 in the table)",
+                             *(page.missing[q] for q in gone)))
     for q in nums:
-        s = summary(q)
+        if q in page.missing:
+            continue
+        s = page.numeric(q)
         if s.missing >= 1 or (s.histogram is not None and not len(s.histogram)):
             out.append(_empty(f"{q} has no value in any outcome, so it has no distribution."))
             continue
-        if s.histogram is None and _d.histogram(res, q) is None:
+        if s.histogram is None and _d.histogram(page.res, q) is None:
             continue  # too many distinct values and no draws: the table has its quantiles
-        if res.scenario.question_text(q).strip() in _d.attribute_names(res):
+        if page.scenario.question_text(q).strip() in _d.attribute_names(page):
             continue  # just an attribute: drawn under Numeric attributes
-        out.append(_png(plot.numeric(res, q, heading=False), f"distribution of {q}"))
+        out.append(_png(plot.numeric(page.res, q, heading=False), f"distribution of {q}"))
     return "".join(out)
 
 
@@ -211,19 +389,47 @@ def _attributes_section(res: ResultsLike) -> str:
     return "".join(out)
 
 
-def _timeline_section(res: ResultsLike) -> str:
-    """Dated events and milestones: the timeline chart, then a table of every
-    dated node (P by the horizon, median date and 80% interval if it happens,
-    median days after signing where a question asks it, timing in words)."""
+#: The heading of the signing section (also above its note when it cannot be computed).
+SIGNING_HEAD = "<h2>When will the agreement be signed?</h2>"
+
+
+def _signing_section(res: ResultsLike) -> str:
+    """The signing curve, drawn and tabled (the table first: where exact inference
+    cannot give the curve, it fails before a figure is drawn)."""
     from pactsim.views import plot
 
+    table = _d.signing_table(res)
+    return (SIGNING_HEAD + _png(plot.signing_cdf(res, heading=False),
+                                "chance signed by each date") + table)
+
+
+def _timeline_section(page: _Page) -> str:
+    """Dated events and milestones: the timeline chart, then a table of every
+    dated node (P by the horizon, median date and 80% interval if it happens,
+    median days after signing where a question asks it, timing in words). Exact
+    inference may date some and not others (the table says which); where it can
+    date none, the first one's error is raised (the chart would be empty)."""
+    from pactsim.views import plot
+
+    res = page.res
+    if _d.draws(res) is None:
+        refused = None
+        for name in _d.dated_nodes(res):
+            try:
+                _d.date_cdf(res, name, [page.scenario.horizon])
+                break
+            except NOT_EXACT as err:
+                refused = refused or err
+        else:
+            if refused is not None:
+                raise refused
     return ("<h2>When will each step happen?</h2>"
             "<p>Each curve is the chance that the step has happened by that date; the dot "
             "is its median date among the outcomes where it happens by the horizon. Dates "
             "in the table are given it happens by the horizon.</p>"
             + _png(plot.timeline(res, heading=False), "chance each dated step has happened "
                    "by each date")
-            + _d.timeline_table(res, days=True))
+            + _d.timeline_table(page, days=True))
 
 
 def _meta(res: ResultsLike, source: str | None) -> str:
@@ -257,8 +463,8 @@ SETTLED = 0.005
 
 def _open_question(res: ResultsLike) -> str | None:
     """The first true/false question whose forecast is not settled (news may have
-    settled the first: "signed by 2024-12-31" after 1 January); ``None`` (the
-    analysis's own default) when every one is."""
+    settled the first: "signed by 2024-12-31" after 1 January; one not computed, NaN,
+    is skipped); ``None`` (the analysis's own default) when every one is."""
     qs = res.questions()
     for name, r in qs.iterrows():
         if SETTLED < float(r.p) < 1.0 - SETTLED:
@@ -468,14 +674,18 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
     Returns
     -------
     str
-        The page; no external resources, no JavaScript.
+        The page; no external resources, no JavaScript. Of exact results, a part that
+        exact inference refuses (:class:`~pactsim.errors.ModelTooWideError`: under
+        evidence whose variables enter every joint law, most often; or
+        :class:`~pactsim.errors.ExactUnsupportedError`) reads "—" in its table or is a
+        note in its section, saying why and what to run instead; so does a line under
+        the headline. Everything else is shown as usual.
     """
-    from pactsim.views import plot
-
     sc = res.scenario
+    page = _Page(res)  # what exact inference refuses is said, the rest shown
     title = escape(sc.title or sc.id)
     if question is None and isinstance(sensitivity, str):
-        question = _open_question(res)
+        question = _open_question(page)
     drivers, sp = _drivers(sc, sensitivity, question)
     out = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -488,8 +698,9 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
               if sc.observations else "")
            + ("Percentages with 95% intervals. " if hasattr(res, "info") else "")
            + f"{escape(_d.run_meta(res))}.</div>",
-           _headline(res), _drivers_lead(drivers, sp, extra := _extra_evidence(res),
-                                          monte_carlo=hasattr(res, "info"))]
+           _headline(page), "", _drivers_lead(drivers, sp, extra := _extra_evidence(res),
+                                              monte_carlo=hasattr(res, "info"))]
+    gaps_at = len(out) - 2  # the note of what was not computed, once the page is built
     if sc.description:
         out.append(f"<h2>What is forecast</h2><p>{escape(sc.description)}</p>")
     if resolutions is not None:
@@ -499,8 +710,9 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
         out.append('<div class="ps-score">'  # its numbers never break across lines
                    + scorecard_html(score(sc, resolutions))  # type: ignore[arg-type]
                    + "</div>")
-    if len(res.questions()):
-        out.append(f"<h2>Questions</h2>{_d.questions_table(res)}")
+    if len(qs := page.questions()):
+        out.append(f"<h2>Questions</h2>{_d.questions_table(page)}")
+        out.append(_questions_note(page, qs))
     out.append(_history_section(res))
     out.append(_drivers_section(drivers, sp, extra))
     if compare is not None:
@@ -508,30 +720,17 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
 
         out.append(diff_html(compare))  # type: ignore[arg-type]
     if _d.has_signing(res):
-        out.append("<h2>When will the agreement be signed?</h2>"
-                   + _png(plot.signing_cdf(res, heading=False), "chance signed by each date")
-                   + _d.signing_table(res))
+        out.append(page.section(SIGNING_DATE, SIGNING_HEAD, lambda: _signing_section(res)))
     if _d.has_timeline(res):
-        out.append(_timeline_section(res))
-    marg = res.marginals()
-    categorical = _d.categorical_nodes(marg)
-    if marg.kind.isin(["pillar", "clause"]).any():
-        which = [n for n in categorical if marg.kind.get(n) in ("pillar", "clause")]
-        out.append("<h2>What will the text contain?</h2>"
-                   + _png(plot.inclusion(res, heading=False), "pillars and clauses")
-                   + (_png(plot.outcomes(res, which, heading=False),
-                           "outcomes of the categorical pillars and clauses") if which else "")
-                   + _d.content_table(res))
-        out.append(_texts_section(res, top))
-    out.append(_numeric_section(res))
-    out.append(_attributes_section(res))
-    events = _d.undated_events(res)
-    if len(events):
-        which = [n for n in categorical if n in events.index]
-        out.append("<h2>Context events</h2>"
-                   + (_png(plot.outcomes(res, which, heading=False),
-                           "outcomes of the categorical events") if which else "")
-                   + _d.events_table(res))
+        out.append(page.section("the timeline of the dated steps",
+                                "<h2>When will each step happen?</h2>",
+                                lambda: _timeline_section(page)))
+    content, events = _content_sections(page, top)
+    out += content
+    out.append(_numeric_section(page))
+    out.append(page.section("the numeric attributes", "<h2>Numeric attributes</h2>",
+                            lambda: _attributes_section(res)))
+    out += events
     note = ("<p>As stated by the analyst, each number with its reason (<code>why</code> in "
             "the file) and the keys of its sources"
             + (": a pillar's p is P(pillar | signed), a clause's p is P(clause | its pillar "
@@ -551,5 +750,43 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
     out.append(f"<footer>Made with pactsim {escape(_version())}."
                + (f" Reproduce with <code>{escape(again)}</code>." if again else "")
                + "</footer></main></body></html>\n")
+    out[gaps_at] = page.summary()
     return "".join(out)
+
+
+def _content_sections(page: _Page, top: int) -> tuple[list[str], list[str]]:
+    """"What will the text contain?" and the likeliest texts, then the context events
+    (two lists: the numeric sections go between), from the marginals; a note for each
+    instead where exact inference could not give them."""
+    from pactsim.views import plot
+
+    res, sc = page.res, page.scenario
+    try:
+        marg = res.marginals()
+    except NOT_EXACT as err:  # no chance of any node: say so where each would be
+        page.gaps.setdefault("the pillars, clauses and events", err)
+        dated = set(_d.dated_nodes(res))
+        return (["<h2>What will the text contain?</h2>"
+                 + page.note("the chance of each pillar and clause", err)]
+                if sc.pillars else [],
+                ["<h2>Context events</h2>" + page.note("the chance of each context event", err)]
+                if any(e not in dated for e in sc.events) else [])
+    out, after = [], []
+    categorical = _d.categorical_nodes(marg)
+    if marg.kind.isin(["pillar", "clause"]).any():
+        which = [n for n in categorical if marg.kind.get(n) in ("pillar", "clause")]
+        out.append("<h2>What will the text contain?</h2>"
+                   + _png(plot.inclusion(res, heading=False), "pillars and clauses")
+                   + (_png(plot.outcomes(res, which, heading=False),
+                           "outcomes of the categorical pillars and clauses") if which else "")
+                   + _d.content_table(res))
+        out.append(_texts_section(res, top))
+    events = _d.undated_events(res)
+    if len(events):
+        which = [n for n in categorical if n in events.index]
+        after.append("<h2>Context events</h2>"
+                     + (_png(plot.outcomes(res, which, heading=False),
+                             "outcomes of the categorical events") if which else "")
+                     + _d.events_table(res))
+    return out, after
 
