@@ -158,3 +158,34 @@ def test_report_unchanged_when_everything_fits(sc: pactsim.Scenario) -> None:
     e_pair = _given_news(lambda x: x["e1"] * x["e2"])
     assert _num(_row(body, "Questions", "e_pair"), 0) == pct(e_pair)
     assert "chance signed by each date" in body
+
+
+def test_notebook_display_shows_what_fits_and_says_what_does_not(sc: pactsim.Scenario) -> None:
+    """What Jupyter shows for the results (``_repr_html_``) failed the same way: it now
+    shows what fits, checked against the hand enumeration, and names what does not."""
+    res = pactsim.exact(sc, evidence=EVIDENCE, max_table=SOME_FIT)
+    html = res._repr_html_()
+    assert not re.search(r"\bnan\b", _body(html), re.IGNORECASE)
+    e_pair = _given_news(lambda x: x["e1"] * x["e2"])
+    m = re.search(r"<tr><td>e_pair</td><td class='num'>([^<]*)</td>", html)
+    assert m is not None and m.group(1) == pct(e_pair)
+    m = re.search(r"<tr><td>signed_h1</td><td class='num'>([^<]*)</td>", html)
+    assert m is not None and m.group(1) == "\u2014"
+    note = re.search(r'<div class="ps-muted">Not computed exactly: ([^<]*)<code>'
+                     r"pactsim\.simulate\(scenario, evidence=\.\.\.\)</code>", html)
+    assert note is not None
+    said = note.group(1)
+    assert "signed_h1" in said and "signed_on" in said and "the signing date" in said
+    assert "e_pair" not in said
+
+
+def test_notebook_display_unchanged_when_everything_fits(sc: pactsim.Scenario) -> None:
+    """Where exact inference answers everything the display takes its usual path: the
+    same page as the guarded one, and no note."""
+    from pactsim.views.display import _results_html, results_html
+    from pactsim.views.report import _Page
+
+    res = pactsim.exact(sc, evidence=EVIDENCE)
+    html = results_html(res)
+    assert "Not computed exactly" not in html
+    assert _results_html(_Page(res), _Page(res)) == html

@@ -23,13 +23,18 @@ import datetime as dt
 import math
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape as _html_escape
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
-from pactsim.errors import ModelTooWideError, PactsimError, PactsimWarning
+from pactsim.errors import (
+    ExactUnsupportedError,
+    ModelTooWideError,
+    PactsimError,
+    PactsimWarning,
+)
 from pactsim.language.scenario import Node, Signing
 from pactsim.views.format import (
     EM_DASH,
@@ -967,34 +972,69 @@ def results_html(res: ResultsLike) -> str:
     >>> from IPython.display import HTML  # doctest: +SKIP
     >>> HTML(results_html(res))           # doctest: +SKIP
     """
+    try:
+        return _results_html(res, None)
+    except (ModelTooWideError, ExactUnsupportedError):
+        # exact results that refuse some parts (most often under evidence too wide for
+        # them): each part that can be computed, a note for each that cannot
+        from pactsim.views.report import _Page
+
+        page = _Page(res)
+        return _results_html(page, page)
+
+
+def _results_html(res: ResultsLike, page: Any) -> str:
+    """:func:`results_html`; with ``page`` (a :class:`pactsim.views.report._Page` over
+    ``res``) a part exact inference refuses is a note, not an error."""
+
+    def part(what: str, build: Callable[[], str]) -> str:
+        if page is None:
+            return build()
+        try:
+            return build()
+        except (ModelTooWideError, ExactUnsupportedError) as err:
+            page.gaps.setdefault(what, err)
+            return ""
+
     sc = res.scenario
     parts = ['<div class="pactsim">', f"<style>{CSS}</style>", _header(sc, run_meta(res))]
-    top = questions_table(res) if len(res.questions()) else ""
+    top = part("the questions", lambda: questions_table(res) if len(res.questions()) else "")
     if has_signing(res):
-        top += signing_table(res)
+        top += part("the signing date", lambda: signing_table(res))
     parts.append(f'<div class="ps-grid">{top}</div>')
     if has_timeline(res):
-        parts.append(timeline_table(res))
+        parts.append(part("the timeline", lambda: timeline_table(res)))
     marg = res.marginals()
     n_p, n_c = int((marg.kind == "pillar").sum()), int((marg.kind == "clause").sum())
     if n_p:
         parts.append(f"<details open><summary>In the text: {_count_of(n_p, 'pillar')}, "
                      f"{_count_of(n_c, 'clause')}"
-                     f"</summary>{content_table(res)}</details>")
+                     f"</summary>{part('the pillars and clauses', lambda: content_table(res))}"
+                     "</details>")
     events = undated_events(res)
     n_e = int((events.kind != "outcome").sum())
     if n_e:
         parts.append(f"<details><summary>Context events ({n_e})</summary>"
-                     f"{events_table(res)}</details>")
-    attributes = attributes_table(res)
+                     f"{part('the context events', lambda: events_table(res))}</details>")
+    attributes = part("the numeric attributes", lambda: attributes_table(res))
     if attributes:
         parts.append(f"<details open><summary>Numeric attributes "
                      f"({len(attribute_names(res))})</summary>{attributes}</details>")
-    parts.append(spread_table(res))
-    extra = numeric_table(res) + bundles_table(res, top=5)
+    parts.append(part("the spread", lambda: spread_table(res)))
+    extra = part("the numeric questions", lambda: numeric_table(res)) + bundles_table(res, top=5)
     if extra:
         parts.append(f"<details><summary>Distributions and frequent texts</summary>{extra}"
                      "</details>")
+    if page is not None:
+        # the questions by name (the page counts them: "6 questions"), then the parts
+        gone = [k for k in page.gaps if not k.endswith(("question", "questions"))]
+        if page.missing:
+            gone.insert(0, ", ".join(page.missing) + " (\u2014 in the tables)")
+        if gone:
+            parts.insert(3, f'<div class="ps-muted">Not computed exactly: '
+                            f"{escape('; '.join(dict.fromkeys(gone)))}. Monte Carlo estimates "
+                            f"{'them' if len(gone) > 1 else 'it'}: "
+                            f"{page._simulate()}.</div>")
     parts.append("</div>")
     return "".join(parts)
 
