@@ -124,8 +124,30 @@ def _with_bases(out: str | None, inputs: Sequence[str], *scenarios: Any) -> list
     return every
 
 
-def _deliver(text: str, out: str | None, inputs: Sequence[str]) -> None:
+def _terminal_width() -> int | None:
+    """Columns of the terminal standard output is, or ``None`` when it is not one (piped,
+    redirected, captured): then every row of a table stays on one line, for tools."""
+    stream = sys.stdout
+    try:
+        if stream is None or not stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def _deliver(text: str, out: str | None, inputs: Sequence[str], *, table: bool = False
+             ) -> None:
+    """``text`` to ``--out`` or standard output; a ``table`` (the text format) on a
+    terminal has its long lines folded to the terminal's width."""
     if out is None:
+        width = _terminal_width() if table else None
+        if width is not None:
+            from pactsim.views.format import fold
+
+            text = fold(text, width)
         _stdout(text)
         return
     from pactsim.views.files import write_atomic
@@ -269,7 +291,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     else:
         text = format_results(res)
         text += _spreads(sc, args.spread, evidence is not None)
-    _deliver(text, args.out, inputs)
+    _deliver(text, args.out, inputs, table=args.format == "table")
     return 0
 
 
@@ -441,7 +463,8 @@ def _cmd_diff(args: argparse.Namespace) -> int:
              seed=0 if args.seed is None else args.seed, method=_method(args, "mc"),
              permutations=args.permutations)
     d = _with_sources(d, args.a, args.b)
-    _deliver(d.to_json() if args.format == "json" else str(d), args.out, inputs)
+    _deliver(d.to_json() if args.format == "json" else str(d), args.out, inputs,
+             table=args.format != "json")
     return 0
 
 
@@ -457,7 +480,8 @@ def _cmd_history(args: argparse.Namespace) -> int:
                  n=HISTORY_N if args.n is None else args.n,
                  seed=0 if args.seed is None else args.seed)
     json_out = args.json or args.format == "json"
-    _deliver(history_to_json(df) if json_out else format_history(df), args.out, inputs)
+    _deliver(history_to_json(df) if json_out else format_history(df), args.out, inputs,
+             table=not json_out)
     return 0
 
 
@@ -474,7 +498,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
                     seed=0 if args.seed is None else args.seed,
                     logit_range=args.logit_range, voi=not args.no_voi)
     _deliver(s.to_json() if args.format == "json" else format_sensitivity(s, args.top),
-             args.out, inputs)
+             args.out, inputs, table=args.format != "json")
     return 0
 
 
@@ -534,7 +558,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         text = str(card)
         if args.calibration:
             text += "\n" + str(card.calibration())
-    _deliver(text, args.out, inputs)
+    _deliver(text, args.out, inputs, table=args.format == "table")
     return 0
 
 
@@ -561,7 +585,7 @@ def _cmd_pool(args: argparse.Namespace) -> int:
                   seed=0 if args.seed is None else args.seed)
     text = (pooled.to_json() if args.format == "json" else pooled.to_csv()
             if args.format == "csv" else str(pooled))
-    _deliver(text, args.out, inputs)
+    _deliver(text, args.out, inputs, table=args.format not in ("json", "csv"))
     return 0
 
 

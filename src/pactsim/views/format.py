@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -212,6 +213,129 @@ def clip(text: str, width: int = 48) -> str:
     'Joint stance agains…'
     """
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+#: Narrowest width :func:`fold` folds to (a narrower terminal wraps what is left).
+MIN_FOLD = 40
+
+
+def fold(text: str, width: int) -> str:
+    """``text`` with every line longer than ``width`` (at least :data:`MIN_FOLD`)
+    broken, for a terminal of ``width`` columns; what is printed is unchanged but for
+    the line breaks and their indentation.
+
+    A table (consecutive lines with columns two or more spaces apart) too wide first
+    loses the spaces its columns can spare (gaps of three or more in every row keep
+    two), then is cut at one column gap, the same for every row, so the columns
+    after it continue on the line below each row, still aligned, four spaces further
+    in than the table (again, while they are too wide). A line that is not a table
+    row (prose, a list of names), or a table without such a gap, breaks at spaces and
+    continues four spaces further in; a word longer than a line is cut.
+
+    Examples
+    --------
+    >>> table = ["  name          low .. high   range             swing",
+    ...          "  alpha.p       0.2 .. 0.4    ±1 log-odds       3.1 pp",
+    ...          "  beta.delay    160d .. 240d  ×0.8/×1.2 (days)  9.4 pp"]
+    >>> print(fold("\\n".join(table), 40))
+      name        low .. high
+          range             swing
+      alpha.p     0.2 .. 0.4
+          ±1 log-odds       3.1 pp
+      beta.delay  160d .. 240d
+          ×0.8/×1.2 (days)  9.4 pp
+    >>> print(fold("  no spread: " + ", ".join(["alpha", "beta", "gamma"] * 2), 40))
+      no spread: alpha, beta, gamma, alpha,
+          beta, gamma
+    """
+    width = max(int(width), MIN_FOLD)
+    lines = text.split("\n")
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        if not _is_row(lines[k]):
+            out += _wrap(lines[k], width)
+            k += 1
+            continue
+        end = k
+        while end < len(lines) and _is_row(lines[end]):
+            end += 1
+        out += _fold_table(lines[k:end], width)
+        k = end
+    return "\n".join(out)
+
+
+def _is_row(line: str) -> bool:
+    """Whether ``line`` has columns: two cells two or more spaces apart."""
+    return re.search(r"\S {2,}\S", line) is not None
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    """``line`` broken at spaces to ``width``, continued four spaces further in."""
+    import textwrap
+
+    if len(line) <= width:
+        return [line]
+    body = line.rstrip()
+    lead = len(body) - len(body.lstrip(" "))
+    hang = " " * min(lead + 4, width // 2)
+    wrap = textwrap.TextWrapper(width=width, initial_indent=" " * lead,
+                                subsequent_indent=hang, break_on_hyphens=False)
+    return wrap.wrap(body[lead:]) or [body[:width]]
+
+
+def _squeeze(rows: list[str], width: int) -> list[str]:
+    """Table rows narrowed by taking out columns of spaces that are inside a gap of
+    three or more in every row (two spaces still part each pair of cells, and each
+    column keeps its alignment), from the right, until the widest row fits ``width``
+    or no such column is left."""
+    rows = list(rows)
+    while max(len(r) for r in rows) > width:
+        wide = max(len(r) for r in rows)
+        spare = [c for c in range(wide - 2, 0, -1)
+                 if all(len(r) <= c - 1 or r[c - 1:c + 2].ljust(3) == "   " for r in rows)
+                 and any(len(r) > c + 1 for r in rows)]
+        if not spare:
+            break
+        c = spare[0]
+        rows = [r[:c] + r[c + 1:] for r in rows]
+    return rows
+
+
+def _fold_table(rows: list[str], width: int) -> list[str]:
+    """Table rows cut at one column gap common to all (the rightmost that leaves the
+    first part within ``width``), each row's rest on the lines below it, aligned;
+    cut again while the rests are too wide. Without such a gap each row is wrapped."""
+    if all(len(r) <= width for r in rows):
+        return rows
+    rows = _squeeze([r.rstrip() for r in rows], width)
+    if all(len(r) <= width for r in rows):
+        return rows
+    lead = min(len(r) - len(r.lstrip(" ")) for r in rows)
+    hang = " " * min(lead + 4, width // 2)
+    pieces = [[r] for r in rows]  # each row's lines so far; the last is its rest
+    active = list(range(len(rows)))  # rows whose last line is still to be cut
+    least = max(len(hang) + 8, 12)  # each cut shortens a rest by at least 8: it ends
+    while any(len(pieces[i][-1]) > width for i in active):
+        rests = [pieces[i][-1] for i in active]
+        cut = next((c for c in range(width, least - 1, -1)
+                    if all(len(r) <= c or r[c - 2:c] == "  " for r in rests)), None)
+        if cut is None:  # no gap common to the rows: each one wrapped
+            for i in active:
+                pieces[i][-1:] = _wrap(pieces[i][-1], width)
+            break
+        tails = [r[cut:] for r in rests]
+        common = min((len(t) - len(t.lstrip(" ")) for t in tails if t.strip()), default=0)
+        still = []
+        for i, r, t in zip(active, rests, tails, strict=True):
+            pieces[i][-1] = r[:cut].rstrip()
+            if t.strip():
+                pieces[i].append(hang + t[common:].rstrip())
+                still.append(i)
+        active = still
+    return [line for p in pieces for line in p]
+
+
 
 
 def plain(text: str) -> str:
