@@ -26,7 +26,9 @@ import math
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 __all__ = [
     "EM_DASH",
@@ -284,22 +286,54 @@ def _wrap(line: str, width: int) -> list[str]:
     return wrap.wrap(body[lead:]) or [body[:width]]
 
 
+def _spaces(rows: list[str]) -> NDArray[np.bool_]:
+    """``(rows, widest)``: where each row has a space (or has ended)."""
+    wide = max(len(r) for r in rows)
+    codes = np.frombuffer("".join(r.ljust(wide) for r in rows).encode("utf-32-le"),
+                          dtype=np.uint32)
+    out: NDArray[np.bool_] = (codes == ord(" ")).reshape(len(rows), wide)
+    return out
+
+
 def _squeeze(rows: list[str], width: int) -> list[str]:
-    """Table rows narrowed by taking out columns of spaces that are inside a gap of
-    three or more in every row (two spaces still part each pair of cells, and each
-    column keeps its alignment), from the right, until the widest row fits ``width``
-    or no such column is left."""
-    rows = list(rows)
-    while max(len(r) for r in rows) > width:
-        wide = max(len(r) for r in rows)
-        spare = [c for c in range(wide - 2, 0, -1)
-                 if all(len(r) <= c - 1 or r[c - 1:c + 2].ljust(3) == "   " for r in rows)
-                 and any(len(r) > c + 1 for r in rows)]
-        if not spare:
+    """Table rows narrowed by taking out columns of spaces inside a gap of three or
+    more in every row (two spaces still part each pair of cells, and each column keeps
+    its alignment), from the right, until the widest row fits ``width`` or no such
+    column is left. One pass over the rows (a table of any length)."""
+    excess = max(len(r) for r in rows) - width
+    if excess <= 0:
+        return rows
+    blank: NDArray[np.bool_] = np.all(_spaces(rows), axis=0)  # spaces in every row
+    drop: list[int] = []
+    c = blank.shape[0] - 1
+    while c > 0 and len(drop) < excess:  # runs of blank columns, from the right
+        if not blank[c]:
+            c -= 1
+            continue
+        end = c
+        while c >= 0 and blank[c]:
+            c -= 1
+        if c < 0:  # the indentation: kept
             break
-        c = spare[0]
-        rows = [r[:c] + r[c + 1:] for r in rows]
-    return rows
+        spare = end - c - 2  # a run of end - c blank columns keeps two
+        drop += range(end, end - min(spare, excess - len(drop)), -1) if spare > 0 else []
+    if not drop:
+        return rows
+    keep = np.ones(blank.shape[0], dtype=np.bool_)
+    keep[drop] = False
+    where = np.flatnonzero(keep)
+    return ["".join(r[k] for k in where[: int(np.searchsorted(where, len(r)))]) for r in rows]
+
+
+def _gap(rows: list[str], width: int, least: int) -> int | None:
+    """The greatest ``c`` in ``least..width`` where every row has ended or has two
+    spaces before it (a column gap to cut at), or ``None``."""
+    sp = _spaces(rows)
+    lens = np.array([len(r) for r in rows])
+    for c in range(min(width, sp.shape[1]), least - 1, -1):
+        if bool(np.all((lens <= c) | (sp[:, c - 2] & sp[:, c - 1]))):
+            return c
+    return None
 
 
 def _fold_table(rows: list[str], width: int) -> list[str]:
@@ -318,8 +352,7 @@ def _fold_table(rows: list[str], width: int) -> list[str]:
     least = max(len(hang) + 8, 12)  # each cut shortens a rest by at least 8: it ends
     while any(len(pieces[i][-1]) > width for i in active):
         rests = [pieces[i][-1] for i in active]
-        cut = next((c for c in range(width, least - 1, -1)
-                    if all(len(r) <= c or r[c - 2:c] == "  " for r in rests)), None)
+        cut = _gap(rests, width, least)
         if cut is None:  # no gap common to the rows: each one wrapped
             for i in active:
                 pieces[i][-1:] = _wrap(pieces[i][-1], width)
