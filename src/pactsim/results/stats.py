@@ -468,8 +468,10 @@ def _group_sets(bits: NDArray[np.bool_], groups: dict[str, list[int]]
     pos = {r: j for j, r in enumerate(base_rows)}
     flags: NDArray[np.bool_] | None = None
     counts: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
-    derive = base.counts.shape[0] * 4 <= bits.shape[1] if isinstance(base, SparseSets) \
-        else len(base_rows) <= DENSE_BITS
+    # from the table where it is smaller than the block (a few draws: from the draws)
+    seen = base.counts.shape[0] if isinstance(base, SparseSets) \
+        else int(np.count_nonzero(base.counts))
+    derive = seen * 4 <= bits.shape[1]
     for key, rows in items[1:]:
         if not derive or any(r not in pos for r in rows):
             out[key] = _sets_of(bits, rows)
