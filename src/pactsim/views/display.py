@@ -1004,15 +1004,22 @@ def _results_html(res: ResultsLike, page: Any) -> str:
     parts.append(f'<div class="ps-grid">{top}</div>')
     if has_timeline(res):
         parts.append(part("the timeline", lambda: timeline_table(res)))
-    marg = res.marginals()
-    n_p, n_c = int((marg.kind == "pillar").sum()), int((marg.kind == "clause").sum())
+    try:
+        marg = res.marginals()
+    except (ModelTooWideError, ExactUnsupportedError) as err:
+        if page is None:
+            raise
+        page.gaps.setdefault("the pillars, clauses and events", err)  # no node's chance
+        marg = None
+    n_p, n_c = ((0, 0) if marg is None else
+                (int((marg.kind == "pillar").sum()), int((marg.kind == "clause").sum())))
     if n_p:
         parts.append(f"<details open><summary>In the text: {_count_of(n_p, 'pillar')}, "
                      f"{_count_of(n_c, 'clause')}"
                      f"</summary>{part('the pillars and clauses', lambda: content_table(res))}"
                      "</details>")
-    events = undated_events(res)
-    n_e = int((events.kind != "outcome").sum())
+    events = None if marg is None else undated_events(res)
+    n_e = 0 if events is None else int((events.kind != "outcome").sum())
     if n_e:
         parts.append(f"<details><summary>Context events ({n_e})</summary>"
                      f"{part('the context events', lambda: events_table(res))}</details>")
