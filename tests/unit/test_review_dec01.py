@@ -3,6 +3,8 @@
 - The notebook display of exact results under evidence so wide that no node's
   chance fits (``marginals()`` refused) raised from ``_repr_html_``, where the
   report shows what fits and says what does not.
+- A diff's edit whose one path is longer than its column read "path + … (+0 more)"
+  in the waterfall and the text table.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import itertools
 import math
 import re
 
+import pytest
+
 import pactsim
+from pactsim.views.diff import _edit_label
 from pactsim.views.format import pct
 
 # as in test_report_wide_evidence: soft news over six events is in every joint law
@@ -51,3 +56,14 @@ def test_notebook_display_when_no_node_chance_fits() -> None:
     assert m is not None and m.group(1) == pct(e_pair)
     note = re.search(r'<div class="ps-muted">Not computed exactly: ([^<]*)<code>', html)
     assert note is not None and "the pillars, clauses and events" in note.group(1)
+
+
+@pytest.mark.parametrize("width", [30, 46, 60])
+def test_a_long_single_edit_is_cut_not_said_to_have_more(width: int) -> None:
+    name = "north_south_transport_corridor_railway_financing_scheme_of_2025.p"
+    assert len(name) > width
+    got = _edit_label(name, width)
+    assert "more)" not in got
+    assert len(got) <= width and got.endswith("…") and name.startswith(got[:-1])
+    group = f"{name} + other.p"  # a group still says how many more
+    assert _edit_label(group, width).endswith("(+1 more)")

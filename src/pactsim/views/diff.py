@@ -161,6 +161,8 @@ def _edit_label(name: str, width: int = 60) -> str:
     if len(name) <= width:
         return name
     parts = name.split(" + ")
+    if len(parts) == 1:  # one path: cut (there are no more to count)
+        return name[: width - 1] + "…"
     shown: list[str] = []
     for part in parts:
         if shown and len(" + ".join([*shown, part])) > width - 12:
