@@ -67,3 +67,12 @@ def test_a_long_single_edit_is_cut_not_said_to_have_more(width: int) -> None:
     assert len(got) <= width and got.endswith("…") and name.startswith(got[:-1])
     group = f"{name} + other.p"  # a group still says how many more
     assert _edit_label(group, width).endswith("(+1 more)")
+
+
+def test_notebook_display_names_the_p_given_signed_it_could_not_compute() -> None:
+    """P(e_pair | signed) needs the signing with the six events: the display's table
+    has no such column, and its note says why (as the report does), not nothing."""
+    res = pactsim.exact(pactsim.loads(TEXT), evidence=EVIDENCE, max_table=NOTHING_ELSE_FITS)
+    html = res._repr_html_()
+    note = re.search(r'<div class="ps-muted">Not computed exactly: ([^<]*)<code>', html)
+    assert note is not None and "P(yes | signed) of e_pair" in note.group(1)

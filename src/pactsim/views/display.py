@@ -1035,6 +1035,8 @@ def _results_html(res: ResultsLike, page: Any) -> str:
     if page is not None:
         # the questions by name (the page counts them: "6 questions"), then the parts
         gone = [k for k in page.gaps if not k.endswith(("question", "questions"))]
+        if page.missing_signed:  # its column may be left out: said here
+            gone.insert(0, "P(yes | signed) of " + ", ".join(page.missing_signed))
         if page.missing:
             gone.insert(0, ", ".join(page.missing) + " (\u2014 in the tables)")
         if gone:
