@@ -5,6 +5,9 @@
   report shows what fits and says what does not.
 - A diff's edit whose one path is longer than its column read "path + … (+0 more)"
   in the waterfall and the text table.
+- ``fold`` failed (UnicodeEncodeError, an internal error of the CLI) on a table
+  with a lone surrogate, which is how Python reads a file name that is not UTF-8:
+  ``pactsim pool`` of such a file on a terminal narrower than its table.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import pytest
 
 import pactsim
 from pactsim.views.diff import _edit_label
-from pactsim.views.format import pct
+from pactsim.views.format import fold, pct
 
 # as in test_report_wide_evidence: soft news over six events is in every joint law
 EVENTS = {"e1": 0.3, "e2": 0.4, "e3": 0.5, "e4": 0.6, "e5": 0.2, "e6": 0.7}
@@ -76,3 +79,16 @@ def test_notebook_display_names_the_p_given_signed_it_could_not_compute() -> Non
     html = res._repr_html_()
     note = re.search(r'<div class="ps-muted">Not computed exactly: ([^<]*)<code>', html)
     assert note is not None and "P(yes | signed) of e_pair" in note.group(1)
+
+
+def test_fold_a_table_naming_a_file_whose_name_is_not_utf8() -> None:
+    """A column named by the file stem ``rv_\\udcff`` (the byte 0xff in the name, as
+    ``os.fsdecode`` reads it), as ``pactsim pool`` prints it: folded like any table,
+    each character kept."""
+    name = "rv_\udcff"
+    rows = [f"{'item':<30}  {'pooled':>8}  {'iran-russia-2024':>16}  {name:>8}  {'spread':>8}",
+            f"{'us_trump_win':<30}  {0.5:>8.3f}  {0.5:>16.3f}  {0.5:>8.3f}  {0.0:>8.3f}"]
+    text = "\n".join(rows)
+    out = fold(text, 50)
+    assert all(len(line) <= 50 for line in out.split("\n"))
+    assert out.split() == text.split()

@@ -289,7 +289,8 @@ def _wrap(line: str, width: int) -> list[str]:
 def _spaces(rows: list[str]) -> NDArray[np.bool_]:
     """``(rows, widest)``: where each row has a space (or has ended)."""
     wide = max(len(r) for r in rows)
-    codes = np.frombuffer("".join(r.ljust(wide) for r in rows).encode("utf-32-le"),
+    codes = np.frombuffer("".join(r.ljust(wide) for r in rows)  # one code a character,
+                          .encode("utf-32-le", "surrogatepass"),  # a file name's too
                           dtype=np.uint32)
     out: NDArray[np.bool_] = (codes == ord(" ")).reshape(len(rows), wide)
     return out
