@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pactsim.cli import main
-from pactsim.views.format import MIN_FOLD, fold
+from pactsim.views.format import MIN_FOLD, _is_row, fold
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
@@ -32,8 +32,8 @@ def test_fold_fits_and_keeps_every_word(lines: list[str], width: int) -> None:
     assert all(len(line) <= limit for line in out.split("\n"))
     # nothing lost or added: the same characters apart from spaces and line breaks
     assert "".join(_words(out)) == "".join(_words(text))
-    for line in text.split("\n"):  # short lines are left exactly as they were
-        if len(line) <= limit:
+    for line in text.split("\n"):  # short lines outside tables are left as they were
+        if len(line) <= limit and not _is_row(line):  # (a table may lose spare spaces)
             assert line in out.split("\n")
 
 
@@ -115,3 +115,20 @@ def test_cli_folds_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch,
     assert max(len(line) for line in shown.splitlines()) <= 80
     assert shown == fold(piped, 80)
     assert re.sub(r"\s+", " ", shown) == re.sub(r"\s+", " ", piped)
+
+
+def test_fold_wraps_a_last_column_under_itself_when_no_gap_is_common() -> None:
+    """Sets of pillars (a share right-aligned, then the set): no column gap all rows
+    share past the share, so each set continues under where it starts."""
+    rows = [f"  {p:>6}  " + " + ".join(names) for p, names in [
+        ("21.0%", ["security", "military", "energy", "payments", "instc=named", "trade",
+                   "culture"]),
+        ("3.9%", ["security", "military", "energy", "instc=named", "trade", "culture",
+                  "space"]),
+        ("17.6%", ["(nothing)"])]]
+    out = fold("\n".join(rows), 60).split("\n")
+    start = rows[0].index("security")
+    assert all(len(line) <= 60 for line in out) and len(out) == 5
+    assert [line for line in out if not line.lstrip().endswith(")")
+            and "%" not in line] == [line for line in out if line.startswith(" " * start)]
+    assert all(line[start] != " " for line in out if line.startswith(" " * start))

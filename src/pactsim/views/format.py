@@ -286,6 +286,22 @@ def _wrap(line: str, width: int) -> list[str]:
     return wrap.wrap(body[lead:]) or [body[:width]]
 
 
+def _wrap_column(line: str, width: int) -> list[str]:
+    """A table row too wide, with no gap to cut at: the column where it overflows
+    continues under itself when it starts before ``width - 30`` (every row of a table
+    alike), else the row wraps as prose (:func:`_wrap`)."""
+    import textwrap
+
+    cut = line.rfind("  ", 0, width)
+    start = cut + 2 if cut >= 0 else -1
+    while 0 <= start < len(line) and line[start] == " ":
+        start += 1
+    if start <= 0 or start > width - min(30, width // 2) or not line[:start].strip():
+        return _wrap(line, width)
+    tail = textwrap.TextWrapper(width=width - start, break_on_hyphens=False).wrap(line[start:])
+    return [line[:start] + tail[0], *(" " * start + t for t in tail[1:])]
+
+
 def _spaces(rows: list[str]) -> NDArray[np.bool_]:
     """``(rows, widest)``: where each row has a space (or has ended)."""
     wide = max(len(r) for r in rows)
@@ -354,9 +370,9 @@ def _fold_table(rows: list[str], width: int) -> list[str]:
     while any(len(pieces[i][-1]) > width for i in active):
         rests = [pieces[i][-1] for i in active]
         cut = _gap(rests, width, least)
-        if cut is None:  # no gap common to the rows: each one wrapped
-            for i in active:
-                pieces[i][-1:] = _wrap(pieces[i][-1], width)
+        if cut is None:  # no gap common to the rows: each one wrapped, its last column
+            for i in active:  # aligned under itself where it starts in the line's left part
+                pieces[i][-1:] = _wrap_column(pieces[i][-1], width)
             break
         tails = [r[cut:] for r in rests]
         common = min((len(t) - len(t.lstrip(" ")) for t in tails if t.strip()), default=0)
