@@ -152,3 +152,28 @@ def test_the_cli_agrees_with_the_api(sc: pactsim.Scenario, tmp_path: Path,
     table = out[out.index("What to watch"):].splitlines()[2:]
     assert [line.split("  ")[1].strip() for line in table] == list(api.voi.node)
     assert "note: not in what to watch: x == named, x: which outcome" in out
+
+
+@pytest.mark.parametrize("question", ["signing.date <= 2024-12-31", "2024-12-31 >= signing.date",
+                                      "signing.date >= 2024-01-01",
+                                      "signing.date <= 2024-12-31 or signing.date < 2024-02-01"])
+def test_a_date_question_that_is_its_node_leaves_out_the_node(sc: pactsim.Scenario,
+                                                              question: str) -> None:
+    """A dated node's date is there exactly when it happened by the horizon, so
+    ``signing.date <= horizon`` (or ``>= as_of``) is ``signing``: learning whether it
+    is signed settles it, as it does not for a day before the horizon."""
+    s = pactsim.sensitivity(sc, question)
+    rows = _rows(s)
+    assert s.base == pytest.approx(0.5, abs=1e-12)  # the curve's 0.5 by the horizon
+    assert "signing" not in rows
+    assert {"a", "b", "c", "x"} <= set(rows)
+    assert any(n.startswith("not in what to watch: signing (") for n in s.notes)
+
+
+@pytest.mark.parametrize("question", ["signing.date <= 2024-12-30", "signing.date == 2024-12-31",
+                                      "signing.date > 2024-03-01"])
+def test_a_date_question_the_day_matters_to_keeps_the_node(sc: pactsim.Scenario,
+                                                           question: str) -> None:
+    s = pactsim.sensitivity(sc, question)
+    assert "signing" in set(s.voi.node)
+    assert not any("not in what to watch" in n for n in s.notes)

@@ -706,10 +706,13 @@ def _self_rows(sc: Scenario, expr: str) -> set[str]:
 
     When ``expr`` reads nothing but one node X's outcome (X itself, ``X == l``,
     ``X != l``, ``not X``, ``in(X, ...)``, or questions built only on those; no
-    ``.date``, driver or attribute), the question is a function f of X's outcome,
-    found by evaluating ``expr`` once per outcome. Then learning which outcome X has
-    settles the question (row ``X: which outcome``), and so does a yes/no row of X
-    (``X``, ``X == l``) whose two sides each give one answer of f. These rows are
+    driver or attribute; X's date only where it does not matter, as in
+    ``X.date <= horizon``, which is X), the question is a function f of X's outcome,
+    found by evaluating ``expr`` once per outcome (for a dated X, on every day where a
+    comparison with a date literal could turn, and at ``as_of`` and the horizon).
+    Then learning which outcome X has settles the question (row ``X: which
+    outcome``), and so does a yes/no row of X (``X``, ``X == l``) whose two sides
+    each give one answer of f. These rows are
     the question itself; any other row, including another node that equals the
     question only through the model's numbers, is not. Empty when f is constant.
     """
@@ -726,11 +729,20 @@ def _self_rows(sc: Scenario, expr: str) -> set[str]:
             for lv in levels if lv != _expr.ABSENT}
     nodes: set[str] = set()
     seen: set[str] = set()
+    dated: set[str] = set()
+    literals: set[dt.date] = set()
     stack = [tree]
     while stack:  # the question and the questions it reads (each once: no recursion)
         for e in _expr.walk(stack.pop()):
-            if isinstance(e, _expr.DateOf | _expr.DaysBetween):
-                return set()  # a date: X's outcome does not tell it
+            if isinstance(e, _expr.DaysBetween):
+                return set()  # days between two dates: X's outcome does not tell them
+            if isinstance(e, _expr.DateOf):
+                dated.add(e.name)
+                nodes.add(e.name)
+                continue
+            if isinstance(e, _expr.DateLit):
+                literals.add(e.value)
+                continue
             if not isinstance(e, _expr.Name):
                 continue
             if e.name in model.questions:
@@ -757,10 +769,22 @@ def _self_rows(sc: Scenario, expr: str) -> set[str]:
         values = {x: splits[x]}
         values.update((_expr.outcome_name(x, lv), out == lv) for lv in levels
                       if lv != _expr.ABSENT)
+    dates: dict[str, NDArray[Any]] | None = None
+    if dated and levels is not None:  # pragma: no cover - a categorical node has no date
+        return set()
+    if dated:  # X happened on each day where the answer could turn, or did not happen
+        lo, hi = sc.as_of, sc.horizon
+        days = sorted({lo, hi, *(min(max(d + dt.timedelta(k), lo), hi)
+                                 for d in literals for k in (-1, 0, 1))})
+        dates = {x: np.array([None, *days], dtype="datetime64[D]")}
+        values = {x: np.arange(len(days) + 1) > 0}
+        splits = {x: values[x]}
     for q, (qtree, _kind) in model.questions.items():  # in evaluation order
         if q in seen:
-            values[q] = _expr.evaluate(qtree, values)
-    f = _expr.evaluate(tree, values).astype(bool)
+            values[q] = _expr.evaluate(qtree, values, dates)
+    f = _expr.evaluate(tree, values, dates).astype(bool)
+    if dated and len(set(f[1:])) > 1:
+        return set()  # the day X happened on matters: its outcome does not settle it
     if f.all() or not f.any():
         return set()  # the wording settles the question: no row is it
     found = {name for name, side in splits.items()
