@@ -92,3 +92,21 @@ def test_fold_a_table_naming_a_file_whose_name_is_not_utf8() -> None:
     out = fold(text, 50)
     assert all(len(line) <= 50 for line in out.split("\n"))
     assert out.split() == text.split()
+
+
+def test_conditioning_without_draws_names_the_reason_not_a_missing_node() -> None:
+    """``prob(q, given=node)`` on a run without draws said the node "is not a node or a
+    question of this scenario"; it is one, and what is missing is the draws."""
+    sc = pactsim.loads("pactsim: 1\nid: lean\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "events:\n  a: {p: 0.3}\n  b: {given: [a], table: {true: 0.9, "
+                       "false: 0.2}}\n")
+    lean = pactsim.simulate(sc, n=1000, seed=1, keep_draws=False)
+    assert lean.prob("b").value == pytest.approx(0.3 * 0.9 + 0.7 * 0.2, abs=4 * 0.5 / 30)
+    with pytest.raises(pactsim.errors.PactsimError) as err:
+        lean.prob("b", given="a")
+    assert "conditioning on 'a' needs the draws" in str(err.value)
+    assert "is not a node" not in str(err.value)
+    with pytest.raises(pactsim.errors.PactsimError, match="is not a node or a question"):
+        lean.prob("b", given="a and b")  # an expression: not one of them indeed
+    kept = pactsim.simulate(sc, n=1000, seed=1)
+    assert kept.prob("b", given="a").value == pytest.approx(0.9, abs=4 * 0.3 / math.sqrt(250))

@@ -202,10 +202,22 @@ class Results:
             return np.ones(self.draws.n)
         return self.draws.weight
 
-    def _kept(self, text: str, what: str) -> tuple[dict[str, NDArray[Any]],
-                                                   dict[str, NDArray[Any]]]:
-        """Values and dates of every node and question over the kept draws."""
+    def _kept(self, text: str, what: str, role: str = "") -> tuple[
+            dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
+        """Values and dates of every node and question over the kept draws (``role``:
+        the argument ``text`` came as, for the message when there are none)."""
         if self.draws is None or self._answers is None:
+            name = text.strip()
+            if name in self.model.index or name in self.model.questions:
+                # a node or question, summarised on its own, but here in a condition
+                # or with one: that needs the draws themselves
+                how = f"conditioning on {name!r}" if role == "given" else \
+                    f"{name!r} under a condition"
+                raise PactsimError(
+                    f"{how} needs the draws, and this run kept none (keep_draws=False): "
+                    "without them a run answers each node and question on its own, not "
+                    "one given another; re-run with keep_draws=True, or add the "
+                    "combination to the scenario's questions")
             raise PactsimError(
                 f"{text!r} is not {what} of this scenario, and this run kept no draws "
                 "(keep_draws=False); add it to the scenario's questions or re-run with "
@@ -217,7 +229,7 @@ class Results:
     def _evaluate(self, text: str, what: str) -> NDArray[Any]:
         tree = _expr.compile_condition(text, self.model.scope(), what=what,
                                        horizon=self.scenario.horizon)
-        values, dates = self._kept(text, "a node or a question")
+        values, dates = self._kept(text, "a node or a question", what)
         return np.asarray(_expr.evaluate(tree, values, dates), dtype=bool)
 
     def given(self, evidence: object) -> Results:
