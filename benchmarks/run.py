@@ -331,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="skip exact inference (bench_exact.py) and re-evaluation "
                          "(bench_reeval.py)")
     ap.add_argument("--repeat", type=int, default=None,
-                    help="repetitions per case, best kept (default 5 / 3 / 1 by n)")
+                    help="repetitions per case, best kept (default by n: 20 up to 10^4, 5 "
+                         "to 10^5, 3 to 10^6, 2 to 10^7, then 1; 1 with --quick)")
     ap.add_argument("--markdown", action="store_true", help="print Markdown tables")
     ap.add_argument("--strict", action="store_true",
                     help="exit with status 1 when a speed target is missed")
