@@ -110,3 +110,16 @@ def test_conditioning_without_draws_names_the_reason_not_a_missing_node() -> Non
         lean.prob("b", given="a and b")  # an expression: not one of them indeed
     kept = pactsim.simulate(sc, n=1000, seed=1)
     assert kept.prob("b", given="a").value == pytest.approx(0.9, abs=4 * 0.3 / math.sqrt(250))
+
+
+def test_a_note_on_a_model_too_wide_says_how_wide_not_every_variable() -> None:
+    """Sensitivity's (and diff's) note on what exact inference refused quoted the whole
+    error, with its list of variables; it now says how wide, in one short clause."""
+    names = [f"e{i}" for i in range(25)]
+    text = ("pactsim: 1\nid: wide\nas_of: 2024-01-01\nhorizon: 2024-12-31\nevents:\n"
+            + "".join(f"  {e}: {{p: 0.5}}\n" for e in names)
+            + f"questions:\n  q: count({', '.join(names)}) >= 13\n")
+    s = pactsim.sensitivity(pactsim.loads(text), "q", n=2000, seed=1)
+    note = next(n for n in s.notes if "refused" in n)
+    assert "needs a table over 25 variables at once, above max_table" in note
+    assert "e0, e1" not in note and len(note) < 200

@@ -485,6 +485,12 @@ class _Variants:
 
 
 def _first_line(err: Exception) -> str:
+    """An error in a note's words: its first line; for a model too wide, how wide (its
+    message lists the variables, too long for a note)."""
+    from pactsim.errors import ModelTooWideError
+
+    if isinstance(err, ModelTooWideError):
+        return f"it needs a table over {err.width} variables at once, above max_table"
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
