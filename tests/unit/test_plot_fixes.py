@@ -63,6 +63,19 @@ def test_diff_names_a_short_edit_with_its_values(two: pactsim.Scenario) -> None:
     assert said == {"a.p": "a.p: 0.3 -> 0.6", "b.p": "b.p: 0.5 -> 0.7"}
 
 
+def test_diff_label_leaves_the_text_note_to_the_table() -> None:
+    """An edit that changed a number and its text reads ``path: before → after`` (the
+    "(and its text)" of the Edits table would push it past the label's width)."""
+    a = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
+    b = pactsim.load(ROOT / "scenarios" / "variants" / "iran-russia-2024-firm-december.yaml")
+    d = pactsim.diff(a, b, "signed_by_2024")
+    assert [e.describe() for e in d.edits] == [
+        "signing.by.2024-12-31: 0.39 -> 0.6 (and its text)",
+        "signing.by.2025-03-31: 0.62 -> 0.7 (and its text)"]
+    assert _names(plot.diff(d, "signed_by_2024"))[1:3] == [
+        "signing.by.2024-12-31: 0.39 → 0.6", "signing.by.2025-03-31: 0.62 → 0.7"]
+
+
 def test_diff_names_a_long_edit_as_the_table_does(two: pactsim.Scenario) -> None:
     """A group of edits (no one ``before → after``) or a long description is named as
     the text table names it: its paths, a long group cut to its first and how many more."""

@@ -1223,7 +1223,9 @@ def diff(d: Any, target: str | None = None, ax: Axes | None = None, *,
     t = d.totals[d.totals.target == target].iloc[0]
     part = d.attribution[d.attribution.target == target]
     names = _ends(d)
-    said = {e.name: e.describe().replace(" -> ", " → ") for e in d.edits}
+    # what each edit did to the numbers ("(and its text)": in the table, not the label)
+    said = {e.name: e.describe().replace(" -> ", " → ").removesuffix(" (and its text)")
+            for e in d.edits}
 
     def label(edit: str) -> str:
         """``path: before → after`` when it fits, else the edit's name as the table gives it."""
