@@ -72,3 +72,22 @@ def test_fast_answers_equal_exact_of_the_variant(path: str) -> None:
             ch = _changes(sc, rng)
             want = pactsim.exact(sc.with_changes(ch)).prob(q).value
             assert ans(ch) == pytest.approx(want, abs=1e-13), (q, ch)
+
+
+def test_a_parameter_set_leaves_the_next_one_untouched() -> None:
+    """``model_for`` copies only what it changes of a node (the rest of the cached dump
+    is shared): one change of a node must not reach the next parameter set, which
+    changes another number of the same node."""
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    fast = _Numbers(sc)
+    first = {"ukraine_war_continues.table.true": 0.61}
+    second = {"ukraine_war_continues.table.false": 0.42}
+    dump = sc.nodes["ukraine_war_continues"].spec.model_dump(exclude_defaults=True)
+    fast.model_for(first)
+    assert fast._dumps["ukraine_war_continues"] == dump  # the cache is as loaded
+    got = fast.model_for(second)
+    want = compile_scenario(sc.with_changes(second))
+    other = compile_scenario(sc.with_changes({**first, **second}))
+    i = got.index["ukraine_war_continues"]
+    assert _same_array(got.plans[i].p_given, want.plans[i].p_given)
+    assert not _same_array(got.plans[i].p_given, other.plans[i].p_given)

@@ -295,14 +295,20 @@ class _Numbers:
         touched: dict[str, dict[str, Any]] = {}
         for key, value in changes.items():
             name, inner = self._locate(key)
+            if name not in self._dumps:
+                self._dumps[name] = self.scenario.nodes[name].spec.model_dump(
+                    exclude_defaults=True)
             if name not in touched:
-                if name not in self._dumps:
-                    self._dumps[name] = self.scenario.nodes[name].spec.model_dump(
-                        exclude_defaults=True)
-                touched[name] = copy.deepcopy(self._dumps[name])
+                touched[name] = dict(self._dumps[name])
+            # copy on write: each container on the path once (a shared one is copied
+            # before it is changed), the rest of the cached dump shared, not deep-copied
             d: Any = touched[name]
+            orig: Any = self._dumps[name]
             for part in inner[:-1]:
-                d = d[part]
+                child, was = d[part], orig[part] if orig is not None else None
+                if child is was:
+                    child = d[part] = copy.copy(child)
+                d, orig = child, was
             d[inner[-1]] = value
         try:
             specs = {name: type(self.scenario.nodes[name].spec).model_validate(d)
