@@ -189,3 +189,19 @@ def test_notebook_display_unchanged_when_everything_fits(sc: pactsim.Scenario) -
     html = results_html(res)
     assert "Not computed exactly" not in html
     assert _results_html(_Page(res), _Page(res)) == html
+
+
+def test_notebook_display_when_no_node_chance_fits(sc: pactsim.Scenario) -> None:
+    """Only the evidence's own six events fit: every node's chance is refused, yet
+    the display shows the question over events alone (checked against the hand
+    enumeration) and names the sections it leaves out, and the P(yes | signed) it
+    could not compute (the table has no such column: the note says why)."""
+    res = pactsim.exact(sc, evidence=EVIDENCE, max_table=NOTHING_ELSE_FITS)
+    html = res._repr_html_()
+    e_pair = _given_news(lambda x: x["e1"] * x["e2"])
+    m = re.search(r"<tr><td>e_pair</td><td class='num'>([^<]*)</td>", html)
+    assert m is not None and m.group(1) == pct(e_pair)
+    note = re.search(r'<div class="ps-muted">Not computed exactly: ([^<]*)<code>', html)
+    assert note is not None
+    assert "the pillars, clauses and events" in note.group(1)
+    assert "P(yes | signed) of e_pair" in note.group(1)
