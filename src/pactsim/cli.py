@@ -145,7 +145,7 @@ def _deliver(text: str, out: str | None, inputs: Sequence[str], *, table: bool =
     if out is None:
         width = _terminal_width() if table else None
         if width is not None:
-            from pactsim.views.format import fold
+            from pactsim.views.terminal import fold
 
             text = fold(text, width)
         _stdout(text)

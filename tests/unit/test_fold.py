@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pactsim.cli import main
-from pactsim.views.format import MIN_FOLD, _is_row, fold
+from pactsim.views.terminal import MIN_FOLD, _is_row, fold
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"

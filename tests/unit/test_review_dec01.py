@@ -17,7 +17,7 @@ import pytest
 
 import pactsim
 from pactsim.views.diff import _edit_label
-from pactsim.views.format import fold
+from pactsim.views.terminal import fold
 
 
 @pytest.mark.parametrize("width", [30, 46, 60])
