@@ -183,12 +183,12 @@ def test_notebook_display_unchanged_when_everything_fits(sc: pactsim.Scenario) -
     """Where exact inference answers everything the display takes its usual path: the
     same page as the guarded one, and no note."""
     from pactsim.views.display import _results_html, results_html
-    from pactsim.views.report import _Page
+    from pactsim.views.partial import Partial
 
     res = pactsim.exact(sc, evidence=EVIDENCE)
     html = results_html(res)
     assert "Not computed exactly" not in html
-    assert _results_html(_Page(res), _Page(res)) == html
+    assert _results_html(Partial(res), Partial(res)) == html
 
 
 def test_notebook_display_when_no_node_chance_fits(sc: pactsim.Scenario) -> None:

@@ -977,14 +977,14 @@ def results_html(res: ResultsLike) -> str:
     except (ModelTooWideError, ExactUnsupportedError):
         # exact results that refuse some parts (most often under evidence too wide for
         # them): each part that can be computed, a note for each that cannot
-        from pactsim.views.report import _Page
+        from pactsim.views.partial import Partial
 
-        page = _Page(res)
+        page = Partial(res)
         return _results_html(page, page)
 
 
 def _results_html(res: ResultsLike, page: Any) -> str:
-    """:func:`results_html`; with ``page`` (a :class:`pactsim.views.report._Page` over
+    """:func:`results_html`; with ``page`` (a :class:`pactsim.views.partial.Partial` over
     ``res``) a part exact inference refuses is a note, not an error."""
 
     def part(what: str, build: Callable[[], str]) -> str:
@@ -1043,7 +1043,7 @@ def _results_html(res: ResultsLike, page: Any) -> str:
             parts.insert(3, f'<div class="ps-muted">Not computed exactly: '
                             f"{escape('; '.join(dict.fromkeys(gone)))}. Monte Carlo estimates "
                             f"{'them' if len(gone) > 1 else 'it'}: "
-                            f"{page._simulate()}.</div>")
+                            f"{page.monte_carlo_call()}.</div>")
     parts.append("</div>")
     return "".join(parts)
 

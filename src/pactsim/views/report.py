@@ -26,26 +26,22 @@ import base64
 import io
 import math
 import re
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pactsim.errors import (
     ConditionError,
-    ExactUnsupportedError,
     ModelTooWideError,
-    PactsimError,
 )
 from pactsim.views import display as _d
 from pactsim.views.display import escape
 from pactsim.views.format import day, interval, pct
+from pactsim.views.partial import NOT_EXACT, Partial, extra_evidence
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from pactsim.results.estimate import Estimate
-    from pactsim.results.summary import NumericSummary
     from pactsim.views.display import ResultsLike
 
 __all__ = ["report_html"]
@@ -122,7 +118,7 @@ def _card_interval(r: Any) -> str:
     return "" if ci == "exact" else f"95%: {ci}"
 
 
-def _headline(page: _Page) -> str:
+def _headline(page: Partial) -> str:
     """Big numbers: P(signed) at the first and last key dates, then the first
     questions that do not just repeat them (none that could not be computed)."""
     cards, shown = [], set()
@@ -148,144 +144,7 @@ def _empty(text: str) -> str:
     return f'<p class="empty">{escape(text)}</p>'
 
 
-#: What exact inference refuses for one answer while answering the rest: a joint law
-#: too wide (under evidence whose variables enter every joint law, most often), or a
-#: form it does not handle. The page then shows what it can and says what it cannot.
-NOT_EXACT = (ModelTooWideError, ExactUnsupportedError)
-
-
-class _Page:
-    """The results as the page reads them, and what exact inference could not give.
-
-    A question or numeric question that exact inference refuses (:data:`NOT_EXACT`)
-    reads as missing (NaN: "—" in the tables) instead of failing the page; its reason
-    is kept in ``missing``. ``gaps`` lists each part of the page not computed (in the
-    order met) with its reason, for the note under the headline. Every other name is
-    the results' own."""
-
-    def __init__(self, res: ResultsLike) -> None:
-        self.res = res
-        self.gaps: dict[str, PactsimError] = {}
-        self.missing: dict[str, PactsimError] = {}  # question -> why it is "—"
-        self.missing_signed: dict[str, PactsimError] = {}  # P(question | signed) likewise
-        self._questions: pd.DataFrame | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.res, name)
-
-    @property
-    def scenario(self) -> Any:
-        return self.res.scenario
-
-    def prob(self, expr: str, given: str | None = None) -> Estimate:
-        return self.res.prob(expr, given)
-
-    def marginals(self) -> pd.DataFrame:
-        return self.res.marginals()
-
-    def signing_cdf(self, dates: Sequence[Any] | None = None) -> pd.DataFrame:
-        return self.res.signing_cdf(dates)
-
-    def questions(self) -> pd.DataFrame:
-        """``res.questions()``, or, where exact inference refuses some question, the
-        same frame asked one question at a time, NaN for each it refuses."""
-        if self._questions is None:
-            try:
-                self._questions = self.res.questions()
-            except NOT_EXACT:
-                self._questions = self._one_by_one()
-        return self._questions
-
-    def _one_by_one(self) -> pd.DataFrame:
-        from pactsim.results.estimate import Estimate
-        from pactsim.results.summary import questions_frame
-
-        res: Any = self.res
-        none = Estimate(math.nan, math.nan, math.nan, math.nan)
-
-        def question(name: str) -> Estimate:
-            try:
-                return res.prob(name)  # type: ignore[no-any-return]
-            except NOT_EXACT as err:
-                self.missing[name] = err
-                return none
-
-        def given_signed(name: str) -> Estimate | None:
-            if name in self.missing or not _d.has_signing(res):
-                return None
-            try:
-                return res.prob(name, given="signing")  # type: ignore[no-any-return]
-            except ConditionError:  # never signed: no P(yes | signed)
-                return None
-            except NOT_EXACT as err:
-                self.missing_signed[name] = err
-                return None
-
-        out = questions_frame(res.scenario, res.model, question, given_signed)
-        if gone := [*self.missing.values(), *self.missing_signed.values()]:
-            self.gaps.setdefault(_count(len(self.missing) + len(self.missing_signed),
-                                        "question"), gone[0])
-        return out
-
-    def numeric(self, name: str) -> NumericSummary:
-        """``res.numeric(name)``, or an empty summary (NaN) where exact inference refuses
-        it, the reason kept in ``missing``."""
-        from pactsim.results.summary import NumericSummary
-
-        try:
-            out: NumericSummary = self.res.numeric(name)  # type: ignore[attr-defined]
-        except NOT_EXACT as err:
-            self.missing[name] = err
-            kind = self.res.model.questions.get(name, (None, "number"))[1]  # type: ignore[attr-defined]
-            return NumericSummary(name, kind, math.nan, math.nan, math.nan, {}, None, math.nan)
-        return out
-
-    def section(self, what: str, head: str, build: Callable[[], str]) -> str:
-        """``build()``, or ``head`` and a note that ``what`` could not be computed exactly."""
-        try:
-            return build()
-        except NOT_EXACT as err:
-            self.gaps.setdefault(what, err)
-            return head + self.note(what, err)
-
-    def _evidence(self) -> bool:
-        return bool(getattr(self.res, "evidence", None))
-
-    def _simulate(self) -> str:
-        """The Monte Carlo call that answers what exact inference could not (the
-        file's own observations need no ``evidence=``: simulate conditions on them)."""
-        what = "scenario, evidence=..." if _extra_evidence(self.res) else "scenario"
-        return f"<code>pactsim.simulate({what})</code>"
-
-    def note(self, what: str, *errors: PactsimError) -> str:
-        """The note of a part (or parts) exact inference could not give: which, why
-        (``errors``: each one's), what to do instead."""
-        them = len(errors) > 1
-        wide = [e.width for e in errors if isinstance(e, ModelTooWideError)]
-        if wide:
-            limit = getattr(self.res, "max_table", None)
-            least = "" if min(wide) == max(wide) else "at least "
-            why = (("Under this evidence " if self._evidence() else "")
-                   + ("each" if them else "it") + f" needs a table over {least}{min(wide)} "
-                   "variables at once, above max_table"
-                   + (f" ({limit:,} entries)" if isinstance(limit, int) else ""))
-        else:
-            why = "Exact inference does not handle " + ("them" if them else "it")
-        return (f'<p class="empty">Not computed exactly: {escape(what)}. {escape(why[0].upper())}'
-                f"{escape(why[1:])}. Monte Carlo estimates {'them' if them else 'it'}: "
-                f"{self._simulate()}, whose report has every section.</p>")
-
-    def summary(self) -> str:
-        """The note under the headline: every part not computed exactly, or ""."""
-        if not self.gaps:
-            return ""
-        return ('<p class="empty">Not computed exactly'
-                + (" under this evidence" if self._evidence() else "")
-                + f": {escape(', '.join(self.gaps))} (each section below says which and why)."
-                f" Monte Carlo estimates them all: {self._simulate()}.</p>")
-
-
-def _questions_note(page: _Page, qs: pd.DataFrame) -> str:
+def _questions_note(page: Partial, qs: pd.DataFrame) -> str:
     """The note under the questions: those exact inference could not answer ("—"),
     and those whose P(yes | signed) it could not (the column may be left out), or ""."""
     gone = [q for q in qs.index if q in page.missing]
@@ -296,10 +155,6 @@ def _questions_note(page: _Page, qs: pd.DataFrame) -> str:
                     + (" (\u2014 in the table)" if shown else ""))
     errors = [*(page.missing[q] for q in gone), *page.missing_signed.values()]
     return page.note("; ".join(said), *errors) if errors else ""
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 def _texts_section(res: ResultsLike, top: int) -> str:
@@ -338,7 +193,7 @@ def _texts_section(res: ResultsLike, top: int) -> str:
     return "".join(out)
 
 
-def _numeric_section(page: _Page) -> str:
+def _numeric_section(page: Partial) -> str:
     """Numeric and date questions: a table, then a chart for each that has a
     distribution; a question with no value in any outcome is said to be so, one
     exact inference could not compute ("—" in the table) too."""
@@ -348,7 +203,7 @@ def _numeric_section(page: _Page) -> str:
         return ""
     out = ["<h2>Numeric questions</h2>", _d.numeric_table(page)]
     if gone := [q for q in nums if q in page.missing]:
-        page.gaps.setdefault(_count(len(gone), "numeric question"), page.missing[gone[0]])
+        page.gaps.setdefault(_d._count_of(len(gone), "numeric question"), page.missing[gone[0]])
         out.append(page.note(", ".join(gone) + " (\u2014 in the table)",
                              *(page.missing[q] for q in gone)))
     for q in nums:
@@ -403,7 +258,7 @@ def _signing_section(res: ResultsLike) -> str:
                                 "chance signed by each date") + table)
 
 
-def _timeline_section(page: _Page) -> str:
+def _timeline_section(page: Partial) -> str:
     """Dated events and milestones: the timeline chart, then a table of every
     dated node (P by the horizon, median date and 80% interval if it happens,
     median days after signing where a question asks it, timing in words). Exact
@@ -475,7 +330,7 @@ def _open_question(res: ResultsLike) -> str | None:
 def _drivers(sc: Any, sensitivity: object, question: str | None) -> tuple[Any, Any]:
     """The sensitivity analysis of "What drives it" and the question's spread over the
     uncertain inputs (``None`` for either that does not apply)."""
-    from pactsim.errors import ArgumentError, ConditionError
+    from pactsim.errors import ArgumentError
 
     if sensitivity is None:
         return None, None
@@ -512,25 +367,6 @@ def _band(s: Any, sp: Any) -> str | None:
 
 #: Inputs named in the report's opening summary of what moves the forecast.
 LEAD_INPUTS = 5
-
-
-def _extra_evidence(res: ResultsLike) -> str | None:
-    """The evidence the results are conditioned on beyond the file's observations
-    (``simulate(..., evidence=)``, ``exact(..., evidence=)``, ``Results.given``), as
-    text, or ``None``. What drives it analyses the scenario as written, without it."""
-    from pactsim.inference.weighting import findings_text
-
-    info = getattr(res, "info", None)
-    found = getattr(res, "evidence", None) if info is None else None
-    text = getattr(info, "evidence", None) if info is not None else (
-        findings_text(found) if found else None)
-    own = findings_text(res.scenario.findings())
-    extra = [t for t in (text, getattr(info, "given", None)) if t]
-    if extra and own and extra[0] == own:
-        extra.pop(0)
-    elif extra and own and extra[0].startswith(own + "; "):
-        extra[0] = extra[0][len(own) + 2:]
-    return "; ".join(extra) or None
 
 
 def _drivers_lead(s: Any, sp: Any, extra: str | None = None, *,
@@ -592,7 +428,6 @@ def _history_section(res: ResultsLike) -> str:
     if not sc.observations:
         return ""
     from pactsim.analysis.history import history
-    from pactsim.errors import ConditionError
     from pactsim.views import plot
 
     head = "<h2>Forecast history</h2>"
@@ -682,7 +517,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
         the headline. Everything else is shown as usual.
     """
     sc = res.scenario
-    page = _Page(res)  # what exact inference refuses is said, the rest shown
+    page = Partial(res)  # what exact inference refuses is said, the rest shown
     title = escape(sc.title or sc.id)
     if question is None and isinstance(sensitivity, str):
         question = _open_question(page)
@@ -698,7 +533,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
               if sc.observations else "")
            + ("Percentages with 95% intervals. " if hasattr(res, "info") else "")
            + f"{escape(_d.run_meta(res))}.</div>",
-           _headline(page), "", _drivers_lead(drivers, sp, extra := _extra_evidence(res),
+           _headline(page), "", _drivers_lead(drivers, sp, extra := extra_evidence(res),
                                               monte_carlo=hasattr(res, "info"))]
     gaps_at = len(out) - 2  # the note of what was not computed, once the page is built
     if sc.description:
@@ -754,7 +589,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
     return "".join(out)
 
 
-def _content_sections(page: _Page, top: int) -> tuple[list[str], list[str]]:
+def _content_sections(page: Partial, top: int) -> tuple[list[str], list[str]]:
     """"What will the text contain?" and the likeliest texts, then the context events
     (two lists: the numeric sections go between), from the marginals; a note for each
     instead where exact inference could not give them."""
