@@ -79,3 +79,62 @@ def test_the_cache_is_bounded():
                 "events": {f"e{j}": {"p": 0.5} for j in range(i + 1)}}
         pactsim.exact(pactsim.loads(json.dumps(data)))
     assert len(exact_mod._RECENT) <= exact_mod._RECENT_SIZE
+
+
+def _state(res: pactsim.ExactResults):
+    state = res._tree._state
+    assert state is not None
+    return state
+
+
+def test_a_change_redoes_only_the_arithmetic_it_reaches():
+    """After a change of one node's numbers, the cliques off its path to the root keep
+    the upward tables of the last tree of the structure (the same arrays), the trees
+    of the forest without the change keep their beliefs, and the answers are a cold
+    start's to the last bit."""
+    import pactsim.inference.factors as fx
+
+    sc = pactsim.load(FLAGSHIP)
+    first = pactsim.exact(sc.with_changes({"military.p": 0.5}))
+    st, tables, up, _ = _state(first)
+    up = dict(up)
+    second = pactsim.exact(sc.with_changes({"military.p": 0.6}))
+    st2, tables2, up2, _ = _state(second)
+    assert st2 is st
+    assert first._tree._state is None  # the base gave its tables up
+    changed = [k for k, (a, b) in enumerate(zip(tables, tables2, strict=True)) if a is not b]
+    assert changed == [second.model.index["military"]]
+    path = set()
+    c = st.factor_home[changed[0]]
+    while c >= 0:
+        path.add(c)
+        c = st.parent[c]
+    kept = {i for i in st.post if up2[i] is up[i]}
+    assert kept == set(st.post) - path and kept  # everything else was reused
+    roots = {st.root_of[c] for c in path}
+    for i in st.post:
+        same = second._tree.beliefs[i].table is first._tree.beliefs[i].table
+        assert same == (st.root_of[i] not in roots)
+    assert any(st.root_of[i] not in roots for i in st.post)  # the flagship is a forest
+    want = _cold(sc.with_changes({"military.p": 0.6}))
+    np.testing.assert_array_equal(second._p, want._p)
+    for i in st.post:
+        np.testing.assert_array_equal(second._tree.beliefs[i].table,
+                                      want._tree.beliefs[i].table)
+    assert fx.KEEP_TREE_ENTRIES > 0
+
+
+def test_trees_keep_their_tables_only_while_a_later_evaluation_may_use_them(monkeypatch):
+    import pactsim.inference.factors as fx
+
+    sc = pactsim.load(FLAGSHIP)
+    monkeypatch.setattr(fx, "KEEP_TREE_ENTRIES", 0)
+    assert pactsim.exact(sc)._tree._state is None  # too big to keep
+    monkeypatch.undo()
+    kept = pactsim.exact(sc.with_changes({"military.p": 0.3}))
+    assert kept._tree._state is not None
+    for i in range(exact_mod._RECENT_SIZE):  # other structures push it out of the cache
+        data = {"pactsim": 1, "id": f"y{i}", "as_of": "2024-01-01", "horizon": "2024-12-31",
+                "events": {f"e{j}": {"p": 0.5} for j in range(i + 1)}}
+        pactsim.exact(pactsim.loads(json.dumps(data)))
+    assert kept._tree._state is None

@@ -86,6 +86,7 @@ class Layout:
 
     def __init__(self, model: CompiledModel, n_drivers: int) -> None:
         self.model = model
+        self._plans: dict[tuple[Any, ...], Plan] = {}
         nb = model.n_binary
         self.W = model.horizon - model.as_of
         self.date_base = nb + n_drivers
@@ -273,7 +274,15 @@ class Layout:
         """The :class:`Plan` for a network that must hold the days ``days`` and the joint
         law of the bits of slots ``bits``, plus what the model's own nodes need (only
         the nodes ``within``, binary indices, when given: a network for an expression
-        over them)."""
+        over them). Kept per arguments: it depends on the model's structure alone."""
+        key = (frozenset(days), frozenset(bits), None if within is None else frozenset(within))
+        found = self._plans.get(key)
+        if found is None:
+            found = self._plans[key] = self._plan(days, bits, within)
+        return found
+
+    def _plan(self, days: Collection[int], bits: Collection[int],
+              within: Collection[int] | None) -> Plan:
         m = self.model
         bdays, bbits = self.base_needs(within)
         want_days = set(days) | bdays
@@ -416,6 +425,15 @@ def _hazard_key(hz: Any) -> tuple[Any, ...]:
 
 
 def dated_signature(model: CompiledModel) -> tuple[Any, ...]:
+    """:func:`_dated_signature` of ``model``, kept on it (a compiled model is frozen)."""
+    sig: tuple[Any, ...] | None = model.__dict__.get("_dated_signature")
+    if sig is None:
+        sig = _dated_signature(model)
+        model.__dict__["_dated_signature"] = sig
+    return sig
+
+
+def _dated_signature(model: CompiledModel) -> tuple[Any, ...]:
     """Everything :class:`Dated` reads from ``model``, numbers included: two models
     with equal signatures (and the same driver rules) have the same dated factors, so
     a variant that changes only other nodes' numbers reuses them (issue 16 item 3)."""
@@ -905,10 +923,13 @@ class Dated:
         """The bit of a dated node as ``D_X != 0``."""
         from pactsim.inference.factors import Factor
 
-        i = self.lay.slot_index[slot]
-        dv = self.lay.date_var(slot)
-        q = (np.arange(self.S) != 0).astype(np.float64)
-        return stack_bit(i, Factor((dv,), 1.0 - q), Factor((dv,), q))
+        key = ("bit of date", slot)
+        if key not in self._cache:
+            i = self.lay.slot_index[slot]
+            dv = self.lay.date_var(slot)
+            q = (np.arange(self.S) != 0).astype(np.float64)
+            self._cache[key] = stack_bit(i, Factor((dv,), 1.0 - q), Factor((dv,), q))
+        return self._cache[key]
 
     def ever(self, index: int, node: Factor) -> Factor:
         """The ever coin's factor: ``node`` (built for the plan at ``index``) with the
@@ -944,6 +965,17 @@ class Dated:
         return sorted(out)
 
     def condition(self, plan: ConditionPlan) -> Factor:
+        """The factor of a condition's bit over the variables it reads (cached: a
+        network reusing this :class:`Dated` shares it, so a junction tree calibrated
+        on a variant does not redo the arithmetic over it)."""
+        # models sharing this Dated have equal dated signatures: the same conditions
+        # (text, hence tree) at the same rows
+        key = ("condition", plan.index, plan.name)
+        if key not in self._cache:
+            self._cache[key] = self._condition(plan)
+        return self._cache[key]
+
+    def _condition(self, plan: ConditionPlan) -> Factor:
         from pactsim.inference.factors import Factor
 
         m = self.model

@@ -332,6 +332,8 @@ class _TreeStructure(NamedTuple):
     child_sub: dict[int, list[list[int]]]  # each child's message in clique i's labels
     msg_sub: dict[int, list[int]]  # clique i's message to its parent, in i's labels
     marginal_axes: dict[int, tuple[int, ...]]  # axes summed out for a variable's marginal
+    factor_home: tuple[int, ...]  # kept clique holding each factor (-1: empty scope)
+    root_of: dict[int, int]  # kept clique -> the root of its tree (the model may be a forest)
 
 
 @lru_cache(maxsize=32)
@@ -377,9 +379,14 @@ def _tree_structure(order: tuple[int, ...], cliques: tuple[tuple[int, ...], ...]
             stack.append((j, True))
             stack += [(k, False) for k in children[j]]
     local: dict[int, list[int]] = {i: [] for i in kept}
+    factor_home = [-1] * len(scopes)
     for k, vars_ in enumerate(scopes):
         if vars_:
-            local[home[min(map(at, vars_))]].append(k)
+            factor_home[k] = home[min(map(at, vars_))]
+            local[factor_home[k]].append(k)
+    root_of: dict[int, int] = {}
+    for i in reversed(post):  # parents before children
+        root_of[i] = i if parent[i] < 0 else root_of[parent[i]]
     scope = {i: frozenset(cliques[i]) for i in kept}
     # the variables each table holds: a clique's table is over the union of its
     # factors and its children's messages; a message over that and the parent's scope
@@ -414,7 +421,8 @@ def _tree_structure(order: tuple[int, ...], cliques: tuple[tuple[int, ...], ...]
         j, k = lab[h].get(v, -1), len(tvars[h])
         marginal_axes[v] = tuple(range(k)) if j < 0 else (*range(j), *range(j + 1, k))
     return _TreeStructure(tuple(post), parent, children, scope, local, merged, homes,
-                          tvars, full_sub, local_sub, child_sub, msg_sub, marginal_axes)
+                          tvars, full_sub, local_sub, child_sub, msg_sub, marginal_axes,
+                          tuple(factor_home), root_of)
 
 
 @lru_cache(maxsize=32)
@@ -452,31 +460,69 @@ class JunctionTree:
     :math:`m_{i \\to c} = (\\sum_{C_i \\setminus S_c} \\beta_i) / m_{c \\to i}`
     with :math:`0/0 = 0` (where :math:`m_{c \\to i} = 0` the child's table is
     zero too, so the value sent does not matter).
+
+    Given a calibrated ``base`` tree of the same structure (the same order, cliques
+    and factor scopes), only the cliques on the path from a changed factor (a table
+    that is not the same array as in ``base``) to its root redo the upward pass, and
+    only the trees of the forest holding a change redo the downward pass: after a
+    change of one node's numbers, about half the arithmetic (issue 16 item 3).
     """
+
+    beliefs: dict[int, Factor]  # calibrated table of each kept clique
 
     def __init__(self, factors: Sequence[Factor], order: Sequence[int],
                  cliques: Sequence[tuple[int, ...]],
-                 tick: Callable[[int], None] | None = None) -> None:
+                 tick: Callable[[int], None] | None = None,
+                 base: JunctionTree | None = None) -> None:
         st = _tree_structure(tuple(order), tuple(cliques), tuple(f.vars for f in factors))
         tables = [f.table for f in factors]
         up: dict[int, FloatArray] = {}
         msg_up: dict[int, FloatArray] = {}
+        # with a ``base`` tree of the same structure, a clique none of whose subtree's
+        # tables changed (the same arrays) keeps base's upward table and message, and
+        # a tree of the forest with no change at all keeps its beliefs: the same
+        # arithmetic on the same arrays, so the same numbers
+        state = None if base is None else base._state
+        dirty: set[int] = set()
+        dirty_roots: set[int] = set()
+        if state is not None and state[0] is st:
+            _, base_tables, base_up, base_msg = state
+            for k, (a, b) in enumerate(zip(tables, base_tables, strict=True)):
+                c = st.factor_home[k]
+                if a is not b:
+                    while c >= 0 and c not in dirty:  # the clique and its ancestors
+                        dirty.add(c)
+                        c = st.parent[c]
+            dirty_roots = {st.root_of[c] for c in dirty}
+        else:
+            state = None
+            base_up = base_msg = {}
         local, local_sub, children, child_sub = st.local, st.local_sub, st.children, st.child_sub
         parent, full_sub, msg_sub, einsum = st.parent, st.full_sub, st.msg_sub, _einsum
         for i in st.post:
-            args: list[Any] = []
-            for k, sub in zip(local[i], local_sub[i], strict=True):
-                args += (tables[k], sub)
-            for c, sub in zip(children[i], child_sub[i], strict=True):
-                args += (msg_up[c], sub)
-            psi = _product(args, full_sub[i]) if args else np.ones(())
-            up[i] = psi
-            if parent[i] >= 0:
-                msg_up[i] = einsum(psi, full_sub[i], msg_sub[i])
+            if state is not None and i not in dirty:
+                up[i] = base_up[i]
+                if parent[i] >= 0:
+                    msg_up[i] = base_msg[i]
+            else:
+                args: list[Any] = []
+                for k, sub in zip(local[i], local_sub[i], strict=True):
+                    args += (tables[k], sub)
+                for c, sub in zip(children[i], child_sub[i], strict=True):
+                    args += (msg_up[c], sub)
+                psi = _product(args, full_sub[i]) if args else np.ones(())
+                up[i] = psi
+                if parent[i] >= 0:
+                    msg_up[i] = einsum(psi, full_sub[i], msg_sub[i])
             if tick is not None:
                 tick(st.merged[i])
         belief: dict[int, FloatArray] = {}
+        root_of = st.root_of
         for i in reversed(st.post):
+            if state is not None and root_of[i] not in dirty_roots:
+                assert base is not None
+                belief[i] = base.beliefs[i].table
+                continue
             if parent[i] < 0:
                 belief[i] = up[i]
             for c, sub in zip(children[i], child_sub[i], strict=True):
@@ -490,6 +536,13 @@ class JunctionTree:
         self.home = st.home
         self._axes = st.marginal_axes
         self.beliefs = {i: Factor(st.vars[i], t) for i, t in belief.items()}
+        #: what a later tree of the same structure reuses (:meth:`release` drops it)
+        self._state: tuple[_TreeStructure, list[FloatArray], dict[int, FloatArray],
+                           dict[int, FloatArray]] | None = (st, tables, up, msg_up)
+
+    def release(self) -> None:
+        """Drop the upward tables kept for a later tree to reuse (their memory)."""
+        self._state = None
 
     def marginal(self, v: int) -> FloatArray:
         """Normalised marginal of variable ``v`` (from its own clique)."""
@@ -962,18 +1015,24 @@ def too_wide(entries: int, variables: Sequence[str], max_table: int,
 def same_plan(a: BinaryPlan, b: BinaryPlan) -> bool:
     """Whether two plans are the same node, numbers included (so the same factor
     given the same quadrature rules)."""
-    if a is b:
-        return True
-    if (a.index, a.kind, a.given, a.odds_parents, a.drivers, a.gates_true, a.gates_false) != \
-            (b.index, b.kind, b.given, b.odds_parents, b.drivers, b.gates_true, b.gates_false):
-        return False
-    if (a.beta_given is None) != (b.beta_given is None):
-        return False
-    pairs = [(a.p_given, b.p_given), (a.odds_logf, b.odds_logf),
-             (a.driver_logf, b.driver_logf)]
-    if a.beta_given is not None and b.beta_given is not None:
-        pairs.append((a.beta_given, b.beta_given))
-    return all(x.shape == y.shape and x.tobytes() == y.tobytes() for x, y in pairs)
+    return a is b or _numbers(a) == _numbers(b)
+
+
+def _numbers(p: BinaryPlan) -> tuple[Any, ...]:
+    """What :func:`same_plan` compares: the node's parents, gates and drivers and its
+    numbers as bytes (kept on the plan, which is frozen: a plan compared as the base
+    of one variant is compared again as the base of the next)."""
+    key: tuple[Any, ...] | None = p.__dict__.get("_numbers")
+    if key is None:
+        arrays = [p.p_given, p.odds_logf, p.driver_logf]
+        if p.beta_given is not None:
+            arrays.append(p.beta_given)
+        key = (p.index, p.kind, p.given, p.odds_parents, p.drivers, p.gates_true,
+               p.gates_false, p.beta_given is None,
+               tuple(x.shape for x in arrays), tuple(x.dtype.str for x in arrays),
+               b"".join(x.tobytes() for x in arrays))
+        p.__dict__["_numbers"] = key
+    return key
 
 
 class Network:
@@ -998,6 +1057,8 @@ class Network:
         self.model = model
         self.max_table = max_table
         self.rules = list(rules)
+        #: the junction tree last calibrated on this network (:func:`calibrate`)
+        self.tree: JunctionTree | None = None
         nb = model.n_binary
         self.card: dict[int, int] = dict.fromkeys(range(nb), 2)
         for k, r in enumerate(self.rules):
@@ -1233,8 +1294,15 @@ class _Bar:
 
 def calibrate(net: Network, max_table: int, progress: bool | None, desc: str,
                plan: tuple[list[int], list[tuple[int, ...]]] | None = None,
+               base: Network | None = None,
                ) -> tuple[JunctionTree, int, tuple[list[int], list[tuple[int, ...]]]]:
-    """Calibrate a junction tree over the whole network (``plan``: a min-fill order to reuse)."""
+    """Calibrate a junction tree over the whole network (``plan``: a min-fill order to reuse).
+
+    The tree is kept as ``net.tree``; with ``base`` (a network of the same structure
+    calibrated before), the arithmetic its tree did on unchanged factors is reused
+    (:class:`JunctionTree`), and ``base`` gives its kept tables up: only the latest
+    network of a structure holds them.
+    """
     if plan is None:  # cached per structure (scopes and cardinalities), not numbers
         plan = _min_fill_plan(tuple(f.vars for f in net.factors),
                               tuple(net.card[v] for v in range(len(net.card))))
@@ -1245,8 +1313,20 @@ def calibrate(net: Network, max_table: int, progress: bool | None, desc: str,
         c = cliques[sizes.index(biggest)]
         raise too_wide(biggest, [net.name(v) for v in c], max_table, "of this model")
     bar = _Bar(len(order), desc, _show_progress(progress, sum(sizes)))
+    base_tree = None if base is None or base is net else base.tree
     try:
-        return (JunctionTree(net.factors, order, cliques, bar.tick if bar.show else None),
-                biggest, plan)
+        tree = JunctionTree(net.factors, order, cliques, bar.tick if bar.show else None,
+                            base=base_tree)
     finally:
         bar.close()
+    if base_tree is not None:
+        base_tree.release()
+    if sum(sizes) > KEEP_TREE_ENTRIES:
+        tree.release()
+    net.tree = tree
+    return tree, biggest, plan
+
+
+#: A calibrated tree whose cliques hold more entries than this does not keep its
+#: upward tables for reuse (they would double its memory): 2 MiB of float64.
+KEEP_TREE_ENTRIES = 1 << 18

@@ -209,7 +209,7 @@ class ExactResults:
         self._net = fx.Network(model, rules, 4 * quad_points, max_table,
                                base=main_base, same_structure=True)
         self._tree, self.largest_table, plan = fx.calibrate(self._net, max_table, progress,
-                                                            model.scenario_id)
+                                                            model.scenario_id, base=main_base)
         #: the min-fill plan of the junction tree (order, cliques), by structure
         self._plan = plan
         #: likelihood vectors ``[l(false), l(true)]`` (largest entry 1) of atomic
@@ -281,7 +281,7 @@ class ExactResults:
                          base=main if base is None else base, same=same,
                          same_structure=True)
         tree, _, _ = fx.calibrate(net, self.max_table, progress, m.scenario_id + " (check)",
-                                  plan)
+                                  plan, base=base)
         recent[quad_points] = net
         return tree.p_true(range(m.n_binary))
 
@@ -1054,11 +1054,19 @@ def _remember(key: tuple[Any, ...], nets: dict[int, fx.Network]) -> None:
     """Keep ``nets`` for ``key`` (if small), dropping the least recently used beyond
     :data:`_RECENT_SIZE` structures."""
     if sum(f.table.size for net in nets.values() for f in net.factors) > _RECENT_ENTRIES:
+        _release(nets)
         return
     _RECENT.pop(key, None)
     _RECENT[key] = nets
     for old in list(_RECENT)[:-_RECENT_SIZE]:
-        _RECENT.pop(old, None)
+        _release(_RECENT.pop(old))
+
+
+def _release(nets: dict[int, fx.Network]) -> None:
+    """Drop the tables the networks' trees keep for reuse (no later evaluation finds them)."""
+    for net in nets.values():
+        if net.tree is not None:
+            net.tree.release()
 
 
 #: Accepted ``quad_points`` of :func:`exact`: with 200, a steep driver's rule
