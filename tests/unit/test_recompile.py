@@ -84,7 +84,7 @@ def test_a_parameter_set_leaves_the_next_one_untouched() -> None:
     second = {"ukraine_war_continues.table.false": 0.42}
     dump = sc.nodes["ukraine_war_continues"].spec.model_dump(exclude_defaults=True)
     fast.model_for(first)
-    assert fast._dumps["ukraine_war_continues"] == dump  # the cache is as loaded
+    assert fast._renumber._dumps["ukraine_war_continues"] == dump  # the cache is as loaded
     got = fast.model_for(second)
     want = compile_scenario(sc.with_changes(second))
     other = compile_scenario(sc.with_changes({**first, **second}))

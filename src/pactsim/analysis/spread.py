@@ -257,66 +257,27 @@ class _Numbers:
     3 ms on the flagship); an outer draw only changes numbers of a few nodes. Here
     each changed node's spec is rebuilt from the base's (one node validated), and
     :func:`~pactsim.inference.compile.recompile` swaps its plan into the compiled
-    base; exact inference finds the structure cached. The answers equal those of
+    base (:class:`~pactsim.inference.renumber.Renumber`); exact inference finds the
+    structure cached. The answers equal those of
     ``exact(scenario.with_changes(changes))`` (``tests/unit/test_spread.py``).
     """
 
     def __init__(self, scenario: Scenario) -> None:
-        from pactsim.inference.compile import compile_scenario
+        from pactsim.inference.renumber import Renumber
 
         self.scenario = scenario
-        self.model = compile_scenario(scenario)
-        self._full = scenario.model_dump()
-        self._where: dict[str, tuple[str, tuple[Any, ...]]] = {}
-        self._dumps: dict[str, dict[str, Any]] = {}
-
-    def _locate(self, key: str) -> tuple[str, tuple[Any, ...]]:
-        """``(node, path inside the node)`` of a ``with_changes`` key (cached)."""
-        hit = self._where.get(key)
-        if hit is None:
-            from pactsim.language.variants import _PathError, _resolve
-
-            try:
-                path, _new, _shape = _resolve(self.scenario, key, self._full)
-            except _PathError as err:
-                raise ArgumentError(f"spread: {key}: {err}") from None
-            best = max((v for v in self.scenario.nodes.values()
-                        if v.is_binary and tuple(path[:len(v.path)]) == v.path),
-                       key=lambda v: len(v.path))
-            hit = self._where[key] = (best.name, tuple(path[len(best.path):]))
-        return hit
+        self._renumber = Renumber(scenario)
+        self.model = self._renumber.model
 
     def model_for(self, changes: dict[str, float]) -> Any:
         """The compiled model with ``changes`` set."""
-        import copy
+        from pactsim.inference.renumber import NotNumbers
 
-        from pactsim.inference.compile import recompile
-
-        touched: dict[str, dict[str, Any]] = {}
-        for key, value in changes.items():
-            name, inner = self._locate(key)
-            if name not in self._dumps:
-                self._dumps[name] = self.scenario.nodes[name].spec.model_dump(
-                    exclude_defaults=True)
-            if name not in touched:
-                touched[name] = dict(self._dumps[name])
-            # copy on write: each container on the path once (a shared one is copied
-            # before it is changed), the rest of the cached dump shared, not deep-copied
-            d: Any = touched[name]
-            orig: Any = self._dumps[name]
-            for part in inner[:-1]:
-                child, was = d[part], orig[part] if orig is not None else None
-                if child is was:
-                    child = d[part] = copy.copy(child)
-                d, orig = child, was
-            d[inner[-1]] = value
         try:
-            specs = {name: type(self.scenario.nodes[name].spec).model_validate(d)
-                     for name, d in touched.items()}
-        except ValueError as err:  # a drawn number the format refuses: say which, no traceback
+            return self._renumber.model_for(changes)
+        except NotNumbers as err:  # a drawn number the format refuses: say which, no traceback
             raise ArgumentError(f"spread: the parameter set {changes} is not a valid "
-                                f"scenario: {str(err).splitlines()[0]}") from None
-        return recompile(self.scenario, self.model, specs)  # type: ignore[arg-type]
+                                f"scenario: {err}") from None
 
     def results(self, changes: dict[str, float]) -> Any:
         """Exact results of the scenario with ``changes`` (``exact()``'s defaults)."""

@@ -221,7 +221,7 @@ class CompiledModel:
     """
 
     scenario_id: str
-    _digest: str | Scenario
+    _digest: str | Scenario | Any  # or anything with a ``digest`` (read on first use)
     as_of: int
     horizon: int
     names: tuple[str, ...]  # binary nodes, topological order
@@ -722,7 +722,7 @@ def _attribute_plan(name: str, scenario: Scenario, index: dict[str, int]) -> Att
 
 
 def recompile(scenario: Scenario, model: CompiledModel,
-              specs: Mapping[str, Node | Signing]) -> CompiledModel:
+              specs: Mapping[str, Node | Signing], digest: Any = None) -> CompiledModel:
     """``model`` (compiled from ``scenario``) with the nodes of ``specs`` given new specs
     of the same structure: only numbers may differ — ``p``, ``table`` rows, ``by``
     points, odds and hazard factors, delays — never parents, gates, anchors, the kind
@@ -732,8 +732,9 @@ def recompile(scenario: Scenario, model: CompiledModel,
     (the spread of a forecast, Sobol indices): the other nodes' plans, the questions
     and the layout are reused and nothing is validated, so the caller must pass
     specs it has made valid (``tests/unit/test_recompile.py`` checks the result
-    equals compiling the changed scenario). The model's ``digest`` is the base's
-    with ``+`` appended: it is not the digest of any file.
+    equals compiling the changed scenario). The model's ``digest`` is ``digest``
+    (a string, or an object whose ``digest`` gives it when first read), by default
+    the base's with ``+`` appended: not the digest of any file.
     """
     views = scenario.nodes
     index = model.index
@@ -765,8 +766,8 @@ def recompile(scenario: Scenario, model: CompiledModel,
     knots, blind = _knots(plans, len(model.drivers))
     drivers = tuple(replace(d, knots=tuple(knots[k]), blind=blind[k])
                     for k, d in enumerate(model.drivers))
-    return replace(model, _digest=model.digest + "+", plans=tuple(plans), drivers=drivers,
-                   signing=signing, timing=timing)
+    return replace(model, _digest=model.digest + "+" if digest is None else digest,
+                   plans=tuple(plans), drivers=drivers, signing=signing, timing=timing)
 
 
 def _hazard(spec: Node | Signing, index: dict[str, int], driver_index: dict[str, int]) -> Hazard:

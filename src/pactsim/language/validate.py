@@ -17,7 +17,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -42,7 +42,7 @@ from pactsim.language.scenario import (
 )
 
 __all__ = ["MAX_AFTER", "MAX_GIVEN", "MAX_OBSERVATIONS", "NAME_PATTERN", "RESERVED_NAMES",
-           "position", "validate"]
+           "NodeChecks", "position", "validate"]
 
 #: Most parents one ``given`` may list: a full table over k parents has 2**k rows.
 MAX_GIVEN = 16
@@ -1652,3 +1652,65 @@ def _cycle_in(comp: set[str], graph: Mapping[str, list[str]]) -> list[str]:
         seen[nxt] = len(path)
         path.append(nxt)
         v = nxt
+
+
+# -- one node at a time --------------------------------------------------------------
+class _Collector(_Checker):
+    """A checker that only collects messages (no file, so no positions)."""
+
+    def __init__(self) -> None:
+        super().__init__(Located({}, "<changes>", {}, {}), [])
+
+    def report(self, path: Sequence[Key], message: str, *, key: bool = False,
+               value: object = None) -> None:
+        self.problems.append(Problem(message, dotted_path(path), value=value))
+
+
+class NodeChecks:
+    """The checks :func:`validate` runs on one event, pillar, clause or signing, for a
+    node of a valid scenario given new data of the same structure (a change of its
+    numbers: :class:`~pactsim.inference.renumber.Renumber`). Checks between nodes
+    (references, cycles, questions, conditions) are not rerun: a change of numbers
+    leaves them as they were."""
+
+    _MODELS: ClassVar[dict[str, type[BaseModel]]] = {
+        "event": Node, "clause": Node, "pillar": Pillar, "signing": Signing}
+
+    def __init__(self, scenario: Scenario) -> None:
+        sections = {"drivers": "driver", "attributes": "attribute", "questions": "question"}
+        nodes: dict[str, tuple[str, Path, Any]] = {}
+        for name, view in scenario.nodes.items():
+            nodes[name] = (view.kind, view.path, view.spec)
+        for section, kind in sections.items():
+            for name, spec in (getattr(scenario, section) or {}).items():
+                nodes.setdefault(name, (kind, (section, name), spec))
+        self.nodes = nodes
+        self.meta = {"pactsim": scenario.pactsim, "id": scenario.id,
+                     "as_of": scenario.as_of, "horizon": scenario.horizon}
+        self.names = Suggestions(nodes)
+        self.binary = {n for n, (k, _, _) in nodes.items()
+                       if k in ("event", "signing", "pillar", "clause")}
+        self.drivers = {n for n, (k, _, _) in nodes.items() if k == "driver"}
+        self.dated = {n for n, (k, _, spec) in nodes.items()
+                      if k == "signing" or (k == "event" and isinstance(spec, Node)
+                                            and spec.timing)}
+        self.outcomes = _outcomes_of(nodes, "signing" in nodes)
+
+    def check(self, name: str, raw: Mapping[Any, Any]) -> tuple[Any, list[Problem]]:
+        """``(the validated spec, or None; the problems)`` of node ``name`` written as
+        ``raw`` (its ``model_dump``, a pillar without its clauses)."""
+        kind, path, _ = self.nodes[name]
+        if kind == "pillar":  # as validate reads a pillar: its clauses are nodes of their own
+            raw = {k: v for k, v in raw.items() if k != "clauses"}
+        c = _Collector()
+        spec = c.model(path, self._MODELS[kind], raw)
+        if spec is None or c.problems:
+            return None, c.problems or [Problem("does not validate", dotted_path(path))]
+        nodes = {**self.nodes, name: (kind, path, spec)}
+        if isinstance(spec, Node):
+            _check_node(c, name, path, spec, raw, self.binary, self.drivers, nodes, self.names,
+                        self.outcomes, self.meta)
+        if isinstance(spec, Node | Signing):
+            _check_timing(c, name, kind, path, spec, raw, self.meta, self.binary, self.drivers,
+                          self.dated, nodes, self.names, {})
+        return spec, c.problems

@@ -177,6 +177,12 @@ class ConditionedExactResults(ExactResults):
         self._active = True
 
     # -- which findings are atomic ----------------------------------------------
+
+    def _again(self, scenario: Any, model: CompiledModel) -> ConditionedExactResults:
+        """Results of another model given the same evidence (:meth:`with_changes`)."""
+        return ConditionedExactResults(scenario, model, quad_points=self.quad_points,
+                                       max_table=self.max_table, progress=None,
+                                       evidence=self.evidence)
     def _atomic(self) -> dict[int, tuple[int, int]]:
         """``{finding: (binary variable, state it says)}`` of the atomic findings: a
         binary node's name or ``not`` it (``x == level`` of a categorical node is its

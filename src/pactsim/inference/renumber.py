@@ -1,0 +1,157 @@
+"""Compiled models of a scenario under new numbers, without a new scenario.
+
+:meth:`Scenario.with_changes <pactsim.language.scenario.Scenario.with_changes>`
+validates and compiles the whole variant (about 5 ms on the flagship). A change
+that only sets numbers already in some binary nodes — a ``p``, a ``table`` row,
+a ``by`` point, an odds factor, a hazard ratio, a delay — needs far less: each
+changed node's spec is rebuilt from the base's and validated on its own, and
+:func:`~pactsim.inference.compile.recompile` swaps its plan into the compiled
+base, so every other node keeps its plan (the same object: exact inference
+reuses its factor without comparing numbers). :class:`Renumber` does that, and
+refuses (:class:`NotNumbers`, saying why) anything else: a key outside a binary
+node (a driver's parameters, an attribute, ``horizon``), a key that adds a field,
+a value that is not a number, a number the node's spec refuses, or a change of
+structure (``after.k``, a ``p`` that would replace a ``table``). Callers then
+take the full path, which validates the whole variant and reports any mistake
+at its key.
+
+The models are those of compiling ``scenario.with_changes(changes)``
+(``tests/unit/test_renumber.py``, ``tests/unit/test_recompile.py``), except
+their ``digest``, which the caller supplies (:func:`recompile`'s default is the
+base's with ``+`` appended).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from pactsim.inference.compile import CompiledModel, compile_scenario, recompile
+from pactsim.inference.dated import CurvePlan
+from pactsim.language.scenario import Scenario
+
+__all__ = ["NotNumbers", "Renumber"]
+
+
+class NotNumbers(ValueError):
+    """A change :class:`Renumber` does not make (the message says why); the caller
+    builds the variant with ``Scenario.with_changes`` instead."""
+
+
+#: Fields of a node that a number replaces together with others (``_set`` of
+#: :mod:`pactsim.language.variants`): such a change is one of structure.
+_REPLACES = ("given", "table", "levels")
+
+
+class Renumber:
+    """Compiled models of ``scenario`` with new numbers in its binary nodes."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.model = compile_scenario(scenario)
+        self._full: dict[str, Any] | None = None
+        self._where: dict[str, tuple[str, tuple[Any, ...]]] = {}
+        self._dumps: dict[str, dict[str, Any]] = {}
+        self._checks: Any = None  # the validator's checks of one node, made on first use
+
+    def locate(self, key: str) -> tuple[str, tuple[Any, ...]]:
+        """``(node, path inside the node)`` of an existing number's dotted ``key``
+        (cached); :class:`NotNumbers` for anything else."""
+        hit = self._where.get(key)
+        if hit is not None:
+            return hit
+        from pactsim.language.variants import _PathError, _resolve
+
+        if not isinstance(key, str):
+            raise NotNumbers(f"{key!r} is not a dotted path")
+        if self._full is None:
+            self._full = self.scenario.model_dump()
+        try:
+            path, new, _shape = _resolve(self.scenario, key, self._full)
+        except _PathError as err:
+            raise NotNumbers(f"{key}: {err}") from None
+        if new:
+            raise NotNumbers(f"{key} adds a field")
+        inside = [v for v in self.scenario.nodes.values() if v.is_binary
+                  and len(path) > len(v.path) and tuple(path[:len(v.path)]) == v.path]
+        if not inside:
+            raise NotNumbers(f"{key} is not a number of an event, pillar or clause")
+        best = max(inside, key=lambda v: len(v.path))
+        hit = self._where[key] = (best.name, tuple(path[len(best.path):]))
+        return hit
+
+    def specs(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """The changed nodes' specs, each validated on its own with the checks a file's
+        node gets (:class:`~pactsim.language.validate.NodeChecks`): :class:`NotNumbers`
+        for a number the format refuses."""
+        touched: dict[str, dict[str, Any]] = {}
+        for key, value in changes.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not math.isfinite(value):
+                raise NotNumbers(f"{key} = {value!r} is not a finite number")
+            name, inner = self.locate(key)
+            if name not in self._dumps:
+                self._dumps[name] = self.scenario.nodes[name].spec.model_dump(
+                    exclude_defaults=True)
+            if len(inner) == 1 and inner[0] == "p" and any(
+                    k in self._dumps[name] for k in _REPLACES):
+                raise NotNumbers(f"{key} replaces the node's table")
+            if name not in touched:
+                touched[name] = dict(self._dumps[name])
+            # copy on write: each container on the path once (a shared one is copied
+            # before it is changed), the rest of the cached dump shared, not deep-copied
+            d: Any = touched[name]
+            orig: Any = self._dumps[name]
+            for part in inner[:-1]:
+                child, was = d[part], orig[part] if orig is not None else None
+                if child is was:
+                    child = d[part] = copy.copy(child)
+                d, orig = child, was
+            d[inner[-1]] = value
+        if self._checks is None:
+            from pactsim.language.validate import NodeChecks
+
+            self._checks = NodeChecks(self.scenario)
+        out = {}
+        for name, d in touched.items():
+            spec, problems = self._checks.check(name, d)
+            if problems:  # the full path says where and why
+                raise NotNumbers(f"{name}: {problems[0].message}")
+            out[name] = spec
+        return out
+
+    def model_for(self, changes: Mapping[str, Any], digest: Any = None) -> CompiledModel:
+        """The compiled model with ``changes`` set (``digest``: the new model's digest,
+        a string or an object whose ``digest`` attribute gives it on first read;
+        default the base's with ``+``). :class:`NotNumbers` when the change is not
+        one of numbers alone, or a number is refused (with pydantic's message)."""
+        try:
+            specs = self.specs(changes)
+        except NotNumbers:
+            raise
+        except Exception as err:  # pydantic raises errors that are not all ValueErrors
+            raise NotNumbers(str(err).splitlines()[0]) from None
+        try:  # table leaves are checked as they are compiled
+            model = recompile(self.scenario, self.model, specs, digest=digest)
+        except Exception as err:  # as above
+            raise NotNumbers(str(err).splitlines()[0]) from None
+        if _shape(model) != _shape(self.model):
+            raise NotNumbers("the change alters the structure (parents, gates, anchors)")
+        return model
+
+
+def _shape(model: CompiledModel) -> tuple[Any, ...]:
+    """Every node's parents, gates and drivers, and how its date is built: what a
+    change of numbers leaves alone (which rows are uncertain may change)."""
+    timing: list[tuple[Any, ...]] = []
+    for i, t in sorted(model.timing.items()):
+        if isinstance(t, CurvePlan):
+            timing.append((i, t.slot, t.given, t.gates_true, t.gates_false,
+                           t.hazard.parents, t.hazard.drivers, t.days.tobytes()))
+        else:
+            timing.append((i, t.slot, t.anchors, t.need, t.mode, t.delay.kind,
+                           t.hazard.parents, t.hazard.drivers))
+    return (tuple((p.kind, p.given, p.odds_parents, p.drivers, p.gates_true, p.gates_false)
+                  for p in model.plans), tuple(timing))

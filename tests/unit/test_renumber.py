@@ -1,0 +1,139 @@
+"""``ExactResults.with_changes``: the answers of ``exact(sc.with_changes(...))``, to the
+last bit, whether the change took the fast path (numbers swapped into the compiled
+model, :class:`pactsim.inference.renumber.Renumber`) or the full one; a mistake is
+reported as ``Scenario.with_changes`` reports it."""
+
+from __future__ import annotations
+
+import glob
+from typing import Any
+
+import numpy as np
+import pytest
+
+import pactsim
+from pactsim.errors import ScenarioError
+from pactsim.results.exact import _Variant
+
+FILES = sorted(glob.glob("scenarios/*.yaml"))
+
+
+def _numbers(sc: pactsim.Scenario) -> list[tuple[str, float]]:
+    """Every number written in an event, pillar or clause, as ``(dotted key, value)``."""
+    out: list[tuple[str, float]] = []
+    for name, view in sc.nodes.items():
+        if not view.is_binary:
+            continue
+        todo: list[tuple[str, Any]] = [(name, view.spec.model_dump(exclude_defaults=True))]
+        while todo:
+            key, d = todo.pop()
+            if isinstance(d, dict):
+                for k, v in d.items():
+                    part = k.isoformat() if hasattr(k, "isoformat") else str(k).lower() \
+                        if isinstance(k, bool) else str(k)
+                    todo.append((f"{key}.{part}", v))
+            elif isinstance(d, int | float) and not isinstance(d, bool):
+                out.append((key, float(d)))
+    return out
+
+
+def _outcome(f: Any) -> tuple[str, Any]:
+    try:
+        res = f()
+    except Exception as err:  # both paths must fail alike
+        return type(err).__name__, str(err)
+    return "ok", res
+
+
+def _same(fast: pactsim.ExactResults, full: pactsim.ExactResults) -> None:
+    np.testing.assert_array_equal(fast._p, full._p)
+    assert fast._question_probs() == full._question_probs()
+    assert fast.model.digest == full.model.digest
+
+
+@pytest.mark.parametrize("path", FILES)
+def test_every_number_changed_gives_the_answers_of_the_changed_scenario(path: str) -> None:
+    sc = pactsim.load(path)
+    ex = pactsim.exact(sc)
+    numbers = _numbers(sc)
+    assert numbers
+    taken = 0
+    for i, (key, value) in enumerate(numbers):
+        # a value the node allows (most of the time), the ends of [0, 1], values out of
+        # range, and one that breaks a curve or a sum of outcomes here and there
+        far = (1.5 if value <= 1 else -3.0, 0.0, 1.0, 1e6, -1e-9)[i % 5]
+        for new in (value * 0.9 if i % 2 else value * 0.8 + 0.1, far):
+            kind, fast = _outcome(lambda k=key, v=new: ex.with_changes({k: v}))
+            want_kind, full = _outcome(
+                lambda k=key, v=new: pactsim.exact(sc.with_changes({k: v})))
+            assert (kind, kind == "ok" or fast) == (want_kind, want_kind == "ok" or full), \
+                (key, new)
+            if kind == "ok":
+                taken += isinstance(fast._scenario, _Variant)
+                _same(fast, full)
+                assert fast.scenario.digest == full.scenario.digest
+    assert taken >= len(numbers) // 2  # the fast path is the usual one
+
+
+def test_outcome_chances_changed_together_take_the_fast_path() -> None:
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    ex = pactsim.exact(sc)
+    levels = sc.nodes["instc"].spec.levels
+    assert isinstance(levels, dict)
+    (a, pa), (b, pb) = list(levels.items())[:2]
+    change = {f"instc.levels.{a}": pa + 0.05, f"instc.levels.{b}": pb - 0.05}
+    got = ex.with_changes(change)
+    assert isinstance(got._scenario, _Variant)
+    _same(got, pactsim.exact(sc.with_changes(change)))
+    one = {f"instc.levels.{a}": pa + 0.05}  # alone, the chances no longer sum to 1
+    with pytest.raises(ScenarioError, match="sum to"):
+        ex.with_changes(one)
+
+
+def test_changes_of_changes_accumulate_and_the_scenario_is_built_only_when_read() -> None:
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    ex = pactsim.exact(sc)
+    once = ex.with_changes({"su35_sale.p": 0.3})
+    twice = once.with_changes({"military.p": 0.5, "su35_sale.p": 0.35})
+    assert isinstance(twice._scenario, _Variant)
+    assert twice._scenario.changes == {"su35_sale.p": 0.35, "military.p": 0.5}
+    assert twice._scenario._scenario is None  # nothing validated yet
+    want = pactsim.exact(sc.with_changes({"su35_sale.p": 0.35, "military.p": 0.5}))
+    _same(twice, want)
+    assert twice.scenario.nodes["military"].spec.p == 0.5
+    assert isinstance(twice._scenario, pactsim.Scenario)
+    # questions, marginals and dates read the structure only, and agree
+    assert twice.marginals().equals(want.marginals())
+    assert twice.questions().equals(want.questions())
+    assert twice.date_cdf("in_force").equals(want.date_cdf("in_force"))
+
+
+@pytest.mark.parametrize(("changes", "more"), [
+    ({"drivers.alignment.sd": 1.5}, {}),              # a driver: not a node's number
+    ({"su35_sale.p": {"between": [0.1, 0.4]}}, {}),  # not a number
+    ({"signing.by.2025-06-30": 0.5}, {}),             # adds a point
+    ({"ratified_ir.after.k": 1}, {}),                 # absent field / structure
+    ({}, {"horizon": "2026-06-30"}),                  # a top-level field
+])
+def test_other_changes_take_the_full_path(changes: dict[str, Any], more: dict[str, Any]) -> None:
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    ex = pactsim.exact(sc)
+    kind, got = _outcome(lambda: ex.with_changes(changes, **more))
+    want_kind, want = _outcome(lambda: pactsim.exact(sc.with_changes(changes, **more)))
+    assert kind == want_kind
+    if kind != "ok":
+        assert got == want
+        return
+    assert isinstance(got._scenario, pactsim.Scenario)
+    _same(got, want)
+
+
+def test_evidence_is_kept() -> None:
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    ex = pactsim.exact(sc, evidence={"military": True})
+    got = ex.with_changes({"su35_sale.p": 0.2})
+    want = pactsim.exact(sc.with_changes({"su35_sale.p": 0.2}), evidence={"military": True})
+    assert type(got) is type(want)
+    assert isinstance(got._scenario, _Variant)
+    assert got.prob("signing").value == want.prob("signing").value
+    assert got.prob("military").value == 1.0
