@@ -58,7 +58,21 @@ def format_results(res: Results) -> str:
 
     Sections with nothing to show are left out (no pillars: no texts); a
     bundle count that may be low (a pruned table) is shown with its bound.
+
+    Monte Carlo results only: exact results (:func:`pactsim.exact`) are refused with
+    an :class:`~pactsim.errors.ArgumentTypeError` naming what reads them instead.
     """
+    from pactsim.results.montecarlo import Results
+
+    if not isinstance(res, Results):
+        from pactsim.errors import ArgumentTypeError
+
+        what = type(res).__name__
+        raise ArgumentTypeError(
+            f"format_results takes Monte Carlo results (pactsim.simulate), not {what}"
+            + ("; read exact results with .questions(), .marginals(), .date_quantiles(...), "
+               "or as a page with pactsim.views.report.report_html"
+               if what.endswith("ExactResults") else ""))
     sc, info = res.scenario, res.info
     head = [f"{sc.title or sc.id}",
             f"  as of {sc.as_of}, horizon {sc.horizon}; n = {info.n:,} draws, seed {info.seed}"
