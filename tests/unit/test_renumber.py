@@ -37,6 +37,29 @@ def _numbers(sc: pactsim.Scenario) -> list[tuple[str, float]]:
     return out
 
 
+def _scaled(value: Any, factor: float) -> Any:
+    """``value`` with every number in it times ``factor`` (containers copied)."""
+    if isinstance(value, dict):
+        return {k: _scaled(v, factor) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scaled(v, factor) for v in value]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value * factor
+    return value
+
+
+def _containers(sc: pactsim.Scenario) -> list[tuple[str, Any]]:
+    """Every field of an event, pillar or clause that holds numbers in a mapping
+    (``odds``, ``hazard_ratio``, ``delay``, ``by``, ``table``, an uncertain ``p``)."""
+    out = []
+    for name, view in sc.nodes.items():
+        if view.is_binary:
+            dump = view.spec.model_dump(exclude_defaults=True)
+            out += [(f"{name}.{k}", v) for k, v in dump.items()
+                    if isinstance(v, dict) and k not in ("why_by", "why_table", "clauses")]
+    return out
+
+
 def _outcome(f: Any) -> tuple[str, Any]:
     try:
         res = f()
@@ -75,6 +98,26 @@ def test_every_number_changed_gives_the_answers_of_the_changed_scenario(path: st
     assert taken >= len(numbers) // 2  # the fast path is the usual one
 
 
+@pytest.mark.parametrize("path", FILES)
+def test_every_mapping_of_numbers_changed_whole_gives_the_answers_of_the_changed_scenario(
+        path: str) -> None:
+    sc = pactsim.load(path)
+    ex = pactsim.exact(sc)
+    taken = 0
+    for i, (key, value) in enumerate(_containers(sc)):
+        for factor in ((0.9, 1.2) if i % 2 else (1.1, 0.5)):
+            new = _scaled(value, factor)
+            kind, fast = _outcome(lambda k=key, v=new: ex.with_changes({k: v}))
+            want_kind, full = _outcome(
+                lambda k=key, v=new: pactsim.exact(sc.with_changes({k: v})))
+            assert (kind, kind == "ok" or fast) == (want_kind, want_kind == "ok" or full), \
+                (key, new)
+            if kind == "ok":
+                taken += isinstance(fast._scenario, _Variant)
+                _same(fast, full)
+    assert taken or not _containers(sc)
+
+
 def test_outcome_chances_changed_together_take_the_fast_path() -> None:
     sc = pactsim.load("scenarios/iran-russia-2024.yaml")
     ex = pactsim.exact(sc)
@@ -108,14 +151,26 @@ def test_changes_of_changes_accumulate_and_the_scenario_is_built_only_when_read(
     assert twice.date_cdf("in_force").equals(want.date_cdf("in_force"))
 
 
-@pytest.mark.parametrize(("changes", "more"), [
-    ({"drivers.alignment.sd": 1.5}, {}),              # a driver: not a node's number
-    ({"su35_sale.p": {"between": [0.1, 0.4]}}, {}),  # not a number
-    ({"signing.by.2025-06-30": 0.5}, {}),             # adds a point
-    ({"ratified_ir.after.k": 1}, {}),                 # absent field / structure
-    ({}, {"horizon": "2026-06-30"}),                  # a top-level field
+@pytest.mark.parametrize(("changes", "more", "fast"), [
+    ({"su35_sale.p": {"between": [0.1, 0.4]}}, {}, True),     # an uncertain p
+    ({"ratified_ru.delay": {"median": 112.0, "p90": 240.0}}, {}, True),
+    ({"signing.hazard_ratio": {"alignment": 0.7, "us_trump_win": 1.2,
+                               "iran_israel_escalation": 0.85}}, {}, True),
+    ({"military.why": "a new reason"}, {}, True),             # not in the model
+    ({"instc.levels": {"absent": 0.1, "generic": 0.4, "named": 0.5}}, {}, True),
+    ({"instc.levels": {"absent": 0.1, "named": 0.5, "generic": 0.4}}, {}, False),  # order
+    ({"instc.levels": {"absent": 0.5, "named": 0.5}}, {}, False),  # outcomes
+    ({"signing.hazard_ratio": {"alignment": 0.7}}, {}, False),   # fewer parents
+    ({"ratified_ru.delay": {"median": 300.0, "p90": 200.0}}, {}, False),  # refused
+    ({"military.p": True}, {}, False),                        # refused
+    ({"military.label": "Arms"}, {}, False),                  # the model holds labels
+    ({"drivers.alignment.sd": 1.5}, {}, False),              # a driver: not a node's
+    ({"signing.by.2025-06-30": 0.5}, {}, False),             # adds a point
+    ({"ratified_ir.after.k": 1}, {}, False),                 # absent field / structure
+    ({}, {"horizon": "2026-06-30"}, False),                  # a top-level field
 ])
-def test_other_changes_take_the_full_path(changes: dict[str, Any], more: dict[str, Any]) -> None:
+def test_which_changes_take_the_fast_path(changes: dict[str, Any], more: dict[str, Any],
+                                           fast: bool) -> None:
     sc = pactsim.load("scenarios/iran-russia-2024.yaml")
     ex = pactsim.exact(sc)
     kind, got = _outcome(lambda: ex.with_changes(changes, **more))
@@ -123,9 +178,11 @@ def test_other_changes_take_the_full_path(changes: dict[str, Any], more: dict[st
     assert kind == want_kind
     if kind != "ok":
         assert got == want
+        assert not fast
         return
-    assert isinstance(got._scenario, pactsim.Scenario)
+    assert isinstance(got._scenario, _Variant) == fast
     _same(got, want)
+    assert got.scenario == want.scenario
 
 
 def test_evidence_is_kept() -> None:

@@ -122,6 +122,6 @@ def test_the_text_of_exact_results_is_refused_with_what_reads_them() -> None:
     with pytest.raises(ArgumentTypeError, match=r"not ExactResults; read exact results with "
                                                 r"\.questions\(\)"):
         format_results(pactsim.exact(sc))  # type: ignore[arg-type]
-    with pytest.raises(ArgumentTypeError, match="not dict$"):
+    with pytest.raises(ArgumentTypeError, match=r"not dict$"):
         format_results({})  # type: ignore[arg-type]
     assert "run-text-parity" in format_results(pactsim.simulate(sc, n=100, seed=1))

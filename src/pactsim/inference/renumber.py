@@ -2,16 +2,20 @@
 
 :meth:`Scenario.with_changes <pactsim.language.scenario.Scenario.with_changes>`
 validates and compiles the whole variant (about 5 ms on the flagship). A change
-that only sets numbers already in some binary nodes — a ``p``, a ``table`` row,
-a ``by`` point, an odds factor, a hazard ratio, a delay — needs far less: each
+of the numbers already in some binary nodes — a ``p`` (a number or an uncertain
+one), a ``table`` row, a ``by`` point, odds factors, hazard ratios, a delay —
+needs far less: each
 changed node's spec is rebuilt from the base's and validated on its own, and
 :func:`~pactsim.inference.compile.recompile` swaps its plan into the compiled
 base, so every other node keeps its plan (the same object: exact inference
 reuses its factor without comparing numbers). :class:`Renumber` does that, and
 refuses (:class:`NotNumbers`, saying why) anything else: a key outside a binary
 node (a driver's parameters, an attribute, ``horizon``), a key that adds a field,
-a value that is not a number, a number the node's spec refuses, or a change of
-structure (``after.k``, a ``p`` that would replace a ``table``). Callers then
+a value the format refuses (the validator's own checks of one node,
+:class:`~pactsim.language.validate.NodeChecks`), or a change of structure
+(``given``, ``after``, ``requires``, new odds or hazard-ratio parents, a ``p``
+that would replace a ``table``: every node's parents, gates, anchors and
+drivers are compared after recompiling). Callers then
 take the full path, which validates the whole variant and reports any mistake
 at its key.
 
@@ -43,6 +47,11 @@ class NotNumbers(ValueError):
 #: Fields of a node that a number replaces together with others (``_set`` of
 #: :mod:`pactsim.language.variants`): such a change is one of structure.
 _REPLACES = ("given", "table", "levels")
+#: Fields that are the node's structure (parents, outcomes, anchors, gates), or that the
+#: compiled model holds beyond the node's plan (its label); ``levels`` is a change of
+#: numbers when it keeps the outcomes.
+_STRUCTURE = frozenset({"given", "levels", "after", "requires", "excludes", "clauses",
+                        "label"})
 
 
 class Renumber:
@@ -88,13 +97,15 @@ class Renumber:
         for a number the format refuses."""
         touched: dict[str, dict[str, Any]] = {}
         for key, value in changes.items():
-            if isinstance(value, bool) or not isinstance(value, int | float) \
-                    or not math.isfinite(value):
-                raise NotNumbers(f"{key} = {value!r} is not a finite number")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise NotNumbers(f"{key} = {value!r} is not finite")
             name, inner = self.locate(key)
             if name not in self._dumps:
                 self._dumps[name] = self.scenario.nodes[name].spec.model_dump(
                     exclude_defaults=True)
+            if inner[-1] in _STRUCTURE and not (
+                    inner == ("levels",) and _same_keys(self._dumps[name].get("levels"), value)):
+                raise NotNumbers(f"{key} changes the node's {inner[-1]}")
             if len(inner) == 1 and inner[0] == "p" and any(
                     k in self._dumps[name] for k in _REPLACES):
                 raise NotNumbers(f"{key} replaces the node's table")
@@ -140,6 +151,12 @@ class Renumber:
         if _shape(model) != _shape(self.model):
             raise NotNumbers("the change alters the structure (parents, gates, anchors)")
         return model
+
+
+def _same_keys(old: Any, new: Any) -> bool:
+    """Whether ``new`` gives chances to the same outcomes as ``old``, in the same order
+    (a change of a categorical node's numbers, not of its outcomes)."""
+    return isinstance(old, Mapping) and isinstance(new, Mapping) and list(old) == list(new)
 
 
 def _shape(model: CompiledModel) -> tuple[Any, ...]:

@@ -250,13 +250,15 @@ class ExactResults:
         ``quad_points``, ``max_table`` and evidence: what-ifs and sensitivity from a
         notebook, at a fraction of a millisecond each on the flagship.
 
-        When every change sets a number already in an event, pillar or clause (a
-        ``p``, a ``table`` row, a ``by`` point, an odds factor, a hazard ratio, a
-        delay), only the changed nodes are validated and recompiled
+        When every change sets numbers already written in an event, pillar or clause
+        (a ``p``, plain or uncertain, a ``table`` row, a ``by`` point, odds factors,
+        hazard ratios, a delay) or its rationale, only the changed nodes are
+        validated (with the checks a file gets) and recompiled
         (:class:`~pactsim.inference.renumber.Renumber`) and the junction tree redoes
         only the arithmetic the change reaches; ``scenario`` and ``model.digest`` are
         then built when first read. Any other change (a driver's parameters, a new
-        key, ``horizon=``, a number the format refuses) takes the full path, which
+        key, parents, gates or anchors, ``horizon=``, a value the format refuses)
+        takes the full path, which
         validates the whole variant and names a mistake by its key. Either way the
         answers are those of ``exact(self.scenario.with_changes(...))``, to the last
         bit (``tests/unit/test_renumber.py``).
