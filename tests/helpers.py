@@ -37,3 +37,12 @@ def binomial_p_value(k: int, n: int, p: float) -> float:
 
     p = min(max(p, 1e-15), 1.0 - 1e-15)
     return float(min(1.0, 2 * min(sps.binom.cdf(k, n, p), sps.binom.sf(k - 1, n, p))))
+
+
+def whole(sc: object) -> object:
+    """A copy of scenario ``sc`` that knows nothing of how it was made: compiling it
+    compiles every node (``with_changes`` variants are otherwise compiled from their
+    base's model), so it is the independent answer to compare a variant with."""
+    fresh = sc.model_copy()  # type: ignore[attr-defined]
+    fresh._compiled = fresh._derived = fresh._renumber = None
+    return fresh

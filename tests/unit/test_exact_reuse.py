@@ -16,6 +16,7 @@ import pytest
 
 import pactsim
 import pactsim.results.exact as exact_mod
+from helpers import whole
 from pactsim.errors import ModelTooWideError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +25,7 @@ FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
 
 def _cold(sc: pactsim.Scenario, **kw: int) -> pactsim.ExactResults:
     exact_mod._forget_structures()
-    return pactsim.exact(sc, **kw)
+    return pactsim.exact(whole(sc), **kw)  # type: ignore[arg-type]
 
 
 CHANGES = [

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 import pactsim
-from pactsim.errors import ScenarioError
+from helpers import whole
+from pactsim.errors import ArgumentError, ScenarioError
 from pactsim.results.exact import _Variant
 
 FILES = sorted(glob.glob("scenarios/*.yaml"))
@@ -88,7 +89,7 @@ def test_every_number_changed_gives_the_answers_of_the_changed_scenario(path: st
         for new in (value * 0.9 if i % 2 else value * 0.8 + 0.1, far):
             kind, fast = _outcome(lambda k=key, v=new: ex.with_changes({k: v}))
             want_kind, full = _outcome(
-                lambda k=key, v=new: pactsim.exact(sc.with_changes({k: v})))
+                lambda k=key, v=new: pactsim.exact(whole(sc.with_changes({k: v}))))
             assert (kind, kind == "ok" or fast) == (want_kind, want_kind == "ok" or full), \
                 (key, new)
             if kind == "ok":
@@ -109,7 +110,7 @@ def test_every_mapping_of_numbers_changed_whole_gives_the_answers_of_the_changed
             new = _scaled(value, factor)
             kind, fast = _outcome(lambda k=key, v=new: ex.with_changes({k: v}))
             want_kind, full = _outcome(
-                lambda k=key, v=new: pactsim.exact(sc.with_changes({k: v})))
+                lambda k=key, v=new: pactsim.exact(whole(sc.with_changes({k: v}))))
             assert (kind, kind == "ok" or fast) == (want_kind, want_kind == "ok" or full), \
                 (key, new)
             if kind == "ok":
@@ -127,7 +128,7 @@ def test_outcome_chances_changed_together_take_the_fast_path() -> None:
     change = {f"instc.levels.{a}": pa + 0.05, f"instc.levels.{b}": pb - 0.05}
     got = ex.with_changes(change)
     assert isinstance(got._scenario, _Variant)
-    _same(got, pactsim.exact(sc.with_changes(change)))
+    _same(got, pactsim.exact(whole(sc.with_changes(change))))
     one = {f"instc.levels.{a}": pa + 0.05}  # alone, the chances no longer sum to 1
     with pytest.raises(ScenarioError, match="sum to"):
         ex.with_changes(one)
@@ -141,7 +142,7 @@ def test_changes_of_changes_accumulate_and_the_scenario_is_built_only_when_read(
     assert isinstance(twice._scenario, _Variant)
     assert twice._scenario.changes == {"su35_sale.p": 0.35, "military.p": 0.5}
     assert twice._scenario._scenario is None  # nothing validated yet
-    want = pactsim.exact(sc.with_changes({"su35_sale.p": 0.35, "military.p": 0.5}))
+    want = pactsim.exact(whole(sc.with_changes({"su35_sale.p": 0.35, "military.p": 0.5})))
     _same(twice, want)
     assert twice.scenario.nodes["military"].spec.p == 0.5
     assert isinstance(twice._scenario, pactsim.Scenario)
@@ -174,7 +175,7 @@ def test_which_changes_take_the_fast_path(changes: dict[str, Any], more: dict[st
     sc = pactsim.load("scenarios/iran-russia-2024.yaml")
     ex = pactsim.exact(sc)
     kind, got = _outcome(lambda: ex.with_changes(changes, **more))
-    want_kind, want = _outcome(lambda: pactsim.exact(sc.with_changes(changes, **more)))
+    want_kind, want = _outcome(lambda: pactsim.exact(whole(sc.with_changes(changes, **more))))
     assert kind == want_kind
     if kind != "ok":
         assert got == want
@@ -189,8 +190,60 @@ def test_evidence_is_kept() -> None:
     sc = pactsim.load("scenarios/iran-russia-2024.yaml")
     ex = pactsim.exact(sc, evidence={"military": True})
     got = ex.with_changes({"su35_sale.p": 0.2})
-    want = pactsim.exact(sc.with_changes({"su35_sale.p": 0.2}), evidence={"military": True})
+    want = pactsim.exact(whole(sc.with_changes({"su35_sale.p": 0.2})),
+                         evidence={"military": True})
     assert type(got) is type(want)
     assert isinstance(got._scenario, _Variant)
     assert got.prob("signing").value == want.prob("signing").value
     assert got.prob("military").value == 1.0
+
+
+@pytest.mark.parametrize("path", FILES)
+def test_a_variant_is_compiled_from_its_base_as_a_whole_compile_would(path: str) -> None:
+    """``compile_scenario`` of a ``with_changes`` variant of a compiled scenario starts
+    from the base's model when the change is one of numbers: the model equals compiling
+    the variant whole (plan by plan), and only the changed nodes have new plans."""
+    from pactsim.inference.compile import compile_scenario
+    from pactsim.inference.renumber import Renumber
+
+    sc = pactsim.load(path)
+    base = compile_scenario(sc)
+    derived = 0
+    for i, (key, value) in enumerate(_numbers(sc)[:16]):
+        try:
+            variant = sc.with_changes({key: value * 0.9 if i % 2 else value * 0.8 + 0.1})
+        except (ScenarioError, ArgumentError):
+            continue  # refused (a fixed delay of 24.1 days; a number inside a delay)
+        got, want = compile_scenario(variant), compile_scenario(whole(variant))
+        assert got.digest == want.digest == variant.digest
+        assert got.names == want.names
+        node = Renumber.of(sc).locate(key)[0]  # "military.clauses.defence.p": defence
+        shared = {a.name for a, c in zip(got.plans, base.plans, strict=True) if a is c}
+        if shared:  # compiled from the base: every plan but the changed node's is shared
+            derived += 1
+            assert shared == {a.name for a in got.plans if a.name != node
+                              and not a.name.startswith(node + "=")}, key
+        for a, b in zip(got.plans, want.plans, strict=True):
+            for f in ("p_given", "beta_given", "odds_logf", "driver_logf", "gates_true",
+                      "gates_false", "given", "odds_parents", "drivers"):
+                x, y = getattr(a, f), getattr(b, f)
+                assert (x is None and y is None) or np.array_equal(x, y, equal_nan=True), \
+                    (key, a.name, f)
+        assert sorted(got.timing) == sorted(want.timing)
+        for k, t in got.timing.items():
+            for f in ("days", "cum"):
+                if hasattr(t, f):
+                    assert np.array_equal(getattr(t, f), getattr(want.timing[k], f))
+        assert variant._derived is None  # the variant let its base go
+    assert derived >= 1
+
+
+def test_a_change_of_structure_is_compiled_whole() -> None:
+    from pactsim.inference.compile import compile_scenario
+
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    base = compile_scenario(sc)
+    for change in ({"military.label": "Arms"}, {"horizon": "2026-06-30"},
+                   {"signing.hazard_ratio": {"alignment": 0.7}}):
+        model = compile_scenario(sc.with_changes(change))
+        assert not any(a is b for a, b in zip(model.plans, base.plans, strict=False)), change

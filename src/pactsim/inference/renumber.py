@@ -36,7 +36,7 @@ from pactsim.inference.compile import CompiledModel, compile_scenario, recompile
 from pactsim.inference.dated import CurvePlan
 from pactsim.language.scenario import Scenario
 
-__all__ = ["NotNumbers", "Renumber"]
+__all__ = ["NotNumbers", "Renumber", "derived_model"]
 
 
 class NotNumbers(ValueError):
@@ -64,6 +64,15 @@ class Renumber:
         self._where: dict[str, tuple[str, tuple[Any, ...]]] = {}
         self._dumps: dict[str, dict[str, Any]] = {}
         self._checks: Any = None  # the validator's checks of one node, made on first use
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Renumber:
+        """The :class:`Renumber` of ``scenario``, kept on it (its caches serve every
+        variant: the paths located, the nodes' dumps, the validator's context)."""
+        found = scenario._renumber
+        if not isinstance(found, Renumber):
+            found = scenario._renumber = cls(scenario)
+        return found
 
     def locate(self, key: str) -> tuple[str, tuple[Any, ...]]:
         """``(node, path inside the node)`` of an existing number's dotted ``key``
@@ -151,6 +160,36 @@ class Renumber:
         if _shape(model) != _shape(self.model):
             raise NotNumbers("the change alters the structure (parents, gates, anchors)")
         return model
+
+
+def derived_model(scenario: Scenario, base: Scenario, keys: tuple[str, ...]
+                  ) -> CompiledModel | None:
+    """The compiled model of ``scenario``, made by ``base.with_changes`` at ``keys``,
+    from ``base``'s compiled model when the change is one of numbers of binary nodes
+    (the variant is validated: its specs are swapped in as they are); ``None`` when it
+    must be compiled whole (another key, a label, outcomes, a change of structure)."""
+    model = base._compiled
+    if not isinstance(model, CompiledModel):
+        return None
+    renumber = Renumber.of(base)
+    names: set[str] = set()
+    try:
+        for key in keys:
+            name, inner = renumber.locate(key)
+            if inner[-1] in _STRUCTURE and inner != ("levels",):
+                return None
+            names.add(name)
+    except NotNumbers:
+        return None
+    if scenario.outcomes != model.outcomes or any(
+            scenario.nodes[n].label != base.nodes[n].label for n in names):
+        return None
+    try:
+        specs: dict[str, Any] = {n: scenario.nodes[n].spec for n in names}
+        out = recompile(scenario, model, specs, digest=scenario)
+    except Exception:  # whatever it is, compiling the variant whole reports it
+        return None
+    return out if _shape(out) == _shape(model) else None
 
 
 def _same_keys(old: Any, new: Any) -> bool:

@@ -949,6 +949,10 @@ class Scenario(_Model):
                     "the evidence it gives (any order; read in date order).")] = ()
     _origin: Any = PrivateAttr(default=None)  # the source's pactsim.language._yaml.Located
     _compiled: Any = PrivateAttr(default=None)  # its CompiledModel, once built
+    #: ``(base, keys)`` when made by ``base.with_changes`` (until compiled): a change of
+    #: numbers is compiled from the base's model (pactsim.inference.renumber)
+    _derived: Any = PrivateAttr(default=None)
+    _renumber: Any = PrivateAttr(default=None)  # its pactsim.inference.renumber.Renumber
     _extends: tuple[str, ...] = PrivateAttr(default=())  # the files `extends:` followed
 
     @property

@@ -276,9 +276,12 @@ def with_changes(sc: Scenario, changes: object, more: Mapping[str, Any] | None =
         raise ArgumentError("\n".join(nowhere))
     _sort_dates(data)
     try:
-        return from_dict(data, name=f"{sc.id} (changed)")
+        out = from_dict(data, name=f"{sc.id} (changed)")
     except ScenarioError as err:
         raise ScenarioError([_blame(p, targets) for p in err.problems]) from None
+    if sc._compiled is not None:  # compiling the variant may start from sc's model
+        out._derived = (sc, tuple(items))
+    return out
 
 
 Target = tuple[str, tuple[Any, ...], Any]  # (key as written, path from the top, new value)

@@ -225,7 +225,6 @@ class ExactResults:
         self._qprobs: dict[str, tuple[float, float | None]] | None = None
         self._date_cache: dict[int, FloatArray] = {}
         self._check: tuple[Any, ...] | None = None
-        self._renumber: Any = None  # a Renumber of this scenario, made on first use
         if model.drivers or any(p.beta_given is not None for p in model.plans):
             # the check (every marginal with twice the points) costs as much as the
             # answer itself; it runs when quadrature_error is first read, so analyses
@@ -280,9 +279,7 @@ class ExactResults:
             if isinstance(base, _Variant):  # changes of changes: one set, from the first
                 renumber, changes = base.renumber, {**base.changes, **changes}
             else:
-                if self._renumber is None:
-                    self._renumber = Renumber(base)
-                renumber = self._renumber
+                renumber = Renumber.of(base)
             variant = _Variant(renumber, dict(changes))
             try:
                 model = renumber.model_for(changes, digest=variant)

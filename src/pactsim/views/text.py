@@ -62,9 +62,7 @@ def format_results(res: Results) -> str:
     Monte Carlo results only: exact results (:func:`pactsim.exact`) are refused with
     an :class:`~pactsim.errors.ArgumentTypeError` naming what reads them instead.
     """
-    from pactsim.results.montecarlo import Results
-
-    if not isinstance(res, Results):
+    if not hasattr(res, "info"):  # Results, or anything with its surface
         from pactsim.errors import ArgumentTypeError
 
         what = type(res).__name__
