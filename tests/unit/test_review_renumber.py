@@ -214,8 +214,8 @@ def test_evidence_is_kept_through_changes_of_numbers(
 
 # Values of every type a notebook might pass, at a plain p, a driver's odds factor, a
 # table row and a signing point: error type and message or answers, as the full path.
-_VALUES = [0, 1, 0.25, -0.0, 1e-320, True, False, None, "0.5", float("nan"), float("inf"),
-           np.float64(0.5), np.float32(0.5), np.int64(1), np.nan, [0.5], 2**70, 1.5, -1]
+_VALUES = [0, 0.25, -0.0, True, None, "0.5", float("nan"), float("inf"), np.float64(0.5),
+           np.float32(0.5), np.int64(1), [0.5], 1.5]
 
 
 @pytest.mark.parametrize("key", ["training.p", "training.odds.alignment",
@@ -239,6 +239,16 @@ def test_values_of_every_type_fail_or_answer_as_the_full_path(
     {"events.new_sanctions.p": 0.5}, {"military.clauses": {}}, {"signing": None},
     {"su35_sale.p.between": [0.1, 0.2]}, {"drones_missiles.p.beta": [1, 2, 3]},
     {}, {"title": "x"},
+    # numbers that are not finite inside a mapping reach the per-node checks
+    {"s400_sale.table": {True: float("nan"), False: 0.2}},
+    {"signing.hazard_ratio": {"alignment": float("inf"), "us_trump_win": 1.2,
+                              "iran_israel_escalation": 0.85}},
+    {"ratified_ru.delay": {"median": float("nan"), "p90": 240.0}},
+    {"su35_sale.p": {"between": [float("nan"), 0.4]}},
+    {"instc.levels": {"absent": float("nan"), "generic": 0.4, "named": 0.5}},
+    {"instc.levels": {"absent": 0.1, "generic": np.float64(0.4), "named": 0.5}},
+    {"su35_sale.odds": {"alignment": np.float32(1.5)}}, {"su35_sale.p": {"beta": [1e-300, 1e300]}},
+    {"military.odds.alignment": 1e308}, {"military.p": 5e-324},
 ])
 def test_assorted_keys_fail_or_answer_as_the_full_path(
         flagship: pactsim.Scenario, flagship_exact: pactsim.ExactResults,
