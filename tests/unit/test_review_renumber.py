@@ -480,18 +480,22 @@ def test_a_change_of_changes_leaves_the_earlier_results_scenario_alone(
 
 
 @pytest.mark.xfail(strict=True, reason="changes of changes are merged as one dict from the "
-                   "first base, {**old, **new}: a mapping set again keeps its first place, "
-                   "before a leaf inside it set in between, so the leaf wins")
-def test_a_mapping_set_again_wins_over_a_leaf_set_before_it(
-        flagship: pactsim.Scenario, flagship_exact: pactsim.ExactResults) -> None:
-    steps = [{"s400_sale.table": {True: 0.5, False: 0.2}}, {"s400_sale.table.true": 0.9},
-             {"s400_sale.table": {True: 0.6, False: 0.1}}]
+                   "first base, {**old, **new}: a key set again keeps its first place, before "
+                   "a key set in between that writes the same number (a leaf inside it, or "
+                   "the same field spelt from the top), so the one in between wins")
+@pytest.mark.parametrize(("steps", "node"), [
+    ([{"s400_sale.table": {True: 0.5, False: 0.2}}, {"s400_sale.table.true": 0.9},
+      {"s400_sale.table": {True: 0.6, False: 0.1}}], "s400_sale"),
+    ([{"military.p": 0.5}, {"pillars.military.p": 0.6}, {"military.p": 0.7}], "military"),
+])
+def test_the_last_change_of_a_chain_wins(
+        flagship: pactsim.Scenario, flagship_exact: pactsim.ExactResults,
+        steps: list[dict[str, Any]], node: str) -> None:
     got, ref = flagship_exact, flagship
     for step in steps:
         got = got.with_changes(copy.deepcopy(step))
         ref = ref.with_changes(copy.deepcopy(step))
-    assert ref.nodes["s400_sale"].spec.table == {True: 0.6, False: 0.1}
-    assert got.prob("s400_sale").value == pactsim.exact(ref).prob("s400_sale").value
+    assert got.prob(node).value == pactsim.exact(ref).prob(node).value
 
 
 @pytest.mark.xfail(strict=True, reason="a refused change of changes is reported by the full "
