@@ -33,7 +33,7 @@ OBSERVED = ("pactsim: 2\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
             "events:\n  rain: {p: 0.3}\n  wind: {p: 0.5, requires: [rain]}\n")
 OBSERVATIONS = "observations:\n  - {date: 2024-03-01, source: radio, evidence: rain}\n"
 
-_SETTINGS = settings(max_examples=12, deadline=None, database=None, derandomize=True,
+_SETTINGS = settings(max_examples=10, deadline=None, database=None, derandomize=True,
                      suppress_health_check=list(HealthCheck))
 
 
