@@ -139,3 +139,24 @@ def test_trees_keep_their_tables_only_while_a_later_evaluation_may_use_them(monk
                 "events": {f"e{j}": {"p": 0.5} for j in range(i + 1)}}
         pactsim.exact(pactsim.loads(json.dumps(data)))
     assert kept._tree._state is None
+
+
+def test_quadrature_error_is_infinite_when_no_other_rule_fits() -> None:
+    """The bound compares with twice the points, or half when twice do not fit; half the
+    points can need a larger table too (other pieces). Then there is no bound: inf, not
+    a ModelTooWideError from reading a property (or from repr)."""
+    sc = pactsim.loads(
+        "pactsim: 1\nid: q\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+        "drivers:\n  d: {dist: normal, sd: 1}\nevents:\n"
+        "  a: {p: 0.3, odds: {d: 1.5}}\n"
+        "  b: {given: [a], table: {true: 0.6, false: 0.2}, odds: {d: 1.2}}\n"
+        "  c: {given: [b], table: {true: 0.5, false: 0.1}, odds: {d: 2}}\n")
+    ex = pactsim.exact(sc, max_table=96)
+    for qp in (48, 12):  # neither fits in 96 entries
+        with pytest.raises(ModelTooWideError):
+            pactsim.exact(sc, quad_points=qp, max_table=96)
+    assert ex.quadrature_error == float("inf")
+    assert "quadrature error inf" in repr(ex)
+    roomy = pactsim.exact(sc)
+    assert roomy.quadrature_error < 1e-6
+    np.testing.assert_allclose(ex._p, roomy._p, atol=1e-6)

@@ -140,7 +140,8 @@ def test_changes_of_changes_accumulate_and_the_scenario_is_built_only_when_read(
     once = ex.with_changes({"su35_sale.p": 0.3})
     twice = once.with_changes({"military.p": 0.5, "su35_sale.p": 0.35})
     assert isinstance(twice._scenario, _Variant)
-    assert twice._scenario.changes == {"su35_sale.p": 0.35, "military.p": 0.5}
+    assert twice._scenario.steps == ({"su35_sale.p": 0.3},
+                                     {"military.p": 0.5, "su35_sale.p": 0.35})
     assert twice._scenario._scenario is None  # nothing validated yet
     want = pactsim.exact(whole(sc.with_changes({"su35_sale.p": 0.35, "military.p": 0.5})))
     _same(twice, want)

@@ -4,8 +4,9 @@ last bit, the answers of ``pactsim.exact(ex.scenario.with_changes(ch))`` (with t
 same evidence), raises the same error with the same message whenever that raises,
 and that re-evaluation equals a cold start.
 
-The tests marked ``xfail(strict=True)`` are bugs found in the review; each says
-what breaks the promise. The rest are regression tests of what held.
+The tests under "found in review" were bugs of the first version (a clause replaced
+whole, an unknown source, the caller's mappings written into, chains applied out of
+order, observations changed on the full path); the rest are what held.
 """
 
 from __future__ import annotations
@@ -407,22 +408,24 @@ def test_results_that_left_out_the_files_observations_still_leave_them_out() -> 
     np.testing.assert_array_equal(got._p, want._p)
 
 
-def test_under_an_intervention_changes_apply_to_the_intervened_scenario(
+def test_under_an_intervention_the_change_is_made_before_it(
         flagship: pactsim.Scenario) -> None:
-    """``exact(sc, do=...)`` keeps ``sc.do(...)`` as its scenario, so a change of the
-    node it set undoes the intervention (the answers are those of
-    ``exact(ex.scenario.with_changes(...))``, not of ``exact(sc.with_changes(...), do=...)``)."""
+    """``exact(sc, do=...).with_changes(ch)`` answers ``exact(sc.with_changes(ch), do=...)``:
+    the intervention is made again on the changed scenario, so a change of the node it
+    set does not undo it."""
     ex = pactsim.exact(flagship, do={"military": True})
     for change in ({"su35_sale.p": 0.3}, {"military.p": 0.3}, {"military.odds.alignment": 2.0}):
-        _agree(ex, ex.scenario, change)
-    assert ex.with_changes({"military.p": 0.3}).prob("military").value < 0.5
+        got = ex.with_changes(change)
+        want = pactsim.exact(flagship.with_changes(change), do={"military": True})
+        np.testing.assert_array_equal(got._p, want._p)
+    # military's own p no longer matters: it is set (within the text, as signing allows)
+    assert ex.with_changes({"military.p": 0.3}).prob("military").value == \
+        ex.prob("military").value
 
 
-# -- bugs ----------------------------------------------------------------------------
+# -- found in review (each was a bug, now fixed) ------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="a clause replaced whole is read as a change of its "
-                   "pillar's `clauses` field: the fast path keeps the old clause")
 def test_a_clause_replaced_whole_is_not_ignored(
         flagship: pactsim.Scenario, flagship_exact: pactsim.ExactResults) -> None:
     for key in ("su35_sale", "military.clauses.su35_sale"):
@@ -431,24 +434,17 @@ def test_a_clause_replaced_whole_is_not_ignored(
         assert got.prob("su35_sale").value == want.prob("su35_sale").value
 
 
-@pytest.mark.xfail(strict=True, reason="a clause replaced whole by an invalid one is accepted "
-                   "by the fast path (the full path refuses p = 1.7)")
 def test_a_clause_replaced_whole_by_an_invalid_one_is_refused(
         flagship: pactsim.Scenario, flagship_exact: pactsim.ExactResults) -> None:
     _agree(flagship_exact, flagship, {"military.clauses.su35_sale": {"p": 1.7}})
 
 
-@pytest.mark.xfail(strict=True, reason="NodeChecks does not check `source` against the "
-                   "file's `sources:`; the fast path accepts an unknown source and reading "
-                   "repr/digest/scenario later raises ScenarioError")
 def test_an_unknown_source_is_refused_as_by_the_full_path(
         flagship: pactsim.Scenario, flagship_exact: pactsim.ExactResults) -> None:
     for change in ({"military.source": "nope"}, {"military.source": ["edm", "nope"]}):
         _agree(flagship_exact, flagship, change)
 
 
-@pytest.mark.xfail(strict=True, reason="Renumber.specs writes a leaf into a mapping the "
-                   "caller passed (copy on write copies only containers of the cached dump)")
 def test_the_callers_values_are_not_changed(
         flagship_exact: pactsim.ExactResults) -> None:
     table = {True: 0.5, False: 0.2}
@@ -456,9 +452,6 @@ def test_the_callers_values_are_not_changed(
     assert table == {True: 0.5, False: 0.2}
 
 
-@pytest.mark.xfail(strict=True, reason="_Variant keeps the caller's values by reference: "
-                   "changing them after the call changes the lazily built scenario and "
-                   "digest, which then disagree with the answers")
 def test_the_scenario_is_that_of_the_values_at_the_call(
         flagship: pactsim.Scenario, flagship_exact: pactsim.ExactResults) -> None:
     row = {True: 0.5, False: 0.2}
@@ -469,9 +462,6 @@ def test_the_scenario_is_that_of_the_values_at_the_call(
     assert got.model.digest == want.digest
 
 
-@pytest.mark.xfail(strict=True, reason="a change of changes writes its leaf into the mapping "
-                   "the earlier result's _Variant holds: that result's scenario (built when "
-                   "read) then has the later number, not the one it answered with")
 def test_a_change_of_changes_leaves_the_earlier_results_scenario_alone(
         flagship: pactsim.Scenario, flagship_exact: pactsim.ExactResults) -> None:
     first = flagship_exact.with_changes({"s400_sale.table": {True: 0.5, False: 0.2}})
@@ -479,10 +469,6 @@ def test_a_change_of_changes_leaves_the_earlier_results_scenario_alone(
     assert first.scenario.nodes["s400_sale"].spec.table == {True: 0.5, False: 0.2}
 
 
-@pytest.mark.xfail(strict=True, reason="changes of changes are merged as one dict from the "
-                   "first base, {**old, **new}: a key set again keeps its first place, before "
-                   "a key set in between that writes the same number (a leaf inside it, or "
-                   "the same field spelt from the top), so the one in between wins")
 @pytest.mark.parametrize(("steps", "node"), [
     ([{"s400_sale.table": {True: 0.5, False: 0.2}}, {"s400_sale.table.true": 0.9},
       {"s400_sale.table": {True: 0.6, False: 0.1}}], "s400_sale"),
@@ -498,9 +484,6 @@ def test_the_last_change_of_a_chain_wins(
     assert got.prob(node).value == pactsim.exact(ref).prob(node).value
 
 
-@pytest.mark.xfail(strict=True, reason="a refused change of changes is reported by the full "
-                   "path with every earlier key too (the merged dict is applied again), so "
-                   "the message blames keys the caller did not just pass")
 def test_a_refused_change_of_changes_names_only_its_own_key(
         flagship: pactsim.Scenario, flagship_exact: pactsim.ExactResults) -> None:
     first = flagship_exact.with_changes({"instc.levels.absent": 0.25, "instc.levels.generic": 0.25})
@@ -510,9 +493,6 @@ def test_a_refused_change_of_changes_names_only_its_own_key(
 
 
 
-@pytest.mark.xfail(strict=True, reason="the full path keeps the findings of the base, which "
-                   "include the base file's observations: a change of `observations` is "
-                   "ignored (and one that adds them to a file without is too)")
 @pytest.mark.parametrize(("text", "changes"), [
     (OBSERVED + OBSERVATIONS, {"observations": []}),
     (OBSERVED + OBSERVATIONS,

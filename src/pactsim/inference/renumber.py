@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pactsim.inference.compile import CompiledModel, compile_scenario, recompile
@@ -47,11 +47,14 @@ class NotNumbers(ValueError):
 #: Fields of a node that a number replaces together with others (``_set`` of
 #: :mod:`pactsim.language.variants`): such a change is one of structure.
 _REPLACES = ("given", "table", "levels")
-#: Fields that are the node's structure (parents, outcomes, anchors, gates), or that the
-#: compiled model holds beyond the node's plan (its label); ``levels`` is a change of
-#: numbers when it keeps the outcomes.
+#: Fields that are the node's structure (parents, outcomes, anchors, gates, its clauses),
+#: that the compiled model holds beyond the node's plan (its label), or that other
+#: sections check (a source must be declared under ``sources:``); ``levels`` is a
+#: change of numbers when it keeps the outcomes.
 _STRUCTURE = frozenset({"given", "levels", "after", "requires", "excludes", "clauses",
-                        "label"})
+                        "label", "source"})
+#: A change: a mapping of dotted keys to values, or ``(key, value)`` pairs in order.
+Changes = Mapping[str, Any] | Iterable[tuple[str, Any]]
 
 
 class Renumber:
@@ -92,6 +95,8 @@ class Renumber:
             raise NotNumbers(f"{key}: {err}") from None
         if new:
             raise NotNumbers(f"{key} adds a field")
+        if any(tuple(path) == v.path for v in self.scenario.nodes.values()):
+            raise NotNumbers(f"{key} names a node whole")
         inside = [v for v in self.scenario.nodes.values() if v.is_binary
                   and len(path) > len(v.path) and tuple(path[:len(v.path)]) == v.path]
         if not inside:
@@ -100,21 +105,24 @@ class Renumber:
         hit = self._where[key] = (best.name, tuple(path[len(best.path):]))
         return hit
 
-    def specs(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+    def specs(self, changes: Changes) -> dict[str, Any]:
         """The changed nodes' specs, each validated on its own with the checks a file's
         node gets (:class:`~pactsim.language.validate.NodeChecks`): :class:`NotNumbers`
-        for a number the format refuses."""
+        for a number the format refuses. ``changes``: a mapping, or ``(key, value)``
+        pairs applied in order (changes of changes)."""
         touched: dict[str, dict[str, Any]] = {}
-        for key, value in changes.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                raise NotNumbers(f"{key} = {value!r} is not finite")
+        for key, given in (changes.items() if isinstance(changes, Mapping) else changes):
+            if isinstance(given, float) and not math.isfinite(given):
+                raise NotNumbers(f"{key} = {given!r} is not finite")
+            value = copy.deepcopy(given)  # never write into the caller's mappings
             name, inner = self.locate(key)
             if name not in self._dumps:
                 self._dumps[name] = self.scenario.nodes[name].spec.model_dump(
                     exclude_defaults=True)
-            if inner[-1] in _STRUCTURE and not (
-                    inner == ("levels",) and _same_keys(self._dumps[name].get("levels"), value)):
-                raise NotNumbers(f"{key} changes the node's {inner[-1]}")
+            part = _structural(inner)
+            if part is not None or (inner == ("levels",) and not _same_keys(
+                    self._dumps[name].get("levels"), value)):
+                raise NotNumbers(f"{key} changes the node's {part or 'levels'}")
             if len(inner) == 1 and inner[0] == "p" and any(
                     k in self._dumps[name] for k in _REPLACES):
                 raise NotNumbers(f"{key} replaces the node's table")
@@ -124,10 +132,11 @@ class Renumber:
             # before it is changed), the rest of the cached dump shared, not deep-copied
             d: Any = touched[name]
             orig: Any = self._dumps[name]
-            for part in inner[:-1]:
-                child, was = d[part], orig[part] if orig is not None else None
+            for step in inner[:-1]:
+                child = d[step]
+                was = orig.get(step) if isinstance(orig, dict) else None
                 if child is was:
-                    child = d[part] = copy.copy(child)
+                    child = d[step] = copy.copy(child)
                 d, orig = child, was
             d[inner[-1]] = value
         if self._checks is None:
@@ -142,7 +151,7 @@ class Renumber:
             out[name] = spec
         return out
 
-    def model_for(self, changes: Mapping[str, Any], digest: Any = None) -> CompiledModel:
+    def model_for(self, changes: Changes, digest: Any = None) -> CompiledModel:
         """The compiled model with ``changes`` set (``digest``: the new model's digest,
         a string or an object whose ``digest`` attribute gives it on first read;
         default the base's with ``+``). :class:`NotNumbers` when the change is not
@@ -176,7 +185,7 @@ def derived_model(scenario: Scenario, base: Scenario, keys: tuple[str, ...]
     try:
         for key in keys:
             name, inner = renumber.locate(key)
-            if inner[-1] in _STRUCTURE and inner != ("levels",):
+            if _structural(inner) is not None:  # levels: the outcomes are compared below
                 return None
             names.add(name)
     except NotNumbers:
@@ -190,6 +199,13 @@ def derived_model(scenario: Scenario, base: Scenario, keys: tuple[str, ...]
     except Exception:  # whatever it is, compiling the variant whole reports it
         return None
     return out if _shape(out) == _shape(model) else None
+
+
+def _structural(inner: tuple[Any, ...]) -> str | None:
+    """The first field on a path inside a node that is its structure (``levels`` apart:
+    a change of outcome chances is one of numbers when it keeps the outcomes)."""
+    return next((p for p in inner if isinstance(p, str) and p in _STRUCTURE
+                 and p != "levels"), None)
 
 
 def _same_keys(old: Any, new: Any) -> bool:

@@ -102,6 +102,7 @@ before anything is allocated; beyond ``max_table`` entries
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -188,7 +189,8 @@ class ExactResults:
         for unresolved steep odds, see the module notes) the largest absolute
         change of any marginal when every quadrature rule is recomputed with
         twice the points, plus 1e-14 for rounding (0.0 when there is no driver
-        and no uncertain p with odds).
+        and no uncertain p with odds; compared with half the points when twice
+        do not fit in ``max_table``, and ``inf`` when neither does).
     largest_table:
         Entries of the largest table of the calibrated junction tree.
     quad_points, max_table:
@@ -225,6 +227,8 @@ class ExactResults:
         self._qprobs: dict[str, tuple[float, float | None]] | None = None
         self._date_cache: dict[int, FloatArray] = {}
         self._check: tuple[Any, ...] | None = None
+        #: how exact() made this result (None: made directly)
+        self._recipe: _Recipe | None = None
         if model.drivers or any(p.beta_given is not None for p in model.plans):
             # the check (every marginal with twice the points) costs as much as the
             # answer itself; it runs when quadrature_error is first read, so analyses
@@ -245,9 +249,13 @@ class ExactResults:
 
     def with_changes(self, changes: Mapping[str, Any] | None = None, /,
                      **more: Any) -> ExactResults:
-        """Exact results of ``self.scenario.with_changes(changes, **more)``, with the same
-        ``quad_points``, ``max_table`` and evidence: what-ifs and sensitivity from a
-        notebook, at a fraction of a millisecond each on the flagship.
+        """Exact results of the scenario with ``changes`` (as
+        :meth:`Scenario.with_changes <pactsim.language.scenario.Scenario.with_changes>`),
+        asked as this result was: the same ``quad_points``, ``max_table``, ``evidence``
+        and ``observations`` (the changed file's observations are read), and an
+        intervention (``do=``) made again on the changed scenario. What-ifs and
+        sensitivity from a notebook, at a fraction of a millisecond each on the
+        flagship.
 
         When every change sets numbers already written in an event, pillar or clause
         (a ``p``, plain or uncertain, a ``table`` row, a ``by`` point, odds factors,
@@ -259,8 +267,9 @@ class ExactResults:
         key, parents, gates or anchors, ``horizon=``, a value the format refuses)
         takes the full path, which
         validates the whole variant and names a mistake by its key. Either way the
-        answers are those of ``exact(self.scenario.with_changes(...))``, to the last
-        bit (``tests/unit/test_renumber.py``).
+        answers are those of ``exact(sc.with_changes(...), do=..., evidence=...)``, to
+        the last bit, and a change of changes applies its steps in order
+        (``tests/unit/test_renumber.py``, ``test_review_renumber.py``).
 
         Examples
         --------
@@ -274,26 +283,39 @@ class ExactResults:
         """
         from pactsim.inference.renumber import NotNumbers, Renumber
 
+        recipe = self._recipe
+        if recipe is not None and recipe.do is not None and recipe.undone is not None:
+            # an intervention is made again on the changed scenario, as exact(..., do=) does
+            return exact(recipe.undone.with_changes(changes, **more), do=recipe.do,
+                         evidence=recipe.evidence, observations=recipe.observations,
+                         quad_points=self.quad_points, max_table=self.max_table)
         if not more and isinstance(changes, Mapping) and changes:
+            step = copy.deepcopy(dict(changes))  # the caller's values, as they are now
             base = self._scenario
-            if isinstance(base, _Variant):  # changes of changes: one set, from the first
-                renumber, changes = base.renumber, {**base.changes, **changes}
+            if isinstance(base, _Variant):  # changes of changes: the steps in order
+                renumber, steps = base.renumber, (*base.steps, step)
             else:
-                renumber = Renumber.of(base)
-            variant = _Variant(renumber, dict(changes))
+                renumber, steps = Renumber.of(base), (step,)
+            variant = _Variant(renumber, steps)
             try:
-                model = renumber.model_for(changes, digest=variant)
+                model = renumber.model_for([kv for s in steps for kv in s.items()],
+                                           digest=variant)
             except NotNumbers:
                 pass
             else:
                 return self._again(variant, model)
         scenario = self.scenario.with_changes(changes, **more)
+        if recipe is not None:  # the findings are read again: observations may have changed
+            return exact(scenario, evidence=recipe.evidence, observations=recipe.observations,
+                         quad_points=self.quad_points, max_table=self.max_table)
         return self._again(scenario, compile_scenario(scenario))
 
     def _again(self, scenario: Scenario | _Variant, model: CompiledModel) -> ExactResults:
         """Results of another model of the same question (:meth:`with_changes`)."""
-        return ExactResults(scenario, model, quad_points=self.quad_points,
-                            max_table=self.max_table, progress=None)
+        out = ExactResults(scenario, model, quad_points=self.quad_points,
+                           max_table=self.max_table, progress=None)
+        out._recipe = self._recipe
+        return out
 
     @property
     def quadrature_error(self) -> float:
@@ -316,9 +338,12 @@ class ExactResults:
                 # twice the points do not fit in max_table: compare with half as
                 # many; err(n/2) >= 2 err(n) gives |p - p(n/2)| >= err(n)
                 safety /= 2.0
-                p2 = (self._marginals_with(self.quad_points // 2, progress, plan, recent,
-                                           main_base_model) if self.quad_points >= 4
-                      else np.full(model.n_binary, np.inf))
+                p2 = np.full(model.n_binary, np.inf)  # no bound: neither fits
+                if self.quad_points >= 4:
+                    # half the points can need a larger table too (other pieces)
+                    with contextlib.suppress(ModelTooWideError):
+                        p2 = self._marginals_with(self.quad_points // 2, progress, plan,
+                                                  recent, main_base_model)
             change = float(np.max(np.abs(p2 - self._p), initial=0.0))
             self._quad_error = safety * change + 1e-14
             self._check = None
@@ -1087,24 +1112,40 @@ _RECENT_ENTRIES = 1 << 18  # 2 MiB of float64 per structure, 16 MiB in all
 
 
 class _Variant:
-    """A scenario with changes of numbers (:meth:`ExactResults.with_changes`), validated
-    when first read: ``digest`` (a compiled model's) and ``scenario``."""
+    """A scenario with changes of numbers (:meth:`ExactResults.with_changes`), one step
+    per call, validated when first read: ``digest`` (a compiled model's) and
+    ``scenario``."""
 
-    def __init__(self, renumber: Any, changes: dict[str, Any]) -> None:
+    def __init__(self, renumber: Any, steps: tuple[dict[str, Any], ...]) -> None:
         self.renumber = renumber
         self.base: Scenario = renumber.scenario
-        self.changes = changes
+        self.steps = steps
         self._scenario: Scenario | None = None
 
     @property
     def scenario(self) -> Scenario:
         if self._scenario is None:
-            self._scenario = self.base.with_changes(self.changes)
+            s = self.base
+            for step in self.steps:
+                s = s.with_changes(step)
+            self._scenario = s
         return self._scenario
 
     @property
     def digest(self) -> str:
         return self.scenario.digest
+
+
+@dataclass(frozen=True)
+class _Recipe:
+    """How :func:`exact` made a result, for :meth:`ExactResults.with_changes`: the
+    intervention (and the scenario before it), the evidence passed and whether the
+    file's observations were read."""
+
+    undone: Scenario | None
+    do: Mapping[str, Any] | None
+    evidence: object
+    observations: bool
 
 
 def _structure_key(model: CompiledModel) -> tuple[Any, ...]:
@@ -1265,6 +1306,8 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
     if not isinstance(scenario, Scenario):
         raise ArgumentTypeError(f"scenario: exact() needs a Scenario (from pactsim.load), "
                                 f"not {type(scenario).__name__}")
+    recipe = _Recipe(scenario if do is not None else None,
+                     None if do is None else dict(do), evidence, observations)
     if do is not None:
         scenario = scenario.do(do)
     quad_points = _whole_arg(quad_points, "quad_points", QUAD_POINTS,
@@ -1281,11 +1324,14 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
         from pactsim.results.exact_evidence import ConditionedExactResults
 
         try:
-            return ConditionedExactResults(scenario, model, quad_points=quad_points,
-                                           max_table=max_table, progress=progress,
-                                           evidence=findings)
+            res: ExactResults = ConditionedExactResults(
+                scenario, model, quad_points=quad_points, max_table=max_table,
+                progress=progress, evidence=findings)
         except ConditionError as err:  # an observation in the file: said at its line
             raise at_observation(scenario, err, observations) from None
-    return ExactResults(scenario, model, quad_points=quad_points,
-                        max_table=max_table, progress=progress)
+    else:
+        res = ExactResults(scenario, model, quad_points=quad_points, max_table=max_table,
+                           progress=progress)
+    res._recipe = recipe
+    return res
 

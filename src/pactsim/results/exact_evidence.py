@@ -180,9 +180,11 @@ class ConditionedExactResults(ExactResults):
 
     def _again(self, scenario: Any, model: CompiledModel) -> ConditionedExactResults:
         """Results of another model given the same evidence (:meth:`with_changes`)."""
-        return ConditionedExactResults(scenario, model, quad_points=self.quad_points,
-                                       max_table=self.max_table, progress=None,
-                                       evidence=self.evidence)
+        out = ConditionedExactResults(scenario, model, quad_points=self.quad_points,
+                                      max_table=self.max_table, progress=None,
+                                      evidence=self.evidence)
+        out._recipe = self._recipe
+        return out
     def _atomic(self) -> dict[int, tuple[int, int]]:
         """``{finding: (binary variable, state it says)}`` of the atomic findings: a
         binary node's name or ``not`` it (``x == level`` of a categorical node is its
