@@ -38,6 +38,16 @@ _SETTINGS = settings(max_examples=10, deadline=None, database=None, derandomize=
                      suppress_health_check=list(HealthCheck))
 
 
+@pytest.fixture(autouse=True)
+def _variants_compiled_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The references, ``pactsim.exact(sc.with_changes(...))``, compile every node of the
+    variant (not from the base's model, as they otherwise would): independent of the
+    fast path's recompiling, which ``ex.with_changes`` still takes."""
+    import pactsim.inference.renumber as renumber
+
+    monkeypatch.setattr(renumber, "derived_model", lambda *args: None)
+
+
 @pytest.fixture(scope="module")
 def flagship() -> pactsim.Scenario:
     return pactsim.load(FLAGSHIP)
