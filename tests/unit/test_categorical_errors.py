@@ -30,6 +30,9 @@ CASES = [
      7, 22, "events.x.levels.absent", "= 1.5 is not a probability (write a number in [0, 1])"),
     ("level_p_text", "events:\n  x:\n    levels: {absent: lots, named: 0.5}\n",
      7, 22, "events.x.levels.absent", "= 'lots' is not a probability"),
+    # true is not 1.0 here, as for p (the model alone would read it as 1.0)
+    ("level_p_bool", "events:\n  x:\n    levels: {absent: true, named: 0.0}\n",
+     7, 22, "events.x.levels.absent", "= true is not a probability"),
     ("leaf_not_a_map", A + "  x:\n    levels: [absent, named]\n    given: [a]\n"
      "    table: {true: 0.5, false: {absent: 1.0}}\n",
      10, 19, "events.x.table.true", "= 0.5 must be {outcome: probability} over absent, named"),

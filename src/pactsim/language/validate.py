@@ -748,7 +748,8 @@ def _check_node(
     outcomes = outcomes or {}
     levels = "levels" in written
     if levels:
-        _check_levels(c, name, path, n, written, (meta or {}).get("pactsim"), set(outcomes))
+        _check_levels(c, name, path, n, written, (meta or {}).get("pactsim"), set(outcomes),
+                      raw.get("levels") if isinstance(raw, Mapping) else None)
         if has_given and not has_table:
             c.report((*path, "given"), "given needs a table: nested keys in the order of "
                      "given, with {outcome: probability} at each leaf", key=True)
@@ -926,8 +927,8 @@ def _too_wide(c: _Checker, where: Path, given: Sequence[str],
 
 
 def _check_levels(c: _Checker, name: str, path: Path, n: Node, written: set[str],
-                  version: object, categorical: set[str] | frozenset[str] = frozenset()
-                  ) -> None:
+                  version: object, categorical: set[str] | frozenset[str] = frozenset(),
+                  raw_levels: Any = None) -> None:
     """A categorical node (format 3): its ``levels`` and the keys it cannot have.
 
     An outcome may not be a reserved word (``x == true`` reads true as a constant)
@@ -981,7 +982,9 @@ def _check_levels(c: _Checker, name: str, path: Path, n: Node, written: set[str]
                      "([absent, generic, named]) and give {outcome: probability} in each row "
                      "of table", key=True)
         elif len(names) >= 2:  # (fewer outcomes: reported above; their sum says nothing)
-            _check_level_map(c, where, n.levels, names)
+            # as written: the model reads `true` as 1.0, which is not a probability here
+            _check_level_map(c, where, raw_levels if isinstance(raw_levels, Mapping)
+                             else n.levels, names)
     elif not has_table:
         c.report(where, "a list of outcomes needs given + table, with {outcome: probability} "
                  f"in each row; without parents write the chances ({_LEVELS_EXAMPLE})",
