@@ -247,3 +247,21 @@ def test_a_change_of_structure_is_compiled_whole() -> None:
                    {"signing.hazard_ratio": {"alignment": 0.7}}):
         model = compile_scenario(sc.with_changes(change))
         assert not any(a is b for a, b in zip(model.plans, base.plans, strict=False)), change
+
+
+def test_a_pickled_variant_leaves_its_base_behind() -> None:
+    import pickle
+
+    from pactsim.inference.compile import compile_scenario
+
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    compile_scenario(sc)
+    pactsim.exact(sc).with_changes({"military.p": 0.4})  # sc now holds its Renumber
+    variant = sc.with_changes({"military.p": 0.5})
+    assert variant._derived is not None and sc._renumber is not None
+    alone = pickle.loads(pickle.dumps(variant))
+    assert alone._derived is None and alone == variant
+    assert pickle.loads(pickle.dumps(sc))._renumber is None
+    assert len(pickle.dumps(variant)) < 1.5 * len(pickle.dumps(whole(variant)))
+    _same(pactsim.exact(alone), pactsim.exact(whole(variant)))
+    assert variant._derived is not None  # pickling took nothing from the original

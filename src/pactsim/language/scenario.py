@@ -1010,6 +1010,15 @@ class Scenario(_Model):
         """Hash of the :attr:`digest`: equal scenarios hash equal."""
         return hash(self.digest)
 
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickled without the caches that hold other objects: the scenario a variant
+        was made from (``_derived``) and the what-if helper (``_renumber``)."""
+        state: dict[Any, Any] = super().__getstate__()
+        private = state.get("__pydantic_private__")
+        if private:
+            state["__pydantic_private__"] = {**private, "_derived": None, "_renumber": None}
+        return state
+
     def __dir__(self) -> list[str]:
         """Names for tab completion, without pydantic's deprecated v1 methods."""
         return sorted(n for n in super().__dir__() if n not in _PYDANTIC_V1)
