@@ -69,23 +69,26 @@ def _outcome(f: Any) -> tuple[str, Any]:
     return "ok", res
 
 
-def _same(fast: pactsim.ExactResults, full: pactsim.ExactResults) -> None:
+def _same(fast: pactsim.ExactResults, full: pactsim.ExactResults, *,
+          questions: bool = True) -> None:
     np.testing.assert_array_equal(fast._p, full._p)
-    assert fast._question_probs() == full._question_probs()
+    if questions:  # each question a joint law: the costly part of a comparison
+        assert fast._question_probs() == full._question_probs()
     assert fast.model.digest == full.model.digest
 
 
-def _compare(ex: pactsim.ExactResults, sc: pactsim.Scenario, key: str, new: Any) -> bool:
+def _compare(ex: pactsim.ExactResults, sc: pactsim.Scenario, key: str, new: Any, *,
+             questions: bool = True) -> bool:
     """``ex.with_changes({key: new})`` against a whole compile of the changed scenario:
-    the same answers, digest and scenario, or the same error; whether it took the fast
-    path."""
+    the same answers (every node's; the questions' too if ``questions``), digest and
+    scenario, or the same error; whether it took the fast path."""
     kind, fast = _outcome(lambda: ex.with_changes({key: new}))
     want_kind, full = _outcome(lambda: pactsim.exact(whole(sc.with_changes({key: new}))))
     assert (kind, kind == "ok" or fast) == (want_kind, want_kind == "ok" or full), (key, new)
     if kind != "ok":
         return False
     taken = isinstance(fast._scenario, _Variant)  # before .scenario builds the variant
-    _same(fast, full)
+    _same(fast, full, questions=questions)
     assert fast.scenario.digest == full.scenario.digest
     return taken
 
@@ -102,7 +105,7 @@ def test_every_number_changed_gives_the_answers_of_the_changed_scenario(path: st
         # range, and one that breaks a curve or a sum of outcomes here and there
         far = (1.5 if value <= 1 else -3.0, 0.0, 1.0, 1e6, -1e-9)[i % 5]
         for new in (value * 0.9 if i % 2 else value * 0.8 + 0.1, far):
-            taken += _compare(ex, sc, key, new)
+            taken += _compare(ex, sc, key, new, questions=i % 4 == 0)
     assert taken >= len(numbers) // 2  # the fast path is the usual one
 
 
@@ -114,7 +117,7 @@ def test_every_mapping_of_numbers_changed_whole_gives_the_answers_of_the_changed
     taken = 0
     for i, (key, value) in enumerate(_containers(sc)):
         for factor in ((0.9, 1.2) if i % 2 else (1.1, 0.5)):
-            taken += _compare(ex, sc, key, _scaled(value, factor))
+            taken += _compare(ex, sc, key, _scaled(value, factor), questions=i % 2 == 0)
     assert taken or not _containers(sc)
 
 
