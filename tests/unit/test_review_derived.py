@@ -111,7 +111,8 @@ def _same_mc(sc: pactsim.Scenario, ref: pactsim.Scenario, seed: int) -> None:
     for q, (_tree, kind) in model.questions.items():
         if kind == "number":
             assert repr(a.numeric(q)) == repr(b.numeric(q))
-    assert a.summary() == b.summary()
+    if not a.dated() or a.key_dates():  # else summary() fails alike (see the xfail below)
+        assert a.summary() == b.summary()
 
 
 def _answer(f: Any) -> Any:
@@ -319,3 +320,46 @@ def test_do_and_exact_what_ifs_of_a_derived_variant() -> None:
     exact_mod._forget_structures()
     want = pactsim.exact(whole(ref.with_changes({"training.p": 0.3})))  # type: ignore[attr-defined]
     assert np.array_equal(got._p, want._p)
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError,
+                   reason="format_results/_timeline: with no key dates (a dated scenario "
+                          "without signing whose horizon comes before the first quarter end) "
+                          "the block size is 0 and range(0, 0, 0) raises; `pactsim run` too")
+def test_summary_of_a_dated_scenario_without_key_dates() -> None:
+    sc = pactsim.from_dict({"pactsim": 2, "id": "short", "as_of": "2024-01-01",
+                            "horizon": "2024-03-15",
+                            "events": {"x": {"by": {"2024-03-01": 0.4}}}})
+    res = pactsim.simulate(sc, n=1000, seed=0)
+    assert res.key_dates() == []
+    assert "Timeline" in res.summary()
+
+
+def test_analyses_give_the_same_answers_without_derived_models(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sensitivity (whose Monte Carlo swings are with_changes variants of a compiled
+    scenario) and diff print the same with derivation turned off."""
+    import pactsim.inference.renumber as renumber_mod
+
+    def answers() -> list[str]:
+        exact_mod._forget_structures()
+        sc = pactsim.load(FLAGSHIP)
+        v = sc.with_changes({"military.p": 0.4, "instc.levels.named": 0.45,
+                             "instc.levels.generic": 0.35})
+        return [str(pactsim.sensitivity(sc, "signing", method="mc", n=2000, voi=False)),
+                str(pactsim.diff(sc, v, method="mc", n=2000)),
+                str(pactsim.diff(v, sc, "arms_package"))]
+
+    made: list[bool] = []
+    real = renumber_mod.derived_model
+
+    def counted(*args: Any) -> CompiledModel | None:
+        out = real(*args)
+        made.append(out is not None)
+        return out
+
+    monkeypatch.setattr(renumber_mod, "derived_model", counted)
+    fast = answers()
+    assert any(made)  # some variants were derived
+    monkeypatch.setattr(renumber_mod, "derived_model", lambda *_a, **_k: None)
+    assert answers() == fast
