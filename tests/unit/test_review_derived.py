@@ -21,6 +21,7 @@ import pactsim.results.exact as exact_mod
 from helpers import whole
 from pactsim.errors import ExactUnsupportedError, ModelTooWideError
 from pactsim.inference.compile import CompiledModel, compile_scenario
+from pactsim.inference.renumber import derived_model
 from pactsim.testing.strategies import from_scenario, scenarios
 
 FLAGSHIP = "scenarios/iran-russia-2024.yaml"
@@ -182,8 +183,11 @@ def test_generated_variants_behave_as_whole_compiles(data: st.DataObject, kind: 
         assume(False)
         raise
     ref = whole(variant)
+    direct = derived_model(variant, sc, tuple(changes))
+    assert direct is not None  # a change of numbers of binary nodes is derived
     got = compile_scenario(variant)
     _same_models(got, compile_scenario(ref))  # type: ignore[arg-type]
+    _same_models(direct, compile_scenario(ref))  # type: ignore[arg-type]
     _same_mc(variant, ref, seed)  # type: ignore[arg-type]
     _same_exact(variant, ref, sc)  # type: ignore[arg-type]
     _same_snapshot(_snapshot(base), before)
