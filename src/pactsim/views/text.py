@@ -209,8 +209,8 @@ def _timeline(res: Results) -> list[list[str]]:
     width = max(width, len("On or before") - 2)  # the grid's heading fits its column
     grid: list[str] = []
     blocks = -(-len(dates) // DATES_PER_BLOCK)  # as few blocks as fit, of near-equal width
-    size = -(-len(dates) // max(blocks, 1))
-    for start in range(0, len(dates), size):
+    size = max(1, -(-len(dates) // max(blocks, 1)))  # no key date (horizon before the
+    for start in range(0, len(dates), size):         # first quarter end): no grid
         block = dates[start:start + size]
         if grid:
             grid.append("")
