@@ -4,20 +4,22 @@
 validates and compiles the whole variant (about 5 ms on the flagship). A change
 of the numbers already in some binary nodes — a ``p`` (a number or an uncertain
 one), a ``table`` row, a ``by`` point, odds factors, hazard ratios, a delay —
-needs far less: each
-changed node's spec is rebuilt from the base's and validated on its own, and
-:func:`~pactsim.inference.compile.recompile` swaps its plan into the compiled
-base, so every other node keeps its plan (the same object: exact inference
-reuses its factor without comparing numbers). :class:`Renumber` does that, and
-refuses (:class:`NotNumbers`, saying why) anything else: a key outside a binary
-node (a driver's parameters, an attribute, ``horizon``), a key that adds a field,
-a value the format refuses (the validator's own checks of one node,
+needs far less: each changed node's spec is rebuilt from the base's and
+validated on its own, and :func:`~pactsim.inference.compile.recompile` swaps its
+plan into the compiled base, so every other node keeps its plan (the same
+object: exact inference reuses its factor without comparing numbers).
+:class:`Renumber` does that, and refuses (:class:`NotNumbers`, saying why)
+anything else: a key outside a binary node (a driver's parameters, an
+attribute, ``horizon``), a key that adds a field, a value the format refuses
+(the validator's own checks of one node,
 :class:`~pactsim.language.validate.NodeChecks`), or a change of structure
 (``given``, ``after``, ``requires``, new odds or hazard-ratio parents, a ``p``
 that would replace a ``table``: every node's parents, gates, anchors and
-drivers are compared after recompiling). Callers then
-take the full path, which validates the whole variant and reports any mistake
-at its key.
+drivers are compared after recompiling). Callers then take the full path,
+which validates the whole variant and reports any mistake at its key.
+
+:func:`derived_model` does the same for a variant ``Scenario.with_changes`` has
+already validated, when it is compiled.
 
 The models are those of compiling ``scenario.with_changes(changes)``
 (``tests/unit/test_renumber.py``, ``tests/unit/test_recompile.py``), except
@@ -67,6 +69,14 @@ class Renumber:
         self._where: dict[str, tuple[str, tuple[Any, ...]]] = {}
         self._dumps: dict[str, dict[str, Any]] = {}
         self._checks: Any = None  # the validator's checks of one node, made on first use
+        self._shape: tuple[Any, ...] | None = None  # _shape(self.model), on first use
+
+    @property
+    def shape(self) -> tuple[Any, ...]:
+        """:func:`_shape` of the base model: what a recompiled model must keep."""
+        if self._shape is None:
+            self._shape = _shape(self.model)
+        return self._shape
 
     @classmethod
     def of(cls, scenario: Scenario) -> Renumber:
@@ -160,13 +170,13 @@ class Renumber:
             specs = self.specs(changes)
         except NotNumbers:
             raise
-        except Exception as err:  # pydantic raises errors that are not all ValueErrors
+        except Exception as err:  # anything the node checks do not name is a refusal too
             raise NotNumbers(str(err).splitlines()[0]) from None
-        try:  # table leaves are checked as they are compiled
+        try:  # table leaves are checked as they are compiled (pydantic's own errors)
             model = recompile(self.scenario, self.model, specs, digest=digest)
-        except Exception as err:  # as above
+        except Exception as err:
             raise NotNumbers(str(err).splitlines()[0]) from None
-        if _shape(model) != _shape(self.model):
+        if _shape(model) != self.shape:
             raise NotNumbers("the change alters the structure (parents, gates, anchors)")
         return model
 
@@ -198,7 +208,7 @@ def derived_model(scenario: Scenario, base: Scenario, keys: tuple[str, ...]
         out = recompile(scenario, model, specs, digest=scenario)
     except Exception:  # whatever it is, compiling the variant whole reports it
         return None
-    return out if _shape(out) == _shape(model) else None
+    return out if _shape(out) == renumber.shape else None
 
 
 def _structural(inner: tuple[Any, ...]) -> str | None:
