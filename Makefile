@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 forecast: $(STAMP)
 	$(VENV)/bin/pactsim run scenarios/iran-russia-2024.yaml -n 1000000 --seed 7
 
+# -n auto: one pytest worker per core (pytest-xdist, in the dev extra)
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
