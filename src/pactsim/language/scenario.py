@@ -1019,6 +1019,22 @@ class Scenario(_Model):
             state["__pydantic_private__"] = {**private, "_derived": None, "_renumber": None}
         return state
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Scenario:
+        """pydantic's copy; with ``update``, also without what was worked out from the
+        old values (the :attr:`digest`, the node views, the compiled model and the
+        scenario a variant was made from), so the copy is read afresh.
+
+        As in pydantic, ``update`` is **not validated**: prefer :meth:`with_changes`,
+        which is, and which names the line of a bad value.
+        """
+        copy = super().model_copy(update=update, deep=deep)
+        if update:
+            for name in _SCENARIO_CACHES:
+                copy.__dict__.pop(name, None)
+            copy._compiled = copy._derived = copy._renumber = None
+        return copy
+
     def __dir__(self) -> list[str]:
         """Names for tab completion, without pydantic's deprecated v1 methods."""
         return sorted(n for n in super().__dir__() if n not in _PYDANTIC_V1)
@@ -1234,3 +1250,9 @@ class Scenario(_Model):
         from pactsim.views.display import scenario_html
 
         return scenario_html(self)
+
+
+#: The values a Scenario works out once from its fields (``functools.cached_property``).
+_SCENARIO_CACHES = tuple(
+    name for cls in Scenario.__mro__ for name, value in vars(cls).items()
+    if isinstance(value, cached_property))
