@@ -222,7 +222,17 @@ QUESTIONS = ("instc == generic", "form == treaty", "form == absent", "pay == hig
              "solo == yes")
 
 
-@pytest.mark.parametrize("evidence", EVIDENCE, ids=str)
+def _id(value: Any) -> str:
+    """A test id that is the same in every process: sets in sorted order (``str`` of a
+    set follows string hashing, which differs between pytest-xdist's workers)."""
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(repr(v) for v in value)) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_id(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+@pytest.mark.parametrize("evidence", EVIDENCE, ids=_id)
 def test_findings_on_outcomes_match_exact(sc: pactsim.Scenario, evidence: Any) -> None:
     exg = pactsim.exact(sc, evidence=evidence)
     mc = pactsim.simulate(sc, n=100_000, seed=17, evidence=evidence)
