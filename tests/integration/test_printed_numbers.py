@@ -597,7 +597,7 @@ def test_score_means_by_hand(scored: tuple[str, dict[str, Any]]) -> None:
 def test_history_by_bayes_rule() -> None:
     """Each printed step against Bayes's rule done here on the priors' exact joint
     probabilities (not through the evidence code): hard findings H by P(q and H) / P(H);
-    the soft one, "signing.date <= 2025-01-31" x40, as (40 P(q, A, H) + P(q, not A, H)) /
+    the soft one, "signing.date <= 2025-01-31" x40 (with the hard findings of its date), as (40 P(q, A, H) + P(q, not A, H)) /
     (40 P(A, H) + P(not A, H))."""
     news = ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml"
     sc = pactsim.load(news)
@@ -605,9 +605,12 @@ def test_history_by_bayes_rule() -> None:
     doc = json.loads(_run(["history", str(news), "--json"]))
     prior = pactsim.exact(sc, observations=False)
     obs = list(sc.observations)
-    assert [o.likelihood_ratio for o in obs] == [None, None, 40]
-    hard = [f"({o.evidence})" for o in obs[:2]]
-    soft = f"({obs[2].evidence})"
+    # the election, no signing in 2024, none by Jan 12 (learnt Jan 13) and the soft news
+    # of Jan 13: three dates, so steps 1 and 2 take one hard finding each, step 3 the rest
+    assert [o.likelihood_ratio for o in obs] == [None, None, None, 40]
+    assert obs[2].date == obs[3].date > obs[1].date > obs[0].date
+    hard = [f"({o.evidence})" for o in obs[:3]]
+    soft = f"({obs[3].evidence})"
 
     def joint(expr: str) -> float:
         return float(prior.prob(expr).value)
