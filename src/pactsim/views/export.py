@@ -225,6 +225,14 @@ def _finding(f: Finding) -> dict[str, Any]:
             "date": None if f.date is None else str(f.date), "source": f.source}
 
 
+def news_to(res: Results) -> str | None:
+    """The latest date (ISO) of the dated findings the run was weighted by (a file's
+    ``observations:``), or ``None`` when it was weighted by none."""
+    found = _evidence(res)
+    dates = [f["date"] for f in found["findings"] if f["date"]] if found else []
+    return max(dates) if dates else None
+
+
 def _evidence(res: Results) -> dict[str, Any] | None:
     """What the run's draws were weighted by (``run.evidence``), or ``None``.
 

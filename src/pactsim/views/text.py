@@ -20,7 +20,7 @@ from pactsim.views.display import (
     timeline_frame,
     undated_events,
 )
-from pactsim.views.export import TOP
+from pactsim.views.export import TOP, news_to
 from pactsim.views.format import LOWER_BOUND, count, day, interval, pct, spread, value
 
 if TYPE_CHECKING:
@@ -72,8 +72,10 @@ def format_results(res: Results) -> str:
                "or as a page with pactsim.views.report.report_html"
                if what.endswith("ExactResults") else ""))
     sc, info = res.scenario, res.info
+    news = news_to(res)  # a file's observations: the priors' date, then the news'
     head = [f"{sc.title or sc.id}",
-            f"  as of {sc.as_of}, horizon {sc.horizon}; n = {info.n:,} draws, seed {info.seed}"
+            f"  as of {sc.as_of}" + (f" with news to {news}" if news else "")
+            + f", horizon {sc.horizon}; n = {info.n:,} draws, seed {info.seed}"
             f", pactsim {info.version}, scenario {info.digest[:12]}",
             "  (percentages with 95% intervals; Monte Carlo standard error ≤ "
             f"{_se_bound(res):.2f} points)" if info.target_se is None else

@@ -1,0 +1,46 @@
+"""The text header of a run says up to when its news goes (a file's ``observations:``).
+
+A file updated on the news keeps its priors' ``as_of``; its forecast is as of its
+latest observation. The header gives both, the latter read from the file itself here
+(the YAML's dates), so the test does not share the code that prints it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+import pactsim
+from pactsim.views.text import format_results
+
+ROOT = Path(__file__).resolve().parents[2]
+NEWS = ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml"
+FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
+
+
+def _latest_observation(path: Path) -> dt.date:
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return max(o["date"] for o in data["observations"])
+
+
+def _second_line(res: object) -> str:
+    return format_results(res).splitlines()[1]
+
+
+def test_a_file_with_news_says_up_to_when() -> None:
+    sc = pactsim.load(NEWS)
+    latest = _latest_observation(NEWS)
+    assert latest > sc.as_of
+    line = _second_line(pactsim.simulate(sc, n=20_000, seed=1))
+    assert line.startswith(f"  as of {sc.as_of} with news to {latest.isoformat()}, horizon ")
+
+
+def test_the_priors_alone_and_evidence_without_a_date_say_nothing_of_news() -> None:
+    sc = pactsim.load(NEWS)
+    priors = _second_line(pactsim.simulate(sc, n=20_000, seed=1, observations=False))
+    assert priors.startswith(f"  as of {sc.as_of}, horizon ")
+    flagship = pactsim.load(FLAGSHIP)
+    given = _second_line(pactsim.simulate(flagship, n=20_000, seed=1, evidence="us_trump_win"))
+    assert given.startswith(f"  as of {flagship.as_of}, horizon ")
