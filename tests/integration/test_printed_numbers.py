@@ -597,8 +597,8 @@ def test_score_means_by_hand(scored: tuple[str, dict[str, Any]]) -> None:
 def test_history_by_bayes_rule() -> None:
     """Each printed step against Bayes's rule done here on the priors' exact joint
     probabilities (not through the evidence code): hard findings H by P(q and H) / P(H);
-    the soft one, "signing.date <= 2025-01-31" x40 (with the hard findings of its date), as (40 P(q, A, H) + P(q, not A, H)) /
-    (40 P(A, H) + P(not A, H))."""
+    the soft one, "signing.date <= 2025-01-31" x40 (with the hard findings of its date),
+    as (40 P(q, A, H) + P(q, not A, H)) / (40 P(A, H) + P(not A, H))."""
     news = ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml"
     sc = pactsim.load(news)
     table = _run(["history", str(news)])
