@@ -18,9 +18,9 @@ checks what that does not:
 * each documented error is located (file, line, column, field) and says how to fix it;
 * the limits it states are the code's.
 
-A test marked ``xfail(strict=True)`` documents a gap of the README: it fails while
-the gap is there, and turns into an error (XPASS) once the README is fixed, so the
-mark must then be removed.
+The gaps this review found (keys missing from the table, forms without an example,
+the merge rule, rounding ties, the limits) were fixed in the README; the tests now
+keep them fixed.
 """
 
 from __future__ import annotations
@@ -124,16 +124,11 @@ def test_every_schema_key_is_named_in_the_format_section(key: str) -> None:
 
 # -- 2. the key table ---------------------------------------------------------------------
 TOP_KEYS = sorted(json_schema()["properties"])
-_NOT_IN_TABLE = {"extends", "set"}
 
 
-@pytest.mark.parametrize("key", [
-    pytest.param(k, marks=pytest.mark.xfail(
-        strict=True, reason=f"README key table (top row, line 441) leaves out top-level `{k}`,"
-        " though the README says every key the loader accepts is in it")) if k in _NOT_IN_TABLE
-    else k for k in TOP_KEYS])
+@pytest.mark.parametrize("key", TOP_KEYS)
 def test_every_top_level_key_is_in_the_key_table(key: str) -> None:
-    assert f"`{key}`" in TABLE
+    assert f"`{key}`" in _row("top")
 
 
 def _row(where: str) -> str:
@@ -165,12 +160,13 @@ def test_required_keys_are_bold_in_the_table() -> None:
     assert all(f"**`{k}`**" in row for k in obs)
 
 
-@pytest.mark.xfail(strict=True, reason="README line 443: a normal driver needs `sd` and a "
-                   "uniform one `low` and `high` (validate.py _check_driver refuses the file "
-                   "without them), but the table bolds only `dist`")
 def test_a_drivers_required_parameters_are_marked() -> None:
     row = _row("a driver")
     assert "**`sd`**" in row and "**`low`**" in row and "**`high`**" in row
+    # and they are required: a normal driver without sd, a uniform one without high
+    uses = "events:\n  e: {p: 0.5, odds: {d: 2}}\n"
+    assert _problems("drivers:\n  d: {dist: normal, mean: 0}\n" + uses)
+    assert _problems("drivers:\n  d: {dist: uniform, low: 0}\n" + uses)
 
 
 # -- 3. an example for every key and form --------------------------------------------------
@@ -245,27 +241,6 @@ def _leaves(table: Any, stop: tuple[str, ...]) -> list[Any]:
 
 
 EXAMPLES = _examples()
-_NO_EXAMPLE = {
-    ("driver uniform", "dist"): "a uniform driver ({dist: uniform, low: -1, high: 1}) is "
-                                "only described (README line 379, a comment)",
-    ("driver uniform", "low"): "no uniform driver in any example",
-    ("driver uniform", "high"): "no uniform driver in any example",
-    ("node", "excludes"): "`excludes` appears only in a comment (README line 425) and the table",
-    ("p", "beta"): "`{beta: [a, b]}` appears only in a comment (README line 409)",
-    ("curve point", "beta"): "a {beta: [a, b]} curve point is only named in prose "
-                             "(README line 545)",
-    ("after", "any"): "`after: {any: [...]}` is only described (README line 556)",
-    ("after", "at_least+of"): "`after: {at_least: k, of: [...]}` is only described "
-                              "(README line 556-557)",
-    ("delay", "by"): "`delay: {by: {days: P}}` appears only in a comment (README line 527)",
-    ("signing", "why_table"): "no example of signing's why_table (a table of curves' rows)",
-    ("event", "table of curves"): "no event is dated by given + a table of {by: ...} curves "
-                                  "(only signing is, README line 529-533)",
-    ("attribute", "excludes"): "no attribute uses excludes",
-    ("attribute", "why"): "no attribute has a why",
-    ("attribute", "source"): "no attribute has a source",
-    ("quantity", "uniform"): "`{uniform: {low, high}}` appears only in a comment (README line 852)",
-}
 _WANTED = sorted({
     *(("top", k) for k in TOP_KEYS),
     *(("driver normal", k) for k in ("dist", "mean", "sd", "label", "why", "source")),
@@ -293,9 +268,7 @@ def test_the_example_collector_sees_the_forms() -> None:
     assert ("after", "bogus") not in EXAMPLES
 
 
-@pytest.mark.parametrize("item", [
-    pytest.param(w, marks=pytest.mark.xfail(strict=True, reason=_NO_EXAMPLE[w]))
-    if w in _NO_EXAMPLE else w for w in _WANTED], ids=lambda w: f"{w[0]}:{w[1]}")
+@pytest.mark.parametrize("item", _WANTED, ids=lambda w: f"{w[0]}:{w[1]}")
 def test_every_key_and_form_has_a_yaml_example(item: tuple[str, str]) -> None:
     assert item in EXAMPLES
 
@@ -532,9 +505,6 @@ def test_an_attribute_missing_behind_a_gate_compares_false_except_not_equal() ->
     assert _p(sc, "n != 1") == pytest.approx(0.75, abs=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="README line 864-865: 'round: true rounds every value "
-                   "to the nearest whole number' does not say that ties go to the even number "
-                   "(2.5 -> 2, 3.5 -> 4), which matters for `values` laws")
 def test_round_says_how_it_breaks_ties() -> None:
     sc = _load("attributes:\n  n: {dist: {values: {2.5: 0.5, 3.5: 0.5}}, round: true}\n", v=3)
     assert _p(sc, "n == 2") == 0.5 and _p(sc, "n == 4") == 0.5  # half to even: the code
@@ -673,7 +643,8 @@ def test_the_stated_limits_are_the_codes() -> None:
     assert f"follows at most {validate.MAX_AFTER} dated nodes" in said
     assert f"at most {MAX_DELAY_DAYS:,} days" in said
     assert f"lie in {validate.FIRST_DATE.year}–{validate.LAST_DATE.year}" in said
-    assert f"at most {validate.MAX_SPAN_YEARS} years apart" in said
+    assert (f"at most {validate.MAX_SPAN_YEARS * 366:,} days (about "
+            f"{validate.MAX_SPAN_YEARS} years) apart") in said
     assert f"at most {_yaml.MAX_BYTES // 1000} kB and {_yaml.MAX_NODES:,} YAML nodes" in said
     assert f"nest at most {expr.MAX_DEPTH} deep" in said
     assert f"At most {MAX_OBSERVATIONS:,} entries" in said
@@ -695,16 +666,18 @@ def test_the_date_limits(as_of: str, horizon: str, ok: bool) -> None:
 
 
 def test_fifty_years_is_counted_as_fifty_times_366_days() -> None:
-    # README line 749: "at most 50 years apart"; the code allows 50 x 366 = 18,300 days,
-    # so a horizon 50 years and a month after as_of is accepted. A fact for the report:
-    # it passes today and fails if the code's rule changes.
+    # the README says "at most 18,300 days (about 50 years) apart": 50 x 366 days, so a
+    # horizon 50 years and a month after as_of is accepted, a day more is not
+    assert "at most 18,300 days (about 50 years) apart" in re.sub(r"\s+", " ", SECTION)
     assert _load("events:\n  e: {p: 0.5}\n", as_of="2000-01-01", horizon="2050-02-07")
     assert _problems("events:\n  e: {p: 0.5}\n", as_of="2000-01-01", horizon="2050-02-08")
 
 
 def test_a_file_meets_the_node_limit_before_1000_observations() -> None:
-    # README line 793 says "At most 1,000 entries"; in a file the 5,000-node limit comes
-    # first (each short entry is 7 YAML nodes), so only from_dict reaches 1,000.
+    # the README says "At most 1,000 entries" and that in a file the 5,000-node limit
+    # comes first (each short entry is 7 YAML nodes), so only from_dict reaches 1,000
+    assert "the limit of 5,000 YAML nodes comes first, at about 700 entries" in \
+        re.sub(r"\s+", " ", SECTION)
     entry = "  - {date: 2025-02-01, source: x, evidence: e}\n"
     assert len(_load("events:\n  e: {p: 0.5}\nobservations:\n" + entry * 700).observations) \
         == 700
@@ -739,10 +712,6 @@ def test_attributes_merge_by_name_in_a_variant(tmp_path: Path) -> None:
     assert list(laws.items()) == [("n", 20), ("m", 5), ("k", 1)]  # n in place, k at the end
 
 
-@pytest.mark.xfail(strict=True, reason="README line 717-718 lists the sections merged by name "
-                   "as drivers, events, pillars, questions and sources; extends.py _BY_NAME "
-                   "also merges attributes by name (a variant's attribute is added or replaces "
-                   "the base's in place)")
 def test_the_merged_sections_are_those_of_the_code() -> None:
     from pactsim.language.extends import _BY_NAME
 
@@ -754,5 +723,18 @@ def test_every_top_level_key_has_a_merge_rule() -> None:
     by_name, whole = _merge_sentence()
     said = by_name | whole | {"observations", "extends", "set"}  # observations: appended
     assert "adds its observations after the base's" in re.sub(r"\s+", " ", SECTION)
-    # `attributes` is the one key without a stated rule (see the xfail above)
-    assert set(TOP_KEYS) - said == {"attributes"}
+    assert set(TOP_KEYS) - said == set()
+
+
+@pytest.mark.parametrize(("id_", "ok"), [("a", True), ("9-b.c_d", True), ("-a", False),
+                                         (".a", False), ("_a", False), ("A", False)])
+def test_the_id_rule_is_the_readmes(id_: str, ok: bool) -> None:
+    assert "lowercase letters, digits, . _ - (a letter or digit first)" in SECTION
+    body = "pactsim: 2\nid: '%s'\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n  e: {p: 0.5}\n"
+    if ok:
+        assert pactsim.loads(body % id_).id == id_
+        return
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(body % id_)
+    (problem,) = err.value.problems
+    assert problem.field == "id" and "starting with a letter or digit" in problem.message
