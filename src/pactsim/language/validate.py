@@ -256,7 +256,14 @@ class _Checker:
         if path in seen:
             return True
         seen.add(path)
-        if rest and tag == "dict[str,float]":
+        if rest and tag == "dict[str,float]" and "[key]" in e["loc"]:  # the outcome's name
+            path = self._resolve(prefix, raw[:i + 1])
+            truth = "; YAML reads an unquoted true or false as a truth value, and both are " \
+                "words of the expression language: rename it, e.g. agreed" \
+                if isinstance(value, bool) else ""
+            self.report(path, f"{shown(value)} is not an outcome name (outcomes are snake_case "
+                        f"names, e.g. binding_treaty{truth})", value=value)
+        elif rest and tag == "dict[str,float]":
             plain = "; an outcome's probability is a plain number, not uncertain" if \
                 isinstance(value, Mapping) and {"beta", "between"} & set(value) else ""
             self.report(path, f"= {shown(value)} is not a probability (write a number in "
@@ -650,8 +657,8 @@ def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
         except ValidationError as err:
             c.pydantic((name,), err, [], data.get(name) if name == "sources" else None)
     if "id" in out and not _ID_PATTERN.match(out["id"]):
-        c.report(("id",), f"= {out['id']!r} must be lowercase letters, digits, '.', '_' or '-' "
-                 "(e.g. iran-russia-2024)")
+        c.report(("id",), f"= {out['id']!r} must be lowercase letters, digits, '.', '_' or '-', "
+                 "starting with a letter or digit (e.g. iran-russia-2024)")
     if "as_of" in out and "horizon" in out and out["horizon"] <= out["as_of"]:
         c.report(("horizon",), f"= {out['horizon']} must be after as_of ({out['as_of']}); the "
                  "horizon is the last date modelled")
