@@ -27,6 +27,11 @@ Rules
                       the comparison is never true, or true whenever the attribute has a
                       value; located at the question
 ``never-value``       an attribute whose gates never open: it is always missing
+``open-past``         the observations of a day speak of a dated node's date but leave open
+                      whether it had already happened before that day (0 < P < 1 given the
+                      news to then), so soft news such as "to be signed this month" also
+                      raises days already past; news of that day usually settles it (add
+                      ``not x.date < DAY``, or ``x.date < DAY``); located at the entry
 ``exact-skipped``     exact inference cannot answer (the model or a question is too
                       wide, or a question compares a driver with another driver), so
                       the rules above that need it were not checked there
@@ -39,7 +44,12 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from pactsim.errors import ExactUnsupportedError, ModelTooWideError, ScenarioError
+from pactsim.errors import (
+    ConditionError,
+    ExactUnsupportedError,
+    ModelTooWideError,
+    ScenarioError,
+)
 from pactsim.language import expr as _expr
 from pactsim.language.scenario import Node, Scenario, Signing, is_condition
 from pactsim.language.validate import dotted_path
@@ -48,7 +58,7 @@ __all__ = ["RULES", "Finding", "check"]
 
 RULES = ("never-true", "always-true", "unreachable-row", "constant-question", "unused-driver",
          "unused-source", "never-in-time", "exact-skipped", "never-outcome", "unused-attribute",
-         "constant-comparison", "never-value")
+         "constant-comparison", "never-value", "open-past")
 _TOL = 1e-12
 
 
@@ -318,6 +328,42 @@ def _check_attributes(sc: Scenario, ex: Any, used: set[str], rep: _Report) -> No
                     "excludes can never all hold")
 
 
+def _check_open_past(sc: Scenario, rep: _Report) -> None:
+    """``open-past``: per observation day, each dated node whose date the day's entries
+    use, by exact inference given every observation learnt by that day."""
+    from pactsim.results.exact import exact
+
+    days: dict[dt.date, list[tuple[int, list[str]]]] = {}
+    for i, obs in enumerate(sc.observations):
+        tree = _expr.parse(obs.evidence)
+        dated = list(dict.fromkeys(e.name for e in _expr.walk(tree)
+                                   if isinstance(e, _expr.DateOf)))
+        if dated and obs.date > sc.as_of + dt.timedelta(days=1):
+            days.setdefault(obs.date, []).append((i, dated))
+    for day in sorted(days):
+        try:
+            ex = exact(sc, observations=False, evidence=list(sc.findings(day)))
+        except (ModelTooWideError, ExactUnsupportedError, ConditionError):
+            continue  # too wide for exact inference, or news that cannot all hold
+        done: set[str] = set()
+        for i, dated in days[day]:
+            for name in dated:
+                if name in done:
+                    continue
+                done.add(name)
+                try:
+                    p = float(ex.prob(f"{name}.date < {day}").value)
+                except (ModelTooWideError, ExactUnsupportedError):
+                    continue
+                if _TOL < p < 1 - _TOL:
+                    rep.add("open-past", ("observations", i, "evidence"),
+                            f"the news of {day} speaks of {name}.date but leaves open whether "
+                            f"{name} had already happened before that day (P = {p:.3g} given "
+                            f"the news to then); if it had not, add an observation of {day} "
+                            f"with evidence: not {name}.date < {day} (if it had: "
+                            f"{name}.date < {day})")
+
+
 def check(scenario: Scenario) -> list[Finding]:
     """Consistency findings for a validated scenario (empty when all is well).
 
@@ -427,5 +473,6 @@ def check(scenario: Scenario) -> list[Finding]:
         if key not in cited:
             rep.add("unused-source", ("sources", key), f"source '{key}' is not cited by any node")
     _check_attributes(sc, ex, used, rep)
+    _check_open_past(sc, rep)
     return sorted(rep.findings, key=lambda f: (f.line or 0, f.column or 0, f.rule))
 
