@@ -44,3 +44,15 @@ def test_the_priors_alone_and_evidence_without_a_date_say_nothing_of_news() -> N
     flagship = pactsim.load(FLAGSHIP)
     given = _second_line(pactsim.simulate(flagship, n=20_000, seed=1, evidence="us_trump_win"))
     assert given.startswith(f"  as of {flagship.as_of}, horizon ")
+
+
+def test_the_notebook_display_says_it_too() -> None:
+    from pactsim.views.display import results_html
+
+    sc = pactsim.load(NEWS)
+    latest = _latest_observation(NEWS).isoformat()
+    with_news = f"as of {sc.as_of} with news to {latest} · horizon {sc.horizon}"
+    assert with_news in results_html(pactsim.exact(sc))
+    assert with_news in results_html(pactsim.simulate(sc, n=20_000, seed=1))
+    priors = results_html(pactsim.exact(sc, observations=False))
+    assert f"as of {sc.as_of} · horizon {sc.horizon}" in priors and "with news" not in priors

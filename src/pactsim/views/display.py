@@ -951,10 +951,11 @@ def _count_of(k: int, noun: str) -> str:
     return f"{k} {noun}{'' if k == 1 else 's'}"
 
 
-def _header(sc: Scenario, meta: str) -> str:
+def _header(sc: Scenario, meta: str, news: str | None = None) -> str:
     title = escape(sc.title or sc.id)
     return (f'<div class="ps-title">{title}</div><div class="ps-muted"><code>{escape(sc.id)}'
-            f"</code> · as of {sc.as_of} · horizon {sc.horizon}</div>"
+            f"</code> · as of {sc.as_of}" + (f" with news to {news}" if news else "")
+            + f" · horizon {sc.horizon}</div>"
             f'<div class="ps-muted">{escape(meta)}</div>')
 
 
@@ -997,7 +998,10 @@ def _results_html(res: ResultsLike, page: Any) -> str:
             return ""
 
     sc = res.scenario
-    parts = ['<div class="pactsim">', f"<style>{CSS}</style>", _header(sc, run_meta(res))]
+    from pactsim.views.export import news_to  # (export builds on this module)
+
+    parts = ['<div class="pactsim">', f"<style>{CSS}</style>",
+             _header(sc, run_meta(res), news_to(res))]
     top = part("the questions", lambda: questions_table(res) if len(res.questions()) else "")
     if has_signing(res):
         top += part("the signing date", lambda: signing_table(res))

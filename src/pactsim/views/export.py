@@ -225,9 +225,12 @@ def _finding(f: Finding) -> dict[str, Any]:
             "date": None if f.date is None else str(f.date), "source": f.source}
 
 
-def news_to(res: Results) -> str | None:
-    """The latest date (ISO) of the dated findings the run was weighted by (a file's
-    ``observations:``), or ``None`` when it was weighted by none."""
+def news_to(res: Any) -> str | None:
+    """The latest date (ISO) of the dated findings the results are conditioned on (a
+    file's ``observations:``), or ``None`` when there are none; Monte Carlo or exact."""
+    if not hasattr(res, "info"):  # exact results keep their findings
+        kept = [f.date for f in getattr(res, "evidence", None) or () if f.date is not None]
+        return max(kept).isoformat() if kept else None
     found = _evidence(res)
     dates = [f["date"] for f in found["findings"] if f["date"]] if found else []
     return max(dates) if dates else None
