@@ -146,12 +146,15 @@ def test_the_shipped_example_is_the_base_with_changes():
     assert sc.signing.by[dt.date(2025, 3, 31)] == 0.7
     why = {f"signing.why_by.{d}": sc.signing.why_by[dt.date.fromisoformat(d)]
            for d in ("2024-12-31", "2025-03-31")}
+    assert sc.signing.why != base.signing.why  # the variant says why of its own
     same = base.with_changes({"signing.by.2024-12-31": 0.60, "signing.by.2025-03-31": 0.70,
-                              **why}, id="iran-russia-2024-firm-december", title=sc.title)
+                              "signing.why": sc.signing.why, **why},
+                             id="iran-russia-2024-firm-december", title=sc.title)
     assert sc == same
     # the notebook's firm December variant, which keeps the base's reasons
     assert pactsim.from_dict({**sc.model_dump(), "signing": {
-        **sc.signing.model_dump(), "why_by": base.signing.why_by}, "title": base.title}) == \
+        **sc.signing.model_dump(), "why": base.signing.why, "why_by": base.signing.why_by},
+        "title": base.title}) == \
         base.with_changes({"signing.by.2024-12-31": 0.60, "signing.by.2025-03-31": 0.70},
                           id="iran-russia-2024-firm-december")
 

@@ -242,15 +242,18 @@ def test_history_equals_exact_conditioning_and_the_soft_formula_on_the_flagship(
     qs = ["signed_by_q1_2025", "in_force_by_2025", "mutual_defence"]
     df = history(sc, qs).set_index(["step", "question"])
     ex = pactsim.exact(sc.with_changes(observations=[]))
-    hard = [f.expr for f in sc.findings() if f.hard]
     (soft_f,) = [f for f in sc.findings() if not f.hard]
-    given = " and ".join(f"({h})" for h in hard)
+    # the step before the soft news: the hard findings of the days before it; the soft
+    # news's step also has the hard finding of its own day (nothing signed since Jan 1)
+    before = " and ".join(f"({f.expr})" for f in sc.findings() if f.hard and f.date < soft_f.date)
+    given = " and ".join(f"({f.expr})" for f in sc.findings() if f.hard)
+    assert given != before
     r, e = float(soft_f.likelihood_ratio or 0), soft_f.expr
     last = int(df.index.get_level_values("step").max())
     for q in qs:
         # hard findings only, before the soft one: exact conditioning
         assert df.loc[(last - 1, q), "p"] == pytest.approx(
-            float(ex.prob(q, given=given)), abs=1e-12)
+            float(ex.prob(q, given=before)), abs=1e-12)
         # then (r P(Q, E | H) + P(Q, not E | H)) / (r P(E | H) + P(not E | H))
         pe = float(ex.prob(e, given=given))
         pqe = float(ex.prob(f"({q}) and ({e})", given=given))
