@@ -443,7 +443,9 @@ def _weighted_results(scenario: Scenario, model: CompiledModel, stats: WeightedS
               if answers else None)
     info = RunInfo(scenario.id, scenario.digest, stats.n, entropy, __version__,
                    config.blocks_per_chunk * BLOCK, 1 if executor is None else workers,
-                   seconds, spawn_key, evidence=plan.text, ess=stats.ess)
+                   seconds, spawn_key, evidence=plan.text, ess=stats.ess,
+                   news_to=max((f.date for f in plan.findings if f.date is not None),
+                               default=None))
     return Results(scenario, model, stats, draws, merged, info)
 
 

@@ -83,6 +83,10 @@ class RunInfo:
     #: Kish's effective sample size of the draws, :math:`(\sum w)^2 / \sum w^2`
     #: (``n`` when the draws are not weighted).
     ess: float | None = None
+    #: The latest date of the dated findings the run was weighted by (a file's
+    #: ``observations:``, or :class:`~pactsim.language.evidence.Finding` objects with a
+    #: date), or ``None``: the forecast is as of ``as_of`` with news to that date.
+    news_to: dt.date | None = None
 
 
 class Results:

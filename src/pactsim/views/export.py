@@ -231,9 +231,8 @@ def news_to(res: Any) -> str | None:
     if not hasattr(res, "info"):  # exact results keep their findings
         kept = [f.date for f in getattr(res, "evidence", None) or () if f.date is not None]
         return max(kept).isoformat() if kept else None
-    found = _evidence(res)
-    dates = [f["date"] for f in found["findings"] if f["date"]] if found else []
-    return max(dates) if dates else None
+    latest = getattr(res.info, "news_to", None)  # set by simulate from the findings
+    return latest.isoformat() if latest is not None else None
 
 
 def _evidence(res: Results) -> dict[str, Any] | None:
