@@ -27,7 +27,8 @@ Rules
                       the comparison is never true, or true whenever the attribute has a
                       value; located at the question
 ``never-value``       an attribute whose gates never open: it is always missing
-``open-past``         the observations of a day speak of a dated node's date but leave open
+``open-past``         the observations of a day speak of a dated node's date (themselves
+                      or through the questions they name) but leave open
                       whether it had already happened before that day (0 < P < 1 given the
                       news to then), so soft news such as "to be signed this month" also
                       raises days already past; news of that day usually settles it (add
@@ -328,6 +329,22 @@ def _check_attributes(sc: Scenario, ex: Any, used: set[str], rep: _Report) -> No
                     "excludes can never all hold")
 
 
+def _dates_used(sc: Scenario, text: str) -> list[str]:
+    """The dated nodes whose ``.date`` an expression uses, itself or through the questions
+    it names (their expressions, and theirs in turn), in order of first use."""
+    out: list[str] = []
+    seen: set[str] = set()
+    todo = [_expr.parse(text)]
+    while todo:  # a worklist: questions may name questions (no recursion on their depth)
+        for e in _expr.walk(todo.pop()):
+            if isinstance(e, _expr.DateOf):
+                out.append(e.name)
+            elif isinstance(e, _expr.Name) and e.name in sc.questions and e.name not in seen:
+                seen.add(e.name)
+                todo.append(_expr.parse(sc.question_text(e.name)))
+    return list(dict.fromkeys(out))
+
+
 def _check_open_past(sc: Scenario, rep: _Report) -> None:
     """``open-past``: per observation day, each dated node whose date the day's entries
     use, by exact inference given every observation learnt by that day."""
@@ -335,16 +352,17 @@ def _check_open_past(sc: Scenario, rep: _Report) -> None:
 
     days: dict[dt.date, list[tuple[int, list[str]]]] = {}
     for i, obs in enumerate(sc.observations):
-        tree = _expr.parse(obs.evidence)
-        dated = list(dict.fromkeys(e.name for e in _expr.walk(tree)
-                                   if isinstance(e, _expr.DateOf)))
+        dated = _dates_used(sc, obs.evidence)
         if dated and obs.date > sc.as_of + dt.timedelta(days=1):
             days.setdefault(obs.date, []).append((i, dated))
     for day in sorted(days):
         try:
             ex = exact(sc, observations=False, evidence=list(sc.findings(day)))
-        except (ModelTooWideError, ExactUnsupportedError, ConditionError):
-            continue  # too wide for exact inference, or news that cannot all hold
+        except (ModelTooWideError, ExactUnsupportedError, ConditionError) as err:
+            # too wide for exact inference, or news that cannot all hold: said, not checked
+            rep.add("exact-skipped", ("observations", days[day][0][0], "evidence"),
+                    f"the news to {day} was not checked for open-past: {err}")
+            continue
         done: set[str] = set()
         for i, dated in days[day]:
             for name in dated:
@@ -361,7 +379,8 @@ def _check_open_past(sc: Scenario, rep: _Report) -> None:
                             f"{name} had already happened before that day (P = {p:.3g} given "
                             f"the news to then); if it had not, add an observation of {day} "
                             f"with evidence: not {name}.date < {day} (if it had: "
-                            f"{name}.date < {day})")
+                            f"{name}.date < {day}; if the news really does not tell, leave "
+                            "it)")
 
 
 def check(scenario: Scenario) -> list[Finding]:
