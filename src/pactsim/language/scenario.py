@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import math
@@ -33,7 +34,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -1020,7 +1021,7 @@ class Scenario(_Model):
         return state
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None,
-                   deep: bool = False) -> Scenario:
+                   deep: bool = False) -> Self:
         """pydantic's copy; with ``update``, also without what was worked out from the
         old values (the :attr:`digest`, the node views, the compiled model and the
         scenario a variant was made from), so the copy is read afresh.
@@ -1030,7 +1031,7 @@ class Scenario(_Model):
         """
         copy = super().model_copy(update=update, deep=deep)
         if update:
-            for name in _SCENARIO_CACHES:
+            for name in _caches(type(self)):
                 copy.__dict__.pop(name, None)
             copy._compiled = copy._derived = copy._renumber = None
         return copy
@@ -1252,7 +1253,9 @@ class Scenario(_Model):
         return scenario_html(self)
 
 
-#: The values a Scenario works out once from its fields (``functools.cached_property``).
-_SCENARIO_CACHES = tuple(
-    name for cls in Scenario.__mro__ for name, value in vars(cls).items()
-    if isinstance(value, cached_property))
+@functools.cache
+def _caches(cls: type) -> tuple[str, ...]:
+    """The values a Scenario (or a subclass) works out once from its fields: the names
+    of its ``functools.cached_property`` attributes."""
+    return tuple(name for c in cls.__mro__ for name, value in vars(c).items()
+                 if isinstance(value, cached_property))
