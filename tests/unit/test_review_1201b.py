@@ -1,6 +1,5 @@
 """Review of fffef77..3ede389: gaps found in the new ``open-past`` rule, ``news_to`` and
-``Scenario.model_copy``. Each strict xfail shows a bug that is still there; it turns
-into an error (XPASS) once the bug is fixed, and the mark must then go.
+``Scenario.model_copy``. The bugs it found are fixed; the tests keep them fixed.
 
 The references are independent of the code under review: the chance that the rule
 speaks of is asked of exact inference directly, and the stale value of a subclass's
@@ -45,11 +44,6 @@ def test_the_rule_fires_on_the_expression_written_out() -> None:
     assert _open_past(sc) == ["observations[0].evidence"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "check.py _check_open_past collects DateOf nodes of the evidence's own parse tree, so "
-    "evidence naming a question (README: evidence may use questions) whose expression uses "
-    "signing.date is not checked, though it is the same news; fix: resolve question names "
-    "(their expressions) before walking the tree"))
 def test_the_rule_sees_a_date_through_a_question_name() -> None:
     sc = pactsim.loads(HEAD + _soft("soon"), name="n.yaml")
     # the news leaves the past just as open as the expression written out does
@@ -67,12 +61,6 @@ WIDE = ("pactsim: 2\nid: w\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
         "questions:\n  q: signing.date <= 2025-06-30\nobservations:\n")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "check.py _check_open_past skips a day whose news exact inference cannot condition on "
-    "(ModelTooWideError, ExactUnsupportedError) without a word, so `pactsim check` says "
-    "'no findings' although the rule was not checked; the module's docs say exact-skipped "
-    "reports the rules that need exact inference and were not checked. Fix: add an "
-    "exact-skipped finding at the entry"))
 def test_news_exact_inference_cannot_take_is_reported_as_skipped() -> None:
     names = ", ".join(f"r{i}" for i in range(30))
     sc = pactsim.loads(WIDE + _soft(f"any({names}) and signing.date <= 2025-03-31"),
@@ -84,12 +72,6 @@ def test_news_exact_inference_cannot_take_is_reported_as_skipped() -> None:
         or ("open-past", "observations[0].evidence") in found
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "views/export.py news_to reads exact results' own dated findings, but rebuilds a Monte "
-    "Carlo run's from the text of info.evidence, taking dates only when the text starts with "
-    "all of the file's observations: dated findings passed as evidence= (a subset of the "
-    "file's) get 'with news to' in the exact display and nothing in the Monte Carlo one. "
-    "Fix: keep the findings (or their latest date) in RunInfo"))
 def test_news_to_is_the_same_for_exact_and_monte_carlo_given_dated_findings() -> None:
     sc = pactsim.load(NEWS)
     found = list(sc.findings("2025-01-01"))  # the first two observations, dated
@@ -99,10 +81,6 @@ def test_news_to_is_the_same_for_exact_and_monte_carlo_given_dated_findings() ->
     assert news_to(ex) == news_to(mc)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "views/export.py _evidence: a Monte Carlo run given undated evidence= whose text equals "
-    "the file's observations (observations=False) is read back as the file's, so its header "
-    "says 'with news to <the observation's date>'; exact results say nothing"))
 def test_undated_evidence_is_not_read_back_as_the_files_news() -> None:
     sc = pactsim.loads("pactsim: 2\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n"
                        "events:\n  win: {p: 0.5}\nsigning:\n  by: {2025-12-31: 0.8}\n"
@@ -122,10 +100,6 @@ class _Counted(Scenario):
         return len(self.events)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scenario.py: _SCENARIO_CACHES is read from Scenario.__mro__ once, at import, so "
-    "model_copy(update=...) keeps a subclass's own cached_property values from the old "
-    "fields; fix: drop the cached_property names of type(self).__mro__"))
 def test_a_subclass_copy_drops_its_own_caches() -> None:
     base = pactsim.loads("pactsim: 1\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
                          "events:\n  a: {p: 0.5}\n  b: {p: 0.5}\n  c: {p: 0.5}\n")
