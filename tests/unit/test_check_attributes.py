@@ -88,3 +88,25 @@ observations:
   - {date: 2024-02-01, source: news, evidence: "term > 12", likelihood_ratio: 2}
 """
     assert [f.rule for f in check(pactsim.loads(text))] == []
+
+
+@pytest.mark.parametrize(("law", "lo", "hi"), [
+    ("{uniform: {low: 1, high: 3}}", 1, 3),            # the hint was '>= 40' whatever the law
+    ("{lognormal: {median: 40, p90: 60}}", 30, 50),
+    ("{values: {10: 0.3, 20: 0.7}}", 10, 20),
+    ("{normal: {mean: 12000, sd: 30}}", 11000, 13000),
+    ("{normal: {mean: -0.5, sd: 0.1}}", -1, 0),
+])
+def test_the_unused_attribute_hint_is_a_question_worth_asking(law: str, lo: float,
+                                                              hi: float) -> None:
+    """The example comparison the hint gives lies within what the attribute takes, and
+    asking it leaves no finding on the attribute (not unused, not a constant comparison)."""
+    import re
+
+    body = HEADER + EVENTS + f"attributes:\n  n: {{dist: {law}}}\n"
+    (found,) = [f for f in check(pactsim.loads(body)) if f.rule == "unused-attribute"]
+    m = re.search(r"e\.g\. '(n >= (\S+))'", found.message)
+    assert m is not None, found.message
+    assert lo <= float(m.group(2)) <= hi
+    asked = check(pactsim.loads(body + f"questions:\n  q: {m.group(1)}\n"))
+    assert [f for f in asked if f.rule in ("unused-attribute", "constant-comparison")] == []

@@ -203,6 +203,31 @@ def _check_outcomes(sc: Scenario, ex: Any, p: dict[str, float], rep: _Report) ->
                     f"(P = 0): {why}; remove it from levels or give it a chance")
 
 
+def _typical(sc: Scenario, ex: Any, name: str) -> str:
+    """A value attribute ``name`` can take, for an example question: its median by exact
+    inference, else the middle of what its laws allow, else 0; to two digits."""
+    import math
+
+    value = math.nan
+    if ex is not None:
+        try:
+            value = float(ex.numeric(name).quantiles.get(0.5, math.nan))
+        except (ModelTooWideError, ExactUnsupportedError):
+            value = math.nan
+    if not math.isfinite(value):
+        s = _support(sc.attributes[name])
+        if s.atoms:
+            atoms = sorted(s.atoms)
+            value = atoms[len(atoms) // 2]
+        elif math.isfinite(s.low) and math.isfinite(s.high):
+            value = (s.low + s.high) / 2
+        else:
+            value = 0.0
+    value = float(f"{value:.2g}")  # two significant digits, written out in full
+    return f"{value:.10f}".rstrip("0").rstrip(".") if 1e-3 <= abs(value) < 1e15 else \
+        f"{value:g}"
+
+
 @dataclass(frozen=True)
 class _Support:
     """What values an attribute can take, over every law of its ``dist`` or table
@@ -316,7 +341,7 @@ def _check_attributes(sc: Scenario, ex: Any, used: set[str], rep: _Report) -> No
         if a not in used and a not in observed:
             rep.add("unused-attribute", ("attributes", a),
                     f"attribute '{a}' is not used by any question or observation; ask about "
-                    f"it (e.g. '{a} >= 40') or remove it")
+                    f"it (e.g. '{a} >= {_typical(sc, ex, a)}') or remove it")
         if ex is None:
             continue
         try:
