@@ -36,11 +36,11 @@ CASES = [
     # an outcome named by an unquoted true (YAML's truth value) or a number: the name is
     # wrong, not a probability (it read "levels[1]: = true is not a probability")
     ("level_named_true", "events:\n  x:\n    levels: {true: 0.5, named: 0.5}\n",
-     7, 13, "events.x.levels", "true is not an outcome name (outcomes are snake_case names"),
+     7, 14, "events.x.levels.true", "true is not an outcome name (outcomes are snake_case names"),
     ("level_named_false_fix", "events:\n  x:\n    levels: {absent: 0.5, false: 0.5}\n",
-     7, 13, "events.x.levels", "rename it, e.g. agreed"),
+     7, 27, "events.x.levels.false", "rename it, e.g. agreed"),
     ("level_named_by_number", "events:\n  x:\n    levels: {1: 0.5, named: 0.5}\n",
-     7, 13, "events.x.levels", "1 is not an outcome name"),
+     7, 14, "events.x.levels[1]", "1 is not an outcome name"),
     ("leaf_not_a_map", A + "  x:\n    levels: [absent, named]\n    given: [a]\n"
      "    table: {true: 0.5, false: {absent: 1.0}}\n",
      10, 19, "events.x.table.true", "= 0.5 must be {outcome: probability} over absent, named"),

@@ -22,6 +22,11 @@ CASES = [
     ("driver_mean_huge", "drivers:\n  d: {dist: normal, mean: 1e305, sd: 1}\n", 6, 27, "drivers.d.mean", "must be a number between -1e+300 and 1e+300"),
     ("driver_sd_huge", "drivers:\n  d: {dist: normal, mean: 0, sd: 1e301}\n", 6, 34, "drivers.d.sd", "at most 1e+300"),
     ("p_above_one", "events:\n  a: {p: 1.3}\n", 6, 10, "events.a.p", "= 1.3 must be in [0, 1]"),
+    # YAML's unquoted true/false where text is meant: a name must change, other text be quoted
+    ("odds_key_true", "events:\n  a: {p: 0.5, odds: {true: 2}}\n", 6, 22, "events.a.odds.true", "key true must be text (YAML reads an unquoted true or false as a truth value, and neither can be a name: rename it)"),
+    ("requires_false", "events:\n  a: {p: 0.5, requires: [false]}\n", 6, 26, "events.a.requires[0]", "= false must be text (YAML reads an unquoted true or false as a truth value, and neither can be a name"),
+    ("node_named_true", "events:\n  true: {p: 0.5}\n", 6, 3, "events.true", "name true is not snake_case"),
+    ("label_true", "events:\n  a: {p: 0.5, label: true}\n", 6, 22, "events.a.label", "= true must be text (YAML reads an unquoted true as a truth value: write 'true' in quotes)"),
     ("p_negative", "events:\n  a:\n    p: -0.1\n", 7, 8, "events.a.p", "= -0.1 must be in [0, 1]"),
     ("p_nan", "events:\n  a: {p: .nan}\n", 6, 10, "events.a.p", "= nan must be in [0, 1]"),
     ("p_inf", "events:\n  a: {p: .inf}\n", 6, 10, "events.a.p", "= inf must be in [0, 1]"),

@@ -125,6 +125,17 @@ def shown(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 4] + " ..." + text[-1]
 
 
+def _truth(value: object, name: bool = True) -> str:
+    """A hint for text written as an unquoted true or false (YAML's truth values): a
+    ``name`` must change, other text need only be quoted."""
+    if not isinstance(value, bool):
+        return ""
+    word = "true" if value else "false"
+    return (" (YAML reads an unquoted true or false as a truth value, and neither can be a "
+            "name: rename it)") if name else f" (YAML reads an unquoted {word} as a truth " \
+        f"value: write '{word}' in quotes)"
+
+
 def _not_a_date(value: object) -> str:
     """``= '15/01/2026' is not a date (dates are YYYY-MM-DD: write 2026-01-15)``."""
     fix = "e.g. 2024-11-05"
@@ -229,9 +240,12 @@ class _Checker:
                     map(str, e["loc"])):
                 self.report(path, f"= {shown(value)} must be text: {_WHY_RULE}", value=value)
             elif friendly is not None and "[key]" in e["loc"]:
-                self.report(path, "key " + friendly.removeprefix("= "), key=True, value=value)
+                self.report(path, "key " + friendly.removeprefix("= ") + _truth(value),
+                            key=True, value=value)
             elif friendly is not None:
-                self.report(path, friendly, value=value)
+                text = kind.startswith(("string", "str_"))  # a list's entry is a name
+                self.report(path, friendly + (_truth(value, isinstance(loc[-1], int) if loc
+                                                     else False) if text else ""), value=value)
             else:  # pragma: no cover - every kind a scenario can produce is mapped above
                 self.report(path, f"= {shown(value)} is not valid here ({e['msg']})", value=value)
 
@@ -257,12 +271,11 @@ class _Checker:
             return True
         seen.add(path)
         if rest and tag == "dict[str,float]" and "[key]" in e["loc"]:  # the outcome's name
-            path = self._resolve(prefix, raw[:i + 1])
             truth = "; YAML reads an unquoted true or false as a truth value, and both are " \
                 "words of the expression language: rename it, e.g. agreed" \
                 if isinstance(value, bool) else ""
             self.report(path, f"{shown(value)} is not an outcome name (outcomes are snake_case "
-                        f"names, e.g. binding_treaty{truth})", value=value)
+                        f"names, e.g. binding_treaty{truth})", key=True, value=value)
         elif rest and tag == "dict[str,float]":
             plain = "; an outcome's probability is a plain number, not uncertain" if \
                 isinstance(value, Mapping) and {"beta", "between"} & set(value) else ""
@@ -270,7 +283,7 @@ class _Checker:
                         f"[0, 1]{plain})", value=value)
         elif rest:
             self.report(path, f"= {shown(value)} is not an outcome name (outcomes are "
-                        "snake_case names, e.g. binding_treaty)", value=value)
+                        "snake_case names, e.g. binding_treaty)" + _truth(value), value=value)
         else:
             self.report(path, f"= {shown(value)} must be {{outcome: probability}} (e.g. "
                         f"{_LEVELS_EXAMPLE}) or, with given + table, a list of outcome "
@@ -328,6 +341,8 @@ class _Checker:
             key: Any = item
             if isinstance(node, Mapping) and item not in node:
                 key = next((k for k in node if str(k) == str(item) or repr(k) == item), item)
+            elif isinstance(node, Mapping):  # the key as written (true, not the 1 equal to it)
+                key = next((k for k in node if k == item), item)
             out.append(key)
             if isinstance(node, Mapping):
                 node = node.get(key)
@@ -432,7 +447,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             c.report(
                 path,
                 f"name {shown(name)} is not snake_case (names start with a lowercase letter, "
-                "then lowercase letters, digits or _; e.g. su35_sale)",
+                "then lowercase letters, digits or _; e.g. su35_sale)" + _truth(name),
                 key=True,
             )
             return
