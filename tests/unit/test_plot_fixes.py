@@ -296,3 +296,22 @@ def test_timeline_leader_lines_neither_cross_nor_run_under_labels(eu_timeline: A
             assert not inside.any(), (i, labels[j].get_text())
     for i, j in itertools.combinations(range(len(leaders)), 2):
         assert not _cross(leaders[i], leaders[j]), (labels[i].get_text(), labels[j].get_text())
+
+
+def test_the_bundle_chart_heading_spans_the_figure_not_the_bars() -> None:
+    """The upset chart's bars start far right of the member labels; its title and
+    subtitle start at the figure's left and wrap at its right edge, so the scenario's
+    title and the run line each stay on one line (they broke after a word or two)."""
+    sc = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
+    res = pactsim.simulate(sc, n=20_000, seed=7)
+    fig = plot.bundles(res, level="pillar")
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    bars = fig.axes[0]
+    sub = next(t for t in bars.texts if "Monte Carlo" in t.get_text())
+    box, axes_box = sub.get_window_extent(renderer), bars.get_window_extent(renderer)
+    assert box.x0 < axes_box.x0 - 100  # starts well left of the bars
+    wrapped = sub._get_wrapped_text().split("\n")  # what is drawn, line by line
+    run = next(line for line in wrapped if line.startswith("Monte Carlo"))
+    assert run.endswith(f"pactsim {pactsim.__version__}")
+    assert sc.title is not None and any(sc.title in line for line in wrapped)

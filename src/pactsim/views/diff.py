@@ -284,7 +284,7 @@ def _ends(d: Diff) -> tuple[str, str]:
                                                                     strict=True)]
     if names[0] == names[1]:
         return "A (before)", "B (after)"
-    return _clip(f"A: {names[0]}", 30), _clip(f"B: {names[1]}", 30)
+    return _clip(f"A: {names[0]}", 40), _clip(f"B: {names[1]}", 40)
 
 
 def plot_diff(d: Diff, target: str | None = None, ax: Axes | None = None, *,

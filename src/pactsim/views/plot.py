@@ -78,17 +78,19 @@ def _start(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
 
 
 def _titles(ax: Axes, res: ResultsLike, title: str, note: str = "", *,
-            heading: bool = True) -> None:
+            heading: bool = True, left: float | None = None) -> None:
     """Bold title above a grey subtitle (``note``, then the scenario and the run),
-    both left-aligned on the axes and wrapped at the figure's right edge. Without
-    ``heading`` (a page that has its own headings) only ``note`` is written.
-    User text is escaped (:func:`~pactsim.views.format.plain`)."""
+    both left-aligned on the axes (or at ``left``, a fraction of the figure's width,
+    for an axes that starts far right of its labels) and wrapped at the figure's right
+    edge. Without ``heading`` (a page that has its own headings) only ``note`` is
+    written. User text is escaped (:func:`~pactsim.views.format.plain`)."""
     lines = [note] if note else []
     if heading:
         lines.append(_what(res))
     below: Any = ax
     if lines:
-        below = ax.annotate(plain("\n".join(lines)), xy=(0, 1), xycoords="axes fraction",
+        where: Any = "axes fraction" if left is None else ("figure fraction", "axes fraction")
+        below = ax.annotate(plain("\n".join(lines)), xy=(left or 0, 1), xycoords=where,
                             xytext=(0, 8), textcoords="offset points", fontsize=9,
                             color="#555555", va="bottom", wrap=True)
     if heading:  # `below` is the subtitle here, since `lines` holds at least the run line
@@ -605,8 +607,11 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     rare = _rare_note(b, draws(res))
     if rare:
         note = f"{note}. {rare}" if note else rare
+    # the titles start at the figure's left, over the member labels: the bars' axes
+    # start far right, and wrapping within them broke lines after a word or two
     _titles(ax, res, f"Most likely texts: sets of {title}",
-            f"{sub}." + (f"\n{note}." if note else ""), heading=heading)
+            f"{sub}." + (f"\n{note}." if note else ""), heading=heading,
+            left=0.012 if own else None)
     return fig if own else ax
 
 
