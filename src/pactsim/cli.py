@@ -297,6 +297,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 #: Parameter draws of the spread ``pactsim run`` shows unless told (``--spread N``).
 RUN_SPREAD_N = 200
+#: Seconds the default spread may take; beyond, ``run`` says so instead (``--spread N``).
+RUN_SPREAD_SECONDS = 10.0
 
 
 def _spreads(sc: Any, n: int | None, evidence: bool) -> str:
@@ -326,7 +328,18 @@ def _spreads(sc: Any, n: int | None, evidence: bool) -> str:
         except (ModelTooWideError, ExactUnsupportedError):
             return ("\nSpread over the uncertain inputs: exact inference does not answer this "
                     "scenario; --spread N computes it by Monte Carlo (slow)\n")
-    return "\n" + format_spreads(spreads(sc, n=RUN_SPREAD_N if n is None else n))
+    if n is not None:
+        return "\n" + format_spreads(spreads(sc, n=n))
+    from pactsim.analysis.spread import TooSlow, time_limit
+
+    try:
+        with time_limit(RUN_SPREAD_SECONDS):
+            found = spreads(sc, n=RUN_SPREAD_N)
+    except TooSlow as slow:
+        return (f"\nSpread over the uncertain inputs: not computed by default: its "
+                f"{RUN_SPREAD_N} parameter draws would take {slow} here (each answers the "
+                "questions exactly, and here that is slow); --spread N computes it\n")
+    return "\n" + format_spreads(found)
 
 
 def _spread_n(text: str) -> int:

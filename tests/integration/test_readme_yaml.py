@@ -147,3 +147,32 @@ def _load_plain(text: str) -> object:
     return YAML(typ="safe", pure=True).load(text)
 
 
+
+
+WHOLE = [(line, text) for line, fragment, text in BLOCKS
+         if not fragment and "\nextends:" not in "\n" + text]
+
+
+@pytest.mark.parametrize(("line", "text"), WHOLE, ids=[f"README.md:{b[0]}" for b in WHOLE])
+def test_every_whole_readme_file_runs_reports_displays_and_checks_clean(
+        line: int, text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What a reader does with a file copied from the README: `pactsim run` (with its
+    spread over uncertain inputs), `pactsim report`, the notebook display and `pactsim
+    check`, each without an error, and check without findings (the README's own
+    examples are the ones a linter must not complain about). Validating them was not
+    enough: the time example made `run` exit 2 and `report` crash."""
+    from helpers import call
+
+    path = tmp_path / f"readme-{line}.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = call(capsys, "run", path, "-n", "4000", "--seed", "1")
+    assert code == 0, err
+    assert "Traceback" not in out + err
+    code, out, err = call(capsys, "report", path, "-n", "4000", "--seed", "1",
+                          "-o", tmp_path / "r.html")
+    assert code == 0, err
+    assert (tmp_path / "r.html").stat().st_size > 1000
+    sc = pactsim.load(path)
+    assert sc._repr_html_().startswith("<div")
+    code, out, err = call(capsys, "check", path)
+    assert code == 0, out + err

@@ -91,9 +91,12 @@ the news.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -371,11 +374,53 @@ class _Answers:
                       ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
         """:meth:`many`, and each row's weight (summing to 1) under the file's
         observations (``None`` without observations)."""
-        pairs = [self.weighted(changes) for changes in _parameter_sets(inputs, u)]
+        sets = _parameter_sets(inputs, u)
+        pairs = []
+        for i, changes in enumerate(sets):
+            pairs.append(self.weighted(changes))
+            _tick(i + 1, len(sets))
         values = np.array([v for v, _ in pairs], dtype=np.float64)
         if not _observed(self.scenario):
             return values, None
         return values, _normalised(np.array([lw for _, lw in pairs], dtype=np.float64))
+
+
+class TooSlow(Exception):
+    """Raised inside :func:`time_limit` when the parameter draws would take longer than
+    its ``seconds`` (the limit, in ``seconds``)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"more than {seconds:g} s")
+        self.seconds = seconds
+
+
+_LIMIT: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar(
+    "pactsim_spread_limit", default=None)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Within it, :func:`spread` and :func:`spreads` raise :class:`TooSlow` as soon as
+    they have run a second and their parameter draws so far say that all of them would
+    take more than ``seconds`` (for callers with a time budget, such as ``pactsim run``'s
+    default spread: a few questions on several dates each take a tenth of a second to
+    answer exactly)."""
+    token = _LIMIT.set((time.perf_counter(), float(seconds)))
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
+
+
+def _tick(done: int, total: int) -> None:
+    """After ``done`` of ``total`` parameter draws: :class:`TooSlow` if over the limit."""
+    limit = _LIMIT.get()
+    if limit is None or done < 1:
+        return
+    start, seconds = limit
+    spent = time.perf_counter() - start
+    if spent > min(1.0, seconds) and spent / done * total > seconds:
+        raise TooSlow(seconds)
 
 
 def _parameter_sets(inputs: Sequence[Input], u: NDArray[np.float64]) -> list[dict[str, float]]:
@@ -620,6 +665,7 @@ def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int =
             res = numbers.results(changes)
             for j in fast:
                 values[j, i] = res.prob(answers[j].expr).value
+            _tick(i + 1, n)
     for j, a in enumerate(answers):
         if numbers is None or j not in fast:
             values[j], weights[j] = _values(a, inputs, u, fed[j])

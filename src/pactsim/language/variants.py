@@ -191,6 +191,10 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
         elif isinstance(shape, _Map):
             typed = _map_key(shape, part, where)
             next_shape = shape.value
+        elif isinstance(shape, _Table) and part == "by" and isinstance(current, Mapping) \
+                and list(current) == ["by"] and isinstance(current["by"], Mapping):
+            # a row of a table of curves ({by: {date: P}}): its points are keyed by date
+            typed, next_shape = part, _Map(dt.date, _Leaf())
         elif isinstance(shape, _Table) and part not in ("true", "false") and isinstance(
                 current, Mapping) and (part in current or (last and current and all(
                     isinstance(k, str) for k in current))):
@@ -362,14 +366,25 @@ def _dates(by: Mapping[Any, Any]) -> set[Any]:
 
 
 def _sort_dates(data: dict[str, Any]) -> None:
-    """Put the ``by`` points of signing and of dated events in date order (a new date
-    goes where it belongs)."""
+    """Put the ``by`` points of signing and of dated events, and those of each row of
+    their tables of curves, in date order (a new date goes where it belongs)."""
     events = data.get("events")
     timed = [data.get("signing"), *(events.values() if isinstance(events, dict) else ())]
     for node in timed:
-        by = node.get("by") if isinstance(node, dict) else None
-        if isinstance(by, dict) and all(isinstance(d, dt.date) for d in by):
-            node["by"] = dict(sorted(by.items()))
+        if not isinstance(node, dict):
+            continue
+        curves = [node]  # its own curve, and each row of a table of curves
+        todo = [node.get("table")]
+        while todo:  # nested rows, one level per given parent (no recursion)
+            row = todo.pop()
+            if isinstance(row, dict) and list(row) == ["by"]:
+                curves.append(row)
+            elif isinstance(row, dict):
+                todo.extend(row.values())
+        for curve in curves:
+            by = curve.get("by")
+            if isinstance(by, dict) and all(isinstance(d, dt.date) for d in by):
+                curve["by"] = dict(sorted(by.items()))
 
 
 def _blame(problem: Problem, targets: Sequence[tuple[str, tuple[Any, ...], Any]]) -> Problem:

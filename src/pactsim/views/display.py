@@ -1159,7 +1159,9 @@ def _pspec(spec: Any) -> str:
     from pactsim.language.scenario import Beta, Between
 
     if isinstance(spec, dict) and "by" in spec:  # a row's curve (a table of curves)
-        return "curve: " + curve_words(spec["by"])
+        from pactsim.language.scenario import _curve_leaf
+
+        return "curve: " + curve_words(_curve_leaf(spec))  # uncertain points validated
     if isinstance(spec, dict) and spec and "beta" not in spec and "between" not in spec:
         return levels_words(spec)  # a categorical node's {outcome: p}
     if isinstance(spec, dict):  # a leaf of a table, as written

@@ -310,6 +310,8 @@ def _version() -> str:
 
 #: Parameter sets drawn for the band of "What drives it" (about 13 ms each on the flagship).
 SPREAD_N = 200
+#: Seconds the report's spread may take; beyond, the page goes without it.
+SPREAD_SECONDS = 10.0
 
 
 #: A forecast this close to 0 or 1 is settled: "What drives it" analyses another question.
@@ -346,12 +348,13 @@ def _drivers(sc: Any, sensitivity: object, question: str | None) -> tuple[Any, A
             return None, None  # no true/false question or node: nothing to rank
     sp = None
     if s.statistic == "p":
-        from pactsim.analysis.spread import spread
+        from pactsim.analysis.spread import TooSlow, spread, time_limit
 
         try:
-            sp = spread(sc, s.question, n=SPREAD_N, seed=0)
-        except (ArgumentError, ConditionError, ValueError):
-            sp = None
+            with time_limit(SPREAD_SECONDS):
+                sp = spread(sc, s.question, n=SPREAD_N, seed=0)
+        except (ArgumentError, ConditionError, ValueError, TooSlow):
+            sp = None  # (too slow: a question on several dates, answered exactly per draw)
     return s, sp
 
 
