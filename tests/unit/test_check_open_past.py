@@ -37,7 +37,7 @@ def test_soft_news_of_a_date_that_leaves_the_past_open_is_found() -> None:
     (found,) = _open(HEAD + SOFT)
     a, b = _f(dt.date(2025, 2, 28)), _f(dt.date(2025, 3, 31))
     want = 10 * a / (10 * b + 1 - b)
-    assert f"P = {want:.3g} " in found.message
+    assert f"P(signing before 2025-03-01) = {want:.3g} " in found.message
     assert (found.path, found.line, found.field) == ("n.yaml", 12, "observations[0].evidence")
     assert "not signing.date < 2025-03-01" in found.message  # the fix
 

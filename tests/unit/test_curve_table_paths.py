@@ -109,3 +109,11 @@ def test_pactsim_run_says_when_its_default_spread_would_be_too_slow(
     assert "--spread N computes it" in out
     code, out, _ = call(capsys, "run", path, "-n", "2000", "--seed", "1", "--spread", "20")
     assert code == 0 and "80% band" in out  # asked for: no limit
+
+
+@pytest.mark.parametrize("node", ["signing", "relief"])
+def test_exact_date_quantiles_are_named_after_their_node_as_monte_carlos(node: str) -> None:
+    sc = pactsim.loads(_file())
+    exact_q = pactsim.exact(sc).date_quantiles(node)
+    mc_q = pactsim.simulate(sc, n=2000, seed=1).date_quantiles(node)
+    assert exact_q.name == mc_q.name == f"{node}_date"  # exact said signing_date for all

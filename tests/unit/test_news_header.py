@@ -34,7 +34,9 @@ def test_a_file_with_news_says_up_to_when() -> None:
     latest = _latest_observation(NEWS)
     assert latest > sc.as_of
     line = _second_line(pactsim.simulate(sc, n=20_000, seed=1))
-    assert line.startswith(f"  as of {sc.as_of} with news to {latest.isoformat()}, horizon ")
+    # the README: "The file's forecast is as of its latest observation"
+    assert line.startswith(f"  as of {latest.isoformat()} (the priors of {sc.as_of} and the "
+                           "news to then), horizon ")
 
 
 def test_the_priors_alone_and_evidence_without_a_date_say_nothing_of_news() -> None:
@@ -51,8 +53,9 @@ def test_the_notebook_display_says_it_too() -> None:
 
     sc = pactsim.load(NEWS)
     latest = _latest_observation(NEWS).isoformat()
-    with_news = f"as of {sc.as_of} with news to {latest} · horizon {sc.horizon}"
+    with_news = (f"as of {latest} (the priors of {sc.as_of} and the news to then) · horizon "
+                 f"{sc.horizon}")
     assert with_news in results_html(pactsim.exact(sc))
     assert with_news in results_html(pactsim.simulate(sc, n=20_000, seed=1))
     priors = results_html(pactsim.exact(sc, observations=False))
-    assert f"as of {sc.as_of} · horizon {sc.horizon}" in priors and "with news" not in priors
+    assert f"as of {sc.as_of} · horizon {sc.horizon}" in priors and "the priors of" not in priors

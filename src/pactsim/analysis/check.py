@@ -400,12 +400,12 @@ def _check_open_past(sc: Scenario, rep: _Report) -> None:
                     continue
                 if _TOL < p < 1 - _TOL:
                     rep.add("open-past", ("observations", i, "evidence"),
-                            f"the news of {day} speaks of {name}.date but leaves open whether "
-                            f"{name} had already happened before that day (P = {p:.3g} given "
-                            f"the news to then); if it had not, add an observation of {day} "
-                            f"with evidence: not {name}.date < {day} (if it had: "
-                            f"{name}.date < {day}; if the news really does not tell, leave "
-                            "it)")
+                            f"the news of {day} speaks of {name}.date but leaves open "
+                            f"whether {name} had already happened before that day "
+                            f"(P({name} before {day}) = {p:.3g} given the news to then); "
+                            f"if it had not, add an observation of {day} with evidence: "
+                            f"not {name}.date < {day} (if it had: {name}.date < {day}; if "
+                            "the news really does not tell, leave it)")
 
 
 def check(scenario: Scenario) -> list[Finding]:

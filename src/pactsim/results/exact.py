@@ -1078,7 +1078,7 @@ class ExactResults:
         levels = _s.quantile_levels(probs)
         cum = self._date_cum(node)
         total = float(cum[-1]) if given_happened else 1.0
-        return _s.date_quantiles(cum, self.model.as_of, levels, total)
+        return _s.date_quantiles(cum, self.model.as_of, levels, total, f"{node}_date")
 
     def signing_cdf(self, dates: Any = None) -> pd.DataFrame:
         """Exact P(signed on or before each date): :meth:`date_cdf` of ``signing``.

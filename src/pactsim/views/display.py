@@ -954,7 +954,8 @@ def _count_of(k: int, noun: str) -> str:
 def _header(sc: Scenario, meta: str, news: str | None = None) -> str:
     title = escape(sc.title or sc.id)
     return (f'<div class="ps-title">{title}</div><div class="ps-muted"><code>{escape(sc.id)}'
-            f"</code> · as of {sc.as_of}" + (f" with news to {news}" if news else "")
+            f"</code> · as of " + (f"{news} (the priors of {sc.as_of} and the news to then)"
+                                   if news else f"{sc.as_of}")
             + f" · horizon {sc.horizon}</div>"
             f'<div class="ps-muted">{escape(meta)}</div>')
 

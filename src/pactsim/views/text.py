@@ -74,7 +74,8 @@ def format_results(res: Results) -> str:
     sc, info = res.scenario, res.info
     news = news_to(res)  # a file's observations: the priors' date, then the news'
     head = [f"{sc.title or sc.id}",
-            f"  as of {sc.as_of}" + (f" with news to {news}" if news else "")
+            "  as of " + (f"{news} (the priors of {sc.as_of} and the news to then)" if news
+                         else f"{sc.as_of}")
             + f", horizon {sc.horizon}; n = {info.n:,} draws, seed {info.seed}"
             f", pactsim {info.version}, scenario {info.digest[:12]}",
             "  (percentages with 95% intervals; Monte Carlo standard error ≤ "
