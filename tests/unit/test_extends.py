@@ -418,3 +418,15 @@ def test_a_variant_in_an_older_format_than_its_base_is_told_so_at_its_own_header
     sc = pactsim.load(ok)
     assert sc.outcomes["g"] == ("absent", "low", "high")
     assert sc.events["e"].p == 0.3
+
+
+def test_extends_in_text_without_a_name_says_its_path_is_from_the_current_folder(
+        tmp_path) -> None:
+    text = "pactsim: 2\nextends: nothere.yaml\nid: v\n"
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text)
+    assert "(the path is relative to the current folder: the text has no file name)" in str(
+        err.value)
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name=str(tmp_path / "v.yaml"))
+    assert "(the path is relative to this file)" in str(err.value)

@@ -228,18 +228,20 @@ def _chain(top: Located, text: str) -> list[_File]:
             raise ScenarioError(_problem(
                 f.located, ("extends",), f"= {shown(written)} {what}: {loop} (a scenario cannot "
                 "be its own base, directly or through others)", value=written))
-        data = _read(f.located, written, path, name)
+        data = _read(f.located, written, path, name, folder)
         located = parse_yaml(data, name=name)
         chain.append(_File(located, data.decode("utf-8-sig"), real))
 
 
-def _read(loc: Located, written: str, path: str, name: str) -> bytes:
+def _read(loc: Located, written: str, path: str, name: str, folder: str) -> bytes:
     try:
         data = read_regular(path, MAX_BYTES)
     except OSError as err:
         reason = err.strerror or str(err)
+        # text given to loads() without a file name has no folder: the current one
+        whence = "this file" if folder else "the current folder: the text has no file name"
         raise ScenarioError(_problem(loc, ("extends",), f"= {shown(written)}: cannot read "
-                                     f"{name}: {reason} (the path is relative to this file)",
+                                     f"{name}: {reason} (the path is relative to {whence})",
                                      value=written)) from None
     except ValueError as err:
         raise ScenarioError(_problem(loc, ("extends",), f"= {shown(written)} cannot be a file "
