@@ -78,3 +78,13 @@ def test_the_shipped_news_file_settles_its_past(path: str) -> None:
     assert len(kept) == len(sc.observations) - 1
     found = [f for f in check(sc.with_changes(observations=kept)) if f.rule == "open-past"]
     assert len(found) == 1 and "signing.date" in found[0].message
+
+
+@pytest.mark.parametrize(("delay", "words"), [(1, "at least 1 day,"), (30, "at least 30 days,")])
+def test_never_in_time_counts_its_days_in_words(delay: int, words: str) -> None:
+    # signing no earlier than the horizon's last day: a milestone after it cannot be in time
+    text = ("pactsim: 2\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "signing:\n  by: {2025-12-30: 0.0, 2025-12-31: 0.5}\n"
+            f"events:\n  done: {{after: signing, delay: {delay}}}\n")
+    found = [f for f in check(pactsim.loads(text)) if f.rule == "never-in-time"]
+    assert len(found) == 1 and words in found[0].message, found

@@ -160,10 +160,15 @@ def _check_timing(sc: Scenario, rep: _Report) -> None:
             why = ("its curve is 0 up to the horizon" if views[name].timing == "curve" else
                    "what it follows cannot happen in time" if when is None else
                    f"its anchor is on {when - dt.timedelta(days=_shortest(views[name].spec))} "
-                   f"at the earliest and its delay is at least {_shortest(views[name].spec)} "
-                   f"days, so it is {when} at the earliest")
+                   f"at the earliest and its delay is at least "
+                   f"{_days(_shortest(views[name].spec))}, so it is {when} at the earliest")
             rep.add("never-in-time", views[name].path,
                     f"'{name}' can never happen by the horizon ({sc.horizon}): {why}")
+
+
+def _days(k: int) -> str:
+    """``1 day``, ``30 days``."""
+    return f"{k} day" if k == 1 else f"{k} days"
 
 
 def _shortest(spec: Any) -> int:
