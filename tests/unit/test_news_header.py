@@ -59,3 +59,15 @@ def test_the_notebook_display_says_it_too() -> None:
     assert with_news in results_html(pactsim.simulate(sc, n=20_000, seed=1))
     priors = results_html(pactsim.exact(sc, observations=False))
     assert f"as of {sc.as_of} · horizon {sc.horizon}" in priors and "the priors of" not in priors
+
+
+def test_the_report_lead_says_it_too() -> None:
+    from pactsim.views.report import report_html
+
+    sc = pactsim.load(NEWS)
+    latest = _latest_observation(NEWS).isoformat()
+    page = report_html(pactsim.exact(sc), sensitivity=None)
+    assert (f"Forecast as of {latest} (the priors of {sc.as_of} and the news to then), "
+            f"horizon {sc.horizon}.") in page
+    priors = report_html(pactsim.exact(sc, observations=False), sensitivity=None)
+    assert f"Forecast as of {sc.as_of}, horizon {sc.horizon}." in priors
