@@ -74,6 +74,9 @@ class Located:
     name: str
     positions: Mapping[Path, tuple[int, int]]
     key_positions: Mapping[Path, tuple[int, int]]
+    #: Problems of single values found while reading (``parse_yaml(soft=True)``): the
+    #: data holds the value's text instead, so validation can report the rest too.
+    problems: tuple[Problem, ...] = ()
 
     def locate(self, path: Sequence[Key], *, key: bool = False) -> tuple[int | None, int | None]:
         """Position of `path`: its key if ``key=True`` and known, else its value.
@@ -205,6 +208,7 @@ class _Converter:
         self.count = 0
         self.open: set[int] = set()  # ids of the collections being converted
         self.outer: tuple[_Alias, Path] | None = None  # outermost alias being expanded
+        self.bad: dict[Path, str] = {}  # values that could not be read: their text
 
     def problem(self, message: str, path: Path, mark: Any) -> None:
         self.problems[(message, _dotted(path), _pos(mark))] = None
@@ -236,10 +240,16 @@ class _Converter:
                         _pos(alias.start_mark), _dotted(path))
         if skip is None:
             self.positions[path] = _pos((alias or node).start_mark)
-        if not self.visit(node, alias, path):
+        if not self.visit(node, alias, path):  # a tag: its text, when read softly
+            if isinstance(node, ScalarNode):
+                self.bad[path] = "" if _SURROGATE.search(str(node.value)) else str(node.value)
+                return _BAD
             return None
         if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
+            value = self.scalar(node, path)
+            if value is _BAD:  # a value (not a key) that could not be read
+                self.bad[path] = "" if _SURROGATE.search(str(node.value)) else str(node.value)
+            return value
         if len(path) >= MAX_DEPTH:
             where, at = self.outer or (alias or node, path)
             raise _Stop(_DEEP, _pos(where.start_mark), _dotted(at))
@@ -375,7 +385,7 @@ def _decode(source: str | bytes) -> str:
                     "decoded; save the file as UTF-8)", where) from None
 
 
-def parse_yaml(source: str | bytes, *, name: str = "<scenario>") -> Located:
+def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = False) -> Located:
     """Parse one YAML document safely into plain data plus positions.
 
     Parameters
@@ -384,6 +394,12 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>") -> Located:
         YAML text, or UTF-8 bytes (a leading BOM is accepted and dropped).
     name:
         File name used in messages and kept as ``Located.name``.
+    soft:
+        Values that cannot be read (a date such as 2025-02-30, a number too large, a
+        duplicate key, a tag) are kept as their text and listed in
+        ``Located.problems`` instead of raised, so the caller can validate the rest and
+        report every problem at once; a document that cannot be read as a whole still
+        raises.
 
     Returns
     -------
@@ -442,10 +458,21 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>") -> Located:
     except (YAMLError, RecursionError) as exc:
         message = "invalid YAML: " + " ".join(str(exc).split())
         raise ScenarioError(Problem(message, "", name, 1, 1)) from None
-    if converter.problems:
-        raise ScenarioError([Problem(m, f, name, *lc) for m, f, lc in converter.problems])
+    problems = tuple(Problem(m, f, name, *lc) for m, f, lc in converter.problems)
+    if problems and not (soft and isinstance(data, dict)
+                         and len(problems) < _MAX_PROBLEMS):
+        raise ScenarioError(list(problems))
+    for path, raw in converter.bad.items():  # soft: the text of each unreadable value
+        holder: Any = data
+        try:
+            for key in path[:-1]:
+                holder = holder[key]
+            if holder[path[-1]] is _BAD:
+                holder[path[-1]] = raw
+        except (KeyError, IndexError, TypeError):  # not kept (a merged-over key): nothing
+            continue
     positions, key_positions = converter.positions, converter.key_positions
-    return Located(data, name, positions, key_positions)
+    return Located(data, name, positions, key_positions, problems)
 
 
 def _syntax_problem(exc: MarkedYAMLError, name: str, text: str) -> Problem:

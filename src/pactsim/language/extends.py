@@ -133,9 +133,9 @@ class _Tree:
         return Sourced(data, name,
                        {p: v[1:] for p, v in self.values.items()},
                        {p: v[1:] for p, v in self.keys.items()},
-                       {p: v[0] for p, v in self.values.items()},
-                       {p: v[0] for p, v in self.keys.items()},
-                       texts)
+                       files={p: v[0] for p, v in self.values.items()},
+                       key_files={p: v[0] for p, v in self.keys.items()},
+                       texts=texts)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pactsim.errors import ArgumentError, ArgumentTypeError, Problem, ScenarioError
@@ -58,14 +58,34 @@ def loads(text: str | bytes, *, name: str = "<scenario>") -> Scenario:
         raise ArgumentTypeError(f"loads(): text = {_short(text)} is {_a(text)}; pass the YAML "
                                 "text as a str (or UTF-8 bytes); to read a file, use load(path)")
     _check_name("loads", name)
-    located = parse_yaml(text, name=name)
+    located = parse_yaml(text, name=name, soft=True)
     if isinstance(text, bytes):
         text = text.decode("utf-8-sig")
-    if isinstance(located.data, Mapping) and ("extends" in located.data or "set" in located.data):
+    variant = isinstance(located.data, Mapping) and (
+        "extends" in located.data or "set" in located.data)
+    if located.problems and not variant:
+        # values YAML could not read, with every other problem of the file (those at or
+        # under the same keys only repeat them)
+        try:
+            validate(located, text)
+        except ScenarioError as err:
+            raise ScenarioError(_with_reading(located.problems, err.problems)) from None
+    if located.problems:
+        raise ScenarioError(list(located.problems))
+    if variant:
         from pactsim.language.extends import resolve  # it builds on variants, which uses io
 
         return resolve(located, text)
     return validate(located, text)
+
+
+def _with_reading(reading: Sequence[Problem], rest: Sequence[Problem]) -> list[Problem]:
+    """The problems of reading, and those of validation not at or under their fields, in
+    the order of the file."""
+    fields = [p.field for p in reading if p.field]
+    kept = [p for p in rest if not any(p.field == f or p.field.startswith((f + ".", f + "["))
+                                       for f in fields)]
+    return sorted([*reading, *kept], key=lambda p: (p.line or 0, p.column or 0))
 
 
 def from_dict(data: Mapping[str, Any], *, name: str = "<dict>") -> Scenario:
