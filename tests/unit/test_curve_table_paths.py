@@ -117,3 +117,26 @@ def test_exact_date_quantiles_are_named_after_their_node_as_monte_carlos(node: s
     exact_q = pactsim.exact(sc).date_quantiles(node)
     mc_q = pactsim.simulate(sc, n=2000, seed=1).date_quantiles(node)
     assert exact_q.name == mc_q.name == f"{node}_date"  # exact said signing_date for all
+
+
+def test_the_html_timeline_lists_its_first_rows_and_counts_the_rest(monkeypatch) -> None:
+    """Each row of the timeline is a date law (exact inference builds one per node), so a
+    scenario of 200 chained milestones made the notebook display take 2.8 s and 260 MB;
+    the HTML lists the first TIMELINE_ROWS and says how many more there are."""
+    import re
+
+    import pactsim.views.display as display
+
+    chain = "".join(f"  m{i}: {{after: m{i - 1}, delay: 10}}\n" for i in range(1, 6))
+    sc = pactsim.loads("pactsim: 2\nid: chain\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                       "events:\n  m0: {by: {2025-06-30: 0.5}}\n" + chain)
+    ex = pactsim.exact(sc)
+    monkeypatch.setattr(display, "TIMELINE_ROWS", 3)
+    html = display.timeline_table(ex)
+    listed = re.findall(r"<code>(m\d)</code>", html)
+    assert listed == ["m0", "m1", "m2"]
+    assert "and 3 more dated nodes (the first 3 are listed)" in html
+    monkeypatch.setattr(display, "TIMELINE_ROWS", 40)
+    assert re.findall(r"<code>(m\d)</code>", display.timeline_table(ex)) == [
+        f"m{i}" for i in range(6)]
+    assert "more dated nodes" not in display.timeline_table(ex)

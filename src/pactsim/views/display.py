@@ -404,8 +404,14 @@ TIMELINE_COLUMNS = ["label", "kind", "timing", "p", "stderr", "lo", "hi", "q10",
                     "days_question", "days_q50"]
 
 
-def timeline_frame(res: ResultsLike) -> pd.DataFrame:
-    """One row per dated node (:func:`dated_nodes` order): its label, kind
+#: Dated nodes the HTML timeline lists at most (a page or a notebook cell; the rest are
+#: counted, and each is at hand through ``res.date_cdf(node)``).
+TIMELINE_ROWS = 40
+
+
+def timeline_frame(res: ResultsLike, limit: int | None = None) -> pd.DataFrame:
+    """One row per dated node (:func:`dated_nodes` order; the first ``limit`` of them
+    when given): its label, kind
     (``signing``, ``dated event``, ``milestone``), timing in words, P(by the
     horizon) with its standard error and 95% interval, the 10/50/90% dates
     given it happens (``NaT`` when it never does), and, when a numeric question
@@ -414,7 +420,7 @@ def timeline_frame(res: ResultsLike) -> pd.DataFrame:
     rows = []
     numeric = getattr(res, "numeric", None)
     texts = {q: sc.question_text(q) for q in numeric_questions(res)}
-    for name in dated_nodes(res):
+    for name in dated_nodes(res)[:limit]:
         try:
             by = date_cdf(res, name, [sc.horizon]).iloc[0]
             q = date_quantiles(res, name, DATE_LEVELS)
@@ -604,7 +610,8 @@ def timeline_table(res: ResultsLike, *, days: bool = False) -> str:
     happens by the horizon, and how it is timed. With ``days``, also the
     median days after signing where a question is exactly ``x.date -
     signing.date``."""
-    tl = timeline_frame(res)
+    tl = timeline_frame(res, TIMELINE_ROWS)
+    more = len(dated_nodes(res)) - len(tl)
     show_days = days and tl.days_question.notna().any()
     rows = []
     for name, r in tl.iterrows():
@@ -623,6 +630,10 @@ def timeline_table(res: ResultsLike, *, days: bool = False) -> str:
             "timing"]
     caption = "Timeline (dates if it happens by the horizon" + (
         "; days after signing: the median, where a question asks it)" if show_days else ")")
+    if more > 0:  # each row is an exact or Monte Carlo date law: the rest on request
+        rows.append(f"<tr><td colspan='{len(head)}' class='ps-muted'>and {more:,} more dated "
+                    f"nodes (the first {len(tl)} are listed): <code>res.date_cdf(node)</code> "
+                    "and <code>res.date_quantiles(node)</code> give any of them</td></tr>")
     return _table(caption, head, rows, "ps-timeline")
 
 
