@@ -77,3 +77,17 @@ def test_too_many_reading_problems_stop_reading_as_before() -> None:
         pactsim.loads(HEAD + body)
     assert all("invalid" in p.message for p in err.value.problems)
     assert len(err.value.problems) >= _MAX_PROBLEMS
+
+
+def test_a_bad_value_in_a_list_or_reached_through_an_alias_is_said_once_at_each_place() -> None:
+    """List items are named as validation names them (observations[0].date), so
+    validation's own complaint about the kept text is not repeated beside it; a bad value
+    reached again through an alias or a merge is said at that place too (ruamel gave None
+    the second time, and validation said "needs a probability")."""
+    text = ("pactsim: 3\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "events:\n  a: &A {p: 2025-02-30}\n  b: *A\n  c: {<<: *A}\n"
+            "observations:\n  - date: 2025-02-30\n    source: s\n    evidence: a\n")
+    found = _problems(text)
+    assert [f[1] for f in found] == ["events.a.p", "events.b.p", "events.c.p",
+                                     "observations[0].date"]
+    assert all("invalid date '2025-02-30'" in f[2] for f in found)

@@ -159,7 +159,7 @@ def test_billion_laughs_names_the_limit_and_the_alias() -> None:
         parse_yaml(_laughs(9), name="lol.yaml")
     err = info.value
     assert len(err.problems) == 1
-    assert err.field == "lol4.3"
+    assert err.field == "lol4[3]"
     assert "MAX_NODES" in err.problems[0].message
 
 

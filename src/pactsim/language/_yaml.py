@@ -118,7 +118,10 @@ def _pos(mark: Any) -> tuple[int, int]:
 
 
 def _dotted(path: Path) -> str:
-    return ".".join(k if isinstance(k, str) else _show(k) for k in path)
+    """A path as validation writes it (``observations[0].date``, ``delay.by[15]``)."""
+    parts = [f"[{k}]" if isinstance(k, int) and not isinstance(k, bool) else
+             k if isinstance(k, str) else _show(k) for k in path]
+    return ".".join(parts).replace(".[", "[")
 
 
 def _show(key: Key) -> str:
@@ -209,6 +212,7 @@ class _Converter:
         self.open: set[int] = set()  # ids of the collections being converted
         self.outer: tuple[_Alias, Path] | None = None  # outermost alias being expanded
         self.bad: dict[Path, str] = {}  # values that could not be read: their text
+        self.failed: dict[int, str] = {}  # id of a scalar node that could not be read: why
 
     def problem(self, message: str, path: Path, mark: Any) -> None:
         self.problems[(message, _dotted(path), _pos(mark))] = None
@@ -267,14 +271,18 @@ class _Converter:
     def scalar(self, node: Any, path: Path) -> Any:
         if str(node.tag) not in _TYPED:
             return self.text(str(node.value), path, node)  # strings, `=` or `<<` as values
+        if id(node) in self.failed:  # again, through an alias or a merge (ruamel would
+            self.problem(self.failed[id(node)], path, node.start_mark)  # give None now)
+            return _BAD
         try:
             return _plain(self.constructor.construct_object(node, deep=True))
         except (ValueError, ArithmeticError, YAMLError) as exc:
             date = str(node.tag).endswith("timestamp")
             fix = "write a real date as YYYY-MM-DD" if date else "write a smaller number"
-            self.problem(f"invalid {'date' if date else 'value'} {node.value[:40]!r} ("
-                         f"{str(exc).splitlines()[0]}; {fix}, or quote it to keep it as text)",
-                         path, node.start_mark)
+            message = (f"invalid {'date' if date else 'value'} {node.value[:40]!r} ("
+                       f"{str(exc).splitlines()[0]}; {fix}, or quote it to keep it as text)")
+            self.failed[id(node)] = message
+            self.problem(message, path, node.start_mark)
             return _BAD
 
     def text(self, value: str, path: Path, node: Any) -> Any:
