@@ -136,6 +136,8 @@ def test_the_html_timeline_lists_its_first_rows_and_counts_the_rest(monkeypatch)
     listed = re.findall(r"<code>(m\d)</code>", html)
     assert listed == ["m0", "m1", "m2"]
     assert "and 3 more dated nodes (the first 3 are listed)" in html
+    monkeypatch.setattr(display, "TIMELINE_ROWS", 5)
+    assert "and 1 more dated node (the first 5 are listed)" in display.timeline_table(ex)
     monkeypatch.setattr(display, "TIMELINE_ROWS", 40)
     assert re.findall(r"<code>(m\d)</code>", display.timeline_table(ex)) == [
         f"m{i}" for i in range(6)]

@@ -376,9 +376,9 @@ class _Answers:
         observations (``None`` without observations)."""
         sets = _parameter_sets(inputs, u)
         pairs = []
-        for i, changes in enumerate(sets):
+        for changes in sets:
             pairs.append(self.weighted(changes))
-            _tick(i + 1, len(sets))
+            _tick()
         values = np.array([v for v, _ in pairs], dtype=np.float64)
         if not _observed(self.scenario):
             return values, None
@@ -394,7 +394,15 @@ class TooSlow(Exception):
         self.seconds = seconds
 
 
-_LIMIT: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar(
+@dataclass
+class _Limit:
+    start: float
+    seconds: float
+    done: int = 0  # parameter draws answered so far (one question's pass counts one)
+    total: int | None = None  # all the passes of the call, when it has said
+
+
+_LIMIT: contextvars.ContextVar[_Limit | None] = contextvars.ContextVar(
     "pactsim_spread_limit", default=None)
 
 
@@ -405,22 +413,30 @@ def time_limit(seconds: float) -> Iterator[None]:
     take more than ``seconds`` (for callers with a time budget, such as ``pactsim run``'s
     default spread: a few questions on several dates each take a tenth of a second to
     answer exactly)."""
-    token = _LIMIT.set((time.perf_counter(), float(seconds)))
+    token = _LIMIT.set(_Limit(time.perf_counter(), float(seconds)))
     try:
         yield
     finally:
         _LIMIT.reset(token)
 
 
-def _tick(done: int, total: int) -> None:
-    """After ``done`` of ``total`` parameter draws: :class:`TooSlow` if over the limit."""
+def _plan(total: int) -> None:
+    """Under :func:`time_limit`: the call will answer ``total`` parameter draws in all."""
     limit = _LIMIT.get()
-    if limit is None or done < 1:
+    if limit is not None:
+        limit.done, limit.total = 0, total
+
+
+def _tick() -> None:
+    """One more parameter draw answered: :class:`TooSlow` if all of them, at the pace so
+    far, would pass the limit (nothing is judged before a second, or without a plan)."""
+    limit = _LIMIT.get()
+    if limit is None or limit.total is None:
         return
-    start, seconds = limit
-    spent = time.perf_counter() - start
-    if spent > min(1.0, seconds) and spent / done * total > seconds:
-        raise TooSlow(seconds)
+    limit.done += 1
+    spent = time.perf_counter() - limit.start
+    if spent > min(1.0, limit.seconds) and spent / limit.done * limit.total > limit.seconds:
+        raise TooSlow(limit.seconds)
 
 
 def _parameter_sets(inputs: Sequence[Input], u: NDArray[np.float64]) -> list[dict[str, float]]:
@@ -599,6 +615,7 @@ def spread(scenario: Scenario, question: str, n: int = 1000, seed: int = 0) -> S
     inputs, answers, n, seed = _prepare(scenario, question, n, seed, "spread", 1)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
     u = rng.random((n, len(inputs)))
+    _plan(n)  # (for time_limit)
     values, weights = _values(answers, inputs, u, _fed(scenario, answers.expr, inputs))
     return _spread_of(answers, inputs, values, weights, n, seed)
 
@@ -660,12 +677,14 @@ def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int =
     fed = [_fed(scenario, a.expr, inputs) for a in answers]
     fast = [j for j, a in enumerate(answers) if a.method == "exact" and fed[j]]
     numbers = _Numbers(scenario) if fast and not _observed(scenario) else None
+    slow = [j for j in range(len(answers)) if fed[j] and (numbers is None or j not in fast)]
+    _plan(n * ((numbers is not None) + len(slow)))  # the passes below, for time_limit
     if numbers is not None:
         for i, changes in enumerate(_parameter_sets(inputs, u)):
             res = numbers.results(changes)
             for j in fast:
                 values[j, i] = res.prob(answers[j].expr).value
-            _tick(i + 1, n)
+            _tick()
     for j, a in enumerate(answers):
         if numbers is None or j not in fast:
             values[j], weights[j] = _values(a, inputs, u, fed[j])

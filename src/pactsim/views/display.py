@@ -632,8 +632,9 @@ def timeline_table(res: ResultsLike, *, days: bool = False) -> str:
         "; days after signing: the median, where a question asks it)" if show_days else ")")
     if more > 0:  # each row is an exact or Monte Carlo date law: the rest on request
         rows.append(f"<tr><td colspan='{len(head)}' class='ps-muted'>and {more:,} more dated "
-                    f"nodes (the first {len(tl)} are listed): <code>res.date_cdf(node)</code> "
-                    "and <code>res.date_quantiles(node)</code> give any of them</td></tr>")
+                    f"node{'s' if more != 1 else ''} (the first {len(tl)} are listed); the "
+                    "results' <code>date_cdf(node)</code> and <code>date_quantiles(node)</code> "
+                    "give any of them</td></tr>")
     return _table(caption, head, rows, "ps-timeline")
 
 
