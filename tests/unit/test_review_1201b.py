@@ -16,7 +16,7 @@ import pytest
 import pactsim
 from pactsim.analysis.check import check
 from pactsim.language.scenario import Scenario
-from pactsim.views.export import news_to
+from pactsim.views.display import news_to
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWS = ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml"

@@ -118,7 +118,10 @@ def _pos(mark: Any) -> tuple[int, int]:
 
 
 def _dotted(path: Path) -> str:
-    """A path as validation writes it (``observations[0].date``, ``delay.by[15]``)."""
+    """A path as validation writes it (``observations[0].date``, ``delay.by[15]``; see
+    :func:`pactsim.language.validate.dotted_path`, which reading cannot import: loads
+    leaves out validation's problems at a reading problem's field, so the two must agree
+    but for ``null`` keys)."""
     parts = [f"[{k}]" if isinstance(k, int) and not isinstance(k, bool) else
              k if isinstance(k, str) else _show(k) for k in path]
     return ".".join(parts).replace(".[", "[")
@@ -245,15 +248,10 @@ class _Converter:
         if skip is None:
             self.positions[path] = _pos((alias or node).start_mark)
         if not self.visit(node, alias, path):  # a tag: its text, when read softly
-            if isinstance(node, ScalarNode):
-                self.bad[path] = "" if _SURROGATE.search(str(node.value)) else str(node.value)
-                return _BAD
-            return None
+            return self.unread(node, path) if isinstance(node, ScalarNode) else None
         if isinstance(node, ScalarNode):
             value = self.scalar(node, path)
-            if value is _BAD:  # a value (not a key) that could not be read
-                self.bad[path] = "" if _SURROGATE.search(str(node.value)) else str(node.value)
-            return value
+            return self.unread(node, path) if value is _BAD else value
         if len(path) >= MAX_DEPTH:
             where, at = self.outer or (alias or node, path)
             raise _Stop(_DEEP, _pos(where.start_mark), _dotted(at))
@@ -267,6 +265,11 @@ class _Converter:
         finally:
             self.open.discard(id(node))
             self.outer = outer
+
+    def unread(self, node: Any, path: Path) -> Any:
+        """A value (not a key) that could not be read: its text is kept for ``soft``."""
+        self.bad[path] = "" if _SURROGATE.search(str(node.value)) else str(node.value)
+        return _BAD
 
     def scalar(self, node: Any, path: Path) -> Any:
         if str(node.tag) not in _TYPED:

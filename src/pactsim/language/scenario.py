@@ -687,7 +687,7 @@ def _curve_entries(spec: Node | Signing) -> list[tuple[tuple[bool, ...],
                                                         dict[dt.date, float | Beta | Between]]]:
     if spec.by is not None:
         return [((), dict(spec.by))]
-    return [(combo, _curve_leaf(leaf)) for combo, leaf in _leaves(spec.given, spec.table)]
+    return [(combo, curve_points(leaf)) for combo, leaf in _leaves(spec.given, spec.table)]
 
 
 def _curve_table(table: Any) -> bool:
@@ -702,7 +702,9 @@ def _curve_table(table: Any) -> bool:
     return False
 
 
-def _curve_leaf(leaf: Any) -> dict[dt.date, float | Beta | Between]:
+def curve_points(leaf: Any) -> dict[dt.date, float | Beta | Between]:
+    """The points of a row ``{by: {date: P}}`` of a table of curves, dates and uncertain
+    points read into their types."""
     by = leaf["by"]
     return {(d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))): _validate_pspec(v)
             for d, v in by.items()}

@@ -959,16 +959,33 @@ def bundles_table(res: ResultsLike, top: int = 10, of: str = "all") -> str:
 
 
 # -- public renderers ------------------------------------------------------------------
+def news_to(res: ResultsLike) -> str | None:
+    """The latest date (ISO) of the dated findings the results are conditioned on (a
+    file's ``observations:``), or ``None`` when there are none; Monte Carlo or exact."""
+    info = getattr(res, "info", None)
+    if info is None:  # exact results keep their findings
+        kept = [f.date for f in getattr(res, "evidence", None) or () if f.date is not None]
+        return max(kept).isoformat() if kept else None
+    latest = getattr(info, "news_to", None)  # set by simulate from the findings
+    return latest.isoformat() if latest is not None else None
+
+
+def as_of_words(sc: Scenario, res: ResultsLike) -> str:
+    """The date a forecast is as of, as headers write it: the file's ``as_of``, or under
+    its observations ``2025-01-13 (the priors of 2024-11-05 and the news to then)``."""
+    news = news_to(res)
+    return f"{sc.as_of}" if news is None else \
+        f"{news} (the priors of {sc.as_of} and the news to then)"
+
+
 def _count_of(k: int, noun: str) -> str:
     return f"{k} {noun}{'' if k == 1 else 's'}"
 
 
-def _header(sc: Scenario, meta: str, news: str | None = None) -> str:
+def _header(sc: Scenario, meta: str, as_of: str | None = None) -> str:
     title = escape(sc.title or sc.id)
     return (f'<div class="ps-title">{title}</div><div class="ps-muted"><code>{escape(sc.id)}'
-            f"</code> · as of " + (f"{news} (the priors of {sc.as_of} and the news to then)"
-                                   if news else f"{sc.as_of}")
-            + f" · horizon {sc.horizon}</div>"
+            f"</code> · as of {as_of or sc.as_of} · horizon {sc.horizon}</div>"
             f'<div class="ps-muted">{escape(meta)}</div>')
 
 
@@ -1011,10 +1028,8 @@ def _results_html(res: ResultsLike, page: Any) -> str:
             return ""
 
     sc = res.scenario
-    from pactsim.views.export import news_to  # (export builds on this module)
-
     parts = ['<div class="pactsim">', f"<style>{CSS}</style>",
-             _header(sc, run_meta(res), news_to(res))]
+             _header(sc, run_meta(res), as_of_words(sc, res))]
     top = part("the questions", lambda: questions_table(res) if len(res.questions()) else "")
     if has_signing(res):
         top += part("the signing date", lambda: signing_table(res))
@@ -1172,9 +1187,9 @@ def _pspec(spec: Any) -> str:
     from pactsim.language.scenario import Beta, Between
 
     if isinstance(spec, dict) and "by" in spec:  # a row's curve (a table of curves)
-        from pactsim.language.scenario import _curve_leaf
+        from pactsim.language.scenario import curve_points
 
-        return "curve: " + curve_words(_curve_leaf(spec))  # uncertain points validated
+        return "curve: " + curve_words(curve_points(spec))  # uncertain points validated
     if isinstance(spec, dict) and spec and "beta" not in spec and "between" not in spec:
         return levels_words(spec)  # a categorical node's {outcome: p}
     if isinstance(spec, dict):  # a leaf of a table, as written

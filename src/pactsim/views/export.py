@@ -225,16 +225,6 @@ def _finding(f: Finding) -> dict[str, Any]:
             "date": None if f.date is None else str(f.date), "source": f.source}
 
 
-def news_to(res: Any) -> str | None:
-    """The latest date (ISO) of the dated findings the results are conditioned on (a
-    file's ``observations:``), or ``None`` when there are none; Monte Carlo or exact."""
-    if not hasattr(res, "info"):  # exact results keep their findings
-        kept = [f.date for f in getattr(res, "evidence", None) or () if f.date is not None]
-        return max(kept).isoformat() if kept else None
-    latest = getattr(res.info, "news_to", None)  # set by simulate from the findings
-    return latest.isoformat() if latest is not None else None
-
-
 def _evidence(res: Results) -> dict[str, Any] | None:
     """What the run's draws were weighted by (``run.evidence``), or ``None``.
 

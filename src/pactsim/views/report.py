@@ -329,17 +329,6 @@ def _open_question(res: ResultsLike) -> str | None:
     return None
 
 
-def _as_of(sc: Any, res: Any) -> str:
-    """``Forecast as of <date>``: the latest date of the news the results are conditioned
-    on (a file's observations), with the priors' date, else the file's ``as_of``."""
-    from pactsim.views.export import news_to
-
-    news = news_to(res)
-    if news is None:
-        return f"Forecast as of {sc.as_of}"
-    return f"Forecast as of {news} (the priors of {sc.as_of} and the news to then)"
-
-
 def _drivers(sc: Any, sensitivity: object, question: str | None) -> tuple[Any, Any]:
     """The sensitivity analysis of "What drives it" and the question's spread over the
     uncertain inputs (``None`` for either that does not apply)."""
@@ -540,7 +529,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
            f"<title>{title}</title><style>{_d.CSS}{_PAGE_CSS}</style></head><body>"
            f'<main class="pactsim"><h1>{title}</h1>'
-           f'<div class="lead">{_as_of(sc, res)}, horizon {sc.horizon}. '
+           f'<div class="lead">Forecast as of {_d.as_of_words(sc, res)}, horizon {sc.horizon}. '
            + (f"The file records {len(sc.observations)} observation"
               f"{'s' if len(sc.observations) != 1 else ''} learnt since, to "
               f"{max(o.date for o in sc.observations)} (see Forecast history). "

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pactsim.results.stats import MAX_VALUES
 from pactsim.views.display import (
+    as_of_words,
     bundle_frame,
     bundle_note,
     content_rows,
@@ -20,7 +21,7 @@ from pactsim.views.display import (
     timeline_frame,
     undated_events,
 )
-from pactsim.views.export import TOP, news_to
+from pactsim.views.export import TOP
 from pactsim.views.format import LOWER_BOUND, count, day, interval, pct, spread, value
 
 if TYPE_CHECKING:
@@ -72,11 +73,9 @@ def format_results(res: Results) -> str:
                "or as a page with pactsim.views.report.report_html"
                if what.endswith("ExactResults") else ""))
     sc, info = res.scenario, res.info
-    news = news_to(res)  # a file's observations: the priors' date, then the news'
     head = [f"{sc.title or sc.id}",
-            "  as of " + (f"{news} (the priors of {sc.as_of} and the news to then)" if news
-                         else f"{sc.as_of}")
-            + f", horizon {sc.horizon}; n = {info.n:,} draws, seed {info.seed}"
+            f"  as of {as_of_words(sc, res)}, horizon {sc.horizon}; n = {info.n:,} draws, "
+            f"seed {info.seed}"
             f", pactsim {info.version}, scenario {info.digest[:12]}",
             "  (percentages with 95% intervals; Monte Carlo standard error ≤ "
             f"{_se_bound(res):.2f} points)" if info.target_se is None else
@@ -212,8 +211,9 @@ def _timeline(res: Results) -> list[list[str]]:
     width = max(width, len("On or before") - 2)  # the grid's heading fits its column
     grid: list[str] = []
     blocks = -(-len(dates) // DATES_PER_BLOCK)  # as few blocks as fit, of near-equal width
-    size = max(1, -(-len(dates) // max(blocks, 1)))  # no key date (horizon before the
-    for start in range(0, len(dates), size):         # first quarter end): no grid
+    # (no key date at all, a horizon before the first quarter end: no grid)
+    size = max(1, -(-len(dates) // max(blocks, 1)))
+    for start in range(0, len(dates), size):
         block = dates[start:start + size]
         if grid:
             grid.append("")
