@@ -310,7 +310,7 @@ def test_json_provenance(res: pactsim.Results) -> None:
     info, sc = res.info, res.scenario
     assert info.digest == sc.digest
     assert run == {"scenario_id": info.scenario_id, "scenario_title": sc.title,
-                   "digest": sc.digest, "as_of": str(sc.as_of),
+                   "digest": sc.digest, "as_of": str(sc.as_of), "news_to": None,
                    "horizon": str(sc.horizon), "method": "monte carlo", "n": 20_000,
                    "seed": 1, "spawn_key": [], "version": pactsim.__version__,
                    "evidence": None, "given": None, "n_run": None, "ess": 20_000.0}

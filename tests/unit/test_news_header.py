@@ -71,3 +71,27 @@ def test_the_report_lead_says_it_too() -> None:
             f"horizon {sc.horizon}.") in page
     priors = report_html(pactsim.exact(sc, observations=False), sensitivity=None)
     assert f"Forecast as of {sc.as_of}, horizon {sc.horizon}." in priors
+
+
+def test_the_json_says_it_too() -> None:
+    import json
+
+    import jsonschema
+
+    from pactsim.views.export import results_to_json
+    from pactsim.views.forecast_schema import forecast_schema
+
+    sc = pactsim.load(NEWS)
+    latest = _latest_observation(NEWS).isoformat()
+    data = json.loads(results_to_json(pactsim.simulate(sc, n=20_000, seed=1)))
+    assert (data["run"]["as_of"], data["run"]["news_to"]) == (str(sc.as_of), latest)
+    jsonschema.validate(data, forecast_schema())
+    # the priors alone, and evidence given without a date: no news date
+    priors = json.loads(results_to_json(pactsim.simulate(sc, n=20_000, seed=1,
+                                                         observations=False)))
+    assert priors["run"]["news_to"] is None
+    jsonschema.validate(priors, forecast_schema())
+    flagship = pactsim.load(FLAGSHIP)
+    given = json.loads(results_to_json(pactsim.simulate(flagship, n=20_000, seed=1,
+                                                        evidence="us_trump_win")))
+    assert given["run"]["news_to"] is None

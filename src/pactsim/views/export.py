@@ -131,6 +131,7 @@ from pactsim.views.display import (
     date_cdf,
     date_quantiles,
     dated_nodes,
+    news_to,
     timeline_frame,
 )
 from pactsim.views.format import day, day_of, is_missing
@@ -298,7 +299,8 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
     out: dict[str, Any] = {"pactsim_forecast": FORMAT_VERSION}
     out["run"] = {
         "scenario_id": info.scenario_id, "scenario_title": sc.title, "digest": info.digest,
-        "as_of": str(sc.as_of), "horizon": str(sc.horizon), "method": "monte carlo",
+        "as_of": str(sc.as_of), "news_to": news_to(res), "horizon": str(sc.horizon),
+        "method": "monte carlo",
         "n": info.n, "seed": info.seed, "spawn_key": list(info.spawn_key),
         "version": info.version, "evidence": _evidence(res), "given": info.given,
         "n_run": info.n_run, "ess": float(info.ess if info.ess is not None else info.n)}

@@ -152,7 +152,12 @@ def forecast_schema() -> dict[str, Any]:
         "scenario_title": _text("The scenario's title."),
         "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$",
                    "description": "SHA-256 of the scenario's content (Scenario.digest)."},
-        "as_of": {"type": "string", "pattern": _DATE},
+        "as_of": {"type": "string", "pattern": _DATE,
+                  "description": "The date of the scenario's priors (its as_of)."},
+        "news_to": {**_DATE_OR_NULL,
+                    "description": "The latest date of the file's observations the forecast "
+                                   "is conditioned on: the forecast is as of this date, from "
+                                   "the priors of as_of and the news to then (null: none)."},
         "horizon": {"type": "string", "pattern": _DATE},
         "method": {"const": "monte carlo"},
         "n": {"type": "integer", "minimum": 1, "description": "Draws."},
