@@ -249,11 +249,31 @@ def _cmd_check(args: argparse.Namespace) -> int:
             _say(str(err))
             status = 2
             continue
-        findings = check(sc)
-        _stdout("".join(f"{finding}\n" for finding in findings) or f"{printable(f)}: no findings\n")
+        every = check(sc)
+        ignored = {rule for group in args.ignore for rule in group}
+        findings = [x for x in every if x.rule not in ignored]
+        quiet = len(every) - len(findings)
+        _stdout("".join(f"{finding}\n" for finding in findings) or
+                f"{printable(f)}: no findings{f' ({quiet} ignored)' if quiet else ''}\n")
         if any(x.rule != "exact-skipped" for x in findings):  # a skipped check is a note
             status = max(status, 1)
     return status
+
+
+def _check_rules() -> tuple[str, ...]:
+    from pactsim.analysis.rules import RULES
+
+    return RULES
+
+
+def _rules(text: str) -> list[str]:
+    """``--ignore``'s value: rule names, comma-separated."""
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    unknown = [t for t in names if t not in _check_rules()]
+    if unknown or not names:
+        what = f"unknown rule '{printable(unknown[0])}'" if unknown else "no rule given"
+        raise argparse.ArgumentTypeError(f"{what}; the rules are {', '.join(_check_rules())}")
+    return names
 
 
 def _fresh_seed(seed: int | None) -> int:
@@ -911,10 +931,15 @@ def build_parser() -> argparse.ArgumentParser:
         "no draw reaches, questions whose answer is fixed, milestones that cannot happen\n"
         "by the horizon, ... One line per finding, or 'FILE: no findings'. Exit status 1\n"
         "when something was found (0 when the only note is that exact checks were\n"
-        "skipped), 2 for a file that does not validate.\n\n"
+        "skipped), 2 for a file that does not validate. Each finding ends with its\n"
+        "rule in brackets; --ignore leaves a rule's findings out.\n\n"
         "examples:\n"
-        "  pactsim check scenarios/*.yaml")
+        "  pactsim check scenarios/*.yaml\n"
+        "  pactsim check --ignore unused-source,open-past scenarios/*.yaml")
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario files (YAML)")
+    p.add_argument("--ignore", action="append", type=_rules, default=[], metavar="RULE[,RULE]",
+                   help="leave out the findings of these rules (repeatable); the rules: "
+                        + ", ".join(_check_rules()))
 
     p = command("report", "write a self-contained HTML report", _cmd_report)
     p.description = (

@@ -45,6 +45,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
+from pactsim.analysis.rules import RULES
 from pactsim.errors import (
     ConditionError,
     ExactUnsupportedError,
@@ -57,9 +58,6 @@ from pactsim.language.validate import dotted_path
 
 __all__ = ["RULES", "Finding", "check"]
 
-RULES = ("never-true", "always-true", "unreachable-row", "constant-question", "unused-driver",
-         "unused-source", "never-in-time", "exact-skipped", "never-outcome", "unused-attribute",
-         "constant-comparison", "never-value", "open-past")
 _TOL = 1e-12
 
 
