@@ -91,6 +91,26 @@ class Located:
                 return self.positions[p[:n]]
         return None, None
 
+    def written(self, path: Sequence[Key]) -> Any:
+        """The single value (not a mapping or a list) at `path` of the data, as the file
+        wrote it (a value YAML could not read: its text); None when there is none.
+
+        Examples
+        --------
+        >>> doc = parse_yaml("a:\\n  b: [1, 2]\\n")
+        >>> doc.written(("a", "b", 1)), doc.written(("a", "b")), doc.written(("z",))
+        (2, None, None)
+        """
+        node: Any = self.data
+        for k in path:
+            found = k in node if isinstance(node, Mapping) else (
+                isinstance(node, list | tuple) and isinstance(k, int)
+                and not isinstance(k, bool) and 0 <= k < len(node))
+            if not found:
+                return None
+            node = node[k]
+        return None if isinstance(node, Mapping | list | tuple) else node
+
 
 class _Stop(Exception):
     """A fatal problem: reading cannot go on."""
@@ -210,15 +230,16 @@ class _Converter:
         self.constructor, self.tagged = yaml.constructor, tagged
         self.positions: dict[Path, tuple[int, int]] = {}
         self.key_positions: dict[Path, tuple[int, int]] = {}
-        self.problems: dict[tuple[str, str, tuple[int, int]], None] = {}  # an ordered set
+        # an ordered set of (message, field, position), each with its offending value
+        self.problems: dict[tuple[str, str, tuple[int, int]], Any] = {}
         self.count = 0
         self.open: set[int] = set()  # ids of the collections being converted
         self.outer: tuple[_Alias, Path] | None = None  # outermost alias being expanded
         self.bad: dict[Path, str] = {}  # values that could not be read: their text
         self.failed: dict[int, str] = {}  # id of a scalar node that could not be read: why
 
-    def problem(self, message: str, path: Path, mark: Any) -> None:
-        self.problems[(message, _dotted(path), _pos(mark))] = None
+    def problem(self, message: str, path: Path, mark: Any, value: Any = None) -> None:
+        self.problems.setdefault((message, _dotted(path), _pos(mark)), value)
         if len(self.problems) >= _MAX_PROBLEMS:
             raise _Enough
 
@@ -235,7 +256,8 @@ class _Converter:
         tag = self.tagged[id(node)]
         tag = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
         self.problem(f"tags are not allowed (found `{tag}`; a scenario holds only plain values "
-                     "— remove the tag)", path, node.start_mark)
+                     "— remove the tag)", path, node.start_mark,
+                     str(node.value) if isinstance(node, ScalarNode) else None)
         return False
 
     def convert(self, node: Any, path: Path, skip: frozenset[Key] | None = None) -> Any:
@@ -275,7 +297,8 @@ class _Converter:
         if str(node.tag) not in _TYPED:
             return self.text(str(node.value), path, node)  # strings, `=` or `<<` as values
         if id(node) in self.failed:  # again, through an alias or a merge (ruamel would
-            self.problem(self.failed[id(node)], path, node.start_mark)  # give None now)
+            self.problem(self.failed[id(node)], path, node.start_mark,  # give None now)
+                         str(node.value))
             return _BAD
         try:
             return _plain(self.constructor.construct_object(node, deep=True))
@@ -285,7 +308,7 @@ class _Converter:
             message = (f"invalid {'date' if date else 'value'} {node.value[:40]!r} ("
                        f"{str(exc).splitlines()[0]}; {fix}, or quote it to keep it as text)")
             self.failed[id(node)] = message
-            self.problem(message, path, node.start_mark)
+            self.problem(message, path, node.start_mark, str(node.value))
             return _BAD
 
     def text(self, value: str, path: Path, node: Any) -> Any:
@@ -300,7 +323,7 @@ class _Converter:
             code = int.from_bytes(lone, "little")
             self.problem(f"the text holds \\u{code:04x}, half of a UTF-16 surrogate pair and not "
                          "a character (write the character itself, or its full escape such as "
-                         "\\U0001F600)", path, node.start_mark)
+                         "\\U0001F600)", path, node.start_mark, value)
             return _BAD
 
     def mapping(self, node: Any, path: Path, skip: frozenset[Key]) -> dict[Key, Any]:
@@ -330,7 +353,7 @@ class _Converter:
                 same = "" if _show(was) == _show(key) else f"; it equals key {_show(was)}"
                 self.problem(f"duplicate key {_show(key)} (first at line {line}{same}; each key "
                              "may appear once in a mapping — merge the two entries)",
-                             (*path, key), key_node.start_mark)
+                             (*path, key), key_node.start_mark, key)
                 continue
             first[key] = (key, _pos(key_node.start_mark)[0])
             if key not in skip:
@@ -469,7 +492,8 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = Fa
     except (YAMLError, RecursionError) as exc:
         message = "invalid YAML: " + " ".join(str(exc).split())
         raise ScenarioError(Problem(message, "", name, 1, 1)) from None
-    problems = tuple(Problem(m, f, name, *lc) for m, f, lc in converter.problems)
+    problems = tuple(Problem(m, f, name, *lc, value)
+                     for (m, f, lc), value in converter.problems.items())
     if problems and not (soft and isinstance(data, dict)
                          and len(problems) < _MAX_PROBLEMS):
         raise ScenarioError(list(problems))

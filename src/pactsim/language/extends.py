@@ -178,7 +178,8 @@ def _header(f: _File) -> tuple[str | None, list[Problem]]:
     version = data.get("pactsim")
     if version == 1 and not isinstance(version, bool):
         what = {"extends": "a variant of another file", "set": "changes to the file extended"}
-        problems += [_problem(loc, (k,), _v2(k, what[k]), key=True) for k in KEYS if k in data]
+        problems += [_problem(loc, (k,), _v2(k, what[k]), key=True, value=k)
+                     for k in KEYS if k in data]
         return None, problems
     if "extends" not in data:
         if "set" in data:
@@ -346,10 +347,11 @@ def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
         if not isinstance(key, str):
             problems.append(_problem(loc, ("set", key), f"the key {shown(key)} must be a "
                                      "dotted path (text), such as military.p or "
-                                     "signing.by.2024-12-31", key=True))
+                                     "signing.by.2024-12-31", key=True, value=key))
     data, targets = apply_paths(
         sc, {k: v for k, v in changes.items() if isinstance(k, str)},
-        lambda key, err: problems.append(_problem(loc, ("set", key), str(err), key=True)))
+        lambda key, err: problems.append(_problem(loc, ("set", key), str(err), key=True,
+                                                  value=key)))
     if problems:
         raise ScenarioError(problems)
     _sort_dates(data)

@@ -52,7 +52,7 @@ from pactsim.language import expr as _expr
 from pactsim.language._yaml import MAX_BYTES, Key, Located, parse_yaml
 from pactsim.language.files import read_regular
 from pactsim.language.scenario import Question, Scenario
-from pactsim.language.validate import dotted_path, shown
+from pactsim.language.validate import WRITTEN, dotted_path, shown
 
 __all__ = [
     "Outcome",
@@ -130,10 +130,14 @@ class Resolutions:
     name: str = "<resolutions>"
     located: Located | None = field(default=None, compare=False, repr=False)
 
-    def problem(self, path: tuple[Key, ...], message: str, *, key: bool = False) -> Problem:
-        """A :class:`Problem` located at `path` of this file."""
+    def problem(self, path: tuple[Key, ...], message: str, *, key: bool = False,
+                value: object = WRITTEN) -> Problem:
+        """A :class:`Problem` located at `path` of this file; its value is `value`, by
+        default the single value the file wrote at `path` (none at a key)."""
         line, col = self.located.locate(path, key=key) if self.located else (None, None)
-        return Problem(message, dotted_path(path), self.name, line, col)
+        if value is WRITTEN:
+            value = None if key or self.located is None else self.located.written(path)
+        return Problem(message, dotted_path(path), self.name, line, col, value)
 
 
 class _Problems:
@@ -142,8 +146,10 @@ class _Problems:
         self.items: list[Problem] = []
 
     def add(self, path: tuple[Key, ...], message: str, *, key: bool = False,
-            value: object = None) -> None:
+            value: object = WRITTEN) -> None:
         line, col = self.loc.locate(path, key=key)
+        if value is WRITTEN:
+            value = None if key else self.loc.written(path)
         self.items.append(Problem(message, dotted_path(path), self.loc.name, line, col, value))
 
 
@@ -167,7 +173,8 @@ def _date(p: _Problems, path: tuple[Key, ...], value: object) -> dt.date | None:
 
 def _unknown(p: _Problems, path: tuple[Key, ...], key: object, allowed: tuple[str, ...]) -> None:
     hint = Suggestions(allowed)(str(key)) if isinstance(key, str) else ""
-    p.add(path, f"unknown field {shown(key)}{hint} (allowed: {', '.join(allowed)})", key=True)
+    p.add(path, f"unknown field {shown(key)}{hint} (allowed: {', '.join(allowed)})", key=True,
+          value=key)
 
 
 def _outcome(p: _Problems, name: str, spec: object, sources: Mapping[str, str]) -> Outcome | None:
@@ -285,7 +292,7 @@ def _build(located: Located) -> Resolutions:
         for name, spec in raw.items():
             if not isinstance(name, str):
                 p.add(("outcomes", name), f"key {shown(name)} must be a node or question name",
-                      key=True)
+                      key=True, value=name)
                 continue
             got = _outcome(p, name, spec, sources)
             if got is not None:
@@ -375,13 +382,14 @@ def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> 
         info = scope.get(name) if "=" not in name else None  # not an outcome row
         if info is None:
             problems.append(res.problem(path, f"unknown name {name!r}{names(name)} (not a node or "
-                                              f"question of scenario {sc.id!r})", key=True))
+                                              f"question of scenario {sc.id!r})", key=True,
+                                        value=name))
             continue
         if info.type != "bool":
             what = ("a driver (latent; never observed)" if name in sc.drivers else
                     f"a {info.type} question (resolve a true/false question instead, e.g. "
                     f"`{name} >= 6`)")
-            problems.append(res.problem(path, f"{name!r} is {what}", key=True))
+            problems.append(res.problem(path, f"{name!r} is {what}", key=True, value=name))
             continue
         levels = sc.outcomes.get(name)
         if isinstance(o.value, str) and o.value not in (levels or ()):

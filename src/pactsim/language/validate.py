@@ -76,6 +76,8 @@ _WHY_RULE = ("a rationale in words (in quotes, \"...\", if it reads as a number,
              "true/false, or holds ': ' or ' #')")
 
 Path = tuple[Key, ...]
+#: report()'s default value: the single value the file wrote where the problem is.
+WRITTEN: Any = object()
 
 
 def dotted_path(path: Sequence[Key]) -> str:
@@ -185,9 +187,14 @@ class _Checker:
 
     # -- reporting ----------------------------------------------------------
     def report(
-        self, path: Sequence[Key], message: str, *, key: bool = False, value: object = None
+        self, path: Sequence[Key], message: str, *, key: bool = False, value: object = WRITTEN
     ) -> None:
+        """A problem at `path` (its key with ``key=True``). Its value is `value`, by default
+        the single value the file wrote at `path` (none at a key: a site whose key is at
+        fault gives it)."""
         name, line, col = position(self.loc, tuple(path), key=key)
+        if value is WRITTEN:
+            value = None if key else self.loc.written(path)
         self.problems.append(Problem(message, dotted_path(path), name, line, col, value))
 
     def line_text(self, name: str, line: int) -> str:
@@ -217,7 +224,7 @@ class _Checker:
             friendly = _friendly(kind, value)
             if kind in ("extra_forbidden", "invalid_key") and loc:
                 self.report(path, self._unknown_field(loc[-1], allowed, prefix, data, len(loc)),
-                            key=True)
+                            key=True, value=path[-1])
             elif kind == "missing":
                 self.report(path[:-1], f"missing required field '{loc[-1]}'", key=True)
             elif kind == "literal_error" and path == ("pactsim",):
@@ -325,10 +332,15 @@ class _Checker:
         self.report(prefix, f"= {shown(data)} must be a mapping of fields, e.g. "
                     f"`{name}: {example}`", value=data)
 
-    def _at(self, path: Path) -> Mapping[Any, Any] | None:
+    def at(self, path: Path) -> Any:
+        """The value at `path` of the data, whatever it is (None when there is none)."""
         node: Any = self.loc.data
         for k in path:
             node = node.get(k) if isinstance(node, Mapping) else None
+        return node
+
+    def _at(self, path: Path) -> Mapping[Any, Any] | None:
+        node = self.at(path)
         return node if isinstance(node, Mapping) else None
 
     def _resolve(self, prefix: Path, loc: Sequence[Any]) -> Path:
@@ -428,12 +440,12 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         if k in ("extends", "set"):
             c.report((k,), f"`{k}` makes a variant of another file: it is followed when a file "
                      "or text is read (pactsim.load, pactsim.loads), not by from_dict (pass the "
-                     "whole scenario, or use Scenario.with_changes)", key=True)
+                     "whole scenario, or use Scenario.with_changes)", key=True, value=k)
         elif k not in allowed_top:
             above = c.empty_above(data, k)
             hint = _indent_hint(above, k) if above is not None else c.suggest(k, allowed_top)
             c.report((k,), f"unknown section {shown(k)} (allowed: {', '.join(allowed_top)})"
-                     + hint, key=True)
+                     + hint, key=True, value=k)
     meta = _check_meta(c, data)
 
     # -- structure, node by node -------------------------------------------
@@ -448,16 +460,16 @@ def validate(located: Located, source_text: str = "") -> Scenario:
                 path,
                 f"name {shown(name)} is not snake_case (names start with a lowercase letter, "
                 "then lowercase letters, digits or _; e.g. su35_sale)" + _truth(name),
-                key=True,
+                key=True, value=name,
             )
             return
         if name == "signing" and kind != "signing":
             c.report(path, "name 'signing' is reserved for the `signing:` section (the date of "
-                     "signing); rename this node", key=True)
+                     "signing); rename this node", key=True, value=name)
             return
         if name in RESERVED_NAMES:
             c.report(path, f"name '{name}' is reserved by the expression language; rename it",
-                     key=True)
+                     key=True, value=name)
             return
         if name in seen:
             file, first, _col = position(located, seen[name], key=True)
@@ -468,7 +480,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
                 f"name '{name}' is already used at {at} ({dotted_path(seen[name])}); "
                 "drivers, events, signing, pillars, clauses, attributes and questions share one "
                 "namespace",
-                key=True,
+                key=True, value=name,
             )
             return
         seen[name] = path
@@ -514,7 +526,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             if isinstance(cname, str):
                 pillar_of[cname] = str(name)
     if section("attributes") and meta.get("pactsim") in (1, 2):
-        c.report(("attributes",), _attrs.format3(meta["pactsim"]), key=True)
+        c.report(("attributes",), _attrs.format3(meta["pactsim"]), key=True, value="attributes")
     for name, raw in section("attributes").items():
         path = ("attributes", name)
         declare(name, "attribute", path, _attrs.check_attribute(c, path, raw), raw)
@@ -697,7 +709,7 @@ def _check_driver(c: _Checker, path: Path, d: Driver, raw: Mapping[Any, Any]) ->
         for extra in ("low", "high"):
             if given(extra):
                 c.report((*path, extra), f"'{extra}' belongs to uniform drivers (normal takes "
-                         "mean and sd)", key=True)
+                         "mean and sd)", key=True, value=extra)
         if d.sd is None and not given("sd"):
             c.report(path, "a normal driver needs sd (e.g. {dist: normal, mean: 0, sd: 1})",
                      key=True)
@@ -711,7 +723,7 @@ def _check_driver(c: _Checker, path: Path, d: Driver, raw: Mapping[Any, Any]) ->
         for extra in ("mean", "sd"):
             if given(extra):
                 c.report((*path, extra), f"'{extra}' belongs to normal drivers (uniform takes "
-                         "low and high)", key=True)
+                         "low and high)", key=True, value=extra)
         if (d.low is None and not given("low")) or (d.high is None and not given("high")):
             c.report(path, "a uniform driver needs low and high (e.g. {dist: uniform, low: -1, "
                      "high: 1})", key=True)
@@ -748,21 +760,23 @@ def _check_node(
     milestone = "after" in written  # p is optional: the chance of ever happening (default 1)
 
     def ref(where: Path, ref_name: str, what: str, *, allow_driver: bool = False) -> bool:
+        # the name at fault (under odds, the position is that of its number)
         if ref_name == name:
-            c.report(where, f"'{name}' cannot depend on itself")
+            c.report(where, f"'{name}' cannot depend on itself", value=ref_name)
             return False
         if ref_name not in nodes:
-            c.report(where, f"unknown name '{ref_name}' ({what})" + c.suggest(ref_name, names))
+            c.report(where, f"unknown name '{ref_name}' ({what})" + c.suggest(ref_name, names),
+                     value=ref_name)
             return False
         ok = ref_name in binary or (allow_driver and ref_name in drivers)
         if not ok and nodes[ref_name][0] == "attribute":
-            c.report(where, _attrs.refused(ref_name))
+            c.report(where, _attrs.refused(ref_name), value=ref_name)
             return False
         if not ok:
             kind = nodes[ref_name][0]
             c.report(where, f"'{ref_name}' is a {kind}; {what} must name "
                      + ("a binary node or a driver" if allow_driver else
-                        "a binary node (event, signing, pillar or clause)"))
+                        "a binary node (event, signing, pillar or clause)"), value=ref_name)
             return False
         parents.append(ref_name)
         return True
@@ -784,7 +798,7 @@ def _check_node(
                       for i, g in enumerate(n.given) if not is_condition(g)])
             counts = collections.Counter(n.given)
             for g in sorted(g for g, k in counts.items() if k > 1):
-                c.report((*path, "given"), f"'{g}' is listed twice")
+                c.report((*path, "given"), f"'{g}' is listed twice", value=g)
                 ok = False
             if ok and not _too_wide(c, (*path, "given"), n.given, outcomes) and \
                     n.table is not None:
@@ -811,7 +825,7 @@ def _check_node(
             c.report((*path, "given"), "must name at least one parent")
         dup = {g for g in n.given if n.given.count(g) > 1} if len(n.given) <= MAX_GIVEN else set()
         for g in sorted(dup):
-            c.report((*path, "given"), f"'{g}' is listed twice")
+            c.report((*path, "given"), f"'{g}' is listed twice", value=g)
         # a list, not a generator: every unknown parent is reported, not just the first
         ok = all([ref((*path, "given", i), g, "in given")  # noqa: C419
                   for i, g in enumerate(n.given) if not is_condition(g)])
@@ -843,13 +857,14 @@ def _check_node(
                 _check_why_table(c, (*path, "why_table"), n.given, n.why_table, outcomes)
         elif not (has_given and has_table):
             c.report((*path, "why_table"), "explains single rows of a table, but this node has "
-                     "no given + table (write the rationale of p in why)", key=True)
+                     "no given + table (write the rationale of p in why)", key=True,
+                     value="why_table")
         elif n.given and len(n.given) <= MAX_GIVEN and n.why_table is not None:
             _check_why_table(c, (*path, "why_table"), n.given, n.why_table, outcomes)
     both = set(n.requires) & set(n.excludes)
     for r in sorted(both):
         c.report((*path, "excludes"), f"'{r}' is both required and excluded, so '{name}' "
-                 "could never be true")
+                 "could never be true", value=r)
     return parents
 
 
@@ -885,25 +900,26 @@ def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, 
                 _validate_pspec(node)
             except Exception as err:  # PydanticCustomError / ValidationError
                 msg = err.errors()[0]["msg"] if isinstance(err, ValidationError) else str(err)
-                c.report(where, msg)
+                c.report(where, msg, value=node)
             return
         parent = given[depth]
         cats = outcomes.get(parent)
         if not isinstance(node, Mapping):
             want = f"its outcomes ({', '.join(cats)})" if cats else "true and false"
             c.report(where, f"= {shown(node)} must be a mapping with keys {want} for "
-                     f"'{parent}' (level {depth + 1} of the table follows given[{depth}])")
+                     f"'{parent}' (level {depth + 1} of the table follows given[{depth}])",
+                     value=node)
             return
         for k in node:
             if cats is not None and k not in cats:
                 hint = c.suggest(k, cats) if isinstance(k, str) else ""
                 c.report((*where, k), f"key {shown(k)} is not an outcome of '{parent}' (level "
                          f"{depth + 1} of the table; its outcomes are {', '.join(cats)})"
-                         + hint, key=True)
+                         + hint, key=True, value=k)
             elif cats is None and not isinstance(k, bool):
                 c.report((*where, k), f"key {shown(k)} is not true or false (level {depth + 1} "
                          f"of the table is '{parent}'; extra combinations are not allowed)",
-                         key=True)
+                         key=True, value=k)
         for value in keys_of[depth]:
             if any(k is value if isinstance(value, bool) else k == value for k in node):
                 walk(node[value], depth + 1, (*where, value), (*combo, value))
@@ -960,14 +976,14 @@ def _check_levels(c: _Checker, name: str, path: Path, n: Node, written: set[str]
     if version in (1, 2):
         c.report(where, f"`levels` is format 3 (categorical outcomes); write `pactsim: 3` at "
                  f"the top of the file (format {version} files keep their meaning under "
-                 "format 3)", key=True)
+                 "format 3)", key=True, value="levels")
     if "p" in written:
         c.report((*path, "p"), "a categorical node's chances are its levels; drop p (the "
-                 "node is true unless its outcome is `absent`)", key=True)
+                 "node is true unless its outcome is `absent`)", key=True, value="p")
     for key in ("by", "after", "delay", "hazard_ratio"):
         if key in written:
             c.report((*path, key), "a categorical node is not dated: put the timing on an "
-                     "event and condition the outcomes on it", key=True)
+                     "event and condition the outcomes on it", key=True, value=key)
     if n.levels is None:
         return  # the value itself was wrong (reported by the model check)
     names = list(n.levels)
@@ -976,18 +992,18 @@ def _check_levels(c: _Checker, name: str, path: Path, n: Node, written: set[str]
             at = (*where, x) if isinstance(n.levels, dict) else where
             c.report(at, f"outcome {shown(x)} is not snake_case (outcomes are named like nodes: "
                      "lowercase letters, digits or _, e.g. binding_treaty)",
-                     key=isinstance(n.levels, dict))
+                     key=isinstance(n.levels, dict), value=x)
         elif x in RESERVED_NAMES:
             at = (*where, x) if isinstance(n.levels, dict) else where
             c.report(at, f"outcome '{x}' is a word of the expression language (`{name} == {x}` "
                      f"could not name it); rename the outcome, e.g. "
                      + {"true": "yes", "false": "no"}.get(x, f"{x}_"),
-                     key=isinstance(n.levels, dict))
+                     key=isinstance(n.levels, dict), value=x)
         elif x in categorical:
             at = (*where, x) if isinstance(n.levels, dict) else where
             c.report(at, f"outcome '{x}' is the name of a categorical node, so `{name} == {x}` "
                      f"would compare two nodes; rename the outcome (e.g. {x}_level) or the "
-                     "node", key=isinstance(n.levels, dict))
+                     "node", key=isinstance(n.levels, dict), value=x)
     if len(set(names)) != len(names):
         c.report(where, "lists an outcome twice: "
                  + ", ".join(sorted({x for x in names if names.count(x) > 1})))
@@ -1031,7 +1047,7 @@ def _check_level_map(c: _Checker, where: Path, value: Any, levels: Sequence[Any]
                 c.suggest(k, [x for x in levels if isinstance(x, str)]) if isinstance(k, str) \
                 else ""
             c.report((*where, k), f"{shown(k)} is not one of the outcomes in levels "
-                     f"({', '.join(map(str, levels))})" + hint, key=True)
+                     f"({', '.join(map(str, levels))})" + hint, key=True, value=k)
             ok = False
         elif isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= 1.0:
             plain = " an outcome's probability is a plain number, not uncertain" if \
@@ -1073,10 +1089,10 @@ def _check_why_table(c: _Checker, path: Path, given: list[str], why: Any,
             elif cats is not None:
                 c.report((*where, k), f"key {shown(k)} is not an outcome of '{given[depth]}' "
                          f"(level {depth + 1} of why_table, as of table; its outcomes are "
-                         f"{', '.join(cats)})" + c.suggest(k, cats), key=True)
+                         f"{', '.join(cats)})" + c.suggest(k, cats), key=True, value=k)
             else:
                 c.report((*where, k), f"key {shown(k)} is not true or false (level {depth + 1} "
-                         f"of why_table, as of table, is '{given[depth]}')", key=True)
+                         f"of why_table, as of table, is '{given[depth]}')", key=True, value=k)
 
     walk(why, 0, path)
 
@@ -1122,12 +1138,12 @@ def _check_timing(
                         "after": "a milestone", "delay": "a milestone",
                         "hazard_ratio": "timing that depends on parents"}.get(
                             key, "timing that depends on parents")
-                c.report((*path, key), _v2(key, what), key=True)
+                c.report((*path, key), _v2(key, what), key=True, value=key)
     if kind in ("pillar", "clause"):
         for key in _DATED_KEYS:
             if key in written:
                 c.report((*path, key), f"a {kind} is never dated (it is part of the text, signed "
-                         "with it); put the timing on an event", key=True)
+                         "with it); put the timing on an event", key=True, value=key)
         timing = None
 
     # -- conditions as parents --------------------------------------------------
@@ -1143,7 +1159,7 @@ def _check_timing(
             continue
         if version == 1:
             c.report(where, _v2(str(where[-2]), "a condition as a parent"),
-                     key=not isinstance(where[-1], int))
+                     key=not isinstance(where[-1], int), value=text)
             continue
         try:
             tree = _expr.parse(text)
@@ -1154,19 +1170,19 @@ def _check_timing(
         parents += [n for n in _expr.ordered_names(tree) if n in nodes and n != name]
         if name in _expr.names(tree):
             c.report(where, f"'{name}' cannot depend on itself (the condition '{text}' uses it)",
-                     key=not isinstance(where[-1], int))
+                     key=not isinstance(where[-1], int), value=text)
 
     def ref(where: Path, ref_name: str, what: str, allowed: set[str], rule: str) -> None:
         if ref_name == name:
-            c.report(where, f"'{name}' cannot depend on itself", key=True)
+            c.report(where, f"'{name}' cannot depend on itself", key=True, value=ref_name)
         elif ref_name not in nodes:
             c.report(where, f"unknown name '{ref_name}' ({what})" + c.suggest(ref_name, names),
-                     key=True)
+                     key=True, value=ref_name)
         elif ref_name not in allowed and nodes[ref_name][0] == "attribute":
-            c.report(where, _attrs.refused(ref_name), key=True)
+            c.report(where, _attrs.refused(ref_name), key=True, value=ref_name)
         elif ref_name not in allowed:
             c.report(where, f"'{ref_name}' is a {nodes[ref_name][0]}; {what} must name {rule}",
-                     key=True)
+                     key=True, value=ref_name)
         else:
             parents.append(ref_name)
 
@@ -1175,11 +1191,11 @@ def _check_timing(
     if hr and timing is None and kind == "event":
         c.report((*path, "hazard_ratio"), "changes when a dated node happens, but this event has "
                  "no date: give it a by curve or after + delay, or use odds to change its "
-                 "chance", key=True)
+                 "chance", key=True, value="hazard_ratio")
     elif hr and timing == "milestone" and delay is not None and delay.kind == "fixed":
         c.report((*path, "hazard_ratio"), "cannot change a fixed delay: give the delay a spread "
                  "({median: m, p90: q}, {between: [lo, hi]} or a {by: ...} curve) or drop the "
-                 "hazard ratio", key=True)
+                 "hazard ratio", key=True, value="hazard_ratio")
     for k in hr:
         if not is_condition(k):
             ref((*path, "hazard_ratio", k), k, "in hazard_ratio", binary | drivers,
@@ -1195,7 +1211,7 @@ def _check_timing(
                      "{median: 120, p90: 300} or {between: [30, 200]}", key=True)
         if "by" in written:
             c.report((*path, "by"), "a milestone's date comes from after + delay; drop by (or "
-                     "drop after to give the event its own curve)", key=True)
+                     "drop after to give the event its own curve)", key=True, value="by")
         if len(spec.after.names) > MAX_AFTER:
             c.report((*path, "after"), f"lists {len(spec.after.names)} dated nodes; a milestone "
                      f"may follow at most {MAX_AFTER} (MAX_AFTER): combine them in stages, e.g. "
@@ -1234,7 +1250,7 @@ def _check_signing_given(c: _Checker, path: Path, given: list[str], binary: set[
     if not given:
         c.report((*path, "given"), "must name at least one parent")
     for g in sorted({g for g in given if given.count(g) > 1}):
-        c.report((*path, "given"), f"'{g}' is listed twice")
+        c.report((*path, "given"), f"'{g}' is listed twice", value=g)
     if len(given) > MAX_GIVEN:
         c.report((*path, "given"), f"lists {len(given)} parents; a table may condition on at "
                  f"most {MAX_GIVEN} (MAX_GIVEN): keep the parents that matter most", key=True)
@@ -1269,11 +1285,12 @@ def _check_curve_node(c: _Checker, name: str, path: Path, spec: Node | Signing,
     if isinstance(spec, Node):
         if "p" in written:
             c.report((*path, "p"), "a dated event's chance by the horizon is the last point of "
-                     "its curve; drop p (or drop by to make it an undated event)", key=True)
+                     "its curve; drop p (or drop by to make it an undated event)", key=True,
+                     value="p")
         if spec.odds:
             c.report((*path, "odds"), "a dated event takes hazard_ratio, not odds: a hazard "
                      "ratio changes how soon it happens (and so its chance by the horizon)",
-                     key=True)
+                     key=True, value="odds")
     if has_by and has_table:
         c.report(path, "give either by (one curve) or given + table with a {by: ...} curve at "
                  "each leaf, not both", key=True)
@@ -1286,11 +1303,11 @@ def _check_curve_node(c: _Checker, name: str, path: Path, spec: Node | Signing,
                 more = ", ..." if len(spec.by) > _EXAMPLES else ""
                 c.report((*path, "why_by", d), f"date {d} is not a point of by ({points}"
                          f"{more}); why_by gives the rationale of single points of by, under "
-                         "the same dates", key=True)
+                         "the same dates", key=True, value=d)
         return
     if spec.why_by:
         c.report((*path, "why_by"), "explains points of by, but this node has no by (explain "
-                 "the rows of a table of curves in why_table)", key=True)
+                 "the rows of a table of curves in why_table)", key=True, value="why_by")
     if not has_table:
         if not has_by:
             c.report((*path, "by") if "by" in (c._at(path) or {}) else path,
@@ -1350,20 +1367,20 @@ def _check_curve(c: _Checker, path: Path, by: Mapping[dt.date, Any], meta: Mappi
             if version == 1:
                 c.report(where, "must be a plain number (cumulative probabilities cannot be "
                          "uncertain in format 1; `pactsim: 2` allows {between: [lo, hi]} and "
-                         "{beta: [a, b]} points)")
+                         "{beta: [a, b]} points)", value=c.at(where))
                 continue
             lo, hi, mean = _range90(spec)
         else:
             lo = hi = mean = float(spec)
         if as_of is not None and d <= as_of:
             c.report(where, f"date {d} is not after as_of ({as_of}); the curve starts at 0 on "
-                     "as_of", key=True)
+                     "as_of", key=True, value=d)
         if horizon is not None and d > horizon:
             c.report(where, f"date {d} is after the horizon ({horizon}); move the horizon or "
-                     "drop the point", key=True)
+                     "drop the point", key=True, value=d)
         if prev_d is not None and d <= prev_d:
             c.report(where, f"date {d} comes after {prev_d} in the file; list dates in "
-                     "increasing order", key=True)
+                     "increasing order", key=True, value=d)
         if mean < prev_mean:
             c.report(where, f"= {_shown_spec(spec)} is below the previous point ({prev_shown});"
                      f" cumulative probabilities (P({what} on or before)) must not decrease")
@@ -1371,7 +1388,7 @@ def _check_curve(c: _Checker, path: Path, by: Mapping[dt.date, Any], meta: Mappi
             c.report(where, f"= {_shown_spec(spec)} has a 90% range [{lo:.3g}, {hi:.3g}] that "
                      f"reaches below the previous point's ({prev_shown}, up to {prev_hi:.3g}), "
                      "so a draw of the points could make the curve decrease; narrow the ranges "
-                     "so that each starts where the previous ends")
+                     "so that each starts where the previous ends", value=c.at(where))
         prev_d = d
         prev_lo, prev_hi, prev_mean = max(prev_lo, lo), max(prev_hi, hi), max(prev_mean, mean)
         prev_shown = _shown_spec(spec)
@@ -1459,13 +1476,14 @@ def _check_conditions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],
         leaves = [q for q in _expr.ordered_names(tree) if nodes.get(q, ("",))[0] == "attribute"]
         if leaves:
             c.report(where, f"the condition '{text}' uses the numeric attribute '{leaves[0]}'; "
-                     f"{_attrs.LEAF_RULE} (use it in questions and observations)", key=key)
+                     f"{_attrs.LEAF_RULE} (use it in questions and observations)", key=key,
+                     value=text)
             continue
         used = [q for q in _expr.ordered_names(tree) if q in questions]
         if used:
             c.report(where, f"the condition '{text}' uses the question '{used[0]}'; conditions "
                      "that nodes depend on may use nodes, dates and drivers, not questions",
-                     key=key)
+                     key=key, value=text)
             continue
         try:
             tree = _expr.resolve(tree, scope)
@@ -1475,7 +1493,7 @@ def _check_conditions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],
             continue
         if typ != "bool":
             c.report(where, f"the condition '{text}' is a {typ}, not true/false; compare it "
-                     "(e.g. 'signing.date <= 2024-12-31')", key=key)
+                     "(e.g. 'signing.date <= 2024-12-31')", key=key, value=text)
         if isinstance(meta.get("horizon"), dt.date):
             late = _expr.check_dates(tree, horizon=meta["horizon"])
             if late:
@@ -1500,15 +1518,18 @@ def _check_v1_questions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],
 def _rebase(c: _Checker, path: Path, err: ScenarioError, *, key: bool = False) -> None:
     """Re-locate expression problems (columns inside the text) into the file.
 
-    ``key``: the expression is a mapping key (an ``odds`` or ``hazard_ratio`` condition)."""
+    ``key``: the expression is a mapping key (an ``odds`` or ``hazard_ratio`` condition).
+    A problem without a value of its own (a date) takes the expression's text."""
     name, line, col = position(c.loc, path, key=key)
+    expression = path[-1] if key else c.loc.written(path)
     for p in err.problems:
         column = col
         if line is not None and col is not None and p.column is not None:
             text = c.line_text(name, line)
             quoted = col - 1 < len(text) and text[col - 1] in "'\""
             column = col + (p.column - 1) + (1 if quoted else 0)
-        c.problems.append(Problem(p.message, dotted_path(path), name, line, column, p.value))
+        c.problems.append(Problem(p.message, dotted_path(path), name, line, column,
+                                  expression if p.value is None else p.value))
 
 
 def _check_questions(
@@ -1555,7 +1576,7 @@ def _check_observations(c: _Checker, data: Mapping[Any, Any], meta: Mapping[str,
     raw = data["observations"]
     if meta.get("pactsim") == 1:
         c.report(("observations",), _v2("observations", "dated news the forecast is updated "
-                                        "on"), key=True)
+                                        "on"), key=True, value="observations")
         return
     if not isinstance(raw, list | tuple):  # a tuple: Scenario.model_dump()
         c.report(("observations",), f"= {shown(raw)} must be a list of entries, each "
@@ -1687,8 +1708,9 @@ class _Collector(_Checker):
         super().__init__(Located({}, "<changes>", {}, {}), [])
 
     def report(self, path: Sequence[Key], message: str, *, key: bool = False,
-               value: object = None) -> None:
-        self.problems.append(Problem(message, dotted_path(path), value=value))
+               value: object = WRITTEN) -> None:
+        self.problems.append(Problem(message, dotted_path(path),
+                                     value=None if value is WRITTEN else value))
 
 
 class NodeChecks:
