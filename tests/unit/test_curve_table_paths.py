@@ -142,3 +142,45 @@ def test_the_html_timeline_lists_its_first_rows_and_counts_the_rest(monkeypatch)
     assert re.findall(r"<code>(m\d)</code>", display.timeline_table(ex)) == [
         f"m{i}" for i in range(6)]
     assert "more dated nodes" not in display.timeline_table(ex)
+
+
+class _FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_limit_counts_the_set_up_once_and_the_draws_at_their_pace(monkeypatch) -> None:
+    """A slow start (5 s of set-up before the draws) is spent once: 200 draws at 0.01 s
+    more make 7 s in all, under a 10 s limit (the pace from the start, 5.01 s for the
+    first draw, said 1,002 s and stopped it). Draws at 0.06 s each (5 + 12 s) are too
+    slow, and the call stops once a second has passed, long before the end."""
+    from pactsim.analysis import spread as sp
+
+    clock = _FakeClock()
+    monkeypatch.setattr(sp, "_clock", clock)
+    with time_limit(10.0):
+        clock.now += 5.0  # set-up
+        sp._plan(200)
+        for _ in range(200):
+            clock.now += 0.01
+            sp._tick()
+    assert clock.now == pytest.approx(107.0)
+    clock.now = 100.0
+
+    def slow_draws() -> int:
+        done = 0
+        with time_limit(10.0):
+            clock.now += 5.0
+            sp._plan(200)
+            for _ in range(200):
+                clock.now += 0.06
+                sp._tick()
+                done += 1
+        return done
+
+    with pytest.raises(TooSlow):
+        slow_draws()
+    assert clock.now == pytest.approx(105.06)  # the first draw: 5.06 + 199 * 0.06 > 10

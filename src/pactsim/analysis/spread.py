@@ -394,12 +394,18 @@ class TooSlow(Exception):
         self.seconds = seconds
 
 
+#: The clock of :func:`time_limit`: the process's CPU time, so that a machine busy with
+#: other work does not make the judgement flap (the spread's work is in this thread).
+_clock = time.process_time
+
+
 @dataclass
 class _Limit:
     start: float
     seconds: float
     done: int = 0  # parameter draws answered so far (one question's pass counts one)
     total: int | None = None  # all the passes of the call, when it has said
+    planned: float = 0.0  # when it said (the set-up before is spent once, not per draw)
 
 
 _LIMIT: contextvars.ContextVar[_Limit | None] = contextvars.ContextVar(
@@ -412,8 +418,9 @@ def time_limit(seconds: float) -> Iterator[None]:
     they have run a second and their parameter draws so far say that all of them would
     take more than ``seconds`` (for callers with a time budget, such as ``pactsim run``'s
     default spread: a few questions on several dates each take a tenth of a second to
-    answer exactly)."""
-    token = _LIMIT.set(_Limit(time.perf_counter(), float(seconds)))
+    answer exactly). The estimate is the time spent so far plus the draws left at the
+    pace of those answered, in CPU time of this process."""
+    token = _LIMIT.set(_Limit(_clock(), float(seconds)))
     try:
         yield
     finally:
@@ -424,7 +431,7 @@ def _plan(total: int) -> None:
     """Under :func:`time_limit`: the call will answer ``total`` parameter draws in all."""
     limit = _LIMIT.get()
     if limit is not None:
-        limit.done, limit.total = 0, total
+        limit.done, limit.total, limit.planned = 0, total, _clock()
 
 
 def _tick() -> None:
@@ -434,8 +441,12 @@ def _tick() -> None:
     if limit is None or limit.total is None:
         return
     limit.done += 1
-    spent = time.perf_counter() - limit.start
-    if spent > min(1.0, limit.seconds) and spent / limit.done * limit.total > limit.seconds:
+    now = _clock()
+    spent = now - limit.start
+    if spent <= min(1.0, limit.seconds):
+        return
+    pace = (now - limit.planned) / limit.done
+    if spent + pace * (limit.total - limit.done) > limit.seconds:
         raise TooSlow(limit.seconds)
 
 
