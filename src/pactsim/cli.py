@@ -1214,6 +1214,18 @@ def _failure(err: BaseException) -> tuple[str, int] | None:
     return None
 
 
+def _exact_hint(err: BaseException, args: argparse.Namespace) -> str:
+    """What a command-line user does when ``--method exact`` is refused (the message
+    names the Python function)."""
+    from pactsim.errors import ExactUnsupportedError, ModelTooWideError
+
+    if isinstance(err, ExactUnsupportedError | ModelTooWideError) and \
+            getattr(args, "method", None) == "exact":
+        return (" (here: --method auto, the default, answers by Monte Carlo what exact "
+                "inference refuses; --method mc always does)")
+    return ""
+
+
 def _status(code: Any) -> int:
     if code is None:
         return 0
@@ -1260,7 +1272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 4
         if isinstance(err, _OutputFailed) and err.stdout:
             _silence_stdout()
-        _say(failure[0])
+        _say(failure[0] + _exact_hint(err, args))
         return failure[1]
     finally:
         restore()

@@ -273,13 +273,23 @@ def test_refusals_name_the_node_and_the_reason() -> None:
     head = "pactsim: 2\nid: r\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n" \
            "  a: {by: {2025-06-30: 0.5}}\n  b: {by: {2025-06-30: 0.5}}\n"
     _refused(head + "  m: {after: {all: [a, b]}, delay: 5}\n",
-             r"'m' follows 'a', 'b'.*descend from 'a', 'b'")
+             r"'m' follows 'a', 'b', each timed by its own curve; use")
+    _refused(head + "  m: {after: a, delay: 5}\n  n: {after: {all: [m, b]}, delay: 5}\n",
+             r"'n' follows 'm', 'b', which go back to different curve-timed nodes "
+             r"\('a', 'b'\); use")
     _refused(head + "  m: {after: a, delay: 5}\n  k: {after: m, delay: 5}\n"
              "  n: {after: {all: [m, k]}, delay: 5}\n", r"anchors of 'n' share 'm'")
     _refused(head + "  m: {after: a, delay: 5}\n"
              "  n: {after: m, delay: 5}\n"
              "  k: {after: a, delay: {median: 5, p90: 9}, hazard_ratio: {m: 2}}\n",
-             r"'k' depends on 'm'")
+             r"after 'a' \(even one it follows\); 'k' reads 'm' in hazard_ratio; use")
+    # the commonest case: a redundant gate on the milestone it follows
+    _refused(head + "  m: {after: a, delay: 10}\n  k: {after: m, delay: 20, requires: [m]}\n",
+             r"'k' reads 'm' in requires; use")
+    # through an ordinary event that depends on the milestone
+    _refused(head + "  m: {after: a, delay: 10}\n  x: {given: [m], table: {true: 0.9, "
+             "false: 0.1}}\n  k: {after: a, delay: 20, odds: {x: 3}, p: 0.5}\n",
+             r"'k' reads 'x' in given or odds, which depends on 'm'; use")
 
 
 def test_hostile_dated_models_are_refused_or_answered_without_huge_tables():

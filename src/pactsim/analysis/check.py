@@ -76,7 +76,8 @@ class Finding:
         where = self.path or "<scenario>"
         if self.line is not None:
             where += f":{self.line}:{self.column}"
-        return f"{where}: {self.field}: {self.message} [{self.rule}]"
+        field = f"{self.field}: " if self.field else ""  # the whole file: no field
+        return f"{where}: {field}{self.message} [{self.rule}]"
 
 
 class _Report:

@@ -114,11 +114,13 @@ class Layout:
                 continue
             roots = {self.root[a] for a in t.anchors}
             if len(roots) > 1:
+                follows = ", ".join(repr(model.dated[a]) for a in t.anchors)
+                timed = "each timed by its own curve" if set(t.anchors) == roots else \
+                    "which go back to different curve-timed nodes (" + \
+                    ", ".join(repr(model.dated[r]) for r in sorted(roots)) + ")"
                 raise ExactUnsupportedError(
                     f"exact inference handles a milestone whose anchors all descend from one "
-                    f"curve-timed node; '{t.name}' follows "
-                    f"{', '.join(repr(model.dated[a]) for a in t.anchors)}, which descend from "
-                    f"{', '.join(repr(model.dated[r]) for r in sorted(roots))}; "
+                    f"curve-timed node; '{t.name}' follows {follows}, {timed}; "
                     "use pactsim.simulate")
             self.root[k] = roots.pop()
             seen: set[int] = set()
@@ -190,15 +192,22 @@ class Layout:
         for root, members in self.groups.items():
             for k in members:
                 t = self.timing(k)
-                reads = [*t.hazard.parents, *m.plans[t.index].parents,
-                         *m.plans[t.index].gates_true, *m.plans[t.index].gates_false]
-                bad = sorted({s for v in reads for s in dep.get(v, set())} & set(members))
-                if bad:
-                    raise ExactUnsupportedError(
-                        f"exact inference needs a milestone's chance and delay to depend on the "
-                        f"milestones after '{m.dated[root]}' only through its anchors; "
-                        f"'{t.name}' depends on "
-                        f"{', '.join(repr(m.dated[b]) for b in bad)}; use pactsim.simulate")
+                plan = m.plans[t.index]
+                for field, reads in (("hazard_ratio", t.hazard.parents),
+                                     ("given or odds", plan.parents),
+                                     ("requires", plan.gates_true),
+                                     ("excludes", plan.gates_false)):
+                    for v in reads:
+                        bad = sorted(dep.get(v, set()) & set(members))
+                        if not bad:
+                            continue
+                        via = "" if bad == [m.slot.get(m.names[v])] else \
+                            f", which depends on {', '.join(repr(m.dated[b]) for b in bad)}"
+                        raise ExactUnsupportedError(
+                            f"exact inference needs a milestone's chance, gates and delay not "
+                            f"to depend on another milestone after '{m.dated[root]}' (even one "
+                            f"it follows); '{t.name}' reads '{m.names[v]}' in {field}{via}; "
+                            "use pactsim.simulate")
 
     def dependent(self, a: int, b: int) -> bool:
         """Whether two milestones of one group are dependent given the root's day."""
