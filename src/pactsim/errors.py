@@ -56,7 +56,10 @@ class Problem:
     line, column:
         1-based position of the offending text, when known.
     value:
-        The offending value, when there is one.
+        The offending value as the file wrote it: the scalar at the problem, the key
+        at fault (an unknown field, a bad name), or an expression's text; ``None``
+        where nothing is written (a missing field) or the problem is about a whole
+        node or section.
     """
 
     message: str

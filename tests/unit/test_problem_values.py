@@ -146,6 +146,11 @@ CASES: list[tuple[str, str, str, int, object]] = [
      "events.a.why_table", 6, "why_table"),
     ("attributes in format 2", V2 + "attributes: {t: {dist: 40}}\n", "attributes", 5,
      "attributes"),
+    ("attribute parent listed twice", V3 + "events: {b: {p: 0.5}}\nattributes:\n  t:\n"
+     "    given: [b, b]\n    table: {true: 20, false: 10}\n", "attributes.t.given", 8, "b"),
+    ("attribute gate required and excluded", V3 + "events: {b: {p: 0.5}}\nattributes:\n"
+     "  t:\n    dist: 40\n    requires: [b]\n    excludes: [b]\n", "attributes.t.excludes",
+     10, "b"),
     ("observations in format 1", V1 + "events: {a: {p: 0.3}}\nobservations:\n"
      "  - {date: 2025-06-01, source: s, evidence: a}\n", "observations", 6, "observations"),
     # milestones

@@ -524,7 +524,7 @@ def check_references(c: Any, name: str, path: tuple[Any, ...], spec: Attribute,
         c.report((*path, "given"), "must name at least one parent")
     dup = sorted({g for g in given if given.count(g) > 1})
     for g in dup:
-        c.report((*path, "given"), f"'{g}' is listed twice")
+        c.report((*path, "given"), f"'{g}' is listed twice", value=g)
     ok = all([ref((*path, "given", i), g, "in given") for i, g in enumerate(given)])  # noqa: C419
     if len(given) > max_given:
         c.report((*path, "given"), f"lists {len(given)} parents; a table may condition on at "
@@ -537,5 +537,5 @@ def check_references(c: Any, name: str, path: tuple[Any, ...], spec: Attribute,
             ref((*path, field, i), r, f"in {field}")
     for r in sorted(set(spec.requires) & set(spec.excludes)):
         c.report((*path, "excludes"), f"'{r}' is both required and excluded, so '{name}' "
-                 "would always be missing")
+                 "would always be missing", value=r)
     return parents
