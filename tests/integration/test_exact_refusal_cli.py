@@ -54,3 +54,24 @@ def test_check_notes_the_skip_for_the_whole_file(capsys: pytest.CaptureFixture[s
     line, = out.splitlines()
     assert line.startswith(f"{path}:1:1: exact checks skipped: exact inference handles")
     assert line.endswith("[exact-skipped]") and ": :" not in line
+
+
+def test_too_wide_over_several_dates_says_why(tmp_path: Path) -> None:
+    """Three conditions over pairs of three dates put the three day variables of a
+    two-year horizon (730 states each) in one table: 730**3 entries, named, with why."""
+    import pactsim
+    from pactsim.errors import ModelTooWideError
+
+    text = ("pactsim: 2\nid: wide\nas_of: 2026-01-01\nhorizon: 2027-12-31\nevents:\n"
+            "  a: {by: {2026-06-30: 0.5}}\n  b: {by: {2026-06-30: 0.5}}\n"
+            "  c: {by: {2026-06-30: 0.5}}\n"
+            "  x: {given: [a.date < b.date], table: {true: 0.8, false: 0.1}}\n"
+            "  y: {given: [b.date < c.date], table: {true: 0.8, false: 0.1}}\n"
+            "  z: {given: [a.date < c.date], table: {true: 0.8, false: 0.1}}\n")
+    with pytest.raises(ModelTooWideError) as err:
+        pactsim.exact(pactsim.loads(text))
+    states = (pactsim.loads(text).horizon - pactsim.loads(text).as_of).days + 1
+    assert f"needs a table of {states ** 3:,} entries over 3 variables (a.date, b.date, " \
+           "c.date)" in str(err.value)
+    assert "(each of the 3 dates has a state per day from as_of to the horizon; a nearer " \
+           "horizon also helps)" in str(err.value)

@@ -1006,10 +1006,13 @@ def too_wide(entries: int, variables: Sequence[str], max_table: int,
               what: str) -> ModelTooWideError:
     """The error for a table of ``entries`` over ``variables`` above ``max_table``."""
     shown = ", ".join(variables[:12]) + (", …" if len(variables) > 12 else "")
+    days = sum(v.endswith(".date") for v in variables)
+    why = "" if days < 2 else (f" (each of the {days} dates has a state per day from as_of "
+                               "to the horizon; a nearer horizon also helps)")
     return ModelTooWideError(
         f"exact inference {what} needs a table of {entries:,} entries over {len(variables)} "
-        f"variables ({shown}), above max_table={max_table:,}; use pactsim.simulate for this "
-        "model or expression, simplify it, or raise max_table", width=len(variables))
+        f"variables ({shown}), above max_table={max_table:,}{why}; use pactsim.simulate for "
+        "this model or expression, simplify it, or raise max_table", width=len(variables))
 
 
 def same_plan(a: BinaryPlan, b: BinaryPlan) -> bool:
