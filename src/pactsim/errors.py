@@ -56,10 +56,11 @@ class Problem:
     line, column:
         1-based position of the offending text, when known.
     value:
-        The offending value as the file wrote it: the scalar at the problem, the key
-        at fault (an unknown field, a bad name), or an expression's text; ``None``
-        where nothing is written (a missing field) or the problem is about a whole
-        node or section.
+        The offending value as the file wrote it: the value at the problem (a
+        scalar, or a list or mapping where a value of another kind was expected),
+        the key at fault (an unknown field, a bad name), or an expression's text;
+        ``None`` where nothing is written (a missing field) or the problem is about
+        a whole node or section (a cycle, a table's missing rows).
     """
 
     message: str
@@ -186,8 +187,11 @@ class ModelTooWideError(PactsimError, ValueError):
 class ExactUnsupportedError(PactsimError, ValueError):
     """Exact inference cannot answer this question (Monte Carlo can).
 
-    Usual causes: an expression that compares two drivers (``d1 > d2``), or a
-    driver with something other than a number. Use :func:`pactsim.simulate`.
+    Usual causes: milestones exact inference cannot combine (anchors timed by
+    different curves, a milestone that reads another milestone after the same
+    curve-timed node, anchors that share a milestone; the message names them),
+    an expression that compares two drivers (``d1 > d2``), or a driver with
+    something other than a number. Use :func:`pactsim.simulate`.
     """
 
 

@@ -43,8 +43,13 @@ def test_method_exact_says_why_and_what_to_use(capsys: pytest.CaptureFixture[str
 def test_method_auto_answers_by_monte_carlo(capsys: pytest.CaptureFixture[str],
                                             path: Path) -> None:
     code, out, err = call(capsys, "history", path, "-q", "m")
-    assert code == 0 and "m" in out
-    assert "--method auto" not in err  # the hint is for --method exact only
+    assert code == 0 and "--method auto" not in err  # the hint is for --method exact only
+    # by hand: m happens when both a and b do (0.5 each, independent), and 30 days after
+    # the later of them (by 2025-06-30) is before the horizon: P(m) = 0.25
+    assert "Monte Carlo" in out
+    row = next(line for line in out.splitlines() if line.split()[:1] == ["m"])
+    # 200,000 draws: standard error 0.097 points; within 4 of them
+    assert abs(float(row.split()[1].rstrip("%")) - 25.0) <= 4 * 0.097
 
 
 def test_check_notes_the_skip_for_the_whole_file(capsys: pytest.CaptureFixture[str],

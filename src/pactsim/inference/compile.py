@@ -484,6 +484,11 @@ def _plan(name: str, spec: Node, index: dict[str, int], driver_index: dict[str, 
                 beta[r] = ab
                 need_beta = True
     gates_true = [index[x] for x in spec.requires]
+    after = getattr(spec, "after", None)
+    if after is not None and after.k >= len(after.names):
+        # a milestone after all of its anchors happens only where they did: requiring
+        # one of them says it again (left out, so exact inference need not read it)
+        gates_true = [g for g in gates_true if g not in {index[a] for a in after.names}]
     if kind == "pillar" and "signing" in index:
         gates_true.insert(0, index["signing"])
     if kind == "clause" and pillar is not None:

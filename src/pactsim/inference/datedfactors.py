@@ -194,20 +194,22 @@ class Layout:
                 t = self.timing(k)
                 plan = m.plans[t.index]
                 for field, reads in (("hazard_ratio", t.hazard.parents),
-                                     ("given or odds", plan.parents),
+                                     ("given", plan.given), ("odds", plan.odds_parents),
                                      ("requires", plan.gates_true),
                                      ("excludes", plan.gates_false)):
                     for v in reads:
-                        bad = sorted(dep.get(v, set()) & set(members))
+                        bad = dep.get(v, set()) & set(members)
                         if not bad:
                             continue
-                        via = "" if bad == [m.slot.get(m.names[v])] else \
-                            f", which depends on {', '.join(repr(m.dated[b]) for b in bad)}"
+                        # an outcome row ('x=lo') is its node's, as written
+                        name = m.names[v].partition("=")[0]
+                        via = "" if m.slot.get(name) in members else \
+                            f", which depends on {', '.join(repr(m.dated[b]) for b in sorted(bad))}"
                         raise ExactUnsupportedError(
                             f"exact inference needs a milestone's chance, gates and delay not "
                             f"to depend on another milestone after '{m.dated[root]}' (even one "
-                            f"it follows); '{t.name}' reads '{m.names[v]}' in {field}{via}; "
-                            "use pactsim.simulate")
+                            f"it follows); '{t.name}' reads '{name}' in "
+                            f"{field}{via}; use pactsim.simulate")
 
     def dependent(self, a: int, b: int) -> bool:
         """Whether two milestones of one group are dependent given the root's day."""

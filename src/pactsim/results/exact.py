@@ -82,9 +82,10 @@ two-dimensional convolution (:math:`J(d, e) = \\sum_s f(s) K(d - s, e - s)`, wit
 :math:`K` from the conditional laws given the day of their last shared
 milestone). Refused with :class:`~pactsim.errors.ExactUnsupportedError`, naming
 the nodes: a milestone after dated nodes of different roots, anchors of one
-milestone that share a milestone, a milestone whose chance or delay depends on
-a milestone of its own group other than through its anchors, and the joint law
-of three or more days (or bits) of one group that depend on each other; a
+milestone that share a milestone, a milestone whose chance, gates or delay read
+a milestone of its own group (even one it follows; a ``requires`` of an anchor
+it needs anyway is dropped when compiling), and the joint law of three or more
+days (or bits) of one group that depend on each other; a
 joint law above ``max_table`` raises :class:`~pactsim.errors.ModelTooWideError`.
 See :mod:`pactsim.inference.datedfactors`.
 
