@@ -153,17 +153,18 @@ class _FakeClock:
 
 
 def test_the_limit_counts_the_set_up_once_and_the_draws_at_their_pace(monkeypatch) -> None:
-    """A slow start (5 s of set-up before the draws) is spent once: 200 draws at 0.01 s
-    more make 7 s in all, under a 10 s limit (the pace from the start, 5.01 s for the
-    first draw, said 1,002 s and stopped it). Draws at 0.06 s each (5 + 12 s) are too
-    slow, and the call stops once a second has passed, long before the end."""
+    """A slow start (5 s of set-up, 3 of them lazily inside the first draw) is spent
+    once: 200 draws at 0.01 s more make 7 s in all, under a 10 s limit (the pace from
+    the start, 5.01 s for the first draw, said 1,002 s and stopped it). Draws at 0.06 s
+    each (5 + 12 s) are too slow: the call stops at the second draw."""
     from pactsim.analysis import spread as sp
 
     clock = _FakeClock()
     monkeypatch.setattr(sp, "_clock", clock)
     with time_limit(10.0):
-        clock.now += 5.0  # set-up
+        clock.now += 2.0  # set-up
         sp._plan(200)
+        clock.now += 3.0  # lazy set-up, in the first draw
         for _ in range(200):
             clock.now += 0.01
             sp._tick()
@@ -183,4 +184,4 @@ def test_the_limit_counts_the_set_up_once_and_the_draws_at_their_pace(monkeypatc
 
     with pytest.raises(TooSlow):
         slow_draws()
-    assert clock.now == pytest.approx(105.06)  # the first draw: 5.06 + 199 * 0.06 > 10
+    assert clock.now == pytest.approx(105.12)  # the second draw: 5.12 + 198 * 0.06 > 10

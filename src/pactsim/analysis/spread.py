@@ -405,7 +405,8 @@ class _Limit:
     seconds: float
     done: int = 0  # parameter draws answered so far (one question's pass counts one)
     total: int | None = None  # all the passes of the call, when it has said
-    planned: float = 0.0  # when it said (the set-up before is spent once, not per draw)
+    first: float = 0.0  # when the first draw was answered (set-up before it, some of it
+    # lazy and inside that draw, is spent once: the pace is that of the draws after)
 
 
 _LIMIT: contextvars.ContextVar[_Limit | None] = contextvars.ContextVar(
@@ -419,7 +420,8 @@ def time_limit(seconds: float) -> Iterator[None]:
     take more than ``seconds`` (for callers with a time budget, such as ``pactsim run``'s
     default spread: a few questions on several dates each take a tenth of a second to
     answer exactly). The estimate is the time spent so far plus the draws left at the
-    pace of those answered, in CPU time of this process."""
+    pace of those answered after the first (which may finish a lazy set-up), in CPU
+    time of this process."""
     token = _LIMIT.set(_Limit(_clock(), float(seconds)))
     try:
         yield
@@ -431,21 +433,25 @@ def _plan(total: int) -> None:
     """Under :func:`time_limit`: the call will answer ``total`` parameter draws in all."""
     limit = _LIMIT.get()
     if limit is not None:
-        limit.done, limit.total, limit.planned = 0, total, _clock()
+        limit.done, limit.total = 0, total
 
 
 def _tick() -> None:
     """One more parameter draw answered: :class:`TooSlow` if all of them, at the pace so
-    far, would pass the limit (nothing is judged before a second, or without a plan)."""
+    far, would pass the limit (nothing is judged before a second, before the second
+    draw, or without a plan)."""
     limit = _LIMIT.get()
     if limit is None or limit.total is None:
         return
     limit.done += 1
     now = _clock()
+    if limit.done == 1:
+        limit.first = now
+        return
     spent = now - limit.start
     if spent <= min(1.0, limit.seconds):
         return
-    pace = (now - limit.planned) / limit.done
+    pace = (now - limit.first) / (limit.done - 1)
     if spent + pace * (limit.total - limit.done) > limit.seconds:
         raise TooSlow(limit.seconds)
 
