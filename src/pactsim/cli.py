@@ -21,6 +21,7 @@ import os
 import re
 import signal
 import sys
+import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from types import FrameType
@@ -253,8 +254,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
         ignored = {rule for group in args.ignore for rule in group}
         findings = [x for x in every if x.rule not in ignored]
         quiet = len(every) - len(findings)
-        _stdout("".join(f"{finding}\n" for finding in findings) or
-                f"{printable(f)}: no findings{f' ({quiet} ignored)' if quiet else ''}\n")
+        if findings:
+            _stdout("".join(f"{finding}\n" for finding in findings)
+                    + (f"{printable(f)}: {quiet} more ignored\n" if quiet else ""))
+        else:
+            _stdout(f"{printable(f)}: no findings{f' ({quiet} ignored)' if quiet else ''}\n")
         if any(x.rule != "exact-skipped" for x in findings):  # a skipped check is a note
             status = max(status, 1)
     return status
@@ -932,14 +936,16 @@ def build_parser() -> argparse.ArgumentParser:
         "by the horizon, ... One line per finding, or 'FILE: no findings'. Exit status 1\n"
         "when something was found (0 when the only note is that exact checks were\n"
         "skipped), 2 for a file that does not validate. Each finding ends with its\n"
-        "rule in brackets; --ignore leaves a rule's findings out.\n\n"
+        "rule in brackets; --ignore leaves a rule's findings out. The rules:\n"
+        + textwrap.fill(", ".join(_check_rules()), 79, initial_indent="  ",
+                        subsequent_indent="  ", break_on_hyphens=False) + "\n\n"
         "examples:\n"
         "  pactsim check scenarios/*.yaml\n"
         "  pactsim check --ignore unused-source,open-past scenarios/*.yaml")
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario files (YAML)")
     p.add_argument("--ignore", action="append", type=_rules, default=[], metavar="RULE[,RULE]",
-                   help="leave out the findings of these rules (repeatable); the rules: "
-                        + ", ".join(_check_rules()))
+                   help="leave out the findings of these rules (repeatable; the rules are "
+                        "listed above)")
 
     p = command("report", "write a self-contained HTML report", _cmd_report)
     p.description = (
