@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from ruamel.yaml import YAML
 
 import pactsim
@@ -95,3 +96,21 @@ def test_the_json_says_it_too() -> None:
     given = json.loads(results_to_json(pactsim.simulate(flagship, n=20_000, seed=1,
                                                         evidence="us_trump_win")))
     assert given["run"]["news_to"] is None
+
+
+def test_a_forecast_written_before_news_to_still_validates() -> None:
+    """news_to is an addition to export format 3: a document without it is valid."""
+    import json
+
+    import jsonschema
+
+    from pactsim.views.export import results_to_json
+    from pactsim.views.forecast_schema import forecast_schema
+
+    data = json.loads(results_to_json(pactsim.simulate(pactsim.load(FLAGSHIP), n=2_000,
+                                                       seed=1)))
+    del data["run"]["news_to"]
+    jsonschema.validate(data, forecast_schema())
+    data["run"]["news_to"] = "13 January 2025"  # but a wrong one is not
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, forecast_schema())

@@ -46,7 +46,10 @@ weighted by — ``text`` (as :attr:`RunInfo.evidence
 ``{expr, likelihood_ratio, date, source}`` (``likelihood_ratio`` ``null`` for
 hard evidence; ``date`` and ``source`` those of a file's observation, else
 ``null``); ``given`` is the evidence :meth:`Results.given` applied afterwards
-(text, or ``null``); ``n_run`` the draws before that (``null`` without it); ``ess``
+(text, or ``null``); ``n_run`` the draws before that (``null`` without it);
+``news_to`` the latest date of the file's observations, the date the forecast
+is as of (``null`` without dated news; an addition to format 3, so documents
+written before it have no such key); ``ess``
 Kish's effective sample size of the draws (``n`` when they are not weighted).
 Every estimate (``p``, a curve point, a set) has ``ess``, and every
 ``p_given_signed`` has ``ess_given_signed``: the effective sample size it rests

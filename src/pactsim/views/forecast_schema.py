@@ -226,7 +226,9 @@ def forecast_schema() -> dict[str, Any]:
     dated["required"] += ["kind", "timing", "after", "curve", "date_if_happens"]
     props: dict[str, Any] = {
         "pactsim_forecast": {"const": 3, "description": "Version of this export format."},
-        "run": {"type": "object", "required": list(run_props), "properties": run_props,
+        # news_to is an addition to format 3: documents written before it lack it
+        "run": {"type": "object", "required": [k for k in run_props if k != "news_to"],
+                "properties": run_props,
                 "additionalProperties": False, "description": "Provenance: enough to repeat "
                 "the run (pactsim run FILE -n N --seed SEED, with --evidence and --soft for "
                 "findings that are not the file's observations)."},
