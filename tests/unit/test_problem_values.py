@@ -279,3 +279,19 @@ def test_resolutions_against_the_scenario() -> None:
     assert got == {"scenario": (2, "other"), "outcomes.zz": (5, "zz"),
                    "outcomes.a.resolved": (6, dt.date(2024, 3, 1)),
                    "outcomes.a.given": (6, "b and")}
+
+
+def test_an_outcome_listed_twice_and_a_lone_surrogate() -> None:
+    """The outcome written twice is the value; a lone surrogate (no output can hold it)
+    is given escaped, so the value can be printed and encoded like any other."""
+    text = V3 + "events:\n  x: {levels: {a: 0.5, b: 0.5}}\n  y: {levels: [a, a, b]}\n"
+    with pytest.raises(ScenarioError) as info:
+        pactsim.loads(text, name="x.yaml")
+    twice = [p for p in info.value.problems if p.message.startswith("lists an outcome twice")]
+    assert [(p.field, p.line, p.value) for p in twice] == [("events.y.levels", 7, "a")]
+    text = V1 + 'events:\n  a: {p: 0.3, why: "x\\ud800y"}\n'
+    with pytest.raises(ScenarioError) as info:
+        pactsim.loads(text, name="x.yaml")
+    p = only(info.value.problems, "events.a.why")
+    assert p.value == "x\\ud800y"  # a backslash, u, d800: printable text
+    assert p.value.encode("utf-8") == b"x\\ud800y"

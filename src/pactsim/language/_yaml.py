@@ -323,7 +323,8 @@ class _Converter:
             code = int.from_bytes(lone, "little")
             self.problem(f"the text holds \\u{code:04x}, half of a UTF-16 surrogate pair and not "
                          "a character (write the character itself, or its full escape such as "
-                         "\\U0001F600)", path, node.start_mark, value)
+                         "\\U0001F600)", path, node.start_mark,
+                         _SURROGATE.sub(lambda x: f"\\u{ord(x[0]):04x}", value))  # printable
             return _BAD
 
     def mapping(self, node: Any, path: Path, skip: frozenset[Key]) -> dict[Key, Any]:

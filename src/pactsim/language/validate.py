@@ -1005,8 +1005,8 @@ def _check_levels(c: _Checker, name: str, path: Path, n: Node, written: set[str]
                      f"would compare two nodes; rename the outcome (e.g. {x}_level) or the "
                      "node", key=isinstance(n.levels, dict), value=x)
     if len(set(names)) != len(names):
-        c.report(where, "lists an outcome twice: "
-                 + ", ".join(sorted({x for x in names if names.count(x) > 1})))
+        twice = sorted({x for x in names if names.count(x) > 1})
+        c.report(where, "lists an outcome twice: " + ", ".join(twice), value=twice[0])
     if len(names) < 2:
         c.report(where, f"needs at least two outcomes (e.g. {_LEVELS_EXAMPLE}); a node "
                  "with one outcome is a binary node: write p")
@@ -1519,7 +1519,8 @@ def _rebase(c: _Checker, path: Path, err: ScenarioError, *, key: bool = False) -
     """Re-locate expression problems (columns inside the text) into the file.
 
     ``key``: the expression is a mapping key (an ``odds`` or ``hazard_ratio`` condition).
-    A problem without a value of its own (a date) takes the expression's text."""
+    A problem with a value of its own (a date past the horizon) keeps it; the others
+    take the expression's text."""
     name, line, col = position(c.loc, path, key=key)
     expression = path[-1] if key else c.loc.written(path)
     for p in err.problems:
