@@ -88,3 +88,18 @@ def test_never_in_time_counts_its_days_in_words(delay: int, words: str) -> None:
             f"events:\n  done: {{after: signing, delay: {delay}}}\n")
     found = [f for f in check(pactsim.loads(text)) if f.rule == "never-in-time"]
     assert len(found) == 1 and words in found[0].message, found
+
+
+def test_soft_news_of_a_bare_dated_name_is_found_too() -> None:
+    """`evidence: signing` (signed by the horizon, ratio 10) learnt on March 1 raises the
+    days already past as well: P(signed before March 1 | news) = 10 F(Feb 28) /
+    (10 F(Dec 31) + 1 - F(Dec 31)), with F(Dec 31) = 0.8."""
+    soft = ("  - date: 2025-03-01\n    source: both sides say they will sign\n"
+            "    evidence: signing\n    likelihood_ratio: 10\n")
+    (found,) = _open(HEAD + soft)
+    want = 10 * _f(dt.date(2025, 2, 28)) / (10 * 0.8 + 1 - 0.8)
+    assert f"speaks of signing but leaves open whether signing had already happened " \
+           f"before that day (P(signing before 2025-03-01) = {want:.3g} " in found.message
+    hard = ("  - date: 2025-03-01\n    source: not yet\n"
+            "    evidence: not signing.date < 2025-03-01\n")
+    assert _open(HEAD + hard + soft) == []

@@ -27,8 +27,8 @@ Rules
                       the comparison is never true, or true whenever the attribute has a
                       value; located at the question
 ``never-value``       an attribute whose gates never open: it is always missing
-``open-past``         the observations of a day speak of a dated node's date (themselves
-                      or through the questions they name) but leave open
+``open-past``         the observations of a day speak of a dated node (its date or its
+                      name, themselves or through the questions they name) but leave open
                       whether it had already happened before that day (0 < P < 1 given the
                       news to then), so soft news such as "to be signed this month" also
                       raises days already past; news of that day usually settles it (add
@@ -359,14 +359,16 @@ def _check_attributes(sc: Scenario, ex: Any, used: set[str], rep: _Report) -> No
 
 
 def _dates_used(sc: Scenario, text: str) -> list[str]:
-    """The dated nodes whose ``.date`` an expression uses, itself or through the questions
-    it names (their expressions, and theirs in turn), in order of first use."""
+    """The dated nodes an expression speaks of (their ``.date``, or their name: "it has
+    happened by the horizon"), itself or through the questions it names (their
+    expressions, and theirs in turn), in order of first use."""
     out: list[str] = []
     seen: set[str] = set()
+    dated = set(sc.dated_names)
     todo = [_expr.parse(text)]
     while todo:  # a worklist: questions may name questions (no recursion on their depth)
         for e in _expr.walk(todo.pop()):
-            if isinstance(e, _expr.DateOf):
+            if isinstance(e, _expr.DateOf) or (isinstance(e, _expr.Name) and e.name in dated):
                 out.append(e.name)
             elif isinstance(e, _expr.Name) and e.name in sc.questions and e.name not in seen:
                 seen.add(e.name)
@@ -375,8 +377,8 @@ def _dates_used(sc: Scenario, text: str) -> list[str]:
 
 
 def _check_open_past(sc: Scenario, rep: _Report) -> None:
-    """``open-past``: per observation day, each dated node whose date the day's entries
-    use, by exact inference given every observation learnt by that day."""
+    """``open-past``: per observation day, each dated node the day's entries speak of, by
+    exact inference given every observation learnt by that day."""
     from pactsim.results.exact import exact
 
     days: dict[dt.date, list[tuple[int, list[str]]]] = {}
@@ -404,7 +406,7 @@ def _check_open_past(sc: Scenario, rep: _Report) -> None:
                     continue
                 if _TOL < p < 1 - _TOL:
                     rep.add("open-past", ("observations", i, "evidence"),
-                            f"the news of {day} speaks of {name}.date but leaves open "
+                            f"the news of {day} speaks of {name} but leaves open "
                             f"whether {name} had already happened before that day "
                             f"(P({name} before {day}) = {p:.3g} given the news to then); "
                             f"if it had not, add an observation of {day} with evidence: "
