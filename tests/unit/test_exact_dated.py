@@ -295,6 +295,11 @@ def test_refusals_name_the_node_and_the_reason() -> None:
     _refused(head + "  m: {after: a, delay: 10}\n  x: {given: [m], table: {true: 0.9, "
              "false: 0.1}}\n  k: {after: a, delay: 20, odds: {x: 3}, p: 0.5}\n",
              r"'k' reads 'x' in odds, which depends on 'm'; use")
+    # a condition on a date is named by its text (it holds '<=', not an outcome's '=')
+    _refused(head + "  m: {after: a, delay: 10}\n"
+             "  k: {after: a, delay: 20, given: ['m.date <= 2025-08-01'], "
+             "table: {true: 0.9, false: 0.1}}\n",
+             r"'k' reads 'm.date <= 2025-08-01' in given, which depends on 'm'; use")
     # a milestone read through a milestone it follows is named once, with nothing after
     _refused(head + "  m0: {after: a, delay: 5}\n  m: {after: m0, delay: 5}\n"
              "  k: {after: a, delay: 20, requires: [m]}\n", r"'k' reads 'm' in requires; use")

@@ -201,8 +201,10 @@ class Layout:
                         bad = dep.get(v, set()) & set(members)
                         if not bad:
                             continue
-                        # an outcome row ('x=lo') is its node's, as written
-                        name = m.names[v].partition("=")[0]
+                        # an outcome row ('x=lo') is its node's, as written; a
+                        # condition ('m.date <= 2025-08-01') is its own text
+                        name = m.names[v] if v in m.conditions else \
+                            m.names[v].partition("=")[0]
                         via = "" if m.slot.get(name) in members else \
                             f", which depends on {', '.join(repr(m.dated[b]) for b in sorted(bad))}"
                         raise ExactUnsupportedError(
