@@ -936,7 +936,8 @@ def build_parser() -> argparse.ArgumentParser:
         "by the horizon, ... One line per finding, or 'FILE: no findings'. Exit status 1\n"
         "when something was found (0 when the only note is that exact checks were\n"
         "skipped), 2 for a file that does not validate. Each finding ends with its\n"
-        "rule in brackets; --ignore leaves a rule's findings out. The rules:\n"
+        "rule in brackets; --ignore leaves a rule's findings out (then 'FILE: N more\n"
+        "ignored', or 'FILE: no findings (N ignored)'). The rules:\n"
         + textwrap.fill(", ".join(_check_rules()), 79, initial_indent="  ",
                         subsequent_indent="  ", break_on_hyphens=False) + "\n\n"
         "examples:\n"
