@@ -207,3 +207,21 @@ def test_a_categorical_node_that_cannot_be_absent_is_not_always_true() -> None:
     found = [(f.rule, f.field) for f in check(pactsim.loads(HEADER3 + body))]
     # x has no absent outcome (its outcomes vary: nothing to say); y lists one it never takes
     assert found == [("never-outcome", "events.y.levels.absent")]
+
+
+@pytest.mark.parametrize(("after", "why"), [
+    ("r", "it follows 'r', which can never happen"),
+    ("{all: [r, signing]}", "it follows 'r', which can never happen"),
+    ("{at_least: 2, of: [r, s, signing]}", "it needs 2 of its anchors and only 1 can happen"),
+])
+def test_a_milestone_that_cannot_happen_says_which_anchor(after: str, why: str) -> None:
+    """A milestone without p after an anchor that can never happen: the cause is the
+    anchor (it said 'its probability is 0 wherever it can be drawn', though its own
+    chance is 1)."""
+    text = ("pactsim: 2\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "signing:\n  by: {2025-06-30: 0.5}\nevents:\n"
+            "  r: {after: signing, delay: 10, p: 0}\n  s: {after: signing, delay: 10, p: 0}\n"
+            f"  f: {{after: {after}, delay: 30}}\n")
+    (found,) = [f for f in check(pactsim.loads(text)) if f.field == "events.f"]
+    assert found.rule == "never-true"
+    assert found.message == f"'f' can never be true (P = 0): {why}"

@@ -100,6 +100,14 @@ def _why_never(sc: Scenario, name: str, p: dict[str, float]) -> str:
              (g == "signing" and sc.nodes[name].kind == "pillar"))]
     if dead:
         return f"it requires '{dead[0]}', which can never be true"
+    after = getattr(spec, "after", None)
+    if after is not None:  # a milestone: too few of its anchors can happen
+        can = [a for a in after.names if p.get(a, 1.0) > _TOL]
+        if len(can) < after.k:
+            never = [a for a in after.names if a not in can]
+            return (f"it follows {', '.join(repr(a) for a in never)}, which can never "
+                    "happen" if after.k == len(after.names) else
+                    f"it needs {after.k} of its anchors and only {len(can)} can happen")
     sure = [g for g in spec.excludes if p.get(g, 0.0) >= 1 - _TOL]
     if sure:
         return f"it excludes '{sure[0]}', which is always true"
