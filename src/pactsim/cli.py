@@ -28,6 +28,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from pactsim._version import __version__
+from pactsim.analysis.rules import RULES as CHECK_RULES  # names only: light
 from pactsim.errors import PactsimError, PactsimWarning, printable
 
 __all__ = ["EXIT_STATUS", "build_parser", "main"]
@@ -264,19 +265,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return status
 
 
-def _check_rules() -> tuple[str, ...]:
-    from pactsim.analysis.rules import RULES
-
-    return RULES
-
-
 def _rules(text: str) -> list[str]:
     """``--ignore``'s value: rule names, comma-separated."""
     names = [t.strip() for t in text.split(",") if t.strip()]
-    unknown = [t for t in names if t not in _check_rules()]
+    unknown = [t for t in names if t not in CHECK_RULES]
     if unknown or not names:
         what = f"unknown rule '{printable(unknown[0])}'" if unknown else "no rule given"
-        raise argparse.ArgumentTypeError(f"{what}; the rules are {', '.join(_check_rules())}")
+        raise argparse.ArgumentTypeError(f"{what}; the rules are {', '.join(CHECK_RULES)}")
     return names
 
 
@@ -938,7 +933,7 @@ def build_parser() -> argparse.ArgumentParser:
         "skipped), 2 for a file that does not validate. Each finding ends with its\n"
         "rule in brackets; --ignore leaves a rule's findings out (then 'FILE: N more\n"
         "ignored', or 'FILE: no findings (N ignored)'). The rules:\n"
-        + textwrap.fill(", ".join(_check_rules()), 79, initial_indent="  ",
+        + textwrap.fill(", ".join(CHECK_RULES), 79, initial_indent="  ",
                         subsequent_indent="  ", break_on_hyphens=False) + "\n\n"
         "examples:\n"
         "  pactsim check scenarios/*.yaml\n"
