@@ -189,7 +189,8 @@ class ExactUnsupportedError(PactsimError, ValueError):
 
     Usual causes: milestones exact inference cannot combine (anchors timed by
     different curves, a milestone that reads another milestone after the same
-    curve-timed node, anchors that share a milestone; the message names them),
+    curve-timed node, anchors that share a milestone along separate chains; the
+    message names them),
     an expression that compares two drivers (``d1 > d2``), or a driver with
     something other than a number. Use :func:`pactsim.simulate`.
     """

@@ -45,6 +45,7 @@ from pactsim.language.dates import day_number
 from pactsim.language.distributions import beta_params as _beta_params
 from pactsim.language.distributions import p_mean as _p_mean
 from pactsim.language.scenario import (
+    After,
     Beta,
     Between,
     Node,
@@ -643,6 +644,7 @@ def _compile(scenario: Scenario) -> CompiledModel:
     timing: dict[int, CurvePlan | MilestonePlan] = {}
     conditions: dict[int, ConditionPlan] = {}
     outcome_plans: dict[str, BinaryPlan] = {}
+    follows = _Follows(views)
     for name in binary:
         i = index[name]
         if name in scenario.conditions:
@@ -671,7 +673,8 @@ def _compile(scenario: Scenario) -> CompiledModel:
             outcome_plans.update((op.name, op) for op in _outcome_plans(name, spec, index,
                                                                          scenario))
         if when == "milestone":
-            timing[i] = _milestone_plan(name, spec, i, slot, index, driver_index, horizon, as_of)
+            timing[i] = _milestone_plan(name, spec, i, slot, index, driver_index, horizon, as_of,
+                                        follows)
     knots, blind = _knots(plans, len(driver_index))
     cuts = _condition_cuts(scenario.conditions.values(), driver_index)
     drivers = []
@@ -763,6 +766,7 @@ def recompile(scenario: Scenario, model: CompiledModel,
     plans = list(model.plans)
     timing = dict(model.timing)
     signing = model.signing
+    follows: _Follows | None = None  # built for the first milestone changed
     for name, spec in specs.items():
         i = index[name]
         view = views[name]
@@ -782,8 +786,9 @@ def recompile(scenario: Scenario, model: CompiledModel,
             for op in _outcome_plans(name, spec, index, scenario):  # same outcomes
                 plans[op.index] = op
         if view.timing == "milestone":
+            follows = follows or _Follows(views)
             timing[i] = _milestone_plan(name, spec, i, model.slot, index, driver_index,
-                                        model.horizon, model.as_of)
+                                        model.horizon, model.as_of, follows)
     knots, blind = _knots(plans, len(model.drivers))
     drivers = tuple(replace(d, knots=tuple(knots[k]), blind=blind[k])
                     for k, d in enumerate(model.drivers))
@@ -820,11 +825,70 @@ def _curve_plan(name: str, spec: Node | Signing, i: int, slot: int, index: dict[
                      _hazard(spec, index, driver_index), gates_true, gates_false)
 
 
+#: Steps the search for anchors that follow one another may take in one compile; past
+#: it, anchors are kept as written (the same draws; exact inference may then refuse).
+_FOLLOW_BUDGET = 1 << 18
+
+
+class _Follows:
+    """Which dated nodes a milestone can never happen without nor before: the anchors
+    of a milestone after one or all of them, and theirs in turn (delays are never
+    negative). Searched per anchor, within :data:`_FOLLOW_BUDGET` steps a compile."""
+
+    def __init__(self, views: Mapping[str, Any]) -> None:
+        self.links: dict[str, tuple[str, ...]] = {}
+        for name, v in views.items():
+            after = getattr(v.spec, "after", None) if v.timing == "milestone" else None
+            if after is not None and after.k >= len(after.names):
+                self.links[name] = after.names
+        self.budget = _FOLLOW_BUDGET
+
+    def before(self, name: str) -> set[str] | None:
+        """The nodes ``name`` follows (``None``: past the budget)."""
+        seen: set[str] = set()
+        todo = list(self.links.get(name, ()))
+        while todo:  # a worklist: no recursion on the length of a chain
+            x = todo.pop()
+            self.budget -= 1
+            if self.budget < 0:
+                return None
+            if x not in seen:
+                seen.add(x)
+                todo.extend(self.links.get(x, ()))
+        return seen
+
+    def anchors(self, after: After) -> tuple[tuple[str, ...], int, str]:
+        """``after``'s anchors, need and mode with those that cannot change its anchor
+        day left out: after all, an anchor another anchor follows (the latest is never
+        it); after any, an anchor that follows another (the earliest is never it). The
+        same day in every draw; a k-of-n anchor (1 < k < n) is kept as written."""
+        names = after.names
+        if len(names) < 2 or 1 < after.k < len(names):
+            return names, after.k, after.mode
+        before: dict[str, set[str]] = {}
+        for a in names:
+            b = self.before(a)
+            if b is None:
+                return names, after.k, after.mode
+            before[a] = b
+        if after.k >= len(names):  # all: drop what another anchor comes after
+            keep = tuple(a for a in names if not any(a in before[b] for b in names if b != a))
+        else:  # any: drop what comes after another anchor
+            keep = tuple(a for a in names if not before[a] & (set(names) - {a}))
+        if len(keep) == len(names):
+            return names, after.k, after.mode
+        if len(keep) == 1:
+            return keep, 1, "one"
+        return keep, len(keep) if after.k >= len(names) else 1, after.mode
+
+
 def _milestone_plan(name: str, spec: Node, i: int, slot: dict[str, int], index: dict[str, int],
-                    driver_index: dict[str, int], horizon: int, as_of: int) -> MilestonePlan:
+                    driver_index: dict[str, int], horizon: int, as_of: int,
+                    follows: _Follows) -> MilestonePlan:
     after, d = spec.after, spec.delay
     assert after is not None
     assert d is not None
+    names, need, mode = follows.anchors(after)
     if d.kind == "fixed":
         delay = DelayPlan("fixed", days=d.days)
     elif d.kind == "lognormal":
@@ -832,6 +896,6 @@ def _milestone_plan(name: str, spec: Node, i: int, slot: dict[str, int], index: 
     else:
         delay = DelayPlan("curve", points=np.array([0.0, *(float(k) for k, _ in d.points)]),
                           cum=np.array([0.0, *(p for _, p in d.points)]))
-    return MilestonePlan(name, i, slot[name], tuple(slot[a] for a in after.names), after.k,
-                         after.mode, delay, horizon, _hazard(spec, index, driver_index),
+    return MilestonePlan(name, i, slot[name], tuple(slot[a] for a in names), need,
+                         mode, delay, horizon, _hazard(spec, index, driver_index),  # type: ignore[arg-type]
                          span=horizon - as_of)

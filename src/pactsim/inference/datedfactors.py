@@ -32,14 +32,16 @@ chain) get one joint factor, with ``s`` summed out by a two-dimensional
 convolution: ``J(d, e) = sum_s f(s) K(d - s, e - s)`` with ``K`` the joint
 relative law, from the conditional laws given the day of their last common
 milestone. Milestones after dated nodes of different roots, anchors that are
-not independent given the root's day, and inputs that depend on the group's
+not independent given the root's day (compiling has already left out an
+anchor another anchor follows: it never sets the latest or the earliest day),
+and inputs that depend on the group's
 own milestones are refused with :class:`~pactsim.errors.ExactUnsupportedError`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +66,15 @@ def ever_needs_variable(plan: BinaryPlan) -> bool:
     """Whether a milestone's ever coin has parents, drivers, gates or a drawn p."""
     return bool(plan.parents or plan.drivers or plan.gates_true or plan.gates_false
                 or plan.beta_given is not None)
+
+
+def _listed(names: Iterable[str], most: int = 6) -> str:
+    """``'a', 'b', 'c'``; past ``most`` names, the first ones and how many more (a
+    message stays a line however long the chain)."""
+    out = [repr(x) for x in names]
+    if len(out) <= most:
+        return ", ".join(out)
+    return ", ".join(out[:most - 1]) + f" and {len(out) - most + 1:,} more"
 
 
 @dataclass(frozen=True)
@@ -114,10 +125,10 @@ class Layout:
                 continue
             roots = {self.root[a] for a in t.anchors}
             if len(roots) > 1:
-                follows = ", ".join(repr(model.dated[a]) for a in t.anchors)
+                follows = _listed(model.dated[a] for a in t.anchors)
                 timed = "each timed by its own curve" if set(t.anchors) == roots else \
                     "which go back to different curve-timed nodes (" + \
-                    ", ".join(repr(model.dated[r]) for r in sorted(roots)) + ")"
+                    _listed(model.dated[r] for r in sorted(roots)) + ")"
                 raise ExactUnsupportedError(
                     f"exact inference handles a milestone whose anchors all descend from one "
                     f"curve-timed node; '{t.name}' follows {follows}, {timed}; "
@@ -130,7 +141,7 @@ class Layout:
                     raise ExactUnsupportedError(
                         f"exact inference needs the anchors of a milestone to be independent "
                         f"given their root's day; the anchors of '{t.name}' share "
-                        f"{', '.join(repr(model.dated[c]) for c in sorted(common))}; "
+                        f"{_listed(model.dated[c] for c in sorted(common))}; "
                         "use pactsim.simulate")
                 seen |= self.anc[a]
             self.anc[k] = frozenset(seen | {k})
@@ -206,7 +217,7 @@ class Layout:
                         name = m.names[v] if v in m.conditions else \
                             m.names[v].partition("=")[0]
                         via = "" if m.slot.get(name) in members else \
-                            f", which depends on {', '.join(repr(m.dated[b]) for b in sorted(bad))}"
+                            f", which depends on {_listed(m.dated[b] for b in sorted(bad))}"
                         raise ExactUnsupportedError(
                             f"exact inference needs a milestone's chance, gates and delay not "
                             f"to depend on another milestone after '{m.dated[root]}' (even one "
@@ -226,7 +237,7 @@ class Layout:
         m = self.model
         raise ExactUnsupportedError(
             f"exact inference cannot give the joint law of '{m.dated[a]}' and '{m.dated[b]}': "
-            f"they share {', '.join(repr(m.dated[c]) for c in sorted(common))} along "
+            f"they share {_listed(m.dated[c] for c in sorted(common))} along "
             "separate chains; use pactsim.simulate")
 
     def upstream(self, indices: Collection[int]) -> set[int]:
@@ -317,7 +328,7 @@ class Layout:
                         f"exact inference gives the joint law of a milestone and one that "
                         f"follows it or shares its anchors ('{m.dated[a]}', '{m.dated[b]}') "
                         f"only on their own; this needs it with "
-                        f"{', '.join(repr(o) for o in others)} too (a table over three days); "
+                        f"{_listed(others)} too (a table over three days); "
                         "use pactsim.simulate")
                 a, b = dep[0]
                 pairs.append((a, b))

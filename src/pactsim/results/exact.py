@@ -82,7 +82,9 @@ two-dimensional convolution (:math:`J(d, e) = \\sum_s f(s) K(d - s, e - s)`, wit
 :math:`K` from the conditional laws given the day of their last shared
 milestone). Refused with :class:`~pactsim.errors.ExactUnsupportedError`, naming
 the nodes: a milestone after dated nodes of different roots, anchors of one
-milestone that share a milestone, a milestone whose chance, gates or delay read
+milestone that share a milestone along separate chains (an anchor that another
+anchor follows cannot change the latest or the earliest day, and is left out
+when compiling), a milestone whose chance, gates or delay read
 a milestone of its own group (even one it follows; a ``requires`` of an anchor
 it needs anyway is dropped when compiling), and the joint law of three or more
 days (or bits) of one group that depend on each other; a
@@ -1265,7 +1267,8 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
         A dated model (format 2) whose timing exact inference does not handle,
         named in the message (use :func:`pactsim.simulate` for it): a milestone
         that follows dated nodes descending from different curve-timed nodes, a
-        milestone whose anchors share a milestone, a milestone whose chance or
+        milestone whose anchors share a milestone along separate chains, a
+        milestone whose chance or
         delay depends on a milestone of its own group other than through its
         anchors, a condition that reads a driver, or conditions (or evidence)
         that need the joint law of three or more days or bits of one group that
