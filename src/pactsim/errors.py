@@ -188,10 +188,10 @@ class ExactUnsupportedError(PactsimError, ValueError):
     """Exact inference cannot answer this question (Monte Carlo can).
 
     Usual causes: milestones exact inference cannot combine (anchors timed by
-    different curves, a milestone that reads another milestone after the same
-    curve-timed node, anchors that share a milestone along separate chains; the
-    message names them),
-    an expression that compares two drivers (``d1 > d2``), or a driver with
+    different curves, a milestone that reads a milestone after the same
+    curve-timed node that it follows or shares an anchor with, anchors that
+    share a milestone along separate chains; the message names them), an
+    expression that compares two drivers (``d1 > d2``), or a driver with
     something other than a number. Use :func:`pactsim.simulate`.
     """
 

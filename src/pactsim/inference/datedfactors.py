@@ -34,8 +34,13 @@ relative law, from the conditional laws given the day of their last common
 milestone. Milestones after dated nodes of different roots, anchors that are
 not independent given the root's day (compiling has already left out an
 anchor another anchor follows: it never sets the latest or the earliest day),
-and inputs that depend on the group's
-own milestones are refused with :class:`~pactsim.errors.ExactUnsupportedError`.
+and inputs that depend on a milestone of the group that the reader follows or
+shares an anchor with are refused with
+:class:`~pactsim.errors.ExactUnsupportedError`. A milestone that reads (through
+its ever coin's parents and gates, or a hazard ratio) a milestone of its group
+it neither follows nor shares an anchor with is answered: given the root's day
+their relative days are independent, so the network holds ``D_root`` and what
+it reads enters as any other input (:attr:`Layout.readers`).
 """
 
 from __future__ import annotations
@@ -200,6 +205,10 @@ class Layout:
             for p in parents:
                 own |= dep.get(p, set())
             dep[i] = own
+        #: per group, its milestones that read a milestone of the group they neither
+        #: follow nor share an anchor with: answered given the root's day, which the
+        #: network then holds
+        self.readers: dict[int, set[int]] = {}
         for root, members in self.groups.items():
             for k in members:
                 t = self.timing(k)
@@ -212,6 +221,11 @@ class Layout:
                         bad = dep.get(v, set()) & set(members)
                         if not bad:
                             continue
+                        if not any(self.dependent(k, b) for b in bad):
+                            # given the root's day, k's relative day is independent of
+                            # theirs: what k reads enters as a bit or a day like any input
+                            self.readers.setdefault(root, set()).add(k)
+                            continue
                         # an outcome row ('x=lo') is its node's, as written; a
                         # condition ('m.date <= 2025-08-01') is its own text
                         name = m.names[v] if v in m.conditions else \
@@ -220,8 +234,8 @@ class Layout:
                             f", which depends on {_listed(m.dated[b] for b in sorted(bad))}"
                         raise ExactUnsupportedError(
                             f"exact inference needs a milestone's chance, gates and delay not "
-                            f"to depend on another milestone after '{m.dated[root]}' (even one "
-                            f"it follows); '{t.name}' reads '{name}' in "
+                            f"to depend on a milestone after '{m.dated[root]}' that it follows "
+                            f"or shares an anchor with; '{t.name}' reads '{name}' in "
                             f"{field}{via}; use pactsim.simulate")
 
     def dependent(self, a: int, b: int) -> bool:
@@ -314,8 +328,13 @@ class Layout:
         out_days: set[int] = set()
         pairs: list[tuple[int, int]] = []
         pair_days: set[int] = set()
+        keep = set(range(m.n_binary)) if within is None else set(within)
         for root, members in self.groups.items():
             need = sorted(k for k in members if k in want_days or k in want_bits)
+            reads = sorted(k for k in self.readers.get(root, ())
+                           if self.slot_index[k] in keep)
+            if reads:  # a milestone reads another of the group: given the root's day
+                want_days.add(root)
             dep = [(a, b) for j, a in enumerate(need) for b in need[j + 1:]
                    if self.dependent(a, b)]
             if dep:

@@ -85,8 +85,9 @@ the nodes: a milestone after dated nodes of different roots, anchors of one
 milestone that share a milestone along separate chains (an anchor that another
 anchor follows cannot change the latest or the earliest day, and is left out
 when compiling), a milestone whose chance, gates or delay read
-a milestone of its own group (even one it follows; a ``requires`` of an anchor
-it needs anyway is dropped when compiling), and the joint law of three or more
+a milestone of its own group that it follows or shares an anchor with (one it
+does not is answered with the root's day in the network; a ``requires`` of an
+anchor it needs anyway is dropped when compiling), and the joint law of three or more
 days (or bits) of one group that depend on each other; a
 joint law above ``max_table`` raises :class:`~pactsim.errors.ModelTooWideError`.
 See :mod:`pactsim.inference.datedfactors`.
@@ -1268,9 +1269,9 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
         named in the message (use :func:`pactsim.simulate` for it): a milestone
         that follows dated nodes descending from different curve-timed nodes, a
         milestone whose anchors share a milestone along separate chains, a
-        milestone whose chance or
-        delay depends on a milestone of its own group other than through its
-        anchors, a condition that reads a driver, or conditions (or evidence)
+        milestone whose chance or delay depends on a milestone of its own group
+        that it follows or shares an anchor with (other than through its
+        anchors), a condition that reads a driver, or conditions (or evidence)
         that need the joint law of three or more days or bits of one group that
         depend on each other; also evidence that compares a driver with anything
         but a number.

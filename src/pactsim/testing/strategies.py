@@ -928,11 +928,11 @@ def scenarios(
         exactly when it uses a format-2 key. :func:`pactsim.exact` refuses
         some of these examples with
         :class:`~pactsim.errors.ExactUnsupportedError` (Monte Carlo answers
-        all): in runs of 700 derandomized examples (2026-12-01), one in
-        ten to one in seven, counting what ``exact`` and the questions
-        refuse — milestones whose anchors do not descend from one
-        curve-timed node, that read a milestone of their group, or whose
-        anchors share one — and a few too wide
+        all): of 700 derandomized examples (2026-12-01), about one in
+        eight (12%), counting what ``exact`` and the questions refuse —
+        milestones whose anchors do not descend from one curve-timed node,
+        that read a milestone of their group they follow or share an
+        anchor with, or whose anchors share one — and some too wide
         (:class:`~pactsim.errors.ModelTooWideError`: several day variables
         in one table); how many depends on the examples drawn.
         A test against exact should catch these errors and skip the example
