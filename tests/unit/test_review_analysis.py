@@ -170,19 +170,20 @@ def test_odds_factor_swing_by_hand() -> None:
 
 def test_curve_point_is_kept_between_its_neighbours() -> None:
     """P(signed by the horizon) is the last point (flat after it); earlier points do
-    not move it, and each point's ends stop at its neighbours."""
+    not move it, and each point's ends stop half-way to its neighbours (at a
+    neighbour's value the curve would be flat between them: no chance on those days)."""
     s = pactsim.sensitivity(pactsim.loads(CAT), "signing")
     last = row(s.tornado, "input", "signing.by.2024-12-01")
-    assert last["low"] == pytest.approx(0.5)  # expit(logit(.6) - 1) = .356 < .5
-    assert last["high"] == pytest.approx(expit(logit(0.6) + 1))
-    assert "kept between neighbours" in last["range"]
-    assert (last["q_low"], last["q_high"]) == (pytest.approx(0.5), pytest.approx(last["high"]))
+    assert last["low"] == pytest.approx(0.55)  # expit(logit(.6) - 1) = .356 < (.5 + .6) / 2
+    assert last["high"] == pytest.approx(expit(logit(0.6) + 1))  # no neighbour above
+    assert "half-way to its neighbours" in last["range"]
+    assert (last["q_low"], last["q_high"]) == (pytest.approx(0.55), pytest.approx(last["high"]))
     mid = row(s.tornado, "input", "signing.by.2024-06-01")
-    assert (mid["low"], mid["high"]) == (pytest.approx(0.3), pytest.approx(0.6))
+    assert (mid["low"], mid["high"]) == (pytest.approx(0.4), pytest.approx(0.55))
     assert mid["swing"] == 0.0
     first = row(s.tornado, "input", "signing.by.2024-03-01")
-    assert first["low"] == pytest.approx(expit(logit(0.3) - 1))
-    assert first["high"] == pytest.approx(0.5)
+    assert first["low"] == pytest.approx(expit(logit(0.3) - 1))  # no neighbour below
+    assert first["high"] == pytest.approx(0.4)
 
 
 def test_categorical_levels_are_rescaled_and_voi_partition_by_hand() -> None:

@@ -125,10 +125,11 @@ def test_by_point_kept_between_neighbours() -> None:
     items = {i.name: i for i in inputs(sc)}
     first = items["signing.by.2025-06-30"]
     assert first.low == pytest.approx(expit(logit(0.3) - 1))
-    assert first.high == pytest.approx(0.4) and "neighbours" in first.range
+    # half-way to the next point: at 0.4 the curve would be flat from June to December
+    assert first.high == pytest.approx(0.35) and "half-way to its neighbours" in first.range
     s = pactsim.sensitivity(sc, "signing.date <= 2025-06-30", voi=False)
     r = _row(s.tornado, "input", "signing.by.2025-06-30")
-    assert (r.q_low, r.q_high) == pytest.approx((first.low, 0.4), abs=1e-9)
+    assert (r.q_low, r.q_high) == pytest.approx((first.low, 0.35), abs=1e-9)
 
 
 DELAY = ("signing:\n  by: {2025-12-31: 0.73}\nevents:\n  m:\n    after: signing\n"

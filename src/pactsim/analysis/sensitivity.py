@@ -12,9 +12,9 @@
    ======================================  ====================================================
    ``p``, ``table`` cell, ``by`` point     uncertain (``between`` / ``beta``): its 5% and 95%
                                            quantiles; a fixed number: ±``logit_range`` (1) in
-                                           log-odds (a ``by`` point is kept between its
-                                           neighbours, so the curve still rises; 0 and 1 are
-                                           left out: no log-odds)
+                                           log-odds (a ``by`` point stops half-way to its
+                                           neighbours, so the curve still rises on both
+                                           sides; 0 and 1 are left out: no log-odds)
    ``odds`` factor, ``hazard_ratio``       ÷ and × ``factor`` (2), i.e. ±log 2 on the log factor
    driver ``mean`` (normal), ``low`` /     ± ``driver_shift`` (0.5) of the driver's sd
    ``high`` (uniform)
@@ -390,12 +390,15 @@ def _curve_inputs(out: list[Input], name: str, path: str, whole: Any, inner: tup
         if r is None:
             continue
         base, lo, hi, how = r
-        if isinstance(_spec(curve[d]), float):  # keep the curve rising
-            below = bounds[i - 1][1] if i else 0.0
-            above = bounds[i + 1][0] if i + 1 < len(dates) else 1.0
-            lo, hi = max(lo, below), min(hi, above)
+        if isinstance(_spec(curve[d]), float):
+            # keep the curve rising on both sides: at a neighbour's value it would be
+            # flat (no chance at all on those days), an extreme no analyst means
+            if i:
+                lo = max(lo, (bounds[i - 1][1] + base) / 2)
+            if i + 1 < len(dates):
+                hi = min(hi, (base + bounds[i + 1][0]) / 2)
             if (lo, hi) != (r[1], r[2]):
-                how += " (kept between neighbours)"
+                how += " (at most half-way to its neighbours)"
         out.append(Input(f"{name}.{_key(d)}", "by", base, lo, hi, how,
                          _setter(path, whole, (*inner, d)) if inner else
                          _setter(f"{path}.{_key(d)}", None, ())))
