@@ -60,6 +60,7 @@ from pactsim.language.resolutions import (
     Outcome,
     Resolutions,
     check_resolutions,
+    extended_ids,
     load_resolutions,
 )
 from pactsim.language.scenario import Scenario
@@ -389,7 +390,9 @@ def score(
         stood is not said).
     resolutions:
         Resolution files (:func:`pactsim.language.resolutions.load_resolutions`)
-        or loaded :class:`Resolutions`; one per scenario id.
+        or loaded :class:`Resolutions`; one per scenario id. A variant (a file that
+        ``extends:`` another) without a file of its own id is scored by that of the
+        nearest file it extends.
     method:
         ``"auto"`` (exact where it can answer, Monte Carlo otherwise),
         ``"exact"`` or ``"montecarlo"`` (also spelt ``"mc"``).
@@ -427,14 +430,19 @@ def score(
                                           f"{by_id[r.scenario].name} too (one file per id)"))
         by_id[r.scenario] = r
     ids = {s.id for s in scs}
+    # a variant is resolved by its own id's file, else by that of the nearest file it extends
+    lineage = [(s.id, *extended_ids(s)) for s in scs]
+    paired = {i for line in lineage for i in line}
     for r in loaded:
-        if r.scenario not in ids:
+        if r.scenario not in paired:
+            bases = sorted(paired - ids)
+            also = f" nor the files they extend ({', '.join(bases)})" if bases else ""
             raise ScenarioError(r.problem(("scenario",), f"= {r.scenario!r} matches none of the "
-                                          "scenarios given (" + ", ".join(sorted(ids)) + ")"))
+                                          f"scenarios given ({', '.join(sorted(ids))}){also}"))
     versions = {i: sum(s.id == i for s in scs) for i in ids}
     rows: list[dict[str, Any]] = []
-    for sc in scs:
-        found = by_id.get(sc.id)
+    for sc, line in zip(scs, lineage, strict=True):
+        found = next((by_id[i] for i in line if i in by_id), None)
         if found is None:
             raise ScenarioError(f"scenario {sc.id!r} (as of {sc.as_of}) has no resolution file; "
                                 "give one with --resolutions (resolutions: 1, scenario: "

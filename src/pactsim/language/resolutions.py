@@ -4,7 +4,7 @@ A resolution file records, for one scenario id, the outcome of each node or
 question that has resolved::
 
     resolutions: 1                  # format version, required
-    scenario: iran-russia-2024      # the scenario id it resolves, required
+    scenario: iran-russia-2024      # the scenario id it resolves (or a base's), required
     recorded: 2025-10-10            # when this record was written (optional)
     description: what counted as the text (optional)
     sources:                        # keys that outcomes cite with `source:`
@@ -58,6 +58,7 @@ __all__ = [
     "Outcome",
     "Resolutions",
     "check_resolutions",
+    "extended_ids",
     "load_resolutions",
     "loads_resolutions",
     "scenario_scope",
@@ -338,6 +339,29 @@ def load_resolutions(path: str | os.PathLike[str], *,
     return loads_resolutions(data, name=name, scenario=scenario)
 
 
+def extended_ids(sc: Scenario) -> tuple[str, ...]:
+    """The ids of the files ``sc`` extends (:attr:`Scenario.extends
+    <pactsim.language.scenario.Scenario.extends>`), its base first, then the base's
+    base, ...; ``()`` for a scenario not read through ``extends:``.
+
+    Each base is read from the text kept when ``sc`` was loaded, else from its file; a
+    base that cannot be read (moved since) or has no id is left out.
+    """
+    texts = getattr(getattr(sc, "_origin", None), "texts", None) or {}
+    ids: list[str] = []
+    for name in sc.extends:
+        lines = texts.get(name)
+        try:
+            data = parse_yaml("\n".join(lines) if lines is not None else
+                              read_regular(name, MAX_BYTES), name=name, soft=True).data
+        except (ScenarioError, OSError, ValueError):
+            continue
+        sid = data.get("id") if isinstance(data, Mapping) else None
+        if isinstance(sid, str) and sid not in ids:
+            ids.append(sid)
+    return tuple(ids)
+
+
 def scenario_scope(sc: Scenario) -> dict[str, _expr.NameInfo]:
     """Each name of `sc` with its expression type (questions type-checked in order)."""
     scope: dict[str, _expr.NameInfo] = {}
@@ -363,7 +387,9 @@ def scenario_scope(sc: Scenario) -> dict[str, _expr.NameInfo]:
 def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> None:
     """Check `res` against its scenario; raise one located ScenarioError listing every problem.
 
-    Rules: the ids match; every name is a binary node, ``signing`` or a true/false
+    Rules: the ids match (the resolution file's ``scenario:`` is the scenario's id or
+    that of a file it extends, :func:`extended_ids`: a variant is scored by its base's
+    resolutions); every name is a binary node, ``signing`` or a true/false
     question of the scenario (did you mean ...?); dates only for dated nodes; a
     ``given`` is a true/false expression over the scenario's names, and when it
     is one resolved name, that outcome came true (a date: on or before the
@@ -372,9 +398,15 @@ def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> 
     ``dates=False`` skips this rule, for later versions of a forecast).
     """
     problems: list[Problem] = []
-    if res.scenario != sc.id:
+    bases = extended_ids(sc) if res.scenario != sc.id else ()
+    if res.scenario != sc.id and res.scenario not in bases:
+        also = ("" if not bases else f", and that of the file it extends {bases[0]!r}"
+                if len(bases) == 1 else
+                f", and those of the files it extends {', '.join(map(repr, bases))}")
         problems.append(res.problem(("scenario",), f"= {res.scenario!r} but the scenario's id is "
-                                                   f"{sc.id!r} (pair each file with its scenario)"))
+                                                   f"{sc.id!r}{also} (pair each file with its "
+                                                   "scenario; the id of a file it extends, "
+                                                   "through extends:, is accepted too)"))
     scope = scenario_scope(sc)
     names = Suggestions(n for n, info in scope.items() if info.type == "bool" and "=" not in n)
     for name, o in res.outcomes.items():
