@@ -1228,6 +1228,27 @@ def _scenario(x: object, what: str) -> tuple[Scenario, str | None]:
                             f"{type(x).__name__}")
 
 
+def _related(a: Scenario, b: Scenario) -> bool:
+    """Whether ``a`` and ``b`` forecast one agreement as far as their files say: the same
+    id, or one extends the other (directly or through a chain), or both extend one base."""
+    from pactsim.language.resolutions import extended_ids
+
+    if a.id == b.id:
+        return True
+    return not {a.id, *extended_ids(a)}.isdisjoint({b.id, *extended_ids(b)})
+
+
+def _different_note(a: Scenario, b: Scenario, variants: _Variants, first: int) -> str:
+    """The note on two unrelated ids; "most edits go together" only when more than half
+    of the ``first`` edits (those of :func:`edits_between`) ended in groups."""
+    note = (f"A and B forecast different agreements (ids {a.id!r} and {b.id!r}, and neither "
+            "extends the other): only the numbers they share are compared")
+    grouped = sum(f.bit_count() for f in variants._first if f.bit_count() > 1)
+    if first and 2 * grouped > first:
+        note += f", and most edits go together ({grouped} of {first} edits are applied in groups)"
+    return note
+
+
 def diff(
     a: Scenario | str,
     b: Scenario | str,
@@ -1306,9 +1327,6 @@ def diff(
             raise ArgumentTypeError(f"questions must be non-empty strings, not {bad[0]!r}")
         targets = [q.strip() for q in qs]
     notes: list[str] = []
-    if sa.id != sb.id:
-        notes.append(f"A and B forecast different agreements (ids {sa.id!r} and {sb.id!r}): "
-                     "only the numbers they share are compared, and most edits go together")
     if sa.as_of != sb.as_of:
         notes.append(f"A is as of {sa.as_of} and B as of {sb.as_of}: the change mixes what "
                      "was learnt with the time that passed")
@@ -1352,6 +1370,8 @@ def diff(
                                                    permutations, [])
                 totals.append(total)
                 attribution += part
+    if not _related(sa, sb):
+        notes.insert(0, _different_note(sa, sb, variants, len(edits)))
     used = {"exact" if runs.exact_a is not None and (changes.method == "exact").all() else "mc"}
     if "exact" in used and all(t["method"] == "exact" for t in totals):  # no draw was paired
         notes = [x for x in notes if not x.startswith(_ORDER_NOTE)]
