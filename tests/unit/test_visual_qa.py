@@ -411,3 +411,20 @@ def test_table_cells_do_not_break_names_mid_word() -> None:
 
     rule = next(r for r in CSS.split("}") if r.strip().startswith(".pactsim td{"))
     assert "overflow-wrap:break-word" in rule and "anywhere" not in rule
+
+
+def test_tornado_axis_has_no_tick_below_0_or_above_100_percent() -> None:
+    """An input swung from 0 to 1 takes the question from 0.1% to 99.9%: the axis keeps
+    room for the values at the bars' ends, but labels no tick below 0% or above 100%."""
+    sc = pactsim.loads("pactsim: 1\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                       "events:\n  a: {p: 0.5}\n"
+                       "  e: {given: [a], table: {true: 0.999, false: 0.001}}\n")
+    s = pactsim.sensitivity(sc, "e", ranges={"a.p": (0.0, 1.0)}, voi=False)
+    fig = s.plot_tornado()
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    left, right = ax.get_xlim()
+    assert left < 0 and right > 100  # the room is kept
+    ticks = [float(t) for t in ax.get_xticks()]
+    assert ticks and min(ticks) >= 0 and max(ticks) <= 100, ticks
+    assert {"0%", "100%"} <= {t.get_text() for t in ax.get_xticklabels()}

@@ -69,16 +69,19 @@ def is_missing(x: Any) -> bool:
 
 
 def pct(p: float | None) -> str:
-    """A probability in percent with one decimal (two below 0.1%), or "—".
+    """A probability in percent with one decimal (two below 0.1%), "<0.01%" for what
+    rounds to nothing but is not nothing, or "—".
 
     Examples
     --------
-    >>> pct(0.25), pct(1.0), pct(0.0), pct(0.0004), pct(None)
-    ('25.0%', '100.0%', '0.0%', '0.04%', '—')
+    >>> pct(0.25), pct(1.0), pct(0.0), pct(0.0004), pct(0.00003), pct(None)
+    ('25.0%', '100.0%', '0.0%', '0.04%', '<0.01%', '—')
     """
     if is_missing(p):
         return EM_DASH
     assert p is not None  # narrowed by is_missing
+    if 0 < p < 0.00005:
+        return "<0.01%"
     if 0 < p < 0.001:
         return f"{100 * p:.2f}%"
     return f"{100 * p:.1f}%"

@@ -400,9 +400,10 @@ def _drivers_lead(s: Any, sp: Any, extra: str | None = None, *,
         f"<li><code>{escape(str(r.input))}</code> from {escape(_num(r.low, r.kind))} to "
         f"{escape(_num(r.high, r.kind))} \u2192 {escape(_q(s, r.q_low))} to "
         f"{escape(_q(s, r.q_high))}</li>" for _, r in moved.iterrows())
-    return (f'<div class="lead">{head}. The {len(moved)} input{"s" if len(moved) != 1 else ""}'
-            f" that move it most (each swung over its range, the rest held; see What "
-            f"drives it):<ol>{items}</ol></div>")
+    one = len(moved) == 1
+    return (f'<div class="lead">{head}. The {len(moved)} input{"" if one else "s"}'
+            f" that move{'s' if one else ''} it most (each swung over its range, the rest "
+            f"held; see What drives it):<ol>{items}</ol></div>")
 
 
 def _drivers_section(s: Any, sp: Any, extra: str | None = None) -> str:

@@ -246,7 +246,10 @@ def plot_tornado(s: Sensitivity, top: int = TOP, ax: Axes | None = None, *,
     vals = [v for v in vals if not math.isnan(v)]
     lo_all, hi_all = min(vals), max(vals)
     pad = 0.22 * max(hi_all - lo_all, 1e-9)
-    ax.set_xlim(lo_all - pad, hi_all + pad)
+    ax.set_xlim(lo_all - pad, hi_all + pad)  # room for the values at the bars' ends
+    if not median:  # but no tick of a probability below 0% or above 100%
+        ax.set_xticks([v for v in ax.get_xticks() if -1e-9 <= v <= 100 + 1e-9])
+        ax.set_xlim(lo_all - pad, hi_all + pad)
     if median:
         import matplotlib.ticker as mticker
 
