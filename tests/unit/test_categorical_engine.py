@@ -258,9 +258,9 @@ def test_a_set_of_outcomes_is_clamped_not_rejected(sc: pactsim.Scenario, evidenc
 
 
 @pytest.mark.parametrize(("evidence", "why"), [
-    ("not instc and instc == named", "cannot be true"),
-    ("not in(instc, absent, generic, named)", "cannot be"),
-    ("in(wide, x1) and wide == x2", "cannot be true"),
+    ("not instc and instc == named", "of 'instc' and of 'instc == named' cannot all hold"),
+    ("not in(instc, absent, generic, named)", "cannot all hold together"),
+    ("in(wide, x1) and wide == x2", "of 'wide == x1' and of 'wide == x2' cannot all hold"),
 ])
 def test_impossible_outcome_evidence_is_refused(sc: pactsim.Scenario, evidence: str,
                                                 why: str) -> None:

@@ -252,9 +252,11 @@ def _outcome_set(t: _expr.Expr, model: CompiledModel) -> list[tuple[str, int, An
 
 
 def _refuse(what: str, finds: Sequence[str]) -> ConditionError:
-    names = "; ".join(repr(f) for f in dict.fromkeys(finds))
+    shown = list(dict.fromkeys(finds))
+    names = "; ".join(repr(f) for f in shown)
     return ConditionError(printable(f"evidence {names}: {what}, so nothing can be "
-                                    "conditioned on it; check the finding"))
+                                    "conditioned on it; check the finding"
+                                    f"{'s' if len(shown) > 1 else ''}"))
 
 
 def plan_evidence(model: CompiledModel, findings: Sequence[Finding]) -> EvidencePlan:
@@ -271,8 +273,10 @@ def plan_evidence(model: CompiledModel, findings: Sequence[Finding]) -> Evidence
         a date outside ``(as_of, horizon]``, a node forced true whose chance is
         0 (``p: 0``, a gate forced false: a clause with its pillar forced
         false), forced false when it is certain, or a date its curve gives no
-        chance. Impossibility hidden in rejected expressions is found after
-        sampling (every weight 0).
+        chance. A finding is blamed alone only when it is impossible alone;
+        findings possible each alone but not together are named together
+        ("cannot all hold together", as exact inference says). Impossibility
+        hidden in rejected expressions is found after sampling (every weight 0).
 
     Examples
     --------
@@ -284,11 +288,11 @@ def plan_evidence(model: CompiledModel, findings: Sequence[Finding]) -> Evidence
     ...                                             Finding("rain", 2.0)])
     >>> plan.binary, len(plan.residual), plan.text      # wet clamped, the `or` rejected on
     ({1: True}, 1, 'wet and (rain or not rain); rain (x2)')
-    >>> plan_evidence(compile_scenario(sc), [Finding("wet and not rain")])
+    >>> plan_evidence(compile_scenario(sc), [Finding("wet"), Finding("not rain")])
     ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    pactsim.errors.ConditionError: evidence 'wet and not rain': 'wet' cannot be true ...
+    pactsim.errors.ConditionError: evidence 'wet'; 'not rain': ... cannot all hold together ...
     """
     scope = model.scope()
     horizon = from_day(model.horizon)
@@ -338,71 +342,193 @@ def _row_possible(parents: Sequence[int], can: list[tuple[bool, bool]]) -> NDArr
     return ok
 
 
+_NARROW = 16  # clamps before the failing node tried one by one to name the fewest
+
+
+class _Impossible(Exception):
+    """A clamp its node cannot take: ``node`` and what is wrong, as words."""
+
+    def __init__(self, node: int, what: str) -> None:
+        super().__init__(what)
+        self.node, self.what = node, what
+
+
 def _check_possible(model: CompiledModel, plan: EvidencePlan,
                     source: Mapping[int, list[str]]) -> None:
+    """Refuse evidence :func:`_propagate` finds impossible (see :func:`plan_evidence`),
+    blaming a node's findings only when they are impossible alone.
+
+    When it is refused, one more pass judges each clamp on its own (every other
+    node free): those impossible alone are named alone, with why. When every clamp
+    is possible alone, the evidence is impossible only in combination: it says
+    which findings cannot all hold together, in the words exact inference uses,
+    naming the first node that fails and the clamps on the nodes it depends on
+    that take part, each tried one by one (a pass that stops at the failing node)
+    when there are at most ``_NARROW`` of them; with more, all are named. So it
+    costs at most ``_NARROW + 3`` passes, whatever the number of findings, and no
+    pass over subsets of them.
+    """
+    try:
+        _propagate(model, plan.binary, plan.dates)
+        return
+    except _Impossible as err:
+        bad = err
+    alone: list[_Impossible] = []
+    _propagate(model, plan.binary, plan.dates, alone=alone)
+    if alone:  # findings impossible on their own: named alone, as exact inference does
+        raise _refuse("; ".join(e.what for e in alone),
+                      [t for e in alone for t in source[e.node]])
+    i = bad.node
+    up = _ancestors(model, i)
+    keep = [j for j in source if j in up]  # source: every clamped node
+    if not _fails(model, plan, [*keep, i], i):  # what the propagation reads: checked
+        order = {p.index: k for k, p in enumerate(model.plans)}
+        keep = [j for j in source if order[j] < order[i]]
+    if len(keep) <= _NARROW:
+        for j in list(keep):
+            trial = [x for x in keep if x != j]
+            if _fails(model, plan, [*trial, i], i):
+                keep = trial
+    nodes = [j for j in source if j in keep or j == i]  # in the order the findings clamp them
+    names = [repr(" == ".join(model.names[j].split("=", 1))) for j in nodes]  # x=a: x == a
+    shown = " and of ".join(names) if len(names) <= 2 else \
+        ", of ".join(names[:-1]) + " and of " + names[-1]
+    texts = {t for j in nodes for t in source[j]}
+    finds = [t for t in (f.expr.strip() for f in plan.findings) if t in texts]
+    raise _refuse(f"what it says of {shown} cannot all hold together in this scenario "
+                  "(probability 0 jointly, though each alone is possible)", finds)
+
+
+def _fails(model: CompiledModel, plan: EvidencePlan, nodes: Sequence[int], stop: int) -> bool:
+    """Whether the plan's clamps on ``nodes`` alone are refused up to node ``stop``."""
+    try:
+        _propagate(model, *_only(plan, nodes), stop=stop)
+    except _Impossible:
+        return True
+    return False
+
+
+def _ancestors(model: CompiledModel, i: int) -> set[int]:
+    """The binary nodes whose values :func:`_propagate` reads, directly or not, to
+    judge node ``i``: gates, parents (``given``, a curve's rows) and a milestone's
+    anchors (a condition reads nothing)."""
+    plans = {p.index: p for p in model.plans}
+    seen: set[int] = set()
+    todo = [i]
+    while todo:
+        p = plans.get(todo.pop())
+        if p is None or p.kind == "condition":
+            continue
+        timing = model.timing.get(p.index)
+        ups = [*p.gates_true, *p.gates_false, *p.given]
+        if isinstance(timing, CurvePlan):
+            ups += timing.given
+        elif isinstance(timing, MilestonePlan):
+            ups += [model.index[model.dated[a]] for a in timing.anchors]
+        for j in ups:
+            if j not in seen:
+                seen.add(j)
+                todo.append(j)
+    return seen
+
+
+def _only(plan: EvidencePlan, nodes: Sequence[int]
+          ) -> tuple[dict[int, bool], dict[int, tuple[int, int]]]:
+    """The plan's clamps on ``nodes`` only."""
+    keep = set(nodes)
+    return ({j: v for j, v in plan.binary.items() if j in keep},
+            {j: v for j, v in plan.dates.items() if j in keep})
+
+
+def _propagate(model: CompiledModel, binary: Mapping[int, bool],
+               dates: Mapping[int, tuple[int, int]], stop: int | None = None,
+               alone: list[_Impossible] | None = None) -> None:
     """Propagate which values each binary node can take, in topological order, and
-    refuse a clamp that asks for a value its node cannot take (see :func:`plan_evidence`).
+    raise :class:`_Impossible` at the first clamp (``binary``, ``dates``) asking for a
+    value its node cannot take; ``stop``: end after that node. With ``alone``, apply
+    no clamp and raise nothing: append each clamp its node cannot take where every
+    other node is free, that is each clamp impossible on its own (one pass for all).
 
     Conservative: a node it cannot judge (milestones, conditions, wide tables)
-    may take either value, so it never refuses possible evidence.
+    may take either value, so it never refuses possible evidence. Monotone: fewer
+    clamps never make a node unable to take a value it could take.
     """
     can: list[tuple[bool, bool]] = [(True, True)] * model.n_binary
     for p in model.plans:
-        i = p.index
-        timing = model.timing.get(i)
-        gates_t = all(can[g][0] for g in p.gates_true) and all(can[g][1] for g in p.gates_false)
-        gate_fail = any(can[g][1] for g in p.gates_true) or any(can[g][0] for g in p.gates_false)
-        if isinstance(timing, MilestonePlan):
-            _check_milestone(model, plan, source, can, timing, gates_t)
-            continue
-        if p.kind == "condition":
-            continue
-        if isinstance(timing, CurvePlan):
-            cum = timing.cum  # (rows, K) on the curve's knots; positivity is all that matters
-            rows = _row_possible(timing.given, can) if len(timing.given) <= 12 else \
-                np.ones(cum.shape[0], dtype=bool)
-            c = cum[rows]
-            t = bool(c.size) and bool((c[:, -1] > 0).any()) and gates_t
-            f = bool((c[:, -1] < 1).any()) or gate_fail or not c.size
-            if i in plan.dates:
-                lo, hi = plan.dates[i]
-                never = model.horizon + 1
-                grid = np.array([lo - 1, min(hi, model.horizon)], dtype=np.float64)
-                inside = False
-                if lo <= model.horizon:
-                    for row in c:
-                        a, b = np.interp(grid, timing.days.astype(np.float64), row)
-                        inside |= bool(b > a)
-                t = inside and gates_t
-                f = f and hi == never
-                if not (t or f):
-                    raise _refuse(f"'{model.names[i]}' cannot happen on a day allowed "
-                                  "(its curve and gates give those days no chance)", source[i])
+        try:
+            _propagate_one(model, binary, dates, can, p, apply=alone is None)
+        except _Impossible as err:
+            if alone is None:
+                raise
+            alone.append(err)
+        if p.index == stop:
+            return
+
+
+def _propagate_one(model: CompiledModel, binary: Mapping[int, bool],
+                   dates: Mapping[int, tuple[int, int]], can: list[tuple[bool, bool]],
+                   p: Any, apply: bool = True) -> None:
+    """One node of :func:`_propagate`: set ``can[p.index]``, with its clamp when
+    ``apply`` (else as if free; :class:`_Impossible` is raised after setting it)."""
+    i = p.index
+    timing = model.timing.get(i)
+    gates_t = all(can[g][0] for g in p.gates_true) and all(can[g][1] for g in p.gates_false)
+    gate_fail = any(can[g][1] for g in p.gates_true) or any(can[g][0] for g in p.gates_false)
+    if isinstance(timing, MilestonePlan):
+        _check_milestone(model, dates, can, timing, gates_t, apply)
+        return
+    if p.kind == "condition":
+        return
+    if isinstance(timing, CurvePlan):
+        cum = timing.cum  # (rows, K) on the curve's knots; positivity is all that matters
+        rows = _row_possible(timing.given, can) if len(timing.given) <= 12 else \
+            np.ones(cum.shape[0], dtype=bool)
+        c = cum[rows]
+        t = bool(c.size) and bool((c[:, -1] > 0).any()) and gates_t
+        f = bool((c[:, -1] < 1).any()) or gate_fail or not c.size
+        if i in dates:
+            lo, hi = dates[i]
+            never = model.horizon + 1
+            grid = np.array([lo - 1, min(hi, model.horizon)], dtype=np.float64)
+            inside = False
+            if lo <= model.horizon:
+                for row in c:
+                    a, b = np.interp(grid, timing.days.astype(np.float64), row)
+                    inside |= bool(b > a)
+            t_in, f_in = inside and gates_t, f and hi == never
+            if apply:
+                t, f = t_in, f_in
             can[i] = (t, f)
-            continue
-        if len(p.given) <= 12:
-            rows = _row_possible(p.given, can)
-        else:
-            rows = np.ones(p.p_given.shape[0], dtype=bool)
-        p0 = p.p_given[rows]
-        beta = np.zeros(p0.shape[0], dtype=bool) if p.beta_given is None else \
-            ~np.isnan(p.beta_given[rows, 0])
-        t = bool(((p0 > 0) | beta).any()) and gates_t
-        f = bool(((p0 < 1) | beta).any()) or gate_fail
-        if i in plan.binary:
-            v = plan.binary[i]
-            if not (t if v else f):
-                why = ("its chance is 0 where its parents and gates can be" if v else
-                       "it is certain where its parents and gates can be")
-                raise _refuse(f"'{model.names[i]}' cannot be {'true' if v else 'false'} ({why})",
-                              source[i])
-            t, f = v, not v
+            if not (t_in or f_in):
+                raise _Impossible(i, f"'{model.names[i]}' cannot happen on a day allowed "
+                                  "(its curve and gates give those days no chance)")
+            return
         can[i] = (t, f)
+        return
+    if len(p.given) <= 12:
+        rows = _row_possible(p.given, can)
+    else:
+        rows = np.ones(p.p_given.shape[0], dtype=bool)
+    p0 = p.p_given[rows]
+    beta = np.zeros(p0.shape[0], dtype=bool) if p.beta_given is None else \
+        ~np.isnan(p.beta_given[rows, 0])
+    t = bool(((p0 > 0) | beta).any()) and gates_t
+    f = bool(((p0 < 1) | beta).any()) or gate_fail
+    can[i] = (t, f)
+    if i in binary:
+        v = binary[i]
+        if not (t if v else f):
+            why = ("its chance is 0 where its parents and gates can be" if v else
+                   "it is certain where its parents and gates can be")
+            raise _Impossible(i, f"'{model.names[i]}' cannot be {'true' if v else 'false'} "
+                              f"({why})")
+        if apply:
+            can[i] = (v, not v)
 
 
-def _check_milestone(model: CompiledModel, plan: EvidencePlan,
-                     source: Mapping[int, list[str]], can: list[tuple[bool, bool]],
-                     timing: MilestonePlan, gates_t: bool) -> None:
+def _check_milestone(model: CompiledModel, dates: Mapping[int, tuple[int, int]],
+                     can: list[tuple[bool, bool]], timing: MilestonePlan,
+                     gates_t: bool, apply: bool = True) -> None:
     """A milestone can happen when its ever chance is not 0, its gates can hold and
     enough anchors can happen; a finding that needs it to happen by day ``hi`` is
     refused when even the earliest anchor (the day after as_of) plus the shortest
@@ -413,9 +539,9 @@ def _check_milestone(model: CompiledModel, plan: EvidencePlan,
     anchors = sum(can[model.index[model.dated[a]]][0] for a in timing.anchors)
     t = ever and gates_t and anchors >= timing.need
     can[i] = (t, True)
-    if i not in plan.dates:
+    if i not in dates:
         return
-    hi = plan.dates[i][1]
+    hi = dates[i][1]
     if hi > model.horizon:
         return  # "not by" something: never happening is allowed
     d = timing.delay
@@ -428,8 +554,9 @@ def _check_milestone(model: CompiledModel, plan: EvidencePlan,
     if not t or hi < first:
         why = (f"it cannot happen before {from_day(first)} (the day after as_of plus its "
                "shortest delay)" if t else "it cannot happen (its chance, gates or anchors)")
-        raise _refuse(f"'{model.names[i]}' is needed by {from_day(hi)}, but {why}", source[i])
-    can[i] = (True, False)
+        raise _Impossible(i, f"'{model.names[i]}' is needed by {from_day(hi)}, but {why}")
+    if apply:
+        can[i] = (True, False)
 
 
 def _draw_within(tab: Any, hazard: Any, klo: Any, khi: Any, u32: NDArray[np.uint32],
