@@ -8,7 +8,8 @@ seen in the draws") plus a few structural rules.
 
 Rules
 -----
-``never-true``        a binary node has probability 0
+``never-true``        a binary node has probability 0 (a dated node that ``never-in-time``
+                      reports is not reported again here)
 ``always-true``       a binary node has probability 1
 ``unreachable-row``   a ``table`` row whose parent combination has probability 0
 ``constant-question`` a question with one possible answer
@@ -90,7 +91,70 @@ class _Report:
         self.findings.append(Finding(rule, message, dotted_path(path), file, line, col))
 
 
-def _why_never(sc: Scenario, name: str, p: dict[str, float]) -> str:
+def _gates_text(requires: Any, excludes: Any) -> str:
+    """``requires`` true and ``excludes`` false, as one expression (conditions in
+    brackets)."""
+    def term(g: str) -> str:
+        return f"({g})" if is_condition(g) else g
+
+    return " and ".join([*map(term, requires), *(f"not {term(g)}" for g in excludes)])
+
+
+def _can_hold(ex: Any, text: str) -> bool | None:
+    """Whether ``text`` has probability > 0 by exact inference; ``None`` when it cannot
+    say (no exact results, a model too wide)."""
+    if ex is None:
+        return None
+    try:
+        return float(ex.prob(text).value) > _TOL
+    except (ModelTooWideError, ExactUnsupportedError):
+        return None
+
+
+def _and(*texts: str) -> str:
+    return " and ".join(f"({t})" for t in texts if t)
+
+
+def _why_gates(sc: Scenario, name: str, spec: Node, ex: Any) -> str:
+    """Why a node with ``requires``/``excludes`` can never be true: its own gates never
+    all hold; or they can, and those it inherits (a clause: its pillar's, and signing
+    through it; a pillar: signing) make them fail, named; or they all can hold together,
+    and the pillar or its own chance is 0 there."""
+    own = _gates_text(spec.requires, spec.excludes)
+    said = (f"requires: {', '.join(spec.requires) or '-'}; "
+            f"excludes: {', '.join(spec.excludes) or '-'}")
+    view = sc.nodes[name]
+    signing = ["signing"] if sc.signing is not None else []
+    tiers: list[tuple[list[str], list[str], str]] = []  # requires, excludes, words
+    pillar = view.pillar if view.kind == "clause" else None
+    if pillar is not None:
+        pspec = sc.nodes[pillar].spec
+        req = list(getattr(pspec, "requires", ()))
+        exc = list(getattr(pspec, "excludes", ()))
+        options = [(req, exc)] if req or exc else []  # the fewest gates that explain it
+        options += [(signing, []), ([*signing, *req], exc)] if signing and options else \
+            [(signing, [])] if signing else []
+        for r, x in options:
+            words = " and ".join(w for w in (f"requires {', '.join(r)}" if r else "",
+                                             f"excludes {', '.join(x)}" if x else "") if w)
+            tiers.append((r, x, f"its pillar '{pillar}' {words}"))
+    elif view.kind == "pillar" and signing:
+        tiers.append((signing, [], "as a pillar it requires signing"))
+    held = _can_hold(ex, own)
+    if held is False or (held is None and not tiers):
+        return f"its requires/excludes can never all hold at once ({said})"
+    for req, exc, words in tiers:
+        held = _can_hold(ex, _and(own, _gates_text(req, exc)))
+        if held is not True:  # unsure: every gate it inherits is named
+            return ("its requires/excludes and those it inherits can never all hold at "
+                    f"once ({said}; {words if held is False else tiers[-1][2]})")
+    if pillar is not None and _can_hold(ex, _and(own, pillar)) is False:
+        return (f"its pillar '{pillar}' can never be true where its requires/excludes hold "
+                f"({said})")
+    return "its probability is 0 wherever it can be drawn"
+
+
+def _why_never(sc: Scenario, name: str, p: dict[str, float], ex: Any = None) -> str:
     spec = sc.nodes[name].spec
     if not isinstance(spec, Node):
         return "signing has no chance before the horizon"
@@ -112,8 +176,7 @@ def _why_never(sc: Scenario, name: str, p: dict[str, float]) -> str:
     if sure:
         return f"it excludes '{sure[0]}', which is always true"
     if spec.requires or spec.excludes:
-        return ("its requires/excludes can never all hold at once (requires: "
-                f"{', '.join(spec.requires) or '-'}; excludes: {', '.join(spec.excludes) or '-'})")
+        return _why_gates(sc, name, spec, ex)
     return "its probability is 0 wherever it can be drawn"
 
 
@@ -129,9 +192,10 @@ def _first_day(by: dict[Any, Any], as_of: Any) -> Any:
     return None
 
 
-def _check_timing(sc: Scenario, rep: _Report) -> None:
+def _check_timing(sc: Scenario, rep: _Report) -> set[str]:
     """``never-in-time``: the earliest day each dated node can happen, in file order of
-    dependencies (anchors first); a node with none is reported."""
+    dependencies (anchors first); a node with none is reported. Returns the nodes
+    reported (never-true need not say it again)."""
     earliest: dict[str, Any] = {}
     views = sc.nodes
     order = list(sc.dated_names)
@@ -161,9 +225,11 @@ def _check_timing(sc: Scenario, rep: _Report) -> None:
                 earliest[name] = None
                 continue
             earliest[name] = anchors[k - 1] + dt.timedelta(days=_shortest(spec))
+    late: set[str] = set()
     for name in order:
         when = earliest.get(name)
         if when is None or when > sc.horizon:
+            late.add(name)
             why = ("its curve is 0 up to the horizon" if views[name].timing == "curve" else
                    "what it follows cannot happen in time" if when is None else
                    f"its anchor is on {when - dt.timedelta(days=_shortest(views[name].spec))} "
@@ -171,6 +237,7 @@ def _check_timing(sc: Scenario, rep: _Report) -> None:
                    f"{_days(_shortest(views[name].spec))}, so it is {when} at the earliest")
             rep.add("never-in-time", views[name].path,
                     f"'{name}' can never happen by the horizon ({sc.horizon}): {why}")
+    return late
 
 
 def _days(k: int) -> str:
@@ -446,13 +513,15 @@ def check(scenario: Scenario) -> list[Finding]:
     except (ModelTooWideError, ExactUnsupportedError) as err:
         rep.add("exact-skipped", (), f"exact checks skipped: {err}")
         ex = None
-    _check_timing(sc, rep)
+    late = _check_timing(sc, rep)
     if ex is not None:
         p = {str(k): float(v) for k, v in marg["p"].items()}
         for name in sc.binary_names:
-            if p[name] <= _TOL:
+            if p[name] <= _TOL and name in late:
+                pass  # never-in-time says why
+            elif p[name] <= _TOL:
                 rep.add("never-true", sc.nodes[name].path,
-                        f"'{name}' can never be true (P = 0): {_why_never(sc, name, p)}")
+                        f"'{name}' can never be true (P = 0): {_why_never(sc, name, p, ex)}")
             elif p[name] >= 1 - _TOL and name in sc.outcomes:
                 pass  # a categorical node never absent: its outcomes still vary (and an
                 # absent outcome it lists is a never-outcome, below)
