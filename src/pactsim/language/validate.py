@@ -306,6 +306,9 @@ class _Checker:
             return (f"{head}: clauses belong under pillars, not under {where} (move them to "
                     "`pillars: NAME: clauses:`, or make this a pillar)")
         head += f" (allowed here: {', '.join(allowed)})"
+        if name == "p" and "by" in allowed and "p" not in allowed:
+            return (f"{head}: a node timed by a curve has no p; its chance by the horizon is "
+                    "the last point of `by`, e.g. by: {2025-06-30: 0.4, 2025-12-31: 0.7}")
         above = self.empty_above(data, name) if depth == 1 else None
         if above is not None:
             return head + _indent_hint(above, name)
@@ -667,8 +670,10 @@ def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
     for name in _META:
         if name not in data:
             if fields[name].is_required():
+                v = data.get("pactsim")
+                v = v if type(v) is int and 1 <= v <= 3 else 1
                 c.report((), f"missing required field '{name}' (every scenario starts with "
-                         "pactsim: 1, id, as_of and horizon)")
+                         f"pactsim: {v}, id, as_of and horizon)")
             continue
         value = data[name]
         if name == "pactsim" and isinstance(value, bool):
@@ -1357,6 +1362,8 @@ def _check_curve(c: _Checker, path: Path, by: Mapping[dt.date, Any], meta: Mappi
     points within them keeps the curve monotone.
     """
     as_of, horizon = meta.get("as_of"), meta.get("horizon")
+    if as_of is not None and horizon is not None and horizon <= as_of:
+        as_of = horizon = None  # reported once, at the horizon: not again at every point
     version = meta.get("pactsim")
     prev_d: dt.date | None = None
     prev_lo = prev_hi = prev_mean = 0.0
@@ -1374,7 +1381,8 @@ def _check_curve(c: _Checker, path: Path, by: Mapping[dt.date, Any], meta: Mappi
             lo = hi = mean = float(spec)
         if as_of is not None and d <= as_of:
             c.report(where, f"date {d} is not after as_of ({as_of}); the curve starts at 0 on "
-                     "as_of", key=True, value=d)
+                     f"as_of, so give its points from {as_of + dt.timedelta(days=1)} on (or move "
+                     "as_of earlier)", key=True, value=d)
         if horizon is not None and d > horizon:
             c.report(where, f"date {d} is after the horizon ({horizon}); move the horizon or "
                      "drop the point", key=True, value=d)
