@@ -261,6 +261,25 @@ class NumericSummary:
         sd = "" if math.isnan(self.sd) else f" (sd {_num(self.sd)})"
         return f"{self.name}: mean {mean}{sd}" + (f"; {qs}" if qs else "")
 
+    def __repr__(self) -> str:
+        """One line (the dataclass's own repr printed every histogram value)."""
+        if math.isnan(self.mean):
+            body = "no value in any draw"
+        else:
+            qs = ", ".join(f"q{int(q * 100)}={_fmt(v, self.kind)}"
+                           for q, v in self.quantiles.items())
+            mean = _fmt(self.mean, self.kind) if self.kind == "date" else _num(self.mean)
+            se = "" if math.isnan(self.stderr) or self.kind == "date" else \
+                " (exact)" if self.stderr == 0 else f" \u00b1 {_num(self.stderr)}"
+            sd = "" if math.isnan(self.sd) else f" (sd {_num(self.sd)})"
+            body = f"mean {mean}{se}{sd}" + (f"; {qs}" if qs else "")
+        if self.missing > 0:
+            body += f"; missing {100 * self.missing:.1f}%"
+        hist = ("no histogram (too many values)" if self.histogram is None else
+                f"histogram of {len(self.histogram):,} value"
+                f"{'' if len(self.histogram) == 1 else 's'}")
+        return f"<NumericSummary {self.name!r} ({self.kind}): {body}; {hist}>"
+
 
 def _num(x: float) -> str:
     """A mean or sd: two decimals below 1,000, whole and grouped from 1,000 to 1e15
