@@ -50,11 +50,12 @@ def test_score_prints_every_number(files, capsys) -> None:
     assert main(["score", a, "--resolutions", r, "--calibration"]) == 0
     out = capsys.readouterr().out
     lines = {ln.split()[0]: ln.split() for ln in out.splitlines() if ln.strip()}
-    # item  p  outcome  Brier  base  log  base  method; base rate 2/3
+    # item  p  outcome  Brier  base  log  base; base rate 2/3; one method, in the heading
     assert lines["signing"][1:7] == ["0.500", "true", "0.250", "0.111", "0.693", "0.405"]
     assert lines["rain"][1:7] == ["0.300", "false", "0.090", "0.444", "0.357", "1.099"]
     assert "military | signing" in out
-    assert " 0.800     true  0.040  0.111  0.223  0.405   exact" in out
+    assert "demo (forecast as of 2024-01-01; p by exact inference)\n" in out
+    assert " 0.800     true  0.040  0.111  0.223  0.405\n" in out
     assert ("signing.date: 2024-01-04; P(that day) 0.0500, log 2.996 (uniform 2.398); CRPS 3.8"
             " days (uniform 1.7); 80% interval 2024-01-03 to after the horizon: covered") in out
     # all  items Brier 0.5 base log 0.5 base dates date-log uniform CRPS uniform cov

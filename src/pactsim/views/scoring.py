@@ -46,6 +46,10 @@ def _num(x: Any, digits: int = 3) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.000"
 
 
+#: How each ``method`` of a scorecard's items is said in a heading.
+_METHOD = {"exact": "exact inference", "montecarlo": "Monte Carlo"}
+
+
 def _item(r: Any) -> str:
     given = r.given
     return str(r.item) + (f" | {given}" if isinstance(given, str) else "")
@@ -68,13 +72,21 @@ def format_scorecard(card: Scorecard) -> str:
     out: list[str] = []
     it = card.items
     for (sid, as_of), g in it.groupby(["scenario", "as_of"], sort=False):
-        out.append(f"{sid} (forecast as of {as_of})")
         b = g[g.kind == "binary"]
+        methods = list(dict.fromkeys(str(m) for m in b.method))
+        # one method for every p: said once in the heading, and the table has no method
+        # column (it then fits 80 columns)
+        how = f"; p by {_METHOD.get(methods[0], methods[0])}" if len(methods) == 1 else ""
+        out.append(f"{sid} (forecast as of {as_of}{how})")
         if len(b):
+            head = ["item", "p", "outcome", "Brier", "base", "log", "base"]
             rows = [[_item(r), _num(r.p), str(r.outcome), _num(r.brier), _num(r.brier_base),
-                     _num(r.log), _num(r.log_base), str(r.method)] for r in b.itertuples()]
-            out.append(_table(["item", "p", "outcome", "Brier", "base", "log", "base",
-                               "method"], rows))
+                     _num(r.log), _num(r.log_base)] for r in b.itertuples()]
+            if len(methods) > 1:
+                head.append("method")
+                for row, r in zip(rows, b.itertuples(), strict=True):
+                    row.append(str(r.method))
+            out.append(_table(head, rows))
         d = g[g.kind == "date"]
         for r in d.itertuples():
             q90 = r.q90 if isinstance(r.q90, dt.date) else "after the horizon"
