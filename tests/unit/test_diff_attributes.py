@@ -84,7 +84,7 @@ def test_effects_on_questions_are_exact_and_attributed(pair) -> None:
     assert c.loc[("term_years", "mean"), "change"] == pytest.approx(-1.2, abs=1e-12)
     text = str(d)
     assert "n_articles.dist: {lognormal: {median: 40, p90: 60}} -> " in text
-    assert "attribute  term_years  mean" in text and "-1.2" in text
+    assert "attribute  term_years  " in text and "-1.2   16.2     15" in text  # change, A, B
 
 
 def test_monte_carlo_mean_changes_agree_with_exact(pair) -> None:

@@ -121,11 +121,16 @@ def format_diff(d: Diff, top: int = TOP) -> str:
                  (d.changes.statistic == "mean").any() else "every median date that moved")
         out.append(f"Biggest changes ({shown} of {int(probs.sum())} probabilities, and "
                    f"{moved}):")
-        rows = [["what", "name", "statistic", "A", "B", "change"]]
+        # no statistic column, so the rows fit 80 columns: P given signed is "name | signed"
+        # (as the scorecard writes an item given a condition), a date's row is its median
+        # and an attribute's its mean (the heading says so); the change comes before A and
+        # B, so on a narrower terminal A and B are what continues below
+        rows = [["what", "name", "change", "A", "B"]]
         for _, r in big.iterrows():
-            rows.append([str(r.kind), str(r["name"]), _STAT.get(str(r.statistic), r.statistic),
-                         _value(r.a, r.statistic), _value(r.b, r.statistic), _change(r)])
-        out += _columns(rows)
+            given = " | signed" if r.statistic == "p_given_signed" else ""
+            rows.append([str(r.kind), f"{r['name']}{given}", _change(r),
+                         _value(r.a, r.statistic), _value(r.b, r.statistic)])
+        out += _columns(rows, left=2)
     for _, t in d.totals.iterrows():
         out.append("")
         how = "exact" if t.method == "exact" else "Monte Carlo"
