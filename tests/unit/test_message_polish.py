@@ -43,3 +43,25 @@ def test_a_horizon_before_as_of_is_reported_once_not_at_every_point() -> None:
                      "signing:\n  by: {2025-03-10: 0.1, 2025-06-30: 0.5, 2025-09-30: 0.6}\n"
                      "events:\n  e: {by: {2025-03-01: 0.2}}\n")
     assert len(msgs) == 1 and "horizon: = 2025-12-31 must be after as_of" in msgs[0], msgs
+
+
+def test_sensitivity_header_says_the_news_it_is_conditioned_on() -> None:
+    """Under a file's observations the answers are conditioned on them (the question's
+    P below is the news's, checked against exact with the same findings); the header
+    says so as `run` does, not the priors' date alone."""
+    from pathlib import Path
+
+    from pactsim.views.sensitivity import format_sensitivity
+
+    root = Path(__file__).resolve().parents[2]
+    sc = pactsim.load(root / "scenarios/variants/iran-russia-2024-news.yaml")
+    s = pactsim.sensitivity(sc, "signed_by_q1_2025", voi=False, only=["alignment.mean"])
+    head = format_sensitivity(s).splitlines()[0]
+    last = max(f.date for f in sc.findings())
+    assert head == (f"scenario: {sc.id} (digest {sc.digest[:12]}), as of {last} (the priors "
+                    f"of {sc.as_of} and the news to then)")
+    ex = pactsim.exact(sc, evidence=list(sc.findings()), observations=False)
+    assert s.base == pytest.approx(ex.prob("signed_by_q1_2025").value, abs=1e-9)
+    plain = pactsim.sensitivity(pactsim.load(root / "scenarios/iran-russia-2024.yaml"),
+                                "signed_by_q1_2025", voi=False, only=["alignment.mean"])
+    assert format_sensitivity(plain).splitlines()[0].endswith(", as of 2024-11-05")

@@ -96,7 +96,10 @@ def _heading(s: Sensitivity) -> str:
 def format_sensitivity(s: Sensitivity, top: int = TOP) -> str:
     """The analysis as plain text (what ``pactsim sensitivity`` prints)."""
     sc = s.scenario
-    out = [f"scenario: {sc.id} (as of {sc.as_of}, digest {sc.digest[:12]})",
+    news = max((f.date for f in sc.findings() if f.date is not None), default=None)
+    as_of = sc.as_of if news is None else \
+        f"{news} (the priors of {sc.as_of} and the news to then)"  # as `run` says it
+    out = [f"scenario: {sc.id} (digest {sc.digest[:12]}), as of {as_of}",
            f"question: {_heading(s)}", f"method: {_method(s)}"]
     out += [f"note: {note}" for note in s.notes]
     moved = s.tornado[s.tornado.swing.fillna(1) > 0]
