@@ -48,6 +48,10 @@
    ``Σ_x P(x)(P(Q|x) − P(Q))²`` (the variance of the updated forecast) and of
    the expected log loss, which is the mutual information I(Q; X) in nats.
    Within each group rows are ranked by the Brier reduction ("what to watch").
+   A node that can only be learnt once the question is settled (it follows
+   every dated node the question reads, through its gates, its pillar or its
+   anchors: the text and the ratifications for a question on the signing date)
+   is left out, and a note names it.
    An event drawn given the signing (e.g. ``requires: [signing]``) is part of
    the agreement, not context: it is ranked with the others.
    A categorical node X is learnt as present / absent (row ``X``), one
@@ -798,9 +802,76 @@ def _self_rows(sc: Scenario, expr: str) -> set[str]:
     return found
 
 
+def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
+    """``(nodes, after)``: the nodes that cannot be learnt before the question ``expr``
+    resolves, and the dated nodes they wait for.
+
+    The question resolves once the dated nodes it reads have happened (or the day it
+    compares them with has passed); reading a node that follows the signing (a pillar,
+    a clause, an event that requires it) counts as reading the signing: the text is
+    known when it is signed. A node that follows *each* of those (it requires them,
+    through its gates, its pillar or its anchors, after all of them) is known only
+    after they have happened, when the question is settled: learning it first is not
+    possible, so it has no value of information in the sense of "what to watch".
+    Empty when the question reads no dated node.
+    """
+    from pactsim.inference.compile import compile_scenario
+    from pactsim.inference.dated import MilestonePlan
+    from pactsim.language import expr as _expr
+
+    model = compile_scenario(sc)
+    nexts: dict[int, list[int]] = {}
+    for plan in model.plans:
+        for g in plan.gates_true:
+            nexts.setdefault(g, []).append(plan.index)
+    for i, t in model.timing.items():
+        if isinstance(t, MilestonePlan) and t.need >= len(t.anchors):
+            for a in t.anchors:
+                nexts.setdefault(model.index[model.dated[a]], []).append(i)
+
+    def after(i: int) -> set[int]:
+        seen: set[int] = set()
+        todo = list(nexts.get(i, ()))
+        while todo:  # a worklist: no recursion on the length of a chain
+            j = todo.pop()
+            if j not in seen:
+                seen.add(j)
+                todo += nexts.get(j, ())
+        return seen
+
+    dated = set(sc.dated_names)
+    read: set[str] = set()
+    seen_q: set[str] = set()
+    try:
+        todo = [_expr.parse(expr)]
+    except PactsimError:  # pragma: no cover - the engine has answered this question
+        return set(), []
+    while todo:  # the question and the questions it names (each once: no recursion)
+        for e in _expr.walk(todo.pop()):
+            if isinstance(e, _expr.DateOf | _expr.Name) and e.name in sc.questions:
+                if e.name not in seen_q:
+                    seen_q.add(e.name)
+                    todo.append(_expr.parse(sc.question_text(e.name)))
+            elif isinstance(e, _expr.DateOf | _expr.Name):
+                read.add(e.name)
+    waits = {x for x in read if x in dated}
+    if "signing" in model.index and "signing" not in waits:
+        signed = after(model.index["signing"])
+        if any(model.index.get(x, -1) in signed for x in read):
+            waits.add("signing")
+    if not waits:
+        return set(), []
+    common: set[int] | None = None
+    for x in waits:
+        common = after(model.index[x]) if common is None else common & after(model.index[x])
+    names = {model.names[i].partition("=")[0] for i in common or ()}
+    return names - waits - read, sorted(waits)
+
+
 def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
     """The value-of-information rows of every node (module docstring), less those whose
-    observation is the question itself (:func:`_self_rows`), named in a note."""
+    observation is the question itself (:func:`_self_rows`) and those known only after
+    the question is settled (:func:`_settled_first`), each named in a note."""
     rows = _voi_rows(engine)
     itself = _self_rows(engine.sc, engine.target.expr)
     left_out = [r[0] for r in rows if r[0] in itself]
@@ -808,7 +879,19 @@ def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
         engine.notes.append(f"not in what to watch: {', '.join(left_out)} (the question "
                             f"itself: learning {'it' if len(left_out) == 1 else 'any'} "
                             "settles it)")
-    return [r for r in rows if r[0] not in itself]
+    later, waits = _settled_first(engine.sc, engine.target.expr)
+
+    def node(row: str) -> str:
+        return row.split(" == ", 1)[0].split(": which outcome", 1)[0]
+
+    late = list(dict.fromkeys(node(r[0]) for r in rows
+                              if r[0] not in itself and node(r[0]) in later))
+    if late:
+        shown = ", ".join(late[:6]) + (f" and {len(late) - 6} more" if len(late) > 6 else "")
+        engine.notes.append(
+            f"not in what to watch: {shown} (known only once {' and '.join(waits)} "
+            f"{'has' if len(waits) == 1 else 'have'} happened, when the question is settled)")
+    return [r for r in rows if r[0] not in itself and node(r[0]) not in later]
 
 
 def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:

@@ -1,0 +1,75 @@
+"""What to watch leaves out the nodes known only once the question is settled.
+
+The value of information is what learning X *before the question resolves* is worth.
+A node that follows every dated node the question reads (it requires them, through
+its gates, its pillar or its anchors after all of them) is known only after they have
+happened: for a question on the signing date, the text and the ratifications; for one
+on a ratification, entry into force after both. Such rows are left out and a note
+names them; the rows kept are checked against P(Q | X) by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import pactsim
+
+SC = """\
+pactsim: 2
+id: voi-after
+as_of: 2025-01-01
+horizon: 2025-12-31
+events:
+  crisis: {p: 0.4}
+  ratified_a: {after: signing, delay: 60}
+  ratified_b: {after: signing, delay: 90, p: 0.5}
+  in_force: {after: {all: [ratified_a, ratified_b]}, delay: 30}
+pillars:
+  military:
+    p: 0.6
+    clauses:
+      drones: {p: 0.5}
+signing:
+  by: {2025-03-31: 0.3, 2025-12-31: 0.6}
+  hazard_ratio: {crisis: 2}
+questions:
+  early: signing.date <= 2025-03-31
+  ra_by_june: ratified_a.date <= 2025-06-30
+  both: ratified_a and ratified_b
+"""
+
+
+def _voi(q: str) -> tuple[pactsim.analysis.sensitivity.Sensitivity, list[str]]:
+    s = pactsim.sensitivity(pactsim.loads(SC), q)
+    return s, list(s.voi.node)
+
+
+def test_a_signing_date_question_watches_the_world_not_the_text() -> None:
+    s, rows = _voi("early")
+    assert rows == ["crisis", "signing"]
+    (note,) = [n for n in s.notes if "known only once" in n]
+    assert note == ("not in what to watch: ratified_a, ratified_b, in_force, military, drones "
+                    "(known only once signing has happened, when the question is settled)")
+    # crisis: S(t)^h with S(2025-03-31) = 0.7, h = 2 if crisis
+    q_if, q_not = 1 - 0.7 ** 2, 0.3
+    r = s.voi.set_index("node").loc["crisis"]
+    assert (r.q_if_true, r.q_if_false) == (pytest.approx(q_if), pytest.approx(q_not))
+    assert s.base == pytest.approx(0.4 * q_if + 0.6 * q_not)
+
+
+def test_a_ratification_question_keeps_the_text_and_drops_entry_into_force() -> None:
+    _s, rows = _voi("ra_by_june")
+    assert "in_force" not in rows and {"military", "drones", "ratified_b", "crisis"} <= set(rows)
+
+
+def test_a_question_on_two_dates_leaves_out_only_what_follows_both() -> None:
+    _s, rows = _voi("both")  # in_force follows both ratifications
+    assert "in_force" not in rows and {"military", "signing", "crisis"} <= set(rows)
+
+
+def test_a_question_without_dates_leaves_out_nothing_for_this_reason() -> None:
+    s, rows = _voi("crisis or military")  # military follows signing: so does drones
+    assert "drones" not in rows and "signing" in rows
+    s, rows = _voi("crisis")
+    assert not any("known only once" in n for n in s.notes)
+    assert {"military", "drones", "in_force"} <= set(rows)
