@@ -65,3 +65,17 @@ def test_sensitivity_header_says_the_news_it_is_conditioned_on() -> None:
     plain = pactsim.sensitivity(pactsim.load(root / "scenarios/iran-russia-2024.yaml"),
                                 "signed_by_q1_2025", voi=False, only=["alignment.mean"])
     assert format_sensitivity(plain).splitlines()[0].endswith(", as of 2024-11-05")
+
+
+@pytest.mark.parametrize(("where", "text"), [
+    ("events.a.p", "events:\n  a: {p: 1" + "0" * 400 + "}\n"),
+    ("events.a.p", "events:\n  a: {p: -1" + "0" * 400 + "}\n"),
+    ("events.r.delay.by", "signing:\n  by: {2025-06-30: 0.4}\nevents:\n"
+                          "  r: {after: signing, delay: {by: {1" + "0" * 400 + ": 0.5}}}\n"),
+])
+def test_an_integer_past_the_float_range_is_a_located_error(where: str, text: str) -> None:
+    """A whole number no float can hold (1e400 written out) was an OverflowError
+    traceback; it is refused where it is written, as a number too large."""
+    msgs = _problems("pactsim: 2\nid: x\n" + HEAD + text)
+    hit = [m for m in msgs if f": {where}: invalid value '" in m]
+    assert hit and "write a smaller number" in hit[0], msgs

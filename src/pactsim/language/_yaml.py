@@ -391,8 +391,11 @@ def _plain(value: Any) -> Any:
     """Turn ruamel's scalar types (ScalarFloat, TimeStamp, …) into builtins."""
     if isinstance(value, ScalarBoolean | bool):
         return bool(value)
-    if isinstance(value, int | float):
-        return int(value) if isinstance(value, int) else float(value)
+    if isinstance(value, int):
+        float(value)  # OverflowError past the float range: no number of the format is that big
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
     if isinstance(value, datetime.datetime):
         v = value
         return datetime.datetime(v.year, v.month, v.day, v.hour, v.minute, v.second,
