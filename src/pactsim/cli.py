@@ -90,6 +90,8 @@ def _stdout(text: str) -> None:
         raise _OutputFailed("standard output is closed; give --out FILE or leave it open",
                             stdout=True)
     try:
+        if stream.isatty():  # a file's own words never drive the terminal (titles, sources)
+            text = "\n".join(printable(line) for line in text.split("\n"))
         stream.write(text)
         stream.flush()
     except BrokenPipeError:

@@ -79,3 +79,34 @@ def test_an_integer_past_the_float_range_is_a_located_error(where: str, text: st
     msgs = _problems("pactsim: 2\nid: x\n" + HEAD + text)
     hit = [m for m in msgs if f": {where}: invalid value '" in m]
     assert hit and "write a smaller number" in hit[0], msgs
+
+
+ESCAPES = """\
+pactsim: 2
+id: hostile
+title: "\\e]0;WINDOW-TITLE\\a\\e]52;c;ZWNobyBwd25lZA==\\aT"
+as_of: 2025-01-01
+horizon: 2025-12-31
+signing:
+  by: {2025-06-30: 0.4, 2025-12-31: 0.7}
+events:
+  a: {p: 0.5}
+questions:
+  q: signing and a
+observations:
+  - {date: 2025-02-01, source: "\\e[2J\\e[HSRC", evidence: a}
+"""
+
+
+def test_a_files_terminal_escapes_are_shown_not_obeyed() -> None:
+    """A title or a source holding terminal escapes (set the window title, write the
+    clipboard, clear the screen) is printed escaped by run and history, never raw."""
+    from pactsim.views.history import format_history
+    from pactsim.views.text import format_results
+
+    sc = pactsim.loads(ESCAPES)
+    text = format_results(pactsim.simulate(sc, n=1_000, seed=1))
+    assert "\x1b" not in text and "\x07" not in text
+    assert text.splitlines()[0] == "\\x1b]0;WINDOW-TITLE\\x07\\x1b]52;c;ZWNobyBwd25lZA==\\x07T"
+    hist = format_history(pactsim.history(sc))
+    assert "\x1b" not in hist and "source: \\x1b[2J\\x1b[HSRC" in hist

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from pactsim.errors import printable
 from pactsim.views.format import day, json_value, pct
 
 __all__ = ["format_history", "history_to_json"]
@@ -78,7 +79,8 @@ def format_history(df: pd.DataFrame) -> str:
             continue
         lines.append(f"{int(step):>3}  {day(date)}  {evidence}")
         lines += [f"{'':15}  source: {s}" for s in str(source).split(" | ")]
-    return "\n".join(lines) + "\n"
+    # the file's own words (sources, evidence) reach a terminal: escapes shown, not obeyed
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def history_to_json(df: pd.DataFrame) -> str:

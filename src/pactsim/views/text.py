@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from pactsim.errors import printable
 from pactsim.results.stats import MAX_VALUES
 from pactsim.views.display import (
     as_of_words,
@@ -160,7 +161,9 @@ def format_results(res: Results) -> str:
         if note:
             lines.append(f"  {note}")
         sections.append(lines)
-    return "\n\n".join("\n".join(line.rstrip() for line in lines) for lines in sections) + "\n"
+    # the file's own words (title, sources) reach a terminal: its escapes are shown, not obeyed
+    return "\n\n".join("\n".join(printable(line.rstrip()) for line in lines)
+                       for lines in sections) + "\n"
 
 
 def _points(share: float) -> str:
