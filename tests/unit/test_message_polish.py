@@ -110,3 +110,24 @@ def test_a_files_terminal_escapes_are_shown_not_obeyed() -> None:
     assert text.splitlines()[0] == "\\x1b]0;WINDOW-TITLE\\x07\\x1b]52;c;ZWNobyBwd25lZA==\\x07T"
     hist = format_history(pactsim.history(sc))
     assert "\x1b" not in hist and "source: \\x1b[2J\\x1b[HSRC" in hist
+
+
+def test_a_quoted_date_equal_to_a_date_key_is_a_duplicate() -> None:
+    """`'2025-06-30'` and `2025-06-30` are one point of a curve: the second was kept
+    silently (0.5 over 0.4); it is a duplicate key, located at the second."""
+    (msg,) = _problems("pactsim: 1\nid: x\n" + HEAD + "signing:\n"
+                       "  by: {2025-06-30: 0.4, '2025-06-30': 0.5, 2025-12-31: 0.7}\n")
+    assert msg.startswith("f.yaml:6:25: signing.by.2025-06-30: duplicate key '2025-06-30'")
+    # a text key that is no date is compared as text
+    sc = pactsim.loads("pactsim: 1\nid: x\n" + HEAD + "sources: {'2025-13-01': a, b: c}\n"
+                       "events:\n  e: {p: 0.5, source: b}\n")
+    assert set(sc.sources) == {"2025-13-01", "b"}
+
+
+def test_sensitivity_of_a_comparison_with_the_first_date() -> None:
+    """A question comparing a date with 0001-01-01 made the value-of-information pass
+    step a day before the first date there is (OverflowError)."""
+    sc = pactsim.loads("pactsim: 1\nid: x\n" + HEAD + "signing:\n  by: {2025-06-30: 0.4, "
+                       "2025-12-31: 0.7}\nquestions:\n  q: signing.date >= 0001-01-01\n")
+    s = pactsim.sensitivity(sc, "q")
+    assert s.base == pytest.approx(0.7)  # signed by the horizon: every date is after 0001

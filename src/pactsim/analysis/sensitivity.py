@@ -780,8 +780,9 @@ def _self_rows(sc: Scenario, expr: str) -> set[str]:
     if dated and levels is not None:  # pragma: no cover - a categorical node has no date
         return set()
     if dated:  # X happened on each day where the answer could turn, or did not happen
-        lo, hi = sc.as_of, sc.horizon
-        days = sorted({lo, hi, *(min(max(d + dt.timedelta(k), lo), hi)
+        lo, hi, one = sc.as_of, sc.horizon, dt.timedelta(days=1)
+        # clamped first: a literal may be 0001-01-01 or 9999-12-31, where a day more overflows
+        days = sorted({lo, hi, *(min(max(min(max(d, lo - one), hi + one) + k * one, lo), hi)
                                  for d in literals for k in (-1, 0, 1))})
         dates = {x: np.array([None, *days], dtype="datetime64[D]")}
         values = {x: np.arange(len(days) + 1) > 0}

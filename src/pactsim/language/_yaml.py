@@ -349,14 +349,15 @@ class _Converter:
             key = self.scalar(real, path)
             if key is _BAD:
                 continue
-            if key in first:
-                was, line = first[key]
+            same_as = _as_date(key)  # '2025-06-30' quoted is the date 2025-06-30 of a curve
+            if same_as in first:
+                was, line = first[same_as]
                 same = "" if _show(was) == _show(key) else f"; it equals key {_show(was)}"
                 self.problem(f"duplicate key {_show(key)} (first at line {line}{same}; each key "
                              "may appear once in a mapping — merge the two entries)",
                              (*path, key), key_node.start_mark, key)
                 continue
-            first[key] = (key, _pos(key_node.start_mark)[0])
+            first[same_as] = (key, _pos(key_node.start_mark)[0])
             if key not in skip:
                 self.key_positions[(*path, key)] = _pos(key_node.start_mark)
                 out[key] = self.convert(value_node, (*path, key))
@@ -385,6 +386,17 @@ class _Converter:
 _BAD = object()
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MERGE: Any = object()
+
+
+def _as_date(key: Key) -> Key:
+    """A key as duplicates are judged: an ISO date written as text is that date (the
+    schema reads ``'2025-06-30'`` as a date key too, and would keep only the last)."""
+    if isinstance(key, str) and len(key) == 10:
+        try:
+            return datetime.date.fromisoformat(key)
+        except ValueError:
+            return key
+    return key
 
 
 def _plain(value: Any) -> Any:
