@@ -131,3 +131,23 @@ def test_sensitivity_of_a_comparison_with_the_first_date() -> None:
                        "2025-12-31: 0.7}\nquestions:\n  q: signing.date >= 0001-01-01\n")
     s = pactsim.sensitivity(sc, "q")
     assert s.base == pytest.approx(0.7)  # signed by the horizon: every date is after 0001
+
+
+@pytest.mark.parametrize(("field", "value"), [("odds", 1e308), ("odds", 5e-324),
+                                                ("hazard_ratio", 1e308)])
+def test_a_factor_at_the_edge_of_the_floats_is_swung_within_them(field: str,
+                                                                 value: float) -> None:
+    """An odds factor of 1e308 doubled is inf, and 5e-324 halved is 0: the format refuses
+    both, and the whole analysis failed. The swing stops at the last finite number and
+    the smallest normal one, and its range says so."""
+    sc = pactsim.loads("pactsim: 2\nid: x\n" + HEAD + "drivers:\n  d: {dist: normal, sd: 1}\n"
+                       "signing:\n  by: {2025-06-30: 0.4, 2025-12-31: 0.7}\n"
+                       + (f"  hazard_ratio: {{d: {value!r}}}\n" if field == "hazard_ratio"
+                          else "") + "events:\n  a: {p: 0.5"
+                       + (f", odds: {{d: {value!r}}}" if field == "odds" else "") + "}\n"
+                       "questions:\n  q: a and signing\n")
+    s = pactsim.sensitivity(sc, "q", voi=False)
+    row = s.tornado.set_index("input").loc[f"{'signing' if field == 'hazard_ratio' else 'a'}"
+                                           f".{field}.d"]
+    assert 0 < row.low <= value <= row.high < float("inf")
+    assert "kept to finite numbers above 0" in row.range

@@ -105,6 +105,7 @@ import copy
 import datetime as dt
 import math
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -335,8 +336,14 @@ def inputs(sc: Scenario, *, logit_range: float = 1.0, factor: float = 2.0,
                           if isinstance(data.get("levels"), list) else None)
         for fld in ("odds", "hazard_ratio"):
             for key, f in (data.get(fld) or {}).items():
-                out.append(Input(f"{name}.{fld}.{key}", fld, float(f), float(f) / factor,
-                                 float(f) * factor, f"÷/× {factor:g}",
+                # kept finite and above 0 (a factor of 1e308 doubled is inf, which the
+                # format refuses)
+                lo_f = max(float(f) / factor, min(float(f), _TINY))
+                hi_f = min(float(f) * factor, max(float(f), sys.float_info.max))
+                how = f"÷/× {factor:g}" + ("" if (lo_f, hi_f) == (float(f) / factor,
+                                                                   float(f) * factor)
+                                           else " (kept to finite numbers above 0)")
+                out.append(Input(f"{name}.{fld}.{key}", fld, float(f), lo_f, hi_f, how,
                                  _setter(f"{top}.{fld}", data[fld], (key,))))
         if data.get("delay") is not None:
             written = data["delay"]
@@ -487,6 +494,9 @@ def _default_question(sc: Scenario) -> str:
 
 # -- which inputs can matter ------------------------------------------------------------------
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: The smallest factor a swing goes down to (the smallest normal float): a factor halved
+#: to 0 would be refused
+_TINY = sys.float_info.min
 
 
 def _parents(sc: Scenario, name: str) -> set[str]:
