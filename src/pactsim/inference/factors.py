@@ -87,20 +87,33 @@ except ImportError:  # pragma: no cover - other numpy layouts
 #: Operands one einsum call takes at most (numpy refuses more than 32); larger
 #: products are taken in steps, each folded into the result so far.
 _EINSUM_OPERANDS = 30
+#: Letters of subscripts one einsum call takes at most: numpy writes the interleaved
+#: form as one subscripts string and refuses it past about 255 characters ("subscripts
+#: list is too long": 30 factors over 13 variables), each operand's letters and a comma
+_EINSUM_LETTERS = 240
 
 
 def _product(args: Sequence[Any], out: Any) -> FloatArray:
     """``einsum(*args, out)`` for interleaved (operand, subscripts) ``args``, in steps of
-    at most :data:`_EINSUM_OPERANDS` operands (a clique can hold hundreds of factors)."""
-    if len(args) <= 2 * _EINSUM_OPERANDS:
-        return _einsum(*args, out)
+    at most :data:`_EINSUM_OPERANDS` operands and :data:`_EINSUM_LETTERS` letters (a
+    clique can hold hundreds of factors)."""
     pairs = [(args[k], args[k + 1]) for k in range(0, len(args), 2)]
+
+    def letters(subs: Sequence[Any]) -> int:
+        return sum(len(s) + 1 for s in subs) + len(out) + 2
+
+    if len(pairs) <= _EINSUM_OPERANDS and letters([s for _, s in pairs]) <= _EINSUM_LETTERS:
+        return _einsum(*args, out)
     acc: FloatArray | None = None
-    step = _EINSUM_OPERANDS - 1
-    for k in range(0, len(pairs), step):
+    k = 0
+    while k < len(pairs):
         flat: list[Any] = [] if acc is None else [acc, out]
-        for op, sub in pairs[k:k + step]:
-            flat += [op, sub]
+        subs: list[Any] = [] if acc is None else [out]
+        while k < len(pairs) and len(subs) < _EINSUM_OPERANDS and \
+                (not flat or letters([*subs, pairs[k][1]]) <= _EINSUM_LETTERS):
+            flat += [pairs[k][0], pairs[k][1]]
+            subs.append(pairs[k][1])
+            k += 1
         acc = _einsum(*flat, out)
     assert acc is not None
     return acc
