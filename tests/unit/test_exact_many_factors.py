@@ -27,3 +27,33 @@ def test_eighteen_nodes_with_twelve_odds_parents_each() -> None:
     assert abs(p - want) < 1e-12
     assert abs(pactsim.exact(sc).prob("g5").value
                - sum(math.comb(12, k) / 2**12 * 2**k / (1 + 2**k) for k in range(13))) < 1e-12
+
+
+def _conditions(k: int) -> str:
+    lines = ["pactsim: 2", "id: conds", "as_of: 2025-01-01", "horizon: 2025-12-31",
+             "signing:", "  by: {2025-12-31: 0.7}", "events:", "  x: {by: {2025-12-31: 0.5}}"]
+    lines += [f"  e{i}: {{given: ['signing.date - x.date > {i}'], "
+              "table: {true: 0.6, false: 0.4}}" for i in range(k)]
+    lines += ["questions:", "  q: e0"]
+    return "\n".join(lines) + "\n"
+
+
+def test_many_tables_over_two_dates_are_refused_by_their_total() -> None:
+    """Each condition comparing two dates holds a table over both days (2 x 365 x 365 =
+    266,450 entries here): within max_table one by one, but dozens of them filled the
+    memory. Their total is held to 4 x max_table, before they are built."""
+    import pytest
+
+    from pactsim.errors import ModelTooWideError
+    from pactsim.results.exact import exact
+
+    small = 300_000  # one table fits; three fit in 4 x 300,000; five (1,332,250) do not
+    p = exact(pactsim.loads(_conditions(3)), max_table=small).prob("q").value
+    assert abs(p - exact(pactsim.loads(_conditions(3))).prob("q").value) < 1e-12
+    with pytest.raises(ModelTooWideError, match=r"the tables of its conditions of 1,332,250 "
+                                                r"entries in all, above 4 × max_table = "
+                                                r"1,200,000"):
+        exact(pactsim.loads(_conditions(5)), max_table=small)
+    with pytest.raises(ModelTooWideError, match=r"a junction tree of \d+ cliques of "
+                                                r"[\d,]+ entries in all"):
+        exact(pactsim.loads(_conditions(4)), max_table=small)

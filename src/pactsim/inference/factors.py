@@ -1028,6 +1028,22 @@ def too_wide(entries: int, variables: Sequence[str], max_table: int,
         "this model or expression, simplify it, or raise max_table", width=len(variables))
 
 
+#: The tables of one network together (its factors, and its junction tree's cliques)
+#: hold at most this many times ``max_table`` entries: each table within ``max_table``
+#: is not enough when a model has dozens of them over two dates each.
+TOTAL_TABLES = 4
+
+
+def too_wide_in_all(entries: int, what: str, max_table: int, width: int) -> ModelTooWideError:
+    """The error for tables of ``entries`` in all, above ``TOTAL_TABLES * max_table``
+    (``width``: the variables of the network)."""
+    return ModelTooWideError(
+        f"exact inference of this model needs {what} of {entries:,} entries in all, above "
+        f"{TOTAL_TABLES} × max_table = {TOTAL_TABLES * max_table:,} (each within max_table, "
+        "but many: conditions comparing two dates hold a state per pair of days); use "
+        "pactsim.simulate for this model, simplify it, or raise max_table", width=width)
+
+
 def same_plan(a: BinaryPlan, b: BinaryPlan) -> bool:
     """Whether two plans are the same node, numbers included (so the same factor
     given the same quadrature rules)."""
@@ -1109,6 +1125,7 @@ class Network:
         changed = set() if base is None else {
             k for k in range(len(self.rules)) if self.rules[k] is not base.rules[k]}
         self.factors: list[Factor] = []
+        self._conditions_total = 0  # entries of the conditions' tables (their budget)
         for plan in model.plans:
             if self.dated is not None and (plan.index in model.timing
                                            or plan.index in model.conditions):
@@ -1157,6 +1174,11 @@ class Network:
             if any(self.card[v] != d.card(v) for v in d.condition_vars(cond)):
                 # a day it reads is not held: outside this network's question (never used)
                 return Factor((plan.index,), np.array([0.5, 0.5]))
+            # before it is built: dozens of tables over two dates would fill the memory
+            self._conditions_total += 2 * clique_entries(d.condition_vars(cond), self.card)
+            if self._conditions_total > TOTAL_TABLES * max_table:
+                raise too_wide_in_all(self._conditions_total, "the tables of its conditions",
+                                      max_table, len(self.card))
             return d.condition(cond)  # type: ignore[no-any-return]
         return d.bit_factor(plan.index, self.dplan)  # type: ignore[no-any-return]
 
@@ -1328,6 +1350,9 @@ def calibrate(net: Network, max_table: int, progress: bool | None, desc: str,
     if biggest > max_table:
         c = cliques[sizes.index(biggest)]
         raise too_wide(biggest, [net.name(v) for v in c], max_table, "of this model")
+    if sum(sizes) > TOTAL_TABLES * max_table:
+        raise too_wide_in_all(sum(sizes), f"a junction tree of {len(sizes):,} cliques",
+                              max_table, len(net.card))
     bar = _Bar(len(order), desc, _show_progress(progress, sum(sizes)))
     base_tree = None if base is None or base is net else base.tree
     try:
