@@ -1211,7 +1211,8 @@ def _failure(err: BaseException) -> tuple[str, int] | None:
     if isinstance(err, PactsimError):
         return str(err), 2
     if isinstance(err, MemoryError):
-        return "pactsim: out of memory; try a smaller -n or fewer --workers", 3
+        return ("pactsim: out of memory; try a smaller -n or fewer --workers, or, where exact "
+                "inference is used (--method), --method mc or a nearer horizon"), 3
     if isinstance(err, OSError):
         where = f"{err.filename}: " if err.filename else ""
         return f"pactsim: {where}{err.strerror or err}", 3

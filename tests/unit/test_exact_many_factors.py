@@ -57,3 +57,51 @@ def test_many_tables_over_two_dates_are_refused_by_their_total() -> None:
     with pytest.raises(ModelTooWideError, match=r"a junction tree of \d+ cliques of "
                                                 r"[\d,]+ entries in all"):
         exact(pactsim.loads(_conditions(4)), max_table=small)
+
+
+CHAIN_50Y = """\
+pactsim: 2
+id: long
+as_of: 1990-01-01
+horizon: 2039-12-31
+events:
+  m0: {by: {2039-12-31: 0.9}}
+  m1: {after: m0, delay: {by: {300: 0.5}}}
+  m2: {after: m1, delay: {by: {300: 0.5}}}
+  x: {by: {2039-12-31: 0.5}}
+  e: {given: ['x.date < m0.date'], table: {true: 0.6, false: 0.4}}
+questions:
+  q: m1.date <= 2000-12-31
+"""
+
+
+def test_tables_over_two_days_of_fifty_years_are_refused_before_they_are_built() -> None:
+    """Over 50 years a day has 18,262 states, so a law over two days is a table of 333
+    million entries (2.5 GiB): the joint law of two milestones of a chain, a milestone
+    given another, a condition comparing two dates. Each was built before the size
+    check (2.7 GB, then a MemoryError); each is refused by name before anything is
+    allocated (numpy's allocations, which tracemalloc sees, stay under 100 MiB)."""
+    import tracemalloc
+
+    import pytest
+
+    from pactsim.errors import ModelTooWideError
+    from pactsim.results.exact import exact
+
+    sc = pactsim.loads(CHAIN_50Y.replace("  e: {given: ['x.date < m0.date'], table: "
+                                         "{true: 0.6, false: 0.4}}\n", ""))
+    ex = exact(sc)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelTooWideError, match=r"for the joint law of 'm1' and 'm2' "
+                                                    r"needs a table of 333,500,644 entries"):
+            ex.prob("q", given="m2")
+        with pytest.raises(ModelTooWideError, match=r"333,500,644 entries"):
+            ex.prob("m2.date - m1.date > 5")
+        with pytest.raises(ModelTooWideError, match=r"of the condition 'x.date < m0.date' "
+                                                    r"needs a table of 667,001,288 entries"):
+            exact(pactsim.loads(CHAIN_50Y))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2**20, peak

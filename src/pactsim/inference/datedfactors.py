@@ -663,9 +663,14 @@ class Dated:
         key = (slot, given)
         if key in self._rel:
             return self._rel[key]
-        from pactsim.inference.factors import Factor
+        from pactsim.inference.factors import Factor, too_wide
 
         S = self.S
+        if given >= 0 and self.net.max_table < S * S:  # a table over two days: not built
+            raise too_wide(S * S, [f"{self.model.dated[x]} (relative day)"
+                                   for x in (given, slot)], self.net.max_table,
+                           f"for the law of '{self.model.dated[slot]}' given "
+                           f"'{self.model.dated[given]}'")
         if lay.is_root(slot):
             d = np.zeros(S)
             d[0] = 1.0
@@ -838,6 +843,10 @@ class Dated:
         lay, S, W = self.lay, self.S, self.lay.W
         r, ri = self._root_of(a)
         c = lay.meet(a, b)
+        if self.net.max_table < S * S:  # before the relative laws over two days are built
+            raise too_wide(S * S, [f"{self.model.dated[x]} (relative day)" for x in (a, b)],
+                           self.net.max_table, f"for the joint law of '{self.model.dated[a]}' "
+                           f"and '{self.model.dated[b]}'")
         La, Lb = self.rel(a, c), self.rel(b, c)
         Lc = self.rel(c)
         f = self.root_law(r)
@@ -1019,12 +1028,15 @@ class Dated:
         return self._cache[key]
 
     def _condition(self, plan: ConditionPlan) -> Factor:
-        from pactsim.inference.factors import Factor
+        from pactsim.inference.factors import Factor, too_wide
 
         m = self.model
         vars_ = self.condition_vars(plan)
         shape = [self.card(v) for v in vars_]
         n = math.prod(shape)
+        if 2 * n > self.net.max_table:  # before its states are listed
+            raise too_wide(2 * n, [self.net.name(v) for v in vars_] + [plan.name],
+                           self.net.max_table, f"of the condition '{plan.name}'")
         idx = np.arange(n)
         values: dict[str, NDArray[Any]] = {}
         dates: dict[str, NDArray[Any]] = {}

@@ -1174,8 +1174,14 @@ class Network:
             if any(self.card[v] != d.card(v) for v in d.condition_vars(cond)):
                 # a day it reads is not held: outside this network's question (never used)
                 return Factor((plan.index,), np.array([0.5, 0.5]))
-            # before it is built: dozens of tables over two dates would fill the memory
-            self._conditions_total += 2 * clique_entries(d.condition_vars(cond), self.card)
+            # before it is built: one table over two dates, or dozens of them, would fill
+            # the memory
+            over = d.condition_vars(cond)
+            entries = 2 * clique_entries(over, self.card)
+            if entries > max_table:
+                raise too_wide(entries, [self.name(v) for v in over] + [cond.name], max_table,
+                               f"of the condition '{cond.name}'")
+            self._conditions_total += entries
             if self._conditions_total > TOTAL_TABLES * max_table:
                 raise too_wide_in_all(self._conditions_total, "the tables of its conditions",
                                       max_table, len(self.card))
