@@ -151,3 +151,19 @@ def test_a_factor_at_the_edge_of_the_floats_is_swung_within_them(field: str,
                                            f".{field}.d"]
     assert 0 < row.low <= value <= row.high < float("inf")
     assert "kept to finite numbers above 0" in row.range
+
+
+def test_check_of_a_chain_past_the_calendar() -> None:
+    """80 milestones of 36,525 days each from 2150: the earliest days pass 9999-12-31,
+    where date arithmetic overflowed (a traceback); they are reported, past the calendar
+    said in words."""
+    from pactsim.analysis.check import check
+
+    lines = ["pactsim: 2", "id: x", "as_of: 2150-01-01", "horizon: 2199-12-31", "events:",
+             "  m0: {by: {2199-12-31: 0.9}}"]
+    lines += [f"  m{i}: {{after: m{i - 1}, delay: 36525}}" for i in range(1, 81)]
+    found = check(pactsim.loads("\n".join(lines) + "\n"))
+    late = [f for f in found if f.rule == "never-in-time"]
+    assert len(late) == 80
+    assert "its anchor is on 2150-01-02 at the earliest" in late[0].message
+    assert "so it is after 9999-12-31 at the earliest" in late[-1].message

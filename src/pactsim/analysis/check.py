@@ -196,7 +196,7 @@ def _check_timing(sc: Scenario, rep: _Report) -> set[str]:
     """``never-in-time``: the earliest day each dated node can happen, in file order of
     dependencies (anchors first); a node with none is reported. Returns the nodes
     reported (never-true need not say it again)."""
-    earliest: dict[str, Any] = {}
+    earliest: dict[str, int | None] = {}  # day ordinals: a chain may pass 9999-12-31
     views = sc.nodes
     order = list(sc.dated_names)
     for _ in range(len(order)):  # anchors settle in at most len(order) passes (no cycles)
@@ -207,7 +207,7 @@ def _check_timing(sc: Scenario, rep: _Report) -> set[str]:
             if views[name].timing == "curve":
                 assert isinstance(spec, Node | Signing)
                 days = [_first_day(by, sc.as_of) for _, by in spec.curve_entries()]
-                known = [d for d in days if d is not None]
+                known = [d.toordinal() for d in days if d is not None]
                 earliest[name] = min(known) if known else None
                 continue
             assert isinstance(spec, Node)
@@ -215,7 +215,7 @@ def _check_timing(sc: Scenario, rep: _Report) -> set[str]:
             assert spec.delay is not None
             if any(a not in earliest for a in spec.after.names):
                 continue
-            anchors = sorted(earliest[a] for a in spec.after.names if earliest[a] is not None)
+            anchors = sorted(e for a in spec.after.names if (e := earliest[a]) is not None)
             k = spec.after.k
             if len(anchors) < k:
                 earliest[name] = None
@@ -224,20 +224,26 @@ def _check_timing(sc: Scenario, rep: _Report) -> set[str]:
             if d.kind == "curve" and all(p <= 0 for _, p in d.points):
                 earliest[name] = None
                 continue
-            earliest[name] = anchors[k - 1] + dt.timedelta(days=_shortest(spec))
+            earliest[name] = anchors[k - 1] + _shortest(spec)
     late: set[str] = set()
     for name in order:
         when = earliest.get(name)
-        if when is None or when > sc.horizon:
+        if when is None or when > sc.horizon.toordinal():
             late.add(name)
             why = ("its curve is 0 up to the horizon" if views[name].timing == "curve" else
                    "what it follows cannot happen in time" if when is None else
-                   f"its anchor is on {when - dt.timedelta(days=_shortest(views[name].spec))} "
+                   f"its anchor is on {_on(when - _shortest(views[name].spec))} "
                    f"at the earliest and its delay is at least "
-                   f"{_days(_shortest(views[name].spec))}, so it is {when} at the earliest")
+                   f"{_days(_shortest(views[name].spec))}, so it is {_on(when)} at the earliest")
             rep.add("never-in-time", views[name].path,
                     f"'{name}' can never happen by the horizon ({sc.horizon}): {why}")
     return late
+
+
+def _on(day: int) -> str:
+    """A day ordinal as a date, or "after 9999-12-31" past the calendar."""
+    return str(dt.date.fromordinal(day)) if day <= dt.date.max.toordinal() else \
+        f"after {dt.date.max}"
 
 
 def _days(k: int) -> str:
