@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from pactsim.errors import ArgumentError, ArgumentTypeError
 
-__all__ = ["Estimate", "wilson"]
+__all__ = ["Estimate", "wilson", "wilson_many"]
 
 _Z95 = 1.959963984540054
 
@@ -37,6 +40,29 @@ def wilson(k: float, m: float, z: float = _Z95) -> tuple[float, float]:
     lo = 0.0 if k == 0 else max(0.0, center - half)
     hi = 1.0 if k == m else min(1.0, center + half)
     return (lo, hi)
+
+
+def wilson_many(k: Any, m: float, z: float = _Z95) -> tuple[Any, Any]:
+    """:func:`wilson` of each count in ``k`` (an array) out of ``m``: the same numbers,
+    in one numpy pass (a curve over every day of 50 years was 18,000 Python calls).
+
+    Examples
+    --------
+    >>> lo, hi = wilson_many(np.array([0, 50, 100]), 100)
+    >>> [wilson(k, 100) == (a, b) for k, a, b in zip((0, 50, 100), lo, hi)]
+    [True, True, True]
+    """
+    k = np.asarray(k, dtype=np.float64)
+    if m <= 0:
+        return np.zeros(k.shape), np.ones(k.shape)
+    p = k / m
+    z2 = z * z
+    denom = 1 + z2 / m
+    center = (p + z2 / (2 * m)) / denom
+    half = z / denom * np.sqrt(p * (1 - p) / m + z2 / (4 * m * m))
+    lo = np.where(k == 0, 0.0, np.maximum(0.0, center - half))
+    hi = np.where(k == m, 1.0, np.minimum(1.0, center + half))
+    return lo, hi
 
 
 @dataclass(frozen=True)

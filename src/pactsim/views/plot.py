@@ -1079,7 +1079,7 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
     colours: list[str] = []
     styles: list[str] = []
     x: Any = None
-    widest = pd.DataFrame({"lo": [0.0], "hi": [0.0]})
+    widest_half = 0.0  # the widest band (not every curve concatenated: 500 nodes x days)
     from pactsim.errors import ModelTooWideError
 
     for i, name in enumerate(names):
@@ -1088,7 +1088,9 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
             cdf = _d.date_cdf(res, name)
         except ModelTooWideError:  # exact results of a wide scenario: left out
             continue
-        widest = pd.concat([widest, cdf[["lo", "hi"]]])
+        if len(cdf):
+            widest_half = max(widest_half, float(np.nanmax(cdf.hi.to_numpy()
+                                                           - cdf.lo.to_numpy(), initial=0.0)))
         x = cdf.index.to_numpy()
         if band and draws(res) is not None:
             ax.fill_between(x, 100 * cdf.lo, 100 * cdf.hi, step="post", color=colour,
@@ -1121,7 +1123,8 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
                                  label="median date, if it happens by the horizon")]
     if band and draws(res) is not None:
         handles.append(Patch(color="#555555", alpha=0.22, linewidth=0,
-                             label=_band_label(widest)))
+                             label=_band_label(pd.DataFrame({"lo": [0.0],
+                                                             "hi": [widest_half]}))))
     ax.legend(handles=handles, loc="upper left", fontsize=8.5, frameon=False)
     _percent_axis(ax.yaxis)
     ax.set_ylabel("Chance it has happened by then", fontsize=10)
