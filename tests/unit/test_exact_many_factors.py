@@ -105,3 +105,25 @@ def test_tables_over_two_days_of_fifty_years_are_refused_before_they_are_built()
     finally:
         tracemalloc.stop()
     assert peak < 100 * 2**20, peak
+
+
+def test_score_falls_back_to_monte_carlo_for_an_item_too_wide_for_exact() -> None:
+    """Scoring an item given a milestone of a 50-year chain needs a law over two days
+    (refused as too wide): that item is scored by Monte Carlo (`method` says so), the
+    others exactly; it was the whole command refused."""
+    from pactsim.analysis.scoring import score
+    from pactsim.language.resolutions import loads_resolutions
+
+    sc = pactsim.loads(CHAIN_50Y.replace("  e: {given: ['x.date < m0.date'], table: "
+                                         "{true: 0.6, false: 0.4}}\n", ""))
+    res = loads_resolutions(
+        "resolutions: 1\nscenario: long\nsources: {s: x}\noutcomes:\n"
+        "  m1: {outcome: 1995-01-01, resolved: 1995-01-01, source: s}\n"
+        "  q: {outcome: true, given: m2, resolved: 2001-01-01, source: s}\n")
+    items = score(sc, res, n=20_000, seed=1).items.set_index("item")
+    assert items.loc["m1", "method"] == "exact"
+    assert items.loc["q", "method"] == "montecarlo"
+    ex = pactsim.exact(sc)
+    mc = pactsim.simulate(sc, n=20_000, seed=1)
+    assert items.loc["m1", "p"] == ex.prob("m1").value
+    assert items.loc["q", "p"] == mc.prob("q", given="m2").value

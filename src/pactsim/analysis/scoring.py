@@ -149,7 +149,7 @@ class _Forecast:
         if self.ex is not None:
             try:
                 return float(self.ex.prob(expr, given=given)), 0.0, "exact"
-            except ExactUnsupportedError:
+            except (ExactUnsupportedError, ModelTooWideError):  # this item: Monte Carlo
                 if self.method == "exact":
                     raise
         est = self.mc().prob(expr, given=given)
@@ -160,7 +160,7 @@ class _Forecast:
         if self.ex is not None:
             try:
                 return self.ex.date_cdf(node)["p"].to_numpy(dtype=float), "exact"
-            except ExactUnsupportedError:
+            except (ExactUnsupportedError, ModelTooWideError):
                 if self.method == "exact":
                     raise
         return self.mc().date_cdf(node)["p"].to_numpy(dtype=float), "montecarlo"
