@@ -1174,7 +1174,13 @@ def sensitivity(
 
             raise ArgumentError(f"ranges: {key!r} is not an input of scenario '{sc.id}'"
                                 + did_you_mean(key, list(by_name)))
-        lo, hi = (float(x) for x in ends)
+        try:  # 10**400 is past the floats: OverflowError
+            lo, hi = (float(x) for x in ends)
+        except (TypeError, ValueError, OverflowError):
+            lo = hi = math.nan
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ArgumentError(f"ranges: {key!r} must be (low, high), two finite numbers such "
+                                "as (0.1, 0.9)")
         by_name[key] = Input(key, by_name[key].kind, by_name[key].base, lo, hi, "given",
                              by_name[key].changes)
     items = list(by_name.values())

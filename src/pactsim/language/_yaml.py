@@ -305,8 +305,11 @@ class _Converter:
         except (ValueError, ArithmeticError, YAMLError) as exc:
             date = str(node.tag).endswith("timestamp")
             fix = "write a real date as YYYY-MM-DD" if date else "write a smaller number"
+            why = str(exc).splitlines()[0]
+            if "integer string conversion" in why:  # Python's limit, and its advice for code
+                why = "a number of more than 4,300 digits"
             message = (f"invalid {'date' if date else 'value'} {node.value[:40]!r} ("
-                       f"{str(exc).splitlines()[0]}; {fix}, or quote it to keep it as text)")
+                       f"{why}; {fix}, or quote it to keep it as text)")
             self.failed[id(node)] = message
             self.problem(message, path, node.start_mark, str(node.value))
             return _BAD

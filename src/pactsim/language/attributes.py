@@ -187,12 +187,21 @@ Problems = list[tuple[tuple[Any, ...], str, bool]]  # (path below the spec, mess
 def _shown(value: object) -> str:
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # a whole number past Python's limit for turning digits into text
+        return "a number of more than 4,300 digits"
     return text if len(text) <= 60 else text[:56] + " ..." + text[-1]
 
 
 def _is_number(v: object) -> bool:
-    return not isinstance(v, bool) and isinstance(v, int | float) and math.isfinite(float(v))
+    """A finite int or float; not a whole number past the float range (10**400)."""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return False
+    try:
+        return math.isfinite(float(v))
+    except OverflowError:
+        return False
 
 
 def _nearest(name: str, candidates: Sequence[str]) -> str:

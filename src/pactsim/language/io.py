@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pactsim.errors import ArgumentError, ArgumentTypeError, Problem, ScenarioError
-from pactsim.language._yaml import MAX_BYTES, Located, parse_yaml
+from pactsim.language._yaml import _DEEP, MAX_BYTES, MAX_DEPTH, Located, parse_yaml
 from pactsim.language.files import read_regular
 from pactsim.language.scenario import Scenario
 from pactsim.language.validate import dotted_path, validate
@@ -101,35 +101,74 @@ def from_dict(data: Mapping[str, Any], *, name: str = "<dict>") -> Scenario:
                                 "mapping such as {'pactsim': 1, 'id': ..., 'as_of': ..., "
                                 "'horizon': ...}")
     _check_name("from_dict", name)
-    broken = _surrogates(data, name)
+    broken = _unreadable(data, name)
     if broken:
         raise ScenarioError(broken)
     return validate(Located(dict(data), name, {}, {}))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: Bits of the largest whole number Python writes as text (4,300 digits, its default
+#: ``sys.get_int_max_str_digits()``); past it no message can quote the number.
+_TEXT_BITS = 14_280
+_BIGNUM = "a number of more than 4,300 digits"
+_PAST = "past the floating-point range, about 1.8e308; write a smaller number"
 
 
-def _surrogates(data: Mapping[Any, Any], name: str) -> list[Problem]:
-    """Problems for strings holding surrogate code points: text decoded wrongly, which no
-    file, terminal or page can hold. Each container is visited once, without recursion."""
+def _huge(value: object) -> bool:
+    """A whole number Python refuses to write as text (more than 4,300 digits)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value.bit_length() <= _TEXT_BITS:
+        return False
+    try:
+        repr(value)
+    except ValueError:
+        return True
+    return False
+
+
+def _field(path: tuple[Any, ...]) -> str:
+    return dotted_path([f"({_BIGNUM})" if _huge(k) else k for k in path])
+
+
+def _unreadable(data: Mapping[Any, Any], name: str) -> list[Problem]:
+    """Problems of data no file could hold, found without recursion: nesting deeper than
+    MAX_DEPTH (the YAML reader's limit, with its message; only the first), strings holding
+    surrogate code points (text decoded wrongly, which no file, terminal or page can
+    hold), and whole numbers of more than 4,300 digits, which no message can quote.
+
+    A container shared by several places is walked again only when reached deeper than
+    before (so a list holding itself is too deep, and shared data costs at most MAX_DEPTH
+    walks); its strings, numbers and keys are checked the first time only."""
     problems: list[Problem] = []
-    seen: set[int] = set()
-    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    walked: dict[int, int] = {}  # id of a container -> the deepest path length walked at
+    stack: list[tuple[tuple[Any, ...], Any, bool]] = [((), data, True)]
     while stack:
-        path, value = stack.pop()
-        if isinstance(value, str) and (bad := _SURROGATE.search(value)) is not None:
-            problems.append(Problem(
-                f"the text holds \\u{ord(bad.group()):04x}, half of a UTF-16 surrogate pair and "
-                "not a character (decode the text properly, or write the character itself)",
-                dotted_path(path), name, value=value))
-        elif isinstance(value, Mapping | list | tuple) and id(value) not in seen:
-            seen.add(id(value))
-            items = value.items() if isinstance(value, Mapping) else enumerate(value)
-            for key, item in items:
-                stack.append(((*path, key), item))
-                if isinstance(key, str) and _SURROGATE.search(key):
-                    stack.append(((*path, key), key))
+        path, value, first = stack.pop()
+        if isinstance(value, str):
+            if first and (bad := _SURROGATE.search(value)) is not None:
+                problems.append(Problem(
+                    f"the text holds \\u{ord(bad.group()):04x}, half of a UTF-16 surrogate pair "
+                    "and not a character (decode the text properly, or write the character "
+                    "itself)", _field(path), name, value=value))
+        elif _huge(value):
+            if first:
+                problems.append(Problem(f"= {_BIGNUM} is not a finite number ({_PAST})",
+                                        _field(path), name))
+        elif isinstance(value, Mapping | list | tuple):
+            if len(path) >= MAX_DEPTH:
+                return [Problem(_DEEP, _field(path), name)]
+            if walked.get(id(value), -1) >= len(path):
+                continue
+            fresh = id(value) not in walked  # its strings and numbers not checked yet
+            walked[id(value)] = len(path)
+            items = list(value.items() if isinstance(value, Mapping) else enumerate(value))
+            for key, item in reversed(items):  # popped in the order written
+                stack.append(((*path, key), item, fresh))
+                if fresh and isinstance(key, str) and _SURROGATE.search(key):
+                    stack.append(((*path, key), key, True))
+                elif fresh and _huge(key):
+                    problems.append(Problem(f"a key is {_BIGNUM}, not a finite number "
+                                            f"({_PAST})", _field(path), name))
     return problems
 
 

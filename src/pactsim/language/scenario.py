@@ -85,14 +85,27 @@ def _shown(value: object) -> str:
     """A value as written in YAML (``true``, ``null``), short; for messages."""
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # a whole number past Python's limit for turning digits into text
+        return "a number of more than 4,300 digits"
     return text if len(text) <= 60 else text[:56] + " ..." + text[-1]
+
+
+def _too_big(value: object, what: str) -> PydanticCustomError:
+    """The error for a whole number past the float range (10**400): no number of a
+    scenario is that big."""
+    return PydanticCustomError("not_finite", f"= {_shown(value)} is not a finite number "
+                               f"({what}; past the floating-point range, about 1.8e308)")
 
 
 def _number(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise PydanticCustomError("not_a_number", f"= {_shown(value)} is not a number ({what})")
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:
+        raise _too_big(value, what) from None
     if not _finite(x):
         raise PydanticCustomError(
             "not_finite", "= {value} is not a finite number ({what})", {"value": x, "what": what}
@@ -194,7 +207,10 @@ def _validate_pspec(v: object) -> float | Beta | Between:
         raise PydanticCustomError("p_spec", _not_a_p(dict(v)))
     if isinstance(v, bool) or not isinstance(v, int | float):
         raise PydanticCustomError("p_spec", _not_a_p(v))
-    x = float(v)
+    try:
+        x = float(v)
+    except OverflowError:
+        raise _too_big(v, "a probability, in [0, 1]") from None
     if not (0.0 <= x <= 1.0):  # also catches NaN
         raise PydanticCustomError(
             "p_range",
@@ -519,6 +535,13 @@ def _validate_delay(v: object) -> Delay:
                 if isinstance(d, bool) or not isinstance(d, int) or d <= 0:
                     raise PydanticCustomError("delay_by", f"by: key {_shown(d)} must be whole "
                                               "days > 0 after the anchor")
+                try:
+                    float(d)  # compiling turns the days into floats
+                except OverflowError:
+                    raise PydanticCustomError(
+                        "delay_by", f"by: key {_shown(d)} is not a finite number of days (past "
+                        "the floating-point range, about 1.8e308; write whole days > 0 after "
+                        "the anchor)") from None
                 x_spec = _validate_pspec(p)
                 if not isinstance(x_spec, float):
                     raise PydanticCustomError("delay_by", f"by: {d}: must be a plain number in "
@@ -830,6 +853,18 @@ def _validate_observation_date(v: object) -> dt.date:
         "not_a_date", f"= {_shown(v)} is not a date (dates are YYYY-MM-DD, e.g. 2024-12-01)")
 
 
+def _validate_day(v: object) -> object:
+    """A date in a time zone is refused: which day it is depends on the zone (pydantic would
+    keep its date quietly). Other values are left to pydantic's date checks."""
+    if isinstance(v, dt.datetime) and v.tzinfo is not None:
+        raise PydanticCustomError(
+            "not_a_day", f"= {v.isoformat()} must be a date without a time, YYYY-MM-DD")
+    return v
+
+
+#: ``as_of`` and ``horizon``: a date, or a datetime at midnight without a time zone.
+Day = Annotated[dt.date, BeforeValidator(_validate_day)]
+
 ObservationDate = Annotated[
     dt.date,
     BeforeValidator(_validate_observation_date),
@@ -934,8 +969,8 @@ class Scenario(_Model):
     id: str
     title: str | None = None
     description: str | None = None
-    as_of: dt.date
-    horizon: dt.date
+    as_of: Day
+    horizon: Day
     sources: dict[str, str] = Field(default_factory=dict)
     drivers: dict[str, Driver] = Field(default_factory=dict)
     events: dict[str, Node] = Field(default_factory=dict)

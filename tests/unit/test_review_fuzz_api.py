@@ -1,0 +1,188 @@
+"""Hostile input through the Python API (review-fuzz findings 4, 10, 12 and 13).
+
+Each test states the exact message or behaviour expected; each failed before its fix
+(an OverflowError, MemoryError or RecursionError traceback, or a base file's content
+quoted in an error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import time
+from pathlib import Path
+
+import pytest
+
+import pactsim
+from pactsim.errors import ArgumentError, ScenarioError
+
+SCENARIOS = Path(__file__).parents[2] / "scenarios"
+BASE = {"pactsim": 2, "id": "x", "as_of": dt.date(2025, 1, 1), "horizon": dt.date(2025, 12, 31)}
+BIG = 10**400  # past the float range: float(BIG) raises OverflowError
+BIG_SHOWN = "1" + "0" * 55 + " ...0"  # repr() cut to 60 characters
+HUGE = 10**5000  # past Python's 4,300 digits for int -> text: repr(HUGE) raises ValueError
+PAST = "past the floating-point range, about 1.8e308"
+DEEP = ("nesting deeper than 100 levels (limit MAX_DEPTH = 100 mappings and lists inside one "
+        "another; flatten the structure)")
+
+
+def _problems(data: dict) -> list[tuple[str, str]]:
+    with pytest.raises(ScenarioError) as err:
+        pactsim.from_dict(data)
+    return [(p.field, p.message) for p in err.value.problems]
+
+
+# -- 4. whole numbers past the float range ----------------------------------------------------
+@pytest.mark.parametrize(("events", "field", "message"), [
+    ({"a": {"p": BIG}}, "events.a.p",
+     f"= {BIG_SHOWN} is not a finite number (a probability, in [0, 1]; {PAST})"),
+    ({"a": {"p": {"beta": [BIG, 1]}}}, "events.a.p.beta",
+     f"= {BIG_SHOWN} is not a finite number (Beta shape parameter; {PAST})"),
+    ({"a": {"p": {"between": [0.1, BIG]}}}, "events.a.p.between",
+     f"= {BIG_SHOWN} is not a finite number (interval bound; {PAST})"),
+    ({"a": {"p": 0.5}, "b": {"p": 0.5, "odds": {"a": BIG}}}, "events.b.odds.a",
+     f"= {BIG_SHOWN} is not a finite number (an odds factor; {PAST})"),
+    ({"a": {"p": 0.5}, "b": {"given": ["a"], "table": {True: BIG, False: 0.1}}},
+     "events.b.table.true",
+     f"= {BIG_SHOWN} is not a finite number (a probability, in [0, 1]; {PAST})"),
+])
+def test_from_dict_refuses_a_whole_number_past_the_floats(events, field, message) -> None:
+    assert _problems({**BASE, "events": events}) == [(field, message)]
+
+
+def test_a_delay_by_key_past_the_floats_is_refused_not_compiled() -> None:
+    # it passed validation and crashed compiling (float(key): OverflowError)
+    data = {**BASE, "signing": {"by": {dt.date(2025, 6, 30): 0.5}},
+            "events": {"r": {"after": "signing", "delay": {"by": {BIG: 0.5}}}}}
+    assert _problems(data) == [(
+        "events.r.delay", f"by: key {BIG_SHOWN} is not a finite number of days ({PAST}; write "
+        "whole days > 0 after the anchor)")]
+
+
+@pytest.mark.parametrize(("dist", "field", "message"), [
+    (BIG, "attributes.n.dist", f"= {BIG_SHOWN} is not a quantity (not a finite number): "),
+    ({"normal": {"mean": BIG, "sd": 1}}, "attributes.n.dist.normal.mean",
+     f"= {BIG_SHOWN} must be a finite number"),
+    ({"values": {1: BIG}}, "attributes.n.dist.values[1]",
+     f"= {BIG_SHOWN} is not a probability (write a number in [0, 1])"),
+])
+def test_an_attribute_number_past_the_floats_is_refused(dist, field, message) -> None:
+    [(got_field, got)] = _problems({**BASE, "pactsim": 3, "attributes": {"n": {"dist": dist}}})
+    assert got_field == field
+    assert got.startswith(message)
+
+
+@pytest.mark.parametrize("where", ["events.a.p", "pactsim", "events", "drivers.d.sd"])
+def test_from_dict_refuses_a_number_python_cannot_write(where) -> None:
+    # more than 4,300 digits: repr() raises ValueError, so no message could quote it
+    data = {**BASE, "events": {"a": {"p": 0.5}},
+            "drivers": {"d": {"dist": "normal", "mean": 0, "sd": 1}}}
+    if where == "events":
+        data["events"] = {HUGE: {"p": 0.5}}
+        expected = [("events", "a key is a number of more than 4,300 digits, not a finite "
+                     "number (past the floating-point range, about 1.8e308; write a smaller "
+                     "number)")]
+    else:
+        *head, last = where.split(".")
+        functools.reduce(lambda d, k: d[k], head, data)[last] = HUGE
+        expected = [(where, "= a number of more than 4,300 digits is not a finite number (past "
+                     "the floating-point range, about 1.8e308; write a smaller number)")]
+    assert _problems(data) == expected
+
+
+def test_with_changes_refuses_a_whole_number_past_the_floats() -> None:
+    sc = pactsim.load(SCENARIOS / "analytic-dated.yaml")
+    expected = (f"with_changes: shock.p: = {BIG_SHOWN} is not a finite number (a probability, "
+                f"in [0, 1]; {PAST})")
+    with pytest.raises(ScenarioError) as err:
+        sc.with_changes({"shock.p": BIG})
+    assert str(err.value) == expected
+    with pytest.raises(ScenarioError) as err:
+        pactsim.exact(sc).with_changes({"shock.p": BIG})
+    assert str(err.value) == expected
+
+
+@pytest.mark.parametrize("ends", [(0, BIG), (0, float("inf")), (0, float("nan")), (0, 1, 2),
+                                  (0, "x"), 5])
+def test_sensitivity_ranges_must_be_two_finite_numbers(ends) -> None:
+    sc = pactsim.load(SCENARIOS / "analytic-dated.yaml")
+    with pytest.raises(ArgumentError) as err:
+        pactsim.sensitivity(sc, "crisis_by_q1", ranges={"shock.p": ends}, method="exact")
+    assert str(err.value) == ("ranges: 'shock.p' must be (low, high), two finite numbers such "
+                              "as (0.1, 0.9)")
+
+
+def test_a_yaml_number_of_more_than_4300_digits_is_named_so() -> None:
+    text = "pactsim: 1\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n  a: {p: 1"
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text + "0" * 5000 + "}\n", name="big.yaml")
+    assert str(err.value) == (
+        "big.yaml:6:10: events.a.p: invalid value '1" + "0" * 39 + "' (a number of more than "
+        "4,300 digits; write a smaller number, or quote it to keep it as text)")
+
+
+# -- 13. from_dict nesting and dates ----------------------------------------------------------
+def _nested(depth: int, inner: object, wrap) -> object:
+    return functools.reduce(lambda acc, _: wrap(acc), range(depth), inner)
+
+
+def test_from_dict_refuses_a_list_100000_deep_at_once() -> None:
+    start = time.perf_counter()
+    data = {**BASE, "description": _nested(100_000, [], lambda x: [x])}
+    [(field, message)] = _problems(data)
+    assert message == DEEP
+    assert field == "description" + "[0]" * 99
+    assert time.perf_counter() - start < 5  # was a RecursionError after 11 s
+
+
+def test_from_dict_refuses_a_mapping_100000_deep_and_a_list_holding_itself() -> None:
+    assert _problems({**BASE, "events": _nested(100_000, {}, lambda x: {"k": x})}) == [
+        ("events" + ".k" * 99, DEEP)]
+    loop: list[object] = []
+    loop.append(loop)
+    assert _problems({**BASE, "description": loop}) == [("description" + "[0]" * 99, DEEP)]
+
+
+def test_from_dict_nesting_limit_is_the_yaml_readers() -> None:
+    # the top mapping and 99 lists are 100 levels: allowed (then refused as not text);
+    # one more is refused as too deep, as a file nested so deep is
+    ok = _problems({**BASE, "description": _nested(98, [], lambda x: [x])})
+    assert [f for f, _ in ok] == ["description"]
+    assert ok[0][1].endswith("must be text")
+    assert _problems({**BASE, "description": _nested(99, [], lambda x: [x])}) == [
+        ("description" + "[0]" * 99, DEEP)]
+    text = ("pactsim: 1\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\ndescription: "
+            + "[" * 100 + "]" * 100 + "\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text)
+    assert err.value.problems[0].message == DEEP
+
+
+def test_shared_data_is_walked_once_per_depth() -> None:
+    # 10^30 paths to one string: the walk checks each list at most MAX_DEPTH times, and
+    # the strings of each list once (the innermost holds the string 10 times)
+    shared: object = "\ud800"
+    for _ in range(30):
+        shared = [shared] * 10
+    start = time.perf_counter()
+    from pactsim.language.io import _unreadable
+
+    problems = _unreadable({"description": shared}, "<dict>")
+    assert [p.field for p in problems] == [f"description{'[0]' * 29}[{i}]" for i in range(10)]
+    assert time.perf_counter() - start < 1
+
+
+@pytest.mark.parametrize("field", ["as_of", "horizon"])
+def test_a_date_in_a_time_zone_is_refused(field) -> None:
+    value = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+    assert _problems({**BASE, field: value}) == [
+        (field, "= 2025-06-01T00:00:00+00:00 must be a date without a time, YYYY-MM-DD")]
+    text = ("pactsim: 1\nid: x\nas_of: 2025-01-01 00:00:00+05:00\nhorizon: 2025-12-31\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name="f.yaml")
+    assert str(err.value) == ("f.yaml:3:8: as_of: = 2025-01-01T00:00:00+05:00 must be a date "
+                              "without a time, YYYY-MM-DD")
+    # a plain midnight datetime (a pandas Timestamp, say) is still its date
+    sc = pactsim.from_dict({**BASE, "as_of": dt.datetime(2025, 1, 1)})
+    assert sc.as_of == dt.date(2025, 1, 1)
