@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import pactsim
+from pactsim.analysis import spread as spread_module
 from pactsim.errors import ArgumentError, ScenarioError
 
 SCENARIOS = Path(__file__).parents[2] / "scenarios"
@@ -120,6 +121,38 @@ def test_a_yaml_number_of_more_than_4300_digits_is_named_so() -> None:
     assert str(err.value) == (
         "big.yaml:6:10: events.a.p: invalid value '1" + "0" * 39 + "' (a number of more than "
         "4,300 digits; write a smaller number, or quote it to keep it as text)")
+
+
+# -- 12. spread's outer draws are bounded -----------------------------------------------------
+def test_spread_refuses_more_outer_draws_than_the_cli_takes(monkeypatch) -> None:
+    sc = pactsim.load(SCENARIOS / "iran-russia-2024.yaml")
+    seen: list[object] = []
+    monkeypatch.setattr(spread_module, "_values", lambda *a: seen.append(a))  # never reached
+    for func, args, low in ((pactsim.spread, ("signed_by_2024",), 1), (pactsim.spreads, (), 1),
+                            (pactsim.sobol, ("signed_by_2024",), 2)):
+        with pytest.raises(ArgumentError) as err:
+            func(sc, *args, n=10**12)
+        assert str(err.value) == f"n must be between {low} and 1,000,000, not 1,000,000,000,000"
+    assert seen == []
+    assert spread_module.MAX_OUTER_N == 10**6
+
+
+def test_spread_takes_n_up_to_the_limit(monkeypatch) -> None:
+    # the limit read at each call (lowered here: 10^6 draws take two minutes)
+    monkeypatch.setattr(spread_module, "MAX_OUTER_N", 4000)
+    sc = pactsim.loads("pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "events:\n  a: {p: {beta: [2, 6]}}\n")
+    s = pactsim.spread(sc, "a", n=4000, seed=1)
+    # P(a) is the Beta(2, 6) draw itself: mean 2/8, 10% and 90% quantiles 0.07882 and
+    # 0.45256 (scipy.stats.beta(2, 6).ppf); each within 4 standard errors at n = 4000
+    # (the mean's is 0.144 / sqrt(4000) = 0.0023; the quantiles' about 0.0022 and 0.0051)
+    assert s.n == 4000
+    assert s.mean == pytest.approx(0.25, abs=0.01)
+    assert s.lo == pytest.approx(0.07882, abs=0.008)
+    assert s.hi == pytest.approx(0.45256, abs=0.02)
+    with pytest.raises(ArgumentError) as err:
+        pactsim.spread(sc, "a", n=4001, seed=1)
+    assert str(err.value) == "n must be between 1 and 4,000, not 4,001"
 
 
 # -- 13. from_dict nesting and dates ----------------------------------------------------------

@@ -110,18 +110,21 @@ from pactsim.errors import (
     ModelTooWideError,
 )
 from pactsim.language.scenario import Beta, Between, Scenario
-from pactsim.montecarlo import MAX_N
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["INNER_N", "Input", "Spread", "plot_sobol", "sobol", "spread", "spreads",
-           "uncertain_inputs"]
+__all__ = ["INNER_N", "MAX_OUTER_N", "Input", "Spread", "plot_sobol", "sobol", "spread",
+           "spreads", "uncertain_inputs"]
 
 #: Monte Carlo draws per parameter set when exact inference refuses the scenario.
 INNER_N = 4_000
+#: Most outer draws (parameter sets) :func:`spread`, :func:`spreads` and :func:`sobol`
+#: take, as the CLI's ``--spread``: they are held in memory together (10^12 of them
+#: asked for 29 TiB at once).
+MAX_OUTER_N = 1_000_000
 #: Quantiles reported as the band (an 80% band).
 BAND = (0.10, 0.90)
 _REFUSED = (ModelTooWideError, ExactUnsupportedError)
@@ -471,7 +474,7 @@ def _prepare(scenario: object, question: object, n: object, seed: object, what: 
     if not isinstance(scenario, Scenario):
         raise ArgumentTypeError(f"scenario: {what}() needs a Scenario (from pactsim.load), "
                                 f"not {type(scenario).__name__}")
-    n = _whole(n, "n", low, MAX_N)
+    n = _whole(n, "n", low, MAX_OUTER_N)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ArgumentTypeError(f"seed must be a whole number >= 0, not {seed!r}")
     name, expr = _target(scenario, question)
@@ -602,7 +605,8 @@ def spread(scenario: Scenario, question: str, n: int = 1000, seed: int = 0) -> S
         A true/false question's name, a node, or an expression
         (``"in_force.date <= 2025-12-31"``).
     n:
-        Outer draws (parameter sets).
+        Outer draws (parameter sets), at most :data:`MAX_OUTER_N` (10^6, as the
+        CLI's ``--spread``): a larger ``n`` is refused, not capped.
     seed:
         Seed of the outer draws (and of the inner Monte Carlo, if used): the
         same seed gives the same spread.
@@ -618,7 +622,7 @@ def spread(scenario: Scenario, question: str, n: int = 1000, seed: int = 0) -> S
     ------
     ArgumentError
         No uncertain inputs; a numeric question; a question the scenario
-        cannot answer (an unknown name ...).
+        cannot answer (an unknown name ...); ``n`` above :data:`MAX_OUTER_N`.
 
     Examples
     --------
@@ -747,7 +751,7 @@ def sobol(scenario: Scenario, question: str, n: int = 1024, seed: int = 0, *,
     Parameters
     ----------
     n:
-        Base samples (a power of 2).
+        Base samples (a power of 2), at most :data:`MAX_OUTER_N` (so 2^19).
     seed:
         Seed of the design (and of the inner Monte Carlo); the bootstrap uses
         ``seed + 1`` (SALib leaves it unseeded for a seed of 0). The same seed
