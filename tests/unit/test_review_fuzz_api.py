@@ -219,3 +219,37 @@ def test_a_date_in_a_time_zone_is_refused(field) -> None:
     # a plain midnight datetime (a pandas Timestamp, say) is still its date
     sc = pactsim.from_dict({**BASE, "as_of": dt.datetime(2025, 1, 1)})
     assert sc.as_of == dt.date(2025, 1, 1)
+
+
+# -- 10. extends: another file's keys are quoted only when they look like names --------------
+def _variant(tmp_path: Path, base_text: str) -> str:
+    (tmp_path / "base.yaml").write_text(base_text)
+    (tmp_path / "v.yaml").write_text("pactsim: 2\nextends: base.yaml\nid: v\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.load(tmp_path / "v.yaml")
+    return str(err.value)
+
+
+SECTIONS = ("id, as_of, horizon, sources, drivers, events, signing, pillars, attributes, "
+            "questions, observations")
+
+
+def test_extends_of_a_password_file_does_not_quote_it(tmp_path) -> None:
+    got = _variant(tmp_path, "root:$6$saltsalt$hashhashhash:20228:0:99999:7:::\n"
+                             "daemon:*:20228:0:99999:7:::\n")
+    assert got == (f"{tmp_path / 'base.yaml'}:1:1: not a pactsim scenario (no `pactsim:` "
+                   f"version and none of its sections: {SECTIONS})")
+    assert "hash" not in got and "daemon" not in got
+
+
+def test_extends_of_a_long_or_odd_key_does_not_quote_it(tmp_path) -> None:
+    for keys in (["token_" + "a" * 40], ["Secret"], ["$schema", "title"]):
+        got = _variant(tmp_path, "".join(f"{k!r}: 1\n" for k in keys))
+        assert got.endswith(f"none of its sections: {SECTIONS})")
+
+
+def test_extends_of_a_file_of_names_still_lists_them(tmp_path) -> None:
+    got = _variant(tmp_path, "foo_bar: 1\nbaz: 2\n")
+    assert got == (f"{tmp_path / 'base.yaml'}:1:1: not a pactsim scenario (no `pactsim:` "
+                   f"version and none of its sections: {SECTIONS}); its top-level keys are "
+                   "'foo_bar', 'baz'")

@@ -54,13 +54,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pactsim.errors import Problem, ScenarioError
 from pactsim.language._yaml import MAX_BYTES, Key, Located, parse_yaml
 from pactsim.language.files import read_regular
-from pactsim.language.scenario import Scenario
+from pactsim.language.scenario import NAME_PATTERN, Scenario
 from pactsim.language.validate import _v2, dotted_path, shown, validate
 from pactsim.language.variants import _sort_dates, apply_paths
 
@@ -263,12 +263,36 @@ def resolve(top: Located, text: str) -> Scenario:
     chain = _chain(top, text)
     texts = {f.located.name: f.text.splitlines() for f in chain}
     root = chain[-1]
-    sc = validate(root.located, root.text)
+    try:
+        sc = validate(root.located, root.text)
+    except ScenarioError as err:
+        raise ScenarioError([_quiet(root.located, p) for p in err.problems]) from None
     tree = _Tree.of(root.located)
     for depth in range(len(chain) - 2, -1, -1):
         sc, tree = _vary(chain[depth], sc, tree, texts)
         sc._extends = tuple(f.located.name for f in chain[depth + 1:])
     return sc
+
+
+#: Longest top-level key of a base quoted when it is not a scenario.
+_MAX_QUOTED = 40
+_KEYS_ARE = "; its top-level keys are "
+
+
+def _quiet(base: Located, problem: Problem) -> Problem:
+    """`problem` without the list of top-level keys the validator quotes when the base is
+    not a scenario, unless every key looks like a scenario's name (snake_case, at most
+    40 characters): ``extends:`` may name any file (``/etc/shadow``), whose content an
+    error must not print."""
+    data = base.data
+    cut = problem.message.find(_KEYS_ARE)
+    if (problem.field or not problem.message.startswith("not a pactsim scenario") or cut < 0
+            or not isinstance(data, Mapping)):
+        return problem
+    if all(isinstance(k, str) and len(k) <= _MAX_QUOTED and NAME_PATTERN.match(k)
+           for k in data):
+        return problem
+    return replace(problem, message=problem.message[:cut], value=None)
 
 
 def _vary(f: _File, base: Scenario, tree: _Tree,
