@@ -202,7 +202,8 @@ def test_shared_data_is_walked_once_per_depth() -> None:
     from pactsim.language.io import _unreadable
 
     problems = _unreadable({"description": shared}, "<dict>")
-    assert [p.field for p in problems] == [f"description{'[0]' * 29}[{i}]" for i in range(10)]
+    assert [p.field for p in problems] == [
+        *(f"description{'[0]' * 29}[{i}]" for i in range(10)), ""]  # "" : too many values
     assert time.perf_counter() - start < 1
 
 
@@ -253,3 +254,29 @@ def test_extends_of_a_file_of_names_still_lists_them(tmp_path) -> None:
     assert got == (f"{tmp_path / 'base.yaml'}:1:1: not a pactsim scenario (no `pactsim:` "
                    f"version and none of its sections: {SECTIONS}); its top-level keys are "
                    "'foo_bar', 'baz'")
+
+
+# -- 13 (more). shared lists and mappings: 'billion laughs' through from_dict ----------------
+def test_from_dict_refuses_data_that_expands_past_a_million_values() -> None:
+    # 10^60 leaves written out: validation quoted the value and ran out of memory
+    shared: object = "leaf"
+    for _ in range(60):
+        shared = [shared] * 10
+    start = time.perf_counter()
+    assert _problems({**BASE, "description": shared}) == [("", (
+        "the data expands to more than 1,000,000 values, counting a list or mapping used in "
+        "several places at each (limit MAX_EXPANDED = 1,000,000, against 'billion laughs'; "
+        "share fewer lists and mappings)"))]
+    assert time.perf_counter() - start < 5
+
+
+def test_from_dict_counts_each_use_of_a_shared_mapping() -> None:
+    from pactsim.language.io import _expanded
+
+    same = {"p": 0.5}  # one dict for 3,000 events: fine, and counted at each use
+    data = {**BASE, "events": {f"e{i}": same for i in range(3000)}}
+    # the top: 1 + 5 keys + 4 values; events: 1 + 3,000 keys; each event 1 + 1 key + 1 value
+    assert _expanded(data) == 1 + 5 + 4 + 1 + 3000 + 3000 * 3
+    assert len(pactsim.from_dict(data).events) == 3000
+    nested = [[1, 2], {"a": [3]}]
+    assert _expanded({"x": nested}) == 1 + 1 + 1 + (1 + 2) + (1 + 1 + (1 + 1))

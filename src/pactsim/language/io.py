@@ -169,7 +169,39 @@ def _unreadable(data: Mapping[Any, Any], name: str) -> list[Problem]:
                 elif fresh and _huge(key):
                     problems.append(Problem(f"a key is {_BIGNUM}, not a finite number "
                                             f"({_PAST})", _field(path), name))
+    if _expanded(data) > MAX_EXPANDED:  # no cycle is left: each would have been too deep
+        problems.append(Problem(_SHARED, "", name))
     return problems
+
+
+#: Most values ``from_dict`` data may hold, a list or mapping used in several places
+#: counted at each (a file holds at most MAX_NODES = 5,000).
+MAX_EXPANDED = 1_000_000
+_SHARED = (f"the data expands to more than {MAX_EXPANDED:,} values, counting a list or mapping "
+           f"used in several places at each (limit MAX_EXPANDED = {MAX_EXPANDED:,}, against "
+           "'billion laughs'; share fewer lists and mappings)")
+_CONTAINERS = (Mapping, list, tuple)
+
+
+def _expanded(data: Mapping[Any, Any]) -> int:
+    """How many values and keys `data` holds written out as a tree (at most MAX_EXPANDED
+    + 1), each shared container counted once per use; without recursion. `data` holds
+    no cycle."""
+    size: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        value, done = stack.pop()
+        if id(value) in size:
+            continue
+        items = list(value.values()) if isinstance(value, Mapping) else list(value)
+        if not done:
+            stack.append((value, True))
+            stack.extend((v, False) for v in items if isinstance(v, _CONTAINERS))
+            continue
+        total = 1 + (len(value) if isinstance(value, Mapping) else 0) + sum(
+            size[id(v)] if isinstance(v, _CONTAINERS) else 1 for v in items)
+        size[id(value)] = min(total, MAX_EXPANDED + 1)
+    return size[id(data)]
 
 
 def load(path: str | os.PathLike[str]) -> Scenario:
