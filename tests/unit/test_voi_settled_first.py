@@ -67,9 +67,50 @@ def test_a_question_on_two_dates_leaves_out_only_what_follows_both() -> None:
     assert "in_force" not in rows and {"military", "signing", "crisis"} <= set(rows)
 
 
-def test_a_question_without_dates_leaves_out_nothing_for_this_reason() -> None:
-    s, rows = _voi("crisis or military")  # military follows signing: so does drones
-    assert "drones" not in rows and "signing" in rows
-    s, rows = _voi("crisis")
-    assert not any("known only once" in n for n in s.notes)
-    assert {"military", "drones", "in_force"} <= set(rows)
+def test_a_question_on_the_text_waits_for_the_signing() -> None:
+    _s, rows = _voi("military")  # the text is known when signed: the ratifications after
+    assert "ratified_a" not in rows and "in_force" not in rows and "drones" not in rows
+    assert {"signing", "crisis"} <= set(rows)
+
+
+def test_a_question_reading_more_than_dates_and_text_leaves_out_nothing() -> None:
+    """An event without a date is not settled by any date: nothing waits for it."""
+    for q in ("crisis", "crisis or military", "early and crisis"):
+        s, rows = _voi(q)
+        assert not any("known only once" in n for n in s.notes), q
+        assert {"ratified_a", "in_force"} <= set(rows), q
+
+
+# found by the review of 2026-12-01: what the first rule (every gate a "follows", every
+# question) dropped, though it can be learnt before the question resolves
+REVIEWED = {
+    # the question is still open after the signing (z is known at the horizon), and the
+    # ratification, after the signing, says much about z
+    "and": ("signing:\n  by: {2025-03-31: 0.3, 2025-06-30: 0.7, 2025-12-31: 0.9}\nevents:\n"
+            "  ratified: {after: signing, delay: {median: 60, p90: 150}, p: 0.5}\n"
+            "  z: {given: [ratified], table: {true: 0.95, false: 0.05}}\n",
+            "signing.date <= 2025-06-30 and z", "ratified"),
+    # an event that requires the signing is not the text: it may be learnt later
+    "requires": ("signing:\n  by: {2025-03-31: 0.3, 2025-06-30: 0.7, 2025-12-31: 0.9}\n"
+                 "events:\n  ratified: {after: signing, delay: {median: 60, p90: 150}, "
+                 "p: 0.5}\n  relief: {given: [ratified], table: {true: 0.9, false: 0.1}, "
+                 "requires: [signing]}\n", "relief", "ratified"),
+    # requires orders nothing in time: x has its own date, often before a's
+    "gate": ("events:\n  a: {by: {2025-03-31: 0.1, 2025-06-30: 0.4, 2025-12-31: 0.7}}\n"
+             "  x: {by: {2025-02-28: 0.5, 2025-12-31: 0.8}, requires: [a]}\n"
+             "  b: {by: {2025-02-28: 0.6, 2025-12-31: 0.8}}\n"
+             "  m: {after: b, delay: {median: 10, p90: 30}, requires: [a]}\n",
+             "a.date <= 2025-09-30", "x"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REVIEWED))
+def test_what_can_be_learnt_first_is_kept(case: str) -> None:
+    body, q, node = REVIEWED[case]
+    sc = pactsim.loads("pactsim: 2\nid: r\nas_of: 2025-01-01\nhorizon: 2025-12-31\n" + body)
+    s = pactsim.sensitivity(sc, q)
+    assert node in set(s.voi.node), case
+    assert not any("known only once" in n for n in s.notes), case
+    r = s.voi.set_index("node").loc[node]  # by its definition, from exact P(Q | X)
+    ex = pactsim.exact(sc)
+    assert r.q_if_true == pytest.approx(ex.prob(q, given=node).value, abs=1e-12)

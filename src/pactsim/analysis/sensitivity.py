@@ -48,10 +48,12 @@
    ``Σ_x P(x)(P(Q|x) − P(Q))²`` (the variance of the updated forecast) and of
    the expected log loss, which is the mutual information I(Q; X) in nats.
    Within each group rows are ranked by the Brier reduction ("what to watch").
-   A node that can only be learnt once the question is settled (it follows
-   every dated node the question reads, through its gates, its pillar or its
-   anchors: the text and the ratifications for a question on the signing date)
-   is left out, and a note names it.
+   Where the question reads nothing but dated nodes and the text (pillars and
+   clauses, known when signed), a node that can only be learnt once it is
+   settled (it follows each of them in time, as a milestone after them or the
+   text after the signing: the text and the ratifications for a question on the
+   signing date) is left out, and a note names it; ``requires`` orders nothing
+   in time.
    An event drawn given the signing (e.g. ``requires: [signing]``) is part of
    the agreement, not context: it is ranked with the others.
    A categorical node X is learnt as present / absent (row ``X``), one
@@ -817,32 +819,34 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
     """``(nodes, after)``: the nodes that cannot be learnt before the question ``expr``
     resolves, and the dated nodes they wait for.
 
-    The question resolves once the dated nodes it reads have happened (or the day it
-    compares them with has passed); reading a node that follows the signing (a pillar,
-    a clause, an event that requires it) counts as reading the signing: the text is
-    known when it is signed. A node that follows *each* of those (it requires them,
-    through its gates, its pillar or its anchors, after all of them) is known only
-    after they have happened, when the question is settled: learning it first is not
-    possible, so it has no value of information in the sense of "what to watch".
-    Empty when the question reads no dated node.
+    Only where the question is settled by dated nodes alone: every node it reads (itself
+    or through the questions it names) is a dated node (its date or whether it happened)
+    or a pillar or clause, which is known when the text is signed (it counts as reading
+    the signing). The question then resolves once those dated nodes have happened, or
+    cannot any more. A node that follows *each* of them in time (a milestone after
+    them, through anchors after one or all of theirs; a pillar or clause after the
+    signing) happens only later: learning it first is not possible, so it has no value
+    of information in the sense of "what to watch". ``requires`` orders nothing in time
+    (a gated node keeps its own date), and a question reading anything else (an event
+    without a date, a driver, an attribute) leaves out nothing.
     """
-    from pactsim.inference.compile import compile_scenario
-    from pactsim.inference.dated import MilestonePlan
     from pactsim.language import expr as _expr
 
-    model = compile_scenario(sc)
-    nexts: dict[int, list[int]] = {}
-    for plan in model.plans:
-        for g in plan.gates_true:
-            nexts.setdefault(g, []).append(plan.index)
-    for i, t in model.timing.items():
-        if isinstance(t, MilestonePlan) and t.need >= len(t.anchors):
-            for a in t.anchors:
-                nexts.setdefault(model.index[model.dated[a]], []).append(i)
+    views = sc.nodes
+    nexts: dict[str, list[str]] = {}
+    for name, view in views.items():
+        after = getattr(view.spec, "after", None) if view.timing == "milestone" else None
+        if after is not None and after.k >= len(after.names):
+            for a in after.names:
+                nexts.setdefault(a, []).append(name)
+        if view.kind == "pillar" and "signing" in views:
+            nexts.setdefault("signing", []).append(name)
+        if view.kind == "clause" and view.pillar is not None:
+            nexts.setdefault(view.pillar, []).append(name)
 
-    def after(i: int) -> set[int]:
-        seen: set[int] = set()
-        todo = list(nexts.get(i, ()))
+    def later(x: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(nexts.get(x, ()))
         while todo:  # a worklist: no recursion on the length of a chain
             j = todo.pop()
             if j not in seen:
@@ -865,18 +869,16 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
                     todo.append(_expr.parse(sc.question_text(e.name)))
             elif isinstance(e, _expr.DateOf | _expr.Name):
                 read.add(e.name)
-    waits = {x for x in read if x in dated}
-    if "signing" in model.index and "signing" not in waits:
-        signed = after(model.index["signing"])
-        if any(model.index.get(x, -1) in signed for x in read):
-            waits.add("signing")
+    text = {x for x in read if x in views and views[x].kind in ("pillar", "clause")}
+    if not read or any(x not in dated and x not in text for x in read):
+        return set(), []  # something it reads is not settled by a date
+    waits = (read & dated) | ({"signing"} if text and "signing" in views else set())
     if not waits:
         return set(), []
-    common: set[int] | None = None
+    common: set[str] | None = None
     for x in waits:
-        common = after(model.index[x]) if common is None else common & after(model.index[x])
-    names = {model.names[i].partition("=")[0] for i in common or ()}
-    return names - waits - read, sorted(waits)
+        common = later(x) if common is None else common & later(x)
+    return (common or set()) - waits - read, sorted(waits)
 
 
 def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
