@@ -667,7 +667,7 @@ class Dated:
 
         S = self.S
         if given >= 0 and self.net.max_table < S * S:  # a table over two days: not built
-            raise too_wide(S * S, [f"{self.model.dated[x]} (relative day)"
+            raise too_wide(S * S, [f"{self.model.dated[x]}.date"
                                    for x in (given, slot)], self.net.max_table,
                            f"for the law of '{self.model.dated[slot]}' given "
                            f"'{self.model.dated[given]}'")
@@ -844,7 +844,7 @@ class Dated:
         r, ri = self._root_of(a)
         c = lay.meet(a, b)
         if self.net.max_table < S * S:  # before the relative laws over two days are built
-            raise too_wide(S * S, [f"{self.model.dated[x]} (relative day)" for x in (a, b)],
+            raise too_wide(S * S, [f"{self.model.dated[x]}.date" for x in (a, b)],
                            self.net.max_table, f"for the joint law of '{self.model.dated[a]}' "
                            f"and '{self.model.dated[b]}'")
         La, Lb = self.rel(a, c), self.rel(b, c)
