@@ -800,7 +800,7 @@ class ReferenceSampler:
             curve = rows[tuple(bool(env[g]) for g in given)]
             h = math.exp(log_sum(env, binary, driver))
             target = 1.0 - rng.random()  # the day t is the first with P(date <= t) > u
-            day = first(lambda t: (1.0 - curve[t]) ** h, 1, span, target)
+            day = first(lambda t: max(0.0, 1.0 - curve[t]) ** h, 1, span, target)
             ok = day is not None and all(env[m] for m in must) and not any(env[x] for x in never)
             env[name] = ok
             env[key] = as_of + day if ok and day is not None else None
@@ -831,7 +831,8 @@ class ReferenceSampler:
                 else:
                     h = math.exp(log_sum(env, binary, driver))
                     target = 1.0 - rng.random()
-                    offset = first(lambda j: (1.0 - cdf(j)) ** h, 0, horizon - anchor, target)
+                    offset = first(lambda j: max(0.0, 1.0 - cdf(j)) ** h, 0,
+                                   horizon - anchor, target)
             ok = (ever and offset is not None and anchor is not None
                   and all(env[m] for m in must) and not any(env[x] for x in never))
             env[name] = ok
