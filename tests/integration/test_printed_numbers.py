@@ -928,7 +928,8 @@ def test_timeline_timing_echoes_the_file(text: str) -> None:
 def test_readme_backtest_sentence_matches_score(scored: tuple[str, dict[str, Any]]) -> None:
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     m = re.search(r"mean Brier score of ([\d.]+) for the flagship \((\d+) items; ([\d.]+) for "
-                  r"always saying 0\.5, ([\d.]+) for the base rate\) and ([\d.]+) for the "
+                  r"always saying 0\.5, ([\d.]+) for the base rate of the items of both files "
+                  r"scored together, as `pactsim score` does with the two\) and ([\d.]+) for the "
                   r"Russia–DPRK file \((\d+) items; its base-rate baseline, ([\d.]+),", readme)
     assert m, "the README's backtest sentence moved"
     date_log = re.search(r"only just \(log ([\d.]+) against ([\d.]+)\)", readme)

@@ -48,9 +48,8 @@
    ``Σ_x P(x)(P(Q|x) − P(Q))²`` (the variance of the updated forecast) and of
    the expected log loss, which is the mutual information I(Q; X) in nats.
    Within each group rows are ranked by the Brier reduction ("what to watch").
-   Where the question reads nothing but dated nodes and the text (pillars and
-   clauses, known when signed), a node that can only be learnt once it is
-   settled (it follows each of them in time, as a milestone after them or the
+   Where the question reads nothing but dated nodes, a node that can only be
+   learnt once it is settled (it follows each of them in time, as a milestone after them or the
    text after the signing: the text and the ratifications for a question on the
    signing date) is left out, and a note names it; ``requires`` orders nothing
    in time.
@@ -820,13 +819,14 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
     resolves, and the dated nodes they wait for.
 
     Only where the question is settled by dated nodes alone: every node it reads (itself
-    or through the questions it names) is a dated node (its date or whether it happened)
-    or a pillar or clause, which is known when the text is signed (it counts as reading
-    the signing). The question then resolves once those dated nodes have happened, or
-    cannot any more. A node that follows *each* of them in time (a milestone after
-    them, through anchors after one or all of theirs; a pillar or clause after the
-    signing) happens only later: learning it first is not possible, so it has no value
-    of information in the sense of "what to watch". ``requires`` orders nothing in time
+    or through the questions it names) is a dated node (its date or whether it
+    happened). The question then resolves once those dated nodes have happened, or
+    cannot any more. (A question on the text is not: its pillars and clauses are all
+    known at the signing, and learning one of them is learning the text.) A node that
+    follows *each* of them in time (a milestone after them, through anchors after one
+    or all of theirs; a pillar or clause after the signing) happens only later:
+    learning it first is not possible, so it has no value of information in the sense
+    of "what to watch". ``requires`` orders nothing in time
     (a gated node keeps its own date), and a question reading anything else (an event
     without a date, a driver, an attribute) leaves out nothing.
     """
@@ -869,12 +869,9 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
                     todo.append(_expr.parse(sc.question_text(e.name)))
             elif isinstance(e, _expr.DateOf | _expr.Name):
                 read.add(e.name)
-    text = {x for x in read if x in views and views[x].kind in ("pillar", "clause")}
-    if not read or any(x not in dated and x not in text for x in read):
+    if not read or any(x not in dated for x in read):
         return set(), []  # something it reads is not settled by a date
-    waits = (read & dated) | ({"signing"} if text and "signing" in views else set())
-    if not waits:
-        return set(), []
+    waits = read
     common: set[str] | None = None
     for x in waits:
         common = later(x) if common is None else common & later(x)
