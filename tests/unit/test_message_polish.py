@@ -167,3 +167,23 @@ def test_check_of_a_chain_past_the_calendar() -> None:
     assert len(late) == 80
     assert "its anchor is on 2150-01-02 at the earliest" in late[0].message
     assert "so it is after 9999-12-31 at the earliest" in late[-1].message
+
+
+def test_validating_ordinary_intervals_imports_no_optimizer() -> None:
+    """Checking that each `between` fits a Beta imported scipy.optimize (and, before,
+    scipy.stats): half of a `pactsim validate`. An interval away from 0 and 1 always fits
+    and is fitted when first used; one near the edges is still fitted at once."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    flagship = Path(__file__).resolve().parents[2] / "scenarios" / "iran-russia-2024.yaml"
+    code = ("import sys, pactsim\n"
+            f"sc = pactsim.load({str(flagship)!r})\n"
+            "print('scipy.optimize' in sys.modules, 'scipy.stats' in sys.modules)\n"
+            "pactsim.loads('pactsim: 1\\nid: x\\nas_of: 2025-01-01\\nhorizon: 2025-12-31\\n'\n"
+            "              'events:\\n  a: {p: {between: [1.0e-9, 3.0e-9]}}\\n')\n"
+            "print('scipy.optimize' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False", "True"], out
