@@ -178,7 +178,7 @@ class Between(_Model):
                 "(write p: 0, or a beta: [a, b] spec for such an extreme belief)",
                 {"lo": lo, "hi": hi},
             )
-        if _ORDINARY <= lo and hi <= 1 - _ORDINARY and hi - lo >= _ORDINARY:
+        if lo >= _ORDINARY and hi <= 1 - _ORDINARY and hi - lo >= _ORDINARY:
             # fitted when first drawn or computed: such an interval always fits (the
             # check below imports scipy.optimize, half of a `pactsim validate`)
             return (lo, hi)
