@@ -59,8 +59,10 @@ def test_features_are_reached_often_enough() -> None:
     """Over 120 examples each feature named in the docs appears at least a few times."""
     counts: dict[str, int] = {}
 
+    # derandomized: the same 120 examples every run (drawn at random, a feature seen in
+    # about one example in ten came out under 5 now and then, and the test flapped)
     @settings(max_examples=120, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+              suppress_health_check=list(HealthCheck), derandomize=True)
     @given(pst.scenarios(dated=True, categorical=True, attributes=True))
     def look(sc: pactsim.Scenario) -> None:
         seen = set()
