@@ -26,7 +26,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -825,6 +825,8 @@ def _curve_plan(name: str, spec: Node | Signing, i: int, slot: int, index: dict[
                      _hazard(spec, index, driver_index), gates_true, gates_false)
 
 
+AfterMode = Literal["one", "all", "any", "at_least"]  # MilestonePlan.mode, After.mode
+
 #: Steps the search for anchors that follow one another may take in one compile; past
 #: it, anchors are kept as written (the same draws; exact inference may then refuse).
 _FOLLOW_BUDGET = 1 << 18
@@ -857,7 +859,7 @@ class _Follows:
                 todo.extend(self.links.get(x, ()))
         return seen
 
-    def anchors(self, after: After) -> tuple[tuple[str, ...], int, str]:
+    def anchors(self, after: After) -> tuple[tuple[str, ...], int, AfterMode]:
         """``after``'s anchors, need and mode with those that cannot change its anchor
         day left out: after all, an anchor another anchor follows (the latest is never
         it); after any, an anchor that follows another (the earliest is never it). The
@@ -897,5 +899,5 @@ def _milestone_plan(name: str, spec: Node, i: int, slot: dict[str, int], index: 
         delay = DelayPlan("curve", points=np.array([0.0, *(float(k) for k, _ in d.points)]),
                           cum=np.array([0.0, *(p for _, p in d.points)]))
     return MilestonePlan(name, i, slot[name], tuple(slot[a] for a in names), need,
-                         mode, delay, horizon, _hazard(spec, index, driver_index),  # type: ignore[arg-type]
+                         mode, delay, horizon, _hazard(spec, index, driver_index),
                          span=horizon - as_of)

@@ -1171,12 +1171,12 @@ class Network:
         d = self.dated
         if plan.index in self.model.conditions:
             cond = self.model.conditions[plan.index]
-            if any(self.card[v] != d.card(v) for v in d.condition_vars(cond)):
+            over = d.condition_vars(cond)
+            if any(self.card[v] != d.card(v) for v in over):
                 # a day it reads is not held: outside this network's question (never used)
                 return Factor((plan.index,), np.array([0.5, 0.5]))
             # before it is built: one table over two dates, or dozens of them, would fill
             # the memory
-            over = d.condition_vars(cond)
             entries = 2 * clique_entries(over, self.card)
             if entries > max_table:
                 raise too_wide(entries, [self.name(v) for v in over] + [cond.name], max_table,
