@@ -1,6 +1,8 @@
-"""A clique holding many factors over many variables: numpy's einsum refuses a
-subscripts string of more than about 255 letters ("subscripts list is too long"), so
-the product is taken in steps of at most 240 letters (and 30 operands)."""
+"""Exact inference at the edges of its size: a clique of many factors over many
+variables (numpy's einsum refuses a subscripts string of more than about 255 letters,
+so the product is taken in steps of at most 240 letters and 30 operands), tables over
+two days of a long horizon (refused before they are built), the total of a network's
+tables (4 x max_table), and score's fall-back to Monte Carlo for an item too wide."""
 
 from __future__ import annotations
 
