@@ -25,10 +25,13 @@ it did not happen). Three plans:
 
 from __future__ import annotations
 
+import hashlib
 import math
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import Any, Literal
+from functools import cached_property
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -352,37 +355,79 @@ def _invert(days: NDArray[np.int64], cum: NDArray[np.float64], u: NDArray[np.flo
     return out
 
 
+class _CurveDays:
+    """The per-day part of a curve's tables, shared by every curve node with the same
+    points, rows and folded hazard (see :func:`_shared`)."""
+
+    def __init__(self, plan: CurvePlan, fold: bool, per_draw: bool, tabled: bool) -> None:
+        as_of = int(plan.days[0])
+        width = int(plan.days[-1]) - as_of + 1
+        hz = plan.hazard
+        self.steps: _Steps | None = None
+        self.cum = np.zeros((0, width))
+        if tabled:
+            grid = np.arange(as_of, as_of + width, dtype=np.float64)
+            base = np.array([np.interp(grid, plan.days, row) for row in plan.cum])
+            self.cum = _with_hazard(base, hz.logf) if fold else base
+            self.steps = _Steps(self.cum, floats=per_draw)
+        #: ``steps``' answers as day numbers (NAT: not by the horizon; a bin that
+        #: straddles a step: :data:`_HARD`, searched per key)
+        self.day_flat = np.zeros(0, dtype=np.int64)
+        if self.steps is not None and not per_draw:
+            k = self.steps.flat
+            self.day_flat = np.where(k < 0, _HARD, np.where(k < width, k + as_of, NAT))
+
+
 class _CurveTables:
     """How a curve node is drawn. ``steps``: per-day step tables over ``parents`` (its
     table parents and, folded in, its binary hazard parents), ``cum[r, k]`` = P(happened
     by ``as_of + k``); ``None`` when they would pass :data:`_TABLE_BUDGET`, and the day
     is then found from the curve's points. ``per_draw``: a hazard left to each draw
-    (a driver's, or binary parents too many to fold)."""
+    (a driver's, or binary parents too many to fold). Nodes with the same curves
+    share one set of per-day tables (500 events with one ``by`` curve cost one)."""
 
     def __init__(self, plan: CurvePlan) -> None:
-        as_of = int(plan.days[0])
-        width = int(plan.days[-1]) - as_of + 1
         given_rows = plan.cum.shape[0]
+        width = int(plan.days[-1]) - int(plan.days[0]) + 1
         hz = plan.hazard
         fold = bool(hz.parents) and not hz.drivers and \
             given_rows << len(hz.parents) <= _FOLD_ROWS and \
             (given_rows << len(hz.parents)) * width <= _TABLE_BUDGET
-        self.as_of = as_of
+        self.as_of = int(plan.days[0])
         self.per_draw = bool(hz) and not fold
         self.parents = plan.given + (hz.parents if fold else ())
-        self.steps: _Steps | None = None
-        self.cum = np.zeros((0, width))
-        if (given_rows << (len(hz.parents) if fold else 0)) * width <= _TABLE_BUDGET:
-            grid = np.arange(as_of, as_of + width, dtype=np.float64)
-            base = np.array([np.interp(grid, plan.days, row) for row in plan.cum])
-            self.cum = _with_hazard(base, hz.logf) if fold else base
-            self.steps = _Steps(self.cum, floats=self.per_draw)
-        #: ``steps``' answers as day numbers (NAT: not by the horizon; a bin that
-        #: straddles a step: :data:`_HARD`, searched per key)
-        self.day_flat = np.zeros(0, dtype=np.int64)
-        if self.steps is not None and not self.per_draw:
-            k = self.steps.flat
-            self.day_flat = np.where(k < 0, _HARD, np.where(k < width, k + as_of, NAT))
+        tabled = (given_rows << (len(hz.parents) if fold else 0)) * width <= _TABLE_BUDGET
+        key = ("curve", _digest(plan.days, plan.cum, hz.logf if fold else np.zeros(0)),
+               fold, self.per_draw, tabled)
+        self._days = _shared(key, lambda: _CurveDays(plan, fold, self.per_draw, tabled))
+        self.steps = self._days.steps
+        self.cum = self._days.cum
+        self.day_flat = self._days.day_flat
+
+
+_T = TypeVar("_T")
+#: Tables in use, by what defines them: plans with equal curves or delays share one
+#: (held weakly: a table lives as long as a plan uses it, never longer).
+_SHARED: weakref.WeakValueDictionary[tuple[Any, ...], Any] = weakref.WeakValueDictionary()
+
+
+def _digest(*arrays: NDArray[Any]) -> bytes:
+    """A content key of ``arrays`` (their shapes and bytes)."""
+    h = hashlib.blake2b(digest_size=32)
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(repr((a.dtype.str, a.shape)).encode())
+        h.update(a.tobytes())
+    return h.digest()
+
+
+def _shared(key: tuple[Any, ...], build: Callable[[], _T]) -> _T:
+    """The table ``key`` names, built by ``build`` unless a live plan already holds it."""
+    found = _SHARED.get(key)
+    if found is None:
+        found = build()
+        _SHARED[key] = found
+    return found
 
 
 def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
@@ -468,19 +513,17 @@ class _DelayTables:
         self.parents: tuple[int, ...] = hz.parents if fold else ()
         d = plan.delay
         # milestones with the same delay share one table (a chain of 200 costs one)
-        self.steps = _delay_steps(d.kind, d.days, d.mu, d.sigma, d.points.tobytes(),
-                                  d.cum.tobytes(), plan.span,
-                                  tuple(map(float, hz.logf)) if fold else (), self.per_draw)
+        logf = hz.logf if fold else np.zeros(0)
+        key = ("delay", d.kind, d.days, d.mu, d.sigma, _digest(d.points, d.cum, logf),
+               plan.span, self.per_draw)
+        self.steps = _shared(key, lambda: _delay_steps(d, plan.span, logf, self.per_draw))
         self.cum = self.steps.cum
 
 
-@lru_cache(maxsize=64)
-def _delay_steps(kind: str, days: int, mu: float, sigma: float, points: bytes, cum: bytes,
-                 span: int, logf: tuple[float, ...], floats: bool) -> _Steps:
-    delay = DelayPlan(kind, days, mu, sigma, np.frombuffer(points),  # type: ignore[arg-type]
-                      np.frombuffer(cum))
+def _delay_steps(delay: DelayPlan, span: int, logf: NDArray[np.float64],
+                 floats: bool) -> _Steps:
     base = delay.cdf(np.arange(span + 1, dtype=np.float64))[None, :]
-    return _Steps(_with_hazard(base, np.array(logf)) if logf else base, floats=floats)
+    return _Steps(_with_hazard(base, logf) if logf.shape[0] else base, floats=floats)
 
 
 def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
