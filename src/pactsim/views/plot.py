@@ -61,6 +61,9 @@ DARK, LIGHT, GREY, ACCENT = "#2f5d8a", "#9cbad8", "#d0d0d0", "#c45a1b"
 #: One colour per dated node of a timeline (signing first, in DARK); then they repeat.
 PALETTE = (DARK, ACCENT, "#3a8a4f", "#8a4fa0", "#b8860b", "#4aa3a8", "#a0404a", "#666666")
 _Z95 = 1.959963984540054
+#: Curves :func:`timeline` draws at most unless told which: each colour of
+#: :data:`PALETTE` solid, then dashed.
+TIMELINE_CURVES = 2 * len(PALETTE)
 #: Characters of an edit's label in the diff waterfall: ``path: before → after`` up to this,
 #: else the edit's name (a long group cut as the text table cuts it).
 _EDIT_WIDTH = 46
@@ -1062,6 +1065,8 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
     happens by the horizon. Each curve is labelled at its right end with its
     chance by the horizon; labels are moved apart so they never overlap, in the
     order of the curves' ends, and joined to them by leader lines that never cross.
+    Without ``nodes``, at most :data:`TIMELINE_CURVES` curves are drawn (the first
+    ones; the subtitle says how many are left out): more could not be told apart.
     ``heading=False`` leaves out the title and the run line.
 
     Examples
@@ -1072,6 +1077,9 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
     if not names:
         raise PactsimError("this scenario has no dated nodes (signing, dated events, "
                            "milestones), so no timeline")
+    left_out = len(names) - TIMELINE_CURVES if nodes is None else 0
+    if left_out > 0:
+        names = names[:TIMELINE_CURVES]
     own = ax is None
     fig, ax = _start(ax, (9.5, 5.0))
     ends: list[float] = []
@@ -1130,8 +1138,11 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
     ax.set_ylabel("Chance it has happened by then", fontsize=10)
     ax.set_xlabel("Date (on or before)", fontsize=10)
     _frame(ax, "y")
-    _titles(ax, res, "When will each step happen?",
-            f"Right: chance by the horizon ({res.scenario.horizon})", heading=heading)
+    note = f"Right: chance by the horizon ({res.scenario.horizon})"
+    if left_out > 0:
+        note += (f". The first {TIMELINE_CURVES} of {TIMELINE_CURVES + left_out:,} dated "
+                 "steps (nodes= picks others)")
+    _titles(ax, res, "When will each step happen?", note, heading=heading)
     return fig if own else ax
 
 
