@@ -1029,13 +1029,15 @@ def build_parser() -> argparse.ArgumentParser:
         "Exact inference where it works (no noise); elsewhere Monte Carlo with the same\n"
         "seed for every variant (common random numbers); the output says which.\n\n"
         "examples:\n"
+        "  pactsim sensitivity scenario.yaml   # the first true/false question\n"
         "  pactsim sensitivity scenario.yaml --question in_force_by_2025\n"
         "  pactsim sensitivity scenario.yaml -q 'in_force.date <= 2025-06-30' --top 5\n"
         "  pactsim sensitivity scenario.yaml -q in_force.median --format json -o s.json")
     p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
-    p.add_argument("-q", "--question", required=True, metavar="Q", action=_Once,
+    p.add_argument("-q", "--question", default=None, metavar="Q", action=_Once,
                    help="a question's name, a binary node, a true/false expression, or "
-                        "NODE.median (a dated node's median date if it happens)")
+                        "NODE.median (a dated node's median date if it happens); default: "
+                        "the first true/false question, as the report takes it")
     p.add_argument("--top", type=_top, default=15, metavar="K",
                    help="rows of each table (default 15)")
     format_option(p, ["json"], "the tornado and what to watch as tables", "text")

@@ -1,4 +1,4 @@
-"""`pactsim sensitivity FILE -q Q` and the report's "What drives it", called in-process."""
+"""`pactsim sensitivity FILE [-q Q]` and the report's "What drives it", called in-process."""
 
 from __future__ import annotations
 
@@ -65,8 +65,8 @@ def test_errors_are_one_line_and_exit_2(two, tmp_path, capsys):
     assert code == 2 and "true/false" in err and len(err.strip().splitlines()) == 1
     code, _out, err = call(capsys, "sensitivity", tmp_path / "missing.yaml", "-q", "both")
     assert code == 2 and len(err.strip().splitlines()) == 1
-    code, _out, err = call(capsys, "sensitivity", two)  # -q is required
-    assert code == 2 and "--question" in err
+    code, _out, err = call(capsys, "sensitivity", two, "-q", "both", "-q", "both")
+    assert code == 2 and "given twice" in err.strip().splitlines()[-1]
     code, _out, err = call(capsys, "sensitivity", two, "-q", "both", "--top", "0")
     assert code == 2 and "at least 1" in err
 
@@ -95,3 +95,19 @@ def test_report_has_what_drives_it(two, tmp_path, capsys):
     assert questions < drives
     assert page.index("<h2>", questions + 1) == drives  # right after the questions
     assert "tornado of both" in page and "What to watch" in page
+
+
+def test_without_a_question_the_first_true_false_one(two, tmp_path, capsys):
+    """Without -q, the first true/false question (as the report and the Python API take
+    it): the same output as -q naming it. A file whose first question is a count takes
+    the first true/false one after it."""
+    code, out, err = call(capsys, "sensitivity", two)
+    assert code == 0, err
+    _, named, _ = call(capsys, "sensitivity", two, "-q", "both")
+    assert out == named and "question: P(both) = " in out
+    counted_first = tmp_path / "counted.yaml"
+    counted_first.write_text(TWO.replace("  both: a and b\n  n: count(a, b)\n",
+                                         "  n: count(a, b)\n  only_b: b and not a\n"))
+    code, out, err = call(capsys, "sensitivity", counted_first)
+    assert code == 0, err
+    assert "question: P(only_b) = " in out
