@@ -673,6 +673,18 @@ class _Engine:
         return a, b, abs(ch) if not math.isnan(ch) else math.nan, se, "mc"
 
 
+def _unchanged(item: Input) -> bool:
+    """Both ends of ``item``'s range write the file's own value (``delay: 1`` ×0.8/×1.2
+    is 1 day at both ends): its variants are the file itself, and it moves nothing."""
+    if item.range == "given":
+        return False
+    try:
+        base = item.changes(item.base)
+        return item.changes(item.low) == base and item.changes(item.high) == base
+    except (PactsimError, KeyError, TypeError, ValueError):
+        return False  # the evaluation says what is wrong
+
+
 def _day_number(value: Any, sc: Scenario) -> float:
     """Days from ``as_of`` of a date (NaN for NaT: it never happens)."""
     import pandas as pd
@@ -1203,10 +1215,13 @@ def sensitivity(
     feeding = _upstream(sc, ({target.node} if target.kind == "median" else
                              set(_NAME.findall(target.expr)))
                         | {x for f in sc.findings() for x in _NAME.findall(f.expr)})
-    idle = 0
+    idle = still = 0
     for item in items:
-        if _node_of(item, sc) not in feeding:  # cannot move the question: exactly 0
-            idle += 1
+        if _node_of(item, sc) not in feeding or _unchanged(item):  # exactly 0
+            if _node_of(item, sc) in feeding:
+                still += 1
+            else:
+                idle += 1
             rows.append((item.name, item.kind, item.base, item.low, item.high, item.range,
                          engine.base_value, engine.base_value, 0.0, 0.0,
                          "exact" if engine.base_exact is not None else "mc"))
@@ -1224,6 +1239,10 @@ def sensitivity(
     if idle:
         engine.notes.append(f"{idle} of {len(items)} inputs do not feed the question (no "
                             "path leads from them to it): swing 0, not evaluated")
+    if still:
+        engine.notes.append(f"{still} of {len(items)} inputs are the same at both ends of "
+                            "their range (e.g. a delay of a few days, scaled, rounds back "
+                            "to the same whole days): swing 0, not evaluated")
     tornado = pd.DataFrame(rows, columns=list(TORNADO_COLUMNS))
     tornado = tornado.sort_values("swing", ascending=False, kind="stable",
                                   na_position="last").reset_index(drop=True)
