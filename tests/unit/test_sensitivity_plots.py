@@ -19,7 +19,7 @@ FLAGSHIP = Path(__file__).resolve().parents[2] / "scenarios" / "iran-russia-2024
 def test_voi_rows_and_tornado_axis() -> None:
     import matplotlib.pyplot as plt
 
-    s = pactsim.sensitivity(pactsim.load(FLAGSHIP), "signed_by_2024")
+    s = pactsim.sensitivity(pactsim.load(FLAGSHIP), "in_force_by_2025")
     fig = plot_voi(s, top=20)
     texts = [t.get_text() for t in fig.axes[0].texts]
     rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
@@ -28,5 +28,5 @@ def test_voi_rows_and_tornado_axis() -> None:
     assert any("if true" in t for t in texts)
     plt.close(fig)
     fig = plot_tornado(s)
-    assert fig.axes[0].get_xlabel() == "P(signed_by_2024)"
+    assert fig.axes[0].get_xlabel() == "P(in_force_by_2025)"
     plt.close(fig)

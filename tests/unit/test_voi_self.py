@@ -105,8 +105,7 @@ def test_a_categorical_node_as_the_question_keeps_its_outcome_rows(
     _check(rows["x == named"], NAMED, 1.0, GENERIC / (1 - NAMED))
 
 
-@pytest.mark.parametrize("question", ["x == named or c", "signing.date <= 2024-06-30",
-                                      "a and b"])
+@pytest.mark.parametrize("question", ["x == named or c", "a and b"])
 def test_nothing_is_left_out_when_no_row_is_the_question(sc: pactsim.Scenario,
                                                          question: str) -> None:
     s = pactsim.sensitivity(sc, question)
@@ -115,13 +114,22 @@ def test_nothing_is_left_out_when_no_row_is_the_question(sc: pactsim.Scenario,
     assert not any("not in what to watch" in n for n in s.notes)
 
 
-def test_signing_stays_for_a_question_on_its_date(sc: pactsim.Scenario) -> None:
-    # the signing curve rises linearly from as_of to 0.5 at the horizon
+def test_signing_is_left_out_of_a_question_on_its_date(sc: pactsim.Scenario) -> None:
+    """Whether it is signed by the horizon is learnt on the signing day, when the
+    question on its date is settled, or at the horizon, after the question's day: it
+    cannot be learnt first. The rest are kept, with their hand-derived answers."""
     s = pactsim.sensitivity(sc, "signing.date <= 2024-06-30")
-    row = _rows(s)["signing"]
+    rows = _rows(s)
+    assert "signing" not in rows
+    assert {"a", "b", "c", "x", "x == generic", "x == named", "x: which outcome"} <= set(rows)
+    (note,) = [n for n in s.notes if "not in what to watch" in n]
+    assert note.startswith("not in what to watch: signing (known only once signing")
+    # the signing curve rises linearly from as_of to 0.5 at the horizon, and nothing
+    # else moves it: every kept row is worth nothing
     frac = ((pd.Timestamp("2024-06-30") - pd.Timestamp("2024-01-01")).days
             / (pd.Timestamp("2024-12-31") - pd.Timestamp("2024-01-01")).days)
-    _check(row, 0.5, frac, 0.0)
+    assert s.base == pytest.approx(0.5 * frac, abs=1e-12)
+    _check(rows["a"], 0.3, 0.5 * frac, 0.5 * frac)
 
 
 def test_monte_carlo_leaves_out_the_same_rows(sc: pactsim.Scenario) -> None:
@@ -172,8 +180,10 @@ def test_a_date_question_that_is_its_node_leaves_out_the_node(sc: pactsim.Scenar
 
 @pytest.mark.parametrize("question", ["signing.date <= 2024-12-30", "signing.date == 2024-12-31",
                                       "signing.date > 2024-03-01"])
-def test_a_date_question_the_day_matters_to_keeps_the_node(sc: pactsim.Scenario,
-                                                           question: str) -> None:
+def test_a_date_question_the_day_matters_to_leaves_out_the_node_as_known_too_late(
+        sc: pactsim.Scenario, question: str) -> None:
+    """Not the question itself (the day matters), but known only once it is settled."""
     s = pactsim.sensitivity(sc, question)
-    assert "signing" in set(s.voi.node)
-    assert not any("not in what to watch" in n for n in s.notes)
+    assert "signing" not in set(s.voi.node)
+    (note,) = [n for n in s.notes if "not in what to watch" in n]
+    assert note.startswith("not in what to watch: signing (known only once signing")

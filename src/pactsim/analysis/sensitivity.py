@@ -838,7 +838,14 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
     follows *each* of them in time (a milestone after them, through anchors after one
     or all of theirs; a pillar or clause after the signing) happens only later:
     learning it first is not possible, so it has no value of information in the sense
-    of "what to watch". ``requires`` orders nothing in time
+    of "what to watch". So is one of the dated nodes read that follows all the others
+    (or is the only one, as ``signing`` is for ``signing.date <= 2024-12-31``): whether
+    it happens by the horizon is known on its day, when all of them have happened, or
+    at the horizon, and the question is settled by then. An undated node drawn only
+    given nodes left out (``legal_form`` with ``given: [signing]``; ``signatories``
+    given ``legal_form``) is realised with them and is left out too; one that also
+    reads anything else (a driver, a context event) is kept. ``requires`` orders
+    nothing in time
     (a gated node keeps its own date), and a question reading anything else (an event
     without a date, a driver, an attribute) leaves out nothing.
     """
@@ -887,7 +894,24 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
     common: set[str] | None = None
     for x in waits:
         common = later(x) if common is None else common & later(x)
-    return (common or set()) - waits - read, sorted(waits)
+    last = {x for x in read if all(x in later(y) for y in read - {x})}
+    out = ((common or set()) - read) | last
+    # an undated node drawn only given such nodes is realised with them, not before
+    children: dict[str, list[str]] = {}
+    parents: dict[str, set[str]] = {}
+    for name, view in views.items():
+        if view.kind in ("driver", "question") or view.is_dated:
+            continue
+        parents[name] = {p for p in _parents(sc, name) if p in views}
+        for p in parents[name]:
+            children.setdefault(p, []).append(name)
+    queue = list(out)
+    while queue:  # a worklist: no recursion on the depth of the graph
+        for c in children.get(queue.pop(), ()):
+            if c not in out and parents[c] <= out:
+                out.add(c)
+                queue.append(c)
+    return out, sorted(waits)
 
 
 def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
@@ -912,7 +936,8 @@ def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
         shown = ", ".join(late[:6]) + (f" and {len(late) - 6} more" if len(late) > 6 else "")
         engine.notes.append(
             f"not in what to watch: {shown} (known only once {' and '.join(waits)} "
-            f"{'has' if len(waits) == 1 else 'have'} happened, when the question is settled)")
+            f"{'has' if len(waits) == 1 else 'have'} happened or no longer can, when the "
+            "question is settled)")
     return [r for r in rows if r[0] not in itself and node(r[0]) not in later]
 
 
