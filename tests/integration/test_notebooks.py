@@ -194,3 +194,27 @@ def test_notebooks_readme_installs_an_extra_that_exists() -> None:
                        .read_text())
     assert named and all(e in extras for e in named), named
     assert any(d.startswith("jupyterlab") for d in extras["jupyter"])
+
+
+def test_the_test_suite_template_of_notebook_02_passes(tmp_path: Path) -> None:
+    """Section 6 of notebook 02 gives a test file to copy. Run as written (fewer examples),
+    with pytest, from a folder that has the flagship at ``scenarios/``: it must pass. It
+    failed on the flagship before, where exact inference refuses most renumberings."""
+    import json
+    import shutil
+    import subprocess
+
+    nb = json.loads((NOTEBOOK_DIR / "02-testing-your-scenarios.ipynb").read_text())
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    code = text.split("## 6. In your test suite", 1)[1].split("```python\n", 1)[1]
+    code = code.split("```", 1)[0]
+    assert "def test_monte_carlo_matches_exact" in code
+    code = re.sub(r"max_examples=\d+", "max_examples=4", code)
+    (tmp_path / "scenarios").mkdir()
+    shutil.copy(ROOT / "scenarios" / "iran-russia-2024.yaml", tmp_path / "scenarios")
+    (tmp_path / "test_my_scenarios.py").write_text(code)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "-p", "no:randomly", "test_my_scenarios.py"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "2 passed" in done.stdout
