@@ -86,8 +86,10 @@ def question_names(sc: Scenario) -> set[str]:
 
 
 def test_public_surface() -> None:
-    assert pactsim.testing.__all__ == ["assert_matches_exact", "assert_prob_close",
-                                       "strategies"]
+    assert pactsim.testing.__all__ == ["ExactLike", "assert_matches_exact", "assert_prob_close",
+                                       "family_wise_threshold", "strategies"]
+    for name in pactsim.testing.__all__:  # each one importable from the package
+        assert getattr(pactsim.testing, name) is not None
     assert strategies.__all__ == ["expressions", "from_scenario", "scenarios"]
 
 

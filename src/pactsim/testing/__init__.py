@@ -9,6 +9,8 @@
   on every binary node and true/false question, within a family-wise number of
   standard errors.
 * :func:`assert_prob_close` — one estimate agrees with a known value.
+* :func:`family_wise_threshold` — the z threshold of ``m`` comparisons, and
+  :class:`ExactLike`, what the assertions need of a reference.
 
 Examples
 --------
@@ -24,6 +26,12 @@ Examples
 """
 
 from pactsim.testing import strategies
-from pactsim.testing.assertions import assert_matches_exact, assert_prob_close
+from pactsim.testing.assertions import (
+    ExactLike,
+    assert_matches_exact,
+    assert_prob_close,
+    family_wise_threshold,
+)
 
-__all__ = ["assert_matches_exact", "assert_prob_close", "strategies"]
+__all__ = ["ExactLike", "assert_matches_exact", "assert_prob_close", "family_wise_threshold",
+           "strategies"]

@@ -9,8 +9,16 @@ z-score with a deliberately robust standard error,
 
 where :math:`p` is the exact value. Taking the larger of the two binomial
 errors keeps the test honest when either value is near 0 or 1, and the floor
-of :math:`1/n` (one draw) keeps an exact 0 or 1 — or a p so small that a
-single hit is a many-sigma event — from being flagged for a draw or two.
+of :math:`1/n` (one draw) keeps a p so small that a single hit is a
+many-sigma event from being flagged for a draw or two. An exact value of
+exactly 0 or 1 (a closed gate, a structural zero) is different: one draw on
+the wrong side is proof of disagreement, and fails at once.
+
+Under evidence or ``observations:`` the draws are weighted: :math:`n` is then
+Kish's effective sample size (``ess``) and :math:`s` is at least the
+estimate's own (delta-method) standard error. Compared with another Monte
+Carlo run instead of exact answers, the two errors add:
+:math:`\\sqrt{s^2 + s_\\text{ref}^2}`.
 
 Comparing many probabilities at once, the largest of :math:`m` z-scores is
 compared with a family-wise threshold: with :math:`\\alpha = 2(1-\\Phi(\\sigma))`
@@ -37,7 +45,7 @@ import pandas as pd
 from pactsim.results.estimate import Estimate
 from pactsim.results.montecarlo import Results
 
-__all__ = ["assert_matches_exact", "assert_prob_close", "family_wise_threshold"]
+__all__ = ["ExactLike", "assert_matches_exact", "assert_prob_close", "family_wise_threshold"]
 
 _MAX_ROWS = 40
 
@@ -53,8 +61,12 @@ class ExactLike(Protocol):
 
 
 def _check_sigmas(sigmas: float) -> float:
-    if isinstance(sigmas, bool) or not isinstance(sigmas, int | float) or not sigmas > 0:
-        raise ValueError(f"sigmas={sigmas!r} must be a positive number of standard errors")
+    if isinstance(sigmas, bool) or not isinstance(sigmas, numbers.Real):
+        raise TypeError(f"sigmas={sigmas!r} must be a positive number of standard errors "
+                        "(e.g. 4)")
+    if not sigmas > 0:  # inf is allowed: a threshold nothing passes
+        raise ValueError(f"sigmas={sigmas!r} must be a positive number of standard errors "
+                         "(e.g. 4)")
     return float(sigmas)
 
 
@@ -85,9 +97,21 @@ def family_wise_threshold(sigmas: float, m: int) -> float:
     return -NormalDist().inv_cdf(alpha_m / 2.0)
 
 
-def _stderr(mc: float, exact: float, n: int) -> float:
+def _stderr(mc: float, exact: float, n: float, own: float = 0.0, other: float = 0.0
+            ) -> float:
+    """The robust standard error of the module docstring: ``n`` draws (effective, under
+    weights), at least ``own`` (the estimate's own error, under weights), combined with
+    ``other`` (the reference's error, when it is a Monte Carlo run too)."""
     binom = max(exact * (1.0 - exact), mc * (1.0 - mc), 0.0)
-    return max(math.sqrt(binom / n), 1.0 / n)
+    se = max(math.sqrt(binom / n), 1.0 / n, own if math.isfinite(own) else 0.0)
+    return math.hypot(se, other)
+
+
+def _z(mc: float, exact: float, se: float, structural: bool) -> float:
+    """``(mc - exact) / se``; infinite when an exact 0 or 1 (``structural``) is missed."""
+    if structural and exact in (0.0, 1.0) and mc != exact:
+        return math.copysign(math.inf, mc - exact)
+    return (mc - exact) / se
 
 
 @dataclass(frozen=True)
@@ -117,10 +141,19 @@ def _table(rows: list[_Row], threshold: float) -> str:
     return "\n".join(lines)
 
 
-def _column(frame: pd.DataFrame, what: str) -> Mapping[str, float]:
-    if "p" not in frame.columns:
+def _column(frame: pd.DataFrame, what: str, column: str = "p") -> Mapping[str, float]:
+    if column not in frame.columns:
+        if column != "p":
+            return {}
         raise TypeError(f"{what} has no 'p' column (columns: {list(frame.columns)})")
-    return {str(k): float(v) for k, v in frame["p"].items()}
+    return {str(k): float(v) for k, v in frame[column].items()}
+
+
+def _draws(obj: object) -> int | None:
+    n = getattr(obj, "n", None)
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        return None
+    return int(n)
 
 
 def assert_matches_exact(
@@ -143,9 +176,11 @@ def assert_matches_exact(
     results:
         A Monte Carlo run, :func:`pactsim.simulate`.
     exact:
-        Exact results of the same scenario (e.g. ``pactsim.results.exact.exact(sc)``),
-        or anything with ``marginals()`` and ``questions()`` frames holding a
-        ``p`` column.
+        Exact results of the same scenario (``pactsim.exact(sc)``), or anything
+        with ``marginals()`` and ``questions()`` frames holding a ``p`` column.
+        Another Monte Carlo run works too: its ``stderr`` column is added to
+        the comparison's error (a probability of 0 or 1 is then not taken as
+        structural).
     sigmas:
         The threshold for one comparison, in standard errors.
     family_wise:
@@ -157,10 +192,14 @@ def assert_matches_exact(
     Raises
     ------
     AssertionError
-        When any comparison is beyond the threshold, or a node or question of
-        ``results`` is missing from ``exact``; the message holds a table of
-        name, Monte Carlo estimate ± standard error, exact value and z,
-        largest |z| first, failures marked ✗.
+        When any comparison is beyond the threshold, an exact 0 or 1 is missed
+        in a draw, or a node or question of ``results`` is missing from
+        ``exact``; the message holds a table of name, Monte Carlo estimate ±
+        standard error, exact value and z, largest |z| first, failures marked ✗.
+    pactsim.errors.ModelTooWideError, pactsim.errors.ExactUnsupportedError
+        From ``exact``'s frames, where exact inference refuses the scenario
+        (``pactsim.exact(sc)`` may refuse at once or only when its answers are
+        read here): catch them to skip such a scenario.
 
     Examples
     --------
@@ -170,43 +209,62 @@ def assert_matches_exact(
     >>> assert_matches_exact(pactsim.simulate(sc, n=50_000, seed=1), exact(sc))  # doctest: +SKIP
     """
     sigmas = _check_sigmas(sigmas)
+    if not isinstance(family_wise, bool):
+        raise TypeError(f"family_wise={family_wise!r} must be True or False")
     for name, obj, source in (("results", results, "pactsim.simulate"),
                               ("exact", exact, "pactsim.exact")):
         if not (callable(getattr(obj, "marginals", None))
                 and callable(getattr(obj, "questions", None))):
             raise TypeError(f"{name} must be results (from {source}), with marginals() and "
                             f"questions(), not {type(obj).__name__}")
-    n = getattr(results, "n", None)
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise TypeError(f"results.n must be the number of draws (an int >= 1), not {n!r}")
-    n = int(n)
-    mc_nodes = _column(results.marginals(), "results.marginals()")
-    mc_questions = _column(results.questions(), "results.questions()")
-    ex_nodes = _column(exact.marginals(), "exact.marginals()")
-    ex_questions = _column(exact.questions(), "exact.questions()")
+    n = _draws(results)
+    if n is None:
+        swapped = " (did you pass (exact, results)? Monte Carlo results come first)" \
+            if _draws(exact) is not None else ""
+        raise TypeError("results.n must be the number of draws (an int >= 1), not "
+                        f"{getattr(results, 'n', None)!r}{swapped}")
+    weighted = bool(getattr(results, "weighted", False))
+    n_eff = float(getattr(results, "ess", n)) if weighted else float(n)
+    mc_frames = (results.marginals(), results.questions())
+    ex_frames = (exact.marginals(), exact.questions())
+    reference_mc = _draws(exact) is not None  # another Monte Carlo run, not exact answers
     rows: list[_Row] = []
     missing: list[str] = []
-    for kind, mc_map, ex_map in (("node", mc_nodes, ex_nodes),
-                                 ("question", mc_questions, ex_questions)):
+    for kind, mc_frame, ex_frame, what in (("node", mc_frames[0], ex_frames[0], "marginals()"),
+                                           ("question", mc_frames[1], ex_frames[1],
+                                            "questions()")):
+        mc_map = _column(mc_frame, f"results.{what}")
+        ex_map = _column(ex_frame, f"exact.{what}")
+        own = _column(mc_frame, f"results.{what}", "stderr") if weighted else {}
+        ref = _column(ex_frame, f"exact.{what}", "stderr") if reference_mc else {}
         for name, mc in mc_map.items():
             if name not in ex_map:
                 missing.append(f"{kind} '{name}'")
                 continue
             ex = ex_map[name]
-            se = _stderr(mc, ex, n)
-            rows.append(_Row(name, kind, mc, se, ex, (mc - ex) / se))
+            other = max(ref.get(name, 0.0), 1.0 / (_draws(exact) or 1)) if reference_mc else 0.0
+            se = _stderr(mc, ex, n_eff, own.get(name, 0.0), other)
+            rows.append(_Row(name, kind, mc, se, ex, _z(mc, ex, se, not reference_mc)))
     threshold = family_wise_threshold(sigmas, len(rows)) if family_wise else sigmas
     failed = [r for r in rows if r.failed(threshold)]
     if not failed and not missing:
         return
     how = (f"family-wise over {len(rows)} comparisons (Šidák)" if family_wise and len(rows) > 1
            else "per comparison")
-    head = (f"Monte Carlo disagrees with exact inference on {len(failed)} of {len(rows)} "
-            f"probabilities (scenario {results.scenario.id!r}, n={n:,}, seed={results.seed}; "
+    against = "the reference run" if reference_mc else "exact inference"
+    size = f"n={n:,}" + (f", ess={n_eff:,.0f} (weighted draws)" if weighted else "")
+    head = (f"Monte Carlo disagrees with {against} on {len(failed)} of {len(rows)} "
+            f"probabilities (scenario {results.scenario.id!r}, {size}, seed={results.seed}; "
             f"threshold |z| <= {threshold:.2f}: {sigmas:g} sigma {how})")
     parts = [head]
+    if any(math.isinf(r.z) for r in failed):
+        parts.append("z = ±inf: exact inference gives exactly 0 or 1, and some draws say "
+                     "otherwise (one such draw is proof of disagreement)")
     if missing:
-        parts.append("missing from the exact results: " + ", ".join(missing))
+        if not rows:
+            parts.append("no node or question is in both: are these the same scenario?")
+        parts.append(f"missing from the {'reference' if reference_mc else 'exact'} results: "
+                     + ", ".join(missing))
     parts.append(_table(rows, threshold))
     raise AssertionError("\n".join(parts))
 
@@ -216,22 +274,26 @@ def assert_prob_close(estimate: Estimate, value: float, *, sigmas: float = 4.0) 
 
     For a Monte Carlo estimate (``estimate.n`` set) the z-score
     ``(estimate - value) / se`` must be within ``sigmas``, with the robust
-    standard error of the module docstring (never below ``1/n``). An exact
-    estimate (``estimate.n is None``) must equal ``value`` to 1e-9.
+    standard error of the module docstring (never below ``1/n``; under
+    evidence, from the effective sample size ``estimate.ess`` and at least the
+    estimate's own error). A value of exactly 0 or 1 must be met exactly: one
+    draw on the other side fails. An exact estimate (``estimate.n is None``)
+    must equal ``value`` to 1e-9.
 
     Parameters
     ----------
     estimate:
         From ``Results.prob`` (or exact inference).
     value:
-        The known probability.
+        The known probability, or an exact :class:`Estimate` (from
+        ``pactsim.exact(sc).prob(...)``).
     sigmas:
         Threshold in standard errors.
 
     Raises
     ------
     AssertionError
-        With the estimate, the value and the z-score.
+        With the estimate, the value, the z-score and the standard error used.
 
     Examples
     --------
@@ -240,12 +302,17 @@ def assert_prob_close(estimate: Estimate, value: float, *, sigmas: float = 4.0) 
     >>> assert_prob_close(Estimate.from_counts(3_500, 10_000), 0.3)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    AssertionError: 0.3500 ± 0.0048 (...) is 10.48 standard errors from 0.3 (n=10,000, allowed 4)
+    AssertionError: 0.3500 ± 0.0048 (...) is 10.48 standard errors from 0.3 (n=10,000, ...)
     """
     sigmas = _check_sigmas(sigmas)
     if not isinstance(estimate, Estimate):
         raise TypeError(f"estimate must be an Estimate (from Results.prob), not "
                         f"{type(estimate).__name__}")
+    if isinstance(value, Estimate):
+        if value.n is not None:
+            raise TypeError(f"value={value!r} is a Monte Carlo estimate: give a known "
+                            "probability or an exact one (pactsim.exact(sc).prob(...))")
+        value = value.value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"value={value!r} must be a probability (a number in [0, 1])")
     value = float(value)
@@ -255,8 +322,16 @@ def assert_prob_close(estimate: Estimate, value: float, *, sigmas: float = 4.0) 
         if not abs(estimate.value - value) <= 1e-9:
             raise AssertionError(f"exact value {estimate.value!r} != {value!r} (tolerance 1e-9)")
         return
-    se = _stderr(estimate.value, value, estimate.n)
-    z = (estimate.value - value) / se
+    if estimate.n < 1:
+        raise ValueError(f"estimate rests on no draw (n={estimate.n}): nothing to compare")
+    weighted = estimate.ess is not None
+    n_eff = float(estimate.ess) if estimate.ess is not None else float(estimate.n)
+    se = _stderr(estimate.value, value, n_eff, estimate.stderr if weighted else 0.0)
+    z = _z(estimate.value, value, se, True)
     if not abs(z) <= sigmas:
+        size = f"n={estimate.n:,}" + (f", ess={n_eff:,.0f}" if weighted else "")
+        if math.isinf(z):
+            raise AssertionError(f"{estimate} is not {value:g}: a probability of exactly "
+                                 f"{value:g} must hold in every draw ({size})")
         raise AssertionError(f"{estimate} is {abs(z):.2f} standard errors from {value:g} "
-                             f"(n={estimate.n:,}, allowed {sigmas:g})")
+                             f"({size}, se {se:.2g}, allowed {sigmas:g})")
