@@ -126,6 +126,10 @@ if TYPE_CHECKING:
 
 __all__ = ["CHANGE_COLUMNS", "Diff", "Edit", "diff", "edits_between"]
 
+#: An exact change of a probability at most this far from 0 is rounding, not a change
+#: (:meth:`Diff.biggest`).
+EXACT_NOISE = 1e-12
+
 #: Columns of :attr:`Diff.changes`.
 CHANGE_COLUMNS = ("kind", "name", "statistic", "a", "b", "change", "stderr",
                   "stderr_independent", "method")
@@ -631,11 +635,13 @@ class Diff:
 
     def biggest(self, top: int = 15) -> pd.DataFrame:
         """The ``top`` rows of :attr:`changes` with the largest change in probability
-        (medians follow, by days, and the means of numeric attributes that moved)."""
+        (medians follow, by days, and the means of numeric attributes that moved). An
+        exact change within :data:`EXACT_NOISE` of 0 is the rounding of exact sums
+        (1e-17 where nothing moved), not a change: it is left out."""
         c = self.changes
         p = c[~c.statistic.isin(("median", "mean"))]
         p = p.loc[p.change.abs().sort_values(ascending=False, kind="stable").index]
-        p = p[p.change.abs() > 0]
+        p = p[(p.change.abs() > EXACT_NOISE) | ((p.method != "exact") & (p.change.abs() > 0))]
         d = c[c.statistic.isin(("median", "mean")) & (c.change.abs() > 0)]
         d = d.loc[d.change.abs().sort_values(ascending=False, kind="stable").index]
         import pandas as pd
