@@ -88,6 +88,12 @@ class RunInfo:
     #: date), or ``None``: the forecast is as of ``as_of`` with news to that date.
     news_to: dt.date | None = None
 
+    @property
+    def seed_text(self) -> str:
+        """The seed as outputs show it: ``3``, or ``3, spawn key (2,)`` for a spawned
+        stream (``SeedSequence(3, spawn_key=(2,))``: ``seed=3`` alone draws others)."""
+        return str(self.seed) + (f", spawn key {self.spawn_key}" if self.spawn_key else "")
+
 
 class Results:
     """Forecast distributions from :func:`pactsim.simulate`.
@@ -147,7 +153,8 @@ class Results:
         if self._w is not None:
             given += (f", evidence {self.info.evidence!r}" if self.info.evidence else "") + \
                 f", ess={self.ess:,.0f}"
-        return (f"<Results {self.info.scenario_id!r}: n={self.n:,}, seed={self.seed}, "
+        spawned = f", spawn_key={self.info.spawn_key}" if self.info.spawn_key else ""
+        return (f"<Results {self.info.scenario_id!r}: n={self.n:,}, seed={self.seed}{spawned}, "
                 f"digest={self.info.digest[:12]}, draws {'kept' if self.draws else 'not kept'}"
                 f"{given}>")
 

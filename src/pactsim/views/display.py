@@ -187,7 +187,8 @@ def run_meta(res: ResultsLike) -> str:
         given += f" · under evidence {info.evidence}"
     if getattr(res, "weighted", False):
         given += f" · weighted: effective sample size {info.ess:,.0f}"
-    return (f"Monte Carlo · n = {info.n:,} draws · seed {info.seed} · "
+    seed = info.seed_text if hasattr(info, "seed_text") else info.seed
+    return (f"Monte Carlo · n = {info.n:,} draws · seed {seed} · "
             f"scenario {info.digest[:12]} · pactsim {info.version}{given}")
 
 

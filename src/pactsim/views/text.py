@@ -76,7 +76,7 @@ def format_results(res: Results) -> str:
     sc, info = res.scenario, res.info
     head = [f"{sc.title or sc.id}",
             f"  as of {as_of_words(sc, res)}, horizon {sc.horizon}; n = {info.n:,} draws, "
-            f"seed {info.seed}"
+            f"seed {info.seed_text if hasattr(info, 'seed_text') else info.seed}"
             f", pactsim {info.version}, scenario {info.digest[:12]}",
             "  (percentages with 95% intervals; Monte Carlo standard error ≤ "
             f"{_se_bound(res):.2f} points)" if info.target_se is None else
