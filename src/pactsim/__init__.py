@@ -111,4 +111,9 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public names (tab completion): ``__all__``, the sub-packages reachable as
+    attributes, and the modules already imported; not this module's own helpers."""
+    loaded = {k for k, v in globals().items()
+              if not k.startswith("_") and getattr(v, "__name__", "").startswith("pactsim.")
+              and type(v).__name__ == "module"}
+    return sorted(set(__all__) | _SUBMODULES | loaded | {"__version__"})

@@ -916,7 +916,7 @@ def test_hard_evidence_run_against_exact(sc: pactsim.Scenario) -> None:
 def test_timeline_timing_echoes_the_file(text: str) -> None:
     """The timing column restates inputs: they must be the file's (read here with a YAML
     reader, not through pactsim): the stated curve's points and hazard ratios, each
-    milestone's delay."""
+    milestone's delay and chance of ever happening."""
     from ruamel.yaml import YAML
 
     raw = YAML(typ="safe").load(FLAGSHIP.read_text(encoding="utf-8"))
@@ -935,6 +935,7 @@ def test_timeline_timing_echoes_the_file(text: str) -> None:
         if "hazard_ratio" in spec:
             want += "; hazard ratio " + ", ".join(f"{k} {v:g}"
                                                   for k, v in spec["hazard_ratio"].items())
+        want += f"; p {spec['p']:g} of ever happening once its anchor has"
         assert rows[node] == want
     spec = raw["events"]["in_force"]
     lo, hi = spec["delay"]["between"]

@@ -266,7 +266,8 @@ def test_timeline_table_against_the_draws_and_hand_answers(dated: pactsim.Result
              for lv in (0.1, 0.5, 0.9)]
         assert r[4] == q[1] and r[5] == f"{q[0]} – {q[2]}", name
     timing = {n: r[-1] for n, r in zip(names, rows, strict=True)}
-    assert timing["ratify_a"] == "30 days after signing"
+    assert timing["ratify_a"] == ("30 days after signing; p 0.5 of ever happening "
+                                   "once its anchor has")
     assert timing["in_force"] == "10 days after both ratify_a and notify"
     assert timing["crisis"].endswith("hazard ratio shock 2")
     events = _rows(html, "Context events")

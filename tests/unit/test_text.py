@@ -149,9 +149,11 @@ def test_timeline_rows_against_hand_answers_and_draws(dated: pactsim.Results) ->
         assert abs(shown - hand[name]) <= 4.5 * se + 0.0005, (name, shown, hand[name])
         assert re.findall(r"\d{4}-\d{2}-\d{2}", row)[:3] == _quantile_dates(col), row
     timing = {r.split()[0]: r for r in rows}
-    assert timing["ratify_a"].endswith("30 days after signing")
+    assert timing["ratify_a"].endswith("30 days after signing; p 0.5 of ever happening "
+                                        "once its anchor has")
     assert timing["in_force"].endswith("10 days after both ratify_a and notify")
-    assert timing["notify"].endswith("60 days after signing")
+    assert timing["notify"].endswith("60 days after signing; p 0.6 of ever happening once its "
+                                     "anchor has")
 
 
 def test_on_or_before_grid_matches_the_draws(dated: pactsim.Results) -> None:

@@ -967,7 +967,7 @@ _PYDANTIC_V1 = frozenset({
 
 
 class Scenario(_Model):
-    """A validated, frozen scenario (format 1 or 2).
+    """A validated, frozen scenario (format 1, 2 or 3).
 
     Build one with :func:`pactsim.load` or :func:`pactsim.loads`; constructing
     it directly skips the cross-reference checks.

@@ -148,6 +148,10 @@ class Estimate:
     def __float__(self) -> float:
         return float(self.value)
 
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        """``round(est, 3)``: the value rounded, as :func:`round` does a float."""
+        return round(float(self.value), ndigits)
+
     # -- arithmetic and comparisons ------------------------------------------
     def _shifted(self, value: float, lo: float, hi: float) -> Estimate:
         return Estimate(value, self.stderr, lo, hi, self.n, self.ess)

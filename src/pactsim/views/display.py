@@ -347,12 +347,20 @@ def _factors(factors: dict[str, float]) -> str:
 
 
 def timing_words(sc: Scenario, name: str) -> str:
-    """How a dated node is timed, in words (:func:`spec_timing_words`); "" for
-    a node that is not dated."""
+    """How a dated node is timed, in words (:func:`spec_timing_words`), and for a
+    milestone with a ``p`` (or a table) its chance of ever happening, as the scenario's
+    display says it; "" for a node that is not dated."""
     view = sc.nodes.get(name)
     if view is None or not view.is_dated or not isinstance(view.spec, Node | Signing):
         return ""
-    return spec_timing_words(view.spec)
+    out = spec_timing_words(view.spec)
+    spec = view.spec
+    if isinstance(spec, Node) and spec.after is not None:
+        ever = (f"table on {', '.join(spec.given)}" if spec.given else
+                _pspec(spec.p) if spec.p is not None else "")
+        if ever:
+            out += f"; p {ever} of ever happening once its anchor has"
+    return out
 
 
 def curve_words(by: dict[Any, Any]) -> str:
@@ -1149,9 +1157,13 @@ def estimate_html(est: Estimate) -> str:
         tail = "(exact)"
     else:
         ess = "" if getattr(est, "ess", None) is None else f", effective {est.ess:,.0f}"
-        tail = (f"± {100 * est.stderr:.2f} pts (95% CI {pct(est.lo)}–{pct(est.hi)}, "
+        lo, hi = pct(est.lo), pct(est.hi)
+        if any(0 < v < 0.001 for v in (est.value, est.lo)):  # both ends to 0.01 points
+            lo, hi = (x if x.startswith("<") else f"{100 * v:.2f}%"
+                      for x, v in ((lo, est.lo), (hi, est.hi)))
+        tail = (f"± {100 * est.stderr:.2f} pts (95% CI {lo}–{hi}, "
                 f"n = {est.n:,}{ess})")
-    return (f'<span class="pactsim"><b>{pct(est.value)}</b> '
+    return (f'<span class="pactsim"><b>{escape(pct(est.value))}</b> '
             f'<span style="opacity:.7">{escape(tail)}</span></span>')
 
 

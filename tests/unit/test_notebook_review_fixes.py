@@ -1,0 +1,51 @@
+"""Small fixes from the notebook review of 2026-12-01, each against an independent answer.
+
+* ``round(estimate, k)`` works like ``round`` of its value.
+* ``dir(pactsim)`` lists the public names and the sub-packages, not the module's helpers.
+* The results' timeline gives a milestone's chance of ever happening (the scenario's
+  display did; the forecast left it out).
+* An estimate's HTML interval keeps both ends to the same precision below 0.1%.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pactsim
+from pactsim.results.estimate import Estimate
+from pactsim.views.display import estimate_html, timing_words
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_round_of_an_estimate_is_round_of_its_value() -> None:
+    est = Estimate.from_counts(2_957, 10_000)
+    assert round(est, 2) == 0.3 and round(est, 3) == 0.296 and round(est) == 0
+    assert round(Estimate.exact(0.61803)) == 1 and round(Estimate.exact(0.61803), 1) == 0.6
+
+
+def test_dir_lists_the_public_names_and_subpackages() -> None:
+    names = dir(pactsim)
+    assert set(pactsim.__all__) <= set(names)
+    assert {"plot", "testing", "__version__"} <= set(names)
+    assert not {"Any", "TYPE_CHECKING", "annotations", "importlib", "_LAZY",
+                "_SUBMODULES"} & set(names)
+
+
+def test_a_milestones_timing_says_its_chance_of_ever_happening() -> None:
+    sc = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
+    ru = sc.nodes["ratified_ru"].spec
+    words = timing_words(sc, "ratified_ru")
+    assert words.endswith(f"; p {ru.p:g} of ever happening once its anchor has")
+    assert "of ever happening" not in timing_words(sc, "in_force")  # no p: always
+    assert "of ever happening" not in timing_words(sc, "signing")
+    text = pactsim.simulate(sc, n=2_000, seed=1).summary()
+    assert f"p {sc.nodes['ratified_ir'].spec.p:g} of ever happening" in text
+
+
+def test_estimate_html_keeps_the_precision_of_small_intervals() -> None:
+    html = estimate_html(Estimate(0.0009, 0.0002, 0.0006, 0.0014, 20_000))
+    assert "95% CI 0.06%–0.14%" in html
+    assert "95% CI 24.4%–25.6%" in estimate_html(Estimate(0.25, 0.003, 0.244, 0.256, 20_000))
+    tiny = estimate_html(Estimate(0.00002, 0.00002, 0.000003, 0.0003, 20_000))
+    assert "<b>&lt;0.01%</b>" in tiny and "<0.01%<" not in tiny  # escaped
