@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import pactsim
 from pactsim.results.estimate import Estimate
 from pactsim.views.display import estimate_html, timing_words
@@ -49,3 +51,22 @@ def test_estimate_html_keeps_the_precision_of_small_intervals() -> None:
     assert "95% CI 24.4%–25.6%" in estimate_html(Estimate(0.25, 0.003, 0.244, 0.256, 20_000))
     tiny = estimate_html(Estimate(0.00002, 0.00002, 0.000003, 0.0003, 20_000))
     assert "<b>&lt;0.01%</b>" in tiny and "<0.01%<" not in tiny  # escaped
+
+
+def test_a_variant_made_by_with_changes_forecasts_the_same_agreement() -> None:
+    """Notebooks 01 and 03 name variants with ``with_changes(..., id=...)``; diff called
+    them different agreements. Two files with unrelated ids still are."""
+    text = ("pactsim: 1\nid: {id}\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+            "events:\n  a: {{p: 0.3}}\n  b: {{given: [a], table: {{true: 0.8, false: 0.1}}}}\n"
+            "questions:\n  q: b\n")
+    base = pactsim.loads(text.format(id="base"))
+    variant = base.with_changes({"a.p": 0.6}, id="base-high")
+    again = variant.with_changes({"a.p": 0.7}, id="base-higher")
+    for a, b in ((base, variant), (variant, base), (base, again), (variant, again)):
+        d = pactsim.diff(a, b, "q")
+        assert not any("different agreements" in n for n in d.notes), (a.id, b.id)
+    other = pactsim.loads(text.format(id="other").replace("0.3", "0.6"))
+    d = pactsim.diff(base, other, "q")
+    assert any("different agreements" in n for n in d.notes)
+    # the answer is the same either way: 0.6 * 0.8 + 0.4 * 0.1 against 0.3 * 0.8 + 0.7 * 0.1
+    assert d.changes.set_index("name").loc["q", "change"] == pytest.approx(0.52 - 0.31)

@@ -1236,12 +1236,14 @@ def _scenario(x: object, what: str) -> tuple[Scenario, str | None]:
 
 def _related(a: Scenario, b: Scenario) -> bool:
     """Whether ``a`` and ``b`` forecast one agreement as far as their files say: the same
-    id, or one extends the other (directly or through a chain), or both extend one base."""
+    id, or one extends the other (directly or through a chain), or both extend one base,
+    or one was made from the other (or both from one scenario) by ``with_changes``."""
     from pactsim.language.resolutions import extended_ids
 
     if a.id == b.id:
         return True
-    return not {a.id, *extended_ids(a)}.isdisjoint({b.id, *extended_ids(b)})
+    return not {a.id, *extended_ids(a), *a._made_from}.isdisjoint(
+        {b.id, *extended_ids(b), *b._made_from})
 
 
 def _different_note(a: Scenario, b: Scenario, variants: _Variants, first: int) -> str:

@@ -1002,6 +1002,9 @@ class Scenario(_Model):
     _derived: Any = PrivateAttr(default=None)
     _renumber: Any = PrivateAttr(default=None)  # its pactsim.inference.renumber.Renumber
     _extends: tuple[str, ...] = PrivateAttr(default=())  # the files `extends:` followed
+    #: the ids of the scenarios it was made from by ``with_changes`` (its base first):
+    #: a variant given a new id still forecasts its base's agreement (pactsim.diff)
+    _made_from: tuple[str, ...] = PrivateAttr(default=())
 
     @property
     def extends(self) -> tuple[str, ...]:

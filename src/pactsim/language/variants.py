@@ -285,6 +285,7 @@ def with_changes(sc: Scenario, changes: object, more: Mapping[str, Any] | None =
         raise ScenarioError([_blame(p, targets) for p in err.problems]) from None
     if sc._compiled is not None:  # compiling the variant may start from sc's model
         out._derived = (sc, tuple(items))
+    out._made_from = tuple(dict.fromkeys((sc.id, *sc._made_from)))
     return out
 
 
