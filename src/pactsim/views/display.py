@@ -1128,9 +1128,12 @@ def spread_table(res: ResultsLike) -> str:
         _SPREADS[sc.digest] = found
     if not found:
         return ""
-    moved = [x for x in found if pct_short(x.lo) != pct_short(x.hi)]
+    from pactsim.views.format import band_ends
+
+    moved = [x for x in found if band_ends(x.lo, x.hi) is not None]
     rows = [f"<tr><td>{escape(x.question)}</td><td class='num'>{pct_short(x.mean)}</td>"
-            f"<td class='num'>{pct_short(x.lo)}–{pct_short(x.hi)}</td></tr>" for x in moved]
+            f"<td class='num'>{'–'.join(band_ends(x.lo, x.hi) or ())}</td></tr>"
+            for x in moved]
     still = [x.question for x in found if all(x is not m for m in moved)]
     first = found[0]
     note = (f"{first.n:,} parameter draws (seed {first.seed}, "

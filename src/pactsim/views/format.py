@@ -104,6 +104,23 @@ def pct_short(p: float | None) -> str:
     return f"{100 * p:.1f}%" if 0 < p < 0.01 else f"{100 * p:.0f}%"
 
 
+def band_ends(lo: float, hi: float) -> tuple[str, str] | None:
+    """An 80% band's ends as shown: whole percents (:func:`pct_short`) for a band at
+    least 1 point wide, else one more decimal (:func:`pct`); ``None`` (no spread) when
+    that rounds both ends alike. Whether a band is shown, and how, depends on its width,
+    never on where it falls between two whole percents.
+
+    Examples
+    --------
+    >>> band_ends(0.31, 0.49), band_ends(0.1546, 0.1556), band_ends(0.4, 0.4003)
+    (('31%', '49%'), ('15.5%', '15.6%'), None)
+    """
+    if hi - lo >= 0.01 and lo >= 0.01:
+        return pct_short(lo), pct_short(hi)
+    a, b = pct(lo), pct(hi)
+    return (a, b) if a != b else None
+
+
 def interval(lo: float, hi: float, stderr: float) -> str:
     """A 95% interval in percentage points ("39.7–40.2"), or "exact" for an
     exact answer (standard error 0 and ``lo == hi``)."""

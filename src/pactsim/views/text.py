@@ -270,12 +270,13 @@ def spread_line(s: Spread) -> str:
     The percentages are whole below 100 (one decimal under 1%): the band is a
     judgement's spread, not a precise number.
     """
-    from pactsim.views.format import pct_short
+    from pactsim.views.format import band_ends, pct_short
 
-    if pct_short(s.lo) == pct_short(s.hi):
+    ends = band_ends(s.lo, s.hi)
+    if ends is None:
         return f"{s.question}: {pct_short(s.mean)} (no spread over the uncertain inputs)"
-    return (f"{s.question}: {pct_short(s.mean)} (80% band {pct_short(s.lo).rstrip('%')}–"
-            f"{pct_short(s.hi)} over the uncertain inputs)")
+    return (f"{s.question}: {pct_short(s.mean)} (80% band {ends[0].rstrip('%')}–"
+            f"{ends[1]} over the uncertain inputs)")
 
 
 def format_spreads(spreads: Sequence[Spread]) -> str:
@@ -285,16 +286,16 @@ def format_spreads(spreads: Sequence[Spread]) -> str:
     first = spreads[0]
     how = ("exact answers" if first.method == "exact" else
            f"Monte Carlo answers of {first.inner_n:,} draws each, common random numbers")
-    from pactsim.views.format import pct_short
+    from pactsim.views.format import band_ends
 
     if first.weights is not None:  # (every spread of a file weighs its draws alike)
         how += (f"; draws weighted by the likelihood of the file's observations, effective "
                 f"{first.ess:,.0f}")
     lines = [f"Spread over the uncertain inputs ({', '.join(first.inputs)}; {first.n:,} "
              f"parameter draws, seed {first.seed}, {how})"]
-    flat = [s for s in spreads if pct_short(s.lo) == pct_short(s.hi)]
+    flat = [s for s in spreads if band_ends(s.lo, s.hi) is None]
     lines += [f"  {spread_line(s)}" for s in spreads if all(s is not f for f in flat)]
     if flat:  # one line for the questions no uncertain input moves
-        lines.append(f"  no spread (the band rounds to one whole percent): "
+        lines.append(f"  no spread (the band's ends round to the same 0.1%): "
                      f"{', '.join(s.question for s in flat)}")
     return "\n".join(lines) + "\n"
