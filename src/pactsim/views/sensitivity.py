@@ -199,7 +199,7 @@ def plot_tornado(s: Sensitivity, top: int = TOP, ax: Axes | None = None, *,
     :class:`~matplotlib.figure.Figure` (not kept by pyplot)."""
     import pandas as pd
 
-    from pactsim.views.plot import ACCENT, DARK, _frame, _percent_axis, _start
+    from pactsim.views.plot import ACCENT, DARK, _frame, _percent_axis, _start, _text_width
 
     median = s.statistic == "median"
     t = s.tornado[s.tornado.swing.fillna(0) > 0].head(top)
@@ -222,20 +222,22 @@ def plot_tornado(s: Sensitivity, top: int = TOP, ax: Axes | None = None, *,
                 ax.barh(i, end - base, left=base, color=color, height=0.62, zorder=2)
         ends = [(e, v) for e, v in ((lo, r.low), (hi, r.high)) if not math.isnan(e)]
         if len(ends) == 2 and (ends[0][0] - base) * (ends[1][0] - base) > 0:
-            # both ends on one side: the outer bar behind, the inner in front, and the
-            # inner end's value on the empty side of the base line
+            # both ends move the answer the same way: the outer bar behind, the inner one
+            # thinner in front (both stay visible), and both values beyond the outer end,
+            # each in its bar's colour (outer first): nothing on the empty side
             ends.sort(key=lambda ev: abs(ev[0] - base))
             inner, outer = ends
-            for e, v in (outer, inner):
+            for (e, v), height in ((outer, 0.62), (inner, 0.34)):
                 color = high_c if v == r.high else low_c
-                ax.barh(i, e - base, left=base, color=color, height=0.62, zorder=2)
+                ax.barh(i, e - base, left=base, color=color, height=height, zorder=2)
             side = 1 if outer[0] > base else -1
-            ax.annotate(_num(outer[1], r.kind), xy=(outer[0], i), xytext=(4 * side, 0),
-                        textcoords="offset points", va="center", fontsize=8,
-                        ha="left" if side > 0 else "right", color="#444444")
-            ax.annotate(_num(inner[1], r.kind), xy=(base, i), xytext=(-4 * side, 0),
-                        textcoords="offset points", va="center", fontsize=8,
-                        ha="right" if side > 0 else "left", color="#444444")
+            first = _num(outer[1], r.kind)
+            for (_e, v), shift in ((outer, 4.0), (inner, 4.0 + _text_width(first, 8) + 5)):
+                color = high_c if v == r.high else low_c
+                ax.annotate(_num(v, r.kind), xy=(outer[0], i), xytext=(shift * side, 0),
+                            textcoords="offset points", va="center", fontsize=8,
+                            fontweight="bold", ha="left" if side > 0 else "right",
+                            color=color)
             continue
         for e, v in ends:
             side = 1 if e >= base else -1
