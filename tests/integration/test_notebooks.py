@@ -194,6 +194,8 @@ def test_notebooks_readme_installs_an_extra_that_exists() -> None:
                        .read_text())
     assert named and all(e in extras for e in named), named
     assert any(d.startswith("jupyterlab") for d in extras["jupyter"])
+    # tqdm.auto draws the progress bar as a widget only with ipywidgets (else as stderr)
+    assert any(d.startswith("ipywidgets") for d in extras["jupyter"])
 
 
 def test_the_test_suite_template_of_notebook_02_passes(tmp_path: Path) -> None:
