@@ -70,3 +70,21 @@ def test_a_variant_made_by_with_changes_forecasts_the_same_agreement() -> None:
     assert any("different agreements" in n for n in d.notes)
     # the answer is the same either way: 0.6 * 0.8 + 0.4 * 0.1 against 0.3 * 0.8 + 0.7 * 0.1
     assert d.changes.set_index("name").loc["q", "change"] == pytest.approx(0.52 - 0.31)
+
+
+def test_scorecard_and_pool_have_short_reprs_and_html() -> None:
+    """In a notebook they showed as dataclass dumps of truncated DataFrames."""
+    sc = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
+    card = pactsim.score(sc, str(ROOT / "scenarios" / "backtest"
+                                 / "iran-russia-2024.resolutions.yaml"))
+    b = card.items[card.items.kind == "binary"]
+    brier = sum(float((p - (o == "true")) ** 2) for p, o in zip(b.p, b.outcome, strict=True))
+    assert repr(card) == (f"<Scorecard: 1 scenario version, {len(b)} true/false items (mean "
+                          f"Brier {brier / len(b):.3f}), {int((card.items.kind == 'date').sum())}"
+                          " dates; print() for the table>")
+    assert card._repr_html_() == "<pre>" + str(card).replace("&", "&amp;").replace(
+        "<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;") + "</pre>"
+    pooled = pactsim.pool([sc, sc.with_changes({"su35_sale.p": 0.5})], names=["a", "b"])
+    assert repr(pooled) == (f"<PooledForecast of 'iran-russia-2024': {len(pooled.table)} items "
+                            "from 2 analysts (a, b), geometric pool; print() for the table>")
+    assert pooled._repr_html_().startswith("<pre>iran-russia-2024: pooled by")

@@ -170,6 +170,16 @@ class PooledForecast:
 
         return format_pool(self)
 
+    def __repr__(self) -> str:
+        return (f"<PooledForecast of {self.scenario!r}: {len(self.table)} items from "
+                f"{len(self.analysts)} analysts ({', '.join(self.analysts)}), {self.method} "
+                "pool; print() for the table>")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<pre>{escape(str(self))}</pre>"
+
 
 def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
          method: PoolMethod = "geometric", extremize: float = 1.0,

@@ -265,6 +265,19 @@ class Scorecard:
 
         return format_scorecard(self)
 
+    def __repr__(self) -> str:
+        b = self.items[self.items.kind == "binary"] if len(self.items) else self.items
+        dates = int((self.items.kind == "date").sum()) if len(self.items) else 0
+        brier = f" (mean Brier {_mean(b.brier):.3f})" if len(b) else ""
+        return (f"<Scorecard: {len(self.scenarios)} scenario version"
+                f"{'s' if len(self.scenarios) != 1 else ''}, {len(b)} true/false items"
+                f"{brier}, {dates} dates; print() for the table>")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<pre>{escape(str(self))}</pre>"
+
 
 def _mean(s: pd.Series) -> float:
     s = s.dropna()
