@@ -88,3 +88,26 @@ def test_scorecard_and_pool_have_short_reprs_and_html() -> None:
     assert repr(pooled) == (f"<PooledForecast of 'iran-russia-2024': {len(pooled.table)} items "
                             "from 2 analysts (a, b), geometric pool; print() for the table>")
     assert pooled._repr_html_().startswith("<pre>iran-russia-2024: pooled by")
+
+
+def test_exact_results_have_the_plot_accessor_and_a_zero_band() -> None:
+    """Swapping ``res`` for ``ex`` in a notebook cell raised AttributeError on ``.plot``
+    and TypeError on ``band=True``."""
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    sc = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
+    ex = pactsim.exact(sc)
+    fig = ex.plot.timeline()
+    assert fig.axes and not fig.axes[0].collections  # no Monte Carlo band to draw
+    plt.close(fig)
+    point = ex.date_quantiles("in_force")
+    framed = ex.date_quantiles("in_force", band=True)
+    mc = pactsim.simulate(sc, n=2_000, seed=1).date_quantiles("in_force", band=True)
+    assert list(framed.columns) == list(mc.columns) and (framed.dtypes == mc.dtypes).all()
+    assert list(framed.index) == list(point.index)
+    for col in ("date", "lo", "hi"):
+        assert list(framed[col]) == [x.to_datetime64().astype("datetime64[s]")
+                                     for x in point]
+    with pytest.raises(pactsim.errors.ArgumentTypeError, match="band must be True or False"):
+        ex.date_quantiles("in_force", band="yes")  # type: ignore[call-overload]

@@ -111,7 +111,7 @@ import datetime as dt
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -137,6 +137,9 @@ from pactsim.results import summary as _s
 from pactsim.results.estimate import Estimate
 from pactsim.results.stats import bundle_groups
 from pactsim.results.summary import NumericSummary
+
+if TYPE_CHECKING:
+    from pactsim.views.plot import PlotAccessor
 
 __all__ = ["ExactResults", "exact"]
 
@@ -1074,15 +1077,42 @@ class ExactResults:
         p = np.where(idx < 0, 0.0, cum[np.maximum(idx, 0)])
         return _s.cdf_frame(days, p, np.zeros_like(p), p, p)
 
+    @overload
+    def date_quantiles(self, node: str, probs: Sequence[float] = ..., *,
+                       given_happened: bool = ..., band: Literal[False] = ...) -> pd.Series: ...
+
+    @overload
+    def date_quantiles(self, node: str, probs: Sequence[float] = ..., *,
+                       given_happened: bool = ..., band: Literal[True]) -> pd.DataFrame: ...
+
     def date_quantiles(self, node: str, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
-                       given_happened: bool = True) -> pd.Series:
+                       given_happened: bool = True, band: bool = False
+                       ) -> pd.Series | pd.DataFrame:
         """Quantiles of ``node``'s date, as :meth:`Results.date_quantiles
         <pactsim.results.montecarlo.Results.date_quantiles>` (``NaT`` beyond its chance by
-        the horizon; ``given_happened``: among outcomes where it happened)."""
+        the horizon; ``given_happened``: among outcomes where it happened). With
+        ``band=True`` the same frame as Monte Carlo's, its band of width 0 (``lo`` and
+        ``hi`` are the date: an exact answer has no sampling error)."""
         levels = _s.quantile_levels(probs)
+        if not isinstance(band, bool):
+            raise ArgumentTypeError(f"band must be True or False, not {band!r}")
         cum = self._date_cum(node)
         total = float(cum[-1]) if given_happened else 1.0
-        return _s.date_quantiles(cum, self.model.as_of, levels, total, f"{node}_date")
+        q = _s.date_quantiles(cum, self.model.as_of, levels, total, f"{node}_date")
+        if not band:
+            return q
+        return pd.DataFrame({"date": q.to_numpy(), "lo": q.to_numpy(), "hi": q.to_numpy()},
+                            index=pd.Index(list(q.index), name="level")
+                            ).astype("datetime64[s]")
+
+    @property
+    def plot(self) -> PlotAccessor:
+        """Plots of these exact answers, as :attr:`Results.plot
+        <pactsim.results.montecarlo.Results.plot>` (no Monte Carlo bands; needs
+        matplotlib)."""
+        from pactsim.views.plot import PlotAccessor
+
+        return PlotAccessor(self)
 
     def signing_cdf(self, dates: Any = None) -> pd.DataFrame:
         """Exact P(signed on or before each date): :meth:`date_cdf` of ``signing``.
