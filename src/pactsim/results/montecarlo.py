@@ -601,16 +601,22 @@ class Results:
             idx = np.clip(days - m.as_of, -1, len(cw) - 1)
             ests = [self._whole(0.0, 0.0) if i < 0 else self._whole(float(cw[i]), float(cw2[i]))
                     for i in idx]
+            # nothing happens on or before as_of (dates are in (as_of, horizon]): a
+            # structural 0, with no band
+            closed = idx <= 0
             return _s.cdf_frame(days, np.array([e.value for e in ests]),
                                 np.array([e.stderr for e in ests]),
-                                np.array([e.lo for e in ests]), np.array([e.hi for e in ests]))
+                                np.where(closed, 0.0, np.array([e.lo for e in ests])),
+                                np.where(closed, 0.0, np.array([e.hi for e in ests])))
         cum = np.cumsum(self._hist(node))
         days = _s.day_numbers(dates, m)
         idx = np.clip(days - m.as_of, -1, len(cum) - 1)
         k = np.where(idx < 0, 0, cum[np.maximum(idx, 0)])
         p = k / self.n
         lo, hi = wilson_many(k, self.n)  # one pass: a curve of 50 years is 18,262 days
-        return _s.cdf_frame(days, p, np.sqrt(p * (1 - p) / self.n), lo, hi)
+        closed = idx <= 0  # on or before as_of nothing happens: a structural 0, no band
+        return _s.cdf_frame(days, p, np.sqrt(p * (1 - p) / self.n), np.where(closed, 0.0, lo),
+                            np.where(closed, 0.0, hi))
 
     def date_quantiles(self, node: str, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
                        given_happened: bool = True, band: bool = False
