@@ -125,3 +125,25 @@ def test_a_date_curve_on_or_before_as_of_is_a_structural_zero() -> None:
         assert (cdf[["p", "stderr", "lo", "hi"]].to_numpy() == 0).all()
         after = res.date_cdf("signing", [as_of + dt.timedelta(days=200)])
         assert float(after.hi.iloc[0]) > float(after.p.iloc[0]) > 0  # a band where it can
+
+
+def test_calibration_diagram_keeps_points_at_0_and_1_in_view_and_names_the_murphy_case() -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from pactsim.analysis.calibration import calibration
+
+    p = [0.1, 0.2, 0.35, 0.6, 0.8, 0.9]
+    y = [0.0, 0.0, 1.0, 1.0, 1.0, 1.0]
+    cal = calibration(p, y, bands=50, seed=1)
+    fig = cal.plot()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    assert lo < 0 and hi > 1  # dots at 0 and 1 are not cut by the frame
+    assert all(not c.get_clip_on() for c in ax.collections if c.get_label().startswith("obs"))
+    plt.close(fig)
+    text = str(cal)  # each value once: Murphy's REL is the Brier score, RES is UNC
+    brier = sum((a - b) ** 2 for a, b in zip(p, y, strict=True)) / len(p)
+    assert f"Brier {brier:.4f} = REL {brier:.4f}" in text and "read the CORP split" in text
+    assert "read the CORP split" not in str(calibration([0.2, 0.2, 0.8, 0.8], [0, 1, 1, 1],
+                                                        bands=50, seed=1))

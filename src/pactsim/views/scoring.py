@@ -175,7 +175,10 @@ def format_calibration(cal: Calibration) -> str:
         f"Brier {cal.brier:.4f} = MCB {cal.mcb:.4f} - DSC {cal.dsc:.4f} + UNC {cal.unc:.4f} "
         "(CORP)",
         f"Brier {cal.brier:.4f} = REL {cal.rel:.4f} - RES {cal.res:.4f} + UNC {cal.unc:.4f} "
-        "(Murphy, by forecast value)",
+        "(Murphy, by forecast value)" + (
+            "; every forecast value is held once, so REL is the Brier score and RES the "
+            "uncertainty: read the CORP split" if len(cal.table) and
+            (cal.table["count"] == 1).all() else ""),
         f"Sharpness (variance of the forecasts) {cal.sharpness:.4f}",
     ]) + "\n"
 
@@ -203,11 +206,13 @@ def reliability_diagram(cal: Calibration, ax: Any = None, *, title: str | None =
     if t.lo.notna().any():
         ax.fill_between(t.p, t.lo, t.hi, step="post", color=DARK, alpha=0.15, linewidth=0,
                         label=f"{cal.level:.0%} consistency band")
-    ax.step(t.p, t.recalibrated, where="post", color=DARK, lw=2, label="CORP (PAV)")
-    ax.scatter(t.p, t.observed, s=12 + 8 * t["count"], color="#c0504d", alpha=0.7, zorder=3,
-               label="observed share (size: count)")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    # the curve and the dots reach 0 and 1: a margin keeps them off the frame
+    ax.step(t.p, t.recalibrated, where="post", color=DARK, lw=2, label="CORP (PAV)",
+            clip_on=False, zorder=4)
+    ax.scatter(t.p, t.observed, s=12 + 8 * t["count"], color="#c0504d", alpha=0.7, zorder=5,
+               label="observed share (size: count)", clip_on=False)
+    ax.set_xlim(-0.03, 1.03)
+    ax.set_ylim(-0.03, 1.03)
     ax.set_aspect("equal")
     ax.set_xlabel("forecast probability")
     ax.set_ylabel("conditional event probability (recalibrated)")
