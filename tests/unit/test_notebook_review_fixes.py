@@ -147,3 +147,14 @@ def test_calibration_diagram_keeps_points_at_0_and_1_in_view_and_names_the_murph
     assert f"Brier {brier:.4f} = REL {brier:.4f}" in text and "read the CORP split" in text
     assert "read the CORP split" not in str(calibration([0.2, 0.2, 0.8, 0.8], [0, 1, 1, 1],
                                                         bands=50, seed=1))
+
+
+def test_conditioning_a_run_without_draws_says_so() -> None:
+    """res.given(X) on a run with keep_draws=False read "'X' under a condition needs the
+    draws", as if X were the thing asked, and raised the base class."""
+    sc = pactsim.load(ROOT / "scenarios" / "analytic-independent.yaml")
+    res = pactsim.simulate(sc, n=2_000, seed=2, keep_draws=False)
+    for call in (lambda: res.given("a"), lambda: res.prob("b", given="a")):
+        with pytest.raises(pactsim.errors.ArgumentError,
+                           match=r"^conditioning on 'a' needs the draws"):
+            call()

@@ -222,9 +222,9 @@ class Results:
             if name in self.model.index or name in self.model.questions:
                 # a node or question, summarised on its own, but here in a condition
                 # or with one: that needs the draws themselves
-                how = f"conditioning on {name!r}" if role == "given" else \
-                    f"{name!r} under a condition"
-                raise PactsimError(
+                how = f"conditioning on {name!r}" if role in ("given", "evidence") or \
+                    what == "evidence" else f"{name!r} under a condition"
+                raise ArgumentError(
                     f"{how} needs the draws, and this run kept none (keep_draws=False): "
                     "without them a run answers each node and question on its own, not "
                     "one given another; re-run with keep_draws=True, or add the "
