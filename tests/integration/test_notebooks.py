@@ -54,7 +54,7 @@ KEY_OUTPUTS: dict[str, list[tuple[str, str]]] = {
         ("the signing quantiles", r"if signed"),
         ("the variants side by side", r"firm December"),
         ("exact inference", r"<ExactResults 'iran-russia-2024'"),
-        ("the MC-vs-exact summary", r"\d+ nodes: largest \|z\| = "),
+        ("the MC-vs-exact summary", r"\d+ rows \(\d+ nodes and \d+ outcomes\): largest \|z\| = "),
         ("the entry-into-force estimate", r"P\(in force by 2025-12-31\) = \d+\.\d% ± 0\.\d%"),
         ("days from signing to entry into force", r"missing in \d+\.\d% of draws"),
         ("the exact timing answers", r"median days, signing to in force"),
