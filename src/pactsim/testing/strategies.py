@@ -450,7 +450,8 @@ def _hazard(draw: st.DrawFn, t: _Time, condition: str | None) -> dict[str, float
     """Hazard ratios on up to two earlier binary nodes, a driver and a condition."""
     out: dict[str, float] = {}
     if t.binary and t.max_parents > 0:
-        for name in draw(st.lists(st.sampled_from(t.binary), max_size=_MAX_ODDS, unique=True)):
+        for name in draw(st.lists(st.sampled_from(t.binary),
+                                  max_size=min(_MAX_ODDS, t.max_parents), unique=True)):
             out[name] = draw(_BINARY_FACTORS)
     with_driver: bool = bool(t.drivers) and draw(st.booleans())
     if with_driver:
@@ -902,10 +903,15 @@ def scenarios(
         conditions, date and driver comparisons), ``count(...)`` numbers and
         ``signing.date`` dates. Later questions may use earlier ones.
     max_parents:
-        Most binary parents of a node's table: its ``given`` nodes (at most
-        3) together with the binary nodes named in its ``odds`` (at most 2).
-        Gates are not counted. With 0 there are no tables and no binary odds
-        (nor per-row curves, binary hazard ratios or conditions as parents).
+        Most binary parents in each list that holds them, counted list by
+        list: a node's ``given`` nodes (at most 3) and the binary nodes named
+        in its ``odds`` (at most 2); with ``dated``, also a curve table's
+        binary ``given`` (at most 2) and the binary nodes of a
+        ``hazard_ratio`` (at most 2). A condition used as a parent (a
+        ``given`` entry or an ``odds``/``hazard_ratio`` key) may come on top
+        of either list. Gates are not counted. With 0 there are no tables,
+        no binary odds, no per-row curves, no binary hazard ratios and no
+        conditions as parents.
     dated:
         Whether format-2 constructs may appear (default ``False``: format 1
         only, the examples of earlier versions). Then each event is one of
