@@ -9,7 +9,11 @@ Each node is one self-contained block of choices — its structure (kind, name,
 parents, gates, the shape of its probability) first, its numbers after — and
 parents are drawn as positions among the nodes drawn before it. So Hypothesis
 shrinks a failing scenario like a list, deleting the nodes that do not
-matter, and each remaining node towards a plain ``p`` and simple numbers.
+matter, and each remaining node towards simpler choices and numbers (a plain
+``p`` where the failure allows it; a failure that needs a wide range may keep
+an uncertain ``between``). Shrinking a failure on a large scenario can take a
+minute or more: ``note(pactsim.dumps(sc))`` in the test prints the shrunk file,
+which ``pactsim.loads`` reads back.
 Expressions are drawn the same way: a tree of choices whose leaves are
 positions among the names in scope.
 
