@@ -10,8 +10,9 @@ each observation date, of a :func:`pactsim.history`) and
 ``pactsim.plot.outcomes(res)`` (a stacked bar of each categorical node's
 outcomes); the same
 figures are reachable as ``res.plot.signing()``, ``res.plot.pillars()``,
-``res.plot.bundles()`` and ``res.plot.numeric(name)``. Needs matplotlib
-(the ``plot`` extra).
+``res.plot.bundles()`` and ``res.plot.numeric(name)``, and ``pactsim.plot.signing``
+and ``pactsim.plot.pillars`` are the same functions as ``signing_cdf`` and
+``inclusion``. Needs matplotlib (the ``plot`` extra).
 """
 
 from pactsim.views.plot import *  # noqa: F403

@@ -158,3 +158,15 @@ def test_conditioning_a_run_without_draws_says_so() -> None:
         with pytest.raises(pactsim.errors.ArgumentError,
                            match=r"^conditioning on 'a' needs the draws"):
             call()
+
+
+def test_the_plot_module_has_the_accessors_names() -> None:
+    """``res.plot.signing()`` and ``res.plot.pillars()`` worked; ``pactsim.plot.signing``
+    and ``pactsim.plot.pillars`` did not exist (the module calls them signing_cdf and
+    inclusion)."""
+    pytest.importorskip("matplotlib")
+    from pactsim.views import plot
+
+    assert pactsim.plot.signing is plot.signing_cdf and pactsim.plot.pillars is plot.inclusion
+    accessor = {n for n in dir(plot.PlotAccessor) if not n.startswith("_")}
+    assert accessor <= set(pactsim.plot.__all__)

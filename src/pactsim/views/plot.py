@@ -55,7 +55,8 @@ if TYPE_CHECKING:
     from pactsim.views.display import ResultsLike
 
 __all__ = ["PlotAccessor", "bundles", "date_cdf", "diff", "history", "inclusion", "numeric",
-           "outcomes", "signing_cdf", "timeline", "tornado", "value_of_information"]
+           "outcomes", "pillars", "signing", "signing_cdf", "timeline", "tornado",
+           "value_of_information"]
 
 DARK, LIGHT, GREY, ACCENT = "#2f5d8a", "#9cbad8", "#d0d0d0", "#c45a1b"
 #: One colour per dated node of a timeline (signing first, in DARK); then they repeat.
@@ -1397,6 +1398,11 @@ def history(df: pd.DataFrame, ax: Axes | None = None, *,
     ax.annotate(plain(note), xy=(0, 1), xycoords="axes fraction", xytext=(0, 20),
                 textcoords="offset points", fontsize=9, color="#555555", va="bottom")
     return fig if own else ax
+
+
+#: The names ``res.plot`` uses, so ``pactsim.plot.signing(res)`` is ``res.plot.signing()``.
+signing = signing_cdf
+pillars = inclusion
 
 
 class PlotAccessor:
