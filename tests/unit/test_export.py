@@ -520,7 +520,8 @@ def test_dated_export_agrees_with_hand_answers(dated_res: pactsim.Results) -> No
     assert hand_cdf("in_force", 100) == pytest.approx(answers["in_force_by_apr11"])
     assert hand_cdf("ratify_b", 50) == pytest.approx(answers["ratify_b_by_feb20"])
     words = {n: e["timing"] for n, e in data["dated"].items()}
-    assert words["ratify_a"] == "30 days after signing"
+    assert words["ratify_a"] == ("30 days after signing; p 0.5 of ever happening once its "
+                                 "anchor has")  # the file's p: 1/2
     assert words["in_force"] == "10 days after both ratify_a and notify"
     assert words["ratify_b"] == "50% within 10, 100% within 20 days after signing"
     assert words["crisis"] == ("stated curve: 25% by 2025-01-31, 50% by 2025-03-31; "
@@ -570,7 +571,8 @@ def test_flagship_dated_section(res: pactsim.Results) -> None:
     assert list(data["dated"]) == ["signing", "ratified_ru", "ratified_ir", "in_force"]
     assert data["dated"]["signing"]["curve"] == data["signing"]["curve"]
     assert data["dated"]["signing"]["date_if_happens"] == data["signing"]["date_if_signed"]
-    assert data["dated"]["ratified_ru"]["timing"] == "median 140 days (90%: 300) after signing"
+    assert data["dated"]["ratified_ru"]["timing"] == (
+        "median 140 days (90%: 300) after signing; p 0.95 of ever happening once its anchor has")
     assert data["dated"]["in_force"]["timing"] == (
         "90% between 7 and 60 days after both ratified_ru and ratified_ir")
     assert data["pactsim_forecast"] == export.FORMAT_VERSION == 3

@@ -26,7 +26,10 @@ def test_a_date_curves_band_is_the_wilson_interval_of_each_days_count() -> None:
     cdf = res.date_cdf("signing")
     counts = np.cumsum(res._hist("signing"))
     assert len(cdf) == len(counts) == 365
-    for (_, row), k in zip(cdf.iterrows(), counts, strict=True):
+    rows = list(zip(cdf.iterrows(), counts, strict=True))
+    (_, first), k0 = rows[0]  # as_of itself: nothing can have happened, no band
+    assert k0 == 0 and (first.p, first.lo, first.hi) == (0.0, 0.0, 0.0)
+    for (_, row), k in rows[1:]:
         assert (row.lo, row.hi) == wilson(int(k), 5_000)
     lo, hi = wilson_many(np.array([0.0, 3.0]), 0)  # no trials: the whole of [0, 1], as wilson
     assert wilson(3, 0) == (0.0, 1.0)
