@@ -661,13 +661,14 @@ def test_sensitivity_by_hand(sc: pactsim.Scenario, ex: Any) -> None:
         assert (row["q_low"], row["q_high"]) == pytest.approx((lo, hi), abs=1e-9), path
         assert row["swing"] == pytest.approx(abs(hi - lo), abs=1e-9), path
     assert checked >= 45
-    # for a question on the signing date the text, the milestones after the signing, the
-    # signing itself and what is drawn only given it (legal_form, signatories) are known
-    # only once it is settled: left out of what to watch, with a note
+    # for a question on the signing date the text, the milestones after the signing and
+    # the signing itself are known only once it is settled: left out of what to watch,
+    # with a note; what is drawn given the signing (legal_form, signatories) is kept
     kinds = _voi_by_hand(doc, sc, ex, q)
-    assert kinds == {"event"}
+    assert kinds == {"event", "outcome", "outcomes"}
+    assert {"legal_form", "signatories", "us_trump_win"} <= {r["node"] for r in doc["voi"]}
     note = next(n for n in doc["notes"] if "known only once signing has happened" in n)
-    for name in ("signing", "legal_form", "signatories", "ratified_ru"):
+    for name in ("signing", "ratified_ru", "in_force"):
         assert name in note
     # a question on entry into force: the text and the ratifications are learnt first
     q = "in_force_by_2025"

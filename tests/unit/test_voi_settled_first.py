@@ -4,10 +4,11 @@ The value of information is what learning X *before the question resolves* is wo
 A node that follows every dated node the question reads (it requires them, through
 its pillar or its anchors after all of them) is known only after they have happened:
 for a question on the signing date, the text and the ratifications; for one on a
-ratification, entry into force after both. So is the last dated node the question reads
-(whether it happens by the horizon is known on its day or at the horizon), and an
-undated node drawn only given nodes left out. Such rows are left out and a note names
-them; the rows kept are checked against P(Q | X) by hand.
+ratification, entry into force after both. So is the last dated node the question reads,
+when no gate or table can make it impossible earlier (whether it happens by the horizon
+is known on its day or at the horizon). An undated node drawn given the signing is kept:
+``given`` orders nothing in time. Such rows are left out and a note names them; the rows
+kept are checked against P(Q | X) by hand.
 """
 
 from __future__ import annotations
@@ -84,20 +85,35 @@ def test_of_two_dates_read_the_later_is_left_out_and_the_earlier_kept() -> None:
     assert abs(r.q_if_true - want) <= 4 * se
 
 
-def test_an_undated_node_drawn_only_given_what_is_left_out_is_left_out_with_it() -> None:
-    """``form`` is drawn given the signing alone, ``signer`` given ``form`` alone: both
-    are realised with the signing. ``relief`` also reads ``crisis``: it is kept."""
+def test_an_undated_node_drawn_given_the_signing_is_kept() -> None:
+    """``form`` is drawn given the signing alone, ``signer`` given ``form``: a ``given``
+    orders nothing in time (a programme signed instead of the treaty may be seen before
+    the question settles), so both are kept, with P(Q | X) from exact inference."""
     extra = ("  form: {given: [signing], table: {true: 0.9, false: 0.2}}\n"
-             "  signer: {given: [form], table: {true: 0.7, false: 0.01}}\n"
-             "  relief: {given: [signing, crisis], table: {true: {true: 0.8, false: 0.5}, "
-             "false: {true: 0.3, false: 0.1}}}\n")
+             "  signer: {given: [form], table: {true: 0.7, false: 0.01}}\n")
     sc = pactsim.loads(SC.replace("events:\n", "events:\n" + extra))
     s = pactsim.sensitivity(sc, "early")
-    rows = list(s.voi.node)
-    assert "form" not in rows and "signer" not in rows
-    assert "relief" in rows and "crisis" in rows
-    (note,) = [n for n in s.notes if "known only once" in n]
-    assert "form" in note and "signer" in note and "relief" not in note
+    rows = s.voi.set_index("node")
+    assert {"form", "signer", "crisis"} <= set(rows.index) and "signing" not in rows.index
+    ex = pactsim.exact(sc)
+    for x in ("form", "signer"):
+        want = ex.prob("signing.date <= 2025-03-31", given=x).value
+        assert rows.loc[x, "q_if_true"] == pytest.approx(want, abs=1e-12)
+
+
+def test_a_gated_last_node_is_kept() -> None:
+    """``b`` follows ``a`` but excludes ``g``, which may happen early: b can be known
+    impossible before the question settles, so the last-node rule does not drop it."""
+    sc = pactsim.loads("pactsim: 2\nid: gate\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                       "events:\n  a: {by: {2025-06-30: 0.5, 2025-12-31: 0.8}}\n"
+                       "  g: {by: {2025-03-31: 0.5}}\n"
+                       "  b: {after: a, delay: 30, excludes: [g]}\n"
+                       "  c: {after: a, delay: 30}\n")
+    kept = set(pactsim.sensitivity(sc, "a.date <= 2025-06-30 and b.date <= 2025-09-30").voi.node)
+    assert "b" in kept
+    ungated = set(pactsim.sensitivity(sc, "a.date <= 2025-06-30 and c.date <= 2025-09-30"
+                                      ).voi.node)
+    assert "c" not in ungated and "a" in ungated  # c, ungated and last, is left out
 
 
 def test_a_question_on_two_dates_leaves_out_only_what_follows_both() -> None:

@@ -839,13 +839,13 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
     or all of theirs; a pillar or clause after the signing) happens only later:
     learning it first is not possible, so it has no value of information in the sense
     of "what to watch". So is one of the dated nodes read that follows all the others
-    (or is the only one, as ``signing`` is for ``signing.date <= 2024-12-31``): whether
-    it happens by the horizon is known on its day, when all of them have happened, or
-    at the horizon, and the question is settled by then. An undated node drawn only
-    given nodes left out (``legal_form`` with ``given: [signing]``; ``signatories``
-    given ``legal_form``) is realised with them and is left out too; one that also
-    reads anything else (a driver, a context event) is kept. ``requires`` orders
-    nothing in time
+    (or is the only one, as ``signing`` is for ``signing.date <= 2024-12-31``), when
+    nothing can make it impossible before its day (no ``requires``, ``excludes`` or
+    ``given`` table, which could hold a 0): whether it happens by the horizon is then
+    known on its day, when all of them have happened, or at the horizon, and the
+    question is settled by then. An undated node drawn given the signing is kept: a
+    ``given`` orders nothing in time (a programme signed instead of the treaty, drawn
+    given the signing, may be seen first). ``requires`` orders nothing in time
     (a gated node keeps its own date), and a question reading anything else (an event
     without a date, a driver, an attribute) leaves out nothing.
     """
@@ -894,24 +894,13 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
     common: set[str] | None = None
     for x in waits:
         common = later(x) if common is None else common & later(x)
-    last = {x for x in read if all(x in later(y) for y in read - {x})}
-    out = ((common or set()) - read) | last
-    # an undated node drawn only given such nodes is realised with them, not before
-    children: dict[str, list[str]] = {}
-    parents: dict[str, set[str]] = {}
-    for name, view in views.items():
-        if view.kind in ("driver", "question") or view.is_dated:
-            continue
-        parents[name] = {p for p in _parents(sc, name) if p in views}
-        for p in parents[name]:
-            children.setdefault(p, []).append(name)
-    queue = list(out)
-    while queue:  # a worklist: no recursion on the depth of the graph
-        for c in children.get(queue.pop(), ()):
-            if c not in out and parents[c] <= out:
-                out.add(c)
-                queue.append(c)
-    return out, sorted(waits)
+    def ungated(x: str) -> bool:  # nothing can make x impossible before its day
+        spec = views[x].spec
+        return not (getattr(spec, "requires", None) or getattr(spec, "excludes", None)
+                    or getattr(spec, "given", None))
+
+    last = {x for x in read if ungated(x) and all(x in later(y) for y in read - {x})}
+    return ((common or set()) - read) | last, sorted(waits)
 
 
 def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
