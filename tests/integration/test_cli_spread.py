@@ -36,7 +36,7 @@ def _lines(out: str) -> dict[str, tuple[float, float | None, float | None]]:
             lo, hi = (None, None) if m.group(3) is None else (float(m.group(3)),
                                                               float(m.group(4)))
             got[m.group(1)] = (float(m.group(2)), lo, hi)
-        elif line.startswith("  no spread (the band's ends round to the same 0.1%): "):
+        elif line.startswith("  no spread (the band is under 0.05 point wide): "):
             for q in line.split(": ", 1)[1].split(", "):
                 got[q] = (float("nan"), None, None)
     return got
@@ -60,7 +60,7 @@ def test_two_by_hand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert lo == pytest.approx(50 * stats.beta.ppf(BAND[0], a, b), abs=3.0)
     assert hi == pytest.approx(50 * stats.beta.ppf(BAND[1], a, b), abs=3.0)
     assert got["other"][1:] == (None, None)  # c is fixed and no input feeds it
-    assert "  no spread (the band's ends round to the same 0.1%): other" in out
+    assert "  no spread (the band is under 0.05 point wide): other" in out
     assert "200 parameter draws" in out
 
 
@@ -77,7 +77,7 @@ def test_flagship_lines_match_exact_and_their_inputs(capsys: pytest.CaptureFixtu
         # the mean of the spread is today's exact forecast up to its outer error
         assert abs(s.mean - ex.prob(q).value) <= 4 * s.stderr + 1e-12, q
         if lo is None:
-            # "no spread": the band's ends round to the same 0.1%, so moving every
+            # "no spread": the band is under 0.05 point wide, so moving every
             # input together from its 10% to its 90% quantile moves the answer < 1 pp
             ends = [{p: float(v) for inp in uncertain_inputs(sc)
                      for p, v in zip(inp.paths, inp.values(np.array([u]))[0], strict=True)}

@@ -76,7 +76,7 @@ def test_fold_narrows_a_table_by_its_spare_spaces_first() -> None:
 
 
 def test_fold_hangs_prose_four_spaces_in() -> None:
-    line = "  no spread (the band's ends round to the same 0.1%): " + ", ".join(
+    line = "  no spread (the band is under 0.05 point wide): " + ", ".join(
         f"question_{i}" for i in range(12))
     first, *rest = fold(line, 80).split("\n")
     assert first.startswith("  no spread") and rest

@@ -105,20 +105,24 @@ def pct_short(p: float | None) -> str:
 
 
 def band_ends(lo: float, hi: float) -> tuple[str, str] | None:
-    """An 80% band's ends as shown: whole percents (:func:`pct_short`) for a band at
-    least 1 point wide, else one more decimal (:func:`pct`); ``None`` (no spread) when
-    that rounds both ends alike. Whether a band is shown, and how, depends on its width,
-    never on where it falls between two whole percents.
+    """An 80% band's ends as shown, decided by its width alone: ``None`` (no spread) for
+    a band under 0.05 point wide; whole percents (:func:`pct_short`) for one at least
+    1 point wide (from 1%); else :func:`pct`'s one decimal, or two where one would show
+    the same number at both ends.
 
     Examples
     --------
     >>> band_ends(0.31, 0.49), band_ends(0.1546, 0.1556), band_ends(0.4, 0.4003)
     (('31%', '49%'), ('15.5%', '15.6%'), None)
+    >>> band_ends(0.40051, 0.40139), band_ends(0.40049, 0.40051)
+    (('40.05%', '40.14%'), None)
     """
+    if not hi - lo >= 0.0005:  # NaN too
+        return None
     if hi - lo >= 0.01 and lo >= 0.01:
         return pct_short(lo), pct_short(hi)
     a, b = pct(lo), pct(hi)
-    return (a, b) if a != b else None
+    return (a, b) if a != b else (f"{100 * lo:.2f}%", f"{100 * hi:.2f}%")
 
 
 def interval(lo: float, hi: float, stderr: float) -> str:

@@ -296,6 +296,6 @@ def format_spreads(spreads: Sequence[Spread]) -> str:
     flat = [s for s in spreads if band_ends(s.lo, s.hi) is None]
     lines += [f"  {spread_line(s)}" for s in spreads if all(s is not f for f in flat)]
     if flat:  # one line for the questions no uncertain input moves
-        lines.append(f"  no spread (the band's ends round to the same 0.1%): "
+        lines.append(f"  no spread (the band is under 0.05 point wide): "
                      f"{', '.join(s.question for s in flat)}")
     return "\n".join(lines) + "\n"
