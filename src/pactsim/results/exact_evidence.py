@@ -77,7 +77,7 @@ import contextlib
 import dataclasses
 import math
 from collections.abc import Iterator, Sequence
-from typing import Any, Literal, overload
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -642,32 +642,6 @@ class ConditionedExactResults(ExactResults):
         idx = np.clip(days - m.as_of, -1, len(cum) - 1)
         p = np.where(idx < 0, 0.0, cum[np.maximum(idx, 0)])
         return _s.cdf_frame(days, p, np.zeros_like(p), p, p)
-
-    @overload
-    def date_quantiles(self, node: str, probs: Sequence[float] = ..., *,
-                       given_happened: bool = ..., band: Literal[False] = ...) -> pd.Series: ...
-
-    @overload
-    def date_quantiles(self, node: str, probs: Sequence[float] = ..., *,
-                       given_happened: bool = ..., band: Literal[True]) -> pd.DataFrame: ...
-
-    def date_quantiles(self, node: str, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
-                       given_happened: bool = True, band: bool = False
-                       ) -> pd.Series | pd.DataFrame:
-        """Quantiles of ``node``'s date given the evidence, as :meth:`ExactResults.date_quantiles
-        <pactsim.results.exact.ExactResults.date_quantiles>`; ``band=True`` gives the
-        frame of :meth:`Results.date_quantiles
-        <pactsim.results.montecarlo.Results.date_quantiles>` with ``lo`` = ``hi`` =
-        ``date`` (an exact answer has no band)."""
-        if not isinstance(band, bool):
-            raise ArgumentTypeError(f"band must be True or False, not {band!r}")
-        point = super().date_quantiles(node, probs, given_happened=given_happened)
-        if not band:
-            return point
-        frame = pd.DataFrame({"date": point.to_numpy(), "lo": point.to_numpy(),
-                              "hi": point.to_numpy()},
-                             index=pd.Index(list(point.index), name="level"))
-        return frame.astype("datetime64[s]")
 
     def __repr__(self) -> str:
         base = super().__repr__()
