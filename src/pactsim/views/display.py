@@ -39,6 +39,7 @@ from pactsim.language.scenario import Node, Signing
 from pactsim.views.format import (
     EM_DASH,
     LOWER_BOUND,
+    band_ends,
     bound_note,
     count,
     day,
@@ -1128,13 +1129,12 @@ def spread_table(res: ResultsLike) -> str:
         _SPREADS[sc.digest] = found
     if not found:
         return ""
-    from pactsim.views.format import band_ends
-
-    moved = [x for x in found if band_ends(x.lo, x.hi) is not None]
+    ends = [band_ends(x.lo, x.hi) for x in found]
+    moved = [x for x, e in zip(found, ends, strict=True) if e is not None]
     rows = [f"<tr><td>{escape(x.question)}</td><td class='num'>{pct_short(x.mean)}</td>"
-            f"<td class='num'>{'–'.join(band_ends(x.lo, x.hi) or ())}</td></tr>"
-            for x in moved]
-    still = [x.question for x in found if all(x is not m for m in moved)]
+            f"<td class='num'>{e[0]}–{e[1]}</td></tr>"
+            for x, e in zip(found, ends, strict=True) if e is not None]
+    still = [x.question for x, e in zip(found, ends, strict=True) if e is None]
     first = found[0]
     note = (f"{first.n:,} parameter draws (seed {first.seed}, "
             f"{'exact answers' if first.method == 'exact' else 'Monte Carlo'}) of "
