@@ -225,14 +225,13 @@ def assert_matches_exact(
                         f"{getattr(results, 'n', None)!r}{swapped}")
     weighted = bool(getattr(results, "weighted", False))
     n_eff = float(getattr(results, "ess", n)) if weighted else float(n)
-    mc_frames = (results.marginals(), results.questions())
-    ex_frames = (exact.marginals(), exact.questions())
-    reference_mc = _draws(exact) is not None  # another Monte Carlo run, not exact answers
+    ref_n = _draws(exact)  # another Monte Carlo run's draws, None for exact answers
+    reference_mc = ref_n is not None
     rows: list[_Row] = []
     missing: list[str] = []
-    for kind, mc_frame, ex_frame, what in (("node", mc_frames[0], ex_frames[0], "marginals()"),
-                                           ("question", mc_frames[1], ex_frames[1],
-                                            "questions()")):
+    for kind, mc_frame, ex_frame, what in (
+            ("node", results.marginals(), exact.marginals(), "marginals()"),
+            ("question", results.questions(), exact.questions(), "questions()")):
         mc_map = _column(mc_frame, f"results.{what}")
         ex_map = _column(ex_frame, f"exact.{what}")
         own = _column(mc_frame, f"results.{what}", "stderr") if weighted else {}
@@ -242,7 +241,7 @@ def assert_matches_exact(
                 missing.append(f"{kind} '{name}'")
                 continue
             ex = ex_map[name]
-            other = max(ref.get(name, 0.0), 1.0 / (_draws(exact) or 1)) if reference_mc else 0.0
+            other = max(ref.get(name, 0.0), 1.0 / ref_n) if ref_n is not None else 0.0
             se = _stderr(mc, ex, n_eff, own.get(name, 0.0), other)
             rows.append(_Row(name, kind, mc, se, ex, _z(mc, ex, se, not reference_mc)))
     threshold = family_wise_threshold(sigmas, len(rows)) if family_wise else sigmas
