@@ -894,6 +894,7 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
     common: set[str] | None = None
     for x in waits:
         common = later(x) if common is None else common & later(x)
+
     def ungated(x: str) -> bool:  # nothing can make x impossible before its day
         spec = views[x].spec
         return not (getattr(spec, "requires", None) or getattr(spec, "excludes", None)
@@ -1231,11 +1232,9 @@ def sensitivity(
                         | {x for f in sc.findings() for x in _NAME.findall(f.expr)})
     idle = still = 0
     for item in items:
-        if _node_of(item, sc) not in feeding or _unchanged(item):  # exactly 0
-            if _node_of(item, sc) in feeding:
-                still += 1
-            else:
-                idle += 1
+        feeds = _node_of(item, sc) in feeding
+        if not feeds or _unchanged(item):  # the question's answer as it is: swing 0
+            still, idle = (still + 1, idle) if feeds else (still, idle + 1)
             rows.append((item.name, item.kind, item.base, item.low, item.high, item.range,
                          engine.base_value, engine.base_value, 0.0, 0.0,
                          "exact" if engine.base_exact is not None else "mc"))
