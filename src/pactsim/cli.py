@@ -286,22 +286,26 @@ def _fresh_seed(seed: int | None) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     _check_destination(args.out, [args.file])
+    _check_run_method(args)
     from pactsim.language.io import load
-    from pactsim.montecarlo import simulate
     from pactsim.views.export import results_to_json, results_to_table
     from pactsim.views.text import format_results
 
     sc = load(args.file)
     inputs = _with_bases(args.out, [args.file], sc)
     evidence = [*(args.evidence or []), *(args.soft or [])] or None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = simulate(sc, n=_n(args), seed=_fresh_seed(args.seed), workers=args.workers,
-                       keep_draws=_keep_draws(sc, args), progress=args.progress,
-                       target_se=args.target_se,
-                       evidence=evidence)
-    for w in caught:  # one clean line each (the cap reached before --target-se)
-        _say(f"pactsim: note: {w.message}")
+    res = _run_exact(sc, args, evidence) if args.method in ("exact", "auto") else None
+    if res is None:
+        from pactsim.montecarlo import simulate
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = simulate(sc, n=_n(args), seed=_fresh_seed(args.seed), workers=args.workers,
+                           keep_draws=_keep_draws(sc, args), progress=args.progress,
+                           target_se=args.target_se,
+                           evidence=evidence)
+        for w in caught:  # one clean line each (the cap reached before --target-se)
+            _say(f"pactsim: note: {w.message}")
     if args.spread and args.format != "table":
         _say(f"pactsim: note: --spread is shown in the table format only, not in "
              f"{args.format}; pactsim.spreads() computes it from Python")
@@ -314,6 +318,46 @@ def _cmd_run(args: argparse.Namespace) -> int:
         text += _spreads(sc, args.spread, evidence is not None)
     _deliver(text, args.out, inputs, table=args.format == "table")
     return 0
+
+
+#: ``--method`` of ``run``: Monte Carlo (the default), exact inference, or exact where it
+#: answers and Monte Carlo elsewhere.
+_RUN_METHODS = ["mc", "montecarlo", "exact", "auto"]
+
+
+def _check_run_method(args: argparse.Namespace) -> None:
+    """Refuse, before any work, Monte Carlo options given with ``--method exact``
+    (exact inference draws nothing: they would be ignored without a word)."""
+    if args.method != "exact":
+        return
+    given = [flag for flag, value in (("-n", args.n), ("--seed", args.seed),
+                                      ("--target-se", args.target_se))
+             if value is not None]
+    if args.workers not in (None, 1):
+        given.append("--workers")
+    if given:
+        from pactsim.errors import ArgumentError
+
+        raise ArgumentError(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for "
+                            "Monte Carlo; --method exact draws nothing (drop "
+                            f"{'it' if len(given) == 1 else 'them'}, or use --method auto "
+                            "to fall back to Monte Carlo where exact inference refuses)")
+
+
+def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any) -> Any:
+    """Exact results of ``pactsim run --method exact|auto``; ``None`` under ``auto``
+    when exact inference refuses the scenario (then Monte Carlo answers, with a note)."""
+    from pactsim.errors import ExactUnsupportedError, ModelTooWideError
+    from pactsim.results.exact import exact
+
+    try:
+        return exact(sc, progress=args.progress, evidence=evidence)
+    except (ModelTooWideError, ExactUnsupportedError) as e:
+        if args.method == "exact":
+            raise
+        _say(f"pactsim: note: exact inference does not answer this scenario ({e}); "
+             "Monte Carlo does")
+        return None
 
 
 #: Parameter draws of the spread ``pactsim run`` shows unless told (``--spread N``).
@@ -895,12 +939,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.description = (
         "Simulate a scenario and print the forecast: its questions, the signing curve,\n"
         "pillars and clauses, the timeline of dated nodes, context events, numeric\n"
-        "questions and the most frequent texts, each with its Monte Carlo interval.\n\n"
+        "questions and the most frequent texts, each with its Monte Carlo interval\n"
+        "(--method exact: the same tables, exact, from exact inference).\n\n"
         "examples:\n"
         "  pactsim run scenarios/iran-russia-2024.yaml -n 1e6 --seed 7\n"
         "  pactsim run FILE --target-se 0.001\n"
         "  pactsim run FILE --evidence mutual_defence --soft 'drones_missiles:3'\n"
-        "  pactsim run FILE --format json -o forecast.json")
+        "  pactsim run FILE --format json -o forecast.json\n"
+        "  pactsim run FILE --method exact             # exact percentages, no draws")
     p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
     simulation_options(p, "random seed, a whole number >= 0 (default: a fresh one below "
                           "10^9, printed so the run can be repeated)")
@@ -924,6 +970,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--soft", action="append", default=None, metavar="EXPR:RATIO", type=_soft,
                    help="soft evidence: news RATIO times as likely if EXPR holds as if not "
                         "(repeatable; e.g. 'drones_missiles:3', 'signing:0.5')")
+    p.add_argument("--method", choices=_RUN_METHODS, default="mc",
+                   help="mc (the default; montecarlo is the same): Monte Carlo with -n "
+                        "draws; exact: exact inference, the same tables with exact "
+                        "percentages and no intervals (refused, with the reason, for a "
+                        "scenario beyond it); auto: exact where it answers, else Monte Carlo")
 
     p = command("check", "consistency lint: never-true nodes, unreachable rows, constant "
                          "questions", _cmd_check)
@@ -1228,6 +1279,9 @@ def _exact_hint(err: BaseException, args: argparse.Namespace) -> str:
 
     if isinstance(err, ExactUnsupportedError | ModelTooWideError) and \
             getattr(args, "method", None) == "exact":
+        if getattr(args, "func", None) is _cmd_run:
+            return (" (here: --method auto answers by Monte Carlo what exact inference "
+                    "refuses; --method mc, the default, always does)")
         return (" (here: --method auto, the default, answers by Monte Carlo what exact "
                 "inference refuses; --method mc always does)")
     return ""

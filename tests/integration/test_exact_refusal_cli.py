@@ -80,3 +80,19 @@ def test_too_wide_over_several_dates_says_why(tmp_path: Path) -> None:
            "c.date)" in str(err.value)
     assert "(each of the 3 dates has a state per day from as_of to the horizon; a nearer " \
            "horizon also helps)" in str(err.value)
+
+
+def test_run_method_exact_refused_says_why_and_auto_answers_by_monte_carlo(
+        capsys: pytest.CaptureFixture[str], path: Path) -> None:
+    code, out, err = call(capsys, "run", path, "--method", "exact")
+    assert (code, out) == (2, "")
+    assert "each timed by its own curve" in err and "--method auto answers by Monte " \
+        "Carlo" in err and "--method mc, the default, always does" in err
+    code, out, err = call(capsys, "run", path, "--method", "auto", "-n", "200000",
+                          "--seed", "5")
+    assert code == 0 and "pactsim: note: exact inference does not answer" in err
+    assert "n = 200,000 draws" in out
+    # P(m) = 0.25 by hand (above); 200,000 draws: se 0.097 points, within 4 of them plus
+    # the printed rounding
+    row = next(line for line in out.splitlines() if line.split()[:1] == ["m"])
+    assert abs(float(row.split()[1].rstrip("%")) - 25.0) <= 4 * 0.097 + 0.05

@@ -380,6 +380,14 @@ class ExactResults:
         recent[quad_points] = net
         return tree.p_true(range(m.n_binary))
 
+    def summary(self) -> str:
+        """The forecast as plain text, as :meth:`Results.summary
+        <pactsim.results.montecarlo.Results.summary>` prints it, with exact
+        percentages and no intervals."""
+        from pactsim.views.text import format_results
+
+        return format_results(self)  # type: ignore[arg-type]
+
     def _repr_html_(self) -> str:
         from pactsim.views.display import results_html
 

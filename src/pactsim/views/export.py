@@ -98,6 +98,19 @@ CSV (:func:`results_to_table`) is one long table, one number per row, that
 ``evidence``, ``given``, ``n_run``
     Provenance under evidence, the same on every row: the run's evidence as
     text, and ``given`` and ``n_run`` as in the JSON (empty when there is none).
+``method``
+    ``monte carlo``, or ``exact`` (then ``seed``, ``n``, ``ess`` and ``count`` are
+    empty, every ``stderr`` is 0 and ``lo`` = ``hi`` = ``value``); an addition to
+    the format, the last column.
+
+Exact results (:func:`pactsim.exact`, ``pactsim run --method exact``) export
+the same sections: ``run.method`` is ``"exact"``, ``n``, ``seed`` and ``ess``
+are ``null``, ``run.quadrature_error`` bounds the error of the integral over the
+drivers, every ``stderr`` is 0 with ``lo`` = ``hi`` = ``p``, a set's ``count`` is
+``null`` (its ``p`` is exact), ``drivers`` is ``null``, and ``texts`` is
+``null`` when exact inference cannot build the joint law of every pillar and
+clause (:class:`~pactsim.errors.ModelTooWideError`). These are additions to
+format 3: Monte Carlo exports are unchanged.
 
 Examples
 --------
@@ -127,6 +140,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pactsim.errors import ModelTooWideError
 from pactsim.inference.weighting import findings_text
 from pactsim.views.display import (
     DATE_LEVELS,
@@ -134,6 +148,7 @@ from pactsim.views.display import (
     date_cdf,
     date_quantiles,
     dated_nodes,
+    draws,
     news_to,
     timeline_frame,
 )
@@ -160,7 +175,7 @@ SECTIONS = ("evidence", "questions", "signing", "dated", "pillars", "events", "n
 COLUMNS = ["section", "name", "statistic", "value", "stderr", "lo", "hi", "ess", "date", "count",
            "bound", "kind", "pillar", "label", "expr", "why", "source", "scenario_id",
            "scenario_title", "digest", "seed", "spawn_key", "n", "version", "evidence", "given",
-           "n_run"]
+           "n_run", "method"]
 _QUANTILES = {0.1: "q10", 0.5: "q50", 0.9: "q90"}
 
 
@@ -199,7 +214,7 @@ def _ess(res: Results) -> tuple[float | None, float | None]:
     weighted (an estimate then rests on ``n`` draws, or on the signed ones)."""
     from pactsim.results.stats import WeightedStats
 
-    st = res.stats
+    st = getattr(res, "stats", None)  # (exact results have none)
     if not isinstance(st, WeightedStats):
         return None, None
     signed = None
@@ -286,7 +301,9 @@ def _sets(res: Results, of: str, top: int, ess: float | None) -> list[dict[str, 
     b = bundle_frame(res, top, of)  # under evidence: count in draws of average weight
     if b is None:
         return []
-    return [{"items": list(r["items"]), "count": int(r["count"]), "bound": int(r["bound"]),
+    exact = draws(res) is None  # exact results: no draws to count
+    return [{"items": list(r["items"]), "count": None if exact else int(r["count"]),
+             "bound": int(r["bound"]),
              "p": float(r.p), "stderr": float(r.stderr), "lo": float(r.lo), "hi": float(r.hi),
              "ess": ess}
             for _, r in b.iterrows()]
@@ -298,15 +315,9 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
     ``top`` is how many of the most frequent sets of pillars (``pillar_sets``)
     and of pillars and clauses (``texts``) to include.
     """
-    sc, info = res.scenario, res.info
+    sc = res.scenario
     out: dict[str, Any] = {"pactsim_forecast": FORMAT_VERSION}
-    out["run"] = {
-        "scenario_id": info.scenario_id, "scenario_title": sc.title, "digest": info.digest,
-        "as_of": str(sc.as_of), "news_to": news_to(res), "horizon": str(sc.horizon),
-        "method": "monte carlo",
-        "n": info.n, "seed": info.seed, "spawn_key": list(info.spawn_key),
-        "version": info.version, "evidence": _evidence(res), "given": info.given,
-        "n_run": info.n_run, "ess": float(info.ess if info.ess is not None else info.n)}
+    out["run"] = _run(res)
     ess = _ess(res)
     signing = res.model.signing_index >= 0
     out["questions"] = {
@@ -343,12 +354,42 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
         out["attributes"] = {a: {**_attribute_text(res, a), **_distribution(res.numeric(a))}
                              for a in sc.attributes}
     out["drivers"] = None
-    if res.draws is not None:  # drivers are summarised from the draws
+    if getattr(res, "draws", None) is not None:  # drivers are summarised from the draws
         out["drivers"] = {d: {**_text(res, d), **_distribution(res.numeric(d))}
                           for d in sc.drivers}
     out["pillar_sets"] = _sets(res, "pillars", top, ess[0])
-    out["texts"] = _sets(res, "all", top, ess[0])
+    try:
+        out["texts"] = _sets(res, "all", top, ess[0])
+    except ModelTooWideError:  # exact only: the joint law of every pillar and clause
+        out["texts"] = None
     return out
+
+
+def _run(res: Results) -> dict[str, Any]:
+    """Provenance (the JSON's ``run``): of a Monte Carlo run, or of exact inference
+    (``method`` ``"exact"``: no ``n``, ``seed`` or ``ess``, and its ``quadrature_error``)."""
+    sc = res.scenario
+    info = getattr(res, "info", None)
+    if info is None:  # exact results
+        from pactsim._version import __version__
+
+        found = getattr(res, "evidence", None) or []
+        return {
+            "scenario_id": sc.id, "scenario_title": sc.title, "digest": res.model.digest,
+            "as_of": str(sc.as_of), "news_to": news_to(res), "horizon": str(sc.horizon),
+            "method": "exact", "n": None, "seed": None, "spawn_key": [],
+            "version": __version__,
+            "evidence": {"text": findings_text(found), "findings": [_finding(f) for f in found]}
+            if found else None,
+            "given": None, "n_run": None, "ess": None,
+            "quadrature_error": float(res.quadrature_error)}  # type: ignore[attr-defined]
+    return {
+        "scenario_id": info.scenario_id, "scenario_title": sc.title, "digest": info.digest,
+        "as_of": str(sc.as_of), "news_to": news_to(res), "horizon": str(sc.horizon),
+        "method": "monte carlo",
+        "n": info.n, "seed": info.seed, "spawn_key": list(info.spawn_key),
+        "version": info.version, "evidence": _evidence(res), "given": info.given,
+        "n_run": info.n_run, "ess": float(info.ess if info.ess is not None else info.n)}
 
 
 def _outcomes(marg: pd.DataFrame, name: Any, given_signed: bool,
@@ -469,7 +510,7 @@ def _rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for name, d in (data["drivers"] or {}).items():
         yield from distribution("drivers", name, "driver", d)
     for section in ("pillar_sets", "texts"):
-        for b in data[section]:
+        for b in data[section] or ():
             yield {"section": section, "name": " + ".join(b["items"]) or "(nothing)",
                    "statistic": "p", "value": b["p"], "stderr": b["stderr"], "lo": b["lo"],
                    "hi": b["hi"], "ess": b["ess"], "count": b["count"], "bound": b["bound"]}
@@ -494,6 +535,7 @@ def results_to_table(res: Results, *, top: int = TOP) -> pd.DataFrame:
     frame["evidence"] = (run["evidence"] or {}).get("text")
     frame["given"] = run["given"]
     frame["n_run"] = pd.Series([run["n_run"]] * len(frame), dtype="Int64")
+    frame["method"] = run["method"]
     for col in ("count", "bound"):
         frame[col] = frame[col].astype("Int64")
     for col in ("value", "stderr", "lo", "hi", "ess"):

@@ -118,10 +118,11 @@ def _sets(description: str) -> dict[str, Any]:
                   "description": "Members in the text, in file order (empty: not signed, or "
                                  "signed with none of them); a categorical member with its "
                                  "outcome, node=outcome."},
-        "count": {"type": "integer", "minimum": 0,
+        "count": {"type": ["integer", "null"], "minimum": 0,
                   "description": "Draws with exactly this set (under evidence, draws of "
                                  "average weight: the set's share of the weight times the "
-                                 "draws of nonzero weight, rounded)."},
+                                 "draws of nonzero weight, rounded; null: exact inference, "
+                                 "which has p alone)."},
         "bound": {"type": "integer", "minimum": 0,
                   "description": "Draws the count may be low by (0: exact)."},
         "p": _prob("Share of all draws."),
@@ -159,9 +160,14 @@ def forecast_schema() -> dict[str, Any]:
                                    "is conditioned on: the forecast is as of this date, from "
                                    "the priors of as_of and the news to then (null: none)."},
         "horizon": {"type": "string", "pattern": _DATE},
-        "method": {"const": "monte carlo"},
-        "n": {"type": "integer", "minimum": 1, "description": "Draws."},
-        "seed": {"type": "integer", "minimum": 0},
+        "method": {"enum": ["monte carlo", "exact"],
+                   "description": "How the numbers were found: Monte Carlo draws, or exact "
+                                  "inference (pactsim run --method exact; then every stderr "
+                                  "is 0, lo = hi = p, and n, seed and ess are null)."},
+        "n": {"type": ["integer", "null"], "minimum": 1,
+              "description": "Draws (null: exact inference)."},
+        "seed": {"type": ["integer", "null"], "minimum": 0,
+                 "description": "Random seed (null: exact inference)."},
         "spawn_key": {"type": "array", "items": {"type": "integer", "minimum": 0},
                       "description": "SeedSequence spawn key (empty for a plain seed)."},
         "version": {"type": "string", "description": "pactsim version."},
@@ -177,9 +183,13 @@ def forecast_schema() -> dict[str, Any]:
         "given": _text("Evidence Results.given applied after the run (null: none)."),
         "n_run": {"type": ["integer", "null"], "minimum": 1,
                   "description": "Draws of the run before Results.given (null: not given)."},
-        "ess": {"type": "number", "minimum": 0,
+        "ess": {"type": ["number", "null"], "minimum": 0,
                 "description": "Effective sample size of the draws, (sum w)^2 / sum w^2 "
-                               "(n when they are not weighted)."},
+                               "(n when they are not weighted; null: exact inference)."},
+        "quadrature_error": {"type": "number", "minimum": 0,
+                             "description": "Exact inference only: a bound on the error of "
+                                            "its integral over the drivers (0 without "
+                                            "drivers). Absent from Monte Carlo runs."},
     }
     question = _estimate(given_signed=True)
     question["properties"]["expr"] = {"type": "string"}
@@ -227,7 +237,8 @@ def forecast_schema() -> dict[str, Any]:
     props: dict[str, Any] = {
         "pactsim_forecast": {"const": 3, "description": "Version of this export format."},
         # news_to is an addition to format 3: documents written before it lack it
-        "run": {"type": "object", "required": [k for k in run_props if k != "news_to"],
+        "run": {"type": "object",
+                "required": [k for k in run_props if k not in ("news_to", "quadrature_error")],
                 "properties": run_props,
                 "additionalProperties": False, "description": "Provenance: enough to repeat "
                 "the run (pactsim run FILE -n N --seed SEED, with --evidence and --soft for "
@@ -249,7 +260,11 @@ def forecast_schema() -> dict[str, Any]:
                               {"type": "null"}],
                     "description": "null: not summarised (the run kept no draws)."},
         "pillar_sets": _sets("The most frequent exact sets of pillars (exact counts)."),
-        "texts": _sets("The most frequent exact texts: sets of pillars and clauses."),
+        "texts": {"anyOf": [_sets("The most frequent exact texts: sets of pillars and "
+                                  "clauses."), {"type": "null"}],
+                  "description": "null: exact inference could not build the joint law of "
+                                 "every pillar and clause (too wide; Monte Carlo counts "
+                                 "them)."},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

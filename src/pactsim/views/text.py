@@ -7,9 +7,9 @@ section printed here.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from pactsim.errors import printable
+from pactsim.errors import ModelTooWideError, printable
 from pactsim.results.stats import MAX_VALUES
 from pactsim.views.display import (
     as_of_words,
@@ -26,7 +26,7 @@ from pactsim.views.export import TOP
 from pactsim.views.format import LOWER_BOUND, count, day, interval, pct, spread, value
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from pactsim.analysis.spread import Spread
     from pactsim.results.montecarlo import Results
@@ -40,6 +40,11 @@ def _pct(p: float) -> str:
 
 def _ci(lo: float, hi: float, stderr: float) -> str:
     return f"{'[' + interval(lo, hi, stderr) + ']':<12}"  # "[99.6–100.0]" fits
+
+
+def _no_ci(lo: float, hi: float, stderr: float) -> str:
+    """The interval column of exact results: as wide as :func:`_ci`'s, empty."""
+    return " " * 12
 
 
 def _cond(p: float) -> str:
@@ -61,21 +66,107 @@ def format_results(res: Results) -> str:
     Sections with nothing to show are left out (no pillars: no texts); a
     bundle count that may be low (a pruned table) is shown with its bound.
 
-    Monte Carlo results only: exact results (:func:`pactsim.exact`) are refused with
-    an :class:`~pactsim.errors.ArgumentTypeError` naming what reads them instead.
+    Exact results (:func:`pactsim.exact`, also under evidence) print the same
+    sections without intervals (there is no sampling error); the most frequent
+    texts are left out, with a line saying so, when exact inference refuses
+    their joint law (:class:`~pactsim.errors.ModelTooWideError`). Anything else
+    is refused with an :class:`~pactsim.errors.ArgumentTypeError`.
     """
-    if not hasattr(res, "info"):  # Results, or anything with its surface
+    exact = not hasattr(res, "info") and hasattr(res, "quadrature_error")
+    if not hasattr(res, "info") and not exact:  # Results, ExactResults, or their surface
         from pactsim.errors import ArgumentTypeError
 
-        what = type(res).__name__
         raise ArgumentTypeError(
-            f"format_results takes Monte Carlo results (pactsim.simulate), not {what}"
-            + ("; read exact results with .questions(), .marginals(), .date_quantiles(...), "
-               "or as a page with pactsim.views.report.report_html"
-               if what.endswith("ExactResults") else ""))
+            "format_results takes Monte Carlo or exact results (pactsim.simulate, "
+            f"pactsim.exact), not {type(res).__name__}")
+    sc = res.scenario
+    head = [f"{sc.title or sc.id}"] + (_exact_head(res) if exact else _mc_head(res))
+    ci = _no_ci if exact else _ci
+    sections: list[list[str]] = [head]
+    qs = res.questions()
+    if len(qs):
+        width = max(len("Questions") - 2, *(len(str(q)) for q in qs.index))
+        signed = bool(qs.p_given_signed.notna().any())
+        title = f"{'Questions':<{width + 2}}  P(yes)" + ("                P(yes | signed)"
+                                                       if signed else "")
+        rows = [title]
+        for name, row in qs.iterrows():
+            cond = f"{_cond(row.p_given_signed):<18}" if signed else ""
+            rows.append(f"  {name!s:<{width}}  {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}"
+                        f"   {cond}{row.expr}")
+        sections.append(rows)
+    if res.model.signing_index >= 0:
+        cdf = res.signing_cdf(res.key_dates())
+        lines = ["Signed on or before"] + [
+            f"  {day(d)}  {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}"
+            for d, row in cdf.iterrows()]
+        qd = res.signing_quantiles((0.1, 0.5, 0.9))
+        if not qd.isna().all():
+            lines.append(f"  if signed: median {day(qd[0.5])}, 80% between {day(qd[0.1])} "
+                         f"and {day(qd[0.9])}")
+        elif len(cdf) and float(cdf.p.iloc[-1]) == 0:
+            lines.append("  never signed by the horizon" if exact else
+                         "  not signed by the horizon in any draw")
+        sections.append(lines)
+    marg = res.marginals()
+    content = content_rows(marg)
+    if len(content):
+        labels = []
+        for name, row in content.iterrows():
+            indent = "  " if row.kind == "pillar" else "      "
+            if row.kind == "outcome":  # under its node, one step further in
+                indent = "    " if marg.kind.get(row["of"]) == "pillar" else "        "
+            labels.append(f"{indent}{name}")
+        width = max(32, *(len(x) + 1 for x in labels))  # long outcome names widen it
+        lines = [f"{'In the text':<{width + 1}}P(in text)            P(in text | signed)"]
+        for label, (_, row) in zip(labels, content.iterrows(), strict=True):
+            lines.append(f"{label:<{width}} {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}   "
+                         f"{_cond(row.p_given_signed)}")
+        sections.append(lines)
+    if has_timeline(res):
+        sections += _timeline(res, ci)
+    events = undated_events(res)
+    if len(events):
+        shown = [("    " if row.kind == "outcome" else "  ") + str(name)
+                 for name, row in events.iterrows()]
+        width = max(32, *(len(x) + 1 for x in shown))
+        sections.append(["Context events"] + [
+            f"{x:<{width}} {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}"
+            for x, (_, row) in zip(shown, events.iterrows(), strict=True)])
+    numeric = [_numeric_line(res, q) for q, (_, t) in res.model.questions.items()
+               if t != "bool"]
+    if numeric:
+        sections.append(numeric)
+    attributes = _attributes(res)
+    if attributes:
+        sections.append(attributes)
+    try:
+        b = bundle_frame(res, TOP, "pillars")  # as many as the export's pillar_sets
+    except ModelTooWideError as e:  # exact only: the pillars' joint law is too wide
+        sections.append(["Most frequent texts (exact sets of pillars): not computed "
+                         f"exactly ({e}); pactsim.simulate counts them"])
+        b = None
+    if b is not None and len(b):
+        lines = ["Most frequent texts (exact sets of pillars)"]
+        for _, row in b.iterrows():
+            mark = LOWER_BOUND if row["lower"] else " "
+            low = (f"   ({count(int(row['count']), int(row['bound']))} draws)"
+                   if row["bound"] else "")
+            lines.append(f" {mark}{_pct(row.p)}  {row.bundle}{low}")
+        note = bundle_note(b)
+        if note:
+            lines.append(f"  {note}")
+        sections.append(lines)
+    # the file's own words (title, sources) reach a terminal: its escapes are shown, not obeyed
+    return "\n\n".join("\n".join(printable(line.rstrip()) for line in lines)
+                       for lines in sections) + "\n"
+
+
+def _mc_head(res: Results) -> list[str]:
+    """The header lines of Monte Carlo results after the title: provenance, the
+    size of the standard errors, and what the numbers are conditional on."""
     sc, info = res.scenario, res.info
-    head = [f"{sc.title or sc.id}",
-            f"  as of {as_of_words(sc, res)}, horizon {sc.horizon}; n = {info.n:,} draws, "
+    head = [f"  as of {as_of_words(sc, res)}, horizon {sc.horizon}; n = {info.n:,} draws, "
             f"seed {info.seed_text if hasattr(info, 'seed_text') else info.seed}"
             f", pactsim {info.version}, scenario {info.digest[:12]}",
             "  (percentages with 95% intervals; Monte Carlo standard error ≤ "
@@ -92,78 +183,28 @@ def format_results(res: Results) -> str:
                     "every number below is conditional on it)")
     if getattr(res, "weighted", False):
         head.append(f"  weighted draws: effective sample size {res.ess:,.0f} of {res.n:,}")
-    sections: list[list[str]] = [head]
-    qs = res.questions()
-    if len(qs):
-        width = max(len("Questions") - 2, *(len(str(q)) for q in qs.index))
-        signed = bool(qs.p_given_signed.notna().any())
-        title = f"{'Questions':<{width + 2}}  P(yes)" + ("                P(yes | signed)"
-                                                       if signed else "")
-        rows = [title]
-        for name, row in qs.iterrows():
-            cond = f"{_cond(row.p_given_signed):<18}" if signed else ""
-            rows.append(f"  {name!s:<{width}}  {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}"
-                        f"   {cond}{row.expr}")
-        sections.append(rows)
-    if res.model.signing_index >= 0:
-        cdf = res.signing_cdf(res.key_dates())
-        lines = ["Signed on or before"] + [
-            f"  {day(d)}  {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}"
-            for d, row in cdf.iterrows()]
-        qd = res.signing_quantiles((0.1, 0.5, 0.9))
-        if not qd.isna().all():
-            lines.append(f"  if signed: median {day(qd[0.5])}, 80% between {day(qd[0.1])} "
-                         f"and {day(qd[0.9])}")
-        elif len(cdf) and float(cdf.p.iloc[-1]) == 0:
-            lines.append("  not signed by the horizon in any draw")
-        sections.append(lines)
-    marg = res.marginals()
-    content = content_rows(marg)
-    if len(content):
-        labels = []
-        for name, row in content.iterrows():
-            indent = "  " if row.kind == "pillar" else "      "
-            if row.kind == "outcome":  # under its node, one step further in
-                indent = "    " if marg.kind.get(row["of"]) == "pillar" else "        "
-            labels.append(f"{indent}{name}")
-        width = max(32, *(len(x) + 1 for x in labels))  # long outcome names widen it
-        lines = [f"{'In the text':<{width + 1}}P(in text)            P(in text | signed)"]
-        for label, (_, row) in zip(labels, content.iterrows(), strict=True):
-            lines.append(f"{label:<{width}} {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}   "
-                         f"{_cond(row.p_given_signed)}")
-        sections.append(lines)
-    if has_timeline(res):
-        sections += _timeline(res)
-    events = undated_events(res)
-    if len(events):
-        shown = [("    " if row.kind == "outcome" else "  ") + str(name)
-                 for name, row in events.iterrows()]
-        width = max(32, *(len(x) + 1 for x in shown))
-        sections.append(["Context events"] + [
-            f"{x:<{width}} {_pct(row.p)} {_ci(row.lo, row.hi, row.stderr)}"
-            for x, (_, row) in zip(shown, events.iterrows(), strict=True)])
-    numeric = [_numeric_line(res, q) for q, (_, t) in res.model.questions.items()
-               if t != "bool"]
-    if numeric:
-        sections.append(numeric)
-    attributes = _attributes(res)
-    if attributes:
-        sections.append(attributes)
-    b = bundle_frame(res, TOP, "pillars")  # as many as the export's pillar_sets
-    if b is not None and len(b):
-        lines = ["Most frequent texts (exact sets of pillars)"]
-        for _, row in b.iterrows():
-            mark = LOWER_BOUND if row["lower"] else " "
-            low = (f"   ({count(int(row['count']), int(row['bound']))} draws)"
-                   if row["bound"] else "")
-            lines.append(f" {mark}{_pct(row.p)}  {row.bundle}{low}")
-        note = bundle_note(b)
-        if note:
-            lines.append(f"  {note}")
-        sections.append(lines)
-    # the file's own words (title, sources) reach a terminal: its escapes are shown, not obeyed
-    return "\n\n".join("\n".join(printable(line.rstrip()) for line in lines)
-                       for lines in sections) + "\n"
+    return head
+
+
+def _exact_head(res: Any) -> list[str]:
+    """The header lines of exact results after the title: provenance, the
+    quadrature error when drivers are integrated, and the evidence."""
+    from pactsim._version import __version__
+
+    sc = res.scenario
+    drivers = len(res.model.drivers)
+    head = [f"  as of {as_of_words(sc, res)}, horizon {sc.horizon}; exact inference, "
+            f"pactsim {__version__}, scenario {res.model.digest[:12]}",
+            "  (exact percentages: no sampling error"
+            + (f"; the integral over {'its driver' if drivers == 1 else 'its drivers'} is "
+               f"off by at most {res.quadrature_error:.1e})" if drivers else ")")]
+    found = getattr(res, "evidence", None)
+    if found:
+        from pactsim.inference.weighting import findings_text
+
+        head.append(f"  under evidence {findings_text(found)} (P = "
+                    f"{res.p_evidence:.3g}; every number below is conditional on it)")
+    return head
 
 
 def _points(share: float) -> str:
@@ -191,10 +232,12 @@ def _se_bound(res: Results) -> float:
 DATES_PER_BLOCK = 6
 
 
-def _timeline(res: Results) -> list[list[str]]:
+def _timeline(res: Results, ci: Callable[[float, float, float], str] = _ci
+              ) -> list[list[str]]:
     """Two sections: each dated node (signing first, then file order) with
-    P(by the horizon), its 10/50/90% dates if it happens by then, and how it
-    is timed; then P(on or before) each key date, a column per date."""
+    P(by the horizon) (its interval by ``ci``), its 10/50/90% dates if it
+    happens by then, and how it is timed; then P(on or before) each key date,
+    a column per date."""
     tl = timeline_frame(res)
     horizon = res.scenario.horizon
     width = max(len(str(n)) for n in tl.index)
@@ -203,7 +246,7 @@ def _timeline(res: Results) -> list[list[str]]:
              f"  {'90%':>10}   timing"]
     for name, r in tl.iterrows():
         when = "  ".join(f"{day(r[c]):>10}" for c in ("q10", "q50", "q90"))
-        lines.append(f"  {name!s:<{width}}  {_pct(r.p)} {_ci(r.lo, r.hi, r.stderr)}"
+        lines.append(f"  {name!s:<{width}}  {_pct(r.p)} {ci(r.lo, r.hi, r.stderr)}"
                      f"   {when}   {r.timing}")
     for name, r in tl.iterrows():
         if r.days_question is not None and not math.isnan(r.days_q50):
