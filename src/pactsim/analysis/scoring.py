@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from pactsim.analysis.calibration import Calibration
+    from pactsim.language.evidence import Finding
     from pactsim.results.montecarlo import Results
 
 __all__ = ["Scorecard", "brier", "crps_days", "log_score", "score"]
@@ -126,15 +127,19 @@ def _interval(cdf: NDArray[np.float64], level: float) -> int:
 # -- forecasts from a scenario ------------------------------------------------------------------
 
 class _Forecast:
-    """Exact answers where possible, a Monte Carlo run (made once, on demand) otherwise."""
+    """Exact answers where possible, a Monte Carlo run (made once, on demand) otherwise;
+    of the scenario's priors conditioned on ``findings`` (its observations learnt
+    before a day), not on the rest of its observations."""
 
-    def __init__(self, sc: Scenario, *, method: Method, n: int, seed: int) -> None:
+    def __init__(self, sc: Scenario, *, method: Method, n: int, seed: int,
+                 findings: tuple[Finding, ...] = ()) -> None:
         self.sc, self.method, self.n, self.seed = sc, method, n, seed
+        self.findings = findings
         self.ex: ExactResults | None = None
         self._mc: Results | None = None
         if method != "montecarlo":
             try:
-                self.ex = exact(sc)
+                self.ex = exact(sc, evidence=list(findings) or None, observations=False)
             except (ExactUnsupportedError, ModelTooWideError):
                 if method == "exact":
                     raise
@@ -142,7 +147,8 @@ class _Forecast:
     def mc(self) -> Results:
         if self._mc is None:
             self._mc = simulate(self.sc, n=self.n, seed=self.seed, keep_draws=True,
-                                progress=False)
+                                progress=False, evidence=list(self.findings) or None,
+                                observations=False)
         return self._mc
 
     def prob(self, expr: str, given: str | None) -> tuple[float, float, str]:
@@ -166,12 +172,37 @@ class _Forecast:
         return self.mc().date_cdf(node)["p"].to_numpy(dtype=float), "montecarlo"
 
 
+class _Forecasts:
+    """The forecasts a scenario file stood for: its priors, then the priors with the
+    observations learnt by each observation date (made on demand, once each).
+
+    An item is scored with the forecast that stood before it resolved: the
+    observations dated before its ``resolved`` day (and, for a date, before the
+    day itself), so news that is the outcome, or came with it, is not scored as
+    foresight.
+    """
+
+    def __init__(self, sc: Scenario, *, method: Method, n: int, seed: int) -> None:
+        self.sc, self.method, self.n, self.seed = sc, method, n, seed
+        self._made: dict[int, _Forecast] = {}
+
+    def before(self, day: dt.date | None) -> _Forecast:
+        """The forecast standing before ``day`` (``None``: after every observation)."""
+        found = self.sc.findings(None if day is None else day - dt.timedelta(days=1))
+        k = len(found)  # in date order: the findings before a day are a prefix
+        if k not in self._made:
+            self._made[k] = _Forecast(self.sc, method=self.method, n=self.n, seed=self.seed,
+                                      findings=found)
+        return self._made[k]
+
+
 # -- the scorecard ------------------------------------------------------------------------------
 
 _ITEM_COLUMNS = [
     "scenario", "as_of", "item", "kind", "given", "outcome", "resolved", "p", "stderr",
     "method", "brier", "log", "brier_half", "log_half", "base_rate", "brier_base", "log_base",
     "p_day", "crps", "log_uniform", "crps_uniform", "q10", "q90", "covered", "source",
+    "news_to",
 ]
 
 
@@ -191,7 +222,11 @@ class Scorecard:
         ``brier_base``, ``log_base``; for dates ``p_day`` (probability of the
         observed day), ``log`` (its log score), ``crps`` (days), the uniform
         baseline ``log_uniform``, ``crps_uniform``, the 80% interval ``q10``,
-        ``q90`` (``None`` past the horizon) and ``covered``.
+        ``q90`` (``None`` past the horizon) and ``covered``; ``source``, and
+        ``news_to``: the date of the latest of the file's observations the forecast
+        scored was conditioned on (``None``: the priors). Each item is scored with
+        the forecast that stood before it resolved: the priors and the observations
+        dated before its ``resolved`` day (for a date, also before that date).
     unresolvable:
         Items marked unresolvable, with their reasons (not scored).
     track:
@@ -290,8 +325,9 @@ def _outcome_text(o: Outcome) -> str:
     return str(o.value)
 
 
-def _score_one(fc: _Forecast, res: Resolutions, *, skip_known: bool) -> list[dict[str, Any]]:
-    sc = fc.sc
+def _score_one(forecasts: _Forecasts, res: Resolutions, *, skip_known: bool
+               ) -> list[dict[str, Any]]:
+    sc = forecasts.sc
     rows: list[dict[str, Any]] = []
     for o in res.outcomes.values():
         if o.value is None or (skip_known and any(
@@ -301,8 +337,12 @@ def _score_one(fc: _Forecast, res: Resolutions, *, skip_known: bool) -> list[dic
         cond = res.outcomes.get(o.given.strip()) if o.given is not None else None
         if cond is not None and isinstance(cond.value, dt.date) and cond.value > sc.horizon:
             continue  # void in this version: its condition (by the horizon) did not hold
+        known = min((d for d in (o.resolved, o.value if isinstance(o.value, dt.date) else None)
+                     if d is not None), default=None)
+        fc = forecasts.before(known)
         base = {"scenario": sc.id, "as_of": sc.as_of, "item": o.name, "given": o.given,
-                "resolved": o.resolved, "source": ",".join(o.source), "base_rate": o.base_rate}
+                "resolved": o.resolved, "source": ",".join(o.source), "base_rate": o.base_rate,
+                "news_to": fc.findings[-1].date if fc.findings else None}
         if isinstance(o.value, dt.date):
             y_bin = o.value <= sc.horizon
             rows.append(_binary(fc, o, y_bin, base))
@@ -464,7 +504,8 @@ def score(
         several = versions[sc.id] > 1
         # in a series, a later version may postdate some outcomes: those items are skipped
         check_resolutions(r, sc, dates=not several)
-        rows += _score_one(_Forecast(sc, method=method, n=n, seed=seed), r, skip_known=several)
+        rows += _score_one(_Forecasts(sc, method=method, n=n, seed=seed), r,
+                           skip_known=several)
     items = pd.DataFrame(rows, columns=_ITEM_COLUMNS)
     _fill_base_rates(items)
     unres = pd.DataFrame(

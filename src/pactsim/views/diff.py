@@ -263,8 +263,8 @@ def diff_html(d: Diff, *, heading: str = "What changed from A", top: int = TOP,
         part = d.attribution[d.attribution.target == t.target]
         if not len(part):
             continue
-        out.append(f"<p>Which edit moved P({escape(str(t.target))}) from {pct(t.a)} to "
-                   f"{pct(t.b)}? <em>Alone</em>: A with that edit only; <em>Shapley</em>: "
+        out.append(f"<p>Which edit moved P({escape(str(t.target))}) from {escape(pct(t.a))} to "
+                   f"{escape(pct(t.b))}? <em>Alone</em>: A with that edit only; <em>Shapley</em>: "
                    f"what it adds on average over every order of making the edits "
                    f"({escape(_shapley_how(t))}); Shapley values sum to the change.</p>")
         if plots:

@@ -516,7 +516,7 @@ def _stack(rows: pd.DataFrame, column: str = "p") -> str:
     colours = outcome_colours([str(x) for x in rows.outcome])
     segs = "".join(
         f'<span style="width:{max(0.0, min(1.0, float(p))) * 100:.1f}%;background:{c}" '
-        f'title="{escape(str(x))}: {pct(p)}"></span>'
+        f'title="{escape(str(x))}: {escape(pct(p))}"></span>'
         for x, p, c in zip(rows.outcome, rows[column].fillna(0.0), colours, strict=True))
     return f'<span class="ps-stack">{segs}</span>'
 
@@ -535,10 +535,10 @@ def _outcome_row(name: Any, r: Any, parent_kind: str, signed: bool, colour: str)
     swatch of its colour in the node's stacked bar first)."""
     dot = (f'<span style="display:inline-block;width:8px;height:8px;margin-right:4px;'
            f'background:{colour}"></span>')
-    cond = f"<td class='num'>{pct(r.p_given_signed)}</td>" if signed else ""
+    cond = f"<td class='num'>{escape(pct(r.p_given_signed))}</td>" if signed else ""
     return (f"<tr class='outcome of-{parent_kind}'><td>{dot}{escape(str(r.outcome))} "
             f"<code>{escape(str(name))}</code></td>"
-            f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+            f"<td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
             f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>{cond}</tr>")
 
 
@@ -559,9 +559,9 @@ def questions_table(res: ResultsLike) -> str:
     signed = "p_given_signed" in qs.columns and bool(qs.p_given_signed.notna().any())
     rows = []
     for name, r in qs.iterrows():
-        cond = f"<td class='num'>{pct(r.p_given_signed)}</td>" if signed else ""
+        cond = f"<td class='num'>{escape(pct(r.p_given_signed))}</td>" if signed else ""
         rows.append(f"<tr><td>{_question_name(res, str(name))}</td>"
-                    f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+                    f"<td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
                     f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>{cond}"
                     f"<td><code>{escape(str(r.expr))}</code></td></tr>")
     head = ["question", "P", "", "95% interval", *(["P(yes | signed)"] if signed else []),
@@ -572,7 +572,7 @@ def questions_table(res: ResultsLike) -> str:
 def signing_table(res: ResultsLike) -> str:
     """P(signed on or before) at the key dates, plus "if signed, when"."""
     cdf = res.signing_cdf(key_dates(res))
-    rows = [f"<tr><td>{day(d)}</td><td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+    rows = [f"<tr><td>{day(d)}</td><td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
             f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td></tr>" for d, r in cdf.iterrows()]
     out = "<div>" + _table("Signed on or before", ["date", "P", "", "95% interval"], rows)
     quant = getattr(res, "signing_quantiles", None)
@@ -604,9 +604,9 @@ def content_table(res: ResultsLike) -> str:
             stack = f"<br>{_stack(stacks[str(name)], 'p_given_signed')}"
         rows.append(f"<tr class='{r.kind}'><td>{text} <code>{escape(str(name))}</code>"
                     f"{stack}</td>"
-                    f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+                    f"<td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
                     f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>"
-                    f"<td class='num'>{pct(r.p_given_signed)}</td></tr>")
+                    f"<td class='num'>{escape(pct(r.p_given_signed))}</td></tr>")
     head = ["pillar / clause (outcome)", "P(in text)", "", "95% interval",
             "P(in text | signed)"]
     caption = "In the text" + (" (a categorical pillar or clause: its outcomes below it, "
@@ -630,7 +630,7 @@ def timeline_table(res: ResultsLike, *, days: bool = False) -> str:
             extra = ("<td class='num'>" + ("" if math.isnan(r.days_q50) else
                                             f"{r.days_q50:.0f}") + "</td>")
         rows.append(f"<tr><td>{escape(str(r.label))} <code>{escape(str(name))}</code></td>"
-                    f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+                    f"<td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
                     f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>"
                     f"<td class='num'>{day(r.q50)}</td>"
                     f"<td class='ci'>{day(r.q10)} – {day(r.q90)}</td>{extra}"
@@ -657,7 +657,7 @@ def events_table(res: ResultsLike) -> str:
     rows = [_outcome_row(name, r, "event", False, colours[str(name)]) if r.kind == "outcome"
             else f"<tr><td>{escape(str(r.get('label', name)))} <code>{escape(str(name))}</code>"
             + (f"<br>{_stack(stacks[str(name)])}" if str(name) in stacks else "") + "</td>"
-            f"<td class='num'>{pct(r.p)}</td><td>{_bar(r.p)}</td>"
+            f"<td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
             f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td></tr>"
             for name, r in events.iterrows()]
     return _table("Context events", ["event (outcome)", "P", "", "95% interval"], rows)
@@ -676,7 +676,7 @@ def numeric_table(res: ResultsLike) -> str:
         rows.append(f"<tr><td>{_question_name(res, q)}</td>"
                     f"<td class='num'>{value(s.mean, s.kind)}</td>"
                     f"<td class='num'>{spread(s.sd, s.kind)}</td><td class='num'>{qs}</td>"
-                    f"<td class='num'>{pct(s.missing) if s.missing else ''}</td>"
+                    f"<td class='num'>{escape(pct(s.missing)) if s.missing else ''}</td>"
                     f"<td><code>{escape(res.scenario.question_text(q))}</code></td></tr>")
     head = ["question", "mean", "sd", "10% / 50% / 90%", "no value", "expression"]
     return _table("Numeric questions", head, rows) if rows else ""
@@ -917,7 +917,7 @@ def attributes_table(res: ResultsLike) -> str:
                else f"<code>{escape(a)}</code>")
         rows.append(f"<tr><td>{who}</td><td class='num'>{value(s.mean, 'number')}</td>"
                     f"<td class='num'>{mid}</td><td class='num'>{band}</td>"
-                    f"<td class='num'>{pct(s.missing) if s.missing else ''}</td></tr>")
+                    f"<td class='num'>{escape(pct(s.missing)) if s.missing else ''}</td></tr>")
     return _table("Numeric attributes", ["attribute", "mean", "median", "80% interval",
                                          "no value"], rows)
 
@@ -941,7 +941,7 @@ def _bundle_rows(b: pd.DataFrame, counts: bool) -> list[str]:
         mark = LOWER_BOUND if r["lower"] else ""
         cnt = (f"<td class='num'>{count(int(r['count']), int(r['bound']))}</td>"
                if counts else "")
-        rows.append(f"<tr><td class='num'>{mark}{pct(r.p)}</td>{cnt}"
+        rows.append(f"<tr><td class='num'>{mark}{escape(pct(r.p))}</td>{cnt}"
                     f"<td>{escape(str(r.bundle))}</td></tr>")
     return rows
 
@@ -1131,7 +1131,7 @@ def spread_table(res: ResultsLike) -> str:
         return ""
     ends = [band_ends(x.lo, x.hi) for x in found]
     moved = [x for x, e in zip(found, ends, strict=True) if e is not None]
-    rows = [f"<tr><td>{escape(x.question)}</td><td class='num'>{pct_short(x.mean)}</td>"
+    rows = [f"<tr><td>{escape(x.question)}</td><td class='num'>{escape(pct_short(x.mean))}</td>"
             f"<td class='num'>{e[0]}–{e[1]}</td></tr>"
             for x, e in zip(found, ends, strict=True) if e is not None]
     still = [x.question for x, e in zip(found, ends, strict=True) if e is None]
@@ -1190,11 +1190,12 @@ def spread_html(s: Spread) -> str:
                 f"{s.ess:,.0f} draws")
     inputs = ", ".join(s.inputs)
     return (f'<div class="pactsim"><style>{CSS}</style><b>{escape(s.question)}</b>: '
-            f'<b>{pct_short(s.mean)}</b> (80% band {pct_short(s.lo)}–{pct_short(s.hi)} over '
+            f'<b>{escape(pct_short(s.mean))}</b> (80% band {escape(pct_short(s.lo))}–'
+            f'{escape(pct_short(s.hi))} over '
             f'the uncertain inputs) {bar}'
             f'<div class="ps-muted">{s.n:,} parameter draws (seed {s.seed}, {escape(how)}) '
-            f'of {escape(inputs)}; today\'s forecast {pct(s.forecast)}, mean of the draws '
-            f'{pct(s.mean)} ± {100 * s.stderr:.2f} pts; bar: 0–100%, 80% band dark, 90% '
+            f'of {escape(inputs)}; today\'s forecast {escape(pct(s.forecast))}, mean of the draws '
+            f'{escape(pct(s.mean))} ± {100 * s.stderr:.2f} pts; bar: 0–100%, 80% band dark, 90% '
             'light</div></div>')
 
 

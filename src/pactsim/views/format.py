@@ -68,40 +68,57 @@ def is_missing(x: Any) -> bool:
         return False
 
 
+#: How far below 1 a probability still shows as certain (100%): rounding noise of sums
+#: that make 1 (weighted draws under evidence, exact terms), not a chance of not happening.
+CERTAIN_NOISE = 1e-12
+
+
 def pct(p: float | None) -> str:
-    """A probability in percent with one decimal (two below 0.1%), "<0.01%" for what
-    rounds to nothing but is not nothing, or "—".
+    """A probability in percent with one decimal (two below 0.1% and above 99.9%),
+    "<0.01%" for what rounds to nothing but is not nothing, ">99.99%" for what rounds
+    to certain but is not certain, or "—". Within :data:`CERTAIN_NOISE` of 1 is
+    certain: sums of weights or of exact terms that make 1 may land a few ulps off.
 
     Examples
     --------
     >>> pct(0.25), pct(1.0), pct(0.0), pct(0.0004), pct(0.00003), pct(None)
     ('25.0%', '100.0%', '0.0%', '0.04%', '<0.01%', '—')
+    >>> pct(0.9996), pct(0.99996)
+    ('99.96%', '>99.99%')
     """
     if is_missing(p):
         return EM_DASH
     assert p is not None  # narrowed by is_missing
     if 0 < p < 0.00005:
         return "<0.01%"
-    if 0 < p < 0.001:
+    if 0.99995 <= p < 1 - CERTAIN_NOISE:
+        return ">99.99%"
+    if 0 < p < 0.001 or 0.999 < p < 1 - CERTAIN_NOISE:
         return f"{100 * p:.2f}%"
     return f"{100 * p:.1f}%"
 
 
 def pct_short(p: float | None) -> str:
-    """A probability as a plot label: whole percents, one decimal below 1%,
-    "<0.1%" for what rounds to nothing but is not nothing.
+    """A probability as a plot label: whole percents, one decimal below 1% and above
+    99%, "<0.1%" for what rounds to nothing but is not nothing, ">99.9%" for what
+    rounds to certain but is not certain.
 
     Examples
     --------
     >>> pct_short(0.4003), pct_short(0.0042), pct_short(0.00001), pct_short(0.0)
     ('40%', '0.4%', '<0.1%', '0%')
+    >>> pct_short(0.996), pct_short(0.99996), pct_short(1.0)
+    ('99.6%', '>99.9%', '100%')
     """
     if is_missing(p):
         return EM_DASH
     assert p is not None
     if 0 < p < 0.0005:
         return "<0.1%"
-    return f"{100 * p:.1f}%" if 0 < p < 0.01 else f"{100 * p:.0f}%"
+    if 0.9995 <= p < 1 - CERTAIN_NOISE:
+        return ">99.9%"
+    return f"{100 * p:.1f}%" if 0 < p < 0.01 or 0.99 < p < 1 - CERTAIN_NOISE \
+        else f"{100 * p:.0f}%"
 
 
 def band_ends(lo: float, hi: float) -> tuple[str, str] | None:

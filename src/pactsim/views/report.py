@@ -470,7 +470,7 @@ def _history_section(res: ResultsLike) -> str:
                                       strict=True))
     body = "".join(
         f"<tr><td>{escape(_d.label(res, q))}</td>"
-        + "".join(f'<td class="num">{pct(p[(int(k), q)])}</td>' for k in steps["step"])
+        + "".join(f'<td class="num">{escape(pct(p[(int(k), q)]))}</td>' for k in steps["step"])
         + "</tr>" for q in questions)
     return (head + intro + figure
             + '<table class="ps-history"><caption>What was learnt</caption><thead><tr>'

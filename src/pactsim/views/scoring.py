@@ -77,6 +77,10 @@ def format_scorecard(card: Scorecard) -> str:
         # one method for every p: said once in the heading, and the table has no method
         # column (it then fits 80 columns)
         how = f"; p by {_METHOD.get(methods[0], methods[0])}" if len(methods) == 1 else ""
+        news = sorted({x for x in g.news_to if isinstance(x, dt.date)})
+        if news:  # a file with observations: each item scored before it resolved
+            how += (f"; each item with the news learnt before it resolved, up to "
+                    f"{news[-1]}")
         out.append(f"{sid} (forecast as of {as_of}{how})")
         if len(b):
             head = ["item", "p", "outcome", "Brier", "base", "log", "base"]
@@ -250,6 +254,12 @@ def scorecard_html(card: Scorecard) -> str:
     note = ("<p>Lower is better. Brier (p − y)², log −ln P(outcome); baselines: 0.5, and the "
             "base rate. Dates: log score of the day and CRPS in days of the signing-date "
             "distribution, next to a uniform distribution over the same days.</p>")
+    news = sorted({x for x in card.items.get("news_to", ()) if isinstance(x, dt.date)})
+    if news:
+        note += ("<p>The file has news (observations): each item is scored with the "
+                 "forecast that stood before it resolved, the priors and the news learnt "
+                 f"before that day (up to {news[-1]}), not with the news that may be its "
+                 "outcome.</p>")
     unres = ""
     if len(card.unresolvable):
         unres = "<p>Not scored: " + "; ".join(

@@ -1,0 +1,91 @@
+"""A file with ``observations:`` is scored item by item with the forecast that stood
+before the item resolved, not with the forecast after its news (which may be the
+outcome itself). Every number here is derived by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+import pactsim
+from helpers import call
+from pactsim.analysis.scoring import score
+from pactsim.language.resolutions import loads_resolutions
+
+# P(a) = 0.3; P(b | a) = 0.8, P(b | not a) = 0.2; signing F(d) linear to 0.5 by 2025-12-31
+SCENARIO = """\
+pactsim: 2
+id: news
+as_of: 2025-01-01
+horizon: 2025-12-31
+signing: {by: {2025-12-31: 0.5}}
+events:
+  a: {p: 0.3}
+  b: {given: [a], table: {true: 0.8, false: 0.2}}
+observations:
+  - {date: 2025-03-01, source: wire, evidence: a}
+  - {date: 2025-05-01, source: wire, evidence: "signing.date == 2025-05-01"}
+"""
+RESOLUTIONS = """\
+resolutions: 1
+scenario: news
+sources: {s: a paper}
+outcomes:
+  a: {outcome: true, resolved: 2025-03-01, source: s}
+  b: {outcome: true, resolved: 2025-06-01, source: s}
+  signing: {outcome: 2025-05-01, resolved: 2025-05-01, source: s}
+"""
+P_A, P_B_GIVEN_A = 0.3, 0.8
+DAYS = (dt.date(2025, 12, 31) - dt.date(2025, 1, 1)).days  # 364 days after as_of
+P_SIGNING_DAY = 0.5 / DAYS  # the curve's mass on each day
+P_SIGNED = 0.5
+
+
+@pytest.mark.parametrize("method", ["exact", "montecarlo"])
+def test_each_item_is_scored_before_its_news(method: str) -> None:
+    card = score(pactsim.loads(SCENARIO), loads_resolutions(RESOLUTIONS), method=method,
+                 n=400_000, seed=3)
+    it = card.items.set_index("item")
+    # a: the news "a" came the day a resolved; the forecast before it is the priors
+    a = it.loc["a"]
+    assert a.news_to is None
+    assert a.p == pytest.approx(P_A, abs=4 * math.sqrt(P_A * (1 - P_A) / 400_000) + 1e-12)
+    assert a.brier == pytest.approx((1 - a.p) ** 2)
+    # b resolved after both observations: P(b | a, the signing day), and the signing
+    # says nothing about b: P(b | a)
+    b = it.loc["b"]
+    assert b.news_to == dt.date(2025, 5, 1)
+    tol = 0 if method == "exact" else 4 * math.sqrt(0.16 / (400_000 * P_A))
+    assert b.p == pytest.approx(P_B_GIVEN_A, abs=tol + 1e-12)
+    # the signing resolved with its own news: scored with what stood before (news of a,
+    # which says nothing about the signing): the stated curve
+    s = it.loc["signing.date"]
+    assert s.news_to == dt.date(2025, 3, 1)
+    assert s.p_day == pytest.approx(P_SIGNING_DAY, rel=0.1 if method == "montecarlo" else 1e-9)
+    assert it.loc["signing", "p"] == pytest.approx(P_SIGNED, abs=0.005)
+
+
+def test_a_file_scored_with_its_news_would_have_foreseen_the_outcome() -> None:
+    """What this guards against: the forecast after all the news knows the outcomes."""
+    ex = pactsim.exact(pactsim.loads(SCENARIO))  # conditioned on every observation
+    assert ex.prob("a").value == pytest.approx(1.0)
+    assert ex.prob("signing.date == 2025-05-01").value == pytest.approx(1.0)
+    card = score(pactsim.loads(SCENARIO), loads_resolutions(RESOLUTIONS))
+    assert card.items.set_index("item").loc["a", "p"] == pytest.approx(P_A)
+
+
+def test_the_scorecard_says_which_news_it_used(capsys: pytest.CaptureFixture[str],
+                                               tmp_path: object) -> None:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    (folder / "news.yaml").write_text(SCENARIO, encoding="utf-8")
+    (folder / "res.yaml").write_text(RESOLUTIONS, encoding="utf-8")
+    code, out, err = call(capsys, "score", folder / "news.yaml", "-r", folder / "res.yaml")
+    assert (code, err) == (0, "")
+    head = out.splitlines()[0]
+    assert "each item with the news learnt before it resolved, up to 2025-05-01" in head
+    row = next(x for x in out.splitlines() if x.split()[:1] == ["a"])
+    assert row.split()[1] == f"{P_A:.3f}"
