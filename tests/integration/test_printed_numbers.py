@@ -807,8 +807,10 @@ def test_spread_bands_against_parameter_draws_made_here(text: str, sc: pactsim.S
                            "drones_missiles.p, su35_sale.p; 200 parameter draws"), head
     bands = {m.group(1): (float(m.group(2)), float(m.group(3)), float(m.group(4)),
                           0.5 * 10.0 ** -len((m.group(3) + ".").split(".")[1]))
-             for m in re.finditer(r"^  (\w+): (\d+)% \(80% band ([\d.]+)–([\d.]+)% over",
+             for m in re.finditer(r"^  (\w+): ([\d.]+)% \(80% band ([\d.]+)–([\d.]+)% over",
                                   body, flags=re.M)}
+    for q, (mean, lo, hi, half) in bands.items():  # the point, to the band's digits,
+        assert lo - half <= mean <= hi + half, (q, mean, lo, hi)  # reads inside its band
     # a band 1 point wide or more is shown in whole percents, a narrower one to 0.1% (0.01%
     # where 0.1% would show one number), one under 0.05 point not at all
     assert set(bands) == {"arms_package", "any_weapons_named", "military_without_alliance",

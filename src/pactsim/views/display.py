@@ -40,6 +40,7 @@ from pactsim.views.format import (
     EM_DASH,
     LOWER_BOUND,
     band_ends,
+    band_point,
     bound_note,
     count,
     day,
@@ -1131,8 +1132,9 @@ def spread_table(res: ResultsLike) -> str:
         return ""
     ends = [band_ends(x.lo, x.hi) for x in found]
     moved = [x for x, e in zip(found, ends, strict=True) if e is not None]
-    rows = [f"<tr><td>{escape(x.question)}</td><td class='num'>{escape(pct_short(x.mean))}</td>"
-            f"<td class='num'>{e[0]}–{e[1]}</td></tr>"
+    rows = [f"<tr><td>{escape(x.question)}</td><td class='num'>"
+            f"{escape(band_point(x.mean, e))}</td>"
+            f"<td class='num'>{escape(e[0])}–{escape(e[1])}</td></tr>"
             for x, e in zip(found, ends, strict=True) if e is not None]
     still = [x.question for x, e in zip(found, ends, strict=True) if e is None]
     first = found[0]
@@ -1188,14 +1190,17 @@ def spread_html(s: Spread) -> str:
     if s.weights is not None:
         how += (f"; weighted by the likelihood of the file's observations, effective "
                 f"{s.ess:,.0f} draws")
+    ends = band_ends(s.lo, s.hi)
+    band_words = ("no spread" if ends is None else
+                  f"80% band {escape(ends[0])}–{escape(ends[1])}")
     inputs = ", ".join(s.inputs)
     return (f'<div class="pactsim"><style>{CSS}</style><b>{escape(s.question)}</b>: '
-            f'<b>{escape(pct_short(s.mean))}</b> (80% band {escape(pct_short(s.lo))}–'
-            f'{escape(pct_short(s.hi))} over '
+            f'<b>{escape(band_point(s.mean, ends))}</b> ({band_words} over '
             f'the uncertain inputs) {bar}'
             f'<div class="ps-muted">{s.n:,} parameter draws (seed {s.seed}, {escape(how)}) '
-            f'of {escape(inputs)}; today\'s forecast {escape(pct(s.forecast))}, mean of the draws '
-            f'{escape(pct(s.mean))} ± {100 * s.stderr:.2f} pts; bar: 0–100%, 80% band dark, 90% '
+            f'of {escape(inputs)}; today\'s forecast {escape(pct(s.forecast))}, mean of the '
+            f'draws {escape(pct(s.mean))} ± {100 * s.stderr:.2f} pts; bar: 0–100%, 80% band '
+            'dark, 90% '
             'light</div></div>')
 
 

@@ -142,14 +142,39 @@ def band_ends(lo: float, hi: float) -> tuple[str, str] | None:
     return (a, b) if a != b else (f"{100 * lo:.2f}%", f"{100 * hi:.2f}%")
 
 
+def band_point(p: float, ends: tuple[str, str] | None) -> str:
+    """A band's point (its mean) to as many decimals as :func:`band_ends` gave its ends,
+    so that a point inside the band reads inside it; :func:`pct_short` without a band.
+
+    Examples
+    --------
+    >>> band_point(0.155, band_ends(0.1546, 0.1554)), band_point(0.4, band_ends(0.31, 0.49))
+    ('15.50%', '40%')
+    """
+    if ends is None:
+        return pct_short(p)
+    decimals = len(ends[0].rstrip("%").partition(".")[2])
+    return f"{100 * p:.{decimals}f}%"
+
+
 def interval(lo: float, hi: float, stderr: float) -> str:
-    """A 95% interval in percentage points ("39.7–40.2"), or "exact" for an
-    exact answer (standard error 0 and ``lo == hi``)."""
+    """A 95% interval in percentage points ("39.7–40.2"; two decimals when one would
+    show the same number at both ends, "2.08–2.13"), or "exact" for an exact answer
+    (standard error 0 and ``lo == hi``).
+
+    Examples
+    --------
+    >>> interval(0.397, 0.402, 0.001), interval(0.0208, 0.0213, 0.0001)
+    ('39.7–40.2', '2.08–2.13')
+    """
     if stderr == 0 and lo == hi:
         return "exact"
     if is_missing(lo) or is_missing(hi):
         return EM_DASH
-    return f"{100 * lo:.1f}–{100 * hi:.1f}"
+    a, b = f"{100 * lo:.1f}", f"{100 * hi:.1f}"
+    if a == b and lo != hi:  # a narrow interval: two decimals, so that it shows its width
+        a, b = f"{100 * lo:.2f}", f"{100 * hi:.2f}"
+    return f"{a}–{b}"
 
 
 def day_of(v: float | None) -> dt.date | None:

@@ -34,7 +34,7 @@ from pactsim.errors import (
 )
 from pactsim.views import display as _d
 from pactsim.views.display import escape
-from pactsim.views.format import day, interval, pct
+from pactsim.views.format import band_ends, band_point, day, interval, pct
 from pactsim.views.partial import NOT_EXACT, Partial, extra_evidence
 
 if TYPE_CHECKING:
@@ -361,10 +361,11 @@ def _drivers(sc: Any, sensitivity: object, question: str | None) -> tuple[Any, A
 def _band(s: Any, sp: Any) -> str | None:
     if sp is None:
         return None
-    if pct(sp.lo) == pct(sp.hi):  # no uncertain input moves this question
+    ends = band_ends(sp.lo, sp.hi)  # the rule and digits of `pactsim run`'s spread
+    if ends is None:  # no uncertain input moves this question
         return (f"P({s.question}) {pct(sp.mean)}: no spread over the uncertain "
                 f"inputs ({sp.n} parameter sets, {sp.method}).")
-    return (f"P({s.question}) {pct(sp.mean)} (80% band {pct(sp.lo)}–{pct(sp.hi)}), over "
+    return (f"P({s.question}) {band_point(sp.mean, ends)} (80% band {ends[0]}–{ends[1]}), over "
             f"the uncertain inputs drawn together ({sp.n} parameter sets, {sp.method}).")
 
 
@@ -388,8 +389,9 @@ def _drivers_lead(s: Any, sp: Any, extra: str | None = None, *,
         head += " by exact inference"
     if extra:
         head += f" (the scenario as written, without the evidence {escape(extra)})"
-    if sp is not None and pct(sp.lo) != pct(sp.hi):
-        head += (f" (80% band {escape(pct(sp.lo))}–{escape(pct(sp.hi))} over the uncertain "
+    ends = None if sp is None else band_ends(sp.lo, sp.hi)
+    if ends is not None:
+        head += (f" (80% band {escape(ends[0])}–{escape(ends[1])} over the uncertain "
                  "inputs)")
     elif sp is not None:
         head += " (no spread over the uncertain inputs)"

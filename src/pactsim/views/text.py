@@ -310,15 +310,17 @@ def _attributes(res: Results) -> list[str]:
 def spread_line(s: Spread) -> str:
     """One spread as a line: ``"q: 40% (80% band 31–49% over the uncertain inputs)"``.
 
-    The percentages are whole below 100 (one decimal under 1%): the band is a
-    judgement's spread, not a precise number.
+    The percentages are whole for a band at least a point wide (one decimal under
+    1%): the band is a judgement's spread, not a precise number; a narrower band has
+    one or two decimals (:func:`~pactsim.views.format.band_ends`), and the point as
+    many (:func:`~pactsim.views.format.band_point`).
     """
-    from pactsim.views.format import band_ends, pct_short
+    from pactsim.views.format import band_ends, band_point
 
     ends = band_ends(s.lo, s.hi)
     if ends is None:
-        return f"{s.question}: {pct_short(s.mean)} (no spread over the uncertain inputs)"
-    return (f"{s.question}: {pct_short(s.mean)} (80% band {ends[0].rstrip('%')}–"
+        return f"{s.question}: {band_point(s.mean, None)} (no spread over the uncertain inputs)"
+    return (f"{s.question}: {band_point(s.mean, ends)} (80% band {ends[0].rstrip('%')}–"
             f"{ends[1]} over the uncertain inputs)")
 
 
