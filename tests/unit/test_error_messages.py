@@ -18,6 +18,18 @@ from pactsim.errors import PactsimError, Problem, ScenarioError, Suggestions, pr
 HEADER = "pactsim: 1\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n"
 
 CASES = [
+    # a key or value YAML read as text or a number where true/false or a number was meant
+    ("table_key_quoted_true", "events:\n  a: {p: 0.5}\n  b: {given: [a], table: {'true': 0.9, "
+     "false: 0.1}}\n", 7, 27, "events.b.table.true", "key 'true' is not true or false (level 1 "
+     "of the table is 'a'; extra combinations are not allowed): 'true' in quotes is text; "
+     "write true without quotes"),
+    ("table_key_yes", "events:\n  a: {p: 0.5}\n  b: {given: [a], table: {yes: 0.9, "
+     "false: 0.1}}\n", 7, 27, "events.b.table.yes", "this YAML reads 'yes' as text; write true"),
+    ("table_key_number_one", "events:\n  a: {p: 0.5}\n  b: {given: [a], table: {1: 0.9, "
+     "false: 0.1}}\n", 7, 27, "events.b.table[1]", "1 is a number; write true"),
+    ("version_quoted", "pactsim: '2'\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n", 1, 10,
+     "pactsim", "= '2' is text (quoted): the version is a number, write `pactsim: 2` without "
+     "quotes"),
     ("between_tiny", "events:\n  a: {p: {between: [1e-305, 0.5]}}\n", 6, 20, "events.a.p.between", "has lo below 1e-300"),
     ("driver_mean_huge", "drivers:\n  d: {dist: normal, mean: 1e305, sd: 1}\n", 6, 27, "drivers.d.mean", "must be a number between -1e+300 and 1e+300"),
     ("driver_sd_huge", "drivers:\n  d: {dist: normal, mean: 0, sd: 1e301}\n", 6, 34, "drivers.d.sd", "at most 1e+300"),

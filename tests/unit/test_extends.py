@@ -430,3 +430,21 @@ def test_extends_in_text_without_a_name_says_its_path_is_from_the_current_folder
     with pytest.raises(ScenarioError) as err:
         pactsim.loads(text, name=str(tmp_path / "v.yaml"))
     assert "(the path is relative to this file)" in str(err.value)
+
+
+def test_a_missing_base_of_a_file_in_the_current_folder_is_relative_to_this_file(
+        tmp_path, monkeypatch) -> None:
+    """A file given by a bare name has no folder in its name, but it is a file: the
+    message must not say the text has no file name (a review found it did)."""
+    from pactsim.errors import ScenarioError
+
+    (tmp_path / "child.yaml").write_text(
+        "pactsim: 2\nextends: mineral.yaml\nid: child\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError) as caught:
+        pactsim.load("child.yaml")
+    text = str(caught.value)
+    assert "(the path is relative to this file)" in text and "no file name" not in text
+    with pytest.raises(ScenarioError) as caught:
+        pactsim.loads("pactsim: 2\nextends: mineral.yaml\nid: child\n")
+    assert "the text has no file name" in str(caught.value)

@@ -41,7 +41,7 @@ BAD = [
     ("top-scalar", "hello\n", 1, 1, "the top level is a single value, not a mapping"),
     ("top-null", "~\n", 1, 1, "the top level is a single value"),
     ("unclosed-flow", "a: [1, 2\nb: 3\n", 2, 2, "invalid YAML: expected ',' or ']'"),
-    ("bad-indent", "a:\n  b: 1\n c: 2\n", 3, 2, "invalid YAML: this line is indented 1 spaces, "
+    ("bad-indent", "a:\n  b: 1\n c: 2\n", 3, 2, "invalid YAML: this line is indented 1 space, "
      "which lines up with no key above (line 2 is indented 2, line 1 0): indent it exactly like"),
     ("over-indent", "a: 1\n  b: 2\n", 2, 4, "invalid YAML: a `key: value` cannot start here"),
     ("over-indent-after-flow", "e:\n  a: {p: 1}\n    b: {p: 2}\n", 3, 5, "this line is indented"
@@ -362,3 +362,17 @@ def test_indentation_messages_look_back_a_bounded_number_of_lines() -> None:
         parse_yaml(source)
     message = info.value.problems[0].message
     assert "(line 1001 is indented 2)" in message  # line 1, 1000 lines up, is not searched
+
+
+def test_an_indentation_mistake_names_every_level_between() -> None:
+    """The level meant (2, the sibling `a:`) is named, not only the nearest line (4) and
+    the first key left of the mistake (0)."""
+    import pactsim
+    from pactsim.errors import ScenarioError
+
+    text = ("pactsim: 1\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n  a:\n"
+            "    p: 0.3\n b:\n    p: 0.2\n")
+    with pytest.raises(ScenarioError) as caught:
+        pactsim.loads(text)
+    assert ("this line is indented 1 space, which lines up with no key above (line 7 is "
+            "indented 4, line 6 2, line 5 0)") in str(caught.value)

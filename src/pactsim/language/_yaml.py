@@ -606,11 +606,22 @@ def _plain_syntax(problem: str, text: str, line: int, column: int) -> str | None
         like = f" (item of line {item[0]}: {item[1]} spaces)" if item is not None else ""
         return (f"this list item is indented {indent} spaces, where a key is expected: indent it"
                 f" like the other items of its list{like}")
+    spaces = f"{indent} space{'' if indent == 1 else 's'}"
     if indent > near:
-        return (f"{what} is indented {indent} spaces, more than line {near_line} ({near}), "
+        return (f"{what} is indented {spaces}, more than line {near_line} ({near}), "
                 "whose key already has a value: put it level with the key it belongs with")
-    outer = next(((n, k) for n, k in above if k < indent), None)
-    levels = f"line {near_line} is indented {near}" + (
-        f", line {outer[0]} {outer[1]}" if outer is not None else "")
-    return (f"{what} is indented {indent} spaces, which lines up with no key above ({levels}):"
+    # every level between the line above and the first key left of this one, each named
+    # by its nearest line: the level meant is among them
+    levels: list[tuple[int, int]] = []
+    for n, k in above:
+        if (k >= near and levels) or any(k == seen for _, seen in levels):
+            continue
+        if levels and k > levels[-1][1]:
+            continue  # deeper than a level already named: inside another key
+        levels.append((n, k))
+        if k < indent:
+            break
+    named = ", ".join(f"line {n} is indented {k}" if i == 0 else f"line {n} {k}"
+                      for i, (n, k) in enumerate(levels))
+    return (f"{what} is indented {spaces}, which lines up with no key above ({named}):"
             " indent it exactly like the keys it belongs with")

@@ -239,8 +239,10 @@ def _read(loc: Located, written: str, path: str, name: str, folder: str) -> byte
         data = read_regular(path, MAX_BYTES)
     except OSError as err:
         reason = err.strerror or str(err)
-        # text given to loads() without a file name has no folder: the current one
-        whence = "this file" if folder else "the current folder: the text has no file name"
+        # text given to loads() without a file name ("<scenario>") has no folder: the
+        # current one; a file in the current folder has none either, but it is a file
+        whence = ("this file" if folder or not loc.name.startswith("<") else
+                  "the current folder: the text has no file name")
         raise ScenarioError(_problem(loc, ("extends",), f"= {shown(written)}: cannot read "
                                      f"{name}: {reason} (the path is relative to {whence})",
                                      value=written)) from None

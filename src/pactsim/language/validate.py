@@ -227,6 +227,10 @@ class _Checker:
                             key=True, value=path[-1])
             elif kind == "missing":
                 self.report(path[:-1], f"missing required field '{loc[-1]}'", key=True)
+            elif kind == "literal_error" and path == ("pactsim",) and isinstance(value, str) \
+                    and value.strip() in ("1", "2", "3"):
+                self.report(path, f"= {shown(value)} is text (quoted): the version is a number, "
+                            f"write `pactsim: {value.strip()}` without quotes", value=value)
             elif kind == "literal_error" and path == ("pactsim",):
                 self.report(path, f"= {shown(value)}: unsupported format version (this pactsim "
                             "reads formats 1 to 3; write `pactsim: 1`, `pactsim: 2` for dated "
@@ -923,8 +927,8 @@ def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, 
                          + hint, key=True, value=k)
             elif cats is None and not isinstance(k, bool):
                 c.report((*where, k), f"key {shown(k)} is not true or false (level {depth + 1} "
-                         f"of the table is '{parent}'; extra combinations are not allowed)",
-                         key=True, value=k)
+                         f"of the table is '{parent}'; extra combinations are not allowed)"
+                         + _boolean_hint(k), key=True, value=k)
         for value in keys_of[depth]:
             if any(k is value if isinstance(value, bool) else k == value for k in node):
                 walk(node[value], depth + 1, (*where, value), (*combo, value))
@@ -1097,7 +1101,8 @@ def _check_why_table(c: _Checker, path: Path, given: list[str], why: Any,
                          f"{', '.join(cats)})" + c.suggest(k, cats), key=True, value=k)
             else:
                 c.report((*where, k), f"key {shown(k)} is not true or false (level {depth + 1} "
-                         f"of why_table, as of table, is '{given[depth]}')", key=True, value=k)
+                         f"of why_table, as of table, is '{given[depth]}')" + _boolean_hint(k),
+                         key=True, value=k)
 
     walk(why, 0, path)
 
@@ -1770,3 +1775,16 @@ class NodeChecks:
             _check_timing(c, name, kind, path, spec, raw, self.meta, self.binary, self.drivers,
                           self.dated, nodes, self.names, {})
         return spec, c.problems
+
+
+def _boolean_hint(key: object) -> str:
+    """How to write a table key meant as true or false that YAML read otherwise."""
+    if isinstance(key, str) and key.strip().lower() in ("true", "false"):
+        return (f": {key.strip().lower()!r} in quotes is text; write {key.strip().lower()} "
+                "without quotes")
+    if isinstance(key, str) and key.strip().lower() in ("yes", "no", "on", "off", "y", "n"):
+        word = "true" if key.strip().lower() in ("yes", "on", "y") else "false"
+        return f": this YAML reads {key!r} as text; write {word}"
+    if isinstance(key, int) and key in (0, 1):
+        return f": {key} is a number; write {'true' if key else 'false'}"
+    return ""
