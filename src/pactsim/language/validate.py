@@ -168,6 +168,9 @@ class _Checker:
         self.lines = lines
         self.problems: list[Problem] = []
         self.budget = _MAX_SUGGESTIONS
+        # entries whose `after` or `by` was written but refused (reported once): meant as
+        # dated, so the checks that follow do not also call them undated
+        self.meant_dated: set[Path] = set()
         # per mapping seen by empty_above: (the mapping, key -> the key written before it)
         self._before: dict[int, tuple[Mapping[Any, Any], dict[tuple[type, Any], Any]]] = {}
 
@@ -383,6 +386,8 @@ class _Checker:
         except ValidationError as err:
             self.pydantic(prefix, err, list(cls.model_fields), self._at(prefix) or data)
             bad = {e["loc"][0] for e in err.errors() if e["loc"]}
+            if cls is Node and bad & {"after", "by"}:
+                self.meant_dated.add(tuple(prefix))
         keep = {k: v for k, v in clean.items() if k not in bad and k in cls.model_fields}
         try:
             return cls.model_validate(keep)
@@ -559,8 +564,9 @@ def validate(located: Located, source_text: str = "") -> Scenario:
     names = Suggestions(nodes)
     binary = {n for n, (k, _, _) in nodes.items() if k in ("event", "signing", "pillar", "clause")}
     drivers = {n for n, (k, _, _) in nodes.items() if k == "driver"}
-    dated = {n for n, (k, _, spec) in nodes.items()
-             if k == "signing" or (k == "event" and isinstance(spec, Node) and spec.timing)}
+    dated = {n for n, (k, path, spec) in nodes.items()
+             if k == "signing" or (k == "event" and isinstance(spec, Node) and spec.timing)
+             or (k == "event" and tuple(path) in c.meant_dated)}
     conditions: dict[str, tuple[Path, Any]] = {}  # condition text -> (first place, tree)
     outcomes = _outcomes_of(nodes, "signing" in nodes)
     graph: dict[str, list[str]] = {n: [] for n in nodes}
@@ -1214,7 +1220,12 @@ def _check_timing(
     if kind == "signing" and spec.given is not None:
         parents += _check_signing_given(c, path, spec.given, binary, nodes, names)
     if kind == "signing" or (kind == "event" and timing == "curve"):
-        _check_curve_node(c, name, path, spec, written, meta)
+        # a categorical parent of a table of curves is refused with the given: its table's
+        # keys (the outcomes) are not checked as true/false on top of that
+        categorical = any(g in nodes and isinstance(nodes[g][2], Node)
+                          and nodes[g][2].levels is not None
+                          for g in (spec.given or ()) if not is_condition(g))
+        _check_curve_node(c, name, path, spec, written, meta, table=not categorical)
     if timing == "milestone" and isinstance(spec, Node) and spec.after is not None:
         if "delay" not in written:
             c.report(path, "a milestone needs delay: the days after its anchor, e.g. delay: 30, "
@@ -1245,7 +1256,7 @@ def _check_timing(
                          f"milestone); '{a}' is an undated {nodes[a][0]}")
             else:
                 parents.append(a)
-    elif "delay" in written and kind == "event":
+    elif "delay" in written and kind == "event" and tuple(path) not in c.meant_dated:
         c.report((*path, "delay"), "needs after: the dated node(s) the delay runs from, e.g. "
                  "after: signing", key=True)
     return parents
@@ -1288,8 +1299,9 @@ def _check_signing_given(c: _Checker, path: Path, given: list[str], binary: set[
 
 
 def _check_curve_node(c: _Checker, name: str, path: Path, spec: Node | Signing,
-                      written: set[str], meta: Mapping[str, Any]) -> None:
-    """A node timed by a curve: ``by``, or ``given`` + a table of ``{by: ...}`` curves."""
+                      written: set[str], meta: Mapping[str, Any], *, table: bool = True) -> None:
+    """A node timed by a curve: ``by``, or ``given`` + a table of ``{by: ...}`` curves
+    (``table=False``: its given was refused, so its table is not checked against it)."""
     has_by, has_table = "by" in written, "given" in written or "table" in written
     what = "signed" if name == "signing" else "happened"
     if isinstance(spec, Node):
@@ -1355,7 +1367,8 @@ def _check_curve_node(c: _Checker, name: str, path: Path, spec: Node | Signing,
         if points:
             _check_curve(c, (*where, "by"), points, meta, what)
 
-    _check_table(c, (*path, "table"), spec.given, spec.table or {}, leaf=leaf)
+    if table:
+        _check_table(c, (*path, "table"), spec.given, spec.table or {}, leaf=leaf)
 
 
 def _check_curve(c: _Checker, path: Path, by: Mapping[dt.date, Any], meta: Mapping[str, Any],
