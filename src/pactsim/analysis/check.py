@@ -34,6 +34,11 @@ Rules
                       news to then), so soft news such as "to be signed this month" also
                       raises days already past; news of that day usually settles it (add
                       ``not x.date < DAY``, or ``x.date < DAY``); located at the entry
+``look-ahead``        a dated node's timing (``hazard_ratio``, or the ``given`` of a table
+                      of curves) reads another dated node that can happen after it: the
+                      key counts as "happened by the horizon" (or its condition on the
+                      date) on every day, so news after the event still moves its date
+                      (effects are not time-varying); located at the key
 ``exact-skipped``     exact inference cannot answer (the model or a question is too
                       wide, or a question compares a driver with another driver), so
                       the rules above that need it were not checked there
@@ -495,6 +500,51 @@ def _check_open_past(sc: Scenario, rep: _Report) -> None:
                             "the news really does not tell, leave it)")
 
 
+def _before(sc: Scenario, name: str) -> set[str]:
+    """The dated nodes that always happen before ``name``: its anchors, theirs, and so on
+    (a milestone happens after all of them, or at least after one of each chain it
+    follows; a curve-timed node has none)."""
+    out: set[str] = set()
+    todo = [name]
+    while todo:  # a worklist: chains of anchors are user-controlled in length
+        spec = sc.nodes[todo.pop()].spec
+        after = getattr(spec, "after", None)
+        if after is None or after.mode not in ("one", "all"):
+            continue  # (any / at least k of them: none of them need come first)
+        for a in after.names:
+            if a not in out:
+                out.add(a)
+                todo.append(a)
+    return out
+
+
+def _check_look_ahead(sc: Scenario, rep: _Report) -> None:
+    """``look-ahead``: a dated node's timing that reads a dated node which can happen
+    after it (see the module's rules)."""
+    dated = set(sc.dated_names)
+    for name in sc.dated_names:
+        view = sc.nodes[name]
+        spec = view.spec
+        keys: list[tuple[tuple[Any, ...], str]] = [
+            ((*view.path, "hazard_ratio", k), k) for k in getattr(spec, "hazard_ratio", {})]
+        if view.timing == "curve":
+            keys += [((*view.path, "given", i), g)
+                     for i, g in enumerate(getattr(spec, "given", None) or [])]
+        first = _before(sc, name)
+        for at, key in keys:
+            read = [x for x in _dates_used(sc, key) if x in dated and x != name
+                    and x not in first]
+            for x in read:
+                how = (f"'{key}' depends on when {x} happens" if is_condition(key) else
+                       f"'{x}' counts as whether it happens by the horizon")
+                rep.add("look-ahead", at,
+                        f"the timing of '{name}' reads the dated node '{x}', which can happen "
+                        f"after it: {how}, on every day, so {x} happening later still moves "
+                        f"the date of {name} (effects are not time-varying); if that is not "
+                        f"meant, read an undated event instead (news known early), or keep "
+                        f"it as an approximation")
+
+
 def check(scenario: Scenario) -> list[Finding]:
     """Consistency findings for a validated scenario (empty when all is well).
 
@@ -607,5 +657,6 @@ def check(scenario: Scenario) -> list[Finding]:
             rep.add("unused-source", ("sources", key), f"source '{key}' is not cited by any node")
     _check_attributes(sc, ex, used, rep)
     _check_open_past(sc, rep)
+    _check_look_ahead(sc, rep)
     return sorted(rep.findings, key=lambda f: (f.line or 0, f.column or 0, f.rule))
 

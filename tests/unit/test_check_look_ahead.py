@@ -1,0 +1,58 @@
+"""``look-ahead``: a dated node's timing that reads a dated node which can happen after
+it. The effect it warns of is checked by hand: with a dated key, a signing in March
+moves as much for talks that open in November as for talks in February."""
+
+from __future__ import annotations
+
+import pytest
+
+import pactsim
+from pactsim.analysis.check import check
+
+HEAD = "pactsim: 2\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+
+
+def _found(body: str) -> list[tuple[str, str, str]]:
+    return [(f.rule, f.field, f.message) for f in check(pactsim.loads(HEAD + body))
+            if f.rule == "look-ahead"]
+
+
+def test_a_dated_hazard_ratio_key_is_flagged_at_its_key() -> None:
+    body = ("events:\n  talks: {by: {2025-12-31: 0.6}}\n"
+            "signing: {by: {2025-12-31: 0.5}, hazard_ratio: {talks: 2}}\n")
+    (_, field, message), = _found(body)
+    assert field == "signing.hazard_ratio.talks"
+    assert "'talks' counts as whether it happens by the horizon" in message
+    # what it means, exactly: P(signed by March | talks) is the same for talks in
+    # February and in November; by hand, (1 - F(Mar 31))^2 with F(Mar 31) = 0.5 * 89/364
+    ex = pactsim.exact(pactsim.loads(HEAD + body))
+    q = "signing.date <= 2025-03-31"
+    early = ex.prob(q, given="talks.date <= 2025-02-28").value
+    late = ex.prob(q, given="talks.date >= 2025-11-01").value
+    f = 0.5 * 89 / 364
+    assert early == pytest.approx(late, abs=1e-12) == pytest.approx(1 - (1 - f) ** 2)
+
+
+def test_a_condition_on_a_date_in_a_table_of_curves_is_flagged() -> None:
+    body = ("events:\n  talks: {by: {2025-12-31: 0.6}}\n"
+            "  deal:\n    given: ['talks.date <= 2025-03-01']\n    table:\n"
+            "      true: {by: {2025-12-31: 0.8}}\n      false: {by: {2025-12-31: 0.4}}\n")
+    (_, field, message), = _found(body)
+    assert field == "events.deal.given[0]"
+    assert "'talks.date <= 2025-03-01' depends on when talks happens" in message
+
+
+def test_a_milestone_reading_a_later_node_is_flagged_one_reading_its_anchor_is_not() -> None:
+    body = ("signing: {by: {2025-12-31: 0.7}}\nevents:\n  talks: {by: {2025-12-31: 0.6}}\n"
+            "  ratified:\n    after: signing\n    delay: {median: 60, p90: 120}\n"
+            "    hazard_ratio: {signing: 0.8, talks: 1.5}\n")
+    found = _found(body)
+    assert [f for _, f, _ in found] == ["events.ratified.hazard_ratio.talks"]
+
+
+def test_undated_keys_and_the_flagship_are_clean() -> None:
+    body = ("events:\n  news: {p: 0.4}\n"
+            "signing: {by: {2025-12-31: 0.5}, hazard_ratio: {news: 2}}\n")
+    assert _found(body) == []
+    flagship = pactsim.load("scenarios/iran-russia-2024.yaml")
+    assert [f for f in check(flagship) if f.rule == "look-ahead"] == []
