@@ -920,15 +920,92 @@ def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
     def node(row: str) -> str:
         return row.split(" == ", 1)[0].split(": which outcome", 1)[0]
 
-    late = list(dict.fromkeys(node(r[0]) for r in rows
-                              if r[0] not in itself and node(r[0]) in later))
+    # a yes/no row true in exactly the draws where one of those happens (a legal form
+    # `binding_treaty` that is the signing under another name) is known at the same time
+    same = _same_as(engine, [r[0] for r in rows if r[0] not in itself and r[1] != "outcomes"
+                             and node(r[0]) not in later], later)
+    late = list(dict.fromkeys([*(node(r[0]) for r in rows
+                                 if r[0] not in itself and node(r[0]) in later),
+                               *(r[0] for r in rows if r[0] in same)]))
     if late:
         shown = ", ".join(late[:6]) + (f" and {len(late) - 6} more" if len(late) > 6 else "")
         engine.notes.append(
             f"not in what to watch: {shown} (known only once {' and '.join(waits)} "
             f"{'has' if len(waits) == 1 else 'have'} happened or no longer can, when the "
             "question is settled)")
-    return [r for r in rows if r[0] not in itself and node(r[0]) not in later]
+    return _merge_same(engine, [r for r in rows if r[0] not in itself
+                                and node(r[0]) not in later and r[0] not in same])
+
+
+def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """``rows`` less repeats, each named in a note: a yes/no row true in exactly the
+    draws of another one (:func:`_equivalent`; ``signing`` first, then nodes, then
+    outcomes, in file order) is shown once; a row ``X: which outcome`` that tells no
+    more about the question than whether X happens (the same mutual information and
+    Brier reduction as X's row) is left out."""
+    def same_numbers(a: tuple[Any, ...], b: tuple[Any, ...], cols: range) -> bool:
+        return all(abs(float(a[i]) - float(b[i])) <= 1e-12 for i in cols)
+
+    plain = {r[0]: r for r in rows if r[1] != "outcomes"}
+    idle = [r[0] for r in rows if r[1] == "outcomes" and (
+        (x := plain.get(r[0].split(": which outcome", 1)[0])) is not None
+        and same_numbers(r, x, range(7, 9)))]
+    ranked = sorted((r for r in rows if r[1] != "outcomes"),
+                    key=lambda r: (r[0] != "signing", r[1] == "outcome"))
+    kept: list[tuple[Any, ...]] = []
+    also: dict[str, list[str]] = {}
+    budget = SAME_AS_PAIRS
+    for r in ranked:
+        for k in kept:
+            if budget > 0 and same_numbers(r, k, range(3, 6)):
+                budget -= 1
+                if _equivalent(engine, r[0], k[0]):
+                    also.setdefault(k[0], []).append(r[0])
+                    break
+        else:
+            kept.append(r)
+    merged = {x for xs in also.values() for x in xs}
+    for first, xs in also.items():
+        engine.notes.append(f"in what to watch once, as {first}: {', '.join(xs)} (true in "
+                            f"exactly the same draws as {first})")
+    if idle:
+        engine.notes.append(f"not in what to watch: {', '.join(idle)} (which outcome tells no "
+                            "more about the question than whether it happens)")
+    return [r for r in rows if r[0] not in merged and r[0] not in idle]
+
+
+def _equivalent(engine: _Engine, x: str, y: str) -> bool:
+    """Whether yes/no observations ``x`` and ``y`` (a node, or ``X == l``) are true in
+    exactly the same draws: P(x and not y) + P(y and not x) = 0 by exact inference,
+    else in every draw of the base Monte Carlo run."""
+    if engine.base_exact is not None:
+        try:
+            differ = f"(({x}) and not ({y})) or (({y}) and not ({x}))"
+            return float(engine.base_exact.prob(differ).value) <= 1e-12
+        except _REFUSED:
+            pass
+    res = engine.mc(engine.sc)
+    a = np.asarray(res._evaluate(x, "expr"), dtype=bool)
+    b = np.asarray(res._evaluate(y, "expr"), dtype=bool)
+    return bool((a == b).all())
+
+
+def _same_as(engine: _Engine, rows: list[str], known: set[str]) -> set[str]:
+    """Those of the yes/no observations ``rows`` (a node, or ``X == l``) true in exactly
+    the draws where a node of ``known`` happens (:func:`_equivalent`). At most
+    :data:`SAME_AS_PAIRS` pairs are compared."""
+    out: set[str] = set()
+    todo = [(x, y) for x in dict.fromkeys(rows)
+            for y in sorted(known) if y in engine.sc.nodes]
+    for x, y in todo[:SAME_AS_PAIRS]:
+        if x not in out and _equivalent(engine, x, y):
+            out.add(x)
+    return out
+
+
+#: Pairs of rows :func:`_same_as` and :func:`_merge_same` compare at most (each an exact
+#: query or a comparison of two columns of draws).
+SAME_AS_PAIRS = 2_000
 
 
 def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:

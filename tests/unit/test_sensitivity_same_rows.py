@@ -1,0 +1,58 @@
+""""What to watch" shows one fact once: a row true in exactly the draws of another is
+merged into it, a row true exactly when a node known only with the question is left
+out, and ``X: which outcome`` is left out when it tells no more than whether X
+happens. Rows that only share numbers are kept."""
+
+from __future__ import annotations
+
+import pytest
+
+import pactsim
+
+HEAD = "pactsim: 3\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+
+# form is present exactly when signed (requires signing, no absent level): the same fact;
+# which form it is does not touch in_force
+SAME = HEAD + """\
+signing: {by: {2025-06-30: 0.5, 2025-12-31: 0.8}}
+events:
+  talks: {p: 0.4}
+  form: {levels: {treaty: 0.7, memo: 0.3}, requires: [signing]}
+  in_force: {after: signing, delay: 30, p: 0.9}
+questions:
+  q: in_force.date <= 2025-12-31
+"""
+
+
+def test_a_row_true_in_the_same_draws_is_shown_once() -> None:
+    s = pactsim.sensitivity(pactsim.loads(SAME), "q")
+    shown = list(s.voi.node)
+    assert "signing" in shown and "form" not in shown and "form: which outcome" not in shown
+    assert any("in what to watch once, as signing: form" in n for n in s.notes)
+    assert any("form: which outcome (which outcome tells no more" in n for n in s.notes)
+    # the row kept is the signing's, by hand: P(q | signed) = 0.9 * P(signed by Dec 1 |
+    # signed by Dec 31), and 0 when not signed
+    row = s.voi.set_index("node").loc["signing"]
+    p_dec1 = 0.5 + 0.3 * (154 / 184)  # the curve on 2025-12-01: 154 of the 184 days after Jun 30
+    assert row.p_node == pytest.approx(0.8)
+    assert row.q_if_true == pytest.approx(0.9 * p_dec1 / 0.8)
+    assert row.q_if_false == pytest.approx(0.0)
+
+
+def test_rows_that_only_share_numbers_are_kept() -> None:
+    sc = pactsim.loads(HEAD + "events:\n  a: {p: 0.5}\n  b: {p: 0.5}\n"
+                       "questions:\n  q: a or b\n")
+    s = pactsim.sensitivity(sc, "q")
+    rows = s.voi.set_index("node")
+    assert {"a", "b"} <= set(rows.index)  # the same numbers, different draws
+    assert rows.loc["a", "move"] == pytest.approx(rows.loc["b", "move"])
+    assert not any("once, as" in n for n in s.notes)
+
+
+def test_the_flagship_leaves_out_the_signing_under_another_name() -> None:
+    s = pactsim.sensitivity(pactsim.load("scenarios/iran-russia-2024.yaml"), "signed_by_2024")
+    shown = set(s.voi.node)
+    # legal_form == binding_treaty happens exactly when the signing does (a review found
+    # it listed as worth 14 points while the signing itself was left out)
+    assert "legal_form == binding_treaty" not in shown and "signing" not in shown
+    assert "legal_form == programme" in shown  # a programme can be seen first
