@@ -8,7 +8,7 @@ import pytest
 
 import pactsim
 from pactsim.errors import ScenarioError
-from pactsim.language.resolutions import loads_resolutions
+from pactsim.language.resolutions import load_resolutions, loads_resolutions
 
 SCENARIO = pactsim.loads("""\
 pactsim: 1
@@ -111,3 +111,29 @@ def test_top_level_mistakes() -> None:
     assert "r.yaml:1:14: resolutions: = 2: unsupported format version" in text
     assert "r.yaml:2:1: scenaro: unknown field 'scenaro'; did you mean 'scenario'?" in text
     assert "missing required field 'outcomes'" in text
+
+
+def test_score_reports_every_problem_of_a_resolution_file_at_once(tmp_path) -> None:
+    """An unknown source (found on reading), an outcome 'yes' and an unknown name (found
+    against the scenario) come in one error, in file order, not in three rounds."""
+    from pactsim.analysis.scoring import score
+    from pactsim.errors import ScenarioError
+
+    sc = pactsim.loads("pactsim: 1\nid: demo\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "events:\n  rain: {p: 0.3}\n  wind: {p: 0.5}\n")
+    path = tmp_path / "res.yaml"
+    path.write_text("resolutions: 1\nscenario: demo\nsources: {reuters: a wire}\noutcomes:\n"
+                    "  rain: {outcome: true, resolved: 2024-05-01, source: reuter}\n"
+                    "  wind: {outcome: yes, resolved: 2024-05-01, source: reuters}\n"
+                    "  hail: {outcome: true, resolved: 2024-05-01, source: reuters}\n",
+                    encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        score(sc, path)
+    problems = caught.value.problems
+    assert [p.line for p in problems] == [5, 6, 7]
+    assert "unknown source 'reuter'; did you mean 'reuters'?" in problems[0].message
+    assert "this YAML reads 'yes' as text: write true" in problems[1].message
+    assert "unknown name 'hail'" in problems[2].message
+    # read alone (validate), the file's own problem is still reported
+    with pytest.raises(ScenarioError, match="unknown source 'reuter'"):
+        load_resolutions(path)

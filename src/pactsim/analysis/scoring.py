@@ -61,7 +61,7 @@ from pactsim.language.resolutions import (
     Resolutions,
     check_resolutions,
     extended_ids,
-    load_resolutions,
+    read_pending,
 )
 from pactsim.language.scenario import Scenario
 from pactsim.montecarlo import simulate
@@ -472,7 +472,8 @@ def score(
     given = _many(scenarios)
     scs = [s if isinstance(s, Scenario) else load(s) for s in given]
     _refuse_twins(given, scs)
-    loaded = [r if isinstance(r, Resolutions) else load_resolutions(r)
+    # read leniently: a file's problems are raised with those against its scenario, at once
+    loaded = [r if isinstance(r, Resolutions) else read_pending(r)
               for r in _many(resolutions)]
     if not scs:
         raise ArgumentError("score(): give at least one scenario")

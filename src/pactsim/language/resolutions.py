@@ -130,6 +130,10 @@ class Resolutions:
     description: str | None = None
     name: str = "<resolutions>"
     located: Located | None = field(default=None, compare=False, repr=False)
+    #: Problems of its sources and outcomes found on reading, not yet raised: read
+    #: leniently (:func:`score` pairs it with its scenario first), they are raised by
+    #: :func:`check_resolutions` with the problems against the scenario, all at once.
+    pending: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
 
     def problem(self, path: tuple[Key, ...], message: str, *, key: bool = False,
                 value: object = WRITTEN) -> Problem:
@@ -253,7 +257,10 @@ def _outcome(p: _Problems, name: str, spec: object, sources: Mapping[str, str]) 
                    None if base_rate is None else float(base_rate), why)
 
 
-def _build(located: Located) -> Resolutions:
+def _build(located: Located, *, strict: bool = True) -> Resolutions:
+    """The resolutions of a parsed file; raise its problems, or with ``strict=False``
+    keep those of its sources and outcomes in ``pending`` (a problem at the top of the
+    file, which pairing with a scenario needs, is raised either way)."""
     p = _Problems(located)
     data = located.data
     if not isinstance(data, Mapping):
@@ -273,6 +280,7 @@ def _build(located: Located) -> Resolutions:
     if "scenario" in data and (not isinstance(sid, str) or not _ID.match(sid)):
         p.add(("scenario",), f"= {shown(sid)} must be a scenario id (lowercase letters, digits, "
                              ". _ -)", value=sid)
+    top = len(p.items)  # problems so far: of the file's top (id, version, fields)
     recorded = _date(p, ("recorded",), data["recorded"]) if "recorded" in data else None
     description = _text(p, ("description",), data.get("description"))
     sources: dict[str, str] = {}
@@ -298,9 +306,10 @@ def _build(located: Located) -> Resolutions:
             got = _outcome(p, name, spec, sources)
             if got is not None:
                 outcomes[name] = got
-    if p.items:
+    if p.items and (strict or top or not isinstance(raw, Mapping) or not raw):
         raise ScenarioError(p.items)
-    return Resolutions(str(sid), outcomes, sources, recorded, description, located.name, located)
+    return Resolutions(str(sid), outcomes, sources, recorded, description, located.name, located,
+                       tuple(p.items))
 
 
 def loads_resolutions(text: str | bytes, *, name: str = "<resolutions>",
@@ -318,8 +327,8 @@ def loads_resolutions(text: str | bytes, *, name: str = "<resolutions>",
     if not isinstance(text, str | bytes):
         raise ArgumentTypeError(f"loads_resolutions(): text is a {type(text).__name__}; pass "
                                 "the YAML text as a str")
-    res = _build(parse_yaml(text, name=name))
-    if scenario is not None:
+    res = _build(parse_yaml(text, name=name), strict=scenario is None)
+    if scenario is not None:  # every problem of the file, read alone and against it, at once
         check_resolutions(res, scenario)
     return res
 
@@ -327,6 +336,19 @@ def loads_resolutions(text: str | bytes, *, name: str = "<resolutions>",
 def load_resolutions(path: str | os.PathLike[str], *,
                      scenario: Scenario | None = None) -> Resolutions:
     """Read a resolution file (see :func:`loads_resolutions`)."""
+    return _load(path, scenario, strict=True)
+
+
+def read_pending(path: str | os.PathLike[str]) -> Resolutions:
+    """Read a resolution file to pair it with its scenario: the problems of its sources
+    and outcomes are kept in ``pending`` for :func:`check_resolutions` to raise with the
+    problems against the scenario, all at once (those at the top of the file are raised
+    here)."""
+    return _load(path, None, strict=False)
+
+
+def _load(path: str | os.PathLike[str], scenario: Scenario | None, *,
+          strict: bool) -> Resolutions:
     name = os.fspath(path)
     try:
         data = read_regular(name, MAX_BYTES)
@@ -336,6 +358,8 @@ def load_resolutions(path: str | os.PathLike[str], *,
     if len(data) > MAX_BYTES:
         raise ScenarioError(Problem(f"the file is over {MAX_BYTES:,} bytes", path=name, line=1,
                                     column=1))
+    if scenario is None and not strict:
+        return _build(parse_yaml(data, name=name), strict=False)
     return loads_resolutions(data, name=name, scenario=scenario)
 
 
@@ -397,7 +421,7 @@ def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> 
     forecast made after the fact scores nothing;
     ``dates=False`` skips this rule, for later versions of a forecast).
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = list(res.pending)
     bases = extended_ids(sc) if res.scenario != sc.id else ()
     if res.scenario != sc.id and res.scenario not in bases:
         also = ("" if not bases else f", and that of the file it extends {bases[0]!r}"
@@ -431,7 +455,10 @@ def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> 
                 f"= {o.value!r} is not an outcome of {name!r}{hint} (its outcomes are "
                 f"{', '.join(levels)}; or write true, false or unresolvable)") if levels else (
                 f"= {o.value!r} is not an outcome{hint} (write true, false, a date "
-                "YYYY-MM-DD, or unresolvable; outcome names are for categorical nodes)")))
+                "YYYY-MM-DD, or unresolvable; outcome names are for categorical nodes)"
+                + (f"; this YAML reads {o.value!r} as text: write "
+                   f"{'true' if o.value.lower() in ('yes', 'on') else 'false'}"
+                   if o.value.lower() in ("yes", "no", "on", "off") else ""))))
         if isinstance(o.value, dt.date) and not info.has_date:
             problems.append(res.problem((*path, "outcome"), f"= {o.value} is a date, but {name!r} "
                                         "has no date (write true or false)"))
@@ -443,8 +470,8 @@ def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> 
                 problems.append(res.problem((*path, what), f"= {when} is not after the "
                                             f"scenario's as_of {sc.as_of} (the forecast was made "
                                             "knowing the outcome; it cannot be scored)"))
-    if problems:
-        raise ScenarioError(problems)
+    if problems:  # in the file's order (those found on reading came first)
+        raise ScenarioError(sorted(problems, key=lambda x: (x.line or 0, x.column or 0)))
 
 
 def _check_given(res: Resolutions, sc: Scenario, scope: Mapping[str, _expr.NameInfo],
