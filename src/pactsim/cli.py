@@ -557,7 +557,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
     df = history(sc, args.question or None, method=_method(args, "montecarlo"),
                  n=HISTORY_N if args.n is None else args.n,
                  seed=0 if args.seed is None else args.seed)
-    json_out = args.json or args.format == "json"
+    json_out = args.format == "json"
     _deliver(history_to_json(df) if json_out else format_history(df), args.out, inputs,
              table=not json_out)
     return 0
@@ -911,6 +911,9 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="{" + ",".join([name, *formats]) + "}",
                        help=f"{name} (the default; `{other}` is the same): {text}; "
                             + "; ".join(f"{f}: " + _FORMATS[f] for f in formats))
+        for f in formats:  # --json for --format json, as people type it
+            p.add_argument(f"--{f}", dest="format", action="store_const", const=f,
+                           help=f"the same as --format {f}")
 
     def simulation_options(p: argparse.ArgumentParser, seed_help: str) -> None:
         p.add_argument("-n", type=_draws, default=None, metavar="N",
@@ -1124,10 +1127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--question", action="append", default=None, metavar="Q",
                    help="a question's name or a true/false expression to follow (repeatable; "
                         "default: every true/false question)")
-    p.add_argument("--json", action="store_true",
-                   help="JSON, one record per (date, question), instead of the table (the "
-                        "same as --format json)")
-    format_option(p, ["json"], "the history as a table", "text")
+    format_option(p, ["json"], "the history as a table (json: one record per date and "
+                               "question)", "text")
     p.add_argument("--method", choices=_METHODS, default="auto",
                    help="exact inference where it works and Monte Carlo elsewhere (auto, the "
                         "default), or force one (mc and montecarlo are the same)")

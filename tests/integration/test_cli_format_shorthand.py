@@ -1,0 +1,36 @@
+"""``--json`` and ``--csv`` are ``--format json`` and ``--format csv`` on every command
+that writes them (only ``history`` took ``--json`` before, and ``run --json`` was an
+error naming neither)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import call
+
+GATES = Path(__file__).resolve().parents[2] / "scenarios" / "analytic-gates.yaml"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_run_shorthand_is_the_same_output(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    args = ["run", GATES, "-n", "2000", "--seed", "3", "--spread", "0"]
+    long = call(capsys, *args, "--format", fmt)
+    short = call(capsys, *args, f"--{fmt}")
+    assert long[0] == 0 and short == long
+
+
+def test_every_command_with_json_takes_the_shorthand(capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    from pactsim.cli import build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    with_json = [name for name, sub in commands.items()
+                 if any("json" in (a.choices or ()) for a in sub._actions
+                        if a.dest == "format")]
+    assert {"run", "diff", "history"} <= set(with_json)
+    for name in with_json:
+        flags = {o for a in commands[name]._actions for o in a.option_strings}
+        assert "--json" in flags, name
