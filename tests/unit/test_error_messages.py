@@ -434,3 +434,28 @@ def test_a_long_expression_or_name_is_not_echoed_whole() -> None:
         pactsim.exact(sc).prob("signing", given=long_condition)
     shown = str(err2.value)
     assert len(shown) < 700 and "unknown name 'nosuch'" in shown and "left out" in shown
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    ('events:\n  a: {p: "0,3"}\n', "the decimal point is a dot: 0.3"),
+    ("events:\n  a: {p: {between: [0.9, 0.6]}}\n", "swap them: [0.6, 0.9]"),
+    ("events:\n  a: {p: {between: [0.6, 1.0]}}\n", "a bound of 0 or 1 is certainty"),
+    ("pactsim: 2\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n"
+     "events:\n  a: {by: {2025-6-30: 0.5}}\n", "write 2025-06-30, two digits each"),
+])
+def test_fix_hints_for_near_misses(body: str, said: str) -> None:
+    text = body if body.startswith("pactsim:") else HEADER + body
+    with pytest.raises(ScenarioError) as caught:
+        pactsim.loads(text)
+    assert said in str(caught.value)
+
+
+def test_a_number_asked_as_a_question_gets_an_example_built_from_it() -> None:
+    sc = pactsim.loads(HEADER.replace("pactsim: 1", "pactsim: 2")
+                       + "signing: {by: {2025-06-30: 0.5}}\nevents:\n"
+                       "  r: {after: signing, delay: 30}\n")
+    res = pactsim.simulate(sc, n=100, seed=1)
+    with pytest.raises(ScenarioError, match=r"compare it, e\.g\. `r\.date - signing\.date >= 1`"):
+        res.prob("r.date - signing.date")
+    with pytest.raises(ScenarioError, match=r"compare it, e\.g\. `r\.date <= 2025-12-31`"):
+        res.prob("r.date")

@@ -376,3 +376,16 @@ def test_an_indentation_mistake_names_every_level_between() -> None:
         pactsim.loads(text)
     assert ("this line is indented 1 space, which lines up with no key above (line 7 is "
             "indented 4, line 6 2, line 5 0)") in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("a: 1\t# note\n", "also between a value and its comment or after a colon"),
+    ("a:\n\tb: 1\n", "YAML indents with spaces only"),
+    ("# just a comment\n", "the file is empty: it has only comments"),
+])
+def test_tabs_and_comment_only_files_say_what_they_are(text: str, said: str) -> None:
+    import pactsim
+    from pactsim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=said):
+        pactsim.loads(text)

@@ -475,7 +475,9 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = Fa
     try:
         text = _decode(source)
         if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-            raise _Stop(_EMPTY)  # before ruamel, which rejects e.g. a lone tab
+            # before ruamel, which rejects e.g. a lone tab
+            raise _Stop(_EMPTY.replace("is empty", "is empty: it has only comments", 1)
+                        if text.strip() else _EMPTY)
         yaml = YAML(typ="rt")
         # the plain (not round-trip) scanner and parser: no comment bookkeeping, ~2x faster
         yaml.Composer, yaml.Scanner, yaml.Parser = _Composer, _Scanner, Parser
@@ -582,6 +584,11 @@ _LOOK_BACK = 200  # lines searched above an indentation mistake for the levels a
 def _plain_syntax(problem: str, text: str, line: int, column: int) -> str | None:
     """The common mistakes behind ruamel's wording, or None."""
     if "that cannot start any token" in problem and "\\t" in problem:
+        lines = text.splitlines()
+        head = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
+        if head.strip(" \t"):  # text before it on the line: a separator, not an indent
+            return ("a tab character here: this reader takes spaces only, also between a "
+                    "value and its comment or after a colon (replace the tab with a space)")
         return ("a tab character here: YAML indents with spaces only (replace the tab with "
                 "spaces)")
     if problem == "mapping values are not allowed here":

@@ -828,9 +828,13 @@ def compile_condition(text: str, scope: Mapping[str, NameInfo], *, what: str = "
             Problem(f"{what} = {text!r}, column {p.column}: {p.message}", value=text)
             for p in err.problems]) from None
     if kind != "bool":
+        t = " ".join(text.split())
+        t = t if len(t) <= 60 else "..."
+        example = (f"{t} <= {horizon}" if kind == "date" and horizon is not None else
+                   f"{t} >= 1")
         raise ScenarioError(Problem(
             f"{what} = {text!r} is a {kind}, not a true/false expression (compare it, e.g. "
-            "`count(a, b) >= 1`)", value=text))
+            f"`{example}`)", value=text))
     return tree
 
 

@@ -165,10 +165,14 @@ class Between(_Model):
             )
         lo, hi = (_number(x, "interval bound") for x in v)
         if not (0 < lo < hi < 1):
+            fix = ("swap them: [{hi}, {lo}]" if 0 < hi < lo < 1 else
+                   "for a sure value write p: {lo} instead" if lo == hi else
+                   "a bound of 0 or 1 is certainty, which a 90% interval cannot reach: "
+                   "write one a little inside, e.g. 0.01 or 0.99")
             raise PydanticCustomError(
                 "between_range",
                 "= [{lo}, {hi}] must satisfy 0 < lo < hi < 1 (a 90% interval strictly "
-                "inside (0, 1); for a sure value write p: {lo} instead)",
+                "inside (0, 1); " + fix + ")",
                 {"lo": lo, "hi": hi},
             )
         if lo < 1e-300:
@@ -199,8 +203,11 @@ class Between(_Model):
 
 def _not_a_p(v: object) -> str:
     # Built here, not as a template: pydantic templates cannot show repr() or braces.
+    comma = isinstance(v, str) and re.fullmatch(r"\s*[01]?,\d+\s*", v) is not None
     return (f"= {_shown(v)} is not a probability (write a number in [0, 1], "
-            "{beta: [a, b]} or {between: [lo, hi]})")
+            "{beta: [a, b]} or {between: [lo, hi]})"
+            + (f"; the decimal point is a dot: {v.strip().replace(',', '.')}"
+               if comma and isinstance(v, str) else ""))
 
 
 def _validate_pspec(v: object) -> float | Beta | Between:

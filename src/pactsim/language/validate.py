@@ -143,7 +143,11 @@ def _not_a_date(value: object) -> str:
     fix = "e.g. 2024-11-05"
     m = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", value) if isinstance(
         value, str) else None
-    if m:
+    short = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", value) if isinstance(
+        value, str) else None
+    if short and 1 <= int(short[2]) <= 12 and 1 <= int(short[3]) <= 31:
+        fix = f"write {short[1]}-{int(short[2]):02d}-{int(short[3]):02d}, two digits each"
+    elif m:
         a, b, year = int(m[1]), int(m[2]), m[3]
         if a > 12 >= b >= 1:  # day first
             fix = f"write {year}-{b:02d}-{a:02d}"
