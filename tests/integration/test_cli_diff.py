@@ -101,3 +101,15 @@ def test_flagship_variant_and_report_compare(tmp_path, capsys):
     html = page.read_text()
     assert "<h2>What changed from A</h2>" in html and "us_trump_win.p" in html
     assert f"--compare {FLAGSHIP}" in html
+
+
+def test_a_file_with_news_is_named_as_of_its_news(capsys: pytest.CaptureFixture[str]) -> None:
+    """The diff's numbers for a file with observations are conditioned on them (as
+    run's are), so its header says as of the latest, as run's does."""
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    code, out, _ = call(capsys, "diff", root / "iran-russia-2024.yaml",
+                        root / "variants" / "iran-russia-2024-news.yaml")
+    assert code == 0
+    b = out.splitlines()[1]
+    assert "as of 2025-01-13 (the priors of 2024-11-05 and the news to then)" in b
+    assert "as of 2024-11-05, digest" in out.splitlines()[0]

@@ -90,10 +90,18 @@ def _columns(rows: list[list[str]], left: int = 3) -> list[str]:
     return out
 
 
+def _as_of(sc: Any) -> str:
+    """The date a file's forecast is as of: its ``as_of``, or with observations the
+    latest of them (the diff's numbers are conditioned on them, as ``run``'s are)."""
+    dates = [o.date for o in getattr(sc, "observations", None) or ()]
+    return f"{sc.as_of}" if not dates else \
+        f"{max(dates)} (the priors of {sc.as_of} and the news to then)"
+
+
 def _name(d: Diff, which: str) -> str:
     sc = d.a if which == "A" else d.b
     src = d.sources[0 if which == "A" else 1]
-    return f"{which}: {src or sc.id} ({sc.id}, as of {sc.as_of}, digest {sc.digest[:12]})"
+    return f"{which}: {src or sc.id} ({sc.id}, as of {_as_of(sc)}, digest {sc.digest[:12]})"
 
 
 def format_diff(d: Diff, top: int = TOP) -> str:
@@ -242,7 +250,8 @@ def diff_html(d: Diff, *, heading: str = "What changed from A", top: int = TOP,
 
     src = d.sources[0] or d.a.id
     out = [f"<h2>{escape(heading)}</h2>",
-           f"<p>A is <code>{escape(src)}</code> (as of {d.a.as_of}); this forecast is B. "
+           f"<p>A is <code>{escape(src)}</code> (as of {escape(_as_of(d.a))}); this forecast "
+           "is B. "
            f"{escape(_method(d))}.</p>"]
     out += [f'<p class="empty">{escape(note)}</p>' for note in d.notes]
     if d.edits:
