@@ -56,3 +56,14 @@ def test_undated_keys_and_the_flagship_are_clean() -> None:
     assert _found(body) == []
     flagship = pactsim.load("scenarios/iran-russia-2024.yaml")
     assert [f for f in check(flagship) if f.rule == "look-ahead"] == []
+
+
+def test_a_constant_question_over_a_curve_that_ends_early_says_why() -> None:
+    body = ("events:\n  talks: {by: {2025-06-30: 0.5}}\n"
+            "questions:\n  late: talks.date > 2025-07-01\n")
+    found = [f for f in check(pactsim.loads(HEAD + body)) if f.rule == "constant-question"]
+    assert len(found) == 1
+    assert found[0].message == (
+        "question 'late' is always false (the curve of talks ends at 2025-06-30: it cannot "
+        "happen after that, and one minus the last value is the chance it does not happen "
+        "by the horizon)")

@@ -500,6 +500,24 @@ def _check_open_past(sc: Scenario, rep: _Report) -> None:
                             "the news really does not tell, leave it)")
 
 
+def _curve_ends(sc: Scenario, text: str) -> str:
+    """Why a question about dates may be constant: the curves of the dated nodes it reads
+    that end before the horizon (none happens after its curve's last date)."""
+    ends = []
+    for x in _dates_used(sc, text):
+        view = sc.nodes[x]
+        spec = view.spec
+        if view.timing != "curve" or not isinstance(spec, Node | Signing):
+            continue
+        last = max((d for _, by in spec.curve_entries() for d in by), default=None)
+        if last is not None and last < sc.horizon:
+            ends.append(f"the curve of {x} ends at {last}")
+    if not ends:
+        return ""
+    return (f" ({'; '.join(ends)}: it cannot happen after that, and one minus the last value "
+            "is the chance it does not happen by the horizon)")
+
+
 def _before(sc: Scenario, name: str) -> set[str]:
     """The dated nodes that always happen before ``name``: its anchors, theirs, and so on
     (a milestone happens after all of them, or at least after one of each chain it
@@ -618,7 +636,8 @@ def check(scenario: Scenario) -> list[Finding]:
                     v = float(ex.prob(q).value)
                     if v <= _TOL or v >= 1 - _TOL:
                         rep.add("constant-question", ("questions", q),
-                                f"question '{q}' is always {'true' if v > 0.5 else 'false'}")
+                                f"question '{q}' is always {'true' if v > 0.5 else 'false'}"
+                                + _curve_ends(sc, sc.question_text(q)))
                 elif t == "number":
                     s = ex.numeric(q)
                     if s.histogram is not None and (s.histogram > _TOL).sum() == 1:
