@@ -301,3 +301,13 @@ def test_voi_of_a_node_independent_of_the_question_is_exactly_zero() -> None:
     s = pactsim.sensitivity(sc, "signed_by_2024")
     row = _row(s.voi, "node", "brics_payments")
     assert row.move == 0 and row.brier == 0 and row.log_loss == 0
+
+
+def test_a_delay_median_is_the_written_number() -> None:
+    """The tornado's base of a {median, p90} delay is the median as written (a review
+    found 199.99999999999991 for 200 in the JSON)."""
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    rows = pactsim.sensitivity(sc, "in_force_by_2025").tornado.set_index("input")
+    assert rows.loc["ratified_ir.delay", "base"] == 200.0
+    assert rows.loc["ratified_ru.delay", "base"] == 140.0
+    assert rows.loc["in_force.delay", "base"] == pytest.approx((7 * 60) ** 0.5, rel=1e-11)

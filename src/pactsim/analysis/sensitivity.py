@@ -277,7 +277,9 @@ def _delay_median(written: Any) -> float:
     if d.kind == "fixed":
         return float(d.days)
     if d.kind == "lognormal":
-        return math.exp(d.mu)
+        if isinstance(written, Mapping) and "median" in written:
+            return float(written["median"])  # as written, not exp(log(median))
+        return float(f"{math.exp(d.mu):.12g}")  # sqrt(lo * hi), without the noise of exp
     prev_d, prev_p = 0, 0.0
     for k, p in d.points:
         if p >= 0.5:
