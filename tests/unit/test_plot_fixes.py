@@ -315,3 +315,24 @@ def test_the_bundle_chart_heading_spans_the_figure_not_the_bars() -> None:
     run = next(line for line in wrapped if line.startswith("Monte Carlo"))
     assert run.endswith(f"pactsim {pactsim.__version__}")
     assert sc.title is not None and any(sc.title in line for line in wrapped)
+
+
+def test_bundles_plot_takes_of_as_res_bundles_does() -> None:
+    """``res.plot.bundles(of=...)`` draws the sets ``res.bundles(of=...)`` counts (a
+    review found the plot took only ``level``)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pactsim
+    from pactsim.errors import ArgumentError
+
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    res = pactsim.simulate(sc, n=20_000, seed=1)
+    fig = res.plot.bundles(of="security", top=4)
+    bars = [p.get_height() for p in fig.axes[0].patches]
+    want = res.bundles(top=5, of="security")
+    want = want[want["items"].map(len) > 0].head(4)
+    assert bars == pytest.approx(list(100 * want.p))
+    assert any("sets of clauses of security" in t.get_text() for t in fig.axes[0].texts)
+    with pytest.raises(ArgumentError, match="not 'nope'"):
+        res.plot.bundles(of="nope")

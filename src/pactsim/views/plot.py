@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from pactsim.errors import PactsimError
+from pactsim.errors import ArgumentTypeError, PactsimError
 from pactsim.views import display as _d
 from pactsim.views.display import (
     bundle_frame,
@@ -514,12 +514,16 @@ def _upset_axes(ax: Axes | None, n_cols: int, n_rows: int,
 
 def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
             level: Literal["clause", "pillar"] = "clause",
-            include_empty: bool = False, heading: bool = True) -> Figure | Axes:
+            include_empty: bool = False, heading: bool = True,
+            of: str | None = None) -> Figure | Axes:
     """UpSet-style chart of the most frequent texts.
 
     Bars give the share of draws whose text is exactly that set (with 95%
     intervals); the dot matrix below shows its members. ``level="pillar"``
-    groups texts by their set of pillars, ignoring clauses. The empty text
+    groups texts by their set of pillars, ignoring clauses; ``of`` takes what
+    :meth:`res.bundles <pactsim.results.montecarlo.Results.bundles>` takes instead
+    (``"all"``, ``"pillars"``, ``"clauses"`` or a pillar's name: the sets of its
+    clauses) and wins over ``level``. The empty text
     (mostly: not signed) is left out unless ``include_empty``; its share is
     noted under the title. With ``ax``, the matrix is drawn just below ``ax``
     (leave room there). ``heading=False`` leaves out the title and the run line.
@@ -543,8 +547,14 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
         raise PactsimError("these results have no bundle counts (res.bundles)")
     marg = res.marginals()
     content = _d.content_rows(marg)  # a categorical member is its outcome row
-    what = "pillar" if level == "pillar" else "pillar or clause"
-    found = bundle_frame(res, top + 1, "pillars" if level == "pillar" else "all")
+    if of is None:
+        of = "pillars" if level == "pillar" else "all"
+    if not isinstance(of, str):
+        raise ArgumentTypeError(f"of must be 'all', 'pillars', 'clauses' or a pillar's name, "
+                                f"not {of!r}")
+    what = {"pillars": "pillar", "all": "pillar or clause", "clauses": "clause"}.get(
+        of, f"clause of {of}")
+    found = bundle_frame(res, top + 1, of)
     if found is None:
         raise PactsimError("this scenario has no pillars or clauses, so no texts to plot")
     empty = found[found["items"].map(len) == 0]
@@ -599,11 +609,14 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     mat.tick_params(axis="x", bottom=False, labelbottom=False)
     for side in mat.spines.values():
         side.set_visible(False)
-    if level == "pillar":
+    if of == "pillars":
         title = "pillars"
         sub = "Share of all outcomes whose text has exactly these pillars (clauses aside)"
-    else:
+    elif of == "all":
         title, sub = "pillars and clauses", "Share of all outcomes whose text is exactly this set"
+    else:
+        title = "clauses" if of == "clauses" else f"clauses of {of}"
+        sub = f"Share of all outcomes whose text has exactly these {title} (the rest aside)"
     if len(empty) and not include_empty:
         sub += (f". Not shown: no {what} in the text (not signed, or none of them), "
                 f"{pct_short(float(empty.p.sum()))}")
@@ -1443,10 +1456,12 @@ class PlotAccessor:
 
     def bundles(self, top: int = 10, ax: Axes | None = None, *,
                 level: Literal["clause", "pillar"] = "clause",
-                include_empty: bool = False, heading: bool = True) -> Figure | Axes:
-        """:func:`bundles`: the most frequent texts, UpSet-style."""
+                include_empty: bool = False, heading: bool = True,
+                of: str | None = None) -> Figure | Axes:
+        """:func:`bundles`: the most frequent texts, UpSet-style (``of`` as
+        ``res.bundles`` takes it)."""
         return bundles(self._res, top, ax, level=level, include_empty=include_empty,
-                       heading=heading)
+                       heading=heading, of=of)
 
     def outcomes(self, nodes: list[str] | None = None, ax: Axes | None = None, *,
                  given_signed: bool = True, heading: bool = True) -> Figure | Axes:
