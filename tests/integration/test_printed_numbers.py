@@ -666,7 +666,13 @@ def test_sensitivity_by_hand(sc: pactsim.Scenario, ex: Any) -> None:
     # with a note; what is drawn given the signing (legal_form, signatories) is kept
     kinds = _voi_by_hand(doc, sc, ex, q)
     assert kinds == {"event", "outcome", "outcomes"}
-    assert {"legal_form", "signatories", "us_trump_win"} <= {r["node"] for r in doc["voi"]}
+    assert {"legal_form", "us_trump_win"} <= {r["node"] for r in doc["voi"]}
+    # signatories is present in exactly the draws where legal_form is: shown once
+    assert "signatories" not in {r["node"] for r in doc["voi"]}
+    assert any("in what to watch once, as legal_form: signatories" in n for n in doc["notes"])
+    p_diff = float(ex.prob("(legal_form and not signatories) or "
+                           "(signatories and not legal_form)").value)
+    assert p_diff == pytest.approx(0.0, abs=1e-12)
     note = next(n for n in doc["notes"] if "known only once signing has happened" in n)
     for name in ("signing", "ratified_ru", "in_force"):
         assert name in note

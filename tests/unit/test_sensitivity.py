@@ -117,7 +117,8 @@ def test_odds_factor_and_table_cell() -> None:
         0.3 + 0.5 * expit(logit(0.1) - 1), abs=1e-12)
     # factor= widens the default range of odds factors
     wide = pactsim.sensitivity(sc, "b", voi=False, factor=4.0)
-    assert tuple(_row(wide.tornado, "input", "b.odds.a")[["low", "high"]]) == (0.75, 12.0)
+    # (3 / 4 would reverse the effect of a: the low end stops at 1, no effect)
+    assert tuple(_row(wide.tornado, "input", "b.odds.a")[["low", "high"]]) == (1.0, 12.0)
 
 
 def test_by_point_kept_between_neighbours() -> None:

@@ -34,14 +34,15 @@ def test_voi_rows_and_tornado_axis() -> None:
 
 
 def test_a_same_side_pair_shows_both_bars_and_both_values_beyond_the_outer_end() -> None:
-    """ratified_ir.hazard_ratio.alignment lowers P(in_force_by_2025) at both ends (0.6
-    and 2.4). Its inner bar was hidden behind the outer one, and its value printed on the
+    """ratified_ir.hazard_ratio.alignment lowers P(in_force_by_2025) at both ends (1,
+    no effect of the driver, and 2.4: a factor on a driver spreads the timing either
+    way). Its inner bar was hidden behind the outer one, and its value printed on the
     empty side of the base line, as if that end raised the answer."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
 
     s = pactsim.sensitivity(pactsim.load(FLAGSHIP), "in_force_by_2025")
-    fig = plot_tornado(s, top=15)
+    fig = plot_tornado(s, top=20)
     ax = fig.axes[0]
     names = [t.get_text() for t in ax.get_yticklabels()]
     i = names.index("ratified_ir.hazard_ratio.alignment")
@@ -52,11 +53,11 @@ def test_a_same_side_pair_shows_both_bars_and_both_values_beyond_the_outer_end()
     heights = sorted({round(p.get_height(), 2) for p in bars})
     assert len(heights) == 2  # the inner bar is thinner, so both show
     labels = [t for t in ax.texts if getattr(t, "xy", (None, None))[1] == i]
-    assert sorted(t.get_text() for t in labels) == ["0.6", "2.4"]
+    assert sorted(t.get_text() for t in labels) == ["1", "2.4"]
     outer = min(100 * row.q_low, 100 * row.q_high)
     for t in labels:  # both at the outer end, left of it: none on the empty side
         assert t.xy[0] == pytest.approx(outer) and t.get_position()[0] < 0
-        want = "#4a78b5" if t.get_text() == "0.6" else None  # the low end is blue
+        want = "#4a78b5" if t.get_text() == "1" else None  # the low end is blue
         if want:
             assert to_hex(t.get_color()) == want
     plt.close(fig)

@@ -15,7 +15,10 @@
                                            log-odds (a ``by`` point stops half-way to its
                                            neighbours, so the curve still rises on both
                                            sides; 0 and 1 are left out: no log-odds)
-   ``odds`` factor, ``hazard_ratio``       ÷ and × ``factor`` (2), i.e. ±log 2 on the log factor
+   ``odds`` factor, ``hazard_ratio``       ÷ and × ``factor`` (2), i.e. ±log 2 on the log factor,
+                                           but not past 1 (no effect) for a factor on one
+                                           side of 1: 1.3 swings from 1 to 2.6, 0.85 from
+                                           0.425 to 1 (halving 1.3 would reverse its effect)
    driver ``mean`` (normal), ``low`` /     ± ``driver_shift`` (0.5) of the driver's sd
    ``high`` (uniform)
    driver ``sd``                           ÷ and × ``sd_factor`` (1.5)
@@ -346,6 +349,12 @@ def inputs(sc: Scenario, *, logit_range: float = 1.0, factor: float = 2.0,
                 how = f"÷/× {factor:g}" + ("" if (lo_f, hi_f) == (float(f) / factor,
                                                                    float(f) * factor)
                                            else " (kept to finite numbers above 0)")
+                # a factor on one side of 1 is swung from no effect (1) at most: halving
+                # 1.3 to 0.65 would reverse the effect, and make it stronger
+                if float(f) > 1 and lo_f < 1:
+                    lo_f, how = 1.0, f"÷/× {factor:g}, not past 1 (no effect)"
+                elif float(f) < 1 and hi_f > 1:
+                    hi_f, how = 1.0, f"÷/× {factor:g}, not past 1 (no effect)"
                 out.append(Input(f"{name}.{fld}.{key}", fld, float(f), lo_f, hi_f, how,
                                  _setter(f"{top}.{fld}", data[fld], (key,))))
         if data.get("delay") is not None:
