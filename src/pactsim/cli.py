@@ -294,8 +294,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     sc = load(args.file)
     inputs = _with_bases(args.out, [args.file], sc)
     evidence = [*(args.evidence or []), *(args.soft or [])] or None
-    res = _run_exact(sc, args, evidence) if args.method in ("exact", "auto") else None
-    if res is None:
+
+    def render(res: Any) -> str:
+        if args.format == "json":
+            return results_to_json(res)
+        if args.format == "csv":
+            return str(results_to_table(res).to_csv(index=False))
+        return format_results(res) + _spreads(sc, args.spread, evidence is not None)
+
+    text = _run_exact(sc, args, evidence, render) if args.method in ("exact", "auto") \
+        else None
+    if text is None:
         from pactsim.montecarlo import simulate
 
         with warnings.catch_warnings(record=True) as caught:
@@ -306,16 +315,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
                            evidence=evidence)
         for w in caught:  # one clean line each (the cap reached before --target-se)
             _say(f"pactsim: note: {w.message}")
+        text = render(res)
     if args.spread and args.format != "table":
         _say(f"pactsim: note: --spread is shown in the table format only, not in "
              f"{args.format}; pactsim.spreads() computes it from Python")
-    if args.format == "json":
-        text = results_to_json(res)
-    elif args.format == "csv":
-        text = results_to_table(res).to_csv(index=False)
-    else:
-        text = format_results(res)
-        text += _spreads(sc, args.spread, evidence is not None)
     _deliver(text, args.out, inputs, table=args.format == "table")
     return 0
 
@@ -344,20 +347,31 @@ def _check_run_method(args: argparse.Namespace) -> None:
                             "to fall back to Monte Carlo where exact inference refuses)")
 
 
-def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any) -> Any:
-    """Exact results of ``pactsim run --method exact|auto``; ``None`` under ``auto``
-    when exact inference refuses the scenario (then Monte Carlo answers, with a note)."""
+def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any,
+               render: Callable[[Any], str]) -> str | None:
+    """The output of ``pactsim run --method exact|auto`` by exact inference; ``None``
+    under ``auto`` when exact inference refuses the scenario, a question or the
+    evidence (some only when asked, so the whole output is made here), and then
+    Monte Carlo answers, with a note."""
     from pactsim.errors import ExactUnsupportedError, ModelTooWideError
     from pactsim.results.exact import exact
 
     try:
-        return exact(sc, progress=args.progress, evidence=evidence)
+        text = render(exact(sc, progress=args.progress, evidence=evidence))
     except (ModelTooWideError, ExactUnsupportedError) as e:
         if args.method == "exact":
             raise
         _say(f"pactsim: note: exact inference does not answer this scenario ({e}); "
              "Monte Carlo does")
         return None
+    unused = [flag for flag, value in (("-n", args.n), ("--seed", args.seed),
+                                       ("--target-se", args.target_se)) if value is not None]
+    if args.workers not in (None, 1):
+        unused.append("--workers")
+    if unused:
+        _say(f"pactsim: note: exact inference answered, so {', '.join(unused)} (for Monte "
+             "Carlo) went unused")
+    return text
 
 
 #: Parameter draws of the spread ``pactsim run`` shows unless told (``--spread N``).

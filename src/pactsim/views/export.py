@@ -107,10 +107,11 @@ Exact results (:func:`pactsim.exact`, ``pactsim run --method exact``) export
 the same sections: ``run.method`` is ``"exact"``, ``n``, ``seed`` and ``ess``
 are ``null``, ``run.quadrature_error`` bounds the error of the integral over the
 drivers, every ``stderr`` is 0 with ``lo`` = ``hi`` = ``p``, a set's ``count`` is
-``null`` (its ``p`` is exact), ``drivers`` is ``null``, and ``texts`` is
-``null`` when exact inference cannot build the joint law of every pillar and
-clause (:class:`~pactsim.errors.ModelTooWideError`). These are additions to
-format 3: Monte Carlo exports are unchanged.
+``null`` (its ``p`` is exact), ``drivers`` is ``null``, and ``texts`` (and
+``pillar_sets``) is ``null`` when exact inference cannot build the joint law of
+every pillar and clause (of every pillar)
+(:class:`~pactsim.errors.ModelTooWideError`). These are additions to format 3:
+Monte Carlo exports are unchanged.
 
 Examples
 --------
@@ -357,11 +358,11 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
     if getattr(res, "draws", None) is not None:  # drivers are summarised from the draws
         out["drivers"] = {d: {**_text(res, d), **_distribution(res.numeric(d))}
                           for d in sc.drivers}
-    out["pillar_sets"] = _sets(res, "pillars", top, ess[0])
-    try:
-        out["texts"] = _sets(res, "all", top, ess[0])
-    except ModelTooWideError:  # exact only: the joint law of every pillar and clause
-        out["texts"] = None
+    for key, of in (("pillar_sets", "pillars"), ("texts", "all")):
+        try:
+            out[key] = _sets(res, of, top, ess[0])
+        except ModelTooWideError:  # exact only: the joint law of the sets' members
+            out[key] = None
     return out
 
 

@@ -259,7 +259,10 @@ def forecast_schema() -> dict[str, Any]:
         "drivers": {"anyOf": [_named(_distribution(expr=False), "Drivers."),
                               {"type": "null"}],
                     "description": "null: not summarised (the run kept no draws)."},
-        "pillar_sets": _sets("The most frequent exact sets of pillars (exact counts)."),
+        "pillar_sets": {"anyOf": [_sets("The most frequent exact sets of pillars (exact "
+                                        "counts)."), {"type": "null"}],
+                        "description": "null: exact inference could not build the joint law "
+                                       "of every pillar (too wide; Monte Carlo counts them)."},
         "texts": {"anyOf": [_sets("The most frequent exact texts: sets of pillars and "
                                   "clauses."), {"type": "null"}],
                   "description": "null: exact inference could not build the joint law of "

@@ -153,8 +153,11 @@ def band_point(p: float, ends: tuple[str, str] | None) -> str:
     """
     if ends is None:
         return pct_short(p)
-    decimals = len(ends[0].rstrip("%").partition(".")[2])
-    return f"{100 * p:.{decimals}f}%"
+    decimals = len(ends[0].rstrip("%").lstrip("<>").partition(".")[2])
+    shown = f"{100 * p:.{decimals}f}%"
+    if (float(shown[:-1]) >= 100 and p < 1 - CERTAIN_NOISE) or (float(shown[:-1]) <= 0 < p):
+        return pct_short(p) if decimals == 0 else pct(p)  # not certain: not 100% (or 0%)
+    return shown
 
 
 def interval(lo: float, hi: float, stderr: float) -> str:
@@ -166,6 +169,8 @@ def interval(lo: float, hi: float, stderr: float) -> str:
     --------
     >>> interval(0.397, 0.402, 0.001), interval(0.0208, 0.0213, 0.0001)
     ('39.7–40.2', '2.08–2.13')
+    >>> interval(0.99996, 0.99999, 0.00001), interval(0.0, 0.00003, 0.00001)
+    ('99.99–100', '0–0.01')
     """
     if stderr == 0 and lo == hi:
         return "exact"
@@ -174,6 +179,11 @@ def interval(lo: float, hi: float, stderr: float) -> str:
     a, b = f"{100 * lo:.1f}", f"{100 * hi:.1f}"
     if a == b and lo != hi:  # a narrow interval: two decimals, so that it shows its width
         a, b = f"{100 * lo:.2f}", f"{100 * hi:.2f}"
+    if a == b and lo != hi:  # narrower still: its ends rounded outwards, so they differ
+        a = f"{math.floor(10_000 * lo) / 100:.2f}"
+        b = f"{math.ceil(10_000 * hi) / 100:.2f}"
+        b = "100" if b == "100.00" else b
+        a = "0" if a == "0.00" else a
     return f"{a}–{b}"
 
 

@@ -35,7 +35,7 @@ __all__ = ["format_results", "format_spreads", "spread_line"]
 
 
 def _pct(p: float) -> str:
-    return f"{pct(p):>6}"
+    return f"{pct(p):>7}"  # ">99.99%" is the widest
 
 
 def _ci(lo: float, hi: float, stderr: float) -> str:
@@ -87,7 +87,7 @@ def format_results(res: Results) -> str:
     if len(qs):
         width = max(len("Questions") - 2, *(len(str(q)) for q in qs.index))
         signed = bool(qs.p_given_signed.notna().any())
-        title = f"{'Questions':<{width + 2}}  P(yes)" + ("                P(yes | signed)"
+        title = f"{'Questions':<{width + 2}}   P(yes)" + ("                 P(yes | signed)"
                                                        if signed else "")
         rows = [title]
         for name, row in qs.iterrows():
@@ -118,7 +118,7 @@ def format_results(res: Results) -> str:
                 indent = "    " if marg.kind.get(row["of"]) == "pillar" else "        "
             labels.append(f"{indent}{name}")
         width = max(32, *(len(x) + 1 for x in labels))  # long outcome names widen it
-        lines = [f"{'In the text':<{width + 1}}P(in text)            P(in text | signed)"]
+        lines = [f"{'In the text':<{width + 2}}P(in text)             P(in text | signed)"]
         for label, (_, row) in zip(labels, content.iterrows(), strict=True):
             lines.append(f"{label:<{width}} {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}   "
                          f"{_cond(row.p_given_signed)}")
@@ -242,7 +242,7 @@ def _timeline(res: Results, ci: Callable[[float, float, float], str] = _ci
     horizon = res.scenario.horizon
     width = max(len(str(n)) for n in tl.index)
     lines = ["Timeline: chance by the horizon, and the date if it happens by then",
-             f"  {'':<{width}}  {f'P(by {horizon})':<19}   {'10%':>10}  {'median':>10}"
+             f"  {'':<{width}}   {f'P(by {horizon})':<19}   {'10%':>10}  {'median':>10}"
              f"  {'90%':>10}   timing"]
     for name, r in tl.iterrows():
         when = "  ".join(f"{day(r[c]):>10}" for c in ("q10", "q50", "q90"))
