@@ -212,3 +212,19 @@ def test_exact_exports_of_pillar_sets_too_wide(capsys: pytest.CaptureFixture[str
         assert data["pillars"]["p0"]["p"] == pytest.approx(0.5)
     else:
         assert "pillar_sets" not in out and "\npillars,p0,p,0.5," in out
+
+
+def test_run_method_auto_falls_back_when_a_question_is_refused_later(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Exact results answer a question only when it is asked: a question over three dates
+    is refused then, after exact() has run. auto must still fall back (it exited 2)."""
+    text = (SCENARIOS / "analytic-dated.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "wide_question.yaml"
+    path.write_text(text + "  three_dates: crisis.date <= signing.date and "
+                    "signing.date <= ratify_a.date\n", encoding="utf-8")
+    code, out, err = call(capsys, "run", path, "--method", "exact", "--spread", "0")
+    assert code == 2 and "above max_table" in err
+    code, out, err = call(capsys, "run", path, "--method", "auto", "-n", "20000", "--seed",
+                          "1", "--spread", "0")
+    assert code == 0 and "exact inference does not answer this scenario" in err
+    assert "n = 20,000 draws" in out and "three_dates" in out
