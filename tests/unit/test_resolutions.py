@@ -137,3 +137,33 @@ def test_score_reports_every_problem_of_a_resolution_file_at_once(tmp_path) -> N
     # read alone (validate), the file's own problem is still reported
     with pytest.raises(ScenarioError, match="unknown source 'reuter'"):
         load_resolutions(path)
+
+
+def test_a_shadowed_resolution_file_is_still_checked_and_scores_nothing(tmp_path) -> None:
+    """A variant's own resolution file shadows its base's: the base's file is not used,
+    but its problems are still reported, and its unresolvable items are not listed."""
+    from pactsim.analysis.scoring import score
+    from pactsim.errors import ScenarioError
+
+    base = tmp_path / "base.yaml"
+    base.write_text("pactsim: 2\nid: demo\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                    "events:\n  rain: {p: 0.3}\n  wind: {p: 0.5}\n", encoding="utf-8")
+    variant = tmp_path / "variant.yaml"
+    variant.write_text("pactsim: 2\nextends: base.yaml\nid: demo-v\nset:\n  rain.p: 0.4\n",
+                       encoding="utf-8")
+    own = tmp_path / "own.yaml"
+    own.write_text("resolutions: 1\nscenario: demo-v\nsources: {s: a wire}\noutcomes:\n"
+                   "  rain: {outcome: true, resolved: 2024-05-01, source: s}\n",
+                   encoding="utf-8")
+    text = ("resolutions: 1\nscenario: demo\nsources: {s: a wire}\noutcomes:\n"
+            "  rain: {outcome: true, resolved: 2024-05-01, source: {src}}\n"
+            "  wind: {outcome: unresolvable, reason: no data}\n")
+    shadowed = tmp_path / "shadowed.yaml"
+    shadowed.write_text(text.replace("{src}", "sx"), encoding="utf-8")
+    with pytest.raises(ScenarioError, match="unknown source 'sx'"):
+        score(variant, [own, shadowed])
+    shadowed.write_text(text.replace("{src}", "s"), encoding="utf-8")
+    card = score(variant, [own, shadowed])
+    assert list(card.items["item"]) == ["rain"]
+    assert card.items["p"].iloc[0] == pytest.approx(0.4)  # the variant's, by its own file
+    assert card.unresolvable.empty  # wind is of the shadowed file: not listed

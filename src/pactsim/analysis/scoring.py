@@ -494,6 +494,13 @@ def score(
             raise ScenarioError(r.problem(("scenario",), f"= {r.scenario!r} matches none of the "
                                           f"scenarios given ({', '.join(sorted(ids))}){also}"))
     versions = {i: sum(s.id == i for s in scs) for i in ids}
+    # every file given is read for what scores use: one shadowed by a nearer file (a
+    # variant's own beside its base's) has its problems raised, and scores nothing
+    used = {next((i for i in line if i in by_id), None) for line in lineage}
+    idle = [r for r in loaded if r.scenario not in used]
+    pending = [p for r in idle for p in r.pending]
+    if pending:
+        raise ScenarioError(pending)
     rows: list[dict[str, Any]] = []
     for sc, line in zip(scs, lineage, strict=True):
         found = next((by_id[i] for i in line if i in by_id), None)
@@ -511,7 +518,8 @@ def score(
     _fill_base_rates(items)
     unres = pd.DataFrame(
         [{"scenario": r.scenario, "item": o.name, "reason": o.reason}
-         for r in loaded for o in r.outcomes.values() if o.value is None],
+         for r in loaded if r.scenario in used for o in r.outcomes.values()
+         if o.value is None],
         columns=["scenario", "item", "reason"])
     return Scorecard(items, unres, _track(items), tuple((s.id, s.as_of) for s in scs), n, seed)
 
