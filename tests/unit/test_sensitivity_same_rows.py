@@ -56,3 +56,24 @@ def test_the_flagship_leaves_out_the_signing_under_another_name() -> None:
     # it listed as worth 14 points while the signing itself was left out)
     assert "legal_form == binding_treaty" not in shown and "signing" not in shown
     assert "legal_form == programme" in shown  # a programme can be seen first
+
+
+def test_which_outcome_that_tells_no_more_than_a_row_shown_is_left_out() -> None:
+    """For in_force_by_2025 legal_form == binding_treaty is the signing, and which legal
+    form it is tells no more than whether it was signed: one row, the signing's."""
+    s = pactsim.sensitivity(pactsim.load("scenarios/iran-russia-2024.yaml"),
+                            "in_force_by_2025")
+    rows = s.voi.set_index("node")
+    assert "signing" in rows.index and "legal_form: which outcome" not in rows.index
+    assert any("legal_form: which outcome (which outcome tells no more about the question "
+               "than signing)" in n for n in s.notes)
+    # the claim, checked by exact inference: given the signing, the legal form's outcome
+    # says nothing more about the question
+    ex = pactsim.exact(pactsim.load("scenarios/iran-russia-2024.yaml"))
+    q = "in_force_by_2025"
+    for form in ("binding_treaty", "programme"):
+        given = f"legal_form == {form}"
+        if ex.prob(given).value > 0:
+            want = ex.prob(q, given="signing").value if form == "binding_treaty" else \
+                ex.prob(q, given="not signing").value
+            assert ex.prob(q, given=given).value == pytest.approx(want, abs=1e-12)

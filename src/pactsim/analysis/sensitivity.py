@@ -952,15 +952,16 @@ def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any,
     """``rows`` less repeats, each named in a note: a yes/no row true in exactly the
     draws of another one (:func:`_equivalent`; ``signing`` first, then nodes, then
     outcomes, in file order) is shown once; a row ``X: which outcome`` that tells no
-    more about the question than whether X happens (the same mutual information and
-    Brier reduction as X's row) is left out."""
+    more about the question than a row shown (the same mutual information and Brier
+    reduction as X's own row, or as the row one of X's outcomes was shown as) is left
+    out. Exact numbers decide the second; Monte Carlo estimates of the two differ by
+    sampling noise, so under Monte Carlo such a row stays."""
     def same_numbers(a: tuple[Any, ...], b: tuple[Any, ...], cols: range) -> bool:
         return all(abs(float(a[i]) - float(b[i])) <= 1e-12 for i in cols)
 
-    plain = {r[0]: r for r in rows if r[1] != "outcomes"}
-    idle = [r[0] for r in rows if r[1] == "outcomes" and (
-        (x := plain.get(r[0].split(": which outcome", 1)[0])) is not None
-        and same_numbers(r, x, range(7, 9)))]
+    def node(row: str) -> str:
+        return row.split(" == ", 1)[0]
+
     ranked = sorted((r for r in rows if r[1] != "outcomes"),
                     key=lambda r: (r[0] != "signing", r[1] == "outcome"))
     kept: list[tuple[Any, ...]] = []
@@ -976,12 +977,25 @@ def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any,
         else:
             kept.append(r)
     merged = {x for xs in also.values() for x in xs}
+    by_name = {r[0]: r for r in kept}
+    idle: dict[str, str] = {}  # "X: which outcome" -> the row it tells no more than
+    for r in rows:
+        if r[1] != "outcomes":
+            continue
+        x = r[0].split(": which outcome", 1)[0]
+        shown = [x] if x in by_name else []
+        shown += [k for k, xs in also.items() if any(node(m) == x for m in xs)]
+        same = next((k for k in shown if same_numbers(r, by_name[k], range(7, 9))), None)
+        if same is not None:
+            idle[r[0]] = same
     for first, xs in also.items():
         engine.notes.append(f"in what to watch once, as {first}: {', '.join(xs)} (true in "
                             f"exactly the same draws as {first})")
     if idle:
-        engine.notes.append(f"not in what to watch: {', '.join(idle)} (which outcome tells no "
-                            "more about the question than whether it happens)")
+        engine.notes.append("not in what to watch: " + ", ".join(
+            f"{r} (which outcome tells no more about the question than "
+            + (f"whether {r.split(':')[0]} happens)" if r.startswith(k + ":") else f"{k})")
+            for r, k in idle.items()))
     return [r for r in rows if r[0] not in merged and r[0] not in idle]
 
 
