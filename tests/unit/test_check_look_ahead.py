@@ -67,3 +67,26 @@ def test_a_constant_question_over_a_curve_that_ends_early_says_why() -> None:
         "question 'late' is always false (the curve of talks ends at 2025-06-30: it cannot "
         "happen after that, and one minus the last value is the chance it does not happen "
         "by the horizon)")
+
+
+def test_no_look_ahead_through_any_anchors_or_for_dates_settled_at_as_of() -> None:
+    """A milestone after any of two ratifications, both after the signing, always follows
+    the signing; a condition on a date before as_of reads nothing ahead. (A review found
+    both flagged.)"""
+    body = ("signing: {by: {2025-06-30: 0.5, 2025-12-31: 0.8}}\nevents:\n"
+            "  talks: {by: {2025-12-31: 0.5}}\n"
+            "  ra: {after: signing, delay: 30}\n  rb: {after: signing, delay: 60}\n"
+            "  enter:\n    after: {any: [ra, rb]}\n    delay: {between: [5, 40]}\n"
+            "    hazard_ratio: {'signing.date <= 2025-03-01': 2, ra: 1.5}\n"
+            "  early:\n    by: {2025-12-31: 0.5}\n"
+            "    hazard_ratio: {'talks.date <= 2024-12-01': 2}\n")
+    found = _found(body)
+    # ra is an anchor of `any`: rb may come first and enter before ra, so ra is read ahead
+    assert [f for _, f, _ in found] == ["events.enter.hazard_ratio.ra"]
+
+
+def test_the_curve_end_is_not_given_as_the_reason_of_another_constant() -> None:
+    body = ("events:\n  talks: {by: {2025-06-30: 0.5}}\n  never: {p: 0}\n"
+            "questions:\n  q: talks.date <= 2025-03-01 and never\n")
+    found = [f for f in check(pactsim.loads(HEAD + body)) if f.rule == "constant-question"]
+    assert [f.message for f in found] == ["question 'q' is always false"]

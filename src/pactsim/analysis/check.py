@@ -501,45 +501,73 @@ def _check_open_past(sc: Scenario, rep: _Report) -> None:
 
 
 def _curve_ends(sc: Scenario, text: str) -> str:
-    """Why a question about dates may be constant: the curves of the dated nodes it reads
-    that end before the horizon (none happens after its curve's last date)."""
-    ends = []
+    """Why a question about dates may be constant: it asks whether a curve-timed node
+    happens after (or on or after) a day past its curve's last date, which it never does.
+    Empty when the question has no such comparison."""
+    ends: dict[str, Any] = {}
     for x in _dates_used(sc, text):
-        view = sc.nodes[x]
-        spec = view.spec
-        if view.timing != "curve" or not isinstance(spec, Node | Signing):
+        spec = sc.nodes[x].spec
+        if sc.nodes[x].timing == "curve" and isinstance(spec, Node | Signing):
+            ends[x] = max((d for _, by in spec.curve_entries() for d in by), default=None)
+    flip = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+    said = []
+    for e in _expr.walk(_expr.parse(text)):
+        if not isinstance(e, _expr.Compare):
             continue
-        last = max((d for _, by in spec.curve_entries() for d in by), default=None)
-        if last is not None and last < sc.horizon:
-            ends.append(f"the curve of {x} ends at {last}")
-    if not ends:
+        pair = ((e.left, e.op, e.right) if isinstance(e.left, _expr.DateOf) else
+                (e.right, flip.get(e.op, e.op), e.left))
+        date_of, op, lit = pair
+        if not (isinstance(date_of, _expr.DateOf) and isinstance(lit, _expr.DateLit)):
+            continue
+        last = ends.get(date_of.name)
+        if last is not None and last < sc.horizon and (
+                (op == ">" and lit.value >= last) or (op == ">=" and lit.value > last)):
+            said.append(f"the curve of {date_of.name} ends at {last}")
+    if not said:
         return ""
-    return (f" ({'; '.join(ends)}: it cannot happen after that, and one minus the last value "
-            "is the chance it does not happen by the horizon)")
+    return (f" ({'; '.join(dict.fromkeys(said))}: it cannot happen after that, and one minus "
+            "the last value is the chance it does not happen by the horizon)")
 
 
-def _before(sc: Scenario, name: str) -> set[str]:
-    """The dated nodes that always happen before ``name``: its anchors, theirs, and so on
-    (a milestone happens after all of them, or at least after one of each chain it
-    follows; a curve-timed node has none)."""
-    out: set[str] = set()
-    todo = [name]
-    while todo:  # a worklist: chains of anchors are user-controlled in length
-        spec = sc.nodes[todo.pop()].spec
-        after = getattr(spec, "after", None)
-        if after is None or after.mode not in ("one", "all"):
-            continue  # (any / at least k of them: none of them need come first)
-        for a in after.names:
-            if a not in out:
-                out.add(a)
-                todo.append(a)
+def _befores(sc: Scenario) -> dict[str, set[str]]:
+    """For every dated node, the dated nodes that always happen before it: a milestone's
+    anchors and theirs (after one or all of them); after any / at least k of them, what
+    comes before every one of them (an anchor included where the others follow it). A
+    curve-timed node has none. Anchors are settled first, pass by pass (no recursion on
+    the length of a chain)."""
+    out: dict[str, set[str]] = {}
+    order = list(sc.dated_names)
+    for _ in range(len(order) + 1):
+        for name in order:
+            if name in out:
+                continue
+            after = getattr(sc.nodes[name].spec, "after", None)
+            if after is None:
+                out[name] = set()
+                continue
+            if any(a not in out for a in after.names):
+                continue  # an anchor not settled yet: next pass
+            sets = [out[a] | {a} for a in after.names]
+            out[name] = set.union(*sets) if after.mode in ("one", "all") else \
+                set.intersection(*sets)
     return out
+
+
+def _settled_at_start(sc: Scenario, text: str) -> bool:
+    """Whether a condition compares dates only with dates on or before ``as_of`` (and
+    reads no difference of dates): settled before any day a node can happen on."""
+    tree = _expr.parse(text)
+    nodes = list(_expr.walk(tree))
+    literals = [e.value for e in nodes if isinstance(e, _expr.DateLit)]
+    return bool(literals) and all(d <= sc.as_of for d in literals) and not any(
+        isinstance(e, _expr.DaysBetween) for e in nodes)
 
 
 def _check_look_ahead(sc: Scenario, rep: _Report) -> None:
     """``look-ahead``: a dated node's timing that reads a dated node which can happen
     after it (see the module's rules)."""
     dated = set(sc.dated_names)
+    befores = _befores(sc)
     for name in sc.dated_names:
         view = sc.nodes[name]
         spec = view.spec
@@ -548,8 +576,10 @@ def _check_look_ahead(sc: Scenario, rep: _Report) -> None:
         if view.timing == "curve":
             keys += [((*view.path, "given", i), g)
                      for i, g in enumerate(getattr(spec, "given", None) or [])]
-        first = _before(sc, name)
+        first = befores.get(name, set())
         for at, key in keys:
+            if is_condition(key) and _settled_at_start(sc, key):
+                continue  # its dates are all on or before as_of: no day reads ahead
             read = [x for x in _dates_used(sc, key) if x in dated and x != name
                     and x not in first]
             for x in read:
