@@ -228,3 +228,12 @@ def test_run_method_auto_falls_back_when_a_question_is_refused_later(
                           "1", "--spread", "0")
     assert code == 0 and "exact inference does not answer this scenario" in err
     assert "n = 20,000 draws" in out and "three_dates" in out
+
+
+def test_the_exact_header_gives_the_chance_of_hard_evidence_only() -> None:
+    sc = pactsim.load(FLAGSHIP)
+    soft = pactsim.exact(sc, evidence=pactsim.soft("drones_missiles", 3)).summary()
+    assert "under evidence drones_missiles (x3) (every number below" in soft  # no "P = 1"
+    news = pactsim.exact(pactsim.load(SCENARIOS / "variants" / "iran-russia-2024-news.yaml"))
+    head = news.summary().splitlines()[3]
+    assert f"(P(hard findings) = {news.p_evidence:.3g};" in head

@@ -179,10 +179,10 @@ def run_meta(res: ResultsLike) -> str:
             return f"Exact inference · scenario {res.scenario.digest[:12]}"
         from pactsim.inference.weighting import findings_text
 
-        p = getattr(res, "p_evidence", None)
-        chance = "" if p is None else f" (P = {number(p)})"
+        chance = evidence_chance(res).rstrip("; ")
         return (f"Exact inference · scenario {res.scenario.digest[:12]} · under evidence "
-                f"{findings_text(found)}{chance}: every number is conditional on it")
+                f"{findings_text(found)}{f' ({chance})' if chance else ''}: every number "
+                "is conditional on it")
     given = "" if getattr(info, "given", None) is None else \
         f" · given {info.given} ({info.n:,} of {info.n_run:,} draws)"
     if getattr(info, "evidence", None) is not None:
@@ -192,6 +192,19 @@ def run_meta(res: ResultsLike) -> str:
     seed = info.seed_text if hasattr(info, "seed_text") else info.seed
     return (f"Monte Carlo · n = {info.n:,} draws · seed {seed} · "
             f"scenario {info.digest[:12]} · pactsim {info.version}{given}")
+
+
+def evidence_chance(res: ResultsLike) -> str:
+    """``"P = 0.155; "``: the chance of exact results' hard evidence, ``"P(hard findings)
+    = ...; "`` beside soft findings (a likelihood ratio has no probability), ``""`` when
+    every finding is soft or there is none."""
+    found = getattr(res, "evidence", None) or []
+    p = getattr(res, "p_evidence", None)
+    hard = [f for f in found if getattr(f, "hard", False)]
+    if p is None or not hard:
+        return ""
+    return (f"P = {number(p)}; " if len(hard) == len(found) else
+            f"P(hard findings) = {number(p)}; ")
 
 
 def numeric_questions(res: ResultsLike) -> list[str]:

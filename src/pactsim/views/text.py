@@ -18,6 +18,7 @@ from pactsim.views.display import (
     content_rows,
     date_cdf,
     dated_nodes,
+    evidence_chance,
     has_timeline,
     timeline_frame,
     undated_events,
@@ -202,8 +203,8 @@ def _exact_head(res: Any) -> list[str]:
     if found:
         from pactsim.inference.weighting import findings_text
 
-        head.append(f"  under evidence {findings_text(found)} (P = "
-                    f"{res.p_evidence:.3g}; every number below is conditional on it)")
+        head.append(f"  under evidence {findings_text(found)} ({evidence_chance(res)}"
+                    "every number below is conditional on it)")
     return head
 
 
