@@ -89,3 +89,24 @@ def test_the_scorecard_says_which_news_it_used(capsys: pytest.CaptureFixture[str
     assert "each item with the news learnt before it resolved, up to 2025-05-01" in head
     row = next(x for x in out.splitlines() if x.split()[:1] == ["a"])
     assert row.split()[1] == f"{P_A:.3f}"
+
+
+def test_an_item_the_news_settled_before_its_resolved_day_is_pointed_out(
+        capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:
+    """`a` observed on 2025-03-01 but resolved a day later: scored P = 1 with that news,
+    where the priors said 0.3. By the documented rule, but worth a line."""
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    (folder / "news.yaml").write_text(SCENARIO, encoding="utf-8")
+    (folder / "res.yaml").write_text(
+        RESOLUTIONS.replace("a: {outcome: true, resolved: 2025-03-01",
+                            "a: {outcome: true, resolved: 2025-03-02"), encoding="utf-8")
+    card = score(pactsim.load(folder / "news.yaml"), folder / "res.yaml")
+    it = card.items.set_index("item")
+    assert it.loc["a", "p"] == pytest.approx(1.0) and bool(it.loc["a", "settled_by_news"])
+    assert not bool(it.loc["b", "settled_by_news"])
+    code, out, _ = call(capsys, "score", folder / "news.yaml", "-r", folder / "res.yaml")
+    assert code == 0
+    assert ("settled by the file's news before it resolved (check its resolved date): a "
+            "(news to 2025-03-01)") in out

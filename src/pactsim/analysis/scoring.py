@@ -202,7 +202,7 @@ _ITEM_COLUMNS = [
     "scenario", "as_of", "item", "kind", "given", "outcome", "resolved", "p", "stderr",
     "method", "brier", "log", "brier_half", "log_half", "base_rate", "brier_base", "log_base",
     "p_day", "crps", "log_uniform", "crps_uniform", "q10", "q90", "covered", "source",
-    "news_to",
+    "news_to", "settled_by_news",
 ]
 
 
@@ -224,7 +224,9 @@ class Scorecard:
         baseline ``log_uniform``, ``crps_uniform``, the 80% interval ``q10``,
         ``q90`` (``None`` past the horizon) and ``covered``; ``source``, and
         ``news_to``: the date of the latest of the file's observations the forecast
-        scored was conditioned on (``None``: the priors). Each item is scored with
+        scored was conditioned on (``None``: the priors); ``settled_by_news``: that
+        forecast gave a true/false item P 0 or 1 where the priors did not (the news
+        before its resolved day already told the outcome: check that day). Each item is scored with
         the forecast that stood before it resolved: the priors and the observations
         dated before its ``resolved`` day (for a date, also before that date).
     unresolvable:
@@ -340,27 +342,33 @@ def _score_one(forecasts: _Forecasts, res: Resolutions, *, skip_known: bool
         known = min((d for d in (o.resolved, o.value if isinstance(o.value, dt.date) else None)
                      if d is not None), default=None)
         fc = forecasts.before(known)
+        prior = forecasts.before(sc.as_of)
         base = {"scenario": sc.id, "as_of": sc.as_of, "item": o.name, "given": o.given,
                 "resolved": o.resolved, "source": ",".join(o.source), "base_rate": o.base_rate,
                 "news_to": fc.findings[-1].date if fc.findings else None}
         if isinstance(o.value, dt.date):
             y_bin = o.value <= sc.horizon
-            rows.append(_binary(fc, o, y_bin, base))
+            rows.append(_binary(fc, o, y_bin, base, prior=prior))
             rows.append(_date(fc, o.name, o.value, base))
         elif isinstance(o.value, str):  # a categorical node's outcome: one item per outcome
             for x in sc.outcomes.get(o.name, ()):
                 item = f"{o.name} == {x}"
                 rows.append(_binary(fc, o, x == o.value, {**base, "item": item,
-                                                          "base_rate": None}, item))
+                                                          "base_rate": None}, item, prior))
         else:
-            rows.append(_binary(fc, o, o.value, base))
+            rows.append(_binary(fc, o, o.value, base, prior=prior))
     return rows
 
 
 def _binary(fc: _Forecast, o: Outcome, y: bool, base: dict[str, Any],
-            expr: str | None = None) -> dict[str, Any]:
+            expr: str | None = None, prior: _Forecast | None = None) -> dict[str, Any]:
     p, se, method = fc.prob(o.name if expr is None else expr, o.given)
-    return {**base, "kind": "binary", "outcome": "true" if y else "false", "p": p,
+    settled = False
+    if prior is not None and prior is not fc and (p <= 1e-12 or p >= 1 - 1e-12):
+        p0 = prior.prob(o.name if expr is None else expr, o.given)[0]
+        settled = 1e-12 < p0 < 1 - 1e-12
+    return {**base, "kind": "binary", "settled_by_news": settled,
+            "outcome": "true" if y else "false", "p": p,
             "stderr": se, "method": method, "brier": float(brier(p, y)),
             "log": float(log_score(p, y)), "brier_half": 0.25, "log_half": math.log(2.0)}
 
@@ -378,7 +386,7 @@ def _date(fc: _Forecast, name: str, when: dt.date, base: dict[str, Any]) -> dict
     def day(k: int) -> dt.date | None:
         return None if k >= m else sc.as_of + dt.timedelta(days=k)
 
-    return {**base, "item": f"{base['item']}.date", "kind": "date",
+    return {**base, "item": f"{base['item']}.date", "kind": "date", "settled_by_news": False,
             "outcome": when.isoformat() if y < m else f"{when} (after the horizon)",
             "p": float(cdf[-1]), "stderr": math.nan, "method": method, "p_day": p_day,
             "log": -math.log(p_day) if p_day > 0 else math.inf, "crps": crps_days(cdf, y),

@@ -91,6 +91,11 @@ def format_scorecard(card: Scorecard) -> str:
                 for row, r in zip(rows, b.itertuples(), strict=True):
                     row.append(str(r.method))
             out.append(_table(head, rows))
+        settled = [r for r in b.itertuples() if bool(r.settled_by_news)]
+        if settled:  # the news before it resolved already said: hindsight, not foresight
+            out.append("settled by the file's news before it resolved (check its resolved "
+                       "date): " + ", ".join(f"{_item(r)} (news to {r.news_to})"
+                                            for r in settled))
         d = g[g.kind == "date"]
         for r in d.itertuples():
             q90 = r.q90 if isinstance(r.q90, dt.date) else "after the horizon"
