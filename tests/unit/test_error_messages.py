@@ -440,6 +440,8 @@ def test_a_long_expression_or_name_is_not_echoed_whole() -> None:
     ('events:\n  a: {p: "0,3"}\n', "the decimal point is a dot: 0.3"),
     ("events:\n  a: {p: {between: [0.9, 0.6]}}\n", "swap them: [0.6, 0.9]"),
     ("events:\n  a: {p: {between: [0.6, 1.0]}}\n", "a bound of 0 or 1 is certainty"),
+    ("events:\n  a: {p: {between: [30, 60]}}\n", "percentages? write fractions: [0.3, 0.6]"),
+    ("events:\n  a: {p: {between: [0.5, 1.5]}}\n", "both bounds are probabilities, between"),
     ("pactsim: 2\nid: t\nas_of: 2024-11-05\nhorizon: 2025-12-31\n"
      "events:\n  a: {by: {2025-6-30: 0.5}}\n", "write 2025-06-30, two digits each"),
 ])

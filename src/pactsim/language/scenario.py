@@ -165,10 +165,13 @@ class Between(_Model):
             )
         lo, hi = (_number(x, "interval bound") for x in v)
         if not (0 < lo < hi < 1):
+            percents = 1 < lo <= 100 and 1 < hi <= 100
             fix = ("swap them: [{hi}, {lo}]" if 0 < hi < lo < 1 else
-                   "for a sure value write p: {lo} instead" if lo == hi else
-                   "a bound of 0 or 1 is certainty, which a 90% interval cannot reach: "
-                   "write one a little inside, e.g. 0.01 or 0.99")
+                   "for a sure value write p: {lo} instead" if lo == hi and 0 < lo < 1 else
+                   f"percentages? write fractions: [{lo / 100:g}, {hi / 100:g}]" if percents
+                   else "a bound of 0 or 1 is certainty, which a 90% interval cannot reach: "
+                   "write one a little inside, e.g. 0.01 or 0.99" if lo in (0, 1) or
+                   hi in (0, 1) else "both bounds are probabilities, between 0 and 1")
             raise PydanticCustomError(
                 "between_range",
                 "= [{lo}, {hi}] must satisfy 0 < lo < hi < 1 (a 90% interval strictly "
