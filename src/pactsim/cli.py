@@ -887,6 +887,21 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         return text
 
 
+class _OneFormat(argparse.Action):
+    """``--format X`` and its shorthands (``--json``): a second, different format on the
+    same command line is refused (it was taken silently, the last one winning)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        value = self.const if self.nargs == 0 else values
+        said = option_string if self.nargs == 0 else f"{option_string} {values}"
+        given = getattr(namespace, "_format_given", None)
+        if given is not None and given[1] != value:
+            parser.error(f"{given[0]} and {said} ask for two output formats; give one")
+        namespace._format_given = (said, value)
+        setattr(namespace, self.dest, value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``pactsim`` argument parser (cheap: it imports nothing heavy)."""
     parser = argparse.ArgumentParser(
@@ -921,12 +936,12 @@ def build_parser() -> argparse.ArgumentParser:
         always called it); every command takes the other spelling too."""
         other = "text" if name == "table" else "table"
         p.add_argument("--format", choices=["table", "text", *formats], default="table",
-                       type=lambda v: "table" if v == "text" else v,
+                       type=lambda v: "table" if v == "text" else v, action=_OneFormat,
                        metavar="{" + ",".join([name, *formats]) + "}",
                        help=f"{name} (the default; `{other}` is the same): {text}; "
                             + "; ".join(f"{f}: " + _FORMATS[f] for f in formats))
         for f in formats:  # --json for --format json, as people type it
-            p.add_argument(f"--{f}", dest="format", action="store_const", const=f,
+            p.add_argument(f"--{f}", dest="format", action=_OneFormat, nargs=0, const=f,
                            help=f"the same as --format {f}")
 
     def simulation_options(p: argparse.ArgumentParser, seed_help: str) -> None:

@@ -113,3 +113,7 @@ def test_a_file_with_news_is_named_as_of_its_news(capsys: pytest.CaptureFixture[
     b = out.splitlines()[1]
     assert "as of 2025-01-13 (the priors of 2024-11-05 and the news to then)" in b
     assert "as of 2024-11-05, digest" in out.splitlines()[0]
+    code, out, _ = call(capsys, "diff", root / "iran-russia-2024.yaml",
+                        root / "variants" / "iran-russia-2024-news.yaml", "--json")
+    data = json.loads(out)
+    assert (data["a"]["news_to"], data["b"]["news_to"]) == (None, "2025-01-13")

@@ -34,3 +34,19 @@ def test_every_command_with_json_takes_the_shorthand(capsys: pytest.CaptureFixtu
     for name in with_json:
         flags = {o for a in commands[name]._actions for o in a.option_strings}
         assert "--json" in flags, name
+
+
+@pytest.mark.parametrize(("flags", "said"), [
+    (["--json", "--csv"], "--json and --csv ask for two output formats; give one"),
+    (["--csv", "--format", "json"], "--csv and --format json ask for two output formats"),
+])
+def test_two_formats_are_refused(capsys: pytest.CaptureFixture[str], flags: list[str],
+                                 said: str) -> None:
+    code, out, err = call(capsys, "run", GATES, "-n", "100", *flags)
+    assert (code, out) == (2, "") and said in err
+
+
+def test_the_same_format_twice_is_fine(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call(capsys, "run", GATES, "-n", "100", "--seed", "1", "--json",
+                        "--format", "json")
+    assert code == 0 and out.startswith("{")

@@ -92,7 +92,8 @@ def _columns(rows: list[list[str]], left: int = 3) -> list[str]:
 
 def _as_of(sc: Any) -> str:
     """The date a file's forecast is as of: its ``as_of``, or with observations the
-    latest of them (the diff's numbers are conditioned on them, as ``run``'s are)."""
+    latest of them (the diff's numbers are conditioned on them, as ``run``'s are; the
+    JSON's ``news_to``)."""
     dates = [o.date for o in getattr(sc, "observations", None) or ()]
     return f"{sc.as_of}" if not dates else \
         f"{max(dates)} (the priors of {sc.as_of} and the news to then)"
@@ -203,7 +204,9 @@ def diff_to_dict(d: Diff) -> dict[str, Any]:
 
     def scenario(which: int) -> dict[str, Any]:
         sc = (d.a, d.b)[which]
+        dates = [o.date for o in getattr(sc, "observations", None) or ()]
         return {"id": sc.id, "file": d.sources[which], "as_of": sc.as_of.isoformat(),
+                "news_to": max(dates).isoformat() if dates else None,
                 "horizon": sc.horizon.isoformat(), "digest": sc.digest}
 
     attribution = []
