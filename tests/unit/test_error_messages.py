@@ -461,3 +461,13 @@ def test_a_number_asked_as_a_question_gets_an_example_built_from_it() -> None:
         res.prob("r.date - signing.date")
     with pytest.raises(ScenarioError, match=r"compare it, e\.g\. `r\.date <= 2025-12-31`"):
         res.prob("r.date")
+
+
+def test_a_date_used_as_a_condition_gets_an_example_within_the_file() -> None:
+    """The example was 'signing.date <= 2024-12-31' whatever the file's dates."""
+    text = ("pactsim: 2\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "signing: {by: {2025-06-30: 0.5}}\nevents:\n"
+            "  c: {given: [signing.date], table: {true: 0.5, false: 0.2}}\n")
+    with pytest.raises(ScenarioError, match=r"compare it \(e\.g\. 'signing\.date <= "
+                                            r"2025-12-31'\)"):
+        pactsim.loads(text)

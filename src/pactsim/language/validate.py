@@ -1523,7 +1523,8 @@ def _check_conditions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],
             continue
         if typ != "bool":
             c.report(where, f"the condition '{text}' is a {typ}, not true/false; compare it "
-                     "(e.g. 'signing.date <= 2024-12-31')", key=key, value=text)
+                     f"(e.g. '{_compared(text, typ, meta.get('horizon'))}')", key=key,
+                     value=text)
         if isinstance(meta.get("horizon"), dt.date):
             late = _expr.check_dates(tree, horizon=meta["horizon"])
             if late:
@@ -1659,8 +1660,8 @@ def _check_observations(c: _Checker, data: Mapping[Any, Any], meta: Mapping[str,
             continue
         if typ != "bool":
             c.report(where, f"= {shown(text)} is a {typ}, not true/false: evidence says what "
-                     "the news shows (compare it, e.g. 'count(a, b) >= 1' or 'signing.date <= "
-                     "2024-12-31')", value=text)
+                     f"the news shows (compare it, e.g. '{_compared(text, typ, horizon)}')",
+                     value=text)
         elif isinstance(horizon, dt.date):
             late = _expr.check_dates(tree, horizon=horizon)
             if late:
@@ -1805,3 +1806,12 @@ def _boolean_hint(key: object) -> str:
     if isinstance(key, int) and key in (0, 1):
         return f": {key} is a number; write {'true' if key else 'false'}"
     return ""
+
+
+def _compared(text: str, kind: str, horizon: object) -> str:
+    """An example that compares a number or a date ``text`` (as the expression compiler's
+    message builds it): ``x.date <= HORIZON``, ``n >= 1``."""
+    t = " ".join(text.split())
+    t = t if len(t) <= 60 else "..."
+    return f"{t} <= {horizon}" if kind == "date" and isinstance(horizon, dt.date) else \
+        f"{t} >= 1"
