@@ -184,8 +184,11 @@ def test_an_event_drawn_given_the_signing_is_not_context(cat: pactsim.Scenario) 
                                    "loose: 0.1}\n    requires: [signing]\n"))
     s = pactsim.sensitivity(sc, "treaty_named")
     groups = s.voi.set_index("node").group
-    assert groups["war"] == "context" and groups["kind"] == "other"
-    assert groups["kind == binding"] == "other"
+    assert groups["war"] == "context" and groups["kind == binding"] == "other"
+    # kind is present exactly when signed (it requires the signing, never absent then):
+    # one row, the signing's, which is not context either
+    assert "kind" not in groups and groups["signing"] == "other"
+    assert any(n.startswith("in what to watch once, as signing: kind") for n in s.notes)
     assert s.voi.node.iloc[0] == "war"  # context first
 
 

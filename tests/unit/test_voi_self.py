@@ -56,6 +56,12 @@ def _rows(s: pactsim.Sensitivity) -> dict[str, pd.Series]:
     return {str(r.node): r for _, r in s.voi.iterrows()}
 
 
+def _b_shown_as_a(s: pactsim.Sensitivity) -> None:
+    """b is true in exactly the draws where a is (its table: 1 and 0): one row, a's."""
+    assert "b" not in set(s.voi.node)
+    assert "in what to watch once, as a: b (true in exactly the same draws as a)" in s.notes
+
+
 def _check(row: pd.Series, px: float, q1: float, q0: float) -> None:
     assert (row.p_node, row.q_if_true, row.q_if_false) == pytest.approx((px, q1, q0),
                                                                         abs=1e-12), row.node
@@ -78,7 +84,8 @@ def test_an_outcome_question_leaves_out_its_outcome_and_which_outcome(
            NAMED / (1 - GENERIC) if yes else 1 - NAMED / (1 - GENERIC))
     _check(rows["c"], 0.6, *((0.5, 0.2) if yes else (1 - 0.5, 1 - 0.2)))  # P(named | c)
     _check(rows["a"], 0.3, q, q)  # independent of x: kept, worth nothing
-    assert {"a", "b", "c", "signing"} <= set(rows)
+    assert {"a", "c", "signing"} <= set(rows)
+    _b_shown_as_a(s)
     assert any("not in what to watch: x == named, x: which outcome" in n for n in s.notes)
 
 
@@ -109,8 +116,9 @@ def test_a_categorical_node_as_the_question_keeps_its_outcome_rows(
 def test_nothing_is_left_out_when_no_row_is_the_question(sc: pactsim.Scenario,
                                                          question: str) -> None:
     s = pactsim.sensitivity(sc, question)
-    assert {"a", "b", "c", "x", "x == generic", "x == named", "x: which outcome",
+    assert {"a", "c", "x", "x == generic", "x == named", "x: which outcome",
             "signing"} <= set(s.voi.node)
+    _b_shown_as_a(s)
     assert not any("not in what to watch" in n for n in s.notes)
 
 
@@ -121,7 +129,8 @@ def test_signing_is_left_out_of_a_question_on_its_date(sc: pactsim.Scenario) -> 
     s = pactsim.sensitivity(sc, "signing.date <= 2024-06-30")
     rows = _rows(s)
     assert "signing" not in rows
-    assert {"a", "b", "c", "x", "x == generic", "x == named", "x: which outcome"} <= set(rows)
+    assert {"a", "c", "x", "x == generic", "x == named", "x: which outcome"} <= set(rows)
+    _b_shown_as_a(s)
     (note,) = [n for n in s.notes if "not in what to watch" in n]
     assert note.startswith("not in what to watch: signing (known only once signing")
     # the signing curve rises linearly from as_of to 0.5 at the horizon, and nothing
@@ -174,7 +183,8 @@ def test_a_date_question_that_is_its_node_leaves_out_the_node(sc: pactsim.Scenar
     rows = _rows(s)
     assert s.base == pytest.approx(0.5, abs=1e-12)  # the curve's 0.5 by the horizon
     assert "signing" not in rows
-    assert {"a", "b", "c", "x"} <= set(rows)
+    assert {"a", "c", "x"} <= set(rows)
+    _b_shown_as_a(s)
     assert any(n.startswith("not in what to watch: signing (") for n in s.notes)
 
 

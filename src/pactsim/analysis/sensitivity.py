@@ -986,7 +986,7 @@ def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any,
         shown = [x] if x in by_name else []
         shown += [k for k, xs in also.items() if any(node(m) == x for m in xs)]
         same = next((k for k in shown if same_numbers(r, by_name[k], range(7, 9))), None)
-        if same is not None:
+        if same is not None and float(r[8]) > 1e-12:  # (a row worth nothing stays)
             idle[r[0]] = same
     for first, xs in also.items():
         engine.notes.append(f"in what to watch once, as {first}: {', '.join(xs)} (true in "
