@@ -720,9 +720,34 @@ class Results:
                 f"({table.bound / self.n:.2%} of the draws; column 'bound')",
                 PactsimWarning, stacklevel=2)
         flags, counts = table.table()
-        return _s.bundles_frame(members, flags, counts,
-                                lambda k: Estimate.from_counts(int(k), self.n), table.bound,
-                                top)
+        exact_empty = self._empty_text_count() if table.bound and key == "all" else None
+        if exact_empty is not None:  # (see _empty_text_count)
+            empty = ~flags.any(axis=1)
+            if empty.any():
+                counts = counts.copy()
+                counts[empty] = exact_empty
+            else:  # cut from the table: put back, with its exact count
+                flags = np.vstack([flags, np.zeros((1, flags.shape[1]), dtype=bool)])
+                counts = np.append(counts, exact_empty)
+        frame = _s.bundles_frame(members, flags, counts,
+                                 lambda k: Estimate.from_counts(int(k), self.n), table.bound,
+                                 top)
+        if exact_empty is not None:
+            frame.loc[frame["size"] == 0, "bound"] = 0
+        return frame
+
+    def _empty_text_count(self) -> int | None:
+        """The exact count of the empty text (no pillar and no clause), for a pruned
+        table of pillars and clauses: a clause is drawn only with its pillar, so it is
+        the empty set of pillars, whose table is exact; ``None`` when that one is pruned
+        too (then the empty text keeps the table's bound)."""
+        pillars = self._counts.sets.get("pillars")
+        if pillars is None or pillars.bound:
+            return None
+        flags, counts = pillars.table()
+        empty = counts[~flags.any(axis=1)]
+        return int(empty[0]) if len(empty) else 0
+
 
     def _weighted_bundles(self, key: str, order: list[str], top: int | None) -> pd.DataFrame:
         """:meth:`bundles` under evidence: ``count`` is each set's share of the weight."""
