@@ -110,3 +110,21 @@ def test_an_item_the_news_settled_before_its_resolved_day_is_pointed_out(
     assert code == 0
     assert ("settled by the file's news before it resolved (check its resolved date): a "
             "(news to 2025-03-01)") in out
+
+
+def test_a_file_with_news_is_its_own_track_record() -> None:
+    """The priors stood from as_of to the first news, then the forecast after each day of
+    news until the next: the track record averages them over the days an item was open.
+    By hand for b (resolved 2025-06-01, true): P(b) = 0.3 * 0.8 + 0.7 * 0.2 = 0.38 for
+    the 59 days to 2025-03-01, then P(b | a) = 0.8 for the 61 days to the signing news
+    and the 31 days after it."""
+    card = score(pactsim.loads(SCENARIO), loads_resolutions(RESOLUTIONS))
+    track = card.track.set_index("item")
+    b = track.loc["b"]
+    assert (b.days, b.versions) == (151, 3)
+    want = (59 * (1 - 0.38) ** 2 + (61 + 31) * (1 - 0.8) ** 2) / 151
+    assert b.brier == pytest.approx(want, abs=1e-12)
+    assert b.p_by_version.startswith("2025-01-01: 0.380 (59 d); 2025-03-01: 0.800 (61 d)")
+    # the item-by-item scores are unchanged: the forecast that stood before each resolved
+    assert card.items.set_index("item").loc["b", "p"] == pytest.approx(0.8)
+    assert "a" not in track.index  # resolved the day of the first news: one version only

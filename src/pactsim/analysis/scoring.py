@@ -34,6 +34,11 @@ forecasting platforms report them — the mean over the days an item was open
 (from the first version's ``as_of`` to the day it resolved) of the score of
 the forecast standing that day (the latest version as of that day). Two
 scenarios with the same id and the same ``as_of`` are refused (:func:`score`).
+
+A scenario file with news (``observations:``) is scored item by item with the
+forecast that stood before the item resolved (the priors and the news dated
+before its ``resolved`` day), and is its own series of versions for the track
+record: the priors as of ``as_of``, then the forecast after each day of news.
 """
 
 from __future__ import annotations
@@ -233,7 +238,8 @@ class Scorecard:
         Items marked unresolvable, with their reasons (not scored).
     track:
         Time-averaged scores per item over versions of one scenario (empty
-        unless some id has several versions): ``days`` open, ``versions``,
+        unless some id has several versions, or a file has news: its priors and
+        the forecast after each day of news are its versions): ``days`` open, ``versions``,
         ``brier``, ``log``, ``crps`` averaged over those days, ``p_by_version``.
     scenarios:
         ``(id, as_of)`` of each scenario scored, in order.
@@ -327,13 +333,18 @@ def _outcome_text(o: Outcome) -> str:
     return str(o.value)
 
 
-def _score_one(forecasts: _Forecasts, res: Resolutions, *, skip_known: bool
-               ) -> list[dict[str, Any]]:
+def _score_one(forecasts: _Forecasts, res: Resolutions, *, skip_known: bool,
+               at: dt.date | None = None) -> list[dict[str, Any]]:
+    """The rows of one scenario's items: each with the forecast that stood before it
+    resolved; with ``at`` (a day of the file's news), each item still open after that
+    day with the forecast as of that day (the priors and the news to then), as a
+    version dated ``at`` for the track record."""
     sc = forecasts.sc
+    start = sc.as_of if at is None else at
     rows: list[dict[str, Any]] = []
     for o in res.outcomes.values():
-        if o.value is None or (skip_known and any(
-                d is not None and d <= sc.as_of for d in (
+        if o.value is None or ((skip_known or at is not None) and any(
+                d is not None and d <= start for d in (
                     o.resolved, o.value if isinstance(o.value, dt.date) else None))):
             continue  # known, or dated on or before this version's as_of (its days start there)
         cond = res.outcomes.get(o.given.strip()) if o.given is not None else None
@@ -341,9 +352,9 @@ def _score_one(forecasts: _Forecasts, res: Resolutions, *, skip_known: bool
             continue  # void in this version: its condition (by the horizon) did not hold
         known = min((d for d in (o.resolved, o.value if isinstance(o.value, dt.date) else None)
                      if d is not None), default=None)
-        fc = forecasts.before(known)
+        fc = forecasts.before(known if at is None else at + dt.timedelta(days=1))
         prior = forecasts.before(sc.as_of)
-        base = {"scenario": sc.id, "as_of": sc.as_of, "item": o.name, "given": o.given,
+        base = {"scenario": sc.id, "as_of": start, "item": o.name, "given": o.given,
                 "resolved": o.resolved, "source": ",".join(o.source), "base_rate": o.base_rate,
                 "news_to": fc.findings[-1].date if fc.findings else None}
         if isinstance(o.value, dt.date):
@@ -523,13 +534,29 @@ def score(
         rows += _score_one(_Forecasts(sc, method=method, n=n, seed=seed), r,
                            skip_known=several)
     items = pd.DataFrame(rows, columns=_ITEM_COLUMNS)
+    # a file with news is a series of forecasts: its priors, then one after each day of
+    # news; the track record averages them over the days each item was open
+    steps: list[dict[str, Any]] = []
+    for sc, line in zip(scs, lineage, strict=True):
+        days = sorted({o.date for o in sc.observations})
+        if not days or versions[sc.id] > 1:
+            continue
+        r = next(by_id[i] for i in line if i in by_id)
+        forecasts = _Forecasts(sc, method=method, n=n, seed=seed)
+        for day in [sc.as_of, *days]:
+            steps += _score_one(forecasts, r, skip_known=True, at=day)
     _fill_base_rates(items)
     unres = pd.DataFrame(
         [{"scenario": r.scenario, "item": o.name, "reason": o.reason}
          for r in loaded if r.scenario in used for o in r.outcomes.values()
          if o.value is None],
         columns=["scenario", "item", "reason"])
-    return Scorecard(items, unres, _track(items), tuple((s.id, s.as_of) for s in scs), n, seed)
+    track = _track(items)
+    if steps:
+        news = pd.DataFrame(steps, columns=_ITEM_COLUMNS)
+        track = pd.concat([track, _track(news)], ignore_index=True) if len(track) else \
+            _track(news)
+    return Scorecard(items, unres, track, tuple((s.id, s.as_of) for s in scs), n, seed)
 
 
 def _label(x: object, sc: Scenario, k: int) -> str:
