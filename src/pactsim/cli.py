@@ -333,11 +333,7 @@ def _check_run_method(args: argparse.Namespace) -> None:
     (exact inference draws nothing: they would be ignored without a word)."""
     if args.method != "exact":
         return
-    given = [flag for flag, value in (("-n", args.n), ("--seed", args.seed),
-                                      ("--target-se", args.target_se))
-             if value is not None]
-    if args.workers not in (None, 1):
-        given.append("--workers")
+    given = _mc_flags(args)
     if given:
         from pactsim.errors import ArgumentError
 
@@ -345,6 +341,14 @@ def _check_run_method(args: argparse.Namespace) -> None:
                             "Monte Carlo; --method exact draws nothing (drop "
                             f"{'it' if len(given) == 1 else 'them'}, or use --method auto "
                             "to fall back to Monte Carlo where exact inference refuses)")
+
+
+def _mc_flags(args: argparse.Namespace) -> list[str]:
+    """The Monte Carlo options given on the command line (``-n``, ``--seed``,
+    ``--target-se``, ``--workers`` other than 1)."""
+    given = [flag for flag, value in (("-n", args.n), ("--seed", args.seed),
+                                      ("--target-se", args.target_se)) if value is not None]
+    return given + (["--workers"] if args.workers not in (None, 1) else [])
 
 
 def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any,
@@ -364,10 +368,7 @@ def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any,
         _say(f"pactsim: note: exact inference does not answer this scenario ({e}); "
              "Monte Carlo does")
         return None
-    unused = [flag for flag, value in (("-n", args.n), ("--seed", args.seed),
-                                       ("--target-se", args.target_se)) if value is not None]
-    if args.workers not in (None, 1):
-        unused.append("--workers")
+    unused = _mc_flags(args)
     if unused:
         _say(f"pactsim: note: exact inference answered, so {', '.join(unused)} (for Monte "
              "Carlo) went unused")
