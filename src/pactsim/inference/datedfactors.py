@@ -46,7 +46,7 @@ it reads enters as any other input (:attr:`Layout.readers`).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -519,6 +519,9 @@ def _conv(a: FloatArray, b: FloatArray, n_out: int) -> FloatArray:
 
 #: Multiple of the FFT's rounding bound below which a convolved probability is 0.
 CONV_RESOLUTION = 8.0
+#: Bytes of relative laws (:meth:`Dated.rel`) kept between queries; past it the
+#: cache is emptied (the laws are remade when asked again: the same numbers).
+REL_CACHE_BYTES = 256 * 2**20
 
 
 class Dated:
@@ -531,6 +534,7 @@ class Dated:
         self.S = self.lay.W + 1
         self._curve: dict[int, Factor] = {}
         self._rel: dict[tuple[int, int], Factor] = {}
+        self._rel_bytes = 0
         self._cache: dict[tuple[Any, ...], Factor] = {}
 
     # context grids
@@ -663,6 +667,48 @@ class Dated:
         key = (slot, given)
         if key in self._rel:
             return self._rel[key]
+        # the anchors' laws first, deepest first, on an explicit stack: no recursion on
+        # the length of a chain of milestones (each law then finds its anchors' made)
+        made: dict[tuple[int, int], Factor] = {}
+        stack = [key]
+        while stack:
+            s_, g_ = stack[-1]
+            need = [k for k in self._anchor_keys(s_, g_) if k not in made and k not in self._rel]
+            if need:
+                stack.extend(need)
+                continue
+            stack.pop()
+            if (s_, g_) not in made:
+                made[(s_, g_)] = self._rel_one(s_, g_, made)
+        self._keep(made)
+        return made[key]
+
+    def _anchor_keys(self, slot: int, given: int) -> list[tuple[int, int]]:
+        """The keys of the relative laws :meth:`_rel_one` of ``(slot, given)`` reads."""
+        lay = self.lay
+        if lay.is_root(slot) or slot == given:
+            return []
+        plan = lay.timing(slot)
+        assert isinstance(plan, MilestonePlan)
+        return [(a, given if given >= 0 and given in lay.anc[a] else -1)
+                for a in plan.anchors]
+
+    def _keep(self, made: dict[tuple[int, int], Factor]) -> None:
+        """Cache the laws just made, within :data:`REL_CACHE_BYTES` (a chain of milestones
+        conditioned on one after another made a day-by-day table per pair, and kept them
+        all: gigabytes on a 50-link chain over two years)."""
+        size = sum(f.table.nbytes for f in made.values())
+        if self._rel_bytes + size > REL_CACHE_BYTES:
+            self._rel.clear()
+            self._rel_bytes = 0
+        if size <= REL_CACHE_BYTES:
+            self._rel.update(made)
+            self._rel_bytes += size
+
+    def _rel_one(self, slot: int, given: int, made: Mapping[tuple[int, int], Factor]
+                 ) -> Factor:
+        """One relative law (see :meth:`rel`), its anchors' in ``made`` or the cache."""
+        lay = self.lay
         from pactsim.inference.factors import Factor, too_wide
 
         S = self.S
@@ -681,8 +727,8 @@ class Dated:
             plan = lay.timing(slot)
             assert isinstance(plan, MilestonePlan)
             cdfs = []
-            for a in plan.anchors:
-                L = self.rel(a, given)
+            for k in self._anchor_keys(slot, given):
+                L = made[k] if k in made else self._rel[k]
                 cdfs.append(Factor(L.vars, np.cumsum(L.table, axis=-1)))
             if plan.mode in ("one", "all") or plan.need == len(cdfs):
                 C = mul(*cdfs)
@@ -716,7 +762,6 @@ class Dated:
                 p_ever = float(self.model.plans[i].p_given[0])
                 if p_ever != 1.0:
                     out = Factor(out.vars, out.table * p_ever)
-        self._rel[key] = out
         return out
 
     def _shift(self, T: Factor, plan: MilestonePlan) -> Factor:
