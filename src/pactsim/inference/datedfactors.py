@@ -668,19 +668,38 @@ class Dated:
         if key in self._rel:
             return self._rel[key]
         # the anchors' laws first, deepest first, on an explicit stack: no recursion on
-        # the length of a chain of milestones (each law then finds its anchors' made)
+        # the length of a chain of milestones. A law is dropped once every law that reads
+        # it is made, so a chain holds a few day-by-day tables at a time, not one a link.
+        users: dict[tuple[int, int], int] = {}
+        todo, seen = [key], {key}
+        while todo:
+            for k in self._anchor_keys(*todo.pop()):
+                if k in self._rel:
+                    continue
+                users[k] = users.get(k, 0) + 1
+                if k not in seen:
+                    seen.add(k)
+                    todo.append(k)
         made: dict[tuple[int, int], Factor] = {}
+        done: set[tuple[int, int]] = set()  # made (and perhaps dropped since): never again
         stack = [key]
         while stack:
-            s_, g_ = stack[-1]
-            need = [k for k in self._anchor_keys(s_, g_) if k not in made and k not in self._rel]
+            k = stack[-1]
+            need = [a for a in self._anchor_keys(*k) if a not in done and a not in self._rel]
             if need:
                 stack.extend(need)
                 continue
             stack.pop()
-            if (s_, g_) not in made:
-                made[(s_, g_)] = self._rel_one(s_, g_, made)
-        self._keep(made)
+            if k in done:
+                continue
+            done.add(k)
+            made[k] = self._rel_one(*k, made)
+            for a in self._anchor_keys(*k):
+                if a in users:
+                    users[a] -= 1
+                    if users[a] == 0:
+                        del made[a]
+        self._keep({key: made[key]})
         return made[key]
 
     def _anchor_keys(self, slot: int, given: int) -> list[tuple[int, int]]:
