@@ -104,7 +104,12 @@ def _product(args: Sequence[Any], out: Any) -> FloatArray:
 
     if len(pairs) <= _EINSUM_OPERANDS and letters([s for _, s in pairs]) <= _EINSUM_LETTERS:
         return _einsum(*args, out)
-    acc: FloatArray | None = None
+    # the first step starts from ones over the output: a step's operands need not hold
+    # every output variable, and einsum refuses an output label no input has
+    sizes: dict[Any, int] = {}
+    for op, subs_k in pairs:
+        sizes.update(zip(subs_k, np.shape(op), strict=True))
+    acc: FloatArray | None = np.ones(tuple(sizes[v] for v in out))
     k = 0
     while k < len(pairs):
         flat: list[Any] = [] if acc is None else [acc, out]

@@ -1,0 +1,39 @@
+"""A clique product too long for one einsum is taken in steps; the first step's operands
+need not hold every output variable (an 11-level categorical over an 11-level parent
+crashed every command with "output subscript ... never appeared in an input")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import pactsim
+from pactsim.inference import factors
+
+
+def _cats(k: int) -> str:
+    levels = ", ".join(f"l{i}" for i in range(k))
+    root = ", ".join(f"l{i}: {1 / k!r}" for i in range(k))
+    table = ", ".join(f"l{i}: {{l{i}: 0.5, l{(i + 1) % k}: 0.5}}" for i in range(k))
+    return (f"pactsim: 3\nid: cats\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            f"signing: {{by: {{2025-12-31: 0.6}}}}\nevents:\n  c0: {{levels: {{{root}}}}}\n"
+            f"  c1: {{levels: [{levels}], given: [c0], table: {{{table}}}}}\n"
+            f"questions:\n  q: c1 == l3 and signing\n")
+
+
+@pytest.mark.parametrize("k", [10, 11])
+def test_a_categorical_over_a_categorical_parent_is_answered(k: int) -> None:
+    ex = pactsim.exact(pactsim.loads(_cats(k)))
+    # by hand: c1 is l3 half the time c0 is l2 or l3 (each 1/k); the signing is independent
+    assert ex.prob("q").value == pytest.approx(0.6 * (0.5 / k + 0.5 / k), abs=1e-12)
+
+
+def test_a_step_missing_an_output_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The product taken two operands at a time equals one einsum, when the first two do
+    not hold the output's third variable."""
+    rng = np.random.default_rng(1)
+    a, b, c = rng.random((2, 3)), rng.random((3,)), rng.random((3, 4))
+    args = [a, [0, 1], b, [1], c, [1, 2]]
+    want = np.einsum(*args, [0, 1, 2])
+    monkeypatch.setattr(factors, "_EINSUM_OPERANDS", 2)
+    np.testing.assert_allclose(factors._product(args, [0, 1, 2]), want, rtol=1e-14)
