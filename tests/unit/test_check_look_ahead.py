@@ -90,3 +90,14 @@ def test_the_curve_end_is_not_given_as_the_reason_of_another_constant() -> None:
             "questions:\n  q: talks.date <= 2025-03-01 and never\n")
     found = [f for f in check(pactsim.loads(HEAD + body)) if f.rule == "constant-question"]
     assert [f.message for f in found] == ["question 'q' is always false"]
+
+
+def test_at_least_all_of_them_is_all_of_them() -> None:
+    body = ("signing: {by: {2025-12-31: 0.6}}\nevents:\n"
+            "  d: {after: signing, delay: {median: 30, p90: 90}}\n"
+            "  e: {after: signing, delay: {median: 30, p90: 90}}\n"
+            "  n2: {after: {at_least: 2, of: [d, e]}, delay: {median: 5, p90: 9},\n"
+            "       hazard_ratio: {d: 2}}\n"
+            "  n1: {after: {at_least: 1, of: [d, e]}, delay: {median: 5, p90: 9},\n"
+            "       hazard_ratio: {d: 2}}\n")
+    assert [f for _, f, _ in _found(body)] == ["events.n1.hazard_ratio.d"]

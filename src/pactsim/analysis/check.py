@@ -548,8 +548,8 @@ def _befores(sc: Scenario) -> dict[str, set[str]]:
             if any(a not in out for a in after.names):
                 continue  # an anchor not settled yet: next pass
             sets = [out[a] | {a} for a in after.names]
-            out[name] = set.union(*sets) if after.mode in ("one", "all") else \
-                set.intersection(*sets)
+            every = after.mode in ("one", "all") or after.k >= len(after.names)
+            out[name] = set.union(*sets) if every else set.intersection(*sets)
     return out
 
 
