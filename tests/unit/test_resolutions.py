@@ -162,6 +162,11 @@ def test_a_shadowed_resolution_file_is_still_checked_and_scores_nothing(tmp_path
     shadowed.write_text(text.replace("{src}", "sx"), encoding="utf-8")
     with pytest.raises(ScenarioError, match="unknown source 'sx'"):
         score(variant, [own, shadowed])
+    # its outcomes and names are checked too, against the variant (which extends its id)
+    shadowed.write_text(text.replace("{src}", "s").replace("outcome: true", "outcome: maybe"),
+                        encoding="utf-8")
+    with pytest.raises(ScenarioError, match="'maybe' is not an outcome"):
+        score(variant, [own, shadowed])
     shadowed.write_text(text.replace("{src}", "s"), encoding="utf-8")
     card = score(variant, [own, shadowed])
     assert list(card.items["item"]) == ["rain"]

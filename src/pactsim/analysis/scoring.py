@@ -516,10 +516,10 @@ def score(
     # every file given is read for what scores use: one shadowed by a nearer file (a
     # variant's own beside its base's) has its problems raised, and scores nothing
     used = {next((i for i in line if i in by_id), None) for line in lineage}
-    idle = [r for r in loaded if r.scenario not in used]
-    pending = [p for r in idle for p in r.pending]
-    if pending:
-        raise ScenarioError(pending)
+    for r in loaded:  # a file shadowed by a nearer one: checked against a scenario it fits
+        if r.scenario not in used:
+            sc = next(s for s, line in zip(scs, lineage, strict=True) if r.scenario in line)
+            check_resolutions(r, sc, dates=versions[sc.id] == 1)
     rows: list[dict[str, Any]] = []
     for sc, line in zip(scs, lineage, strict=True):
         found = next((by_id[i] for i in line if i in by_id), None)
