@@ -433,7 +433,17 @@ def _spread_n(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be from 0 to 1,000,000, not {_shown(text)}")
     if not (m[2] + (m[3] or "")).replace("_", "").strip("0"):
         return 0  # --spread 0 turns it off
-    return _whole(text, 10**6)
+    n = _whole(text, 10**6)
+    if n < MIN_SPREAD_N:
+        raise argparse.ArgumentTypeError(
+            f"{n} parameter draws are too few for an 80% band: give at least "
+            f"{MIN_SPREAD_N} (e.g. 1000), or 0 for none")
+    return n
+
+
+#: Fewest parameter draws ``--spread N`` takes: an 80% band of fewer says nothing (one
+#: draw has no band and read as "no spread").
+MIN_SPREAD_N = 20
 
 
 #: ``run`` and ``report`` keep the draws of a scenario with numeric attributes, or with a
@@ -993,7 +1003,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(between/beta numbers), from N parameter draws (seed 0; table "
                         f"format). Shown by default with {RUN_SPREAD_N} draws when exact "
                         "inference answers the scenario; --spread alone uses 1,000, "
-                        "--spread 0 turns it off")
+                        "--spread 0 turns it off (else at least 20)")
     p.add_argument("--evidence", action="append", default=None, metavar="EXPR",
                    help="condition on what became known: EXPR holds (repeatable, all must "
                         "hold; e.g. 'mutual_defence', 'not signing.date <= 2024-12-01'). "

@@ -50,3 +50,12 @@ def test_the_same_format_twice_is_fine(capsys: pytest.CaptureFixture[str]) -> No
     code, out, _ = call(capsys, "run", GATES, "-n", "100", "--seed", "1", "--json",
                         "--format", "json")
     assert code == 0 and out.startswith("{")
+
+
+@pytest.mark.parametrize("n", ["1", "19"])
+def test_spread_of_too_few_draws_is_refused(capsys: pytest.CaptureFixture[str], n: str
+                                           ) -> None:
+    """One parameter draw has no band, and was printed as "no spread" (a fuzz review)."""
+    code, out, err = call(capsys, "run", GATES, "-n", "100", "--spread", n)
+    assert (code, out) == (2, "")
+    assert f"{n} parameter draws are too few for an 80% band: give at least 20" in err

@@ -178,7 +178,7 @@ def test_history_takes_format_json_like_json(capsys):
 
 def test_spread_with_a_machine_format_says_it_is_not_there(capsys):
     code, out, err = call(capsys, "run", FLAGSHIP, "-n", "1000", "--seed", "1",
-                          "--format", "json", "--spread", "10")
+                          "--format", "json", "--spread", "20")
     assert code == 0
     assert "--spread is shown in the table format only" in err
     assert json.loads(out)["run"]["n"] == 1000
