@@ -128,3 +128,22 @@ def test_a_file_with_news_is_its_own_track_record() -> None:
     # the item-by-item scores are unchanged: the forecast that stood before each resolved
     assert card.items.set_index("item").loc["b", "p"] == pytest.approx(0.8)
     assert "a" not in track.index  # resolved the day of the first news: one version only
+
+
+def test_news_that_rules_out_the_outcome_is_said_to_clash(
+        capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:
+    """The file's news says not a, the resolution file says a: one of them is wrong (not a
+    matter of the resolved date)."""
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    (folder / "news.yaml").write_text(SCENARIO.replace("evidence: a}", "evidence: not a}"),
+                                      encoding="utf-8")
+    (folder / "res.yaml").write_text(
+        RESOLUTIONS.replace("a: {outcome: true, resolved: 2025-03-01",
+                            "a: {outcome: true, resolved: 2025-03-02"), encoding="utf-8")
+    code, out, _ = call(capsys, "score", folder / "news.yaml", "-r", folder / "res.yaml")
+    assert code == 0
+    assert ("the file's news rules out the recorded outcome (one of the two files is wrong): "
+            "a true (news to 2025-03-01)") in out
+    assert "check its resolved date" not in out

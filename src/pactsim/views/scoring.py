@@ -92,10 +92,16 @@ def format_scorecard(card: Scorecard) -> str:
                     row.append(str(r.method))
             out.append(_table(head, rows))
         settled = [r for r in b.itertuples() if bool(r.settled_by_news)]
-        if settled:  # the news before it resolved already said: hindsight, not foresight
+        agree = [r for r in settled if (r.p >= 0.5) == (r.outcome == "true")]
+        clash = [r for r in settled if (r.p >= 0.5) != (r.outcome == "true")]
+        if agree:  # the news before it resolved already said: hindsight, not foresight
             out.append("settled by the file's news before it resolved (check its resolved "
                        "date): " + ", ".join(f"{_item(r)} (news to {r.news_to})"
-                                            for r in settled))
+                                            for r in agree))
+        if clash:  # the news ruled out what happened: one of the two files is wrong
+            out.append("the file's news rules out the recorded outcome (one of the two files "
+                       "is wrong): " + ", ".join(f"{_item(r)} {r.outcome} (news to "
+                                                 f"{r.news_to})" for r in clash))
         d = g[g.kind == "date"]
         for r in d.itertuples():
             q90 = r.q90 if isinstance(r.q90, dt.date) else "after the horizon"
