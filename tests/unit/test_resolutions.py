@@ -172,3 +172,14 @@ def test_a_shadowed_resolution_file_is_still_checked_and_scores_nothing(tmp_path
     assert list(card.items["item"]) == ["rain"]
     assert card.items["p"].iloc[0] == pytest.approx(0.4)  # the variant's, by its own file
     assert card.unresolvable.empty  # wind is of the shadowed file: not listed
+
+
+def test_an_empty_resolution_file_names_what_a_resolution_file_needs() -> None:
+    from pactsim.errors import ScenarioError
+
+    for text in ("", "# only a comment\n"):
+        with pytest.raises(ScenarioError) as caught:
+            loads_resolutions(text)
+        message = str(caught.value)
+        assert "a resolution file needs `resolutions`, `scenario` and `outcomes`" in message
+        assert "a scenario needs" not in message

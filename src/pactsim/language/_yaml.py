@@ -438,7 +438,8 @@ def _decode(source: str | bytes) -> str:
                     "decoded; save the file as UTF-8)", where) from None
 
 
-def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = False) -> Located:
+def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = False,
+               what: str = "scenario") -> Located:
     """Parse one YAML document safely into plain data plus positions.
 
     Parameters
@@ -447,6 +448,9 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = Fa
         YAML text, or UTF-8 bytes (a leading BOM is accepted and dropped).
     name:
         File name used in messages and kept as ``Located.name``.
+    what:
+        ``"scenario"`` or ``"resolutions"``: what the file is, for the wording of an
+        empty file and of one over :data:`MAX_NODES`.
     soft:
         Values that cannot be read (a date such as 2025-02-30, a number too large, a
         duplicate key, a tag) are kept as their text and listed in
@@ -507,7 +511,15 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = Fa
     except _Enough:
         pass
     except _Stop as stop:
-        raise ScenarioError(replace(stop.problem, path=name)) from None
+        problem = stop.problem
+        if what == "resolutions":  # the scenario's wording, for a resolution file
+            message = problem.message.replace(
+                "(a scenario needs at least `pactsim`, `id`, `as_of` and `horizon`)",
+                "(a resolution file needs `resolutions`, `scenario` and `outcomes`)").replace(
+                "; split the scenario)", ": a resolution file of one-line outcomes holds about "
+                "600 of them; keep those to be scored)")
+            problem = replace(problem, message=message)
+        raise ScenarioError(replace(problem, path=name)) from None
     except MarkedYAMLError as exc:
         raise ScenarioError(_syntax_problem(exc, name, text)) from None
     except (YAMLError, RecursionError) as exc:

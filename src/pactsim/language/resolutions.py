@@ -327,7 +327,7 @@ def loads_resolutions(text: str | bytes, *, name: str = "<resolutions>",
     if not isinstance(text, str | bytes):
         raise ArgumentTypeError(f"loads_resolutions(): text is a {type(text).__name__}; pass "
                                 "the YAML text as a str")
-    res = _build(parse_yaml(text, name=name), strict=scenario is None)
+    res = _build(parse_yaml(text, name=name, what="resolutions"), strict=scenario is None)
     if scenario is not None:  # every problem of the file, read alone and against it, at once
         check_resolutions(res, scenario)
     return res
@@ -359,7 +359,7 @@ def _load(path: str | os.PathLike[str], scenario: Scenario | None, *,
         raise ScenarioError(Problem(f"the file is over {MAX_BYTES:,} bytes", path=name, line=1,
                                     column=1))
     if scenario is None and not strict:
-        return _build(parse_yaml(data, name=name), strict=False)
+        return _build(parse_yaml(data, name=name, what="resolutions"), strict=False)
     return loads_resolutions(data, name=name, scenario=scenario)
 
 

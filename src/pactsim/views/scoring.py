@@ -91,9 +91,9 @@ def format_scorecard(card: Scorecard) -> str:
                 for row, r in zip(rows, b.itertuples(), strict=True):
                     row.append(str(r.method))
             out.append(_table(head, rows))
-        settled = [r for r in b.itertuples() if bool(r.settled_by_news)]
-        agree = [r for r in settled if (r.p >= 0.5) == (r.outcome == "true")]
+        settled: list[Any] = [r for r in b.itertuples() if bool(r.settled_by_news)]
         clash = [r for r in settled if (r.p >= 0.5) != (r.outcome == "true")]
+        agree = [r for r in settled if r not in clash]
         if agree:  # the news before it resolved already said: hindsight, not foresight
             out.append("settled by the file's news before it resolved (check its resolved "
                        "date): " + ", ".join(f"{_item(r)} (news to {r.news_to})"
