@@ -471,3 +471,10 @@ def test_a_date_used_as_a_condition_gets_an_example_within_the_file() -> None:
     with pytest.raises(ScenarioError, match=r"compare it \(e\.g\. 'signing\.date <= "
                                             r"2025-12-31'\)"):
         pactsim.loads(text)
+
+
+def test_a_date_where_a_number_is_meant_is_shown_as_written() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        pactsim.loads(HEADER + "events:\n  a: {p: {between: [0.1, 2025-01-01]}}\n")
+    assert "= 2025-01-01 is not a number" in str(caught.value)
+    assert "datetime" not in str(caught.value)

@@ -91,3 +91,13 @@ def test_monte_carlo_merges_rows_by_their_draws() -> None:
     row = s.voi.set_index("node").loc["signing"]
     # P(signed by the horizon) = 0.8: within 5 standard errors of 20,000 draws
     assert abs(row.p_node - 0.8) < 5 * (0.8 * 0.2 / 20_000) ** 0.5
+
+
+def test_a_long_list_of_rows_shown_once_is_cut() -> None:
+    body = "".join(f"      c{i}: {{p: 1}}\n" for i in range(10))
+    sc = pactsim.loads(HEAD + "events:\n  w: {p: 0.5}\npillars:\n  main:\n"
+                       "    given: [w]\n    table: {true: 0.8, false: 0.3}\n    clauses:\n"
+                       + body + "questions:\n  q: main and w\n")
+    note = next(n for n in pactsim.sensitivity(sc, "q").notes if "once, as main" in n)
+    assert note == ("in what to watch once, as main: c0, c1, c2, c3, c4, c5 and 4 more (true "
+                    "in exactly the same draws as main)")

@@ -989,8 +989,9 @@ def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any,
         if same is not None and float(r[8]) > 1e-12:  # (a row worth nothing stays)
             idle[r[0]] = same
     for first, xs in also.items():
-        engine.notes.append(f"in what to watch once, as {first}: {', '.join(xs)} (true in "
-                            f"exactly the same draws as {first})")
+        named = ", ".join(xs[:6]) + (f" and {len(xs) - 6} more" if len(xs) > 6 else "")
+        engine.notes.append(f"in what to watch once, as {first}: {named} (true in exactly "
+                            f"the same draws as {first})")
     if idle:
         engine.notes.append("not in what to watch: " + ", ".join(
             f"{r} (which outcome tells no more about the question than "

@@ -85,6 +85,8 @@ def _shown(value: object) -> str:
     """A value as written in YAML (``true``, ``null``), short; for messages."""
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, dt.date):  # as written: 2025-01-01, not datetime.date(2025, 1, 1)
+        return value.isoformat()
     try:
         text = repr(value)
     except ValueError:  # a whole number past Python's limit for turning digits into text
