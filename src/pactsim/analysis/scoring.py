@@ -56,6 +56,7 @@ import pandas as pd
 
 from pactsim.errors import (
     ArgumentError,
+    ConditionError,
     ExactUnsupportedError,
     ModelTooWideError,
     ScenarioError,
@@ -251,6 +252,9 @@ class Scorecard:
     scenarios: tuple[tuple[str, dt.date], ...] = field(default=())
     n: int = 0
     seed: int = 0
+    #: What the scores should be read with: resolved outcomes the scenario says cannot
+    #: all hold (one file or the other is wrong), or why that was not checked.
+    notes: tuple[str, ...] = ()
 
     def summary(self) -> pd.DataFrame:
         """Mean scores per scenario version and overall (row ``all``), with the baselines.
@@ -513,6 +517,7 @@ def score(
             raise ScenarioError(r.problem(("scenario",), f"= {r.scenario!r} matches none of the "
                                           f"scenarios given ({', '.join(sorted(ids))}){also}"))
     versions = {i: sum(s.id == i for s in scs) for i in ids}
+    notes: list[str] = []
     # every file given is read for what scores use: one shadowed by a nearer file (a
     # variant's own beside its base's) has its problems raised, and scores nothing
     used = {next((i for i in line if i in by_id), None) for line in lineage}
@@ -533,6 +538,8 @@ def score(
         check_resolutions(r, sc, dates=not several)
         rows += _score_one(_Forecasts(sc, method=method, n=n, seed=seed), r,
                            skip_known=several)
+        if method != "montecarlo":
+            notes += _clashes(sc, r)
     items = pd.DataFrame(rows, columns=_ITEM_COLUMNS)
     # a file with news is a series of forecasts: its priors, then one after each day of
     # news; the track record averages them over the days each item was open
@@ -556,7 +563,83 @@ def score(
         news = pd.DataFrame(steps, columns=_ITEM_COLUMNS)
         track = pd.concat([track, _track(news)], ignore_index=True) if len(track) else \
             _track(news)
-    return Scorecard(items, unres, track, tuple((s.id, s.as_of) for s in scs), n, seed)
+    return Scorecard(items, unres, track, tuple((s.id, s.as_of) for s in scs), n, seed,
+                     tuple(dict.fromkeys(notes)))
+
+
+#: Resolved outcomes :func:`_clashes` tests together at most (each added one is tested
+#: against those before it, then, where the set cannot hold, against each of them).
+MAX_CLASH_ITEMS = 200
+
+
+def _clashes(sc: Scenario, res: Resolutions) -> list[str]:
+    """Resolved outcomes that cannot all hold in the scenario (exact P = 0): each one that
+    cannot hold with those before it, named with one it cannot hold with. A file is
+    wrong, or the model is (a clause resolved true whose pillar is resolved false, a
+    question's answer that contradicts the nodes it reads). Exact inference only; a
+    scenario it refuses is said to be unchecked."""
+    facts: list[tuple[str, str]] = []  # (item, expression that it came out so)
+    for o in list(res.outcomes.values())[:MAX_CLASH_ITEMS]:
+        known = o.name in sc.nodes or o.name in sc.questions
+        if o.value is None or o.given is not None or not known:
+            continue
+        if isinstance(o.value, bool):
+            facts.append((o.name, o.name if o.value else f"not ({o.name})"))
+        elif isinstance(o.value, dt.date):
+            facts.append((o.name, f"{o.name}.date == {o.value}" if o.value <= sc.horizon
+                          else f"not {o.name}"))
+        elif isinstance(o.value, str):
+            facts.append((o.name, f"{o.name} == {o.value}"))
+    if len(facts) < 2:
+        return []
+    refused = (ExactUnsupportedError, ModelTooWideError, ConditionError)
+    try:
+        ex = exact(sc, observations=False)
+    except refused as err:
+        return [f"{sc.id}: resolved outcomes not checked together (exact inference: "
+                f"{str(err).split(';')[0]})"]
+
+    def never(expr: str) -> bool | None:  # P(expr) = 0; None: exact inference refuses it
+        try:
+            return float(ex.prob(expr).value) <= 1e-15
+        except refused:
+            return None
+
+    held: list[tuple[str, str]] = []
+    out: list[str] = []
+    budget = MAX_CLASH_QUERIES
+    for name, expr in facts:
+        if never(expr):
+            out.append(f"{sc.id}: {name} ({expr}) cannot happen in the scenario at all")
+            continue
+        joint = never(" and ".join(f"({e})" for _, e in [*held, (name, expr)])) \
+            if held else False
+        if joint is False:
+            held.append((name, expr))
+            continue
+        # the set cannot hold (or is too wide to say): name one it cannot hold with
+        other = None
+        for n, e in held:
+            if budget <= 0:
+                break
+            budget -= 1
+            if never(f"({e}) and ({expr})"):
+                other = n
+                break
+        if other is not None:
+            out.append(f"{sc.id}: the resolved outcomes of {name} ({expr}) and {other} "
+                       "cannot both hold in the scenario: one of the files is wrong, or the "
+                       "model")
+        elif joint:
+            out.append(f"{sc.id}: the resolved outcome of {name} ({expr}) cannot hold with "
+                       "those before it: one of the files is wrong, or the model")
+        else:  # too wide to say, and no pair is impossible: kept among those tested with
+            held.append((name, expr))
+    return out
+
+
+#: Pairs of resolved outcomes :func:`_clashes` tests one by one at most.
+MAX_CLASH_QUERIES = 2_000
 
 
 def _label(x: object, sc: Scenario, k: int) -> str:

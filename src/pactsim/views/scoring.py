@@ -126,6 +126,9 @@ def format_scorecard(card: Scorecard) -> str:
                           [[f"{r.scenario}: {r.item}", str(r.days), str(r.versions),
                             _num(r.brier), _num(r.log), _num(r.crps, 1), str(r.p_by_version)]
                            for r in card.track.itertuples()]))
+    if card.notes:
+        out.append("")
+        out += [f"note: {n}" for n in card.notes]
     if len(card.unresolvable):
         out.append("")
         out.append("Not scored (unresolvable):")
@@ -165,6 +168,7 @@ def scorecard_to_json(card: Scorecard) -> str:
         "items": _records(card.items),
         "unresolvable": _records(card.unresolvable),
         "track": _records(card.track),
+        "notes": list(card.notes),
     }
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
@@ -276,7 +280,8 @@ def scorecard_html(card: Scorecard) -> str:
         unres = "<p>Not scored: " + "; ".join(
             f"{escape(str(r.item))} ({escape(str(r.reason))})"
             for r in card.unresolvable.itertuples()) + ".</p>"
-    return f"<h2>How did it score?</h2>{note}{summary}{items}{unres}"
+    clashes = "".join(f"<p><b>Note:</b> {escape(n)}</p>" for n in card.notes)
+    return f"<h2>How did it score?</h2>{note}{clashes}{summary}{items}{unres}"
 
 
 def format_pool(pooled: PooledForecast) -> str:
