@@ -109,18 +109,18 @@ def _product(args: Sequence[Any], out: Any) -> FloatArray:
     sizes: dict[Any, int] = {}
     for op, subs_k in pairs:
         sizes.update(zip(subs_k, np.shape(op), strict=True))
-    acc: FloatArray | None = np.ones(tuple(sizes[v] for v in out))
+    acc: FloatArray = np.ones(tuple(sizes[v] for v in out))
     k = 0
     while k < len(pairs):
-        flat: list[Any] = [] if acc is None else [acc, out]
-        subs: list[Any] = [] if acc is None else [out]
+        flat: list[Any] = [acc, out]
+        subs: list[Any] = [out]
+        # each step takes one operand at least (so that it ends), more while they fit
         while k < len(pairs) and len(subs) < _EINSUM_OPERANDS and \
-                (not flat or letters([*subs, pairs[k][1]]) <= _EINSUM_LETTERS):
+                (len(subs) == 1 or letters([*subs, pairs[k][1]]) <= _EINSUM_LETTERS):
             flat += [pairs[k][0], pairs[k][1]]
             subs.append(pairs[k][1])
             k += 1
         acc = _einsum(*flat, out)
-    assert acc is not None
     return acc
 
 
