@@ -526,7 +526,9 @@ def score(
             sc = next(s for s, line in zip(scs, lineage, strict=True) if r.scenario in line)
             check_resolutions(r, sc, dates=versions[sc.id] == 1)
     rows: list[dict[str, Any]] = []
-    for sc, line in zip(scs, lineage, strict=True):
+    # each scenario's forecasts, made once: its items and (a file with news) its versions
+    forecasts_of = [_Forecasts(sc, method=method, n=n, seed=seed) for sc in scs]
+    for sc, line, forecasts in zip(scs, lineage, forecasts_of, strict=True):
         found = next((by_id[i] for i in line if i in by_id), None)
         if found is None:
             raise ScenarioError(f"scenario {sc.id!r} (as of {sc.as_of}) has no resolution file; "
@@ -536,20 +538,18 @@ def score(
         several = versions[sc.id] > 1
         # in a series, a later version may postdate some outcomes: those items are skipped
         check_resolutions(r, sc, dates=not several)
-        rows += _score_one(_Forecasts(sc, method=method, n=n, seed=seed), r,
-                           skip_known=several)
+        rows += _score_one(forecasts, r, skip_known=several)
         if method != "montecarlo":
             notes += _clashes(sc, r)
     items = pd.DataFrame(rows, columns=_ITEM_COLUMNS)
     # a file with news is a series of forecasts: its priors, then one after each day of
     # news; the track record averages them over the days each item was open
     steps: list[dict[str, Any]] = []
-    for sc, line in zip(scs, lineage, strict=True):
+    for sc, line, forecasts in zip(scs, lineage, forecasts_of, strict=True):
         days = sorted({o.date for o in sc.observations})
         if not days or versions[sc.id] > 1:
             continue
         r = next(by_id[i] for i in line if i in by_id)
-        forecasts = _Forecasts(sc, method=method, n=n, seed=seed)
         for day in [sc.as_of, *days]:
             steps += _score_one(forecasts, r, skip_known=True, at=day)
     _fill_base_rates(items)

@@ -107,6 +107,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import math
 import re
 import sys
@@ -928,15 +929,12 @@ def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
                             "settles it)")
     later, waits = _settled_first(engine.sc, engine.target.expr)
 
-    def node(row: str) -> str:
-        return row.split(" == ", 1)[0].split(": which outcome", 1)[0]
-
     # a yes/no row true in exactly the draws where one of those happens (a legal form
     # `binding_treaty` that is the signing under another name) is known at the same time
     same = _same_as(engine, [r[0] for r in rows if r[0] not in itself and r[1] != "outcomes"
-                             and node(r[0]) not in later], later)
-    late = list(dict.fromkeys([*(node(r[0]) for r in rows
-                                 if r[0] not in itself and node(r[0]) in later),
+                             and _row_node(r[0]) not in later], later)
+    late = list(dict.fromkeys([*(_row_node(r[0]) for r in rows
+                                 if r[0] not in itself and _row_node(r[0]) in later),
                                *(r[0] for r in rows if r[0] in same)]))
     if late:
         shown = ", ".join(late[:6]) + (f" and {len(late) - 6} more" if len(late) > 6 else "")
@@ -945,7 +943,7 @@ def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
             f"{'has' if len(waits) == 1 else 'have'} happened or no longer can, when the "
             "question is settled)")
     return _merge_same(engine, [r for r in rows if r[0] not in itself
-                                and node(r[0]) not in later and r[0] not in same])
+                                and _row_node(r[0]) not in later and r[0] not in same])
 
 
 def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -958,9 +956,6 @@ def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any,
     sampling noise, so under Monte Carlo such a row stays."""
     def same_numbers(a: tuple[Any, ...], b: tuple[Any, ...], cols: range) -> bool:
         return all(abs(float(a[i]) - float(b[i])) <= 1e-12 for i in cols)
-
-    def node(row: str) -> str:
-        return row.split(" == ", 1)[0]
 
     ranked = sorted((r for r in rows if r[1] != "outcomes"),
                     key=lambda r: (r[0] != "signing", r[1] == "outcome"))
@@ -982,9 +977,9 @@ def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any,
     for r in rows:
         if r[1] != "outcomes":
             continue
-        x = r[0].split(": which outcome", 1)[0]
+        x = _row_node(r[0])
         shown = [x] if x in by_name else []
-        shown += [k for k, xs in also.items() if any(node(m) == x for m in xs)]
+        shown += [k for k, xs in also.items() if any(_row_node(m) == x for m in xs)]
         same = next((k for k in shown if same_numbers(r, by_name[k], range(7, 9))), None)
         if same is not None and float(r[8]) > 1e-12:  # (a row worth nothing stays)
             idle[r[0]] = same
@@ -1021,12 +1016,18 @@ def _same_as(engine: _Engine, rows: list[str], known: set[str]) -> set[str]:
     the draws where a node of ``known`` happens (:func:`_equivalent`). At most
     :data:`SAME_AS_PAIRS` pairs are compared."""
     out: set[str] = set()
-    todo = [(x, y) for x in dict.fromkeys(rows)
-            for y in sorted(known) if y in engine.sc.nodes]
-    for x, y in todo[:SAME_AS_PAIRS]:
+    nodes = [y for y in sorted(known) if y in engine.sc.nodes]
+    pairs = ((x, y) for x in dict.fromkeys(rows) for y in nodes)  # (not a list: rows x nodes)
+    for x, y in itertools.islice(pairs, SAME_AS_PAIRS):
         if x not in out and _equivalent(engine, x, y):
             out.add(x)
     return out
+
+
+def _row_node(row: str) -> str:
+    """The node a what-to-watch row is about: ``X`` of ``X``, ``X == l`` and ``X: which
+    outcome``."""
+    return row.split(" == ", 1)[0].split(": which outcome", 1)[0]
 
 
 #: Pairs of rows :func:`_same_as` and :func:`_merge_same` compare at most (each an exact
