@@ -438,6 +438,7 @@ def test_a_long_expression_or_name_is_not_echoed_whole() -> None:
 
 @pytest.mark.parametrize(("body", "said"), [
     ('events:\n  a: {p: "0,3"}\n', "the decimal point is a dot: 0.3"),
+    ("events:\n  a: {p: 0,3}\n", "the comma separates two fields; the decimal point is a dot: p: 0.3"),
     ("events:\n  a: {p: {between: [0.9, 0.6]}}\n", "swap them: [0.6, 0.9]"),
     ("events:\n  a: {p: {between: [0.6, 1.0]}}\n", "a bound of 0 or 1 is certainty"),
     ("events:\n  a: {p: {between: [30, 60]}}\n", "percentages? write fractions: [0.3, 0.6]"),

@@ -317,6 +317,9 @@ class _Checker:
             return (f"{head}: clauses belong under pillars, not under {where} (move them to "
                     "`pillars: NAME: clauses:`, or make this a pillar)")
         head += f" (allowed here: {', '.join(allowed)})"
+        comma = _comma_split(data, name)
+        if comma is not None:
+            return f"{head}: {comma}"
         if name == "p" and "by" in allowed and "p" not in allowed:
             return (f"{head}: a node timed by a curve has no p; its chance by the horizon is "
                     "the last point of `by`, e.g. by: {2025-06-30: 0.4, 2025-12-31: 0.7}")
@@ -423,6 +426,24 @@ class _Checker:
 
 
 _NOTHING = object()
+
+
+def _comma_split(data: Mapping[Any, Any] | None, name: Key) -> str | None:
+    """The fix when YAML's flow style read a decimal comma as two fields: `{p: 0,3}`
+    is `{p: 0, 3: null}`, so field ``3`` follows ``p: 0``."""
+    if not isinstance(data, Mapping) or type(name) is not int or name < 0 or \
+            data.get(name, 0) is not None:
+        return None
+    keys = list(data)
+    at = keys.index(name)
+    if not at:
+        return None
+    before = keys[at - 1]
+    value = data[before]
+    if type(value) is not int or not isinstance(before, str):
+        return None
+    return (f"in {{{before}: {value},{name}}} the comma separates two fields; the decimal "
+            f"point is a dot: {before}: {value}.{name}")
 
 
 def _indent_hint(above: Key, name: Key) -> str:
