@@ -315,6 +315,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
                            evidence=evidence)
         for w in caught:  # one clean line each (the cap reached before --target-se)
             _say(f"pactsim: note: {w.message}")
+        if res.weighted and res.ess < LOW_ESS:
+            _say(f"pactsim: warning: under the evidence, the numbers rest on an effective "
+                 f"sample size of {res.ess:,.1f} of {res.n:,} draws: their intervals may be "
+                 "too narrow; raise -n" + ("" if args.method == "auto" else
+                                           ", or try --method auto"))
         text = render(res)
     if args.spread and args.format != "table":
         _say(f"pactsim: note: --spread is shown in the table format only, not in "
@@ -323,6 +328,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Effective sample size under which ``run`` warns that its numbers rest on few draws.
+LOW_ESS = 100
+
 #: ``--method`` of ``run``: Monte Carlo (the default), exact inference, or exact where it
 #: answers and Monte Carlo elsewhere.
 _RUN_METHODS = ["mc", "montecarlo", "exact", "auto"]
@@ -330,7 +338,8 @@ _RUN_METHODS = ["mc", "montecarlo", "exact", "auto"]
 
 def _check_run_method(args: argparse.Namespace) -> None:
     """Refuse, before any work, Monte Carlo options given with ``--method exact``
-    (exact inference draws nothing: they would be ignored without a word)."""
+    (exact inference draws nothing: they would be ignored without a word); in
+    ``run``, ``diff``, ``history``, ``sensitivity`` and ``score``."""
     if args.method != "exact":
         return
     given = _mc_flags(args)
@@ -347,8 +356,9 @@ def _mc_flags(args: argparse.Namespace) -> list[str]:
     """The Monte Carlo options given on the command line (``-n``, ``--seed``,
     ``--target-se``, ``--workers`` other than 1)."""
     given = [flag for flag, value in (("-n", args.n), ("--seed", args.seed),
-                                      ("--target-se", args.target_se)) if value is not None]
-    return given + (["--workers"] if args.workers not in (None, 1) else [])
+                                      ("--target-se", getattr(args, "target_se", None)))
+             if value is not None]
+    return given + (["--workers"] if getattr(args, "workers", None) not in (None, 1) else [])
 
 
 def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any,
@@ -365,8 +375,8 @@ def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any,
     except (ModelTooWideError, ExactUnsupportedError) as e:
         if args.method == "exact":
             raise
-        _say(f"pactsim: note: exact inference does not answer this scenario ({e}); "
-             "Monte Carlo does")
+        _say(f"pactsim: note: exact inference does not answer this scenario "
+             f"({_refusal(str(e), e, argparse.Namespace())}); Monte Carlo does")
         return None
     unused = _mc_flags(args)
     if unused:
@@ -557,6 +567,7 @@ def _method(args: argparse.Namespace, mc: str) -> Any:
 def _cmd_diff(args: argparse.Namespace) -> int:
     inputs = [args.a, args.b]
     _check_destination(args.out, inputs)
+    _check_run_method(args)
     from pactsim.analysis.diff import diff
     from pactsim.language.io import load
 
@@ -573,6 +584,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 def _cmd_history(args: argparse.Namespace) -> int:
     _check_destination(args.out, [args.file])
+    _check_run_method(args)
     from pactsim.analysis.history import HISTORY_N, history
     from pactsim.language.io import load
     from pactsim.views.history import format_history, history_to_json
@@ -590,6 +602,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     _check_destination(args.out, [args.file])
+    _check_run_method(args)
     from pactsim.analysis.sensitivity import SENSITIVITY_N, sensitivity
     from pactsim.language.io import load
     from pactsim.views.sensitivity import format_sensitivity
@@ -643,10 +656,13 @@ def _cmd_score(args: argparse.Namespace) -> int:
                                 "--resolutions RES...")
     inputs = [*args.files, *args.resolutions]
     _check_destination(args.out, inputs)
+    _check_run_method(args)
     from pactsim.analysis.scoring import score
     from pactsim.language.io import load
 
-    inputs = _with_bases(args.out, inputs, *(load(f) for f in args.files))
+    loaded = [load(f) for f in args.files]
+    args.scenario_files = {sc.id: f for sc, f in zip(loaded, args.files, strict=True)}
+    inputs = _with_bases(args.out, inputs, *loaded)
     card = score(args.files, args.resolutions, method=_method(args, "montecarlo"),
                  n=_engine_limits()[0] if args.n is None else args.n,
                  seed=0 if args.seed is None else args.seed)
@@ -1313,6 +1329,50 @@ def _failure(err: BaseException) -> tuple[str, int] | None:
     return None
 
 
+#: Python advice in exact inference's refusals, and what a command-line user reads
+#: instead (the command line has neither pactsim.simulate nor max_table; the hint
+#: after the message names --method).
+_PYTHON_ADVICE = (
+    (re.compile(r"; use pactsim\.simulate for this model or expression, simplify it, or "
+                r"raise max_table$"), "; simplify the scenario or the question"),
+    (re.compile(r"; use pactsim\.simulate for this model, simplify it, or raise max_table$"),
+     "; simplify the scenario"),
+    (re.compile(r"; use pactsim\.simulate, or raise max_table$"), ""),
+    (re.compile(r";? use pactsim\.simulate, which applies odds parents draw by draw$"),
+     "; Monte Carlo applies odds parents draw by draw"),
+    (re.compile(r"(;|:) use pactsim\.simulate$"), ""),
+    (re.compile(r"pactsim\.simulate\(\.\.\., evidence=\.\.\.\)"), "Monte Carlo"),
+    (re.compile(r"\(pactsim\.simulate\)"), "(Monte Carlo)"),
+    (re.compile(r"\babove max_table="), "above the limit of "),
+    (re.compile(r"\babove \d+ × max_table = "), "above the limit of "),
+    (re.compile(r"\(each within max_table, "), "(each within its own limit, "),
+)
+
+
+def _refusal(line: str, err: BaseException, args: argparse.Namespace) -> str:
+    """A refusal of exact inference as the command line says it: the scenario file
+    first (when the command has one; ``score`` and ``diff`` name the scenario in the
+    message) and no Python advice."""
+    from pactsim.errors import ExactUnsupportedError, ModelTooWideError
+
+    if not isinstance(err, ExactUnsupportedError | ModelTooWideError):
+        return line
+    for pattern, words in _PYTHON_ADVICE:
+        line = pattern.sub(words, line)
+    for side in ("a", "b"):  # diff: the message names the side, A or B
+        path = getattr(args, side, None)
+        if isinstance(path, str) and line.startswith(f"scenario {side.upper()}: "):
+            line = f"{printable(path)}: " + line[len("scenario A: "):]
+    for sid, path in getattr(args, "scenario_files", {}).items():  # score: by id
+        if line.startswith(f"scenario {sid}: "):
+            line = f"{printable(path)}: " + line[len(f"scenario {sid}: "):]
+            break
+    file = getattr(args, "file", None)
+    if isinstance(file, str) and not line.startswith(f"{file}:"):
+        line = f"{printable(file)}: {line}"
+    return line
+
+
 def _exact_hint(err: BaseException, args: argparse.Namespace) -> str:
     """What a command-line user does when ``--method exact`` is refused (the message
     names the Python function)."""
@@ -1374,7 +1434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 4
         if isinstance(err, _OutputFailed) and err.stdout:
             _silence_stdout()
-        _say(failure[0] + _exact_hint(err, args))
+        _say(_refusal(failure[0], err, args) + _exact_hint(err, args))
         return failure[1]
     finally:
         restore()

@@ -222,6 +222,16 @@ class ExecutionError(PactsimError, RuntimeError):
     """
 
 
+def refused_in(err: ModelTooWideError | ExactUnsupportedError, where: str
+               ) -> ModelTooWideError | ExactUnsupportedError:
+    """The refusal ``err`` saying where it happened: ``"{where}: {err}"`` (e.g. the
+    scenario among several that exact inference refused), of the same class."""
+    message = f"{where}: {err}"
+    if isinstance(err, ModelTooWideError):
+        return type(err)(message, width=err.width)
+    return type(err)(message)
+
+
 def _rebuild_too_wide(cls: type[ModelTooWideError], message: str, width: int
                       ) -> ModelTooWideError:
     return cls(message, width=width)

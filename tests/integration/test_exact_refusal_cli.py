@@ -96,3 +96,81 @@ def test_run_method_exact_refused_says_why_and_auto_answers_by_monte_carlo(
     # the printed rounding
     row = next(line for line in out.splitlines() if line.split()[:1] == ["m"])
     assert abs(float(row.split()[1].rstrip("%")) - 25.0) <= 4 * 0.097 + 0.05
+
+
+RESOLUTIONS = """\
+resolutions: 1
+scenario: twocurves
+recorded: 2026-01-01
+sources:
+  s: "a source"
+outcomes:
+  m: {outcome: 2025-08-15, resolved: 2025-08-15, source: s}
+"""
+
+
+@pytest.mark.parametrize("command", ["run", "history", "sensitivity", "diff", "score"])
+def test_method_exact_refusal_names_the_file_and_no_python(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, path: Path, command: str) -> None:
+    """The command line names the file refused (of several, the one; for score, by the
+    scenario's id) and gives no Python advice (pactsim.simulate, max_table)."""
+    other = tmp_path / "fine.yaml"
+    other.write_text(FILE.replace("all: [a, b]", "all: [a]").replace("id: twocurves", "id: one"),
+                     encoding="utf-8")
+    res = tmp_path / "twocurves.res.yaml"
+    res.write_text(RESOLUTIONS, encoding="utf-8")
+    other_res = tmp_path / "one.res.yaml"
+    other_res.write_text(RESOLUTIONS.replace("scenario: twocurves", "scenario: one"),
+                         encoding="utf-8")
+    args = {"run": ["run", path], "history": ["history", path],
+            "sensitivity": ["sensitivity", path, "-q", "m"],
+            "diff": ["diff", other, path],  # B is refused, A is not
+            "score": ["score", other, path, "-r", res, other_res]}[command]
+    code, out, err = call(capsys, *args, "--method", "exact")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{path}: exact inference handles a milestone"), err
+    assert "pactsim.simulate" not in err and "max_table" not in err
+    assert "'m' follows 'a', 'b', each timed by its own curve" in err
+
+
+def test_too_wide_says_the_limit_in_the_command_line_words(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A model too wide for exact inference: the limit as a number, and the count of
+    dates left without the condition over them (it was counted as a third date)."""
+    wide = tmp_path / "wide.yaml"
+    wide.write_text("pactsim: 2\nid: wide\nas_of: 2025-01-01\nhorizon: 2045-12-31\nevents:\n"
+                    "  a: {by: {2035-06-30: 0.4}}\n  b: {by: {2035-06-30: 0.3}}\n"
+                    "  c: {given: [a.date < b.date], table: {true: 0.5, false: 0.1}}\n",
+                    encoding="utf-8")
+    code, out, err = call(capsys, "run", wide, "--method", "exact")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{wide}: exact inference of the condition 'a.date < b.date' needs")
+    assert "above the limit of 16,777,216 (each of the 2 dates has a state per day" in err
+    assert "simplify the scenario or the question (here: --method auto" in err
+    assert "pactsim.simulate" not in err and "max_table" not in err
+
+
+@pytest.mark.parametrize("command", ["history", "sensitivity", "diff", "score"])
+def test_method_exact_refuses_monte_carlo_options(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str) -> None:
+    """As ``run`` does: ``-n`` and ``--seed`` with ``--method exact`` would go unused."""
+    flagship = Path(__file__).resolve().parents[2] / "scenarios" / "backtest"
+    sc, res = flagship / "russia-dprk-2024.yaml", flagship / "russia-dprk-2024.resolutions.yaml"
+    args = {"history": ["history", sc], "sensitivity": ["sensitivity", sc, "-q", "signing"],
+            "diff": ["diff", sc, sc], "score": ["score", sc, "-r", res]}[command]
+    code, out, err = call(capsys, *args, "--method", "exact", "-n", "500", "--seed", "5")
+    assert (code, out) == (2, "")
+    assert "-n, --seed are for Monte Carlo; --method exact draws nothing" in err
+
+
+def test_run_warns_when_the_evidence_leaves_few_draws(capsys: pytest.CaptureFixture[str],
+                                                      path: Path) -> None:
+    """Rare evidence: the weights fall on a handful of draws, and stderr says so."""
+    code, out, err = call(capsys, "run", path, "--evidence",
+                          "m.date == 2025-07-15 or b.date == 2025-12-31", "-n", "2000",
+                          "--seed", "1", "--spread", "0")
+    assert code == 0 and out
+    assert "warning: under the evidence, the numbers rest on an effective sample size" in err
+    code, out, err = call(capsys, "run", path, "--evidence", "a", "-n", "2000", "--seed", "1",
+                          "--spread", "0")
+    assert code == 0 and "effective sample size" not in err  # half the draws: no warning

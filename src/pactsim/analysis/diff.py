@@ -113,6 +113,7 @@ from pactsim.errors import (
     ExactUnsupportedError,
     ModelTooWideError,
     ScenarioError,
+    refused_in,
 )
 from pactsim.language.io import from_dict
 from pactsim.language.scenario import Scenario
@@ -488,6 +489,18 @@ class _Variants:
         return sc
 
 
+def _exact_of(sc: Scenario, side: str, method: str) -> Any:
+    """``exact(sc)``; refused under ``method="exact"``, the error names the side (A or B)."""
+    from pactsim.results.exact import exact
+
+    try:
+        return exact(sc, progress=False)
+    except _REFUSED as err:
+        if method == "exact":
+            raise refused_in(err, f"scenario {side}") from None
+        raise
+
+
 def _first_line(err: Exception) -> str:
     """An error in a note's words: its first line; for a model too wide, how wide (its
     message lists the variables, too long for a note)."""
@@ -681,13 +694,13 @@ class _Runs:
         self.exact_b: Any = None
         self.refused = ""
         if method != "mc":
-            from pactsim.results.exact import exact
-
             try:
-                self.exact_a, self.exact_b = exact(a, progress=False), exact(b, progress=False)
-            except _REFUSED as err:
+                self.exact_a = _exact_of(a, "A", method)
+                self.exact_b = _exact_of(b, "B", method)
+            except _REFUSED as err:  # both by Monte Carlo, paired
                 if method == "exact":
                     raise
+                self.exact_a = self.exact_b = None
                 self.refused = _first_line(err)
         self._mc: dict[int, Any] = {}
 

@@ -60,6 +60,7 @@ from pactsim.errors import (
     ExactUnsupportedError,
     ModelTooWideError,
     ScenarioError,
+    refused_in,
 )
 from pactsim.language.io import load
 from pactsim.language.resolutions import (
@@ -146,9 +147,9 @@ class _Forecast:
         if method != "montecarlo":
             try:
                 self.ex = exact(sc, evidence=list(findings) or None, observations=False)
-            except (ExactUnsupportedError, ModelTooWideError):
+            except (ExactUnsupportedError, ModelTooWideError) as err:
                 if method == "exact":
-                    raise
+                    raise refused_in(err, f"scenario {sc.id}") from None
 
     def mc(self) -> Results:
         if self._mc is None:
@@ -161,9 +162,9 @@ class _Forecast:
         if self.ex is not None:
             try:
                 return float(self.ex.prob(expr, given=given)), 0.0, "exact"
-            except (ExactUnsupportedError, ModelTooWideError):  # this item: Monte Carlo
+            except (ExactUnsupportedError, ModelTooWideError) as err:  # this item: MC
                 if self.method == "exact":
-                    raise
+                    raise refused_in(err, f"scenario {self.sc.id}") from None
         est = self.mc().prob(expr, given=given)
         return float(est.value), float(est.stderr), "montecarlo"
 
@@ -172,9 +173,9 @@ class _Forecast:
         if self.ex is not None:
             try:
                 return self.ex.date_cdf(node)["p"].to_numpy(dtype=float), "exact"
-            except (ExactUnsupportedError, ModelTooWideError):
+            except (ExactUnsupportedError, ModelTooWideError) as err:
                 if self.method == "exact":
-                    raise
+                    raise refused_in(err, f"scenario {self.sc.id}") from None
         return self.mc().date_cdf(node)["p"].to_numpy(dtype=float), "montecarlo"
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -1024,7 +1025,7 @@ def too_wide(entries: int, variables: Sequence[str], max_table: int,
               what: str) -> ModelTooWideError:
     """The error for a table of ``entries`` over ``variables`` above ``max_table``."""
     shown = ", ".join(variables[:12]) + (", …" if len(variables) > 12 else "")
-    days = sum(v.endswith(".date") for v in variables)
+    days = sum(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*\.date", v) is not None for v in variables)
     why = "" if days < 2 else (f" (each of the {days} dates has a state per day from as_of "
                                "to the horizon; a nearer horizon also helps)")
     return ModelTooWideError(
