@@ -704,3 +704,27 @@ def test_assert_matches_exact_sees_a_real_bug() -> None:
     with pytest.raises(AssertionError, match="1 of 2"):
         assert_matches_exact(res, fake)
     assert np.isclose(float(res.prob("b")), right["b"], atol=0.02)
+
+
+def test_expressions_compare_numeric_attributes_where_their_values_lie() -> None:
+    """Format 3: attributes are compared with numbers around their values, so some
+    comparisons go either way (they were never generated: numbers near 0 only)."""
+    sc = pactsim.loads(
+        "pactsim: 3\nid: atts\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+        "events:\n  a: {p: 0.5}\n"
+        "attributes:\n  n_articles: {dist: {lognormal: {median: 40, p90: 60}}, round: true}\n"
+        "  term: {given: [a], table: {true: {values: {20: 0.7, 10: 0.3}}, false: 5}}\n")
+    ex = pactsim.exact(sc)
+    found: dict[str, list[float]] = {"n_articles": [], "term": []}
+
+    @settings(max_examples=300, database=None, suppress_health_check=list(HealthCheck))
+    @given(strategies.expressions(sc))
+    def collect(e: str) -> None:
+        for name, ps in found.items():
+            if name in e:
+                ps.append(float(ex.prob(e).value))
+
+    collect()
+    for name, ps in found.items():
+        assert ps, f"no expression names {name}"
+        assert any(0.05 < p < 0.95 for p in ps), f"{name} is always (nearly) true or false"

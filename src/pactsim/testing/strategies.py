@@ -33,14 +33,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from pactsim.inference.attributes import AttributePlan
 from pactsim.inference.compile import compile_scenario
 from pactsim.language.io import from_dict
 from pactsim.language.scenario import Scenario
@@ -153,6 +156,11 @@ class _Pools:
     #: Categorical nodes (format 3) and their outcomes: a name leaf that picks one
     #: may test its outcome (``x == l``, ``x != l``, ``in(x, l, m)``).
     levels: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Where the numbers compared with a numeric term lie, by term: ``(centre,
+    #: scale)``, the number ``centre + scale * x`` for a drawn ``x`` in [-3, 3]
+    #: (``(0, 1)`` unless given: drivers, days between dates; an attribute's median
+    #: and half the width of its 10-90% range, so comparisons go either way).
+    scales: tuple[tuple[float, float], ...] = ()
 
 
 # Leaves: ("name", i) | ("lit", b) | ("date", i, op, day) | ("num", i, op, x)
@@ -199,7 +207,9 @@ def _render(tree: Any, pools: _Pools) -> str:
         day = pools.first_day + dt.timedelta(days=tree[3] % (pools.span + 4) - 3)
         return f"{_pick(pools.dates, tree[1])} {tree[2]} {day.isoformat()}"
     if kind == "num" and pools.numbers:
-        return f"{_pick(pools.numbers, tree[1])} {tree[2]} {tree[3] / 100:g}"
+        i = tree[1] % len(pools.numbers)
+        centre, scale = pools.scales[i] if i < len(pools.scales) else (0.0, 1.0)
+        return f"{pools.numbers[i]} {tree[2]} {centre + scale * tree[3] / 100:.6g}"
     if kind == "count" and pools.bools:
         return f"{_count(tree[1], pools)} {tree[2]} {tree[3]}"
     if kind in ("name", "date", "num", "count"):
@@ -1212,6 +1222,19 @@ def from_scenario(scenario: Scenario, *, vary_timing: bool = True) -> st.SearchS
     return _renumbered(scenario, vary_timing)
 
 
+def _attribute_scale(att: AttributePlan) -> tuple[float, float]:
+    """``(median, half the 10-90% width)`` of an attribute's values over its rows'
+    laws (a width of 0, a fixed value, gives a scale of 1)."""
+    laws = [q for q in att.quantities if q is not None]
+    if not laws:
+        return 0.0, 1.0
+    qs = np.concatenate([q.ppf(np.array([0.1, 0.5, 0.9])) for q in laws])
+    lo, mid, hi = float(np.min(qs)), float(np.median(qs[1::3])), float(np.max(qs))
+    scale = (hi - lo) / 2
+    return (mid, scale) if math.isfinite(scale) and scale > 0 and math.isfinite(mid) \
+        else (mid if math.isfinite(mid) else 0.0, 1.0)
+
+
 def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
     """Generate valid true/false expressions over the names of ``scenario``.
 
@@ -1219,10 +1242,11 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
     ``and``, ``or``, ``not``, ``any``, ``all``, ``at_least``, ``at_most``,
     ``exactly``, ``count(...)`` comparisons and ``==``/``!=``, test the outcomes
     of categorical nodes (format 3: ``x == l``, ``x != l``, ``in(x, l, m)``); they compare
-    drivers, numeric questions and (format 2) days between two dated nodes'
-    dates with numbers, and ``signing.date``, every dated node's ``.date`` and
-    date questions with dates from just before ``as_of`` to the horizon (later
-    dates are refused: nothing is modelled after it). Every example
+    drivers, numeric questions, (format 2) days between two dated nodes'
+    dates and (format 3) numeric attributes with numbers (an attribute's around
+    its median, within its 10-90% range and beyond), and ``signing.date``, every
+    dated node's ``.date`` and date questions with dates from just before
+    ``as_of`` to the horizon (later dates are refused: nothing is modelled after it). Every example
     type-checks as a condition, so
     :meth:`Results.prob <pactsim.results.montecarlo.Results.prob>` accepts it. A
     scenario without names gets ``true`` and ``false``.
@@ -1262,7 +1286,11 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
         by_type["number"] += [f"{a}.date - {b}.date" for a, b in itertools.pairwise(dated)][:2]
     for qname, (_tree, qtype) in model.questions.items():
         by_type[qtype].append(qname)
+    scales = [(0.0, 1.0)] * len(by_type["number"])
+    for att in model.attributes:  # format 3: compared with numbers where its values lie
+        by_type["number"].append(att.name)
+        scales.append(_attribute_scale(att))
     pools = _Pools(tuple(by_type["bool"]), tuple(by_type["number"]), tuple(by_type["date"]),
                    scenario.as_of, (scenario.horizon - scenario.as_of).days,
-                   tuple(model.outcomes.items()))
+                   tuple(model.outcomes.items()), tuple(scales))
     return _EXPR_TREES.map(lambda tree: _render(tree, pools))
