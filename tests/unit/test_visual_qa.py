@@ -428,3 +428,23 @@ def test_tornado_axis_has_no_tick_below_0_or_above_100_percent() -> None:
     ticks = [float(t) for t in ax.get_xticks()]
     assert ticks and min(ticks) >= 0 and max(ticks) <= 100, ticks
     assert {"0%", "100%"} <= {t.get_text() for t in ax.get_xticklabels()}
+
+
+def test_signing_figure_labels_the_dates_the_analyst_stated_first() -> None:
+    """A `by` point a month before a quarter end keeps its tick and its percentage; the
+    quarter end, too close to it, gives way (the quarter end's label used to sit over
+    the stated date's dot, and the stated date had none)."""
+    sc = pactsim.loads("pactsim: 1\nid: wha\nas_of: 2024-12-01\nhorizon: 2026-06-30\n"
+                       "signing:\n  by: {2024-12-31: 0.03, 2025-05-31: 0.55, "
+                       "2025-12-31: 0.62, 2026-06-30: 0.77}\n")
+    res = pactsim.exact(sc)
+    fig = _drawn(plot.signing_cdf(res))
+    ax = fig.axes[0]
+    ticks = {matplotlib.dates.num2date(x).date() for x in ax.get_xticks()}
+    assert date(2025, 5, 31) in ticks and date(2025, 6, 30) not in ticks
+    labels = {a.xy[0]: a.get_text() for a in ax.texts if isinstance(a, Annotation)}
+    at_may = next(t for x, t in labels.items()
+                  if matplotlib.dates.date2num(date(2025, 5, 31)) == pytest.approx(
+                      x if isinstance(x, float) else matplotlib.dates.date2num(x)))
+    assert at_may == "55%"  # by hand: the curve's point, exact
+    _assert_apart([a for a in ax.texts if isinstance(a, Annotation)], fig)

@@ -49,6 +49,9 @@ from pactsim.views.format import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -155,7 +158,7 @@ def signing_cdf(res: ResultsLike, ax: Axes | None = None, *, band: bool = True,
     kd = res.signing_cdf(keys)
     ax.plot(kd.index, 100 * kd.p, "o", color=DARK, markersize=6, markeredgecolor="white",
             zorder=3)
-    ticks = _spaced(list(kd.index), x[0], x[-1])
+    ticks = _spaced(list(kd.index), x[0], x[-1], _stated_dates(res))
     if annotate:
         _key_values(ax, kd, ticks)
     final = float(cdf.p.iloc[-1])
@@ -190,16 +193,30 @@ def signing_cdf(res: ResultsLike, ax: Axes | None = None, *, band: bool = True,
 _MIN_TICK_GAP = 0.07
 
 
-def _spaced(days: list[Any], x0: Any, x1: Any) -> list[Any]:
-    """The key dates that keep a tick and a label: from the last backwards, a date
-    closer than :data:`_MIN_TICK_GAP` of the axis to a kept one is left out (its
-    dot stays), so ticks like 1 Mar and 2 Mar never print over each other."""
+def _spaced(days: list[Any], x0: Any, x1: Any, stated: Iterable[Any] = ()) -> list[Any]:
+    """The key dates that keep a tick and a label: a date closer than
+    :data:`_MIN_TICK_GAP` of the axis to a kept one is left out (its dot stays), so
+    ticks like 1 Mar and 2 Mar never print over each other. The dates the analyst
+    stated (``stated``, the curve's ``by`` points) are kept first, each from the
+    last backwards; the others (quarter ends) then fill the room left."""
     span = max(_days(x0, x1), 1)
+    said = {pd.Timestamp(d).normalize() for d in stated}
     kept: list[Any] = []
-    for d in reversed(days):
-        if not kept or _days(d, kept[-1]) >= _MIN_TICK_GAP * span:
-            kept.append(d)
-    return kept[::-1]
+    for first in (True, False):
+        for d in reversed(days):
+            if (pd.Timestamp(d).normalize() in said) != first or d in kept:
+                continue
+            if all(abs(_days(d, k)) >= _MIN_TICK_GAP * span for k in kept):
+                kept.append(d)
+    return sorted(kept, key=pd.Timestamp)
+
+
+def _stated_dates(res: ResultsLike) -> list[dt.date]:
+    """The dates of the signing curve's points as written (every row's, for a table of
+    curves): the key dates an analyst looks for first."""
+    signing: Any = res.scenario.signing
+    return sorted({d for _, curve in signing.curve_entries() for d in curve}) if signing \
+        else []
 
 
 def _days(a: Any, b: Any) -> int:
