@@ -74,13 +74,35 @@ def _by_hand(dists: list[tuple[float, ...]], weights: tuple[float, ...], method:
     return [x / sum(q) for x in q]
 
 
+def _by_hand_absent(dists: list[tuple[float, ...]], weights: tuple[float, ...], method: str,
+                   a: float) -> list[float]:
+    """The pool of a node whose first level is absent, in its two steps: P(present) as a
+    true/false item (odds pooled, then ^a), then the levels given present as one
+    distribution, each written out."""
+    w = [x / sum(weights) for x in weights]
+    present = [1 - d[0] for d in dists]
+    if method == "geometric":
+        odds = math.prod((p / (1 - p)) ** wi for p, wi in zip(present, w, strict=True))
+        cond = _by_hand([tuple(x / p for x in d[1:]) for d, p in zip(dists, present,
+                                                                      strict=True)],
+                        weights, "geometric", a)
+    else:
+        lin = sum(p * wi for p, wi in zip(present, w, strict=True))
+        odds = lin / (1 - lin)
+        rows = [sum(d[k] * wi for d, wi in zip(dists, w, strict=True)) / lin
+                for k in range(1, len(dists[0]))]
+        cond = [x ** a / sum(y ** a for y in rows) for x in rows]
+    top = odds ** a / (1 + odds ** a)
+    return [1 - top, *(top * c for c in cond)]
+
+
 @pytest.mark.parametrize("method", ["geometric", "linear"])
 @pytest.mark.parametrize("a", [1.0, 2.5, 0.7])
 def test_outcome_rows_are_one_pooled_distribution(files: list[str], method: Any,
                                                   a: float) -> None:
     pooled = pool(files, method=method, extremize=a, weights=WEIGHTS)
     t = pooled.table
-    want = _by_hand([x.t for x in ANALYSTS.values()], WEIGHTS, method, a)
+    want = _by_hand_absent([x.t for x in ANALYSTS.values()], WEIGHTS, method, a)
     absent = 1 - t.loc["transport", "pooled"]
     assert absent == pytest.approx(want[0], abs=1e-12)
     assert t.loc["transport == generic", "pooled"] == pytest.approx(want[1], abs=1e-12)
@@ -104,11 +126,15 @@ def test_outcome_rows_are_one_pooled_distribution(files: list[str], method: Any,
 
 def test_the_numbers_by_hand() -> None:
     """One case with the arithmetic spelled out: equal weights, a and b only."""
-    # absent: sqrt(0.2 * 0.1), generic: sqrt(0.5 * 0.3), named: sqrt(0.3 * 0.6)
-    un = [math.sqrt(0.02), math.sqrt(0.15), math.sqrt(0.18)]
-    assert _by_hand([(0.2, 0.5, 0.3), (0.1, 0.3, 0.6)], (1, 1), "geometric", 1.0) == (
-        pytest.approx([x / sum(un) for x in un]))
-    assert [round(x / sum(un), 6) for x in un] == [0.148398, 0.406406, 0.445195]
+    # a: absent 0.2, generic 0.5, named 0.3; b: 0.1, 0.3, 0.6
+    # present: 0.8 and 0.9, odds 4 and 9: pooled odds sqrt(36) = 6, P = 6/7
+    # given present: a (0.625, 0.375), b (1/3, 2/3): sqrt(0.625/3) and sqrt(0.25),
+    # normalised 0.477226 and 0.522774; times 6/7: 0.409050 and 0.448092
+    g, n = math.sqrt(0.625 / 3), math.sqrt(0.25)
+    want = [1 / 7, 6 / 7 * g / (g + n), 6 / 7 * n / (g + n)]
+    assert _by_hand_absent([(0.2, 0.5, 0.3), (0.1, 0.3, 0.6)], (1, 1), "geometric", 1.0) == (
+        pytest.approx(want, abs=1e-12))
+    assert [round(x, 6) for x in want] == [0.142857, 0.40905, 0.448092]
 
 
 def test_geometric_pool_of_two_files_by_hand(tmp_path: Path) -> None:
@@ -116,9 +142,29 @@ def test_geometric_pool_of_two_files_by_hand(tmp_path: Path) -> None:
     a.write_text(_text(0.3, (0.2, 0.5, 0.3), (0.5, 0.3, 0.2), 0.3))
     b.write_text(_text(0.6, (0.1, 0.3, 0.6), (0.2, 0.2, 0.6), 0.6))
     t = pool([a, b]).table
-    assert t.loc["transport == generic", "pooled"] == pytest.approx(0.406406, abs=1e-6)
-    assert t.loc["transport == named", "pooled"] == pytest.approx(0.445195, abs=1e-6)
-    assert t.loc["transport", "pooled"] == pytest.approx(1 - 0.148398, abs=1e-6)
+    assert t.loc["transport == generic", "pooled"] == pytest.approx(0.409050, abs=1e-6)
+    assert t.loc["transport == named", "pooled"] == pytest.approx(0.448092, abs=1e-6)
+    assert t.loc["transport", "pooled"] == pytest.approx(6 / 7, abs=1e-12)
+
+
+def test_a_node_every_file_ties_to_signing_pools_as_signing(tmp_path: Path) -> None:
+    """Both analysts: the pillar is in the text exactly when signed (P = 0.7), and they
+    differ only in how. The pooled pillar stays at P(signed); pooled over all its
+    levels at once it moved to 0.689 (absent 0.3, full sqrt(.35 * .14), annex
+    sqrt(.35 * .56), normalised), so the pooled forecast contradicted itself."""
+    text = ("pactsim: 3\nid: tie\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "signing: {{by: {{2025-12-31: 0.7}}}}\npillars:\n"
+            "  pabs: {{levels: [absent, full, annex], given: [signing], table: "
+            "{{true: {{full: {f}, annex: {x}}}, false: {{absent: 1}}}}}}\n")
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(text.format(f=0.5, x=0.5))
+    b.write_text(text.format(f=0.2, x=0.8))
+    t = pool([a, b]).table
+    assert t.loc["signing", "pooled"] == pytest.approx(0.7, abs=1e-12)  # exact inference
+    assert t.loc["pabs", "pooled"] == pytest.approx(0.7, abs=1e-12)
+    # given present: sqrt(.5 .2) = .316228, sqrt(.5 .8) = .632456, normalised 1/3, 2/3
+    assert t.loc["pabs == full", "pooled"] == pytest.approx(0.7 / 3, abs=1e-12)
+    assert t.loc["pabs == annex", "pooled"] == pytest.approx(0.7 * 2 / 3, abs=1e-12)
 
 
 @pytest.mark.parametrize("method", ["geometric", "linear"])
@@ -147,11 +193,11 @@ def test_zeros(tmp_path: Path) -> None:
     a.write_text(_text(0.3, (0.2, 0.0, 0.8), (0.5, 0.5, 0.0), 0.3))
     b.write_text(_text(0.6, (0.1, 0.3, 0.6), (0.2, 0.8, 0.0), 0.6))
     t = pool([a, b]).table
-    # generic is 0 for a: its pool is 0; absent and named share what is left
-    un = [math.sqrt(0.2 * 0.1), 0.0, math.sqrt(0.8 * 0.6)]
+    # generic is 0 for a: its pool is 0; named has all of P(present) = 6/7 (odds
+    # sqrt(4 * 9))
     assert t.loc["transport == generic", "pooled"] == 0.0
-    assert t.loc["transport == named", "pooled"] == pytest.approx(un[2] / sum(un), abs=1e-12)
-    assert t.loc["transport", "pooled"] == pytest.approx(1 - un[0] / sum(un), abs=1e-12)
+    assert t.loc["transport == named", "pooled"] == pytest.approx(6 / 7, abs=1e-12)
+    assert t.loc["transport", "pooled"] == pytest.approx(6 / 7, abs=1e-12)
     # multilateral is 0 for everyone: 0, in both pools
     assert t.loc["form == multilateral", "pooled"] == 0.0
     lin = pool([a, b], method="linear", extremize=2).table
@@ -213,5 +259,5 @@ def test_the_cli_prints_the_notes(files: list[str], capsys: pytest.CaptureFixtur
             "(they sum to P(transport) = 1 - P(absent)).") in out
     assert "Note: form: its rows pooled as one distribution over bilateral, trilateral, " in out
     row = next(ln.split() for ln in out.splitlines() if ln.startswith("transport == named"))
-    want = _by_hand([x.t for x in ANALYSTS.values()], (1, 1, 1), "geometric", 2.0)
+    want = _by_hand_absent([x.t for x in ANALYSTS.values()], (1, 1, 1), "geometric", 2.0)
     assert row[3] == f"{want[2]:.3f}"  # "transport", "==", "named", pooled

@@ -17,16 +17,23 @@ undefined (NaN).
 **Categorical nodes** (format 3 ``levels:``). The outcome rows of one node
 (``instc == generic``, ``instc == named``) and the node's own row (``instc``:
 not absent) are pooled together, as one distribution over the node's levels
-:math:`k` (``absent`` included when it is a level, each analyst's
-:math:`p_{i,\\mathrm{absent}} = 1 - \\sum_{k \\ne \\mathrm{absent}} p_{ik}`):
+:math:`k`:
 
 * geometric: :math:`q_k \\propto \\prod_i p_{ik}^{w_i}` (analysts of weight 0 left out),
 * linear: :math:`q_k = \\sum_i w_i p_{ik}`,
 
-extremized as :math:`q_k \\propto q_k^a`, normalised to sum to 1. The rows
-then sum to the node's row, :math:`1 - q_\\mathrm{absent}`. For two levels this is
-exactly the binary pool above (the geometric mean of odds, odds^a), so a
-true/false item and a two-level node get the same numbers. A level that some
+extremized as :math:`q_k \\propto q_k^a`, normalised to sum to 1. A node with an
+``absent`` level is pooled in two steps: first whether it is in the text at
+all, :math:`P_i = 1 - p_{i,\\mathrm{absent}}` pooled as a true/false item (above)
+to :math:`P`, then its levels given that it is, :math:`p_{ik} / P_i`, as one distribution
+(analysts who never have it left out), and :math:`q_k = P \\cdot q_{k|P}`. So the
+node's row pools exactly as a true/false item would: a pillar that every file
+has in the text exactly when the agreement is signed pools to P(signed), as
+the normalised pool over all levels would not (it moves the absent level when
+the analysts agree on it but not on the rest). The rows sum to the node's row.
+For two levels this is exactly the binary pool above (the geometric mean of
+odds, odds^a), so a true/false item and a two-level node get the same numbers;
+the linear pool is the same either way, unless extremized. A level that some
 analyst (of weight above 0) gives probability 0 pools to 0 by the geometric
 mean; when that leaves every level at 0 (no level possible for all analysts at
 once, as a 0 and a 1 for a true/false item) the node's rows are all undefined
@@ -275,11 +282,10 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
             continue
         per = np.clip(table.loc[[shown[r] for r in rows.values()], names]
                       .to_numpy(dtype=float).T, 0.0, 1.0)  # (n_analysts, n_levels)
-        if ABSENT in levels:
-            per = np.column_stack([np.clip(1.0 - per.sum(axis=1), 0.0, 1.0), per])
-        q = _pool_distribution(per, np.asarray(w), method=method, extremize=extremize)
-        if ABSENT in levels:
-            q = q[1:]
+        if ABSENT in levels:  # in the text at all, then which way given it is
+            q = _pool_present(per, np.asarray(w), method=method, extremize=extremize)
+        else:
+            q = _pool_distribution(per, np.asarray(w), method=method, extremize=extremize)
         for r, qk in zip(rows.values(), q, strict=True):
             pooled[shown[r]] = float(qk)
             how[shown[r]] = f"distribution of {node}"
@@ -296,6 +302,28 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     table["pooled_as"] = [how[i] for i in shared]
     return PooledForecast(table, tuple(names), tuple(w), tuple(files), method, float(extremize),
                           scs[0].id, tuple(notes))
+
+
+def _pool_present(p: np.ndarray, w: np.ndarray, *, method: PoolMethod,
+                  extremize: float) -> np.ndarray:
+    """Pool a node with an ``absent`` level in two steps: P(present) as a true/false item
+    (so a node every file ties to an event, such as signing, pools as that event
+    does), then its levels given present as one distribution. `p` (n_analysts,
+    n_levels) holds the levels other than absent. Returns their pooled rows."""
+    present = np.clip(p.sum(axis=1), 0.0, 1.0)
+    top = pool_probabilities(present, weights=w, method=method, extremize=extremize)
+    used = (w > 0) & (present > 0)  # an analyst who never has it says nothing of how
+    if math.isnan(top) or top == 0.0 or not used.any():
+        return np.full(p.shape[1], math.nan if math.isnan(top) else 0.0)
+    if method == "linear":  # the levels of the linear pool, given present
+        cond = (w[used] @ p[used]) / float(w[used] @ present[used])
+        if extremize != 1.0:
+            cond = _pool_distribution(cond[None, :], np.ones(1), method="linear",
+                                      extremize=extremize)
+    else:
+        cond = _pool_distribution(p[used] / present[used][:, None],
+                                  w[used] / w[used].sum(), method=method, extremize=extremize)
+    return np.asarray(top * cond, dtype=float)
 
 
 def _pool_distribution(p: np.ndarray, w: np.ndarray, *, method: PoolMethod,
