@@ -553,7 +553,7 @@ def score(
         r = next(by_id[i] for i in line if i in by_id)
         for day in [sc.as_of, *days]:
             steps += _score_one(forecasts, r, skip_known=True, at=day)
-    _fill_base_rates(items)
+    notes += _fill_base_rates(items)
     unres = pd.DataFrame(
         [{"scenario": r.scenario, "item": o.name, "reason": o.reason}
          for r in loaded if r.scenario in used for o in r.outcomes.values()
@@ -668,16 +668,29 @@ def _refuse_twins(given: Sequence[object], scs: Sequence[Scenario]) -> None:
                             f"{b}; give one ({why})")
 
 
-def _fill_base_rates(items: pd.DataFrame) -> None:
+def _fill_base_rates(items: pd.DataFrame) -> list[str]:
+    """Each true/false item's base rate (its file's ``base_rate``, else the in-sample
+    share of true outcomes) and the baseline scores; a note when the in-sample rate
+    is 0 or 1 (then the baseline is perfect, and no forecast can beat it)."""
     binary = items.kind == "binary"
     if not binary.any():
-        return
+        return []
     y = (items.loc[binary, "outcome"] == "true").astype(float)
     climate = float(y.mean())
-    rate = items.loc[binary, "base_rate"].astype(float).fillna(climate)
+    given = items.loc[binary, "base_rate"].astype(float)
+    rate = given.fillna(climate)
+    notes = []
+    if given.isna().any() and climate in (0.0, 1.0):
+        notes.append(
+            f"the base rate of {int(given.isna().sum())} item(s) is the share of true outcomes "
+            "among the items scored together, known only afterwards (in sample); here every "
+            f"outcome is {'true' if climate else 'false'}, so that baseline scores 0 and no "
+            "forecast can beat it: give a base_rate in the resolution file for a baseline "
+            "known beforehand, or score more files together")
     items.loc[binary, "base_rate"] = rate
     items.loc[binary, "brier_base"] = brier(rate, y)
     items.loc[binary, "log_base"] = log_score(rate, y)
+    return notes
 
 
 def _many(x: Any) -> list[Any]:

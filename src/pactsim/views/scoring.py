@@ -111,7 +111,8 @@ def format_scorecard(card: Scorecard) -> str:
                        + ("covered" if r.covered else "missed"))
         out.append("")
     s = card.summary()
-    out.append("Mean scores (lower is better; baselines: 0.5 and the base rate)")
+    out.append("Mean scores (lower is better; baselines: 0.5 and the base rate, the file's "
+               "base_rate or else the share true among the items scored, in sample)")
     out.append(_table(
         ["forecast", "items", "Brier", "0.5", "base", "log", "0.5", "base", "dates", "date log",
          "uniform", "CRPS d", "uniform", "80% cov"],
