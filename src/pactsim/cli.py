@@ -300,7 +300,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             return results_to_json(res)
         if args.format == "csv":
             return str(results_to_table(res).to_csv(index=False))
-        return format_results(res) + _spreads(sc, args.spread, evidence is not None)
+        return format_results(res) + _spreads(sc, args.spread, evidence is not None, res)
 
     text = _run_exact(sc, args, evidence, render) if args.method in ("exact", "auto") \
         else None
@@ -391,7 +391,7 @@ RUN_SPREAD_N = 200
 RUN_SPREAD_SECONDS = 10.0
 
 
-def _spreads(sc: Any, n: int | None, evidence: bool) -> str:
+def _spreads(sc: Any, n: int | None, evidence: bool, res: Any = None) -> str:
     """The spread section of ``pactsim run`` (table format): a line per true/false
     question with its 80% band over the uncertain inputs, from ``n`` parameter
     draws (``None``: :data:`RUN_SPREAD_N`, and only where exact inference answers,
@@ -419,7 +419,7 @@ def _spreads(sc: Any, n: int | None, evidence: bool) -> str:
             return ("\nSpread over the uncertain inputs: exact inference does not answer this "
                     "scenario; --spread N computes it by Monte Carlo (slow)\n")
     if n is not None:
-        return "\n" + format_spreads(spreads(sc, n=n))
+        return "\n" + format_spreads(spreads(sc, n=n), _points(res))
     from pactsim.analysis.spread import TooSlow, time_limit
 
     try:
@@ -429,7 +429,23 @@ def _spreads(sc: Any, n: int | None, evidence: bool) -> str:
         return (f"\nSpread over the uncertain inputs: not computed by default: its "
                 f"{RUN_SPREAD_N} parameter draws would take {slow} here (each answers the "
                 "questions exactly, and here that is slow); --spread N computes it\n")
-    return "\n" + format_spreads(found)
+    return "\n" + format_spreads(found, _points(res))
+
+
+def _points(res: Any) -> dict[str, float]:
+    """The forecast of each true/false question of ``res`` (exact or Monte Carlo): the
+    points of the spread lines under it."""
+    if res is None:
+        return {}
+    table = res.questions()
+    return {str(q): float(p) for q, p in table["p"].items() if not _is_nan(p)}
+
+
+def _is_nan(x: Any) -> bool:
+    try:
+        return bool(x != x)
+    except (TypeError, ValueError):
+        return True
 
 
 def _spread_n(text: str) -> int:

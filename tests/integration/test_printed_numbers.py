@@ -1095,3 +1095,17 @@ def test_report_numbers_against_exact(report: str, sc: pactsim.Scenario, ex: Any
         assert got == pytest.approx(want, abs=0.0005 + 1e-12), x
         move = px * abs(want[1] - pq) + (1 - px) * abs(want[2] - pq)
         assert float(cells[5].removesuffix(" pp")) == pytest.approx(100 * move, abs=0.05 + 1e-9)
+
+
+def test_spread_points_are_the_forecast_printed_above(text: str) -> None:
+    """A spread line whose band is in whole percents has the question's forecast as its
+    point, not the mean of the 200 parameter draws ("26%" was printed under a
+    forecast of 26.8%); a narrower band keeps the draws' mean, inside it."""
+    p = {m.group(1): float(m.group(2)) for m in re.finditer(
+        r"^  (\w+) +([\d.]+)% \[", text.split("Signed on or before", 1)[0], flags=re.M)}
+    section = text.split("Spread over the uncertain inputs (", 1)[1]
+    lines = re.findall(r"^  (\w+): ([\d.]+)% \(80% band ([\d.]+)–", section, flags=re.M)
+    whole = [(q, point) for q, point, lo in lines if "." not in lo]
+    assert len(whole) >= 2
+    for q, point in whole:  # the forecast printed to 0.1 point, then whole
+        assert float(point) == round(p[q]) or abs(float(point) - p[q]) <= 0.55, (q, point)

@@ -27,7 +27,7 @@ from pactsim.views.export import TOP
 from pactsim.views.format import LOWER_BOUND, count, day, interval, pct, spread, value
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from pactsim.analysis.spread import Spread
     from pactsim.results.montecarlo import Results
@@ -308,25 +308,35 @@ def _attributes(res: Results) -> list[str]:
     return lines
 
 
-def spread_line(s: Spread) -> str:
+def spread_line(s: Spread, point: float | None = None) -> str:
     """One spread as a line: ``"q: 40% (80% band 31–49% over the uncertain inputs)"``.
 
     The percentages are whole for a band at least a point wide (one decimal under
     1%): the band is a judgement's spread, not a precise number; a narrower band has
     one or two decimals (:func:`~pactsim.views.format.band_ends`), and the point as
-    many (:func:`~pactsim.views.format.band_point`).
+    many (:func:`~pactsim.views.format.band_point`). The point is the mean of the
+    parameter draws (the forecast up to its standard error); under a band shown in
+    whole percents it is ``point`` when given (the forecast itself, so the line
+    never reads 26% under a forecast of 26.8%). A narrower band keeps the draws'
+    mean, which lies inside it, where a Monte Carlo forecast's noise may not.
     """
     from pactsim.views.format import band_ends, band_point
 
     ends = band_ends(s.lo, s.hi)
+    whole = ends is not None and "." not in ends[0] + ends[1]
+    at = point if point is not None and whole else s.mean
     if ends is None:
-        return f"{s.question}: {band_point(s.mean, None)} (no spread over the uncertain inputs)"
-    return (f"{s.question}: {band_point(s.mean, ends)} (80% band {ends[0].rstrip('%')}–"
+        return f"{s.question}: {band_point(at, None)} (no spread over the uncertain inputs)"
+    return (f"{s.question}: {band_point(at, ends)} (80% band {ends[0].rstrip('%')}–"
             f"{ends[1]} over the uncertain inputs)")
 
 
-def format_spreads(spreads: Sequence[Spread]) -> str:
-    """The section ``pactsim run --spread`` adds: a line per true/false question."""
+def format_spreads(spreads: Sequence[Spread], points: Mapping[str, float] | None = None
+                   ) -> str:
+    """The section ``pactsim run --spread`` adds: a line per true/false question.
+
+    ``points``: the forecast of each question, the point of a line whose band is
+    shown in whole percents (see :func:`spread_line`)."""
     if not spreads:
         return ""
     first = spreads[0]
@@ -340,7 +350,9 @@ def format_spreads(spreads: Sequence[Spread]) -> str:
     lines = [f"Spread over the uncertain inputs ({', '.join(first.inputs)}; {first.n:,} "
              f"parameter draws, seed {first.seed}, {how})"]
     flat = [s for s in spreads if band_ends(s.lo, s.hi) is None]
-    lines += [f"  {spread_line(s)}" for s in spreads if all(s is not f for f in flat)]
+    points = points or {}
+    lines += [f"  {spread_line(s, points.get(s.question))}" for s in spreads
+              if all(s is not f for f in flat)]
     if flat:  # one line for the questions no uncertain input moves
         lines.append(f"  no spread (the band is under 0.05 point wide): "
                      f"{', '.join(s.question for s in flat)}")
