@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +62,24 @@ def test_different_agreements_are_refused() -> None:
     other = pactsim.loads("pactsim: 1\nid: other\nas_of: 2024-01-01\nhorizon: 2024-12-31\n")
     with pytest.raises(ArgumentError, match="different agreements"):
         pool([_analyst(0.2), other])
+
+
+def test_certainty_is_named_in_the_notes(tmp_path: Path) -> None:
+    """The geometric pool follows any analyst's 0 or 1 (odds 0 or infinite), and a 0
+    with a 1 is undefined: the notes name those items; the others get no note."""
+    text = ("pactsim: 1\nid: sure\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "events:\n  a: {{p: {a}}}\n  b: {{p: {b}}}\n  c: {{p: 0.3}}\n")
+    one, two = tmp_path / "one.yaml", tmp_path / "two.yaml"
+    one.write_text(text.format(a=1.0, b=0.25))
+    two.write_text(text.format(a=0.0, b=0.0))
+    pooled = pool([one, two], weights=[9, 1])
+    t = pooled.table
+    assert math.isnan(t.loc["a", "pooled"]) and t.loc["b", "pooled"] == 0.0
+    assert t.loc["c", "pooled"] == pytest.approx(0.3)
+    assert pooled.notes == (
+        "undefined (–) by the geometric pool, one analyst giving 0 and another 1: a; the "
+        "linear pool (method linear) is defined",
+        "pooled to 0 or 1 because one analyst is certain (the geometric pool follows any "
+        "analyst's 0 or 1, whatever the weights): b (0)")
+    assert pool([one, two], method="linear").notes == ()
+    assert pool([one, two], weights=[1, 0]).notes == ()  # weight 0: not heard

@@ -297,11 +297,39 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
         else:
             notes.append(f"{what} (they sum to P({node})"
                          + (" = 1 - P(absent))." if ABSENT in levels else " = 1)."))
+    if method == "geometric":
+        notes += _certainty_notes(table, names, np.asarray(w), pooled, how)
     table.insert(0, "pooled", [pooled[i] for i in shared])
     table["spread"] = table[names].max(axis=1) - table[names].min(axis=1)
     table["pooled_as"] = [how[i] for i in shared]
     return PooledForecast(table, tuple(names), tuple(w), tuple(files), method, float(extremize),
                           scs[0].id, tuple(notes))
+
+
+def _certainty_notes(table: pd.DataFrame, names: Sequence[str], w: np.ndarray,
+                     pooled: dict[str, float], how: dict[str, str]) -> list[str]:
+    """What the geometric pool does with certainty, said where it happens: a 0 and a 1
+    leave an item undefined; one analyst's 0 or 1 (of weight above 0) decides it,
+    whatever the weights and the others' numbers."""
+    undefined, decided = [], []
+    for item in table.index:
+        if how.get(item, "item") != "item":
+            continue  # a categorical node's rows: its own note says how they were pooled
+        p = table.loc[item, list(names)].to_numpy(dtype=float)[w > 0]
+        sure = (p == 0.0) | (p == 1.0)
+        if math.isnan(pooled[item]):
+            undefined.append(str(item))
+        elif sure.any() and not sure.all():
+            decided.append(f"{item} ({pooled[item]:.0f})")
+    notes = []
+    if undefined:
+        notes.append(f"undefined (–) by the geometric pool, one analyst giving 0 and another 1: "
+                     f"{', '.join(undefined)}; the linear pool (method linear) is defined")
+    if decided:
+        notes.append("pooled to 0 or 1 because one analyst is certain (the geometric pool "
+                     "follows any analyst's 0 or 1, whatever the weights): "
+                     + ", ".join(decided))
+    return notes
 
 
 def _pool_present(p: np.ndarray, w: np.ndarray, *, method: PoolMethod,
