@@ -101,3 +101,17 @@ def test_help_explains_the_command(capsys):
     code, out, _err = call(capsys, "history", "--help")
     assert code == 0
     assert "observations:" in out and "--json" in out and "--question" in out
+
+
+def test_a_source_shared_by_a_days_observations_is_shown_once(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text("pactsim: 2\nid: w\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                    "events:\n  rain: {p: 0.3}\n  wind: {p: 0.5}\nobservations:\n"
+                    "  - {date: 2024-03-01, source: 'Radio, 1 Mar', evidence: rain}\n"
+                    "  - {date: 2024-03-01, source: 'Radio, 1 Mar', evidence: wind}\n"
+                    "  - {date: 2024-03-01, source: 'Paper, 1 Mar', evidence: wind}\n",
+                    encoding="utf-8")
+    code, out, _ = call(capsys, "history", path)
+    assert code == 0
+    assert out.count("source: Radio, 1 Mar") == 1 and out.count("source: Paper, 1 Mar") == 1

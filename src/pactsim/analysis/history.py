@@ -95,7 +95,7 @@ class Step:
     @property
     def source(self) -> str:
         """The sources of the day's observations, joined by `` | `` (``""`` for the priors)."""
-        return " | ".join(f.source or "" for f in self.new)
+        return " | ".join(dict.fromkeys(f.source or "" for f in self.new))
 
     @property
     def evidence(self) -> str:
