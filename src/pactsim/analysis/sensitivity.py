@@ -1171,8 +1171,10 @@ class Sensitivity:
         return format_sensitivity(self)
 
     def __repr__(self) -> str:
+        inputs, nodes = len(self.tornado), len(self.voi)
         return (f"<Sensitivity of {self.question!r} in {self.scenario.id!r}: "
-                f"{len(self.tornado)} inputs, {len(self.voi)} nodes, method {self.method}>")
+                f"{inputs} input{'s' * (inputs != 1)}, {nodes} node{'s' * (nodes != 1)} to "
+                f"watch, method {self.method}>")
 
     def to_dict(self) -> dict[str, Any]:
         from pactsim.views.sensitivity import sensitivity_to_dict
@@ -1189,6 +1191,17 @@ class Sensitivity:
         from pactsim.views.sensitivity import plot_tornado
 
         return plot_tornado(self, top, ax)
+
+    def plot(self, kind: Literal["tornado", "voi"] = "tornado", top: int = 15,
+             ax: Axes | None = None) -> Figure | Axes:
+        """The tornado (``kind="tornado"``, :meth:`plot_tornado`) or what to watch
+        (``kind="voi"``, :meth:`plot_voi`), as ``Diff.plot()`` draws a diff."""
+        if kind == "tornado":
+            return self.plot_tornado(top, ax)
+        if kind == "voi":
+            return self.plot_voi(top, ax)
+        raise ArgumentError(f"plot(kind={kind!r}): use 'tornado' (what drives it) or 'voi' "
+                            "(what to watch)")
 
     def plot_voi(self, top: int = 15, ax: Axes | None = None) -> Figure | Axes:
         """Bars of the expected move of P(question) per node learnt (matplotlib)."""
