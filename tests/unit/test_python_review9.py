@@ -46,3 +46,29 @@ def test_sensitivity_plots_as_a_diff_does() -> None:
     assert m is not None, repr(s)
     assert (m.group(2) == "s") == (int(m.group(1)) != 1) and int(m.group(1)) == len(s.tornado)
     assert (m.group(4) == "s") == (int(m.group(3)) != 1) and int(m.group(3)) == len(s.voi)
+
+
+RARE = """\
+pactsim: 2
+id: rare
+as_of: 2025-01-01
+horizon: 2026-12-31
+signing:
+  by: {2025-06-30: 0.5, 2026-12-31: 0.8}
+events:
+  opens: {after: signing, delay: {median: 900, p90: 1200}}
+"""
+
+
+def test_summary_says_when_a_nodes_dates_rest_on_few_draws() -> None:
+    """opens happens in ~4% of draws: at n = 5,000 its 10/50/90% dates come from ~200
+    draws, and the summary says how many (the count of draws where it happens)."""
+    sc = pactsim.loads(RARE)
+    res = pactsim.simulate(sc, 5_000, seed=1)
+    k = round(res.prob("opens").value * 5_000)
+    assert 100 < k < 400
+    assert f"  opens: its dates rest on about {k:,} draws (of 5,000); more draws steady " \
+           "them" in res.summary()
+    assert "signing: its dates rest on" not in res.summary()
+    assert "rest on" not in pactsim.simulate(sc, 50_000, seed=1).summary()  # ~2,000 draws
+    assert "rest on" not in pactsim.exact(sc).summary()

@@ -24,7 +24,16 @@ from pactsim.views.display import (
     undated_events,
 )
 from pactsim.views.export import TOP
-from pactsim.views.format import LOWER_BOUND, count, day, interval, pct, spread, value
+from pactsim.views.format import (
+    LOWER_BOUND,
+    count,
+    day,
+    interval,
+    is_missing,
+    pct,
+    spread,
+    value,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -253,6 +262,14 @@ def _timeline(res: Results, ci: Callable[[float, float, float], str] = _ci
         if r.days_question is not None and not math.isnan(r.days_q50):
             lines.append(f"  {name}: median {r.days_q50:.0f} days after signing, if it "
                          f"happens by the horizon ({r.days_question})")
+    n = getattr(res, "n", None)  # Monte Carlo: dates from the draws where the node happens
+    if isinstance(n, int):
+        size = float(getattr(res, "ess", n))
+        few = [(name, r.p * size) for name, r in tl.iterrows()
+               if 0 < r.p * size < FEW_DATE_DRAWS and not is_missing(r.q50)]
+        for name, k in few:
+            lines.append(f"  {name}: its dates rest on about {k:,.0f} draws (of {n:,}"
+                         f"{', effective' if size < n else ''}); more draws steady them")
     dates = res.key_dates()
     curves = {n: date_cdf(res, n, dates) for n in dated_nodes(res)}
     width = max(width, len("On or before") - 2)  # the grid's heading fits its column
@@ -269,6 +286,10 @@ def _timeline(res: Results, ci: Callable[[float, float, float], str] = _ci
             ps = cdf.p.to_numpy()[start:start + size]
             grid.append(f"  {name:<{width}}" + "".join(f"{pct(p):>12}" for p in ps))
     return [lines, grid]
+
+
+#: Draws under which a node's 10/50/90% dates get a note that they rest on few draws.
+FEW_DATE_DRAWS = 400
 
 
 def _numeric_line(res: Results, name: str) -> str:
