@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import pactsim
-from pactsim.errors import ArgumentError
+from pactsim.errors import ArgumentError, ScenarioError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,3 +72,15 @@ def test_summary_says_when_a_nodes_dates_rest_on_few_draws() -> None:
     assert "signing: its dates rest on" not in res.summary()
     assert "rest on" not in pactsim.simulate(sc, 50_000, seed=1).summary()  # ~2,000 draws
     assert "rest on" not in pactsim.exact(sc).summary()
+
+
+def test_with_changes_blames_the_key_of_the_same_curve() -> None:
+    """A point raised above a later one: the later point is reported, under the key that
+    changed the same curve, not under every key of the call."""
+    sc = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
+    with pytest.raises(ScenarioError) as err:
+        sc.with_changes({"signing.by.2025-03-31": 0.9, "mutual_defence.p": 0.2,
+                         "culture.p": 0.5})
+    text = str(err.value)
+    assert text.startswith("with_changes: signing.by.2025-03-31: = 0.9: signing.by.")
+    assert "mutual_defence.p" not in text and "culture.p" not in text

@@ -388,6 +388,24 @@ def _sort_dates(data: dict[str, Any]) -> None:
                 curve["by"] = dict(sorted(by.items()))
 
 
+def _nearest(field: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
+             ) -> list[tuple[str, tuple[Any, ...], Any]]:
+    """The keys whose paths share the longest start with ``field`` (at least its first
+    part): a later curve point found too low blames the changed point of the same
+    curve (``signing.by.…``), not every key of the call."""
+    parts = field.replace("[", ".[").split(".")
+
+    def shared(path: tuple[Any, ...]) -> int:
+        mine = dotted_path(path).replace("[", ".[").split(".")
+        k = 0
+        while k < min(len(mine), len(parts)) and mine[k] == parts[k]:
+            k += 1
+        return k
+
+    best = max((shared(t[1]) for t in targets), default=0)
+    return [t for t in targets if shared(t[1]) == best] if best else []
+
+
 def _blame(problem: Problem, targets: Sequence[tuple[str, tuple[Any, ...], Any]]) -> Problem:
     """A validation problem of the changed scenario, named by the key that caused it."""
     message = problem.message.replace(" in the file", "").replace(" at line None (", " (")
@@ -402,7 +420,8 @@ def _blame(problem: Problem, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
             if field == full and not message.startswith("="):
                 message = f"= {_show(value)}: {message}"
             return Problem(message, key + field[len(full):], WHERE, value=problem.value)
-    culprits = [t for t in targets if under(field, dotted_path(t[1]))] or list(targets)
+    culprits = [t for t in targets if under(field, dotted_path(t[1]))] or \
+        _nearest(field, targets) or list(targets)
     if len(culprits) == 1:
         key, _path, value = culprits[0]
         return Problem(f"= {_show(value)}: {field}: {message}", key, WHERE, value=value)
