@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -1451,25 +1451,65 @@ class PlotAccessor:
         return ("<PlotAccessor: .signing() .timeline() .date_cdf(node) .pillars() .bundles() "
                 ".outcomes() .numeric(name)>")
 
+    @overload
+    def signing(self, ax: None = None, *, band: bool = ..., annotate: bool = ...,
+                heading: bool = ...) -> Figure: ...
+    @overload
+    def signing(self, ax: Axes, *, band: bool = ..., annotate: bool = ...,
+                heading: bool = ...) -> Axes: ...
+
     def signing(self, ax: Axes | None = None, *, band: bool = True,
                 annotate: bool = True, heading: bool = True) -> Figure | Axes:
         """:func:`signing_cdf`: P(signed by date) with its band and key dates."""
         return signing_cdf(self._res, ax, band=band, annotate=annotate, heading=heading)
+
+    @overload
+    def timeline(self, ax: None = None, *, nodes: list[str] | None = ..., band: bool = ...,
+                 heading: bool = ...) -> Figure: ...
+    @overload
+    def timeline(self, ax: Axes, *, nodes: list[str] | None = ..., band: bool = ...,
+                 heading: bool = ...) -> Axes: ...
 
     def timeline(self, ax: Axes | None = None, *, nodes: list[str] | None = None,
                  band: bool = True, heading: bool = True) -> Figure | Axes:
         """:func:`timeline`: every dated node's curve on one date axis."""
         return timeline(self._res, ax, nodes=nodes, band=band, heading=heading)
 
+    @overload
+    def date_cdf(self, node: str, ax: None = None, *, band: bool = ..., annotate: bool = ...,
+                 heading: bool = ...) -> Figure: ...
+    @overload
+    def date_cdf(self, node: str, ax: Axes, *, band: bool = ..., annotate: bool = ...,
+                 heading: bool = ...) -> Axes: ...
+
     def date_cdf(self, node: str, ax: Axes | None = None, *, band: bool = True,
                  annotate: bool = True, heading: bool = True) -> Figure | Axes:
         """:func:`date_cdf`: one dated node's curve with its band and median."""
         return date_cdf(self._res, node, ax, band=band, annotate=annotate, heading=heading)
 
+    @overload
+    def pillars(self, ax: None = None, *, given_signed: bool = ...,
+                heading: bool = ...) -> Figure: ...
+    @overload
+    def pillars(self, ax: Axes, *, given_signed: bool = ..., heading: bool = ...) -> Axes: ...
+
     def pillars(self, ax: Axes | None = None, *, given_signed: bool = True,
                 heading: bool = True) -> Figure | Axes:
         """:func:`inclusion`: pillars and clauses, with 95% intervals."""
         return inclusion(self._res, ax, given_signed=given_signed, heading=heading)
+
+    @overload
+    def bundles(self, top: int = ..., ax: None = None, *,
+                level: Literal["clause", "pillar"] = ..., include_empty: bool = ...,
+                heading: bool = ..., of: str | None = ...) -> Figure: ...
+    @overload
+    def bundles(self, top: int, ax: Axes, *, level: Literal["clause", "pillar"] = ...,
+                include_empty: bool = ..., heading: bool = ...,
+                of: str | None = ...) -> Axes: ...
+    @overload
+    def bundles(self, top: int = ..., *, ax: Axes, level: Literal["clause", "pillar"] = ...,
+                include_empty: bool = ..., heading: bool = ...,
+                of: str | None = ...) -> Axes: ...
 
     def bundles(self, top: int = 10, ax: Axes | None = None, *,
                 level: Literal["clause", "pillar"] = "clause",
@@ -1480,10 +1520,25 @@ class PlotAccessor:
         return bundles(self._res, top, ax, level=level, include_empty=include_empty,
                        heading=heading, of=of)
 
+    @overload
+    def outcomes(self, nodes: list[str] | None = ..., ax: None = None, *,
+                 given_signed: bool = ..., heading: bool = ...) -> Figure: ...
+    @overload
+    def outcomes(self, nodes: list[str] | None, ax: Axes, *, given_signed: bool = ...,
+                 heading: bool = ...) -> Axes: ...
+    @overload
+    def outcomes(self, nodes: list[str] | None = ..., *, ax: Axes, given_signed: bool = ...,
+                 heading: bool = ...) -> Axes: ...
+
     def outcomes(self, nodes: list[str] | None = None, ax: Axes | None = None, *,
                  given_signed: bool = True, heading: bool = True) -> Figure | Axes:
         """:func:`outcomes`: a stacked bar of each categorical node's outcomes."""
         return outcomes(self._res, nodes, ax, given_signed=given_signed, heading=heading)
+
+    @overload
+    def numeric(self, name: str, ax: None = None, *, heading: bool = ...) -> Figure: ...
+    @overload
+    def numeric(self, name: str, ax: Axes, *, heading: bool = ...) -> Axes: ...
 
     def numeric(self, name: str, ax: Axes | None = None, *,
                 heading: bool = True) -> Figure | Axes:
