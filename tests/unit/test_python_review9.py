@@ -84,3 +84,11 @@ def test_with_changes_blames_the_key_of_the_same_curve() -> None:
     text = str(err.value)
     assert text.startswith("with_changes: signing.by.2025-03-31: = 0.9: signing.by.")
     assert "mutual_defence.p" not in text and "culture.p" not in text
+
+
+def test_diff_html_edits_name_the_path_once() -> None:
+    """The Edits table of a diff's HTML: the path in the first column, the change in the
+    second ("culture.p | culture.p: 0.9 -> 0.5" said the path twice)."""
+    sc = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
+    html = pactsim.diff(sc, sc.with_changes({"culture.p": 0.5}))._repr_html_()
+    assert "<tr><td>culture.p</td><td>0.9 -&gt; 0.5</td></tr>" in html

@@ -259,7 +259,7 @@ def diff_html(d: Diff, *, heading: str = "What changed from A", top: int = TOP,
     out += [f'<p class="empty">{escape(note)}</p>' for note in d.notes]
     if d.edits:
         out.append(_table(["edit", "from A to B"],
-                          [[e.name, e.describe()] for e in d.edits], "Edits"))
+                          [[e.name, _values(e)] for e in d.edits], "Edits"))
     else:
         out.append('<p class="empty">No edit changes a number.</p>')
     if d.text_edits:
@@ -316,3 +316,11 @@ def plot_diff(d: Diff, target: str | None = None, ax: Axes | None = None, *,
     from pactsim.views.plot import diff
 
     return diff(d, target, ax, heading=heading)
+
+
+def _values(edit: Any) -> str:
+    """An edit's change beside its name: ``0.9 -> 0.5`` (its one path is the row's name),
+    or every path with its change when the edit joins several."""
+    text = str(edit.describe())
+    head = f"{edit.name}: "
+    return text[len(head):] if text.startswith(head) and "; " not in text else text
