@@ -92,3 +92,14 @@ def test_diff_html_edits_name_the_path_once() -> None:
     sc = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
     html = pactsim.diff(sc, sc.with_changes({"culture.p": 0.5}))._repr_html_()
     assert "<tr><td>culture.p</td><td>0.9 -&gt; 0.5</td></tr>" in html
+
+
+def test_analysis_displays_carry_the_notebook_style() -> None:
+    """Sensitivity and Diff show in a notebook in the style of the results' display (they
+    were bare HTML in the browser's default serif)."""
+    path = ROOT / "scenarios" / "analytic-independent.yaml"
+    sc = pactsim.load(path)
+    for html in (pactsim.sensitivity(path, "both_ab")._repr_html_(),
+                 pactsim.diff(sc, sc.with_changes({"a.p": 0.3}))._repr_html_()):
+        assert html.startswith('<div class="pactsim"><style>') and html.endswith("</div>")
+        assert ".pactsim h2{" in html and "<h2>" in html

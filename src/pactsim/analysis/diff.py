@@ -679,8 +679,9 @@ class Diff:
 
     def _repr_html_(self) -> str:
         from pactsim.views.diff import diff_html
+        from pactsim.views.display import styled
 
-        return diff_html(self)
+        return styled(diff_html(self))
 
 
 # -- the numbers and their changes ------------------------------------------------------------

@@ -1210,9 +1210,10 @@ class Sensitivity:
         return plot_voi(self, top, ax)
 
     def _repr_html_(self) -> str:
+        from pactsim.views.display import styled
         from pactsim.views.sensitivity import sensitivity_html
 
-        return sensitivity_html(self, plots=False)
+        return styled(sensitivity_html(self, plots=False))
 
 
 def _positive(value: object, name: str) -> float:

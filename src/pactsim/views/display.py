@@ -124,7 +124,18 @@ CSS = """
 .pactsim tr.note td{font-style:italic}
 .pactsim table.ps-inputs td:first-child{max-width:30ch}
 .pactsim table.ps-timeline td:last-child{min-width:30ch;max-width:60ch}
+.pactsim h2{font-size:15px;font-weight:600;margin:10px 0 4px}
+.pactsim p{margin:4px 0 6px;max-width:110ch}
+.pactsim p.empty{opacity:.7;font-style:italic}
+.pactsim img{max-width:100%}
+.pactsim pre{overflow-x:auto}
 """
+
+
+def styled(html: str) -> str:
+    """A section (``<h2>``, paragraphs, tables) in the notebook display's style, as the
+    results' own display is: for the ``_repr_html_`` of the analysis objects."""
+    return f'<div class="pactsim"><style>{CSS}</style>{html}</div>'
 
 
 # -- formatting helpers ---------------------------------------------------------------
