@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from pactsim.backends import ExecutorLike, executor_argument, ordered_results
-from pactsim.errors import ArgumentError, ArgumentTypeError
+from pactsim.errors import ArgumentError, ArgumentTypeError, PactsimError
 from pactsim.language.scenario import Scenario
 from pactsim.montecarlo import DEFAULT_CHUNK, DEFAULT_N, MAX_N, SeedLike, resolve_seed
 
@@ -87,9 +87,28 @@ def _run_item(scenario: Scenario, changes: dict[str, object] | None, method: str
         kind = ("question" if name in sc.questions
                 else sc.nodes[name].kind if name in sc.nodes
                 else "outcome" if level in sc.outcomes.get(node, ()) else "expr")
-        rows.append((*head, q, kind, est.value, est.stderr, est.lo, est.hi, float("nan"),
-                     *tail))
+        rows.append((*head, q, kind, est.value, est.stderr, est.lo, est.hi,
+                     _given_signed(res, sc, name, node, level, kind), *tail))
     return rows
+
+
+def _given_signed(res: Any, sc: Scenario, name: str, node: str, level: str, kind: str
+                  ) -> float:
+    """P(item | signed by the horizon) of a named item, as the full table gives it (NaN
+    without a signing, or for an expression of a run that kept no draws)."""
+    if sc.signing is None:
+        return float("nan")
+    if kind == "question":
+        return float(res.questions().loc[name, "p_given_signed"])
+    if kind == "outcome" or name in sc.nodes:
+        row = f"{node}={level}" if kind == "outcome" else name
+        table = res.marginals()
+        if row in table.index:
+            return float(table.loc[row, "p_given_signed"])
+    try:
+        return float(res.prob(name, given="signing").value)
+    except PactsimError:  # no draws kept, or the signing never happens
+        return float("nan")
 
 
 def _items(items: object, base: Scenario | None
