@@ -350,3 +350,44 @@ def test_a_folder_as_input_is_refused(tmp_path, capsys):
     code, _, err = call(capsys, "validate", tmp_path)
     assert code == 2
     assert "is a folder, not a regular file" in one_line(err)
+
+
+@pytest.mark.usefixtures("no_simulation")
+@pytest.mark.parametrize("command", WRITERS)
+@pytest.mark.parametrize("suffix", ["/", "/."])
+def test_out_ending_as_a_folder_is_refused_and_the_file_kept(tmp_path, capsys, command, suffix):
+    """``-o plain.txt/`` names a folder: the file plain.txt was replaced (realpath drops
+    the slash), where the shell, cp and open() say "Not a directory"."""
+    plain = tmp_path / "plain.txt"
+    plain.write_text("keep\n")
+    code, _, err = call(capsys, *writer(command, f"{plain}{suffix}"))
+    assert code == 2 and "names a folder" in one_line(err)
+    assert plain.read_text() == "keep\n"
+    code, _, err = call(capsys, *writer(command, f"{tmp_path / 'newname'}/"))
+    assert code == 2 and not (tmp_path / "newname").exists()
+
+
+@pytest.mark.usefixtures("no_simulation")
+@pytest.mark.parametrize("command", WRITERS)
+def test_out_dash_is_refused(tmp_path, capsys, command, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = call(capsys, *writer(command, "-"))
+    assert (code, out) == (2, "") and "leave out the output option" in one_line(err)
+    assert list(tmp_path.iterdir()) == []
+
+
+@linux_only
+@pytest.mark.parametrize("spelling", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "link"])
+def test_out_onto_standard_output_keeps_the_file_the_shell_opened(tmp_path, spelling):
+    """``-o /dev/stdout >> log`` renamed a new file over log: what it held was lost."""
+    log = tmp_path / "log.txt"
+    log.write_text("precious earlier line\n")
+    if spelling == "link":
+        (tmp_path / "link").symlink_to("/dev/stdout")
+        spelling = str(tmp_path / "link")
+    with open(log, "a") as out_file:
+        out = _pactsim("run", str(SMALL), "-n", "1000", "--seed", "1", "-o", spelling,
+                       stdout=out_file)
+    assert out.returncode == 2
+    assert "open stream of this process" in one_line(out.stderr)
+    assert log.read_text() == "precious earlier line\n"

@@ -50,11 +50,42 @@ def _refused(name: str, why: str) -> PactsimError:
     return PactsimError(f"{name}: {why}")
 
 
+#: Where the links of a process's open files live (``/dev/stdout`` is one of them).
+_DESCRIPTORS = ("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")
+
+
+def _descriptor(name: str) -> bool:
+    """Whether ``name``, or a symlink on its way, is a link to an open file of a process
+    (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``): following it names the file
+    behind the stream, which a rename would replace."""
+    p = os.path.abspath(name)
+    for _ in range(40):  # (the kernel's own limit on a chain of links)
+        if p.startswith(_DESCRIPTORS) or p in ("/dev/stdin", "/dev/stdout", "/dev/stderr"):
+            return True
+        try:
+            target = os.readlink(p)
+        except OSError:  # not a link (or gone): the chain ends here
+            break
+        p = os.path.normpath(os.path.join(os.path.dirname(p), target))
+    return os.path.realpath(name).startswith("/proc/")
+
+
 def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
     """The file a write to ``path`` would replace, after the checks that write nothing."""
     name = os.fspath(path)
     if not name:
         raise PactsimError("the output file name is empty")
+    if name == "-":
+        raise _refused(name, "is not standard output here: leave out the output option to "
+                             "write to standard output, or give a file name")
+    if name.endswith(("/", os.sep)) or os.path.basename(name) in (".", ".."):
+        raise _refused(name, "names a folder; give the name of a file to write")
+    if _descriptor(name):
+        # /dev/stdout leads to whatever file the shell opened (for appending, perhaps):
+        # an atomic write would replace that file, not write to the stream
+        raise _refused(name, "is an open stream of this process (standard output or error, "
+                             "/dev/fd/N): leave out the output option to write to standard "
+                             "output, and redirect it (> FILE) if you want a file")
     real = os.path.realpath(name)  # symlinks are written through, to their target
     try:
         st: os.stat_result | None = os.stat(real)
