@@ -403,6 +403,8 @@ def scenario_scope(sc: Scenario) -> dict[str, _expr.NameInfo]:
     for node, levels in sc.outcomes.items():  # the outcome rows that resolve() names
         scope.update((_expr.outcome_name(node, x), _expr.NameInfo("bool")) for x in levels
                      if x != _expr.ABSENT)
+    for name in getattr(sc, "attributes", None) or {}:  # format 3: numbers
+        scope[name] = _expr.NameInfo("number")
     for name in _expr.dependency_order(trees):
         scope[name] = _expr.NameInfo(_expr.check(_expr.resolve(trees[name], scope), scope))
     return scope
