@@ -49,3 +49,77 @@ def test_a_file_with_numeric_attributes_is_scored_pooled_and_reported(
     code, _, err = call(capsys, "report", demo, "-q", "long_text", "-r", res, "-n", "2000",
                         "--seed", "1", "-o", tmp_path / "demo.html")
     assert code == 0, err
+
+
+MIN_A = """\
+pactsim: 2
+id: m
+as_of: 2025-01-01
+horizon: 2025-12-31
+signing: {by: {2025-12-31: 0.6}}
+events:
+  e0: {p: 0.5}
+  e1: {p: 0.5}
+  e2: {p: 0.5}
+  e3: {p: 0.5}
+  e4: {p: 0.5}
+  e5: {p: 0.5}
+  e6: {p: 0.5}
+questions:
+  q: signing and e0
+"""
+#: A year more, a point on the new horizon (which needs it: the two are merged into one
+#: edit), and seven p raised: 9 leaf edits, grouped to 8.
+MIN_B = (MIN_A.replace("horizon: 2025-12-31", "horizon: 2026-12-31")
+         .replace("{2025-12-31: 0.6}", "{2025-12-31: 0.6, 2026-12-31: 0.8}")
+         .replace("p: 0.5", "p: 0.6"))
+
+
+def test_diff_of_nine_edits_grouped_to_eight_is_attributed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """More than 8 edits take the sampled Shapley values; grouping then left 8, and the
+    exact branch read values never computed (KeyError, exit 4)."""
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(MIN_A, encoding="utf-8")
+    b.write_text(MIN_B, encoding="utf-8")
+    code, out, err = call(capsys, "diff", a, b)
+    assert code == 0, err
+    d = pactsim.diff(pactsim.load(a), pactsim.load(b))
+    att = d.attribution.set_index("edit")
+    # by hand: q = signing and e0 goes from 0.6 x 0.5 to 0.8 x 0.6; the Shapley values of
+    # s e are 0.2 (0.5 + 0.6) / 2 = 0.11 and 0.1 (0.6 + 0.8) / 2 = 0.07, e1..e6 nothing
+    assert d.totals.change.iloc[0] == pytest.approx(0.18, abs=1e-12)
+    assert att.shapley.sum() == pytest.approx(0.18, abs=1e-12)
+    timing = att.loc["horizon + signing.by.2026-12-31"]
+    assert abs(timing.shapley - 0.11) <= 4 * timing.shapley_stderr + 1e-12
+    assert abs(att.loc["e0.p"].shapley - 0.07) <= 4 * att.loc["e0.p"].shapley_stderr + 1e-12
+    assert (att.loc[[f"e{i}.p" for i in range(1, 7)]].shapley == 0).all()
+
+
+def test_sampled_shapley_keeps_few_per_draw_arrays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """By Monte Carlo each variant's value is an array of n draws: the sampled Shapley
+    values used to keep one per variant (64 orders x k edits: 2 GB for 40 edits); they
+    are now reduced to means a batch at a time."""
+    from pactsim.analysis import diff as diff_module
+
+    batches: list[int] = []
+    real = diff_module._target_values
+
+    def spy(variants: object, masks: object, target: str, runs: object, use_exact: bool
+            ) -> dict[int, object]:
+        out = real(variants, masks, target, runs, use_exact)  # type: ignore[arg-type]
+        batches.append(len(out))
+        return out
+
+    monkeypatch.setattr(diff_module, "_target_values", spy)
+    k = 12
+    head = "pactsim: 1\nid: w\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+    a = head + "".join(f"  e{i}: {{p: 0.5}}\n" for i in range(k)) + \
+        "questions:\n  q: " + " or ".join(f"e{i}" for i in range(k)) + "\n"
+    b = a.replace("p: 0.5", "p: 0.6")
+    d = pactsim.diff(pactsim.loads(a), pactsim.loads(b), "q", method="mc", n=2_000, seed=1)
+    assert d.totals.shapley.iloc[0] == "sampled"
+    assert max(batches) <= max(diff_module._MEAN_BATCH, k + 2)  # the first: 0, all, singles
+    assert sum(batches) > 3 * k  # many variants, in batches
+    att = d.attribution  # the sampled values still sum to the change
+    assert att.shapley.sum() == pytest.approx(d.totals.change.iloc[0], abs=1e-12)

@@ -1112,6 +1112,23 @@ def _target_value(variants: _Variants, m: int, target: str, runs: _Runs,
     return _lin(res._evaluate(target, "expr"), _weights(res))
 
 
+#: Variants evaluated together for the sampled Shapley values: their per-draw arrays
+#: (n doubles each, by Monte Carlo) are reduced to means before the next batch, so memory
+#: holds this many arrays, not one per variant (64 orders x k edits of them).
+_MEAN_BATCH = 16
+
+
+def _means(values: Callable[[Iterable[int]], dict[int, Any]], kept: dict[int, Any],
+           rest: list[int]) -> dict[int, float]:
+    """The mean value of every variant: of ``kept`` (whose per-draw values are used
+    again) and of ``rest``, evaluated :data:`_MEAN_BATCH` at a time and reduced."""
+    means = {m: _value(x)[0] for m, x in kept.items()}
+    for start in range(0, len(rest), _MEAN_BATCH):
+        means.update((m, _value(x)[0])
+                     for m, x in values(rest[start:start + _MEAN_BATCH]).items())
+    return means
+
+
 def _value(x: Any) -> tuple[float, NDArray[np.float64] | None]:
     if isinstance(x, float):
         return x, None
@@ -1131,7 +1148,8 @@ def _attribute(variants: _Variants, target: str, runs: _Runs, max_exact: int,
     """Totals and one row per edit for one target (the variants may get merged)."""
     use_exact = runs.exact_a is not None
     k = len(variants.edits)
-    if k <= max_exact:
+    every_order = k <= max_exact  # decided once: grouping may leave fewer edits below
+    if every_order:
         variants = _group_all(variants, notes)
         k = len(variants.edits)
         masks = list(range(1 << k))
@@ -1159,7 +1177,7 @@ def _attribute(variants: _Variants, target: str, runs: _Runs, max_exact: int,
     total_d = None if new_d is None or base_d is None else new_d - base_d
     rows: list[tuple[Any, ...]] = []
     shap: list[tuple[float, float]] = []
-    if k <= max_exact:
+    if every_order:
         fact = math.factorial
         for i in range(k):
             acc: float = 0.0
@@ -1198,10 +1216,10 @@ def _attribute(variants: _Variants, target: str, runs: _Runs, max_exact: int,
             order_list = [rng.permutation(k) for _ in range(permutations)]
             masks = [0, variants.full, *(1 << i for i in range(k))]
             v = values(masks)
-        v.update(values(sorted(need - set(v))))
+        means = _means(values, v, sorted(need - set(v)))
         if not use_exact and any(isinstance(x, float) for x in v.values()):
             v = values(sorted(v))  # a refusal part-way: every value by Monte Carlo
-        means = {m: _value(x)[0] for m, x in v.items()}
+            means = _means(values, v, sorted(need - set(v)))
         for r, order in enumerate(order_list):
             m = 0
             for i in order:
