@@ -83,6 +83,7 @@ def test_diff_of_nine_edits_grouped_to_eight_is_attributed(
     a.write_text(MIN_A, encoding="utf-8")
     b.write_text(MIN_B, encoding="utf-8")
     code, out, err = call(capsys, "diff", a, b)
+    assert "Edits (8):" in out
     assert code == 0, err
     d = pactsim.diff(pactsim.load(a), pactsim.load(b))
     att = d.attribution.set_index("edit")
