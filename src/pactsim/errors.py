@@ -278,6 +278,8 @@ def printable(text: str) -> str:
 
 def _escape(ch: str) -> str:
     code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8, as Python reads
+        return f"\\x{code - 0xDC00:02x}"  # it (surrogateescape): the byte itself
     if code < 0x100:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"

@@ -124,3 +124,36 @@ def test_sampled_shapley_keeps_few_per_draw_arrays(monkeypatch: pytest.MonkeyPat
     assert sum(batches) > 3 * k  # many variants, in batches
     att = d.attribution  # the sampled values still sum to the change
     assert att.shapley.sum() == pytest.approx(d.totals.change.iloc[0], abs=1e-12)
+
+
+DPRK = ROOT / "scenarios" / "backtest" / "russia-dprk-2024.yaml"
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"),
+                    reason="file names as bytes")
+@pytest.mark.parametrize("command", ["report", "diff", "pool"])
+def test_a_file_name_that_is_not_utf8_is_written_escaped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    """r\\xe9union.yaml (Latin-1 bytes) crashed every command that writes the file name
+    into a UTF-8 output file (exit 4, after the work)."""
+    import os
+
+    name = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"r\xe9union.yaml"))
+    Path(name).write_bytes(DPRK.read_bytes())
+    out = tmp_path / "out.txt"
+    args = {"report": ["report", name, "-n", "1000", "--seed", "1"],
+            "diff": ["diff", name, str(DPRK)], "pool": ["pool", name, str(DPRK)]}[command]
+    code, _, err = call(capsys, *args, "-o", out)
+    assert code == 0, err
+    assert "r\\xe9union" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", ["diff", "pool"])
+def test_escapes_in_a_file_name_are_shown_not_obeyed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    evil = tmp_path / "\x1b[2J\x1b]0;PWNED\x07.yaml"
+    evil.write_bytes(DPRK.read_bytes())
+    code, out, err = call(capsys, command, evil, DPRK)
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b[2J\\x1b]0;PWNED\\x07" in out

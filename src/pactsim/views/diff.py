@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from pactsim.errors import printable
 from pactsim.views.display import escape
 from pactsim.views.format import day, is_missing, json_value, pct
 
@@ -102,7 +103,8 @@ def _as_of(sc: Any) -> str:
 def _name(d: Diff, which: str) -> str:
     sc = d.a if which == "A" else d.b
     src = d.sources[0 if which == "A" else 1]
-    return f"{which}: {src or sc.id} ({sc.id}, as of {_as_of(sc)}, digest {sc.digest[:12]})"
+    return (f"{which}: {printable(src or sc.id)} ({sc.id}, as of {_as_of(sc)}, digest "
+            f"{sc.digest[:12]})")
 
 
 def format_diff(d: Diff, top: int = TOP) -> str:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterable
 
@@ -68,6 +69,21 @@ def _descriptor(name: str) -> bool:
             break
         p = os.path.normpath(os.path.join(os.path.dirname(p), target))
     return os.path.realpath(name).startswith("/proc/")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8(text: str) -> bytes:
+    """``text`` in UTF-8; a lone surrogate (from a file name that is not UTF-8, read by
+    Python as ``\udce9``) is written as the byte it stands for, escaped: ``\xe9``."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        def shown(m: re.Match[str]) -> str:
+            code = ord(m.group())
+            return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+        return _SURROGATE.sub(shown, text).encode("utf-8")
 
 
 def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
@@ -199,7 +215,7 @@ def write_atomic(path: PathLike, data: str | bytes, *,
     """
     name = os.fspath(path)
     real = _resolve(name, tuple(inputs))
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload = _utf8(data) if isinstance(data, str) else data
     try:
         old: os.stat_result | None = os.stat(real)
     except FileNotFoundError:

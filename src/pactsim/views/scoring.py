@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pactsim._version import __version__
+from pactsim.errors import printable
 
 if TYPE_CHECKING:
     from pactsim.analysis.calibration import Calibration
@@ -289,13 +290,13 @@ def format_pool(pooled: PooledForecast) -> str:
     """Pooled forecast per item, each analyst's number beside it."""
     how = ("geometric mean of odds" if pooled.method == "geometric" else "linear pool")
     ext = f", extremized x{pooled.extremize:g}" if pooled.extremize != 1.0 else ""
-    weights = ", ".join(f"{a} {w:.2f}" for a, w in zip(pooled.analysts, pooled.weights,
-                                                           strict=True))
+    names = [printable(a) for a in pooled.analysts]  # file names: escapes shown, not obeyed
+    weights = ", ".join(f"{a} {w:.2f}" for a, w in zip(names, pooled.weights, strict=True))
     rows = [[str(i), _num(r["pooled"]), *(_num(r[a]) for a in pooled.analysts),
              _num(r["spread"])] for i, r in pooled.table.iterrows()]
-    notes = "".join(f"Note: {x}\n" for x in pooled.notes)
+    notes = "".join(f"Note: {printable(x)}\n" for x in pooled.notes)
     return (f"{pooled.scenario}: pooled by {how}{ext}; weights {weights}\n"
-            + _table(["item", "pooled", *pooled.analysts, "spread"], rows) + "\n" + notes)
+            + _table(["item", "pooled", *names, "spread"], rows) + "\n" + notes)
 
 
 def pool_to_json(pooled: PooledForecast) -> str:
