@@ -752,7 +752,8 @@ def _pool_weights(text: str, files: int) -> list[float]:
 def _analyst_names(files: Sequence[str]) -> list[str]:
     """The analysts' names of ``pactsim pool``: each file's name without ``.yaml``, or,
     where two files have the same name (``alice/iran.yaml``, ``bob/iran.yaml``), as
-    much of its path as tells them apart; the same file given twice is numbered."""
+    much of its path as tells them apart (the same file twice is refused by pool; a
+    name left the same is numbered)."""
     from pathlib import PurePath
 
     def stem(parts: tuple[str, ...]) -> str:
@@ -1326,6 +1327,11 @@ def _worker_died(err: BaseException | None) -> bool:
     return False
 
 
+#: A message of the Python function a command calls starts with its name (``pool(): ``);
+#: the command line says the command instead (``pactsim pool: ``).
+_API_PREFIX = re.compile(r"^(pool|score|history|diff|sensitivity|sweep|spreads?)\(\): ")
+
+
 def _failure(err: BaseException) -> tuple[str, int] | None:
     """The one line and exit status for an error the user may meet, or None for a bug."""
     if isinstance(err, _OutputFailed):
@@ -1335,7 +1341,7 @@ def _failure(err: BaseException) -> tuple[str, int] | None:
                 "fewer --workers" if _worker_died(err) else "")
         return f"pactsim: {err}{hint}", 3
     if isinstance(err, PactsimError):
-        return str(err), 2
+        return _API_PREFIX.sub(lambda m: f"pactsim {m.group(1)}: ", str(err), count=1), 2
     if isinstance(err, MemoryError):
         return ("pactsim: out of memory; try a smaller -n or fewer --workers, or, where exact "
                 "inference is used (--method), --method mc or a nearer horizon"), 3

@@ -75,10 +75,11 @@ def test_pool_tells_apart_analysts_whose_files_have_one_name(tmp_path, capsys):
     assert "alice/scenario" in out and "bob/scenario" in out
 
 
-def test_pool_of_one_file_twice_numbers_the_analysts(capsys):
+def test_pool_of_one_file_twice_is_refused(capsys):
+    """One analyst's file twice would count twice (it was numbered and pooled)."""
     code, out, err = call(capsys, "pool", SMALL, SMALL, "--weights", "2,1")
-    assert code == 0, err
-    assert "analytic-independent (1) 0.67" in out and "analytic-independent (2) 0.33" in out
+    assert (code, out) == (2, "")
+    assert "are the same file; give each analyst's file once" in err
 
 
 @pytest.mark.parametrize(("weights", "words"), [

@@ -157,3 +157,42 @@ def test_escapes_in_a_file_name_are_shown_not_obeyed(
     assert code == 0, err
     assert "\x1b" not in out and "\x07" not in out
     assert "\\x1b[2J\\x1b]0;PWNED\\x07" in out
+
+
+POOL = """\
+pactsim: 2
+id: pp
+as_of: 2025-01-01
+horizon: {horizon}
+signing: {{by: {{{horizon}: 0.6}}}}
+events:
+  x: {x}
+  only_{who}: {{p: 0.5}}
+questions:
+  q: {q}
+  r: {r}
+"""
+
+
+def test_pool_says_what_it_pooled_by_name_only_and_what_it_left_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Items that share a name but not a meaning (other horizons, other expressions),
+    and names left out, were pooled or dropped without a word."""
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(POOL.format(horizon="2025-12-31", who="a", q="signing.date <= 2025-06-30",
+                             r="x", x="{p: 0.2}"), encoding="utf-8")
+    b.write_text(POOL.format(horizon="2026-12-31", who="b", q="signing.date <= 2026-06-30",
+                             r="not x", x="{after: signing, delay: 30}"), encoding="utf-8")
+    pooled = pactsim.pool([a, b])
+    assert pooled.notes[:3] == (
+        "the files have different horizons (a: 2025-12-31, b: 2026-12-31): signing and other "
+        "nodes 'by the horizon' are pooled as one item though each file means its own horizon",
+        "pooled by name, though the files define them differently: q (a: signing.date <= "
+        "2025-06-30; b: signing.date <= 2026-06-30), r (a: x; b: not x), x (dated in b; not "
+        "in a)",
+        "not pooled (not a true/false item of every file): only_a (not in b), only_b (not in a)")
+    code, out, _ = call(capsys, "pool", a, b)
+    assert code == 0 and "Note: pooled by name, though the files define them differently" in out
+    code, out, err = call(capsys, "pool", a, tmp_path / "." / "a.yaml", b)
+    assert (code, out) == (2, "")
+    assert err.startswith("pactsim pool: ") and "are the same file" in err

@@ -245,7 +245,9 @@ def test_different_levels_keep_the_per_row_pool(tmp_path: Path) -> None:
     # form is still pooled as a distribution
     assert t.loc["form == bilateral", "pooled_as"] == "distribution of form"
     data = json.loads(pooled.to_json())
-    assert len(data["pool"]["notes"]) == 3
+    assert len(data["pool"]["notes"]) == 4
+    assert data["pool"]["notes"][0] == ("not pooled (not a true/false item of every file): "
+                                        "transport == generic (not in b)")
     assert {i["item"]: i["pooled_as"] for i in data["items"]}["rain"] == "item"
     assert "pooled_as" in pooled.to_csv().splitlines()[0]
 

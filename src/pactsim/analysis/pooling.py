@@ -56,7 +56,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from pactsim.errors import ArgumentError, ExactUnsupportedError, ModelTooWideError
+from pactsim.errors import ArgumentError, ExactUnsupportedError, ModelTooWideError, printable
+from pactsim.language import expr as _expr
 from pactsim.language.expr import ABSENT, outcome_name
 from pactsim.language.io import load
 from pactsim.language.resolutions import scenario_scope
@@ -235,8 +236,9 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     top = max(w)  # scaled first: weights near the largest float must not sum to inf
     total = sum(x / top for x in w)
     w = [x / top / total for x in w]
-    scs = [s if isinstance(s, Scenario) else load(s) for s in items]
     files = [str(s) if not isinstance(s, Scenario) else "" for s in items]
+    _same_files(files)
+    scs = [s if isinstance(s, Scenario) else load(s) for s in items]
     if names is None:
         names = [os.path.basename(f).removesuffix(".yaml").removesuffix(".yml") if f
                  else f"{sc.id}#{i + 1}" for i, (f, sc) in enumerate(zip(files, scs, strict=True))]
@@ -252,6 +254,7 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
             if v.type == "bool" and all(k in s and s[k].type == "bool" for s in scopes[1:])]
     if not keys:
         raise ArgumentError("pool(): the scenarios share no true/false question or node name")
+    notes: list[str] = _meaning_notes(scs, names, scopes, keys)
     # a categorical node's outcome row (``instc=named``) is pooled as ``instc == named``
     shown = {k: k.replace("=", " == ", 1) if "=" in k else k for k in keys}
     shared = [shown[k] for k in keys]
@@ -262,7 +265,6 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     pooled = {i: pool_probabilities(table.loc[i].to_numpy(dtype=float), weights=w,
                                     method=method, extremize=extremize) for i in shared}
     how = dict.fromkeys(shared, "item")
-    notes: list[str] = []
     in_table = set(keys)
     for node, levels in scs[0].outcomes.items():
         rows = {x: outcome_name(node, x) for x in levels if x != ABSENT}
@@ -304,6 +306,72 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     table["pooled_as"] = [how[i] for i in shared]
     return PooledForecast(table, tuple(names), tuple(w), tuple(files), method, float(extremize),
                           scs[0].id, tuple(notes))
+
+
+def _same_files(files: Sequence[str]) -> None:
+    """Refuse one file given twice (by any name: a link, another path): its analyst would
+    count twice."""
+    for i, a in enumerate(files):
+        for b in files[i + 1:]:
+            if not a or not b:
+                continue
+            try:
+                same = os.path.samefile(a, b)
+            except OSError:
+                continue  # load() says what is wrong with it
+            if same:
+                raise ArgumentError(f"pool(): {printable(a)} and {printable(b)} are the same "
+                                    "file; give each analyst's file once (it would count "
+                                    "twice)")
+
+
+def _meaning_notes(scs: Sequence[Scenario], names: Sequence[str],
+                   scopes: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[str]:
+    """What a reader of the pooled table must know: items pooled by name that mean
+    different things in the files (other horizons, other expressions), and names left
+    out because they are not a true/false item of every file."""
+    notes = []
+    horizons = {sc.horizon for sc in scs}
+    if len(horizons) > 1:
+        notes.append("the files have different horizons ("
+                     + ", ".join(f"{n}: {sc.horizon}" for n, sc in zip(names, scs, strict=True))
+                     + "): signing and other nodes 'by the horizon' are pooled as one item "
+                     "though each file means its own horizon")
+    differ = []
+    for k in keys:
+        texts = [_expr.unparse(_expr.parse(sc.question_text(k))) if k in sc.questions else None
+                 for sc in scs]
+        if any(t is not None for t in texts) and len(set(texts)) > 1:
+            differ.append(f"{k} ("
+                          + "; ".join(f"{n}: {t if t is not None else 'a node'}"
+                                      for n, t in zip(names, texts, strict=True)) + ")")
+    for k in keys:  # a node with a date in one file and none in another
+        dated = [bool(getattr(scope[k], "has_date", False)) for scope in scopes]
+        if any(dated) and not all(dated):
+            differ.append(f"{k} (dated in "
+                          + ", ".join(n for n, d in zip(names, dated, strict=True) if d)
+                          + "; not in "
+                          + ", ".join(n for n, d in zip(names, dated, strict=True) if not d)
+                          + ")")
+    if differ:
+        notes.append("pooled by name, though the files define them differently: "
+                     + ", ".join(differ))
+    left = []
+    pooled_keys = set(keys)
+    for k in dict.fromkeys(k for scope in scopes for k in scope):
+        if k in pooled_keys:
+            continue
+        why = []
+        for n, scope in zip(names, scopes, strict=True):
+            if k not in scope:
+                why.append(f"not in {n}")
+            elif scope[k].type != "bool":
+                why.append(f"a {scope[k].type} in {n}")
+        if why and any(k in scope and scope[k].type == "bool" for scope in scopes):
+            left.append(f"{k.replace('=', ' == ', 1)} ({', '.join(why)})")
+    if left:
+        notes.append("not pooled (not a true/false item of every file): " + ", ".join(left))
+    return notes
 
 
 def _certainty_notes(table: pd.DataFrame, names: Sequence[str], w: np.ndarray,
