@@ -288,7 +288,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _check_destination(args.out, [args.file])
     _check_run_method(args)
     from pactsim.language.io import load
-    from pactsim.views.export import results_to_json, results_to_table
+    from pactsim.views.export import csv_text, results_to_json, results_to_table
     from pactsim.views.text import format_results
 
     sc = load(args.file)
@@ -299,7 +299,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if args.format == "json":
             return results_to_json(res)
         if args.format == "csv":
-            return str(results_to_table(res).to_csv(index=False))
+            return csv_text(results_to_table(res))
         return format_results(res) + _spreads(sc, args.spread, evidence is not None, res)
 
     text = _run_exact(sc, args, evidence, render) if args.method in ("exact", "auto") \

@@ -196,3 +196,23 @@ def test_pool_says_what_it_pooled_by_name_only_and_what_it_left_out(
     code, out, err = call(capsys, "pool", a, tmp_path / "." / "a.yaml", b)
     assert (code, out) == (2, "")
     assert err.startswith("pactsim pool: ") and "are the same file" in err
+
+
+def test_csv_cells_that_would_start_a_formula_are_text(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A shared file's title =HYPERLINK(...) reached every row of run --csv as a formula
+    a spreadsheet would run; such a cell now starts with ', and numbers stay numbers."""
+    import csv
+    import io
+
+    text = DPRK.read_text(encoding="utf-8")
+    start = text.index("\ntitle:") + 1
+    end = text.index("\n", start)
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(text[:start] + 'title: "=HYPERLINK(\\"http://evil\\",\\"x\\")"'
+                    + text[end:], encoding="utf-8")
+    code, out, err = call(capsys, "run", evil, "--csv", "-n", "1000", "--seed", "1")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["scenario_title"] for r in rows} == {"'=HYPERLINK(\"http://evil\",\"x\")"}
+    assert all(float(r["value"]) >= 0 for r in rows if r["value"])  # numbers untouched

@@ -169,9 +169,10 @@ class PooledForecast:
         return pool_to_json(self)
 
     def to_csv(self) -> str:
+        from pactsim.views.export import csv_text
         from pactsim.views.scoring import pool_to_table
 
-        return pool_to_table(self).to_csv(index=False)
+        return csv_text(pool_to_table(self))
 
     def __str__(self) -> str:
         from pactsim.views.scoring import format_pool

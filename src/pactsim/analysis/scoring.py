@@ -304,9 +304,10 @@ class Scorecard:
 
     def to_csv(self) -> str:
         """One long CSV table (see :mod:`pactsim.views.scoring`)."""
+        from pactsim.views.export import csv_text
         from pactsim.views.scoring import scorecard_to_table
 
-        return scorecard_to_table(self).to_csv(index=False)
+        return csv_text(scorecard_to_table(self))
 
     def __str__(self) -> str:
         from pactsim.views.scoring import format_scorecard

@@ -160,8 +160,8 @@ if TYPE_CHECKING:
     from pactsim.results.montecarlo import Results
     from pactsim.results.summary import NumericSummary
 
-__all__ = ["COLUMNS", "FORMAT_VERSION", "SECTIONS", "TOP", "forecast", "results_to_json",
-           "results_to_table"]
+__all__ = ["COLUMNS", "FORMAT_VERSION", "SECTIONS", "TOP", "csv_text", "forecast",
+           "results_to_json", "results_to_table"]
 
 #: Version of the export format (``pactsim_forecast`` in the JSON): 2 adds ``dated``;
 #: 3 adds the evidence (``run.evidence``, ``given``, ``n_run``, ``ess``; ``ess`` on every
@@ -515,6 +515,23 @@ def _rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield {"section": section, "name": " + ".join(b["items"]) or "(nothing)",
                    "statistic": "p", "value": b["p"], "stderr": b["stderr"], "lo": b["lo"],
                    "hi": b["hi"], "ess": b["ess"], "count": b["count"], "bound": b["bound"]}
+
+
+#: First characters that make a spreadsheet read a cell as a formula (CWE-1236).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(table: pd.DataFrame) -> str:
+    """``table`` as CSV for a spreadsheet: a text cell that would start a formula (``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return: a title such as
+    ``=HYPERLINK(...)`` from a shared scenario file) gets a leading ``'``, which
+    spreadsheets show as text; numbers are written as they are."""
+    safe = table.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col].dtype):
+            safe[col] = [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+                         for v in safe[col]]
+    return str(safe.to_csv(index=False))
 
 
 def results_to_table(res: Results, *, top: int = TOP) -> pd.DataFrame:
