@@ -1444,13 +1444,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as err:
         failure = _failure(err)
-        if args.debug:
-            raise
-        if failure is None:  # a bug: its traceback is what a report needs
+        if args.debug or failure is None:  # the traceback, then the usual line and status
             import traceback
 
             with contextlib.suppress(Exception):  # (no stderr: the status still says it)
                 traceback.print_exc()
+        if failure is None:  # a bug: its traceback is what a report needs
             _say(f"pactsim {__version__}: internal error (a bug, not a mistake of yours); "
                  "please report it with the traceback above")
             return 4

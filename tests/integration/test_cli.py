@@ -17,7 +17,6 @@ import pytest
 
 from helpers import call
 from pactsim.cli import main
-from pactsim.errors import ScenarioError
 
 ROOT = Path(__file__).parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -56,12 +55,17 @@ def test_hostile_or_broken_input_is_a_located_message(tmp_path, capsys, content)
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
-def test_debug_reraises_instead_of_printing(tmp_path, capsys, where):
+def test_debug_shows_the_traceback_and_keeps_the_exit_status(tmp_path, capsys, where):
+    """--debug re-raised, so every failure exited 1, which is check's "something to look
+    at": the traceback now comes before the usual line, with the usual status (2 here)."""
     f = tmp_path / "x.yaml"
     f.write_text("pactsim: 1\n")
     args = ["run", str(f)]
-    with pytest.raises(ScenarioError):
-        main(["--debug", *args] if where == "before" else [*args, "--debug"])
+    code = main(["--debug", *args] if where == "before" else [*args, "--debug"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" in err and "ScenarioError" in err
+    assert err.rstrip().splitlines()[-1].startswith(f"{f}:")
 
 
 def test_run_prints_a_readable_forecast(capsys):
@@ -249,7 +253,7 @@ def test_console_script_end_to_end(tmp_path):
     assert quiet.returncode == 2 and "Traceback" not in quiet.stderr
     loud = subprocess.run([*cmd, "run", str(bad), "--debug"], capture_output=True, text=True,
                           timeout=120)
-    assert loud.returncode == 1 and "Traceback" in loud.stderr
+    assert loud.returncode == 2 and "Traceback" in loud.stderr
 
 
 def test_the_version_needs_no_heavy_import():
