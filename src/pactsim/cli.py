@@ -1332,6 +1332,11 @@ def _worker_died(err: BaseException | None) -> bool:
 _API_PREFIX = re.compile(r"^(pool|score|history|diff|sensitivity|sweep|spreads?)\(\): ")
 
 
+#: The Python advice when kept draws would not fit (the command line has no keep_draws).
+_KEEP_ADVICE = ("; use keep_draws=False (every summary still works; only new expressions and "
+                "to_frame() need the draws) or fewer draws")
+
+
 def _failure(err: BaseException) -> tuple[str, int] | None:
     """The one line and exit status for an error the user may meet, or None for a bug."""
     if isinstance(err, _OutputFailed):
@@ -1341,7 +1346,8 @@ def _failure(err: BaseException) -> tuple[str, int] | None:
                 "fewer --workers" if _worker_died(err) else "")
         return f"pactsim: {err}{hint}", 3
     if isinstance(err, PactsimError):
-        return _API_PREFIX.sub(lambda m: f"pactsim {m.group(1)}: ", str(err), count=1), 2
+        line = _API_PREFIX.sub(lambda m: f"pactsim {m.group(1)}: ", str(err), count=1)
+        return line.replace(_KEEP_ADVICE, "; give a smaller -n (this command keeps the draws)"), 2
     if isinstance(err, MemoryError):
         return ("pactsim: out of memory; try a smaller -n or fewer --workers, or, where exact "
                 "inference is used (--method), --method mc or a nearer horizon"), 3

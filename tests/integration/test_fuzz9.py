@@ -216,3 +216,18 @@ def test_csv_cells_that_would_start_a_formula_are_text(
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {r["scenario_title"] for r in rows} == {"'=HYPERLINK(\"http://evil\",\"x\")"}
     assert all(float(r["value"]) >= 0 for r in rows if r["value"])  # numbers untouched
+
+
+@pytest.mark.parametrize("command", ["sensitivity", "score", "diff"])
+def test_too_many_draws_to_keep_is_said_in_command_line_words(
+        capsys: pytest.CaptureFixture[str], command: str) -> None:
+    """-n 1e12 where the command keeps the draws: "use keep_draws=False" is Python, and
+    sensitivity blamed the question for it."""
+    res = DPRK.with_name("russia-dprk-2024.resolutions.yaml")
+    args = {"sensitivity": ["sensitivity", DPRK, "--no-voi"], "diff": ["diff", DPRK, DPRK],
+            "score": ["score", DPRK, "-r", res]}[command]
+    code, out, err = call(capsys, *args, "--method", "mc", "-n", "1e12")
+    assert (code, out) == (2, "")
+    assert err.startswith("keeping 1,000,000,000,000 draws would take about ")
+    assert err.rstrip().endswith("; give a smaller -n (this command keeps the draws)")
+    assert "keep_draws" not in err and "question" not in err

@@ -1339,7 +1339,7 @@ def sensitivity(
     try:
         engine = _Engine(sc, target, method, n, seed)
     except PactsimError as err:
-        if isinstance(err, _REFUSED):
+        if isinstance(err, _REFUSED) or type(err) is ArgumentError:  # not the question's fault
             raise
         raise ArgumentError(f"question {target.text!r}: {_first_line(err)} (ask a true/false "
                             "question, a binary node, an expression or NODE.median)") from None
