@@ -103,3 +103,19 @@ def test_soft_news_of_a_bare_dated_name_is_found_too() -> None:
     hard = ("  - date: 2025-03-01\n    source: not yet\n"
             "    evidence: not signing.date < 2025-03-01\n")
     assert _open(HEAD + hard + soft) == []
+
+
+def test_news_that_cannot_all_hold_is_a_finding_at_its_day() -> None:
+    """Signed by January 15, then learnt on March 1 that it was not signed by February 1:
+    no forecast can be made (run refuses the file); check said only that it skipped
+    open-past there, and exited 0."""
+    first = ("  - date: 2025-02-01\n    source: a\n    evidence: signing.date <= 2025-01-15\n")
+    later = ("  - date: 2025-03-01\n    source: b\n    evidence: signing.date > 2025-02-01\n")
+    found = check(pactsim.loads(HEAD + first + later, name="n.yaml"))
+    (bad,) = [f for f in found if f.rule == "impossible-news"]
+    assert (bad.line, bad.field) == (15, "observations[1].evidence")
+    assert bad.message.startswith("the news to 2025-03-01 cannot all hold in this scenario")
+    assert "impossible-news" in RULES
+    assert not [f for f in found if f.rule in ("exact-skipped", "open-past")]
+    assert not [f for f in check(pactsim.loads(HEAD + first, name="n.yaml"))
+                if f.rule == "impossible-news"]

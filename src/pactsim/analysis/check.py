@@ -39,6 +39,10 @@ Rules
                       key counts as "happened by the horizon" (or its condition on the
                       date) on every day, so news after the event still moves its date
                       (effects are not time-varying); located at the key
+``impossible-news``   the observations learnt by a day cannot all hold in the scenario
+                      (P = 0: ``signing.date <= 2025-01-15``, then ``signing.date >
+                      2025-02-01``), so no forecast can be made from the file (``run``
+                      refuses it); located at the first entry of that day
 ``exact-skipped``     exact inference cannot answer (the model or a question is too
                       wide, or a question compares a driver with another driver), so
                       the rules above that need it were not checked there
@@ -462,15 +466,41 @@ def _dates_used(sc: Scenario, text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _check_open_past(sc: Scenario, rep: _Report) -> None:
+def _check_news(sc: Scenario, rep: _Report) -> dt.date | None:
+    """``impossible-news``: the first observation day whose news, with the news before it,
+    cannot all hold in the scenario (P = 0 by exact inference): ``run`` and ``report``
+    refuse such a file. Returns that day (``None``: every day's news can hold, or exact
+    inference does not answer)."""
+    from pactsim.results.exact import exact
+
+    first: dict[dt.date, int] = {}
+    for i, obs in enumerate(sc.observations):
+        first.setdefault(obs.date, i)
+    for day in sorted(first):
+        try:
+            exact(sc, observations=False, evidence=list(sc.findings(day)))
+        except ConditionError as err:
+            at = min(i for i, o in enumerate(sc.observations) if o.date == day)
+            rep.add("impossible-news", ("observations", at, "evidence"),
+                    f"the news to {day} cannot all hold in this scenario: {err} (one "
+                    "entry is wrong, or the model rules out what happened)")
+            return day
+        except (ModelTooWideError, ExactUnsupportedError):
+            return None  # open-past notes the check it skipped
+    return None
+
+
+def _check_open_past(sc: Scenario, rep: _Report, until: dt.date | None = None) -> None:
     """``open-past``: per observation day, each dated node the day's entries speak of, by
-    exact inference given every observation learnt by that day."""
+    exact inference given every observation learnt by that day (days before ``until``,
+    the day the news stopped being possible, when there is one)."""
     from pactsim.results.exact import exact
 
     days: dict[dt.date, list[tuple[int, list[str]]]] = {}
     for i, obs in enumerate(sc.observations):
         dated = _dates_used(sc, obs.evidence)
-        if dated and obs.date > sc.as_of + dt.timedelta(days=1):
+        if dated and obs.date > sc.as_of + dt.timedelta(days=1) and \
+                (until is None or obs.date < until):
             days.setdefault(obs.date, []).append((i, dated))
     for day in sorted(days):
         try:
@@ -705,7 +735,7 @@ def check(scenario: Scenario) -> list[Finding]:
         if key not in cited:
             rep.add("unused-source", ("sources", key), f"source '{key}' is not cited by any node")
     _check_attributes(sc, ex, used, rep)
-    _check_open_past(sc, rep)
+    _check_open_past(sc, rep, _check_news(sc, rep) if sc.observations else None)
     _check_look_ahead(sc, rep)
     return sorted(rep.findings, key=lambda f: (f.line or 0, f.column or 0, f.rule))
 

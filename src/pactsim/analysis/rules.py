@@ -7,4 +7,4 @@ __all__ = ["RULES"]
 
 RULES = ("never-true", "always-true", "unreachable-row", "constant-question", "unused-driver",
          "unused-source", "never-in-time", "exact-skipped", "never-outcome", "unused-attribute",
-         "constant-comparison", "never-value", "open-past", "look-ahead")
+         "constant-comparison", "never-value", "open-past", "look-ahead", "impossible-news")
