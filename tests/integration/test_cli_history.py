@@ -115,3 +115,18 @@ def test_a_source_shared_by_a_days_observations_is_shown_once(
     code, out, _ = call(capsys, "history", path)
     assert code == 0
     assert out.count("source: Radio, 1 Mar") == 1 and out.count("source: Paper, 1 Mar") == 1
+
+
+def test_news_that_cannot_all_hold_is_located_at_its_day(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """history named no file and no line for news that cannot all hold (run does)."""
+    path = tmp_path / "h.yaml"
+    path.write_text("pactsim: 2\nid: h\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                    "events:\n  a: {p: 0.5}\nobservations:\n"
+                    "  - {date: 2025-02-01, source: x, evidence: a}\n"
+                    "  - {date: 2025-03-01, source: y, evidence: not a}\n", encoding="utf-8")
+    for method in ("exact", "montecarlo"):
+        code, out, err = call(capsys, "history", path, "--method", method)
+        assert (code, out) == (2, "")
+        assert err.startswith(f"{path}:9:") and "observations[1].evidence: as of 2025-03-01" \
+            in err, err

@@ -124,6 +124,23 @@ def _impossible(day: dt.date, detail: str) -> ConditionError:
         "call impossible needs softer evidence, or a change of the priors)"))
 
 
+def _located(scenario: Scenario, err: ConditionError) -> ConditionError:
+    """``err`` (``as of DAY: ...``) at the file's first observation of that day:
+    ``file:line:col: observations[i].evidence: ...``, as ``run`` says it."""
+    text = str(err)
+    if not text.startswith("as of "):
+        return err
+    day = text[len("as of "):].split(":", 1)[0]
+    for i, o in enumerate(scenario.observations):
+        if str(o.date) == day:
+            name, line, col = scenario.locate(("observations", i, "evidence"))
+            if name is None or line is None:
+                break
+            where = f"{name}:{line}:{col}:" if col is not None else f"{name}:{line}:"
+            return ConditionError(f"{where} observations[{i}].evidence: {text}")
+    return err
+
+
 def _exact_answers(prior: Scenario, questions: Sequence[str], step: Step) -> list[float]:
     """P(q | the step's findings) for each question, exactly: ``exact(prior,
     evidence=step.findings)`` (junction tree, each configuration weighted by the
@@ -288,14 +305,17 @@ def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
     # do with a scenario's observations, step 0 is the file's priors)
     prior = scenario.with_changes(observations=[]) if scenario.observations else scenario
     rows: list[dict[str, Any]] | None = None
-    if method in ("auto", "exact"):
-        try:
-            rows = _exact_rows(prior, qs, plan)
-        except _REFUSED:
-            if method == "exact":
-                raise
-    if rows is None:
-        rows = _mc_rows(prior, qs, plan, n, seed)
+    try:
+        if method in ("auto", "exact"):
+            try:
+                rows = _exact_rows(prior, qs, plan)
+            except _REFUSED:
+                if method == "exact":
+                    raise
+        if rows is None:
+            rows = _mc_rows(prior, qs, plan, n, seed)
+    except ConditionError as err:  # news that cannot all hold: said at its day's first entry
+        raise _located(scenario, err) from None
     df = pd.DataFrame(rows, columns=list(COLUMNS))
     df.attrs.update({"scenario": scenario.id, "n": n, "seed": seed,
                      "method": df["method"].iloc[0] if len(df) else method,
