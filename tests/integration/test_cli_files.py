@@ -391,3 +391,13 @@ def test_out_onto_standard_output_keeps_the_file_the_shell_opened(tmp_path, spel
     assert out.returncode == 2
     assert "open stream of this process" in one_line(out.stderr)
     assert log.read_text() == "precious earlier line\n"
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_out_with_a_long_name_is_written(tmp_path, capsys, command):
+    """A 250-character name is a valid file name; the temporary beside it (its name plus
+    14 characters) was too long, so such a file could never be written."""
+    out = tmp_path / ("x" * 250)
+    code, _, err = call(capsys, *writer(command, out))
+    assert code == 0, err
+    assert out.is_file() and [p.name for p in tmp_path.iterdir()] == [out.name]

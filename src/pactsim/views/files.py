@@ -127,6 +127,9 @@ def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
                 raise _refused(name, f"is the input {os.fspath(source)}; choose another "
                                      "output file (the input is never overwritten)")
         if not os.access(real, os.W_OK):
+            if _read_only_mount(real):
+                raise _refused(name, "is on a read-only file system; choose an output file "
+                                     "elsewhere")
             raise _refused(name, "the file is read-only; make it writable or choose "
                                  "another output file")
     folder = os.path.dirname(real)
@@ -136,6 +139,15 @@ def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
         raise _refused(name, f"cannot write here: the folder {shown!r} does not exist "
                              "(create it first)")
     return real
+
+
+def _read_only_mount(path: str) -> bool:
+    """Whether ``path`` is on a file system mounted read-only (then no change of the
+    file's mode helps)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # (no statvfs on Windows)
+        return False
 
 
 def _umask() -> int:
@@ -152,8 +164,11 @@ def _temporary(real: str, made: list[str]) -> int:
     file it does not know of.
     """
     folder, base = os.path.split(real)
+    # a name the file system takes whenever the target's does (255 bytes): the base cut
+    # so that the dot, the tag and .tmp (14 bytes) fit
+    short = os.fsdecode(os.fsencode(base)[:200])
     while True:
-        made.append(os.path.join(folder, f".{base}.{os.urandom(4).hex()}.tmp"))
+        made.append(os.path.join(folder, f".{short}.{os.urandom(4).hex()}.tmp"))
         try:
             return os.open(made[-1], _CREATE, 0o600)
         except FileExistsError:  # someone else's file: not ours to remove
