@@ -231,3 +231,20 @@ def test_too_many_draws_to_keep_is_said_in_command_line_words(
     assert err.startswith("keeping 1,000,000,000,000 draws would take about ")
     assert err.rstrip().endswith("; give a smaller -n (this command keeps the draws)")
     assert "keep_draws" not in err and "question" not in err
+
+
+def test_an_oversized_file_is_said_over_the_limit_when_its_size_is_unknown(
+        tmp_path: Path) -> None:
+    """A file read only to one byte past the limit (its size unknown to the system, as
+    /proc/kallsyms) was said to be 500,001 bytes."""
+    from pactsim.errors import ScenarioError
+    from pactsim.language.io import MAX_BYTES
+
+    big = tmp_path / "big.yaml"
+    big.write_text("#" * (MAX_BYTES + 99_999), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=f"the file is {MAX_BYTES + 99_999:,} bytes;"):
+        pactsim.load(big)
+    just = tmp_path / "just.yaml"
+    just.write_text("#" * (MAX_BYTES + 1), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=f"the file is over {MAX_BYTES:,} bytes;"):
+        pactsim.load(just)

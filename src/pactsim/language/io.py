@@ -235,8 +235,11 @@ def load(path: str | os.PathLike[str]) -> Scenario:
         raise ArgumentError(f"load(): path = {_short(raw)} cannot be a file name ({err})") \
             from None
     if size > MAX_BYTES:
+        # (a file whose size the system does not say, such as /proc/kallsyms, was read only
+        # to one byte past the limit: its size is not known, only that it is over)
+        said = f"is {size:,} bytes" if size > MAX_BYTES + 1 else f"is over {MAX_BYTES:,} bytes"
         raise ScenarioError(Problem(
-            f"the file is {size:,} bytes; scenario files are limited to {MAX_BYTES:,} bytes "
+            f"the file {said}; scenario files are limited to {MAX_BYTES:,} bytes "
             "(split it, or check you opened the right file)", path=name, line=1, column=1))
     return loads(data, name=name)
 
