@@ -248,3 +248,20 @@ def test_an_oversized_file_is_said_over_the_limit_when_its_size_is_unknown(
     just.write_text("#" * (MAX_BYTES + 1), encoding="utf-8")
     with pytest.raises(ScenarioError, match=f"the file is over {MAX_BYTES:,} bytes;"):
         pactsim.load(just)
+
+
+def test_a_version_made_after_every_outcome_is_named_not_blamed(tmp_path: Path) -> None:
+    """A version of the backtest as of 2024-07-15 (after the signing on 2024-06-19) was
+    left out silently, and its model's "no signing before as_of" was reported as the
+    outcome being impossible, under the id alone."""
+    from pactsim.analysis.scoring import score
+
+    late = tmp_path / "late.yaml"
+    late.write_text(DPRK.read_text(encoding="utf-8").replace("as_of: 2024-06-01",
+                                                            "as_of: 2024-07-15"),
+                    encoding="utf-8")
+    card = score([DPRK, late], DPRK.with_name("russia-dprk-2024.resolutions.yaml"))
+    assert not [n for n in card.notes if "cannot happen" in n or "cannot both" in n]
+    assert ("russia-dprk-2024 as of 2024-07-15: not scored, every outcome had resolved by "
+            "then (a forecast made knowing them)") in card.notes
+    assert set(card.items.as_of.astype(str)) == {"2024-06-01"}

@@ -542,7 +542,11 @@ def score(
         check_resolutions(r, sc, dates=not several)
         rows += _score_one(forecasts, r, skip_known=several)
         if method != "montecarlo":
-            notes += _clashes(sc, r)
+            notes += _clashes(sc, r, f"{sc.id} (as of {sc.as_of})" if several else sc.id)
+        if several and not any(row["scenario"] == sc.id and row["as_of"] == sc.as_of
+                               for row in rows):
+            notes.append(f"{sc.id} as of {sc.as_of}: not scored, every outcome had resolved "
+                         "by then (a forecast made knowing them)")
     items = pd.DataFrame(rows, columns=_ITEM_COLUMNS)
     # a file with news is a series of forecasts: its priors, then one after each day of
     # news; the track record averages them over the days each item was open
@@ -574,16 +578,21 @@ def score(
 MAX_CLASH_ITEMS = 200
 
 
-def _clashes(sc: Scenario, res: Resolutions) -> list[str]:
+def _clashes(sc: Scenario, res: Resolutions, who: str | None = None) -> list[str]:
     """Resolved outcomes that cannot all hold in the scenario (exact P = 0): each one that
     cannot hold with those before it, named with one it cannot hold with. A file is
     wrong, or the model is (a clause resolved true whose pillar is resolved false, a
     question's answer that contradicts the nodes it reads). Exact inference only; a
-    scenario it refuses is said to be unchecked."""
+    scenario it refuses is said to be unchecked. Outcomes resolved by the scenario's
+    ``as_of`` are left out (a later version was written knowing them: they are not
+    scored with it). ``who`` names the scenario in the notes (default: its id)."""
+    who = who or sc.id
     facts: list[tuple[str, str]] = []  # (item, expression that it came out so)
     for o in list(res.outcomes.values())[:MAX_CLASH_ITEMS]:
         known = o.name in sc.nodes or o.name in sc.questions
         if o.value is None or o.given is not None or not known:
+            continue
+        if o.resolved is not None and o.resolved <= sc.as_of:
             continue
         if isinstance(o.value, bool):
             facts.append((o.name, o.name if o.value else f"not ({o.name})"))
@@ -598,7 +607,7 @@ def _clashes(sc: Scenario, res: Resolutions) -> list[str]:
     try:
         ex = exact(sc, observations=False)
     except refused as err:
-        return [f"{sc.id}: resolved outcomes not checked together (exact inference: "
+        return [f"{who}: resolved outcomes not checked together (exact inference: "
                 f"{str(err).split(';')[0]})"]
 
     def never(expr: str) -> bool | None:  # P(expr) = 0; None: exact inference refuses it
@@ -612,7 +621,7 @@ def _clashes(sc: Scenario, res: Resolutions) -> list[str]:
     budget = MAX_CLASH_QUERIES
     for name, expr in facts:
         if never(expr):
-            out.append(f"{sc.id}: {name} ({expr}) cannot happen in the scenario at all")
+            out.append(f"{who}: {name} ({expr}) cannot happen in the scenario at all")
             continue
         joint = never(" and ".join(f"({e})" for _, e in [*held, (name, expr)])) \
             if held else False
@@ -629,11 +638,11 @@ def _clashes(sc: Scenario, res: Resolutions) -> list[str]:
                 other = n
                 break
         if other is not None:
-            out.append(f"{sc.id}: the resolved outcomes of {name} ({expr}) and {other} "
+            out.append(f"{who}: the resolved outcomes of {name} ({expr}) and {other} "
                        "cannot both hold in the scenario: one of the files is wrong, or the "
                        "model")
         elif joint:
-            out.append(f"{sc.id}: the resolved outcome of {name} ({expr}) cannot hold with "
+            out.append(f"{who}: the resolved outcome of {name} ({expr}) cannot hold with "
                        "those before it: one of the files is wrong, or the model")
         else:  # too wide to say, and no pair is impossible: kept among those tested with
             held.append((name, expr))
