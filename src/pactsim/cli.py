@@ -1422,9 +1422,28 @@ def _status(code: Any) -> int:
     return int(code) if isinstance(code, int) else 1
 
 
+#: Findings given on the command line at most (pactsim.language.evidence.MAX_FINDINGS).
+_MAX_FINDINGS_ARGS = 1_000
+
+
+def _too_many_findings(argv: Sequence[str]) -> str:
+    """The refusal of more ``--evidence``/``--soft`` options than findings are accepted,
+    said before argparse reads them (it takes quadratic time over many options: 20,000
+    took 12 s to be refused); ``""`` when there are not too many."""
+    count = sum(1 for a in argv if isinstance(a, str)
+                and (a in ("--evidence", "--soft") or a.startswith(("--evidence=", "--soft="))))
+    if count > _MAX_FINDINGS_ARGS:
+        return f"evidence: {count:,} findings; at most {_MAX_FINDINGS_ARGS:,}"
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pactsim`` console script; returns the exit status."""
     parser = build_parser()
+    many = _too_many_findings(sys.argv[1:] if argv is None else argv)
+    if many:
+        _say(many)
+        return 2
     try:
         args = parser.parse_args(argv)
     except SystemExit as done:  # --help, --version, or a usage error (already printed)

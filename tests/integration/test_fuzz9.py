@@ -265,3 +265,18 @@ def test_a_version_made_after_every_outcome_is_named_not_blamed(tmp_path: Path) 
     assert ("russia-dprk-2024 as of 2024-07-15: not scored, every outcome had resolved by "
             "then (a forecast made knowing them)") in card.notes
     assert set(card.items.as_of.astype(str)) == {"2024-06-01"}
+
+
+def test_too_many_findings_are_refused_before_they_are_read(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """20,000 --evidence options took 12 s to refuse (argparse reads options in quadratic
+    time); the count is now checked first, against the API's own limit."""
+    from pactsim.cli import _MAX_FINDINGS_ARGS
+    from pactsim.language.evidence import MAX_FINDINGS
+
+    assert _MAX_FINDINGS_ARGS == MAX_FINDINGS
+    small = ROOT / "scenarios" / "analytic-independent.yaml"
+    code, out, err = call(capsys, "run", small, *["--evidence", "a"] * 1_001,
+                          *["--soft=a:2"] * 5)
+    assert (code, out) == (2, "")
+    assert err.strip() == "evidence: 1,006 findings; at most 1,000"
