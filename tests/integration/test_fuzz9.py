@@ -280,3 +280,18 @@ def test_too_many_findings_are_refused_before_they_are_read(
                           *["--soft=a:2"] * 5)
     assert (code, out) == (2, "")
     assert err.strip() == "evidence: 1,006 findings; at most 1,000"
+
+
+def test_a_forecast_or_resolution_file_given_as_a_scenario_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """run's JSON given back as a scenario got a line per missing field (it has sections
+    such as questions), and so did a resolution file given to run."""
+    small = ROOT / "scenarios" / "analytic-independent.yaml"
+    out = tmp_path / "f.json"
+    assert call(capsys, "run", small, "--json", "-n", "1000", "-o", out)[0] == 0
+    code, _, err = call(capsys, "run", out)
+    assert code == 2 and err.count("\n") == 1
+    assert "not a scenario: a forecast written by `pactsim run --format json`" in err
+    assert "(id 'analytic-independent')" in err
+    code, _, err = call(capsys, "run", DPRK.with_name("russia-dprk-2024.resolutions.yaml"))
+    assert code == 2 and err.count("\n") == 1 and "not a scenario: a resolution file" in err

@@ -680,6 +680,17 @@ def _not_a_scenario(c: _Checker, data: Mapping[Any, Any], allowed_top: Sequence[
     """Report one problem, and say so, when `data` has none of a scenario's own keys and
     some unknown one (a JSON schema, a config file): not a line per key. A mapping with
     a known section, or only ``title``/``description``, or nothing, is checked as usual."""
+    if "pactsim_forecast" in data:  # pactsim run --format json: it has `questions` too
+        run = data.get("run")
+        made = run.get("scenario_id") if isinstance(run, Mapping) else None
+        c.report((), "not a scenario: a forecast written by `pactsim run --format json` "
+                 "(pactsim_forecast); give the scenario file it was made from"
+                 + (f" (id {shown(made, 40)})" if isinstance(made, str) else ""))
+        return True
+    if "resolutions" in data and "pactsim" not in data:
+        c.report((), "not a scenario: a resolution file (resolutions:); give it to `pactsim "
+                 "score SCENARIO -r FILE` (pactsim.score in Python) with its scenario")
+        return True
     own = [k for k in allowed_top if k not in _GENERIC_TOP]
     known = {*own, "extends", "set"}
     if any(k in known or (isinstance(k, str) and k.strip().lower().replace("-", "_") in known)
