@@ -295,3 +295,22 @@ def test_a_forecast_or_resolution_file_given_as_a_scenario_is_named(
     assert "(id 'analytic-independent')" in err
     code, _, err = call(capsys, "run", DPRK.with_name("russia-dprk-2024.resolutions.yaml"))
     assert code == 2 and err.count("\n") == 1 and "not a scenario: a resolution file" in err
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    ("events:\n  s\u0430nctions: {p: 0.5}\n",
+     "it holds '\u0430' (U+0430 CYRILLIC SMALL LETTER A), not an ASCII letter: retype it"),
+    ("events:\n  cafe\u0301: {p: 0.5}\n",
+     "it holds '\u0301' (U+0301 COMBINING ACUTE ACCENT), not an ASCII letter"),
+    ("events:\n  a: {p: 0.5}\nquestions:\n  q: \u0430\n",
+     "unexpected character '\u0430' (U+0430 CYRILLIC SMALL LETTER A, not ASCII)"),
+])
+def test_a_look_alike_letter_is_named(body: str, said: str) -> None:
+    """A Cyrillic a looks like a Latin one: the message said the name was not snake_case
+    (or suggested the same-looking word) without saying which character is wrong."""
+    from pactsim.errors import ScenarioError
+
+    head = "pactsim: 1\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(head + body)
+    assert said in str(err.value)

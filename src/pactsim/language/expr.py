@@ -252,7 +252,13 @@ def _tokens(text: str) -> list[_Tok]:
     while pos < len(text):
         if (m := _TOKEN.match(text, pos)) is None:
             what = "names, numbers, dates, and/or/not, comparisons and functions"
-            _fail(f"unexpected character {text[pos]!r} (expressions use {what})", pos)
+            ch = text[pos]
+            named = ""
+            if ord(ch) > 127:  # a look-alike pasted from a document: say which it is
+                import unicodedata
+
+                named = f" (U+{ord(ch):04X} {unicodedata.name(ch, '?')}, not ASCII)"
+            _fail(f"unexpected character {ch!r}{named} (expressions use {what})", pos)
         kind, tok, low = m.lastgroup or "", m.group(), m.group().lower()
         if kind == "name" and tok != low and low in _KEYWORDS:
             _fail(f"'{tok}' must be written '{low}' (keywords are lower-case)", pos)

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pactsim.errors import Problem, ScenarioError, Suggestions
+from pactsim.errors import Problem, ScenarioError, Suggestions, printable
 from pactsim.language import attributes as _attrs
 from pactsim.language import expr as _expr
 from pactsim.language._yaml import Key, Located
@@ -317,6 +317,8 @@ class _Checker:
             return (f"{head}: clauses belong under pillars, not under {where} (move them to "
                     "`pillars: NAME: clauses:`, or make this a pillar)")
         head += f" (allowed here: {', '.join(allowed)})"
+        if _non_ascii(name):
+            return head + _non_ascii(name)
         comma = _comma_split(data, name)
         if comma is not None:
             return f"{head}: {comma}"
@@ -428,6 +430,24 @@ class _Checker:
 _NOTHING = object()
 
 
+def _non_ascii(name: object) -> str:
+    """``"; it holds 'а' (U+0430 CYRILLIC SMALL LETTER A), not an ASCII letter"`` for the
+    first character of a name outside ASCII (a look-alike pasted from a document, an
+    accent), else ``""``: the name may look right and still be refused."""
+    if not isinstance(name, str):
+        return ""
+    ch = next((x for x in name if ord(x) > 127), None)
+    if ch is None:
+        return ""
+    import unicodedata
+
+    what = unicodedata.name(ch, "")
+    letter = "an ASCII letter" if ch.isalpha() or unicodedata.category(ch).startswith("M") \
+        else "ASCII"
+    return (f"; it holds {printable(ch)!r} (U+{ord(ch):04X}{' ' + what if what else ''}), "
+            f"not {letter}: retype it")
+
+
 def _comma_split(data: Mapping[Any, Any] | None, name: Key) -> str | None:
     """The fix when YAML's flow style read a decimal comma as two fields: `{p: 0,3}`
     is `{p: 0, 3: null}`, so field ``3`` follows ``p: 0``."""
@@ -482,7 +502,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             above = c.empty_above(data, k)
             hint = _indent_hint(above, k) if above is not None else c.suggest(k, allowed_top)
             c.report((k,), f"unknown section {shown(k)} (allowed: {', '.join(allowed_top)})"
-                     + hint, key=True, value=k)
+                     + (_non_ascii(k) or hint), key=True, value=k)
     meta = _check_meta(c, data)
 
     # -- structure, node by node -------------------------------------------
@@ -496,7 +516,8 @@ def validate(located: Located, source_text: str = "") -> Scenario:
             c.report(
                 path,
                 f"name {shown(name)} is not snake_case (names start with a lowercase letter, "
-                "then lowercase letters, digits or _; e.g. su35_sale)" + _truth(name),
+                "then lowercase letters, digits or _; e.g. su35_sale)" + _truth(name)
+                + _non_ascii(name),
                 key=True, value=name,
             )
             return
@@ -1042,7 +1063,7 @@ def _check_levels(c: _Checker, name: str, path: Path, n: Node, written: set[str]
         if not isinstance(x, str) or not NAME_PATTERN.match(x):
             at = (*where, x) if isinstance(n.levels, dict) else where
             c.report(at, f"outcome {shown(x)} is not snake_case (outcomes are named like nodes: "
-                     "lowercase letters, digits or _, e.g. binding_treaty)",
+                     "lowercase letters, digits or _, e.g. binding_treaty)" + _non_ascii(x),
                      key=isinstance(n.levels, dict), value=x)
         elif x in RESERVED_NAMES:
             at = (*where, x) if isinstance(n.levels, dict) else where
