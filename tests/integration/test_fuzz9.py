@@ -314,3 +314,19 @@ def test_a_look_alike_letter_is_named(body: str, said: str) -> None:
     with pytest.raises(ScenarioError) as err:
         pactsim.loads(head + body)
     assert said in str(err.value)
+
+
+@pytest.mark.parametrize(("char", "name"), [("\u2028", "LINE SEPARATOR"),
+                                            ("\u2029", "PARAGRAPH SEPARATOR"),
+                                            ("\x85", "NEXT LINE")])
+def test_a_line_separator_is_named_at_its_place(char: str, name: str) -> None:
+    """U+2028 in a comment read as a line break: "this line is indented 8 spaces"."""
+    from pactsim.errors import ScenarioError
+
+    text = f"pactsim: 1\n# Paris{char}Berlin\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name="ls.yaml")
+    (problem,) = err.value.problems
+    assert (problem.line, problem.column) == (2, 8)
+    assert problem.message.startswith(f"character U+{ord(char):04X} ({name}) here: YAML reads "
+                                      "it as a line break")

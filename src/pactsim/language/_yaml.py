@@ -438,6 +438,11 @@ def _decode(source: str | bytes) -> str:
                     "decoded; save the file as UTF-8)", where) from None
 
 
+#: Characters YAML reads as line breaks though editors show them as spaces, or nothing.
+_ODD_BREAKS = {0x85: "NEXT LINE", 0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH SEPARATOR"}
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
 def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = False,
                what: str = "scenario") -> Located:
     """Parse one YAML document safely into plain data plus positions.
@@ -482,6 +487,14 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = Fa
             # before ruamel, which rejects e.g. a lone tab
             raise _Stop(_EMPTY.replace("is empty", "is empty: it has only comments", 1)
                         if text.strip() else _EMPTY)
+        odd = _ODD_BREAK.search(text)
+        if odd is not None:  # YAML takes these for line breaks, which an editor may not show
+            start = text.rfind("\n", 0, odd.start()) + 1
+            code = ord(odd.group())
+            raise _Stop(f"character U+{code:04X} ({_ODD_BREAKS[code]}) here: YAML reads it as "
+                        "a line break, which the file does not show; delete it, or replace it "
+                        "with a space", (text.count("\n", 0, odd.start()) + 1,
+                                         odd.start() - start + 1))
         yaml = YAML(typ="rt")
         # the plain (not round-trip) scanner and parser: no comment bookkeeping, ~2x faster
         yaml.Composer, yaml.Scanner, yaml.Parser = _Composer, _Scanner, Parser
