@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 from pactsim._version import __version__
 from pactsim.analysis.rules import RULES as CHECK_RULES  # names only: light
-from pactsim.errors import PactsimError, PactsimWarning, printable
+from pactsim.errors import PactsimError, PactsimWarning, elided, printable
 
 __all__ = ["EXIT_STATUS", "build_parser", "main"]
 
@@ -1332,6 +1332,9 @@ def _worker_died(err: BaseException | None) -> bool:
 _API_PREFIX = re.compile(r"^(pool|score|history|diff|sensitivity|sweep|spreads?)\(\): ")
 
 
+#: Characters of one line of a message at most (the middle of a longer one is left out).
+_MAX_LINE = 2_000
+
 #: The Python advice when kept draws would not fit (the command line has no keep_draws).
 _KEEP_ADVICE = ("; use keep_draws=False (every summary still works; only new expressions and "
                 "to_frame() need the draws) or fewer draws")
@@ -1347,7 +1350,9 @@ def _failure(err: BaseException) -> tuple[str, int] | None:
         return f"pactsim: {err}{hint}", 3
     if isinstance(err, PactsimError):
         line = _API_PREFIX.sub(lambda m: f"pactsim {m.group(1)}: ", str(err), count=1)
-        return line.replace(_KEEP_ADVICE, "; give a smaller -n (this command keeps the draws)"), 2
+        line = line.replace(_KEEP_ADVICE, "; give a smaller -n (this command keeps the draws)")
+        # a long expression echoed whole (10 kB of stderr): each line cut in the middle
+        return "\n".join(elided(x, _MAX_LINE) for x in line.split("\n")), 2
     if isinstance(err, MemoryError):
         return ("pactsim: out of memory; try a smaller -n or fewer --workers, or, where exact "
                 "inference is used (--method), --method mc or a nearer horizon"), 3

@@ -330,3 +330,16 @@ def test_a_line_separator_is_named_at_its_place(char: str, name: str) -> None:
     assert (problem.line, problem.column) == (2, 8)
     assert problem.message.startswith(f"character U+{ord(char):04X} ({name}) here: YAML reads "
                                       "it as a line break")
+
+
+@pytest.mark.parametrize("command", ["sensitivity", "diff"])
+def test_a_long_expression_is_not_echoed_whole(capsys: pytest.CaptureFixture[str],
+                                               command: str) -> None:
+    """A 12,500-character -q was quoted almost whole in its error (13 kB of stderr)."""
+    small = ROOT / "scenarios" / "analytic-independent.yaml"
+    q = " or ".join(["a"] * 2500) + " and nosuch"
+    args = [small] if command == "sensitivity" else [small, small]
+    code, out, err = call(capsys, command, *args, "-q", q)
+    assert (code, out) == (2, "")
+    assert len(err) < 2_100 and "characters left out" in err
+    assert err.rstrip().endswith(")")  # the end of the message, with its advice, is kept
