@@ -343,3 +343,23 @@ def test_a_long_expression_is_not_echoed_whole(capsys: pytest.CaptureFixture[str
     assert (code, out) == (2, "")
     assert len(err) < 2_100 and "characters left out" in err
     assert "split it into several questions" in err  # the end, with its advice, is kept
+
+
+def test_history_of_a_file_without_questions_says_so(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "nq.yaml"
+    path.write_text("pactsim: 1\nid: nq\nas_of: 2025-01-01\nhorizon: 2025-12-31\n",
+                    encoding="utf-8")
+    code, out, _ = call(capsys, "history", path)
+    assert code == 0
+    assert out == ("Forecast history of nq: no true/false question to follow (the file asks "
+                   "none); name one (-q Q, or history(sc, questions=[...]))\n")
+
+
+def test_a_huge_k_is_said_to_be_too_large() -> None:
+    from pactsim.errors import ScenarioError
+
+    head = "pactsim: 1\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n  a: {p: 0.5}\n"
+    with pytest.raises(ScenarioError, match=r"at_least\(\): k = 99999999999999999999… is "
+                                            "larger than any number of arguments"):
+        pactsim.loads(head + "questions:\n  q: at_least(99999999999999999999999, a)\n")

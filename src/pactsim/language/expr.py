@@ -412,6 +412,9 @@ class _Parser:
         k = None
         if func in _K_CMP:
             tok = self.take()
+            if tok.kind == "num" and tok.text.isdigit() and len(tok.text) > 9:
+                _fail(f"{func}(): k = {tok.text[:20]}{'…' * (len(tok.text) > 20)} is larger "
+                      "than any number of arguments (at most 999,999,999)", tok.start)
             if tok.kind != "num" or not tok.text.isdigit() or len(tok.text) > 9:
                 fix = f"as in {func}(2, a, b, c); found {_desc(tok)}"
                 _fail(f"{func}() needs a whole number k >= 0 first, {fix}", tok.start)
