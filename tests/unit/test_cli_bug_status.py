@@ -1,5 +1,5 @@
 """A failure nothing explains (a bug in pactsim) exits 4 with its traceback and a request
-to report it; ``--debug`` still raises it; the help and the README list status 4."""
+to report it, with ``--debug`` too; the help and the README list status 4."""
 
 from __future__ import annotations
 
@@ -29,10 +29,13 @@ def test_a_bug_exits_4_with_its_traceback(monkeypatch: pytest.MonkeyPatch,
     assert last.startswith(f"pactsim {__version__}: internal error") and "report" in last
 
 
-def test_debug_raises_the_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_debug_shows_the_bug_once_and_exits_4(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """--debug re-raised, so a bug exited 1 (check's status for findings)."""
     monkeypatch.setattr(jsonschema, "json_schema", _broken)
-    with pytest.raises(RuntimeError, match="a planted bug"):
-        main(["schema", "--debug"])
+    assert main(["schema", "--debug"]) == 4
+    err = capsys.readouterr().err
+    assert err.count("Traceback") == 1 and "RuntimeError: a planted bug" in err
 
 
 def test_a_users_mistake_is_still_one_line_and_2(tmp_path: Path,
