@@ -363,3 +363,13 @@ def test_a_huge_k_is_said_to_be_too_large() -> None:
     with pytest.raises(ScenarioError, match=r"at_least\(\): k = 99999999999999999999… is "
                                             "larger than any number of arguments"):
         pactsim.loads(head + "questions:\n  q: at_least(99999999999999999999999, a)\n")
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\x85"])
+def test_a_line_separator_inside_a_value_still_loads(char: str) -> None:
+    """Refusing them everywhere refused files that loaded (text pasted from the web)."""
+    text = ("pactsim: 1\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+            f'  e1: {{p: 0.3, why: "pasted from a web page{char}second line"}}\n'
+            f"  e2: {{p: 0.3, why: plain{char}text}}\n")
+    sc = pactsim.loads(text)
+    assert sc.nodes["e1"].spec.why.startswith("pasted from a web page")

@@ -443,6 +443,29 @@ _ODD_BREAKS = {0x85: "NEXT LINE", 0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH S
 _ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
+def _in_comment(before: str) -> bool:
+    """Whether the end of ``before`` (a line up to a character) is inside a comment: a
+    ``#`` at the start or after a space, outside quotes."""
+    quote = ""
+    for i, ch in enumerate(before):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and (i == 0 or before[i - 1] in " \t"):
+            return True
+    return False
+
+
+def _odd_break(text: str, m: re.Match[str]) -> _Stop:
+    start = text.rfind("\n", 0, m.start()) + 1
+    code = ord(m.group())
+    return _Stop(f"character U+{code:04X} ({_ODD_BREAKS[code]}) here: YAML reads it as a line "
+                 "break, which the file does not show; delete it, or replace it with a space",
+                 (text.count("\n", 0, m.start()) + 1, m.start() - start + 1))
+
+
 def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = False,
                what: str = "scenario") -> Located:
     """Parse one YAML document safely into plain data plus positions.
@@ -487,14 +510,13 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = Fa
             # before ruamel, which rejects e.g. a lone tab
             raise _Stop(_EMPTY.replace("is empty", "is empty: it has only comments", 1)
                         if text.strip() else _EMPTY)
-        odd = _ODD_BREAK.search(text)
-        if odd is not None:  # YAML takes these for line breaks, which an editor may not show
-            start = text.rfind("\n", 0, odd.start()) + 1
-            code = ord(odd.group())
-            raise _Stop(f"character U+{code:04X} ({_ODD_BREAKS[code]}) here: YAML reads it as "
-                        "a line break, which the file does not show; delete it, or replace it "
-                        "with a space", (text.count("\n", 0, odd.start()) + 1,
-                                         odd.start() - start + 1))
+        # YAML takes these for line breaks, which an editor may not show: in a comment the
+        # rest of the line would become YAML (refused here); in a value it is read as a
+        # space, unless the file then fails to parse (named below, where it happened)
+        odd = list(_ODD_BREAK.finditer(text))
+        for m in odd:
+            if _in_comment(text[text.rfind("\n", 0, m.start()) + 1:m.start()]):
+                raise _odd_break(text, m)
         yaml = YAML(typ="rt")
         # the plain (not round-trip) scanner and parser: no comment bookkeeping, ~2x faster
         yaml.Composer, yaml.Scanner, yaml.Parser = _Composer, _Scanner, Parser
@@ -508,7 +530,11 @@ def parse_yaml(source: str | bytes, *, name: str = "<scenario>", soft: bool = Fa
                         where) from None
         except RecursionError:
             raise _Stop(_DEEP) from None
-        except (_Stop, YAMLError):
+        except YAMLError:
+            if odd:
+                raise _odd_break(text, odd[0]) from None
+            raise
+        except _Stop:
             raise
         except Exception as exc:  # a ruamel bug must still surface as a located error
             raise _Stop(f"cannot read this YAML ({type(exc).__name__}: {exc})") from exc
