@@ -377,14 +377,22 @@ def test_out_dash_is_refused(tmp_path, capsys, command, monkeypatch):
 
 
 @linux_only
-@pytest.mark.parametrize("spelling", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "link"])
+@pytest.mark.parametrize("spelling", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "link",
+                                      "folder link", "proc link"])
 def test_out_onto_standard_output_keeps_the_file_the_shell_opened(tmp_path, spelling):
-    """``-o /dev/stdout >> log`` renamed a new file over log: what it held was lost."""
+    """``-o /dev/stdout >> log`` renamed a new file over log: what it held was lost (also
+    through a linked folder: fdlink -> /dev/fd, then fdlink/1)."""
     log = tmp_path / "log.txt"
     log.write_text("precious earlier line\n")
     if spelling == "link":
         (tmp_path / "link").symlink_to("/dev/stdout")
         spelling = str(tmp_path / "link")
+    elif spelling == "folder link":
+        (tmp_path / "fdlink").symlink_to("/dev/fd")
+        spelling = str(tmp_path / "fdlink" / "1")
+    elif spelling == "proc link":
+        (tmp_path / "selflink").symlink_to("/proc/self")
+        spelling = str(tmp_path / "selflink" / "fd" / "1")
     with open(log, "a") as out_file:
         out = _pactsim("run", str(SMALL), "-n", "1000", "--seed", "1", "-o", spelling,
                        stdout=out_file)

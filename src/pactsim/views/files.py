@@ -68,7 +68,11 @@ def _descriptor(name: str) -> bool:
         except OSError:  # not a link (or gone): the chain ends here
             break
         p = os.path.normpath(os.path.join(os.path.dirname(p), target))
-    return os.path.realpath(name).startswith("/proc/")
+    # a folder on the way may be the link (fdlink -> /dev/fd, then fdlink/1): the folder's
+    # real place is /proc/<pid>/fd, though the name's own real path is the file behind it
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(name)))
+    return os.path.realpath(name).startswith("/proc/") or folder.startswith("/proc/") or \
+        folder == "/dev/fd"
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
