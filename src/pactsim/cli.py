@@ -677,7 +677,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from pactsim.language.io import load
 
     loaded = [load(f) for f in args.files]
-    args.scenario_files = {sc.id: f for sc, f in zip(loaded, args.files, strict=True)}
+    args.scenario_files = {f"{sc.id} (as of {sc.as_of})": f
+                           for sc, f in zip(loaded, args.files, strict=True)}
     inputs = _with_bases(args.out, inputs, *loaded)
     card = score(args.files, args.resolutions, method=_method(args, "montecarlo"),
                  n=_engine_limits()[0] if args.n is None else args.n,
@@ -1329,7 +1330,7 @@ def _worker_died(err: BaseException | None) -> bool:
 
 #: A message of the Python function a command calls starts with its name (``pool(): ``);
 #: the command line says the command instead (``pactsim pool: ``).
-_API_PREFIX = re.compile(r"^(pool|score|history|diff|sensitivity|sweep|spreads?)\(\): ")
+_API_PREFIX = re.compile(r"^(pool|score|history|diff|sensitivity)\(\): ")
 
 
 #: Characters of one line of a message at most (the middle of a longer one is left out).
@@ -1375,6 +1376,7 @@ _PYTHON_ADVICE = (
      "; Monte Carlo applies odds parents draw by draw"),
     (re.compile(r"(;|:) use pactsim\.simulate$"), ""),
     (re.compile(r"pactsim\.simulate\(\.\.\., evidence=\.\.\.\)"), "Monte Carlo"),
+    (re.compile(r"needs Monte Carlo \(pactsim\.simulate\)"), "needs Monte Carlo"),
     (re.compile(r"\(pactsim\.simulate\)"), "(Monte Carlo)"),
     (re.compile(r"\babove max_table="), "above the limit of "),
     (re.compile(r"\babove \d+ × max_table = "), "above the limit of "),
@@ -1401,7 +1403,7 @@ def _refusal(line: str, err: BaseException, args: argparse.Namespace) -> str:
             line = f"{printable(path)}: " + line[len(f"scenario {sid}: "):]
             break
     file = getattr(args, "file", None)
-    if isinstance(file, str) and not line.startswith(f"{file}:"):
+    if isinstance(file, str) and not line.startswith(f"{printable(file)}:"):
         line = f"{printable(file)}: {line}"
     return line
 

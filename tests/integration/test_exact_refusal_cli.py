@@ -174,3 +174,25 @@ def test_run_warns_when_the_evidence_leaves_few_draws(capsys: pytest.CaptureFixt
     code, out, err = call(capsys, "run", path, "--evidence", "a", "-n", "2000", "--seed", "1",
                           "--spread", "0")
     assert code == 0 and "effective sample size" not in err  # half the draws: no warning
+
+
+def test_refusals_name_the_version_and_the_side_refused(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """score with two versions of one id named the last file; diff named no side when a
+    question (not the model) was refused; and "needs Monte Carlo (Monte Carlo)"."""
+    text = ("pactsim: 1\nid: d\nas_of: {as_of}\nhorizon: 2025-12-31\n"
+            "drivers:\n  x: {{dist: normal, mean: 0, sd: 1}}\n  y: {{dist: normal, mean: 0, "
+            "sd: 1}}\nevents:\n  a: {{p: 0.5, odds: {{x: 1.2, y: 1.2}}}}\n"
+            "questions:\n  q: {q}\n")
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(text.format(as_of="2025-01-01", q="x > y"), encoding="utf-8")
+    new.write_text(text.format(as_of="2025-02-01", q="x > 0.3"), encoding="utf-8")
+    res = tmp_path / "d.res.yaml"
+    res.write_text("resolutions: 1\nscenario: d\nsources: {s: a wire}\noutcomes:\n"
+                   "  q: {outcome: true, resolved: 2025-06-01, source: s}\n", encoding="utf-8")
+    for order in ([old, new], [new, old]):
+        code, _, err = call(capsys, "score", *order, "-r", res, "--method", "exact")
+        assert code == 2 and err.startswith(f"{old}: exact inference compares a driver"), err
+    code, _, err = call(capsys, "diff", new, old, "-q", "q", "--method", "exact")
+    assert code == 2 and err.startswith(f"{old}: exact inference compares a driver"), err
+    assert "(Monte Carlo)" not in err and "needs Monte Carlo (here:" in err

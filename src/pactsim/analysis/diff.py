@@ -879,11 +879,14 @@ def _rows_exact_or_mc(runs: _Runs, rng: np.random.Generator) -> tuple[list[tuple
     def exact_frames(what: Callable[[Any], pd.DataFrame]) -> tuple[Any, Any] | None:
         if runs.exact_a is None:
             return None
+        side = "A"
         try:
-            return what(runs.exact_a), what(runs.exact_b)
+            a = what(runs.exact_a)
+            side = "B"
+            return a, what(runs.exact_b)
         except _REFUSED as err:
-            if runs.method == "exact":
-                raise
+            if runs.method == "exact":  # which file was refused
+                raise refused_in(err, f"scenario {side}") from None
             notes.append(f"exact inference refused some items ({_first_line(err)}); they "
                          "are estimated by Monte Carlo")
             return None

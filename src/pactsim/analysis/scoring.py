@@ -149,7 +149,7 @@ class _Forecast:
                 self.ex = exact(sc, evidence=list(findings) or None, observations=False)
             except (ExactUnsupportedError, ModelTooWideError) as err:
                 if method == "exact":
-                    raise refused_in(err, f"scenario {sc.id}") from None
+                    raise refused_in(err, f"scenario {sc.id} (as of {sc.as_of})") from None
 
     def mc(self) -> Results:
         if self._mc is None:
@@ -164,7 +164,8 @@ class _Forecast:
                 return float(self.ex.prob(expr, given=given)), 0.0, "exact"
             except (ExactUnsupportedError, ModelTooWideError) as err:  # this item: MC
                 if self.method == "exact":
-                    raise refused_in(err, f"scenario {self.sc.id}") from None
+                    raise refused_in(err, f"scenario {self.sc.id} (as of {self.sc.as_of})") \
+                        from None
         est = self.mc().prob(expr, given=given)
         return float(est.value), float(est.stderr), "montecarlo"
 
@@ -175,7 +176,8 @@ class _Forecast:
                 return self.ex.date_cdf(node)["p"].to_numpy(dtype=float), "exact"
             except (ExactUnsupportedError, ModelTooWideError) as err:
                 if self.method == "exact":
-                    raise refused_in(err, f"scenario {self.sc.id}") from None
+                    raise refused_in(err, f"scenario {self.sc.id} (as of {self.sc.as_of})") \
+                        from None
         return self.mc().date_cdf(node)["p"].to_numpy(dtype=float), "montecarlo"
 
 
