@@ -1437,8 +1437,14 @@ def _too_many_findings(argv: Sequence[str]) -> str:
     """The refusal of more ``--evidence``/``--soft`` options than findings are accepted,
     said before argparse reads them (it takes quadratic time over many options: 20,000
     took 12 s to be refused); ``""`` when there are not too many."""
-    count = sum(1 for a in argv if isinstance(a, str)
-                and (a in ("--evidence", "--soft") or a.startswith(("--evidence=", "--soft="))))
+    def finding(arg: object) -> bool:  # --evidence, --soft, or a prefix argparse takes
+        if not isinstance(arg, str) or not arg.startswith("--"):
+            return False
+        flag = arg.split("=", 1)[0]
+        return (len(flag) >= 4 and "--evidence".startswith(flag)) or \
+            (len(flag) >= 5 and "--soft".startswith(flag))
+
+    count = sum(1 for a in argv if finding(a))
     if count > _MAX_FINDINGS_ARGS:
         return f"evidence: {count:,} findings; at most {_MAX_FINDINGS_ARGS:,}"
     return ""
@@ -1466,8 +1472,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 warnings.simplefilter("default", PactsimWarning)
             return int(args.func(args))
     except KeyboardInterrupt as err:
-        if args.debug:
-            raise
+        if args.debug:  # the traceback, then the usual line and status
+            import traceback
+
+            with contextlib.suppress(Exception):
+                traceback.print_exc()
         terminated = isinstance(err, _Terminated)
         _say("terminated" if terminated else "interrupted")
         return 143 if terminated else 130

@@ -161,3 +161,13 @@ def test_sigkill_takes_the_workers_with_it(tmp_path, started):
     proc.kill()
     proc.wait()
     assert wait_until_gone(kids, deadline=10.0) == set()
+
+
+def test_sigterm_under_debug_keeps_its_status(tmp_path, started):
+    """--debug re-raised the interrupt: exit 1, check's status for findings."""
+    proc, kids = start_run(started, tmp_path, "--debug")
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=DEADLINE)
+    assert proc.returncode == 143, err
+    assert "Traceback" in err and err.strip().splitlines()[-1] == "terminated"
+    assert wait_until_gone(kids) == set()

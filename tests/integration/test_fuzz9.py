@@ -373,3 +373,9 @@ def test_a_line_separator_inside_a_value_still_loads(char: str) -> None:
             f"  e2: {{p: 0.3, why: plain{char}text}}\n")
     sc = pactsim.loads(text)
     assert sc.nodes["e1"].spec.why.startswith("pasted from a web page")
+
+
+def test_abbreviated_evidence_options_are_counted_too(capsys: pytest.CaptureFixture[str]) -> None:
+    small = ROOT / "scenarios" / "analytic-independent.yaml"
+    code, _, err = call(capsys, "run", small, *["--evid", "a"] * 1_001)
+    assert code == 2 and err.strip() == "evidence: 1,001 findings; at most 1,000"
