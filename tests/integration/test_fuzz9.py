@@ -379,3 +379,23 @@ def test_abbreviated_evidence_options_are_counted_too(capsys: pytest.CaptureFixt
     small = ROOT / "scenarios" / "analytic-independent.yaml"
     code, _, err = call(capsys, "run", small, *["--evid", "a"] * 1_001)
     assert code == 2 and err.strip() == "evidence: 1,001 findings; at most 1,000"
+
+
+def test_a_spread_point_stays_inside_its_band(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A Monte Carlo forecast of 1,000 draws (29.3%) as the point of a band 25-28% read
+    "29% (80% band 25–28%)": outside its own band the draws' mean is shown instead."""
+    import re
+
+    path = tmp_path / "spread.yaml"
+    path.write_text("pactsim: 1\nid: s\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                    "events:\n  e: {p: {between: [0.25, 0.28]}}\nquestions:\n  q: e\n",
+                    encoding="utf-8")
+    for seed in range(1, 8):
+        code, out, _ = call(capsys, "run", path, "--method", "mc", "-n", "1000", "--seed",
+                            str(seed), "--spread", "200")
+        assert code == 0
+        m = re.search(r"^  q: (\d+)% \(80% band (\d+)–(\d+)% over", out, flags=re.M)
+        assert m is not None, out
+        point, lo, hi = (int(g) for g in m.groups())
+        assert lo <= point <= hi, (seed, point, lo, hi)

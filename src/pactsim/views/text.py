@@ -337,15 +337,20 @@ def spread_line(s: Spread, point: float | None = None) -> str:
     one or two decimals (:func:`~pactsim.views.format.band_ends`), and the point as
     many (:func:`~pactsim.views.format.band_point`). The point is the mean of the
     parameter draws (the forecast up to its standard error); under a band shown in
-    whole percents it is ``point`` when given (the forecast itself, so the line
-    never reads 26% under a forecast of 26.8%). A narrower band keeps the draws'
-    mean, which lies inside it, where a Monte Carlo forecast's noise may not.
+    whole percents it is ``point`` when given and it falls inside the band as shown
+    (the forecast itself, so the line never reads 26% under a forecast of 26.8%).
+    Otherwise the draws' mean, which lies inside the band, where a Monte Carlo
+    forecast's noise may not.
     """
     from pactsim.views.format import band_ends, band_point
 
     ends = band_ends(s.lo, s.hi)
     whole = ends is not None and "." not in ends[0] + ends[1]
-    at = point if point is not None and whole else s.mean
+    at = s.mean
+    if point is not None and whole and ends is not None:
+        lo, hi = (float(e.rstrip("%")) for e in ends)
+        if lo <= round(100 * point) <= hi:  # a Monte Carlo forecast's noise may fall outside
+            at = point
     if ends is None:
         return f"{s.question}: {band_point(at, None)} (no spread over the uncertain inputs)"
     return (f"{s.question}: {band_point(at, ends)} (80% band {ends[0].rstrip('%')}–"
