@@ -262,8 +262,8 @@ def test_a_version_made_after_every_outcome_is_named_not_blamed(tmp_path: Path) 
                     encoding="utf-8")
     card = score([DPRK, late], DPRK.with_name("russia-dprk-2024.resolutions.yaml"))
     assert not [n for n in card.notes if "cannot happen" in n or "cannot both" in n]
-    assert ("russia-dprk-2024 as of 2024-07-15: not scored, every outcome had resolved by "
-            "then (a forecast made knowing them)") in card.notes
+    assert ("russia-dprk-2024 as of 2024-07-15: not scored, every outcome had happened or "
+            "resolved by then (a forecast made knowing them)") in card.notes
     assert set(card.items.as_of.astype(str)) == {"2024-06-01"}
 
 
@@ -353,7 +353,7 @@ def test_history_of_a_file_without_questions_says_so(tmp_path: Path,
     code, out, _ = call(capsys, "history", path)
     assert code == 0
     assert out == ("Forecast history of nq: no true/false question to follow (the file asks "
-                   "none); name one (-q Q, or history(sc, questions=[...]))\n")
+                   "none); name the questions to follow\n")
 
 
 def test_a_huge_k_is_said_to_be_too_large() -> None:

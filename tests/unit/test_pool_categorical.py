@@ -211,11 +211,14 @@ def test_no_level_left_is_undefined(tmp_path: Path) -> None:
     a.write_text(_text(0.3, (0.0, 0.0, 1.0), (0.5, 0.3, 0.2), 0.3))
     b.write_text(_text(0.6, (0.5, 0.5, 0.0), (0.2, 0.2, 0.6), 0.6))
     pooled = pool([a, b])
-    for row in ("transport", "transport == generic", "transport == named"):
+    for row in ("transport == generic", "transport == named"):
         assert math.isnan(pooled.table.loc[row, "pooled"]), row
+    # in the text at all: a true/false item, which a's certainty (present 1) decides
+    assert pooled.table.loc["transport", "pooled"] == 1.0
     assert "transport: its rows pooled as one distribution" in str(pooled)
     assert "undefined (NaN)" in str(pooled)
-    assert json.loads(pooled.to_json())["items"][1]["pooled"] is None
+    items = {i["item"]: i["pooled"] for i in json.loads(pooled.to_json())["items"]}
+    assert items["transport == generic"] is None and items["transport"] == 1.0
     # an analyst of weight 0 does not count; the linear pool is always defined
     only_a = pool([a, b], weights=[1, 0]).table
     assert only_a.loc["transport == named", "pooled"] == 1.0
@@ -263,3 +266,35 @@ def test_the_cli_prints_the_notes(files: list[str], capsys: pytest.CaptureFixtur
     row = next(ln.split() for ln in out.splitlines() if ln.startswith("transport == named"))
     want = _by_hand_absent([x.t for x in ANALYSTS.values()], (1, 1, 1), "geometric", 2.0)
     assert row[3] == f"{want[2]:.3f}"  # "transport", "==", "named", pooled
+
+
+def test_levels_undefined_given_present_leave_the_node_defined(tmp_path: Path) -> None:
+    """Both tie the pillar to signing (P 0.6 and 0.8) and are certain of opposite levels:
+    P(instc) pools as signing does, sqrt(1.5 x 4) = odds 2.449, 0.710; its levels are
+    undefined. The node was undefined too, with a note blaming "every level 0"."""
+    text = ("pactsim: 3\nid: tie\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "signing: {{by: {{2025-12-31: {s}}}}}\npillars:\n"
+            "  instc: {{levels: {{absent: 0, generic: {g}, named: {n}}}}}\n")
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(text.format(s=0.6, g=1.0, n=0.0))
+    b.write_text(text.format(s=0.8, g=0.0, n=1.0))
+    pooled = pool([a, b])
+    t = pooled.table
+    odds = math.sqrt(1.5 * 4.0)
+    assert t.loc["instc", "pooled"] == pytest.approx(odds / (1 + odds), abs=1e-12)
+    assert t.loc["instc", "pooled"] == pytest.approx(t.loc["signing", "pooled"], abs=1e-12)
+    assert math.isnan(t.loc["instc == generic", "pooled"])
+    assert any("levels given that it is in the text are undefined" in n for n in pooled.notes)
+
+
+def test_a_level_one_analyst_rules_out_is_noted(tmp_path: Path) -> None:
+    text = ("pactsim: 3\nid: one\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "signing: {{by: {{2025-12-31: 0.8}}}}\npillars:\n"
+            "  instc: {{levels: {{absent: 0, generic: {g}, named: {n}}}}}\n")
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(text.format(g=1.0, n=0.0))
+    b.write_text(text.format(g=0.2, n=0.8))
+    pooled = pool([a, b])
+    assert pooled.table.loc["instc == named", "pooled"] == 0.0
+    assert any(n.startswith("pooled to 0 or 1 because one analyst is certain") and
+               n.endswith("instc == named (0)") for n in pooled.notes)

@@ -202,11 +202,13 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
         Two or more scenarios (or files), one per analyst, with the same id.
     method:
         ``"geometric"`` (geometric mean of odds, the default) or ``"linear"``.
-        The rows of a categorical node are pooled as one distribution over its
-        levels :math:`k`: :math:`q_k \\propto \\prod_i p_{ik}^{w_i}` (geometric) or
-        :math:`q_k = \\sum_i w_i p_{ik}` (linear), ``absent`` included as 1 minus
-        the other levels (see the module docstring), when every file gives the
-        node the same levels; for two levels this is the binary pool.
+        The rows of a categorical node are pooled together, when every file gives
+        the node the same levels: a node with an ``absent`` level first as a
+        true/false item (in the text at all), then its levels given present as one
+        distribution, :math:`q_k \\propto \\prod_i p_{ik}^{w_i}` (geometric) or
+        :math:`q_k = \\sum_i w_i p_{ik}` (linear); a node without one as that one
+        distribution (see the module docstring); for two levels this is the
+        binary pool.
     extremize:
         Power applied to the pooled odds (1: none; the literature's values are 1.5–2.5);
         for a categorical node :math:`q_k \\propto q_k^a`, normalised.
@@ -286,17 +288,24 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
         per = np.clip(table.loc[[shown[r] for r in rows.values()], names]
                       .to_numpy(dtype=float).T, 0.0, 1.0)  # (n_analysts, n_levels)
         if ABSENT in levels:  # in the text at all, then which way given it is
-            q = _pool_present(per, np.asarray(w), method=method, extremize=extremize)
+            present, q = _pool_present(per, np.asarray(w), method=method,
+                                       extremize=extremize)
         else:
             q = _pool_distribution(per, np.asarray(w), method=method, extremize=extremize)
+            present = float(q.sum())
         for r, qk in zip(rows.values(), q, strict=True):
             pooled[shown[r]] = float(qk)
             how[shown[r]] = f"distribution of {node}"
-        pooled[node] = float(q.sum())  # 1 - pooled P(absent): the node is in the text
+        pooled[node] = present  # 1 - pooled P(absent): the node is in the text
         how[node] = f"distribution of {node}"
         what = f"{node}: its rows pooled as one distribution over {', '.join(levels)}"
-        if np.isnan(q).any():
-            notes.append(f"{what}; undefined (NaN): every level is 0 in some analyst's file.")
+        if np.isnan(q).any() and ABSENT in levels and not math.isnan(present):
+            notes.append(f"{what}; P({node}) pools as a true/false item, but its levels "
+                         "given that it is in the text are undefined (NaN): no level is "
+                         "possible in every analyst's file at once.")
+        elif np.isnan(q).any():
+            notes.append(f"{what}; undefined (NaN): no level is possible in every analyst's "
+                         "file at once.")
         else:
             notes.append(f"{what} (they sum to P({node})"
                          + (" = 1 - P(absent))." if ABSENT in levels else " = 1)."))
@@ -382,9 +391,12 @@ def _certainty_notes(table: pd.DataFrame, names: Sequence[str], w: np.ndarray,
     whatever the weights and the others' numbers."""
     undefined, decided = [], []
     for item in table.index:
-        if how.get(item, "item") != "item":
-            continue  # a categorical node's rows: its own note says how they were pooled
         p = table.loc[item, list(names)].to_numpy(dtype=float)[w > 0]
+        if how.get(item, "item") != "item":  # a categorical node's row: its own note says
+            # how it was pooled; a level one analyst rules out pools to 0 all the same
+            if pooled[item] == 0.0 and (p > 0).any():
+                decided.append(f"{item} (0)")
+            continue
         sure = (p == 0.0) | (p == 1.0)
         if math.isnan(pooled[item]):
             undefined.append(str(item))
@@ -402,16 +414,17 @@ def _certainty_notes(table: pd.DataFrame, names: Sequence[str], w: np.ndarray,
 
 
 def _pool_present(p: np.ndarray, w: np.ndarray, *, method: PoolMethod,
-                  extremize: float) -> np.ndarray:
+                  extremize: float) -> tuple[float, np.ndarray]:
     """Pool a node with an ``absent`` level in two steps: P(present) as a true/false item
     (so a node every file ties to an event, such as signing, pools as that event
     does), then its levels given present as one distribution. `p` (n_analysts,
-    n_levels) holds the levels other than absent. Returns their pooled rows."""
+    n_levels) holds the levels other than absent. Returns the pooled P(present) and
+    the pooled rows (NaN where the levels given present are undefined)."""
     present = np.clip(p.sum(axis=1), 0.0, 1.0)
     top = pool_probabilities(present, weights=w, method=method, extremize=extremize)
     used = (w > 0) & (present > 0)  # an analyst who never has it says nothing of how
     if math.isnan(top) or top == 0.0 or not used.any():
-        return np.full(p.shape[1], math.nan if math.isnan(top) else 0.0)
+        return top, np.full(p.shape[1], math.nan if math.isnan(top) else 0.0)
     if method == "linear":  # the levels of the linear pool, given present
         cond = (w[used] @ p[used]) / float(w[used] @ present[used])
         if extremize != 1.0:
@@ -420,7 +433,7 @@ def _pool_present(p: np.ndarray, w: np.ndarray, *, method: PoolMethod,
     else:
         cond = _pool_distribution(p[used] / present[used][:, None],
                                   w[used] / w[used].sum(), method=method, extremize=extremize)
-    return np.asarray(top * cond, dtype=float)
+    return top, np.asarray(top * cond, dtype=float)
 
 
 def _pool_distribution(p: np.ndarray, w: np.ndarray, *, method: PoolMethod,

@@ -547,8 +547,8 @@ def score(
             notes += _clashes(sc, r, f"{sc.id} (as of {sc.as_of})" if several else sc.id)
         if several and not any(row["scenario"] == sc.id and row["as_of"] == sc.as_of
                                for row in rows):
-            notes.append(f"{sc.id} as of {sc.as_of}: not scored, every outcome had resolved "
-                         "by then (a forecast made knowing them)")
+            notes.append(f"{sc.id} as of {sc.as_of}: not scored, every outcome had "
+                         "happened or resolved by then (a forecast made knowing them)")
     items = pd.DataFrame(rows, columns=_ITEM_COLUMNS)
     # a file with news is a series of forecasts: its priors, then one after each day of
     # news; the track record averages them over the days each item was open

@@ -536,8 +536,8 @@ def csv_text(table: pd.DataFrame) -> str:
 
 def results_to_table(res: Results, *, top: int = TOP) -> pd.DataFrame:
     """The forecast as one long table, one number per row (what ``--format
-    csv`` writes with ``to_csv(index=False)``); columns :data:`COLUMNS`,
-    described in the module's description."""
+    csv`` writes, through :func:`csv_text`); columns :data:`COLUMNS`, described
+    in the module's description."""
     data = forecast(res, top=top)
     run = data["run"]
     rows = [r for r in _rows(data) if r.get("value") is not None or r.get("date") is not None

@@ -53,8 +53,8 @@ def format_history(df: pd.DataFrame) -> str:
     questions = list(dict.fromkeys(df["question"]))
     if not questions:
         return (f"Forecast history of {printable(str(df.attrs.get('scenario', '')))}: no "
-                "true/false question to follow (the file asks none); name one (-q Q, or "
-                "history(sc, questions=[...]))\n")
+                "true/false question to follow (the file asks none); name the questions "
+                "to follow\n")
     steps = df.drop_duplicates("step")[["step", "date", "source", "evidence"]]
     mc = df.attrs.get("method") == "montecarlo"
     cell = {(int(s), str(q)): pct(float(p)) + (f" ±{100 * float(e):.1f}" if mc else "")
