@@ -1151,7 +1151,7 @@ def _attribute(variants: _Variants, target: str, runs: _Runs, max_exact: int,
     """Totals and one row per edit for one target (the variants may get merged)."""
     use_exact = runs.exact_a is not None
     k = len(variants.edits)
-    every_order = k <= max_exact  # decided once: grouping may leave fewer edits below
+    every_order = k <= max_exact  # (grouping below may bring k down to it)
     if every_order:
         variants = _group_all(variants, notes)
         k = len(variants.edits)
@@ -1160,6 +1160,11 @@ def _attribute(variants: _Variants, target: str, runs: _Runs, max_exact: int,
         variants = _group_singles(variants, notes)
         k = len(variants.edits)
         masks = [0, variants.full, *(1 << i for i in range(k))]
+        if k <= max_exact:  # grouping left few enough edits for every order: exact values
+            variants = _group_all(variants, notes)
+            k = len(variants.edits)
+            every_order = True
+            masks = list(range(1 << k))
 
     def values(ms: Iterable[int]) -> dict[int, Any]:
         nonlocal use_exact
