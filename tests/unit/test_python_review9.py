@@ -120,3 +120,15 @@ def test_sweep_of_named_items_gives_p_given_signed() -> None:
     exact_rows = pactsim.sweep([{}], items, base=sc, method="exact")
     assert exact_rows.p_given_signed.tolist() == pytest.approx(
         [ex.prob(q, given="signing").value for q in items], abs=1e-12)
+
+
+def test_a_point_below_an_earlier_one_names_that_one() -> None:
+    """0.95, 0.62, 0.73: the third is checked against the highest point so far (0.95),
+    and the message named the previous point (0.62), which it is above."""
+    text = ("pactsim: 1\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\nsigning:\n"
+            "  by: {2025-03-31: 0.95, 2025-06-30: 0.62, 2025-09-30: 0.73}\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text)
+    second, third = err.value.problems
+    assert "= 0.62 is below the previous point (0.95)" in second.message
+    assert "= 0.73 is below an earlier point (0.95 on 2025-03-31)" in third.message

@@ -1443,6 +1443,7 @@ def _check_curve(c: _Checker, path: Path, by: Mapping[dt.date, Any], meta: Mappi
     prev_d: dt.date | None = None
     prev_lo = prev_hi = prev_mean = 0.0
     prev_shown = "0 on as_of"
+    top_d: dt.date | None = None  # the date of the highest point so far (prev_shown)
     for d, spec in by.items():
         where = (*path, d)
         if not isinstance(spec, float | int):
@@ -1466,15 +1467,20 @@ def _check_curve(c: _Checker, path: Path, by: Mapping[dt.date, Any], meta: Mappi
                      "increasing order", key=True, value=d)
         if mean < prev_mean:
             c.report(where, f"= {_shown_spec(spec)} is below the previous point ({prev_shown});"
-                     f" cumulative probabilities (P({what} on or before)) must not decrease")
+                     f" cumulative probabilities (P({what} on or before)) must not decrease"
+                     if top_d == prev_d else
+                     f"= {_shown_spec(spec)} is below an earlier point ({prev_shown} on "
+                     f"{top_d}); cumulative probabilities (P({what} on or before)) must not "
+                     "decrease")
         elif lo < prev_hi and (lo != hi or prev_lo != prev_hi):
             c.report(where, f"= {_shown_spec(spec)} has a 90% range [{lo:.3g}, {hi:.3g}] that "
                      f"reaches below the previous point's ({prev_shown}, up to {prev_hi:.3g}), "
                      "so a draw of the points could make the curve decrease; narrow the ranges "
                      "so that each starts where the previous ends", value=c.at(where))
+        if mean >= prev_mean or top_d is None:  # the highest point so far: the one named
+            top_d, prev_shown = d, _shown_spec(spec)
         prev_d = d
         prev_lo, prev_hi, prev_mean = max(prev_lo, lo), max(prev_hi, hi), max(prev_mean, mean)
-        prev_shown = _shown_spec(spec)
 
 
 def _range90(spec: Beta | Between) -> tuple[float, float, float]:
