@@ -104,9 +104,12 @@ def test_size_arguments_bound_binary_nodes(data: st.DataObject) -> None:
 def test_shrinking_gives_a_minimal_clause_example() -> None:
     # derandomized: a random run's shrinking stops at 2 to 6 nodes depending on where it
     # starts (Hypothesis promises a local minimum, not the smallest), which made this flaky
+    # Even so, in a full CI run it once stopped at 4 (two events left beside them): the
+    # example must be small and hold one pillar with one clause, not be the smallest.
     sc = find(pst.scenarios(), lambda s: any(p.clauses for p in s.pillars.values()),
               settings=settings(database=None, max_examples=500, derandomize=True))
-    assert len(sc.binary_names) == 2  # a pillar and its clause, nothing else
+    assert len(sc.pillars) == 1 and sum(len(p.clauses) for p in sc.pillars.values()) == 1
+    assert len(sc.binary_names) <= 6  # unshrunk examples run to dozens of nodes
     assert not sc.drivers and not sc.questions
 
 
