@@ -559,7 +559,14 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
     if compare is not None:
         from pactsim.views.diff import diff_html
 
-        out.append(diff_html(compare))  # type: ignore[arg-type]
+        section = diff_html(compare)  # type: ignore[arg-type]
+        if getattr(res, "info", None) is not None and getattr(compare, "n", 0) is None:
+            # the page's other numbers are Monte Carlo: a last digit may differ
+            section = section.replace(
+                "exact inference (standard errors 0).</p>",
+                "exact inference (standard errors 0); the rest of this page is by Monte "
+                "Carlo, so a number here may differ from it in the last digit shown.</p>", 1)
+        out.append(section)
     if _d.has_signing(res):
         out.append(page.section(SIGNING_DATE, SIGNING_HEAD, lambda: _signing_section(res)))
     if _d.has_timeline(res):
