@@ -147,6 +147,12 @@ def test_calibration_diagram_keeps_points_at_0_and_1_in_view_and_names_the_murph
     assert f"Brier {brier:.4f} = REL {brier:.4f}" in text and "read the CORP split" in text
     assert "read the CORP split" not in str(calibration([0.2, 0.2, 0.8, 0.8], [0, 1, 1, 1],
                                                         bands=50, seed=1))
+    # tied values whose items all came out alike: REL is the Brier score all the same
+    # (by hand: each of the four items (0.2 - 0)^2 or (0.8 - 1)^2 = 0.04), and it says so
+    tied = calibration([0.2, 0.2, 0.8, 0.8, 0.2], [0, 0, 1, 1, 1], bands=50, seed=1)
+    assert "read the CORP split" not in str(tied)  # 0.2 held thrice, its items mixed
+    alike = calibration([0.2, 0.2, 0.8, 0.8], [0, 0, 1, 1], bands=50, seed=1)
+    assert f"REL {0.04:.4f}" in str(alike) and "read the CORP split" in str(alike)
 
 
 def test_conditioning_a_run_without_draws_says_so() -> None:

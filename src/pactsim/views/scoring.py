@@ -197,9 +197,10 @@ def format_calibration(cal: Calibration) -> str:
         "(CORP)",
         f"Brier {cal.brier:.4f} = REL {cal.rel:.4f} - RES {cal.res:.4f} + UNC {cal.unc:.4f} "
         "(Murphy, by forecast value)" + (
-            "; every forecast value is held once, so REL is the Brier score and RES the "
-            "uncertainty: read the CORP split" if len(cal.table) and
-            (cal.table["count"] == 1).all() else ""),
+            "; the items of each forecast value all came out alike (a value held once, or "
+            "all true or all false), so REL is the Brier score and RES the uncertainty: "
+            "read the CORP split" if len(cal.table) and
+            cal.table["observed"].isin([0.0, 1.0]).all() else ""),
         f"Sharpness (variance of the forecasts) {cal.sharpness:.4f}",
     ]) + "\n"
 
