@@ -378,7 +378,7 @@ def test_out_dash_is_refused(tmp_path, capsys, command, monkeypatch):
 
 @linux_only
 @pytest.mark.parametrize("spelling", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "link",
-                                      "folder link", "proc link"])
+                                      "folder link", "proc link", "chain"])
 def test_out_onto_standard_output_keeps_the_file_the_shell_opened(tmp_path, spelling):
     """``-o /dev/stdout >> log`` renamed a new file over log: what it held was lost (also
     through a linked folder: fdlink -> /dev/fd, then fdlink/1)."""
@@ -393,6 +393,10 @@ def test_out_onto_standard_output_keeps_the_file_the_shell_opened(tmp_path, spel
     elif spelling == "proc link":
         (tmp_path / "selflink").symlink_to("/proc/self")
         spelling = str(tmp_path / "selflink" / "fd" / "1")
+    elif spelling == "chain":  # l1 -> fdlink/1, fdlink -> /dev/fd: one readlink reaches log
+        (tmp_path / "fdlink").symlink_to("/dev/fd")
+        (tmp_path / "l1").symlink_to("fdlink/1")
+        spelling = str(tmp_path / "l1")
     with open(log, "a") as out_file:
         out = _pactsim("run", str(SMALL), "-n", "1000", "--seed", "1", "-o", spelling,
                        stdout=out_file)
@@ -409,3 +413,21 @@ def test_out_with_a_long_name_is_written(tmp_path, capsys, command):
     code, _, err = call(capsys, *writer(command, out))
     assert code == 0, err
     assert out.is_file() and [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+@linux_only
+def test_out_through_proc_to_an_ordinary_file_is_written(tmp_path):
+    """/proc/self/cwd/x names a file in the current folder: it was refused as a stream."""
+    out = _pactsim("run", str(SMALL), "-n", "1000", "--seed", "1", "-o",
+                   "/proc/self/cwd/ok.csv", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "ok.csv").is_file()
+
+
+@pytest.mark.usefixtures("no_simulation")
+def test_out_through_a_missing_folder_and_back_is_refused(tmp_path, capsys, monkeypatch):
+    """nodir/../x.csv: realpath made it x.csv; the shell and open() refuse it."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = call(capsys, *writer("run", "nodir/../x.csv"))
+    assert code == 2 and "the folder 'nodir/..' does not exist" in one_line(err)
+    assert list(tmp_path.iterdir()) == []

@@ -51,28 +51,42 @@ def _refused(name: str, why: str) -> PactsimError:
     return PactsimError(f"{name}: {why}")
 
 
-#: Where the links of a process's open files live (``/dev/stdout`` is one of them).
-_DESCRIPTORS = ("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")
+#: A name that is itself a link to an open file of a process: /dev/fd/N, /dev/stdin,
+#: /dev/stdout, /dev/stderr, /proc/<pid>/fd/N.
+_DESCRIPTOR_NAME = re.compile(r"^/(dev/(fd/[^/]+|stdin|stdout|stderr)|proc/[^/]+/fd/[^/]+)$")
 
 
 def _descriptor(name: str) -> bool:
-    """Whether ``name``, or a symlink on its way, is a link to an open file of a process
-    (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``): following it names the file
-    behind the stream, which a rename would replace."""
+    """Whether ``name`` is one of this process's standard streams (``/dev/stdout``,
+    ``/dev/fd/1``, ``/proc/self/fd/1``, or any chain of links to them): following it
+    names the file behind the stream, which a rename would replace.
+
+    Decided by what the name leads to (the same file as standard input, output or
+    error) and by the names on the way (a descriptor link, or a folder of them)."""
+    try:
+        st = os.stat(name)
+    except OSError:
+        st = None
+    if st is not None:
+        for fd in (0, 1, 2):
+            try:
+                open_file = os.fstat(fd)
+            except OSError:
+                continue
+            if (open_file.st_dev, open_file.st_ino) == (st.st_dev, st.st_ino):
+                return True
     p = os.path.abspath(name)
     for _ in range(40):  # (the kernel's own limit on a chain of links)
-        if p.startswith(_DESCRIPTORS) or p in ("/dev/stdin", "/dev/stdout", "/dev/stderr"):
+        folder = os.path.realpath(os.path.dirname(p))
+        if _DESCRIPTOR_NAME.match(p) or \
+                _DESCRIPTOR_NAME.match(os.path.join(folder, os.path.basename(p))):
             return True
         try:
             target = os.readlink(p)
         except OSError:  # not a link (or gone): the chain ends here
             break
         p = os.path.normpath(os.path.join(os.path.dirname(p), target))
-    # a folder on the way may be the link (fdlink -> /dev/fd, then fdlink/1): the folder's
-    # real place is /proc/<pid>/fd, though the name's own real path is the file behind it
-    folder = os.path.realpath(os.path.dirname(os.path.abspath(name)))
-    return os.path.realpath(name).startswith("/proc/") or folder.startswith("/proc/") or \
-        folder == "/dev/fd"
+    return False
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -100,6 +114,10 @@ def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
                              "write to standard output, or give a file name")
     if name.endswith(("/", os.sep)) or os.path.basename(name) in (".", ".."):
         raise _refused(name, "names a folder; give the name of a file to write")
+    given = os.path.dirname(name)
+    if given and not os.path.isdir(given):  # nodir/../x: the shell and open() refuse it too
+        raise _refused(name, f"cannot write here: the folder {given!r} does not exist "
+                             "(create it first)")
     if _descriptor(name):
         # /dev/stdout leads to whatever file the shell opened (for appending, perhaps):
         # an atomic write would replace that file, not write to the stream
