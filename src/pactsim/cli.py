@@ -1441,8 +1441,7 @@ def _too_many_findings(argv: Sequence[str]) -> str:
         if not isinstance(arg, str) or not arg.startswith("--"):
             return False
         flag = arg.split("=", 1)[0]
-        return (len(flag) >= 4 and "--evidence".startswith(flag)) or \
-            (len(flag) >= 5 and "--soft".startswith(flag))
+        return len(flag) >= 4 and ("--evidence".startswith(flag) or "--soft".startswith(flag))
 
     count = sum(1 for a in argv if finding(a))
     if count > _MAX_FINDINGS_ARGS:

@@ -298,3 +298,17 @@ def test_a_level_one_analyst_rules_out_is_noted(tmp_path: Path) -> None:
     assert pooled.table.loc["instc == named", "pooled"] == 0.0
     assert any(n.startswith("pooled to 0 or 1 because one analyst is certain") and
                n.endswith("instc == named (0)") for n in pooled.notes)
+
+
+def test_a_node_one_analyst_is_sure_of_is_noted(tmp_path: Path) -> None:
+    """One analyst puts the node in the text for sure (no absent), the other at 0.4: the
+    geometric pool makes it 1, and the certainty note names it (it named only 0s)."""
+    text = ("pactsim: 3\nid: sure\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "events:\n  tn: {{levels: {{absent: {a}, generic: {g}, named: {n}}}}}\n")
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(text.format(a=0.0, g=0.5, n=0.5))
+    b.write_text(text.format(a=0.6, g=0.2, n=0.2))
+    pooled = pool([a, b])
+    assert pooled.table.loc["tn", "pooled"] == 1.0
+    note = next(n for n in pooled.notes if n.startswith("pooled to 0 or 1"))
+    assert note.endswith("tn (1)")

@@ -132,3 +132,13 @@ def test_a_point_below_an_earlier_one_names_that_one() -> None:
     second, third = err.value.problems
     assert "= 0.62 is below the previous point (0.95)" in second.message
     assert "= 0.73 is below an earlier point (0.95 on 2025-03-31)" in third.message
+
+
+def test_with_changes_blames_a_moved_horizon_not_the_other_keys() -> None:
+    sc = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
+    with pytest.raises(ScenarioError) as err:
+        sc.with_changes({"horizon": "2025-06-30", "su35_sale.p": 0.3})
+    text = str(err.value)
+    assert "with_changes: horizon: = '2025-06-30': signing.by.2025-12-31: date 2025-12-31 is " \
+           "after the horizon" in text
+    assert "su35_sale.p" not in text

@@ -396,6 +396,8 @@ def _certainty_notes(table: pd.DataFrame, names: Sequence[str], w: np.ndarray,
             # how it was pooled; a level one analyst rules out pools to 0 all the same
             if pooled[item] == 0.0 and (p > 0).any():
                 decided.append(f"{item} (0)")
+            elif pooled[item] == 1.0 and (p < 1).any():
+                decided.append(f"{item} (1)")
             continue
         sure = (p == 0.0) | (p == 1.0)
         if math.isnan(pooled[item]):

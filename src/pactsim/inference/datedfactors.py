@@ -1076,8 +1076,7 @@ class Dated:
                 else:
                     raise ExactUnsupportedError(
                         f"exact inference compares a driver in a condition only with a "
-                        f"number, as in '{node.name} > 0.5'; '{plan.name}' needs Monte Carlo "
-                        "(pactsim.simulate)")
+                        f"number, as in '{node.name} > 0.5'; '{plan.name}' needs Monte Carlo")
         return sorted(out)
 
     def condition(self, plan: ConditionPlan) -> Factor:

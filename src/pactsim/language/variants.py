@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -406,6 +407,14 @@ def _nearest(field: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
     return [t for t in targets if shared(t[1]) == best] if best else []
 
 
+def _named(message: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
+           ) -> list[tuple[str, tuple[Any, ...], Any]]:
+    """The keys of the scenario's own fields the message speaks of: a curve point after a
+    moved ``horizon`` (or before a moved ``as_of``) blames that key."""
+    return [t for t in targets if len(t[1]) == 1 and isinstance(t[1][0], str)
+            and re.search(rf"\b{re.escape(t[1][0])}\b", message)]
+
+
 def _blame(problem: Problem, targets: Sequence[tuple[str, tuple[Any, ...], Any]]) -> Problem:
     """A validation problem of the changed scenario, named by the key that caused it."""
     message = problem.message.replace(" in the file", "").replace(" at line None (", " (")
@@ -421,7 +430,7 @@ def _blame(problem: Problem, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
                 message = f"= {_show(value)}: {message}"
             return Problem(message, key + field[len(full):], WHERE, value=problem.value)
     culprits = [t for t in targets if under(field, dotted_path(t[1]))] or \
-        _nearest(field, targets) or list(targets)
+        _nearest(field, targets) or _named(message, targets) or list(targets)
     if len(culprits) == 1:
         key, _path, value = culprits[0]
         return Problem(f"= {_show(value)}: {field}: {message}", key, WHERE, value=value)

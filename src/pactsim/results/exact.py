@@ -445,8 +445,7 @@ class ExactResults:
             if not isinstance(other, _expr.NumLit):
                 raise ExactUnsupportedError(
                     f"exact inference compares a driver only with a number, as in "
-                    f"'{d} > 0.5'; '{_expr.unparse(node)}' needs Monte Carlo "
-                    "(pactsim.simulate)")
+                    f"'{d} > 0.5'; '{_expr.unparse(node)}' needs Monte Carlo")
             cuts[d].append(other.value)
         return cuts
 

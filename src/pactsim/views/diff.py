@@ -189,7 +189,8 @@ def _edit_label(name: str, width: int = 60) -> str:
 
 def _shapley_how(t: Any) -> str:
     if t.shapley == "sampled":
-        return f"averaged over {int(t.permutations)} random orders"
+        k = int(t.permutations)
+        return f"averaged over {k} random order{'s' * (k != 1)}"
     return "over every order"
 
 
