@@ -400,3 +400,37 @@ def test_a_spread_point_stays_inside_its_band(tmp_path: Path,
         assert m is not None, out
         point, lo, hi = (int(g) for g in m.groups())
         assert lo <= point <= hi, (seed, point, lo, hi)
+
+
+NEWS = """\
+pactsim: 2
+id: news
+as_of: 2025-01-01
+horizon: 2025-12-31
+signing: {by: {2025-12-31: 0.6}}
+events:
+  e1: {p: 0.5}
+questions:
+  q: e1
+observations:
+  - {date: 2025-01-25, source: s, evidence: e1}
+  - {date: 2025-01-26, source: s, evidence: not e1}
+"""
+
+
+@pytest.mark.parametrize("command", ["run", "score", "history", "check"])
+def test_news_that_cannot_all_hold_is_located_at_the_entry_that_broke_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    """run pointed at the first entry (fine on its own), check and history at the second,
+    and score named no file at all."""
+    path = tmp_path / "news.yaml"
+    path.write_text(NEWS, encoding="utf-8")
+    res = tmp_path / "news.res.yaml"
+    res.write_text("resolutions: 1\nscenario: news\nsources: {s: a wire}\noutcomes:\n"
+                   "  q: {outcome: false, resolved: 2025-06-01, source: s}\n", encoding="utf-8")
+    args = {"run": ["run", path], "history": ["history", path], "check": ["check", path],
+            "score": ["score", path, "-r", res]}[command]
+    code, out, err = call(capsys, *args)
+    text = out if command == "check" else err
+    assert code == (1 if command == "check" else 2)
+    assert f"{path}:12:" in text and "observations[1].evidence" in text, text

@@ -62,6 +62,7 @@ from pactsim.errors import (
     ScenarioError,
     refused_in,
 )
+from pactsim.language.evidence import at_observation
 from pactsim.language.io import load
 from pactsim.language.resolutions import (
     Outcome,
@@ -147,15 +148,20 @@ class _Forecast:
         if method != "montecarlo":
             try:
                 self.ex = exact(sc, evidence=list(findings) or None, observations=False)
+            except ConditionError as err:  # the file's news cannot all hold: said at its line
+                raise at_observation(sc, err) from None
             except (ExactUnsupportedError, ModelTooWideError) as err:
                 if method == "exact":
                     raise refused_in(err, f"scenario {sc.id} (as of {sc.as_of})") from None
 
     def mc(self) -> Results:
         if self._mc is None:
-            self._mc = simulate(self.sc, n=self.n, seed=self.seed, keep_draws=True,
-                                progress=False, evidence=list(self.findings) or None,
-                                observations=False)
+            try:
+                self._mc = simulate(self.sc, n=self.n, seed=self.seed, keep_draws=True,
+                                    progress=False, evidence=list(self.findings) or None,
+                                    observations=False)
+            except ConditionError as err:
+                raise at_observation(self.sc, err) from None
         return self._mc
 
     def prob(self, expr: str, given: str | None) -> tuple[float, float, str]:

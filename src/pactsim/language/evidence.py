@@ -231,9 +231,10 @@ def observation_date(value: object, name: str = "as_of") -> dt.date:
 def at_observation(scenario: Scenario, err: ConditionError, observations: bool = True
                    ) -> ConditionError:
     """``err`` (evidence refused as impossible or unusable, naming its findings as
-    ``evidence 'expr'``) located at the first of the file's ``observations:`` entries
-    it names: ``file:line:col: observations[i].evidence: ...``; ``err`` itself when it
-    names none of them (evidence passed in code), or with ``observations=False`` (the
+    ``evidence 'expr'``) located at the latest of the file's ``observations:`` entries
+    it names (in date order: with those before it, the one that made it impossible):
+    ``file:line:col: observations[i].evidence: ...``; ``err`` itself when it names
+    none of them (evidence passed in code), or with ``observations=False`` (the
     run did not read them). It reads the ``evidence 'expr'`` head that the refusals
     of :mod:`pactsim.inference.weighting` and :mod:`pactsim.results.exact_evidence`
     write; a message of another form is returned as it is."""
@@ -241,13 +242,16 @@ def at_observation(scenario: Scenario, err: ConditionError, observations: bool =
         return err
     text = str(err)
     head = text.split(":", 1)[0]
-    for i, o in enumerate(scenario.observations):
-        if repr(o.evidence) in head:
-            name, line, col = scenario.locate(("observations", i, "evidence"))
-            if name is None or line is None:
-                break
-            where = f"{name}:{line}:{col}:" if col is not None else f"{name}:{line}:"
-            return ConditionError(f"{where} observations[{i}].evidence: {text}")
+    # the latest entry it names: with those before it, the one that made the news
+    # impossible (as check's impossible-news and history point at)
+    named = [i for i, o in enumerate(scenario.observations) if repr(o.evidence) in head]
+    named.sort(key=lambda i: (scenario.observations[i].date, i))
+    for i in named[-1:]:
+        name, line, col = scenario.locate(("observations", i, "evidence"))
+        if name is None or line is None:
+            break
+        where = f"{name}:{line}:{col}:" if col is not None else f"{name}:{line}:"
+        return ConditionError(f"{where} observations[{i}].evidence: {text}")
     return err
 
 
