@@ -61,6 +61,7 @@ from pactsim.errors import (
     ExactUnsupportedError,
     ModelTooWideError,
     ScenarioError,
+    elided,
 )
 from pactsim.language import expr as _expr
 from pactsim.language.scenario import Node, Scenario, Signing, is_condition
@@ -482,8 +483,8 @@ def _check_news(sc: Scenario, rep: _Report) -> dt.date | None:
         except ConditionError as err:
             at = min(i for i, o in enumerate(sc.observations) if o.date == day)
             rep.add("impossible-news", ("observations", at, "evidence"),
-                    f"the news to {day} cannot all hold in this scenario: {err} (one "
-                    "entry is wrong, or the model rules out what happened)")
+                    f"the news to {day} cannot all hold in this scenario: {elided(str(err))} "
+                    "(one entry is wrong, or the model rules out what happened)")
             return day
         except (ModelTooWideError, ExactUnsupportedError):
             return None  # open-past notes the check it skipped
