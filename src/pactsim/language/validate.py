@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pactsim.errors import Problem, ScenarioError, Suggestions, printable
+from pactsim.errors import Problem, ScenarioError, Suggestions
 from pactsim.language import attributes as _attrs
 from pactsim.language import expr as _expr
 from pactsim.language._yaml import Key, Located
@@ -444,7 +444,8 @@ def _non_ascii(name: object) -> str:
     what = unicodedata.name(ch, "")
     letter = "an ASCII letter" if ch.isalpha() or unicodedata.category(ch).startswith("M") \
         else "ASCII"
-    return (f"; it holds {printable(ch)!r} (U+{ord(ch):04X}{' ' + what if what else ''}), "
+    glyph = f"{ch!r} " if ch.isprintable() else ""  # (a line separator shows as nothing)
+    return (f"; it holds {glyph}(U+{ord(ch):04X}{' ' + what if what else ''}), "
             f"not {letter}: retype it")
 
 
