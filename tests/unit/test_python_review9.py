@@ -142,3 +142,19 @@ def test_with_changes_blames_a_moved_horizon_not_the_other_keys() -> None:
     assert "with_changes: horizon: = '2025-06-30': signing.by.2025-12-31: date 2025-12-31 is " \
            "after the horizon" in text
     assert "su35_sale.p" not in text
+
+
+def test_scorecard_displays_as_html_tables_naming_each_forecast() -> None:
+    """A notebook showed the scorecard as preformatted text running past the page; as
+    tables, with several forecasts each item says whose it is."""
+    bt = ROOT / "scenarios" / "backtest"
+    two = pactsim.score([ROOT / "scenarios" / "iran-russia-2024.yaml",
+                         bt / "russia-dprk-2024.yaml"],
+                        [bt / "iran-russia-2024.resolutions.yaml",
+                         bt / "russia-dprk-2024.resolutions.yaml"])._repr_html_()
+    assert two.startswith('<div class="pactsim"><style>') and "<pre>" not in two
+    assert ("<caption>Each item</caption><thead><tr><th>forecast</th><th>item</th>" in two)
+    assert "<td>russia-dprk-2024 @ 2024-06-01</td><td>signing</td>" in two
+    one = pactsim.score(bt / "russia-dprk-2024.yaml",
+                        bt / "russia-dprk-2024.resolutions.yaml")._repr_html_()
+    assert "<caption>Each item</caption><thead><tr><th>item</th>" in one

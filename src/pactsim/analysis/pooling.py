@@ -187,7 +187,9 @@ class PooledForecast:
     def _repr_html_(self) -> str:
         from html import escape
 
-        return f"<pre>{escape(str(self))}</pre>"
+        from pactsim.views.display import styled
+
+        return styled(f"<pre>{escape(str(self))}</pre>")
 
 
 def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,

@@ -331,9 +331,10 @@ class Scorecard:
                 f"{brier}, {dates} dates; print() for the table>")
 
     def _repr_html_(self) -> str:
-        from html import escape
+        from pactsim.views.display import styled
+        from pactsim.views.scoring import scorecard_html
 
-        return f"<pre>{escape(str(self))}</pre>"
+        return styled(scorecard_html(self))
 
 
 def _mean(s: pd.Series) -> float:

@@ -262,11 +262,15 @@ def scorecard_html(card: Scorecard) -> str:
     summary = ("<table><caption>Mean scores</caption><thead><tr>"
                + "".join(f"<th>{h}</th>" for h in head) + f"</tr></thead><tbody>{rows}"
                "</tbody></table>")
+    # several forecasts: each item says whose it is (the text table heads each one)
+    several = len(card.items.groupby(["scenario", "as_of"], sort=False)) > 1
     item_rows = "".join(
         "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in [
+            *([f"{r.scenario} @ {r.as_of}"] if several else []),
             _item(r), _num(r.p), r.outcome, r.resolved, _num(r.brier), _num(r.brier_base),
             _num(r.log), _num(r.crps, 1), r.source]) + "</tr>" for r in card.items.itertuples())
-    items = ("<table><caption>Each item</caption><thead><tr><th>item</th><th>p</th>"
+    items = ("<table><caption>Each item</caption><thead><tr>"
+             + ("<th>forecast</th>" if several else "") + "<th>item</th><th>p</th>"
              "<th>outcome</th><th>resolved</th><th>Brier</th><th>Brier base</th><th>log</th>"
              f"<th>CRPS days</th><th>source</th></tr></thead><tbody>{item_rows}</tbody></table>")
     note = ("<p>Lower is better. Brier (p − y)², log −ln P(outcome); baselines: 0.5, and the "
