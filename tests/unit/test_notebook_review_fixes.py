@@ -83,12 +83,13 @@ def test_scorecard_and_pool_have_short_reprs_and_html() -> None:
     assert repr(card) == (f"<Scorecard: 1 scenario version, {len(b)} true/false items (mean "
                           f"Brier {brier / len(b):.3f}), {int((card.items.kind == 'date').sum())}"
                           " dates; print() for the table>")
-    assert card._repr_html_() == "<pre>" + str(card).replace("&", "&amp;").replace(
-        "<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;") + "</pre>"
+    html = card._repr_html_()  # the report's tables, in the notebook style
+    assert html.startswith('<div class="pactsim"><style>') and "<h2>How did it score?</h2>" in html
+    assert f"<td>{brier / len(b):.3f}</td>" in html  # the mean Brier, as the repr gives it
     pooled = pactsim.pool([sc, sc.with_changes({"su35_sale.p": 0.5})], names=["a", "b"])
     assert repr(pooled) == (f"<PooledForecast of 'iran-russia-2024': {len(pooled.table)} items "
                             "from 2 analysts (a, b), geometric pool; print() for the table>")
-    assert pooled._repr_html_().startswith("<pre>iran-russia-2024: pooled by")
+    assert "<pre>iran-russia-2024: pooled by" in pooled._repr_html_()
 
 
 def test_exact_results_have_the_plot_accessor_and_a_zero_band() -> None:
