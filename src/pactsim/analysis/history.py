@@ -57,7 +57,7 @@ from pactsim.errors import (
     ModelTooWideError,
     printable,
 )
-from pactsim.language.evidence import Finding
+from pactsim.language.evidence import Finding, at_entry
 from pactsim.language.scenario import Scenario
 from pactsim.results.exact import exact
 
@@ -131,14 +131,8 @@ def _located(scenario: Scenario, err: ConditionError) -> ConditionError:
     if not text.startswith("as of "):
         return err
     day = text[len("as of "):].split(":", 1)[0]
-    for i, o in enumerate(scenario.observations):
-        if str(o.date) == day:
-            name, line, col = scenario.locate(("observations", i, "evidence"))
-            if name is None or line is None:
-                break
-            where = f"{name}:{line}:{col}:" if col is not None else f"{name}:{line}:"
-            return ConditionError(f"{where} observations[{i}].evidence: {text}")
-    return err
+    first = next((i for i, o in enumerate(scenario.observations) if str(o.date) == day), None)
+    return (at_entry(scenario, first, text) or err) if first is not None else err
 
 
 def _exact_answers(prior: Scenario, questions: Sequence[str], step: Step) -> list[float]:

@@ -57,8 +57,8 @@ from pactsim.language.dates import iso_date
 if TYPE_CHECKING:
     from pactsim.language.scenario import Scenario
 
-__all__ = ["MAX_FINDINGS", "Finding", "as_findings", "evidence_for", "hard_text",
-           "observation_date", "soft", "soft_findings"]
+__all__ = ["MAX_FINDINGS", "Finding", "as_findings", "at_entry", "at_observation",
+           "evidence_for", "hard_text", "observation_date", "soft", "soft_findings"]
 
 MAX_FINDINGS = 1_000  #: most findings accepted at once (observations included)
 
@@ -246,13 +246,18 @@ def at_observation(scenario: Scenario, err: ConditionError, observations: bool =
     # impossible (as check's impossible-news and history point at)
     named = [i for i, o in enumerate(scenario.observations) if repr(o.evidence) in head]
     named.sort(key=lambda i: (scenario.observations[i].date, i))
-    for i in named[-1:]:
-        name, line, col = scenario.locate(("observations", i, "evidence"))
-        if name is None or line is None:
-            break
-        where = f"{name}:{line}:{col}:" if col is not None else f"{name}:{line}:"
-        return ConditionError(f"{where} observations[{i}].evidence: {text}")
-    return err
+    return at_entry(scenario, named[-1], text) or err if named else err
+
+
+def at_entry(scenario: Scenario, i: int, text: str) -> ConditionError | None:
+    """``text`` located at the file's ``observations[i]`` entry: ``file:line:col:
+    observations[i].evidence: text`` (``None`` when the scenario has no positions, as
+    one built in code)."""
+    name, line, col = scenario.locate(("observations", i, "evidence"))
+    if name is None or line is None:
+        return None
+    where = f"{name}:{line}:{col}:" if col is not None else f"{name}:{line}:"
+    return ConditionError(f"{where} observations[{i}].evidence: {text}")
 
 
 def evidence_for(scenario: Scenario, evidence: object = None, *,
