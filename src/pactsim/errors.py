@@ -273,10 +273,12 @@ def printable(text: str) -> str:
     """
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+    return "".join(ch if ch.isprintable() else escape_char(ch) for ch in text)
 
 
-def _escape(ch: str) -> str:
+def escape_char(ch: str) -> str:
+    r"""One character as an escape: ``\xNN``, ``\uNNNN`` or ``\UNNNNNNNN``; a lone
+    surrogate that stands for a byte of a file name (``\udce9``) as that byte (``\xe9``)."""
     code = ord(ch)
     if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8, as Python reads
         return f"\\x{code - 0xDC00:02x}"  # it (surrogateescape): the byte itself

@@ -36,7 +36,7 @@ import re
 import stat
 from collections.abc import Iterable
 
-from pactsim.errors import PactsimError
+from pactsim.errors import PactsimError, escape_char
 from pactsim.language.files import kind
 
 __all__ = ["check_target", "write_atomic"]
@@ -98,10 +98,7 @@ def _utf8(text: str) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
-        def shown(m: re.Match[str]) -> str:
-            code = ord(m.group())
-            return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
-        return _SURROGATE.sub(shown, text).encode("utf-8")
+        return _SURROGATE.sub(lambda m: escape_char(m.group()), text).encode("utf-8")
 
 
 def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
