@@ -80,6 +80,7 @@ def _run_item(scenario: Scenario, changes: dict[str, object] | None, method: str
             rows.append((*head, name, r.kind, r.p, r.stderr, r.lo, r.hi,
                          r.p_given_signed, *tail))
         return rows
+    tables: dict[str, Any] = {}  # questions() and marginals(), made once for every item
     for q in questions:
         est = res.prob(q)
         name = q.strip()
@@ -88,23 +89,29 @@ def _run_item(scenario: Scenario, changes: dict[str, object] | None, method: str
                 else sc.nodes[name].kind if name in sc.nodes
                 else "outcome" if level in sc.outcomes.get(node, ()) else "expr")
         rows.append((*head, q, kind, est.value, est.stderr, est.lo, est.hi,
-                     _given_signed(res, sc, name, node, level, kind), *tail))
+                     _given_signed(res, sc, name, node, level, kind, tables), *tail))
     return rows
 
 
-def _given_signed(res: Any, sc: Scenario, name: str, node: str, level: str, kind: str
-                  ) -> float:
+def _given_signed(res: Any, sc: Scenario, name: str, node: str, level: str, kind: str,
+                  tables: dict[str, Any]) -> float:
     """P(item | signed by the horizon) of a named item, as the full table gives it (NaN
-    without a signing, or for an expression of a run that kept no draws)."""
+    without a signing, or for an expression of a run that kept no draws); ``tables``
+    keeps the run's tables from one item to the next."""
+    def table(which: str) -> Any:
+        if which not in tables:
+            tables[which] = getattr(res, which)()
+        return tables[which]
+
     if sc.signing is None:
         return float("nan")
     if kind == "question":
-        return float(res.questions().loc[name, "p_given_signed"])
+        return float(table("questions").loc[name, "p_given_signed"])
     if kind == "outcome" or name in sc.nodes:
         row = f"{node}={level}" if kind == "outcome" else name
-        table = res.marginals()
-        if row in table.index:
-            return float(table.loc[row, "p_given_signed"])
+        marginals = table("marginals")
+        if row in marginals.index:
+            return float(marginals.loc[row, "p_given_signed"])
     try:
         return float(res.prob(name, given="signing").value)
     except PactsimError:  # no draws kept, or the signing never happens
