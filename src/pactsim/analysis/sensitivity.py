@@ -14,7 +14,8 @@
                                            quantiles; a fixed number: ±``logit_range`` (1) in
                                            log-odds (a ``by`` point stops half-way to its
                                            neighbours, so the curve still rises on both
-                                           sides; 0 and 1 are left out: no log-odds)
+                                           sides; 0 and 1 are left out: no log-odds;
+                                           a note names those feeding the question)
    ``odds`` factor, ``hazard_ratio``       ÷ and × ``factor`` (2), i.e. ±log 2 on the log factor,
                                            but not past 1 (no effect) for a factor on one
                                            side of 1: 1.3 swings from 1 to 2.6, 0.85 from
@@ -252,14 +253,17 @@ def _level_setter(path: str, whole: Any, inner: tuple[Any, ...],
 
 
 def _level_inputs(out: list[Input], label: str, path: str, whole: Any, inner: tuple[Any, ...],
-                  logit_range: float, kind: Literal["levels", "table"]) -> None:
-    """One input per outcome of the ``{outcome: p}`` map at ``inner`` of ``whole``."""
+                  logit_range: float, kind: Literal["levels", "table"],
+                  certain: list[str] | None = None) -> None:
+    """One input per outcome of the ``{outcome: p}`` map at ``inner`` of ``whole`` (an
+    outcome at 0 or 1 named in ``certain`` instead)."""
     levels: Any = whole
     for k in inner:
         levels = levels[k]
     for outcome, p in levels.items():
         r = _p_range(p, logit_range)
         if r is None:
+            _note_certain(certain, f"{label}.{outcome}")
             continue
         out.append(Input(f"{label}.{outcome}", kind, r[0], r[1], r[2],
                          r[3] + ", others rescaled",
@@ -311,10 +315,19 @@ def _scale_delay(written: Any, s: float) -> Any:
     return {"by": out}
 
 
+def _note_certain(certain: list[str] | None, label: str) -> None:
+    if certain is not None:
+        certain.append(label)
+
+
 def inputs(sc: Scenario, *, logit_range: float = 1.0, factor: float = 2.0,
-           driver_shift: float = 0.5, sd_factor: float = 1.5, delay_scale: float = 0.2
-           ) -> list[Input]:
-    """Every number of ``sc`` that a tornado swings, with its range (module docstring)."""
+           driver_shift: float = 0.5, sd_factor: float = 1.5, delay_scale: float = 0.2,
+           certain: list[str] | None = None) -> list[Input]:
+    """Every number of ``sc`` that a tornado swings, with its range (module docstring).
+
+    ``certain``, a list, receives the name of each fixed 0 or 1 left out (no log-odds
+    to swing), e.g. ``"war.p"``.
+    """
     out: list[Input] = []
     full = sc.model_dump()
     for view in sc.iter_nodes():
@@ -332,15 +345,18 @@ def inputs(sc: Scenario, *, logit_range: float = 1.0, factor: float = 2.0,
             r = _p_range(data["p"], logit_range)
             if r is not None:
                 out.append(Input(f"{name}.p", "p", *r, _setter(f"{top}.p", None, ())))
+            else:
+                _note_certain(certain, f"{name}.p")
         if data.get("by") is not None:
-            _curve_inputs(out, f"{name}.by", f"{top}.by", data["by"], (), logit_range)
+            _curve_inputs(out, f"{name}.by", f"{top}.by", data["by"], (), logit_range,
+                          certain)
         if isinstance(data.get("levels"), Mapping):
             _level_inputs(out, f"{name}.levels", f"{top}.levels", data["levels"], (),
-                          logit_range, "levels")
+                          logit_range, "levels", certain)
         if data.get("table") is not None:
             _table_inputs(out, name, f"{top}.table", data["table"], data["table"], (),
                           logit_range, len(data.get("given") or [])
-                          if isinstance(data.get("levels"), list) else None)
+                          if isinstance(data.get("levels"), list) else None, certain)
         for fld in ("odds", "hazard_ratio"):
             for key, f in (data.get(fld) or {}).items():
                 # kept finite and above 0 (a factor of 1e308 doubled is inf, which the
@@ -402,7 +418,7 @@ def _in_range(v: float) -> float:
 
 
 def _curve_inputs(out: list[Input], name: str, path: str, whole: Any, inner: tuple[Any, ...],
-                  logit_range: float) -> None:
+                  logit_range: float, certain: list[str] | None = None) -> None:
     """The points of a ``by`` curve (``whole`` holds it at ``inner``)."""
     curve: Any = whole
     for k in inner:
@@ -412,6 +428,7 @@ def _curve_inputs(out: list[Input], name: str, path: str, whole: Any, inner: tup
     for i, d in enumerate(dates):
         r = _p_range(curve[d], logit_range)
         if r is None:
+            _note_certain(certain, f"{name}.{_key(d)}")
             continue
         base, lo, hi, how = r
         if isinstance(_spec(curve[d]), float):
@@ -430,22 +447,25 @@ def _curve_inputs(out: list[Input], name: str, path: str, whole: Any, inner: tup
 
 def _table_inputs(out: list[Input], name: str, path: str, whole: Any, table: Any,
                   inner: tuple[Any, ...], logit_range: float,
-                  depth: int | None = None) -> None:
+                  depth: int | None = None, certain: list[str] | None = None) -> None:
     """The cells of a table (``depth``: a categorical node's number of parents, whose
     leaves at that depth are ``{outcome: p}`` maps)."""
     for k, v in table.items():
         here = (*inner, k)
         label = f"{name}.table." + ".".join(_key(x) for x in here)
         if depth is not None and len(here) == depth:
-            _level_inputs(out, label, path, whole, here, logit_range, "table")
+            _level_inputs(out, label, path, whole, here, logit_range, "table", certain)
         elif isinstance(v, Mapping) and "by" in v:
-            _curve_inputs(out, f"{label}.by", path, whole, (*here, "by"), logit_range)
+            _curve_inputs(out, f"{label}.by", path, whole, (*here, "by"), logit_range,
+                          certain)
         elif isinstance(v, Mapping) and not ("between" in v or "beta" in v):
-            _table_inputs(out, name, path, whole, v, here, logit_range, depth)
+            _table_inputs(out, name, path, whole, v, here, logit_range, depth, certain)
         else:
             r = _p_range(v, logit_range)
             if r is not None:
                 out.append(Input(label, "table", *r, _setter(path, whole, here)))
+            else:
+                _note_certain(certain, label)
 
 
 # -- the question -----------------------------------------------------------------------------
@@ -1310,7 +1330,8 @@ def sensitivity(
     if question is None:
         question = _default_question(sc)
     target = _target(sc, question)
-    items = inputs(sc, **settings)
+    certain: list[str] = []
+    items = inputs(sc, **settings, certain=certain)
     by_name = {i.name: i for i in items}
     for key, ends in (ranges or {}).items():
         if key not in by_name:
@@ -1333,6 +1354,8 @@ def sensitivity(
         items = [i for i in items if any(i.name == w or (w.endswith(".") and
                                                          i.name.startswith(w))
                                          for w in wanted)]
+        certain = [c for c in certain if any(c == w or (w.endswith(".") and c.startswith(w))
+                                             for w in wanted)]
         if not items:
             raise ArgumentError(f"only: {wanted!r} selects no input of scenario '{sc.id}' "
                                 f"(inputs: {', '.join(list(by_name)[:8])}, ...)")
@@ -1370,6 +1393,14 @@ def sensitivity(
     if idle:
         engine.notes.append(f"{idle} of {len(items)} inputs do not feed the question (no "
                             "path leads from them to it): swing 0, not evaluated")
+    certain = [c for c in certain if c.split(".", 1)[0] in feeding]
+    if certain:
+        shown = ", ".join(certain[:6]) + (f" and {len(certain) - 6} more"
+                                          if len(certain) > 6 else "")
+        engine.notes.append(f"{len(certain)} number{'s' if len(certain) > 1 else ''} feeding "
+                            f"the question {'are' if len(certain) > 1 else 'is'} certain "
+                            f"(0 or 1) and not swung, having no log-odds to swing: {shown} "
+                            "(see a change of one with diff)")
     if still:
         engine.notes.append(f"{still} of {len(items)} inputs are the same at both ends of "
                             "their range (e.g. a delay of a few days, scaled, rounds back "
