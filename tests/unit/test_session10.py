@@ -1,8 +1,14 @@
 """Fixes of the tenth session (2026-12-01/02): each test pins one behaviour."""
 from __future__ import annotations
 
+import math
+
+import numpy as np
+import pytest
+
 import pactsim
-from pactsim.analysis.sensitivity import inputs
+from pactsim.analysis.sensitivity import _partition_measures, _partition_se, inputs
+from pactsim.views.sensitivity import format_sensitivity
 
 CERTAIN = """\
 pactsim: 3
@@ -43,3 +49,98 @@ def test_tornado_names_the_certain_numbers_it_leaves_out() -> None:
                in x for x in s.notes)
     s = pactsim.sensitivity(sc, "q", only="a.")
     assert not any("certain (0 or 1)" in x for x in s.notes)
+
+
+# -- standard errors of the value of information under Monte Carlo ---------------------------
+
+
+def _replicates(joint: np.ndarray, n: int, reps: int, seed: int,
+                weighted: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Estimates of the six measures over ``reps`` independent samples of ``n`` draws of
+    the cells of ``joint`` (shape k x 2), and the delta-method standard errors of each
+    sample. Weighted: draws from a proposal proportional to 1 / joint, weight = joint /
+    proposal (self-normalised importance sampling, as a run under evidence)."""
+    rng = np.random.default_rng(seed)
+    k = joint.shape[0]
+    flat = joint.ravel() / joint.sum()
+    est, ses = [], []
+    for _ in range(reps):
+        if weighted:  # a proposal far from the law: weights from 0.2 to 12
+            prop = (1 / flat) / (1 / flat).sum()
+            cells = rng.choice(2 * k, n, p=prop)
+            w = flat[cells] / prop[cells]
+        else:
+            cells = rng.choice(2 * k, n, p=flat)
+            w = np.ones(n)
+        labels, q = cells // 2, (cells % 2).astype(bool)
+        counts = np.bincount(cells, weights=w, minlength=2 * k).reshape(k, 2)
+        est.append(_partition_measures(counts))
+        ses.append(_partition_se(labels.astype(np.intp), q, w))
+    return np.array(est), np.array(ses)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("joint", [np.array([[0.35, 0.15], [0.2, 0.3]]),
+                                   np.array([[0.2, 0.1], [0.15, 0.25], [0.05, 0.25]])])
+def test_voi_standard_errors_match_the_spread_of_repeated_runs(joint: np.ndarray,
+                                                               weighted: bool) -> None:
+    # 300 replicates: the spread's own relative error is about 1/sqrt(600) = 4%; allow 15%
+    est, ses = _replicates(joint, 4000, 300, seed=11, weighted=weighted)
+    for m in range(6):
+        if np.isnan(est[:, m]).all():  # P(X), P(Q | X), P(Q | not X): two rows only
+            assert joint.shape[0] > 2 and np.isnan(ses[:, m]).all()
+            continue
+        spread, mean_se = est[:, m].std(ddof=1), ses[:, m].mean()
+        assert mean_se == pytest.approx(spread, rel=0.15), m
+
+
+def test_voi_standard_error_of_p_node_is_the_binomial_one() -> None:
+    rng = np.random.default_rng(5)
+    n = 10_000
+    x = rng.random(n) < 0.3
+    q = rng.random(n) < np.where(x, 0.6, 0.2)
+    se = _partition_se(x.astype(np.intp), q, np.ones(n))
+    px = x.mean()
+    assert se[0] == pytest.approx(math.sqrt(px * (1 - px) / n), rel=1e-4)
+    q1 = q[x].mean()  # P(Q | X): a binomial share of the draws where X holds
+    assert se[1] == pytest.approx(math.sqrt(q1 * (1 - q1) / x.sum()), rel=1e-3)
+
+
+def test_voi_standard_error_of_p_node_under_weights_is_the_importance_sampling_one() -> None:
+    # X drawn with chance 0.5, weighted to a law with P(X) = 0.1: w = 0.2 if X else 1.8.
+    # The self-normalised share's variance is E[w^2 (1_X - p)^2] / n (E[w] = 1):
+    # 0.5 * 0.2^2 * 0.9^2 + 0.5 * 1.8^2 * 0.1^2 = 0.0324, so its standard error is
+    # sqrt(0.0324 / n), against sqrt(0.09 / n) for plain draws of the law.
+    rng = np.random.default_rng(8)
+    n = 40_000
+    x = rng.random(n) < 0.5
+    q = rng.random(n) < 0.5
+    w = np.where(x, 0.2, 1.8)
+    se = _partition_se(x.astype(np.intp), q, w)
+    assert se[0] == pytest.approx(math.sqrt(0.0324 / n), rel=0.02)
+
+
+def test_sensitivity_gives_every_value_of_information_a_standard_error() -> None:
+    sc = pactsim.loads(CERTAIN.replace("two: 0}", "two: 0.3}").replace("absent: 0.5", "absent: 0.2")
+                       .replace("true: 1,", "true: 0.6,")
+                       .replace("a and b and c == one", "a and (c == one or (c == two and b))"))
+    mc = pactsim.sensitivity(sc, "q", method="mc", n=20_000, seed=3)
+    ex = pactsim.sensitivity(sc, "q", method="exact")
+    cols = ["p_node_se", "q_if_true_se", "q_if_false_se", "move_se", "brier_se",
+            "log_loss_se"]
+    assert (ex.voi[cols].to_numpy() == 0).all()
+    rows = mc.voi.set_index("node")
+    a = rows.loc["a"]
+    assert a.p_node_se == pytest.approx(math.sqrt(a.p_node * (1 - a.p_node) / 20_000),
+                                        rel=1e-3)
+    which = rows.loc["c: which outcome"]
+    assert math.isnan(which.p_node_se) and which.brier_se > 0
+    # the Monte Carlo values sit within 4 standard errors of the exact ones
+    exact = ex.voi.set_index("node")
+    for node in ("a", "c", "c: which outcome"):
+        for col in ("move", "brier", "log_loss"):
+            assert abs(rows.loc[node, col] - exact.loc[node, col]) <= \
+                4 * rows.loc[node, f"{col}_se"] + 1e-12, (node, col)
+    text = format_sensitivity(mc)
+    assert f"{a.brier:.4f} ± {a.brier_se:.4f}" in text
+    assert "±" not in format_sensitivity(ex).split("What to watch")[1]

@@ -141,7 +141,10 @@ TORNADO_COLUMNS = ("input", "kind", "base", "low", "high", "range", "q_low", "q_
                    "stderr", "method")
 #: Columns of :attr:`Sensitivity.voi`.
 VOI_COLUMNS = ("node", "kind", "group", "p_node", "q_if_true", "q_if_false", "move", "brier",
-               "log_loss", "method")
+               "log_loss", "method", "p_node_se", "q_if_true_se", "q_if_false_se", "move_se",
+               "brier_se", "log_loss_se")
+#: The standard errors of an exact row of :data:`VOI_COLUMNS` (no noise).
+_EXACT_SE = (0.0,) * 6
 
 
 # -- inputs -----------------------------------------------------------------------------------
@@ -763,6 +766,64 @@ def voi_row(px: float, q1: float, q0: float) -> tuple[float, float, float, float
     return q, move, brier, max(mi, 0.0)
 
 
+def _partition_measures(joint: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``(P(X), P(Q | X), P(Q | not X), move, Brier, I(Q; X))`` of a joint table
+    ``joint[l, q]`` (row ``l``: X's answer, ``1`` = true for a yes/no X; column ``q``: the
+    question false / true), normalised here; the first three NaN past two rows."""
+    p = joint / joint.sum()
+    wl = p.sum(axis=1)
+    q = float(p[:, 1].sum())
+    ql = np.divide(p[:, 1], wl, out=np.full(len(wl), q), where=wl > 0)
+    move = float(np.dot(wl, np.abs(ql - q)))
+    brier = float(np.dot(wl, (ql - q) ** 2))
+    mi = sum(float(w) * _kl(float(x), q) for w, x in zip(wl, ql, strict=True))
+    if len(wl) == 2:
+        return np.array([wl[1], ql[1], ql[0], move, brier, mi])
+    return np.array([math.nan, math.nan, math.nan, move, brier, mi])
+
+
+def _partition_se(labels: NDArray[np.intp], qd: NDArray[np.bool_],
+                  w: NDArray[np.float64]) -> tuple[float, ...]:
+    """Standard errors of :func:`_partition_measures` estimated from weighted draws
+    (``labels``: X's answer per draw, ``qd``: the question's), by the delta method.
+
+    Each cell's share ``p_c = Σ w 1[c] / Σ w`` moves, to first order, by ``Σ_i w_i (1[c_i]
+    − p_c) / Σ w``; a measure ``f`` of the shares by ``Σ_i w_i (g_{c_i} − ḡ) / Σ w`` with
+    ``g`` its gradient (central differences) and ``ḡ = Σ_c g_c p_c``, so its variance is
+    ``Σ_c S_c (g_c − ḡ)² / (Σ w)²`` with ``S_c = Σ_{i in c} w_i²`` (plain draws: w = 1,
+    the multinomial variance). A measure that is flat at the estimate (no information:
+    the move's and the score's gradients vanish) gets the second-order floor of 0 here; the
+    rows are ranked by the estimates, and their noise is the spread of this first order.
+    """
+    k = int(labels.max()) + 1 if len(labels) else 1
+    k = max(k, 2)
+    cell = labels * 2 + qd.astype(np.intp)
+    total = np.bincount(cell, weights=w, minlength=2 * k).reshape(k, 2)
+    sq = np.bincount(cell, weights=w * w, minlength=2 * k).reshape(k, 2)
+    big = float(total.sum())
+    if big <= 0:
+        return (math.nan,) * 6
+    p = total / big
+    base = _partition_measures(p)
+    grad = np.zeros((6, *p.shape))  # grad[m]: measure m's gradient over the cells
+    h = 1e-6
+    for idx in np.ndindex(*p.shape):
+        up, down = p.copy(), p.copy()
+        up[idx] += h
+        down[idx] = max(float(down[idx]) - h, 0.0)
+        grad[(slice(None), *idx)] = (_partition_measures(up) - _partition_measures(down)) / (
+            up[idx] - down[idx])
+    out = []
+    for m in range(6):
+        if not math.isfinite(base[m]):
+            out.append(math.nan)
+            continue
+        g = grad[m]
+        var = float((sq * (g - float((g * p).sum())) ** 2).sum()) / big ** 2
+        out.append(math.sqrt(max(var, 0.0)))
+    return tuple(out)
+
+
 def _self_rows(sc: Scenario, expr: str) -> set[str]:
     """The value-of-information rows whose observation *is* the question ``expr``.
 
@@ -1074,6 +1135,8 @@ def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
     use_exact = engine.base_exact is not None
     frame = None
     qd: NDArray[Any] | None = None
+    w: NDArray[np.float64] | None = None
+    seen: dict[str, NDArray[np.bool_]] = {}  # a categorical node's answers, per draw
     for name, kind, group in candidates:
         x = f"({name}) or ({name})" if kind == "outcome" else f"{name} or {name}"  # _target
         if use_exact:
@@ -1088,7 +1151,8 @@ def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
                 q0 = _clean((q - both) / (1 - px))
                 if abs(q1 - q) < 1e-12 and abs(q0 - q) < 1e-12:
                     q1 = q0 = q  # rounding of exact sums: X tells nothing of Q (as tornado)
-                rows.append((name, kind, group, px, q1, q0, *voi_row(px, q1, q0)[1:], "exact"))
+                rows.append((name, kind, group, px, q1, q0, *voi_row(px, q1, q0)[1:], "exact",
+                             *_EXACT_SE))
                 continue
             except _REFUSED as err:
                 if engine.method == "exact":
@@ -1110,16 +1174,25 @@ def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
             continue
         px = wx / (wx + wn)
         q1, q0 = float(np.dot(w[xd], qd[xd]) / wx), float(np.dot(w[~xd], qd[~xd]) / wn)
-        rows.append((name, kind, group, px, q1, q0, *voi_row(px, q1, q0)[1:], "mc"))
-    return rows + _outcome_voi(sc, rows)
+        rows.append((name, kind, group, px, q1, q0, *voi_row(px, q1, q0)[1:], "mc",
+                     *_partition_se(xd.astype(np.intp), qd, w)))
+        if kind == "outcome":
+            seen[name] = xd
+    return rows + _outcome_voi(sc, rows, seen, qd, w)
 
 
-def _outcome_voi(sc: Scenario, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+def _outcome_voi(sc: Scenario, rows: list[tuple[Any, ...]],
+                 seen: dict[str, NDArray[np.bool_]] | None = None,
+                 qd: NDArray[Any] | None = None,
+                 w: NDArray[np.float64] | None = None) -> list[tuple[Any, ...]]:
     """One row per categorical node X for learning *which* outcome it has (kind
     ``outcomes``, node ``X: which outcome``), from the rows of X (absent: P(not X),
     P(Q | not X)) and of each ``X == l``: the expected move, Brier reduction and mutual
     information over the partition into outcomes (``p_node``, ``q_if_true``,
-    ``q_if_false`` are left empty: there are more than two answers)."""
+    ``q_if_false`` are left empty: there are more than two answers). Under Monte Carlo
+    (``seen``: the per-draw answers of those rows, ``qd``, ``w``: the question's draws
+    and their weights) with standard errors from the draws."""
+    seen = seen or {}
     by_name = {r[0]: r for r in rows}
     out: list[tuple[Any, ...]] = []
     for node, levels in sc.outcomes.items():
@@ -1134,8 +1207,17 @@ def _outcome_voi(sc: Scenario, rows: list[tuple[Any, ...]]) -> list[tuple[Any, .
         move = sum(w * abs(qx - q) for w, qx in parts)
         brier = sum(w * (qx - q) ** 2 for w, qx in parts)
         mi = max(sum(w * _kl(qx, q) for w, qx in parts), 0.0)
+        se: tuple[float, ...] = _EXACT_SE
+        if first[9] != "exact":
+            se = (math.nan,) * 6
+            keys = [f"{node} == {x}" for x in levels if f"{node} == {x}" in by_name]
+            if qd is not None and w is not None and all(k in seen for k in keys):
+                labels = np.zeros(len(qd), dtype=np.intp)
+                for i, k in enumerate(keys):
+                    labels[seen[k]] = i + 1  # 0: absent (or an outcome at no draw)
+                se = _partition_se(labels, qd, w)
         out.append((f"{node}: which outcome", "outcomes", first[2], math.nan, math.nan,
-                    math.nan, move, brier, mi, first[9]))
+                    math.nan, move, brier, mi, first[9], *se))
     return out
 
 
@@ -1167,7 +1249,10 @@ class Sensitivity:
         empty; module docstring). Rows whose observation is the question
         itself (``instc == named`` and ``instc: which outcome`` for the
         question ``instc == named``; ``x`` for the question ``x``) are left
-        out and named in :attr:`notes`. Empty for a median question.
+        out and named in :attr:`notes`. Empty for a median question. Each
+        number has its standard error in the column of its name and ``_se``
+        (``brier_se`` ...): 0 for an exact row; for a Monte Carlo row, from
+        the (weighted) draws by the delta method.
     base:
         The question's answer (probability, or the median date).
     """

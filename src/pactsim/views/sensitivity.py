@@ -77,10 +77,26 @@ def _tornado_rows(s: Sensitivity, top: int) -> list[list[str]]:
             for _, r in s.tornado.head(top).iterrows()]
 
 
+def _brier(r: Any) -> str:
+    """The Brier reduction, with its standard error under Monte Carlo."""
+    se = getattr(r, "brier_se", math.nan)
+    if r.method == "exact" or is_missing(se):
+        return f"{r.brier:.4f}"
+    return f"{r.brier:.4f} ± {se:.4f}"
+
+
 def _voi_rows(s: Sensitivity, top: int) -> list[list[str]]:
     return [[str(r.node), str(r.group), pct(r.p_node), pct(r.q_if_true), pct(r.q_if_false),
-             f"{100 * r.move:.1f} pp", f"{r.brier:.4f}", f"{r.log_loss:.4f}"]
+             f"{100 * r.move:.1f} pp", _brier(r), f"{r.log_loss:.4f}"]
             for _, r in s.voi.head(top).iterrows()]
+
+
+def _voi_noise(s: Sensitivity) -> str:
+    """What the text says of the value of information's noise (empty when exact)."""
+    if set(s.voi.method) <= {"exact"}:
+        return ""
+    return ("; under Monte Carlo Brier - shows ± its standard error, and the JSON one for "
+            "every column")
 
 
 _T_HEAD = ["input", "low .. high", "range", "Q at low", "Q at high", "swing"]
@@ -111,7 +127,7 @@ def format_sensitivity(s: Sensitivity, top: int = TOP) -> str:
     if s.statistic == "p" and len(s.voi):
         out += ["", "What to watch: the value of learning each node X before the question "
                     "resolves (context events first; Brier - and log loss - are the expected "
-                    "reductions of the score, log loss in nats = I(Q; X)):"]
+                    f"reductions of the score, log loss in nats = I(Q; X){_voi_noise(s)}):"]
         out += _columns([_V_HEAD, *_voi_rows(s, top)], left=2)
     return "\n".join(out) + "\n"
 
@@ -178,7 +194,7 @@ def sensitivity_html(s: Sensitivity, *, heading: str = "What drives it", top: in
         out.append("<p>What to watch: the answer once each event is known, and what "
                    "knowing it is worth in expectation (the move of the forecast; the "
                    "reduction of the Brier score and of the log loss, which is the mutual "
-                   "information in nats). Context events first.</p>")
+                   f"information in nats{escape(_voi_noise(s))}). Context events first.</p>")
         if plots:
             from pactsim.views.report import _png
 
