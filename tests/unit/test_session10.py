@@ -144,3 +144,18 @@ def test_sensitivity_gives_every_value_of_information_a_standard_error() -> None
     text = format_sensitivity(mc)
     assert f"{a.brier:.4f} ± {a.brier_se:.4f}" in text
     assert "±" not in format_sensitivity(ex).split("What to watch")[1]
+
+
+@pytest.mark.parametrize("q1", [0.5, 0.51])  # no effect, and one well within the noise
+def test_voi_standard_error_holds_when_the_effect_is_near_zero(q1: float) -> None:
+    # X with chance 0.5; Q with chance q1 if X, 0.5 if not. By hand, the Brier reduction
+    # is P(X)(1 - P(X))(q1 - q0)^2. A first-order error vanishes with the estimated
+    # effect (review-numbers10 F1: z down to -7.8); with the second-order term no
+    # replicate is 5 errors away and the z-scores spread no wider than N(0, 1): the error
+    # may be overstated near 0 (the docstring's √3), never understated.
+    joint = np.array([[0.25, 0.25], [0.5 * (1 - q1), 0.5 * q1]])
+    true_brier = 0.25 * (q1 - 0.5) ** 2
+    est, ses = _replicates(joint, 4000, 400, seed=21, weighted=False)
+    z = (est[:, 4] - true_brier) / ses[:, 4]
+    assert np.abs(z).max() < 5
+    assert z.std() <= 1.2 and np.mean(np.abs(z) > 2) <= 0.08

@@ -787,41 +787,55 @@ def _partition_se(labels: NDArray[np.intp], qd: NDArray[np.bool_],
     """Standard errors of :func:`_partition_measures` estimated from weighted draws
     (``labels``: X's answer per draw, ``qd``: the question's), by the delta method.
 
-    Each cell's share ``p_c = Σ w 1[c] / Σ w`` moves, to first order, by ``Σ_i w_i (1[c_i]
-    − p_c) / Σ w``; a measure ``f`` of the shares by ``Σ_i w_i (g_{c_i} − ḡ) / Σ w`` with
-    ``g`` its gradient (central differences) and ``ḡ = Σ_c g_c p_c``, so its variance is
-    ``Σ_c S_c (g_c − ḡ)² / (Σ w)²`` with ``S_c = Σ_{i in c} w_i²`` (plain draws: w = 1,
-    the multinomial variance). A measure that is flat at the estimate (no information:
-    the move's and the score's gradients vanish) gets the second-order floor of 0 here; the
-    rows are ranked by the estimates, and their noise is the spread of this first order.
+    The cells' shares ``p_c = Σ w 1[c] / Σ w`` have, to first order, the covariance
+    ``Σ_i w_i² (1[c_i] − p_c)(1[c'_i] − p_c') / (Σ w)²`` (plain draws: the multinomial
+    one). A measure ``f`` of the shares gets ``gᵀ Σ g`` from its gradient ``g`` (central
+    differences). The Brier and log-loss reductions are squares of the effect, whose
+    gradient vanishes with it: an effect near 0 would get a standard error near 0 while
+    the estimate is biased up by about its own size. They also get the second-order term
+    of a quadratic form of normal shares, ``½ tr((H Σ)²)`` with ``H`` their Hessian, the
+    whole of the spread when the effect is 0 (the estimate is then a scaled chi-square).
+    With the effect estimated, the first-order term does not vanish either, so at a true
+    effect of 0 the error is overstated (by up to √3), never understated.
     """
-    k = int(labels.max()) + 1 if len(labels) else 1
-    k = max(k, 2)
+    k = max(int(labels.max()) + 1 if len(labels) else 1, 2)
     cell = labels * 2 + qd.astype(np.intp)
-    total = np.bincount(cell, weights=w, minlength=2 * k).reshape(k, 2)
-    sq = np.bincount(cell, weights=w * w, minlength=2 * k).reshape(k, 2)
+    total = np.bincount(cell, weights=w, minlength=2 * k)
     big = float(total.sum())
     if big <= 0:
         return (math.nan,) * 6
     p = total / big
-    base = _partition_measures(p)
-    grad = np.zeros((6, *p.shape))  # grad[m]: measure m's gradient over the cells
-    h = 1e-6
-    for idx in np.ndindex(*p.shape):
-        up, down = p.copy(), p.copy()
-        up[idx] += h
-        down[idx] = max(float(down[idx]) - h, 0.0)
-        grad[(slice(None), *idx)] = (_partition_measures(up) - _partition_measures(down)) / (
-            up[idx] - down[idx])
-    out = []
-    for m in range(6):
-        if not math.isfinite(base[m]):
-            out.append(math.nan)
-            continue
-        g = grad[m]
-        var = float((sq * (g - float((g * p).sum())) ** 2).sum()) / big ** 2
-        out.append(math.sqrt(max(var, 0.0)))
-    return tuple(out)
+    s2 = np.bincount(cell, weights=w * w, minlength=2 * k) / big ** 2
+    cov = np.diag(s2) - np.outer(s2, p) - np.outer(p, s2) + np.outer(p, p) * float(s2.sum())
+
+    def f(x: NDArray[np.float64]) -> NDArray[np.float64]:
+        return _partition_measures(x.reshape(k, 2))
+
+    base = f(p)
+    live = np.flatnonzero(p > 0)  # a cell without draws has no variance
+    grad = np.zeros((6, 2 * k))
+    for c in live:
+        h = min(1e-6, float(p[c]) / 2)
+        e = np.zeros(2 * k)
+        e[c] = h
+        grad[:, c] = (f(p + e) - f(p - e)) / (2 * h)
+    var = np.einsum("mi,ij,mj->m", grad, cov, grad)
+    steps = {int(c): min(1e-4, float(p[c]) / 4) for c in live}
+    hess = np.zeros((2, len(live), len(live)))  # Brier (4) and log loss (5)
+    for i, a in enumerate(live):
+        for j in range(i, len(live)):
+            b = live[j]
+            ea, eb = np.zeros(2 * k), np.zeros(2 * k)
+            ea[a], eb[b] = steps[int(a)], steps[int(b)]
+            val = (f(p + ea + eb) - f(p + ea - eb) - f(p - ea + eb) + f(p - ea - eb))[4:6] / (
+                4 * steps[int(a)] * steps[int(b)])
+            hess[:, i, j] = hess[:, j, i] = val
+    sub = cov[np.ix_(live, live)]
+    for m in (4, 5):
+        hs = hess[m - 4] @ sub
+        var[m] += 0.5 * float(np.trace(hs @ hs))
+    return tuple(math.sqrt(max(float(v), 0.0)) if math.isfinite(float(b)) else math.nan
+                 for v, b in zip(var, base, strict=True))
 
 
 def _self_rows(sc: Scenario, expr: str) -> set[str]:
