@@ -159,3 +159,57 @@ def test_voi_standard_error_holds_when_the_effect_is_near_zero(q1: float) -> Non
     z = (est[:, 4] - true_brier) / ses[:, 4]
     assert np.abs(z).max() < 5
     assert z.std() <= 1.2 and np.mean(np.abs(z) > 2) <= 0.08
+
+
+REFUSED = """\
+pactsim: 2
+id: refuse
+as_of: 2024-01-01
+horizon: 2025-12-31
+events:
+  tariffs: {p: 0.5}
+  e:
+    after: signing
+    delay: {median: 60, p90: 200}
+  r1:
+    after: signing
+    delay: {median: 100, p90: 300}
+    p: 0.8
+  r2:
+    after: signing
+    delay: {median: 150, p90: 400}
+    p: 0.9
+  first:
+    after: {at_least: 1, of: [r1, r2]}
+    delay: 0
+  f1:
+    after: {all: [e, first]}
+    delay: 30
+  fb:
+    after: {all: [e, r1]}
+    delay: 30
+signing:
+  by: {2024-06-30: 0.3, 2024-12-31: 0.6, 2025-12-31: 0.8}
+  hazard_ratio: {tariffs: 1.5}
+questions:
+  q: f1
+"""
+
+
+def test_what_to_watch_tries_exact_row_by_row_and_names_the_monte_carlo_rows() -> None:
+    # review-numbers10 F2: one refusal sent every later row (signing among them) to
+    # Monte Carlo, and the note named only the first
+    sc = pactsim.loads(REFUSED)
+    s = pactsim.sensitivity(sc, "q")
+    rows = s.voi.set_index("node")
+    assert rows.loc["fb", "method"] == "mc"
+    assert set(rows.drop(index="fb").method) == {"exact"}
+    ex = pactsim.exact(sc)
+    for node in ("signing", "r1", "r2", "first"):  # after the refused row in file order
+        px = float(ex.prob(node).value)
+        q1 = float(ex.prob("f1", given=node).value)
+        assert rows.loc[node, "p_node"] == pytest.approx(px, abs=1e-12)
+        assert rows.loc[node, "q_if_true"] == pytest.approx(q1, abs=1e-12)
+    note = next(x for x in s.notes if x.startswith("what to watch: exact inference refused"))
+    assert "1 row" in note and "Monte Carlo for fb, exact for the rest" in note
+    assert "pactsim.simulate" not in note  # moot: Monte Carlo was used

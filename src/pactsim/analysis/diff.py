@@ -508,7 +508,12 @@ def _first_line(err: Exception) -> str:
 
     if isinstance(err, ModelTooWideError):
         return f"it needs a table over {err.width} variables at once, above max_table"
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    # the advice to use Monte Carlo is moot in a note on having used it
+    return _MC_ADVICE.sub("", line) or line
+
+
+_MC_ADVICE = re.compile(r"[;:,]? use pactsim\.simulate\b.*$")
 
 
 _QUOTED_NAME = re.compile(r"'([a-z][a-z0-9_]*)'")

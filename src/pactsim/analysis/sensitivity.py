@@ -143,6 +143,9 @@ TORNADO_COLUMNS = ("input", "kind", "base", "low", "high", "range", "q_low", "q_
 VOI_COLUMNS = ("node", "kind", "group", "p_node", "q_if_true", "q_if_false", "move", "brier",
                "log_loss", "method", "p_node_se", "q_if_true_se", "q_if_false_se", "move_se",
                "brier_se", "log_loss_se")
+#: Value-of-information rows exact inference may refuse before the rest go to Monte Carlo
+#: untried (each refusal costs an attempt).
+MAX_REFUSED_ROWS = 8
 #: The standard errors of an exact row of :data:`VOI_COLUMNS` (no noise).
 _EXACT_SE = (0.0,) * 6
 
@@ -1151,9 +1154,12 @@ def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
     qd: NDArray[Any] | None = None
     w: NDArray[np.float64] | None = None
     seen: dict[str, NDArray[np.bool_]] = {}  # a categorical node's answers, per draw
+    refused: list[str] = []  # rows exact inference refused, by Monte Carlo instead
+    untried: list[str] = []  # rows after MAX_REFUSED_ROWS refusals, by Monte Carlo
+    first_refusal = ""
     for name, kind, group in candidates:
         x = f"({name}) or ({name})" if kind == "outcome" else f"{name} or {name}"  # _target
-        if use_exact:
+        if use_exact and len(refused) < MAX_REFUSED_ROWS:
             try:
                 ex = engine.base_exact
                 px = float(ex.prob(x).value)
@@ -1171,9 +1177,10 @@ def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
             except _REFUSED as err:
                 if engine.method == "exact":
                     raise
-                engine.notes.append(f"exact inference refused a value of information "
-                                    f"({_first_line(err)}); Monte Carlo instead")
-                use_exact = False
+                first_refusal = first_refusal or _first_line(err)
+                refused.append(name)
+        elif use_exact:
+            untried.append(name)  # past MAX_REFUSED_ROWS: no more tries
         if frame is None:
             res = engine.mc(sc)
             frame = res.to_frame()
@@ -1192,6 +1199,14 @@ def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
                      *_partition_se(xd.astype(np.intp), qd, w)))
         if kind == "outcome":
             seen[name] = xd
+    if refused:
+        mc_rows = refused + untried
+        shown = ", ".join(mc_rows[:6]) + (f" and {len(mc_rows) - 6} more"
+                                          if len(mc_rows) > 6 else "")
+        engine.notes.append(f"what to watch: exact inference refused {len(refused)} row"
+                            f"{'s' if len(refused) > 1 else ''} ({first_refusal})"
+                            + (f" and was not tried on {len(untried)} more" if untried else "")
+                            + f"; Monte Carlo for {shown}, exact for the rest")
     return rows + _outcome_voi(sc, rows, seen, qd, w)
 
 
