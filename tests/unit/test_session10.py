@@ -213,3 +213,51 @@ def test_what_to_watch_tries_exact_row_by_row_and_names_the_monte_carlo_rows() -
     note = next(x for x in s.notes if x.startswith("what to watch: exact inference refused"))
     assert "1 row" in note and "Monte Carlo for fb, exact for the rest" in note
     assert "pactsim.simulate" not in note  # moot: Monte Carlo was used
+
+
+def test_monte_carlo_and_exact_watch_the_same_rows_of_a_categorical_node() -> None:
+    # review-numbers10 F3: Monte Carlo kept "instc: which outcome", which tells no more
+    # than whether instc happens (exact dropped it); its estimates differed by noise only
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    q = "in_force_by_2025"
+    mc = pactsim.sensitivity(sc, q, method="mc", n=5_000, seed=1, only=["us_trump_win.p"])
+    ex = pactsim.sensitivity(sc, q, method="exact", only=["us_trump_win.p"])
+    assert set(mc.voi.node) == set(ex.voi.node)
+    assert "instc: which outcome" not in set(mc.voi.node)
+    assert any("instc: which outcome (which outcome tells no more" in n for n in mc.notes)
+
+
+SPLIT = """\
+pactsim: 3
+id: split
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  a: {p: 0.4}
+  c:
+    levels: [absent, one, two]
+    given: [a]
+    table:
+      true: {absent: 0.2, one: 0.7, two: 0.1}
+      false: {absent: 0.2, one: 0.1, two: 0.7}
+  d: {p: 0.5, odds: {c: 2}}
+questions:
+  q: a
+  r: d
+"""
+
+
+@pytest.mark.parametrize("method", ["mc", "exact"])
+def test_which_outcome_stays_where_the_outcome_tells_more(method: str) -> None:
+    # c's split between one and two follows a, so it tells of q = a beyond c's presence
+    # (which tells nothing: absent is 0.2 either way); for r = d, whose odds read c's
+    # presence (and, taken as a superset, its outcome), the row stays under Monte Carlo
+    sc = pactsim.loads(SPLIT)
+    s = pactsim.sensitivity(sc, "q", method=method, n=20_000, seed=2)
+    assert "c: which outcome" in set(s.voi.node)
+    row = s.voi.set_index("node").loc["c: which outcome"]
+    # by hand: P(one) = 0.4*0.7 + 0.6*0.1 = 0.34, P(a | one) = 0.28/0.34, and so on
+    parts = [(0.2, 0.4), (0.34, 0.28 / 0.34), (0.46, 0.04 / 0.46)]
+    brier = sum(w * (x - 0.4) ** 2 for w, x in parts)
+    tol = 1e-12 if method == "exact" else 4 * row.brier_se
+    assert abs(row.brier - brier) <= tol

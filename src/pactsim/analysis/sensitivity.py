@@ -583,6 +583,60 @@ def _upstream(sc: Scenario, names: set[str]) -> set[str]:
     return seen
 
 
+def _level_blind(sc: Scenario, node: str, expr: str) -> bool:
+    """Whether the question ``expr`` is independent of categorical ``node``'s outcome
+    once its presence is known, by the structure of the model alone (d-separation), so
+    that learning which outcome tells no more than whether it happens.
+
+    The outcome, given presence, is drawn from the row of ``node``'s table its ``given``
+    parents pick (``odds`` move present against absent only): a pseudo-node with those
+    parents and ``node``. Every
+    node whose law reads ``node`` is taken to read the outcome too, as is the question
+    when it names ``node`` (a superset of the reads: never blind where it is not).
+    """
+    known = set(sc.nodes)
+    asked = {x for x in _NAME.findall(expr) if x in known}
+    if node in asked:
+        return False
+    spec: Any = sc.nodes[node].spec
+    level = f"{node}#level"
+    own = {x for k in getattr(spec, "given", None) or [] for x in _NAME.findall(k)
+           if x in known}  # odds move present against absent only, not the split
+
+    def parents(x: str) -> set[str]:
+        if x == level:
+            return own | {node}
+        got = {p for p in _parents(sc, x) if p in known}
+        return got | {level} if node in got else got
+
+    ancestral: set[str] = set()
+    todo = [level, node, *asked]
+    while todo:
+        x = todo.pop()
+        if x not in ancestral:
+            ancestral.add(x)
+            todo += [p for p in parents(x) if p not in ancestral]
+    links: dict[str, set[str]] = {x: set() for x in ancestral}
+    for x in ancestral:  # moralise: each node to its parents, its parents to each other
+        ps = sorted(parents(x))
+        for i, p in enumerate(ps):
+            links[x].add(p)
+            links[p].add(x)
+            for q in ps[i + 1:]:
+                links[p].add(q)
+                links[q].add(p)
+    seen, todo = {level}, [level]
+    while todo:  # reachable from the outcome without passing through the node's presence
+        x = todo.pop()
+        if x in asked:
+            return False
+        for y in links[x] - seen:
+            if y != node:
+                seen.add(y)
+                todo.append(y)
+    return True
+
+
 def _node_of(item: Input, sc: Scenario) -> str:
     return item.name.split(".", 1)[0]
 
@@ -1050,8 +1104,8 @@ def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any,
     outcomes, in file order) is shown once; a row ``X: which outcome`` that tells no
     more about the question than a row shown (the same mutual information and Brier
     reduction as X's own row, or as the row one of X's outcomes was shown as) is left
-    out. Exact numbers decide the second; Monte Carlo estimates of the two differ by
-    sampling noise, so under Monte Carlo such a row stays."""
+    out. Exact numbers decide the second; under Monte Carlo, where estimates of the two
+    differ by sampling noise, the model's structure decides (:func:`_level_blind`)."""
     def same_numbers(a: tuple[Any, ...], b: tuple[Any, ...], cols: range) -> bool:
         return all(abs(float(a[i]) - float(b[i])) <= 1e-12 for i in cols)
 
@@ -1081,6 +1135,9 @@ def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any,
         same = next((k for k in shown if same_numbers(r, by_name[k], range(7, 9))), None)
         if same is not None and float(r[8]) > 1e-12:  # (a row worth nothing stays)
             idle[r[0]] = same
+        elif r[9] != "exact" and x in by_name and _level_blind(engine.sc, x,
+                                                                engine.target.expr):
+            idle[r[0]] = x  # the same by the model's structure; estimates differ by noise
     for first, xs in also.items():
         named = ", ".join(xs[:6]) + (f" and {len(xs) - 6} more" if len(xs) > 6 else "")
         engine.notes.append(f"in what to watch once, as {first}: {named} (true in exactly "
