@@ -261,3 +261,32 @@ def test_which_outcome_stays_where_the_outcome_tells_more(method: str) -> None:
     brier = sum(w * (x - 0.4) ** 2 for w, x in parts)
     tol = 1e-12 if method == "exact" else 4 * row.brier_se
     assert abs(row.brier - brier) <= tol
+
+
+def test_diff_names_each_edit_by_a_path_with_changes_takes() -> None:
+    # review-numbers10 F4: a new delay {median, p90} was named ratified_ru.delay.median,
+    # which set: and with_changes refuse ("change ... delay whole")
+    from pactsim.analysis.diff import edits_between
+    from pactsim.language.variants import resolve_path
+
+    a = pactsim.load("scenarios/iran-russia-2024.yaml")
+    b = a.with_changes({"ratified_ru.delay": {"median": 100, "p90": 300},
+                        "us_trump_win.p": {"between": [0.4, 0.6]},
+                        "in_force.delay": {"between": [7, 30]},
+                        "signing.by.2024-12-31": 0.5})
+    edits, _text = edits_between(a, b)
+    names = sorted(leaf.name for e in edits for leaf in e.leaves)
+    assert names == ["in_force.delay", "ratified_ru.delay", "signing.by.2024-12-31",
+                     "us_trump_win.p"]
+    for e in edits:  # each name and its value rebuild B's number from A
+        for leaf in e.leaves:
+            path, new = resolve_path(a, leaf.name)
+            assert not new
+            again = a.with_changes({leaf.name: leaf.after}).model_dump()
+            want = b.model_dump()
+            for k in path:
+                again, want = again[k], want[k]
+            assert again == want
+    # a change of key order alone inside a whole value is no edit
+    c = a.with_changes({"ratified_ru.delay": {"p90": 300, "median": 140}})
+    assert edits_between(a, c)[0] == []

@@ -321,6 +321,26 @@ def _attribute_laws(leaves: list[Leaf], a: dict[str, Any], b: dict[str, Any]) ->
     return list(out.values())
 
 
+def _whole_values(leaves: list[Leaf], a: dict[str, Any], b: dict[str, Any]) -> list[Leaf]:
+    """The leaves inside a value set only whole (a ``delay``'s ``median`` and ``p90``, the
+    bounds of a ``p: {between: ...}``) as one leaf of that value, named by a path that
+    ``set:`` and ``with_changes`` take (:func:`~pactsim.language.variants.whole_at`). A
+    change of key order alone inside one is no edit."""
+    from pactsim.language.variants import whole_at
+
+    out: dict[tuple[Any, ...], Leaf] = {}
+    for leaf in leaves:
+        cut = whole_at(leaf.path)
+        if cut >= len(leaf.path) or cut == 0:
+            out.setdefault((*leaf.path, leaf.kind), leaf)
+            continue
+        path = leaf.path[:cut]
+        before, after = _get(a, path), _get(b, path)
+        if before != after:
+            out.setdefault((*path, "changed"), Leaf(path, "changed", before, after))
+    return list(out.values())
+
+
 def edits_between(a: Scenario, b: Scenario) -> tuple[list[Edit], list[Edit]]:
     """``(edits, text_edits)`` from A to B: the edits that may change numbers
     (grouped by the *form* rule of the module docstring) and those of text only."""
@@ -329,6 +349,7 @@ def edits_between(a: Scenario, b: Scenario) -> tuple[list[Edit], list[Edit]]:
     _leaves(a_dump, b_dump, (), leaves)
     if a.attributes or b.attributes:
         leaves = _attribute_laws(leaves, a_dump, b_dump)
+    leaves = _whole_values(leaves, a_dump, b_dump)
     # form: a node whose way of giving its probability changes is one edit
     forms: dict[tuple[Any, ...], list[Leaf]] = {}
     for leaf in leaves:

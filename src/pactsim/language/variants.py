@@ -114,6 +114,28 @@ def _field_shape(model: type[BaseModel], name: str) -> _Shape:
     return _shape(model.model_fields[name].annotation)
 
 
+def whole_at(path: Sequence[Any]) -> int:
+    """How many parts of ``path`` (keys of a scenario's ``model_dump()``) lead to a value
+    that is set only whole (:class:`_Leaf`: a ``delay``, a ``p`` spec such as ``{between:
+    [...]}``, an ``after``): ``len(path)`` when the path may be set part by part.
+    ``("events", "r", "delay", "median")`` gives 3: ``r.delay`` is one value. Paths
+    inside a ``table`` are resolved key by key, so they are left whole."""
+    shape: _Shape = Scenario
+    for i, k in enumerate(path):
+        if isinstance(shape, _Leaf):
+            return i
+        if isinstance(shape, type):
+            if not isinstance(k, str) or k not in shape.model_fields:
+                return len(path)
+            shape = _Map(str, _Leaf()) if k == "levels" and i + 1 < len(path) \
+                else _field_shape(shape, k)  # format 3: {outcome: p}, part by part
+        elif isinstance(shape, _Map):
+            shape = shape.value
+        else:  # a table
+            return len(path)
+    return len(path)
+
+
 # -- resolving a key ---------------------------------------------------------------
 class _PathError(Exception):
     """A key that names nothing in the scenario (one line of an ArgumentError)."""
