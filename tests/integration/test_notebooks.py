@@ -81,7 +81,7 @@ KEY_OUTPUTS: dict[str, list[tuple[str, str]]] = {
         ("the file variant's diff with common random numbers",
          r"B: iran-russia-2024-firm-december[\s\S]*the same draws for A and B"),
         ("the attribution to each edit", r"Attribution of P\(in_force_by_2025\): [^\n]*"
-                                         r"Shapley over every order"),
+                                         r"Shapley values over every order"),
         ("the code variant equal to conditioning",
          r"Trump-won variant, exact: 0\.4348 \(exact\); in the base given us_trump_win, "
          r"exact: 0\.4348"),

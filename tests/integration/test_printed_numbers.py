@@ -950,7 +950,8 @@ def test_timeline_timing_echoes_the_file(text: str) -> None:
     sig = raw["signing"]
     curve = ", ".join(f"{round(100 * p)}% by {d}" for d, p in sig["by"].items())
     ratios = ", ".join(f"{k} {v:g}" for k, v in sig["hazard_ratio"].items())
-    assert rows["signing"] == f"stated curve: {curve}; hazard ratio {ratios}"
+    assert rows["signing"] == (f"base curve (no hazard ratio applied): {curve}; "
+                               f"hazard ratio {ratios}")
     for node in ("ratified_ru", "ratified_ir"):
         spec = raw["events"][node]
         want = f"median {spec['delay']['median']} days (90%: {spec['delay']['p90']}) after " \

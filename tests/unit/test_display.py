@@ -287,7 +287,8 @@ def test_scenario_html_describes_timing_in_words() -> None:
     assert "if shock" in html and "60% by 2025-01-31" in html
     assert "40% by 2025-03-31, 80% by 2025-12-31" in html
     assert "50% within 10, 100% within 20 days after signing" in html
-    assert "stated curve: 25% by 2025-01-31, 50% by 2025-03-31; hazard ratio shock 2" in html
+    assert ("base curve (no hazard ratio applied): 25% by 2025-01-31, 50% by 2025-03-31; "
+            "hazard ratio shock 2") in html
 
 
 def test_anchor_and_delay_words() -> None:

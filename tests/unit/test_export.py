@@ -524,7 +524,8 @@ def test_dated_export_agrees_with_hand_answers(dated_res: pactsim.Results) -> No
                                  "anchor has")  # the file's p: 1/2
     assert words["in_force"] == "10 days after both ratify_a and notify"
     assert words["ratify_b"] == "50% within 10, 100% within 20 days after signing"
-    assert words["crisis"] == ("stated curve: 25% by 2025-01-31, 50% by 2025-03-31; "
+    assert words["crisis"] == ("base curve (no hazard ratio applied): 25% by 2025-01-31, "
+                               "50% by 2025-03-31; "
                                "hazard ratio shock 2")
     assert data["dated"]["in_force"]["after"] == ["ratify_a", "notify"]
     assert data["dated"]["crisis"]["after"] is None

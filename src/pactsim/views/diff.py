@@ -144,9 +144,9 @@ def format_diff(d: Diff, top: int = TOP) -> str:
         out += _columns(rows, left=2)
     for _, t in d.totals.iterrows():
         out.append("")
-        how = "exact" if t.method == "exact" else "Monte Carlo"
+        how = "exact probabilities" if t.method == "exact" else "Monte Carlo"
         out.append(f"Attribution of P({t.target}): {pct(t.a)} -> {pct(t.b)} "
-                   f"({_pp(t.change, t.stderr)}; {how}, Shapley {_shapley_how(t)})")
+                   f"({_pp(t.change, t.stderr)}; {how}; Shapley values {_shapley_how(t)})")
         part = d.attribution[d.attribution.target == t.target]
         if not len(part):
             out.append("  nothing to attribute")
@@ -156,7 +156,7 @@ def format_diff(d: Diff, top: int = TOP) -> str:
             rows.append([_edit_label(str(r.edit)), _pp(r.one_at_a_time, r.one_at_a_time_stderr),
                          _pp(r.shapley, r.shapley_stderr)])
         alone = float(part.one_at_a_time.sum())
-        rows.append(["total", _pp(alone), _pp(float(part.shapley.sum()))])
+        rows.append(["sum", _pp(alone), _pp(float(part.shapley.sum()))])
         out += _columns(rows, left=1)
         out.append(f"  (Shapley values sum to the change; one at a time they sum to "
                    f"{_pp(alone)}, the rest is interaction: {_pp(t.change - alone)})")

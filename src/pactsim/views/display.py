@@ -398,8 +398,9 @@ def spec_timing_words(spec: Node | Signing) -> str:
     """A milestone's delay and anchor (``30 days after signing``, ``median 140
     days (90%: 300) after signing``, ``90% between 7 and 60 days after both
     ratified_ru and ratified_ir``); a curve's stated points (``stated curve: 25%
-    by 2025-01-31, 50% by 2025-03-31``) or the parents of its table of curves;
-    then any hazard ratios."""
+    by 2025-01-31, 50% by 2025-03-31``; ``base curve (no hazard ratio applied): ...``
+    when hazard ratios follow) or the parents of its table of curves; then any hazard
+    ratios."""
     out = ""
     if isinstance(spec, Node) and spec.after is not None:
         anchor = anchor_words(spec.after)
@@ -408,7 +409,10 @@ def spec_timing_words(spec: Node | Signing) -> str:
         else:
             out = f"{delay_words(spec.delay)} after {anchor}"
     elif (by := spec.by) is not None:
-        out = "stated curve: " + curve_words(by)
+        # with hazard ratios the points are the curve before them (every binary parent
+        # false, every driver at 0), not the chance by each date
+        out = ("base curve (no hazard ratio applied): " if spec.hazard_ratio else
+               "stated curve: ") + curve_words(by)
     elif spec.given:
         out = f"a curve for each row of {', '.join(spec.given)}"
     if spec.hazard_ratio:
