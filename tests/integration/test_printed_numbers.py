@@ -597,8 +597,8 @@ def test_score_means_by_hand(scored: tuple[str, dict[str, Any]]) -> None:
 def test_history_by_bayes_rule() -> None:
     """Each printed step against Bayes's rule done here on the priors' exact joint
     probabilities (not through the evidence code): hard findings H by P(q and H) / P(H);
-    the soft one, "signing.date <= 2025-01-31" x40 (with the hard findings of its date),
-    as (40 P(q, A, H) + P(q, not A, H)) / (40 P(A, H) + P(not A, H))."""
+    the soft one, a signing on Jan 17-18 x2000 (with the hard findings of its date),
+    as (r P(q, A, H) + P(q, not A, H)) / (r P(A, H) + P(not A, H)), r = 2000."""
     news = ROOT / "scenarios" / "variants" / "iran-russia-2024-news.yaml"
     sc = pactsim.load(news)
     table = _run(["history", str(news)])
@@ -607,7 +607,8 @@ def test_history_by_bayes_rule() -> None:
     obs = list(sc.observations)
     # the election, no signing in 2024, none by Jan 12 (learnt Jan 13) and the soft news
     # of Jan 13: three dates, so steps 1 and 2 take one hard finding each, step 3 the rest
-    assert [o.likelihood_ratio for o in obs] == [None, None, None, 40]
+    assert [o.likelihood_ratio for o in obs] == [None, None, None, 2000]
+    r = 2000
     assert obs[2].date == obs[3].date > obs[1].date > obs[0].date
     hard = [f"({o.evidence})" for o in obs[:3]]
     soft = f"({obs[3].evidence})"
@@ -627,8 +628,8 @@ def test_history_by_bayes_rule() -> None:
             want = joint(f"{q} and {h}") / joint(h)
         else:
             h = " and ".join(hard)
-            want = (40 * joint(f"{q} and {soft} and {h}") + joint(f"{q} and not {soft} and {h}")) \
-                / (40 * joint(f"{soft} and {h}") + joint(f"not {soft} and {h}"))
+            want = (r * joint(f"{q} and {soft} and {h}") + joint(f"{q} and not {soft} and {h}")) \
+                / (r * joint(f"{soft} and {h}") + joint(f"not {soft} and {h}"))
         assert row["p"] == pytest.approx(want, abs=1e-9), (row["question"], step)
         assert float(lines[row["question"]][step].rstrip("%")) == pytest.approx(
             100 * want, abs=0.05 + 1e-9), (row["question"], step)

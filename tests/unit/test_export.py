@@ -614,7 +614,7 @@ def test_evidence_provenance_names_each_finding(news: pactsim.Results) -> None:
              {"expr": "drones_missiles", "likelihood_ratio": 0.25, "date": None,
               "source": None}]
     assert run["evidence"]["findings"] == want
-    assert [w["likelihood_ratio"] for w in want[:4]] == [None, None, None, 40]
+    assert [w["likelihood_ratio"] for w in want[:4]] == [None, None, None, 2000]
     assert want[0]["source"].startswith("US presid")
     assert run["ess"] == news.info.ess < 20_000 and run["n_run"] is None
     assert run["given"] is None and run["n"] == 20_000
