@@ -591,7 +591,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     inputs = _with_bases(args.out, inputs, a, b)
     d = diff(a, b, args.question or None, n=_engine_limits()[0] if args.n is None else args.n,
              seed=0 if args.seed is None else args.seed, method=_method(args, "mc"),
-             permutations=args.permutations)
+             permutations=args.permutations, progress=args.progress)
     d = _with_sources(d, args.a, args.b)
     _deliver(d.to_json() if args.format == "json" else str(d), args.out, inputs,
              table=args.format != "json")
@@ -1133,6 +1133,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--permutations", type=_top, default=64, metavar="K",
                    help="random orders averaged for Shapley values when there are more than "
                         "8 edits (default 64)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar over the variants of the random orders (default: on "
+                        "when there are 100 or more, in a terminal)")
     format_option(p, ["json"], "the changes and their attribution", "text")
     out_option(p, "write here instead of standard output")
 

@@ -290,3 +290,25 @@ def test_diff_names_each_edit_by_a_path_with_changes_takes() -> None:
     # a change of key order alone inside a whole value is no edit
     c = a.with_changes({"ratified_ru.delay": {"p90": 300, "median": 140}})
     assert edits_between(a, c)[0] == []
+
+
+def test_diff_of_many_edits_shows_its_progress_when_asked(capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    # a diff of 40 edits took about a minute with no sign of life; the sampled orders
+    # now show a bar over their variants (on by default in a terminal from 100 of them)
+    events = "".join(f"  e{i}: {{p: 0.5}}\n" for i in range(10))
+    text = ("pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\nevents:\n" + events
+            + "questions:\n  q: " + " or ".join(f"e{i}" for i in range(10)) + "\n")
+    a = pactsim.loads(text)
+    b = a.with_changes({f"e{i}.p": 0.4 for i in range(10)})
+    quiet = pactsim.diff(a, b, "q", method="exact", permutations=8, progress=False)
+    assert "diff: Shapley orders" not in capsys.readouterr().err
+    shown = pactsim.diff(a, b, "q", method="exact", permutations=8, progress=True)
+    err = capsys.readouterr().err
+    assert "diff: Shapley orders" in err and "variant" in err
+    # the bar changes nothing: the same orders (seed 0) give the same values
+    assert quiet.attribution.shapley.tolist() == shown.attribution.shapley.tolist()
+    # each order's steps sum to the change, so their averages do too (exactly)
+    change = float(quiet.totals.change.iloc[0])
+    assert float(quiet.attribution.shapley.sum()) == pytest.approx(change, abs=1e-12)
+    assert change == pytest.approx(0.5 ** 10 - 0.6 ** 10, abs=1e-12)  # by hand: 1 - P(none)

@@ -1148,14 +1148,41 @@ _MEAN_BATCH = 16
 
 
 def _means(values: Callable[[Iterable[int]], dict[int, Any]], kept: dict[int, Any],
-           rest: list[int]) -> dict[int, float]:
+           rest: list[int], progress: bool | None = None) -> dict[int, float]:
     """The mean value of every variant: of ``kept`` (whose per-draw values are used
-    again) and of ``rest``, evaluated :data:`_MEAN_BATCH` at a time and reduced."""
+    again) and of ``rest``, evaluated :data:`_MEAN_BATCH` at a time and reduced; with a
+    progress bar over ``rest`` when ``progress`` (None: when there are at least
+    :data:`_PROGRESS_VARIANTS` in a terminal or notebook)."""
     means = {m: _value(x)[0] for m, x in kept.items()}
-    for start in range(0, len(rest), _MEAN_BATCH):
-        means.update((m, _value(x)[0])
-                     for m, x in values(rest[start:start + _MEAN_BATCH]).items())
+    bar = None
+    if _show_bar(progress, len(rest)):
+        from pactsim._progress import progress_bar
+
+        bar = progress_bar(total=len(rest), unit="variant", desc="diff: Shapley orders")
+    try:
+        for start in range(0, len(rest), _MEAN_BATCH):
+            batch = rest[start:start + _MEAN_BATCH]
+            means.update((m, _value(x)[0]) for m, x in values(batch).items())
+            if bar is not None:
+                bar.update(len(batch))
+    finally:
+        if bar is not None:
+            bar.close()
     return means
+
+
+#: Variants of the sampled Shapley values from which a progress bar is shown (unless told).
+_PROGRESS_VARIANTS = 100
+
+
+def _show_bar(progress: bool | None, variants: int) -> bool:
+    if progress is not None:
+        return progress and variants > 0
+    import sys
+
+    if variants < _PROGRESS_VARIANTS or "pytest" in sys.modules:
+        return False
+    return sys.stderr.isatty() or "ipykernel" in sys.modules
 
 
 def _value(x: Any) -> tuple[float, NDArray[np.float64] | None]:
@@ -1172,8 +1199,8 @@ def _se(per_draw: NDArray[np.float64] | None) -> float:
 
 
 def _attribute(variants: _Variants, target: str, runs: _Runs, max_exact: int,
-               permutations: int, notes: list[str]) -> tuple[_Variants, dict[str, Any],
-                                                                 list[tuple[Any, ...]]]:
+               permutations: int, notes: list[str], progress: bool | None = None
+               ) -> tuple[_Variants, dict[str, Any], list[tuple[Any, ...]]]:
     """Totals and one row per edit for one target (the variants may get merged)."""
     use_exact = runs.exact_a is not None
     k = len(variants.edits)
@@ -1250,10 +1277,10 @@ def _attribute(variants: _Variants, target: str, runs: _Runs, max_exact: int,
             order_list = [rng.permutation(k) for _ in range(permutations)]
             masks = [0, variants.full, *(1 << i for i in range(k))]
             v = values(masks)
-        means = _means(values, v, sorted(need - set(v)))
+        means = _means(values, v, sorted(need - set(v)), progress)
         if not use_exact and any(isinstance(x, float) for x in v.values()):
             v = values(sorted(v))  # a refusal part-way: every value by Monte Carlo
-            means = _means(values, v, sorted(need - set(v)))
+            means = _means(values, v, sorted(need - set(v)), progress)
         for r, order in enumerate(order_list):
             m = 0
             for i in order:
@@ -1333,6 +1360,7 @@ def diff(
     method: Literal["auto", "exact", "mc", "montecarlo"] = "auto",
     max_exact_edits: int = 8,
     permutations: int = 64,
+    progress: bool | None = None,
 ) -> Diff:
     """What changed from scenario ``a`` to ``b``, and how much each edit contributed.
 
@@ -1355,6 +1383,9 @@ def diff(
         subsets; beyond, they are averaged over ``permutations`` random orders.
     permutations:
         Orders sampled when there are more than ``max_exact_edits`` edits.
+    progress:
+        A progress bar over the variants the sampled orders need (``None``: when
+        there are at least 100, in a terminal or notebook).
 
     Returns
     -------
@@ -1426,7 +1457,7 @@ def diff(
         if not edits:
             break
         variants, total, part = _attribute(variants, t, runs, max_exact_edits, permutations,
-                                           notes)
+                                           notes, progress)
         totals.append(total)
         attribution += part
     if not edits:
@@ -1441,7 +1472,7 @@ def diff(
             totals, attribution = [], []
             for t in targets:
                 variants, total, part = _attribute(variants, t, runs, max_exact_edits,
-                                                   permutations, [])
+                                                   permutations, [], progress)
                 totals.append(total)
                 attribution += part
     if not _related(sa, sb):
