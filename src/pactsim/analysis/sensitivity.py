@@ -1260,10 +1260,13 @@ def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
         mc_rows = refused + untried
         shown = ", ".join(mc_rows[:6]) + (f" and {len(mc_rows) - 6} more"
                                           if len(mc_rows) > 6 else "")
+        if not any(r[9] == "exact" for r in rows):
+            shown = "every row"
         engine.notes.append(f"what to watch: exact inference refused {len(refused)} row"
                             f"{'s' if len(refused) > 1 else ''} ({first_refusal})"
                             + (f" and was not tried on {len(untried)} more" if untried else "")
-                            + f"; Monte Carlo for {shown}, exact for the rest")
+                            + f"; Monte Carlo for {shown}"
+                            + ("" if shown == "every row" else ", exact for the rest"))
     return rows + _outcome_voi(sc, rows, seen, qd, w)
 
 
