@@ -312,3 +312,40 @@ def test_diff_of_many_edits_shows_its_progress_when_asked(capsys: pytest.Capture
     change = float(quiet.totals.change.iloc[0])
     assert float(quiet.attribution.shapley.sum()) == pytest.approx(change, abs=1e-12)
     assert change == pytest.approx(0.5 ** 10 - 0.6 ** 10, abs=1e-12)  # by hand: 1 - P(none)
+
+
+ANY_AFTER = """\
+pactsim: 2
+id: any-after
+as_of: 2024-01-01
+horizon: 2025-12-31
+events:
+  context: {p: 0.5}
+  r1:
+    after: signing
+    delay: {median: 60, p90: 200}
+    p: 0.7
+  r2:
+    after: signing
+    delay: {median: 90, p90: 300}
+    p: 0.8
+  first: {after: {any: [r1, r2]}, delay: 0}
+  two: {after: {at_least: 1, of: [r1, r2]}, delay: 5}
+signing:
+  by: {2024-06-30: 0.3, 2024-12-31: 0.6}
+  hazard_ratio: {context: 2}
+questions:
+  q: signing.date <= 2024-09-30
+"""
+
+
+def test_what_to_watch_leaves_out_a_milestone_after_any_of_later_anchors() -> None:
+    # a milestone after the first of two ratifications (each after the signing) is known
+    # only once the signing has happened: like the ratifications, it is not in what to
+    # watch for a question on the signing date (the EU–Mercosur file's ep_consent and
+    # first_mercosur were listed)
+    s = pactsim.sensitivity(pactsim.loads(ANY_AFTER), "q")
+    assert set(s.voi.node) == {"context"}
+    note = next(n for n in s.notes if n.startswith("not in what to watch"))
+    for name in ("r1", "r2", "first", "two"):
+        assert name in note

@@ -1017,11 +1017,19 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
 
     views = sc.nodes
     nexts: dict[str, list[str]] = {}
+    # a milestone after the first (or k) of several anchors follows x only when every
+    # anchor does (or is x): checked as the anchors are reached
+    partial: dict[str, list[str]] = {}  # anchor -> such milestones
+    anchors: dict[str, set[str]] = {}
     for name, view in views.items():
         after = getattr(view.spec, "after", None) if view.timing == "milestone" else None
         if after is not None and after.k >= len(after.names):
             for a in after.names:
                 nexts.setdefault(a, []).append(name)
+        elif after is not None:
+            anchors[name] = set(after.names)
+            for a in after.names:
+                partial.setdefault(a, []).append(name)
         if view.kind == "pillar" and "signing" in views:
             nexts.setdefault("signing", []).append(name)
         if view.kind == "clause" and view.pillar is not None:
@@ -1030,11 +1038,14 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
     def later(x: str) -> set[str]:
         seen: set[str] = set()
         todo = list(nexts.get(x, ()))
+        todo += [m for m in partial.get(x, ()) if anchors[m] <= {x}]
         while todo:  # a worklist: no recursion on the length of a chain
             j = todo.pop()
             if j not in seen:
                 seen.add(j)
                 todo += nexts.get(j, ())
+                todo += [m for m in partial.get(j, ()) if m not in seen
+                         and anchors[m] <= seen | {x}]
         return seen
 
     dated = set(sc.dated_names)
