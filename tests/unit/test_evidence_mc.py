@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import pactsim
+import pactsim.montecarlo  # the test below patches it as an attribute
 from pactsim.errors import ArgumentError, ConditionError
 from pactsim.results.estimate import Estimate
 
