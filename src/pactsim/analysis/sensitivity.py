@@ -651,6 +651,8 @@ class _Engine:
         self.entropy, self.spawn_key = resolve_seed(seed)
         self.notes: list[str] = []
         self.used_mc = False
+        #: (rows refused, rows not tried, the first refusal) of what to watch (_voi_rows)
+        self.voi_refused: tuple[int, int, str] = (0, 0, "")
         self.base_exact: Any = None
         if method != "mc":
             try:
@@ -1105,8 +1107,27 @@ def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
             f"not in what to watch: {shown} (known only once {' and '.join(waits)} "
             f"{'has' if len(waits) == 1 else 'have'} happened or no longer can, when the "
             "question is settled)")
-    return _merge_same(engine, [r for r in rows if r[0] not in itself
+    kept = _merge_same(engine, [r for r in rows if r[0] not in itself
                                 and _row_node(r[0]) not in later and r[0] not in same])
+    _note_refused(engine, kept)
+    return kept
+
+
+def _note_refused(engine: _Engine, shown: list[tuple[Any, ...]]) -> None:
+    """The note on the rows exact inference refused (tried one by one, at most
+    :data:`MAX_REFUSED_ROWS`), naming the rows shown that came from Monte Carlo."""
+    refused, untried, why = engine.voi_refused
+    mc_rows = [str(r[0]) for r in shown if r[9] != "exact"]
+    if not refused or not mc_rows:
+        return  # (a refused row left out of what to watch after all changes nothing shown)
+    named = ", ".join(mc_rows[:6]) + (f" and {len(mc_rows) - 6} more"
+                                      if len(mc_rows) > 6 else "")
+    every = len(mc_rows) == len(shown)
+    engine.notes.append(f"what to watch: exact inference refused {refused} row"
+                        f"{'s' if refused > 1 else ''} ({why})"
+                        + (f" and was not tried on {untried} more" if untried else "")
+                        + f"; Monte Carlo for {'every row' if every else named}"
+                        + ("" if every else ", exact for the rest"))
 
 
 def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -1267,17 +1288,8 @@ def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
                      *_partition_se(xd.astype(np.intp), qd, w)))
         if kind == "outcome":
             seen[name] = xd
-    if refused:
-        mc_rows = refused + untried
-        shown = ", ".join(mc_rows[:6]) + (f" and {len(mc_rows) - 6} more"
-                                          if len(mc_rows) > 6 else "")
-        if not any(r[9] == "exact" for r in rows):
-            shown = "every row"
-        engine.notes.append(f"what to watch: exact inference refused {len(refused)} row"
-                            f"{'s' if len(refused) > 1 else ''} ({first_refusal})"
-                            + (f" and was not tried on {len(untried)} more" if untried else "")
-                            + f"; Monte Carlo for {shown}"
-                            + ("" if shown == "every row" else ", exact for the rest"))
+    # named once the rows to show are known (a refused row may be left out after all)
+    engine.voi_refused = (len(refused), len(untried), first_refusal)
     return rows + _outcome_voi(sc, rows, seen, qd, w)
 
 
