@@ -292,6 +292,30 @@ def test_diff_names_each_edit_by_a_path_with_changes_takes() -> None:
     assert edits_between(a, c)[0] == []
 
 
+def test_diff_names_a_p_spec_inside_a_table_by_its_cell() -> None:
+    # review-session10 4: a between point of a row's curve, and a cell's between turned
+    # into a beta, were named ...between / ...beta, which with_changes refuses
+    from pactsim.analysis.diff import edits_between
+    from pactsim.language.variants import resolve_path
+
+    a = pactsim.loads("pactsim: 2\nid: t\nas_of: 2024-01-01\nhorizon: 2025-12-31\n"
+                      "events:\n  a: {p: 0.5}\n"
+                      "  b: {given: [a], table: {true: {between: [0.5, 0.7]}, false: 0.2}}\n"
+                      "signing:\n  given: [a]\n  table:\n"
+                      "    true: {by: {2024-12-31: 0.3, 2025-12-31: {between: [0.6, 0.8]}}}\n"
+                      "    false: {by: {2025-12-31: 0.5}}\n")
+    b = a.with_changes({"b.table.true": {"beta": [6, 4]},
+                        "signing.table.true.by.2025-12-31": {"between": [0.65, 0.85]}})
+    edits, _ = edits_between(a, b)
+    names = sorted(leaf.name for e in edits for leaf in e.leaves)
+    assert names == ["b.table.true", "signing.table.true.by.2025-12-31"]
+    for e in edits:
+        for leaf in e.leaves:
+            assert not resolve_path(a, leaf.name)[1]
+            again = a.with_changes({leaf.name: leaf.after})
+            assert again.model_dump() != a.model_dump()
+
+
 def test_diff_of_many_edits_shows_its_progress_when_asked(capsys: pytest.CaptureFixture[str]
                                                           ) -> None:
     # a diff of 40 edits took about a minute with no sign of life; the sampled orders
@@ -349,3 +373,69 @@ def test_what_to_watch_leaves_out_a_milestone_after_any_of_later_anchors() -> No
     note = next(n for n in s.notes if n.startswith("not in what to watch"))
     for name in ("r1", "r2", "first", "two"):
         assert name in note
+
+
+# -- review-session10: the structural rule is never blind where the outcome informs ---------
+from pactsim.analysis.sensitivity import _level_blind, _settled_first  # noqa: E402
+
+BLIND_NEWS = """\
+pactsim: 3
+id: lb
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  y: {p: 0.5}
+  x:
+    levels: {absent: 0.2, a: 0.4, b: 0.4}
+observations:
+  - date: 2024-02-01
+    source: s
+    evidence: x == a or y
+    likelihood_ratio: 5
+questions:
+  q: y
+"""
+
+BLIND_ATTRIBUTE = """\
+pactsim: 3
+id: lb
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  x:
+    levels: {absent: 0.2, a: 0.4, b: 0.4}
+attributes:
+  km:
+    given: [x]
+    table: {absent: 0, a: 1, b: 5}
+questions:
+  q: km > 2
+"""
+
+
+@pytest.mark.parametrize("text", [BLIND_NEWS, BLIND_ATTRIBUTE], ids=["news", "attribute"])
+def test_which_outcome_is_kept_where_news_or_an_attribute_reads_the_outcome(text: str
+                                                                            ) -> None:
+    # news on `x == a or y` ties x's outcome to y; an attribute given x reads its outcome:
+    # exact inference finds the row worth more than x's own, so Monte Carlo must keep it
+    sc = pactsim.loads(text)
+    assert not _level_blind(sc, "x", sc.question_text("q"))
+    ex = pactsim.sensitivity(sc, "q", method="exact").voi.set_index("node")
+    assert ex.loc["x: which outcome", "brier"] > ex.loc["x", "brier"] + 1e-3
+    mc = pactsim.sensitivity(sc, "q", method="mc", n=20_000, seed=1)
+    assert "x: which outcome" in set(mc.voi.node)
+
+
+def test_a_milestone_after_any_anchor_is_kept_when_one_anchor_need_not_follow() -> None:
+    # review-session10 6: m_e follows r1 (after the signing) or e, an event of its own;
+    # it can come before the signing, so it stays in what to watch
+    text = ANY_AFTER.replace("  first: {after: {any: [r1, r2]}, delay: 0}\n",
+                             "  first: {after: {any: [r1, r2]}, delay: 0}\n"
+                             "  e:\n    by: {2024-06-30: 0.2, 2025-12-31: 0.6}\n"
+                             "  m_e: {after: {any: [r1, e]}, delay: 0}\n"
+                             "  m_chain: {after: {any: [first, r2]}, delay: 5}\n")
+    sc = pactsim.loads(text)
+    later, _ = _settled_first(sc, "signing.date <= 2024-09-30")
+    assert {"r1", "r2", "first", "two", "m_chain"} <= later
+    assert "m_e" not in later and "e" not in later
+    assert "m_e" in set(pactsim.sensitivity(sc, "q").voi.node)

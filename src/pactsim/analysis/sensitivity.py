@@ -591,10 +591,14 @@ def _level_blind(sc: Scenario, node: str, expr: str) -> bool:
     The outcome, given presence, is drawn from the row of ``node``'s table its ``given``
     parents pick (``odds`` move present against absent only): a pseudo-node with those
     parents and ``node``. Every
-    node whose law reads ``node`` is taken to read the outcome too, as is the question
-    when it names ``node`` (a superset of the reads: never blind where it is not).
+    node (or numeric attribute) whose law reads ``node`` is taken to read the outcome
+    too, as is the question when it names ``node`` (a superset of the reads: never blind
+    where it is not). A file with news (``observations``) is never blind: the news may
+    read the outcome.
     """
-    known = set(sc.nodes)
+    if sc.findings():  # news on anything may tie the outcome to the question: not blind
+        return False
+    known = set(sc.nodes) | set(getattr(sc, "attributes", None) or {})
     asked = {x for x in _NAME.findall(expr) if x in known}
     if node in asked:
         return False

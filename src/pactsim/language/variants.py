@@ -119,7 +119,9 @@ def whole_at(path: Sequence[Any]) -> int:
     that is set only whole (:class:`_Leaf`: a ``delay``, a ``p`` spec such as ``{between:
     [...]}``, an ``after``): ``len(path)`` when the path may be set part by part.
     ``("events", "r", "delay", "median")`` gives 3: ``r.delay`` is one value. Paths
-    inside a ``table`` are resolved key by key, so they are left whole."""
+    inside a ``table`` are resolved key by key, so they are left whole, but for a p spec
+    in a cell or in a row's curve (``...true.between``, ``...by.DATE.beta``): the cell
+    or point is one value."""
     shape: _Shape = Scenario
     for i, k in enumerate(path):
         if isinstance(shape, _Leaf):
@@ -131,8 +133,8 @@ def whole_at(path: Sequence[Any]) -> int:
                 else _field_shape(shape, k)  # format 3: {outcome: p}, part by part
         elif isinstance(shape, _Map):
             shape = shape.value
-        else:  # a table
-            return len(path)
+        else:  # a table: keys one by one, but a p spec in it ({between: ...}) is one value
+            return len(path) - 1 if path[-1] in ("between", "beta") else len(path)
     return len(path)
 
 

@@ -95,8 +95,8 @@ def _voi_noise(s: Sensitivity) -> str:
     """What the text says of the value of information's noise (empty when exact)."""
     if set(s.voi.method) <= {"exact"}:
         return ""
-    return ("; under Monte Carlo Brier - shows ± its standard error, and the JSON one for "
-            "every column")
+    return ("; under Monte Carlo the Brier column shows ± its standard error, and the JSON "
+            "one for every column")
 
 
 _T_HEAD = ["input", "low .. high", "range", "Q at low", "Q at high", "swing"]
