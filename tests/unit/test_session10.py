@@ -439,3 +439,30 @@ def test_a_milestone_after_any_anchor_is_kept_when_one_anchor_need_not_follow() 
     assert {"r1", "r2", "first", "two", "m_chain"} <= later
     assert "m_e" not in later and "e" not in later
     assert "m_e" in set(pactsim.sensitivity(sc, "q").voi.node)
+
+
+def test_which_outcome_from_rows_of_both_methods_is_monte_carlo_from_the_draws() -> None:
+    # review-session10 8: with rows tried one by one, x's own row may be exact and its
+    # outcome rows Monte Carlo; "x: which outcome" then took the exact label and error 0
+    # while mixing the two. It is now Monte Carlo, from the draws alone.
+    from pactsim.analysis.sensitivity import _outcome_voi
+
+    sc = pactsim.loads("pactsim: 3\nid: m\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "events:\n  x:\n    levels: {absent: 0.2, a: 0.4, b: 0.4}\n")
+    rng = np.random.default_rng(4)
+    n = 5000
+    lab = rng.choice(3, n, p=[0.2, 0.4, 0.4])
+    qd = rng.random(n) < np.array([0.1, 0.5, 0.8])[lab]
+    w = np.ones(n)
+    seen = {"x == a": lab == 1, "x == b": lab == 2}
+    row = ("x", "event", "other", 0.8, 0.65, 0.1, 0.0, 0.0, 0.0, "exact", *(0.0,) * 6)
+    rows = [row]
+    for name, mask in seen.items():
+        px, q1, q0 = mask.mean(), qd[mask].mean(), qd[~mask].mean()
+        rows.append((name, "outcome", "other", px, q1, q0, 0.0, 0.0, 0.0, "mc", *(0.0,) * 6))
+    (out,) = _outcome_voi(sc, rows, seen, qd, w)
+    assert out[0] == "x: which outcome" and out[9] == "mc"
+    share = np.array([(lab == k).mean() for k in range(3)])
+    ql = np.array([qd[lab == k].mean() for k in range(3)])
+    brier = float(np.dot(share, (ql - qd.mean()) ** 2))  # by hand, from the draws
+    assert out[7] == pytest.approx(brier, abs=1e-12) and out[14] > 0

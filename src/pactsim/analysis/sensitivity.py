@@ -1324,16 +1324,24 @@ def _outcome_voi(sc: Scenario, rows: list[tuple[Any, ...]],
         brier = sum(w * (qx - q) ** 2 for w, qx in parts)
         mi = max(sum(w * _kl(qx, q) for w, qx in parts), 0.0)
         se: tuple[float, ...] = _EXACT_SE
-        if first[9] != "exact":
+        keys = [f"{node} == {x}" for x in levels if f"{node} == {x}" in by_name]
+        methods = {by_name[k][9] for k in [*keys, *([node] if node in by_name else [])]}
+        method = "exact" if methods == {"exact"} else "mc"
+        if method != "exact":
             se = (math.nan,) * 6
-            keys = [f"{node} == {x}" for x in levels if f"{node} == {x}" in by_name]
             if qd is not None and w is not None and all(k in seen for k in keys):
                 labels = np.zeros(len(qd), dtype=np.intp)
                 for i, k in enumerate(keys):
                     labels[seen[k]] = i + 1  # 0: absent (or an outcome at no draw)
                 se = _partition_se(labels, qd, w)
+                if methods != {"mc"}:  # some rows exact, some not: all from the draws
+                    cell = labels * 2 + np.asarray(qd, dtype=np.intp)
+                    joint = np.bincount(cell, weights=w, minlength=2 * (len(keys) + 1)
+                                        ).astype(np.float64)
+                    move, brier, mi = (float(v) for v in _partition_measures(
+                        joint.reshape(-1, 2))[3:6])
         out.append((f"{node}: which outcome", "outcomes", first[2], math.nan, math.nan,
-                    math.nan, move, brier, mi, first[9], *se))
+                    math.nan, move, brier, mi, method, *se))
     return out
 
 
