@@ -641,6 +641,17 @@ def _level_blind(sc: Scenario, node: str, expr: str) -> bool:
     return True
 
 
+def _some(names: Sequence[str], most: int = 6) -> str:
+    """The first ``most`` names, then how many more: ``"a, b, c and 4 more"``."""
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more"
+                                      if len(names) > most else "")
+
+
+def _selected(name: str, wanted: Sequence[str]) -> bool:
+    """Whether ``only=`` selects input ``name``: by name, or by a prefix ending in ``.``."""
+    return any(name == w or (w.endswith(".") and name.startswith(w)) for w in wanted)
+
+
 def _node_of(item: Input, sc: Scenario) -> str:
     return item.name.split(".", 1)[0]
 
@@ -819,13 +830,21 @@ def _clean(p: float) -> float:
     return 0.0 if p < 1e-12 else 1.0 if p > 1 - 1e-12 else p
 
 
+def _split(parts: Sequence[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """``(P(Q), expected |move|, Brier reduction, mutual information in nats)`` of
+    learning which part holds, from each part's ``(P(part), P(Q | part))``; the mutual
+    information as summed (a rounding below 0 is the caller's to clip)."""
+    q = sum(w * qx for w, qx in parts)
+    move = sum(w * abs(qx - q) for w, qx in parts)
+    brier = sum(w * (qx - q) ** 2 for w, qx in parts)
+    mi = sum(w * _kl(qx, q) for w, qx in parts)
+    return q, move, brier, mi
+
+
 def voi_row(px: float, q1: float, q0: float) -> tuple[float, float, float, float]:
     """``(P(Q), expected |move|, Brier reduction, mutual information in nats)`` from
     P(X), P(Q | X), P(Q | not X)."""
-    q = px * q1 + (1 - px) * q0
-    move = px * abs(q1 - q) + (1 - px) * abs(q0 - q)
-    brier = px * (q1 - q) ** 2 + (1 - px) * (q0 - q) ** 2
-    mi = px * _kl(q1, q) + (1 - px) * _kl(q0, q)
+    q, move, brier, mi = _split([(px, q1), (1 - px, q0)])
     return q, move, brier, max(mi, 0.0)
 
 
@@ -835,11 +854,8 @@ def _partition_measures(joint: NDArray[np.float64]) -> NDArray[np.float64]:
     question false / true), normalised here; the first three NaN past two rows."""
     p = joint / joint.sum()
     wl = p.sum(axis=1)
-    q = float(p[:, 1].sum())
-    ql = np.divide(p[:, 1], wl, out=np.full(len(wl), q), where=wl > 0)
-    move = float(np.dot(wl, np.abs(ql - q)))
-    brier = float(np.dot(wl, (ql - q) ** 2))
-    mi = sum(float(w) * _kl(float(x), q) for w, x in zip(wl, ql, strict=True))
+    ql = np.divide(p[:, 1], wl, out=np.full(len(wl), float(p[:, 1].sum())), where=wl > 0)
+    _q, move, brier, mi = _split([(float(w), float(x)) for w, x in zip(wl, ql, strict=True)])
     if len(wl) == 2:
         return np.array([wl[1], ql[1], ql[0], move, brier, mi])
     return np.array([math.nan, math.nan, math.nan, move, brier, mi])
@@ -1106,9 +1122,8 @@ def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
                                  if r[0] not in itself and _row_node(r[0]) in later),
                                *(r[0] for r in rows if r[0] in same)]))
     if late:
-        shown = ", ".join(late[:6]) + (f" and {len(late) - 6} more" if len(late) > 6 else "")
         engine.notes.append(
-            f"not in what to watch: {shown} (known only once {' and '.join(waits)} "
+            f"not in what to watch: {_some(late)} (known only once {' and '.join(waits)} "
             f"{'has' if len(waits) == 1 else 'have'} happened or no longer can, when the "
             "question is settled)")
     kept = _merge_same(engine, [r for r in rows if r[0] not in itself
@@ -1124,13 +1139,11 @@ def _note_refused(engine: _Engine, shown: list[tuple[Any, ...]]) -> None:
     mc_rows = [str(r[0]) for r in shown if r[9] != "exact"]
     if not refused or not mc_rows:
         return  # (a refused row left out of what to watch after all changes nothing shown)
-    named = ", ".join(mc_rows[:6]) + (f" and {len(mc_rows) - 6} more"
-                                      if len(mc_rows) > 6 else "")
     every = len(mc_rows) == len(shown)
     engine.notes.append(f"what to watch: exact inference refused {refused} row"
                         f"{'s' if refused > 1 else ''} ({why})"
                         + (f" and was not tried on {untried} more" if untried else "")
-                        + f"; Monte Carlo for {'every row' if every else named}"
+                        + f"; Monte Carlo for {'every row' if every else _some(mc_rows)}"
                         + ("" if every else ", exact for the rest"))
 
 
@@ -1175,8 +1188,7 @@ def _merge_same(engine: _Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any,
                                                                 engine.target.expr):
             idle[r[0]] = x  # the same by the model's structure; estimates differ by noise
     for first, xs in also.items():
-        named = ", ".join(xs[:6]) + (f" and {len(xs) - 6} more" if len(xs) > 6 else "")
-        engine.notes.append(f"in what to watch once, as {first}: {named} (true in exactly "
+        engine.notes.append(f"in what to watch once, as {first}: {_some(xs)} (true in exactly "
                             f"the same draws as {first})")
     if idle:
         engine.notes.append("not in what to watch: " + ", ".join(
@@ -1247,12 +1259,11 @@ def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
     qd: NDArray[Any] | None = None
     w: NDArray[np.float64] | None = None
     seen: dict[str, NDArray[np.bool_]] = {}  # a categorical node's answers, per draw
-    refused: list[str] = []  # rows exact inference refused, by Monte Carlo instead
-    untried: list[str] = []  # rows after MAX_REFUSED_ROWS refusals, by Monte Carlo
+    refused = untried = 0  # rows exact inference refused; rows not tried after that many
     first_refusal = ""
     for name, kind, group in candidates:
         x = f"({name}) or ({name})" if kind == "outcome" else f"{name} or {name}"  # _target
-        if use_exact and len(refused) < MAX_REFUSED_ROWS:
+        if use_exact and refused < MAX_REFUSED_ROWS:
             try:
                 ex = engine.base_exact
                 px = float(ex.prob(x).value)
@@ -1271,9 +1282,9 @@ def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
                 if engine.method == "exact":
                     raise
                 first_refusal = first_refusal or _first_line(err)
-                refused.append(name)
+                refused += 1
         elif use_exact:
-            untried.append(name)  # past MAX_REFUSED_ROWS: no more tries
+            untried += 1  # past MAX_REFUSED_ROWS: no more tries
         if frame is None:
             res = engine.mc(sc)
             frame = res.to_frame()
@@ -1293,7 +1304,7 @@ def _voi_rows(engine: _Engine) -> list[tuple[Any, ...]]:
         if kind == "outcome":
             seen[name] = xd
     # named once the rows to show are known (a refused row may be left out after all)
-    engine.voi_refused = (len(refused), len(untried), first_refusal)
+    engine.voi_refused = (refused, untried, first_refusal)
     return rows + _outcome_voi(sc, rows, seen, qd, w)
 
 
@@ -1319,10 +1330,8 @@ def _outcome_voi(sc: Scenario, rows: list[tuple[Any, ...]],
         if len(parts) < 2:
             continue  # one outcome is certain: nothing to learn
         first = by_name.get(node) or by_name[f"{node} == {levels[-1]}"]
-        q = sum(w * qx for w, qx in parts)
-        move = sum(w * abs(qx - q) for w, qx in parts)
-        brier = sum(w * (qx - q) ** 2 for w, qx in parts)
-        mi = max(sum(w * _kl(qx, q) for w, qx in parts), 0.0)
+        _q, move, brier, mi = _split(parts)
+        mi = max(mi, 0.0)
         se: tuple[float, ...] = _EXACT_SE
         keys = [f"{node} == {x}" for x in levels if f"{node} == {x}" in by_name]
         methods = {by_name[k][9] for k in [*keys, *([node] if node in by_name else [])]}
@@ -1560,11 +1569,8 @@ def sensitivity(
     items = list(by_name.values())
     if only is not None:
         wanted = [only] if isinstance(only, str) else list(only)
-        items = [i for i in items if any(i.name == w or (w.endswith(".") and
-                                                         i.name.startswith(w))
-                                         for w in wanted)]
-        certain = [c for c in certain if any(c == w or (w.endswith(".") and c.startswith(w))
-                                             for w in wanted)]
+        items = [i for i in items if _selected(i.name, wanted)]
+        certain = [c for c in certain if _selected(c, wanted)]
         if not items:
             raise ArgumentError(f"only: {wanted!r} selects no input of scenario '{sc.id}' "
                                 f"(inputs: {', '.join(list(by_name)[:8])}, ...)")
@@ -1604,11 +1610,10 @@ def sensitivity(
                             "path leads from them to it): swing 0, not evaluated")
     certain = [c for c in certain if c.split(".", 1)[0] in feeding]
     if certain:
-        shown = ", ".join(certain[:6]) + (f" and {len(certain) - 6} more"
-                                          if len(certain) > 6 else "")
         engine.notes.append(f"{len(certain)} number{'s' if len(certain) > 1 else ''} feeding "
                             f"the question {'are' if len(certain) > 1 else 'is'} certain "
-                            f"(0 or 1) and not swung, having no log-odds to swing: {shown} "
+                            f"(0 or 1) and not swung, having no log-odds to swing: "
+                            f"{_some(certain)} "
                             "(see a change of one with diff)")
     if still:
         engine.notes.append(f"{still} of {len(items)} inputs are the same at both ends of "
