@@ -173,10 +173,12 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                                initializer=init_worker, initargs=(os.getpid(),))
 
 
-def _show_progress(progress: bool | None, n: int) -> bool:
+def _show_progress(progress: bool | None, n: int, threshold: int = 2_000_000) -> bool:
+    """Whether to draw a progress bar: as told, else for ``n`` of at least ``threshold``
+    (draws, or other units of work) in a terminal or notebook, never under pytest."""
     if progress is not None:
         return progress
-    if n < 2_000_000 or "pytest" in sys.modules:
+    if n < threshold or "pytest" in sys.modules:
         return False
     return sys.stderr.isatty() or "ipykernel" in sys.modules
 

@@ -118,7 +118,7 @@ from pactsim.errors import (
 from pactsim.language.io import from_dict
 from pactsim.language.scenario import Scenario
 from pactsim.language.validate import dotted_path
-from pactsim.montecarlo import DEFAULT_N, MAX_N, SeedLike, resolve_seed
+from pactsim.montecarlo import DEFAULT_N, MAX_N, SeedLike, _show_progress, resolve_seed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -1155,7 +1155,7 @@ def _means(values: Callable[[Iterable[int]], dict[int, Any]], kept: dict[int, An
     :data:`_PROGRESS_VARIANTS` in a terminal or notebook)."""
     means = {m: _value(x)[0] for m, x in kept.items()}
     bar = None
-    if _show_bar(progress, len(rest)):
+    if rest and _show_progress(progress, len(rest), _PROGRESS_VARIANTS):
         from pactsim._progress import progress_bar
 
         bar = progress_bar(total=len(rest), unit="variant", desc="diff: Shapley orders")
@@ -1173,16 +1173,6 @@ def _means(values: Callable[[Iterable[int]], dict[int, Any]], kept: dict[int, An
 
 #: Variants of the sampled Shapley values from which a progress bar is shown (unless told).
 _PROGRESS_VARIANTS = 100
-
-
-def _show_bar(progress: bool | None, variants: int) -> bool:
-    if progress is not None:
-        return progress and variants > 0
-    import sys
-
-    if variants < _PROGRESS_VARIANTS or "pytest" in sys.modules:
-        return False
-    return sys.stderr.isatty() or "ipykernel" in sys.modules
 
 
 def _value(x: Any) -> tuple[float, NDArray[np.float64] | None]:
