@@ -464,9 +464,13 @@ def bundles_frame(members: Sequence[str], flags: NDArray[np.bool_], mass: NDArra
     by that outcome alone: ``items`` and ``size`` count it once."""
     if not len(mass):
         return pd.DataFrame([], columns=BUNDLE_COLUMNS)
-    order = sorted(range(len(mass)), key=lambda i: (-mass[i], flags[i].tolist()))
+    # most likely first, ties by member pattern (False before True, in file order):
+    # np.lexsort sorts by its last key first, and is stable like sorted()
+    pattern = np.asarray(flags, dtype=bool)
+    keys = [pattern[:, j] for j in range(pattern.shape[1] - 1, -1, -1)]
+    order = np.lexsort([*keys, -np.asarray(mass, dtype=float)])
     rows = []
-    for i in order[:top]:
+    for i in order[:top].tolist():
         items = tuple(n for n, b in zip(members, flags[i], strict=True) if b)
         outcome_of = {n.split("=", 1)[0] for n in items if "=" in n}
         items = tuple(n for n in items if n not in outcome_of)
