@@ -12,6 +12,16 @@ position) uses ``SeedSequence(seed, spawn_key=(*spawn_key, i))``, recorded in
 columns ``seed`` and ``spawn_key``; so the same sweep gives the same table on
 any executor, and one item is repeated alone with
 ``simulate(sc, n, seed=SeedSequence(seed, spawn_key=spawn_key))``.
+
+With ``paired=True`` every item draws from the sweep's seed itself (common
+random numbers, as :func:`pactsim.diff` pairs A and B): the engine draws a
+node's random numbers whatever its chances, so items that differ only in
+numbers see the same draws, and the differences between their rows are far
+less noisy than each row's ``stderr`` — a sweep of one probability gives a
+smooth curve instead of one jittered by independent noise. A row's own
+estimate and ``stderr`` are unchanged in law. Items whose structure differs
+(other nodes, other parents) share the streams only as far as their draws
+line up; they stay correct, just less coupled.
 Variants are applied on the worker (the base scenario travels, the change
 travels, nothing else), and an item that fails raises the same
 :class:`~pactsim.errors.PactsimError` it would raise in this process.
@@ -169,6 +179,7 @@ def sweep(
     workers: int = 1,
     chunk_size: int = DEFAULT_CHUNK,
     progress: bool | None = None,
+    paired: bool = False,
 ) -> pd.DataFrame:
     """Run every item and return one tidy table (one row per item and target).
 
@@ -189,6 +200,11 @@ def sweep(
         Draws per item, and the sweep's seed; item ``i`` uses
         ``SeedSequence(seed, spawn_key=(*spawn_key, i))`` (columns ``seed``,
         ``spawn_key``). ``None`` draws fresh entropy (recorded).
+    paired:
+        ``True`` runs every item on the sweep's seed itself (common random
+        numbers; see the module docstring): compare items with it, for
+        example a curve over one probability. ``False`` (the default) gives
+        each item independent draws, as replicates need.
     method:
         ``"mc"`` (:func:`pactsim.simulate`) or ``"exact"`` (:func:`pactsim.exact`;
         standard errors 0, no seed).
@@ -234,6 +250,8 @@ def sweep(
         raise ArgumentTypeError(f"base must be a Scenario, not {type(base).__name__}")
     if method not in ("mc", "exact"):
         raise ArgumentError(f"method must be 'mc' or 'exact', not {method!r}")
+    if not isinstance(paired, bool | np.bool_):
+        raise ArgumentTypeError(f"paired must be True or False, not {paired!r}")
     qs: tuple[str, ...] | None = None
     if questions is not None:
         if isinstance(questions, str):
@@ -259,7 +277,8 @@ def sweep(
     def tasks() -> Iterator[tuple[tuple[Any, ...], int, str]]:
         for i, (key, sc, changes) in enumerate(stream):
             ids.append(key)
-            yield ((sc, changes, method, qs, n, entropy, (*spawn_key, i), chunk_size),
+            key_i = spawn_key if paired else (*spawn_key, i)
+            yield ((sc, changes, method, qs, n, entropy, key_i, chunk_size),
                    1, f"sweep item {key!r}")
 
     bar = None
