@@ -426,16 +426,46 @@ class _Time:
 
 @st.composite
 def _curve(draw: st.DrawFn, t: _Time) -> dict[dt.date, Any]:
-    """A ``by`` curve: 1 to 4 dates in (as_of, horizon], non-decreasing values; a curve of
-    one point may be uncertain (``beta`` / ``between``, used at its mean)."""
+    """A ``by`` curve: 1 to 4 dates in (as_of, horizon], non-decreasing values. Where
+    uncertain probabilities are allowed, about half the curves have uncertain points
+    (:func:`_uncertain_points`; the curve uses their means)."""
     n = draw(st.integers(1, min(_MAX_BY_POINTS, t.span)))
     days = sorted(draw(st.lists(st.integers(1, t.span), min_size=n, max_size=n, unique=True)))
-    if n == 1 and t.uncertain and draw(st.booleans()):
-        point = draw(_UNCERTAIN_P)
-        t.v2 = t.v2 or isinstance(point, dict)  # an uncertain point is format 2
-        return {t.as_of + dt.timedelta(days=days[0]): point}
+    dates = [t.as_of + dt.timedelta(days=d) for d in days]
+    if t.uncertain and draw(st.booleans()):
+        points = draw(_uncertain_points(n))
+        t.v2 = t.v2 or any(isinstance(v, dict) for v in points)  # uncertain: format 2
+        return dict(zip(dates, points, strict=False))
     values = sorted(draw(st.lists(_PROBABILITIES, min_size=n, max_size=n)))
-    return {t.as_of + dt.timedelta(days=d): v for d, v in zip(days, values, strict=True)}
+    return dict(zip(dates, values, strict=True))
+
+
+@st.composite
+def _uncertain_points(draw: st.DrawFn, n: int) -> list[Any]:
+    """Up to ``n`` points of a curve, each plain, a ``between`` or (the first) a
+    ``beta``, whose 90% ranges do not cross and whose means do not decrease, as format 2
+    requires: every draw of the points keeps the curve monotone. Fewer than ``n`` when a
+    point's range reaches 1 (nothing can follow it); at least one."""
+    from scipy import special
+
+    points: list[Any] = []
+    floor = 0  # thousandths: where the next point's range may start
+    if draw(st.booleans()):
+        a, b = draw(_BETA_SHAPES), draw(_BETA_SHAPES)
+        points.append({"beta": [a, b]})
+        top = max(float(special.betaincinv(a, b, 0.95)), a / (a + b))
+        floor = math.floor(top * 1000) + 1  # strictly above, whatever the rounding
+    while len(points) < n and floor <= 1000:
+        if floor <= 989 and draw(st.booleans()):
+            lo = draw(st.integers(max(floor, 1), 989))
+            hi = draw(st.integers(lo + 10, 999))
+            points.append({"between": [lo / 1000, hi / 1000]})
+            floor = hi
+        else:
+            value = draw(st.integers(floor, 1000))
+            points.append(value / 1000)
+            floor = value
+    return points
 
 
 @st.composite
@@ -509,9 +539,10 @@ def _milestone(draw: st.DrawFn, t: _Time) -> dict[str, Any]:
     mode = draw(st.sampled_from(["one", "all", "any", "at_least"]))
     names = draw(st.lists(st.sampled_from(t.dated), min_size=1 if mode == "one" else min(
         2, len(t.dated)), max_size=1 if mode == "one" else 3, unique=True))
+    # at_least k of n with k < n (k = n is `all`, drawn as such)
     after: Any = names[0] if mode == "one" else (
-        {"at_least": draw(st.integers(1, len(names))), "of": names} if mode == "at_least"
-        else {mode: names})
+        {"at_least": draw(st.integers(1, max(len(names) - 1, 1))), "of": names}
+        if mode == "at_least" else {mode: names})
     kind = draw(st.sampled_from(["fixed", "between", "median", "by"]))
     delay: Any
     if kind == "fixed":
@@ -934,7 +965,8 @@ def scenarios(
         and perhaps a condition, with ``hazard_ratio`` on earlier binary
         nodes, a driver or a condition, and its gates), or a *milestone*
         (``after`` one earlier dated node, ``{all: [...]}``, ``{any: [...]}``
-        or ``{at_least: k, of: [...]}`` of up to three; ``delay`` fixed,
+        or ``{at_least: k, of: [...]}`` (``k`` below their number) of up to
+        three; ``delay`` fixed,
         ``{between: [lo, hi]}``, ``{median: m, p90: q}`` or a ``{by: {days:
         p}}`` curve; a chance of ever happening from ``p`` (or the default
         1), ``given`` + ``table`` and ``odds``; ``hazard_ratio`` on a delay
@@ -1006,7 +1038,10 @@ def scenarios(
     (drivers); ``normal`` drivers have mean in [-2, 2] and sd in [0.1, 2],
     ``uniform`` drivers a width in [0.1, 4]. ``signing.by`` (and every
     format-2 curve) has 1 to 4 points between ``as_of`` and the horizon (at
-    most three years apart); hazard ratios lie in the ranges of odds factors;
+    most three years apart); with ``allow_uncertain`` about half the format-2
+    curves have uncertain points, a ``between`` anywhere or a ``beta`` first,
+    whose 90% ranges do not cross (so any draw keeps the curve monotone);
+    hazard ratios lie in the ranges of odds factors;
     milestone delays are 0 to 200 days (fixed), lognormal with a median or
     lower bound of 1 to 200 days and an upper one up to 300 days above, or
     curves of 1 to 3 points within 400 days.
