@@ -876,6 +876,13 @@ def _partition_se(labels: NDArray[np.intp], qd: NDArray[np.bool_],
     whole of the spread when the effect is 0 (the estimate is then a scaled chi-square).
     With the effect estimated, the first-order term does not vanish either, so at a true
     effect of 0 the error is overstated (by up to √3), never understated.
+
+    A cell without draws contributes no variance, as a share estimated at 0 has a binomial
+    standard error of 0 elsewhere in pactsim (``Estimate``): where a cell's chance is
+    below about one in the run's number of draws, the stated error of a measure that rests
+    on it is too small (replicate runs spread about 1.8× it in a test with 0.4 expected
+    draws in the cell): a Monte Carlo row whose ``q_if_true`` or ``q_if_false`` is exactly
+    0 or 1 has a stated error that is too small; more draws, or exact inference, settle it.
     """
     k = max(int(labels.max()) + 1 if len(labels) else 1, 2)
     cell = labels * 2 + qd.astype(np.intp)
