@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 
 import numpy as np
@@ -34,6 +35,7 @@ from scipy import optimize, stats
 
 import pactsim
 from pactsim.errors import ScenarioError
+from pactsim.language.scenario import Beta, Between
 
 AS_OF = dt.date(2024, 1, 1)
 HEAD = "pactsim: 2\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
@@ -316,18 +318,38 @@ TOUCHING = [
 ]
 
 
-@pytest.mark.xfail(strict=True, raises=ScenarioError, reason=(
-    "sensitivity takes a curve point's swing ends from scipy's quantiles of the fitted "
-    "Beta (0.29999999999999966 for between [.., 0.3]), not the written bounds the "
-    "validator compares: where neighbouring 90% ranges touch, an end falls a few 1e-16 past "
-    "the neighbour and with_changes refuses the variant, so the whole tornado raises"))
 @pytest.mark.parametrize("body", TOUCHING)
 def test_tornado_of_a_curve_whose_ranges_touch(body: str) -> None:
-    """Valid files whose neighbouring ranges touch: the tornado must not raise, and the
-    point next to the touching one cannot move toward it (swing 0 on that side)."""
+    """Valid files whose neighbouring ranges touch. Until 2026-12-02 the tornado took a
+    between point's ends from scipy's quantiles of the fitted Beta (0.29999999999999966
+    for [.., 0.3]), not the written bounds the validator compares, so the neighbour's
+    capped end fell 1e-16 past it, with_changes refused the variant and the whole tornado
+    raised. Now: a between point swings over its written bounds, a fixed point next to a
+    touching range cannot move toward it, and every swung variant is a valid file whose
+    exact answer is the row's."""
     sc = pactsim.loads(HEAD + f"events:\n  e: {{by: {{{body}}}}}\n")
     t = pactsim.sensitivity(sc, "e.date <= 2024-04-15", voi=False).tornado
     assert len(t) == body.count("2024-") and np.all(np.isfinite(t["swing"]))
+    points = sc.events["e"].by
+    for _, r in t.iterrows():
+        day = dt.date.fromisoformat(r["input"].rsplit(".", 1)[1])
+        point = points[day]
+        if isinstance(point, Between):
+            assert (r["low"], r["high"]) == tuple(point.between)
+        for col, end in (("q_low", "low"), ("q_high", "high")):
+            ex = pactsim.exact(sc.with_changes({r["input"]: float(r[end])}))
+            assert r[col] == pytest.approx(ex.prob("e.date <= 2024-04-15").value, abs=1e-9)
+    # a fixed point whose neighbour's range starts or ends at it stays on that side
+    for earlier, later in itertools.pairwise(points):
+        a, b = points[earlier], points[later]
+        if isinstance(a, Between) and not isinstance(b, Between | Beta) \
+                and a.between[1] == b:
+            row = t[t["input"] == f"e.by.{later.isoformat()}"].iloc[0]
+            assert row["low"] == b, row
+        if isinstance(b, Between) and not isinstance(a, Between | Beta) \
+                and b.between[0] == a:
+            row = t[t["input"] == f"e.by.{earlier.isoformat()}"].iloc[0]
+            assert row["high"] == a, row
 
 
 def test_touching_ranges_are_valid_files() -> None:

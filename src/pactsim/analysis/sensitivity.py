@@ -190,13 +190,19 @@ def _spec(value: Any) -> Any:
 def _p_range(value: Any, logit_range: float) -> tuple[float, float, float, str] | None:
     """``(base, low, high, how)`` of a probability, or None (a fixed 0 or 1)."""
     spec = _spec(value)
+    if isinstance(spec, Between):
+        # the written bounds, which the fitted Beta's 5% and 95% quantiles match to 1e-9:
+        # its ppf can fall 1e-16 short, and a neighbour capped there would then cross the
+        # range the validator reads from the same written bounds (the variant refused)
+        lo, hi = (float(x) for x in spec.between)
+        return p_mean(spec), lo, hi, "90% interval"
     ab = beta_params(spec)
     if ab is not None:
-        from scipy import stats
+        from scipy import special
 
-        lo, hi = (float(x) for x in stats.beta.ppf([0.05, 0.95], *ab))
-        how = "90% interval" if isinstance(spec, Between) else "beta 5-95%"
-        return p_mean(spec), lo, hi, how
+        # betaincinv, as the validator's ranges are (scipy.stats.beta.ppf calls it)
+        lo, hi = (float(special.betaincinv(*ab, x)) for x in (0.05, 0.95))
+        return p_mean(spec), lo, hi, "beta 5-95%"
     p = float(spec)
     if not 0.0 < p < 1.0:
         return None
