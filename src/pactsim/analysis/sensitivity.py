@@ -1042,9 +1042,13 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
     nothing can make it impossible before its day (no ``requires``, ``excludes`` or
     ``given`` table, which could hold a 0): whether it happens by the horizon is then
     known on its day, when all of them have happened, or at the horizon, and the
-    question is settled by then. An undated node drawn given the signing is kept: a
-    ``given`` orders nothing in time (a programme signed instead of the treaty, drawn
-    given the signing, may be seen first). ``requires`` orders nothing in time
+    question is settled by then. When the question reads that node alone, its gates and
+    tables do not matter: the question is a function of the node's day (or "never"), so
+    whenever whether it happens is learnt, the question is settled with it (a signing
+    drawn from a table of curves over an event is left out of a question on its date).
+    An undated node drawn given the signing is kept: a ``given`` orders nothing in time
+    (a programme signed instead of the treaty, drawn given the signing, may be seen
+    first). ``requires`` orders nothing in time
     (a gated node keeps its own date), and a question reading anything else (an event
     without a date, a driver, an attribute) leaves out nothing.
     """
@@ -1110,7 +1114,11 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
         return not (getattr(spec, "requires", None) or getattr(spec, "excludes", None)
                     or getattr(spec, "given", None))
 
-    last = {x for x in read if ungated(x) and all(x in later(y) for y in read - {x})}
+    # a question on one dated node alone is a function of its day (or "never"): whenever
+    # whether it happens is learnt, early by a gate or a `given` row of 0 included, the
+    # question is settled with it, so it is never learnt first, whatever its timing reads
+    last = {x for x in read if (ungated(x) or read == {x})
+            and all(x in later(y) for y in read - {x})}
     return ((common or set()) - read) | last, sorted(waits)
 
 

@@ -1,0 +1,74 @@
+"""Fixes of the 2026-12-02 session, each with the finding that led to it."""
+
+from __future__ import annotations
+
+import pytest
+
+import pactsim
+
+TABLE_SIGNING = """\
+pactsim: 2
+id: min2
+as_of: 2025-09-01
+horizon: 2027-06-30
+events:
+  cbam: {p: 0.45}
+signing:
+  given: [cbam]
+  table:
+    true: {by: {2026-12-31: 0.6, 2027-06-30: 0.75}}
+    false: {by: {2026-12-31: 0.35, 2027-06-30: 0.5}}
+questions:
+  signed_by_2026: signing.date <= 2026-12-31
+"""
+
+GATED_EVENT = """\
+pactsim: 2
+id: gated
+as_of: 2025-09-01
+horizon: 2027-06-30
+events:
+  mandate: {p: 0.7}
+  talks: {by: {2026-06-30: 0.4, 2027-06-30: 0.8}, requires: [mandate]}
+questions:
+  early_talks: talks.date <= 2026-06-30
+"""
+
+
+@pytest.mark.parametrize("method", ["exact", "mc"])
+def test_a_question_on_a_signing_drawn_from_a_table_of_curves_does_not_watch_the_signing(
+        method: str) -> None:
+    # review-analyst11 B1: with `given` + `table` the signing was kept, "Q if not X" = 0
+    # and the largest value of information: a tautology at the top of the report's table
+    sc = pactsim.loads(TABLE_SIGNING)
+    kw = {"n": 20_000, "seed": 1} if method == "mc" else {}
+    s = pactsim.sensitivity(sc, "signed_by_2026", method=method, **kw)  # type: ignore[arg-type]
+    assert list(s.voi.node) == ["cbam"]
+    assert any(n.startswith("not in what to watch: signing (known only once signing has")
+               for n in s.notes), s.notes
+    # the row that stays is the one exact inference gives: P(Q | cbam) from the table
+    row = s.voi.set_index("node").loc["cbam"]
+    assert row["q_if_true"] == pytest.approx(0.6, abs=4 * max(row["q_if_true_se"], 1e-12))
+    assert row["q_if_false"] == pytest.approx(0.35, abs=4 * max(row["q_if_false_se"], 1e-12))
+
+
+def test_a_dated_event_with_a_gate_is_not_watched_for_a_question_on_its_own_date() -> None:
+    # the same reasoning holds with requires: learning that `talks` never happens (its
+    # mandate failed) settles `early_talks` at the same moment
+    sc = pactsim.loads(GATED_EVENT)
+    s = pactsim.sensitivity(sc, "early_talks")
+    assert list(s.voi.node) == ["mandate"]
+    row = s.voi.set_index("node").loc["mandate"]
+    assert row["q_if_true"] == pytest.approx(0.4, abs=1e-12)  # the curve's point
+    assert row["q_if_false"] == pytest.approx(0.0, abs=1e-12)  # gated off
+
+
+def test_a_gated_node_read_with_another_is_still_watched() -> None:
+    # with two nodes read, a gate can make the last one known before the question settles:
+    # the rule for the one node read does not extend to it
+    sc = pactsim.loads(GATED_EVENT.replace(
+        "  early_talks: talks.date <= 2026-06-30\n",
+        "  early_talks: talks.date <= 2026-06-30\n  both: talks and signing\n").replace(
+        "events:\n", "signing: {by: {2026-12-31: 0.5}}\nevents:\n"))
+    s = pactsim.sensitivity(sc, "both")
+    assert "talks" in set(s.voi.node)
