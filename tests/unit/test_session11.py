@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import pactsim
+from helpers import call
 
 TABLE_SIGNING = """\
 pactsim: 2
@@ -72,3 +75,41 @@ def test_a_gated_node_read_with_another_is_still_watched() -> None:
         "events:\n", "signing: {by: {2026-12-31: 0.5}}\nevents:\n"))
     s = pactsim.sensitivity(sc, "both")
     assert "talks" in set(s.voi.node)
+
+
+FLAGSHIP = "scenarios/iran-russia-2024.yaml"
+
+
+@pytest.mark.parametrize(("question", "hint"), [
+    ("signing <= 2024-12-31", "did you mean 'signing.date'?"),
+    ("2025-01-01 > ratified_ru", "did you mean 'ratified_ru.date'?"),
+    ("us_trump_win <= 2024-12-31", None),  # not dated: no such hint
+    ("signing == 3", None),  # a number, not a date
+])
+def test_a_dated_nodes_name_compared_with_a_date_suggests_its_date(
+        question: str, hint: str | None) -> None:
+    # review-analyst11 C6: a forgotten .date, a common slip, got no hint
+    from pactsim.errors import PactsimError
+
+    ex = pactsim.exact(pactsim.load(FLAGSHIP))
+    with pytest.raises(PactsimError, match="cannot compare") as err:
+        ex.prob(question)
+    if hint is None:
+        assert "did you mean" not in str(err.value)
+    else:
+        assert str(err.value).endswith(hint)
+
+
+def test_a_part_of_a_value_set_whole_names_the_whole_key_in_yaml(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # review-analyst11 C3: "delay = {'median': 240, 'p90': 420} is one value, with no part
+    # 'median' inside" contradicted the value it showed, in Python's notation
+    variant = tmp_path / "v.yaml"
+    variant.write_text(f"pactsim: 3\nextends: {Path(FLAGSHIP).resolve()}\nid: v\nset:\n"
+                       "  ratified_ru.delay.median: 100\n", encoding="utf-8")
+    code, _out, err = call(capsys, "validate", variant)
+    assert code == 2
+    assert (f"{variant}:5:3: set.ratified_ru.delay.median: events.ratified_ru.delay = "
+            "{median: 140, p90: 300} is set whole, not part by part: write "
+            "'ratified_ru.delay' with every part (e.g. ratified_ru.delay: {median: 140, "
+            "p90: 300}, with the median you want)") in err

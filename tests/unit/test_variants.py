@@ -148,7 +148,11 @@ ERRORS = [
     ({"mil.nosuch": 1}, ArgumentError, ValueError,
      "with_changes: mil.nosuch: 'nosuch' is not a field of pillars.mil"),
     ({"c.p.between": [0.1, 0.2]}, ArgumentError, ValueError,
-     "with_changes: c.p.between: pillars.mil.clauses.c.p = {'between': (0.2, 0.5)} is one value"),
+     "with_changes: c.p.between: pillars.mil.clauses.c.p = {between: [0.2, 0.5]} is set "
+     "whole, not part by part: write 'c.p' with every part (e.g. c.p: {between: [0.2, 0.5]}, "
+     "with the between you want)"),
+    ({"e.p.x": 0.3}, ArgumentError, ValueError,
+     "with_changes: e.p.x: events.e.p = {beta: [2.0, 6.0]} has no part 'x'; set 'e.p' itself"),
     ({"f.table.true": 0.3}, ArgumentError, ValueError,
      "with_changes: f.table.true: events.f.table is not set in this scenario"),
     ({"mil.table.maybe": 0.3}, ArgumentError, ValueError,

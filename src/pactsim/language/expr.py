@@ -398,9 +398,11 @@ class _Parser:
         col = opening.start + 1
         if tok.kind == "end":
             rule = "every '(' needs its ')'; add ')'"
-            _fail(f"missing ')' for the '(' at column {col} ({rule})", opening.start)
+            _fail(f"missing ')' for the '(' at character {col} of the expression ({rule})",
+                  opening.start)
         _fail(
-            f"unexpected {_desc(tok)}; expected {expected} to close the '(' at column {col}",
+            f"unexpected {_desc(tok)}; expected {expected} to close the '(' at character "
+            f"{col} of the expression",
             tok.start,
         )
 
@@ -752,7 +754,13 @@ def _check(expr: Expr, scope: _Scope, bad: _Report, suggest: _Suggest) -> ExprTy
             text = unparse(expr)
             if lt is not None and rt is not None and lt != rt:
                 rule = "compare two numbers, two dates, or two true/false values"
-                bad(expr, f"cannot compare a {_KIND[lt]} with a {_KIND[rt]} in '{text}' ({rule})")
+                # 'signing <= 2026-12-31': a dated node's name where its .date was meant
+                dated = [side.name for side, other in ((left, rt), (right, lt))
+                         if isinstance(side, Name) and other == "date"
+                         and side.name in scope and scope[side.name].has_date]
+                hint = f"; did you mean '{dated[0]}.date'?" if dated else ""
+                bad(expr, f"cannot compare a {_KIND[lt]} with a {_KIND[rt]} in '{text}' "
+                    f"({rule}){hint}")
             elif lt == rt == "bool" and op not in ("==", "!="):
                 bad(expr, f"'{op}' cannot order true/false values in '{text}'; use == or !=")
         case Call(func="in"):

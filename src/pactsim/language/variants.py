@@ -152,6 +152,21 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _flow(value: Any) -> str:
+    """A value as it is written in YAML's flow style (``{median: 240, p90: 420}``), short."""
+    def text(v: Any) -> str:
+        if isinstance(v, Mapping):
+            return "{" + ", ".join(f"{text(k)}: {text(x)}" for k, x in v.items()) + "}"
+        if isinstance(v, list | tuple):
+            return "[" + ", ".join(text(x) for x in v) + "]"
+        if isinstance(v, str):
+            return v
+        return _show(v)
+
+    out = text(value)
+    return out if len(out) <= 60 else out[:57] + "..."
+
+
 _SCALAR_FIELDS = frozenset(
     name for name in Scenario.model_fields
     if isinstance(_field_shape(Scenario, name), _Leaf))
@@ -235,8 +250,14 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
                                  + did_you_mean(part, [str(k) for k in keys]))
             typed, next_shape = part == "true", shape
         else:
-            raise _PathError(f"{where} = {_show(current)} is one value, with no part '{part}' "
-                             f"inside; change '{where}' whole")
+            said = key.split(".")
+            whole = ".".join(said[:len(said) - (len(parts) - i)]) or where
+            if not (isinstance(current, Mapping) and part in map(str, current)):
+                raise _PathError(f"{where} = {_flow(current)} has no part '{part}'; set "
+                                 f"'{whole}' itself")
+            raise _PathError(f"{where} = {_flow(current)} is set whole, not part by part: "
+                             f"write '{whole}' with every part (e.g. {whole}: "
+                             f"{_flow(current)}, with the {part} you want)")
         path.append(typed)
         exists = isinstance(current, Mapping) and typed in current
         if last:
