@@ -294,6 +294,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     sc = load(args.file)
     inputs = _with_bases(args.out, [args.file], sc)
     evidence = [*(args.evidence or []), *(args.soft or [])] or None
+    if args.method not in ("exact", "auto"):
+        _check_target_se(sc, args, evidence)
 
     def render(res: Any) -> str:
         if args.format == "json":
@@ -350,6 +352,20 @@ def _check_run_method(args: argparse.Namespace) -> None:
                             "Monte Carlo; --method exact draws nothing (drop "
                             f"{'it' if len(given) == 1 else 'them'}, or use --method auto "
                             "to fall back to Monte Carlo where exact inference refuses)")
+
+
+def _check_target_se(sc: Any, args: argparse.Namespace, evidence: Any) -> None:
+    """Refuse ``--target-se`` under news before any draw, in the shell's words (the
+    library's refusal names ``observations=False`` and ``results.info.ess``)."""
+    if getattr(args, "target_se", None) is None or not (sc.observations or evidence):
+        return
+    from pactsim.errors import ArgumentError
+
+    whence = " and ".join([*([f"the observations of {args.file}"] if sc.observations else []),
+                           *(["--evidence/--soft"] if evidence else [])])
+    raise ArgumentError(f"--target-se cannot be used with {whence}: under news the standard "
+                        "errors depend on the weights of the draws; give -n instead (the "
+                        "output prints the effective sample size)")
 
 
 def _mc_flags(args: argparse.Namespace) -> list[str]:
@@ -520,6 +536,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     sc = load(args.file)
     inputs = _with_bases(out, inputs, sc)
+    _check_target_se(sc, args, None)
     resolutions = None
     if args.resolutions:
         from pactsim.language.resolutions import load_resolutions

@@ -236,4 +236,11 @@ def test_the_exact_header_gives_the_chance_of_hard_evidence_only() -> None:
     assert "under evidence drones_missiles (x3) (every number below" in soft  # no "P = 1"
     news = pactsim.exact(pactsim.load(SCENARIOS / "variants" / "iran-russia-2024-news.yaml"))
     head = news.summary().splitlines()[3]
-    assert f"(P(hard findings) = {news.p_evidence:.3g};" in head
+    # review-analyst11 C8: the chance is under the priors (not given the soft news), and
+    # says so; by hand here: P(the hard news) from the priors alone
+    assert f"(prior P(hard findings) = {news.p_evidence:.3g};" in head
+    priors = pactsim.load(SCENARIOS / "variants" / "iran-russia-2024-news.yaml")
+    hard = [f for f in priors.findings() if f.hard]
+    alone = pactsim.exact(priors.with_changes(observations=[]))
+    assert news.p_evidence == pytest.approx(
+        alone.prob(" and ".join(f"({f.expr})" for f in hard)).value, rel=1e-9)

@@ -113,3 +113,70 @@ def test_a_part_of_a_value_set_whole_names_the_whole_key_in_yaml(
             "{median: 140, p90: 300} is set whole, not part by part: write "
             "'ratified_ru.delay' with every part (e.g. ratified_ru.delay: {median: 140, "
             "p90: 300}, with the median you want)") in err
+
+
+NEWS = "scenarios/variants/iran-russia-2024-news.yaml"
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", NEWS, "--target-se", "0.002"],
+    ["run", FLAGSHIP, "--target-se", "0.002", "--evidence", "su35_sale"],
+    ["report", NEWS, "--target-se", "0.002"],
+])
+def test_target_se_under_news_is_refused_in_the_shells_words(
+        argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # review-analyst11 C1: the CLI answered with the library's advice ("pass
+    # observations=False", "results.info.ess"), which no CLI user can follow
+    out = tmp_path / "out.html"
+    code, stdout, err = call(capsys, *argv, "-o", out)
+    assert code == 2 and stdout == "" and not out.exists()
+    whence = "--evidence/--soft" if "--evidence" in argv else f"the observations of {NEWS}"
+    assert err.strip() == (f"--target-se cannot be used with {whence}: under news the "
+                           "standard errors depend on the weights of the draws; give -n "
+                           "instead (the output prints the effective sample size)")
+    assert "observations=False" not in err and "results.info" not in err
+
+
+PILLAR_SLIP = """\
+pactsim: 2
+id: slip
+as_of: 2025-09-01
+horizon: 2027-06-30
+signing: {by: {2026-12-31: 0.5}}
+events:
+  e: {p: 0.5, colour: red}
+pillars:
+  services:
+    p: 0.8
+    clauses:
+      visas: {p: 0.5, colour: blue}
+    data: {p: 0.15, requires: [visas]}
+"""
+
+
+def test_unknown_keys_list_what_that_kind_of_node_takes(tmp_path: Path) -> None:
+    # review-analyst11 C5: a pillar's and a clause's "allowed here" listed by, after, delay
+    # and hazard_ratio, which they refuse, and a clause indented one level too shallow
+    # got no hint
+    from pactsim.errors import ScenarioError
+
+    path = tmp_path / "slip.yaml"
+    path.write_text(PILLAR_SLIP, encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.load(path)
+    by_field = {p.field: p for p in err.value.problems}
+    dated = ("by", "why_by", "hazard_ratio", "after", "delay")
+
+    def allowed(message: str) -> list[str]:
+        return message.split("(allowed here: ", 1)[1].split(")", 1)[0].split(", ")
+
+    event = by_field["events.e.colour"]
+    assert set(dated) <= set(allowed(event.message))
+    pillar = by_field["pillars.services.data"]
+    assert (pillar.line, pillar.column) == (13, 5)
+    assert not set(dated) & set(allowed(pillar.message)) and "clauses" in allowed(pillar.message)
+    assert pillar.message.endswith("if 'data' is a clause of this pillar, put it under its "
+                                   "`clauses:` (`services: {clauses: {data: ...}}`)")
+    clause = by_field["pillars.services.clauses.visas.colour"]
+    assert not (set(dated) | {"clauses"}) & set(allowed(clause.message))
+    assert "is a clause of this pillar" not in clause.message

@@ -117,6 +117,20 @@ _FRIENDLY_PREFIX = (
 )
 
 
+#: Keys of a node that only an event (or the signing) takes: a pillar or clause is never
+#: dated, so an unknown key there does not list them as allowed.
+_DATED_KEYS = frozenset({"by", "why_by", "hazard_ratio", "after", "delay"})
+
+
+def _allowed_at(prefix: Path, allowed: Sequence[str]) -> list[str]:
+    """The keys to list as allowed at ``prefix``: a pillar's or clause's without the
+    dated ones (and a clause's without ``clauses``)."""
+    if not prefix or prefix[0] != "pillars" or len(prefix) < 2:
+        return list(allowed)
+    drop = set(_DATED_KEYS) | ({"clauses"} if len(prefix) > 2 else set())
+    return [k for k in allowed if k not in drop]
+
+
 def shown(value: object, limit: int = 60) -> str:
     """`value` as it reads in YAML: ``true``, ``null``, ``2024-12-31``, ``'text'``; short."""
     if value is None or isinstance(value, bool):
@@ -230,7 +244,8 @@ class _Checker:
             value = e.get("input")
             friendly = _friendly(kind, value)
             if kind in ("extra_forbidden", "invalid_key") and loc:
-                self.report(path, self._unknown_field(loc[-1], allowed, prefix, data, len(loc)),
+                self.report(path, self._unknown_field(loc[-1], _allowed_at(prefix, allowed),
+                                                      prefix, data, len(loc)),
                             key=True, value=path[-1])
             elif kind == "missing":
                 self.report(path[:-1], f"missing required field '{loc[-1]}'", key=True)
@@ -328,6 +343,11 @@ class _Checker:
         above = self.empty_above(data, name) if depth == 1 else None
         if above is not None:
             return head + _indent_hint(above, name)
+        if (depth == 1 and len(prefix) == 2 and prefix[0] == "pillars"
+                and isinstance(data, Mapping) and isinstance(data.get(name), Mapping)
+                and set(map(str, data[name])) & {"p", "given", "table", "levels", "label"}):
+            return (f"{head}: if '{name}' is a clause of this pillar, put it under its "
+                    f"`clauses:` (`{prefix[1]}: {{clauses: {{{name}: ...}}}}`)")
         return head + self.suggest(name, allowed)
 
     def not_a_mapping(self, prefix: Path, data: Any, cls: type[BaseModel]) -> None:

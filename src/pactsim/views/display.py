@@ -206,8 +206,9 @@ def run_meta(res: ResultsLike) -> str:
 
 
 def evidence_chance(res: ResultsLike) -> str:
-    """``"P = 0.155; "``: the chance of exact results' hard evidence, ``"P(hard findings)
-    = ...; "`` beside soft findings (a likelihood ratio has no probability), ``""`` when
+    """``"P = 0.155; "``: the chance of exact results' hard evidence under the priors,
+    ``"prior P(hard findings) = ...; "`` beside soft findings (a likelihood ratio has no
+    probability; the chance is not given the soft news, so it says "prior"), ``""`` when
     every finding is soft or there is none."""
     found = getattr(res, "evidence", None) or []
     p = getattr(res, "p_evidence", None)
@@ -215,7 +216,7 @@ def evidence_chance(res: ResultsLike) -> str:
     if p is None or not hard:
         return ""
     return (f"P = {number(p)}; " if len(hard) == len(found) else
-            f"P(hard findings) = {number(p)}; ")
+            f"prior P(hard findings) = {number(p)}; ")
 
 
 def numeric_questions(res: ResultsLike) -> list[str]:
