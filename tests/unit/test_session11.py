@@ -180,3 +180,26 @@ def test_unknown_keys_list_what_that_kind_of_node_takes(tmp_path: Path) -> None:
     clause = by_field["pillars.services.clauses.visas.colour"]
     assert not (set(dated) | {"clauses"}) & set(allowed(clause.message))
     assert "is a clause of this pillar" not in clause.message
+
+
+def test_the_reports_headline_starts_at_the_news() -> None:
+    # review-analyst11 C7: the first big number of a file with news was "0.0% signed by
+    # 2024-12-31", a date the news (to 2025-01-13) had already settled
+    import re
+
+    from pactsim.views.report import report_html
+
+    sc = pactsim.load(NEWS)
+    ex = pactsim.exact(sc)
+    page = report_html(ex, sensitivity=None)
+    cards = page[page.index('<div class="cards">'):]
+    cards = cards[:cards.index('<p class="lead">') if '<p class="lead">' in cards
+                  else 3000]
+    shown = re.findall(r"signed by (\d{4}-\d{2}-\d{2})", cards)
+    news = max(o.date for o in sc.observations).isoformat()
+    assert shown and all(d >= news for d in shown), shown
+    first = min(d for d in sc.key_dates() if d.isoformat() >= news)
+    assert shown[0] == first.isoformat()
+    # its number is the exact answer, as printed
+    want = float(ex.prob(f"signing.date <= {first.isoformat()}").value)
+    assert f"{100 * want:.1f}%" in cards

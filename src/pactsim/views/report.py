@@ -120,10 +120,15 @@ def _card_interval(r: Any) -> str:
 
 def _headline(page: Partial) -> str:
     """Big numbers: P(signed) at the first and last key dates, then the first
-    questions that do not just repeat them (none that could not be computed)."""
+    questions that do not just repeat them (none that could not be computed). Under a
+    file's news the key dates before it are settled: the first is the first from the
+    news on, and a question on the signing date before the news is not a headline."""
     cards, shown = [], set()
+    news = _d.news_to(page)
     if _d.has_signing(page):
         dates = _d.key_dates(page)
+        if news is not None:
+            dates = [d for d in dates if d.isoformat() >= news] or dates[-1:]
         try:
             cdf = page.signing_cdf(sorted({dates[0], dates[-1]}))
         except NOT_EXACT as err:  # said under the cards and in its section
@@ -134,7 +139,8 @@ def _headline(page: Partial) -> str:
                 cards.append(_card(pct(r.p), f"signed by {day(d)}", _card_interval(r)))
     for name, r in page.questions().iterrows():
         m = re.fullmatch(r"\s*signing\.date\s*<=\s*(\S+)\s*", str(r.expr))
-        if len(cards) >= 6 or (m and m.group(1) in shown) or math.isnan(float(r.p)):
+        if len(cards) >= 6 or (m and m.group(1) in shown) or math.isnan(float(r.p)) or (
+                m and news is not None and m.group(1) < news):
             continue
         cards.append(_card(pct(r.p), _d.label(page, str(name)), _card_interval(r)))
     return f'<div class="cards">{"".join(cards)}</div>'
