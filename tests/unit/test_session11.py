@@ -203,3 +203,21 @@ def test_the_reports_headline_starts_at_the_news() -> None:
     # its number is the exact answer, as printed
     want = float(ex.prob(f"signing.date <= {first.isoformat()}").value)
     assert f"{100 * want:.1f}%" in cards
+
+
+def test_a_set_value_that_breaks_a_curve_is_blamed_alone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # review-analyst11 C2: "(with set: services.clauses.mode4_visas.p)" named every other
+    # set: key beside the one that made a later curve point too low
+    variant = tmp_path / "v.yaml"
+    variant.write_text(f"pactsim: 3\nextends: {Path(FLAGSHIP).resolve()}\nid: v\nset:\n"
+                       "  us_trump_win.p: 0.6\n"
+                       "  signing.by.2024-12-31: 0.9\n"
+                       "  su35_sale.p: 0.5\n", encoding="utf-8")
+    code, _out, err = call(capsys, "validate", variant)
+    assert code == 2
+    line = next(x for x in err.splitlines() if x.startswith(f"{variant}:"))
+    assert line.startswith(f"{variant}:6:26: set.signing.by.2024-12-31: = 0.9 makes "
+                           "signing.by.2025-03-31 (")
+    assert "below the previous point (0.9)" in line
+    assert "with set:" not in line and "us_trump_win" not in line and "su35" not in line

@@ -62,7 +62,7 @@ from pactsim.language._yaml import MAX_BYTES, Key, Located, parse_yaml
 from pactsim.language.files import read_regular
 from pactsim.language.scenario import NAME_PATTERN, Scenario
 from pactsim.language.validate import _v2, dotted_path, shown, validate
-from pactsim.language.variants import _sort_dates, apply_paths
+from pactsim.language.variants import _named, _nearest, _sort_dates, apply_paths
 
 __all__ = ["KEYS", "MAX_EXTENDS", "Sourced", "resolve"]
 
@@ -401,7 +401,11 @@ def _blame(loc: Located, problem: Problem,
 
     if any(under(dotted_path(path), problem.field) for _k, path, _v in targets):
         return problem
-    culprits = [t for t in targets if under(problem.field, dotted_path(t[1]))] or list(targets)
+    # the key that holds the field, else those of the same curve or node (a later point
+    # of the curve a set point was raised above), else a field the message names; every
+    # key only when nothing narrows it (the same rule as Scenario.with_changes)
+    culprits = [t for t in targets if under(problem.field, dotted_path(t[1]))] or \
+        _nearest(problem.field, targets) or _named(problem.message, targets) or list(targets)
     key, _path, value = culprits[0]
     at = f"{problem.path}:{problem.line}" if problem.line is not None else problem.path
     then = f"{problem.field} ({at})" if problem.field else str(at)
