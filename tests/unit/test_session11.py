@@ -221,3 +221,29 @@ def test_a_set_value_that_breaks_a_curve_is_blamed_alone(
                            "signing.by.2025-03-31 (")
     assert "below the previous point (0.9)" in line
     assert "with set:" not in line and "us_trump_win" not in line and "su35" not in line
+
+
+SCORED = """\
+pactsim: 1
+id: demo
+as_of: 2024-01-01
+horizon: 2024-01-11
+signing: {by: {2024-01-11: 0.3}}
+"""
+
+
+def test_a_day_after_the_horizon_is_scored_by_its_chance_of_after_the_horizon(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # review-analyst11 C11: a signing dated after the horizon printed "P(that day) 0.7000",
+    # which is the chance of no signing by the horizon, not of a day
+    sc, res = tmp_path / "s.yaml", tmp_path / "r.yaml"
+    sc.write_text(SCORED, encoding="utf-8")
+    res.write_text("resolutions: 1\nscenario: demo\nsources: {s: a paper}\noutcomes:\n"
+                   "  signing: {outcome: 2024-02-20, resolved: 2024-02-20, source: s}\n",
+                   encoding="utf-8")
+    code, out, _err = call(capsys, "score", sc, "--resolutions", res)
+    assert code == 0
+    # by hand: P(signed by the horizon) = 0.3, so P(after it) = 0.7, log -ln 0.7
+    assert ("signing.date: 2024-02-20 (after the horizon); P(after the horizon) 0.7000, "
+            "log 0.357") in out
+    assert "P(that day)" not in out

@@ -106,7 +106,10 @@ def format_scorecard(card: Scorecard) -> str:
         d = g[g.kind == "date"]
         for r in d.itertuples():
             q90 = r.q90 if isinstance(r.q90, dt.date) else "after the horizon"
-            out.append(f"{r.item}: {r.outcome}; P(that day) {_num(r.p_day, 4)}, log {_num(r.log)}"
+            # a day after the horizon is scored as "not by the horizon": its chance is that
+            which = "P(after the horizon)" if "after the horizon" in str(r.outcome) \
+                else "P(that day)"
+            out.append(f"{r.item}: {r.outcome}; {which} {_num(r.p_day, 4)}, log {_num(r.log)}"
                        f" (uniform {_num(r.log_uniform)}); CRPS {_num(r.crps, 1)} days (uniform "
                        f"{_num(r.crps_uniform, 1)}); 80% interval {r.q10} to {q90}: "
                        + ("covered" if r.covered else "missed"))
