@@ -42,7 +42,8 @@ def test_run_with_evidence_prints_the_weighted_forecast_and_ess(capsys: pytest.C
     (["--soft", "drones_missiles:0"], "finite number > 0"),
     (["--evidence", "mutual_defence and not military"], "mutual_defence"),
     (["--evidence", "mutual_defense"], "did you mean"),
-    (["--evidence", "mutual_defence", "--target-se", "0.01"], "target_se"),
+    (["--evidence", "mutual_defence", "--target-se", "0.01"],
+     "--target-se cannot be used with --evidence/--soft"),
 ])
 def test_bad_evidence_exits_2_with_one_message(capsys: pytest.CaptureFixture[str],
                                                args: list[str], message: str) -> None:

@@ -235,7 +235,8 @@ class Scorecard:
         ``montecarlo``); for true/false items ``brier``, ``log`` and the
         baselines ``brier_half``, ``log_half`` (0.5) and ``base_rate``,
         ``brier_base``, ``log_base``; for dates ``p_day`` (probability of the
-        observed day), ``log`` (its log score), ``crps`` (days), the uniform
+        observed day, or of "after the horizon" for a day past it), ``log`` (its log
+        score), ``crps`` (days), the uniform
         baseline ``log_uniform``, ``crps_uniform``, the 80% interval ``q10``,
         ``q90`` (``None`` past the horizon) and ``covered``; ``source``, and
         ``news_to``: the date of the latest of the file's observations the forecast

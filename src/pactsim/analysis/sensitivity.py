@@ -1043,9 +1043,11 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
     ``given`` table, which could hold a 0): whether it happens by the horizon is then
     known on its day, when all of them have happened, or at the horizon, and the
     question is settled by then. When the question reads that node alone, its gates and
-    tables do not matter: the question is a function of the node's day (or "never"), so
-    whenever whether it happens is learnt, the question is settled with it (a signing
-    drawn from a table of curves over an event is left out of a question on its date).
+    tables do not matter: whether it happens can be learnt before its day only through
+    what it is drawn from (an event its table or gate reads, which has a row of its own;
+    not through the node itself), and otherwise on its day, when the question is settled
+    too (a signing drawn from a table of curves over an event is left out of a question
+    on its date; the event is kept).
     An undated node drawn given the signing is kept: a ``given`` orders nothing in time
     (a programme signed instead of the treaty, drawn given the signing, may be seen
     first). ``requires`` orders nothing in time
@@ -1237,13 +1239,26 @@ def _equivalent(engine: _Engine, x: str, y: str) -> bool:
 
 def _same_as(engine: _Engine, rows: list[str], known: set[str]) -> set[str]:
     """Those of the yes/no observations ``rows`` (a node, or ``X == l``) true in exactly
-    the draws where a node of ``known`` happens (:func:`_equivalent`). At most
-    :data:`SAME_AS_PAIRS` pairs are compared."""
+    the draws where a node of ``known`` happens (:func:`_equivalent`), and drawn given it
+    (the node is upstream of theirs: a legal form that requires the signing is the
+    signing under another name, known when it is). A cause the node always follows (an
+    event whose table makes the signing certain or impossible, an anchor a milestone
+    always follows) can be learnt first, and is kept. At most :data:`SAME_AS_PAIRS` pairs
+    are compared."""
     out: set[str] = set()
-    nodes = [y for y in sorted(known) if y in engine.sc.nodes]
+    sc = engine.sc
+    nodes = [y for y in sorted(known) if y in sc.nodes]
+    above: dict[str, set[str]] = {}
+
+    def drawn_given(x: str, y: str) -> bool:
+        node = _row_node(x)
+        if node not in above:
+            above[node] = _upstream(sc, {node}) - {node}
+        return y in above[node]
+
     pairs = ((x, y) for x in dict.fromkeys(rows) for y in nodes)  # (not a list: rows x nodes)
     for x, y in itertools.islice(pairs, SAME_AS_PAIRS):
-        if x not in out and _equivalent(engine, x, y):
+        if x not in out and drawn_given(x, y) and _equivalent(engine, x, y):
             out.add(x)
     return out
 

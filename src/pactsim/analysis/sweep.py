@@ -21,7 +21,8 @@ less noisy than each row's ``stderr`` — a sweep of one probability gives a
 smooth curve instead of one jittered by independent noise. A row's own
 estimate and ``stderr`` are unchanged in law. Items whose structure differs
 (other nodes, other parents) share the streams only as far as their draws
-line up; they stay correct, just less coupled.
+line up (a node added early shifts the numbers of every node after it, and
+the gain is gone); they stay correct, just not coupled.
 Variants are applied on the worker (the base scenario travels, the change
 travels, nothing else), and an item that fails raises the same
 :class:`~pactsim.errors.PactsimError` it would raise in this process.

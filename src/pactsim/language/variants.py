@@ -434,6 +434,11 @@ def _sort_dates(data: dict[str, Any]) -> None:
                 curve["by"] = dict(sorted(by.items()))
 
 
+#: Top-level fields that hold nodes or entries by name.
+_SECTIONS = frozenset({"events", "pillars", "drivers", "attributes", "questions",
+                       "observations", "sources"})
+
+
 def _nearest(field: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
              ) -> list[tuple[str, tuple[Any, ...], Any]]:
     """The keys whose paths share the longest start with ``field`` (at least its first
@@ -448,8 +453,11 @@ def _nearest(field: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
             k += 1
         return k
 
+    # within a section (events.x, pillars.x...) a key must share the node too: two
+    # events share only the word 'events'
+    least = 2 if parts[0] in _SECTIONS else 1
     best = max((shared(t[1]) for t in targets), default=0)
-    return [t for t in targets if shared(t[1]) == best] if best else []
+    return [t for t in targets if shared(t[1]) == best] if best >= least else []
 
 
 def _named(message: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]]

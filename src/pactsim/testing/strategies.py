@@ -965,8 +965,8 @@ def scenarios(
         and perhaps a condition, with ``hazard_ratio`` on earlier binary
         nodes, a driver or a condition, and its gates), or a *milestone*
         (``after`` one earlier dated node, ``{all: [...]}``, ``{any: [...]}``
-        or ``{at_least: k, of: [...]}`` (``k`` below their number) of up to
-        three; ``delay`` fixed,
+        or ``{at_least: k, of: [...]}`` (``k`` below their number where there
+        are two or more) of up to three; ``delay`` fixed,
         ``{between: [lo, hi]}``, ``{median: m, p90: q}`` or a ``{by: {days:
         p}}`` curve; a chance of ever happening from ``p`` (or the default
         1), ``given`` + ``table`` and ``odds``; ``hazard_ratio`` on a delay

@@ -277,8 +277,9 @@ def scorecard_html(card: Scorecard) -> str:
              "<th>outcome</th><th>resolved</th><th>Brier</th><th>Brier base</th><th>log</th>"
              f"<th>CRPS days</th><th>source</th></tr></thead><tbody>{item_rows}</tbody></table>")
     note = ("<p>Lower is better. Brier (p − y)², log −ln P(outcome); baselines: 0.5, and the "
-            "base rate. Dates: log score of the day and CRPS in days of the signing-date "
-            "distribution, next to a uniform distribution over the same days.</p>")
+            "base rate. Dates: log score of the day (of \u201cafter the horizon\u201d for a "
+            "day past it) and CRPS in days of the date's distribution, next to a uniform "
+            "distribution over the same days.</p>")
     news = sorted({x for x in card.items.get("news_to", ()) if isinstance(x, dt.date)})
     if news:
         note += ("<p>The file has news (observations): each item is scored with the "
