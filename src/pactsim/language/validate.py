@@ -117,14 +117,10 @@ _FRIENDLY_PREFIX = (
 )
 
 
-#: Keys of a node that only an event (or the signing) takes: a pillar or clause is never
-#: dated, so an unknown key there does not list them as allowed.
-_DATED_KEYS = frozenset({"by", "why_by", "hazard_ratio", "after", "delay"})
-
-
 def _allowed_at(prefix: Path, allowed: Sequence[str]) -> list[str]:
     """The keys to list as allowed at ``prefix``: a pillar's or clause's without the
-    dated ones (and a clause's without ``clauses``)."""
+    dated ones (:data:`_DATED_KEYS`: a pillar or clause is never dated), and a clause's
+    without ``clauses``."""
     if not prefix or prefix[0] != "pillars" or len(prefix) < 2:
         return list(allowed)
     drop = set(_DATED_KEYS) | ({"clauses"} if len(prefix) > 2 else set())
