@@ -350,3 +350,20 @@ def test_target_se_under_news_is_refused_where_auto_falls_back_to_monte_carlo(
     assert last.startswith(f"--target-se cannot be used with the observations of {path}: "
                            "under news")
     assert "observations=False" not in err
+
+
+def test_the_tornado_of_a_curve_after_a_very_skewed_beta_point() -> None:
+    # review-session11 #5: beta [0.01, 10] has its mean (0.000999) above its 95% quantile
+    # (0.000354); the between after it swung to its low end 0.0005, below that mean, and
+    # the variant was refused, so the whole tornado raised on a valid file
+    sc = pactsim.loads("pactsim: 2\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\nevents:\n"
+                       "  e: {by: {2024-03-01: {beta: [0.01, 10]}, "
+                       "2024-06-01: {between: [0.0005, 0.05]}}}\n")
+    t = pactsim.sensitivity(sc, "e.date <= 2024-04-15", voi=False).tornado.set_index("input")
+    row = t.loc["e.by.2024-06-01"]
+    assert row["low"] == pytest.approx(0.01 / 10.01, rel=1e-12)  # capped at the beta's mean
+    assert row["high"] == 0.05
+    assert "capped at its neighbours" in row["range"]
+    for end, col in (("low", "q_low"), ("high", "q_high")):  # each end a valid variant
+        ex = pactsim.exact(sc.with_changes({"e.by.2024-06-01": float(row[end])}))
+        assert row[col] == pytest.approx(ex.prob("e.date <= 2024-04-15").value, abs=1e-12)

@@ -437,6 +437,7 @@ def _curve_inputs(out: list[Input], name: str, path: str, whole: Any, inner: tup
         curve = curve[k]
     dates = list(curve)
     bounds = _curve_bounds([curve[d] for d in dates])
+    means = [p_mean(_spec(curve[d])) for d in dates]
     for i, d in enumerate(dates):
         r = _p_range(curve[d], logit_range)
         if r is None:
@@ -452,6 +453,16 @@ def _curve_inputs(out: list[Input], name: str, path: str, whole: Any, inner: tup
                 hi = min(hi, (base + bounds[i + 1][0]) / 2)
             if (lo, hi) != (r[1], r[2]):
                 how += " (at most half-way to its neighbours)"
+        else:
+            # an uncertain point's ends stay within what its neighbours allow (the ranges
+            # and means of the points before and after): a very skewed beta's mean can lie
+            # above its 95% quantile, and an end below it would make the curve decrease
+            before = [x for j in range(i) for x in (bounds[j][1], means[j])]
+            after = [x for j in range(i + 1, len(dates)) for x in (bounds[j][0], means[j])]
+            lo = max([lo, *before])
+            hi = min([hi, *after])
+            if (lo, hi) != (r[1], r[2]):
+                how += " (capped at its neighbours)"
         out.append(Input(f"{name}.{_key(d)}", "by", base, lo, hi, how,
                          _setter(path, whole, (*inner, d)) if inner else
                          _setter(f"{path}.{_key(d)}", None, ())))
