@@ -1016,7 +1016,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes (default 1)")
         p.add_argument("--target-se", type=_target_se, default=None, metavar="SE",
                        help="stop once every reported probability has a standard error of at "
-                            "most SE (e.g. 0.001); -n is then the cap (default 10^8)")
+                            "most SE (e.g. 0.001); -n is then the cap (default 10^8); not "
+                            "under news (a file's observations, or evidence)")
 
     p = command("validate", "check scenario files; one line per problem", _cmd_validate)
     p.description = (
