@@ -294,8 +294,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     sc = load(args.file)
     inputs = _with_bases(args.out, [args.file], sc)
     evidence = [*(args.evidence or []), *(args.soft or [])] or None
-    if args.method not in ("exact", "auto"):
-        _check_target_se(sc, args, evidence)  # before any work
 
     def render(res: Any) -> str:
         if args.format == "json":
@@ -309,7 +307,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if text is None:
         from pactsim.montecarlo import simulate
 
-        _check_target_se(sc, args, evidence)  # --method auto, where exact inference refused
+        _check_target_se(sc, args, evidence)  # before any draw (also where auto fell back)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res = simulate(sc, n=_n(args), seed=_fresh_seed(args.seed), workers=args.workers,

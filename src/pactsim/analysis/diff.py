@@ -117,7 +117,7 @@ from pactsim.errors import (
 )
 from pactsim.language.io import from_dict
 from pactsim.language.scenario import Scenario
-from pactsim.language.validate import dotted_path
+from pactsim.language.validate import dotted_path, flow
 from pactsim.montecarlo import DEFAULT_N, MAX_N, SeedLike, _show_progress, resolve_seed
 
 if TYPE_CHECKING:
@@ -246,21 +246,8 @@ def _shown(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, dict) and len(value) > 3:
         return f"{{{len(value)} entries}}"
-    text = _compact(value)
+    text = flow(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _compact(value: Any) -> str:
-    """A value as YAML would read: ``{between: [0.05, 0.35]}``, ``[a, b]``, ``0.3``."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_compact(k)}: {_compact(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_compact(v) for v in value) + "]"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
 
 
 def _describe(leaf: Leaf) -> str:

@@ -1127,9 +1127,9 @@ def _settled_first(sc: Scenario, expr: str) -> tuple[set[str], list[str]]:
         return not (getattr(spec, "requires", None) or getattr(spec, "excludes", None)
                     or getattr(spec, "given", None))
 
-    # a question on one dated node alone is a function of its day (or "never"): whenever
-    # whether it happens is learnt, early by a gate or a `given` row of 0 included, the
-    # question is settled with it, so it is never learnt first, whatever its timing reads
+    # a question on one dated node alone: whatever its timing reads, the node itself is
+    # learnt only on its day (or at the horizon), when the question is settled too;
+    # what it is drawn from is learnt earlier, in rows of its own (docstring)
     last = {x for x in read if (ungated(x) or read == {x})
             and all(x in later(y) for y in read - {x})}
     return ((common or set()) - read) | last, sorted(waits)

@@ -127,6 +127,20 @@ def _allowed_at(prefix: Path, allowed: Sequence[str]) -> list[str]:
     return [k for k in allowed if k not in drop]
 
 
+def flow(value: object) -> str:
+    """A value as YAML's flow style writes it: ``{between: [0.05, 0.35]}``, ``[a, b]``,
+    ``0.3``, ``2024-12-31``, ``true``, ``null`` (whole; callers cut it to length)."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{flow(k)}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
 def shown(value: object, limit: int = 60) -> str:
     """`value` as it reads in YAML: ``true``, ``null``, ``2024-12-31``, ``'text'``; short."""
     if value is None or isinstance(value, bool):

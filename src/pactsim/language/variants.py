@@ -65,7 +65,7 @@ from pactsim.errors import (
 )
 from pactsim.language.io import from_dict
 from pactsim.language.scenario import Scenario
-from pactsim.language.validate import dotted_path
+from pactsim.language.validate import dotted_path, flow
 
 __all__ = ["resolve_path", "with_changes"]
 
@@ -153,17 +153,8 @@ def _show(value: Any) -> str:
 
 
 def _flow(value: Any) -> str:
-    """A value as it is written in YAML's flow style (``{median: 240, p90: 420}``), short."""
-    def text(v: Any) -> str:
-        if isinstance(v, Mapping):
-            return "{" + ", ".join(f"{text(k)}: {text(x)}" for k, x in v.items()) + "}"
-        if isinstance(v, list | tuple):
-            return "[" + ", ".join(text(x) for x in v) + "]"
-        if isinstance(v, str):
-            return v
-        return _show(v)
-
-    out = text(value)
+    """A value in YAML's flow style (``{median: 240, p90: 420}``), cut to 60 characters."""
+    out = flow(value)
     return out if len(out) <= 60 else out[:57] + "..."
 
 
@@ -442,8 +433,9 @@ _SECTIONS = frozenset({"events", "pillars", "drivers", "attributes", "questions"
 def _nearest(field: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
              ) -> list[tuple[str, tuple[Any, ...], Any]]:
     """The keys whose paths share the longest start with ``field`` (at least its first
-    part): a later curve point found too low blames the changed point of the same
-    curve (``signing.by.…``), not every key of the call."""
+    part, and in a section such as ``events`` its node too): a later curve point found
+    too low blames the changed point of the same curve (``signing.by.…``), not every key
+    of the call."""
     parts = field.replace("[", ".[").split(".")
 
     def shared(path: tuple[Any, ...]) -> int:
@@ -453,8 +445,6 @@ def _nearest(field: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
             k += 1
         return k
 
-    # within a section (events.x, pillars.x...) a key must share the node too: two
-    # events share only the word 'events'
     least = 2 if parts[0] in _SECTIONS else 1
     best = max((shared(t[1]) for t in targets), default=0)
     return [t for t in targets if shared(t[1]) == best] if best >= least else []

@@ -539,7 +539,7 @@ def _milestone(draw: st.DrawFn, t: _Time) -> dict[str, Any]:
     mode = draw(st.sampled_from(["one", "all", "any", "at_least"]))
     names = draw(st.lists(st.sampled_from(t.dated), min_size=1 if mode == "one" else min(
         2, len(t.dated)), max_size=1 if mode == "one" else 3, unique=True))
-    # at_least k of n with k < n (k = n is `all`, drawn as such)
+    # at_least k of n names with k < n where n >= 2 (k = n is `all`, drawn as such)
     after: Any = names[0] if mode == "one" else (
         {"at_least": draw(st.integers(1, max(len(names) - 1, 1))), "of": names}
         if mode == "at_least" else {mode: names})
