@@ -37,3 +37,44 @@ def test_a_step_missing_an_output_variable(monkeypatch: pytest.MonkeyPatch) -> N
     want = np.einsum(*args, [0, 1, 2])
     monkeypatch.setattr(factors, "_EINSUM_OPERANDS", 2)
     np.testing.assert_allclose(factors._product(args, [0, 1, 2]), want, rtol=1e-14)
+
+
+def _brute(bucket: list[factors.Factor], x: int) -> tuple[tuple[int, ...], np.ndarray]:
+    """The product over the union, one entry at a time, then the sum over ``x``."""
+    card = {v: n for f in bucket for v, n in zip(f.vars, f.table.shape, strict=True)}
+    union = sorted(card)
+    keep = tuple(v for v in union if v != x)
+    out = np.zeros(tuple(card[v] for v in keep))
+    for idx in np.ndindex(*(card[v] for v in union)):
+        at = dict(zip(union, idx, strict=True))
+        value = 1.0
+        for f in bucket:
+            value *= f.table[tuple(at[v] for v in f.vars)]
+        out[tuple(at[v] for v in keep)] += value
+    return keep, out
+
+
+@pytest.mark.parametrize("case", ["two", "three far ids", "many operands", "many labels"])
+def test_contracting_a_bucket_is_its_product_summed(case: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Variable elimination sums a variable out of its bucket in one einsum; the answer is
+    the product's sum (by brute force), also where one call cannot take the bucket (more
+    operands or labels than einsum takes: a step-wise einsum would sum ``x`` out of each
+    step on its own, which is wrong)."""
+    rng = np.random.default_rng(7)
+    if case == "two":
+        bucket = [factors.Factor((0, 1), rng.random((3, 4))),
+                  factors.Factor((1, 2), rng.random((4, 2)))]
+    elif case == "three far ids":  # ids past einsum's 52 labels
+        bucket = [factors.Factor((70, 900), rng.random((2, 5))),
+                  factors.Factor((900,), rng.random(5)),
+                  factors.Factor((55, 900), rng.random((3, 5)))]
+    else:
+        bucket = [factors.Factor((0, k), rng.random((3, 2))) for k in range(1, 7)]
+        limit = "_EINSUM_OPERANDS" if case == "many operands" else "_EINSUM_LABELS"
+        monkeypatch.setattr(factors, limit, 3)
+    x = 0 if case in ("many operands", "many labels") else bucket[0].vars[-1]
+    keep, want = _brute(bucket, x)
+    got = factors._contract(bucket, x)
+    assert got.vars == keep
+    np.testing.assert_allclose(got.table, want, rtol=1e-13)

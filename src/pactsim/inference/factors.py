@@ -92,6 +92,8 @@ _EINSUM_OPERANDS = 30
 #: form as one subscripts string and refuses it past about 255 characters ("subscripts
 #: list is too long": 30 factors over 13 variables), each operand's letters and a comma
 _EINSUM_LETTERS = 240
+#: Distinct axis labels one einsum call takes (numpy's interleaved form: 0..51).
+_EINSUM_LABELS = 52
 
 
 def _product(args: Sequence[Any], out: Any) -> FloatArray:
@@ -152,6 +154,25 @@ def multiply(factors: Sequence[Factor]) -> Factor:
     for f in factors[1:]:
         out = out * _expand(f, union)
     return Factor(union, out)
+
+
+def _contract(bucket: Sequence[Factor], x: int) -> Factor:
+    """``sum_out(multiply(bucket), (x,))`` without the product's table: one einsum
+    contraction (the product is summed over ``x`` as it is formed), where one call can
+    take the bucket; otherwise the product, then the sum."""
+    union = sorted(set().union(*(f.vars for f in bucket)))
+    letters = sum(len(f.vars) + 1 for f in bucket) + len(union) + 1
+    # one call only: _product's steps would sum x out of each step on its own
+    if len(bucket) == 1 or len(bucket) > _EINSUM_OPERANDS or len(union) > _EINSUM_LABELS \
+            or letters > _EINSUM_LETTERS:
+        return sum_out(multiply(bucket), (x,))
+    label = {v: i for i, v in enumerate(union)}  # einsum takes labels 0..51 only
+    args: list[Any] = []
+    for f in bucket:
+        args += [f.table, [label[v] for v in f.vars]]
+    keep = tuple(v for v in union if v != x)
+    return Factor(keep, np.asarray(_einsum(*args, [label[v] for v in keep]),
+                                   dtype=np.float64))
 
 
 def sum_out(f: Factor, drop: Collection[int]) -> Factor:
@@ -327,7 +348,7 @@ def variable_elimination(factors: Sequence[Factor], order: Sequence[int],
         if not bucket:
             continue
         pool = [f for f in pool if x not in f.vars]
-        pool.append(sum_out(multiply(bucket), (x,)))
+        pool.append(_contract(bucket, x))
         if tick is not None:
             tick(1)
     return multiply(pool)
