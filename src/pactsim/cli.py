@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import os
 import re
+import shlex
 import signal
 import sys
 import textwrap
@@ -228,11 +229,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             status = status if _validate_resolutions(f) else 2
             continue
         try:
-            load(f)
+            sc = load(f)
         except ScenarioError as err:
             _say(str(err))
             status = 2
             continue
+        if sc.observations:  # run and report refuse news that cannot all hold: say so here
+            from pactsim.analysis.check import impossible_news
+
+            news = impossible_news(sc)
+            if news:
+                _say("\n".join(str(x).removesuffix(f" [{x.rule}]") + "; run and report "
+                               "refuse such a file" for x in news))
+                status = 2
+                continue
         _stdout(f"{printable(f)}: ok\n")
     return status
 
@@ -294,6 +304,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     sc = load(args.file)
     inputs = _with_bases(args.out, [args.file], sc)
     evidence = [*(args.evidence or []), *(args.soft or [])] or None
+    _check_evidence(sc, args)
 
     def render(res: Any) -> str:
         if args.format == "json":
@@ -563,6 +574,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
     _deliver(report_html(res, source=str(args.file), top=args.top, resolutions=resolutions,
                          compare=compare, question=args.question), out, inputs)
     return 0
+
+
+def _check_evidence(sc: Any, args: argparse.Namespace) -> None:
+    """Refuse an ``--evidence`` or ``--soft`` expression that is not a true/false
+    expression of ``sc`` before any work, naming the option (the engine would name it
+    ``evidence``, its Python argument)."""
+    from pactsim.language.evidence import Finding
+    from pactsim.language.expr import compile_condition
+    from pactsim.language.resolutions import scenario_scope
+
+    for option, given in (("--evidence", args.evidence), ("--soft", args.soft)):
+        for f in given or []:
+            text = f.expr if isinstance(f, Finding) else str(f)
+            compile_condition(text, scenario_scope(sc), what=option, horizon=sc.horizon)
 
 
 def _check_question(sc: Any, question: str) -> None:
@@ -1469,6 +1494,23 @@ def _too_many_findings(argv: Sequence[str]) -> str:
     return ""
 
 
+def _stray(parser: argparse.ArgumentParser, args: argparse.Namespace,
+           extra: Sequence[str]) -> None:
+    """Refuse arguments no option takes with the command's own usage (argparse would
+    print the top-level usage, which does not show the command's options), and, where
+    the command takes ``-q``, say that a question is given with it."""
+    choices: dict[str, argparse.ArgumentParser] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            choices = dict(action.choices)
+    sub = choices.get(args.command or "", parser)
+    message = f"unrecognized arguments: {printable(' '.join(extra))}"
+    takes_q = any("--question" in a.option_strings for a in sub._actions)
+    if takes_q and not any(x.startswith("-") for x in extra):
+        message += f" (a question is given with -q, as in -q {printable(shlex.quote(extra[0]))})"
+    sub.error(message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pactsim`` console script; returns the exit status."""
     parser = build_parser()
@@ -1477,7 +1519,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(many)
         return 2
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            _stray(parser, args, extra)
     except SystemExit as done:  # --help, --version, or a usage error (already printed)
         return _status(done.code)
     if args.command is None:

@@ -86,7 +86,7 @@ def test_an_invalid_file_exits_2_with_located_problems(tmp_path, capsys):
     code, out, err = call(capsys, "history", bad)
     assert code == 2 and out == ""
     assert f"{bad}:11:" in err and "observations[0].evidence: unknown name 'rian'" in err
-    assert "observations[0].likelihood_ratio: = 0.0 must be > 0" in err
+    assert "observations[0].likelihood_ratio: = 0 must be > 0" in err
     assert "Traceback" not in err
 
 

@@ -53,7 +53,7 @@ CASES = [
     ("between_edge", "events:\n  a: {p: {between: [0, 0.4]}}\n", 6, 20, "events.a.p.between",
      "must satisfy 0 < lo < hi < 1"),
     ("odds_zero", "events:\n  a: {p: 0.5}\n  b: {p: 0.5, odds: {a: 0}}\n", 7, 25, "events.b.odds.a",
-     "= 0.0 must be > 0 (an odds multiplier"),
+     "= 0 must be > 0 (an odds multiplier"),
     ("unknown_field", "events:\n  a: {p: 0.5, prob: 0.3}\n", 6, 15, "events.a.prob",
      "unknown field 'prob' (allowed here: label, source, why, p, given, table, why_table"),
     ("unknown_section", "event:\n  a: {p: 0.5}\n", 5, 1, "event", "did you mean 'events'?"),

@@ -173,7 +173,7 @@ ERRORS = [
     ({"c.requires": ["ff"]}, ScenarioError, ValueError,
      "with_changes: c.requires[0]: unknown name 'ff'"),
     ({"mil.clauses.c": {"p": 2}}, ScenarioError, ValueError,
-     "with_changes: mil.clauses.c.p: = 2.0 must be in [0, 1]"),
+     "with_changes: mil.clauses.c.p: = 2 must be in [0, 1]"),
     ({"events.c": {"p": 0.1}}, ScenarioError, ValueError, "name 'c' is already used (events.c)"),
 ]
 

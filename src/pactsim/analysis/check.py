@@ -67,7 +67,7 @@ from pactsim.language import expr as _expr
 from pactsim.language.scenario import Node, Scenario, Signing, is_condition
 from pactsim.language.validate import dotted_path
 
-__all__ = ["RULES", "Finding", "check"]
+__all__ = ["RULES", "Finding", "check", "impossible_news"]
 
 _TOL = 1e-12
 
@@ -489,6 +489,28 @@ def _check_news(sc: Scenario, rep: _Report) -> dt.date | None:
         except (ModelTooWideError, ExactUnsupportedError):
             return None  # open-past notes the check it skipped
     return None
+
+
+def impossible_news(scenario: Scenario) -> list[Finding]:
+    """The ``impossible-news`` finding of :func:`check` alone: the first observation
+    day whose news cannot all hold in ``scenario``, located at its first entry (empty
+    when every day's news can hold, when the file has no news, or when exact inference
+    cannot answer). ``pactsim validate`` reports it, since ``run`` refuses such a file.
+
+    Examples
+    --------
+    >>> import pactsim
+    >>> sc = pactsim.loads("pactsim: 2\\nid: x\\nas_of: 2024-01-01\\nhorizon: 2024-12-31\\n"
+    ...                    "events:\\n  a: {p: 0.5}\\n  b: {p: 0.5, requires: [a]}\\n"
+    ...                    "observations:\\n  - {date: 2024-02-01, evidence: b and not a, "
+    ...                    "source: wire}\\n")
+    >>> [f.rule for f in impossible_news(sc)]
+    ['impossible-news']
+    """
+    rep = _Report(scenario)
+    if scenario.observations:
+        _check_news(scenario, rep)
+    return rep.findings
 
 
 def _check_open_past(sc: Scenario, rep: _Report, until: dt.date | None = None) -> None:

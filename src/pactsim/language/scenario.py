@@ -237,7 +237,7 @@ def _validate_pspec(v: object) -> float | Beta | Between:
         raise PydanticCustomError(
             "p_range",
             "= {value} must be in [0, 1] (a probability; e.g. 0.3 for 30%)",
-            {"value": x},
+            {"value": _shown(v)},
         )
     return x
 
@@ -294,7 +294,7 @@ def _validate_odds_factor(v: object) -> float:
         raise PydanticCustomError(
             "odds_positive",
             "= {value} must be > 0 (an odds multiplier: 2 doubles the odds, 0.5 halves them)",
-            {"value": x},
+            {"value": _shown(v)},
         )
     return x
 
@@ -313,7 +313,7 @@ def _validate_hazard_ratio(v: object) -> float:
             "odds_hazard",
             "= {value} must be > 0 (a hazard ratio: 2 doubles the daily chance of happening, "
             "so it comes sooner; 0.5 halves it)",
-            {"value": x},
+            {"value": _shown(v)},
         )
     return x
 
@@ -848,7 +848,7 @@ def _validate_likelihood_ratio(v: object) -> float:
             "= {value} must be > 0 (a likelihood ratio: how many times likelier the news is if "
             "the evidence holds than if it does not; 3 favours it, 0.5 counts against it; for "
             "news that rules a case out, drop likelihood_ratio to make the evidence hard)",
-            {"value": x},
+            {"value": _shown(v)},
         )
     return x
 
