@@ -22,12 +22,13 @@ from pactsim import errors
 from pactsim._version import __version__
 
 if TYPE_CHECKING:
-    from pactsim.analysis.diff import diff
+    from pactsim.analysis.check import check
+    from pactsim.analysis.diff import Diff, diff
     from pactsim.analysis.history import history
-    from pactsim.analysis.pooling import pool
-    from pactsim.analysis.scoring import score
-    from pactsim.analysis.sensitivity import sensitivity
-    from pactsim.analysis.spread import sobol, spread
+    from pactsim.analysis.pooling import PooledForecast, pool
+    from pactsim.analysis.scoring import Scorecard, score
+    from pactsim.analysis.sensitivity import Sensitivity, sensitivity
+    from pactsim.analysis.spread import Spread, sobol, spread
     from pactsim.analysis.sweep import sweep
     from pactsim.language.evidence import Finding, soft
     from pactsim.language.io import dumps, from_dict, load, loads
@@ -39,12 +40,18 @@ if TYPE_CHECKING:
     from pactsim.results.montecarlo import Results
 
 __all__ = [
+    "Diff",
     "Estimate",
     "ExactResults",
     "Finding",
+    "PooledForecast",
     "Results",
     "Scenario",
+    "Scorecard",
+    "Sensitivity",
+    "Spread",
     "__version__",
+    "check",
     "diff",
     "dumps",
     "errors",
@@ -67,6 +74,12 @@ __all__ = [
 
 #: Where each public name lives; imported on first access.
 _LAZY = {
+    "Diff": "pactsim.analysis.diff",
+    "PooledForecast": "pactsim.analysis.pooling",
+    "Scorecard": "pactsim.analysis.scoring",
+    "Sensitivity": "pactsim.analysis.sensitivity",
+    "Spread": "pactsim.analysis.spread",
+    "check": "pactsim.analysis.check",
     "Estimate": "pactsim.results.estimate",
     "ExactResults": "pactsim.results.exact",
     "Finding": "pactsim.language.evidence",

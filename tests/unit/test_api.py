@@ -16,7 +16,22 @@ DOCUMENTED = {
     "spread", "spreads", "sobol",  # issue 12: the spread over the uncertain inputs
     "sensitivity",  # issue 12: what drives the forecast
     "soft", "Finding",  # issue 11, items 1 and 3: evidence for simulate, exact and given
+    "check",  # `pactsim check` from Python
+    # what the analyses return, for type hints (README, "Using it")
+    "Diff", "Sensitivity", "Spread", "PooledForecast", "Scorecard",
 }
+
+
+def test_the_analyses_return_the_exported_types() -> None:
+    """Each exported result type is what its function is annotated to return (so that
+    ``def f(s: pactsim.Sensitivity)`` names the right class)."""
+    import typing
+
+    for func, cls in ((pactsim.diff, pactsim.Diff), (pactsim.sensitivity, pactsim.Sensitivity),
+                      (pactsim.spread, pactsim.Spread), (pactsim.pool, pactsim.PooledForecast),
+                      (pactsim.score, pactsim.Scorecard)):
+        assert typing.get_type_hints(func)["return"] is cls, func.__name__
+    assert pactsim.check.__module__ == "pactsim.analysis.check"
 
 
 def test_all_is_the_documented_surface():
