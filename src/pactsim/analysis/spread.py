@@ -175,16 +175,17 @@ def _beta_ppf(u: NDArray[np.float64], a: float, b: float) -> NDArray[np.float64]
     parameters (``between: [1e-200, 2e-200]`` is Beta(23, 1.6e201)); there the Beta is
     a Gamma scaled by the large parameter (``x ~ Gamma(a) / b`` for ``b >> a``, and
     symmetrically), and failing that its mean."""
-    from scipy import stats
+    from scipy import special  # what stats.beta.ppf and gamma.ppf call, without the
+    # import of scipy.stats (about 0.4 s of every `pactsim run`)
 
-    x = np.asarray(stats.beta.ppf(u, a, b), dtype=np.float64)
+    x = np.asarray(special.betaincinv(a, b, u), dtype=np.float64)
     bad = ~np.isfinite(x)
     if bad.any():
         with np.errstate(all="ignore"):
             if b >= a:
-                x[bad] = stats.gamma.ppf(u[bad], a) / b
+                x[bad] = special.gammaincinv(a, u[bad]) / b
             else:
-                x[bad] = 1.0 - stats.gamma.ppf(1.0 - u[bad], b) / a
+                x[bad] = 1.0 - special.gammaincinv(b, 1.0 - u[bad]) / a
         x = np.where(np.isfinite(x), x, a / (a + b))
     return np.clip(x, 0.0, 1.0)
 
