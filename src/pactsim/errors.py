@@ -289,6 +289,8 @@ def escape_char(ch: str) -> str:
 
 _SUGGEST_MAX_LEN = 40  # longer names get no suggestion: bounds the work per look-up
 _EXHAUSTIVE = 16  # sets up to this size are compared in full; larger ones go through an index
+_SCAN_ALL = 4096  # ... and, when the index finds nothing, in full up to this size
+_PREFIX_MIN = 4  # a name this long that begins exactly one candidate suggests it
 _BUCKET = 16  # candidates kept per index entry, and compared per look-up
 
 
@@ -299,11 +301,15 @@ class Suggestions:
     changing a character, or swapping two neighbours, each count one), within
     ``min(3, 1 + len // 4)`` edits of the longer of the two names and sharing
     at least one character; ties go to the candidate with the same first letter,
-    then the nearer length, then alphabetical order. Sets of more than 16 names
+    then the nearer length, then alphabetical order. Failing that, a name of at
+    least 4 characters that begins exactly one candidate suggests it (a name cut
+    short: ``explicit`` for ``explicit_guarantee``). Sets of more than 16 names
     are searched through an index of one-character deletions (candidates within
     about two edits), built on the first look-up, so each look-up costs about
-    the length of the name, not the size of the set. Names longer than 40
-    characters get no suggestion.
+    the length of the name, not the size of the set; when the index finds
+    nothing, sets of up to 4,096 names are compared in full (two letters left
+    off a name are two deletions, which the index does not hold). Names longer
+    than 40 characters get no suggestion.
 
     Examples
     --------
@@ -320,8 +326,18 @@ class Suggestions:
         """The suggested candidate for `name`, or ``None``."""
         if not isinstance(name, str) or not name or len(name) > _SUGGEST_MAX_LEN:
             return None
+        best = self._nearest(name, self._shortlist(name))
+        if best is None and _EXHAUSTIVE < len(self._names) <= _SCAN_ALL:
+            best = self._nearest(name, self._names)  # the index misses some 3-edit matches
+        if best is None and len(name) >= _PREFIX_MIN:  # a name cut short: instc == explicit
+            longer = [c for c in self._names if c.startswith(name)]
+            return longer[0] if len(longer) == 1 else None
+        return best
+
+    @staticmethod
+    def _nearest(name: str, candidates: Iterable[str]) -> str | None:
         best: tuple[int, bool, int, str] | None = None
-        for cand in self._shortlist(name):
+        for cand in candidates:
             limit = min(3, 1 + max(len(name), len(cand)) // 4)
             dist = _edits(name, cand, limit)
             if dist > limit or dist >= max(len(name), len(cand)):

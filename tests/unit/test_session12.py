@@ -99,3 +99,173 @@ def test_spread_beta_quantiles_are_scipy_stats(a: float, b: float) -> None:
     limit = (stats.gamma.ppf(u, a) / b if b >= a else 1.0 - stats.gamma.ppf(1.0 - u, b) / a)
     want = np.clip(np.where(np.isfinite(want), want, limit), 0.0, 1.0)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+
+
+RESOLVED = """resolutions: 1
+scenario: demo
+sources: {s: a paper}
+outcomes:
+  signing: {outcome: 2024-03-01, resolved: 2024-03-01, source: s}
+  rain: {outcome: true, resolved: 2024-02-01, source: s}
+  jets: {outcome: true, given: GIVEN, resolved: 2024-03-01, source: s}
+"""
+DEMO = """pactsim: 1
+id: demo
+as_of: 2024-01-01
+horizon: 2024-12-31
+signing: {by: {2024-12-31: 0.5}}
+events:
+  rain: {p: 0.3}
+pillars:
+  military:
+    p: 0.8
+    clauses:
+      jets: {p: 0.2}
+"""
+
+
+@pytest.mark.parametrize(("given", "void"), [
+    ("not signing", True), ("'signing.date <= 2024-02-01'", True), ("not rain", True),
+    ("signing and not rain", True), ("signing or not rain", False),
+    ("'signing.date <= 2024-06-30'", False), ("signing and rain", False),
+    ("military", None),  # not resolved in the file: scored as before
+])
+def test_a_given_the_files_own_outcomes_make_false_voids_the_item(
+        given: str, void: bool | None, tmp_path: Path) -> None:
+    """A `given:` written as an expression was never checked against the file's outcomes:
+    `given: not signing` with the signing resolved was scored (p 0, log score inf). Only a
+    bare name that resolved false was refused."""
+    import pactsim
+    from pactsim.errors import ScenarioError
+    from pactsim.language.resolutions import loads_resolutions
+
+    sc = pactsim.loads(DEMO)
+    text = RESOLVED.replace("GIVEN", given)
+    if void:
+        with pytest.raises(ScenarioError) as err:
+            loads_resolutions(text, scenario=sc)
+        assert "outcomes.jets.given" in str(err.value)
+        assert "is false on this file's outcomes" in str(err.value)
+        assert "the item is void" in str(err.value)
+    else:
+        assert loads_resolutions(text, scenario=sc).outcomes["jets"].given == given.strip("'")
+
+
+def test_suggestions_find_a_name_cut_short_and_two_letters_off_in_large_sets() -> None:
+    """'signed_by_mar' got no "did you mean" among the 30-odd names of a resolution file
+    (the index of one-letter deletions misses two missing letters); 'explicit' none for
+    the outcome 'explicit_guarantee'."""
+    from pactsim.errors import Suggestions
+
+    many = Suggestions(["signed_by_march", "signed_by_june", *(f"node_{i}" for i in range(40))])
+    assert many("signed_by_mar") == "; did you mean 'signed_by_march'?"
+    assert Suggestions(["explicit_guarantee", "general", "none"])("explicit") == \
+        "; did you mean 'explicit_guarantee'?"
+    # two candidates begin with it: no guess; too short a stem: no guess
+    assert Suggestions(["signed_by_march", "signed_by_june", "x"])("signed_by") == ""
+    assert Suggestions(["explicit_guarantee", "general"])("exp") == ""
+
+
+def test_signing_quantiles_take_band_as_date_quantiles_do() -> None:
+    """`signing_quantiles(band=True)` raised TypeError, though the README says the signing's
+    functions are those of the node `signing` and `date_quantiles` takes `band=`."""
+    import pactsim
+
+    sc = pactsim.load(FLAGSHIP)
+    res = pactsim.simulate(sc, n=20_000, seed=1)
+    ex = pactsim.exact(sc)
+    for r in (res, ex, pactsim.exact(sc, evidence="military")):
+        got = r.signing_quantiles((0.25, 0.5), band=True)
+        want = r.date_quantiles("signing", (0.25, 0.5), band=True)
+        assert list(got.columns) == ["date", "lo", "hi"] and got.equals(want)
+        assert (got["date"] == r.signing_quantiles((0.25, 0.5))).all()
+
+
+def test_sensitivity_ranges_are_checked_as_ranges() -> None:
+    """A bad end of `ranges=` was blamed on `with_changes`, which the user never called; a
+    reversed pair was swung as given (low 0.8, high 0.2)."""
+    import pactsim
+    from pactsim.errors import ArgumentError
+
+    sc = pactsim.load(FLAGSHIP)
+    with pytest.raises(ArgumentError, match=r"ranges\['us_trump_win.p'\]: the high end 1.5 "
+                                            r"cannot be set: = 1.5 must be in \[0, 1\]"):
+        pactsim.sensitivity(sc, "signed_by_2024", ranges={"us_trump_win.p": (0.2, 1.5)})
+    with pytest.raises(ArgumentError, match=r"the low end is above the high end; "
+                                            r"write \(0.2, 0.8\)"):
+        pactsim.sensitivity(sc, "signed_by_2024", ranges={"us_trump_win.p": (0.8, 0.2)})
+    s = pactsim.sensitivity(sc, "signed_by_2024", ranges={"us_trump_win.p": (0.3, 0.7)},
+                            only=["us_trump_win.p"], voi=False)
+    row = s.tornado.iloc[0]
+    assert (row["low"], row["high"]) == (0.3, 0.7)
+    # by hand: P(Q) is linear in P(trump): Q(p) = p Q(trump) + (1 - p) Q(not trump)
+    ex = pactsim.exact(sc)
+    yes = ex.prob("signed_by_2024", given="us_trump_win").value
+    no = ex.prob("signed_by_2024", given="not us_trump_win").value
+    assert row["q_low"] == pytest.approx(0.3 * yes + 0.7 * no, abs=1e-9)
+    assert row["q_high"] == pytest.approx(0.7 * yes + 0.3 * no, abs=1e-9)
+
+
+def test_given_says_impossible_evidence_is_impossible_not_raise_n() -> None:
+    """`res.given("not signing and military")` said "held in none of the draws ... raise n",
+    though no n is enough: the scenario rules it out, as simulate(evidence=) and exact say."""
+    import pactsim
+    from pactsim.errors import ConditionError
+
+    sc = pactsim.load(FLAGSHIP)
+    res = pactsim.simulate(sc, n=5_000, seed=1, keep_draws=True)
+    for evidence in ("not signing and military", [pactsim.soft("drones_missiles", 2),
+                                                  pactsim.Finding("su35_sale and not training")]):
+        with pytest.raises(ConditionError, match="cannot all hold together") as err:
+            res.given(evidence)
+        assert "raise n" not in str(err.value)
+    assert pactsim.exact(sc).prob("su35_sale and not training").value == 0  # the premise
+    rare = "su35_sale and s400_sale and mutual_defence and lng and space and not new_sanctions"
+    assert pactsim.exact(sc).prob(rare).value > 0
+    with pytest.raises(ConditionError, match="raise n"):  # possible, just rare: more draws
+        res.given(rare)
+
+
+DRIVERS = """pactsim: 2
+id: two-drivers
+as_of: 2025-01-01
+horizon: 2025-12-31
+drivers:
+  a: {dist: normal, mean: 0, sd: 1}
+  b: {dist: normal, mean: 0, sd: 1}
+events:
+  rain: {p: 0.3, odds: {a: 2}}
+questions:
+  ahead: a > b
+observations:
+  - {date: 2025-02-01, source: radio, evidence: rain}
+"""
+
+
+def test_history_says_why_it_is_monte_carlo(capsys: pytest.CaptureFixture[str],
+                                            tmp_path: Path) -> None:
+    """One question exact inference refuses sent the whole history to Monte Carlo with no
+    word of why; it now names the question and the reason, and that the others alone are
+    exact."""
+    import pactsim
+
+    sc = pactsim.loads(DRIVERS)
+    with pytest.raises(pactsim.errors.ExactUnsupportedError):
+        pactsim.exact(sc).prob("ahead")  # the premise: exact refuses a driver against a driver
+    df = pactsim.history(sc, ["rain", "ahead"], n=20_000)
+    assert set(df["method"]) == {"montecarlo"}
+    why = df.attrs["exact_refused"]
+    assert why.startswith("ahead; the other questions alone are exact")
+    assert "compares a driver only with a number" in why
+    alone = pactsim.history(sc, ["rain"])
+    assert set(alone["method"]) == {"exact"} and alone.attrs["exact_refused"] is None
+    f = tmp_path / "d.yaml"
+    f.write_text(DRIVERS)
+    code, out, _ = call(capsys, "history", f, "-q", "rain", "-q", "ahead")
+    assert code == 0
+    assert out.rstrip().splitlines()[-1].startswith(
+        "Monte Carlo because exact inference refused ahead; the other questions alone")
+    code, out, _ = call(capsys, "history", f)  # its only question: no "others"
+    assert out.rstrip().splitlines()[-1] == (
+        "Monte Carlo because exact inference refused ahead: exact inference compares a driver "
+        "only with a number, as in 'a > 0.5'; 'a > b' needs Monte Carlo")

@@ -658,8 +658,12 @@ def check(scenario: Scenario) -> list[Finding]:
     >>> [f.rule for f in check(sc)]
     ['never-true', 'always-true']
     """
+    from pactsim.errors import ArgumentTypeError
     from pactsim.results.exact import exact
 
+    if not isinstance(scenario, Scenario):
+        raise ArgumentTypeError(f"scenario: check() needs a Scenario (from pactsim.load), "
+                                f"not {type(scenario).__name__}")
     sc = scenario
     rep = _Report(sc)
     try:

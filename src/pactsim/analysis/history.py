@@ -185,6 +185,27 @@ def _mc_rows(prior: Scenario, questions: Sequence[str], plan: Sequence[Step], n:
     return rows
 
 
+def _why_refused(prior: Scenario, questions: Sequence[str], plan: Sequence[Step],
+                 err: Exception) -> str:
+    """Why the history is Monte Carlo: the questions exact inference refuses alone (each
+    tried over every step, stopping at the first refusal), with the first one's reason;
+    the whole table goes to Monte Carlo so that its rows share one method and one seed."""
+    alone: list[str] = []
+    reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+    for q in questions:
+        try:
+            _exact_rows(prior, [q], plan)
+        except _REFUSED as one:
+            if not alone:
+                reason = str(one).splitlines()[0] if str(one) else reason
+            alone.append(q)
+    if not alone:
+        return f"the questions together: {reason}"
+    others = ("" if len(alone) == len(questions) else
+              "; the other questions alone are exact (name them with questions=, or -q)")
+    return f"{', '.join(alone)}{others}: {reason}"
+
+
 def _row(k: int, step: Step, q: str, p: float, se: float, n_eff: float,
          method: str) -> dict[str, Any]:
     return {"step": k, "date": step.date, "source": step.source, "evidence": step.evidence,
@@ -299,13 +320,15 @@ def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
     # do with a scenario's observations, step 0 is the file's priors)
     prior = scenario.with_changes(observations=[]) if scenario.observations else scenario
     rows: list[dict[str, Any]] | None = None
+    refused: str | None = None  # why exact inference gave way to Monte Carlo
     try:
         if method in ("auto", "exact"):
             try:
                 rows = _exact_rows(prior, qs, plan)
-            except _REFUSED:
+            except _REFUSED as err:
                 if method == "exact":
                     raise
+                refused = _why_refused(prior, qs, plan, err)
         if rows is None:
             rows = _mc_rows(prior, qs, plan, n, seed)
     except ConditionError as err:  # news that cannot all hold: said at its day's first entry
@@ -313,6 +336,7 @@ def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
     df = pd.DataFrame(rows, columns=list(COLUMNS))
     df.attrs.update({"scenario": scenario.id, "n": n, "seed": seed,
                      "method": df["method"].iloc[0] if len(df) else method,
+                     "exact_refused": refused,
                      "observations": [
                          {"step": k, "date": str(f.date), "expr": f.expr.strip(),
                           "likelihood_ratio": None if f.hard else float(f.likelihood_ratio or 1),

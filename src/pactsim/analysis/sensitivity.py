@@ -120,7 +120,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pactsim.analysis.diff import _REFUSED, _first_line, _median_change, _weights
-from pactsim.errors import ArgumentError, ArgumentTypeError, PactsimError
+from pactsim.errors import ArgumentError, ArgumentTypeError, PactsimError, ScenarioError
 from pactsim.language.distributions import beta_params, p_mean
 from pactsim.language.scenario import MAX_DELAY_DAYS, Between, Driver, Scenario
 from pactsim.language.validate import MAX_DRIVER
@@ -1611,6 +1611,16 @@ def sensitivity(
         if not (math.isfinite(lo) and math.isfinite(hi)):
             raise ArgumentError(f"ranges: {key!r} must be (low, high), two finite numbers such "
                                 "as (0.1, 0.9)")
+        if lo > hi:
+            raise ArgumentError(f"ranges[{key!r}] = ({lo:g}, {hi:g}): the low end is above the "
+                                f"high end; write ({hi:g}, {lo:g})")
+        for end, value in (("low", lo), ("high", hi)):  # each end a value the input can take
+            try:
+                sc.with_changes(by_name[key].changes(value))
+            except ScenarioError as err:
+                reason = err.problems[0].message if err.problems else str(err)
+                raise ArgumentError(f"ranges[{key!r}]: the {end} end {value:g} cannot be set: "
+                                    f"{reason}") from None
         by_name[key] = Input(key, by_name[key].kind, by_name[key].base, lo, hi, "given",
                              by_name[key].changes)
     items = list(by_name.values())

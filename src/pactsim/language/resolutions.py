@@ -45,7 +45,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pactsim.errors import ArgumentTypeError, Problem, ScenarioError, Suggestions
 from pactsim.language import expr as _expr
@@ -498,5 +498,49 @@ def _check_given(res: Resolutions, sc: Scenario, scope: Mapping[str, _expr.NameI
     if cond is not None and cond.value is None:
         return [res.problem(path, f"= {text!r}, which is unresolvable: the item cannot be scored "
                                   "(mark it unresolvable too)")]
+    tree = _expr.compile_condition(text, scope, what="given", horizon=sc.horizon)
+    used = _given_outcomes(res, sc, tree, dates)
+    if used is not None and not bool(_expr.evaluate(tree, *used[:2])[0]):
+        return [res.problem(path, f"= {text!r} is false on this file's outcomes ({used[2]}): "
+                                  "the condition did not come true, so the item is void (remove "
+                                  "it, or mark it unresolvable)")]
     return []
+
+
+def _given_outcomes(res: Resolutions, sc: Scenario, tree: _expr.Expr, dates: bool
+                    ) -> tuple[dict[str, Any], dict[str, Any], str] | None:
+    """The values (and dates) of the names a ``given`` uses, from the file's own resolved
+    outcomes, with a phrase saying what they were; ``None`` when the file does not decide
+    every one (a name not resolved, unresolvable, a driver, a date it does not give, or,
+    in a series of versions, a date, whose meaning depends on each version's horizon)."""
+    import numpy as np
+
+    values: dict[str, Any] = {}
+    days: dict[str, Any] = {}
+    said: dict[str, str] = {}
+    wants_date = {x.name for x in _expr.walk(tree) if isinstance(x, _expr.DateOf)}
+    for name in _expr.names(tree):
+        node, _, level = name.partition("=")
+        o = res.outcomes.get(node)
+        if o is None or o.value is None:
+            return None
+        v = o.value
+        if isinstance(v, dt.date):
+            if not dates:
+                return None
+            happened = v <= sc.horizon
+            values[name] = np.array([happened])
+            days[name] = np.array([np.datetime64(v, "D") if happened else np.datetime64("NaT")],
+                                  dtype="datetime64[D]")
+            said[node] = f"{node} on {v}"
+        elif isinstance(v, bool):
+            if name in wants_date and v:  # happened, on a day the file does not give
+                return None
+            values[name] = np.array([v])
+            days[name] = np.array([np.datetime64("NaT")], dtype="datetime64[D]")
+            said[node] = f"{node} {'true' if v else 'false'}"
+        else:  # a categorical node's outcome; `name` is its outcome row or the node itself
+            values[name] = np.array([v == level if level else v != _expr.ABSENT])
+            said[node] = f"{node} == {v}"
+    return values, days, ", ".join(said.values())
 

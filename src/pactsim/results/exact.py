@@ -1133,11 +1133,23 @@ class ExactResults:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
         return self.date_cdf("signing", dates)
 
+    @overload
+    def signing_quantiles(self, probs: Sequence[float] = ..., *, given_signed: bool = ...,
+                          band: Literal[False] = ...) -> pd.Series: ...
+
+    @overload
+    def signing_quantiles(self, probs: Sequence[float] = ..., *, given_signed: bool = ...,
+                          band: Literal[True]) -> pd.DataFrame: ...
+
     def signing_quantiles(self, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
-                          given_signed: bool = True) -> pd.Series:
-        """Quantiles of the signing date: :meth:`date_quantiles` of ``signing``."""
+                          given_signed: bool = True, band: bool = False
+                          ) -> pd.Series | pd.DataFrame:
+        """Quantiles of the signing date: :meth:`date_quantiles` of ``signing``
+        (``band=True``: the same frame as Monte Carlo's, its band of width 0)."""
         if self.model.signing_index < 0:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
+        if band:
+            return self.date_quantiles("signing", probs, given_happened=given_signed, band=True)
         return self.date_quantiles("signing", probs, given_happened=given_signed)
 
 

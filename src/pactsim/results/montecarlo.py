@@ -21,7 +21,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -283,6 +283,7 @@ class Results:
         hold = self._evaluate(evidence, "evidence")
         k = int(np.count_nonzero(hold))
         if k == 0:
+            self._refuse_impossible([Finding(evidence)])
             raise ConditionError(
                 f"evidence {evidence!r} held in none of the {self.n:,} draws (its chance is "
                 f"below about {3 / self.n:.1g}); nothing to condition on: raise n")
@@ -297,6 +298,13 @@ class Results:
         info = replace(self.info, n=k, given=both, n_run=self.info.n_run or self.info.n,
                        ess=float(k))
         return Results(self.scenario, self.model, stats, sub, answers, info)
+
+    def _refuse_impossible(self, findings: Sequence[Finding]) -> None:
+        """Where no draw held the evidence: raise what ``simulate(..., evidence=)`` says
+        when the scenario rules it out (no n is enough), before the caller says "raise n"."""
+        from pactsim.inference.weighting import plan_evidence
+
+        plan_evidence(self.model, findings)  # raises ConditionError when it cannot hold
 
     def _reweighted(self, findings: Sequence[Finding]) -> Results:
         """:meth:`given` by weights: hard findings zero the draws where they fail,
@@ -323,6 +331,7 @@ class Results:
         keep = w > 0
         k = int(np.count_nonzero(keep))
         if k == 0:
+            self._refuse_impossible(findings)
             raise ConditionError(
                 f"evidence {text!r} held in none of the {self.n:,} draws (its chance is "
                 f"below about {3 / self.n:.1g}); nothing to condition on: raise n, or pass "
@@ -659,15 +668,23 @@ class Results:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
         return self.date_cdf("signing", dates)
 
+    @overload
+    def signing_quantiles(self, probs: Sequence[float] = ..., *, given_signed: bool = ...,
+                          band: Literal[False] = ...) -> pd.Series: ...
+
+    @overload
+    def signing_quantiles(self, probs: Sequence[float] = ..., *, given_signed: bool = ...,
+                          band: Literal[True]) -> pd.DataFrame: ...
+
     def signing_quantiles(self, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
-                          given_signed: bool = True) -> pd.Series:
+                          given_signed: bool = True, band: bool = False
+                          ) -> pd.Series | pd.DataFrame:
         """Quantiles of the signing date: :meth:`date_quantiles` of ``signing``
-        (``given_signed`` as its ``given_happened``)."""
+        (``given_signed`` as its ``given_happened``; ``band=True``: each with its 95%
+        band, a frame)."""
         if self.model.signing_index < 0:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
-        out = self.date_quantiles("signing", probs, given_happened=given_signed)
-        assert isinstance(out, pd.Series)
-        return out
+        return self.date_quantiles("signing", probs, given_happened=given_signed, band=band)
 
     # -- bundles ------------------------------------------------------------
     def bundles(self, top: int | None = 10, *, of: str = "all") -> pd.DataFrame:

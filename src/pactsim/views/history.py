@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from pactsim.errors import printable
+from pactsim.errors import elided, printable
 from pactsim.views.format import day, json_value, pct
 
 __all__ = ["format_history", "history_to_json"]
@@ -83,6 +83,9 @@ def format_history(df: pd.DataFrame) -> str:
             continue
         lines.append(f"{int(step):>3}  {day(date)}  {evidence}")
         lines += [f"{'':15}  source: {s}" for s in str(source).split(" | ")]
+    why = df.attrs.get("exact_refused") if mc else None
+    if why:  # why the table is not exact
+        lines += ["", f"Monte Carlo because exact inference refused {elided(str(why))}"]
     # the file's own words (sources, evidence) reach a terminal: escapes shown, not obeyed
     return "\n".join(printable(line) for line in lines) + "\n"
 
@@ -98,5 +101,6 @@ def history_to_json(df: pd.DataFrame) -> str:
            "n": df.attrs.get("n") if df.attrs.get("method") == "montecarlo" else None,
            "seed": json_value(df.attrs.get("seed"))
            if df.attrs.get("method") == "montecarlo" else None,
+           "exact_refused": df.attrs.get("exact_refused"),
            "observations": list(df.attrs.get("observations", [])), "rows": rows}
     return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
