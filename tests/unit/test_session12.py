@@ -269,3 +269,81 @@ def test_history_says_why_it_is_monte_carlo(capsys: pytest.CaptureFixture[str],
     assert out.rstrip().splitlines()[-1] == (
         "Monte Carlo because exact inference refused ahead: exact inference compares a driver "
         "only with a number, as in 'a > 0.5'; 'a > b' needs Monte Carlo")
+
+
+def test_no_false_follow_on_errors_after_a_bad_by_or_bad_levels(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Percentages in `by` were followed by "why_by: ... this node has no by"; a bad
+    `levels` by "'legal_form' is a yes/no node with no outcomes" on the question that
+    tests one of the outcomes it writes."""
+    f = tmp_path / "f.yaml"
+    text = ("pactsim: 3\nid: f\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "signing:\n  by: {2025-03-31: 35, 2025-12-31: 80}\n  why_by:\n    2025-03-31: early\n"
+            "events:\n  legal_form:\n    levels: {true: 0.55, full_agreement: 0.45}\n"
+            "questions:\n  full_text: legal_form == QUESTION\n")
+    f.write_text(text.replace("QUESTION", "full_agreement"))
+    code, _, err = call(capsys, "validate", f)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 3, err
+    assert [x.split(": ")[1] for x in lines] == [
+        "signing.by.2025-03-31", "signing.by.2025-12-31", "events.legal_form.levels.true"]
+    f.write_text(text.replace("QUESTION", "full_agreemnt"))  # a real mistake is still said
+    code, _, err = call(capsys, "validate", f)
+    assert "questions.full_text: 'full_agreemnt' is not an outcome of 'legal_form'; did you " \
+           "mean 'full_agreement'?" in err
+
+
+def test_load_of_yaml_text_points_to_loads() -> None:
+    import pactsim
+    from pactsim.errors import ArgumentError, ScenarioError
+
+    with pytest.raises(ArgumentError, match=r"holds line breaks, as scenario text does; to "
+                                            r"read text, use pactsim.loads\(text\)"):
+        pactsim.load("pactsim: 3\nid: x\n")
+    with pytest.raises(ScenarioError, match="cannot read the file"):  # a plain missing file
+        pactsim.load("no-such-file.yaml")
+
+
+def test_score_given_a_scenario_as_the_resolutions_says_so() -> None:
+    """From Python, a scenario file in the resolutions' place listed a dozen schema errors
+    (unknown field 'pactsim', missing 'resolutions', ...); the CLI already said what it was."""
+    import pactsim
+    from pactsim.errors import ScenarioError
+
+    other = FLAGSHIP.parent / "eu-mercosur-2024.yaml"
+    with pytest.raises(ScenarioError) as err:
+        pactsim.score(FLAGSHIP, other)
+    assert str(err.value) == (
+        f"{other}: is a scenario file (it has `pactsim:`), given where a resolution file goes "
+        "(one that starts with `resolutions: 1`, `scenario: ID` and `outcomes:`): "
+        "pactsim.score(SCENARIO, RESOLUTIONS) takes the scenario first")
+
+
+CITES = """pactsim: 2
+id: cites
+as_of: 2025-01-01
+horizon: 2025-12-31
+sources:
+  wire: "Wire report, Feb 1, 2025: it rained"
+  paper: A paper
+events:
+  rain: {p: 0.3, source: paper}
+observations:
+  - {date: 2025-02-01, source: wire, evidence: rain}
+"""
+
+
+def test_an_observation_citing_a_source_key_shows_its_text(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`source: wire` (a key of sources:) was printed as the bare key, and check called
+    the source unused."""
+    import pactsim
+
+    sc = pactsim.loads(CITES)
+    assert pactsim.check(sc) == []
+    df = pactsim.history(sc, ["rain"])
+    assert df["source"].tolist() == ["", "wire: Wire report, Feb 1, 2025: it rained"]
+    f = tmp_path / "c.yaml"
+    f.write_text(CITES.replace("source: wire", "source: a phone call"))
+    code, out, _ = call(capsys, "check", f)
+    assert code == 1 and "source 'wire' is not cited by any node [unused-source]" in out

@@ -758,6 +758,7 @@ def check(scenario: Scenario) -> list[Finding]:
         src = spec.source
         if src is not None:
             cited.update([src] if isinstance(src, str) else src)
+    cited.update(o.source for o in sc.observations)  # a source's key given as the text
     for key in sc.sources:
         if key not in cited:
             rep.add("unused-source", ("sources", key), f"source '{key}' is not cited by any node")

@@ -39,6 +39,7 @@ where exact inference answers and Monte Carlo elsewhere.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import math
@@ -104,10 +105,19 @@ class Step:
                          for f in self.new)
 
 
+def cited(scenario: Scenario, source: str | None) -> str:
+    """An observation's ``source`` as shown: its text, or, when it is a key of the file's
+    ``sources:``, that key with the source's text (the entry cites it)."""
+    if source is None:
+        return ""
+    return f"{source}: {scenario.sources[source]}" if source in scenario.sources else source
+
+
 def steps(scenario: Scenario) -> list[Step]:
     """The priors, then one :class:`Step` per distinct observation date, in date order."""
     out = [Step(scenario.as_of, (), ())]
-    everything = scenario.findings()
+    everything = [dataclasses.replace(f, source=cited(scenario, f.source))
+                  if f.source in scenario.sources else f for f in scenario.findings()]
     for day, group in itertools.groupby(everything, key=lambda f: f.date):
         new = tuple(group)
         out.append(Step(day or scenario.as_of, new, out[-1].findings + new))

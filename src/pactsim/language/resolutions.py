@@ -266,6 +266,11 @@ def _build(located: Located, *, strict: bool = True) -> Resolutions:
     if not isinstance(data, Mapping):
         raise ScenarioError(Problem("a resolution file is a mapping (resolutions: 1, scenario: "
                                     "ID, outcomes: ...)", "", located.name, 1, 1))
+    if "pactsim" in data and "resolutions" not in data:  # a scenario file, in the wrong place
+        raise ScenarioError(Problem(
+            "is a scenario file (it has `pactsim:`), given where a resolution file goes (one "
+            "that starts with `resolutions: 1`, `scenario: ID` and `outcomes:`): "
+            "pactsim.score(SCENARIO, RESOLUTIONS) takes the scenario first", "", located.name))
     for k in data:
         if k not in _TOP:
             _unknown(p, (k,), k, _TOP)

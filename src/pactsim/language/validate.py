@@ -645,7 +645,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
              if k == "signing" or (k == "event" and isinstance(spec, Node) and spec.timing)
              or (k == "event" and tuple(path) in c.meant_dated)}
     conditions: dict[str, tuple[Path, Any]] = {}  # condition text -> (first place, tree)
-    outcomes = _outcomes_of(nodes, "signing" in nodes)
+    outcomes = _outcomes_of(nodes, "signing" in nodes, raws)
     graph: dict[str, list[str]] = {n: [] for n in nodes}
     for name, (kind, path, spec) in nodes.items():
         if kind == "pillar" and "signing" in nodes:
@@ -1415,7 +1415,7 @@ def _check_curve_node(c: _Checker, name: str, path: Path, spec: Node | Signing,
                          f"{more}); why_by gives the rationale of single points of by, under "
                          "the same dates", key=True, value=d)
         return
-    if spec.why_by:
+    if spec.why_by and not has_by:  # (a by that failed its own checks is not "no by")
         c.report((*path, "why_by"), "explains points of by, but this node has no by (explain "
                  "the rows of a table of curves in why_table)", key=True, value="why_by")
     if not has_table:
@@ -1556,17 +1556,31 @@ def _node_scope(nodes: Mapping[str, tuple[str, Path, Any]], dated: set[str],
 
 
 def _outcomes_of(nodes: Mapping[str, tuple[str, Path, Any]],
-                 has_signing: bool) -> dict[str, tuple[str, ...]]:
+                 has_signing: bool, raws: Mapping[str, Any] | None = None
+                 ) -> dict[str, tuple[str, ...]]:
     """Categorical nodes and their outcomes, as :attr:`Scenario.outcomes` (from the
-    nodes that validated; ``absent`` first when the node can be absent)."""
+    nodes that validated; ``absent`` first when the node can be absent). With ``raws``
+    (each node as written), a node whose ``levels`` did not validate has the outcome
+    names it writes, so that the questions naming them are not reported as well
+    (its own problems say what is wrong)."""
     out: dict[str, tuple[str, ...]] = {}
     for name, (kind, _path, spec) in nodes.items():
-        if not isinstance(spec, Node) or spec.levels is None:
-            continue
-        levels = [x for x in spec.level_names if isinstance(x, str) and x != _expr.ABSENT]
-        gated = (kind == "clause" or (kind == "pillar" and has_signing)
-                 or bool(spec.requires) or bool(spec.excludes))
-        absent = _expr.ABSENT in spec.level_names or gated
+        if isinstance(spec, Node) and spec.levels is not None:
+            names: list[Any] = list(spec.level_names)
+            gated = (kind == "clause" or (kind == "pillar" and has_signing)
+                     or bool(spec.requires) or bool(spec.excludes))
+        else:
+            raw = (raws or {}).get(name)
+            if not isinstance(raw, Mapping):
+                continue
+            written = raw.get("levels")
+            if not isinstance(written, Mapping | list):  # (levels that failed: dropped)
+                continue
+            names = list(written)
+            gated = kind in ("clause", "pillar") or bool(raw.get("requires")) \
+                or bool(raw.get("excludes"))
+        levels = [x for x in names if isinstance(x, str) and x != _expr.ABSENT]
+        absent = _expr.ABSENT in names or gated
         out[name] = ((_expr.ABSENT,) if absent else ()) + tuple(dict.fromkeys(levels))
     return out
 

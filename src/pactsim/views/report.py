@@ -439,7 +439,7 @@ def _history_section(res: ResultsLike) -> str:
     sc = res.scenario
     if not sc.observations:
         return ""
-    from pactsim.analysis.history import history
+    from pactsim.analysis.history import cited, history
     from pactsim.views import plot
 
     head = "<h2>Forecast history</h2>"
@@ -471,7 +471,8 @@ def _history_section(res: ResultsLike) -> str:
         ratio = "" if o.likelihood_ratio is None else f" (×{o.likelihood_ratio:g}, soft)"
         learnt.append(f"<tr><td>{day_step[o.date]}</td><td>{day(o.date)}</td>"
                       f"<td><code>{escape(o.evidence)}</code>{escape(ratio)}</td>"
-                      f"<td>{escape(o.source)}</td><td class=\"why\">{escape(o.why or '')}</td>"
+                      f"<td>{escape(cited(sc, o.source))}</td>"
+                      f"<td class=\"why\">{escape(o.why or '')}</td>"
                       "</tr>")
     th = "".join(f'<th title="{escape(str(src) or "the priors")}">{int(k)}<br>{day(d)}</th>'
                  for k, d, src in zip(steps["step"], steps["date"], steps["source"],
