@@ -124,7 +124,7 @@ def test_inclusion(res: pactsim.Results) -> None:
     assert weights == ["bold" if k == "pillar" else "normal" for k in content.kind]
     (legend,) = fig.legends  # below the axes, inside the figure
     assert [t.get_text() for t in legend.get_texts()] == [
-        "in the text, if signed", "in the text, all outcomes (incl. not signed)"]
+        "in the text, if signed", "in the text, all cases (no signing counts as not)"]
     assert ax.get_xlim() == (0, 100)
     # every bar carries its value
     values = _texts(ax)

@@ -341,7 +341,7 @@ def inclusion(res: ResultsLike, ax: Axes | None = None, *,
     whiskers = draws(res) is not None  # exact answers have no interval: no caps at the ends
     off = h / 2 if given_signed else 0.0
     ax.barh(y + off, 100 * p, height=h, color=LIGHT, xerr=err if whiskers else None,
-            label="in the text, all outcomes (incl. not signed)", **kw)
+            label="in the text, all cases (no signing counts as not)", **kw)
     _bar_values(ax, y + off, p, content.hi.to_numpy(), bold=False)
     if given_signed:
         pg = content.p_given_signed.to_numpy(dtype=float)
