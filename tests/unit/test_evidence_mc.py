@@ -312,8 +312,14 @@ def test_given_on_weighted_results(flagship: pactsim.Scenario, flag_exact: objec
     assert g.weighted and g.info.n_run == 150_000
     for q in ["iran_israel_escalation", "in_force", "s400_sale"]:
         _close(g.prob(q), flag_exact.prob(q, given=both).value)  # type: ignore[attr-defined]
-    with pytest.raises(ConditionError, match="none of the"):
-        res.given("signing.date <= 2024-11-06 and not signing")
+    with pytest.raises(ConditionError, match=r"no day of 'signing' in .* satisfies it"):
+        res.given("signing.date <= 2024-11-06 and not signing")  # impossible: no n is enough
+    rare = ("brics_payments and su35_sale and s400_sale and not new_sanctions and lng and space "
+            "and gas_pipeline and not us_trump_win and not trade and not security")
+    assert 0 < flag_exact.prob(rare).value < 1e-7  # type: ignore[attr-defined]
+    with pytest.raises(ConditionError, match="held in none of the 150,000 draws .* raise n, "
+                                             r"or pass it to simulate\(\.\.\., evidence=\)"):
+        res.given(rare)  # possible, only rare: more draws, or weights
 
 
 def test_views_work_under_evidence(flagship: pactsim.Scenario) -> None:
