@@ -1506,7 +1506,9 @@ def _stray(parser: argparse.ArgumentParser, args: argparse.Namespace,
     sub = choices.get(args.command or "", parser)
     message = f"unrecognized arguments: {printable(' '.join(extra))}"
     takes_q = any("--question" in a.option_strings for a in sub._actions)
-    if takes_q and not any(x.startswith("-") for x in extra):
+    looks_like_a_file = any("/" in x or x.endswith((".yaml", ".yml")) or os.path.exists(x)
+                            for x in extra)
+    if takes_q and not looks_like_a_file and not any(x.startswith("-") for x in extra):
         message += f" (a question is given with -q, as in -q {printable(shlex.quote(extra[0]))})"
     sub.error(message)
 

@@ -43,7 +43,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -145,24 +145,70 @@ def _located(scenario: Scenario, err: ConditionError) -> ConditionError:
     return (at_entry(scenario, first, text) or err) if first is not None else err
 
 
-def _exact_answers(prior: Scenario, questions: Sequence[str], step: Step) -> list[float]:
+class _SomeRefused(Exception):
+    """Exact inference refused some questions (or a day's news): ``refused`` maps each
+    to the first line of its reason; ``first`` is the first refusal, raised as it is
+    under ``method="exact"``."""
+
+    def __init__(self, refused: dict[str, str], first: Exception) -> None:
+        super().__init__(str(first))
+        self.refused, self.first = refused, first
+
+
+def _reason(err: Exception) -> str:
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
+
+
+def _exact_answers(prior: Scenario, questions: Sequence[str], step: Step,
+                   refused: dict[str, str], first: list[Exception]) -> list[float]:
     """P(q | the step's findings) for each question, exactly: ``exact(prior,
     evidence=step.findings)`` (junction tree, each configuration weighted by the
-    findings; see :mod:`pactsim.results.exact_evidence`)."""
+    findings; see :mod:`pactsim.results.exact_evidence`). A question exact inference
+    refuses is recorded in ``refused`` (NaN here) and the others are still answered."""
     try:
         ex = exact(prior, evidence=step.findings or None, observations=False)
-        return [float(ex.prob(q)) for q in questions]
     except ConditionError as err:
         if not step.findings:
             raise
         raise _impossible(step.date, str(err)) from None
+    out = []
+    for q in questions:
+        if q in refused:
+            out.append(math.nan)
+            continue
+        try:
+            out.append(float(ex.prob(q)))
+        except _REFUSED as err:
+            refused[q] = _reason(err)
+            first.append(err)
+            out.append(math.nan)
+        except ConditionError as err:
+            if not step.findings:
+                raise
+            raise _impossible(step.date, str(err)) from None
+    return out
 
 
 def _exact_rows(prior: Scenario, questions: Sequence[str], plan: Sequence[Step]
                 ) -> list[dict[str, Any]]:
+    """Every step's exact answers; raises :class:`_SomeRefused` naming the questions
+    exact inference refused on the first step where it refused any (a later step's news
+    may make others too wide as well), or the news of the first day that makes every
+    question too wide."""
     rows = []
+    refused: dict[str, str] = {}
+    first: list[Exception] = []
     for k, step in enumerate(plan):
-        for q, p in zip(questions, _exact_answers(prior, questions, step), strict=True):
+        try:
+            answers = _exact_answers(prior, questions, step, refused, first)
+        except _REFUSED as err:  # the day's news itself is too wide for exact inference
+            if not first:
+                first.append(err)
+            where = "the priors" if not step.findings else f"the news to {step.date}"
+            raise _SomeRefused({**refused, where: _reason(err)}, first[0]) from None
+        if refused:  # the table goes to Monte Carlo: the rest of the steps are not needed
+            raise _SomeRefused(refused, first[0])
+        for q, p in zip(questions, answers, strict=True):
             rows.append(_row(k, step, q, p, 0.0, math.nan, "exact"))
     return rows
 
@@ -195,25 +241,15 @@ def _mc_rows(prior: Scenario, questions: Sequence[str], plan: Sequence[Step], n:
     return rows
 
 
-def _why_refused(prior: Scenario, questions: Sequence[str], plan: Sequence[Step],
-                 err: Exception) -> str:
-    """Why the history is Monte Carlo: the questions exact inference refuses alone (each
-    tried over every step, stopping at the first refusal), with the first one's reason;
-    the whole table goes to Monte Carlo so that its rows share one method and one seed."""
-    alone: list[str] = []
-    reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-    for q in questions:
-        try:
-            _exact_rows(prior, [q], plan)
-        except _REFUSED as one:
-            if not alone:
-                reason = str(one).splitlines()[0] if str(one) else reason
-            alone.append(q)
-    if not alone:
-        return f"the questions together: {reason}"
-    others = ("" if len(alone) == len(questions) else
-              "; the other questions alone are exact (name them with questions=, or -q)")
-    return f"{', '.join(alone)}{others}: {reason}"
+def _why_refused(questions: Sequence[str], refused: Mapping[str, str]) -> str:
+    """Why the history is Monte Carlo: the questions (or the day's news) exact inference
+    refused, with the first one's reason; the whole table goes to Monte Carlo so that
+    its rows share one method and one seed."""
+    names = list(refused)
+    others = ("" if not set(questions) - set(names) or
+              any(n not in questions for n in names) else
+              "; the others may be exact when asked without them (questions=, or -q)")
+    return f"{', '.join(names)}{others}: {refused[names[0]]}"
 
 
 def _row(k: int, step: Step, q: str, p: float, se: float, n_eff: float,
@@ -335,10 +371,10 @@ def history(scenario: Scenario, questions: Sequence[str] | str | None = None, *,
         if method in ("auto", "exact"):
             try:
                 rows = _exact_rows(prior, qs, plan)
-            except _REFUSED as err:
+            except _SomeRefused as err:
                 if method == "exact":
-                    raise
-                refused = _why_refused(prior, qs, plan, err)
+                    raise err.first from None
+                refused = _why_refused(qs, err.refused)
         if rows is None:
             rows = _mc_rows(prior, qs, plan, n, seed)
     except ConditionError as err:  # news that cannot all hold: said at its day's first entry

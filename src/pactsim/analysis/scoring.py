@@ -69,6 +69,7 @@ from pactsim.language.resolutions import (
     Resolutions,
     check_resolutions,
     extended_ids,
+    given_holds,
     read_pending,
 )
 from pactsim.language.scenario import Scenario
@@ -366,6 +367,8 @@ def _score_one(forecasts: _Forecasts, res: Resolutions, *, skip_known: bool,
         cond = res.outcomes.get(o.given.strip()) if o.given is not None else None
         if cond is not None and isinstance(cond.value, dt.date) and cond.value > sc.horizon:
             continue  # void in this version: its condition (by the horizon) did not hold
+        if o.given is not None and given_holds(res, sc, o.given) is False:
+            continue  # void in this version: the file's outcomes make its condition false
         known = min((d for d in (o.resolved, o.value if isinstance(o.value, dt.date) else None)
                      if d is not None), default=None)
         fc = forecasts.before(known if at is None else at + dt.timedelta(days=1))

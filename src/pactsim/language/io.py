@@ -229,10 +229,10 @@ def load(path: str | os.PathLike[str]) -> Scenario:
         data = read_regular(raw, MAX_BYTES)
         size = max(len(data), os.stat(raw).st_size) if len(data) > MAX_BYTES else len(data)
     except OSError as err:
-        if "\n" in raw and not os.path.exists(raw):  # YAML text passed as a file name
-            raise ArgumentError(f"load(): path = {_short(raw)} is not a file name: it holds "
-                                "line breaks, as scenario text does; to read text, use "
-                                "pactsim.loads(text)") from None
+        text_like = "\n" in raw or raw.lstrip().startswith(("pactsim:", "resolutions:"))
+        if text_like and not os.path.exists(raw):  # YAML text passed as a file name
+            raise ArgumentError(f"load(): path = {_short(raw)} is not a file name: it reads "
+                                "as scenario text; to read text, use pactsim.loads(text)") from None
         raise ScenarioError(Problem(f"cannot read the file: {err.strerror or err}", path=name)) \
             from None
     except ValueError as err:  # a name the operating system refuses outright

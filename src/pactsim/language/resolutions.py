@@ -59,6 +59,7 @@ __all__ = [
     "Resolutions",
     "check_resolutions",
     "extended_ids",
+    "given_holds",
     "load_resolutions",
     "loads_resolutions",
     "scenario_scope",
@@ -512,6 +513,15 @@ def _check_given(res: Resolutions, sc: Scenario, scope: Mapping[str, _expr.NameI
     return []
 
 
+def given_holds(res: Resolutions, sc: Scenario, text: str) -> bool | None:
+    """Whether an item's ``given`` holds on the file's own outcomes, read against ``sc``'s
+    horizon (a date after it: not by the horizon); ``None`` when they do not decide it.
+    The scorer asks it per version of a series, whose horizons differ."""
+    tree = _expr.compile_condition(text, scenario_scope(sc), what="given", horizon=sc.horizon)
+    used = _given_outcomes(res, sc, tree, True)
+    return None if used is None else bool(_expr.evaluate(tree, *used[:2])[0])
+
+
 def _given_outcomes(res: Resolutions, sc: Scenario, tree: _expr.Expr, dates: bool
                     ) -> tuple[dict[str, Any], dict[str, Any], str] | None:
     """The values (and dates) of the names a ``given`` uses, from the file's own resolved
@@ -537,9 +547,12 @@ def _given_outcomes(res: Resolutions, sc: Scenario, tree: _expr.Expr, dates: boo
             values[name] = np.array([happened])
             days[name] = np.array([np.datetime64(v, "D") if happened else np.datetime64("NaT")],
                                   dtype="datetime64[D]")
-            said[node] = f"{node} on {v}"
+            said[node] = f"{node} on {v}" if happened else \
+                f"{node} on {v}, after the horizon {sc.horizon}: not by it, in the scenario"
         elif isinstance(v, bool):
             if name in wants_date and v:  # happened, on a day the file does not give
+                return None
+            if level and v:  # a categorical node present, its outcome not given
                 return None
             values[name] = np.array([v])
             days[name] = np.array([np.datetime64("NaT")], dtype="datetime64[D]")

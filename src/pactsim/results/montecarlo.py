@@ -17,6 +17,7 @@ error use the effective sample size of the draws concerned.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -301,9 +302,15 @@ class Results:
 
     def _refuse_impossible(self, findings: Sequence[Finding]) -> None:
         """Where no draw held the evidence: raise what ``simulate(..., evidence=)`` says
-        when the scenario rules it out (no n is enough), before the caller says "raise n"."""
+        when the scenario rules it out (no n is enough), with what the results are already
+        given when that is an expression, before the caller says "raise n"."""
+        from pactsim.errors import ScenarioError
         from pactsim.inference.weighting import plan_evidence
 
+        if self.info.given is not None:  # with what these results are already given
+            # (a soft given is text, not one expression: then the findings alone)
+            with contextlib.suppress(ScenarioError):
+                plan_evidence(self.model, [Finding(self.info.given), *findings])
         plan_evidence(self.model, findings)  # raises ConditionError when it cannot hold
 
     def _reweighted(self, findings: Sequence[Finding]) -> Results:
