@@ -898,12 +898,19 @@ def _soft(text: str) -> Any:
     if not colon or not expr.strip():
         raise argparse.ArgumentTypeError(
             f"{_shown(text)} is not EXPR:RATIO (e.g. 'drones_missiles:3')")
-    try:
-        r = float(ratio)
+    import math
+
+    try:  # ASCII digits only: float() also reads '١٠'
+        r = float(ratio) if ratio.isascii() and "_" not in ratio else math.nan
     except ValueError:
+        r = math.nan
+    if math.isnan(r) and ratio.strip().lower() not in ("nan", "+nan", "-nan"):
         raise argparse.ArgumentTypeError(
-            f"{_shown(text)}: {_shown(ratio)} is not a number (the likelihood ratio, e.g. 3)"
-        ) from None
+            f"{_shown(text)}: {_shown(ratio)} is not a number (the likelihood ratio, e.g. 3)")
+    if not (math.isfinite(r) and r > 0):  # said as written: 0, not 0.0
+        raise argparse.ArgumentTypeError(
+            f"{_shown(text)}: the likelihood ratio {ratio.strip()} must be a finite number > 0 "
+            "(for news that rules a case out, give it with --evidence)")
     try:
         return soft(expr.strip(), r)
     except PactsimError as err:
@@ -1495,15 +1502,18 @@ def _too_many_findings(argv: Sequence[str]) -> str:
 
 
 def _stray(parser: argparse.ArgumentParser, args: argparse.Namespace,
-           extra: Sequence[str]) -> None:
+           extra: Sequence[str], argv: Sequence[str]) -> None:
     """Refuse arguments no option takes with the command's own usage (argparse would
     print the top-level usage, which does not show the command's options), and, where
-    the command takes ``-q``, say that a question is given with it."""
+    the command takes ``-q``, say that a question is given with it. An argument written
+    before the command is the top level's, and is refused with its usage."""
     choices: dict[str, argparse.ArgumentParser] = {}
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             choices = dict(action.choices)
-    sub = choices.get(args.command or "", parser)
+    at = list(argv).index(args.command) if args.command in argv else len(argv)
+    before = set(list(argv)[:at])
+    sub = choices.get(args.command or "", parser) if not before & set(extra) else parser
     message = f"unrecognized arguments: {printable(' '.join(extra))}"
     takes_q = any("--question" in a.option_strings for a in sub._actions)
     looks_like_a_file = any("/" in x or x.endswith((".yaml", ".yml")) or os.path.exists(x)
@@ -1523,7 +1533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args, extra = parser.parse_known_args(argv)
         if extra:
-            _stray(parser, args, extra)
+            _stray(parser, args, extra, sys.argv[1:] if argv is None else argv)
     except SystemExit as done:  # --help, --version, or a usage error (already printed)
         return _status(done.code)
     if args.command is None:

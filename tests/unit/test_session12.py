@@ -35,6 +35,8 @@ def test_a_stray_argument_of_a_command_without_q_gets_no_q_hint(
     code, _, err = call(capsys, "sensitivity", FLAGSHIP, "--bogus")
     assert code == 2 and "unrecognized arguments: --bogus" in err
     assert "a question is given" not in err
+    code, _, err = call(capsys, "--bogus", "run", FLAGSHIP)  # before the command: top level's
+    assert code == 2 and err.splitlines()[-1] == "pactsim: error: unrecognized arguments: --bogus"
 
 
 NEWS = """pactsim: 2
@@ -193,7 +195,7 @@ def test_sensitivity_ranges_are_checked_as_ranges() -> None:
 
     sc = pactsim.load(FLAGSHIP)
     with pytest.raises(ArgumentError, match=r"ranges\['us_trump_win.p'\]: the high end 1.5 "
-                                            r"cannot be set: = 1.5 must be in \[0, 1\]"):
+                                            r"cannot be set: must be in \[0, 1\]"):
         pactsim.sensitivity(sc, "signed_by_2024", ranges={"us_trump_win.p": (0.2, 1.5)})
     with pytest.raises(ArgumentError, match=r"the low end is above the high end; "
                                             r"write \(0.2, 0.8\)"):
@@ -457,3 +459,17 @@ def test_news_that_can_hold_costs_one_exact_inference(monkeypatch: pytest.Monkey
     monkeypatch.setattr(ex_module, "exact", counted)
     assert impossible_news(news) == []
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("military:0", "the likelihood ratio 0 must be a finite number > 0"),
+    ("military:-2", "the likelihood ratio -2 must be a finite number > 0"),
+    ("military:\u0967", "'\u0967' is not a number"),  # a Devanagari one: float() reads it
+])
+def test_soft_ratio_is_echoed_as_written_and_in_ascii_digits(
+        value: str, said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--soft 'x:0'` echoed `likelihood_ratio = 0.0`; a ratio in other scripts' digits
+    was read, where --extremize refuses them."""
+    code, out, err = call(capsys, "run", FLAGSHIP, "-n", "1000", "--soft", value)
+    assert code == 2 and out == ""
+    assert said in err.splitlines()[-1]

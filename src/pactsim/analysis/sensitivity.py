@@ -1619,6 +1619,7 @@ def sensitivity(
                 sc.with_changes(by_name[key].changes(value))
             except ScenarioError as err:
                 reason = err.problems[0].message if err.problems else str(err)
+                reason = re.sub(r"^= [^\s:]+:? ", "", reason)  # the value, already said
                 raise ArgumentError(f"ranges[{key!r}]: the {end} end {value:g} cannot be set: "
                                     f"{reason}") from None
         by_name[key] = Input(key, by_name[key].kind, by_name[key].base, lo, hi, "given",
