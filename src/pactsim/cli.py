@@ -891,6 +891,8 @@ _TARGET_CAP = 10**8
 
 def _soft(text: str) -> Any:
     """``pactsim run --soft 'EXPR:RATIO'``: a soft finding (the last ``:`` splits)."""
+    import math
+
     from pactsim.errors import PactsimError
     from pactsim.language.evidence import soft
 
@@ -898,15 +900,14 @@ def _soft(text: str) -> Any:
     if not colon or not expr.strip():
         raise argparse.ArgumentTypeError(
             f"{_shown(text)} is not EXPR:RATIO (e.g. 'drones_missiles:3')")
-    import math
-
-    try:  # ASCII digits only: float() also reads '١٠'
-        r = float(ratio) if ratio.isascii() and "_" not in ratio else math.nan
+    try:
+        if not ratio.isascii() or "_" in ratio:  # float() also reads '١٠' and '1_0'
+            raise ValueError(ratio)
+        r = float(ratio)
     except ValueError:
-        r = math.nan
-    if math.isnan(r) and ratio.strip().lower() not in ("nan", "+nan", "-nan"):
         raise argparse.ArgumentTypeError(
-            f"{_shown(text)}: {_shown(ratio)} is not a number (the likelihood ratio, e.g. 3)")
+            f"{_shown(text)}: {_shown(ratio)} is not a number (the likelihood ratio, e.g. 3)"
+        ) from None
     if not (math.isfinite(r) and r > 0):  # said as written: 0, not 0.0
         raise argparse.ArgumentTypeError(
             f"{_shown(text)}: the likelihood ratio {ratio.strip()} must be a finite number > 0 "

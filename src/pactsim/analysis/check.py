@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -469,9 +470,9 @@ def _dates_used(sc: Scenario, text: str) -> list[str]:
 
 def _check_news(sc: Scenario, rep: _Report) -> dt.date | None:
     """``impossible-news``: the first observation day whose news, with the news before it,
-    cannot all hold in the scenario (P = 0 by exact inference): ``run`` and ``report``
-    refuse such a file. Returns that day (``None``: every day's news can hold, or exact
-    inference does not answer)."""
+    cannot all hold in the scenario (by Monte Carlo's evidence plan, else P = 0 by exact
+    inference): ``run`` and ``report`` refuse such a file. Returns that day (``None``:
+    every day's news can hold, or exact inference does not answer)."""
     from pactsim.inference.compile import compile_scenario
     from pactsim.inference.weighting import plan_evidence
     from pactsim.results.exact import exact
@@ -479,39 +480,55 @@ def _check_news(sc: Scenario, rep: _Report) -> dt.date | None:
     first: dict[dt.date, int] = {}
     for i, obs in enumerate(sc.observations):
         first.setdefault(obs.date, i)
-
-    def impossible(day: dt.date, err: Exception) -> dt.date:
-        at = first[day]
-        rep.add("impossible-news", ("observations", at, "evidence"),
-                f"the news to {day} cannot all hold in this scenario: {elided(str(err))} "
-                "(one entry is wrong, or the model rules out what happened)")
-        return day
-
-    # first what Monte Carlo's evidence plan sees before drawing (cheap, no exact
-    # inference): contradictions on a node, dates no curve reaches, gates
+    days = sorted(first)
     model = compile_scenario(sc)
-    for day in sorted(first):
-        try:
-            plan_evidence(model, list(sc.findings(day)))
-        except ConditionError as err:
-            return impossible(day, err)
-    # news only removes or reweighs cases as entries are added: if all of it can hold, so
-    # can the news to every earlier day (one exact inference, not one per day)
+
+    def by_plan(day: dt.date) -> None:  # what Monte Carlo's evidence plan sees before drawing
+        plan_evidence(model, list(sc.findings(day)))
+
+    def by_exact(day: dt.date) -> None:
+        exact(sc, observations=False, evidence=list(sc.findings(day)))
+
     try:
-        exact(sc, observations=False, evidence=list(sc.findings()))
-        return None
-    except ConditionError:
-        pass
+        # the plan first (cheap, and it needs no exact inference): contradictions on a
+        # node, dates no curve reaches, gates; then exact inference
+        found = _first_failing(days, by_plan) or _first_failing(days, by_exact)
     except (ModelTooWideError, ExactUnsupportedError):
         return None  # open-past notes the check it skipped
-    for day in sorted(first):
+    if found is None:
+        return None
+    day, err = found
+    rep.add("impossible-news", ("observations", first[day], "evidence"),
+            f"the news to {day} cannot all hold in this scenario: {elided(str(err))} "
+            "(one entry is wrong, or the model rules out what happened)")
+    return day
+
+
+def _first_failing(days: list[dt.date], check_day: Callable[[dt.date], None]
+                   ) -> tuple[dt.date, ConditionError] | None:
+    """The first of ``days`` whose news ``check_day`` refuses (ConditionError), with its
+    refusal. News only removes or reweighs cases as entries are added, so once a day's
+    news fails every later day's does: the last day is tried, then the first failing
+    day is found by bisection (a few checks, not one per day)."""
+    def fails(day: dt.date) -> ConditionError | None:
         try:
-            exact(sc, observations=False, evidence=list(sc.findings(day)))
+            check_day(day)
         except ConditionError as err:
-            return impossible(day, err)
-        except (ModelTooWideError, ExactUnsupportedError):
-            return None
-    return None
+            return err
+        return None
+
+    err = fails(days[-1])
+    if err is None:
+        return None
+    lo, hi = 0, len(days) - 1  # days[hi] fails, with err
+    while lo < hi:
+        mid = (lo + hi) // 2
+        e = fails(days[mid])
+        if e is None:
+            lo = mid + 1
+        else:
+            hi, err = mid, e
+    return days[hi], err
 
 
 def impossible_news(scenario: Scenario) -> list[Finding]:

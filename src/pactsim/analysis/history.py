@@ -159,34 +159,27 @@ def _reason(err: Exception) -> str:
     return str(err).splitlines()[0] if str(err) else type(err).__name__
 
 
-def _exact_answers(prior: Scenario, questions: Sequence[str], step: Step,
-                   refused: dict[str, str], first: list[Exception]) -> list[float]:
+def _exact_answers(prior: Scenario, questions: Sequence[str], step: Step
+                   ) -> tuple[list[float], dict[str, Exception]]:
     """P(q | the step's findings) for each question, exactly: ``exact(prior,
     evidence=step.findings)`` (junction tree, each configuration weighted by the
-    findings; see :mod:`pactsim.results.exact_evidence`). A question exact inference
-    refuses is recorded in ``refused`` (NaN here) and the others are still answered."""
+    findings; see :mod:`pactsim.results.exact_evidence`); with the questions exact
+    inference refused and why (their answers NaN)."""
     try:
         ex = exact(prior, evidence=step.findings or None, observations=False)
+        out: list[float] = []
+        refused: dict[str, Exception] = {}
+        for q in questions:
+            try:
+                out.append(float(ex.prob(q)))
+            except _REFUSED as err:
+                refused[q] = err
+                out.append(math.nan)
+        return out, refused
     except ConditionError as err:
         if not step.findings:
             raise
         raise _impossible(step.date, str(err)) from None
-    out = []
-    for q in questions:
-        if q in refused:
-            out.append(math.nan)
-            continue
-        try:
-            out.append(float(ex.prob(q)))
-        except _REFUSED as err:
-            refused[q] = _reason(err)
-            first.append(err)
-            out.append(math.nan)
-        except ConditionError as err:
-            if not step.findings:
-                raise
-            raise _impossible(step.date, str(err)) from None
-    return out
 
 
 def _exact_rows(prior: Scenario, questions: Sequence[str], plan: Sequence[Step]
@@ -196,18 +189,15 @@ def _exact_rows(prior: Scenario, questions: Sequence[str], plan: Sequence[Step]
     may make others too wide as well), or the news of the first day that makes every
     question too wide."""
     rows = []
-    refused: dict[str, str] = {}
-    first: list[Exception] = []
     for k, step in enumerate(plan):
         try:
-            answers = _exact_answers(prior, questions, step, refused, first)
+            answers, refused = _exact_answers(prior, questions, step)
         except _REFUSED as err:  # the day's news itself is too wide for exact inference
-            if not first:
-                first.append(err)
             where = "the priors" if not step.findings else f"the news to {step.date}"
-            raise _SomeRefused({**refused, where: _reason(err)}, first[0]) from None
+            refused = {where: err}
         if refused:  # the table goes to Monte Carlo: the rest of the steps are not needed
-            raise _SomeRefused(refused, first[0])
+            raise _SomeRefused({q: _reason(e) for q, e in refused.items()},
+                               next(iter(refused.values())))
         for q, p in zip(questions, answers, strict=True):
             rows.append(_row(k, step, q, p, 0.0, math.nan, "exact"))
     return rows

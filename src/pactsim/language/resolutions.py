@@ -485,7 +485,7 @@ def check_resolutions(res: Resolutions, sc: Scenario, *, dates: bool = True) -> 
 def _check_given(res: Resolutions, sc: Scenario, scope: Mapping[str, _expr.NameInfo],
                  path: tuple[Key, ...], text: str, dates: bool) -> list[Problem]:
     try:
-        _expr.compile_condition(text, scope, what="given", horizon=sc.horizon)
+        tree = _expr.compile_condition(text, scope, what="given", horizon=sc.horizon)
     except ScenarioError as err:
         return [res.problem(path, p.message) for p in err.problems]
     cond = res.outcomes.get(text.strip())
@@ -504,10 +504,9 @@ def _check_given(res: Resolutions, sc: Scenario, scope: Mapping[str, _expr.NameI
     if cond is not None and cond.value is None:
         return [res.problem(path, f"= {text!r}, which is unresolvable: the item cannot be scored "
                                   "(mark it unresolvable too)")]
-    tree = _expr.compile_condition(text, scope, what="given", horizon=sc.horizon)
-    used = _given_outcomes(res, sc, tree, dates)
-    if used is not None and not bool(_expr.evaluate(tree, *used[:2])[0]):
-        return [res.problem(path, f"= {text!r} is false on this file's outcomes ({used[2]}): "
+    decided = _given_value(res, sc, tree, dates)
+    if decided is not None and not decided[0]:
+        return [res.problem(path, f"= {text!r} is false on this file's outcomes ({decided[1]}): "
                                   "the condition did not come true, so the item is void (remove "
                                   "it, or mark it unresolvable)")]
     return []
@@ -518,16 +517,16 @@ def given_holds(res: Resolutions, sc: Scenario, text: str) -> bool | None:
     horizon (a date after it: not by the horizon); ``None`` when they do not decide it.
     The scorer asks it per version of a series, whose horizons differ."""
     tree = _expr.compile_condition(text, scenario_scope(sc), what="given", horizon=sc.horizon)
-    used = _given_outcomes(res, sc, tree, True)
-    return None if used is None else bool(_expr.evaluate(tree, *used[:2])[0])
+    decided = _given_value(res, sc, tree, True)
+    return None if decided is None else decided[0]
 
 
-def _given_outcomes(res: Resolutions, sc: Scenario, tree: _expr.Expr, dates: bool
-                    ) -> tuple[dict[str, Any], dict[str, Any], str] | None:
-    """The values (and dates) of the names a ``given`` uses, from the file's own resolved
-    outcomes, with a phrase saying what they were; ``None`` when the file does not decide
-    every one (a name not resolved, unresolvable, a driver, a date it does not give, or,
-    in a series of versions, a date, whose meaning depends on each version's horizon)."""
+def _given_value(res: Resolutions, sc: Scenario, tree: _expr.Expr, dates: bool
+                 ) -> tuple[bool, str] | None:
+    """A compiled ``given`` evaluated on the file's own resolved outcomes, with a phrase
+    saying what they were; ``None`` when the file does not decide every name it uses (a
+    name not resolved, unresolvable, a driver, a date it does not give, or, in a series
+    of versions, a date, whose meaning depends on each version's horizon)."""
     import numpy as np
 
     values: dict[str, Any] = {}
@@ -560,5 +559,5 @@ def _given_outcomes(res: Resolutions, sc: Scenario, tree: _expr.Expr, dates: boo
         else:  # a categorical node's outcome; `name` is its outcome row or the node itself
             values[name] = np.array([v == level if level else v != _expr.ABSENT])
             said[node] = f"{node} == {v}"
-    return values, days, ", ".join(said.values())
+    return bool(_expr.evaluate(tree, values, days)[0]), ", ".join(said.values())
 
