@@ -535,6 +535,7 @@ class Dated:
         self._curve: dict[int, Factor] = {}
         self._rel: dict[tuple[int, int], Factor] = {}
         self._rel_bytes = 0
+        self._shifted: dict[tuple[int, int], bool] = {}
         self._cache: dict[tuple[Any, ...], Factor] = {}
 
     # context grids
@@ -660,7 +661,10 @@ class Dated:
     def rel(self, slot: int, given: int = -1) -> Factor:
         """The relative law of ``slot``'s day: ``P(R = r)`` (sub-probability: the rest is
         "never"), ``r = 0..W`` on :data:`TAX`, over its inputs; with ``given`` (a milestone
-        it depends on) conditional on that milestone's relative day on :data:`CAX`."""
+        it depends on) conditional on that milestone's relative day on :data:`CAX`.
+
+        Internally ``given <= -2`` stands for milestone ``-given - 2`` taken as the start
+        (day 0) of the law, which is then over :data:`TAX` alone (:meth:`_shifts`)."""
         lay = self.lay
         if given >= 0 and given not in lay.anc[slot]:
             given = -1
@@ -705,12 +709,45 @@ class Dated:
     def _anchor_keys(self, slot: int, given: int) -> list[tuple[int, int]]:
         """The keys of the relative laws :meth:`_rel_one` of ``(slot, given)`` reads."""
         lay = self.lay
-        if lay.is_root(slot) or slot == given:
+        if lay.is_root(slot) or slot == given or slot == -given - 2:
             return []
+        if given >= 0 and self._shifts(slot, given):
+            return [(slot, -given - 2)]  # read as a table of differences (_rel_one)
         plan = lay.timing(slot)
         assert isinstance(plan, MilestonePlan)
+        if given <= -2:
+            return [(a, given) for a in plan.anchors]
         return [(a, given if given >= 0 and given in lay.anc[a] else -1)
                 for a in plan.anchors]
+
+    def _shifts(self, slot: int, given: int) -> bool:
+        """Whether ``slot``'s relative day given milestone ``given``'s is that day plus a
+        law of its own: every anchor of ``slot``, and of each milestone between, is
+        ``given`` or drawn after it. The law given ``given`` is then a table of
+        differences, ``L(x, y) = d(y - x)``, made from ``d`` (the law with ``given`` on
+        day 0) in one pass: no convolution of a day-by-day table per link (what to
+        watch on a chain of 30 milestones rebuilt hundreds of those)."""
+        key = (slot, given)
+        if key not in self._shifted:
+            lay = self.lay
+            ok, todo, seen = True, [slot], {slot}
+            while todo and ok:
+                x = todo.pop()
+                if x == given:
+                    continue
+                plan = lay.timing(x)
+                if not isinstance(plan, MilestonePlan):
+                    ok = False
+                    break
+                for a in plan.anchors:
+                    if a != given and given not in lay.anc[a]:
+                        ok = False
+                        break
+                    if a not in seen:
+                        seen.add(a)
+                        todo.append(a)
+            self._shifted[key] = ok
+        return self._shifted[key]
 
     def _keep(self, made: dict[tuple[int, int], Factor]) -> None:
         """Cache the laws just made, within :data:`REL_CACHE_BYTES` (a chain of milestones
@@ -736,12 +773,18 @@ class Dated:
                                    for x in (given, slot)], self.net.max_table,
                            f"for the law of '{self.model.dated[slot]}' given "
                            f"'{self.model.dated[given]}'")
-        if lay.is_root(slot):
+        if lay.is_root(slot) or slot == -given - 2:
             d = np.zeros(S)
             d[0] = 1.0
             out = Factor((TAX,), d)
         elif slot == given:
             out = Factor((CAX, TAX), np.eye(S))
+        elif given >= 0 and self._shifts(slot, given):
+            k = (slot, -given - 2)
+            d_ = made[k] if k in made else self._rel[k]
+            diff = np.arange(S)[None, :] - np.arange(S)[:, None]  # y - x
+            tab = np.where(diff >= 0, d_.table[..., np.clip(diff, 0, S - 1)], 0.0)
+            out = Factor((*d_.vars[:-1], CAX, TAX), np.ascontiguousarray(tab))
         else:
             plan = lay.timing(slot)
             assert isinstance(plan, MilestonePlan)
