@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import math
+import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import pactsim
+from pactsim.errors import ModelTooWideError
 from pactsim.inference import datedfactors as dfx
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # --- a milestone's law given an earlier one is a table of differences ----------------
 #
@@ -176,3 +183,148 @@ def test_answers_on_branches_match_the_per_link_convolution(
     old = [float(res.prob(e).value) for e in exprs]
     assert new == pytest.approx(old, abs=1e-13)
     assert all(0.0 < p < 1.0 for p in new)
+
+
+# --- a date with `given:` is scored on the conditional law --------------------------------
+
+DATE_GIVEN = """
+pactsim: 2
+id: score-date-given
+as_of: 2025-01-01
+horizon: 2025-12-31
+events:
+  fast: {p: 0.5}
+signing:
+  given: [fast]
+  table:
+    true: {by: {2025-01-31: 1.0}}
+    false: {by: {2025-12-31: 1.0}}
+"""
+
+DATE_GIVEN_RES = """
+resolutions: 1
+scenario: score-date-given
+sources: {s: made up}
+outcomes:
+  fast: {outcome: true, resolved: 2025-01-02, source: s}
+  signing: {outcome: 2025-01-10, given: fast, resolved: 2025-01-10, source: s}
+"""
+
+
+@pytest.mark.parametrize("method", ["exact", "montecarlo"])
+def test_a_date_given_a_condition_is_scored_on_the_conditional_law(
+        tmp_path: Path, method: str) -> None:
+    """Given fast, the signing is uniform on days 1..30 (Jan 2..31): P(Jan 10) = 1/30, the
+    80% interval Jan 4..Jan 28 (days 3 and 27: F(d) = d/30 reaches 0.1 and 0.9), and the
+    CRPS over days of a uniform law on 1..30 at day 9 is sum_d (F(d) - [d >= 9])^2. The
+    unconditional law (half of it spread over the year) gave log 4.0 and CRPS 33 days."""
+    sc = tmp_path / "s.yaml"
+    sc.write_text(DATE_GIVEN)
+    res = tmp_path / "r.yaml"
+    res.write_text(DATE_GIVEN_RES)
+    card = pactsim.score(str(sc), str(res), method=method, n=200_000, seed=5)  # type: ignore[arg-type]
+    row = card.items[card.items.kind == "date"].iloc[0]
+    F = np.minimum(np.arange(365) / 30, 1.0)  # F(d), d = 0..364 days after as_of
+    crps = float(np.sum((F - (np.arange(365) >= 9)) ** 2))
+    if method == "exact":
+        assert row.p_day == pytest.approx(1 / 30, abs=1e-12)
+        assert row.log == pytest.approx(math.log(30), abs=1e-12)
+        assert row.crps == pytest.approx(crps, abs=1e-9)
+        assert (row.q10, row.q90) == (dt.date(2025, 1, 4), dt.date(2025, 1, 28))
+    else:  # about 100,000 draws given fast: P(that day) within 4 standard errors
+        se = math.sqrt((1 / 30) * (29 / 30) / 100_000)
+        assert abs(row.p_day - 1 / 30) < 4 * se
+        assert row.crps == pytest.approx(crps, rel=0.05)
+    assert row.p == pytest.approx(1.0, abs=1e-12)
+    assert "signing.date | fast" in str(card)
+
+
+# --- a refusal for width comes before the tables are filled ------------------------------
+
+def test_a_joint_law_too_wide_is_refused_before_it_is_built() -> None:
+    """Ten years of days: the joint law of two milestone dates over the signing's bit has
+    2 x 4017^2 entries, above max_table. It was refused only after its convolutions,
+    which took about 4 GB; now before anything over two days is made."""
+    sc = pactsim.loads("""
+pactsim: 2
+id: wide
+as_of: 2025-01-01
+horizon: 2035-12-31
+signing: {by: {2025-12-31: 0.7}}
+events:
+  m1: {after: signing, delay: 45}
+  m2: {after: m1, delay: {median: 60, p90: 150}}
+questions:
+  gap: m2.date - m1.date <= 100
+""")
+    ex = pactsim.exact(sc)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelTooWideError) as err:
+            ex.prob("gap")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "32,272,578 entries" in str(err.value)
+    assert "(signing, m1.date, m2.date)" in str(err.value)
+    assert peak < 64 * 2**20  # (numpy's tables are traced; 4 GB before)
+
+
+# --- a milestone's timing words say what moves its chance of ever happening ---------------
+
+def test_timing_words_name_the_odds_and_gates_of_a_milestone() -> None:
+    from pactsim.views.display import timing_words
+
+    sc = pactsim.loads("""
+pactsim: 2
+id: timing-text
+as_of: 2025-01-01
+horizon: 2025-12-31
+events:
+  crisis: {p: 0.5}
+  ally: {p: 0.5}
+  rc: {after: signing, delay: 10, p: 0.9, excludes: [crisis]}
+  ro: {after: signing, delay: 10, p: 0.2, odds: {ally: 20}}
+  rq: {after: signing, delay: 10, requires: [ally, crisis]}
+signing:
+  by: {2025-06-30: 0.8}
+""")
+    assert timing_words(sc, "rc") == ("10 days after signing; p 0.9 of ever happening once "
+                                      "its anchor has; never with crisis")
+    assert timing_words(sc, "ro") == ("10 days after signing; p 0.2 (odds × ally 20) of "
+                                      "ever happening once its anchor has")
+    assert timing_words(sc, "rq") == "10 days after signing; only if ally and crisis"
+    # the words are true of the numbers: ro's chance given signing is not 0.2
+    ex = pactsim.exact(sc)
+    odds = 0.2 / 0.8 * 20
+    ro = 0.5 * 0.2 + 0.5 * odds / (1 + odds)
+    assert float(ex.prob("ro", given="signing").value) == pytest.approx(ro, abs=1e-12)
+    assert float(ex.prob("rc and crisis").value) == 0.0
+
+
+# --- a delay curve that never reaches 1/2 is swung by the tornado -------------------------
+
+def test_a_delay_curve_below_one_half_is_swung() -> None:
+    """m's delay is 20% within 30 days, 40% within 90 (60% never): no median, so it was
+    left out of the tornado without a word. Its median among the delays that happen is 30
+    days; swung x0.8 / x1.2 like any delay."""
+    sc = pactsim.loads("""
+pactsim: 2
+id: sens-drops-delay
+as_of: 2025-01-01
+horizon: 2025-12-31
+events:
+  m: {after: signing, delay: {by: {30: 0.2, 90: 0.4}}}
+signing:
+  by: {2025-06-30: 0.6}
+questions:
+  m_early: m.date <= 2025-04-15
+""")
+    s = pactsim.sensitivity(sc, "m_early", method="exact")
+    row = s.tornado[s.tornado.input == "m.delay"].iloc[0]
+    assert (row.base, row.low, row.high) == pytest.approx((30.0, 24.0, 36.0))
+    for value, q in ((24.0, row.q_low), (36.0, row.q_high)):
+        scaled = {"by": {round(30 * value / 30): 0.2, round(90 * value / 30): 0.4}}
+        want = float(pactsim.exact(sc.with_changes({"m.delay": scaled})).prob("m_early").value)
+        assert q == pytest.approx(want, abs=1e-12)
+    assert row.q_low > row.q_high  # shorter delays: likelier by Apr 15

@@ -62,7 +62,7 @@ from pactsim.errors import (
     ScenarioError,
     refused_in,
 )
-from pactsim.language.evidence import at_observation
+from pactsim.language.evidence import Finding, at_observation
 from pactsim.language.io import load
 from pactsim.language.resolutions import (
     Outcome,
@@ -80,7 +80,6 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from pactsim.analysis.calibration import Calibration
-    from pactsim.language.evidence import Finding
     from pactsim.results.montecarlo import Results
 
 __all__ = ["Scorecard", "brier", "crps_days", "log_score", "score"]
@@ -146,6 +145,7 @@ class _Forecast:
         self.findings = findings
         self.ex: ExactResults | None = None
         self._mc: Results | None = None
+        self._given: dict[str, ExactResults] = {}
         if method != "montecarlo":
             try:
                 self.ex = exact(sc, evidence=list(findings) or None, observations=False)
@@ -176,16 +176,26 @@ class _Forecast:
         est = self.mc().prob(expr, given=given)
         return float(est.value), float(est.stderr), "montecarlo"
 
-    def cdf(self, node: str) -> tuple[NDArray[np.float64], str]:
-        """F(d) of dated node ``node`` for every day from as_of to the horizon."""
+    def cdf(self, node: str, given: str | None = None) -> tuple[NDArray[np.float64], str]:
+        """F(d) of dated node ``node`` for every day from as_of to the horizon; with
+        ``given``, P(date <= d | given), as the item's yes/no part is scored."""
         if self.ex is not None:
             try:
-                return self.ex.date_cdf(node)["p"].to_numpy(dtype=float), "exact"
+                ex = self.ex if given is None else self._exact_given(given)
+                return ex.date_cdf(node)["p"].to_numpy(dtype=float), "exact"
             except (ExactUnsupportedError, ModelTooWideError) as err:
                 if self.method == "exact":
                     raise refused_in(err, f"scenario {self.sc.id} (as of {self.sc.as_of})") \
                         from None
-        return self.mc().date_cdf(node)["p"].to_numpy(dtype=float), "montecarlo"
+        res = self.mc() if given is None else self.mc().given(given)
+        return res.date_cdf(node)["p"].to_numpy(dtype=float), "montecarlo"
+
+    def _exact_given(self, given: str) -> ExactResults:
+        """Exact results conditioned on the news and ``given`` (made once per condition)."""
+        if given not in self._given:
+            self._given[given] = exact(self.sc, evidence=[*self.findings, Finding(given)],
+                                       observations=False)
+        return self._given[given]
 
 
 class _Forecasts:
@@ -379,7 +389,7 @@ def _score_one(forecasts: _Forecasts, res: Resolutions, *, skip_known: bool,
         if isinstance(o.value, dt.date):
             y_bin = o.value <= sc.horizon
             rows.append(_binary(fc, o, y_bin, base, prior=prior))
-            rows.append(_date(fc, o.name, o.value, base))
+            rows.append(_date(fc, o.name, o.value, base, o.given))
         elif isinstance(o.value, str):  # a categorical node's outcome: one item per outcome
             for x in sc.outcomes.get(o.name, ()):
                 item = f"{o.name} == {x}"
@@ -403,9 +413,10 @@ def _binary(fc: _Forecast, o: Outcome, y: bool, base: dict[str, Any],
             "log": float(log_score(p, y)), "brier_half": 0.25, "log_half": math.log(2.0)}
 
 
-def _date(fc: _Forecast, name: str, when: dt.date, base: dict[str, Any]) -> dict[str, Any]:
+def _date(fc: _Forecast, name: str, when: dt.date, base: dict[str, Any],
+          given: str | None = None) -> dict[str, Any]:
     sc = fc.sc
-    cdf, method = fc.cdf(name)
+    cdf, method = fc.cdf(name, given)
     m = len(cdf)  # days as_of .. horizon
     y = min((when - sc.as_of).days, m)
     pmf = np.diff(np.concatenate([[0.0], cdf, [1.0]]))

@@ -300,10 +300,14 @@ def _delay_median(written: Any) -> float:
         if isinstance(written, Mapping) and "median" in written:
             return float(written["median"])  # as written, not exp(log(median))
         return float(f"{math.exp(d.mu):.12g}")  # sqrt(lo * hi), without the noise of exp
+    # a curve: its median, or where it never reaches 1/2 (a chance of never that large)
+    # the median of the delays that happen; swung all the same (it was left out unsaid)
+    top = max((float(p) for _k, p in d.points), default=0.0)
+    half = 0.5 if top >= 0.5 else top / 2
     prev_d, prev_p = 0, 0.0
     for k, p in d.points:
-        if p >= 0.5:
-            return prev_d + (k - prev_d) * (0.5 - prev_p) / (p - prev_p)
+        if p >= half and p > prev_p:
+            return prev_d + (k - prev_d) * (half - prev_p) / (p - prev_p)
         prev_d, prev_p = k, p
     return math.nan
 

@@ -782,9 +782,11 @@ class Dated:
         elif given >= 0 and self._shifts(slot, given):
             k = (slot, -given - 2)
             d_ = made[k] if k in made else self._rel[k]
-            diff = np.arange(S)[None, :] - np.arange(S)[:, None]  # y - x
-            tab = np.where(diff >= 0, d_.table[..., np.clip(diff, 0, S - 1)], 0.0)
-            out = Factor((*d_.vars[:-1], CAX, TAX), np.ascontiguousarray(tab))
+            # L(x, y) = d(y - x), 0 for y < x: row x of the table reads the vector
+            # (S - 1 zeros, then d) from position S - 1 - x
+            z = np.concatenate([np.zeros((*d_.table.shape[:-1], S - 1)), d_.table], axis=-1)
+            rows = np.lib.stride_tricks.sliding_window_view(z, S, axis=-1)
+            out = Factor((*d_.vars[:-1], CAX, TAX), np.ascontiguousarray(rows[..., ::-1, :]))
         else:
             plan = lay.timing(slot)
             assert isinstance(plan, MilestonePlan)
@@ -950,16 +952,22 @@ class Dated:
         lay, S, W = self.lay, self.S, self.lay.W
         r, ri = self._root_of(a)
         c = lay.meet(a, b)
-        if self.net.max_table < S * S:  # before the relative laws over two days are built
-            raise too_wide(S * S, [f"{self.model.dated[x]}.date" for x in (a, b)],
-                           self.net.max_table, f"for the joint law of '{self.model.dated[a]}' "
+        da, db = a in days, b in days
+        na, nb_ = (S if da else 2), (S if db else 2)
+        least = max(S * S, 2 * na * nb_)  # the laws over two days; the joint law made here
+        if self.net.max_table < least:  # before any of them is built
+            over = [f"{self.model.dated[x]}.date" for x in (a, b)]
+            if least > S * S:
+                over = [self.net.name(ri)] + [self.model.dated[x] + (".date" if x in days
+                                                                      else "") for x in (a, b)]
+            raise too_wide(least, over, self.net.max_table,
+                           f"for the joint law of '{self.model.dated[a]}' "
                            f"and '{self.model.dated[b]}'")
         La, Lb = self.rel(a, c), self.rel(b, c)
         Lc = self.rel(c)
         f = self.root_law(r)
         kvars = sorted({*La.vars, *Lb.vars, *Lc.vars} - {TAX, CAX})
         vars_ = sorted({*f.vars[:-1], *kvars})
-        da, db = a in days, b in days
         names = [self.model.dated[x] + (".date" if x in days else "") for x in (a, b)]
 
         def check(entries: int, over: list[int], what: str) -> None:
@@ -971,9 +979,9 @@ class Dated:
         kshape = [self.card(v) for v in kvars]
         check(math.prod(kshape) * S * S, kvars, "for the joint law of the relative days")
         shape = [self.card(v) for v in vars_]
-        na, nb_ = (S if da else 2), (S if db else 2)
-        check(math.prod(shape) * (S * S if da and db else na * nb_), vars_,
-              "for the joint law")
+        # the laws made here are over the root's bit too (twice the entries): refused now,
+        # not after the convolutions that fill them (gigabytes on a ten-year horizon)
+        check(2 * math.prod(shape) * na * nb_, [ri, *vars_], "for the joint law")
         ku = (*kvars, CAX, TAX)
         if c == a:  # K(x, y) = P(R_a = x) P(R_b = y | R_a = x)
             pa = _expand(Lc, (*kvars, TAX))

@@ -201,7 +201,7 @@ def run_meta(res: ResultsLike) -> str:
     if getattr(res, "weighted", False):
         given += f" · weighted: effective sample size {info.ess:,.0f}"
     seed = info.seed_text if hasattr(info, "seed_text") else info.seed
-    return (f"Monte Carlo · n = {info.n:,} draws · seed {seed} · "
+    return (f"Monte Carlo · n = {info.n:,} draw{'s' if info.n != 1 else ''} · seed {seed} · "
             f"scenario {info.digest[:12]} · pactsim {info.version}{given}")
 
 
@@ -385,8 +385,17 @@ def timing_words(sc: Scenario, name: str) -> str:
     if isinstance(spec, Node) and spec.after is not None:
         ever = (f"table on {', '.join(spec.given)}" if spec.given else
                 _pspec(spec.p) if spec.p is not None else "")
-        if ever:
-            out += f"; p {ever} of ever happening once its anchor has"
+        # the chance of ever happening is the p (or table) moved by the odds and gated:
+        # a p of 0.2 with odds ally 20 is not "p 0.2 of ever happening"
+        odds = ("odds × " + ", ".join(f"{k} {v:g}" for k, v in spec.odds.items())
+                if spec.odds else "")
+        if ever or odds:
+            said = f"p {ever} ({odds})" if ever and odds else f"p {ever}" if ever else odds
+            out += f"; {said} of ever happening once its anchor has"
+        if spec.requires:
+            out += "; only if " + " and ".join(spec.requires)
+        if spec.excludes:
+            out += "; never with " + " or ".join(spec.excludes)
     return out
 
 

@@ -109,7 +109,12 @@ def format_scorecard(card: Scorecard) -> str:
             # a day after the horizon is scored as "not by the horizon": its chance is that
             which = "P(after the horizon)" if "after the horizon" in str(r.outcome) \
                 else "P(that day)"
-            out.append(f"{r.item}: {r.outcome}; {which} {_num(r.p_day, 4)}, log {_num(r.log)}"
+            # its method, unless the heading said it for every p (exact inference may
+            # answer an item's p and refuse its law over days)
+            by = f" (by {_METHOD.get(str(r.method), str(r.method))})" \
+                if len(methods) != 1 or str(r.method) != methods[0] else ""
+            out.append(f"{_item(r)}{by}: {r.outcome}; {which} {_num(r.p_day, 4)}, log "
+                       f"{_num(r.log)}"
                        f" (uniform {_num(r.log_uniform)}); CRPS {_num(r.crps, 1)} days (uniform "
                        f"{_num(r.crps_uniform, 1)}); 80% interval {r.q10} to {q90}: "
                        + ("covered" if r.covered else "missed"))
