@@ -42,7 +42,8 @@ exit status:
   1    `check` found something to look at
   2    nothing was done: an invalid scenario or argument, or an output the
        command refuses (a missing folder, a folder, a device, FIFO or socket,
-       the input scenario, a read-only file or folder), all checked before
+       the input scenario, a read-only file or folder, a scenario or
+       resolution file or any .yaml, .py or .ipynb file), all checked before
        simulating
   3    the work failed: the output could not be written (disk full, I/O error,
        standard output closed or full), a worker process died, out of memory
@@ -52,8 +53,10 @@ exit status:
 
 An output file is written whole or not at all: after any failure or signal an
 existing file is as it was and no temporary file is left. --out never replaces
-the input scenario or anything but a regular file; a symlink is written through
-to its target, and an existing file keeps its permissions."""
+the input scenario, a file a person wrote (a scenario, variant or resolution
+file, .yaml, .py, .ipynb) or anything but a regular file; a symlink is written
+through to its target, and an existing file keeps its permissions. Without
+--format, -o FILE.json writes JSON and -o FILE.csv CSV."""
 
 _FALLBACK_DEFAULT_N = 100_000
 _FALLBACK_MAX_N = 10**15
@@ -102,6 +105,46 @@ def _stdout(text: str) -> None:
     except OSError as err:
         raise _OutputFailed(f"cannot write to standard output: {err.strerror or err}",
                             stdout=True) from err
+
+
+#: What a file name's extension says its content is, for ``-o`` without ``--format``.
+_BY_SUFFIX = {".json": "json", ".csv": "csv", ".txt": "table", ".text": "table"}
+#: Extensions of files `pactsim report` does not write (it writes HTML).
+_NOT_HTML = (".pdf", ".png", ".svg", ".jpg", ".jpeg", ".json", ".csv", ".docx", ".doc",
+             ".odt")
+
+
+def _format_from_name(args: argparse.Namespace) -> None:
+    """``-o forecast.json`` without ``--format`` writes JSON (and ``.csv`` CSV): the text
+    table under a ``.json`` name was never what was meant. A name whose extension is a
+    format the command does not write is refused, as is `report -o x.pdf` (a report is
+    HTML), before any work."""
+    out = getattr(args, "out", None)
+    if not out:
+        return
+    from pathlib import PurePath
+
+    from pactsim.errors import ArgumentError
+
+    suffix = PurePath(out).suffix.lower()
+    formats = getattr(args, "_formats", None)
+    if formats is None:
+        if args.command == "report" and suffix in _NOT_HTML:
+            raise ArgumentError(
+                f"-o {printable(out)}: a report is an HTML page, not {suffix[1:].upper()}; "
+                "name the file .html (for a PDF, open the page in a browser and print it)")
+        return
+    wanted = _BY_SUFFIX.get(suffix)
+    if getattr(args, "_format_given", None) is not None or wanted is None:
+        return  # an explicit --format is kept, whatever the name
+    if wanted == "table":
+        return
+    if wanted not in formats:
+        shown = " or ".join(f"--format {f}" for f in formats)
+        raise ArgumentError(
+            f"-o {printable(out)}: {args.command} writes {' or '.join(formats)}, not "
+            f"{wanted}; give {shown} (a .{wanted} name alone asks for {wanted})")
+    args.format = wanted
 
 
 def _check_destination(out: str | None, inputs: Sequence[str]) -> None:
@@ -268,7 +311,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         findings = [x for x in every if x.rule not in ignored]
         quiet = len(every) - len(findings)
         if findings:
-            _stdout("".join(f"{finding}\n" for finding in findings)
+            _stdout("".join(f"{_cli_words(str(finding))}\n" for finding in findings)
                     + (f"{printable(f)}: {quiet} more ignored\n" if quiet else ""))
         else:
             _stdout(f"{printable(f)}: no findings{f' ({quiet} ignored)' if quiet else ''}\n")
@@ -401,8 +444,9 @@ def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any,
     except (ModelTooWideError, ExactUnsupportedError) as e:
         if args.method == "exact":
             raise
-        _say(f"pactsim: note: exact inference does not answer this scenario "
-             f"({_refusal(str(e), e, argparse.Namespace())}); Monte Carlo does")
+        _say(f"pactsim: note: exact inference does not answer all of this run "
+             f"({_refusal(str(e), e, argparse.Namespace())}); Monte Carlo answers all of "
+             "it")
         return None
     unused = _mc_flags(args)
     if unused:
@@ -569,7 +613,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if base is not None:
         from pactsim.analysis.diff import diff
 
-        compare = _with_sources(diff(base, sc, n=_n(args), seed=res.info.seed),
+        # the question of the page, when one is asked, is the one the changes explain
+        asked = None if args.question is None or args.question.strip().endswith(".median") \
+            else args.question
+        compare = _with_sources(diff(base, sc, asked, n=_n(args), seed=res.info.seed),
                                 args.compare, args.file)
     _deliver(report_html(res, source=str(args.file), top=args.top, resolutions=resolutions,
                          compare=compare, question=args.question), out, inputs)
@@ -652,8 +699,8 @@ def _cmd_history(args: argparse.Namespace) -> int:
                  n=HISTORY_N if args.n is None else args.n,
                  seed=0 if args.seed is None else args.seed)
     json_out = args.format == "json"
-    _deliver(history_to_json(df) if json_out else format_history(df), args.out, inputs,
-             table=not json_out)
+    _deliver(history_to_json(df) if json_out else _cli_words(format_history(df)), args.out,
+             inputs, table=not json_out)
     return 0
 
 
@@ -1032,8 +1079,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=["table", "text", *formats], default="table",
                        type=lambda v: "table" if v == "text" else v, action=_OneFormat,
                        metavar="{" + ",".join([name, *formats]) + "}",
-                       help=f"{name} (the default; `{other}` is the same): {text}; "
+                       help=f"{name} (the default, unless -o names a "
+                            + " or ".join(f".{f}" for f in formats)
+                            + f" file; `{other}` is the same): {text}; "
                             + "; ".join(f"{f}: " + _FORMATS[f] for f in formats))
+        p.set_defaults(_formats=(name, *formats))
         for f in formats:  # --json for --format json, as people type it
             p.add_argument(f"--{f}", dest="format", action=_OneFormat, nargs=0, const=f,
                            help=f"the same as --format {f}")
@@ -1147,8 +1197,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an earlier or other version of the scenario (YAML): adds a section "
                         "'What changed from A' (as `pactsim diff A FILE` prints)")
     p.add_argument("-q", "--question", default=None, metavar="Q", action=_Once,
-                   help="the question of the section 'What drives it' (as `pactsim "
-                        "sensitivity` takes it; default: the first true/false question)")
+                   help="the question of the sections 'What drives it' (as `pactsim "
+                        "sensitivity` takes it; default: the first true/false question) "
+                        "and 'What changed from A' (a true/false question; default: the "
+                        "one that changes most)")
 
     p = command("diff", "what changed from scenario A to B, and which edit did it",
                 _cmd_diff)
@@ -1437,6 +1489,20 @@ _PYTHON_ADVICE = (
 )
 
 
+#: :data:`_PYTHON_ADVICE` where a refusal is quoted inside a longer text (the history's
+#: line saying why it is Monte Carlo, a finding of `check`): each ends where the quote does.
+_PYTHON_ADVICE_INSIDE = tuple(
+    (re.compile(p.pattern.replace("$", r"(?=$|\s[([]|;|\n)"), re.M), w)
+    for p, w in _PYTHON_ADVICE)
+
+
+def _cli_words(text: str) -> str:
+    """``text`` with the Python advice of the refusals it quotes in command-line words."""
+    for pattern, words in _PYTHON_ADVICE_INSIDE:
+        text = pattern.sub(words, text)
+    return text
+
+
 def _refusal(line: str, err: BaseException, args: argparse.Namespace) -> str:
     """A refusal of exact inference as the command line says it: the scenario file
     first (when the command has one; ``score`` and ``diff`` name the scenario in the
@@ -1541,7 +1607,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     restore = _handle_sigterm()
+    from pactsim import _progress  # (light: no numpy before the command needs it)
+
+    _progress.long_run_note = lambda line: _say(f"pactsim: note: {line}")
     try:
+        _format_from_name(args)
         with warnings.catch_warnings():
             if not args.debug:
                 warnings.showwarning = _show_warning
@@ -1575,6 +1645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(_refusal(failure[0], err, args) + _exact_hint(err, args))
         return failure[1]
     finally:
+        _progress.long_run_note = None
         restore()
 
 

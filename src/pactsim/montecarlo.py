@@ -539,6 +539,46 @@ def _chunks(total_blocks: int, per: int) -> Iterator[tuple[int, int]]:
         yield s, min(s + per, total_blocks)
 
 
+#: Seconds of a run left, estimated after its first :data:`LONG_RUN_AFTER`, above which
+#: :data:`long_run_note` is called.
+LONG_RUN_SECONDS = 60.0
+LONG_RUN_AFTER = 2.0
+_clock = time.monotonic
+
+
+def _duration(seconds: float) -> str:
+    """``about 3 h 20 min``, ``about 5 min``, ``about 2 days``."""
+    if seconds >= 2 * 86400:
+        return f"about {seconds / 86400:,.0f} days"
+    if seconds >= 3600:
+        return f"about {int(seconds // 3600)} h {int(seconds % 3600 // 60)} min"
+    return f"about {max(1, round(seconds / 60))} min"
+
+
+class _Pace:
+    """Says once, through :data:`pactsim._progress.long_run_note`, how long a long run
+    without a progress bar will take."""
+
+    def __init__(self, n: int) -> None:
+        from pactsim import _progress
+
+        self.note = _progress.long_run_note
+        self.n, self.start, self.said = n, _clock(), self.note is None
+
+    def done(self, k: int) -> None:
+        if self.said or k <= 0:
+            return
+        spent = _clock() - self.start
+        if spent < LONG_RUN_AFTER:
+            return
+        self.said = True
+        left = spent * (self.n - k) / k
+        if left > LONG_RUN_SECONDS and self.note is not None:
+            self.note(f"n = {self.n:,} draws will take {_duration(left)} more at the pace "
+                          f"so far ({k:,} in {spent:.0f} s); Ctrl-C stops the run, and a "
+                          "smaller -n or --target-se ends sooner")
+
+
 def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,
              config: RunConfig, groups: dict[str, tuple[str, ...]], executor: Executor | None,
              show: bool, plan: EvidencePlan | None = None) -> Generator[Chunk, None, None]:
@@ -555,12 +595,15 @@ def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: 
     chunks = _chunks(n_blocks(n), config.blocks_per_chunk)
     keep = config.keep_draws
     extra: tuple[EvidencePlan, ...] = () if plan is None else (plan,)
+    pace = _Pace(n) if bar is None else None
     try:
         if executor is None:
             for s, e in chunks:
                 yield _run_chunk(model, entropy, spawn_key, n, s, e, keep, groups, *extra)
                 if bar is not None:
                     bar.update(min(e * BLOCK, n) - s * BLOCK)
+                elif pace is not None:
+                    pace.done(min(e * BLOCK, n))
             return
         tasks = (((model, entropy, spawn_key, n, s, e, keep, groups, *extra),
                   min(e * BLOCK, n) - s * BLOCK,

@@ -24,6 +24,7 @@ RANK = {
     "testing": 5, "analysis": 5,
     "views": 6, "plot": 6,
     "cli": 7,
+    "__main__": 8,  # python -m pactsim: the command line
 }
 
 

@@ -233,13 +233,19 @@ def _mc_rows(prior: Scenario, questions: Sequence[str], plan: Sequence[Step], n:
 
 def _why_refused(questions: Sequence[str], refused: Mapping[str, str]) -> str:
     """Why the history is Monte Carlo: the questions (or the day's news) exact inference
-    refused, with the first one's reason; the whole table goes to Monte Carlo so that
-    its rows share one method and one seed."""
+    refused, each reason once with the questions it is given for; the whole table goes
+    to Monte Carlo so that its rows share one method and one seed."""
     names = list(refused)
     others = ("" if not set(questions) - set(names) or
               any(n not in questions for n in names) else
               "; the others may be exact when asked without them (questions=, or -q)")
-    return f"{', '.join(names)}{others}: {refused[names[0]]}"
+    reasons: dict[str, list[str]] = {}
+    for name, why in refused.items():  # one reason said once, whichever question it names
+        reasons.setdefault(why.replace(f"question '{name}'", "this question"), []).append(name)
+    if len(reasons) == 1:
+        return f"{', '.join(names)}{others}: {refused[names[0]]}"
+    return f"{', '.join(names)}{others}: " + "; ".join(
+        f"{', '.join(group)}: {why}" for why, group in reasons.items())
 
 
 def _row(k: int, step: Step, q: str, p: float, se: float, n_eff: float,

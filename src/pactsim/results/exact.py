@@ -108,10 +108,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import functools
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -179,6 +180,29 @@ def weighted_factor(f: fx.Factor, v: int, lik: FloatArray) -> fx.Factor:
 
 #: Smallest P(given) exact inference divides by (below it, float division has no digits left).
 MIN_CONDITION = 1e-280
+
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _names_question(method: _F) -> _F:
+    """A refusal of exact inference while answering one of the scenario's questions by
+    its name names the question ("of question 'gap'", not "of this expression"): a
+    command that prints every question says which one exact inference refused."""
+    @functools.wraps(method)
+    def answer(self: ExactResults, expr: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, expr, *args, **kwargs)
+        except (ModelTooWideError, ExactUnsupportedError) as err:
+            name = expr.strip() if isinstance(expr, str) else None
+            text = str(err)
+            if name in self.scenario.questions and f"question '{name}'" not in text:
+                named = text.replace("of this expression", f"of question '{name}'", 1)
+                err.args = (named if named != text else f"question '{name}': {text}",
+                            *err.args[1:])
+            raise
+    return cast(_F, answer)
 
 
 class ExactResults:
@@ -717,6 +741,7 @@ class ExactResults:
         return p, (min(max(float(law[1, hit].sum()), 0.0), 1.0) if also >= 0 else None)
 
     # -- probabilities --------------------------------------------------------
+    @_names_question
     def prob(self, expr: str, given: str | None = None) -> Estimate:
         """P(expr), or P(expr | given), exactly (``Estimate.exact``: stderr 0).
 
@@ -931,6 +956,7 @@ class ExactResults:
             return m.questions[name]
         return _s.numeric_expression(name, m, self._shape.horizon)
 
+    @_names_question
     def numeric(self, name: str) -> NumericSummary:
         """Exact distribution of a numeric or date question, or of any numeric
         expression (``"count(military, energy)"``, a driver's name, ``"signing.date"``).

@@ -13,6 +13,10 @@ written):
   a FIFO, a socket;
 - one of the ``inputs`` (the scenario being read), however it is spelt: the
   same path, a symlink to it or a hard link to it;
+- an existing file no pactsim command writes, so one a person wrote: a pactsim
+  scenario, variant or resolution file (a top-level ``pactsim: N`` or
+  ``resolutions: N`` line in its first 64 KiB, whatever its name), or a
+  ``.yaml``, ``.yml``, ``.py`` or ``.ipynb`` file;
 - an existing file that is not writable;
 - a folder that does not exist.
 
@@ -145,6 +149,10 @@ def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
             if same:
                 raise _refused(name, f"is the input {os.fspath(source)}; choose another "
                                      "output file (the input is never overwritten)")
+        why = _written_by_hand(real)
+        if why:
+            raise _refused(name, why + "; pactsim never writes over one: choose another "
+                                 "output file (or delete this one first)")
         if not os.access(real, os.W_OK):
             if _read_only_mount(real):
                 raise _refused(name, "is on a read-only file system; choose an output file "
@@ -158,6 +166,35 @@ def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
         raise _refused(name, f"cannot write here: the folder {shown!r} does not exist "
                              "(create it first)")
     return real
+
+
+#: Extensions of files no pactsim command writes (its outputs are text, JSON, CSV, HTML).
+_NEVER_WRITTEN = {".yaml": "a YAML file", ".yml": "a YAML file", ".py": "a Python file",
+                  ".ipynb": "a notebook"}  # (a person's: pactsim writes none of these)
+#: A top-level line only pactsim's own YAML files have: the format version.
+_OWN_KEY = re.compile(rb"^(pactsim|resolutions)[ \t]*:[ \t]*([\"']?)[0-9]+\2[ \t]*(#[^\n]*)?\r?$",
+                      re.M)
+
+
+def _written_by_hand(real: str) -> str | None:
+    """What makes the existing file ``real`` one a person wrote (a scenario, variant or
+    resolution file, or a file of a kind pactsim never writes), or ``None``: an earlier
+    output of pactsim is written over as usual."""
+    ext = os.path.splitext(real)[1].lower()
+    try:
+        with open(real, "rb") as f:
+            head = f.read(65536)
+    except OSError:
+        head = b""
+    found = _OWN_KEY.search(head)
+    if found:
+        what = "a resolution file" if found.group(1) == b"resolutions" else \
+            "a scenario file"
+        line = head.count(b"\n", 0, found.start()) + 1
+        return f"is {what} (line {line}: {found.group().decode(errors='replace').strip()})"
+    if ext in _NEVER_WRITTEN:
+        return f"is {_NEVER_WRITTEN[ext]}"
+    return None
 
 
 def _read_only_mount(path: str) -> bool:

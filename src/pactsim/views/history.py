@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from pactsim.errors import elided, printable
+from pactsim.errors import MAX_SHOWN, elided, printable
 from pactsim.views.format import day, json_value, pct
 
 __all__ = ["format_history", "history_to_json"]
@@ -85,7 +85,8 @@ def format_history(df: pd.DataFrame) -> str:
         lines += [f"{'':15}  source: {s}" for s in str(source).split(" | ")]
     why = df.attrs.get("exact_refused") if mc else None
     if why:  # why the table is not exact
-        lines += ["", f"Monte Carlo because exact inference refused {elided(str(why))}"]
+        lines += ["", "Monte Carlo because exact inference refused "
+                  + elided(str(why), 4 * MAX_SHOWN)]
     # the file's own words (sources, evidence) reach a terminal: escapes shown, not obeyed
     return "\n".join(printable(line) for line in lines) + "\n"
 

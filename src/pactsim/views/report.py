@@ -490,6 +490,13 @@ def _history_section(res: ResultsLike) -> str:
               f"<tbody>{body}</tbody></table>")
 
 
+def _shell(word: str) -> str:
+    """``word`` as a shell reads it back (quoted when it has spaces or quotes)."""
+    import shlex
+
+    return shlex.quote(word)
+
+
 def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
                 resolutions: object = None, compare: object = None,
                 sensitivity: object = "auto", question: str | None = None) -> str:
@@ -532,6 +539,7 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
     sc = res.scenario
     page = Partial(res)  # what exact inference refuses is said, the rest shown
     title = escape(sc.title or sc.id)
+    asked = question  # (for the line that reproduces the page)
     if question is None and isinstance(sensitivity, str):
         question = _open_question(page)
     drivers, sp = _drivers(sc, sensitivity, question)
@@ -596,12 +604,16 @@ def report_html(res: ResultsLike, *, source: str | None = None, top: int = 10,
         out.append(f'<h2>Sources</h2><dl class="sources">{items}</dl>')
     out.append(f"<h2>Run</h2>{_meta(res, source)}")
     info = getattr(res, "info", None)
-    again = (f"pactsim report {source or 'FILE'} -n {info.n} --seed {info.seed}"
-             if info is not None else "")
+    again = (f"pactsim report {_shell(source) if source else 'FILE'} -n {info.n} "
+             f"--seed {info.seed}" if info is not None else "")
     if again and resolutions is not None:
-        again += f" --resolutions {getattr(resolutions, 'name', resolutions)}"
+        again += f" --resolutions {_shell(str(getattr(resolutions, 'name', resolutions)))}"
     if again and compare is not None:
-        again += f" --compare {getattr(compare, 'sources', ('A',))[0] or 'A'}"
+        again += f" --compare {_shell(getattr(compare, 'sources', ('A',))[0] or 'A')}"
+    if again and asked is not None:
+        again += f" -q {_shell(asked)}"
+    if again and top != 10:
+        again += f" --top {top}"
     out.append(f"<footer>Made with pactsim {escape(_version())}."
                + (f" Reproduce with <code>{escape(again)}</code>." if again else "")
                + "</footer></main></body></html>\n")

@@ -176,7 +176,8 @@ def _mc_head(res: Results) -> list[str]:
     """The header lines of Monte Carlo results after the title: provenance, the
     size of the standard errors, and what the numbers are conditional on."""
     sc, info = res.scenario, res.info
-    head = [f"  as of {as_of_words(sc, res)}, horizon {sc.horizon}; n = {info.n:,} draws, "
+    draws = f"{info.n:,} draw{'s' if info.n != 1 else ''}"
+    head = [f"  as of {as_of_words(sc, res)}, horizon {sc.horizon}; n = {draws}, "
             f"seed {info.seed_text if hasattr(info, 'seed_text') else info.seed}"
             f", pactsim {info.version}, scenario {info.digest[:12]}",
             "  (percentages with 95% intervals; Monte Carlo standard error ≤ "
