@@ -472,7 +472,8 @@ def _spreads(sc: Any, n: int | None, evidence: bool, res: Any = None) -> str:
 
     if n == 0 or not uncertain_inputs(sc):
         return "" if n is None or n == 0 else \
-            "\nSpread over the uncertain inputs: none (no between/beta numbers)\n"
+            ("\nSpread over the uncertain inputs: none (no probability is written as between "
+             "or beta; a delay's between is its spread, not an uncertain input)\n")
     if evidence:
         return ("\nSpread over the uncertain inputs: not shown with --evidence/--soft (it is "
                 "of the file's forecast; see pactsim.spread)\n")
@@ -1590,6 +1591,27 @@ def _stray(parser: argparse.ArgumentParser, args: argparse.Namespace,
     sub.error(message)
 
 
+#: Options whose value may start with "-" (a negative number): argparse would take
+#: ``--weights -1,2`` for an option and say "expected one argument"; joined as
+#: ``--weights=-1,2`` the value reaches the option's own check, which says what is wrong.
+_NUMBER_OPTIONS = ("--weights", "--extremize", "--seed", "--target-se", "--top", "-n")
+_NEGATIVE = re.compile(r"^-[0-9.][0-9.,eE_+-]*$")
+
+
+def _join_negative_values(argv: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        a = str(argv[i])
+        if a in _NUMBER_OPTIONS and i + 1 < len(argv) and _NEGATIVE.match(str(argv[i + 1])):
+            out.append(f"{a}={argv[i + 1]}" if a.startswith("--") else f"{a}{argv[i + 1]}")
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pactsim`` console script; returns the exit status."""
     parser = build_parser()
@@ -1597,6 +1619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if many:
         _say(many)
         return 2
+    argv = _join_negative_values(sys.argv[1:] if argv is None else argv)
     try:
         args, extra = parser.parse_known_args(argv)
         if extra:

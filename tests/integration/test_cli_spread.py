@@ -110,7 +110,7 @@ def test_spread_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     code, out, _ = call(capsys, "run", plain, "-n", "1000", "--seed", "1")
     assert code == 0 and "Spread over" not in out
     code, out, _ = call(capsys, "run", plain, "-n", "1000", "--seed", "1", "--spread")
-    assert code == 0 and "none (no between/beta numbers)" in out
+    assert code == 0 and "none (no probability is written as between or beta" in out
     code, out, _ = call(capsys, "run", "--help")
     assert "--spread" in out and "--spread 0" in out
 

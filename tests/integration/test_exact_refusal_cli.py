@@ -192,7 +192,9 @@ def test_refusals_name_the_version_and_the_side_refused(
                    "  q: {outcome: true, resolved: 2025-06-01, source: s}\n", encoding="utf-8")
     for order in ([old, new], [new, old]):
         code, _, err = call(capsys, "score", *order, "-r", res, "--method", "exact")
-        assert code == 2 and err.startswith(f"{old}: exact inference compares a driver"), err
+        assert code == 2 and err.startswith(f"{old}: question 'q': exact inference compares "
+                                            "a driver"), err
     code, _, err = call(capsys, "diff", new, old, "-q", "q", "--method", "exact")
-    assert code == 2 and err.startswith(f"{old}: exact inference compares a driver"), err
+    assert code == 2 and err.startswith(f"{old}: question 'q': exact inference compares a "
+                                        "driver"), err
     assert "(Monte Carlo)" not in err and "needs Monte Carlo (here:" in err

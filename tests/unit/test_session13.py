@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import pactsim
-from pactsim.errors import ModelTooWideError
+from pactsim.errors import ConditionError, ModelTooWideError, ScenarioError
 from pactsim.inference import datedfactors as dfx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -328,3 +328,84 @@ questions:
         want = float(pactsim.exact(sc.with_changes({"m.delay": scaled})).prob("m_early").value)
         assert q == pytest.approx(want, abs=1e-12)
     assert row.q_low > row.q_high  # shorter delays: likelier by Apr 15
+
+
+# --- no follow-on errors from one mistake --------------------------------------------------
+
+def test_names_of_a_misspelt_section_are_not_reported_again() -> None:
+    text = """
+pactsim: 2
+id: x
+as_of: 2025-01-01
+horizon: 2025-12-31
+signing: {by: {2025-12-31: 0.5}}
+pilars:
+  trade:
+    p: 0.9
+    clauses:
+      tariffs: {p: 0.5}
+events:
+  e: {p: 0.5, requires: [trade]}
+questions:
+  both: trade and tariffs
+  nope: trade and missing_one
+"""
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text)
+    messages = [p.message for p in err.value.problems]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("unknown section 'pilars'")
+    assert "did you mean 'pillars'?" in messages[0]
+    assert "the names it defines, trade, tariffs, are not reported" in messages[0]
+    assert messages[1].startswith("unknown name 'missing_one'")  # a real mistake stays
+
+
+@pytest.mark.parametrize("by", ["{2025-6-30: 0.45}", "[0.45, 0.7]"])
+def test_a_bad_by_is_not_also_a_hazard_ratio_without_a_date(by: str) -> None:
+    text = f"""
+pactsim: 2
+id: x
+as_of: 2025-01-01
+horizon: 2025-12-31
+events:
+  push: {{p: 0.5}}
+  talks:
+    by: {by}
+    hazard_ratio: {{push: 2}}
+"""
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text)
+    assert [p.field for p in err.value.problems] == [
+        "events.talks.by.2025-6-30" if "6-30" in by else "events.talks.by"]
+
+
+# --- news impossible by itself is named by itself, where validate and run agree -------------
+
+NEWS = """
+pactsim: 2
+id: news
+as_of: 2025-01-01
+horizon: 2025-12-31
+signing: {by: {2025-12-31: 0.8}}
+pillars:
+  trade: {p: 0.9}
+sources: {s: a report}
+observations:
+  - {date: 2025-03-01, source: s, evidence: not signing.date <= 2025-03-01}
+  - {date: 2025-03-01, source: s, evidence: trade and not signing}
+"""
+
+
+def test_news_impossible_alone_is_named_alone(tmp_path: Path) -> None:
+    """'trade and not signing' cannot hold (a pillar is in a signed text); the other entry
+    of that day shares the node signing with it and is not to blame."""
+    path = tmp_path / "news.yaml"
+    path.write_text(NEWS)
+    found = [f for f in pactsim.check(pactsim.load(path)) if f.rule == "impossible-news"]
+    assert len(found) == 1
+    assert (found[0].field, found[0].line) == ("observations[1].evidence", 12)
+    assert "evidence 'trade and not signing':" in found[0].message
+    assert "not signing.date <= 2025-03-01'" not in found[0].message
+    with pytest.raises(ConditionError) as err:
+        pactsim.simulate(pactsim.load(path), n=1000, seed=1)
+    assert "observations[1].evidence: evidence 'trade and not signing':" in str(err.value)

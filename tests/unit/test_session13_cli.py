@@ -183,6 +183,7 @@ def test_history_gives_each_reason_once_with_its_questions() -> None:
                    "c: exact inference cannot give the joint law of 'x' and 'y'")
     one = _why_refused(["a", "b"], {"a": "too wide", "b": "too wide"})
     assert one == "a, b: too wide"
+    assert _why_refused(["a"], {"a": "question 'a': no"}) == "a: no"
 
 
 def test_the_command_line_quotes_refusals_without_python_advice() -> None:
@@ -212,3 +213,33 @@ def test_python_m_pactsim_is_the_command() -> None:
     done = subprocess.run([sys.executable, "-m", "pactsim", "validate", str(FLAT)],
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0 and done.stdout.strip().endswith(": ok")
+
+
+def test_pool_says_how_each_file_was_answered(capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
+    head = ("pactsim: 2\nid: deal\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+            "  a: {by: {2025-12-31: 0.5}}\n  b: {by: {2025-12-31: 0.4}}\n")
+    # a milestone after two curve-timed events: exact inference refuses this file
+    (tmp_path / "alice.yaml").write_text(head + "  both: {after: {all: [a, b]}, delay: 5}\n")
+    (tmp_path / "bob.yaml").write_text(head)
+    code, out, err = call(capsys, "pool", tmp_path / "alice.yaml", tmp_path / "bob.yaml",
+                          "-n", "20000", "--seed", "3")
+    assert code == 0, err
+    assert ("numbers by alice Monte Carlo (20,000 draws, seed 3), bob exact inference"
+            in out.splitlines()[0])
+    code, out, err = call(capsys, "pool", tmp_path / "alice.yaml", tmp_path / "bob.yaml",
+                          "-n", "20000", "--seed", "3", "--format", "json")
+    got = {a["name"]: (a["method"], a["n"], a["seed"]) for a in json.loads(out)["pool"]["analysts"]}
+    assert got == {"alice": ("montecarlo", 20000, 3), "bob": ("exact", None, None)}
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["pool", str(FLAT), str(FLAT), "--weights", "-1,2"], "give numbers >= 0"),
+    (["run", str(FLAT), "-n", "-5"], "must be at least 1, not '-5'"),
+    (["run", str(FLAT), "--seed", "-1"], "seeds are whole numbers >= 0, not '-1'"),
+])
+def test_a_negative_number_reaches_its_option(capsys: pytest.CaptureFixture[str],
+                                              args: list[str], said: str) -> None:
+    """argparse read ``--weights -1,2`` as two options ("expected one argument")."""
+    code, _, err = call(capsys, *args)
+    assert code == 2 and said in err and "expected one argument" not in err

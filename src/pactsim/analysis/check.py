@@ -498,7 +498,13 @@ def _check_news(sc: Scenario, rep: _Report) -> dt.date | None:
     if found is None:
         return None
     day, err = found
-    rep.add("impossible-news", ("observations", first[day], "evidence"),
+    # at the latest entry to then that the refusal names (as run and report locate it),
+    # else at the day's first entry
+    head = str(err).split(":", 1)[0]
+    named = [i for i, o in enumerate(sc.observations)
+             if o.date <= day and repr(o.evidence) in head]
+    at = max(named, key=lambda i: (sc.observations[i].date, i)) if named else first[day]
+    rep.add("impossible-news", ("observations", at, "evidence"),
             f"the news to {day} cannot all hold in this scenario: {elided(str(err))} "
             "(one entry is wrong, or the model rules out what happened)")
     return day

@@ -241,9 +241,10 @@ def _why_refused(questions: Sequence[str], refused: Mapping[str, str]) -> str:
               "; the others may be exact when asked without them (questions=, or -q)")
     reasons: dict[str, list[str]] = {}
     for name, why in refused.items():  # one reason said once, whichever question it names
+        why = why.removeprefix(f"question '{name}': ")  # (named already)
         reasons.setdefault(why.replace(f"question '{name}'", "this question"), []).append(name)
     if len(reasons) == 1:
-        return f"{', '.join(names)}{others}: {refused[names[0]]}"
+        return f"{', '.join(names)}{others}: {next(iter(reasons))}"
     return f"{', '.join(names)}{others}: " + "; ".join(
         f"{', '.join(group)}: {why}" for why, group in reasons.items())
 

@@ -144,6 +144,9 @@ class PooledForecast:
         How the numbers were pooled.
     notes:
         One sentence per categorical node with shared rows: how they were pooled.
+    answered_by:
+        How each analyst's numbers were computed: ``"exact"``, or ``"montecarlo"``
+        (``n`` draws, ``seed``) where exact inference refused that file.
     """
 
     table: pd.DataFrame
@@ -154,6 +157,9 @@ class PooledForecast:
     extremize: float
     scenario: str
     notes: tuple[str, ...] = ()
+    answered_by: tuple[str, ...] = ()
+    n: int = 0
+    seed: int = 0
 
     def provenance(self, item: str) -> pd.DataFrame:
         """Who gave what for `item`: analyst, file, p, weight."""
@@ -264,8 +270,10 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     shown = {k: k.replace("=", " == ", 1) if "=" in k else k for k in keys}
     shared = [shown[k] for k in keys]
     cols: dict[str, list[float]] = {}
+    answered: list[str] = []
     for name, sc in zip(names, scs, strict=True):
-        cols[name] = _probs(sc, shared, n=n, seed=seed)
+        cols[name], by = _probs(sc, shared, n=n, seed=seed)
+        answered.append(by)
     table = pd.DataFrame(cols, index=pd.Index(shared, name="item"))
     pooled = {i: pool_probabilities(table.loc[i].to_numpy(dtype=float), weights=w,
                                     method=method, extremize=extremize) for i in shared}
@@ -317,7 +325,7 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     table["spread"] = table[names].max(axis=1) - table[names].min(axis=1)
     table["pooled_as"] = [how[i] for i in shared]
     return PooledForecast(table, tuple(names), tuple(w), tuple(files), method, float(extremize),
-                          scs[0].id, tuple(notes))
+                          scs[0].id, tuple(notes), tuple(answered), n, seed)
 
 
 def _same_files(files: Sequence[str]) -> None:
@@ -463,10 +471,13 @@ def _pool_distribution(p: np.ndarray, w: np.ndarray, *, method: PoolMethod,
     return np.asarray(q / q.sum(), dtype=float)
 
 
-def _probs(sc: Scenario, names: Sequence[str], *, n: int, seed: int) -> list[float]:
+def _probs(sc: Scenario, names: Sequence[str], *, n: int, seed: int
+           ) -> tuple[list[float], str]:
+    """P(each of ``names``) in ``sc``, and how: ``"exact"``, or ``"montecarlo"`` where
+    exact inference refuses the file or one of the items."""
     try:
         ex = exact(sc)
-        return [float(ex.prob(x)) for x in names]
+        return [float(ex.prob(x)) for x in names], "exact"
     except (ExactUnsupportedError, ModelTooWideError):
         res = simulate(sc, n=n, seed=seed, progress=False)
-        return [float(res.prob(x)) for x in names]
+        return [float(res.prob(x)) for x in names], "montecarlo"

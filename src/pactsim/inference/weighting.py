@@ -395,6 +395,12 @@ def _check_possible(model: CompiledModel, plan: EvidencePlan,
         ", of ".join(names[:-1]) + " and of " + names[-1]
     texts = {t for j in nodes for t in source[j]}
     finds = [t for t in (f.expr.strip() for f in plan.findings) if t in texts]
+    if 1 < len(dict.fromkeys(finds)) <= _NARROW:
+        # one of them impossible on its own ('x and not signing' where x requires the
+        # signing) is named alone, not with findings that share a node with it
+        for f in plan.findings:
+            if f.expr.strip() in texts:
+                plan_evidence(model, [f])  # raises what it says alone, if anything
     raise _refuse(f"what it says of {shown} cannot all hold together in this scenario "
                   "(probability 0 jointly, though each alone is possible)", finds)
 

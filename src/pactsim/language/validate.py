@@ -17,6 +17,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -513,6 +514,55 @@ def position(located: Located, path: Sequence[Key], *, key: bool = False) -> tup
     return (located.name, *located.locate(tuple(path), key=key))
 
 
+def _stray_names(data: Mapping[Any, Any], allowed_top: Sequence[str]) -> dict[str, str]:
+    """The names an unknown section defines (its keys, and its entries' ``clauses``), each
+    with the section: ``pilars:`` for ``pillars:`` defines names the file uses elsewhere,
+    and those uses are not more mistakes."""
+    out: dict[str, str] = {}
+    for k, v in data.items():
+        if k in allowed_top or k in ("extends", "set") or not isinstance(v, Mapping):
+            continue
+        for name, body in v.items():
+            if isinstance(name, str):
+                out.setdefault(name, str(k))
+            clauses = body.get("clauses") if isinstance(body, Mapping) else None
+            if isinstance(clauses, Mapping):
+                for cname in clauses:
+                    if isinstance(cname, str):
+                        out.setdefault(cname, str(k))
+            if len(out) > 10_000:  # (a bound: the file is wrong already)
+                return out
+    return out
+
+
+_UNKNOWN_NAME = re.compile(r"^unknown name '([^']+)'")
+
+
+def _without_strays(problems: list[Problem], strays: Mapping[str, str]) -> list[Problem]:
+    """``problems`` less "unknown name 'x'" where the file defines x in a section it
+    misspelt (reported once, at the section), and when any are left out, a word on the
+    section's own line."""
+    if not strays:
+        return problems
+    out: list[Problem] = []
+    left: dict[str, list[str]] = {}
+    for p in problems:
+        m = _UNKNOWN_NAME.match(p.message)
+        if m and m.group(1) in strays:
+            left.setdefault(strays[m.group(1)], []).append(m.group(1))
+            continue
+        out.append(p)
+    for i, p in enumerate(out):
+        sec = p.field
+        if sec in left and p.message.startswith("unknown section"):
+            names = list(dict.fromkeys(left[sec]))
+            shown_names = ", ".join(names[:5]) + (f" and {len(names) - 5} more"
+                                                  if len(names) > 5 else "")
+            out[i] = replace(p, message=p.message + f" (the uses of the names it defines, "
+                             f"{shown_names}, are not reported: fix the section first)")
+    return out
+
+
 def validate(located: Located, source_text: str = "") -> Scenario:
     """Validate positioned data into a :class:`Scenario`, or raise every problem."""
     c = _Checker(located, source_text.splitlines())
@@ -714,7 +764,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         _check_v1_questions(c, nodes, q_exprs)
 
     if c.problems:
-        raise ScenarioError(c.problems)
+        raise ScenarioError(_without_strays(c.problems, _stray_names(data, allowed_top)))
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:  # pragma: no cover - per-node checks should catch all
@@ -1292,7 +1342,8 @@ def _check_timing(
 
     hr = spec.hazard_ratio
     delay = spec.delay if isinstance(spec, Node) else None
-    if hr and timing is None and kind == "event":
+    if hr and timing is None and kind == "event" and not written & {"by", "after"}:
+        # (a by or after written but refused is reported at its line: the event is dated)
         c.report((*path, "hazard_ratio"), "changes when a dated node happens, but this event has "
                  "no date: give it a by curve or after + delay, or use odds to change its "
                  "chance", key=True, value="hazard_ratio")

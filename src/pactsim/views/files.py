@@ -122,9 +122,9 @@ def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
     if _descriptor(name):
         # /dev/stdout leads to whatever file the shell opened (for appending, perhaps):
         # an atomic write would replace that file, not write to the stream
-        raise _refused(name, "is an open stream of this process (standard output or error, "
-                             "/dev/fd/N): leave out the output option to write to standard "
-                             "output, and redirect it (> FILE) if you want a file")
+        raise _refused(name, "is an open stream of this process (standard input, output or "
+                             "error, /dev/fd/N): leave out the output option to write to "
+                             "standard output, and redirect it (> FILE) if you want a file")
     real = os.path.realpath(name)  # symlinks are written through, to their target
     try:
         st: os.stat_result | None = os.stat(real)

@@ -239,8 +239,9 @@ def _attributes_section(res: ResultsLike) -> str:
         return ""
     out = ["<h2>Numeric attributes</h2>", _d.attributes_table(res),
            "<p>Numbers of the text (format 3 <code>attributes</code>). Each has no value "
-           "where its gate is closed (not signed, say); the mean, quantiles and charts are "
-           "over the outcomes where it has one, the share without one is given. Shaded: the "
+           "where its gate is closed (not signed, say); the mean and quantiles are over the "
+           "outcomes where it has one, while the bars are shares of all outcomes, so they add "
+           "up to the share with a value (the share without one is given). Shaded: the "
            "80% interval (10% to 90%); dashed: the median; triangle: the mean.</p>"]
     for a in names:
         if summary(a).missing >= 1:

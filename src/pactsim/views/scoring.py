@@ -309,18 +309,35 @@ def format_pool(pooled: PooledForecast) -> str:
     rows = [[str(i), _num(r["pooled"]), *(_num(r[a]) for a in pooled.analysts),
              _num(r["spread"])] for i, r in pooled.table.iterrows()]
     notes = "".join(f"Note: {printable(x)}\n" for x in pooled.notes)
-    return (f"{pooled.scenario}: pooled by {how}{ext}; weights {weights}\n"
+    by = list(pooled.answered_by)
+    answered = ""
+    if by:
+        mc = f"Monte Carlo ({pooled.n:,} draws, seed {pooled.seed})"
+        if len(set(by)) == 1:
+            answered = "; each file's numbers by " + ("exact inference" if by[0] == "exact"
+                                                       else mc)
+        else:
+            answered = "; numbers by " + ", ".join(
+                f"{a} {'exact inference' if b == 'exact' else mc}"
+                for a, b in zip(names, by, strict=True))
+    return (f"{pooled.scenario}: pooled by {how}{ext}; weights {weights}{answered}\n"
             + _table(["item", "pooled", *names, "spread"], rows) + "\n" + notes)
 
 
 def pool_to_json(pooled: PooledForecast) -> str:
-    """``{"pool": {method, extremize, analysts: [{name, file, weight}], notes}, "items":
+    """``{"pool": {method, extremize, analysts: [{name, file, weight, method, n, seed}],
+    notes}, "items":
     [{item, pooled, spread, pooled_as, analysts: {name: p}}]}``."""
     data = {
         "pool": {"scenario": pooled.scenario, "method": pooled.method,
                  "extremize": pooled.extremize, "pactsim": __version__,
-                 "analysts": [{"name": a, "file": f, "weight": w} for a, f, w in zip(
-                     pooled.analysts, pooled.files, pooled.weights, strict=True)],
+                 "analysts": [{"name": a, "file": f, "weight": w, "method": b,
+                               "n": pooled.n if b == "montecarlo" else None,
+                               "seed": pooled.seed if b == "montecarlo" else None}
+                              for a, f, w, b in zip(
+                                  pooled.analysts, pooled.files, pooled.weights,
+                                  pooled.answered_by or ("exact",) * len(pooled.analysts),
+                                  strict=True)],
                  "notes": list(pooled.notes)},
         "items": [{"item": str(i), "pooled": _plain(r["pooled"]), "spread": _plain(r["spread"]),
                    "pooled_as": str(r["pooled_as"]),
@@ -337,8 +354,9 @@ def pool_to_table(pooled: PooledForecast) -> pd.DataFrame:
         rows.append({"item": i, "source": "pooled", "p": r["pooled"], "weight": None,
                      "file": None, "method": pooled.method, "extremize": pooled.extremize,
                      "pooled_as": r["pooled_as"]})
-        for a, f, w in zip(pooled.analysts, pooled.files, pooled.weights, strict=True):
+        by = pooled.answered_by or ("exact",) * len(pooled.analysts)
+        for a, f, w, b in zip(pooled.analysts, pooled.files, pooled.weights, by, strict=True):
             rows.append({"item": i, "source": a, "p": r[a], "weight": w, "file": f,
                          "method": pooled.method, "extremize": pooled.extremize,
-                         "pooled_as": r["pooled_as"]})
+                         "pooled_as": r["pooled_as"], "answered_by": b})
     return pd.DataFrame(rows)
