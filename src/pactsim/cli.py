@@ -43,8 +43,8 @@ exit status:
   2    nothing was done: an invalid scenario or argument, or an output the
        command refuses (a missing folder, a folder, a device, FIFO or socket,
        the input scenario, a read-only file or folder, a scenario or
-       resolution file or any .yaml, .py or .ipynb file), all checked before
-       simulating
+       resolution file, any .yaml, .yml, .py or .ipynb name), all checked
+       before simulating
   3    the work failed: the output could not be written (disk full, I/O error,
        standard output closed or full), a worker process died, out of memory
   4    a bug in pactsim: the traceback is printed; please report it
@@ -54,9 +54,10 @@ exit status:
 An output file is written whole or not at all: after any failure or signal an
 existing file is as it was and no temporary file is left. --out never replaces
 the input scenario, a file a person wrote (a scenario, variant or resolution
-file, .yaml, .py, .ipynb) or anything but a regular file; a symlink is written
-through to its target, and an existing file keeps its permissions. Without
---format, -o FILE.json writes JSON and -o FILE.csv CSV."""
+file; it writes no .yaml, .yml, .py or .ipynb name at all) or anything but a
+regular file; a symlink is written through to its target, and an existing file
+keeps its permissions. Without --format, -o FILE.json writes JSON and -o
+FILE.csv CSV."""
 
 _FALLBACK_DEFAULT_N = 100_000
 _FALLBACK_MAX_N = 10**15
@@ -133,6 +134,11 @@ def _format_from_name(args: argparse.Namespace) -> None:
             raise ArgumentError(
                 f"-o {printable(out)}: a report is an HTML page, not {suffix[1:].upper()}; "
                 "name the file .html (for a PDF, open the page in a browser and print it)")
+        if args.command == "schema" and suffix != ".json" and suffix in (*_NOT_HTML, ".html",
+                                                                        ".htm"):
+            raise ArgumentError(
+                f"-o {printable(out)}: a schema is JSON, not {suffix[1:].upper()}; name the "
+                "file .json")
         return
     wanted = _BY_SUFFIX.get(suffix)
     if getattr(args, "_format_given", None) is not None or wanted is None:
@@ -615,13 +621,27 @@ def _cmd_report(args: argparse.Namespace) -> int:
         from pactsim.analysis.diff import diff
 
         # the question of the page, when one is asked, is the one the changes explain
+        # (when A can ask it too; else the one that changes most, as without -q)
         asked = None if args.question is None or args.question.strip().endswith(".median") \
-            else args.question
+            or not _askable(base, args.question) else args.question
         compare = _with_sources(diff(base, sc, asked, n=_n(args), seed=res.info.seed),
                                 args.compare, args.file)
     _deliver(report_html(res, source=str(args.file), top=args.top, resolutions=resolutions,
                          compare=compare, question=args.question), out, inputs)
     return 0
+
+
+def _askable(sc: Any, question: str) -> bool:
+    """Whether ``question`` is a true/false expression of scenario ``sc``."""
+    from pactsim.errors import ScenarioError
+    from pactsim.language.expr import compile_condition
+    from pactsim.language.resolutions import scenario_scope
+
+    try:
+        compile_condition(question, scenario_scope(sc), what="--question", horizon=sc.horizon)
+    except ScenarioError:
+        return False
+    return True
 
 
 def _check_evidence(sc: Any, args: argparse.Namespace) -> None:

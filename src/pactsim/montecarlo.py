@@ -22,6 +22,7 @@ import sys
 import time
 import warnings
 import weakref
+from collections import deque
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -351,7 +352,7 @@ def simulate(
     scales: list[tuple[int, float]] = []  # under evidence: (draws, log scale) of each block
     reached: bool | None = None if target is None else False
     run = _execute(model, entropy, spawn_key, n, config, groups, executor,
-                   _show_progress(progress, n), plan)
+                   _show_progress(progress, n), plan, paced=target is None)
     finished = False
     try:
         for parts, dr, an in run:
@@ -575,13 +576,14 @@ class _Pace:
         left = spent * (self.n - k) / k
         if left > LONG_RUN_SECONDS and self.note is not None:
             self.note(f"n = {self.n:,} draws will take {_duration(left)} more at the pace "
-                          f"so far ({k:,} in {spent:.0f} s); Ctrl-C stops the run, and a "
-                          "smaller -n or --target-se ends sooner")
+                          f"so far ({k:,} in {spent:.0f} s); Ctrl-C stops it, and a smaller -n "
+                          "ends sooner")
 
 
 def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,
              config: RunConfig, groups: dict[str, tuple[str, ...]], executor: Executor | None,
-             show: bool, plan: EvidencePlan | None = None) -> Generator[Chunk, None, None]:
+             show: bool, plan: EvidencePlan | None = None, paced: bool = True
+             ) -> Generator[Chunk, None, None]:
     """Each chunk's result, in chunk order; at most ``config.window`` in flight.
 
     On an executor the progress bar advances as each chunk completes, in any
@@ -595,7 +597,8 @@ def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: 
     chunks = _chunks(n_blocks(n), config.blocks_per_chunk)
     keep = config.keep_draws
     extra: tuple[EvidencePlan, ...] = () if plan is None else (plan,)
-    pace = _Pace(n) if bar is None else None
+    # (a run to a target standard error stops at a time no pace foretells: no note)
+    pace = _Pace(n) if bar is None and paced else None
     try:
         if executor is None:
             for s, e in chunks:
@@ -605,11 +608,20 @@ def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: 
                 elif pace is not None:
                     pace.done(min(e * BLOCK, n))
             return
-        tasks = (((model, entropy, spawn_key, n, s, e, keep, groups, *extra),
-                  min(e * BLOCK, n) - s * BLOCK,
-                  f"chunk of blocks {s}–{e - 1} (draws {s * BLOCK:,}–{min(e * BLOCK, n) - 1:,})")
-                 for s, e in chunks)
-        yield from ordered_results(executor, _run_chunk, tasks, config.window, bar)
+        ends: deque[int] = deque()  # the last draw of each chunk given out, in order
+
+        def tasks() -> Iterator[tuple[tuple[Any, ...], int, str]]:
+            for s, e in chunks:
+                ends.append(min(e * BLOCK, n))
+                yield ((model, entropy, spawn_key, n, s, e, keep, groups, *extra),
+                       min(e * BLOCK, n) - s * BLOCK,
+                       f"chunk of blocks {s}–{e - 1} (draws {s * BLOCK:,}–"
+                       f"{min(e * BLOCK, n) - 1:,})")
+
+        for result in ordered_results(executor, _run_chunk, tasks(), config.window, bar):
+            yield result
+            if pace is not None and ends:
+                pace.done(ends.popleft())
     finally:
         if bar is not None:
             bar.close()

@@ -243,3 +243,54 @@ def test_a_negative_number_reaches_its_option(capsys: pytest.CaptureFixture[str]
     """argparse read ``--weights -1,2`` as two options ("expected one argument")."""
     code, _, err = call(capsys, *args)
     assert code == 2 and said in err and "expected one argument" not in err
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("bom.txt", "\ufeffpactsim: 2\nid: x\n"),
+    ("quoted.txt", '"pactsim": 2\nid: x\n'),
+    ("as.json", '{"pactsim": 2, "id": "x"}\n'),
+    ("res.txt", "'resolutions': 1\nscenario: x\n"),
+])
+def test_out_knows_a_scenario_however_it_is_written(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, text: str) -> None:
+    target = tmp_path / name
+    target.write_text(text, encoding="utf-8")
+    code, _, err = call(capsys, "run", FLAT, "-n", "500", "-o", target)
+    assert code == 2 and "never writes over one" in err
+    assert target.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("name", ["out.yaml", "out.YML", "notes.py", "a.ipynb"])
+def test_out_never_names_a_file_of_a_person(capsys: pytest.CaptureFixture[str],
+                                            tmp_path: Path, name: str) -> None:
+    """Written once, a .yaml output would be refused the next time as a person's file."""
+    code, _, err = call(capsys, "run", FLAT, "-n", "500", "-o", tmp_path / name)
+    assert code == 2 and "which pactsim never writes" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_run_to_a_target_says_nothing_of_its_pace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cap n is not what a run to --target-se draws: no estimate from it."""
+    from pactsim import _progress
+    from pactsim import montecarlo as mc
+
+    ticks = iter(range(0, 10**6, 10))
+    monkeypatch.setattr(mc, "_clock", lambda: float(next(ticks)))
+    said: list[str] = []
+    monkeypatch.setattr(_progress, "long_run_note", said.append)
+    pactsim.simulate(pactsim.load(FLAT), n=3_000_000, seed=1, keep_draws=False,
+                     progress=False, target_se=0.05)
+    assert said == []
+
+
+def test_report_compare_with_a_question_only_the_new_file_has(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """-q chooses the question of 'What changed' only when A can ask it too."""
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(FLAT.read_text())
+    b.write_text(FLAT.read_text().replace("questions:\n", "questions:\n  qb: a and b\n", 1))
+    page = tmp_path / "r.html"
+    code, _, err = call(capsys, "report", b, "--compare", a, "-q", "qb", "-n", "2000",
+                        "-o", page)
+    assert code == 0, err
+    assert "What changed from A" in page.read_text()

@@ -196,8 +196,10 @@ def _names_question(method: _F) -> _F:
             return method(self, expr, *args, **kwargs)
         except (ModelTooWideError, ExactUnsupportedError) as err:
             name = expr.strip() if isinstance(expr, str) else None
+            given = kwargs.get("given", args[0] if args else None)
             text = str(err)
-            if name in self.scenario.questions and f"question '{name}'" not in text:
+            if given is None and name in self.scenario.questions and \
+                    f"question '{name}'" not in text:  # (with a given, either may be to blame)
                 named = text.replace("of this expression", f"of question '{name}'", 1)
                 err.args = (named if named != text else f"question '{name}': {text}",
                             *err.args[1:])

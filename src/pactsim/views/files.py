@@ -159,6 +159,9 @@ def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
                                      "elsewhere")
             raise _refused(name, "the file is read-only; make it writable or choose "
                                  "another output file")
+    never = None if st is not None else _never_named(name)  # (an existing one: said above)
+    if never:
+        raise _refused(name, never)
     folder = os.path.dirname(real)
     if not os.path.isdir(folder):
         shown = os.path.dirname(name) if not os.path.isdir(os.path.dirname(name) or ".") \
@@ -171,9 +174,12 @@ def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
 #: Extensions of files no pactsim command writes (its outputs are text, JSON, CSV, HTML).
 _NEVER_WRITTEN = {".yaml": "a YAML file", ".yml": "a YAML file", ".py": "a Python file",
                   ".ipynb": "a notebook"}  # (a person's: pactsim writes none of these)
-#: A top-level line only pactsim's own YAML files have: the format version.
-_OWN_KEY = re.compile(rb"^(pactsim|resolutions)[ \t]*:[ \t]*([\"']?)[0-9]+\2[ \t]*(#[^\n]*)?\r?$",
-                      re.M)
+#: A top-level line only pactsim's own YAML files have: the format version (the key
+#: quoted or not).
+_OWN_KEY = re.compile(rb"^([\"']?)(pactsim|resolutions)\1[ \t]*:[ \t]*([\"']?)[0-9]+\3[ \t]*"
+                      rb"(#[^\n]*)?\r?$", re.M)
+#: The same in a scenario written as JSON (YAML reads it too): ``{"pactsim": 2, ...``.
+_OWN_JSON_KEY = re.compile(rb'"(pactsim|resolutions)"\s*:\s*[0-9]+\s*[,}]')
 
 
 def _written_by_hand(real: str) -> str | None:
@@ -186,14 +192,29 @@ def _written_by_hand(real: str) -> str | None:
             head = f.read(65536)
     except OSError:
         head = b""
+    head = head.removeprefix(b"\xef\xbb\xbf")  # (a byte-order mark before the first key)
     found = _OWN_KEY.search(head)
+    if found is None and head.lstrip().startswith(b"{"):
+        found = _OWN_JSON_KEY.search(head)
     if found:
-        what = "a resolution file" if found.group(1) == b"resolutions" else \
-            "a scenario file"
+        key = found.group(2) if found.re is _OWN_KEY else found.group(1)
+        what = "a resolution file" if key == b"resolutions" else "a scenario file"
         line = head.count(b"\n", 0, found.start()) + 1
-        return f"is {what} (line {line}: {found.group().decode(errors='replace').strip()})"
+        return (f"is {what} (line {line}: "
+                f"{found.group().decode(errors='replace').strip().rstrip(',}').strip()})")
     if ext in _NEVER_WRITTEN:
         return f"is {_NEVER_WRITTEN[ext]}"
+    return None
+
+
+def _never_named(name: str) -> str | None:
+    """Why pactsim writes no file of this name, whether it exists or not: its outputs
+    are text, JSON, CSV and HTML, and a .yaml, .py or .ipynb name is a person's file
+    (written once, it would be refused the next time)."""
+    ext = os.path.splitext(name)[1].lower()
+    if ext in _NEVER_WRITTEN:
+        return (f"is the name of {_NEVER_WRITTEN[ext]}, which pactsim never writes (its "
+                "outputs are text, JSON, CSV and HTML): choose another name")
     return None
 
 
