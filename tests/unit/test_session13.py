@@ -419,3 +419,19 @@ def test_news_impossible_alone_is_named_alone(tmp_path: Path) -> None:
     with pytest.raises(ConditionError) as err:
         pactsim.simulate(pactsim.load(path), n=1000, seed=1)
     assert "observations[1].evidence: evidence 'trade and not signing':" in str(err.value)
+
+
+def test_every_mistake_of_set_is_reported_at_once(tmp_path: Path) -> None:
+    """An unknown set: path stopped the check of the entries that did apply."""
+    base = tmp_path / "base.yaml"
+    base.write_text("pactsim: 2\nid: base\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                    "drivers:\n  mood: {dist: normal, mean: 0, sd: 1}\n"
+                    "events:\n  talks: {p: 0.5}\n")
+    variant = tmp_path / "variant.yaml"
+    variant.write_text("pactsim: 2\nextends: base.yaml\nid: variant\nset:\n"
+                       "  tallks.p: 0.5\n  mood.sd: -1\n  talks.p: 1.5\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.load(variant)
+    lines = sorted(p.line for p in err.value.problems if p.line is not None)
+    assert lines == [5, 6, 7], [p.message for p in err.value.problems]
+    assert "did you mean 'talks'" in str(err.value)

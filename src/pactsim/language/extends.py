@@ -374,21 +374,36 @@ def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
             problems.append(_problem(loc, ("set", key), f"the key {shown(key)} must be a "
                                      "dotted path (text), such as military.p or "
                                      "signing.by.2024-12-31", key=True, value=key))
-    data, targets = apply_paths(
-        sc, {k: v for k, v in changes.items() if isinstance(k, str)},
-        lambda key, err: problems.append(_problem(loc, ("set", key), str(err), key=True,
-                                                  value=key)))
+    failed: set[str] = set()
+
+    def fail(key: str, err: Exception) -> None:
+        failed.add(key)
+        problems.append(_problem(loc, ("set", key), str(err), key=True, value=key))
+
+    data, targets = apply_paths(sc, {k: v for k, v in changes.items() if isinstance(k, str)},
+                                fail)
+
+    def finish(done: Sequence[tuple[str, tuple[Any, ...], Any]]) -> Scenario:
+        _sort_dates(data)
+        for key, path, _value in done:
+            tree.graft(path, loc, ("set", key))
+            if ("set", key) in loc.key_positions:
+                tree.keys[path] = (loc.name, *loc.key_positions[("set", key)])
+        try:
+            return validate(tree.located(data, loc.name, texts), f.text)
+        except ScenarioError as err:
+            raise ScenarioError([_blame(loc, p, done) for p in err.problems]) from None
+
     if problems:
+        # the entries that did apply are checked too: every mistake of set: at once
+        done = [t for t in targets if t[0] not in failed]
+        if done:
+            try:
+                finish(done)
+            except ScenarioError as err:
+                problems += err.problems
         raise ScenarioError(problems)
-    _sort_dates(data)
-    for key, path, _value in targets:
-        tree.graft(path, loc, ("set", key))
-        if ("set", key) in loc.key_positions:
-            tree.keys[path] = (loc.name, *loc.key_positions[("set", key)])
-    try:
-        return validate(tree.located(data, loc.name, texts), f.text)
-    except ScenarioError as err:
-        raise ScenarioError([_blame(loc, p, targets) for p in err.problems]) from None
+    return finish(targets)
 
 
 def _blame(loc: Located, problem: Problem,
