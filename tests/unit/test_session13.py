@@ -435,3 +435,31 @@ def test_every_mistake_of_set_is_reported_at_once(tmp_path: Path) -> None:
     lines = sorted(p.line for p in err.value.problems if p.line is not None)
     assert lines == [5, 6, 7], [p.message for p in err.value.problems]
     assert "did you mean 'talks'" in str(err.value)
+
+
+# --- check flags a factor no one means ------------------------------------------------------
+
+@pytest.mark.parametrize(("key", "value", "found"), [
+    ("hazard_ratio", "1e300", True), ("hazard_ratio", "0.0001", True),
+    ("odds", "2000", True), ("odds", "1000", False), ("odds", "0.001", False),
+    ("hazard_ratio", "2.5", False),
+])
+def test_check_flags_an_extreme_factor(key: str, value: str, found: bool) -> None:
+    sc = pactsim.loads(f"""
+pactsim: 2
+id: x
+as_of: 2025-01-01
+horizon: 2025-12-31
+drivers:
+  push: {{dist: normal, mean: 0, sd: 1}}
+events:
+  crisis: {{p: 0.3}}
+  talks:
+    {"by: {2025-12-31: 0.5}" if key == "hazard_ratio" else "p: 0.5"}
+    {key}: {{push: {value}, crisis: 1.5}}
+""")
+    hits = [f for f in pactsim.check(sc) if f.rule == "extreme-factor"]
+    assert bool(hits) == found
+    if found:
+        assert hits[0].field == f"events.talks.{key}.push"
+        assert "per standard deviation on push" in hits[0].message

@@ -42,7 +42,14 @@ Rules
 ``impossible-news``   the observations learnt by a day cannot all hold in the scenario
                       (P = 0: ``signing.date <= 2025-01-15``, then ``signing.date >
                       2025-02-01``), so no forecast can be made from the file (``run``
-                      refuses it); located at the first entry of that day
+                      refuses it); located at the latest entry the refusal names
+                      (an entry impossible by itself is named alone), else at the first
+                      entry of that day
+``extreme-factor``    an ``odds`` or ``hazard_ratio`` factor above 1000 or below 1/1000
+                      (for a driver, per standard deviation): it makes the chance 0 or 1,
+                      or the date the first or no day, wherever its parent is true or the
+                      driver a little above its mean, which is rarely meant (a typo:
+                      ``1e300``, ``1000`` for ``1.000``); located at the factor
 ``exact-skipped``     exact inference cannot answer (the model or a question is too
                       wide, or a question compares a driver with another driver), so
                       the rules above that need it were not checked there
@@ -662,6 +669,34 @@ def _settled_at_start(sc: Scenario, text: str) -> bool:
         isinstance(e, _expr.DaysBetween) for e in nodes)
 
 
+#: Factors beyond this (or below its inverse) are ``extreme-factor`` findings.
+EXTREME_FACTOR = 1000.0
+
+
+def _check_factors(sc: Scenario, rep: _Report) -> None:
+    """``extreme-factor``: an odds or hazard-ratio factor beyond 1000 or 1/1000."""
+    for view in sc.iter_nodes():
+        for field in ("odds", "hazard_ratio"):
+            factors = getattr(view.spec, field, None)
+            if not isinstance(factors, dict):
+                continue
+            for parent, f in factors.items():
+                try:
+                    v = float(f)
+                except (TypeError, ValueError):
+                    continue
+                if not EXTREME_FACTOR ** -1 <= v <= EXTREME_FACTOR:
+                    per = " per standard deviation" if parent in sc.drivers else ""
+                    what = ("odds" if field == "odds" else "hazard ratio")
+                    rep.add("extreme-factor", (*view.path, field, parent),
+                            f"a {what} of {v:g}{per} on {parent}: beyond "
+                            f"{EXTREME_FACTOR:g}× either way it makes '{view.name}' "
+                            + ("all but certain or impossible" if field == "odds" else
+                               "happen at once or all but never")
+                            + " wherever it applies; check for a typo (1.000 written "
+                            "1000?), or state the effect with a table instead")
+
+
 def _check_look_ahead(sc: Scenario, rep: _Report) -> None:
     """``look-ahead``: a dated node's timing that reads a dated node which can happen
     after it (see the module's rules)."""
@@ -811,5 +846,6 @@ def check(scenario: Scenario) -> list[Finding]:
     _check_attributes(sc, ex, used, rep)
     _check_open_past(sc, rep, _check_news(sc, rep) if sc.observations else None)
     _check_look_ahead(sc, rep)
+    _check_factors(sc, rep)
     return sorted(rep.findings, key=lambda f: (f.line or 0, f.column or 0, f.rule))
 

@@ -7,4 +7,5 @@ __all__ = ["RULES"]
 
 RULES = ("never-true", "always-true", "unreachable-row", "constant-question", "unused-driver",
          "unused-source", "never-in-time", "exact-skipped", "never-outcome", "unused-attribute",
-         "constant-comparison", "never-value", "open-past", "look-ahead", "impossible-news")
+         "constant-comparison", "never-value", "open-past", "look-ahead", "impossible-news",
+         "extreme-factor")
