@@ -109,7 +109,7 @@ def _stdout(text: str) -> None:
 
 
 #: What a file name's extension says its content is, for ``-o`` without ``--format``.
-_BY_SUFFIX = {".json": "json", ".csv": "csv", ".txt": "table", ".text": "table"}
+_BY_SUFFIX = {".json": "json", ".csv": "csv"}
 #: Extensions of files `pactsim report` does not write (it writes HTML).
 _NOT_HTML = (".pdf", ".png", ".svg", ".jpg", ".jpeg", ".json", ".csv", ".docx", ".doc",
              ".odt")
@@ -142,9 +142,7 @@ def _format_from_name(args: argparse.Namespace) -> None:
         return
     wanted = _BY_SUFFIX.get(suffix)
     if getattr(args, "_format_given", None) is not None or wanted is None:
-        return  # an explicit --format is kept, whatever the name
-    if wanted == "table":
-        return
+        return  # an explicit --format is kept, whatever the name (any other: the text)
     if wanted not in formats:
         shown = " or ".join(f"--format {f}" for f in formats)
         raise ArgumentError(
@@ -632,14 +630,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _askable(sc: Any, question: str) -> bool:
-    """Whether ``question`` is a true/false expression of scenario ``sc``."""
-    from pactsim.errors import ScenarioError
-    from pactsim.language.expr import compile_condition
-    from pactsim.language.resolutions import scenario_scope
+    """Whether scenario ``sc`` takes ``question`` (:func:`_check_question` refuses it not)."""
+    from pactsim.errors import ArgumentError, ScenarioError
 
     try:
-        compile_condition(question, scenario_scope(sc), what="--question", horizon=sc.horizon)
-    except ScenarioError:
+        _check_question(sc, question)
+    except (ArgumentError, ScenarioError):
         return False
     return True
 

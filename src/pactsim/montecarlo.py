@@ -541,7 +541,7 @@ def _chunks(total_blocks: int, per: int) -> Iterator[tuple[int, int]]:
 
 
 #: Seconds of a run left, estimated after its first :data:`LONG_RUN_AFTER`, above which
-#: :data:`long_run_note` is called.
+#: :data:`pactsim._progress.long_run_note` is called.
 LONG_RUN_SECONDS = 60.0
 LONG_RUN_AFTER = 2.0
 _clock = time.monotonic
@@ -576,8 +576,8 @@ class _Pace:
         left = spent * (self.n - k) / k
         if left > LONG_RUN_SECONDS and self.note is not None:
             self.note(f"n = {self.n:,} draws will take {_duration(left)} more at the pace "
-                          f"so far ({k:,} in {spent:.0f} s); Ctrl-C stops it, and a smaller -n "
-                          "ends sooner")
+                      f"so far ({k:,} in {spent:.0f} s); Ctrl-C stops it, and a smaller -n "
+                      "ends sooner")
 
 
 def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,

@@ -72,6 +72,7 @@ from pactsim.errors import (
     elided,
 )
 from pactsim.language import expr as _expr
+from pactsim.language.evidence import named_entry
 from pactsim.language.scenario import Node, Scenario, Signing, is_condition
 from pactsim.language.validate import dotted_path
 
@@ -507,10 +508,8 @@ def _check_news(sc: Scenario, rep: _Report) -> dt.date | None:
     day, err = found
     # at the latest entry to then that the refusal names (as run and report locate it),
     # else at the day's first entry
-    head = str(err).split(":", 1)[0]
-    named = [i for i, o in enumerate(sc.observations)
-             if o.date <= day and repr(o.evidence) in head]
-    at = max(named, key=lambda i: (sc.observations[i].date, i)) if named else first[day]
+    at = named_entry(sc, str(err), day)
+    at = first[day] if at is None else at
     rep.add("impossible-news", ("observations", at, "evidence"),
             f"the news to {day} cannot all hold in this scenario: {elided(str(err))} "
             "(one entry is wrong, or the model rules out what happened)")

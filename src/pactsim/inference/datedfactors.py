@@ -954,12 +954,11 @@ class Dated:
         c = lay.meet(a, b)
         da, db = a in days, b in days
         na, nb_ = (S if da else 2), (S if db else 2)
+        names = [self.model.dated[x] + (".date" if x in days else "") for x in (a, b)]
         least = max(S * S, 2 * na * nb_)  # the laws over two days; the joint law made here
         if self.net.max_table < least:  # before any of them is built
-            over = [f"{self.model.dated[x]}.date" for x in (a, b)]
-            if least > S * S:
-                over = [self.net.name(ri)] + [self.model.dated[x] + (".date" if x in days
-                                                                      else "") for x in (a, b)]
+            over = [self.net.name(ri), *names] if least > S * S else \
+                [f"{self.model.dated[x]}.date" for x in (a, b)]
             raise too_wide(least, over, self.net.max_table,
                            f"for the joint law of '{self.model.dated[a]}' "
                            f"and '{self.model.dated[b]}'")
@@ -968,7 +967,6 @@ class Dated:
         f = self.root_law(r)
         kvars = sorted({*La.vars, *Lb.vars, *Lc.vars} - {TAX, CAX})
         vars_ = sorted({*f.vars[:-1], *kvars})
-        names = [self.model.dated[x] + (".date" if x in days else "") for x in (a, b)]
 
         def check(entries: int, over: list[int], what: str) -> None:
             if entries > self.net.max_table:

@@ -57,8 +57,19 @@ from pactsim.language.dates import iso_date
 if TYPE_CHECKING:
     from pactsim.language.scenario import Scenario
 
-__all__ = ["MAX_FINDINGS", "Finding", "as_findings", "at_entry", "at_observation",
-           "evidence_for", "hard_text", "observation_date", "soft", "soft_findings"]
+__all__ = [
+    "MAX_FINDINGS",
+    "Finding",
+    "as_findings",
+    "at_entry",
+    "at_observation",
+    "evidence_for",
+    "hard_text",
+    "named_entry",
+    "observation_date",
+    "soft",
+    "soft_findings",
+]
 
 MAX_FINDINGS = 1_000  #: most findings accepted at once (observations included)
 
@@ -241,12 +252,19 @@ def at_observation(scenario: Scenario, err: ConditionError, observations: bool =
     if not observations:
         return err
     text = str(err)
+    i = named_entry(scenario, text)
+    return at_entry(scenario, i, text) or err if i is not None else err
+
+
+def named_entry(scenario: Scenario, text: str, upto: dt.date | None = None) -> int | None:
+    """The index of the latest of the file's ``observations:`` entries (dated on or
+    before ``upto``, if given) that the refusal ``text`` names in its ``evidence 'expr'``
+    head: with those before it, the one that made the news impossible (``run``,
+    ``check``'s impossible-news and history point at it); ``None`` when it names none."""
     head = text.split(":", 1)[0]
-    # the latest entry it names: with those before it, the one that made the news
-    # impossible (as check's impossible-news and history point at)
-    named = [i for i, o in enumerate(scenario.observations) if repr(o.evidence) in head]
-    named.sort(key=lambda i: (scenario.observations[i].date, i))
-    return at_entry(scenario, named[-1], text) or err if named else err
+    named = [i for i, o in enumerate(scenario.observations)
+             if (upto is None or o.date <= upto) and repr(o.evidence) in head]
+    return max(named, key=lambda i: (scenario.observations[i].date, i)) if named else None
 
 
 def at_entry(scenario: Scenario, i: int, text: str) -> ConditionError | None:

@@ -182,7 +182,6 @@ def weighted_factor(f: fx.Factor, v: int, lik: FloatArray) -> fx.Factor:
 MIN_CONDITION = 1e-280
 
 
-
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 

@@ -387,8 +387,7 @@ def timing_words(sc: Scenario, name: str) -> str:
                 _pspec(spec.p) if spec.p is not None else "")
         # the chance of ever happening is the p (or table) moved by the odds and gated:
         # a p of 0.2 with odds ally 20 is not "p 0.2 of ever happening"
-        odds = ("odds × " + ", ".join(f"{k} {v:g}" for k, v in spec.odds.items())
-                if spec.odds else "")
+        odds = _odds_words(spec.odds) if spec.odds else ""
         if ever or odds:
             said = f"p {ever} ({odds})" if ever and odds else f"p {ever}" if ever else odds
             out += f"; {said} of ever happening once its anchor has"
@@ -1275,10 +1274,15 @@ def levels_words(levels: Any) -> str:
 TABLE_ROWS_SHOWN = 8
 
 
+def _odds_words(odds: dict[str, float]) -> str:
+    """``odds × ally 20, mood 1.5``."""
+    return "odds × " + ", ".join(f"{k} {v:g}" for k, v in odds.items())
+
+
 def _notes(node: Node) -> str:
     notes = []
     if node.odds:
-        notes.append("odds × " + ", ".join(f"{k} {v:g}" for k, v in node.odds.items()))
+        notes.append(_odds_words(node.odds))
     if node.requires:
         notes.append("requires " + ", ".join(node.requires))
     if node.excludes:

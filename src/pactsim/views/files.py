@@ -15,8 +15,11 @@ written):
   same path, a symlink to it or a hard link to it;
 - an existing file no pactsim command writes, so one a person wrote: a pactsim
   scenario, variant or resolution file (a top-level ``pactsim: N`` or
-  ``resolutions: N`` line in its first 64 KiB, whatever its name), or a
-  ``.yaml``, ``.yml``, ``.py`` or ``.ipynb`` file;
+  ``resolutions: N`` line in its first 64 KiB, whatever its name, after a BOM,
+  quoted, or in JSON);
+- a ``.yaml``, ``.yml``, ``.py`` or ``.ipynb`` name, existing or not (pactsim
+  writes text, JSON, CSV and HTML; written once, such a file would be refused
+  the next time);
 - an existing file that is not writable;
 - a folder that does not exist.
 

@@ -324,6 +324,11 @@ def format_pool(pooled: PooledForecast) -> str:
             + _table(["item", "pooled", *names, "spread"], rows) + "\n" + notes)
 
 
+def _answered_by(pooled: PooledForecast) -> tuple[str, ...]:
+    """How each analyst's numbers were computed (``exact`` where not recorded)."""
+    return pooled.answered_by or ("exact",) * len(pooled.analysts)
+
+
 def pool_to_json(pooled: PooledForecast) -> str:
     """``{"pool": {method, extremize, analysts: [{name, file, weight, method, n, seed}],
     notes}, "items":
@@ -336,8 +341,7 @@ def pool_to_json(pooled: PooledForecast) -> str:
                                "seed": pooled.seed if b == "montecarlo" else None}
                               for a, f, w, b in zip(
                                   pooled.analysts, pooled.files, pooled.weights,
-                                  pooled.answered_by or ("exact",) * len(pooled.analysts),
-                                  strict=True)],
+                                  _answered_by(pooled), strict=True)],
                  "notes": list(pooled.notes)},
         "items": [{"item": str(i), "pooled": _plain(r["pooled"]), "spread": _plain(r["spread"]),
                    "pooled_as": str(r["pooled_as"]),
@@ -354,8 +358,8 @@ def pool_to_table(pooled: PooledForecast) -> pd.DataFrame:
         rows.append({"item": i, "source": "pooled", "p": r["pooled"], "weight": None,
                      "file": None, "method": pooled.method, "extremize": pooled.extremize,
                      "pooled_as": r["pooled_as"]})
-        by = pooled.answered_by or ("exact",) * len(pooled.analysts)
-        for a, f, w, b in zip(pooled.analysts, pooled.files, pooled.weights, by, strict=True):
+        for a, f, w, b in zip(pooled.analysts, pooled.files, pooled.weights,
+                              _answered_by(pooled), strict=True):
             rows.append({"item": i, "source": a, "p": r[a], "weight": w, "file": f,
                          "method": pooled.method, "extremize": pooled.extremize,
                          "pooled_as": r["pooled_as"], "answered_by": b})
