@@ -26,8 +26,9 @@ from scratch:
   k-th earliest anchor day and adds the first whole k with
   (1 - F_delay(k))**h < 1 - u (lognormal delays through
   :class:`statistics.NormalDist`, mu and sigma recomputed from the written
-  ``between`` or ``median``/``p90``), on or before the horizon; a condition
-  used as a parent is evaluated per draw like a question;
+  ``between`` or ``median``/``p90``), on or before the horizon; the signing
+  too, when written as a milestone (``after``); a condition used as a parent
+  is evaluated per draw like a question;
 * format 3: a categorical node (``levels``) reads its outcome probabilities
   ``{outcome: p}`` from ``levels`` (a dict) or from the leaf of ``table``
   picked by its ``given`` parents (keys true/false for a binary parent, the
@@ -588,7 +589,9 @@ class ReferenceSampler:
                 self._curve(name, spec)
             else:
                 self._binary(name, spec, "event", None)
-        if self.has_signing:
+        if self.has_signing and getattr(scenario.signing, "after", None) is not None:
+            self._milestone("signing", scenario.signing)  # format 2: signing after others
+        elif self.has_signing:
             self._curve("signing", scenario.signing)
         for pname, pillar in scenario.pillars.items():
             (self._categorical if pname in self.levels else self._binary)(

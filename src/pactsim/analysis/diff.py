@@ -250,7 +250,18 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _signing_timing(dump: Any) -> str:
+    """How a ``signing:`` section (as dumped) gives its date, in a few words."""
+    if dump.get("after") is not None:
+        return f"after {_shown(dump['after'])}, delay {_shown(dump['delay'])}"
+    if dump.get("table") is not None:
+        return "a table of curves"
+    return f"a curve ({_shown(dump.get('by'))})"
+
+
 def _describe(leaf: Leaf) -> str:
+    if leaf.path == ("signing",) and leaf.kind == "changed":  # a curve <-> a milestone
+        return f"signing: {_signing_timing(leaf.before)} -> {_signing_timing(leaf.after)}"
     if leaf.kind == "added":
         return f"{leaf.name}: added"
     if leaf.kind == "removed":
@@ -334,6 +345,13 @@ def edits_between(a: Scenario, b: Scenario) -> tuple[list[Edit], list[Edit]]:
     leaves: list[Leaf] = []
     a_dump, b_dump = a.model_dump(), b.model_dump()
     _leaves(a_dump, b_dump, (), leaves)
+    if a.signing is not None and b.signing is not None and \
+            a.signing.timing != b.signing.timing:
+        # a curve signing made a milestone (or back) is one edit: the two forms have
+        # different fields, so a field at a time is no scenario
+        leaves = [x for x in leaves if x.path[:1] != ("signing",)]
+        leaves.append(Leaf(("signing",), "changed", _written(a_dump["signing"]),
+                           _written(b_dump["signing"])))
     if a.attributes or b.attributes:
         leaves = _attribute_laws(leaves, a_dump, b_dump)
     leaves = _whole_values(leaves, a_dump, b_dump)
@@ -371,6 +389,11 @@ def edits_between(a: Scenario, b: Scenario) -> tuple[list[Edit], list[Edit]]:
 
 
 # -- applying edits ---------------------------------------------------------------------------
+def _written(dump: dict[str, Any]) -> dict[str, Any]:
+    """A node's dump without the fields left at their defaults (none, or empty)."""
+    return {k: v for k, v in dump.items() if v is not None and v != {} and v != []}
+
+
 def _get(data: Any, path: tuple[Any, ...]) -> Any:
     for k in path:
         data = data[k]

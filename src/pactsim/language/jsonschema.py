@@ -53,6 +53,18 @@ def json_schema() -> dict[str, Any]:
                        {"if": {"required": ["attributes"],
                                "properties": {"attributes": {"minProperties": 1}}},
                         "then": {"properties": {"pactsim": {"const": 3}}}}]
+    # signing is a curve (Signing), or (format 2) a milestone written as an event's
+    # (Node) with after: a curve also fits Node's fields, so the forms are told apart by
+    # `after`, not by oneOf
+    props["signing"] = {
+        "anyOf": [{"allOf": [{"$ref": "#/$defs/Signing"}, {"not": {"required": ["after"]}}]},
+                  {"allOf": [{"$ref": "#/$defs/Node"}, {"required": ["after"]}]},
+                  {"type": "null"}],
+        "default": None,
+        "description": "When the agreement is signed: cumulative P by date (by, or a table "
+                       "of curves), or (format 2) a milestone after other dated nodes "
+                       "(after + delay, with p, given/table, odds, requires, excludes and "
+                       "hazard_ratio as an event's)."}
     for section in ("drivers", "events", "pillars", "attributes", "questions"):
         props[section]["propertyNames"] = {"pattern": _NAME}
     for model in schema.get("$defs", {}).values():

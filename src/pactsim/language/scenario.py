@@ -13,7 +13,8 @@ kind        meaning
 ==========  ==============================================================
 driver      continuous latent factor (``normal`` or ``uniform``)
 event       binary context event outside the agreement text
-signing     the agreement is signed on or before the horizon; has a date
+signing     the agreement is signed on or before the horizon; has a date (a curve,
+            or, format 2, a milestone after other dated nodes)
 pillar      a pillar is in the text (implicitly requires ``signing``)
 clause      a clause is in the text (implicitly requires its pillar)
 attribute   a number of the agreement with a distribution (format 3; a leaf: questions
@@ -40,10 +41,12 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
     PlainValidator,
     PrivateAttr,
+    Tag,
     WithJsonSchema,
     field_validator,
 )
@@ -687,7 +690,8 @@ class Node(_Model):
 
     def curve_entries(self) -> list[tuple[tuple[bool, ...], dict[dt.date, float | Beta | Between]]]:
         """Rows of a table of curves as ``(parent values in given order, by curve)``,
-        in the order of :meth:`table_entries`; one row ``((), by)`` for a plain ``by``."""
+        in the order of :meth:`table_entries`; one row ``((), by)`` for a plain ``by``;
+        none for a node not timed by a curve."""
         return _curve_entries(self)
 
     def table_entries(self) -> list[tuple[tuple[bool, ...], float | Beta | Between]]:
@@ -732,6 +736,8 @@ def _curve_entries(spec: Node | Signing) -> list[tuple[tuple[bool, ...],
                                                         dict[dt.date, float | Beta | Between]]]:
     if spec.by is not None:
         return [((), dict(spec.by))]
+    if spec.timing != "curve":  # a milestone (its table, if any, holds chances, not curves)
+        return []
     return [(combo, curve_points(leaf)) for combo, leaf in _leaves(spec.given, spec.table)]
 
 
@@ -812,6 +818,23 @@ class Signing(_Model):
     def row_why(self, combo: tuple[bool, ...]) -> str | None:
         """The rationale ``why_table`` gives for one row of ``table`` (``None`` if none)."""
         return _row_why(self.why_table, combo)
+
+
+def signing_form(v: Any) -> str:
+    """Which model reads a ``signing:`` section: a milestone (``after:`` another dated
+    node, format 2) is a :class:`Node`; a curve (``by``, or a table of curves) is a
+    :class:`Signing`."""
+    if isinstance(v, Signing):
+        return "curve"
+    if isinstance(v, Node):
+        return "milestone"
+    return "milestone" if isinstance(v, Mapping) and v.get("after") is not None else "curve"
+
+
+#: The ``signing:`` section: its curve (:class:`Signing`), or (format 2) a milestone after
+#: other dated nodes, written as an event's (:class:`Node` with ``after`` + ``delay``).
+SigningSpec = Annotated[Annotated[Signing, Tag("curve")] | Annotated[Node, Tag("milestone")],
+                        Discriminator(signing_form)]
 
 
 def parent_entries(spec: object) -> list[str]:
@@ -949,10 +972,11 @@ class NodeView:
     @property
     def timing(self) -> Literal["curve", "milestone"] | None:
         """How the node is dated: ``"curve"`` (signing, or an event with a ``by``
-        curve), ``"milestone"`` (an event ``after`` others), ``None`` (not dated)."""
-        if self.kind == "signing":
+        curve), ``"milestone"`` (an event, or signing, ``after`` others), ``None``
+        (not dated)."""
+        if self.kind == "signing" and isinstance(self.spec, Signing):
             return "curve"
-        if self.kind == "event" and isinstance(self.spec, Node):
+        if self.kind in ("event", "signing") and isinstance(self.spec, Node):
             return self.spec.timing
         return None
 
@@ -996,7 +1020,7 @@ class Scenario(_Model):
     sources: dict[str, str] = Field(default_factory=dict)
     drivers: dict[str, Driver] = Field(default_factory=dict)
     events: dict[str, Node] = Field(default_factory=dict)
-    signing: Signing | None = None
+    signing: SigningSpec | None = None
     pillars: dict[str, Pillar] = Field(default_factory=dict)
     attributes: Annotated[dict[str, Attribute], Field(
         description="Format 3: numeric attributes of the agreement (a quantity with a "
@@ -1261,9 +1285,10 @@ class Scenario(_Model):
         last kept), and period ends in (as_of, horizon]: quarter ends when there
         are at most ``most`` of them, else year ends, else every k-th year end.
         """
-        signing: Any = self.signing  # Signing borrows Node.curve_entries
+        signing = self.signing  # a milestone signing has no points of its own
         by = sorted({d for _, curve in signing.curve_entries() for d in curve}
-                    if signing else [])  # a table of curves: every row's dates
+                    if signing is not None and signing.timing == "curve"
+                    else [])  # a table of curves: every row's dates
         if len(by) > most:
             step = len(by) / most
             by = sorted({by[int(i * step)] for i in range(most)} | {by[-1]})

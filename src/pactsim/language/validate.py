@@ -646,8 +646,15 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         path = ("events", name)
         declare(name, "event", path, c.model(path, Node, raw), raw)
     if "signing" in data and data["signing"] is not None:
-        s = c.model(("signing",), Signing, data["signing"])
-        declare("signing", "signing", ("signing",), s, data["signing"])
+        raw_signing = data["signing"]
+        if isinstance(raw_signing, Mapping) and raw_signing.get("levels") is not None:
+            c.report(("signing", "levels"), "signing is true or false, with a date: it has no "
+                     "outcomes; drop levels (put outcomes on a clause or an event)", key=True,
+                     value="levels")
+            # the rest is checked as if levels were not there (no follow-on problems)
+            raw_signing = {k: v for k, v in raw_signing.items() if k != "levels"}
+        s = c.model(("signing",), _signing_model(raw_signing), raw_signing)
+        declare("signing", "signing", ("signing",), s, raw_signing)
     for name, raw in section("pillars").items():
         path = ("pillars", name)
         clauses = raw.get("clauses") if isinstance(raw, Mapping) else None
@@ -1252,7 +1259,15 @@ def _check_why_table(c: _Checker, path: Path, given: list[str], why: Any,
 
 
 _V2_KEYS = {"event": ("by", "why_by", "hazard_ratio", "after", "delay"),
-            "signing": ("given", "table", "why_table", "hazard_ratio")}
+            "signing": ("given", "table", "why_table", "hazard_ratio", "after", "delay")}
+
+
+def _signing_model(raw: Any) -> type[Node] | type[Signing]:
+    """The model of a ``signing:`` section as written: a milestone's (:class:`Node`) when
+    it has ``after`` or ``delay``, else a curve's (:class:`Signing`)."""
+    milestone = isinstance(raw, Mapping) and any(raw.get(k) is not None
+                                                 for k in ("after", "delay"))
+    return Node if milestone else Signing
 _DATED_KEYS = ("by", "why_by", "hazard_ratio", "after", "delay")
 
 
@@ -1356,9 +1371,9 @@ def _check_timing(
             ref((*path, "hazard_ratio", k), k, "in hazard_ratio", binary | drivers,
                 "a binary node or a driver")
 
-    if kind == "signing" and spec.given is not None:
+    if kind == "signing" and timing == "curve" and spec.given is not None:
         parents += _check_signing_given(c, path, spec.given, binary, nodes, names)
-    if kind == "signing" or (kind == "event" and timing == "curve"):
+    if timing == "curve" and kind in ("event", "signing"):
         # a categorical parent of a table of curves is refused with the given: its table's
         # keys (the outcomes) are not checked as true/false on top of that
         categorical = any(g in nodes and isinstance(nodes[g][2], Node)
@@ -1395,9 +1410,11 @@ def _check_timing(
                          f"milestone); '{a}' is an undated {nodes[a][0]}")
             else:
                 parents.append(a)
-    elif "delay" in written and kind == "event" and tuple(path) not in c.meant_dated:
+    elif "delay" in written and kind in ("event", "signing") and \
+            tuple(path) not in c.meant_dated:
         c.report((*path, "delay"), "needs after: the dated node(s) the delay runs from, e.g. "
-                 "after: signing", key=True)
+                 + ("after: text_agreed (an event with a by curve)" if kind == "signing" else
+                    "after: signing"), key=True)
     return parents
 
 
@@ -1446,8 +1463,11 @@ def _check_curve_node(c: _Checker, name: str, path: Path, spec: Node | Signing,
     if isinstance(spec, Node):
         if "p" in written:
             c.report((*path, "p"), "a dated event's chance by the horizon is the last point of "
-                     "its curve; drop p (or drop by to make it an undated event)", key=True,
-                     value="p")
+                     "its curve; drop p " + ("(or drop by and write signing as a milestone, "
+                                             "after + delay, with p its chance of ever "
+                                             "happening)" if name == "signing" else
+                                             "(or drop by to make it an undated event)"),
+                     key=True, value="p")
         if spec.odds:
             c.report((*path, "odds"), "a dated event takes hazard_ratio, not odds: a hazard "
                      "ratio changes how soon it happens (and so its chance by the horizon)",
@@ -1937,7 +1957,8 @@ class NodeChecks:
         if kind == "pillar":  # as validate reads a pillar: its clauses are nodes of their own
             raw = {k: v for k, v in raw.items() if k != "clauses"}
         c = _Collector()
-        spec = c.model(path, self._MODELS[kind], raw)
+        spec = c.model(path, _signing_model(raw) if kind == "signing" else self._MODELS[kind],
+                       raw)
         if spec is None or c.problems:
             return None, c.problems or [Problem("does not validate", dotted_path(path))]
         nodes = {**self.nodes, name: (kind, path, spec)}

@@ -64,7 +64,7 @@ from pactsim.errors import (
     printable,
 )
 from pactsim.language.io import from_dict
-from pactsim.language.scenario import Scenario
+from pactsim.language.scenario import Node, Scenario, Signing, signing_form
 from pactsim.language.validate import dotted_path, flow
 
 __all__ = ["resolve_path", "with_changes"]
@@ -110,7 +110,12 @@ def _shape(annotation: Any) -> _Shape:
     return _Leaf()
 
 
-def _field_shape(model: type[BaseModel], name: str) -> _Shape:
+def _field_shape(model: type[BaseModel], name: str, value: Any = None) -> _Shape:
+    """The shape of field ``name`` of ``model``; ``value`` (what the field holds, as
+    ``model_dump`` writes it) chooses between the two forms of ``signing``: a milestone's
+    (:class:`Node`) or a curve's (:class:`Signing`)."""
+    if model is Scenario and name == "signing":
+        return Node if signing_form(value) == "milestone" else Signing
     return _shape(model.model_fields[name].annotation)
 
 
@@ -129,7 +134,9 @@ def whole_at(path: Sequence[Any]) -> int:
         if isinstance(shape, type):
             if not isinstance(k, str) or k not in shape.model_fields:
                 return len(path)
+            # (signing's two forms hold their common fields alike: a Node's shapes)
             shape = _Map(str, _Leaf()) if k == "levels" and i + 1 < len(path) \
+                else Node if (shape is Scenario and k == "signing") \
                 else _field_shape(shape, k)  # format 3: {outcome: p}, part by part
         elif isinstance(shape, _Map):
             shape = shape.value
@@ -214,11 +221,17 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
         where = dotted_path(path) or "the scenario"
         if isinstance(shape, type):
             if part not in shape.model_fields:
+                milestone = (shape is Signing and part in ("after", "delay", "p", "odds",
+                                                           "requires", "excludes"))
                 raise _PathError(
                     f"'{part}' is not a field of {where} (fields: "
-                    f"{', '.join(shape.model_fields)})" + did_you_mean(part, shape.model_fields))
+                    f"{', '.join(shape.model_fields)})" + (
+                        "; a curve signing has no " + part + ": to make it a milestone, "
+                        "set 'signing' whole, e.g. {after: text_agreed, delay: 30}"
+                        if milestone else did_you_mean(part, shape.model_fields)))
             typed: Any = part
-            next_shape = _field_shape(shape, part)
+            next_shape = _field_shape(shape, part, current.get(part) if isinstance(
+                current, Mapping) else None)
         elif isinstance(shape, _Map):
             typed = _map_key(shape, part, where)
             next_shape = shape.value

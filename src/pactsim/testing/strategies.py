@@ -802,7 +802,11 @@ def _scenario_data(draw: st.DrawFn, cfg: _Config) -> dict[str, Any]:
     signing_at = draw(st.integers(0, len(seeds))) if cfg.dated and has_signing else 0
 
     def add_signing() -> None:
-        if cfg.dated:
+        if cfg.dated and t.dated and draw(st.booleans()):
+            # a milestone after earlier dated nodes, with a chance of ever happening
+            spec: dict[str, Any] = {"p": draw(p_specs)} if draw(st.booleans()) else {}
+            data["signing"] = draw(_with_condition(spec, t, p_specs)) | draw(_milestone(t))
+        elif cfg.dated:
             data["signing"] = draw(_timing(t, events=False))
             given = data["signing"].get("given", [])
             if any(g in cats for g in given):  # curves take true/false parents: an outcome
@@ -971,7 +975,8 @@ def scenarios(
         p}}`` curve; a chance of ever happening from ``p`` (or the default
         1), ``given`` + ``table`` and ``odds``; ``hazard_ratio`` on a delay
         that is not fixed). ``signing`` gets a curve or per-row curves over
-        earlier events, and hazard ratios. Any node's chance may take a
+        earlier events, and hazard ratios, or (when an earlier node is dated)
+        is a milestone itself. Any node's chance may take a
         *condition* as a parent (the first ``given`` of its table or an
         ``odds`` key): a dated node's ``.date`` against a date, the days
         between two dates against a number, a driver against a number, or

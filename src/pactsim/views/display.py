@@ -1500,7 +1500,11 @@ def scenario_inputs(sc: Scenario, *, fold_questions: bool = True) -> str:
         rows = [f"<tr><td>{_who(sc, name)}</td><td>{escape(_driver_dist(d))}</td>"
                 f"{_why(d.why, d.source)}</tr>" for name, d in sc.drivers.items()]
         parts.append(_table("Drivers (odds factors apply per unit)", head, rows, "ps-inputs"))
-    if sc.signing is not None:
+    if isinstance(sc.signing, Node):  # a milestone: after + delay, as an event's
+        parts.append(_table("Signing: a milestone", head,
+                            _node_rows("signing", sc.signing.label, sc.signing, "event"),
+                            "ps-inputs"))
+    elif sc.signing is not None:
         s = sc.signing
         rows = [f"<tr><td>{d}</td><td class='num'>{escape(_pspec(p))}</td>"
                 f"{_why(s.why_by.get(d))}</tr>" for d, p in (s.by or {}).items()]

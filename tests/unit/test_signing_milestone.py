@@ -1,0 +1,274 @@
+"""The signing as a milestone (format 2): ``signing: {after: ..., delay: ...}``.
+
+An analyst could not write "signed only after the text is agreed": the signing took
+only a curve, and the days from the text to the signing came out negative in some
+draws, unflagged. The signing may now follow other dated nodes like any milestone.
+Answers are checked against a closed form, exact inference, and the naive reference
+sampler (tests/reference_sampler.py, which shares no code with the engine).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import pactsim
+from helpers import call
+from pactsim.errors import ArgumentError, ScenarioError
+from pactsim.results.exact import _forget_structures, exact
+from reference_sampler import ReferenceSampler
+
+SIGMAS = 4.0
+
+# signing after all of (the text, a legal review that follows the text), its chance of
+# ever happening from a table and a driver's odds, a hazard ratio on its delay, and a
+# ratification after it
+RICH = """\
+pactsim: 2
+id: signing-after
+as_of: 2025-01-01
+horizon: 2026-06-30
+drivers:
+  will: {dist: normal, mean: 0, sd: 1}
+events:
+  escalation: {p: 0.3}
+  text_agreed:
+    by: {2025-06-30: 0.3, 2025-12-31: 0.6, 2026-06-30: 0.75}
+    hazard_ratio: {escalation: 1.5}
+  legal_review: {after: text_agreed, delay: {between: [10, 90]}}
+  ratified: {after: signing, delay: {median: 100, p90: 250}, p: 0.9}
+signing:
+  after: {all: [text_agreed, legal_review]}
+  delay: {median: 45, p90: 150}
+  given: [escalation]
+  table: {true: 0.95, false: 0.8}
+  odds: {will: 1.3}
+  hazard_ratio: {escalation: 1.4}
+pillars:
+  defence: {p: 0.5, odds: {escalation: 2}}
+  energy:
+    p: 0.6
+    clauses:
+      gas: {p: 0.5}
+questions:
+  signed_2025: signing.date <= 2025-12-31
+  gap_short: signing.date - text_agreed.date <= 60
+  defence_2025: defence and signing.date <= 2025-12-31
+"""
+
+# closed form: the text's day is uniform over the first 100 days with chance 1/2
+# (P(text by day k) = k/200 for k <= 100), the signing 30 days later with chance 0.6
+SIMPLE = """\
+pactsim: 2
+id: simple
+as_of: 2025-01-01
+horizon: 2025-12-31
+events:
+  text_agreed: {by: {2025-04-11: 0.5}}
+signing:
+  after: text_agreed
+  delay: 30
+  p: 0.6
+pillars:
+  defence: {p: 0.4}
+questions:
+  early: signing.date <= 2025-03-22
+  gap: signing.date - text_agreed.date
+"""
+AS_OF = dt.date(2025, 1, 1)
+
+
+def _signed_by(day: dt.date) -> float:
+    """P(signed on or before ``day``) in SIMPLE, by hand."""
+    k = (day - AS_OF).days - 30  # the text must be on or before day k
+    return 0.6 * min(max(k, 0), 100) / 200
+
+
+def test_simple_answers_equal_the_closed_form() -> None:
+    sc = pactsim.loads(SIMPLE)
+    _forget_structures()
+    ex = exact(sc)
+    assert ex.prob("signing").value == pytest.approx(0.3, abs=1e-12)
+    assert ex.prob("early").value == pytest.approx(_signed_by(dt.date(2025, 3, 22)), abs=1e-12)
+    assert ex.prob("defence").value == pytest.approx(0.3 * 0.4, abs=1e-12)  # requires signing
+    days = [dt.date(2025, 2, 15), dt.date(2025, 3, 1), dt.date(2025, 4, 30), dt.date(2025, 6, 1)]
+    cdf = ex.date_cdf("signing", days)
+    np.testing.assert_allclose(cdf["p"].to_numpy(), [_signed_by(d) for d in days], atol=1e-12)
+    # Monte Carlo, n = 200,000, seed 4: within 4 standard errors of the closed form
+    n = 200_000
+    mc = pactsim.simulate(sc, n=n, seed=4)
+    for d in days:
+        p = _signed_by(d)
+        got = float(mc.date_cdf("signing", [d])["p"].iloc[0])
+        assert abs(got - p) <= SIGMAS * math.sqrt(p * (1 - p) / n), (d, got, p)
+
+
+def test_the_signing_never_comes_before_its_anchor() -> None:
+    """The point of it: the days from the text to the signing are the delay, 30, in every
+    draw where both happen; before, a curve signing could precede the text."""
+    res = pactsim.simulate(pactsim.loads(SIMPLE), n=20_000, seed=1)
+    gap = res.numeric("gap")
+    assert set(gap.quantiles.values()) == {30} and gap.mean == 30 and gap.sd == 0
+    assert gap.missing == pytest.approx(0.7, abs=SIGMAS * math.sqrt(0.21 / 20_000))
+    ex = exact(pactsim.loads(SIMPLE)).numeric("gap")
+    assert ex.mean == pytest.approx(30, abs=1e-9) and ex.missing == pytest.approx(0.7)
+
+
+def test_rich_scenario_agrees_with_exact_and_the_reference_sampler() -> None:
+    sc = pactsim.loads(RICH)
+    assert sc.nodes["signing"].timing == "milestone"
+    _forget_structures()
+    ex = exact(sc)
+    n_mc, n_ref = 200_000, 40_000
+    mc = pactsim.simulate(sc, n=n_mc, seed=3)
+    ref = ReferenceSampler(sc).sample(n_ref, seed=2)
+    for q in [*sc.questions, "signing", "ratified", "defence", "energy", "gas"]:
+        p = ex.prob(q).value
+        assert 0.05 < p < 0.95, q  # informative, not a corner
+        assert abs(mc.prob(q).value - p) <= SIGMAS * math.sqrt(p * (1 - p) / n_mc), q
+        freq = sum(bool(v) for v in ref.column(q)) / ref.n
+        assert abs(freq - p) <= SIGMAS * math.sqrt(p * (1 - p) / n_ref), q
+    days = [dt.date(2025, 6, 30), dt.date(2025, 12, 31), dt.date(2026, 3, 31)]
+    ex_cdf = ex.date_cdf("signing", days)["p"].to_numpy()
+    ref_days = [d for d in ref.column("signing.date") if d is not None]
+    for d, p in zip(days, ex_cdf, strict=True):
+        freq = sum(x <= d.toordinal() for x in ref_days) / n_ref
+        assert abs(freq - p) <= SIGMAS * math.sqrt(p * (1 - p) / n_ref), d
+
+
+def test_a_change_of_the_signing_milestones_numbers() -> None:
+    """``with_changes`` reaches the milestone's fields, and gives what the changed file
+    gives; a curve signing's paths work as before, and one it lacks is named."""
+    sc = pactsim.loads(SIMPLE)
+    changed = sc.with_changes({"signing.delay": 10, "signing.p": 0.3})
+    by_hand = pactsim.loads(SIMPLE.replace("delay: 30", "delay: 10")
+                            .replace("p: 0.6", "p: 0.3"))
+    assert changed.digest == by_hand.digest
+    # by hand: the text by day 80 - 10 = 70 of its 100, with chance 0.3 of a signing
+    assert exact(changed).prob("early").value == pytest.approx(0.3 * 70 / 200, abs=1e-12)
+    curve = pactsim.loads(SIMPLE.replace(
+        "signing:\n  after: text_agreed\n  delay: 30\n  p: 0.6\n",
+        "signing:\n  by: {2025-06-30: 0.5}\n"))
+    assert curve.with_changes({"signing.by.2025-06-30": 0.7}).signing.by[
+        dt.date(2025, 6, 30)] == 0.7
+    with pytest.raises(ArgumentError, match="'p' is not a field of signing .*; a curve "
+                       "signing has no p: to make it a milestone, set 'signing' whole"):
+        curve.with_changes({"signing.p": 0.5})
+    # set whole, a curve signing becomes a milestone: P = 0.6 * P(text by day 100) = 0.3
+    made = curve.with_changes({"signing": {"after": "text_agreed", "delay": 30, "p": 0.6}})
+    assert made.nodes["signing"].timing == "milestone"
+    assert exact(made).prob("signing").value == pytest.approx(0.3, abs=1e-12)
+
+
+def test_do_a_day_of_the_signing_milestone() -> None:
+    ex = exact(pactsim.loads(SIMPLE))
+    res = pactsim.simulate(pactsim.loads(SIMPLE), n=10_000, seed=2,
+                           do={"signing": "2025-02-01"})
+    assert res.prob("early").value == 1.0
+    assert abs(res.prob("defence").value - 0.4) <= SIGMAS * math.sqrt(0.24 / 10_000)
+    assert ex.prob("defence", given="signing").value == pytest.approx(0.4, abs=1e-12)
+
+
+@pytest.mark.parametrize(("edit", "where", "words"), [
+    (lambda t: t.replace("pactsim: 2", "pactsim: 1"), ":8:3: signing.after",
+     "`after` is format 2"),
+    (lambda t: t.replace("  p: 0.6\n", "  p: 0.6\n  levels: {a: 0.5, b: 0.5}\n"),
+     ":11:3: signing.levels", "signing is true or false"),
+    (lambda t: t.replace("  after: text_agreed\n", ""), ":8:3: signing.delay",
+     "needs after: the dated node(s) the delay runs from, e.g. after: text_agreed"),
+    (lambda t: t.replace("after: text_agreed", "after: signing"), ":8:10: signing.after",
+     "'signing' cannot happen after itself"),
+    (lambda t: t.replace("  text_agreed: {by: {2025-04-11: 0.5}}",
+                         "  text_agreed: {p: 0.5}"), ":8:10: signing.after",
+     "'text_agreed' has no date"),
+    (lambda t: t.replace("  text_agreed: {by: {2025-04-11: 0.5}}",
+                         "  text_agreed: {after: signing, delay: 5}"), "dependency cycle",
+     "signing"),
+    (lambda t: t.replace("  p: 0.6\n", "  p: 0.6\n  by: {2025-06-30: 0.5}\n"),
+     ":11:3: signing.by", "a milestone's date comes from after + delay; drop by"),
+    (lambda t: t.replace("  after: text_agreed\n", "  by: {2025-06-30: 0.5}\n"),
+     ":10:3: signing.p", "write signing as a milestone, after + delay"),
+    (lambda t: t.replace("  delay: 30\n", ""), ":7:1: signing", "a milestone needs delay"),
+], ids=["format-1", "levels", "delay-without-after", "after-itself", "after-undated",
+        "cycle", "by-and-after", "p-with-a-curve", "no-delay"])
+def test_mistakes_are_located(edit, where, words) -> None:  # type: ignore[no-untyped-def]
+    text = edit(SIMPLE)
+    assert text != SIMPLE
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name="s.yaml")
+    lines = [x for x in str(err.value).splitlines() if where in x]
+    assert any(words in x for x in lines), str(err.value)
+
+
+def test_the_schema_tells_the_two_forms_apart() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from pactsim.language.jsonschema import json_schema
+
+    schema = json_schema()
+    milestone = {"pactsim": 2, "id": "x", "as_of": "2025-01-01", "horizon": "2025-12-31",
+                 "events": {"t": {"by": {"2025-06-30": 0.5}}},
+                 "signing": {"after": "t", "delay": 30, "p": 0.6}}
+    jsonschema.validate(milestone, schema)
+    curve = {**milestone, "signing": {"by": {"2025-06-30": 0.5}}}
+    jsonschema.validate(curve, schema)  # a curve fits Node's fields too: not a oneOf clash
+    for bad in ({"by": {"2025-06-30": 0.5}, "p": 0.6},  # p only on a milestone
+                {"delay": 30},  # a delay needs after
+                {"after": "t", "delay": 30, "bogus": 1}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**milestone, "signing": bad}, schema)
+
+
+def test_the_cli_runs_reports_and_checks_it(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "s.yaml"
+    f.write_text(SIMPLE)
+    code, out, err = call(capsys, "run", str(f), "-n", "20000", "--seed", "1", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["signing"]["p"] == pytest.approx(0.3, abs=SIGMAS * math.sqrt(0.21 / 20_000))
+    code, out, err = call(capsys, "report", str(f), "-n", "20000", "-o", str(tmp_path / "r.html"))
+    assert code == 0, err
+    assert "When will the agreement be signed?" in (tmp_path / "r.html").read_text()
+    late = tmp_path / "late.yaml"
+    late.write_text(SIMPLE.replace("delay: 30", "delay: 400"))
+    code, out, err = call(capsys, "check", str(late))
+    assert "signing: 'signing' can never happen by the horizon" in out, out
+
+
+def test_dumped_and_read_back_it_is_the_same_scenario() -> None:
+    sc = pactsim.loads(RICH)
+    again = pactsim.loads(pactsim.dumps(sc))
+    assert again.digest == sc.digest and again.nodes["signing"].timing == "milestone"
+
+
+def test_diff_from_a_curve_signing_is_one_edit() -> None:
+    """A curve signing made a milestone is one edit (its fields differ: a field at a time
+    is no scenario), and the changes are exact's answers of A and B; two numbers of a
+    milestone signing are two edits."""
+    curve = pactsim.loads(SIMPLE.replace(
+        "signing:\n  after: text_agreed\n  delay: 30\n  p: 0.6\n",
+        "signing:\n  by: {2025-06-30: 0.5}\n"))
+    milestone = pactsim.loads(SIMPLE)
+    d = pactsim.diff(curve, milestone)
+    assert [e.name for e in d.edits] == ["signing"]
+    assert str(d.edits[0]) == ("signing: a curve ({2025-06-30: 0.5}) -> after text_agreed, "
+                               "delay 30")
+    ch = d.changes
+    change = ch[(ch.name == "early") & (ch.statistic == "p")].iloc[0]
+    assert change["b"] == pytest.approx(_signed_by(dt.date(2025, 3, 22)), abs=1e-12)
+    a_early = 0.5 * (dt.date(2025, 3, 22) - AS_OF).days / (dt.date(2025, 6, 30) - AS_OF).days
+    assert change["a"] == pytest.approx(a_early, abs=1e-12)
+    two = pactsim.diff(milestone, milestone.with_changes({"signing.delay": 10,
+                                                          "signing.p": 0.3}))
+    assert sorted(e.name for e in two.edits) == ["signing.delay", "signing.p"]
+
+
+def test_the_notebook_shows_the_milestone_signing() -> None:
+    html = pactsim.loads(SIMPLE)._repr_html_()
+    assert "Signing: a milestone" in html
+    assert "30 days after text_agreed" in html and "p 0.6 of ever happening" in html
