@@ -101,3 +101,47 @@ def test_at_least_all_of_them_is_all_of_them() -> None:
             "  n1: {after: {at_least: 1, of: [d, e]}, delay: {median: 5, p90: 9},\n"
             "       hazard_ratio: {d: 2}}\n")
     assert [f for _, f, _ in _found(body)] == ["events.n1.hazard_ratio.d"]
+
+
+# a milestone's chance of happening (odds, given, requires, excludes) reads ahead too
+_CHANCE = ("signing: {by: {2025-03-31: 1.0}}\nevents:\n"
+           "  escalation: {by: {2025-12-31: 0.5}}\n"
+           "  ratified_ru: {after: signing, delay: {median: 100, p90: 200}}\n"
+           "  ratified_ir:\n    after: signing\n    delay: 10\n    p: 0.5\n"
+           "    odds: {escalation: 3, 'escalation.date < signing.date': 0.8}\n"
+           "    requires: [ratified_ru, signing]\n")
+
+
+def test_a_milestones_chance_reading_a_later_node_is_flagged_at_its_key() -> None:
+    found = _found(_CHANCE)
+    assert [f for _, f, _ in found] == ["events.ratified_ir.odds.escalation",
+                                        "events.ratified_ir.requires[0]"]
+    _, _, message = found[0]
+    assert message.startswith("the chance of 'ratified_ir' reads the dated node 'escalation'")
+    assert "'escalation.date < signing.date' (settled on that day)" in message
+    assert "settled on that day" not in found[1][2]  # ratified_ru follows the signing
+    # what it means, exactly: an escalation in November raises the chance of a
+    # ratification in April as much as one in February: odds 3 on 0.5 is 0.75 either
+    # way (the gates and the condition dropped to read the odds alone)
+    sc = pactsim.loads(HEAD + _CHANCE.replace("    requires: [ratified_ru, signing]\n", "")
+                       .replace(", 'escalation.date < signing.date': 0.8", ""))
+    ex = pactsim.exact(sc)
+    q = "ratified_ir.date <= 2025-04-30"
+    early = ex.prob(q, given="escalation.date <= 2025-01-31").value
+    late = ex.prob(q, given="escalation.date >= 2025-11-01").value
+    assert early == pytest.approx(0.75, abs=1e-12) and late == pytest.approx(0.75, abs=1e-12)
+    assert ex.prob(q, given="not escalation").value == pytest.approx(0.5, abs=1e-12)
+
+
+def test_a_condition_settled_on_an_anchors_day_is_not_flagged() -> None:
+    body = ("signing: {by: {2025-06-30: 0.5}}\nevents:\n"
+            "  escalation: {by: {2025-12-31: 0.5}}\n"
+            "  ratified:\n    after: signing\n    delay: {median: 60, p90: 120}\n"
+            "    odds: {'escalation.date < signing.date': 0.8}\n"
+            "    hazard_ratio: {'signing.date > escalation.date': 1.5}\n"
+            "    given: ['escalation.date <= signing.date']\n"
+            "    table: {true: 0.5, false: 0.9}\n")
+    assert _found(body) == []
+    later = body.replace("'escalation.date < signing.date'", "'escalation.date > signing.date'")
+    assert [f for _, f, _ in _found(later)] == [
+        "events.ratified.odds.escalation.date > signing.date"]

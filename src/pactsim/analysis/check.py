@@ -35,10 +35,14 @@ Rules
                       raises days already past; news of that day usually settles it (add
                       ``not x.date < DAY``, or ``x.date < DAY``); located at the entry
 ``look-ahead``        a dated node's timing (``hazard_ratio``, or the ``given`` of a table
-                      of curves) reads another dated node that can happen after it: the
-                      key counts as "happened by the horizon" (or its condition on the
-                      date) on every day, so news after the event still moves its date
-                      (effects are not time-varying); located at the key
+                      of curves), or a milestone's chance of happening (its ``given``,
+                      ``odds``, ``requires``, ``excludes``), reads another dated node that
+                      can happen after it: the key counts as "happened by the horizon"
+                      (or its condition on the date) on every day, so news after the
+                      event still moves its date, or whether it happened (effects are
+                      not time-varying); ``x.date < a.date`` with ``a`` an anchor (or
+                      one before it) is settled on a's day and not flagged; located at
+                      the key
 ``impossible-news``   the observations learnt by a day cannot all hold in the scenario
                       (P = 0: ``signing.date <= 2025-01-15``, then ``signing.date >
                       2025-02-01``), so no forecast can be made from the file (``run``
@@ -57,6 +61,7 @@ Rules
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import itertools
 from collections.abc import Callable
@@ -704,26 +709,60 @@ def _check_look_ahead(sc: Scenario, rep: _Report) -> None:
     for name in sc.dated_names:
         view = sc.nodes[name]
         spec = view.spec
-        keys: list[tuple[tuple[Any, ...], str]] = [
-            ((*view.path, "hazard_ratio", k), k) for k in getattr(spec, "hazard_ratio", {})]
+        keys: list[tuple[tuple[Any, ...], str, bool]] = [
+            ((*view.path, "hazard_ratio", k), k, True) for k in getattr(spec, "hazard_ratio", {})]
+        given = list(enumerate(getattr(spec, "given", None) or []))
         if view.timing == "curve":
-            keys += [((*view.path, "given", i), g)
-                     for i, g in enumerate(getattr(spec, "given", None) or [])]
+            keys += [((*view.path, "given", i), g, True) for i, g in given]
+        else:  # a milestone: whether it ever happens reads its given, odds and gates
+            keys += [((*view.path, "given", i), g, False) for i, g in given]
+            keys += [((*view.path, "odds", k), k, False) for k in getattr(spec, "odds", {})
+                     if k not in sc.drivers]
+            keys += [((*view.path, f, i), g, False) for f in ("requires", "excludes")
+                     for i, g in enumerate(getattr(spec, f, ()))]
         first = befores.get(name, set())
-        for at, key in keys:
+        after = getattr(spec, "after", None)
+        anchor = after.names[0] if after is not None and after.mode in ("one", "all") else None
+        for at, key, timing in keys:
             if is_condition(key) and _settled_at_start(sc, key):
                 continue  # its dates are all on or before as_of: no day reads ahead
-            read = [x for x in _dates_used(sc, key) if x in dated and x != name
-                    and x not in first]
-            for x in read:
+            for x in _read_ahead(key, name, dated, first):
                 how = (f"'{key}' depends on when {x} happens" if is_condition(key) else
                        f"'{x}' counts as whether it happens by the horizon")
+                what = (f"so {x} happening later still moves the date of {name}" if timing
+                        else f"so {x} happening later still changes whether {name} happened "
+                        "before it")
                 rep.add("look-ahead", at,
-                        f"the timing of '{name}' reads the dated node '{x}', which can happen "
-                        f"after it: {how}, on every day, so {x} happening later still moves "
-                        f"the date of {name} (effects are not time-varying); if that is not "
-                        f"meant, read an undated event instead (news known early), or keep "
-                        f"it as an approximation")
+                        f"the {'timing' if timing else 'chance'} of '{name}' reads the dated "
+                        f"node '{x}', which can happen after it: {how}, on every day, {what} "
+                        f"(effects are not time-varying); if that is not meant, read an "
+                        f"undated event instead (news known early)"
+                        + ("" if timing or anchor is None or anchor in befores.get(x, ()) else
+                           f", or '{x}.date < {anchor}.date' (settled on that day)")
+                        + ", or keep it as an approximation")
+
+
+def _read_ahead(key: str, name: str, dated: set[str], first: set[str]) -> list[str]:
+    """The dated nodes a parent entry of ``name`` reads that can happen after it: those it
+    names (a name, or the names of a condition), but ``name``, the nodes known to come
+    before it (``first``) and those a condition reads only as ``x.date < a.date`` (or
+    ``<=``) with ``a`` known to come first (settled on ``a``'s day: whether x came
+    before it)."""
+    if not is_condition(key):
+        return [key] if key in dated and key != name and key not in first else []
+    uses: collections.Counter[str] = collections.Counter()
+    settled: collections.Counter[str] = collections.Counter()
+    for e in _expr.walk(_expr.parse(key)):
+        if isinstance(e, _expr.DateOf) or (isinstance(e, _expr.Name) and e.name in dated):
+            uses[e.name] += 1
+        if isinstance(e, _expr.Compare) and isinstance(e.left, _expr.DateOf) \
+                and isinstance(e.right, _expr.DateOf):
+            if e.op in ("<", "<=") and e.right.name in first:
+                settled[e.left.name] += 1
+            elif e.op in (">", ">=") and e.left.name in first:
+                settled[e.right.name] += 1
+    return [x for x in uses if x in dated and x != name and x not in first
+            and settled[x] < uses[x]]
 
 
 def check(scenario: Scenario) -> list[Finding]:
