@@ -119,18 +119,21 @@ def _card_interval(r: Any) -> str:
 
 
 def _headline(page: Partial) -> str:
-    """Big numbers: P(signed) at the first and last key dates, then the first
-    questions that do not just repeat them (none that could not be computed). Under a
-    file's news the key dates before it are settled: the first is the first from the
-    news on, and a question on the signing date before the news is not a headline."""
+    """Big numbers: P(signed) by the first year end among the key dates (the question
+    forecasters are asked; the first key date when the only year end is the last) and by
+    the last, then the first questions that do not just repeat them (none that could
+    not be computed). Under a file's news the key dates before it are settled: the first
+    is from the news on, and a question on the signing date before the news is not a
+    headline."""
     cards, shown = [], set()
     news = _d.news_to(page)
     if _d.has_signing(page):
         dates = _d.key_dates(page)
         if news is not None:
             dates = [d for d in dates if d.isoformat() >= news] or dates[-1:]
+        first = next((d for d in dates[:-1] if (d.month, d.day) == (12, 31)), dates[0])
         try:
-            cdf = page.signing_cdf(sorted({dates[0], dates[-1]}))
+            cdf = page.signing_cdf(sorted({first, dates[-1]}))
         except NOT_EXACT as err:  # said under the cards and in its section
             page.gaps.setdefault(SIGNING_DATE, err)
         else:
