@@ -190,7 +190,8 @@ class ExactUnsupportedError(PactsimError, ValueError):
     Usual causes: milestones exact inference cannot combine (anchors timed by
     different curves, a milestone that reads a milestone after the same
     curve-timed node that it follows or shares an anchor with, anchors that
-    share a milestone along separate chains; the message names them), an
+    share milestones along separate chains with no one milestone whose day makes
+    them independent; the message names them), an
     expression that compares two drivers (``d1 > d2``), or a driver with
     something other than a number. Use :func:`pactsim.simulate`.
     """

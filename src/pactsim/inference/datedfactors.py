@@ -31,8 +31,13 @@ joint law; a milestone and one that follows it (or two that share an anchor
 chain) get one joint factor, with ``s`` summed out by a two-dimensional
 convolution: ``J(d, e) = sum_s f(s) K(d - s, e - s)`` with ``K`` the joint
 relative law, from the conditional laws given the day of their last common
-milestone. Milestones after dated nodes of different roots, anchors that are
-not independent given the root's day (compiling has already left out an
+milestone. Anchors that share a chain of milestones are independent given the
+day ``x`` of its last milestone ``c`` (ratifications by each side after a
+signing that is itself a milestone): ``P(T <= t) = sum_x P(R_c = x) prod_i
+P(R_i <= t | R_c = x)`` (:attr:`Layout.split`); the law of such a milestone
+given another milestone than ``c`` would need three days at once, and is
+refused. Milestones after dated nodes of different roots, anchors that are
+not independent given the root's day or one such ``c`` (compiling has already left out an
 anchor another anchor follows: it never sets the latest or the earliest day),
 and inputs that depend on a milestone of the group that the reader follows or
 shares an anchor with are refused with
@@ -122,6 +127,10 @@ class Layout:
         # milestone ancestors (slots, the milestone itself included) and the root of each
         self.anc: dict[int, frozenset[int]] = {}
         self.root: dict[int, int] = {}
+        #: milestones whose anchors share a chain, and the last milestone of it: given
+        #: that milestone's day the anchors are independent (ratifications by each side
+        #: after a signing that is itself a milestone, then entry into force after both)
+        self.split: dict[int, int] = {}
         for k in self._slot_order():
             t = self.timing(k)
             if isinstance(t, CurvePlan):
@@ -140,15 +149,12 @@ class Layout:
                     "use pactsim.simulate")
             self.root[k] = roots.pop()
             seen: set[int] = set()
+            shared: set[int] = set()
             for a in t.anchors:
-                common = self.anc[a] & seen
-                if common:
-                    raise ExactUnsupportedError(
-                        f"exact inference needs the anchors of a milestone to be independent "
-                        f"given their root's day; the anchors of '{t.name}' share "
-                        f"{_listed(model.dated[c] for c in sorted(common))}; "
-                        "use pactsim.simulate")
+                shared |= self.anc[a] & seen
                 seen |= self.anc[a]
+            if shared:
+                self.split[k] = self._split_at(t, shared)
             self.anc[k] = frozenset(seen | {k})
         self.groups: dict[int, list[int]] = {}
         for k in self._slot_order():
@@ -158,6 +164,22 @@ class Layout:
 
     def timing(self, slot: int) -> CurvePlan | MilestonePlan:
         return self.model.timing[self.slot_index[slot]]
+
+    def _split_at(self, t: MilestonePlan, shared: set[int]) -> int:
+        """The milestone ``c`` whose day makes the anchors of ``t`` independent: the last
+        one they share (its ancestors are all they share), with every anchor after it
+        or apart from its chain. Refused otherwise (two anchors sharing milestones
+        along separate chains)."""
+        model = self.model
+        for c in shared:
+            if self.anc[c] == shared and all(c in self.anc[a] or not self.anc[a] & shared
+                                             for a in t.anchors):
+                return c
+        raise ExactUnsupportedError(
+            f"exact inference needs the anchors of a milestone to be independent given "
+            f"their root's day or the day of one milestone they all follow; the anchors of "
+            f"'{t.name}' share {_listed(model.dated[c] for c in sorted(shared))} along "
+            "separate chains; use pactsim.simulate")
 
     def _slot_order(self) -> list[int]:
         """Slots with anchors first (binary indices are topological)."""
@@ -715,6 +737,17 @@ class Dated:
             return [(slot, -given - 2)]  # read as a table of differences (_rel_one)
         plan = lay.timing(slot)
         assert isinstance(plan, MilestonePlan)
+        c = lay.split.get(slot)
+        if c is not None and given < 0:
+            # the law of the milestone they share, then each anchor's given its day
+            return [(c, given), *((a, c) if c in lay.anc[a] else (a, given)
+                                  for a in plan.anchors)]
+        if c is not None and given != c:
+            m = self.model
+            raise ExactUnsupportedError(
+                f"exact inference cannot give the law of '{m.dated[slot]}' given "
+                f"'{m.dated[given]}': its anchors ({_listed(m.dated[a] for a in plan.anchors)}) "
+                f"are independent only given the day of '{m.dated[c]}'; use pactsim.simulate")
         if given <= -2:
             return [(a, given) for a in plan.anchors]
         return [(a, given if given >= 0 and given in lay.anc[a] else -1)
@@ -790,8 +823,18 @@ class Dated:
         else:
             plan = lay.timing(slot)
             assert isinstance(plan, MilestonePlan)
+            keys = self._anchor_keys(slot, given)
+            split = slot in lay.split and given < 0
+            if split:
+                if self.net.max_table < S * S:  # the anchors' laws given a day: two days
+                    c = lay.split[slot]
+                    raise too_wide(S * S, [f"{self.model.dated[x]}.date" for x in (c, slot)],
+                                   self.net.max_table, f"for the law of "
+                                   f"'{self.model.dated[slot]}' through '{self.model.dated[c]}'")
+                first, keys = keys[0], keys[1:]
+                shared = made[first] if first in made else self._rel[first]
             cdfs = []
-            for k in self._anchor_keys(slot, given):
+            for k in keys:
                 L = made[k] if k in made else self._rel[k]
                 cdfs.append(Factor(L.vars, np.cumsum(L.table, axis=-1)))
             if plan.mode in ("one", "all") or plan.need == len(cdfs):
@@ -816,6 +859,8 @@ class Dated:
                         new[plan.need] = add(new[plan.need], mul(coeffs[plan.need], P))
                     coeffs = new
                 C = coeffs[plan.need]
+            if split:  # P(T <= t) = sum_x P(R_c = x) P(T <= t | R_c = x)
+                C = sum_over(mul(C, relabel(shared, TAX, CAX)), CAX)
             C = full_shape(C, {**{v: self.card(v) for v in C.vars}, TAX: S, CAX: S})
             T = np.diff(C.table, axis=-1, prepend=0.0)
             out = self._shift(Factor(C.vars, T), plan)

@@ -82,7 +82,8 @@ two-dimensional convolution (:math:`J(d, e) = \\sum_s f(s) K(d - s, e - s)`, wit
 :math:`K` from the conditional laws given the day of their last shared
 milestone). Refused with :class:`~pactsim.errors.ExactUnsupportedError`, naming
 the nodes: a milestone after dated nodes of different roots, anchors of one
-milestone that share a milestone along separate chains (an anchor that another
+milestone that share milestones with no one of them whose day makes them
+independent (anchors that share one are answered given its day; an anchor that another
 anchor follows cannot change the latest or the earliest day, and is left out
 when compiling), a milestone whose chance, gates or delay read
 a milestone of its own group that it follows or shares an anchor with (one it
@@ -1344,7 +1345,8 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
         A dated model (format 2) whose timing exact inference does not handle,
         named in the message (use :func:`pactsim.simulate` for it): a milestone
         that follows dated nodes descending from different curve-timed nodes, a
-        milestone whose anchors share a milestone along separate chains, a
+        milestone whose anchors share milestones along separate chains (no one
+        milestone whose day makes them independent), a
         milestone whose chance or delay depends on a milestone of its own group
         that it follows or shares an anchor with (other than through its
         anchors), a condition that reads a driver, or conditions (or evidence)

@@ -985,11 +985,12 @@ def scenarios(
         exactly when it uses a format-2 key. :func:`pactsim.exact` refuses
         some of these examples with
         :class:`~pactsim.errors.ExactUnsupportedError` (Monte Carlo answers
-        all): of 700 derandomized examples (2026-12-01), about one in
-        eight (12%), counting what ``exact`` and the questions refuse —
+        all): of 700 derandomized examples (2026-12-02), about one in
+        seventeen (6%), counting what ``exact`` and the questions refuse —
         milestones whose anchors do not descend from one curve-timed node,
         that read a milestone of their group they follow or share an
-        anchor with, or whose anchors share one — and some too wide
+        anchor with, or whose anchors share milestones along separate
+        chains — and some too wide
         (:class:`~pactsim.errors.ModelTooWideError`: several day variables
         in one table); how many depends on the examples drawn.
         A test against exact should catch these errors and skip the example
