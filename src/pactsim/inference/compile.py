@@ -668,7 +668,10 @@ def _compile(scenario: Scenario) -> CompiledModel:
                                     gates_true=cp.gates_true, gates_false=cp.gates_false))
             continue
         assert isinstance(spec, Node)
-        plans.append(_plan(name, spec, index, driver_index, view.kind, view.pillar, outcomes))
+        # a milestone signing's chance is drawn as an event's (plan kind "signing" is the
+        # curve's: one chance, no uncertain p to tabulate)
+        kind = "event" if view.kind == "signing" else view.kind
+        plans.append(_plan(name, spec, index, driver_index, kind, view.pillar, outcomes))
         if name in outcomes:
             outcome_plans.update((op.name, op) for op in _outcome_plans(name, spec, index,
                                                                          scenario))
@@ -780,7 +783,8 @@ def recompile(scenario: Scenario, model: CompiledModel,
                                   gates_true=cp.gates_true, gates_false=cp.gates_false)
             continue
         assert isinstance(spec, Node)
-        plans[i] = _plan(name, spec, index, driver_index, view.kind, view.pillar,
+        plans[i] = _plan(name, spec, index, driver_index,
+                         "event" if view.kind == "signing" else view.kind, view.pillar,
                          model.outcomes)
         if name in model.outcomes:
             for op in _outcome_plans(name, spec, index, scenario):  # same outcomes
