@@ -116,8 +116,8 @@ from pactsim.errors import (
     refused_in,
 )
 from pactsim.language.io import from_dict
-from pactsim.language.scenario import Scenario
-from pactsim.language.validate import dotted_path, flow
+from pactsim.language.scenario import Scenario, flow
+from pactsim.language.validate import dotted_path
 from pactsim.montecarlo import DEFAULT_N, MAX_N, SeedLike, _show_progress, resolve_seed
 
 if TYPE_CHECKING:
@@ -998,18 +998,27 @@ def _rows_exact_or_mc(runs: _Runs, rng: np.random.Generator) -> tuple[list[tuple
 def _attribute_change_rows(
         runs: _Runs, exact_frames: Callable[[Callable[[Any], Any]], tuple[Any, Any] | None]
 ) -> list[tuple[Any, ...]]:
-    """Rows of :attr:`Diff.changes` for numeric attributes (format 3): the mean where it
-    has a value (kind ``attribute``, statistic ``mean``; NaN in a scenario without it).
-    By Monte Carlo the change's standard error is the paired one of a ratio of means
-    (the delta method, as for P given signed), from the kept draws."""
+    """Rows of :attr:`Diff.changes` for numeric attributes (format 3) and numeric
+    questions (``in_force.date - signing.date``, ``count(...)``): the mean where it has a
+    value (kind ``attribute`` or ``question``, statistic ``mean``; NaN in a scenario
+    without it). By Monte Carlo the change's standard error is the paired one of a ratio
+    of means (the delta method, as for P given signed), from the kept draws."""
     a, b = runs.a, runs.b
-    names = list(dict.fromkeys([*a.attributes, *b.attributes]))
+    from pactsim.inference.compile import compile_scenario
+
+    numeric = {q for sc in (a, b) for q, (_t, kind) in compile_scenario(sc).questions.items()
+               if kind == "number"}
+    names = list(dict.fromkeys([*a.attributes, *b.attributes,
+                                *(q for q in [*a.questions, *b.questions] if q in numeric)]))
     if not names:
         return []
 
     def means(res: Any) -> dict[str, tuple[float, float]]:
+        sc = res.scenario
+        qs = compile_scenario(sc).questions
         return {x: (float(s.mean), float(s.stderr)) for x in names
-                if x in res.scenario.attributes for s in [res.numeric(x)]}
+                if x in sc.attributes or (x in qs and qs[x][1] == "number")
+                for s in [res.numeric(x)]}
 
     ex = exact_frames(means)
     if ex is not None:
@@ -1024,11 +1033,12 @@ def _attribute_change_rows(
         vb, _sb = mb.get(x, (_nan(), _nan()))
         if math.isnan(va) and math.isnan(vb):
             continue
+        kind = "attribute" if x in a.attributes or x in b.attributes else "question"
         if method == "exact":
-            rows.append(("attribute", x, "mean", va, vb, vb - va, 0.0, 0.0, method))
+            rows.append((kind, x, "mean", va, vb, vb - va, 0.0, 0.0, method))
             continue
         if math.isnan(va) or math.isnan(vb):
-            rows.append(("attribute", x, "mean", va, vb, _nan(), _nan(), _nan(), method))
+            rows.append((kind, x, "mean", va, vb, _nan(), _nan(), _nan(), method))
             continue
         fa, fb = runs.frames()
         xa, xb = fa[x].to_numpy(dtype=np.float64), fb[x].to_numpy(dtype=np.float64)
@@ -1036,7 +1046,7 @@ def _attribute_change_rows(
         wa, wb = runs.weights()
         _ch, se, si = _ratio_change(np.where(pa, xa, 0.0), _wsig(pa, wa), np.where(pb, xb, 0.0),
                                     _wsig(pb, wb))
-        rows.append(("attribute", x, "mean", va, vb, vb - va, se, si, method))
+        rows.append((kind, x, "mean", va, vb, vb - va, se, si, method))
     return rows
 
 

@@ -128,8 +128,12 @@ def format_diff(d: Diff, top: int = TOP) -> str:
     else:
         probs = ~d.changes.statistic.isin(("median", "mean"))
         shown = len(big[~big.statistic.isin(("median", "mean"))])
-        moved = ("every median date and attribute mean that moved" if
-                 (d.changes.statistic == "mean").any() else "every median date that moved")
+        means = d.changes[d.changes.statistic == "mean"]
+        what = " and ".join(x for x, k in (("attribute", "attribute"),
+                                           ("numeric question", "question"))
+                            if (means.kind == k).any())
+        moved = (f"every median date and {what} mean that moved" if len(means) else
+                 "every median date that moved")
         out.append(f"Biggest changes ({shown} of {int(probs.sum())} probabilities, and "
                    f"{moved}):")
         # no statistic column, so the rows fit 80 columns: P given signed is "name | signed"
@@ -138,7 +142,8 @@ def format_diff(d: Diff, top: int = TOP) -> str:
         # B, so on a narrower terminal A and B are what continues below
         rows = [["what", "name", "change", "A", "B"]]
         for _, r in big.iterrows():
-            given = " | signed" if r.statistic == "p_given_signed" else ""
+            given = (" | signed" if r.statistic == "p_given_signed" else
+                     " (mean)" if r.statistic == "mean" and r.kind == "question" else "")
             rows.append([str(r.kind), f"{r['name']}{given}", _change(r),
                          _value(r.a, r.statistic), _value(r.b, r.statistic)])
         out += _columns(rows, left=2)
