@@ -62,6 +62,7 @@ from pactsim.errors import (
     ScenarioError,
     refused_in,
 )
+from pactsim.language import expr as _expr
 from pactsim.language.evidence import Finding, at_observation
 from pactsim.language.io import load
 from pactsim.language.resolutions import (
@@ -565,8 +566,10 @@ def score(
         # in a series, a later version may postdate some outcomes: those items are skipped
         check_resolutions(r, sc, dates=not several)
         rows += _score_one(forecasts, r, skip_known=several)
+        who = f"{sc.id} (as of {sc.as_of})" if several else sc.id
+        notes += _early_false(sc, r, who)
         if method != "montecarlo":
-            notes += _clashes(sc, r, f"{sc.id} (as of {sc.as_of})" if several else sc.id)
+            notes += _clashes(sc, r, who)
         if several and not any(row["scenario"] == sc.id and row["as_of"] == sc.as_of
                                for row in rows):
             notes.append(f"{sc.id} as of {sc.as_of}: not scored, every outcome had "
@@ -595,6 +598,43 @@ def score(
             _track(news)
     return Scorecard(items, unres, track, tuple((s.id, s.as_of) for s in scs), n, seed,
                      tuple(dict.fromkeys(notes)))
+
+
+def _known_false_on(sc: Scenario, name: str) -> dt.date | None:
+    """The first day on which item ``name`` being false can be known without a ruling
+    out: the horizon for a dated node (false is "not by the horizon"), the date ``D`` of
+    a question ``x.date <= D`` (``D - 1`` for ``<``); ``None`` for other items."""
+    if name in sc.nodes and sc.nodes[name].is_dated:
+        return sc.horizon
+    if name not in sc.questions:  # (questions are in sc.nodes too, never dated)
+        return None
+    tree = _expr.parse(sc.question_text(name))
+    if isinstance(tree, _expr.Compare) and isinstance(tree.left, _expr.DateOf) \
+            and isinstance(tree.right, _expr.DateLit) and tree.op in ("<", "<="):
+        day = tree.right.value
+        return min(day - dt.timedelta(days=1) if tree.op == "<" else day, sc.horizon)
+    return None
+
+
+def _early_false(sc: Scenario, res: Resolutions, who: str) -> list[str]:
+    """Notes on items resolved false before that could be known: a dated node resolved
+    false before the horizon, ``x.date <= D`` before D (review-analyst14: a claim
+    nobody could check yet was scored without a word)."""
+    out = []
+    for o in res.outcomes.values():
+        if o.value is not False or o.resolved is None or o.given is not None:
+            continue
+        known = _known_false_on(sc, o.name)
+        if known is not None and o.resolved < known:
+            what = (f"before the horizon {known}: false means not by the horizon, known "
+                    "only then" if o.name not in sc.questions else
+                    f"before {known}: that {sc.question_text(o.name)} is false is known only "
+                    "then")
+            out.append(f"{who}: {o.name} resolved false on {o.resolved}, {what}; unless it "
+                       f"was ruled out that day (say so in its why), resolve it on {known} or "
+                       f"later (it is scored with the forecast that stood before "
+                       f"{o.resolved})")
+    return out
 
 
 #: Resolved outcomes :func:`_clashes` tests together at most (each added one is tested
@@ -642,6 +682,7 @@ def _clashes(sc: Scenario, res: Resolutions, who: str | None = None) -> list[str
 
     held: list[tuple[str, str]] = []
     out: list[str] = []
+    unchecked: list[str] = []  # items too wide to test with some of those before them
     budget = MAX_CLASH_QUERIES
     for name, expr in facts:
         if never(expr):
@@ -654,11 +695,15 @@ def _clashes(sc: Scenario, res: Resolutions, who: str | None = None) -> list[str
             continue
         # the set cannot hold (or is too wide to say): name one it cannot hold with
         other = None
+        wide: list[str] = []  # those exact inference could not test it with
         for n, e in held:
             if budget <= 0:
                 break
             budget -= 1
-            if never(f"({e}) and ({expr})"):
+            pair = never(f"({e}) and ({expr})")
+            if pair is None:
+                wide.append(n)
+            if pair:
                 other = n
                 break
         if other is not None:
@@ -669,7 +714,12 @@ def _clashes(sc: Scenario, res: Resolutions, who: str | None = None) -> list[str
             out.append(f"{who}: the resolved outcome of {name} ({expr}) cannot hold with "
                        "those before it: one of the files is wrong, or the model")
         else:  # too wide to say, and no pair is impossible: kept among those tested with
+            if wide:  # some pair too wide as well: said, not passed over
+                unchecked.append(f"{name} with {', '.join(wide)}")
             held.append((name, expr))
+    if unchecked:
+        out.append(f"{who}: resolved outcomes not all checked together (exact inference "
+                   f"refused as too wide: {'; '.join(unchecked)}; a nearer horizon helps)")
     return out
 
 
