@@ -11,7 +11,10 @@ Rules
 ``never-true``        a binary node has probability 0 (a dated node that ``never-in-time``
                       reports is not reported again here)
 ``always-true``       a binary node has probability 1
-``unreachable-row``   a ``table`` row whose parent combination has probability 0
+``unreachable-row``   a ``table`` row whose parent combination has probability 0, or
+                      is never used: where it holds, what its node needs to happen
+                      (``requires``, not ``excludes``, its pillar or the signing, a
+                      milestone's anchors) never does
 ``constant-question`` a question with one possible answer
 ``unused-driver``     a driver no ``odds`` and no question uses
 ``unused-source``     a source no node cites
@@ -701,6 +704,26 @@ def _check_factors(sc: Scenario, rep: _Report) -> None:
                             "1000?), or state the effect with a table instead")
 
 
+def _opens(sc: Scenario, at: tuple[Any, ...], spec: Any) -> list[str]:
+    """What a node (or attribute) at ``at`` needs to be true, as conditions: its
+    ``requires``, not its ``excludes``, a clause's pillar, a pillar's signing, and a
+    milestone's anchors (all of them for one or all, one for any)."""
+    out = [f"({r})" if is_condition(r) else r for r in getattr(spec, "requires", ())]
+    out += [f"not ({x})" for x in getattr(spec, "excludes", ())]
+    name = at[-1]
+    view = sc.nodes.get(name) if at[0] != "attributes" else None
+    if view is not None and view.kind == "clause" and view.pillar is not None:
+        out.append(view.pillar)
+    if view is not None and view.kind == "pillar" and sc.signing is not None:
+        out.append("signing")
+    after = getattr(spec, "after", None)
+    if after is not None and (after.mode in ("one", "all") or after.k >= len(after.names)):
+        out += list(after.names)
+    elif after is not None and (after.mode == "any" or after.k == 1):
+        out.append("(" + " or ".join(after.names) + ")")
+    return list(dict.fromkeys(out))
+
+
 def _check_look_ahead(sc: Scenario, rep: _Report) -> None:
     """``look-ahead``: a dated node's timing that reads a dated node which can happen
     after it (see the module's rules)."""
@@ -828,13 +851,28 @@ def check(scenario: Scenario) -> list[Finding]:
                     rep.add("exact-skipped", (*at, "table"),
                             f"table rows not checked for being reachable: {err}")
                     break
+                row = ", ".join(f"{g}={v if isinstance(v, str) else str(v).lower()}"
+                                for g, v in zip(spec.given, combo, strict=True))
                 if reach <= _TOL:
-                    row = ", ".join(f"{g}={v if isinstance(v, str) else str(v).lower()}"
-                                    for g, v in zip(spec.given, combo, strict=True))
                     rep.add("unreachable-row", (*at, "table", *combo),
                             f"table row {row} can never be reached (P = 0), so its "
                             f"{'law' if at[0] == 'attributes' else 'probability'} is never "
                             "used")
+                    continue
+                # reached, but where its node's gates or anchors never let it happen
+                opens = _opens(sc, at, spec)
+                if not opens:
+                    continue
+                try:
+                    applies = float(ex.prob(f"({cond}) and {' and '.join(opens)}").value)
+                except (ModelTooWideError, ExactUnsupportedError):
+                    continue  # not said: the reach of the row was checked
+                if applies <= _TOL:
+                    what = "law" if at[0] == "attributes" else "probability"
+                    rep.add("unreachable-row", (*at, "table", *combo),
+                            f"table row {row} is never used: '{at[-1]}' needs "
+                            f"{' and '.join(opens)}, which never holds with the row, so its "
+                            f"{what} never applies")
         _check_outcomes(sc, ex, p, rep)
         for q, (_tree, t) in ex.model.questions.items():
             try:
