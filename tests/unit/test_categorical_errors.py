@@ -172,7 +172,8 @@ CASES = [
      "events.d.given[0]", "'x' is categorical; a table of curves conditions on true/false "
      "parents: write a condition such as \"x == named\""),
     ("levels_on_signing", "signing:\n  by: {2025-06-01: 0.5}\n  levels: {absent: 0.5, "
-     "named: 0.5}\n", 7, 3, "signing.levels", "unknown field 'levels'"),
+     "named: 0.5}\n", 7, 3, "signing.levels", "signing is true or false, with a date: it "
+     "has no outcomes; drop levels"),
 ]
 
 

@@ -258,7 +258,12 @@ def _tokens(text: str) -> list[_Tok]:
                 import unicodedata
 
                 named = f" (U+{ord(ch):04X} {unicodedata.name(ch, '?')}, not ASCII)"
-            _fail(f"unexpected character {ch!r}{named} (expressions use {what})", pos)
+            fix = {"'": "; dates and numbers are written without quotes: 2026-12-31, 90",
+                   '"': "; dates and numbers are written without quotes: 2026-12-31, 90",
+                   "+": "; to compare two dates, write the days between them: "
+                        "a.date - b.date <= 30",
+                   }.get(ch, "")
+            _fail(f"unexpected character {ch!r}{named} (expressions use {what}){fix}", pos)
         kind, tok, low = m.lastgroup or "", m.group(), m.group().lower()
         if kind == "name" and tok != low and low in _KEYWORDS:
             _fail(f"'{tok}' must be written '{low}' (keywords are lower-case)", pos)
@@ -473,6 +478,9 @@ def parse(text: str) -> Expr:
     if tok.kind == "-":
         _fail("unexpected '-' (the only arithmetic is days between two dates, "
               "'a.date - b.date'; dates are YYYY-MM-DD)", tok.start)
+    if tok.kind == "name" and tok.text.lower() in ("day", "days", "d", "weeks", "months"):
+        _fail(f"unexpected {_desc(tok)}: numbers have no units (days between two dates are "
+              "a number of days: write a.date - b.date <= 90)", tok.start)
     if tok.kind != "end":
         _fail(f"unexpected {_desc(tok)} (expected 'and', 'or', a comparison or the end)", tok.start)
     return expr

@@ -84,14 +84,29 @@ def _finite(x: float) -> bool:
     return math.isfinite(x)
 
 
+def flow(value: object) -> str:
+    """A value as YAML's flow style writes it: ``{between: [0.05, 0.35]}``, ``[a, b]``,
+    ``0.3``, ``2024-12-31``, ``true``, ``null`` (whole; callers cut it to length)."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{flow(k)}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
 def _shown(value: object) -> str:
-    """A value as written in YAML (``true``, ``null``), short; for messages."""
+    """A value as written in YAML (``true``, ``null``, ``{median: 60}``), short; for
+    messages."""
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
     if isinstance(value, dt.date):  # as written: 2025-01-01, not datetime.date(2025, 1, 1)
         return value.isoformat()
     try:
-        text = repr(value)
+        text = flow(value) if isinstance(value, Mapping | list | tuple) else repr(value)
     except ValueError:  # a whole number past Python's limit for turning digits into text
         return "a number of more than 4,300 digits"
     return text if len(text) <= 60 else text[:56] + " ..." + text[-1]
@@ -580,6 +595,12 @@ def _validate_delay(v: object) -> Delay:
                                               "probabilities must not decrease")
                 out.append((d, x_spec))
             return Delay("curve", points=tuple(out), written={"by": dict(pts)})
+    if isinstance(v, Mapping) and len({"median", "p90"} & set(v)) == 1:
+        has, lacks = ("median", "p90") if "median" in v else ("p90", "median")
+        raise PydanticCustomError(
+            "delay_spec", f"= {_shown(v)} gives {has} without {lacks}: a lognormal delay "
+            "needs both, in days, e.g. {median: 60, p90: 150} (90% of delays are within "
+            "p90)")
     raise PydanticCustomError("delay_spec", f"= {_shown(v)} is not a delay: {_DELAY_HINT}")
 
 

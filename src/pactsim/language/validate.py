@@ -39,6 +39,7 @@ from pactsim.language.scenario import (
     Question,
     Scenario,
     Signing,
+    flow,
     is_condition,
 )
 
@@ -128,27 +129,14 @@ def _allowed_at(prefix: Path, allowed: Sequence[str]) -> list[str]:
     return [k for k in allowed if k not in drop]
 
 
-def flow(value: object) -> str:
-    """A value as YAML's flow style writes it: ``{between: [0.05, 0.35]}``, ``[a, b]``,
-    ``0.3``, ``2024-12-31``, ``true``, ``null`` (whole; callers cut it to length)."""
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{flow(k)}: {flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(flow(v) for v in value) + "]"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
-
-
 def shown(value: object, limit: int = 60) -> str:
-    """`value` as it reads in YAML: ``true``, ``null``, ``2024-12-31``, ``'text'``; short."""
+    """`value` as it reads in YAML: ``true``, ``null``, ``2024-12-31``, ``'text'``,
+    ``{by: {2025-09-30: 0.5}}``; short."""
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = repr(value)
+    text = flow(value) if isinstance(value, Mapping | list | tuple) else repr(value)
     return text if len(text) <= limit else text[: limit - 4] + " ..." + text[-1]
 
 
@@ -200,6 +188,9 @@ class _Checker:
         # entries whose `after` or `by` was written but refused (reported once): meant as
         # dated, so the checks that follow do not also call them undated
         self.meant_dated: set[Path] = set()
+        #: names the file defines that are not valid names, by the name they were
+        #: likely meant as (``in-force`` as ``in_force``): uses of it point there
+        self.misnamed: dict[str, str] = {}
         # per mapping seen by empty_above: (the mapping, key -> the key written before it)
         self._before: dict[int, tuple[Mapping[Any, Any], dict[tuple[type, Any], Any]]] = {}
 
@@ -241,6 +232,12 @@ class _Checker:
             return ""
         self.budget -= 1
         found = candidates if isinstance(candidates, Suggestions) else Suggestions(candidates)
+        if name in self.misnamed:
+            return (f"; the file defines {self.misnamed[name]!r}, which is not a valid name: "
+                    f"rename it {name}")
+        if name == "signing" and not found("signing"):  # (a file without the section)
+            return ("; this file has no signing: section: add one, e.g. signing: {by: "
+                    "{2025-12-31: 0.5}}, or a milestone, signing: {after: ..., delay: ...}")
         return found(name)
 
     def pydantic(self, prefix: Path, err: ValidationError, allowed: Sequence[str],
@@ -594,6 +591,9 @@ def validate(located: Located, source_text: str = "") -> Scenario:
 
     def declare(name: Key, kind: str, path: Path, spec: Any, raw: Any = None) -> None:
         if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            if isinstance(name, str):  # its uses, written as meant, are pointed to it
+                meant = re.sub(r"[^a-z0-9_]", "_", name.strip().lower())
+                c.misnamed.setdefault(meant, name)
             c.report(
                 path,
                 f"name {shown(name)} is not snake_case (names start with a lowercase letter, "
@@ -997,7 +997,8 @@ def _check_node(
         elif ok and not dup and n.table is not None and n.given and not (
                 curve and not milestone) and not _too_wide(c, (*path, "given"), n.given,
                                                            outcomes):
-            _check_table(c, (*path, "table"), n.given, n.table, outcomes=outcomes)
+            _check_table(c, (*path, "table"), n.given, n.table, outcomes=outcomes,
+                         leaf=_milestone_leaf(c) if milestone else None)
         elif ok and curve and not milestone:
             for i, g in enumerate(n.given):
                 if g in outcomes:
@@ -1026,6 +1027,27 @@ def _check_node(
         c.report((*path, "excludes"), f"'{r}' is both required and excluded, so '{name}' "
                  "could never be true", value=r)
     return parents
+
+
+def _milestone_leaf(c: _Checker) -> Any:
+    """The check of a leaf of a milestone's table: a chance, and a curve said to be
+    none (a milestone's date comes from after + delay)."""
+    from pactsim.language.scenario import _validate_pspec
+
+    def leaf(where: Path, node: Any) -> None:
+        if isinstance(node, Mapping) and "by" in node:
+            c.report(where, f"= {shown(node)} is a curve, but a milestone's table gives its "
+                     "chance of ever happening once its anchor has: a number per row (its "
+                     "date comes from after + delay; drop after and delay to time it by a "
+                     "table of curves instead)", value=node)
+            return
+        try:
+            _validate_pspec(node)
+        except Exception as err:  # PydanticCustomError / ValidationError
+            msg = err.errors()[0]["msg"] if isinstance(err, ValidationError) else str(err)
+            c.report(where, msg, value=node)
+
+    return leaf
 
 
 def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, Any], *,
@@ -1387,6 +1409,10 @@ def _check_timing(
         if "by" in written:
             c.report((*path, "by"), "a milestone's date comes from after + delay; drop by (or "
                      "drop after to give the event its own curve)", key=True, value="by")
+        elif "why_by" in written:
+            c.report((*path, "why_by"), "explains points of a by curve, but a milestone has "
+                     "none (its date comes from after + delay): give the reason in why",
+                     key=True, value="why_by")
         if len(spec.after.names) > MAX_AFTER:
             c.report((*path, "after"), f"lists {len(spec.after.names)} dated nodes; a milestone "
                      f"may follow at most {MAX_AFTER} (MAX_AFTER): combine them in stages, e.g. "
@@ -1412,8 +1438,10 @@ def _check_timing(
                 parents.append(a)
     elif "delay" in written and kind in ("event", "signing") and \
             tuple(path) not in c.meant_dated:
+        example = next((n for n in nodes if n in dated and n != name), None)
         c.report((*path, "delay"), "needs after: the dated node(s) the delay runs from, e.g. "
-                 + ("after: text_agreed (an event with a by curve)" if kind == "signing" else
+                 + (f"after: {example}" if example is not None else
+                    "after: text_agreed (an event with a by curve)" if kind == "signing" else
                     "after: signing"), key=True)
     return parents
 

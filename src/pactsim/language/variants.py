@@ -64,8 +64,8 @@ from pactsim.errors import (
     printable,
 )
 from pactsim.language.io import from_dict
-from pactsim.language.scenario import Node, Scenario, Signing, signing_form
-from pactsim.language.validate import dotted_path, flow
+from pactsim.language.scenario import Node, Scenario, Signing, flow, signing_form
+from pactsim.language.validate import dotted_path
 
 __all__ = ["resolve_path", "with_changes"]
 
@@ -271,6 +271,10 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
             raise _PathError(f"{dotted_path(path)} does not exist" + did_you_mean(part, known)
                              + " (only the last part of a path may add a new key)")
         current = current[typed]
+        if current is None and path == ["signing", "by"] and shape is Node:
+            raise _PathError("signing is a milestone (after + delay) here: it has no by curve, "
+                             "its date comes from its anchors and delay; change signing.delay "
+                             "(or signing.p), or set 'signing' whole to give it a curve")
         if current is None:
             raise _PathError(f"{dotted_path(path)} is not set in this scenario, so it has no "
                              f"part '{parts[i + 1]}'; set '{dotted_path(path)}' whole")
