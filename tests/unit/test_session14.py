@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 import pactsim
+from pactsim.errors import ArgumentError, ScenarioError
 from pactsim.views.report import _headline
 
 TWO_YEARS = """\
@@ -42,3 +44,261 @@ def test_the_first_quarter_end_stays_when_the_only_year_end_is_the_horizon() -> 
     cards = _headline(pactsim.exact(sc))
     assert re.findall(r"signed by (\d{4}-\d{2}-\d{2})", cards) == ["2025-03-31", "2025-12-31"]
     assert pytest.approx(0.5) == pactsim.exact(sc).prob("signing").value
+
+
+# -- score: what it says of outcomes it cannot judge -------------------------------------------
+DATES = """\
+pactsim: 2
+id: dates-demo
+as_of: 2025-04-01
+horizon: 2025-12-31
+signing:
+  by: {2025-12-31: 0.6}
+events:
+  in_force: {after: signing, delay: 30}
+questions:
+  q: in_force.date <= 2025-10-31
+"""
+
+
+def _resolutions(tmp_path: Path, outcomes: str) -> Path:
+    f = tmp_path / "r.yaml"
+    f.write_text("resolutions: 1\nscenario: dates-demo\nsources: {n: news}\noutcomes:\n"
+                 + outcomes)
+    return f
+
+
+def test_score_says_when_false_was_resolved_before_it_could_be_known(tmp_path: Path) -> None:
+    """review-analyst14: "signing: false, resolved 2025-06-30" (horizon 2025-12-31) was
+    scored without a word, though "not signed by the horizon" is known only then; so was
+    a question `x.date <= D` resolved false before D."""
+    sc = pactsim.loads(DATES)
+    early = _resolutions(tmp_path, "  signing: {outcome: false, resolved: 2025-06-30, "
+                                   "source: n}\n  q: {outcome: false, resolved: 2025-09-01, "
+                                   "source: n}\n")
+    notes = pactsim.score(sc, early).notes
+    assert any(n.startswith("dates-demo: signing resolved false on 2025-06-30, before the "
+                            "horizon 2025-12-31") for n in notes), notes
+    assert any(n.startswith("dates-demo: q resolved false on 2025-09-01, before 2025-10-31: "
+                            "that in_force.date <= 2025-10-31 is false is known only then")
+               for n in notes), notes
+    on_time = _resolutions(tmp_path, "  signing: {outcome: false, resolved: 2025-12-31, "
+                                     "source: n}\n  q: {outcome: true, resolved: 2025-09-01, "
+                                     "source: n}\n")
+    assert not any("resolved false on" in n for n in pactsim.score(sc, on_time).notes)
+
+
+ARM_AZ = """\
+pactsim: 2
+id: arm-az-small
+as_of: 2025-04-01
+horizon: 2027-12-31
+drivers:
+  will: {dist: normal, sd: 1}
+events:
+  constitution_changed:
+    by: {2026-12-31: 0.08, 2027-06-30: 0.25, 2027-12-31: 0.35}
+    hazard_ratio: {will: 1.3}
+  ratified_am: {after: signing, delay: {median: 75, p90: 200}, p: 0.95}
+  in_force: {after: ratified_am, delay: 15}
+signing:
+  after: constitution_changed
+  delay: {median: 60, p90: 240}
+  p: 0.85
+"""
+
+
+def test_score_says_which_outcomes_it_could_not_check_together(tmp_path: Path) -> None:
+    """review-analyst14: in force five days after a signing it follows by at least 16
+    days was scored with no note on a three-year horizon, where the pair is too wide for
+    exact inference; the note now says which pair was not checked (on a nearer horizon
+    the same pair is named as impossible)."""
+    f = tmp_path / "r.yaml"
+    f.write_text("resolutions: 1\nscenario: arm-az-small\nsources: {n: news}\noutcomes:\n"
+                 "  signing: {outcome: 2026-06-01, resolved: 2026-06-01, source: n}\n"
+                 "  in_force: {outcome: 2026-06-06, resolved: 2026-06-06, source: n}\n")
+    notes = pactsim.score(pactsim.loads(ARM_AZ), f).notes
+    assert "arm-az-small: resolved outcomes not all checked together (exact inference " \
+        "refused as too wide: in_force with signing; a nearer horizon helps)" in notes
+    near = pactsim.loads(ARM_AZ.replace("will: 1.3", "will: 1.0").replace(
+        "  will: {dist: normal, sd: 1}\n", "").replace("drivers:\n", "").replace(
+        "    hazard_ratio: {will: 1.0}\n", ""))
+    assert any("cannot both hold" in n for n in pactsim.score(near, f).notes)
+
+
+def test_a_negated_condition_row_is_bracketed() -> None:
+    """review-analyst14: the false row of `given: ["us_engaged and not border_clash"]`
+    read "if not us_engaged and not border_clash", a narrower case than the row's."""
+    from pactsim.views.display import _condition
+
+    cond = "us_engaged and not border_clash"
+    assert _condition([cond], (True,)) == "if us_engaged and not border_clash"
+    assert _condition([cond], (False,)) == "if not (us_engaged and not border_clash)"
+    assert _condition([cond, "rain"], (True, False)) == \
+        "if (us_engaged and not border_clash) and not rain"
+    assert _condition(["rain", "x"], (False, "hi")) == "if not rain and x == hi"
+    html = pactsim.loads(
+        "pactsim: 2\nid: c\nas_of: 2025-04-01\nhorizon: 2025-12-31\nevents:\n"
+        "  us_engaged: {p: 0.5}\n  border_clash: {p: 0.2}\n"
+        f"  transport:\n    given: ['{cond}']\n    table: {{true: 0.35, false: 0.15}}\n"
+    )._repr_html_()
+    assert "if not (us_engaged and not border_clash)</td>" in html
+
+
+def test_a_row_its_node_can_never_use_is_flagged() -> None:
+    """review-analyst14: a milestone's table row on its own anchor being false can never
+    apply (it happens only after its anchor), and check said nothing; nor of a clause's
+    row on its own pillar being false. The rows are reached (P > 0), so the message says
+    why they are unused; a row of an undated node on the same parent is not flagged."""
+    from pactsim.analysis.check import check
+
+    text = ("pactsim: 2\nid: u\nas_of: 2025-04-01\nhorizon: 2025-12-31\nevents:\n"
+            "  changed: {by: {2025-12-31: 0.4}}\n"
+            "  mood: {given: [changed], table: {true: 0.7, false: 0.2}}\n"
+            "signing:\n  after: changed\n  delay: {median: 30, p90: 90}\n"
+            "  given: [changed]\n  table: {true: 0.85, false: 0.5}\n"
+            "pillars:\n  defence:\n    p: 0.5\n    clauses:\n"
+            "      bases: {given: [defence], table: {true: 0.6, false: 0.1}}\n")
+    found = [(f.field, f.message) for f in check(pactsim.loads(text))
+             if f.rule == "unreachable-row"]
+    assert found == [
+        ("signing.table.false", "table row changed=false is never used: 'signing' needs "
+         "changed, which never holds with the row, so its probability never applies"),
+        ("pillars.defence.clauses.bases.table.false", "table row defence=false is never "
+         "used: 'bases' needs defence, which never holds with the row, so its probability "
+         "never applies")]
+
+
+def test_percent_ticks_show_the_decimals_their_step_needs() -> None:
+    """review-analyst14: a tornado's axis read "0% 1% 2% 2% 3%" (ticks 0.75 points
+    apart, rounded to whole percents)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from pactsim.views.plot import _percent_axis
+
+    fig, ax = plt.subplots()
+    try:
+        ax.set_xlim(0, 3)
+        ax.set_xticks([0, 0.75, 1.5, 2.25, 3])
+        _percent_axis(ax.xaxis)
+        fig.canvas.draw()
+        assert [t.get_text() for t in ax.get_xticklabels()] == [
+            "0.00%", "0.75%", "1.50%", "2.25%", "3.00%"]
+        ax.set_xlim(0, 100)
+        ax.set_xticks([0, 25, 50, 75, 100])
+        fig.canvas.draw()
+        assert [t.get_text() for t in ax.get_xticklabels()] == [
+            "0%", "25%", "50%", "75%", "100%"]
+    finally:
+        plt.close(fig)
+
+
+def test_history_never_prints_a_standard_error_of_zero_that_is_not() -> None:
+    """review-analyst14: `history` printed "1.8% ±0.0" for an error under 0.05 points."""
+    from pactsim.views.history import _se
+
+    assert [_se(x) for x in (0.0123, 0.0004, 0.0, float("nan"))] == [
+        " ±1.2", " ±<0.1", " ±0", ""]
+
+
+def test_pool_says_which_files_are_read_with_their_news() -> None:
+    """review-analyst14: a node pooled to 1.000 because one file's news settled it, with
+    no word that the files' observations were used."""
+    base = ("pactsim: 2\nid: p\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "events:\n  rain: {p: 0.4}\n")
+    news = base + ("observations:\n  - {date: 2025-03-01, source: wire, evidence: rain}\n")
+    pooled = pactsim.pool([pactsim.loads(base), pactsim.loads(news)], names=["a", "b"])
+    assert "each file's numbers are given its own news (observations: b to 2025-03-01)" \
+        in pooled.notes
+    assert pooled.table.loc["rain", "b"] == pytest.approx(1.0)
+    assert not any("news" in n for n in pactsim.pool(
+        [pactsim.loads(base), pactsim.loads(base)], names=["a", "b"]).notes)
+
+
+# -- messages a new analyst met (review-analyst14), each located and with its fix --------------
+_BASE = """\
+pactsim: 2
+id: m
+as_of: 2025-04-01
+horizon: 2025-12-31
+events:
+  text_agreed: {by: {2025-12-31: 0.6}}
+  us_engaged: {p: 0.5}
+signing:
+  after: text_agreed
+  delay: {median: 30, p90: 90}
+questions:
+  quick: signing.date - text_agreed.date <= 60
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "where", "words"), [
+    ("  delay: {median: 30, p90: 90}\n",
+     "  delay: {median: 30, p90: 90}\n  given: [us_engaged]\n  table:\n"
+     "    true: {by: {2025-09-30: 0.5}}\n    false: {by: {2025-12-31: 0.3}}\n",
+     ":13:11: signing.table.true", "= {by: {2025-09-30: 0.5}} is a curve, but a milestone's "
+     "table gives its chance of ever happening once its anchor has: a number per row"),
+    ("{median: 30, p90: 90}", "{median: 30}", ":10:10: signing.delay",
+     "= {median: 30} gives median without p90: a lognormal delay needs both"),
+    ("  delay: {median: 30, p90: 90}\n",
+     "  delay: {median: 30, p90: 90}\n  why_by: {2025-09-30: a referendum}\n",
+     ":11:3: signing.why_by", "a milestone has none (its date comes from after + delay): "
+     "give the reason in why"),
+    ("  after: text_agreed\n", "", ":9:3: signing.delay", "e.g. after: text_agreed"),
+    ("  text_agreed: {by:", "  text-agreed: {by:", ":9:10: signing.after",
+     "unknown name 'text_agreed' (in after); the file defines 'text-agreed', which is not a "
+     "valid name: rename it text_agreed"),
+    ("<= 60", "<= '60'", ":12:45: questions.quick",
+     "dates and numbers are written without quotes"),
+    ("<= 60", "<= 60 days", ":12:48: questions.quick", "numbers have no units"),
+    ("signing.date - text_agreed.date <= 60", "signing.date + 30 <= 2025-10-01",
+     ":12:23: questions.quick", "write the days between them: a.date - b.date <= 30"),
+], ids=["curve-table", "median-alone", "why_by", "delay-alone", "misnamed", "quoted",
+        "units", "plus"])
+def test_a_mistake_gets_its_own_fix(old: str, new: str, where: str, words: str) -> None:
+    text = _BASE.replace(old, new)
+    assert text != _BASE
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name="m.yaml")
+    lines = [x for x in str(err.value).splitlines() if where in x]
+    assert any(words in x for x in lines), str(err.value)
+    assert "datetime.date" not in str(err.value) and "{'" not in str(err.value)
+
+
+def test_a_file_without_signing_says_so_where_it_is_used() -> None:
+    text = _BASE.replace("signing:\n  after: text_agreed\n  delay: {median: 30, p90: 90}\n",
+                         "").replace("signing.date - ", "").replace(" <= 60", "")
+    text = text.replace("events:\n", "events:\n  r: {after: signing, delay: 30}\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name="m.yaml")
+    assert "events.r.after: unknown name 'signing' (in after); this file has no signing: " \
+        "section: add one" in str(err.value)
+
+
+def test_set_of_a_curve_point_on_a_milestone_signing_says_what_it_is() -> None:
+    sc = pactsim.loads(_BASE)
+    with pytest.raises(ArgumentError, match=r"signing is a milestone \(after \+ delay\) "
+                       r"here: it has no by curve"):
+        sc.with_changes({"signing.by.2025-12-31": 0.3})
+
+
+def test_a_conditional_on_few_signed_draws_says_so() -> None:
+    """review-numbers14: P(in text | signed) printed 0.0% (0 of 2 draws; the answer is
+    0.4), with a standard error of 0 and no word that it rests on two draws."""
+    from pactsim.views.text import format_results
+
+    sc = pactsim.loads("pactsim: 1\nid: f\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                       "signing: {by: {2025-12-31: 0.0005}}\npillars:\n  d: {p: 0.4}\n"
+                       "questions:\n  q: d\n")
+    res = pactsim.simulate(sc, n=20_000, seed=3)
+    k = round(res.prob("signing").value * 20_000)
+    assert 0 < k < 30
+    text = format_results(res)
+    line = f"  (P(· | signed) rests on about {k:,} signed draws of 20,000: more draws steady it)"
+    assert text.count(line) == 2  # under the questions and under the text
+    many = format_results(pactsim.simulate(sc.with_changes({"signing.by.2025-12-31": 0.5}),
+                                           n=20_000, seed=3))
+    assert "rests on about" not in many

@@ -351,6 +351,11 @@ def _meaning_notes(scs: Sequence[Scenario], names: Sequence[str],
     different things in the files (other horizons, other expressions), and names left
     out because they are not a true/false item of every file."""
     notes = []
+    news = [f"{n} to {max(o.date for o in sc.observations)}" for n, sc in
+            zip(names, scs, strict=True) if sc.observations]
+    if news:  # review-analyst14: a node pooled to 1.000 with no word of why
+        notes.append("each file's numbers are given its own news (observations: "
+                     + ", ".join(news) + ")")
     horizons = {sc.horizon for sc in scs}
     if len(horizons) > 1:
         notes.append("the files have different horizons ("

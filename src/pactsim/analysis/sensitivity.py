@@ -385,9 +385,9 @@ def inputs(sc: Scenario, *, logit_range: float = 1.0, factor: float = 2.0,
                 # a factor on one side of 1 is swung from no effect (1) at most: halving
                 # 1.3 to 0.65 would reverse the effect, and make it stronger
                 if float(f) > 1 and lo_f < 1:
-                    lo_f, how = 1.0, f"÷/× {factor:g}, not past 1 (no effect)"
+                    lo_f, how = 1.0, f"÷/× {factor:g}, stopping at 1 (a factor of 1: no effect)"
                 elif float(f) < 1 and hi_f > 1:
-                    hi_f, how = 1.0, f"÷/× {factor:g}, not past 1 (no effect)"
+                    hi_f, how = 1.0, f"÷/× {factor:g}, stopping at 1 (a factor of 1: no effect)"
                 out.append(Input(f"{name}.{fld}.{key}", fld, float(f), lo_f, hi_f, how,
                                  _setter(f"{top}.{fld}", data[fld], (key,))))
         if data.get("delay") is not None:

@@ -35,7 +35,7 @@ from pactsim.errors import (
     PactsimError,
     PactsimWarning,
 )
-from pactsim.language.scenario import Node, Signing
+from pactsim.language.scenario import Node, Signing, is_condition
 from pactsim.views.format import (
     EM_DASH,
     LOWER_BOUND,
@@ -1325,9 +1325,16 @@ def _why(why: str | None, source: str | list[str] | None = None) -> str:
 
 def _condition(given: Sequence[str], combo: Sequence[bool | str]) -> str:
     """``if a and not b``: a row of a table, as the condition it stands for (a
-    categorical parent's key as ``x == outcome``)."""
-    return "if " + " and ".join(f"{g} == {v}" if isinstance(v, str) else g if v else
-                                f"not {g}" for g, v in zip(given, combo, strict=False))
+    categorical parent's key as ``x == outcome``; a condition as a parent in brackets
+    where it is negated or joined to others: ``if not (a and not b)``)."""
+    def part(g: str, v: bool | str) -> str:
+        if isinstance(v, str):
+            return f"{g} == {v}"
+        if is_condition(g) and (not v or len(given) > 1):
+            g = f"({g})"
+        return g if v else f"not {g}"
+
+    return "if " + " and ".join(part(g, v) for g, v in zip(given, combo, strict=False))
 
 
 def table_rows(node: Node, most: int = TABLE_ROWS_SHOWN) -> tuple[

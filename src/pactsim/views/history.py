@@ -20,6 +20,17 @@ from pactsim.views.format import day, json_value, pct
 __all__ = ["format_history", "history_to_json"]
 
 
+def _se(e: float) -> str:
+    """A standard error in points to one decimal, ``±<0.1`` below 0.05 (not ``±0.0``,
+    which reads as no error at all) and ``±0`` only when it is zero."""
+    x = 100 * e
+    if x != x:  # NaN: no error to give
+        return ""
+    if x == 0:
+        return " ±0"
+    return f" ±{x:.1f}" if x >= 0.05 else " ±<0.1"
+
+
 def _how(df: pd.DataFrame) -> str:
     method = df.attrs.get("method", "")
     if method == "montecarlo":
@@ -57,7 +68,7 @@ def format_history(df: pd.DataFrame) -> str:
                 "to follow\n")
     steps = df.drop_duplicates("step")[["step", "date", "source", "evidence"]]
     mc = df.attrs.get("method") == "montecarlo"
-    cell = {(int(s), str(q)): pct(float(p)) + (f" ±{100 * float(e):.1f}" if mc else "")
+    cell = {(int(s), str(q)): pct(float(p)) + (_se(float(e)) if mc else "")
             for s, q, p, e in zip(df["step"], df["question"], df["p"], df["stderr"],
                                   strict=True)}
     first = max([len("question"), *(len(q) for q in questions)])

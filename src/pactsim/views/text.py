@@ -57,6 +57,21 @@ def _no_ci(lo: float, hi: float, stderr: float) -> str:
     return " " * 12
 
 
+def _few_signed(res: Any) -> str | None:
+    """A line under P(· | signed) when a Monte Carlo run has few signed draws (below
+    :data:`FEW_DATE_DRAWS`, effective): those numbers rest on them alone, and a count of 0
+    of 2 is printed 0.0% with no error (review-numbers14)."""
+    n = getattr(res, "n", None)
+    if not isinstance(n, int) or res.model.signing_index < 0:
+        return None
+    size = float(getattr(res, "ess", n))
+    k = float(res.marginals().p.get("signing", float("nan"))) * size
+    if not 0 < k < FEW_DATE_DRAWS:
+        return None
+    return (f"  (P(· | signed) rests on about {k:,.0f} signed draws of {n:,}"
+            f"{', effective' if size < n else ''}: more draws steady it)")
+
+
 def _cond(p: float) -> str:
     """P(· | signed), or nothing when the run was never signed."""
     return "" if math.isnan(p) else _pct(p)
@@ -104,7 +119,8 @@ def format_results(res: Results) -> str:
             cond = f"{_cond(row.p_given_signed):<18}" if signed else ""
             rows.append(f"  {name!s:<{width}}  {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}"
                         f"   {cond}{row.expr}")
-        sections.append(rows)
+        few = _few_signed(res) if signed else None
+        sections.append(rows + ([few] if few else []))
     if res.model.signing_index >= 0:
         cdf = res.signing_cdf(res.key_dates())
         lines = ["Signed on or before"] + [
@@ -132,7 +148,8 @@ def format_results(res: Results) -> str:
         for label, (_, row) in zip(labels, content.iterrows(), strict=True):
             lines.append(f"{label:<{width}} {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}   "
                          f"{_cond(row.p_given_signed)}")
-        sections.append(lines)
+        few = _few_signed(res)
+        sections.append(lines + ([few] if few else []))
     if has_timeline(res):
         sections += _timeline(res, ci)
     events = undated_events(res)
