@@ -127,7 +127,11 @@ def test_a_file_with_news_is_its_own_track_record() -> None:
     assert b.p_by_version.startswith("2025-01-01: 0.380 (59 d); 2025-03-01: 0.800 (61 d)")
     # the item-by-item scores are unchanged: the forecast that stood before each resolved
     assert card.items.set_index("item").loc["b", "p"] == pytest.approx(0.8)
-    assert "a" not in track.index  # resolved the day of the first news: one version only
+    # resolved the day of the first news: one version only, kept (since 2026-12-02) with
+    # the score of its one version over its days
+    a = track.loc["a"]
+    assert a.versions == 1
+    assert a.brier == pytest.approx(card.items.set_index("item").loc["a", "brier"], abs=1e-12)
 
 
 def test_news_that_rules_out_the_outcome_is_said_to_clash(

@@ -302,3 +302,25 @@ def test_a_conditional_on_few_signed_draws_says_so() -> None:
     many = format_results(pactsim.simulate(sc.with_changes({"signing.by.2025-12-31": 0.5}),
                                            n=20_000, seed=3))
     assert "rests on about" not in many
+
+
+def test_the_time_averaged_table_keeps_an_item_resolved_before_the_news(
+        tmp_path: Path) -> None:
+    """review-analyst14: an item resolved before the file's first news had one version
+    and was left out of the time-averaged table, while the mean scores counted it."""
+    sc = pactsim.loads("pactsim: 2\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                       "events:\n  a: {p: 0.3}\n  b: {p: 0.6}\nobservations:\n"
+                       "  - {date: 2025-03-01, source: wire, evidence: b, "
+                       "likelihood_ratio: 4}\n")
+    f = tmp_path / "r.yaml"
+    f.write_text("resolutions: 1\nscenario: t\nsources: {n: news}\noutcomes:\n"
+                 "  a: {outcome: true, resolved: 2025-02-01, source: n}\n"
+                 "  b: {outcome: true, resolved: 2025-05-01, source: n}\n")
+    track = pactsim.score(sc, f).track.set_index("item")
+    assert (track.loc["a", "versions"], track.loc["a", "days"]) == (1, 31)
+    assert track.loc["a", "brier"] == pytest.approx(0.7 ** 2, abs=1e-12)  # P(a) = 0.3
+    # b: the priors for 59 days (0.6), then 0.6 * 4 / (0.6 * 4 + 0.4) for 61 days
+    after = 2.4 / 2.8
+    assert (track.loc["b", "versions"], track.loc["b", "days"]) == (2, 120)
+    assert track.loc["b", "brier"] == pytest.approx(
+        (59 * 0.4 ** 2 + 61 * (1 - after) ** 2) / 120, abs=1e-12)
