@@ -258,6 +258,9 @@ class ExactResults:
         self._p = self._tree.p_true(range(nb))
         self._quad_error: float | None = 0.0
         self._qprobs: dict[str, tuple[float, float | None]] | None = None
+        #: questions answered alone whose P(yes | signed) exact inference refused, with
+        #: the reason (their column is left blank: :meth:`questions`)
+        self.unanswered_given_signed: dict[str, str] = {}
         self._date_cache: dict[int, FloatArray] = {}
         self._check: tuple[Any, ...] | None = None
         #: how exact() made this result (None: made directly)
@@ -852,7 +855,14 @@ class ExactResults:
                 return None
             joint = probs[name][1] if name in probs else None
             if joint is None:
-                return self.prob(name, given="signing")
+                # a question answered alone whose joint law with the signing is beyond
+                # exact inference: its P(yes | signed) is left blank, and the reason kept
+                # (review-numbers14: the whole run was refused for that one column)
+                try:
+                    return self.prob(name, given="signing")
+                except (ModelTooWideError, ExactUnsupportedError) as err:
+                    self.unanswered_given_signed[name] = str(err).split(";")[0]
+                    return None
             return Estimate.exact(min(max(joint / signed, 0.0), 1.0))
 
         def question(name: str) -> Estimate:

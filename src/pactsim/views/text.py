@@ -120,6 +120,11 @@ def format_results(res: Results) -> str:
             rows.append(f"  {name!s:<{width}}  {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}"
                         f"   {cond}{row.expr}")
         few = _few_signed(res) if signed else None
+        blank = getattr(res, "unanswered_given_signed", {})
+        if blank:  # exact: the question answered alone, not with the signing
+            names = ", ".join(blank)
+            rows.append(f"  (P(yes | signed) of {names} left blank: "
+                        f"{next(iter(blank.values()))}; --method mc gives it)")
         sections.append(rows + ([few] if few else []))
     if res.model.signing_index >= 0:
         cdf = res.signing_cdf(res.key_dates())
