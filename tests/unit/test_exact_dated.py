@@ -285,6 +285,13 @@ def test_refusals_name_the_node_and_the_reason() -> None:
              "  x: {after: {all: [m, k]}, delay: 5}\n  y: {after: {all: [m, k]}, delay: 9}\n"
              "  n: {after: {all: [x, y]}, delay: 5}\n",
              r"anchors of 'n' share 'm', 'k' along separate chains")
+    # after one of the anchors of a milestone split at another milestone, and that one:
+    # named (review-session14: the refusal named neither h nor why)
+    _refused(head + "  m: {after: a, delay: 5}\n  k: {after: m, delay: 5}\n"
+             "  j: {after: m, delay: {median: 5, p90: 9}}\n"
+             "  f: {after: {any: [k, j]}, delay: 2}\n  h: {after: {all: [f, k]}, delay: 3}\n",
+             r"cannot give the law of 'h': it follows 'f', whose anchors are independent only "
+             r"given the day of 'm', and 'k', which 'f' also depends on")
     # a milestone reading one it shares an anchor with (c) or follows; one it neither
     # follows nor shares an anchor with is answered (test_a_milestone_reading_a_sibling_...)
     chain = head + "  c: {after: a, delay: {median: 20, p90: 40}}\n  m: {after: c, delay: 10}\n"
@@ -584,6 +591,36 @@ def test_anchors_sharing_one_milestone_are_answered_given_its_day() -> None:
     # a law given an anchor of n (not m) would need three days at once: refused, named
     with pytest.raises(ExactUnsupportedError, match="independent only given the day of 'm'"):
         ex.prob("n.date - k.date <= 20")
+
+
+def test_any_of_anchors_some_apart_from_the_shared_milestone() -> None:
+    """After any of k, j (both after m) and s (apart from m's chain): where m never
+    happens, s alone can still set the day. review-session14 found exact inference gave
+    P(n) = 0.4, below P(s) = 0.8, leaving that case out. By hand: n happens iff s does
+    (s follows a by 30 days, k by 20 when m happens): 0.8; n's day is k's when m
+    happens (k 20 days after a, before s), else s's. Monte Carlo (n = 400,000, seed 11)
+    and the reference sampler (n = 40,000, seed 4) agree within 4 standard errors."""
+    from reference_sampler import ReferenceSampler
+
+    text = ("pactsim: 2\nid: any-min\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+            "  a: {by: {2025-06-30: 0.8}}\n  m: {after: a, delay: 10, p: 0.5}\n"
+            "  k: {after: m, delay: 10}\n  j: {after: m, delay: 20}\n"
+            "  s: {after: a, delay: 30}\n  n: {after: {any: [k, j, s]}, delay: 0}\n"
+            "  t: {after: {at_least: 2, of: [k, j, s]}, delay: {median: 5, p90: 9}}\n"
+            "questions:\n  n_early: n.date <= 2025-03-31\n  t_early: t.date <= 2025-04-30\n")
+    sc = pactsim.loads(text)
+    ex = exact(sc)
+    assert ex.prob("n").value == pytest.approx(0.8, abs=1e-12)
+    # n by March 31 (day 89): a by day 69 (m happens: k on a + 20) or by day 59 (s on a + 30)
+    f = 0.8 / 180  # a's daily chance (linear to 0.8 on 2025-06-30, day 180)
+    assert ex.prob("n_early").value == pytest.approx(0.5 * 69 * f + 0.5 * 59 * f, abs=1e-12)
+    mc = pactsim.simulate(sc, n=N, seed=11)
+    ref = ReferenceSampler(sc).sample(40_000, seed=4)
+    for q in ["n", "t", "n_early", "t_early"]:
+        p = ex.prob(q).value
+        _close(mc.prob(q).value, p)
+        freq = sum(bool(v) for v in ref.column(q)) / ref.n
+        assert abs(freq - p) <= 4 * (p * (1 - p) / ref.n) ** 0.5, q
 
 
 _SIBLINGS = """\

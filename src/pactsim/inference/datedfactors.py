@@ -174,6 +174,16 @@ class Layout:
         for c in shared:
             if self.anc[c] == shared and all(c in self.anc[a] or not self.anc[a] & shared
                                              for a in t.anchors):
+                # an anchor that is itself independent only given another milestone's day
+                # would need its law given c: three days at once
+                for a in t.anchors:
+                    if a != c and self.split.get(a, c) != c:
+                        raise ExactUnsupportedError(
+                            f"exact inference cannot give the law of '{t.name}': it follows "
+                            f"'{model.dated[a]}', whose anchors are independent only given "
+                            f"the day of '{model.dated[self.split[a]]}', and "
+                            f"'{model.dated[c]}', which '{model.dated[a]}' also depends on "
+                            "(three days at once); use pactsim.simulate")
                 return c
         raise ExactUnsupportedError(
             f"exact inference needs the anchors of a milestone to be independent given "
@@ -521,6 +531,34 @@ def _dated_signature(model: CompiledModel) -> tuple[Any, ...]:
             tuple(items), conditions)
 
 
+def _need_of(cdfs: Sequence[Factor], need: int) -> Factor:
+    """``P(at least need of the anchors by t)`` from their CDFs, independent given the
+    factors' variables: the product for all of them, else the coefficient of ``x^need``
+    and above in ``prod_i (1 - C_i + x C_i)``."""
+    from pactsim.inference.factors import Factor
+
+    if need == len(cdfs):
+        return mul(*cdfs)
+    coeffs: list[Factor] = [Factor((), np.ones(()))]
+    for P in cdfs:
+        x0 = Factor(P.vars, 1.0 - P.table)
+        new: list[Factor] = []
+        for j in range(min(len(coeffs) + 1, need + 1)):
+            parts = []
+            if j < len(coeffs):
+                parts.append(mul(coeffs[j], x0))
+            if j >= 1:
+                parts.append(mul(coeffs[j - 1], P))
+            acc = parts[0]
+            for p in parts[1:]:
+                acc = add(acc, p)
+            new.append(acc)
+        if len(new) == need + 1 and len(coeffs) == need + 1:
+            new[need] = add(new[need], mul(coeffs[need], P))  # "need or more"
+        coeffs = new
+    return coeffs[need]
+
+
 def _conv(a: FloatArray, b: FloatArray, n_out: int) -> FloatArray:
     """Linear convolution of the last axes of ``a`` and ``b`` (broadcast), first ``n_out``.
 
@@ -837,30 +875,20 @@ class Dated:
             for k in keys:
                 L = made[k] if k in made else self._rel[k]
                 cdfs.append(Factor(L.vars, np.cumsum(L.table, axis=-1)))
-            if plan.mode in ("one", "all") or plan.need == len(cdfs):
-                C = mul(*cdfs)
-            else:
-                coeffs: list[Factor] = [Factor((), np.ones(()))]
-                for P in cdfs:
-                    x0 = Factor(P.vars, 1.0 - P.table)
-                    new: list[Factor] = []
-                    for j in range(min(len(coeffs) + 1, plan.need + 1)):
-                        parts = []
-                        if j < len(coeffs):
-                            parts.append(mul(coeffs[j], x0))
-                        if j >= 1:
-                            parts.append(mul(coeffs[j - 1], P))
-                        acc = parts[0]
-                        for p in parts[1:]:
-                            acc = add(acc, p)
-                        new.append(acc)
-                    if len(new) == plan.need + 1 and len(coeffs) == plan.need + 1:
-                        # the top coefficient collects "need or more"
-                        new[plan.need] = add(new[plan.need], mul(coeffs[plan.need], P))
-                    coeffs = new
-                C = coeffs[plan.need]
-            if split:  # P(T <= t) = sum_x P(R_c = x) P(T <= t | R_c = x)
+            C = _need_of(cdfs, plan.need if plan.mode not in ("one", "all") else len(cdfs))
+            if split:
+                # P(T <= t) = sum_x P(R_c = x) P(T <= t | R_c = x), plus, when c never
+                # happens (by the horizon), the anchors that do not follow it alone: those
+                # after c never happen then (review-session14: under any or at_least they
+                # can still set T, and that case was left out)
                 C = sum_over(mul(C, relabel(shared, TAX, CAX)), CAX)
+                after_c = [k[1] == lay.split[slot] for k in keys]
+                if not all(after_c):
+                    zero = Factor((), np.zeros(()))
+                    C0 = _need_of([zero if a else P for P, a in zip(cdfs, after_c, strict=True)],
+                                  plan.need if plan.mode not in ("one", "all") else len(cdfs))
+                    never = Factor(shared.vars[:-1], 1.0 - shared.table.sum(axis=-1))
+                    C = add(C, mul(C0, never))
             C = full_shape(C, {**{v: self.card(v) for v in C.vars}, TAX: S, CAX: S})
             T = np.diff(C.table, axis=-1, prepend=0.0)
             out = self._shift(Factor(C.vars, T), plan)
