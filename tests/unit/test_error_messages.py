@@ -188,11 +188,11 @@ CASES = [
      "= 2024-12-31 must be text"),
     ("why_list_on_clause", "signing:\n  by: {2024-12-31: 0.5}\npillars:\n  m:\n    p: 0.5\n"
      "    clauses:\n      c: {p: 0.5, why: [a, b]}\n", 11, 24, "pillars.m.clauses.c.why",
-     "= ['a', 'b'] must be text"),
+     "= [a, b] must be text"),
     ("why_driver_bool", "drivers:\n  x: {dist: normal, sd: 1, why: true}\n", 6, 33, "drivers.x.why",
      "= true must be text"),
     ("why_signing", "signing:\n  why: {a: b}\n  by: {2024-12-31: 0.5}\n", 6, 8, "signing.why",
-     "= {'a': 'b'} must be text"),
+     "= {a: b} must be text"),
     ("why_question", "questions:\n  q: {expr: 'true', why: 1}\n", 6, 26, "questions.q.why",
      "= 1 must be text"),
     ("why_by_not_a_point", "signing:\n  by: {2024-12-31: 0.4, 2025-03-31: 0.6}\n  why_by:\n"

@@ -286,7 +286,7 @@ def test_set_without_extends_and_extends_not_a_path(tmp_path, base):
     with pytest.raises(ScenarioError, match=r"alone.yaml:23:1: set: `set:` changes"):
         pactsim.load(alone)
     odd = write(tmp_path, "odd.yaml", "pactsim: 2\nextends: [base.yaml]\nid: odd\n")
-    with pytest.raises(ScenarioError, match=r"odd.yaml:2:10: extends: = \['base.yaml'\] must"):
+    with pytest.raises(ScenarioError, match=r"odd.yaml:2:10: extends: = \[base.yaml\] must"):
         pactsim.load(odd)
 
 

@@ -118,12 +118,30 @@ def test_score_says_which_outcomes_it_could_not_check_together(tmp_path: Path) -
                  "  signing: {outcome: 2026-06-01, resolved: 2026-06-01, source: n}\n"
                  "  in_force: {outcome: 2026-06-06, resolved: 2026-06-06, source: n}\n")
     notes = pactsim.score(pactsim.loads(ARM_AZ), f).notes
-    assert "arm-az-small: resolved outcomes not all checked together (exact inference " \
-        "refused as too wide: in_force with signing; a nearer horizon helps)" in notes
+    assert "arm-az-small: resolved outcomes not all checked together: in_force with " \
+        "signing (too wide for exact inference; a nearer horizon helps)" in notes
     near = pactsim.loads(ARM_AZ.replace("will: 1.3", "will: 1.0").replace(
         "  will: {dist: normal, sd: 1}\n", "").replace("drivers:\n", "").replace(
         "    hazard_ratio: {will: 1.0}\n", ""))
     assert any("cannot both hold" in n for n in pactsim.score(near, f).notes)
+    # refused for another reason than width: that reason, not "a nearer horizon"
+    # (review-session14)
+    treaty = pactsim.loads(
+        "pactsim: 2\nid: arm-az-small\nas_of: 2025-04-01\nhorizon: 2026-12-31\nevents:\n"
+        "  changed: {by: {2025-12-31: 0.3, 2026-12-31: 0.5}}\n"
+        "  ratified_am: {after: signing, delay: {median: 60, p90: 150}}\n"
+        "  ratified_az: {after: signing, delay: {median: 30, p90: 90}}\n"
+        "  in_force: {after: {all: [ratified_am, ratified_az]}, delay: 30}\n"
+        "signing: {after: changed, delay: {median: 60, p90: 200}}\n")
+    g = tmp_path / "g.yaml"
+    g.write_text("resolutions: 1\nscenario: arm-az-small\nsources: {n: news}\noutcomes:\n"
+                 "  ratified_am: {outcome: 2026-06-01, resolved: 2026-06-01, source: n}\n"
+                 "  in_force: {outcome: 2026-06-06, resolved: 2026-06-06, source: n}\n")
+    said = [n for n in pactsim.score(treaty, g).notes if "not all checked" in n]
+    assert said == ["arm-az-small: resolved outcomes not all checked together: in_force with "
+                    "ratified_am (exact inference cannot give the law of 'in_force' given "
+                    "'ratified_am': its anchors ('ratified_am', 'ratified_az') are "
+                    "independent only given the day of 'signing')"]
 
 
 def test_a_negated_condition_row_is_bracketed() -> None:
@@ -162,11 +180,22 @@ def test_a_row_its_node_can_never_use_is_flagged() -> None:
     found = [(f.field, f.message) for f in check(pactsim.loads(text))
              if f.rule == "unreachable-row"]
     assert found == [
-        ("signing.table.false", "table row changed=false is never used: 'signing' needs "
-         "changed, which never holds with the row, so its probability never applies"),
+        ("signing.table.false", "table row changed=false is never used: 'signing' cannot "
+         "happen without changed (it happens after it), so its probability there never "
+         "applies; drop changed from given (or keep the row as the format asks, knowing it "
+         "is not read)"),
         ("pillars.defence.clauses.bases.table.false", "table row defence=false is never "
-         "used: 'bases' needs defence, which never holds with the row, so its probability "
-         "never applies")]
+         "used: 'bases' cannot happen without defence (its pillar), so its probability "
+         "there never applies; drop defence from given (or keep the row as the format "
+         "asks, knowing it is not read)")]
+    # a row closed through another node (a categorical parent absent where the pillar's
+    # signing is not) is left alone: the format asks for it, and the README writes it
+    readme = pactsim.loads(
+        "pactsim: 3\nid: r\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+        "  form: {levels: {treaty: 0.9, programme: 0.1}, requires: [signing]}\n"
+        "signing: {by: {2025-12-31: 0.5}}\npillars:\n  security:\n    given: [form]\n"
+        "    table: {absent: 0.1, treaty: 0.6, programme: 0.2}\n")
+    assert [f for f in check(readme) if f.rule == "unreachable-row"] == []
 
 
 def test_percent_ticks_show_the_decimals_their_step_needs() -> None:
@@ -348,3 +377,65 @@ def test_exact_leaves_blank_only_the_p_given_signed_it_cannot_give() -> None:
     mc = pactsim.simulate(sc, n=200_000, seed=4).prob("both").value
     assert abs(mc - p) <= 4 * (p * (1 - p) / 200_000) ** 0.5
     assert "  (P(yes | signed) of both left blank: " in format_results(ex)
+
+
+def test_a_clamped_factor_range_says_where_it_stops() -> None:
+    """review-numbers14: "÷/× 2, not past 1 (no effect)" read as if the input had no
+    effect; the low end of odds 1.5 halved (0.75) is clamped to 1, and the words say so.
+    By hand: P(x) = 0.4 without the factor; with 3 on esc (0.3): 0.7*0.4 + 0.3*2/3."""
+    sc = pactsim.loads("pactsim: 1\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+                       "  esc: {p: 0.3}\n  x: {p: 0.4, odds: {esc: 1.5}}\nquestions:\n  q: x\n")
+    row = pactsim.sensitivity(sc, "q").tornado.set_index("input").loc["x.odds.esc"]
+    assert (row.low, row.high) == (1.0, 3.0)
+    assert row["range"] == "÷/× 2, stopping at 1 (a factor of 1: no effect)"
+    assert row.q_low == pytest.approx(0.4, abs=1e-12)
+    assert row.q_high == pytest.approx(0.7 * 0.4 + 0.3 * 2 / 3, abs=1e-12)
+
+
+def test_a_delay_without_after_suggests_a_dated_node_of_the_file() -> None:
+    """review-session14: the old fixed example (after: text_agreed) passed the earlier
+    test by chance; here the file's dated node is named talks."""
+    text = ("pactsim: 2\nid: m\nas_of: 2025-04-01\nhorizon: 2025-12-31\nevents:\n"
+            "  talks: {by: {2025-12-31: 0.6}}\nsigning:\n  delay: 30\n")
+    with pytest.raises(ScenarioError, match="signing.delay: needs after: the dated node"
+                       r"\(s\) the delay runs from, e.g. after: talks$"):
+        pactsim.loads(text, name="m.yaml")
+
+
+def test_the_strategies_make_milestone_signings() -> None:
+    """pactsim.testing's dated scenarios include a signing that is a milestone (300
+    derandomized examples held 16 on 2026-12-02)."""
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    from pactsim.testing import strategies
+
+    seen = {"milestone": 0, "curve": 0}
+
+    @settings(max_examples=300, derandomize=True, database=None, deadline=None,
+              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(strategies.scenarios(dated=True))
+    def look(sc: pactsim.Scenario) -> None:
+        if sc.signing is not None:
+            seen[str(sc.nodes["signing"].timing)] += 1
+
+    look()
+    assert seen["milestone"] >= 5 and seen["curve"] >= 50, seen
+
+
+def test_a_curve_signing_with_a_milestones_keys_is_told_of_the_milestone_form() -> None:
+    text = ("pactsim: 2\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+            "  esc: {p: 0.3}\nsigning:\n  by: {2025-12-31: 0.5}\n  requires: [esc]\n")
+    with pytest.raises(ScenarioError, match=r"x.yaml:9:3: signing.requires: unknown field "
+                       r"'requires' .*: a signing timed by a curve takes no requires; write "
+                       r"it as a milestone \(after: a dated node, delay: ...\)"):
+        pactsim.loads(text, name="x.yaml")
+
+
+def test_with_changes_shows_values_as_yaml() -> None:
+    """review-session14: with_changes messages still showed Python reprs."""
+    sc = pactsim.loads(_BASE)
+    with pytest.raises(ScenarioError) as err:
+        sc.with_changes({"signing.by": {"2025-12-31": 0.5}})
+    msg = str(err.value)
+    assert "signing.by: = {2025-12-31: 0.5}: " in msg and "{'" not in msg
+    assert "drop after to give the signing its own curve" in msg

@@ -362,3 +362,23 @@ def test_diff_shows_the_mean_of_a_numeric_question() -> None:
         else:
             assert abs(row.change - (eb - ea)) <= SIGMAS * row.stderr
         assert "gap (mean)" in str(d)
+
+
+def test_diff_means_fall_back_one_by_one_and_unmoved_means_are_not_listed() -> None:
+    """review-session14: a mean that did not move was listed as moved (+1.4e-14), and one
+    numeric question exact inference refused sent every mean to Monte Carlo."""
+    sc = pactsim.loads(TREATY.replace(
+        "  days_to_force: in_force.date - signing.date\n",
+        "  days_to_force: in_force.date - signing.date\n"
+        "  am_to_force: in_force.date - ratified_am.date\n"))
+    b = sc.with_changes({"ratified_az.delay": {"median": 20, "p90": 60}})
+    d = pactsim.diff(sc, b, n=40_000, seed=3)
+    ch = d.changes[d.changes.statistic == "mean"].set_index("name")
+    assert ch.loc["days_to_force", "method"] == "exact"
+    assert ch.loc["am_to_force", "method"] == "mc"
+    want = exact(b).numeric("days_to_force").mean - exact(sc).numeric("days_to_force").mean
+    assert ch.loc["days_to_force", "change"] == pytest.approx(want, abs=1e-9)
+    same = pactsim.diff(milestone := pactsim.loads(SIMPLE),
+                        milestone.with_changes({"defence.p": 0.5}))
+    assert "gap" in set(same.changes.name)  # computed, unchanged ...
+    assert "gap" not in set(same.biggest().name)  # ... so not among what moved

@@ -12,9 +12,9 @@ Rules
                       reports is not reported again here)
 ``always-true``       a binary node has probability 1
 ``unreachable-row``   a ``table`` row whose parent combination has probability 0, or
-                      is never used: where it holds, what its node needs to happen
-                      (``requires``, not ``excludes``, its pillar or the signing, a
-                      milestone's anchors) never does
+                      that is never used: it has a parent false that the node cannot
+                      happen without (``requires``, its pillar or the signing, the
+                      anchor a milestone follows), or true that it excludes
 ``constant-question`` a question with one possible answer
 ``unused-driver``     a driver no ``odds`` and no question uses
 ``unused-source``     a source no node cites
@@ -704,24 +704,22 @@ def _check_factors(sc: Scenario, rep: _Report) -> None:
                             "1000?), or state the effect with a table instead")
 
 
-def _opens(sc: Scenario, at: tuple[Any, ...], spec: Any) -> list[str]:
-    """What a node (or attribute) at ``at`` needs to be true, as conditions: its
-    ``requires``, not its ``excludes``, a clause's pillar, a pillar's signing, and a
-    milestone's anchors (all of them for one or all, one for any)."""
-    out = [f"({r})" if is_condition(r) else r for r in getattr(spec, "requires", ())]
-    out += [f"not ({x})" for x in getattr(spec, "excludes", ())]
+def _needs(sc: Scenario, at: tuple[Any, ...], spec: Any) -> tuple[dict[str, str], set[str]]:
+    """What a node (or attribute) at ``at`` cannot be true without, each with how (its
+    ``requires``, a clause's pillar, a pillar's signing, a milestone's anchors when it
+    follows all of them), and what it excludes."""
+    needs = {str(r): "requires" for r in getattr(spec, "requires", ())}
     name = at[-1]
     view = sc.nodes.get(name) if at[0] != "attributes" else None
     if view is not None and view.kind == "clause" and view.pillar is not None:
-        out.append(view.pillar)
+        needs.setdefault(view.pillar, "its pillar")
     if view is not None and view.kind == "pillar" and sc.signing is not None:
-        out.append("signing")
+        needs.setdefault("signing", "a pillar is in a signed text")
     after = getattr(spec, "after", None)
     if after is not None and (after.mode in ("one", "all") or after.k >= len(after.names)):
-        out += list(after.names)
-    elif after is not None and (after.mode == "any" or after.k == 1):
-        out.append("(" + " or ".join(after.names) + ")")
-    return list(dict.fromkeys(out))
+        for a in after.names:
+            needs.setdefault(a, "it happens after it")
+    return needs, {str(x) for x in getattr(spec, "excludes", ())}
 
 
 def _check_look_ahead(sc: Scenario, rep: _Report) -> None:
@@ -859,20 +857,21 @@ def check(scenario: Scenario) -> list[Finding]:
                             f"{'law' if at[0] == 'attributes' else 'probability'} is never "
                             "used")
                     continue
-                # reached, but where its node's gates or anchors never let it happen
-                opens = _opens(sc, at, spec)
-                if not opens:
-                    continue
-                try:
-                    applies = float(ex.prob(f"({cond}) and {' and '.join(opens)}").value)
-                except (ModelTooWideError, ExactUnsupportedError):
-                    continue  # not said: the reach of the row was checked
-                if applies <= _TOL:
+                # reached, but it says a parent is false that the node needs true (or
+                # true one it excludes): its own gate closes there
+                needs, bars = _needs(sc, at, spec)
+                clash = [g for g, v in zip(spec.given, combo, strict=True)
+                         if (v is False and g in needs) or (v is True and g in bars)]
+                if clash:
                     what = "law" if at[0] == "attributes" else "probability"
+                    g = clash[0]
+                    how = (f"cannot happen without {g}" if g in needs else
+                           f"never happens with {g}")
                     rep.add("unreachable-row", (*at, "table", *combo),
-                            f"table row {row} is never used: '{at[-1]}' needs "
-                            f"{' and '.join(opens)}, which never holds with the row, so its "
-                            f"{what} never applies")
+                            f"table row {row} is never used: '{at[-1]}' {how} "
+                            f"({needs.get(g, 'excludes')}), so its {what} "
+                            f"there never applies; drop {g} from given (or keep the row as "
+                            "the format asks, knowing it is not read)")
         _check_outcomes(sc, ex, p, rep)
         for q, (_tree, t) in ex.model.questions.items():
             try:

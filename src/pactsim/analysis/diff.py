@@ -687,14 +687,20 @@ class Diff:
         (medians follow, by days, and the means of numeric attributes that moved). An
         exact change within :data:`EXACT_NOISE` of 0 is the rounding of exact sums
         (1e-17 where nothing moved), not a change: it is left out."""
+        import pandas as pd
+
         c = self.changes
         p = c[~c.statistic.isin(("median", "mean"))]
         p = p.loc[p.change.abs().sort_values(ascending=False, kind="stable").index]
         p = p[(p.change.abs() > EXACT_NOISE) | ((p.method != "exact") & (p.change.abs() > 0))]
-        d = c[c.statistic.isin(("median", "mean")) & (c.change.abs() > 0)]
+        # (a mean's exact change within rounding of its size is no change: 1.4e-14 days)
+        size = np.maximum(pd.to_numeric(c.a, errors="coerce").abs().fillna(0.0),
+                          pd.to_numeric(c.b, errors="coerce").abs().fillna(0.0))
+        scale = np.maximum(1.0, size)
+        moved = (c.change.abs() > 0) & ~((c.method == "exact") & (c.statistic == "mean")
+                                         & (c.change.abs() <= 1e-9 * scale))
+        d = c[c.statistic.isin(("median", "mean")) & moved]
         d = d.loc[d.change.abs().sort_values(ascending=False, kind="stable").index]
-        import pandas as pd
-
         return pd.concat([p.head(top), d]) if len(d) else p.head(top)
 
     def to_json(self) -> str:
@@ -1013,24 +1019,33 @@ def _attribute_change_rows(
     if not names:
         return []
 
-    def means(res: Any) -> dict[str, tuple[float, float]]:
-        sc = res.scenario
+    def has(sc: Scenario, x: str) -> bool:
         qs = compile_scenario(sc).questions
-        return {x: (float(s.mean), float(s.stderr)) for x in names
-                if x in sc.attributes or (x in qs and qs[x][1] == "number")
-                for s in [res.numeric(x)]}
+        return x in sc.attributes or (x in qs and qs[x][1] == "number")
+
+    def means(res: Any) -> dict[str, tuple[float, float]]:
+        out = {}
+        for x in names:
+            if not has(res.scenario, x):
+                continue
+            try:
+                s = res.numeric(x)
+            except _REFUSED:  # exact refuses this one: left to Monte Carlo, the rest kept
+                continue
+            out[x] = (float(s.mean), float(s.stderr))
+        return out
 
     ex = exact_frames(means)
-    if ex is not None:
-        ma, mb = ex
-        method = "exact"
-    else:
-        ma, mb = means(runs.mc(a, 0)), means(runs.mc(b, -1))
-        method = "mc"
+    ma, mb = ex if ex is not None else ({}, {})
+    # what exact inference did not answer (on either side) is estimated by Monte Carlo
+    by_mc = [x for x in names if (has(a, x) and x not in ma) or (has(b, x) and x not in mb)]
+    if by_mc:
+        mca, mcb = means(runs.mc(a, 0)), means(runs.mc(b, -1))
     rows: list[tuple[Any, ...]] = []
     for x in names:
-        va, _sa = ma.get(x, (_nan(), _nan()))
-        vb, _sb = mb.get(x, (_nan(), _nan()))
+        method = "mc" if x in by_mc else "exact"
+        va, _sa = (mca if method == "mc" else ma).get(x, (_nan(), _nan()))
+        vb, _sb = (mcb if method == "mc" else mb).get(x, (_nan(), _nan()))
         if math.isnan(va) and math.isnan(vb):
             continue
         kind = "attribute" if x in a.attributes or x in b.attributes else "question"

@@ -680,10 +680,15 @@ def _clashes(sc: Scenario, res: Resolutions, who: str | None = None) -> list[str
         return [f"{who}: resolved outcomes not checked together (exact inference: "
                 f"{str(err).split(';')[0]})"]
 
+    why: dict[str, None] = {}  # the reasons exact inference gave for what it refused
+
     def never(expr: str) -> bool | None:  # P(expr) = 0; None: exact inference refuses it
         try:
             return float(ex.prob(expr).value) <= 1e-15
-        except refused:
+        except refused as err:
+            text = str(err).split(";")[0]
+            why.setdefault(text[text.find("exact inference"):] if "exact inference" in text
+                           else text, None)
             return None
 
     held: list[tuple[str, str]] = []
@@ -724,8 +729,11 @@ def _clashes(sc: Scenario, res: Resolutions, who: str | None = None) -> list[str
                 unchecked.append(f"{name} with {', '.join(wide)}")
             held.append((name, expr))
     if unchecked:
-        out.append(f"{who}: resolved outcomes not all checked together (exact inference "
-                   f"refused as too wide: {'; '.join(unchecked)}; a nearer horizon helps)")
+        only_wide = all("needs a table of" in w for w in why)
+        reason = ("too wide for exact inference; a nearer horizon helps" if only_wide else
+                  "; ".join(why) or "exact inference refused them")
+        out.append(f"{who}: resolved outcomes not all checked together: "
+                   f"{'; '.join(unchecked)} ({reason})")
     return out
 
 

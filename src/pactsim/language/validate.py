@@ -347,7 +347,13 @@ class _Checker:
             return f"{head}: {comma}"
         if name == "p" and "by" in allowed and "p" not in allowed:
             return (f"{head}: a node timed by a curve has no p; its chance by the horizon is "
-                    "the last point of `by`, e.g. by: {2025-06-30: 0.4, 2025-12-31: 0.7}")
+                    "the last point of `by`, e.g. by: {2025-06-30: 0.4, 2025-12-31: 0.7}"
+                    + ("; or write the signing as a milestone (after + delay), whose p is "
+                       "its chance of ever happening" if prefix == ("signing",) else ""))
+        if prefix == ("signing",) and name in ("odds", "requires", "excludes"):
+            return (f"{head}: a signing timed by a curve takes no {name}; write it as a "
+                    f"milestone (after: a dated node, delay: ...), which takes {name} as an "
+                    "event does, or give the curve a parent with given + a table of curves")
         above = self.empty_above(data, name) if depth == 1 else None
         if above is not None:
             return head + _indent_hint(above, name)
@@ -1408,7 +1414,8 @@ def _check_timing(
                      "{median: 120, p90: 300} or {between: [30, 200]}", key=True)
         if "by" in written:
             c.report((*path, "by"), "a milestone's date comes from after + delay; drop by (or "
-                     "drop after to give the event its own curve)", key=True, value="by")
+                     f"drop after to give {'the signing' if kind == 'signing' else 'the event'} "
+                     "its own curve)", key=True, value="by")
         elif "why_by" in written:
             c.report((*path, "why_by"), "explains points of a by curve, but a milestone has "
                      "none (its date comes from after + delay): give the reason in why",

@@ -151,11 +151,14 @@ class _PathError(Exception):
 
 
 def _show(value: Any) -> str:
+    """A value as YAML writes it (``{by: {2025-12-31: 0.5}}``, ``[esc]``, ``null``), or
+    text in quotes; cut to 60 characters."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = repr(value)
+    text = flow(value) if isinstance(value, Mapping | list | tuple) or value is None \
+        else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
