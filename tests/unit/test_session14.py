@@ -439,3 +439,23 @@ def test_with_changes_shows_values_as_yaml() -> None:
     msg = str(err.value)
     assert "signing.by: = {2025-12-31: 0.5}: " in msg and "{'" not in msg
     assert "drop after to give the signing its own curve" in msg
+
+
+def test_unsetting_p_keeps_the_table_set_in_the_same_call() -> None:
+    """review-session14 (from before this session): `{"x.given": ..., "x.table": ...,
+    "x.p": None}` dropped the table it had just set, leaving a milestone's chance 1 (and
+    an event refused); None only unsets p now, in either order. By hand 0.3*0.5 + 0.7*0.2."""
+    sc = pactsim.loads("pactsim: 1\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+                       "  esc: {p: 0.3}\n  x: {p: 0.4}\n")
+    table = {"x.given": ["esc"], "x.table": {True: 0.5, False: 0.2}}
+    for changes in ({**table, "x.p": None}, {"x.p": None, **table}):
+        v = sc.with_changes(changes)
+        assert v.events["x"].p is None and v.events["x"].given == ["esc"]
+        assert pactsim.exact(v).prob("x").value == pytest.approx(0.29, abs=1e-12)
+    milestone = pactsim.loads(_BASE.replace("  after: text_agreed\n",
+                                            "  after: text_agreed\n  p: 0.5\n"))
+    v = milestone.with_changes({"signing.given": ["us_engaged"],
+                                "signing.table": {True: 0.5, False: 0.2}, "signing.p": None})
+    assert v.signing.given == ["us_engaged"]
+    assert pactsim.exact(v).prob("signing").value == pytest.approx(
+        0.35 * pactsim.exact(milestone).prob("signing").value / 0.5, abs=1e-12)

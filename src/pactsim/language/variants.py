@@ -15,8 +15,9 @@ something the scenario has: a field of the model (``p``, ``odds``, ``label``,
 a source, a ``by`` date, a ``table`` row ``true`` / ``false``). Only the last
 part may add a new key to a mapping: a new ``by`` date (inserted in date
 order), a new ``odds`` factor, a new event or clause written whole. Setting a
-node's ``p`` drops its ``given`` / ``table`` (and ``levels``), and setting either
-of those drops ``p``. Categorical nodes (format 3): ``"instc.levels"`` takes a
+node's ``p`` to a value drops its ``given`` / ``table`` (and ``levels``; ``p:
+None`` only unsets ``p``), and setting either of those drops ``p``.
+Categorical nodes (format 3): ``"instc.levels"`` takes a
 whole ``{outcome: p}`` (dropping ``p``, ``given`` and ``table``) or a list of
 outcomes, ``"instc.levels.named"`` one outcome's probability (change the others
 in the same call so they still sum to 1), and table rows are reached by a
@@ -393,7 +394,9 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any, *, exclusive: 
                              "the same call, so this path leads nowhere; give one or the other")
         node = child
     last = path[-1]
-    if exclusive and last == "p":
+    if exclusive and last == "p" and value is None:
+        pass  # p unset (a milestone's default, or given + table set in the same call)
+    elif exclusive and last == "p":
         node.pop("given", None)
         node.pop("table", None)
         node.pop("why_table", None)  # the reasons of rows that are gone
