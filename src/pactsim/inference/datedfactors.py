@@ -131,12 +131,23 @@ class Layout:
         #: that milestone's day the anchors are independent (ratifications by each side
         #: after a signing that is itself a milestone, then entry into force after both)
         self.split: dict[int, int] = {}
+        #: per slot, the dated nodes it cannot happen without (itself included)
+        self.needs: dict[int, frozenset[int]] = {}
         for k in self._slot_order():
             t = self.timing(k)
             if isinstance(t, CurvePlan):
                 self.root[k] = k
                 self.anc[k] = frozenset()
+                self.needs[k] = frozenset({k})
                 continue
+            # the milestones k cannot happen without: those at least len - need + 1 of
+            # its anchors cannot (all of them for one or all, every anchor's for any)
+            count: dict[int, int] = {}
+            for a in t.anchors:
+                for x in self.needs[a]:
+                    count[x] = count.get(x, 0) + 1
+            self.needs[k] = frozenset({k, *(x for x, c in count.items()
+                                            if len(t.anchors) - c < t.need)})
             roots = {self.root[a] for a in t.anchors}
             if len(roots) > 1:
                 follows = _listed(model.dated[a] for a in t.anchors)
@@ -172,7 +183,11 @@ class Layout:
         along separate chains)."""
         model = self.model
         for c in shared:
-            if self.anc[c] == shared and all(c in self.anc[a] or not self.anc[a] & shared
+            # every anchor after c cannot happen without it (where c never happens they
+            # never do: the law given c's day, and nothing where it has none), and the
+            # others are apart from its chain
+            if self.anc[c] == shared and all(c in self.needs[a] if c in self.anc[a]
+                                             else not self.anc[a] & shared
                                              for a in t.anchors):
                 # an anchor that is itself independent only given another milestone's day
                 # would need its law given c: three days at once
@@ -185,6 +200,16 @@ class Layout:
                             f"'{model.dated[c]}', which '{model.dated[a]}' also depends on "
                             "(three days at once); use pactsim.simulate")
                 return c
+        last = [c for c in shared if self.anc[c] == shared]
+        loose = [a for a in t.anchors for c in last
+                 if c in self.anc[a] and c not in self.needs[a]]
+        if last and loose:
+            raise ExactUnsupportedError(
+                f"exact inference cannot give the law of '{t.name}': it follows "
+                f"'{model.dated[loose[0]]}', which depends on '{model.dated[last[0]]}' but "
+                f"can happen without it, and its other anchors depend on "
+                f"'{model.dated[last[0]]}' too (its law where '{model.dated[last[0]]}' never "
+                "happens would be needed); use pactsim.simulate")
         raise ExactUnsupportedError(
             f"exact inference needs the anchors of a milestone to be independent given "
             f"their root's day or the day of one milestone they all follow; the anchors of "
