@@ -6,6 +6,7 @@ Each comparison is within 4 standard errors of ``pactsim.simulate`` at n = 400,0
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from functools import cache
@@ -292,6 +293,24 @@ def test_refusals_name_the_node_and_the_reason() -> None:
              "  f: {after: {any: [k, j]}, delay: 2}\n  h: {after: {all: [f, k]}, delay: 3}\n",
              r"cannot give the law of 'h': it follows 'f', which depends on 'k' but can "
              r"happen without it")
+    # two milestones that both depend on c but can happen without it: their joint law
+    # given c's day left out where c never happens (review-session14b: P(x and y) = 0.22
+    # where it is 0.58); refused when asked
+    two = pactsim.loads(head + "  c: {after: a, delay: 10, p: 0.3}\n"
+                        "  e: {after: a, delay: 20}\n  f: {after: a, delay: 30}\n"
+                        "  x: {after: {any: [c, e]}, delay: 5}\n"
+                        "  y: {after: {any: [c, f]}, delay: 5}\n")
+    ex2 = exact(two)
+    assert ex2.prob("x").value == pytest.approx(0.5, abs=1e-12)  # e follows a, whose P is 0.5
+    with pytest.raises(ExactUnsupportedError, match="joint law of 'x' and 'y': both depend on "
+                       "'c', and 'x' can happen without it"):
+        ex2.prob("x and y")
+    # after a milestone and one that reads it (excludes): not independent (review-
+    # session14b: 0.106 for a milestone that cannot happen)
+    _refused(head + "  m0: {after: a, delay: 10, p: 0.5}\n"
+             "  m1: {after: a, delay: 20, excludes: [m0]}\n"
+             "  m3: {after: {all: [m0, m1]}, delay: 5}\n",
+             r"cannot give the law of 'm3': it follows 'm1' and 'm0', and 'm1' reads 'm0'")
     # the same through at least 2 of 3: m2 can happen without m1 (m0 and a suffice)
     _refused(head + "  m0: {after: a, delay: 20, p: 0.58}\n"
              "  m1: {after: a, delay: 20, p: 0.5}\n"
@@ -720,6 +739,8 @@ def test_random_milestone_graphs_with_shared_milestones_match_monte_carlo() -> N
                 after = f"{{{mode}: [{', '.join(anchors)}]}}"
             delay = rng.choice(["5", "20", "{median: 15, p90: 60}", "{between: [3, 40]}"])
             p = f", p: {rng.uniform(0.3, 1):.2f}" if rng.random() < 0.6 else ""
+            if len(names) > 2 and rng.random() < 0.2:  # a gate on an earlier milestone
+                p += f", excludes: [{rng.choice(names[1:])}]"
             lines.append(f"  m{i}: {{after: {after}, delay: {delay}{p}}}")
             names.append(f"m{i}")
         sc = pactsim.loads("\n".join(lines) + "\n")
@@ -729,6 +750,10 @@ def test_random_milestone_graphs_with_shared_milestones_match_monte_carlo() -> N
             ex = exact(sc)
             want = {q: ex.prob(q).value for n in names[1:]
                     for q in (n, f"{n}.date <= 2025-07-31")}
+            x, y = names[-2:]  # two of them at once, where exact inference answers
+            for q in (f"{x} and {y}", f"{x}.date < {y}.date"):
+                with contextlib.suppress(ExactUnsupportedError, ModelTooWideError):
+                    want[q] = ex.prob(q).value
         except (ExactUnsupportedError, ModelTooWideError):
             continue
         checked += 1

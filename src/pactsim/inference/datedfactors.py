@@ -171,7 +171,9 @@ class Layout:
         for k in self._slot_order():
             if self.root[k] != k:
                 self.groups.setdefault(self.root[k], []).append(k)
+        self.reads: dict[int, set[int]] = {}  # a reader -> the milestones it reads
         self._check_inputs()
+        self._check_readers_joined()
 
     def timing(self, slot: int) -> CurvePlan | MilestonePlan:
         return self.model.timing[self.slot_index[slot]]
@@ -282,6 +284,7 @@ class Layout:
                             # given the root's day, k's relative day is independent of
                             # theirs: what k reads enters as a bit or a day like any input
                             self.readers.setdefault(root, set()).add(k)
+                            self.reads.setdefault(k, set()).update(bad)
                             continue
                         # an outcome row ('x=lo') is its node's, as written; a
                         # condition ('m.date <= 2025-08-01') is its own text
@@ -295,6 +298,33 @@ class Layout:
                             f"or shares an anchor with; '{t.name}' reads '{name}' in "
                             f"{field}{via}; use pactsim.simulate")
 
+    def _check_readers_joined(self) -> None:
+        """Refuse a milestone after two anchors one of which (or a milestone before it)
+        reads the other's chain: given the root's day they are not independent
+        (review-session14b: after all of m0 and m1, where m1 excludes m0, got 0.106 where
+        it cannot happen)."""
+        if not self.reads:
+            return
+        m = self.model
+        for k in self._slot_order():
+            t = self.timing(k)
+            if not isinstance(t, MilestonePlan):
+                continue
+            for a in t.anchors:
+                for b in t.anchors:
+                    if a == b:
+                        continue
+                    chain_b = self.anc[b] | {b}
+                    for r in (self.anc[a] | {a}) & set(self.reads):
+                        if self.reads[r] & chain_b:
+                            raise ExactUnsupportedError(
+                                f"exact inference cannot give the law of '{t.name}': it "
+                                f"follows '{m.dated[a]}' and '{m.dated[b]}', and "
+                                f"'{m.dated[r]}' reads "
+                                f"{_listed(m.dated[x] for x in sorted(self.reads[r] & chain_b))}"
+                                " (its chance, gates or delay): the two are not independent; "
+                                "use pactsim.simulate")
+
     def dependent(self, a: int, b: int) -> bool:
         """Whether two milestones of one group are dependent given the root's day."""
         return bool(self.anc[a] & self.anc[b])
@@ -302,10 +332,18 @@ class Layout:
     def meet(self, a: int, b: int) -> int:
         """The last milestone both depend on (each shared milestone comes before it)."""
         common = self.anc[a] & self.anc[b]
+        m = self.model
         for c in common:
             if self.anc[c] >= common:
+                if c not in (a, b) and (c not in self.needs[a] or c not in self.needs[b]):
+                    # where c never happens one of them still can: the law given c's day
+                    # leaves that out (review-session14b: P(x and y) 0.22 for 0.58)
+                    loose = m.dated[a] if c not in self.needs[a] else m.dated[b]
+                    raise ExactUnsupportedError(
+                        f"exact inference cannot give the joint law of '{m.dated[a]}' and "
+                        f"'{m.dated[b]}': both depend on '{m.dated[c]}', and '{loose}' can "
+                        "happen without it; use pactsim.simulate")
                 return c
-        m = self.model
         raise ExactUnsupportedError(
             f"exact inference cannot give the joint law of '{m.dated[a]}' and '{m.dated[b]}': "
             f"they share {_listed(m.dated[c] for c in sorted(common))} along "
