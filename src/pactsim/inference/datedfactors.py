@@ -31,7 +31,9 @@ joint law; a milestone and one that follows it (or two that share an anchor
 chain) get one joint factor, with ``s`` summed out by a two-dimensional
 convolution: ``J(d, e) = sum_s f(s) K(d - s, e - s)`` with ``K`` the joint
 relative law, from the conditional laws given the day of their last common
-milestone. Anchors that share a chain of milestones are independent given the
+milestone (refused unless that milestone is one of the two, or both cannot happen
+without it: where it never happens, the law given its day has nothing).
+Anchors that share a chain of milestones are independent given the
 day ``x`` of its last milestone ``c`` (ratifications by each side after a
 signing that is itself a milestone): ``P(T <= t) = sum_x P(R_c = x) prod_i
 P(R_i <= t | R_c = x)`` (:attr:`Layout.split`); the law of such a milestone
