@@ -693,7 +693,7 @@ def _clashes(sc: Scenario, res: Resolutions, who: str | None = None) -> list[str
 
     held: list[tuple[str, str]] = []
     out: list[str] = []
-    unchecked: list[str] = []  # items too wide to test with some of those before them
+    unchecked: list[str] = []  # items exact inference could not test with some before
     budget = MAX_CLASH_QUERIES
     for name, expr in facts:
         if never(expr):
@@ -706,14 +706,14 @@ def _clashes(sc: Scenario, res: Resolutions, who: str | None = None) -> list[str
             continue
         # the set cannot hold (or is too wide to say): name one it cannot hold with
         other = None
-        wide: list[str] = []  # those exact inference could not test it with
+        untested: list[str] = []  # those exact inference could not test it with
         for n, e in held:
             if budget <= 0:
                 break
             budget -= 1
             pair = never(f"({e}) and ({expr})")
             if pair is None:
-                wide.append(n)
+                untested.append(n)
             if pair:
                 other = n
                 break
@@ -725,8 +725,8 @@ def _clashes(sc: Scenario, res: Resolutions, who: str | None = None) -> list[str
             out.append(f"{who}: the resolved outcome of {name} ({expr}) cannot hold with "
                        "those before it: one of the files is wrong, or the model")
         else:  # too wide to say, and no pair is impossible: kept among those tested with
-            if wide:  # some pair too wide as well: said, not passed over
-                unchecked.append(f"{name} with {', '.join(wide)}")
+            if untested:  # said, not passed over
+                unchecked.append(f"{name} with {', '.join(untested)}")
             held.append((name, expr))
     if unchecked:
         only_wide = all("needs a table of" in w for w in why)

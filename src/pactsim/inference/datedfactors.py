@@ -308,6 +308,7 @@ class Layout:
         if not self.reads:
             return
         m = self.model
+        readers = set(self.reads)
         for k in self._slot_order():
             t = self.timing(k)
             if not isinstance(t, MilestonePlan):
@@ -317,7 +318,7 @@ class Layout:
                     if a == b:
                         continue
                     chain_b = self.anc[b] | {b}
-                    for r in (self.anc[a] | {a}) & set(self.reads):
+                    for r in (self.anc[a] | {a}) & readers:
                         if self.reads[r] & chain_b:
                             raise ExactUnsupportedError(
                                 f"exact inference cannot give the law of '{t.name}': it "
@@ -940,7 +941,8 @@ class Dated:
             for k in keys:
                 L = made[k] if k in made else self._rel[k]
                 cdfs.append(Factor(L.vars, np.cumsum(L.table, axis=-1)))
-            C = _need_of(cdfs, plan.need if plan.mode not in ("one", "all") else len(cdfs))
+            need = plan.need if plan.mode not in ("one", "all") else len(cdfs)
+            C = _need_of(cdfs, need)
             if split:
                 # P(T <= t) = sum_x P(R_c = x) P(T <= t | R_c = x), plus, when c never
                 # happens (by the horizon), the anchors that do not follow it alone: those
@@ -951,7 +953,7 @@ class Dated:
                 if not all(after_c):
                     zero = Factor((), np.zeros(()))
                     C0 = _need_of([zero if a else P for P, a in zip(cdfs, after_c, strict=True)],
-                                  plan.need if plan.mode not in ("one", "all") else len(cdfs))
+                                  need)
                     never = Factor(shared.vars[:-1], 1.0 - shared.table.sum(axis=-1))
                     C = add(C, mul(C0, never))
             C = full_shape(C, {**{v: self.card(v) for v in C.vars}, TAX: S, CAX: S})

@@ -1035,11 +1035,20 @@ def _check_node(
     return parents
 
 
+def _check_pspec(c: _Checker, where: Path, node: Any) -> None:
+    """Report a table leaf that is not a p spec (a number, ``beta`` or ``between``)."""
+    from pactsim.language.scenario import _validate_pspec
+
+    try:
+        _validate_pspec(node)
+    except Exception as err:  # PydanticCustomError / ValidationError
+        msg = err.errors()[0]["msg"] if isinstance(err, ValidationError) else str(err)
+        c.report(where, msg, value=node)
+
+
 def _milestone_leaf(c: _Checker) -> Any:
     """The check of a leaf of a milestone's table: a chance, and a curve said to be
     none (a milestone's date comes from after + delay)."""
-    from pactsim.language.scenario import _validate_pspec
-
     def leaf(where: Path, node: Any) -> None:
         if isinstance(node, Mapping) and "by" in node:
             c.report(where, f"= {shown(node)} is a curve, but a milestone's table gives its "
@@ -1047,11 +1056,7 @@ def _milestone_leaf(c: _Checker) -> Any:
                      "date comes from after + delay; drop after and delay to time it by a "
                      "table of curves instead)", value=node)
             return
-        try:
-            _validate_pspec(node)
-        except Exception as err:  # PydanticCustomError / ValidationError
-            msg = err.errors()[0]["msg"] if isinstance(err, ValidationError) else str(err)
-            c.report(where, msg, value=node)
+        _check_pspec(c, where, node)
 
     return leaf
 
@@ -1064,8 +1069,6 @@ def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, 
     (format 3). Work is bounded by the size of the table written and
     ``len(given) <= MAX_GIVEN``, never by the combinations it should have.
     """
-    from pactsim.language.scenario import _validate_pspec
-
     outcomes = outcomes or {}
     keys_of: list[tuple[Any, ...]] = [outcomes.get(g, (True, False))
                                       for g in given]
@@ -1084,11 +1087,7 @@ def _check_table(c: _Checker, path: Path, given: list[str], table: Mapping[Any, 
             leaf(where, node)
             return
         if depth == len(given):
-            try:
-                _validate_pspec(node)
-            except Exception as err:  # PydanticCustomError / ValidationError
-                msg = err.errors()[0]["msg"] if isinstance(err, ValidationError) else str(err)
-                c.report(where, msg, value=node)
+            _check_pspec(c, where, node)
             return
         parent = given[depth]
         cats = outcomes.get(parent)
@@ -1288,15 +1287,17 @@ def _check_why_table(c: _Checker, path: Path, given: list[str], why: Any,
 
 _V2_KEYS = {"event": ("by", "why_by", "hazard_ratio", "after", "delay"),
             "signing": ("given", "table", "why_table", "hazard_ratio", "after", "delay")}
+_DATED_KEYS = ("by", "why_by", "hazard_ratio", "after", "delay")
 
 
 def _signing_model(raw: Any) -> type[Node] | type[Signing]:
     """The model of a ``signing:`` section as written: a milestone's (:class:`Node`) when
-    it has ``after`` or ``delay``, else a curve's (:class:`Signing`)."""
+    it has ``after`` or ``delay`` (a delay without after is then told it needs one), else
+    a curve's (:class:`Signing`). The loaded scenario tells them apart by ``after`` alone
+    (:func:`~pactsim.language.scenario.signing_form`): by then a delay has its anchor."""
     milestone = isinstance(raw, Mapping) and any(raw.get(k) is not None
                                                  for k in ("after", "delay"))
     return Node if milestone else Signing
-_DATED_KEYS = ("by", "why_by", "hazard_ratio", "after", "delay")
 
 
 def _v2(key: str, what: str) -> str:
