@@ -594,12 +594,17 @@ questions:
 def test_anchors_sharing_one_milestone_are_answered_given_its_day() -> None:
     """After all (or any, or at least k) of anchors that share one milestone m, and
     nothing before it along separate chains: given m's day the anchors are independent,
-    so exact inference answers (it refused before 2026-12-02). The naive reference
+    so exact inference answers (it refused before 2026-12-02), also given the day of one
+    of them (later that day). The naive reference
     sampler agrees within 4 standard errors at n = 40,000, seed 4, and Monte Carlo at
     n = 400,000 (seed 11) likewise."""
     from reference_sampler import ReferenceSampler
 
-    sc = pactsim.loads(_SHARED)
+    # the last four ask n's law given an anchor of it (not m): answered through m's day,
+    # two days at a time (refused until later that day)
+    sc = pactsim.loads(_SHARED + "  nk20: n.date - k.date <= 20\n  nj10: n.date - j.date <= 10\n"
+                       "  nk_far: n.date - k.date >= 25\n"
+                       "  kn_early: k.date <= 2025-05-31 and n.date <= 2025-06-30\n")
     ex = exact(sc)
     mc = pactsim.simulate(sc, n=N, seed=11)
     ref = ReferenceSampler(sc).sample(40_000, seed=4)
@@ -613,9 +618,6 @@ def test_anchors_sharing_one_milestone_are_answered_given_its_day() -> None:
     days = [dt.date(2025, 5, 1), dt.date(2025, 7, 15), dt.date(2025, 11, 30)]
     for p, m in zip(ex.date_cdf("n", days)["p"], mc.date_cdf("n", days)["p"], strict=True):
         _close(float(m), float(p))
-    # a law given an anchor of n (not m) would need three days at once: refused, named
-    with pytest.raises(ExactUnsupportedError, match="independent only given the day of 'm'"):
-        ex.prob("n.date - k.date <= 20")
 
 
 def test_any_of_anchors_some_apart_from_the_shared_milestone() -> None:
@@ -713,7 +715,8 @@ def test_random_milestone_graphs_with_shared_milestones_match_monte_carlo() -> N
     P(its day by 2025-07-31) against Monte Carlo (n = 60,000, seed = the graph's number)
     within 5 standard errors. Two mistakes in the shared-milestone law were found this
     way or could have been (review-session14; a milestone that depends on the shared one
-    without needing it is now refused)."""
+    without needing it is now refused). Also the law of a split milestone given the day
+    of one of its anchors (answered since session 15), as the days between them."""
     import random
 
     from pactsim.inference.compile import compile_scenario
@@ -745,13 +748,21 @@ def test_random_milestone_graphs_with_shared_milestones_match_monte_carlo() -> N
             names.append(f"m{i}")
         sc = pactsim.loads("\n".join(lines) + "\n")
         try:
-            if not Layout(compile_scenario(sc), 0).split:
+            model = compile_scenario(sc)
+            lay = Layout(model, 0)
+            if not lay.split:
                 continue
             ex = exact(sc)
             want = {q: ex.prob(q).value for n in names[1:]
                     for q in (n, f"{n}.date <= 2025-07-31")}
             x, y = names[-2:]  # two of them at once, where exact inference answers
-            for q in (f"{x} and {y}", f"{x}.date < {y}.date"):
+            pairs = [f"{x} and {y}", f"{x}.date < {y}.date"]
+            # a split milestone given the day of one of its anchors after the shared one
+            for slot, c in lay.split.items():
+                t = next(t for t in model.timing.values() if t.slot == slot)
+                pairs += [f"{model.dated[slot]}.date - {model.dated[g]}.date <= 20"
+                          for g in t.anchors if g != c and c in lay.anc[g]]
+            for q in pairs:
                 with contextlib.suppress(ExactUnsupportedError, ModelTooWideError):
                     want[q] = ex.prob(q).value
         except (ExactUnsupportedError, ModelTooWideError):

@@ -129,19 +129,35 @@ def test_score_says_which_outcomes_it_could_not_check_together(tmp_path: Path) -
     treaty = pactsim.loads(
         "pactsim: 2\nid: arm-az-small\nas_of: 2025-04-01\nhorizon: 2026-12-31\nevents:\n"
         "  changed: {by: {2025-12-31: 0.3, 2026-12-31: 0.5}}\n"
-        "  ratified_am: {after: signing, delay: {median: 60, p90: 150}}\n"
+        "  other: {after: changed, delay: 10}\n"
+        "  ratified_am: {after: {any: [signing, other]}, delay: {median: 60, p90: 150}}\n"
         "  ratified_az: {after: signing, delay: {median: 30, p90: 90}}\n"
-        "  in_force: {after: {all: [ratified_am, ratified_az]}, delay: 30}\n"
         "signing: {after: changed, delay: {median: 60, p90: 200}}\n")
     g = tmp_path / "g.yaml"
     g.write_text("resolutions: 1\nscenario: arm-az-small\nsources: {n: news}\noutcomes:\n"
                  "  ratified_am: {outcome: 2026-06-01, resolved: 2026-06-01, source: n}\n"
-                 "  in_force: {outcome: 2026-06-06, resolved: 2026-06-06, source: n}\n")
+                 "  ratified_az: {outcome: 2026-06-06, resolved: 2026-06-06, source: n}\n")
     said = [n for n in pactsim.score(treaty, g).notes if "not all checked" in n]
-    assert said == ["arm-az-small: resolved outcomes not all checked together: in_force with "
-                    "ratified_am (exact inference cannot give the law of 'in_force' given "
-                    "'ratified_am': its anchors ('ratified_am', 'ratified_az') are "
-                    "independent only given the day of 'signing')"]
+    assert said == ["arm-az-small: resolved outcomes not all checked together: ratified_az "
+                    "with ratified_am (exact inference cannot give the joint law of "
+                    "'ratified_am' and 'ratified_az': both depend on 'signing', and "
+                    "'ratified_am' can happen without it)"]
+    # in force 5 days after Armenia's ratification, 30 days after both: checked, and
+    # impossible (refused as three days at once before session 15)
+    both = pactsim.loads(
+        "pactsim: 2\nid: arm-az-small\nas_of: 2025-04-01\nhorizon: 2026-12-31\nevents:\n"
+        "  changed: {by: {2025-12-31: 0.3, 2026-12-31: 0.5}}\n"
+        "  ratified_am: {after: signing, delay: {median: 60, p90: 150}}\n"
+        "  ratified_az: {after: signing, delay: {median: 30, p90: 90}}\n"
+        "  in_force: {after: {all: [ratified_am, ratified_az]}, delay: 30}\n"
+        "signing: {after: changed, delay: {median: 60, p90: 200}}\n")
+    g.write_text("resolutions: 1\nscenario: arm-az-small\nsources: {n: news}\noutcomes:\n"
+                 "  ratified_am: {outcome: 2026-06-01, resolved: 2026-06-01, source: n}\n"
+                 "  in_force: {outcome: 2026-06-06, resolved: 2026-06-06, source: n}\n")
+    notes = pactsim.score(both, g).notes
+    assert not [n for n in notes if "not all checked" in n]
+    assert any("in_force (in_force.date == 2026-06-06) and ratified_am cannot both hold" in n
+               for n in notes)
 
 
 def test_a_negated_condition_row_is_bracketed() -> None:

@@ -367,10 +367,15 @@ def test_diff_shows_the_mean_of_a_numeric_question() -> None:
 def test_diff_means_fall_back_one_by_one_and_unmoved_means_are_not_listed() -> None:
     """review-session14: a mean that did not move was listed as moved (+1.4e-14), and one
     numeric question exact inference refused sent every mean to Monte Carlo."""
+    # am_to_force: a milestone after any of the signing and another milestone: exact
+    # inference refuses its joint law with ratified_az (both depend on the signing, and
+    # it can happen without it)
     sc = pactsim.loads(TREATY.replace(
         "  days_to_force: in_force.date - signing.date\n",
         "  days_to_force: in_force.date - signing.date\n"
-        "  am_to_force: in_force.date - ratified_am.date\n"))
+        "  am_to_force: early_am.date - ratified_az.date\n").replace(
+        "  in_force:", "  other: {after: constitution_changed, delay: 10}\n"
+        "  early_am: {after: {any: [signing, other]}, delay: 40}\n  in_force:"))
     b = sc.with_changes({"ratified_az.delay": {"median": 20, "p90": 60}})
     d = pactsim.diff(sc, b, n=40_000, seed=3)
     ch = d.changes[d.changes.statistic == "mean"].set_index("name")

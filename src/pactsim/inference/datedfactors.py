@@ -36,11 +36,13 @@ without it: where it never happens, the law given its day has nothing).
 Anchors that share a chain of milestones are independent given the
 day ``x`` of its last milestone ``c`` (ratifications by each side after a
 signing that is itself a milestone): ``P(T <= t) = sum_x P(R_c = x) prod_i
-P(R_i <= t | R_c = x)`` (:attr:`Layout.split`); the law of such a milestone
-given another milestone than ``c`` would need three days at once, and is
-refused. Milestones after dated nodes of different roots, anchors that are
-not independent given the root's day or one such ``c`` (compiling has already left out an
-anchor another anchor follows: it never sets the latest or the earliest day),
+P(R_i <= t | R_c = x)`` (:attr:`Layout.split`); its law given the day of one of
+those anchors is summed over ``x`` as a product of two day-by-day matrices
+(:meth:`Dated._cdf_given_anchor`); given another milestone than ``c`` or an
+anchor it would need three days at once, and is refused. Milestones after
+dated nodes of different roots, anchors that are not independent given the
+root's day or one such ``c`` (compiling has already left out an anchor another
+anchor follows: it never sets the latest or the earliest day),
 and inputs that depend on a milestone of the group that the reader follows or
 shares an anchor with are refused with
 :class:`~pactsim.errors.ExactUnsupportedError`. A milestone that reads (through
@@ -846,6 +848,12 @@ class Dated:
             # the law of the milestone they share, then each anchor's given its day
             return [(c, given), *((a, c) if c in lay.anc[a] else (a, given)
                                   for a in plan.anchors)]
+        if c is not None and given >= 0 and given != c and given in plan.anchors \
+                and c in lay.anc[given]:
+            # its law given one of its anchors, through the milestone they share
+            # (_cdf_given_anchor): c's law, the anchor's given c, the others' given c
+            return [(c, -1), (given, c), *((a, c) if c in lay.anc[a] else (a, -1)
+                                            for a in plan.anchors if a != given)]
         if c is not None and given != c:
             m = self.model
             raise ExactUnsupportedError(
@@ -929,6 +937,7 @@ class Dated:
             assert isinstance(plan, MilestonePlan)
             keys = self._anchor_keys(slot, given)
             split = slot in lay.split and given < 0
+            through = slot in lay.split and given >= 0 and given != lay.split[slot]
             if split:
                 if self.net.max_table < S * S:  # the anchors' laws given a day: two days
                     c = lay.split[slot]
@@ -941,8 +950,9 @@ class Dated:
             for k in keys:
                 L = made[k] if k in made else self._rel[k]
                 cdfs.append(Factor(L.vars, np.cumsum(L.table, axis=-1)))
-            need = plan.need if plan.mode not in ("one", "all") else len(cdfs)
-            C = _need_of(cdfs, need)
+            need = plan.need if plan.mode not in ("one", "all") else len(plan.anchors)
+            C = (self._cdf_given_anchor(slot, given, cdfs, need) if through
+                 else _need_of(cdfs, need))
             if split:
                 # P(T <= t) = sum_x P(R_c = x) P(T <= t | R_c = x), plus, when c never
                 # happens (by the horizon), the anchors that do not follow it alone: those
@@ -967,6 +977,57 @@ class Dated:
                 if p_ever != 1.0:
                     out = Factor(out.vars, out.table * p_ever)
         return out
+
+    def _cdf_given_anchor(self, slot: int, given: int, cdfs: Sequence[Factor],
+                          need: int) -> Factor:
+        """``P(T <= t | R_g = x)`` on (:data:`CAX` = ``x``, :data:`TAX` = ``t``) for a
+        milestone whose anchors are independent given the day ``z`` of the milestone
+        ``c`` they share (:attr:`Layout.split`), given the day of ``g``, one of its
+        anchors after ``c`` (so ``g`` needs ``c``: given ``g``'s day, ``c`` happened)::
+
+            P(T <= t, R_g = x) = sum_z P(R_c = z) P(R_g = x | z)
+                                 [B(t | z) + 1[x <= t] (A(t | z) - B(t | z))]
+
+        with ``A`` and ``B`` the chances that ``need - 1`` and ``need`` of the other
+        anchors are by ``t`` given ``z``. The sum over ``z`` is a product of two day-by-day
+        matrices: two days at a time, never three. ``cdfs`` are the cumulative laws of
+        :meth:`_anchor_keys`' keys, in order (``c``'s, ``g``'s given ``c``, the others')."""
+        from pactsim.inference.factors import Factor, too_wide
+
+        S = self.S
+        zax = TAX - 2
+        m = self.model
+        Pc = relabel(Factor(cdfs[0].vars, np.diff(cdfs[0].table, axis=-1, prepend=0.0)),
+                     TAX, zax)
+        Pg = cdfs[1]
+        Pg = relabel(relabel(Factor(Pg.vars, np.diff(Pg.table, axis=-1, prepend=0.0)),
+                             CAX, zax), TAX, CAX)
+        others = [relabel(f, CAX, zax) if CAX in f.vars else f for f in cdfs[2:]]
+        one = Factor((), np.ones(()))
+        A = _need_of(others, need - 1) if need > 1 else one
+        B = _need_of(others, need) if need <= len(others) else Factor((), np.zeros(()))
+        P = mul(Pc, Pg)                                  # P(R_c = z, R_g = x): over z, x
+        ctx = sorted({*P.vars, *A.vars, *B.vars} - {zax, CAX, TAX})
+        card = [self.card(v) for v in ctx]
+        if math.prod(card) * S * S > self.net.max_table:
+            raise too_wide(math.prod(card) * S * S,
+                           [self.net.name(v) for v in ctx]
+                           + [f"{m.dated[x]}.date" for x in (given, slot)],
+                           self.net.max_table,
+                           f"for the law of '{m.dated[slot]}' given '{m.dated[given]}'")
+        zx = np.broadcast_to(_expand(P, (*ctx, zax, CAX)), (*card, S, S))
+        joint_x = zx.sum(axis=-2)                        # P(R_g = x)
+
+        def through_z(Q: Factor) -> FloatArray:
+            """``sum_z P(R_c = z, R_g = x) Q(t | z)`` over (x, t): a matrix product."""
+            q = np.broadcast_to(_expand(Q, (*ctx, zax, TAX)), (*card, S, S))
+            return np.asarray(np.matmul(np.swapaxes(zx, -1, -2), q), dtype=np.float64)
+
+        out = through_z(B)
+        out += np.triu(np.ones((S, S))) * through_z(add(A, B, -1.0))  # x <= t: upper
+        out = np.divide(out, joint_x[..., None], out=np.zeros_like(out),
+                        where=joint_x[..., None] > 0)
+        return Factor((*ctx, CAX, TAX), out)
 
     def _shift(self, T: Factor, plan: MilestonePlan) -> Factor:
         """``L(r) = sum_t T(t) g(r - t)`` for ``r <= W`` (the last axis)."""
