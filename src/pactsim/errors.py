@@ -20,6 +20,7 @@ __all__ = [
     "ConditionError",
     "ExactUnsupportedError",
     "ExecutionError",
+    "FrozenError",
     "ModelTooWideError",
     "PactsimError",
     "PactsimWarning",
@@ -211,6 +212,16 @@ class ArgumentTypeError(PactsimError, TypeError):
 
     Usual causes: ``seed="7"`` (a string for an integer), ``n=1.5``,
     ``prob(None)``. The message names the argument and the types accepted.
+    """
+
+
+class FrozenError(PactsimError, TypeError):
+    """A scenario, or a part of one, was changed in place.
+
+    Scenarios are frozen: a forecast, its digest and its compiled model are worked
+    out from the values once, and an edit in place would reach some of them and not
+    others. The message names what was changed; make a changed copy with
+    ``sc.with_changes({"name.field": value})``, which is validated.
     """
 
 
