@@ -33,7 +33,13 @@ from numpy.typing import NDArray
 
 from pactsim._version import __version__
 from pactsim.backends import ExecutorLike, executor_argument, ordered_results, stop_pool
-from pactsim.errors import ArgumentError, ArgumentTypeError, ConditionError, did_you_mean
+from pactsim.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    ConditionError,
+    PactsimWarning,
+    did_you_mean,
+)
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.inference.engine import BLOCK, Draws, n_blocks
 from pactsim.inference.weighting import EvidencePlan, plan_evidence
@@ -564,7 +570,7 @@ class _Pace:
         from pactsim import _progress
 
         self.note = _progress.long_run_note
-        self.n, self.start, self.said = n, _clock(), self.note is None
+        self.n, self.start, self.said = n, _clock(), False
 
     def done(self, k: int) -> None:
         if self.said or k <= 0:
@@ -574,10 +580,19 @@ class _Pace:
             return
         self.said = True
         left = spent * (self.n - k) / k
-        if left > LONG_RUN_SECONDS and self.note is not None:
+        if left <= LONG_RUN_SECONDS:
+            return
+        if self.note is not None:  # the command line's
             self.note(f"n = {self.n:,} draws will take {_duration(left)} more at the pace "
                       f"so far ({k:,} in {spent:.0f} s); Ctrl-C stops it, and a smaller -n "
                       "ends sooner")
+        else:  # a script or notebook without a progress bar (review-python15: n=10**12
+            # ran for days without a word)
+            warnings.warn(
+                f"simulate(n={self.n:,}) will take {_duration(left)} more at the pace so far "
+                f"({k:,} draws in {spent:.0f} s); interrupt it (Ctrl-C, or the notebook's "
+                "stop button) and pass a smaller n, or progress=True to watch it",
+                PactsimWarning, stacklevel=2)
 
 
 def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,

@@ -193,7 +193,8 @@ def test_bundles_are_exact_sets(res):
 
 
 def test_errors_are_clear(res, sc):
-    with pytest.raises(ConditionError, match="never held"):
+    # c2 excludes c1: never, whatever n (exact inference says so; session 15)
+    with pytest.raises(ConditionError, match="cannot hold in this scenario"):
         res.prob("c1", given="c1 and c2")
     with pytest.raises(ScenarioError, match="did you mean 'c1'"):
         res.prob("c11")

@@ -137,6 +137,7 @@ def test_a_long_run_says_how_long_it_will_take(monkeypatch: pytest.MonkeyPatch) 
     2 s), the run says once how long the rest takes at that pace: (n - k) / k chunks' time."""
     from pactsim import _progress
     from pactsim import montecarlo as mc
+    from pactsim.errors import PactsimWarning
 
     ticks = iter(range(0, 10**6, 10))
     monkeypatch.setattr(mc, "_clock", lambda: float(next(ticks)))
@@ -152,9 +153,14 @@ def test_a_long_run_says_how_long_it_will_take(monkeypatch: pytest.MonkeyPatch) 
     assert f"take about {max(1, round(left / 60))} min more" in said[0] or \
         f"take about {int(left // 3600)} h" in said[0]
     said.clear()
-    monkeypatch.setattr(_progress, "long_run_note", None)  # (Python: no note unless set)
-    pactsim.simulate(sc, n=n, seed=1, keep_draws=False, progress=False)
+    # in Python (no note set): a warning, once (review-python15: n=10**12 ran silently)
+    monkeypatch.setattr(_progress, "long_run_note", None)
+    ticks = iter(range(0, 10**6, 10))
+    with pytest.warns(PactsimWarning) as caught:
+        pactsim.simulate(sc, n=n, seed=1, keep_draws=False, progress=False)
     assert said == []
+    longs = [w for w in caught if "will take" in str(w.message)]
+    assert len(longs) == 1 and f"simulate(n={n:,}) will take about" in str(longs[0].message)
 
 
 def test_a_short_run_says_nothing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -96,6 +96,10 @@ class RunInfo:
         return str(self.seed) + (f", spawn key {self.spawn_key}" if self.spawn_key else "")
 
 
+#: An exact probability at or below this is 0 (the FFT's rounding noise of a day law).
+_NEVER = 1e-15
+
+
 class Results:
     """Forecast distributions from :func:`pactsim.simulate`.
 
@@ -285,6 +289,7 @@ class Results:
         k = int(np.count_nonzero(hold))
         if k == 0:
             self._refuse_impossible([Finding(evidence)])
+            self._refuse_never(evidence, "evidence")
             raise ConditionError(
                 f"evidence {evidence!r} held in none of the {self.n:,} draws (its chance is "
                 f"below about {3 / self.n:.1g}); nothing to condition on: raise n")
@@ -312,6 +317,25 @@ class Results:
             with contextlib.suppress(ScenarioError):
                 plan_evidence(self.model, [Finding(self.info.given), *findings])
         plan_evidence(self.model, findings)  # raises ConditionError when it cannot hold
+
+    def _refuse_never(self, text: str, what: str) -> None:
+        """Where no draw held the condition ``text``: raise that it cannot hold at all when
+        exact inference gives it probability 0 (review-python15: ``signing.date <
+        text_agreed.date`` with the signing after the text was met with "simulate more
+        draws"). Quiet where exact inference cannot answer, or answers above 0."""
+        from pactsim.results.exact import exact
+
+        whole = text if self.info.given is None else f"({self.info.given}) and ({text})"
+        try:
+            p = exact(self.scenario, max_table=2**20).prob(whole).value
+        except PactsimError:
+            return
+        if p <= _NEVER:
+            raise ConditionError(
+                f"{what} {text!r} cannot hold in this scenario"
+                + ("" if whole == text else f" given {self.info.given!r}")
+                + " (exact inference gives it probability 0), so no number of draws is "
+                "enough; check the condition")
 
     def _reweighted(self, findings: Sequence[Finding]) -> Results:
         """:meth:`given` by weights: hard findings zero the draws where they fail,
@@ -387,8 +411,10 @@ class Results:
             return Estimate.from_counts(k, self.n)
         a, b = expr.strip(), given.strip()
         if (b == "signing" and self._count(b) is not None and a in self.model.index
-                and self.model.kinds[self.model.index[a]] in ("pillar", "clause")):
+                and a in _s.implies_signing(self.model)):
             k, m = self._count(a), self._count(b)  # content implies signing
+        elif b == "signing" and self._count(b) is not None and a in self._counts.bool_signed:
+            k, m = self._counts.bool_signed[a], self._count(b)  # a question: counted
         else:
             cond = self._evaluate(given, "given")
             m = int(np.count_nonzero(cond))
@@ -396,6 +422,7 @@ class Results:
         assert k is not None
         assert m is not None
         if m == 0:
+            self._refuse_never(given, "the condition")
             raise ConditionError(
                 f"the condition {given!r} never held in {self.n:,} draws, so P({expr} | "
                 f"{given}) cannot be estimated; simulate more draws or check the condition")
@@ -417,12 +444,14 @@ class Results:
         b = given.strip()
         wst = self._w
         assert wst is not None
-        if (b == "signing" and a in self.model.index and self.model.signing_index >= 0
-                and self.model.kinds[self.model.index[a]] in ("pillar", "clause")):
-            top, bottom = self._sums(a), self._signed()
+        question = a in wst.bool_signed_w
+        if b == "signing" and self.model.signing_index >= 0 and (
+                question or (a in self.model.index and a in _s.implies_signing(self.model))):
+            bottom = self._signed()
             if bottom is None:
                 raise ConditionError(f"the condition {given!r} never held in {self.n:,} "
                                      f"draws, so P({expr} | {given}) cannot be estimated")
+            top = (wst.bool_signed_w[a], wst.bool_signed_w2[a]) if question else self._sums(a)
             assert top is not None
             s = self.model.signing_index
             return Estimate.weighted(*top, *bottom, int(wst.node_n[s]))
@@ -431,6 +460,7 @@ class Results:
         wc = np.where(cond, w, 0.0)
         m = float(wc.sum())
         if m <= 0:
+            self._refuse_never(given, "the condition")
             raise ConditionError(
                 f"the condition {given!r} never held in the {self.n:,} draws of nonzero "
                 f"weight, so P({expr} | {given}) cannot be estimated; simulate more draws or "

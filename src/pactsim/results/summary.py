@@ -28,6 +28,7 @@ from pactsim.errors import (
     did_you_mean,
 )
 from pactsim.inference.compile import CompiledModel
+from pactsim.inference.dated import MilestonePlan
 from pactsim.language import expr as _expr
 from pactsim.language.dates import from_day, to_day
 from pactsim.language.scenario import Scenario
@@ -80,11 +81,40 @@ def outcome_rows(model: CompiledModel, name: str) -> list[tuple[str, str]]:
     return [(x, _expr.outcome_name(name, x)) for x in model.outcomes.get(name, ())]
 
 
+def implies_signing(model: CompiledModel) -> frozenset[str]:
+    """Binary nodes that cannot be true unless the agreement is signed: pillars and
+    clauses, a node that ``requires`` one of them (or the signing), and a milestone
+    that cannot happen without one (after the signing, or after all of several
+    milestones one of which is). For them P(x | signed) = P(x) / P(signed)."""
+    if model.signing_index < 0:
+        return frozenset()
+    needs: dict[int, set[int]] = {}  # slot -> binary indices it cannot happen without
+    out: set[int] = set()
+    for i, plan in enumerate(model.plans):  # binary indices are topological
+        t = model.timing.get(i)
+        if isinstance(t, MilestonePlan):
+            count: dict[int, int] = {}
+            for a in t.anchors:
+                for x in needs[a]:
+                    count[x] = count.get(x, 0) + 1
+            needs[t.slot] = {i, *(x for x, c in count.items()
+                                  if len(t.anchors) - c < t.need)}
+        elif t is not None:
+            needs[t.slot] = {i}
+        own = needs.get(t.slot, {i}) if t is not None else {i}
+        if (model.kinds[i] in ("pillar", "clause")
+                or any(g == model.signing_index or g in out for g in plan.gates_true)
+                or any(x != i and (x == model.signing_index or x in out) for x in own)):
+            out.add(i)
+    return frozenset(model.names[i] for i in out)
+
+
 def marginals_frame(scenario: Scenario, model: CompiledModel,
                     node: Callable[[str], Estimate],
                     given_signed: Callable[[str], Estimate | None]) -> pd.DataFrame:
     """One row per binary node in file order; ``given_signed`` answers for
-    pillars and clauses (``None``: no signing, or never signed).
+    the nodes that cannot be true unless signed (:func:`implies_signing`: pillars,
+    clauses, milestones after the signing; ``None``: no signing, or never signed).
 
     A categorical node's row (present: any outcome but ``absent``) is followed
     by one row per outcome, ``absent`` included when the node can be absent
@@ -105,10 +135,11 @@ def marginals_frame(scenario: Scenario, model: CompiledModel,
             "of": of, "outcome": outcome,
         })
 
+    signed_only = implies_signing(model)
     for name in file_order(scenario, model):
         est = node(name)
         kind = model.kinds[model.index[name]]
-        content = kind in ("pillar", "clause")
+        content = name in signed_only
         cond = given_signed(name) if content else None
         label = model.labels.get(name, name)
         pillar = model.pillar_of.get(name)
@@ -333,6 +364,10 @@ def date_slot(model: CompiledModel, node: object) -> int:
     if node in model.index:
         raise ConditionError(f"'{node}' has no date (dated nodes here: {dated}); its chance by "
                              "the horizon is in marginals()")
+    if node in model.questions:
+        raise ConditionError(f"'{node}' is a question, not a dated node (dated nodes here: "
+                             f"{dated}); ask prob({node!r}) for its chance, or "
+                             f"numeric({node!r}) for a number's law")
     raise ConditionError(f"unknown dated node {node!r} (dated nodes here: {dated})"
                          + did_you_mean(node, model.dated))
 
