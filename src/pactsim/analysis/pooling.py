@@ -256,6 +256,12 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     names = list(names)
     if len(names) != len(scs) or len(set(names)) != len(names):
         raise ArgumentError(f"pool(): names = {names!r}: give one distinct name per scenario")
+    for k, sc in enumerate(scs):  # one object twice (review-python15: pool([sc, sc]))
+        j = next(i for i, x in enumerate(scs) if x is sc)
+        if j != k:
+            raise ArgumentError(f"pool(): {names[j]} and {names[k]} are the same Scenario "
+                                "object; give each analyst's scenario once (it would count "
+                                "twice)")
     ids = {sc.id for sc in scs}
     if len(ids) > 1:
         raise ArgumentError(f"pool(): the scenarios forecast different agreements (ids "
@@ -351,6 +357,15 @@ def _meaning_notes(scs: Sequence[Scenario], names: Sequence[str],
     different things in the files (other horizons, other expressions), and names left
     out because they are not a true/false item of every file."""
     notes = []
+    first: dict[str, str] = {}
+    twins = []
+    for n, sc in zip(names, scs, strict=True):
+        if first.setdefault(sc.digest, n) != n:
+            twins.append(f"{first[sc.digest]} and {n}")
+    if twins:  # review-python15: the same forecast twice, pooled without a word
+        notes.append("the same forecast (equal digest) in " + ", ".join(twins) + ": pooled "
+                     "as analysts who agree, each counting; if one file was given twice, "
+                     "give it once")
     news = [f"{n} to {max(o.date for o in sc.observations)}" for n, sc in
             zip(names, scs, strict=True) if sc.observations]
     if news:  # review-analyst14: a node pooled to 1.000 with no word of why

@@ -267,6 +267,11 @@ def _tokens(text: str) -> list[_Tok]:
         kind, tok, low = m.lastgroup or "", m.group(), m.group().lower()
         if kind == "name" and tok != low and low in _KEYWORDS:
             _fail(f"'{tok}' must be written '{low}' (keywords are lower-case)", pos)
+        if kind == "name" and tok[0] == "T" and \
+                (iso := re.search(r"\d{4}-\d{2}-\d{2}$", text[:pos])):
+            # 2024-12-31T00:00: a date and time pasted whole (review-python15)
+            _fail(f"a date has no time of day here: write {iso.group()}, without "
+                  f"'{tok}...'", pos)
         if kind == "name" and tok != low:
             _fail(f"'{tok}' is not a valid name (names are snake_case); write '{low}'", pos)
         if tok in _BAD_OPS:
@@ -753,8 +758,12 @@ def _check(expr: Expr, scope: _Scope, bad: _Report, suggest: _Suggest) -> ExprTy
                 op in ("==", "!=") and node in scope and scope[node].type == "bool" and \
                 scope[node].levels is None and other not in scope and not suggest(other):
             # 'military == named': an outcome test on a node that has no outcomes
-            bad(Name(other, start=at), f"'{node}' is a yes/no node with no outcomes, so "
-                f"'{node} {op} {other}' has no meaning; write '{node}' or 'not {node}' "
+            kind = "a dated node (it happens or not, on a day)" if scope[node].has_date \
+                else "a yes/no node"
+            day = f", or '{node}.date == YYYY-MM-DD' for the day it happened (in a mapping " \
+                "of evidence: True/False, or the day)" if scope[node].has_date else ""
+            bad(Name(other, start=at), f"'{node}' is {kind} with no outcomes, so "
+                f"'{node} {op} {other}' has no meaning; write '{node}' or 'not {node}'{day} "
                 "(only nodes with levels: have outcomes)")
             return None
         case Compare(op=op, left=left, right=right):

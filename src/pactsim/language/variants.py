@@ -236,6 +236,14 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
             typed: Any = part
             next_shape = _field_shape(shape, part, current.get(part) if isinstance(
                 current, Mapping) else None)
+        elif isinstance(shape, _Map) and shape.key is not dt.date and not last and \
+                isinstance(current, Mapping) and part not in current and (
+                    (rest := ".".join(parts[i:])) in current or _CONDITION.search(rest)):
+            # a key with dots in it, the rest of the path: a condition in hazard_ratio or
+            # odds ('x.hazard_ratio.gaza_war.date <= 2024-06-30', as sensitivity's
+            # tornado names it; review-python15: it was split at the dots)
+            path.append(rest)
+            return tuple(path), rest not in current, shape
         elif isinstance(shape, _Map):
             typed = _map_key(shape, part, where)
             next_shape = shape.value
@@ -272,7 +280,11 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
             return tuple(path), not exists, shape
         if not exists:
             known = [str(dotted_path([k])) for k in current] if isinstance(current, Mapping) else []
-            raise _PathError(f"{dotted_path(path)} does not exist" + did_you_mean(part, known)
+            dotted = [k for k in current if isinstance(k, str) and k.startswith(part + ".")] \
+                if isinstance(current, Mapping) else []
+            hint = (f"; did you mean {dotted_path(path[:-1])}.{dotted[0]}?" if dotted
+                    else did_you_mean(part, known))
+            raise _PathError(f"{dotted_path(path)} does not exist" + hint
                              + " (only the last part of a path may add a new key)")
         current = current[typed]
         if current is None and path == ["signing", "by"] and shape is Node:
@@ -286,6 +298,10 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
         if typed == "levels" and isinstance(current, Mapping):  # format 3: {outcome: p}
             shape = _Map(str, _Leaf())
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns
+
+
+#: A key that is a condition (an operator or a space): a map key with dots in it.
+_CONDITION = re.compile(r"[\s<>=!]")
 
 
 def _map_key(shape: _Map, part: str, where: str) -> Any:
