@@ -14,10 +14,11 @@ every resolved item:
   node's date distribution, one atom per day
   from ``as_of`` to the horizon and one for "not by the horizon", scored by the
   log score of the observed day, :math:`-\\ln f(y)`, and the CRPS in days,
-  :math:`\\sum_d (F(d) - 1\\{y \\le d\\})^2` (a date after the horizon counts as
-  the day after it); whether the 80% interval (10% to 90% quantiles) covered it;
-  the baseline is a uniform distribution over the same atoms. A dated item is
-  also scored as a true/false item, P(happened by the horizon);
+  :math:`\\sum_d (F(d) - 1\\{y \\le d\\})^2` (a date after the horizon, or an
+  outcome ``false``, "not by the horizon", counts as the day after it); whether
+  the 80% interval (10% to 90% quantiles) covered it; the baseline is a uniform
+  distribution over the same atoms. A dated item is also scored as a true/false
+  item, P(happened by the horizon);
 * **outcomes of a categorical node** (format 3, resolved by an outcome name,
   ``instc: {outcome: named}``): one true/false item per outcome of the node,
   ``instc == absent``, ``instc == generic``, ``instc == named``, true for the
@@ -398,6 +399,11 @@ def _score_one(forecasts: _Forecasts, res: Resolutions, *, skip_known: bool,
                                                           "base_rate": None}, item, prior))
         else:
             rows.append(_binary(fc, o, o.value, base, prior=prior))
+            if o.value is False and o.name in sc.dated_names:
+                # not by the horizon: the date distribution's last atom (review-python15:
+                # only the true/false item was scored, though the docs count it an outcome)
+                rows.append(_date(fc, o.name, sc.horizon + dt.timedelta(days=1), base,
+                                  o.given, missed=True))
     return rows
 
 
@@ -415,7 +421,9 @@ def _binary(fc: _Forecast, o: Outcome, y: bool, base: dict[str, Any],
 
 
 def _date(fc: _Forecast, name: str, when: dt.date, base: dict[str, Any],
-          given: str | None = None) -> dict[str, Any]:
+          given: str | None = None, missed: bool = False) -> dict[str, Any]:
+    """The date item; ``missed``: resolved false, not by the horizon (``when`` is the day
+    after it)."""
     sc = fc.sc
     cdf, method = fc.cdf(name, given)
     m = len(cdf)  # days as_of .. horizon
@@ -429,7 +437,8 @@ def _date(fc: _Forecast, name: str, when: dt.date, base: dict[str, Any],
         return None if k >= m else sc.as_of + dt.timedelta(days=k)
 
     return {**base, "item": f"{base['item']}.date", "kind": "date", "settled_by_news": False,
-            "outcome": when.isoformat() if y < m else f"{when} (after the horizon)",
+            "outcome": "not by the horizon" if missed else when.isoformat() if y < m
+            else f"{when} (after the horizon)",
             "p": float(cdf[-1]), "stderr": math.nan, "method": method, "p_day": p_day,
             "log": -math.log(p_day) if p_day > 0 else math.inf, "crps": crps_days(cdf, y),
             "log_uniform": math.log(m), "crps_uniform": crps_days(uniform, y),
