@@ -48,6 +48,7 @@ from pactsim.views.format import (
     is_missing,
     number,
     pct,
+    pct_in,
     pct_short,
     spread,
     value,
@@ -152,6 +153,11 @@ def escape(text: str) -> str:
     '&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;'
     """
     return _html_escape(_CONTROL.sub("", text))
+
+
+def _point(r: Any) -> str:
+    """A row's P, to as many decimals as its interval (:func:`pct_in`), escaped."""
+    return escape(pct_in(r.p, r.lo, r.hi, r.stderr))
 
 
 def _bar(p: float) -> str:
@@ -576,7 +582,7 @@ def _outcome_row(name: Any, r: Any, parent_kind: str, signed: bool, colour: str)
     cond = f"<td class='num'>{escape(pct(r.p_given_signed))}</td>" if signed else ""
     return (f"<tr class='outcome of-{parent_kind}'><td>{dot}{escape(str(r.outcome))} "
             f"<code>{escape(str(name))}</code></td>"
-            f"<td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
+            f"<td class='num'>{_point(r)}</td><td>{_bar(r.p)}</td>"
             f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>{cond}</tr>")
 
 
@@ -599,7 +605,7 @@ def questions_table(res: ResultsLike) -> str:
     for name, r in qs.iterrows():
         cond = f"<td class='num'>{escape(pct(r.p_given_signed))}</td>" if signed else ""
         rows.append(f"<tr><td>{_question_name(res, str(name))}</td>"
-                    f"<td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
+                    f"<td class='num'>{_point(r)}</td><td>{_bar(r.p)}</td>"
                     f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>{cond}"
                     f"<td><code>{escape(str(r.expr))}</code></td></tr>")
     head = ["question", "P", "", "95% interval", *(["P(yes | signed)"] if signed else []),
@@ -610,7 +616,7 @@ def questions_table(res: ResultsLike) -> str:
 def signing_table(res: ResultsLike) -> str:
     """P(signed on or before) at the key dates, plus "if signed, when"."""
     cdf = res.signing_cdf(key_dates(res))
-    rows = [f"<tr><td>{day(d)}</td><td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
+    rows = [f"<tr><td>{day(d)}</td><td class='num'>{_point(r)}</td><td>{_bar(r.p)}</td>"
             f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td></tr>" for d, r in cdf.iterrows()]
     out = "<div>" + _table("Signed on or before", ["date", "P", "", "95% interval"], rows)
     quant = getattr(res, "signing_quantiles", None)
@@ -642,7 +648,7 @@ def content_table(res: ResultsLike) -> str:
             stack = f"<br>{_stack(stacks[str(name)], 'p_given_signed')}"
         rows.append(f"<tr class='{r.kind}'><td>{text} <code>{escape(str(name))}</code>"
                     f"{stack}</td>"
-                    f"<td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
+                    f"<td class='num'>{_point(r)}</td><td>{_bar(r.p)}</td>"
                     f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>"
                     f"<td class='num'>{escape(pct(r.p_given_signed))}</td></tr>")
     head = ["pillar / clause (outcome)", "P(in text)", "", "95% interval",
@@ -668,7 +674,7 @@ def timeline_table(res: ResultsLike, *, days: bool = False) -> str:
             extra = ("<td class='num'>" + ("" if math.isnan(r.days_q50) else
                                             f"{r.days_q50:.0f}") + "</td>")
         rows.append(f"<tr><td>{escape(str(r.label))} <code>{escape(str(name))}</code></td>"
-                    f"<td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
+                    f"<td class='num'>{_point(r)}</td><td>{_bar(r.p)}</td>"
                     f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td>"
                     f"<td class='num'>{day(r.q50)}</td>"
                     f"<td class='ci'>{day(r.q10)} – {day(r.q90)}</td>{extra}"
@@ -695,7 +701,7 @@ def events_table(res: ResultsLike) -> str:
     rows = [_outcome_row(name, r, "event", False, colours[str(name)]) if r.kind == "outcome"
             else f"<tr><td>{escape(str(r.get('label', name)))} <code>{escape(str(name))}</code>"
             + (f"<br>{_stack(stacks[str(name)])}" if str(name) in stacks else "") + "</td>"
-            f"<td class='num'>{escape(pct(r.p))}</td><td>{_bar(r.p)}</td>"
+            f"<td class='num'>{_point(r)}</td><td>{_bar(r.p)}</td>"
             f"<td class='ci'>{interval(r.lo, r.hi, r.stderr)}</td></tr>"
             for name, r in events.iterrows()]
     return _table("Context events", ["event (outcome)", "P", "", "95% interval"], rows)

@@ -187,6 +187,31 @@ def interval(lo: float, hi: float, stderr: float) -> str:
     return f"{a}–{b}"
 
 
+def pct_in(p: float | None, lo: float, hi: float, stderr: float) -> str:
+    """:func:`pct`, with as many decimals as :func:`interval` gives its ends, so that a
+    point reads inside its interval (review-numbers15: "2.1% [2.06–2.09]" for 2.075%).
+
+    Examples
+    --------
+    >>> pct_in(0.0207495, 0.0206103, 0.0208897, 0.00007), pct_in(0.397, 0.39, 0.41, 0.005)
+    ('2.07%', '39.7%')
+    >>> pct_in(0.4, 0.4, 0.4, 0.0)
+    '40.0%'
+    """
+    shown = pct(p)
+    if is_missing(p) or is_missing(lo) or is_missing(hi) or (stderr == 0 and lo == hi) \
+            or shown.startswith(("<", ">")):
+        return shown
+    assert p is not None
+    decimals = max(len(end.partition(".")[2]) for end in interval(lo, hi, stderr).split("–"))
+    if decimals > len(shown.rstrip("%").partition(".")[2]):
+        point = f"{100 * p:.{decimals}f}"
+        if (float(point) >= 100 and p < 1 - CERTAIN_NOISE) or (float(point) <= 0 < p):
+            return shown  # not certain: not 100% (or 0%)
+        return point + "%"
+    return shown
+
+
 def day_of(v: float | None) -> dt.date | None:
     """The date of a day number (days since 1970-01-01, as numeric date
     questions store them), or ``None`` when missing.

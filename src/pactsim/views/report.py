@@ -34,7 +34,7 @@ from pactsim.errors import (
 )
 from pactsim.views import display as _d
 from pactsim.views.display import escape
-from pactsim.views.format import band_ends, band_point, day, interval, pct
+from pactsim.views.format import band_ends, band_point, day, interval, pct, pct_in
 from pactsim.views.partial import NOT_EXACT, Partial, extra_evidence
 
 if TYPE_CHECKING:
@@ -139,13 +139,15 @@ def _headline(page: Partial) -> str:
         else:
             for d, r in cdf.iterrows():
                 shown.add(day(d))
-                cards.append(_card(pct(r.p), f"signed by {day(d)}", _card_interval(r)))
+                cards.append(_card(pct_in(r.p, r.lo, r.hi, r.stderr), f"signed by {day(d)}",
+                                   _card_interval(r)))
     for name, r in page.questions().iterrows():
         m = re.fullmatch(r"\s*signing\.date\s*<=\s*(\S+)\s*", str(r.expr))
         if len(cards) >= 6 or (m and m.group(1) in shown) or math.isnan(float(r.p)) or (
                 m and news is not None and m.group(1) < news):
             continue
-        cards.append(_card(pct(r.p), _d.label(page, str(name)), _card_interval(r)))
+        cards.append(_card(pct_in(r.p, r.lo, r.hi, r.stderr), _d.label(page, str(name)),
+                           _card_interval(r)))
     return f'<div class="cards">{"".join(cards)}</div>'
 
 

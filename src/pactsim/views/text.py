@@ -31,6 +31,7 @@ from pactsim.views.format import (
     interval,
     is_missing,
     pct,
+    pct_in,
     spread,
     value,
 )
@@ -46,6 +47,13 @@ __all__ = ["format_results", "format_spreads", "spread_line"]
 
 def _pct(p: float) -> str:
     return f"{pct(p):>7}"  # ">99.99%" is the widest
+
+
+def _point(row: Any, ci: Callable[[float, float, float], str]) -> str:
+    """A row's P in the column width, to its interval's decimals where one is shown."""
+    if ci is _no_ci:
+        return _pct(row.p)
+    return f"{pct_in(row.p, row.lo, row.hi, row.stderr):>7}"
 
 
 def _ci(lo: float, hi: float, stderr: float) -> str:
@@ -117,7 +125,7 @@ def format_results(res: Results) -> str:
         rows = [title]
         for name, row in qs.iterrows():
             cond = f"{_cond(row.p_given_signed):<18}" if signed else ""
-            rows.append(f"  {name!s:<{width}}  {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}"
+            rows.append(f"  {name!s:<{width}}  {_point(row, ci)} {ci(row.lo, row.hi, row.stderr)}"
                         f"   {cond}{row.expr}")
         few = _few_signed(res) if signed else None
         blank = getattr(res, "unanswered_given_signed", {})
@@ -129,7 +137,7 @@ def format_results(res: Results) -> str:
     if res.model.signing_index >= 0:
         cdf = res.signing_cdf(res.key_dates())
         lines = ["Signed on or before"] + [
-            f"  {day(d)}  {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}"
+            f"  {day(d)}  {_point(row, ci)} {ci(row.lo, row.hi, row.stderr)}"
             for d, row in cdf.iterrows()]
         qd = res.signing_quantiles((0.1, 0.5, 0.9))
         if not qd.isna().all():
@@ -151,7 +159,7 @@ def format_results(res: Results) -> str:
         width = max(32, *(len(x) + 1 for x in labels))  # long outcome names widen it
         lines = [f"{'In the text':<{width + 2}}P(in text)             P(in text | signed)"]
         for label, (_, row) in zip(labels, content.iterrows(), strict=True):
-            lines.append(f"{label:<{width}} {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}   "
+            lines.append(f"{label:<{width}} {_point(row, ci)} {ci(row.lo, row.hi, row.stderr)}   "
                          f"{_cond(row.p_given_signed)}")
         few = _few_signed(res)
         sections.append(lines + ([few] if few else []))
@@ -163,7 +171,7 @@ def format_results(res: Results) -> str:
                  for name, row in events.iterrows()]
         width = max(32, *(len(x) + 1 for x in shown))
         sections.append(["Context events"] + [
-            f"{x:<{width}} {_pct(row.p)} {ci(row.lo, row.hi, row.stderr)}"
+            f"{x:<{width}} {_point(row, ci)} {ci(row.lo, row.hi, row.stderr)}"
             for x, (_, row) in zip(shown, events.iterrows(), strict=True)])
     numeric = [_numeric_line(res, q) for q, (_, t) in res.model.questions.items()
                if t != "bool"]
@@ -279,7 +287,7 @@ def _timeline(res: Results, ci: Callable[[float, float, float], str] = _ci
              f"  {'90%':>10}   timing"]
     for name, r in tl.iterrows():
         when = "  ".join(f"{day(r[c]):>10}" for c in ("q10", "q50", "q90"))
-        lines.append(f"  {name!s:<{width}}  {_pct(r.p)} {ci(r.lo, r.hi, r.stderr)}"
+        lines.append(f"  {name!s:<{width}}  {_point(r, ci)} {ci(r.lo, r.hi, r.stderr)}"
                      f"   {when}   {r.timing}")
     for name, r in tl.iterrows():
         if r.days_question is not None and not math.isnan(r.days_q50):
