@@ -666,6 +666,14 @@ class Dated:
         self._shifted: dict[tuple[int, int], bool] = {}
         self._cache: dict[tuple[Any, ...], Factor] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the day-by-day laws kept between queries (remade when asked:
+        the same numbers); review-python15: a pickle of exact results grew from 0.9 MB to
+        24 MB once its marginals and questions had been asked."""
+        state = dict(self.__dict__)
+        state.update(_rel={}, _rel_bytes=0, _cache={}, _curve={})
+        return state
+
     # context grids
     def card(self, v: int) -> int:
         nb = self.model.n_binary
