@@ -153,6 +153,20 @@ def _milestone_chain(n: int) -> str:
     return _SPAN50 + "events:\n" + body + f"questions:\n  q: m{n - 1}.date <= 2030-12-31\n"
 
 
+def _milestone_hazards(drivers: int, parents: int) -> str:
+    """A milestone whose delay has a hazard ratio on ``drivers`` drivers and ``parents``
+    events, over 50 years."""
+    ds = "".join(f"  d{i}: {{dist: normal, sd: 1}}\n" for i in range(drivers))
+    es = "".join(f"  e{i}: {{p: 0.5}}\n" for i in range(parents))
+    hr = ", ".join([*(f"d{i}: 1.1" for i in range(drivers)),
+                    *(f"e{i}: 1.1" for i in range(parents))])
+    return (_SPAN50 + "drivers:\n" + ds + "events:\n" + es
+            + "  a: {by: {2000-01-01: 0.3, 2039-12-31: 0.8}}\n"
+            + f"  m: {{after: a, delay: {{median: 30, p90: 90}}, hazard_ratio: {{{hr}}}}}\n"
+            + "signing: {by: {2039-12-31: 0.5}}\n"
+            + "questions:\n  q: m.date <= 2020-12-31\n")
+
+
 def _curve_table(parents: int, hazards: int) -> str:
     """A signing timed by a table of 2**parents curves and ``hazards`` hazard parents."""
     events = "".join(f"  e{i}: {{p: 0.5}}\n" for i in range(max(parents, hazards)))
@@ -474,6 +488,13 @@ def _cases() -> list[Case]:
         _cli(_run_cmd()))
     add("curves-256-exact", "signing: 256 curves, 30 hazard parents, 50 years", _text(table),
         _exact())
+    # review-fuzz15: a milestone's hazard ratio over drivers or many parents built its
+    # delay's table unchecked (24^4 x 730 entries: 9.8 GB for four drivers)
+    hz = _milestone_hazards(drivers=6, parents=20)
+    add("milestone-hazards-exact", "milestone, hazard ratio on 6 drivers + 20 events",
+        _text(hz), _exact())
+    add("milestone-hazards-check", "milestone, hazard ratio on 6 drivers + 20 events",
+        _file(hz), _cli(_file_cmd("check")))
     add("validate-dev-zero", "validate /dev/zero", lambda ctx: Path("/dev/zero"),
         _cli(_file_cmd("validate")))
     add("validate-dev-urandom", "validate /dev/urandom", lambda ctx: Path("/dev/urandom"),
