@@ -207,6 +207,31 @@ def _written_by_hand(real: str) -> str | None:
                 f"{found.group().decode(errors='replace').strip().rstrip(',}').strip()})")
     if ext in _NEVER_WRITTEN:
         return f"is {_NEVER_WRITTEN[ext]}"
+    return _read_as_own(real)
+
+
+def _read_as_own(real: str) -> str | None:
+    """Whether pactsim's own reader takes the file for a scenario or resolution file
+    (a top-level ``pactsim`` or ``resolutions`` key, however written: flow style, an
+    anchor, ``2.0``, the key after 64 KiB; review-fuzz15 found twelve such files that the
+    patterns above missed and ``-o`` replaced). Only files the reader could load are
+    read (at most :data:`~pactsim.language._yaml.MAX_BYTES`)."""
+    from pactsim.errors import PactsimError
+    from pactsim.language._yaml import MAX_BYTES, parse_yaml
+
+    try:
+        if os.path.getsize(real) > MAX_BYTES:
+            return None
+        with open(real, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+        top = parse_yaml(data, name=real, soft=True).data
+    except (OSError, PactsimError, ValueError, RecursionError):
+        return None
+    if not isinstance(top, dict):
+        return None
+    for key, what in (("pactsim", "a scenario file"), ("resolutions", "a resolution file")):
+        if key in top:
+            return f"is {what} (it has a top-level '{key}' key)"
     return None
 
 
