@@ -188,28 +188,37 @@ def interval(lo: float, hi: float, stderr: float) -> str:
 
 
 def pct_in(p: float | None, lo: float, hi: float, stderr: float) -> str:
-    """:func:`pct`, with as many decimals as :func:`interval` gives its ends, so that a
-    point reads inside its interval (review-numbers15: "2.1% [2.06–2.09]" for 2.075%).
+    """:func:`pct`, unless it would read outside the interval :func:`interval` prints
+    (review-numbers15: "2.1% [2.06–2.09]" for 2.075%): then to the interval's decimals.
+    Rounding to the same decimals keeps order, so a point inside its interval reads
+    inside it.
 
     Examples
     --------
     >>> pct_in(0.0207495, 0.0206103, 0.0208897, 0.00007), pct_in(0.397, 0.39, 0.41, 0.005)
     ('2.07%', '39.7%')
-    >>> pct_in(0.4, 0.4, 0.4, 0.0)
-    '40.0%'
+    >>> pct_in(0.0009, 0.0006, 0.0018, 0.0003), pct_in(0.4, 0.4, 0.4, 0.0)
+    ('0.1%', '40.0%')
     """
     shown = pct(p)
-    if is_missing(p) or is_missing(lo) or is_missing(hi) or (stderr == 0 and lo == hi) \
-            or shown.startswith(("<", ">")):
+    if is_missing(p) or is_missing(lo) or is_missing(hi) or (stderr == 0 and lo == hi):
         return shown
     assert p is not None
-    decimals = max(len(end.partition(".")[2]) for end in interval(lo, hi, stderr).split("–"))
-    if decimals > len(shown.rstrip("%").partition(".")[2]):
-        point = f"{100 * p:.{decimals}f}"
-        if (float(point) >= 100 and p < 1 - CERTAIN_NOISE) or (float(point) <= 0 < p):
-            return shown  # not certain: not 100% (or 0%)
-        return point + "%"
-    return shown
+    ends = interval(lo, hi, stderr).split("–")
+    if len(ends) != 2:
+        return shown
+    a, b = (float(x) for x in ends)
+    if shown.startswith(("<", ">")):
+        inside = (a <= 0.01) if shown.startswith("<") else (b >= 99.99)
+    else:
+        inside = a <= float(shown.rstrip("%")) <= b
+    if inside:
+        return shown
+    decimals = max(len(x.partition(".")[2]) for x in ends)
+    point = f"{100 * p:.{decimals}f}"
+    if (float(point) >= 100 and p < 1 - CERTAIN_NOISE) or (float(point) <= 0 < p):
+        return shown  # not certain: not 100% (or 0%)
+    return point + "%"
 
 
 def day_of(v: float | None) -> dt.date | None:
