@@ -221,9 +221,18 @@ def test_impossible_evidence_is_named_before_sampling(monkeypatch: pytest.Monkey
 
 
 def test_all_zero_weights_are_refused_with_the_count() -> None:
-    sc = pactsim.loads(TINY)
+    # possible (0.3^12 = 5e-7) but held in none of 5,000 draws: the count is said
+    sc = pactsim.loads(TINY.replace("  rain: {p: 0.3}\n", "".join(
+        f"  rain{i}: {{p: 0.3}}\n" for i in range(12))))
     with pytest.raises(ConditionError, match="none of the 5,000 draws"):
-        pactsim.simulate(sc, n=5_000, seed=1, evidence="count(rain, rain) == 1")
+        pactsim.simulate(sc, n=5_000, seed=1,
+                         evidence="count(" + ", ".join(f"rain{i}" for i in range(12))
+                         + ") == 12")
+    # impossible (a count of one node twice is 0 or 2): said so, whatever n
+    # (exact inference is asked where no draw holds it; session 15)
+    with pytest.raises(ConditionError, match="is impossible in this scenario"):
+        pactsim.simulate(pactsim.loads(TINY), n=5_000, seed=1,
+                         evidence="count(rain, rain) == 1")
 
 
 def test_target_se_with_evidence_is_refused() -> None:

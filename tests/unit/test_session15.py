@@ -346,3 +346,30 @@ def test_the_joint_law_of_two_days_is_the_plain_sum(size: int, k_lead: tuple[int
         shifted[..., s:, s:] = K[..., :size - s, :size - s]
         want = want + f[..., s, None, None] * shifted
     assert np.allclose(_diagonal_conv(K, f, block), want, rtol=0, atol=1e-12)
+
+
+def test_impossible_news_is_located_by_monte_carlo_too(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    """review-fuzz15: news that cannot hold (signed by 1 March, the text not agreed by
+    then, with the signing after the text) was located by validate and `run --method
+    exact`, but `run` (Monte Carlo) said "held in none of the draws ... raise n". Where no
+    draw holds it, exact inference is asked whether it can hold at all."""
+    from helpers import call
+
+    f = tmp_path / "news.yaml"
+    f.write_text(
+        "pactsim: 2\nid: agr\nas_of: 2025-01-01\nhorizon: 2026-06-30\nevents:\n"
+        "  text_agreed: {by: {2025-06-30: 0.3, 2025-12-31: 0.6, 2026-06-30: 0.75}}\n"
+        "signing: {after: text_agreed, delay: {median: 45, p90: 150}, p: 0.9}\n"
+        "sources: {a: news, b: news}\n"
+        "observations:\n"
+        "  - {date: 2025-03-01, source: a, evidence: signing.date <= 2025-03-01}\n"
+        "  - {date: 2025-03-01, source: b, evidence: not text_agreed.date <= 2025-03-01}\n")
+    code, _, err = call(capsys, "run", f, "-n", "20000", "--seed", "1")
+    assert code == 2
+    assert f"{f}:11:" in err and "observations[1].evidence" in err, err
+    assert "cannot all hold together" in err and "raise n" not in err, err
+    sc = pactsim.load(f)
+    with pytest.raises(pactsim.errors.ConditionError, match="is impossible in this scenario"):
+        pactsim.simulate(sc, n=10_000, seed=1, observations=False,
+                         evidence="signing.date - text_agreed.date > 1e308")
