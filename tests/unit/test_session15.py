@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 from typing import Any
@@ -373,3 +374,24 @@ def test_impossible_news_is_located_by_monte_carlo_too(capsys: pytest.CaptureFix
     with pytest.raises(pactsim.errors.ConditionError, match="is impossible in this scenario"):
         pactsim.simulate(sc, n=10_000, seed=1, observations=False,
                          evidence="signing.date - text_agreed.date > 1e308")
+
+
+def test_sensitivity_blames_the_question_only_for_what_is_wrong_with_it() -> None:
+    """review-fuzz15: every error of `sensitivity -q` got "question 'X': ... (ask a
+    true/false question, a binary node, an expression or NODE.median)", impossible news
+    in the file and a date that is not in the calendar too."""
+    sc = _treaty()
+    with pytest.raises(pactsim.errors.ArgumentError) as bad_date:
+        pactsim.sensitivity(sc, "signing.date == 2025-02-30")
+    assert "not a calendar date" in str(bad_date.value)
+    assert "ask a true/false question" not in str(bad_date.value)
+    with pytest.raises(pactsim.errors.ArgumentError, match="ask a true/false question"):
+        pactsim.sensitivity(sc.with_changes({"questions.gap": "signing.date - text.date"}),
+                            "gap")
+    news = sc.with_changes({"sources": {"a": "news"}, "observations": [
+        {"date": dt.date(2025, 3, 1), "source": "a", "evidence": "signing.date <= 2025-03-01"},
+        {"date": dt.date(2025, 3, 1), "source": "a",
+         "evidence": "not text.date <= 2025-03-01"}]})
+    with pytest.raises(pactsim.errors.ConditionError, match="cannot all hold together") as why:
+        pactsim.sensitivity(news, "ratified_h1")
+    assert not str(why.value).startswith("question")

@@ -120,7 +120,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pactsim.analysis.diff import _REFUSED, _first_line, _median_change, _weights
-from pactsim.errors import ArgumentError, ArgumentTypeError, PactsimError, ScenarioError
+from pactsim.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    ConditionError,
+    PactsimError,
+    ScenarioError,
+)
 from pactsim.language.distributions import beta_params, p_mean
 from pactsim.language.scenario import MAX_DELAY_DAYS, Between, Driver, Scenario
 from pactsim.language.validate import MAX_DRIVER
@@ -1639,10 +1645,15 @@ def sensitivity(
     try:
         engine = _Engine(sc, target, method, n, seed)
     except PactsimError as err:
-        if isinstance(err, _REFUSED) or type(err) is ArgumentError:  # not the question's fault
-            raise
-        raise ArgumentError(f"question {target.text!r}: {_first_line(err)} (ask a true/false "
-                            "question, a binary node, an expression or NODE.median)") from None
+        if isinstance(err, (*_REFUSED, ConditionError)) or type(err) is ArgumentError:
+            raise  # not the question's fault (ConditionError: the file's news cannot hold)
+        said = _first_line(err)
+        # the kinds a question may be, where the question is of another kind or names
+        # nothing (review-fuzz15: it was added to every error, a date out of range too)
+        kind = any(w in said for w in ("true/false", "median", "unknown", "did you mean"))
+        raise ArgumentError(f"question {target.text!r}: {said}" + (
+            " (ask a true/false question, a binary node, an expression or NODE.median)"
+            if kind else "")) from None
     rows: list[tuple[Any, ...]] = []
     # P(Q | news) reads the laws of the ancestors of Q and of the file's observations
     feeding = _upstream(sc, ({target.node} if target.kind == "median" else
