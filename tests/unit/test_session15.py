@@ -395,3 +395,39 @@ def test_sensitivity_blames_the_question_only_for_what_is_wrong_with_it() -> Non
     with pytest.raises(pactsim.errors.ConditionError, match="cannot all hold together") as why:
         pactsim.sensitivity(news, "ratified_h1")
     assert not str(why.value).startswith("question")
+
+
+def test_small_things_review_fuzz15_found(capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path) -> None:
+    """A delay without after is said as that, not as a missing p first; a hazard ratio
+    of 1e308 on two parents draws without numpy's overflow warning (or math's
+    OverflowError); a false outcome is "not signing", not "not (signing)"."""
+    import warnings
+
+    from helpers import call
+
+    f = tmp_path / "d.yaml"
+    f.write_text("pactsim: 2\nid: t\nas_of: 2025-01-01\nhorizon: 2026-12-31\n"
+                 "signing: {delay: 5}\n")
+    code, _, err = call(capsys, "validate", f)
+    assert code == 2 and "signing.delay: needs after" in err
+    assert "needs a probability" not in err, err
+    sc = pactsim.loads(
+        "pactsim: 2\nid: t\nas_of: 2025-01-01\nhorizon: 2026-12-31\nevents:\n"
+        "  a: {by: {2025-06-30: 0.5}}\n  e: {p: 0.5}\n  f: {p: 0.5}\n"
+        "signing: {after: a, delay: {median: 10, p90: 30}, "
+        "hazard_ratio: {e: 1e308, f: 1e308}}\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mc = pactsim.simulate(sc, n=20_000, seed=1)
+    # with e or f (3/4), the signing comes the day after a; else 10 days (median) after
+    first = exact(sc).date_cdf("signing", ["2025-06-30"])["p"].iloc[0]
+    assert abs(mc.date_cdf("signing", ["2025-06-30"])["p"].iloc[0] - first) < 4 * 0.0036
+    res = tmp_path / "r.yaml"
+    res.write_text("resolutions: 1\nscenario: t\nsources: {n: news}\noutcomes:\n"
+                   "  a: {outcome: 2025-03-01, resolved: 2025-03-01, source: n}\n"
+                   "  signing: {outcome: false, resolved: 2027-01-01, source: n}\n")
+    certain = sc.with_changes({"a.by": {dt.date(2025, 6, 30): 1.0}, "signing.hazard_ratio": {},
+                               "signing.delay": 10})
+    notes = pactsim.score(certain, res).notes
+    assert "t: signing (not signing) cannot happen in the scenario at all" in notes, notes

@@ -674,7 +674,8 @@ def _clashes(sc: Scenario, res: Resolutions, who: str | None = None) -> list[str
         if o.resolved is not None and o.resolved <= sc.as_of:
             continue
         if isinstance(o.value, bool):
-            facts.append((o.name, o.name if o.value else f"not ({o.name})"))
+            # a name (a node's or a question's): "not signing", not "not (signing)"
+            facts.append((o.name, o.name if o.value else f"not {o.name}"))
         elif isinstance(o.value, dt.date):
             facts.append((o.name, f"{o.name}.date == {o.value}" if o.value <= sc.horizon
                           else f"not {o.name}"))

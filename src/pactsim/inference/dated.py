@@ -314,8 +314,9 @@ def _with_hazard(cum: NDArray[np.float64], logf: NDArray[np.float64]) -> NDArray
     m = logf.shape[0]
     out = []
     for c in range(1 << m):
-        h = math.exp(sum(float(lf) for j, lf in enumerate(logf) if c >> j & 1))
-        with np.errstate(divide="ignore"):
+        # (a product of ratios past the largest float is inf: every day's chance 1)
+        h = math.exp(min(sum(float(lf) for j, lf in enumerate(logf) if c >> j & 1), 709.0))
+        with np.errstate(divide="ignore", over="ignore"):
             out.append(-np.expm1(np.log1p(-np.minimum(cum, 1.0)) * h))
     return np.concatenate(out, axis=0)
 

@@ -978,7 +978,9 @@ def _check_node(
     elif has_p and (has_given or has_table):
         c.report(path, "give either p or given + table, not both (p is the chance when nothing "
                  "is conditioned on)", key=True)
-    elif not (has_p or has_given or has_table or milestone):
+    elif not (has_p or has_given or has_table or milestone or n.delay is not None):
+        # (a delay without after: a milestone missing its anchor, which the delay's own
+        # message says; review-fuzz15: "needs a probability" came first and misled)
         c.report(path, "needs a probability: p (e.g. p: 0.4) or given + table", key=True)
     elif has_table and not has_given:
         c.report((*path, "table"), "a table needs given: [parents] naming what its keys refer to",
