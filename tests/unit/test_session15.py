@@ -431,3 +431,13 @@ def test_small_things_review_fuzz15_found(capsys: pytest.CaptureFixture[str],
                                "signing.delay": 10})
     notes = pactsim.score(certain, res).notes
     assert "t: signing (not signing) cannot happen in the scenario at all" in notes, notes
+
+
+def test_a_look_alike_letter_in_after_is_named() -> None:
+    """review-fuzz15: `after: а` (Cyrillic) said only "unknown name 'а' (in after)"."""
+    with pytest.raises(pactsim.errors.ScenarioError,
+                       match=r"unknown name 'а' \(in after\); it has 'а' \(U\+0430 CYRILLIC "
+                             r"SMALL LETTER A, not ASCII"):
+        pactsim.loads("pactsim: 2\nid: t\nas_of: 2025-01-01\nhorizon: 2026-12-31\n"
+                      "events:\n  a: {by: {2025-06-30: 0.5}}\n"
+                      "signing: {after: \u0430, delay: 5}\n")

@@ -238,6 +238,13 @@ class _Checker:
         if name == "signing" and not found("signing"):  # (a file without the section)
             return ("; this file has no signing: section: add one, e.g. signing: {by: "
                     "{2025-12-31: 0.5}}, or a milestone, signing: {after: ..., delay: ...}")
+        odd = next((ch for ch in name if ord(ch) > 127), None)
+        if odd is not None:  # a look-alike pasted from a document (review-fuzz15: 'а' in
+            # after was only "unknown name", where an expression names the character)
+            import unicodedata
+
+            return (f"; it has {odd!r} (U+{ord(odd):04X} {unicodedata.name(odd, '?')}, not "
+                    "ASCII: names are ASCII snake_case)" + found(name))
         return found(name)
 
     def pydantic(self, prefix: Path, err: ValidationError, allowed: Sequence[str],
