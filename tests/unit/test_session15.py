@@ -441,3 +441,16 @@ def test_a_look_alike_letter_in_after_is_named() -> None:
         pactsim.loads("pactsim: 2\nid: t\nas_of: 2025-01-01\nhorizon: 2026-12-31\n"
                       "events:\n  a: {by: {2025-06-30: 0.5}}\n"
                       "signing: {after: \u0430, delay: 5}\n")
+
+
+def test_small_pool_weights_are_not_printed_as_zero() -> None:
+    """review-fuzz15: with 300 files every weight printed as 0.00."""
+    from pactsim.views.scoring import format_pool
+
+    sc = pactsim.load(FLAGSHIP)
+    pooled = pactsim.pool([sc, sc.with_changes({"su35_sale.p": 0.5}),
+                           sc.with_changes({"su35_sale.p": 0.6})], weights=[1, 1, 300],
+                          names=["a", "b", "c"])
+    head = format_pool(pooled).splitlines()[0]
+    w = 1 / 302
+    assert f"weights a {w:.2g}, b {w:.2g}, c {300 * w:.2f}" in head, head

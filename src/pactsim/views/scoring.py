@@ -305,7 +305,10 @@ def format_pool(pooled: PooledForecast) -> str:
     how = ("geometric mean of odds" if pooled.method == "geometric" else "linear pool")
     ext = f", extremized x{pooled.extremize:g}" if pooled.extremize != 1.0 else ""
     names = [printable(a) for a in pooled.analysts]  # file names: escapes shown, not obeyed
-    weights = ", ".join(f"{a} {w:.2f}" for a, w in zip(names, pooled.weights, strict=True))
+    # two decimals, or two significant digits where those would show 0.00 (review-fuzz15:
+    # 300 files were each weighted "0.00")
+    weights = ", ".join(f"{a} {w:.2f}" if w == 0 or w >= 0.005 else f"{a} {w:.2g}"
+                        for a, w in zip(names, pooled.weights, strict=True))
     rows = [[str(i), _num(r["pooled"]), *(_num(r[a]) for a in pooled.analysts),
              _num(r["spread"])] for i, r in pooled.table.iterrows()]
     notes = "".join(f"Note: {printable(x)}\n" for x in pooled.notes)
