@@ -454,3 +454,12 @@ def test_small_pool_weights_are_not_printed_as_zero() -> None:
     head = format_pool(pooled).splitlines()[0]
     w = 1 / 302
     assert f"weights a {w:.2g}, b {w:.2g}, c {300 * w:.2f}" in head, head
+
+
+def test_pool_notes_a_signing_of_another_kind() -> None:
+    """review-fuzz15: a curve signing in one file and a milestone in another were pooled
+    as one item without a word."""
+    a = _treaty().with_changes({"signing": {"by": {dt.date(2025, 12, 31): 0.6}}})
+    notes = pactsim.pool([a, _treaty()], names=["a", "b"]).notes
+    assert "pooled by name, though the files define them differently: signing (a curve in a; " \
+        "a milestone in b)" in notes, notes

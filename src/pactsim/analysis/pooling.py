@@ -393,6 +393,11 @@ def _meaning_notes(scs: Sequence[Scenario], names: Sequence[str],
                           + "; not in "
                           + ", ".join(n for n, d in zip(names, dated, strict=True) if not d)
                           + ")")
+    forms = [None if sc.signing is None else "a milestone" if getattr(
+        sc.signing, "after", None) is not None else "a curve" for sc in scs]
+    if len({f for f in forms if f is not None}) > 1:  # review-fuzz15: pooled without a word
+        differ.append("signing (" + "; ".join(f"{f} in {n}" for n, f in
+                                              zip(names, forms, strict=True) if f) + ")")
     if differ:
         notes.append("pooled by name, though the files define them differently: "
                      + ", ".join(differ))
