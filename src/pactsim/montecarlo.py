@@ -581,6 +581,16 @@ def _duration(seconds: float) -> str:
     return f"about {max(1, round(seconds / 60))} min"
 
 
+def _outside_pactsim() -> int:
+    """The ``stacklevel`` of the first caller outside pactsim (review-session15: the
+    long-run warning named a line of montecarlo.py, not the user's simulate call)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 class _Pace:
     """Says once, through :data:`pactsim._progress.long_run_note`, how long a long run
     without a progress bar will take."""
@@ -611,7 +621,7 @@ class _Pace:
                 f"simulate(n={self.n:,}) will take {_duration(left)} more at the pace so far "
                 f"({k:,} draws in {spent:.0f} s); interrupt it (Ctrl-C, or the notebook's "
                 "stop button) and pass a smaller n, or progress=True to watch it",
-                PactsimWarning, stacklevel=2)
+                PactsimWarning, stacklevel=_outside_pactsim())
 
 
 def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,

@@ -161,6 +161,7 @@ def test_a_long_run_says_how_long_it_will_take(monkeypatch: pytest.MonkeyPatch) 
     assert said == []
     longs = [w for w in caught if "will take" in str(w.message)]
     assert len(longs) == 1 and f"simulate(n={n:,}) will take about" in str(longs[0].message)
+    assert longs[0].filename == __file__  # the caller's line, not pactsim's
 
 
 def test_a_short_run_says_nothing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -463,3 +463,83 @@ def test_pool_notes_a_signing_of_another_kind() -> None:
     notes = pactsim.pool([a, _treaty()], names=["a", "b"]).notes
     assert "pooled by name, though the files define them differently: signing (a curve in a; " \
         "a milestone in b)" in notes, notes
+
+
+# --- review-session15 --------------------------------------------------------------------
+
+def test_a_dotted_key_beside_its_first_part() -> None:
+    """review-session15: with both 'war' and 'war.date <= 2025-03-31' in a hazard_ratio
+    (or odds), the path to the second was split at the dot."""
+    sc = pactsim.loads(
+        "pactsim: 2\nid: dk\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+        "  war: {by: {2025-06-30: 0.4}}\n"
+        "  text: {by: {2025-12-31: 0.6}, hazard_ratio: {war: 1.5, "
+        "'war.date <= 2025-03-31': 2.0}}\n"
+        "  deal: {p: 0.5, odds: {war: 2, 'war.date <= 2025-03-31': 0.5}}\n")
+    key = "war.date <= 2025-03-31"
+    got = sc.with_changes({f"text.hazard_ratio.{key}": 3.0, f"deal.odds.{key}": 0.25,
+                           "text.hazard_ratio.war": 1.2})
+    assert dict(got.events["text"].hazard_ratio) == {"war": 1.2, key: 3.0}
+    assert dict(got.events["deal"].odds) == {"war": 2.0, key: 0.25}
+
+
+def test_attributes_conditions_and_copies_are_frozen_too() -> None:
+    """review-session15: format 3's attributes took changes in place (the old number
+    drawn, the new one written), as did sc.conditions and what model_copy(update=...)
+    set."""
+    from pactsim.errors import FrozenError
+
+    sc = pactsim.loads(
+        "pactsim: 3\nid: at\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+        "events:\n  big: {p: 0.5}\n  x: {given: ['big and big'], "
+        "table: {true: 0.9, false: 0.1}}\n"
+        "attributes:\n  n: {given: [big], table: {true: {normal: {mean: 100, sd: 5}}, "
+        "false: {normal: {mean: 10, sd: 1}}}}\n"
+        "questions:\n  many: n > 50\n")
+    with pytest.raises(FrozenError):
+        sc.attributes["n"].table[True] = {"normal": {"mean": 1000, "sd": 5}}
+    with pytest.raises(FrozenError):
+        sc.conditions["x"] = None
+    copy = sc.events["big"].model_copy(update={"requires": ["x"]})
+    with pytest.raises(FrozenError):
+        copy.requires.append("y")
+
+
+def test_frozen_containers_dump_with_pyyaml() -> None:
+    """review-session15: yaml.safe_dump(sc.signing.by) raised RepresenterError once
+    scenarios were frozen (PyYAML imported before the scenario is built)."""
+    yaml = pytest.importorskip("yaml")
+    sc = pactsim.load(FLAGSHIP)
+    assert yaml.safe_load(yaml.safe_dump(sc.signing.by)) == dict(sc.signing.by)
+    assert yaml.safe_load(yaml.dump(sc.events["ratified_ru"].requires)) == list(
+        sc.events["ratified_ru"].requires)
+
+
+def test_impossible_only_under_news_is_not_called_impossible_for_a_run_without_it() -> None:
+    """review-session15: a run made with observations=False was told a condition the
+    file's news rules out "cannot hold in this scenario"; under the priors it can (here
+    about 1e-5), so the advice is more draws."""
+    from pactsim.errors import ConditionError
+
+    news = _treaty().with_changes({"sources": {"a": "news"}, "observations": [
+        {"date": dt.date(2025, 3, 2), "source": "a",
+         "evidence": "not signing.date <= 2025-03-01"}]})
+    cond = "signing.date <= 2025-01-03"
+    assert exact(news, observations=False).prob(cond).value > 0
+    res = pactsim.simulate(news, n=2_000, seed=1, observations=False)
+    with pytest.raises(ConditionError, match="simulate more draws"):
+        res.prob("defence", given=cond)
+
+
+def test_the_notebook_and_report_print_a_point_inside_its_interval() -> None:
+    """review-session15: the display and report halves of the decimals fix had no test
+    (review-numbers15's case: p 0.02072, n = 4,000,000, seed 1)."""
+    from pactsim.views.report import report_html
+
+    sc = pactsim.loads("pactsim: 1\nid: disp\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                       "events:\n  e: {p: 0.02072}\nquestions:\n  q: e\n")
+    res = pactsim.simulate(sc, n=4_000_000, seed=1, keep_draws=False)
+    html = res._repr_html_()
+    assert ">2.07%<" in html and ">2.1%<" not in html
+    page = report_html(res)
+    assert ">2.07%<" in page

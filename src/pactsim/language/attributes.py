@@ -56,7 +56,6 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -65,6 +64,8 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
+
+from pactsim.language._frozen import FrozenModel
 
 __all__ = ["DISTRIBUTIONS", "Attribute", "Quantity", "parse_quantity", "quantity_problems"]
 
@@ -390,7 +391,7 @@ QuantitySpec = Annotated[
 ]
 
 
-class Attribute(BaseModel):
+class Attribute(FrozenModel):
     """A numeric attribute (format 3): ``dist``, or ``given`` + a ``table`` of
     distributions; ``requires``/``excludes`` gate it (missing when closed);
     ``round`` makes its values whole numbers."""

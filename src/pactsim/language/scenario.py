@@ -52,7 +52,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pactsim.errors import FrozenError
+from pactsim.language._frozen import FrozenDict, FrozenModel
 from pactsim.language.attributes import Attribute
 
 if TYPE_CHECKING:
@@ -77,106 +77,8 @@ NodeKind = Literal["driver", "event", "signing", "pillar", "clause", "question"]
 BINARY_KINDS: frozenset[str] = frozenset({"event", "signing", "pillar", "clause"})
 
 
-_FROZEN_HINT = ("scenarios are frozen; make a changed copy with "
-                "sc.with_changes({'name.field': value}), which is validated")
-
-
-def _refuse_edit(what: str) -> FrozenError:
-    return FrozenError(f"cannot {what}: {_FROZEN_HINT}")
-
-
-class FrozenDict(dict):  # type: ignore[type-arg]
-    """A ``dict`` that refuses changes in place (:class:`~pactsim.errors.FrozenError`):
-    the mappings of a scenario (``sc.events``, a node's ``by`` or ``table``), which
-    the forecast, the digest and the compiled model are worked out from once
-    (review-python15: ``sc.events[x] = ...`` was taken, and ``simulate`` still used
-    the old value while ``dumps`` wrote the new one)."""
-
-    __slots__ = ()
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise _refuse_edit("change a scenario's mapping in place")
-
-    __setitem__ = __delitem__ = __ior__ = _refuse
-    clear = pop = popitem = setdefault = update = _refuse
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (FrozenDict, (dict(self),))
-
-    def __copy__(self) -> FrozenDict:
-        return self
-
-
-class FrozenList(list):  # type: ignore[type-arg]
-    """A ``list`` that refuses changes in place (see :class:`FrozenDict`)."""
-
-    __slots__ = ()
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise _refuse_edit("change a scenario's list in place")
-
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
-    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (FrozenList, (list(self),))
-
-    def __copy__(self) -> FrozenList:
-        return self
-
-
-def _freeze(value: Any) -> Any:
-    """``value`` with every plain ``dict`` and ``list`` in it (not inside a model, which
-    freezes its own) made a :class:`FrozenDict` or :class:`FrozenList`; by an explicit
-    stack, not recursion (a table nests as deep as its parents)."""
-    if not isinstance(value, dict | list) or isinstance(value, FrozenDict | FrozenList):
-        return value
-    done: dict[int, Any] = {}
-    order: list[Any] = []
-    todo = [value]
-    while todo:  # children before parents: collect, then build in reverse
-        v = todo.pop()
-        if id(v) in done:
-            continue
-        done[id(v)] = None
-        order.append(v)
-        items = v.values() if isinstance(v, dict) else v
-        todo.extend(x for x in items if isinstance(x, dict | list)
-                    and not isinstance(x, FrozenDict | FrozenList))
-
-    def get(x: Any) -> Any:
-        return done[id(x)] if isinstance(x, dict | list) and id(x) in done else x
-
-    for v in reversed(order):
-        if isinstance(v, dict):
-            done[id(v)] = FrozenDict({k: get(x) for k, x in v.items()})
-        else:
-            done[id(v)] = FrozenList(get(x) for x in v)
-    return done[id(value)]
-
-
-class _Model(BaseModel):
+class _Model(FrozenModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def model_post_init(self, context: Any, /) -> None:
-        """Freeze the model's mappings and lists (:class:`FrozenDict`)."""
-        fields = self.__dict__
-        for name in type(self).model_fields:
-            v = fields.get(name)
-            if isinstance(v, dict | list) and not isinstance(v, FrozenDict | FrozenList):
-                fields[name] = _freeze(v)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_"):  # pydantic's private attributes (caches)
-            super().__setattr__(name, value)
-            return
-        raise _refuse_edit(f"set {type(self).__name__}.{name}")
-
-    def __delattr__(self, name: str) -> None:
-        if name.startswith("_"):
-            super().__delattr__(name)
-            return
-        raise _refuse_edit(f"delete {type(self).__name__}.{name}")
 
 
 def _finite(x: float) -> bool:
@@ -1396,7 +1298,7 @@ class Scenario(_Model):
             for text in [*(spec.given or []), *spec.requires, *spec.excludes]:
                 if is_condition(text) and text not in out:
                     out[text] = _expr.resolve(_expr.parse(text), scope)
-        return out
+        return FrozenDict(out)
 
     def key_dates(self, most: int = 12) -> list[dt.date]:
         """Dates worth reporting, at most about ``2 * most`` whatever the span.

@@ -237,8 +237,11 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
             next_shape = _field_shape(shape, part, current.get(part) if isinstance(
                 current, Mapping) else None)
         elif isinstance(shape, _Map) and shape.key is not dt.date and not last and \
-                isinstance(current, Mapping) and part not in current and (
-                    (rest := ".".join(parts[i:])) in current or _CONDITION.search(rest)):
+                isinstance(current, Mapping) and (
+                    (rest := ".".join(parts[i:])) in current
+                    or (_CONDITION.search(rest) and not isinstance(current.get(part), Mapping))):
+            # (review-session15: also where the first part is a key itself, 'war' beside
+            # 'war.date <= ...'; the rest is one key unless the path goes into a mapping)
             # a key with dots in it, the rest of the path: a condition in hazard_ratio or
             # odds ('x.hazard_ratio.gaza_war.date <= 2024-06-30', as sensitivity's
             # tornado names it; review-python15: it was split at the dots)
