@@ -20,6 +20,7 @@ import math
 import os
 import sys
 import time
+import types
 import warnings
 import weakref
 from collections import deque
@@ -585,9 +586,10 @@ def _outside_pactsim() -> int:
     """The ``stacklevel`` of the first caller outside pactsim (review-session15: the
     long-run warning named a line of montecarlo.py, not the user's simulate call)."""
     here = os.path.dirname(os.path.abspath(__file__))
-    level, frame = 1, sys._getframe(1)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here):
-        frame, level = frame.f_back, level + 1
+    level = 1
+    seen: types.FrameType | None = sys._getframe(1)
+    while seen is not None and os.path.abspath(seen.f_code.co_filename).startswith(here):
+        seen, level = seen.f_back, level + 1
     return level
 
 
