@@ -62,7 +62,9 @@ def test_module_imports_only_lower_layers(path: Path) -> None:
 
 def test_scenario_model_does_not_reach_compile_or_io() -> None:
     imports = _top_level_imports(SRC / "language" / "scenario.py")
-    # the attribute model (format 3) is part of the data model: no compile, no I/O
-    allowed = ("pactsim.errors", "pactsim.language.attributes")
+    # the attribute model (format 3) and the frozen containers are part of the data
+    # model: no compile, no I/O
+    allowed = ("pactsim.errors", "pactsim.language.attributes", "pactsim.language._frozen")
     assert not [m for m in imports if m not in allowed], imports
-    assert _top_level_imports(SRC / "language" / "attributes.py") == []
+    assert _top_level_imports(SRC / "language" / "attributes.py") == ["pactsim.language._frozen"]
+    assert _top_level_imports(SRC / "language" / "_frozen.py") == ["pactsim.errors"]
