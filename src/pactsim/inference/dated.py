@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import math
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, TypeVar
@@ -164,6 +164,26 @@ class ConditionPlan:
     name: str
     index: int
     tree: Any
+
+
+def needs_by_slot(timing: Mapping[int, CurvePlan | MilestonePlan]) -> dict[int, frozenset[int]]:
+    """Per dated slot, the dated slots it cannot happen without (itself included): a
+    curve node needs itself; a milestone, what at least ``len(anchors) - need + 1`` of
+    its anchors need (every anchor's for one or all, those all its anchors need for
+    any). ``timing`` is the compiled model's, keyed by binary index (topological)."""
+    needs: dict[int, frozenset[int]] = {}
+    for i in sorted(timing):
+        t = timing[i]
+        if isinstance(t, CurvePlan):
+            needs[t.slot] = frozenset({t.slot})
+            continue
+        count: dict[int, int] = {}
+        for a in t.anchors:
+            for x in needs[a]:
+                count[x] = count.get(x, 0) + 1
+        needs[t.slot] = frozenset({t.slot, *(x for x, c in count.items()
+                                             if len(t.anchors) - c < t.need)})
+    return needs
 
 
 def hazard_log(hz: Hazard, bits: NDArray[np.bool_], drivers: NDArray[np.float64],

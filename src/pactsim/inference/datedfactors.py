@@ -65,7 +65,7 @@ from scipy import fft as _fft
 
 from pactsim.errors import ExactUnsupportedError
 from pactsim.inference.compile import BinaryPlan, CompiledModel
-from pactsim.inference.dated import ConditionPlan, CurvePlan, MilestonePlan
+from pactsim.inference.dated import ConditionPlan, CurvePlan, MilestonePlan, needs_by_slot
 from pactsim.language import expr as _expr
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -136,22 +136,13 @@ class Layout:
         #: after a signing that is itself a milestone, then entry into force after both)
         self.split: dict[int, int] = {}
         #: per slot, the dated nodes it cannot happen without (itself included)
-        self.needs: dict[int, frozenset[int]] = {}
+        self.needs = needs_by_slot(model.timing)
         for k in self._slot_order():
             t = self.timing(k)
             if isinstance(t, CurvePlan):
                 self.root[k] = k
                 self.anc[k] = frozenset()
-                self.needs[k] = frozenset({k})
                 continue
-            # the milestones k cannot happen without: those at least len - need + 1 of
-            # its anchors cannot (all of them for one or all, every anchor's for any)
-            count: dict[int, int] = {}
-            for a in t.anchors:
-                for x in self.needs[a]:
-                    count[x] = count.get(x, 0) + 1
-            self.needs[k] = frozenset({k, *(x for x, c in count.items()
-                                            if len(t.anchors) - c < t.need)})
             roots = {self.root[a] for a in t.anchors}
             if len(roots) > 1:
                 follows = _listed(model.dated[a] for a in t.anchors)
@@ -811,7 +802,7 @@ class Dated:
 
         nb = self.model.n_binary
         ctx = sorted({*plan.hazard.parents, *(nb + d for d in plan.hazard.drivers)})
-        self._within((*ctx, TAX), f"of the delay of '{plan.name}'", plan.name)
+        self._within((*ctx, TAX), f"of the delay of '{plan.name}'", [f"{plan.name}.date"])
         k = np.arange(self.S, dtype=np.float64)
         F = np.clip(plan.delay.cdf(k), 0.0, 1.0)
         G = self._power(F.reshape([1] * len(ctx) + [self.S]), self._logh(plan.hazard, ctx))
@@ -1025,7 +1016,7 @@ class Dated:
         anchors are by ``t`` given ``z``. The sum over ``z`` is a product of two day-by-day
         matrices: two days at a time, never three. ``cdfs`` are the cumulative laws of
         :meth:`_anchor_keys`' keys, in order (``c``'s, ``g``'s given ``c``, the others')."""
-        from pactsim.inference.factors import Factor, too_wide
+        from pactsim.inference.factors import Factor
 
         S = self.S
         zax = TAX - 2
@@ -1041,13 +1032,9 @@ class Dated:
         B = _need_of(others, need) if need <= len(others) else Factor((), np.zeros(()))
         P = mul(Pc, Pg)                                  # P(R_c = z, R_g = x): over z, x
         ctx = sorted({*P.vars, *A.vars, *B.vars} - {zax, CAX, TAX})
+        self._within((*ctx, CAX, TAX), f"for the law of '{m.dated[slot]}' given "
+                     f"'{m.dated[given]}'", [f"{m.dated[x]}.date" for x in (given, slot)])
         card = [self.card(v) for v in ctx]
-        if math.prod(card) * S * S > self.net.max_table:
-            raise too_wide(math.prod(card) * S * S,
-                           [self.net.name(v) for v in ctx]
-                           + [f"{m.dated[x]}.date" for x in (given, slot)],
-                           self.net.max_table,
-                           f"for the law of '{m.dated[slot]}' given '{m.dated[given]}'")
         zx = np.broadcast_to(_expand(P, (*ctx, zax, CAX)), (*card, S, S))
         joint_x = zx.sum(axis=-2)                        # P(R_g = x)
 
@@ -1057,7 +1044,7 @@ class Dated:
             return np.asarray(np.matmul(np.swapaxes(zx, -1, -2), q), dtype=np.float64)
 
         out = through_z(B)
-        out += np.triu(np.ones((S, S))) * through_z(add(A, B, -1.0))  # x <= t: upper
+        out += np.triu(through_z(add(A, B, -1.0)))  # where x <= t: the upper triangle
         out = np.divide(out, joint_x[..., None], out=np.zeros_like(out),
                         where=joint_x[..., None] > 0)
         return Factor((*ctx, CAX, TAX), out)
@@ -1075,21 +1062,22 @@ class Dated:
             return Factor(T.vars, out)
         g = self._offset(plan)
         u = _union(T, g)
-        self._within(u, f"of the timing of '{plan.name}'", plan.name)
+        self._within(u, f"of the timing of '{plan.name}'",
+                     [f"{plan.name}.date"] * max(1, sum(v >= CAX for v in u)))
         return Factor(u, _conv(_expand(T, u), _expand(g, u), self.S))
 
-    def _within(self, vars_: Sequence[int], what: str, name: str) -> None:
-        """Refuse a table over ``vars_`` (:data:`TAX` and :data:`CAX` are days) above
-        ``max_table`` before it is allocated (review-fuzz15: a milestone's hazard ratio on
-        four drivers built a table of 24^4 x 730 entries, 9.8 GB, unchecked)."""
-        days = sum(v in (TAX, CAX) for v in vars_)
-        rest = [v for v in vars_ if v not in (TAX, CAX)]
-        entries = math.prod(self.card(v) for v in rest) * self.S ** days
+    def _within(self, vars_: Sequence[int], what: str, dates: Sequence[str]) -> None:
+        """Refuse a table over ``vars_`` (:data:`TAX` and :data:`CAX`, and a temporary
+        axis below them, are days, named ``dates`` in the message) above ``max_table``
+        before it is allocated (review-fuzz15: a milestone's hazard ratio on four drivers
+        built a table of 24^4 x 730 entries, 9.8 GB, unchecked)."""
+        rest = [v for v in vars_ if v < CAX - 1]
+        entries = math.prod(self.card(v) for v in rest) * self.S ** (len(vars_) - len(rest))
         if entries > self.net.max_table:
             from pactsim.inference.factors import too_wide
 
-            raise too_wide(entries, [self.net.name(v) for v in rest]
-                           + [f"{name}.date"] * max(days, 1), self.net.max_table, what)
+            raise too_wide(entries, [self.net.name(v) for v in rest] + list(dates),
+                           self.net.max_table, what)
 
     def _cdf_at_rest(self, slot: int) -> Factor:
         """``P(R <= W - s)`` over the inputs and :data:`TAX` = ``s`` (0 at s = 0)."""

@@ -78,7 +78,7 @@ BINARY_KINDS: frozenset[str] = frozenset({"event", "signing", "pillar", "clause"
 
 
 class _Model(FrozenModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """The scenario's models: frozen, extra keys forbidden (:class:`FrozenModel`)."""
 
 
 def _finite(x: float) -> bool:

@@ -28,7 +28,7 @@ from pactsim.errors import (
     did_you_mean,
 )
 from pactsim.inference.compile import CompiledModel
-from pactsim.inference.dated import MilestonePlan
+from pactsim.inference.dated import needs_by_slot
 from pactsim.language import expr as _expr
 from pactsim.language.dates import from_day, to_day
 from pactsim.language.scenario import Scenario
@@ -88,23 +88,15 @@ def implies_signing(model: CompiledModel) -> frozenset[str]:
     milestones one of which is). For them P(x | signed) = P(x) / P(signed)."""
     if model.signing_index < 0:
         return frozenset()
-    needs: dict[int, set[int]] = {}  # slot -> binary indices it cannot happen without
+    index_of = {t.slot: i for i, t in model.timing.items()}
+    needs = needs_by_slot(model.timing)
     out: set[int] = set()
     for i, plan in enumerate(model.plans):  # binary indices are topological
         t = model.timing.get(i)
-        if isinstance(t, MilestonePlan):
-            count: dict[int, int] = {}
-            for a in t.anchors:
-                for x in needs[a]:
-                    count[x] = count.get(x, 0) + 1
-            needs[t.slot] = {i, *(x for x, c in count.items()
-                                  if len(t.anchors) - c < t.need)}
-        elif t is not None:
-            needs[t.slot] = {i}
-        own = needs.get(t.slot, {i}) if t is not None else {i}
+        own = {index_of[x] for x in needs[t.slot]} - {i} if t is not None else set()
         if (model.kinds[i] in ("pillar", "clause")
                 or any(g == model.signing_index or g in out for g in plan.gates_true)
-                or any(x != i and (x == model.signing_index or x in out) for x in own)):
+                or any(x == model.signing_index or x in out for x in own)):
             out.add(i)
     return frozenset(model.names[i] for i in out)
 
