@@ -119,7 +119,8 @@ def _format_from_name(args: argparse.Namespace) -> None:
     """``-o forecast.json`` without ``--format`` writes JSON (and ``.csv`` CSV): the text
     table under a ``.json`` name was never what was meant. A name whose extension is a
     format the command does not write is refused, as is `report -o x.pdf` (a report is
-    HTML), before any work."""
+    HTML), before any work. An explicit ``--format`` wins over the name, with a note
+    when the two disagree (``--format json -o x.csv``)."""
     out = getattr(args, "out", None)
     if not out:
         return
@@ -141,8 +142,13 @@ def _format_from_name(args: argparse.Namespace) -> None:
                 "file .json")
         return
     wanted = _BY_SUFFIX.get(suffix)
-    if getattr(args, "_format_given", None) is not None or wanted is None:
-        return  # an explicit --format is kept, whatever the name (any other: the text)
+    given = getattr(args, "_format_given", None)
+    if given is not None and wanted is not None and given[1] != wanted:
+        asked = given[1].upper() if given[1] in _BY_SUFFIX.values() else "the text table"
+        _say(f"pactsim: note: writing {asked} to {printable(out)} as {given[0]} asks, though "
+             f"the name says {wanted.upper()} (leave out {given[0]} to write {wanted.upper()})")
+    if given is not None or wanted is None:
+        return  # an explicit --format is kept under any other name (none: the text)
     if wanted not in formats:
         shown = " or ".join(f"--format {f}" for f in formats)
         raise ArgumentError(

@@ -51,3 +51,18 @@ def test_ambiguous_differences_say_what_to_do() -> None:
     with pytest.raises(ValueError, match="ask one question"):
         a.minus(b, independent=False)
 
+
+
+def test_adding_a_number_shifts_and_scaling_is_refused_naming_the_value() -> None:
+    est = Estimate.from_counts(30, 100)
+    up = est + 0.1
+    assert up.value == pytest.approx(0.4) and up.stderr == est.stderr
+    assert (up.lo, up.hi) == pytest.approx((est.lo + 0.1, est.hi + 0.1))
+    assert (0.1 + est).value == pytest.approx(0.4)
+    for scale in (lambda e: 100 * e, lambda e: e * 100, lambda e: e / 2, lambda e: 1 / e):
+        with pytest.raises(TypeError, match=r"e\.value"):
+            scale(est)
+    with pytest.raises(TypeError, match="share draws"):
+        sum([est, est])
+    with pytest.raises(TypeError):
+        _ = est * "x"  # type: ignore[operator]

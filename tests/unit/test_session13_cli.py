@@ -70,6 +70,13 @@ def test_an_explicit_format_wins_over_the_name(capsys: pytest.CaptureFixture[str
     code, _, err = call(capsys, "run", FLAT, "-n", "500", "--format", "text", "-o", target)
     assert code == 0, err
     assert not target.read_text().startswith("{")
+    assert "writing the text table to" in err and "the name says JSON" in err
+    other = tmp_path / "f.csv"
+    code, _, err = call(capsys, "run", FLAT, "-n", "500", "--json", "-o", other)
+    assert code == 0 and other.read_text().startswith("{")
+    assert "writing JSON to" in err and "as --json asks" in err and "the name says CSV" in err
+    code, _, err = call(capsys, "run", FLAT, "-n", "500", "--csv", "-o", tmp_path / "g.csv")
+    assert code == 0 and "note" not in err
 
 
 @pytest.mark.parametrize(("args", "said"), [

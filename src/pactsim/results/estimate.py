@@ -70,10 +70,11 @@ class Estimate:
     r"""A probability with its Monte Carlo standard error and 95% interval.
 
     Usable as a float (``float(est)``). Comparisons (``est < 0.5``, ``a > b``)
-    compare the values and ignore the error. Subtracting a number shifts the
-    estimate (``1 - est`` is the estimate of the complement, with the same
-    standard error); the difference of two estimates is :meth:`minus`, which
-    has to be told whether they come from independent runs.
+    compare the values and ignore the error. Adding or subtracting a number
+    shifts the estimate (``1 - est`` is the estimate of the complement, with the
+    same standard error); the difference of two estimates is :meth:`minus`,
+    which has to be told whether they come from independent runs. An estimate
+    does not multiply or divide (``100 * est`` raises, naming ``est.value``).
 
     Attributes
     ----------
@@ -172,6 +173,31 @@ class Estimate:
             return NotImplemented
         c = float(other)
         return self._shifted(c - self.value, c - self.hi, c - self.lo)
+
+    def __add__(self, other: object) -> Estimate:
+        if isinstance(other, Estimate):
+            raise ArgumentTypeError(
+                "the sum of two estimates depends on whether they share draws: for two "
+                "questions of one run, ask one question (prob of 'a or b' ...); for "
+                "separate runs, a.value + b.value has the standard error "
+                "hypot(a.stderr, b.stderr)")
+        if isinstance(other, bool) or not isinstance(other, int | float):
+            return NotImplemented
+        c = float(other)
+        return self._shifted(self.value + c, self.lo + c, self.hi + c)
+
+    def __radd__(self, other: object) -> Estimate:
+        return self.__add__(other)
+
+    def _no_scaling(self, other: object) -> Any:
+        if isinstance(other, bool) or not isinstance(other, int | float | Estimate):
+            return NotImplemented
+        raise ArgumentTypeError(
+            "an Estimate is a probability with its standard error and does not scale; "
+            "use its value (e.value, or float(e)) for arithmetic, e.g. 100 * e.value, "
+            "or format it as a percentage: f'{e:.1%}'")
+
+    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _no_scaling
 
     def minus(self, other: Estimate, *, independent: bool) -> Estimate:
         r"""``self - other`` with the standard error of the difference.
