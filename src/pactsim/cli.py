@@ -1496,8 +1496,9 @@ def _failure(err: BaseException) -> tuple[str, int] | None:
 #: after the message names --method).
 _PYTHON_ADVICE = (
     (re.compile(r"; use pactsim\.simulate for this model or expression, simplify it, or "
-                r"raise max_table$"), "; simplify the scenario or the question"),
-    (re.compile(r"; use pactsim\.simulate for this model, simplify it, or raise max_table$"),
+                r"raise max_table(?: \(to [^()]*\))?$"), "; simplify the scenario or the question"),
+    (re.compile(r"; use pactsim\.simulate for this model, simplify it, or raise "
+                r"max_table(?: \(to [^()]*\))?$"),
      "; simplify the scenario"),
     (re.compile(r"; use pactsim\.simulate, or raise max_table$"), ""),
     (re.compile(r";? use pactsim\.simulate, which applies odds parents draw by draw$"),

@@ -308,3 +308,20 @@ def test_report_compare_with_a_question_only_the_new_file_has(
                         "-o", page)
     assert code == 0, err
     assert "What changed from A" in page.read_text()
+
+
+def test_a_refusal_says_what_raising_max_table_costs_and_the_command_line_drops_it() -> None:
+    from pactsim.cli import _cli_words
+    from pactsim.inference.factors import too_wide, too_wide_in_all
+
+    big = too_wide(400_000_000, ["a.date", "b.date", "c"], 10_000_000, "of question 'q'")
+    assert str(big).endswith("or raise max_table (to 400,000,000 or more: 3.0 GiB for that "
+                             "table alone, and the time grows with it)")
+    assert str(too_wide(20_000, ["a"], 1_000, "of question 'q'")).endswith("raise max_table")
+    assert "(to 100,000,000 or more: 763 MiB" in str(too_wide_in_all(400_000_000, "tables",
+                                                                     10_000_000, 9))
+    for err in (big, too_wide_in_all(400_000_000, "tables", 10_000_000, 9)):
+        said = _cli_words(f"x.yaml:3:3: questions.q: {err} [exact-skipped]")
+        assert "max_table" not in said and "GiB" not in said and "MiB" not in said, said
+        assert said.endswith("; simplify the scenario [exact-skipped]") or said.endswith(
+            "; simplify the scenario or the question [exact-skipped]"), said

@@ -1052,7 +1052,17 @@ def too_wide(entries: int, variables: Sequence[str], max_table: int,
     return ModelTooWideError(
         f"exact inference {what} needs a table of {entries:,} entries over {len(variables)} "
         f"variables ({shown}), above max_table={max_table:,}{why}; use pactsim.simulate for "
-        "this model or expression, simplify it, or raise max_table", width=len(variables))
+        f"this model or expression, simplify it, or raise max_table{_cost(entries)}",
+        width=len(variables))
+
+
+def _cost(entries: int) -> str:
+    """What raising ``max_table`` to ``entries`` costs, said after the advice to."""
+    size = entries * 8
+    shown = (f"{size / 2**30:.1f} GiB" if size >= 2**30 else f"{size / 2**20:.0f} MiB"
+             if size >= 2**20 else "")
+    return (f" (to {entries:,} or more: {shown} for that table alone, and the time grows "
+            "with it)") if shown else ""
 
 
 #: The tables of one network together (its factors, and its junction tree's cliques)
@@ -1068,7 +1078,8 @@ def too_wide_in_all(entries: int, what: str, max_table: int, width: int) -> Mode
         f"exact inference of this model needs {what} of {entries:,} entries in all, above "
         f"{TOTAL_TABLES} × max_table = {TOTAL_TABLES * max_table:,} (each within max_table, "
         "but many: conditions comparing two dates hold a state per pair of days); use "
-        "pactsim.simulate for this model, simplify it, or raise max_table", width=width)
+        "pactsim.simulate for this model, simplify it, or raise max_table"
+        f"{_cost(entries // TOTAL_TABLES)}", width=width)
 
 
 def same_plan(a: BinaryPlan, b: BinaryPlan) -> bool:
