@@ -259,6 +259,19 @@ def test_header_bound_is_printed(text: str, n: int) -> None:
     assert float(m.group(1)) == pytest.approx(100 * math.sqrt(0.25 / n), abs=1e-9)
 
 
+def test_header_bound_given_signed_is_the_largest_conditional_error(
+        text: str, n: int, doc: dict[str, Any]) -> None:
+    """The P(· | signed) column has no intervals: the header bounds its standard errors,
+    sqrt(g (1 - g) / m) with m the draws where the treaty is signed, rounded up."""
+    m = re.search(r"≤ ([\d.]+) for P\(· \| signed\)", text)
+    assert m, text[:400]
+    signed = doc["signing"]["p"] * n
+    worst = max(math.sqrt(row["p_given_signed"] * (1 - row["p_given_signed"]) / signed)
+                for _, row in _rows(doc) if row.get("p_given_signed") is not None)
+    assert float(m.group(1)) == pytest.approx(math.ceil(worst * 1e4 - 1e-9) / 100, abs=1e-9)
+    assert float(m.group(1)) <= 100 * math.sqrt(0.25 / signed) + 0.01
+
+
 # -- the table: the columns the headline test leaves out ------------------------------------
 
 _ROW = re.compile(r"^\s+([a-z_][a-z0-9_]*(?:=[a-z_][a-z0-9_]*)?)\s+(\d+\.\d+)% "

@@ -182,3 +182,30 @@ def test_an_item_given_a_date_past_a_versions_horizon_is_void_in_that_version() 
     assert mil["p"].iloc[0] == pytest.approx(0.8)
     with pytest.raises(pactsim.errors.ScenarioError, match="after the horizon 2024-01-11"):
         score(short, res)
+
+
+def test_monte_carlo_log_scores_take_half_a_draw_so_a_day_no_draw_reached_is_finite() -> None:
+    """review-numbers16 F1: a Monte Carlo date item on a day no draw reached scored
+    inf. Monte Carlo log scores now take (k + 1/2) / (m + 1), k of m draws: checked
+    against that formula with k counted from the run's own draws, a day with none
+    (F(k) = 0.05 k: day 1 has a 5% chance; a seed of 10 draws with none on it) and rain
+    (p = 1 from every draw, outcome false) that would be inf too."""
+    sc = pactsim.loads(SCENARIO.format(as_of="2024-01-01", rain=1.0))
+    m = 10
+    day1 = "signing.date == 2024-01-02"
+    none = next(seed for seed in range(50)  # a seed with no draw on day 1 (P = 0.95^10)
+                if pactsim.simulate(sc, n=m, seed=seed).prob(day1).value == 0)
+    for day, seed in ((dt.date(2024, 1, 4), 3), (dt.date(2024, 1, 2), none)):
+        res_text = RESOLUTIONS.replace("2024-01-04, resolved", f"{day}, resolved")
+        card = score(sc, loads_resolutions(res_text), method="montecarlo", n=m, seed=seed)
+        it = card.items.set_index("item")
+        draws = pactsim.simulate(sc, n=m, seed=seed, keep_draws=True)
+        k = round(float(draws.prob(f"signing.date == {day}").value) * m)
+        assert it.loc["signing.date", "p_day"] == pytest.approx(k / m)
+        assert it.loc["signing.date", "log"] == pytest.approx(-math.log((k + 0.5) / (m + 1)))
+        assert it.loc["rain", "p"] == 1.0
+        assert it.loc["rain", "log"] == pytest.approx(-math.log(0.5 / (m + 1)))
+        assert math.isfinite(card.summary().loc["all"].date_log)
+    assert k == 0  # the second day: no draw on it (the case that was inf)
+    exact_card = score(sc, loads_resolutions(RESOLUTIONS), method="exact")
+    assert exact_card.items.set_index("item").loc["rain", "log"] == math.inf  # the model's

@@ -338,7 +338,7 @@ def test_report_lead_says_its_number_is_exact() -> None:
 
     sc = pactsim.loads(ONE_DAY.replace("when: signing.date", "early: signing.date <= 2025-06-30"))
     page = report_html(pactsim.simulate(sc, n=2_000, seed=1))
-    assert "</b> by exact inference" in page
+    assert "</b> by exact inference" in page and "within their intervals" in page
     assert "</b> by exact inference" not in report_html(pactsim.exact(sc))
 
 

@@ -167,30 +167,36 @@ class _Forecast:
                 raise at_observation(self.sc, err) from None
         return self._mc
 
-    def prob(self, expr: str, given: str | None) -> tuple[float, float, str]:
+    def prob(self, expr: str, given: str | None) -> tuple[float, float, str, float | None]:
+        """``(p, stderr, method, m)``: ``m`` the (effective) Monte Carlo draws the estimate
+        rests on, ``None`` for an exact value."""
         if self.ex is not None:
             try:
-                return float(self.ex.prob(expr, given=given)), 0.0, "exact"
+                return float(self.ex.prob(expr, given=given)), 0.0, "exact", None
             except (ExactUnsupportedError, ModelTooWideError) as err:  # this item: MC
                 if self.method == "exact":
                     raise refused_in(err, f"scenario {self.sc.id} (as of {self.sc.as_of})") \
                         from None
         est = self.mc().prob(expr, given=given)
-        return float(est.value), float(est.stderr), "montecarlo"
+        m = est.ess if est.ess is not None else est.n
+        return float(est.value), float(est.stderr), "montecarlo", m
 
-    def cdf(self, node: str, given: str | None = None) -> tuple[NDArray[np.float64], str]:
+    def cdf(self, node: str, given: str | None = None
+            ) -> tuple[NDArray[np.float64], str, float | None]:
         """F(d) of dated node ``node`` for every day from as_of to the horizon; with
-        ``given``, P(date <= d | given), as the item's yes/no part is scored."""
+        ``given``, P(date <= d | given), as the item's yes/no part is scored; the method
+        and the (effective) Monte Carlo draws it rests on (``None``: exact)."""
         if self.ex is not None:
             try:
                 ex = self.ex if given is None else self._exact_given(given)
-                return ex.date_cdf(node)["p"].to_numpy(dtype=float), "exact"
+                return ex.date_cdf(node)["p"].to_numpy(dtype=float), "exact", None
             except (ExactUnsupportedError, ModelTooWideError) as err:
                 if self.method == "exact":
                     raise refused_in(err, f"scenario {self.sc.id} (as of {self.sc.as_of})") \
                         from None
         res = self.mc() if given is None else self.mc().given(given)
-        return res.date_cdf(node)["p"].to_numpy(dtype=float), "montecarlo"
+        m = res.info.ess if res.info.ess is not None else res.info.n
+        return res.date_cdf(node)["p"].to_numpy(dtype=float), "montecarlo", float(m)
 
     def _exact_given(self, given: str) -> ExactResults:
         """Exact results conditioned on the news and ``given`` (made once per condition)."""
@@ -409,7 +415,7 @@ def _score_one(forecasts: _Forecasts, res: Resolutions, *, skip_known: bool,
 
 def _binary(fc: _Forecast, o: Outcome, y: bool, base: dict[str, Any],
             expr: str | None = None, prior: _Forecast | None = None) -> dict[str, Any]:
-    p, se, method = fc.prob(o.name if expr is None else expr, o.given)
+    p, se, method, m = fc.prob(o.name if expr is None else expr, o.given)
     settled = False
     if prior is not None and prior is not fc and (p <= 1e-12 or p >= 1 - 1e-12):
         p0 = prior.prob(o.name if expr is None else expr, o.given)[0]
@@ -417,7 +423,20 @@ def _binary(fc: _Forecast, o: Outcome, y: bool, base: dict[str, Any],
     return {**base, "kind": "binary", "settled_by_news": settled,
             "outcome": "true" if y else "false", "p": p,
             "stderr": se, "method": method, "brier": float(brier(p, y)),
-            "log": float(log_score(p, y)), "brier_half": 0.25, "log_half": math.log(2.0)}
+            "log": float(log_score(_smoothed(p, m, y), y)), "brier_half": 0.25,
+            "log_half": math.log(2.0)}
+
+
+def _smoothed(p: float, m: float | None, y: bool = True) -> float:
+    """The chance a log score takes: ``p`` when exact; of a Monte Carlo estimate, k of
+    ``m`` draws, ``(k + 1/2) / (m + 1)`` (the mean under Jeffreys' prior), so an outcome
+    no draw reached scores about ln 2m, not infinity (``y``: the outcome the chance is
+    of, for a yes/no item ``p`` is of yes)."""
+    if m is None or m <= 0:
+        return p
+    q = p if y else 1.0 - p
+    q = (q * m + 0.5) / (m + 1.0)
+    return q if y else 1.0 - q
 
 
 def _date(fc: _Forecast, name: str, when: dt.date, base: dict[str, Any],
@@ -425,7 +444,7 @@ def _date(fc: _Forecast, name: str, when: dt.date, base: dict[str, Any],
     """The date item; ``missed``: resolved false, not by the horizon (``when`` is the day
     after it)."""
     sc = fc.sc
-    cdf, method = fc.cdf(name, given)
+    cdf, method, draws = fc.cdf(name, given)
     m = len(cdf)  # days as_of .. horizon
     y = min((when - sc.as_of).days, m)
     pmf = np.diff(np.concatenate([[0.0], cdf, [1.0]]))
@@ -440,7 +459,8 @@ def _date(fc: _Forecast, name: str, when: dt.date, base: dict[str, Any],
             "outcome": "not by the horizon" if missed else when.isoformat() if y < m
             else f"{when} (after the horizon)",
             "p": float(cdf[-1]), "stderr": math.nan, "method": method, "p_day": p_day,
-            "log": -math.log(p_day) if p_day > 0 else math.inf, "crps": crps_days(cdf, y),
+            "log": -math.log(q) if (q := _smoothed(p_day, draws)) > 0 else math.inf,
+            "crps": crps_days(cdf, y),
             "log_uniform": math.log(m), "crps_uniform": crps_days(uniform, y),
             "q10": day(q10), "q90": day(q90), "covered": q10 <= y <= q90}
 

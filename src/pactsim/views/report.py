@@ -403,7 +403,8 @@ def _drivers_lead(s: Any, sp: Any, extra: str | None = None, *,
 
     head = f"<b>{escape(_heading(s))}</b>"
     if monte_carlo and getattr(s, "n", 0) is None:
-        head += " by exact inference"
+        head += (" by exact inference (the cards and tables are Monte Carlo estimates: "
+                 "theirs may differ from it within their intervals)")
     if extra:
         head += f" (the scenario as written, without the evidence {escape(extra)})"
     ends = None if sp is None else band_ends(sp.lo, sp.hi)

@@ -47,6 +47,15 @@ def _num(x: Any, digits: int = 3) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.000"
 
 
+def _chance(r: Any) -> str:
+    """A date item's chance of the day it happened: four decimals, or two significant
+    digits under 0.001; a Monte Carlo 0 says how its log score was taken."""
+    p = float(r.p_day)
+    if p == 0 and str(r.method) == "montecarlo":
+        return "0 (no draw on it; its log score counts half a draw)"
+    return _num(p, 4) if p >= 1e-3 or p == 0 or math.isnan(p) else f"{p:.2g}"
+
+
 #: How each ``method`` of a scorecard's items is said in a heading.
 _METHOD = {"exact": "exact inference", "montecarlo": "Monte Carlo"}
 
@@ -113,7 +122,7 @@ def format_scorecard(card: Scorecard) -> str:
             # answer an item's p and refuse its law over days)
             by = f" (by {_METHOD.get(str(r.method), str(r.method))})" \
                 if len(methods) != 1 or str(r.method) != methods[0] else ""
-            out.append(f"{_item(r)}{by}: {r.outcome}; {which} {_num(r.p_day, 4)}, log "
+            out.append(f"{_item(r)}{by}: {r.outcome}; {which} {_chance(r)}, log "
                        f"{_num(r.log)}"
                        f" (uniform {_num(r.log_uniform)}); CRPS {_num(r.crps, 1)} days (uniform "
                        f"{_num(r.crps_uniform, 1)}); 80% interval {r.q10} to {q90}: "

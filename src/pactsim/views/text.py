@@ -211,7 +211,8 @@ def _mc_head(res: Results) -> list[str]:
             f"seed {info.seed_text if hasattr(info, 'seed_text') else info.seed}"
             f", pactsim {info.version}, scenario {info.digest[:12]}",
             "  (percentages with 95% intervals; Monte Carlo standard error ≤ "
-            f"{_se_bound(res):.2f} points)" if info.target_se is None else
+            f"{_se_bound(res):.2f} points{_se_bound_given_signed(res)})"
+            if info.target_se is None else
             "  (percentages with 95% intervals; drawn until every standard error was ≤ "
             f"{_points(info.target_se)})" if info.target_reached else
             f"  (percentages with 95% intervals; the target standard error of "
@@ -267,6 +268,17 @@ def _se_bound(res: Results) -> float:
            *(date_cdf(res, n, dates).stderr for n in dated_nodes(res))]
     worst = max((100 * float(x) for s in ses for x in s.dropna()), default=0.0)
     return max(bound, math.ceil(worst * 100 - 1e-9) / 100)
+
+
+def _se_bound_given_signed(res: Results) -> str:
+    """``", ≤ X for P(· | signed)"``: the largest standard error of the P(· | signed)
+    columns (printed without intervals), rounded up to the printed hundredth of a
+    point, where it passes the bound said for the rest; else ``""``."""
+    ses = [f["stderr_given_signed"] for f in (res.marginals(), res.questions())
+           if "stderr_given_signed" in f]
+    worst = max((100 * float(x) for s in ses for x in s.dropna()), default=0.0)
+    shown = math.ceil(worst * 100 - 1e-9) / 100
+    return f", ≤ {shown:.2f} for P(· | signed)" if shown > round(_se_bound(res), 2) else ""
 
 
 #: Key dates per block of the "on or before" table (each column is 12 characters).
