@@ -403,7 +403,8 @@ def simulate(
         warnings.warn(f"the Monte Carlo run stopped at the cap n = {n:,} draws before every "
                       f"watched standard error reached the target of {target.se:g} "
                       f"({_points(target.se, 'g', 'percentage ')}): the largest is "
-                      f"{largest:.2g} ({_points(largest, '.2g')}); raise n", stacklevel=2)
+                      f"{largest:.2g} ({_points(largest, '.2g')}); raise n", PactsimWarning,
+                      stacklevel=_outside_pactsim())
     draws = Draws.concat(kept) if kept else None
     merged = ({k: np.concatenate([a[k] for a in answers]) for k in answers[0]}
               if answers else None)

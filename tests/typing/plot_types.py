@@ -27,3 +27,13 @@ def _check(res: pactsim.Results, ex: pactsim.ExactResults, ax: Axes) -> None:
     assert_type(res.plot.outcomes(ax=ax), Axes)
     assert_type(res.plot.numeric("n_pillars"), Figure)
     assert_type(res.plot.numeric("n_pillars", ax=ax), Axes)
+
+
+def _quantiles(res: pactsim.Results, ex: pactsim.ExactResults) -> None:
+    """review-python16 F7: Monte Carlo date quantiles are typed by ``band`` as exact's are."""
+    import pandas as pd
+
+    assert_type(res.date_quantiles("in_force"), pd.Series)
+    assert_type(res.date_quantiles("in_force", band=True), pd.DataFrame)
+    assert_type(res.signing_quantiles(band=True), pd.DataFrame)
+    assert_type(ex.date_quantiles("in_force", band=True), pd.DataFrame)

@@ -53,16 +53,24 @@ def test_ambiguous_differences_say_what_to_do() -> None:
 
 
 
-def test_adding_a_number_shifts_and_scaling_is_refused_naming_the_value() -> None:
+def test_arithmetic_other_than_the_complement_is_refused_naming_the_value() -> None:
     est = Estimate.from_counts(30, 100)
-    up = est + 0.1
-    assert up.value == pytest.approx(0.4) and up.stderr == est.stderr
-    assert (up.lo, up.hi) == pytest.approx((est.lo + 0.1, est.hi + 0.1))
-    assert (0.1 + est).value == pytest.approx(0.4)
-    for scale in (lambda e: 100 * e, lambda e: e * 100, lambda e: e / 2, lambda e: 1 / e):
+    for other in (lambda e: 100 * e, lambda e: e * 100, lambda e: e / 2, lambda e: 1 / e,
+                  lambda e: e + 0.5, lambda e: 0.5 + e):
         with pytest.raises(TypeError, match=r"e\.value"):
-            scale(est)
+            other(est)
     with pytest.raises(TypeError, match="share draws"):
-        sum([est, est])
+        _ = est + est
     with pytest.raises(TypeError):
         _ = est * "x"  # type: ignore[operator]
+
+
+def test_a_small_estimate_shows_significant_digits_not_zeros() -> None:
+    """review-python16 F5: 0 of 100,000 draws printed as 0 ± 0, CI [0, 0], though the
+    interval's upper end is Wilson's 3.8e-05 (1.96^2 / (n + 1.96^2))."""
+    est = Estimate.from_counts(0, 100_000)
+    hi = 1.959964**2 / (100_000 + 1.959964**2)
+    assert est.hi == pytest.approx(hi, rel=1e-5)
+    assert repr(est) == f"Estimate(0.0000 ± 0.0000, 95% CI [0.0000, {hi:.2g}], n=100,000)"
+    assert str(Estimate.from_counts(14, 100_000)).startswith("0.00014 ± 3.7e-05 (95% CI ")
+    assert repr(Estimate.from_counts(30, 100)).startswith("Estimate(0.3000 ± 0.0458, ")

@@ -11,7 +11,7 @@ import pytest
 
 import pactsim
 from pactsim.cli import main
-from pactsim.errors import ArgumentError, ArgumentTypeError
+from pactsim.errors import ArgumentError, ArgumentTypeError, PactsimWarning
 from pactsim.inference.engine import BLOCK
 
 FLAGSHIP = Path(__file__).resolve().parents[2] / "scenarios" / "iran-russia-2024.yaml"
@@ -73,7 +73,7 @@ def test_the_stopping_point_does_not_depend_on_chunks_or_workers(sc):
 
 
 def test_the_cap_is_n_and_says_so(sc):
-    with pytest.warns(UserWarning, match=r"stopped at the cap n = 70,000 .* raise n"):
+    with pytest.warns(PactsimWarning, match=r"stopped at the cap n = 70,000 .* raise n"):
         res = pactsim.simulate(sc, n=70_000, seed=1, target_se=0.0005)
     assert res.n == 70_000 and res.info.target_reached is False
 

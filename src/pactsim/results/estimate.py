@@ -70,11 +70,11 @@ class Estimate:
     r"""A probability with its Monte Carlo standard error and 95% interval.
 
     Usable as a float (``float(est)``). Comparisons (``est < 0.5``, ``a > b``)
-    compare the values and ignore the error. Adding or subtracting a number
-    shifts the estimate (``1 - est`` is the estimate of the complement, with the
-    same standard error); the difference of two estimates is :meth:`minus`,
-    which has to be told whether they come from independent runs. An estimate
-    does not multiply or divide (``100 * est`` raises, naming ``est.value``).
+    compare the values and ignore the error. Subtracting a number shifts the
+    estimate (``1 - est`` is the estimate of the complement, with the same
+    standard error); the difference of two estimates is :meth:`minus`, which
+    has to be told whether they come from independent runs. Other arithmetic
+    (``100 * est``, ``est + 0.5``) raises, naming ``est.value``.
 
     Attributes
     ----------
@@ -181,21 +181,18 @@ class Estimate:
                 "questions of one run, ask one question (prob of 'a or b' ...); for "
                 "separate runs, a.value + b.value has the standard error "
                 "hypot(a.stderr, b.stderr)")
-        if isinstance(other, bool) or not isinstance(other, int | float):
-            return NotImplemented
-        c = float(other)
-        return self._shifted(self.value + c, self.lo + c, self.hi + c)
+        return self._no_scaling(other)  # type: ignore[no-any-return]
 
-    def __radd__(self, other: object) -> Estimate:
-        return self.__add__(other)
+    __radd__ = __add__
 
     def _no_scaling(self, other: object) -> Any:
         if isinstance(other, bool) or not isinstance(other, int | float | Estimate):
             return NotImplemented
         raise ArgumentTypeError(
-            "an Estimate is a probability with its standard error and does not scale; "
-            "use its value (e.value, or float(e)) for arithmetic, e.g. 100 * e.value, "
-            "or format it as a percentage: f'{e:.1%}'")
+            "an Estimate is a probability with its standard error: 1 - e is its "
+            "complement, and other arithmetic would leave a number that is not one; use "
+            "its value (e.value, or float(e)), e.g. 100 * e.value, or format it as a "
+            "percentage: f'{e:.1%}'")
 
     __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _no_scaling
 
@@ -251,16 +248,23 @@ class Estimate:
     def __str__(self) -> str:
         if self.n is None:
             return f"{self.value:.4g} (exact)"
-        return f"{self.value:.4f} ± {self.stderr:.4f} (95% CI {self.lo:.4f}–{self.hi:.4f})"
+        v, se, lo, hi = map(_four, (self.value, self.stderr, self.lo, self.hi))
+        return f"{v} ± {se} (95% CI {lo}–{hi})"
 
     def __repr__(self) -> str:
         if self.n is None:
             return f"Estimate({self.value:.6g}, exact)"
         ess = "" if self.ess is None else f", ess={self.ess:,.0f}"
-        return (f"Estimate({self.value:.4f} ± {self.stderr:.4f}, 95% CI "
-                f"[{self.lo:.4f}, {self.hi:.4f}], n={self.n:,}{ess})")
+        v, se, lo, hi = map(_four, (self.value, self.stderr, self.lo, self.hi))
+        return f"Estimate({v} ± {se}, 95% CI [{lo}, {hi}], n={self.n:,}{ess})"
 
     def _repr_html_(self) -> str:
         from pactsim.views.display import estimate_html
 
         return estimate_html(self)
+
+
+def _four(x: float) -> str:
+    """Four decimals, or two significant digits where those would show a nonzero
+    number as 0.0000 (an upper bound of 3.8e-05 is not 0)."""
+    return f"{x:.2g}" if 0 < abs(x) < 1e-3 else f"{x:.4f}"

@@ -667,6 +667,14 @@ class Results:
         return _s.cdf_frame(days, p, np.sqrt(p * (1 - p) / self.n), np.where(closed, 0.0, lo),
                             np.where(closed, 0.0, hi))
 
+    @overload
+    def date_quantiles(self, node: str, probs: Sequence[float] = ..., *,
+                       given_happened: bool = ..., band: Literal[False] = ...) -> pd.Series: ...
+
+    @overload
+    def date_quantiles(self, node: str, probs: Sequence[float] = ..., *,
+                       given_happened: bool = ..., band: Literal[True]) -> pd.DataFrame: ...
+
     def date_quantiles(self, node: str, probs: Sequence[float] = (0.1, 0.5, 0.9), *,
                        given_happened: bool = True, band: bool = False
                        ) -> pd.Series | pd.DataFrame:
@@ -724,7 +732,9 @@ class Results:
         band, a frame)."""
         if self.model.signing_index < 0:
             raise PactsimError("this scenario has no `signing` section, so no signing date")
-        return self.date_quantiles("signing", probs, given_happened=given_signed, band=band)
+        if band:
+            return self.date_quantiles("signing", probs, given_happened=given_signed, band=True)
+        return self.date_quantiles("signing", probs, given_happened=given_signed)
 
     # -- bundles ------------------------------------------------------------
     def bundles(self, top: int | None = 10, *, of: str = "all") -> pd.DataFrame:
