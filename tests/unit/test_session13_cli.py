@@ -323,5 +323,5 @@ def test_a_refusal_says_what_raising_max_table_costs_and_the_command_line_drops_
     for err in (big, too_wide_in_all(400_000_000, "tables", 10_000_000, 9)):
         said = _cli_words(f"x.yaml:3:3: questions.q: {err} [exact-skipped]")
         assert "max_table" not in said and "GiB" not in said and "MiB" not in said, said
-        assert said.endswith("; simplify the scenario [exact-skipped]") or said.endswith(
-            "; simplify the scenario or the question [exact-skipped]"), said
+        assert said.endswith(("; simplify the scenario [exact-skipped]",
+                              "; simplify the scenario or the question [exact-skipped]")), said

@@ -942,7 +942,16 @@ class ExactResults:
         if not members:
             return pd.DataFrame([], columns=_s.BUNDLE_COLUMNS)
         trees: list[_expr.Expr] = [_expr.Name(n) for n in members]
-        joint, qs, _ = self._joint(trees)
+        try:
+            joint, qs, _ = self._joint(trees)
+        except ModelTooWideError as err:  # the set was not written as an expression
+            smaller = [f"bundles(of={x!r})" for x in ("pillars", "clauses")
+                       if x != key and groups.get(x)] + ["bundles(of=<a pillar's name>)"]
+            said = str(err).replace("of this expression ", f"of the sets of {len(members)} "
+                                    f"{'pillars and clauses' if key == 'all' else key} ", 1)
+            raise ModelTooWideError(
+                f"{said}; {', '.join(smaller[:-1])} or {smaller[-1]} take fewer at once",
+                width=err.width) from None
         mass: dict[int, float] = {}
         weights = 1 << np.arange(len(members) - 1, -1, -1, dtype=np.int64)
         for p, values in self._configurations(joint, qs, trees):

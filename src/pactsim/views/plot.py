@@ -50,7 +50,7 @@ from pactsim.views.format import (
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -73,7 +73,35 @@ TIMELINE_CURVES = 2 * len(PALETTE)
 _EDIT_WIDTH = 46
 
 
+def _check_ax(ax: object) -> None:
+    """Refuse an ``ax`` that is not a matplotlib Axes (a list of names passed where the
+    axes go, as ``res.plot.timeline(["in_force"])``), naming the keyword meant."""
+    if ax is not None and not callable(getattr(ax, "get_figure", None)):
+        raise ArgumentTypeError(f"ax must be a matplotlib Axes, not a {type(ax).__name__}; "
+                                "node names go in nodes=[...]")
+
+
+def _node_names(nodes: object) -> list[str] | None:
+    """``nodes`` as a list of names: one name alone is a list of it (``"in_force"`` was
+    read letter by letter); axes or anything else is refused, naming ``ax=``."""
+    if nodes is None:
+        return None
+    if isinstance(nodes, str):
+        return [nodes]
+    if callable(getattr(nodes, "get_figure", None)):
+        raise ArgumentTypeError("nodes is a list of node names, not an Axes; the axes go in "
+                                "ax=...")
+    try:
+        names: list[Any] | None = list(nodes)  # type: ignore[call-overload]
+    except TypeError:
+        names = None
+    if names is None or not all(isinstance(n, str) for n in names):
+        raise ArgumentTypeError(f"nodes must be a list of node names, not {nodes!r}")
+    return names
+
+
 def _start(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    _check_ax(ax)
     if ax is not None:
         fig = ax.get_figure()
         return fig, ax  # type: ignore[return-value]  # an Axes' figure is a Figure here
@@ -389,7 +417,7 @@ def inclusion(res: ResultsLike, ax: Axes | None = None, *,
 _INSIDE = 9.0
 
 
-def outcomes(res: ResultsLike, nodes: list[str] | None = None, ax: Axes | None = None, *,
+def outcomes(res: ResultsLike, nodes: str | Sequence[str] | None = None, ax: Axes | None = None, *,
              given_signed: bool = True, heading: bool = True) -> Figure | Axes:
     """A stacked horizontal bar per categorical node: its outcomes' chances.
 
@@ -412,6 +440,8 @@ def outcomes(res: ResultsLike, nodes: list[str] | None = None, ax: Axes | None =
     --------
     >>> fig = outcomes(res, ["legal_form", "instc"])   # doctest: +SKIP
     """
+    nodes = _node_names(nodes)
+    _check_ax(ax)
     marg = res.marginals()
     found = _d.categorical_nodes(marg)
     if not found:
@@ -576,6 +606,19 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     """
     if not callable(getattr(res, "bundles", None)):
         raise PactsimError("these results have no bundle counts (res.bundles)")
+    _check_ax(ax)
+    if level not in ("clause", "pillar"):
+        from pactsim.errors import ArgumentError, did_you_mean
+
+        raise ArgumentError(f"level must be 'clause' or 'pillar', not {level!r}"
+                            + did_you_mean(str(level), ["clause", "pillar"])
+                            + " (or of='pillars', 'clauses', 'all' or a pillar's name)")
+    if of is not None and level == "pillar" and of != "pillars":
+        from pactsim.errors import ArgumentError
+
+        raise ArgumentError(f"level='pillar' and of={of!r} ask for two kinds of text; give "
+                            "one (of= alone takes 'pillars', 'clauses', 'all' or a pillar's "
+                            "name)")
     marg = res.marginals()
     content = _d.content_rows(marg)  # a categorical member is its outcome row
     if of is None:
@@ -1100,7 +1143,7 @@ def _end_labels(ax: Axes, ends: list[float], texts: list[str], colours: list[str
                     fontweight="bold", annotation_clip=False)
 
 
-def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | None = None,
+def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: str | Sequence[str] | None = None,
              band: bool = True, heading: bool = True) -> Figure | Axes:
     """Every dated node's P(happened on or before date) on one date axis.
 
@@ -1118,7 +1161,9 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: list[str] | Non
     --------
     >>> fig = timeline(res)        # doctest: +SKIP
     """
-    names = list(nodes) if nodes is not None else _d.dated_nodes(res)
+    nodes = _node_names(nodes)
+    _check_ax(ax)
+    names = nodes if nodes is not None else _d.dated_nodes(res)
     if not names:
         raise PactsimError("this scenario has no dated nodes (signing, dated events, "
                            "milestones), so no timeline")
@@ -1478,13 +1523,13 @@ class PlotAccessor:
         return signing_cdf(self._res, ax, band=band, annotate=annotate, heading=heading)
 
     @overload
-    def timeline(self, ax: None = None, *, nodes: list[str] | None = ..., band: bool = ...,
-                 heading: bool = ...) -> Figure: ...
+    def timeline(self, ax: None = None, *, nodes: str | Sequence[str] | None = ...,
+                 band: bool = ..., heading: bool = ...) -> Figure: ...
     @overload
-    def timeline(self, ax: Axes, *, nodes: list[str] | None = ..., band: bool = ...,
+    def timeline(self, ax: Axes, *, nodes: str | Sequence[str] | None = ..., band: bool = ...,
                  heading: bool = ...) -> Axes: ...
 
-    def timeline(self, ax: Axes | None = None, *, nodes: list[str] | None = None,
+    def timeline(self, ax: Axes | None = None, *, nodes: str | Sequence[str] | None = None,
                  band: bool = True, heading: bool = True) -> Figure | Axes:
         """:func:`timeline`: every dated node's curve on one date axis."""
         return timeline(self._res, ax, nodes=nodes, band=band, heading=heading)
@@ -1535,16 +1580,16 @@ class PlotAccessor:
                        heading=heading, of=of)
 
     @overload
-    def outcomes(self, nodes: list[str] | None = ..., ax: None = None, *,
+    def outcomes(self, nodes: str | Sequence[str] | None = ..., ax: None = None, *,
                  given_signed: bool = ..., heading: bool = ...) -> Figure: ...
     @overload
-    def outcomes(self, nodes: list[str] | None, ax: Axes, *, given_signed: bool = ...,
+    def outcomes(self, nodes: str | Sequence[str] | None, ax: Axes, *, given_signed: bool = ...,
                  heading: bool = ...) -> Axes: ...
     @overload
-    def outcomes(self, nodes: list[str] | None = ..., *, ax: Axes, given_signed: bool = ...,
-                 heading: bool = ...) -> Axes: ...
+    def outcomes(self, nodes: str | Sequence[str] | None = ..., *, ax: Axes,
+                 given_signed: bool = ..., heading: bool = ...) -> Axes: ...
 
-    def outcomes(self, nodes: list[str] | None = None, ax: Axes | None = None, *,
+    def outcomes(self, nodes: str | Sequence[str] | None = None, ax: Axes | None = None, *,
                  given_signed: bool = True, heading: bool = True) -> Figure | Axes:
         """:func:`outcomes`: a stacked bar of each categorical node's outcomes."""
         return outcomes(self._res, nodes, ax, given_signed=given_signed, heading=heading)

@@ -1,0 +1,83 @@
+"""Fixes of the 2026-12-02 session's reviews (/work/notes/review-*16.md): each test
+fails on the code before its fix."""
+
+from __future__ import annotations
+
+import pytest
+
+import pactsim
+from pactsim.errors import ModelTooWideError
+
+WIDE = """\
+pactsim: 1
+id: wide
+as_of: 2024-01-01
+horizon: 2024-12-31
+signing: {by: {2024-12-31: 0.5}}
+pillars:
+  a:
+    p: 0.5
+    clauses: {a1: {p: 0.5}, a2: {p: 0.5}}
+  b:
+    p: 0.5
+    clauses: {b1: {p: 0.5}}
+"""
+
+
+def test_exact_bundles_too_wide_names_the_sets_and_the_smaller_asks() -> None:
+    """review-python16 F2: ex.bundles() with its default said 'of this expression' and
+    never named of='pillars' / of='clauses', which exact inference answers."""
+    ex = pactsim.exact(pactsim.loads(WIDE), max_table=16)
+    with pytest.raises(ModelTooWideError) as caught:
+        ex.bundles()
+    said = str(caught.value)
+    assert "of the sets of 5 pillars and clauses needs a table of 32 entries" in said
+    assert "bundles(of='pillars'), bundles(of='clauses') or bundles(of=<a pillar's name>)" \
+        in said
+    pillars = ex.bundles(of="pillars")  # 4 entries: answered, and each set's p by hand
+    assert sorted(pillars.p.round(12)) == [0.125, 0.125, 0.125, 0.625]
+
+
+FLAGSHIP = "scenarios/iran-russia-2024.yaml"
+
+
+@pytest.fixture(scope="module")
+def flagship_res() -> pactsim.Results:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    return pactsim.simulate(pactsim.load(root / FLAGSHIP), n=4_000, seed=1)
+
+
+def test_plot_takes_one_node_name_and_refuses_swapped_arguments(
+        flagship_res: pactsim.Results) -> None:
+    """review-python16 F4: a name alone was read letter by letter ("unknown dated node
+    'i'"); axes and names swapped gave raw AttributeError / TypeError; level='pillars'
+    was silently the clause chart; level='pillar' with of='clauses' silently of's."""
+    import matplotlib.pyplot as plt
+
+    from pactsim.errors import ArgumentError, ArgumentTypeError
+
+    def drawn(fig: object) -> tuple[int, int, list[str]]:
+        ax = fig.axes[0]  # type: ignore[attr-defined]
+        return (len(ax.get_lines()), len(ax.patches), [t.get_text() for t in ax.texts])
+
+    one = flagship_res.plot.timeline(nodes="in_force")  # before: unknown dated node 'i'
+    assert drawn(one) == drawn(flagship_res.plot.timeline(nodes=["in_force"]))
+    bars = flagship_res.plot.outcomes("instc")
+    assert drawn(bars) == drawn(flagship_res.plot.outcomes(["instc"]))
+    plt.close("all")
+    fig, ax = plt.subplots()
+    try:
+        with pytest.raises(ArgumentTypeError, match=r"ax must be a matplotlib Axes, not a list"):
+            flagship_res.plot.timeline(["in_force"])  # type: ignore[arg-type]
+        with pytest.raises(ArgumentTypeError, match=r"not an Axes; the axes go in ax="):
+            flagship_res.plot.outcomes(ax)  # type: ignore[arg-type]
+        with pytest.raises(ArgumentTypeError, match="list of node names"):
+            flagship_res.plot.timeline(nodes=[1, 2])  # type: ignore[list-item]
+        with pytest.raises(ArgumentError, match="did you mean 'pillar'"):
+            flagship_res.plot.bundles(level="pillars")  # type: ignore[arg-type]
+        with pytest.raises(ArgumentError, match="two kinds of text"):
+            flagship_res.plot.bundles(level="pillar", of="clauses")
+    finally:
+        plt.close(fig)
