@@ -87,6 +87,9 @@ KEY_OUTPUTS: dict[str, list[tuple[str, str]]] = {
          r"exact: 0\.4348"),
         ("the run stopped at its target precision", r"stopped at n = 327,680 = 5 blocks"),
         ("what to watch", r"us_trump_win +0\.5000 +0\.4348 +0\.3960"),
+        ("the tornado the text quotes (review-python16: it quoted an older one)",
+         r"iran_israel_escalation +0\.425 +1\.000 +0\.330 +0\.436[\s\S]*"
+         r"us_trump_win +1\.000 +2\.400 +0\.396 +0\.479"),
     ],
     "04-keeping-score.ipynb": [
         ("a resolution file's located error", r"mine\.yaml:9:3: outcomes\.mutual_defense: "
