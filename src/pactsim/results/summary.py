@@ -170,7 +170,9 @@ def outcomes_frame(model: CompiledModel, node: object, given: object,
     ``prob("node == outcome", given)`` (``not node`` for ``absent``)."""
     name = categorical(model, node)
     if given is not None and not isinstance(given, str):
-        raise ArgumentTypeError(f"given must be an expression (a str) or None, not {given!r}")
+        raise ArgumentTypeError(f"given must be an expression (a str), not {given!r}; for "
+                                "findings as a mapping, a soft finding or a list, condition the "
+                                "results first: res.given(...).prob(x)")
     kind = model.kinds[model.index[name]]
     rows = []
     if given is None or (given.strip() == "signing" and kind in ("pillar", "clause")):
