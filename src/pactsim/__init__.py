@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from pactsim.analysis.sweep import sweep
     from pactsim.language.evidence import Finding, soft
     from pactsim.language.io import dumps, from_dict, load, loads
-    from pactsim.language.resolutions import load_resolutions
+    from pactsim.language.resolutions import load_resolutions, loads_resolutions
     from pactsim.language.scenario import Scenario
     from pactsim.montecarlo import simulate
     from pactsim.results.estimate import Estimate
@@ -61,6 +61,7 @@ __all__ = [
     "load",
     "load_resolutions",
     "loads",
+    "loads_resolutions",
     "pool",
     "score",
     "sensitivity",
@@ -93,6 +94,7 @@ _LAZY = {
     "load": "pactsim.language.io",
     "load_resolutions": "pactsim.language.resolutions",
     "loads": "pactsim.language.io",
+    "loads_resolutions": "pactsim.language.resolutions",
     "pool": "pactsim.analysis.pooling",
     "score": "pactsim.analysis.scoring",
     "sensitivity": "pactsim.analysis.sensitivity",

@@ -11,6 +11,7 @@ DOCUMENTED = {
     "Estimate", "ExactResults", "Results", "Scenario", "__version__", "dumps", "errors",
     "exact", "from_dict", "load", "loads", "simulate", "sweep",
     "load_resolutions", "pool", "score",  # keeping score (issue 13)
+    "loads_resolutions",  # beside loads (review-python16: notebook 04 imported it deep)
     "diff",  # issue 11, item 7
     "history",  # issue 11, item 1: the forecast as of each observation date
     "spread", "spreads", "sobol",  # issue 12: the spread over the uncertain inputs
