@@ -115,3 +115,15 @@ def test_exact_results_condition_like_monte_carlo_ones() -> None:
         ex.prob("wind", given="cold").value, abs=1e-12)
     with pytest.raises(ArgumentTypeError, match=r"res\.given\(\.\.\.\)\.prob\(x\)"):
         ex.prob("wind", given={"cold": True})  # type: ignore[arg-type]
+
+
+def test_spread_repr_is_one_line_with_its_numbers() -> None:
+    """review-python16 F10: the repr was a raw dataclass dump with 17-digit floats."""
+    import numpy as np
+
+    from pactsim.analysis.spread import Spread
+
+    sp = Spread("q", 0.11155795390911237, 0.0623, 0.1701, np.array([0.1, 0.12]), "exact", 2,
+                0, inputs=("a.p", "b.p"))
+    assert repr(sp) == ("<Spread 'q': mean 0.1116, 80% band 0.0623–0.1701 over 2 parameter "
+                        "sets of 2 uncertain inputs (exact, seed 0)>")

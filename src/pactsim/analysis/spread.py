@@ -583,6 +583,13 @@ class Spread:
 
         return spread_line(self)
 
+    def __repr__(self) -> str:
+        """One line, as the other results say themselves (the fields are attributes)."""
+        return (f"<Spread {self.question!r}: mean {self.mean:.4g}, 80% band "
+                f"{self.lo:.4g}–{self.hi:.4g} over {self.n:,} parameter sets of "
+                f"{len(self.inputs)} uncertain input{'' if len(self.inputs) == 1 else 's'} "
+                f"({self.method}, seed {self.seed})>")
+
     def _repr_html_(self) -> str:
         from pactsim.views.display import spread_html
 
