@@ -1095,7 +1095,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help=helptext + "; written atomically, checked before any work")
 
     def format_option(p: argparse.ArgumentParser, formats: Sequence[str], text: str,
-                      name: str = "table") -> None:
+                      name: str = "table", said: dict[str, str] | None = None) -> None:
         """--format: the text output is ``name`` (``table`` or ``text``, as the command
         always called it); every command takes the other spelling too."""
         other = "text" if name == "table" else "table"
@@ -1105,7 +1105,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"{name} (the default, unless -o names a "
                             + " or ".join(f".{f}" for f in formats)
                             + f" file; `{other}` is the same): {text}; "
-                            + "; ".join(f"{f}: " + _FORMATS[f] for f in formats))
+                            + "; ".join(f"{f}: " + (said or _FORMATS).get(f, _FORMATS[f])
+                                        for f in formats))
         p.set_defaults(_formats=(name, *formats))
         for f in formats:  # --json for --format json, as people type it
             p.add_argument(f"--{f}", dest="format", action=_OneFormat, nargs=0, const=f,
@@ -1329,8 +1330,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--question", action="append", default=None, metavar="Q",
                    help="a question's name or a true/false expression to follow (repeatable; "
                         "default: every true/false question)")
-    format_option(p, ["json"], "the history as a table (json: one record per date and "
-                               "question)", "text")
+    format_option(p, ["json"], "the history as a table", "text",
+                  said={"json": "JSON, one record per date and question, with every number"})
     p.add_argument("--method", choices=_METHODS, default="auto",
                    help="exact inference where it works and Monte Carlo elsewhere (auto, the "
                         "default), or force one (mc and montecarlo are the same)")

@@ -127,3 +127,28 @@ def test_spread_repr_is_one_line_with_its_numbers() -> None:
                 0, inputs=("a.p", "b.p"))
     assert repr(sp) == ("<Spread 'q': mean 0.1116, 80% band 0.0623–0.1701 over 2 parameter "
                         "sets of 2 uncertain inputs (exact, seed 0)>")
+
+
+def test_rare_bundles_ticks_are_evenly_labelled_and_bars_keep_two_digits() -> None:
+    """review-report16 L5: shares under 1% took ticks 0.0025 points apart, labelled at
+    three decimals 0.000, 0.003, 0.005, 0.007% (uneven), and a bar of 0.0104% read 0.01%
+    beside 0.011%. Thirteen independent clauses of p 0.5: each text has 1/8192."""
+    import itertools
+    import re
+
+    import matplotlib.pyplot as plt
+
+    clauses = "\n".join(f"      c{i}: {{p: 0.5}}" for i in range(13))
+    sc = pactsim.loads("pactsim: 1\nid: rare\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                       "signing: {by: {2024-12-31: 1.0}}\npillars:\n  a:\n    p: 1.0\n"
+                       f"    clauses:\n{clauses}\n")
+    fig = pactsim.simulate(sc, n=1_000_000, seed=2).plot.bundles(8)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    values = [float(t.rstrip("%")) for t in ticks]
+    steps = {round(b - a, 9) for a, b in itertools.pairwise(values)}
+    assert len(values) >= 3 and len(steps) == 1, ticks  # evenly labelled
+    bars = [t.get_text() for t in ax.texts if t.get_text().endswith("%")]
+    assert bars and all(re.fullmatch(r"≥?0\.0\d\d%", b) for b in bars), bars
+    plt.close(fig)

@@ -171,6 +171,8 @@ def interval(lo: float, hi: float, stderr: float) -> str:
     ('39.7–40.2', '2.08–2.13')
     >>> interval(0.99996, 0.99999, 0.00001), interval(0.0, 0.00003, 0.00001)
     ('99.99–100', '0–0.01')
+    >>> interval(0.99991, 1.0, 0.00001), interval(0.0, 0.0001, 0.00001)
+    ('99.99–100', '0–0.01')
     """
     if stderr == 0 and lo == hi:
         return "exact"
@@ -182,8 +184,10 @@ def interval(lo: float, hi: float, stderr: float) -> str:
     if a == b and lo != hi:  # narrower still: its ends rounded outwards, so they differ
         a = f"{math.floor(10_000 * lo) / 100:.2f}"
         b = f"{math.ceil(10_000 * hi) / 100:.2f}"
-        b = "100" if b == "100.00" else b
-        a = "0" if a == "0.00" else a
+    # a certain end is said without decimals: "99.99–100" fits the column "[99.6–100.0]"
+    # sets (review-report16: "[99.99–100.00]" pushed the next column right)
+    b = "100" if b == "100.00" else b
+    a = "0" if a == "0.00" else a
     return f"{a}–{b}"
 
 

@@ -656,11 +656,16 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     top_p = float(p.max())
     upper = np.maximum(b.hi.to_numpy(dtype=float), p + cap)
     for xi, pi, ui, low in zip(x, p, upper, b["lower"], strict=True):
-        text = f"{100 * pi:.2g}%" if pi < 0.01 else f"{100 * pi:.1f}%"
+        text = f"{100 * pi:#.2g}%" if pi < 0.01 else f"{100 * pi:.1f}%"  # 0.010%, not 0.01%
         ax.annotate((LOWER_BOUND if low else "") + text, (xi, 100 * ui),
                     xytext=(0, 3), textcoords="offset points", ha="center",
                     fontsize=8 if b["lower"].any() else 8.5)
     ax.set_ylim(0, max(100 * float(upper.max()) * 1.18, 1e-9))
+    if top_p < 0.01:  # ticks 1, 2 or 5 times a power of ten apart: 0.0025 points apart
+        # read 0.003%, 0.005%, 0.007% at three decimals (review-report16)
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))
     _percent_axis(ax.yaxis, 0 if top_p >= 0.1 else 1 if top_p >= 0.01 else 3)
     ax.set_ylabel("Share of all outcomes", fontsize=10)
     ax.set_xticks([])
