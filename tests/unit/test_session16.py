@@ -152,3 +152,20 @@ def test_rare_bundles_ticks_are_evenly_labelled_and_bars_keep_two_digits() -> No
     bars = [t.get_text() for t in ax.texts if t.get_text().endswith("%")]
     assert bars and all(re.fullmatch(r"≥?0\.0\d\d%", b) for b in bars), bars
     plt.close(fig)
+
+
+def test_a_report_with_news_gives_one_as_of_date_and_names_the_priors_one() -> None:
+    """review-report16 L11: the header said 'as of 2025-01-13 (the priors of 2024-11-05
+    ...)' and the run table at the foot 'as of 2024-11-05'."""
+    from pathlib import Path
+
+    from pactsim.views.report import report_html
+
+    root = Path(__file__).resolve().parents[2]
+    sc = pactsim.load(root / "scenarios/variants/iran-russia-2024-news.yaml")
+    page = report_html(pactsim.simulate(sc, n=2_000, seed=1))
+    meta = page.split('<dl class="meta">')[1].split("</dl>")[0]
+    news = max(str(o.date) for o in sc.observations) if hasattr(sc, "observations") else None
+    assert f"<dt>as of</dt><dd>{news} (the news to then)</dd>" in meta, meta
+    assert f"<dt>priors as of</dt><dd>{sc.as_of}</dd>" in meta
+    assert f"Forecast as of {news}" in page

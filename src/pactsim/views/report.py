@@ -307,8 +307,11 @@ def _timeline_section(page: Partial) -> str:
 def _meta(res: ResultsLike, source: str | None) -> str:
     sc = res.scenario
     info = getattr(res, "info", None)
-    rows = [("scenario", sc.id), ("file", source or "—"), ("as of", str(sc.as_of)),
-            ("horizon", str(sc.horizon))]
+    news = _d.news_to(res)  # under observations: the forecast's date, then the priors'
+    rows = [("scenario", sc.id), ("file", source or "—")]
+    rows += ([("as of", str(sc.as_of))] if news is None else
+             [("as of", f"{news} (the news to then)"), ("priors as of", str(sc.as_of))])
+    rows.append(("horizon", str(sc.horizon)))
     if info is not None:
         rows += [("method", "Monte Carlo"), ("draws (n)", f"{info.n:,}"), ("seed", str(info.seed))]
     else:
