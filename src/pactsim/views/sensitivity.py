@@ -327,8 +327,10 @@ def plot_voi(s: Sensitivity, top: int = TOP, ax: Axes | None = None, *,
     ax.tick_params(axis="y", length=0)
     if heading:
         ax.set_title(plain(f"What to watch for P({s.question}) = {pct(s.base)}"), loc="left",
-                     fontsize=12, fontweight="bold", pad=24)
-        ax.annotate(plain("dark: context events; grey: signing, milestones and the text"),
+                     fontsize=12, fontweight="bold", pad=36)
+        ax.annotate(plain("dark: context events; grey: the signing, milestones, the text and "
+                          "what is drawn given the signing;\neach group in order of the Brier "
+                          "score's expected drop once known"),
                     xy=(0, 1), xycoords="axes fraction", xytext=(0, 7),
                     textcoords="offset points", fontsize=9, color="#555555", va="bottom")
     return fig if own else ax
