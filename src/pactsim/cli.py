@@ -450,7 +450,7 @@ def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any,
     from pactsim.results.exact import exact
 
     try:
-        text = render(exact(sc, progress=args.progress, evidence=evidence))
+        text = render(exact(sc, progress=getattr(args, "progress", None), evidence=evidence))
     except (ModelTooWideError, ExactUnsupportedError) as e:
         if args.method == "exact":
             raise
@@ -614,25 +614,45 @@ def _cmd_report(args: argparse.Namespace) -> int:
         inputs = _with_bases(out, inputs, base)
     if args.question is not None:
         _check_question(sc, args.question)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = simulate(sc, n=_n(args), seed=_fresh_seed(args.seed), workers=args.workers,
-                       keep_draws=_keep_draws(sc, args), target_se=args.target_se)
-    for w in caught:
-        _say(f"pactsim: note: {w.message}")
-    compare = None
-    if base is not None:
-        from pactsim.analysis.diff import diff
+    _check_run_method(args)
 
-        # the question of the page, when one is asked, is the one the changes explain
-        # (when A can ask it too; else the one that changes most, as without -q)
-        asked = None if args.question is None or args.question.strip().endswith(".median") \
-            or not _askable(base, args.question) else args.question
-        compare = _with_sources(diff(base, sc, asked, n=_n(args), seed=res.info.seed),
-                                args.compare, args.file)
-    _deliver(report_html(res, source=str(args.file), top=args.top, resolutions=resolutions,
-                         compare=compare, question=args.question), out, inputs)
+    def page(res: Any, seed: int) -> str:
+        compare = None
+        if base is not None:
+            from pactsim.analysis.diff import diff
+
+            # the question of the page, when one is asked, is the one the changes explain
+            # (when A can ask it too; else the one that changes most, as without -q)
+            asked = None if args.question is None or \
+                args.question.strip().endswith(".median") or \
+                not _askable(base, args.question) else args.question
+            compare = _with_sources(diff(base, sc, asked, n=_n(args), seed=seed),
+                                    args.compare, args.file)
+        return report_html(res, source=str(args.file), top=args.top, resolutions=resolutions,
+                           compare=compare, question=args.question)
+
+    html = None
+    if args.method in ("exact", "auto"):  # the page made whole here: refusals come when asked
+        html = _run_exact(sc, args, None, lambda ex: page(ex, _fresh_seed(args.seed)))
+    if html is None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = simulate(sc, n=_n(args), seed=_fresh_seed(args.seed), workers=args.workers,
+                           keep_draws=_keep_draws(sc, args), target_se=args.target_se)
+        for w in caught:
+            _say(f"pactsim: note: {w.message}")
+        if res.weighted and res.ess < LOW_REPORT_ESS:
+            _say(f"pactsim: note: under the file's news the page's numbers rest on an "
+                 f"effective sample size of {res.ess:,.0f} of {res.n:,} draws; raise -n, or "
+                 "try --method auto")
+        html = page(res, res.info.seed)
+    _deliver(html, out, inputs)
     return 0
+
+
+#: Effective sample size under which ``report`` says its Monte Carlo page rests on few
+#: draws (the news variant of the flagship: about 1,000 of the default 100,000).
+LOW_REPORT_ESS = 10_000
 
 
 def _askable(sc: Any, question: str) -> bool:
@@ -1225,6 +1245,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "sensitivity` takes it; default: the first true/false question) "
                         "and 'What changed from A' (a true/false question; default: the "
                         "one that changes most)")
+    p.add_argument("--method", choices=_RUN_METHODS, default="mc",
+                   help="the page's forecast by mc (the default; montecarlo is the same): "
+                        "Monte Carlo with -n draws; exact: exact inference, exact "
+                        "percentages and no intervals (refused, with the reason, for a "
+                        "scenario beyond it); auto: exact where it answers the whole page, "
+                        "else Monte Carlo. What drives it, the history and what changed "
+                        "are exact where they can be either way")
 
     p = command("diff", "what changed from scenario A to B, and which edit did it",
                 _cmd_diff)

@@ -3,6 +3,8 @@ fails on the code before its fix."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import pactsim
@@ -169,3 +171,46 @@ def test_a_report_with_news_gives_one_as_of_date_and_names_the_priors_one() -> N
     assert f"<dt>as of</dt><dd>{news} (the news to then)</dd>" in meta, meta
     assert f"<dt>priors as of</dt><dd>{sc.as_of}</dd>" in meta
     assert f"Forecast as of {news}" in page
+
+
+REFUSED = """\
+pactsim: 2
+id: refused
+as_of: 2025-01-01
+horizon: 2025-12-31
+events:
+  a: {by: {2025-12-31: 0.9}}
+  b: {by: {2025-12-31: 0.7}}
+  both: {after: {all: [a, b]}, delay: 10}
+questions:
+  a_early: a.date <= 2025-06-30
+"""
+
+
+def test_report_method_exact_auto_and_a_news_file_at_few_draws(
+        capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    """review-report16 M3: `report` had no --method, so a file with news got a page of
+    about 1,000 effective draws though exact inference answers it. --method exact gives
+    exact numbers (P(a by 2025-06-30) by hand: the curve is linear from as_of, 180 of
+    364 days of 0.9), auto falls back with a note where exact inference refuses
+    (a milestone after two curve-timed nodes), and -n with exact is refused."""
+    from helpers import call
+
+    path = tmp_path / "r.yaml"
+    path.write_text(REFUSED.replace("  both: {after: {all: [a, b]}, delay: 10}\n", ""))
+    page = tmp_path / "r.html"
+    code, _, err = call(capsys, "report", path, "--method", "exact", "-o", page)
+    assert code == 0, err
+    html = page.read_text()
+    assert "<dt>method</dt><dd>exact inference" in html
+    assert f"P(a_early) = {100 * 0.9 * 180 / 364:.1f}%" in html
+    path.write_text(REFUSED)
+    code, _, err = call(capsys, "report", path, "--method", "auto", "-n", "2000", "--seed",
+                        "1", "-o", page)
+    assert code == 0, err
+    assert "exact inference does not answer all of this run" in err
+    assert "<dt>method</dt><dd>Monte Carlo" in page.read_text()
+    code, _, err = call(capsys, "report", path, "--method", "exact", "-o", tmp_path / "x.html")
+    assert code == 2 and "both" in err and not (tmp_path / "x.html").exists()
+    code, _, err = call(capsys, "report", path, "--method", "exact", "-n", "10")
+    assert code == 2 and "-n is for Monte Carlo" in err
