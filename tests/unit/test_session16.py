@@ -214,3 +214,23 @@ def test_report_method_exact_auto_and_a_news_file_at_few_draws(
     assert code == 2 and "both" in err and not (tmp_path / "x.html").exists()
     code, _, err = call(capsys, "report", path, "--method", "exact", "-n", "10")
     assert code == 2 and "-n is for Monte Carlo" in err
+
+
+def test_days_after_signing_is_said_only_of_what_follows_the_signing(
+        capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    """review-numbers16 N4: 'ev: median 7 days after signing' was printed for a question
+    ev.date - signing.date of an event on its own curve, negative in 40% of draws. A
+    milestone 30 days after the signing keeps the line (its median: 30, by hand)."""
+    from helpers import call
+
+    path = tmp_path / "d.yaml"
+    path.write_text("pactsim: 2\nid: d\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                    "signing: {by: {2025-12-31: 0.8}}\nevents:\n"
+                    "  ev: {by: {2025-12-31: 0.7}}\n"
+                    "  later: {after: signing, delay: 30}\n"
+                    "questions:\n  gap: ev.date - signing.date\n"
+                    "  wait: later.date - signing.date\n")
+    code, out, err = call(capsys, "run", path, "-n", "4000", "--seed", "1")
+    assert code == 0, err
+    assert "ev: median" not in out and "Distribution of gap" in out
+    assert "later: median 30 days after signing, if it happens by the horizon (wait)" in out

@@ -444,7 +444,12 @@ def _p_mean(spec: Any) -> float:
 def days_after_signing_question(res: ResultsLike, node: str,
                                 texts: dict[str, str] | None = None) -> str | None:
     """The numeric question that is exactly ``node.date - signing.date``, if any
-    (``texts``: the numeric questions' texts, when the caller has them)."""
+    (``texts``: the numeric questions' texts, when the caller has them), for a node
+    that comes after the signing (a milestone that cannot happen without it): of any
+    other, the difference may be negative, and "median N days after signing" would
+    mislead (review-numbers16; the question keeps its own distribution)."""
+    if not _after_signing(res, node):
+        return None
     if texts is None:
         texts = {q: res.scenario.question_text(q) for q in numeric_questions(res)}
     pattern = re.compile(rf"\s*{re.escape(node)}\.date\s*-\s*signing\.date\s*")
@@ -452,6 +457,18 @@ def days_after_signing_question(res: ResultsLike, node: str,
         if pattern.fullmatch(text):
             return q
     return None
+
+
+def _after_signing(res: ResultsLike, node: str) -> bool:
+    """Whether dated ``node`` is a milestone that cannot happen without the signing."""
+    from pactsim.inference.dated import needs_by_slot
+
+    model = getattr(res, "model", None)
+    dated = list(getattr(model, "dated", ()))
+    if model is None or "signing" not in dated or node not in dated:
+        return False
+    return dated.index("signing") in needs_by_slot(model.timing)[dated.index(node)] and \
+        node != "signing"
 
 
 TIMELINE_COLUMNS = ["label", "kind", "timing", "p", "stderr", "lo", "hi", "q10", "q50", "q90",
