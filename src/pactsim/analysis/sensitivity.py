@@ -12,9 +12,11 @@
    ======================================  ====================================================
    ``p``, ``table`` cell, ``by`` point     uncertain (``between`` / ``beta``): its 5% and 95%
                                            quantiles; a fixed number: ±``logit_range`` (1) in
-                                           log-odds (a ``by`` point stops half-way to its
-                                           neighbours, so the curve still rises on both
-                                           sides; 0 and 1 are left out: no log-odds;
+                                           log-odds (a ``by`` point stops half-way to the
+                                           neighbouring ``by`` points, so the curve still
+                                           rises on both sides, not to the 0 at as_of,
+                                           which log-odds never reach; 0 and 1 are left
+                                           out: no log-odds;
                                            a note names those feeding the question)
    ``odds`` factor, ``hazard_ratio``       ÷ and × ``factor`` (2), i.e. ±log 2 on the log factor,
                                            but not past 1 (no effect) for a factor on one
