@@ -234,3 +234,18 @@ def test_days_after_signing_is_said_only_of_what_follows_the_signing(
     assert code == 0, err
     assert "ev: median" not in out and "Distribution of gap" in out
     assert "later: median 30 days after signing, if it happens by the horizon (wait)" in out
+
+
+def test_diff_prints_a_mean_change_to_the_decimals_of_its_values() -> None:
+    """review-report16 L13: 'days_to_in_force (mean) +7.992' beside 222.1 -> 230.1."""
+    import pandas as pd
+
+    from pactsim.views.diff import _change
+
+    row = pd.Series({"statistic": "mean", "change": 7.9921, "stderr": 0.0, "a": 222.113,
+                     "b": 230.105})
+    assert _change(row) == "+8.0"
+    row["stderr"] = 0.1412
+    assert _change(row) == "+8.0 ± 0.14"
+    row["a"], row["b"], row["change"] = 0.51234, 0.52987, 0.01753
+    assert _change(row) == "+0.0175 ± 0.14"

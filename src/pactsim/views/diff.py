@@ -67,7 +67,16 @@ def _value(x: Any, statistic: str) -> str:
 
 def _change(row: Any) -> str:
     if row.statistic == "mean":
-        return _number(row.change, row.stderr, "+")
+        if is_missing(row.change):
+            return "—"
+        # to the decimals A and B are shown with ("+8.0" beside 222.1 and 230.1, not
+        # "+7.992"; review-report16)
+        places = max((len(t.split(".")[1]) if "." in t and "e" not in t else 0)
+                     for t in (_number(row.a), _number(row.b)))
+        text = f"{row.change:+.{places}f}"
+        if not is_missing(row.stderr) and row.stderr > 0:
+            text += f" ± {row.stderr:.2g}"
+        return text
     return (_days(row.change, row.stderr) if row.statistic == "median"
             else _pp(row.change, row.stderr))
 
