@@ -290,6 +290,9 @@ def test_csv_carries_the_same_numbers(res: pactsim.Results) -> None:
                                     res.info.version, "")
         assert r["scenario_title"] == res.scenario.title
         assert r["ess"] == r["evidence"] == r["given"] == r["n_run"] == ""  # not weighted
+        # the forecast's dates (review-report16: a CSV alone did not say them)
+        assert (r["as_of"], r["horizon"], r["news_to"]) == (
+            str(res.scenario.as_of), str(res.scenario.horizon), "")
 
 
 def test_csv_reads_with_plain_read_csv(res: pactsim.Results) -> None:

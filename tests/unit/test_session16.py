@@ -165,12 +165,17 @@ def test_a_report_with_news_gives_one_as_of_date_and_names_the_priors_one() -> N
 
     root = Path(__file__).resolve().parents[2]
     sc = pactsim.load(root / "scenarios/variants/iran-russia-2024-news.yaml")
-    page = report_html(pactsim.simulate(sc, n=2_000, seed=1))
+    res = pactsim.simulate(sc, n=2_000, seed=1)
+    page = report_html(res)
     meta = page.split('<dl class="meta">')[1].split("</dl>")[0]
     news = max(str(o.date) for o in sc.observations) if hasattr(sc, "observations") else None
     assert f"<dt>as of</dt><dd>{news} (the news to then)</dd>" in meta, meta
     assert f"<dt>priors as of</dt><dd>{sc.as_of}</dd>" in meta
     assert f"Forecast as of {news}" in page
+    from pactsim.views.export import results_to_table  # and the CSV says both dates too
+
+    table = results_to_table(res)
+    assert set(table.news_to) == {news} and set(table.as_of) == {str(sc.as_of)}
 
 
 REFUSED = """\

@@ -101,7 +101,11 @@ CSV (:func:`results_to_table`) is one long table, one number per row, that
 ``method``
     ``monte carlo``, or ``exact`` (then ``seed``, ``n``, ``ess`` and ``count`` are
     empty, every ``stderr`` is 0 and ``lo`` = ``hi`` = ``value``); an addition to
-    the format, the last column.
+    the format.
+``as_of``, ``horizon``, ``news_to``
+    The dates of the forecast, the same on every row, as in the JSON (``news_to``
+    empty without dated news); an addition to the format, the last columns, so a CSV
+    alone says what date its numbers are for.
 
 Exact results (:func:`pactsim.exact`, ``pactsim run --method exact``) export
 the same sections: ``run.method`` is ``"exact"``, ``n``, ``seed`` and ``ess``
@@ -176,7 +180,7 @@ SECTIONS = ("evidence", "questions", "signing", "dated", "pillars", "events", "n
 COLUMNS = ["section", "name", "statistic", "value", "stderr", "lo", "hi", "ess", "date", "count",
            "bound", "kind", "pillar", "label", "expr", "why", "source", "scenario_id",
            "scenario_title", "digest", "seed", "spawn_key", "n", "version", "evidence", "given",
-           "n_run", "method"]
+           "n_run", "method", "as_of", "horizon", "news_to"]
 _QUANTILES = {0.1: "q10", 0.5: "q50", 0.9: "q90"}
 
 
@@ -554,6 +558,8 @@ def results_to_table(res: Results, *, top: int = TOP) -> pd.DataFrame:
     frame["given"] = run["given"]
     frame["n_run"] = pd.Series([run["n_run"]] * len(frame), dtype="Int64")
     frame["method"] = run["method"]
+    for col in ("as_of", "horizon", "news_to"):
+        frame[col] = pd.Series([run[col]] * len(frame), dtype=object)
     for col in ("count", "bound"):
         frame[col] = frame[col].astype("Int64")
     for col in ("value", "stderr", "lo", "hi", "ess"):
