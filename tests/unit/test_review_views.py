@@ -321,7 +321,8 @@ def test_text_numbers_are_the_results_api_numbers(mercosur: pactsim.Results) -> 
         nums = re.findall(r"\d+\.\d+%?", line)
         assert nums[:4] == [f"{100 * r.p:.1f}%", f"{100 * r.lo:.1f}", f"{100 * r.hi:.1f}",
                             f"{100 * r.p_given_signed:.1f}%"]
-    start = lines.index("Timeline: chance by the horizon, and the date if it happens by then")
+    start = next(i for i, line in enumerate(lines) if line.startswith(
+        "Timeline: chance by the horizon, and the date if it happens by then"))
     for node in res.dated():
         line = next(x for x in lines[start:] if x.startswith(f"  {node} "))
         dates = re.findall(r"\d{4}-\d{2}-\d{2}", line)
@@ -508,7 +509,8 @@ def test_an_interval_up_to_100_keeps_the_columns_after_it_in_line() -> None:
     res = pactsim.simulate(pactsim.loads(ONE.replace("rain: {p: 1}", "rain: {p: 0.4}")),
                            n=1_000, seed=1)
     lines = text.format_results(res).splitlines()
-    start = lines.index("Timeline: chance by the horizon, and the date if it happens by then")
+    start = next(i for i, line in enumerate(lines) if line.startswith(
+        "Timeline: chance by the horizon, and the date if it happens by then"))
     head = lines[start + 1]
     signing = next(x for x in lines[start:] if x.startswith("  signing "))
     ms = next(x for x in lines[start:] if x.startswith("  ms "))

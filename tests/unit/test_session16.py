@@ -254,3 +254,35 @@ def test_diff_prints_a_mean_change_to_the_decimals_of_its_values() -> None:
     assert _change(row) == "+8.0 ± 0.14"
     row["a"], row["b"], row["change"] = 0.51234, 0.52987, 0.01753
     assert _change(row) == "+0.0175 ± 0.14"
+
+
+def test_the_timeline_says_how_far_its_dates_may_be_and_exact_dates_lie_within() -> None:
+    """review-report16 M4: the 10/50/90% dates had no uncertainty. The heading gives the
+    widest half of their 95% bands in days; every exact date (the model's) lies within
+    that of the printed one."""
+    import datetime as dt
+    import re
+    from pathlib import Path
+
+    from pactsim.views.text import format_results
+
+    root = Path(__file__).resolve().parents[2]
+    sc = pactsim.load(root / FLAGSHIP)
+    text = format_results(pactsim.simulate(sc, n=100_000, seed=3))
+    m = re.search(r"Timeline: .* \(each date ±(\d+) days? at 95%\)", text)
+    assert m, text
+    days = int(m.group(1))
+    ex = pactsim.exact(sc)
+    block = text.split("Timeline:")[1].split("\n\n")[0].splitlines()[2:]
+    checked = 0
+    for line in block:
+        parts = line.split()
+        if not parts or parts[0] not in sc.dated_names:
+            continue
+        printed = [dt.date.fromisoformat(x) for x in parts if re.fullmatch(r"\d{4}-\d\d-\d\d", x)]
+        want = ex.date_quantiles(parts[0])
+        for got, exact in zip(printed[:3], want.to_numpy(), strict=False):
+            assert abs((got - exact.astype("datetime64[D]").item()).days) <= days, (line, days)
+            checked += 1
+    assert checked >= 12
+    assert "each date ±" not in format_results(ex)  # exact: no noise to state

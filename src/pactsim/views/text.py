@@ -281,6 +281,20 @@ def _se_bound_given_signed(res: Results) -> str:
     return f", ≤ {shown:.2f} for P(· | signed)" if shown > round(_se_bound(res), 2) else ""
 
 
+def _date_band_note(res: Results, nodes: list[str]) -> str:
+    """Of Monte Carlo results, how far the printed 10/50/90% dates may be from the model's:
+    the widest half of their 95% bands (:meth:`Results.date_quantiles`), in days
+    (review-report16: the dates were printed with no uncertainty); ``""`` otherwise."""
+    if not isinstance(getattr(res, "n", None), int):
+        return ""
+    widest = 0
+    for node in nodes:
+        q = res.date_quantiles(node, band=True)
+        for _, r in q.dropna().iterrows():
+            widest = max(widest, (r.date - r.lo).days, (r.hi - r.date).days)
+    return f" (each date ±{widest} day{'' if widest == 1 else 's'} at 95%)"
+
+
 #: Key dates per block of the "on or before" table (each column is 12 characters).
 DATES_PER_BLOCK = 6
 
@@ -294,7 +308,8 @@ def _timeline(res: Results, ci: Callable[[float, float, float], str] = _ci
     tl = timeline_frame(res)
     horizon = res.scenario.horizon
     width = max(len(str(n)) for n in tl.index)
-    lines = ["Timeline: chance by the horizon, and the date if it happens by then",
+    lines = ["Timeline: chance by the horizon, and the date if it happens by then"
+             + _date_band_note(res, list(tl.index)),
              f"  {'':<{width}}   {f'P(by {horizon})':<19}   {'10%':>10}  {'median':>10}"
              f"  {'90%':>10}   timing"]
     for name, r in tl.iterrows():
