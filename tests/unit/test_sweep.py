@@ -97,7 +97,9 @@ def test_too_wide_for_exact_keeps_its_width_through_a_worker_process() -> None:
     ({"items": [{"rain.p": 0.5}]}, ArgumentError, "pass the scenario they change as base="),
     ({"items": 3}, ArgumentTypeError, "sweep\\(\\) needs scenarios"),
     ({"items": [3]}, ArgumentTypeError, "sweep item 0 must be a Scenario"),
-    ({"items": [SC], "method": "mcmc"}, ArgumentError, "method must be 'mc' or 'exact'"),
+    ({"items": [SC], "method": "mcmc"}, ArgumentError,
+     r"method must be 'mc' \(or 'montecarlo'\) or 'exact'"),
+    ({"items": [SC], "method": "auto"}, ArgumentError, "one method, so that its rows compare"),
     ({"items": [SC], "n": 0}, ArgumentError, "n must be between 1"),
     ({"items": [SC], "questions": [""]}, ArgumentTypeError, "questions must be non-empty"),
     ({"items": [SC], "base": "x"}, ArgumentTypeError, "base must be a Scenario"),
@@ -107,3 +109,10 @@ def test_arguments_are_checked(kwargs: dict[str, object], error: type[Exception]
                                match: str) -> None:
     with pytest.raises(error, match=match):
         pactsim.sweep(**kwargs)  # type: ignore[arg-type]
+
+
+def test_montecarlo_is_mc_as_in_the_other_analyses() -> None:
+    """review-python16 F9: sweep refused the spelling diff and score take."""
+    a = pactsim.sweep([SC], n=2_000, seed=1, method="montecarlo")
+    b = pactsim.sweep([SC], n=2_000, seed=1, method="mc")
+    assert a.p.tolist() == b.p.tolist() and set(a.method) == set(b.method)

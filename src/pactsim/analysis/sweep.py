@@ -175,7 +175,7 @@ def sweep(
     base: Scenario | None = None,
     n: int = DEFAULT_N,
     seed: SeedLike = None,
-    method: Literal["mc", "exact"] = "mc",
+    method: Literal["mc", "montecarlo", "exact"] = "mc",
     executor: ExecutorLike | None = None,
     workers: int = 1,
     chunk_size: int = DEFAULT_CHUNK,
@@ -207,8 +207,9 @@ def sweep(
         example a curve over one probability. ``False`` (the default) gives
         each item independent draws, as replicates need.
     method:
-        ``"mc"`` (:func:`pactsim.simulate`) or ``"exact"`` (:func:`pactsim.exact`;
-        standard errors 0, no seed).
+        ``"mc"`` (:func:`pactsim.simulate`; also spelt ``"montecarlo"``) or ``"exact"``
+        (:func:`pactsim.exact`; standard errors 0, no seed). One method for every item,
+        so that the rows compare (no ``"auto"``).
     executor:
         A :class:`concurrent.futures.Executor` or a ``dask.distributed.Client``
         to run the items on, one task per item, at most ``2 × workers`` in
@@ -249,8 +250,14 @@ def sweep(
 
     if base is not None and not isinstance(base, Scenario):
         raise ArgumentTypeError(f"base must be a Scenario, not {type(base).__name__}")
+    if method == "montecarlo":  # as the other analyses spell it too
+        method = "mc"
     if method not in ("mc", "exact"):
-        raise ArgumentError(f"method must be 'mc' or 'exact', not {method!r}")
+        why = (" (a sweep answers every item by one method, so that its rows compare; "
+               "exact where it answers each item, else mc: try exact first)"
+               if str(method) == "auto" else "")
+        raise ArgumentError(f"method must be 'mc' (or 'montecarlo') or 'exact', not "
+                            f"{method!r}{why}")
     if not isinstance(paired, bool | np.bool_):
         raise ArgumentTypeError(f"paired must be True or False, not {paired!r}")
     qs: tuple[str, ...] | None = None
