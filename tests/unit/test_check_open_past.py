@@ -28,7 +28,7 @@ def _f(day: dt.date) -> float:
     return 0.8 * (day - dt.date(2025, 1, 1)).days / 364
 
 
-def _open(text: str) -> list[pactsim.analysis.check.Finding]:
+def _open(text: str) -> list[pactsim.analysis.check.CheckFinding]:
     return [f for f in check(pactsim.loads(text, name="n.yaml")) if f.rule == "open-past"]
 
 

@@ -286,3 +286,16 @@ def test_the_timeline_says_how_far_its_dates_may_be_and_exact_dates_lie_within()
             checked += 1
     assert checked >= 12
     assert "each date ±" not in format_results(ex)  # exact: no noise to state
+
+
+def test_check_findings_are_not_named_like_evidence() -> None:
+    """review-python16 F10: check() returned analysis.check.Finding beside the exported
+    pactsim.Finding (evidence); list[pactsim.Finding] was the wrong hint for it."""
+    import typing
+
+    from pactsim.analysis import check as check_module
+
+    hint = typing.get_type_hints(pactsim.check)["return"]
+    assert typing.get_args(hint) == (check_module.CheckFinding,)
+    assert check_module.CheckFinding is not pactsim.Finding
+    assert check_module.Finding is check_module.CheckFinding  # the old name still works

@@ -84,14 +84,15 @@ from pactsim.language.evidence import named_entry
 from pactsim.language.scenario import Node, Scenario, Signing, is_condition
 from pactsim.language.validate import dotted_path
 
-__all__ = ["RULES", "Finding", "check", "impossible_news"]
+__all__ = ["RULES", "CheckFinding", "Finding", "check", "impossible_news"]
 
 _TOL = 1e-12
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One consistency finding, located like a :class:`~pactsim.errors.Problem`."""
+class CheckFinding:
+    """One consistency finding of :func:`check`, located like a
+    :class:`~pactsim.errors.Problem` (not :class:`pactsim.Finding`, a piece of evidence)."""
 
     rule: str
     message: str
@@ -108,14 +109,19 @@ class Finding:
         return f"{where}: {field}{self.message} [{self.rule}]"
 
 
+#: The name :class:`CheckFinding` had before (review-python16: beside ``pactsim.Finding``,
+#: the evidence class, ``list[pactsim.Finding]`` read as check's type and was not).
+Finding = CheckFinding
+
+
 class _Report:
     def __init__(self, sc: Scenario) -> None:
         self.sc = sc
-        self.findings: list[Finding] = []
+        self.findings: list[CheckFinding] = []
 
     def add(self, rule: str, path: tuple[Any, ...], message: str) -> None:
         file, line, col = self.sc.locate(path, key=True)
-        self.findings.append(Finding(rule, message, dotted_path(path), file, line, col))
+        self.findings.append(CheckFinding(rule, message, dotted_path(path), file, line, col))
 
 
 def _gates_text(requires: Any, excludes: Any) -> str:
@@ -551,7 +557,7 @@ def _first_failing(days: list[dt.date], check_day: Callable[[dt.date], None]
     return days[hi], err
 
 
-def impossible_news(scenario: Scenario) -> list[Finding]:
+def impossible_news(scenario: Scenario) -> list[CheckFinding]:
     """The ``impossible-news`` finding of :func:`check` alone: the first observation
     day whose news cannot all hold in ``scenario``, located at its first entry (empty
     when every day's news can hold, when the file has no news, or when exact inference
@@ -786,7 +792,7 @@ def _read_ahead(key: str, name: str, dated: set[str], first: set[str]) -> list[s
             and settled[x] < uses[x]]
 
 
-def check(scenario: Scenario) -> list[Finding]:
+def check(scenario: Scenario) -> list[CheckFinding]:
     """Consistency findings for a validated scenario (empty when all is well).
 
     Examples
