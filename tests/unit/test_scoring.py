@@ -209,3 +209,13 @@ def test_monte_carlo_log_scores_take_half_a_draw_so_a_day_no_draw_reached_is_fin
     assert k == 0  # the second day: no draw on it (the case that was inf)
     exact_card = score(sc, loads_resolutions(RESOLUTIONS), method="exact")
     assert exact_card.items.set_index("item").loc["rain", "log"] == math.inf  # the model's
+
+
+def test_log_score_of_a_tiny_chance_is_finite() -> None:
+    """review-fuzz16 #5: -ln|p + y - 1| cancelled to -ln 0 = inf for a yes of p = 1e-17
+    (1 - 1 + 1e-17 is 0 in floating point); it is -ln p, and -ln(1 - p) for a no."""
+    assert float(log_score(1e-17, 1)) == pytest.approx(17 * math.log(10))
+    assert float(log_score(1.0, 0)) == math.inf  # a certain miss stays one
+    assert float(log_score(1e-300, 0)) == pytest.approx(1e-300, abs=1e-310)
+    np.testing.assert_allclose(log_score(np.array([0.3, 0.3]), np.array([1, 0])),
+                               [-math.log(0.3), -math.log(0.7)])

@@ -148,6 +148,7 @@ def test_news_that_rules_out_the_outcome_is_said_to_clash(
                             "a: {outcome: true, resolved: 2025-03-02"), encoding="utf-8")
     code, out, _ = call(capsys, "score", folder / "news.yaml", "-r", folder / "res.yaml")
     assert code == 0
-    assert ("the file's news rules out the recorded outcome (one of the two files is wrong): "
+    assert ("the file's news rules out the recorded outcome, or leaves it a chance under "
+            "1e-12 (one of the two files is wrong): "
             "a true (news to 2025-03-01)") in out
     assert "check its resolved date" not in out

@@ -299,3 +299,110 @@ def test_check_findings_are_not_named_like_evidence() -> None:
     assert typing.get_args(hint) == (check_module.CheckFinding,)
     assert check_module.CheckFinding is not pactsim.Finding
     assert check_module.Finding is check_module.CheckFinding  # the old name still works
+
+
+SOFT_TINY = """\
+pactsim: 2
+id: soft-tiny
+as_of: 2025-01-01
+horizon: 2025-12-31
+signing:
+  by: {2025-06-30: 0.5}
+pillars:
+  trade: {p: 0.5}
+questions:
+  q: signing.date <= 2025-03-01
+observations:
+  - date: 2025-01-10
+    source: a rumour
+    evidence: signing
+    likelihood_ratio: 1.0e-200
+"""
+
+
+def test_a_likelihood_ratio_whose_square_underflows_is_answered_as_exact_is(
+        capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    """review-fuzz16 #1: soft news of ratio 1e-200 on the signing crashed Monte Carlo
+    (ZeroDivisionError: the signed draws' weights squared underflow to 0). Every signed
+    draw has the same weight, so P(· | signed) is their plain share: within 4 standard
+    errors of exact inference; the text no longer says it rests on 'about 0' draws."""
+    from helpers import call
+
+    sc = pactsim.loads(SOFT_TINY)
+    res = pactsim.simulate(sc, n=40_000, seed=1)
+    ex = pactsim.exact(sc)
+    marg, exm = res.marginals(), ex.marginals()
+    for name in ("trade",):
+        got, se = marg.p_given_signed[name], marg.stderr_given_signed[name]
+        assert abs(got - exm.p_given_signed[name]) <= 4 * se, (got, se)
+    q, exq = res.questions(), ex.questions()
+    assert abs(q.p_given_signed["q"] - exq.p_given_signed["q"]) <= 4 * q.stderr_given_signed["q"]
+    path = tmp_path / "soft.yaml"
+    path.write_text(SOFT_TINY)
+    code, out, err = call(capsys, "run", path, "-n", "40000", "--seed", "1")
+    assert code == 0, err
+    assert "rests on about 0" not in out
+
+
+def test_a_node_view_refuses_changes_as_its_scenario_does() -> None:
+    """review-fuzz16 #2: sc.nodes[x].p = ... raised a bare TypeError about super() (a
+    slotted frozen dataclass), del a FrozenInstanceError; both are FrozenError now."""
+    import copy
+    import pickle
+
+    from pactsim.errors import FrozenError
+
+    node = pactsim.loads(GATES).nodes["rain"]
+    with pytest.raises(FrozenError, match=r"cannot set NodeView\.p of 'rain'.*with_changes"):
+        node.p = 0.1  # type: ignore[attr-defined]
+    with pytest.raises(FrozenError, match=r"cannot delete NodeView\.spec of 'rain'"):
+        del node.spec  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(node)) == node == copy.deepcopy(node)
+
+
+def test_score_text_of_a_date_unlikely_by_the_horizon(capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Any) -> None:
+    """review-fuzz16 #3: with P(by the horizon) under 10% the 80% interval's first end
+    printed 'nan'; a false dated outcome's chance read 'P(that day)'. By hand: the
+    signing curve is linear to 5% on 2025-06-30 and flat after, so P(not by the
+    horizon) = 0.95; m, 10 days after it, is not by the horizon with 0.95 + the signings
+    of the last 10 days (none: the curve is flat after June)."""
+    from helpers import call
+
+    (tmp_path / "s.yaml").write_text(
+        "pactsim: 2\nid: lowp\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+        "signing:\n  by: {2025-06-30: 0.05}\nevents:\n  m: {after: signing, delay: 10}\n")
+    (tmp_path / "r.yaml").write_text(
+        "resolutions: 1\nscenario: lowp\nsources: {k: x}\noutcomes:\n"
+        "  signing: {outcome: 2025-02-01, resolved: 2025-02-01, source: k}\n"
+        "  m: {outcome: false, resolved: 2025-12-31, source: k}\n")
+    code, out, err = call(capsys, "score", tmp_path / "s.yaml", "-r", tmp_path / "r.yaml")
+    assert code == 0, err
+    assert "nan" not in out
+    line = next(x for x in out.splitlines() if x.startswith("m.date:"))
+    assert "P(not by then) 0.9500" in line and "after the horizon, both ends: covered" in line
+
+
+CAT = """\
+pactsim: 3
+id: {id}
+as_of: 2024-01-01
+horizon: 2024-12-31
+events:
+  form:
+    levels: {{absent: 0.1, treaty: 0.6, memo: 0.3}}
+"""
+
+
+def test_extremizing_is_not_blamed_on_a_certain_analyst_and_warns_nothing() -> None:
+    """review-fuzz16 #4: --extremize 50 rounded categorical rows to 0 or 1 and the note
+    said 'because one analyst is certain' (both gave 0.6 and 0.3); --extremize 1e308
+    leaked numpy's overflow warning."""
+    import warnings
+
+    a, b = (pactsim.loads(CAT.format(id="x"), name=f"{who}.yaml") for who in ("a", "b"))
+    for k in (50.0, 1e308):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a RuntimeWarning fails the test
+            pooled = pactsim.pool([a, b], extremize=k)
+        assert not any("one analyst is certain" in n for n in pooled.notes), pooled.notes

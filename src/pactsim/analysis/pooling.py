@@ -429,9 +429,11 @@ def _certainty_notes(table: pd.DataFrame, names: Sequence[str], w: np.ndarray,
         p = table.loc[item, list(names)].to_numpy(dtype=float)[w > 0]
         if how.get(item, "item") != "item":  # a categorical node's row: its own note says
             # how it was pooled; a level one analyst rules out pools to 0 all the same
-            if pooled[item] == 0.0 and (p > 0).any():
+            # (an analyst at that end: extremizing alone can round a pool to 0 or 1,
+            # with no analyst certain; review-fuzz16)
+            if pooled[item] == 0.0 and (p > 0).any() and (p == 0).any():
                 decided.append(f"{item} (0)")
-            elif pooled[item] == 1.0 and (p < 1).any():
+            elif pooled[item] == 1.0 and (p < 1).any() and (p == 1).any():
                 decided.append(f"{item} (1)")
             continue
         sure = (p == 0.0) | (p == 1.0)
@@ -488,7 +490,8 @@ def _pool_distribution(p: np.ndarray, w: np.ndarray, *, method: PoolMethod,
         else:
             # elementwise, not a matrix product: a level 0 for someone gives -inf, never NaN
             logq = (w[used][:, None] * np.log(p[used])).sum(axis=0)
-    logq = logq * extremize
+    with np.errstate(over="ignore"):  # a huge extremize: -inf, the level pooled to 0
+        logq = logq * extremize
     top = float(np.max(logq))
     if top == -math.inf:
         return np.full(p.shape[1], math.nan)

@@ -109,8 +109,11 @@ def log_score(p: Any, y: Any) -> NDArray[np.float64]:
     1.6094
     """
     p_, y_ = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
-    with np.errstate(divide="ignore"):
-        return np.asarray(-np.log(np.abs(p_ + y_ - 1.0)), dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # -ln p for a yes, -ln(1 - p) for a no, each without cancelling: |p + y - 1| was 0
+        # for a yes of p = 1e-17 (review-fuzz16), an infinite score of a finite chance
+        out = np.where(y_ >= 0.5, -np.log(p_), -np.log1p(-p_))
+    return np.asarray(out, dtype=np.float64)
 
 
 def crps_days(cdf: Any, y: int) -> float:

@@ -52,7 +52,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pactsim.language._frozen import FrozenDict, FrozenModel
+from pactsim.language._frozen import FrozenDict, FrozenModel, _refuse_edit
 from pactsim.language.attributes import Attribute
 
 if TYPE_CHECKING:
@@ -1015,6 +1015,21 @@ class NodeView:
         if self.kind == "clause":
             return ("pillars", self.pillar or "", "clauses", self.name)
         return (_SECTION[self.kind], self.name)
+
+
+def _node_view_refuses(self: NodeView, name: str, value: Any = None) -> None:
+    """A node view is frozen like its scenario: FrozenError naming with_changes (the
+    slotted frozen dataclass raised a bare TypeError about super(); review-fuzz16)."""
+    raise _refuse_edit(f"set NodeView.{name} of '{self.name}'")
+
+
+def _node_view_refuses_del(self: NodeView, name: str) -> None:
+    raise _refuse_edit(f"delete NodeView.{name} of '{self.name}'")
+
+
+# after the dataclass is made: its __init__ sets the fields with object.__setattr__
+NodeView.__setattr__ = _node_view_refuses  # type: ignore[method-assign,assignment]
+NodeView.__delattr__ = _node_view_refuses_del  # type: ignore[method-assign,assignment]
 
 
 #: pydantic v1 methods, deprecated in v2 (``model_dump`` and friends replace them).

@@ -132,8 +132,15 @@ class Estimate:
         Estimate(0.3000 ± 0.0458, 95% CI [0.2189, 0.3958], n=100, ess=100)
         """
         p = min(max(wf / w, 0.0), 1.0)
+        if w * w == 0.0 or w2 == 0.0:
+            # weights so small (a likelihood ratio of 1e-200 on every draw concerned) that
+            # their squares underflow: their sums of squares are lost, and the draws count
+            # as equal (as they are when one ratio weighs them all; review-fuzz16)
+            m = float(n)
+            lo, hi = wilson(p * m, m) if m > 0 else (0.0, 1.0)
+            return cls(p, math.sqrt(p * (1.0 - p) / m) if m > 0 else math.nan, lo, hi, n, m)
         var = max(w2f * (1.0 - 2.0 * p) + p * p * w2, 0.0) / (w * w)
-        ess = w * w / w2 if w2 > 0 else 0.0
+        ess = w * w / w2
         m = p * (1.0 - p) / var if var > 0 and 0.0 < p < 1.0 else ess
         lo, hi = wilson(p * m, m)
         return cls(p, math.sqrt(var), lo, hi, n, ess)

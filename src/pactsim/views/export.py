@@ -224,8 +224,11 @@ def _ess(res: Results) -> tuple[float | None, float | None]:
         return None, None
     signed = None
     s = res.model.signing_index
-    if s >= 0 and float(st.node_w2[s]) > 0:
-        signed = float(st.node_w[s]) ** 2 / float(st.node_w2[s])
+    if s >= 0 and float(st.node_w[s]) > 0:
+        w, w2 = float(st.node_w[s]), float(st.node_w2[s])
+        # weights whose squares underflow (a ratio of 1e-200 on the signing) count as
+        # equal, as Estimate.weighted takes them: the signed draws themselves
+        signed = w * w / w2 if w * w > 0 and w2 > 0 else float(st.node_n[s])
     return float(st.ess), signed
 
 

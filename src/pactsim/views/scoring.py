@@ -109,14 +109,16 @@ def format_scorecard(card: Scorecard) -> str:
                        "date): " + ", ".join(f"{_item(r)} (news to {r.news_to})"
                                             for r in agree))
         if clash:  # the news ruled out what happened: one of the two files is wrong
-            out.append("the file's news rules out the recorded outcome (one of the two files "
-                       "is wrong): " + ", ".join(f"{_item(r)} {r.outcome} (news to "
-                                                 f"{r.news_to})" for r in clash))
+            out.append("the file's news rules out the recorded outcome, or leaves it a "
+                       "chance under 1e-12 (one of the two files is wrong): "
+                       + ", ".join(f"{_item(r)} {r.outcome} (news to {r.news_to})"
+                                   for r in clash))
         d = g[g.kind == "date"]
         for r in d.itertuples():
             q90 = r.q90 if isinstance(r.q90, dt.date) else "after the horizon"
             # a day after the horizon is scored as "not by the horizon": its chance is that
             which = "P(after the horizon)" if "after the horizon" in str(r.outcome) \
+                else "P(not by then)" if str(r.outcome) == "not by the horizon" \
                 else "P(that day)"
             # its method, unless the heading said it for every p (exact inference may
             # answer an item's p and refuse its law over days)
@@ -125,8 +127,10 @@ def format_scorecard(card: Scorecard) -> str:
             out.append(f"{_item(r)}{by}: {r.outcome}; {which} {_chance(r)}, log "
                        f"{_num(r.log)}"
                        f" (uniform {_num(r.log_uniform)}); CRPS {_num(r.crps, 1)} days (uniform "
-                       f"{_num(r.crps_uniform, 1)}); 80% interval {r.q10} to {q90}: "
-                       + ("covered" if r.covered else "missed"))
+                       f"{_num(r.crps_uniform, 1)}); 80% interval "
+                       + (f"{r.q10} to {q90}" if isinstance(r.q10, dt.date) else
+                          "after the horizon, both ends")  # P(by the horizon) < 10%
+                       + ": " + ("covered" if r.covered else "missed"))
         out.append("")
     s = card.summary()
     out.append("Mean scores (lower is better; baselines: 0.5 and the base rate, the file's "

@@ -73,7 +73,14 @@ def _few_signed(res: Any) -> str | None:
     if not isinstance(n, int) or res.model.signing_index < 0:
         return None
     size = float(getattr(res, "ess", n))
-    k = float(res.marginals().p.get("signing", float("nan"))) * size
+    # the signed draws' own effective size: P(signing) times the run's is not it when
+    # the news weighs signed draws apart (a ratio of 1e-200 on the signing: "about 0",
+    # though 50,000 equal signed draws answer; review-fuzz16)
+    from pactsim.views.export import _ess
+
+    signed = _ess(res)[1]
+    k = signed if signed is not None else \
+        float(res.marginals().p.get("signing", float("nan"))) * size
     if not 0 < k < FEW_DATE_DRAWS:
         return None
     return (f"  (P(· | signed) rests on about {k:,.0f} signed draws of {n:,}"
