@@ -406,3 +406,28 @@ def test_extremizing_is_not_blamed_on_a_certain_analyst_and_warns_nothing() -> N
             warnings.simplefilter("error")  # a RuntimeWarning fails the test
             pooled = pactsim.pool([a, b], extremize=k)
         assert not any("one analyst is certain" in n for n in pooled.notes), pooled.notes
+
+
+def test_out_keeps_a_scenario_draft_that_lost_its_pactsim_line(
+        capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    """review-fuzz16 #7: -o replaced a draft scenario whose `pactsim:` line was missing
+    (the likeliest such file in practice); pactsim's own outputs have no top-level
+    as_of and horizon, so they are still replaced."""
+    from pathlib import Path
+
+    from helpers import call
+
+    root = Path(__file__).resolve().parents[2]
+    text = "".join(line for line in (root / "scenarios/analytic-dated.yaml").read_text()
+                   .splitlines(keepends=True) if not line.startswith("pactsim:"))
+    draft = tmp_path / "draft.txt"
+    draft.write_text(text)
+    code, _, err = call(capsys, "run", root / "scenarios/analytic-dated.yaml", "-n", "100",
+                        "-o", draft)
+    assert code == 2 and "looks like a scenario file" in err
+    assert draft.read_text() == text
+    out = tmp_path / "f.json"
+    for _ in range(2):  # an earlier output of its own is replaced
+        code, _, err = call(capsys, "run", root / "scenarios/analytic-dated.yaml", "-n", "100",
+                            "-o", out)
+        assert code == 0, err

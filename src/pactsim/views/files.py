@@ -232,6 +232,9 @@ def _read_as_own(real: str) -> str | None:
     for key, what in (("pactsim", "a scenario file"), ("resolutions", "a resolution file")):
         if key in top:
             return f"is {what} (it has a top-level '{key}' key)"
+    if "as_of" in top and "horizon" in top:  # a draft that lost its first line (review-fuzz16)
+        return ("looks like a scenario file (top-level 'as_of' and 'horizon' keys, though "
+                "no 'pactsim' one)")
     return None
 
 
