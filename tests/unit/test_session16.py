@@ -431,3 +431,20 @@ def test_out_keeps_a_scenario_draft_that_lost_its_pactsim_line(
         code, _, err = call(capsys, "run", root / "scenarios/analytic-dated.yaml", "-n", "100",
                             "-o", out)
         assert code == 0, err
+
+
+def test_a_probability_of_another_number_type_is_refused_naming_the_conversion() -> None:
+    """review-fuzz16 #8: numpy.float32 and Decimal were 'not a probability' with no word
+    on why 0.5 is not one."""
+    import decimal
+
+    import numpy as np
+
+    from pactsim.errors import ScenarioError
+
+    for value, kind in ((np.float32(0.5), "numpy.float32"), (decimal.Decimal("0.5"),
+                                                              "decimal.Decimal")):
+        data = {"pactsim": 1, "id": "x", "as_of": "2024-01-01", "horizon": "2024-12-31",
+                "events": {"a": {"p": value}}}
+        with pytest.raises(ScenarioError, match=rf"it is a {kind}: pass float\(x\)"):
+            pactsim.from_dict(data)

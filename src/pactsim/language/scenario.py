@@ -31,6 +31,7 @@ import functools
 import hashlib
 import itertools
 import math
+import numbers
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -228,10 +229,15 @@ class Between(_Model):
 def _not_a_p(v: object) -> str:
     # Built here, not as a template: pydantic templates cannot show repr() or braces.
     comma = isinstance(v, str) and re.fullmatch(r"\s*[01]?,\d+\s*", v) is not None
+    # a number of another type (numpy.float32, Decimal, from a frame or a calculator):
+    # said with its type and the conversion (review-fuzz16)
+    other = (not isinstance(v, bool | int | float | str) and isinstance(v, numbers.Number))
     return (f"= {_shown(v)} is not a probability (write a number in [0, 1], "
             "{beta: [a, b]} or {between: [lo, hi]})"
             + (f"; the decimal point is a dot: {v.strip().replace(',', '.')}"
-               if comma and isinstance(v, str) else ""))
+               if comma and isinstance(v, str) else "")
+            + (f"; it is a {type(v).__module__}.{type(v).__name__}: pass float(x)"
+               if other else ""))
 
 
 def _validate_pspec(v: object) -> float | Beta | Between:
