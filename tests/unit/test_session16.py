@@ -448,3 +448,21 @@ def test_a_probability_of_another_number_type_is_refused_naming_the_conversion()
                 "events": {"a": {"p": value}}}
         with pytest.raises(ScenarioError, match=rf"it is a {kind}: pass float\(x\)"):
             pactsim.from_dict(data)
+
+
+def test_a_driver_drawn_past_the_float_range_in_a_hazard_warns_nothing() -> None:
+    """review-fuzz16 #6: a uniform driver over ±1e308 in a hazard ratio leaked numpy's
+    'overflow encountered in multiply' (a note on the command line, naming nothing). The
+    log ratio is then infinite or huge: the answer within 4 standard errors of exact
+    inference, with no warning."""
+    import warnings
+
+    sc = pactsim.loads("pactsim: 2\nid: hr\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                       "drivers:\n  u: {dist: uniform, low: -1.0e308, high: 1.0e308}\n"
+                       "events:\n  z: {by: {2025-06-30: 0.3}, hazard_ratio: {u: 1.0e300}}\n"
+                       "questions:\n  early: z.date <= 2025-03-01\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = pactsim.simulate(sc, n=20_000, seed=1).prob("early")
+    want = pactsim.exact(sc).prob("early").value
+    assert abs(est.value - want) <= 4 * max(est.stderr, 1e-4), (est, want)

@@ -194,8 +194,12 @@ def hazard_log(hz: Hazard, bits: NDArray[np.bool_], drivers: NDArray[np.float64]
     acc = np.zeros(n)
     for v, lf in zip(hz.parents, hz.logf, strict=True):
         acc += lf * bits[v]
-    for d, lf in zip(hz.drivers, hz.driver_logf, strict=True):
-        acc += lf * drivers[d]
+    # a driver drawn past 1e306 times a log factor overflows to an infinite log ratio:
+    # the node then happens at once or never, as exact inference says too (check flags
+    # such factors; review-fuzz16 saw numpy's bare "overflow" become a note)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for d, lf in zip(hz.drivers, hz.driver_logf, strict=True):
+            acc += lf * drivers[d]
     return acc
 
 
