@@ -119,8 +119,9 @@ def test_a_yaml_number_of_more_than_4300_digits_is_named_so() -> None:
     with pytest.raises(ScenarioError) as err:
         pactsim.loads(text + "0" * 5000 + "}\n", name="big.yaml")
     assert str(err.value) == (
-        "big.yaml:6:10: events.a.p: invalid value '1" + "0" * 39 + "' (a number of more than "
-        "4,300 digits; write a smaller number, or quote it to keep it as text)")
+        "big.yaml:6:10: events.a.p: invalid value '1" + "0" * 35 + "'... (5,001 characters) "
+        "(a number of more than 4,300 digits; write a smaller number, or quote it to keep it "
+        "as text)")
 
 
 # -- 12. spread's outer draws are bounded -----------------------------------------------------

@@ -308,7 +308,10 @@ class _Converter:
             why = str(exc).splitlines()[0]
             if "integer string conversion" in why:  # Python's limit, and its advice for code
                 why = "a number of more than 4,300 digits"
-            message = (f"invalid {'date' if date else 'value'} {node.value[:40]!r} ("
+            text = str(node.value)  # a long one cut, and said to be (review-fuzz16)
+            shown = repr(text) if len(text) <= 40 else \
+                f"{text[:36]!r}... ({len(text):,} characters)"
+            message = (f"invalid {'date' if date else 'value'} {shown} ("
                        f"{why}; {fix}, or quote it to keep it as text)")
             self.failed[id(node)] = message
             self.problem(message, path, node.start_mark, str(node.value))
