@@ -285,6 +285,7 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
                                     method=method, extremize=extremize) for i in shared}
     how = dict.fromkeys(shared, "item")
     in_table = set(keys)
+    routine: list[tuple[str, Sequence[str]]] = []
     for node, levels in scs[0].outcomes.items():
         rows = {x: outcome_name(node, x) for x in levels if x != ABSENT}
         mine = [shown[r] for r in rows.values() if r in in_table]
@@ -322,9 +323,15 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
         elif np.isnan(q).any():
             notes.append(f"{what}; undefined (NaN): no level is possible in every analyst's "
                          "file at once.")
-        else:
-            notes.append(f"{what} (they sum to P({node})"
-                         + (" = 1 - P(absent))." if ABSENT in levels else " = 1)."))
+        else:  # the usual case: one note for all of them (review-fuzz16: four lines on
+            # every pool of the flagship hid the notes that matter)
+            routine.append((node, levels))
+    if routine:
+        absent = any(ABSENT in lv for _, lv in routine)
+        notes.append(", ".join(f"{node} (over {', '.join(lv)})" for node, lv in routine)
+                     + ": each pooled as one distribution over its levels (they sum to "
+                     + ("P(node), = 1 - P(absent) where it can be absent)." if absent else
+                        "1)."))
     if method == "geometric":
         notes += _certainty_notes(table, names, np.asarray(w), pooled, how)
     table.insert(0, "pooled", [pooled[i] for i in shared])
