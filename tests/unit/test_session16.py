@@ -466,3 +466,28 @@ def test_a_driver_drawn_past_the_float_range_in_a_hazard_warns_nothing() -> None
         est = pactsim.simulate(sc, n=20_000, seed=1).prob("early")
     want = pactsim.exact(sc).prob("early").value
     assert abs(est.value - want) <= 4 * max(est.stderr, 1e-4), (est, want)
+
+
+def test_results_export_themselves_as_the_command_line_writes_them(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """review-python16 F10: Results had no to_json/to_csv (Diff, Sensitivity, Scorecard
+    and PooledForecast have); the route was a function of pactsim.views.export. Each
+    equals what `pactsim run` writes for the same file, seed and method."""
+    import json
+    from pathlib import Path
+
+    from helpers import call
+
+    root = Path(__file__).resolve().parents[2]
+    path = root / "scenarios/analytic-gates.yaml"
+    sc = pactsim.load(path)
+    res = pactsim.simulate(sc, n=2_000, seed=5)
+    code, out, _ = call(capsys, "run", path, "-n", "2000", "--seed", "5", "--json")
+    mine, theirs = json.loads(res.to_json()), json.loads(out)
+    for doc in (mine, theirs):
+        doc["run"].pop("seconds", None)
+    assert code == 0 and mine["questions"] == theirs["questions"] and mine.keys() == theirs.keys()
+    code, out, _ = call(capsys, "run", path, "-n", "2000", "--seed", "5", "--csv")
+    assert code == 0 and res.to_csv().splitlines()[:20] == out.splitlines()[:20]
+    code, out, _ = call(capsys, "run", path, "--method", "exact", "--json")
+    assert json.loads(pactsim.exact(sc).to_json())["questions"] == json.loads(out)["questions"]

@@ -456,6 +456,18 @@ class ExactResults:
 
         return results_html(self)
 
+    def to_json(self) -> str:
+        """The forecast as ``pactsim run --method exact --format json`` writes it."""
+        from pactsim.views.export import results_to_json
+
+        return results_to_json(self)  # type: ignore[arg-type]
+
+    def to_csv(self) -> str:
+        """The forecast as ``pactsim run --method exact --format csv`` writes it."""
+        from pactsim.views.export import csv_text, results_to_table
+
+        return csv_text(results_to_table(self))  # type: ignore[arg-type]
+
     def __repr__(self) -> str:
         m = self.model
         return (f"<ExactResults {m.scenario_id!r}: {m.n_binary} binary nodes, "

@@ -168,6 +168,21 @@ class Results:
 
         return results_html(self)
 
+    def to_json(self) -> str:
+        """The forecast as ``pactsim run --format json`` writes it (its JSON Schema:
+        ``pactsim schema --forecast``), as :class:`~pactsim.Diff` and the other results
+        export themselves."""
+        from pactsim.views.export import results_to_json
+
+        return results_to_json(self)
+
+    def to_csv(self) -> str:
+        """The forecast as ``pactsim run --format csv`` writes it: one number a row
+        (:func:`pactsim.views.export.results_to_table` gives the frame)."""
+        from pactsim.views.export import csv_text, results_to_table
+
+        return csv_text(results_to_table(self))
+
     @property
     def plot(self) -> PlotAccessor:
         """Plots of this forecast: ``.signing()``, ``.pillars()``, ``.bundles()``,
