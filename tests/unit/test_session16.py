@@ -491,3 +491,36 @@ def test_results_export_themselves_as_the_command_line_writes_them(
     assert code == 0 and res.to_csv().splitlines()[:20] == out.splitlines()[:20]
     code, out, _ = call(capsys, "run", path, "--method", "exact", "--json")
     assert json.loads(pactsim.exact(sc).to_json())["questions"] == json.loads(out)["questions"]
+
+
+def test_hazard_ratios_on_drivers_that_make_no_number_are_refused_by_name(
+        capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    """review-session16: two drivers over ±1e308 with hazard ratios of 1e300 give
+    inf - inf: Monte Carlo crashed (IndexError) and exact inference answered nan. Both
+    refuse it, naming the node; the command line exits 2."""
+    from helpers import call
+
+    from pactsim.errors import PactsimError
+
+    text = ("pactsim: 2\nid: hr\nas_of: 2025-01-01\nhorizon: 2025-12-31\ndrivers:\n"
+            "  u: {dist: uniform, low: -1.0e308, high: 1.0e308}\n"
+            "  v: {dist: uniform, low: -1.0e308, high: 1.0e308}\n"
+            "events:\n  z: {by: {2025-06-30: 0.3}, hazard_ratio: {u: 1.0e300, v: 1.0e300}}\n"
+            "questions:\n  early: z.date <= 2025-03-01\n")
+    sc = pactsim.loads(text)
+    with pytest.raises(PactsimError, match=r"hazard ratios of 'z' on its drivers leave"):
+        pactsim.simulate(sc, n=2_000, seed=1)
+    with pytest.raises(PactsimError, match=r"hazard ratios of 'z' on its drivers leave"):
+        pactsim.exact(sc).prob("early")
+    (tmp_path / "hr.yaml").write_text(text)
+    code, _, err = call(capsys, "run", tmp_path / "hr.yaml", "-n", "1000")
+    assert code == 2 and "'z'" in err and "Traceback" not in err
+    import decimal
+
+    with pytest.raises(PactsimError) as caught:  # complex: float() would refuse it too
+        pactsim.from_dict({"pactsim": 1, "id": "x", "as_of": "2024-01-01",
+                           "horizon": "2024-12-31", "events": {"a": {"p": 1j}}})
+    assert "pass float(x)" not in str(caught.value)
+    with pytest.raises(PactsimError, match=r"decimal\.Decimal: pass float"):
+        pactsim.from_dict({"pactsim": 1, "id": "x", "as_of": "2024-01-01",
+                           "horizon": "2024-12-31", "events": {"a": {"p": decimal.Decimal(1)}}})

@@ -37,6 +37,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
+from pactsim.errors import PactsimError
+
 __all__ = ["NAT", "ConditionPlan", "CurvePlan", "DelayPlan", "MilestonePlan", "hazard_log",
            "sample_curve", "sample_milestone"]
 
@@ -187,7 +189,7 @@ def needs_by_slot(timing: Mapping[int, CurvePlan | MilestonePlan]) -> dict[int, 
 
 
 def hazard_log(hz: Hazard, bits: NDArray[np.bool_], drivers: NDArray[np.float64],
-               n: int) -> NDArray[np.float64] | None:
+               n: int, name: str = "a dated node") -> NDArray[np.float64] | None:
     """``(n,)`` log hazard ratio of each draw, or ``None`` when there is none."""
     if not hz:
         return None
@@ -196,11 +198,23 @@ def hazard_log(hz: Hazard, bits: NDArray[np.bool_], drivers: NDArray[np.float64]
         acc += lf * bits[v]
     # a driver drawn past 1e306 times a log factor overflows to an infinite log ratio:
     # the node then happens at once or never, as exact inference says too (check flags
-    # such factors; review-fuzz16 saw numpy's bare "overflow" become a note)
+    # such factors; review-fuzz16 saw numpy's bare "overflow" become a note); two of
+    # them in opposite directions make no number at all (inf - inf), refused by name
     with np.errstate(over="ignore", invalid="ignore"):
         for d, lf in zip(hz.drivers, hz.driver_logf, strict=True):
             acc += lf * drivers[d]
+    if hz.drivers and np.isnan(acc).any():
+        raise hazard_overflow(name)
     return acc
+
+
+def hazard_overflow(name: str) -> PactsimError:
+    """The refusal of hazard ratios on drivers whose product leaves the float range."""
+    return PactsimError(
+        f"the hazard ratios of '{name}' on its drivers leave the floating-point range: a "
+        "factor far from 1 times a driver drawn far from 0 is infinite, and two such in "
+        "opposite directions are no number at all; write factors nearer 1 or drivers of a "
+        "narrower range (pactsim check flags such factors)")
 
 
 def _transform(u: NDArray[np.float64], logh: NDArray[np.float64] | None) -> NDArray[np.float64]:
@@ -465,7 +479,7 @@ def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.boo
     n = day.shape[0]
     tab = plan.tables
     u = _uniform32(rng, n)
-    logh = hazard_log(plan.hazard, bits, drivers, n) if tab.per_draw else None
+    logh = hazard_log(plan.hazard, bits, drivers, n, plan.name) if tab.per_draw else None
     searched = logh is not None or tab.steps is None  # rows as an index array
     rows = _row_index(tab.parents, bits) if tab.parents and searched else None
     out = bits[plan.index]
@@ -579,7 +593,7 @@ def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArra
         u = _uniform32(rng, n)
         rows = _row_index(tab.parents, bits) if tab.parents else None
         if tab.per_draw:
-            logh = hazard_log(plan.hazard, bits, drivers, n)
+            logh = hazard_log(plan.hazard, bits, drivers, n, plan.name)
             assert logh is not None
             offset = tab.steps(_transform(_unit(u), logh), rows)
         else:
@@ -615,7 +629,7 @@ def _milestone_fast(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray
         u = _uniform32(rng, n)
         k: NDArray[Any]
         if tab.per_draw:
-            logh = hazard_log(plan.hazard, bits, drivers, n)
+            logh = hazard_log(plan.hazard, bits, drivers, n, plan.name)
             assert logh is not None
             k = tab.steps(_transform(_unit(u), logh),
                           _row_index(tab.parents, bits) if tab.parents else None)

@@ -709,7 +709,8 @@ class Dated:
         vals = np.arange(2, dtype=np.float64) if v < nb else self.net.rules[v - nb][0]
         return np.asarray(vals, dtype=np.float64).reshape(shape)
 
-    def _logh(self, hz: Any, vars_: Sequence[int]) -> FloatArray | None:
+    def _logh(self, hz: Any, vars_: Sequence[int], name: str = "a dated node"
+              ) -> FloatArray | None:
         if not hz:
             return None
         nb = self.model.n_binary
@@ -719,6 +720,10 @@ class Dated:
         for d, lf in zip(hz.drivers, hz.driver_logf, strict=True):
             with np.errstate(over="ignore", invalid="ignore"):
                 acc = acc + float(lf) * self._grid(vars_, nb + d)
+        if hz.drivers and np.isnan(acc).any():  # inf - inf: as Monte Carlo refuses it
+            from pactsim.inference.dated import hazard_overflow
+
+            raise hazard_overflow(name)
         return np.asarray(acc, dtype=np.float64)
 
     @staticmethod
@@ -763,7 +768,7 @@ class Dated:
             row = row + (self._grid(ctx, g).astype(np.int64) << j)
         row = np.broadcast_to(row, shape) if ctx else row.reshape(())
         F = rows[row]
-        G = self._power(F, self._logh(plan.hazard, ctx))
+        G = self._power(F, self._logh(plan.hazard, ctx, plan.name))
         G = np.ascontiguousarray(np.broadcast_to(G, (*shape, self.S)))
         out = Factor((*ctx, TAX), G)
         self._curve[plan.index] = out
@@ -805,7 +810,8 @@ class Dated:
         self._within((*ctx, TAX), f"of the delay of '{plan.name}'", [f"{plan.name}.date"])
         k = np.arange(self.S, dtype=np.float64)
         F = np.clip(plan.delay.cdf(k), 0.0, 1.0)
-        G = self._power(F.reshape([1] * len(ctx) + [self.S]), self._logh(plan.hazard, ctx))
+        G = self._power(F.reshape([1] * len(ctx) + [self.S]),
+                        self._logh(plan.hazard, ctx, plan.name))
         G = np.broadcast_to(G, (*[self.card(v) for v in ctx], self.S))
         g = np.diff(G, axis=-1, prepend=0.0)
         return Factor((*ctx, TAX), np.ascontiguousarray(g))

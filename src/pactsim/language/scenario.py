@@ -231,7 +231,9 @@ def _not_a_p(v: object) -> str:
     comma = isinstance(v, str) and re.fullmatch(r"\s*[01]?,\d+\s*", v) is not None
     # a number of another type (numpy.float32, Decimal, from a frame or a calculator):
     # said with its type and the conversion (review-fuzz16)
-    other = (not isinstance(v, bool | int | float | str) and isinstance(v, numbers.Number))
+    other = not isinstance(v, bool | int | float | str) and (
+        isinstance(v, numbers.Real)  # numpy floats; not complex numbers, float() refuses
+        or (isinstance(v, numbers.Number) and not isinstance(v, numbers.Complex)))  # Decimal
     return (f"= {_shown(v)} is not a probability (write a number in [0, 1], "
             "{beta: [a, b]} or {between: [lo, hi]})"
             + (f"; the decimal point is a dot: {v.strip().replace(',', '.')}"
