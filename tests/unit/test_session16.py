@@ -499,7 +499,6 @@ def test_hazard_ratios_on_drivers_that_make_no_number_are_refused_by_name(
     inf - inf: Monte Carlo crashed (IndexError) and exact inference answered nan. Both
     refuse it, naming the node; the command line exits 2."""
     from helpers import call
-
     from pactsim.errors import PactsimError
 
     text = ("pactsim: 2\nid: hr\nas_of: 2025-01-01\nhorizon: 2025-12-31\ndrivers:\n"
