@@ -74,3 +74,13 @@ def test_a_small_estimate_shows_significant_digits_not_zeros() -> None:
     assert repr(est) == f"Estimate(0.0000 ± 0.0000, 95% CI [0.0000, {hi:.2g}], n=100,000)"
     assert str(Estimate.from_counts(14, 100_000)).startswith("0.00014 ± 3.7e-05 (95% CI ")
     assert repr(Estimate.from_counts(30, 100)).startswith("Estimate(0.3000 ± 0.0458, ")
+
+
+def test_an_estimate_near_1_shows_its_distance_to_1() -> None:
+    """review-session16: 100,000 of 100,000 printed CI [1.0000, 1.0000], though Wilson's
+    lower end is 1 - 3.8e-05."""
+    est = Estimate.from_counts(100_000, 100_000)
+    lo = 1 - 1.959964**2 / (100_000 + 1.959964**2)
+    assert est.lo == pytest.approx(lo, rel=1e-9)
+    assert repr(est) == f"Estimate(1.0000 ± 0.0000, 95% CI [{lo:.6f}, 1.0000], n=100,000)"
+    assert f"{lo:.6f}" == "0.999962"

@@ -266,7 +266,8 @@ def test_the_cli_prints_the_notes(files: list[str], capsys: pytest.CaptureFixtur
     note = next(ln for ln in out.splitlines() if "each pooled as one distribution" in ln)
     assert note.startswith("Note: transport (over absent, generic, named), form (over "
                            "bilateral, trilateral, ")
-    assert note.endswith("(they sum to P(node), = 1 - P(absent) where it can be absent).")
+    assert note.endswith("(each node's levels sum to P(node); 1 - P(absent) for one that can "
+                         "be absent).")
     row = next(ln.split() for ln in out.splitlines() if ln.startswith("transport == named"))
     want = _by_hand_absent([x.t for x in ANALYSTS.values()], (1, 1, 1), "geometric", 2.0)
     assert row[3] == f"{want[2]:.3f}"  # "transport", "==", "named", pooled

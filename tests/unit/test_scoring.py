@@ -207,6 +207,11 @@ def test_monte_carlo_log_scores_take_half_a_draw_so_a_day_no_draw_reached_is_fin
         assert it.loc["rain", "log"] == pytest.approx(-math.log(0.5 / (m + 1)))
         assert math.isfinite(card.summary().loc["all"].date_log)
     assert k == 0  # the second day: no draw on it (the case that was inf)
+    from pactsim.views.scoring import format_scorecard
+
+    text = format_scorecard(card)  # said where the scores are printed (review-session16)
+    assert "P(that day) 0 (no draw on it; its log score counts half a draw)" in text
+    assert "a Monte Carlo item's log score takes (k + 1/2)/(m + 1)" in text
     exact_card = score(sc, loads_resolutions(RESOLUTIONS), method="exact")
     assert exact_card.items.set_index("item").loc["rain", "log"] == math.inf  # the model's
 

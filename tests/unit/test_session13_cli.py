@@ -318,8 +318,10 @@ def test_a_refusal_says_what_raising_max_table_costs_and_the_command_line_drops_
     assert str(big).endswith("or raise max_table (to 400,000,000 or more: 3.0 GiB for that "
                              "table alone, and the time grows with it)")
     assert str(too_wide(20_000, ["a"], 1_000, "of question 'q'")).endswith("raise max_table")
-    assert "(to 100,000,000 or more: 763 MiB" in str(too_wide_in_all(400_000_000, "tables",
-                                                                     10_000_000, 9))
+    assert "(to 100,000,000 or more: 3.0 GiB for the tables in all" in str(
+        too_wide_in_all(400_000_000, "tables", 10_000_000, 9))
+    # rounded up: 4 x 100,000,000 would still be refused for 400,000,001 entries
+    assert "(to 100,000,001 or more" in str(too_wide_in_all(400_000_001, "t", 10_000_000, 9))
     for err in (big, too_wide_in_all(400_000_000, "tables", 10_000_000, 9)):
         said = _cli_words(f"x.yaml:3:3: questions.q: {err} [exact-skipped]")
         assert "max_table" not in said and "GiB" not in said and "MiB" not in said, said

@@ -77,6 +77,8 @@ def test_plot_takes_one_node_name_and_refuses_swapped_arguments(
             flagship_res.plot.outcomes(ax)  # type: ignore[arg-type]
         with pytest.raises(ArgumentTypeError, match="list of node names"):
             flagship_res.plot.timeline(nodes=[1, 2])  # type: ignore[list-item]
+        with pytest.raises(ArgumentTypeError, match=r"not a Figure; a figure's axes are"):
+            flagship_res.plot.timeline(fig)  # type: ignore[arg-type]
         with pytest.raises(ArgumentError, match="did you mean 'pillar'"):
             flagship_res.plot.bundles(level="pillars")  # type: ignore[arg-type]
         with pytest.raises(ArgumentError, match="two kinds of text"):
@@ -254,6 +256,10 @@ def test_diff_prints_a_mean_change_to_the_decimals_of_its_values() -> None:
     assert _change(row) == "+8.0 ± 0.14"
     row["a"], row["b"], row["change"] = 0.51234, 0.52987, 0.01753
     assert _change(row) == "+0.0175 ± 0.14"
+    row["a"], row["b"], row["change"], row["stderr"] = 222.11, 222.10, -0.01, 0.0
+    assert _change(row) == "+0.0"  # review-session16: not "-0.0"
+    row["a"], row["b"], row["change"] = 1.2e-05, 3.4e-05, 2.2e-05
+    assert _change(row) == "+2.2e-05"  # not "+0"
 
 
 def test_the_timeline_says_how_far_its_dates_may_be_and_exact_dates_lie_within() -> None:
@@ -523,3 +529,20 @@ def test_hazard_ratios_on_drivers_that_make_no_number_are_refused_by_name(
     with pytest.raises(PactsimError, match=r"decimal\.Decimal: pass float"):
         pactsim.from_dict({"pactsim": 1, "id": "x", "as_of": "2024-01-01",
                            "horizon": "2024-12-31", "events": {"a": {"p": decimal.Decimal(1)}}})
+
+
+def test_the_timeline_note_says_when_a_band_is_open_and_nothing_without_dates() -> None:
+    """review-session16: the note left out dates whose 95% band is open (too few draws)
+    and claimed a bound for them; with no date printed it said '±0 days'."""
+    from pactsim.views.text import format_results
+
+    def heading(text: str) -> str:
+        return next(line for line in format_results(pactsim.simulate(
+            pactsim.loads(text), n=4_000, seed=2)).splitlines() if line.startswith("Timeline"))
+
+    base = "pactsim: 2\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+    rare = heading(base + "signing: {by: {2025-12-31: 0.9}}\nevents:\n"
+                   "  z: {by: {2025-12-31: 0.001}}\n")
+    assert rare.endswith("at 95%; some rest on too few draws to bound)"), rare
+    never = heading(base + "events:\n  z: {by: {2025-12-31: 0.00001}}\n")
+    assert never == "Timeline: chance by the horizon, and the date if it happens by then"

@@ -329,9 +329,9 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     if routine:
         absent = any(ABSENT in lv for _, lv in routine)
         notes.append(", ".join(f"{node} (over {', '.join(lv)})" for node, lv in routine)
-                     + ": each pooled as one distribution over its levels (they sum to "
-                     + ("P(node), = 1 - P(absent) where it can be absent)." if absent else
-                        "1)."))
+                     + ": each pooled as one distribution over its levels (each node's "
+                     + ("levels sum to P(node); 1 - P(absent) for one that can be absent)."
+                        if absent else "levels sum to 1)."))
     if method == "geometric":
         notes += _certainty_notes(table, names, np.asarray(w), pooled, how)
     table.insert(0, "pooled", [pooled[i] for i in shared])

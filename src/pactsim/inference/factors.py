@@ -1056,12 +1056,14 @@ def too_wide(entries: int, variables: Sequence[str], max_table: int,
         width=len(variables))
 
 
-def _cost(entries: int) -> str:
-    """What raising ``max_table`` to ``entries`` costs, said after the advice to."""
-    size = entries * 8
+def _cost(entries: int, in_all: int | None = None) -> str:
+    """What raising ``max_table`` to ``entries`` costs, said after the advice to; with
+    ``in_all``, the entries of every table together (the limit on all of them)."""
+    size = (entries if in_all is None else in_all) * 8
     shown = (f"{size / 2**30:.1f} GiB" if size >= 2**30 else f"{size / 2**20:.0f} MiB"
              if size >= 2**20 else "")
-    return (f" (to {entries:,} or more: {shown} for that table alone, and the time grows "
+    what = "that table alone" if in_all is None else "the tables in all"
+    return (f" (to {entries:,} or more: {shown} for {what}, and the time grows "
             "with it)") if shown else ""
 
 
@@ -1079,7 +1081,7 @@ def too_wide_in_all(entries: int, what: str, max_table: int, width: int) -> Mode
         f"{TOTAL_TABLES} × max_table = {TOTAL_TABLES * max_table:,} (each within max_table, "
         "but many: conditions comparing two dates hold a state per pair of days); use "
         "pactsim.simulate for this model, simplify it, or raise max_table"
-        f"{_cost(entries // TOTAL_TABLES)}", width=width)
+        f"{_cost(-(-entries // TOTAL_TABLES), entries)}", width=width)
 
 
 def same_plan(a: BinaryPlan, b: BinaryPlan) -> bool:

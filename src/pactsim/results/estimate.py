@@ -273,5 +273,10 @@ class Estimate:
 
 def _four(x: float) -> str:
     """Four decimals, or two significant digits where those would show a nonzero
-    number as 0.0000 (an upper bound of 3.8e-05 is not 0)."""
-    return f"{x:.2g}" if 0 < abs(x) < 1e-3 else f"{x:.4f}"
+    number as 0.0000 (an upper bound of 3.8e-05 is not 0), or a number short of 1 as
+    1.0000 (a lower bound of 0.99996 is not 1)."""
+    if 0 < abs(x) < 1e-3:
+        return f"{x:.2g}"
+    if 0 < 1 - x < 1e-3:  # two significant digits of the distance to 1
+        return f"{x:.{1 - math.floor(math.log10(1 - x))}f}"
+    return f"{x:.4f}"

@@ -71,9 +71,14 @@ def _change(row: Any) -> str:
             return "—"
         # to the decimals A and B are shown with ("+8.0" beside 222.1 and 230.1, not
         # "+7.992"; review-report16)
-        places = max((len(t.split(".")[1]) if "." in t and "e" not in t else 0)
-                     for t in (_number(row.a), _number(row.b)))
-        text = f"{row.change:+.{places}f}"
+        shown = (_number(row.a), _number(row.b))
+        if any("e" in t for t in shown):  # values in scientific notation: the change too
+            text = _number(row.change, None, "+")
+        else:
+            places = max((len(t.split(".")[1]) if "." in t else 0) for t in shown)
+            text = f"{row.change:+.{places}f}"
+            if float(text) == 0:  # no "-0.0"
+                text = f"{0.0:+.{places}f}"
         if not is_missing(row.stderr) and row.stderr > 0:
             text += f" ± {row.stderr:.2g}"
         return text

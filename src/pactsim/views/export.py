@@ -103,9 +103,11 @@ CSV (:func:`results_to_table`) is one long table, one number per row, that
     empty, every ``stderr`` is 0 and ``lo`` = ``hi`` = ``value``); an addition to
     the format.
 ``as_of``, ``horizon``, ``news_to``
-    The dates of the forecast, the same on every row, as in the JSON (``news_to``
-    empty without dated news); an addition to the format, the last columns, so a CSV
-    alone says what date its numbers are for.
+    The dates of the forecast, the same on every row, as in the JSON: ``as_of`` the
+    priors' date (the file's), ``news_to`` the latest date of the file's news, which
+    is the date the forecast is for when there is news (empty without dated news); an
+    addition to the format, the last columns, so a CSV alone says what date its
+    numbers are for.
 
 Exact results (:func:`pactsim.exact`, ``pactsim run --method exact``) export
 the same sections: ``run.method`` is ``"exact"``, ``n``, ``seed`` and ``ess``

@@ -76,9 +76,15 @@ _EDIT_WIDTH = 46
 def _check_ax(ax: object) -> None:
     """Refuse an ``ax`` that is not a matplotlib Axes (a list of names passed where the
     axes go, as ``res.plot.timeline(["in_force"])``), naming the keyword meant."""
-    if ax is not None and not callable(getattr(ax, "get_figure", None)):
-        raise ArgumentTypeError(f"ax must be a matplotlib Axes, not a {type(ax).__name__}; "
-                                "node names go in nodes=[...]")
+    if ax is None:
+        return
+    from matplotlib.axes import Axes as _Axes
+
+    if not isinstance(ax, _Axes):  # a Figure has get_figure too (review-session16)
+        hint = ("; a figure's axes are fig.gca() or fig.add_subplot()"
+                if hasattr(ax, "add_subplot") else "; node names go in nodes=[...]")
+        raise ArgumentTypeError(f"ax must be a matplotlib Axes, not a {type(ax).__name__}"
+                                + hint)
 
 
 def _node_names(nodes: object) -> list[str] | None:

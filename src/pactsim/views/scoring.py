@@ -133,8 +133,11 @@ def format_scorecard(card: Scorecard) -> str:
                        + ": " + ("covered" if r.covered else "missed"))
         out.append("")
     s = card.summary()
+    mc = "" if card.items.empty or not (card.items.method == "montecarlo").any() else \
+        ("; a Monte Carlo item's log score takes (k + 1/2)/(m + 1), k of its m draws, so "
+         "an outcome no draw reached is finite")
     out.append("Mean scores (lower is better; baselines: 0.5 and the base rate, the file's "
-               "base_rate or else the share true among the items scored, in sample)")
+               f"base_rate or else the share true among the items scored, in sample{mc})")
     out.append(_table(
         ["forecast", "items", "Brier", "0.5", "base", "log", "0.5", "base", "dates", "date log",
          "uniform", "CRPS d", "uniform", "80% cov"],

@@ -294,12 +294,23 @@ def _date_band_note(res: Results, nodes: list[str]) -> str:
     (review-report16: the dates were printed with no uncertainty); ``""`` otherwise."""
     if not isinstance(getattr(res, "n", None), int):
         return ""
-    widest = 0
+    import pandas as pd
+
+    widest, shown, open_ = 0, False, False
     for node in nodes:
         q = res.date_quantiles(node, band=True)
-        for _, r in q.dropna().iterrows():
+        for _, r in q.iterrows():
+            if pd.isna(r.date):
+                continue  # not printed ("—")
+            shown = True
+            if pd.isna(r.lo) or pd.isna(r.hi):  # too few draws to bound it on one side
+                open_ = True
+                continue
             widest = max(widest, (r.date - r.lo).days, (r.hi - r.date).days)
-    return f" (each date ±{widest} day{'' if widest == 1 else 's'} at 95%)"
+    if not shown:
+        return ""
+    text = f"each date ±{widest} day{'' if widest == 1 else 's'} at 95%"
+    return f" ({text}; some rest on too few draws to bound)" if open_ else f" ({text})"
 
 
 #: Key dates per block of the "on or before" table (each column is 12 characters).
