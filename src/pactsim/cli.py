@@ -1586,7 +1586,7 @@ def _exact_hint(err: BaseException, args: argparse.Namespace) -> str:
 
     if isinstance(err, ExactUnsupportedError | ModelTooWideError) and \
             getattr(args, "method", None) == "exact":
-        if getattr(args, "func", None) is _cmd_run:
+        if getattr(args, "func", None) in (_cmd_run, _cmd_report):  # mc by default
             return (" (here: --method auto answers by Monte Carlo what exact inference "
                     "refuses; --method mc, the default, always does)")
         return (" (here: --method auto, the default, answers by Monte Carlo what exact "

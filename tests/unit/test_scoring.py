@@ -186,8 +186,8 @@ def test_an_item_given_a_date_past_a_versions_horizon_is_void_in_that_version() 
 
 def test_monte_carlo_log_scores_take_half_a_draw_so_a_day_no_draw_reached_is_finite() -> None:
     """review-numbers16 F1: a Monte Carlo date item on a day no draw reached scored
-    inf. Monte Carlo log scores now take (k + 1/2) / (m + 1), k of m draws: checked
-    against that formula with k counted from the run's own draws, a day with none
+    inf. Such an outcome now counts half a draw, 0.5 / (m + 1) of m draws, and any other
+    keeps k / m: checked with k counted from the run's own draws, a day with none
     (F(k) = 0.05 k: day 1 has a 5% chance; a seed of 10 draws with none on it) and rain
     (p = 1 from every draw, outcome false) that would be inf too."""
     sc = pactsim.loads(SCENARIO.format(as_of="2024-01-01", rain=1.0))
@@ -202,7 +202,8 @@ def test_monte_carlo_log_scores_take_half_a_draw_so_a_day_no_draw_reached_is_fin
         draws = pactsim.simulate(sc, n=m, seed=seed, keep_draws=True)
         k = round(float(draws.prob(f"signing.date == {day}").value) * m)
         assert it.loc["signing.date", "p_day"] == pytest.approx(k / m)
-        assert it.loc["signing.date", "log"] == pytest.approx(-math.log((k + 0.5) / (m + 1)))
+        want = k / m if k else 0.5 / (m + 1)  # half a draw only where none reached it
+        assert it.loc["signing.date", "log"] == pytest.approx(-math.log(want))
         assert it.loc["rain", "p"] == 1.0
         assert it.loc["rain", "log"] == pytest.approx(-math.log(0.5 / (m + 1)))
         assert math.isfinite(card.summary().loc["all"].date_log)
@@ -211,7 +212,7 @@ def test_monte_carlo_log_scores_take_half_a_draw_so_a_day_no_draw_reached_is_fin
 
     text = format_scorecard(card)  # said where the scores are printed (review-session16)
     assert "P(that day) 0 (no draw on it; its log score counts half a draw)" in text
-    assert "a Monte Carlo item's log score takes (k + 1/2)/(m + 1)" in text
+    assert "no draw reached counts half a draw in its log score, 0.5/(m + 1)" in text
     exact_card = score(sc, loads_resolutions(RESOLUTIONS), method="exact")
     assert exact_card.items.set_index("item").loc["rain", "log"] == math.inf  # the model's
 

@@ -3,6 +3,7 @@ fails on the code before its fix."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -219,6 +220,7 @@ def test_report_method_exact_auto_and_a_news_file_at_few_draws(
     assert "<dt>method</dt><dd>Monte Carlo" in page.read_text()
     code, _, err = call(capsys, "report", path, "--method", "exact", "-o", tmp_path / "x.html")
     assert code == 2 and "both" in err and not (tmp_path / "x.html").exists()
+    assert "--method mc, the default, always does" in err  # report's default (fuzz16b #6)
     code, _, err = call(capsys, "report", path, "--method", "exact", "-n", "10")
     assert code == 2 and "-n is for Monte Carlo" in err
 
@@ -546,3 +548,62 @@ def test_the_timeline_note_says_when_a_band_is_open_and_nothing_without_dates() 
     assert rare.endswith("at 95%; some rest on too few draws to bound)"), rare
     never = heading(base + "events:\n  z: {by: {2025-12-31: 0.00001}}\n")
     assert never == "Timeline: chance by the horizon, and the date if it happens by then"
+
+
+def test_monte_carlo_log_scores_under_tiny_soft_news_match_exact() -> None:
+    """review-fuzz16b #1: the half-draw rule was applied to weighted estimates that draws
+    did reach (2.3e-200 from a ratio of 1e-200), scoring 9.4 where exact scores 460. Half
+    a draw is for an outcome no draw reached; otherwise the estimate's own -ln p."""
+    from pactsim.analysis.scoring import score
+    from pactsim.language.resolutions import loads_resolutions
+
+    sc = pactsim.loads(SOFT_TINY)
+    res = loads_resolutions("resolutions: 1\nscenario: soft-tiny\nsources: {k: x}\n"
+                            "outcomes:\n  signing: {outcome: 2025-07-04, resolved: "
+                            "2025-07-04, source: k}\n", scenario=sc)
+    mc = score(sc, res, method="montecarlo", n=20_000, seed=1).items.set_index("item")
+    ex = score(sc, res, method="exact").items.set_index("item")
+    assert ex.loc["signing", "log"] > 400
+    assert abs(mc.loc["signing", "log"] - ex.loc["signing", "log"]) < 1.0
+
+
+def test_a_tiny_weighted_estimate_lies_in_its_interval_and_plot_top_is_checked(
+        flagship_res: pactsim.Results) -> None:
+    """review-fuzz16b #2: a weighted p of 6.7e-201 had CI [2.2e-19, 0.0033] (Wilson's
+    floor); #3: plot.bundles took any top (quadratic time past thousands of bars) and
+    quoted top + 1 in its errors."""
+    from pactsim.errors import ArgumentError, ArgumentTypeError
+    from pactsim.results.estimate import Estimate
+
+    est = Estimate.weighted(6.7e-201, 0.0, 1.0, 1e-4, 20_000)
+    assert est.lo <= est.value <= est.hi
+    for top, error, said in ((-1, ArgumentError, "not -1"), (0, ArgumentError, "not 0"),
+                             (1.5, ArgumentTypeError, "not 1.5"),
+                             (10**9, ArgumentError, "from 1 to 1,000"),
+                             ("pillars", ArgumentTypeError, "go in of= (of='pillars')")):
+        with pytest.raises(error, match=re.escape(said)):
+            flagship_res.plot.bundles(top)  # type: ignore[arg-type]
+
+
+def test_a_report_lead_from_its_own_monte_carlo_run_says_so_and_takes_the_seed(
+        capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    """review-fuzz16b #5: where exact inference refuses the question, the lead's P came
+    from the analysis' run at seed 0 (22.9% beside the card's 23.0% at --seed 7) with no
+    word; it now runs at the page's seed, and says it is its own run."""
+    import re as _re
+    from html import unescape
+
+    from helpers import call
+
+    path = tmp_path / "r.yaml"
+    path.write_text(REFUSED + "  both_by_sep: both.date <= 2025-09-30\n")
+    page = tmp_path / "r.html"
+    code, _, err = call(capsys, "report", path, "-n", "20000", "--seed", "7", "-q",
+                        "both_by_sep", "-o", page)
+    assert code == 0, err
+    html = unescape(page.read_text())
+    lead = _re.search(r"P\(both_by_sep\) = ([\d.]+%)</b> by the analysis' own Monte Carlo "
+                      r"run of 20,000 draws", html)
+    assert lead, html[:2000]
+    card = _re.search(r'<div class="v">([\d.]+%)</div><div class="k">both by sep', html)
+    assert card and card.group(1) == lead.group(1)  # the same seed and n: the same draws

@@ -431,14 +431,16 @@ def _binary(fc: _Forecast, o: Outcome, y: bool, base: dict[str, Any],
 
 
 def _smoothed(p: float, m: float | None, y: bool = True) -> float:
-    """The chance a log score takes: ``p`` when exact; of a Monte Carlo estimate, k of
-    ``m`` draws, ``(k + 1/2) / (m + 1)`` (the mean under Jeffreys' prior), so an outcome
-    no draw reached scores about ln 2m, not infinity (``y``: the outcome the chance is
-    of, for a yes/no item ``p`` is of yes)."""
-    if m is None or m <= 0:
-        return p
+    """The chance a log score takes: ``p``, unless a Monte Carlo estimate (of ``m``
+    draws, effective) gives the outcome that happened exactly 0 — no draw reached it —
+    when it counts half a draw, ``0.5 / (m + 1)``, so the score is about ln 2m, not
+    infinity. A chance of 2e-203 from weighted draws that did reach it is kept
+    (review-fuzz16b: smoothing it by the effective size scored 9.4 where exact inference
+    scores 466). ``y``: the outcome the chance is of (for a yes/no item ``p`` is of yes)."""
     q = p if y else 1.0 - p
-    q = (q * m + 0.5) / (m + 1.0)
+    if m is None or m <= 0 or q > 0:
+        return p
+    q = 0.5 / (m + 1.0)
     return q if y else 1.0 - q
 
 

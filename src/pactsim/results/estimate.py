@@ -70,11 +70,11 @@ class Estimate:
     r"""A probability with its Monte Carlo standard error and 95% interval.
 
     Usable as a float (``float(est)``). Comparisons (``est < 0.5``, ``a > b``)
-    compare the values and ignore the error. Subtracting a number shifts the
-    estimate (``1 - est`` is the estimate of the complement, with the same
-    standard error); the difference of two estimates is :meth:`minus`, which
-    has to be told whether they come from independent runs. Other arithmetic
-    (``100 * est``, ``est + 0.5``) raises, naming ``est.value``.
+    compare the values and ignore the error. ``1 - est`` is the estimate of the
+    complement, with the same standard error; the difference of two estimates is
+    :meth:`minus`, which has to be told whether they come from independent runs.
+    Other arithmetic (``100 * est``, ``est + 0.5``, ``est - 0.1``) raises, naming
+    ``est.value``: its result would be no probability.
 
     Attributes
     ----------
@@ -143,7 +143,9 @@ class Estimate:
         ess = w * w / w2
         m = p * (1.0 - p) / var if var > 0 and 0.0 < p < 1.0 else ess
         lo, hi = wilson(p * m, m)
-        return cls(p, math.sqrt(var), lo, hi, n, ess)
+        # the interval holds its point: Wilson's ends at a p of 1e-200 are floored far above
+        # it (review-fuzz16b: "6.7e-201, CI [2.2e-19, 0.0033]")
+        return cls(p, math.sqrt(var), min(lo, p), max(hi, p), n, ess)
 
     @classmethod
     def exact(cls, value: float) -> Estimate:
@@ -170,16 +172,14 @@ class Estimate:
                 "the difference of two estimates depends on whether they share draws: use "
                 "a.minus(b, independent=True) for separate runs or exact values; for two "
                 "questions of one run, ask one question (prob of 'a and not b' ...)")
-        if isinstance(other, bool) or not isinstance(other, int | float):
-            return NotImplemented
-        c = float(other)
-        return self._shifted(self.value - c, self.lo - c, self.hi - c)
+        return self._no_scaling(other)  # type: ignore[no-any-return]
 
     def __rsub__(self, other: object) -> Estimate:
         if isinstance(other, bool) or not isinstance(other, int | float):
             return NotImplemented
-        c = float(other)
-        return self._shifted(c - self.value, c - self.hi, c - self.lo)
+        if float(other) != 1.0:  # 2 - e, like e + 0.1, is no probability (review-fuzz16b)
+            return self._no_scaling(other)  # type: ignore[no-any-return]
+        return self._shifted(1.0 - self.value, 1.0 - self.hi, 1.0 - self.lo)
 
     def __add__(self, other: object) -> Estimate:
         if isinstance(other, Estimate):

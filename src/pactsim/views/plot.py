@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 import numpy as np
 import pandas as pd
 
-from pactsim.errors import ArgumentTypeError, PactsimError
+from pactsim.errors import ArgumentError, ArgumentTypeError, PactsimError
 from pactsim.views import display as _d
 from pactsim.views.display import (
     bundle_frame,
@@ -579,6 +579,10 @@ def _upset_axes(ax: Axes | None, n_cols: int, n_rows: int,
     return ax.get_figure(), ax, ax.inset_axes((0, -frac - 0.02, 1, frac), sharex=ax)  # type: ignore[return-value]
 
 
+#: Bars the texts' chart draws at most (its dot matrix grows with their square).
+MAX_BARS = 1_000
+
+
 def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
             level: Literal["clause", "pillar"] = "clause",
             include_empty: bool = False, heading: bool = True,
@@ -613,15 +617,21 @@ def bundles(res: ResultsLike, top: int = 10, ax: Axes | None = None, *,
     if not callable(getattr(res, "bundles", None)):
         raise PactsimError("these results have no bundle counts (res.bundles)")
     _check_ax(ax)
+    from pactsim.results.summary import top_count
+
+    if isinstance(top, str):  # of= given where top goes (review-fuzz16b)
+        raise ArgumentTypeError(f"top must be a whole number, not {top!r}; the texts to "
+                                f"chart go in of= (of={top!r})")
+    if top_count(top) is None or top > MAX_BARS:  # each bar is a column of dots
+        raise ArgumentError(f"top must be a whole number from 1 to {MAX_BARS:,} (bars to "
+                            f"draw), not {top!r}; res.bundles(top) lists more")
     if level not in ("clause", "pillar"):
-        from pactsim.errors import ArgumentError, did_you_mean
+        from pactsim.errors import did_you_mean
 
         raise ArgumentError(f"level must be 'clause' or 'pillar', not {level!r}"
                             + did_you_mean(str(level), ["clause", "pillar"])
                             + " (or of='pillars', 'clauses', 'all' or a pillar's name)")
     if of is not None and level == "pillar" and of != "pillars":
-        from pactsim.errors import ArgumentError
-
         raise ArgumentError(f"level='pillar' and of={of!r} ask for two kinds of text; give "
                             "one (of= alone takes 'pillars', 'clauses', 'all' or a pillar's "
                             "name)")

@@ -134,8 +134,8 @@ def format_scorecard(card: Scorecard) -> str:
         out.append("")
     s = card.summary()
     mc = "" if card.items.empty or not (card.items.method == "montecarlo").any() else \
-        ("; a Monte Carlo item's log score takes (k + 1/2)/(m + 1), k of its m draws, so "
-         "an outcome no draw reached is finite")
+        ("; a Monte Carlo item's outcome that no draw reached counts half a draw in its "
+         "log score, 0.5/(m + 1) of m draws, so the score is finite")
     out.append("Mean scores (lower is better; baselines: 0.5 and the base rate, the file's "
                f"base_rate or else the share true among the items scored, in sample{mc})")
     out.append(_table(
