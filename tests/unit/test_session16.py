@@ -607,3 +607,28 @@ def test_a_report_lead_from_its_own_monte_carlo_run_says_so_and_takes_the_seed(
     assert lead, html[:2000]
     card = _re.search(r'<div class="v">([\d.]+%)</div><div class="k">both by sep', html)
     assert card and card.group(1) == lead.group(1)  # the same seed and n: the same draws
+
+
+def test_sensitivity_under_tiny_soft_news_warns_nothing() -> None:
+    """review-fuzz16b #7: the Hessian steps of a chance of 1e-200 squared to 0, and numpy's
+    divide-by-zero warnings reached the command line."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = pactsim.sensitivity(pactsim.loads(SOFT_TINY), "signing", method="mc", n=5_000,
+                                seed=1)
+    assert len(s.tornado)
+
+
+def test_a_tornado_of_a_rare_question_labels_its_ticks_apart() -> None:
+    """review-fuzz16b #8: a chance of 1e-6 read '0.000%' on every tick."""
+    import matplotlib.pyplot as plt
+
+    sc = pactsim.loads("pactsim: 2\nid: m\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                       "signing:\n  by: {2025-12-31: 0.000001}\n")
+    fig = pactsim.sensitivity(sc, "signing").plot_tornado()
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    plt.close(fig)
+    assert len(ticks) >= 3 and len(set(ticks)) == len(ticks), ticks

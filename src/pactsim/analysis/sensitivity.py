@@ -942,8 +942,11 @@ def _partition_se(labels: NDArray[np.intp], qd: NDArray[np.bool_],
             b = live[j]
             ea, eb = np.zeros(2 * k), np.zeros(2 * k)
             ea[a], eb[b] = steps[int(a)], steps[int(b)]
+            denom = 4 * steps[int(a)] * steps[int(b)]
+            if denom == 0.0:  # steps of p ~ 1e-200 square to 0 (review-fuzz16b): the
+                continue  # second-order term of so small a chance is left at 0
             val = (f(p + ea + eb) - f(p + ea - eb) - f(p - ea + eb) + f(p - ea - eb))[4:6] / (
-                4 * steps[int(a)] * steps[int(b)])
+                denom)
             hess[:, i, j] = hess[:, j, i] = val
     sub = cov[np.ix_(live, live)]
     for m in (4, 5):

@@ -141,7 +141,7 @@ def _titles(ax: Axes, res: ResultsLike, title: str, note: str = "", *,
 
 def _percent_axis(axis: Any, decimals: int | None = 0) -> None:
     """Percent tick labels with ``decimals`` places, or as many more as the ticks' step
-    needs (up to 3): ticks 0.75 points apart read 0.75%, 1.5%, not 1%, 2%, 2%."""
+    needs (up to 8): ticks 0.75 points apart read 0.75%, 1.5%, not 1%, 2%, 2%."""
     from matplotlib.ticker import PercentFormatter
 
     class _Percent(PercentFormatter):
@@ -151,7 +151,9 @@ def _percent_axis(axis: Any, decimals: int | None = 0) -> None:
                 steps = np.diff(np.sort(np.asarray(values, dtype=np.float64)))
                 step = float(steps[steps > 0].min()) if (steps > 0).any() else 1.0
                 need = decimals
-                while need < 3 and abs(round(step, need) - step) > 1e-9 * max(step, 1e-12):
+                # up to 8 decimals: a tornado of a chance of 1e-6 read "0.000%" on every
+                # tick at 3 (review-fuzz16b)
+                while need < 8 and abs(round(step, need) - step) > 1e-9 * max(step, 1e-12):
                     need += 1
                 self.decimals = need
             return list(super().format_ticks(values))
