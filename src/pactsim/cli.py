@@ -145,8 +145,10 @@ def _format_from_name(args: argparse.Namespace) -> None:
     given = getattr(args, "_format_given", None)
     if given is not None and wanted is not None and given[1] != wanted:
         asked = given[1].upper() if given[1] in _BY_SUFFIX.values() else "the text table"
-        _say(f"pactsim: note: writing {asked} to {printable(out)} as {given[0]} asks, though "
-             f"the name says {wanted.upper()} (leave out {given[0]} to write {wanted.upper()})")
+        # (--format text reaches here as "table": say the option, not a spelling not typed)
+        option = given[0] if given[1] in _BY_SUFFIX.values() else "--format"
+        _say(f"pactsim: note: writing {asked} to {printable(out)} as {option} asks, though "
+             f"the name says {wanted.upper()} (leave out {option} to write {wanted.upper()})")
     if given is not None or wanted is None:
         return  # an explicit --format is kept under any other name (none: the text)
     if wanted not in formats:

@@ -632,3 +632,26 @@ def test_a_tornado_of_a_rare_question_labels_its_ticks_apart() -> None:
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
     plt.close(fig)
     assert len(ticks) >= 3 and len(set(ticks)) == len(ticks), ticks
+
+
+def test_small_misuses_get_pointed_answers(capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Any) -> None:
+    """review-fuzz16b #9: score given a resolution file's text said it could not read a
+    633-character file name; ex.given(None) spoke of an empty list; the note of
+    --format text -o x.json named --format table, which was not typed."""
+    from pathlib import Path
+
+    from helpers import call
+    from pactsim.analysis.scoring import score
+    from pactsim.errors import ArgumentError, ArgumentTypeError
+
+    sc = pactsim.loads(SOFT_TINY)
+    text = "resolutions: 1\nscenario: soft-tiny\noutcomes: {}\n"
+    with pytest.raises(ArgumentTypeError, match=r"pactsim\.loads_resolutions\(text\)"):
+        score(sc, text)
+    with pytest.raises(ArgumentError, match=r"no evidence \(None\)"):
+        pactsim.exact(sc).given(None)
+    root = Path(__file__).resolve().parents[2]
+    code, _, err = call(capsys, "run", root / "scenarios/analytic-gates.yaml", "-n", "100",
+                        "--format", "text", "-o", tmp_path / "x.json")
+    assert code == 0 and "as --format asks" in err and "--format table" not in err

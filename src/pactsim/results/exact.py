@@ -369,6 +369,9 @@ class ExactResults:
         """
         from pactsim.language.evidence import as_findings
 
+        if evidence is None:
+            raise ArgumentError("given: no evidence (None); give an expression, a mapping, "
+                                "pactsim.soft(...) or a list of these")
         findings = as_findings(evidence)
         if not findings:
             raise ArgumentError("given: no evidence (an empty list or mapping)")
