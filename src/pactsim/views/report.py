@@ -406,20 +406,23 @@ def _drivers_lead(s: Any, sp: Any, extra: str | None = None, *,
     from pactsim.views.sensitivity import _heading, _num, _q
 
     head = f"<b>{escape(_heading(s))}</b>"
+    said = []  # one parenthesis, its parts joined by semicolons
     if monte_carlo and getattr(s, "n", 0) is None:
-        head += (" by exact inference (the cards and tables are Monte Carlo estimates: "
-                 "theirs may differ from it within their intervals)")
+        head += " by exact inference"
+        said.append("the cards and tables are Monte Carlo estimates: theirs may differ from "
+                    "it within their intervals")
     elif monte_carlo:  # the analysis' own run (review-fuzz16b: 22.9% beside the card's 23.0%)
-        head += (f" by the analysis' own Monte Carlo run of {s.n:,} draws (the cards' "
-                 "may differ from it within their intervals)")
+        head += f" by the analysis' own Monte Carlo run of {s.n:,} draws"
+        said.append("the cards' may differ from it within their intervals")
     if extra:
-        head += f" (the scenario as written, without the evidence {escape(extra)})"
+        said.append(f"the scenario as written, without the evidence {escape(extra)}")
     ends = None if sp is None else band_ends(sp.lo, sp.hi)
     if ends is not None:
-        head += (f" (80% band {escape(ends[0])}–{escape(ends[1])} over the uncertain "
-                 "inputs)")
+        said.append(f"80% band {escape(ends[0])}–{escape(ends[1])} over the uncertain inputs")
     elif sp is not None:
-        head += " (no spread over the uncertain inputs)"
+        said.append("no spread over the uncertain inputs")
+    if said:
+        head += f" ({'; '.join(said)})"
     moved = s.tornado[s.tornado.swing.fillna(1) > 0].head(LEAD_INPUTS)
     if not len(moved):
         return f'<p class="lead">{head}. No input of the file moves it.</p>'
