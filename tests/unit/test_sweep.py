@@ -100,6 +100,7 @@ def test_too_wide_for_exact_keeps_its_width_through_a_worker_process() -> None:
     ({"items": [SC], "method": "mcmc"}, ArgumentError,
      r"method must be 'mc' \(or 'montecarlo'\) or 'exact'"),
     ({"items": [SC], "method": "auto"}, ArgumentError, "one method, so that its rows compare"),
+    ({"items": [SC], "method": "exact", "n": 1000}, ArgumentError, "n is for Monte Carlo"),
     ({"items": [SC], "n": 0}, ArgumentError, "n must be between 1"),
     ({"items": [SC], "questions": [""]}, ArgumentTypeError, "questions must be non-empty"),
     ({"items": [SC], "base": "x"}, ArgumentTypeError, "base must be a Scenario"),

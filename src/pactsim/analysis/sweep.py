@@ -173,7 +173,7 @@ def sweep(
     questions: Iterable[str] | None = None,
     *,
     base: Scenario | None = None,
-    n: int = DEFAULT_N,
+    n: int | None = None,
     seed: SeedLike = None,
     method: Literal["mc", "montecarlo", "exact"] = "mc",
     executor: ExecutorLike | None = None,
@@ -198,7 +198,8 @@ def sweep(
     base:
         The scenario that changes dicts apply to.
     n, seed:
-        Draws per item, and the sweep's seed; item ``i`` uses
+        Draws per item (:data:`DEFAULT_N` unless given; refused with ``method="exact"``,
+        which draws nothing), and the sweep's seed; item ``i`` uses
         ``SeedSequence(seed, spawn_key=(*spawn_key, i))`` (columns ``seed``,
         ``spawn_key``). ``None`` draws fresh entropy (recorded).
     paired:
@@ -268,7 +269,10 @@ def sweep(
         bad = [q for q in qs if not isinstance(q, str) or not q.strip()]
         if bad:
             raise ArgumentTypeError(f"questions must be non-empty strings, not {bad[0]!r}")
-    n = _whole(n, "n", 1, MAX_N)
+    if n is not None and method == "exact":  # (it was ignored without a word)
+        raise ArgumentError("n is for Monte Carlo; method='exact' draws nothing (leave n "
+                            "out, or use method='mc')")
+    n = _whole(DEFAULT_N if n is None else n, "n", 1, MAX_N)
     workers = _whole(workers, "workers", 1)
     chunk_size = _whole(chunk_size, "chunk_size", 1)
     entropy, spawn_key = resolve_seed(seed)
