@@ -171,7 +171,7 @@ def test_a_report_with_news_gives_one_as_of_date_and_names_the_priors_one() -> N
     res = pactsim.simulate(sc, n=2_000, seed=1)
     page = report_html(res)
     meta = page.split('<dl class="meta">')[1].split("</dl>")[0]
-    news = max(str(o.date) for o in sc.observations) if hasattr(sc, "observations") else None
+    news = max(str(o.date) for o in sc.observations)
     assert f"<dt>as of</dt><dd>{news} (the news to then)</dd>" in meta, meta
     assert f"<dt>priors as of</dt><dd>{sc.as_of}</dd>" in meta
     assert f"Forecast as of {news}" in page
@@ -223,6 +223,14 @@ def test_report_method_exact_auto_and_a_news_file_at_few_draws(
     assert "--method mc, the default, always does" in err  # report's default (fuzz16b #6)
     code, _, err = call(capsys, "report", path, "--method", "exact", "-n", "10")
     assert code == 2 and "-n is for Monte Carlo" in err
+    # a Monte Carlo page of a file with news, at few effective draws, says so
+    from pathlib import Path
+
+    news = Path(__file__).resolve().parents[2] / "scenarios/variants/iran-russia-2024-news.yaml"
+    code, _, err = call(capsys, "report", news, "-n", "2000", "--seed", "1", "-o", page)
+    assert code == 0, err
+    assert "the page's numbers rest on an effective sample size of" in err
+    assert "try --method auto" in err
 
 
 def test_days_after_signing_is_said_only_of_what_follows_the_signing(

@@ -172,13 +172,13 @@ class Estimate:
                 "the difference of two estimates depends on whether they share draws: use "
                 "a.minus(b, independent=True) for separate runs or exact values; for two "
                 "questions of one run, ask one question (prob of 'a and not b' ...)")
-        return self._no_scaling(other)  # type: ignore[no-any-return]
+        return self._refuse_arithmetic(other)  # type: ignore[no-any-return]
 
     def __rsub__(self, other: object) -> Estimate:
         if isinstance(other, bool) or not isinstance(other, int | float):
             return NotImplemented
         if float(other) != 1.0:  # 2 - e, like e + 0.1, is no probability (review-fuzz16b)
-            return self._no_scaling(other)  # type: ignore[no-any-return]
+            return self._refuse_arithmetic(other)  # type: ignore[no-any-return]
         return self._shifted(1.0 - self.value, 1.0 - self.hi, 1.0 - self.lo)
 
     def __add__(self, other: object) -> Estimate:
@@ -188,11 +188,12 @@ class Estimate:
                 "questions of one run, ask one question (prob of 'a or b' ...); for "
                 "separate runs, a.value + b.value has the standard error "
                 "hypot(a.stderr, b.stderr)")
-        return self._no_scaling(other)  # type: ignore[no-any-return]
+        return self._refuse_arithmetic(other)  # type: ignore[no-any-return]
 
     __radd__ = __add__
 
-    def _no_scaling(self, other: object) -> Any:
+    def _refuse_arithmetic(self, other: object) -> Any:
+        """Every arithmetic with a number but ``1 - e`` (NotImplemented for other types)."""
         if isinstance(other, bool) or not isinstance(other, int | float | Estimate):
             return NotImplemented
         raise ArgumentTypeError(
@@ -201,7 +202,7 @@ class Estimate:
             "its value (e.value, or float(e)), e.g. 100 * e.value, or format it as a "
             "percentage: f'{e:.1%}'")
 
-    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _no_scaling
+    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _refuse_arithmetic
 
     def minus(self, other: Estimate, *, independent: bool) -> Estimate:
         r"""``self - other`` with the standard error of the difference.

@@ -823,10 +823,7 @@ class ExactResults:
         """
         a = self._compile(expr, "expr")
         if given is not None and not isinstance(given, str):
-            raise ArgumentTypeError(
-                f"given must be an expression (a str), not {given!r}; for findings as a "
-                "mapping, a soft finding or a list, condition the results first: "
-                "res.given(...).prob(x)")
+            raise _s.given_not_text(given, "prob")
         # the answers of every question, when questions() has computed them; one question
         # asked alone is computed alone (all of them at once cost 100+ ms on the flagship)
         cached = self._qprobs.get(a.name) if isinstance(a, _expr.Name) and \

@@ -47,6 +47,7 @@ __all__ = [
     "cdf_frame",
     "date_quantiles",
     "day_numbers",
+    "given_not_text",
     "marginals_frame",
     "outcome_rows",
     "outcomes_frame",
@@ -161,6 +162,14 @@ def categorical(model: CompiledModel, node: object) -> str:
                         + did_you_mean(node, list(model.outcomes)))
 
 
+def given_not_text(given: object, method: str) -> ArgumentTypeError:
+    """The refusal of a ``given=`` that is not an expression (``method``: what was asked,
+    ``prob`` or ``outcomes``), pointing to the results' own ``given``."""
+    return ArgumentTypeError(
+        f"given must be an expression (a str), not {given!r}; for findings as a mapping, a "
+        f"soft finding or a list, condition the results first: res.given(...).{method}(x)")
+
+
 def outcomes_frame(model: CompiledModel, node: object, given: object,
                    marginals: Callable[[], pd.DataFrame],
                    prob: Callable[[str, str], Estimate]) -> pd.DataFrame:
@@ -170,9 +179,7 @@ def outcomes_frame(model: CompiledModel, node: object, given: object,
     ``prob("node == outcome", given)`` (``not node`` for ``absent``)."""
     name = categorical(model, node)
     if given is not None and not isinstance(given, str):
-        raise ArgumentTypeError(f"given must be an expression (a str), not {given!r}; for "
-                                "findings as a mapping, a soft finding or a list, condition the "
-                                "results first: res.given(...).prob(x)")
+        raise given_not_text(given, "outcomes")
     kind = model.kinds[model.index[name]]
     rows = []
     if given is None or (given.strip() == "signing" and kind in ("pillar", "clause")):

@@ -166,8 +166,8 @@ if TYPE_CHECKING:
     from pactsim.results.montecarlo import Results
     from pactsim.results.summary import NumericSummary
 
-__all__ = ["COLUMNS", "FORMAT_VERSION", "SECTIONS", "TOP", "csv_text", "forecast",
-           "results_to_json", "results_to_table"]
+__all__ = ["COLUMNS", "FORMAT_VERSION", "SECTIONS", "TOP", "csv_text", "effective_sizes",
+           "forecast", "results_to_json", "results_to_table"]
 
 #: Version of the export format (``pactsim_forecast`` in the JSON): 2 adds ``dated``;
 #: 3 adds the evidence (``run.evidence``, ``given``, ``n_run``, ``ess``; ``ess`` on every
@@ -215,7 +215,7 @@ def _why_by(res: Results, date: str, node: str = "signing") -> str | None:
     return why if isinstance(why, str) else None
 
 
-def _ess(res: Results) -> tuple[float | None, float | None]:
+def effective_sizes(res: Results) -> tuple[float | None, float | None]:
     """The effective sample sizes of a weighted run's estimates: of every draw, and of
     the signed draws (for P(· | signed)); ``(None, None)`` when the draws are not
     weighted (an estimate then rests on ``n`` draws, or on the signed ones)."""
@@ -328,7 +328,7 @@ def forecast(res: Results, *, top: int = TOP) -> dict[str, Any]:
     sc = res.scenario
     out: dict[str, Any] = {"pactsim_forecast": FORMAT_VERSION}
     out["run"] = _run(res)
-    ess = _ess(res)
+    ess = effective_sizes(res)
     signing = res.model.signing_index >= 0
     out["questions"] = {
         str(q): {**_text(res, str(q)), "expr": str(r.expr), **_estimate(r, True, ess)}

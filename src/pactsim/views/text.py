@@ -23,7 +23,7 @@ from pactsim.views.display import (
     timeline_frame,
     undated_events,
 )
-from pactsim.views.export import TOP
+from pactsim.views.export import TOP, effective_sizes
 from pactsim.views.format import (
     LOWER_BOUND,
     count,
@@ -37,7 +37,7 @@ from pactsim.views.format import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from pactsim.analysis.spread import Spread
     from pactsim.results.montecarlo import Results
@@ -76,9 +76,7 @@ def _few_signed(res: Any) -> str | None:
     # the signed draws' own effective size: P(signing) times the run's is not it when
     # the news weighs signed draws apart (a ratio of 1e-200 on the signing: "about 0",
     # though 50,000 equal signed draws answer; review-fuzz16)
-    from pactsim.views.export import _ess
-
-    signed = _ess(res)[1]
+    signed = effective_sizes(res)[1]
     k = signed if signed is not None else \
         float(res.marginals().p.get("signing", float("nan"))) * size
     if not 0 < k < FEW_DATE_DRAWS:
@@ -271,20 +269,24 @@ def _se_bound(res: Results) -> float:
     if not getattr(res, "weighted", False):
         return bound
     dates = res.key_dates()
-    ses = [res.marginals().stderr, res.questions().stderr,
-           *(date_cdf(res, n, dates).stderr for n in dated_nodes(res))]
-    worst = max((100 * float(x) for s in ses for x in s.dropna()), default=0.0)
-    return max(bound, math.ceil(worst * 100 - 1e-9) / 100)
+    return max(bound, _largest_points([res.marginals().stderr, res.questions().stderr,
+                                       *(date_cdf(res, n, dates).stderr
+                                         for n in dated_nodes(res))]))
+
+
+def _largest_points(columns: Iterable[Any]) -> float:
+    """The largest standard error of ``columns`` (fractions), in points rounded up to
+    the hundredth the header prints (0 when there is none)."""
+    worst = max((100 * float(x) for c in columns for x in c.dropna()), default=0.0)
+    return math.ceil(worst * 100 - 1e-9) / 100
 
 
 def _se_bound_given_signed(res: Results) -> str:
     """``", ≤ X for P(· | signed)"``: the largest standard error of the P(· | signed)
     columns (printed without intervals), rounded up to the printed hundredth of a
     point, where it passes the bound said for the rest; else ``""``."""
-    ses = [f["stderr_given_signed"] for f in (res.marginals(), res.questions())
-           if "stderr_given_signed" in f]
-    worst = max((100 * float(x) for s in ses for x in s.dropna()), default=0.0)
-    shown = math.ceil(worst * 100 - 1e-9) / 100
+    shown = _largest_points(f["stderr_given_signed"] for f in (res.marginals(), res.questions())
+                            if "stderr_given_signed" in f)
     return f", ≤ {shown:.2f} for P(· | signed)" if shown > round(_se_bound(res), 2) else ""
 
 
