@@ -1027,21 +1027,22 @@ class ExactResults:
         return _s.numeric_expression(name, m, self._shape.horizon)
 
     @_names_question
-    def numeric(self, name: str) -> NumericSummary:
+    def numeric(self, name: str, probs: Sequence[float] = _s.QUANTILE_LEVELS) -> NumericSummary:
         """Exact distribution of a numeric or date question, or of any numeric
         expression (``"count(military, energy)"``, a driver's name, ``"signing.date"``).
 
         ``mean`` and ``sd`` (population) are over configurations with a value,
         ``missing`` is P(no value), ``histogram`` maps each value to its
         probability and quantiles are the smallest values whose conditional CDF
-        reaches 0.1, 0.5, 0.9. A question that is a driver gets the driver's own
-        moments and quantiles (no histogram).
+        reaches each level of ``probs`` (default 0.1, 0.5, 0.9). A question that
+        is a driver gets the driver's own moments and quantiles (no histogram).
         """
+        levels = _s.quantile_levels(probs)
         m = self.model
         tree, kind = self._numeric_tree(name)
         att = _xa.attribute_of(m, tree)
         if att is not None:
-            return self._attribute_summary(name, kind, att)
+            return self._attribute_summary(name, kind, att, levels)
         drv = self._driver_of(tree)
         if drv is not None:
             d = m.drivers[m.driver_names.index(drv)]
@@ -1049,12 +1050,12 @@ class ExactResults:
 
             if d.dist == "normal":
                 law = stats.norm(d.a, d.b)
-                qs = {q: float(law.ppf(q)) for q in (0.1, 0.5, 0.9)}
+                qs = {q: float(law.ppf(q)) for q in levels}
                 return NumericSummary(name, kind, float(law.mean()), float(law.std()), 0.0,
                                       qs, None, 0.0)
             # uniform(low, high), written so that bounds near the float limit do not overflow
             half = d.b / 2 - d.a / 2
-            qs = {q: d.a * (1 - q) + d.b * q for q in (0.1, 0.5, 0.9)}
+            qs = {q: d.a * (1 - q) + d.b * q for q in levels}
             return NumericSummary(name, kind, d.a / 2 + d.b / 2, half / math.sqrt(3), 0.0, qs,
                                   None, 0.0)
         joint, needed, _ = self._joint([tree], every_day=(kind == "date"))
@@ -1084,11 +1085,12 @@ class ExactResults:
         sd = math.sqrt(max(float(((xs - mean) ** 2) @ ps), 0.0))
         cum = np.cumsum(ps)
         quantiles = {q: float(xs[min(int(np.searchsorted(cum, q - 1e-12)), len(xs) - 1)])
-                     for q in (0.1, 0.5, 0.9)}
+                     for q in levels}
         return NumericSummary(name, kind, mean, sd, 0.0, quantiles, hist,
                               min(max(missing, 0.0), 1.0))
 
-    def _attribute_summary(self, name: str, kind: str, plan: Any) -> NumericSummary:
+    def _attribute_summary(self, name: str, kind: str, plan: Any,
+                           levels: Sequence[float] = _s.QUANTILE_LEVELS) -> NumericSummary:
         """A numeric attribute's law: the mixture of its rows' laws, weighted by the
         (exact) probabilities of its parents' rows (see :mod:`.exact_attributes`)."""
         m = self.model
@@ -1102,7 +1104,7 @@ class ExactResults:
                 "mixture over its parents' rows, which evidence on the attribute itself "
                 "changes; use pactsim.simulate(..., evidence=...)", width=1)
         if not plan.parents:
-            return _xa.summary(name, kind, plan, {0: 1.0}, 0.0)
+            return _xa.summary(name, kind, plan, {0: 1.0}, 0.0, levels)
         trees: list[_expr.Expr] = [_expr.Name(m.names[p]) for p in plan.parents]
         pos = {p: j for j, p in enumerate(plan.parents)}
         width = 1 << len(plan.given)
@@ -1124,7 +1126,7 @@ class ExactResults:
         probs = {r: float(w) for r, w in enumerate(rows)
                  if w > 0 and plan.quantities[r] is not None}
         missing += float(sum(w for r, w in enumerate(rows) if plan.quantities[r] is None))
-        return _xa.summary(name, kind, plan, probs, missing)
+        return _xa.summary(name, kind, plan, probs, missing, levels)
 
     # -- signing date ---------------------------------------------------------
     def key_dates(self) -> list[dt.date]:

@@ -192,9 +192,9 @@ def _discrete(plan: AttributePlan, q: Quantity) -> tuple[FloatArray, FloatArray]
 
 
 def summary(name: str, kind: str, plan: AttributePlan, rows: Mapping[int, float],
-            missing: float) -> NumericSummary:
+            missing: float, levels: Sequence[float] = (0.1, 0.5, 0.9)) -> NumericSummary:
     """The exact distribution of an attribute from its rows' probabilities (gates open)
-    ``rows`` (row -> P) and P(missing)."""
+    ``rows`` (row -> P) and P(missing), with its quantiles at ``levels``."""
     total = math.fsum(rows.values())
     if total <= 0:
         return NumericSummary(name, kind, math.nan, math.nan, 0.0, {}, None, 1.0)
@@ -224,10 +224,10 @@ def summary(name: str, kind: str, plan: AttributePlan, rows: Mapping[int, float]
         xs, ps = ser.index.to_numpy(dtype=float), ser.to_numpy()
         cum = np.cumsum(ps)
         quantiles = {lv: float(xs[min(int(np.searchsorted(cum, lv - 1e-12)), len(xs) - 1)])
-                     for lv in (0.1, 0.5, 0.9)}
+                     for lv in levels}
         hist = ser * total  # shares of every configuration, as other exact histograms
     else:
-        quantiles = {lv: _mixture_quantile(parts, plan, lv) for lv in (0.1, 0.5, 0.9)}
+        quantiles = {lv: _mixture_quantile(parts, plan, lv) for lv in levels}
     return NumericSummary(name, kind, mean, math.sqrt(max(var, 0.0)), 0.0, quantiles, hist,
                           min(max(missing, 0.0), 1.0))
 

@@ -546,23 +546,25 @@ class ConditionedExactResults(ExactResults):
             raise ConditionError(printable(
                 f"{err} (under the evidence {_shown(self.evidence)})")) from None
 
-    def numeric(self, name: str) -> NumericSummary:
+    def numeric(self, name: str, probs: Sequence[float] = _s.QUANTILE_LEVELS) -> NumericSummary:
         """As :meth:`ExactResults.numeric <pactsim.results.exact.ExactResults.numeric>`,
         given the evidence. A driver's law given the evidence has ``mean`` and
         ``sd`` exact up to quadrature, quantiles from its density reweighted by
         the evidence's likelihood interpolated between the quadrature nodes (see
         :meth:`_driver_given_evidence`), and no histogram."""
+        levels = _s.quantile_levels(probs)
         tree, kind = self._numeric_tree(name)
         if self._driver_of(tree) is None:
-            out = super().numeric(name)
+            out = super().numeric(name, levels)
             if out.histogram is None:
                 return out
             # values the evidence rules out are not in the law given it
             return dataclasses.replace(out, histogram=out.histogram[out.histogram > 0])
-        return self._driver_given_evidence(name, kind, tree, self._driver_of(tree) or "")
+        return self._driver_given_evidence(name, kind, tree, self._driver_of(tree) or "",
+                                           levels)
 
     def _driver_given_evidence(self, name: str, kind: str, tree: _expr.Expr,
-                               driver: str) -> NumericSummary:
+                               driver: str, levels: Sequence[float]) -> NumericSummary:
         """A driver's law given the evidence, density f(z) λ(z) / Z with λ(z) = E[w | z].
 
         ``mean`` and ``sd`` are the quadrature sums (exact up to quadrature). The
@@ -603,7 +605,7 @@ class ConditionedExactResults(ExactResults):
         dens = np.asarray(law.pdf(grid), dtype=np.float64) * lam
         cdf = np.concatenate([[0.0], np.cumsum((dens[1:] + dens[:-1]) / 2 * np.diff(grid))])
         quantiles: dict[float, float] = {}
-        for q in (0.1, 0.5, 0.9):
+        for q in levels:
             target = q * float(cdf[-1])
             i = min(max(int(np.searchsorted(cdf, target)), 1), len(grid) - 1)
             step = cdf[i] - cdf[i - 1]

@@ -568,20 +568,23 @@ class Results:
             lambda name: Estimate.from_counts(self._counts.bool_counts[name], self.n),
             given_signed)
 
-    def numeric(self, name: str) -> NumericSummary:
+    def numeric(self, name: str, probs: Sequence[float] = _s.QUANTILE_LEVELS) -> NumericSummary:
         """Distribution of a numeric or date question, or of any numeric expression.
 
         ``name`` is a numeric question of the scenario (kept in streaming
         statistics), or an expression such as ``"count(military, energy)"``,
         a driver's name or ``"signing.date"`` (evaluated over the kept draws,
         so it needs ``keep_draws=True``). Returns mean, sd (with the standard
-        error of the mean), the 10/50/90% quantiles, the histogram as shares
-        of draws (``None`` past :data:`~pactsim.results.stats.MAX_VALUES`
-        values) and the share of draws with no value.
+        error of the mean), the quantiles at ``probs`` (default 10/50/90%: the
+        smallest value whose share among the draws with a value reaches the
+        level), the histogram as shares of draws (``None`` past
+        :data:`~pactsim.results.stats.MAX_VALUES` values) and the share of draws
+        with no value. Past that many values, the quantiles need the kept draws.
         """
         _check_text(name, "name")
+        levels = _s.quantile_levels(probs)
         if self._w is not None:
-            return self._weighted_numeric(name)
+            return self._weighted_numeric(name, levels)
         st = self._counts
         if name.strip() in st.moments and not self._from_draws(name.strip()):
             name = name.strip()
@@ -595,13 +598,15 @@ class Results:
             if values is None:  # too many values to tabulate: quantiles from the draws
                 x = answer[~np.isnat(answer)].astype(np.int64) if kind == "date" else \
                     answer[~np.isnan(answer.astype(np.float64))]
-                qs = np.quantile(x.astype(np.float64), [0.1, 0.5, 0.9]) if len(x) else []
+                # the smallest value whose share reaches the level, as from a histogram
+                qs = np.quantile(x.astype(np.float64), levels, method="inverted_cdf") \
+                    if len(x) else []
                 if name.strip() in st.moments:  # a question: the streaming mean and sd, to
                     mo = st.moments[name.strip()]  # the last bit whatever the blocks
                     name = name.strip()
-                return replace(_s.numeric_summary(name, kind, mo, values, self.n),
-                               quantiles=dict(zip((0.1, 0.5, 0.9), map(float, qs), strict=False)))
-        return _s.numeric_summary(name, kind, mo, values, self.n)
+                return replace(_s.numeric_summary(name, kind, mo, values, self.n, levels),
+                               quantiles=dict(zip(levels, map(float, qs), strict=False)))
+        return _s.numeric_summary(name, kind, mo, values, self.n, levels)
 
     def _from_draws(self, name: str) -> bool:
         """Whether a numeric attribute's or question's summary is read from the kept
@@ -610,7 +615,7 @@ class Results:
         return self.stats.num_values.get(name) is None \
             and self.draws is not None and self._answers is not None
 
-    def _weighted_numeric(self, name: str) -> NumericSummary:
+    def _weighted_numeric(self, name: str, levels: Sequence[float]) -> NumericSummary:
         """:meth:`numeric` under evidence: weighted mean, sd, quantiles and shares; the
         standard error of the mean is ``sd / sqrt(ess)`` over the draws with a value."""
         wst = self._w
@@ -631,7 +636,7 @@ class Results:
             x = (answer[has].astype(np.int64) if kind == "date" else answer[has]).astype(
                 np.float64)
             w = weights[has]
-        return _weighted_summary(name, kind, mo, values, wst.w, x, w)
+        return _weighted_summary(name, kind, mo, values, wst.w, x, w, levels)
 
     # -- signing date -------------------------------------------------------
     def key_dates(self) -> list[dt.date]:
@@ -905,7 +910,7 @@ def _outcome_column(model: CompiledModel, name: str, bits: NDArray[np.bool_]) ->
 def _weighted_summary(name: str, kind: str, mo: WeightedMoments,
                       values: dict[float, float] | None, total: float,
                       x: NDArray[np.float64] | None, w: NDArray[np.float64] | None,
-                      ) -> NumericSummary:
+                      levels: Sequence[float] = _s.QUANTILE_LEVELS) -> NumericSummary:
     """A :class:`NumericSummary` from weighted moments and weight per value (``total``:
     the weight of every draw; ``x``, ``w``: the values and weights, for quantiles when
     there were too many values to tabulate)."""
@@ -923,7 +928,7 @@ def _weighted_summary(name: str, kind: str, mo: WeightedMoments,
         xs, ws = x[order], w[order]
     if xs is not None and ws is not None and ws.sum() > 0:
         cum = np.cumsum(ws) / ws.sum()
-        for q in (0.1, 0.5, 0.9):
+        for q in levels:
             quantiles[q] = float(xs[min(int(np.searchsorted(cum, q - 1e-12)), len(xs) - 1)])
     sd = mo.sd
     has = mo.w > 0

@@ -250,9 +250,19 @@ def numeric_expression(text: str, model: CompiledModel, horizon: dt.date,
     return tree, kind
 
 
+#: The quantile levels :meth:`~pactsim.Results.numeric` reports unless asked for others.
+QUANTILE_LEVELS = (0.1, 0.5, 0.9)
+
+
+def level_label(q: float) -> str:
+    """``"q10"`` for the level 0.1, ``"q2.5"`` for 0.025: a quantile's short name."""
+    return f"q{100 * q:.6g}"
+
+
 def numeric_summary(name: str, kind: str, mo: Moments, values: dict[float, int] | None,
-                    n: int) -> NumericSummary:
-    """A :class:`NumericSummary` from streaming moments and value counts over ``n`` draws."""
+                    n: int, levels: Sequence[float] = QUANTILE_LEVELS) -> NumericSummary:
+    """A :class:`NumericSummary` from streaming moments and value counts over ``n`` draws
+    (quantiles at ``levels``)."""
     cnt = mo.count
     hist = None
     quantiles: dict[float, float] = {}
@@ -260,8 +270,9 @@ def numeric_summary(name: str, kind: str, mo: Moments, values: dict[float, int] 
         ser = pd.Series(values, dtype=float).sort_index()
         hist = ser / n
         cum = np.cumsum(ser.to_numpy()) / cnt
-        for q in (0.1, 0.5, 0.9):
-            quantiles[q] = float(ser.index.to_numpy()[np.searchsorted(cum, q - 1e-12)])
+        xs = ser.index.to_numpy()
+        for q in levels:
+            quantiles[q] = float(xs[min(int(np.searchsorted(cum, q - 1e-12)), len(xs) - 1)])
     sd = mo.sd
     return NumericSummary(name, kind, mo.mean if cnt else math.nan, sd,
                           sd / math.sqrt(cnt) if cnt else math.nan, quantiles, hist, 1 - cnt / n)
@@ -288,7 +299,8 @@ class NumericSummary:
     def __str__(self) -> str:
         if math.isnan(self.mean):
             return f"{self.name}: no value in any draw"
-        qs = ", ".join(f"q{int(q * 100)}={_fmt(v, self.kind)}" for q, v in self.quantiles.items())
+        qs = ", ".join(f"{level_label(q)}={_fmt(v, self.kind)}"
+                       for q, v in self.quantiles.items())
         mean = _fmt(self.mean, self.kind) if self.kind == "date" else _num(self.mean)
         sd = "" if math.isnan(self.sd) else f" (sd {_num(self.sd)})"
         return f"{self.name}: mean {mean}{sd}" + (f"; {qs}" if qs else "")
@@ -298,7 +310,7 @@ class NumericSummary:
         if math.isnan(self.mean):
             body = "no value in any draw"
         else:
-            qs = ", ".join(f"q{int(q * 100)}={_fmt(v, self.kind)}"
+            qs = ", ".join(f"{level_label(q)}={_fmt(v, self.kind)}"
                            for q, v in self.quantiles.items())
             mean = _fmt(self.mean, self.kind) if self.kind == "date" else _num(self.mean)
             se = "" if math.isnan(self.stderr) or self.kind == "date" else \

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pactsim.errors import ModelTooWideError, printable
 from pactsim.results.stats import MAX_VALUES
+from pactsim.results.summary import level_label
 from pactsim.views.display import (
     as_of_words,
     bundle_frame,
@@ -374,7 +375,7 @@ def _numeric_line(res: Results, name: str) -> str:
     s = res.numeric(name)
     if s.missing >= 1:
         return f"Distribution of {name}: no value in any draw"
-    qs = ", ".join(f"q{round(q * 100)}={value(v, s.kind)}" for q, v in s.quantiles.items())
+    qs = ", ".join(f"{level_label(q)}={value(v, s.kind)}" for q, v in s.quantiles.items())
     tail = f"; no value in {pct(s.missing)}" if s.missing > 0 else ""
     qs = f"; {qs}" if qs else (f"; no quantiles (more than {MAX_VALUES:,} distinct values, "
                                   "and no draws kept)")
