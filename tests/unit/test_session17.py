@@ -1,8 +1,9 @@
-"""Session 17: quantiles at the levels a user asks for (``numeric(name, probs=...)``)."""
+"""Session 17: numeric(probs=), error messages, whole exact report pages, Sobol intervals."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import pactsim
@@ -89,3 +90,62 @@ def test_numeric_labels_levels_that_are_not_whole_percents() -> None:
     sc = pactsim.load(ROOT / "scenarios" / "analytic-independent.yaml")
     s = pactsim.exact(sc).numeric("count(a, b, c)", probs=(0.025, 0.975))
     assert "q2.5=0" in repr(s) and "q97.5=3" in repr(s)
+
+
+# -- review-analyst17: error messages ------------------------------------------
+def _problems(text: str) -> list[str]:
+    from pactsim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as info:
+        pactsim.loads(text, name="s.yaml")
+    return str(info.value).splitlines()
+
+
+HEAD2 = "pactsim: 2\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+
+
+def test_a_missing_header_names_the_format_the_keys_need() -> None:
+    """review-analyst17 #2: a file with milestones and no `pactsim:` was told to start
+    with `pactsim: 1`, and then got a "write pactsim: 2" error per dated key."""
+    body = "id: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+    two = body + "signing: {by: {2025-06-30: 0.5}}\nevents:\n  m: {after: signing, delay: 9}\n"
+    (line,) = _problems(two)
+    assert "pactsim: 2, id" in line and "need format 2" in line
+    three = body + "events:\n  f: {levels: {a: 0.5, b: 0.5}}\n"
+    assert "pactsim: 3, id" in _problems(three)[0]
+    one = body + "signing: {by: {2025-06-30: 0.5}}\nevents:\n  e: {p: 0.5}\n"
+    assert "pactsim: 1, id" in _problems(one)[0] and "need format" not in _problems(one)[0]
+
+
+def test_an_unknown_section_lists_and_suggests_extends_and_set() -> None:
+    (line,) = _problems(HEAD2 + "sets: {}\nevents:\n  e: {p: 0.5}\n")
+    assert "extends, set" in line and "did you mean 'set'?" in line
+
+
+def test_a_delay_curve_point_out_of_range_names_its_day() -> None:
+    """review-analyst17 #7: `= 1.2 must be in [0, 1]` did not say which day of the curve."""
+    text = HEAD2 + ("signing: {by: {2025-06-30: 0.5}}\nevents:\n"
+                    "  m: {after: signing, delay: {by: {7: 0.3, 30: 1.2}}}\n")
+    (line,) = _problems(text)
+    assert "by: 30: = 1.2 must be in [0, 1]" in line
+    (line,) = _problems(text.replace("1.2", "{beta: [2, 3]}"))
+    assert "by: 30: must be a plain number" in line
+
+
+def test_an_invalid_date_key_is_not_told_to_be_quoted() -> None:
+    """A curve's date key quoted is still read as a date: quoting is no fix."""
+    (line,) = _problems(HEAD2 + "signing: {by: {2025-06-31: 0.5}}\n")
+    assert "invalid date '2025-06-31'" in line and "quote" not in line
+    (line,) = _problems(HEAD2 + "title: 2025-06-31\nsigning: {by: {2025-06-30: 0.5}}\n")
+    assert "quote it to keep it as text" in line
+
+
+def test_a_horizon_before_as_of_is_reported_once() -> None:
+    """review-analyst17 #7: every date of every expression was then 'after the horizon'."""
+    text = ("pactsim: 2\nid: x\nas_of: 2025-03-01\nhorizon: 2025-01-31\n"
+            "signing: {by: {2025-06-30: 0.5}}\nquestions:\n  q: signing.date <= 2025-06-30\n"
+            "observations:\n  - {date: 2025-05-01, evidence: signing, source: s}\n"
+            "sources: {s: x}\n")
+    lines = _problems(text)
+    assert len(lines) == 1 and "must be after as_of" in lines[0], lines
+

@@ -293,7 +293,7 @@ class _Converter:
         self.bad[path] = "" if _SURROGATE.search(str(node.value)) else str(node.value)
         return _BAD
 
-    def scalar(self, node: Any, path: Path) -> Any:
+    def scalar(self, node: Any, path: Path, *, key: bool = False) -> Any:
         if str(node.tag) not in _TYPED:
             return self.text(str(node.value), path, node)  # strings, `=` or `<<` as values
         if id(node) in self.failed:  # again, through an alias or a merge (ruamel would
@@ -311,8 +311,9 @@ class _Converter:
             text = str(node.value)  # a long one cut, and said to be (review-fuzz16)
             shown = repr(text) if len(text) <= 40 else \
                 f"{text[:36]!r}... ({len(text):,} characters)"
-            message = (f"invalid {'date' if date else 'value'} {shown} ("
-                       f"{why}; {fix}, or quote it to keep it as text)")
+            # a date key (a curve's point) quoted is still read as a date: no quoting advice
+            keep = "" if key and date else ", or quote it to keep it as text"
+            message = f"invalid {'date' if date else 'value'} {shown} ({why}; {fix}{keep})"
             self.failed[id(node)] = message
             self.problem(message, path, node.start_mark, str(node.value))
             return _BAD
@@ -352,7 +353,7 @@ class _Converter:
                              f"true/false or null — not {_kind(real)} (quote it or restructure "
                              "the entry)", path, key_node.start_mark)
                 continue
-            key = self.scalar(real, path)
+            key = self.scalar(real, path, key=True)
             if key is _BAD:
                 continue
             same_as = _as_date(key)  # '2025-06-30' quoted is the date 2025-06-30 of a curve

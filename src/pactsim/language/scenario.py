@@ -591,7 +591,12 @@ def _validate_delay(v: object) -> Delay:
                         "delay_by", f"by: key {_shown(d)} is not a finite number of days (past "
                         "the floating-point range, about 1.8e308; write whole days > 0 after "
                         "the anchor)") from None
-                x_spec = _validate_pspec(p)
+                try:
+                    x_spec = _validate_pspec(p)
+                except PydanticCustomError as err:  # name the day whose value it is
+                    what = err.message() if err.type == "p_range" else \
+                        f"= {_shown(p)} must be a plain number in [0, 1] (a cumulative probability)"
+                    raise PydanticCustomError("delay_by", f"by: {d}: {what}") from None
                 if not isinstance(x_spec, float):
                     raise PydanticCustomError("delay_by", f"by: {d}: must be a plain number in "
                                               "[0, 1] (a cumulative probability)")

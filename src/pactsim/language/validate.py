@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -591,8 +591,10 @@ def validate(located: Located, source_text: str = "") -> Scenario:
                      "whole scenario, or use Scenario.with_changes)", key=True, value=k)
         elif k not in allowed_top:
             above = c.empty_above(data, k)
-            hint = _indent_hint(above, k) if above is not None else c.suggest(k, allowed_top)
-            c.report((k,), f"unknown section {shown(k)} (allowed: {', '.join(allowed_top)})"
+            hint = _indent_hint(above, k) if above is not None else \
+                c.suggest(k, [*allowed_top, "extends", "set"])
+            c.report((k,), f"unknown section {shown(k)} (allowed: {', '.join(allowed_top)}; "
+                     "and extends, set for a variant of another file)"
                      + (_non_ascii(k) or hint), key=True, value=k)
     meta = _check_meta(c, data)
 
@@ -760,7 +762,7 @@ def validate(located: Located, source_text: str = "") -> Scenario:
         q_exprs[name] = tree
         graph[name] += [n.split("=", 1)[0] for n in _expr.names(_resolved(tree, outcomes))
                         if n.split("=", 1)[0] in nodes]
-        if isinstance(meta.get("horizon"), dt.date):
+        if _usable_horizon(meta) is not None:
             late = _expr.check_dates(tree, horizon=meta["horizon"])
             if late:
                 _rebase(c, where, ScenarioError(late))
@@ -832,6 +834,46 @@ def _not_a_scenario(c: _Checker, data: Mapping[Any, Any], allowed_top: Sequence[
     return True
 
 
+def _usable_horizon(meta: Mapping[str, Any]) -> dt.date | None:
+    """The horizon dates are checked against: ``None`` when there is none, or when it is
+    not after as_of (reported once, at the horizon; not again at every later date)."""
+    horizon, as_of = meta.get("horizon"), meta.get("as_of")
+    if not isinstance(horizon, dt.date):
+        return None
+    return None if isinstance(as_of, dt.date) and horizon <= as_of else horizon
+
+
+def _lowest_format(data: Mapping[Any, Any]) -> int:
+    """The lowest format whose keys a file with no ``pactsim:`` line uses: 3 with
+    ``attributes`` or a node's ``levels``, 2 with ``observations``, ``extends``, ``set``
+    or a node's dated keys (``by``, ``after``, ``delay``, ``hazard_ratio`` on an event;
+    ``after``, ``delay``, ``given``, ``table``, ``hazard_ratio`` on the signing), else 1.
+    Looks two levels down (sections, their nodes, pillars' clauses): no recursion."""
+    def specs() -> Iterator[tuple[str, Mapping[Any, Any]]]:
+        sig = data.get("signing")
+        if isinstance(sig, Mapping):
+            yield "signing", sig
+        for sec in ("events", "pillars"):
+            nodes = data.get(sec)
+            if not isinstance(nodes, Mapping):
+                continue
+            for spec in nodes.values():
+                if isinstance(spec, Mapping):
+                    yield "event", spec
+                    clauses = spec.get("clauses") if sec == "pillars" else None
+                    if isinstance(clauses, Mapping):
+                        yield from (("event", cl) for cl in clauses.values()
+                                    if isinstance(cl, Mapping))
+    version = 3 if "attributes" in data else \
+        2 if any(k in data for k in ("observations", "extends", "set")) else 1
+    for kind, spec in specs():
+        if "levels" in spec:
+            return 3
+        if any(k in spec for k in _V2_KEYS[kind]):
+            version = max(version, 2)
+    return version
+
+
 def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     fields = Scenario.model_fields
@@ -839,9 +881,10 @@ def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
         if name not in data:
             if fields[name].is_required():
                 v = data.get("pactsim")
-                v = v if type(v) is int and 1 <= v <= 3 else 1
+                v = v if type(v) is int and 1 <= v <= 3 else _lowest_format(data)
                 c.report((), f"missing required field '{name}' (every scenario starts with "
-                         f"pactsim: {v}, id, as_of and horizon)")
+                         f"pactsim: {v}, id, as_of and horizon" + (
+                             f"; this file's keys need format {v}" if v > 1 else "") + ")")
             continue
         value = data[name]
         if name == "pactsim" and isinstance(value, bool):
@@ -1745,7 +1788,7 @@ def _check_conditions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],
             c.report(where, f"the condition '{text}' is a {typ}, not true/false; compare it "
                      f"(e.g. '{_compared(text, typ, meta.get('horizon'))}')", key=key,
                      value=text)
-        if isinstance(meta.get("horizon"), dt.date):
+        if _usable_horizon(meta) is not None:
             late = _expr.check_dates(tree, horizon=meta["horizon"])
             if late:
                 _rebase(c, where, ScenarioError(late), key=key)
@@ -1839,7 +1882,7 @@ def _check_observations(c: _Checker, data: Mapping[Any, Any], meta: Mapping[str,
                  "(MAX_OBSERVATIONS): start a new file from the updated forecast, or keep the "
                  "observations that matter", key=True)
         return
-    as_of, horizon = meta.get("as_of"), meta.get("horizon")
+    as_of, horizon = meta.get("as_of"), _usable_horizon(meta)
     known = set(scope) if scope is not None else set()
     for i, entry in enumerate(raw):
         path: Path = ("observations", i)
