@@ -443,7 +443,7 @@ def _mc_flags(args: argparse.Namespace) -> list[str]:
 
 
 def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any,
-               render: Callable[[Any], str]) -> str | None:
+               render: Callable[[Any], str], what: str = "run") -> str | None:
     """The output of ``pactsim run --method exact|auto`` by exact inference; ``None``
     under ``auto`` when exact inference refuses the scenario, a question or the
     evidence (some only when asked, so the whole output is made here), and then
@@ -456,7 +456,7 @@ def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any,
     except (ModelTooWideError, ExactUnsupportedError) as e:
         if args.method == "exact":
             raise
-        _say(f"pactsim: note: exact inference does not answer all of this run "
+        _say(f"pactsim: note: exact inference does not answer all of this {what} "
              f"({_refusal(str(e), e, argparse.Namespace())}); Monte Carlo answers all of "
              "it")
         return None
@@ -633,9 +633,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return report_html(res, source=str(args.file), top=args.top, resolutions=resolutions,
                            compare=compare, question=args.question)
 
+    def whole(ex: Any) -> str:
+        """The page of exact results ``ex``, or the first refusal of a part of its
+        forecast (--method exact refuses the page, auto draws it by Monte Carlo); its
+        sections on what drives it, its history and what changed fall back part by part."""
+        from pactsim.views.refusals import watching
+
+        with watching() as seen:
+            out = page(ex, _fresh_seed(args.seed))
+        if seen:
+            raise seen[0]
+        return out
+
     html = None
     if args.method in ("exact", "auto"):  # the page made whole here: refusals come when asked
-        html = _run_exact(sc, args, None, lambda ex: page(ex, _fresh_seed(args.seed)))
+        html = _run_exact(sc, args, None, whole, "page")
     if html is None:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -216,7 +216,7 @@ def test_report_method_exact_auto_and_a_news_file_at_few_draws(
     code, _, err = call(capsys, "report", path, "--method", "auto", "-n", "2000", "--seed",
                         "1", "-o", page)
     assert code == 0, err
-    assert "exact inference does not answer all of this run" in err
+    assert "exact inference does not answer all of this page" in err
     assert "<dt>method</dt><dd>Monte Carlo" in page.read_text()
     code, _, err = call(capsys, "report", path, "--method", "exact", "-o", tmp_path / "x.html")
     assert code == 2 and "both" in err and not (tmp_path / "x.html").exists()

@@ -149,3 +149,45 @@ def test_a_horizon_before_as_of_is_reported_once() -> None:
     lines = _problems(text)
     assert len(lines) == 1 and "must be after as_of" in lines[0], lines
 
+
+WIDE_QUESTION = """\
+pactsim: 2
+id: wide-q
+as_of: 2025-01-01
+horizon: 2025-12-31
+signing:
+  by: {2025-06-30: 0.5, 2025-12-31: 0.8}
+events:
+  m1: {after: signing, delay: {median: 60, p90: 150}}
+  m2: {after: signing, delay: {median: 90, p90: 200}}
+questions:
+  early: signing.date <= 2025-03-31
+  gap: m1.date - m2.date
+"""
+
+
+def test_report_method_exact_and_auto_need_the_whole_page(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """review-analyst17 #1: exact inference refuses one numeric question (its table over
+    three dates is 48.6M entries); `run --method exact` refused, but `report --method
+    exact` wrote a page with that question blank (its help says refused) and `--method
+    auto` gave that page too (its help: exact where it answers the whole page). Now both
+    commands follow one rule: exact refuses, auto draws the page by Monte Carlo."""
+    from helpers import call
+
+    path = tmp_path / "w.yaml"
+    path.write_text(WIDE_QUESTION)
+    page = tmp_path / "w.html"
+    code, _, err = call(capsys, "report", path, "--method", "exact", "-o", page)
+    assert code == 2 and "question 'gap' needs a table" in err and not page.exists()
+    code, _, err = call(capsys, "report", path, "--method", "auto", "-n", "2000", "-o", page)
+    assert code == 0, err
+    assert "does not answer all of this page" in err
+    html = page.read_text()
+    assert "<dt>method</dt><dd>Monte Carlo" in html
+    # without that question, exact answers the page, and auto gives it
+    path.write_text(WIDE_QUESTION.replace("  gap: m1.date - m2.date\n", ""))
+    code, _, err = call(capsys, "report", path, "--method", "auto", "-o", page)
+    assert code == 0 and "does not answer" not in err
+    assert "<dt>method</dt><dd>exact inference" in page.read_text()
+

@@ -53,6 +53,7 @@ from pactsim.views.format import (
     spread,
     value,
 )
+from pactsim.views.refusals import refused
 
 if TYPE_CHECKING:
     from pactsim.analysis.spread import Spread
@@ -496,6 +497,7 @@ def timeline_frame(res: ResultsLike, limit: int | None = None) -> pd.DataFrame:
             by = date_cdf(res, name, [sc.horizon]).iloc[0]
             q = date_quantiles(res, name, DATE_LEVELS)
         except ModelTooWideError as err:  # exact results of a wide scenario
+            refused(err)
             by = pd.Series({"p": math.nan, "stderr": math.nan, "lo": math.nan, "hi": math.nan})
             q = pd.Series([pd.NaT] * 3, dtype="datetime64[s]")
             rows.append({"node": name, "label": label(res, name), "kind": "too wide",
@@ -1017,6 +1019,7 @@ def bundles_table(res: ResultsLike, top: int = 10, of: str = "all") -> str:
     try:
         b = bundle_frame(res, top, of)
     except ModelTooWideError as err:  # exact results of a wide scenario
+        refused(err)
         return (f'<div class="ps-muted">Most frequent texts (exact sets of {escape(what)}): '
                 f"too many nodes together for exact inference ({err.width} variables); "
                 "pactsim.simulate estimates them.</div>")
@@ -1095,6 +1098,7 @@ def _results_html(res: ResultsLike, page: Any) -> str:
         try:
             return build()
         except (ModelTooWideError, ExactUnsupportedError) as err:
+            refused(err)
             page.gaps.setdefault(what, err)
             return ""
 
@@ -1112,6 +1116,7 @@ def _results_html(res: ResultsLike, page: Any) -> str:
     except (ModelTooWideError, ExactUnsupportedError) as err:
         if page is None:
             raise
+        refused(err)
         page.gaps.setdefault("the pillars, clauses and events", err)  # no node's chance
         marg = None
     n_p, n_c = ((0, 0) if marg is None else

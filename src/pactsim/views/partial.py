@@ -19,6 +19,7 @@ from pactsim.errors import (
 )
 from pactsim.views import display as _d
 from pactsim.views.display import escape
+from pactsim.views.refusals import refused
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,7 +75,8 @@ class Partial:
         if self._questions is None:
             try:
                 self._questions = self.res.questions()
-            except NOT_EXACT:
+            except NOT_EXACT as err:
+                refused(err)
                 self._questions = self._one_by_one()
         return self._questions
 
@@ -89,6 +91,7 @@ class Partial:
             try:
                 return res.prob(name)  # type: ignore[no-any-return]
             except NOT_EXACT as err:
+                refused(err)
                 self.missing[name] = err
                 return none
 
@@ -100,6 +103,7 @@ class Partial:
             except ConditionError:  # never signed: no P(yes | signed)
                 return None
             except NOT_EXACT as err:
+                refused(err)
                 self.missing_signed[name] = err
                 return None
 
@@ -117,6 +121,7 @@ class Partial:
         try:
             out: NumericSummary = self.res.numeric(name)  # type: ignore[attr-defined]
         except NOT_EXACT as err:
+            refused(err)
             self.missing[name] = err
             kind = self.res.model.questions.get(name, (None, "number"))[1]  # type: ignore[attr-defined]
             return NumericSummary(name, kind, math.nan, math.nan, math.nan, {}, None, math.nan)
@@ -127,6 +132,7 @@ class Partial:
         try:
             return build()
         except NOT_EXACT as err:
+            refused(err)
             self.gaps.setdefault(what, err)
             return head + self.note(what, err)
 

@@ -1202,12 +1202,14 @@ def timeline(res: ResultsLike, ax: Axes | None = None, *, nodes: str | Sequence[
     x: Any = None
     widest_half = 0.0  # the widest band (not every curve concatenated: 500 nodes x days)
     from pactsim.errors import ModelTooWideError
+    from pactsim.views.refusals import refused
 
     for i, name in enumerate(names):
         colour = PALETTE[i % len(PALETTE)]
         try:
             cdf = _d.date_cdf(res, name)
-        except ModelTooWideError:  # exact results of a wide scenario: left out
+        except ModelTooWideError as err:  # exact results of a wide scenario: left out
+            refused(err)
             continue
         if len(cdf):
             widest_half = max(widest_half, float(np.nanmax(cdf.hi.to_numpy()

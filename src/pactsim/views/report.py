@@ -37,6 +37,7 @@ from pactsim.views import display as _d
 from pactsim.views.display import escape
 from pactsim.views.format import band_ends, band_point, day, interval, pct, pct_in
 from pactsim.views.partial import NOT_EXACT, Partial, extra_evidence
+from pactsim.views.refusals import refused as _refused
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -140,6 +141,7 @@ def _headline(page: Partial) -> str:
         try:
             cdf = page.signing_cdf(sorted({first, dates[-1]}))
         except NOT_EXACT as err:  # said under the cards and in its section
+            _refused(err)
             page.gaps.setdefault(SIGNING_DATE, err)
         else:
             for d, r in cdf.iterrows():
@@ -189,6 +191,7 @@ def _texts_section(res: ResultsLike, top: int) -> str:
         try:
             b = _d.bundle_frame(res, top + 1, of)
         except ModelTooWideError as err:
+            _refused(err)
             out.append(_empty(f"Exact sets of {what}: too many nodes together for exact "
                               f"inference ({err.width} variables); pactsim.simulate "
                               "estimates them."))
@@ -655,6 +658,7 @@ def _content_sections(page: Partial, top: int) -> tuple[list[str], list[str]]:
     try:
         marg = res.marginals()
     except NOT_EXACT as err:  # no chance of any node: say so where each would be
+        _refused(err)
         page.gaps.setdefault("the pillars, clauses and events", err)
         dated = set(_d.dated_nodes(res))
         return (["<h2>What will the text contain?</h2>"
