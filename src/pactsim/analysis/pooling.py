@@ -26,7 +26,11 @@ extremized as :math:`q_k \\propto q_k^a`, normalised to sum to 1. A node with an
 ``absent`` level is pooled in two steps: first whether it is in the text at
 all, :math:`P_i = 1 - p_{i,\\mathrm{absent}}` pooled as a true/false item (above)
 to :math:`P`, then its levels given that it is, :math:`p_{ik} / P_i`, as one distribution
-(analysts who never have it left out), and :math:`q_k = P \\cdot q_{k|P}`. So the
+(analysts who never have it left out), and :math:`q_k = P \\cdot q_{k|P}`. The
+linear pool of the levels given present is the mixture's,
+:math:`q_{k|P} = \\sum_i w_i p_{ik} / \\sum_i w_i P_i` (each analyst weighted by
+:math:`w_i P_i`, so without extremizing :math:`q_k = \\sum_i w_i p_{ik}` exactly);
+the geometric pool takes the :math:`p_{ik} / P_i` with the weights :math:`w_i`. So the
 node's row pools exactly as a true/false item would: a pillar that every file
 has in the text exactly when the agreement is signed pools to P(signed), as
 the normalised pool over all levels would not (it moves the absent level when
@@ -213,8 +217,9 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
         The rows of a categorical node are pooled together, when every file gives
         the node the same levels: a node with an ``absent`` level first as a
         true/false item (in the text at all), then its levels given present as one
-        distribution, :math:`q_k \\propto \\prod_i p_{ik}^{w_i}` (geometric) or
-        :math:`q_k = \\sum_i w_i p_{ik}` (linear); a node without one as that one
+        distribution, :math:`q_{k|P} \\propto \\prod_i (p_{ik} / P_i)^{w_i}` (geometric) or
+        the mixture :math:`q_{k|P} = \\sum_i w_i p_{ik} / \\sum_i w_i P_i` (linear); a node
+        without one as that one
         distribution (see the module docstring); for two levels this is the
         binary pool.
     extremize:
