@@ -47,7 +47,7 @@ def test_a_question_on_a_signing_drawn_from_a_table_of_curves_does_not_watch_the
     kw = {"n": 20_000, "seed": 1} if method == "mc" else {}
     s = pactsim.sensitivity(sc, "signed_by_2026", method=method, **kw)  # type: ignore[arg-type]
     assert list(s.voi.node) == ["cbam"]
-    assert any(n.startswith("not in what to watch: signing (known only once signing has")
+    assert any(n.startswith("not in what to watch: signing (the question's own event")
                for n in s.notes), s.notes
     # the row that stays is the one exact inference gives: P(Q | cbam) from the table
     row = s.voi.set_index("node").loc["cbam"]

@@ -53,9 +53,11 @@ def test_a_signing_date_question_watches_the_world_not_the_text() -> None:
     # question is settled) or at the horizon (after 2025-03-31)
     assert rows == ["crisis"]
     (note,) = [n for n in s.notes if "known only once" in n]
-    assert note == ("not in what to watch: ratified_a, ratified_b, in_force, signing, "
+    assert note == ("not in what to watch: ratified_a, ratified_b, in_force, "
                     "military, drones (known only once signing has happened or no longer "
                     "can, when the question is settled)")
+    assert "not in what to watch: signing (the question's own event: learnt on its day, " \
+        "or at the horizon, when the question is settled)" in s.notes
     # crisis: S(t)^h with S(2025-03-31) = 0.7, h = 2 if crisis
     q_if, q_not = 1 - 0.7 ** 2, 0.3
     r = s.voi.set_index("node").loc["crisis"]

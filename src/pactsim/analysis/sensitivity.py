@@ -1170,6 +1170,13 @@ def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
     late = list(dict.fromkeys([*(_row_node(r[0]) for r in rows
                                  if r[0] not in itself and _row_node(r[0]) in later),
                                *(r[0] for r in rows if r[0] in same)]))
+    own = [x for x in late if x in waits]  # the dated node the question is about
+    late = [x for x in late if x not in waits]
+    if own:
+        engine.notes.append(
+            f"not in what to watch: {', '.join(own)} (the question's own "
+            f"{'event' if len(own) == 1 else 'events'}: learnt on {'its' if len(own) == 1 else 'their'} "
+            "day, or at the horizon, when the question is settled)")
     if late:
         engine.notes.append(
             f"not in what to watch: {_some(late)} (known only once {' and '.join(waits)} "
