@@ -233,3 +233,17 @@ def test_sobol_warns_that_num_resamples_is_unused_and_checks_conf_level() -> Non
         pactsim.sobol(sc, "both", n=32, num_resamples=50)
     with pytest.raises(ArgumentError, match="conf_level"):
         pactsim.sobol(sc, "both", n=32, conf_level=95)
+
+
+def test_the_text_table_says_an_absent_outcome_is_not_in_the_text(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """review-analyst17 #6: `pabs=absent 27.6%` under "P(in text)" read backwards."""
+    from helpers import call
+
+    path = tmp_path / "c.yaml"
+    path.write_text("pactsim: 3\nid: c\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                    "pillars:\n  t:\n    levels: {absent: 0.25, generic: 0.75}\n")
+    code, out, err = call(capsys, "run", path, "--method", "exact")
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if "t=absent" in x)
+    assert "t=absent (not in it)" in line and "25.0%" in line

@@ -161,7 +161,9 @@ def format_results(res: Results) -> str:
             indent = "  " if row.kind == "pillar" else "      "
             if row.kind == "outcome":  # under its node, one step further in
                 indent = "    " if marg.kind.get(row["of"]) == "pillar" else "        "
-            labels.append(f"{indent}{name}")
+            # an absent outcome's chance is of the node NOT being in the text
+            absent = row.kind == "outcome" and str(name).endswith("=absent")
+            labels.append(f"{indent}{name}" + (" (not in it)" if absent else ""))
         width = max(32, *(len(x) + 1 for x in labels))  # long outcome names widen it
         lines = [f"{'In the text':<{width + 2}}P(in text)             P(in text | signed)"]
         for label, (_, row) in zip(labels, content.iterrows(), strict=True):
