@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import reprlib
 import sys
 import time
 import types
@@ -113,7 +114,7 @@ def resolve_seed(seed: SeedLike) -> tuple[int, tuple[int, ...]]:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise ArgumentTypeError(
             f"seed must be an int, a numpy Generator or SeedSequence, or None; "
-            f"not {seed!r} ({type(seed).__name__})")
+            f"not {reprlib.repr(seed)} ({type(seed).__name__})")
     if seed < 0:
         raise ArgumentError(f"seed must be >= 0, not {seed}")
     return int(seed), ()

@@ -247,3 +247,81 @@ def test_the_text_table_says_an_absent_outcome_is_not_in_the_text(
     assert code == 0, err
     line = next(x for x in out.splitlines() if "t=absent" in x)
     assert "t=absent (not in it)" in line and "25.0%" in line
+
+
+# -- review-fuzz17 ----------------------------------------------------------------
+def test_diff_of_a_file_with_signing_and_one_without(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """review-fuzz17 #1: the text view crashed (AttributeError on None) when only one of
+    the two files had a signing: section; report --compare too."""
+    from helpers import call
+
+    base = "pactsim: 2\nid: s\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n  e: {p: 0.5}\n"
+    (tmp_path / "a.yaml").write_text(base)
+    (tmp_path / "b.yaml").write_text(base + "signing: {by: {2025-12-31: 0.5}}\n")
+    for a, b, edit in (("a", "b", "signing: no signing -> a curve"),
+                       ("b", "a", "signing: a curve ({2025-12-31: 0.5}) -> no signing")):
+        code, out, err = call(capsys, "diff", tmp_path / f"{a}.yaml", tmp_path / f"{b}.yaml")
+        assert code == 0, err
+        assert edit in out
+
+
+def test_diff_asks_each_question_once_and_at_most_200(tmp_path: Path) -> None:
+    """review-fuzz17 #4: `-q q -q q` printed each attribution twice (300 of them: 91,510
+    lines); history caps its questions at 200, diff had no cap."""
+    from pactsim.errors import ArgumentError
+
+    a = pactsim.loads("pactsim: 1\nid: s\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                      "events:\n  e: {p: 0.5}\n  f: {p: 0.5}\nquestions:\n  q: e and f\n")
+    b = a.with_changes({"e.p": 0.6})
+    d = pactsim.diff(a, b, ["q", " q", "q"])
+    assert list(d.attribution.target) == ["q"]
+    assert len(d.attribution) == len(pactsim.diff(a, b, "q").attribution)
+    with pytest.raises(ArgumentError, match="more than 200 questions"):
+        pactsim.diff(a, b, ["q"] * 201)
+
+
+def test_pool_names_must_be_strings(tmp_path: Path) -> None:
+    """review-fuzz17 #7: names=[None, 5] raised a bare KeyError, [1, 2] an AttributeError
+    when printed."""
+    a = pactsim.loads("pactsim: 1\nid: s\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                      "events:\n  e: {p: 0.5}\n")
+    b = a.with_changes({"e.p": 0.6})
+    for names in ([None, 5], [1, 2], ["x", ""]):
+        with pytest.raises(ArgumentTypeError, match="names must be non-empty strings"):
+            pactsim.pool([a, b], names=names)  # type: ignore[list-item]
+    assert "ann" in str(pactsim.pool([a, b], names=["ann", "ben"]))
+
+
+def test_hostile_arguments_are_shown_short() -> None:
+    """review-fuzz17 #7: an evidence item nested 5,000 lists deep hit RecursionError in
+    its own error message; a seed of a million numbers was echoed whole (7.9 MB)."""
+    sc = pactsim.loads("pactsim: 1\nid: s\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+                       "events:\n  a: {p: 0.5}\n")
+    deep: list[object] = ["a"]
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(ArgumentTypeError, match="evidence item") as info:
+        pactsim.simulate(sc, 100, evidence=deep)
+    assert len(str(info.value)) < 300
+    with pytest.raises(ArgumentTypeError, match="seed must be") as info:
+        pactsim.simulate(sc, 100, seed=list(range(10**6)))  # type: ignore[arg-type]
+    assert len(str(info.value)) < 300
+
+
+def test_set_cannot_change_a_variants_id_or_format(tmp_path: Path) -> None:
+    """review-fuzz17 #6: `set: {id: <the base's id>, pactsim: 1}` passed, though a variant
+    written with the base's id or a lower format is refused."""
+    from pactsim.errors import ScenarioError
+
+    (tmp_path / "base.yaml").write_text(
+        "pactsim: 2\nid: small\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+        "events:\n  e: {p: 0.5}\n")
+    (tmp_path / "v.yaml").write_text("pactsim: 2\nextends: base.yaml\nid: v\n"
+                                     "set:\n  id: small\n  pactsim: 1\n  e.p: 0.4\n")
+    with pytest.raises(ScenarioError) as info:
+        pactsim.load(tmp_path / "v.yaml")
+    lines = str(info.value).splitlines()
+    assert len(lines) == 2, lines
+    assert "v.yaml:5:3: set.id: `set:` cannot change id" in lines[0]
+    assert "v.yaml:6:3: set.pactsim: `set:` cannot change pactsim" in lines[1]

@@ -132,7 +132,8 @@ def test_signing_is_left_out_of_a_question_on_its_date(sc: pactsim.Scenario) -> 
     assert {"a", "c", "x", "x == generic", "x == named", "x: which outcome"} <= set(rows)
     _b_shown_as_a(s)
     (note,) = [n for n in s.notes if "not in what to watch" in n]
-    assert note.startswith("not in what to watch: signing (the question\'s own event: learnt on its day")
+    assert note.startswith("not in what to watch: signing (the question's own event: "
+                           "learnt on its day")
     # the signing curve rises linearly from as_of to 0.5 at the horizon, and nothing
     # else moves it: every kept row is worth nothing
     frac = ((pd.Timestamp("2024-06-30") - pd.Timestamp("2024-01-01")).days
@@ -196,4 +197,5 @@ def test_a_date_question_the_day_matters_to_leaves_out_the_node_as_known_too_lat
     s = pactsim.sensitivity(sc, question)
     assert "signing" not in set(s.voi.node)
     (note,) = [n for n in s.notes if "not in what to watch" in n]
-    assert note.startswith("not in what to watch: signing (the question\'s own event: learnt on its day")
+    assert note.startswith("not in what to watch: signing (the question's own event: "
+                           "learnt on its day")

@@ -251,7 +251,10 @@ def _shown(value: Any) -> str:
 
 
 def _signing_timing(dump: Any) -> str:
-    """How a ``signing:`` section (as dumped) gives its date, in a few words."""
+    """How a ``signing:`` section (as dumped) gives its date, in a few words (``None``
+    or absent: the file has no signing)."""
+    if not isinstance(dump, dict):
+        return "no signing"
     if dump.get("after") is not None:
         return f"after {_shown(dump['after'])}, delay {_shown(dump['delay'])}"
     if dump.get("table") is not None:
@@ -1375,6 +1378,15 @@ def _different_note(a: Scenario, b: Scenario, variants: _Variants, first: int) -
     return note
 
 
+#: Questions ``diff`` attributes at most (as ``history``).
+MAX_QUESTIONS = 200
+
+
+def _cut_repr(x: object) -> str:
+    text = repr(x) if not isinstance(x, list | tuple | dict) else type(x).__name__
+    return text if len(text) <= 60 else text[:56] + "..."
+
+
 def diff(
     a: Scenario | str,
     b: Scenario | str,
@@ -1451,11 +1463,17 @@ def diff(
     if questions is None:
         targets: list[str] | None = None
     else:
-        qs = [questions] if isinstance(questions, str) else list(questions)
+        qs = [questions] if isinstance(questions, str) else \
+            list(itertools.islice(questions, MAX_QUESTIONS + 1))
         bad = [q for q in qs if not isinstance(q, str) or not q.strip()]
         if bad:
-            raise ArgumentTypeError(f"questions must be non-empty strings, not {bad[0]!r}")
-        targets = [q.strip() for q in qs]
+            raise ArgumentTypeError(f"questions must be non-empty strings, not "
+                                    f"{_cut_repr(bad[0])}")
+        # each question once (a repeated -q printed its table again: review-fuzz17 #4)
+        targets = list(dict.fromkeys(q.strip() for q in qs))
+        if len(qs) > MAX_QUESTIONS:
+            raise ArgumentError(f"diff(): more than {MAX_QUESTIONS} questions; give 1 to "
+                                f"{MAX_QUESTIONS}")
     notes: list[str] = []
     if sa.as_of != sb.as_of:
         notes.append(f"A is as of {sa.as_of} and B as of {sb.as_of}: the change mixes what "

@@ -60,7 +60,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from pactsim.errors import ArgumentError, ExactUnsupportedError, ModelTooWideError, printable
+from pactsim.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    ExactUnsupportedError,
+    ModelTooWideError,
+    printable,
+)
 from pactsim.language import expr as _expr
 from pactsim.language.expr import ABSENT, outcome_name
 from pactsim.language.io import load
@@ -258,7 +264,14 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     if names is None:
         names = [os.path.basename(f).removesuffix(".yaml").removesuffix(".yml") if f
                  else f"{sc.id}#{i + 1}" for i, (f, sc) in enumerate(zip(files, scs, strict=True))]
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        raise ArgumentTypeError(f"pool(): names must be a list of strings, one per scenario, "
+                                f"not {type(names).__name__}")
     names = list(names)
+    odd = next((x for x in names if not isinstance(x, str) or not x.strip()), None)
+    if any(not isinstance(x, str) or not x.strip() for x in names):
+        raise ArgumentTypeError(f"pool(): names must be non-empty strings (the analysts' "
+                                f"names), not {odd!r}")
     if len(names) != len(scs) or len(set(names)) != len(names):
         raise ArgumentError(f"pool(): names = {names!r}: give one distinct name per scenario")
     for k, sc in enumerate(scs):  # one object twice (review-python15: pool([sc, sc]))

@@ -1175,8 +1175,8 @@ def _voi(engine: _Engine) -> list[tuple[Any, ...]]:
     if own:
         engine.notes.append(
             f"not in what to watch: {', '.join(own)} (the question's own "
-            f"{'event' if len(own) == 1 else 'events'}: learnt on {'its' if len(own) == 1 else 'their'} "
-            "day, or at the horizon, when the question is settled)")
+            + ("event: learnt on its day" if len(own) == 1 else "events: learnt on their day")
+            + ", or at the horizon, when the question is settled)")
     if late:
         engine.notes.append(
             f"not in what to watch: {_some(late)} (known only once {' and '.join(waits)} "

@@ -47,6 +47,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -204,7 +205,8 @@ def as_findings(value: object) -> tuple[Finding, ...]:
             out.extend(_from_mapping(item))
         else:
             raise ArgumentTypeError(printable(
-                f"evidence item {item!r} ({type(item).__name__}): give an expression, a "
+                f"evidence item {reprlib.repr(item)} ({type(item).__name__}): give an "
+                "expression, a "
                 "mapping of node names to True/False or dates, or pactsim.soft(expr, ratio)"))
         if len(out) > MAX_FINDINGS:
             raise ArgumentError(f"evidence: more than {MAX_FINDINGS:,} findings")

@@ -374,6 +374,15 @@ def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
             problems.append(_problem(loc, ("set", key), f"the key {shown(key)} must be a "
                                      "dotted path (text), such as military.p or "
                                      "signing.by.2024-12-31", key=True, value=key))
+        elif key.strip() in ("id", "pactsim"):  # the rules a variant's own keys follow
+            problems.append(_problem(
+                loc, ("set", key), f"`set:` cannot change {key.strip()}: write the "
+                "variant's own "
+                + ("id at the top of the file (a variant needs an id of its own)"
+                   if key.strip() == "id" else "`pactsim:` version at the top of the file "
+                   "(at least its base's)"), key=True, value=key))
+    changes = {k: v for k, v in changes.items()
+               if not (isinstance(k, str) and k.strip() in ("id", "pactsim"))}
     failed: set[str] = set()
 
     def fail(key: str, err: Exception) -> None:
