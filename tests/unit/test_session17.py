@@ -325,3 +325,28 @@ def test_set_cannot_change_a_variants_id_or_format(tmp_path: Path) -> None:
     assert len(lines) == 2, lines
     assert "v.yaml:5:3: set.id: `set:` cannot change id" in lines[0]
     assert "v.yaml:6:3: set.pactsim: `set:` cannot change pactsim" in lines[1]
+
+
+def test_expressions_of_a_format_3_scenario_reach_its_constructs() -> None:
+    """review-tester17 1c: on the flagship (format 3) expressions() never wrote days
+    between two dates (only for format 2) nor `x != outcome` (the test's kind came from
+    a pick past 47 names, which a pick of at most 63 seldom is)."""
+    import re
+
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    from pactsim.testing import strategies as pst
+
+    flag = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
+    seen: list[str] = []
+
+    @settings(max_examples=400, phases=[Phase.generate], database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(pst.expressions(flag))
+    def collect(e: str) -> None:
+        seen.append(e)
+
+    collect()
+    levels = "|".join(flag.outcomes)
+    assert any(re.search(r"\.date - ", e) for e in seen)
+    assert any(re.search(rf"\b({levels}) != ", e) for e in seen)

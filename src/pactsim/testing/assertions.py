@@ -204,9 +204,9 @@ def assert_matches_exact(
     Examples
     --------
     >>> import pactsim
-    >>> from pactsim.results.exact import exact  # doctest: +SKIP
     >>> sc = pactsim.load("scenarios/analytic-gates.yaml")  # doctest: +SKIP
-    >>> assert_matches_exact(pactsim.simulate(sc, n=50_000, seed=1), exact(sc))  # doctest: +SKIP
+    >>> assert_matches_exact(pactsim.simulate(sc, n=50_000, seed=1),  # doctest: +SKIP
+    ...                      pactsim.exact(sc))
     """
     sigmas = _check_sigmas(sigmas)
     if not isinstance(family_wise, bool):

@@ -163,13 +163,13 @@ class _Pools:
     scales: tuple[tuple[float, float], ...] = ()
 
 
-# Leaves: ("name", i) | ("lit", b) | ("date", i, op, day) | ("num", i, op, x)
+# Leaves: ("name", i, t) | ("lit", b) | ("date", i, op, day) | ("num", i, op, x)
 #         | ("count", (i, ...), op, k)
 # Nodes:  ("not", e) | ("and" | "or", (e, ...)) | ("any" | "all", (e, ...))
 #         | ("at_least" | "at_most" | "exactly", (e, ...), k) | ("==" | "!=", e, e)
 _OPS = st.sampled_from(_CMP_OPS)
 _EXPR_LEAVES = st.one_of(
-    st.tuples(st.just("name"), _PICK),
+    st.tuples(st.just("name"), _PICK, st.integers(0, 15)),  # (a name, its outcome test)
     st.tuples(st.just("date"), _PICK, _OPS, st.integers(-3, _MAX_SPAN + 3)),
     st.tuples(st.just("num"), _PICK, _OPS, st.integers(-300, 300)),
     st.tuples(st.just("count"), st.lists(_PICK, min_size=1, max_size=4).map(tuple), _OPS,
@@ -215,7 +215,10 @@ def _render(tree: Any, pools: _Pools) -> str:
     if kind in ("name", "date", "num", "count"):
         i = tree[1] if isinstance(tree[1], int) else tree[1][0]
         if pools.bools and pools.levels:
-            return _outcome_test(_pick(pools.bools, i), i // len(pools.bools), pools)
+            # a name's own draw picks its outcome test (before, the test came from the pick
+            # past the pool's length: with 50 names, never != or in(): review-tester17)
+            j = tree[2] if kind == "name" and len(tree) > 2 else i // len(pools.bools)
+            return _outcome_test(_pick(pools.bools, i), j, pools)
         return _pick(pools.bools, i) if pools.bools else ("true" if i % 2 else "false")
     if kind == "lit":
         return "true" if tree[1] else "false"
@@ -1323,7 +1326,7 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
     by_type["number"] += model.driver_names
     dated = scenario.dated_names
     by_type["date"] += [f"{name}.date" for name in dated]
-    if scenario.pactsim == 2:  # days between two dates is format 2
+    if scenario.pactsim >= 2:  # days between two dates is format 2 (and 3)
         by_type["number"] += [f"{a}.date - {b}.date" for a, b in itertools.pairwise(dated)][:2]
     for qname, (_tree, qtype) in model.questions.items():
         by_type[qtype].append(qname)
