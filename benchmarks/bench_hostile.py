@@ -329,6 +329,21 @@ def _text(text: str | bytes) -> Callable[[Ctx], Any]:
     return lambda ctx: text
 
 
+def _extends_chain(levels: int, events: int) -> Callable[[Ctx], Any]:
+    """A chain of ``levels + 1`` files: ``c0`` with ``events`` events, each ``c{k}``
+    extending ``c{k-1}`` with ``events`` events of its own (review-fuzz17 #2: a graft per
+    name merged made this quadratic, 5.5 minutes at 16 levels)."""
+    def prepare(ctx: Ctx) -> Path:
+        path = Path()
+        for k in range(levels + 1):
+            body = "".join(f"  e{k}_{i}: {{p: 0.5}}\n" for i in range(events))
+            head = HEADER if k == 0 else \
+                f"pactsim: 2\nextends: c{k - 1}.yaml\nid: chain-{k}\n"
+            path = ctx.write(head + "events:\n" + body, f"c{k}.yaml")
+        return path
+    return prepare
+
+
 def _file(text: str | bytes) -> Callable[[Ctx], Any]:
     return lambda ctx: ctx.write(text)
 
@@ -479,6 +494,9 @@ def _cases() -> list[Case]:
         _cli(_run_cmd()))
     add("after-64-exact", "milestone after 32 of 64 dated events, 50 years", _text(fan),
         _exact())
+    # variants: 16 files, each extending the one before, each with 1,200 events of its own
+    add("extends-16-validate", "16 variants of 1,200 events each, one extending the next",
+        _extends_chain(16, 1200), _cli(_file_cmd("validate")))
     chain = _milestone_chain(200)
     add("milestones-200-run", "200 chained milestones, 50 years", _file(chain),
         _cli(_run_cmd()))

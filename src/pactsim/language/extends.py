@@ -116,18 +116,33 @@ class _Tree:
 
     def graft(self, at: Path, other: Located, source: Path) -> None:
         """Drop what is under `at`; put there what `other` has under `source`."""
-        n = len(at)
+        self.graft_many([(at, source)], other)
+
+    def graft_many(self, pairs: Sequence[tuple[Path, Path]], other: Located) -> None:
+        """:meth:`graft` for each ``(at, source)`` of `pairs` (the `at` disjoint, none
+        under another, as are the sources), in one pass over the tables: a graft per
+        name merged was a pass each, quadratic in a variant chain of thousands of
+        nodes (review-fuzz17 #2)."""
+        ats = {at for at, _ in pairs}
+        to = {source: at for at, source in pairs}
+
+        def under(p: Path, prefixes: set[Path] | dict[Path, Path]) -> int:
+            """The length of `p`'s prefix in `prefixes` (-1: none)."""
+            for k in range(len(p) + 1):
+                if p[:k] in prefixes:
+                    return k
+            return -1
+
         for table in (self.values, self.keys):
-            for p in [p for p in table if p[:n] == at]:
+            for p in [p for p in table if under(p, ats) >= 0]:
                 del table[p]
-        m = len(source)
         name = other.name
-        for p, lc in other.positions.items():
-            if p[:m] == source:
-                self.values[(*at, *p[m:])] = (name, *lc)
-        for p, lc in other.key_positions.items():
-            if p[:m] == source:
-                self.keys[(*at, *p[m:])] = (name, *lc)
+        for positions, table in ((other.positions, self.values),
+                                 (other.key_positions, self.keys)):
+            for p, lc in positions.items():
+                k = under(p, to)
+                if k >= 0:
+                    table[(*to[p[:k]], *p[k:])] = (name, *lc)
 
     def located(self, data: Any, name: str, texts: Mapping[str, Sequence[str]]) -> Sourced:
         return Sourced(data, name,
@@ -342,7 +357,7 @@ def _vary(f: _File, base: Scenario, tree: _Tree,
             merged = dict(section or {})
             for name, item in value.items():
                 merged[name] = item  # an existing name keeps its place
-                tree.graft((key, name), loc, (key, name))
+            tree.graft_many([((key, name), (key, name)) for name in value], loc)
             data[key] = merged
             if (key,) not in tree.values and (key,) in loc.positions:  # a section the base lacks
                 tree.values[(key,)] = (loc.name, *loc.positions[(key,)])
@@ -352,8 +367,7 @@ def _vary(f: _File, base: Scenario, tree: _Tree,
         elif key == "observations" and isinstance(value, list) and isinstance(
                 data.get(key), list | tuple):
             had = list(data[key])  # the base's news, then the variant's
-            for j in range(len(value)):
-                tree.graft((key, len(had) + j), loc, (key, j))
+            tree.graft_many([((key, len(had) + j), (key, j)) for j in range(len(value))], loc)
             data[key] = had + list(value)
         else:
             data[key] = value
