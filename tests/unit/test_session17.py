@@ -350,3 +350,23 @@ def test_expressions_of_a_format_3_scenario_reach_its_constructs() -> None:
     levels = "|".join(flag.outcomes)
     assert any(re.search(r"\.date - ", e) for e in seen)
     assert any(re.search(rf"\b({levels}) != ", e) for e in seen)
+
+
+def test_score_locates_a_given_that_cannot_hold(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    """review-fuzz17 #5: an item `given: z` with P(z) = 0 stopped the score card with no
+    file, line or field; it is now at the resolution file's `given`, both methods."""
+    from helpers import call
+
+    (tmp_path / "s.yaml").write_text("pactsim: 1\nid: zero\nas_of: 2025-01-01\n"
+                                     "horizon: 2025-12-31\nevents:\n  z: {p: 0}\n"
+                                     "  q: {p: 0.5}\n")
+    (tmp_path / "r.yaml").write_text(
+        "resolutions: 1\nscenario: zero\nsources: {s: x}\noutcomes:\n"
+        "  z: {outcome: true, resolved: 2025-06-01, source: s}\n"
+        "  q: {outcome: true, given: z, resolved: 2025-06-01, source: s}\n")
+    for method in ("exact", "mc"):
+        code, _, err = call(capsys, "score", tmp_path / "s.yaml", "-r", tmp_path / "r.yaml",
+                            "--method", method)
+        assert code == 2
+        assert "r.yaml:6:29: outcomes.q.given: the condition 'z'" in err, err

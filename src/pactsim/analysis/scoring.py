@@ -397,22 +397,39 @@ def _score_one(forecasts: _Forecasts, res: Resolutions, *, skip_known: bool,
         base = {"scenario": sc.id, "as_of": start, "item": o.name, "given": o.given,
                 "resolved": o.resolved, "source": ",".join(o.source), "base_rate": o.base_rate,
                 "news_to": fc.findings[-1].date if fc.findings else None}
-        if isinstance(o.value, dt.date):
-            y_bin = o.value <= sc.horizon
-            rows.append(_binary(fc, o, y_bin, base, prior=prior))
-            rows.append(_date(fc, o.name, o.value, base, o.given))
-        elif isinstance(o.value, str):  # a categorical node's outcome: one item per outcome
-            for x in sc.outcomes.get(o.name, ()):
-                item = f"{o.name} == {x}"
-                rows.append(_binary(fc, o, x == o.value, {**base, "item": item,
-                                                          "base_rate": None}, item, prior))
-        else:
-            rows.append(_binary(fc, o, o.value, base, prior=prior))
-            if o.value is False and o.name in sc.dated_names:
-                # not by the horizon: the date distribution's last atom (review-python15:
-                # only the true/false item was scored, though the docs count it an outcome)
-                rows.append(_date(fc, o.name, sc.horizon + dt.timedelta(days=1), base,
-                                  o.given, missed=True))
+        try:
+            rows += _item_rows(fc, o, base, sc, prior)
+        except ConditionError as err:  # its given: cannot hold here; said at its line
+            if o.given is None:
+                raise
+            raise ScenarioError(res.problem(
+                ("outcomes", o.name, "given"),
+                f"{err} (scenario {sc.id}, as of {sc.as_of})")) from None
+    return rows
+
+
+def _item_rows(fc: _Forecast, o: Outcome, base: dict[str, Any], sc: Scenario,
+               prior: _Forecast) -> list[dict[str, Any]]:
+    """The rows of one resolved outcome (a date, an outcome of a categorical node, or
+    true/false)."""
+    rows: list[dict[str, Any]] = []
+    assert o.value is not None  # (outcomes still open are not scored)
+    if isinstance(o.value, dt.date):
+        y_bin = o.value <= sc.horizon
+        rows.append(_binary(fc, o, y_bin, base, prior=prior))
+        rows.append(_date(fc, o.name, o.value, base, o.given))
+    elif isinstance(o.value, str):  # a categorical node's outcome: one item per outcome
+        for x in sc.outcomes.get(o.name, ()):
+            item = f"{o.name} == {x}"
+            rows.append(_binary(fc, o, x == o.value, {**base, "item": item,
+                                                      "base_rate": None}, item, prior))
+    else:
+        rows.append(_binary(fc, o, o.value, base, prior=prior))
+        if o.value is False and o.name in sc.dated_names:
+            # not by the horizon: the date distribution's last atom (review-python15:
+            # only the true/false item was scored, though the docs count it an outcome)
+            rows.append(_date(fc, o.name, sc.horizon + dt.timedelta(days=1), base,
+                              o.given, missed=True))
     return rows
 
 
