@@ -1235,6 +1235,12 @@ def from_scenario(scenario: Scenario, *, vary_timing: bool = True) -> st.SearchS
     are redrawn too (same dates, non-decreasing; a curve with an uncertain
     point is kept, so that its ranges still do not cross).
 
+    A file's ``observations`` are kept as written, and new numbers may make them
+    impossible (an observed event drawn with p = 0): ``simulate`` and ``exact``
+    then raise :class:`~pactsim.errors.ConditionError`. Test the priors with
+    ``observations=False``, or ``hypothesis.assume`` that the news can hold
+    (catch the error).
+
     Parameters
     ----------
     scenario:
