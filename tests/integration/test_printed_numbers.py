@@ -274,7 +274,8 @@ def test_header_bound_given_signed_is_the_largest_conditional_error(
 
 # -- the table: the columns the headline test leaves out ------------------------------------
 
-_ROW = re.compile(r"^\s+([a-z_][a-z0-9_]*(?:=[a-z_][a-z0-9_]*)?)\s+(\d+\.\d+)% "
+_ROW = re.compile(r"^\s+([a-z_][a-z0-9_]*(?:=[a-z_][a-z0-9_]*)?)(?: \(not in it\))?\s+"
+                  r"(\d+\.\d+)% "
                   r"\[(\d+\.\d+)–(\d+\.\d+)\](?:\s+(\d+\.\d+)%)?")
 
 

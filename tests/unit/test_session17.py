@@ -1,6 +1,7 @@
 """Session 17: numeric(probs=), error messages, whole exact report pages, Sobol intervals."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -370,3 +371,51 @@ def test_score_locates_a_given_that_cannot_hold(capsys: pytest.CaptureFixture[st
                             "--method", method)
         assert code == 2
         assert "r.yaml:6:29: outcomes.q.given: the condition 'z'" in err, err
+
+
+TAIL = """\
+pactsim: 2
+id: tail
+as_of: 2020-01-01
+horizon: 2020-01-12
+drivers:
+  a: {dist: normal, mean: -2.0, sd: 1.0}
+signing:
+  by: {2020-01-02: 0.0, 2020-01-03: 0.92}
+events:
+  slow: {p: 1.0}
+  m:
+    after: signing
+    delay: {between: [1, 2]}
+    hazard_ratio: {slow: 0.05}
+  d:
+    after: signing
+    delay: {between: [1, 2]}
+    hazard_ratio: {a: 2.0}
+"""
+
+
+def test_a_hazard_ratio_below_1_keeps_a_delays_far_tail() -> None:
+    """review-tester17 1a: P(a lognormal delay with 90% in [1, 2] days > 9 days) is about
+    8e-19; 1 - cdf gave 0, and 0**h = 0, though 8e-19**0.05 = 0.12: exact and Monte
+    Carlo said P(m) = 0.92 (signed on day 2, 9 days left). By hand (scipy): m by the
+    horizon = 0.92 (1 - S(9)**0.05); d, with h = 2**a, a ~ N(-2, 1), integrates
+    S(9)**h over a. Exact to 1e-9; Monte Carlo within 4 standard errors."""
+    from scipy import integrate, stats
+
+    mu = math.log(math.sqrt(2.0))
+    sigma = math.log(2.0) / (2 * stats.norm.ppf(0.95))
+    log_s9 = stats.norm.logsf((math.log(9.0) - mu) / sigma)
+    want_m = 0.92 * -math.expm1(0.05 * log_s9)
+    never = integrate.quad(lambda a: math.exp(2.0 ** a * log_s9) * stats.norm.pdf(a, -2, 1),
+                           -12, 8, points=[-6, -4, -2], limit=200)[0]
+    want_d = 0.92 * (1 - never)
+    assert want_m < 0.81 and want_d < 0.915  # far from the 0.92 of a tail set to 0
+    sc = pactsim.loads(TAIL)
+    ex = pactsim.exact(sc)
+    assert ex.prob("m").value == pytest.approx(want_m, abs=1e-9)
+    assert ex.prob("d").value == pytest.approx(want_d, abs=1e-7)
+    res = pactsim.simulate(sc, n=400_000, seed=1)
+    for name, want in (("m", want_m), ("d", want_d)):
+        est = res.prob(name)
+        assert abs(est.value - want) <= 4 * est.stderr, (name, est, want)

@@ -127,6 +127,18 @@ class DelayPlan:
             return np.asarray(special.ndtr(z), dtype=np.float64)
         return np.interp(k, self.points, self.cum)
 
+    def sf(self, k: NDArray[np.float64]) -> NDArray[np.float64]:
+        """P(offset > k), ``1 - cdf(k)`` computed without cancelling: a lognormal's far
+        tail (8e-19 beyond a few sigma) is kept, where ``1 - cdf`` gives 0, and a hazard
+        ratio h below 1 raises it to the power h (review-tester17: (8e-19)**0.25 is
+        3e-5, not 0)."""
+        k = np.asarray(k, dtype=np.float64)
+        if self.kind == "lognormal":
+            with np.errstate(divide="ignore"):
+                z = (np.log(np.maximum(k, 0.0)) - self.mu) / self.sigma
+            return np.asarray(special.ndtr(-z), dtype=np.float64)
+        return 1.0 - self.cdf(k)
+
 
 @dataclass(frozen=True, eq=False)
 class MilestonePlan:
@@ -235,6 +247,8 @@ def _row_index(parents: tuple[int, ...], bits: NDArray[np.bool_]) -> NDArray[np.
 
 
 _TWO32 = float(1 << 32)
+#: Moved keys this close to 1 are placed by a delay's survival (:meth:`_DelayTables.tail`).
+_TAIL_KEY = 1e-6
 #: Bins of the 32-bit uniform per row of a step table (its top bits pick the bin).
 _BIN_BITS = 16
 #: Entries of all rows' bin tables together at most (beyond, fewer bins per row).
@@ -346,16 +360,21 @@ class _Steps:
         return k
 
 
-def _with_hazard(cum: NDArray[np.float64], logf: NDArray[np.float64]) -> NDArray[np.float64]:
+def _with_hazard(cum: NDArray[np.float64], logf: NDArray[np.float64],
+                 surv: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
     """Rows ``1 - (1 - C)**h`` for every combination of the binary hazard parents
-    (row ``g + (c << bits of cum's rows)``: ``cum``'s row ``g``, parents ``c``)."""
+    (row ``g + (c << bits of cum's rows)``: ``cum``'s row ``g``, parents ``c``);
+    ``surv``, when given, is ``1 - C`` computed without cancelling (a delay's tail)."""
     m = logf.shape[0]
     out = []
+    with np.errstate(divide="ignore"):
+        log_s = np.log1p(-np.minimum(cum, 1.0)) if surv is None else \
+            np.log(np.maximum(surv, 0.0))
     for c in range(1 << m):
         # (a product of ratios past the largest float is inf: every day's chance 1)
         h = math.exp(min(sum(float(lf) for j, lf in enumerate(logf) if c >> j & 1), 709.0))
-        with np.errstate(divide="ignore", over="ignore"):
-            out.append(-np.expm1(np.log1p(-np.minimum(cum, 1.0)) * h))
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            out.append(np.where(np.isneginf(log_s), 1.0, -np.expm1(log_s * h)))
     return np.concatenate(out, axis=0)
 
 
@@ -557,12 +576,37 @@ class _DelayTables:
                plan.span, self.per_draw)
         self.steps = _shared(key, lambda: _delay_steps(d, plan.span, logf, self.per_draw))
         self.cum = self.steps.cum
+        # -log P(offset > k), k = 0..span: a per-draw hazard places the keys in the far
+        # tail by it (see tail); a lognormal's tail is where 1 - cdf cancels
+        self.neg_log_sf: NDArray[np.float64] | None = None
+        if self.per_draw and d.kind == "lognormal":
+            with np.errstate(divide="ignore"):
+                self.neg_log_sf = -np.log(d.sf(np.arange(plan.span + 1, dtype=np.float64)))
+
+    def tail(self, k: NDArray[Any], key: NDArray[np.float64], u: NDArray[np.float64],
+             logh: NDArray[np.float64]) -> NDArray[Any]:
+        """``k`` with the draws whose moved key ``key`` is within :data:`_TAIL_KEY` of 1
+        placed again, in survival terms: the smallest day with P(offset > day) below
+        ``v = (1 - u)**(1/h)``. Near 1 the key (and the table's 1 - P(offset > day))
+        has lost the digits that P(offset > day)**h needs when h is small (a
+        tail of 8e-19 is 3e-5 at h = 1/4); ``u`` is the draw's uniform before the
+        hazard moved it. The other draws keep their day."""
+        if self.neg_log_sf is None:
+            return k
+        idx = np.flatnonzero(key >= 1.0 - _TAIL_KEY)
+        if idx.size:
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                log_v = np.log1p(-u[idx]) * np.exp(-logh[idx])
+            k[idx] = np.searchsorted(self.neg_log_sf, -log_v, side="right")
+        return k
 
 
 def _delay_steps(delay: DelayPlan, span: int, logf: NDArray[np.float64],
                  floats: bool) -> _Steps:
-    base = delay.cdf(np.arange(span + 1, dtype=np.float64))[None, :]
-    return _Steps(_with_hazard(base, logf) if logf.shape[0] else base, floats=floats)
+    k = np.arange(span + 1, dtype=np.float64)
+    base = delay.cdf(k)[None, :]
+    return _Steps(_with_hazard(base, logf, delay.sf(k)[None, :]) if logf.shape[0] else base,
+                  floats=floats)
 
 
 def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
@@ -595,7 +639,9 @@ def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArra
         if tab.per_draw:
             logh = hazard_log(plan.hazard, bits, drivers, n, plan.name)
             assert logh is not None
-            offset = tab.steps(_transform(_unit(u), logh), rows)
+            u01 = _unit(u)
+            key = _transform(u01, logh)
+            offset = tab.tail(tab.steps(key, rows), key, u01, logh)
         else:
             offset = tab.steps(u, rows)
     day = days[plan.slot]
@@ -631,8 +677,10 @@ def _milestone_fast(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray
         if tab.per_draw:
             logh = hazard_log(plan.hazard, bits, drivers, n, plan.name)
             assert logh is not None
-            k = tab.steps(_transform(_unit(u), logh),
-                          _row_index(tab.parents, bits) if tab.parents else None)
+            u01 = _unit(u)
+            key = _transform(u01, logh)
+            k = tab.tail(tab.steps(key, _row_index(tab.parents, bits) if tab.parents else None),
+                         key, u01, logh)
         else:
             k = tab.steps.lookup(u, tab.parents, bits)
         np.add(anchor, k, out=day, dtype=np.int64)

@@ -810,8 +810,17 @@ class Dated:
         self._within((*ctx, TAX), f"of the delay of '{plan.name}'", [f"{plan.name}.date"])
         k = np.arange(self.S, dtype=np.float64)
         F = np.clip(plan.delay.cdf(k), 0.0, 1.0)
-        G = self._power(F.reshape([1] * len(ctx) + [self.S]),
-                        self._logh(plan.hazard, ctx, plan.name))
+        logh = self._logh(plan.hazard, ctx, plan.name)
+        shape = [1] * len(ctx) + [self.S]
+        if logh is None:
+            G = F.reshape(shape)
+        else:  # 1 - S**h from the survival S itself: a far tail (8e-19) keeps its digits
+            S = np.clip(plan.delay.sf(k), 0.0, 1.0).reshape(shape)
+            with np.errstate(over="ignore", under="ignore", divide="ignore",
+                             invalid="ignore"):
+                out = -np.expm1(np.exp(logh)[..., None] * np.log(S))
+            G = np.asarray(np.where(S <= 0.0, 1.0, np.where(S >= 1.0, 0.0, out)),
+                           dtype=np.float64)
         G = np.broadcast_to(G, (*[self.card(v) for v in ctx], self.S))
         g = np.diff(G, axis=-1, prepend=0.0)
         return Factor((*ctx, TAX), np.ascontiguousarray(g))
