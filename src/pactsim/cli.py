@@ -1263,7 +1263,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the page's forecast by mc (the default; montecarlo is the same): "
                         "Monte Carlo with -n draws; exact: exact inference, exact "
                         "percentages and no intervals (refused, with the reason, for a "
-                        "scenario beyond it); auto: exact where it answers the whole page, "
+                        "scenario beyond it); auto: exact where it answers the whole page "
+                        "(whole texts aside, a note when too wide), "
                         "else Monte Carlo. What drives it, the history and what changed "
                         "are exact where they can be either way")
 

@@ -116,7 +116,9 @@ def resolve_seed(seed: SeedLike) -> tuple[int, tuple[int, ...]]:
             f"seed must be an int, a numpy Generator or SeedSequence, or None; "
             f"not {reprlib.repr(seed)} ({type(seed).__name__})")
     if seed < 0:
-        raise ArgumentError(f"seed must be >= 0, not {seed}")
+        shown = str(seed) if int(seed).bit_length() < 256 else \
+            f"a negative number of {int(seed).bit_length():,} bits"
+        raise ArgumentError(f"seed must be >= 0, not {shown}")
     return int(seed), ()
 
 

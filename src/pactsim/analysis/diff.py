@@ -1463,17 +1463,17 @@ def diff(
     if questions is None:
         targets: list[str] | None = None
     else:
-        qs = [questions] if isinstance(questions, str) else \
-            list(itertools.islice(questions, MAX_QUESTIONS + 1))
-        bad = [q for q in qs if not isinstance(q, str) or not q.strip()]
-        if bad:
-            raise ArgumentTypeError(f"questions must be non-empty strings, not "
-                                    f"{_cut_repr(bad[0])}")
         # each question once (a repeated -q printed its table again: review-fuzz17 #4)
-        targets = list(dict.fromkeys(q.strip() for q in qs))
-        if len(qs) > MAX_QUESTIONS:
-            raise ArgumentError(f"diff(): more than {MAX_QUESTIONS} questions; give 1 to "
-                                f"{MAX_QUESTIONS}")
+        seen: dict[str, None] = {}
+        for q in [questions] if isinstance(questions, str) else questions:
+            if not isinstance(q, str) or not q.strip():
+                raise ArgumentTypeError(f"questions must be non-empty strings, not "
+                                        f"{_cut_repr(q)}")
+            seen[q.strip()] = None
+            if len(seen) > MAX_QUESTIONS:
+                raise ArgumentError(f"diff(): more than {MAX_QUESTIONS} questions; give 1 to "
+                                    f"{MAX_QUESTIONS}")
+        targets = list(seen)
     notes: list[str] = []
     if sa.as_of != sb.as_of:
         notes.append(f"A is as of {sa.as_of} and B as of {sb.as_of}: the change mixes what "

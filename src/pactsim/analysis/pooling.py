@@ -51,9 +51,11 @@ Every pooled number keeps its provenance: each analyst's own number and weight.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
-from collections.abc import Sequence
+import reprlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -264,16 +266,18 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     if names is None:
         names = [os.path.basename(f).removesuffix(".yaml").removesuffix(".yml") if f
                  else f"{sc.id}#{i + 1}" for i, (f, sc) in enumerate(zip(files, scs, strict=True))]
-    if isinstance(names, str) or not isinstance(names, Sequence):
+    if isinstance(names, str | bytes) or not isinstance(names, Iterable):
         raise ArgumentTypeError(f"pool(): names must be a list of strings, one per scenario, "
                                 f"not {type(names).__name__}")
-    names = list(names)
+    names = [str(x) if isinstance(x, str) else x
+             for x in itertools.islice(names, len(scs) + 1)]
     odd = next((x for x in names if not isinstance(x, str) or not x.strip()), None)
     if any(not isinstance(x, str) or not x.strip() for x in names):
         raise ArgumentTypeError(f"pool(): names must be non-empty strings (the analysts' "
-                                f"names), not {odd!r}")
+                                f"names), not {reprlib.repr(odd)}")
     if len(names) != len(scs) or len(set(names)) != len(names):
-        raise ArgumentError(f"pool(): names = {names!r}: give one distinct name per scenario")
+        raise ArgumentError(f"pool(): names = {reprlib.repr(names)}: give one distinct name per "
+                            "scenario")
     for k, sc in enumerate(scs):  # one object twice (review-python15: pool([sc, sc]))
         j = next(i for i, x in enumerate(scs) if x is sc)
         if j != k:

@@ -590,16 +590,25 @@ def _draw_within(tab: Any, hazard: Any, klo: Any, khi: Any, u32: NDArray[np.uint
     logh = hazard_log(hazard, bits, drivers, n)
     assert logh is not None
     h = np.exp(logh)
-    cum = np.minimum(tab.cum, 1.0)
+    neg_log_sf = getattr(tab, "neg_log_sf", None)  # a lognormal delay: its survival
+    with np.errstate(divide="ignore"):
+        log_s = np.log1p(-np.minimum(tab.cum, 1.0)) if neg_log_sf is None else \
+            -neg_log_sf[None, :]
 
-    def g(c: NDArray[np.float64]) -> NDArray[np.float64]:
-        with np.errstate(divide="ignore", over="ignore", under="ignore"):
-            return np.asarray(-np.expm1(np.log1p(-c) * h), dtype=np.float64)
+    def g(ls: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``1 - S**h`` from ``log S`` (a far tail keeps its digits; review-commits17)."""
+        with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
+            return np.asarray(np.where(np.isneginf(ls), 1.0, -np.expm1(ls * h)),
+                              dtype=np.float64)
 
-    ga = np.where(klo >= 1, g(cum[r, below]), 0.0)
-    gb = np.where(khi < 0, 0.0, np.where(khi < width, g(cum[r, top]), 1.0))
+    ga = np.where(klo >= 1, g(log_s[r, below]), 0.0)
+    gb = np.where(khi < 0, 0.0, np.where(khi < width, g(log_s[r, top]), 1.0))
     p_in = np.maximum(gb - ga, 0.0)
-    return steps(_transform(ga + _unit(u32) * p_in, logh), rows), p_in
+    w = ga + _unit(u32) * p_in
+    key = _transform(w, logh)
+    k = steps(key, rows)
+    tail = getattr(tab, "tail", None)
+    return (tail(k, key, w, logh) if tail is not None else k), p_in
 
 
 def sample_curve_in(plan: CurvePlan, interval: tuple[int, int], horizon: int,

@@ -880,11 +880,13 @@ def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
     for name in _META:
         if name not in data:
             if fields[name].is_required():
-                v = data.get("pactsim")
-                v = v if type(v) is int and 1 <= v <= 3 else _lowest_format(data)
+                own = data.get("pactsim")
+                written = type(own) is int and 1 <= own <= 3
+                v: int = own if isinstance(own, int) and written else _lowest_format(data)
                 c.report((), f"missing required field '{name}' (every scenario starts with "
                          f"pactsim: {v}, id, as_of and horizon" + (
-                             f"; this file's keys need format {v}" if v > 1 else "") + ")")
+                             f"; this file's keys need format {v}" if v > 1 and not written
+                             else "") + ")")
             continue
         value = data[name]
         if name == "pactsim" and isinstance(value, bool):

@@ -6,7 +6,10 @@ The views show exact results part by part: a part exact inference refuses
 is drawn. The command line's ``--method exact`` and ``auto`` promise a whole
 forecast, or none: inside :func:`watching`, each such refusal a view makes is
 recorded (:func:`refused`), so the caller can refuse the page (``exact``) or draw
-it by Monte Carlo instead (``auto``).
+it by Monte Carlo instead (``auto``). The sets of every pillar and clause at once
+(whole texts) are not recorded: for a scenario of 30 of them they are beyond exact
+inference by design, ``pactsim run`` does not print them, and the page says
+Monte Carlo estimates them.
 """
 from __future__ import annotations
 
