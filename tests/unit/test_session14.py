@@ -420,7 +420,8 @@ def test_a_delay_without_after_suggests_a_dated_node_of_the_file() -> None:
 
 def test_the_strategies_make_milestone_signings() -> None:
     """pactsim.testing's dated scenarios include a signing that is a milestone (300
-    derandomized examples held 16 on 2026-12-02)."""
+    derandomized examples held 16 on 2026-12-02; the signing is placed after every event
+    half the time since)."""
     from hypothesis import HealthCheck, Phase, given, settings
 
     from pactsim.testing import strategies
