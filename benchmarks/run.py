@@ -7,11 +7,14 @@ Run from the repository root::
     python benchmarks/run.py --sizes 50 --n 1e5,1e6 --markdown
 
 Every case runs in a fresh subprocess, so peak memory (``ru_maxrss`` of that
-process) belongs to that case alone. Unless ``--no-exact``, the same run then
-times exact inference against pyAgrum's LazyPropagation (``bench_exact.py``)
-and re-evaluation after a change of numbers (``bench_reeval.py``), each in a
-fresh subprocess, Monte Carlo under rare evidence (``bench_evidence.py``) and
-categorical nodes in the engine (``bench_categorical.py``).
+process) belongs to that case alone. With numba installed (the ``fast`` extra)
+the scenarios with dated nodes run twice, their dated nodes drawn by numpy and
+by the compiled loops (``PACTSIM_KERNELS``; rows marked ``[numba]``). Unless
+``--no-exact``, the same run then times exact inference against pyAgrum's
+LazyPropagation (``bench_exact.py``) and re-evaluation after a change of numbers
+(``bench_reeval.py``), each in a fresh subprocess, Monte Carlo under rare
+evidence (``bench_evidence.py``) and categorical nodes in the engine
+(``bench_categorical.py``).
 See ``benchmarks/README.md`` for what the columns mean.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import os
 import platform
@@ -249,6 +253,9 @@ def _case_compare(spec: dict[str, Any]) -> dict[str, Any]:
 
 def _child(spec: dict[str, Any]) -> None:
     warnings.simplefilter("ignore")  # pgmpy's deprecation chatter
+    # dated nodes: numpy, or the compiled loops of the fast extra (numba), loaded by the
+    # warm-up run as in a session that simulates many times
+    os.environ["PACTSIM_KERNELS"] = spec.get("kernels", "numpy")
     kind = spec["kind"]
     out = _case_pactsim(spec) if kind == "pactsim" else _case_overhead(spec) \
         if kind == "overhead" else _case_compare(spec)
@@ -333,6 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=None,
                     help="repetitions per case, best kept (default by n: 20 up to 10^4, 5 "
                          "to 10^5, 3 to 10^6, 2 to 10^7, then 1; 1 with --quick)")
+    ap.add_argument("--kernels", choices=("numpy", "numba", "both"), default=None,
+                    help="how dated nodes are drawn (PACTSIM_KERNELS): numpy, the compiled "
+                         "loops of the fast extra, or both, one row each for the flagship "
+                         "and dated-5 (default: both when numba is installed, else numpy)")
     ap.add_argument("--markdown", action="store_true", help="print Markdown tables")
     ap.add_argument("--strict", action="store_true",
                     help="exit with status 1 when a speed target is missed")
@@ -360,19 +371,28 @@ def main(argv: list[str] | None = None) -> int:
             return 20
         return 5 if n <= 100_000 else 3 if n <= 1_000_000 else 2 if n <= 10_000_000 else 1
 
-    cases = [(s, n, False) for s in scenarios for n in ns]
+    chosen = args.kernels or ("both" if importlib.util.find_spec("numba") else "numpy")
+    dated_kernels = ["numpy", "numba"] if chosen == "both" else [chosen]
+
+    def kernels_of(scen: str) -> list[str]:  # binary scenarios have no dated node
+        return dated_kernels if scen in ("flagship", "dated") else ["numpy"]
+
+    cases = [(s, n, False, k) for s in scenarios for k in kernels_of(s) for n in ns]
     if memory_n and sizes:
-        cases.append((str(max(sizes)), memory_n, True))
+        cases.append((str(max(sizes)), memory_n, True, "numpy"))
     rows = []
     raw: dict[str, Any] = {"machine": _machine(), "cases": [], "compare": []}
     print(f"# {raw['machine']}", file=sys.stderr)
-    for scen, n, is_memory in cases:
+    for scen, n, is_memory, kern in cases:
         spec = {"kind": "pactsim", "scenario": scen, "n": n, "repeat": repeat(n),
-                "keep": n <= KEEP_MAX_N and not is_memory, "skip_baseline": False}
-        print(f"  running {scen} n={n:,} ...", file=sys.stderr, flush=True)
+                "keep": n <= KEEP_MAX_N and not is_memory, "skip_baseline": False,
+                "kernels": kern}
+        print(f"  running {scen} n={n:,} ({kern}) ...", file=sys.stderr, flush=True)
         r = _run_child(spec)
         raw["cases"].append({**spec, **r})
         name = {"flagship": "iran-russia-2024", "dated": "dated-5"}.get(scen, f"binary-{scen}")
+        if kern == "numba":
+            name += " [numba]"
         sim, base, keep = _cpu(r["sim"]), _cpu(r["base"]), _cpu(r["keep"])
         rows.append([name, str(r["nodes"]), _fmt_n(n), _fmt_s(base), _fmt_s(sim),
                      _ratio(sim, base), _fmt_s(keep), _ratio(keep, base),

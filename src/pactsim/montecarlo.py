@@ -42,6 +42,7 @@ from pactsim.errors import (
     PactsimWarning,
     did_you_mean,
 )
+from pactsim.inference import kernels
 from pactsim.inference.compile import CompiledModel, compile_scenario
 from pactsim.inference.engine import BLOCK, Draws, n_blocks
 from pactsim.inference.weighting import EvidencePlan, plan_evidence
@@ -293,7 +294,11 @@ def simulate(
     Raises
     ------
     ArgumentError, ArgumentTypeError
-        For an argument out of range or of the wrong type (the message names it).
+        For an argument out of range or of the wrong type (the message names it),
+        and for an environment variable ``PACTSIM_KERNELS`` other than ``numpy``,
+        ``numba`` or ``auto``, or ``numba`` when numba cannot be imported (see
+        :mod:`pactsim.inference.kernels`: compiled loops for dated nodes, the
+        ``fast`` extra).
     ConditionError
         For evidence that cannot hold (named before sampling), or that no draw met.
     ExecutionError
@@ -338,6 +343,8 @@ def simulate(
         executor, workers = executor_argument(executor, workers)
     entropy, spawn_key = resolve_seed(seed)
     model = compile_scenario(scenario)
+    if kernels.mode() == "numba" and model.timing:  # refused here, not in a worker
+        kernels.loops(0)
     try:
         plan = plan_evidence(model, findings) if findings else None  # refuses the impossible
     except ConditionError as err:  # an observation in the file: said at its line

@@ -31,6 +31,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import ModuleType
 from typing import Any, Literal, TypeVar
 
 import numpy as np
@@ -38,6 +39,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from pactsim.errors import PactsimError
+from pactsim.inference import kernels
 
 __all__ = ["NAT", "ConditionPlan", "CurvePlan", "DelayPlan", "MilestonePlan", "hazard_log",
            "sample_curve", "sample_milestone"]
@@ -251,6 +253,8 @@ _TWO32 = float(1 << 32)
 _TAIL_KEY = 1e-6
 #: Bins of the 32-bit uniform per row of a step table (its top bits pick the bin).
 _BIN_BITS = 16
+#: Bins of a row of the compiled loops' guide tables (:attr:`_Steps.guide`).
+_GUIDE_BITS = 14
 #: Entries of all rows' bin tables together at most (beyond, fewer bins per row).
 _MAX_BIN_ENTRIES = 1 << 22
 
@@ -304,6 +308,22 @@ class _Steps:
         """:attr:`flat` in the narrowest type (a smaller table stays in cache; built on
         first use by :meth:`lookup`)."""
         return self.flat.astype(np.int16 if self.width < np.iinfo(np.int16).max else np.int32)
+
+    @cached_property
+    def guide(self) -> tuple[NDArray[np.signedinteger[Any]], int, int, NDArray[np.int64]]:
+        """For the compiled loops (:mod:`pactsim.inference._loops`, 32-bit keys only):
+        the answer at the start of each of ``2**g`` bins a row (rows one after
+        another), the shift ``32 - g`` of a key to its bin, ``g``, and :attr:`thr`
+        with a sentinel step above every key ending each row."""
+        assert not self.floats
+        rows = self.thr.shape[0]
+        g = min(_GUIDE_BITS, self.bin_bits)
+        starts = np.arange(1 << g, dtype=np.int64) << (32 - g)
+        at = np.concatenate([np.searchsorted(self.thr[r], starts, side="right")
+                             for r in range(rows)])
+        small = np.int16 if self.width < np.iinfo(np.int16).max else np.int32
+        thr = np.concatenate([self.thr, np.full((rows, 1), 1 << 40, dtype=np.int64)], axis=1)
+        return at.astype(small), 32 - g, g, thr
 
     def bin_of(self, u: NDArray[np.uint32], parents: tuple[int, ...],
                bits: NDArray[np.bool_]) -> NDArray[np.uint32]:
@@ -489,11 +509,17 @@ def _shared(key: tuple[Any, ...], build: Callable[[], _T]) -> _T:
 
 
 def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
-                 drivers: NDArray[np.float64], day: NDArray[np.int64]) -> None:
+                 drivers: NDArray[np.float64], day: NDArray[np.int64],
+                 loops: ModuleType | None = None, hist: NDArray[np.int64] | None = None,
+                 hist0: int = 0) -> bool:
     """Draw ``plan``'s day into ``day`` ``(n,)`` and its bit into ``bits[plan.index]``.
 
     One 32-bit uniform per draw; with few binary hazard parents (and no driver
     among them), the hazard is folded into per-row tables (no per-draw transform).
+    With compiled ``loops`` (:mod:`pactsim.inference.kernels`) and a histogram row
+    ``hist`` (day ``hist0 + j`` counted in ``hist[j]``, days not drawn in the last
+    column), a node drawn from its tables is drawn in one loop and its days are
+    counted into ``hist``: returns whether it was (the same days and bits either way).
     """
     n = day.shape[0]
     tab = plan.tables
@@ -502,6 +528,22 @@ def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.boo
     searched = logh is not None or tab.steps is None  # rows as an index array
     rows = _row_index(tab.parents, bits) if tab.parents and searched else None
     out = bits[plan.index]
+    if tab.steps is not None and logh is None and loops is not None and hist is not None \
+            and n >= kernels.FROM:
+        steps = tab.steps
+        guide, gshift, gbits, thr = steps.guide
+        gated = bool(plan.gates_true or plan.gates_false)
+        loops.curve(u, _guide_index(u, gshift, gbits, tab.parents, bits), guide, gshift, gbits,
+                    thr, steps.width, tab.as_of, hist0, day, out.view(np.uint8),
+                    np.zeros_like(hist) if gated else hist)
+        if gated:  # counted again once the gates have cleared some days
+            for g in plan.gates_true:
+                out &= bits[g]
+            for g in plan.gates_false:
+                np.greater(out, bits[g], out=out)
+            _keep_days(day, out)
+            loops.count(day, hist0, hist)
+        return True
     if tab.steps is not None and logh is None:
         # the day straight from a table of day numbers (NAT: not by the horizon)
         steps = tab.steps
@@ -532,6 +574,22 @@ def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.boo
         for g in plan.gates_false:
             np.greater(out, bits[g], out=out)
         _keep_days(day, out)
+    return False
+
+
+def _guide_index(u: NDArray[np.uint32], shift: int, gbits: int, parents: tuple[int, ...],
+                 bits: NDArray[np.bool_]) -> NDArray[np.uint32]:
+    """Each key's entry in a guide table over rows of ``parents`` (see
+    :attr:`_Steps.guide`), or an empty array without parents (the loops take the
+    key's top bits themselves)."""
+    if not parents:
+        return _NO_KEYS
+    b = np.right_shift(u, np.uint32(shift))
+    for j, par in enumerate(parents):
+        row = bits[par].astype(np.uint32)
+        row <<= np.uint32(gbits + j)
+        b |= row
+    return b
 
 
 def anchor_days(plan: MilestonePlan, days: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -611,7 +669,9 @@ def _delay_steps(delay: DelayPlan, span: int, logf: NDArray[np.float64],
 
 def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
                      drivers: NDArray[np.float64], days: NDArray[np.int64],
-                     anchor_bits: tuple[int, ...] | None = None) -> None:
+                     anchor_bits: tuple[int, ...] | None = None,
+                     loops: ModuleType | None = None, hist: NDArray[np.int64] | None = None,
+                     hist0: int = 0) -> bool:
     """Time ``plan`` (its ever bit, ``bits[plan.index]``, is drawn already): write its
     day into ``days[plan.slot]`` and clear the bit where it does not happen in time.
 
@@ -619,13 +679,18 @@ def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArra
     ``anchor_bits``, the binary rows of the anchors (a dated node's bit is set
     exactly where its day is not :data:`NAT`), lets a milestone after one anchor
     or after all of them test its anchors on their bits and skip the search for
-    missing days: the same days and bits.
+    missing days: the same days and bits. ``loops``, ``hist``, ``hist0`` and the
+    value returned: as :func:`sample_curve`'s.
     """
     n = days.shape[1]
     if anchor_bits is not None and (len(plan.anchors) == 1 or plan.mode == "all"
                                     or plan.need == len(plan.anchors)):
+        if loops is not None and hist is not None and n >= kernels.FROM and \
+                (plan.delay.kind == "fixed" or not plan.tables.per_draw):
+            _milestone_loop(plan, rng, bits, days, anchor_bits, loops, hist, hist0)
+            return True
         _milestone_fast(plan, rng, bits, drivers, days, anchor_bits)
-        return
+        return False
     anchor = anchor_days(plan, days)
     out = bits[plan.index]
     out &= anchor != NAT
@@ -648,6 +713,37 @@ def sample_milestone(plan: MilestonePlan, rng: np.random.Generator, bits: NDArra
     np.add(anchor, offset, out=day)
     out &= day <= plan.horizon
     _keep_days(day, out)
+    return False
+
+
+_NO_KEYS = np.zeros(0, dtype=np.uint32)
+_NO_GUIDE = (np.zeros(1, dtype=np.int16), 0, 0, np.zeros((1, 1), dtype=np.int64))
+
+
+def _milestone_loop(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
+                    days: NDArray[np.int64], anchor_bits: tuple[int, ...], loops: ModuleType,
+                    hist: NDArray[np.int64], hist0: int) -> None:
+    """:func:`_milestone_fast` (without a per-draw hazard) as one compiled loop."""
+    n = days.shape[1]
+    out = bits[plan.index]
+    for a in anchor_bits:
+        out &= bits[a]
+    day = days[plan.slot]
+    anchor = days[plan.anchors[0]]
+    if len(plan.anchors) > 1:  # where any anchor is missing the bit is clear: its day is not read
+        # (into an array of its own: a loop reading and writing one array ran 10x slower)
+        anchor = np.maximum(anchor, days[plan.anchors[1]])
+        for r in plan.anchors[2:]:
+            np.maximum(anchor, days[r], out=anchor)
+    if plan.delay.kind == "fixed":
+        u, rk, guide = _NO_KEYS, _NO_KEYS, _NO_GUIDE
+    else:
+        tab = plan.tables
+        u = _uniform32(rng, n)
+        guide = tab.steps.guide
+        rk = _guide_index(u, guide[1], guide[2], tab.parents, bits)
+    loops.milestone(u, rk, plan.delay.days, anchor, *guide, plan.horizon, hist0, day,
+                    out.view(np.uint8), hist)
 
 
 def _milestone_fast(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],

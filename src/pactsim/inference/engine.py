@@ -154,6 +154,7 @@ import math
 import weakref
 from dataclasses import dataclass, replace
 from functools import cached_property
+from types import ModuleType
 
 import numpy as np
 from numpy.typing import NDArray
@@ -163,6 +164,7 @@ from pactsim.inference.attributes import sample_attributes
 from pactsim.inference.betatable import BetaTable
 from pactsim.inference.compile import BinaryPlan, CompiledModel
 from pactsim.inference.dated import NAT, CurvePlan, sample_curve, sample_milestone
+from pactsim.inference.kernels import loops as compiled_loops
 from pactsim.inference.weighting import EvidencePlan, sample_curve_in, sample_milestone_in
 from pactsim.language import expr as _expr
 
@@ -1164,9 +1166,17 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                 days: NDArray[np.int64], ev: EvidencePlan | None = None,
                 weight: NDArray[np.float64] | None = None,
                 brackets: list[_Brackets | None] | None = None,
-                groups: dict[int, _Outcomes | None] | None = None) -> float:
+                groups: dict[int, _Outcomes | None] | None = None,
+                loops: ModuleType | None = None,
+                hist: tuple[NDArray[np.int64], set[int]] | None = None) -> float:
     """Draw one block into ``bits`` ``(n_binary, n)``, ``drivers`` ``(n_drivers, n)``
     and ``days`` ``(n_dated, n)`` (views into the chunk's arrays).
+
+    With compiled ``loops`` (:func:`pactsim.inference.kernels.loops`) and ``hist``
+    ``(counts, filled)``, the dated nodes the loops draw count their days into
+    row ``slot`` of ``counts`` ``(n_dated, horizon - as_of + 2)`` (day ``as_of + j``
+    in column ``j``, the days not drawn in the last) and their slots are added to
+    ``filled``.
 
     With evidence ``ev``, clamped nodes are set and ``weight`` ``(n,)`` is
     multiplied by their likelihood (:mod:`pactsim.inference.weighting`); every
@@ -1229,8 +1239,10 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
                 sample_curve_in(timing, ev.dates[plan.index], model.horizon, rng, bits,
                                 drivers, days[timing.slot], weight)
                 clamps_since = True
-            else:
-                sample_curve(timing, rng, bits, drivers, days[timing.slot])
+            elif sample_curve(timing, rng, bits, drivers, days[timing.slot], loops,
+                              None if hist is None else hist[0][timing.slot], model.as_of):
+                assert hist is not None
+                hist[1].add(timing.slot)
             continue
         if plan.kind == "condition":
             _condition(model, model.conditions[plan.index].tree, bits, drivers, days, out)
@@ -1261,9 +1273,12 @@ def _fill_block(model: CompiledModel, kernels: list[_Kernel | None],
             sample_milestone_in(timing, interval, model.horizon, rng, bits, drivers, days,
                                 weight)
             clamps_since = True
-        else:
-            sample_milestone(timing, rng, bits, drivers, days,
-                             tuple(model.index[model.dated[a]] for a in timing.anchors))
+        elif sample_milestone(timing, rng, bits, drivers, days,
+                              tuple(model.index[model.dated[a]] for a in timing.anchors),
+                              loops, None if hist is None else hist[0][timing.slot],
+                              model.as_of):
+            assert hist is not None
+            hist[1].add(timing.slot)
     if weight is not None and clamps_since:
         log_scale += _renormalize(weight)
     return log_scale
@@ -1444,7 +1459,8 @@ def block_size(n: int, block: int) -> int:
 
 def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
                   spawn_key: tuple[int, ...] = (), evidence: EvidencePlan | None = None,
-                  scales: list[float] | None = None) -> Draws:
+                  scales: list[float] | None = None,
+                  hists: list[tuple[NDArray[np.int64], set[int]]] | None = None) -> Draws:
     """Draws of blocks ``blocks`` of an ``n``-draw run seeded with ``entropy``
     (and ``spawn_key``, see :func:`block_generator`).
 
@@ -1454,7 +1470,9 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     rejected and soft findings are applied later, over the questions too: see
     :func:`~pactsim.inference.weighting.finish_weights`); each block's weights are
     its likelihoods divided by ``exp(s)``, ``s`` appended to ``scales`` when given
-    (see :func:`_fill_block`).
+    (see :func:`_fill_block`). Without evidence, ``hists`` (when given) gets each
+    block's per-day counts of the dated nodes drawn by compiled loops, and their
+    slots (see :func:`_fill_block`; nothing filled where numpy draws them).
     """
     kernels, tables = prepared(model)
     brackets = brackets_of(model) if n >= BRACKETS_FROM else None
@@ -1465,16 +1483,25 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     if evidence is not None:
         weight = np.ones(total)
         draws = replace(draws, weight=weight)
+    loops = None
+    if evidence is None and hists is not None and model.timing:
+        loops = compiled_loops(n * len(model.timing))  # (checks PACTSIM_KERNELS)
+    width = max(model.horizon - model.as_of + 1, 1)
     a = 0
     for b in blocks:
         z = a + block_size(n, b)
         rng = block_generator(entropy, b, spawn_key)
+        hist = None
+        if loops is not None:
+            hist = (np.zeros((len(model.dated), width + 1), dtype=np.int64), set[int]())
         scale = _fill_block(model, kernels, tables, rng,
                             draws.bits[:, a:z], draws.drivers[:, a:z], draws.days[:, a:z],
                             evidence, None if weight is None else weight[a:z], brackets,
-                            groups)
+                            groups, loops, hist)
         if scales is not None:
             scales.append(scale)
+        if hists is not None:
+            hists.append(hist if hist is not None else (np.zeros((0, 0), dtype=np.int64), set()))
         if model.attributes:  # format 3: after every node of the block (leaves)
             sample_attributes(model.attributes, rng, draws.bits[:, a:z],
                               draws.drivers[len(model.drivers):, a:z])

@@ -43,8 +43,9 @@ def run_chunk(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n:
     gives a :class:`~pactsim.results.stats.WeightedStats`.
     """
     engine_scales: list[float] = []
+    hists: list[tuple[NDArray[Any], set[int]]] = []
     draws = sample_blocks(model, entropy, n, range(start, stop), spawn_key, evidence,
-                          engine_scales)
+                          engine_scales, hists)
     answers = evaluate_questions(model, draws)
     if evidence is not None:
         assert draws.weight is not None
@@ -73,7 +74,8 @@ def run_chunk(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n:
         z = a + block_size(n, b)
         block = Draws(draws.bits[:, a:z], draws.drivers[:, a:z], draws.days[:, a:z],
                       draws.signing_slot)
-        parts.append(summarize(model, block, {k: v[a:z] for k, v in answers.items()}, groups))
+        parts.append(summarize(model, block, {k: v[a:z] for k, v in answers.items()}, groups,
+                               hists[b - start]))
         a = z
     return parts, (draws if keep else None), (answers if keep else None)
 

@@ -762,28 +762,37 @@ def numeric_stats(a: NDArray[np.generic], kind: str
 def summarize(
     model: CompiledModel, draws: Draws, answers: dict[str, NDArray[np.generic]] | None = None,
     groups: dict[str, tuple[str, ...]] | None = None,
+    hist: tuple[NDArray[np.int64], set[int]] | None = None,
 ) -> Stats:
     """Statistics of one block of draws.
 
     ``answers`` are the evaluated questions, if at hand; ``groups`` the set
-    tables to keep (default: :func:`bundle_groups` in the model's order).
+    tables to keep (default: :func:`bundle_groups` in the model's order);
+    ``hist`` the per-day counts the engine made as it drew the block, and the
+    rows it filled (see :func:`pactsim.inference.engine.sample_blocks`): the
+    other rows are counted here.
     """
     if answers is None:
         answers = evaluate_questions(model, draws)
     if groups is None:
         groups = bundle_groups(model, list(model.names))
     width = max(model.horizon - model.as_of + 1, 1)
-    hist = np.zeros((len(model.dated), width), dtype=np.int64)
+    counts = np.zeros((len(model.dated), width), dtype=np.int64)
+    filled: set[int] = set()
+    if hist is not None and hist[1]:
+        counts, filled = hist[0][:, :width], hist[1]
     for k in range(len(model.dated)):
+        if k in filled:
+            continue
         # days after as_of; NaT (and nothing else) lands past the end once viewed unsigned
         x = draws.days[k] - model.as_of
         xu = x.view(np.uint64)
         np.minimum(xu, np.uint64(width), out=xu)
-        hist[k] += np.bincount(x, minlength=width + 1)[:width]
+        counts[k] = np.bincount(x, minlength=width + 1)[:width]
     stats = Stats(
         n=draws.n,
         node_counts=np.array([np.count_nonzero(row) for row in draws.bits], dtype=np.int64),
-        date_hist=hist,
+        date_hist=counts,
         signing_slot=model.signing_slot,
     )
     for name, (_tree, t) in model.questions.items():
