@@ -1181,7 +1181,12 @@ def build_parser() -> argparse.ArgumentParser:
         "  pactsim run FILE --target-se 0.001\n"
         "  pactsim run FILE --evidence mutual_defence --soft 'drones_missiles:3'\n"
         "  pactsim run FILE --format json -o forecast.json\n"
-        "  pactsim run FILE --method exact             # exact percentages, no draws")
+        "  pactsim run FILE --method exact             # exact percentages, no draws\n\n"
+        "environment:\n"
+        "  PACTSIM_KERNELS=numba|numpy|auto  how dated nodes are drawn: auto (the\n"
+        "    default) uses the compiled loops of the fast extra (pip install\n"
+        "    'pactsim[fast]') on runs of 10^8 dated days or more; numba on any run.\n"
+        "    The same draws either way (README, Performance)")
     p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
     simulation_options(p, "random seed, a whole number >= 0 (default: a fresh one below "
                           "10^9, printed so the run can be repeated)")

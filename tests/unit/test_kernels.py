@@ -15,7 +15,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -222,10 +221,9 @@ def test_a_day_outside_the_histogram_is_not_written_outside_it() -> None:
 
 # -- choosing the implementation -------------------------------------------------------
 @pytest.fixture
-def fresh_kernels(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Forget the loaded loops for the test (and restore them after)."""
+def fresh_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget the loaded loops for the test (monkeypatch restores them after)."""
     monkeypatch.setattr(kernels, "_LOADED", None)
-    yield
 
 
 @pytest.mark.parametrize(("raw", "mode"), [("", "auto"), (" NumBa ", "numba"),
