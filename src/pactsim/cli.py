@@ -1185,8 +1185,9 @@ def build_parser() -> argparse.ArgumentParser:
         "environment:\n"
         "  PACTSIM_KERNELS=numba|numpy|auto  how dated nodes are drawn: auto (the\n"
         "    default) uses the compiled loops of the fast extra (pip install\n"
-        "    'pactsim[fast]') on runs of 10^8 dated days or more; numba on any run.\n"
-        "    The same draws either way (README, Performance)")
+        "    'pactsim[fast]') on runs of 10^8 dated days or more; numba on every\n"
+        "    run (blocks of 1,024 draws or more). The same draws either way (README,\n"
+        "    Performance)")
     p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
     simulation_options(p, "random seed, a whole number >= 0 (default: a fresh one below "
                           "10^9, printed so the run can be repeated)")

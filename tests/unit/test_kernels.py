@@ -12,6 +12,8 @@ at, just below and just above every step.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -273,7 +275,47 @@ def test_a_short_run_does_not_import_numba() -> None:
             f"sc = pactsim.loads({DATED_5!r})\n"
             "pactsim.simulate(sc, n=100_000, seed=1)\n"
             "print('numba' in sys.modules)\n")
-    env = {k: v for k, v in __import__("os").environ.items() if k != kernels.ENV}
+    env = {k: v for k, v in os.environ.items() if k != kernels.ENV}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env=env)
     assert out.stdout.strip() == "False"
+
+
+def _uncacheable(tmp_path: Path, mode: str | None) -> dict[str, str]:
+    """An environment where pactsim is imported from a copy whose loops numba cannot
+    cache anywhere: its ``inference/__pycache__`` is a file, and HOME and
+    XDG_CACHE_HOME lie under a file (no user-wide cache), as in a read-only install
+    run by a service account (review18)."""
+    src = Path(pactsim.__file__).resolve().parent
+    copy = tmp_path / "site"
+    shutil.copytree(src, copy / "pactsim", ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "pactsim" / "inference" / "__pycache__").write_text("")
+    nohome = tmp_path / "nohome"
+    nohome.write_text("")
+    env = {k: v for k, v in os.environ.items()
+           if k not in (kernels.ENV, "NUMBA_CACHE_DIR", "PYTHONPATH")}
+    env.update(PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1", HOME=str(nohome),
+               XDG_CACHE_HOME=str(nohome / "cache"))
+    if mode is not None:
+        env[kernels.ENV] = mode
+    (tmp_path / "dated5.yaml").write_text(DATED_5)
+    return env
+
+
+@pytest.mark.parametrize("mode", [None, "numba"])
+def test_loops_that_numba_cannot_cache_are_compiled_per_process(tmp_path: Path,
+                                                                mode: str | None) -> None:
+    """numba refuses ``cache=True`` where no directory is writable: the loops are then
+    compiled without a cache (before, ``auto`` with numba imported raised numba's
+    RuntimeError, and ``pactsim run`` with ``numba`` exited 4, an internal error)."""
+    env = _uncacheable(tmp_path, mode)
+    code = ("import numba, sys, pactsim\n"
+            f"assert pactsim.__file__.startswith({str(tmp_path)!r}), pactsim.__file__\n"
+            f"sc = pactsim.load({str(tmp_path / 'dated5.yaml')!r})\n"
+            "res = pactsim.simulate(sc, n=5_000, seed=1, keep_draws=False)\n"
+            "from pactsim.inference import kernels\n"
+            "print(res.n, kernels._LOADED is not None)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, cwd=tmp_path, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["5000", "True"]

@@ -38,7 +38,18 @@ import numpy as np
 NAT = np.iinfo(np.int64).min
 
 
-@numba.njit(cache=True, nogil=True)
+def _compiled(f):
+    """``numba.njit(cache=True)``: compiled once per machine, cached in ``__pycache__``
+    (or numba's user cache directory). Where numba finds no writable directory for
+    the cache (a read-only install, a service account without a home), numba refuses
+    to decorate; the loop is then compiled without it, once per process."""
+    try:
+        return numba.njit(cache=True, nogil=True)(f)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return numba.njit(nogil=True)(f)
+
+
+@_compiled
 def curve(u, rk, guide, gshift, gbits, thr, width, day0, hist0, day, out, hist):
     """A curve node's day (``day0 + k``, :data:`NAT` when ``k >= width``) and bit:
     ``k`` is the number of steps ``thr[r]`` at or below the key ``u`` in its row
@@ -78,7 +89,7 @@ def curve(u, rk, guide, gshift, gbits, thr, width, day0, hist0, day, out, hist):
     hist += h
 
 
-@numba.njit(cache=True, nogil=True)
+@_compiled
 def milestone(u, rk, fixed, anchor, guide, gshift, gbits, thr, horizon, hist0, day, out,
               hist):
     """A milestone's day ``anchor + offset`` and bit: the bit stays set where it was
@@ -129,7 +140,7 @@ def milestone(u, rk, fixed, anchor, guide, gshift, gbits, thr, horizon, hist0, d
     hist += h
 
 
-@numba.njit(cache=True, nogil=True)
+@_compiled
 def count(day, day0, hist):
     """``hist[d - day0] += 1`` for each day ``d``; :data:`NAT` (and any day past the
     histogram) in its last column."""

@@ -84,7 +84,7 @@ def loops(work: int) -> ModuleType | None:
         return None
     try:
         compiled = importlib.import_module("pactsim.inference._loops")
-    except ImportError as exc:  # not installed, or built for another numpy
+    except Exception as exc:  # not installed, built for another numpy, or broken
         if m == "numba":
             raise ArgumentError(
                 f"environment variable {ENV}=numba: numba cannot be imported ({exc}); "
