@@ -33,25 +33,11 @@ from pactsim.testing.strategies import scenarios
 _loops = pytest.importorskip("pactsim.inference._loops", reason="numba (the fast extra)")
 
 ROOT = Path(__file__).resolve().parents[2]
-
-#: benchmarks/_generate.py's DATED_5: a dated event, signing with a hazard ratio on it,
-#: two milestones after signing (lognormal delay; curve delay with a hazard ratio) and
-#: entry into force 30 days after both.
-DATED_5 = """\
-pactsim: 2
-id: dated-5
-as_of: 2025-01-01
-horizon: 2026-12-31
-events:
-  crisis:
-    by: {2025-06-30: 0.3, 2026-12-31: 0.6}
-  ratified_a: {after: signing, delay: {median: 120, p90: 300}}
-  ratified_b: {after: signing, delay: {by: {60: 0.3, 365: 0.9}}, hazard_ratio: {crisis: 0.7}}
-  in_force: {after: {all: [ratified_a, ratified_b]}, delay: 30}
-signing:
-  by: {2025-03-31: 0.3, 2025-12-31: 0.7, 2026-12-31: 0.85}
-  hazard_ratio: {crisis: 1.5}
-"""
+sys.path.insert(0, str(ROOT / "benchmarks"))
+# issue 10's benchmark scenario: a dated event, signing with a hazard ratio on it, two
+# milestones after signing (lognormal delay; curve delay with a hazard ratio) and entry
+# into force 30 days after both
+from _generate import DATED_5  # noqa: E402
 
 #: Gates on a curve node (counted again after them), a table of curves over two
 #: parents, and milestones after any / at least two (left to numpy).

@@ -1460,7 +1460,8 @@ def block_size(n: int, block: int) -> int:
 def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
                   spawn_key: tuple[int, ...] = (), evidence: EvidencePlan | None = None,
                   scales: list[float] | None = None,
-                  hists: list[tuple[NDArray[np.int64], set[int]]] | None = None) -> Draws:
+                  hists: list[tuple[NDArray[np.int64], set[int]] | None] | None = None
+                  ) -> Draws:
     """Draws of blocks ``blocks`` of an ``n``-draw run seeded with ``entropy``
     (and ``spawn_key``, see :func:`block_generator`).
 
@@ -1472,7 +1473,7 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
     its likelihoods divided by ``exp(s)``, ``s`` appended to ``scales`` when given
     (see :func:`_fill_block`). Without evidence, ``hists`` (when given) gets each
     block's per-day counts of the dated nodes drawn by compiled loops, and their
-    slots (see :func:`_fill_block`; nothing filled where numpy draws them).
+    slots (see :func:`_fill_block`), or ``None`` where numpy draws them all.
     """
     kernels, tables = prepared(model)
     brackets = brackets_of(model) if n >= BRACKETS_FROM else None
@@ -1501,7 +1502,7 @@ def sample_blocks(model: CompiledModel, entropy: int, n: int, blocks: range,
         if scales is not None:
             scales.append(scale)
         if hists is not None:
-            hists.append(hist if hist is not None else (np.zeros((0, 0), dtype=np.int64), set()))
+            hists.append(hist)
         if model.attributes:  # format 3: after every node of the block (leaves)
             sample_attributes(model.attributes, rng, draws.bits[:, a:z],
                               draws.drivers[len(model.drivers):, a:z])

@@ -43,7 +43,7 @@ def run_chunk(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n:
     gives a :class:`~pactsim.results.stats.WeightedStats`.
     """
     engine_scales: list[float] = []
-    hists: list[tuple[NDArray[Any], set[int]]] = []
+    hists: list[tuple[NDArray[Any], set[int]] | None] = []
     draws = sample_blocks(model, entropy, n, range(start, stop), spawn_key, evidence,
                           engine_scales, hists)
     answers = evaluate_questions(model, draws)
