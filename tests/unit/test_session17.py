@@ -334,14 +334,18 @@ def test_expressions_of_a_format_3_scenario_reach_its_constructs() -> None:
     a pick past 47 names, which a pick of at most 63 seldom is)."""
     import re
 
-    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import HealthCheck, Phase, given, seed, settings
 
     from pactsim.testing import strategies as pst
 
     flag = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
     seen: list[str] = []
 
-    @settings(max_examples=400, phases=[Phase.generate], database=None, deadline=None,
+    # `x != outcome` is rare (about 1.5 in 400 examples): 400 examples drawn afresh missed
+    # it about one run in five (a CI run of 2026-12-03 failed so). 1,200 examples from a
+    # fixed seed: the same every run, and a miss would take odds of about 1 in 100.
+    @seed(20261203)
+    @settings(max_examples=1200, phases=[Phase.generate], database=None, deadline=None,
               suppress_health_check=list(HealthCheck))
     @given(pst.expressions(flag))
     def collect(e: str) -> None:
