@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import HealthCheck, Phase, find, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -741,6 +741,12 @@ def test_expressions_compare_numeric_attributes_where_their_values_lie() -> None
     ex = pactsim.exact(sc)
     found: dict[str, list[float]] = {"n_articles": [], "term": []}
 
+    # From a fixed seed: the same 300 examples every run (57 name n_articles, 23 of them
+    # between 5% and 95%; 18 name term, 6 between). Drawn afresh, the expressions on term
+    # between 5% and 95% numbered 2 to 29 in 80 runs (mean 15, variance 33 to 45): a run
+    # with none, which fails, came to about 1 in 10,000 (6e-5 to 4e-4 by a negative
+    # binomial fitted to those counts).
+    @seed(20261203)
     @settings(max_examples=300, database=None, suppress_health_check=list(HealthCheck))
     @given(strategies.expressions(sc))
     def collect(e: str) -> None:
