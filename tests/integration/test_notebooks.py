@@ -218,8 +218,13 @@ def test_the_test_suite_template_of_notebook_02_passes(tmp_path: Path) -> None:
     (tmp_path / "scenarios").mkdir()
     shutil.copy(ROOT / "scenarios" / "iran-russia-2024.yaml", tmp_path / "scenarios")
     (tmp_path / "test_my_scenarios.py").write_text(code)
+    # --hypothesis-seed: the same renumberings every run. Drawn afresh, about 2.5 of the 4
+    # are answered by exact inference (25 of 40 measured; the rest too wide), each compared
+    # at 4 sigma family-wise (a false alarm of 6.3e-5): a correct pactsim failed about 1.6
+    # runs in 10,000.
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "-p", "no:randomly", "test_my_scenarios.py"], cwd=tmp_path,
+                           "-p", "no:randomly", "--hypothesis-seed=20261203",
+                           "test_my_scenarios.py"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "2 passed" in done.stdout
