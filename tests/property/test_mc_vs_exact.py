@@ -33,7 +33,11 @@ SIGMAS = 4.5
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 ANALYTIC = [pactsim.load(p) for p in sorted(SCENARIOS.glob("analytic-*.yaml"))]
 FLAGSHIP = pactsim.load(SCENARIOS / "iran-russia-2024.yaml")
-FEWER = settings(max_examples=max(5, settings.default.max_examples // 4))
+# Derandomized under every profile (``ci`` already is): drawn afresh under ``dev``, the
+# ~30 examples of this file make up to three 4.5-sigma family-wise checks each (6.8e-6
+# apiece): a false alarm of about 2e-4 to 6e-4 a run, above what a suite run should risk.
+SAME = settings(derandomize=True, database=None)
+FEWER = settings(SAME, max_examples=max(5, settings.default.max_examples // 4))
 
 
 class _Answered:
@@ -82,6 +86,7 @@ def check(sc: Scenario) -> None:
             assert_prob_close(est, float(ref.loc[d, "p"]), sigmas=z)
 
 
+@SAME
 @given(strategies.scenarios(max_nodes=8))
 def test_mc_matches_exact(sc: Scenario) -> None:
     check(sc)
@@ -93,7 +98,7 @@ def test_mc_matches_exact_on_analytic_variants(sc: Scenario) -> None:
     check(sc)
 
 
-@settings(max_examples=max(2, settings.default.max_examples // 40))
+@settings(SAME, max_examples=max(2, settings.default.max_examples // 40))
 @given(strategies.from_scenario(FLAGSHIP))
 def test_mc_matches_exact_on_flagship_variants(sc: Scenario) -> None:
     check(sc)
