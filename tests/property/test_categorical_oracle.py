@@ -152,7 +152,10 @@ def check_scenario(sc: Scenario, simulate: Callable[..., Any] = pactsim.simulate
     assert not bad, f"{len(tests)} comparisons at level {level:.2g}:\n" + "\n".join(bad)
 
 
-@BOUNDED
+# Derandomized under every profile (``ci`` already is): drawn afresh under ``dev``, a
+# correct pactsim fails with a chance bounded by ALPHA = 1e-3 per run (less in practice, the
+# exact tests being conservative), above what a suite run should risk.
+@settings(BOUNDED, derandomize=True, database=None)
 @given(CATEGORICAL)
 def test_exact_mc_and_reference_agree_on_categorical_scenarios(sc: Scenario) -> None:
     note(sc.model_dump_json(exclude_defaults=True))
