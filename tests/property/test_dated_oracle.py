@@ -215,7 +215,10 @@ def _timed(sc: pactsim.Scenario) -> bool:
     return sc.pactsim == 2 and len(sc.dated_names) > int(sc.signing is not None)
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
+# Derandomized under every profile (``ci`` already is): drawn afresh under ``dev``, a
+# correct pactsim fails with a chance bounded by ALPHA = 1e-3 per run (less with the
+# confirmation on fresh samples below), above what a suite run should risk.
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None)
 @given(strategies.scenarios(min_nodes=3, max_nodes=7, dated=True).filter(_timed))
 def test_simulate_matches_the_reference_on_generated_dated_scenarios(
         sc: pactsim.Scenario) -> None:
