@@ -14,7 +14,7 @@ Evidence exact inference calls impossible (P = 0) must raise
 hang; evidence of chance above 1e-3 must not raise. Comparisons are made only
 when the run's effective sample size is at least ``MIN_ESS`` (the delta-method
 standard error needs a few hundred effective draws), with the standard error
-floored at ``1 / ess``.
+at least the binomial one at the exact value and at least ``1 / ess``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,12 @@ N = 20_000
 SEED = 5
 SIGMAS = 4.5
 MIN_ESS = 500
-FEWER = settings(max_examples=max(5, settings.default.max_examples // 4))
+# Derandomized under every profile (``ci`` already is): drawn afresh under ``dev``, about
+# 2% of the compared examples hold a node whose expected count under the evidence is 4 to
+# 60, where the check failed a correct pactsim up to 7 times in 1,000 before its standard
+# error took the exact value into account (see _check): a few runs in 10,000.
+FEWER = settings(max_examples=max(5, settings.default.max_examples // 4), derandomize=True,
+                 database=None)
 
 
 def _exact_answers(sc: Scenario, hard: str, soft: tuple[str, float] | None
@@ -87,7 +92,12 @@ def _check(sc: Scenario, hard: str, soft: tuple[str, float] | None) -> None:
     z_max = family_wise_threshold(SIGMAS, len(want))
     for q, value in want.items():
         est = res.prob(q)
-        se = max(est.stderr, 1.0 / res.info.ess)
+        # the binomial error at the exact value too, as assert_matches_exact takes it: the
+        # estimate's own error alone shrinks when a rare node's count falls low by chance
+        # (no hit: an error of 1 / ess), and a node expected 5 to 20 times then failed at
+        # 4.9 sigma up to 7 times in 1,000 (the normal tail: 1 in a million)
+        se = max(est.stderr, math.sqrt(value * (1.0 - value) / res.info.ess),
+                 1.0 / res.info.ess)
         z = (est.value - value) / se
         assert abs(z) <= z_max, f"{q}: {est!r} vs exact {value:.6g} (z = {z:+.2f})"
 
