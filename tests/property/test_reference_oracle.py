@@ -618,7 +618,11 @@ def check_scenario(sc: pactsim.Scenario, examples: int) -> None:
     oracle.check(examples)
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
+# Derandomized under every profile (``ci`` already is): drawn afresh under ``dev``, each of
+# the two properties below fails a correct pactsim with a chance bounded by ALPHA = 1e-3
+# per run (Bonferroni over exact tests, which are conservative: less in practice), above what a
+# suite run should risk. The same examples every run make a failure a real one.
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None)
 @given(strategies.scenarios())
 def test_simulate_and_exact_match_the_reference_sampler(sc: pactsim.Scenario) -> None:
     check_scenario(sc, EXAMPLES)
@@ -655,7 +659,7 @@ def timed_scenarios_with_questions(draw: st.DrawFn) -> pactsim.Scenario:
 TIMED_EXAMPLES = max(5, EXAMPLES // 2)
 
 
-@settings(max_examples=TIMED_EXAMPLES, deadline=None)
+@settings(max_examples=TIMED_EXAMPLES, deadline=None, derandomize=True, database=None)
 @given(timed_scenarios_with_questions())
 def test_questions_and_timing_match_the_reference_sampler(sc: pactsim.Scenario) -> None:
     check_scenario(sc, TIMED_EXAMPLES)
