@@ -2,7 +2,11 @@
 
 ``dev`` (the default) is quick for local runs; ``ci`` runs ten times more
 examples, derandomised (the same examples on every run, so CI is
-reproducible) and without deadlines (shared CI machines are noisy). Select one
+reproducible) and without deadlines (shared CI machines are noisy). Tests whose
+check is statistical (Monte Carlo against exact or the reference sampler, within
+stated standard errors) are derandomised under both profiles: drawn afresh, a
+correct engine would fail one now and then; only the invariant properties draw
+new examples each ``dev`` run. Select one
 with ``HYPOTHESIS_PROFILE=dev|ci``; with the environment variable ``CI`` set
 (as CI services do) the default is ``ci``.
 
