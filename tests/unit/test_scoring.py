@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -13,7 +14,13 @@ from pactsim.analysis.calibration import calibration, pav
 from pactsim.analysis.scoring import brier, crps_days, log_score, score
 from pactsim.language.resolutions import loads_resolutions
 
-sr = pytest.importorskip("scoringrules", reason="the dev extra's scoringrules")
+
+@pytest.fixture(scope="module")
+def sr() -> ModuleType:
+    """scoringrules, imported only by the tests that compare with it: its import compiles
+    numba kernels (~5 s), which every pytest worker paid while collecting this module,
+    and a missing scoringrules skipped the tests derived by hand as well."""
+    return pytest.importorskip("scoringrules", reason="the dev extra's scoringrules")
 
 # F(k) = 0.05 k on days k = 0..10 after as_of; half the mass is "not by the horizon".
 SCENARIO = """\
@@ -42,14 +49,14 @@ def _sc(as_of: str = "2024-01-01", rain: float = 0.3) -> pactsim.Scenario:
     return pactsim.loads(SCENARIO.format(as_of=as_of, rain=rain))
 
 
-def test_kernels_agree_with_scoringrules() -> None:
+def test_kernels_agree_with_scoringrules(sr: ModuleType) -> None:
     p = np.array([0.1, 0.5, 0.8, 0.99, 0.3])
     y = np.array([0, 1, 1, 0, 1])
     np.testing.assert_allclose(brier(p, y), sr.brier_score(y, p))
     np.testing.assert_allclose(log_score(p, y), sr.log_score(y, p))
 
 
-def test_date_crps_is_the_crps_of_the_discrete_distribution() -> None:
+def test_date_crps_is_the_crps_of_the_discrete_distribution(sr: ModuleType) -> None:
     cdf = 0.05 * np.arange(11)  # atoms 0.05 on days 1..10, 0.5 on day 11
     members = np.array([*range(1, 11), *[11] * 10], dtype=float)  # the same distribution
     for y in (0, 3, 10, 11, 40):
@@ -58,7 +65,7 @@ def test_date_crps_is_the_crps_of_the_discrete_distribution() -> None:
     assert crps_days(cdf, 3) == pytest.approx(3.7625)  # by hand: 0.0125 + 3.75
 
 
-def test_score_by_hand() -> None:
+def test_score_by_hand(sr: ModuleType) -> None:
     card = score(_sc(), loads_resolutions(RESOLUTIONS))
     it = card.items.set_index("item")
     assert it.loc["rain", "p"] == pytest.approx(0.3)
