@@ -23,8 +23,10 @@ forecast: $(STAMP)
 # written even where the environment says not to (PYTHONDONTWRITEBYTECODE): the many
 # `pactsim` processes the tests start then read src/ compiled once, not each time
 # (about 8% of the integration tests' time; __pycache__ is ignored by git).
+# --dist worksteal: a worker that runs out of tests takes some from the other, so a
+# few long tests (notebooks, Sobol) near the end do not leave a core idle.
 test: $(STAMP)
-	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n auto
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n auto --dist worksteal
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
