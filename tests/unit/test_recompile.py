@@ -52,6 +52,8 @@ def test_recompiled_model_equals_compiled_variant(path: str) -> None:
         assert [(d.knots, d.blind, d.a, d.b) for d in got.drivers] == \
             [(d.knots, d.blind, d.a, d.b) for d in want.drivers]
         assert sorted(got.timing) == sorted(want.timing)
+        fast.model.scope()  # made on the base, kept by the recompiled models
+        assert got.scope() == want.scope()
         for i, t in got.timing.items():
             u = want.timing[i]
             for f in ("days", "cum"):
@@ -91,3 +93,24 @@ def test_a_parameter_set_leaves_the_next_one_untouched() -> None:
     i = got.index["ukraine_war_continues"]
     assert _same_array(got.plans[i].p_given, want.plans[i].p_given)
     assert not _same_array(got.plans[i].p_given, other.plans[i].p_given)
+
+
+def test_a_models_scope_is_a_new_dict_each_call_and_not_pickled() -> None:
+    """The scope is made once per model and kept by recompile: a caller that changes
+    the dict it was given changes no later answer, and a pickled model (sent to a
+    worker process) carries none."""
+    import pickle
+
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    model = compile_scenario(sc)
+    first = model.scope()
+    first["in_force"] = first["alignment"]  # a caller's own copy
+    del first["signing"]
+    again = model.scope()
+    assert again["in_force"].type == "bool" and again["in_force"].has_date
+    assert "signing" in again and again is not model.scope()
+    copy = pickle.loads(pickle.dumps(model))
+    assert "_scope" not in copy.__dict__ and copy.scope() == again
+    res = pactsim.exact(sc)
+    assert res.prob("in_force.date <= 2025-12-31").value == pytest.approx(
+        res.prob("in_force_by_2025").value, abs=1e-12)
