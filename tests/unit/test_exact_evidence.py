@@ -418,19 +418,15 @@ def test_evidence_after_an_intervention_and_with_observations() -> None:
 # -- the flagship: speed and the views ---------------------------------------------------
 
 
-def test_flagship_under_dated_evidence_is_fast_and_shows() -> None:
-    import time
-
+def test_flagship_under_dated_evidence_matches_the_prior_and_shows() -> None:
+    # (its time is benchmarks/bench_exact.py's, against a target: no clock in a unit test)
     from pactsim.views.display import results_html
 
     sc = pactsim.load(FLAGSHIP)
     e = "not signing.date <= 2024-12-01"
     prior = pactsim.exact(sc)
-    start = time.perf_counter()
     ex = pactsim.exact(sc, evidence=e)
     q, m = ex.questions(), ex.marginals()
-    took = time.perf_counter() - start
-    assert took < 3.0  # about 50 ms warm (target: well under 1 s; generous for CI)
     for name in ("signed_by_2024", "arms_package"):
         assert q.loc[name, "p"] == pytest.approx(prior.prob(name, given=e).value, rel=1e-10)
     assert m.loc["signing", "p"] == pytest.approx(prior.prob("signing", given=e).value,
