@@ -52,7 +52,7 @@ def test_recompiled_model_equals_compiled_variant(path: str) -> None:
         assert [(d.knots, d.blind, d.a, d.b) for d in got.drivers] == \
             [(d.knots, d.blind, d.a, d.b) for d in want.drivers]
         assert sorted(got.timing) == sorted(want.timing)
-        fast.model.scope()  # made on the base, kept by the recompiled models
+        fast.model.scope()  # made on the base: the later rounds' models keep it
         assert got.scope() == want.scope()
         for i, t in got.timing.items():
             u = want.timing[i]

@@ -22,10 +22,10 @@ How they are written, and why (each measured on the 2-core machine):
   loop that read and wrote the same array ran ten times slower); a loop over a
   run-time list of rows cost seven times as much as one row.
 * No branch on random data (a select, not an ``if``) and no call per draw (a
-  helper called with the tables ran five times slower): hence each case (keys or a
-  fixed delay, rows or none) has its loop written out, not a shared helper. Bits are read and
-  written as ``uint8``: a loop that read a ``bool`` array ran at a third of
-  the speed.
+  helper called with the tables ran five times slower): hence each case (keys or
+  a fixed delay, rows or none) has its loop written out, not a shared helper.
+  Bits are read and written as ``uint8``: a loop that read a ``bool`` array ran
+  at a third of the speed.
 * The histogram is counted into an array the loop allocates (so numba knows
   that no other array is it) and added to the caller's at the end: counted
   into the caller's array in the same loop, it cost twice the draw.

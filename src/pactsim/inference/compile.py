@@ -297,20 +297,22 @@ class CompiledModel:
 
     def scope(self) -> dict[str, _expr.NameInfo]:
         """Names an expression over this model may use, with their types (a new dict
-        each call; made once per model, and kept by :func:`recompile`, whose models
-        have the same names: analyses that ask of hundreds of them pay it once)."""
-        cached: dict[str, _expr.NameInfo] | None = self.__dict__.get("_scope")
-        if cached is None:
-            cached = {d.name: _expr.NameInfo("number") for d in self.drivers}
-            cached.update((a.name, _expr.NameInfo("number")) for a in self.attributes)
-            for i, n in enumerate(self.names):
-                if i not in self.conditions:
-                    cached[n] = _expr.NameInfo("bool", has_date=n in self.slot,
-                                               levels=self.outcomes.get(n))
-            for q, (_, t) in self.questions.items():
-                cached[q] = _expr.NameInfo(t)  # type: ignore[arg-type]
-            object.__setattr__(self, "_scope", cached)
-        return dict(cached)
+        each call, copied from :attr:`_scope`)."""
+        return dict(self._scope)
+
+    @cached_property
+    def _scope(self) -> dict[str, _expr.NameInfo]:
+        """:meth:`scope`, made once per model and kept by :func:`recompile`, whose
+        models have the same names: analyses that ask of hundreds of them pay it once."""
+        out = {d.name: _expr.NameInfo("number") for d in self.drivers}
+        out.update((a.name, _expr.NameInfo("number")) for a in self.attributes)
+        for i, n in enumerate(self.names):
+            if i not in self.conditions:
+                out[n] = _expr.NameInfo("bool", has_date=n in self.slot,
+                                        levels=self.outcomes.get(n))
+        for q, (_, t) in self.questions.items():
+            out[q] = _expr.NameInfo(t)  # type: ignore[arg-type]
+        return out
 
 
 def _outcome_rows(scenario: Scenario, name: str) -> list[str]:
@@ -805,7 +807,7 @@ def recompile(scenario: Scenario, model: CompiledModel,
     out = replace(model, _digest=model.digest + "+" if digest is None else digest,
                   plans=tuple(plans), drivers=drivers, signing=signing, timing=timing)
     if "_scope" in model.__dict__:  # the same names, questions, dates and outcomes
-        object.__setattr__(out, "_scope", model.__dict__["_scope"])
+        out.__dict__["_scope"] = model.__dict__["_scope"]
     return out
 
 
