@@ -1,13 +1,14 @@
 """Round trips: a scenario written by ``pactsim.dumps`` loads back equal.
 
 ``dumps`` promises YAML text that ``loads`` reads as an equal scenario, with
-the same digest; the plain-data path (``model_dump`` → ``from_dict``) must
-agree too. Generated scenarios carry arbitrary Unicode labels, titles and
+the same digest; the plain-data paths (``model_dump`` and JSON →
+``from_dict``) must agree too. Generated scenarios carry arbitrary Unicode labels, titles and
 descriptions, so these tests also exercise YAML quoting.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,26 @@ def test_plain_data_round_trip(sc: Scenario) -> None:
     again = from_dict(sc.model_dump(exclude_defaults=True))
     assert again == sc
     assert again.digest == sc.digest
+
+
+@settings(max_examples=max(10, settings.default.max_examples // 2))
+@given(strategies.scenarios())
+def test_json_round_trip(sc: Scenario) -> None:
+    # JSON keys are text: a table's true/false, its curves' dates and a delay curve's days
+    # come back as "true", "2025-06-30", "30", which from_dict reads as they were meant
+    again = from_dict(json.loads(sc.model_dump_json(exclude_defaults=True)))
+    assert again == sc
+    assert again.digest == sc.digest
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_scenarios_json_round_trip(path: Path) -> None:
+    sc = pactsim.load(path)
+    data = json.loads(sc.model_dump_json())
+    again = from_dict(data)
+    assert again == sc
+    assert again.digest == sc.digest
+    assert json.loads(sc.model_dump_json()) == data  # the caller's data is left as it was
 
 
 @settings(max_examples=max(5, settings.default.max_examples // 4))

@@ -8,6 +8,7 @@ positions (:mod:`pactsim.language._yaml`), then structural and cross-reference c
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -92,9 +93,22 @@ def from_dict(data: Mapping[str, Any], *, name: str = "<dict>") -> Scenario:
     """Validate plain Python data (as a YAML file would give) into a :class:`Scenario`.
 
     Runs every check :func:`loads` runs; problems carry field paths but no
-    line numbers. Dates may be ``datetime.date`` objects, table keys ``True``
-    / ``False``. A `data` that is not a mapping raises
+    line numbers. Dates may be ``datetime.date`` objects or ISO text, table keys
+    ``True`` / ``False`` and a delay curve's days whole numbers, or the text JSON
+    writes for them (its keys are text: ``"true"``, ``"30"``), so
+    ``from_dict(json.loads(sc.model_dump_json()))`` gives `sc` back. A `data` that is
+    not a mapping raises
     :class:`~pactsim.errors.ArgumentTypeError` (a ``TypeError``).
+
+    Examples
+    --------
+    >>> import json
+    >>> sc = from_dict({"pactsim": 1, "id": "demo", "as_of": "2024-01-01",
+    ...                 "horizon": "2024-12-31", "events": {
+    ...                     "rain": {"p": 0.3},
+    ...                     "flood": {"given": ["rain"], "table": {True: 0.2, False: 0.01}}}})
+    >>> from_dict(json.loads(sc.model_dump_json())) == sc
+    True
     """
     if not isinstance(data, Mapping):
         raise ArgumentTypeError(f"from_dict(): data = {_short(data)} is {_a(data)}; pass a "
@@ -104,7 +118,76 @@ def from_dict(data: Mapping[str, Any], *, name: str = "<dict>") -> Scenario:
     broken = _unreadable(data, name)
     if broken:
         raise ScenarioError(broken)
-    return validate(Located(dict(data), name, {}, {}))
+    return validate(Located(dict(_json_keys(data)), name, {}, {}))
+
+
+_TRUTH = {"true": True, "false": False}
+_WHOLE = re.compile(r"[1-9][0-9]{0,17}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _within(context: str, key: Any) -> str:
+    """Where a value under `key` of a mapping in `context` is, for :func:`_json_keys`:
+    ``"table"`` inside a table or why_table (keys true/false), ``"dates"`` the curve of
+    a table's row (keys dates), ``"delay"`` a delay, ``"days"`` the curve of a delay
+    (keys whole days), ``""`` elsewhere."""
+    if context == "table" and key == "by":
+        return "dates"
+    if context == "table" or key in ("table", "why_table"):
+        return "table"
+    if key == "delay":
+        return "delay"
+    return "days" if context == "delay" and key == "by" else ""
+
+
+def _json_key(context: str, key: Any) -> Any:
+    if context == "table" and isinstance(key, str):
+        return _TRUTH.get(key, key)
+    if context == "days" and isinstance(key, str) and _WHOLE.fullmatch(key):
+        return int(key)
+    if context == "dates" and isinstance(key, str) and _ISO_DATE.fullmatch(key):
+        try:
+            return dt.date.fromisoformat(key)
+        except ValueError:  # no such day: validation says so
+            return key
+    return key
+
+
+def _json_keys(data: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """`data` with the keys JSON (whose keys are text) writes for a table's true and
+    false, the dates of its curves and a delay curve's days, ``"true"``, ``"false"``,
+    ``"2025-06-30"``, ``"30"``, as ``True``, ``False``, a date, ``30``; a mapping that
+    would then hold a key twice is left for validation to report. Containers are
+    copied only where something changes (`data` is not modified); without recursion.
+    `data` holds no cycle and is not too deep (:func:`_unreadable`)."""
+    done: dict[tuple[int, str], Any] = {}  # (id, context) -> the value to use
+    stack: list[tuple[Any, str, bool]] = [(data, "", False)]
+    while stack:
+        value, context, expanded = stack.pop()
+        if (id(value), context) in done:
+            continue
+        mapping = isinstance(value, Mapping)
+        pairs = list(value.items()) if mapping else list(enumerate(value))
+        inner = [_within(context, k) if mapping else context for k, _ in pairs]
+        if not expanded:
+            stack.append((value, context, True))
+            stack.extend((v, c, False) for (_, v), c in zip(pairs, inner, strict=True)
+                         if isinstance(v, _CONTAINERS) and (id(v), c) not in done)
+            continue
+        new = [(k, done[(id(v), c)] if isinstance(v, _CONTAINERS) else v)
+               for (k, v), c in zip(pairs, inner, strict=True)]
+        if mapping and context in ("table", "dates", "days"):
+            keys = [_json_key(context, k) for k, _ in new]
+            if len(set(keys)) == len(keys):  # no key written two ways
+                new = [(k2, v) for k2, (_, v) in zip(keys, new, strict=True)]
+        if all(k2 is k and v2 is v for (k2, v2), (k, v) in zip(new, pairs, strict=True)):
+            done[(id(value), context)] = value
+        elif mapping:
+            done[(id(value), context)] = dict(new)
+        else:
+            done[(id(value), context)] = [v for _, v in new] if isinstance(value, list) \
+                else tuple(v for _, v in new)
+    return done[(id(data), "")]  # type: ignore[no-any-return]
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
