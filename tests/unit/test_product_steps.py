@@ -78,3 +78,59 @@ def test_contracting_a_bucket_is_its_product_summed(case: str,
     got = factors._contract(bucket, x)
     assert got.vars == keep
     np.testing.assert_allclose(got.table, want, rtol=1e-13)
+
+
+@pytest.mark.parametrize("case", [
+    "x b r", "b x r", "r b x", "x r (no b)", "r x (no b)", "two small factors",
+    "b and r in the small factors: einsum", "two r: einsum"])
+def test_contracting_by_matmul_is_the_products_sum(case: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bucket of one large table and small ones over some of its variables is summed by
+    a batch of vector-matrix products (a driver's nodes times two dates); every order of
+    the variables' ids gives the brute-force sum, and buckets of other shapes still do."""
+    monkeypatch.setattr(factors, "_MATMUL_FROM", 1)
+    used = []
+    real = factors._contract_matmul
+
+    def spy(bucket: list[factors.Factor], x: int) -> factors.Factor | None:
+        out = real(bucket, x)
+        used.append(out is not None)
+        return out
+
+    monkeypatch.setattr(factors, "_contract_matmul", spy)
+    rng = np.random.default_rng(11)
+    X, B, R = 3, 4, 5
+    big = {"x b r": ((1, 2, 3), (X, B, R)), "b x r": ((1, 2, 3), (B, X, R)),
+           "r b x": ((1, 2, 3), (R, B, X))}
+    x_id = {"x b r": 1, "b x r": 2, "r b x": 3}
+    if case in big:
+        vars_, shape = big[case]
+        x = x_id[case]
+        b = vars_[shape.index(B)]
+        bucket = [factors.Factor(vars_, rng.random(shape)),
+                  factors.Factor(tuple(sorted((x, b))), rng.random(
+                      tuple(X if v == x else B for v in sorted((x, b))))),
+                  factors.Factor((x,), rng.random(X))]
+        matmul = True
+    elif case == "x r (no b)":
+        x, bucket, matmul = 4, [factors.Factor((4, 9), rng.random((X, R))),
+                                factors.Factor((4,), rng.random(X))], True
+    elif case == "r x (no b)":
+        x, bucket, matmul = 9, [factors.Factor((4, 9), rng.random((R, X))),
+                                factors.Factor((9,), rng.random(X))], True
+    elif case == "two small factors":
+        x, bucket, matmul = 2, [factors.Factor((0, 2, 5), rng.random((R, X, B))),
+                                factors.Factor((2, 5), rng.random((X, B))),
+                                factors.Factor((2, 5), rng.random((X, B)))], True
+    elif case == "b and r in the small factors: einsum":
+        x, bucket, matmul = 0, [factors.Factor((0, 1, 2), rng.random((X, B, R))),
+                                factors.Factor((0, 1, 2), rng.random((X, B, R)))], False
+    else:  # two variables (1 and 2) no small factor holds
+        x, bucket, matmul = 0, [factors.Factor((0, 1, 2), rng.random((X, B, R))),
+                                factors.Factor((0,), rng.random(X))], False
+    keep, want = _brute(bucket, x)
+    got = factors._contract(bucket, x)
+    assert got.vars == keep
+    assert got.table.shape == want.shape
+    np.testing.assert_allclose(got.table, want, rtol=1e-13)
+    assert used == [matmul]

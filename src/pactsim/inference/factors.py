@@ -161,6 +161,9 @@ def _contract(bucket: Sequence[Factor], x: int) -> Factor:
     contraction (the product is summed over ``x`` as it is formed), where one call can
     take the bucket; otherwise the product, then the sum."""
     union = sorted(set().union(*(f.vars for f in bucket)))
+    by_matmul = _contract_matmul(bucket, x)
+    if by_matmul is not None:
+        return by_matmul
     letters = sum(len(f.vars) + 1 for f in bucket) + len(union) + 1
     # one call only: _product's steps would sum x out of each step on its own
     if len(bucket) == 1 or len(bucket) > _EINSUM_OPERANDS or len(union) > _EINSUM_LABELS \
@@ -173,6 +176,55 @@ def _contract(bucket: Sequence[Factor], x: int) -> Factor:
     keep = tuple(v for v in union if v != x)
     return Factor(keep, np.asarray(_einsum(*args, [label[v] for v in keep]),
                                    dtype=np.float64))
+
+
+#: A bucket whose largest table has at least this many entries may be summed by
+#: :func:`_contract_matmul`.
+_MATMUL_FROM = 1 << 16
+
+
+def _contract_matmul(bucket: Sequence[Factor], x: int) -> Factor | None:
+    r""":func:`_contract` by BLAS where it is a batch of vector-matrix products: a
+    large table over ``x``, one variable ``r`` the rest of the bucket does not hold,
+    and at most one more ``b``; the other factors over some of ``(x, b)``. Then
+
+    .. math:: \phi(b, r) = \sum_x w(x, b)\, L(x, b, r), \quad w = \prod_{k} f_k
+
+    is, for each ``b``, the row ``w(\cdot, b)`` times the matrix ``L(\cdot, b,
+    \cdot)``: one ``matmul`` over views of ``L`` (no copy), about three times faster
+    than ``einsum``'s loop on a day-by-day law (a driver's nodes times two dates).
+    ``None`` where the bucket has another shape."""
+    if len(bucket) < 2:
+        return None
+    big = max(bucket, key=lambda f: f.table.size)
+    if big.table.size < _MATMUL_FROM or big.table.ndim > 3:
+        return None
+    rest = [f for f in bucket if f is not big]
+    inner = set().union(*(f.vars for f in rest))
+    if not inner <= set(big.vars):
+        return None
+    r_vars = [v for v in big.vars if v not in inner]
+    b_vars = [v for v in big.vars if v in inner and v != x]
+    if len(r_vars) != 1 or len(b_vars) > 1:
+        return None
+    w = multiply(rest)
+    w_table = _expand(w, tuple(sorted({*w.vars, *b_vars})))  # every variable of (x, b)
+    w_vars = tuple(sorted({*w.vars, *b_vars}))
+    pos = {v: i for i, v in enumerate(big.vars)}
+    if b_vars:
+        (b,) = b_vars
+        wb = np.broadcast_to(w_table, [big.table.shape[pos[v]] for v in w_vars])
+        wb = wb if w_vars.index(b) == 0 else wb.T  # (b, x)
+        mat = big.table.transpose(pos[b], pos[x], pos[r_vars[0]])  # (b, x, r): a view
+        out = np.matmul(wb[:, None, :], mat)[:, 0, :]  # (b, r)
+        keep: tuple[int, ...] = (b, r_vars[0])
+    else:
+        mat = big.table.transpose(pos[x], pos[r_vars[0]])  # (x, r)
+        out = np.asarray(w_table, dtype=np.float64).reshape(-1) @ mat
+        keep = (r_vars[0],)
+    if list(keep) != sorted(keep):
+        out = out.T
+    return Factor(tuple(sorted(keep)), np.ascontiguousarray(out, dtype=np.float64))
 
 
 def sum_out(f: Factor, drop: Collection[int]) -> Factor:

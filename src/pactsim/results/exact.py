@@ -147,6 +147,9 @@ __all__ = ["ExactResults", "exact"]
 
 FloatArray = NDArray[np.float64]
 _CHUNK = 1 << 18  # configurations evaluated at a time
+#: Joint laws of at least this many configurations are evaluated on those of
+#: probability > 0 only (when they are at most 3/4 of them).
+_SPARSE_FROM = 1 << 12
 #: Counts over this many nodes or more (``at_least(k, ...)``, ``count(...) >= k``) are
 #: computed with a chain of count variables rather than over the nodes' joint law.
 COUNT_CHAIN_FROM = 8
@@ -665,8 +668,14 @@ class ExactResults:
         return grid[1:], np.diff(cdf)
 
     def _configurations(self, joint: _Joint, questions: Sequence[str],
-                        trees: Sequence[_expr.Expr]) -> Iterator[tuple[FloatArray,
-                                                                       list[NDArray[Any]]]]:
+                        trees: Sequence[_expr.Expr], *, every: bool = False
+                        ) -> Iterator[tuple[FloatArray, list[NDArray[Any]]]]:
+        """The configurations of ``joint``'s variables, in chunks: their probabilities
+        and the value of each of ``trees`` (and ``questions`` they name) in each.
+
+        Configurations of probability 0 are left out where they are many (a law over
+        two dates that follow each other is 0 on about half its pairs of days): they
+        add nothing to a sum of probabilities. ``every=True`` keeps them."""
         m = self.model
         nb = m.n_binary
         flat = joint.table.reshape(-1)
@@ -676,8 +685,13 @@ class ExactResults:
         if joint.signing_days is not None:
             dates_of = np.concatenate([[np.datetime64("NaT", "D")],
                                        joint.signing_days.astype("datetime64[D]")])
-        for start in range(0, flat.size, _CHUNK):
-            idx = np.arange(start, min(flat.size, start + _CHUNK))
+        kept = None if every or flat.size < _SPARSE_FROM else np.flatnonzero(flat)
+        if kept is not None and not 0 < kept.size <= 0.75 * flat.size:
+            kept = None
+        total = flat.size if kept is None else kept.size
+        for start in range(0, total, _CHUNK):
+            idx = np.arange(start, min(total, start + _CHUNK)) if kept is None else \
+                kept[start:start + _CHUNK]
             values: dict[str, NDArray[Any]] = {}
             dates: dict[str, NDArray[Any]] = {}
             for a, v in enumerate(joint.vars):

@@ -429,18 +429,18 @@ class ConditionedExactResults(ExactResults):
         return self._evidence_joint([*trees, *self._rest_trees], every_day)
 
     def _configurations(self, joint: Any, questions: Sequence[str],
-                        trees: Sequence[_expr.Expr]) -> Iterator[tuple[FloatArray,
-                                                                       list[NDArray[Any]]]]:
+                        trees: Sequence[_expr.Expr], *, every: bool = False
+                        ) -> Iterator[tuple[FloatArray, list[NDArray[Any]]]]:
         """As :meth:`ExactResults._configurations`, each configuration's probability
         times w(x) / sum P w: the law of the configurations given the evidence
         (``joint`` from :meth:`_joint`, which holds the evidence's variables)."""
         if not self._active or not self._rest:
-            yield from super()._configurations(joint, questions, trees)
+            yield from super()._configurations(joint, questions, trees, every=every)
             return
         n = len(trees)
         z = self._normaliser_for(joint, questions)
         for p, values in super()._configurations(joint, questions,
-                                                 [*trees, *self._rest_trees]):
+                                                 [*trees, *self._rest_trees], every=every):
             yield p * self._weights(values[n:], p.size) / z, values[:n]
 
     def _normaliser_for(self, joint: Any, questions: Sequence[str]) -> float:
@@ -579,13 +579,15 @@ class ConditionedExactResults(ExactResults):
         trees = [tree, *self._rest_trees]
         joint, needed, _ = self._evidence_joint(trees)  # given the atomic findings
         xs_l, post_l = [], []
-        for p, values in ExactResults._configurations(self, joint, needed, trees):
+        # every configuration: the driver's nodes of the prior are looked up among them
+        for p, values in ExactResults._configurations(self, joint, needed, trees, every=True):
             xs_l.append(np.broadcast_to(np.asarray(values[0], dtype=np.float64), p.shape))
             post_l.append(p * self._weights(values[1:], p.size))
         with self._prior_law():  # the driver's own law at the same nodes
             joint, needed, _ = ExactResults._joint(self, trees)
             px_l, prior_l = [], []
-            for p, values in ExactResults._configurations(self, joint, needed, [tree]):
+            for p, values in ExactResults._configurations(self, joint, needed, [tree],
+                                                          every=True):
                 px_l.append(np.broadcast_to(np.asarray(values[0], dtype=np.float64), p.shape))
                 prior_l.append(p)
         nodes, inv = np.unique(np.concatenate(xs_l), return_inverse=True)
