@@ -11,6 +11,7 @@ import pytest
 import pactsim
 from pactsim.analysis.spread import _Answers, _Numbers, uncertain_inputs
 from pactsim.inference.compile import compile_scenario
+from pactsim.inference.renumber import NotNumbers, Renumber
 
 FILES = [f for f in sorted(glob.glob("scenarios/*.yaml"))
          if uncertain_inputs(pactsim.load(f))]
@@ -76,18 +77,22 @@ def test_fast_answers_equal_exact_of_the_variant(path: str) -> None:
             assert ans(ch) == pytest.approx(want, abs=1e-13), (q, ch)
 
 
-def test_a_parameter_set_leaves_the_next_one_untouched() -> None:
-    """``model_for`` copies only what it changes of a node (the rest of the cached dump
-    is shared): one change of a node must not reach the next parameter set, which
-    changes another number of the same node."""
+@pytest.mark.parametrize("drawn", [False, True], ids=["checked", "drawn"])
+def test_a_parameter_set_leaves_the_next_one_untouched(drawn: bool) -> None:
+    """``model_for`` copies only what it changes of a node (the rest of the cached dump,
+    or of the spec for drawn numbers, is shared): one change of a node must not reach
+    the next parameter set, which changes another number of the same node."""
     sc = pactsim.load("scenarios/iran-russia-2024.yaml")
-    fast = _Numbers(sc)
+    fast = Renumber(sc)
     first = {"ukraine_war_continues.table.true": 0.61}
     second = {"ukraine_war_continues.table.false": 0.42}
-    dump = sc.nodes["ukraine_war_continues"].spec.model_dump(exclude_defaults=True)
-    fast.model_for(first)
-    assert fast._renumber._dumps["ukraine_war_continues"] == dump  # the cache is as loaded
-    got = fast.model_for(second)
+    spec = sc.nodes["ukraine_war_continues"].spec
+    dump = spec.model_dump(exclude_defaults=True)
+    fast.model_for(first, drawn=drawn)
+    if not drawn:
+        assert fast._dumps["ukraine_war_continues"] == dump  # the cache is as loaded
+    assert spec.model_dump(exclude_defaults=True) == dump  # the scenario is as loaded
+    got = fast.model_for(second, drawn=drawn)
     want = compile_scenario(sc.with_changes(second))
     other = compile_scenario(sc.with_changes({**first, **second}))
     i = got.index["ukraine_war_continues"]
@@ -114,3 +119,42 @@ def test_a_models_scope_is_a_new_dict_each_call_and_not_pickled() -> None:
     res = pactsim.exact(sc)
     assert res.prob("in_force.date <= 2025-12-31").value == pytest.approx(
         res.prob("in_force_by_2025").value, abs=1e-12)
+
+
+@pytest.mark.parametrize("path", FILES)
+def test_drawn_specs_equal_the_validated_ones(path: str) -> None:
+    """The specs made for drawn numbers without validation equal those the node checks
+    make from the same numbers (field by field, frozen like a loaded scenario's)."""
+    sc = pactsim.load(path)
+    renumber = Renumber(sc)
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        ch = _changes(sc, rng)
+        drawn, checked = renumber.drawn_specs(ch), renumber.specs(ch)
+        assert drawn.keys() == checked.keys()
+        for name in drawn:
+            # the node checks read a pillar without its clauses (nodes of their own)
+            mine = drawn[name].model_dump(exclude={"clauses"})
+            assert mine == checked[name].model_dump(exclude={"clauses"}), name
+            assert type(drawn[name]) is type(checked[name])
+            for field in ("table", "by"):
+                mapping = getattr(drawn[name], field, None)
+                if mapping is not None:
+                    with pytest.raises(pactsim.errors.FrozenError):
+                        mapping[next(iter(mapping))] = 0.5
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"ukraine_war_continues.table.true": 1.5}, "not a probability in"),
+    ({"ukraine_war_continues.table.true": float("nan")}, "not a probability in"),
+    ({"ukraine_war_continues.table.true": True}, "not a probability in"),
+    ({"ukraine_war_continues.table.true": "0.5"}, "not a probability in"),
+    ({"ukraine_war_continues.p": 0.5}, "not a drawn probability"),
+    ({"ukraine_war_continues.given": 0.5}, "not a drawn probability"),
+    ({"alignment.mean": 0.5}, "not a number of an event"),
+])
+def test_drawn_numbers_that_are_not_probabilities_are_refused(changes: dict[str, object],
+                                                              message: str) -> None:
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    with pytest.raises(NotNumbers, match=message):
+        Renumber(sc).model_for(changes, drawn=True)  # type: ignore[arg-type]

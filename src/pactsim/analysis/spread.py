@@ -284,7 +284,9 @@ class _Numbers:
         from pactsim.inference.renumber import NotNumbers
 
         try:
-            return self._renumber.model_for(changes)
+            # the numbers are drawn from the file's own uncertain inputs: in [0, 1], a
+            # curve's kept non-decreasing (Input.values); not validated again
+            return self._renumber.model_for(changes, drawn=True)
         except NotNumbers as err:  # a drawn number the format refuses: say which, no traceback
             raise ArgumentError(f"spread: the parameter set {changes} is not a valid "
                                 f"scenario: {err}") from None

@@ -161,13 +161,58 @@ class Renumber:
             out[name] = spec
         return out
 
-    def model_for(self, changes: Changes, digest: Any = None) -> CompiledModel:
+    def drawn_specs(self, changes: Mapping[str, float]) -> dict[str, Any]:
+        """The changed nodes' specs for numbers drawn from the scenario's own uncertain
+        inputs (the spread of a forecast, Sobol indices): each a probability in [0, 1]
+        put where the file has a number, an uncertain ``p``, a table row or a curve's
+        point (a curve's draws kept non-decreasing by the caller). The numbers are not
+        validated again (about half of a draw's exact answer on a small scenario): each
+        node's spec is copied with the new values in place of the old
+        (``model_copy``, which freezes them). :class:`NotNumbers` for a key that is not
+        such a number, a value that is not a finite probability, or a change of
+        structure."""
+        updates: dict[str, dict[str, Any]] = {}  # node -> field -> its new value
+        for key, value in changes.items():
+            if isinstance(value, bool) or not isinstance(value, float | int) or \
+                    not 0.0 <= value <= 1.0:
+                raise NotNumbers(f"{key} = {value!r} is not a probability in [0, 1]")
+            name, inner = self.locate(key)
+            spec = self.scenario.nodes[name].spec
+            if not inner or inner[0] not in ("p", "table", "by") or \
+                    (inner == ("p",) and (getattr(spec, "table", None) is not None
+                                          or getattr(spec, "levels", None) is not None)):
+                raise NotNumbers(f"{key} is not a drawn probability of the node")
+            fields = updates.setdefault(name, {})
+            if len(inner) == 1:
+                fields[inner[0]] = float(value)
+                continue
+            # copy on write: each container on the path once, the rest shared
+            top = fields.get(inner[0], getattr(spec, inner[0]))
+            if top is getattr(spec, inner[0]):
+                top = fields[inner[0]] = dict(top)
+            d = top
+            for step in inner[1:-1]:
+                if step not in d or not isinstance(d[step], Mapping):
+                    raise NotNumbers(f"{key} is not a drawn probability of the node")
+                if not isinstance(d[step], dict) or type(d[step]) is not dict:
+                    d[step] = dict(d[step])  # a frozen mapping of the spec: copied
+                d = d[step]
+            if inner[-1] not in d:
+                raise NotNumbers(f"{key} adds a field")
+            d[inner[-1]] = float(value)
+        return {name: self.scenario.nodes[name].spec.model_copy(update=fields)
+                for name, fields in updates.items()}
+
+    def model_for(self, changes: Changes, digest: Any = None, *,
+                  drawn: bool = False) -> CompiledModel:
         """The compiled model with ``changes`` set (``digest``: the new model's digest,
         a string or an object whose ``digest`` attribute gives it on first read;
         default the base's with ``+``). :class:`NotNumbers` when the change is not
-        one of numbers alone, or a number is refused (with pydantic's message)."""
+        one of numbers alone, or a number is refused (with pydantic's message).
+        ``drawn=True``: the numbers are probabilities drawn from the scenario's own
+        uncertain inputs, not validated again (:meth:`drawn_specs`)."""
         try:
-            specs = self.specs(changes)
+            specs = self.drawn_specs(dict(changes)) if drawn else self.specs(changes)
         except NotNumbers:
             raise
         except Exception as err:  # anything the node checks do not name is a refusal too
