@@ -265,17 +265,21 @@ class _Numbers:
 
     :meth:`Scenario.with_changes` validates and compiles the whole variant (about
     3 ms on the flagship); an outer draw only changes numbers of a few nodes. Here
-    each changed node's spec is rebuilt from the base's (one node validated), and
+    each changed node's spec is rebuilt from the base's (one node validated; with
+    ``drawn=True``, for numbers drawn from the file's own uncertain inputs by
+    :meth:`Input.values`, the base's spec with the numbers in place, not validated
+    again), and
     :func:`~pactsim.inference.compile.recompile` swaps its plan into the compiled
     base (:class:`~pactsim.inference.renumber.Renumber`); exact inference finds the
     structure cached. The answers equal those of
     ``exact(scenario.with_changes(changes))`` (``tests/unit/test_spread.py``).
     """
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, *, drawn: bool = False) -> None:
         from pactsim.inference.renumber import Renumber
 
         self.scenario = scenario
+        self.drawn = drawn
         self._renumber = Renumber(scenario)
         self.model = self._renumber.model
 
@@ -284,9 +288,7 @@ class _Numbers:
         from pactsim.inference.renumber import NotNumbers
 
         try:
-            # the numbers are drawn from the file's own uncertain inputs: in [0, 1], a
-            # curve's kept non-decreasing (Input.values); not validated again
-            return self._renumber.model_for(changes, drawn=True)
+            return self._renumber.model_for(changes, drawn=self.drawn)
         except NotNumbers as err:  # a drawn number the format refuses: say which, no traceback
             raise ArgumentError(f"spread: the parameter set {changes} is not a valid "
                                 f"scenario: {err}") from None
@@ -366,7 +368,8 @@ class _Answers:
 
         if self.method == "exact":
             if self._fast is None and not _observed(self.scenario):
-                self._fast = _Numbers(self.scenario)
+                # parameter sets drawn by Input.values: probabilities, curves monotone
+                self._fast = _Numbers(self.scenario, drawn=True)
             if self._fast is not None:
                 return self._fast.prob(changes, self.expr), 0.0
             # observations condition every answer: the variant goes through exact()
@@ -710,7 +713,7 @@ def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int =
     weights: list[NDArray[np.float64] | None] = [None] * len(answers)
     fed = [_fed(scenario, a.expr, inputs) for a in answers]
     fast = [j for j, a in enumerate(answers) if a.method == "exact" and fed[j]]
-    numbers = _Numbers(scenario) if fast and not _observed(scenario) else None
+    numbers = _Numbers(scenario, drawn=True) if fast and not _observed(scenario) else None
     slow = [j for j in range(len(answers)) if fed[j] and (numbers is None or j not in fast)]
     _plan(n * ((numbers is not None) + len(slow)))  # the passes below, for time_limit
     if numbers is not None:
