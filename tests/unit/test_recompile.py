@@ -121,6 +121,49 @@ def test_a_models_scope_is_a_new_dict_each_call_and_not_pickled() -> None:
         res.prob("in_force_by_2025").value, abs=1e-12)
 
 
+def test_compiled_conditions_are_remembered_by_a_model_and_its_recompiled_ones(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A condition is compiled once for a model and every model recompiled from it
+    (the spread asks the same questions of each parameter draw); a text that does not
+    compile raises every time, the memory is bounded, and a pickled model has none."""
+    import pickle
+
+    from pactsim.inference import compile as compile_mod
+    from pactsim.language import expr as expr_mod
+
+    sc = pactsim.load("scenarios/iran-russia-2024.yaml")
+    model = compile_scenario(sc)
+    calls = []
+    real = expr_mod.compile_condition
+
+    def counted(text: str, *args: object, **kwargs: object) -> object:
+        calls.append(text)
+        return real(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(expr_mod, "compile_condition", counted)
+    tree = model.compiled_condition("in_force and not mutual_defence")
+    other = Renumber(sc)
+    other.model = model
+    changed = other.model_for({"ukraine_war_continues.table.true": 0.5}, drawn=True)
+    assert changed.compiled_condition("in_force and not mutual_defence") is tree
+    assert calls == ["in_force and not mutual_defence"]
+    for _ in range(2):
+        with pytest.raises(pactsim.errors.ScenarioError, match="column 13"):
+            changed.compiled_condition("in_force and")
+    assert calls.count("in_force and") == 2
+    monkeypatch.setattr(compile_mod, "CONDITIONS_KEPT", 3)
+    for k in range(7):
+        model.compiled_condition(f"signing.date <= 2025-01-{k + 10}")
+    assert len(model._conditions) <= 3
+    assert "_conditions" not in pickle.loads(pickle.dumps(model)).__dict__
+    # what each model answers with the remembered tree is its own
+    assert pactsim.exact(sc.with_changes({"ukraine_war_continues.table.true": 0.5})).prob(
+        "in_force and not mutual_defence").value == pytest.approx(
+        pactsim.results.exact.ExactResults(sc, changed, quad_points=24, max_table=2**24,
+                                           progress=False).prob(
+            "in_force and not mutual_defence").value, abs=1e-12)
+
+
 @pytest.mark.parametrize("path", FILES)
 def test_drawn_specs_equal_the_validated_ones(path: str) -> None:
     """The specs made for drawn numbers without validation equal those the node checks

@@ -22,6 +22,7 @@ engine draws p afresh each draw and exact inference integrates over it.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -87,6 +88,8 @@ class DriverPlan:
 #: Parents beyond which :class:`BinaryPlan`'s folded view (a plain table over
 #: every parent) is refused: 2**20 rows is 8 MB per array.
 FOLD_LIMIT = 20
+#: Expressions a compiled model remembers compiled (:meth:`CompiledModel.compiled_condition`).
+CONDITIONS_KEPT = 1024
 
 
 @dataclass(frozen=True, eq=False)
@@ -267,6 +270,7 @@ class CompiledModel:
         state = dict(self.__dict__)
         state["_digest"] = self.digest
         state.pop("_scope", None)  # made again on first use
+        state.pop("_conditions", None)
         return state
 
     @property
@@ -299,6 +303,27 @@ class CompiledModel:
         """Names an expression over this model may use, with their types (a new dict
         each call, copied from :attr:`_scope`)."""
         return dict(self._scope)
+
+    def compiled_condition(self, text: str, *, what: str = "expr",
+                  horizon: dt.date | None = None) -> _expr.Expr:
+        """:func:`~pactsim.language.expr.compile_condition` of ``text`` over this
+        model's :meth:`scope`, remembered (at most :data:`CONDITIONS_KEPT` texts; a
+        text that does not compile raises each time): an analysis asks the same
+        questions of hundreds of recompiled models, which keep the memory."""
+        key = (text, what, horizon)
+        memo = self._conditions
+        tree = memo.get(key)
+        if tree is None:
+            tree = _expr.compile_condition(text, self._scope, what=what, horizon=horizon)
+            if len(memo) >= CONDITIONS_KEPT:
+                memo.clear()
+            memo[key] = tree
+        return tree
+
+    @cached_property
+    def _conditions(self) -> dict[tuple[str, str, dt.date | None], _expr.Expr]:
+        """The memory of :meth:`compiled_condition` (its trees are immutable)."""
+        return {}
 
     @cached_property
     def _scope(self) -> dict[str, _expr.NameInfo]:
@@ -806,8 +831,9 @@ def recompile(scenario: Scenario, model: CompiledModel,
                     for k, d in enumerate(model.drivers))
     out = replace(model, _digest=model.digest + "+" if digest is None else digest,
                   plans=tuple(plans), drivers=drivers, signing=signing, timing=timing)
-    if "_scope" in model.__dict__:  # the same names, questions, dates and outcomes
-        out.__dict__["_scope"] = model.__dict__["_scope"]
+    for kept in ("_scope", "_conditions"):  # the same names, questions, dates, outcomes
+        if kept in model.__dict__:
+            out.__dict__[kept] = model.__dict__[kept]
     return out
 
 

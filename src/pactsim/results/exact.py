@@ -485,8 +485,7 @@ class ExactResults:
     def _compile(self, text: str, what: str) -> _expr.Expr:
         if not isinstance(text, str):
             raise ArgumentTypeError(f"{what} must be an expression (a str), not {text!r}")
-        return _expr.compile_condition(text, self.model.scope(), what=what,
-                                       horizon=self._shape.horizon)
+        return self.model.compiled_condition(text, what=what, horizon=self._shape.horizon)
 
     def _closure(self, trees: Sequence[_expr.Expr]) -> tuple[list[str], list[str],
                                                               list[_expr.Expr]]:
