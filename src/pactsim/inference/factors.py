@@ -59,6 +59,7 @@ __all__ = [
     "interaction_graph",
     "multiply",
     "project",
+    "query_order",
     "sum_out",
     "too_wide",
     "unresolved",
@@ -522,6 +523,18 @@ def _clique_sizes(cliques: tuple[tuple[int, ...], ...], cards: tuple[int, ...]) 
     """Entries of each clique's table (cached by structure; never modify the result)."""
     at = cards.__getitem__
     return [math.prod(map(at, c)) for c in cliques]
+
+
+@lru_cache(maxsize=256)
+def query_order(scopes: tuple[tuple[int, ...], ...], keep: tuple[int, ...],
+                cards: tuple[int, ...], eliminate: tuple[int, ...]
+                ) -> tuple[list[int], list[tuple[int, ...]]]:
+    """:func:`elimination_order` of ``eliminate`` in the graph of factor ``scopes`` over
+    the variables ``keep`` (``cards[i]`` states for ``keep[i]``), cached by that
+    structure: exact inference asks the same joint laws of many models that differ
+    only in their numbers (the result is shared: never modify it)."""
+    adj = interaction_graph(scopes, keep)
+    return elimination_order(adj, dict(zip(keep, cards, strict=True)), eliminate)
 
 
 @lru_cache(maxsize=32)

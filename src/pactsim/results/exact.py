@@ -639,9 +639,9 @@ class ExactResults:
         qset = set(query)
         tables: list[fx.Factor] = []
         for keep, factors in self._kept_factors(net, query):
-            adj = fx.interaction_graph((f.vars for f in factors), keep)
-            eliminate = [v for v in keep if v not in qset]
-            order, cliques = fx.elimination_order(adj, net.card, eliminate)
+            eliminate = tuple(v for v in keep if v not in qset)
+            order, cliques = fx.query_order(tuple(f.vars for f in factors), tuple(keep),
+                                            tuple(net.card[v] for v in keep), eliminate)
             biggest = max((fx.clique_entries(c, net.card) for c in cliques), default=1)
             if biggest > self.max_table:
                 widest = max(cliques, key=lambda c: fx.clique_entries(c, net.card))
@@ -1335,6 +1335,7 @@ def _forget_structures() -> None:
     _compile._parse.cache_clear()
     _RECENT.clear()
     fx._min_fill_plan.cache_clear()
+    fx.query_order.cache_clear()
     fx._tree_structure.cache_clear()
     fx._clique_sizes.cache_clear()
 
