@@ -194,8 +194,8 @@ class Renumber:
             for step in inner[1:-1]:
                 if step not in d or not isinstance(d[step], Mapping):
                     raise NotNumbers(f"{key} is not a drawn probability of the node")
-                if not isinstance(d[step], dict) or type(d[step]) is not dict:
-                    d[step] = dict(d[step])  # a frozen mapping of the spec: copied
+                if type(d[step]) is not dict:  # the spec's own (frozen): copied
+                    d[step] = dict(d[step])
                 d = d[step]
             if inner[-1] not in d:
                 raise NotNumbers(f"{key} adds a field")
