@@ -164,3 +164,40 @@ def test_the_cached_order_of_a_joint_law_is_min_fills_order() -> None:
         other = (cards[0] + 1, *cards[1:])
         assert fx.query_order(scopes, keep, other, eliminate) == fx.elimination_order(
             fx.interaction_graph(scopes, keep), dict(zip(keep, other, strict=True)), eliminate)
+
+
+def test_a_milestones_day_given_its_roots_day_is_the_shifted_relative_law(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Dated.leaf_day(by_day=True)`` lays the relative days' law row by row; it is the
+    table of its definition, P(D = d | root on day s) = L(d - s) for 1 <= s <= d and
+    the rest of each row on day 0, on the flagship's days-between question (the driver's
+    nodes times two dates) and a milestone after a curve without inputs."""
+    from pactsim.inference import datedfactors as dfx
+
+    seen: list[int] = []
+    real = dfx.Dated.leaf_day
+
+    def checked(self: dfx.Dated, slot: int, by_day: bool) -> fx.Factor:
+        out = real(self, slot, by_day)
+        if by_day:
+            L, S = self.rel(slot), self.S
+            s, d = np.arange(S)[:, None], np.arange(S)[None, :]
+            ok = (d - s >= 0) & (s >= 1) & (d >= 1)
+            want = np.where(ok, L.table[..., np.clip(d - s, 0, S - 1)], 0.0)
+            want[..., 0] = np.maximum(1.0 - want.sum(axis=-1), 0.0)
+            root = self.lay.date_var(self._root_of(slot)[0])
+            f = dfx.relabel(dfx.relabel(fx.Factor((*L.vars[:-1], dfx.CAX, dfx.TAX), want),
+                                        dfx.CAX, root), dfx.TAX, self.lay.date_var(slot))
+            assert out.vars == f.vars
+            np.testing.assert_allclose(out.table, f.table, rtol=0, atol=1e-15)
+            seen.append(want.ndim)
+        return out
+
+    monkeypatch.setattr(dfx.Dated, "leaf_day", checked)
+    flagship = pactsim.load(ROOT / "scenarios" / "iran-russia-2024.yaml")
+    exact(flagship).prob("in_force.date - signing.date <= 180")
+    small = pactsim.loads("pactsim: 2\nid: d\nas_of: 2025-01-01\nhorizon: 2025-03-31\n"
+                          "events:\n  a: {by: {2025-02-15: 0.3, 2025-03-31: 0.7}}\n"
+                          "  b: {after: a, delay: {median: 10, p90: 30}, p: 0.8}\n")
+    exact(small).prob("b.date - a.date <= 12")
+    assert 3 in seen and 2 in seen, seen  # with the driver's axis, and without

@@ -1175,12 +1175,15 @@ class Dated:
 
                 raise too_wide(entries, [self.net.name(v) for v in (*L.vars[:-1], rv, dv)],
                                self.net.max_table, f"of the factor of '{self.net.name(dv)}'")
-            s = np.arange(S)[:, None]
-            d = np.arange(S)[None, :]
-            idx = d - s
-            ok = (idx >= 0) & (s >= 1) & (d >= 1)
-            tab = np.where(ok, L.table[..., np.clip(idx, 0, S - 1)], 0.0)
-            tab[..., 0] = np.maximum(1.0 - tab.sum(axis=-1), 0.0)
+            # tab[..., s, d] = L[..., d - s] for 1 <= s <= d (row s: the root on day s),
+            # each row a slice of L (no index table over S x S); day 0 ("not by the
+            # horizon") takes the rest of each row, whose sum is a running sum of L
+            tab = np.zeros((*L.table.shape[:-1], S, S))
+            for s in range(1, S):
+                tab[..., s, s:] = L.table[..., :S - s]
+            rows = np.zeros((*L.table.shape[:-1], S))
+            rows[..., 1:] = np.cumsum(L.table, axis=-1)[..., S - 2::-1]  # row s: L[:S - s]
+            tab[..., 0] = np.maximum(1.0 - rows, 0.0)
             out = relabel(relabel(Factor((*L.vars[:-1], CAX, TAX), tab), CAX, rv), TAX, dv)
         else:
             one = self._day_given_root(slot)
