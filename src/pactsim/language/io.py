@@ -118,34 +118,35 @@ def from_dict(data: Mapping[str, Any], *, name: str = "<dict>") -> Scenario:
     broken = _unreadable(data, name)
     if broken:
         raise ScenarioError(broken)
-    return validate(Located(dict(_json_keys(data)), name, {}, {}))
+    return validate(Located(_json_keys(data), name, {}, {}))
 
 
 _TRUTH = {"true": True, "false": False}
-_WHOLE = re.compile(r"[1-9][0-9]{0,17}")
+_WHOLE = re.compile(r"[1-9][0-9]*")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _within(context: str, key: Any) -> str:
-    """Where a value under `key` of a mapping in `context` is, for :func:`_json_keys`:
-    ``"table"`` inside a table or why_table (keys true/false), ``"dates"`` the curve of
-    a table's row (keys dates), ``"delay"`` a delay, ``"days"`` the curve of a delay
-    (keys whole days), ``""`` elsewhere."""
-    if context == "table" and key == "by":
-        return "dates"
-    if context == "table" or key in ("table", "why_table"):
-        return "table"
-    if key == "delay":
-        return "delay"
-    return "days" if context == "delay" and key == "by" else ""
+    """The context of the value under `key` of a mapping in `context`, for
+    :func:`_keys_of`: inside a table (``"table"``, keys true/false) the curve of a row
+    is ``"dates"`` (keys dates); a date's or day's value is a probability (``""``,
+    nothing converted)."""
+    if context == "table":
+        return "dates" if key == "by" else "table"
+    return ""
 
 
 def _json_key(context: str, key: Any) -> Any:
-    if context == "table" and isinstance(key, str):
+    if not isinstance(key, str):
+        return key
+    if context == "table":
         return _TRUTH.get(key, key)
-    if context == "days" and isinstance(key, str) and _WHOLE.fullmatch(key):
-        return int(key)
-    if context == "dates" and isinstance(key, str) and _ISO_DATE.fullmatch(key):
+    if context == "days" and _WHOLE.fullmatch(key):
+        try:
+            return int(key)
+        except ValueError:  # more digits than Python reads: validation says so
+            return key
+    if context == "dates" and _ISO_DATE.fullmatch(key):
         try:
             return dt.date.fromisoformat(key)
         except ValueError:  # no such day: validation says so
@@ -153,41 +154,85 @@ def _json_key(context: str, key: Any) -> Any:
     return key
 
 
-def _json_keys(data: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    """`data` with the keys JSON (whose keys are text) writes for a table's true and
-    false, the dates of its curves and a delay curve's days, ``"true"``, ``"false"``,
-    ``"2025-06-30"``, ``"30"``, as ``True``, ``False``, a date, ``30``; a mapping that
-    would then hold a key twice is left for validation to report. Containers are
-    copied only where something changes (`data` is not modified); without recursion.
-    `data` holds no cycle and is not too deep (:func:`_unreadable`)."""
+def _keys_of(value: Any, context: str) -> Any:
+    """`value` (a table, in context ``"table"``; a delay's curve, ``"days"``) with its
+    keys as JSON writes them read as meant (:func:`_json_key`); containers copied only
+    where something changes; without recursion. A mapping that would then hold a key
+    twice is left as written, for validation to report."""
+    if not isinstance(value, _CONTAINERS):
+        return value
     done: dict[tuple[int, str], Any] = {}  # (id, context) -> the value to use
-    stack: list[tuple[Any, str, bool]] = [(data, "", False)]
+    stack: list[tuple[Any, str, bool]] = [(value, context, False)]
     while stack:
-        value, context, expanded = stack.pop()
-        if (id(value), context) in done:
+        item, ctx, expanded = stack.pop()
+        if (id(item), ctx) in done:
             continue
-        mapping = isinstance(value, Mapping)
-        pairs = list(value.items()) if mapping else list(enumerate(value))
-        inner = [_within(context, k) if mapping else context for k, _ in pairs]
+        mapping = isinstance(item, Mapping)
+        pairs = list(item.items()) if mapping else list(enumerate(item))
+        inner = [_within(ctx, k) if mapping else ctx for k, _ in pairs]
         if not expanded:
-            stack.append((value, context, True))
+            stack.append((item, ctx, True))
             stack.extend((v, c, False) for (_, v), c in zip(pairs, inner, strict=True)
                          if isinstance(v, _CONTAINERS) and (id(v), c) not in done)
             continue
         new = [(k, done[(id(v), c)] if isinstance(v, _CONTAINERS) else v)
                for (k, v), c in zip(pairs, inner, strict=True)]
-        if mapping and context in ("table", "dates", "days"):
-            keys = [_json_key(context, k) for k, _ in new]
+        if mapping and ctx:
+            keys = [_json_key(ctx, k) for k, _ in new]
             if len(set(keys)) == len(keys):  # no key written two ways
                 new = [(k2, v) for k2, (_, v) in zip(keys, new, strict=True)]
         if all(k2 is k and v2 is v for (k2, v2), (k, v) in zip(new, pairs, strict=True)):
-            done[(id(value), context)] = value
+            done[(id(item), ctx)] = item
         elif mapping:
-            done[(id(value), context)] = dict(new)
+            done[(id(item), ctx)] = dict(new)
         else:
-            done[(id(value), context)] = [v for _, v in new] if isinstance(value, list) \
+            done[(id(item), ctx)] = [v for _, v in new] if isinstance(item, list) \
                 else tuple(v for _, v in new)
-    return done[(id(data), "")]  # type: ignore[no-any-return]
+    return done[(id(value), context)]
+
+
+def _spec_keys(spec: Any) -> Any:
+    """A node's or attribute's spec with the keys of its ``table``, ``why_table`` and
+    ``delay`` curve read as meant (:func:`_keys_of`), and a pillar's clauses' too."""
+    if not isinstance(spec, Mapping):
+        return spec
+    changed: dict[Any, Any] = {}
+    for field in ("table", "why_table"):
+        if field in spec:
+            changed[field] = _keys_of(spec[field], "table")
+    delay = spec.get("delay")
+    if isinstance(delay, Mapping) and isinstance(delay.get("by"), Mapping):
+        by = _keys_of(delay["by"], "days")
+        if by is not delay["by"]:
+            changed["delay"] = {**delay, "by": by}
+    clauses = spec.get("clauses")
+    if isinstance(clauses, Mapping):
+        changed["clauses"] = _each(clauses, _spec_keys)
+    changed = {k: v for k, v in changed.items() if v is not spec[k]}
+    return {**spec, **changed} if changed else spec
+
+
+def _each(mapping: Mapping[Any, Any], f: Any) -> Mapping[Any, Any]:
+    """`mapping` with `f` applied to each value; itself when nothing changes."""
+    new = {k: f(v) for k, v in mapping.items()}
+    return new if any(new[k] is not v for k, v in mapping.items()) else mapping
+
+
+def _json_keys(data: Mapping[Any, Any]) -> dict[Any, Any]:
+    """`data` with the keys JSON (whose keys are text) writes for a table's true and
+    false, the dates of a table's curves and a delay curve's days, ``"true"``,
+    ``"false"``, ``"2025-06-30"``, ``"30"``, read as ``True``, ``False``, a date,
+    ``30``: in the tables and delays of events, pillars, clauses, the signing and
+    attributes, nowhere else (a node named ``table`` is a node). `data` is not
+    modified; a mapping that would then hold a key twice is left for validation to
+    report. `data` holds no cycle and is not too deep (:func:`_unreadable`)."""
+    out = dict(data)
+    for section in ("events", "pillars", "attributes"):
+        if isinstance(out.get(section), Mapping):
+            out[section] = _each(out[section], _spec_keys)
+    if "signing" in out:
+        out["signing"] = _spec_keys(out["signing"])
+    return out
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

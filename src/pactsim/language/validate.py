@@ -160,10 +160,16 @@ def _not_a_date(value: object) -> str:
     short = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", value) if isinstance(
         value, str) else None
     if short and 1 <= int(short[2]) <= 12 and 1 <= int(short[3]) <= 31:
-        fix = f"write {short[1]}-{int(short[2]):02d}-{int(short[3]):02d}, two digits each"
-        if fix[6:16] == str(value).strip():  # written so already: the month has no such day
-            fix = f"{calendar.month_name[int(short[2])]} {short[1]} has " \
-                f"{calendar.monthrange(int(short[1]), int(short[2]))[1]} days"
+        y, mo, d = int(short[1]), int(short[2]), int(short[3])
+        iso = f"{short[1]}-{mo:02d}-{d:02d}"
+        if y == 0:
+            fix = "there is no year 0"
+        elif d > calendar.monthrange(y, mo)[1]:  # no such day
+            fix = f"{calendar.month_name[mo]} {y} has {calendar.monthrange(y, mo)[1]} days"
+        elif iso == str(value).strip():  # a real day, in quotes: YAML reads it as text
+            fix = f"{iso!r} in quotes is text; write {iso} without quotes"
+        else:
+            fix = f"write {iso}, two digits each"
     elif m:
         a, b, year = int(m[1]), int(m[2]), m[3]
         if a > 12 >= b >= 1:  # day first
@@ -173,21 +179,6 @@ def _not_a_date(value: object) -> str:
         else:
             fix = f"write {year}-MM-DD"
     return f"= {shown(value)} is not a date ({_DATE_RULE}: {fix})"
-
-
-def _iso_date(value: object) -> dt.date | None:
-    """`value` as a date: a date, or text ``YYYY-MM-DD`` naming one (as a curve's
-    point outside a table is read); else None."""
-    if isinstance(value, dt.datetime):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _friendly(kind: str, value: object) -> str | None:
@@ -1622,11 +1613,9 @@ def _check_curve_node(c: _Checker, name: str, path: Path, spec: Node | Signing,
                      "leaf of a table of curves is one)", value=value)
             return
         points: dict[dt.date, Any] = {}
-        for key, v in value["by"].items():
-            d = _iso_date(key)
-            if d is None:
-                c.report((*where, "by", key), f"key {_not_a_date(key)[2:]}", key=True,
-                         value=key)
+        for d, v in value["by"].items():
+            if not isinstance(d, dt.date):
+                c.report((*where, "by", d), f"key {_not_a_date(d)[2:]}", key=True, value=d)
                 continue
             try:
                 from pactsim.language.scenario import _validate_pspec
