@@ -419,3 +419,18 @@ def test_long_question_chains_are_answered_in_one_pass(monkeypatch: pytest.Monke
     assert frame["p"].iloc[::2].to_numpy() == pytest.approx(0.3)
     assert frame["p"].iloc[1::2].to_numpy() == pytest.approx(0.7)
     assert ex.prob("q1999").value == pytest.approx(0.7) and calls == 1
+
+
+@pytest.mark.parametrize("horizon", ["2024-02-29", "2024-12-31"])
+def test_numeric_histogram_lists_only_possible_values(horizon: str) -> None:
+    """A days-between question lists the gaps the scenario can have, whatever the size
+    of the joint law (large ones skip configurations of probability 0; review-20): a
+    milestone 10 days after its anchor can only be 10 days after it."""
+    sc = pactsim.loads(f"pactsim: 2\nid: g\nas_of: 2024-01-01\nhorizon: {horizon}\nevents:\n"
+                       f"  start: {{by: {{{horizon}: 0.8}}}}\n"
+                       "  done: {after: start, delay: 10}\nquestions:\n"
+                       "  gap: done.date - start.date\n")
+    s = exact(sc).numeric("gap")
+    assert s.histogram is not None
+    assert list(s.histogram.index) == [10.0]
+    assert s.mean == 10.0

@@ -192,8 +192,11 @@ def test_drawn_specs_equal_the_validated_ones(path: str) -> None:
     ({"ukraine_war_continues.table.true": float("nan")}, "not a probability in"),
     ({"ukraine_war_continues.table.true": True}, "not a probability in"),
     ({"ukraine_war_continues.table.true": "0.5"}, "not a probability in"),
-    ({"ukraine_war_continues.p": 0.5}, "not a drawn probability"),
-    ({"ukraine_war_continues.given": 0.5}, "not a drawn probability"),
+    ({"ukraine_war_continues.p": 0.5}, "not a probability the node draws"),
+    ({"ukraine_war_continues.given": 0.5}, "not a probability the node draws"),
+    ({"ukraine_war_continues.table": 0.5}, "not a probability the node draws"),
+    ({"signing.p": 0.5}, "a curve signing has no p"),
+    ({"signing.by": 0.5}, "not a probability the node draws"),
     ({"alignment.mean": 0.5}, "not a number of an event"),
 ])
 def test_drawn_numbers_that_are_not_probabilities_are_refused(changes: dict[str, object],

@@ -178,27 +178,36 @@ class Renumber:
                 raise NotNumbers(f"{key} = {value!r} is not a probability in [0, 1]")
             name, inner = self.locate(key)
             spec = self.scenario.nodes[name].spec
+            refused = NotNumbers(f"{key} is not a probability the node draws (a p, a table "
+                                 "row or a curve's point)")
             if not inner or inner[0] not in ("p", "table", "by") or \
+                    getattr(spec, inner[0], None) is None or \
                     (inner == ("p",) and (getattr(spec, "table", None) is not None
                                           or getattr(spec, "levels", None) is not None)):
-                raise NotNumbers(f"{key} is not a drawn probability of the node")
+                raise refused
             fields = updates.setdefault(name, {})
             if len(inner) == 1:
-                fields[inner[0]] = float(value)
+                if inner[0] != "p":  # a whole table or curve
+                    raise refused
+                fields["p"] = float(value)
                 continue
             # copy on write: each container on the path once, the rest shared
             top = fields.get(inner[0], getattr(spec, inner[0]))
+            if not isinstance(top, Mapping):
+                raise refused
             if top is getattr(spec, inner[0]):
                 top = fields[inner[0]] = dict(top)
             d = top
             for step in inner[1:-1]:
                 if step not in d or not isinstance(d[step], Mapping):
-                    raise NotNumbers(f"{key} is not a drawn probability of the node")
+                    raise refused
                 if type(d[step]) is not dict:  # the spec's own (frozen): copied
                     d[step] = dict(d[step])
                 d = d[step]
-            if inner[-1] not in d:
-                raise NotNumbers(f"{key} adds a field")
+            old = d.get(inner[-1])
+            if inner[-1] not in d or isinstance(old, list) or (
+                    isinstance(old, Mapping) and set(old) not in ({"beta"}, {"between"})):
+                raise refused  # a new key, a nested row, a categorical row's outcomes
             d[inner[-1]] = float(value)
         return {name: self.scenario.nodes[name].spec.model_copy(update=fields)
                 for name, fields in updates.items()}

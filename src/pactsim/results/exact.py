@@ -1090,6 +1090,9 @@ class ExactResults:
                               strict=True):
                 acc[float(val)] = acc.get(float(val), 0.0) + float(w)
         hist = pd.Series(acc, dtype=float).sort_index()
+        # the values the scenario can take (configurations of probability 0 are not
+        # evaluated on large joint laws: listed nowhere, whatever the law's size)
+        hist = hist[hist > 0]
         total = float(hist.sum())
         if total <= 0:
             return NumericSummary(name, kind, math.nan, math.nan, 0.0, {}, hist, 1.0)
