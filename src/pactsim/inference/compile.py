@@ -305,7 +305,7 @@ class CompiledModel:
         return dict(self._scope)
 
     def compiled_condition(self, text: str, *, what: str = "expr",
-                  horizon: dt.date | None = None) -> _expr.Expr:
+                           horizon: dt.date | None = None) -> _expr.Expr:
         """:func:`~pactsim.language.expr.compile_condition` of ``text`` over this
         model's :meth:`scope`, remembered (at most :data:`CONDITIONS_KEPT` texts; a
         text that does not compile raises each time): an analysis asks the same

@@ -93,11 +93,11 @@ def from_dict(data: Mapping[str, Any], *, name: str = "<dict>") -> Scenario:
     """Validate plain Python data (as a YAML file would give) into a :class:`Scenario`.
 
     Runs every check :func:`loads` runs; problems carry field paths but no
-    line numbers. Dates may be ``datetime.date`` objects or ISO text, table keys
-    ``True`` / ``False`` and a delay curve's days whole numbers, or the text JSON
-    writes for them (its keys are text: ``"true"``, ``"30"``), so
-    ``from_dict(json.loads(sc.model_dump_json()))`` gives `sc` back. A `data` that is
-    not a mapping raises
+    line numbers. Dates may be ``datetime.date`` objects or ISO text. Keys are read
+    as Python or as JSON (whose keys are text) writes them: a table's ``True`` /
+    ``"true"``, its curves' ``datetime.date`` / ``"2025-06-30"``, a delay curve's
+    ``30`` / ``"30"``; so ``from_dict(json.loads(sc.model_dump_json()))`` gives
+    `sc` back. A `data` that is not a mapping raises
     :class:`~pactsim.errors.ArgumentTypeError` (a ``TypeError``).
 
     Examples
@@ -155,39 +155,32 @@ def _json_key(context: str, key: Any) -> Any:
 
 
 def _keys_of(value: Any, context: str) -> Any:
-    """`value` (a table, in context ``"table"``; a delay's curve, ``"days"``) with its
-    keys as JSON writes them read as meant (:func:`_json_key`); containers copied only
-    where something changes; without recursion. A mapping that would then hold a key
-    twice is left as written, for validation to report."""
-    if not isinstance(value, _CONTAINERS):
+    """`value` (a table, in context ``"table"``; a delay's curve, ``"days"``) with the
+    keys of its mappings as JSON writes them read as meant (:func:`_json_key`); a
+    mapping is copied only where something in it changes, anything else is kept as it
+    is; without recursion. A mapping that would then hold a key twice is left as
+    written, for validation to report."""
+    if not isinstance(value, Mapping):
         return value
-    done: dict[tuple[int, str], Any] = {}  # (id, context) -> the value to use
-    stack: list[tuple[Any, str, bool]] = [(value, context, False)]
+    done: dict[tuple[int, str], Any] = {}  # (id, context) -> the mapping to use
+    stack: list[tuple[Mapping[Any, Any], str, bool]] = [(value, context, False)]
     while stack:
         item, ctx, expanded = stack.pop()
         if (id(item), ctx) in done:
             continue
-        mapping = isinstance(item, Mapping)
-        pairs = list(item.items()) if mapping else list(enumerate(item))
-        inner = [_within(ctx, k) if mapping else ctx for k, _ in pairs]
+        pairs = [(k, v, _within(ctx, k)) for k, v in item.items()]
         if not expanded:
             stack.append((item, ctx, True))
-            stack.extend((v, c, False) for (_, v), c in zip(pairs, inner, strict=True)
-                         if isinstance(v, _CONTAINERS) and (id(v), c) not in done)
+            stack.extend((v, c, False) for _, v, c in pairs
+                         if isinstance(v, Mapping) and (id(v), c) not in done)
             continue
-        new = [(k, done[(id(v), c)] if isinstance(v, _CONTAINERS) else v)
-               for (k, v), c in zip(pairs, inner, strict=True)]
-        if mapping and ctx:
+        new = [(k, done[(id(v), c)] if isinstance(v, Mapping) else v) for k, v, c in pairs]
+        if ctx:
             keys = [_json_key(ctx, k) for k, _ in new]
             if len(set(keys)) == len(keys):  # no key written two ways
                 new = [(k2, v) for k2, (_, v) in zip(keys, new, strict=True)]
-        if all(k2 is k and v2 is v for (k2, v2), (k, v) in zip(new, pairs, strict=True)):
-            done[(id(item), ctx)] = item
-        elif mapping:
-            done[(id(item), ctx)] = dict(new)
-        else:
-            done[(id(item), ctx)] = [v for _, v in new] if isinstance(item, list) \
-                else tuple(v for _, v in new)
+        same = all(k2 is k and v2 is v for (k2, v2), (k, v, _) in zip(new, pairs, strict=True))
+        done[(id(item), ctx)] = item if same else dict(new)
     return done[(id(value), context)]
 
 
