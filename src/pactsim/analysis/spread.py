@@ -417,8 +417,9 @@ class _Limit:
     seconds: float
     done: int = 0  # parameter draws answered so far (one question's pass counts one)
     total: int | None = None  # all the passes of the call, when it has said
-    first: float = 0.0  # when the first draw was answered (set-up before it, some of it
-    # lazy and inside that draw, is spent once: the pace is that of the draws after)
+    last: float = 0.0  # when the last draw was answered (set-up before the first, some
+    # of it lazy and inside that draw, is spent once: the pace is that of the draws after)
+    paces: list[float] = field(default_factory=list)  # each draw's time after the first
 
 
 _LIMIT: contextvars.ContextVar[_Limit | None] = contextvars.ContextVar(
@@ -432,8 +433,11 @@ def time_limit(seconds: float) -> Iterator[None]:
     take more than ``seconds`` (for callers with a time budget, such as ``pactsim run``'s
     default spread: a few questions on several dates each take a tenth of a second to
     answer exactly). The estimate is the time spent so far plus the draws left at the
-    pace of those answered after the first (which may finish a lazy set-up), in CPU
-    time of this process."""
+    median pace of those answered after the first (which may finish a lazy set-up; a
+    pause in a few draws does not move a median), judged once :data:`PACE_DRAWS` of them
+    are answered and again at twice as many, in CPU time of this process; the time
+    spent is judged at every draw (draws of seconds each stop the call as soon as it
+    passes the limit)."""
     token = _LIMIT.set(_Limit(_clock(), float(seconds)))
     try:
         yield
@@ -446,24 +450,39 @@ def _plan(total: int) -> None:
     limit = _LIMIT.get()
     if limit is not None:
         limit.done, limit.total = 0, total
+        limit.paces.clear()
+
+
+#: Draws after the first that :func:`_tick` times before it judges their pace (their
+#: median, again at twice as many, and so on): the pace of the second draw alone made
+#: a pause in it (a garbage collection, a busy machine) say "more than 10 s" for a
+#: spread of 2 s, and ``pactsim run`` then left it out on one machine in several.
+PACE_DRAWS = 10
 
 
 def _tick() -> None:
-    """One more parameter draw answered: :class:`TooSlow` if all of them, at the pace so
-    far, would pass the limit (nothing is judged before a second, before the second
-    draw, or without a plan)."""
+    """One more parameter draw answered: :class:`TooSlow` once the time spent passes the
+    limit, or once all of the draws, at the pace of the :data:`PACE_DRAWS` or more
+    answered after the first, would pass it (nothing is judged before a second, without
+    a plan, or when the last draw is answered: the work is done)."""
     limit = _LIMIT.get()
     if limit is None or limit.total is None:
         return
     limit.done += 1
     now = _clock()
-    if limit.done == 1:
-        limit.first = now
-        return
+    if limit.done > 1:
+        limit.paces.append(now - limit.last)
+    limit.last = now
     spent = now - limit.start
-    if spent <= min(1.0, limit.seconds):
+    if spent <= min(1.0, limit.seconds) or limit.done >= limit.total:
         return
-    pace = (now - limit.first) / (limit.done - 1)
+    if spent > limit.seconds:
+        raise TooSlow(limit.seconds)
+    timed = len(limit.paces)
+    if timed < PACE_DRAWS or timed % PACE_DRAWS or (timed // PACE_DRAWS) & (
+            timed // PACE_DRAWS - 1):
+        return  # judged at 10, 20, 40, 80 ... timed draws: O(n) in all
+    pace = float(np.median(limit.paces))
     if spent + pace * (limit.total - limit.done) > limit.seconds:
         raise TooSlow(limit.seconds)
 
