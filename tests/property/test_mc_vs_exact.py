@@ -4,7 +4,7 @@ Every binary node and true/false question of ``pactsim.simulate`` must agree
 with ``pactsim.exact`` within 4.5 standard errors, family-wise over the
 comparisons of one scenario (Šidák; see :mod:`pactsim.testing.assertions`).
 At 4.5 sigma a correct engine fails one example in about 150,000, so the
-~200 examples of the ``ci`` profile or the 20 of ``dev`` (both derandomised:
+100 examples of the ``ci`` profile or the 20 of ``dev`` (both derandomised:
 the same examples every run) hold a false alarm far less often than once in a
 thousand, while a wrong table row, odds factor or gate is typically tens of
 sigma off at n = 20,000.

@@ -67,7 +67,7 @@ from reference_sampler import ReferenceSample, ReferenceSampler
 N_REF = 3_000  # reference draws per scenario (the slow, naive side)
 N_MC = 100_000  # Monte Carlo draws per scenario (cheap)
 ALPHA = 1e-3  # false-alarm probability of a whole run of a correct pactsim
-EXAMPLES = max(10, settings.default.max_examples)  # scenarios per run (200 under `ci`)
+EXAMPLES = max(10, settings.default.max_examples)  # scenarios per run (100 under `ci`)
 PROBS = (0.1, 0.5, 0.9)  # the quantiles pactsim reports
 EPOCH = dt.date(1970, 1, 1).toordinal()
 

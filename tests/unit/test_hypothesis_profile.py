@@ -1,5 +1,5 @@
 """The suite's Hypothesis profile (tests/conftest.py) reaches every test, also in a run
-of a few files: ``ci`` (``CI`` set) derandomised with 200 examples, ``dev`` 20."""
+of a few files: ``ci`` (``CI`` set) derandomised with 100 examples, ``dev`` 20."""
 
 from __future__ import annotations
 
@@ -17,4 +17,4 @@ def test_the_profile_of_the_environment_is_loaded_for_a_unit_test() -> None:
     got = settings.default
     assert (got.max_examples, got.derandomize, got.deadline) == \
         (want.max_examples, want.derandomize, want.deadline)
-    assert got.max_examples == (200 if chosen == "ci" else 20)
+    assert got.max_examples == (100 if chosen == "ci" else 20)
