@@ -1200,7 +1200,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="each true/false question's 80%% band over the uncertain inputs "
                         "(between/beta numbers), from N parameter draws (seed 0; table "
                         f"format). Shown by default with {RUN_SPREAD_N} draws when exact "
-                        "inference answers the scenario; --spread alone uses 1,000, "
+                        "inference answers the scenario and they take at most "
+                        f"{RUN_SPREAD_SECONDS:g} s of CPU; --spread alone uses 1,000, "
                         "--spread 0 turns it off (else at least 20)")
     p.add_argument("--evidence", action="append", default=None, metavar="EXPR",
                    help="condition on what became known: EXPR holds (repeatable, all must "
