@@ -55,9 +55,9 @@ def _same_examples_whatever_was_imported() -> None:
     """Derandomised examples that depend on the test and its seed only.
 
     Hypothesis (6.13x and later) mixes into generation constants it reads from every
-    local module imported so far (``providers._get_local_constants``): the suite's own
-    test modules among them, so a derandomised test drew other examples after other
-    test files had been imported, that is, in another xdist worker or order. A test
+    local module imported so far (``providers._get_local_constants``; it skips test
+    files, not pactsim's own modules), so a derandomised test drew other examples once
+    other tests had imported more of pactsim, that is, in another xdist worker or order. A test
     counting how often a feature is drawn saw it 24 times in 300 examples alone and
     never after test_testing_strategies.py (a CI run's worker order). The constants
     Hypothesis ships (``GLOBAL_CONSTANTS``) are kept; only those read from the

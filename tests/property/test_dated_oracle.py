@@ -48,7 +48,7 @@ N_ANALYTIC = 40_000
 N_FLAGSHIP_REF, N_FLAGSHIP_MC = 20_000, 200_000
 N_GEN_REF, N_GEN_MC = 4_000, 60_000
 ALPHA = 1e-3  # family-wise false-alarm rate of a whole property run
-EXAMPLES = max(5, settings.default.max_examples // 4)  # 50 under `ci`, 5 under `dev`
+EXAMPLES = max(5, settings.default.max_examples // 4)  # 25 under `ci`, 5 under `dev`
 
 
 # -- comparisons ---------------------------------------------------------------------------

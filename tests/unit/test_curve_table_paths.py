@@ -235,3 +235,57 @@ def test_the_last_draw_is_kept_however_long_it_took(monkeypatch) -> None:
             clock.now += 4.0
             sp._tick()
     assert clock.now == pytest.approx(112.0)
+
+
+def test_each_pass_of_spreads_is_timed_at_its_own_pace(monkeypatch) -> None:
+    """`spreads` answers every exact question in one pass, then each other question in a
+    pass of its own, all under one plan. A quick pass (200 draws of 2 ms) followed by two
+    slow ones (200 of 50 ms: 20.8 s in all) stops once ten draws of the first slow pass
+    say so (1.35 s spent); timed together, the quick draws held the median down until the
+    time spent passed the limit (10 s of CPU wasted before the line saying so)."""
+    from pactsim.analysis import spread as sp
+
+    clock = _FakeClock()
+    monkeypatch.setattr(sp, "_clock", clock)
+
+    def passes() -> None:
+        with time_limit(10.0):
+            clock.now += 0.4
+            sp._plan(600)
+            for _ in range(200):
+                clock.now += 0.002
+                sp._tick()
+            for _ in range(2):
+                sp._new_pass()
+                for _ in range(200):
+                    clock.now += 0.05
+                    sp._tick()
+
+    with pytest.raises(TooSlow):
+        passes()
+    assert clock.now == pytest.approx(100.4 + 200 * 0.002 + 11 * 0.05)
+
+
+def test_spreads_starts_a_pass_for_each_question_it_answers_alone(monkeypatch) -> None:
+    """Under a file's observations every question is a pass of its own (each parameter
+    draw is conditioned on the news): `spreads` says so to the limit before each."""
+    from pactsim.analysis import spread as sp
+
+    sc = pactsim.loads(
+        "pactsim: 2\nid: o\nas_of: 2024-01-01\nhorizon: 2024-12-31\nevents:\n"
+        "  a: {p: {beta: [2, 6]}}\n  b: {given: [a], table: {true: 0.7, false: 0.2}}\n"
+        "questions:\n  both: a and b\n  either: a or b\nobservations:\n"
+        "  - {date: 2024-02-01, source: radio, evidence: a, likelihood_ratio: 4}\n")
+    calls: list[int] = []
+    real = sp._new_pass
+
+    def counted() -> None:
+        limit = sp._LIMIT.get()
+        calls.append(-1 if limit is None else limit.done)
+        real()
+
+    monkeypatch.setattr(sp, "_new_pass", counted)
+    with time_limit(1000.0):
+        found = sp.spreads(sc, n=30)
+    assert len(found) == 2
+    assert calls == [0, 0, 30]  # the plan, then before each question's pass of 30 draws

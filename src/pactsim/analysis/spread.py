@@ -417,9 +417,10 @@ class _Limit:
     seconds: float
     done: int = 0  # parameter draws answered so far (one question's pass counts one)
     total: int | None = None  # all the passes of the call, when it has said
-    last: float = 0.0  # when the last draw was answered (set-up before the first, some
-    # of it lazy and inside that draw, is spent once: the pace is that of the draws after)
-    paces: list[float] = field(default_factory=list)  # each draw's time after the first
+    last: float | None = None  # when the last draw was answered; None before the first
+    # draw of a pass (set-up before it, some of it lazy and inside that draw, is spent
+    # once: the pace is that of the draws after)
+    paces: list[float] = field(default_factory=list)  # this pass's draws but its first
 
 
 _LIMIT: contextvars.ContextVar[_Limit | None] = contextvars.ContextVar(
@@ -428,16 +429,18 @@ _LIMIT: contextvars.ContextVar[_Limit | None] = contextvars.ContextVar(
 
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Within it, :func:`spread` and :func:`spreads` raise :class:`TooSlow` as soon as
-    they have run a second and their parameter draws so far say that all of them would
-    take more than ``seconds`` (for callers with a time budget, such as ``pactsim run``'s
-    default spread: a few questions on several dates each take a tenth of a second to
-    answer exactly). The estimate is the time spent so far plus the draws left at the
-    median pace of those answered after the first (which may finish a lazy set-up; a
-    pause in a few draws does not move a median), judged once :data:`PACE_DRAWS` of them
-    are answered and again at twice as many, in CPU time of this process; the time
-    spent is judged at every draw (draws of seconds each stop the call as soon as it
-    passes the limit)."""
+    """Within it, :func:`spread` and :func:`spreads` raise :class:`TooSlow` once the
+    time they have spent passes ``seconds``, or once, past a second (or ``seconds``, if
+    less), the pace of their parameter draws says that all of them would take more (for
+    callers with a time budget, such as ``pactsim run``'s default spread: a few
+    questions on several dates each take a tenth of a second to answer exactly). The
+    estimate is the time spent so far plus the draws left at the median pace of the
+    current pass's draws after its first (which may finish a lazy set-up; a pause in a
+    few draws does not move a median), judged when :data:`PACE_DRAWS`, 2x, 4x, 8x ...
+    as many are timed (a point that falls within the first second is skipped); the
+    time spent is judged at every draw. CPU time of this process. :func:`spreads`
+    times each pass on its own (its exact pass of every question, then one pass per
+    question answered otherwise: their paces differ)."""
     token = _LIMIT.set(_Limit(_clock(), float(seconds)))
     try:
         yield
@@ -450,11 +453,20 @@ def _plan(total: int) -> None:
     limit = _LIMIT.get()
     if limit is not None:
         limit.done, limit.total = 0, total
+        _new_pass()
+
+
+def _new_pass() -> None:
+    """Under :func:`time_limit`: the draws that follow are another pass, of its own pace
+    (its first draw is not timed)."""
+    limit = _LIMIT.get()
+    if limit is not None:
+        limit.last = None
         limit.paces.clear()
 
 
-#: Draws after the first that :func:`_tick` times before it judges their pace (their
-#: median, again at twice as many, and so on): the pace of the second draw alone made
+#: Draws of a pass after its first that :func:`_tick` times before it judges their pace
+#: (their median, again at 2x, 4x ... as many): the pace of the second draw alone made
 #: a pause in it (a garbage collection, a busy machine) say "more than 10 s" for a
 #: spread of 2 s, and ``pactsim run`` then left it out on one machine in several.
 PACE_DRAWS = 10
@@ -462,15 +474,15 @@ PACE_DRAWS = 10
 
 def _tick() -> None:
     """One more parameter draw answered: :class:`TooSlow` once the time spent passes the
-    limit, or once all of the draws, at the pace of the :data:`PACE_DRAWS` or more
-    answered after the first, would pass it (nothing is judged before a second, without
-    a plan, or when the last draw is answered: the work is done)."""
+    limit, or once all of the draws, at the median pace of the :data:`PACE_DRAWS` or more
+    of this pass answered after its first, would pass it (nothing is judged before a
+    second, without a plan, or when the last draw is answered: the work is done)."""
     limit = _LIMIT.get()
     if limit is None or limit.total is None:
         return
     limit.done += 1
     now = _clock()
-    if limit.done > 1:
+    if limit.last is not None:
         limit.paces.append(now - limit.last)
     limit.last = now
     spent = now - limit.start
@@ -743,6 +755,7 @@ def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int =
             _tick()
     for j, a in enumerate(answers):
         if numbers is None or j not in fast:
+            _new_pass()  # (for time_limit: a question answered otherwise has its own pace)
             values[j], weights[j] = _values(a, inputs, u, fed[j])
     return [_spread_of(a, inputs, values[j].copy(), weights[j], n, seed)
             for j, a in enumerate(answers)]
