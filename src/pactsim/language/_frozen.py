@@ -100,8 +100,7 @@ class FrozenModel(BaseModel):
 
     def model_post_init(self, context: Any, /) -> None:
         """Freeze the model's mappings and lists (:class:`FrozenDict`)."""
-        if not _YAML_TAUGHT and "yaml" in sys.modules:  # PyYAML imported since
-            _yaml_representers(sys.modules["yaml"])
+        _teach_pyyaml()
         fields = self.__dict__
         for name in type(self).model_fields:
             v = fields.get(name)
@@ -126,7 +125,15 @@ class FrozenModel(BaseModel):
         copy = super().model_copy(update=update, deep=deep)
         if update:
             copy.model_post_init(None)
+        else:  # (a copy of a scenario made before PyYAML was imported: loads' cache)
+            _teach_pyyaml()
         return copy
+
+
+def _teach_pyyaml() -> None:
+    """Teach PyYAML frozen mappings and lists if it was imported since the last time."""
+    if not _YAML_TAUGHT and "yaml" in sys.modules:
+        _yaml_representers(sys.modules["yaml"])
 
 
 def _yaml_representers(yaml: Any) -> None:

@@ -12,6 +12,8 @@ import datetime as dt
 import io
 import os
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -39,6 +41,14 @@ def loads(text: str | bytes, *, name: str = "<scenario>") -> Scenario:
         to the folder of `name`: the current directory for the default name
         (so loading such text reads that file).
 
+    Returns
+    -------
+    Scenario
+        Frozen. The same `text` under the same `name` read again (one of the last
+        :data:`LOADED` read) gives an equal scenario, a new object, without parsing it
+        again (about 0.1 s for the flagship); text that says ``extends:`` is read
+        afresh each time, as its base may have changed.
+
     Raises
     ------
     ScenarioError
@@ -59,6 +69,32 @@ def loads(text: str | bytes, *, name: str = "<scenario>") -> Scenario:
         raise ArgumentTypeError(f"loads(): text = {_short(text)} is {_a(text)}; pass the YAML "
                                 "text as a str (or UTF-8 bytes); to read a file, use load(path)")
     _check_name("loads", name)
+    key = (text, name)
+    with _LOADED_LOCK:
+        if key in _LOADED:
+            _LOADED.move_to_end(key)
+            return _LOADED[key].model_copy()
+    scenario = _loads(text, name)
+    if not scenario.extends:
+        with _LOADED_LOCK:
+            _LOADED[key] = scenario
+            while len(_LOADED) > LOADED:
+                _LOADED.popitem(last=False)
+        return scenario.model_copy()
+    return scenario
+
+
+#: How many scenarios :func:`loads` (and :func:`load`) keep, by their text and name,
+#: so that reading the same file again costs no parsing. Each reading gets its own copy
+#: (a shallow one: scenarios are frozen), as two readings of one file are two
+#: scenarios (``pool`` refuses one object given twice); the copy kept here is never
+#: compiled, so it holds no compiled model or day tables.
+LOADED = 16
+_LOADED: OrderedDict[tuple[str | bytes, str], Scenario] = OrderedDict()
+_LOADED_LOCK = threading.Lock()
+
+
+def _loads(text: str | bytes, name: str) -> Scenario:
     located = parse_yaml(text, name=name, soft=True)
     if isinstance(text, bytes):
         text = text.decode("utf-8-sig")
