@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import collections
 import datetime as dt
+import functools
 import itertools
 import math
 import re
@@ -884,6 +885,13 @@ def _lowest_format(data: Mapping[Any, Any]) -> int:
     return version
 
 
+@functools.cache
+def _meta_adapter(name: str) -> TypeAdapter[Any]:
+    """The validator of one top-level field (built once: ~0.2 ms each time otherwise)."""
+    annotation: Any = Scenario.model_fields[name].annotation
+    return TypeAdapter(annotation)
+
+
 def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     fields = Scenario.model_fields
@@ -907,8 +915,7 @@ def _check_meta(c: _Checker, data: Mapping[Any, Any]) -> dict[str, Any]:
             c.report((name,), _not_a_date(value), value=value)
             continue
         try:
-            annotation: Any = fields[name].annotation
-            out[name] = TypeAdapter(annotation).validate_python(value)
+            out[name] = _meta_adapter(name).validate_python(value)
         except ValidationError as err:
             c.pydantic((name,), err, [], data.get(name) if name == "sources" else None)
     if "id" in out and not _ID_PATTERN.match(out["id"]):
