@@ -84,3 +84,28 @@ def _numpy_kernels_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     would hand every later run in that worker to the compiled loops, and the numpy
     path would go untested. The tests of the loops set the variable themselves."""
     monkeypatch.setenv("PACTSIM_KERNELS", "numpy")
+
+
+#: A valid PNG of one white pixel: what a page's figures hold in tests not marked
+#: ``figures`` (see :func:`_figures_built_not_drawn`).
+ONE_PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944"
+    "4154789c63f8ffff3f0005fe02fe0def46b80000000049454e44ae426082")
+
+
+@pytest.fixture(autouse=True)
+def _figures_built_not_drawn(request: pytest.FixtureRequest,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTML pages (report, diff, sensitivity) build each figure in tests, but
+    draw it as PNG only in tests marked ``figures``: drawing takes ~0.5 s a figure,
+    about a tenth of the suite's time, and most tests of a page read its numbers and
+    words. Every figure is still made by its plotting function (so one that fails
+    fails its page); the ``<img>`` around it, with its alt text and width, is the real
+    one, holding :data:`ONE_PIXEL`. The figures themselves are checked by the tests
+    marked ``figures`` (the pages' images, the headless browser) and by the plot tests,
+    which draw every figure."""
+    if request.node.get_closest_marker("figures") is not None:
+        return
+    from pactsim.views import report
+
+    monkeypatch.setattr(report, "_png_bytes", lambda fig: ONE_PIXEL)

@@ -70,6 +70,7 @@ def test_report_numbers_match_the_run(flagship: tuple[Path, str]) -> None:
         assert f"{100 * row.p:.1f}%" in page
 
 
+@pytest.mark.figures  # compared with the module's page, drawn before the suite's stub
 def test_same_seed_same_page(tmp_path: Path, flagship: tuple[Path, str],
                              capsys: pytest.CaptureFixture[str]) -> None:
     code, out = _report(tmp_path, FLAGSHIP)

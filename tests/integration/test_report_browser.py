@@ -31,6 +31,7 @@ window.addEventListener("load", function () {
 </script>"""
 
 
+@pytest.mark.figures
 @pytest.mark.skipif(BROWSER is None, reason="no Chromium on PATH (.ci/run installs it)")
 def test_report_renders_with_every_figure_visible(tmp_path):
     out = tmp_path / "report.html"

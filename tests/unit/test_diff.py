@@ -254,6 +254,7 @@ def test_json_has_every_section(two, two_b):
                         abs_tol=1e-12)
 
 
+@pytest.mark.figures  # the page's figure drawn: the attribution chart
 def test_text_plot_and_html(two, two_b):
     d = pactsim.diff(two, two_b, "both")
     text = str(d)
