@@ -4,9 +4,9 @@ ruamel.yaml's round-trip pipeline (YAML 1.2: ``yes`` stays a string, ``2024-12-3
 is a date) builds the node graph; this module turns it into builtins. Its scanner and
 parser are pure Python (~0.1 s for the flagship): where libyaml's (ruamel.yaml.clib)
 read a file alike they feed the same composer instead (~3 ms), see
-:func:`_fast_compose`; anything else, every error included, goes the pure-Python way. Nothing is
-constructed from a tag (every explicit tag is refused), aliases expand into copies
-under a node budget, nesting is bounded, and every failure is one located
+:func:`_fast_compose`; anything else, every error included, goes the pure-Python
+way. Nothing is constructed from a tag (every explicit tag is refused), aliases expand
+into copies under a node budget, nesting is bounded, and every failure is one located
 :class:`~pactsim.errors.ScenarioError`.
 """
 
@@ -586,14 +586,16 @@ def _parse(source: str | bytes, name: str, soft: bool, what: str, *,
         for m in odd:
             if _in_comment(text[text.rfind("\n", 0, m.start()) + 1:m.start()]):
                 raise _odd_break(text, m)
-        libyaml = _fast_compose(text) if fast and not odd else None
-        if fast and libyaml is None:
-            return None
-        yaml = libyaml or YAML(typ="rt")
-        # else the plain (not round-trip) scanner and parser: no comment bookkeeping
-        yaml.Composer, yaml.Scanner, yaml.Parser = _Composer, _Scanner, Parser
+        if fast:  # composed already, or not this way
+            yaml = None if odd else _fast_compose(text)
+            if yaml is None:
+                return None
+        else:
+            yaml = YAML(typ="rt")
+            # the plain (not round-trip) scanner and parser: no comment bookkeeping
+            yaml.Composer, yaml.Scanner, yaml.Parser = _Composer, _Scanner, Parser
         try:
-            root = libyaml.composer.root if libyaml is not None else yaml.compose(text)
+            root = yaml.composer.root if fast else yaml.compose(text)
         except ReaderError as exc:
             start = text.rfind("\n", 0, exc.position) + 1
             where = text.count("\n", 0, exc.position) + 1, exc.position - start + 1
