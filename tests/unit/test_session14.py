@@ -422,20 +422,12 @@ def test_the_strategies_make_milestone_signings() -> None:
     """pactsim.testing's dated scenarios include a signing that is a milestone (300
     derandomized examples held 16 on 2026-12-02; the signing is placed after every event
     half the time since)."""
-    from hypothesis import HealthCheck, Phase, given, settings
-
-    from pactsim.testing import strategies
+    from samples import drawn
 
     seen = {"milestone": 0, "curve": 0}
-
-    @settings(max_examples=300, derandomize=True, database=None, deadline=None,
-              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
-    @given(strategies.scenarios(dated=True))
-    def look(sc: pactsim.Scenario) -> None:
+    for sc in drawn(300, dated=True):
         if sc.signing is not None:
             seen[str(sc.nodes["signing"].timing)] += 1
-
-    look()
     assert seen["milestone"] >= 5 and seen["curve"] >= 50, seen
 
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, given, settings
 from scipy import optimize, stats
 
 import pactsim
 from pactsim.language.scenario import Beta, Between
-from pactsim.testing import strategies
+from samples import drawn
 
-# derandomized: the same examples on every run
-LOOK = settings(max_examples=300, deadline=None, database=None, phases=[Phase.generate],
-                suppress_health_check=list(HealthCheck), derandomize=True)
+#: The examples looked at: 300 derandomized dated scenarios (the same on every run),
+#: drawn once per process and shared with other tests of the strategies.
+EXAMPLES = 300
 
 
 def _between_mean(lo: float, hi: float) -> float:
@@ -46,9 +45,7 @@ def test_uncertain_points_and_at_least_k_of_n_are_common() -> None:
     seen = {"uncertain curve": 0, "two or more uncertain points": 0, "beta point": 0,
             "between point": 0, "at_least k < n": 0}
 
-    @LOOK
-    @given(strategies.scenarios(dated=True))
-    def look(sc: pactsim.Scenario) -> None:
+    for sc in drawn(EXAMPLES, dated=True):
         found = set()
         for node in [*sc.events.values(), *([sc.signing] if sc.signing else [])]:
             for by in _curves(node):
@@ -66,8 +63,6 @@ def test_uncertain_points_and_at_least_k_of_n_are_common() -> None:
                 found.add("at_least k < n")
         for f in found:
             seen[f] += 1
-
-    look()
     # Before 2026-12-02 only a one-point curve could be uncertain (none of 200 such
     # examples had two uncertain points), and at_least k of n drew k = n (an `all`) as
     # often as any other k. (300 examples since the signing may be a milestone, which
@@ -110,9 +105,7 @@ def test_a_generated_uncertain_curve_is_used_at_its_means() -> None:
     point d is that point's mean."""
     checked = [0]
 
-    @LOOK
-    @given(strategies.scenarios(dated=True))
-    def look(sc: pactsim.Scenario) -> None:
+    for sc in drawn(EXAMPLES, dated=True):
         for node in [*sc.events.values(), *([sc.signing] if sc.signing else [])]:
             for by in _curves(node):
                 if not any(isinstance(v, Beta | Between) for v in by.values()):
@@ -125,6 +118,4 @@ def test_a_generated_uncertain_curve_is_used_at_its_means() -> None:
                     got = ex.prob(f"e.date <= {day.isoformat()}").value
                     assert math.isclose(got, _mean(point), abs_tol=1e-6), (day, point)
                     checked[0] += isinstance(point, Beta | Between)
-
-    look()
     assert checked[0] >= 10, checked

@@ -30,6 +30,7 @@ from pactsim.results.estimate import Estimate
 from pactsim.testing import assert_matches_exact, assert_prob_close, strategies
 from pactsim.testing.assertions import family_wise_threshold
 from reference_answers import ANSWERS
+from samples import drawn
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 FAST = settings(max_examples=40, deadline=None, database=None,
@@ -39,28 +40,13 @@ SEARCH = settings(max_examples=2_000, deadline=None, database=None, phases=[Phas
                   suppress_health_check=list(HealthCheck))
 
 
-#: Scenarios drawn once per set of strategy arguments (per test process), shared by the
-#: "reaches" tests below: most features turn up in the first few hundred draws.
-_SAMPLES: dict[tuple[tuple[str, Any], ...], list[Scenario]] = {}
-_SAMPLE_SIZE = 200
-
-
 def reaches(predicate: Any, **kwargs: Any) -> None:
     """Fail unless ``strategies.scenarios(**kwargs)`` draws a scenario with the feature:
-    first among a shared derandomized sample, then by searching as :data:`SEARCH` does
-    (so a rare feature is searched for as long as before, not reported missing)."""
-    key = tuple(sorted(kwargs.items()))
-    if key not in _SAMPLES:
-        drawn: list[Scenario] = []
-
-        def collect(sc: Scenario) -> bool:
-            drawn.append(sc)
-            return len(drawn) >= _SAMPLE_SIZE
-
-        find(strategies.scenarios(**kwargs), collect,
-             settings=settings(SEARCH, max_examples=2 * _SAMPLE_SIZE, derandomize=True))
-        _SAMPLES[key] = drawn
-    if not any(predicate(sc) for sc in _SAMPLES[key]):
+    first among a shared derandomized sample (``samples.drawn``: 200 scenarios, or the 300
+    dated ones other tests look at), then by searching as :data:`SEARCH` does (so a rare
+    feature is searched for as long as before, not reported missing)."""
+    n = 300 if kwargs == {"dated": True} else 200
+    if not any(predicate(sc) for sc in drawn(n, **kwargs)):
         find(strategies.scenarios(**kwargs), predicate, settings=SEARCH)
 
 
