@@ -61,7 +61,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import fft as _fft
 
 from pactsim.errors import ExactUnsupportedError
 from pactsim.inference.compile import BinaryPlan, CompiledModel
@@ -628,6 +627,8 @@ def _conv(a: FloatArray, b: FloatArray, n_out: int) -> FloatArray:
     below :data:`CONV_RESOLUTION` times that bound are set to 0: they are below what
     the FFT resolves (so the error stays within the FFT's own), and a day whose true
     chance is that small is treated as impossible."""
+    from scipy import fft as _fft  # when first needed: ~0.1 s of every `pactsim check`
+
     n = _fft.next_fast_len(a.shape[-1] + b.shape[-1] - 1, real=True)
     out = _fft.irfft(_fft.rfft(a, n, axis=-1) * _fft.rfft(b, n, axis=-1), n, axis=-1)
     scale = np.abs(a).sum(axis=-1, keepdims=True) * np.abs(b).sum(axis=-1, keepdims=True)
@@ -642,6 +643,8 @@ def _diagonal_conv(K: FloatArray, f: FloatArray, block: int = 256) -> FloatArray
     ``d``, taken a block of diagonals at a time. A two-dimensional FFT of the whole table
     with ``f`` spread on its diagonal (before review-fuzz15) held five arrays of
     ``(2S)^2`` complex numbers at once: 1.3 GB a question on a six-year horizon."""
+    from scipy import fft as _fft
+
     S = K.shape[-1]
     n = _fft.next_fast_len(2 * S - 1, real=True)
     fh = _fft.rfft(f, n, axis=-1)[..., None]  # (..., n // 2 + 1, 1)
