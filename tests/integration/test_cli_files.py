@@ -59,7 +59,10 @@ def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def sigterm_guard() -> Iterator[None]:
-    """Turn SIGTERM into an exception, so a CLI that does not handle it cannot kill pytest."""
+    """Turn SIGTERM into an exception, so a CLI that does not handle it cannot kill pytest;
+    and SIGINT raises KeyboardInterrupt, as Python sets it up for a command typed in a
+    terminal (a suite started in the background by a shell inherits SIGINT ignored, and
+    the CLI, rightly, then leaves it ignored)."""
     class Killed(Exception):
         pass
 
@@ -67,11 +70,13 @@ def sigterm_guard() -> Iterator[None]:
         raise Killed("SIGTERM reached the test: the CLI did not handle it")
 
     old = signal.signal(signal.SIGTERM, guard)
+    old_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
         assert signal.getsignal(signal.SIGTERM) is guard, "the CLI did not restore the handler"
     finally:
         signal.signal(signal.SIGTERM, old)
+        signal.signal(signal.SIGINT, old_int)
 
 
 # --- where --out points: refused before any work -----------------------------------------

@@ -96,12 +96,21 @@ def started() -> Iterator[Started]:
                 os.kill(pid, signal.SIGKILL)
 
 
+def _sigint_as_in_a_terminal() -> None:
+    """In the child before it runs: SIGINT at its default, as for a command typed in a
+    terminal. A suite started in the background by a shell inherits SIGINT ignored
+    (how shells keep Ctrl-C from background jobs), and a program started so rightly
+    keeps ignoring it; the SIGINT test would then wait for a run that never ends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_run(mine: Started, cwd: Path, *extra: str) -> tuple[subprocess.Popen[str], set[int]]:
     """Start a run far too long to finish; return it once its two workers exist."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "pactsim.cli", "run", str(FLAGSHIP), "-n", "10000000000",
          "--seed", "1", "--workers", "2", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
+        preexec_fn=_sigint_as_in_a_terminal)
     mine.procs.append(proc)
     end = time.monotonic() + DEADLINE
     while time.monotonic() < end:
