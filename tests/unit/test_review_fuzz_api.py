@@ -281,3 +281,22 @@ def test_from_dict_counts_each_use_of_a_shared_mapping() -> None:
     assert len(pactsim.from_dict(data).events) == 3000
     nested = [[1, 2], {"a": [3]}]
     assert _expanded({"x": nested}) == 1 + 1 + 1 + (1 + 2) + (1 + 1 + (1 + 1))
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_the_limit_of_values_falls_on_the_same_value_with_or_without_sharing(
+        shared, monkeypatch) -> None:
+    """Data with no list or mapping used twice (a tree) is counted as it is walked, not
+    walked again: the limit falls on the same value as _expanded's count (the limit
+    lowered to 100 here: a million values take seconds to build and walk)."""
+    from pactsim.language import io
+
+    monkeypatch.setattr(io, "MAX_EXPANDED", 100)
+
+    def data(k: int) -> dict[str, object]:  # 1 + 3 keys + 2 (1 + 40) + (1 + k) values
+        twice = list(range(40))
+        return {"d": twice, "e": twice if shared else list(twice), "f": list(range(k))}
+
+    assert io._expanded(data(13)) == 100
+    assert not io._unreadable(data(13), "x")
+    assert [p.message for p in io._unreadable(data(14), "x")] == [io._SHARED]

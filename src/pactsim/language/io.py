@@ -299,8 +299,11 @@ def _unreadable(data: Mapping[Any, Any], name: str) -> list[Problem]:
     problems: list[Problem] = []
     walked: dict[int, int] = {}  # id of a container -> the deepest path length walked at
     stack: list[tuple[tuple[Any, ...], Any, bool]] = [((), data, True)]
+    tree = True  # no container reached twice: then `count` is what _expanded would give
+    count = 0  # values and keys walked
     while stack:
         path, value, first = stack.pop()
+        count += 1
         if isinstance(value, str):
             if first and (bad := _SURROGATE.search(value)) is not None:
                 problems.append(Problem(
@@ -315,18 +318,24 @@ def _unreadable(data: Mapping[Any, Any], name: str) -> list[Problem]:
             if len(path) >= MAX_DEPTH:
                 return [Problem(_DEEP, _field(path), name)]
             if walked.get(id(value), -1) >= len(path):
+                tree = False
                 continue
             fresh = id(value) not in walked  # its strings and numbers not checked yet
+            tree = tree and fresh
             walked[id(value)] = len(path)
             items = list(value.items() if isinstance(value, Mapping) else enumerate(value))
+            if isinstance(value, Mapping):
+                count += len(items)  # its keys
             for key, item in reversed(items):  # popped in the order written
                 stack.append(((*path, key), item, fresh))
                 if fresh and isinstance(key, str) and _SURROGATE.search(key):
                     stack.append(((*path, key), key, True))
+                    count -= 1  # the key, counted above, walked to be checked
                 elif fresh and _huge(key):
                     problems.append(Problem(f"a key is {_BIGNUM}, not a finite number "
                                             f"({_PAST})", _field(path), name))
-    if _expanded(data) > MAX_EXPANDED:  # no cycle is left: each would have been too deep
+    # no cycle is left (each would have been too deep); a tree was counted as it was walked
+    if (count if tree else _expanded(data)) > MAX_EXPANDED:
         problems.append(Problem(_SHARED, "", name))
     return problems
 
