@@ -316,6 +316,7 @@ class _Answers:
     forecast: float = math.nan
     _inner: Any = field(default=None, repr=False)
     _fast: _Numbers | None = field(default=None, repr=False)
+    _observed_base: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         from pactsim.errors import ScenarioError
@@ -372,8 +373,12 @@ class _Answers:
                 self._fast = _Numbers(self.scenario, drawn=True)
             if self._fast is not None:
                 return self._fast.prob(changes, self.expr), 0.0
-            # observations condition every answer: the variant goes through exact()
-            res = exact(self.scenario.with_changes(changes), progress=False)
+            # observations condition every answer: the base's exact results, renumbered
+            # (ExactResults.with_changes: the same answers as exact() of the variant,
+            # ~3x sooner, as only the changed nodes are checked and recompiled)
+            if self._observed_base is None:
+                self._observed_base = exact(self.scenario, progress=False)
+            res = self._observed_base.with_changes(changes)
             log_like = res.log_evidence if isinstance(res, ConditionedExactResults) else 0.0
             return float(res.prob(self.expr).value), log_like
         return self._mc_weighted(self.scenario.with_changes(changes))
