@@ -83,3 +83,22 @@ def test_line_break_characters_round_trip(char: str) -> None:
     assert sc.title == "a\x85b\u2028c\u2029d"
     assert pactsim.loads(pactsim.dumps(sc)) == sc
     assert pactsim.loads(pactsim.dumps(sc.with_changes(title=f"x{char}y"))).title == f"x{char}y"
+
+
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "pure-python"])
+def test_both_emitters_write_what_loads_reads_back(monkeypatch: pytest.MonkeyPatch,
+                                                   libyaml: bool) -> None:
+    """``dumps`` emits with libyaml where ruamel.yaml.clib is installed, else in pure
+    Python (CPython 3.14): each way, every shipped scenario and the line-break
+    characters come back equal."""
+    from pactsim.language import io as pio
+
+    if libyaml and not pio._LIBYAML:
+        pytest.skip("ruamel.yaml.clib is not installed")
+    monkeypatch.setattr(pio, "_LIBYAML", libyaml)
+    for path in SHIPPED:
+        sc = pactsim.load(path)
+        assert pactsim.loads(pactsim.dumps(sc)) == sc, path.name
+    odd = pactsim.loads("pactsim: 1\nid: x\nas_of: 2024-01-01\nhorizon: 2024-12-31\n"
+                        'title: "a\\Nb\\Lc\\Pd\\te\\u00e9 \\"f\\" \'g\'"\n')
+    assert pactsim.loads(pactsim.dumps(odd)) == odd
