@@ -224,13 +224,8 @@ def test_a_point_reads_inside_its_printed_interval() -> None:
     point is printed with two decimals, its point was not). For points inside their
     interval, the printed point, read back, lies within the printed ends; the run the
     statistician found (one event, p 0.02072, n = 4,000,000, seed 1) prints 2.07%."""
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-
     from pactsim.views.format import interval, pct_in
 
-    @settings(max_examples=5_000, deadline=None, derandomize=True, database=None)
-    @given(st.floats(0.0, 1.0), st.floats(1e-7, 0.02), st.floats(0.0, 1.0))
     def inside(p: float, width: float, at: float) -> None:
         lo, hi = max(0.0, p - width * at), min(1.0, p + width * (1 - at))
         shown = pct_in(p, lo, hi, width / 4)
@@ -242,7 +237,20 @@ def test_a_point_reads_inside_its_printed_interval() -> None:
         else:
             assert float(a) <= float(shown.rstrip("%")) <= float(b), (p, lo, hi, shown, a, b)
 
-    inside()
+    # 20,000 seeded triples (~0.3 s; Hypothesis took ~8 s for 5,000): points uniform and
+    # near the ends and the printed steps, widths log-uniform from 1e-7 to 0.02, the
+    # point anywhere in its interval, its ends included
+    rng = np.random.default_rng(15)
+    edges = np.array([0.0, 1.0, 5e-9, 1 - 5e-9, 0.5, 0.0005, 0.9995, 0.00995, 0.99005])
+    n = 20_000
+    ps = np.where(rng.random(n) < 0.2, rng.choice(edges, n), rng.random(n))
+    ps = np.array([round(p, d) if r < 0.3 else p for p, d, r in
+                   zip(ps.tolist(), rng.integers(2, 6, n).tolist(), rng.random(n).tolist(),
+                       strict=True)])
+    widths = np.exp(rng.uniform(math.log(1e-7), math.log(0.02), n))
+    ats = np.where(rng.random(n) < 0.1, rng.integers(0, 2, n).astype(float), rng.random(n))
+    for p, width, at in zip(ps.tolist(), widths.tolist(), ats.tolist(), strict=True):
+        inside(p, width, at)
     sc = pactsim.loads("pactsim: 1\nid: disp\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
                        "events:\n  e: {p: 0.02072}\n")
     from pactsim.views.text import format_results
