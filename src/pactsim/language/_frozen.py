@@ -67,6 +67,12 @@ def freeze(value: Any) -> Any:
     stack, not recursion (a table nests as deep as its parents)."""
     if not isinstance(value, dict | list) or isinstance(value, FrozenDict | FrozenList):
         return value
+    # most are leaves (a curve, a table row, a list of names): no walk
+    if isinstance(value, dict):
+        if not any(isinstance(x, dict | list) for x in value.values()):
+            return FrozenDict(value)
+    elif not any(isinstance(x, dict | list) for x in value):
+        return FrozenList(value)
     done: dict[int, Any] = {}
     order: list[Any] = []
     todo = [value]
