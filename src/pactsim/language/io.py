@@ -304,17 +304,18 @@ def _unreadable(data: Mapping[Any, Any], name: str) -> list[Problem]:
     while stack:
         path, value, first = stack.pop()
         count += 1
+        # (plain values first: the Mapping check is an ABC's, slow on every number)
         if isinstance(value, str):
-            if first and (bad := _SURROGATE.search(value)) is not None:
+            if first and not value.isascii() and (bad := _SURROGATE.search(value)) is not None:
                 problems.append(Problem(
                     f"the text holds \\u{ord(bad.group()):04x}, half of a UTF-16 surrogate pair "
                     "and not a character (decode the text properly, or write the character "
                     "itself)", _field(path), name, value=value))
-        elif _huge(value):
-            if first:
+        elif value is None or isinstance(value, float | int):
+            if first and _huge(value):
                 problems.append(Problem(f"= {_BIGNUM} is not a finite number ({_PAST})",
                                         _field(path), name))
-        elif isinstance(value, Mapping | list | tuple):
+        elif isinstance(value, dict | list | tuple | Mapping):
             if len(path) >= MAX_DEPTH:
                 return [Problem(_DEEP, _field(path), name)]
             if walked.get(id(value), -1) >= len(path):
@@ -328,7 +329,8 @@ def _unreadable(data: Mapping[Any, Any], name: str) -> list[Problem]:
                 count += len(items)  # its keys
             for key, item in reversed(items):  # popped in the order written
                 stack.append(((*path, key), item, fresh))
-                if fresh and isinstance(key, str) and _SURROGATE.search(key):
+                if fresh and isinstance(key, str) and not key.isascii() and \
+                        _SURROGATE.search(key):
                     stack.append(((*path, key), key, True))
                     count -= 1  # the key, counted above, walked to be checked
                 elif fresh and _huge(key):
