@@ -234,6 +234,9 @@ try:  # libyaml's scanner and parser, in ruamel.yaml.clib (installed with ruamel
     from _ruamel_yaml import CParser as _CParser  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - a platform without the C extension
     _CParser = None
+#: Whether libyaml (ruamel.yaml.clib) is installed: not on CPython 3.14, where
+#: ruamel.yaml does not pull it.
+LIBYAML: bool = _CParser is not None
 
 
 #: What YAML 1.1 (libyaml) and 1.2 (ruamel) read differently, or what a scenario file

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pactsim.errors import ArgumentError, ArgumentTypeError, Problem, ScenarioError
-from pactsim.language._yaml import _DEEP, MAX_BYTES, MAX_DEPTH, Located, parse_yaml
+from pactsim.language._yaml import _DEEP, LIBYAML, MAX_BYTES, MAX_DEPTH, Located, parse_yaml
 from pactsim.language.files import read_regular
 from pactsim.language.scenario import Scenario
 from pactsim.language.validate import dotted_path, validate
@@ -446,12 +446,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-try:  # libyaml's emitter, in ruamel.yaml.clib (installed with ruamel.yaml on most Pythons)
-    import _ruamel_yaml  # type: ignore[import-not-found]  # noqa: F401
-
-    _LIBYAML = True
-except ImportError:  # pragma: no cover - e.g. CPython 3.14, where ruamel.yaml.clib is absent
-    _LIBYAML = False
+#: dumps emits with libyaml where the reader found it (a test sets this to try both ways)
+_LIBYAML = LIBYAML
 
 
 # Characters YAML treats as line breaks inside plain or single-quoted scalars:
