@@ -858,9 +858,10 @@ def _median_change(da: NDArray[np.int64], db: NDArray[np.int64], as_a: int, as_b
                    = (None, None)) -> tuple[float, float, float]:
     """(change in days, paired bootstrap stderr, independent bootstrap stderr) of the
     median date if it happens. The bootstrap resamples the joint histogram of
-    ``(day in A, day in B)`` (the draws stay paired). Weighted draws (``weights`` of A's
-    and B's runs) count by their weights, each cell of the histogram by its mean weight
-    in the bootstrap."""
+    ``(day in A, day in B)`` (the draws stay paired): unweighted, by groups of its cells
+    with the same law (:class:`_Lumps`); weighted draws (``weights`` of A's and B's runs)
+    count by their weights, each cell of the histogram by its mean weight in the
+    bootstrap, cell by cell."""
     ia = np.where(da < 0, width_a, da - as_a)
     ib = np.where(db < 0, width_b, db - as_b)
     code = ia * (width_b + 1) + ib
