@@ -670,7 +670,8 @@ def _groups(keys: NDArray[np.uint64], h: NDArray[np.uint64],
     ``starts``, where each group begins in it, and the sort key of each group
     (``None`` when two different rows share one; they are then ordered by their
     words too). ``packed``: sort (top bits of ``h``, row number) in one ``uint64``
-    array, faster than an argsort when ``h`` is spread (not for ``kind="stable"``)."""
+    array, faster than an argsort when ``h`` is spread (``kind`` is then not used: for
+    runs already sorted, as in a merge, leave it False)."""
     m = h.shape[0]
     if packed and m > 1:
         # sort (top bits of the mix, row number) packed in one uint64: a plain
