@@ -120,9 +120,10 @@ def test_gates_tables_and_numpy_milestones_draw_for_draw(
     spy = _Spy(monkeypatch)
     b = _run(sc, monkeypatch, "numba", n=70_000, keep_draws=True)
     _assert_same(a, b)
-    # crisis (gated: counted again after its gates) and signing in both blocks; the
-    # milestones after one anchor (late) by the loops, after any / at least two by numpy
-    assert spy.calls == Counter(curve=4, count=2, milestone=2)
+    # crisis (gated: counted after its gates) and signing in both blocks; the milestones
+    # after one anchor (late) by the loops, after any / at least two by numpy; each loop's
+    # days counted by a pass of their own
+    assert spy.calls == Counter(curve=4, count=6, milestone=2)
     # the gates cleared days the loop had drawn: the counts are the gated ones
     assert a.draws is not None
     crisis = a.draws.days[a.model.slot["crisis"]]
@@ -193,7 +194,8 @@ def test_the_loop_search_is_searchsorted(rows: int, width: int) -> None:
     day = np.empty(u.shape[0], dtype=np.int64)
     out = np.empty(u.shape[0], dtype=np.uint8)
     hist = np.zeros(width + 1, dtype=np.int64)
-    _loops.curve(u, rk, guide, gshift, gbits, thr, width, 100, 100, day, out, hist)
+    _loops.curve(u, rk, guide, gshift, gbits, thr, width, 100, day, out)
+    _loops.count(day, 100, hist)
     k = np.where(out.astype(bool), day - 100, width)
     np.testing.assert_array_equal(k, want)
     np.testing.assert_array_equal(day, np.where(want < width, want + 100, NAT))
@@ -205,6 +207,23 @@ def test_a_day_outside_the_histogram_is_not_written_outside_it() -> None:
     hist = np.zeros(6, dtype=np.int64)  # days 5..9, then the column of missing days
     _loops.count(day, 5, hist)
     np.testing.assert_array_equal(hist, [1, 0, 0, 0, 1, 4])
+
+
+@pytest.mark.parametrize("columns", [1, 2, 3, 5, 8, 9, 731])
+def test_the_count_of_days_is_bincount_with_the_rest_in_the_last_column(columns: int) -> None:
+    # days in and out of the histogram (before it, past it, NAT) in runs and alone, so
+    # the columns that take the days not counted (0 ... a power of 2 minus 1) see both
+    rng = np.random.default_rng(columns)
+    day0 = 1000
+    day = rng.integers(day0 - 3, day0 + columns + 3, 5_000)
+    day[rng.random(5_000) < 0.4] = NAT
+    day[100:300] = NAT
+    hist = np.full(columns, 7, dtype=np.int64)  # counts are added to what is there
+    _loops.count(day, day0, hist)
+    inside = (day >= day0) & (day < day0 + columns - 1)
+    want = np.bincount(day[inside] - day0, minlength=columns)
+    want[-1] = np.count_nonzero(~inside)
+    np.testing.assert_array_equal(hist, want + 7)
 
 
 # -- choosing the implementation -------------------------------------------------------

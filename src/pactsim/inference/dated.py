@@ -532,17 +532,16 @@ def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.boo
             and n >= kernels.FROM:
         steps = tab.steps
         guide, gshift, gbits, thr = steps.guide
-        gated = bool(plan.gates_true or plan.gates_false)
-        loops.curve(u, _guide_index(u, gshift, gbits, tab.parents, bits), guide, gshift, gbits,
-                    thr, steps.width, tab.as_of, hist0, day, out.view(np.uint8),
-                    np.zeros_like(hist) if gated else hist)
-        if gated:  # counted again once the gates have cleared some days
+        rk = _guide_index(u, gshift, gbits, tab.parents, bits, loops)
+        loops.curve(u, rk, guide, gshift, gbits, thr, steps.width, tab.as_of, day,
+                    out.view(np.uint8))
+        if plan.gates_true or plan.gates_false:
             for g in plan.gates_true:
                 out &= bits[g]
             for g in plan.gates_false:
                 np.greater(out, bits[g], out=out)
             _keep_days(day, out)
-            loops.count(day, hist0, hist)
+        loops.count(day, hist0, hist)
         return True
     if tab.steps is not None and logh is None:
         # the day straight from a table of day numbers (NAT: not by the horizon)
@@ -578,14 +577,14 @@ def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.boo
 
 
 def _guide_index(u: NDArray[np.uint32], shift: int, gbits: int, parents: tuple[int, ...],
-                 bits: NDArray[np.bool_]) -> NDArray[np.uint32]:
+                 bits: NDArray[np.bool_], loops: ModuleType) -> NDArray[np.uint32]:
     """Each key's entry in a guide table over rows of ``parents`` (see
     :attr:`_Steps.guide`), or an empty array without parents (the loops take the
     key's top bits themselves)."""
     if not parents:
         return _NO_KEYS
-    b = np.right_shift(u, np.uint32(shift))
-    for j, par in enumerate(parents):
+    b: NDArray[np.uint32] = loops.guide_index(u, shift, gbits, bits[parents[0]].view(np.uint8))
+    for j, par in enumerate(parents[1:], 1):
         row = bits[par].astype(np.uint32)
         row <<= np.uint32(gbits + j)
         b |= row
@@ -741,9 +740,10 @@ def _milestone_loop(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray
         tab = plan.tables
         u = _uniform32(rng, n)
         guide = tab.steps.guide
-        rk = _guide_index(u, guide[1], guide[2], tab.parents, bits)
-    loops.milestone(u, rk, plan.delay.days, anchor, *guide, plan.horizon, hist0, day,
-                    out.view(np.uint8), hist)
+        rk = _guide_index(u, guide[1], guide[2], tab.parents, bits, loops)
+    loops.milestone(u, rk, plan.delay.days, anchor, *guide, plan.horizon, day,
+                    out.view(np.uint8))
+    loops.count(day, hist0, hist)
 
 
 def _milestone_fast(plan: MilestonePlan, rng: np.random.Generator, bits: NDArray[np.bool_],
