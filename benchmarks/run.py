@@ -117,7 +117,11 @@ def _case_pactsim(spec: dict[str, Any]) -> dict[str, Any]:
     sim: list[_Clock] = []
     base: list[_Clock] = []
     rss = None
-    for _ in range(repeat):  # interleaved, so a slow spell of the machine hits both
+    # interleaved, so a slow spell of the machine hits both; at least ``repeat`` times,
+    # and on while the runs have taken under ``budget`` CPU seconds (a short case: best
+    # of many, as timeit's autorange; see MAX_REPEAT)
+    while len(sim) < repeat or (sum(c.cpu for c in sim) < spec["budget"]
+                                and len(sim) < MAX_REPEAT):
         with _Clock() as clock:
             pactsim.simulate(sc, n, seed=SEED, keep_draws=False)
         sim.append(clock)
@@ -127,7 +131,8 @@ def _case_pactsim(spec: dict[str, Any]) -> dict[str, Any]:
             base.append(_numpy_baseline(n, nodes, DEFAULT_CHUNK))
     keep: list[_Clock] = []
     if spec["keep"]:
-        for _ in range(repeat):
+        while len(keep) < repeat or (sum(c.cpu for c in keep) < spec["budget"]
+                                     and len(keep) < MAX_REPEAT):
             with _Clock() as clock:
                 res = pactsim.simulate(sc, n, seed=SEED, keep_draws=True)
             keep.append(clock)
@@ -150,6 +155,11 @@ def _case_overhead(spec: dict[str, Any]) -> dict[str, Any]:
         clocks.append(clock)
     return {"nodes": len(sc.binary_names), "call": _best(clocks)}
 
+
+#: Most runs of one case (``simulate`` and the baseline, alternated) however short it
+#: is: with ``--budget``, a case of a few milliseconds is run until its runs have
+#: taken the budget, so its best run is not one of three taken in a slow spell.
+MAX_REPEAT = 100
 
 #: Issue 16's and issue 10's targets, as (scenario kind, smallest n, largest n, ratio):
 #: a ratio of pactsim's time to the numpy floor measured in the same case.
@@ -340,6 +350,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=None,
                     help="repetitions per case, best kept (default by n: 20 up to 10^4, 5 "
                          "to 10^5, 3 to 10^6, 2 to 10^7, then 1; 1 with --quick)")
+    ap.add_argument("--budget", type=float, default=None,
+                    help="CPU seconds of simulate runs per case: a case runs at least "
+                         "--repeat times and on until its runs have taken this long, at "
+                         f"most {MAX_REPEAT} times (default 1; 0 with --quick)")
     ap.add_argument("--kernels", choices=("numpy", "numba", "both"), default=None,
                     help="how dated nodes are drawn (PACTSIM_KERNELS): numpy, the compiled "
                          "loops of the fast extra, or both, one row each for the flagship "
@@ -371,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
             return 20
         return 5 if n <= 100_000 else 3 if n <= 1_000_000 else 2 if n <= 10_000_000 else 1
 
+    budget = args.budget if args.budget is not None else (0.0 if args.quick else 1.0)
     chosen = args.kernels or ("both" if importlib.util.find_spec("numba") else "numpy")
     dated_kernels = ["numpy", "numba"] if chosen == "both" else [chosen]
 
@@ -385,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {raw['machine']}", file=sys.stderr)
     for scen, n, is_memory, kern in cases:
         spec = {"kind": "pactsim", "scenario": scen, "n": n, "repeat": repeat(n),
+                "budget": budget,
                 "keep": n <= KEEP_MAX_N and not is_memory, "skip_baseline": False,
                 "kernels": kern}
         print(f"  running {scen} n={n:,} ({kern}) ...", file=sys.stderr, flush=True)
