@@ -5,10 +5,10 @@ block for each dated node (the key's bin, a gather, the keys whose bin straddles
 a step, the bit, the horizon, the missing days), and the statistics one more for
 its per-day histogram. With numba installed (the ``fast`` extra:
 ``pip install 'pactsim[fast]'``), :mod:`pactsim.inference._loops` draws each
-such node in one loop that also counts its histogram: the same keys from the
-same generator, so the same days, bits and counts (the tests compare them draw
-for draw), in about half the time of the whole run on the benchmark's five
-dated nodes. Nodes whose hazard ratio is set per draw (by a driver, or by more
+such node in one loop and counts its histogram in another: the same keys from
+the same generator, so the same days, bits and counts (the tests compare them
+draw for draw), in under half the time of the whole run on the benchmark's
+five dated nodes. Nodes whose hazard ratio is set per draw (by a driver, or by more
 binary parents than fold into tables) and runs under evidence stay with numpy.
 
 Which one runs is the environment variable :data:`ENV` (``PACTSIM_KERNELS``):
@@ -42,7 +42,8 @@ __all__ = ["AUTO_WORK", "ENV", "FROM", "loops", "mode"]
 ENV = "PACTSIM_KERNELS"
 #: Under ``auto``, dated days in a run (draws times dated nodes) from which the loops
 #: are used even when numba is not imported yet: about where they win back the
-#: 0.7 s of their first use (they save about 9 ns a dated day on the 2-core machine).
+#: 0.7 s of their first use (they save 4-5 ns of numpy's ~9 ns a dated day on the
+#: 2-core machine, dated-5 at 10^6 draws).
 AUTO_WORK = 100_000_000
 #: Draws of a block from which the loops are used (below, numpy's passes cost less
 #: than calling in).
