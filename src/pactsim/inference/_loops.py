@@ -142,11 +142,11 @@ def count(day, day0, hist):
     others. The loop counts into an array of its own, added to ``hist`` at the
     end; ``d - day0`` is read as unsigned (a day before ``day0``, and :data:`NAT`,
     are past the last column: one comparison for both ends), and a day not counted
-    adds 0 to a column that changes from draw to draw: added to one column, each
-    waited for the last (a quarter of the draws not counted cost twice the time)."""
+    adds 0 to a column that changes from draw to draw (added to one column, each
+    waited for the one before: with 70% of the days not counted, twice the time)."""
     h = np.zeros(hist.shape[0], dtype=np.int64)
     last = np.uint64(hist.shape[0] - 1)
-    top = 1  # columns 0 ... top - 1 take the days not counted (top <= last)
+    top = 1  # columns 0 ... top - 1 (never past the last) take the days not counted
     while top * 2 <= hist.shape[0] - 1:
         top *= 2
     spare = np.uint64(top - 1)
