@@ -30,8 +30,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
-	$(PY) benchmarks/run.py --markdown
 	status=0; \
+	$(PY) benchmarks/run.py --markdown --strict || status=1; \
 	$(PY) benchmarks/bench_startup.py --importtime || status=1; \
 	$(PY) benchmarks/bench_memory.py || status=1; \
 	$(PY) benchmarks/bench_hostile.py || status=1; \
