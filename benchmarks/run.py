@@ -352,8 +352,9 @@ def main(argv: list[str] | None = None) -> int:
                          "to 10^5, 3 to 10^6, 2 to 10^7, then 1; 1 with --quick)")
     ap.add_argument("--budget", type=float, default=None,
                     help="CPU seconds of simulate runs per case: a case runs at least "
-                         "--repeat times and on until its runs have taken this long, at "
-                         f"most {MAX_REPEAT} times (default 1; 0 with --quick)")
+                         "--repeat times, and on while its runs have taken less than this "
+                         f"and number under {MAX_REPEAT} (default 1; 0 with --quick); the "
+                         "keep_draws runs have a budget of their own")
     ap.add_argument("--kernels", choices=("numpy", "numba", "both"), default=None,
                     help="how dated nodes are drawn (PACTSIM_KERNELS): numpy, the compiled "
                          "loops of the fast extra, or both, one row each for the flagship "
@@ -481,8 +482,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  running {script} ...", file=sys.stderr, flush=True)
             done = subprocess.run([sys.executable, str(HERE / script), *extra],
                                   capture_output=True, text=True, check=False)
-            # exit status 1 is also how each says a target was missed: its table is
-            # still the thing to read, then what it wrote to stderr (a traceback, if any)
+            # bench_evidence.py and bench_categorical.py exit 1 when a target is missed
+            # (the others only on an error): the table is still the thing to read, then
+            # what was written to stderr (a traceback, if any)
             text = done.stdout.rstrip()
             if done.returncode != 0:
                 missed += 1

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 # into force 30 days after both
 from _generate import DATED_5  # noqa: E402
 
-#: Gates on a curve node (counted again after them), a table of curves over two
+#: Gates on a curve node (its days counted after them), a table of curves over two
 #: parents, and milestones after any / at least two (left to numpy).
 GATED = """\
 pactsim: 2

@@ -143,7 +143,9 @@ def count(day, day0, hist):
     end; ``d - day0`` is read as unsigned (a day before ``day0``, and :data:`NAT`,
     are past the last column: one comparison for both ends), and a day not counted
     adds 0 to a column that changes from draw to draw (added to one column, each
-    waited for the one before: with 70% of the days not counted, twice the time)."""
+    waited for the one before: with 70% of the days not counted, twice the time).
+    ``hist`` has at least one column (the engine's have ``horizon - as_of + 2``), and
+    ``day0`` is a day number, far from the ends of ``int64``."""
     h = np.zeros(hist.shape[0], dtype=np.int64)
     last = np.uint64(hist.shape[0] - 1)
     top = 1  # columns 0 ... top - 1 (never past the last) take the days not counted

@@ -41,9 +41,11 @@ __all__ = ["AUTO_WORK", "ENV", "FROM", "loops", "mode"]
 #: The environment variable that chooses the implementation.
 ENV = "PACTSIM_KERNELS"
 #: Under ``auto``, dated days in a run (draws times dated nodes) from which the loops
-#: are used even when numba is not imported yet: about where they win back the
-#: 0.7 s of their first use (they save 4-5 ns of numpy's ~9 ns a dated day on the
-#: 2-core machine, dated-5 at 10^6 draws).
+#: are used even when numba is not imported yet, to win back the 0.7 s of their first
+#: use. They save 4-5 ns of numpy's ~9 ns a dated day on the 2-core machine (dated-5
+#: at 10^6 draws), so the first run wins it back from about 1.5e8 dated days; set at
+#: 1e8 when they saved 9 ns, and kept: a run that size loses at most ~0.25 s once, and
+#: every later run in the process gains.
 AUTO_WORK = 100_000_000
 #: Draws of a block from which the loops are used (below, numpy's passes cost less
 #: than calling in).
