@@ -138,7 +138,7 @@ def _case_pactsim(spec: dict[str, Any]) -> dict[str, Any]:
             keep.append(clock)
             del res
     return {"nodes": nodes, "sim": _best(sim), "base": _best(base), "keep": _best(keep),
-            "rss_mib": rss}
+            "rss_mib": rss, "runs": len(sim), "keep_runs": len(keep)}
 
 
 def _case_overhead(spec: dict[str, Any]) -> dict[str, Any]:
