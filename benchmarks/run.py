@@ -106,6 +106,14 @@ def _numpy_baseline(n: int, nodes: int, chunk: int) -> _Clock:
     return clock
 
 
+def _again(clocks: list[_Clock], repeat: int, budget: float) -> bool:
+    """Whether a case runs once more: until ``repeat`` runs, then on while its runs
+    have taken under ``budget`` CPU seconds and number under :data:`MAX_REPEAT` (a
+    short case: best of many, as timeit's autorange)."""
+    return len(clocks) < repeat or (sum(c.cpu for c in clocks) < budget
+                                    and len(clocks) < MAX_REPEAT)
+
+
 def _case_pactsim(spec: dict[str, Any]) -> dict[str, Any]:
     import pactsim
     from pactsim.montecarlo import DEFAULT_CHUNK
@@ -117,11 +125,7 @@ def _case_pactsim(spec: dict[str, Any]) -> dict[str, Any]:
     sim: list[_Clock] = []
     base: list[_Clock] = []
     rss = None
-    # interleaved, so a slow spell of the machine hits both; at least ``repeat`` times,
-    # and on while the runs have taken under ``budget`` CPU seconds (a short case: best
-    # of many, as timeit's autorange; see MAX_REPEAT)
-    while len(sim) < repeat or (sum(c.cpu for c in sim) < spec["budget"]
-                                and len(sim) < MAX_REPEAT):
+    while _again(sim, repeat, spec["budget"]):  # interleaved: a slow spell hits both
         with _Clock() as clock:
             pactsim.simulate(sc, n, seed=SEED, keep_draws=False)
         sim.append(clock)
@@ -131,8 +135,7 @@ def _case_pactsim(spec: dict[str, Any]) -> dict[str, Any]:
             base.append(_numpy_baseline(n, nodes, DEFAULT_CHUNK))
     keep: list[_Clock] = []
     if spec["keep"]:
-        while len(keep) < repeat or (sum(c.cpu for c in keep) < spec["budget"]
-                                     and len(keep) < MAX_REPEAT):
+        while _again(keep, repeat, spec["budget"]):
             with _Clock() as clock:
                 res = pactsim.simulate(sc, n, seed=SEED, keep_draws=True)
             keep.append(clock)
