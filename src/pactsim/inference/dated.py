@@ -518,8 +518,9 @@ def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.boo
     among them), the hazard is folded into per-row tables (no per-draw transform).
     With compiled ``loops`` (:mod:`pactsim.inference.kernels`) and a histogram row
     ``hist`` (day ``hist0 + j`` counted in ``hist[j]``, days not drawn in the last
-    column), a node drawn from its tables is drawn in one loop and its days are
-    counted into ``hist``: returns whether it was (the same days and bits either way).
+    column), a node drawn from its tables is drawn in one compiled loop and its days
+    counted into ``hist`` by another: returns whether it was (the same days and bits
+    either way).
     """
     n = day.shape[0]
     tab = plan.tables
@@ -579,8 +580,9 @@ def sample_curve(plan: CurvePlan, rng: np.random.Generator, bits: NDArray[np.boo
 def _guide_index(u: NDArray[np.uint32], shift: int, gbits: int, parents: tuple[int, ...],
                  bits: NDArray[np.bool_], loops: ModuleType) -> NDArray[np.uint32]:
     """Each key's entry in a guide table over rows of ``parents`` (see
-    :attr:`_Steps.guide`), or an empty array without parents (the loops take the
-    key's top bits themselves)."""
+    :attr:`_Steps.guide`): the first parent's row by the compiled ``loops``
+    (``guide_index``, one pass), the others by numpy; an empty array without
+    parents (the loops take the key's top bits themselves)."""
     if not parents:
         return _NO_KEYS
     b: NDArray[np.uint32] = loops.guide_index(u, shift, gbits, bits[parents[0]].view(np.uint8))
