@@ -329,14 +329,15 @@ def _text(text: str | bytes) -> Callable[[Ctx], Any]:
     return lambda ctx: text
 
 
-def _extends_chain(levels: int, events: int) -> Callable[[Ctx], Any]:
-    """A chain of ``levels + 1`` files: ``c0`` with ``events`` events, each ``c{k}``
-    extending ``c{k-1}`` with ``events`` events of its own (review-fuzz17 #2: a graft per
-    name merged made this quadratic, 5.5 minutes at 16 levels)."""
+def _extends_chain(levels: int, events: int, base: int | None = None) -> Callable[[Ctx], Any]:
+    """A chain of ``levels + 1`` files: ``c0`` with ``base`` events (default ``events``),
+    each ``c{k}`` extending ``c{k-1}`` with ``events`` events of its own (review-fuzz17
+    #2: a graft per name merged made this quadratic, 5.5 minutes at 16 levels)."""
     def prepare(ctx: Ctx) -> Path:
         path = Path()
         for k in range(levels + 1):
-            body = "".join(f"  e{k}_{i}: {{p: 0.5}}\n" for i in range(events))
+            count = base if k == 0 and base is not None else events
+            body = "".join(f"  e{k}_{i}: {{p: 0.5}}\n" for i in range(count))
             head = HEADER if k == 0 else \
                 f"pactsim: 2\nextends: c{k - 1}.yaml\nid: chain-{k}\n"
             path = ctx.write(head + "events:\n" + body, f"c{k}.yaml")
@@ -495,8 +496,12 @@ def _cases() -> list[Case]:
     add("after-64-exact", "milestone after 32 of 64 dated events, 50 years", _text(fan),
         _exact())
     # variants: 16 files, each extending the one before, each with 1,200 events of its own
+    # (refused: over MAX_CHAIN_NODES); and the largest chain allowed, a base at a file's
+    # limit and 16 small variants, each level validating the scenario merged so far
     add("extends-16-validate", "16 variants of 1,200 events each, one extending the next",
         _extends_chain(16, 1200), _cli(_file_cmd("validate")))
+    add("extends-16-limit-validate", "1,230 events and 16 variants of 75, at the chain's "
+        "limit", _extends_chain(16, 75, base=1230), _cli(_file_cmd("validate")))
     chain = _milestone_chain(200)
     add("milestones-200-run", "200 chained milestones, 50 years", _file(chain),
         _cli(_run_cmd()))

@@ -41,7 +41,13 @@ variant only sets values. The result records the files it came from in
 locates every field in its own file (:meth:`Scenario.locate`), neither of
 which takes part in equality.
 
-Bounds: a chain follows at most :data:`MAX_EXTENDS` ``extends``, iteratively;
+Each level validates the scenario merged so far, but an entry (the same object, as
+read from its file) validated at the level before is not validated again
+(:func:`~pactsim.language.validate.validate`'s ``known``), so a chain costs about
+what its files hold, with the cross-checks once per level.
+
+Bounds: a chain follows at most :data:`MAX_EXTENDS` ``extends``, iteratively, and
+its files hold at most :data:`MAX_CHAIN_NODES` YAML nodes together;
 a cycle (a file that extends itself, directly or through others) is refused,
 naming the cycle; the named file must be a regular file of at most
 ``MAX_BYTES`` (read with :func:`pactsim.language.files.read_regular`). Text
@@ -53,21 +59,26 @@ such text reads files.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pactsim.errors import Problem, ScenarioError
-from pactsim.language._yaml import MAX_BYTES, Key, Located, parse_yaml
+from pactsim.language._yaml import MAX_BYTES, MAX_NODES, Key, Located, parse_yaml
 from pactsim.language.files import read_regular
 from pactsim.language.scenario import NAME_PATTERN, Scenario
-from pactsim.language.validate import _v2, dotted_path, shown, validate
+from pactsim.language.validate import Known, _v2, dotted_path, shown, validate
 from pactsim.language.variants import _named, _nearest, _sort_dates, apply_paths
 
-__all__ = ["KEYS", "MAX_EXTENDS", "Sourced", "resolve"]
+__all__ = ["KEYS", "MAX_CHAIN_NODES", "MAX_EXTENDS", "Sourced", "resolve"]
 
 #: The most ``extends`` one chain may follow (a file, its base, the base's base, ...).
 MAX_EXTENDS = 16
+#: The most YAML nodes (mapping keys and values) the files of one chain may hold
+#: together: twice what one file may (:data:`~pactsim.language._yaml.MAX_NODES`). Each
+#: level of a chain validates the scenario merged so far, so a chain of 17 files at
+#: a file's limit took seconds; the flagship is ~850 nodes.
+MAX_CHAIN_NODES = 2 * MAX_NODES
 #: The top-level keys that make a file a variant.
 KEYS = ("extends", "set")
 #: Sections merged name by name; every other top-level key is replaced whole.
@@ -126,31 +137,62 @@ class _Tree:
         ats = {at for at, _ in pairs}
         to = {source: at for at, source in pairs}
 
-        def under(p: Path, prefixes: set[Path] | dict[Path, Path]) -> int:
-            """The length of `p`'s prefix in `prefixes` (-1: none)."""
-            for k in range(len(p) + 1):
+        def under(p: Path, prefixes: dict[Path, Path], lengths: list[int]) -> int:
+            """The length of `p`'s shortest prefix in `prefixes` (-1: none); `lengths`:
+            the lengths of the prefixes, in order (a few: tried instead of every
+            prefix of `p`)."""
+            for k in lengths:
+                if k > len(p):
+                    break
                 if p[:k] in prefixes:
                     return k
             return -1
 
+        to_lengths = sorted({len(s) for s in to})
         for table in (self.values, self.keys):
-            for p in [p for p in table if under(p, ats) >= 0]:
+            # every path with a prefix in ats (one set comprehension per length of them)
+            gone = {p for n in {len(a) for a in ats} for p in table if p[:n] in ats}
+            for p in gone:
                 del table[p]
         name = other.name
         for positions, table in ((other.positions, self.values),
                                  (other.key_positions, self.keys)):
             for p, lc in positions.items():
-                k = under(p, to)
+                k = under(p, to, to_lengths)
                 if k >= 0:
                     table[(*to[p[:k]], *p[k:])] = (name, *lc)
 
     def located(self, data: Any, name: str, texts: Mapping[str, Sequence[str]]) -> Sourced:
-        return Sourced(data, name,
-                       {p: v[1:] for p, v in self.values.items()},
-                       {p: v[1:] for p, v in self.keys.items()},
-                       files={p: v[0] for p, v in self.values.items()},
-                       key_files={p: v[0] for p, v in self.keys.items()},
+        """The data with these positions (views of the tables: a change to the tree
+        shows in them, and every step of the chain works on a copy of the tree)."""
+        return Sourced(data, name, _Part(self.values, 1), _Part(self.keys, 1),
+                       files=_Part(self.values, 0), key_files=_Part(self.keys, 0),
                        texts=texts)
+
+
+class _Part(Mapping[Path, Any]):
+    """A read-only view of a tree's table, ``path -> (file, line, column)``, as
+    ``path -> (line, column)`` (``at=1``) or ``path -> file`` (``at=0``): a view, as
+    building these tables afresh at every step of a chain of many files took longer
+    than validating it."""
+
+    __slots__ = ("_at", "_table")
+
+    def __init__(self, table: dict[Path, tuple[str, int, int]], at: int) -> None:
+        self._table, self._at = table, at
+
+    def __getitem__(self, path: Path) -> Any:
+        v = self._table[path]
+        return v[1:] if self._at else v[0]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._table
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
 
 
 @dataclass(frozen=True)
@@ -246,7 +288,26 @@ def _chain(top: Located, text: str) -> list[_File]:
                 "be its own base, directly or through others)", value=written))
         data = _read(f.located, written, path, name, folder)
         located = parse_yaml(data, name=name)
+        nodes = sum(_nodes(c.located) for c in chain) + _nodes(located)
+        if nodes > MAX_CHAIN_NODES:
+            raise ScenarioError(_problem(
+                f.located, ("extends",), f"= {shown(written)}: the files of this chain hold "
+                f"{nodes:,} YAML nodes together, more than the {MAX_CHAIN_NODES:,} one chain "
+                f"may ({_shown_chain(chain, name)}; MAX_CHAIN_NODES, twice a file's "
+                f"{MAX_NODES:,}): trim the files, or write the scenario out in one file",
+                value=written))
         chain.append(_File(located, data.decode("utf-8-sig"), real))
+
+
+def _nodes(located: Located) -> int:
+    """The YAML nodes of a parsed file: its mapping keys and its values."""
+    return len(located.positions) + len(located.key_positions)
+
+
+def _shown_chain(chain: Sequence[_File], name: str) -> str:
+    """The files of a chain for a message, nearest first, the middle left out."""
+    names = [*(c.located.name for c in chain), name]
+    return " → ".join(names if len(names) <= 5 else [*names[:2], "...", *names[-2:]])
 
 
 def _read(loc: Located, written: str, path: str, name: str, folder: str) -> bytes:
@@ -280,13 +341,15 @@ def resolve(top: Located, text: str) -> Scenario:
     chain = _chain(top, text)
     texts = {f.located.name: f.text.splitlines() for f in chain}
     root = chain[-1]
+    known: Known = {}  # the entries validated at one level, used again at the next
     try:
-        sc = validate(root.located, root.text)
+        sc = validate(root.located, root.text, known=known)
     except ScenarioError as err:
         raise ScenarioError([_quiet(root.located, p) for p in err.problems]) from None
     tree = _Tree.of(root.located)
+    data: Mapping[Any, Any] = root.located.data
     for depth in range(len(chain) - 2, -1, -1):
-        sc, tree = _vary(chain[depth], sc, tree, texts)
+        sc, tree, data = _vary(chain[depth], sc, tree, texts, data, known)
         sc._extends = tuple(f.located.name for f in chain[depth + 1:])
     return sc
 
@@ -312,9 +375,16 @@ def _quiet(base: Located, problem: Problem) -> Problem:
     return replace(problem, message=problem.message[:cut], value=None)
 
 
-def _vary(f: _File, base: Scenario, tree: _Tree,
-          texts: Mapping[str, Sequence[str]]) -> tuple[Scenario, _Tree]:
-    """One step of the chain: merge the file `f` into `base`, validate, apply ``set:``."""
+def _vary(f: _File, base: Scenario, tree: _Tree, texts: Mapping[str, Sequence[str]],
+          base_data: Mapping[Any, Any], known: Known,
+          ) -> tuple[Scenario, _Tree, Mapping[Any, Any]]:
+    """One step of the chain: merge the file `f` into `base`, validate, apply ``set:``.
+
+    `base_data` is what `base` was validated from (the level before's merged data,
+    or the first base's file): merged as written, its entries are the objects
+    `known` holds, so they are not validated again (a chain of 17 files of 1,200
+    events validated every event of each level afresh). Returns the scenario, its
+    positions and its data."""
     loc, child = f.located, f.located.data
     problems: list[Problem] = []
     if "pactsim" not in child:
@@ -345,7 +415,7 @@ def _vary(f: _File, base: Scenario, tree: _Tree,
     if problems:
         raise ScenarioError(problems)
 
-    data: dict[str, Any] = base.model_dump(exclude_defaults=True)
+    data: dict[Any, Any] = dict(base_data)
     tree = _Tree(dict(tree.values), dict(tree.keys))
     tree.values[()] = (loc.name, *(loc.positions.get(()) or (1, 1)))
     for key, value in child.items():
@@ -372,15 +442,18 @@ def _vary(f: _File, base: Scenario, tree: _Tree,
         else:
             data[key] = value
             tree.graft((key,), loc, (key,))
-    sc = validate(tree.located(data, loc.name, texts), f.text)
+    sc = validate(tree.located(data, loc.name, texts), f.text, known=known)
     if not changes:
-        return sc, tree
-    return _apply_set(f, sc, tree, changes, texts), tree
+        return sc, tree, data
+    sc, changed = _apply_set(f, sc, tree, changes, texts, known)
+    return sc, tree, changed
 
 
 def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
-               texts: Mapping[str, Sequence[str]]) -> Scenario:
-    """``set:`` on the merged scenario, as with_changes, each problem at its entry."""
+               texts: Mapping[str, Sequence[str]], known: Known,
+               ) -> tuple[Scenario, Mapping[Any, Any]]:
+    """``set:`` on the merged scenario, as with_changes, each problem at its entry: the
+    changed scenario and the data it was validated from."""
     loc = f.located
     problems: list[Problem] = []
     for key in changes:
@@ -413,7 +486,7 @@ def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
             if ("set", key) in loc.key_positions:
                 tree.keys[path] = (loc.name, *loc.key_positions[("set", key)])
         try:
-            return validate(tree.located(data, loc.name, texts), f.text)
+            return validate(tree.located(data, loc.name, texts), f.text, known=known)
         except ScenarioError as err:
             raise ScenarioError([_blame(loc, p, done) for p in err.problems]) from None
 
@@ -426,7 +499,7 @@ def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
             except ScenarioError as err:
                 problems += err.problems
         raise ScenarioError(problems)
-    return finish(targets)
+    return finish(targets), data
 
 
 def _blame(loc: Located, problem: Problem,
