@@ -1752,9 +1752,8 @@ def console() -> None:  # pragma: no cover - exercised by tests/integration/test
     streams flushed): Python would join the pool's thread at exit, and that thread
     can be stuck for good reading a killed worker's half-written result."""
     code = main()
-    from pactsim.backends import pool_abandoned
-
-    if pool_abandoned():
+    backends = sys.modules.get("pactsim.backends")  # no pool without it (~15 ms to import)
+    if backends is not None and backends.pool_abandoned():
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 if stream is not None:

@@ -51,10 +51,8 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import numpy as np
-from numpy.typing import NDArray
 from pydantic import (
     ConfigDict,
     Field,
@@ -66,6 +64,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from pactsim.language._frozen import FrozenModel
+
+if TYPE_CHECKING:  # numpy is imported where a quantity is drawn: reading a file needs none
+    import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = ["DISTRIBUTIONS", "Attribute", "Quantity", "parse_quantity", "quantity_problems"]
 
@@ -125,12 +127,16 @@ class Quantity:
 
     def support(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Atoms and their probabilities of a discrete law (``fixed``: one atom)."""
+        import numpy as np
+
         if self.kind == "fixed":
             return np.array([self.a]), np.array([1.0])
         return np.array(self.values, dtype=np.float64), np.array(self.probs, dtype=np.float64)
 
     def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
         """The inverse CDF at ``u`` in (0, 1): the value of a draw with uniform ``u``."""
+        import numpy as np
+
         u = np.asarray(u, dtype=np.float64)
         if self.kind == "fixed":
             return np.full(u.shape, self.a)
@@ -150,6 +156,8 @@ class Quantity:
 
     def cdf(self, x: NDArray[np.float64] | float) -> NDArray[np.float64]:
         """P(X <= x), elementwise (``-inf`` gives 0, ``inf`` gives 1)."""
+        import numpy as np
+
         x = np.asarray(x, dtype=np.float64)
         if self.discrete:
             vals, probs = self.support()

@@ -40,12 +40,13 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, NoReturn, TypeAlias
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeAlias
 
 from pactsim.errors import Problem, ScenarioError, did_you_mean
+
+if TYPE_CHECKING:  # numpy is imported where an expression is evaluated: parsing needs none
+    import numpy as np
+    import numpy.typing as npt
 
 # fmt: off
 __all__ = [
@@ -211,9 +212,10 @@ def outcome_name(node: str, level: str) -> str:
 
 _FUNCS = ("count", "all", "any", "at_least", "at_most", "exactly", "in")
 _K_CMP = {"at_least": ">=", "at_most": "<=", "exactly": "=="}
-_CMP: dict[str, Callable[..., Any]] = {
-    "<": np.less, "<=": np.less_equal, ">": np.greater,
-    ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal,
+#: The comparisons, by the name of their numpy ufunc.
+_CMP: dict[str, str] = {
+    "<": "less", "<=": "less_equal", ">": "greater",
+    ">=": "greater_equal", "==": "equal", "!=": "not_equal",
 }  # fmt: skip
 _KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
 _KIND = {"bool": "true/false value", "number": "number", "date": "date"}
@@ -872,10 +874,12 @@ def compile_condition(text: str, scope: Mapping[str, NameInfo], *, what: str = "
     return tree
 
 
-_Env = tuple[Mapping[str, npt.NDArray[Any]], Mapping[str, npt.NDArray[Any]], int]
+_Env: TypeAlias = "tuple[Mapping[str, npt.NDArray[Any]], Mapping[str, npt.NDArray[Any]], int]"
 
 
 def _fold(ufunc: Callable[..., Any], items: Sequence[Expr], env: _Env) -> npt.NDArray[np.bool_]:
+    import numpy as np
+
     acc = np.empty(env[2], dtype=bool)
     acc[...] = _eval(items[0], env)
     for item in items[1:]:
@@ -884,12 +888,16 @@ def _fold(ufunc: Callable[..., Any], items: Sequence[Expr], env: _Env) -> npt.ND
 
 
 def _lookup(arrays: Mapping[str, npt.NDArray[Any]], name: str, what: str) -> npt.NDArray[Any]:
+    import numpy as np
+
     if name not in arrays:
         raise KeyError(f"evaluate() got no {what} for {name!r}")
     return np.asarray(arrays[name])
 
 
 def _eval(expr: Expr, env: _Env) -> Any:
+    import numpy as np
+
     match expr:
         case Name(name=name):
             return _lookup(env[0], name, "values")
@@ -910,14 +918,14 @@ def _eval(expr: Expr, env: _Env) -> Any:
         case BoolOp(op=op, operands=operands):
             return _fold(np.logical_and if op == "and" else np.logical_or, operands, env)
         case Compare(op=op, left=left, right=right):
-            return _CMP[op](_eval(left, env), _eval(right, env))
+            return getattr(np, _CMP[op])(_eval(left, env), _eval(right, env))
         case Call(func="all" | "any" as func, args=args):
             return _fold(np.logical_and if func == "all" else np.logical_or, args, env)
         case Call(func=func, args=args, k=k):
             total = np.zeros(env[2], dtype=np.int64)
             for arg in args:  # one running total, no (n, len(args)) temporary
                 np.add(total, _eval(arg, env), out=total)
-            return total if func == "count" else _CMP[_K_CMP[func]](total, k)
+            return total if func == "count" else getattr(np, _CMP[_K_CMP[func]])(total, k)
     raise TypeError(f"not an expression: {expr!r}")
 
 
@@ -953,6 +961,8 @@ def evaluate(
     >>> evaluate(parse("count(a, b, true)"), {"a": a, "b": b})
     array([3, 2, 1])
     """
+    import numpy as np
+
     dates = {} if dates is None else dates
     n = next((len(a) for a in itertools.chain(values.values(), dates.values())), 1)
     out = np.asarray(_eval(expr, (values, dates, n)))
