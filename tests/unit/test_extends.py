@@ -521,3 +521,18 @@ def test_a_chain_holds_at_most_max_chain_nodes(tmp_path: Path) -> None:
     assert f"hold {total(base_events + 1, events):,} YAML nodes together" in p.message
     assert f"more than the {MAX_CHAIN_NODES:,} one chain may" in p.message
     assert "c2.yaml → c1.yaml → c0.yaml" in p.message.replace(str(tmp_path) + os.sep, "")
+
+
+def test_a_variant_pickles_with_every_protocol(tmp_path: Path) -> None:
+    """A variant's positions are views of the merged tables; it pickles with every
+    protocol (0 and 1 too) and locates its fields after."""
+    import pickle
+
+    write(tmp_path, "base.yaml", BASE)
+    path = write(tmp_path, "child.yaml", variant("events:\n  h: {p: 0.1}\n"))
+    sc = pactsim.load(path)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(sc, protocol=protocol))
+        assert back == sc
+        assert back.locate(("events", "h")) == sc.locate(("events", "h")) == (str(path), 5, 6)
+        assert back.locate(("events", "e")) == sc.locate(("events", "e"))

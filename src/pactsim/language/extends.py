@@ -194,6 +194,9 @@ class _Part(Mapping[Path, Any]):
     def __len__(self) -> int:
         return len(self._table)
 
+    def __reduce__(self) -> tuple[Any, ...]:  # (pickle protocols 0 and 1 need it too)
+        return (_Part, (self._table, self._at))
+
 
 @dataclass(frozen=True)
 class _File:
