@@ -57,6 +57,24 @@ def test_set_tables_from_the_all_table_equal_direct_counts(n: int) -> None:
             _same_table(fast[key], stats._sets_of(draws.bits, r))
 
 
+@pytest.mark.parametrize("width", [12, 13, 16])
+def test_dense_tables_of_up_to_16_members_count_as_sparse_ones(width: int) -> None:
+    """Sets of 13 to 16 members (the 15 pillars of binary-200) are counted densely, one
+    counter per possible set, and give the counts a sorted table gives; 17 are sparse."""
+    rng = np.random.default_rng(width)
+    bits = rng.random((20, 5000)) < rng.uniform(0.05, 0.95, (20, 1))
+    rows = list(range(3, 3 + width))
+    dense = stats._sets_of(bits, rows)
+    assert isinstance(dense, stats.DenseSets) and dense.counts.shape == (1 << width,)
+    sparse = stats.SparseSets.of(bits, rows)
+    got = dict(zip(map(tuple, dense.table()[0].tolist()), dense.table()[1].tolist(),
+                   strict=True))
+    want = dict(zip(map(tuple, sparse.table()[0].tolist()), sparse.table()[1].tolist(),
+                    strict=True))
+    assert got == want and sum(got.values()) == 5000
+    assert isinstance(stats._sets_of(bits, list(range(17))), stats.SparseSets)
+
+
 def test_sparse_sets_count_the_empty_set_apart_exactly() -> None:
     rng = np.random.default_rng(3)
     for share_empty in (0.0, 0.05, 0.5, 0.99, 1.0):
