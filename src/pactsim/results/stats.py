@@ -12,7 +12,7 @@ Set tables ("which exact texts came up") come in two kinds:
 
 * :class:`DenseSets` for at most :data:`DENSE_BITS` members (the pillars of a
   scenario, the clauses of one pillar): one counter per possible set, exact at
-  any ``n`` in a few kB.
+  any ``n`` in at most 512 kB.
 * :class:`SparseSets` for longer sets (every pillar and clause): the distinct
   sets seen, with their counts. When the table passes ``2 * MAX_BUNDLES`` sets
   it is cut back to the :data:`MAX_BUNDLES` most frequent. Each cut adds the
@@ -245,8 +245,10 @@ class DenseSets:
         n = bits.shape[1]
         if not rows:
             return cls(0, np.array([n], dtype=np.int64))
-        return cls(len(rows), np.bincount(_dense_keys(bits, rows),
-                                          minlength=1 << len(rows)).astype(np.int64))
+        # (no copy where the count is int64 already: a copy of 2**16 counters took
+        # ~0.4 ms, most of a table of one draw)
+        return cls(len(rows), np.bincount(_dense_keys(bits, rows), minlength=1 << len(rows))
+                   .astype(np.int64, copy=False))
 
     @classmethod
     def of_table(cls, flags: NDArray[np.bool_], counts: NDArray[np.int64]) -> DenseSets:
@@ -936,9 +938,11 @@ class WeightedSets:
                 return cls(0, None, np.array([weight.sum()]), np.array([(weight * weight).sum()]),
                            np.array([np.count_nonzero(weight)], dtype=np.int64))
             key = _dense_keys(bits, rows)
-            return cls(len(rows), None, np.bincount(key, weight, size).astype(np.float64),
-                       np.bincount(key, weight * weight, size).astype(np.float64),
-                       np.bincount(key[weight > 0], minlength=size).astype(np.int64))
+            return cls(len(rows), None,
+                       np.bincount(key, weight, size).astype(np.float64, copy=False),
+                       np.bincount(key, weight * weight, size).astype(np.float64, copy=False),
+                       np.bincount(key[weight > 0], minlength=size).astype(np.int64,
+                                                                          copy=False))
         keep = weight > 0
         if keep.all():
             keys = _bundle_keys(bits, rows)
