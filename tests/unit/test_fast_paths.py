@@ -210,6 +210,58 @@ def test_batched_merges_sort_in_once_the_kept_rows_reach_the_table(
         assert c <= truth[row.tobytes()] <= c + acc.bound
 
 
+def _grouped_by_hand(keys: np.ndarray, counts: np.ndarray, h: np.ndarray
+                     ) -> tuple[list[tuple[int, ...]], list[int], list[int] | None]:
+    """Distinct rows of ``keys`` with their summed counts, ordered by (sort key, words),
+    and each one's sort key (``None`` when two different rows share one): Python
+    dictionaries, no numpy grouping."""
+    total: dict[tuple[int, ...], int] = {}
+    key_of: dict[tuple[int, ...], int] = {}
+    for row, c, hv in zip(map(tuple, keys.tolist()), counts.tolist(), h.tolist(), strict=True):
+        total[row] = total.get(row, 0) + c
+        key_of[row] = hv
+    order = sorted(total, key=lambda r: (key_of[r], r))
+    hs = [key_of[r] for r in order]
+    return order, [total[r] for r in order], (None if len(set(hs)) < len(hs) else hs)
+
+
+@pytest.mark.parametrize("kind", ["quicksort", "stable"])
+@pytest.mark.parametrize("case", ["mix", "tops shared", "keys shared", "one run each"])
+def test_grouping_rows_by_sort_key_equals_a_count_by_hand(kind: str, case: str) -> None:
+    """``_reduce`` groups rows by their sort keys (a block's draws by a sort of (top
+    bits of the sort key, row number) packed in one word, a merge of sorted runs by a
+    stable argsort), with two ways out when different sets meet: sort keys sharing
+    their top bits, and a whole sort key shared (the words then break the tie, and no
+    sort key is kept). Each gives the sets, counts and order of a count by hand."""
+    rng = np.random.default_rng(11)
+    keys = rng.integers(0, 3, (2000, 2)).astype(np.uint64)  # 9 sets, each many times
+    counts = rng.integers(1, 50, 2000).astype(np.int64)
+    code = (keys[:, 0] * 3 + keys[:, 1]).astype(np.uint64)  # 0..8, one per set
+    h = {"mix": stats._sort_key(keys),
+         # sort keys one apart: all share their top bits (shift 11 for 2,000 rows)
+         "tops shared": np.uint64(1 << 50) + code,
+         # sets 0 and 1 (and 4 and 5) share a whole sort key
+         "keys shared": np.uint64(7) * (code // np.uint64(2)),
+         "one run each": stats._sort_key(keys)}[case]
+    if case == "one run each":  # four runs, each sorted by its sort key (a merge)
+        parts = np.array_split(np.arange(2000), 4)
+        idx = np.concatenate([p[np.argsort(h[p], kind="stable")] for p in parts])
+        keys, counts, h = keys[idx], counts[idx], h[idx]
+    want_rows, want_counts, want_h = _grouped_by_hand(keys, counts, h)
+    for given in (counts, None):
+        got_keys, got_counts, got_h = stats._reduce(keys, given, kind, h.copy())  # type: ignore[arg-type]
+        assert [tuple(r) for r in got_keys.tolist()] == want_rows
+        if given is None:
+            _, ones, _ = _grouped_by_hand(keys, np.ones(2000, dtype=np.int64), h)
+            assert got_counts.tolist() == ones
+        else:
+            assert got_counts.tolist() == want_counts
+        assert got_counts.dtype == np.int64
+        assert (got_h is None) == (want_h is None)
+        if want_h is not None:
+            assert got_h is not None and got_h.tolist() == want_h
+
+
 def test_bundle_keys_match_packbits() -> None:
     rng = np.random.default_rng(5)
     for n in (777, 5000):  # byte planes for a few draws, words built in place for many
