@@ -213,6 +213,18 @@ def test_what_to_watch_tries_exact_row_by_row_and_names_the_monte_carlo_rows() -
     note = next(x for x in s.notes if x.startswith("what to watch: exact inference refused"))
     assert "1 row" in note and "Monte Carlo for fb, exact for the rest" in note
     assert "pactsim.simulate" not in note  # moot: Monte Carlo was used
+    # the table's own text says which rows are which (review-numbers, 2026-12-04: a
+    # mixed table read as if every row were exact); a table of one method says nothing
+    from pactsim.views.sensitivity import format_sensitivity, sensitivity_html
+
+    mixed = "rows whose Brier column shows ± its standard error are Monte Carlo"
+    assert mixed in format_sensitivity(s)
+    assert mixed in sensitivity_html(s, plots=False)
+    exact_only = pactsim.sensitivity(pactsim.loads(REFUSED.replace("fb:", "fz:").replace(
+        "after: {all: [e, r1]}", "after: e")), "q")
+    assert set(exact_only.voi.method) == {"exact"}
+    text = format_sensitivity(exact_only)
+    assert mixed not in text and "under Monte Carlo" not in text
 
 
 def test_monte_carlo_and_exact_watch_the_same_rows_of_a_categorical_node() -> None:

@@ -93,8 +93,12 @@ def _voi_rows(s: Sensitivity, top: int) -> list[list[str]]:
 
 def _voi_noise(s: Sensitivity) -> str:
     """What the text says of the value of information's noise (empty when exact)."""
-    if set(s.voi.method) <= {"exact"}:
+    methods = set(s.voi.method)
+    if methods <= {"exact"}:
         return ""
+    if "exact" in methods:  # some rows exact, the others Monte Carlo (a mixed analysis)
+        return ("; the rows whose Brier column shows ± its standard error are Monte Carlo, "
+                "the others exact, and the JSON gives the standard error of every column")
     return ("; under Monte Carlo the Brier column shows ± its standard error, and the JSON "
             "one for every column")
 
