@@ -1465,25 +1465,62 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM, raised where Ctrl-C would be, so the same clean-up runs for both."""
 
 
-def _handle_sigterm() -> Callable[[], None]:
-    """Turn SIGTERM into :class:`_Terminated`; return what undoes that."""
-    owner = os.getpid()
+#: The signals :func:`main` received (its handlers record them before raising), so an
+#: exception a signal turned into another (an import's ImportError) still reads as it.
+_SIGNALLED: list[int] = []
 
-    def handler(signum: int, frame: FrameType | None) -> None:
+
+def _bug() -> int:
+    """The traceback of the exception being handled, the line that calls it a bug, and 4."""
+    import traceback
+
+    with contextlib.suppress(Exception):  # (no stderr: the status still says it)
+        traceback.print_exc()
+    _say(f"pactsim {__version__}: internal error (a bug, not a mistake of yours); "
+         "please report it with the traceback above")
+    return 4
+
+
+def _stopped(err: BaseException | None) -> int:
+    """Say ``interrupted`` or ``terminated`` and return its status (130, 143)."""
+    terminated = isinstance(err, _Terminated) or (
+        err is None and bool(_SIGNALLED) and _SIGNALLED[-1] == signal.SIGTERM)
+    _say("terminated" if terminated else "interrupted")
+    return 143 if terminated else 130
+
+
+def _handle_signals() -> Callable[[], None]:
+    """Turn SIGTERM into :class:`_Terminated` and Ctrl-C into KeyboardInterrupt, each
+    recorded in :data:`_SIGNALLED`; return what undoes that."""
+    owner = os.getpid()
+    _SIGNALLED.clear()
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
         if os.getpid() != owner:  # a forked worker that kept the handler: die as by default
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
         signal.signal(signum, signal.SIG_IGN)  # once: the clean-up it starts is not cut short
+        _SIGNALLED.append(signum)
         raise _Terminated
 
+    def on_int(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() == owner:
+            _SIGNALLED.append(signum)
+        raise KeyboardInterrupt  # as Python's own handler does
+
     try:
-        previous = signal.signal(signal.SIGTERM, handler)
+        previous = signal.signal(signal.SIGTERM, on_term)
     except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM here
         return lambda: None
+    previous_int = signal.getsignal(signal.SIGINT)
+    if previous_int is signal.default_int_handler:  # (left alone if ignored or replaced)
+        signal.signal(signal.SIGINT, on_int)
 
     def restore() -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        if previous_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_int)
 
     return restore
 
@@ -1687,22 +1724,36 @@ def _join_negative_values(argv: Sequence[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pactsim`` console script; returns the exit status."""
-    parser = build_parser()
-    many = _too_many_findings(sys.argv[1:] if argv is None else argv)
-    if many:
-        _say(many)
-        return 2
-    argv = _join_negative_values(sys.argv[1:] if argv is None else argv)
+    restore = _handle_signals()  # first: reading the options may import numpy (``-n``)
     try:
-        args, extra = parser.parse_known_args(argv)
-        if extra:
-            _stray(parser, args, extra, sys.argv[1:] if argv is None else argv)
-    except SystemExit as done:  # --help, --version, or a usage error (already printed)
-        return _status(done.code)
+        return _main(argv)
+    finally:
+        restore()
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    try:
+        parser = build_parser()
+        many = _too_many_findings(sys.argv[1:] if argv is None else argv)
+        if many:
+            _say(many)
+            return 2
+        argv = _join_negative_values(sys.argv[1:] if argv is None else argv)
+        try:
+            args, extra = parser.parse_known_args(argv)
+            if extra:
+                _stray(parser, args, extra, sys.argv[1:] if argv is None else argv)
+        except SystemExit as done:  # --help, --version, or a usage error (already printed)
+            return _status(done.code)
+    except KeyboardInterrupt as err:  # Ctrl-C while the options are read (``-n`` imports)
+        return _stopped(err)
+    except Exception:
+        if _SIGNALLED:  # a signal that reached an import became its ImportError
+            return _stopped(None)
+        return _bug()
     if args.command is None:
         parser.print_help()
         return 2
-    restore = _handle_sigterm()
     from pactsim import _progress  # (light: no numpy before the command needs it)
 
     _progress.long_run_note = lambda line: _say(f"pactsim: note: {line}")
@@ -1719,30 +1770,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             with contextlib.suppress(Exception):
                 traceback.print_exc()
-        terminated = isinstance(err, _Terminated)
-        _say("terminated" if terminated else "interrupted")
-        return 143 if terminated else 130
+        return _stopped(err)
     except BrokenPipeError:  # the reader stopped reading: not an error of ours
         _silence_stdout()
         return 0
     except Exception as err:
+        if _SIGNALLED:  # a signal raised inside a C extension's import comes out as an
+            # ImportError ("initialization failed"), or as what failed after it: the run
+            # was stopped, which is what to say (review-cli, 2026-12-04: exit 4, "a bug")
+            if args.debug:
+                import traceback
+
+                with contextlib.suppress(Exception):
+                    traceback.print_exc()
+            return _stopped(None)
         failure = _failure(err)
-        if args.debug or failure is None:  # the traceback, then the usual line and status
+        if failure is None:  # a bug: its traceback is what a report needs
+            return _bug()
+        if args.debug:  # the traceback, then the usual line and status
             import traceback
 
             with contextlib.suppress(Exception):  # (no stderr: the status still says it)
                 traceback.print_exc()
-        if failure is None:  # a bug: its traceback is what a report needs
-            _say(f"pactsim {__version__}: internal error (a bug, not a mistake of yours); "
-                 "please report it with the traceback above")
-            return 4
         if isinstance(err, _OutputFailed) and err.stdout:
             _silence_stdout()
         _say(_refusal(failure[0], err, args) + _exact_hint(err, args))
         return failure[1]
     finally:
         _progress.long_run_note = None
-        restore()
 
 
 def console() -> None:  # pragma: no cover - exercised by tests/integration/test_cli_signals.py

@@ -180,3 +180,63 @@ def test_sigterm_under_debug_keeps_its_status(tmp_path, started):
     assert proc.returncode == 143, err
     assert "Traceback" in err and err.strip().splitlines()[-1] == "terminated"
     assert wait_until_gone(kids) == set()
+
+
+# -- a signal while the options are read or a module is imported (review-cli, 2026-12-04)
+def _run_in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                    fake: object, argv: list[str]) -> tuple[int, str]:
+    from pactsim import cli
+
+    monkeypatch.setattr(cli, "_engine_limits", fake)  # what reading ``-n`` imports
+    code = cli.main(argv)
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_the_options_are_read_stops_cleanly(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        signum: int) -> None:
+    """Ctrl-C in the first second (``-n`` imports the engine before the run starts)
+    printed a traceback; now the same line and status as later in the run."""
+    def fake() -> object:
+        os.kill(os.getpid(), signum)  # the handler raises here, as in an import
+        time.sleep(DEADLINE)  # (not reached)
+        raise AssertionError("the signal was not delivered")
+
+    code, err = _run_in_process(monkeypatch, capsys, fake,
+                                ["run", str(FLAGSHIP), "-n", "1000", "--seed", "1"])
+    want = ("terminated", 143) if signum == signal.SIGTERM else ("interrupted", 130)
+    assert (err.strip().splitlines()[-1], code) == want
+    assert "Traceback" not in err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers restored
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_turned_into_an_import_error_is_not_called_a_bug(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        signum: int) -> None:
+    """A signal that arrives while a C extension initialises surfaces as its
+    ImportError ("initialization failed"): reported as the signal, not as a bug (exit 4)."""
+    def fake() -> object:
+        try:
+            os.kill(os.getpid(), signum)
+            time.sleep(DEADLINE)
+        except KeyboardInterrupt:
+            raise ImportError("initialization failed") from None  # as the extension does
+        raise AssertionError("the signal was not delivered")
+
+    code, err = _run_in_process(monkeypatch, capsys, fake,
+                                ["run", str(FLAGSHIP), "-n", "1000", "--seed", "1"])
+    want = ("terminated", 143) if signum == signal.SIGTERM else ("interrupted", 130)
+    assert (err.strip().splitlines()[-1], code) == want
+    assert "internal error" not in err and "Traceback" not in err
+
+
+def test_an_import_error_without_a_signal_is_still_a_bug(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def fake() -> object:
+        raise ImportError("initialization failed")
+
+    code, err = _run_in_process(monkeypatch, capsys, fake,
+                                ["run", str(FLAGSHIP), "-n", "1000", "--seed", "1"])
+    assert code == 4 and "internal error" in err
