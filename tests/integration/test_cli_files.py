@@ -436,3 +436,86 @@ def test_out_through_a_missing_folder_and_back_is_refused(tmp_path, capsys, monk
     code, _, err = call(capsys, *writer("run", "nodir/../x.csv"))
     assert code == 2 and "the folder 'nodir/..' does not exist" in one_line(err)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- found by a CLI review (2026-12-04) ----------------------------------------------------
+def _big_scenario_with_a_slip(as_json: bool) -> str:
+    """A scenario of 600 events dumped with sorted keys ('pactsim' far down, after 64
+    KiB) and one slip near the top, so it does not parse: a draft being edited."""
+    import json
+
+    events = {f"e{i:03d}": {"label": f"Event number {i} of a large file", "p": 0.5,
+                            "why": "a reason long enough to fill the file " * 2}
+              for i in range(600)}
+    doc = {"as_of": "2025-01-01", "events": events, "horizon": "2025-12-31", "id": "big",
+           "pactsim": 1, "signing": {"by": {"2025-06-30": 0.5}}}
+    if as_json:
+        text = json.dumps(doc, indent=1, sort_keys=True)
+        return text.replace('"Event number 0 of a large file",',
+                            '"Event number 0 of a large file",,', 1)
+    lines = []
+    for key, value in doc.items():
+        if key == "events":
+            lines.append("events:")
+            for name, ev in value.items():
+                lines.append(f"  {name}:")
+                lines += [f"    {k}: {v}" for k, v in ev.items()]
+        elif isinstance(value, dict):
+            lines.append(f"{key}: {json.dumps(value)}")
+        else:
+            lines.append(f"{key}: {value}")
+    lines.insert(5, "   bad: [")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.usefixtures("no_simulation")
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_large_draft_scenario_with_its_version_far_down_is_never_replaced(
+        tmp_path, capsys, as_json):
+    """-o onto a scenario file is refused; its 'pactsim' line was looked for only in the
+    first 64 KiB unless the file parsed, so a key-sorted dump with a typo was replaced."""
+    text = _big_scenario_with_a_slip(as_json)
+    at = text.index('"pactsim"' if as_json else "\npactsim: 1")
+    assert at > 65536 and len(text) < 512_000
+    out = tmp_path / ("draft.json" if as_json else "draft.txt")
+    out.write_text(text)
+    code, _, err = call(capsys, *writer("run", out))
+    assert code == 2
+    line = text.count("\n", 0, at) + (1 if as_json else 2)
+    assert f"is a scenario file (line {line}:" in one_line(err)
+    assert out.read_text() == text
+
+
+@pytest.mark.usefixtures("no_simulation")
+@pytest.mark.parametrize(("target", "kind"), [("new.py", "a Python file"),
+                                              ("new.yaml", "a YAML file")])
+def test_a_dangling_symlink_to_a_name_pactsim_never_writes_is_refused(
+        tmp_path, capsys, target, kind):
+    link = tmp_path / "out.txt"
+    link.symlink_to(tmp_path / target)
+    code, _, err = call(capsys, *writer("run", link))
+    assert code == 2
+    said = one_line(err)
+    assert f"is a symlink to {str(tmp_path / target)!r}; that is the name of {kind}" in said
+    assert not (tmp_path / target).exists() and link.is_symlink()
+
+
+@pytest.mark.usefixtures("no_simulation")
+def test_a_file_and_a_folder_nobody_may_write_are_refused_even_to_root(tmp_path, capsys):
+    """A file or folder without write permission is refused (``--help`` says so), also
+    when pactsim runs as root, whom the operating system lets write it."""
+    out = tmp_path / "locked.txt"
+    out.write_text("kept\n")
+    out.chmod(0o444)
+    code, _, err = call(capsys, *writer("run", out))
+    assert code == 2 and "the file is read-only" in one_line(err)
+    assert out.read_text() == "kept\n"
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        code, _, err = call(capsys, *writer("run", folder / "new.txt"))
+        assert code == 2 and "cannot create files in the folder" in one_line(err)
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)

@@ -156,21 +156,29 @@ def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
         if why:
             raise _refused(name, why + "; pactsim never writes over one: choose another "
                                  "output file (or delete this one first)")
-        if not os.access(real, os.W_OK):
+        # (a file with no write permission for anyone is read-only even to root, whom
+        # os.access lets write anything)
+        if not os.access(real, os.W_OK) or not st.st_mode & 0o222:
             if _read_only_mount(real):
                 raise _refused(name, "is on a read-only file system; choose an output file "
                                      "elsewhere")
             raise _refused(name, "the file is read-only; make it writable or choose "
                                  "another output file")
-    never = None if st is not None else _never_named(name)  # (an existing one: said above)
+    # (an existing one: said above; a symlink to a file not there yet is named by its target)
+    never = None if st is not None else _never_named(name) or _never_named(real)
     if never:
-        raise _refused(name, never)
+        raise _refused(name, never if _never_named(name) else
+                       f"is a symlink to {real!r}; that " + never)
     folder = os.path.dirname(real)
     if not os.path.isdir(folder):
         shown = os.path.dirname(name) if not os.path.isdir(os.path.dirname(name) or ".") \
             else folder
         raise _refused(name, f"cannot write here: the folder {shown!r} does not exist "
                              "(create it first)")
+    with contextlib.suppress(OSError):
+        if not os.stat(folder).st_mode & 0o222:  # read-only to everyone (root included)
+            raise _refused(name, f"cannot create files in the folder {folder!r}: it is "
+                                 "read-only (make it writable or choose another folder)")
     return real
 
 
@@ -181,6 +189,10 @@ _NEVER_WRITTEN = {".yaml": "a YAML file", ".yml": "a YAML file", ".py": "a Pytho
 #: quoted or not).
 _OWN_KEY = re.compile(rb"^([\"']?)(pactsim|resolutions)\1[ \t]*:[ \t]*([\"']?)[0-9]+\3[ \t]*"
                       rb"(#[^\n]*)?\r?$", re.M)
+#: Bytes of an existing file searched for those lines (its whole, but for a file larger
+#: than any a person writes by hand: pactsim's own outputs, an HTML report, are searched
+#: in a few milliseconds a megabyte).
+_SCAN_BYTES = 1 << 25
 #: The same in a scenario written as JSON (YAML reads it too): ``{"pactsim": 2, ...``.
 _OWN_JSON_KEY = re.compile(rb'"(pactsim|resolutions)"\s*:\s*[0-9]+\s*[,}]')
 
@@ -191,8 +203,8 @@ def _written_by_hand(real: str) -> str | None:
     output of pactsim is written over as usual."""
     ext = os.path.splitext(real)[1].lower()
     try:
-        with open(real, "rb") as f:
-            head = f.read(65536)
+        with open(real, "rb") as f:  # the whole file: a dump with sorted keys has its
+            head = f.read(_SCAN_BYTES)  # 'pactsim' line far down (review-cli, 2026-12-04)
     except OSError:
         head = b""
     head = head.removeprefix(b"\xef\xbb\xbf")  # (a byte-order mark before the first key)
