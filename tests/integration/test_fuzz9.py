@@ -219,6 +219,34 @@ def test_csv_cells_that_would_start_a_formula_are_text(
     assert all(float(r["value"]) >= 0 for r in rows if r["value"])  # numbers untouched
 
 
+
+def test_a_carriage_return_in_a_text_keeps_the_csv_rows_whole(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A title with a bare carriage return ("\\r" in a quoted YAML string, pasted from an
+    export) was written unquoted: every row broke in two for pandas.read_csv (review-cli,
+    2026-12-04). It is written as a line break inside quotes."""
+    import io
+
+    import pandas as pd
+
+    text = DPRK.read_text(encoding="utf-8")
+    start = text.index("\ntitle:") + 1
+    end = text.index("\n", start)
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(text[:start] + 'title: "Russia DPRK treaty"' + text[end:], encoding="utf-8")
+    cr = tmp_path / "cr.yaml"
+    cr.write_text(text[:start] + 'title: "Russia\\rDPRK\\r\\ntreaty"' + text[end:],
+                  encoding="utf-8")
+    tables = []
+    for path in (plain, cr):
+        code, out, err = call(capsys, "run", path, "--csv", "-n", "1000", "--seed", "1")
+        assert code == 0, err
+        tables.append(pd.read_csv(io.StringIO(out)))
+    assert len(tables[1]) == len(tables[0])
+    assert set(tables[1].scenario_title) == {"Russia\nDPRK\ntreaty"}
+    same = [c for c in tables[0].columns if c != "scenario_title" and "digest" not in c]
+    assert tables[1][same].equals(tables[0][same])
+
 @pytest.mark.parametrize("command", ["sensitivity", "score", "diff"])
 def test_too_many_draws_to_keep_is_said_in_command_line_words(
         capsys: pytest.CaptureFixture[str], command: str) -> None:

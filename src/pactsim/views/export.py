@@ -534,13 +534,20 @@ def csv_text(table: pd.DataFrame) -> str:
     """``table`` as CSV for a spreadsheet: a text cell that would start a formula (``=``,
     ``+``, ``-``, ``@``, a tab or a carriage return: a title such as
     ``=HYPERLINK(...)`` from a shared scenario file) gets a leading ``'``, which
-    spreadsheets show as text; numbers are written as they are."""
+    spreadsheets show as text; numbers are written as they are. A carriage return in a
+    text (``"Iran\\rRussia"`` in a title) is written as a line break, inside quotes as
+    any line break is: left bare it ended the row for ``pandas.read_csv``."""
     safe = table.copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col].dtype):
-            safe[col] = [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-                         for v in safe[col]]
+            safe[col] = [_cell(v) if isinstance(v, str) else v for v in safe[col]]
     return str(safe.to_csv(index=False))
+
+
+def _cell(v: str) -> str:
+    if v.startswith(_FORMULA_START):
+        v = "'" + v
+    return v.replace("\r\n", "\n").replace("\r", "\n") if "\r" in v else v
 
 
 def results_to_table(res: Results, *, top: int = TOP) -> pd.DataFrame:
