@@ -389,3 +389,20 @@ def test_tabs_and_comment_only_files_say_what_they_are(text: str, said: str) -> 
 
     with pytest.raises(ScenarioError, match=said):
         pactsim.loads(text)
+
+
+@pytest.mark.parametrize(("source", "path", "where"), [
+    ("id:\nas_of: 2025-01-01\n", ("id",), (1, 1)),
+    ("a: 1\nevents:\n  b:\n    requires:\nsigning: {}\n", ("events", "b", "requires"), (4, 5)),
+    ("a: 1\nsources:\n", ("sources",), (2, 1)),  # the last line: the null was past the end
+    ("a: 1\nb: {c: }\n", ("b", "c"), (2, 5)),
+])
+def test_a_value_written_as_nothing_is_located_at_its_key(
+        source: str, path: tuple[str, ...], where: tuple[int, int]) -> None:
+    """``id:`` with nothing after it was reported on the next line (review-cli,
+    2026-12-04); an explicit ``null`` or ``~`` keeps its own place."""
+    located = parse_yaml(source, name="s.yaml")
+    assert located.locate(path) == where
+    explicit = parse_yaml(source.replace(":\n", ": ~\n", 1) if source.startswith("id")
+                          else "a: 1\nid:   null\n", name="s.yaml")
+    assert explicit.locate(("id",)) == ((1, 5) if source.startswith("id") else (2, 7))

@@ -137,6 +137,12 @@ class _Alias:
         self.target, self.start_mark, self.anchor = target, start_mark, anchor
 
 
+def _empty(node: Any) -> bool:
+    """Whether ``node`` is a value written as nothing at all (``key:`` alone: null)."""
+    return isinstance(node, ScalarNode) and node.value == "" and node.style is None and \
+        node.tag == "tag:yaml.org,2002:null"
+
+
 def _pos(mark: Any) -> tuple[int, int]:
     return int(mark.line) + 1, int(mark.column) + 1
 
@@ -420,6 +426,9 @@ class _Converter:
             if key not in skip:
                 self.key_positions[(*path, key)] = _pos(key_node.start_mark)
                 out[key] = self.convert(value_node, (*path, key))
+                if _empty(value_node):  # `id:` with nothing after it: the parser puts
+                    # the null where the next token starts (the next line); say the key's
+                    self.positions[(*path, key)] = _pos(key_node.start_mark)
         if not merges:
             return out
         merged: dict[Key, Any] = {}
