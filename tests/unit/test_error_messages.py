@@ -479,3 +479,23 @@ def test_a_date_where_a_number_is_meant_is_shown_as_written() -> None:
         pactsim.loads(HEADER + "events:\n  a: {p: {between: [0.1, 2025-01-01]}}\n")
     assert "= 2025-01-01 is not a number" in str(caught.value)
     assert "datetime" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("event", "field", "hint"), [
+    ("{p:0.5}", "events.shock.p:0.5", "unknown field 'p:0.5': a colon must be followed by a "
+                                      "space, `p: 0.5`"),
+    ("\n    p:0.5", "events.shock", "must be a mapping of fields, e.g. `shock: {p: 0.3}`: a "
+                                    "colon must be followed by a space, `p: 0.5`"),
+    ("{p: 0.5, odds: {alignment:2}}", "events.shock.odds.alignment:2",
+     "is not a number (an odds factor): a colon must be followed by a space, `alignment: 2`"),
+])
+def test_a_key_run_into_its_value_gets_the_missing_space(event: str, field: str,
+                                                        hint: str) -> None:
+    """`p:0.5` is one YAML text; the message says what was meant (review-cli, 2026-12-04)."""
+    text = ("pactsim: 1\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "drivers:\n  alignment: {dist: normal, mean: 0, sd: 1}\n"
+            f"events:\n  shock: {event}\nsigning: {{by: {{2025-06-30: 0.5}}}}\n")
+    with pytest.raises(ScenarioError) as info:
+        pactsim.loads(text)
+    found = [p for p in info.value.problems if p.field == field]
+    assert found and hint in found[0].message, str(info.value)

@@ -406,3 +406,35 @@ def test_a_value_written_as_nothing_is_located_at_its_key(
     explicit = parse_yaml(source.replace(":\n", ": ~\n", 1) if source.startswith("id")
                           else "a: 1\nid:   null\n", name="s.yaml")
     assert explicit.locate(("id",)) == ((1, 5) if source.startswith("id") else (2, 7))
+
+
+_HEAD = "pactsim: 1\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+
+
+@pytest.mark.parametrize(("body", "line", "column", "message"), [
+    # a stray closing bracket was "indented 13 spaces, more than line 5"
+    ("  a: {p: 0.5}}\n", 6, 14, "a `}` that closes nothing open on this line: delete it"),
+    ("  a: [p]]\n", 6, 9, "a `]` that closes nothing open on this line"),
+    ("  a: {p: 0.4, given: [b, table: {true: 0.5}}\n", 6, 44,
+     "a `}` while the `[` at column 22 is still open: close that first (`]`)"),
+    # a key run into its value was reported on the next line, as a misplaced key
+    ("  a:\n    p:0.5\n    label: A\n", 7, 6,
+     "`p:0.5` runs the key into its value: a colon must be followed by a space (`p: 0.5`)"),
+    # a no-break space (pasted from a web page) among the spaces of an indentation
+    ("  a: {p: 0.5}\n\u00a0 b: {p: 0.5}\n  c: {p: 0.5}\n", 7, 1,
+     "a no-break space (U+00A0) among the spaces that indent this line"),
+])
+def test_typing_slips_in_yaml_are_named_where_they_are(
+        body: str, line: int, column: int, message: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_yaml(_HEAD + body, name="s.yaml")
+    err = info.value
+    assert (err.line, err.column) == (line, column), str(err)
+    assert message in str(err)
+
+
+def test_a_text_with_a_colon_is_not_taken_for_a_run_in_key() -> None:
+    """Only a syntax error gets the slip hints: a URL or a time in a text is read."""
+    got = parse_yaml(_HEAD + "  a: {p: 0.5}\nsources:\n  s: http://x.org/a:b\n"
+                     "  t: 'at 10:30'\n", name="s.yaml").data
+    assert got["sources"] == {"s": "http://x.org/a:b", "t": "at 10:30"}

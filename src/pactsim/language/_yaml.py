@@ -681,6 +681,11 @@ def _syntax_problem(exc: MarkedYAMLError, name: str, text: str) -> Problem:
         return Problem(f"invalid YAML: this key is {size:,} characters long, longer than YAML's "
                        f"{_MAX_KEY}-character limit for a key written `key: value` (use a "
                        "shorter key)", "", name, line, start)
+    first = _pos(exc.context_mark)[0] if exc.context_mark is not None else line
+    slip = _slip(text, min(first, line - 1), line, column)
+    if slip is not None:
+        message, line, column = slip
+        return Problem(f"invalid YAML: {message}", "", name, line, column)
     plain = _plain_syntax(problem, text, line, column)
     if plain is not None:
         return Problem(f"invalid YAML: {plain}", "", name, line, column)
@@ -718,6 +723,63 @@ def _long_key(text: str, line: int, column: int) -> tuple[int, int] | None:
 
 
 _LOOK_BACK = 200  # lines searched above an indentation mistake for the levels around it
+#: A key run into its value, ``p:0.5`` (a colon must be followed by a space): a plain key
+#: of letters, digits and ``_.-``, then a colon and a character that is not a space, a
+#: colon or a slash (``http://`` is a text).
+_NO_SPACE = re.compile(r"^[ ]*(?:- )?([A-Za-z_][\w.-]*):([^\s:/][^#]*)")
+
+
+def _open_brackets(head: str) -> list[tuple[str, int]]:
+    """The ``{`` and ``[`` left open in ``head`` (quoted texts skipped), with their
+    1-based columns, innermost last."""
+    stack: list[tuple[str, int]] = []
+    quote = ""
+    for i, c in enumerate(head):
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c in "{[":
+            stack.append((c, i + 1))
+        elif c in "}]" and stack:
+            stack.pop()
+    return stack
+
+
+def _slip(text: str, start: int, line: int, column: int) -> tuple[str, int, int] | None:
+    """The typing slips an error at ``line``, ``column`` (1-based) comes from, with their
+    own place, or None: a no-break space among the spaces that indent a line (it looks
+    like one) on lines ``start`` to ``line``; a bracket that closes nothing open; a key
+    run into its value (``p:0.5``) on the line of the error or the content line above."""
+    lines = text.splitlines()
+    for n in range(max(1, start), min(line, len(lines)) + 1):
+        row = lines[n - 1]
+        lead = row[: len(row) - len(row.lstrip(" \t\u00a0\u2007\u202f"))]
+        odd = next((i for i, c in enumerate(lead) if c not in " \t"), None)
+        if odd is not None:
+            return (f"a no-break space (U+{ord(lead[odd]):04X}) among the spaces that indent "
+                    "this line: it looks like a space but is not one; retype the indentation "
+                    "with plain spaces", n, odd + 1)
+    row = lines[line - 1] if 0 < line <= len(lines) else ""
+    closer = row[column - 1: column]
+    if closer in ("}", "]"):
+        opener = "{" if closer == "}" else "["
+        open_ = _open_brackets(row[: column - 1])
+        if not open_:
+            return (f"a `{closer}` that closes nothing open on this line: delete it (or add "
+                    f"the `{opener}` it belongs with before it)", line, column)
+        if open_[-1][0] != opener:  # `{a: [1, 2}`: the list is still open
+            other, at = open_[-1]
+            return (f"a `{closer}` while the `{other}` at column {at} is still open: close "
+                    f"that first (`{']' if other == '[' else '}'}`)", line, column)
+    for n in (line, line - 1):
+        found = _NO_SPACE.match(lines[n - 1]) if 0 < n <= len(lines) else None
+        if found and not lines[n - 1].lstrip().startswith("#"):
+            key, rest = found.group(1), found.group(2).rstrip()
+            return (f"`{key}:{rest}` runs the key into its value: a colon must be followed "
+                    f"by a space (`{key}: {rest}`)", n, found.start(1) + len(key) + 1)
+    return None
+
 
 
 def _plain_syntax(problem: str, text: str, line: int, column: int) -> str | None:

@@ -291,7 +291,9 @@ class _Checker:
                 self.report(path, f"= {shown(value)} is not allowed (expected {expected})",
                             value=value)
             elif kind.startswith(("p_", "beta", "between", "odds", "not_", "after", "delay")):
-                self.report(path, e["msg"], value=value)  # pactsim's own messages
+                # pactsim's own messages; `{alignment:2}`: one key 'alignment:2', no value
+                hint = _run_in(path[-1]) if value is None and path else ""
+                self.report(path, e["msg"] + hint, value=value)
             elif kind.startswith(("string", "str_")) and path[:1] == ("observations",) and \
                     loc[-1:] == ("evidence",):
                 self.report(path, f"= {shown(value)} must be text: a true/false expression, "
@@ -359,6 +361,9 @@ class _Checker:
             where = "a clause" if "clauses" in prefix else "an event"
             return (f"{head}: clauses belong under pillars, not under {where} (move them to "
                     "`pillars: NAME: clauses:`, or make this a pillar)")
+        run_in = _run_in(name)
+        if run_in:  # `{p:0.5}`: YAML reads one key, 'p:0.5', with no value
+            return head + run_in
         head += f" (allowed here: {', '.join(allowed)})"
         if _non_ascii(name):
             return head + _non_ascii(name)
@@ -403,7 +408,7 @@ class _Checker:
                         f"'{above}'", key=True, value=data)
             return
         self.report(prefix, f"= {shown(data)} must be a mapping of fields, e.g. "
-                    f"`{name}: {example}`", value=data)
+                    f"`{name}: {example}`" + _run_in(data), value=data)
 
     def at(self, path: Path) -> Any:
         """The value at `path` of the data, whatever it is (None when there is none)."""
@@ -2154,3 +2159,17 @@ def _compared(text: str, kind: str, horizon: object) -> str:
     t = t if len(t) <= 60 else "..."
     return f"{t} <= {horizon}" if kind == "date" and isinstance(horizon, dt.date) else \
         f"{t} >= 1"
+
+
+#: A key run into its value, ``p:0.5``, which YAML reads as one text.
+_RUN_IN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):([^\s:/].*)", re.S)
+
+
+def _run_in(text: object) -> str:
+    """The hint for a key typed without the space after its colon (``p:0.5``), or ""."""
+    found = _RUN_IN.fullmatch(text) if isinstance(text, str) else None
+    if found is None:
+        return ""
+    key, value = found.groups()
+    return (f": a colon must be followed by a space, `{key}: {value}` (without it YAML reads "
+            f"'{text}' as one text)")
