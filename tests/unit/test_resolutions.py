@@ -87,6 +87,20 @@ CASES = [
 ]
 
 
+def test_an_outcome_resolved_after_the_record_was_written_is_refused() -> None:
+    """``recorded:`` is when the file was written: an outcome that became known later
+    cannot be in it (review-cli, 2026-12-04: accepted, and scored)."""
+    lines = "  jets: {outcome: true, resolved: 2024-03-10, source: s}\n"
+    text = HEAD.replace("sources:", "recorded: 2024-03-01\nsources:") + lines
+    with pytest.raises(ScenarioError) as err:
+        loads_resolutions(text, name="r.yaml", scenario=SCENARIO)
+    assert ("r.yaml:6:35: outcomes.jets.resolved: = 2024-03-10 is after the file's recorded "
+            "date 2024-03-01") in str(err.value)
+    same_day = loads_resolutions(text.replace("2024-03-10", "2024-03-01"), name="r.yaml",
+                                 scenario=SCENARIO)
+    assert same_day.recorded == dt.date(2024, 3, 1)
+
+
 @pytest.mark.parametrize(("lines", "expected"), CASES)
 def test_each_mistake_is_located(lines: str, expected: str) -> None:
     with pytest.raises(ScenarioError) as err:

@@ -5,7 +5,8 @@ question that has resolved::
 
     resolutions: 1                  # format version, required
     scenario: iran-russia-2024      # the scenario id it resolves (or a base's), required
-    recorded: 2025-10-10            # when this record was written (optional)
+    recorded: 2025-10-10            # when this record was written (optional; no outcome
+                                    #   resolved after it)
     description: what counted as the text (optional)
     sources:                        # keys that outcomes cite with `source:`
       kremlin: "Kremlin.ru, Jan 17, 2025: the treaty's text"
@@ -312,6 +313,13 @@ def _build(located: Located, *, strict: bool = True) -> Resolutions:
             got = _outcome(p, name, spec, sources)
             if got is not None:
                 outcomes[name] = got
+    if recorded is not None:  # a record cannot know what became known after it was written
+        for name, o in outcomes.items():
+            if o.resolved is not None and o.resolved > recorded:
+                p.add(("outcomes", name, "resolved"),
+                      f"= {o.resolved} is after the file's recorded date {recorded} (a record "
+                      f"written on {recorded} cannot know an outcome that became known "
+                      "later): correct one of the two dates", value=o.resolved)
     if p.items and (strict or top or not isinstance(raw, Mapping) or not raw):
         raise ScenarioError(p.items)
     return Resolutions(str(sid), outcomes, sources, recorded, description, located.name, located,
