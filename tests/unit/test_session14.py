@@ -292,6 +292,10 @@ questions:
      "  delay: {median: 30, p90: 90}\n  why_by: {2025-09-30: a referendum}\n",
      ":11:3: signing.why_by", "a milestone has none (its date comes from after + delay): "
      "give the reason in why"),
+    # an undated event's why_by was accepted without a word (review-cli, 2026-12-04)
+    ("  us_engaged: {p: 0.5}\n", "  us_engaged: {p: 0.5, why_by: {2025-09-30: a visit}}\n",
+     ":7:24: events.us_engaged.why_by", "explains points of a by curve, but this event has "
+     "none (it is undated: p is its chance by the horizon)"),
     ("  after: text_agreed\n", "", ":9:3: signing.delay", "e.g. after: text_agreed"),
     ("  text_agreed: {by:", "  text-agreed: {by:", ":9:10: signing.after",
      "unknown name 'text_agreed' (in after); the file defines 'text-agreed', which is not a "
@@ -301,8 +305,8 @@ questions:
     ("<= 60", "<= 60 days", ":12:48: questions.quick", "numbers have no units"),
     ("signing.date - text_agreed.date <= 60", "signing.date + 30 <= 2025-10-01",
      ":12:23: questions.quick", "write the days between them: a.date - b.date <= 30"),
-], ids=["curve-table", "median-alone", "why_by", "delay-alone", "misnamed", "quoted",
-        "units", "plus"])
+], ids=["curve-table", "median-alone", "why_by", "why_by-undated", "delay-alone", "misnamed",
+        "quoted", "units", "plus"])
 def test_a_mistake_gets_its_own_fix(old: str, new: str, where: str, words: str) -> None:
     text = _BASE.replace(old, new)
     assert text != _BASE
