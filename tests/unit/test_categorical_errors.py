@@ -218,3 +218,24 @@ def test_each_fixed_file_loads() -> None:
     ]
     for body in fixed:
         pactsim.loads(HEADER + body)
+
+
+def test_an_outcome_removed_under_a_question_of_its_name_is_not_a_cycle() -> None:
+    """`named: corridor == named` once the outcome `named` is gone read `named` as the
+    question itself: "dependency cycle named → named" (review-cli, 2026-12-04). It is the
+    unknown outcome, as any other name there is."""
+    text = ("pactsim: 3\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "signing: {by: {2025-06-30: 0.5}}\npillars:\n  corridor:\n"
+            "    levels: {absent: 0.2, generic: 0.8}\nquestions:\n"
+            "  named: corridor == named\n  other: corridor == nmed\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name="c.yaml")
+    said = [str(p) for p in err.value.problems]
+    assert said == [
+        "c.yaml:10:22: questions.named: 'named' is not an outcome of 'corridor' (its outcomes "
+        "are absent, generic)",
+        "c.yaml:11:22: questions.other: 'nmed' is not an outcome of 'corridor' (its outcomes "
+        "are absent, generic)"]
+    # a true cycle through a question is still one
+    with pytest.raises(ScenarioError, match="dependency cycle a → b → a"):
+        pactsim.loads(text.replace("  other: corridor == nmed\n", "  a: b\n  b: a\n"))

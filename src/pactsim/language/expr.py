@@ -690,7 +690,7 @@ def _resolve(expr: Expr, scope: Mapping[str, NameInfo], bad: _Report) -> Expr:
     return expr
 
 
-def resolve(expr: Expr, scope: Mapping[str, NameInfo]) -> Expr:
+def resolve(expr: Expr, scope: Mapping[str, NameInfo], *, strict: bool = True) -> Expr:
     """Rewrite tests of categorical outcomes (format 3) into conditions over binary rows.
 
     ``x == level`` becomes the outcome row ``x=level`` (see :func:`outcome_name`),
@@ -698,6 +698,8 @@ def resolve(expr: Expr, scope: Mapping[str, NameInfo]) -> Expr:
     ``in(x, a, b)`` is ``x == a or x == b``. Names without ``levels`` in
     `scope` are left alone, so an expression with no categorical node comes back
     equal to itself. Call it before :func:`check`, which refuses what is left.
+    With ``strict=False`` nothing is raised: a test of an unknown outcome reads as
+    the node itself (what the expression depends on, for a check of cycles).
 
     Raises
     ------
@@ -716,7 +718,7 @@ def resolve(expr: Expr, scope: Mapping[str, NameInfo]) -> Expr:
         return expr
     problems: list[Problem] = []
     out = _resolve(expr, scope, lambda at, msg: problems.append(Problem(msg, column=at.start + 1)))
-    if problems:
+    if problems and strict:
         raise ScenarioError(problems)
     return out
 

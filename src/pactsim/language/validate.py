@@ -1829,14 +1829,16 @@ def _outcomes_of(nodes: Mapping[str, tuple[str, Path, Any]],
 
 
 def _resolved(tree: Any, outcomes: Mapping[str, tuple[str, ...]]) -> Any:
-    """`tree` with its outcome tests resolved where it can be (else as it is: the
-    problems are reported when it is type-checked)."""
+    """`tree` with its outcome tests resolved, a test of an unknown outcome read as its
+    node (the problems are reported when it is type-checked: `corridor == named` after
+    the outcome `named` was removed is "not an outcome", not a cycle through a question
+    called `named`)."""
     if not outcomes:
         return tree
     scope = {n: _expr.NameInfo("bool", levels=lv) for n, lv in outcomes.items()}
     try:
-        return _expr.resolve(tree, scope)
-    except ScenarioError:
+        return _expr.resolve(tree, scope, strict=False)
+    except ScenarioError:  # (two categorical nodes compared, in() without one: as it is)
         return tree
 
 
