@@ -257,6 +257,27 @@ def test_a_set_value_that_makes_another_value_wrong_is_blamed(tmp_path, base):
     assert f"{base}:14" in p.message
 
 
+
+@pytest.mark.parametrize("order", ["innocent first", "culprit first"])
+def test_a_set_entry_that_removed_a_name_is_blamed_not_its_neighbour(tmp_path, base, order):
+    """`set: {g.p: 0.2, mil.clauses: {}}` made `q: c or e` wrong; the valid `g.p` was
+    blamed, "with set: mil.clauses" (review-cli, 2026-12-04). The entry that removed the
+    clause is named, wherever it is written; so with with_changes."""
+    lines = ["  g.p: 0.2\n", "  mil.clauses: {}\n"]
+    if order == "culprit first":
+        lines.reverse()
+    child = write(tmp_path, "child.yaml", variant("set:\n" + "".join(lines)))
+    with pytest.raises(ScenarioError) as err:
+        pactsim.load(child)
+    (p,) = err.value.problems
+    assert p.field == "set.mil.clauses" and p.line == 5 + lines.index("  mil.clauses: {}\n")
+    assert p.message.startswith("= {} makes questions.q") and "with set" not in p.message
+    assert "unknown name 'c'" in p.message
+    with pytest.raises(ScenarioError) as err:
+        pactsim.load(base).with_changes({"g.p": 0.2, "mil.clauses": {}})
+    (p,) = err.value.problems
+    assert "mil.clauses" in str(p) and "g.p" not in str(p), str(p)
+
 @pytest.mark.parametrize(("body", "where", "words"), [
     ("set:\n  e.p: 0.3\n", (1, 1), "missing required field 'id'"),
     ("id: base\n", (3, 5), "is the id of the base"),

@@ -491,7 +491,7 @@ def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
         try:
             return validate(tree.located(data, loc.name, texts), f.text, known=known)
         except ScenarioError as err:
-            raise ScenarioError([_blame(loc, p, done) for p in err.problems]) from None
+            raise ScenarioError([_blame(loc, p, done, sc) for p in err.problems]) from None
 
     if problems:
         # the entries that did apply are checked too: every mistake of set: at once
@@ -506,7 +506,8 @@ def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
 
 
 def _blame(loc: Located, problem: Problem,
-           targets: Sequence[tuple[str, tuple[Any, ...], Any]]) -> Problem:
+           targets: Sequence[tuple[str, tuple[Any, ...], Any]],
+           before: Scenario | None = None) -> Problem:
     """A problem of the scenario after ``set:``: where a set value is at fault, as it is;
     elsewhere (a value the change made wrong), moved to the ``set:`` entry that caused it."""
 
@@ -519,7 +520,8 @@ def _blame(loc: Located, problem: Problem,
     # of the curve a set point was raised above), else a field the message names; every
     # key only when nothing narrows it (the same rule as Scenario.with_changes)
     culprits = [t for t in targets if under(problem.field, dotted_path(t[1]))] or \
-        _nearest(problem.field, targets) or _named(problem.message, targets) or list(targets)
+        _nearest(problem.field, targets) or _named(problem.message, targets, before) or \
+        list(targets)
     key, _path, value = culprits[0]
     at = f"{problem.path}:{problem.line}" if problem.line is not None else problem.path
     then = f"{problem.field} ({at})" if problem.field else str(at)
