@@ -278,6 +278,26 @@ def test_a_set_entry_that_removed_a_name_is_blamed_not_its_neighbour(tmp_path, b
     (p,) = err.value.problems
     assert "mil.clauses" in str(p) and "g.p" not in str(p), str(p)
 
+
+@pytest.mark.parametrize(("body", "field", "line", "by"), [
+    # as_of moved past the base's first curve point
+    ("as_of: 2025-05-01\n", "signing.by.2025-03-31", 14, "as_of at line 4"),
+    # a pillar written whole, without the clause a question of the base uses
+    ("pillars:\n  mil: {p: 0.5}\n", "questions.q", 22, "pillars.mil at line 5"),
+])
+def test_a_base_value_a_variant_made_wrong_names_the_variant(
+        tmp_path, base, body, field, line, by):
+    """A variant's own keys can make its base's values wrong: the problem is at the base's
+    line (that value is what no longer holds), but the base is valid alone, so the
+    message names the variant's key that did it (review-cli, 2026-12-04: only the base
+    was named)."""
+    child = write(tmp_path, "child.yaml", variant(body))
+    with pytest.raises(ScenarioError) as err:
+        pactsim.load(child)
+    (p,) = err.value.problems
+    assert (Path(p.path).name, p.field, p.line) == ("base.yaml", field, line)
+    assert p.message.endswith(f"(made wrong by {child}: {by})"), p.message
+
 @pytest.mark.parametrize(("body", "where", "words"), [
     ("set:\n  e.p: 0.3\n", (1, 1), "missing required field 'id'"),
     ("id: base\n", (3, 5), "is the id of the base"),

@@ -421,6 +421,7 @@ def _vary(f: _File, base: Scenario, tree: _Tree, texts: Mapping[str, Sequence[st
     data: dict[Any, Any] = dict(base_data)
     tree = _Tree(dict(tree.values), dict(tree.keys))
     tree.values[()] = (loc.name, *(loc.positions.get(()) or (1, 1)))
+    written: list[tuple[Any, ...]] = []  # what this file puts in the merged scenario
     for key, value in child.items():
         if key in KEYS:
             continue
@@ -430,6 +431,7 @@ def _vary(f: _File, base: Scenario, tree: _Tree, texts: Mapping[str, Sequence[st
             merged = dict(section or {})
             for name, item in value.items():
                 merged[name] = item  # an existing name keeps its place
+                written.append((key, name))
             tree.graft_many([((key, name), (key, name)) for name in value], loc)
             data[key] = merged
             if (key,) not in tree.values and (key,) in loc.positions:  # a section the base lacks
@@ -445,11 +447,39 @@ def _vary(f: _File, base: Scenario, tree: _Tree, texts: Mapping[str, Sequence[st
         else:
             data[key] = value
             tree.graft((key,), loc, (key,))
-    sc = validate(tree.located(data, loc.name, texts), f.text, known=known)
+            written.append((key,))
+    try:
+        sc = validate(tree.located(data, loc.name, texts), f.text, known=known)
+    except ScenarioError as err:  # a base's value this file made wrong: say what did
+        raise ScenarioError([_caused_by(loc, p, written, base) for p in err.problems]) from None
     if not changes:
         return sc, tree, data
     sc, changed = _apply_set(f, sc, tree, changes, texts, known)
     return sc, tree, changed
+
+
+def _caused_by(loc: Located, problem: Problem, written: Sequence[tuple[Any, ...]],
+               base: Scenario) -> Problem:
+    """A problem located in a base file (which is valid on its own, so the variant ``loc``
+    made it wrong), with the variant's keys that did so: those the message names (an
+    ``as_of`` moved past a curve's point) or that replaced a node it names in quotes (a
+    pillar written whole without the clause a question uses); all of them when nothing
+    narrows it. A problem in the variant itself is as it was."""
+    if problem.path == loc.name or not written:
+        return problem
+    targets = [(dotted_path(w), w, None) for w in written]
+    culprits = _named(problem.message + " " + problem.field, targets, base) or targets
+    shown_keys = []
+    for key, path, _v in culprits[:_MAX_CULPRITS]:
+        line = loc.key_positions.get(path, (None,))[0]
+        shown_keys.append(f"{key} at line {line}" if line is not None else key)
+    more = f" and {len(culprits) - _MAX_CULPRITS} more" if len(culprits) > _MAX_CULPRITS else ""
+    return replace(problem, message=f"{problem.message} (made wrong by {loc.name}: "
+                                    f"{', '.join(shown_keys)}{more})")
+
+
+#: Keys of a variant a problem it caused in its base names at most.
+_MAX_CULPRITS = 3
 
 
 def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
