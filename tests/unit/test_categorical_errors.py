@@ -239,3 +239,24 @@ def test_an_outcome_removed_under_a_question_of_its_name_is_not_a_cycle() -> Non
     # a true cycle through a question is still one
     with pytest.raises(ScenarioError, match="dependency cycle a → b → a"):
         pactsim.loads(text.replace("  other: corridor == nmed\n", "  a: b\n  b: a\n"))
+
+
+@pytest.mark.parametrize(("condition", "words"), [
+    ('odds: {"n > 3": 2}', "the condition 'n > 3' uses the numeric attribute 'n'"),
+    ('given: ["c.date - signing.date"]\n    table: {true: 0.5, false: 0.2}',
+     "the condition 'c.date - signing.date' is a number, not true/false"),
+])
+def test_a_conditions_own_mistake_is_said_beside_the_cycle_it_makes(condition: str,
+                                                                    words: str) -> None:
+    """Only the dependency cycle was reported, not the mistake in the condition the
+    analyst had just written (review-cli, 2026-12-04)."""
+    text = ("pactsim: 3\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+            "  c: {by: {2025-06-30: 0.5}}\n"
+            f"  shock:\n    p: 0.5\n    {condition}\n"
+            "signing:\n  by: {2025-06-30: 0.5}\n  hazard_ratio: {shock: 1.2}\n"
+            "attributes:\n  n: {dist: {lognormal: {median: 40, p90: 60}}, requires: [signing]}\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name="c.yaml")
+    said = [p.message for p in err.value.problems]
+    assert any(words in m for m in said), said
+    assert any(m.startswith("dependency cycle") for m in said), said

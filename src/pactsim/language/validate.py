@@ -818,7 +818,9 @@ def validate(located: Located, source_text: str = "", *, known: Known | None = N
     scope: dict[str, _expr.NameInfo] | None = None
     if not cycles:
         scope = _check_questions(c, nodes, q_exprs, names, dated, outcomes)
-        _check_conditions(c, nodes, conditions, names, dated, meta, outcomes)
+    # (with a cycle too: a condition's own mistake, an attribute or a number where a
+    # true/false is needed, is often what made the cycle; review-cli, 2026-12-04)
+    _check_conditions(c, nodes, conditions, names, dated, meta, outcomes)
     if data.get("observations") not in (None, [], ()):  # model_dump() writes () for none
         _check_observations(c, data, meta, scope, names, set(nodes))
     if meta.get("pactsim") == 1:
