@@ -630,6 +630,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
                 not _askable(base, args.question) else args.question
             compare = _with_sources(diff(base, sc, asked, n=_n(args), seed=seed),
                                     args.compare, args.file)
+            if asked is None and args.question is not None:  # said, not silently another
+                import dataclasses
+
+                why = ("a date's median is not attributed to edits (diff explains a "
+                       "yes/no question)" if args.question.strip().endswith(".median")
+                       else f"{args.compare} cannot ask it")
+                shown = ", ".join(str(t) for t in compare.totals["target"])
+                note = (f"-q {args.question.strip()} is not the question explained here: "
+                        f"{why}" + (f"; this section explains {shown} instead" if shown
+                                    else ""))
+                compare = dataclasses.replace(compare, notes=(note, *compare.notes))
+                _say(f"pactsim: note: {note}")
         return report_html(res, source=str(args.file), top=args.top, resolutions=resolutions,
                            compare=compare, question=args.question)
 

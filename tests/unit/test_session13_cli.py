@@ -308,6 +308,23 @@ def test_report_compare_with_a_question_only_the_new_file_has(
                         "-o", page)
     assert code == 0, err
     assert "What changed from A" in page.read_text()
+    # another question is explained there, and the page and the terminal say so (it did
+    # silently; review-cli, 2026-12-04)
+    said = f"-q qb is not the question explained here: {a} cannot ask it"
+    assert said in err and said in unescape(page.read_text())
+    timing = ROOT / "scenarios" / "analytic-timing.yaml"
+    ta, tb = tmp_path / "ta.yaml", tmp_path / "tb.yaml"
+    ta.write_text(timing.read_text())
+    tb.write_text(timing.read_text().replace("p: 0.5", "p: 0.6", 1))
+    code, _, err = call(capsys, "report", tb, "--compare", ta, "-q", "signing.median", "-n",
+                        "2000", "-o", page)
+    assert code == 0, err
+    said = "-q signing.median is not the question explained here: a date's median is not " \
+           "attributed to edits"
+    assert said in err and said in unescape(page.read_text())
+    code, _, err = call(capsys, "report", b, "--compare", a, "-q", "a and b", "-n",
+                        "2000", "-o", page)  # one A can ask: no note
+    assert code == 0 and "is not the question explained" not in err + page.read_text()
 
 
 def test_a_refusal_says_what_raising_max_table_costs_and_the_command_line_drops_it() -> None:
