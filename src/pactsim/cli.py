@@ -1112,9 +1112,34 @@ class _OneFormat(argparse.Action):
         setattr(namespace, self.dest, value)
 
 
+class _HelpNotWritten(Exception):
+    """The help or the version could not be written to standard output (a full disk)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, but a help or version that cannot be written to standard output
+    is an error (argparse drops it without a word: ``--help > /dev/full`` exited 0)."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if not message:
+            return
+        out = file if file is not None else sys.stderr  # (stdout closed: None, stderr)
+        if out is None:
+            return
+        try:
+            out.write(message)
+            out.flush()
+        except BrokenPipeError:  # `| head` stopped reading: not an error of ours
+            _silence_stdout()
+        except OSError as err:
+            if out is sys.stdout:
+                raise _HelpNotWritten("cannot write to standard output: "
+                                      f"{err.strerror or err}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``pactsim`` argument parser (cheap: it imports nothing heavy)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pactsim", formatter_class=_Formatter,
         description="Forecast international agreements from scenario files (YAML).\n"
                     "The format is described in the README; `pactsim schema` prints its "
@@ -1123,7 +1148,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pactsim {__version__}")
     parser.add_argument("--debug", action="store_true",
                         help="show tracebacks on errors (also accepted after the command)")
-    common = argparse.ArgumentParser(add_help=False)  # global options, after the command too
+    common = _Parser(add_help=False)  # global options, after the command too
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -1757,6 +1782,10 @@ def _main(argv: Sequence[str] | None) -> int:
                 _stray(parser, args, extra, sys.argv[1:] if argv is None else argv)
         except SystemExit as done:  # --help, --version, or a usage error (already printed)
             return _status(done.code)
+        except _HelpNotWritten as err:  # --help or --version > /dev/full
+            _silence_stdout()
+            _say(str(err))
+            return 3
     except KeyboardInterrupt as err:  # Ctrl-C while the options are read (``-n`` imports)
         return _stopped(err)
     except Exception:
