@@ -1137,6 +1137,19 @@ class _Parser(argparse.ArgumentParser):
                                       f"{err.strerror or err}") from None
 
 
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        choices = action.choices
+        if choices is not None and isinstance(value, str) and value not in choices:
+            from pactsim.errors import did_you_mean
+
+            hint = did_you_mean(value, [c for c in choices if isinstance(c, str)])
+            if hint:  # `pactsim valdate`: say which was meant
+                listed = ", ".join(repr(c) for c in choices)
+                raise argparse.ArgumentError(
+                    action, f"invalid choice: {value!r}{hint} (choose from {listed})")
+        super()._check_value(action, value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``pactsim`` argument parser (cheap: it imports nothing heavy)."""
     parser = _Parser(

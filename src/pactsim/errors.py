@@ -320,8 +320,9 @@ class Suggestions:
     about two edits), built on the first look-up, so each look-up costs about
     the length of the name, not the size of the set; when the index finds
     nothing, sets of up to 256 names are compared in full (two letters left
-    off a name are two deletions, which the index does not hold). Names longer
-    than 40 characters get no suggestion.
+    off a name are two deletions, which the index does not hold). A name whose
+    words (between ``_``) are one candidate's in another order suggests it
+    (``by_why`` for ``why_by``). Names longer than 40 characters get no suggestion.
 
     Examples
     --------
@@ -341,6 +342,11 @@ class Suggestions:
         best = self._nearest(name, self._shortlist(name))
         if best is None and _EXHAUSTIVE < len(self._names) <= _SCAN_ALL:
             best = self._nearest(name, self._names)  # the index misses some 3-edit matches
+        if best is None and "_" in name:  # words swapped: by_why for why_by
+            words = sorted(name.split("_"))
+            swapped = [c for c in self._names if "_" in c and sorted(c.split("_")) == words]
+            if len(swapped) == 1:
+                return swapped[0]
         if best is None and len(name) >= _PREFIX_MIN:  # a name cut short: instc == explicit
             longer = [c for c in self._names if c.startswith(name)]
             return longer[0] if len(longer) == 1 else None

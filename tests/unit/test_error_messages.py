@@ -355,6 +355,10 @@ def test_printable_escapes_only_what_a_terminal_would_obey():
     ("x", ["a", "b"], None),  # nothing in common
     ("completely_different", ["military"], None),
     ("x" * 41, ["x" * 40], None),  # too long to be worth a search
+    # words swapped in a compound name (review-cli, 2026-12-04: no suggestion)
+    ("by_why", ["why_by", "why_table", "by"], "why_by"),
+    ("ratio_hazard", ["hazard_ratio", "odds"], "hazard_ratio"),
+    ("a_bc", ["bc_a", "a_bcd"], "a_bcd"),  # a near name first, then swapped words
 ])
 def test_suggestions(name, candidates, expected):
     assert Suggestions(candidates).closest(name) == expected
@@ -499,3 +503,15 @@ def test_a_key_run_into_its_value_gets_the_missing_space(event: str, field: str,
         pactsim.loads(text)
     found = [p for p in info.value.problems if p.field == field]
     assert found and hint in found[0].message, str(info.value)
+
+
+def test_a_misspelt_distribution_and_command_get_a_suggestion(capsys) -> None:
+    """`p: {betta: [2, 1]}` and `pactsim valdate` named nothing (review-cli, 2026-12-04)."""
+    from pactsim.cli import main
+
+    with pytest.raises(ScenarioError, match=r"or \{between: \[lo, hi\]\}\); did you mean "
+                                            r"'beta'\?"):
+        pactsim.loads(HEADER + "events:\n  a: {p: {betta: [2, 1]}}\n"
+                      "signing: {by: {2025-06-30: 0.5}}\n")
+    assert main(["valdate", "x.yaml"]) == 2
+    assert "invalid choice: 'valdate'; did you mean 'validate'?" in capsys.readouterr().err

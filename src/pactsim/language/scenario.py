@@ -53,6 +53,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pactsim.errors import did_you_mean
 from pactsim.language._frozen import FrozenDict, FrozenModel, _refuse_edit
 from pactsim.language.attributes import Attribute
 
@@ -239,7 +240,10 @@ def _not_a_p(v: object) -> str:
             + (f"; the decimal point is a dot: {v.strip().replace(',', '.')}"
                if comma and isinstance(v, str) else "")
             + (f"; it is a {type(v).__module__}.{type(v).__name__}: pass float(x)"
-               if other else ""))
+               if other else "")
+            + (did_you_mean(next(iter(v)), ("beta", "between"))  # {betta: [2, 1]}
+               if isinstance(v, dict) and len(v) == 1 and isinstance(next(iter(v)), str)
+               else ""))
 
 
 def _validate_pspec(v: object) -> float | Beta | Between:
