@@ -515,3 +515,22 @@ def test_a_misspelt_distribution_and_command_get_a_suggestion(capsys) -> None:
                       "signing: {by: {2025-06-30: 0.5}}\n")
     assert main(["valdate", "x.yaml"]) == 2
     assert "invalid choice: 'valdate'; did you mean 'validate'?" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("field", ["given", "hazard_ratio"])
+def test_one_condition_written_twice_is_one_parent_listed_twice(field: str) -> None:
+    """`crisis.date <= 2025-03-01` and `crisis.date<=2025-03-01` were accepted as two
+    parents (the same text was refused as listed twice; review-cli, 2026-12-04)."""
+    a, b = "c.date <= 2025-03-01", "c.date<=2025-03-01"
+    spec = (f'given: ["{a}", "{b}"], table: {{true: {{true: 0.5, false: 0.4}}, '
+            f'false: {{true: 0.3, false: 0.2}}}}' if field == "given"
+            else f'by: {{2025-06-30: 0.5}}, hazard_ratio: {{"{a}": 2, "{b}": 3}}')
+    text = ("pactsim: 2\nid: t\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+            f"  c: {{by: {{2025-06-30: 0.5}}}}\n  x: {{{spec}}}\n"
+            "signing: {by: {2025-06-30: 0.5}}\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text)
+    (p,) = err.value.problems
+    assert p.message == f"'{b}' is the condition '{a}' again, written differently; list it once"
+    assert p.field.startswith(f"events.x.{field}")
+    pactsim.loads(text.replace(b, "c.date <= 2025-04-01"))  # another condition is fine

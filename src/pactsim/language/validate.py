@@ -1490,6 +1490,7 @@ def _check_timing(
         entries += [((*path, f, i), r) for f in ("requires", "excludes")
                     for i, r in enumerate(getattr(spec, f))]
     entries += [((*path, "hazard_ratio", k), k) for k in spec.hazard_ratio]
+    spelt: dict[tuple[Path, str], str] = {}  # (field, the condition's form): its first text
     for where, text in entries:
         if not is_condition(text):
             continue
@@ -1501,6 +1502,11 @@ def _check_timing(
             tree = _expr.parse(text)
         except ScenarioError as err:
             _rebase(c, where, err, key=not isinstance(where[-1], int))
+            continue
+        first = spelt.setdefault((where[:-1], _expr.unparse(tree)), text)
+        if first != text:  # the same condition, spaced differently: two parents of one
+            c.report(where, f"'{text}' is the condition '{first}' again, written differently; "
+                     "list it once", key=not isinstance(where[-1], int), value=text)
             continue
         conditions.setdefault(text, (where, tree))
         parents += [n for n in _expr.ordered_names(tree) if n in nodes and n != name]
