@@ -260,3 +260,17 @@ def test_a_conditions_own_mistake_is_said_beside_the_cycle_it_makes(condition: s
     said = [p.message for p in err.value.problems]
     assert any(words in m for m in said), said
     assert any(m.startswith("dependency cycle") for m in said), said
+
+
+def test_an_outcome_outside_a_test_of_its_node_says_how_outcomes_are_named() -> None:
+    """`corridor > generic` said only "unknown name 'generic'" (review-cli, 2026-12-04)."""
+    text = ("pactsim: 3\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "signing: {by: {2025-06-30: 0.5}}\npillars:\n  corridor:\n"
+            "    levels: {absent: 0.2, generic: 0.5, named: 0.3}\nquestions:\n"
+            "  q: corridor > generic\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name="c.yaml")
+    assert str(err.value.problems[0]) == (
+        "c.yaml:10:17: questions.q: unknown name 'generic': 'generic' is an outcome of "
+        "'corridor', named only in 'corridor == generic', 'corridor != generic' or "
+        "'in(corridor, generic, ...)'")

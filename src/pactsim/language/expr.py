@@ -737,7 +737,12 @@ def _check(expr: Expr, scope: _Scope, bad: _Report, suggest: _Suggest) -> ExprTy
     match expr:
         case Name(name=name) | DateOf(name=name) if name not in scope:
             rule = " (names are the scenario's events, drivers, pillars, clauses, questions)"
-            bad(expr, f"unknown name '{name}'{suggest(name) or rule}")
+            owners = [n for n, i in scope.items() if i.levels is not None and name in i.levels]
+            if owners:  # `corridor > generic`: an outcome outside == / != / in()
+                rule = (f": '{name}' is an outcome of '{owners[0]}', named only in "
+                        f"'{owners[0]} == {name}', '{owners[0]} != {name}' or "
+                        f"'in({owners[0]}, {name}, ...)'")
+            bad(expr, f"unknown name '{name}'{rule if owners else suggest(name) or rule}")
             return None
         case Name(name=name):
             return scope[name].type
