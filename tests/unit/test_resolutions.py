@@ -101,6 +101,16 @@ def test_an_outcome_resolved_after_the_record_was_written_is_refused() -> None:
     assert same_day.recorded == dt.date(2024, 3, 1)
 
 
+def test_a_number_as_an_outcome_says_what_is_scored_instead() -> None:
+    """`count_it: {outcome: 2}` said only "is not an outcome" (review-cli, 2026-12-04)."""
+    with pytest.raises(ScenarioError) as err:
+        loads_resolutions(HEAD + "  count_it: {outcome: 2, resolved: 2024-03-01, source: s}\n",
+                          name="r.yaml", scenario=SCENARIO)
+    assert ("r.yaml:5:23: outcomes.count_it.outcome: = 2 is not an outcome; a number is not "
+            "scored: resolve a true/false question about it instead, e.g. `count_it >= 2`"
+            ) in str(err.value)
+
+
 @pytest.mark.parametrize(("lines", "expected"), CASES)
 def test_each_mistake_is_located(lines: str, expected: str) -> None:
     with pytest.raises(ScenarioError) as err:
