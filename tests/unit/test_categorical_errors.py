@@ -274,3 +274,14 @@ def test_an_outcome_outside_a_test_of_its_node_says_how_outcomes_are_named() -> 
         "c.yaml:10:17: questions.q: unknown name 'generic': 'generic' is an outcome of "
         "'corridor', named only in 'corridor == generic', 'corridor != generic' or "
         "'in(corridor, generic, ...)'")
+
+
+def test_why_table_without_a_table_on_a_categorical_node_speaks_of_its_levels() -> None:
+    """It said "write the rationale of p in why" of a node that has levels, not p."""
+    text = ("pactsim: 3\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "signing: {by: {2025-06-30: 0.5}}\npillars:\n  corridor:\n"
+            "    levels: {absent: 0.2, generic: 0.8}\n    why_table: {generic: x}\n")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.loads(text, name="c.yaml")
+    assert err.value.problems[0].message.endswith(
+        "this node has no given + table (write the rationale of its levels in why)")

@@ -1157,8 +1157,9 @@ def _check_node(
             if n.given and len(n.given) <= MAX_GIVEN and n.why_table is not None:
                 _check_why_table(c, (*path, "why_table"), n.given, n.why_table, outcomes)
         elif not (has_given and has_table):
+            what = "of its levels" if levels else "of p"
             c.report((*path, "why_table"), "explains single rows of a table, but this node has "
-                     "no given + table (write the rationale of p in why)", key=True,
+                     f"no given + table (write the rationale {what} in why)", key=True,
                      value="why_table")
         elif n.given and len(n.given) <= MAX_GIVEN and n.why_table is not None:
             _check_why_table(c, (*path, "why_table"), n.given, n.why_table, outcomes)
