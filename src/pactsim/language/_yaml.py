@@ -682,7 +682,7 @@ def _syntax_problem(exc: MarkedYAMLError, name: str, text: str) -> Problem:
                        f"{_MAX_KEY}-character limit for a key written `key: value` (use a "
                        "shorter key)", "", name, line, start)
     first = _pos(exc.context_mark)[0] if exc.context_mark is not None else line
-    slip = _slip(text, min(first, line - 1), line, column)
+    slip = _slip(text, sorted({first, line - 1, line}), line, column)
     if slip is not None:
         message, line, column = slip
         return Problem(f"invalid YAML: {message}", "", name, line, column)
@@ -746,13 +746,17 @@ def _open_brackets(head: str) -> list[tuple[str, int]]:
     return stack
 
 
-def _slip(text: str, start: int, line: int, column: int) -> tuple[str, int, int] | None:
+def _slip(text: str, near: Sequence[int], line: int, column: int
+          ) -> tuple[str, int, int] | None:
     """The typing slips an error at ``line``, ``column`` (1-based) comes from, with their
     own place, or None: a no-break space among the spaces that indent a line (it looks
-    like one) on lines ``start`` to ``line``; a bracket that closes nothing open; a key
-    run into its value (``p:0.5``) on the line of the error or the content line above."""
+    like one) on the lines ``near`` it (the error's, the one above, the one the parser
+    started the construct on); a bracket that closes nothing open; a key run into its
+    value (``p:0.5``) on the line of the error or the line above."""
     lines = text.splitlines()
-    for n in range(max(1, start), min(line, len(lines)) + 1):
+    for n in near:
+        if not 0 < n <= len(lines):
+            continue
         row = lines[n - 1]
         lead = row[: len(row) - len(row.lstrip(" \t\u00a0\u2007\u202f"))]
         odd = next((i for i, c in enumerate(lead) if c not in " \t"), None)
