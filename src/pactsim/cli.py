@@ -1806,7 +1806,12 @@ def _main(argv: Sequence[str] | None) -> int:
             return _stopped(None)
         return _bug()
     if args.command is None:
-        parser.print_help()
+        try:
+            parser.print_help()
+        except _HelpNotWritten as err:  # `pactsim > /dev/full`
+            _silence_stdout()
+            _say(str(err))
+            return 3
         return 2
     from pactsim import _progress  # (light: no numpy before the command needs it)
 

@@ -334,6 +334,7 @@ class Suggestions:
     def __init__(self, candidates: Iterable[str]) -> None:
         self._names = list(dict.fromkeys(c for c in candidates if isinstance(c, str)))
         self._index: dict[str, list[str]] | None = None
+        self._by_words: dict[tuple[str, ...], list[str]] | None = None
 
     def closest(self, name: str) -> str | None:
         """The suggested candidate for `name`, or ``None``."""
@@ -343,8 +344,12 @@ class Suggestions:
         if best is None and _EXHAUSTIVE < len(self._names) <= _SCAN_ALL:
             best = self._nearest(name, self._names)  # the index misses some 3-edit matches
         if best is None and "_" in name:  # words swapped: by_why for why_by
-            words = sorted(name.split("_"))
-            swapped = [c for c in self._names if "_" in c and sorted(c.split("_")) == words]
+            if self._by_words is None:  # (built on the first such look-up)
+                self._by_words = {}
+                for c in self._names:
+                    if "_" in c:
+                        self._by_words.setdefault(tuple(sorted(c.split("_"))), []).append(c)
+            swapped = self._by_words.get(tuple(sorted(name.split("_"))), [])
             if len(swapped) == 1:
                 return swapped[0]
         if best is None and len(name) >= _PREFIX_MIN:  # a name cut short: instc == explicit

@@ -295,7 +295,8 @@ def _pactsim(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("args", [["schema"], ["validate", str(SMALL)],
                                   ["run", str(SMALL), "-n", "1000"],
                                   # argparse dropped a help it could not write: exit 0
-                                  ["--help"], ["--version"], ["run", "--help"]],
+                                  ["--help"], ["--version"], ["run", "--help"],
+                                  ["--debug"]],  # no command: the help, then exit 2 (or 3)
                          ids=" ".join)
 def test_stdout_on_a_full_device_is_one_line_and_exit_3(args):
     with open("/dev/full", "wb") as full:

@@ -347,6 +347,24 @@ def test_printable_escapes_only_what_a_terminal_would_obey():
         "f.yaml:1:2: x\\x0ay: bad \\x1b[31m"
 
 
+def test_swapped_words_are_looked_up_not_searched() -> None:
+    """The swapped-words suggestion is found through an index built once, not by a scan
+    of every name on each look-up (a review found 1,000 failed look-ups over 100,000
+    names 5x slower with the scan)."""
+    s = Suggestions([f"w{i}_x{i}" for i in range(100_000)])
+    assert s.closest("x77_w77") == "w77_x77"
+    assert s._by_words is not None and len(s._by_words) == 100_000
+    assert s.closest("x78_w78") == "w78_x78" and len(s._by_words) == 100_000
+
+
+@pytest.mark.parametrize(("name", "candidates", "expected"), [
+    ("x_y", ["y_x", "y_x"], "y_x"),  # one name twice is one name
+    ("a_b", ["b_a", "ba_"], "b_a"),
+])
+def test_swapped_words_suggest_one_name(name, candidates, expected):
+    assert Suggestions(candidates).closest(name) == expected
+
+
 @pytest.mark.parametrize(("name", "candidates", "expected"), [
     ("lable", ["label", "table", "source"], "label"),  # a swap is one edit; same first letter
     ("militray", ["military", "energy"], "military"),

@@ -109,6 +109,12 @@ def test_a_number_as_an_outcome_says_what_is_scored_instead() -> None:
     assert ("r.yaml:5:23: outcomes.count_it.outcome: = 2 is not an outcome; a number is not "
             "scored: resolve a true/false question about it instead, e.g. `count_it >= 2`"
             ) in str(err.value)
+    for number, word in ((0, "false"), (1, "true")):  # a yes/no written as 0 or 1
+        with pytest.raises(ScenarioError) as err:
+            loads_resolutions(HEAD + f"  jets: {{outcome: {number}, resolved: 2024-03-01, "
+                              "source: s}\n", name="r.yaml", scenario=SCENARIO)
+        assert f"= {number} is not an outcome; for yes or no write {word}, not {number}" in \
+            str(err.value)
 
 
 @pytest.mark.parametrize(("lines", "expected"), CASES)

@@ -297,6 +297,9 @@ questions:
      ":7:24: events.us_engaged.why_by", "explains points of a by curve, but this event has "
      "none (it is undated: p is its chance by the horizon)"),
     ("  after: text_agreed\n", "", ":9:3: signing.delay", "e.g. after: text_agreed"),
+    # a by written but invalid is not "no by": its own error alone
+    ("  us_engaged: {p: 0.5}\n", "  us_engaged: {by: {2025-09-30: 1.5}, why_by: {2025-09-30: "
+     "x}}\n", ":7:33: events.us_engaged.by.2025-09-30", "= 1.5 must be"),
     ("  text_agreed: {by:", "  text-agreed: {by:", ":9:10: signing.after",
      "unknown name 'text_agreed' (in after); the file defines 'text-agreed', which is not a "
      "valid name: rename it text_agreed"),
@@ -305,8 +308,8 @@ questions:
     ("<= 60", "<= 60 days", ":12:48: questions.quick", "numbers have no units"),
     ("signing.date - text_agreed.date <= 60", "signing.date + 30 <= 2025-10-01",
      ":12:23: questions.quick", "write the days between them: a.date - b.date <= 30"),
-], ids=["curve-table", "median-alone", "why_by", "why_by-undated", "delay-alone", "misnamed",
-        "quoted", "units", "plus"])
+], ids=["curve-table", "median-alone", "why_by", "why_by-undated", "delay-alone",
+        "why_by-bad-by", "misnamed", "quoted", "units", "plus"])
 def test_a_mistake_gets_its_own_fix(old: str, new: str, where: str, words: str) -> None:
     text = _BASE.replace(old, new)
     assert text != _BASE
@@ -314,6 +317,8 @@ def test_a_mistake_gets_its_own_fix(old: str, new: str, where: str, words: str) 
         pactsim.loads(text, name="m.yaml")
     lines = [x for x in str(err.value).splitlines() if where in x]
     assert any(words in x for x in lines), str(err.value)
+    assert "this event has none" not in str(err.value) or "undated" in words or \
+        "has none" in words, str(err.value)
     assert "datetime.date" not in str(err.value) and "{'" not in str(err.value)
 
 

@@ -413,8 +413,8 @@ _HEAD = "pactsim: 1\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
 
 @pytest.mark.parametrize(("body", "line", "column", "message"), [
     # a stray closing bracket was "indented 13 spaces, more than line 5"
-    ("  a: {p: 0.5}}\n", 6, 14, "a `}` that closes nothing open on this line: delete it"),
-    ("  a: [p]]\n", 6, 9, "a `]` that closes nothing open on this line"),
+    ("  a: {p: 0.5}}\n", 6, 14, "a `}` that closes nothing open: delete it"),
+    ("  a: [p]]\n", 6, 9, "a `]` that closes nothing open"),
     ("  a: {p: 0.4, given: [b, table: {true: 0.5}}\n", 6, 44,
      "a `}` while the `[` at column 22 is still open: close that first (`]`)"),
     # a key run into its value was reported on the next line, as a misplaced key
@@ -423,6 +423,10 @@ _HEAD = "pactsim: 1\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
     # a no-break space (pasted from a web page) among the spaces of an indentation
     ("  a: {p: 0.5}\n\u00a0 b: {p: 0.5}\n  c: {p: 0.5}\n", 7, 1,
      "a no-break space (U+00A0) among the spaces that indent this line"),
+    # a flow collection over two lines: the bracket still open is the one on the line above
+    ("  a: [1,\n    2}\n", 7, 6, "a `}` while the `[` at line 6, column 6 is still open"),
+    ('  a: ["x\\"]", 2}\n', 6, 16, "a `}` while the `[` at column 6 is still open"),
+    ("  a: [Russia's, 2}\n", 6, 18, "a `}` while the `[` at column 6 is still open"),
 ])
 def test_typing_slips_in_yaml_are_named_where_they_are(
         body: str, line: int, column: int, message: str) -> None:
@@ -431,6 +435,21 @@ def test_typing_slips_in_yaml_are_named_where_they_are(
     err = info.value
     assert (err.line, err.column) == (line, column), str(err)
     assert message in str(err)
+
+
+@pytest.mark.parametrize(("source", "line", "message"), [
+    # text with a colon above an unrelated error (a block's text, an item of a list)
+    ("why: |\n  Iran:Russia talks\nb: c: d\n", 3, "a `key: value` cannot start here"),
+    ("notes:\n  - ratio:2\nb: c: d\n", 3, "a `key: value` cannot start here"),
+    # a no-break space inside a block's text is text; the error is the bracket below it
+    ("why: >\n  text\n  \u00a0more\nb: [1, 2}\n", 4, "a `}` while the `[` at column 4"),
+])
+def test_the_slip_hints_leave_text_alone(source: str, line: int, message: str) -> None:
+    """A review of the hints above (2026-12-04) found each of these blamed on the line of
+    a text that is fine."""
+    with pytest.raises(ScenarioError) as info:
+        parse_yaml(source, name="s.yaml")
+    assert info.value.line == line and message in str(info.value), str(info.value)
 
 
 def test_a_text_with_a_colon_is_not_taken_for_a_run_in_key() -> None:

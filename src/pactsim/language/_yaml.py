@@ -681,8 +681,9 @@ def _syntax_problem(exc: MarkedYAMLError, name: str, text: str) -> Problem:
         return Problem(f"invalid YAML: this key is {size:,} characters long, longer than YAML's "
                        f"{_MAX_KEY}-character limit for a key written `key: value` (use a "
                        "shorter key)", "", name, line, start)
-    first = _pos(exc.context_mark)[0] if exc.context_mark is not None else line
-    slip = _slip(text, sorted({first, line - 1, line}), line, column)
+    context = _pos(exc.context_mark)[0] if exc.context_mark is not None else None
+    flow = context if context is not None and "flow" in str(exc.context or "") else None
+    slip = _slip(text, problem, context, flow, line, column)
     if slip is not None:
         message, line, column = slip
         return Problem(f"invalid YAML: {message}", "", name, line, column)
@@ -729,38 +730,63 @@ _LOOK_BACK = 200  # lines searched above an indentation mistake for the levels a
 _NO_SPACE = re.compile(r"^[ ]*(?:- )?([A-Za-z_][\w.-]*):([^\s:/][^#]*)")
 
 
-def _open_brackets(head: str) -> list[tuple[str, int]]:
-    """The ``{`` and ``[`` left open in ``head`` (quoted texts skipped), with their
-    1-based columns, innermost last."""
-    stack: list[tuple[str, int]] = []
+def _open_brackets(lines: Sequence[str], first: int, line: int, column: int
+                   ) -> list[tuple[str, int, int]]:
+    """The ``{`` and ``[`` left open from the start of line ``first`` to just before
+    ``line``, ``column`` (1-based), quoted texts skipped, each with its line and column,
+    innermost last."""
+    stack: list[tuple[str, int, int]] = []
     quote = ""
-    for i, c in enumerate(head):
-        if quote:
-            quote = "" if c == quote else quote
-        elif c in "'\"":
-            quote = c
-        elif c in "{[":
-            stack.append((c, i + 1))
-        elif c in "}]" and stack:
-            stack.pop()
+    for n in range(max(1, first), line + 1):
+        row = lines[n - 1] if n <= len(lines) else ""
+        if n == line:
+            row = row[: column - 1]
+        escaped = False
+        for i, c in enumerate(row):
+            if quote:
+                if escaped:
+                    escaped = False
+                elif quote == '"' and c == "\\":
+                    escaped = True
+                elif c == quote:
+                    quote = ""
+            elif c == "#" and (i == 0 or row[i - 1] in " \t"):
+                break  # a comment, to the end of the line
+            elif c in "'\"" and row[:i].rstrip(" \t")[-1:] in _BEFORE_QUOTE:
+                quote = c  # (where a quoted text can start: not the ' of "Russia's")
+            elif c in "{[":
+                stack.append((c, n, i + 1))
+            elif c in "}]" and stack:
+                stack.pop()
     return stack
 
 
-def _slip(text: str, near: Sequence[int], line: int, column: int
-          ) -> tuple[str, int, int] | None:
+#: What a quoted text may follow ("": the start of its line).
+_BEFORE_QUOTE = ("", ":", "[", "{", ",", "-", "?")
+#: Content after an indentation that a key or an item starts (not the text of a block):
+#: ``key:``, ``- ``, or nothing at all.
+_KEY_LIKE = re.compile(r"(?:[^\s:#][^:#]*:(?:\s|$)|-(?:\s|$)|$)")
+
+
+def _slip(text: str, problem: str, context: int | None, flow: int | None, line: int,
+          column: int) -> tuple[str, int, int] | None:
     """The typing slips an error at ``line``, ``column`` (1-based) comes from, with their
-    own place, or None: a no-break space among the spaces that indent a line (it looks
-    like one) on the lines ``near`` it (the error's, the one above, the one the parser
-    started the construct on); a bracket that closes nothing open; a key run into its
-    value (``p:0.5``) on the line of the error or the line above."""
+    own place, or None: a no-break space among the spaces that indent a key (it looks like
+    one) on the error's line, the one above or the one the parser began the construct
+    on (``context``); a bracket that closes nothing open, or while another is open; a
+    key run into its value (``p:0.5``) on the error's line, or on the line above at the
+    same indentation, which the parser read as the start of a longer text. Brackets are
+    counted from the line a flow collection the parser was in began on (``flow``), else
+    on the error's line alone."""
     lines = text.splitlines()
-    for n in near:
+    for n in sorted({*(() if context is None else (context,)), line - 1, line}):
         if not 0 < n <= len(lines):
             continue
         row = lines[n - 1]
-        lead = row[: len(row) - len(row.lstrip(" \t\u00a0\u2007\u202f"))]
+        rest = row.lstrip(" \t\u00a0\u2007\u202f")
+        lead = row[: len(row) - len(rest)]
         odd = next((i for i, c in enumerate(lead) if c not in " \t"), None)
-        if odd is not None:
+        if odd is not None and _KEY_LIKE.match(rest):  # (in a block's text it may be meant)
             return (f"a no-break space (U+{ord(lead[odd]):04X}) among the spaces that indent "
                     "this line: it looks like a space but is not one; retype the indentation "
                     "with plain spaces", n, odd + 1)
@@ -768,22 +794,29 @@ def _slip(text: str, near: Sequence[int], line: int, column: int
     closer = row[column - 1: column]
     if closer in ("}", "]"):
         opener = "{" if closer == "}" else "["
-        open_ = _open_brackets(row[: column - 1])
+        open_ = _open_brackets(lines, min(line, flow or line), line, column)
         if not open_:
-            return (f"a `{closer}` that closes nothing open on this line: delete it (or add "
-                    f"the `{opener}` it belongs with before it)", line, column)
+            return (f"a `{closer}` that closes nothing open: delete it (or add the "
+                    f"`{opener}` it belongs with before it)", line, column)
         if open_[-1][0] != opener:  # `{a: [1, 2}`: the list is still open
-            other, at = open_[-1]
-            return (f"a `{closer}` while the `{other}` at column {at} is still open: close "
-                    f"that first (`{']' if other == '[' else '}'}`)", line, column)
+            other, at_line, at = open_[-1]
+            where = f"column {at}" if at_line == line else f"line {at_line}, column {at}"
+            return (f"a `{closer}` while the `{other}` at {where} is still open: close that "
+                    f"first (`{']' if other == '[' else '}'}`)", line, column)
+        return None
+    if problem != "mapping values are not allowed here":
+        return None
+    indent = len(row) - len(row.lstrip(" "))
     for n in (line, line - 1):
-        found = _NO_SPACE.match(lines[n - 1]) if 0 < n <= len(lines) else None
-        if found and not lines[n - 1].lstrip().startswith("#"):
+        above = lines[n - 1] if 0 < n <= len(lines) else ""
+        if n != line and len(above) - len(above.lstrip(" ")) != indent:
+            continue  # not the start of a text this line continues
+        found = _NO_SPACE.match(above)
+        if found and not above.lstrip().startswith(("#", "- ")):
             key, rest = found.group(1), found.group(2).rstrip()
             return (f"`{key}:{rest}` runs the key into its value: a colon must be followed "
                     f"by a space (`{key}: {rest}`)", n, found.start(1) + len(key) + 1)
     return None
-
 
 
 def _plain_syntax(problem: str, text: str, line: int, column: int) -> str | None:

@@ -208,7 +208,9 @@ def _outcome(p: _Problems, name: str, spec: object, sources: Mapping[str, str]) 
         value = raw  # a categorical node's outcome: checked against the scenario
     else:
         hint = Suggestions([UNRESOLVABLE, "true", "false"])(raw) if isinstance(raw, str) else ""
-        if isinstance(raw, int | float) and not isinstance(raw, bool):  # a count, an attribute
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and raw in (0, 1):
+            hint = f"; for yes or no write {'true' if raw == 1 else 'false'}, not {raw}"
+        elif isinstance(raw, int | float) and not isinstance(raw, bool):  # a count, a number
             hint = (f"; a number is not scored: resolve a true/false question about it "
                     f"instead, e.g. `{name} >= {raw}` as a question of the scenario")
         p.add((*path, "outcome"), f"= {shown(raw)} is not an outcome{hint} (write true, false, a "

@@ -1478,7 +1478,8 @@ def _check_timing(
                 c.report((*path, key), f"a {kind} is never dated (it is part of the text, signed "
                          "with it); put the timing on an event", key=True, value=key)
         timing = None
-    elif kind == "event" and timing is None and "why_by" in written and version != 1:
+    elif kind == "event" and timing is None and "why_by" in written and version != 1 and \
+            "by" not in written:  # (a by that failed its own checks is not "no by")
         c.report((*path, "why_by"), "explains points of a by curve, but this event has none (it "
                  "is undated: p is its chance by the horizon): give the reason in why, or "
                  "date the event with by", key=True, value="why_by")
