@@ -220,14 +220,19 @@ def test_each_fixed_file_loads() -> None:
         pactsim.loads(HEADER + body)
 
 
+def _corridor(levels: str, questions: str) -> str:
+    """A scenario of one categorical pillar, ``corridor``, and ``questions`` (lines)."""
+    return ("pactsim: 3\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
+            "signing: {by: {2025-06-30: 0.5}}\npillars:\n  corridor:\n"
+            f"    levels: {levels}\nquestions:\n{questions}")
+
+
 def test_an_outcome_removed_under_a_question_of_its_name_is_not_a_cycle() -> None:
     """`named: corridor == named` once the outcome `named` is gone read `named` as the
     question itself: "dependency cycle named → named" (review-cli, 2026-12-04). It is the
     unknown outcome, as any other name there is."""
-    text = ("pactsim: 3\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
-            "signing: {by: {2025-06-30: 0.5}}\npillars:\n  corridor:\n"
-            "    levels: {absent: 0.2, generic: 0.8}\nquestions:\n"
-            "  named: corridor == named\n  other: corridor == nmed\n")
+    text = _corridor("{absent: 0.2, generic: 0.8}",
+                     "  named: corridor == named\n  other: corridor == nmed\n")
     with pytest.raises(ScenarioError) as err:
         pactsim.loads(text, name="c.yaml")
     said = [str(p) for p in err.value.problems]
@@ -264,10 +269,7 @@ def test_a_conditions_own_mistake_is_said_beside_the_cycle_it_makes(condition: s
 
 def test_an_outcome_outside_a_test_of_its_node_says_how_outcomes_are_named() -> None:
     """`corridor > generic` said only "unknown name 'generic'" (review-cli, 2026-12-04)."""
-    text = ("pactsim: 3\nid: x\nas_of: 2025-01-01\nhorizon: 2025-12-31\n"
-            "signing: {by: {2025-06-30: 0.5}}\npillars:\n  corridor:\n"
-            "    levels: {absent: 0.2, generic: 0.5, named: 0.3}\nquestions:\n"
-            "  q: corridor > generic\n")
+    text = _corridor("{absent: 0.2, generic: 0.5, named: 0.3}", "  q: corridor > generic\n")
     with pytest.raises(ScenarioError) as err:
         pactsim.loads(text, name="c.yaml")
     assert str(err.value.problems[0]) == (
