@@ -1136,7 +1136,6 @@ class _Parser(argparse.ArgumentParser):
                 raise _HelpNotWritten("cannot write to standard output: "
                                       f"{err.strerror or err}") from None
 
-
     def _check_value(self, action: argparse.Action, value: Any) -> None:
         choices = action.choices
         if choices is not None and isinstance(value, str) and value not in choices:
@@ -1520,12 +1519,17 @@ class _Terminated(KeyboardInterrupt):
 _SIGNALLED: list[int] = []
 
 
-def _bug() -> int:
-    """The traceback of the exception being handled, the line that calls it a bug, and 4."""
+def _traceback() -> None:
+    """Print the traceback of the exception being handled (``--debug``, or a bug)."""
     import traceback
 
     with contextlib.suppress(Exception):  # (no stderr: the status still says it)
         traceback.print_exc()
+
+
+def _bug() -> int:
+    """The traceback of the exception being handled, the line that calls it a bug, and 4."""
+    _traceback()
     _say(f"pactsim {__version__}: internal error (a bug, not a mistake of yours); "
          "please report it with the traceback above")
     return 4
@@ -1793,9 +1797,12 @@ def _main(argv: Sequence[str] | None) -> int:
             args, extra = parser.parse_known_args(argv)
             if extra:
                 _stray(parser, args, extra, sys.argv[1:] if argv is None else argv)
+            if args.command is None:
+                parser.print_help()
+                return 2
         except SystemExit as done:  # --help, --version, or a usage error (already printed)
             return _status(done.code)
-        except _HelpNotWritten as err:  # --help or --version > /dev/full
+        except _HelpNotWritten as err:  # --help, --version or no command > /dev/full
             _silence_stdout()
             _say(str(err))
             return 3
@@ -1805,14 +1812,6 @@ def _main(argv: Sequence[str] | None) -> int:
         if _SIGNALLED:  # a signal that reached an import became its ImportError
             return _stopped(None)
         return _bug()
-    if args.command is None:
-        try:
-            parser.print_help()
-        except _HelpNotWritten as err:  # `pactsim > /dev/full`
-            _silence_stdout()
-            _say(str(err))
-            return 3
-        return 2
     from pactsim import _progress  # (light: no numpy before the command needs it)
 
     _progress.long_run_note = lambda line: _say(f"pactsim: note: {line}")
@@ -1825,10 +1824,7 @@ def _main(argv: Sequence[str] | None) -> int:
             return int(args.func(args))
     except KeyboardInterrupt as err:
         if args.debug:  # the traceback, then the usual line and status
-            import traceback
-
-            with contextlib.suppress(Exception):
-                traceback.print_exc()
+            _traceback()
         return _stopped(err)
     except BrokenPipeError:  # the reader stopped reading: not an error of ours
         _silence_stdout()
@@ -1838,19 +1834,13 @@ def _main(argv: Sequence[str] | None) -> int:
             # ImportError ("initialization failed"), or as what failed after it: the run
             # was stopped, which is what to say (review-cli, 2026-12-04: exit 4, "a bug")
             if args.debug:
-                import traceback
-
-                with contextlib.suppress(Exception):
-                    traceback.print_exc()
+                _traceback()
             return _stopped(None)
         failure = _failure(err)
         if failure is None:  # a bug: its traceback is what a report needs
             return _bug()
         if args.debug:  # the traceback, then the usual line and status
-            import traceback
-
-            with contextlib.suppress(Exception):  # (no stderr: the status still says it)
-                traceback.print_exc()
+            _traceback()
         if isinstance(err, _OutputFailed) and err.stdout:
             _silence_stdout()
         _say(_refusal(failure[0], err, args) + _exact_hint(err, args))

@@ -730,6 +730,13 @@ _LOOK_BACK = 200  # lines searched above an indentation mistake for the levels a
 _NO_SPACE = re.compile(r"^[ ]*(?:- )?([A-Za-z_][\w.-]*):([^\s:/][^#]*)")
 
 
+#: What a quoted text may follow ("": the start of its line).
+_BEFORE_QUOTE = ("", ":", "[", "{", ",", "-", "?")
+#: Content after an indentation that a key or an item starts (not the text of a block):
+#: ``key:``, ``- ``, or nothing at all.
+_KEY_LIKE = re.compile(r"(?:[^\s:#][^:#]*:(?:\s|$)|-(?:\s|$)|$)")
+
+
 def _open_brackets(lines: Sequence[str], first: int, line: int, column: int
                    ) -> list[tuple[str, int, int]]:
     """The ``{`` and ``[`` left open from the start of line ``first`` to just before
@@ -759,13 +766,6 @@ def _open_brackets(lines: Sequence[str], first: int, line: int, column: int
             elif c in "}]" and stack:
                 stack.pop()
     return stack
-
-
-#: What a quoted text may follow ("": the start of its line).
-_BEFORE_QUOTE = ("", ":", "[", "{", ",", "-", "?")
-#: Content after an indentation that a key or an item starts (not the text of a block):
-#: ``key:``, ``- ``, or nothing at all.
-_KEY_LIKE = re.compile(r"(?:[^\s:#][^:#]*:(?:\s|$)|-(?:\s|$)|$)")
 
 
 def _slip(text: str, problem: str, context: int | None, flow: int | None, line: int,

@@ -68,7 +68,7 @@ from pactsim.language._yaml import MAX_BYTES, MAX_NODES, Key, Located, parse_yam
 from pactsim.language.files import read_regular
 from pactsim.language.scenario import NAME_PATTERN, Scenario
 from pactsim.language.validate import Known, _v2, dotted_path, shown, validate
-from pactsim.language.variants import _named, _nearest, _sort_dates, apply_paths
+from pactsim.language.variants import _named, _nearest, _sort_dates, apply_paths, definitions
 
 __all__ = ["KEYS", "MAX_CHAIN_NODES", "MAX_EXTENDS", "Sourced", "resolve"]
 
@@ -451,7 +451,9 @@ def _vary(f: _File, base: Scenario, tree: _Tree, texts: Mapping[str, Sequence[st
     try:
         sc = validate(tree.located(data, loc.name, texts), f.text, known=known)
     except ScenarioError as err:  # a base's value this file made wrong: say what did
-        raise ScenarioError([_caused_by(loc, p, written, base) for p in err.problems]) from None
+        places = definitions(base)
+        raise ScenarioError([_caused_by(loc, p, written, places) for p in err.problems]
+                            ) from None
     if not changes:
         return sc, tree, data
     sc, changed = _apply_set(f, sc, tree, changes, texts, known)
@@ -459,7 +461,7 @@ def _vary(f: _File, base: Scenario, tree: _Tree, texts: Mapping[str, Sequence[st
 
 
 def _caused_by(loc: Located, problem: Problem, written: Sequence[tuple[Any, ...]],
-               base: Scenario) -> Problem:
+               places: Mapping[str, tuple[str, ...]]) -> Problem:
     """A problem located in a base file (which is valid on its own, so the variant ``loc``
     made it wrong), with the variant's keys that did so: those the message names (an
     ``as_of`` moved past a curve's point) or that replaced a node it names in quotes (a
@@ -468,7 +470,7 @@ def _caused_by(loc: Located, problem: Problem, written: Sequence[tuple[Any, ...]
     if problem.path == loc.name or not written:
         return problem
     targets = [(dotted_path(w), w, None) for w in written]
-    culprits = _named(problem.message + " " + problem.field, targets, base) or targets
+    culprits = _named(problem.message + " " + problem.field, targets, places) or targets
     shown_keys = []
     for key, path, _v in culprits[:_MAX_CULPRITS]:
         line = loc.key_positions.get(path, (None,))[0]
@@ -521,7 +523,8 @@ def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
         try:
             return validate(tree.located(data, loc.name, texts), f.text, known=known)
         except ScenarioError as err:
-            raise ScenarioError([_blame(loc, p, done, sc) for p in err.problems]) from None
+            places = definitions(sc)
+            raise ScenarioError([_blame(loc, p, done, places) for p in err.problems]) from None
 
     if problems:
         # the entries that did apply are checked too: every mistake of set: at once
@@ -537,7 +540,7 @@ def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
 
 def _blame(loc: Located, problem: Problem,
            targets: Sequence[tuple[str, tuple[Any, ...], Any]],
-           before: Scenario | None = None) -> Problem:
+           places: Mapping[str, tuple[str, ...]] | None = None) -> Problem:
     """A problem of the scenario after ``set:``: where a set value is at fault, as it is;
     elsewhere (a value the change made wrong), moved to the ``set:`` entry that caused it."""
 
@@ -550,7 +553,7 @@ def _blame(loc: Located, problem: Problem,
     # of the curve a set point was raised above), else a field the message names; every
     # key only when nothing narrows it (the same rule as Scenario.with_changes)
     culprits = [t for t in targets if under(problem.field, dotted_path(t[1]))] or \
-        _nearest(problem.field, targets) or _named(problem.message, targets, before) or \
+        _nearest(problem.field, targets) or _named(problem.message, targets, places) or \
         list(targets)
     key, _path, value = culprits[0]
     at = f"{problem.path}:{problem.line}" if problem.line is not None else problem.path

@@ -1846,10 +1846,7 @@ def _resolved(tree: Any, outcomes: Mapping[str, tuple[str, ...]]) -> Any:
     if not outcomes:
         return tree
     scope = {n: _expr.NameInfo("bool", levels=lv) for n, lv in outcomes.items()}
-    try:
-        return _expr.resolve(tree, scope, strict=False)
-    except ScenarioError:  # (two categorical nodes compared, in() without one: as it is)
-        return tree
+    return _expr.resolve(tree, scope, strict=False)  # (never raises)
 
 
 def _check_conditions(c: _Checker, nodes: Mapping[str, tuple[str, Path, Any]],

@@ -359,7 +359,8 @@ def with_changes(sc: Scenario, changes: object, more: Mapping[str, Any] | None =
     try:
         out = from_dict(data, name=f"{sc.id} (changed)")
     except ScenarioError as err:
-        raise ScenarioError([_blame(p, targets, sc) for p in err.problems]) from None
+        places = definitions(sc)
+        raise ScenarioError([_blame(p, targets, places) for p in err.problems]) from None
     if sc._compiled is not None:  # compiling the variant may start from sc's model
         out._derived = (sc, tuple(items))
     out._made_from = tuple(dict.fromkeys((sc.id, *sc._made_from)))
@@ -493,17 +494,18 @@ def _nearest(field: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
 
 
 def _named(message: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]],
-           before: Scenario | None = None) -> list[tuple[str, tuple[Any, ...], Any]]:
+           places: Mapping[str, tuple[str, ...]] | None = None
+           ) -> list[tuple[str, tuple[Any, ...], Any]]:
     """The keys of the scenario's own fields the message speaks of: a curve point after a
-    moved ``horizon`` (or before a moved ``as_of``) blames that key. With the scenario
-    ``before`` the change, also the keys that replaced or changed a node the message
-    names in quotes (``military.clauses: {}`` for "unknown name 'jets'", a clause it
-    held; ``corridor.levels`` for "'named' is not an outcome of 'corridor'")."""
+    moved ``horizon`` (or before a moved ``as_of``) blames that key. With ``places``, where
+    each node was defined before the change (:func:`definitions`), also the keys that
+    replaced or changed a node the message names in quotes (``military.clauses: {}`` for
+    "unknown name 'jets'", a clause it held; ``corridor.levels`` for "'named' is not an
+    outcome of 'corridor'")."""
     own = [t for t in targets if len(t[1]) == 1 and isinstance(t[1][0], str)
            and re.search(rf"\b{re.escape(t[1][0])}\b", message)]
-    if own or before is None:
+    if own or places is None:
         return own
-    places = _definitions(before)
     quoted = [places[q] for q in dict.fromkeys(_QUOTED.findall(message)) if q in places]
 
     def touches(path: tuple[Any, ...], at: tuple[str, ...]) -> bool:
@@ -517,7 +519,7 @@ def _named(message: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]],
 _QUOTED = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)'")
 
 
-def _definitions(sc: Scenario) -> dict[str, tuple[str, ...]]:
+def definitions(sc: Scenario) -> dict[str, tuple[str, ...]]:
     """Where each node of ``sc`` is defined, as a path of its data."""
     out: dict[str, tuple[str, ...]] = {}
     for section in ("drivers", "events", "attributes", "questions"):
@@ -533,7 +535,7 @@ def _definitions(sc: Scenario) -> dict[str, tuple[str, ...]]:
 
 
 def _blame(problem: Problem, targets: Sequence[tuple[str, tuple[Any, ...], Any]],
-           before: Scenario | None = None) -> Problem:
+           places: Mapping[str, tuple[str, ...]] | None = None) -> Problem:
     """A validation problem of the changed scenario, named by the key that caused it."""
     message = problem.message.replace(" in the file", "").replace(" at line None (", " (")
     field = problem.field
@@ -548,7 +550,7 @@ def _blame(problem: Problem, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
                 message = f"= {_show(value)}: {message}"
             return Problem(message, key + field[len(full):], WHERE, value=problem.value)
     culprits = [t for t in targets if under(field, dotted_path(t[1]))] or \
-        _nearest(field, targets) or _named(message, targets, before) or list(targets)
+        _nearest(field, targets) or _named(message, targets, places) or list(targets)
     if len(culprits) == 1:
         key, _path, value = culprits[0]
         return Problem(f"= {_show(value)}: {field}: {message}", key, WHERE, value=value)

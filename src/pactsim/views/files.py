@@ -164,21 +164,26 @@ def _resolve(path: PathLike, inputs: Iterable[PathLike]) -> str:
                                      "elsewhere")
             raise _refused(name, "the file is read-only; make it writable or choose "
                                  "another output file")
-    # (an existing one: said above; a symlink to a file not there yet is named by its target)
-    never = None if st is not None else _never_named(name) or _never_named(real)
-    if never:
-        raise _refused(name, never if _never_named(name) else
-                       f"is a symlink to {real!r}; that " + never)
+    if st is None:  # (an existing one: said above)
+        never = _never_named(name)
+        if never:
+            raise _refused(name, never)
+        never = _never_named(real)  # a symlink to a file not there yet: by its target
+        if never:
+            raise _refused(name, f"is a symlink to {real!r}; that " + never)
     folder = os.path.dirname(real)
     if not os.path.isdir(folder):
         shown = os.path.dirname(name) if not os.path.isdir(os.path.dirname(name) or ".") \
             else folder
         raise _refused(name, f"cannot write here: the folder {shown!r} does not exist "
                              "(create it first)")
-    with contextlib.suppress(OSError):
-        if not os.stat(folder).st_mode & 0o222:  # read-only to everyone (root included)
-            raise _refused(name, f"cannot create files in the folder {folder!r}: it is "
-                                 "read-only (make it writable or choose another folder)")
+    try:
+        writable = bool(os.stat(folder).st_mode & 0o222)  # read-only to all, root included?
+    except OSError:
+        writable = True  # (the temporary file check_target makes will say what is wrong)
+    if not writable:
+        raise _refused(name, f"cannot create files in the folder {folder!r}: it is "
+                             "read-only (make it writable or choose another folder)")
     return real
 
 
