@@ -1583,7 +1583,7 @@ def _show_warning(message: Warning | str, category: type[Warning], filename: str
                   file: TextIO | None = None, line: str | None = None) -> None:
     """pactsim's own warnings as one plain line (Python's format adds source lines)."""
     if issubclass(category, PactsimWarning):
-        _say(f"warning: {message}")
+        _say(f"pactsim: warning: {message}")
     elif sys.stderr is not None:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 

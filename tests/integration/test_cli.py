@@ -300,7 +300,7 @@ def test_pactsim_warnings_are_one_plain_line(capsys, monkeypatch):
     code, out, err = call(capsys, "run", SMALL, "-n", "1000", "--seed", "7")
     assert code == 0
     assert "Questions" in out
-    assert err == "warning: counts may be low by 3 draws\n"
+    assert err == "pactsim: warning: counts may be low by 3 draws\n"
 
 
 def test_file_names_with_terminal_escapes_are_printed_escaped(tmp_path, capsys):
