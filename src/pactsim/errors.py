@@ -11,6 +11,8 @@ located at ``FILE:LINE:COLUMN`` with the dotted field path it concerns.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +30,8 @@ __all__ = [
     "ScenarioError",
     "Suggestions",
     "did_you_mean",
+    "one_slip",
+    "outside_pactsim",
     "printable",
 ]
 
@@ -268,6 +272,44 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     "; did you mean 'label'?"
     """
     return Suggestions(candidates)(name)
+
+
+def one_slip(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one slip of the hand: a letter changed, added
+    or dropped, or two neighbours swapped, in names of five letters or more.
+
+    A name that extends the other by a part or a number (``su35_sale_2``,
+    ``su35_sale2``) or differs from it in a digit (``s300_sale`` and ``s400_sale``)
+    is not a slip: such names are chosen.
+
+    Examples
+    --------
+    >>> one_slip("su35_sael", "su35_sale"), one_slip("su35_sal", "su35_sale")
+    (True, True)
+    >>> one_slip("su35_sale_2", "su35_sale"), one_slip("s300_sale", "s400_sale")
+    (False, False)
+    """
+    short, long_ = sorted((a, b), key=len)
+    if a == b or len(short) < 5 or (long_.startswith(short) and (
+            long_[len(short)] == "_" or long_[len(short):].isdigit())):
+        return False
+    if a.translate(_NO_DIGITS) == b.translate(_NO_DIGITS):
+        return False
+    return _edits(a, b, 1) <= 1
+
+
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def outside_pactsim() -> int:
+    """The ``stacklevel`` for :func:`warnings.warn` that names the first caller outside
+    pactsim (a warning raised deep inside names the user's line, not pactsim's)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    level = 1
+    seen = sys._getframe(1)
+    while seen is not None and os.path.abspath(seen.f_code.co_filename).startswith(here):
+        seen, level = seen.f_back, level + 1  # type: ignore[assignment]
+    return level
 
 
 def printable(text: str) -> str:

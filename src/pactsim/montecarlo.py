@@ -21,7 +21,6 @@ import os
 import reprlib
 import sys
 import time
-import types
 import warnings
 import weakref
 from collections import deque
@@ -41,6 +40,7 @@ from pactsim.errors import (
     ConditionError,
     PactsimWarning,
     did_you_mean,
+    outside_pactsim,
 )
 from pactsim.inference import kernels
 from pactsim.inference.compile import CompiledModel, compile_scenario
@@ -414,7 +414,7 @@ def simulate(
                       f"watched standard error reached the target of {target.se:g} "
                       f"({_points(target.se, 'g', 'percentage ')}): the largest is "
                       f"{largest:.2g} ({_points(largest, '.2g')}); raise n", PactsimWarning,
-                      stacklevel=_outside_pactsim())
+                      stacklevel=outside_pactsim())
     draws = Draws.concat(kept) if kept else None
     merged = ({k: np.concatenate([a[k] for a in answers]) for k in answers[0]}
               if answers else None)
@@ -593,17 +593,6 @@ def _duration(seconds: float) -> str:
     return f"about {max(1, round(seconds / 60))} min"
 
 
-def _outside_pactsim() -> int:
-    """The ``stacklevel`` of the first caller outside pactsim (review-session15: the
-    long-run warning named a line of montecarlo.py, not the user's simulate call)."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    level = 1
-    seen: types.FrameType | None = sys._getframe(1)
-    while seen is not None and os.path.abspath(seen.f_code.co_filename).startswith(here):
-        seen, level = seen.f_back, level + 1
-    return level
-
-
 class _Pace:
     """Says once, through :data:`pactsim._progress.long_run_note`, how long a long run
     without a progress bar will take."""
@@ -634,7 +623,7 @@ class _Pace:
                 f"simulate(n={self.n:,}) will take {_duration(left)} more at the pace so far "
                 f"({k:,} draws in {spent:.0f} s); interrupt it (Ctrl-C, or the notebook's "
                 "stop button) and pass a smaller n, or progress=True to watch it",
-                PactsimWarning, stacklevel=_outside_pactsim())
+                PactsimWarning, stacklevel=outside_pactsim())
 
 
 def _execute(model: CompiledModel, entropy: int, spawn_key: tuple[int, ...], n: int,

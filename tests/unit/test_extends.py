@@ -11,7 +11,7 @@ import pytest
 
 import pactsim
 from helpers import call
-from pactsim.errors import ScenarioError
+from pactsim.errors import PactsimWarning, ScenarioError
 from pactsim.language.extends import MAX_EXTENDS
 
 ROOT = Path(__file__).parents[2]
@@ -577,3 +577,31 @@ def test_a_variant_pickles_with_every_protocol(tmp_path: Path) -> None:
         assert back == sc
         assert back.locate(("events", "h")) == sc.locate(("events", "h")) == (str(path), 5, 6)
         assert back.locate(("events", "e")) == sc.locate(("events", "e"))
+
+
+# -- a new node one slip from a name the base has -----------------------------------------
+
+
+def test_set_adding_a_clause_one_slip_from_another_warns_at_its_line(tmp_path):
+    write(tmp_path, "base.yaml", BASE.replace("      c: {p: 0.5}", "      jets_sale: {p: 0.5}")
+          .replace("q: c or e", "q: jets_sale or e"))
+    child = write(tmp_path, "child.yaml", variant(
+        "set:\n  mil.clauses.jets_sael: {p: 0.3}\n  mil.clauses.jets_sale_2: {p: 0.2}\n"))
+    with pytest.warns(PactsimWarning) as caught:
+        sc = pactsim.load(child)
+    assert [str(w.message) for w in caught] == [
+        f"{child}:5:3: set.mil.clauses.jets_sael: adds a new clause 'jets_sael'; did you mean "
+        "'jets_sale'? (a name that is not found adds a clause, so a slip of the hand would "
+        "go unnoticed)"]
+    assert caught[0].filename == __file__  # the user's line, not pactsim's
+    # the clause is added all the same: a warning, not a refusal
+    assert {"jets_sael", "jets_sale_2", "jets_sale"} <= set(sc.nodes)
+
+
+def test_pactsim_validate_prints_the_slip_and_still_passes(tmp_path, capsys):
+    write(tmp_path, "base.yaml", BASE.replace("  g: {p: 0.5}", "  gaza_war: {p: 0.5}"))
+    child = write(tmp_path, "child.yaml", variant("set:\n  events.gaza_wra: {p: 0.3}\n"))
+    code, out, err = call(capsys, "validate", child)
+    assert code == 0 and out.strip().endswith("ok")
+    assert f"pactsim: warning: {child}:5:3: set.events.gaza_wra: adds a new event 'gaza_wra'; " \
+           "did you mean 'gaza_war'?" in err

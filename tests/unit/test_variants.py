@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 import pactsim
-from pactsim.errors import ArgumentError, ArgumentTypeError, PactsimError, ScenarioError
+from pactsim.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    PactsimError,
+    PactsimWarning,
+    ScenarioError,
+)
 from pactsim.language.variants import resolve_path
 
 ROOT = Path(__file__).parents[2]
@@ -215,3 +221,46 @@ def test_keys_are_never_echoed_with_terminal_escapes(sc):
     with pytest.raises(ArgumentError) as info:
         sc.with_changes({"e\x1b[2J.p": 0.3})
     assert "\x1b" not in str(info.value) and "e\\x1b[2J.p" in str(info.value)
+
+
+
+# -- a new node one slip from a name the scenario has ---------------------------------------
+
+
+@pytest.mark.parametrize("key", [
+    "pillars.mil.clauses.claus",   # one slip from 'c'? names under five letters are not told
+    "events.mood_swing",           # far from every name
+])
+def test_new_names_far_from_every_name_add_quietly(sc, key, recwarn):
+    out = sc.with_changes({key: {"p": 0.3}})
+    assert key.rsplit(".", 1)[1] in out.nodes
+    assert not [w for w in recwarn if issubclass(w.category, PactsimWarning)]
+
+
+def test_a_new_node_one_slip_from_a_node_warns_naming_the_key():
+    sc = pactsim.loads(TEXT.replace(" c: {p:", " jets_sale: {p:")
+                       .replace("c or e", "jets_sale or e").replace("(mil, c)", "(mil, jets_sale)"),
+                       name="unit.yaml")
+    changed = {"pillars.mil.clauses.jets_sael": {"p": 0.3},   # swapped letters: told
+               "mil.clauses.jetz_sale": {"p": 0.3},            # one letter changed: told
+               "events.jets_sale_2": {"p": 0.3},               # a suffix: a chosen name
+               "events.jets_sale9": {"p": 0.3},                # a digit: a chosen name
+               "events.jets_salf": {"p": 0.3}}                 # an event beside a clause: told
+    with pytest.warns(PactsimWarning) as caught:
+        out = sc.with_changes(changed)
+    assert [str(w.message) for w in caught] == [
+        f"with_changes: {k}: adds a new {kind} '{new}'; did you mean 'jets_sale'? (a name "
+        f"that is not found adds a {kind}, so a slip of the hand would go unnoticed)"
+        for k, kind, new in [("pillars.mil.clauses.jets_sael", "clause", "jets_sael"),
+                             ("mil.clauses.jetz_sale", "clause", "jetz_sale"),
+                             ("events.jets_salf", "event", "jets_salf")]]
+    assert all(w.filename == __file__ for w in caught)  # the user's line
+    assert {"jets_sael", "jetz_sale", "jets_sale_2", "jets_sale9", "jets_salf"} <= set(out.nodes)
+
+
+def test_a_new_source_one_slip_from_a_source_warns():
+    sc = pactsim.loads(TEXT.replace('{s: "A source"', '{reuters: "A source"')
+                       .replace("source: s}", "source: reuters}"), name="unit.yaml")
+    with pytest.warns(PactsimWarning, match=r"^with_changes: sources\.reuter: adds a "
+                      r"new source 'reuter'; did you mean 'reuters'\?"):
+        sc.with_changes({"sources.reuter": "Reuters, 2024"})

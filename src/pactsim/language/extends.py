@@ -59,16 +59,24 @@ such text reads files.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pactsim.errors import Problem, ScenarioError
+from pactsim.errors import PactsimWarning, Problem, ScenarioError, outside_pactsim
 from pactsim.language._yaml import MAX_BYTES, MAX_NODES, Key, Located, parse_yaml
 from pactsim.language.files import read_regular
 from pactsim.language.scenario import NAME_PATTERN, Scenario
 from pactsim.language.validate import Known, _v2, dotted_path, shown, validate
-from pactsim.language.variants import _named, _nearest, _sort_dates, apply_paths, definitions
+from pactsim.language.variants import (
+    _named,
+    _nearest,
+    _sort_dates,
+    apply_paths,
+    definitions,
+    slips,
+)
 
 __all__ = ["KEYS", "MAX_CHAIN_NODES", "MAX_EXTENDS", "Sourced", "resolve"]
 
@@ -521,10 +529,14 @@ def _apply_set(f: _File, sc: Scenario, tree: _Tree, changes: Mapping[Any, Any],
             if ("set", key) in loc.key_positions:
                 tree.keys[path] = (loc.name, *loc.key_positions[("set", key)])
         try:
-            return validate(tree.located(data, loc.name, texts), f.text, known=known)
+            out = validate(tree.located(data, loc.name, texts), f.text, known=known)
         except ScenarioError as err:
             places = definitions(sc)
             raise ScenarioError([_blame(loc, p, done, places) for p in err.problems]) from None
+        for key, message in slips(sc, done):
+            warnings.warn(PactsimWarning(str(_problem(loc, ("set", key), message, key=True))),
+                          stacklevel=outside_pactsim())
+        return out
 
     if problems:
         # the entries that did apply are checked too: every mistake of set: at once

@@ -1205,6 +1205,13 @@ class Scenario(_Model):
             key that caused it, ``with_changes: military.p: = 1.5 must be in
             [0, 1] ...``.
 
+        Warns
+        -----
+        PactsimWarning
+            A key adds a node or source whose name is one slip of the hand from
+            a name the scenario has (``military.clauses.su35_sael`` beside
+            ``su35_sale``); the node is added all the same.
+
         Examples
         --------
         >>> import pactsim

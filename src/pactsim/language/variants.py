@@ -28,7 +28,10 @@ change (they are text; change ``"military.why"`` or ``"signing.why_by.DATE"``
 too if the reason changed); setting ``p`` drops ``why_table`` along with the
 table, and a new ``by`` curve keeps the ``why_by`` of the dates it still has.
 Everything else — labels, sources, the order of keys — is kept, and the
-result is validated like a file.
+result is validated like a file. A key that adds a node or a source one slip
+of the hand from a name the scenario has (``military.clauses.su35_sael``
+beside ``su35_sale``; :func:`~pactsim.errors.one_slip`) is applied with a
+:class:`~pactsim.errors.PactsimWarning` naming the key.
 
 Errors
 ------
@@ -50,6 +53,7 @@ import datetime as dt
 import re
 import types
 import typing
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,9 +63,12 @@ from pydantic import BaseModel
 from pactsim.errors import (
     ArgumentError,
     ArgumentTypeError,
+    PactsimWarning,
     Problem,
     ScenarioError,
     did_you_mean,
+    one_slip,
+    outside_pactsim,
     printable,
 )
 from pactsim.language.io import from_dict
@@ -361,6 +368,9 @@ def with_changes(sc: Scenario, changes: object, more: Mapping[str, Any] | None =
     except ScenarioError as err:
         places = definitions(sc)
         raise ScenarioError([_blame(p, targets, places) for p in err.problems]) from None
+    for key, message in slips(sc, targets):
+        warnings.warn(PactsimWarning(printable(f"{WHERE}: {key}: {message}")),
+                      stacklevel=outside_pactsim())
     if sc._compiled is not None:  # compiling the variant may start from sc's model
         out._derived = (sc, tuple(items))
     out._made_from = tuple(dict.fromkeys((sc.id, *sc._made_from)))
@@ -517,6 +527,39 @@ def _named(message: str, targets: Sequence[tuple[str, tuple[Any, ...], Any]],
 
 #: A name in quotes in a message ('jets').
 _QUOTED = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)'")
+
+
+#: What a path of two parts (or four, a clause) adds, by its section.
+_KINDS = {"events": "event", "pillars": "pillar", "drivers": "driver",
+          "attributes": "attribute", "questions": "question", "sources": "source"}
+
+
+def slips(sc: Scenario, targets: Sequence[tuple[str, tuple[Any, ...], Any]]
+          ) -> list[tuple[str, str]]:
+    """``(key, message)`` for each key that adds a node (or a source) whose name is one
+    slip of the hand from a name ``sc`` has (:func:`~pactsim.errors.one_slip`):
+    ``military.clauses.su35_sael`` beside ``su35_sale``. Adding a node whole is
+    allowed, so a misspelt name would add one silently; this is said as a warning."""
+    names = list(definitions(sc))
+    sources = [str(k) for k in (sc.sources or {})]
+    out: list[tuple[str, str]] = []
+    for key, path, _value in targets:
+        if len(path) == 2 and path[0] in _KINDS:
+            kind = _KINDS[path[0]]
+        elif len(path) == 4 and path[0] == "pillars" and path[2] == "clauses":
+            kind = "clause"
+        else:
+            continue
+        new = str(path[-1])
+        known = sources if kind == "source" else names
+        if new in known:
+            continue
+        near = next((k for k in known if one_slip(new, k)), None)
+        if near is not None:
+            out.append((key, f"adds a new {kind} '{new}'; did you mean '{near}'? (a name "
+                             f"that is not found adds a {kind}, so a slip of the hand would "
+                             "go unnoticed)"))
+    return out
 
 
 def definitions(sc: Scenario) -> dict[str, tuple[str, ...]]:
