@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -433,3 +434,22 @@ def test_weighted_bundles_are_the_weighted_share_of_their_draws(flagship: pactsi
         est = res.prob(" and ".join(shown.get(m, f"not {m}") for m in members))
         assert row.p == pytest.approx(est.value, rel=1e-9), (row.bundle, row.p, est)
         assert row.stderr == pytest.approx(est.stderr, rel=1e-9), (row.bundle, row.stderr, est)
+
+
+@pytest.mark.parametrize(("key", "value", "hint"), [
+    ("military or energy", False, "write the expression itself"),
+    ("signing.date", "2025-01-17", "write {'signing': ...} with a date"),
+])
+def test_a_mapping_key_must_be_a_node_name(flagship, flag_exact, key, value, hint):
+    """review-api27: {"military or energy": False} was read 'not military or energy'
+    (P(energy) 0.78 where the evidence makes it 0)."""
+    res = pactsim.simulate(flagship, n=2_000, seed=1)
+    for given in (res.given, flag_exact.given,
+                  lambda ev: pactsim.simulate(flagship, n=100, seed=1, evidence=ev)):
+        with pytest.raises(ArgumentError, match=rf"^evidence: key '{key}' is not a node name: "
+                           rf".*; {re.escape(hint)}"):
+            given({key: value})
+    # the expression written out is the way: it rules energy out
+    assert flag_exact.given("not (military or energy)").prob("energy").value == 0
+    # a name with spaces around it is still the name
+    assert flag_exact.given({" military ": True}).prob("military").value == 1

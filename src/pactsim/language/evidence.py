@@ -148,6 +148,16 @@ def _from_mapping(value: Mapping[object, object]) -> list[Finding]:
         if not isinstance(name, str):
             raise ArgumentTypeError(printable(
                 f"evidence: key {name!r} is not a node name (a string)"))
+        if not _OUTCOME.match(name.strip()):
+            # (review-api27: {"military or energy": False} read as 'not military or energy')
+            dated = re.fullmatch(r"\s*([a-z][a-z0-9_]*)\.date\s*", name)
+            hint = (f"write {{'{dated.group(1)}': ...}} with a date, or the expression "
+                    f"'{dated.group(1)}.date == YYYY-MM-DD'" if dated else
+                    "write the expression itself, e.g. 'not (military or energy)'")
+            raise ArgumentError(printable(
+                f"evidence: key {name!r} is not a node name: a mapping takes node names to "
+                f"True/False, outcomes or dates; {hint}"))
+        name = name.strip()
         if isinstance(v, bool):
             out.append(Finding(name if v else f"not {name}"))
         elif (day := iso_date(v.strip() if isinstance(v, str) else v)) is not None:
