@@ -213,8 +213,11 @@ def test_every_bad_key_is_reported_at_once(sc):
 
 
 def test_a_path_through_a_value_replaced_in_the_same_call(sc):
-    with pytest.raises(ArgumentError, match=r"with_changes: mil\.p: pillars\.mil was replaced"):
+    with pytest.raises(ArgumentError, match=r"with_changes: mil\.p: sets pillars\.mil\.p, "
+                       r"which 'mil' sets too \(one holds the other\)"):
         sc.with_changes({"mil": 3, "mil.p": 0.5})
+    with pytest.raises(ArgumentError, match=r"with_changes: mil\.p: sets pillars\.mil\.p, "):
+        sc.with_changes({"mil": {"p": 0.4}, "mil.p": 0.5})  # whichever came last won
 
 
 def test_keys_are_never_echoed_with_terminal_escapes(sc):
@@ -264,3 +267,30 @@ def test_a_new_source_one_slip_from_a_source_warns():
     with pytest.warns(PactsimWarning, match=r"^with_changes: sources\.reuter: adds a "
                       r"new source 'reuter'; did you mean 'reuters'\?"):
         sc.with_changes({"sources.reuter": "Reuters, 2024"})
+
+
+@pytest.mark.parametrize(("changes", "said"), [
+    ({"c.p": 0.3, "pillars.mil.clauses.c.p": 0.6},
+     "with_changes: pillars.mil.clauses.c.p: sets pillars.mil.clauses.c.p, which 'c.p' sets "
+     "too (two spellings of one path); give it once"),
+    ({"c.p": 0.3, "mil.clauses.c": {"p": 0.6}},
+     "with_changes: mil.clauses.c: sets pillars.mil.clauses.c, which 'c.p' sets too (one "
+     "holds the other); give it once"),
+])
+def test_two_keys_for_one_value_are_refused(sc, changes, said):
+    """review-api27: the last of two spellings won, silently and by order."""
+    with pytest.raises(ArgumentError) as err:
+        sc.with_changes(changes)
+    assert str(err.value) == said
+
+
+def test_set_with_two_spellings_of_one_path_points_at_the_second(tmp_path):
+    (tmp_path / "base.yaml").write_text(TEXT, encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("pactsim: 2\nextends: base.yaml\nid: child\nset:\n  c.p: 0.3\n"
+                     "  pillars.mil.clauses.c.p: 0.6\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        pactsim.load(child)
+    [problem] = err.value.problems
+    assert (problem.line, problem.column, problem.field) == (6, 3, "set.pillars.mil.clauses.c.p")
+    assert "which 'c.p' sets too" in problem.message

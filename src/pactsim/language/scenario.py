@@ -1187,7 +1187,8 @@ class Scenario(_Model):
         Keys are dotted paths, either from the top (``"signing.by.2024-12-31"``,
         ``"pillars.military.p"``) or starting at a node's name
         (``"military.p"``, ``"su35_sale.odds.alignment"``). Every part of a path
-        must exist (fields count even when not written); only the last may add
+        must exist (fields count even when not written), no two keys may set the
+        same value (nor one a part of what the other sets); only the last part may add
         a key, such as a new ``by`` date, which goes in date order. Setting a
         node's ``p`` drops its ``given``/``table`` and the reverse. Everything
         else (labels, sources, the order of keys) is kept. Keyword arguments

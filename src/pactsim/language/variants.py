@@ -394,6 +394,14 @@ def apply_paths(sc: Scenario, items: Mapping[str, Any],
         except _PathError as err:
             fail(key, err)
             continue
+        clash = next(((k, other) for k, other, _v in targets
+                      if other[:len(path)] == path or path[:len(other)] == other), None)
+        if clash is not None:  # (review-api27: the last of two spellings won silently)
+            fail(key, _PathError(
+                f"sets {dotted_path(path)}, which {clash[0]!r} sets too ("
+                + ("two spellings of one path" if len(clash[1]) == len(path)
+                   else "one holds the other") + "); give it once"))
+            continue
         targets.append((key, path, value))
         if isinstance(container, type) and set(container.model_fields) >= _EXCLUSIVE:
             in_node.add(key)
