@@ -10,12 +10,14 @@ from scratch.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import pactsim
+from pactsim.errors import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
@@ -72,3 +74,18 @@ def test_copy_with_a_new_title_has_a_new_digest_and_the_same_numbers() -> None:
     a, b = _marginals(sc), _marginals(copy)
     assert a.keys() == b.keys()
     assert np.allclose(list(a.values()), list(b.values()), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("copy", ["model_copy", "copy"])
+@pytest.mark.parametrize(("update", "said"), [
+    ({"horizon": dt.date(2024, 1, 1)},
+     "horizon: = 2024-01-01 must be after as_of (2024-11-05)"),
+    ({"events": {"a": 5}}, "events.a: = 5 must be a mapping of fields"),
+])
+def test_a_copy_with_a_bad_value_is_refused_naming_the_field(copy, update, said) -> None:
+    """review-api27: model_copy(update=...) made a scenario with a horizon before as_of,
+    which simulate answered and exact met with a numpy error."""
+    sc = pactsim.load(FLAGSHIP)
+    with pytest.raises(ScenarioError) as err:
+        getattr(sc, copy)(update=update)
+    assert f"iran-russia-2024 (model_copy): {said}" in str(err.value)

@@ -33,6 +33,7 @@ import itertools
 import math
 import numbers
 import re
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -53,7 +54,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pactsim.errors import did_you_mean
+from pactsim.errors import ArgumentError, did_you_mean
 from pactsim.language._frozen import FrozenDict, FrozenModel, _refuse_edit
 from pactsim.language.attributes import Attribute
 
@@ -1166,15 +1167,34 @@ class Scenario(_Model):
         old values (the :attr:`digest`, the node views, the compiled model and the
         scenario a variant was made from), so the copy is read afresh.
 
-        As in pydantic, ``update`` is **not validated**: prefer :meth:`with_changes`,
-        which is, and which names the line of a bad value.
+        Unlike pydantic's, a copy with ``update`` is **validated** as a file is (a
+        scenario is always valid): a bad value raises
+        :class:`~pactsim.errors.ScenarioError` naming the field (review-api27: a
+        horizon before ``as_of`` reached numpy). :meth:`with_changes` does the same
+        by dotted path.
         """
         copy = super().model_copy(update=update, deep=deep)
         if update:
             for name in _caches(type(self)):
                 copy.__dict__.pop(name, None)
             copy._compiled = copy._derived = copy._renumber = None
+            from pactsim.language.io import from_dict  # (io imports this module)
+
+            with warnings.catch_warnings():  # pydantic warns of values of another type
+                warnings.simplefilter("ignore")
+                data = copy.model_dump(exclude_defaults=True, warnings=False)
+            from_dict(data, name=f"{self.id} (model_copy)")  # raises if it is not valid
         return copy
+
+    def copy(self, *, include: Any = None, exclude: Any = None,
+             update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic v1's spelling of :meth:`model_copy` (validated too; review-api27: it
+        made a scenario with a horizon before ``as_of``)."""
+        if include is not None or exclude is not None:
+            raise ArgumentError("Scenario.copy: include= and exclude= are not taken (a "
+                                "scenario keeps every section); use model_copy(update=...) "
+                                "or with_changes")
+        return self.model_copy(update=update, deep=deep)
 
     def __dir__(self) -> list[str]:
         """Names for tab completion, without pydantic's deprecated v1 methods."""
