@@ -773,3 +773,33 @@ def test_random_milestone_graphs_with_shared_milestones_match_monte_carlo() -> N
             se = math.sqrt(max(p * (1 - p), 1e-9) / 60_000)
             assert abs(mc.prob(q).value - p) <= 5 * se, (trial, q, p, "\n".join(lines))
     assert checked >= 8
+
+
+_PREP = """\
+pactsim: 2
+id: prep
+as_of: 2025-01-01
+horizon: 2025-12-31
+events:
+  text: {by: {2025-06-30: 0.5, 2025-12-31: 0.8}}
+  signing_prep: {after: text, delay: {median: 10, p90: 30}}
+  other: {after: text, delay: {median: 15, p90: 40}}
+  ratified_am: {after: signing, delay: {median: 60, p90: 200}}
+  ratified_az: {after: signing, delay: {median: 60, p90: 200}}
+  in_force: {after: {all: [ratified_am, ratified_az]}, delay: 10}
+signing:
+  after: AFTER
+  delay: {median: 20, p90: 60}
+"""
+
+
+def test_a_milestone_given_one_before_the_shared_signing_as_the_readme_says():
+    """README (exact refusals): given `signing_prep`, `in_force` is answered when the
+    signing follows `signing_prep` alone, refused when it has other anchors too
+    (review-readme27: the README said refused for the first)."""
+    question = "in_force.date - signing_prep.date <= 100"
+    res, ex = _pair(_PREP.replace("AFTER", "signing_prep"))
+    got, want = ex.prob(question).value, res.prob(question)
+    assert abs(got - want.value) <= SIGMAS * want.stderr, (got, want)
+    with pytest.raises(ExactUnsupportedError, match="the law of 'in_force' given 'signing_prep'"):
+        exact(pactsim.loads(_PREP.replace("AFTER", "{all: [signing_prep, other]}"))).prob(question)
