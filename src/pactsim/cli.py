@@ -452,13 +452,21 @@ def _run_exact(sc: Any, args: argparse.Namespace, evidence: Any,
     from pactsim.results.exact import exact
 
     try:
-        text = render(exact(sc, progress=getattr(args, "progress", None), evidence=evidence))
+        res = exact(sc, progress=getattr(args, "progress", None), evidence=evidence)
+        text = render(res)
     except (ModelTooWideError, ExactUnsupportedError) as e:
         if args.method == "exact":
             raise
         _say(f"pactsim: note: exact inference does not answer all of this {what} "
              f"({_refusal(str(e), e, argparse.Namespace())}); Monte Carlo answers all of "
              "it")
+        return None
+    blank = getattr(res, "unanswered_given_signed", {})
+    if blank and args.method == "auto":
+        # (review-readme27: auto stayed exact with the column left blank)
+        _say(f"pactsim: note: exact inference does not answer all of this {what} (it "
+             f"leaves P(yes | signed) of {', '.join(blank)} blank: "
+             f"{printable(next(iter(blank.values())))}); Monte Carlo answers all of it")
         return None
     unused = _mc_flags(args)
     if unused:

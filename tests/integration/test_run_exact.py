@@ -230,6 +230,32 @@ def test_run_method_auto_falls_back_when_a_question_is_refused_later(
     assert "n = 20,000 draws" in out and "three_dates" in out
 
 
+def test_run_method_auto_falls_back_when_p_given_signed_would_be_left_blank(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """README: auto is exact when exact inference answers everything the run prints. A
+    question answered alone but not with the signing left its column blank under auto
+    (review-readme27); Monte Carlo answers it, and its numbers agree with exact's."""
+    path = tmp_path / "blank.yaml"
+    path.write_text(
+        "pactsim: 2\nid: blank\nas_of: 2025-01-01\nhorizon: 2025-12-31\nevents:\n"
+        "  text: {by: {2025-06-30: 0.5, 2025-12-31: 0.8}}\n"
+        "  ratified_am: {after: signing, delay: {median: 60, p90: 200}}\n"
+        "  ratified_az: {after: signing, delay: {median: 60, p90: 200}}\n"
+        "  in_force: {after: {all: [ratified_am, ratified_az]}, delay: 10}\n"
+        "signing: {after: text, delay: {median: 20, p90: 60}}\n"
+        "questions:\n  q1: in_force.date - ratified_am.date <= 100\n", encoding="utf-8")
+    code, out, err = call(capsys, "run", path, "--method", "exact", "--spread", "0")
+    assert code == 0 and "(P(yes | signed) of q1 left blank: " in out
+    code, out, err = call(capsys, "run", path, "--method", "auto", "-n", "200000", "--seed",
+                          "3", "--spread", "0", "--format", "json")
+    assert code == 0
+    assert "exact inference does not answer all of this run (it leaves P(yes | signed) of " \
+           "q1 blank: " in err
+    q1 = json.loads(out)["questions"]["q1"]
+    ex = pactsim.exact(pactsim.load(path)).prob("q1")  # P(yes) itself exact inference gives
+    assert abs(q1["p"] - ex.value) <= 4.5 * q1["stderr"] and q1["p_given_signed"] is not None
+
+
 def test_the_exact_header_gives_the_chance_of_hard_evidence_only() -> None:
     sc = pactsim.load(FLAGSHIP)
     soft = pactsim.exact(sc, evidence=pactsim.soft("drones_missiles", 3)).summary()
