@@ -38,7 +38,7 @@ import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -64,7 +64,7 @@ def _check_sigmas(sigmas: float) -> float:
     if isinstance(sigmas, bool) or not isinstance(sigmas, numbers.Real):
         raise TypeError(f"sigmas={sigmas!r} must be a positive number of standard errors "
                         "(e.g. 4)")
-    if not sigmas > 0:  # inf is allowed: a threshold nothing passes
+    if not sigmas > 0:  # inf is allowed: then only a missed exact 0 or 1 fails
         raise ValueError(f"sigmas={sigmas!r} must be a positive number of standard errors "
                          "(e.g. 4)")
     return float(sigmas)
@@ -124,7 +124,9 @@ class _Row:
     z: float
 
     def failed(self, threshold: float) -> bool:
-        return not abs(self.z) <= threshold  # NaN fails
+        # NaN fails, and so does a missed exact 0 or 1 (z infinite) whatever the
+        # threshold, sigmas=inf included (review-testing27: inf <= inf passed it)
+        return not abs(self.z) <= threshold or math.isinf(self.z)
 
 
 def _table(rows: list[_Row], threshold: float) -> str:
@@ -137,7 +139,10 @@ def _table(rows: list[_Row], threshold: float) -> str:
         lines.append(f"{mark} {r.name:<{width}}  {r.kind:<8}  {mc:>17}  {r.exact:>8.4f}  "
                      f"{r.z:>+7.2f}")
     if len(rows) > _MAX_ROWS:
-        lines.append(f"  … and {len(rows) - _MAX_ROWS} more within the threshold")
+        hidden = rows[_MAX_ROWS:]
+        beyond = sum(r.failed(threshold) for r in hidden)
+        lines.append(f"  … and {len(hidden)} more, " + (
+            f"{beyond} of them beyond the threshold" if beyond else "all within the threshold"))
     return "\n".join(lines)
 
 
@@ -147,6 +152,30 @@ def _column(frame: pd.DataFrame, what: str, column: str = "p") -> Mapping[str, f
             return {}
         raise TypeError(f"{what} has no 'p' column (columns: {list(frame.columns)})")
     return {str(k): float(v) for k, v in frame[column].items()}
+
+
+def _date_frames(results: Any, exact: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """P(``x`` by each key date) of every dated node, as ``marginals()``-like frames
+    indexed ``"x.date <= YYYY-MM-DD"``, from each side; empty frames when either side
+    has no dated nodes (``dated()`` and ``date_cdf()``), as reference objects may not.
+    The horizon is left out: it is the node's row of ``marginals()`` already."""
+    frames = []
+    days = None
+    scenario = getattr(results, "scenario", None)
+    if scenario is not None and callable(getattr(scenario, "key_dates", None)):
+        days = [d for d in scenario.key_dates() if d < scenario.horizon]
+    for obj in (results, exact):
+        if not days or not (callable(getattr(obj, "dated", None))
+                            and callable(getattr(obj, "date_cdf", None))):
+            return pd.DataFrame({"p": []}), pd.DataFrame({"p": []})
+        parts = []
+        for name in obj.dated():
+            cdf = obj.date_cdf(name, days)
+            cdf.index = [f"{name}.date <= {pd.Timestamp(d).date().isoformat()}"
+                         for d in cdf.index]
+            parts.append(cdf)
+        frames.append(pd.concat(parts) if parts else pd.DataFrame({"p": []}))
+    return frames[0], frames[1]
 
 
 def _draws(obj: object) -> int | None:
@@ -165,8 +194,10 @@ def assert_matches_exact(
 ) -> None:
     """Assert that a Monte Carlo run agrees with exact inference.
 
-    Compares every binary node (``marginals()``) and every true/false question
-    (``questions()``) of ``results`` with the same row of ``exact``: the
+    Compares every binary node (``marginals()``), every true/false question
+    (``questions()``) and, for every dated node, P(it happens by each of the
+    scenario's key dates before the horizon) (``date_cdf()``) of ``results``
+    with the same row of ``exact``: the
     z-score ``(mc - exact) / se`` must stay within the threshold, where ``se``
     is the robust standard error of the module docstring (never below
     ``1/n``).
@@ -193,8 +224,9 @@ def assert_matches_exact(
     ------
     AssertionError
         When any comparison is beyond the threshold, an exact 0 or 1 is missed
-        in a draw, or a node or question of ``results`` is missing from
-        ``exact``; the message holds a table of name, Monte Carlo estimate ±
+        in a draw (whatever ``sigmas``, ``inf`` included), a node, question or
+        date of one side is missing from the other, or nothing is compared;
+        the message holds a table of name, Monte Carlo estimate ±
         standard error, exact value and z, largest |z| first, failures marked ✗.
     pactsim.errors.ModelTooWideError, pactsim.errors.ExactUnsupportedError
         From ``exact``'s frames, where exact inference refuses the scenario
@@ -228,14 +260,17 @@ def assert_matches_exact(
     ref_n = _draws(exact)  # another Monte Carlo run's draws, None for exact answers
     reference_mc = ref_n is not None
     rows: list[_Row] = []
-    missing: list[str] = []
+    missing: list[str] = []  # in results, not in exact
+    unmatched: list[str] = []  # in exact, not in results
     for kind, mc_frame, ex_frame, what in (
             ("node", results.marginals(), exact.marginals(), "marginals()"),
-            ("question", results.questions(), exact.questions(), "questions()")):
+            ("question", results.questions(), exact.questions(), "questions()"),
+            ("date", *_date_frames(results, exact), "date_cdf()")):
         mc_map = _column(mc_frame, f"results.{what}")
         ex_map = _column(ex_frame, f"exact.{what}")
         own = _column(mc_frame, f"results.{what}", "stderr") if weighted else {}
         ref = _column(ex_frame, f"exact.{what}", "stderr") if reference_mc else {}
+        unmatched += [f"{kind} '{name}'" for name in ex_map if name not in mc_map]
         for name, mc in mc_map.items():
             if name not in ex_map:
                 missing.append(f"{kind} '{name}'")
@@ -246,7 +281,7 @@ def assert_matches_exact(
             rows.append(_Row(name, kind, mc, se, ex, _z(mc, ex, se, not reference_mc)))
     threshold = family_wise_threshold(sigmas, len(rows)) if family_wise else sigmas
     failed = [r for r in rows if r.failed(threshold)]
-    if not failed and not missing:
+    if rows and not failed and not missing and not unmatched:
         return
     how = (f"family-wise over {len(rows)} comparisons (Šidák)" if family_wise and len(rows) > 1
            else "per comparison")
@@ -259,12 +294,16 @@ def assert_matches_exact(
     if any(math.isinf(r.z) for r in failed):
         parts.append("z = ±inf: exact inference gives exactly 0 or 1, and some draws say "
                      "otherwise (one such draw is proof of disagreement)")
+    if not rows:  # (review-testing27: nothing compared passed)
+        parts.append("nothing to compare: no node, question or date is in both"
+                     + (" (are these the same scenario?)" if missing or unmatched else ""))
     if missing:
-        if not rows:
-            parts.append("no node or question is in both: are these the same scenario?")
         parts.append(f"missing from the {'reference' if reference_mc else 'exact'} results: "
                      + ", ".join(missing))
-    parts.append(_table(rows, threshold))
+    if unmatched:
+        parts.append("missing from the Monte Carlo results: " + ", ".join(unmatched))
+    if rows:
+        parts.append(_table(rows, threshold))
     raise AssertionError("\n".join(parts))
 
 
@@ -327,7 +366,7 @@ def assert_prob_close(estimate: Estimate, value: float, *, sigmas: float = 4.0) 
     n_eff = float(estimate.ess) if estimate.ess is not None else float(estimate.n)
     se = _stderr(estimate.value, value, n_eff, estimate.stderr if weighted else 0.0)
     z = _z(estimate.value, value, se, True)
-    if not abs(z) <= sigmas:
+    if not abs(z) <= sigmas or math.isinf(z):
         size = f"n={estimate.n:,}" + (f", ess={n_eff:,.0f}" if weighted else "")
         if math.isinf(z):
             raise AssertionError(f"{estimate} is not {value:g}: a probability of exactly "
