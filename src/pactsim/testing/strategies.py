@@ -991,8 +991,9 @@ def scenarios(
         exactly when it uses a format-2 key. :func:`pactsim.exact` refuses
         some of these examples with
         :class:`~pactsim.errors.ExactUnsupportedError` (Monte Carlo answers
-        all): of 700 derandomized examples (2026-12-02), about one in
-        seventeen (6%), counting what ``exact`` and the questions refuse —
+        all): of 700 derandomized examples (2026-12-04), about one in
+        nine (9-14% by which examples are drawn), counting what ``exact`` and
+        the questions refuse —
         milestones whose anchors do not descend from one curve-timed node,
         that read a milestone of their group they follow or share an
         anchor with, or whose anchors share milestones along separate
@@ -1000,7 +1001,9 @@ def scenarios(
         (:class:`~pactsim.errors.ModelTooWideError`: several day variables
         in one table); how many depends on the examples drawn.
         A test against exact should catch these errors and skip the example
-        (``hypothesis.assume``), or use the reference sampler.
+        (``hypothesis.assume``); pactsim's own tests check those examples
+        against a naive reference sampler (``tests/reference_sampler.py`` in
+        the repository, not part of the installed package).
     categorical:
         Whether categorical nodes (format 3) may appear (default ``False``:
         the examples of earlier versions, drawn exactly as before). Then an
@@ -1087,7 +1090,7 @@ def scenarios(
         raise InvalidArgument(
             f"min_nodes={min_nodes!r} must be less than or equal to max_nodes={max_nodes!r}"
         )
-    return _scenario_data(cfg).map(_load)
+    return _scenario_data(cfg).map(from_dict)  # a failure prints from_dict({...}): pasteable
 
 
 def _load(data: dict[str, Any]) -> Scenario:

@@ -264,7 +264,9 @@ def reliability_diagram(cal: Calibration, ax: Any = None, *, title: str | None =
     ax.set_ylabel("conditional event probability (recalibrated)")
     stats = (f"{cal.n} forecasts: MCB {cal.mcb:.3f}, DSC {cal.dsc:.3f}, UNC {cal.unc:.3f}")
     ax.set_title(stats if title is None else f"{plain(title)}\n{stats}", fontsize=10, loc="left")
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    # below the axes: inside, it hid observed shares of 1 at low forecasts (review-nb27)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, fontsize=8,
+              frameon=False)
     return fig if own else ax
 
 
