@@ -163,3 +163,17 @@ def test_exact_answers_an_intervention_as_the_monte_carlo_does(sc):
     assert pactsim.exact(flag, do={"mutual_defence": True}).prob("signed_by_2024").value == \
         pytest.approx(a, abs=1e-12)
     assert pactsim.exact(flag).prob("signed_by_2024", given="mutual_defence").value > a + 0.1
+
+
+@pytest.mark.parametrize("do", ["wet", ["wet"], 5])
+def test_exact_refuses_a_do_that_is_not_a_mapping_as_simulate_does(do):
+    """review-api27: exact(do="wet") raised numpy's/dict's own ValueError or TypeError."""
+    sc = pactsim.loads(TEXT)
+    said = []
+    for run in (lambda: pactsim.simulate(sc, n=10, seed=1, do=do),
+                lambda: pactsim.exact(sc, do=do)):
+        with pytest.raises(ArgumentTypeError, match=r"^do must be a mapping of node names to "
+                           r"values, e\.g\. ") as err:
+            run()
+        said.append(str(err.value))
+    assert said[0] == said[1]

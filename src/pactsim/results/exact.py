@@ -1476,10 +1476,11 @@ def exact(scenario: Scenario, *, quad_points: int = 24, max_table: int = 2**24,
     if not isinstance(scenario, Scenario):
         raise ArgumentTypeError(f"scenario: exact() needs a Scenario (from pactsim.load), "
                                 f"not {type(scenario).__name__}")
-    recipe = _Recipe(scenario if do is not None else None,
-                     None if do is None else dict(do), evidence, observations)
+    undone = scenario
     if do is not None:
-        scenario = scenario.do(do)
+        scenario = scenario.do(do)  # checks do first (review-api27: dict(do) met a string)
+    recipe = _Recipe(undone if do is not None else None,
+                     None if do is None else dict(do), evidence, observations)
     quad_points = _whole_arg(quad_points, "quad_points", QUAD_POINTS,
                              "Gauss points per driver; 24 by default")
     max_table = _whole_arg(max_table, "max_table", MAX_TABLE,
