@@ -1620,12 +1620,32 @@ def sensitivity(
     certain: list[str] = []
     items = inputs(sc, **settings, certain=certain)
     by_name = {i.name: i for i in items}
-    for key, ends in (ranges or {}).items():
-        if key not in by_name:
-            from pactsim.errors import did_you_mean
+    from pactsim.errors import ArgumentTypeError, did_you_mean
 
+    if ranges is not None and not isinstance(ranges, Mapping):  # (review-api27)
+        raise ArgumentTypeError(f"ranges must be a mapping of input names to (low, high), "
+                                f"e.g. {{'military.p': (0.4, 0.9)}}, not "
+                                f"{type(ranges).__name__}")
+    wanted = None if only is None else [only] if isinstance(only, str) else list(only)
+    for w in wanted or []:
+        if not isinstance(w, str):
+            raise ArgumentTypeError(f"only: {w!r} is not an input name (text such as "
+                                    "'military.p', or a prefix such as 'military.')")
+        if not any(_selected(name, [w]) for name in (*by_name, *certain)):
+            # (review-api27: a misspelt entry beside a good one was dropped silently)
+            raise ArgumentError(f"only: {w!r} is not an input of scenario '{sc.id}'"
+                                + did_you_mean(w, list(by_name)))
+    for key, ends in (ranges or {}).items():
+        if key in certain:
+            raise ArgumentError(f"ranges: {key!r} is fixed at 0 or 1 in scenario '{sc.id}', "
+                                "which is not an input: a certain entry has no log-odds to "
+                                "swing (change it with with_changes, then ask again)")
+        if key not in by_name:
             raise ArgumentError(f"ranges: {key!r} is not an input of scenario '{sc.id}'"
                                 + did_you_mean(key, list(by_name)))
+        if wanted is not None and not _selected(key, wanted):
+            raise ArgumentError(f"ranges: {key!r} is left out by only={wanted!r}: add it to "
+                                "only, or drop it from ranges")
         try:  # 10**400 is past the floats: OverflowError
             lo, hi = (float(x) for x in ends)
         except (TypeError, ValueError, OverflowError):
@@ -1647,8 +1667,7 @@ def sensitivity(
         by_name[key] = Input(key, by_name[key].kind, by_name[key].base, lo, hi, "given",
                              by_name[key].changes)
     items = list(by_name.values())
-    if only is not None:
-        wanted = [only] if isinstance(only, str) else list(only)
+    if wanted is not None:
         items = [i for i in items if _selected(i.name, wanted)]
         certain = [c for c in certain if _selected(c, wanted)]
         if not items:
