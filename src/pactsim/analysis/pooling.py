@@ -53,9 +53,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 import os
 import reprlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -246,6 +247,10 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     >>> pooled = pool(["a.yaml", "b.yaml"])     # doctest: +SKIP
     >>> pooled.table.loc["signed_by_2024"]      # doctest: +SKIP
     """
+    if isinstance(scenarios, str | bytes | os.PathLike | Scenario) or \
+            not isinstance(scenarios, Iterable):  # (review-api27: a path's characters)
+        raise ArgumentTypeError(f"pool(): give a list of two or more scenarios or files, not "
+                                f"one {type(scenarios).__name__}")
     items = list(scenarios)
     if len(items) < 2:
         raise ArgumentError(f"pool(): give two or more scenarios (got {len(items)})")
@@ -253,6 +258,14 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
         raise ArgumentError(f"pool(): method = {method!r}; use 'geometric' or 'linear'")
     if not (isinstance(extremize, int | float) and math.isfinite(extremize) and extremize > 0):
         raise ArgumentError(f"pool(): extremize = {extremize!r} must be a number > 0")
+    if weights is not None:  # (review-api27: "2,1" met float()'s own error)
+        listed = None if isinstance(weights, str | bytes | Mapping) or \
+            not isinstance(weights, Iterable) else list(weights)
+        if listed is None or not all(isinstance(x, numbers.Real) and not isinstance(x, bool)
+                                     for x in listed):
+            raise ArgumentTypeError(f"pool(): weights = {reprlib.repr(weights)}: give a list of "
+                                    f"numbers, one per scenario ({len(items)}), e.g. [2, 1]")
+        weights = listed
     w = [1.0] * len(items) if weights is None else [float(x) for x in weights]
     if len(w) != len(items) or any(not math.isfinite(x) or x < 0 for x in w) or sum(w) <= 0:
         raise ArgumentError(f"pool(): weights = {weights!r}: give one weight >= 0 per scenario "

@@ -48,7 +48,7 @@ import datetime as dt
 import itertools
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -57,6 +57,7 @@ import pandas as pd
 
 from pactsim.errors import (
     ArgumentError,
+    ArgumentTypeError,
     ConditionError,
     ExactUnsupportedError,
     ModelTooWideError,
@@ -580,8 +581,14 @@ def score(
     scs = [s if isinstance(s, Scenario) else load(s) for s in given]
     _refuse_twins(given, scs)
     # read leniently: a file's problems are raised with those against its scenario, at once
-    loaded = [r if isinstance(r, Resolutions) else read_pending(r)
-              for r in _many(resolutions)]
+    files = _many(resolutions)
+    odd = [r for r in files if not isinstance(r, Resolutions | str | os.PathLike)]
+    if odd or isinstance(resolutions, Mapping):  # (review-api27)
+        what = type(resolutions if isinstance(resolutions, Mapping) else odd[0]).__name__
+        raise ArgumentTypeError(f"score(): resolutions must be resolution files (paths) or "
+                                f"Resolutions (pactsim.load_resolutions, or "
+                                f"pactsim.loads_resolutions(text)), not {what}")
+    loaded = [r if isinstance(r, Resolutions) else read_pending(r) for r in files]
     if not scs:
         raise ArgumentError("score(): give at least one scenario")
     by_id: dict[str, Resolutions] = {}

@@ -368,6 +368,12 @@ def read_pending(path: str | os.PathLike[str]) -> Resolutions:
 
 def _load(path: str | os.PathLike[str], scenario: Scenario | None, *,
           strict: bool) -> Resolutions:
+    if not isinstance(path, str | os.PathLike):  # (review-api27: fspath's own TypeError)
+        raise ArgumentTypeError(f"a resolution file's path (text or a Path) is needed, not "
+                                f"{type(path).__name__}")
+    if scenario is not None and not isinstance(scenario, Scenario):
+        raise ArgumentTypeError(f"scenario= must be a Scenario (from pactsim.load), not "
+                                f"{type(scenario).__name__}")
     name = os.fspath(path)
     if isinstance(name, str) and "\n" in name and "resolutions" in name:
         # the file's text given where its path goes (review-fuzz16b: the message quoted
