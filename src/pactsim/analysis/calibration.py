@@ -20,13 +20,14 @@ recalibrated again, and the pointwise quantiles of those curves.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from pactsim.errors import ArgumentError
+from pactsim.errors import ArgumentError, ArgumentTypeError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -125,6 +126,10 @@ class Calibration:
         return format_calibration(self)
 
 
+#: The most resamples :func:`calibration` draws for its bands (each is a regression).
+MAX_BANDS = 100_000
+
+
 def calibration(p: Any, y: Any, *, bands: int = 1000, level: float = 0.9,
                 seed: int = 0) -> Calibration:
     """CORP reliability, the Murphy and CORP decompositions, and sharpness.
@@ -134,7 +139,7 @@ def calibration(p: Any, y: Any, *, bands: int = 1000, level: float = 0.9,
     p, y:
         Forecast probabilities and outcomes (0/1, or booleans), same length.
     bands:
-        Resamples for the consistency bands (0: none).
+        Resamples for the consistency bands (0: none; at most :data:`MAX_BANDS`).
     level:
         Coverage of the bands (0.9: 5% to 95%).
     seed:
@@ -153,8 +158,17 @@ def calibration(p: Any, y: Any, *, bands: int = 1000, level: float = 0.9,
                             f"{pv.size} and {yv.size})")
     if not np.all((pv >= 0) & (pv <= 1)) or not np.all((yv == 0) | (yv == 1)):
         raise ArgumentError("calibration(): p must be probabilities in [0, 1] and y 0 or 1")
-    if not 0 < level < 1:
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise ArgumentError(f"calibration(): level = {level!r} must be in (0, 1)")
+    for name, value, most in (("bands", bands, MAX_BANDS), ("seed", seed, None)):
+        # (review-api27: bands=10**9 asked numpy for 164 GiB; "200" met '>' of str and int)
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise ArgumentTypeError(f"calibration(): {name} = {value!r} must be a whole "
+                                    "number (an int)")
+        if value < 0 or (most is not None and value > most):
+            raise ArgumentError(f"calibration(): {name} = {value!r} must be "
+                                + (f"from 0 (no band) to {most:,}" if most is not None
+                                   else ">= 0"))
     n = pv.size
     ybar = float(yv.mean())
     hat = _recalibrate(pv, yv)
