@@ -617,7 +617,16 @@ class Spread:
         return float(1.0 / np.sum(self.weights ** 2))
 
     def quantile(self, q: float | Sequence[float]) -> Any:
-        """Quantile(s) of the inner answers (weighted under observations)."""
+        """Quantile(s) of the inner answers (weighted under observations); each level
+        strictly between 0 and 1, as :meth:`Results.date_quantiles
+        <pactsim.results.montecarlo.Results.date_quantiles>` takes them."""
+        from pactsim.results.summary import quantile_levels
+
+        try:  # (review-api27: 50 or "0.5" reached numpy)
+            levels = quantile_levels(q)
+        except (ArgumentError, ArgumentTypeError) as err:  # this argument is q
+            raise type(err)(str(err).replace("probs", "q", 1)) from None
+        q = levels[0] if isinstance(q, int | float | np.number) else levels
         if self.weights is None:
             return np.quantile(self.values, q)
         return _weighted_quantile(self.values, self.weights, q)

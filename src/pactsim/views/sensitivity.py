@@ -219,10 +219,12 @@ def plot_tornado(s: Sensitivity, top: int = TOP, ax: Axes | None = None, *,
     :class:`~matplotlib.figure.Figure` (not kept by pyplot)."""
     import pandas as pd
 
+    from pactsim.results.summary import top_count
     from pactsim.views.plot import ACCENT, DARK, _frame, _percent_axis, _start, _text_width
 
     median = s.statistic == "median"
-    t = s.tornado[s.tornado.swing.fillna(0) > 0].head(top)
+    t = s.tornado[s.tornado.swing.fillna(0) > 0]
+    t = t.head(top_count(top) or len(t))  # (review-api27: "5" reached pandas, 0 drew nothing)
     k = max(len(t), 1)
     own = ax is None
     fig, ax = _start(ax, (9.5, 1.6 + 0.42 * k))
@@ -305,11 +307,12 @@ def plot_voi(s: Sensitivity, top: int = TOP, ax: Axes | None = None, *,
     """Bars of the expected absolute move of P(question) once each node is known,
     context events in a darker colour, with P(Q | X) and P(Q | not X) beside."""
     from pactsim.errors import ArgumentError
+    from pactsim.results.summary import top_count
     from pactsim.views.plot import DARK, GREY, _frame, _start
 
     if s.statistic != "p":
         raise ArgumentError("no value of information for a date question")
-    v = s.voi.head(top)
+    v = s.voi.head(top_count(top) or len(s.voi))
     k = max(len(v), 1)
     own = ax is None
     fig, ax = _start(ax, (9.5, 1.6 + 0.38 * k))
