@@ -467,8 +467,15 @@ def dumps(scenario: Scenario) -> str:
     Comments of the original file are not kept (the model does not hold them). The
     text is emitted by libyaml (ruamel.yaml.clib) where it is installed (~13 ms for the
     flagship), else by ruamel's pure-Python emitter (~90 ms); the two may quote or fold
-    a string differently, never with another meaning.
+    a string differently, never with another meaning. Anything but a
+    :class:`Scenario` is an :class:`~pactsim.errors.ArgumentTypeError` (a path is
+    not read: ``dumps(load(path))``).
     """
+    if not isinstance(scenario, Scenario):  # (review-api27: a path came back as YAML text)
+        hint = " (load it first: pactsim.dumps(pactsim.load(path)))" \
+            if isinstance(scenario, str | os.PathLike) else ""
+        raise ArgumentTypeError(f"dumps() needs a Scenario (from pactsim.load), not "
+                                f"{type(scenario).__name__}{hint}")
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=not _LIBYAML)

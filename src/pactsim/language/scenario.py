@@ -1366,7 +1366,12 @@ class Scenario(_Model):
         The ``by`` points (evenly thinned to ``most`` when there are more, the
         last kept), and period ends in (as_of, horizon]: quarter ends when there
         are at most ``most`` of them, else year ends, else every k-th year end.
+        ``most`` is a whole number >= 1.
         """
+        if isinstance(most, bool) or not isinstance(most, numbers.Integral) or most < 1:
+            # (review-api27: 0 divided by zero, "3" met '>' of int and str)
+            raise ArgumentError(f"key_dates: most = {most!r} must be a whole number >= 1")
+        most = int(most)
         signing = self.signing  # a milestone signing has no points of its own
         by = sorted({d for _, curve in signing.curve_entries() for d in curve}
                     if signing is not None and signing.timing == "curve"
@@ -1387,12 +1392,19 @@ class Scenario(_Model):
         return sorted(set(by) | set(ends))
 
     def question_text(self, name: str) -> str:
+        """The expression of question ``name``."""
+        if name not in self.questions:  # (review-api27: a bare KeyError)
+            raise ArgumentError(f"{name!r} is not a question of scenario '{self.id}'"
+                                + did_you_mean(str(name), list(self.questions)))
         q = self.questions[name]
         return q.expr if isinstance(q, Question) else q
 
     def parents(self, name: str) -> list[str]:
         """Direct dependencies of a node: ``given``, ``odds``, ``requires``,
         ``excludes`` and the implicit gates (pillar ← signing, clause ← pillar)."""
+        if name not in self.nodes:  # (review-api27: a bare KeyError)
+            raise ArgumentError(f"{name!r} is not a node of scenario '{self.id}'"
+                                + did_you_mean(str(name), list(self.nodes)))
         view = self.nodes[name]
         out: list[str] = []
         if view.kind == "pillar" and self.signing is not None:
