@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,11 @@ def wilson_many(k: Any, m: float, z: float = _Z95) -> tuple[Any, Any]:
     return lo, hi
 
 
+
+def _whole(x: object) -> bool:
+    """A whole number (an int or numpy integer, not a bool)."""
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
 @dataclass(frozen=True)
 class Estimate:
     r"""A probability with its Monte Carlo standard error and 95% interval.
@@ -104,6 +110,12 @@ class Estimate:
 
     @classmethod
     def from_counts(cls, k: int, m: int) -> Estimate:
+        """``k`` draws of ``m`` (whole numbers, ``0 <= k <= m``, ``m >= 1``): ``k / m`` with
+        its binomial standard error and Wilson's 95% interval."""
+        if not (_whole(k) and _whole(m)) or not 0 <= k <= m or m < 1:
+            # (review-api27: (5, 0) divided by zero, (5, 3) met a math domain error)
+            raise ArgumentError(f"Estimate.from_counts({k!r}, {m!r}): give k hits of m draws, "
+                                "whole numbers with 0 <= k <= m and m >= 1")
         p = k / m
         lo, hi = wilson(k, m)
         return cls(p, math.sqrt(p * (1 - p) / m), lo, hi, m)
@@ -131,6 +143,9 @@ class Estimate:
         >>> Estimate.weighted(30.0, 30.0, 100.0, 100.0, 100)
         Estimate(0.3000 ± 0.0458, 95% CI [0.2189, 0.3958], n=100, ess=100)
         """
+        if not w > 0:  # (review-api27: a ZeroDivisionError)
+            raise ArgumentError(f"Estimate.weighted: the weights concerned sum to {w!r}; an "
+                                "estimate needs draws of positive weight")
         p = min(max(wf / w, 0.0), 1.0)
         if w * w == 0.0 or w2 == 0.0:
             # weights so small (a likelihood ratio of 1e-200 on every draw concerned) that
@@ -149,6 +164,12 @@ class Estimate:
 
     @classmethod
     def exact(cls, value: float) -> Estimate:
+        """A probability known exactly (standard error 0): a number in [0, 1] (rounding a
+        hair outside is kept as it is)."""
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+                not -1e-9 <= value <= 1 + 1e-9:  # (review-api27: "0.5", 1.5 and NaN taken)
+            raise ArgumentError(f"Estimate.exact({value!r}): give a probability, a number in "
+                                "[0, 1]")
         return cls(value, 0.0, value, value, None)
 
     @property
@@ -211,17 +232,18 @@ class Estimate:
         simply: the standard error is :math:`\sqrt{s_1^2 + s_2^2}` and the
         interval is the normal 95% interval. Estimates from the same draws are
         correlated; say ``independent=False`` and this raises, pointing to a
-        single question instead.
+        single question instead (two exact values have no draws: their
+        difference is exact either way).
         """
         if not isinstance(other, Estimate):
             raise ArgumentTypeError(f"minus() takes an Estimate, not {type(other).__name__}")
+        value = self.value - other.value
+        if self.n is None and other.n is None:  # exact: no draws to share (review-api27)
+            return Estimate(value, 0.0, value, value, None)  # (a difference may be < 0)
         if not independent:
             raise ArgumentError("estimates from the same draws are correlated: ask one question "
                              "that expresses the difference instead (e.g. prob('a and not b'))")
-        value = self.value - other.value
         se = math.hypot(self.stderr, other.stderr)
-        if self.n is None and other.n is None:
-            return Estimate.exact(value)
         n = min(x for x in (self.n, other.n) if x is not None)
         ess = [x for x in (self.ess, other.ess) if x is not None]
         return Estimate(value, se, value - _Z95 * se, value + _Z95 * se, n,

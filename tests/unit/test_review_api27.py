@@ -1,0 +1,141 @@
+"""A review of the Python API as a notebook user makes mistakes (review-api27): each
+wrong argument is refused naming it, where it raised numpy's, pandas', dict()'s or
+os.fspath()'s own error, took a path's characters, or was silently ignored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import pactsim
+from pactsim.errors import ArgumentError, ArgumentTypeError
+from pactsim.results.estimate import Estimate
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "scenarios" / "iran-russia-2024.yaml"
+RESOLUTIONS = ROOT / "scenarios" / "backtest" / "iran-russia-2024.resolutions.yaml"
+
+
+@pytest.fixture(scope="module")
+def sc() -> pactsim.Scenario:
+    return pactsim.load(FLAGSHIP)
+
+
+@pytest.mark.parametrize(("arg", "said"), [
+    (str(FLAGSHIP), "dumps() needs a Scenario (from pactsim.load), not str (load it first"),
+    (None, "dumps() needs a Scenario (from pactsim.load), not NoneType"),
+    ({"pactsim": 1}, "dumps() needs a Scenario (from pactsim.load), not dict"),
+])
+def test_dumps_takes_a_scenario_only(arg, said):
+    with pytest.raises(ArgumentTypeError) as err:
+        pactsim.dumps(arg)
+    assert str(err.value).startswith(said)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "said"), [
+    ({"only": ["su35_sale.p", "su35_sal.p"]}, ArgumentError,
+     "only: 'su35_sal.p' is not an input of scenario 'iran-russia-2024'; did you mean "
+     "'su35_sale.p'?"),
+    ({"only": ["military.p"], "ranges": {"alignment.mean": (0.1, 0.2)}}, ArgumentError,
+     "ranges: 'alignment.mean' is left out by only=['military.p']: add it to only, or drop "
+     "it from ranges"),
+    ({"ranges": [("military.p", (0.8, 0.9))]}, ArgumentTypeError,
+     "ranges must be a mapping of input names to (low, high)"),
+    ({"ranges": {"legal_form.table.true.binding_treaty": (0.5, 0.9)}}, ArgumentError,
+     "ranges: 'legal_form.table.true.binding_treaty' is fixed at 0 or 1"),
+])
+def test_sensitivity_refuses_what_it_would_ignore(sc, kwargs, error, said):
+    with pytest.raises(error) as err:
+        pactsim.sensitivity(sc, "arms_package", **kwargs)
+    assert str(err.value).startswith(said)
+
+
+def test_sensitivity_only_by_prefix_still_selects(sc):
+    got = pactsim.sensitivity(sc, "arms_package", only=["su35_sale."]).tornado
+    assert len(got) and all(str(k).startswith("su35_sale.") for k in got.input)
+
+
+@pytest.mark.parametrize(("call", "error", "said"), [
+    (lambda sc, two: pactsim.pool(two, weights="2,1"), ArgumentTypeError,
+     "pool(): weights = '2,1': give a list of numbers, one per scenario (2)"),
+    (lambda sc, two: pactsim.pool(two, weights={"a": 1, "b": 2}), ArgumentTypeError,
+     "pool(): weights = {'a': 1, 'b': 2}: give a list of numbers"),
+    (lambda sc, two: pactsim.pool(str(FLAGSHIP)), ArgumentTypeError,
+     "pool(): give a list of two or more scenarios or files, not one str"),
+    (lambda sc, two: pactsim.score(str(FLAGSHIP), None), ArgumentTypeError,
+     "score(): resolutions must be resolution files (paths) or Resolutions"),
+    (lambda sc, two: pactsim.score(str(FLAGSHIP), {"signing": "2025-01-17"}),
+     ArgumentTypeError, "score(): resolutions must be resolution files"),
+    (lambda sc, two: pactsim.load_resolutions(RESOLUTIONS, scenario=str(FLAGSHIP)),
+     ArgumentTypeError, "scenario= must be a Scenario (from pactsim.load), not str"),
+    (lambda sc, two: pactsim.load_resolutions(None), ArgumentTypeError,
+     "a resolution file's path (text or a Path) is needed, not NoneType"),
+    (lambda sc, two: sc.key_dates(0), ArgumentError,
+     "key_dates: most = 0 must be a whole number >= 1"),
+    (lambda sc, two: sc.question_text("signd_by_2024"), ArgumentError,
+     "'signd_by_2024' is not a question of scenario 'iran-russia-2024'; did you mean "
+     "'signed_by_2024'?"),
+    (lambda sc, two: sc.parents("militry"), ArgumentError,
+     "'militry' is not a node of scenario 'iran-russia-2024'; did you mean 'military'?"),
+])
+def test_wrong_arguments_are_named(sc, call, error, said):
+    two = [sc, sc.with_changes({"su35_sale.p": 0.5})]
+    with pytest.raises(error) as err:
+        call(sc, two)
+    assert str(err.value).startswith(said)
+
+
+def test_pool_takes_numpy_weights(sc):
+    two = [sc, sc.with_changes({"su35_sale.p": 0.5})]
+    a = pactsim.pool(two, weights=np.array([2.0, 1.0])).table
+    b = pactsim.pool(two, weights=[2, 1]).table
+    assert a.equals(b)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "said"), [
+    ({"bands": "200"}, ArgumentTypeError, "calibration(): bands = '200' must be a whole number"),
+    ({"bands": 10**9}, ArgumentError,
+     "calibration(): bands = 1000000000 must be from 0 (no band) to 100,000"),
+    ({"seed": -1}, ArgumentError, "calibration(): seed = -1 must be >= 0"),
+    ({"level": "0.9"}, ArgumentError, "calibration(): level = '0.9' must be in (0, 1)"),
+])
+def test_calibration_checks_its_arguments_before_allocating(kwargs, error, said):
+    card = pactsim.score(FLAGSHIP, RESOLUTIONS)
+    with pytest.raises(error) as err:
+        card.calibration(**kwargs)
+    assert str(err.value).startswith(said)
+
+
+def test_spread_quantile_and_tornado_top_are_checked(sc):
+    sp = pactsim.spread(sc, "arms_package", n=30)
+    assert sp.quantile(0.5) == pytest.approx(float(np.quantile(sp.values, 0.5)))
+    assert list(sp.quantile([0.1, 0.9])) == pytest.approx(list(np.quantile(sp.values, [0.1, 0.9])))
+    with pytest.raises(ArgumentError, match=r"^q: 50 must be strictly between 0 and 1"):
+        sp.quantile(50)
+    s = pactsim.sensitivity(sc, "signed_by_2024", only=["military.", "signing."])
+    with pytest.raises(ArgumentTypeError, match=r"^top must be a whole number or None"):
+        s.plot_tornado(top="5")
+    with pytest.raises(ArgumentError, match=r"^top must be >= 1"):
+        s.plot_tornado(top=0)
+
+
+@pytest.mark.parametrize(("call", "said"), [
+    (lambda: Estimate.from_counts(5, 0), "Estimate.from_counts(5, 0): give k hits of m draws"),
+    (lambda: Estimate.from_counts(5, 3), "Estimate.from_counts(5, 3): give k hits of m draws"),
+    (lambda: Estimate.exact("0.5"), "Estimate.exact('0.5'): give a probability"),
+    (lambda: Estimate.exact(1.5), "Estimate.exact(1.5): give a probability"),
+    (lambda: Estimate.weighted(0, 0, 0, 0, 0), "Estimate.weighted: the weights concerned sum"),
+])
+def test_estimate_constructors_refuse_what_is_no_probability(call, said):
+    with pytest.raises(ArgumentError) as err:
+        call()
+    assert str(err.value).startswith(said)
+
+
+def test_two_exact_estimates_subtract_either_way():
+    a, b = Estimate.exact(0.2), Estimate.exact(0.5)
+    for independent in (True, False):
+        d = a.minus(b, independent=independent)
+        assert (d.value, d.stderr, d.n) == (pytest.approx(-0.3), 0.0, None)
