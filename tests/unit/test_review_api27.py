@@ -139,3 +139,33 @@ def test_two_exact_estimates_subtract_either_way():
     for independent in (True, False):
         d = a.minus(b, independent=independent)
         assert (d.value, d.stderr, d.n) == (pytest.approx(-0.3), 0.0, None)
+
+
+def test_dates_as_numpy_and_pandas_give_them_and_nat_is_no_date(sc):
+    import pandas as pd
+
+    ex = pactsim.exact(sc)
+    want = ex.given({"signing": "2025-01-17"}).prob("in_force_by_2025").value
+    for day in (np.datetime64("2025-01-17"), pd.Timestamp("2025-01-17")):
+        assert ex.given({"signing": day}).prob("in_force_by_2025").value == want
+    with pytest.raises(ArgumentTypeError, match=r"^evidence: signing = NaT: give True/False"):
+        ex.given({"signing": pd.NaT})
+
+
+def test_a_misspelt_table_row_is_told_the_row_as_written(sc):
+    with pytest.raises(ArgumentError, match=r"'ture' is not a row .*; did you mean 'true'\?$"):
+        sc.with_changes({"s400_sale.table.ture": 0.5})
+
+
+def test_a_huge_format_number_is_an_unsupported_version():
+    with pytest.raises(pactsim.errors.ScenarioError,
+                       match=r"pactsim: = 99999999999999999999: unsupported format version"):
+        pactsim.loads("pactsim: 99999999999999999999\nid: x\nas_of: 2024-01-01\n"
+                      "horizon: 2024-12-31\n")
+
+
+def test_diff_says_a_number_is_not_attributed_because_it_is_a_number(sc):
+    with pytest.raises(ArgumentError) as err:
+        pactsim.diff(sc, sc.with_changes({"su35_sale.p": 0.5}), "n_pillars")
+    assert str(err.value).startswith("'n_pillars' cannot be attributed: it is a number, not "
+                                     "true/false")

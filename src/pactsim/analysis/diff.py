@@ -1224,6 +1224,12 @@ def _target_values(variants: _Variants, masks: Iterable[int], target: str, runs:
         try:
             out[m] = _target_value(variants, m, target, runs, use_exact)
         except ScenarioError as err:
+            if "is a number, not a true/false expression" in str(err):
+                # (review-api27: "A cannot answer it", though A can: it is not true/false)
+                raise ArgumentError(
+                    f"{target!r} cannot be attributed: it is a number, not true/false, and "
+                    f"attribution splits the change of a probability; compare it (e.g. "
+                    f"'{target} >= 1') or ask about a true/false question or node") from None
             which = ("A" if m == 0 else "B" if m == variants.full else "A with " + " and ".join(
                 e.name for i, e in enumerate(variants.edits) if m >> i & 1))
             raise ArgumentError(

@@ -32,9 +32,18 @@ def to_day(d: dt.date | str | np.datetime64) -> int:
 
 
 def iso_date(value: object) -> dt.date | None:
-    """``value`` as a date when it is a ``datetime.date``, a ``datetime`` (its day) or
-    ISO text (``"2024-12-01"``); ``None`` otherwise (callers say what they expected)."""
+    """``value`` as a date when it is a ``datetime.date``, a ``datetime`` (its day; a
+    pandas ``Timestamp`` too), a ``numpy.datetime64`` (its day) or ISO text
+    (``"2024-12-01"``); ``None`` otherwise, ``NaT`` included (callers say what they
+    expected)."""
+    if isinstance(value, np.datetime64):  # (review-api27: date_cdf took these, given not)
+        if np.isnat(value):
+            return None
+        day = value.astype("datetime64[D]").item()
+        return day if isinstance(day, dt.date) else None  # (out of datetime's range: int)
     if isinstance(value, dt.datetime):
+        if value != value:  # pandas' NaT is a datetime that equals nothing (review-api27)
+            return None
         return value.date()
     if isinstance(value, dt.date):
         return value

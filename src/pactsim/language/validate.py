@@ -281,7 +281,9 @@ class _Checker:
                     and value.strip() in ("1", "2", "3"):
                 self.report(path, f"= {shown(value)} is text (quoted): the version is a number, "
                             f"write `pactsim: {value.strip()}` without quotes", value=value)
-            elif kind == "literal_error" and path == ("pactsim",):
+            elif path == ("pactsim",) and (kind == "literal_error" or (
+                    kind.startswith("int") and isinstance(value, int))):
+                # (review-api27: a huge whole number was told it "must be a number")
                 self.report(path, f"= {shown(value)}: unsupported format version (this pactsim "
                             "reads formats 1 to 3; write `pactsim: 1`, `pactsim: 2` for dated "
                             "events and milestones, or `pactsim: 3` for categorical outcomes "

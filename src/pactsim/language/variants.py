@@ -273,7 +273,8 @@ def _resolve(sc: Scenario, key: str, full: dict[str, Any]) -> tuple[tuple[Any, .
                     or "'true' and 'false'"
                 raise _PathError(f"'{part}' is not a row of the table {where} (rows are "
                                  f"{rows}, nested in the order of given)"
-                                 + did_you_mean(part, [str(k) for k in keys]))
+                                 + did_you_mean(part, [str(k).lower() if isinstance(k, bool)
+                                                       else str(k) for k in keys]))
             typed, next_shape = part == "true", shape
         else:
             said = key.split(".")
