@@ -169,3 +169,22 @@ def test_diff_says_a_number_is_not_attributed_because_it_is_a_number(sc):
         pactsim.diff(sc, sc.with_changes({"su35_sale.p": 0.5}), "n_pillars")
     assert str(err.value).startswith("'n_pillars' cannot be attributed: it is a number, not "
                                      "true/false")
+
+
+@pytest.mark.parametrize(("evidence", "said"), [
+    (None, "given: no evidence (None); give an expression, a mapping"),
+    ("", "evidence: '' is not an expression (write e.g. 'mutual_defence'"),
+    ("  ", "evidence: '  ' is not an expression"),
+])
+def test_monte_carlo_and_exact_results_refuse_no_evidence_alike(sc, evidence, said):
+    res = pactsim.simulate(sc, n=500, seed=1)
+    for r in (res, pactsim.exact(sc)):
+        with pytest.raises(ArgumentError) as err:
+            r.given(evidence)
+        assert str(err.value).startswith(said)
+
+
+def test_numpy_booleans_are_true_and_false_in_evidence(sc):
+    ex = pactsim.exact(sc)
+    for value, want in ((np.bool_(True), 1.0), (np.bool_(False), 0.0)):
+        assert ex.given({"su35_sale": value}).prob("su35_sale").value == want

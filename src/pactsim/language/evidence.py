@@ -52,6 +52,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from pactsim.errors import ArgumentError, ArgumentTypeError, ConditionError, printable
 from pactsim.language.dates import iso_date
 
@@ -158,7 +160,7 @@ def _from_mapping(value: Mapping[object, object]) -> list[Finding]:
                 f"evidence: key {name!r} is not a node name: a mapping takes node names to "
                 f"True/False, outcomes or dates; {hint}"))
         name = name.strip()
-        if isinstance(v, bool):
+        if isinstance(v, bool | np.bool_):  # (numpy's too: a column's value; review-api27)
             out.append(Finding(name if v else f"not {name}"))
         elif (day := iso_date(v.strip() if isinstance(v, str) else v)) is not None:
             out.append(Finding(f"{name}.date == {day.isoformat()}"))

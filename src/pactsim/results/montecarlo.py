@@ -288,6 +288,11 @@ class Results:
         >>> res.given("not signing.date <= 2024-12-01").prob("mutual_defence")  # doctest: +SKIP
         >>> res.given(pactsim.soft("drones_missiles", 3)).info.ess              # doctest: +SKIP
         """
+        if evidence is None:  # the words of exact results' given (review-api27)
+            raise ArgumentError("given: no evidence (None); give an expression, a mapping, "
+                                "pactsim.soft(...) or a list of these")
+        if isinstance(evidence, str) and not evidence.strip():
+            Finding(evidence)  # raises: "evidence: '' is not an expression ...", as exact's
         if not isinstance(evidence, str):
             findings = as_findings(evidence)
             if not findings:
