@@ -89,3 +89,26 @@ def test_a_missed_exact_zero_fails_even_with_sigmas_inf():
     assert_matches_exact(res, pactsim.exact(sc), sigmas=float("inf"))  # the right one passes
     with pytest.raises(AssertionError, match="must hold in every draw"):
         assert_prob_close(Estimate.from_counts(1, 5_000), 0.0, sigmas=float("inf"))
+
+
+def test_skip_refused_compares_every_row_but_what_exact_refuses():
+    from pathlib import Path
+
+    from pactsim.errors import ModelTooWideError
+
+    text = (Path(__file__).resolve().parents[2] / "scenarios" / "analytic-dated.yaml"
+            ).read_text(encoding="utf-8")
+    sc = pactsim.loads(text + "  three_dates: crisis.date <= signing.date and "
+                       "signing.date <= ratify_a.date\n")
+    ex = pactsim.exact(sc)
+    res = pactsim.simulate(sc, n=50_000, seed=3)
+    with pytest.raises(ModelTooWideError):  # the default: one refusal stops it all
+        assert_matches_exact(res, ex)
+    assert_matches_exact(res, ex, skip_refused=True)  # every other row agrees
+    # and the rows it compares can fail: a run with another crisis curve
+    other = sc.with_changes({"crisis.by": {"2025-01-16": 0.6, "2025-03-01": 0.8}})
+    with pytest.raises(AssertionError) as err:
+        assert_matches_exact(pactsim.simulate(other, n=50_000, seed=3), ex, skip_refused=True)
+    assert "not compared (exact inference refused them; skip_refused=True): question " \
+           "'three_dates'" in str(err.value)
+    assert "✗ crisis" in str(err.value)

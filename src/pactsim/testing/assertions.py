@@ -42,6 +42,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from pactsim.errors import ExactUnsupportedError, ModelTooWideError
 from pactsim.results.estimate import Estimate
 from pactsim.results.montecarlo import Results
 
@@ -154,28 +155,66 @@ def _column(frame: pd.DataFrame, what: str, column: str = "p") -> Mapping[str, f
     return {str(k): float(v) for k, v in frame[column].items()}
 
 
-def _date_frames(results: Any, exact: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+#: What exact inference raises for what it cannot answer.
+_REFUSED = (ModelTooWideError, ExactUnsupportedError)
+
+
+def _questions(exact: Any, mc: pd.DataFrame, skip: bool, skipped: list[str]) -> pd.DataFrame:
+    """``exact.questions()``; when it refuses and ``skip``, each of ``mc``'s questions
+    asked alone (``exact.prob``), those refused left out and named in ``skipped``."""
+    try:
+        return exact.questions()  # type: ignore[no-any-return]
+    except _REFUSED:
+        if not skip or not callable(getattr(exact, "prob", None)):
+            raise
+    p: dict[str, float] = {}
+    for name in mc.index:
+        try:
+            p[str(name)] = float(exact.prob(str(name)).value)
+        except _REFUSED:
+            skipped.append(f"question '{name}'")
+    return pd.DataFrame({"p": p}, dtype=float)
+
+
+def _date_frames(results: Any, exact: Any, skip: bool = False,
+                 skipped: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """P(``x`` by each key date) of every dated node, as ``marginals()``-like frames
     indexed ``"x.date <= YYYY-MM-DD"``, from each side; empty frames when either side
     has no dated nodes (``dated()`` and ``date_cdf()``), as reference objects may not.
-    The horizon is left out: it is the node's row of ``marginals()`` already."""
-    frames = []
+    The horizon is left out: it is the node's row of ``marginals()`` already. With
+    ``skip``, a node whose curve ``exact`` refuses is left out (named in ``skipped``)."""
+    empty = pd.DataFrame({"p": []})
     days = None
     scenario = getattr(results, "scenario", None)
     if scenario is not None and callable(getattr(scenario, "key_dates", None)):
         days = [d for d in scenario.key_dates() if d < scenario.horizon]
-    for obj in (results, exact):
-        if not days or not (callable(getattr(obj, "dated", None))
-                            and callable(getattr(obj, "date_cdf", None))):
-            return pd.DataFrame({"p": []}), pd.DataFrame({"p": []})
+    if not days or not all(callable(getattr(obj, "dated", None))
+                           and callable(getattr(obj, "date_cdf", None))
+                           for obj in (results, exact)):
+        return empty, empty
+    left_out: set[str] = set()
+
+    def frame(obj: Any) -> pd.DataFrame:
         parts = []
         for name in obj.dated():
-            cdf = obj.date_cdf(name, days)
+            if name in left_out:
+                continue
+            try:
+                cdf = obj.date_cdf(name, days)
+            except _REFUSED:
+                if not skip or obj is results:
+                    raise
+                left_out.add(name)
+                if skipped is not None:
+                    skipped.append(f"the dates of '{name}'")
+                continue
             cdf.index = [f"{name}.date <= {pd.Timestamp(d).date().isoformat()}"
                          for d in cdf.index]
             parts.append(cdf)
-        frames.append(pd.concat(parts) if parts else pd.DataFrame({"p": []}))
-    return frames[0], frames[1]
+        return pd.concat(parts) if parts else empty
+
+    theirs = frame(exact)  # first: what it refuses is left out of the run's frame too
+    return frame(results), theirs
 
 
 def _draws(obj: object) -> int | None:
@@ -191,6 +230,7 @@ def assert_matches_exact(
     *,
     sigmas: float = 4.0,
     family_wise: bool = True,
+    skip_refused: bool = False,
 ) -> None:
     """Assert that a Monte Carlo run agrees with exact inference.
 
@@ -219,6 +259,12 @@ def assert_matches_exact(
         whole family has the false-alarm rate of one ``sigmas`` test
         (:func:`family_wise_threshold`, Šidák). With ``False`` every
         comparison uses ``sigmas`` as is.
+    skip_refused:
+        With ``True``, a question or date curve exact inference refuses
+        (``ModelTooWideError``, ``ExactUnsupportedError``) is left out and
+        every other row is compared (a failure's message names what was left
+        out); with ``False`` (the default) the refusal is raised, so that one
+        refused question stops the whole comparison.
 
     Raises
     ------
@@ -243,6 +289,8 @@ def assert_matches_exact(
     sigmas = _check_sigmas(sigmas)
     if not isinstance(family_wise, bool):
         raise TypeError(f"family_wise={family_wise!r} must be True or False")
+    if not isinstance(skip_refused, bool):
+        raise TypeError(f"skip_refused={skip_refused!r} must be True or False")
     for name, obj, source in (("results", results, "pactsim.simulate"),
                               ("exact", exact, "pactsim.exact")):
         if not (callable(getattr(obj, "marginals", None))
@@ -262,10 +310,13 @@ def assert_matches_exact(
     rows: list[_Row] = []
     missing: list[str] = []  # in results, not in exact
     unmatched: list[str] = []  # in exact, not in results
+    skipped: list[str] = []  # refused by exact inference (skip_refused)
+    mc_questions = results.questions()
     for kind, mc_frame, ex_frame, what in (
             ("node", results.marginals(), exact.marginals(), "marginals()"),
-            ("question", results.questions(), exact.questions(), "questions()"),
-            ("date", *_date_frames(results, exact), "date_cdf()")):
+            ("question", mc_questions, _questions(exact, mc_questions, skip_refused, skipped),
+             "questions()"),
+            ("date", *_date_frames(results, exact, skip_refused, skipped), "date_cdf()")):
         mc_map = _column(mc_frame, f"results.{what}")
         ex_map = _column(ex_frame, f"exact.{what}")
         own = _column(mc_frame, f"results.{what}", "stderr") if weighted else {}
@@ -273,7 +324,8 @@ def assert_matches_exact(
         unmatched += [f"{kind} '{name}'" for name in ex_map if name not in mc_map]
         for name, mc in mc_map.items():
             if name not in ex_map:
-                missing.append(f"{kind} '{name}'")
+                if f"{kind} '{name}'" not in skipped:
+                    missing.append(f"{kind} '{name}'")
                 continue
             ex = ex_map[name]
             other = max(ref.get(name, 0.0), 1.0 / ref_n) if ref_n is not None else 0.0
@@ -302,6 +354,9 @@ def assert_matches_exact(
                      + ", ".join(missing))
     if unmatched:
         parts.append("missing from the Monte Carlo results: " + ", ".join(unmatched))
+    if skipped:
+        parts.append("not compared (exact inference refused them; skip_refused=True): "
+                     + ", ".join(skipped))
     if rows:
         parts.append(_table(rows, threshold))
     raise AssertionError("\n".join(parts))
