@@ -744,3 +744,32 @@ def test_expressions_compare_numeric_attributes_where_their_values_lie() -> None
     for name, ps in found.items():
         assert ps, f"no expression names {name}"
         assert any(0.05 < p < 0.95 for p in ps), f"{name} is always (nearly) true or false"
+
+
+def test_expressions_compare_days_and_counts_with_whole_numbers_in_range() -> None:
+    """review-testing27: thresholds came from [-3, 3] for every numeric term, so days
+    between dates were compared with -1.25 (never met) and n_pillars with -3 (never)."""
+    import re
+
+    flag = pactsim.load(Path(__file__).resolve().parents[2] / "scenarios"
+                        / "iran-russia-2024.yaml")
+    seen: list[str] = []
+
+    @seed(27)
+    @settings(max_examples=400, phases=[Phase.generate], database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(strategies.expressions(flag))
+    def collect(e: str) -> None:
+        seen.append(e)
+
+    collect()
+    span = (flag.horizon - flag.as_of).days
+    gaps = [float(m.group(1)) for e in seen
+            for m in re.finditer(r"\.date - \w+\.date [<>=!]=? (-?[\d.]+)", e)]
+    counts = [float(m.group(1)) for e in seen
+              for m in re.finditer(r"n_pillars [<>=!]=? (-?[\d.]+)", e)]
+    assert gaps and counts
+    assert all(g == int(g) and abs(g) <= span for g in gaps)
+    assert max(abs(g) for g in gaps) > 30  # at the scale of days, not of units
+    n = len(flag.pillars)
+    assert all(c == int(c) and -1 <= c <= n + 1 for c in counts)

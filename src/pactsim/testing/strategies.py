@@ -158,9 +158,13 @@ class _Pools:
     levels: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: Where the numbers compared with a numeric term lie, by term: ``(centre,
     #: scale)``, the number ``centre + scale * x`` for a drawn ``x`` in [-3, 3]
-    #: (``(0, 1)`` unless given: drivers, days between dates; an attribute's median
-    #: and half the width of its 10-90% range, so comparisons go either way).
+    #: (``(0, 1)`` for drivers; ``(0, span / 3)`` for days between dates; half the
+    #: terms of a count and a sixth of them; an attribute's median and half the width
+    #: of its 10-90% range, so comparisons go either way).
     scales: tuple[tuple[float, float], ...] = ()
+    #: Whether each numeric term takes whole numbers only (days between dates, counts):
+    #: it is compared with whole numbers (``-1.25`` days is never met; review-testing27).
+    whole: tuple[bool, ...] = ()
 
 
 # Leaves: ("name", i, t) | ("lit", b) | ("date", i, op, day) | ("num", i, op, x)
@@ -209,7 +213,9 @@ def _render(tree: Any, pools: _Pools) -> str:
     if kind == "num" and pools.numbers:
         i = tree[1] % len(pools.numbers)
         centre, scale = pools.scales[i] if i < len(pools.scales) else (0.0, 1.0)
-        return f"{pools.numbers[i]} {tree[2]} {centre + scale * tree[3] / 100:.6g}"
+        value = centre + scale * tree[3] / 100
+        shown = f"{round(value)}" if i < len(pools.whole) and pools.whole[i] else f"{value:.6g}"
+        return f"{pools.numbers[i]} {tree[2]} {shown}"
     if kind == "count" and pools.bools:
         return f"{_count(tree[1], pools)} {tree[2]} {tree[3]}"
     if kind in ("name", "date", "num", "count"):
@@ -1299,8 +1305,10 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
     ``exactly``, ``count(...)`` comparisons and ``==``/``!=``, test the outcomes
     of categorical nodes (format 3: ``x == l``, ``x != l``, ``in(x, l, m)``); they compare
     drivers, numeric questions, (format 2) days between two dated nodes'
-    dates and (format 3) numeric attributes with numbers (an attribute's around
-    its median, within its 10-90% range and beyond), and ``signing.date``, every
+    dates and (format 3) numeric attributes with numbers (days and counts with
+    whole numbers, days up to the span from ``as_of`` to the horizon either way,
+    a count around half its terms; an attribute's around its median, within its
+    10-90% range and beyond), and ``signing.date``, every
     dated node's ``.date`` and date questions with dates from just before
     ``as_of`` to the horizon (later dates are refused: nothing is modelled after it). Every example
     type-checks as a condition, so
@@ -1336,17 +1344,32 @@ def expressions(scenario: Scenario) -> st.SearchStrategy[str]:
              and model.kinds[model.index[n]] == "outcome" else n for n in model.names]
     by_type: dict[str, list[str]] = {"bool": bools, "number": [], "date": []}
     by_type["number"] += model.driver_names
+    span = (scenario.horizon - scenario.as_of).days
+    scales = [(0.0, 1.0)] * len(by_type["number"])  # drivers: around 0, in units of 1
+    whole = [False] * len(by_type["number"])
+    days = (0.0, max(span / 3.0, 1.0))  # days between two dates: either sign, to the span
     dated = scenario.dated_names
     by_type["date"] += [f"{name}.date" for name in dated]
     if scenario.pactsim >= 2:  # days between two dates is format 2 (and 3)
-        by_type["number"] += [f"{a}.date - {b}.date" for a, b in itertools.pairwise(dated)][:2]
+        gaps = [f"{a}.date - {b}.date" for a, b in itertools.pairwise(dated)][:2]
+        by_type["number"] += gaps
+        scales += [days] * len(gaps)
+        whole += [True] * len(gaps)
     for qname, (_tree, qtype) in model.questions.items():
         by_type[qtype].append(qname)
-    scales = [(0.0, 1.0)] * len(by_type["number"])
+        if qtype == "number":  # a count (around half its terms), days, or else as a driver
+            text = scenario.question_text(qname).strip()
+            terms = text.count(",") + 1
+            scale, is_whole = ((terms / 2.0, max(terms / 6.0, 0.5)), True) \
+                if text.startswith("count(") else (days, True) if ".date" in text \
+                else ((0.0, 1.0), False)
+            scales.append(scale)
+            whole.append(is_whole)
     for att in model.attributes:  # format 3: compared with numbers where its values lie
         by_type["number"].append(att.name)
         scales.append(_attribute_scale(att))
+        whole.append(False)
     pools = _Pools(tuple(by_type["bool"]), tuple(by_type["number"]), tuple(by_type["date"]),
                    scenario.as_of, (scenario.horizon - scenario.as_of).days,
-                   tuple(model.outcomes.items()), tuple(scales))
+                   tuple(model.outcomes.items()), tuple(scales), tuple(whole))
     return _EXPR_TREES.map(lambda tree: _render(tree, pools))
