@@ -188,3 +188,20 @@ def test_numpy_booleans_are_true_and_false_in_evidence(sc):
     ex = pactsim.exact(sc)
     for value, want in ((np.bool_(True), 1.0), (np.bool_(False), 0.0)):
         assert ex.given({"su35_sale": value}).prob("su35_sale").value == want
+
+
+def test_plot_date_cdf_names_an_unknown_node_as_date_cdf_does(sc):
+    res = pactsim.simulate(sc, n=500, seed=1)
+    said = []
+    for draw in (res.date_cdf, res.plot.date_cdf):
+        with pytest.raises(pactsim.errors.ConditionError) as err:
+            draw("in_forc")
+        said.append(str(err.value))
+    for text in said:
+        assert text.startswith("unknown dated node 'in_forc' (dated nodes here: ")
+        assert text.endswith("did you mean 'in_force'?")
+
+
+def test_sensitivity_voi_takes_true_or_false(sc):
+    with pytest.raises(ArgumentError, match=r"^voi must be True or False, not 'no'"):
+        pactsim.sensitivity(sc, "arms_package", voi="no")

@@ -1600,6 +1600,8 @@ def sensitivity(
     from pactsim.analysis.diff import _scenario
     from pactsim.montecarlo import _whole
 
+    if not isinstance(voi, bool):  # (review-api27: "no" was true)
+        raise ArgumentError(f"voi must be True or False, not {voi!r}")
     started = time.perf_counter()
     sc, _path = _scenario(scenario, "scenario")
     method = "mc" if method == "montecarlo" else method  # either spelling

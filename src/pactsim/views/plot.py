@@ -1268,9 +1268,12 @@ def date_cdf(res: ResultsLike, node: str, ax: Axes | None = None, *, band: bool 
     it happens by the horizon. ``date_cdf(res, "signing")`` is the signing
     curve in the same style as the timeline; :func:`signing_cdf` is the
     signing's own chart."""
-    if node not in _d.dated_nodes(res):
+    if node not in _d.dated_nodes(res):  # (review-api27: as res.date_cdf says it)
+        from pactsim.errors import ConditionError, did_you_mean
+
         dated = ", ".join(_d.dated_nodes(res)) or "none"
-        raise PactsimError(f"{node!r} is not a dated node of this scenario (dated: {dated})")
+        raise ConditionError(f"unknown dated node {node!r} (dated nodes here: {dated})"
+                             + did_you_mean(str(node), _d.dated_nodes(res)))
     own = ax is None
     fig, ax = _start(ax, (9, 4.6))
     cdf = _d.date_cdf(res, node)
