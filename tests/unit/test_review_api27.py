@@ -205,3 +205,12 @@ def test_plot_date_cdf_names_an_unknown_node_as_date_cdf_does(sc):
 def test_sensitivity_voi_takes_true_or_false(sc):
     with pytest.raises(ArgumentError, match=r"^voi must be True or False, not 'no'"):
         pactsim.sensitivity(sc, "arms_package", voi="no")
+
+
+def test_sum_of_estimates_is_told_as_a_sum():
+    a, b = Estimate.from_counts(3, 10), Estimate.from_counts(4, 10)
+    for add in (lambda: sum([a, b]), lambda: a + b):
+        with pytest.raises(ArgumentTypeError, match=r"^the sum of two estimates depends"):
+            add()
+    with pytest.raises(ArgumentTypeError, match=r"^an Estimate is a probability"):
+        _ = 0.5 + a

@@ -67,6 +67,12 @@ def wilson_many(k: Any, m: float, z: float = _Z95) -> tuple[Any, Any]:
 
 
 
+#: Why two estimates are not added (``a + b``, ``sum([a, b])``).
+_SUM = ("the sum of two estimates depends on whether they share draws: for two questions "
+        "of one run, ask one question (prob of 'a or b' ...); for separate runs, a.value + "
+        "b.value has the standard error hypot(a.stderr, b.stderr)")
+
+
 def _whole(x: object) -> bool:
     """A whole number (an int or numpy integer, not a bool)."""
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
@@ -204,14 +210,14 @@ class Estimate:
 
     def __add__(self, other: object) -> Estimate:
         if isinstance(other, Estimate):
-            raise ArgumentTypeError(
-                "the sum of two estimates depends on whether they share draws: for two "
-                "questions of one run, ask one question (prob of 'a or b' ...); for "
-                "separate runs, a.value + b.value has the standard error "
-                "hypot(a.stderr, b.stderr)")
+            raise ArgumentTypeError(_SUM)
         return self._refuse_arithmetic(other)  # type: ignore[no-any-return]
 
-    __radd__ = __add__
+    def __radd__(self, other: object) -> Estimate:
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            # sum([a, b]) starts from 0 + a: it is a sum of estimates (review-api27)
+            raise ArgumentTypeError(_SUM)
+        return self.__add__(other)
 
     def _refuse_arithmetic(self, other: object) -> Any:
         """Every arithmetic with a number but ``1 - e`` (NotImplemented for other types)."""
