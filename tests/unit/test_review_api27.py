@@ -214,3 +214,17 @@ def test_sum_of_estimates_is_told_as_a_sum():
             add()
     with pytest.raises(ArgumentTypeError, match=r"^an Estimate is a probability"):
         _ = 0.5 + a
+
+
+def test_expression_hints_point_to_what_works(sc):
+    res = pactsim.simulate(sc, n=2_000, seed=1)
+    with pytest.raises(pactsim.errors.ScenarioError) as err:
+        res.prob("legal_form == binding_treaty == true")
+    assert "or bracket one: '(legal_form == binding_treaty) == true'" in str(err.value)
+    # the bracketed form is the question meant, and is answered
+    assert res.prob("(legal_form == binding_treaty) == true").value == \
+        res.prob("legal_form == binding_treaty").value
+    with pytest.raises(pactsim.errors.ScenarioError) as err:
+        res.prob("military + energy >= 2")
+    assert "to count what holds, write count(a, b) >= 2" in str(err.value)
+    assert res.prob("count(military, energy) >= 2").value == res.prob("military and energy").value

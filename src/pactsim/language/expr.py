@@ -262,8 +262,8 @@ def _tokens(text: str) -> list[_Tok]:
                 named = f" (U+{ord(ch):04X} {unicodedata.name(ch, '?')}, not ASCII)"
             fix = {"'": "; dates and numbers are written without quotes: 2026-12-31, 90",
                    '"': "; dates and numbers are written without quotes: 2026-12-31, 90",
-                   "+": "; to compare two dates, write the days between them: "
-                        "a.date - b.date <= 30",
+                   "+": "; to count what holds, write count(a, b) >= 2; to compare two "
+                        "dates, write the days between them: a.date - b.date <= 30",
                    }.get(ch, "")
             _fail(f"unexpected character {ch!r}{named} (expressions use {what}){fix}", pos)
         kind, tok, low = m.lastgroup or "", m.group(), m.group().lower()
@@ -352,7 +352,9 @@ class _Parser:
             self.take()
             a, b, c = unparse(left), unparse(right), unparse(self.primary())
             fix = f"{a} {op.kind} {b} and {b} {op2.kind} {c}"
-            _fail(f"comparisons cannot be chained; write '{fix}'", op2.start)
+            # (review-api27: 'x == outcome == true' wants the brackets, not the 'and')
+            _fail(f"comparisons cannot be chained; write '{fix}', or bracket one: "
+                  f"'({a} {op.kind} {b}) {op2.kind} {c}'", op2.start)
         return Compare(op.kind, left, right, start=left.start)
 
     def primary(self) -> Expr:
