@@ -228,3 +228,9 @@ def test_expression_hints_point_to_what_works(sc):
         res.prob("military + energy >= 2")
     assert "to count what holds, write count(a, b) >= 2" in str(err.value)
     assert res.prob("count(military, energy) >= 2").value == res.prob("military and energy").value
+
+
+def test_do_reads_a_date_with_spaces_around_it_as_evidence_does(sc):
+    want = pactsim.exact(sc, do={"signing": "2025-01-17"}).prob("in_force_by_2025").value
+    got = pactsim.exact(sc, do={"signing": " 2025-01-17 "}).prob("in_force_by_2025").value
+    assert got == want

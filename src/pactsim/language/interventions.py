@@ -54,7 +54,8 @@ __all__ = ["intervene"]
 
 
 def _date(value: object, name: str) -> dt.date | None:
-    day = iso_date(value)
+    # text with spaces around it is read as evidence reads it (review-api27)
+    day = iso_date(value.strip() if isinstance(value, str) else value)
     if day is None and isinstance(value, str):
         raise ArgumentError(printable(f"do: {name} = {value!r} is not a date (YYYY-MM-DD)"))
     return day
