@@ -234,3 +234,15 @@ def test_do_reads_a_date_with_spaces_around_it_as_evidence_does(sc):
     want = pactsim.exact(sc, do={"signing": "2025-01-17"}).prob("in_force_by_2025").value
     got = pactsim.exact(sc, do={"signing": " 2025-01-17 "}).prob("in_force_by_2025").value
     assert got == want
+
+
+@pytest.mark.parametrize(("kwargs", "error", "said"), [
+    ({"n": "100"}, ArgumentTypeError, "pool(): n must be a whole number (an int), not '100'"),
+    ({"n": 0}, ArgumentError, "pool(): n must be between 1 and"),
+    ({"seed": -1}, ArgumentError, "pool(): seed must be >= 0, not -1"),
+])
+def test_pool_checks_n_and_seed_even_where_exact_answers(sc, kwargs, error, said):
+    two = [sc, sc.with_changes({"su35_sale.p": 0.5})]
+    with pytest.raises(error) as err:
+        pactsim.pool(two, **kwargs)
+    assert str(err.value).startswith(said)

@@ -254,6 +254,12 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     items = list(scenarios)
     if len(items) < 2:
         raise ArgumentError(f"pool(): give two or more scenarios (got {len(items)})")
+    from pactsim.montecarlo import MAX_N, _whole
+
+    # checked whether or not Monte Carlo is needed (review-api27: n="100" passed silently
+    # where exact inference answered)
+    n = _whole(n, "pool(): n", 1, MAX_N)
+    seed = _whole(seed, "pool(): seed", 0)
     if method not in ("geometric", "linear"):
         raise ArgumentError(f"pool(): method = {method!r}; use 'geometric' or 'linear'")
     if not (isinstance(extremize, int | float) and math.isfinite(extremize) and extremize > 0):
