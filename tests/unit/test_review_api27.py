@@ -246,3 +246,16 @@ def test_pool_checks_n_and_seed_even_where_exact_answers(sc, kwargs, error, said
     with pytest.raises(error) as err:
         pactsim.pool(two, **kwargs)
     assert str(err.value).startswith(said)
+
+
+def test_spread_takes_the_seeds_simulate_takes_and_records_the_int(sc):
+    fresh = pactsim.spread(sc, "arms_package", n=40, seed=None)
+    again = pactsim.spread(sc, "arms_package", n=40, seed=fresh.seed)  # repeatable
+    assert list(again.values) == list(fresh.values)
+    a = pactsim.spread(sc, "arms_package", n=40, seed=np.random.default_rng(5))
+    b = pactsim.spread(sc, "arms_package", n=40, seed=np.random.default_rng(5))
+    assert a.seed == b.seed and list(a.values) == list(b.values)
+    both = pactsim.spreads(sc, ["arms_package", "signed_by_2024"], n=40, seed=None)
+    assert both[0].seed == both[1].seed  # one seed for every question
+    with pytest.raises(ArgumentError, match=r"^seed must be a whole number >= 0, not -1"):
+        pactsim.spread(sc, "arms_package", n=40, seed=-1)

@@ -117,6 +117,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from pactsim.montecarlo import SeedLike
+
 __all__ = ["INNER_N", "MAX_OUTER_N", "Input", "Spread", "plot_sobol", "sobol", "spread",
            "spreads", "uncertain_inputs"]
 
@@ -512,6 +514,27 @@ def _parameter_sets(inputs: Sequence[Input], u: NDArray[np.float64]) -> list[dic
     return [dict(zip(paths, map(float, row), strict=True)) for row in table]
 
 
+def _seed(seed: object) -> int:
+    """The whole number a spread's draws start from: ``seed`` itself (an int >= 0), fresh
+    entropy for ``None``, or a number drawn from a numpy ``Generator`` / the entropy of
+    an unspawned ``SeedSequence``, as :func:`pactsim.simulate` takes them (review-api27:
+    they were refused here); the result's ``seed`` repeats it."""
+    from pactsim.montecarlo import resolve_seed
+
+    if isinstance(seed, int | np.integer) and not isinstance(seed, bool):
+        if seed < 0:
+            raise ArgumentError(f"seed must be a whole number >= 0, not {seed!r}")
+        return int(seed)
+    if seed is None or isinstance(seed, np.random.Generator | np.random.SeedSequence):
+        entropy, key = resolve_seed(seed)
+        if key:
+            raise ArgumentError("seed: a spawned SeedSequence is not taken here (its spawn "
+                                "key would be lost); pass an int")
+        return entropy
+    raise ArgumentTypeError(f"seed must be a whole number >= 0, None, or a numpy Generator "
+                            f"or SeedSequence, not {seed!r}")
+
+
 def _prepare(scenario: object, question: object, n: object, seed: object, what: str,
              low: int) -> tuple[list[Input], _Answers, int, int]:
     from pactsim.montecarlo import _whole
@@ -520,8 +543,7 @@ def _prepare(scenario: object, question: object, n: object, seed: object, what: 
         raise ArgumentTypeError(f"scenario: {what}() needs a Scenario (from pactsim.load), "
                                 f"not {type(scenario).__name__}")
     n = _whole(n, "n", low, MAX_OUTER_N)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ArgumentTypeError(f"seed must be a whole number >= 0, not {seed!r}")
+    seed = _seed(seed)
     name, expr = _target(scenario, question)
     inputs = uncertain_inputs(scenario)
     if not inputs:
@@ -649,7 +671,8 @@ class Spread:
         return spread_html(self)
 
 
-def spread(scenario: Scenario, question: str, n: int = 1000, seed: int = 0) -> Spread:
+def spread(scenario: Scenario, question: str, n: int = 1000,
+           seed: SeedLike = 0) -> Spread:
     """The spread of a forecast over the scenario's uncertain inputs.
 
     Draws ``n`` parameter sets (each uncertain ``p`` from its Beta, each curve
@@ -670,7 +693,9 @@ def spread(scenario: Scenario, question: str, n: int = 1000, seed: int = 0) -> S
         CLI's ``--spread``): a larger ``n`` is refused, not capped.
     seed:
         Seed of the outer draws (and of the inner Monte Carlo, if used): the
-        same seed gives the same spread.
+        same seed gives the same spread. An int >= 0 (default 0), or, as
+        :func:`pactsim.simulate` takes them, ``None`` (fresh entropy) or a numpy
+        ``Generator`` / ``SeedSequence``; the result's ``seed`` is the int used.
 
     Returns
     -------
@@ -718,7 +743,7 @@ def _spread_of(answers: _Answers, inputs: Sequence[Input], values: NDArray[np.fl
 
 
 def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int = 1000,
-            seed: int = 0) -> list[Spread]:
+            seed: SeedLike = 0) -> list[Spread]:
     """:func:`spread` of several questions from the same parameter draws.
 
     ``questions`` defaults to every true/false question of the scenario (file
@@ -749,6 +774,7 @@ def spreads(scenario: Scenario, questions: Sequence[str] | None = None, n: int =
                                 f"not {questions!r}")
     if not questions or not uncertain_inputs(scenario):
         return []
+    seed = _seed(seed)  # once: None draws one seed for every question
     prepared = [_prepare(scenario, q, n, seed, "spreads", 1) for q in questions]
     inputs, _, n, seed = prepared[0]
     answers = [a for _, a, _, _ in prepared]
@@ -793,7 +819,7 @@ def _salib() -> Any:
     return sample, analyze
 
 
-def sobol(scenario: Scenario, question: str, n: int = 1024, seed: int = 0, *,
+def sobol(scenario: Scenario, question: str, n: int = 1024, seed: SeedLike = 0, *,
           conf_level: float = 0.95, num_resamples: int | None = None) -> pd.DataFrame:
     """First- and total-order Sobol indices of a question over the uncertain inputs.
 
