@@ -112,8 +112,13 @@ def test_spread_quantile_and_tornado_top_are_checked(sc):
     sp = pactsim.spread(sc, "arms_package", n=30)
     assert sp.quantile(0.5) == pytest.approx(float(np.quantile(sp.values, 0.5)))
     assert list(sp.quantile([0.1, 0.9])) == pytest.approx(list(np.quantile(sp.values, [0.1, 0.9])))
-    with pytest.raises(ArgumentError, match=r"^q: 50 must be strictly between 0 and 1"):
+    with pytest.raises(ArgumentError, match=r"^q: 50: each level must be in \[0, 1\]"):
         sp.quantile(50)
+    with pytest.raises(ArgumentTypeError, match=r"^q must be a level in \[0, 1\]"):
+        sp.quantile("0.5")
+    # review-change27: 0, 1 and numpy scalars are levels, as numpy takes them
+    assert sp.quantile(0.0) == sp.values.min() and sp.quantile(1) == sp.values.max()
+    assert sp.quantile(np.float32(0.5)) == sp.quantile(np.array(0.5)) == sp.quantile(0.5)
     s = pactsim.sensitivity(sc, "signed_by_2024", only=["military.", "signing."])
     with pytest.raises(ArgumentTypeError, match=r"^top must be a whole number or None"):
         s.plot_tornado(top="5")
@@ -259,3 +264,30 @@ def test_spread_takes_the_seeds_simulate_takes_and_records_the_int(sc):
     assert both[0].seed == both[1].seed  # one seed for every question
     with pytest.raises(ArgumentError, match=r"^seed must be a whole number >= 0, not -1"):
         pactsim.spread(sc, "arms_package", n=40, seed=-1)
+
+
+def test_review_change27_regressions_of_the_new_checks(sc):
+    """What a review of this session's checks found them refusing or letting through."""
+    import datetime as dt
+
+    # model_copy returns the values as validated: a horizon given as text is a date
+    c = sc.model_copy(update={"horizon": "2026-06-30"})
+    assert c.horizon == dt.date(2026, 6, 30) and isinstance(c.horizon, dt.date)
+    assert pactsim.exact(c).prob("signing").value == pytest.approx(
+        pactsim.exact(sc.with_changes(horizon=dt.date(2026, 6, 30))).prob("signing").value)
+    # pool takes the seeds simulate takes; voi a numpy boolean; calibration seed None
+    two = [sc, sc.with_changes({"su35_sale.p": 0.5})]
+    assert pactsim.pool(two, seed=None).table.equals(pactsim.pool(two, seed=0).table)  # exact
+    pactsim.pool(two, seed=np.random.default_rng(5))
+    assert len(pactsim.sensitivity(sc, "arms_package", voi=np.True_, only=["su35_sale."]).voi)
+    card = pactsim.score(FLAGSHIP, RESOLUTIONS)
+    assert card.calibration(seed=None).n == card.calibration().n
+
+
+def test_assert_matches_exact_with_another_horizon_is_an_assertion():
+    from pactsim.testing import assert_matches_exact
+
+    dated = pactsim.load(ROOT / "scenarios" / "analytic-dated.yaml")
+    later = dated.with_changes({"horizon": dated.horizon.replace(year=dated.horizon.year + 1)})
+    with pytest.raises(AssertionError, match="Monte Carlo disagrees with exact inference"):
+        assert_matches_exact(pactsim.simulate(later, n=20_000, seed=1), pactsim.exact(dated))

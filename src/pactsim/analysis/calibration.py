@@ -160,7 +160,9 @@ def calibration(p: Any, y: Any, *, bands: int = 1000, level: float = 0.9,
         raise ArgumentError("calibration(): p must be probabilities in [0, 1] and y 0 or 1")
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise ArgumentError(f"calibration(): level = {level!r} must be in (0, 1)")
-    for name, value, most in (("bands", bands, MAX_BANDS), ("seed", seed, None)):
+    seeds = seed is None or isinstance(seed, np.random.Generator | np.random.SeedSequence)
+    for name, value, most in (("bands", bands, MAX_BANDS),
+                              *((("seed", seed, None),) if not seeds else ())):
         # (review-api27: bands=10**9 asked numpy for 164 GiB; "200" met '>' of str and int)
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise ArgumentTypeError(f"calibration(): {name} = {value!r} must be a whole "

@@ -1600,7 +1600,7 @@ def sensitivity(
     from pactsim.analysis.diff import _scenario
     from pactsim.montecarlo import _whole
 
-    if not isinstance(voi, bool):  # (review-api27: "no" was true)
+    if not isinstance(voi, bool | np.bool_):  # (review-api27: "no" was true)
         raise ArgumentError(f"voi must be True or False, not {voi!r}")
     started = time.perf_counter()
     sc, _path = _scenario(scenario, "scenario")

@@ -639,19 +639,21 @@ class Spread:
         return float(1.0 / np.sum(self.weights ** 2))
 
     def quantile(self, q: float | Sequence[float]) -> Any:
-        """Quantile(s) of the inner answers (weighted under observations); each level
-        strictly between 0 and 1, as :meth:`Results.date_quantiles
-        <pactsim.results.montecarlo.Results.date_quantiles>` takes them."""
-        from pactsim.results.summary import quantile_levels
-
-        try:  # (review-api27: 50 or "0.5" reached numpy)
-            levels = quantile_levels(q)
-        except (ArgumentError, ArgumentTypeError) as err:  # this argument is q
-            raise type(err)(str(err).replace("probs", "q", 1)) from None
-        q = levels[0] if isinstance(q, int | float | np.number) else levels
+        """Quantile(s) of the inner answers (weighted under observations) at a level or
+        levels in [0, 1] (0 and 1: the smallest and largest answer)."""
+        # (review-api27: 50 or "0.5" reached numpy's own errors)
+        try:
+            levels = np.asarray(q)
+        except (TypeError, ValueError):
+            levels = np.asarray(None)
+        if levels.dtype.kind not in "iuf" or isinstance(q, bool):
+            raise ArgumentTypeError(f"q must be a level in [0, 1] or a list of them, not {q!r}")
+        if not np.all((levels >= 0) & (levels <= 1)):  # (NaN fails too)
+            raise ArgumentError(f"q: {q!r}: each level must be in [0, 1] (0.5 is the median)")
+        at: Any = float(levels) if levels.ndim == 0 else levels.astype(float)
         if self.weights is None:
-            return np.quantile(self.values, q)
-        return _weighted_quantile(self.values, self.weights, q)
+            return np.quantile(self.values, at)
+        return _weighted_quantile(self.values, self.weights, at)
 
     def __str__(self) -> str:
         from pactsim.views.text import spread_line

@@ -1183,7 +1183,11 @@ class Scenario(_Model):
             with warnings.catch_warnings():  # pydantic warns of values of another type
                 warnings.simplefilter("ignore")
                 data = copy.model_dump(exclude_defaults=True, warnings=False)
-            from_dict(data, name=f"{self.id} (model_copy)")  # raises if it is not valid
+            valid = from_dict(data, name=f"{self.id} (model_copy)")  # raises if not valid
+            # the copy keeps its class and private state, with the values as validated
+            # (typed and frozen: a horizon given as text is a date; review-change27)
+            for name in type(valid).model_fields:
+                copy.__dict__[name] = valid.__dict__[name]
         return copy
 
     def copy(self, *, include: Any = None, exclude: Any = None,

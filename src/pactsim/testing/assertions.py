@@ -187,7 +187,10 @@ def _date_frames(results: Any, exact: Any, skip: bool = False,
     days = None
     scenario = getattr(results, "scenario", None)
     if scenario is not None and callable(getattr(scenario, "key_dates", None)):
-        days = [d for d in scenario.key_dates() if d < scenario.horizon]
+        # before both horizons: a reference of a nearer horizon has no curve past it
+        # (review-change27: its date_cdf raised an ArgumentError)
+        theirs = getattr(getattr(exact, "scenario", None), "horizon", scenario.horizon)
+        days = [d for d in scenario.key_dates() if d < min(scenario.horizon, theirs)]
     if not days or not all(callable(getattr(obj, "dated", None))
                            and callable(getattr(obj, "date_cdf", None))
                            for obj in (results, exact)):
