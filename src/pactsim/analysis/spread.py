@@ -111,13 +111,12 @@ from pactsim.errors import (
     PactsimWarning,
 )
 from pactsim.language.scenario import Beta, Between, Scenario
+from pactsim.montecarlo import SeedLike
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-    from pactsim.montecarlo import SeedLike
 
 __all__ = ["INNER_N", "MAX_OUTER_N", "Input", "Spread", "plot_sobol", "sobol", "spread",
            "spreads", "uncertain_inputs"]
