@@ -52,7 +52,8 @@ from pactsim.results.chunk import Chunk, init_worker, run_chunk
 from pactsim.results.montecarlo import Results, RunInfo
 from pactsim.results.stats import Stats, WeightedStats, bundle_groups
 
-__all__ = ["DEFAULT_CHUNK", "DEFAULT_N", "MAX_N", "RunConfig", "resolve_seed", "simulate"]
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_N", "MAX_N", "RunConfig", "resolve_seed", "seed_object",
+           "simulate"]
 
 #: Draws generated at a time per worker unless told otherwise.
 DEFAULT_CHUNK = 4 * BLOCK
@@ -92,6 +93,13 @@ class RunConfig:
     @property
     def blocks_per_chunk(self) -> int:
         return max(1, math.ceil(self.chunk_size / BLOCK))
+
+
+def seed_object(seed: object) -> bool:
+    """Whether ``seed`` is one of the seeds :func:`simulate` takes besides an int: ``None``
+    (fresh entropy), a numpy ``Generator`` or a ``SeedSequence`` (checked by the analyses
+    that pass their seed on, without drawing from it)."""
+    return seed is None or isinstance(seed, np.random.Generator | np.random.SeedSequence)
 
 
 def resolve_seed(seed: SeedLike) -> tuple[int, tuple[int, ...]]:

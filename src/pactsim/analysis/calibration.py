@@ -130,6 +130,16 @@ class Calibration:
 MAX_BANDS = 100_000
 
 
+def _count(name: str, value: object, rule: str, most: int | None = None) -> None:
+    """Refuse ``value`` unless a whole number from 0 to ``most`` (``rule`` says so)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ArgumentTypeError(f"calibration(): {name} = {value!r} must be a whole "
+                                "number (an int)")
+    if int(value) < 0 or (most is not None and int(value) > most):
+        raise ArgumentError(f"calibration(): {name} = {value!r} must be {rule}"
+                            + (f" {most:,}" if most is not None else ""))
+
+
 def calibration(p: Any, y: Any, *, bands: int = 1000, level: float = 0.9,
                 seed: int = 0) -> Calibration:
     """CORP reliability, the Murphy and CORP decompositions, and sharpness.
@@ -160,17 +170,12 @@ def calibration(p: Any, y: Any, *, bands: int = 1000, level: float = 0.9,
         raise ArgumentError("calibration(): p must be probabilities in [0, 1] and y 0 or 1")
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise ArgumentError(f"calibration(): level = {level!r} must be in (0, 1)")
-    seeds = seed is None or isinstance(seed, np.random.Generator | np.random.SeedSequence)
-    for name, value, most in (("bands", bands, MAX_BANDS),
-                              *((("seed", seed, None),) if not seeds else ())):
-        # (review-api27: bands=10**9 asked numpy for 164 GiB; "200" met '>' of str and int)
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise ArgumentTypeError(f"calibration(): {name} = {value!r} must be a whole "
-                                    "number (an int)")
-        if value < 0 or (most is not None and value > most):
-            raise ArgumentError(f"calibration(): {name} = {value!r} must be "
-                                + (f"from 0 (no band) to {most:,}" if most is not None
-                                   else ">= 0"))
+    # (review-api27: bands=10**9 asked numpy for 164 GiB; "200" met '>' of str and int)
+    _count("bands", bands, "from 0 (no band) to", MAX_BANDS)
+    from pactsim.montecarlo import seed_object
+
+    if not seed_object(seed):  # None, a Generator or a SeedSequence go to numpy as they are
+        _count("seed", seed, ">= 0")
     n = pv.size
     ybar = float(yv.mean())
     hat = _recalibrate(pv, yv)

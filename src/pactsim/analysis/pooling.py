@@ -254,13 +254,13 @@ def pool(scenarios: Sequence[Scenario | str | os.PathLike[str]], *,
     items = list(scenarios)
     if len(items) < 2:
         raise ArgumentError(f"pool(): give two or more scenarios (got {len(items)})")
-    from pactsim.montecarlo import MAX_N, _whole
+    from pactsim.montecarlo import MAX_N, _whole, seed_object
 
     # checked whether or not Monte Carlo is needed (review-api27: n="100" passed silently
     # where exact inference answered)
     n = _whole(n, "pool(): n", 1, MAX_N)
-    if not (seed is None or isinstance(seed, np.random.Generator | np.random.SeedSequence)):
-        seed = _whole(seed, "pool(): seed", 0)  # (the seeds simulate takes; review-change27)
+    if not seed_object(seed):  # (the seeds simulate takes; review-change27)
+        seed = _whole(seed, "pool(): seed", 0)
     if method not in ("geometric", "linear"):
         raise ArgumentError(f"pool(): method = {method!r}; use 'geometric' or 'linear'")
     if not (isinstance(extremize, int | float) and math.isfinite(extremize) and extremize > 0):

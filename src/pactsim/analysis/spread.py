@@ -518,14 +518,14 @@ def _seed(seed: object) -> int:
     entropy for ``None``, or a number drawn from a numpy ``Generator`` / the entropy of
     an unspawned ``SeedSequence``, as :func:`pactsim.simulate` takes them (review-api27:
     they were refused here); the result's ``seed`` repeats it."""
-    from pactsim.montecarlo import resolve_seed
+    from pactsim.montecarlo import resolve_seed, seed_object
 
     if isinstance(seed, int | np.integer) and not isinstance(seed, bool):
         if seed < 0:
             raise ArgumentError(f"seed must be a whole number >= 0, not {seed!r}")
         return int(seed)
-    if seed is None or isinstance(seed, np.random.Generator | np.random.SeedSequence):
-        entropy, key = resolve_seed(seed)
+    if seed_object(seed):
+        entropy, key = resolve_seed(seed)  # type: ignore[arg-type]
         if key:
             raise ArgumentError("seed: a spawned SeedSequence is not taken here (its spawn "
                                 "key would be lost); pass an int")

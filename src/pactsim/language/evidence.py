@@ -131,15 +131,16 @@ def soft(expr: str, likelihood_ratio: float) -> Finding:
     return Finding(expr, likelihood_ratio)
 
 
-#: An outcome name of a categorical node (format 3), as a mapping value.
-_OUTCOME = re.compile(r"^[a-z][a-z0-9_]*$")
+#: A node's name (a mapping key) or an outcome's (format 3: a mapping value); the
+#: pattern of ``NAME_PATTERN`` in :mod:`pactsim.language.scenario`.
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _outcomes(v: object) -> list[str] | None:
     """``v`` as outcome names: one name, or a set/list/tuple of them; else ``None``."""
     items = [v] if isinstance(v, str) else sorted(v) if isinstance(v, set | frozenset) \
         else list(v) if isinstance(v, list | tuple) else None
-    if not items or not all(isinstance(x, str) and _OUTCOME.match(x.strip()) for x in items):
+    if not items or not all(isinstance(x, str) and _NAME.match(x.strip()) for x in items):
         return None
     return [str(x).strip() for x in items]
 
@@ -150,7 +151,7 @@ def _from_mapping(value: Mapping[object, object]) -> list[Finding]:
         if not isinstance(name, str):
             raise ArgumentTypeError(printable(
                 f"evidence: key {name!r} is not a node name (a string)"))
-        if not _OUTCOME.match(name.strip()):
+        if not _NAME.match(name.strip()):
             # (review-api27: {"military or energy": False} read as 'not military or energy')
             dated = re.fullmatch(r"\s*([a-z][a-z0-9_]*)\.date\s*", name)
             hint = (f"write {{'{dated.group(1)}': ...}} with a date, or the expression "

@@ -159,9 +159,11 @@ def _column(frame: pd.DataFrame, what: str, column: str = "p") -> Mapping[str, f
 _REFUSED = (ModelTooWideError, ExactUnsupportedError)
 
 
-def _questions(exact: Any, mc: pd.DataFrame, skip: bool, skipped: list[str]) -> pd.DataFrame:
+def _questions(exact: Any, mc: pd.DataFrame, skip: bool, skipped: set[tuple[str, str]]
+               ) -> pd.DataFrame:
     """``exact.questions()``; when it refuses and ``skip``, each of ``mc``'s questions
-    asked alone (``exact.prob``), those refused left out and named in ``skipped``."""
+    asked alone (``exact.prob``), those refused left out and put in ``skipped``
+    (``("question", name)``)."""
     try:
         return exact.questions()  # type: ignore[no-any-return]
     except _REFUSED:
@@ -172,44 +174,42 @@ def _questions(exact: Any, mc: pd.DataFrame, skip: bool, skipped: list[str]) -> 
         try:
             p[str(name)] = float(exact.prob(str(name)).value)
         except _REFUSED:
-            skipped.append(f"question '{name}'")
+            skipped.add(("question", str(name)))
     return pd.DataFrame({"p": p}, dtype=float)
 
 
-def _date_frames(results: Any, exact: Any, skip: bool = False,
-                 skipped: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _date_frames(results: Any, exact: Any, skip: bool, skipped: set[tuple[str, str]]
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """P(``x`` by each key date) of every dated node, as ``marginals()``-like frames
     indexed ``"x.date <= YYYY-MM-DD"``, from each side; empty frames when either side
     has no dated nodes (``dated()`` and ``date_cdf()``), as reference objects may not.
     The horizon is left out: it is the node's row of ``marginals()`` already. With
-    ``skip``, a node whose curve ``exact`` refuses is left out (named in ``skipped``)."""
+    ``skip``, a node whose curve ``exact`` refuses is left out of both (put in
+    ``skipped``, ``("dates", name)``)."""
     empty = pd.DataFrame({"p": []})
     days = None
     scenario = getattr(results, "scenario", None)
     if scenario is not None and callable(getattr(scenario, "key_dates", None)):
         # before both horizons: a reference of a nearer horizon has no curve past it
         # (review-change27: its date_cdf raised an ArgumentError)
-        theirs = getattr(getattr(exact, "scenario", None), "horizon", scenario.horizon)
-        days = [d for d in scenario.key_dates() if d < min(scenario.horizon, theirs)]
+        last = getattr(getattr(exact, "scenario", None), "horizon", scenario.horizon)
+        days = [d for d in scenario.key_dates() if d < min(scenario.horizon, last)]
     if not days or not all(callable(getattr(obj, "dated", None))
                            and callable(getattr(obj, "date_cdf", None))
                            for obj in (results, exact)):
         return empty, empty
-    left_out: set[str] = set()
 
     def frame(obj: Any) -> pd.DataFrame:
         parts = []
         for name in obj.dated():
-            if name in left_out:
+            if ("dates", name) in skipped:
                 continue
             try:
                 cdf = obj.date_cdf(name, days)
             except _REFUSED:
                 if not skip or obj is results:
                     raise
-                left_out.add(name)
-                if skipped is not None:
-                    skipped.append(f"the dates of '{name}'")
+                skipped.add(("dates", name))
                 continue
             cdf.index = [f"{name}.date <= {pd.Timestamp(d).date().isoformat()}"
                          for d in cdf.index]
@@ -313,7 +313,7 @@ def assert_matches_exact(
     rows: list[_Row] = []
     missing: list[str] = []  # in results, not in exact
     unmatched: list[str] = []  # in exact, not in results
-    skipped: list[str] = []  # refused by exact inference (skip_refused)
+    skipped: set[tuple[str, str]] = set()  # refused by exact inference (skip_refused)
     mc_questions = results.questions()
     for kind, mc_frame, ex_frame, what in (
             ("node", results.marginals(), exact.marginals(), "marginals()"),
@@ -327,7 +327,7 @@ def assert_matches_exact(
         unmatched += [f"{kind} '{name}'" for name in ex_map if name not in mc_map]
         for name, mc in mc_map.items():
             if name not in ex_map:
-                if f"{kind} '{name}'" not in skipped:
+                if (kind, name) not in skipped:
                     missing.append(f"{kind} '{name}'")
                 continue
             ex = ex_map[name]
@@ -359,7 +359,9 @@ def assert_matches_exact(
         parts.append("missing from the Monte Carlo results: " + ", ".join(unmatched))
     if skipped:
         parts.append("not compared (exact inference refused them; skip_refused=True): "
-                     + ", ".join(skipped))
+                     + ", ".join(f"question '{name}'" if kind == "question"
+                                 else f"the dates of '{name}'" for kind, name in
+                                 sorted(skipped, key=lambda s: (s[0] != "question", s[1]))))
     if rows:
         parts.append(_table(rows, threshold))
     raise AssertionError("\n".join(parts))
